@@ -1,0 +1,37 @@
+/**
+ * Parameter trees: a tensor, a tuple/array of trees, or a record of trees. Gradients come back
+ * in exactly the same structure.
+ *
+ * @module
+ */
+import { describe } from "../ops/define.js";
+import { isTensor, type Tensor } from "../tensor/tensor.js";
+
+/**
+ * What `grad` differentiates with respect to: a tensor, or arrays and records of them.
+ *
+ * @category model
+ */
+export type Params = Tensor | readonly Params[] | { readonly [key: string]: Params };
+
+/** The leaves of a tree (depth first, record keys in insertion order) and how to rebuild it. */
+export const flattenTree = (op: string, p: Params): { leaves: Tensor[]; rebuild: (ls: readonly Tensor[]) => Params } => {
+  const leaves: Tensor[] = [];
+  const build = (q: unknown, path: string): ((ls: readonly Tensor[]) => Params) => {
+    if (isTensor(q)) {
+      const i = leaves.push(q) - 1;
+      return (ls) => ls[i] as Tensor;
+    }
+    if (Array.isArray(q)) {
+      const parts = q.map((x, k) => build(x, `${path}[${k}]`));
+      return (ls) => parts.map((f) => f(ls));
+    }
+    if (q !== null && typeof q === "object" && Object.getPrototypeOf(q) === Object.prototype) {
+      const parts = Object.entries(q).map(([k, v]) => [k, build(v, path === "" ? k : `${path}.${k}`)] as const);
+      return (ls) => Object.fromEntries(parts.map(([k, f]) => [k, f(ls)]));
+    }
+    throw new TypeError(`${op}: parameters must be tensors, arrays or records of tensors; ${path === "" ? "the argument" : `'${path}'`} is ${describe(q)}`);
+  };
+  const rebuild = build(p, "");
+  return { leaves, rebuild };
+};

@@ -1,0 +1,83 @@
+/**
+ * The kernel interface. A backend owns the memory of the tensors it creates (its `Storage`) and
+ * runs kernels on it. Tensors are immutable: a kernel never writes into its inputs, and a
+ * storage is never written after the kernel that made it returns. Users never free anything:
+ * a backend whose memory is not garbage-collected (WASM) reclaims it when the storage object is
+ * collected (`FinalizationRegistry`).
+ *
+ * Every shape a kernel receives has been checked by the op's shape rule; kernels may assume it.
+ * All data is C-order (row-major), contiguous.
+ *
+ * @module
+ */
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** Element types. float32 is the default; float64 is fully supported (gradient checks use it). */
+export type DType = "float32" | "float64";
+
+/** The typed array of a dtype. */
+export type TypedArray = Float32Array | Float64Array;
+
+/** A block of elements owned by a backend. */
+export interface Storage {
+  readonly backend: Backend;
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly length: number;
+}
+
+/** Elementwise unary kernels. `sign`, `step` (x > 0 → 1) are not differentiable. */
+export type UnaryKernel = "neg" | "exp" | "log" | "sqrt" | "abs" | "sign" | "sigmoid" | "tanh" | "expm1" | "log1p";
+
+/** Elementwise binary kernels, with numpy broadcasting. Comparisons give 1 or 0. */
+export type BinaryKernel = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "gt" | "ge" | "lt" | "le" | "eq" | "ne";
+
+/** Reductions along one axis. */
+export type ReduceKernel = "sum" | "max";
+
+/** Runtime shapes, as plain numbers. */
+export type Sizes = readonly number[];
+
+/**
+ * The kernels every backend provides. Shapes are passed alongside storages; the output shape is
+ * always given, already computed by the op's shape rule.
+ */
+export interface Backend {
+  readonly name: string;
+  /** Copy `data` into a new storage of this backend. */
+  fromArray(dtype: DType, data: ArrayLike<number>): Storage;
+  /** The elements of `s` (a fresh copy the caller may keep). */
+  read(s: Storage): TypedArray;
+  /** A storage of `n` elements all equal to `value`. */
+  fill(dtype: DType, n: number, value: number): Storage;
+  /** Convert to another dtype. */
+  cast(x: Storage, dtype: DType): Storage;
+
+  unary(op: UnaryKernel, x: Storage): Storage;
+  /** `op(a, b)` with a, b broadcast to `out` (numpy rules, right-aligned). Both share one dtype. */
+  binary(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, out: Sizes): Storage;
+  /** `cond ≠ 0 ? a : b`, all three broadcast to `out`. */
+  where(cond: Storage, cShape: Sizes, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, out: Sizes): Storage;
+  /**
+   * Batched matrix product of the last two axes, batch dims broadcast. With `transA`, `a`'s last
+   * two axes are read transposed (so `a` is stored as `[..., K, M]`), likewise `transB`.
+   */
+  matmul(a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, transA: boolean, transB: boolean, out: Sizes): Storage;
+  /** Reduce along `axis` of `shape` (the result has that axis removed). */
+  reduce(op: ReduceKernel, x: Storage, shape: Sizes, axis: number): Storage;
+  /** Index of the largest element along `axis` (first one on ties), as a float. */
+  argmax(x: Storage, shape: Sizes, axis: number): Storage;
+  /** Materialise `x` broadcast to `out`. */
+  broadcastTo(x: Storage, shape: Sizes, out: Sizes): Storage;
+  /** Reorder axes: output axis i is input axis `axes[i]`. */
+  permute(x: Storage, shape: Sizes, axes: readonly number[]): Storage;
+  /** Elements `start..end` along `axis`. */
+  slice(x: Storage, shape: Sizes, axis: number, start: number, end: number): Storage;
+  /** Zero-pad along `axis`: `before` zeros, then x, then `after` zeros. */
+  pad(x: Storage, shape: Sizes, axis: number, before: number, after: number): Storage;
+  /** Join along `axis`. */
+  concat(xs: readonly Storage[], shapes: readonly Sizes[], axis: number): Storage;
+}

@@ -1,0 +1,52 @@
+/**
+ * `broadcastTo(x, shape)`: materialise `x` broadcast to `shape` (numpy rules).
+ *
+ * Pullback: `ct` as it is; the autodiff core sums it back down to `x`'s shape (broadcasting is
+ * undone once, centrally, for every op).
+ *
+ * @example
+ * import { broadcastTo, tensor } from "typegrad"
+ * broadcastTo(tensor([[1], [2]]), [2, 3]) // Tensor<[2, 3]>
+ *
+ * @module
+ */
+import { type BroadcastTo, broadcastTo as rule } from "../shape/broadcast.js";
+import type { Check, Ok, Shape } from "../shape/dims.js";
+import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import { dual, expectTensor, sampleBroadcast, tensorFirst } from "./define.js";
+import { at, indices } from "./naive.js";
+import { domains, type OpDef } from "./spec.js";
+
+/** The primitive: params are the target sizes. */
+export const broadcastToPrim: Primitive<readonly number[]> = {
+  name: "broadcastTo",
+  shape: ([s], t) => rule(s as readonly number[], t),
+  forward: ([x], [s], _t, out) => (x as NonNullable<typeof x>).backend.broadcastTo(x as NonNullable<typeof x>, s as readonly number[], out),
+  pullback: (ct) => [ct],
+};
+
+/**
+ * `x` broadcast to `shape`.
+ *
+ * @category operations
+ */
+export const broadcastTo: {
+  <S extends Shape, const T extends number[]>(x: Tensor<S>, shape: Check<BroadcastTo<S, T>, readonly [...T]>): Tensor<Ok<BroadcastTo<S, T>>>;
+  <const T extends number[]>(shape: readonly [...T]): <S extends Shape>(x: Check<BroadcastTo<S, T>, Tensor<S>>) => Tensor<Ok<BroadcastTo<S, T>>>;
+} = dual(tensorFirst, (x: Tensor, shape: readonly number[]) => bind(broadcastToPrim, [expectTensor("broadcastTo", "x", x)], shape));
+
+/** Registry entry. */
+export const broadcastToDef: OpDef<readonly number[]> = {
+  name: "broadcastTo",
+  kind: "primitive",
+  doc: "materialised broadcast",
+  spec: {
+    sample: (g) => {
+      const [s, t] = sampleBroadcast(g, 2) as [number[], number[]];
+      const out = t.length >= s.length ? t.map((d, i) => Math.max(d, s[i - (t.length - s.length)] ?? 1)) : s;
+      return { inputs: [{ shape: s, domain: domains.real }], params: out };
+    },
+    call: ([x], t) => bind(broadcastToPrim, [x as Tensor], t),
+    reference: ([x], t) => ({ shape: t, data: indices(t).map((ix) => at(x as NonNullable<typeof x>, ix)) }),
+  },
+};

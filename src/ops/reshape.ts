@@ -1,0 +1,63 @@
+/**
+ * `reshape(x, shape)`: the same elements in a new shape (one dim may be `-1`, solved from the
+ * size). Sizes are checked exactly at compile time when known: `[28, 28] → [780]` is an error.
+ *
+ * Forward: no copy (tensors are immutable, the storage is shared). Pullback: `ct` reshaped back.
+ *
+ * @example
+ * import { reshape, zeros } from "typegrad"
+ * reshape(zeros([2, 3, 4]), [6, -1]) // Tensor<[6, 4]>
+ *
+ * @module
+ */
+import type { Check, Dim, Ok, Shape } from "../shape/dims.js";
+import { type Reshape, reshape as reshapeRule } from "../shape/reshape.js";
+import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { domains, type OpDef } from "./spec.js";
+
+/** The primitive: params are the target sizes. */
+export const reshapePrim: Primitive<readonly number[]> = {
+  name: "reshape",
+  shape: ([s], t) => reshapeRule(s as readonly number[], t),
+  forward: ([x]) => x as NonNullable<typeof x>,
+  pullback: (ct, [x]) => [bind(reshapePrim, [ct], (x as Tensor).shape as readonly number[])],
+};
+
+/**
+ * `x` with shape `shape`; one `-1` is solved from the size.
+ *
+ * @category operations
+ */
+export const reshape: {
+  <S extends Shape, const T extends Dim[]>(x: Tensor<S>, shape: Check<Reshape<S, T>, readonly [...T]>): Tensor<Ok<Reshape<S, T>>>;
+  <const T extends Dim[]>(shape: readonly [...T]): <S extends Shape>(x: Check<Reshape<S, T>, Tensor<S>>) => Tensor<Ok<Reshape<S, T>>>;
+} = dual(tensorFirst, (x: Tensor, shape: readonly number[]) => {
+  expectTensor("reshape", "x", x);
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number")) {
+    throw new TypeError(`reshape: argument 'shape' must be an array of sizes (numbers, one may be -1), got ${JSON.stringify(shape)}`);
+  }
+  return bind(reshapePrim, [x], shape);
+});
+
+/** Registry entry. */
+export const reshapeDef: OpDef<readonly number[]> = {
+  name: "reshape",
+  kind: "primitive",
+  doc: "same elements, new shape",
+  spec: {
+    sample: (g) => {
+      const shape = sampleShape(g, 0, 3);
+      const n = shape.reduce((a, b) => a * b, 1);
+      const divisors = Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+      const d = divisors[g.int(0, divisors.length - 1)] as number;
+      return { inputs: [{ shape, domain: domains.real }], params: g.bool() ? [d, -1] : [n / d, d] };
+    },
+    call: ([x], t) => bind(reshapePrim, [x as Tensor], t),
+    reference: ([x], t) => {
+      const a = x as NonNullable<typeof x>;
+      const n = a.data.length;
+      return { shape: t.map((d) => (d === -1 ? n / t.filter((e) => e !== -1).reduce((p, q) => p * q, 1) : d)), data: a.data };
+    },
+  },
+};

@@ -1,0 +1,49 @@
+/**
+ * Call signatures shared by families of ops. Each family lists its plain-generic fast paths
+ * first (so generic user code such as `linear<O, I>` compiles), then the general rule whose
+ * failure becomes the type of the offending argument, then the data-last form for `pipe`.
+ *
+ * @module
+ */
+import type { Broadcast } from "../shape/broadcast.js";
+import type { Check, Dim, Ok, Shape } from "../shape/dims.js";
+import type { Tensor } from "../tensor/tensor.js";
+
+/**
+ * A broadcasting binary op named `Name` (`add`, `mul`, `maximum`, `gt`, …).
+ *
+ * @category model
+ */
+export interface BinaryOp<Name extends string> {
+  /** Same shapes, or a plain number on the right. */
+  <S extends Shape>(a: Tensor<S>, b: Tensor<NoInfer<S>> | number): Tensor<S>;
+  /** A plain number on the left. */
+  <S extends Shape>(a: number, b: Tensor<S>): Tensor<S>;
+  /** A column bias `[n, 1]` against `[n, m]` (columns are examples). */
+  <M extends Dim, N extends Dim>(a: Tensor<[M, N]>, b: Tensor<[NoInfer<M>, 1]>): Tensor<[M, N]>;
+  /** A row bias `[1, n]` against `[m, n]` (rows are examples). */
+  <M extends Dim, N extends Dim>(a: Tensor<[M, N]>, b: Tensor<[1, NoInfer<N>]>): Tensor<[M, N]>;
+  /** Data-last with a number: `pipe(x, mul(2))`. */
+  (b: number): <S extends Shape>(a: Tensor<S>) => Tensor<S>;
+  /** Data-last: `pipe(a, add(b))` is `add(a, b)`. */
+  <const B extends Shape>(b: Tensor<B>): <const A extends Shape>(a: Check<Broadcast<A, B, Name>, Tensor<A>>) => Tensor<Ok<Broadcast<A, B, Name>>>;
+  /** numpy broadcasting; a mismatch is reported at `b` with both shapes. */
+  <const A extends Shape, const B extends Shape>(a: Tensor<A>, b: Check<Broadcast<A, B, Name>, Tensor<B>>): Tensor<Ok<Broadcast<A, B, Name>>>;
+}
+
+/**
+ * An elementwise unary op: same shape out. Usable in `pipe` as it is (`pipe(x, exp)`).
+ *
+ * @category model
+ */
+export type UnaryOp = <S extends Shape>(x: Tensor<S>) => Tensor<S>;
+
+/**
+ * An elementwise unary op with a parameter (`leakyRelu(x, 0.2)`, `pipe(x, leakyRelu(0.2))`).
+ *
+ * @category model
+ */
+export interface UnaryOpWith<P> {
+  <S extends Shape>(x: Tensor<S>, p?: P): Tensor<S>;
+  (p?: P): <S extends Shape>(x: Tensor<S>) => Tensor<S>;
+}

@@ -1,0 +1,125 @@
+/**
+ * Dims and shapes, at the type level and at run time.
+ *
+ * A dim is a numeric literal (`784`, a static size), a string literal (`"m"`, a named symbolic
+ * size) or plain `number` (unknown). At run time every dim is a number.
+ *
+ * @module
+ */
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** One dimension: a size literal, a named size, or `number` (unknown). @category model */
+export type Dim = number | string;
+
+/** A shape: a tuple of dims, `Tensor<[128, "m"]>`'s `[128, "m"]`. @category model */
+export type Shape = readonly Dim[];
+
+declare const mismatch: unique symbol;
+
+/**
+ * The result of a type-level shape rule that fails. Ops turn it into the type of the offending
+ * parameter, so the compiler reports `M` at the wrong argument.
+ *
+ * @category model
+ */
+export interface Mismatch<M extends string> {
+  readonly [mismatch]: M;
+}
+
+/** The type of a parameter checked by rule result `R`: the message itself when `R` failed. */
+export type Check<R, T> = R extends Mismatch<infer M> ? M : T;
+
+/** The shape a rule produced, or the unknown shape when it failed (the argument is already red). */
+export type Ok<R> = R extends Mismatch<string> ? Shape : R extends Shape ? R : Shape;
+
+// -------------------------------------------------------------------------------------
+// display
+// -------------------------------------------------------------------------------------
+
+/** A dim as messages print it: `784`, `'m'`, `number`. */
+export type ShowDim<D> = D extends string ? (string extends D ? "string" : `'${D}'`) : D extends number ? (number extends D ? "number" : `${D}`) : "?";
+
+type ShowDims<S, Acc extends string = ""> = S extends readonly [infer H, ...infer T] ? ShowDims<T, Acc extends "" ? ShowDim<H> : `${Acc}, ${ShowDim<H>}`> : Acc;
+
+/** A shape as messages print it: `[128, 784]`, `[748, 'm']`. */
+export type ShowShape<S> = S extends Shape ? (IsTuple<S> extends true ? `[${ShowDims<S>}]` : `${ShowDim<S[number]>}[]`) : "?";
+
+// -------------------------------------------------------------------------------------
+// predicates
+// -------------------------------------------------------------------------------------
+
+/** True when S has a known rank. */
+export type IsTuple<S extends Shape> = number extends S["length"] ? false : true;
+
+/** True when D is `number` or `string` (a dim the compiler cannot check). */
+export type IsUnknownDim<D> = number extends D ? true : string extends D ? true : false;
+
+/** Sentinel for dims that do not unify. */
+export interface NoUnify {
+  readonly noUnify: true;
+}
+
+/**
+ * The dim two dims agree on: equal literals or names; an unknown dim (`number`) agrees with
+ * anything and yields the other; a name never equals a literal.
+ */
+export type Unify<A, B> = IsUnknownDim<A> extends true ? B : IsUnknownDim<B> extends true ? A : [A] extends [B] ? ([B] extends [A] ? A : NoUnify) : NoUnify;
+
+/** Rank of S (a number literal, or `number` for an unknown rank). */
+export type Rank<S extends Shape> = S["length"];
+
+/** Normalise an axis (negative counts from the end) against rank R, or `never` if out of range. */
+export type NormAxis<Ax extends number, R extends number> = number extends Ax
+  ? number
+  : number extends R
+    ? number
+    : `${Ax}` extends `-${infer P extends number}`
+      ? TupleOf<R> extends [...infer Head, ...TupleOf<P>]
+        ? Head["length"]
+        : never
+      : TupleOf<R> extends [...TupleOf<Ax>, unknown, ...unknown[]]
+        ? Ax
+        : never;
+
+/** A tuple of N unknowns, for small N (ranks and axes). */
+export type TupleOf<N extends number, Acc extends unknown[] = []> = Acc["length"] extends N ? Acc : Acc["length"] extends 64 ? unknown[] : TupleOf<N, [...Acc, unknown]>;
+
+// -------------------------------------------------------------------------------------
+// runtime
+// -------------------------------------------------------------------------------------
+
+/** A runtime shape: every dim is a size. */
+export type Sizes = readonly number[];
+
+/** `[128, 784]` as messages print it. */
+export const showShape = (s: Sizes): string => `[${s.join(", ")}]`;
+
+/**
+ * A shape mismatch found at run time: names the op and the shapes involved.
+ *
+ * @category model
+ */
+export class ShapeError extends Error {
+  override readonly name = "ShapeError";
+  constructor(
+    readonly op: string,
+    message: string,
+  ) {
+    super(`${op}: ${message}`);
+  }
+}
+
+/** Normalise a runtime axis against a rank, or throw a ShapeError naming the op. */
+export const normAxis = (op: string, axis: number, rank: number, shape: Sizes): number => {
+  const a = axis < 0 ? axis + rank : axis;
+  if (!Number.isInteger(axis) || a < 0 || a >= rank) {
+    throw new ShapeError(op, `axis ${axis} is out of range for ${showShape(shape)} (rank ${rank})`);
+  }
+  return a;
+};
+
+/** Number of elements of a runtime shape. */
+export const sizeOf = (s: Sizes): number => s.reduce((a, b) => a * b, 1);

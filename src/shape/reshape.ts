@@ -1,0 +1,123 @@
+/**
+ * Reshape and flatten, with exact size arithmetic (`[224, 224, 3]` has 150528 elements).
+ * Named dims cancel when both sides carry them: `["m", 784] → ["m", 28, 28]` is checked as
+ * `784 = 28 × 28`.
+ *
+ * @module
+ */
+import type { DivMod, IsNat, Product } from "./arith.js";
+import { type Dim, type IsTuple, type Mismatch, type NormAxis, normAxis, type Shape, ShapeError, type ShowShape, type Sizes, showShape, sizeOf } from "./dims.js";
+
+/** Remove the first occurrence of D from S; `false` when D is absent. */
+type RemoveFirst<S extends readonly Dim[], D, Acc extends Dim[] = []> = S extends readonly [infer H extends Dim, ...infer T extends Dim[]]
+  ? [H] extends [D]
+    ? [D] extends [H]
+      ? [...Acc, ...T]
+      : RemoveFirst<T, D, [...Acc, H]>
+    : RemoveFirst<T, D, [...Acc, H]>
+  : false;
+
+/** Cancel the named dims of T against those of S: [S', T'] with the shared names removed. */
+type Cancel<S extends readonly Dim[], T extends readonly Dim[], TL extends Dim[] = []> = T extends readonly [infer H extends Dim, ...infer R extends Dim[]]
+  ? H extends string
+    ? RemoveFirst<S, H> extends infer S2 extends Dim[]
+      ? Cancel<S2, R, TL>
+      : Cancel<S, R, [...TL, H]>
+    : Cancel<S, R, [...TL, H]>
+  : [S, TL];
+
+type Without<T extends readonly Dim[], D, Acc extends Dim[] = []> = T extends readonly [infer H extends Dim, ...infer R extends Dim[]]
+  ? [H] extends [D]
+    ? Without<R, D, Acc>
+    : Without<R, D, [...Acc, H]>
+  : Acc;
+
+type AllNat<T extends readonly Dim[]> = T extends readonly [infer H, ...infer R extends Dim[]] ? (IsNat<H> extends true ? AllNat<R> : false) : true;
+
+type CountNeg1<T extends readonly Dim[], N extends unknown[] = []> = T extends readonly [infer H, ...infer R extends Dim[]] ? CountNeg1<R, [H] extends [-1] ? [...N, 0] : N> : N["length"];
+
+type Fill<T extends readonly Dim[], V extends Dim> = { -readonly [K in keyof T]: [T[K]] extends [-1] ? V : T[K] };
+
+type Rule<S extends Shape, T extends Shape> =
+  CountNeg1<T> extends 0 | 1
+    ? Cancel<S, T> extends [infer SL extends Dim[], infer TL extends Dim[]]
+      ? AllNat<SL> extends true
+        ? AllNat<Without<TL, -1>> extends true
+          ? Product<SL> extends infer PS extends number
+            ? Product<Without<TL, -1>> extends infer PT extends number
+              ? CountNeg1<T> extends 1
+                ? DivMod<PS, PT> extends [infer Q extends number, 0]
+                  ? Fill<T, Q>
+                  : Mismatch<`reshape: cannot reshape ${ShowShape<S>} into ${ShowShape<T>}: ${PS} elements do not divide into parts of ${PT}`>
+                : [PS] extends [PT]
+                  ? Fill<T, never>
+                  : Mismatch<`reshape: cannot reshape ${ShowShape<S>} (${PS} elements) into ${ShowShape<T>} (${PT} elements)`>
+              : never
+            : never
+          : Fill<T, number>
+        : Fill<T, number>
+      : never
+    : Mismatch<`reshape: at most one -1 is allowed, got ${ShowShape<T>}`>;
+
+/**
+ * T with its `-1` (if any) solved, when S and T hold the same number of elements; a `Mismatch`
+ * when the sizes are known and differ. Unknown sizes make the solved dim `number`.
+ *
+ * @example
+ * type S = Reshape<["m", 784], ["m", 28, -1]> // ["m", 28, 28]
+ * @category rules
+ */
+export type Reshape<S extends Shape, T extends Shape> = IsTuple<S> extends true ? (IsTuple<T> extends true ? Rule<S, T> : Shape) : IsTuple<T> extends true ? Fill<T, number> : Shape;
+
+/** Runtime twin of {@link Reshape}. */
+export const reshape = (s: Sizes, t: Sizes): number[] => {
+  const holes = t.filter((d) => d === -1).length;
+  if (holes > 1) throw new ShapeError("reshape", `at most one -1 is allowed, got ${showShape(t)}`);
+  for (const d of t) {
+    if (!(Number.isInteger(d) && (d >= 0 || d === -1))) throw new ShapeError("reshape", `target dims must be non-negative integers or -1, got ${showShape(t)}`);
+  }
+  const ps = sizeOf(s);
+  const pt = sizeOf(t.filter((d) => d !== -1));
+  if (holes === 1) {
+    if (pt === 0 || ps % pt !== 0) throw new ShapeError("reshape", `cannot reshape ${showShape(s)} into ${showShape(t)}: ${ps} elements do not divide into parts of ${pt}`);
+    return t.map((d) => (d === -1 ? ps / pt : d));
+  }
+  if (ps !== pt) throw new ShapeError("reshape", `cannot reshape ${showShape(s)} (${ps} elements) into ${showShape(t)} (${pt} elements)`);
+  return [...t];
+};
+
+type Prod<T extends readonly Dim[]> = AllNat<T> extends true ? Product<T> : number;
+type SplitAt<S extends readonly Dim[], N extends number, Acc extends Dim[] = []> = Acc["length"] extends N
+  ? [Acc, S]
+  : S extends readonly [infer H extends Dim, ...infer R extends Dim[]]
+    ? SplitAt<R, N, [...Acc, H]>
+    : [Acc, S];
+
+/**
+ * S with axes `Start..` merged into one (all of them by default): `Flatten<[m, 28, 28], 1> = [m, 784]`.
+ *
+ * @example
+ * type S = Flatten<[2, 3, 4]> // [24]
+ * @category rules
+ */
+export type Flatten<S extends Shape, Start extends number = 0> =
+  IsTuple<S> extends true
+    ? S extends readonly []
+      ? [1]
+      : NormAxis<Start, S["length"]> extends infer n extends number
+        ? [n] extends [never]
+          ? Mismatch<`flatten: start axis ${Start} is out of range for ${ShowShape<S>} (rank ${S["length"]})`>
+          : number extends n
+            ? number[]
+            : SplitAt<S, n> extends [infer H extends Dim[], infer T extends Dim[]]
+              ? [...H, Prod<T>]
+              : never
+        : never
+    : number[];
+
+/** Runtime twin of {@link Flatten}. */
+export const flatten = (s: Sizes, start = 0): number[] => {
+  if (s.length === 0) return [1];
+  const n = normAxis("flatten", start, s.length, s);
+  return [...s.slice(0, n), sizeOf(s.slice(n))];
+};

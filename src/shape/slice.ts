@@ -1,0 +1,66 @@
+/**
+ * Slicing one axis: `Slice<[10, "m"], 0, 2, 5> = [3, "m"]`. Bounds are checked when known;
+ * at run time negative bounds count from the end, as in Python.
+ *
+ * @module
+ */
+import type { IsNat, Lt, Sub } from "./arith.js";
+import { type IsTuple, type Mismatch, type NormAxis, normAxis, type Shape, ShapeError, type ShowDim, type ShowShape, type Sizes, showShape } from "./dims.js";
+import type { ReplaceAt } from "./reduce.js";
+
+type Len<D, Start extends number, End extends number | undefined> = End extends number
+  ? IsNat<Start> extends true
+    ? IsNat<End> extends true
+      ? IsNat<D> extends true
+        ? Lt<D & number, End> extends true
+          ? "end"
+          : Lt<End, Start> extends true
+            ? "order"
+            : Sub<End, Start>
+        : Lt<End, Start> extends true
+          ? "order"
+          : Sub<End, Start>
+      : number
+    : number
+  : IsNat<Start> extends true
+    ? IsNat<D> extends true
+      ? Lt<D & number, Start> extends true
+        ? "end"
+        : Sub<D & number, Start>
+      : number
+    : number;
+
+/**
+ * The shape of `slice(x, axis, start, end)`: dim `axis` becomes `end - start` (`end` defaults to
+ * the dim's size).
+ *
+ * @example
+ * type S = Slice<[10, 4], 0, 2, 5> // [3, 4]
+ * @category rules
+ */
+export type Slice<S extends Shape, Axis extends number, Start extends number, End extends number | undefined = undefined> =
+  IsTuple<S> extends true
+    ? NormAxis<Axis, S["length"]> extends infer n extends number
+      ? [n] extends [never]
+        ? Mismatch<`slice: axis ${Axis} is out of range for ${ShowShape<S>} (rank ${S["length"]})`>
+        : number extends n
+          ? Shape
+          : Len<S[n], Start, End> extends infer L
+            ? L extends "end" | "order"
+              ? Mismatch<`slice: range ${Start}:${End extends number ? End : ""} is out of bounds for axis ${Axis} of ${ShowShape<S>} (size ${ShowDim<S[n]>})`>
+              : ReplaceAt<S, n, L & number>
+            : never
+      : never
+    : Shape;
+
+/** Runtime twin of {@link Slice}: also returns the resolved `[start, end)` bounds. */
+export const slice = (s: Sizes, axis: number, start: number, end?: number): { shape: number[]; start: number; end: number } => {
+  const n = normAxis("slice", axis, s.length, s);
+  const d = s[n] as number;
+  const lo = start < 0 ? start + d : start;
+  const hi = end === undefined ? d : end < 0 ? end + d : end;
+  if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi > d || hi < lo) {
+    throw new ShapeError("slice", `range ${start}:${end ?? ""} is out of bounds for axis ${axis} of ${showShape(s)} (size ${d})`);
+  }
+  return { shape: s.map((x, i) => (i === n ? hi - lo : x)), start: lo, end: hi };
+};

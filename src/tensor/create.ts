@@ -1,0 +1,186 @@
+/**
+ * Creating tensors and reading them back. Shapes are inferred from literals, no `as const`:
+ * `tensor([[1, 2, 3], [4, 5, 6]])` is a `Tensor<[2, 3]>`, `zeros([128, 784])` a
+ * `Tensor<[128, 784]>`, `tensor(3)` a `Tensor<[]>`.
+ *
+ * @module
+ */
+import type { DType, TypedArray } from "../backend/backend.js";
+import { getBackend } from "../backend/current.js";
+import type { Check, Dim, Mismatch, Ok, Shape, ShowShape } from "../shape/dims.js";
+import { ShapeError, showShape, sizeOf } from "../shape/dims.js";
+import { fromStorage, isTensor, storageOf, type Tensor } from "./tensor.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** Creation options. @category model */
+export interface CreateOptions {
+  /** Element type; float32 by default. */
+  readonly dtype?: DType;
+}
+
+/** A nested array of numbers (or a number). @category model */
+export type Nested = number | readonly Nested[];
+
+/** The shape of a nested array type: tuple lengths where known, `number` otherwise (depth ≤ 8). */
+export type NestedShape<T, D extends unknown[] = []> = D["length"] extends 8
+  ? Shape
+  : T extends number
+    ? []
+    : T extends readonly []
+      ? [0]
+      : T extends readonly [infer H, ...infer R]
+        ? SameShapes<R, NestedShape<H, [...D, 0]>, D> extends infer E
+          ? E extends Mismatch<string>
+            ? E
+            : NestedShape<H, [...D, 0]> extends infer Inner extends Dim[]
+              ? [T["length"], ...Inner]
+              : NestedShape<H, [...D, 0]>
+          : never
+        : T extends readonly (infer E)[]
+          ? [number, ...(NestedShape<E, [...D, 0]> extends infer Inner extends Dim[] ? Inner : [])]
+          : never;
+
+type SameShapes<R, First, D extends unknown[], I extends unknown[] = [0]> = R extends readonly [infer H, ...infer Rest]
+  ? NestedShape<H, [...D, 0]> extends infer SH
+    ? [SH] extends [First]
+      ? SameShapes<Rest, First, D, [...I, 0]>
+      : Mismatch<`tensor: ragged nested array: element ${I["length"]} has shape ${ShowShape<SH>}, element 0 has ${ShowShape<First>}`>
+    : never
+  : true;
+
+const dtypeOf = (opts: CreateOptions | undefined, fn: string): DType => {
+  const d = opts?.dtype ?? "float32";
+  if (d !== "float32" && d !== "float64") throw new TypeError(`${fn}: option 'dtype' must be "float32" or "float64", got ${JSON.stringify(d)}`);
+  return d;
+};
+
+const checkShape = (fn: string, shape: unknown): readonly number[] => {
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0)) {
+    throw new TypeError(`${fn}: argument 'shape' must be an array of non-negative integer sizes, got ${JSON.stringify(shape)}`);
+  }
+  return shape as readonly number[];
+};
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * A tensor from a nested array literal (or a number, for a scalar). The shape is inferred, and a
+ * ragged literal is a compile error.
+ *
+ * @example
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]) // Tensor<[2, 3]>
+ * const s = tensor(3) // Tensor<[]>
+ * @category constructors
+ */
+export const tensor: <const T extends Nested>(data: Check<NestedShape<T>, T>, opts?: CreateOptions) => Tensor<Ok<NestedShape<T>>> = (data: unknown, opts?: CreateOptions): never => {
+  const dtype = dtypeOf(opts, "tensor");
+  const shape: number[] = [];
+  let probe: unknown = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0];
+  }
+  const flat: number[] = [];
+  const walk = (u: unknown, depth: number, path: string): void => {
+    if (depth === shape.length) {
+      if (typeof u !== "number") throw new TypeError(`tensor: element ${path || "(root)"} must be a number, got ${Array.isArray(u) ? "an array (ragged nesting)" : typeof u}`);
+      flat.push(u);
+      return;
+    }
+    if (!Array.isArray(u) || u.length !== shape[depth]) {
+      throw new ShapeError("tensor", `ragged nested array: element ${path || "(root)"} has ${Array.isArray(u) ? `length ${u.length}` : `a ${typeof u}`}, expected length ${shape[depth]}`);
+    }
+    u.forEach((v, i) => {
+      walk(v, depth + 1, `${path}[${i}]`);
+    });
+  };
+  walk(data, 0, "");
+  return fromStorage(getBackend().fromArray(dtype, flat), shape) as never;
+};
+
+/**
+ * A tensor of shape `shape` over flat row-major `data` (copied).
+ *
+ * @example
+ * fromArray([2, 2], [1, 2, 3, 4]) // Tensor<[2, 2]>
+ * @category constructors
+ */
+export const fromArray = <const S extends number[]>(shape: readonly [...S], data: ArrayLike<number>, opts?: CreateOptions): Tensor<S> => {
+  const dims = checkShape("fromArray", shape);
+  const dtype = dtypeOf(opts, "fromArray");
+  if (data === null || typeof data !== "object" || typeof data.length !== "number") throw new TypeError("fromArray: argument 'data' must be an array or typed array of numbers");
+  if (data.length !== sizeOf(dims)) throw new ShapeError("fromArray", `data has ${data.length} elements, shape ${showShape(dims)} needs ${sizeOf(dims)}`);
+  return fromStorage(getBackend().fromArray(dtype, data), dims);
+};
+
+/**
+ * A tensor of shape `shape` filled with `value`.
+ *
+ * @example
+ * fill([2, 3], 7) // Tensor<[2, 3]>
+ * @category constructors
+ */
+export const fill = <const S extends number[]>(shape: readonly [...S], value: number, opts?: CreateOptions): Tensor<S> => {
+  const dims = checkShape("fill", shape);
+  if (typeof value !== "number") throw new TypeError(`fill: argument 'value' must be a number, got ${typeof value}`);
+  return fromStorage(getBackend().fill(dtypeOf(opts, "fill"), sizeOf(dims), value), dims);
+};
+
+/** Zeros. @example zeros([128, 784]) // Tensor<[128, 784]> @category constructors */
+export const zeros = <const S extends number[]>(shape: readonly [...S], opts?: CreateOptions): Tensor<S> => fill(shape, 0, opts);
+
+/** Ones. @example ones([10, 1]) // Tensor<[10, 1]> @category constructors */
+export const ones = <const S extends number[]>(shape: readonly [...S], opts?: CreateOptions): Tensor<S> => fill(shape, 1, opts);
+
+/** A tensor like `x` (same shape type, dtype unless given) filled with `value`. @category constructors */
+export const fullLike = <S extends Shape>(x: Tensor<S>, value: number, opts?: CreateOptions): Tensor<S> =>
+  fromStorage(storageOf(x).backend.fill(opts?.dtype ?? x.dtype, x.size, value), x.shape as readonly number[]);
+
+/** Zeros like `x`. @category constructors */
+export const zerosLike = <S extends Shape>(x: Tensor<S>, opts?: CreateOptions): Tensor<S> => fullLike(x, 0, opts);
+
+/** Ones like `x`. @category constructors */
+export const onesLike = <S extends Shape>(x: Tensor<S>, opts?: CreateOptions): Tensor<S> => fullLike(x, 1, opts);
+
+// -------------------------------------------------------------------------------------
+// destructors
+// -------------------------------------------------------------------------------------
+
+/** The nested-array type of a shape: `number[][]` for rank 2, `number` for a scalar. */
+export type NestedOf<S extends Shape> = S extends readonly [] ? number : S extends readonly [Dim, ...infer R extends Shape] ? NestedOf<R>[] : Nested;
+
+/**
+ * The elements as nested arrays (a number for a scalar).
+ *
+ * @example
+ * toArray(tensor([[1, 2], [3, 4]])) // [[1, 2], [3, 4]]
+ * @category destructors
+ */
+export const toArray = <S extends Shape>(t: Tensor<S>): NestedOf<S> => {
+  if (!isTensor(t)) throw new TypeError(`toArray: argument 't' must be a Tensor, got ${typeof t}`);
+  const data = toFlat(t);
+  const shape = t.shape as readonly number[];
+  let i = 0;
+  const build = (d: number): Nested => {
+    if (d === shape.length) return data[i++] as number;
+    return Array.from({ length: shape[d] as number }, () => build(d + 1));
+  };
+  return build(0) as NestedOf<S>;
+};
+
+/** The elements, flat and row-major, as a fresh typed array. @category destructors */
+export const toFlat = (t: Tensor): TypedArray => {
+  const s = storageOf(t);
+  return s.backend.read(s);
+};
+
+/** The value of a one-element tensor. @category destructors */
+export const item = (t: Tensor): number => {
+  if (t.size !== 1) throw new ShapeError("item", `expected a tensor with one element, got shape ${showShape(t.shape as readonly number[])}`);
+  return toFlat(t)[0] as number;
+};

@@ -1,0 +1,147 @@
+/**
+ * Seeded random generation. There is no global generator: every random function takes an `Rng`
+ * made from a seed, and the same seed gives the same numbers on every platform (xoshiro128**,
+ * seeded by splitmix32; normals by Box–Muller in float64).
+ *
+ * @module
+ */
+import { getBackend } from "../backend/current.js";
+import { sizeOf } from "../shape/dims.js";
+import type { CreateOptions } from "./create.js";
+import { fromStorage, type Tensor } from "./tensor.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * A random generator. It advances as it is used; `fork()` gives an independent stream (for a
+ * layer, a data loader…) without disturbing the sequence of the parent beyond one draw.
+ *
+ * @category model
+ */
+export class Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  private spare: number | undefined = undefined;
+
+  /** @internal use {@link rng}. */
+  constructor(seed: number) {
+    let x = seed >>> 0;
+    const next = (): number => {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next() | 1;
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    const r = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return r;
+  }
+
+  /** A uniform float in [0, 1) with 53 random bits. */
+  uniform(): number {
+    const hi = this.nextUint32() >>> 5;
+    const lo = this.nextUint32() >>> 6;
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** A standard normal draw. */
+  normal(): number {
+    if (this.spare !== undefined) {
+      const s = this.spare;
+      this.spare = undefined;
+      return s;
+    }
+    let u = 0;
+    while (u === 0) u = this.uniform();
+    const v = this.uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** An integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.uniform() * n);
+  }
+
+  /** An independent generator seeded from this one. */
+  fork(): Rng {
+    return new Rng(this.nextUint32());
+  }
+}
+
+const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * A generator from a seed (an integer; same seed, same numbers).
+ *
+ * @example
+ * const g = rng(42)
+ * const W = mul(randn(g, [128, 784]), 0.01) // Tensor<[128, 784]>
+ * @category constructors
+ */
+export const rng = (seed: number): Rng => {
+  if (typeof seed !== "number" || !Number.isInteger(seed)) throw new TypeError(`rng: argument 'seed' must be an integer, got ${String(seed)}`);
+  return new Rng(seed);
+};
+
+const draw = <S extends number[]>(fn: string, g: Rng, shape: readonly [...S], opts: CreateOptions | undefined, f: () => number): Tensor<S> => {
+  if (!(g instanceof Rng)) throw new TypeError(`${fn}: argument 'rng' must be an Rng (from rng(seed)), got ${typeof g}`);
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0))
+    throw new TypeError(`${fn}: argument 'shape' must be an array of non-negative integer sizes, got ${JSON.stringify(shape)}`);
+  const data = new Float64Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = f();
+  return fromStorage(getBackend().fromArray(opts?.dtype ?? "float32", data), shape);
+};
+
+/** Standard normal samples. @category constructors */
+export const randn = <const S extends number[]>(g: Rng, shape: readonly [...S], opts?: CreateOptions): Tensor<S> => draw("randn", g, shape, opts, () => g.normal());
+
+/** Uniform samples in [lo, hi) (default [0, 1)). @category constructors */
+export const uniform = <const S extends number[]>(g: Rng, shape: readonly [...S], lo = 0, hi = 1, opts?: CreateOptions): Tensor<S> =>
+  draw("uniform", g, shape, opts, () => lo + (hi - lo) * g.uniform());
+
+/** Normal samples with mean 0 and deviation `std`, redrawn when beyond 2 `std` (TensorFlow's truncated normal). @category constructors */
+export const truncatedNormal = <const S extends number[]>(g: Rng, shape: readonly [...S], std = 1, opts?: CreateOptions): Tensor<S> =>
+  draw("truncatedNormal", g, shape, opts, () => {
+    for (;;) {
+      const z = g.normal();
+      if (Math.abs(z) <= 2) return z * std;
+    }
+  });
+
+/** 1 with probability `p`, else 0. @category constructors */
+export const bernoulli = <const S extends number[]>(g: Rng, shape: readonly [...S], p: number, opts?: CreateOptions): Tensor<S> => draw("bernoulli", g, shape, opts, () => (g.uniform() < p ? 1 : 0));
+
+/** A random permutation of `0..n-1` (Fisher–Yates), as a plain array. @category constructors */
+export const permutation = (g: Rng, n: number): number[] => {
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.int(i + 1);
+    [p[i], p[j]] = [p[j] as number, p[i] as number];
+  }
+  return p;
+};

@@ -1,0 +1,158 @@
+/**
+ * The immutable tensor. `Tensor<[128, "m"]>` carries its shape as a type; at run time it holds
+ * its sizes, its dtype and either a storage (a concrete value) or, while a function is being
+ * differentiated, a traced value (the primal it wraps and how it was computed).
+ *
+ * @module
+ */
+import type { DType, Storage } from "../backend/backend.js";
+import type { Shape } from "../shape/dims.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+declare const shapeType: unique symbol;
+
+/** The runtime sizes of a shape type: literal dims stay literal, named and unknown dims are numbers. */
+export type SizesOf<S extends Shape> = { readonly [K in keyof S]: S[K] extends number ? S[K] : number };
+
+/**
+ * A differentiation in progress. Levels grow with nesting, so the innermost trace wins when an op
+ * sees values of several traces (this is what makes `grad(grad(f))` correct).
+ *
+ * @internal
+ */
+export class Trace {
+  private static next = 0;
+  readonly level = Trace.next++;
+  active = true;
+}
+
+/** How a traced value was computed: the primitive, its parameters and its inputs. @internal */
+export interface Node {
+  readonly prim: Primitive<unknown>;
+  readonly params: unknown;
+  /** The inputs as the op saw them (some traced at this node's trace, some not). */
+  readonly inputs: readonly Tensor[];
+  /** The inputs' values one level down (what the pullback computes with). */
+  readonly primals: readonly Tensor[];
+}
+
+/** @internal */
+export type Impl = { readonly kind: "concrete"; readonly storage: Storage } | { readonly kind: "traced"; readonly trace: Trace; readonly primal: Tensor; readonly node: Node | undefined };
+
+/**
+ * An immutable n-dimensional array whose type carries its shape.
+ *
+ * @example
+ * import { tensor } from "typegrad"
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]) // Tensor<[2, 3]>
+ * x.shape // [2, 3]
+ * @category model
+ */
+export class Tensor<S extends Shape = Shape> {
+  declare readonly [shapeType]: S;
+  /** The sizes, one per axis. */
+  readonly shape: SizesOf<S>;
+  /** @internal */
+  readonly impl: Impl;
+
+  /** @internal */
+  constructor(
+    shape: readonly number[],
+    /** The element type. */
+    readonly dtype: DType,
+    impl: Impl,
+  ) {
+    this.shape = Object.freeze([...shape]) as unknown as SizesOf<S>;
+    this.impl = impl;
+    Object.freeze(this);
+  }
+
+  /** Number of axes. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    let n = 1;
+    for (const d of this.shape as readonly number[]) n *= d;
+    return n;
+  }
+}
+
+/** True for tensors (used to tell the data-first from the data-last form of an op). */
+export const isTensor = (u: unknown): u is Tensor => u instanceof Tensor;
+
+/** A tensor of a storage. @internal */
+export const fromStorage = <S extends Shape>(storage: Storage, shape: readonly number[]): Tensor<S> => new Tensor<S>(shape, storage.dtype, { kind: "concrete", storage });
+
+// -------------------------------------------------------------------------------------
+// primitives and their application
+// -------------------------------------------------------------------------------------
+
+/** Runtime shapes. */
+export type RuntimeShape = readonly number[];
+
+/**
+ * A primitive op: its runtime shape rule, its kernel call and its pullback (written with public
+ * ops, so it can be differentiated again). A `"nondiff"` primitive (comparisons, argmax) has a
+ * zero derivative everywhere it is defined; its output is never traced.
+ *
+ * @category model
+ */
+export interface Primitive<P> {
+  readonly name: string;
+  readonly shape: (shapes: readonly RuntimeShape[], params: P) => number[];
+  readonly forward: (storages: readonly Storage[], shapes: readonly RuntimeShape[], params: P, out: RuntimeShape) => Storage;
+  /**
+   * Input cotangents from the output cotangent `ct`. Cotangents may keep a broadcast shape: the
+   * autodiff core sums them down to each input's shape once, centrally. `undefined` = zero.
+   */
+  readonly pullback: ((ct: Tensor, primals: readonly Tensor[], out: Tensor, params: P) => readonly (Tensor | undefined)[]) | "nondiff";
+}
+
+/** Unwrap the values of traces that have ended. */
+const live = (x: Tensor): Tensor => {
+  let t = x;
+  while (t.impl.kind === "traced" && !t.impl.trace.active) t = t.impl.primal;
+  return t;
+};
+
+/** The concrete storage under any number of traces. @internal */
+export const storageOf = (x: Tensor): Storage => {
+  let t = x;
+  while (t.impl.kind === "traced") t = t.impl.primal;
+  return t.impl.storage;
+};
+
+/**
+ * Apply a primitive to tensors: run its kernel on concrete values, or, when an input belongs to
+ * an active trace, apply it one level down and record the node at the innermost trace.
+ *
+ * @internal
+ */
+export const bind = <P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P): Tensor => {
+  const xs = inputs.map(live);
+  let top: Trace | undefined;
+  if (prim.pullback !== "nondiff") {
+    for (const x of xs) if (x.impl.kind === "traced" && (top === undefined || x.impl.trace.level > top.level)) top = x.impl.trace;
+  }
+  if (top === undefined) {
+    const shapes = xs.map((x) => x.shape as RuntimeShape);
+    const out = prim.shape(shapes, params);
+    const storages = xs.map(storageOf);
+    const backend = (storages[0] as Storage).backend;
+    const local = storages.map((s) => (s.backend === backend ? s : backend.fromArray(s.dtype, s.backend.read(s))));
+    return fromStorage(prim.forward(local, shapes, params, out), out);
+  }
+  const trace = top;
+  const primals = xs.map((x) => (x.impl.kind === "traced" && x.impl.trace === trace ? x.impl.primal : x));
+  const primal = bind(prim, primals, params);
+  return new Tensor(primal.shape as RuntimeShape, primal.dtype, { kind: "traced", trace, primal, node: { prim: prim as Primitive<unknown>, params, inputs: xs, primals } });
+};
+
+/** A leaf of trace `t`: an input of the function being differentiated. @internal */
+export const leaf = (t: Trace, x: Tensor): Tensor => new Tensor(x.shape as RuntimeShape, x.dtype, { kind: "traced", trace: t, primal: live(x), node: undefined });
