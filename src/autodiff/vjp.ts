@@ -68,10 +68,11 @@ const backprop = (trace: Trace, out: Tensor, ct: Tensor, leaves: readonly Tensor
       if (g === undefined || t.impl.kind !== "traced" || t.impl.node === undefined) continue;
       const { prim, params, inputs, primals } = t.impl.node;
       if (prim.pullback === "nondiff") continue;
-      const gs = prim.pullback(g, primals, t.impl.primal, params);
+      const wants = inputs.map((x) => x.impl.kind === "traced" && x.impl.trace === trace);
+      const gs = prim.pullback(g, primals, t.impl.primal, params, wants);
       inputs.forEach((x, i) => {
         const gi = gs[i];
-        if (gi === undefined || x.impl.kind !== "traced" || x.impl.trace !== trace) return;
+        if (gi === undefined || !wants[i]) return;
         const down = unbroadcast(gi, x.shape as readonly number[]);
         const prev = cts.get(x);
         cts.set(x, prev === undefined ? down : add(prev, down));

@@ -11,6 +11,8 @@
  * @module
  */
 
+import type { Sizes } from "../shape/dims.js";
+
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
@@ -37,9 +39,6 @@ export type BinaryKernel = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "
 
 /** Reductions along one axis. */
 export type ReduceKernel = "sum" | "max";
-
-/** Runtime shapes, as plain numbers. */
-export type Sizes = readonly number[];
 
 /**
  * The kernels every backend provides. Shapes are passed alongside storages; the output shape is

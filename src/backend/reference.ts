@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { Backend, BinaryKernel, DType, ReduceKernel, Sizes, Storage, TypedArray, UnaryKernel } from "./backend.js";
+import type { Sizes } from "../shape/dims.js";
+import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "./backend.js";
 
 /** A storage of the reference backend: a typed array. */
 export interface RefStorage extends Storage {

@@ -22,6 +22,8 @@ export interface Domain {
   readonly name: string;
   readonly min: number;
   readonly max: number;
+  /** When present, values are drawn from this set instead (masks: `[0, 1]`). */
+  readonly values?: readonly number[];
   readonly avoid?: readonly number[];
   readonly margin?: number;
 }
@@ -33,6 +35,7 @@ export const domains = {
   unit: { name: "unit interval", min: 0.05, max: 0.95 },
   awayFromZero: { name: "away from 0", min: -3, max: 3, avoid: [0], margin: 0.1 },
   wide: { name: "wide", min: -30, max: 30 },
+  mask: { name: "0/1 mask", min: 0, max: 1, values: [0, 1] },
 } as const satisfies Record<string, Domain>;
 
 /**
@@ -81,7 +84,10 @@ export interface Spec<P> {
   readonly reference: (xs: readonly Dense[], params: P) => Dense;
   /** Tolerances (defaults to {@link defaultTolerance}). */
   readonly tolerance?: Tolerance;
-  /** Not differentiable (comparisons, argmax): the gradient laws do not apply. */
+  /**
+   * Skipped by the finite-difference gradient laws: not differentiable (comparisons, argmax), a
+   * derivative declared zero (stopGradient), or one hidden by float32 rounding (astype).
+   */
   readonly nondiff?: true;
   /** A scalar elementwise function: `grad(grad(f))` is checked too. */
   readonly secondOrder?: true;

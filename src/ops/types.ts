@@ -7,6 +7,7 @@
  */
 import type { Broadcast } from "../shape/broadcast.js";
 import type { Check, Dim, Ok, Shape } from "../shape/dims.js";
+import type { Reduce } from "../shape/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 /**
@@ -46,4 +47,16 @@ export type UnaryOp = <S extends Shape>(x: Tensor<S>) => Tensor<S>;
 export interface UnaryOpWith<P> {
   <S extends Shape>(x: Tensor<S>, p?: P): Tensor<S>;
   (p?: P): <S extends Shape>(x: Tensor<S>) => Tensor<S>;
+}
+
+/**
+ * A shape-preserving op along one axis (`softmax`, `logSoftmax`), default the last axis. An
+ * out-of-range axis is a compile error at `axis`.
+ *
+ * @category model
+ */
+export interface AxisOp<Name extends string> {
+  <S extends Shape>(x: Tensor<S>): Tensor<S>;
+  (axis?: number): <S extends Shape>(x: Tensor<S>) => Tensor<S>;
+  <const S extends Shape, const Ax extends number>(x: Tensor<S>, axis: Check<Reduce<S, Ax, true, Name>, Ax>): Tensor<S>;
 }

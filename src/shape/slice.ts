@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { IsNat, Lt, Sub } from "./arith.js";
+import type { Add, IsNat, Lt, Sub } from "./arith.js";
 import { type IsTuple, type Mismatch, type NormAxis, normAxis, type Shape, ShapeError, type ShowDim, type ShowShape, type Sizes, showShape } from "./dims.js";
 import type { ReplaceAt } from "./reduce.js";
 
@@ -63,4 +63,33 @@ export const slice = (s: Sizes, axis: number, start: number, end?: number): { sh
     throw new ShapeError("slice", `range ${start}:${end ?? ""} is out of bounds for axis ${axis} of ${showShape(s)} (size ${d})`);
   }
   return { shape: s.map((x, i) => (i === n ? hi - lo : x)), start: lo, end: hi };
+};
+
+type PadDim<D, B extends number, A extends number> = D extends number ? (IsNat<D> extends true ? Add<Add<D, B>, A> : number) : number;
+
+/**
+ * The shape of `pad(x, axis, before, after)`: dim `axis` grows by `before + after`.
+ *
+ * @example
+ * type S = Pad<[3, 4], 0, 1, 2> // [6, 4]
+ * @category rules
+ */
+export type Pad<S extends Shape, Axis extends number, Before extends number, After extends number> =
+  IsTuple<S> extends true
+    ? NormAxis<Axis, S["length"]> extends infer n extends number
+      ? [n] extends [never]
+        ? Mismatch<`pad: axis ${Axis} is out of range for ${ShowShape<S>} (rank ${S["length"]})`>
+        : number extends n
+          ? Shape
+          : ReplaceAt<S, n, PadDim<S[n], Before, After>>
+      : never
+    : Shape;
+
+/** Runtime twin of {@link Pad}. */
+export const pad = (s: Sizes, axis: number, before: number, after: number): number[] => {
+  const n = normAxis("pad", axis, s.length, s);
+  if (!Number.isInteger(before) || !Number.isInteger(after) || before < 0 || after < 0) {
+    throw new ShapeError("pad", `padding must be non-negative integers, got before=${before}, after=${after}`);
+  }
+  return s.map((d, i) => (i === n ? d + before + after : d));
 };

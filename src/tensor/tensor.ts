@@ -110,8 +110,9 @@ export interface Primitive<P> {
   /**
    * Input cotangents from the output cotangent `ct`. Cotangents may keep a broadcast shape: the
    * autodiff core sums them down to each input's shape once, centrally. `undefined` = zero.
+   * `wants[i]` is false when input i needs no cotangent (a constant): skip computing it.
    */
-  readonly pullback: ((ct: Tensor, primals: readonly Tensor[], out: Tensor, params: P) => readonly (Tensor | undefined)[]) | "nondiff";
+  readonly pullback: ((ct: Tensor, primals: readonly Tensor[], out: Tensor, params: P, wants: readonly boolean[]) => readonly (Tensor | undefined)[]) | "nondiff";
 }
 
 /** Unwrap the values of traces that have ended. */

@@ -1,0 +1,75 @@
+/**
+ * `argmax(x, axis)`: the index of the largest element along `axis` (the first one on ties), as a
+ * float tensor of the input's dtype. Not differentiable.
+ *
+ * @example
+ * import { argmax, tensor, toArray } from "typegrad"
+ * toArray(argmax(tensor([[1, 5], [7, 2]]), 1)) // [1, 0]
+ *
+ * @module
+ */
+import type { Check, Ok, Shape } from "../shape/dims.js";
+import { normAxis } from "../shape/dims.js";
+import { type Reduce, reduce } from "../shape/reduce.js";
+import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { axisOf, foldAxis } from "./naive.js";
+import { domains, type OpDef } from "./spec.js";
+import type { AxisParams } from "./sum.js";
+
+/** The primitive. */
+export const argmaxPrim: Primitive<AxisParams> = {
+  name: "argmax",
+  shape: ([s], { axis }) => reduce(s as readonly number[], axis, false, "argmax"),
+  forward: ([x], [s], { axis }) => (x as NonNullable<typeof x>).backend.argmax(x as NonNullable<typeof x>, s as readonly number[], axis),
+  pullback: "nondiff",
+};
+
+const argmaxImpl = (x: Tensor, axis: number): Tensor => {
+  expectTensor("argmax", "x", x);
+  if (typeof axis !== "number") throw new TypeError(`argmax: argument 'axis' must be a number, got ${JSON.stringify(axis)}`);
+  return bind(argmaxPrim, [x], { axis: normAxis("argmax", axis, x.rank, x.shape as readonly number[]) });
+};
+
+/**
+ * Indices of the maxima along `axis` (the axis is removed).
+ *
+ * @example
+ * const predicted = argmax(probs, 0) // probs: Tensor<[10, "m"]> → Tensor<["m"]>
+ * @category operations
+ */
+export const argmax: {
+  <const Ax extends number>(axis: Ax): <const S extends Shape>(x: Check<Reduce<S, Ax, false, "argmax">, Tensor<S>>) => Tensor<Ok<Reduce<S, Ax>>>;
+  <const S extends Shape, const Ax extends number>(x: Tensor<S>, axis: Check<Reduce<S, Ax, false, "argmax">, Ax>): Tensor<Ok<Reduce<S, Ax>>>;
+} = dual(tensorFirst, argmaxImpl);
+
+/** Registry entry. */
+export const argmaxDef: OpDef<number> = {
+  name: "argmax",
+  kind: "primitive",
+  doc: "index of the maximum",
+  spec: {
+    sample: (g) => {
+      const shape = sampleShape(g, 1, 3);
+      return { inputs: [{ shape, domain: domains.real }], params: g.int(-shape.length, shape.length - 1) };
+    },
+    call: ([x], axis) => argmaxImpl(x as Tensor, axis),
+    reference: ([x], axis) => {
+      const a = x as NonNullable<typeof x>;
+      let best = -Infinity;
+      return foldAxis(
+        a,
+        axisOf(axis, a.shape.length),
+        (m, v, i) => {
+          if (i === 0 || v > best) {
+            best = v;
+            return i;
+          }
+          return m;
+        },
+        0,
+      );
+    },
+    nondiff: true,
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * `leakyRelu(x, alpha = 0.01)`: `x` for x > 0, `alpha·x` otherwise. A composite of `where`;
+ * derivative 1 for x > 0, `alpha` otherwise.
+ *
+ * @example
+ * import { leakyRelu, tensor, toArray } from "typegrad"
+ * toArray(leakyRelu(tensor([-1, 2]), 0.1)) // [-0.1, 2]
+ *
+ * @module
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import { dual, elementwiseCase, expectTensor, tensorFirst } from "./define.js";
+import { gt } from "./gt.js";
+import { mul } from "./mul.js";
+import { zipWith } from "./naive.js";
+import { domains, type OpDef } from "./spec.js";
+import type { UnaryOpWith } from "./types.js";
+import { where } from "./where.js";
+
+const leakyReluImpl = (x: Tensor, alpha = 0.01): Tensor => {
+  expectTensor("leakyRelu", "x", x);
+  if (typeof alpha !== "number") throw new TypeError(`leakyRelu: argument 'alpha' must be a number, got ${typeof alpha}`);
+  return where(gt(x, 0), x, mul(x, alpha));
+};
+
+/**
+ * Elementwise leaky ReLU with slope `alpha` (default 0.01) for negative inputs.
+ *
+ * @example
+ * pipe(Z, leakyRelu(0.2))
+ * @category operations
+ */
+export const leakyRelu: UnaryOpWith<number> = dual(tensorFirst, leakyReluImpl);
+
+/** Registry entry. */
+export const leakyReluDef: OpDef<number> = {
+  name: "leakyRelu",
+  kind: "composite",
+  doc: "x > 0 ? x : αx",
+  spec: {
+    sample: (g) => ({ ...elementwiseCase(g, [domains.awayFromZero]), params: g.int(1, 30) / 100 }),
+    call: ([x], alpha) => leakyReluImpl(x as Tensor, alpha),
+    reference: (xs, alpha) => zipWith(xs, (x) => (x > 0 ? x : alpha * x)),
+  },
+};

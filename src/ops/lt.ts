@@ -1,0 +1,39 @@
+/**
+ * `lt(a, b)`: elementwise `a < b` as a 0/1 mask of the operands' dtype, with numpy
+ * broadcasting. Not differentiable (its derivative is zero wherever it is defined): use it to
+ * build masks for `where` and `mul`.
+ *
+ * @example
+ * import { lt, tensor, toArray } from "typegrad"
+ * toArray(lt(tensor([1, 2, 3]), 2)) // [1, 0, 0]
+ *
+ * @module
+ */
+import { bind, type Tensor } from "../tensor/tensor.js";
+import { binaryPrimitive, dual, elementwiseCase, type Operand, operands } from "./define.js";
+import { zipWith } from "./naive.js";
+import { domains, type OpDef } from "./spec.js";
+import type { BinaryOp } from "./types.js";
+
+/** The primitive. */
+export const ltPrim = binaryPrimitive("lt", "nondiff");
+
+/**
+ * Elementwise `a < b` → 1 or 0, numpy broadcasting; a plain number works on either side.
+ *
+ * @category operations
+ */
+export const lt: BinaryOp<"lt"> = dual(2, (a: Operand, b: Operand) => bind(ltPrim, operands("lt", a, b), undefined));
+
+/** Registry entry. */
+export const ltDef: OpDef<void> = {
+  name: "lt",
+  kind: "primitive",
+  doc: "[a < b]",
+  spec: {
+    sample: (g) => elementwiseCase(g, [domains.real, domains.real]),
+    call: ([a, b]) => lt(a as Tensor, b as Tensor),
+    reference: (xs) => zipWith(xs, (a, b) => (a < b ? 1 : 0)),
+    nondiff: true,
+  },
+};

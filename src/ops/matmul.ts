@@ -1,0 +1,119 @@
+/**
+ * `matmul(a, b)`: the matrix product of the last two axes, leading (batch) axes broadcast:
+ * `[...batch, M, K] @ [...batch', K, N] → [...broadcast(batch, batch'), M, N]`.
+ *
+ * Forward: `out = a·b`. Pullback: `ct_a = ct·bᵀ`, `ct_b = aᵀ·ct`, computed with transposed-operand
+ * kernels (no transpose is materialised); batch broadcasting is undone by the autodiff core.
+ *
+ * @example
+ * import { matmul, zeros } from "typegrad"
+ * matmul(zeros([128, 784]), zeros([784, 10])) // Tensor<[128, 10]>
+ * // matmul(zeros([128, 784]), zeros([10, 784])) is a compile error at the second argument:
+ * // matmul: inner dimensions 784 and 10 differ ([128, 784] @ [10, 784])
+ *
+ * @module
+ */
+import type { Check, Dim, Ok, Shape } from "../shape/dims.js";
+import { type MatMul, matmul as rule } from "../shape/matmul.js";
+import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import { dual, expectTensor, promote } from "./define.js";
+import { at, bshape, indices } from "./naive.js";
+import { domains, type OpDef } from "./spec.js";
+
+/** Whether each operand's last two axes are read transposed. */
+export interface MatMulParams {
+  readonly transA: boolean;
+  readonly transB: boolean;
+}
+
+const swapLast = (s: readonly number[], t: boolean): readonly number[] => (t ? [...s.slice(0, -2), s[s.length - 1] as number, s[s.length - 2] as number] : s);
+
+/** `op(a) @ op(b)`, op = transpose of the last two axes where the flag says so. @internal */
+export const matmulT = (a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor => bind(matmulPrim, [a, b], { transA, transB });
+
+/** The primitive (with transposed-operand flags, used by its own pullback). */
+export const matmulPrim: Primitive<MatMulParams> = {
+  name: "matmul",
+  shape: ([a, b], { transA, transB }) => rule(swapLast(a as readonly number[], transA), swapLast(b as readonly number[], transB)),
+  forward: ([a, b], [sa, sb], { transA, transB }, out) => {
+    const x = a as NonNullable<typeof a>;
+    return x.backend.matmul(x, sa as readonly number[], b as NonNullable<typeof b>, sb as readonly number[], transA, transB, out);
+  },
+  pullback: (ct, [a, b], _out, { transA, transB }, wants) => {
+    const A = a as Tensor;
+    const B = b as Tensor;
+    const dA = !wants[0] ? undefined : transA ? (transB ? matmulT(B, ct, true, true) : matmulT(B, ct, false, true)) : transB ? matmulT(ct, B, false, false) : matmulT(ct, B, false, true);
+    const dB = !wants[1] ? undefined : transB ? (transA ? matmulT(ct, A, true, true) : matmulT(ct, A, true, false)) : transA ? matmulT(A, ct, false, false) : matmulT(A, ct, true, false);
+    return [dA, dB];
+  },
+};
+
+/**
+ * The matrix product `a @ b` (batched over leading axes). A mismatch of the inner dimensions is a
+ * compile error at `b` naming both shapes.
+ *
+ * @example
+ * const Z = matmul(W, A) // W: Tensor<[128, 784]>, A: Tensor<[784, "m"]> → Tensor<[128, "m"]>
+ * const Y = pipe(X, matmul(W)) // data-last: X @ W
+ * @category operations
+ */
+export const matmul: {
+  <M extends Dim, K extends Dim, N extends Dim>(a: Tensor<[M, K]>, b: Tensor<[NoInfer<K>, N]>): Tensor<[M, N]>;
+  <const B extends Shape>(b: Tensor<B>): <const A extends Shape>(a: Check<MatMul<A, B>, Tensor<A>>) => Tensor<Ok<MatMul<A, B>>>;
+  <const A extends Shape, const B extends Shape>(a: Tensor<A>, b: Check<MatMul<A, B>, Tensor<B>>): Tensor<Ok<MatMul<A, B>>>;
+} = dual(2, (a: Tensor, b: Tensor) => {
+  const [x, y] = promote(expectTensor("matmul", "a", a), expectTensor("matmul", "b", b));
+  return matmulT(x, y, false, false);
+});
+
+/** Registry entry. */
+export const matmulDef: OpDef<MatMulParams> = {
+  name: "matmul",
+  kind: "primitive",
+  doc: "op(a) @ op(b)",
+  spec: {
+    sample: (g) => {
+      const [m, k, n] = [g.int(1, 4), g.int(1, 4), g.int(1, 4)];
+      const batch = Array.from({ length: g.int(0, 2) }, () => g.int(1, 3));
+      const ba = batch.slice(g.int(0, batch.length)).map((d) => (g.int(0, 3) === 0 ? 1 : d));
+      const bb = batch.slice(g.int(0, batch.length)).map((d) => (g.int(0, 3) === 0 ? 1 : d));
+      const transA = g.bool();
+      const transB = g.bool();
+      return {
+        inputs: [
+          { shape: [...ba, ...(transA ? [k, m] : [m, k])], domain: domains.real },
+          { shape: [...bb, ...(transB ? [n, k] : [k, n])], domain: domains.real },
+        ],
+        params: { transA, transB },
+      };
+    },
+    call: ([a, b], { transA, transB }) => matmulT(a as Tensor, b as Tensor, transA, transB),
+    reference: ([a, b], { transA, transB }) => {
+      const A = a as NonNullable<typeof a>;
+      const B = b as NonNullable<typeof b>;
+      const sa = swapLast(A.shape, transA);
+      const sb = swapLast(B.shape, transB);
+      const M = sa[sa.length - 2] as number;
+      const K = sa[sa.length - 1] as number;
+      const N = sb[sb.length - 1] as number;
+      const batch = bshape(sa.slice(0, -2), sb.slice(0, -2));
+      const shape = [...batch, M, N];
+      const data = indices(shape).map((ix) => {
+        const bi = ix.slice(0, -2);
+        const i = ix[ix.length - 2] as number;
+        const j = ix[ix.length - 1] as number;
+        let s = 0;
+        for (let k = 0; k < K; k++) s += elem(A, transA, bi, i, k) * elem(B, transB, bi, k, j);
+        return s;
+      });
+      return { shape, data };
+    },
+  },
+};
+
+/** Element (i, j) of op(x) at batch index `bi` (broadcast), op = transpose when `t`. */
+const elem = (x: { shape: readonly number[]; data: readonly number[] }, t: boolean, bi: readonly number[], i: number, j: number): number => {
+  const r = x.shape.length;
+  const [p, q] = t ? [j, i] : [i, j];
+  return at(x, [...bi.slice(bi.length - (r - 2)), p, q]);
+};

@@ -1,0 +1,39 @@
+/**
+ * `ne(a, b)`: elementwise `a !== b` as a 0/1 mask of the operands' dtype, with numpy
+ * broadcasting. Not differentiable (its derivative is zero wherever it is defined): use it to
+ * build masks for `where` and `mul`.
+ *
+ * @example
+ * import { ne, tensor, toArray } from "typegrad"
+ * toArray(ne(tensor([1, 2, 3]), 2)) // [1, 0, 1]
+ *
+ * @module
+ */
+import { bind, type Tensor } from "../tensor/tensor.js";
+import { binaryPrimitive, dual, elementwiseCase, type Operand, operands } from "./define.js";
+import { zipWith } from "./naive.js";
+import { domains, type OpDef } from "./spec.js";
+import type { BinaryOp } from "./types.js";
+
+/** The primitive. */
+export const nePrim = binaryPrimitive("ne", "nondiff");
+
+/**
+ * Elementwise `a !== b` → 1 or 0, numpy broadcasting; a plain number works on either side.
+ *
+ * @category operations
+ */
+export const ne: BinaryOp<"ne"> = dual(2, (a: Operand, b: Operand) => bind(nePrim, operands("ne", a, b), undefined));
+
+/** Registry entry. */
+export const neDef: OpDef<void> = {
+  name: "ne",
+  kind: "primitive",
+  doc: "[a !== b]",
+  spec: {
+    sample: (g) => elementwiseCase(g, [domains.real, domains.real]),
+    call: ([a, b]) => ne(a as Tensor, b as Tensor),
+    reference: (xs) => zipWith(xs, (a, b) => (a !== b ? 1 : 0)),
+    nondiff: true,
+  },
+};

@@ -1,0 +1,67 @@
+/**
+ * `pad(x, axis, before, after)`: `before` zeros, then `x`, then `after` zeros, along one axis.
+ *
+ * Forward: a zero-filled copy. Pullback: `ct` sliced back to `x`'s range. The primitive lives
+ * in `slice.ts`: slice and pad are each other's pullbacks, so they are defined as a pair.
+ *
+ * @example
+ * import { pad, tensor, toArray } from "typegrad"
+ * toArray(pad(tensor([1, 2]), 0, 1, 2)) // [0, 1, 2, 0, 0]
+ *
+ * @module
+ */
+import type { Check, Ok, Shape } from "../shape/dims.js";
+import { type Pad, pad as rule } from "../shape/slice.js";
+import { bind, type Tensor } from "../tensor/tensor.js";
+import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { axisOf, indices } from "./naive.js";
+import { type PadParams, padPrim } from "./slice.js";
+import { domains, type OpDef } from "./spec.js";
+
+const padImpl = (x: Tensor, axis: number, before: number, after: number): Tensor => {
+  expectTensor("pad", "x", x);
+  rule(x.shape as readonly number[], axis, before, after);
+  return bind(padPrim, [x], { axis: axisOf(axis, x.rank), before, after });
+};
+
+/**
+ * `x` zero-padded along `axis`.
+ *
+ * @category operations
+ */
+export const pad: {
+  <const Ax extends number, const B extends number, const A extends number>(
+    axis: Ax,
+    before: B,
+    after: A,
+  ): <const S extends Shape>(x: Check<Pad<S, Ax, B, A>, Tensor<S>>) => Tensor<Ok<Pad<S, Ax, B, A>>>;
+  <const S extends Shape, const Ax extends number, const B extends number, const A extends number>(x: Tensor<S>, axis: Check<Pad<S, Ax, B, A>, Ax>, before: B, after: A): Tensor<Ok<Pad<S, Ax, B, A>>>;
+} = dual(tensorFirst, padImpl);
+
+/** Registry entry. */
+export const padDef: OpDef<PadParams> = {
+  name: "pad",
+  kind: "primitive",
+  doc: "zero padding along an axis",
+  spec: {
+    sample: (g) => {
+      const shape = sampleShape(g, 1, 3);
+      return { inputs: [{ shape, domain: domains.real }], params: { axis: g.int(0, shape.length - 1), before: g.int(0, 2), after: g.int(0, 2) } };
+    },
+    call: ([x], { axis, before, after }) => padImpl(x as Tensor, axis, before, after),
+    reference: ([x], { axis, before, after }) => {
+      const a = x as NonNullable<typeof x>;
+      const n = a.shape[axis] as number;
+      const shape = a.shape.map((d, i) => (i === axis ? d + before + after : d));
+      const strides = a.shape.map((_, k) => a.shape.slice(k + 1).reduce((p, q) => p * q, 1));
+      return {
+        shape,
+        data: indices(shape).map((ix) => {
+          const v = (ix[axis] as number) - before;
+          if (v < 0 || v >= n) return 0;
+          return a.data[ix.reduce((off, w, i) => off + (i === axis ? v : w) * (strides[i] as number), 0)] as number;
+        }),
+      };
+    },
+  },
+};

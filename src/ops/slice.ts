@@ -1,0 +1,113 @@
+/**
+ * `slice(x, axis, start, end?)`: elements `start..end` (end exclusive, default the whole rest)
+ * along one axis. Negative bounds count from the end at run time, as in Python.
+ *
+ * Forward: a copy of the range. Pullback: `ct` zero-padded back to `x`'s size along `axis`.
+ * Slice and pad are each other's pullbacks, so both primitives are defined here (`pad.ts` holds
+ * the public `pad`).
+ *
+ * @example
+ * import { slice, zeros } from "typegrad"
+ * slice(zeros([10, 4]), 0, 2, 5) // Tensor<[3, 4]>
+ *
+ * @module
+ */
+import type { Check, Ok, Shape } from "../shape/dims.js";
+import { pad as padRule, slice as rule, type Slice } from "../shape/slice.js";
+import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { at, axisOf, indices } from "./naive.js";
+import { domains, type OpDef } from "./spec.js";
+
+/** Resolved slice parameters. */
+export interface SliceParams {
+  readonly axis: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The primitive (bounds already resolved and checked). */
+export const slicePrim: Primitive<SliceParams> = {
+  name: "slice",
+  shape: ([s], { axis, start, end }) => rule(s as readonly number[], axis, start, end).shape,
+  forward: ([x], [s], { axis, start, end }) => (x as NonNullable<typeof x>).backend.slice(x as NonNullable<typeof x>, s as readonly number[], axis, start, end),
+  pullback: (ct, [x], _out, { axis, start, end }) => [bind(padPrim, [ct], { axis, before: start, after: (((x as Tensor).shape as readonly number[])[axis] as number) - end })],
+};
+
+/** Resolved padding parameters. */
+export interface PadParams {
+  readonly axis: number;
+  readonly before: number;
+  readonly after: number;
+}
+
+/** The pad primitive: zeros around `x` along `axis`; its pullback is a slice. */
+export const padPrim: Primitive<PadParams> = {
+  name: "pad",
+  shape: ([s], { axis, before, after }) => padRule(s as readonly number[], axis, before, after),
+  forward: ([x], [s], { axis, before, after }) => (x as NonNullable<typeof x>).backend.pad(x as NonNullable<typeof x>, s as readonly number[], axis, before, after),
+  pullback: (ct, [x], _out, { axis, before }) => [bind(slicePrim, [ct], { axis, start: before, end: before + (((x as Tensor).shape as readonly number[])[axis] as number) })],
+};
+
+const sliceImpl = (x: Tensor, axis: number, start: number, end?: number): Tensor => {
+  expectTensor("slice", "x", x);
+  for (const [k, v] of [
+    ["axis", axis],
+    ["start", start],
+  ] as const) {
+    if (typeof v !== "number") throw new TypeError(`slice: argument '${k}' must be a number, got ${JSON.stringify(v)}`);
+  }
+  const r = rule(x.shape as readonly number[], axis, start, end);
+  return bind(slicePrim, [x], { axis: axisOf(axis, x.rank), start: r.start, end: r.end });
+};
+
+/**
+ * Elements `start..end` of `x` along `axis`. Known out-of-range bounds are a compile error.
+ *
+ * @example
+ * const firstTen = slice(X, 1, 0, 10) // X: Tensor<[784, "m"]> → Tensor<[784, 10]>
+ * @category operations
+ */
+export const slice: {
+  <const Ax extends number, const St extends number, const En extends number | undefined = undefined>(
+    axis: Ax,
+    start: St,
+    end?: En,
+  ): <const S extends Shape>(x: Check<Slice<S, Ax, St, En>, Tensor<S>>) => Tensor<Ok<Slice<S, Ax, St, En>>>;
+  <const S extends Shape, const Ax extends number, const St extends number, const En extends number | undefined = undefined>(
+    x: Tensor<S>,
+    axis: Ax,
+    start: Check<Slice<S, Ax, St, En>, St>,
+    end?: En,
+  ): Tensor<Ok<Slice<S, Ax, St, En>>>;
+} = dual(tensorFirst, sliceImpl);
+
+/** Registry entry. */
+export const sliceDef: OpDef<SliceParams> = {
+  name: "slice",
+  kind: "primitive",
+  doc: "x[start:end] along an axis",
+  spec: {
+    sample: (g) => {
+      const shape = sampleShape(g, 1, 3);
+      const axis = g.int(0, shape.length - 1);
+      const d = shape[axis] as number;
+      const start = g.int(0, d);
+      return { inputs: [{ shape, domain: domains.real }], params: { axis, start, end: g.int(start, d) } };
+    },
+    call: ([x], { axis, start, end }) => sliceImpl(x as Tensor, axis, start, end),
+    reference: ([x], { axis, start, end }) => {
+      const a = x as NonNullable<typeof x>;
+      const shape = a.shape.map((d, i) => (i === axis ? end - start : d));
+      return {
+        shape,
+        data: indices(shape).map((ix) =>
+          at(
+            a,
+            ix.map((v, i) => (i === axis ? v + start : v)),
+          ),
+        ),
+      };
+    },
+  },
+};

@@ -1,0 +1,44 @@
+/**
+ * `stopGradient(x)`: `x` itself, treated as a constant by differentiation (its cotangent is zero).
+ * Used where a value only shifts a computation whose result does not depend on it (the max in a
+ * stable softmax) and for targets.
+ *
+ * @example
+ * import { grad, mul, stopGradient, tensor, toArray } from "typegrad"
+ * toArray(grad((x) => mul(x, stopGradient(x)))(tensor(3))) // 3, not 6
+ *
+ * @module
+ */
+import type { Shape } from "../shape/dims.js";
+import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import { elementwiseCase, expectTensor } from "./define.js";
+import { zipWith } from "./naive.js";
+import { domains, type OpDef } from "./spec.js";
+
+/** The primitive: the identity forward, a zero pullback. */
+export const stopGradientPrim: Primitive<void> = {
+  name: "stopGradient",
+  shape: ([s]) => [...(s as readonly number[])],
+  forward: ([x]) => x as NonNullable<typeof x>,
+  pullback: () => [undefined],
+};
+
+/**
+ * `x`, with no gradient flowing through it.
+ *
+ * @category operations
+ */
+export const stopGradient = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(stopGradientPrim, [expectTensor("stopGradient", "x", x)], undefined) as Tensor<S>;
+
+/** Registry entry: out of the gradient laws by design (its derivative is declared zero, not computed). */
+export const stopGradientDef: OpDef<void> = {
+  name: "stopGradient",
+  kind: "primitive",
+  doc: "identity, zero derivative",
+  spec: {
+    sample: (g) => elementwiseCase(g, [domains.real]),
+    call: ([x]) => stopGradient(x as Tensor),
+    reference: (xs) => zipWith(xs, (x) => x),
+    nondiff: true,
+  },
+};

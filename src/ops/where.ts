@@ -1,0 +1,69 @@
+/**
+ * `where(cond, a, b)`: elementwise `cond ≠ 0 ? a : b`, all three broadcast together.
+ *
+ * Forward: `out = cond ? a : b`. Pullback: `ct_a = where(cond, ct, 0)`, `ct_b = where(cond, 0, ct)`;
+ * `cond` is a mask and gets no cotangent.
+ *
+ * @example
+ * import { gt, tensor, toArray, where } from "typegrad"
+ * const z = tensor([-1, 2])
+ * toArray(where(gt(z, 0), z, 0)) // [0, 2]  (ReLU)
+ *
+ * @module
+ */
+import { type Broadcast, broadcast } from "../shape/broadcast.js";
+import type { Check, Mismatch, Ok, Shape } from "../shape/dims.js";
+import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import { dual, elementwiseCase, expectTensor, type Operand, promote, scalarLike } from "./define.js";
+import { zipWith } from "./naive.js";
+import { domains, type OpDef } from "./spec.js";
+
+/** The shape of an operand: a tensor's, or `[]` for a plain number. */
+type ShapeOf<X> = X extends Tensor<infer S> ? S : [];
+
+/** The broadcast shape of cond, a and b. */
+export type Where<C extends Shape, A extends Shape, B extends Shape> = Broadcast<C, A, "where"> extends infer CA ? (CA extends Mismatch<string> ? CA : Broadcast<CA & Shape, B, "where">) : never;
+
+/** The primitive. */
+export const wherePrim: Primitive<void> = {
+  name: "where",
+  shape: ([c, a, b]) => broadcast(broadcast(c as readonly number[], a as readonly number[], "where"), b as readonly number[], "where"),
+  forward: ([c, a, b], [sc, sa, sb], _p, out) => {
+    const x = a as NonNullable<typeof a>;
+    return x.backend.where(c as NonNullable<typeof c>, sc as readonly number[], x, sa as readonly number[], b as NonNullable<typeof b>, sb as readonly number[], out);
+  },
+  pullback: (ct, [c], _out, _p, wants) => [undefined, wants[1] ? where(c as Tensor, ct, 0) : undefined, wants[2] ? where(c as Tensor, 0, ct) : undefined],
+};
+
+const whereImpl = (cond: Tensor, a: Operand, b: Operand): Tensor => {
+  const c = expectTensor("where", "cond", cond);
+  if (typeof a !== "number") expectTensor("where", "a", a);
+  if (typeof b !== "number") expectTensor("where", "b", b);
+  const x0 = typeof a === "number" ? scalarLike(a, typeof b === "number" ? c : b) : a;
+  const y0 = typeof b === "number" ? scalarLike(b, x0) : b;
+  const [x, y] = promote(x0, y0);
+  return bind(wherePrim, [c, x, y], undefined);
+};
+
+/**
+ * Elementwise `cond ≠ 0 ? a : b`; `a` and `b` may be plain numbers.
+ *
+ * @category operations
+ */
+export const where: {
+  <S extends Shape>(cond: Tensor<S>, a: Tensor<NoInfer<S>> | number, b: Tensor<NoInfer<S>> | number): Tensor<S>;
+  <const X extends Operand, const Y extends Operand>(a: X, b: Y): <const C extends Shape>(cond: Check<Where<C, ShapeOf<X>, ShapeOf<Y>>, Tensor<C>>) => Tensor<Ok<Where<C, ShapeOf<X>, ShapeOf<Y>>>>;
+  <const C extends Shape, const X extends Operand, const Y extends Operand>(cond: Tensor<C>, a: X, b: Check<Where<C, ShapeOf<X>, ShapeOf<Y>>, Y>): Tensor<Ok<Where<C, ShapeOf<X>, ShapeOf<Y>>>>;
+} = dual(3, whereImpl);
+
+/** Registry entry. */
+export const whereDef: OpDef<void> = {
+  name: "where",
+  kind: "primitive",
+  doc: "cond ? a : b",
+  spec: {
+    sample: (g) => elementwiseCase(g, [domains.mask, domains.real, domains.real]),
+    call: ([c, a, b]) => whereImpl(c as Tensor, a as Tensor, b as Tensor),
+    reference: (xs) => zipWith(xs, (c, a, b) => (c !== 0 ? a : b)),
+  },
+};

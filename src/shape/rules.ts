@@ -1,0 +1,13 @@
+/**
+ * The shape rules, type level and runtime twins side by side: `shapes.matmul([128, 784], [784, 10])`
+ * computes at run time what `MatMul<[128, 784], [784, 10]>` computes in the compiler.
+ *
+ * @module
+ */
+export { type Broadcast, type BroadcastTo, broadcast, broadcastTo } from "./broadcast.js";
+export { type Concat, concat } from "./concat.js";
+export { type MatMul, matmul } from "./matmul.js";
+export { type Reduce, reduce } from "./reduce.js";
+export { type Flatten, flatten, type Reshape, reshape } from "./reshape.js";
+export { type Pad, pad, type Slice, slice } from "./slice.js";
+export { type Permute, permute, type Transpose, transpose } from "./transpose.js";
