@@ -1,0 +1,199 @@
+import { pipe } from "fp-ts/lib/function.js";
+import { describe, expect, it } from "vitest";
+import {
+  add,
+  astype,
+  bindShapes,
+  concat,
+  div,
+  exp,
+  fill,
+  fromArray,
+  grad,
+  item,
+  matmul,
+  mean,
+  mul,
+  ones,
+  permutation,
+  randn,
+  reshape,
+  rng,
+  ShapeError,
+  shapes,
+  sigmoid,
+  slice,
+  softmax,
+  sum,
+  type Tensor,
+  tensor,
+  toArray,
+  toFlat,
+  transpose,
+  valueAndGrad,
+  vjp,
+  withShape,
+  zeros,
+} from "../src/index.js";
+
+describe("creation", () => {
+  it("infers shapes from nested literals and reads them back", () => {
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(x.shape).toEqual([2, 3]);
+    expect(x.dtype).toBe("float32");
+    expect(toArray(x)).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(toArray(tensor(3))).toBe(3);
+    expect(tensor([1.5], { dtype: "float64" }).dtype).toBe("float64");
+  });
+  it("rejects ragged and non-numeric input, naming the function and the element", () => {
+    expect(() => tensor([[1, 2], [3]] as unknown as number[][])).toThrow(/tensor: ragged nested array: element \[1\] has length 1, expected length 2/);
+    expect(() => tensor([1, "x"] as unknown as number[])).toThrow(/tensor: element \[1\] must be a number, got string/);
+    expect(() => fromArray([2, 2], [1, 2, 3])).toThrow(/fromArray: data has 3 elements, shape \[2, 2\] needs 4/);
+    expect(() => zeros([2, -1])).toThrow(/fill: argument 'shape' must be an array of non-negative integer sizes/);
+    expect(() => tensor([1], { dtype: "int8" as "float32" })).toThrow(/tensor: option 'dtype' must be "float32" or "float64"/);
+  });
+  it("keeps float64 precision", () => {
+    expect(toFlat(tensor([0.1], { dtype: "float64" }))[0]).toBe(0.1);
+    expect(toFlat(tensor([0.1]))[0]).toBe(Math.fround(0.1));
+  });
+});
+
+describe("seeded random generation", () => {
+  it("same seed, same numbers; different seeds differ", () => {
+    expect(toArray(randn(rng(42), [3, 4]))).toEqual(toArray(randn(rng(42), [3, 4])));
+    expect(toArray(randn(rng(42), [3, 4]))).not.toEqual(toArray(randn(rng(43), [3, 4])));
+    expect(permutation(rng(1), 10)).toEqual(permutation(rng(1), 10));
+    expect([...permutation(rng(1), 10)].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+  it("draws standard normals", () => {
+    const data = toFlat(randn(rng(3), [20000], { dtype: "float64" }));
+    const m = data.reduce((s, v) => s + v, 0) / data.length;
+    const v = data.reduce((s, x) => s + (x - m) ** 2, 0) / data.length;
+    expect(Math.abs(m)).toBeLessThan(0.03);
+    expect(Math.abs(v - 1)).toBeLessThan(0.05);
+  });
+  it("forks independent streams deterministically", () => {
+    const a = rng(9);
+    const b = rng(9);
+    expect(a.fork().uniform()).toBe(b.fork().uniform());
+    expect(a.uniform()).toBe(b.uniform());
+  });
+});
+
+describe("runtime shape checks", () => {
+  it("reports the op and both runtime shapes", () => {
+    const a = zeros([2, 3]) as Tensor<number[]>;
+    const b = zeros([4, 3]) as Tensor<number[]>;
+    expect(() => add(a, b)).toThrow(new ShapeError("add", "shapes [2, 3] and [4, 3] do not broadcast (2 vs 4)"));
+    expect(() => matmul(a, b)).toThrow("matmul: inner dimensions 3 and 4 differ ([2, 3] @ [4, 3])");
+    expect(() => reshape(a, [5])).toThrow("reshape: cannot reshape [2, 3] (6 elements) into [5] (5 elements)");
+    expect(() => sum(a, 2)).toThrow("sum: axis 2 is out of range for [2, 3] (rank 2)");
+    expect(() => slice(a, 1, 2, 7)).toThrow("slice: range 2:7 is out of bounds for axis 1 of [2, 3] (size 3)");
+  });
+  it("names the function and the argument on bad arguments", () => {
+    expect(() => add("x" as unknown as Tensor, 1)).toThrow("add: argument 'a' must be a Tensor or a number, got string x");
+    expect(() => exp([1, 2] as unknown as Tensor)).toThrow("exp: argument 'x' must be a Tensor, got an array");
+    expect(() => concat([zeros([1]), 3 as unknown as Tensor])).toThrow("concat: element 1 of argument 'xs' must be a Tensor, got number 3");
+  });
+  it("runtime twins of the shape rules agree with the ops", () => {
+    expect(shapes.matmul([2, 5, 3], [3, 4])).toEqual([2, 5, 4]);
+    expect(shapes.broadcast([4, 1], [3])).toEqual([4, 3]);
+    expect(shapes.reshape([224, 224, 3], [-1])).toEqual([150528]);
+    expect(shapes.concat([[2, 3], [5, 3]], 0)).toEqual([7, 3]);
+    expect(matmul(zeros([2, 5, 3]), zeros([3, 4])).shape).toEqual([2, 5, 4]);
+  });
+});
+
+describe("named dims", () => {
+  it("binds one size per name across inputs and reports every mismatch", () => {
+    const ok = bindShapes({ X: [784, "m"], Y: [10, "m"] }, { X: [784, 32], Y: [10, 32] });
+    expect(ok.errors).toEqual([]);
+    expect(ok.binding.sizes.get("m")).toBe(32);
+    const bad = bindShapes({ X: [784, "m"], Y: [10, "m"] }, { X: [780, 499], Y: [10, 500] });
+    expect(bad.errors.map((e) => e.message)).toEqual(["X: dim 0 is 780, expected 784", "Y: dim 'm' is 500 here but 499 in X"]);
+  });
+  it("withShape checks at run time and types the result", () => {
+    const X = withShape(zeros([4, 7]), [4, "m"]);
+    expect(X.shape).toEqual([4, 7]);
+    expect(() => withShape(zeros([4, 7]), [5, "m"])).toThrow("withShape: x: dim 0 is 4, expected 5");
+  });
+});
+
+describe("autodiff", () => {
+  it("gradients have the structure of the parameters, and inputs are not mutated", () => {
+    const params = { W: tensor([[1, 2]]), b: tensor([[0.5]]), extra: [tensor(2)] };
+    const before = JSON.stringify(toArray(params.W));
+    const X = tensor([[1], [3]]);
+    const loss = (p: typeof params) => sum(mul(add(matmul(p.W, X), p.b), p.extra[0] as Tensor<[]>));
+    const g = grad(loss)(params);
+    expect(Object.keys(g)).toEqual(["W", "b", "extra"]);
+    expect(toArray(g.W)).toEqual([[2, 6]]);
+    expect(toArray(g.b)).toEqual([[2]]);
+    expect(toArray(g.extra[0] as Tensor<[]>)).toBe(7.5);
+    expect(JSON.stringify(toArray(params.W))).toBe(before);
+  });
+  it("undoes broadcasting once, centrally", () => {
+    const b = tensor([[1], [2]]);
+    const Z = ones([2, 5]);
+    expect(toArray(grad((bb: Tensor<[2, 1]>) => sum(add(Z, bb)))(b))).toEqual([[5], [5]]);
+    expect(item(grad((s: Tensor<[]>) => sum(mul(Z, s)))(tensor(1)))).toBe(10);
+  });
+  it("differentiates higher orders of scalar functions", () => {
+    const f = (x: Tensor<[]>) => mul(x, mul(x, x));
+    expect(item(grad(grad(f))(tensor(2, { dtype: "float64" })))).toBe(12);
+    expect(item(grad(grad(grad(f)))(tensor(2, { dtype: "float64" })))).toBe(6);
+    const s = (x: Tensor<[]>) => sigmoid(x);
+    const x0 = 0.3;
+    const sg = 1 / (1 + Math.exp(-x0));
+    expect(item(grad(grad(s))(tensor(x0, { dtype: "float64" })))).toBeCloseTo(sg * (1 - sg) * (1 - 2 * sg), 12);
+  });
+  it("vjp pulls back any cotangent and checks its shape", () => {
+    const [y, pullback] = vjp((x: Tensor<[3]>) => mul(x, x), tensor([1, 2, 3]));
+    expect(toArray(y)).toEqual([1, 4, 9]);
+    expect(toArray(pullback(tensor([1, 1, 1])))).toEqual([2, 4, 6]);
+    expect(() => pullback(tensor([1, 1]) as unknown as Tensor<[3]>)).toThrow("vjp: the cotangent has shape [2], expected the output's shape [3]");
+  });
+  it("grad requires a scalar output and a tree of tensors", () => {
+    expect(() => grad((x: Tensor<[2]>) => mul(x, 2) as unknown as Tensor<[]>)(tensor([1, 2]))).toThrow("valueAndGrad: f must return a scalar Tensor<[]>, got shape [2]");
+    expect(() => grad((p: { w: Tensor<[]> }) => p.w)({ w: 3 as unknown as Tensor<[]> })).toThrow("vjp: parameters must be tensors, arrays or records of tensors; 'w' is number 3");
+  });
+  it("astype's pullback converts the cotangent back exactly", () => {
+    const w = tensor([0.25, -1.5, 3], { dtype: "float64" });
+    const g = grad((x: Tensor<[3]>) => sum(mul(astype(x, "float64"), w)))(tensor([1, 2, 3]));
+    expect(g.dtype).toBe("float32");
+    expect(toArray(g)).toEqual([0.25, -1.5, 3]);
+  });
+  it("mixes dtypes by promoting to float64", () => {
+    expect(add(tensor([1]), tensor([2], { dtype: "float64" })).dtype).toBe("float64");
+  });
+  it("valueAndGrad passes extra arguments through", () => {
+    const loss = (w: Tensor<[2, 1]>, X: Tensor<[3, 2]>) => mean(matmul(X, w));
+    const [v, g] = valueAndGrad(loss)(tensor([[1], [1]]), tensor([[1, 2], [3, 4], [5, 6]]));
+    expect(item(v)).toBe(7);
+    expect(toArray(g)).toEqual([[3], [4]]);
+  });
+});
+
+describe("pipe (data-last forms)", () => {
+  it("gives the same results as the data-first calls", () => {
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const W = tensor([
+      [0.5, -1],
+      [2, 1],
+    ]);
+    const piped = pipe(x, matmul(W), add(1), div(2), sum(1, true));
+    const direct = sum(div(add(matmul(x, W), 1), 2), 1, true);
+    expect(toArray(piped)).toEqual(toArray(direct));
+    expect(toArray(pipe(x, transpose, softmax(0)))).toEqual(toArray(softmax(transpose(x), 0)));
+    expect(toArray(pipe(fill([2], 3), exp))).toEqual(toArray(exp(fill([2], 3))));
+  });
+});
