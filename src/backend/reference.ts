@@ -55,6 +55,32 @@ const broadcastIndex = (shape: Sizes, out: Sizes): Int32Array | null => {
   return idx;
 };
 
+/**
+ * How a broadcast input is read row by row: the offset of each output row (all axes but the
+ * last) and the step along the last axis (0 when that axis is broadcast). Rows keep the inner
+ * loop free of index arithmetic.
+ */
+const rowPlan = (shape: Sizes, out: Sizes): { rows: Int32Array; step: number } => {
+  const st = bstrides(shape, out);
+  const r = out.length;
+  const lead = out.slice(0, Math.max(r - 1, 0));
+  const n = size(lead);
+  const rows = new Int32Array(n);
+  const ctr = new Array<number>(lead.length).fill(0);
+  let off = 0;
+  for (let i = 0; i < n; i++) {
+    rows[i] = off;
+    for (let k = lead.length - 1; k >= 0; k--) {
+      ctr[k] = (ctr[k] as number) + 1;
+      off += st[k] as number;
+      if ((ctr[k] as number) < (lead[k] as number)) break;
+      off -= (st[k] as number) * (lead[k] as number);
+      ctr[k] = 0;
+    }
+  }
+  return { rows, step: r === 0 ? 0 : (st[r - 1] as number) };
+};
+
 const unaryFns: Record<UnaryKernel, (x: number) => number> = {
   neg: (x) => -x,
   exp: Math.exp,
@@ -86,6 +112,80 @@ const binaryFns: Record<BinaryKernel, (a: number, b: number) => number> = {
 
 /** [outer, n, inner] sizes around `axis`. */
 const around = (shape: Sizes, axis: number): [number, number, number] => [size(shape.slice(0, axis)), shape[axis] as number, size(shape.slice(axis + 1))];
+
+/**
+ * Copy the rows of op(X) (an `R × K` matrix read from `src` at `off`) into panels of 4 rows
+ * stored k-major: `dst[(p·K + k)·4 + q]` is row `4p + q`, column `k` (zero past the last row).
+ * `rowMajor` says whether X is stored `R × K` (else `K × R`, i.e. transposed).
+ */
+const packPanels = (src: TypedArray, off: number, R: number, K: number, rowMajor: boolean, dst: Float64Array): void => {
+  dst.fill(0);
+  for (let r0 = 0; r0 < R; r0++) {
+    const p = r0 >> 2;
+    const q = r0 & 3;
+    const base = p * K * 4 + q;
+    if (rowMajor) for (let k = 0; k < K; k++) dst[base + k * 4] = src[off + r0 * K + k] as number;
+    else for (let k = 0; k < K; k++) dst[base + k * 4] = src[off + k * R + r0] as number;
+  }
+};
+
+/** `out[o + i·N + j] = Σ_k A[i, k] B[j, k]` over packed panels, 4 × 4 accumulators in registers. */
+const kernel4x4 = (pa: Float64Array, pb: Float64Array, out: TypedArray, o: number, M: number, N: number, K: number): void => {
+  for (let i = 0; i < M; i += 4) {
+    const ao = (i >> 2) * K * 4;
+    for (let j = 0; j < N; j += 4) {
+      const bo = (j >> 2) * K * 4;
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0,
+        c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0,
+        c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
+      for (let k = 0; k < K; k++) {
+        const ak = ao + k * 4;
+        const bk = bo + k * 4;
+        const a0 = pa[ak] as number,
+          a1 = pa[ak + 1] as number,
+          a2 = pa[ak + 2] as number,
+          a3 = pa[ak + 3] as number;
+        const b0 = pb[bk] as number,
+          b1 = pb[bk + 1] as number,
+          b2 = pb[bk + 2] as number,
+          b3 = pb[bk + 3] as number;
+        c00 += a0 * b0;
+        c01 += a0 * b1;
+        c02 += a0 * b2;
+        c03 += a0 * b3;
+        c10 += a1 * b0;
+        c11 += a1 * b1;
+        c12 += a1 * b2;
+        c13 += a1 * b3;
+        c20 += a2 * b0;
+        c21 += a2 * b1;
+        c22 += a2 * b2;
+        c23 += a2 * b3;
+        c30 += a3 * b0;
+        c31 += a3 * b1;
+        c32 += a3 * b2;
+        c33 += a3 * b3;
+      }
+      const cs = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+      for (let q = 0; q < 4 && i + q < M; q++) {
+        for (let w = 0; w < 4 && j + w < N; w++) out[o + (i + q) * N + j + w] = cs[q * 4 + w] as number;
+      }
+    }
+  }
+};
 
 class Reference implements Backend {
   readonly name = "reference";
@@ -131,18 +231,24 @@ class Reference implements Backend {
     const f = binaryFns[op];
     const n = size(outShape);
     const out = alloc(a.dtype, n);
-    const ia = broadcastIndex(aShape, outShape);
-    const ib = broadcastIndex(bShape, outShape);
-    if (ia === null && ib === null) {
+    const same = (sh: Sizes) => sh.length === outShape.length && sh.every((d, i) => d === outShape[i]);
+    if (same(aShape) && same(bShape)) {
       for (let i = 0; i < n; i++) out[i] = f(x[i] as number, y[i] as number);
-    } else if (ia === null && y.length === 1) {
+    } else if (same(aShape) && y.length === 1) {
       const c = y[0] as number;
       for (let i = 0; i < n; i++) out[i] = f(x[i] as number, c);
-    } else if (ib === null && x.length === 1) {
+    } else if (same(bShape) && x.length === 1) {
       const c = x[0] as number;
       for (let i = 0; i < n; i++) out[i] = f(c, y[i] as number);
     } else {
-      for (let i = 0; i < n; i++) out[i] = f(x[ia === null ? i : (ia[i] as number)] as number, y[ib === null ? i : (ib[i] as number)] as number);
+      const pa = rowPlan(aShape, outShape);
+      const pb = rowPlan(bShape, outShape);
+      const len = outShape.length === 0 ? 1 : (outShape[outShape.length - 1] as number);
+      for (let r = 0, o = 0; r < pa.rows.length; r++) {
+        let ai = pa.rows[r] as number;
+        let bi = pb.rows[r] as number;
+        for (let j = 0; j < len; j++, o++, ai += pa.step, bi += pb.step) out[o] = f(x[ai] as number, y[bi] as number);
+      }
     }
     return this.make(out);
   }
@@ -175,25 +281,14 @@ class Reference implements Backend {
     const ia = broadcastIndex(aShape.slice(0, -2), batchOut);
     const ib = broadcastIndex(bShape.slice(0, -2), batchOut);
     const out = alloc(a.dtype, nb * M * N);
-    const row = alloc(a.dtype, N);
+    const Mp = Math.ceil(M / 4) * 4;
+    const Np = Math.ceil(N / 4) * 4;
+    const pa = new Float64Array(Mp * K);
+    const pb = new Float64Array(Np * K);
     for (let t = 0; t < nb; t++) {
-      const ao = (ia === null ? t : (ia[t] as number)) * M * K;
-      const bo = (ib === null ? t : (ib[t] as number)) * K * N;
-      const oo = t * M * N;
-      for (let i = 0; i < M; i++) {
-        row.fill(0);
-        for (let k = 0; k < K; k++) {
-          const av = x[ao + (transA ? k * M + i : i * K + k)] as number;
-          if (av === 0) continue;
-          if (transB) {
-            for (let j = 0; j < N; j++) row[j] = (row[j] as number) + av * (y[bo + j * K + k] as number);
-          } else {
-            const boff = bo + k * N;
-            for (let j = 0; j < N; j++) row[j] = (row[j] as number) + av * (y[boff + j] as number);
-          }
-        }
-        out.set(row, oo + i * N);
-      }
+      packPanels(x, (ia === null ? t : (ia[t] as number)) * M * K, M, K, !transA, pa);
+      packPanels(y, (ib === null ? t : (ib[t] as number)) * K * N, N, K, transB, pb);
+      kernel4x4(pa, pb, out, t * M * N, M, N, K);
     }
     return this.make(out);
   }
