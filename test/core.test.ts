@@ -105,7 +105,15 @@ describe("runtime shape checks", () => {
     expect(shapes.matmul([2, 5, 3], [3, 4])).toEqual([2, 5, 4]);
     expect(shapes.broadcast([4, 1], [3])).toEqual([4, 3]);
     expect(shapes.reshape([224, 224, 3], [-1])).toEqual([150528]);
-    expect(shapes.concat([[2, 3], [5, 3]], 0)).toEqual([7, 3]);
+    expect(
+      shapes.concat(
+        [
+          [2, 3],
+          [5, 3],
+        ],
+        0,
+      ),
+    ).toEqual([7, 3]);
     expect(matmul(zeros([2, 5, 3]), zeros([3, 4])).shape).toEqual([2, 5, 4]);
   });
 });
@@ -174,7 +182,14 @@ describe("autodiff", () => {
   });
   it("valueAndGrad passes extra arguments through", () => {
     const loss = (w: Tensor<[2, 1]>, X: Tensor<[3, 2]>) => mean(matmul(X, w));
-    const [v, g] = valueAndGrad(loss)(tensor([[1], [1]]), tensor([[1, 2], [3, 4], [5, 6]]));
+    const [v, g] = valueAndGrad(loss)(
+      tensor([[1], [1]]),
+      tensor([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+    );
     expect(item(v)).toBe(7);
     expect(toArray(g)).toEqual([[3], [4]]);
   });

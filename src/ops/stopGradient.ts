@@ -5,7 +5,7 @@
  *
  * @example
  * import { grad, mul, stopGradient, tensor, toArray } from "typegrad"
- * toArray(grad((x) => mul(x, stopGradient(x)))(tensor(3))) // 3, not 6
+ * toArray(grad((x) => mul(x, stopGradient(x)))(tensor(3))) // 3 (not 6)
  *
  * @module
  */
