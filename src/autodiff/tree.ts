@@ -26,7 +26,7 @@ export const flattenTree = (op: string, p: Params): { leaves: Tensor[]; rebuild:
       const parts = q.map((x, k) => build(x, `${path}[${k}]`));
       return (ls) => parts.map((f) => f(ls));
     }
-    if (q !== null && typeof q === "object" && Object.getPrototypeOf(q) === Object.prototype) {
+    if (q !== null && typeof q === "object" && [Object.prototype, null].includes(Object.getPrototypeOf(q))) {
       const parts = Object.entries(q).map(([k, v]) => [k, build(v, path === "" ? k : `${path}.${k}`)] as const);
       return (ls) => Object.fromEntries(parts.map(([k, f]) => [k, f(ls)]));
     }

@@ -16,16 +16,23 @@ import { add } from "../ops/add.js";
 import { reshape } from "../ops/reshape.js";
 import { sum } from "../ops/sum.js";
 import type { Shape } from "../shape/dims.js";
-import { showShape } from "../shape/dims.js";
+import { ShapeError, showShape } from "../shape/dims.js";
 import { fromStorage, isTensor, leaf, storageOf, type Tensor, Trace } from "../tensor/tensor.js";
 import { flattenTree, type Params } from "./tree.js";
 
-/** Sum `g` down to `shape` (the inverse of numpy broadcasting). */
-export const unbroadcast = (g: Tensor, shape: readonly number[]): Tensor => {
+/**
+ * Sum the cotangent `g` that `op`'s pullback returned down to its input's `shape` (the inverse
+ * of numpy broadcasting). A cotangent that is not a broadcast of the input's shape is a bug in
+ * that pullback: a `ShapeError` naming the op, never a silent reshape.
+ */
+export const unbroadcast = (op: string, g: Tensor, shape: readonly number[]): Tensor => {
   const gs = g.shape as readonly number[];
   if (gs.length === shape.length && gs.every((d, i) => d === shape[i])) return g;
-  let t = g;
   const lead = gs.length - shape.length;
+  if (lead < 0 || shape.some((d, i) => d !== 1 && d !== gs[lead + i])) {
+    throw new ShapeError(op, `the pullback returned a cotangent of shape ${showShape(gs)} for an input of shape ${showShape(shape)}`);
+  }
+  let t = g;
   for (let i = 0; i < lead; i++) t = sum(t, 0);
   for (let i = 0; i < shape.length; i++) {
     if (shape[i] === 1 && (t.shape as readonly number[])[i] !== 1) t = sum(t, i, true);
@@ -73,7 +80,7 @@ const backprop = (trace: Trace, out: Tensor, ct: Tensor, leaves: readonly Tensor
       inputs.forEach((x, i) => {
         const gi = gs[i];
         if (gi === undefined || !wants[i]) return;
-        const down = unbroadcast(gi, x.shape as readonly number[]);
+        const down = unbroadcast(prim.name, gi, x.shape as readonly number[]);
         const prev = cts.get(x);
         cts.set(x, prev === undefined ? down : add(prev, down));
       });

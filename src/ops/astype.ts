@@ -34,9 +34,8 @@ export const astype: {
 } = dual(tensorFirst, astypeImpl);
 
 /**
- * Registry entry: the forward is checked as a round trip through float32. Finite differences
- * cannot see through float32 rounding, so the gradient laws skip it (`nondiff`); its pullback is
- * checked exactly in `test/core.test.ts`.
+ * Registry entry: the forward is checked as a round trip through float32; its pullback exactly in
+ * `test/core.test.ts`.
  */
 export const astypeDef: OpDef<void> = {
   name: "astype",
@@ -47,6 +46,6 @@ export const astypeDef: OpDef<void> = {
     call: ([x]) => astypeImpl(astypeImpl(x as Tensor, "float32"), (x as Tensor).dtype),
     reference: (xs) => zipWith(xs, Math.fround),
     tolerance: { float32: 1e-3, float64: 1e-6 },
-    nondiff: true,
+    noFiniteDifferences: "a round trip through float32 is a staircase at the finite-difference step",
   },
 };

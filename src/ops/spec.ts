@@ -85,10 +85,16 @@ export interface Spec<P> {
   /** Tolerances (defaults to {@link defaultTolerance}). */
   readonly tolerance?: Tolerance;
   /**
-   * Skipped by the finite-difference gradient laws: not differentiable (comparisons, argmax), a
-   * derivative declared zero (stopGradient), or one hidden by float32 rounding (astype).
+   * Not differentiable (comparisons, argmax, sign) or with a derivative declared zero
+   * (stopGradient): the laws check that no cotangent comes back.
    */
   readonly nondiff?: true;
+  /**
+   * Why finite differences cannot check this op (astype: float32 rounding makes it a staircase at
+   * the step size). The finite-difference laws are skipped; the exact ones (cotangent shapes,
+   * linearity of the pullback) still run, and the op needs an exact gradient test of its own.
+   */
+  readonly noFiniteDifferences?: string;
   /** A scalar elementwise function: `grad(grad(f))` is checked too. */
   readonly secondOrder?: true;
   /** dtypes the forward reference is checked in (default both). */
