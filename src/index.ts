@@ -62,3 +62,5 @@ export * from "./tensor/create.js";
 export * from "./tensor/random.js";
 export * from "./tensor/tensor.js";
 export * from "./tensor/withShape.js";
+export * from "./codec/index.js";
+export * from "./backend/wasm/index.js";

@@ -1,0 +1,172 @@
+/**
+ * Approximate equality, with tolerances that depend on the dtype.
+ *
+ * Two numbers `a` (computed) and `e` (expected) are close at tolerance `tol` when
+ *
+ *     |a - e| <= tol · max(1, |a|, |e|)
+ *
+ * i.e. an absolute tolerance for values of magnitude up to 1 and a relative one above (the
+ * "scale of the compared values"). Two NaNs are close, and so are two infinities of one sign;
+ * a NaN or an infinity is never close to a finite number.
+ *
+ * The tolerances, per dtype:
+ *
+ * | what                               | float64 | float32 | why                                          |
+ * |------------------------------------|---------|---------|----------------------------------------------|
+ * | forward against a reference        | 1e-7    | 1e-3    | `defaultTolerance` of `src/ops/spec.ts`; an op's spec may loosen it |
+ * | gradient law (finite differences)  | 1e-6    | 1e-2    | central differences lose about half the digits (`gradientTolerance`) |
+ * | finite-difference step ε           | 1e-6    | 1e-3    | ≈ cube root of the machine epsilon, scaled (`finiteDifferenceStep`)   |
+ *
+ * The gradient law takes the larger of `gradientTolerance` and the op's declared tolerance.
+ *
+ * Mismatches are data (`Mismatch`): the index, both values and the tolerance; they are turned
+ * into text only by the runners (`describeMismatch`).
+ *
+ * @module
+ */
+import type { DType } from "../src/backend/backend.js";
+import { defaultTolerance, type Tolerance } from "../src/ops/spec.js";
+import { toFlat } from "../src/tensor/create.js";
+import type { Tensor } from "../src/tensor/tensor.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * The first pair of elements that are not close.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Mismatch {
+  /** Flat (row-major) index of the element. */
+  readonly index: number;
+  readonly actual: number;
+  readonly expected: number;
+  readonly tolerance: number;
+}
+
+// -------------------------------------------------------------------------------------
+// tolerances
+// -------------------------------------------------------------------------------------
+
+/**
+ * Tolerances of forward checks against a reference (float64 tight, float32 loose).
+ *
+ * @example
+ * forwardTolerance.float32 // 1e-3
+ * @category tolerances
+ * @since 0.1.0
+ */
+export const forwardTolerance: Tolerance = defaultTolerance;
+
+/**
+ * Tolerances of the gradient laws, which compare autodiff with central differences.
+ *
+ * @category tolerances
+ * @since 0.1.0
+ */
+export const gradientTolerance: Tolerance = { float32: 1e-2, float64: 1e-6 };
+
+/**
+ * The step ε of central differences `(f(x + εv) - f(x - εv)) / 2ε`, per dtype.
+ *
+ * @category tolerances
+ * @since 0.1.0
+ */
+export const finiteDifferenceStep: Tolerance = { float32: 1e-3, float64: 1e-6 };
+
+/**
+ * The tolerance of `dtype` in `t` (default: the forward tolerances).
+ *
+ * @example
+ * toleranceFor("float64") // 1e-7
+ * @category tolerances
+ * @since 0.1.0
+ */
+export const toleranceFor = (dtype: DType, t: Tolerance = forwardTolerance): number => t[dtype];
+
+// -------------------------------------------------------------------------------------
+// predicates
+// -------------------------------------------------------------------------------------
+
+/**
+ * True when `actual` is within `tol` of `expected`, relative to `max(1, |actual|, |expected|)`.
+ *
+ * @example
+ * close(1.00000001, 1, 1e-7) // true
+ * close(100.1, 100, 1e-4) // false
+ * @category predicates
+ * @since 0.1.0
+ */
+export const close = (actual: number, expected: number, tol: number): boolean => {
+  if (Number.isNaN(actual) || Number.isNaN(expected)) return Number.isNaN(actual) && Number.isNaN(expected);
+  if (!Number.isFinite(actual) || !Number.isFinite(expected)) return actual === expected;
+  return Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(actual), Math.abs(expected));
+};
+
+/**
+ * The first element of `actual` not close to `expected` (or a length mismatch at the shorter
+ * length), or `undefined` when all are close.
+ *
+ * @example
+ * firstMismatch([1, 2.5], [1, 2], 1e-7) // { index: 1, actual: 2.5, expected: 2, tolerance: 1e-7 }
+ * @category predicates
+ * @since 0.1.0
+ */
+export const firstMismatch = (actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): Mismatch | undefined => {
+  const n = Math.min(actual.length, expected.length);
+  for (let i = 0; i < n; i++) {
+    const a = actual[i] as number;
+    const e = expected[i] as number;
+    if (!close(a, e, tol)) return { index: i, actual: a, expected: e, tolerance: tol };
+  }
+  if (actual.length !== expected.length) return { index: n, actual: actual[n] ?? Number.NaN, expected: expected[n] ?? Number.NaN, tolerance: tol };
+  return undefined;
+};
+
+/**
+ * True when every element of `actual` is close to the same element of `expected`.
+ *
+ * @example
+ * allClose([1, 2], [1, 2 + 1e-9], 1e-7) // true
+ * @category predicates
+ * @since 0.1.0
+ */
+export const allClose = (actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): boolean => firstMismatch(actual, expected, tol) === undefined;
+
+/**
+ * True when two shapes are equal.
+ *
+ * @example
+ * sameShape([2, 3], [2, 3]) // true
+ * @category predicates
+ * @since 0.1.0
+ */
+export const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+// -------------------------------------------------------------------------------------
+// display
+// -------------------------------------------------------------------------------------
+
+/**
+ * A mismatch as text (for the runners' failure messages).
+ *
+ * @example
+ * describeMismatch({ index: 1, actual: 2.5, expected: 2, tolerance: 1e-7 }) // "element 1: got 2.5, expected 2 (tolerance 1e-7)"
+ * @category display
+ * @since 0.1.0
+ */
+export const describeMismatch = (m: Mismatch): string => `element ${m.index}: got ${m.actual}, expected ${m.expected} (tolerance ${m.tolerance})`;
+
+/**
+ * True when two tensors have the same shape and all their elements are close.
+ *
+ * @example
+ * tensorClose(matmul(A, I), A, 1e-12) // true
+ * @category predicates
+ * @since 0.1.0
+ */
+export const tensorClose = (actual: Tensor, expected: Tensor, tol: number): boolean =>
+  sameShape(actual.shape as readonly number[], expected.shape as readonly number[]) && allClose(toFlat(actual), toFlat(expected), tol);

@@ -1,0 +1,198 @@
+/**
+ * `checkOp(def)`: every law that applies to a registered op, read from its spec.
+ *
+ * | law                | dtypes          | what                                                      |
+ * |--------------------|-----------------|-----------------------------------------------------------|
+ * | `forward <dtype>`  | spec's (both)   | `call` equals `reference` (values, at the dtype's tolerance) |
+ * | `shape`            | float64         | the runtime output shape equals the reference's and the runtime twin's (`shapeTwins`) |
+ * | `vjp dot product`  | float64         | JAX's `check_vjp` in one random direction                 |
+ * | `cotangent shapes` | float64         | cotangents have the inputs' shapes and dtypes             |
+ * | `pullback linear`  | float64         | pullback(αu + βw) = α·pullback(u) + β·pullback(w)        |
+ * | `jacobian (tiny)`  | float64         | every Jacobian entry, on tiny shapes                      |
+ * | `second order`     | float64         | `grad` of `grad` (specs marked `secondOrder`)             |
+ * | `zero gradient`    | float64         | non-differentiable ops (`nondiff`) pass no cotangent back |
+ *
+ * Ops whose spec says `noFiniteDifferences` get only the exact gradient laws (cotangent shapes,
+ * pullback linearity).
+ *
+ * Inputs drawn from a discrete domain (masks) are held constant by the gradient laws.
+ *
+ * @module
+ */
+import fc from "fast-check";
+import type { DType } from "../src/backend/backend.js";
+import type { Dense, OpDef, Spec } from "../src/ops/spec.js";
+import { toFlat } from "../src/tensor/create.js";
+import type { Tensor } from "../src/tensor/tensor.js";
+import { describeMismatch, finiteDifferenceStep, firstMismatch, forwardTolerance, gradientTolerance, sameShape } from "./approx.js";
+import { type DrawnCase, drawCase, drawDirection } from "./arbitraries.js";
+import { cotangentShapesLaw, dotProduct, dotProductLaw, jacobianMismatch, pullbackLinearityGap, secondOrderLaw, zeroGradientLaw } from "./gradient.js";
+import { assertOutcomes, type LawOutcome, type NamedProperty, type RunOptions, runProperties } from "./outcome.js";
+import { shapeTwinLaw, shapeTwins } from "./shape.js";
+
+// -------------------------------------------------------------------------------------
+// helpers
+// -------------------------------------------------------------------------------------
+
+/** A tensor as a dense array for references. */
+export const toDense = (t: Tensor): Dense => ({ shape: [...(t.shape as readonly number[])], data: Array.from(toFlat(t)) });
+
+const showCase = <P>(d: DrawnCase<P>): string => `inputs ${d.inputs.map((x) => `[${(x.shape as readonly number[]).join(", ")}]`).join(", ")}, params ${JSON.stringify(d.case.params) ?? "none"}`;
+
+/** The op as a function of its differentiable inputs (the others held constant). */
+const asFunction = <P>(spec: Spec<P>, d: DrawnCase<P>): ((xs: Tensor[]) => Tensor) => {
+  return (xs) => {
+    let k = 0;
+    return spec.call(
+      d.inputs.map((x, i) => (d.differentiable[i] ? (xs[k++] as Tensor) : x)),
+      d.case.params,
+    );
+  };
+};
+
+const primalsOf = <P>(d: DrawnCase<P>): Tensor[] => d.inputs.filter((_, i) => d.differentiable[i]);
+
+const fail = (msg: string): never => {
+  throw new Error(msg);
+};
+
+// -------------------------------------------------------------------------------------
+// properties
+// -------------------------------------------------------------------------------------
+
+/** The tolerance of the gradient laws for a spec: the larger of the kit's and the op's. */
+const gradTol = <P>(spec: Spec<P>): number => Math.max(gradientTolerance.float64, spec.tolerance?.float64 ?? 0);
+
+const forward = <P>(spec: Spec<P>, dtype: DType): fc.IProperty<never> =>
+  fc.property(fc.gen(), (g) => {
+    const d = drawCase(spec, g, { dtype });
+    const out = spec.call(d.inputs, d.case.params);
+    const ref = spec.reference(d.inputs.map(toDense), d.case.params);
+    const tol = spec.tolerance?.[dtype] ?? forwardTolerance[dtype];
+    if (!sameShape(out.shape as readonly number[], ref.shape)) fail(`shape [${(out.shape as readonly number[]).join(", ")}], reference [${ref.shape.join(", ")}] (${showCase(d)})`);
+    const m = firstMismatch(toFlat(out), ref.data, tol);
+    if (m !== undefined) fail(`${describeMismatch(m)} (${showCase(d)})`);
+  }) as unknown as fc.IProperty<never>;
+
+const shape = <P>(name: string, spec: Spec<P>): fc.IProperty<never> =>
+  fc.property(fc.gen(), (g) => {
+    const d = drawCase(spec, g, { dtype: "float64" });
+    const out = spec.call(d.inputs, d.case.params).shape as readonly number[];
+    const rule = spec.reference(d.inputs.map(toDense), d.case.params).shape;
+    if (!sameShape(out, rule)) fail(`output shape [${out.join(", ")}], reference's rule [${rule.join(", ")}] (${showCase(d)})`);
+    const twin = shapeTwins[name];
+    const ins = d.inputs.map((x) => x.shape as readonly number[]);
+    if (twin !== undefined && !shapeTwinLaw(twin, ins, d.case.params, out)) fail(`output shape [${out.join(", ")}], runtime twin [${twin(ins, d.case.params as never).join(", ")}] (${showCase(d)})`);
+  }) as unknown as fc.IProperty<never>;
+
+const dotProductProp = <P>(spec: Spec<P>): fc.IProperty<never> =>
+  fc.property(fc.gen(), (g) => {
+    const d = drawCase(spec, g, { dtype: "float64" });
+    const f = asFunction(spec, d);
+    const xs = primalsOf(d);
+    const v = xs.map((x) => drawDirection(g, x.shape as readonly number[]));
+    const u = drawDirection(g, f(xs).shape as readonly number[]);
+    const eps = finiteDifferenceStep.float64;
+    if (!dotProductLaw(f, xs, v, u, eps, gradTol(spec))) {
+      const m = dotProduct(f, xs, v, u, eps);
+      fail(`⟨u, jvp⟩ = ${m.numeric} by central differences, ⟨pullback(u), v⟩ = ${m.autodiff} (scale ${m.scale}, tolerance ${gradTol(spec)}; ${showCase(d)})`);
+    }
+  }) as unknown as fc.IProperty<never>;
+
+const cotangentShapes = <P>(spec: Spec<P>): fc.IProperty<never> =>
+  fc.property(fc.gen(), (g) => {
+    const d = drawCase(spec, g, { dtype: "float64" });
+    const f = asFunction(spec, d);
+    const xs = primalsOf(d);
+    const u = drawDirection(g, f(xs).shape as readonly number[]);
+    if (!cotangentShapesLaw(f, xs, u)) fail(`cotangent shapes differ from the input shapes (${showCase(d)})`);
+  }) as unknown as fc.IProperty<never>;
+
+const pullbackLinear = <P>(spec: Spec<P>): fc.IProperty<never> =>
+  fc.property(fc.gen(), fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: -2, max: 2, noNaN: true }), (g, alpha, beta) => {
+    const d = drawCase(spec, g, { dtype: "float64" });
+    const f = asFunction(spec, d);
+    const xs = primalsOf(d);
+    const outShape = f(xs).shape as readonly number[];
+    const u = drawDirection(g, outShape);
+    const w = drawDirection(g, outShape);
+    const gap = pullbackLinearityGap(f, xs, u, w, alpha, beta);
+    if (!(gap <= forwardTolerance.float64)) fail(`pullback(αu + βw) and α·pullback(u) + β·pullback(w) differ by ${gap} (α = ${alpha}, β = ${beta}; ${showCase(d)})`);
+  }) as unknown as fc.IProperty<never>;
+
+const jacobian = <P>(spec: Spec<P>): fc.IProperty<never> =>
+  fc.property(fc.gen(), (g) => {
+    const d = drawCase(spec, g, { dtype: "float64", tiny: true });
+    const f = asFunction(spec, d);
+    const e = jacobianMismatch(f, primalsOf(d), finiteDifferenceStep.float64, gradTol(spec));
+    if (e !== undefined) {
+      fail(`∂out[${e.output}]/∂input${e.input}[${e.element}]: pullback gives ${e.autodiff}, central differences ${e.numeric} (${showCase(d)})`);
+    }
+  }) as unknown as fc.IProperty<never>;
+
+const secondOrder = <P>(spec: Spec<P>): fc.IProperty<never> =>
+  fc.property(fc.gen(), (g) => {
+    const d = drawCase(spec, g, { dtype: "float64" });
+    const f = asFunction(spec, d);
+    const xs = primalsOf(d);
+    const u = drawDirection(g, f(xs).shape as readonly number[]);
+    const w = xs.map((x) => drawDirection(g, x.shape as readonly number[]));
+    const v = xs.map((x) => drawDirection(g, x.shape as readonly number[]));
+    const ct = drawDirection(g, []);
+    if (!secondOrderLaw(f, xs, u, w, v, ct, finiteDifferenceStep.float64, gradTol(spec))) fail(`grad of grad differs from central differences of grad (${showCase(d)})`);
+  }) as unknown as fc.IProperty<never>;
+
+const zeroGradient = <P>(spec: Spec<P>): fc.IProperty<never> =>
+  fc.property(fc.gen(), (g) => {
+    const d = drawCase(spec, g, { dtype: "float64" });
+    const f = (xs: Tensor[]): Tensor => spec.call(xs, d.case.params);
+    const u = drawDirection(g, f(d.inputs).shape as readonly number[]);
+    if (!zeroGradientLaw(f, d.inputs, u)) fail(`a non-differentiable op passed a non-zero cotangent back (${showCase(d)})`);
+  }) as unknown as fc.IProperty<never>;
+
+// -------------------------------------------------------------------------------------
+// runners
+// -------------------------------------------------------------------------------------
+
+/**
+ * The laws that apply to `def`, as named properties.
+ *
+ * @category runners
+ * @since 0.1.0
+ */
+export const opProperties = <P>(def: OpDef<P>): NamedProperty[] => {
+  const { spec } = def;
+  const dtypes = spec.dtypes ?? (["float32", "float64"] as const);
+  const props: NamedProperty[] = [...dtypes.map((dt) => ({ law: `forward ${dt}`, property: forward(spec, dt) })), { law: "shape", property: shape(def.name, spec) }];
+  if (spec.nondiff === true) return [...props, { law: "zero gradient", property: zeroGradient(spec) }];
+  if (spec.noFiniteDifferences !== undefined) return [...props, { law: "cotangent shapes", property: cotangentShapes(spec) }, { law: "pullback linear", property: pullbackLinear(spec) }];
+  props.push(
+    { law: "vjp dot product", property: dotProductProp(spec) },
+    { law: "cotangent shapes", property: cotangentShapes(spec) },
+    { law: "pullback linear", property: pullbackLinear(spec) },
+    { law: "jacobian (tiny)", property: jacobian(spec), weight: 0.5 },
+  );
+  if (spec.secondOrder === true) props.push({ law: "second order", property: secondOrder(spec), weight: 0.5 });
+  return props;
+};
+
+/**
+ * Run every law that applies to `def`; never throws for a failing law.
+ *
+ * @example
+ * runOpLaws(addDef).every((o) => o.ok) // true
+ * @category runners
+ * @since 0.1.0
+ */
+export const runOpLaws = <P>(def: OpDef<P>, opts: RunOptions = {}): LawOutcome[] => runProperties(def.name, opProperties(def), opts);
+
+/**
+ * Check every law that applies to `def`; throws an `Error` naming each failing law with its
+ * shrunk counterexample.
+ *
+ * @example
+ * checkOp(matmulDef) // forward, shape, gradient laws
+ * @category runners
+ * @since 0.1.0
+ */
+export const checkOp = <P>(def: OpDef<P>, opts: RunOptions = {}): readonly LawOutcome[] => assertOutcomes(runOpLaws(def, opts));

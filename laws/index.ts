@@ -1,0 +1,26 @@
+/**
+ * `typegrad/laws`: the math, verified. Laws are boolean predicates (gradient, shape, algebra, the
+ * course's identities), kept apart from the fast-check runners that draw their inputs
+ * (`checkOp`, `checkFunction`, `checkLayer`, the suites). Arbitraries draw a shape first, then
+ * data from an explicit numeric domain; tolerances depend on the dtype (see `approx`).
+ *
+ * @example
+ * import { arbTensors, checkFunction, checkOp } from "typegrad/laws"
+ * checkOp(registry.matmul)
+ * checkFunction(({ W, b }) => sum(tanh(add(matmul(W, X), b))), arbTensors({ W: [3, 2], b: [3, 1] }))
+ *
+ * @module
+ */
+export * from "./algebra.js";
+export * from "./approx.js";
+export * from "./arbitraries.js";
+export * from "./checkFunction.js";
+export * from "./checkLayer.js";
+export * from "./checkOp.js";
+export * from "./domains.js";
+export * from "./gen.js";
+export * from "./gradient.js";
+export * from "./identities.js";
+export * from "./outcome.js";
+export * from "./shape.js";
+export * from "./suites.js";
