@@ -1,0 +1,38 @@
+/**
+ * The boundary: io-ts codecs for tensors and named tensors, parameter records, `.npy` bytes,
+ * checkpoint bytes and CSV/JSON datasets. Everything here is pure and browser-safe; files live in
+ * `typegrad/node`. Errors are data (`DecodeError` forests) until `draw` turns them into text.
+ *
+ * @module
+ */
+export { crc32 } from "./bytes.js";
+export { CHECKPOINT_VERSION, type Checkpoint, decodeCheckpoint, decodeManifest, encodeCheckpoint, type Json, Manifest } from "./checkpoint.js";
+export { type CsvDataset, type CsvOptions, type CsvRecord, csvDataset, jsonDataset, parseCsv } from "./datasets.js";
+export {
+  type DecodeError,
+  type DecodeErrors,
+  draw,
+  fromValidationErrors,
+  index as decodeIndex,
+  key as decodeKey,
+  leaf as decodeLeaf,
+  paths as errorPaths,
+  toValidationErrors,
+} from "./errors.js";
+export { encodeNpy, type NpyHeader, parseNpy, parseNpyHeader } from "./npy.js";
+export { decodeParams, namedLeaves, paramSpecs, rebuildParams } from "./params.js";
+export {
+  type Checked,
+  checkTensor,
+  decodeTensor,
+  encodeTensor,
+  type FlatTensorJson,
+  MAX_RANK,
+  showSpec,
+  type TensorCodec,
+  type TensorCodecOptions,
+  type TensorJson,
+  type TensorSpec,
+  tensorCodec,
+} from "./tensor.js";
+export { type DecodeTensorsOptions, decodeTensors, type TensorSpecs, type TensorsOf, tensorsCodec } from "./tensors.js";

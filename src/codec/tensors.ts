@@ -1,0 +1,141 @@
+/**
+ * Several named tensors decoded together, with one binding of named dims:
+ * `decodeTensors({ X: [784, "m"], Y: [10, "m"] }, input)` checks that X and Y agree on `m`, and
+ * reports every mismatch of every tensor, not only the first.
+ *
+ * @module
+ */
+import * as E from "fp-ts/lib/Either.js";
+import * as t from "io-ts";
+import { type Binding, bindShapes, emptyBinding, type SpecShape } from "../shape/bind.js";
+import { isTensor, type Tensor } from "../tensor/tensor.js";
+import { type DecodeError, type DecodeErrors, describeValue, leaf, nonEmpty, toValidationErrors, under } from "./errors.js";
+import { checkOptions, checkSpec, checkTensor, encodeTensor, showSpec, type TensorCodecOptions, type TensorJson, type TensorSpec } from "./tensor.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** TensorSpecs by name: `{ X: [784, "m"], Y: [10, "m"] }`. @category model @since 0.1.0 */
+export type TensorSpecs = Readonly<Record<string, TensorSpec>>;
+
+/** The tensors a record of specs promises: `{ X: Tensor<[784, "m"]>, Y: Tensor<[10, "m"]> }`. @category model @since 0.1.0 */
+export type TensorsOf<Sp extends TensorSpecs> = { -readonly [K in keyof Sp]: Tensor<SpecShape<Sp[K]>> };
+
+/** Options of `decodeTensors`: the codec options, and a binding to start from (`bindingWith({ m: 1 })`). @category model @since 0.1.0 */
+export interface DecodeTensorsOptions extends TensorCodecOptions {
+  readonly binding?: Binding;
+}
+
+// -------------------------------------------------------------------------------------
+// checking
+// -------------------------------------------------------------------------------------
+
+/** Validate a record of specs or throw a message naming the function. @internal */
+export const checkSpecs = (fn: string, arg: string, specs: unknown): TensorSpecs => {
+  if (specs === null || typeof specs !== "object" || Array.isArray(specs))
+    throw new TypeError(`${fn}: argument '${arg}' must be a record of specs such as { X: [784, "m"] }, got ${describeValue(specs)}`);
+  for (const [k, s] of Object.entries(specs)) checkSpec(fn, `${arg}.${k}`, s);
+  return specs as TensorSpecs;
+};
+
+/**
+ * Check every named tensor of `input` against `specs` with one shared binding. With `strict`,
+ * names of `input` that are not in `specs` are errors too.
+ *
+ * @internal
+ */
+export const checkTensors = (
+  specs: TensorSpecs,
+  input: unknown,
+  opts: DecodeTensorsOptions,
+  strict: boolean,
+  what = "tensor",
+): { tensors: Record<string, Tensor>; binding: Binding; errors: DecodeError[] } => {
+  const names = Object.keys(specs);
+  if (input === null || typeof input !== "object" || Array.isArray(input) || ArrayBuffer.isView(input)) {
+    return { tensors: {}, binding: opts.binding ?? emptyBinding, errors: [leaf(input, `expected an object with ${what}s ${names.join(", ")}, got ${describeValue(input)}`)] };
+  }
+  const record = input as Record<string, unknown>;
+  let binding = opts.binding ?? emptyBinding;
+  const tensors: Record<string, Tensor> = {};
+  const errors: DecodeError[] = [];
+  for (const name of names) {
+    const spec = specs[name] as TensorSpec;
+    if (!Object.hasOwn(record, name) || record[name] === undefined) {
+      errors.push(...under(name, [leaf(undefined, `missing: expected a ${what} of shape ${showSpec(spec)}`)]));
+      continue;
+    }
+    const r = checkTensor(name, spec, record[name], opts, binding);
+    binding = r.binding;
+    errors.push(...under(name, r.errors));
+    if (r.tensor !== undefined) tensors[name] = r.tensor;
+  }
+  if (strict) {
+    for (const k of Object.keys(record)) {
+      if (!Object.hasOwn(specs, k)) errors.push(...under(k, [leaf(record[k], `unexpected ${what} (expected only ${names.join(", ")})`)]));
+    }
+  }
+  return { tensors, binding, errors };
+};
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * Decode named tensors with one binding of named dims; all mismatches are reported. Names of
+ * `input` not in `specs` are ignored.
+ *
+ * @example
+ * import { decodeTensors, draw } from "typegrad"
+ * const r = decodeTensors({ X: [2, "m"], Y: [1, "m"] }, { X: [[1, 2, 3], [4, 5, 6]], Y: [[0, 1]] })
+ * if (r._tag === "Left") draw(r.left) // "Y: dim 'm' is 2 here but 3 in X"
+ * @category constructors
+ * @since 0.1.0
+ */
+export const decodeTensors = <const Sp extends TensorSpecs>(specs: Sp, input: unknown, opts?: DecodeTensorsOptions): E.Either<DecodeErrors, TensorsOf<Sp>> => {
+  const r = checkTensors(checkSpecs("decodeTensors", "specs", specs), input, checkOptions("decodeTensors", opts), false);
+  const errs = nonEmpty(r.errors);
+  return errs === undefined ? E.right(r.tensors as TensorsOf<Sp>) : E.left(errs);
+};
+
+/**
+ * The io-ts codec of a record of named tensors sharing one binding (what `decodeTensors`
+ * checks), encoding each tensor as `tensorCodec` does.
+ *
+ * @example
+ * import * as t from "io-ts"
+ * import { tensorsCodec } from "typegrad"
+ * const Request = t.type({ id: t.string, batch: tensorsCodec({ X: [4, "m"] }) })
+ * Request.decode({ id: "r1", batch: { X: [[1], [2], [3], [4]] } }) // Right
+ * @category constructors
+ * @since 0.1.0
+ */
+export const tensorsCodec = <const Sp extends TensorSpecs>(specs: Sp, opts?: DecodeTensorsOptions): t.Type<TensorsOf<Sp>, Record<string, TensorJson>, unknown> => {
+  const sp = checkSpecs("tensorsCodec", "specs", specs);
+  const options = checkOptions("tensorsCodec", opts) as DecodeTensorsOptions;
+  const name = `{ ${Object.entries(sp)
+    .map(([k, s]) => `${k}: Tensor${showSpec(s)}`)
+    .join(", ")} }`;
+  const codec: t.Type<TensorsOf<Sp>, Record<string, TensorJson>, unknown> = new t.Type(
+    name,
+    (u): u is TensorsOf<Sp> => {
+      if (u === null || typeof u !== "object") return false;
+      const r = u as Record<string, unknown>;
+      const shapes: Record<string, readonly number[]> = {};
+      for (const k of Object.keys(sp)) {
+        const x = r[k];
+        if (!isTensor(x)) return false;
+        shapes[k] = x.shape as readonly number[];
+      }
+      return bindShapes(sp, shapes).errors.length === 0;
+    },
+    (u, c) => {
+      const r = checkTensors(sp, u, options, false);
+      return r.errors.length === 0 ? t.success(r.tensors as TensorsOf<Sp>) : t.failures(toValidationErrors(r.errors, c, codec));
+    },
+    (x) => Object.fromEntries(Object.keys(sp).map((k) => [k, encodeTensor((x as Record<string, Tensor>)[k] as Tensor, options.encoding)])),
+  );
+  return codec;
+};
