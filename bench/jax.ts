@@ -1,0 +1,62 @@
+/** jax-js peer (wasm device; the train step under `jit`). */
+import { blockUntilReady, defaultDevice, grad, init, jit, nn, numpy as np, tree } from "@jax-js/jax";
+import { measureAsync, type Timing } from "./timing.js";
+import type { Row } from "./typegrad.js";
+import { BIAS, data, MATMULS, MLP, oneHot, SIGMOID } from "./workloads.js";
+
+type Params = { W1: np.Array; b1: np.Array; W2: np.Array; b2: np.Array; W3: np.Array; b3: np.Array };
+
+export const runJax = async (): Promise<Row[]> => {
+  await init("wasm");
+  defaultDevice("wasm");
+  const impl = "jax-js wasm";
+  const rows: Row[] = [];
+  const push = (workload: string, t: Timing) => rows.push({ workload, impl, median_ms: t.median_ms });
+  for (const c of MATMULS) {
+    const a = np.array(data(c.M * c.K, 1)).reshape([c.M, c.K]);
+    const b = np.array(data(c.K * c.N, 2)).reshape([c.K, c.N]);
+    push(c.name, await measureAsync(async () => (await np.matmul(a.ref, b.ref).blockUntilReady()).dispose()));
+    a.dispose();
+    b.dispose();
+  }
+  const x = np.array(data(SIGMOID.n, 3));
+  push(SIGMOID.name, await measureAsync(async () => (await nn.sigmoid(x.ref).blockUntilReady()).dispose()));
+  x.dispose();
+  const xb = np.array(data(BIAS.rows * BIAS.cols, 4)).reshape([BIAS.rows, BIAS.cols]);
+  const bb = np.array(data(BIAS.cols, 5));
+  push(BIAS.name, await measureAsync(async () => (await xb.ref.add(bb.ref).blockUntilReady()).dispose()));
+  xb.dispose();
+  bb.dispose();
+
+  const [d0, d1, d2, d3] = MLP.sizes;
+  const w = (i: number, o: number, seed: number) => np.array(data(i * o, seed).map((v) => v * Math.sqrt(6 / i))).reshape([i, o]);
+  let p: Params = { W1: w(d0, d1, 1), b1: np.zeros([d1]), W2: w(d1, d2, 2), b2: np.zeros([d2]), W3: w(d2, d3, 3), b3: np.zeros([d3]) };
+  const X = np.array(data(MLP.batch * d0, 7)).reshape([MLP.batch, d0]);
+  const Y = np.array(oneHot(MLP.batch, 10, 8)).reshape([MLP.batch, 10]);
+  const loss = (q: Params, xs: np.Array, ys: np.Array): np.Array => {
+    const A1 = nn.relu(np.matmul(xs, q.W1).add(q.b1));
+    const A2 = nn.relu(np.matmul(A1, q.W2).add(q.b2));
+    const Z3 = np.matmul(A2, q.W3).add(q.b3);
+    return nn
+      .logSoftmax(Z3)
+      .mul(ys)
+      .sum()
+      .mul(-1 / MLP.batch);
+  };
+  const step = jit((q: Params, xs: np.Array, ys: np.Array): Params => {
+    const g = grad(loss)(tree.ref(q), xs, ys);
+    return tree.map((v: np.Array, gv: np.Array) => v.sub(gv.mul(MLP.lr)), q, g) as Params;
+  });
+  push(
+    MLP.name,
+    await measureAsync(
+      async () => {
+        p = await blockUntilReady(step(p, X.ref, Y.ref));
+      },
+      2000,
+      20,
+      3,
+    ),
+  );
+  return rows;
+};

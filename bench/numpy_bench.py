@@ -1,0 +1,84 @@
+"""numpy peer of bench/run.ts: the same workloads, one thread, medians with warm-up, JSON on stdout.
+
+Run by bench/run.ts with OPENBLAS/OMP/MKL thread counts set to 1. Optional: the bench skips numpy
+with a note when python3 or numpy is missing.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def median_ms(fn, min_reps=10, budget_s=1.5, warmup=3):
+    for _ in range(warmup):
+        fn()
+    times = []
+    start = time.perf_counter()
+    while len(times) < min_reps or (time.perf_counter() - start < budget_s and len(times) < 200):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def main():
+    rng = np.random.default_rng(0)
+    out = []
+    for m, k, n, name in [(128, 128, 128, "128"), (256, 256, 256, "256"), (512, 512, 512, "512"), (1024, 1024, 1024, "1024"), (128, 784, 128, "128x784x128")]:
+        a = rng.standard_normal((m, k), dtype=np.float32)
+        b = rng.standard_normal((k, n), dtype=np.float32)
+        out.append({"workload": f"matmul f32 {name}", "median_ms": median_ms(lambda: a @ b)})
+    x = rng.standard_normal(1_000_000, dtype=np.float32)
+    out.append({"workload": "sigmoid 1e6", "median_ms": median_ms(lambda: 1 / (1 + np.exp(-x)))})
+    xb = rng.standard_normal((128, 4096), dtype=np.float32)
+    bb = rng.standard_normal(4096, dtype=np.float32)
+    out.append({"workload": "bias add 128x4096", "median_ms": median_ms(lambda: xb + bb)})
+
+    # MLP 784-128-64-10, batch 128, softmax cross-entropy, SGD; backward written by hand
+    sizes = [784, 128, 64, 10]
+    params = []
+    for i in range(3):
+        params.append([(rng.standard_normal((sizes[i], sizes[i + 1])) * np.sqrt(2 / sizes[i])).astype(np.float32), np.zeros(sizes[i + 1], np.float32)])
+    X = rng.standard_normal((128, 784), dtype=np.float32)
+    Y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 128)]
+
+    def step():
+        (W1, b1), (W2, b2), (W3, b3) = params
+        Z1 = X @ W1 + b1
+        A1 = np.maximum(Z1, 0)
+        Z2 = A1 @ W2 + b2
+        A2 = np.maximum(Z2, 0)
+        Z3 = A2 @ W3 + b3
+        Z3 = Z3 - Z3.max(axis=1, keepdims=True)
+        P = np.exp(Z3)
+        P /= P.sum(axis=1, keepdims=True)
+        dZ3 = (P - Y) / 128
+        dW3 = A2.T @ dZ3
+        db3 = dZ3.sum(0)
+        dA2 = dZ3 @ W3.T
+        dZ2 = dA2 * (Z2 > 0)
+        dW2 = A1.T @ dZ2
+        db2 = dZ2.sum(0)
+        dA1 = dZ2 @ W2.T
+        dZ1 = dA1 * (Z1 > 0)
+        dW1 = X.T @ dZ1
+        db1 = dZ1.sum(0)
+        lr = np.float32(0.01)
+        params[0] = [W1 - lr * dW1, b1 - lr * db1]
+        params[1] = [W2 - lr * dW2, b2 - lr * db2]
+        params[2] = [W3 - lr * dW3, b3 - lr * db3]
+
+    out.append({"workload": "MLP train step 784-128-64-10 b128", "median_ms": median_ms(step)})
+    blas = ""
+    try:
+        cfg = np.show_config(mode="dicts")
+        blas = cfg.get("Build Dependencies", {}).get("blas", {}).get("name", "")
+    except Exception:  # noqa: BLE001
+        pass
+    json.dump({"numpy": np.__version__, "blas": blas, "rows": out}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

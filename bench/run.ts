@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`: typegrad (TS reference backend, WASM 1 thread, WASM 2 threads) against
+ * tfjs-backend-cpu, tfjs-backend-wasm, jax-js (wasm, jit) and numpy (python3, one thread, when
+ * present), in one run; medians with warm-up; ratios; memory over 10,000 training steps; the
+ * type-checker cost of typed models. Writes bench/results.json and prints markdown tables.
+ * `npm run bench -- --quick` runs a shorter version.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { reference } from "../src/index.js";
+import { runJax } from "./jax.js";
+import { runTfjs } from "./tfjs.js";
+import { typecheckCost } from "./typecheck.js";
+import { memorySteps, type Row, runTypegrad, runWasm, wasmReady } from "./typegrad.js";
+import { flops } from "./workloads.js";
+
+const quick = process.argv.includes("--quick");
+const root = fileURLToPath(new URL("..", import.meta.url));
+const notes: string[] = [];
+const rows: Row[] = [];
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+const attempt = async (name: string, f: () => Promise<Row[]> | Row[]): Promise<void> => {
+  log(`bench: ${name}…`);
+  try {
+    rows.push(...(await f()));
+  } catch (e) {
+    notes.push(`${name} skipped: ${(e as Error).message.split("\n")[0]}`);
+  }
+};
+
+const numpy = (): Row[] => {
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+  // OPENBLAS_CORETYPE/L2_SIZE are set on some machines for old OpenBLAS builds; they slow a current numpy
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const out = execFileSync("python3", [fileURLToPath(new URL("numpy_bench.py", import.meta.url))], { env, encoding: "utf8", timeout: 600_000 });
+  const res = JSON.parse(out) as { numpy: string; blas: string; rows: { workload: string; median_ms: number }[] };
+  notes.push(`numpy ${res.numpy} (${res.blas || "unknown BLAS"}), 1 thread`);
+  return res.rows.map((r) => ({ workload: r.workload, impl: "numpy 1T", median_ms: r.median_ms }));
+};
+
+const threads = await wasmReady();
+if (threads < 2) notes.push("WASM helper thread unavailable: the '2T' rows ran on one thread");
+await attempt("typegrad wasm 2 threads", () => runWasm(2, quick));
+await attempt("typegrad wasm 1 thread", () => runWasm(1, quick));
+await attempt("typegrad reference (TS)", () => runTypegrad("typegrad TS", reference, quick).map((r) => r));
+await attempt("tfjs wasm", () => runTfjs("wasm", quick));
+await attempt("tfjs cpu", () => runTfjs("cpu", quick));
+await attempt("jax-js wasm (jit)", () => runJax());
+await attempt("numpy", () => numpy());
+notes.push(
+  existsSync(`${root}/examples/mnist.ts`) ? "MNIST epoch: not measured yet (examples/mnist.ts appeared after this bench was written)" : "MNIST epoch: skipped, examples/mnist.ts does not exist",
+);
+
+log("bench: memory over training steps…");
+const steps = quick ? 1000 : 10_000;
+const mem = memorySteps(steps);
+
+const typecheck = (() => {
+  if (quick) return typecheckCost([{ name: "tsc 5.9", cmd: process.execPath, args: [`${root}/node_modules/typescript/bin/tsc`] }], [10, 50]);
+  log("bench: type-checker cost…");
+  return typecheckCost([
+    { name: "tsc 5.9", cmd: process.execPath, args: [`${root}/node_modules/typescript/bin/tsc`] },
+    { name: "tsc 7", cmd: "npx", args: ["-y", "-p", "typescript@7.0.2", "tsc"] },
+  ]);
+})();
+notes.push(...typecheck.notes);
+
+// -------------------------------------------------------------------------------------
+// report
+// -------------------------------------------------------------------------------------
+
+const workloads = [...new Set(rows.map((r) => r.workload))];
+const impls = ["typegrad TS", "typegrad wasm 1T", "typegrad wasm 2T", "tfjs cpu", "tfjs wasm", "jax-js wasm", "numpy 1T"].filter((i) => rows.some((r) => r.impl === i));
+const get = (w: string, i: string) => rows.find((r) => r.workload === w && r.impl === i)?.median_ms;
+const fmt = (ms: number | undefined, w: string) => {
+  if (ms === undefined) return "–";
+  const f = flops(w);
+  return f === undefined ? `${ms < 1 ? ms.toFixed(3) : ms.toFixed(2)} ms` : `${ms < 1 ? ms.toFixed(3) : ms.toFixed(1)} ms (${(f / ms / 1e6).toFixed(1)} GF/s)`;
+};
+
+const load = (() => {
+  try {
+    return execFileSync("cat", ["/proc/loadavg"], { encoding: "utf8" }).split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "?";
+  }
+})();
+const machine = `${cpus().length}× ${cpus()[0]?.model ?? "?"}, Node ${process.version}, load average ${load}`;
+const lines: string[] = [];
+lines.push(`### typegrad benchmark (${new Date().toISOString().slice(0, 10)}, ${machine}, \`npm run bench${quick ? " -- --quick" : ""}\`)`, "");
+lines.push(`| workload | ${impls.join(" | ")} |`, `|---|${impls.map(() => "---").join("|")}|`);
+for (const w of workloads) lines.push(`| ${w} | ${impls.map((i) => fmt(get(w, i), w)).join(" | ")} |`);
+lines.push("", "Ratios (peer time / typegrad wasm time; > 1 means typegrad is faster):", "");
+const ours = (w: string) => Math.min(get(w, "typegrad wasm 2T") ?? Infinity, get(w, "typegrad wasm 1T") ?? Infinity);
+const peers = impls.filter((i) => !i.startsWith("typegrad"));
+lines.push(`| workload | ${peers.map((p) => `vs ${p}`).join(" | ")} | 1T vs tfjs wasm |`, `|---|${peers.map(() => "---").join("|")}|---|`);
+for (const w of workloads) {
+  const one = get(w, "typegrad wasm 1T");
+  const tw = get(w, "tfjs wasm");
+  lines.push(
+    `| ${w} | ${peers.map((p) => (get(w, p) === undefined ? "–" : `${((get(w, p) as number) / ours(w)).toFixed(2)}×`)).join(" | ")} | ${one !== undefined && tw !== undefined ? `${(tw / one).toFixed(2)}×` : "–"} |`,
+  );
+}
+lines.push(
+  "",
+  `Memory, one synchronous loop of ${steps} MLP steps on the WASM backend (${mem.ms_per_step.toFixed(2)} ms/step; ${mem.stats.evictions} evictions, ${mem.stats.copiedOut} copied out, ${mem.stats.copiedIn} copied in):`,
+  "",
+);
+lines.push("| step | RSS MB | JS heap MB | WASM memory MB |", "|---|---|---|---|");
+for (const s of mem.samples) lines.push(`| ${s.step} | ${s.rss_mb} | ${s.heap_mb} | ${s.wasm_mb} |`);
+lines.push("", "Type-checker cost (generated models; typed = typegrad shape types, untyped = same code over a plain type):", "");
+lines.push("| compiler | model | layers | check s | total s | instantiations |", "|---|---|---|---|---|---|");
+for (const r of typecheck.rows) lines.push(`| ${r.compiler} | ${r.model} | ${r.layers} | ${r.check_s} | ${r.total_s} | ${r.instantiations} |`);
+if (notes.length > 0) lines.push("", ...notes.map((n) => `- ${n}`));
+console.log(lines.join("\n"));
+
+const results = [
+  ...rows.map((r) => ({ ...r, gflops: flops(r.workload) === undefined ? undefined : (flops(r.workload) as number) / r.median_ms / 1e6 })),
+  ...mem.samples.map((s) => ({ workload: `memory after ${s.step} steps`, impl: "typegrad wasm", median_ms: mem.ms_per_step, rss_mb: s.rss_mb, heap_mb: s.heap_mb, wasm_mb: s.wasm_mb })),
+  ...typecheck.rows.map((r) => ({ workload: `typecheck ${r.model} ${r.layers} layers`, impl: r.compiler, median_ms: r.check_s * 1000, total_s: r.total_s, instantiations: r.instantiations })),
+];
+writeFileSync(fileURLToPath(new URL("results.json", import.meta.url)), `${JSON.stringify({ date: new Date().toISOString(), machine, quick, notes, results }, null, 2)}\n`);
+process.exit(0);

@@ -1,0 +1,47 @@
+/** The workloads every implementation runs, with their sizes and FLOP counts. */
+
+export interface MatmulCase {
+  readonly name: string;
+  readonly M: number;
+  readonly K: number;
+  readonly N: number;
+}
+
+export const MATMULS: readonly MatmulCase[] = [
+  { name: "matmul f32 128", M: 128, K: 128, N: 128 },
+  { name: "matmul f32 256", M: 256, K: 256, N: 256 },
+  { name: "matmul f32 512", M: 512, K: 512, N: 512 },
+  { name: "matmul f32 1024", M: 1024, K: 1024, N: 1024 },
+  { name: "matmul f32 128x784x128", M: 128, K: 784, N: 128 },
+];
+
+export const SIGMOID = { name: "sigmoid 1e6", n: 1_000_000 };
+export const BIAS = { name: "bias add 128x4096", rows: 128, cols: 4096 };
+export const MLP = { name: "MLP train step 784-128-64-10 b128", sizes: [784, 128, 64, 10] as const, batch: 128, lr: 0.01 };
+
+/** FLOPs of a workload (for GFLOP/s), when meaningful. */
+export const flops = (workload: string): number | undefined => {
+  const m = MATMULS.find((c) => c.name === workload);
+  return m === undefined ? undefined : 2 * m.M * m.K * m.N;
+};
+
+/** Deterministic pseudo-random data in [-1, 1). */
+export const data = (n: number, seed: number): Float32Array => {
+  let s = seed >>> 0 || 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = (s >>> 0) / 2 ** 31 - 1;
+  }
+  return out;
+};
+
+/** One-hot labels [batch, classes]. */
+export const oneHot = (batch: number, classes: number, seed: number): Float32Array => {
+  const y = new Float32Array(batch * classes);
+  const r = data(batch, seed);
+  for (let i = 0; i < batch; i++) y[i * classes + (Math.floor(((r[i] as number) + 1) * 0.5 * classes) % classes)] = 1;
+  return y;
+};

@@ -1,0 +1,374 @@
+// Elementwise kernels: unary, binary with broadcasting, where, cast. Generic over T ∈ {f32, f64};
+// each (op, T) pair is specialised at compile time (the op codes are constants of @inline code).
+//
+// Broadcast layout ("meta", i32 words written by the TS glue after collapsing dims):
+//   dims[rank] | strides of input 0 [rank] | strides of input 1 [rank] | ... | counters [rank]
+// Strides count elements; the innermost stride of an input is 0 (broadcast) or 1.
+import { expf4, logf4, sigmoidf4, tanhf4 } from "./approx";
+
+// unary codes (same order as UNARY in the TS glue)
+const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, ABS = 4, SIGN = 5, SIGMOID = 6, TANH = 7, EXPM1 = 8, LOG1P = 9;
+// binary codes
+const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6, GT = 7, GE = 8, LT = 9, LE = 10, EQ = 11, NE = 12;
+
+// -------------------------------------------------------------------------------------
+// scalar fallbacks, lane by lane
+// -------------------------------------------------------------------------------------
+
+@inline function sunary<T>(op: i32, x: T): T {
+  if (sizeof<T>() == 4) {
+    const v = <f32>x;
+    switch (op) {
+      case NEG: return <T>(-v);
+      case EXP: return <T>Mathf.exp(v);
+      case LOG: return <T>Mathf.log(v);
+      case SQRT: return <T>Mathf.sqrt(v);
+      case ABS: return <T>Mathf.abs(v);
+      case SIGN: return <T>(v > 0 ? <f32>1 : v < 0 ? <f32>-1 : <f32>0);
+      case SIGMOID: return <T>(<f32>1 / (<f32>1 + Mathf.exp(-v)));
+      case TANH: return <T>Mathf.tanh(v);
+      case EXPM1: return <T>Mathf.expm1(v);
+      case LOG1P: return <T>Mathf.log1p(v);
+    }
+  } else {
+    const v = <f64>x;
+    switch (op) {
+      case NEG: return <T>(-v);
+      case EXP: return <T>Math.exp(v);
+      case LOG: return <T>Math.log(v);
+      case SQRT: return <T>Math.sqrt(v);
+      case ABS: return <T>Math.abs(v);
+      case SIGN: return <T>(v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0);
+      case SIGMOID: return <T>(v >= 0 ? 1.0 / (1.0 + Math.exp(-v)) : Math.exp(v) / (1.0 + Math.exp(v)));
+      case TANH: return <T>Math.tanh(v);
+      case EXPM1: return <T>Math.expm1(v);
+      case LOG1P: return <T>Math.log1p(v);
+    }
+  }
+  return x;
+}
+
+@inline function sbinary<T>(op: i32, a: T, b: T): T {
+  switch (op) {
+    case ADD: return a + b;
+    case SUB: return a - b;
+    case MUL: return a * b;
+    case DIV: return a / b;
+    case POW: return sizeof<T>() == 4 ? <T>Mathf.pow(<f32>a, <f32>b) : <T>Math.pow(<f64>a, <f64>b);
+    case MAXIMUM: return max<T>(a, b);
+    case MINIMUM: return min<T>(a, b);
+    case GT: return <T>(a > b);
+    case GE: return <T>(a >= b);
+    case LT: return <T>(a < b);
+    case LE: return <T>(a <= b);
+    case EQ: return <T>(a == b);
+    case NE: return <T>(a != b);
+  }
+  return a;
+}
+
+/** Apply a scalar unary op to every lane. */
+@inline function lanes1<T>(op: i32, x: v128): v128 {
+  if (sizeof<T>() == 4) {
+    let r = x;
+    r = f32x4.replace_lane(r, 0, <f32>sunary<T>(op, <T>f32x4.extract_lane(x, 0)));
+    r = f32x4.replace_lane(r, 1, <f32>sunary<T>(op, <T>f32x4.extract_lane(x, 1)));
+    r = f32x4.replace_lane(r, 2, <f32>sunary<T>(op, <T>f32x4.extract_lane(x, 2)));
+    r = f32x4.replace_lane(r, 3, <f32>sunary<T>(op, <T>f32x4.extract_lane(x, 3)));
+    return r;
+  }
+  let r = x;
+  r = f64x2.replace_lane(r, 0, <f64>sunary<T>(op, <T>f64x2.extract_lane(x, 0)));
+  r = f64x2.replace_lane(r, 1, <f64>sunary<T>(op, <T>f64x2.extract_lane(x, 1)));
+  return r;
+}
+
+/** Apply a scalar binary op to every pair of lanes. */
+@inline function lanes2<T>(op: i32, a: v128, b: v128): v128 {
+  if (sizeof<T>() == 4) {
+    let r = a;
+    r = f32x4.replace_lane(r, 0, <f32>sbinary<T>(op, <T>f32x4.extract_lane(a, 0), <T>f32x4.extract_lane(b, 0)));
+    r = f32x4.replace_lane(r, 1, <f32>sbinary<T>(op, <T>f32x4.extract_lane(a, 1), <T>f32x4.extract_lane(b, 1)));
+    r = f32x4.replace_lane(r, 2, <f32>sbinary<T>(op, <T>f32x4.extract_lane(a, 2), <T>f32x4.extract_lane(b, 2)));
+    r = f32x4.replace_lane(r, 3, <f32>sbinary<T>(op, <T>f32x4.extract_lane(a, 3), <T>f32x4.extract_lane(b, 3)));
+    return r;
+  }
+  let r = a;
+  r = f64x2.replace_lane(r, 0, <f64>sbinary<T>(op, <T>f64x2.extract_lane(a, 0), <T>f64x2.extract_lane(b, 0)));
+  r = f64x2.replace_lane(r, 1, <f64>sbinary<T>(op, <T>f64x2.extract_lane(a, 1), <T>f64x2.extract_lane(b, 1)));
+  return r;
+}
+
+// -------------------------------------------------------------------------------------
+// vector ops
+// -------------------------------------------------------------------------------------
+
+@inline function vunary<T>(op: i32, x: v128): v128 {
+  const one = v128.splat<T>(<T>1);
+  const zero = v128.splat<T>(<T>0);
+  switch (op) {
+    case NEG: return v128.neg<T>(x);
+    case SQRT: return v128.sqrt<T>(x);
+    case ABS: return v128.abs<T>(x);
+    case SIGN: return v128.sub<T>(v128.and(v128.gt<T>(x, zero), one), v128.and(v128.lt<T>(x, zero), one));
+  }
+  if (sizeof<T>() == 4) {
+    switch (op) {
+      case EXP: return expf4(x);
+      case LOG: return logf4(x);
+      case SIGMOID: return sigmoidf4(x);
+      case TANH: return tanhf4(x);
+    }
+  }
+  return lanes1<T>(op, x);
+}
+
+@inline function vbinary<T>(op: i32, a: v128, b: v128): v128 {
+  const one = v128.splat<T>(<T>1);
+  switch (op) {
+    case ADD: return v128.add<T>(a, b);
+    case SUB: return v128.sub<T>(a, b);
+    case MUL: return v128.mul<T>(a, b);
+    case DIV: return v128.div<T>(a, b);
+    case MAXIMUM: return v128.max<T>(a, b);
+    case MINIMUM: return v128.min<T>(a, b);
+    case GT: return v128.and(v128.gt<T>(a, b), one);
+    case GE: return v128.and(v128.ge<T>(a, b), one);
+    case LT: return v128.and(v128.lt<T>(a, b), one);
+    case LE: return v128.and(v128.le<T>(a, b), one);
+    case EQ: return v128.and(v128.eq<T>(a, b), one);
+    case NE: return v128.and(v128.ne<T>(a, b), one);
+  }
+  return lanes2<T>(op, a, b);
+}
+
+// -------------------------------------------------------------------------------------
+// unary
+// -------------------------------------------------------------------------------------
+
+@inline function unaryLoop<T>(op: i32, x: usize, o: usize, n: i32): void {
+  const L = <i32>(16 / sizeof<T>());
+  let i = 0;
+  for (; i + L <= n; i += L) {
+    const off = <usize>i * sizeof<T>();
+    v128.store(o + off, vunary<T>(op, v128.load(x + off)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i * sizeof<T>();
+    if (sizeof<T>() == 4 && (op == EXP || op == LOG || op == SIGMOID || op == TANH)) {
+      // the tail goes through the same approximation as the body
+      store<f32>(o + off, f32x4.extract_lane(vunary<T>(op, f32x4.splat(load<f32>(x + off))), 0));
+    } else {
+      store<T>(o + off, sunary<T>(op, load<T>(x + off)));
+    }
+  }
+}
+
+function unaryT<T>(op: i32, x: usize, o: usize, n: i32): void {
+  switch (op) {
+    case NEG: unaryLoop<T>(NEG, x, o, n); break;
+    case EXP: unaryLoop<T>(EXP, x, o, n); break;
+    case LOG: unaryLoop<T>(LOG, x, o, n); break;
+    case SQRT: unaryLoop<T>(SQRT, x, o, n); break;
+    case ABS: unaryLoop<T>(ABS, x, o, n); break;
+    case SIGN: unaryLoop<T>(SIGN, x, o, n); break;
+    case SIGMOID: unaryLoop<T>(SIGMOID, x, o, n); break;
+    case TANH: unaryLoop<T>(TANH, x, o, n); break;
+    case EXPM1: unaryLoop<T>(EXPM1, x, o, n); break;
+    case LOG1P: unaryLoop<T>(LOG1P, x, o, n); break;
+  }
+}
+
+/** out[i] = op(x[i]) for n contiguous elements. dt: 0 float32, 1 float64. */
+export function unary(dt: i32, op: i32, x: usize, o: usize, n: i32): void {
+  if (dt == 0) unaryT<f32>(op, x, o, n);
+  else unaryT<f64>(op, x, o, n);
+}
+
+// -------------------------------------------------------------------------------------
+// binary
+// -------------------------------------------------------------------------------------
+
+@inline function binaryLoop<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, o: usize, n: i32): void {
+  const L = <i32>(16 / sizeof<T>());
+  let i = 0;
+  if (sa != 0 && sb != 0) {
+    for (; i + L <= n; i += L) {
+      const off = <usize>i * sizeof<T>();
+      v128.store(o + off, vbinary<T>(op, v128.load(a + off), v128.load(b + off)));
+    }
+    for (; i < n; i++) {
+      const off = <usize>i * sizeof<T>();
+      store<T>(o + off, sbinary<T>(op, load<T>(a + off), load<T>(b + off)));
+    }
+  } else if (sa != 0) {
+    const bs = load<T>(b);
+    const bv = v128.splat<T>(bs);
+    for (; i + L <= n; i += L) {
+      const off = <usize>i * sizeof<T>();
+      v128.store(o + off, vbinary<T>(op, v128.load(a + off), bv));
+    }
+    for (; i < n; i++) {
+      const off = <usize>i * sizeof<T>();
+      store<T>(o + off, sbinary<T>(op, load<T>(a + off), bs));
+    }
+  } else if (sb != 0) {
+    const as = load<T>(a);
+    const av = v128.splat<T>(as);
+    for (; i + L <= n; i += L) {
+      const off = <usize>i * sizeof<T>();
+      v128.store(o + off, vbinary<T>(op, av, v128.load(b + off)));
+    }
+    for (; i < n; i++) {
+      const off = <usize>i * sizeof<T>();
+      store<T>(o + off, sbinary<T>(op, as, load<T>(b + off)));
+    }
+  } else {
+    const v = sbinary<T>(op, load<T>(a), load<T>(b));
+    for (; i < n; i++) store<T>(o + <usize>i * sizeof<T>(), v);
+  }
+}
+
+/** The odometer over all but the innermost axis; calls the inner loop once per row. */
+@inline function binaryRun<T>(op: i32, a: usize, b: usize, o: usize, rank: i32, meta: usize): void {
+  const r = <usize>rank;
+  const dims = meta;
+  const sA = meta + 4 * r;
+  const sB = meta + 8 * r;
+  const ctr = meta + 12 * r;
+  const last = (r - 1) * 4;
+  const n = load<i32>(dims + last);
+  const ia = load<i32>(sA + last);
+  const ib = load<i32>(sB + last);
+  let rows = 1;
+  for (let k: usize = 0; k + 1 < r; k++) {
+    rows *= load<i32>(dims + k * 4);
+    store<i32>(ctr + k * 4, 0);
+  }
+  let offA: usize = 0, offB: usize = 0, offO: usize = 0;
+  const sz = sizeof<T>();
+  for (let t = 0; t < rows; t++) {
+    binaryLoop<T>(op, a + offA * sz, ia, b + offB * sz, ib, o + offO * sz, n);
+    offO += <usize>n;
+    for (let k = <i32>r - 2; k >= 0; k--) {
+      const kk = <usize>k * 4;
+      const c = load<i32>(ctr + kk) + 1;
+      const d = load<i32>(dims + kk);
+      const stA = load<i32>(sA + kk);
+      const stB = load<i32>(sB + kk);
+      if (c < d) {
+        store<i32>(ctr + kk, c);
+        offA += <usize>stA;
+        offB += <usize>stB;
+        break;
+      }
+      store<i32>(ctr + kk, 0);
+      offA -= <usize>(stA * (d - 1));
+      offB -= <usize>(stB * (d - 1));
+    }
+  }
+}
+
+function binaryT<T>(op: i32, a: usize, b: usize, o: usize, rank: i32, meta: usize): void {
+  switch (op) {
+    case ADD: binaryRun<T>(ADD, a, b, o, rank, meta); break;
+    case SUB: binaryRun<T>(SUB, a, b, o, rank, meta); break;
+    case MUL: binaryRun<T>(MUL, a, b, o, rank, meta); break;
+    case DIV: binaryRun<T>(DIV, a, b, o, rank, meta); break;
+    case POW: binaryRun<T>(POW, a, b, o, rank, meta); break;
+    case MAXIMUM: binaryRun<T>(MAXIMUM, a, b, o, rank, meta); break;
+    case MINIMUM: binaryRun<T>(MINIMUM, a, b, o, rank, meta); break;
+    case GT: binaryRun<T>(GT, a, b, o, rank, meta); break;
+    case GE: binaryRun<T>(GE, a, b, o, rank, meta); break;
+    case LT: binaryRun<T>(LT, a, b, o, rank, meta); break;
+    case LE: binaryRun<T>(LE, a, b, o, rank, meta); break;
+    case EQ: binaryRun<T>(EQ, a, b, o, rank, meta); break;
+    case NE: binaryRun<T>(NE, a, b, o, rank, meta); break;
+  }
+}
+
+/** out = op(a, b) with a, b broadcast to out (meta: dims, strides of a, strides of b, counters). */
+export function binary(dt: i32, op: i32, a: usize, b: usize, o: usize, rank: i32, meta: usize): void {
+  if (dt == 0) binaryT<f32>(op, a, b, o, rank, meta);
+  else binaryT<f64>(op, a, b, o, rank, meta);
+}
+
+// -------------------------------------------------------------------------------------
+// where
+// -------------------------------------------------------------------------------------
+
+function whereT<C, T>(c: usize, a: usize, b: usize, o: usize, rank: i32, meta: usize): void {
+  const r = <usize>rank;
+  const dims = meta;
+  const sC = meta + 4 * r;
+  const sA = meta + 8 * r;
+  const sB = meta + 12 * r;
+  const ctr = meta + 16 * r;
+  const last = (r - 1) * 4;
+  const n = load<i32>(dims + last);
+  const ic = <usize>load<i32>(sC + last) * sizeof<C>();
+  const ia = <usize>load<i32>(sA + last) * sizeof<T>();
+  const ib = <usize>load<i32>(sB + last) * sizeof<T>();
+  let rows = 1;
+  for (let k: usize = 0; k + 1 < r; k++) {
+    rows *= load<i32>(dims + k * 4);
+    store<i32>(ctr + k * 4, 0);
+  }
+  let offC: usize = 0, offA: usize = 0, offB: usize = 0;
+  let po = o;
+  for (let t = 0; t < rows; t++) {
+    let pc = c + offC * sizeof<C>(), pa = a + offA * sizeof<T>(), pb = b + offB * sizeof<T>();
+    for (let i = 0; i < n; i++) {
+      store<T>(po, load<C>(pc) != 0 ? load<T>(pa) : load<T>(pb));
+      po += sizeof<T>();
+      pc += ic;
+      pa += ia;
+      pb += ib;
+    }
+    for (let k = <i32>r - 2; k >= 0; k--) {
+      const kk = <usize>k * 4;
+      const cn = load<i32>(ctr + kk) + 1;
+      const d = load<i32>(dims + kk);
+      if (cn < d) {
+        store<i32>(ctr + kk, cn);
+        offC += <usize>load<i32>(sC + kk);
+        offA += <usize>load<i32>(sA + kk);
+        offB += <usize>load<i32>(sB + kk);
+        break;
+      }
+      store<i32>(ctr + kk, 0);
+      offC -= <usize>(load<i32>(sC + kk) * (d - 1));
+      offA -= <usize>(load<i32>(sA + kk) * (d - 1));
+      offB -= <usize>(load<i32>(sB + kk) * (d - 1));
+    }
+  }
+}
+
+/** out = cond ≠ 0 ? a : b, all broadcast to out (meta: dims, strides of cond, a, b, counters). */
+export function where(dtc: i32, dt: i32, c: usize, a: usize, b: usize, o: usize, rank: i32, meta: usize): void {
+  if (dtc == 0) {
+    if (dt == 0) whereT<f32, f32>(c, a, b, o, rank, meta);
+    else whereT<f32, f64>(c, a, b, o, rank, meta);
+  } else {
+    if (dt == 0) whereT<f64, f32>(c, a, b, o, rank, meta);
+    else whereT<f64, f64>(c, a, b, o, rank, meta);
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// cast
+// -------------------------------------------------------------------------------------
+
+/** Convert n elements from dtype `from` to dtype `to` (0 float32, 1 float64). */
+export function cast(from: i32, to: i32, x: usize, o: usize, n: i32): void {
+  let i = 0;
+  if (from == to) {
+    memory.copy(o, x, <usize>n << (from == 0 ? 2 : 3));
+  } else if (from == 0) {
+    for (; i + 2 <= n; i += 2) v128.store(o + <usize>i * 8, f64x2.promote_low_f32x4(v128.load64_zero(x + <usize>i * 4)));
+    for (; i < n; i++) store<f64>(o + <usize>i * 8, <f64>load<f32>(x + <usize>i * 4));
+  } else {
+    for (; i + 2 <= n; i += 2) v128.store64_lane(o + <usize>i * 4, f32x4.demote_f64x2_zero(v128.load(x + <usize>i * 8)), 0);
+    for (; i < n; i++) store<f32>(o + <usize>i * 4, <f32>load<f64>(x + <usize>i * 8));
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The few WebAssembly and host facilities the WASM backend uses, typed here because the
+ * project's `lib` has no DOM and `@types/node` declares no `WebAssembly` namespace. Everything
+ * is looked up on `globalThis` at run time, so this module loads in browsers and in Node.
+ *
+ * @module
+ */
+
+/** A compiled module. */
+export interface WasmModule {
+  readonly __wasmModule?: never;
+}
+
+/** Linear memory. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** The kernels exported by `assembly/index.ts` (pointers are byte offsets). */
+export interface Kernels {
+  heapBase(): number;
+  readonly SCRATCH: { readonly value: number };
+  gemm(dt: number, transA: number, transB: number, M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, scratch: number): void;
+  unary(dt: number, op: number, x: number, o: number, n: number): void;
+  binary(dt: number, op: number, a: number, b: number, o: number, rank: number, meta: number): void;
+  where(dtc: number, dt: number, c: number, a: number, b: number, o: number, rank: number, meta: number): void;
+  cast(from: number, to: number, x: number, o: number, n: number): void;
+  reduce(dt: number, op: number, x: number, o: number, outer: number, n: number, inner: number): void;
+  argmax(dt: number, x: number, o: number, outer: number, n: number, inner: number): void;
+  broadcast(dt: number, x: number, o: number, rank: number, meta: number): void;
+  gather(dt: number, x: number, o: number, rank: number, meta: number): void;
+  transpose(dt: number, x: number, o: number, batch: number, rows: number, cols: number): void;
+  copyRows(src: number, srcStride: number, dst: number, dstStride: number, bytes: number, count: number): void;
+  zero(dst: number, bytes: number): void;
+}
+
+/** The global `WebAssembly` object, as far as it is used here. */
+export interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => WasmModule;
+  readonly Instance: new (module: WasmModule, imports: { env: { memory: WasmMemory } }) => { readonly exports: unknown };
+  readonly Memory: new (desc: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  compile(bytes: Uint8Array): Promise<WasmModule>;
+}
+
+/** `WebAssembly`, or undefined where the host has none. */
+export const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** True when shared memory and `Atomics.wait` can be used (Node; cross-origin isolated pages). */
+export const sharedMemoryAvailable = (): boolean => {
+  if (wasmApi === undefined || typeof SharedArrayBuffer === "undefined" || typeof Atomics === "undefined") return false;
+  try {
+    new wasmApi.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Node's built-in module `id`, or undefined outside Node (no static import, so browsers load this file). */
+export const nodeModule = <T>(id: string): T | undefined => {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return p?.getBuiltinModule?.(id) as T | undefined;
+};

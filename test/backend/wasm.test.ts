@@ -1,0 +1,410 @@
+/**
+ * The WASM backend agrees with the reference backend on every kernel, on random shapes (shape
+ * first, then data), in float32 and float64. Tolerances depend on the dtype and the kernel:
+ *
+ * - exact (IEEE) kernels — add, sub, mul, div, comparisons, maximum/minimum, neg, abs, sign,
+ *   sqrt, where, cast, data movement, max, argmax — must match bit for bit;
+ * - transcendental kernels within a few ulp (float32 uses the SIMD approximations of
+ *   `assembly/approx.ts`, float64 the musl ports);
+ * - sums and matrix products within the classic bound `n·ε·Σ|terms|` (they add in another order).
+ *
+ * A separate block measures the float32 approximations' worst error over dense sweeps against
+ * the bounds documented in `assembly/approx.ts`, and one checks the two-thread matrix product.
+ */
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { BinaryKernel, DType, Storage, TypedArray, UnaryKernel } from "../../src/backend/backend.js";
+import { reference } from "../../src/backend/reference.js";
+import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
+
+const RUNS = 40;
+const DTYPES: readonly DType[] = ["float32", "float64"];
+const EPS: Record<DType, number> = { float32: 2 ** -23, float64: 2 ** -52 };
+
+// -------------------------------------------------------------------------------------
+// comparison
+// -------------------------------------------------------------------------------------
+
+/** Units in the last place between two float32 (or float64) values; 0 when both are NaN. */
+const ulps = (a: number, b: number, dtype: DType): number => {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
+  if (a === b) return 0;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return Infinity;
+  if (dtype === "float32") {
+    const bits = (x: number): number => {
+      const i = new Int32Array(new Float32Array([x]).buffer)[0] as number;
+      return i < 0 ? -2147483648 - i : i;
+    };
+    return Math.abs(bits(a) - bits(b));
+  }
+  const m = Math.max(Math.abs(a), Math.abs(b));
+  return Math.abs(a - b) / (2 ** Math.floor(Math.log2(m)) * EPS.float64);
+};
+
+/** The first index where `got` and `want` differ by more than `tol(i)`, or -1. */
+const firstMismatch = (got: TypedArray, want: TypedArray, tol: (i: number) => number): number => {
+  if (got.length !== want.length) return -2;
+  for (let i = 0; i < got.length; i++) {
+    const g = got[i] as number;
+    const w = want[i] as number;
+    if (Number.isNaN(g) && Number.isNaN(w)) continue;
+    if (g === w) continue;
+    if (!(Math.abs(g - w) <= tol(i))) return i;
+  }
+  return -1;
+};
+
+const expectSame = (what: string, got: TypedArray, want: TypedArray, tol: (i: number) => number = () => 0): void => {
+  const i = firstMismatch(got, want, tol);
+  if (i !== -1) expect.fail(i === -2 ? `${what}: length ${got.length}, expected ${want.length}` : `${what}: element ${i} is ${got[i]}, expected ${want[i]} (tolerance ${tol(i)})`);
+};
+
+// -------------------------------------------------------------------------------------
+// arbitraries: a shape first, then data
+// -------------------------------------------------------------------------------------
+
+const dim = fc.integer({ min: 1, max: 6 });
+const shapeArb = (minRank: number, maxRank: number) => fc.array(dim, { minLength: minRank, maxLength: maxRank });
+const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/** `n` values in [lo, hi], with some exact zeros and repeats (ties matter for max/argmax/compare). */
+const dataArb = (n: number, lo = -4, hi = 4) =>
+  fc.array(fc.oneof({ weight: 8, arbitrary: fc.double({ min: lo, max: hi, noNaN: true }) }, { weight: 1, arbitrary: fc.constantFrom(0, 1, lo, hi) }), { minLength: n, maxLength: n });
+
+/** An output shape and input shapes that broadcast to it (leading axes dropped, some set to 1). */
+const broadcastArb = (inputs: number) =>
+  shapeArb(0, 4).chain((out) =>
+    fc.tuple(
+      fc.constant(out),
+      fc.array(
+        fc
+          .tuple(fc.integer({ min: 0, max: out.length }), fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length }))
+          .map(([drop, ones]) => out.slice(drop).map((d, k) => (ones[k + drop] === true ? 1 : d))),
+        { minLength: inputs, maxLength: inputs },
+      ),
+    ),
+  );
+
+const both = (dtype: DType, data: readonly number[]): [Storage, Storage] => [reference.fromArray(dtype, data), wasm.fromArray(dtype, data)];
+
+const dtypeArb = fc.constantFrom(...DTYPES);
+
+// -------------------------------------------------------------------------------------
+// kernels
+// -------------------------------------------------------------------------------------
+
+/** Domains and ulp bounds of the unary kernels. */
+const UNARY: Record<UnaryKernel, { lo: number; hi: number; ulp: number }> = {
+  neg: { lo: -50, hi: 50, ulp: 0 },
+  abs: { lo: -50, hi: 50, ulp: 0 },
+  sign: { lo: -5, hi: 5, ulp: 0 },
+  sqrt: { lo: 0, hi: 100, ulp: 0 },
+  exp: { lo: -80, hi: 80, ulp: 1 },
+  log: { lo: 1e-30, hi: 1e30, ulp: 1 },
+  sigmoid: { lo: -80, hi: 80, ulp: 2 },
+  tanh: { lo: -12, hi: 12, ulp: 1 },
+  expm1: { lo: -20, hi: 20, ulp: 2 },
+  log1p: { lo: -0.999, hi: 1e6, ulp: 2 },
+};
+
+describe("wasm backend agrees with the reference backend", () => {
+  it.each(Object.keys(UNARY) as UnaryKernel[])("unary %s", (op) => {
+    const { lo, hi, ulp } = UNARY[op];
+    fc.assert(
+      fc.property(
+        dtypeArb,
+        shapeArb(0, 3).chain((s) => fc.tuple(fc.constant(s), dataArb(size(s), lo, hi))),
+        (dtype, [, data]) => {
+          const [r, w] = both(dtype, data);
+          const want = reference.read(reference.unary(op, r));
+          const got = wasm.read(wasm.unary(op, w));
+          for (let i = 0; i < want.length; i++) {
+            const u = ulps(got[i] as number, want[i] as number, dtype);
+            // values that underflow to subnormals are compared absolutely
+            if (u > ulp && Math.abs((got[i] as number) - (want[i] as number)) > 1e-40) expect.fail(`${op} ${dtype}: ${data[i]} → ${got[i]}, expected ${want[i]} (${u} ulp > ${ulp})`);
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  const BINARY: readonly BinaryKernel[] = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "gt", "ge", "lt", "le", "eq", "ne"];
+  it.each(BINARY)("binary %s with broadcasting", (op) => {
+    fc.assert(
+      fc.property(
+        dtypeArb,
+        broadcastArb(2).chain(([out, [sa, sb]]) =>
+          fc.tuple(fc.constant(out), fc.constant(sa as number[]), fc.constant(sb as number[]), dataArb(size(sa as number[]), op === "pow" ? 0 : -4), dataArb(size(sb as number[]))),
+        ),
+        (dtype, [out, sa, sb, da, db]) => {
+          const [ra, wa] = both(dtype, da);
+          const [rb, wb] = both(dtype, db);
+          const want = reference.read(reference.binary(op, ra, sa, rb, sb, out));
+          const got = wasm.read(wasm.binary(op, wa, sa, wb, sb, out));
+          const ulp = op === "pow" ? 2 : 0;
+          expectSame(`${op} ${dtype} ${JSON.stringify([sa, sb, out])}`, got, want, (i) => ulp * EPS[dtype] * Math.abs(want[i] as number));
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("where with broadcasting (condition of either dtype)", () => {
+    fc.assert(
+      fc.property(
+        dtypeArb,
+        dtypeArb,
+        broadcastArb(3).chain(([out, [sc, sa, sb]]) =>
+          fc.tuple(
+            fc.constant(out),
+            fc.constant([sc, sa, sb] as number[][]),
+            fc.array(fc.constantFrom(0, 1, -0, 2.5), { minLength: size(sc as number[]), maxLength: size(sc as number[]) }),
+            dataArb(size(sa as number[])),
+            dataArb(size(sb as number[])),
+          ),
+        ),
+        (dc, dtype, [out, [sc, sa, sb], dcnd, da, db]) => {
+          const [rc, wc] = both(dc, dcnd);
+          const [ra, wa] = both(dtype, da);
+          const [rb, wb] = both(dtype, db);
+          const want = reference.read(reference.where(rc, sc as number[], ra, sa as number[], rb, sb as number[], out));
+          expectSame("where", wasm.read(wasm.where(wc, sc as number[], wa, sa as number[], wb, sb as number[], out)), want);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  /** A batched matmul case: batch shapes that broadcast, M, K, N, transposition flags. */
+  const matmulArb = (maxM: number, maxK: number, maxN: number) =>
+    fc
+      .record({
+        batch: broadcastArb(2).filter(([out]) => out.length <= 2 && size(out) <= 6),
+        M: fc.integer({ min: 1, max: maxM }),
+        K: fc.integer({ min: 0, max: maxK }),
+        N: fc.integer({ min: 1, max: maxN }),
+        transA: fc.boolean(),
+        transB: fc.boolean(),
+        dtype: dtypeArb,
+      })
+      .chain((c) => {
+        const [, [ba, bb]] = c.batch;
+        const aShape = [...(ba as number[]), ...(c.transA ? [c.K, c.M] : [c.M, c.K])];
+        const bShape = [...(bb as number[]), ...(c.transB ? [c.N, c.K] : [c.K, c.N])];
+        return fc.tuple(fc.constant({ ...c, aShape, bShape, out: [...c.batch[0], c.M, c.N] }), dataArb(size(aShape)), dataArb(size(bShape)));
+      });
+
+  const checkMatmul = ([c, da, db]: readonly [
+    { readonly dtype: DType; readonly aShape: number[]; readonly bShape: number[]; readonly out: readonly number[]; readonly transA: boolean; readonly transB: boolean; readonly K: number },
+    number[],
+    number[],
+  ]): void => {
+    const [ra, wa] = both(c.dtype, da);
+    const [rb, wb] = both(c.dtype, db);
+    const want = reference.read(reference.matmul(ra, c.aShape, rb, c.bShape, c.transA, c.transB, c.out));
+    // the error bound needs Σ|a||b|: the same product of absolute values
+    const [pa, pb] = [reference.fromArray(c.dtype, da.map(Math.abs)), reference.fromArray(c.dtype, db.map(Math.abs))];
+    const scale = reference.read(reference.matmul(pa, c.aShape, pb, c.bShape, c.transA, c.transB, c.out));
+    const got = wasm.read(wasm.matmul(wa, c.aShape, wb, c.bShape, c.transA, c.transB, c.out));
+    expectSame(`matmul ${JSON.stringify(c)}`, got, want, (i) => 2 * (c.K + 1) * EPS[c.dtype] * (scale[i] as number));
+  };
+
+  it("matmul: batched, broadcast, transposed operands, small sizes", () => {
+    fc.assert(fc.property(matmulArb(9, 12, 19), checkMatmul), { numRuns: RUNS * 2 });
+  });
+
+  it("matmul: sizes across the cache blocks (K > 256, M > 96, ragged edges)", () => {
+    fc.assert(
+      fc.property(
+        matmulArb(110, 300, 40).filter(([c]) => c.out.length === 2),
+        checkMatmul,
+      ),
+      { numRuns: 6 },
+    );
+  });
+
+  it.each(["sum", "max"] as const)("reduce %s along a random axis", (op) => {
+    fc.assert(
+      fc.property(
+        dtypeArb,
+        shapeArb(1, 4).chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 1 }), dataArb(size(s)))),
+        (dtype, [s, axis, data]) => {
+          const [r, w] = both(dtype, data);
+          const want = reference.read(reference.reduce(op, r, s, axis));
+          const got = wasm.read(wasm.reduce(op, w, s, axis));
+          const bound = op === "sum" ? (s[axis] as number) * EPS[dtype] * 4 * data.reduce((m, v) => m + Math.abs(v), 0) : 0;
+          expectSame(`reduce ${op} ${dtype} ${JSON.stringify(s)} axis ${axis}`, got, want, () => bound);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("reduce over an empty axis gives the identity", () => {
+    for (const dtype of DTYPES) {
+      const [r, w] = both(dtype, []);
+      for (const op of ["sum", "max"] as const) expectSame(`reduce ${op} empty`, wasm.read(wasm.reduce(op, w, [2, 0, 3], 1)), reference.read(reference.reduce(op, r, [2, 0, 3], 1)));
+    }
+  });
+
+  it("argmax (first index on ties)", () => {
+    fc.assert(
+      fc.property(
+        dtypeArb,
+        shapeArb(1, 4).chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 1 }), fc.array(fc.integer({ min: -2, max: 2 }), { minLength: size(s), maxLength: size(s) }))),
+        (dtype, [s, axis, data]) => {
+          const [r, w] = both(dtype, data);
+          expectSame("argmax", wasm.read(wasm.argmax(w, s, axis)), reference.read(reference.argmax(r, s, axis)));
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("broadcastTo", () => {
+    fc.assert(
+      fc.property(
+        dtypeArb,
+        broadcastArb(1).chain(([out, [s]]) => fc.tuple(fc.constant(out), fc.constant(s as number[]), dataArb(size(s as number[])))),
+        (dtype, [out, s, data]) => {
+          const [r, w] = both(dtype, data);
+          expectSame("broadcastTo", wasm.read(wasm.broadcastTo(w, s, out)), reference.read(reference.broadcastTo(r, s, out)));
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("permute (including blocked 2-D and batched transposes)", () => {
+    const bigger = fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 4 }).filter((s) => size(s) <= 4000);
+    fc.assert(
+      fc.property(
+        dtypeArb,
+        fc.oneof(shapeArb(0, 5), bigger).chain((s) => fc.tuple(fc.constant(s), fc.shuffledSubarray([...s.keys()], { minLength: s.length, maxLength: s.length }), dataArb(size(s)))),
+        (dtype, [s, axes, data]) => {
+          const [r, w] = both(dtype, data);
+          expectSame(`permute ${JSON.stringify([s, axes])}`, wasm.read(wasm.permute(w, s, axes)), reference.read(reference.permute(r, s, axes)));
+        },
+      ),
+      { numRuns: RUNS * 2 },
+    );
+  });
+
+  it("slice, pad and concat along a random axis", () => {
+    fc.assert(
+      fc.property(
+        dtypeArb,
+        shapeArb(1, 4).chain((s) =>
+          fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 1 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), dataArb(size(s))),
+        ),
+        (dtype, [s, axis, p, q, extra, data]) => {
+          const [r, w] = both(dtype, data);
+          const n = s[axis] as number;
+          const start = Math.min(p, n);
+          const end = Math.max(start, n - Math.min(q, n));
+          expectSame("slice", wasm.read(wasm.slice(w, s, axis, start, end)), reference.read(reference.slice(r, s, axis, start, end)));
+          expectSame("pad", wasm.read(wasm.pad(w, s, axis, p, q)), reference.read(reference.pad(r, s, axis, p, q)));
+          const s2 = s.map((d, k) => (k === axis ? extra : d));
+          const d2 = Array.from({ length: size(s2) }, (_, i) => i - 3.5);
+          const [r2, w2] = both(dtype, d2);
+          expectSame("concat", wasm.read(wasm.concat([w, w2, w], [s, s2, s], axis)), reference.read(reference.concat([r, r2, r], [s, s2, s], axis)));
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("cast, fill, fromArray and read", () => {
+    fc.assert(
+      fc.property(dtypeArb, dtypeArb, fc.array(fc.double({ noNaN: false }), { maxLength: 40 }), fc.double(), (from, to, data, v) => {
+        const [r, w] = both(from, data);
+        expectSame("fromArray/read", wasm.read(w), reference.read(r));
+        expectSame("cast", wasm.read(wasm.cast(w, to)), reference.read(reference.cast(r, to)));
+        expectSame("fill", wasm.read(wasm.fill(to, data.length, v)), reference.read(reference.fill(to, data.length, v)));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("special values: NaN, infinities, signed zeros, subnormals", () => {
+    const specials = [Number.NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-40, 3.4e38, -3.4e38, 88.72, 88.73, -87.3, -103.9, -104, 0.625, -0.625, 1e-8, -1e-8];
+    for (const dtype of DTYPES) {
+      const [r, w] = both(dtype, specials);
+      for (const op of Object.keys(UNARY) as UnaryKernel[]) {
+        const want = reference.read(reference.unary(op, r));
+        const got = wasm.read(wasm.unary(op, w));
+        for (let i = 0; i < want.length; i++) {
+          const u = ulps(got[i] as number, want[i] as number, dtype);
+          if (u > UNARY[op].ulp && Math.abs((got[i] as number) - (want[i] as number)) > 1e-40) expect.fail(`${op} ${dtype}(${specials[i]}) = ${got[i]}, expected ${want[i]}`);
+        }
+      }
+    }
+  });
+});
+
+// -------------------------------------------------------------------------------------
+// approximation accuracy (the bounds documented in assembly/approx.ts)
+// -------------------------------------------------------------------------------------
+
+describe("float32 approximations: worst error over dense sweeps", () => {
+  /** The largest ulp error of `op` over `xs`, against the float64 function rounded to float32. */
+  const worst = (op: UnaryKernel, xs: Float32Array, f: (x: number) => number): number => {
+    const got = wasm.read(wasm.unary(op, wasm.fromArray("float32", xs)));
+    let m = 0;
+    for (let i = 0; i < xs.length; i++) m = Math.max(m, ulps(got[i] as number, Math.fround(f(xs[i] as number)), "float32"));
+    return m;
+  };
+  const sweep = (lo: number, hi: number, n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
+
+  it("exp ≤ 1 ulp on [-103.9, 88.7] (subnormal results included)", () => expect(worst("exp", sweep(-103.9, 88.7, 200_001), Math.exp)).toBeLessThanOrEqual(1));
+  it("log ≤ 1 ulp from subnormals to the largest float", () => {
+    // every 9973rd float32 bit pattern of the positive finite numbers
+    const bits = Int32Array.from({ length: Math.floor(2_139_095_039 / 9973) }, (_, i) => 1 + i * 9973);
+    expect(worst("log", new Float32Array(bits.buffer), Math.log)).toBeLessThanOrEqual(1);
+  });
+  it("tanh ≤ 1 ulp", () => expect(worst("tanh", sweep(-10, 10, 200_001), Math.tanh)).toBeLessThanOrEqual(1));
+  it("sigmoid ≤ 2 ulp where the result is normal (x ≥ -87)", () => expect(worst("sigmoid", sweep(-87, 88, 200_001), (x) => 1 / (1 + Math.exp(-x)))).toBeLessThanOrEqual(2));
+  it("sigmoid underflows to 0 below -88.72 (absolute error < 1.2e-38)", () => {
+    const xs = sweep(-100, -88.73, 1001);
+    const got = wasm.read(wasm.unary("sigmoid", wasm.fromArray("float32", xs)));
+    for (let i = 0; i < xs.length; i++) expect(Math.abs((got[i] as number) - 1 / (1 + Math.exp(-(xs[i] as number))))).toBeLessThan(1.2e-38);
+  });
+});
+
+// -------------------------------------------------------------------------------------
+// two threads
+// -------------------------------------------------------------------------------------
+
+describe("two-thread matrix product", () => {
+  beforeAll(async () => {
+    wasmStats();
+    for (let i = 0; i < 200 && wasmStats().threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  });
+
+  it("splits by rows and by columns and gives the single-thread result bit for bit", () => {
+    expect(wasmStats().threads).toBe(2);
+    const cases: [number, number, number, boolean, boolean][] = [
+      [150, 130, 140, false, false],
+      [131, 257, 70, true, false],
+      [8, 600, 700, false, true],
+      [12, 300, 1030, true, true],
+    ];
+    for (const [M, K, N, ta, tb] of cases) {
+      for (const dtype of DTYPES) {
+        const a = Array.from({ length: M * K }, (_, i) => Math.sin(i));
+        const b = Array.from({ length: K * N }, (_, i) => Math.cos(i));
+        const as = ta ? [K, M] : [M, K];
+        const bs = tb ? [N, K] : [K, N];
+        const [wa, wb] = [wasm.fromArray(dtype, a), wasm.fromArray(dtype, b)];
+        const two = wasm.read(wasm.matmul(wa, as, wb, bs, ta, tb, [M, N]));
+        const prev = configureWasm({ threads: 1 });
+        const one = wasm.read(wasm.matmul(wa, as, wb, bs, ta, tb, [M, N]));
+        configureWasm(prev);
+        expectSame(`${M}x${K}x${N} ${dtype}`, two, one);
+        const want = reference.read(reference.matmul(reference.fromArray(dtype, a), as, reference.fromArray(dtype, b), bs, ta, tb, [M, N]));
+        expectSame(`${M}x${K}x${N} ${dtype} vs reference`, two, want, () => 2 * K * K * EPS[dtype]);
+      }
+    }
+  });
+});
