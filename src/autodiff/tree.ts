@@ -14,6 +14,17 @@ import { isTensor, type Tensor } from "../tensor/tensor.js";
  */
 export type Params = Tensor | readonly Params[] | { readonly [key: string]: Params };
 
+/** True when every leaf of `P` is a tensor (interfaces included, unlike `Params`). */
+export type IsParamTree<P> = P extends Tensor ? true : P extends object ? (false extends { [K in keyof P]-?: IsParamTree<P[K]> }[keyof P] ? false : true) : false;
+
+/**
+ * What a function differentiated with respect to `P` is checked against: itself when every leaf
+ * of `P` is a tensor, otherwise a type that names the problem (reported at the function).
+ *
+ * @category model
+ */
+export type DifferentiableIn<P, F> = IsParamTree<P> extends true ? F : { readonly "parameters must be tensors, arrays or records of tensors": P };
+
 /** The leaves of a tree (depth first, record keys in insertion order) and how to rebuild it. */
 export const flattenTree = (op: string, p: Params): { leaves: Tensor[]; rebuild: (ls: readonly Tensor[]) => Params } => {
   const leaves: Tensor[] = [];

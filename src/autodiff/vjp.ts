@@ -18,7 +18,7 @@ import { sum } from "../ops/sum.js";
 import type { Shape } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
 import { fromStorage, isTensor, leaf, storageOf, type Tensor, Trace } from "../tensor/tensor.js";
-import { flattenTree, type Params } from "./tree.js";
+import { type DifferentiableIn, flattenTree, type Params } from "./tree.js";
 
 /**
  * Sum the cotangent `g` that `op`'s pullback returned down to its input's `shape` (the inverse
@@ -98,33 +98,44 @@ const backprop = (trace: Trace, out: Tensor, ct: Tensor, leaves: readonly Tensor
  * pullback(ones([3])) // 2x: [2, 4, 6]
  * @category autodiff
  */
-export const vjp = <P extends Params, S extends Shape>(f: (p: P) => Tensor<S>, primals: P): [Tensor<S>, (ct: Tensor<S>) => P] => {
+export const vjp: {
+  <P extends Params, S extends Shape>(f: (p: P) => Tensor<S>, primals: P): [Tensor<S>, (ct: Tensor<S>) => P];
+  <P extends object, S extends Shape>(f: DifferentiableIn<P, (p: P) => Tensor<S>>, primals: P): [Tensor<S>, (ct: Tensor<S>) => P];
+} = ((f: (p: Params) => Tensor, primals: Params): [Tensor, (ct: Tensor) => Params] => {
   const { leaves, rebuild } = flattenTree("vjp", primals);
   const trace = new Trace();
   const traced = leaves.map((x) => leaf(trace, x));
   let out: Tensor;
   try {
-    out = f(rebuild(traced) as P);
+    out = f(rebuild(traced));
   } finally {
     trace.active = false;
   }
   if (!isTensor(out)) throw new TypeError(`vjp: f must return a Tensor, got ${typeof out}`);
-  const value = (out.impl.kind === "traced" && out.impl.trace === trace ? out.impl.primal : out) as Tensor<S>;
-  const pullback = (ct: Tensor<S>): P => {
+  const value = out.impl.kind === "traced" && out.impl.trace === trace ? out.impl.primal : out;
+  const pullback = (ct: Tensor): Params => {
     if (!isTensor(ct)) throw new TypeError("vjp: the cotangent must be a Tensor");
     const want = value.shape as readonly number[];
     const got = ct.shape as readonly number[];
     if (want.length !== got.length || want.some((d, i) => d !== got[i])) {
       throw new TypeError(`vjp: the cotangent has shape ${showShape(got)}, expected the output's shape ${showShape(want)}`);
     }
-    return rebuild(backprop(trace, out, ct, traced)) as P;
+    return rebuild(backprop(trace, out, ct, traced));
   };
   return [value, pullback];
-};
+}) as never;
 
 const scalarOut = (op: string, out: Tensor): void => {
   if (out.shape.length !== 0) throw new TypeError(`${op}: f must return a scalar Tensor<[]>, got shape ${showShape(out.shape as readonly number[])}`);
 };
+
+const valueAndGradImpl =
+  (f: (p: Params, ...args: readonly unknown[]) => Tensor) =>
+  (p: Params, ...args: readonly unknown[]): [Tensor, Params] => {
+    const [value, pullback] = vjp((q: Params) => f(q, ...args), p);
+    scalarOut("valueAndGrad", value);
+    return [value, pullback(fromStorage(storageOf(value).backend.fill(value.dtype, 1, 1), []))];
+  };
 
 /**
  * The value of `f` and its gradient with respect to its first argument (any further arguments are
@@ -134,13 +145,10 @@ const scalarOut = (op: string, out: Tensor): void => {
  * const [loss, grads] = valueAndGrad(cost)(params, X, Y) // grads: same record type as params
  * @category autodiff
  */
-export const valueAndGrad =
-  <P extends Params, A extends readonly unknown[]>(f: (p: P, ...args: A) => Tensor<[]>) =>
-  (p: P, ...args: A): [Tensor<[]>, P] => {
-    const [value, pullback] = vjp((q: P) => f(q, ...args), p);
-    scalarOut("valueAndGrad", value);
-    return [value, pullback(fromStorage(storageOf(value).backend.fill(value.dtype, 1, 1), []))];
-  };
+export const valueAndGrad: {
+  <P extends Params, A extends readonly unknown[]>(f: (p: P, ...args: A) => Tensor<[]>): (p: P, ...args: A) => [Tensor<[]>, P];
+  <P extends object, A extends readonly unknown[]>(f: DifferentiableIn<P, (p: P, ...args: A) => Tensor<[]>>): (p: P, ...args: A) => [Tensor<[]>, P];
+} = valueAndGradImpl as never;
 
 /**
  * The gradient of a scalar function with respect to its first argument, in the same structure.
@@ -150,7 +158,9 @@ export const valueAndGrad =
  * const df = grad((x: Tensor<[]>) => mul(x, mul(x, x))) // 3x²
  * @category autodiff
  */
-export const grad =
-  <P extends Params, A extends readonly unknown[]>(f: (p: P, ...args: A) => Tensor<[]>) =>
-  (p: P, ...args: A): P =>
-    valueAndGrad(f)(p, ...args)[1];
+export const grad: {
+  <P extends Params, A extends readonly unknown[]>(f: (p: P, ...args: A) => Tensor<[]>): (p: P, ...args: A) => P;
+  <P extends object, A extends readonly unknown[]>(f: DifferentiableIn<P, (p: P, ...args: A) => Tensor<[]>>): (p: P, ...args: A) => P;
+} = ((f: (p: Params, ...args: readonly unknown[]) => Tensor) =>
+  (p: Params, ...args: readonly unknown[]): Params =>
+    valueAndGradImpl(f)(p, ...args)[1]) as never;

@@ -24,9 +24,10 @@ const flattenImpl = (x: Tensor, startAxis = 0): Tensor => reshape(expectTensor("
  * @category operations
  */
 export const flatten: {
-  <const S extends Shape>(x: Tensor<S>): Tensor<Ok<Flatten<S>>>;
   <const Ax extends number>(startAxis: Ax): <const S extends Shape>(x: Check<Flatten<S, Ax>, Tensor<S>>) => Tensor<Ok<Flatten<S, Ax>>>;
   <const S extends Shape, const Ax extends number>(x: Tensor<S>, startAxis: Check<Flatten<S, Ax>, Ax>): Tensor<Ok<Flatten<S, Ax>>>;
+  /** Last, so that point-free use (`pipe(x, flatten)`) sees this signature. */
+  <const S extends Shape>(x: Tensor<S>): Tensor<Ok<Flatten<S>>>;
 } = dual(tensorFirst, flattenImpl);
 
 /** Registry entry. */

@@ -68,6 +68,8 @@ export interface Reduction<Name extends string> {
   (): <S extends Shape>(x: Tensor<S>) => Tensor<[]>;
   <const Ax extends number | undefined, const K extends boolean = false>(axis: Ax, keepDims?: K): <const S extends Shape>(x: Check<Reduce<S, Ax, K, Name>, Tensor<S>>) => Tensor<Ok<Reduce<S, Ax, K>>>;
   <const S extends Shape, const Ax extends number | undefined, const K extends boolean = false>(x: Tensor<S>, axis: Check<Reduce<S, Ax, K, Name>, Ax>, keepDims?: K): Tensor<Ok<Reduce<S, Ax, K>>>;
+  /** Again last, so that point-free use (`pipe(x, sum)`) sees this signature. */
+  <S extends Shape>(x: Tensor<S>): Tensor<[]>;
 }
 
 /**

@@ -8,9 +8,8 @@
  *
  * @module
  */
-import type { Check, Dim, Ok, Shape } from "../shape/dims.js";
+import type { Dim } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
-import type { Transpose } from "../shape/transpose.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { expectTensor } from "./define.js";
 import { indices } from "./naive.js";
@@ -18,18 +17,17 @@ import { permute } from "./permute.js";
 import { domains, type OpDef } from "./spec.js";
 
 /**
- * The matrix transpose `xᵀ`. A tensor that is not 2-D is a compile error naming its shape.
+ * The matrix transpose `xᵀ`. One plain generic signature, so it works in generic code and
+ * point-free in `pipe` (`pipe(X, transpose)`); a tensor that is not 2-D is a compile error
+ * ("Source has 3 element(s) but target allows only 2"), and a `ShapeError` at run time.
  *
  * @example
  * const dA_prev = matmul(transpose(W), dZ) // Wᵀ·dZ
  * @category operations
  */
-export const transpose: {
-  <M extends Dim, N extends Dim>(x: Tensor<[M, N]>): Tensor<[N, M]>;
-  <const S extends Shape>(x: Check<Transpose<S>, Tensor<S>>): Tensor<Ok<Transpose<S>>>;
-} = (x: Tensor): never => {
+export const transpose = <M extends Dim, N extends Dim>(x: Tensor<[M, N]>): Tensor<[N, M]> => {
   expectTensor("transpose", "x", x);
-  if (x.rank !== 2) throw new ShapeError("transpose", `expects a 2-D tensor, got ${showShape(x.shape as readonly number[])} (use permute for other ranks)`);
+  if ((x as Tensor).rank !== 2) throw new ShapeError("transpose", `expects a 2-D tensor, got ${showShape(x.shape as readonly number[])} (use permute for other ranks)`);
   return permute(x, [1, 0]) as never;
 };
 

@@ -16,14 +16,16 @@ import type { Tensor } from "../tensor/tensor.js";
  * @category model
  */
 export interface BinaryOp<Name extends string> {
-  /** Same shapes, or a plain number on the right. */
-  <S extends Shape>(a: Tensor<S>, b: Tensor<NoInfer<S>> | number): Tensor<S>;
-  /** A plain number on the left. */
-  <S extends Shape>(a: number, b: Tensor<S>): Tensor<S>;
+  /** Same shapes, or a scalar (a plain number or a `Tensor<[]>`) on the right. */
+  <S extends Shape>(a: Tensor<S>, b: Tensor<NoInfer<S>> | Tensor<[]> | number): Tensor<S>;
+  /** A scalar on the left. */
+  <S extends Shape>(a: number | Tensor<[]>, b: Tensor<S>): Tensor<S>;
   /** A column bias `[n, 1]` against `[n, m]` (columns are examples). */
   <M extends Dim, N extends Dim>(a: Tensor<[M, N]>, b: Tensor<[NoInfer<M>, 1]>): Tensor<[M, N]>;
   /** A row bias `[1, n]` against `[m, n]` (rows are examples). */
   <M extends Dim, N extends Dim>(a: Tensor<[M, N]>, b: Tensor<[1, NoInfer<N>]>): Tensor<[M, N]>;
+  /** A vector bias `[n]` against `[m, n]` (rows are examples, numpy style). */
+  <M extends Dim, N extends Dim>(a: Tensor<[M, N]>, b: Tensor<[NoInfer<N>]>): Tensor<[M, N]>;
   /** Data-last with a number: `pipe(x, mul(2))`. */
   (b: number): <S extends Shape>(a: Tensor<S>) => Tensor<S>;
   /** Data-last: `pipe(a, add(b))` is `add(a, b)`. */
@@ -45,8 +47,9 @@ export type UnaryOp = <S extends Shape>(x: Tensor<S>) => Tensor<S>;
  * @category model
  */
 export interface UnaryOpWith<P> {
-  <S extends Shape>(x: Tensor<S>, p?: P): Tensor<S>;
   (p?: P): <S extends Shape>(x: Tensor<S>) => Tensor<S>;
+  /** Last, so that point-free use (`pipe(x, leakyRelu)`) sees this signature. */
+  <S extends Shape>(x: Tensor<S>, p?: P): Tensor<S>;
 }
 
 /**
@@ -56,7 +59,8 @@ export interface UnaryOpWith<P> {
  * @category model
  */
 export interface AxisOp<Name extends string> {
-  <S extends Shape>(x: Tensor<S>): Tensor<S>;
   (axis?: number): <S extends Shape>(x: Tensor<S>) => Tensor<S>;
   <const S extends Shape, const Ax extends number>(x: Tensor<S>, axis: Check<Reduce<S, Ax, true, Name>, Ax>): Tensor<S>;
+  /** Last, so that point-free use (`pipe(x, softmax)`) sees this signature. */
+  <S extends Shape>(x: Tensor<S>): Tensor<S>;
 }

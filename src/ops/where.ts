@@ -12,7 +12,7 @@
  * @module
  */
 import { type Broadcast, broadcast } from "../shape/broadcast.js";
-import type { Check, Mismatch, Ok, Shape } from "../shape/dims.js";
+import type { Check, Ok, Shape } from "../shape/dims.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
 import { dual, elementwiseCase, expectTensor, type Operand, promote, scalarLike } from "./define.js";
 import { zipWith } from "./naive.js";
@@ -22,7 +22,7 @@ import { domains, type OpDef } from "./spec.js";
 type ShapeOf<X> = X extends Tensor<infer S> ? S : [];
 
 /** The broadcast shape of cond, a and b. */
-export type Where<C extends Shape, A extends Shape, B extends Shape> = Broadcast<C, A, "where"> extends infer CA ? (CA extends Mismatch<string> ? CA : Broadcast<CA & Shape, B, "where">) : never;
+export type Where<C extends Shape, A extends Shape, B extends Shape> = Broadcast<C, A, "where"> extends infer CA ? (CA extends Shape ? Broadcast<CA, B, "where"> : CA) : never;
 
 /** The primitive. */
 export const wherePrim: Primitive<void> = {

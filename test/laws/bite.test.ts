@@ -20,6 +20,9 @@ import { sumDef, sumPrim } from "../../src/ops/sum.js";
 import { transpose } from "../../src/ops/transpose.js";
 import { bind, type Primitive, type Tensor } from "../../src/tensor/tensor.js";
 
+/** `transpose` of an untyped (runtime 2-D) tensor. */
+const T2 = (x: Tensor): Tensor => transpose(x as Tensor<[number, number]>);
+
 const runs = { numRuns: 40, seed: 7 };
 
 /** The laws that failed, by name. */
@@ -52,7 +55,7 @@ describe("the op laws bite", () => {
   });
 
   it("a transposed gradient fails the dot-product and Jacobian laws", () => {
-    const p = fake(matmulPrim, { pullback: (ct, [a, b]) => [transpose(matmul(ct, transpose(b as Tensor))), transpose(matmul(transpose(a as Tensor), ct))] });
+    const p = fake(matmulPrim, { pullback: (ct, [a, b]) => [T2(matmul(ct, T2(b as Tensor))), T2(matmul(T2(a as Tensor), ct))] });
     const params = { transA: false, transB: false };
     const f = failing(
       runOpLaws(
@@ -131,7 +134,7 @@ describe("the op laws bite", () => {
 
   it("a pullback returning a cotangent of the wrong shape fails the cotangent-shape law", () => {
     // [3, 2] for a [2, 3] input: the core must not reshape it silently into the input's shape.
-    const p = fake(expPrim, { pullback: (ct, _xs, out) => [transpose(mul(ct, out))] });
+    const p = fake(expPrim, { pullback: (ct, _xs, out) => [T2(mul(ct, out))] });
     const wide = fakeDef(expDef, ([x]) => bind(p, [x as Tensor], undefined), { sample: () => ({ inputs: [{ shape: [2, 3], domain: domains.real }], params: undefined }) });
     expect(failing(runOpLaws(wide, runs))).toContain("cotangent shapes");
   });
