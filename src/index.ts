@@ -63,4 +63,8 @@ export * from "./tensor/random.js";
 export * from "./tensor/tensor.js";
 export * from "./tensor/withShape.js";
 export * from "./codec/index.js";
+export * from "./data/index.js";
+export * from "./nn/index.js";
+export * from "./optim/index.js";
+export * from "./train/index.js";
 export * from "./backend/wasm/index.js";

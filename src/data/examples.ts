@@ -1,0 +1,199 @@
+/**
+ * Labelled examples as plain data, and their two tensor views. A set of `m` examples with `F`
+ * features and `T` targets is stored example by example (row-major `m × F` and `m × T`), so
+ * shuffling and mini-batching are index gathers; it becomes tensors in either convention of the
+ * course: columns are examples (`X: [F, "m"]`, `Y: [T, "m"]`, the default) or rows are examples
+ * (`X: ["m", F]`, `Y: ["m", T]`, seed 000).
+ *
+ * @module
+ */
+import { fromArray } from "../tensor/create.js";
+import { permutation, type Rng } from "../tensor/random.js";
+import type { Tensor } from "../tensor/tensor.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * `m` examples of `features` inputs and `targets` outputs, example-major. Immutable by convention:
+ * every function here returns a new value.
+ *
+ * @category model
+ */
+export interface Examples<F extends number = number, T extends number = number> {
+  readonly m: number;
+  readonly features: F;
+  readonly targets: T;
+  /** `m × features`, example i at `x[i * features ...]`. */
+  readonly x: Float64Array;
+  /** `m × targets`. */
+  readonly y: Float64Array;
+}
+
+/** Which axis holds the examples: `"columns"` (`[n, "m"]`, the course's default) or `"rows"` (`["m", n]`). @category model */
+export type Layout = "columns" | "rows";
+
+/** The shape of a batch of `M` examples of width `N` in layout `L`. @category model */
+export type Batch<L extends Layout, N extends string | number, M extends string | number> = L extends "rows" ? [M, N] : [N, M];
+
+/** Inputs and targets as tensors in layout `L`. @category model */
+export interface TensorPair<F extends number, T extends number, L extends Layout = "columns", M extends string | number = "m"> {
+  readonly X: Tensor<Batch<L, F, M>>;
+  readonly Y: Tensor<Batch<L, T, M>>;
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+const checkCount = (fn: string, arg: string, n: unknown, min = 1): number => {
+  if (typeof n !== "number" || !Number.isInteger(n) || n < min) throw new TypeError(`${fn}: argument '${arg}' must be an integer ≥ ${min}, got ${String(n)}`);
+  return n;
+};
+
+/**
+ * Examples from nested arrays: `xs[i]` the features and `ys[i]` the targets of example i.
+ *
+ * @example
+ * const d = examples([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]]) // Examples<number, number>
+ * @category constructors
+ */
+export const examples = <F extends number = number, T extends number = number>(xs: readonly (readonly number[])[], ys: readonly (readonly number[])[]): Examples<F, T> => {
+  if (!Array.isArray(xs) || !Array.isArray(ys)) throw new TypeError("examples: arguments 'xs' and 'ys' must be arrays of arrays of numbers");
+  if (xs.length !== ys.length) throw new TypeError(`examples: 'xs' has ${xs.length} examples but 'ys' has ${ys.length}`);
+  const m = xs.length;
+  const features = (xs[0]?.length ?? 0) as F;
+  const targets = (ys[0]?.length ?? 0) as T;
+  const x = new Float64Array(m * features);
+  const y = new Float64Array(m * targets);
+  for (let i = 0; i < m; i++) {
+    const xi = xs[i] as readonly number[];
+    const yi = ys[i] as readonly number[];
+    if (xi.length !== features) throw new TypeError(`examples: xs[${i}] has ${xi.length} features, xs[0] has ${features}`);
+    if (yi.length !== targets) throw new TypeError(`examples: ys[${i}] has ${yi.length} targets, ys[0] has ${targets}`);
+    x.set(xi, i * features);
+    y.set(yi, i * targets);
+  }
+  return { m, features, targets, x, y };
+};
+
+/** Examples from flat example-major arrays (taken as they are, not copied). @category constructors */
+export const fromFlat = <F extends number, T extends number>(features: F, targets: T, x: Float64Array, y: Float64Array): Examples<F, T> => {
+  checkCount("fromFlat", "features", features);
+  checkCount("fromFlat", "targets", targets);
+  if (x.length % features !== 0 || y.length / targets !== x.length / features) {
+    throw new TypeError(`fromFlat: 'x' (${x.length} values) and 'y' (${y.length} values) do not hold the same number of examples of ${features} features and ${targets} targets`);
+  }
+  return { m: x.length / features, features, targets, x, y };
+};
+
+// -------------------------------------------------------------------------------------
+// operations
+// -------------------------------------------------------------------------------------
+
+/**
+ * The examples at `idx`, in that order (a gather; indices may repeat).
+ *
+ * @example
+ * const firstTen = take(d, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+ * @category operations
+ */
+export const take = <F extends number, T extends number>(d: Examples<F, T>, idx: readonly number[]): Examples<F, T> => {
+  const { features: nf, targets: nt } = d;
+  const x = new Float64Array(idx.length * nf);
+  const y = new Float64Array(idx.length * nt);
+  idx.forEach((i, k) => {
+    if (!Number.isInteger(i) || i < 0 || i >= d.m) throw new RangeError(`take: index ${i} (position ${k}) is out of range for ${d.m} examples`);
+    x.set(d.x.subarray(i * nf, (i + 1) * nf), k * nf);
+    y.set(d.y.subarray(i * nt, (i + 1) * nt), k * nt);
+  });
+  return { m: idx.length, features: nf, targets: nt, x, y };
+};
+
+/**
+ * Shuffle with `g`, then split: the first `fraction` of the examples, and the rest.
+ *
+ * @example
+ * const [train, test] = split(d, rng(0), 0.8)
+ * @category operations
+ */
+export const split = <F extends number, T extends number>(d: Examples<F, T>, g: Rng, fraction: number): [Examples<F, T>, Examples<F, T>] => {
+  if (typeof fraction !== "number" || !(fraction > 0 && fraction < 1)) throw new RangeError(`split: argument 'fraction' must be in (0, 1), got ${String(fraction)}`);
+  const p = permutation(g, d.m);
+  const n = Math.round(d.m * fraction);
+  return [take(d, p.slice(0, n)), take(d, p.slice(n))];
+};
+
+/**
+ * Replace one integer label per example (`targets = 1`, values `0..k-1`) by its one-hot vector.
+ *
+ * @example
+ * oneHot(iris, 3) // Examples<4, 3>
+ * @category operations
+ */
+export const oneHot = <F extends number, K extends number>(d: Examples<F, 1>, k: K): Examples<F, K> => {
+  checkCount("oneHot", "k", k, 2);
+  if (d.targets !== 1) throw new TypeError(`oneHot: expected examples with one integer label each, got ${d.targets} targets`);
+  const y = new Float64Array(d.m * k);
+  d.y.forEach((c, i) => {
+    if (!Number.isInteger(c) || c < 0 || c >= k) throw new RangeError(`oneHot: label ${c} of example ${i} is not an integer in [0, ${k})`);
+    y[i * k + c] = 1;
+  });
+  return { m: d.m, features: d.features, targets: k, x: d.x, y };
+};
+
+/** The integer label of each example: the index of the largest target (or the rounded target when there is one). @category operations */
+export const labels = (d: Examples): number[] => {
+  const out: number[] = [];
+  for (let i = 0; i < d.m; i++) {
+    if (d.targets === 1) {
+      out.push(Math.round(d.y[i] as number));
+      continue;
+    }
+    let best = 0;
+    for (let k = 1; k < d.targets; k++) if ((d.y[i * d.targets + k] as number) > (d.y[i * d.targets + best] as number)) best = k;
+    out.push(best);
+  }
+  return out;
+};
+
+/**
+ * Standardise each feature with the mean and deviation of `ref` (default: `d` itself), so a test
+ * set uses the training set's statistics.
+ *
+ * @example
+ * const trainS = standardize(train), testS = standardize(test, train)
+ * @category operations
+ */
+export const standardize = <F extends number, T extends number>(d: Examples<F, T>, ref: Examples<F, number> = d): Examples<F, T> => {
+  if (ref.features !== d.features) throw new TypeError(`standardize: 'ref' has ${ref.features} features, 'd' has ${d.features}`);
+  const nf = d.features;
+  const mu = new Float64Array(nf);
+  const sd = new Float64Array(nf);
+  for (let i = 0; i < ref.m; i++) for (let j = 0; j < nf; j++) mu[j] = (mu[j] as number) + (ref.x[i * nf + j] as number) / ref.m;
+  for (let i = 0; i < ref.m; i++) for (let j = 0; j < nf; j++) sd[j] = (sd[j] as number) + ((ref.x[i * nf + j] as number) - (mu[j] as number)) ** 2 / ref.m;
+  const x = d.x.map((v, i) => (v - (mu[i % nf] as number)) / (Math.sqrt(sd[i % nf] as number) || 1));
+  return { ...d, x };
+};
+
+/**
+ * The examples as tensors, columns are examples (`X: [F, "m"]`, `Y: [T, "m"]`, the course's
+ * convention) unless `layout` is `"rows"` (`X: ["m", F]`, seed 000).
+ *
+ * @example
+ * const { X, Y } = toTensors(blobs) // X: Tensor<[2, "m"]>, Y: Tensor<[1, "m"]>
+ * const R = toTensors(blobs, "rows") // R.X: Tensor<["m", 2]>
+ * @category operations
+ */
+export const toTensors = <F extends number, T extends number, L extends Layout = "columns">(d: Examples<F, T>, layout?: L, opts?: { readonly dtype?: "float32" | "float64" }): TensorPair<F, T, L> => {
+  const rows = layout === "rows";
+  if (layout !== undefined && layout !== "rows" && layout !== "columns") throw new TypeError(`toTensors: argument 'layout' must be "columns" or "rows", got ${JSON.stringify(layout)}`);
+  const view = (data: Float64Array, n: number): Tensor => {
+    if (rows) return fromArray([d.m, n], data, opts);
+    const t = new Float64Array(data.length);
+    for (let i = 0; i < d.m; i++) for (let j = 0; j < n; j++) t[j * d.m + i] = data[i * n + j] as number;
+    return fromArray([n, d.m], t, opts);
+  };
+  return { X: view(d.x, d.features), Y: view(d.y, d.targets) } as unknown as TensorPair<F, T, L>;
+};

@@ -1,0 +1,9 @@
+/**
+ * Datasets: labelled examples and their tensor views, the course's toy sets, MNIST and Iris.
+ *
+ * @module
+ */
+export * from "./augment.js";
+export * from "./examples.js";
+export * from "./real.js";
+export * from "./toys.js";

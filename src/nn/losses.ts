@@ -1,0 +1,147 @@
+/**
+ * Costs, all averaged over the `m` examples (`J = (1/m) Σ_i L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾)`) and returned as a
+ * `Tensor<[]>` that `grad` differentiates. The examples are the last axis by default (columns
+ * are examples, `Y: [n, "m"]`), the first with `{ layout: "rows" }` (`Y: ["m", n]`).
+ *
+ * | cost | formula | from |
+ * |---|---|---|
+ * | `logLoss` | `−(1/m) Σ y log a + (1 − y) log(1 − a)`, `a` clipped to `[ε, 1 − ε]` | probabilities |
+ * | `logLossFromLogits` | `(1/m) Σ softplus(z) − y z`, `softplus(z) = max(z, 0) + log1p(e^{−|z|})` | logits (stable) |
+ * | `mse` | `(1/m) Σ (a − y)²` | values |
+ * | `crossEntropy` | `−(1/m) Σ y log a`, `a` clipped to `[ε, 1]` | probabilities |
+ * | `softmaxCrossEntropy` | `−(1/m) Σ y ⊙ logSoftmax(z)` | logits (stable) |
+ *
+ * The fused forms are written with stable ops only (`logSoftmax`, `log1p(exp(−|z|))`), so
+ * autodiff gives them the stable gradients `(σ(z) − y)/m` and `(softmax(z) − y)/m`, finite for
+ * logits of ±1e4, with no hand-written pullback.
+ *
+ * @module
+ */
+import type { Layout } from "../data/examples.js";
+import { abs } from "../ops/abs.js";
+import { add } from "../ops/add.js";
+import { clip } from "../ops/clip.js";
+import { exp } from "../ops/exp.js";
+import { log } from "../ops/log.js";
+import { log1p } from "../ops/log1p.js";
+import { logSoftmax } from "../ops/logSoftmax.js";
+import { maximum } from "../ops/maximum.js";
+import { mul } from "../ops/mul.js";
+import { neg } from "../ops/neg.js";
+import { sub } from "../ops/sub.js";
+import { sum } from "../ops/sum.js";
+import { type Shape, ShapeError, showShape } from "../shape/dims.js";
+import { isTensor, type Tensor } from "../tensor/tensor.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** Options of every cost. @category model */
+export interface LossOptions {
+  /** Which axis holds the examples (default `"columns"`: the last). */
+  readonly layout?: Layout;
+}
+
+/** Options of the costs on probabilities. @category model */
+export interface ClipOptions extends LossOptions {
+  /** Probabilities are clipped to `[eps, 1 − eps]` before the log, so `a = 0` or `1` costs `−log eps`, not ∞ (default 1e-7). */
+  readonly eps?: number;
+}
+
+/** A cost: predictions and targets of one shape to a scalar. @category model */
+export type Loss = <S extends Shape>(prediction: Tensor<S>, Y: Tensor<NoInfer<S>>, opts?: LossOptions) => Tensor<[]>;
+
+// -------------------------------------------------------------------------------------
+// helpers
+// -------------------------------------------------------------------------------------
+
+/** Check the pair and return `[m, example axis, unit axis]`. */
+const examplesOf = (fn: string, a: unknown, y: unknown, opts: LossOptions | undefined): [number, number, number] => {
+  if (!isTensor(a)) throw new TypeError(`${fn}: the first argument (predictions) must be a Tensor`);
+  if (!isTensor(y)) throw new TypeError(`${fn}: argument 'Y' must be a Tensor`);
+  const sa = a.shape as readonly number[];
+  const sy = y.shape as readonly number[];
+  if (sa.length !== sy.length || sa.some((d, i) => d !== sy[i])) throw new ShapeError(fn, `predictions ${showShape(sa)} and targets ${showShape(sy)} must have one shape`);
+  if (sa.length === 0) throw new ShapeError(fn, "expected at least one axis of examples, got a scalar");
+  const layout = opts?.layout ?? "columns";
+  if (layout !== "columns" && layout !== "rows") throw new TypeError(`${fn}: option 'layout' must be "columns" or "rows", got ${JSON.stringify(layout)}`);
+  const exAxis = layout === "rows" ? 0 : sa.length - 1;
+  const unitAxis = layout === "rows" ? sa.length - 1 : 0;
+  return [sa[exAxis] as number, exAxis, unitAxis];
+};
+
+const epsOf = (fn: string, opts: ClipOptions | undefined): number => {
+  const eps = opts?.eps ?? 1e-7;
+  if (!(eps > 0 && eps < 0.5)) throw new RangeError(`${fn}: option 'eps' must be in (0, 0.5), got ${eps}`);
+  return eps;
+};
+
+/** `softplus(z) = log(1 + e^z)`, computed as `max(z, 0) + log1p(e^{−|z|})` (no overflow). @category operations */
+export const softplus = <S extends Shape>(z: Tensor<S>): Tensor<S> => add(maximum(z, 0), log1p(exp(neg(abs(z)))));
+
+// -------------------------------------------------------------------------------------
+// operations
+// -------------------------------------------------------------------------------------
+
+/**
+ * Binary log-loss from probabilities `A = σ(Z)` (seeds 000, 001), with clipping.
+ *
+ * @example logLoss(A2, Y) // A2, Y: Tensor<[1, "m"]>
+ * @category operations
+ */
+export const logLoss = <S extends Shape>(A: Tensor<S>, Y: Tensor<NoInfer<S>>, opts?: ClipOptions): Tensor<[]> => {
+  const [m] = examplesOf("logLoss", A, Y, opts);
+  const eps = epsOf("logLoss", opts);
+  const a = clip(A as Tensor, eps, 1 - eps);
+  const y = Y as Tensor;
+  return mul(sum(add(mul(y, log(a)), mul(sub(1, y), log(sub(1, a))))), -1 / m);
+};
+
+/**
+ * Binary log-loss from logits `Z` (before the sigmoid), fused and stable for any `Z`.
+ *
+ * @example logLossFromLogits(Z2, Y) // = logLoss(sigmoid(Z2), Y) where that is finite
+ * @category operations
+ */
+export const logLossFromLogits = <S extends Shape>(Z: Tensor<S>, Y: Tensor<NoInfer<S>>, opts?: LossOptions): Tensor<[]> => {
+  const [m] = examplesOf("logLossFromLogits", Z, Y, opts);
+  const z = Z as Tensor;
+  return mul(sum(sub(softplus(z), mul(Y as Tensor, z))), 1 / m);
+};
+
+/**
+ * Mean squared error, `(1/m) Σ (a − y)²` (summed over outputs, averaged over examples).
+ *
+ * @example mse(A, Y)
+ * @category operations
+ */
+export const mse = <S extends Shape>(A: Tensor<S>, Y: Tensor<NoInfer<S>>, opts?: LossOptions): Tensor<[]> => {
+  const [m] = examplesOf("mse", A, Y, opts);
+  const d = sub(A as Tensor, Y as Tensor);
+  return mul(sum(mul(d, d)), 1 / m);
+};
+
+/**
+ * Cross-entropy from probabilities (after a softmax), `−(1/m) Σ y log a`, with clipping.
+ *
+ * @example crossEntropy(softmax(Z, 0), Y)
+ * @category operations
+ */
+export const crossEntropy = <S extends Shape>(A: Tensor<S>, Y: Tensor<NoInfer<S>>, opts?: ClipOptions): Tensor<[]> => {
+  const [m] = examplesOf("crossEntropy", A, Y, opts);
+  const eps = epsOf("crossEntropy", opts);
+  return mul(sum(mul(Y as Tensor, log(clip(A as Tensor, eps, 1)))), -1 / m);
+};
+
+/**
+ * Softmax cross-entropy from logits, fused (seed 004: `∂L/∂z = softmax(z) − y`): stable for
+ * logits of any size. The softmax runs over the unit axis (the first for columns-as-examples).
+ *
+ * @example softmaxCrossEntropy(Z3, Y) // Z3, Y: Tensor<[10, "m"]>
+ * @category operations
+ */
+export const softmaxCrossEntropy = <S extends Shape>(Z: Tensor<S>, Y: Tensor<NoInfer<S>>, opts?: LossOptions): Tensor<[]> => {
+  const [m, , unit] = examplesOf("softmaxCrossEntropy", Z, Y, opts);
+  return mul(sum(mul(Y as Tensor, logSoftmax(Z as Tensor, unit))), -1 / m);
+};

@@ -1,0 +1,166 @@
+/**
+ * `sequential([...layers])`: a network as a type-level chain of layers (Grenade's `Network`).
+ * The compiler checks that each layer takes what the previous one gives with a homomorphic
+ * mapped type over the tuple (no recursion, so any depth type-checks; 500 layers are tested),
+ * and reports a mismatch on the offending layer:
+ *
+ * ```
+ * sequential([dense(784, 128), dense(128, 64), dense(32, 10)])
+ * //                                          ~~~~~~~~~~~~~~
+ * // Type 'DenseLayer<32, 10, "columns", "linear">' is not assignable to type
+ * // '"sequential: layer 2 takes 32 inputs but layer 1 gives 64"'.
+ * ```
+ *
+ * Parameters are a tuple of the layers' records; `forward` returns every layer's cache and
+ * `backward` consumes them, newest first, giving gradients in the parameters' structure.
+ *
+ * @module
+ */
+import type { Batch, Layout } from "../data/examples.js";
+import type { Dim } from "../shape/dims.js";
+import type { CreateOptions } from "../tensor/create.js";
+import type { Rng } from "../tensor/random.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { ActivationName, RunContext } from "./activations.js";
+import { type AnyDense, type DenseCache, type DenseLayer, type DenseParams, gradsAsParams } from "./dense.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A layer's input size. @category model */
+export type InOf<T> = T extends { readonly nIn: infer I extends number } ? I : never;
+/** A layer's output size. @category model */
+export type OutOf<T> = T extends { readonly nOut: infer O extends number } ? O : never;
+/** A layer's layout. @category model */
+export type LayoutOf<T> = T extends { readonly layout: infer L extends Layout } ? L : never;
+/** The last element of a tuple. @category model */
+export type Last<T extends readonly unknown[]> = T extends readonly [...unknown[], infer X] ? X : never;
+
+/** The output size of each element's predecessor (`never` for the first). */
+type PrevOut<Ls extends readonly unknown[]> = [never, ...{ [J in keyof Ls]: OutOf<Ls[J]> }];
+/** The key of each element's predecessor. */
+type PrevKey<Ls extends readonly unknown[]> = ["", ...{ [J in keyof Ls]: J }];
+
+type Link<L, P, K extends string, PK, L0> = [LayoutOf<L>] extends [L0]
+  ? [InOf<L>] extends [P]
+    ? [P] extends [InOf<L>]
+      ? L
+      : `sequential: layer ${K} takes ${InOf<L>} inputs but layer ${PK & string} gives ${P & number}`
+    : `sequential: layer ${K} takes ${InOf<L>} inputs but layer ${PK & string} gives ${P & number}`
+  : `sequential: layer ${K} has layout '${LayoutOf<L>}' but layer 0 has '${L0 & string}'`;
+
+/**
+ * The chain check: each element must take the previous element's output size (and share the
+ * first layer's layout); a wrong element's type becomes the message.
+ *
+ * @category model
+ */
+export type CheckChain<Ls extends readonly unknown[]> = {
+  [K in keyof Ls]: K extends "0" ? Ls[K] : Link<Ls[K], PrevOut<Ls>[K & keyof PrevOut<Ls>], K & string, PrevKey<Ls>[K & keyof PrevKey<Ls>], LayoutOf<Ls[0]>>;
+};
+
+/** The parameters of a chain: one record per layer. @category model */
+export type ParamsOf<Ls extends readonly unknown[]> = {
+  -readonly [K in keyof Ls]: Ls[K] extends DenseLayer<infer I, infer O, infer L, infer A> ? DenseParams<I, O, L, A> : never;
+};
+
+/** The caches of a chain's forward pass, one per layer. @category model */
+export type CachesOf<Ls extends readonly unknown[], M extends Dim> = {
+  -readonly [K in keyof Ls]: Ls[K] extends DenseLayer<infer I, infer O, infer L, ActivationName> ? DenseCache<I, O, L, M> : never;
+};
+
+/**
+ * A checked chain of layers.
+ *
+ * @category model
+ */
+export interface Sequential<Ls extends readonly AnyDense[]> {
+  readonly layers: Ls;
+  readonly nIn: InOf<Ls[0]>;
+  readonly nOut: OutOf<Last<Ls>>;
+  readonly layout: LayoutOf<Ls[0]>;
+  /** Fresh parameters, one record per layer, each layer from its own fork of `g`. */
+  init(g: Rng, opts?: CreateOptions): ParamsOf<Ls>;
+  /** The network's output (under `grad` too). */
+  apply<M extends Dim>(params: ParamsOf<Ls>, X: Tensor<Batch<LayoutOf<Ls[0]>, InOf<Ls[0]>, M>>, ctx?: RunContext): Tensor<Batch<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, M>>;
+  /** The forward blocks in turn: the output and every cache. */
+  forward<M extends Dim>(params: ParamsOf<Ls>, X: Tensor<Batch<LayoutOf<Ls[0]>, InOf<Ls[0]>, M>>, ctx?: RunContext): [Tensor<Batch<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, M>>, CachesOf<Ls, M>];
+  /** The backward blocks, last layer first: `dX` and the gradients in the parameters' structure. */
+  backward<M extends Dim>(
+    params: ParamsOf<Ls>,
+    dA: Tensor<Batch<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, M>>,
+    caches: CachesOf<Ls, M>,
+  ): { readonly dX: Tensor<Batch<LayoutOf<Ls[0]>, InOf<Ls[0]>, M>>; readonly grads: ParamsOf<Ls> };
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+type Untyped = {
+  init(g: Rng, opts?: CreateOptions): Record<string, Tensor>;
+  forward(p: Record<string, Tensor>, a: Tensor, ctx?: RunContext): [Tensor, unknown];
+  backward(p: Record<string, Tensor>, dA: Tensor, cache: unknown): Record<string, Tensor>;
+  readonly nIn: number;
+  readonly nOut: number;
+  readonly layout: Layout;
+};
+
+/**
+ * A network from a non-empty tuple of layers, checked at compile time (and at run time, for
+ * untyped callers).
+ *
+ * @example
+ * const net = sequential([dense(784, 128, { activation: "relu" }), dense(128, 10)])
+ * const params = net.init(rng(0)) // [{ W: Tensor<[128, 784]>, b: Tensor<[128, 1]> }, { W: Tensor<[10, 128]>, … }]
+ * const Z = net.apply(params, X) // Tensor<[10, "m"]> from X: Tensor<[784, "m"]>
+ * @category constructors
+ */
+export const sequential = <const Ls extends readonly AnyDense[]>(layers: CheckChain<Ls>): Sequential<Ls> => {
+  const ls = layers as unknown as readonly Untyped[];
+  if (!Array.isArray(ls) || ls.length === 0) throw new TypeError("sequential: argument 'layers' must be a non-empty array of layers");
+  ls.forEach((l, k) => {
+    if (l === null || typeof l !== "object" || typeof l.forward !== "function") throw new TypeError(`sequential: layer ${k} is not a layer`);
+    const prev = ls[k - 1];
+    if (prev !== undefined && prev.nOut !== l.nIn) throw new TypeError(`sequential: layer ${k} takes ${l.nIn} inputs but layer ${k - 1} gives ${prev.nOut}`);
+    if (l.layout !== (ls[0] as Untyped).layout) throw new TypeError(`sequential: layer ${k} has layout '${l.layout}' but layer 0 has '${(ls[0] as Untyped).layout}'`);
+  });
+  const checkParams = (fn: string, ps: unknown): readonly Record<string, Tensor>[] => {
+    if (!Array.isArray(ps) || ps.length !== ls.length) throw new TypeError(`sequential.${fn}: argument 'params' must be an array of ${ls.length} layer records (from init)`);
+    return ps;
+  };
+  const forward = (ps: unknown, X: Tensor, ctx?: RunContext): [Tensor, unknown[]] => {
+    const p = checkParams("forward", ps);
+    const caches: unknown[] = [];
+    let A = X;
+    ls.forEach((l, k) => {
+      const [a, c] = l.forward(p[k] as Record<string, Tensor>, A, ctx);
+      caches.push(c);
+      A = a;
+    });
+    return [A, caches];
+  };
+  const net = {
+    layers,
+    nIn: (ls[0] as Untyped).nIn,
+    nOut: (ls[ls.length - 1] as Untyped).nOut,
+    layout: (ls[0] as Untyped).layout,
+    init: (g: Rng, opts?: CreateOptions) => ls.map((l) => l.init(g.fork(), opts)),
+    apply: (ps: unknown, X: Tensor, ctx?: RunContext) => forward(ps, X, ctx)[0],
+    forward,
+    backward: (ps: unknown, dA: Tensor, caches: unknown) => {
+      const p = checkParams("backward", ps);
+      if (!Array.isArray(caches) || caches.length !== ls.length) throw new TypeError(`sequential.backward: argument 'caches' must be the ${ls.length} caches from forward`);
+      const grads: Record<string, Tensor>[] = new Array(ls.length);
+      let d = dA;
+      for (let k = ls.length - 1; k >= 0; k--) {
+        const g = (ls[k] as Untyped).backward(p[k] as Record<string, Tensor>, d, caches[k]);
+        grads[k] = gradsAsParams(g);
+        d = g.dA_prev as Tensor;
+      }
+      return { dX: d, grads };
+    },
+  };
+  return net as unknown as Sequential<Ls>;
+};

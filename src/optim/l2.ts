@@ -1,0 +1,63 @@
+/**
+ * L2 regularisation: the penalty `(λ / 2m) Σ ‖W‖²` over the weights (not the biases), to add to
+ * a cost before `grad`, and its gradient `(λ / m) W`, to add to gradients computed by hand.
+ *
+ * @module
+ */
+import { flattenTree, type Params } from "../autodiff/tree.js";
+import { add } from "../ops/add.js";
+import { mul } from "../ops/mul.js";
+import { sum } from "../ops/sum.js";
+import { zeros } from "../tensor/create.js";
+import { isTensor, type Tensor } from "../tensor/tensor.js";
+
+/** Which leaves are weights: by default those whose path ends in a name starting with `W`. @category model */
+export type WeightFilter = (path: string) => boolean;
+
+const defaultFilter: WeightFilter = (path) => /(^|\.)W[^.]*$/.test(path);
+
+/** Leaves of a tree with their paths (`W1`, `layers.0.W`). */
+const withPaths = (p: Params, path = ""): [string, Tensor][] => {
+  if (Array.isArray(p)) return p.flatMap((q, i) => withPaths(q as Params, path === "" ? `${i}` : `${path}.${i}`));
+  if (isTensor(p)) return [[path, p]];
+  return Object.entries(p as { readonly [k: string]: Params }).flatMap(([k, q]) => withPaths(q, path === "" ? k : `${path}.${k}`));
+};
+
+const checkArgs = (fn: string, lambda: number, m: number): void => {
+  if (!(lambda >= 0)) throw new RangeError(`${fn}: argument 'lambda' must be ≥ 0, got ${lambda}`);
+  if (!(m > 0)) throw new RangeError(`${fn}: argument 'm' must be > 0 (the number of examples), got ${m}`);
+};
+
+/**
+ * `(λ / 2m) Σ ‖W‖²` over the weights of `params` (a `Tensor<[]>`, differentiable).
+ *
+ * @example
+ * const cost = (p: typeof params) => add(softmaxCrossEntropy(model.apply(p, X), Y), l2Penalty(p, 0.01, m))
+ * @category operations
+ */
+export const l2Penalty = (params: Params, lambda: number, m: number, isWeight: WeightFilter = defaultFilter): Tensor<[]> => {
+  checkArgs("l2Penalty", lambda, m);
+  let total: Tensor<[]> = zeros([]);
+  for (const [path, w] of withPaths(params)) if (isWeight(path)) total = add(total, sum(mul(w, w)));
+  return mul(total, lambda / (2 * m));
+};
+
+/**
+ * `grads + (λ / m) W` for the weights, the gradient of {@link l2Penalty} added to gradients
+ * computed by hand (the explicit backward pass).
+ *
+ * @example const g2 = addL2Grads(params, grads, 0.01, m)
+ * @category operations
+ */
+export const addL2Grads = <P extends Params>(params: P, grads: P, lambda: number, m: number, isWeight: WeightFilter = defaultFilter): P => {
+  checkArgs("addL2Grads", lambda, m);
+  const ws = withPaths(params);
+  const { leaves, rebuild } = flattenTree("addL2Grads", grads);
+  if (leaves.length !== ws.length) throw new TypeError(`addL2Grads: argument 'grads' has ${leaves.length} tensors, 'params' has ${ws.length}`);
+  return rebuild(
+    leaves.map((g, i) => {
+      const [path, w] = ws[i] as [string, Tensor];
+      return isWeight(path) ? add(g, mul(w, lambda / m)) : g;
+    }),
+  ) as P;
+};

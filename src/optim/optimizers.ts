@@ -1,0 +1,177 @@
+/**
+ * Optimizers as pure functions: `step(params, grads, state) → [params, state]`. Parameters,
+ * gradients and every state slot share one structure (a record, array or tensor: the `grad`
+ * output of the same params), so the state is typed by the architecture too. Nothing is mutated:
+ * run the same steps from the same state and get the same result, bit for bit.
+ *
+ * | optimizer | update (per parameter `w`, gradient `g`, step `t` from 1) |
+ * |---|---|
+ * | `gd(α)` | `w ← w − α g` |
+ * | `momentum(α, β)` | `v ← β v + (1 − β) g`, `w ← w − α v` |
+ * | `nesterov(α, β)` | `v ← β v + (1 − β) g`, `w ← w − α (β v + (1 − β) g)` (look-ahead) |
+ * | `rmsprop(α, β, ε)` | `s ← β s + (1 − β) g²`, `w ← w − α g / (√s + ε)` |
+ * | `adam(α, β₁, β₂, ε)` | `m ← β₁ m + (1 − β₁) g`, `v ← β₂ v + (1 − β₂) g²`, `w ← w − α m̂ / (√v̂ + ε)` with `m̂ = m / (1 − β₁ᵗ)`, `v̂ = v / (1 − β₂ᵗ)` |
+ *
+ * @module
+ */
+import { flattenTree, type Params } from "../autodiff/tree.js";
+import { add } from "../ops/add.js";
+import { div } from "../ops/div.js";
+import { mul } from "../ops/mul.js";
+import { sqrt } from "../ops/sqrt.js";
+import { sub } from "../ops/sub.js";
+import { showShape } from "../shape/dims.js";
+import { zerosLike } from "../tensor/create.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { type LearningRate, rateAt } from "./schedules.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * An optimizer's state for params of type `P`: the number of steps taken and its slots (the
+ * velocities, moments…), each with the structure of `P`.
+ *
+ * @category model
+ */
+export interface OptState<P extends Params> {
+  readonly step: number;
+  readonly slots: readonly P[];
+}
+
+/**
+ * A pure optimizer.
+ *
+ * @example
+ * const opt = adam(1e-3)
+ * let state = opt.init(params)
+ * ;[params, state] = opt.step(params, grads, state)
+ * @category model
+ */
+export interface Optimizer {
+  readonly name: string;
+  /** The state before the first step (zero slots). */
+  init<P extends Params>(params: P): OptState<P>;
+  /** One update. */
+  step<P extends Params>(params: P, grads: P, state: OptState<P>): [P, OptState<P>];
+}
+
+/** The update of one tensor: new value and new slot values. */
+type Rule = (w: Tensor, g: Tensor, slots: readonly Tensor[], lr: number, t: number) => [Tensor, Tensor[]];
+
+/** An optimizer from a per-tensor rule with `nSlots` zero-initialised slots. */
+const leafwise = (name: string, lr: LearningRate, nSlots: number, rule: Rule): Optimizer => ({
+  name,
+  init: <P extends Params>(params: P): OptState<P> => {
+    const { leaves, rebuild } = flattenTree(`${name}.init`, params);
+    const zero = rebuild(leaves.map((w) => zerosLike(w))) as P;
+    return { step: 0, slots: Array.from({ length: nSlots }, () => zero) };
+  },
+  step: <P extends Params>(params: P, grads: P, state: OptState<P>): [P, OptState<P>] => {
+    const fn = `${name}.step`;
+    const { leaves: ws, rebuild } = flattenTree(fn, params);
+    const gs = flattenTree(fn, grads).leaves;
+    if (gs.length !== ws.length) throw new TypeError(`${fn}: argument 'grads' has ${gs.length} tensors, 'params' has ${ws.length}`);
+    if (state === null || typeof state !== "object" || state.slots.length !== nSlots) throw new TypeError(`${fn}: argument 'state' must come from ${name}.init (${nSlots} slots)`);
+    const slots = state.slots.map((s) => flattenTree(fn, s).leaves);
+    const lrNow = rateAt(fn, lr, state.step);
+    const t = state.step + 1;
+    const newSlots: Tensor[][] = Array.from({ length: nSlots }, () => []);
+    const newWs = ws.map((w, i) => {
+      const g = gs[i] as Tensor;
+      const ws_ = w.shape as readonly number[];
+      const gsh = g.shape as readonly number[];
+      if (ws_.length !== gsh.length || ws_.some((d, k) => d !== gsh[k])) throw new TypeError(`${fn}: gradient ${i} has shape ${showShape(gsh)}, its parameter has ${showShape(ws_)}`);
+      const [w2, s2] = rule(
+        w,
+        g,
+        slots.map((s) => s[i] as Tensor),
+        lrNow,
+        t,
+      );
+      s2.forEach((s, k) => {
+        (newSlots[k] as Tensor[]).push(s);
+      });
+      return w2;
+    });
+    return [rebuild(newWs) as P, { step: t, slots: newSlots.map((s) => rebuild(s) as P) }];
+  },
+});
+
+const unitInterval = (fn: string, arg: string, v: number): number => {
+  if (!(v >= 0 && v < 1)) throw new RangeError(`${fn}: argument '${arg}' must be in [0, 1), got ${v}`);
+  return v;
+};
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * Gradient descent, `w ← w − α dw` (seed 001's update; `GradientDescentOptimizer(0.01)`).
+ *
+ * @example const [p1] = gd(0.01).step(params, grads, gd(0.01).init(params))
+ * @category constructors
+ */
+export const gd = (lr: LearningRate): Optimizer => leafwise("gd", lr, 0, (w, g, _s, a) => [sub(w, mul(g, a)), []]);
+
+/**
+ * Momentum: an exponentially weighted average of gradients, `v ← β v + (1 − β) g`, `w ← w − α v`.
+ *
+ * @example const opt = momentum(0.1, 0.9)
+ * @category constructors
+ */
+export const momentum = (lr: LearningRate, beta = 0.9): Optimizer => {
+  unitInterval("momentum", "beta", beta);
+  return leafwise("momentum", lr, 1, (w, g, [v], a) => {
+    const v2 = add(mul(v as Tensor, beta), mul(g, 1 - beta));
+    return [sub(w, mul(v2, a)), [v2]];
+  });
+};
+
+/**
+ * Nesterov momentum: the update looks ahead along the new velocity, `w ← w − α (β v + (1 − β) g)`.
+ *
+ * @example const opt = nesterov(0.1, 0.9)
+ * @category constructors
+ */
+export const nesterov = (lr: LearningRate, beta = 0.9): Optimizer => {
+  unitInterval("nesterov", "beta", beta);
+  return leafwise("nesterov", lr, 1, (w, g, [v], a) => {
+    const v2 = add(mul(v as Tensor, beta), mul(g, 1 - beta));
+    return [sub(w, mul(add(mul(v2, beta), mul(g, 1 - beta)), a)), [v2]];
+  });
+};
+
+/**
+ * RMSProp: divide by a running root mean square of the gradients.
+ *
+ * @example const opt = rmsprop(1e-3)
+ * @category constructors
+ */
+export const rmsprop = (lr: LearningRate, beta = 0.9, eps = 1e-8): Optimizer => {
+  unitInterval("rmsprop", "beta", beta);
+  return leafwise("rmsprop", lr, 1, (w, g, [s], a) => {
+    const s2 = add(mul(s as Tensor, beta), mul(mul(g, g), 1 - beta));
+    return [sub(w, div(mul(g, a), add(sqrt(s2), eps))), [s2]];
+  });
+};
+
+/**
+ * Adam (Kingma & Ba): momentum and RMSProp with bias correction.
+ *
+ * @example const opt = adam(exponentialDecay(1e-3, 0.92, 63, { staircase: true }))
+ * @category constructors
+ */
+export const adam = (lr: LearningRate, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): Optimizer => {
+  unitInterval("adam", "beta1", beta1);
+  unitInterval("adam", "beta2", beta2);
+  return leafwise("adam", lr, 2, (w, g, [m, v], a, t) => {
+    const m2 = add(mul(m as Tensor, beta1), mul(g, 1 - beta1));
+    const v2 = add(mul(v as Tensor, beta2), mul(mul(g, g), 1 - beta2));
+    const step = a / (1 - beta1 ** t);
+    const denom = add(sqrt(div(v2, 1 - beta2 ** t)), eps);
+    return [sub(w, div(mul(m2, step), denom)), [m2, v2]];
+  });
+};

@@ -1,0 +1,90 @@
+/**
+ * Learning-rate schedules: pure functions from the step number (0 for the first update) to a
+ * learning rate. An optimizer takes a number or a schedule.
+ *
+ * @module
+ */
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A learning rate as a function of the step (0-based). @category model */
+export type Schedule = (step: number) => number;
+
+/** A fixed learning rate or a schedule. @category model */
+export type LearningRate = number | Schedule;
+
+const positive = (fn: string, arg: string, v: unknown): number => {
+  if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) throw new RangeError(`${fn}: argument '${arg}' must be a finite number > 0, got ${String(v)}`);
+  return v;
+};
+
+/** The learning rate at `step`, checking it is a finite positive number. @category operations */
+export const rateAt = (fn: string, lr: LearningRate, step: number): number => {
+  const v = typeof lr === "number" ? lr : lr(step);
+  if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`${fn}: the learning rate at step ${step} must be a finite number ≥ 0, got ${v}`);
+  return v;
+};
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/** `lr` at every step. @example constant(0.01)(1000) // 0.01 @category constructors */
+export const constant =
+  (lr: number): Schedule =>
+  () =>
+    positive("constant", "lr", lr);
+
+/**
+ * `lr · rate^(step / every)`; with `staircase`, the exponent is rounded down, so the rate changes
+ * once every `every` steps (per epoch when `every` is the number of batches per epoch).
+ *
+ * @example
+ * const lr = exponentialDecay(1e-3, 0.92, 63, { staircase: true }) // ×0.92 per epoch of 63 batches
+ * lr(0) // 0.001
+ * lr(63) // 0.00092
+ * @category constructors
+ */
+export const exponentialDecay = (lr: number, rate: number, every: number, opts: { readonly staircase?: boolean } = {}): Schedule => {
+  positive("exponentialDecay", "lr", lr);
+  positive("exponentialDecay", "rate", rate);
+  positive("exponentialDecay", "every", every);
+  return (step) => lr * rate ** (opts.staircase === true ? Math.floor(step / every) : step / every);
+};
+
+/**
+ * `lr / (1 + k · step)`, the `α = α₀ / (1 + decay · epoch)` of the course outline.
+ *
+ * @example inverseTimeDecay(0.1, 1)(9) // 0.01
+ * @category constructors
+ */
+export const inverseTimeDecay = (lr: number, k: number): Schedule => {
+  positive("inverseTimeDecay", "lr", lr);
+  if (!(k >= 0)) throw new RangeError(`inverseTimeDecay: argument 'k' must be ≥ 0, got ${k}`);
+  return (step) => lr / (1 + k * step);
+};
+
+/**
+ * Cosine annealing from `lr` down to `min` over `total` steps, then `min`.
+ *
+ * @example cosineDecay(0.1, 100)(100) // 0
+ * @category constructors
+ */
+export const cosineDecay = (lr: number, total: number, min = 0): Schedule => {
+  positive("cosineDecay", "lr", lr);
+  positive("cosineDecay", "total", total);
+  return (step) => min + ((lr - min) * (1 + Math.cos((Math.PI * Math.min(step, total)) / total))) / 2;
+};
+
+/**
+ * A linear warm-up from `lr / steps` to the schedule's value over the first `steps` steps.
+ *
+ * @example warmup(constant(0.1), 10)(4) // 0.05
+ * @category constructors
+ */
+export const warmup = (s: Schedule, steps: number): Schedule => {
+  positive("warmup", "steps", steps);
+  return (step) => (step < steps ? (s(step) * (step + 1)) / steps : s(step));
+};

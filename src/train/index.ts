@@ -1,0 +1,7 @@
+/**
+ * Training: the loop and its regimes, metrics.
+ *
+ * @module
+ */
+export * from "./fit.js";
+export * from "./metrics.js";

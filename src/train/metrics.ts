@@ -1,0 +1,74 @@
+/**
+ * Classification metrics on plain arrays: predicted labels from a network's output, accuracy,
+ * and a confusion matrix.
+ *
+ * @module
+ */
+import type { Layout } from "../data/examples.js";
+import { toFlat } from "../tensor/create.js";
+import type { Tensor } from "../tensor/tensor.js";
+
+/** What a network outputs: logits (before the sigmoid / softmax) or probabilities. @category model */
+export type OutputKind = "logits" | "probabilities";
+
+/**
+ * The predicted class of each example: with one output unit, 1 where the logit is > 0 (the
+ * probability > 0.5); with several, the index of the largest.
+ *
+ * @example predictLabels(net.apply(params, X)) // number[] of length m
+ * @category operations
+ */
+export const predictLabels = (output: Tensor, opts: { readonly layout?: Layout; readonly outputs?: OutputKind } = {}): number[] => {
+  const s = output.shape as readonly number[];
+  if (s.length !== 2) throw new TypeError(`predictLabels: argument 'output' must be a 2-D tensor of outputs × examples, got rank ${s.length}`);
+  const rows = opts.layout === "rows";
+  const [m, k] = rows ? [s[0] as number, s[1] as number] : [s[1] as number, s[0] as number];
+  const data = toFlat(output);
+  const at = (i: number, c: number): number => data[rows ? i * k + c : c * m + i] as number;
+  const threshold = opts.outputs === "probabilities" ? 0.5 : 0;
+  const out = new Array<number>(m);
+  for (let i = 0; i < m; i++) {
+    if (k === 1) {
+      out[i] = at(i, 0) > threshold ? 1 : 0;
+      continue;
+    }
+    let best = 0;
+    for (let c = 1; c < k; c++) if (at(i, c) > at(i, best)) best = c;
+    out[i] = best;
+  }
+  return out;
+};
+
+/**
+ * The fraction of equal labels.
+ *
+ * @example accuracy([0, 1, 1], [0, 1, 0]) // 0.666…
+ * @category operations
+ */
+export const accuracy = (predicted: readonly number[], actual: readonly number[]): number => {
+  if (predicted.length !== actual.length) throw new TypeError(`accuracy: 'predicted' has ${predicted.length} labels, 'actual' has ${actual.length}`);
+  if (predicted.length === 0) throw new TypeError("accuracy: no labels");
+  let ok = 0;
+  predicted.forEach((p, i) => {
+    if (p === actual[i]) ok++;
+  });
+  return ok / predicted.length;
+};
+
+/**
+ * `k × k` counts: row = actual class, column = predicted class.
+ *
+ * @example confusionMatrix([0, 1, 1], [0, 1, 0], 2) // [[1, 0], [1, 1]]
+ * @category operations
+ */
+export const confusionMatrix = (predicted: readonly number[], actual: readonly number[], k: number): number[][] => {
+  if (predicted.length !== actual.length) throw new TypeError(`confusionMatrix: 'predicted' has ${predicted.length} labels, 'actual' has ${actual.length}`);
+  const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  predicted.forEach((p, i) => {
+    const a = actual[i] as number;
+    const row = m[a];
+    if (row === undefined || p < 0 || p >= k) throw new RangeError(`confusionMatrix: label out of range at example ${i} (actual ${a}, predicted ${p}, k = ${k})`);
+    row[p] = (row[p] as number) + 1;
+  });
+  return m;
+};

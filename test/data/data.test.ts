@@ -1,0 +1,155 @@
+/**
+ * Datasets: shapes, determinism, labels that mean what the generator says, and the two tensor views.
+ */
+import { describe, expect, test } from "vitest";
+import { circles, examples, shiftImages, gaussianClusters, labels, loadIris, loadMnist, makeBlobs, moons, oneHot, parity, spiral, split, standardize, take, toTensors, xor } from "../../src/data/index.js";
+import { toArray, toFlat } from "../../src/tensor/create.js";
+import { rng } from "../../src/tensor/random.js";
+
+describe("toy sets", () => {
+  const toys = {
+    makeBlobs: () => makeBlobs(rng(0)),
+    moons: () => moons(rng(0)),
+    circles: () => circles(rng(0)),
+    xor: () => xor(rng(0)),
+    gaussianClusters: () => gaussianClusters(rng(0)),
+    spiral: () => spiral(rng(0), { classes: 3 }),
+  };
+  test.each(Object.keys(toys))("%s: 2 features, integer labels, same seed → same points", (name) => {
+    const make = toys[name as keyof typeof toys];
+    const a = make();
+    expect(a.features).toBe(2);
+    expect(a.targets).toBe(1);
+    expect(a.x.every(Number.isFinite)).toBe(true);
+    expect(labels(a).every((c) => Number.isInteger(c) && c >= 0)).toBe(true);
+    expect(Array.from(make().x)).toEqual(Array.from(a.x));
+  });
+
+  test("makeBlobs is seed 000's set: 100 points, 2 centres, each point nearer its own centre's mean", () => {
+    const d = makeBlobs(rng(3));
+    expect(d.m).toBe(100);
+    const ls = labels(d);
+    const mean = (c: number) => [0, 1].map((j) => ls.reduce((s, l, i) => s + (l === c ? (d.x[2 * i + j] as number) : 0), 0) / ls.filter((l) => l === c).length);
+    const [m0, m1] = [mean(0), mean(1)];
+    const near = ls.filter((l, i) => {
+      const p = [d.x[2 * i] as number, d.x[2 * i + 1] as number];
+      const d0 = Math.hypot((p[0] as number) - (m0[0] as number), (p[1] as number) - (m0[1] as number));
+      const d1 = Math.hypot((p[0] as number) - (m1[0] as number), (p[1] as number) - (m1[1] as number));
+      return (d0 < d1 ? 0 : 1) === l;
+    }).length;
+    expect(near).toBeGreaterThan(90);
+  });
+
+  test("circles: the inner class has radius `factor`, the outer 1 (no noise)", () => {
+    const d = circles(rng(1), { m: 50, noise: 0, factor: 0.3 });
+    labels(d).forEach((c, i) => {
+      expect(Math.hypot(d.x[2 * i] as number, d.x[2 * i + 1] as number)).toBeCloseTo(c === 1 ? 0.3 : 1, 12);
+    });
+  });
+
+  test("xor: label 1 exactly where the signs differ", () => {
+    const d = xor(rng(2), { m: 100 });
+    labels(d).forEach((c, i) => {
+      expect(c).toBe((d.x[2 * i] as number) > 0 !== (d.x[2 * i + 1] as number) > 0 ? 1 : 0);
+    });
+  });
+
+  test("parity(n): all 2^n patterns, label = number of ones mod 2", () => {
+    const d = parity(4);
+    expect(d.m).toBe(16);
+    expect(Array.from(d.x.subarray(4 * 11, 4 * 12))).toEqual([1, 1, 0, 1]);
+    expect(labels(d)[11]).toBe(1);
+    expect(labels(d)[3]).toBe(0);
+    expect(() => parity(0)).toThrow("parity: argument 'n' must be an integer ≥ 1, got 0");
+  });
+});
+
+describe("examples", () => {
+  const d = examples<2, 1>(
+    [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ],
+    [[0], [2], [1]],
+  );
+  test("toTensors: columns are examples by default, rows on request", () => {
+    const c = toTensors(d);
+    expect(toArray(c.X)).toEqual([
+      [1, 3, 5],
+      [2, 4, 6],
+    ]);
+    expect(toArray(c.Y)).toEqual([[0, 2, 1]]);
+    const r = toTensors(d, "rows");
+    expect(toArray(r.X)).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+  });
+  test("oneHot, take, labels", () => {
+    const h = oneHot(d, 3);
+    expect(Array.from(h.y)).toEqual([1, 0, 0, 0, 0, 1, 0, 1, 0]);
+    expect(labels(h)).toEqual([0, 2, 1]);
+    expect(Array.from(take(d, [2, 0]).x)).toEqual([5, 6, 1, 2]);
+    expect(() => oneHot(d, 2)).toThrow("oneHot: label 2 of example 1 is not an integer in [0, 2)");
+  });
+  test("split is a seeded partition", () => {
+    const big = makeBlobs(rng(0), { m: 50 });
+    const [a, b] = split(big, rng(9), 0.8);
+    expect([a.m, b.m]).toEqual([40, 10]);
+    const key = (e: typeof a) => Array.from({ length: e.m }, (_, i) => `${e.x[2 * i]},${e.x[2 * i + 1]}`);
+    expect(new Set([...key(a), ...key(b)]).size).toBe(50);
+    expect(key(split(big, rng(9), 0.8)[0])).toEqual(key(a));
+  });
+  test("standardize uses the reference set's statistics", () => {
+    const s = standardize(d);
+    expect(Array.from(s.x.filter((_, i) => i % 2 === 0)).reduce((x, y) => x + y, 0)).toBeCloseTo(0, 12);
+    const t = standardize(examples([[3, 4]], [[0]]), d);
+    expect(Array.from(t.x)).toEqual([0, 0]);
+  });
+});
+
+describe("augmentation", () => {
+  test("shiftImages moves each image by at most max pixels, filling with the background", () => {
+    // 3×3 images with a single lit pixel in the centre: after a shift it is lit at most one step away
+    const d = examples<9, 1>(
+      Array.from({ length: 200 }, () => [0, 0, 0, 0, 1, 0, 0, 0, 0]),
+      Array.from({ length: 200 }, () => [0]),
+    );
+    const s = shiftImages(d, rng(0), { width: 3, height: 3, max: 1 });
+    const where = new Set<number>();
+    for (let i = 0; i < s.m; i++) {
+      const img = Array.from(s.x.subarray(9 * i, 9 * i + 9));
+      expect(img.filter((v) => v === 1)).toHaveLength(1);
+      where.add(img.indexOf(1));
+    }
+    expect(where.size).toBe(9); // every shift in [-1, 1]² happens
+    expect(Array.from(shiftImages(d, rng(0), { width: 3, height: 3, max: 1 }).x)).toEqual(Array.from(s.x));
+    expect(Array.from(shiftImages(d, rng(0), { width: 3, height: 3, max: 0 }).x)).toEqual(Array.from(d.x));
+    expect(() => shiftImages(d, rng(0))).toThrow("shiftImages: 28×28 images need 784 features, the examples have 9");
+  });
+});
+
+describe("real data", () => {
+  test("MNIST: 10,000 digits of 784 pixels in [0, 1], classes interleaved", async () => {
+    const m = await loadMnist();
+    expect(m.m).toBe(10000);
+    expect(m.features).toBe(784);
+    expect(labels(m).slice(0, 12)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+    expect(m.x.every((v) => v >= 0 && v <= 1)).toBe(true);
+    const counts = new Array(10).fill(0);
+    for (const c of labels(m)) counts[c]++;
+    expect(Math.min(...counts)).toBeGreaterThan(800);
+    expect((await loadMnist({ m: 20 })).m).toBe(20);
+  });
+  test("Iris: 150 flowers, 4 measurements, 50 of each species", async () => {
+    const ir = await loadIris();
+    expect([ir.m, ir.features]).toEqual([150, 4]);
+    expect(Array.from(ir.x.subarray(0, 4))).toEqual([5.1, 3.5, 1.4, 0.2]);
+    const counts = [0, 0, 0];
+    for (const c of labels(ir)) counts[c] = (counts[c] as number) + 1;
+    expect(counts).toEqual([50, 50, 50]);
+    expect(toFlat(toTensors(oneHot(ir, 3)).Y).length).toBe(450);
+  });
+});
