@@ -1,0 +1,123 @@
+/**
+ * Generic user code: layer functions generic over their sizes must compile and keep symbolic
+ * result shapes (`Tensor<[O, "m"]>`), thanks to the plain-generic overloads each op lists first.
+ */
+import { describe, expect, test } from "tstyche";
+import { add, type Dim, div, gt, matmul, mean, mul, relu, type Shape, softmax, sub, sum, type Tensor, transpose, where, zeros } from "../../src/index.js";
+
+declare const W: Tensor<[128, 784]>;
+declare const X: Tensor<[784, "m"]>;
+declare const b: Tensor<[128, 1]>;
+
+function linear<O extends number, I extends number>(W: Tensor<[O, I]>, x: Tensor<[I, "m"]>, b: Tensor<[O, 1]>) {
+  return add(matmul(W, x), b);
+}
+
+describe("generic code: programs that compile", () => {
+  test("linear<O, I> gives Tensor<[O, 'm']>", () => {
+    expect(linear).type.toBe<<O extends number, I extends number>(W: Tensor<[O, I]>, x: Tensor<[I, "m"]>, b: Tensor<[O, 1]>) => Tensor<[O, "m"]>>();
+    expect(linear(W, X, b)).type.toBe<Tensor<[128, "m"]>>();
+  });
+  test("a dense layer generic over the batch dim too", () => {
+    function dense<O extends number, I extends number, M extends Dim>(W: Tensor<[O, I]>, A: Tensor<[I, M]>, b: Tensor<[O, 1]>) {
+      return relu(add(matmul(W, A), b));
+    }
+    expect(dense(W, zeros([784, 32]), b)).type.toBe<Tensor<[128, 32]>>();
+    expect(dense(W, X, b)).type.toBe<Tensor<[128, "m"]>>();
+  });
+  test("a backward pass gives gradients of the parameters' shapes", () => {
+    function backward<O extends number, I extends number>(dZ: Tensor<[O, "m"]>, A: Tensor<[I, "m"]>, W: Tensor<[O, I]>) {
+      return { dW: div(matmul(dZ, transpose(A)), 10), db: mean(dZ, 1, true), dA: matmul(transpose(W), dZ) };
+    }
+    expect(backward(zeros([10, 5]) as unknown as Tensor<[10, "m"]>, X, zeros([10, 784]))).type.toBe<{
+      dW: Tensor<[10, 784]>;
+      db: Tensor<[10, 1]>;
+      dA: Tensor<[784, "m"]>;
+    }>();
+  });
+  test("an update rule generic over the shape", () => {
+    function sgd<S extends Shape>(p: Tensor<S>, g: Tensor<S>, lr: number) {
+      return sub(p, mul(lr, g));
+    }
+    expect(sgd(W, W, 0.1)).type.toBe<Tensor<[128, 784]>>();
+  });
+  test("reductions and biases in generic code", () => {
+    function colSum<N extends number, M extends Dim>(x: Tensor<[N, M]>) {
+      return sum(x, 1, true);
+    }
+    function rowBias<M extends Dim, N extends number>(x: Tensor<[M, N]>, r: Tensor<[1, N]>) {
+      return add(x, r);
+    }
+    function vecBias<N extends number>(x: Tensor<[N, 784]>, c: Tensor<[784]>) {
+      return add(x, c);
+    }
+    function total<S extends Shape>(x: Tensor<S>) {
+      return sum(x);
+    }
+    expect(colSum(X)).type.toBe<Tensor<[784, 1]>>();
+    expect(rowBias(zeros([5, 3]), zeros([1, 3]))).type.toBe<Tensor<[5, 3]>>();
+    expect(total(X)).type.toBe<Tensor<[]>>();
+    expect(vecBias).type.toBe<<N extends number>(x: Tensor<[N, 784]>, c: Tensor<[784]>) => Tensor<[N, 784]>>();
+  });
+  test("softmax, where and transpose in generic code", () => {
+    function probs<K extends number>(z: Tensor<[K, "m"]>) {
+      return softmax(z, 0);
+    }
+    function relu2<S extends Shape>(x: Tensor<S>) {
+      return where(gt(x, 0), x, 0);
+    }
+    function t<A extends Dim, B extends Dim>(x: Tensor<[A, B]>) {
+      return transpose(x);
+    }
+    expect(probs(zeros([10, 3]) as unknown as Tensor<[10, "m"]>)).type.toBe<Tensor<[10, "m"]>>();
+    expect(relu2(X)).type.toBe<Tensor<[784, "m"]>>();
+    expect(t(X)).type.toBe<Tensor<["m", 784]>>();
+  });
+});
+
+describe("generic code: programs that must not compile", () => {
+  test("a matmul whose inner dims are different type parameters", () => {
+    function bad<O extends number, I extends number>(W: Tensor<[O, I]>, x: Tensor<[O, "m"]>) {
+      // @ts-expect-error Argument of type 'Tensor<[O, "m"]>' is not assignable to parameter of type 'Tensor<[NoInfer<I>, "m"]>'
+      return matmul(W, x);
+    }
+    void bad;
+  });
+  test("a bias with the wrong type parameter", () => {
+    function bad<N extends number, M extends number>(Z: Tensor<[N, M]>, b: Tensor<[M, 1]>) {
+      // @ts-expect-error Argument of type 'Tensor<[M, 1]>' is not assignable
+      return add(Z, b);
+    }
+    void bad;
+  });
+  test("a result of the wrong symbolic shape", () => {
+    function bad<O extends number, I extends number>(W: Tensor<[O, I]>, x: Tensor<[I, "m"]>): Tensor<[I, "m"]> {
+      // @ts-expect-error Type 'Tensor<[O, "m"]>' is not assignable to type 'Tensor<[I, "m"]>'
+      return matmul(W, x);
+    }
+    void bad;
+  });
+  test("a reduction axis beyond a generic 2-D shape", () => {
+    function bad<N extends number, M extends number>(Z: Tensor<[N, M]>) {
+      // @ts-expect-error sum: axis 2 is out of range for
+      return sum(Z, 2);
+    }
+    void bad;
+  });
+  test("a generic layer (sizes inferred from W only) called with mismatched sizes", () => {
+    function checked<O extends number, I extends number>(W: Tensor<[O, I]>, x: Tensor<[NoInfer<I>, "m"]>, b: Tensor<[NoInfer<O>, 1]>) {
+      return add(matmul(W, x), b);
+    }
+    // @ts-expect-error Argument of type 'Tensor<[748, "m"]>' is not assignable to parameter of type 'Tensor<[784, "m"]>'
+    checked(W, zeros([748, 3]) as unknown as Tensor<[748, "m"]>, b);
+  });
+});
+
+describe("generic code: scalar tensors", () => {
+  test("a scalar tensor against a generic shape, on either side", () => {
+    function scale<S extends Shape>(g: Tensor<S>, lr: Tensor<[]>): Tensor<S> {
+      return sub(g, mul(lr, g));
+    }
+    expect(scale(zeros([3, 4]), zeros([]))).type.toBe<Tensor<[3, 4]>>();
+  });
+});

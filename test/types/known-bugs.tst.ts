@@ -1,0 +1,113 @@
+/**
+ * KNOWN BUGS, reported to the lead with minimal repros. Each test pins the CURRENT wrong
+ * behaviour and says what is right, so it FAILS THE DAY THE BUG IS FIXED: then delete it here and
+ * move the right expectation (given in each comment) into the family's file.
+ */
+import { flow, pipe } from "fp-ts/lib/function.js";
+import { describe, expect, test } from "tstyche";
+import { add, concat, flatten, leakyRelu, matmul, reshape, type Shape, slice, softmax, type Tensor, transpose, where, zeros } from "../../src/index.js";
+
+declare const W: Tensor<[128, 784]>;
+declare const X: Tensor<[784, "m"]>;
+declare const Xm: Tensor<["m", 784]>;
+declare const X3: Tensor<[2, 3, 4]>;
+declare const b: Tensor<[128, 1]>;
+declare const x748: Tensor<[748, "m"]>;
+
+describe("LIMIT pipe: overloaded ops (flatten, softmax) passed point-free lose the shape; TypeScript infers through a single generic signature only (use the data-last call: softmax(), flatten(0))", () => {
+  test("pipe(X3, flatten) is Tensor<number[]> (right: Tensor<[24]>)", () => {
+    expect(pipe(X3, flatten)).type.toBe<Tensor<number[]>>();
+  });
+  test("pipe(X, softmax) is Tensor<Shape> (right: Tensor<[784, 'm']>; write pipe(X, softmax()) )", () => {
+    expect(pipe(X, softmax)).type.toBe<Tensor<Shape>>();
+    expect(flow(transpose<784, "m">, softmax)(X)).type.toBe<Tensor<Shape>>();
+  });
+  test("pipe(X, leakyRelu) compiles with the default slope but is Tensor<Shape> (right: Tensor<[784, 'm']>; write pipe(X, leakyRelu()))", () => {
+    expect(pipe(X, leakyRelu)).type.toBe<Tensor<Shape>>();
+    expect(pipe(X, leakyRelu())).type.toBe<Tensor<[784, "m"]>>();
+  });
+});
+
+describe("BUG generic code: valid generic programs that do not compile (right: they compile)", () => {
+  test("reshape of a generic batch (right: Tensor<[N, 784]>, or at least [number, 784])", () => {
+    function flat<N extends number>(x: Tensor<[N, 28, 28]>) {
+      // @ts-expect-error Argument of type '[-1, 784]' is not assignable to parameter of type 'Check<
+      return reshape(x, [-1, 784]);
+    }
+    void flat;
+  });
+  test("concat of generic batches (right: Tensor<[N, 7]>)", () => {
+    function cat<N extends number>(a: Tensor<[N, 3]>, c: Tensor<[N, 4]>) {
+      // @ts-expect-error Argument of type '[Tensor<[N, 3]>, Tensor<[N, 4]>]' is not assignable to parameter of type 'Check<
+      return concat([a, c], 1);
+    }
+    void cat;
+  });
+  test("a batched matmul with a generic batch dim (right: Tensor<[B, 2, 4]>)", () => {
+    function bmm<B extends number>(x: Tensor<[B, 2, 3]>, w: Tensor<[3, 4]>) {
+      // @ts-expect-error Argument of type 'Tensor<[3, 4]>' is not assignable to parameter of type 'Check<
+      return matmul(x, w);
+    }
+    void bmm;
+  });
+  test("add of [N, M] and [1, 1] (right: Tensor<[N, M]>)", () => {
+    function f<N extends number, M extends number>(x: Tensor<[N, M]>, y: Tensor<[1, 1]>) {
+      // @ts-expect-error Argument of type 'Tensor<[1, 1]>' is not assignable to parameter of type 'Check<
+      return add(x, y);
+    }
+    void f;
+  });
+});
+
+describe("HOLE generic user code: sizes inferred from two arguments become a union (right: an error)", () => {
+  test("the brief's linear<O, I> accepts x: [748, 'm'] for W: [128, 784] (I = 784 | 748)", () => {
+    function linear<O extends number, I extends number>(W: Tensor<[O, I]>, x: Tensor<[I, "m"]>, b: Tensor<[O, 1]>) {
+      return add(matmul(W, x), b);
+    }
+    expect(linear(W, x748, b)).type.toBe<Tensor<[128, "m"]>>();
+    expect(linear(W, zeros([784, 3]) as unknown as Tensor<[784, "m"]>, zeros([64, 1]))).type.toBe<Tensor<[64 | 128, "m"]>>();
+  });
+});
+
+describe("BUG reshape: names are relabelled without a check (right: an error, or a runtime check)", () => {
+  test("['m', 784] reshaped to ['n', 784] compiles; the runtime rejects every string dim anyway", () => {
+    expect(reshape(Xm, ["n", 784])).type.toBe<Tensor<["n", 784]>>();
+  });
+});
+
+describe("MINOR fast paths: an unknown dim hides a known one, depending on argument order (right: [128, 784] both ways)", () => {
+  test("add([number, 784], [128, 784]) is [number, 784], add([128, 784], [number, 784]) is [128, 784]", () => {
+    const u = zeros([1, 784]) as unknown as Tensor<[number, 784]>;
+    expect(add(u, W)).type.toBe<Tensor<[number, 784]>>();
+    expect(add(W, u)).type.toBe<Tensor<[128, 784]>>();
+  });
+  test("add([number, number], [5]) is [number, number] (the vector-bias fast path; right: [number, 5])", () => {
+    const u = zeros([1, 1]) as unknown as Tensor<[number, number]>;
+    expect(add(u, zeros([5]))).type.toBe<Tensor<[number, number]>>();
+  });
+});
+
+describe("MISPLACED errors: reported at an argument that is not the wrong one", () => {
+  test("slice: an end beyond the size is reported at start (right: at end)", () => {
+    slice(
+      W,
+      0,
+      // @ts-expect-error slice: range 2:200 is out of bounds for axis 0 of [128, 784] (size 128)
+      2,
+      200,
+    );
+  });
+  test("slice: a bad axis is reported at start (right: at axis)", () => {
+    slice(
+      W,
+      2,
+      // @ts-expect-error slice: axis 2 is out of range for [128, 784] (rank 2)
+      0,
+      1,
+    );
+  });
+  test("where: a wrong first branch is reported at the callee (right: at a)", () => {
+    // @ts-expect-error where: shapes [3, 4] and [5, 4] do not broadcast (3 vs 5)
+    where(zeros([3, 4]), zeros([5, 4]), 0);
+  });
+});

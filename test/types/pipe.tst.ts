@@ -1,0 +1,73 @@
+/**
+ * Data-last forms for fp-ts `pipe` and `flow`: one definition per op, callable both ways. In a
+ * pipe the mismatch is reported at the offending step, with the same message as the direct call.
+ */
+import { flow, pipe } from "fp-ts/lib/function.js";
+import { describe, expect, test } from "tstyche";
+import { add, broadcastTo, mul, relu, reshape, sum, type Tensor, transpose, zeros } from "../../src/index.js";
+
+declare const W: Tensor<[128, 784]>;
+declare const dW: Tensor<[784, 128]>;
+declare const Z: Tensor<[128, "m"]>;
+declare const b: Tensor<[128, 1]>;
+
+describe("pipe: programs that compile", () => {
+  test("binary ops with a number or a tensor", () => {
+    expect(pipe(W, mul(2))).type.toBe<Tensor<[128, 784]>>();
+    expect(pipe(Z, add(b))).type.toBe<Tensor<[128, "m"]>>();
+  });
+  test("reductions", () => {
+    expect(pipe(W, sum())).type.toBe<Tensor<[]>>();
+    expect(pipe(W, sum(1, true))).type.toBe<Tensor<[128, 1]>>();
+    expect(pipe(Z, sum(-1))).type.toBe<Tensor<[128]>>();
+  });
+  test("reshape and broadcastTo", () => {
+    expect(pipe(zeros([28, 28]), reshape([784]))).type.toBe<Tensor<[784]>>();
+    expect(pipe(W, reshape([-1]))).type.toBe<Tensor<[100352]>>();
+    expect(pipe(zeros([1, 3]), broadcastTo([4, 3]))).type.toBe<Tensor<[4, 3]>>();
+  });
+  test("a chain of steps", () => {
+    expect(pipe(W, mul(0.5), add(W), sum(0))).type.toBe<Tensor<[784]>>();
+  });
+  test("flow composes data-last steps", () => {
+    expect(flow(mul(2), sum())(W)).type.toBe<Tensor<[]>>();
+  });
+});
+
+describe("pipe: programs that must not compile", () => {
+  test("adding a transposed dW in a pipe", () => {
+    pipe(
+      W,
+      // @ts-expect-error Type 'Tensor<[128, 784]>' is not assignable to type '"add: shapes [128, 784] and [784, 128] do not broadcast (784 vs 128)"'
+      add(dW),
+    );
+  });
+  test("a bias [n, 2] in a pipe", () => {
+    // @ts-expect-error add: shapes [128, 'm'] and [128, 2] do not broadcast ('m' vs 2)
+    pipe(Z, add(zeros([128, 2])));
+  });
+  test("sum over axis 2 in a pipe", () => {
+    // @ts-expect-error sum: axis 2 is out of range for [128, 784] (rank 2)
+    pipe(W, sum(2));
+  });
+  test("reshape 784 into 780 in a pipe", () => {
+    // @ts-expect-error reshape: cannot reshape [28, 28] (784 elements) into [780] (780 elements)
+    pipe(zeros([28, 28]), reshape([780]));
+  });
+  test("broadcastTo in a pipe", () => {
+    // @ts-expect-error broadcastTo: cannot broadcast [2, 3] to [4, 3] (2 vs 4)
+    pipe(zeros([2, 3]), broadcastTo([4, 3]));
+  });
+  test("a later step sees the earlier step's shape", () => {
+    // @ts-expect-error sum: axis 1 is out of range for [784] (rank 1)
+    pipe(W, sum(0), sum(1));
+  });
+});
+
+describe("pipe: point-free single-signature ops", () => {
+  test("transpose passed point-free keeps the shape", () => {
+    const X = zeros([784, 5]);
+    expect(pipe(X, transpose)).type.toBe<Tensor<[5, 784]>>();
+    expect(pipe(X, transpose, relu)).type.toBe<Tensor<[5, 784]>>();
+  });
+});
