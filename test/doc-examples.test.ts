@@ -76,7 +76,6 @@ describe("op documentation examples", () => {
           const cut = line.indexOf(" // ");
           if (cut < 0) return line;
           const code = line.slice(0, cut).trim();
-          const want = line.slice(cut + 4);
           const decl = /^const (\w+) = (.*)$/.exec(code);
           const expr = decl ? (decl[2] as string) : code;
           const bind = decl ? `const ${decl[1]} = __v${i}; ` : "";

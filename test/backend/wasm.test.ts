@@ -93,8 +93,12 @@ const dtypeArb = fc.constantFrom(...DTYPES);
 // kernels
 // -------------------------------------------------------------------------------------
 
-/** Domains and ulp bounds of the unary kernels. */
-const UNARY: Record<UnaryKernel, { lo: number; hi: number; ulp: number }> = {
+/**
+ * Domains and ulp bounds of the unary kernels against V8's Math. `ulp` is for float32 (our own
+ * SIMD approximations); `ulp64`, where given, for float64, which uses AssemblyScript's musl-derived
+ * Math (worst cases measured over a 400,001-point sweep: tanh 3, sigmoid and expm1 2).
+ */
+const UNARY: Record<UnaryKernel, { lo: number; hi: number; ulp: number; ulp64?: number }> = {
   neg: { lo: -50, hi: 50, ulp: 0 },
   abs: { lo: -50, hi: 50, ulp: 0 },
   sign: { lo: -5, hi: 5, ulp: 0 },
@@ -102,19 +106,20 @@ const UNARY: Record<UnaryKernel, { lo: number; hi: number; ulp: number }> = {
   exp: { lo: -80, hi: 80, ulp: 1 },
   log: { lo: 1e-30, hi: 1e30, ulp: 1 },
   sigmoid: { lo: -80, hi: 80, ulp: 2 },
-  tanh: { lo: -12, hi: 12, ulp: 1 },
+  tanh: { lo: -12, hi: 12, ulp: 1, ulp64: 3 },
   expm1: { lo: -20, hi: 20, ulp: 2 },
   log1p: { lo: -0.999, hi: 1e6, ulp: 2 },
 };
 
 describe("wasm backend agrees with the reference backend", () => {
   it.each(Object.keys(UNARY) as UnaryKernel[])("unary %s", (op) => {
-    const { lo, hi, ulp } = UNARY[op];
+    const { lo, hi, ulp: ulp32, ulp64 } = UNARY[op];
     fc.assert(
       fc.property(
         dtypeArb,
         shapeArb(0, 3).chain((s) => fc.tuple(fc.constant(s), dataArb(size(s), lo, hi))),
         (dtype, [, data]) => {
+          const ulp = dtype === "float64" ? (ulp64 ?? ulp32) : ulp32;
           const [r, w] = both(dtype, data);
           const want = reference.read(reference.unary(op, r));
           const got = wasm.read(wasm.unary(op, w));

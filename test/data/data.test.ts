@@ -2,7 +2,25 @@
  * Datasets: shapes, determinism, labels that mean what the generator says, and the two tensor views.
  */
 import { describe, expect, test } from "vitest";
-import { circles, examples, shiftImages, gaussianClusters, labels, loadIris, loadMnist, makeBlobs, moons, oneHot, parity, spiral, split, standardize, take, toTensors, xor } from "../../src/data/index.js";
+import {
+  circles,
+  examples,
+  gaussianClusters,
+  labels,
+  loadIris,
+  loadMnist,
+  makeBlobs,
+  moons,
+  oneHot,
+  parity,
+  shiftImages,
+  spiral,
+  split,
+  standardize,
+  take,
+  toTensors,
+  xor,
+} from "../../src/data/index.js";
 import { toArray, toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
 
