@@ -65,7 +65,6 @@ const [train0, test0] = split(iris, rng(1), 0.7);
 const train = standardize(train0);
 const test = standardize(test0, train0); // the training set's statistics
 const layer = dense(4, 3); // Z = W X + b, W: Tensor<[3, 4]>; the softmax lives in the cost
-// biome-ignore lint/suspicious/noFocusedTests: `fit` is the training loop, not a focused test
 const r = fit({ model: layer, params: layer.init(rng(2)), loss: softmaxCrossEntropy, optimizer: gd(0.5), train, validation: test, batchSize: "full", epochs: quick ? 100 : 500, seed: 3 });
 const last = r.history[r.history.length - 1];
 console.log(

@@ -70,7 +70,6 @@ const batches = Math.ceil(train.m / opts.batchSize);
 const bar = new SingleBar({ format: "epoch {epoch} [{bar}] {value}/{total} batches | loss {loss} | acc {acc}", hideCursor: true, clearOnComplete: false });
 let running = { loss: 0, hits: 0, seen: 0 };
 
-// biome-ignore lint/suspicious/noFocusedTests: `fit` is the training loop, not a focused test
 const result = fit({
   model: net,
   params: params0,
