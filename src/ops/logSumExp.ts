@@ -17,12 +17,12 @@ import { exp } from "./exp.js";
 import { gt } from "./gt.js";
 import { log } from "./log.js";
 import { max } from "./max.js";
-import { axisOf, foldAxis } from "./naive.js";
+import { reduceDense } from "./naive.js";
 import { reshape } from "./reshape.js";
-import { domains, type OpDef } from "./spec.js";
+import type { OpDef } from "./spec.js";
 import { stopGradient } from "./stopGradient.js";
 import { sub } from "./sub.js";
-import { type Reduction, sampleReduce, sum } from "./sum.js";
+import { type ReduceParams, type Reduction, sampleReduce, sum } from "./sum.js";
 import { where } from "./where.js";
 
 const logSumExpImpl = (x: Tensor, axis?: number, keepDims = false): Tensor => {
@@ -42,22 +42,16 @@ const logSumExpImpl = (x: Tensor, axis?: number, keepDims = false): Tensor => {
 export const logSumExp: Reduction<"logSumExp"> = dual(tensorFirst, logSumExpImpl);
 
 /** Registry entry. */
-export const logSumExpDef: OpDef<{ axis: number | undefined; keepDims: boolean }> = {
+export const logSumExpDef: OpDef<ReduceParams> = {
   name: "logSumExp",
   kind: "composite",
   doc: "log Σ eˣ",
   spec: {
-    sample: (g) => {
-      const { shape, params } = sampleReduce(g);
-      return { inputs: [{ shape, domain: domains.real }], params };
-    },
+    sample: sampleReduce,
     call: ([x], { axis, keepDims }) => logSumExpImpl(x as Tensor, axis, keepDims),
     reference: ([x], { axis, keepDims }) => {
-      const a = x as NonNullable<typeof x>;
-      const flat = axis === undefined ? { shape: [a.data.length], data: a.data } : a;
-      const ax = axis === undefined ? 0 : axisOf(axis, a.shape.length);
-      const r = foldAxis(flat, ax, (s, v) => s + Math.exp(v), 0);
-      return { shape: reduce(a.shape, axis, keepDims), data: r.data.map(Math.log) };
+      const r = reduceDense(x as NonNullable<typeof x>, axis, keepDims, (s, v) => s + Math.exp(v), 0);
+      return { shape: r.shape, data: r.data.map(Math.log) };
     },
   },
 };

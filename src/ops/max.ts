@@ -16,10 +16,10 @@ import { dual, tensorFirst } from "./define.js";
 import { div } from "./div.js";
 import { eq } from "./eq.js";
 import { mul } from "./mul.js";
-import { axisOf, foldAxis } from "./naive.js";
+import { reduceDense } from "./naive.js";
 import { reshape } from "./reshape.js";
-import { domains, type OpDef } from "./spec.js";
-import { type AxisParams, type Reduction, reduceWith, sampleReduce, sum } from "./sum.js";
+import type { OpDef } from "./spec.js";
+import { type AxisParams, type ReduceParams, type Reduction, reduceWith, sampleReduce, sum } from "./sum.js";
 
 /** The primitive: the maximum over one axis (which is removed). */
 export const maxPrim: Primitive<AxisParams> = {
@@ -42,21 +42,13 @@ export const maxPrim: Primitive<AxisParams> = {
 export const max: Reduction<"max"> = dual(tensorFirst, (x: Tensor, axis?: number, keepDims?: boolean) => reduceWith("max", maxPrim, x, axis, keepDims));
 
 /** Registry entry. */
-export const maxDef: OpDef<{ axis: number | undefined; keepDims: boolean }> = {
+export const maxDef: OpDef<ReduceParams> = {
   name: "max",
   kind: "primitive",
   doc: "max along an axis",
   spec: {
-    sample: (g) => {
-      const { shape, params } = sampleReduce(g);
-      return { inputs: [{ shape, domain: domains.real }], params };
-    },
+    sample: sampleReduce,
     call: ([x], { axis, keepDims }) => reduceWith("max", maxPrim, x as Tensor, axis, keepDims),
-    reference: ([x], { axis, keepDims }) => {
-      const a = x as NonNullable<typeof x>;
-      const flat = axis === undefined ? { shape: [a.data.length], data: a.data } : a;
-      const r = foldAxis(flat, axis === undefined ? 0 : axisOf(axis, a.shape.length), (m, v) => Math.max(m, v), -Infinity);
-      return { shape: reduce(a.shape, axis, keepDims), data: r.data };
-    },
+    reference: ([x], { axis, keepDims }) => reduceDense(x as NonNullable<typeof x>, axis, keepDims, (m, v) => Math.max(m, v), Number.NEGATIVE_INFINITY),
   },
 };

@@ -9,13 +9,12 @@
  * @module
  */
 import { normAxis } from "../shape/dims.js";
-import { reduce } from "../shape/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, tensorFirst } from "./define.js";
 import { div } from "./div.js";
-import { axisOf, foldAxis } from "./naive.js";
-import { domains, type OpDef } from "./spec.js";
-import { type Reduction, sampleReduce, sum } from "./sum.js";
+import { axisOf, reduceDense } from "./naive.js";
+import type { OpDef } from "./spec.js";
+import { type ReduceParams, type Reduction, sampleReduce, sum } from "./sum.js";
 
 const meanImpl = (x: Tensor, axis?: number, keepDims = false): Tensor => {
   expectTensor("mean", "x", x);
@@ -31,23 +30,17 @@ const meanImpl = (x: Tensor, axis?: number, keepDims = false): Tensor => {
 export const mean: Reduction<"mean"> = dual(tensorFirst, meanImpl);
 
 /** Registry entry. */
-export const meanDef: OpDef<{ axis: number | undefined; keepDims: boolean }> = {
+export const meanDef: OpDef<ReduceParams> = {
   name: "mean",
   kind: "composite",
   doc: "Σ / n along an axis",
   spec: {
-    sample: (g) => {
-      const { shape, params } = sampleReduce(g);
-      return { inputs: [{ shape, domain: domains.real }], params };
-    },
+    sample: sampleReduce,
     call: ([x], { axis, keepDims }) => meanImpl(x as Tensor, axis, keepDims),
     reference: ([x], { axis, keepDims }) => {
       const a = x as NonNullable<typeof x>;
-      const flat = axis === undefined ? { shape: [a.data.length], data: a.data } : a;
-      const ax = axis === undefined ? 0 : axisOf(axis, a.shape.length);
-      const n = flat.shape[ax] as number;
-      const r = foldAxis(flat, ax, (s, v) => s + v / n, 0);
-      return { shape: reduce(a.shape, axis, keepDims), data: r.data };
+      const n = axis === undefined ? a.data.length : (a.shape[axisOf(axis, a.shape.length)] as number);
+      return reduceDense(a, axis, keepDims, (s, v) => s + v / n, 0);
     },
   },
 };

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { reduce } from "../shape/reduce.js";
 import type { Dense } from "./spec.js";
 
 /** All multi-indices of a shape, in row-major order. */
@@ -52,3 +53,10 @@ export const foldAxis = (a: Dense, axis: number, f: (acc: number, v: number, i: 
 
 /** Normalise a possibly negative axis. */
 export const axisOf = (axis: number, rank: number): number => (axis < 0 ? axis + rank : axis);
+
+/** Fold along `axis` (every element when `undefined`), shaped like a reduction's output. */
+export const reduceDense = (a: Dense, axis: number | undefined, keepDims: boolean, f: (acc: number, v: number, i: number) => number, init: number): Dense => {
+  const flat = axis === undefined ? { shape: [a.data.length], data: a.data } : a;
+  const r = foldAxis(flat, axis === undefined ? 0 : axisOf(axis, a.shape.length), f, init);
+  return { shape: reduce(a.shape, axis, keepDims), data: r.data };
+};

@@ -15,9 +15,9 @@ import { type Reduce, reduce } from "../shape/reduce.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
 import { broadcastTo } from "./broadcastTo.js";
 import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
-import { axisOf, foldAxis } from "./naive.js";
+import { reduceDense } from "./naive.js";
 import { reshape } from "./reshape.js";
-import { domains, type Gen, type OpDef } from "./spec.js";
+import { type Case, domains, type Gen, type OpDef } from "./spec.js";
 
 /** Parameters of a one-axis reduction. */
 export interface AxisParams {
@@ -81,30 +81,27 @@ export interface Reduction<Name extends string> {
  */
 export const sum: Reduction<"sum"> = dual(tensorFirst, (x: Tensor, axis?: number, keepDims?: boolean) => reduceWith("sum", sumPrim, x, axis, keepDims));
 
-/** A reduction case: a shape, an axis (or none) and keepDims. @internal */
-export const sampleReduce = (g: Gen): { shape: number[]; params: { axis: number | undefined; keepDims: boolean } } => {
+/** The parameters of a sampled reduction. @internal */
+export interface ReduceParams {
+  readonly axis: number | undefined;
+  readonly keepDims: boolean;
+}
+
+/** A reduction case: a shape of real values, an axis (or none) and keepDims. @internal */
+export const sampleReduce = (g: Gen): Case<ReduceParams> => {
   const shape = sampleShape(g, 1, 3);
   const axis = g.bool() ? undefined : g.int(-shape.length, shape.length - 1);
-  return { shape, params: { axis, keepDims: g.bool() } };
+  return { inputs: [{ shape, domain: domains.real }], params: { axis, keepDims: g.bool() } };
 };
 
 /** Registry entry. */
-export const sumDef: OpDef<{ axis: number | undefined; keepDims: boolean }> = {
+export const sumDef: OpDef<ReduceParams> = {
   name: "sum",
   kind: "primitive",
   doc: "Σ along an axis",
   spec: {
-    sample: (g) => {
-      const { shape, params } = sampleReduce(g);
-      return { inputs: [{ shape, domain: domains.real }], params };
-    },
+    sample: sampleReduce,
     call: ([x], { axis, keepDims }) => reduceWith("sum", sumPrim, x as Tensor, axis, keepDims),
-    reference: ([x], { axis, keepDims }) => {
-      const a = x as NonNullable<typeof x>;
-      const flat = axis === undefined ? { shape: [a.data.length], data: a.data } : a;
-      const ax = axis === undefined ? 0 : axisOf(axis, a.shape.length);
-      const r = foldAxis(flat, ax, (s, v) => s + v, 0);
-      return { shape: reduce(a.shape, axis, keepDims), data: r.data };
-    },
+    reference: ([x], { axis, keepDims }) => reduceDense(x as NonNullable<typeof x>, axis, keepDims, (s, v) => s + v, 0),
   },
 };
