@@ -13,7 +13,7 @@
  * @module
  */
 import type { Check, Ok, Shape } from "../shape/dims.js";
-import { pad as padRule, slice as rule, type Slice } from "../shape/slice.js";
+import { pad as padRule, slice as rule, type Slice, type SliceAxis } from "../shape/slice.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
 import { at, axisOf, indices } from "./naive.js";
@@ -74,12 +74,15 @@ export const slice: {
     start: St,
     end?: En,
   ): <const S extends Shape>(x: Check<Slice<S, Ax, St, En>, Tensor<S>>) => Tensor<Ok<Slice<S, Ax, St, En>>>;
-  <const S extends Shape, const Ax extends number, const St extends number, const En extends number | undefined = undefined>(
+  /** With `end`: a bad axis is reported at `axis`, a bad range at `end`. */
+  <const S extends Shape, const Ax extends number, const St extends number, const En extends number>(
     x: Tensor<S>,
-    axis: Ax,
-    start: Check<Slice<S, Ax, St, En>, St>,
-    end?: En,
+    axis: Check<SliceAxis<S, Ax>, Ax>,
+    start: St,
+    end: Check<Slice<S, Ax, St, En>, En>,
   ): Tensor<Ok<Slice<S, Ax, St, En>>>;
+  /** Without `end` (to the end of the axis): a bad axis at `axis`, a bad start at `start`. */
+  <const S extends Shape, const Ax extends number, const St extends number>(x: Tensor<S>, axis: Check<SliceAxis<S, Ax>, Ax>, start: Check<Slice<S, Ax, St>, St>): Tensor<Ok<Slice<S, Ax, St>>>;
 } = dual(tensorFirst, sliceImpl);
 
 /** Registry entry. */

@@ -53,6 +53,10 @@ export type Slice<S extends Shape, Axis extends number, Start extends number, En
       : never
     : Shape;
 
+/** `Axis` when it is a valid axis of S, else the `Mismatch` that `Slice` would give for it. */
+export type SliceAxis<S extends Shape, Axis extends number> =
+  IsTuple<S> extends true ? ([NormAxis<Axis, S["length"]>] extends [never] ? Mismatch<`slice: axis ${Axis} is out of range for ${ShowShape<S>} (rank ${S["length"]})`> : Axis) : Axis;
+
 /** Runtime twin of {@link Slice}: also returns the resolved `[start, end)` bounds. */
 export const slice = (s: Sizes, axis: number, start: number, end?: number): { shape: number[]; start: number; end: number } => {
   const n = normAxis("slice", axis, s.length, s);

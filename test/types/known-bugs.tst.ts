@@ -5,7 +5,7 @@
  */
 import { flow, pipe } from "fp-ts/lib/function.js";
 import { describe, expect, test } from "tstyche";
-import { add, concat, flatten, leakyRelu, matmul, reshape, type Shape, slice, softmax, type Tensor, transpose, where, zeros } from "../../src/index.js";
+import { add, concat, flatten, leakyRelu, matmul, reshape, type Shape, softmax, type Tensor, transpose, where, zeros } from "../../src/index.js";
 
 declare const W: Tensor<[128, 784]>;
 declare const X: Tensor<[784, "m"]>;
@@ -88,24 +88,6 @@ describe("MINOR fast paths: an unknown dim hides a known one, depending on argum
 });
 
 describe("MISPLACED errors: reported at an argument that is not the wrong one", () => {
-  test("slice: an end beyond the size is reported at start (right: at end)", () => {
-    slice(
-      W,
-      0,
-      // @ts-expect-error slice: range 2:200 is out of bounds for axis 0 of [128, 784] (size 128)
-      2,
-      200,
-    );
-  });
-  test("slice: a bad axis is reported at start (right: at axis)", () => {
-    slice(
-      W,
-      2,
-      // @ts-expect-error slice: axis 2 is out of range for [128, 784] (rank 2)
-      0,
-      1,
-    );
-  });
   test("where: a wrong first branch is reported at the callee (right: at a)", () => {
     // @ts-expect-error where: shapes [3, 4] and [5, 4] do not broadcast (3 vs 5)
     where(zeros([3, 4]), zeros([5, 4]), 0);

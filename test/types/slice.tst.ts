@@ -53,21 +53,31 @@ describe("slice and pad: programs that compile", () => {
 });
 
 describe("slice and pad: programs that must not compile", () => {
-  test("an end beyond the size", () => {
-    // @ts-expect-error slice: range 2:200 is out of bounds for axis 0 of [128, 784] (size 128)
-    slice(W, 0, 2, 200);
+  test("an end beyond the size, reported at end", () => {
+    slice(
+      W,
+      0,
+      2,
+      // @ts-expect-error slice: range 2:200 is out of bounds for axis 0 of [128, 784] (size 128)
+      200,
+    );
   });
   test("a start after the end", () => {
     // @ts-expect-error slice: range 5:2 is out of bounds for axis 0 of [128, 784] (size 128)
     slice(W, 0, 5, 2);
   });
-  test("a start beyond the size", () => {
+  test("a start beyond the size (no end; the data-last form competes, so at the call)", () => {
     // @ts-expect-error slice: range 129: is out of bounds for axis 0 of [128, 784] (size 128)
     slice(W, 0, 129);
   });
-  test("slice along a missing axis", () => {
-    // @ts-expect-error slice: axis 2 is out of range for [128, 784] (rank 2)
-    slice(W, 2, 0, 1);
+  test("slice along a missing axis, reported at axis", () => {
+    slice(
+      W,
+      // @ts-expect-error slice: axis 2 is out of range for [128, 784] (rank 2)
+      2,
+      0,
+      1,
+    );
   });
   test("pad along a missing axis, reported at the axis", () => {
     pad(
