@@ -53,7 +53,11 @@ const whereImpl = (cond: Tensor, a: Operand, b: Operand): Tensor => {
 export const where: {
   <S extends Shape>(cond: Tensor<S>, a: Tensor<NoInfer<S>> | number, b: Tensor<NoInfer<S>> | number): Tensor<S>;
   <const X extends Operand, const Y extends Operand>(a: X, b: Y): <const C extends Shape>(cond: Check<Where<C, ShapeOf<X>, ShapeOf<Y>>, Tensor<C>>) => Tensor<Ok<Where<C, ShapeOf<X>, ShapeOf<Y>>>>;
-  <const C extends Shape, const X extends Operand, const Y extends Operand>(cond: Tensor<C>, a: X, b: Check<Where<C, ShapeOf<X>, ShapeOf<Y>>, Y>): Tensor<Ok<Where<C, ShapeOf<X>, ShapeOf<Y>>>>;
+  <const C extends Shape, const X extends Operand, const Y extends Operand>(
+    cond: Tensor<C>,
+    a: Check<Broadcast<C, ShapeOf<X>, "where">, X>,
+    b: Check<Where<C, ShapeOf<X>, ShapeOf<Y>>, Y>,
+  ): Tensor<Ok<Where<C, ShapeOf<X>, ShapeOf<Y>>>>;
 } = dual(3, whereImpl);
 
 /** Registry entry. */

@@ -148,6 +148,14 @@ describe("where: the broadcast of all three operands", () => {
     const X = zeros([784, 3]) as unknown as Tensor<[784, "m"]>;
     expect(pipe(gt(X, 0), where(X, 0))).type.toBe<Tensor<[784, "m"]>>();
   });
+  test("a first branch that does not broadcast with cond is reported at that branch", () => {
+    where(
+      zeros([3, 4]),
+      // @ts-expect-error where: shapes [3, 4] and [5, 4] do not broadcast (3 vs 5)
+      zeros([5, 4]),
+      0,
+    );
+  });
   test("a branch that does not broadcast is rejected", () => {
     const W = zeros([128, 784]);
     // @ts-expect-error where: shapes [128, 784] and [784, 128] do not broadcast (784 vs 128)

@@ -5,7 +5,7 @@
  */
 import { flow, pipe } from "fp-ts/lib/function.js";
 import { describe, expect, test } from "tstyche";
-import { add, concat, flatten, leakyRelu, matmul, reshape, type Shape, softmax, type Tensor, transpose, where, zeros } from "../../src/index.js";
+import { add, concat, flatten, leakyRelu, matmul, reshape, type Shape, softmax, type Tensor, transpose, zeros } from "../../src/index.js";
 
 declare const W: Tensor<[128, 784]>;
 declare const X: Tensor<[784, "m"]>;
@@ -84,12 +84,5 @@ describe("MINOR fast paths: an unknown dim hides a known one, depending on argum
   test("add([number, number], [5]) is [number, number] (the vector-bias fast path; right: [number, 5])", () => {
     const u = zeros([1, 1]) as unknown as Tensor<[number, number]>;
     expect(add(u, zeros([5]))).type.toBe<Tensor<[number, number]>>();
-  });
-});
-
-describe("MISPLACED errors: reported at an argument that is not the wrong one", () => {
-  test("where: a wrong first branch is reported at the callee (right: at a)", () => {
-    // @ts-expect-error where: shapes [3, 4] and [5, 4] do not broadcast (3 vs 5)
-    where(zeros([3, 4]), zeros([5, 4]), 0);
   });
 });
