@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { Check, Dim, Ok, Shape } from "../shape/dims.js";
+import type { Check, Ok, Shape } from "../shape/dims.js";
 import { type Reshape, reshape as reshapeRule } from "../shape/reshape.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
@@ -30,8 +30,8 @@ export const reshapePrim: Primitive<readonly number[]> = {
  * @category operations
  */
 export const reshape: {
-  <S extends Shape, const T extends Dim[]>(x: Tensor<S>, shape: Check<Reshape<S, T>, readonly [...T]>): Tensor<Ok<Reshape<S, T>>>;
-  <const T extends Dim[]>(shape: readonly [...T]): <S extends Shape>(x: Check<Reshape<S, T>, Tensor<S>>) => Tensor<Ok<Reshape<S, T>>>;
+  <S extends Shape, const T extends number[]>(x: Tensor<S>, shape: Check<Reshape<S, T>, readonly [...T]>): Tensor<Ok<Reshape<S, T>>>;
+  <const T extends number[]>(shape: readonly [...T]): <S extends Shape>(x: Check<Reshape<S, T>, Tensor<S>>) => Tensor<Ok<Reshape<S, T>>>;
 } = dual(tensorFirst, (x: Tensor, shape: readonly number[]) => {
   expectTensor("reshape", "x", x);
   if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number")) {

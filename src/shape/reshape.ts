@@ -55,13 +55,33 @@ type Rule<S extends Shape, T extends Shape> =
               : never
             : never
           : Fill<T, number>
-        : Fill<T, number>
+        : CountNeg1<T> extends 1
+          ? OneName<SL> extends infer n extends string
+            ? [Product<Without<SL, n>>] extends [Product<Without<TL, -1>>]
+              ? Fill<T, n>
+              : Fill<T, number>
+            : Fill<T, number>
+          : Fill<T, number>
       : never
     : Mismatch<`reshape: at most one -1 is allowed, got ${ShowShape<T>}`>;
 
+/** The only named dim of T when every other dim is a size literal, else `false`. */
+type OneName<T extends readonly Dim[], Found extends string | false = false> = T extends readonly [infer H, ...infer R extends Dim[]]
+  ? H extends string
+    ? string extends H
+      ? false
+      : Found extends false
+        ? OneName<R, H>
+        : false
+    : IsNat<H> extends true
+      ? OneName<R, Found>
+      : false
+  : Found;
+
 /**
  * T with its `-1` (if any) solved, when S and T hold the same number of elements; a `Mismatch`
- * when the sizes are known and differ. Unknown sizes make the solved dim `number`.
+ * when the sizes are known and differ. A `-1` standing for S's one named dim becomes that name
+ * (`["m", 784] → [-1, 28, 28]` is `["m", 28, 28]`); other unknown sizes make it `number`.
  *
  * @example
  * type S = Reshape<["m", 784], ["m", 28, -1]> // ["m", 28, 28]
