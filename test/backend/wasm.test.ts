@@ -413,3 +413,69 @@ describe("two-thread matrix product", () => {
     }
   });
 });
+
+describe("two-thread elementwise kernels", () => {
+  beforeAll(async () => {
+    configureWasm({ threads: 2 });
+    for (let i = 0; i < 500 && wasmStats().threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  });
+
+  it("split unary and binary kernels (broadcast included) give the single-thread result bit for bit", () => {
+    expect(wasmStats().threads).toBe(2);
+    const ops: readonly UnaryKernel[] = ["sigmoid", "exp", "neg", "tanh"];
+    const pairs: readonly (readonly [readonly number[], readonly number[], readonly number[]])[] = [
+      [[70001], [70001], [70001]],
+      [[70001], [], [70001]],
+      [[129, 1025], [1025], [129, 1025]],
+      [
+        [1025, 129],
+        [1025, 1],
+        [1025, 129],
+      ],
+      [
+        [3, 257, 97],
+        [3, 1, 97],
+        [3, 257, 97],
+      ],
+    ];
+    const run = <T>(f: () => T, threads: 1 | 2): T => {
+      const prev = configureWasm({ threads });
+      try {
+        return f();
+      } finally {
+        configureWasm(prev);
+      }
+    };
+    for (const dtype of DTYPES) {
+      const n = 70001;
+      const x = wasm.fromArray(
+        dtype,
+        Array.from({ length: n }, (_, i) => 20 * Math.sin(i)),
+      );
+      for (const op of ops)
+        expectSame(
+          `${op} ${dtype}`,
+          run(() => wasm.read(wasm.unary(op, x)), 2),
+          run(() => wasm.read(wasm.unary(op, x)), 1),
+        );
+      for (const [sa, sb, out] of pairs) {
+        const size = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
+        const a = wasm.fromArray(
+          dtype,
+          Array.from({ length: size(sa) }, (_, i) => Math.cos(i)),
+        );
+        const b = wasm.fromArray(
+          dtype,
+          Array.from({ length: size(sb) }, (_, i) => Math.sin(3 * i)),
+        );
+        for (const op of ["add", "mul", "gt"] as const) {
+          const two = run(() => wasm.read(wasm.binary(op, a, sa, b, sb, out)), 2);
+          const one = run(() => wasm.read(wasm.binary(op, a, sa, b, sb, out)), 1);
+          expectSame(`${op} ${dtype} ${JSON.stringify([sa, sb])}`, two, one);
+          const want = reference.read(reference.binary(op, reference.fromArray(dtype, wasm.read(a)), sa, reference.fromArray(dtype, wasm.read(b)), sb, out));
+          expectSame(`${op} ${dtype} ${JSON.stringify([sa, sb])} vs reference`, two, want);
+        }
+      }
+    }
+  });
+});

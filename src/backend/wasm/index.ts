@@ -1,7 +1,7 @@
 /**
  * The WASM SIMD backend: AssemblyScript kernels (`assembly/`, built by `npm run build:wasm`)
- * behind the {@link Backend} interface, float32 and float64, with large matrix products split
- * over two threads in Node. Users never free anything (see `memory.ts` for how memory stays
+ * behind the {@link Backend} interface, float32 and float64, with large matrix products and
+ * large elementwise kernels split over two threads in Node. Users never free anything (see `memory.ts` for how memory stays
  * bounded).
  *
  * In Node it loads itself on first use: `setBackend(wasm)`. Elsewhere, call
@@ -17,7 +17,7 @@
 import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
 import { Arena, type MemoryStats, type Placed } from "./memory.js";
-import { Helper } from "./threads.js";
+import { BINARY as BINARY_JOB, GEMM as GEMM_JOB, Helper, UNARY as UNARY_JOB } from "./threads.js";
 import { type Kernels, nodeModule, sharedMemoryAvailable, type WasmMemory, type WasmModule, wasmApi } from "./webassembly.js";
 
 // -------------------------------------------------------------------------------------
@@ -34,9 +34,16 @@ const bytesOf = (d: DType): number => (d === "float64" ? 8 : 4);
 /** Default ring capacity: resident tensor data never exceeds it (see memory.ts). */
 const RING_BYTES = 64 << 20;
 /** Matrix products with at least this many multiply-adds are split over two threads. */
-const SPLIT_MACS = 1 << 21;
-/** Room for the broadcast/permute descriptors (i32 words). */
+const SPLIT_MACS = 1 << 20;
+/** Room for the broadcast/permute descriptors (i32 words; the upper half is the helper's). */
 const META_WORDS = 4096;
+/**
+ * Elementwise kernels with at least this many output elements are split over two threads:
+ * transcendental unary kernels (compute-bound), other unary and binary kernels (memory-bound).
+ */
+const SPLIT_UNARY_COSTLY = 1 << 14;
+const SPLIT_ELEMENTWISE = 1 << 16;
+const COSTLY: ReadonlySet<UnaryKernel> = new Set<UnaryKernel>(["exp", "log", "sigmoid", "tanh", "expm1", "log1p"]);
 
 /** A storage of the WASM backend. */
 class WasmStorage implements Storage, Placed {
@@ -170,6 +177,17 @@ const around = (shape: Sizes, axis: number): [number, number, number] => [size(s
  * has or broadcasts alike, and give each input its element strides (0 where broadcast).
  */
 const collapse = (out: Sizes, inputs: readonly Sizes[]): { dims: number[]; strides: number[][] } => {
+  // fast path: every input has out's size (same shape up to leading 1s) or is a single element
+  const n = size(out);
+  let plain = true;
+  for (const s of inputs) {
+    const m = size(s);
+    if (m !== n && m !== 1) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return { dims: [n], strides: inputs.map((s) => [size(s) === n && n !== 1 ? 1 : 0]) };
   const r = out.length;
   const present = inputs.map((s) => out.map((d, k) => k >= r - s.length && (s[k - (r - s.length)] as number) === d));
   const dims: number[] = [];
@@ -273,24 +291,24 @@ class Wasm implements Backend {
     const arena = rt.arena;
     arena.begin();
     for (const s of inputs) s.pin = -1;
-    const ptrs = inputs.map((s) => arena.input(s));
+    const ptrs: number[] = [];
+    for (const s of inputs) ptrs.push(arena.input(s));
     const o = arena.output(out, out.length * bytesOf(out.dtype));
     kernel(rt, ptrs, o);
     arena.settle(out, o);
     return out;
   }
 
-  /** Write the meta words (dims, then each stride list, then room for counters). */
-  private meta(rt: Runtime, dims: readonly number[], strides: readonly (readonly number[])[]): number {
+  /** Write the meta words (dims, then each stride list, then room for counters); `helper` uses the upper half. */
+  private meta(rt: Runtime, dims: readonly number[], strides: readonly (readonly number[])[], helper = false): number {
     const r = dims.length;
-    if ((strides.length + 2) * r > META_WORDS) throw new RangeError(`wasm backend: rank ${r} is too large (at most ${Math.floor(META_WORDS / 6)} after merging axes)`);
+    if ((strides.length + 2) * r > META_WORDS / 2) throw new RangeError(`wasm backend: rank ${r} is too large (at most ${Math.floor(META_WORDS / 12)} after merging axes)`);
     const w = rt.arena.i32;
-    const base = rt.meta / 4;
+    const at = rt.meta + (helper ? META_WORDS * 2 : 0);
+    const base = at / 4;
     w.set(dims, base);
-    strides.forEach((st, i) => {
-      w.set(st, base + (i + 1) * r);
-    });
-    return rt.meta;
+    for (let i = 0; i < strides.length; i++) w.set(strides[i] as readonly number[], base + (i + 1) * r);
+    return at;
   }
 
   fromArray(dtype: DType, data: ArrayLike<number>): Storage {
@@ -307,7 +325,30 @@ class Wasm implements Backend {
     return (x.host as TypedArray).slice();
   }
 
+  /**
+   * Scalars made by `fill` (every `add(x, 1)`, every `relu`), by dtype and value: storages are
+   * immutable, so one storage serves every tensor that needs the same scalar.
+   */
+  private readonly scalars = new Map<number, WasmStorage>();
+  private readonly scalars64 = new Map<number, WasmStorage>();
+
   fill(dtype: DType, n: number, value: number): Storage {
+    if (n === 1) {
+      const cache = dtype === "float64" ? this.scalars64 : this.scalars;
+      const key = dtype === "float64" ? value : Math.fround(value);
+      const hit = Object.is(key, -0) ? undefined : cache.get(key);
+      if (hit !== undefined) return hit;
+      const s = this.fillNew(dtype, 1, value);
+      if (!Object.is(key, -0) && !Number.isNaN(key)) {
+        if (cache.size >= 256) cache.clear();
+        cache.set(key, s);
+      }
+      return s;
+    }
+    return this.fillNew(dtype, n, value);
+  }
+
+  private fillNew(dtype: DType, n: number, value: number): WasmStorage {
     return this.run([], this.make(dtype, n), (rt, _p, o) => {
       const v = dtype === "float64" ? rt.arena.f64 : rt.arena.f32;
       const i = o / bytesOf(dtype);
@@ -324,7 +365,18 @@ class Wasm implements Backend {
     const a = this.own(x, "unary", "x");
     const code = UNARY[op];
     if (code === undefined) throw new RangeError(`wasm backend unary: unknown op '${String(op)}'`);
-    return this.run([a], this.make(a.dtype, a.length), (rt, [p], o) => rt.k.unary(dtCode(a.dtype), code, p as number, o, a.length));
+    const n = a.length;
+    const dt = dtCode(a.dtype);
+    const h = n >= (COSTLY.has(op) ? SPLIT_UNARY_COSTLY : SPLIT_ELEMENTWISE) ? helperOf() : undefined;
+    return this.run([a], this.make(a.dtype, n), (rt, [p], o) => {
+      if (h === undefined) return rt.k.unary(dt, code, p as number, o, n);
+      // the helper takes the upper half (elementwise: the same result as one thread, bit for bit)
+      const half = Math.floor(n / 32) * 16;
+      const sz = bytesOf(a.dtype);
+      h.post(UNARY_JOB, [dt, code, (p as number) + half * sz, o + half * sz, n - half]);
+      rt.k.unary(dt, code, p as number, o, half);
+      h.join(rt.k);
+    });
   }
 
   binary(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, out: Sizes): Storage {
@@ -333,10 +385,23 @@ class Wasm implements Backend {
     const code = BINARY[op];
     if (code === undefined) throw new RangeError(`wasm backend binary: unknown op '${String(op)}'`);
     const n = size(out);
+    const h = n >= SPLIT_ELEMENTWISE ? helperOf() : undefined;
     return this.run([x, y], this.make(x.dtype, n), (rt, [pa, pb], o) => {
       if (n === 0) return;
       const { dims, strides } = collapse(out, [aShape, bShape]);
-      rt.k.binary(dtCode(x.dtype), code, pa as number, pb as number, o, dims.length, this.meta(rt, dims, strides));
+      const dt = dtCode(x.dtype);
+      const d0 = dims[0] as number;
+      if (h === undefined || d0 < 2) return rt.k.binary(dt, code, pa as number, pb as number, o, dims.length, this.meta(rt, dims, strides));
+      // split the outermost merged axis: the helper takes its upper part, with its own meta words
+      const [sa, sb] = strides as [number[], number[]];
+      const inner = n / d0;
+      const half = dims.length === 1 ? Math.floor(d0 / 32) * 16 : Math.floor(d0 / 2);
+      const sz = bytesOf(x.dtype);
+      const rest = dims.slice(1);
+      const hm = this.meta(rt, [d0 - half, ...rest], strides, true);
+      h.post(BINARY_JOB, [dt, code, (pa as number) + half * (sa[0] as number) * sz, (pb as number) + half * (sb[0] as number) * sz, o + half * inner * sz, dims.length, hm]);
+      rt.k.binary(dt, code, pa as number, pb as number, o, dims.length, this.meta(rt, [half, ...rest], strides));
+      h.join(rt.k);
     });
   }
 
@@ -457,6 +522,12 @@ class Wasm implements Backend {
   }
 }
 
+/** The helper thread when two threads are configured and it is up, else undefined. */
+const helperOf = (): Helper | undefined => {
+  const h = threads === 2 ? load().helper : undefined;
+  return h?.ready === true ? h : undefined;
+};
+
 /** One gemm, split by rows (or by columns when there are few rows) over two threads when large. */
 const gemm = (rt: Runtime, dt: number, transA: boolean, transB: boolean, M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, sz: number): void => {
   const ta = transA ? 1 : 0;
@@ -467,15 +538,15 @@ const gemm = (rt: Runtime, dt: number, transA: boolean, transB: boolean, M: numb
     if (M >= 16) {
       const m1 = Math.ceil(M / 8) * 4;
       const A1 = transA ? A + m1 * sz : A + m1 * lda * sz;
-      h.post([dt, ta, tb, M - m1, N, K, A1, lda, B, ldb, C + m1 * N * sz, N, s1]);
+      h.post(GEMM_JOB, [dt, ta, tb, M - m1, N, K, A1, lda, B, ldb, C + m1 * N * sz, N, s1]);
       rt.k.gemm(dt, ta, tb, m1, N, K, A, lda, B, ldb, C, N, s0);
     } else {
       const n1 = Math.ceil(N / 16) * 8;
       const B1 = transB ? B + n1 * ldb * sz : B + n1 * sz;
-      h.post([dt, ta, tb, M, N - n1, K, A, lda, B1, ldb, C + n1 * sz, N, s1]);
+      h.post(GEMM_JOB, [dt, ta, tb, M, N - n1, K, A, lda, B1, ldb, C + n1 * sz, N, s1]);
       rt.k.gemm(dt, ta, tb, M, n1, K, A, lda, B, ldb, C, N, s0);
     }
-    h.join();
+    h.join(rt.k);
     return;
   }
   rt.k.gemm(dt, ta, tb, M, N, K, A, lda, B, ldb, C, N, s0);

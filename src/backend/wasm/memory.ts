@@ -23,12 +23,27 @@
  * @module
  */
 import type { DType, TypedArray } from "../backend.js";
-import type { WasmMemory } from "./webassembly.js";
+import { nodeModule, type WasmMemory } from "./webassembly.js";
 
 const PAGE = 65536;
 const ALIGN = 64;
 
+/** Node's uninitialised allocation (`Buffer.allocUnsafeSlow`: its own ArrayBuffer, no pool), or undefined elsewhere. */
+const unsafeBytes = nodeModule<typeof import("node:buffer")>("node:buffer")?.Buffer.allocUnsafeSlow;
+
 const align = (n: number): number => Math.max(ALIGN, Math.ceil(n / ALIGN) * ALIGN);
+
+/**
+ * Large blocks are spaced by this many extra bytes, and the side region starts this far (plus
+ * half a MiB) past the ring: a kernel whose input and output lie a large power of two apart
+ * (two 4 MiB tensors one after the other, or the first ring block and the side region, exactly
+ * `ringBytes` apart) runs up to 4× slower, their streams competing for the same cache sets.
+ */
+const STAGGER = 2048 + ALIGN;
+const SIDE_SKEW = (1 << 19) + STAGGER;
+
+/** Ring bytes taken by a block of `bytes`. */
+const blockSize = (bytes: number): number => align(bytes) + (bytes >= 1 << 16 ? STAGGER : 0);
 
 /** A storage's placement; `ptr` is a byte offset while resident, -1 otherwise. */
 export interface Placed {
@@ -88,7 +103,7 @@ export class Arena {
     this.ringStart = align(start);
     this.ringEnd = this.ringStart + capacity;
     this.head = this.ringStart;
-    this.side = this.ringEnd;
+    this.side = this.ringEnd + SIDE_SKEW;
     this.f32 = new Float32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
     this.u8 = new Uint8Array(memory.buffer);
@@ -113,14 +128,28 @@ export class Arena {
 
   /** Start a kernel call: a new pin id, an empty side region. */
   begin(): number {
-    this.side = this.ringEnd;
+    this.side = this.ringEnd + SIDE_SKEW;
     return ++this.call;
   }
 
   /** A host copy of a resident block. */
   copyOut(p: Placed): TypedArray {
-    const start = p.ptr / (p.dtype === "float64" ? 8 : 4);
-    return p.dtype === "float64" ? this.f64.slice(start, start + p.length) : this.f32.slice(start, start + p.length);
+    return this.hostCopy(p.ptr, p.dtype, p.length);
+  }
+
+  /**
+   * A host copy of `n` elements at byte offset `at`. In Node the array comes from
+   * `Buffer.allocUnsafeSlow` (not zero-filled: it is overwritten at once), which for the sizes
+   * of a training step's tensors costs a fraction of `TypedArray.slice`'s zeroed allocation.
+   */
+  hostCopy(at: number, dtype: DType, n: number): TypedArray {
+    const f64 = dtype === "float64";
+    const start = at / (f64 ? 8 : 4);
+    if (unsafeBytes === undefined || n < 64) return f64 ? this.f64.slice(start, start + n) : this.f32.slice(start, start + n);
+    const buf = unsafeBytes(n * (f64 ? 8 : 4));
+    const out = f64 ? new Float64Array(buf.buffer, buf.byteOffset, n) : new Float32Array(buf.buffer, buf.byteOffset, n);
+    out.set(f64 ? this.f64.subarray(start, start + n) : this.f32.subarray(start, start + n));
+    return out;
   }
 
   /** Write host data into a block. */
@@ -142,25 +171,29 @@ export class Arena {
    * false when the block is too large or the eviction would hit a block pinned by this call.
    */
   place(p: Placed, bytes: number): boolean {
-    const size = align(bytes);
+    const size = blockSize(bytes);
     if (size > this.capacity / 8) return false;
-    // plan: how many queue entries must go
+    // plan: how many queue entries must go (no closures here: this runs once per kernel output)
+    const qs = this.qs;
+    const qat = this.qat;
+    const len = qs.length;
     let h = this.head;
     let k = 0;
-    const at = (j: number): number => this.qat[(this.qh + j) % this.qat.length] as number;
-    const pinned = (j: number): boolean => this.qs[(this.qh + j) % this.qs.length]?.pin === this.call;
     let wrap = false;
     if (h + size > this.ringEnd) {
-      while (k < this.qn && at(k) >= h) {
-        if (pinned(k)) return false;
-        k++;
+      for (; k < this.qn; k++) {
+        const j = (this.qh + k) % len;
+        if ((qat[j] as number) < h) break;
+        if (qs[j]?.pin === this.call) return false;
       }
       h = this.ringStart;
       wrap = true;
     }
-    while (k < this.qn && at(k) >= h && at(k) < h + size) {
-      if (pinned(k)) return false;
-      k++;
+    for (; k < this.qn; k++) {
+      const j = (this.qh + k) % len;
+      const a = qat[j] as number;
+      if (a < h || a >= h + size) break;
+      if (qs[j]?.pin === this.call) return false;
     }
     // evict
     for (let j = 0; j < k; j++) {
@@ -232,7 +265,7 @@ export class Arena {
 
   /** After the kernel: an output written to the side region is copied to the host. */
   settle(p: Placed, at: number): void {
-    if (p.ptr !== at) p.host = p.dtype === "float64" ? this.f64.slice(at / 8, at / 8 + p.length) : this.f32.slice(at / 4, at / 4 + p.length);
+    if (p.ptr !== at) p.host = this.hostCopy(at, p.dtype, p.length);
   }
 
   stats(): MemoryStats {

@@ -4,7 +4,7 @@
 // Broadcast layout ("meta", i32 words written by the TS glue after collapsing dims):
 //   dims[rank] | strides of input 0 [rank] | strides of input 1 [rank] | ... | counters [rank]
 // Strides count elements; the innermost stride of an input is 0 (broadcast) or 1.
-import { expf4, logf4, sigmoidf4, tanhf4 } from "./approx";
+import { expf4, expLoop, logf4, sigmoidf4, tanhf4 } from "./approx";
 
 // unary codes (same order as UNARY in the TS glue)
 const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, ABS = 4, SIGN = 5, SIGMOID = 6, TANH = 7, EXPM1 = 8, LOG1P = 9;
@@ -149,6 +149,16 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6, GT 
 @inline function unaryLoop<T>(op: i32, x: usize, o: usize, n: i32): void {
   const L = <i32>(16 / sizeof<T>());
   let i = 0;
+  if (sizeof<T>() == 4 && (op == LOG || op == TANH)) {
+    // two independent vectors per iteration: these are long dependency chains
+    for (; i + 2 * L <= n; i += 2 * L) {
+      const off = <usize>i * sizeof<T>();
+      const a = vunary<T>(op, v128.load(x + off));
+      const b = vunary<T>(op, v128.load(x + off, 16));
+      v128.store(o + off, a);
+      v128.store(o + off, b, 16);
+    }
+  }
   for (; i + L <= n; i += L) {
     const off = <usize>i * sizeof<T>();
     v128.store(o + off, vunary<T>(op, v128.load(x + off)));
@@ -165,6 +175,12 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6, GT 
 }
 
 function unaryT<T>(op: i32, x: usize, o: usize, n: i32): void {
+  if (sizeof<T>() == 4 && (op == EXP || op == SIGMOID)) {
+    // constants hoisted out of the loop, two vectors per iteration
+    if (op == EXP) expLoop(x, o, n, false);
+    else expLoop(x, o, n, true);
+    return;
+  }
   switch (op) {
     case NEG: unaryLoop<T>(NEG, x, o, n); break;
     case EXP: unaryLoop<T>(EXP, x, o, n); break;
@@ -318,7 +334,26 @@ function whereT<C, T>(c: usize, a: usize, b: usize, o: usize, rank: i32, meta: u
   let po = o;
   for (let t = 0; t < rows; t++) {
     let pc = c + offC * sizeof<C>(), pa = a + offA * sizeof<T>(), pb = b + offB * sizeof<T>();
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    if (sizeof<C>() == sizeof<T>()) {
+      // SIMD: each inner stride is 0 (broadcast: a splat) or one element (a vector load)
+      const L = <i32>(16 / sizeof<T>());
+      const cs = v128.splat<C>(load<C>(pc));
+      const as = v128.splat<T>(load<T>(pa));
+      const bs = v128.splat<T>(load<T>(pb));
+      const zero = v128.splat<C>(<C>0);
+      for (; i + L <= n; i += L) {
+        const cv = ic != 0 ? v128.load(pc) : cs;
+        const av = ia != 0 ? v128.load(pa) : as;
+        const bv = ib != 0 ? v128.load(pb) : bs;
+        v128.store(po, v128.bitselect(av, bv, v128.ne<C>(cv, zero)));
+        po += 16;
+        pc += ic * <usize>L;
+        pa += ia * <usize>L;
+        pb += ib * <usize>L;
+      }
+    }
+    for (; i < n; i++) {
       store<T>(po, load<C>(pc) != 0 ? load<T>(pa) : load<T>(pb));
       po += sizeof<T>();
       pc += ic;
