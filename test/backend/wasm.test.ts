@@ -12,7 +12,7 @@
  * the bounds documented in `assembly/approx.ts`, and one checks the two-thread matrix product.
  */
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { BinaryKernel, DType, Storage, TypedArray, UnaryKernel } from "../../src/backend/backend.js";
 import { reference } from "../../src/backend/reference.js";
 import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
@@ -422,6 +422,11 @@ describe("two-thread elementwise kernels", () => {
 
   it("split unary and binary kernels (broadcast included) give the single-thread result bit for bit", () => {
     expect(wasmStats().threads).toBe(2);
+    const before = configureWasm({ splitElementwise: true });
+    const splits0 = wasmStats().elementwiseSplits;
+    onTestFinished(() => {
+      configureWasm(before);
+    });
     const ops: readonly UnaryKernel[] = ["sigmoid", "exp", "neg", "tanh"];
     const pairs: readonly (readonly [readonly number[], readonly number[], readonly number[]])[] = [
       [[70001], [70001], [70001]],
@@ -477,5 +482,7 @@ describe("two-thread elementwise kernels", () => {
         }
       }
     }
+    // every unary call and every binary pair above ran split on the two-thread side
+    expect(wasmStats().elementwiseSplits - splits0).toBe(DTYPES.length * (ops.length + pairs.length * 3));
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The WASM SIMD backend: AssemblyScript kernels (`assembly/`, built by `npm run build:wasm`)
  * behind the {@link Backend} interface, float32 and float64, with large matrix products and
- * large elementwise kernels split over two threads in Node. Users never free anything (see `memory.ts` for how memory stays
+ * large elementwise kernels optionally split over two threads in Node. Users never free anything (see `memory.ts` for how memory stays
  * bounded).
  *
  * In Node it loads itself on first use: `setBackend(wasm)`. Elsewhere, call
@@ -38,8 +38,9 @@ const SPLIT_MACS = 1 << 20;
 /** Room for the broadcast/permute descriptors (i32 words; the upper half is the helper's). */
 const META_WORDS = 4096;
 /**
- * Elementwise kernels with at least this many output elements are split over two threads:
- * transcendental unary kernels (compute-bound), other unary and binary kernels (memory-bound).
+ * With `splitElementwise`, elementwise kernels with at least this many output elements are split
+ * over two threads: transcendental unary kernels (compute-bound), other unary and binary kernels
+ * (memory-bound).
  */
 const SPLIT_UNARY_COSTLY = 1 << 14;
 const SPLIT_ELEMENTWISE = 1 << 16;
@@ -68,6 +69,11 @@ interface Runtime {
 
 let runtime: Runtime | undefined;
 let threads = 2;
+/**
+ * Off by default: on the 2-core bench machine (2026-11-23, quiet) the split made bias add 4× and
+ * sigmoid 1.5× slower than one thread in some memory layouts and faster in others.
+ */
+let splitElementwise = false;
 let ringBytes = RING_BYTES;
 
 const instantiate = (module: WasmModule, memory: WasmMemory, shared: boolean): Runtime => {
@@ -133,6 +139,8 @@ export interface WasmOptions {
    * than an eighth of it stay on the JS heap. Only before the backend is first used.
    */
   readonly ringBytes?: number;
+  /** Also split large elementwise kernels over the two threads (off by default: see the bench). */
+  readonly splitElementwise?: boolean;
 }
 
 /**
@@ -143,7 +151,9 @@ export interface WasmOptions {
  * @category constructors
  */
 export const configureWasm = (opts: WasmOptions): Required<WasmOptions> => {
-  const prev = { threads: threads as 1 | 2, ringBytes };
+  const prev = { threads: threads as 1 | 2, ringBytes, splitElementwise };
+  if (opts.splitElementwise !== undefined && typeof opts.splitElementwise !== "boolean")
+    throw new TypeError(`configureWasm: option 'splitElementwise' must be a boolean, got ${String(opts.splitElementwise)}`);
   if (opts.threads !== undefined && opts.threads !== 1 && opts.threads !== 2) throw new TypeError(`configureWasm: option 'threads' must be 1 or 2, got ${String(opts.threads)}`);
   if (opts.ringBytes !== undefined && opts.ringBytes !== ringBytes) {
     if (!Number.isInteger(opts.ringBytes) || opts.ringBytes < 1 << 20) throw new RangeError(`configureWasm: option 'ringBytes' must be an integer of at least 1 MiB, got ${String(opts.ringBytes)}`);
@@ -151,13 +161,14 @@ export const configureWasm = (opts: WasmOptions): Required<WasmOptions> => {
     ringBytes = opts.ringBytes;
   }
   if (opts.threads !== undefined) threads = opts.threads;
+  if (opts.splitElementwise !== undefined) splitElementwise = opts.splitElementwise;
   return prev;
 };
 
 /** Memory counters of the WASM backend (loads it if needed). @category destructors */
-export const wasmStats = (): MemoryStats & { readonly threads: number } => {
+export const wasmStats = (): MemoryStats & { readonly threads: number; readonly elementwiseSplits: number } => {
   const rt = load();
-  return { ...rt.arena.stats(), threads: threads === 2 && rt.helper?.ready === true ? 2 : 1 };
+  return { ...rt.arena.stats(), threads: threads === 2 && rt.helper?.ready === true ? 2 : 1, elementwiseSplits };
 };
 
 // -------------------------------------------------------------------------------------
@@ -367,7 +378,7 @@ class Wasm implements Backend {
     if (code === undefined) throw new RangeError(`wasm backend unary: unknown op '${String(op)}'`);
     const n = a.length;
     const dt = dtCode(a.dtype);
-    const h = n >= (COSTLY.has(op) ? SPLIT_UNARY_COSTLY : SPLIT_ELEMENTWISE) ? helperOf() : undefined;
+    const h = elementwiseHelper(n, COSTLY.has(op) ? SPLIT_UNARY_COSTLY : SPLIT_ELEMENTWISE);
     return this.run([a], this.make(a.dtype, n), (rt, [p], o) => {
       if (h === undefined) return rt.k.unary(dt, code, p as number, o, n);
       // the helper takes the upper half (elementwise: the same result as one thread, bit for bit)
@@ -385,7 +396,7 @@ class Wasm implements Backend {
     const code = BINARY[op];
     if (code === undefined) throw new RangeError(`wasm backend binary: unknown op '${String(op)}'`);
     const n = size(out);
-    const h = n >= SPLIT_ELEMENTWISE ? helperOf() : undefined;
+    const h = elementwiseHelper(n, SPLIT_ELEMENTWISE);
     return this.run([x, y], this.make(x.dtype, n), (rt, [pa, pb], o) => {
       if (n === 0) return;
       const { dims, strides } = collapse(out, [aShape, bShape]);
@@ -526,6 +537,16 @@ class Wasm implements Backend {
 const helperOf = (): Helper | undefined => {
   const h = threads === 2 ? load().helper : undefined;
   return h?.ready === true ? h : undefined;
+};
+
+/** Elementwise kernels split over two threads so far (see `splitElementwise`). */
+let elementwiseSplits = 0;
+
+/** The helper thread for an elementwise kernel of `n` outputs, when it is to be split. */
+const elementwiseHelper = (n: number, threshold: number): Helper | undefined => {
+  const h = splitElementwise && n >= threshold ? helperOf() : undefined;
+  if (h !== undefined) elementwiseSplits++;
+  return h;
 };
 
 /** One gemm, split by rows (or by columns when there are few rows) over two threads when large. */
