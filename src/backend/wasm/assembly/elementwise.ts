@@ -5,6 +5,7 @@
 //   dims[rank] | strides of input 0 [rank] | strides of input 1 [rank] | ... | counters [rank]
 // Strides count elements; the innermost stride of an input is 0 (broadcast) or 1.
 import { expf4, expLoop, logf4, sigmoidf4, tanhf4 } from "./approx";
+import { nextRow, rowStep, startRows } from "./rows";
 
 // unary codes (same order as UNARY in the TS glue)
 const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, ABS = 4, SIGN = 5, SIGMOID = 6, TANH = 7, EXPM1 = 8, LOG1P = 9;
@@ -256,31 +257,16 @@ export function unary(dt: i32, op: i32, x: usize, o: usize, n: i32): void {
   const n = load<i32>(dims + last);
   const ia = load<i32>(sA + last);
   const ib = load<i32>(sB + last);
-  let rows = 1;
-  for (let k: usize = 0; k + 1 < r; k++) {
-    rows *= load<i32>(dims + k * 4);
-    store<i32>(ctr + k * 4, 0);
-  }
+  const rows = startRows(dims, ctr, r);
   let offA: usize = 0, offB: usize = 0, offO: usize = 0;
   const sz = sizeof<T>();
   for (let t = 0; t < rows; t++) {
     binaryLoop<T>(op, a + offA * sz, ia, b + offB * sz, ib, o + offO * sz, n);
     offO += <usize>n;
-    for (let k = <i32>r - 2; k >= 0; k--) {
-      const kk = <usize>k * 4;
-      const c = load<i32>(ctr + kk) + 1;
-      const d = load<i32>(dims + kk);
-      const stA = load<i32>(sA + kk);
-      const stB = load<i32>(sB + kk);
-      if (c < d) {
-        store<i32>(ctr + kk, c);
-        offA += <usize>stA;
-        offB += <usize>stB;
-        break;
-      }
-      store<i32>(ctr + kk, 0);
-      offA -= <usize>(stA * (d - 1));
-      offB -= <usize>(stB * (d - 1));
+    const k = nextRow(dims, ctr, r);
+    if (k >= 0) {
+      offA += rowStep(sA, dims, k, r);
+      offB += rowStep(sB, dims, k, r);
     }
   }
 }
@@ -325,11 +311,7 @@ function whereT<C, T>(c: usize, a: usize, b: usize, o: usize, rank: i32, meta: u
   const ic = <usize>load<i32>(sC + last) * sizeof<C>();
   const ia = <usize>load<i32>(sA + last) * sizeof<T>();
   const ib = <usize>load<i32>(sB + last) * sizeof<T>();
-  let rows = 1;
-  for (let k: usize = 0; k + 1 < r; k++) {
-    rows *= load<i32>(dims + k * 4);
-    store<i32>(ctr + k * 4, 0);
-  }
+  const rows = startRows(dims, ctr, r);
   let offC: usize = 0, offA: usize = 0, offB: usize = 0;
   let po = o;
   for (let t = 0; t < rows; t++) {
@@ -360,21 +342,11 @@ function whereT<C, T>(c: usize, a: usize, b: usize, o: usize, rank: i32, meta: u
       pa += ia;
       pb += ib;
     }
-    for (let k = <i32>r - 2; k >= 0; k--) {
-      const kk = <usize>k * 4;
-      const cn = load<i32>(ctr + kk) + 1;
-      const d = load<i32>(dims + kk);
-      if (cn < d) {
-        store<i32>(ctr + kk, cn);
-        offC += <usize>load<i32>(sC + kk);
-        offA += <usize>load<i32>(sA + kk);
-        offB += <usize>load<i32>(sB + kk);
-        break;
-      }
-      store<i32>(ctr + kk, 0);
-      offC -= <usize>(load<i32>(sC + kk) * (d - 1));
-      offA -= <usize>(load<i32>(sA + kk) * (d - 1));
-      offB -= <usize>(load<i32>(sB + kk) * (d - 1));
+    const k = nextRow(dims, ctr, r);
+    if (k >= 0) {
+      offC += rowStep(sC, dims, k, r);
+      offA += rowStep(sA, dims, k, r);
+      offB += rowStep(sB, dims, k, r);
     }
   }
 }

@@ -1,5 +1,6 @@
 // Data movement: broadcastTo, permute (with a blocked 2-D transpose), and row copies that
 // implement slice, pad and concat.
+import { nextRow, rowStep, startRows } from "./rows";
 
 /** out = x broadcast to out (meta: dims, strides of x, counters; inner stride 0 or 1). */
 function broadcastT<T>(x: usize, o: usize, rank: i32, meta: usize): void {
@@ -10,11 +11,7 @@ function broadcastT<T>(x: usize, o: usize, rank: i32, meta: usize): void {
   const last = (r - 1) * 4;
   const n = load<i32>(dims + last);
   const inner = load<i32>(sX + last);
-  let rows = 1;
-  for (let k: usize = 0; k + 1 < r; k++) {
-    rows *= load<i32>(dims + k * 4);
-    store<i32>(ctr + k * 4, 0);
-  }
+  const rows = startRows(dims, ctr, r);
   const sz = sizeof<T>();
   const L = <i32>(16 / <i32>sz);
   let off: usize = 0;
@@ -30,18 +27,8 @@ function broadcastT<T>(x: usize, o: usize, rank: i32, meta: usize): void {
       for (; i < n; i++) store<T>(po + <usize>i * sz, v);
     }
     po += <usize>n * sz;
-    for (let k = <i32>r - 2; k >= 0; k--) {
-      const kk = <usize>k * 4;
-      const c = load<i32>(ctr + kk) + 1;
-      const d = load<i32>(dims + kk);
-      if (c < d) {
-        store<i32>(ctr + kk, c);
-        off += <usize>load<i32>(sX + kk);
-        break;
-      }
-      store<i32>(ctr + kk, 0);
-      off -= <usize>(load<i32>(sX + kk) * (d - 1));
-    }
+    const k = nextRow(dims, ctr, r);
+    if (k >= 0) off += rowStep(sX, dims, k, r);
   }
 }
 
@@ -59,11 +46,7 @@ function gatherT<T>(x: usize, o: usize, rank: i32, meta: usize): void {
   const last = (r - 1) * 4;
   const n = load<i32>(dims + last);
   const step = <usize>load<i32>(sX + last) * sizeof<T>();
-  let rows = 1;
-  for (let k: usize = 0; k + 1 < r; k++) {
-    rows *= load<i32>(dims + k * 4);
-    store<i32>(ctr + k * 4, 0);
-  }
+  const rows = startRows(dims, ctr, r);
   let off: usize = 0;
   let po = o;
   for (let t = 0; t < rows; t++) {
@@ -78,18 +61,8 @@ function gatherT<T>(x: usize, o: usize, rank: i32, meta: usize): void {
         p += step;
       }
     }
-    for (let k = <i32>r - 2; k >= 0; k--) {
-      const kk = <usize>k * 4;
-      const c = load<i32>(ctr + kk) + 1;
-      const d = load<i32>(dims + kk);
-      if (c < d) {
-        store<i32>(ctr + kk, c);
-        off += <usize>load<i32>(sX + kk);
-        break;
-      }
-      store<i32>(ctr + kk, 0);
-      off -= <usize>(load<i32>(sX + kk) * (d - 1));
-    }
+    const k = nextRow(dims, ctr, r);
+    if (k >= 0) off += rowStep(sX, dims, k, r);
   }
 }
 
