@@ -17,7 +17,8 @@ import { reshape } from "../ops/reshape.js";
 import { sum } from "../ops/sum.js";
 import type { Shape } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
-import { fromStorage, isTensor, leaf, storageOf, type Tensor, Trace } from "../tensor/tensor.js";
+import { onesLike, zerosLike } from "../tensor/create.js";
+import { isTensor, leaf, type Tensor, Trace } from "../tensor/tensor.js";
 import { type DifferentiableIn, flattenTree, type Params } from "./tree.js";
 
 /**
@@ -39,8 +40,6 @@ export const unbroadcast = (op: string, g: Tensor, shape: readonly number[]): Te
   }
   return reshape(t, shape);
 };
-
-const zerosOf = (x: Tensor): Tensor => fromStorage(storageOf(x).backend.fill(x.dtype, x.size, 0), x.shape as readonly number[]);
 
 /** Nodes of `trace` reachable from `out`, inputs before the values computed from them. */
 const topo = (trace: Trace, out: Tensor): Tensor[] => {
@@ -86,7 +85,7 @@ const backprop = (trace: Trace, out: Tensor, ct: Tensor, leaves: readonly Tensor
       });
     }
   }
-  return leaves.map((l) => cts.get(l) ?? zerosOf(l));
+  return leaves.map((l) => cts.get(l) ?? zerosLike(l));
 };
 
 /**
@@ -134,7 +133,7 @@ const valueAndGradImpl =
   (p: Params, ...args: readonly unknown[]): [Tensor, Params] => {
     const [value, pullback] = vjp((q: Params) => f(q, ...args), p);
     scalarOut("valueAndGrad", value);
-    return [value, pullback(fromStorage(storageOf(value).backend.fill(value.dtype, 1, 1), []))];
+    return [value, pullback(onesLike(value))];
   };
 
 /**
