@@ -36,19 +36,22 @@ const bstrides = (shape: Sizes, out: Sizes): number[] => {
 /** For each flat output index, the flat index into each broadcast input (built once per call). */
 const broadcastIndex = (shape: Sizes, out: Sizes): Int32Array | null => {
   if (shape.length === out.length && shape.every((d, i) => d === out[i])) return null;
-  const n = size(out);
+  return offsets(bstrides(shape, out), out);
+};
+
+/** The flat offset, for each index of `dims` in row-major order, of an input read with strides `st`. */
+const offsets = (st: readonly number[], dims: Sizes): Int32Array => {
+  const n = size(dims);
   const idx = new Int32Array(n);
-  const st = bstrides(shape, out);
-  const r = out.length;
-  const ctr = new Array<number>(r).fill(0);
+  const ctr = new Array<number>(dims.length).fill(0);
   let off = 0;
   for (let i = 0; i < n; i++) {
     idx[i] = off;
-    for (let k = r - 1; k >= 0; k--) {
+    for (let k = dims.length - 1; k >= 0; k--) {
       ctr[k] = (ctr[k] as number) + 1;
       off += st[k] as number;
-      if ((ctr[k] as number) < (out[k] as number)) break;
-      off -= (st[k] as number) * (out[k] as number);
+      if ((ctr[k] as number) < (dims[k] as number)) break;
+      off -= (st[k] as number) * (dims[k] as number);
       ctr[k] = 0;
     }
   }
@@ -63,22 +66,7 @@ const broadcastIndex = (shape: Sizes, out: Sizes): Int32Array | null => {
 const rowPlan = (shape: Sizes, out: Sizes): { rows: Int32Array; step: number } => {
   const st = bstrides(shape, out);
   const r = out.length;
-  const lead = out.slice(0, Math.max(r - 1, 0));
-  const n = size(lead);
-  const rows = new Int32Array(n);
-  const ctr = new Array<number>(lead.length).fill(0);
-  let off = 0;
-  for (let i = 0; i < n; i++) {
-    rows[i] = off;
-    for (let k = lead.length - 1; k >= 0; k--) {
-      ctr[k] = (ctr[k] as number) + 1;
-      off += st[k] as number;
-      if ((ctr[k] as number) < (lead[k] as number)) break;
-      off -= (st[k] as number) * (lead[k] as number);
-      ctr[k] = 0;
-    }
-  }
-  return { rows, step: r === 0 ? 0 : (st[r - 1] as number) };
+  return { rows: offsets(st, out.slice(0, Math.max(r - 1, 0))), step: r === 0 ? 0 : (st[r - 1] as number) };
 };
 
 const unaryFns: Record<UnaryKernel, (x: number) => number> = {
