@@ -9,6 +9,7 @@ export * from "./data/index.js";
 export * from "./nn/index.js";
 export * from "./ops/abs.js";
 export * from "./ops/add.js";
+export * from "./ops/addAct.js";
 export * from "./ops/argmax.js";
 export * from "./ops/astype.js";
 export * from "./ops/broadcastTo.js";

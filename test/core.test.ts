@@ -24,6 +24,7 @@ import {
   sigmoid,
   slice,
   softmax,
+  stopGradient,
   sum,
   type Tensor,
   tensor,
@@ -31,6 +32,7 @@ import {
   toFlat,
   transpose,
   valueAndGrad,
+  valueAndGradAux,
   vjp,
   withShape,
   zeros,
@@ -167,9 +169,67 @@ describe("autodiff", () => {
     expect(toArray(pullback(tensor([1, 1, 1])))).toEqual([2, 4, 6]);
     expect(() => pullback(tensor([1, 1]) as unknown as Tensor<[3]>)).toThrow("vjp: the cotangent has shape [2], expected the output's shape [3]");
   });
+  it("tensors computed inside grad are released: keeping one is an error; aux, values, constants and vjp keep theirs", () => {
+    const W = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const X = tensor([[1], [-1]]);
+    let kept: Tensor | undefined;
+    let constant: Tensor | undefined;
+    let detached: Tensor | undefined;
+    const [J, g] = valueAndGrad((w: Tensor<[2, 2]>) => {
+      const h = matmul(w, X);
+      kept = h;
+      constant = mul(X, 3); // not traced: an ordinary tensor the function may keep
+      detached = stopGradient(h); // computed inside too (it shares h's memory)
+      return sum(mul(h, h));
+    })(W);
+    expect(item(J)).toBe(2);
+    expect(toArray(g)).toEqual([
+      [-2, 2],
+      [-2, 2],
+    ]);
+    expect(() => toArray(kept as Tensor)).toThrow(/grad: a tensor of shape \[2,1\] computed inside the function being differentiated was kept and used after grad returned/);
+    expect(() => add(kept as Tensor, 1)).toThrow(/use vjp, which keeps intermediates/);
+    expect(toArray(constant as Tensor)).toEqual([[3], [-3]]);
+    expect(() => toArray(detached as Tensor)).toThrow(/was kept and used after grad returned/);
+    // the same model output, returned as aux: an ordinary tensor
+    const [J2, g2, h] = valueAndGradAux((w: Tensor<[2, 2]>) => {
+      const out = matmul(w, X);
+      return [sum(mul(out, out)), { out }] as const;
+    })(W);
+    expect(item(J2)).toBe(2);
+    expect(toArray(g2)).toEqual(toArray(g));
+    expect(toArray(h.out)).toEqual([[-1], [-1]]);
+    expect(toArray(add(h.out, 1))).toEqual([[0], [0]]);
+    expect(() => valueAndGradAux((w: Tensor<[2, 2]>) => sum(w) as never)(W)).toThrow("valueAndGradAux: f must return a pair [cost, aux], got");
+    // vjp's pullback may run again, and the intermediates stay usable
+    let inner: Tensor | undefined;
+    const [y, pullback] = vjp((w: Tensor<[2, 2]>) => {
+      inner = matmul(w, X);
+      return sum(mul(inner, inner));
+    }, W);
+    expect(toArray(pullback(tensor(1)))).toEqual(toArray(g));
+    expect(toArray(pullback(tensor(2)))).toEqual(toArray(mul(g, 2)));
+    expect(item(y)).toBe(2);
+    expect(toArray(inner as Tensor)).toEqual([[-1], [-1]]);
+  });
+  it("inside an outer grad nothing is released (the inner values are the outer one's residuals)", () => {
+    const f = (x: Tensor<[]>) => item(grad((y: Tensor<[]>) => mul(y, mul(y, y)))(x)) + 0;
+    expect(f(tensor(2))).toBe(12);
+    const dd = grad((x: Tensor<[]>) => {
+      const inner = grad((y: Tensor<[]>) => mul(exp(y), mul(y, y)))(x); // (y² + 2y)·eʸ
+      return mul(inner, inner);
+    })(tensor(0.5, { dtype: "float64" }));
+    const e = Math.exp(0.5);
+    const g1 = (0.25 + 1) * e;
+    const g2 = (0.25 + 2 + 2) * e; // d/dy (y² + 2y)eʸ = (y² + 4y + 2)eʸ
+    expect(item(dd)).toBeCloseTo(2 * g1 * g2, 10);
+  });
   it("grad requires a scalar output and a tree of tensors", () => {
-    expect(() => grad((x: Tensor<[2]>) => mul(x, 2) as unknown as Tensor<[]>)(tensor([1, 2]))).toThrow("valueAndGrad: f must return a scalar Tensor<[]>, got shape [2]");
-    expect(() => grad((p: { w: Tensor<[]> }) => p.w)({ w: 3 as unknown as Tensor<[]> })).toThrow("vjp: parameters must be tensors, arrays or records of tensors; 'w' is number 3");
+    expect(() => grad((x: Tensor<[2]>) => mul(x, 2) as unknown as Tensor<[]>)(tensor([1, 2]))).toThrow("grad: f must return a scalar Tensor<[]>, got shape [2]");
+    expect(() => grad((p: { w: Tensor<[]> }) => p.w)({ w: 3 as unknown as Tensor<[]> })).toThrow("grad: parameters must be tensors, arrays or records of tensors; 'w' is number 3");
   });
   it("astype's pullback converts the cotangent back exactly", () => {
     const w = tensor([0.25, -1.5, 3], { dtype: "float64" });

@@ -26,7 +26,7 @@ export type IsParamTree<P> = P extends Tensor ? true : P extends object ? (false
 export type DifferentiableIn<P, F> = IsParamTree<P> extends true ? F : { readonly "parameters must be tensors, arrays or records of tensors": P };
 
 /** The leaves of a tree (depth first, record keys in insertion order) and how to rebuild it. */
-export const flattenTree = (op: string, p: Params): { leaves: Tensor[]; rebuild: (ls: readonly Tensor[]) => Params } => {
+export const flattenTree = (op: string, p: Params, what = "parameters"): { leaves: Tensor[]; rebuild: (ls: readonly Tensor[]) => Params } => {
   const leaves: Tensor[] = [];
   const build = (q: unknown, path: string): ((ls: readonly Tensor[]) => Params) => {
     if (isTensor(q)) {
@@ -41,7 +41,7 @@ export const flattenTree = (op: string, p: Params): { leaves: Tensor[]; rebuild:
       const parts = Object.entries(q).map(([k, v]) => [k, build(v, path === "" ? k : `${path}.${k}`)] as const);
       return (ls) => Object.fromEntries(parts.map(([k, f]) => [k, f(ls)]));
     }
-    throw new TypeError(`${op}: parameters must be tensors, arrays or records of tensors; ${path === "" ? "the argument" : `'${path}'`} is ${describe(q)}`);
+    throw new TypeError(`${op}: ${what} must be tensors, arrays or records of tensors; ${path === "" ? "the argument" : `'${path}'`} is ${describe(q)}`);
   };
   const rebuild = build(p, "");
   return { leaves, rebuild };

@@ -8,17 +8,20 @@
  * public ops, so when an outer trace is active they are themselves recorded: `grad(grad(f))`.
  *
  * Nothing is global or mutable from the outside: inputs are never modified, and the trace is
- * dropped when the pullback is.
+ * dropped when the pullback is. Memory: the cotangents in between are given back to the backend
+ * as soon as the pullback returns, and `grad`/`valueAndGrad` also give back the primals `f`
+ * computed (a tensor computed inside `f` and kept past `grad` is then an error when used).
  *
  * @module
  */
 import { add } from "../ops/add.js";
+import { describe } from "../ops/define.js";
 import { reshape } from "../ops/reshape.js";
 import { sum } from "../ops/sum.js";
 import type { Shape } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
 import { onesLike, zerosLike } from "../tensor/create.js";
-import { isTensor, leaf, type Tensor, Trace } from "../tensor/tensor.js";
+import { giveBack, isTensor, leaf, live, storageOf, type Tensor, Trace, tidy } from "../tensor/tensor.js";
 import { type DifferentiableIn, flattenTree, type Params } from "./tree.js";
 
 /**
@@ -89,8 +92,53 @@ const backprop = (trace: Trace, out: Tensor, ct: Tensor, leaves: readonly Tensor
 };
 
 /**
+ * `vjp`'s work. With `once` (the pullback will be called once, then dropped: `grad`), an
+ * outermost trace records the primals it computes, so that `release` can give their memory back.
+ */
+const vjpImpl = (fn: string, f: (p: Params) => Tensor, primals: Params, once: boolean): { value: Tensor; pullback: (ct: Tensor) => Params; release: (keep: readonly Tensor[]) => void } => {
+  const { leaves, rebuild } = flattenTree(fn, primals);
+  const outermost = Trace.open === 0;
+  const trace = new Trace();
+  if (once && outermost) trace.tape = new Set();
+  const traced = leaves.map((x) => leaf(trace, x));
+  let out: Tensor;
+  try {
+    out = f(rebuild(traced));
+  } finally {
+    trace.end();
+  }
+  if (!isTensor(out)) throw new TypeError(`${fn}: f must return a Tensor, got ${typeof out}`);
+  const value = out.impl.kind === "traced" && out.impl.trace === trace ? out.impl.primal : out;
+  const pullback = (ct: Tensor): Params => {
+    if (!isTensor(ct)) throw new TypeError(`${fn}: the cotangent must be a Tensor`);
+    const want = value.shape as readonly number[];
+    const got = ct.shape as readonly number[];
+    if (want.length !== got.length || want.some((d, i) => d !== got[i])) {
+      throw new TypeError(`${fn}: the cotangent has shape ${showShape(got)}, expected the output's shape ${showShape(want)}`);
+    }
+    // the cotangents in between are seen by no one: their memory goes back at once
+    return rebuild(
+      tidy(
+        () => backprop(trace, out, ct, traced),
+        (gs) => gs,
+      ),
+    );
+  };
+  const release = (keep: readonly Tensor[]): void => {
+    const fresh = trace.tape;
+    if (fresh === undefined) return;
+    trace.tape = undefined;
+    for (const t of keep) fresh.delete(storageOf(t));
+    trace.freed = fresh;
+    giveBack(fresh);
+  };
+  return { value, pullback, release };
+};
+
+/**
  * Run `f` at `primals` and return its value with its pullback: a function from a cotangent of
- * the output (same shape) to cotangents of the inputs (same structure as `primals`).
+ * the output (same shape) to cotangents of the inputs (same structure as `primals`). The
+ * pullback may be called any number of times.
  *
  * @example
  * const [y, pullback] = vjp((x) => mul(x, x), tensor([1, 2, 3]))
@@ -101,26 +149,7 @@ export const vjp: {
   <P extends Params, S extends Shape>(f: (p: P) => Tensor<S>, primals: P): [Tensor<S>, (ct: Tensor<S>) => P];
   <P extends object, S extends Shape>(f: DifferentiableIn<P, (p: P) => Tensor<S>>, primals: P): [Tensor<S>, (ct: Tensor<S>) => P];
 } = ((f: (p: Params) => Tensor, primals: Params): [Tensor, (ct: Tensor) => Params] => {
-  const { leaves, rebuild } = flattenTree("vjp", primals);
-  const trace = new Trace();
-  const traced = leaves.map((x) => leaf(trace, x));
-  let out: Tensor;
-  try {
-    out = f(rebuild(traced));
-  } finally {
-    trace.active = false;
-  }
-  if (!isTensor(out)) throw new TypeError(`vjp: f must return a Tensor, got ${typeof out}`);
-  const value = out.impl.kind === "traced" && out.impl.trace === trace ? out.impl.primal : out;
-  const pullback = (ct: Tensor): Params => {
-    if (!isTensor(ct)) throw new TypeError("vjp: the cotangent must be a Tensor");
-    const want = value.shape as readonly number[];
-    const got = ct.shape as readonly number[];
-    if (want.length !== got.length || want.some((d, i) => d !== got[i])) {
-      throw new TypeError(`vjp: the cotangent has shape ${showShape(got)}, expected the output's shape ${showShape(want)}`);
-    }
-    return rebuild(backprop(trace, out, ct, traced));
-  };
+  const { value, pullback } = vjpImpl("vjp", f, primals, false);
   return [value, pullback];
 }) as never;
 
@@ -129,16 +158,37 @@ const scalarOut = (op: string, out: Tensor): void => {
 };
 
 const valueAndGradImpl =
-  (f: (p: Params, ...args: readonly unknown[]) => Tensor) =>
-  (p: Params, ...args: readonly unknown[]): [Tensor, Params] => {
-    const [value, pullback] = vjp((q: Params) => f(q, ...args), p);
-    scalarOut("valueAndGrad", value);
-    return [value, pullback(onesLike(value))];
+  (name: string, f: (p: Params, ...args: readonly unknown[]) => Tensor, hasAux: boolean) =>
+  (p: Params, ...args: readonly unknown[]): [Tensor, Params, Params | undefined] => {
+    let aux: Params | undefined;
+    const { value, pullback, release } = vjpImpl(
+      name,
+      (q: Params) => {
+        const r = f(q, ...args) as unknown;
+        if (!hasAux) return r as Tensor;
+        if (!Array.isArray(r) || r.length !== 2) throw new TypeError(`${name}: f must return a pair [cost, aux], got ${describe(r)}`);
+        aux = r[1] as Params;
+        return r[0] as Tensor;
+      },
+      p,
+      true,
+    );
+    scalarOut(name, value);
+    const grads = pullback(onesLike(value));
+    // aux leaves computed inside f are handed out as plain values (their traces have ended)
+    const auxTree = aux === undefined ? undefined : flattenTree(name, aux, "aux outputs");
+    const auxLeaves = auxTree === undefined ? [] : auxTree.leaves.map(live);
+    // the primals computed inside f are dead now, except what is returned
+    release([value, ...flattenTree(name, grads).leaves, ...auxLeaves]);
+    return [value, grads, auxTree?.rebuild(auxLeaves)];
   };
 
 /**
  * The value of `f` and its gradient with respect to its first argument (any further arguments are
  * passed through and held constant). The gradient has exactly the first argument's structure.
+ *
+ * The tensors `f` computes are released when the gradient is taken: keeping one (in an outer
+ * variable) and using it afterwards is an error. Return it with {@link valueAndGradAux} instead.
  *
  * @example
  * const [loss, grads] = valueAndGrad(cost)(params, X, Y) // grads: same record type as params
@@ -147,7 +197,28 @@ const valueAndGradImpl =
 export const valueAndGrad: {
   <P extends Params, A extends readonly unknown[]>(f: (p: P, ...args: A) => Tensor<[]>): (p: P, ...args: A) => [Tensor<[]>, P];
   <P extends object, A extends readonly unknown[]>(f: DifferentiableIn<P, (p: P, ...args: A) => Tensor<[]>>): (p: P, ...args: A) => [Tensor<[]>, P];
-} = valueAndGradImpl as never;
+} = ((f: (p: Params, ...args: readonly unknown[]) => Tensor) =>
+  (p: Params, ...args: readonly unknown[]): [Tensor, Params] => {
+    const [value, grads] = valueAndGradImpl("valueAndGrad", f, false)(p, ...args);
+    return [value, grads];
+  }) as never;
+
+/**
+ * Like {@link valueAndGrad} for an `f` that returns `[cost, aux]`: `aux` (a tensor, or arrays and
+ * records of tensors, such as the model's output on the batch) is returned alongside, as
+ * ordinary tensors, and not differentiated. JAX's `value_and_grad(f, has_aux=True)`.
+ *
+ * @example
+ * const [loss, grads, logits] = valueAndGradAux((p: P) => {
+ *   const logits = net.apply(p, X)
+ *   return [softmaxCrossEntropy(logits, Y), logits] as const
+ * })(params)
+ * @category autodiff
+ */
+export const valueAndGradAux: {
+  <P extends Params, A extends readonly unknown[], X extends Params>(f: (p: P, ...args: A) => readonly [Tensor<[]>, X]): (p: P, ...args: A) => [Tensor<[]>, P, X];
+  <P extends object, A extends readonly unknown[], X extends Params>(f: DifferentiableIn<P, (p: P, ...args: A) => readonly [Tensor<[]>, X]>): (p: P, ...args: A) => [Tensor<[]>, P, X];
+} = ((f: (p: Params, ...args: readonly unknown[]) => Tensor) => valueAndGradImpl("valueAndGradAux", f, true)) as never;
 
 /**
  * The gradient of a scalar function with respect to its first argument, in the same structure.
@@ -162,4 +233,4 @@ export const grad: {
   <P extends object, A extends readonly unknown[]>(f: DifferentiableIn<P, (p: P, ...args: A) => Tensor<[]>>): (p: P, ...args: A) => P;
 } = ((f: (p: Params, ...args: readonly unknown[]) => Tensor) =>
   (p: Params, ...args: readonly unknown[]): Params =>
-    valueAndGradImpl(f)(p, ...args)[1]) as never;
+    valueAndGradImpl("grad", f, false)(p, ...args)[1]) as never;

@@ -2,8 +2,8 @@
  * The kernel interface. A backend owns the memory of the tensors it creates (its `Storage`) and
  * runs kernels on it. Tensors are immutable: a kernel never writes into its inputs, and a
  * storage is never written after the kernel that made it returns. Users never free anything:
- * a backend whose memory is not garbage-collected (WASM) reclaims it when the storage object is
- * collected (`FinalizationRegistry`).
+ * a backend whose memory is not garbage-collected (WASM) bounds it itself, helped by `release`
+ * hints from the autodiff core for intermediates nobody can see.
  *
  * Every shape a kernel receives has been checked by the op's shape rule; kernels may assume it.
  * All data is C-order (row-major), contiguous.
@@ -31,8 +31,8 @@ export interface Storage {
   readonly length: number;
 }
 
-/** Elementwise unary kernels. `sign`, `step` (x > 0 → 1) are not differentiable. */
-export type UnaryKernel = "neg" | "exp" | "log" | "sqrt" | "abs" | "sign" | "sigmoid" | "tanh" | "expm1" | "log1p";
+/** Elementwise unary kernels. `sign` is not differentiable; `relu` is max(x, 0) (NaN stays NaN). */
+export type UnaryKernel = "neg" | "exp" | "log" | "sqrt" | "abs" | "sign" | "sigmoid" | "tanh" | "expm1" | "log1p" | "relu";
 
 /** Elementwise binary kernels, with numpy broadcasting. Comparisons give 1 or 0. */
 export type BinaryKernel = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "gt" | "ge" | "lt" | "le" | "eq" | "ne";
@@ -56,8 +56,12 @@ export interface Backend {
   cast(x: Storage, dtype: DType): Storage;
 
   unary(op: UnaryKernel, x: Storage): Storage;
-  /** `op(a, b)` with a, b broadcast to `out` (numpy rules, right-aligned). Both share one dtype. */
-  binary(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, out: Sizes): Storage;
+  /**
+   * `op(a, b)` with a, b broadcast to `out` (numpy rules, right-aligned). Both share one dtype.
+   * With `then`, that unary kernel is applied to the result in the same pass (a fused bias add +
+   * activation); the result equals `unary(then, binary(op, …))` exactly.
+   */
+  binary(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, out: Sizes, then?: UnaryKernel): Storage;
   /** `cond ≠ 0 ? a : b`, all three broadcast to `out`. */
   where(cond: Storage, cShape: Sizes, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, out: Sizes): Storage;
   /**
@@ -67,6 +71,11 @@ export interface Backend {
   matmul(a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, transA: boolean, transB: boolean, out: Sizes): Storage;
   /** Reduce along `axis` of `shape` (the result has that axis removed). */
   reduce(op: ReduceKernel, x: Storage, shape: Sizes, axis: number): Storage;
+  /**
+   * Softmax along `axis` (`e^(x - max) / Σ e^(x - max)`), or with `log` log-softmax
+   * (`x - max - log Σ e^(x - max)`), in one pass over each row.
+   */
+  softmax(x: Storage, shape: Sizes, axis: number, log: boolean): Storage;
   /** Index of the largest element along `axis` (first one on ties), as a float. */
   argmax(x: Storage, shape: Sizes, axis: number): Storage;
   /** Materialise `x` broadcast to `out`. */
@@ -79,4 +88,10 @@ export interface Backend {
   pad(x: Storage, shape: Sizes, axis: number, before: number, after: number): Storage;
   /** Join along `axis`. */
   concat(xs: readonly Storage[], shapes: readonly Sizes[], axis: number): Storage;
+  /**
+   * Optional: the library will never read `s` again (it held an intermediate of `grad` or of a
+   * pullback), so its memory may be reused without saving its elements. Backends whose memory
+   * the garbage collector owns leave this out.
+   */
+  release?(s: Storage): void;
 }

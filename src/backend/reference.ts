@@ -80,6 +80,7 @@ const unaryFns: Record<UnaryKernel, (x: number) => number> = {
   tanh: Math.tanh,
   expm1: Math.expm1,
   log1p: Math.log1p,
+  relu: (x) => Math.max(x, 0),
 };
 
 const binaryFns: Record<BinaryKernel, (a: number, b: number) => number> = {
@@ -213,7 +214,7 @@ class Reference implements Backend {
     return this.make(out);
   }
 
-  binary(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, outShape: Sizes): Storage {
+  binary(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, outShape: Sizes, then?: UnaryKernel): Storage {
     const x = this.data(a);
     const y = this.data(b);
     const f = binaryFns[op];
@@ -237,6 +238,10 @@ class Reference implements Backend {
         let bi = pb.rows[r] as number;
         for (let j = 0; j < len; j++, o++, ai += pa.step, bi += pb.step) out[o] = f(x[ai] as number, y[bi] as number);
       }
+    }
+    if (then !== undefined) {
+      const g = unaryFns[then];
+      for (let i = 0; i < n; i++) out[i] = g(out[i] as number);
     }
     return this.make(out);
   }
@@ -294,6 +299,28 @@ class Reference implements Backend {
           else if (v > acc || Number.isNaN(v)) acc = v;
         }
         out[o * inner + j] = acc;
+      }
+    }
+    return this.make(out);
+  }
+
+  softmax(x: Storage, shape: Sizes, axis: number, log: boolean): Storage {
+    const a = this.data(x);
+    const [outer, n, inner] = around(shape, axis);
+    const out = alloc(x.dtype, a.length);
+    const e = new Float64Array(n);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        const at = (i: number) => (o * n + i) * inner + j;
+        let m = -Infinity;
+        for (let i = 0; i < n; i++) m = Math.max(m, a[at(i)] as number);
+        let s = 0;
+        for (let i = 0; i < n; i++) {
+          e[i] = Math.exp((a[at(i)] as number) - m);
+          s += e[i] as number;
+        }
+        const c = m + Math.log(s);
+        for (let i = 0; i < n; i++) out[at(i)] = log ? (a[at(i)] as number) - c : (e[i] as number) / s;
       }
     }
     return this.make(out);

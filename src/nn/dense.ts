@@ -12,12 +12,15 @@
  * sigmoid output with log-loss) and `dW`, `db` are derivatives of the cost averaged over `m`:
  * exactly what `grad` gives for the composed model (a test checks it).
  *
- * `apply(params, A_prev)` is the same forward pass without the cache, for use under `grad`.
+ * `apply(params, A_prev)` is the same forward pass without the cache, for use under `grad`; for
+ * relu, sigmoid and tanh it adds the bias and applies the activation in one kernel (`addAct`),
+ * with the same result bit for bit.
  *
  * @module
  */
 import type { Batch, Layout } from "../data/examples.js";
 import { add } from "../ops/add.js";
+import { addAct, type FusedActivation } from "../ops/addAct.js";
 import { div } from "../ops/div.js";
 import { matmul } from "../ops/matmul.js";
 import { mul } from "../ops/mul.js";
@@ -157,6 +160,7 @@ export const dense = <const I extends number, const O extends number, const L ex
     }
   };
 
+  const fusable = activation === "relu" || activation === "sigmoid" || activation === "tanh";
   const forward = (p: P, A_prev: Tensor, ctx: RunContext = {}): [Tensor, DenseCache<number, number, Layout, Dim>] => {
     checkInput("forward", p, A_prev);
     const Z: Tensor = add(rows ? matmul(A_prev, p.W) : matmul(p.W, A_prev), p.b);
@@ -201,7 +205,13 @@ export const dense = <const I extends number, const O extends number, const L ex
       const b = zeros(bs, copts);
       return activation === "prelu" ? { W, b, alpha: fill(bs, opts.alphaInit ?? 0.25, copts) } : { W, b };
     },
-    apply: (p: P, A_prev: Tensor, ctx?: RunContext) => forward(p, A_prev, ctx)[0],
+    apply: (p: P, A_prev: Tensor, ctx: RunContext = {}) => {
+      if (fusable && !(ctx.training === true && drop > 0)) {
+        checkInput("apply", p, A_prev);
+        return addAct(rows ? matmul(A_prev, p.W) : matmul(p.W, A_prev), p.b as Tensor<number[]>, activation as FusedActivation);
+      }
+      return forward(p, A_prev, ctx)[0];
+    },
     forward,
     backward,
   };

@@ -106,6 +106,7 @@ export const mlp = <const S extends readonly number[], const L extends Layout = 
   ) as unknown as readonly AnyDense[];
   const net = sequential(layers as never) as unknown as {
     init(g: Rng, o?: CreateOptions): Record<string, Tensor>[];
+    apply(p: unknown, X: Tensor, ctx?: RunContext): Tensor;
     forward(p: unknown, X: Tensor, ctx?: RunContext): [Tensor, unknown[]];
     backward(p: unknown, dA: Tensor, caches: unknown): { dX: Tensor; grads: Record<string, Tensor>[] };
   };
@@ -132,7 +133,7 @@ export const mlp = <const S extends readonly number[], const L extends Layout = 
     layout,
     layers,
     init: (g: Rng, o?: CreateOptions) => toRecord(net.init(g, o)),
-    apply: (p: unknown, X: Tensor, ctx?: RunContext) => net.forward(fromRecord("apply", p), X, ctx)[0],
+    apply: (p: unknown, X: Tensor, ctx?: RunContext) => net.apply(fromRecord("apply", p), X, ctx),
     forward: (p: unknown, X: Tensor, ctx?: RunContext) => net.forward(fromRecord("forward", p), X, ctx),
     backward: (p: unknown, dA: Tensor, caches: unknown) => {
       const { dX, grads } = net.backward(fromRecord("backward", p), dA, caches);

@@ -100,6 +100,7 @@ export interface Sequential<Ls extends readonly AnyDense[]> {
 
 type Untyped = {
   init(g: Rng, opts?: CreateOptions): Record<string, Tensor>;
+  apply(p: Record<string, Tensor>, a: Tensor, ctx?: RunContext): Tensor;
   forward(p: Record<string, Tensor>, a: Tensor, ctx?: RunContext): [Tensor, unknown];
   backward(p: Record<string, Tensor>, dA: Tensor, cache: unknown): Record<string, Tensor>;
   readonly nIn: number;
@@ -121,7 +122,7 @@ export const sequential = <const Ls extends readonly AnyDense[]>(layers: CheckCh
   const ls = layers as unknown as readonly Untyped[];
   if (!Array.isArray(ls) || ls.length === 0) throw new TypeError("sequential: argument 'layers' must be a non-empty array of layers");
   ls.forEach((l, k) => {
-    if (l === null || typeof l !== "object" || typeof l.forward !== "function") throw new TypeError(`sequential: layer ${k} is not a layer`);
+    if (l === null || typeof l !== "object" || typeof l.forward !== "function" || typeof l.apply !== "function") throw new TypeError(`sequential: layer ${k} is not a layer`);
     const prev = ls[k - 1];
     if (prev !== undefined && prev.nOut !== l.nIn) throw new TypeError(`sequential: layer ${k} takes ${l.nIn} inputs but layer ${k - 1} gives ${prev.nOut}`);
     if (l.layout !== (ls[0] as Untyped).layout) throw new TypeError(`sequential: layer ${k} has layout '${l.layout}' but layer 0 has '${(ls[0] as Untyped).layout}'`);
@@ -147,7 +148,10 @@ export const sequential = <const Ls extends readonly AnyDense[]>(layers: CheckCh
     nOut: (ls[ls.length - 1] as Untyped).nOut,
     layout: (ls[0] as Untyped).layout,
     init: (g: Rng, opts?: CreateOptions) => ls.map((l) => l.init(g.fork(), opts)),
-    apply: (ps: unknown, X: Tensor, ctx?: RunContext) => forward(ps, X, ctx)[0],
+    apply: (ps: unknown, X: Tensor, ctx?: RunContext) => {
+      const p = checkParams("apply", ps);
+      return ls.reduce((A, l, k) => l.apply(p[k] as Record<string, Tensor>, A, ctx), X);
+    },
     forward,
     backward: (ps: unknown, dA: Tensor, caches: unknown) => {
       const p = checkParams("backward", ps);

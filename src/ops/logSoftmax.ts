@@ -1,6 +1,7 @@
 /**
- * `logSoftmax(x, axis = -1)`: `x - logSumExp(x, axis)`, the log of the softmax without ever
- * forming it (so it stays finite where the softmax underflows to 0). A composite.
+ * `logSoftmax(x, axis = -1)`: `x - max - log Σ e^(x - max)`, the log of the softmax without ever
+ * forming it (so it stays finite where the softmax underflows to 0), one kernel per row.
+ * Pullback: `ct_x = ct - softmax(x) ⊙ Σ ct` along the axis.
  *
  * @example
  * import { logSoftmax, tensor, toArray } from "typegrad"
@@ -9,22 +10,31 @@
  * @module
  */
 import { normAxis } from "../shape/dims.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, tensorFirst } from "./define.js";
-import { logSumExp } from "./logSumExp.js";
+import { exp } from "./exp.js";
+import { mul } from "./mul.js";
 import { sampleAxis, softmaxReference } from "./softmax.js";
 import type { OpDef } from "./spec.js";
 import { sub } from "./sub.js";
+import { sum } from "./sum.js";
 import type { AxisOp } from "./types.js";
+
+/** The primitive; its parameter is the axis, already normalised. */
+export const logSoftmaxPrim: Primitive<number> = {
+  name: "logSoftmax",
+  shape: ([s]) => [...(s as readonly number[])],
+  forward: ([x], [s], axis) => (x as NonNullable<typeof x>).backend.softmax(x as NonNullable<typeof x>, s as readonly number[], axis, true),
+  pullback: (ct, _x, out, axis) => [sub(ct, mul(exp(out), sum(ct as Tensor<number[]>, axis, true)))],
+};
 
 const logSoftmaxImpl = (x: Tensor, axis = -1): Tensor => {
   expectTensor("logSoftmax", "x", x);
-  normAxis("logSoftmax", axis, x.rank, x.shape as readonly number[]);
-  return sub(x, logSumExp(x as Tensor<number[]>, axis, true));
+  return bind(logSoftmaxPrim, [x], normAxis("logSoftmax", axis, x.rank, x.shape as readonly number[]));
 };
 
 /**
- * The log-softmax along `axis` (default the last).
+ * The log of the softmax along `axis` (default the last).
  *
  * @category operations
  */
@@ -33,11 +43,12 @@ export const logSoftmax: AxisOp<"logSoftmax"> = dual(tensorFirst, logSoftmaxImpl
 /** Registry entry. */
 export const logSoftmaxDef: OpDef<number> = {
   name: "logSoftmax",
-  kind: "composite",
-  doc: "x - logSumExp(x)",
+  kind: "primitive",
+  doc: "x - max - log Σ e^(x - max)",
   spec: {
     sample: sampleAxis,
     call: ([x], axis) => logSoftmaxImpl(x as Tensor, axis),
     reference: ([x], axis) => softmaxReference(x as NonNullable<typeof x>, axis, true),
+    secondOrder: true,
   },
 };

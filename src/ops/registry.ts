@@ -8,6 +8,7 @@
  */
 import { absDef } from "./abs.js";
 import { addDef } from "./add.js";
+import { addActDef } from "./addAct.js";
 import { argmaxDef } from "./argmax.js";
 import { astypeDef } from "./astype.js";
 import { broadcastToDef } from "./broadcastTo.js";
@@ -59,6 +60,7 @@ import { whereDef } from "./where.js";
 export type OpName =
   | "abs"
   | "add"
+  | "addAct"
   | "argmax"
   | "astype"
   | "broadcastTo"
@@ -108,6 +110,7 @@ export type OpName =
 const entries = {
   abs: absDef,
   add: addDef,
+  addAct: addActDef,
   argmax: argmaxDef,
   astype: astypeDef,
   broadcastTo: broadcastToDef,

@@ -1,7 +1,8 @@
 /**
- * `softmax(x, axis = -1)`: `e^xᵢ / Σₖ e^xₖ` along an axis. A composite of stable primitives:
- * the max is subtracted first (held constant, it cancels), so logits of ±1e4 are fine. Its
- * Jacobian is the course's `∂σᵢ/∂xⱼ = σᵢ(δᵢⱼ - σⱼ)`, checked by the laws.
+ * `softmax(x, axis = -1)`: `e^xᵢ / Σₖ e^xₖ` along an axis, one kernel per row (the max is
+ * subtracted first, so logits of ±1e4 are fine). Pullback: `ct_x = σ ⊙ (ct - Σ(ct ⊙ σ))`
+ * along the axis — the course's Jacobian `∂σᵢ/∂xⱼ = σᵢ(δᵢⱼ - σⱼ)` applied to `ct`, checked by
+ * the laws.
  *
  * @example
  * import { softmax, tensor, toArray } from "typegrad"
@@ -11,23 +12,26 @@
  * @module
  */
 import { normAxis } from "../shape/dims.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
-import { div } from "./div.js";
-import { exp } from "./exp.js";
-import { max } from "./max.js";
+import { mul } from "./mul.js";
 import { at, axisOf, indices } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
-import { stopGradient } from "./stopGradient.js";
 import { sub } from "./sub.js";
 import { sum } from "./sum.js";
 import type { AxisOp } from "./types.js";
 
+/** The primitive; its parameter is the axis, already normalised. */
+export const softmaxPrim: Primitive<number> = {
+  name: "softmax",
+  shape: ([s]) => [...(s as readonly number[])],
+  forward: ([x], [s], axis) => (x as NonNullable<typeof x>).backend.softmax(x as NonNullable<typeof x>, s as readonly number[], axis, false),
+  pullback: (ct, _x, out, axis) => [mul(out, sub(ct, sum(mul(ct, out) as Tensor<number[]>, axis, true)))],
+};
+
 const softmaxImpl = (x: Tensor, axis = -1): Tensor => {
   expectTensor("softmax", "x", x);
-  normAxis("softmax", axis, x.rank, x.shape as readonly number[]);
-  const e = exp(sub(x, stopGradient(max(x as Tensor<number[]>, axis, true))));
-  return div(e, sum(e as Tensor<number[]>, axis, true));
+  return bind(softmaxPrim, [x], normAxis("softmax", axis, x.rank, x.shape as readonly number[]));
 };
 
 /**
@@ -76,11 +80,12 @@ export const sampleAxis = (g: import("./spec.js").Gen) => {
 /** Registry entry. */
 export const softmaxDef: OpDef<number> = {
   name: "softmax",
-  kind: "composite",
+  kind: "primitive",
   doc: "e^x / Σ e^x",
   spec: {
     sample: sampleAxis,
     call: ([x], axis) => softmaxImpl(x as Tensor, axis),
     reference: ([x], axis) => softmaxReference(x as NonNullable<typeof x>, axis, false),
+    secondOrder: true,
   },
 };

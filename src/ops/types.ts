@@ -35,6 +35,27 @@ export interface BinaryOp<Name extends string> {
 }
 
 /**
+ * `addAct(z, b, act)`: the bias fast paths of {@link BinaryOp}, then numpy broadcasting (a
+ * mismatch reported at `b`), then the data-last form for `pipe`.
+ *
+ * @category model
+ */
+export interface AddActOp {
+  /** Same shapes, or a scalar tensor bias. */
+  <S extends Shape>(z: Tensor<S>, b: Tensor<NoInfer<S>> | Tensor<[]>, act: "relu" | "sigmoid" | "tanh"): Tensor<S>;
+  /** A column bias `[n, 1]` against `[n, m]` (columns are examples). */
+  <M extends Dim, N extends Dim>(z: Tensor<[M, N]>, b: Tensor<[NoInfer<M>, 1]>, act: "relu" | "sigmoid" | "tanh"): Tensor<[M, N]>;
+  /** A row bias `[1, n]` against `[m, n]` (rows are examples). */
+  <M extends Dim, N extends Dim>(z: Tensor<[M, N]>, b: Tensor<[1, NoInfer<N>]>, act: "relu" | "sigmoid" | "tanh"): Tensor<[M, N]>;
+  /** A vector bias `[n]` against `[m, n]`. */
+  <M extends Dim, N extends Dim>(z: Tensor<[M, N]>, b: Tensor<[NoInfer<N>]>, act: "relu" | "sigmoid" | "tanh"): Tensor<[M, N]>;
+  /** Data-last: `pipe(z, addAct(b, "relu"))`. */
+  <const B extends Shape>(b: Tensor<B>, act: "relu" | "sigmoid" | "tanh"): <const A extends Shape>(z: Check<Broadcast<A, B, "addAct">, Tensor<A>>) => Tensor<Ok<Broadcast<A, B, "addAct">>>;
+  /** numpy broadcasting; a mismatch is reported at `b` with both shapes. */
+  <const A extends Shape, const B extends Shape>(z: Tensor<A>, b: Check<Broadcast<A, B, "addAct">, Tensor<B>>, act: "relu" | "sigmoid" | "tanh"): Tensor<Ok<Broadcast<A, B, "addAct">>>;
+}
+
+/**
  * An elementwise unary op: same shape out. Usable in `pipe` as it is (`pipe(x, exp)`).
  *
  * @category model

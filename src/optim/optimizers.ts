@@ -22,7 +22,7 @@ import { sqrt } from "../ops/sqrt.js";
 import { sub } from "../ops/sub.js";
 import { showShape } from "../shape/dims.js";
 import { zerosLike } from "../tensor/create.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { type Tensor, tidy } from "../tensor/tensor.js";
 import { type LearningRate, rateAt } from "./schedules.js";
 
 // -------------------------------------------------------------------------------------
@@ -83,12 +83,17 @@ const leafwise = (name: string, lr: LearningRate, nSlots: number, rule: Rule): O
       const ws_ = w.shape as readonly number[];
       const gsh = g.shape as readonly number[];
       if (ws_.length !== gsh.length || ws_.some((d, k) => d !== gsh[k])) throw new TypeError(`${fn}: gradient ${i} has shape ${showShape(gsh)}, its parameter has ${showShape(ws_)}`);
-      const [w2, s2] = rule(
-        w,
-        g,
-        slots.map((s) => s[i] as Tensor),
-        lrNow,
-        t,
+      // the rule's temporaries (g·lr, β·m, …) are seen by no one: their memory goes back at once
+      const [w2, s2] = tidy(
+        () =>
+          rule(
+            w,
+            g,
+            slots.map((s) => s[i] as Tensor),
+            lrNow,
+            t,
+          ),
+        ([nw, ns]) => [nw, ...ns],
       );
       s2.forEach((s, k) => {
         (newSlots[k] as Tensor[]).push(s);

@@ -25,8 +25,24 @@ export type SizesOf<S extends Shape> = { readonly [K in keyof S]: S[K] extends n
  */
 export class Trace {
   private static next = 0;
+  /** Traces not yet ended. */
+  static open = 0;
   readonly level = Trace.next++;
   active = true;
+  /**
+   * Set on the outermost trace of a `grad`: the storages of the primals its nodes computed
+   * (fresh ones, not aliases of their inputs), which are dead once the gradient is taken.
+   */
+  tape: Set<Storage> | undefined = undefined;
+  /** After release: the storages given back; a kept tensor of this trace that uses one is an error. */
+  freed: ReadonlySet<Storage> | undefined = undefined;
+  constructor() {
+    Trace.open++;
+  }
+  end(): void {
+    if (this.active) Trace.open--;
+    this.active = false;
+  }
 }
 
 /** How a traced value was computed: the primitive, its parameters and its inputs. @internal */
@@ -106,6 +122,7 @@ export type RuntimeShape = readonly number[];
 export interface Primitive<P> {
   readonly name: string;
   readonly shape: (shapes: readonly RuntimeShape[], params: P) => number[];
+  /** The kernel call. Only a differentiable primitive may return an input's storage (an alias). */
   readonly forward: (storages: readonly Storage[], shapes: readonly RuntimeShape[], params: P, out: RuntimeShape) => Storage;
   /**
    * Input cotangents from the output cotangent `ct`. Cotangents may keep a broadcast shape: the
@@ -115,18 +132,60 @@ export interface Primitive<P> {
   readonly pullback: ((ct: Tensor, primals: readonly Tensor[], out: Tensor, params: P, wants: readonly boolean[]) => readonly (Tensor | undefined)[]) | "nondiff";
 }
 
-/** Unwrap the values of traces that have ended. */
-const live = (x: Tensor): Tensor => {
+/** A tensor computed inside `grad` whose memory was given back, used after `grad` returned. */
+const released = (t: Tensor): never => {
+  throw new Error(
+    `grad: a tensor of shape ${JSON.stringify(t.shape)} computed inside the function being differentiated was kept and used after grad returned; its memory has been reused. Return what you need from the function, compute it outside, or use vjp, which keeps intermediates`,
+  );
+};
+
+/** Unwrap the values of traces that have ended. @internal */
+export const live = (x: Tensor): Tensor => {
   let t = x;
-  while (t.impl.kind === "traced" && !t.impl.trace.active) t = t.impl.primal;
+  while (t.impl.kind === "traced" && !t.impl.trace.active) {
+    const { trace, primal } = t.impl;
+    if (trace.freed !== undefined && primal.impl.kind === "concrete" && trace.freed.has(primal.impl.storage)) released(t);
+    t = primal;
+  }
   return t;
 };
 
 /** The concrete storage under any number of traces. @internal */
 export const storageOf = (x: Tensor): Storage => {
-  let t = x;
+  let t = live(x);
   while (t.impl.kind === "traced") t = t.impl.primal;
   return t.impl.storage;
+};
+
+let tidying: Set<Storage> | undefined;
+
+/**
+ * Run `f`, then give back to the backend the memory of every tensor computed by ops inside it
+ * except those in `keep(result)`. Only for library code that runs no user code and leaks no
+ * tensor (a pullback walk, an optimizer rule), and only when no trace is open (values computed
+ * under a trace may be residuals of an outer differentiation). A no-op for backends whose
+ * memory is garbage-collected.
+ *
+ * @internal
+ */
+export const tidy = <A>(f: () => A, keep: (a: A) => readonly Tensor[]): A => {
+  if (tidying !== undefined || Trace.open > 0) return f();
+  const fresh = new Set<Storage>();
+  tidying = fresh;
+  let out: A;
+  try {
+    out = f();
+  } finally {
+    tidying = undefined;
+  }
+  for (const t of keep(out)) fresh.delete(storageOf(t));
+  giveBack(fresh);
+  return out;
+};
+
+/** Hand storages to their backends' `release`. @internal */
+export const giveBack = (storages: Iterable<Storage>): void => {
+  for (const s of storages) s.backend.release?.(s);
 };
 
 /**
@@ -147,11 +206,17 @@ export const bind = <P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P
     const storages = xs.map(storageOf);
     const backend = (storages[0] as Storage).backend;
     const local = storages.map((s) => (s.backend === backend ? s : backend.fromArray(s.dtype, s.backend.read(s))));
-    return fromStorage(prim.forward(local, shapes, params, out), out);
+    const result = prim.forward(local, shapes, params, out);
+    if (tidying !== undefined && Trace.open === 0 && !local.includes(result)) tidying.add(result);
+    return fromStorage(result, out);
   }
   const trace = top;
   const primals = xs.map((x) => (x.impl.kind === "traced" && x.impl.trace === trace ? x.impl.primal : x));
   const primal = bind(prim, primals, params);
+  if (trace.tape !== undefined && primal.impl.kind === "concrete") {
+    const s = primal.impl.storage;
+    if (!primals.some((p) => p.impl.kind === "concrete" && p.impl.storage === s)) trace.tape.add(s);
+  }
   return new Tensor(primal.shape as RuntimeShape, primal.dtype, { kind: "traced", trace, primal, node: { prim: prim as Primitive<unknown>, params, inputs: xs, primals } });
 };
 

@@ -14,7 +14,7 @@
  * @module
  */
 import type { Params } from "../autodiff/tree.js";
-import { valueAndGrad } from "../autodiff/vjp.js";
+import { valueAndGradAux } from "../autodiff/vjp.js";
 import type { DType } from "../backend/backend.js";
 import { type Examples, type Layout, labels, take, toTensors } from "../data/examples.js";
 import type { RunContext } from "../nn/activations.js";
@@ -177,15 +177,14 @@ export const trainStep = <P extends Params>(
   Y: Tensor,
   opts: { readonly layout?: Layout; readonly ctx?: RunContext; readonly regularizer?: (params: P) => Tensor<[]> } = {},
 ): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => {
-  let output: Tensor | undefined;
   const layout = opts.layout ?? "columns";
-  const [J, grads] = valueAndGrad((p: P) => {
-    output = model.apply(p, X, opts.ctx ?? { training: true });
-    const cost = loss(output, Y, { layout });
-    return opts.regularizer === undefined ? cost : add(cost, opts.regularizer(p));
+  const [J, grads, output] = valueAndGradAux((p: P) => {
+    const out = model.apply(p, X, opts.ctx ?? { training: true });
+    const cost = loss(out, Y, { layout });
+    return [opts.regularizer === undefined ? cost : add(cost, opts.regularizer(p)), out] as const;
   })(params);
   const [next, nextState] = optimizer.step(params, grads, state);
-  return { params: next, state: nextState, loss: item(J), output: output as Tensor };
+  return { params: next, state: nextState, loss: item(J), output };
 };
 
 const checkInt = (arg: string, v: unknown, min: number): number => {

@@ -109,6 +109,7 @@ const UNARY: Record<UnaryKernel, { lo: number; hi: number; ulp: number; ulp64?: 
   tanh: { lo: -12, hi: 12, ulp: 1, ulp64: 3 },
   expm1: { lo: -20, hi: 20, ulp: 2 },
   log1p: { lo: -0.999, hi: 1e6, ulp: 2 },
+  relu: { lo: -50, hi: 50, ulp: 0 },
 };
 
 describe("wasm backend agrees with the reference backend", () => {
@@ -153,6 +154,77 @@ describe("wasm backend agrees with the reference backend", () => {
       ),
       { numRuns: RUNS },
     );
+  });
+
+  it.each(["relu", "sigmoid", "tanh", "exp"] as const)("binary add fused with %s (then) equals the two kernels in a row", (then) => {
+    fc.assert(
+      fc.property(
+        dtypeArb,
+        broadcastArb(2).chain(([out, [sa, sb]]) => fc.tuple(fc.constant(out), fc.constant(sa as number[]), fc.constant(sb as number[]), dataArb(size(sa as number[])), dataArb(size(sb as number[])))),
+        (dtype, [out, sa, sb, da, db]) => {
+          const [ra, wa] = both(dtype, da);
+          const [rb, wb] = both(dtype, db);
+          const fused = wasm.read(wasm.binary("add", wa, sa, wb, sb, out, then));
+          const twoPasses = wasm.read(wasm.unary(then, wasm.binary("add", wa, sa, wb, sb, out)));
+          expectSame(`add+${then} ${dtype} ${JSON.stringify([sa, sb, out])}`, fused, twoPasses);
+          const want = reference.read(reference.binary("add", ra, sa, rb, sb, out, then));
+          expectSame(`add+${then} ${dtype} vs reference`, reference.read(reference.unary(then, reference.binary("add", ra, sa, rb, sb, out))), want);
+          const ulp = UNARY[then].ulp;
+          for (let i = 0; i < want.length; i++) {
+            const u = ulps(fused[i] as number, want[i] as number, dtype);
+            if (u > (dtype === "float64" ? (UNARY[then].ulp64 ?? ulp) : ulp) && Math.abs((fused[i] as number) - (want[i] as number)) > 1e-40)
+              expect.fail(`add+${then} ${dtype}: ${fused[i]}, expected ${want[i]} (${u} ulp)`);
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it.each([false, true])("softmax along a random axis (log: %s)", (log) => {
+    fc.assert(
+      fc.property(
+        dtypeArb,
+        shapeArb(1, 4).chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 1 }), dataArb(size(s), -30, 30))),
+        (dtype, [s, axis, data]) => {
+          const [r, w] = both(dtype, data);
+          const want = reference.read(reference.softmax(r, s, axis, log));
+          const got = wasm.read(wasm.softmax(w, s, axis, log));
+          // a few ulp of each output (float32 e^x is within 1 ulp; the sum adds n·ε relative)
+          const n = s[axis] as number;
+          expectSame(
+            `softmax ${log ? "(log) " : ""}${dtype} ${JSON.stringify(s)} axis ${axis}`,
+            got,
+            want,
+            (i) => (n + 4) * EPS[dtype] * (log ? 1 + Math.abs(want[i] as number) : Math.abs(want[i] as number)),
+          );
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("softmax rows sum to 1 and log-softmax rows log-sum-exp to 0, also for large logits", () => {
+    for (const dtype of DTYPES) {
+      const x = [1e4, -1e4, 0, 3, 88, 89, -200, 5, 1, 2, 3, 4];
+      for (const [shape, axis] of [
+        [[3, 4], 1],
+        [[3, 4], 0],
+        [[2, 6], 1],
+      ] as const) {
+        const p = wasm.read(wasm.softmax(wasm.fromArray(dtype, x), shape, axis, false));
+        const lp = wasm.read(wasm.softmax(wasm.fromArray(dtype, x), shape, axis, true));
+        expect(Array.from(p).every(Number.isFinite)).toBe(true);
+        expect(Array.from(lp).every((v) => v <= 0 && !Number.isNaN(v))).toBe(true);
+        const [outer, n, inner] = axis === 1 ? [shape[0], shape[1], 1] : [1, shape[0], shape[1]];
+        for (let o = 0; o < outer; o++)
+          for (let j = 0; j < inner; j++) {
+            let sp = 0;
+            for (let i = 0; i < n; i++) sp += p[(o * n + i) * inner + j] as number;
+            expect(Math.abs(sp - 1)).toBeLessThan(1e-6);
+          }
+      }
+    }
   });
 
   it("where with broadcasting (condition of either dtype)", () => {
@@ -473,16 +545,21 @@ describe("two-thread elementwise kernels", () => {
           dtype,
           Array.from({ length: size(sb) }, (_, i) => Math.sin(3 * i)),
         );
-        for (const op of ["add", "mul", "gt"] as const) {
-          const two = run(() => wasm.read(wasm.binary(op, a, sa, b, sb, out)), 2);
-          const one = run(() => wasm.read(wasm.binary(op, a, sa, b, sb, out)), 1);
+        for (const [op, then] of [
+          ["add", undefined],
+          ["mul", undefined],
+          ["gt", undefined],
+          ["add", "relu"],
+        ] as const) {
+          const two = run(() => wasm.read(wasm.binary(op, a, sa, b, sb, out, then)), 2);
+          const one = run(() => wasm.read(wasm.binary(op, a, sa, b, sb, out, then)), 1);
           expectSame(`${op} ${dtype} ${JSON.stringify([sa, sb])}`, two, one);
-          const want = reference.read(reference.binary(op, reference.fromArray(dtype, wasm.read(a)), sa, reference.fromArray(dtype, wasm.read(b)), sb, out));
+          const want = reference.read(reference.binary(op, reference.fromArray(dtype, wasm.read(a)), sa, reference.fromArray(dtype, wasm.read(b)), sb, out, then));
           expectSame(`${op} ${dtype} ${JSON.stringify([sa, sb])} vs reference`, two, want);
         }
       }
     }
     // every unary call and every binary pair above ran split on the two-thread side
-    expect(wasmStats().elementwiseSplits - splits0).toBe(DTYPES.length * (ops.length + pairs.length * 3));
+    expect(wasmStats().elementwiseSplits - splits0).toBe(DTYPES.length * (ops.length + pairs.length * 4));
   });
 });

@@ -10,6 +10,9 @@ import { jacobianMismatch } from "../../laws/gradient.js";
 import type { Params } from "../../src/autodiff/tree.js";
 import { flattenTree } from "../../src/autodiff/tree.js";
 import { grad, valueAndGrad, vjp } from "../../src/autodiff/vjp.js";
+import { withBackend } from "../../src/backend/current.js";
+import { reference } from "../../src/backend/reference.js";
+import { wasm } from "../../src/backend/wasm/index.js";
 import { type ActivationName, activationNames, dense, mlp, sequential, softmaxCrossEntropy } from "../../src/nn/index.js";
 import { mul } from "../../src/ops/mul.js";
 import { softmax } from "../../src/ops/softmax.js";
@@ -64,6 +67,21 @@ describe("dense: backward agrees with grad", () => {
       }),
       { numRuns: 120 },
     );
+  });
+
+  test("apply fuses the bias add and activation (relu, sigmoid, tanh) with the forward block's result, bit for bit, on both backends", () => {
+    for (const be of [reference, wasm])
+      for (const activation of ["relu", "sigmoid", "tanh"] as const)
+        for (const layout of ["rows", "columns"] as const)
+          withBackend(be, () => {
+            const layer = dense(7, 5, { activation, layout });
+            const g = rng(3);
+            const p = layer.init(g);
+            const X = randn(g, (layout === "rows" ? [9, 7] : [7, 9]) as number[]);
+            const fused = toFlat(layer.apply(p, X as never) as Tensor);
+            expect(fused, `${be.name} ${activation} ${layout}`).toEqual(toFlat(layer.forward(p, X as never)[0] as Tensor));
+            expect(fused.some((v) => v !== 0)).toBe(true);
+          });
   });
 
   test("the oracle: autodiff of each smooth activation's forward matches central differences", () => {

@@ -3,8 +3,10 @@
  * `BinaryOp` overload set. A mismatch is reported at the second operand (the wrong argument), with
  * the op's name and both shapes.
  */
+
+import { pipe } from "fp-ts/lib/function.js";
 import { describe, expect, test } from "tstyche";
-import { add, broadcastTo, type Mismatch, mul, type Tensor, tensor, zeros } from "../../src/index.js";
+import { add, addAct, broadcastTo, type Mismatch, matmul, mul, type Tensor, tensor, zeros } from "../../src/index.js";
 import type { Broadcast, BroadcastTo } from "../../src/shape/broadcast.js";
 
 declare const W: Tensor<[128, 784]>;
@@ -13,6 +15,8 @@ declare const Z: Tensor<[128, "m"]>;
 declare const b: Tensor<[128, 1]>;
 declare const s: Tensor<[]>;
 declare const vm: Tensor<["m"]>;
+declare const X: Tensor<["m", 784]>;
+declare const W1: Tensor<[784, 128]>;
 
 describe("Broadcast (the rule)", () => {
   test("right-aligned, 1 stretches, missing leading dims are 1", () => {
@@ -120,5 +124,32 @@ describe("binary ops: programs that must not compile", () => {
   test("a string is not an operand", () => {
     // @ts-expect-error Argument of type 'string' is not assignable
     add(W, "2");
+  });
+});
+
+describe("addAct (bias add + activation): the same rule, named addAct", () => {
+  test("programs that compile: the dense layer in both layouts, scalars, general broadcasting, pipe", () => {
+    expect(addAct(matmul(X, W1), zeros([128]), "relu")).type.toBe<Tensor<["m", 128]>>();
+    expect(addAct(matmul(X, W1), zeros([1, 128]), "tanh")).type.toBe<Tensor<["m", 128]>>();
+    expect(addAct(Z, b, "sigmoid")).type.toBe<Tensor<[128, "m"]>>();
+    expect(addAct(W, s, "relu")).type.toBe<Tensor<[128, 784]>>();
+    expect(addAct(zeros([4, 1]), zeros([1, 5]), "relu")).type.toBe<Tensor<[4, 5]>>();
+    expect(pipe(Z, addAct(b, "relu"))).type.toBe<Tensor<[128, "m"]>>();
+  });
+  test("a bias of the wrong length, reported at the bias and naming addAct", () => {
+    addAct(
+      Z,
+      // @ts-expect-error addAct: shapes [128, 'm'] and [64, 1] do not broadcast (128 vs 64)
+      zeros([64, 1]),
+      "relu",
+    );
+  });
+  test("a row bias against a column layout", () => {
+    // @ts-expect-error addAct: shapes [128, 784] and [1, 128] do not broadcast (784 vs 128)
+    addAct(W, zeros([1, 128]), "relu");
+  });
+  test("an activation it does not fuse", () => {
+    // @ts-expect-error Argument of type '"softmax"' is not assignable
+    addAct(Z, b, "softmax");
   });
 });

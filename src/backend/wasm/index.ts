@@ -24,7 +24,7 @@ import { type Kernels, nodeModule, sharedMemoryAvailable, type WasmMemory, type 
 // model
 // -------------------------------------------------------------------------------------
 
-const UNARY: Record<UnaryKernel, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5, sigmoid: 6, tanh: 7, expm1: 8, log1p: 9 };
+const UNARY: Record<UnaryKernel, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5, sigmoid: 6, tanh: 7, expm1: 8, log1p: 9, relu: 10 };
 const BINARY: Record<BinaryKernel, number> = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, gt: 7, ge: 8, lt: 9, le: 10, eq: 11, ne: 12 };
 const REDUCE: Record<ReduceKernel, number> = { sum: 0, max: 1 };
 
@@ -51,6 +51,9 @@ class WasmStorage implements Storage, Placed {
   ptr = -1;
   host: TypedArray | undefined = undefined;
   pin = 0;
+  dead = false;
+  /** Shared by every tensor of one scalar value (see `fill`): never released. */
+  shared = false;
   constructor(
     readonly backend: Backend,
     readonly dtype: DType,
@@ -333,7 +336,12 @@ class Wasm implements Backend {
   read(s: Storage): TypedArray {
     const x = this.own(s, "read", "s");
     if (x.ptr >= 0) return load().arena.copyOut(x);
-    return (x.host as TypedArray).slice();
+    return load().arena.host(x).slice();
+  }
+
+  release(s: Storage): void {
+    const x = this.own(s, "release", "s");
+    if (!x.shared) load().arena.release(x);
   }
 
   /**
@@ -351,6 +359,7 @@ class Wasm implements Backend {
       if (hit !== undefined) return hit;
       const s = this.fillNew(dtype, 1, value);
       if (!Object.is(key, -0) && !Number.isNaN(key)) {
+        s.shared = true;
         if (cache.size >= 256) cache.clear();
         cache.set(key, s);
       }
@@ -390,11 +399,13 @@ class Wasm implements Backend {
     });
   }
 
-  binary(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, out: Sizes): Storage {
+  binary(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, out: Sizes, then?: UnaryKernel): Storage {
     const x = this.own(a, "binary", "a");
     const y = this.own(b, "binary", "b");
     const code = BINARY[op];
     if (code === undefined) throw new RangeError(`wasm backend binary: unknown op '${String(op)}'`);
+    const post = then === undefined ? -1 : UNARY[then];
+    if (post === undefined) throw new RangeError(`wasm backend binary: unknown op '${String(then)}' for argument 'then'`);
     const n = size(out);
     const h = elementwiseHelper(n, SPLIT_ELEMENTWISE);
     return this.run([x, y], this.make(x.dtype, n), (rt, [pa, pb], o) => {
@@ -402,7 +413,7 @@ class Wasm implements Backend {
       const { dims, strides } = collapse(out, [aShape, bShape]);
       const dt = dtCode(x.dtype);
       const d0 = dims[0] as number;
-      if (h === undefined || d0 < 2) return rt.k.binary(dt, code, pa as number, pb as number, o, dims.length, this.meta(rt, dims, strides));
+      if (h === undefined || d0 < 2) return rt.k.binary(dt, code, pa as number, pb as number, o, dims.length, this.meta(rt, dims, strides), post);
       // split the outermost merged axis: the helper takes its upper part, with its own meta words
       const [sa, sb] = strides as [number[], number[]];
       const inner = n / d0;
@@ -410,8 +421,8 @@ class Wasm implements Backend {
       const sz = bytesOf(x.dtype);
       const rest = dims.slice(1);
       const hm = this.meta(rt, [d0 - half, ...rest], strides, true);
-      h.post(BINARY_JOB, [dt, code, (pa as number) + half * (sa[0] as number) * sz, (pb as number) + half * (sb[0] as number) * sz, o + half * inner * sz, dims.length, hm]);
-      rt.k.binary(dt, code, pa as number, pb as number, o, dims.length, this.meta(rt, [half, ...rest], strides));
+      h.post(BINARY_JOB, [dt, code, (pa as number) + half * (sa[0] as number) * sz, (pb as number) + half * (sb[0] as number) * sz, o + half * inner * sz, dims.length, hm, post]);
+      rt.k.binary(dt, code, pa as number, pb as number, o, dims.length, this.meta(rt, [half, ...rest], strides), post);
       h.join(rt.k);
     });
   }
@@ -460,6 +471,12 @@ class Wasm implements Backend {
     if (code === undefined) throw new RangeError(`wasm backend reduce: unknown op '${String(op)}'`);
     const [outer, n, inner] = around(shape, axis);
     return this.run([a], this.make(a.dtype, outer * inner), (rt, [p], o) => rt.k.reduce(dtCode(a.dtype), code, p as number, o, outer, n, inner));
+  }
+
+  softmax(x: Storage, shape: Sizes, axis: number, log: boolean): Storage {
+    const a = this.own(x, "softmax", "x");
+    const [outer, n, inner] = around(shape, axis);
+    return this.run([a], this.make(a.dtype, a.length), (rt, [p], o) => rt.k.softmax(dtCode(a.dtype), log ? 1 : 0, p as number, o, outer, n, inner));
   }
 
   argmax(x: Storage, shape: Sizes, axis: number): Storage {

@@ -52,7 +52,7 @@ for (;;) {
   const kind = c[${KIND}];
   if (kind === ${GEMM}) gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]);
   else if (kind === ${UNARY}) unary(a[0], a[1], a[2], a[3], a[4]);
-  else binary(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+  else binary(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
   Atomics.store(c, ${DONE}, seen);
   Atomics.notify(c, ${DONE});
 }
@@ -126,7 +126,7 @@ export class Helper {
           a[12] as number,
         );
       else if (this.kind === UNARY) k.unary(a[0] as number, a[1] as number, a[2] as number, a[3] as number, a[4] as number);
-      else k.binary(a[0] as number, a[1] as number, a[2] as number, a[3] as number, a[4] as number, a[5] as number, a[6] as number);
+      else k.binary(a[0] as number, a[1] as number, a[2] as number, a[3] as number, a[4] as number, a[5] as number, a[6] as number, a[7] as number);
       return;
     }
     for (let spin = 0; spin < 100000; spin++) if (Atomics.load(c, DONE) === this.seq) return;

@@ -23,7 +23,8 @@ export interface Kernels {
   readonly SCRATCH: { readonly value: number };
   gemm(dt: number, transA: number, transB: number, M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, scratch: number): void;
   unary(dt: number, op: number, x: number, o: number, n: number): void;
-  binary(dt: number, op: number, a: number, b: number, o: number, rank: number, meta: number): void;
+  binary(dt: number, op: number, a: number, b: number, o: number, rank: number, meta: number, then: number): void;
+  softmax(dt: number, log: number, x: number, o: number, outer: number, n: number, inner: number): void;
   where(dtc: number, dt: number, c: number, a: number, b: number, o: number, rank: number, meta: number): void;
   cast(from: number, to: number, x: number, o: number, n: number): void;
   reduce(dt: number, op: number, x: number, o: number, outer: number, n: number, inner: number): void;

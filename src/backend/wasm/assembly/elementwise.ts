@@ -8,7 +8,7 @@ import { expf4, expLoop, logf4, sigmoidf4, tanhf4 } from "./approx";
 import { nextRow, rowStep, startRows } from "./rows";
 
 // unary codes (same order as UNARY in the TS glue)
-const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, ABS = 4, SIGN = 5, SIGMOID = 6, TANH = 7, EXPM1 = 8, LOG1P = 9;
+const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, ABS = 4, SIGN = 5, SIGMOID = 6, TANH = 7, EXPM1 = 8, LOG1P = 9, RELU = 10;
 // binary codes
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6, GT = 7, GE = 8, LT = 9, LE = 10, EQ = 11, NE = 12;
 
@@ -30,6 +30,7 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6, GT 
       case TANH: return <T>Mathf.tanh(v);
       case EXPM1: return <T>Mathf.expm1(v);
       case LOG1P: return <T>Mathf.log1p(v);
+      case RELU: return <T>max(v, <f32>0);
     }
   } else {
     const v = <f64>x;
@@ -44,6 +45,7 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6, GT 
       case TANH: return <T>Math.tanh(v);
       case EXPM1: return <T>Math.expm1(v);
       case LOG1P: return <T>Math.log1p(v);
+      case RELU: return <T>max(v, 0.0);
     }
   }
   return x;
@@ -112,6 +114,7 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6, GT 
     case SQRT: return v128.sqrt<T>(x);
     case ABS: return v128.abs<T>(x);
     case SIGN: return v128.sub<T>(v128.and(v128.gt<T>(x, zero), one), v128.and(v128.lt<T>(x, zero), one));
+    case RELU: return v128.max<T>(x, zero);
   }
   if (sizeof<T>() == 4) {
     switch (op) {
@@ -193,10 +196,11 @@ function unaryT<T>(op: i32, x: usize, o: usize, n: i32): void {
     case TANH: unaryLoop<T>(TANH, x, o, n); break;
     case EXPM1: unaryLoop<T>(EXPM1, x, o, n); break;
     case LOG1P: unaryLoop<T>(LOG1P, x, o, n); break;
+    case RELU: unaryLoop<T>(RELU, x, o, n); break;
   }
 }
 
-/** out[i] = op(x[i]) for n contiguous elements. dt: 0 float32, 1 float64. */
+/** out[i] = op(x[i]) for n contiguous elements (in place when x == o). dt: 0 float32, 1 float64. */
 export function unary(dt: i32, op: i32, x: usize, o: usize, n: i32): void {
   if (dt == 0) unaryT<f32>(op, x, o, n);
   else unaryT<f64>(op, x, o, n);
@@ -246,8 +250,11 @@ export function unary(dt: i32, op: i32, x: usize, o: usize, n: i32): void {
   }
 }
 
-/** The odometer over all but the innermost axis; calls the inner loop once per row. */
-@inline function binaryRun<T>(op: i32, a: usize, b: usize, o: usize, rank: i32, meta: usize): void {
+/**
+ * The odometer over all but the innermost axis; calls the inner loop once per row, then the
+ * unary op `then` (-1: none) on that row while it is in cache (a fused bias add + activation).
+ */
+@inline function binaryRun<T>(op: i32, a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void {
   const r = <usize>rank;
   const dims = meta;
   const sA = meta + 4 * r;
@@ -262,6 +269,7 @@ export function unary(dt: i32, op: i32, x: usize, o: usize, n: i32): void {
   const sz = sizeof<T>();
   for (let t = 0; t < rows; t++) {
     binaryLoop<T>(op, a + offA * sz, ia, b + offB * sz, ib, o + offO * sz, n);
+    if (then >= 0) unaryT<T>(then, o + offO * sz, o + offO * sz, n);
     offO += <usize>n;
     const k = nextRow(dims, ctr, r);
     if (k >= 0) {
@@ -271,28 +279,31 @@ export function unary(dt: i32, op: i32, x: usize, o: usize, n: i32): void {
   }
 }
 
-function binaryT<T>(op: i32, a: usize, b: usize, o: usize, rank: i32, meta: usize): void {
+function binaryT<T>(op: i32, a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void {
   switch (op) {
-    case ADD: binaryRun<T>(ADD, a, b, o, rank, meta); break;
-    case SUB: binaryRun<T>(SUB, a, b, o, rank, meta); break;
-    case MUL: binaryRun<T>(MUL, a, b, o, rank, meta); break;
-    case DIV: binaryRun<T>(DIV, a, b, o, rank, meta); break;
-    case POW: binaryRun<T>(POW, a, b, o, rank, meta); break;
-    case MAXIMUM: binaryRun<T>(MAXIMUM, a, b, o, rank, meta); break;
-    case MINIMUM: binaryRun<T>(MINIMUM, a, b, o, rank, meta); break;
-    case GT: binaryRun<T>(GT, a, b, o, rank, meta); break;
-    case GE: binaryRun<T>(GE, a, b, o, rank, meta); break;
-    case LT: binaryRun<T>(LT, a, b, o, rank, meta); break;
-    case LE: binaryRun<T>(LE, a, b, o, rank, meta); break;
-    case EQ: binaryRun<T>(EQ, a, b, o, rank, meta); break;
-    case NE: binaryRun<T>(NE, a, b, o, rank, meta); break;
+    case ADD: binaryRun<T>(ADD, a, b, o, rank, meta, then); break;
+    case SUB: binaryRun<T>(SUB, a, b, o, rank, meta, then); break;
+    case MUL: binaryRun<T>(MUL, a, b, o, rank, meta, then); break;
+    case DIV: binaryRun<T>(DIV, a, b, o, rank, meta, then); break;
+    case POW: binaryRun<T>(POW, a, b, o, rank, meta, then); break;
+    case MAXIMUM: binaryRun<T>(MAXIMUM, a, b, o, rank, meta, then); break;
+    case MINIMUM: binaryRun<T>(MINIMUM, a, b, o, rank, meta, then); break;
+    case GT: binaryRun<T>(GT, a, b, o, rank, meta, then); break;
+    case GE: binaryRun<T>(GE, a, b, o, rank, meta, then); break;
+    case LT: binaryRun<T>(LT, a, b, o, rank, meta, then); break;
+    case LE: binaryRun<T>(LE, a, b, o, rank, meta, then); break;
+    case EQ: binaryRun<T>(EQ, a, b, o, rank, meta, then); break;
+    case NE: binaryRun<T>(NE, a, b, o, rank, meta, then); break;
   }
 }
 
-/** out = op(a, b) with a, b broadcast to out (meta: dims, strides of a, strides of b, counters). */
-export function binary(dt: i32, op: i32, a: usize, b: usize, o: usize, rank: i32, meta: usize): void {
-  if (dt == 0) binaryT<f32>(op, a, b, o, rank, meta);
-  else binaryT<f64>(op, a, b, o, rank, meta);
+/**
+ * out = then(op(a, b)) with a, b broadcast to out (meta: dims, strides of a, strides of b,
+ * counters); `then` is a unary code, or -1 for none.
+ */
+export function binary(dt: i32, op: i32, a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void {
+  if (dt == 0) binaryT<f32>(op, a, b, o, rank, meta, then);
+  else binaryT<f64>(op, a, b, o, rank, meta, then);
 }
 
 // -------------------------------------------------------------------------------------

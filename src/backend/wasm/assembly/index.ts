@@ -3,6 +3,7 @@
 export { gemm, SCRATCH } from "./gemm";
 export { unary, binary, where, cast } from "./elementwise";
 export { reduce, argmax } from "./reduce";
+export { softmax } from "./softmax";
 export { broadcast, gather, transpose, copyRows, zero } from "./layout";
 
 /** First byte the glue may use (after static data). */

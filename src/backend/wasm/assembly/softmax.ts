@@ -1,0 +1,146 @@
+// Softmax and log-softmax along one axis of a tensor viewed as [outer, n, inner], in one kernel:
+// the max, e^(x - max) and its sum, then the normalisation, each row read from cache. float32
+// uses the SIMD e^x of approx.ts (1–2 ulp), float64 AssemblyScript's Math.
+import { expf4 } from "./approx";
+
+@inline function hmax<T>(v: v128): T {
+  if (sizeof<T>() == 4) return <T>max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+  return <T>max(f64x2.extract_lane(v, 0), f64x2.extract_lane(v, 1));
+}
+
+@inline function hsum<T>(v: v128): T {
+  if (sizeof<T>() == 4) return <T>(f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3)));
+  return <T>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
+}
+
+/** e^x lane by lane: SIMD for float32, Math.exp for float64. */
+@inline function vexp<T>(x: v128): v128 {
+  if (sizeof<T>() == 4) return expf4(x);
+  return f64x2.replace_lane(f64x2.splat(Math.exp(f64x2.extract_lane(x, 0))), 1, Math.exp(f64x2.extract_lane(x, 1)));
+}
+
+@inline function sexp<T>(x: T): T {
+  if (sizeof<T>() == 4) return <T>f32x4.extract_lane(expf4(f32x4.splat(<f32>x)), 0);
+  return <T>Math.exp(<f64>x);
+}
+
+@inline function slog<T>(x: T): T {
+  return sizeof<T>() == 4 ? <T>Mathf.log(<f32>x) : <T>Math.log(<f64>x);
+}
+
+/** One contiguous row of n elements (the common case: the last axis). */
+@inline function row<T>(x: usize, o: usize, n: i32, log: bool): void {
+  const sz = sizeof<T>();
+  const L = <i32>(16 / <i32>sz);
+  let vm = v128.splat<T>(<T>-Infinity);
+  let i = 0;
+  for (; i + L <= n; i += L) vm = v128.max<T>(vm, v128.load(x + <usize>i * sz));
+  let m = hmax<T>(vm);
+  for (; i < n; i++) m = max<T>(m, load<T>(x + <usize>i * sz));
+  const mv = v128.splat<T>(m);
+  let vs = v128.splat<T>(<T>0);
+  i = 0;
+  for (; i + L <= n; i += L) {
+    const e = vexp<T>(v128.sub<T>(v128.load(x + <usize>i * sz), mv));
+    if (!log) v128.store(o + <usize>i * sz, e);
+    vs = v128.add<T>(vs, e);
+  }
+  let s = hsum<T>(vs);
+  for (; i < n; i++) {
+    const e = sexp<T>(load<T>(x + <usize>i * sz) - m);
+    if (!log) store<T>(o + <usize>i * sz, e);
+    s += e;
+  }
+  i = 0;
+  if (log) {
+    // x - (max + log Σ)
+    const c = m + slog<T>(s);
+    const cv = v128.splat<T>(c);
+    for (; i + L <= n; i += L) v128.store(o + <usize>i * sz, v128.sub<T>(v128.load(x + <usize>i * sz), cv));
+    for (; i < n; i++) store<T>(o + <usize>i * sz, load<T>(x + <usize>i * sz) - c);
+  } else {
+    const r = <T>1 / s;
+    const rv = v128.splat<T>(r);
+    for (; i + L <= n; i += L) v128.store(o + <usize>i * sz, v128.mul<T>(v128.load(o + <usize>i * sz), rv));
+    for (; i < n; i++) store<T>(o + <usize>i * sz, load<T>(o + <usize>i * sz) * r);
+  }
+}
+
+/** `w` columns (w ≤ L) of an [n, inner] block with column stride `st` bytes, lanes side by side. */
+@inline function columns<T>(x: usize, o: usize, n: i32, st: usize, w: i32, log: bool): void {
+  const sz = sizeof<T>();
+  const L = <i32>(16 / <i32>sz);
+  if (w == L) {
+    let vm = v128.splat<T>(<T>-Infinity);
+    for (let k = 0; k < n; k++) vm = v128.max<T>(vm, v128.load(x + <usize>k * st));
+    let vs = v128.splat<T>(<T>0);
+    for (let k = 0; k < n; k++) {
+      const e = vexp<T>(v128.sub<T>(v128.load(x + <usize>k * st), vm));
+      if (!log) v128.store(o + <usize>k * st, e);
+      vs = v128.add<T>(vs, e);
+    }
+    if (log) {
+      let c: v128;
+      if (sizeof<T>() == 4) {
+        c = f32x4.splat(Mathf.log(f32x4.extract_lane(vs, 0)));
+        c = f32x4.replace_lane(c, 1, Mathf.log(f32x4.extract_lane(vs, 1)));
+        c = f32x4.replace_lane(c, 2, Mathf.log(f32x4.extract_lane(vs, 2)));
+        c = f32x4.replace_lane(c, 3, Mathf.log(f32x4.extract_lane(vs, 3)));
+      } else {
+        c = f64x2.replace_lane(f64x2.splat(Math.log(f64x2.extract_lane(vs, 0))), 1, Math.log(f64x2.extract_lane(vs, 1)));
+      }
+      c = v128.add<T>(c, vm);
+      for (let k = 0; k < n; k++) v128.store(o + <usize>k * st, v128.sub<T>(v128.load(x + <usize>k * st), c));
+    } else {
+      const r = v128.div<T>(v128.splat<T>(<T>1), vs);
+      for (let k = 0; k < n; k++) v128.store(o + <usize>k * st, v128.mul<T>(v128.load(o + <usize>k * st), r));
+    }
+    return;
+  }
+  for (let j = 0; j < w; j++) {
+    const xj = x + <usize>j * sz;
+    const oj = o + <usize>j * sz;
+    let m = <T>-Infinity;
+    for (let k = 0; k < n; k++) m = max<T>(m, load<T>(xj + <usize>k * st));
+    let s = <T>0;
+    for (let k = 0; k < n; k++) {
+      const e = sexp<T>(load<T>(xj + <usize>k * st) - m);
+      if (!log) store<T>(oj + <usize>k * st, e);
+      s += e;
+    }
+    if (log) {
+      const c = m + slog<T>(s);
+      for (let k = 0; k < n; k++) store<T>(oj + <usize>k * st, load<T>(xj + <usize>k * st) - c);
+    } else {
+      const r = <T>1 / s;
+      for (let k = 0; k < n; k++) store<T>(oj + <usize>k * st, load<T>(oj + <usize>k * st) * r);
+    }
+  }
+}
+
+function softmaxT<T>(x: usize, o: usize, outer: i32, n: i32, inner: i32, log: bool): void {
+  const sz = sizeof<T>();
+  const L = <i32>(16 / <i32>sz);
+  const block = <usize>n * <usize>inner * sz;
+  for (let q = 0; q < outer; q++) {
+    const xb = x + <usize>q * block;
+    const ob = o + <usize>q * block;
+    if (inner == 1) {
+      row<T>(xb, ob, n, log);
+      continue;
+    }
+    const st = <usize>inner * sz;
+    for (let j = 0; j < inner; j += L) columns<T>(xb + <usize>j * sz, ob + <usize>j * sz, n, st, min(L, inner - j), log);
+  }
+}
+
+/** Softmax (log = 0) or log-softmax (log = 1) along the middle axis of [outer, n, inner]. dt: 0 float32, 1 float64. */
+export function softmax(dt: i32, log: i32, x: usize, o: usize, outer: i32, n: i32, inner: i32): void {
+  if (dt == 0) {
+    if (log != 0) softmaxT<f32>(x, o, outer, n, inner, true);
+    else softmaxT<f32>(x, o, outer, n, inner, false);
+  } else {
+    if (log != 0) softmaxT<f64>(x, o, outer, n, inner, true);
+    else softmaxT<f64>(x, o, outer, n, inner, false);
+  }
+}

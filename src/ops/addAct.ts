@@ -1,0 +1,101 @@
+/**
+ * `addAct(z, b, act)`: `act(z + b)` with numpy broadcasting, in one kernel pass — the bias add
+ * and activation of a dense layer (`relu(add(matmul(A, W), b))`) without the intermediate
+ * `z + b` ever being written out. `act` is `"relu"`, `"sigmoid"` or `"tanh"`.
+ *
+ * Forward: `out = act(z + b)`, bit for bit the same as the two ops in a row. Pullback, from the
+ * output alone: `g = ct ⊙ act'`, with relu' = `out > 0`, σ' = `out(1 - out)`, tanh' =
+ * `1 - out²`; then `ct_z = g`, `ct_b = g` (summed back to `b`'s shape by the autodiff core).
+ *
+ * @example
+ * import { addAct, tensor, toArray } from "typegrad"
+ * toArray(addAct(tensor([[-2, 1], [3, -4]]), tensor([1, 1]), "relu")) // [[0, 2], [4, 0]]
+ *
+ * @module
+ */
+import type { UnaryKernel } from "../backend/backend.js";
+import { broadcast } from "../shape/broadcast.js";
+import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import { describe, dual, expectTensor, promote, sampleBroadcast } from "./define.js";
+import { gt } from "./gt.js";
+import { mul } from "./mul.js";
+import { zipWith } from "./naive.js";
+import { domains, type OpDef } from "./spec.js";
+import { sub } from "./sub.js";
+import type { AddActOp } from "./types.js";
+import { where } from "./where.js";
+
+/** The activations `addAct` fuses. @category model */
+export type FusedActivation = "relu" | "sigmoid" | "tanh";
+
+const fused: readonly FusedActivation[] = ["relu", "sigmoid", "tanh"];
+
+/** `ct ⊙ act'`, from the activation's output. */
+const slope = (act: FusedActivation, ct: Tensor, out: Tensor): Tensor => {
+  switch (act) {
+    case "relu":
+      return where(gt(out, 0), ct, 0);
+    case "sigmoid":
+      return mul(ct, mul(out, sub(1, out)));
+    case "tanh":
+      return mul(ct, sub(1, mul(out, out)));
+  }
+};
+
+/** The primitive; its parameter is the activation. */
+export const addActPrim: Primitive<FusedActivation> = {
+  name: "addAct",
+  shape: ([a, b]) => broadcast(a as readonly number[], b as readonly number[], "addAct"),
+  forward: ([a, b], [sa, sb], act, out) => {
+    const x = a as NonNullable<typeof a>;
+    return x.backend.binary("add", x, sa as readonly number[], b as NonNullable<typeof b>, sb as readonly number[], out, act satisfies UnaryKernel);
+  },
+  pullback: (ct, _xs, out, act) => {
+    const g = slope(act, ct, out);
+    return [g, g];
+  },
+};
+
+const addActImpl = (z: Tensor, b: Tensor, act: FusedActivation): Tensor => {
+  expectTensor("addAct", "z", z);
+  expectTensor("addAct", "b", b);
+  if (!fused.includes(act)) throw new TypeError(`addAct: argument 'act' must be one of ${fused.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(act)}`);
+  return bind(addActPrim, promote(z, b), act);
+};
+
+/**
+ * `act(z + b)` in one pass (numpy broadcasting; a shape mismatch is reported at `b`).
+ *
+ * @example
+ * const A1 = addAct(matmul(X, W1), b1, "relu") // Tensor<["m", 128]>
+ * @category operations
+ */
+export const addAct: AddActOp = dual(3, addActImpl);
+
+/** Registry entry: relu is sampled with `z + b` away from its kink. */
+export const addActDef: OpDef<FusedActivation> = {
+  name: "addAct",
+  kind: "primitive",
+  doc: "act(z + b), act ∈ relu, sigmoid, tanh",
+  spec: {
+    sample: (g) => {
+      const act = fused[g.int(0, fused.length - 1)] as FusedActivation;
+      const [sz, sb] = sampleBroadcast(g, 2) as [number[], number[]];
+      const near = { name: "within 0.04 of 0", min: -0.04, max: 0.04 };
+      return {
+        inputs: [
+          { shape: sz, domain: act === "relu" ? domains.awayFromZero : domains.real },
+          { shape: sb, domain: act === "relu" ? near : domains.real },
+        ],
+        params: act,
+      };
+    },
+    call: ([z, b], act) => addActImpl(z as Tensor, b as Tensor, act),
+    reference: (xs, act) =>
+      zipWith(xs, (z, b) => {
+        const v = z + b;
+        return act === "relu" ? Math.max(0, v) : act === "sigmoid" ? 1 / (1 + Math.exp(-v)) : Math.tanh(v);
+      }),
+    secondOrder: true,
+  },
+};
