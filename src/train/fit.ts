@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { Params } from "../autodiff/tree.js";
+import { flattenTree, type Params } from "../autodiff/tree.js";
 import { valueAndGradAux } from "../autodiff/vjp.js";
 import type { DType } from "../backend/backend.js";
 import { type Examples, type Layout, labels, take, toTensors } from "../data/examples.js";
@@ -23,7 +23,7 @@ import { add } from "../ops/add.js";
 import type { Optimizer, OptState } from "../optim/optimizers.js";
 import { item } from "../tensor/create.js";
 import { permutation, type Rng, rng } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { giveBack, storageOf, type Tensor } from "../tensor/tensor.js";
 import { accuracy, type OutputKind, predictLabels } from "./metrics.js";
 
 // -------------------------------------------------------------------------------------
@@ -184,6 +184,13 @@ export const trainStep = <P extends Params>(
     return [opts.regularizer === undefined ? cost : add(cost, opts.regularizer(p)), out] as const;
   })(params);
   const [next, nextState] = optimizer.step(params, grads, state);
+  // the gradients were seen only by the optimizer: give their memory back (unless it kept them)
+  const kept = new Set([params, next, ...nextState.slots, output, J, X, Y].flatMap((t) => flattenTree("trainStep", t).leaves.map(storageOf)));
+  giveBack(
+    flattenTree("trainStep", grads)
+      .leaves.map(storageOf)
+      .filter((st) => !kept.has(st)),
+  );
   return { params: next, state: nextState, loss: item(J), output };
 };
 

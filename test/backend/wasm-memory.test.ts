@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import type { Backend, DType, Storage } from "../../src/backend/backend.js";
 import { reference } from "../../src/backend/reference.js";
 import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
-import { add, fromArray, gd, matmul, mean, mul, type Tensor, tanh, toFlat, valueAndGradAux, withBackend } from "../../src/index.js";
+import { add, fromArray, gd, matmul, mean, mlp, momentum, mul, rng, softmaxCrossEntropy, type Tensor, tanh, toFlat, trainStep, valueAndGradAux, withBackend } from "../../src/index.js";
 
 configureWasm({ ringBytes: 1 << 20 });
 
@@ -137,5 +137,39 @@ describe("wasm backend memory (1 MiB ring)", () => {
     // be alive (parameters, gradients, value, aux): measured 2,853 copies for 8,634 evictions
     expect(released).toBeGreaterThanOrEqual(400 * 12);
     expect(after.copiedOut - before.copiedOut).toBeLessThan(evictions / 2);
+  });
+
+  it("trainStep also releases the gradients once the optimizer has used them", () => {
+    const net = mlp([12, 16, 3], { hidden: "tanh", layout: "rows" });
+    const opt = momentum(0.1);
+    const run = () => {
+      const X = fromArray(
+        [20, 12],
+        Array.from({ length: 240 }, (_, i) => Math.sin(i)),
+      );
+      const Y = fromArray(
+        [20, 3],
+        Array.from({ length: 60 }, (_, i) => (i % 3 === (i % 7) % 3 ? 1 : 0)),
+      );
+      let params = net.init(rng(1));
+      let state = opt.init(params);
+      const losses: number[] = [];
+      for (let t = 0; t < 300; t++) {
+        const r = trainStep(net, softmaxCrossEntropy, opt, params, state, X, Y, { layout: "rows" });
+        params = r.params;
+        state = r.state;
+        losses.push(r.loss);
+      }
+      return { params, losses };
+    };
+    const before = wasmStats();
+    const w = withBackend(wasm, run);
+    const after = wasmStats();
+    const r = withBackend(reference, run);
+    expect(close(w.losses, r.losses, 1e-4)).toBe(true);
+    for (const k of ["W1", "b1", "W2", "b2"] as const) expect(close(toFlat(w.params[k]), toFlat(r.params[k]), 1e-4)).toBe(true);
+    // per step, what may still be alive: 4 parameters, 4 momentum slots, the cost and the output
+    expect(after.copiedOut - before.copiedOut).toBeLessThanOrEqual(300 * 10);
+    expect(after.evictions - before.evictions).toBeGreaterThan(300 * 20);
   });
 });
