@@ -2,10 +2,20 @@
 // T ∈ {f32, f64}. op(A) is A or Aᵀ (transA: A stored [K, M]), likewise B, so backward passes
 // never materialise a transpose: transposition happens while packing.
 //
-// Micro-kernel: MR = 4 rows × NR = 2 vectors (8 float32 or 4 float64 columns), 8 accumulator
-// registers, one broadcast load of A and two vector loads of B per k.
+// Micro-kernel: MR = 4 rows × NR = 2 vectors (8 float32 or 4 float64 columns): 8 accumulators,
+// per k two B vector loads and four A broadcast loads, all addressed through the loads' offset
+// immediates (V8 otherwise spends an lea per broadcast). 4×8 is the largest tile that fits V8's
+// 15 allocatable xmm registers: TurboFan issues all of an iteration's loads before its arithmetic,
+// so registers = accumulators + loads + 1 temporary (8 + 6 + 1). 6×8, 5×8, 3×12, 2×16 and k-unrolled
+// 4×8 variants all spilled and ran at 0.45–0.7× (measured on Zen 4, Node 20).
+// Packing: float32 A (not transposed) and float32 Bᵀ are packed four k at a time through 4×4
+// register transposes instead of scalar gathers; K is cut into equal chunks of at most KC.
 // Blocks: KC = 256 (a B micro-panel, KC × NR, stays in L1), MC = 96 (an A block in L2),
-// NC = 512 float32 / 256 float64 columns (a 512 KB packed B block).
+// NC = 512 float32 / 256 float64 columns (a 512 KB packed B block); KC 256–800 and MC 64–128
+// measured within ±1%.
+// Same-run, one thread, f32 GF/s before → after: 128×128×784 40.3 → 44.4, transA 784×128×128
+// 43.5 → 44.7, transB 128×784×128 37.4 → 44.8, 128×64×128 37.2 → 44.4, transB 128×128×64
+// 35.1 → 44.2, 1024² 42.4 → 44.6; f64 1024² 20.6 → 21.8.
 //
 // A caller splitting the work over threads passes sub-matrices (pointer offsets, same leading
 // dimensions) and a scratch area of SCRATCH bytes per thread.
@@ -19,6 +29,18 @@ const TILE_BYTES: usize = 256;
 
 /** Bytes of scratch one gemm call needs. */
 export const SCRATCH: usize = A_BYTES + B_BYTES + TILE_BYTES;
+
+/** Transposes the 4×4 float32 block held in r0..r3 (rows) and stores its columns at dst, dst+step, … */
+@inline function storeTransposed4(dst: usize, step: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  const t0 = v128.shuffle<i32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<i32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<i32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<i32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<i64>(t0, t2, 0, 2));
+  v128.store(dst + step, v128.shuffle<i64>(t0, t2, 1, 3));
+  v128.store(dst + 2 * step, v128.shuffle<i64>(t1, t3, 0, 2));
+  v128.store(dst + 3 * step, v128.shuffle<i64>(t1, t3, 1, 3));
+}
 
 @inline function packA<T>(a: usize, lda: usize, transA: bool, ic: i32, mc: i32, pc: i32, kc: i32, ap: usize): void {
   const sz = sizeof<T>();
@@ -45,18 +67,19 @@ export const SCRATCH: usize = A_BYTES + B_BYTES + TILE_BYTES;
       }
     } else {
       const r0 = a + (i0 * lda + <usize>pc) * sz;
-      const r1 = valid > 1 ? r0 + lda * sz : r0;
-      const r2 = valid > 2 ? r0 + 2 * lda * sz : r0;
-      const r3 = valid > 3 ? r0 + 3 * lda * sz : r0;
-      const z1: T = valid > 1 ? <T>1 : <T>0;
-      const z2: T = valid > 2 ? <T>1 : <T>0;
-      const z3: T = valid > 3 ? <T>1 : <T>0;
-      for (let k = 0; k < kc; k++) {
-        const off = <usize>k * sz;
-        store<T>(dst, load<T>(r0 + off));
-        store<T>(dst + sz, z1 == <T>0 ? <T>0 : load<T>(r1 + off));
-        store<T>(dst + 2 * sz, z2 == <T>0 ? <T>0 : load<T>(r2 + off));
-        store<T>(dst + 3 * sz, z3 == <T>0 ? <T>0 : load<T>(r3 + off));
+      let k = 0;
+      if (sz == 4 && valid == MR) {
+        // four k at a time: one vector from each row, transposed
+        const row = lda * sz;
+        for (; k + 4 <= kc; k += 4) {
+          const s = r0 + <usize>k * sz;
+          storeTransposed4(dst, 16, v128.load(s), v128.load(s + row), v128.load(s + 2 * row), v128.load(s + 3 * row));
+          dst += 64;
+        }
+      }
+      for (; k < kc; k++) {
+        const s = r0 + <usize>k * sz;
+        for (let r = 0; r < MR; r++) store<T>(dst + <usize>r * sz, r < valid ? load<T>(s + <usize>r * lda * sz) : <T>0);
         dst += <usize>MR * sz;
       }
     }
@@ -89,7 +112,19 @@ export const SCRATCH: usize = A_BYTES + B_BYTES + TILE_BYTES;
       }
     } else {
       const base = b + (j0 * ldb + <usize>pc) * sz;
-      for (let k = 0; k < kc; k++) {
+      let k = 0;
+      if (sz == 4 && valid == NR) {
+        // four k at a time: one vector from each of the 8 stored rows, two 4×4 transposes
+        const row = ldb * sz;
+        for (; k + 4 <= kc; k += 4) {
+          const s = base + <usize>k * sz;
+          storeTransposed4(dst, 32, v128.load(s), v128.load(s + row), v128.load(s + 2 * row), v128.load(s + 3 * row));
+          const s4 = s + 4 * row;
+          storeTransposed4(dst + 16, 32, v128.load(s4), v128.load(s4 + row), v128.load(s4 + 2 * row), v128.load(s4 + 3 * row));
+          dst += 128;
+        }
+      }
+      for (; k < kc; k++) {
         const col = base + <usize>k * sz;
         for (let c = 0; c < NR; c++) store<T>(dst + <usize>c * sz, c < valid ? load<T>(col + <usize>c * ldb * sz) : <T>0);
         dst += 32;
@@ -98,29 +133,33 @@ export const SCRATCH: usize = A_BYTES + B_BYTES + TILE_BYTES;
   }
 }
 
+@inline function madd<T>(acc: v128, a: v128, b: v128): v128 {
+  return v128.add<T>(acc, v128.mul<T>(a, b));
+}
+
 /** C[4 × NR] (=, or += unless first) A-panel · B-panel over kc. ldc in bytes. */
 @inline function micro<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, first: bool): void {
   const sz = sizeof<T>();
-  let c00 = v128.splat<T>(<T>0), c01 = v128.splat<T>(<T>0);
-  let c10 = v128.splat<T>(<T>0), c11 = v128.splat<T>(<T>0);
-  let c20 = v128.splat<T>(<T>0), c21 = v128.splat<T>(<T>0);
-  let c30 = v128.splat<T>(<T>0), c31 = v128.splat<T>(<T>0);
+  const zero = v128.splat<T>(<T>0);
+  let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
+  let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
   const end = bp + <usize>kc * 32;
   while (bp < end) {
+    // constant offsets go in the instructions' offset immediates: no address arithmetic per load
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let a = v128.load_splat<T>(ap);
-    c00 = v128.add<T>(c00, v128.mul<T>(a, b0));
-    c01 = v128.add<T>(c01, v128.mul<T>(a, b1));
-    a = v128.load_splat<T>(ap + sz);
-    c10 = v128.add<T>(c10, v128.mul<T>(a, b0));
-    c11 = v128.add<T>(c11, v128.mul<T>(a, b1));
-    a = v128.load_splat<T>(ap + 2 * sz);
-    c20 = v128.add<T>(c20, v128.mul<T>(a, b0));
-    c21 = v128.add<T>(c21, v128.mul<T>(a, b1));
-    a = v128.load_splat<T>(ap + 3 * sz);
-    c30 = v128.add<T>(c30, v128.mul<T>(a, b0));
-    c31 = v128.add<T>(c31, v128.mul<T>(a, b1));
+    c00 = madd<T>(c00, a, b0);
+    c01 = madd<T>(c01, a, b1);
+    a = v128.load_splat<T>(ap, sz);
+    c10 = madd<T>(c10, a, b0);
+    c11 = madd<T>(c11, a, b1);
+    a = v128.load_splat<T>(ap, 2 * sz);
+    c20 = madd<T>(c20, a, b0);
+    c21 = madd<T>(c21, a, b1);
+    a = v128.load_splat<T>(ap, 3 * sz);
+    c30 = madd<T>(c30, a, b0);
+    c31 = madd<T>(c31, a, b1);
     ap += 4 * sz;
     bp += 32;
   }
@@ -153,13 +192,16 @@ function gemmT<T>(transA: bool, transB: bool, M: i32, N: i32, K: i32, a: usize, 
     for (let i = 0; i < M; i++) memory.fill(c + <usize>i * ldcB, 0, <usize>N * sz);
     return;
   }
+  // K in equal chunks of at most KC (784 = 4 × 196, not 3 × 256 + 16)
+  const chunks = (K + KC - 1) / KC;
+  const kcStep = (K + chunks - 1) / chunks;
   const ap = scratch;
   const bp = scratch + A_BYTES;
   const tile = bp + B_BYTES;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = min(KC, K - pc);
+    for (let pc = 0; pc < K; pc += kcStep) {
+      const kc = min(kcStep, K - pc);
       const first = pc == 0;
       packB<T>(b, ldb, transB, pc, kc, jc, nc, bp);
       for (let ic = 0; ic < M; ic += MC) {
