@@ -249,6 +249,22 @@ export const fit = <P extends Params, F extends number, T extends number>(o: Fit
   let step = 0;
   const history: EpochRecord[] = [];
   const stop = (reason: StopReason, epoch: number, message: string, p: P): FitResult<P> => ({ params: p, optState: state, history, stop: { reason, epoch, step, message } });
+  /** Parameters a callback has seen (it may keep them). */
+  const handedOut = new WeakSet<object>();
+  /**
+   * Give back the memory of parameters two updates old and of the state an update replaced:
+   * nothing refers to them any more unless they came from the caller or went to a callback.
+   */
+  const retire = (p: P, s: OptState<P>): void => {
+    const leaves = (ts: readonly Params[]) => ts.flatMap((t) => flattenTree("fit", t).leaves);
+    const keep = new Set(leaves([params, lastGood, bestParams, o.params, ...state.slots, ...(o.optState?.slots ?? [])]).map(storageOf));
+    const old = [...(p === o.params || handedOut.has(p) ? [] : [p]), ...(s === o.optState ? [] : s.slots)];
+    giveBack(
+      leaves(old)
+        .map(storageOf)
+        .filter((st) => !keep.has(st)),
+    );
+  };
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const order = shuffle ? permutation(shuffler, data.m) : Array.from({ length: data.m }, (_, i) => i);
@@ -265,9 +281,12 @@ export const fit = <P extends Params, F extends number, T extends number>(o: Fit
       if (!Number.isFinite(r.loss)) {
         return stop("nonFinite", epoch, `fit: the cost became ${r.loss} at epoch ${epoch}, batch ${b}; returning the last parameters with a finite cost`, lastGood);
       }
+      const retired = lastGood;
+      const retiredState = state;
       lastGood = params;
       params = r.params;
       state = r.state;
+      retire(retired, retiredState);
       step++;
       lossSum += r.loss * idx.length;
       let batchAcc: number | undefined;
@@ -286,6 +305,7 @@ export const fit = <P extends Params, F extends number, T extends number>(o: Fit
     const val = o.validation === undefined ? undefined : evaluate(o.model, params, o.validation, o.loss, evalOpts);
     const record: EpochRecord = { epoch, steps: step, loss: trainM.loss, accuracy: trainM.accuracy, valLoss: val?.loss, valAccuracy: val?.accuracy };
     history.push(record);
+    if (o.onEpoch !== undefined) handedOut.add(params);
     if (o.onEpoch?.(record, params) === "stop") return stop("callback", epoch, `fit: onEpoch asked to stop after epoch ${epoch}`, params);
     if (es !== undefined) {
       const v = record[monitor];

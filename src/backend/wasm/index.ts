@@ -16,7 +16,7 @@
  */
 import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
-import { Arena, type MemoryStats, type Placed } from "./memory.js";
+import { Arena, type Block, type MemoryStats, type Placed } from "./memory.js";
 import { BINARY as BINARY_JOB, GEMM as GEMM_JOB, Helper, UNARY as UNARY_JOB } from "./threads.js";
 import { type Kernels, nodeModule, sharedMemoryAvailable, type WasmMemory, type WasmModule, wasmApi } from "./webassembly.js";
 
@@ -52,6 +52,7 @@ class WasmStorage implements Storage, Placed {
   host: TypedArray | undefined = undefined;
   pin = 0;
   dead = false;
+  block: Block | undefined = undefined;
   /** Shared by every tensor of one scalar value (see `fill`): never released. */
   shared = false;
   constructor(

@@ -56,6 +56,24 @@ export interface Placed {
   pin: number;
   /** Released: the library will not read it again, so eviction need not save it. */
   dead: boolean;
+  /** The ring block holding it while resident in the ring. */
+  block: Block | undefined;
+}
+
+/**
+ * A ring block. It keeps its place in the eviction order for its whole life; its owner changes
+ * when a released block is handed to a new storage of the same size.
+ */
+export class Block {
+  /** The storage resident here, or null when the block is free (released) or was evicted. */
+  owner: Placed | null;
+  constructor(
+    readonly ptr: number,
+    readonly size: number,
+    owner: Placed,
+  ) {
+    this.owner = owner;
+  }
 }
 
 /** Counters for the benchmark and the memory test. */
@@ -73,8 +91,10 @@ export interface MemoryStats {
   readonly copiedIn: number;
   /** Kernel outputs that went to the side region. */
   readonly sideOutputs: number;
-  /** Storages released by the autodiff core (evicted without a copy). */
+  /** Storages released by the autodiff core (their blocks are reused or evicted without a copy). */
   readonly released: number;
+  /** Ring blocks handed to a new storage after their storage was released. */
+  readonly reused: number;
 }
 
 /** WASM linear memory: typed views kept current across growth, a ring of blocks, a side region. */
@@ -87,17 +107,19 @@ export class Arena {
   private readonly ringEnd: number;
   private head: number;
   private side: number;
-  /** The eviction queue, oldest first: circular arrays. */
-  private qs: (Placed | null)[] = new Array<Placed | null>(1024).fill(null);
-  private qat = new Float64Array(1024);
+  /** The eviction queue of blocks, oldest first: a circular array. */
+  private qs: (Block | null)[] = new Array<Block | null>(1024).fill(null);
   private qh = 0;
   private qn = 0;
+  /** Released blocks still in the ring, by size: reused (hot in cache) before the head moves on. */
+  private readonly free = new Map<number, Set<Block>>();
   private call = 0;
   private evictions = 0;
   private copiedOut = 0;
   private copiedIn = 0;
   private sideOutputs = 0;
   private released = 0;
+  private reused = 0;
 
   constructor(
     private readonly memory: WasmMemory,
@@ -164,11 +186,22 @@ export class Arena {
     return p.host;
   }
 
-  /** `p` will not be read again: no copy when it is evicted. */
+  /** `p` will not be read again: its block (if any) is free for a storage of the same size. */
   release(p: Placed): void {
     if (p.dead) return;
     p.dead = true;
     this.released++;
+    const b = p.block;
+    if (b === undefined) return;
+    p.block = undefined;
+    p.ptr = -1;
+    b.owner = null;
+    let set = this.free.get(b.size);
+    if (set === undefined) {
+      set = new Set();
+      this.free.set(b.size, set);
+    }
+    set.add(b);
   }
 
   /** Write host data into a block. */
@@ -186,47 +219,56 @@ export class Arena {
   }
 
   /**
-   * A ring block for `p` (made resident, pinned for call `call`), evicting the oldest blocks;
-   * false when the block is too large or the eviction would hit a block pinned by this call.
+   * A ring block for `p` (made resident, pinned for call `call`): a released block of the same
+   * size if there is one, else the next one at the head, evicting the oldest blocks; false when
+   * the block is too large or the eviction would hit a block pinned by this call.
    */
   place(p: Placed, bytes: number): boolean {
     const size = blockSize(bytes);
     if (size > this.capacity / 8) return false;
+    const set = this.free.get(size);
+    if (set !== undefined && set.size > 0) {
+      const b = set.values().next().value as Block;
+      set.delete(b);
+      this.reused++;
+      return this.own(b, p);
+    }
     // plan: how many queue entries must go (no closures here: this runs once per kernel output)
     const qs = this.qs;
-    const qat = this.qat;
     const len = qs.length;
     let h = this.head;
     let k = 0;
     let wrap = false;
     if (h + size > this.ringEnd) {
       for (; k < this.qn; k++) {
-        const j = (this.qh + k) % len;
-        if ((qat[j] as number) < h) break;
-        if (qs[j]?.pin === this.call) return false;
+        const b = qs[(this.qh + k) % len] as Block;
+        if (b.ptr < h) break;
+        if (b.owner?.pin === this.call) return false;
       }
       h = this.ringStart;
       wrap = true;
     }
     for (; k < this.qn; k++) {
-      const j = (this.qh + k) % len;
-      const a = qat[j] as number;
-      if (a < h || a >= h + size) break;
-      if (qs[j]?.pin === this.call) return false;
+      const b = qs[(this.qh + k) % len] as Block;
+      if (b.ptr < h || b.ptr >= h + size) break;
+      if (b.owner?.pin === this.call) return false;
     }
     // evict
     for (let j = 0; j < k; j++) {
       const i = this.qh;
-      const old = this.qs[i] as Placed | null;
-      if (old !== null && old.ptr === (this.qat[i] as number)) {
+      const b = qs[i] as Block;
+      const old = b.owner;
+      if (old !== null) {
         if (old.host === undefined && !old.dead) {
           old.host = this.copyOut(old);
           this.copiedOut++;
         }
         old.ptr = -1;
-      }
-      this.qs[i] = null;
-      this.qh = (i + 1) % this.qs.length;
+        old.block = undefined;
+      } else this.free.get(b.size)?.delete(b);
+      b.owner = null;
+      qs[i] = null;
+      this.qh = (i + 1) % len;
       this.qn--;
       this.evictions++;
     }
@@ -235,25 +277,26 @@ export class Arena {
     this.head = ptr + size;
     this.ensure(this.head);
     if (this.qn === this.qs.length) this.growQueue();
-    const t = (this.qh + this.qn) % this.qs.length;
-    this.qs[t] = p;
-    this.qat[t] = ptr;
+    const b = new Block(ptr, size, p);
+    this.qs[(this.qh + this.qn) % this.qs.length] = b;
     this.qn++;
-    p.ptr = ptr;
+    return this.own(b, p);
+  }
+
+  /** Make `b` the home of `p`, pinned for the current call. */
+  private own(b: Block, p: Placed): true {
+    b.owner = p;
+    p.block = b;
+    p.ptr = b.ptr;
     p.pin = this.call;
     return true;
   }
 
   private growQueue(): void {
     const n = this.qs.length;
-    const qs = new Array<Placed | null>(2 * n).fill(null);
-    const qat = new Float64Array(2 * n);
-    for (let j = 0; j < this.qn; j++) {
-      qs[j] = this.qs[(this.qh + j) % n] as Placed | null;
-      qat[j] = this.qat[(this.qh + j) % n] as number;
-    }
+    const qs = new Array<Block | null>(2 * n).fill(null);
+    for (let j = 0; j < this.qn; j++) qs[j] = this.qs[(this.qh + j) % n] as Block;
     this.qs = qs;
-    this.qat = qat;
     this.qh = 0;
   }
 
@@ -297,6 +340,7 @@ export class Arena {
       copiedIn: this.copiedIn,
       sideOutputs: this.sideOutputs,
       released: this.released,
+      reused: this.reused,
     };
   }
 }
