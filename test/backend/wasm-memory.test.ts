@@ -15,7 +15,6 @@ import { take, toTensors } from "../../src/data/index.js";
 import {
   adam,
   add,
-  fit,
   fromArray,
   gd,
   logLossFromLogits,
@@ -29,6 +28,7 @@ import {
   type Tensor,
   tanh,
   toFlat,
+  fit as train,
   trainStep,
   valueAndGradAux,
   withBackend,
@@ -221,7 +221,7 @@ describe("wasm backend memory (1 MiB ring)", () => {
     const run = () => {
       const init = net.init(rng(1));
       const seen: P[] = [];
-      const r = fit({
+      const r = train({
         model: net,
         params: init,
         loss: logLossFromLogits,
