@@ -1,5 +1,5 @@
 /** typegrad's side of the benchmark: the TS reference backend and the WASM backend (1 and 2 threads). */
-import { add, type Backend, configureWasm, fromArray, grad, logSoftmax, matmul, mean, mul, neg, reference, relu, sigmoid, sub, sum, type Tensor, wasm, wasmStats, withBackend } from "../src/index.js";
+import { add, type Backend, configureWasm, fromArray, gd, matmul, mlp, reference, sigmoid, softmaxCrossEntropy, trainStep as step, type Tensor, wasm, wasmStats, withBackend } from "../src/index.js";
 import { measure, type Timing } from "./timing.js";
 import { BIAS, data, MATMULS, MLP, oneHot, SIGMOID } from "./workloads.js";
 
@@ -12,15 +12,10 @@ export interface Row {
 
 type Params = { W1: Tensor; b1: Tensor; W2: Tensor; b2: Tensor; W3: Tensor; b3: Tensor };
 
-/** Softmax cross-entropy of the MLP (the forward pass; the backward pass comes from `grad`). */
-const loss = (p: Params, X: Tensor, Y: Tensor): Tensor<[]> => {
-  const A1 = relu(add(matmul(X as Tensor<[number, number]>, p.W1 as Tensor<[number, number]>), p.b1));
-  const A2 = relu(add(matmul(A1 as Tensor<[number, number]>, p.W2 as Tensor<[number, number]>), p.b2));
-  const Z3 = add(matmul(A2 as Tensor<[number, number]>, p.W3 as Tensor<[number, number]>), p.b3);
-  return neg(mean(sum(mul(Y, logSoftmax(Z3 as Tensor<[number, number]>)), 1))) as Tensor<[]>;
-};
+/** The library's MLP (examples in rows, as in the peers' code): relu hidden layers, linear output. */
+const net = mlp(MLP.sizes, { hidden: "relu", layout: "rows" });
 
-/** Initial parameters (He-scaled uniform, deterministic). */
+/** Initial parameters (He-scaled uniform, deterministic, the same as the peers'). */
 export const initParams = (): Params => {
   const [d0, d1, d2, d3] = MLP.sizes;
   const w = (i: number, o: number, seed: number) =>
@@ -28,15 +23,15 @@ export const initParams = (): Params => {
       [i, o],
       data(i * o, seed).map((v) => v * Math.sqrt(6 / i)),
     );
-  return { W1: w(d0, d1, 1), b1: fromArray([d1], new Float32Array(d1)), W2: w(d1, d2, 2), b2: fromArray([d2], new Float32Array(d2)), W3: w(d2, d3, 3), b3: fromArray([d3], new Float32Array(d3)) };
+  const b = (o: number) => fromArray([1, o], new Float32Array(o));
+  return { W1: w(d0, d1, 1), b1: b(d1), W2: w(d1, d2, 2), b2: b(d2), W3: w(d2, d3, 3), b3: b(d3) };
 };
 
-/** One SGD step. */
-export const trainStep = (p: Params, X: Tensor, Y: Tensor): Params => {
-  const g = grad(loss)(p, X, Y);
-  const upd = (w: Tensor, gw: Tensor) => sub(w, mul(gw, MLP.lr));
-  return { W1: upd(p.W1, g.W1), b1: upd(p.b1, g.b1), W2: upd(p.W2, g.W2), b2: upd(p.b2, g.b2), W3: upd(p.W3, g.W3), b3: upd(p.b3, g.b3) };
-};
+const sgd = gd(MLP.lr);
+const sgdState = sgd.init(initParams());
+
+/** One SGD step with the library's loop step and optimizer (tfjs's side uses `tf.train.sgd`). */
+export const trainStep = (p: Params, X: Tensor, Y: Tensor): Params => step(net as never, softmaxCrossEntropy, sgd, p, sgdState, X, Y, { layout: "rows" }).params as Params;
 
 export const batch = (): { X: Tensor; Y: Tensor } => ({ X: fromArray([MLP.batch, MLP.sizes[0]], data(MLP.batch * MLP.sizes[0], 7)), Y: fromArray([MLP.batch, 10], oneHot(MLP.batch, 10, 8)) });
 

@@ -1,0 +1,57 @@
+/**
+ * `npm run bench:step -- [threads] [ringMiB]`: where one MLP train step of the benchmark spends
+ * its time on the WASM backend — every public backend method is wrapped with a timer (inclusive
+ * times: `run` contains the kernel calls and any eviction copies), after 300 warm-up steps,
+ * averaged over 2,000 steps. Not a benchmark (the timers cost a little); a profile to act on.
+ */
+import { configureWasm, wasm, wasmStats, withBackend } from "../src/index.js";
+import { batch, initParams, trainStep, wasmReady } from "./typegrad.js";
+
+const threads = Number(process.argv[2] ?? 1) === 2 ? 2 : 1;
+if (process.argv[3] !== undefined) configureWasm({ ringBytes: Number(process.argv[3]) * 2 ** 20 });
+await wasmReady();
+configureWasm({ threads });
+
+type Method = (this: unknown, ...a: unknown[]) => unknown;
+const proto = Object.getPrototypeOf(wasm) as Record<string, Method>;
+const time: Record<string, number> = {};
+const count: Record<string, number> = {};
+const label = (k: string, a: unknown[]): string => {
+  if (k === "unary" || k === "binary" || k === "reduce") return `${k} ${String(a[0])}${k === "binary" && a[6] !== undefined ? `+${String(a[6])}` : ""}`;
+  if (k === "matmul") return `matmul ${(a[1] as number[]).join("x")}${a[4] ? "ᵀ" : ""} · ${(a[3] as number[]).join("x")}${a[5] ? "ᵀ" : ""}`;
+  return k;
+};
+for (const k of Object.getOwnPropertyNames(proto)) {
+  const f = proto[k];
+  if (k === "constructor" || typeof f !== "function") continue;
+  proto[k] = function (this: unknown, ...a: unknown[]) {
+    const key = label(k, a);
+    const t0 = performance.now();
+    const r = f.apply(this, a);
+    time[key] = (time[key] ?? 0) + performance.now() - t0;
+    count[key] = (count[key] ?? 0) + 1;
+    return r;
+  };
+}
+
+withBackend(wasm, () => {
+  let p = initParams();
+  const { X, Y } = batch();
+  for (let i = 0; i < 300; i++) p = trainStep(p, X, Y);
+  for (const k of Object.keys(time)) {
+    delete time[k];
+    delete count[k];
+  }
+  const N = 2000;
+  const s0 = wasmStats();
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) p = trainStep(p, X, Y);
+  const step = (performance.now() - t0) / N;
+  const s1 = wasmStats();
+  const per = (k: keyof typeof s0) => ((s1[k] as number) - (s0[k] as number)) / N;
+  for (const [k, t] of Object.entries(time).sort((a, b) => b[1] - a[1])) console.log(`${k.padEnd(40)} ${((t / N) * 1000).toFixed(1).padStart(8)} µs  ×${((count[k] ?? 0) / N).toFixed(0)}`);
+  console.log(
+    `\nstep ${(step * 1000).toFixed(0)} µs on ${threads} thread(s); per step: ${per("evictions").toFixed(1)} evictions, ${per("copiedOut").toFixed(1)} copied out, ${per("released").toFixed(1)} released, ${per("reused").toFixed(1)} blocks reused`,
+  );
+});
+process.exit(0);
