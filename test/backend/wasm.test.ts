@@ -287,6 +287,10 @@ describe("wasm backend agrees with the reference backend", () => {
     expectSame(`matmul ${JSON.stringify(c)}`, got, want, (i) => 2 * (c.K + 1) * EPS[c.dtype] * (scale[i] as number));
   };
 
+  it("runs the relaxed-SIMD build (Node 20 and later; fused multiply-adds in matmul)", () => {
+    expect(wasmStats().relaxedSimd).toBe(true);
+  });
+
   it("matmul: batched, broadcast, transposed operands, small sizes", () => {
     fc.assert(fc.property(matmulArb(9, 12, 19), checkMatmul), { numRuns: RUNS * 2 });
   });

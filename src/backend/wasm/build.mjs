@@ -1,6 +1,7 @@
 // Builds the WASM SIMD kernels (assembly/*.ts) with the AssemblyScript compiler from npm into
 // build/wasm/: typegrad.wasm (ordinary imported memory) and typegrad-shared.wasm (shared
-// memory, for the worker-thread path). Skips the work when both are newer than every source.
+// memory, for the worker-thread path), each also with relaxed SIMD (fused multiply-add in the
+// matrix product): typegrad-relaxed.wasm, typegrad-shared-relaxed.wasm. Skips the work when both are newer than every source.
 // Usage: node src/backend/wasm/build.mjs [--force]
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, statSync } from "node:fs";
@@ -14,9 +15,13 @@ const out = join(root, "build", "wasm");
 const asc = join(root, "node_modules", "assemblyscript", "bin", "asc.js");
 
 const common = [join(src, "index.ts"), "-O3", "--noAssert", "--runtime", "stub", "--enable", "simd", "--importMemory", "--initialMemory", "1"];
+const shared = ["--enable", "threads", "--sharedMemory", "--maximumMemory", "65536"];
+const relaxed = ["--enable", "relaxed-simd"];
 const targets = [
   { file: "typegrad.wasm", flags: [] },
-  { file: "typegrad-shared.wasm", flags: ["--enable", "threads", "--sharedMemory", "--maximumMemory", "65536"] },
+  { file: "typegrad-shared.wasm", flags: shared },
+  { file: "typegrad-relaxed.wasm", flags: relaxed },
+  { file: "typegrad-shared-relaxed.wasm", flags: [...shared, ...relaxed] },
 ];
 
 const newest = Math.max(...readdirSync(src).map((f) => statSync(join(src, f)).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs);

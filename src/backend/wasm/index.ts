@@ -18,7 +18,7 @@ import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
 import { Arena, type Block, type MemoryStats, type Placed } from "./memory.js";
 import { BINARY as BINARY_JOB, GEMM as GEMM_JOB, Helper, UNARY as UNARY_JOB } from "./threads.js";
-import { type Kernels, nodeModule, sharedMemoryAvailable, type WasmMemory, type WasmModule, wasmApi } from "./webassembly.js";
+import { type Kernels, nodeModule, relaxedSimdAvailable, sharedMemoryAvailable, type WasmMemory, type WasmModule, wasmApi } from "./webassembly.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -79,6 +79,10 @@ let threads = 2;
  */
 let splitElementwise = false;
 let ringBytes = RING_BYTES;
+/** Load the relaxed-SIMD build where the host supports it (fused multiply-add in the matrix product). */
+let relaxedSimd = true;
+/** Whether the loaded build is the relaxed-SIMD one. */
+let relaxed = false;
 
 const instantiate = (module: WasmModule, memory: WasmMemory, shared: boolean): Runtime => {
   if (wasmApi === undefined) throw new Error("wasm backend: this JavaScript host has no WebAssembly");
@@ -107,7 +111,8 @@ const load = (): Runtime => {
   if (runtime !== undefined) return runtime;
   if (wasmApi === undefined) throw new Error("wasm backend: this JavaScript host has no WebAssembly");
   const shared = sharedMemoryAvailable() && nodeModule("node:worker_threads") !== undefined;
-  const bytes = buildFile(shared ? "typegrad-shared.wasm" : "typegrad.wasm");
+  relaxed = relaxedSimd && relaxedSimdAvailable();
+  const bytes = buildFile(`typegrad${shared ? "-shared" : ""}${relaxed ? "-relaxed" : ""}.wasm`);
   if (bytes === undefined) throw new Error("wasm backend: not initialised; outside Node call 'await initWasm(bytes)' with the bytes of build/wasm/typegrad.wasm first");
   const memory = shared ? new wasmApi.Memory({ initial: 64, maximum: 65536, shared: true }) : new wasmApi.Memory({ initial: 64 });
   runtime = instantiate(new wasmApi.Module(bytes), memory, shared);
@@ -119,8 +124,10 @@ const load = (): Runtime => {
 // -------------------------------------------------------------------------------------
 
 /**
- * Load the backend from the bytes of `build/wasm/typegrad.wasm` (single thread). Needed only
- * where it cannot load itself synchronously (browsers); a no-op once loaded.
+ * Load the backend from the bytes of `build/wasm/typegrad.wasm` (single thread), or of
+ * `typegrad-relaxed.wasm` where the browser runs relaxed SIMD (`WebAssembly.validate` tells;
+ * its matrix product uses fused multiply-adds). Needed only where the backend cannot load itself
+ * synchronously (browsers); a no-op once loaded.
  *
  * @example
  * await initWasm(new Uint8Array(await (await fetch("/typegrad.wasm")).arrayBuffer()))
@@ -145,6 +152,12 @@ export interface WasmOptions {
   readonly ringBytes?: number;
   /** Also split large elementwise kernels over the two threads (off by default: see the bench). */
   readonly splitElementwise?: boolean;
+  /**
+   * Load the relaxed-SIMD build where the host runs it (default true): its matrix product uses
+   * fused multiply-adds (+15% GF/s here), so its last bits differ from the plain build's and
+   * may differ between machines. Only before the backend is first used.
+   */
+  readonly relaxedSimd?: boolean;
 }
 
 /**
@@ -155,7 +168,7 @@ export interface WasmOptions {
  * @category constructors
  */
 export const configureWasm = (opts: WasmOptions): Required<WasmOptions> => {
-  const prev = { threads: threads as 1 | 2, ringBytes, splitElementwise };
+  const prev = { threads: threads as 1 | 2, ringBytes, splitElementwise, relaxedSimd };
   if (opts.splitElementwise !== undefined && typeof opts.splitElementwise !== "boolean")
     throw new TypeError(`configureWasm: option 'splitElementwise' must be a boolean, got ${String(opts.splitElementwise)}`);
   if (opts.threads !== undefined && opts.threads !== 1 && opts.threads !== 2) throw new TypeError(`configureWasm: option 'threads' must be 1 or 2, got ${String(opts.threads)}`);
@@ -164,15 +177,20 @@ export const configureWasm = (opts: WasmOptions): Required<WasmOptions> => {
     if (runtime !== undefined) throw new Error("configureWasm: option 'ringBytes' can only be set before the wasm backend is first used");
     ringBytes = opts.ringBytes;
   }
+  if (opts.relaxedSimd !== undefined && opts.relaxedSimd !== relaxedSimd) {
+    if (typeof opts.relaxedSimd !== "boolean") throw new TypeError(`configureWasm: option 'relaxedSimd' must be a boolean, got ${String(opts.relaxedSimd)}`);
+    if (runtime !== undefined) throw new Error("configureWasm: option 'relaxedSimd' can only be set before the wasm backend is first used");
+    relaxedSimd = opts.relaxedSimd;
+  }
   if (opts.threads !== undefined) threads = opts.threads;
   if (opts.splitElementwise !== undefined) splitElementwise = opts.splitElementwise;
   return prev;
 };
 
 /** Memory counters of the WASM backend (loads it if needed). @category destructors */
-export const wasmStats = (): MemoryStats & { readonly threads: number; readonly elementwiseSplits: number } => {
+export const wasmStats = (): MemoryStats & { readonly threads: number; readonly elementwiseSplits: number; readonly relaxedSimd: boolean } => {
   const rt = load();
-  return { ...rt.arena.stats(), threads: threads === 2 && rt.helper?.ready === true ? 2 : 1, elementwiseSplits };
+  return { ...rt.arena.stats(), threads: threads === 2 && rt.helper?.ready === true ? 2 : 1, elementwiseSplits, relaxedSimd: relaxed };
 };
 
 // -------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ export interface WasmApi {
   readonly Instance: new (module: WasmModule, imports: { env: { memory: WasmMemory } }) => { readonly exports: unknown };
   readonly Memory: new (desc: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   compile(bytes: Uint8Array): Promise<WasmModule>;
+  validate(bytes: Uint8Array): boolean;
 }
 
 /** `WebAssembly`, or undefined where the host has none. */
@@ -62,4 +63,24 @@ export const sharedMemoryAvailable = (): boolean => {
 export const nodeModule = <T>(id: string): T | undefined => {
   const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   return p?.getBuiltinModule?.(id) as T | undefined;
+};
+
+/** A module with one function using `f32x4.relaxed_madd`: valid only where relaxed SIMD is. */
+// biome-ignore format: one module section per line
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, // magic, version
+  1, 8, 1, 0x60, 3, 0x7b, 0x7b, 0x7b, 1, 0x7b, // type: (v128, v128, v128) -> v128
+  3, 2, 1, 0, // one function of that type
+  10, 13, 1, 11, 0, 0x20, 0, 0x20, 1, 0x20, 2, 0xfd, 0x85, 0x02, 0x0b, // local.get 0 1 2, f32x4.relaxed_madd
+]);
+
+/**
+ * True when the host runs relaxed SIMD. Node 20's V8 (11.3) has it behind a flag that the next
+ * V8 turned on by default; here the flag is set for this process when the probe fails without it.
+ */
+export const relaxedSimdAvailable = (): boolean => {
+  if (wasmApi === undefined) return false;
+  if (wasmApi.validate(RELAXED_PROBE)) return true;
+  nodeModule<typeof import("node:v8")>("node:v8")?.setFlagsFromString("--experimental-wasm-relaxed-simd");
+  return wasmApi.validate(RELAXED_PROBE);
 };
