@@ -61,21 +61,18 @@ export const runTypegrad = (impl: string, be: Backend, quick: boolean): Row[] =>
       BIAS.name,
       measure(() => void add(xb, bb)),
     );
-    let p = initParams();
-    const { X, Y } = batch();
-    push(
-      MLP.name,
-      measure(
-        () => {
-          p = trainStep(p, X, Y);
-        },
-        2000,
-        slow ? 5 : 20,
-        3,
-      ),
-    );
+    push(MLP.name, measure(typegradMlpStep(), 2000, slow ? 5 : 20, 3));
     return rows;
   });
+
+/** The MLP train step on the current backend, from fresh parameters. */
+export const typegradMlpStep = (): (() => void) => {
+  let p = initParams();
+  const { X, Y } = batch();
+  return () => {
+    p = trainStep(p, X, Y);
+  };
+};
 
 /** The WASM backend with 1 or 2 threads. */
 export const runWasm = (threads: 1 | 2, quick: boolean): Row[] => {
