@@ -185,13 +185,15 @@ export const trainStep = <P extends Params>(
   })(params);
   const [next, nextState] = optimizer.step(params, grads, state);
   // the gradients were seen only by the optimizer: give their memory back (unless it kept them)
-  const kept = new Set([params, next, ...nextState.slots, output, J, X, Y].flatMap((t) => flattenTree("trainStep", t).leaves.map(storageOf)));
-  giveBack(
-    flattenTree("trainStep", grads)
-      .leaves.map(storageOf)
-      .filter((st) => !kept.has(st)),
-  );
+  giveBackTrees([grads], [params, next, ...nextState.slots, output, J, X, Y]);
   return { params: next, state: nextState, loss: item(J), output };
+};
+
+/** Give back the memory of the tensors in `dead` that share none with those in `live`. */
+const giveBackTrees = (dead: readonly Params[], live: readonly Params[]): void => {
+  const leaves = (ts: readonly Params[]) => ts.flatMap((t) => flattenTree("fit", t).leaves.map(storageOf));
+  const keep = new Set(leaves(live));
+  giveBack(leaves(dead).filter((st) => !keep.has(st)));
 };
 
 const checkInt = (arg: string, v: unknown, min: number): number => {
@@ -255,16 +257,8 @@ export const fit = <P extends Params, F extends number, T extends number>(o: Fit
    * Give back the memory of parameters two updates old and of the state an update replaced:
    * nothing refers to them any more unless they came from the caller or went to a callback.
    */
-  const retire = (p: P, s: OptState<P>): void => {
-    const leaves = (ts: readonly Params[]) => ts.flatMap((t) => flattenTree("fit", t).leaves);
-    const keep = new Set(leaves([params, lastGood, bestParams, o.params, ...state.slots, ...(o.optState?.slots ?? [])]).map(storageOf));
-    const old = [...(p === o.params || handedOut.has(p) ? [] : [p]), ...(s === o.optState ? [] : s.slots)];
-    giveBack(
-      leaves(old)
-        .map(storageOf)
-        .filter((st) => !keep.has(st)),
-    );
-  };
+  const retire = (p: P, s: OptState<P>): void =>
+    giveBackTrees([...(p === o.params || handedOut.has(p) ? [] : [p]), ...(s === o.optState ? [] : s.slots)], [params, lastGood, bestParams, o.params, ...state.slots, ...(o.optState?.slots ?? [])]);
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const order = shuffle ? permutation(shuffler, data.m) : Array.from({ length: data.m }, (_, i) => i);
