@@ -2,7 +2,8 @@
  * `npm run test:browser`: bundles `src/index.ts` for the browser (esbuild, code splitting, so the
  * datasets stay in chunks loaded on demand), serves it on 127.0.0.1, and runs `page.html` in
  * headless Chromium: a logistic regression trained with `grad` on the reference and the WASM
- * backends, and a shape error. Needs Chromium (`apt-get install chromium`), so it is not part of
+ * backends (the build `wasmFile()` picks, relaxed SIMD in Chromium, then the plain build), and a
+ * shape error. Needs Chromium (`apt-get install chromium`), so it is not part of
  * `npm test`; it exits 2 with a note when Chromium is missing.
  */
 import { execFileSync, spawn } from "node:child_process";
@@ -23,7 +24,7 @@ execFileSync(
   [join(root, "src", "index.ts"), "--bundle", "--platform=browser", "--format=esm", "--splitting", `--outdir=${dir}`, "--log-level=warning"],
   { stdio: "inherit" },
 );
-copyFileSync(join(root, "build", "wasm", "typegrad.wasm"), join(dir, "typegrad.wasm"));
+for (const f of ["typegrad.wasm", "typegrad-relaxed.wasm"]) copyFileSync(join(root, "build", "wasm", f), join(dir, f));
 copyFileSync(join(import.meta.dirname, "page.html"), join(dir, "page.html"));
 console.log(`bundle: index.js ${(statSync(join(dir, "index.js")).size / 1024).toFixed(0)} KiB (datasets in separate chunks)`);
 
@@ -40,28 +41,35 @@ await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const address = server.address();
 const port = typeof address === "object" && address !== null ? address.port : 0;
 const flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const stdout = await new Promise<string>((resolve) => {
-  // async: the server above lives in this process and must keep answering while Chromium runs
-  const child = spawn(chromium, [...flags, `--user-data-dir=${join(dir, "profile")}`, "--virtual-time-budget=30000", "--dump-dom", `http://127.0.0.1:${port}/page.html`], {
-    stdio: ["ignore", "pipe", "ignore"],
+/** Run page.html (with `query`) in headless Chromium; the text it shows. */
+const runPage = (query: string) =>
+  new Promise<string>((resolve) => {
+    // async: the server above lives in this process and must keep answering while Chromium runs
+    const child = spawn(chromium, [...flags, `--user-data-dir=${join(dir, "profile")}`, "--virtual-time-budget=30000", "--dump-dom", `http://127.0.0.1:${port}/page.html${query}`], {
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    let text = "";
+    const timer = setTimeout(() => child.kill(), 120_000);
+    child.stdout.on("data", (d: Buffer) => {
+      text += d.toString();
+    });
+    child.on("close", () => {
+      clearTimeout(timer);
+      resolve(/<pre id="out">([\s\S]*?)<\/pre>/.exec(text)?.[1] ?? "(no output from Chromium)");
+    });
   });
-  let text = "";
-  const timer = setTimeout(() => child.kill(), 120_000);
-  child.stdout.on("data", (d: Buffer) => {
-    text += d.toString();
-  });
-  child.on("close", () => {
-    clearTimeout(timer);
-    resolve(text);
-  });
-});
+// the build wasmFile() picks (relaxed SIMD in Chromium), then the plain build
+const runs = [
+  { query: "", build: /wasm \(typegrad-relaxed\.wasm, relaxed SIMD: true\): accuracy 1\.000 cost (\S+)/ },
+  { query: "?wasm=typegrad.wasm", build: /wasm \(typegrad\.wasm, relaxed SIMD: false\): accuracy 1\.000 cost (\S+)/ },
+];
+let passed = 0;
+for (const r of runs) {
+  const text = await runPage(r.query);
+  console.log(text);
+  if (text.startsWith("DONE") && /reference: accuracy 1\.000 cost (\S+)/.test(text) && r.build.test(text) && text.includes("error: add: shapes [2, 3] and [4, 3] do not broadcast (2 vs 4)")) passed++;
+}
 server.close();
-const text = /<pre id="out">([\s\S]*?)<\/pre>/.exec(stdout)?.[1] ?? "(no output from Chromium)";
-console.log(text);
-const ok =
-  text.startsWith("DONE") &&
-  /reference: accuracy 1\.000 cost (\S+)/.test(text) &&
-  /wasm: accuracy 1\.000 cost (\S+)/.test(text) &&
-  text.includes("error: add: shapes [2, 3] and [4, 3] do not broadcast (2 vs 4)");
-console.log(ok ? "browser: 1 passed, 0 failed" : "browser: 0 passed, 1 failed");
+const ok = passed === runs.length;
+console.log(`browser: ${passed} passed, ${runs.length - passed} failed`);
 process.exit(ok ? 0 : 1);

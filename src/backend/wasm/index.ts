@@ -81,8 +81,6 @@ let splitElementwise = false;
 let ringBytes = RING_BYTES;
 /** Load the relaxed-SIMD build where the host supports it (fused multiply-add in the matrix product). */
 let relaxedSimd = true;
-/** Whether the loaded build is the relaxed-SIMD one. */
-let relaxed = false;
 
 const instantiate = (module: WasmModule, memory: WasmMemory, shared: boolean): Runtime => {
   if (wasmApi === undefined) throw new Error("wasm backend: this JavaScript host has no WebAssembly");
@@ -111,7 +109,7 @@ const load = (): Runtime => {
   if (runtime !== undefined) return runtime;
   if (wasmApi === undefined) throw new Error("wasm backend: this JavaScript host has no WebAssembly");
   const shared = sharedMemoryAvailable() && nodeModule("node:worker_threads") !== undefined;
-  relaxed = relaxedSimd && relaxedSimdAvailable();
+  const relaxed = relaxedSimd && relaxedSimdAvailable();
   const bytes = buildFile(`typegrad${shared ? "-shared" : ""}${relaxed ? "-relaxed" : ""}.wasm`);
   if (bytes === undefined) throw new Error("wasm backend: not initialised; outside Node call 'await initWasm(bytes)' with the bytes of build/wasm/typegrad.wasm first");
   const memory = shared ? new wasmApi.Memory({ initial: 64, maximum: 65536, shared: true }) : new wasmApi.Memory({ initial: 64 });
@@ -125,9 +123,8 @@ const load = (): Runtime => {
 
 /**
  * Load the backend from the bytes of `build/wasm/typegrad.wasm` (single thread), or of
- * `typegrad-relaxed.wasm` where the browser runs relaxed SIMD (`WebAssembly.validate` tells;
- * its matrix product uses fused multiply-adds). Needed only where the backend cannot load itself
- * synchronously (browsers); a no-op once loaded.
+ * `typegrad-relaxed.wasm` where the browser runs relaxed SIMD ({@link wasmFile} says which).
+ * Needed only where the backend cannot load itself synchronously (browsers); a no-op once loaded.
  *
  * @example
  * await initWasm(new Uint8Array(await (await fetch("/typegrad.wasm")).arrayBuffer()))
@@ -140,6 +137,16 @@ export const initWasm = async (bytes: Uint8Array): Promise<void> => {
   const module = await wasmApi.compile(bytes);
   runtime = instantiate(module, new wasmApi.Memory({ initial: 64 }), false);
 };
+
+/**
+ * The file of `build/wasm/` that {@link initWasm} should get on this host: `typegrad-relaxed.wasm`
+ * where relaxed SIMD runs (fused multiply-adds in the matrix product), else `typegrad.wasm`.
+ *
+ * @example
+ * await initWasm(new Uint8Array(await (await fetch(`/${wasmFile()}`)).arrayBuffer()))
+ * @category constructors
+ */
+export const wasmFile = (): "typegrad.wasm" | "typegrad-relaxed.wasm" => (relaxedSimdAvailable() ? "typegrad-relaxed.wasm" : "typegrad.wasm");
 
 /** Options of {@link configureWasm}. @category model */
 export interface WasmOptions {
@@ -190,7 +197,7 @@ export const configureWasm = (opts: WasmOptions): Required<WasmOptions> => {
 /** Memory counters of the WASM backend (loads it if needed). @category destructors */
 export const wasmStats = (): MemoryStats & { readonly threads: number; readonly elementwiseSplits: number; readonly relaxedSimd: boolean } => {
   const rt = load();
-  return { ...rt.arena.stats(), threads: threads === 2 && rt.helper?.ready === true ? 2 : 1, elementwiseSplits, relaxedSimd: relaxed };
+  return { ...rt.arena.stats(), threads: threads === 2 && rt.helper?.ready === true ? 2 : 1, elementwiseSplits, relaxedSimd: rt.k.RELAXED_SIMD.value === 1 };
 };
 
 // -------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ export interface WasmMemory {
 export interface Kernels {
   heapBase(): number;
   readonly SCRATCH: { readonly value: number };
+  readonly RELAXED_SIMD: { readonly value: number };
   gemm(dt: number, transA: number, transB: number, M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, scratch: number): void;
   unary(dt: number, op: number, x: number, o: number, n: number): void;
   binary(dt: number, op: number, a: number, b: number, o: number, rank: number, meta: number, then: number): void;

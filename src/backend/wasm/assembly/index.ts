@@ -6,6 +6,9 @@ export { reduce, argmax } from "./reduce";
 export { softmax } from "./softmax";
 export { broadcast, gather, transpose, copyRows, zero } from "./layout";
 
+/** 1 in the relaxed-SIMD build (fused multiply-adds in gemm), 0 in the plain one. */
+export const RELAXED_SIMD: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+
 /** First byte the glue may use (after static data). */
 export function heapBase(): usize {
   return (__heap_base + 63) & ~63;
