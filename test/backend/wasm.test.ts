@@ -15,7 +15,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { BinaryKernel, DType, Storage, TypedArray, UnaryKernel } from "../../src/backend/backend.js";
 import { reference } from "../../src/backend/reference.js";
-import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
+import { configureWasm, wasm, wasmFile, wasmStats } from "../../src/backend/wasm/index.js";
 
 const RUNS = 40;
 const DTYPES: readonly DType[] = ["float32", "float64"];
@@ -289,6 +289,7 @@ describe("wasm backend agrees with the reference backend", () => {
 
   it("runs the relaxed-SIMD build (Node 20 and later; fused multiply-adds in matmul)", () => {
     expect(wasmStats().relaxedSimd).toBe(true);
+    expect(wasmFile()).toBe("typegrad-relaxed.wasm");
   });
 
   it("matmul: batched, broadcast, transposed operands, small sizes", () => {
