@@ -13,9 +13,14 @@
  * never frees anything; measured here, 600,000 registered objects freed 0 before a task turn.
  * The ring bounds WASM memory by construction: it never holds more than its capacity, whether
  * the loop yields or not, and the host copies of dead tensors are ordinary garbage. The price is
- * one copy-out per evicted tensor that may still be alive. Liveness is not observable from JS,
- * but the autodiff core knows which of the tensors it made nobody can see (the cotangents of a
- * pullback, the primals of a finished `grad`) and releases them: those are evicted without a copy.
+ * one copy-out per evicted tensor that may still be alive, and results written to memory the
+ * ring last touched a lap ago (cold in cache). Liveness is not observable from JS, but the
+ * library knows which of the tensors it made nobody can see (the cotangents of a pullback, the
+ * primals of a finished `grad`, optimizer temporaries, the gradients inside `trainStep`, the
+ * parameters `fit` replaced) and releases them: a released block keeps its place in the eviction
+ * order but goes to a free list by size, and the next output of that size takes it — still in
+ * cache, and never copied out. In a training loop nearly every intermediate is served this way,
+ * so the head of the ring moves only for what may stay alive (parameters, values).
  *
  * Blocks larger than an eighth of the ring, and blocks the ring cannot take during one kernel
  * call without evicting that call's own inputs, go to a *side* region past the ring that is
