@@ -87,7 +87,27 @@ export class Rng {
   fork(): Rng {
     return new Rng(this.nextUint32());
   }
+
+  /** The generator's whole state, as plain JSON (for checkpoints): {@link rngFromState} continues it exactly. */
+  state(): RngState {
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0, this.spare ?? null];
+  }
+
+  /** @internal use {@link rngFromState}. */
+  static restore(st: RngState): Rng {
+    const g = new Rng(0);
+    [g.s0, g.s1, g.s2, g.s3] = [st[0] >>> 0, st[1] >>> 0, st[2] >>> 0, st[3] >>> 0];
+    g.spare = st[4] ?? undefined;
+    return g;
+  }
 }
+
+/**
+ * The state of an {@link Rng}: its four xoshiro128** words and the spare normal draw (or null).
+ *
+ * @category model
+ */
+export type RngState = readonly [number, number, number, number, number | null];
 
 const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
 
@@ -106,6 +126,24 @@ const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>>
 export const rng = (seed: number): Rng => {
   if (typeof seed !== "number" || !Number.isInteger(seed)) throw new TypeError(`rng: argument 'seed' must be an integer, got ${String(seed)}`);
   return new Rng(seed);
+};
+
+/**
+ * A generator that continues from a saved {@link RngState} exactly where the saved one was.
+ *
+ * @example
+ * const g = rng(7)
+ * const saved = g.state()
+ * const a = g.uniform()
+ * rngFromState(saved).uniform() === a // true
+ * @category constructors
+ */
+export const rngFromState = (state: RngState): Rng => {
+  const words = Array.isArray(state) && state.length === 5 && state.slice(0, 4).every((w) => typeof w === "number" && Number.isInteger(w) && w >= 0 && w <= 0xffffffff);
+  const spare = Array.isArray(state) && (state[4] === null || (typeof state[4] === "number" && Number.isFinite(state[4])));
+  if (!words || !spare || (state[0] | state[1] | state[2] | state[3]) === 0)
+    throw new TypeError(`rngFromState: argument 'state' must be [s0, s1, s2, s3, spare] with four 32-bit unsigned words (not all zero) and a finite number or null, got ${JSON.stringify(state)}`);
+  return Rng.restore(state);
 };
 
 const draw = <S extends number[]>(fn: string, g: Rng, shape: readonly [...S], opts: CreateOptions | undefined, f: () => number): Tensor<S> => {

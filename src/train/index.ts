@@ -5,3 +5,4 @@
  */
 export * from "./fit.js";
 export * from "./metrics.js";
+export * from "./state.js";
