@@ -31,7 +31,7 @@ import {
   valueAndGrad,
   withShape,
   zeros,
-} from "../src/index.js";
+} from "typegrad";
 
 const quick = process.env.TYPEGRAD_QUICK === "1";
 const failures: string[] = [];

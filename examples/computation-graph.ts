@@ -6,7 +6,7 @@
  * Run: npx tsx examples/computation-graph.ts
  */
 import { pipe } from "fp-ts/lib/function.js";
-import { add, grad, item, mul, type Tensor, tensor, valueAndGrad } from "../src/index.js";
+import { add, grad, item, mul, type Tensor, tensor, valueAndGrad } from "typegrad";
 
 type Inputs = { a: Tensor<[]>; b: Tensor<[]>; c: Tensor<[]> };
 

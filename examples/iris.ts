@@ -15,10 +15,8 @@ import {
   fit,
   gd,
   grad,
-  irisClasses,
   item,
   labels,
-  loadIris,
   logLossFromLogits,
   oneHot,
   predictLabels,
@@ -33,7 +31,8 @@ import {
   toFlat,
   toTensors,
   zeros,
-} from "../src/index.js";
+} from "typegrad";
+import { irisClasses, loadIris } from "typegrad/datasets";
 import { claim, done, quick } from "./lib/check.js";
 
 const f64 = { dtype: "float64" } as const;

@@ -14,7 +14,7 @@
  *
  * Run: `npx tsx examples/l-layer.ts`
  */
-import { accuracy, add, dense, div, grad, item, labels, logLoss, moons, mul, predictLabels, rng, sequential, sub, type Tensor, toFlat, toTensors } from "../src/index.js";
+import { accuracy, add, dense, div, grad, item, labels, logLoss, moons, mul, predictLabels, rng, sequential, sub, type Tensor, toFlat, toTensors } from "typegrad";
 import { claim, done, outPath, quick } from "./lib/check.js";
 import { decisionBoundary } from "./lib/plot.js";
 

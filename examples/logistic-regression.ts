@@ -38,7 +38,7 @@ import {
   transpose,
   withShape,
   zeros,
-} from "../src/index.js";
+} from "typegrad";
 import { claim, done, outPath, quick } from "./lib/check.js";
 import { decisionBoundary } from "./lib/plot.js";
 

@@ -19,27 +19,9 @@
 import { SingleBar } from "cli-progress";
 import { Option, program } from "commander";
 import * as E from "fp-ts/lib/Either.js";
-import {
-  adam,
-  evaluate,
-  exponentialDecay,
-  fit,
-  type Layout,
-  loadMnist,
-  mlp,
-  oneHot,
-  reference,
-  rng,
-  setBackend,
-  shiftImages,
-  softmaxCrossEntropy,
-  split,
-  type Tensor,
-  take,
-  toFlat,
-  wasm,
-} from "../src/index.js";
-import { loadCheckpoint, saveCheckpoint } from "../src/node/checkpoint.js";
+import { adam, evaluate, exponentialDecay, fit, type Layout, mlp, oneHot, reference, rng, setBackend, shiftImages, softmaxCrossEntropy, split, type Tensor, take, toFlat, wasm } from "typegrad";
+import { loadMnist } from "typegrad/datasets";
+import { loadCheckpoint, saveCheckpoint } from "typegrad/node";
 import { claim, outPath, quick } from "./lib/check.js";
 import { curves } from "./lib/plot.js";
 

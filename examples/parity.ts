@@ -14,7 +14,7 @@
  *
  * Run: `npx tsx examples/parity.ts`
  */
-import { type AnyDense, dense, fromArray, labels, parity, type Tensor, toFlat, toTensors } from "../src/index.js";
+import { type AnyDense, dense, fromArray, labels, parity, type Tensor, toFlat, toTensors } from "typegrad";
 import { claim, done, quick } from "./lib/check.js";
 
 type Net = { readonly layers: readonly AnyDense[]; readonly params: readonly { readonly W: Tensor; readonly b: Tensor }[] };

@@ -40,7 +40,7 @@ import {
   truncatedNormal,
   valueAndGrad,
   withShape,
-} from "../src/index.js";
+} from "typegrad";
 import { claim, done, quick } from "./lib/check.js";
 
 // placeholders: inputs with declared shapes; "batch" is a named size, fixed when data is fed

@@ -33,7 +33,7 @@ import {
   transpose,
   xor,
   zeros,
-} from "../src/index.js";
+} from "typegrad";
 import { claim, done, outPath, quick } from "./lib/check.js";
 import { decisionBoundary } from "./lib/plot.js";
 

@@ -1,71 +1,173 @@
-export * from "./autodiff/tree.js";
-export * from "./autodiff/vjp.js";
-export * from "./backend/backend.js";
-export * from "./backend/current.js";
+/**
+ * typegrad: deep learning in TypeScript with tensor shapes as literal types, pure autodiff and
+ * verified math. This is the whole public API of the root entry, one deliberate list; files and
+ * checkpoints are in `typegrad/node`, the law kit in `typegrad/laws`, plots in `typegrad/plot`,
+ * the MNIST and Iris loaders in `typegrad/datasets`.
+ *
+ * Nothing here imports `node:*` or a dataset package: the root entry runs in browsers as is.
+ *
+ * @module
+ */
+
+// autodiff
+export type { DifferentiableIn, IsParamTree, Params } from "./autodiff/tree.js";
+export { grad, valueAndGrad, valueAndGradAux, vjp } from "./autodiff/vjp.js";
+// backends
+export type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "./backend/backend.js";
+export { type BackendName, getBackend, ready, setBackend, withBackend } from "./backend/current.js";
 export { reference } from "./backend/reference.js";
-export * from "./backend/wasm/index.js";
-export * from "./codec/index.js";
-export * from "./data/index.js";
-export * from "./nn/index.js";
-export * from "./ops/abs.js";
-export * from "./ops/add.js";
-export * from "./ops/addAct.js";
-export * from "./ops/argmax.js";
-export * from "./ops/astype.js";
-export * from "./ops/broadcastTo.js";
-export * from "./ops/clip.js";
-export * from "./ops/concat.js";
-export { dual } from "./ops/define.js";
-export * from "./ops/div.js";
-export * from "./ops/elu.js";
-export * from "./ops/eq.js";
-export * from "./ops/exp.js";
-export * from "./ops/expm1.js";
-export * from "./ops/flatten.js";
-export * from "./ops/ge.js";
-export * from "./ops/gt.js";
-export * from "./ops/le.js";
-export * from "./ops/leakyRelu.js";
-export * from "./ops/log.js";
-export * from "./ops/log1p.js";
-export * from "./ops/logSoftmax.js";
-export * from "./ops/logSumExp.js";
-export * from "./ops/lt.js";
-export * from "./ops/matmul.js";
-export * from "./ops/max.js";
-export * from "./ops/maximum.js";
-export * from "./ops/mean.js";
-export * from "./ops/minimum.js";
-export * from "./ops/mul.js";
-export * from "./ops/ne.js";
-export * from "./ops/neg.js";
-export * from "./ops/pad.js";
-export * from "./ops/permute.js";
-export * from "./ops/pow.js";
-export * from "./ops/registry.js";
-export * from "./ops/relu.js";
-export * from "./ops/reshape.js";
-export * from "./ops/sigmoid.js";
-export * from "./ops/sign.js";
-export * from "./ops/slice.js";
-export * from "./ops/softmax.js";
-export * from "./ops/spec.js";
-export * from "./ops/sqrt.js";
-export * from "./ops/square.js";
-export * from "./ops/stopGradient.js";
-export * from "./ops/sub.js";
-export * from "./ops/sum.js";
-export * from "./ops/tanh.js";
-export * from "./ops/transpose.js";
-export * from "./ops/types.js";
-export * from "./ops/where.js";
-export * from "./optim/index.js";
+export { configureWasm, initWasm, type WasmOptions, wasm, wasmFile, wasmStats } from "./backend/wasm/index.js";
+// the boundary: io-ts codecs (files: typegrad/node)
+export { CHECKPOINT_VERSION, type Checkpoint, decodeCheckpoint, decodeManifest, encodeCheckpoint, type Json, Manifest } from "./codec/checkpoint.js";
+export { type CsvDataset, type CsvOptions, type CsvRecord, csvDataset, jsonDataset, parseCsv } from "./codec/datasets.js";
+export { type DecodeError, type DecodeErrors, draw, fromValidationErrors, paths as errorPaths, toValidationErrors } from "./codec/errors.js";
+export { encodeNpy, type NpyHeader, parseNpy, parseNpyHeader } from "./codec/npy.js";
+export { decodeParams, namedLeaves } from "./codec/params.js";
+export {
+  type Checked,
+  checkTensor,
+  decodeTensor,
+  encodeTensor,
+  type FlatTensorJson,
+  MAX_RANK,
+  showSpec,
+  type TensorCodec,
+  type TensorCodecOptions,
+  type TensorJson,
+  type TensorSpec,
+  tensorCodec,
+} from "./codec/tensor.js";
+export { type DecodeTensorsOptions, decodeTensors, type TensorSpecs, type TensorsOf, tensorsCodec } from "./codec/tensors.js";
+// data: examples, the course's toy sets, augmentation (MNIST and Iris: typegrad/datasets)
+export { type ShiftOptions, shiftImages } from "./data/augment.js";
+export { type Batch, type Examples, examples, fromFlat, type Layout, labels, oneHot, split, standardize, type TensorPair, take, toTensors } from "./data/examples.js";
+export { type BlobsOptions, circles, gaussianClusters, makeBlobs, moons, parity, spiral, type ToyOptions, xor } from "./data/toys.js";
+// layers, losses, initialisers
+export {
+  type Activated,
+  type ActivationName,
+  type ActivationSettings,
+  activate,
+  activationBackward,
+  activationNames,
+  prelu,
+  type RunContext,
+  rrelu,
+} from "./nn/activations.js";
+export {
+  type AnyDense,
+  type BiasShape,
+  type DenseCache,
+  type DenseGrads,
+  type DenseLayer,
+  type DenseOptions,
+  type DenseParams,
+  dense,
+  gradsAsParams,
+  type WeightShape,
+} from "./nn/dense.js";
+export { dropout } from "./nn/dropout.js";
+export { type Fans, type Initializer, type InitName, initializer, initializers } from "./nn/init.js";
+export { type ClipOptions, crossEntropy, type Loss, type LossOptions, logLoss, logLossFromLogits, mse, softmaxCrossEntropy, softplus } from "./nn/losses.js";
+export { type Mlp, type MlpOptions, type MlpParams, mlp } from "./nn/mlp.js";
+export { type CachesOf, type CheckChain, type InOf, type Last, type LayoutOf, type OutOf, type ParamsOf, type Sequential, sequential } from "./nn/sequential.js";
+// ops
+export { abs } from "./ops/abs.js";
+export { add } from "./ops/add.js";
+export { addAct, type FusedActivation } from "./ops/addAct.js";
+export { argmax } from "./ops/argmax.js";
+export { astype } from "./ops/astype.js";
+export { broadcastTo } from "./ops/broadcastTo.js";
+export { clip } from "./ops/clip.js";
+export { concat, type ShapesOf } from "./ops/concat.js";
+export { div } from "./ops/div.js";
+export { elu } from "./ops/elu.js";
+export { eq } from "./ops/eq.js";
+export { exp } from "./ops/exp.js";
+export { expm1 } from "./ops/expm1.js";
+export { flatten } from "./ops/flatten.js";
+export { ge } from "./ops/ge.js";
+export { gt } from "./ops/gt.js";
+export { le } from "./ops/le.js";
+export { leakyRelu } from "./ops/leakyRelu.js";
+export { log } from "./ops/log.js";
+export { log1p } from "./ops/log1p.js";
+export { logSoftmax } from "./ops/logSoftmax.js";
+export { logSumExp } from "./ops/logSumExp.js";
+export { lt } from "./ops/lt.js";
+export { matmul } from "./ops/matmul.js";
+export { max } from "./ops/max.js";
+export { maximum } from "./ops/maximum.js";
+export { mean } from "./ops/mean.js";
+export { minimum } from "./ops/minimum.js";
+export { mul } from "./ops/mul.js";
+export { ne } from "./ops/ne.js";
+export { neg } from "./ops/neg.js";
+export { pad } from "./ops/pad.js";
+export { permute } from "./ops/permute.js";
+export { pow } from "./ops/pow.js";
+export { relu } from "./ops/relu.js";
+export { reshape } from "./ops/reshape.js";
+export { sigmoid } from "./ops/sigmoid.js";
+export { sign } from "./ops/sign.js";
+export { slice } from "./ops/slice.js";
+export { softmax } from "./ops/softmax.js";
+export { sqrt } from "./ops/sqrt.js";
+export { square } from "./ops/square.js";
+export { stopGradient } from "./ops/stopGradient.js";
+export { sub } from "./ops/sub.js";
+export { sum } from "./ops/sum.js";
+export { tanh } from "./ops/tanh.js";
+export { transpose } from "./ops/transpose.js";
+export type { AddActOp, AxisOp, BinaryOp, UnaryOp, UnaryOpWith } from "./ops/types.js";
+export { type Where, where } from "./ops/where.js";
+// optimizers
+export { addL2Grads, l2Penalty, type WeightFilter } from "./optim/l2.js";
+export { adam, gd, momentum, nesterov, type Optimizer, type OptState, rmsprop } from "./optim/optimizers.js";
+export { constant, cosineDecay, exponentialDecay, inverseTimeDecay, type LearningRate, rateAt, type Schedule, warmup } from "./optim/schedules.js";
+// shapes: type-level rules with runtime twins, named dims, errors
 export type { Add, DivMod, Mul, Product, Sub } from "./shape/arith.js";
-export * from "./shape/bind.js";
-export * from "./shape/dims.js";
+export { assertBound, type Binding, bindingWith, bindShapes, type DimMismatch, emptyBinding, matchShape, type SpecDim, type SpecShape } from "./shape/bind.js";
+export {
+  type Check,
+  type Dim,
+  type IsTuple,
+  type IsUnknownDim,
+  type Mismatch,
+  type NormAxis,
+  type NoUnify,
+  normAxis,
+  type Ok,
+  type Rank,
+  type Shape,
+  ShapeError,
+  type ShowDim,
+  type ShowShape,
+  type Sizes,
+  showShape,
+  sizeOf,
+  type TupleOf,
+  type Unify,
+} from "./shape/dims.js";
 export * as shapes from "./shape/rules.js";
-export * from "./tensor/create.js";
-export * from "./tensor/random.js";
-export * from "./tensor/tensor.js";
-export * from "./tensor/withShape.js";
-export * from "./train/index.js";
+// tensors: the type, creation, random generation
+export { type CreateOptions, fill, fromArray, fullLike, item, type Nested, type NestedOf, type NestedShape, ones, onesLike, tensor, toArray, toFlat, zeros, zerosLike } from "./tensor/create.js";
+export { bernoulli, permutation, Rng, type RngState, randn, rng, rngFromState, truncatedNormal, uniform } from "./tensor/random.js";
+export { isTensor, type SizesOf, Tensor } from "./tensor/tensor.js";
+export { withShape } from "./tensor/withShape.js";
+// training
+export {
+  type BatchInfo,
+  type Cost,
+  type EarlyStopping,
+  type EpochRecord,
+  evaluate,
+  type FitOptions,
+  type FitResult,
+  fit,
+  type Model,
+  type StopReason,
+  trainStep,
+} from "./train/fit.js";
+export { accuracy, confusionMatrix, type OutputKind, predictLabels } from "./train/metrics.js";
+export type { TrainState } from "./train/state.js";

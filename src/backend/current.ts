@@ -1,25 +1,76 @@
 /**
  * The backend new tensors are created on. Ops run on the backend of their first input, so this
- * only decides where data enters. The reference backend is the default.
+ * only decides where data enters.
+ *
+ * The default is the fastest backend the host supports: the WASM backend in Node, with no call
+ * needed (it loads itself on first use); in a browser the reference backend until
+ * `await ready()` has fetched the WASM one. `TYPEGRAD_BACKEND=reference` (or `wasm`) in Node's
+ * environment overrides the default; `setBackend` chooses explicitly.
  *
  * @module
  */
 import type { Backend } from "./backend.js";
 import { reference } from "./reference.js";
+import { loadWasm, wasm, wasmLoadsSync } from "./wasm/index.js";
 
-let current: Backend = reference;
+/** The names {@link ready} accepts. @category model */
+export type BackendName = "wasm" | "reference";
 
-/** The backend creation functions use. @category backend */
-export const getBackend = (): Backend => current;
+const byName: Readonly<Record<BackendName, Backend>> = { wasm, reference };
 
-/** Make `b` the backend creation functions use; returns the previous one. @category backend */
+let current: Backend | undefined;
+
+const envChoice = (): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TYPEGRAD_BACKEND;
+
+const isName = (s: unknown): s is BackendName => s === "wasm" || s === "reference";
+
+/** The default: the environment's choice, else the WASM backend where it loads synchronously. */
+const defaultBackend = (): Backend => {
+  const env = envChoice();
+  if (env !== undefined && env !== "") {
+    if (!isName(env)) throw new Error(`typegrad: environment variable TYPEGRAD_BACKEND must be 'wasm' or 'reference', got '${env}'`);
+    return byName[env];
+  }
+  return wasmLoadsSync() ? wasm : reference;
+};
+
+/**
+ * The backend creation functions use.
+ *
+ * @example
+ * import { getBackend } from "typegrad"
+ * getBackend().name // "wasm" in Node
+ * @category backend
+ */
+export const getBackend = (): Backend => {
+  current ??= defaultBackend();
+  return current;
+};
+
+/**
+ * Make `b` the backend creation functions use; returns the previous one.
+ *
+ * @example
+ * import { reference, setBackend } from "typegrad"
+ * const previous = setBackend(reference) // plain TypeScript, the tests' oracle
+ * setBackend(previous)
+ * @category backend
+ */
 export const setBackend = (b: Backend): Backend => {
-  const prev = current;
+  if (typeof b !== "object" || b === null || typeof b.name !== "string") throw new TypeError(`setBackend: argument 'b' must be a backend (wasm, reference), got ${String(b)}`);
+  const prev = getBackend();
   current = b;
   return prev;
 };
 
-/** Run `f` with `b` as the creation backend, then restore the previous one. @category backend */
+/**
+ * Run `f` with `b` as the creation backend, then restore the previous one.
+ *
+ * @example
+ * import { ones, reference, withBackend } from "typegrad"
+ * const x = withBackend(reference, () => ones([2, 2])) // on the reference backend
+ * @category backend
+ */
 export const withBackend = <T>(b: Backend, f: () => T): T => {
   const prev = setBackend(b);
   try {
@@ -27,4 +78,25 @@ export const withBackend = <T>(b: Backend, f: () => T): T => {
   } finally {
     setBackend(prev);
   }
+};
+
+/**
+ * Load a backend and make it the one new tensors are created on: by default the fastest the host
+ * supports (the WASM backend: fetched in a browser, read from disk in Node). In Node nothing needs
+ * it; in a browser, await it once before creating tensors. Resolves to the backend.
+ *
+ * @example
+ * import { ready } from "typegrad"
+ * const start = async () => {
+ *   const backend = await ready() // in a browser: fetches the WASM kernels once
+ *   return backend.name // "wasm"
+ * }
+ * @category backend
+ */
+export const ready = async (name?: BackendName): Promise<Backend> => {
+  if (name !== undefined && !isName(name)) throw new TypeError(`ready: argument 'name' must be 'wasm' or 'reference', got ${String(name)}`);
+  const b = byName[name ?? "wasm"];
+  if (b === wasm) await loadWasm();
+  current = b;
+  return b;
 };

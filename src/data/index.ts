@@ -5,5 +5,4 @@
  */
 export * from "./augment.js";
 export * from "./examples.js";
-export * from "./real.js";
 export * from "./toys.js";

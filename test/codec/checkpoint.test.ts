@@ -1,6 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import { CHECKPOINT_VERSION, crc32, decodeCheckpoint, draw, encodeCheckpoint, fromArray, toFlat } from "../../src/index.js";
+import { crc32 } from "../../src/codec/bytes.js";
+import { CHECKPOINT_VERSION, decodeCheckpoint, draw, encodeCheckpoint, fromArray, toFlat } from "../../src/index.js";
 
 const params = {
   W1: fromArray([3, 2], [1, -2, 3.5, 4, 5e-8, -6]),

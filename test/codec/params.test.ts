@@ -1,6 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import { decodeParams, draw, fromArray, namedLeaves, paramSpecs, type Tensor, toFlat, zeros } from "../../src/index.js";
+import { paramSpecs } from "../../src/codec/params.js";
+import { decodeParams, draw, fromArray, namedLeaves, type Tensor, toFlat, zeros } from "../../src/index.js";
 
 const text = (r: E.Either<readonly import("../../src/index.js").DecodeError[], unknown>): string => (E.isLeft(r) ? draw(r.left) : "ok");
 

@@ -2,25 +2,8 @@
  * Datasets: shapes, determinism, labels that mean what the generator says, and the two tensor views.
  */
 import { describe, expect, test } from "vitest";
-import {
-  circles,
-  examples,
-  gaussianClusters,
-  labels,
-  loadIris,
-  loadMnist,
-  makeBlobs,
-  moons,
-  oneHot,
-  parity,
-  shiftImages,
-  spiral,
-  split,
-  standardize,
-  take,
-  toTensors,
-  xor,
-} from "../../src/data/index.js";
+import { circles, examples, gaussianClusters, labels, makeBlobs, moons, oneHot, parity, shiftImages, spiral, split, standardize, take, toTensors, xor } from "../../src/data/index.js";
+import { loadIris, loadMnist } from "../../src/datasets/index.js";
 import { toArray, toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
 

@@ -1,5 +1,5 @@
 // Builds the WASM SIMD kernels (assembly/*.ts) with the AssemblyScript compiler from npm into
-// build/wasm/: typegrad.wasm (ordinary imported memory) and typegrad-shared.wasm (shared
+// src/backend/wasm/bin/ (git-ignored; shipped in the package): typegrad.wasm (ordinary imported memory) and typegrad-shared.wasm (shared
 // memory, for the worker-thread path), each also with relaxed SIMD (fused multiply-add in the
 // matrix product): typegrad-relaxed.wasm, typegrad-shared-relaxed.wasm. Skips the work when both are newer than every source.
 // Usage: node src/backend/wasm/build.mjs [--force]
@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..", "..");
 const src = join(here, "assembly");
-const out = join(root, "build", "wasm");
+const out = join(here, "bin");
 const asc = join(root, "node_modules", "assemblyscript", "bin", "asc.js");
 
 const common = [join(src, "index.ts"), "-O3", "--noAssert", "--runtime", "stub", "--enable", "simd", "--importMemory", "--initialMemory", "1"];

@@ -4,18 +4,19 @@
  * large elementwise kernels optionally split over two threads in Node. Users never free anything (see `memory.ts` for how memory stays
  * bounded).
  *
- * In Node it loads itself on first use: `setBackend(wasm)`. Elsewhere, call
- * `await initWasm(bytes)` once with the bytes of `build/wasm/typegrad.wasm`.
+ It is the default backend wherever it loads: in Node it loads itself on first use; in a
+ * browser `await ready()` fetches it once.
  *
  * @example
- * import { setBackend, wasm, randn, rng } from "typegrad"
- * setBackend(wasm)
- * const x = randn(rng(0), [128, 784]) // on the WASM backend
+ * import { getBackend, randn, rng } from "typegrad"
+ * const x = randn(rng(0), [128, 784]) // on the WASM backend in Node
+ * getBackend().name // "wasm"
  *
  * @module
  */
 import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
+import { canReadSync, fetchBuild, readBuildSync } from "./files.js";
 import { Arena, type Block, type MemoryStats, type Placed } from "./memory.js";
 import { BINARY as BINARY_JOB, GEMM as GEMM_JOB, Helper, UNARY as UNARY_JOB } from "./threads.js";
 import { type Kernels, nodeModule, relaxedSimdAvailable, sharedMemoryAvailable, type WasmMemory, type WasmModule, wasmApi } from "./webassembly.js";
@@ -95,26 +96,33 @@ const instantiate = (module: WasmModule, memory: WasmMemory, shared: boolean): R
   return { k, arena, meta, scratch: [scratch0, scratch1], helper };
 };
 
-const buildFile = (name: string): Uint8Array | undefined => {
-  const fs = nodeModule<typeof import("node:fs")>("node:fs");
-  const url = nodeModule<typeof import("node:url")>("node:url");
-  if (fs === undefined || url === undefined) return undefined;
-  const path = url.fileURLToPath(new URL(`../../../build/wasm/${name}`, import.meta.url));
-  if (!fs.existsSync(path)) throw new Error(`wasm backend: ${path} is missing; run 'npm run build:wasm' first`);
-  return fs.readFileSync(path);
-};
-
 /** Load synchronously (Node), preferring the shared-memory build with a helper thread. */
 const load = (): Runtime => {
   if (runtime !== undefined) return runtime;
   if (wasmApi === undefined) throw new Error("wasm backend: this JavaScript host has no WebAssembly");
   const shared = sharedMemoryAvailable() && nodeModule("node:worker_threads") !== undefined;
   const relaxed = relaxedSimd && relaxedSimdAvailable();
-  const bytes = buildFile(`typegrad${shared ? "-shared" : ""}${relaxed ? "-relaxed" : ""}.wasm`);
-  if (bytes === undefined) throw new Error("wasm backend: not initialised; outside Node call 'await initWasm(bytes)' with the bytes of build/wasm/typegrad.wasm first");
+  const bytes = readBuildSync(`typegrad${shared ? "-shared" : ""}${relaxed ? "-relaxed" : ""}.wasm`);
+  if (bytes === undefined) throw new Error("wasm backend: not loaded yet; outside Node call 'await ready()' first");
   const memory = shared ? new wasmApi.Memory({ initial: 64, maximum: 65536, shared: true }) : new wasmApi.Memory({ initial: 64 });
   runtime = instantiate(new wasmApi.Module(bytes), memory, shared);
   return runtime;
+};
+
+/** True where the backend loads itself synchronously on first use (Node, from the package's files). */
+export const wasmLoadsSync = (): boolean => wasmApi !== undefined && canReadSync();
+
+/**
+ * Load the backend wherever it runs: synchronously from disk in Node, else by fetching the build
+ * {@link wasmFile} names (browsers; single thread). Used by `ready()`; a no-op once loaded.
+ */
+export const loadWasm = async (): Promise<void> => {
+  if (runtime !== undefined) return;
+  if (wasmLoadsSync()) {
+    load();
+    return;
+  }
+  await initWasm(await fetchBuild(wasmFile()));
 };
 
 // -------------------------------------------------------------------------------------
@@ -122,31 +130,34 @@ const load = (): Runtime => {
 // -------------------------------------------------------------------------------------
 
 /**
- * Load the backend from the bytes of `build/wasm/typegrad.wasm` (single thread), or of
- * `typegrad-relaxed.wasm` where the browser runs relaxed SIMD ({@link wasmFile} says which).
- * Needed only where the backend cannot load itself synchronously (browsers); a no-op once loaded.
+ * Load the backend from the bytes of `typegrad.wasm` (single thread), or of
+ * `typegrad-relaxed.wasm` where the host runs relaxed SIMD ({@link wasmFile} says which), for
+ * hosts where `ready()` cannot find the files itself. A no-op once loaded.
  *
  * @example
- * await initWasm(new Uint8Array(await (await fetch("/typegrad.wasm")).arrayBuffer()))
+ * import { initWasm, wasmFile } from "typegrad"
+ * // the files ship in the package under dist/src/backend/wasm/bin/
+ * const load = async () => initWasm(new Uint8Array(await (await fetch(`/${wasmFile()}`)).arrayBuffer()))
  * @category constructors
  */
 export const initWasm = async (bytes: Uint8Array): Promise<void> => {
   if (runtime !== undefined) return;
   if (wasmApi === undefined) throw new Error("initWasm: this JavaScript host has no WebAssembly");
-  if (!(bytes instanceof Uint8Array)) throw new TypeError("initWasm: argument 'bytes' must be a Uint8Array holding build/wasm/typegrad.wasm");
+  if (!(bytes instanceof Uint8Array)) throw new TypeError("initWasm: argument 'bytes' must be a Uint8Array holding typegrad.wasm or typegrad-relaxed.wasm");
   const module = await wasmApi.compile(bytes);
+  if (runtime !== undefined) return;
   runtime = instantiate(module, new wasmApi.Memory({ initial: 64 }), false);
 };
 
 /**
- * The file of `build/wasm/` that {@link initWasm} should get on this host: `typegrad-relaxed.wasm`
+ * The build that {@link initWasm} should get on this host: `typegrad-relaxed.wasm`
  * where relaxed SIMD runs (fused multiply-adds in the matrix product), else `typegrad.wasm`.
  *
  * @example
  * await initWasm(new Uint8Array(await (await fetch(`/${wasmFile()}`)).arrayBuffer()))
  * @category constructors
  */
-export const wasmFile = (): "typegrad.wasm" | "typegrad-relaxed.wasm" => (relaxedSimdAvailable() ? "typegrad-relaxed.wasm" : "typegrad.wasm");
+export const wasmFile = (): "typegrad.wasm" | "typegrad-relaxed.wasm" => (relaxedSimd && relaxedSimdAvailable() ? "typegrad-relaxed.wasm" : "typegrad.wasm");
 
 /** Options of {@link configureWasm}. @category model */
 export interface WasmOptions {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Examples, fromFlat } from "./examples.js";
+import { type Examples, fromFlat } from "../data/examples.js";
 
 /** Options of {@link loadMnist}. @category model */
 export interface MnistOptions {

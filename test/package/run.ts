@@ -1,0 +1,274 @@
+/**
+ * `npm run test:package`: typegrad as a user gets it. Packs the tarball (`npm pack`, which builds
+ * through `prepack`), installs it into a fresh temporary project (offline from npm's cache where
+ * possible) and checks, from the outside:
+ *
+ * - plain `node app.mjs` trains a small MLP with `fit` on the default (WASM) backend, and CommonJS
+ *   `require("typegrad")` works (no top-level await);
+ * - strict TypeScript consumers (`nodenext`, `bundler`, and a browser one with `lib: DOM` and no
+ *   Node types; `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess`, `skipLibCheck: false`)
+ *   compile, read only `.d.ts` files of typegrad, and get the op's message for a shape mistake;
+ * - `attw` and `publint` report nothing; the production dependency tree is typegrad + fp-ts + io-ts;
+ * - a Vite bundle and an esbuild bundle (with the README's one-line setup) of a page that imports
+ *   `typegrad` run training steps on the WASM backend in headless Chromium (Debian's `chromium`
+ *   through `playwright-core`; skipped, loudly, where it is not installed).
+ *
+ * Prints one line per check and `package: N passed, N failed` (exit 1 on any failure).
+ * `TYPEGRAD_PACKAGE_KEEP=1` keeps the temporary folder and prints its path.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { extname, join } from "node:path";
+
+const root = join(import.meta.dirname, "..", "..");
+const fixture = join(import.meta.dirname, "fixture");
+const bin = (name: string): string => join(root, "node_modules", ".bin", name);
+const work = mkdtempSync(join(tmpdir(), "typegrad-package-"));
+const app = join(work, "app");
+const results: { name: string; ok: boolean; detail: string }[] = [];
+const facts: string[] = [];
+
+const check = async (name: string, f: () => string | Promise<string>): Promise<void> => {
+  const t0 = Date.now();
+  try {
+    const detail = await f();
+    results.push({ name, ok: true, detail });
+    console.log(`ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${detail === "" ? "" : `: ${detail}`}`);
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    results.push({ name, ok: false, detail });
+    console.log(`FAIL ${name}: ${detail}`);
+  }
+};
+
+/** Run a command; its output, or an error with the output when it fails. */
+const sh = (cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env, stdoutOnly = false): string => {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: "utf8", maxBuffer: 64 << 20 });
+  const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}:\n${out.slice(-3000)}`);
+  return stdoutOnly ? (r.stdout ?? "") : out;
+};
+
+const expect = (cond: boolean, message: string): void => {
+  if (!cond) throw new Error(message);
+};
+
+// -------------------------------------------------------------------------------------
+// pack and install
+// -------------------------------------------------------------------------------------
+
+let tarball = "";
+await check("npm pack (prepack builds dist/ and the WASM binaries)", () => {
+  const out = sh("npm", ["pack", "--json", "--pack-destination", work], root, process.env, true);
+  const info = JSON.parse(out.slice(out.lastIndexOf("\n[\n") + 1))[0] as { filename: string; size: number; unpackedSize: number; files: { path: string }[] };
+  tarball = join(work, info.filename);
+  const paths = info.files.map((f) => f.path);
+  for (const must of [
+    "dist/src/index.js",
+    "dist/src/index.d.ts",
+    "dist/src/index.d.ts.map",
+    "dist/src/backend/wasm/bin/typegrad.wasm",
+    "dist/src/backend/wasm/bin/typegrad-shared-relaxed.wasm",
+    "dist/laws/index.js",
+    "dist/src/node/index.js",
+  ])
+    expect(paths.includes(must), `the tarball lacks ${must}`);
+  const stray = paths.filter((p) => /^(test|bench|examples|\.ci)\/|\.test\.ts$|\/assembly\//.test(p));
+  expect(stray.length === 0, `the tarball ships ${stray.slice(0, 5).join(", ")}`);
+  facts.push(`tarball ${(info.size / 1024).toFixed(0)} KiB packed, ${(info.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${paths.length} files`);
+  return facts[facts.length - 1] as string;
+});
+
+await check("install the tarball into a fresh project", () => {
+  mkdirSync(app);
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module", dependencies: { typegrad: `file:${tarball}` } }, null, 2));
+  sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], app);
+  cpSync(fixture, app, { recursive: true });
+  const tree = JSON.parse(sh("npm", ["ls", "--all", "--omit=dev", "--json"], app, process.env, true)) as { dependencies: Record<string, { dependencies?: Record<string, unknown> }> };
+  const names = new Set<string>();
+  const walk = (deps: Record<string, { dependencies?: Record<string, unknown> }> | undefined): void => {
+    for (const [n, d] of Object.entries(deps ?? {})) {
+      if (!("version" in d)) continue; // an optional peer that is not installed
+      names.add(n);
+      walk(d.dependencies as Record<string, { dependencies?: Record<string, unknown> }> | undefined);
+    }
+  };
+  walk(tree.dependencies);
+  expect([...names].sort().join(" ") === "fp-ts io-ts typegrad", `the production tree is ${[...names].sort().join(" ")}`);
+  // typegrad/laws needs its optional peer, as a user of the law kit installs it
+  sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", "--save-dev", "fast-check@4"], app);
+  return "production tree: typegrad + fp-ts + io-ts";
+});
+
+// -------------------------------------------------------------------------------------
+// Node
+// -------------------------------------------------------------------------------------
+
+await check("node app.mjs trains an MLP with fit on the default (WASM) backend", () => {
+  const env = { ...process.env };
+  delete env.TYPEGRAD_BACKEND;
+  const r = JSON.parse(sh(process.execPath, ["app.mjs"], app, env).trim().split("\n").pop() as string) as { backend: string; first: number; last: number; valAccuracy: number };
+  expect(r.backend === "wasm", `the default backend is ${r.backend}`);
+  expect(r.last < r.first / 2 && r.valAccuracy > 0.9, `training did not learn: ${JSON.stringify(r)}`);
+  return `backend wasm, loss ${r.first.toFixed(3)} → ${r.last.toFixed(3)}, validation accuracy ${r.valAccuracy.toFixed(3)}`;
+});
+
+await check("require('typegrad') from CommonJS", () => {
+  const r = JSON.parse(sh(process.execPath, ["app.cjs"], app).trim().split("\n").pop() as string) as { backend: string; total: number };
+  expect(r.backend === "wasm" && r.total === 6, JSON.stringify(r));
+  return "";
+});
+
+// -------------------------------------------------------------------------------------
+// TypeScript consumers
+// -------------------------------------------------------------------------------------
+
+const strict = { strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false, noEmit: true, target: "ES2022" };
+const tsconfigs = {
+  nodenext: { compilerOptions: { ...strict, module: "nodenext", moduleResolution: "nodenext", lib: ["ES2022"], types: [] }, files: ["good.ts"] },
+  bundler: { compilerOptions: { ...strict, module: "esnext", moduleResolution: "bundler", lib: ["ES2022"], types: [] }, files: ["good.ts"] },
+  browser: { compilerOptions: { ...strict, module: "esnext", moduleResolution: "bundler", lib: ["ES2022", "DOM"], types: [] }, files: ["browser.ts"] },
+  bad: { compilerOptions: { ...strict, module: "nodenext", moduleResolution: "nodenext", lib: ["ES2022"], types: [] }, files: ["bad.ts"] },
+};
+for (const [name, cfg] of Object.entries(tsconfigs)) writeFileSync(join(app, `tsconfig.${name}.json`), JSON.stringify(cfg, null, 2));
+const tsc = (project: string): { status: number | null; out: string } => {
+  const r = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", `tsconfig.${project}.json`, "--listFiles", "--extendedDiagnostics"], {
+    cwd: app,
+    encoding: "utf8",
+  });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+};
+for (const project of ["nodenext", "bundler", "browser"] as const) {
+  await check(`tsc (${project}, strict, skipLibCheck false) compiles and reads only .d.ts files of typegrad`, () => {
+    const { status, out } = tsc(project);
+    expect(
+      status === 0,
+      `tsc failed:\n${out
+        .split("\n")
+        .filter((l) => l.includes("error"))
+        .slice(0, 10)
+        .join("\n")}`,
+    );
+    const ours = out.split("\n").filter((l) => l.includes("/node_modules/typegrad/"));
+    const sources = ours.filter((l) => !l.trim().endsWith(".d.ts"));
+    expect(sources.length === 0, `tsc read sources: ${sources.slice(0, 3).join(", ")}`);
+    const files = /^Files:\s+(\d+)/m.exec(out)?.[1];
+    const total = /^Total time:\s+(\S+)/m.exec(out)?.[1];
+    const check = /^Check time:\s+(\S+)/m.exec(out)?.[1];
+    const detail = `${files} files (${ours.length} of typegrad, all .d.ts), check ${check}, total ${total}`;
+    facts.push(`tsc ${project}: ${detail}`);
+    return detail;
+  });
+}
+await check("a shape mistake in the consumer's code is reported with the op's message", () => {
+  const { status, out } = tsc("bad");
+  expect(status !== 0, "tsc accepted a matmul of [128, 784] and [748, 32]");
+  expect(out.includes("bad.ts(5,28)") && out.includes("matmul: inner dimensions 784 and 748 differ ([128, 784] @ [748, 32])"), `unexpected message:\n${out.slice(0, 1500)}`);
+  return "bad.ts(5,28): matmul: inner dimensions 784 and 748 differ";
+});
+
+// -------------------------------------------------------------------------------------
+// package checks
+// -------------------------------------------------------------------------------------
+
+await check("attw (are the types wrong) on the tarball", () => {
+  // typegrad is ESM only (one module instance, one backend state); CommonJS loads it through
+  // Node's require(esm), checked above, which attw does not model: hence its esm-only profile
+  const out = sh(bin("attw"), [tarball, "--profile", "esm-only"], app);
+  const problems = out.split("\n").filter((l) => /(❌|⚠️|💀|🐛|🥴|❗)/u.test(l) && !l.includes("ignored"));
+  expect(problems.length === 0, problems.join("\n"));
+  return "no problems (profile esm-only; exit 0)";
+});
+await check("publint on the installed package", () => {
+  const out = sh(bin("publint"), ["run", join(app, "node_modules", "typegrad"), "--strict"], app);
+  expect(!/Suggestions:|Warnings:|Errors:/.test(out), out);
+  return out.trim().split("\n").pop() ?? "";
+});
+
+// -------------------------------------------------------------------------------------
+// browsers
+// -------------------------------------------------------------------------------------
+
+const chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
+const serve = (dir: string): Promise<{ server: Server; url: string }> =>
+  new Promise((resolve) => {
+    const types: Record<string, string> = { ".js": "text/javascript", ".html": "text/html", ".wasm": "application/wasm" };
+    const server = createServer((req, res) => {
+      const file = join(dir, decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/"));
+      if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+    });
+    server.listen(0, "127.0.0.1", () => {
+      const a = server.address();
+      resolve({ server, url: `http://127.0.0.1:${typeof a === "object" && a !== null ? a.port : 0}` });
+    });
+  });
+
+const runPages = async (dir: string, queries: readonly string[]): Promise<string> => {
+  if (chromium === undefined) throw new Error("unreachable");
+  const { chromium: pw } = await import("playwright-core");
+  const browser = await pw.launch({ executablePath: chromium, args: ["--no-sandbox", "--disable-gpu"] });
+  const { server, url } = await serve(dir);
+  const lines: string[] = [];
+  try {
+    for (const q of queries) {
+      const page = await browser.newPage();
+      await page.goto(`${url}/index.html${q}`);
+      await page.waitForFunction("!/^running/.test(document.getElementById(\"out\")?.textContent ?? \"\")", undefined, { timeout: 60_000 });
+      const text = (await page.textContent("#out")) ?? "";
+      await page.close();
+      expect(text.startsWith("DONE "), `page${q}: ${text.slice(0, 2000)}`);
+      const r = JSON.parse(text.slice(5)) as { backend: string; relaxedSimd: boolean; first: number; last: number; error: string };
+      expect(r.backend === "wasm", `page${q}: backend ${r.backend}`);
+      expect(r.relaxedSimd === (q === ""), `page${q}: relaxed SIMD ${r.relaxedSimd}`);
+      expect(r.last < r.first, `page${q}: loss did not fall: ${r.first} → ${r.last}`);
+      expect(r.error === "add: shapes [2, 3] and [4, 3] do not broadcast (2 vs 4)", `page${q}: error ${r.error}`);
+      lines.push(`${r.relaxedSimd ? "relaxed" : "plain"} build: loss ${r.first.toFixed(3)} → ${r.last.toFixed(3)}`);
+    }
+  } finally {
+    server.close();
+    await browser.close();
+  }
+  return lines.join("; ");
+};
+
+if (chromium === undefined) {
+  console.log("\n!!! SKIPPED: browser checks (Vite and esbuild bundles in Chromium): no Chromium at /usr/bin/chromium (apt-get install chromium) !!!\n");
+} else {
+  await check("Vite bundle of a page importing typegrad trains on WASM in Chromium (relaxed and plain builds)", async () => {
+    const web = join(app, "web");
+    sh(bin("vite"), ["build", "--logLevel", "warn", "--outDir", join(work, "vite-out"), "--emptyOutDir"], web);
+    const assets = readdirSync(join(work, "vite-out", "assets"));
+    expect(
+      assets.some((f) => f.endsWith(".wasm")),
+      `Vite copied no .wasm: ${assets.join(", ")}`,
+    );
+    return runPages(join(work, "vite-out"), ["", "?plain"]);
+  });
+  await check("esbuild bundle (README setup: copy the wasm folder) trains on WASM in Chromium", async () => {
+    const out = join(work, "esbuild-out");
+    sh(bin("esbuild"), [join(app, "web", "main.js"), "--bundle", "--format=esm", "--platform=browser", `--outdir=${out}`, "--log-level=warning"], app);
+    // the README's one line for esbuild users
+    cpSync(join(app, "node_modules", "typegrad", "dist", "src", "backend", "wasm", "bin"), join(out, "bin"), { recursive: true });
+    cpSync(join(app, "web", "index.html"), join(out, "index.html"));
+    const text = readFileSync(join(out, "main.js"), "utf8");
+    const nodeImports = text.replace(/`[^`]*`/g, "``").match(/(\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']node:[a-z_/]+["']/g) ?? [];
+    expect(nodeImports.length === 0, `the browser bundle imports Node modules: ${nodeImports.join(", ")}`);
+    facts.push(`esbuild browser bundle ${(statSync(join(out, "main.js")).size / 1024).toFixed(0)} KiB`);
+    return runPages(out, ["", "?plain"]);
+  });
+}
+
+// -------------------------------------------------------------------------------------
+
+const failed = results.filter((r) => !r.ok).length;
+if (process.env.TYPEGRAD_PACKAGE_KEEP === "1") console.log(`kept ${work}`);
+else rmSync(work, { recursive: true, force: true });
+console.log(`\n${facts.join("\n")}`);
+console.log(`package: ${results.length - failed} passed, ${failed} failed${chromium === undefined ? ", 2 skipped (no Chromium)" : ""}`);
+process.exit(failed === 0 ? 0 : 1);
