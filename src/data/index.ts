@@ -5,5 +5,6 @@
  */
 export * from "./augment.js";
 export * from "./examples.js";
+export * from "./fromTensors.js";
 export * from "./real.js";
 export * from "./toys.js";

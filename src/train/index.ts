@@ -5,5 +5,6 @@
  */
 export * from "./fit.js";
 export * from "./metrics.js";
+export * from "./predict.js";
 export type { ProgressOptions, ProgressStream } from "./progress.js";
 export * from "./state.js";

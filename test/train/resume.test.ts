@@ -10,7 +10,7 @@ import { adam } from "../../src/optim/index.js";
 import { toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
-import { type FitResult, fit, fitAsync, type TrainState } from "../../src/train/index.js";
+import { type FitResult, fitAsync, type TrainState, fit as train } from "../../src/train/index.js";
 
 /** 3×3 "images" of 3 classes (a bright row), with noise. */
 const images = (m: number, seed: number): Examples<9, 3> => {
@@ -26,13 +26,13 @@ const images = (m: number, seed: number): Examples<9, 3> => {
 };
 
 const net = mlp([9, 12, 3], { hidden: "relu", dropout: 0.3 });
-const train = images(40, 1);
+const data = images(40, 1);
 const options = {
   model: net,
   params: net.init(rng(2)),
   loss: softmaxCrossEntropy,
   optimizer: adam(0.02),
-  train,
+  train: data,
   validation: images(20, 3),
   batchSize: 8,
   seed: 7,
@@ -46,11 +46,11 @@ const flat = (p: Record<string, Tensor>): number[][] =>
 
 describe("resume", () => {
   test("4 epochs equal 2 epochs and a resume to 4, bit for bit (params, history, optimizer state)", () => {
-    const whole = fit({ ...options, epochs: 4 });
-    const first = fit({ ...options, epochs: 2 });
+    const whole = train({ ...options, epochs: 4 });
+    const first = train({ ...options, epochs: 2 });
     expect(first.state.epoch).toBe(2);
     expect(first.state.step).toBe(2 * 5);
-    const rest = fit({ ...options, params: first.params, resume: first.state, epochs: 4 });
+    const rest = train({ ...options, params: first.params, resume: first.state, epochs: 4 });
     expect(rest.history.map((h) => h.epoch)).toEqual([3, 4]);
     expect([...first.history, ...rest.history]).toEqual(whole.history);
     expect(flat(rest.params)).toEqual(flat(whole.params));
@@ -58,12 +58,12 @@ describe("resume", () => {
     expect(rest.optState.slots.map(flat)).toEqual(whole.optState.slots.map(flat));
     expect(rest.state).toEqual(whole.state);
     // the randomness matters: another seed gives another run
-    expect(flat(fit({ ...options, epochs: 4, seed: 8 }).params)).not.toEqual(flat(whole.params));
+    expect(flat(train({ ...options, epochs: 4, seed: 8 }).params)).not.toEqual(flat(whole.params));
   });
 
   test("the state onEpoch sees resumes like the result's", () => {
     const saved: { params?: Record<string, Tensor>; state?: TrainState<Record<string, Tensor>> } = {};
-    const whole = fit({
+    const whole = train({
       ...options,
       epochs: 3,
       onEpoch: (r, params, state) => {
@@ -72,17 +72,17 @@ describe("resume", () => {
     });
     const s = saved.state as TrainState<Record<string, Tensor>>;
     expect(s.epoch).toBe(1);
-    const rest = fit({ ...options, params: saved.params as never, resume: s as never, epochs: 3 });
+    const rest = train({ ...options, params: saved.params as never, resume: s as never, epochs: 3 });
     expect(flat(rest.params)).toEqual(flat(whole.params));
   });
 
   test("resuming a finished run runs nothing; bad resume options are named", () => {
-    const done = fit({ ...options, epochs: 2 });
-    const again = fit({ ...options, params: done.params, resume: done.state, epochs: 2 });
+    const done = train({ ...options, epochs: 2 });
+    const again = train({ ...options, params: done.params, resume: done.state, epochs: 2 });
     expect(again.history).toEqual([]);
     expect(flat(again.params)).toEqual(flat(done.params));
-    expect(() => fit({ ...options, epochs: 2, resume: done.state, optState: done.optState })).toThrow(/fit: give either option 'optState' or option 'resume'/);
-    expect(() => fit({ ...options, epochs: 2, resume: {} as never })).toThrow(/fit: option 'resume' must be a TrainState/);
+    expect(() => train({ ...options, epochs: 2, resume: done.state, optState: done.optState })).toThrow(/fit: give either option 'optState' or option 'resume'/);
+    expect(() => train({ ...options, epochs: 2, resume: {} as never })).toThrow(/fit: option 'resume' must be a TrainState/);
   });
 });
 
@@ -90,7 +90,7 @@ describe("signal", () => {
   test("an abort between batches stops with reason 'aborted' and the last parameters", () => {
     const ctl = new AbortController();
     let seen: FitResult<Record<string, Tensor>>["params"] | undefined;
-    const r = fit({
+    const r = train({
       ...options,
       epochs: 3,
       onBatch: (i) => {
@@ -107,13 +107,13 @@ describe("signal", () => {
     expect(r.history).toHaveLength(1);
     expect(r.state.epoch).toBe(1);
     // the parameters after update 7 are those of a run of 7 updates stopped by onBatch
-    const byCallback = fit({ ...options, epochs: 3, onBatch: (i) => (i.step === 7 ? "stop" : undefined) });
+    const byCallback = train({ ...options, epochs: 3, onBatch: (i) => (i.step === 7 ? "stop" : undefined) });
     expect(flat(r.params)).toEqual(flat(byCallback.params));
     expect(seen).toBeDefined();
   });
 
   test("an aborted signal stops before the first batch", () => {
-    const r = fit({ ...options, epochs: 3, signal: AbortSignal.abort() });
+    const r = train({ ...options, epochs: 3, signal: AbortSignal.abort() });
     expect(r.stop.reason).toBe("aborted");
     expect(r.stop.step).toBe(0);
     expect(r.params).toBe(options.params);
@@ -122,7 +122,7 @@ describe("signal", () => {
 
 describe("fitAsync", () => {
   test("the same result as fit, bit for bit, and the event loop runs between batches", async () => {
-    const sync = fit({ ...options, epochs: 3 });
+    const sync = train({ ...options, epochs: 3 });
     let ticks = 0;
     const timer = setInterval(() => ticks++, 0);
     let turns = 0;
