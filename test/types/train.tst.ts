@@ -11,7 +11,6 @@ import {
   type Examples,
   examplesFrom,
   type FitResult,
-  fit,
   fitAsync,
   logLossFromLogits,
   type MlpParams,
@@ -21,6 +20,7 @@ import {
   rng,
   type Tensor,
   type TrainState,
+  fit as train,
   xor,
 } from "../../src/index.js";
 
@@ -35,16 +35,16 @@ const base = { model: net, params: net.init(rng(0)), loss: logLossFromLogits, op
 
 describe("fit callbacks", () => {
   test("may return nothing, from a block or an expression body, or 'stop'", () => {
-    expect(fit({ ...base, onBatch: (i) => console.log(i.loss) })).type.toBe<FitResult<MlpParams<readonly [2, 4, 1]>>>();
-    fit({
+    expect(train({ ...base, onBatch: (i) => console.log(i.loss) })).type.toBe<FitResult<MlpParams<readonly [2, 4, 1]>>>();
+    train({
       ...base,
       onBatch: (i) => {
         console.log(i.step);
       },
     });
-    fit({ ...base, onEpoch: (r) => console.log(r.loss) });
-    fit({ ...base, onEpoch: (r) => (r.epoch > 3 ? "stop" : undefined) });
-    fit({
+    train({ ...base, onEpoch: (r) => console.log(r.loss) });
+    train({ ...base, onEpoch: (r) => (r.epoch > 3 ? "stop" : undefined) });
+    train({
       ...base,
       onEpoch: (r, _params, state) => {
         expect(state).type.toBe<TrainState<MlpParams<readonly [2, 4, 1]>>>();
@@ -54,14 +54,14 @@ describe("fit callbacks", () => {
   });
   test("but not another value", () => {
     // @ts-expect-error Type 'number' is not assignable to type 'void | "stop"'
-    fit({ ...base, onBatch: () => 1 });
+    train({ ...base, onBatch: () => 1 });
     // @ts-expect-error Type '"halt"' is not assignable to type 'void | "stop"'
-    fit({ ...base, onEpoch: () => "halt" as const });
+    train({ ...base, onEpoch: () => "halt" as const });
   });
   test("fitAsync resolves to the same result type; resume takes the result's state", async () => {
     const r = await fitAsync({ ...base, yieldEvery: 10, signal: new AbortController().signal, progress: { every: 200 } });
     expect(r).type.toBe<FitResult<MlpParams<readonly [2, 4, 1]>>>();
-    expect(fit({ ...base, params: r.params, resume: r.state, epochs: 4 })).type.toBe<FitResult<MlpParams<readonly [2, 4, 1]>>>();
+    expect(train({ ...base, params: r.params, resume: r.state, epochs: 4 })).type.toBe<FitResult<MlpParams<readonly [2, 4, 1]>>>();
   });
 });
 
@@ -75,7 +75,7 @@ describe("examplesFrom", () => {
   });
   test("and into fit", () => {
     const m = mlp([4, 8, 3]);
-    fit({ model: m, params: m.init(rng(0)), loss: logLossFromLogits, optimizer: adam(0.01), train: examplesFrom(json), epochs: 1 });
+    train({ model: m, params: m.init(rng(0)), loss: logLossFromLogits, optimizer: adam(0.01), train: examplesFrom(json), epochs: 1 });
   });
 });
 
