@@ -11,6 +11,12 @@
  * non-finite cost and returns the last parameters whose cost was finite. Everything random is
  * drawn from generators forked from `seed`, so the same call gives the same run, bit for bit.
  *
+ * The loop is written once, as a generator that yields after every update (`steps`): `fit` runs
+ * it to the end at once, `fitAsync` lets the event loop run between batches. Either stops between
+ * batches when its `signal` is aborted, and either returns the run's `TrainState` (optimizer
+ * state, counters, generator states after the last whole epoch), from which `resume` continues
+ * bit for bit.
+ *
  * @module
  */
 import { flattenTree, type Params } from "../autodiff/tree.js";
