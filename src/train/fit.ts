@@ -162,10 +162,11 @@ export interface FitResult<P extends Params> {
   readonly history: readonly EpochRecord[];
   /**
    * The run's state after its last whole epoch (the resumed state, or the initial one, if it
-   * finished none). It goes with `params` when the run stopped at the end of an epoch (reasons
-   * `"epochs"`, `"callback"` from `onEpoch`, `"earlyStopping"` without restoring an earlier
-   * epoch); after a stop inside an epoch (`"aborted"`, `onBatch`, `"nonFinite"`), resume from it
-   * with the parameters `onEpoch` saw at that epoch.
+   * finished none). It goes with `params` when the run stopped at the end of an epoch: reasons
+   * `"epochs"`, `"callback"` from `onEpoch`, `"aborted"` before an epoch's first batch (an abort
+   * during `onEpoch`), `"earlyStopping"` without restoring an earlier epoch — in short, when
+   * `stop.step === state.step` and `params` are the last epoch's. After a stop inside an epoch,
+   * resume from it with the parameters `onEpoch` saw at that epoch.
    */
   readonly state: TrainState<P>;
   readonly stop: { readonly reason: StopReason; readonly epoch: number; readonly step: number; readonly message: string };
