@@ -1,9 +1,9 @@
 /**
  * The main job (`npm start`): a 784-128-64-10 ReLU network, softmax cross-entropy and Adam on
  * the 10,000 MNIST digits of the `mnist` package, 8,000 to train and 2,000 held out, mini-batches
- * of 128, a progress bar, loss/accuracy curves as an SVG (vega-lite, rendered headless), the
- * parameters saved as a checkpoint, and `held-out accuracy: 0.xxxx` as the last line. It checks
- * its own claims (accuracy ≥ 0.95, checkpoint round trip) and exits non-zero when one fails.
+ * of 128, a progress bar (`fit`'s own `progress` option), loss/accuracy curves as an SVG
+ * (vega-lite, rendered headless), the parameters saved as a checkpoint, and
+ * `held-out accuracy: 0.xxxx` as the last line. It checks its own claims (accuracy ≥ 0.95, checkpoint round trip) and exits non-zero when one fails.
  *
  * Settings (see `--help`): He initialisation, Adam with learning rate 2e-3 decayed ×0.85 per
  * epoch, 12 epochs, each training digit shifted at random by up to one pixel every time it is
@@ -16,7 +16,6 @@
  * Run: `npm start` or `npx tsx examples/mnist.ts --help`
  */
 
-import { SingleBar } from "cli-progress";
 import { Option, program } from "commander";
 import * as E from "fp-ts/lib/Either.js";
 import { adam, evaluate, exponentialDecay, fit, type Layout, mlp, oneHot, reference, rng, setBackend, shiftImages, softmaxCrossEntropy, split, type Tensor, take, toFlat, wasm } from "typegrad";
@@ -68,8 +67,6 @@ console.log(
 const net = mlp([784, 128, 64, 10], { hidden: "relu", init: "he", layout: opts.layout });
 const params0 = net.init(rng(opts.seed + 1));
 const batches = Math.ceil(train.m / opts.batchSize);
-const bar = new SingleBar({ format: "epoch {epoch} [{bar}] {value}/{total} batches | loss {loss} | acc {acc}", hideCursor: true, clearOnComplete: false });
-let running = { loss: 0, hits: 0, seen: 0 };
 
 const result = fit({
   model: net,
@@ -83,23 +80,8 @@ const result = fit({
   epochs: opts.epochs,
   seed: opts.seed + 2,
   ...(opts.shift > 0 ? { augment: (b: typeof train, g: Parameters<typeof shiftImages>[1]) => shiftImages(b, g, { max: opts.shift }) } : {}),
-  onBatch: (i) => {
-    if (i.batch === 0) {
-      running = { loss: 0, hits: 0, seen: 0 };
-      bar.start(i.batches, 0, { epoch: i.epoch, loss: "-", acc: "-" });
-    }
-    const n = i.batch === i.batches - 1 ? train.m - i.batch * opts.batchSize : opts.batchSize;
-    running = { loss: running.loss + i.loss * n, hits: running.hits + (i.accuracy ?? 0) * n, seen: running.seen + n };
-    bar.update(i.batch + 1, { epoch: i.epoch, loss: (running.loss / running.seen).toFixed(4), acc: (running.hits / running.seen).toFixed(4) });
-    if (i.batch === i.batches - 1) bar.stop();
-    return undefined;
-  },
-  onEpoch: (r) => {
-    console.log(
-      `epoch ${String(r.epoch).padStart(2)}: train loss ${r.loss.toFixed(4)} acc ${r.accuracy?.toFixed(4)} | held-out loss ${r.valLoss?.toFixed(4)} acc ${r.valAccuracy?.toFixed(4)} | ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-    );
-    return undefined;
-  },
+  // a bar with ETA while an epoch runs, then the epoch's metrics (one line per epoch when stderr is not a terminal)
+  progress: true,
 });
 const seconds = (performance.now() - t0) / 1000;
 claim(result.stop.reason === "epochs", `training ran all its epochs (${result.stop.message})`);

@@ -22,6 +22,7 @@ export { CHECKPOINT_VERSION, type Checkpoint, decodeCheckpoint, decodeManifest, 
 export { type CsvDataset, type CsvOptions, type CsvRecord, csvDataset, jsonDataset, parseCsv } from "./codec/datasets.js";
 export { type DecodeError, type DecodeErrors, draw, fromValidationErrors, paths as errorPaths, toValidationErrors } from "./codec/errors.js";
 export { encodeNpy, type NpyHeader, parseNpy, parseNpyHeader } from "./codec/npy.js";
+export { csvDatasetOrThrow, DecodeFailure, decodeParamsOrThrow, decodeTensorOrThrow, decodeTensorsOrThrow, jsonDatasetOrThrow, orThrow } from "./codec/orThrow.js";
 export { decodeParams, namedLeaves } from "./codec/params.js";
 export {
   type Checked,
@@ -41,6 +42,7 @@ export { type DecodeTensorsOptions, decodeTensors, type TensorSpecs, type Tensor
 // data: examples, the course's toy sets, augmentation (MNIST and Iris: typegrad/datasets)
 export { type ShiftOptions, shiftImages } from "./data/augment.js";
 export { type Batch, type Examples, examples, fromFlat, type Layout, labels, oneHot, split, standardize, type TensorPair, take, toTensors } from "./data/examples.js";
+export { type ExamplesFromOptions, examplesFrom, type FeaturesOf } from "./data/fromTensors.js";
 export { type BlobsOptions, circles, gaussianClusters, makeBlobs, moons, parity, spiral, type ToyOptions, xor } from "./data/toys.js";
 // layers, losses, initialisers
 export {
@@ -157,17 +159,22 @@ export { isTensor, type SizesOf, Tensor } from "./tensor/tensor.js";
 export { withShape } from "./tensor/withShape.js";
 // training
 export {
+  type AbortSignalLike,
   type BatchInfo,
   type Cost,
   type EarlyStopping,
   type EpochRecord,
   evaluate,
+  type FitAsyncOptions,
   type FitOptions,
   type FitResult,
   fit,
+  fitAsync,
   type Model,
   type StopReason,
   trainStep,
 } from "./train/fit.js";
 export { accuracy, confusionMatrix, type OutputKind, predictLabels } from "./train/metrics.js";
+export { type PredictClassesOptions, type PredictOptions, predict, predictClasses } from "./train/predict.js";
+export type { ProgressOptions, ProgressStream } from "./train/progress.js";
 export type { TrainState } from "./train/state.js";

@@ -20,6 +20,7 @@ export {
   toValidationErrors,
 } from "./errors.js";
 export { encodeNpy, type NpyHeader, parseNpy, parseNpyHeader } from "./npy.js";
+export { csvDatasetOrThrow, DecodeFailure, decodeParamsOrThrow, decodeTensorOrThrow, decodeTensorsOrThrow, jsonDatasetOrThrow, orThrow } from "./orThrow.js";
 export { decodeParams, namedLeaves, paramSpecs, rebuildParams } from "./params.js";
 export {
   type Checked,

@@ -7,3 +7,4 @@
 export { readBytes, tempPrefix, writeFileAtomic } from "./atomic.js";
 export { loadCheckpoint, readCheckpoint, type SaveOptions, saveCheckpoint } from "./checkpoint.js";
 export { readCsvDataset, readJsonDataset, readNpy, writeNpy } from "./files.js";
+export { loadCheckpointOrThrow, readCheckpointOrThrow, readCsvDatasetOrThrow, readJsonDatasetOrThrow, readNpyOrThrow } from "./orThrow.js";

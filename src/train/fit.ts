@@ -11,6 +11,12 @@
  * non-finite cost and returns the last parameters whose cost was finite. Everything random is
  * drawn from generators forked from `seed`, so the same call gives the same run, bit for bit.
  *
+ * The loop is written once, as a generator that yields after every update (`steps`): `fit` runs
+ * it to the end at once, `fitAsync` lets the event loop run between batches. Either stops between
+ * batches when its `signal` is aborted, and either returns the run's `TrainState` (optimizer
+ * state, counters, generator states after the last whole epoch), from which `resume` continues
+ * bit for bit.
+ *
  * @module
  */
 import { flattenTree, type Params } from "../autodiff/tree.js";
@@ -22,9 +28,11 @@ import type { LossOptions } from "../nn/losses.js";
 import { add } from "../ops/add.js";
 import type { Optimizer, OptState } from "../optim/optimizers.js";
 import { item } from "../tensor/create.js";
-import { permutation, type Rng, rng } from "../tensor/random.js";
+import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
 import { giveBack, storageOf, type Tensor } from "../tensor/tensor.js";
 import { accuracy, type OutputKind, predictLabels } from "./metrics.js";
+import { type ProgressOptions, type ProgressReporter, progressReporter } from "./progress.js";
+import type { TrainState } from "./state.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -76,7 +84,13 @@ export interface BatchInfo {
 }
 
 /** Why training stopped. @category model */
-export type StopReason = "epochs" | "earlyStopping" | "nonFinite" | "callback";
+export type StopReason = "epochs" | "earlyStopping" | "nonFinite" | "callback" | "aborted";
+
+/** What `fit` needs of an `AbortSignal` (a browser's or Node's `new AbortController().signal` fits). @category model */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+}
 
 /** Options of {@link fit}. @category model */
 export interface FitOptions<P extends Params, F extends number, T extends number> {
@@ -85,14 +99,23 @@ export interface FitOptions<P extends Params, F extends number, T extends number
   readonly params: P;
   readonly loss: Cost;
   readonly optimizer: Optimizer;
-  /** Continue from this optimizer state (default: `optimizer.init(params)`). */
+  /** Continue from this optimizer state (default: `optimizer.init(params)`). Not with `resume`. */
   readonly optState?: OptState<P>;
+  /**
+   * Continue a run from a {@link TrainState} (a previous result's `state`, or the one `onEpoch`
+   * saw), `params` being the parameters saved at the same point: epochs `state.epoch + 1` to
+   * `epochs` are run with the saved optimizer state and generators, so the run goes on bit for bit
+   * as if it had not stopped (same options otherwise; `seed` is not used). Early stopping starts
+   * afresh: its best value and patience counter are not part of the state.
+   */
+  readonly resume?: TrainState<P>;
   readonly train: Examples<F, T>;
   readonly validation?: Examples<F, T>;
   /** Which axis holds the examples (default `"columns"`); must match the model. */
   readonly layout?: Layout;
   /** 1 = online, n = mini-batch, `"full"` = full batch (default 32). */
   readonly batchSize?: number | "full";
+  /** The total number of epochs (when resuming, including those already done). */
   readonly epochs: number;
   /** Seed of the shuffling and of the training randomness (dropout, RReLU). Default 0. */
   readonly seed?: number;
@@ -107,10 +130,24 @@ export interface FitOptions<P extends Params, F extends number, T extends number
   /** Training metrics: averaged over the epoch's batches as they were seen (`"running"`, default) or recomputed on the whole set after the epoch (`"full"`). */
   readonly trainMetrics?: "running" | "full";
   readonly earlyStopping?: EarlyStopping;
-  /** After each update; return `"stop"` to stop. */
-  readonly onBatch?: (info: BatchInfo) => undefined | "stop";
-  /** After each epoch; return `"stop"` to stop. */
-  readonly onEpoch?: (record: EpochRecord, params: P) => undefined | "stop";
+  /** After each update; return `"stop"` to stop (returning nothing continues). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: void, not undefined, so that a callback with a block body or an expression body such as `(i) => console.log(i)` type-checks
+  readonly onBatch?: (info: BatchInfo) => void | "stop";
+  /**
+   * After each epoch, with the parameters and the run's state at that point (save both to resume
+   * later); return `"stop"` to stop (returning nothing continues).
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: as onBatch
+  readonly onEpoch?: (record: EpochRecord, params: P, state: TrainState<P>) => void | "stop";
+  /**
+   * Show progress (a bar with batch and epoch counters, ETA, running loss and accuracy, then each
+   * epoch's metrics) on `process.stderr` or `stream`; one line per epoch when the stream is not a
+   * terminal. Off by default, and then free. Where there is no `process.stderr` (a browser),
+   * `true` is an error: pass `{ stream }`.
+   */
+  readonly progress?: boolean | ProgressOptions;
+  /** Checked before each batch: once aborted, the run stops (reason `"aborted"`) with the last parameters. */
+  readonly signal?: AbortSignalLike;
   /** Element type of the batches (default float32). */
   readonly dtype?: DType;
   /** Transform each training batch before the step (data augmentation, e.g. `shiftImages`), drawing from the run's generator. */
@@ -121,7 +158,17 @@ export interface FitOptions<P extends Params, F extends number, T extends number
 export interface FitResult<P extends Params> {
   readonly params: P;
   readonly optState: OptState<P>;
+  /** The epochs of this call (when resuming, those after the resumed one). */
   readonly history: readonly EpochRecord[];
+  /**
+   * The run's state after its last whole epoch (the resumed state, or the initial one, if it
+   * finished none). It goes with `params` when the run stopped at the end of an epoch: reasons
+   * `"epochs"`, `"callback"` from `onEpoch`, `"aborted"` before an epoch's first batch (an abort
+   * during `onEpoch`), `"earlyStopping"` without restoring an earlier epoch — in short, when
+   * `stop.step === state.step` and `params` are the last epoch's. After a stop inside an epoch,
+   * resume from it with the parameters `onEpoch` saw at that epoch.
+   */
+  readonly state: TrainState<P>;
   readonly stop: { readonly reason: StopReason; readonly epoch: number; readonly step: number; readonly message: string };
 }
 
@@ -196,75 +243,105 @@ const giveBackTrees = (dead: readonly Params[], live: readonly Params[]): void =
   giveBack(leaves(dead).filter((st) => !keep.has(st)));
 };
 
-const checkInt = (arg: string, v: unknown, min: number): number => {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min) throw new TypeError(`fit: option '${arg}' must be an integer ≥ ${min}, got ${String(v)}`);
+const checkInt = (fn: string, arg: string, v: unknown, min: number): number => {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min) throw new TypeError(`${fn}: option '${arg}' must be an integer ≥ ${min}, got ${String(v)}`);
   return v;
 };
 
 /**
- * Train `model` from `params`: see the module comment for the regimes and guarantees.
- *
- * @example
- * const { params, history } = fit({
- *   model: net, params: net.init(rng(0)), loss: softmaxCrossEntropy, optimizer: adam(1e-3),
- *   train, validation: test, batchSize: 128, epochs: 10, seed: 1,
- * })
- * @category operations
+ * The training loop, one batch at a time: it yields after every update and returns the result.
+ * `fit` drives it to the end at once, `fitAsync` lets the event loop run between batches; both
+ * run exactly this code, so they give the same result bit for bit.
  */
-export const fit = <P extends Params, F extends number, T extends number>(o: FitOptions<P, F, T>): FitResult<P> => {
-  if (o === null || typeof o !== "object") throw new TypeError("fit: expected an options record");
-  if (typeof o.model?.apply !== "function") throw new TypeError("fit: option 'model' must have an apply(params, X, ctx) method");
-  if (typeof o.loss !== "function") throw new TypeError("fit: option 'loss' must be a cost function such as softmaxCrossEntropy");
-  if (typeof o.optimizer?.step !== "function") throw new TypeError("fit: option 'optimizer' must be an optimizer such as adam(1e-3)");
-  const epochs = checkInt("epochs", o.epochs, 0);
+function* steps<P extends Params, F extends number, T extends number>(fn: string, o: FitOptions<P, F, T>): Generator<BatchInfo, FitResult<P>, void> {
+  if (o === null || typeof o !== "object") throw new TypeError(`${fn}: expected an options record`);
+  if (typeof o.model?.apply !== "function") throw new TypeError(`${fn}: option 'model' must have an apply(params, X, ctx) method`);
+  if (typeof o.loss !== "function") throw new TypeError(`${fn}: option 'loss' must be a cost function such as softmaxCrossEntropy`);
+  if (typeof o.optimizer?.step !== "function") throw new TypeError(`${fn}: option 'optimizer' must be an optimizer such as adam(1e-3)`);
+  const epochs = checkInt(fn, "epochs", o.epochs, 0);
   const data = o.train;
-  if (data === undefined || data.m < 1) throw new TypeError("fit: option 'train' must hold at least one example");
-  const bs = o.batchSize === "full" ? data.m : checkInt("batchSize", o.batchSize ?? 32, 1);
+  if (data === undefined || data.m < 1) throw new TypeError(`${fn}: option 'train' must hold at least one example`);
+  const bs = o.batchSize === "full" ? data.m : checkInt(fn, "batchSize", o.batchSize ?? 32, 1);
+  const resume = o.resume;
+  if (resume !== undefined) {
+    if (o.optState !== undefined) throw new TypeError(`${fn}: give either option 'optState' or option 'resume' (which holds one), not both`);
+    if (resume === null || typeof resume !== "object" || resume.optState === undefined || resume.rng === undefined)
+      throw new TypeError(`${fn}: option 'resume' must be a TrainState (a result's 'state')`);
+    checkInt(fn, "resume.epoch", resume.epoch, 0);
+    checkInt(fn, "resume.step", resume.step, 0);
+  }
+  const signal = o.signal;
+  if (signal !== undefined && (signal === null || typeof signal.aborted !== "boolean")) throw new TypeError(`${fn}: option 'signal' must be an AbortSignal`);
   const layout = o.layout ?? "columns";
   const task = o.task ?? "classification";
   const outputs = o.outputs ?? "logits";
   const dtype = o.dtype ?? "float32";
-  const root: Rng = rng(o.seed ?? 0);
-  const shuffler = root.fork();
-  const noise = root.fork();
+  let shuffler: Rng;
+  let noise: Rng;
+  let augmenter: Rng;
+  if (resume === undefined) {
+    const root: Rng = rng(o.seed ?? 0);
+    shuffler = root.fork();
+    noise = root.fork();
+    augmenter = root.fork();
+  } else {
+    shuffler = rngFromState(resume.rng.shuffle);
+    noise = rngFromState(resume.rng.noise);
+    augmenter = rngFromState(resume.rng.augment);
+  }
   const shuffle = (o.shuffle ?? true) && bs < data.m;
   const truth = labels(data);
   const batches = Math.ceil(data.m / bs);
-  const augmenter = root.fork();
+  const firstEpoch = (resume?.epoch ?? 0) + 1;
   const fullBatch = bs >= data.m && o.augment === undefined ? toTensors(data, layout, { dtype }) : undefined;
   const batchOf = (idx: readonly number[]) => {
     const b = take(data, idx);
     return toTensors(o.augment === undefined ? b : o.augment(b, augmenter), layout, { dtype });
   };
+  const progress: ProgressReporter | undefined = o.progress === undefined || o.progress === false ? undefined : progressReporter(fn, o.progress, { epochs, firstEpoch, batches });
 
   const es = o.earlyStopping;
   const monitor = es?.monitor ?? (o.validation === undefined ? "loss" : "valLoss");
-  if ((monitor === "valLoss" || monitor === "valAccuracy") && es !== undefined && o.validation === undefined) throw new TypeError(`fit: early stopping on '${monitor}' needs a 'validation' set`);
+  if ((monitor === "valLoss" || monitor === "valAccuracy") && es !== undefined && o.validation === undefined) throw new TypeError(`${fn}: early stopping on '${monitor}' needs a 'validation' set`);
   const maximise = monitor === "accuracy" || monitor === "valAccuracy";
   let best = maximise ? -Infinity : Infinity;
   let bestParams = o.params;
   let sinceBest = 0;
 
   let params = o.params;
-  let state = o.optState ?? o.optimizer.init(params);
+  /** The optimizer state the caller gave (its memory is theirs). */
+  const given = resume?.optState ?? o.optState;
+  let state = given ?? o.optimizer.init(params);
   let lastGood = params;
-  let step = 0;
+  let step = resume?.step ?? 0;
+  const snapshot = (epoch: number): TrainState<P> => ({ optState: state, epoch, step, rng: { shuffle: shuffler.state(), noise: noise.state(), augment: augmenter.state() } });
+  /** The state after the last whole epoch, and its parameters. */
+  let epochState = snapshot(firstEpoch - 1);
+  let epochParams = params;
   const history: EpochRecord[] = [];
-  const stop = (reason: StopReason, epoch: number, message: string, p: P): FitResult<P> => ({ params: p, optState: state, history, stop: { reason, epoch, step, message } });
-  /** Parameters a callback has seen (it may keep them). */
+  const stop = (reason: StopReason, epoch: number, message: string, p: P): FitResult<P> => {
+    progress?.end();
+    return { params: p, optState: state, history, state: epochState, stop: { reason, epoch, step, message } };
+  };
+  /** Parameters and states a callback has seen (it may keep them). */
   const handedOut = new WeakSet<object>();
   /**
    * Give back the memory of parameters two updates old and of the state an update replaced:
-   * nothing refers to them any more unless they came from the caller or went to a callback.
+   * nothing refers to them any more unless they came from the caller, went to a callback, or
+   * belong to the last epoch's state.
    */
   const retire = (p: P, s: OptState<P>): void =>
-    giveBackTrees([...(p === o.params || handedOut.has(p) ? [] : [p]), ...(s === o.optState ? [] : s.slots)], [params, lastGood, bestParams, o.params, ...state.slots, ...(o.optState?.slots ?? [])]);
+    giveBackTrees(
+      [...(p === o.params || handedOut.has(p) ? [] : [p]), ...(s === given || handedOut.has(s) ? [] : s.slots)],
+      [params, lastGood, bestParams, o.params, epochParams, ...state.slots, ...epochState.optState.slots, ...(given?.slots ?? [])],
+    );
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
     const order = shuffle ? permutation(shuffler, data.m) : Array.from({ length: data.m }, (_, i) => i);
     let lossSum = 0;
     let hits = 0;
     for (let b = 0; b < batches; b++) {
+      if (signal?.aborted === true) return stop("aborted", epoch, `${fn}: aborted at epoch ${epoch}, batch ${b}${signal.reason === undefined ? "" : ` (${String(signal.reason)})`}`, params);
       const idx = order.slice(b * bs, Math.min(data.m, (b + 1) * bs));
       const { X, Y } = fullBatch ?? batchOf(idx);
       const r = trainStep(o.model, o.loss, o.optimizer, params, state, X as Tensor, Y as Tensor, {
@@ -273,7 +350,7 @@ export const fit = <P extends Params, F extends number, T extends number>(o: Fit
         ...(o.regularizer === undefined ? {} : { regularizer: o.regularizer }),
       });
       if (!Number.isFinite(r.loss)) {
-        return stop("nonFinite", epoch, `fit: the cost became ${r.loss} at epoch ${epoch}, batch ${b}; returning the last parameters with a finite cost`, lastGood);
+        return stop("nonFinite", epoch, `${fn}: the cost became ${r.loss} at epoch ${epoch}, batch ${b}; returning the last parameters with a finite cost`, lastGood);
       }
       const retired = lastGood;
       const retiredState = state;
@@ -290,29 +367,126 @@ export const fit = <P extends Params, F extends number, T extends number>(o: Fit
         hits += ok;
         batchAcc = ok / idx.length;
       }
-      if (o.onBatch?.({ epoch, batch: b, batches, step, loss: r.loss, accuracy: batchAcc }) === "stop") {
-        return stop("callback", epoch, `fit: onBatch asked to stop at epoch ${epoch}, batch ${b}`, params);
+      const info: BatchInfo = { epoch, batch: b, batches, step, loss: r.loss, accuracy: batchAcc };
+      progress?.batch(info);
+      if (o.onBatch?.(info) === "stop") {
+        return stop("callback", epoch, `${fn}: onBatch asked to stop at epoch ${epoch}, batch ${b}`, params);
       }
+      yield info;
     }
     const evalOpts = { layout, task, outputs, dtype } as const;
     const trainM = o.trainMetrics === "full" ? evaluate(o.model, params, data, o.loss, evalOpts) : { loss: lossSum / data.m, accuracy: task === "classification" ? hits / data.m : undefined };
     const val = o.validation === undefined ? undefined : evaluate(o.model, params, o.validation, o.loss, evalOpts);
     const record: EpochRecord = { epoch, steps: step, loss: trainM.loss, accuracy: trainM.accuracy, valLoss: val?.loss, valAccuracy: val?.accuracy };
     history.push(record);
-    if (o.onEpoch !== undefined) handedOut.add(params);
-    if (o.onEpoch?.(record, params) === "stop") return stop("callback", epoch, `fit: onEpoch asked to stop after epoch ${epoch}`, params);
+    progress?.epoch(record);
+    epochState = snapshot(epoch);
+    epochParams = params;
+    if (o.onEpoch !== undefined) {
+      handedOut.add(params);
+      handedOut.add(state);
+    }
+    if (o.onEpoch?.(record, params, epochState) === "stop") return stop("callback", epoch, `${fn}: onEpoch asked to stop after epoch ${epoch}`, params);
     if (es !== undefined) {
       const v = record[monitor];
-      if (v === undefined) throw new TypeError(`fit: early stopping monitors '${monitor}', which a ${task} run does not compute`);
+      if (v === undefined) throw new TypeError(`${fn}: early stopping monitors '${monitor}', which a ${task} run does not compute`);
       const delta = es.minDelta ?? 0;
       if (maximise ? v > best + delta : v < best - delta) {
         best = v;
         bestParams = params;
         sinceBest = 0;
       } else if (++sinceBest >= (es.patience ?? 5)) {
-        return stop("earlyStopping", epoch, `fit: '${monitor}' did not improve for ${sinceBest} epochs (best ${best})`, (es.restoreBest ?? true) ? bestParams : params);
+        return stop("earlyStopping", epoch, `${fn}: '${monitor}' did not improve for ${sinceBest} epochs (best ${best})`, (es.restoreBest ?? true) ? bestParams : params);
       }
     }
   }
-  return stop("epochs", epochs, `fit: ran ${epochs} epochs`, params);
+  return stop("epochs", epochs, `${fn}: ran ${epochs} epochs`, params);
+}
+
+/**
+ * Train `model` from `params`: see the module comment for the regimes and guarantees.
+ *
+ * @example
+ * import { adam, fit, mlp, rng, logLossFromLogits, xor } from "typegrad"
+ * const net = mlp([2, 8, 1], { hidden: "tanh" })
+ * const { params, history, stop } = fit({
+ *   model: net, params: net.init(rng(1)), loss: logLossFromLogits, optimizer: adam(0.05),
+ *   train: xor(rng(0), { m: 64 }), batchSize: 16, epochs: 60, seed: 1,
+ * })
+ * stop.reason // "epochs"
+ * @category operations
+ */
+export const fit = <P extends Params, F extends number, T extends number>(o: FitOptions<P, F, T>): FitResult<P> => {
+  const run = steps("fit", o);
+  for (;;) {
+    const r = run.next();
+    if (r.done === true) return r.value;
+  }
+};
+
+/** Options of {@link fitAsync}: those of {@link fit}, and how often to let the event loop run. @category model */
+export interface FitAsyncOptions<P extends Params, F extends number, T extends number> extends FitOptions<P, F, T> {
+  /**
+   * Let the event loop run (a page redraw, input, an abort) once at least this many milliseconds
+   * of training have passed since the last time; checked after each batch. Default 0: after
+   * every batch.
+   */
+  readonly yieldEvery?: number;
+}
+
+/** A macrotask turn: `MessageChannel` where there is one (no 4 ms clamp in browsers), else `setTimeout(0)`. */
+const macrotasks = (): { readonly next: () => Promise<void>; readonly close: () => void } => {
+  type Port = { onmessage: ((e: unknown) => void) | null; postMessage(m: unknown): void; close(): void };
+  const MC = (globalThis as unknown as { MessageChannel?: new () => { port1: Port; port2: Port } }).MessageChannel;
+  if (MC === undefined) return { next: () => new Promise((resolve) => globalThis.setTimeout(resolve, 0)), close: () => {} };
+  const ch = new MC();
+  const waiting: (() => void)[] = [];
+  ch.port1.onmessage = () => waiting.shift()?.();
+  return {
+    next: () =>
+      new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        ch.port2.postMessage(0);
+      }),
+    close: () => {
+      ch.port1.close();
+      ch.port2.close();
+    },
+  };
+};
+
+/**
+ * {@link fit}, letting the event loop run between batches (see `yieldEvery`), so a page stays
+ * responsive and a `signal` can be aborted from a button while training. The same loop as
+ * `fit`: for the same options the result is the same, bit for bit.
+ *
+ * @example
+ * import { adam, fitAsync, mlp, rng, logLossFromLogits, xor } from "typegrad"
+ * const net = mlp([2, 8, 1], { hidden: "tanh" })
+ * const stopButton = new AbortController()
+ * const { params, stop } = await fitAsync({
+ *   model: net, params: net.init(rng(1)), loss: logLossFromLogits, optimizer: adam(0.05),
+ *   train: xor(rng(0), { m: 64 }), batchSize: 16, epochs: 60, signal: stopButton.signal,
+ * })
+ * stop.reason // "epochs" (or "aborted" once stopButton.abort() was called)
+ * @category operations
+ */
+export const fitAsync = async <P extends Params, F extends number, T extends number>(o: FitAsyncOptions<P, F, T>): Promise<FitResult<P>> => {
+  const every = o?.yieldEvery ?? 0;
+  if (typeof every !== "number" || !(every >= 0)) throw new TypeError(`fitAsync: option 'yieldEvery' must be a number of milliseconds ≥ 0, got ${String(every)}`);
+  const run = steps("fitAsync", o);
+  const turns = macrotasks();
+  try {
+    let last = performance.now();
+    for (;;) {
+      const r = run.next();
+      if (r.done === true) return r.value;
+      if (performance.now() - last >= every) {
+        await turns.next();
+        last = performance.now();
+      }
+    }
+  } finally {
+    turns.close();
+  }
 };

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const src = join(import.meta.dirname, "..", "..", "src");
@@ -15,10 +15,23 @@ describe("module boundaries", () => {
     expect(imports.filter(([, m]) => m.startsWith("node:") || m.includes("/node/") || ["fs", "path", "os", "crypto"].includes(m))).toEqual([]);
   });
 
-  it("the main entry point does not pull in typegrad/node", () => {
-    const index = readFileSync(join(src, "index.ts"), "utf8");
-    expect(index).toContain('export * from "./codec/index.js";');
-    expect(index).not.toMatch(/from "\.\/node\//);
-    expect(JSON.parse(readFileSync(join(src, "..", "package.json"), "utf8")).exports["./node"]).toBe("./src/node/index.ts");
+  it("the root entry's static import graph has no node:* module, nothing of src/node, and no dataset package", () => {
+    const seen = new Set<string>();
+    const external = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/^(?:import|export)(?!\s+type\b)[^;]*? from "([^"]+)";/gms)) {
+        const spec = m[1] as string;
+        if (spec.startsWith(".")) visit(join(dirname(file), spec.replace(/\.js$/, ".ts")));
+        else external.add(spec);
+      }
+    };
+    visit(join(src, "index.ts"));
+    const files = [...seen].map((f) => relative(src, f));
+    expect(files.length).toBeGreaterThan(80);
+    expect(files.filter((f) => f.startsWith("node/") || f.startsWith("datasets/"))).toEqual([]);
+    expect([...external].filter((m) => !m.startsWith("fp-ts/") && m !== "io-ts")).toEqual([]);
   });
 });

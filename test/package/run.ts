@@ -219,7 +219,7 @@ const runPages = async (dir: string, queries: readonly string[]): Promise<string
     for (const q of queries) {
       const page = await browser.newPage();
       await page.goto(`${url}/index.html${q}`);
-      await page.waitForFunction("!/^running/.test(document.getElementById(\"out\")?.textContent ?? \"\")", undefined, { timeout: 60_000 });
+      await page.waitForFunction('!/^running/.test(document.getElementById("out")?.textContent ?? "")', undefined, { timeout: 60_000 });
       const text = (await page.textContent("#out")) ?? "";
       await page.close();
       expect(text.startsWith("DONE "), `page${q}: ${text.slice(0, 2000)}`);

@@ -1,0 +1,76 @@
+/**
+ * Inference: a trained model's output on new inputs (`predict`) and the predicted class of each
+ * example (`predictClasses`), always in inference mode (no dropout, RReLU at its mean slope).
+ * Inputs are a tensor in the model's layout or `Examples` (their targets are ignored).
+ *
+ * @module
+ */
+import type { Params } from "../autodiff/tree.js";
+import type { DType } from "../backend/backend.js";
+import { type Examples, type Layout, toTensors } from "../data/examples.js";
+import { isTensor, type Tensor } from "../tensor/tensor.js";
+import type { Model } from "./fit.js";
+import { type OutputKind, predictLabels } from "./metrics.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** Options of {@link predict}. @category model */
+export interface PredictOptions {
+  /** Which axis holds the examples (default `"columns"`); must match the model. */
+  readonly layout?: Layout;
+  /** Element type of the input built from `Examples` (default float32; a tensor is used as it is). */
+  readonly dtype?: DType;
+}
+
+/** Options of {@link predictClasses}. @category model */
+export interface PredictClassesOptions extends PredictOptions {
+  /** Whether the model outputs logits (default) or probabilities; matters with one output unit. */
+  readonly outputs?: OutputKind;
+}
+
+// -------------------------------------------------------------------------------------
+// operations
+// -------------------------------------------------------------------------------------
+
+const inputOf = (fn: string, X: Tensor | Examples, opts: PredictOptions): Tensor => {
+  if (isTensor(X)) return X;
+  if (X !== null && typeof X === "object" && X.x instanceof Float64Array && typeof X.m === "number") return toTensors(X, opts.layout ?? "columns", { dtype: opts.dtype ?? "float32" }).X as Tensor;
+  throw new TypeError(`${fn}: argument 'X' must be a Tensor or Examples`);
+};
+
+const checkModel = (fn: string, model: unknown): void => {
+  if (typeof (model as { apply?: unknown } | null)?.apply !== "function") throw new TypeError(`${fn}: argument 'model' must have an apply(params, X, ctx) method`);
+};
+
+/**
+ * The model's output on `X` (a tensor in the model's layout, or `Examples`) in inference mode.
+ *
+ * @example
+ * import { dense, predict, rng, tensor } from "typegrad"
+ * const layer = dense(2, 3)
+ * predict(layer, layer.init(rng(0)), tensor([[1, 2, 3, 4], [5, 6, 7, 8]])) // Tensor<[3, 4]>: 3 outputs of 4 examples
+ * @category operations
+ */
+export const predict = <P extends Params>(model: Model<P>, params: P, X: Tensor | Examples, opts: PredictOptions = {}): Tensor => {
+  checkModel("predict", model);
+  return model.apply(params, inputOf("predict", X, opts), { training: false });
+};
+
+/**
+ * The predicted class of each example of `X`: with one output unit, 1 where the logit is > 0
+ * (the probability > 0.5 with `outputs: "probabilities"`); with several, the index of the largest
+ * (as `predictLabels`, in inference mode).
+ *
+ * @example
+ * import { examples, mlp, predictClasses, rng } from "typegrad"
+ * const net = mlp([2, 4, 3])
+ * predictClasses(net, net.init(rng(0)), examples([[0, 1], [1, 0]], [[0], [0]])) // e.g. [2, 0]: one class index per example
+ * @category operations
+ */
+export const predictClasses = <P extends Params>(model: Model<P>, params: P, X: Tensor | Examples, opts: PredictClassesOptions = {}): number[] => {
+  checkModel("predictClasses", model);
+  const out = model.apply(params, inputOf("predictClasses", X, opts), { training: false });
+  return predictLabels(out, { layout: opts.layout ?? "columns", outputs: opts.outputs ?? "logits" });
+};
