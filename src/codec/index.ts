@@ -5,6 +5,7 @@
  *
  * @module
  */
+export { ArchitectureCodec, diffArchitecture, MAX_LAYERS, modelFromArchitecture } from "./architecture.js";
 export { crc32 } from "./bytes.js";
 export { CHECKPOINT_VERSION, type Checkpoint, decodeCheckpoint, decodeManifest, encodeCheckpoint, type Json, Manifest } from "./checkpoint.js";
 export { type CsvDataset, type CsvOptions, type CsvRecord, csvDataset, jsonDataset, parseCsv } from "./datasets.js";
@@ -21,6 +22,7 @@ export {
 } from "./errors.js";
 export { encodeNpy, type NpyHeader, parseNpy, parseNpyHeader } from "./npy.js";
 export { decodeParams, namedLeaves, paramSpecs, rebuildParams } from "./params.js";
+export { type StructOf, struct } from "./struct.js";
 export {
   type Checked,
   checkTensor,
