@@ -196,7 +196,7 @@ export const diffArchitecture = (stored: Architecture, expected: Architecture): 
   const la = architectureLayers(stored);
   const lb = architectureLayers(expected);
   if (stored.kind !== expected.kind) return [leaf(stored.kind, `is ${an(stored.kind)} ${sizesOf(la)}, expected ${an(expected.kind)} ${sizesOf(lb)}`)];
-  if (la.length !== lb.length) return [leaf(la.length, `has ${la.length} layers ${sizesOf(la)}, expected ${lb.length} ${sizesOf(lb)}`)];
+  if (la.length !== lb.length) return [leaf(la.length, `has ${la.length} layers (sizes ${sizesOf(la)}), expected ${lb.length} (sizes ${sizesOf(lb)})`)];
   const base = stored.kind === "mlp" ? 1 : 0;
   const out: DecodeError[] = [];
   la.forEach((a, k) => {

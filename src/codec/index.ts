@@ -7,7 +7,23 @@
  */
 export { ArchitectureCodec, diffArchitecture, MAX_LAYERS, modelFromArchitecture } from "./architecture.js";
 export { crc32 } from "./bytes.js";
-export { CHECKPOINT_VERSION, type Checkpoint, decodeCheckpoint, decodeManifest, encodeCheckpoint, type Json, Manifest } from "./checkpoint.js";
+export {
+  CHECKPOINT_VERSION,
+  type Checkpoint,
+  type DecodeModelOptions,
+  decodeCheckpoint,
+  decodeManifest,
+  decodeModel,
+  encodeCheckpoint,
+  encodeModel,
+  type Json,
+  type LoadedModel,
+  MANIFEST_LIMITS,
+  Manifest,
+  type ModelCheckpoint,
+  type TensorEntry,
+  type TrainingManifest,
+} from "./checkpoint.js";
 export { type CsvDataset, type CsvOptions, type CsvRecord, csvDataset, jsonDataset, parseCsv } from "./datasets.js";
 export {
   type DecodeError,
