@@ -21,7 +21,15 @@ import { struct } from "./struct.js";
 // model
 // -------------------------------------------------------------------------------------
 
-/** The most layers an architecture may have. @category model @since 0.2.0 */
+/**
+ * The most layers an architecture may have (and sizes an `mlp`'s may list, less one).
+ *
+ * @example
+ * import { MAX_LAYERS } from "typegrad"
+ * MAX_LAYERS // 10000
+ * @category model
+ * @since 0.2.0
+ */
 export const MAX_LAYERS = 10_000;
 
 const fromKeys = <K extends string>(name: string, keys: readonly K[]): t.Type<K> =>

@@ -66,10 +66,10 @@ export type Json = null | boolean | number | string | readonly Json[] | { readon
 
 /**
  * The first problem of a would-be JSON value, with its path: nested deeper than `maxDepth`
- * containers, a non-finite number, a `__proto__` key, or something JSON cannot hold. Iterative:
+ * containers, a non-finite number (unless allowed), a `__proto__` key, or something JSON cannot hold. Iterative:
  * linear in the size, whatever the depth.
  */
-const jsonProblem = (u: unknown, maxDepth: number): DecodeErrors | undefined => {
+const jsonProblem = (u: unknown, maxDepth: number, allowNonFinite = false): DecodeErrors | undefined => {
   interface Frame {
     readonly v: unknown;
     readonly depth: number;
@@ -86,7 +86,7 @@ const jsonProblem = (u: unknown, maxDepth: number): DecodeErrors | undefined => 
     const v = f.v;
     if (v === null || typeof v === "boolean" || typeof v === "string") continue;
     if (typeof v === "number") {
-      if (!Number.isFinite(v)) return at(f, v, `expected a finite number, got ${v}`);
+      if (!(allowNonFinite || Number.isFinite(v))) return at(f, v, `expected a finite number, got ${v}`);
       continue;
     }
     if (typeof v !== "object" || ArrayBuffer.isView(v)) return at(f, v, `expected a JSON value, got ${describeValue(v)}`);
@@ -154,7 +154,14 @@ const DTypeC = new t.Type<DType>(
   t.identity,
 );
 
-/** One tensor of the data section: its name, shape and dtype. @category model @since 0.2.0 */
+/**
+ * One tensor of the data section: its name, shape and dtype.
+ *
+ * @example
+ * const e: TensorEntry = { name: "W1", shape: [128, 784], dtype: "float32" }
+ * @category model
+ * @since 0.2.0
+ */
 export interface TensorEntry {
   readonly name: string;
   readonly shape: readonly number[];
@@ -187,6 +194,9 @@ const RngStateC: t.Type<RngState> = new t.Type<RngState>(
  * The training state a checkpoint holds (version 2): the optimizer's name, step count and number
  * of slots, the run's epoch, step and generator states, and the slot tensors' entries.
  *
+ * @example
+ * decodeCheckpoint(bytes).right.manifest.training
+ * // { optimizer: "adam", optStep: 940, slots: 2, epoch: 2, step: 940, rng: { shuffle, noise, augment }, tensors: [{ name: "opt.0.W1", ... }, ...] }
  * @category model
  * @since 0.2.0
  */
@@ -216,6 +226,10 @@ const Training: t.Type<TrainingManifest> = struct(
 /**
  * What a checkpoint says about itself.
  *
+ * @example
+ * import { decodeManifest, encodeCheckpoint, zeros } from "typegrad"
+ * const r = decodeManifest(encodeCheckpoint({ W: zeros([2, 3]) }, { epoch: 1 }))
+ * if (r._tag === "Right") r.right.manifest.meta // { epoch: 1 }
  * @category model
  * @since 0.1.0
  */
@@ -262,7 +276,8 @@ const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 const checkMeta = (fn: string, meta: unknown): Readonly<Record<string, Json>> | undefined => {
   if (meta === undefined) return undefined;
   if (!isPlainRecord(meta)) throw new TypeError(`${fn}: argument 'meta' must be a record of JSON values, got ${describeValue(meta)}`);
-  const p = jsonProblem(meta, MANIFEST_LIMITS.depth - 1);
+  // NaN and ±Infinity are written as null, as JSON.stringify writes them (a diverged run can still be saved)
+  const p = jsonProblem(meta, MANIFEST_LIMITS.depth - 1, true);
   if (p !== undefined) throw new TypeError(`${fn}: argument 'meta' must be a record of JSON values: ${draw(p)}`);
   return meta as Readonly<Record<string, Json>>;
 };
@@ -333,6 +348,8 @@ export const encodeCheckpoint = (params: Params, meta?: Readonly<Record<string, 
  * What `encodeModel` stores: the model (its architecture), its parameters, and optionally JSON
  * metadata, the training state `fit` returns and the optimizer (or its name).
  *
+ * @example
+ * const input: ModelCheckpoint<Mlp<[784, 128, 10]>> = { model, params, meta: { epoch: 3 }, state, optimizer: adam(1e-3) }
  * @category model
  * @since 0.2.0
  */
@@ -456,7 +473,7 @@ const fail = (message: string): E.Either<DecodeErrors, never> => E.left([leaf(un
  *
  * @example
  * import { decodeManifest, encodeCheckpoint, zeros } from "typegrad"
- * decodeManifest(encodeCheckpoint({ W: zeros([2, 3]) })) // Right({ manifest: { version: 1, params: [{ name: "W", ... }], ... }, dataStart: 104 })
+ * decodeManifest(encodeCheckpoint({ W: zeros([2, 3]) })) // Right({ manifest: { format: "typegrad-checkpoint", version: 1, params: [{ name: "W", shape: [2, 3], dtype: "float32" }], ... }, dataStart })
  * @category decoding
  * @since 0.1.0
  */
@@ -539,6 +556,9 @@ export const decodeCheckpoint = (bytes: Uint8Array): E.Either<DecodeErrors, Chec
  * What `decodeModel` gives: the model, its parameters (typed as the expected model's), the
  * metadata (`{}` when none was stored), and the training state and optimizer name when stored.
  *
+ * @example
+ * const r = decodeModel(bytes, mlp([784, 128, 10])) // Either<DecodeErrors, LoadedModel<Mlp<…>, MlpParams<[784, 128, 10]>>>
+ * if (r._tag === "Right") fit({ model: r.right.model, params: r.right.params, resume: r.right.state, … })
  * @category model
  * @since 0.2.0
  */
@@ -550,7 +570,14 @@ export interface LoadedModel<M, P extends Params> {
   readonly optimizer?: string;
 }
 
-/** Options of `decodeModel` and `loadModel`. @category model @since 0.2.0 */
+/**
+ * Options of `decodeModel` and `loadModel`.
+ *
+ * @example
+ * decodeModel(bytes, mlp([4, 3, 2]), { dtype: "float32" }) // Left when a stored tensor is float64
+ * @category model
+ * @since 0.2.0
+ */
 export interface DecodeModelOptions {
   /** The dtype every stored tensor must have (by default, any: the stored dtypes are kept). */
   readonly dtype?: DType;

@@ -10,7 +10,14 @@ import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { describeValue } from "./errors.js";
 
-/** The decoded type of a struct. @category model @since 0.2.0 */
+/**
+ * The decoded type of a struct.
+ *
+ * @example
+ * type P = StructOf<{ x: t.NumberC }, { label: t.StringC }> // { readonly x: number } & { readonly label?: string }
+ * @category model
+ * @since 0.2.0
+ */
 export type StructOf<R extends t.Props, O extends t.Props> = { readonly [K in keyof R]: t.TypeOf<R[K]> } & { readonly [K in keyof O]?: t.TypeOf<O[K]> };
 
 /**

@@ -130,6 +130,9 @@ export type ParamsOfModel<M> = M extends { init(g: Rng, opts?: CreateOptions): i
  * Where a model's parameters are: their names (as `namedLeaves` names them, in its order) and
  * shapes, and how to put named tensors back into the model's parameter structure.
  *
+ * @example
+ * const { specs, build } = paramLayout(mlp([4, 3, 2]).architecture)
+ * build({ W1, b1, W2, b2 }) // { W1, b1, W2, b2 }, in the order init gives them
  * @category model
  */
 export interface ParamLayout {

@@ -165,7 +165,14 @@ describe("encodeModel / decodeModel", () => {
     expect(() => encodeModel({ model, params: p, state: { ...stateFor(p), epoch: -1 } })).toThrow(
       "encodeModel: argument 'state' is not a valid TrainState: epoch: expected a non-negative integer, got -1",
     );
-    expect(() => encodeModel({ model, params: p, meta: { x: Number.NaN } })).toThrow("encodeModel: argument 'meta' must be a record of JSON values: x: expected a finite number, got NaN");
+    let deep: unknown = 1;
+    for (let i = 0; i < 100; i++) deep = [deep];
+    expect(() => encodeModel({ model, params: p, meta: { x: deep as never } })).toThrow(
+      /^encodeModel: argument 'meta' must be a record of JSON values: x: (index 0: ){62}nested deeper than 63 levels$/,
+    );
+    // as JSON.stringify does, non-finite numbers are written as null (a diverged run can still be saved)
+    const nan = decodeModel(encodeModel({ model, params: p, meta: { loss: Number.NaN } }), model);
+    expect(E.isRight(nan) && nan.right.meta).toEqual({ loss: null });
     expect(() => decodeModel(new Uint8Array(0), { W: p.W1 } as never)).toThrow(/^decodeModel: argument 'expected' must be a model such as mlp/);
   });
 });

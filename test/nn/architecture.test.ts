@@ -33,8 +33,9 @@ const agree = (m: DescribedModel, nIn: number, layout: "rows" | "columns", seed:
 };
 
 const flatten = (p: Params, path = "", out: Record<string, Tensor> = {}): Record<string, Tensor> => {
-  if (Array.isArray(p)) p.forEach((q, i) => flatten(q, `${path}[${i}]`, out));
-  else if ("shape" in (p as object) && "dtype" in (p as object)) out[path] = p as Tensor;
+  if (Array.isArray(p)) {
+    for (const [i, q] of p.entries()) flatten(q, `${path}[${i}]`, out);
+  } else if ("shape" in (p as object) && "dtype" in (p as object)) out[path] = p as Tensor;
   else for (const [k, v] of Object.entries(p as Record<string, Params>)) flatten(v, path === "" ? k : `${path}.${k}`, out);
   return out;
 };
