@@ -18,7 +18,24 @@ export { type BackendName, getBackend, ready, setBackend, withBackend } from "./
 export { reference } from "./backend/reference.js";
 export { configureWasm, initWasm, type WasmOptions, wasm, wasmFile, wasmStats } from "./backend/wasm/index.js";
 // the boundary: io-ts codecs (files: typegrad/node)
-export { CHECKPOINT_VERSION, type Checkpoint, decodeCheckpoint, decodeManifest, encodeCheckpoint, type Json, Manifest } from "./codec/checkpoint.js";
+export { ArchitectureCodec, diffArchitecture, MAX_LAYERS, modelFromArchitecture } from "./codec/architecture.js";
+export {
+  CHECKPOINT_VERSION,
+  type Checkpoint,
+  type DecodeModelOptions,
+  decodeCheckpoint,
+  decodeManifest,
+  decodeModel,
+  encodeCheckpoint,
+  encodeModel,
+  type Json,
+  type LoadedModel,
+  MANIFEST_LIMITS,
+  Manifest,
+  type ModelCheckpoint,
+  type TensorEntry,
+  type TrainingManifest,
+} from "./codec/checkpoint.js";
 export { type CsvDataset, type CsvOptions, type CsvRecord, csvDataset, jsonDataset, parseCsv } from "./codec/datasets.js";
 export { type DecodeError, type DecodeErrors, draw, fromValidationErrors, paths as errorPaths, toValidationErrors } from "./codec/errors.js";
 export { encodeNpy, type NpyHeader, parseNpy, parseNpyHeader } from "./codec/npy.js";
@@ -56,6 +73,15 @@ export {
   type RunContext,
   rrelu,
 } from "./nn/activations.js";
+export {
+  type Architecture,
+  architectureLayers,
+  type DenseArchitecture,
+  type DescribedModel,
+  type MlpArchitecture,
+  type ParamsOfModel,
+  type SequentialArchitecture,
+} from "./nn/architecture.js";
 export {
   type AnyDense,
   type BiasShape,

@@ -6,10 +6,10 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
+import { crc32 } from "../../src/codec/bytes.js";
 import {
   adam,
   CHECKPOINT_VERSION,
-  crc32,
   type DecodeError,
   type DescribedModel,
   decodeCheckpoint,
