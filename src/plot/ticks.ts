@@ -31,7 +31,7 @@ const label = (v: number, p: number, big: number): string => {
   if (big >= 1e6 || p < -6)
     return minus(
       v
-        .toExponential(Math.max(0, Math.min(6, Math.round(Math.log10(big)) - p)))
+        .toExponential(Math.max(0, Math.min(20, Math.floor(Math.log10(Math.abs(v)) + 1e-9) - p)))
         .replace(/\.?0+e/, "e")
         .replace("e+", "e"),
     );
@@ -39,17 +39,20 @@ const label = (v: number, p: number, big: number): string => {
 };
 
 /**
- * About `count` nice ticks covering `[lo, hi]` (`lo ≤ hi`, both finite). A zero span is widened
- * around the value. With `integer`, the step is at least 1 (for epochs, counts).
+ * About `count` nice ticks covering `[lo, hi]` (`lo ≤ hi`, both finite). A span of zero (or below
+ * 10⁻⁹ of the values, or 10⁻²⁰⁰) is widened around its middle by 10% of it (by 1 around 0). With `integer`, the step is at least 1 (for epochs, counts).
  *
  * @example niceTicks(0.13, 0.92, 5).labels // ["0", "0.2", "0.4", "0.6", "0.8", "1.0"]
  * @category operations
  */
 export const niceTicks = (lo: number, hi: number, count: number, integer = false): Ticks => {
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) throw new RangeError(`niceTicks: arguments 'lo' and 'hi' must be finite with lo ≤ hi, got ${lo} and ${hi}`);
-  if (lo === hi) {
-    const pad = integer ? 1 : lo === 0 ? 1 : Math.abs(lo) * 0.1;
-    [lo, hi] = [lo - pad, hi + pad];
+  const big = Math.max(Math.abs(lo), Math.abs(hi));
+  if (hi - lo <= big * 1e-9 || hi - lo < 1e-200) {
+    // a span too small to resolve next to the values' size: widen it around the middle
+    const mid = lo + (hi - lo) / 2;
+    const pad = integer || Math.abs(mid) < 1e-100 ? 1 : Math.abs(mid) * 0.1;
+    [lo, hi] = [mid - pad, mid + pad];
   }
   const raw = (hi - lo) / Math.max(1, count);
   let p = Math.floor(Math.log10(raw));
@@ -58,12 +61,15 @@ export const niceTicks = (lo: number, hi: number, count: number, integer = false
   if (m === 10) [m, p] = [1, p + 1];
   if (integer && p < 0) [m, p] = [1, 0];
   const unit = p >= 0 ? m * 10 ** p : m / 10 ** -p;
-  const i0 = Math.floor(lo / unit + 1e-9);
-  const i1 = Math.ceil(hi / unit - 1e-9);
+  let i0 = Math.floor(lo / unit + 1e-9);
+  let i1 = Math.ceil(hi / unit - 1e-9);
+  if (tickValue(i0, m, p) > lo) i0--;
+  if (tickValue(i1, m, p) < hi || i1 === i0) i1++;
   const values: number[] = [];
+  if (!(i1 - i0 <= 10 * count + 10)) throw new Error(`niceTicks: internal error, ${i1 - i0} ticks for [${lo}, ${hi}], ${count}`);
   for (let i = i0; i <= i1; i++) values.push(tickValue(i, m, p));
-  const big = Math.max(Math.abs(values[0] as number), Math.abs(values[values.length - 1] as number));
-  return { values, labels: values.map((v) => label(v, p, big)) };
+  const top = Math.max(Math.abs(values[0] as number), Math.abs(values[values.length - 1] as number));
+  return { values, labels: values.map((v) => label(v, p, top)) };
 };
 
 /**
