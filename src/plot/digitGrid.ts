@@ -27,7 +27,7 @@ export interface DigitGridOptions {
   readonly shape?: readonly [number, number];
   /** Images per row, in `[1, 100]` (default `min(count, 10)`). */
   readonly columns?: number;
-  /** Screen pixels per image pixel, in `[1, 16]` (default 3 for images up to 28 pixels, 1 for 84 and more). */
+  /** Screen pixels per image pixel, in `[1, 16]` (default: about 84 screen pixels a side, so 3 for 28 × 28 digits). */
   readonly scale?: number;
   /** Pixel values shown as white and as black (default `[0, 1]`); values outside are clamped. */
   readonly range?: readonly [number, number];
@@ -91,7 +91,7 @@ export const digitGrid = (images: Examples | readonly ArrayLike<number>[], opts:
       : [intIn(fn, "option 'shape'[0]", opts.shape[0], 1, 4096), intIn(fn, "option 'shape'[1]", opts.shape[1], 1, 4096)];
   if (count * h * w > MAX_PIXELS) throw new RangeError(`${fn}: ${count} images of ${h} × ${w} pixels are more than the ${MAX_PIXELS} pixels a grid may hold; pass fewer images`);
   const columns = intIn(fn, "option 'columns'", opts.columns ?? Math.min(count, 10), 1, 100);
-  const s = intIn(fn, "option 'scale'", opts.scale ?? Math.max(1, Math.floor(84 / Math.max(h, w))), 1, 16);
+  const s = intIn(fn, "option 'scale'", opts.scale ?? Math.min(16, Math.max(1, Math.floor(84 / Math.max(h, w)))), 1, 16);
   const [lo, hi] = opts.range ?? [0, 1];
   numberIn(fn, "option 'range'[0]", lo, -Number.MAX_VALUE, Number.MAX_VALUE);
   numberIn(fn, "option 'range'[1]", hi, -Number.MAX_VALUE, Number.MAX_VALUE);
