@@ -1,8 +1,9 @@
 /**
  * The main job (`npm start`): a 784-128-64-10 ReLU network, softmax cross-entropy and Adam on
  * the 10,000 MNIST digits of the `mnist` package, 8,000 to train and 2,000 held out, mini-batches
- * of 128, a progress bar, loss/accuracy curves as an SVG (vega-lite, rendered headless), the
- * parameters saved as a checkpoint, and `held-out accuracy: 0.xxxx` as the last line. It checks
+ * of 128, a progress bar, SVGs of the loss/accuracy curves and of the first held-out digits with
+ * their predictions (`typegrad/plot`), the parameters saved as a checkpoint, and
+ * `held-out accuracy: 0.xxxx` as the last line. It checks
  * its own claims (accuracy ≥ 0.95, checkpoint round trip) and exits non-zero when one fails.
  *
  * Settings (see `--help`): He initialisation, Adam with learning rate 2e-3 decayed ×0.85 per
@@ -16,6 +17,7 @@
  * Run: `npm start` or `npx tsx examples/mnist.ts --help`
  */
 
+import { writeFileSync } from "node:fs";
 import { SingleBar } from "cli-progress";
 import { Option, program } from "commander";
 import * as E from "fp-ts/lib/Either.js";
@@ -28,6 +30,7 @@ import {
   loadMnist,
   mlp,
   oneHot,
+  predictLabels,
   reference,
   rng,
   setBackend,
@@ -37,11 +40,12 @@ import {
   type Tensor,
   take,
   toFlat,
+  toTensors,
   wasm,
 } from "../src/index.js";
 import { loadCheckpoint, saveCheckpoint } from "../src/node/checkpoint.js";
+import { digitGrid, trainingCurves } from "../src/plot/index.js";
 import { claim, outPath, quick } from "./lib/check.js";
-import { curves } from "./lib/plot.js";
 
 const opts = program
   .name("mnist")
@@ -122,8 +126,17 @@ const result = fit({
 const seconds = (performance.now() - t0) / 1000;
 claim(result.stop.reason === "epochs", `training ran all its epochs (${result.stop.message})`);
 
-await curves(outPath("mnist-curves.svg"), "MNIST 784-128-64-10: loss and accuracy per epoch", result.history);
+writeFileSync(outPath("mnist-curves.svg"), trainingCurves(result.history, { title: "MNIST 784-128-64-10: loss and accuracy per epoch" }));
 console.log("wrote out/mnist-curves.svg");
+
+// the first 40 held-out digits with the network's predictions, the wrong ones framed
+const shown = take(
+  test,
+  Array.from({ length: 40 }, (_, i) => i),
+);
+const predicted = predictLabels(net.apply(result.params, toTensors(shown, opts.layout).X), { layout: opts.layout });
+writeFileSync(outPath("mnist-digits.svg"), digitGrid(shown, { predicted, title: "MNIST: the first 40 held-out digits" }));
+console.log("wrote out/mnist-digits.svg");
 
 const ckpt = outPath("mnist.ckpt");
 saveCheckpoint(ckpt, result.params, { meta: { epochs: opts.epochs, seed: opts.seed, lr: opts.lr } });
