@@ -89,10 +89,10 @@ const contour = (p: Float64Array, n: number, px: (c: number) => number, py: (r: 
  *
  * @example
  * import { decisionBoundary } from "typegrad/plot"
- * import { examples } from "typegrad"
+ * import { labels, rng, xor } from "typegrad"
  *
- * const data = examples([[0, 0], [1, 0], [0, 1], [1, 1]], [[0], [1], [1], [1]])
- * const svg = decisionBoundary(data, [0, 1, 1, 1], (points) => points.map(([a, b]) => (a + b > 0.5 ? 1 : 0)), { title: "OR" })
+ * const data = xor(rng(0), { m: 40 })
+ * const svg = decisionBoundary(data, labels(data), (points) => points.map(([a, b]) => (a * b > 0 ? 0 : 1)), { title: "XOR" })
  * svg.includes("class 1") // true
  * @category operations
  */

@@ -136,7 +136,7 @@ const drawPanel = (p: Panel, box: Box): string => {
  * side, sharing the width equally. Throws a `RangeError` naming `fn` when the size leaves a plot
  * area smaller than 40 × 40 pixels.
  *
- * @example figure({ fn: "demo", title: "t", legend: [], panels: [], width: 100, height: 100 }) // a title only
+ * @example figure({ fn: "demo", title: "t", legend: [], panels: [], width: 100, height: 100 }).includes(">t</text>") // true
  * @category operations
  */
 export const figure = (f: Figure): string => {

@@ -62,7 +62,7 @@ export interface Line {
  * Checks `s` for `fn`: its name is a string, `x` and `y` have the same length, every `x` is a
  * finite number, every `y` a number or missing, and, with `logY`, every present `y` is > 0.
  *
- * @example lineOf("demo", { name: "loss", y: [1, undefined] }, "#000000", false).y // [1, undefined]
+ * @example lineOf("demo", { name: "loss", y: [1, Number.NaN, 3] }, "#000000", false).y.map(String) // ["1", "undefined", "3"]
  * @category constructors
  */
 export const lineOf = (fn: string, s: Series, colour: string, logY: boolean): Line => {

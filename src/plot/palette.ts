@@ -22,10 +22,10 @@ export const palette: readonly string[] = ["#0072b2", "#e69f00", "#009e73", "#d5
 /** The colour that marks a wrong prediction (vermillion). @example ALERT // "#d55e00" @category model */
 export const ALERT = "#d55e00";
 
-/** Text and axes. @category model */
+/** Text and axes. @example INK // "#222222" @category model */
 export const INK = "#222222";
 
-/** Grid lines and frames. @category model */
+/** Grid lines and frames. @example FAINT // "#e3e3e3" @category model */
 export const FAINT = "#e3e3e3";
 
 // -------------------------------------------------------------------------------------

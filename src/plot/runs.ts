@@ -23,7 +23,7 @@ export type Runs = Map<string, string[]>;
  * (`undefined` leaves it unpainted) and covers `[x + c·w, x + (c+1)·w] × [y + r·h, y + (r+1)·h]`.
  *
  * @example
- * const runs: Runs = new Map()
+ * const runs = new Map()
  * addRuns(runs, 3, 1, (c) => (c < 2 ? "#000000" : undefined), { x: 0, y: 0, w: 1, h: 1 })
  * runs.get("#000000") // ["M0 0h2v1h-2z"]
  * @category operations
@@ -53,5 +53,5 @@ export const addRuns = (
   }
 };
 
-/** One `<path>` per colour. @example runsToPaths(new Map([["#000000", ["M0 0h1v1h-1z"]]])) // '<path fill="#000000" d="M0 0h1v1h-1z"/>' @category operations */
+/** One `<path>` per colour. @example runsToPaths(new Map([["#000000", ["M0 0h1v1h-1z"]]])) // "<path fill=\"#000000\" d=\"M0 0h1v1h-1z\"/>" @category operations */
 export const runsToPaths = (runs: Runs): string => [...runs].map(([fill, ds]) => el("path", { fill, d: ds.join("") })).join("\n");

@@ -12,7 +12,7 @@
 /** Attribute values; `undefined` leaves the attribute out. @category model */
 export type Attrs = Readonly<Record<string, string | number | undefined>>;
 
-/** The font every plot uses. @category model */
+/** The font every plot uses. @example FONT // "Helvetica, Arial, sans-serif" @category model */
 export const FONT = "Helvetica, Arial, sans-serif";
 
 // -------------------------------------------------------------------------------------
@@ -51,7 +51,7 @@ export const fmt = (v: number): string => {
  * An element: `<tag a="v"/>`, or `<tag a="v">children</tag>` when `children` is given (already
  * SVG text; escape user text with {@link escapeXml} or use {@link text}).
  *
- * @example el("rect", { x: 1, width: 2.5 }) // '<rect x="1" width="2.5"/>'
+ * @example el("rect", { x: 1, width: 2.5 }) // "<rect x=\"1\" width=\"2.5\"/>"
  * @category operations
  */
 export const el = (tag: string, attrs: Attrs, children?: string): string => {
@@ -60,7 +60,7 @@ export const el = (tag: string, attrs: Attrs, children?: string): string => {
   return children === undefined ? `<${tag}${a}/>` : `<${tag}${a}>${children}</${tag}>`;
 };
 
-/** A `<text>` element holding `s`, escaped. @example text("a<b", { x: 0, y: 10 }) // '<text x="0" y="10">a&lt;b</text>' @category operations */
+/** A `<text>` element holding `s`, escaped. @example text("a<b", { x: 0, y: 10 }) // "<text x=\"0\" y=\"10\">a&lt;b</text>" @category operations */
 export const text = (s: string, attrs: Attrs): string => el("text", attrs, escapeXml(s));
 
 /**
