@@ -58,7 +58,7 @@ export {
 export { type DecodeTensorsOptions, decodeTensors, type TensorSpecs, type TensorsOf, tensorsCodec } from "./codec/tensors.js";
 // data: examples, the course's toy sets, augmentation (MNIST and Iris: typegrad/datasets)
 export { type ShiftOptions, shiftImages } from "./data/augment.js";
-export { type Batch, type Examples, examples, fromFlat, type Layout, labels, oneHot, split, standardize, type TensorPair, take, toTensors } from "./data/examples.js";
+export { type Batch, checkExamples, type Examples, examples, fromFlat, type Layout, labels, oneHot, split, standardize, type TensorPair, take, toTensors } from "./data/examples.js";
 export { type ExamplesFromOptions, examplesFrom, type FeaturesOf } from "./data/fromTensors.js";
 export { type BlobsOptions, circles, gaussianClusters, makeBlobs, moons, parity, spiral, type ToyOptions, xor } from "./data/toys.js";
 // layers, losses, initialisers
@@ -188,6 +188,8 @@ export {
   type AbortSignalLike,
   type BatchInfo,
   type Cost,
+  type Divergence,
+  type DivergenceOptions,
   type EarlyStopping,
   type EpochRecord,
   evaluate,
