@@ -148,7 +148,8 @@ for (let r = 0; r < ROUNDS; r++) {
     ["sources (.ts)", src],
   ] as const) {
     const m = await measure(dir);
-    const row = (rows[name] ??= { openWall: [], openCpu: [], edit: [], hover: m.hover });
+    const row = rows[name] ?? { openWall: [], openCpu: [], edit: [], hover: m.hover };
+    rows[name] = row;
     row.openWall.push(m.openWall);
     row.openCpu.push(m.openCpu);
     row.edit.push(m.edit);
