@@ -291,16 +291,17 @@ const update = <P extends Params>(
   let value: number;
   let bad: Divergence | undefined;
   if (check) {
-    const sums = flattenTree("fit", next).leaves.map((w) => sum(w));
-    const probe = add(
-      J,
-      mul(
-        sums.reduce((a, b) => add(a, b)),
-        0,
-      ),
-    );
-    value = item(probe);
-    giveBack([probe, ...sums].map(storageOf));
+    // every tensor made here is a temporary: all 2·leaves + 1 of them are given back at once
+    const temps: Tensor[] = [];
+    const keep = <T extends Tensor>(t: T): T => {
+      temps.push(t);
+      return t;
+    };
+    const total = flattenTree("fit", next)
+      .leaves.map((w) => keep(sum(w)))
+      .reduce((a, b) => keep(add(a, b)));
+    value = item(keep(add(J, keep(mul(total, 0)))));
+    giveBack(temps.map(storageOf));
     if (!Number.isFinite(value)) {
       value = item(J);
       bad = !Number.isFinite(value) ? { what: "loss", value } : (firstNonFinite("gradient", grads) ?? firstNonFinite("parameter", next) ?? { what: "parameter", value: Number.NaN });
