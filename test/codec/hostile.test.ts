@@ -151,7 +151,7 @@ describe("bounds", () => {
   it("CSV: maxRows, maxColumns, maxClasses, maxLength", () => {
     expect(text(csvDataset("x,y\n1,0\n2,1\n3,0\n", { label: "y", maxRows: 2 }))).toBe("line 4: more than 2 rows (maxRows)");
     expect(text(parseCsv("a,b,c\n", ",", { maxColumns: 2 }))).toBe("line 1: more than 2 columns (maxColumns)");
-    expect(text(csvDataset("x,y\n1,a\n2,b\n3,c\n", { label: "y", maxClasses: 2 }))).toBe("line 4: column 'y': a third class \"c\", above the limit maxClasses = 2");
+    expect(text(csvDataset("x,y\n1,a\n2,b\n3,c\n", { label: "y", maxClasses: 2 }))).toBe('line 4: column \'y\': label "c" would be class 3, above the limit maxClasses = 2');
     expect(text(csvDataset("x,y\n1,0\n", { label: "y", maxLength: 4 }))).toBe("the text has 8 characters, above the limit maxLength = 4");
     expect(text(jsonDataset('{"X": [1]}', { X: [1] }, { maxLength: 4 }))).toBe("the text has 10 characters, above the limit maxLength = 4");
     expect(() => csvDataset("x,y\n", { label: "y", maxRows: 1.5 })).toThrow("csvDataset: option 'maxRows' must be a non-negative integer, got 1.5");
