@@ -99,7 +99,8 @@ const oneLine = (s: string): string => s.replace(/\r\n|\r|\n/g, "\\n");
 /** A short description of a value for messages: `"abc"`, `NaN`, `an array of 3`, `an object`. @category destructors @since 0.1.0 */
 export const describeValue = (u: unknown): string => {
   if (u === null) return "null";
-  if (Array.isArray(u)) return `an array of ${u.length}`;
+  // the length from its descriptor: a Proxy's get trap is never asked
+  if (Array.isArray(u)) return `an array of ${String(Object.getOwnPropertyDescriptor(u, "length")?.value)}`;
   switch (typeof u) {
     case "number":
       return `${u}`;
