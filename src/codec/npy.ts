@@ -213,7 +213,7 @@ const fortranToC = (f: ArrayLike<number>, shape: readonly number[], out: Float64
  * @since 0.1.0
  */
 export function parseNpy<const S extends SpecDim[]>(bytes: Uint8Array, spec: readonly [...S], opts?: TensorCodecOptions): E.Either<DecodeErrors, Tensor<SpecShape<S>>>;
-export function parseNpy(bytes: Uint8Array): E.Either<DecodeErrors, Tensor<Shape>>;
+export function parseNpy(bytes: Uint8Array, spec?: undefined, opts?: TensorCodecOptions): E.Either<DecodeErrors, Tensor<Shape>>;
 export function parseNpy(bytes: Uint8Array, spec?: TensorSpec, opts?: TensorCodecOptions): E.Either<DecodeErrors, Tensor> {
   const options = checkOptions("parseNpy", opts);
   const sp = spec === undefined ? undefined : checkSpec("parseNpy", "spec", spec);

@@ -4,6 +4,6 @@
  *
  * @module
  */
-export { readBytes, tempPrefix, writeFileAtomic } from "./atomic.js";
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_TEXT_BYTES, type ReadOptions, readBytes, tempPrefix, writeFileAtomic } from "./atomic.js";
 export { loadCheckpoint, readCheckpoint, type SaveOptions, saveCheckpoint } from "./checkpoint.js";
-export { readCsvDataset, readJsonDataset, readNpy, writeNpy } from "./files.js";
+export { type ReadNpyOptions, readCsvDataset, readJsonDataset, readNpy, writeNpy } from "./files.js";
