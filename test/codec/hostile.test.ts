@@ -6,6 +6,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
 import { csvDataset, type DecodeError, decodeParams, decodeTensor, decodeTensors, draw, jsonDataset, parseCsv, parseNpy, tensor, tensorCodec, tensorsCodec } from "../../src/index.js";
+import { withHole } from "./fuzz-arbitraries.js";
 
 const text = (r: E.Either<readonly DecodeError[], unknown>): string => (E.isLeft(r) ? draw(r.left) : "ok");
 const timed = <A>(f: () => A): A => {
@@ -31,22 +32,9 @@ describe("wrongly accepted", () => {
   });
 
   it("holes in shape, in flat data and in nested arrays are errors at their index", () => {
-    // biome-ignore lint/suspicious/noSparseArray: the hostile input
-    expect(text(decodeTensor(["?", "?"], { shape: [1, , 3], data: [1, 2, 3] }))).toBe("shape: index 1: a hole (sparse array), expected a value");
-    // biome-ignore lint/suspicious/noSparseArray: the hostile input
-    expect(text(decodeTensor([3], { shape: [3], data: [1, , 3] }))).toBe("data: index 1: a hole (sparse array), expected a value");
-    // biome-ignore lint/suspicious/noSparseArray: the hostile input
-    expect(
-      text(
-        decodeTensor(
-          [2, 3],
-          [
-            [1, 2, 3],
-            [4, , 6],
-          ],
-        ),
-      ),
-    ).toBe("index 1: index 1: a hole (sparse array), expected a value");
+    expect(text(decodeTensor(["?", "?"], { shape: withHole([1, 2, 3], 1), data: [1, 2, 3] }))).toBe("shape: index 1: a hole (sparse array), expected a value");
+    expect(text(decodeTensor([3], { shape: [3], data: withHole([1, 2, 3], 1) }))).toBe("data: index 1: a hole (sparse array), expected a value");
+    expect(text(decodeTensor([2, 3], [[1, 2, 3], withHole([4, 5, 6], 1)]))).toBe("index 1: index 1: a hole (sparse array), expected a value");
   });
 
   it("__proto__, constructor and prototype are refused as tensor names", () => {
@@ -151,7 +139,7 @@ describe("bounds", () => {
   it("CSV: maxRows, maxColumns, maxClasses, maxLength", () => {
     expect(text(csvDataset("x,y\n1,0\n2,1\n3,0\n", { label: "y", maxRows: 2 }))).toBe("line 4: more than 2 rows (maxRows)");
     expect(text(parseCsv("a,b,c\n", ",", { maxColumns: 2 }))).toBe("line 1: more than 2 columns (maxColumns)");
-    expect(text(csvDataset("x,y\n1,a\n2,b\n3,c\n", { label: "y", maxClasses: 2 }))).toBe('line 4: column \'y\': label "c" would be class 3, above the limit maxClasses = 2');
+    expect(text(csvDataset("x,y\n1,a\n2,b\n3,c\n", { label: "y", maxClasses: 2 }))).toBe("line 4: column 'y': label \"c\" would be class 3, above the limit maxClasses = 2");
     expect(text(csvDataset("x,y\n1,0\n", { label: "y", maxLength: 4 }))).toBe("the text has 8 characters, above the limit maxLength = 4");
     expect(text(jsonDataset('{"X": [1]}', { X: [1] }, { maxLength: 4 }))).toBe("the text has 10 characters, above the limit maxLength = 4");
     expect(() => csvDataset("x,y\n", { label: "y", maxRows: 1.5 })).toThrow("csvDataset: option 'maxRows' must be a non-negative integer, got 1.5");
