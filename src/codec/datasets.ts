@@ -31,6 +31,8 @@ export interface CsvRecord {
 /**
  * Split CSV text into records (RFC 4180: quoted fields may hold the delimiter, newlines and
  * doubled quotes; `\n` or `\r\n` line ends; blank lines skipped; a leading BOM dropped).
+ * Limits (`limits`): `maxLength` characters (default 2^28), `maxRows` (default 2^22) and
+ * `maxColumns` per row (default 65536), each an error at the line that passes it.
  *
  * @example
  * import { parseCsv } from "typegrad"
@@ -42,7 +44,7 @@ export const parseCsv = (text: string, delimiter = ",", limits?: CsvLimits): E.E
 
 /** The limits of CSV text, each a non-negative integer. @category model @since 0.1.0 */
 export interface CsvLimits {
-  /** The most rows, the header not counted (default 2^24). */
+  /** The most rows, the header not counted (default 2^22). */
   readonly maxRows?: number;
   /** The most fields per row (default 65536). */
   readonly maxColumns?: number;
@@ -50,8 +52,8 @@ export interface CsvLimits {
   readonly maxLength?: number;
 }
 
-/** Default of `maxRows`: 2^24 rows. @since 0.1.0 */
-export const DEFAULT_MAX_ROWS = 2 ** 24;
+/** Default of `maxRows`: 2^22 rows. @since 0.1.0 */
+export const DEFAULT_MAX_ROWS = 2 ** 22;
 
 /** Default of `maxColumns`: 65536 fields per row. @since 0.1.0 */
 export const DEFAULT_MAX_COLUMNS = 65536;
@@ -151,7 +153,7 @@ const splitCsv = (fn: string, text: string, delimiter: string, limits: Required<
 
 /**
  * How a CSV file becomes a dataset. The limits are checked before the work they bound:
- * `maxLength` (characters of text, default 2^28), `maxRows` (default 2^24), `maxColumns`
+ * `maxLength` (characters of text, default 2^28), `maxRows` (default 2^22), `maxColumns`
  * (default 65536), `maxClasses` (inferred classes, default 1024) and `maxElements` (of the
  * one-hot `Y`, default 2^28).
  *
@@ -234,7 +236,12 @@ const parseCell = (cell: string, allowNonFinite: boolean, dtype: DType): number 
 /**
  * A dataset from CSV text with a header: numeric features, a label column turned into class
  * indices (`[1, m]`) or one-hot columns (`[classes, m]`). Every bad cell is listed (up to 20,
- * then counted).
+ * then counted); an empty label, an integer label at or above `maxClasses` and a label outside
+ * the declared `classes` are errors with line and column. Limits: `maxLength` (2^28
+ * characters), `maxRows` (2^22), `maxColumns` (65536), `maxClasses` (1024 inferred classes),
+ * `maxElements` (2^28, for `X` and a one-hot `Y`). Memory: at most about 200 bytes per input
+ * character (measured worst case: one-character rows; numeric tables take 10 to 20), plus a
+ * one-hot `Y` of at most `maxClasses` × rows elements.
  *
  * @example
  * import { csvDataset } from "typegrad"

@@ -85,7 +85,9 @@ const isSpecRecord = (u: unknown): u is TensorSpecs => isRecord(u) && Object.val
 /**
  * Check a record of named parameters (tensors, or their JSON forms) against parameter shapes:
  * a record of specs, or the model's parameters (then every leaf gets the model's dtype and the
- * result has the model's structure). Every mismatch is listed by parameter name.
+ * result has the model's structure). Every mismatch is listed by parameter name. The input is
+ * read as `decodeTensors` reads it (plain data only; `maxRank` default 32, `maxElements` default
+ * 2^28).
  *
  * @example
  * import { decodeParams, draw } from "typegrad"

@@ -392,6 +392,11 @@ export const encodeTensor = (x: Tensor, encoding: "flat" | "nested" = "flat"): T
  * The io-ts codec of tensors matching `spec`: decodes nested arrays, `{ shape, data }` and
  * tensors into `Tensor<SpecShape<spec>>`; encodes back (flat by default).
  *
+ * Untrusted input is read as plain data (own data properties of plain objects and arrays; a
+ * getter is an error, never run; holes, inherited fields and class instances are errors) within
+ * the limits `maxRank` (default 32) and `maxElements` (default 2^28); it never throws, and
+ * allocates at most about twice the elements it is given.
+ *
  * @example
  * import { draw, fromValidationErrors, tensorCodec } from "typegrad"
  * const Image = tensorCodec([2, 3]) // TensorCodec<[2, 3]>
@@ -405,7 +410,12 @@ export const tensorCodec = <const S extends SpecDim[]>(spec: readonly [...S], op
   const sp = checkSpec("tensorCodec", "spec", spec);
   const options = checkOptions("tensorCodec", opts);
   const name = `Tensor${showSpec(sp)}`;
-  const is = (u: unknown): u is Tensor<SpecShape<S>> => isTensor(u) && matchShape(name, sp, u.shape as readonly number[]).errors.length === 0;
+  const is = (u: unknown): u is Tensor<SpecShape<S>> =>
+    guarded(
+      u,
+      () => isTensor(u) && matchShape(name, sp, u.shape as readonly number[]).errors.length === 0,
+      () => false,
+    );
   const validate = (u: unknown, c: t.Context): t.Validation<Tensor<SpecShape<S>>> => {
     const r = checkTensor(name, sp, u, options);
     const errs = nonEmpty(r.errors);
@@ -418,6 +428,7 @@ export const tensorCodec = <const S extends SpecDim[]>(spec: readonly [...S], op
 
 /**
  * Decode with one spec, errors as the forest (a convenience over `tensorCodec(spec).decode`).
+ * Limits and reading rules as `tensorCodec`: `maxRank` (default 32), `maxElements` (default 2^28).
  *
  * @example
  * import { decodeTensor } from "typegrad"

@@ -103,7 +103,10 @@ export const checkTensors = (
 
 /**
  * Decode named tensors with one binding of named dims; all mismatches are reported. Names of
- * `input` not in `specs` are ignored.
+ * `input` not in `specs` are ignored. `input` must be a plain object whose members are own data
+ * properties; each tensor is read as `tensorCodec` reads it, within `maxRank` (default 32) and
+ * `maxElements` (default 2^28). Throws (naming the function) for a bad spec, including the names
+ * `__proto__`, `constructor` and `prototype`.
  *
  * @example
  * import { decodeTensors, draw } from "typegrad"
@@ -120,7 +123,7 @@ export const decodeTensors = <const Sp extends TensorSpecs>(specs: Sp, input: un
 
 /**
  * The io-ts codec of a record of named tensors sharing one binding (what `decodeTensors`
- * checks), encoding each tensor as `tensorCodec` does.
+ * checks, with its limits and reading rules), encoding each tensor as `tensorCodec` does.
  *
  * @example
  * import * as t from "io-ts"
