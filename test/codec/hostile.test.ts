@@ -5,7 +5,24 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import { csvDataset, type DecodeError, decodeParams, decodeTensor, decodeTensors, draw, jsonDataset, parseCsv, parseNpy, tensor, tensorCodec, tensorsCodec } from "../../src/index.js";
+import {
+  crc32,
+  csvDataset,
+  type DecodeError,
+  decodeCheckpoint,
+  decodeParams,
+  decodeTensor,
+  decodeTensors,
+  draw,
+  encodeCheckpoint,
+  fromArray,
+  jsonDataset,
+  parseCsv,
+  parseNpy,
+  tensor,
+  tensorCodec,
+  tensorsCodec,
+} from "../../src/index.js";
 import { withHole } from "./fuzz-arbitraries.js";
 
 const text = (r: E.Either<readonly DecodeError[], unknown>): string => (E.isLeft(r) ? draw(r.left) : "ok");
@@ -154,5 +171,36 @@ describe("bounds", () => {
     bytes.set(head);
     expect(E.isRight(parseNpy(bytes))).toBe(true);
     expect(text(parseNpy(bytes, ["?"], { maxElements: 2 }))).toBe("the header's shape [3] has 3 elements, above the limit maxElements = 2");
+  });
+});
+
+/** Checkpoint bytes whose manifest carries `meta` (raw JSON text), checksums correct. */
+const withMeta = (metaJson: string): Uint8Array => {
+  const good = encodeCheckpoint({ W: fromArray([1], [1]) });
+  const h = new DataView(good.buffer).getUint32(8, true);
+  const manifest = new TextDecoder().decode(good.subarray(16, 16 + h));
+  const text = new TextEncoder().encode(`${manifest.slice(0, -1)},"meta":${metaJson}}`);
+  const dataStart = Math.ceil((16 + text.length) / 8) * 8;
+  const oldStart = Math.ceil((16 + h) / 8) * 8;
+  const out = new Uint8Array(dataStart + good.length - oldStart);
+  out.set(good.subarray(0, 8));
+  new DataView(out.buffer).setUint32(8, text.length, true);
+  new DataView(out.buffer).setUint32(12, crc32(text), true);
+  out.set(text, 16);
+  out.set(good.subarray(oldStart), dataStart);
+  return out;
+};
+
+describe("owned elsewhere: src/codec/checkpoint.ts (not edited on this branch)", () => {
+  it("the crafted-checkpoint helper makes valid checkpoints", () => {
+    expect(E.isRight(decodeCheckpoint(withMeta('{"epoch": 3}')))).toBe(true);
+  });
+
+  // KNOWN BUG: io-ts validates the manifest's `meta` recursively, so a deeply nested meta (a
+  // 200 KB manifest, checksums correct) overflows the stack and decodeCheckpoint throws a
+  // RangeError instead of returning a Left. Remove `.fails` once decodeManifest catches it.
+  it.fails("decodeCheckpoint: a deeply nested meta is a Left, not a RangeError", () => {
+    const r = decodeCheckpoint(withMeta(`{"a": ${"[".repeat(100_000)}${"]".repeat(100_000)}}`));
+    expect(E.isLeft(r)).toBe(true);
   });
 });
