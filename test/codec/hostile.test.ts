@@ -4,6 +4,7 @@
  * Each case must be a `Left` naming where the problem is.
  */
 import * as E from "fp-ts/lib/Either.js";
+import * as t from "io-ts";
 import { describe, expect, it } from "vitest";
 import {
   crc32,
@@ -16,6 +17,7 @@ import {
   draw,
   encodeCheckpoint,
   fromArray,
+  fromValidationErrors,
   jsonDataset,
   parseCsv,
   parseNpy,
@@ -114,6 +116,10 @@ describe("thrown instead of Left", () => {
     expect(E.isLeft(tensorCodec([2]).decode({ shape: [2], data: trapping }))).toBe(true);
     expect(E.isLeft(decodeParams({ W: [2] }, { W: trapping }))).toBe(true);
     expect(tensorsCodec({ X: [2] }).is(trapping)).toBe(false);
+    expect(tensorCodec([2]).is(trapping)).toBe(false);
+    // drawing errors about a revoked Proxy never touches it
+    const io = t.type({ lr: t.number }).decode({ lr: revoked.proxy });
+    expect(E.isLeft(io) && draw(fromValidationErrors(io.left))).toBe("lr: expected number, got an unreadable object");
   });
 
   it("an object faking a Tensor through its prototype is a Left", () => {
