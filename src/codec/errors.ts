@@ -96,10 +96,33 @@ export const draw = (errors: readonly DecodeError[], maxLines = 50): string => {
 /** Line breaks shown as `\n`, so that a leaf is always one line of text. */
 const oneLine = (s: string): string => s.replace(/\r\n|\r|\n/g, "\\n");
 
-/** A short description of a value for messages: `"abc"`, `NaN`, `an array of 3`, `an object`. @category destructors @since 0.1.0 */
+/**
+ * A short description of a value for messages: `"abc"`, `NaN`, `an array of 3`, `an object`.
+ * Never throws and never runs a getter (a revoked Proxy is `an unreadable object`).
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
 export const describeValue = (u: unknown): string => {
+  try {
+    return describe(u);
+  } catch {
+    return "an unreadable object";
+  }
+};
+
+const views = [Float32Array, Float64Array, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array, DataView];
+
+/** The class of an array buffer view, found by its prototype (no property of it is read). */
+const viewName = (u: ArrayBufferView): string => {
+  const proto: unknown = Object.getPrototypeOf(u);
+  return views.find((C) => C.prototype === proto)?.name ?? "typed array";
+};
+
+const describe = (u: unknown): string => {
   if (u === null) return "null";
-  if (Array.isArray(u)) return `an array of ${u.length}`;
+  // the length from its descriptor: a Proxy's get trap is never asked
+  if (Array.isArray(u)) return `an array of ${String(Object.getOwnPropertyDescriptor(u, "length")?.value)}`;
   switch (typeof u) {
     case "number":
       return `${u}`;
@@ -113,7 +136,7 @@ export const describeValue = (u: unknown): string => {
     case "function":
       return "a function";
     default:
-      return ArrayBuffer.isView(u) ? `a ${u.constructor.name}` : "an object";
+      return ArrayBuffer.isView(u) ? `a ${viewName(u)}` : "an object";
   }
 };
 
@@ -141,6 +164,15 @@ export const toValidationErrors = (errors: readonly DecodeError[], context: t.Co
   return out;
 };
 
+/** `Array.isArray`, false for a revoked Proxy (which makes it throw). */
+const isArray = (u: unknown): boolean => {
+  try {
+    return Array.isArray(u);
+  } catch {
+    return false;
+  }
+};
+
 /**
  * io-ts errors as the forest, so `draw` prints them: context keys become keys (array positions
  * become indices), a custom message becomes the leaf, otherwise `expected <type>, got <value>`.
@@ -162,7 +194,7 @@ export const fromValidationErrors = (errors: t.Errors): DecodeError[] => {
     for (let i = entries.length - 1; i >= 0; i--) {
       const e = entries[i] as t.ContextEntry;
       const parent = i === 0 ? err.context[0]?.actual : entries[i - 1]?.actual;
-      const isIndex = /^\d+$/.test(e.key) && (e.type === indexEntry || Array.isArray(parent));
+      const isIndex = /^\d+$/.test(e.key) && (e.type === indexEntry || isArray(parent));
       node = isIndex ? index(Number(e.key), [node]) : key(e.key, [node]);
     }
     forest.push(node);

@@ -2,14 +2,16 @@
  * Files written so that a crash never leaves a half-written one: the bytes go to a temporary
  * file in the same directory, are flushed to disk (`fsync`), and the temporary file is renamed
  * over the target (atomic on POSIX file systems); then the directory is flushed too. A reader
- * sees the old file or the new one, never a mix. Reading returns `Either`.
+ * sees the old file or the new one, never a mix. Reading returns `Either`, and reads regular
+ * files only, up to a size checked before reading.
  *
  * @module
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, type Stats, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { type DecodeErrors, leaf } from "../codec/errors.js";
+import { checkLimit } from "../codec/untrusted.js";
 
 /** Bytes written per `write` call. */
 const CHUNK = 1 << 20;
@@ -122,21 +124,64 @@ const closeQuietly = (fd: number): void => {
   }
 };
 
+/** Options of the file readers. @category files @since 0.1.0 */
+export interface ReadOptions {
+  /**
+   * The largest file read, in bytes, checked (with `fstat`) before reading. Default: 1 GiB for
+   * binary files (`.npy`, checkpoints), 256 MiB for text (CSV, JSON).
+   */
+  readonly maxBytes?: number;
+}
+
+/** Default of `maxBytes` for binary files: 1 GiB. @category files @since 0.1.0 */
+export const DEFAULT_MAX_BYTES = 2 ** 30;
+
+/** Default of `maxBytes` for text files: 256 MiB. @category files @since 0.1.0 */
+export const DEFAULT_MAX_TEXT_BYTES = 2 ** 28;
+
+/** What a non-regular file is, for messages. */
+const kindOf = (st: Stats): string => (st.isFIFO() ? "a FIFO" : st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : "not a file");
+
 /**
- * The bytes of a file, or an error saying why it cannot be read (missing, a directory, too large...).
+ * The bytes of the regular file at `path`, at most `maxBytes` of them: the file is opened
+ * without blocking (`O_NONBLOCK`, so a FIFO cannot stall the open), checked with `fstat` (a
+ * FIFO, a device or a directory is an error at once, never an endless read) and sized before
+ * anything is read or allocated. @internal
+ */
+export const readRegularFile = (path: unknown, maxBytes: number): E.Either<DecodeErrors, Uint8Array> => {
+  if (typeof path !== "string") return E.left([leaf(path, `expected a file path, got ${typeof path}`)]);
+  const fail = (why: string): E.Either<DecodeErrors, Uint8Array> => E.left([leaf(path, `cannot read: ${why}`)]);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return fail("EISDIR: illegal operation on a directory, read");
+    if (!st.isFile()) return fail(`not a regular file (${kindOf(st)})`);
+    if (st.size > maxBytes) return fail(`the file has ${st.size} bytes, above the limit maxBytes = ${maxBytes}`);
+    const out = new Uint8Array(st.size);
+    let off = 0;
+    while (off < out.length) {
+      const n = readSync(fd, out, off, out.length - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return E.right(off === out.length ? out : out.subarray(0, off));
+  } catch (e) {
+    return fail(e instanceof Error ? e.message : String(e));
+  } finally {
+    if (fd !== undefined) closeQuietly(fd);
+  }
+};
+
+/**
+ * The bytes of a file, or an error saying why it cannot be read (missing, a directory, not a
+ * regular file, larger than `maxBytes`, default 1 GiB).
  *
  * @example
  * import { readBytes } from "typegrad/node"
  * readBytes("missing.bin") // Left: "cannot read: ENOENT: no such file or directory, open 'missing.bin'"
+ * readBytes("/dev/zero") // Left: "cannot read: not a regular file (a character device)"
  * @category files
  * @since 0.1.0
  */
-export const readBytes = (path: string): E.Either<DecodeErrors, Uint8Array> => {
-  if (typeof path !== "string") return E.left([leaf(path, `expected a file path, got ${typeof path}`)]);
-  try {
-    const b = readFileSync(path);
-    return E.right(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
-  } catch (e) {
-    return E.left([leaf(path, `cannot read: ${e instanceof Error ? e.message : String(e)}`)]);
-  }
-};
+export const readBytes = (path: string, opts?: ReadOptions): E.Either<DecodeErrors, Uint8Array> => readRegularFile(path, checkLimit("readBytes", "maxBytes", opts?.maxBytes) ?? DEFAULT_MAX_BYTES);

@@ -5,32 +5,33 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
 import * as E from "fp-ts/lib/Either.js";
-import { type CsvDataset, type CsvOptions, csvDataset, jsonDataset } from "../codec/datasets.js";
-import { type DecodeErrors, key, leaf } from "../codec/errors.js";
+import { type CsvDataset, type CsvOptions, csvDataset, type JsonDatasetOptions, jsonDataset } from "../codec/datasets.js";
+import { type DecodeErrors, key } from "../codec/errors.js";
 import { encodeNpy, parseNpy } from "../codec/npy.js";
 import type { TensorCodecOptions } from "../codec/tensor.js";
-import type { DecodeTensorsOptions, TensorSpecs, TensorsOf } from "../codec/tensors.js";
+import type { TensorSpecs, TensorsOf } from "../codec/tensors.js";
+import { checkLimit } from "../codec/untrusted.js";
 import type { SpecDim, SpecShape } from "../shape/bind.js";
 import type { Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { readBytes, writeFileAtomic } from "./atomic.js";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TEXT_BYTES, type ReadOptions, readRegularFile, writeFileAtomic } from "./atomic.js";
 
 const at =
   (path: string) =>
   (errs: DecodeErrors): DecodeErrors => [key(path, errs)];
 
-const readText = (path: string): E.Either<DecodeErrors, string> => {
-  try {
-    return E.right(readFileSync(path, "utf8"));
-  } catch (e) {
-    return E.left([leaf(path, `cannot read: ${e instanceof Error ? e.message : String(e)}`)]);
-  }
-};
+/** The text of a regular file of at most `maxBytes` (default 256 MiB), decoded as UTF-8. */
+const readText = (fn: string, path: string, maxBytes: unknown): E.Either<DecodeErrors, string> =>
+  E.map((b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"))(readRegularFile(path, checkLimit(fn, "maxBytes", maxBytes) ?? DEFAULT_MAX_TEXT_BYTES));
+
+/** Options of `readNpy`: the codec's, and `maxBytes` (default 1 GiB). @category npy @since 0.1.0 */
+export interface ReadNpyOptions extends TensorCodecOptions, ReadOptions {}
 
 /**
- * Read an `.npy` file as a tensor, checked against `spec` when given.
+ * Read an `.npy` file as a tensor, checked against `spec` when given. Regular files only (a
+ * FIFO or a device is an error at once), at most `maxBytes` (default 1 GiB), checked before
+ * reading; `maxElements` as `parseNpy`.
  *
  * @example
  * import { readNpy } from "typegrad/node"
@@ -38,10 +39,11 @@ const readText = (path: string): E.Either<DecodeErrors, string> => {
  * @category npy
  * @since 0.1.0
  */
-export function readNpy<const S extends SpecDim[]>(path: string, spec: readonly [...S], opts?: TensorCodecOptions): E.Either<DecodeErrors, Tensor<SpecShape<S>>>;
-export function readNpy(path: string): E.Either<DecodeErrors, Tensor<Shape>>;
-export function readNpy(path: string, spec?: readonly SpecDim[], opts?: TensorCodecOptions): E.Either<DecodeErrors, Tensor> {
-  const r = E.flatMap(readBytes(path), (b: Uint8Array): E.Either<DecodeErrors, Tensor> => (spec === undefined ? parseNpy(b) : parseNpy(b, spec as SpecDim[], opts)));
+export function readNpy<const S extends SpecDim[]>(path: string, spec: readonly [...S], opts?: ReadNpyOptions): E.Either<DecodeErrors, Tensor<SpecShape<S>>>;
+export function readNpy(path: string, spec?: undefined, opts?: ReadNpyOptions): E.Either<DecodeErrors, Tensor<Shape>>;
+export function readNpy(path: string, spec?: readonly SpecDim[], opts?: ReadNpyOptions): E.Either<DecodeErrors, Tensor> {
+  const bytes = readRegularFile(path, checkLimit("readNpy", "maxBytes", opts?.maxBytes) ?? DEFAULT_MAX_BYTES);
+  const r = E.flatMap(bytes, (b: Uint8Array): E.Either<DecodeErrors, Tensor> => (spec === undefined ? parseNpy(b, undefined, opts) : parseNpy(b, spec as SpecDim[], opts)));
   return E.mapLeft(at(path))(r);
 }
 
@@ -59,7 +61,8 @@ export const writeNpy = (path: string, x: Tensor): void => writeFileAtomic("writ
 
 /**
  * Read a CSV dataset (header, numeric features, a label column): `X` is `[features, m]`, `Y`
- * `[1, m]` or one-hot `[classes, m]`.
+ * `[1, m]` or one-hot `[classes, m]`. Regular files only, at most `maxBytes` (default 256 MiB),
+ * checked before reading; the CSV limits as `csvDataset`.
  *
  * @example
  * import { readCsvDataset } from "typegrad/node"
@@ -67,10 +70,12 @@ export const writeNpy = (path: string, x: Tensor): void => writeFileAtomic("writ
  * @category datasets
  * @since 0.1.0
  */
-export const readCsvDataset = (path: string, opts: CsvOptions): E.Either<DecodeErrors, CsvDataset> => E.mapLeft(at(path))(E.flatMap(readText(path), (text: string) => csvDataset(text, opts)));
+export const readCsvDataset = (path: string, opts: CsvOptions & ReadOptions): E.Either<DecodeErrors, CsvDataset> =>
+  E.mapLeft(at(path))(E.flatMap(readText("readCsvDataset", path, opts?.maxBytes), (text: string) => csvDataset(text, opts)));
 
 /**
- * Read a JSON dataset of named tensors, checked against `specs` with one binding.
+ * Read a JSON dataset of named tensors, checked against `specs` with one binding. Regular files
+ * only, at most `maxBytes` (default 256 MiB), checked before reading.
  *
  * @example
  * import { readJsonDataset } from "typegrad/node"
@@ -78,5 +83,5 @@ export const readCsvDataset = (path: string, opts: CsvOptions): E.Either<DecodeE
  * @category datasets
  * @since 0.1.0
  */
-export const readJsonDataset = <const Sp extends TensorSpecs>(path: string, specs: Sp, opts?: DecodeTensorsOptions): E.Either<DecodeErrors, TensorsOf<Sp>> =>
-  E.mapLeft(at(path))(E.flatMap(readText(path), (text: string) => jsonDataset(text, specs, opts)));
+export const readJsonDataset = <const Sp extends TensorSpecs>(path: string, specs: Sp, opts?: JsonDatasetOptions & ReadOptions): E.Either<DecodeErrors, TensorsOf<Sp>> =>
+  E.mapLeft(at(path))(E.flatMap(readText("readJsonDataset", path, opts?.maxBytes), (text: string) => jsonDataset(text, specs, opts)));

@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { readBytes, removeStaleTemps, tempPrefix, writeFileAtomic } from "./atomic.js";
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_TEXT_BYTES, type ReadOptions, readBytes, removeStaleTemps, tempPrefix, writeFileAtomic } from "./atomic.js";
 export { loadCheckpoint, loadModel, readCheckpoint, type SaveOptions, saveCheckpoint, saveModel } from "./checkpoint.js";
-export { readCsvDataset, readJsonDataset, readNpy, writeNpy } from "./files.js";
+export { type ReadNpyOptions, readCsvDataset, readJsonDataset, readNpy, writeNpy } from "./files.js";
 export { loadCheckpointOrThrow, readCheckpointOrThrow, readCsvDatasetOrThrow, readJsonDatasetOrThrow, readNpyOrThrow } from "./orThrow.js";
