@@ -67,6 +67,9 @@ export type Impl = { readonly kind: "concrete"; readonly storage: Storage } | { 
  * x.shape // [2, 3]
  * @category model
  */
+/** Every tensor the constructor made (a Proxy or a prototype-made object is not one). */
+const made = new WeakSet<object>();
+
 export class Tensor<S extends Shape = Shape> {
   declare readonly [shapeType]: S;
   /** The sizes, one per axis. */
@@ -84,6 +87,7 @@ export class Tensor<S extends Shape = Shape> {
     this.shape = Object.freeze([...shape]) as unknown as SizesOf<S>;
     this.impl = impl;
     Object.freeze(this);
+    made.add(this);
   }
 
   /** Number of axes. */
@@ -99,8 +103,12 @@ export class Tensor<S extends Shape = Shape> {
   }
 }
 
-/** True for tensors (used to tell the data-first from the data-last form of an op). */
-export const isTensor = (u: unknown): u is Tensor => u instanceof Tensor;
+/**
+ * True for tensors (used to tell the data-first from the data-last form of an op, and by the
+ * decoders). Only tensors this module made count: a Proxy around one (which passes
+ * `instanceof`) or an object made with `Object.create(Tensor.prototype)` does not.
+ */
+export const isTensor = (u: unknown): u is Tensor => u instanceof Tensor && made.has(u);
 
 /** A tensor of a storage. @internal */
 export const fromStorage = <S extends Shape>(storage: Storage, shape: readonly number[]): Tensor<S> => new Tensor<S>(shape, storage.dtype, { kind: "concrete", storage });

@@ -8,6 +8,7 @@ import * as t from "io-ts";
 import { describe, expect, it } from "vitest";
 import { crc32 } from "../../src/codec/bytes.js";
 import {
+  add,
   csvDataset,
   type DecodeError,
   decodeCheckpoint,
@@ -208,5 +209,22 @@ describe("checkpoint manifests", () => {
     const r = decodeCheckpoint(withMeta(`{"a": ${"[".repeat(100_000)}${"]".repeat(100_000)}}`));
     expect(E.isLeft(r)).toBe(true);
     if (E.isLeft(r)) expect(draw(r.left)).toMatch(/manifest: .*nest/);
+  });
+});
+
+describe("a Proxy around a real Tensor", () => {
+  it("is not a tensor: ops reject it by name, decoders read it as data (a Left here), never through its traps", () => {
+    const x = fromArray([2], [1, 2]);
+    let trapped = 0;
+    const p = new Proxy(x, {
+      get: (target, k, r) => {
+        trapped++;
+        return Reflect.get(target, k, r);
+      },
+    });
+    expect(() => add(p as never, x)).toThrow("add: argument 'a' must be a Tensor or a number, got a Tensor");
+    const r = decodeTensor([2], p);
+    expect(E.isLeft(r)).toBe(true);
+    expect(trapped).toBe(0);
   });
 });
