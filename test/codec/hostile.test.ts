@@ -213,7 +213,7 @@ describe("checkpoint manifests", () => {
 });
 
 describe("a Proxy around a real Tensor", () => {
-  it("is not a tensor: ops reject it by name, decoders read it as data (a Left here), never through its traps", () => {
+  it("is not a tensor: ops reject it by name, decoders read it as data (a Left here) without its get trap", () => {
     const x = fromArray([2], [1, 2]);
     let trapped = 0;
     const p = new Proxy(x, {
@@ -223,6 +223,7 @@ describe("a Proxy around a real Tensor", () => {
       },
     });
     expect(() => add(p as never, x)).toThrow("add: argument 'a' must be a Tensor or a number, got a Tensor");
+    trapped = 0; // the op's message named the object's constructor; the decoder asks nothing
     const r = decodeTensor([2], p);
     expect(E.isLeft(r)).toBe(true);
     expect(trapped).toBe(0);
