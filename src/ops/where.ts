@@ -4,11 +4,6 @@
  * Forward: `out = cond ? a : b`. Pullback: `ct_a = where(cond, ct, 0)`, `ct_b = where(cond, 0, ct)`;
  * `cond` is a mask and gets no cotangent.
  *
- * @example
- * import { gt, tensor, toArray, where } from "typegrad"
- * const z = tensor([-1, 2])
- * toArray(where(gt(z, 0), z, 0)) // [0, 2]  (ReLU)
- *
  * @module
  */
 import { type Broadcast, broadcast } from "../shape/broadcast.js";
@@ -48,6 +43,10 @@ const whereImpl = (cond: Tensor, a: Operand, b: Operand): Tensor => {
 /**
  * Elementwise `cond ≠ 0 ? a : b`; `a` and `b` may be plain numbers.
  *
+ * @example
+ * import { gt, tensor, toArray, where } from "typegrad"
+ * const z = tensor([-1, 2])
+ * toArray(where(gt(z, 0), z, 0)) // [0, 2]  (ReLU)
  * @category operations
  */
 export const where: {
