@@ -9,7 +9,7 @@
  * checkOp(registry.matmul)
  * checkFunction(({ W, b }) => sum(tanh(add(matmul(W, X), b))), arbTensors({ W: [3, 2], b: [3, 1] }))
  *
- * @module
+ * @module typegrad/laws
  */
 
 // the op definitions the law kit checks (checkOp(registry.matmul)), and the shape of a law spec

@@ -4,7 +4,7 @@
  * dynamically, so importing `typegrad` loads no data and stays browser-safe (a bundler turns
  * each into a lazily loaded chunk); the 21 MB of digits are read only when `loadMnist` runs.
  *
- * @module
+ * @module typegrad/datasets
  */
 import { type Examples, fromFlat } from "../data/examples.js";
 

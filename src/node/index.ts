@@ -2,7 +2,7 @@
  * `typegrad/node`: files. The only part of typegrad that imports `node:*` — checkpoints saved
  * atomically and loaded as `Either`, `.npy` arrays, CSV and JSON datasets.
  *
- * @module
+ * @module typegrad/node
  */
 export { readBytes, tempPrefix, writeFileAtomic } from "./atomic.js";
 export { loadCheckpoint, readCheckpoint, type SaveOptions, saveCheckpoint } from "./checkpoint.js";
