@@ -192,7 +192,7 @@ describe("documentation examples", () => {
         return `${ex.id} (${ex.source}), example line ${line}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
       });
     });
-    expect(errors.join("\n\n")).toBe("");
+    expect(errors.length, `${errors.length} type errors in examples:\n\n${errors.join("\n\n")}`).toBe(0);
   });
 
   describe("every example runs and its stated results hold", () => {

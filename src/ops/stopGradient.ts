@@ -23,8 +23,8 @@ export const stopGradientPrim: Primitive<void> = {
  * `x`, with no gradient flowing through it.
  *
  * @example
- * import { grad, mul, stopGradient, tensor, toArray } from "typegrad"
- * toArray(grad((x) => mul(x, stopGradient(x)))(tensor(3))) // 3 (not 6)
+ * import { grad, mul, stopGradient, type Tensor, tensor, toArray } from "typegrad"
+ * toArray(grad((x: Tensor<[]>) => mul(x, stopGradient(x)))(tensor(3))) // 3 (not 6)
  * @category operations
  */
 export const stopGradient = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(stopGradientPrim, [expectTensor("stopGradient", "x", x)], undefined) as Tensor<S>;

@@ -94,12 +94,29 @@ export type TupleOf<N extends number, Acc extends unknown[] = []> = Acc["length"
 /** A runtime shape: every dim is a size. */
 export type Sizes = readonly number[];
 
-/** `[128, 784]` as messages print it. */
+/**
+ * `[128, 784]` as messages print it.
+ *
+ * @example
+ * import { showShape } from "typegrad"
+ * showShape([128, 784]) // "[128, 784]"
+ */
 export const showShape = (s: Sizes): string => `[${s.join(", ")}]`;
 
 /**
  * A shape mismatch found at run time: names the op and the shapes involved.
  *
+ * @example
+ * import { matmul, ShapeError, zeros } from "typegrad"
+ * const bad = (() => {
+ *   try {
+ *     // a shape the types cannot see: the check happens at run time
+ *     return matmul(zeros([2, 3]), zeros([4, 5]) as never)
+ *   } catch (e) {
+ *     return e
+ *   }
+ * })()
+ * bad instanceof ShapeError // true
  * @category model
  */
 export class ShapeError extends Error {
@@ -112,7 +129,13 @@ export class ShapeError extends Error {
   }
 }
 
-/** Normalise a runtime axis against a rank, or throw a ShapeError naming the op. */
+/**
+ * Normalise a runtime axis against a rank, or throw a ShapeError naming the op.
+ *
+ * @example
+ * import { normAxis } from "typegrad"
+ * normAxis("sum", -1, 3, [2, 3, 4]) // 2
+ */
 export const normAxis = (op: string, axis: number, rank: number, shape: Sizes): number => {
   const a = axis < 0 ? axis + rank : axis;
   if (!Number.isInteger(axis) || a < 0 || a >= rank) {
@@ -121,5 +144,11 @@ export const normAxis = (op: string, axis: number, rank: number, shape: Sizes): 
   return a;
 };
 
-/** Number of elements of a runtime shape. */
+/**
+ * Number of elements of a runtime shape.
+ *
+ * @example
+ * import { sizeOf } from "typegrad"
+ * sizeOf([128, 784]) // 100352
+ */
 export const sizeOf = (s: Sizes): number => s.reduce((a, b) => a * b, 1);

@@ -99,7 +99,14 @@ export class Tensor<S extends Shape = Shape> {
   }
 }
 
-/** True for tensors (used to tell the data-first from the data-last form of an op). */
+/**
+ * True for tensors (used to tell the data-first from the data-last form of an op).
+ *
+ * @example
+ * import { isTensor, tensor } from "typegrad"
+ * isTensor(tensor([1, 2])) // true
+ * isTensor([1, 2]) // false
+ */
 export const isTensor = (u: unknown): u is Tensor => u instanceof Tensor;
 
 /** A tensor of a storage. @internal */
