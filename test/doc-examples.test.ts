@@ -78,8 +78,8 @@ const pendingOwners: readonly string[] = [
   "typegrad/plot:placeholder",
 ];
 
-/** Values that need no example (none so far). */
-const noExampleNeeded: readonly string[] = [];
+/** Values that need no example: course internals marked `@internal` (hidden from the docs site). */
+const noExampleNeeded: readonly string[] = ["typegrad:activate", "typegrad:activationBackward"];
 
 const options = compilerOptions();
 const base = ts.createProgram(
@@ -101,7 +101,8 @@ const fileOf = (ex: DocExample, suffix: string): string => join(dir, `${ex.id.re
 type Expected = { kind: "shape"; dims: unknown } | { kind: "value"; value: unknown };
 
 const parseExpected = (text: string): Expected => {
-  const t = text.replace(/\s+\([^()]*\)\s*$/, "").trim();
+  const remark = text.trimEnd().endsWith(")") ? text.indexOf(" (") : -1;
+  const t = (remark < 0 ? text : text.slice(0, remark)).trim();
   const shape = /^Tensor<(.*)>$/.exec(t);
   if (shape) return { kind: "shape", dims: JSON.parse(shape[1] as string) };
   return { kind: "value", value: new Function(`return (${t.replace(/(-?\d+(?:\.\d+)?)…/g, '{ __approx: "$1" }')});`)() };
