@@ -131,13 +131,14 @@ export const gd = (lr: LearningRate): Optimizer => leafwise("gd", lr, 0, (w, g, 
  * Momentum: an exponentially weighted average of gradients, `v ← β v + (1 − β) g`, `w ← w − α v`.
  *
  * @example
- * import { momentum, tensor, toArray } from "typegrad"
+ * import { item, momentum, tensor } from "typegrad"
  * const params = { w: tensor([1]) }
  * const grads = { w: tensor([1]) }
  * const opt = momentum(0.1, 0.9)
  * const [p1, s1] = opt.step(params, grads, opt.init(params))
  * const [p2] = opt.step(p1, grads, s1)
- * toArray(p2.w)[0] < toArray(p1.w)[0] // true
+ * item(p1.w) // 0.99 (v = β·v + (1 − β)·g = 0.1)
+ * item(p2.w) // 0.971 (v = 0.19: the steps grow while the gradient keeps its sign)
  * @category constructors
  */
 export const momentum = (lr: LearningRate, beta = 0.9): Optimizer => {
@@ -152,11 +153,11 @@ export const momentum = (lr: LearningRate, beta = 0.9): Optimizer => {
  * Nesterov momentum: the update looks ahead along the new velocity, `w ← w − α (β v + (1 − β) g)`.
  *
  * @example
- * import { nesterov, tensor, toArray } from "typegrad"
+ * import { item, nesterov, tensor } from "typegrad"
  * const params = { w: tensor([1]) }
  * const opt = nesterov(0.1, 0.9)
  * const [p1] = opt.step(params, { w: tensor([1]) }, opt.init(params))
- * toArray(p1.w)[0] < 1 // true
+ * item(p1.w) < 1 // true
  * @category constructors
  */
 export const nesterov = (lr: LearningRate, beta = 0.9): Optimizer => {
@@ -171,11 +172,11 @@ export const nesterov = (lr: LearningRate, beta = 0.9): Optimizer => {
  * RMSProp: divide by a running root mean square of the gradients.
  *
  * @example
- * import { rmsprop, tensor, toArray } from "typegrad"
+ * import { item, rmsprop, tensor } from "typegrad"
  * const params = { w: tensor([1]) }
  * const opt = rmsprop(1e-3)
  * const [p1] = opt.step(params, { w: tensor([4]) }, opt.init(params))
- * toArray(p1.w)[0] < 1 // true
+ * item(p1.w) < 1 // true
  * @category constructors
  */
 export const rmsprop = (lr: LearningRate, beta = 0.9, eps = 1e-8): Optimizer => {
