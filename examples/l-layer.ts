@@ -14,9 +14,11 @@
  *
  * Run: `npx tsx examples/l-layer.ts`
  */
+
+import { writeFileSync } from "node:fs";
 import { accuracy, add, dense, div, grad, item, labels, logLoss, moons, mul, predictLabels, rng, sequential, sub, type Tensor, toFlat, toTensors } from "typegrad";
+import { decisionBoundary } from "typegrad/plot";
 import { claim, done, outPath, quick } from "./lib/check.js";
-import { decisionBoundary } from "./lib/plot.js";
 
 const f64 = { dtype: "float64" } as const;
 const data = moons(rng(0), { m: 200, noise: 0.1 });
@@ -94,9 +96,15 @@ for (let i = 0; i < iterations; i++) {
 const acc = accuracy(predictLabels(net.apply(params, X), { outputs: "probabilities" }), labels(data));
 claim((costs[costs.length - 1] as number) < (costs[0] as number) / 3, `the cost falls from ${costs[0]?.toFixed(4)} to ${costs[costs.length - 1]?.toFixed(4)}`);
 claim(acc >= (quick ? 0.85 : 0.97), `training accuracy on the moons ${acc.toFixed(3)}`);
-await decisionBoundary(outPath("l-layer-moons.svg"), "4-layer ReLU net on the moons", data, labels(data), (pts) => {
-  const P2 = toTensors({ m: pts.length, features: 2, targets: 1, x: Float64Array.from(pts.flat()), y: new Float64Array(pts.length) }, "columns", f64).X;
-  return predictLabels(add(net.apply(params, P2), 0), { outputs: "probabilities" });
-});
+const boundary = decisionBoundary(
+  data,
+  labels(data),
+  (pts) => {
+    const P2 = toTensors({ m: pts.length, features: 2, targets: 1, x: Float64Array.from(pts.flat()), y: new Float64Array(pts.length) }, "columns", f64).X;
+    return predictLabels(add(net.apply(params, P2), 0), { outputs: "probabilities" });
+  },
+  { title: "4-layer ReLU net on the moons" },
+);
+writeFileSync(outPath("l-layer-moons.svg"), boundary);
 console.log("wrote out/l-layer-moons.svg");
 done("l-layer");

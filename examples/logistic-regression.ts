@@ -12,6 +12,7 @@
  *
  * Run: `npx tsx examples/logistic-regression.ts`
  */
+import { writeFileSync } from "node:fs";
 import {
   accuracy,
   add,
@@ -39,8 +40,8 @@ import {
   withShape,
   zeros,
 } from "typegrad";
+import { decisionBoundary } from "typegrad/plot";
 import { claim, done, outPath, quick } from "./lib/check.js";
-import { decisionBoundary } from "./lib/plot.js";
 
 const f64 = { dtype: "float64" } as const;
 const data = makeBlobs(rng(0)); // seed 000: 100 points, 2 features, 2 centres
@@ -133,10 +134,16 @@ const theta = concat([vec.b, vec.w], 0); // Tensor<[3, 1]>
 const trick = sigmoid(matmul(transpose(theta), Xt));
 claim(gap(Array.from(toFlat(trick)), toFlat(forward(vec))) < 1e-12, "the bias trick θ = [b; w], x₀ = 1 gives the same predictions");
 
-await decisionBoundary(outPath("logistic-regression.svg"), "Logistic regression on make_blobs", data, ys, (pts) => {
-  const P = fromArray([2, pts.length], [...pts.map((p) => p[0]), ...pts.map((p) => p[1])], f64);
-  const A = sigmoid(add(matmul(transpose(vec.w), P), vec.b));
-  return (toArray(A)[0] as number[]).map((a) => (a > 0.5 ? 1 : 0));
-});
+// the probability σ(wᵀx + b) over the plane, in bands, with its 0.5 contour: the decision boundary is the line wᵀx + b = 0
+const boundary = decisionBoundary(
+  data,
+  ys,
+  (pts) => {
+    const P = fromArray([2, pts.length], [...pts.map((p) => p[0]), ...pts.map((p) => p[1])], f64);
+    return toArray(sigmoid(add(matmul(transpose(vec.w), P), vec.b)))[0] as number[];
+  },
+  { title: "Logistic regression on make_blobs: σ(wᵀx + b)", output: "probabilities" },
+);
+writeFileSync(outPath("logistic-regression.svg"), boundary);
 console.log("wrote out/logistic-regression.svg");
 done("logistic-regression");

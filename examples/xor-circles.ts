@@ -7,6 +7,7 @@
  *
  * Run: `npx tsx examples/xor-circles.ts`
  */
+import { writeFileSync } from "node:fs";
 import {
   accuracy,
   add,
@@ -34,8 +35,8 @@ import {
   xor,
   zeros,
 } from "typegrad";
+import { decisionBoundary } from "typegrad/plot";
 import { claim, done, outPath, quick } from "./lib/check.js";
-import { decisionBoundary } from "./lib/plot.js";
 
 const f64 = { dtype: "float64" } as const;
 
@@ -93,11 +94,17 @@ const train = <H extends number>(p0: TwoLayer<H>, data: Examples<2, 1>, iteratio
   return { p, acc, cost: logLoss(forward(p, X).A2, Y) };
 };
 
-const plot = async <H extends number>(name: string, title: string, p: TwoLayer<H>, data: Examples<2, 1>) => {
-  await decisionBoundary(outPath(name), title, data, labels(data), (pts) => {
-    const P = fromArray([2, pts.length], [...pts.map((q) => q[0]), ...pts.map((q) => q[1])], f64) as unknown as Tensor<[2, "m"]>;
-    return predictLabels(forward(p, P).A2, { outputs: "probabilities" });
-  });
+const plot = <H extends number>(name: string, title: string, p: TwoLayer<H>, data: Examples<2, 1>) => {
+  const svg = decisionBoundary(
+    data,
+    labels(data),
+    (pts) => {
+      const P = fromArray([2, pts.length], [...pts.map((q) => q[0]), ...pts.map((q) => q[1])], f64) as unknown as Tensor<[2, "m"]>;
+      return predictLabels(forward(p, P).A2, { outputs: "probabilities" });
+    },
+    { title },
+  );
+  writeFileSync(outPath(name), svg);
   console.log(`wrote out/${name}`);
 };
 
@@ -128,6 +135,6 @@ for (const [name, data] of [
   const w2 = (toArray(zero.p.W2) as number[][])[0] as number[];
   const same = w1.every((r) => r.every((v, j) => v === (w1[0] as number[])[j])) && w2.every((v) => v === w2[0]);
   claim(same, `${name}: with zero initialisation all ${H} hidden units stay identical (symmetry): W2 = [${w2.map((v) => v.toFixed(3)).join(", ")}]`);
-  await plot(`${name}-boundary.svg`, `2-layer tanh net on ${name} (random init)`, random.p, data);
+  plot(`${name}-boundary.svg`, `2-layer tanh net on ${name} (random init)`, random.p, data);
 }
 done("xor-circles");

@@ -18,7 +18,24 @@ export { type BackendName, getBackend, ready, setBackend, withBackend } from "./
 export { reference } from "./backend/reference.js";
 export { configureWasm, initWasm, type WasmOptions, wasm, wasmFile, wasmStats } from "./backend/wasm/index.js";
 // the boundary: io-ts codecs (files: typegrad/node)
-export { CHECKPOINT_VERSION, type Checkpoint, decodeCheckpoint, decodeManifest, encodeCheckpoint, type Json, Manifest } from "./codec/checkpoint.js";
+export { ArchitectureCodec, diffArchitecture, MAX_LAYERS, modelFromArchitecture } from "./codec/architecture.js";
+export {
+  CHECKPOINT_VERSION,
+  type Checkpoint,
+  type DecodeModelOptions,
+  decodeCheckpoint,
+  decodeManifest,
+  decodeModel,
+  encodeCheckpoint,
+  encodeModel,
+  type Json,
+  type LoadedModel,
+  MANIFEST_LIMITS,
+  Manifest,
+  type ModelCheckpoint,
+  type TensorEntry,
+  type TrainingManifest,
+} from "./codec/checkpoint.js";
 export { type CsvDataset, type CsvOptions, type CsvRecord, csvDataset, jsonDataset, parseCsv } from "./codec/datasets.js";
 export { type DecodeError, type DecodeErrors, draw, fromValidationErrors, paths as errorPaths, toValidationErrors } from "./codec/errors.js";
 export { encodeNpy, type NpyHeader, parseNpy, parseNpyHeader } from "./codec/npy.js";
@@ -41,7 +58,7 @@ export {
 export { type DecodeTensorsOptions, decodeTensors, type TensorSpecs, type TensorsOf, tensorsCodec } from "./codec/tensors.js";
 // data: examples, the course's toy sets, augmentation (MNIST and Iris: typegrad/datasets)
 export { type ShiftOptions, shiftImages } from "./data/augment.js";
-export { type Batch, type Examples, examples, fromFlat, type Layout, labels, oneHot, split, standardize, type TensorPair, take, toTensors } from "./data/examples.js";
+export { type Batch, checkExamples, type Examples, examples, fromFlat, type Layout, labels, oneHot, split, standardize, type TensorPair, take, toTensors } from "./data/examples.js";
 export { type ExamplesFromOptions, examplesFrom, type FeaturesOf } from "./data/fromTensors.js";
 export { type BlobsOptions, circles, gaussianClusters, makeBlobs, moons, parity, spiral, type ToyOptions, xor } from "./data/toys.js";
 // layers, losses, initialisers
@@ -56,6 +73,15 @@ export {
   type RunContext,
   rrelu,
 } from "./nn/activations.js";
+export {
+  type Architecture,
+  architectureLayers,
+  type DenseArchitecture,
+  type DescribedModel,
+  type MlpArchitecture,
+  type ParamsOfModel,
+  type SequentialArchitecture,
+} from "./nn/architecture.js";
 export {
   type AnyDense,
   type BiasShape,
@@ -162,6 +188,8 @@ export {
   type AbortSignalLike,
   type BatchInfo,
   type Cost,
+  type Divergence,
+  type DivergenceOptions,
   type EarlyStopping,
   type EpochRecord,
   evaluate,

@@ -5,8 +5,25 @@
  *
  * @module
  */
+export { ArchitectureCodec, diffArchitecture, MAX_LAYERS, modelFromArchitecture } from "./architecture.js";
 export { crc32 } from "./bytes.js";
-export { CHECKPOINT_VERSION, type Checkpoint, decodeCheckpoint, decodeManifest, encodeCheckpoint, type Json, Manifest } from "./checkpoint.js";
+export {
+  CHECKPOINT_VERSION,
+  type Checkpoint,
+  type DecodeModelOptions,
+  decodeCheckpoint,
+  decodeManifest,
+  decodeModel,
+  encodeCheckpoint,
+  encodeModel,
+  type Json,
+  type LoadedModel,
+  MANIFEST_LIMITS,
+  Manifest,
+  type ModelCheckpoint,
+  type TensorEntry,
+  type TrainingManifest,
+} from "./checkpoint.js";
 export { type CsvDataset, type CsvOptions, type CsvRecord, csvDataset, jsonDataset, parseCsv } from "./datasets.js";
 export {
   type DecodeError,
@@ -22,6 +39,7 @@ export {
 export { encodeNpy, type NpyHeader, parseNpy, parseNpyHeader } from "./npy.js";
 export { csvDatasetOrThrow, DecodeFailure, decodeParamsOrThrow, decodeTensorOrThrow, decodeTensorsOrThrow, jsonDatasetOrThrow, orThrow } from "./orThrow.js";
 export { decodeParams, namedLeaves, paramSpecs, rebuildParams } from "./params.js";
+export { type StructOf, struct } from "./struct.js";
 export {
   type Checked,
   checkTensor,

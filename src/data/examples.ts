@@ -98,6 +98,51 @@ export const fromFlat = <F extends number, T extends number>(features: F, target
   return { m: x.length / features, features, targets, x, y };
 };
 
+/**
+ * Check that `d` is a consistent set of examples, as `fit` and `evaluate` do before they use it:
+ * `m`, `features`, `targets` are integers, `x` holds exactly `m × features` and `y` exactly
+ * `m × targets` finite values; with `task: "classification"`, a single target is a class label
+ * (an integer ≥ 0) and several targets are in [0, 1] (one-hot or soft labels). Throws a
+ * `TypeError` naming the function, the argument and the first bad value; returns `d`.
+ *
+ * @example
+ * import { checkExamples, fromFlat } from "typegrad"
+ * const d = fromFlat(2, 1, new Float64Array([0, 1, 1, 0]), new Float64Array([1, 0]))
+ * checkExamples("myApp", "train", d, "classification") === d // true
+ * @category constructors
+ */
+export const checkExamples = <E extends Examples>(fn: string, arg: string, d: E, task?: "classification" | "regression"): E => {
+  if (d === null || typeof d !== "object") throw new TypeError(`${fn}: '${arg}' must be Examples ({ m, features, targets, x, y }), got ${d === null ? "null" : typeof d}`);
+  const { m, features, targets, x, y } = d;
+  const count = (name: string, v: unknown, min: number): number => {
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) throw new TypeError(`${fn}: '${arg}.${name}' must be an integer ≥ ${min}, got ${String(v)}`);
+    return v;
+  };
+  count("m", m, 0);
+  count("features", features, 1);
+  count("targets", targets, 1);
+  const values = (name: "x" | "y", a: unknown, width: number, what: string): Float64Array => {
+    if (!(a instanceof Float64Array)) throw new TypeError(`${fn}: '${arg}.${name}' must be a Float64Array, got ${a === null ? "null" : typeof a}`);
+    if (a.length !== m * width) throw new TypeError(`${fn}: '${arg}.${name}' holds ${a.length} values, expected m × ${name === "x" ? "features" : "targets"} = ${m} × ${width} = ${m * width}`);
+    for (let i = 0; i < a.length; i++) {
+      if (!Number.isFinite(a[i])) throw new TypeError(`${fn}: '${arg}.${name}[${i}]' (example ${Math.floor(i / width)}, ${what} ${i % width}) is ${a[i]}; values must be finite`);
+    }
+    return a;
+  };
+  values("x", x, features, "feature");
+  const ys = values("y", y, targets, "target");
+  if (task === "classification") {
+    for (let i = 0; i < ys.length; i++) {
+      const v = ys[i] as number;
+      if (targets === 1 ? !(Number.isInteger(v) && v >= 0) : !(v >= 0 && v <= 1))
+        throw new TypeError(
+          `${fn}: '${arg}': the target of example ${Math.floor(i / targets)} is ${v}; ${targets === 1 ? "a class label must be an integer ≥ 0" : "one-hot (or soft) labels must lie in [0, 1]"}`,
+        );
+    }
+  }
+  return d;
+};
+
 // -------------------------------------------------------------------------------------
 // operations
 // -------------------------------------------------------------------------------------

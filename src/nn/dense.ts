@@ -32,6 +32,7 @@ import { type CreateOptions, fill, zeros } from "../tensor/create.js";
 import { bernoulli, type Rng } from "../tensor/random.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { type ActivationName, type ActivationSettings, activate, activationBackward, activationNames, type RunContext } from "./activations.js";
+import type { DenseArchitecture } from "./architecture.js";
 import { type Initializer, type InitName, initializer } from "./init.js";
 
 // -------------------------------------------------------------------------------------
@@ -98,6 +99,8 @@ export interface DenseLayer<I extends number, O extends number, L extends Layout
   readonly activation: A;
   /** Drop probability when training. */
   readonly dropout: number;
+  /** What the layer is, as JSON (`buildModel` makes it again). */
+  readonly architecture: DenseArchitecture;
   /** Fresh parameters: `W` from the initialiser, `b = 0` (and `alpha` = `alphaInit`). */
   init(g: Rng, opts?: CreateOptions): DenseParams<I, O, L, A>;
   /** `g(W·A_prev + b)` (with dropout when `ctx.training`). */
@@ -150,7 +153,8 @@ export const dense = <const I extends number, const O extends number, const L ex
   if (layout !== "columns" && layout !== "rows") throw new TypeError(`dense: option 'layout' must be "columns" or "rows", got ${JSON.stringify(layout)}`);
   const drop = opts.dropout ?? 0;
   if (!(drop >= 0 && drop < 1)) throw new RangeError(`dense: option 'dropout' must be in [0, 1), got ${drop}`);
-  const init = initializer("dense", opts.init ?? (reluFamily.includes(activation) ? "he" : "xavierUniform"));
+  const initName = opts.init ?? (reluFamily.includes(activation) ? "he" : "xavierUniform");
+  const init = initializer("dense", initName);
   const rows = layout === "rows";
   const exAxis = rows ? 0 : 1;
   const unitAxis = rows ? 1 : 0;
@@ -198,6 +202,18 @@ export const dense = <const I extends number, const O extends number, const L ex
     return dAlpha === undefined ? { dA_prev, dW, db } : { dA_prev, dW, db, dalpha: div(sum(dAlpha, exAxis, true), m) };
   };
 
+  const architecture: DenseArchitecture = {
+    kind: "dense",
+    nIn,
+    nOut,
+    activation,
+    layout,
+    dropout: drop,
+    ...(typeof initName === "string" ? { init: initName } : {}),
+    ...(opts.alpha === undefined ? {} : { alpha: opts.alpha }),
+    ...(opts.rreluRange === undefined ? {} : { rreluRange: [opts.rreluRange[0], opts.rreluRange[1]] as const }),
+    ...(opts.alphaInit === undefined ? {} : { alphaInit: opts.alphaInit }),
+  };
   const layer = {
     kind: "dense" as const,
     nIn,
@@ -205,6 +221,7 @@ export const dense = <const I extends number, const O extends number, const L ex
     layout,
     activation,
     dropout: drop,
+    architecture,
     init: (g: Rng, copts?: CreateOptions) => {
       const W = init(g, (rows ? [nIn, nOut] : [nOut, nIn]) as [number, number], { fanIn: nIn, fanOut: nOut }, copts);
       const bs = rows ? [1, nOut] : [nOut, 1];

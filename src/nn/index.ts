@@ -4,6 +4,7 @@
  * @module
  */
 export * from "./activations.js";
+export * from "./architecture.js";
 export * from "./dense.js";
 export * from "./dropout.js";
 export * from "./init.js";

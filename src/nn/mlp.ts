@@ -13,6 +13,7 @@ import type { CreateOptions } from "../tensor/create.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { ActivationName, ActivationSettings, RunContext } from "./activations.js";
+import type { MlpArchitecture } from "./architecture.js";
 import { type AnyDense, type BiasShape, type DenseCache, dense, type WeightShape } from "./dense.js";
 import type { Initializer, InitName } from "./init.js";
 import { sequential } from "./sequential.js";
@@ -64,6 +65,8 @@ export interface MlpOptions<L extends Layout> extends ActivationSettings {
 export interface Mlp<S extends readonly number[], L extends Layout = "columns"> {
   readonly sizes: S;
   readonly layout: L;
+  /** What the network is, as JSON (`buildModel` makes it again). */
+  readonly architecture: MlpArchitecture;
   /** The dense layers, first to last. */
   readonly layers: readonly AnyDense[];
   init(g: Rng, opts?: CreateOptions): MlpParams<S, L>;
@@ -134,9 +137,21 @@ export const mlp = <const S extends readonly number[], const L extends Layout = 
       return { W, b };
     });
   };
+  const architecture: MlpArchitecture = {
+    kind: "mlp",
+    sizes: [...sizes],
+    layout,
+    hidden: opts.hidden ?? "relu",
+    output: opts.output ?? "linear",
+    dropout: opts.dropout ?? 0,
+    ...(typeof opts.init === "string" ? { init: opts.init } : {}),
+    ...(opts.alpha === undefined ? {} : { alpha: opts.alpha }),
+    ...(opts.rreluRange === undefined ? {} : { rreluRange: [opts.rreluRange[0], opts.rreluRange[1]] as const }),
+  };
   const model = {
     sizes,
     layout,
+    architecture,
     layers,
     init: (g: Rng, o?: CreateOptions) => toRecord(net.init(g, o)),
     apply: (p: unknown, X: Tensor, ctx?: RunContext) => net.apply(fromRecord("apply", p), X, ctx),

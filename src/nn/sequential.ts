@@ -22,6 +22,7 @@ import type { CreateOptions } from "../tensor/create.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { ActivationName, RunContext } from "./activations.js";
+import type { DenseArchitecture, SequentialArchitecture } from "./architecture.js";
 import { type AnyDense, type DenseCache, type DenseLayer, type DenseParams, gradsAsParams } from "./dense.js";
 
 // -------------------------------------------------------------------------------------
@@ -80,6 +81,8 @@ export interface Sequential<Ls extends readonly AnyDense[]> {
   readonly nIn: InOf<Ls[0]>;
   readonly nOut: OutOf<Last<Ls>>;
   readonly layout: LayoutOf<Ls[0]>;
+  /** What the network is, as JSON: its layers' descriptions (`buildModel` makes it again). */
+  readonly architecture: SequentialArchitecture;
   /** Fresh parameters, one record per layer, each layer from its own fork of `g`. */
   init(g: Rng, opts?: CreateOptions): ParamsOf<Ls>;
   /** The network's output (under `grad` too). */
@@ -106,6 +109,7 @@ type Untyped = {
   readonly nIn: number;
   readonly nOut: number;
   readonly layout: Layout;
+  readonly architecture: DenseArchitecture;
 };
 
 /**
@@ -149,6 +153,7 @@ export const sequential = <const Ls extends readonly AnyDense[]>(layers: CheckCh
     nIn: (ls[0] as Untyped).nIn,
     nOut: (ls[ls.length - 1] as Untyped).nOut,
     layout: (ls[0] as Untyped).layout,
+    architecture: { kind: "sequential", layers: ls.map((l) => l.architecture) } satisfies SequentialArchitecture,
     init: (g: Rng, opts?: CreateOptions) => ls.map((l) => l.init(g.fork(), opts)),
     apply: (ps: unknown, X: Tensor, ctx?: RunContext) => {
       const p = checkParams("apply", ps);

@@ -6,14 +6,32 @@
  * every reason they cannot be (truncated, corrupted, a newer format, mismatched parameters by
  * name). Nothing is ever half-loaded.
  *
+ * `saveModel(path, { model, params, meta?, state?, optimizer? })` stores the model's architecture
+ * and the training state too, in the same atomic way; `loadModel(path, expected)` checks the file
+ * against the model the program builds and gives typed parameters and state back, and
+ * `loadModel(path)` rebuilds the model from the stored architecture.
+ *
  * @module
  */
 import * as E from "fp-ts/lib/Either.js";
 import type { Params } from "../autodiff/tree.js";
-import { type Checkpoint, decodeCheckpoint, encodeCheckpoint, type Json, type Manifest } from "../codec/checkpoint.js";
+import {
+  type Checkpoint,
+  type DecodeModelOptions,
+  decodeCheckpoint,
+  decodeManifest,
+  decodeModel,
+  encodeCheckpoint,
+  encodeModel,
+  type Json,
+  type LoadedModel,
+  type Manifest,
+  type ModelCheckpoint,
+} from "../codec/checkpoint.js";
 import { type DecodeErrors, key } from "../codec/errors.js";
 import { decodeParams } from "../codec/params.js";
 import type { DecodeTensorsOptions, TensorSpecs, TensorsOf } from "../codec/tensors.js";
+import type { DescribedModel, ParamsOfModel } from "../nn/architecture.js";
 import { readBytes, writeFileAtomic } from "./atomic.js";
 
 /** Options of `saveCheckpoint`. @category model @since 0.1.0 */
@@ -74,5 +92,49 @@ export function loadCheckpoint(path: string, model: TensorSpecs | Params, opts?:
   const ckpt = readCheckpoint(path);
   if (E.isLeft(ckpt)) return ckpt;
   const r: E.Either<DecodeErrors, unknown> = decodeParams(model as TensorSpecs, ckpt.right.params, { allowNonFinite: true, ...opts });
+  return E.mapLeft((errs: DecodeErrors): DecodeErrors => [key(path, errs)])(r);
+}
+
+/**
+ * Save a model, its parameters, and optionally metadata and the training state `fit` returns
+ * (with the optimizer, whose name is stored) to `path`, atomically. Returns the manifest written.
+ * Throws (naming the function and the argument) when the parameters or the state do not fit the
+ * model, or the file system refuses.
+ *
+ * @example
+ * import { mlp, rng } from "typegrad"
+ * import { saveModel } from "typegrad/node"
+ * const model = mlp([784, 128, 10])
+ * saveModel("out/mnist.ckpt", { model, params: model.init(rng(0)), meta: { epoch: 0 } })
+ * @category checkpoints
+ * @since 0.2.0
+ */
+export const saveModel = <M extends DescribedModel>(path: string, input: ModelCheckpoint<M>): Manifest => {
+  const bytes = encodeModel(input);
+  writeFileAtomic("saveModel", path, bytes);
+  const r = decodeManifest(bytes);
+  if (E.isLeft(r)) throw new Error("saveModel: internal error: the encoded checkpoint does not decode");
+  return r.right.manifest;
+};
+
+/**
+ * Load a model checkpoint. With `expected` (the model the program builds): the stored
+ * architecture must be that model's and every tensor must fit it; the parameters and the
+ * training state come back typed by it. Without: the model is rebuilt from the stored
+ * architecture. Every problem is reported under the file's path:
+ * `out/mnist.ckpt: architecture: layer 2: has 64 units, expected 128`. Version-1 checkpoints
+ * (parameters only) load with `expected`, checked by their parameters' names and shapes.
+ *
+ * @example
+ * import { mlp } from "typegrad"
+ * import { loadModel } from "typegrad/node"
+ * const r = loadModel("out/mnist.ckpt", mlp([784, 128, 10])) // Either<DecodeErrors, { model, params: MlpParams<[784, 128, 10]>, meta, state? }>
+ * @category checkpoints
+ * @since 0.2.0
+ */
+export function loadModel<const M extends DescribedModel>(path: string, expected: M, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<M, ParamsOfModel<M>>>;
+export function loadModel(path: string, expected?: undefined, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<DescribedModel, Params>>;
+export function loadModel(path: string, expected?: DescribedModel, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<DescribedModel, Params>> {
+  const r = E.flatMap(readBytes(path), (bytes) => (expected === undefined ? decodeModel(bytes, undefined, opts) : decodeModel(bytes, expected, opts)));
   return E.mapLeft((errs: DecodeErrors): DecodeErrors => [key(path, errs)])(r);
 }

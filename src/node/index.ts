@@ -5,6 +5,6 @@
  * @module typegrad/node
  */
 export { readBytes, tempPrefix, writeFileAtomic } from "./atomic.js";
-export { loadCheckpoint, readCheckpoint, type SaveOptions, saveCheckpoint } from "./checkpoint.js";
+export { loadCheckpoint, loadModel, readCheckpoint, type SaveOptions, saveCheckpoint, saveModel } from "./checkpoint.js";
 export { readCsvDataset, readJsonDataset, readNpy, writeNpy } from "./files.js";
 export { loadCheckpointOrThrow, readCheckpointOrThrow, readCsvDatasetOrThrow, readJsonDatasetOrThrow, readNpyOrThrow } from "./orThrow.js";

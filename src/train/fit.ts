@@ -7,8 +7,9 @@
  * - full batch (the notes' "batch"): `batchSize: "full"`, one update per epoch —
  *
  * with seeded shuffling, loss and accuracy on the training and validation sets after every epoch,
- * callbacks per batch and per epoch, early stopping, and a guard that stops at the first
- * non-finite cost and returns the last parameters whose cost was finite. Everything random is
+ * callbacks per batch and per epoch, early stopping, and a divergence guard: a non-finite cost,
+ * gradient, parameter or validation metric, or a cost that explodes, stops the run with reason
+ * `"diverged"` and the last good parameters (one scalar read per update). Everything random is
  * drawn from generators forked from `seed`, so the same call gives the same run, bit for bit.
  *
  * The loop is written once, as a generator that yields after every update (`steps`): `fit` runs
@@ -22,12 +23,15 @@
 import { flattenTree, type Params } from "../autodiff/tree.js";
 import { valueAndGradAux } from "../autodiff/vjp.js";
 import type { DType } from "../backend/backend.js";
-import { type Examples, type Layout, labels, take, toTensors } from "../data/examples.js";
+import { namedLeaves } from "../codec/params.js";
+import { checkExamples, type Examples, type Layout, labels, take, toTensors } from "../data/examples.js";
 import type { RunContext } from "../nn/activations.js";
 import type { LossOptions } from "../nn/losses.js";
 import { add } from "../ops/add.js";
+import { mul } from "../ops/mul.js";
+import { sum } from "../ops/sum.js";
 import type { Optimizer, OptState } from "../optim/optimizers.js";
-import { item } from "../tensor/create.js";
+import { item, toFlat } from "../tensor/create.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
 import { giveBack, storageOf, type Tensor } from "../tensor/tensor.js";
 import { accuracy, type OutputKind, predictLabels } from "./metrics.js";
@@ -84,7 +88,32 @@ export interface BatchInfo {
 }
 
 /** Why training stopped. @category model */
-export type StopReason = "epochs" | "earlyStopping" | "nonFinite" | "callback" | "aborted";
+export type StopReason = "epochs" | "earlyStopping" | "diverged" | "callback" | "aborted";
+
+/**
+ * What went bad when a run diverged: the training cost (non-finite, or beyond
+ * `divergence.lossFactor` times its first value), a gradient or parameter with a non-finite
+ * element (named as `namedLeaves` names it), or a non-finite metric on the validation set.
+ *
+ * @category model
+ */
+export interface Divergence {
+  readonly what: "loss" | "loss explosion" | "gradient" | "parameter" | "validation";
+  /** The gradient's or parameter's name (`W1`, `[0].b`…), or the metric (`valLoss`). */
+  readonly name?: string;
+  /** The offending value (the loss, or the first non-finite element). */
+  readonly value: number;
+}
+
+/** Options of the divergence guard of {@link fit}. @category model */
+export interface DivergenceOptions {
+  /**
+   * Stop when a batch's cost exceeds this multiple of `max(first batch cost, 1)` of the call
+   * (default 1e4): a run that explodes while staying finite, as Adam at a learning rate of 1e6
+   * does. `Infinity` turns this check off; non-finite costs, gradients and parameters always stop.
+   */
+  readonly lossFactor?: number;
+}
 
 /** What `fit` needs of an `AbortSignal` (a browser's or Node's `new AbortController().signal` fits). @category model */
 export interface AbortSignalLike {
@@ -148,6 +177,14 @@ export interface FitOptions<P extends Params, F extends number, T extends number
   readonly progress?: boolean | ProgressOptions;
   /** Checked before each batch: once aborted, the run stops (reason `"aborted"`) with the last parameters. */
   readonly signal?: AbortSignalLike;
+  /**
+   * The divergence guard: `fit` never returns non-finite parameters. After every update it reads
+   * one scalar (the cost, with every new parameter folded in by a reduction, so a non-finite
+   * element anywhere shows); on a non-finite cost, gradient or parameter, a non-finite validation
+   * metric, or a cost beyond `lossFactor` times the first, it stops with reason `"diverged"`
+   * and the last good parameters.
+   */
+  readonly divergence?: DivergenceOptions;
   /** Element type of the batches (default float32). */
   readonly dtype?: DType;
   /** Transform each training batch before the step (data augmentation, e.g. `shiftImages`), drawing from the run's generator. */
@@ -169,7 +206,8 @@ export interface FitResult<P extends Params> {
    * resume from it with the parameters `onEpoch` saw at that epoch.
    */
   readonly state: TrainState<P>;
-  readonly stop: { readonly reason: StopReason; readonly epoch: number; readonly step: number; readonly message: string };
+  /** Why and where the run stopped; `diverged` says what went bad when the reason is `"diverged"`. */
+  readonly stop: { readonly reason: StopReason; readonly epoch: number; readonly step: number; readonly message: string; readonly diverged?: Divergence };
 }
 
 // -------------------------------------------------------------------------------------
@@ -196,6 +234,7 @@ export const evaluate = <P extends Params>(
   loss: Cost,
   opts: { readonly layout?: Layout; readonly chunk?: number; readonly task?: "classification" | "regression"; readonly outputs?: OutputKind; readonly dtype?: DType } = {},
 ): { readonly loss: number; readonly accuracy: number | undefined } => {
+  checkExamples("evaluate", "data", data, opts.task ?? "classification");
   if (data.m === 0) throw new TypeError("evaluate: argument 'data' has no examples");
   const chunk = opts.chunk ?? 1000;
   const layout = opts.layout ?? "columns";
@@ -237,7 +276,25 @@ export const trainStep = <P extends Params>(
   X: Tensor,
   Y: Tensor,
   opts: { readonly layout?: Layout; readonly ctx?: RunContext; readonly regularizer?: (params: P) => Tensor<[]> } = {},
-): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => {
+): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => update(model, loss, optimizer, params, state, X, Y, opts, false);
+
+/**
+ * {@link trainStep}, and with `check` the divergence probe: the one scalar read is then the cost
+ * plus zero times the sum of every new parameter, which is the cost exactly when every parameter is
+ * finite and NaN otherwise; only then are the cost, the gradients and the parameters looked at
+ * one by one, to say what went bad.
+ */
+const update = <P extends Params>(
+  model: Model<P>,
+  loss: Cost,
+  optimizer: Optimizer,
+  params: P,
+  state: OptState<P>,
+  X: Tensor,
+  Y: Tensor,
+  opts: { readonly layout?: Layout; readonly ctx?: RunContext; readonly regularizer?: (params: P) => Tensor<[]> },
+  check: boolean,
+): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor; readonly bad?: Divergence } => {
   const layout = opts.layout ?? "columns";
   const [J, grads, output] = valueAndGradAux((p: P) => {
     const out = model.apply(p, X, opts.ctx ?? { training: true });
@@ -245,9 +302,36 @@ export const trainStep = <P extends Params>(
     return [opts.regularizer === undefined ? cost : add(cost, opts.regularizer(p)), out] as const;
   })(params);
   const [next, nextState] = optimizer.step(params, grads, state);
+  let value: number;
+  let bad: Divergence | undefined;
+  if (check) {
+    const sums = flattenTree("fit", next).leaves.map((w) => sum(w));
+    const probe = add(
+      J,
+      mul(
+        sums.reduce((a, b) => add(a, b)),
+        0,
+      ),
+    );
+    value = item(probe);
+    giveBack([probe, ...sums].map(storageOf));
+    if (!Number.isFinite(value)) {
+      value = item(J);
+      bad = !Number.isFinite(value) ? { what: "loss", value } : (firstNonFinite("gradient", grads) ?? firstNonFinite("parameter", next) ?? { what: "parameter", value: Number.NaN });
+    }
+  } else value = item(J);
   // the gradients were seen only by the optimizer: give their memory back (unless it kept them)
   giveBackTrees([grads], [params, next, ...nextState.slots, output, J, X, Y]);
-  return { params: next, state: nextState, loss: item(J), output };
+  return { params: next, state: nextState, loss: value, output, ...(bad === undefined ? {} : { bad }) };
+};
+
+/** The first leaf of `tree` with a non-finite element, by name (only called once a run has diverged). */
+const firstNonFinite = (what: "gradient" | "parameter", tree: Params): Divergence | undefined => {
+  for (const [name, x] of namedLeaves("fit", tree)) {
+    const v = toFlat(x).find((e) => !Number.isFinite(e));
+    if (v !== undefined) return { what, name, value: v };
+  }
+  return undefined;
 };
 
 /** Give back the memory of the tensors in `dead` that share none with those in `live`. */
@@ -273,8 +357,11 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
   if (typeof o.loss !== "function") throw new TypeError(`${fn}: option 'loss' must be a cost function such as softmaxCrossEntropy`);
   if (typeof o.optimizer?.step !== "function") throw new TypeError(`${fn}: option 'optimizer' must be an optimizer such as adam(1e-3)`);
   const epochs = checkInt(fn, "epochs", o.epochs, 0);
-  const data = o.train;
-  if (data === undefined || data.m < 1) throw new TypeError(`${fn}: option 'train' must hold at least one example`);
+  const data = checkExamples(fn, "train", o.train, o.task ?? "classification");
+  if (data.m < 1) throw new TypeError(`${fn}: option 'train' must hold at least one example`);
+  if (o.validation !== undefined) checkExamples(fn, "validation", o.validation, o.task ?? "classification");
+  if (o.validation !== undefined && (o.validation.features !== data.features || o.validation.targets !== data.targets))
+    throw new TypeError(`${fn}: option 'validation' has ${o.validation.features} features and ${o.validation.targets} targets, 'train' has ${data.features} and ${data.targets}`);
   const bs = o.batchSize === "full" ? data.m : checkInt(fn, "batchSize", o.batchSize ?? 32, 1);
   const resume = o.resume;
   if (resume !== undefined) {
@@ -286,6 +373,9 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
   }
   const signal = o.signal;
   if (signal !== undefined && (signal === null || typeof signal.aborted !== "boolean")) throw new TypeError(`${fn}: option 'signal' must be an AbortSignal`);
+  const lossFactor = o.divergence?.lossFactor ?? 1e4;
+  if (typeof lossFactor !== "number" || !(lossFactor > 1)) throw new TypeError(`${fn}: option 'divergence.lossFactor' must be a number > 1 (or Infinity), got ${String(lossFactor)}`);
+  let firstLoss: number | undefined;
   const layout = o.layout ?? "columns";
   const task = o.task ?? "classification";
   const outputs = o.outputs ?? "logits";
@@ -333,9 +423,9 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
   let epochState = snapshot(firstEpoch - 1);
   let epochParams = params;
   const history: EpochRecord[] = [];
-  const stop = (reason: StopReason, epoch: number, message: string, p: P): FitResult<P> => {
+  const stop = (reason: StopReason, epoch: number, message: string, p: P, diverged?: Divergence): FitResult<P> => {
     progress?.end();
-    return { params: p, optState: state, history, state: epochState, stop: { reason, epoch, step, message } };
+    return { params: p, optState: state, history, state: epochState, stop: { reason, epoch, step, message, ...(diverged === undefined ? {} : { diverged }) } };
   };
   /** Parameters and states a callback has seen (it may keep them). */
   const handedOut = new WeakSet<object>();
@@ -358,13 +448,28 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
       if (signal?.aborted === true) return stop("aborted", epoch, `${fn}: aborted at epoch ${epoch}, batch ${b}${signal.reason === undefined ? "" : ` (${String(signal.reason)})`}`, params);
       const idx = order.slice(b * bs, Math.min(data.m, (b + 1) * bs));
       const { X, Y } = fullBatch ?? batchOf(idx);
-      const r = trainStep(o.model, o.loss, o.optimizer, params, state, X as Tensor, Y as Tensor, {
-        layout,
-        ctx: { training: true, rng: noise },
-        ...(o.regularizer === undefined ? {} : { regularizer: o.regularizer }),
-      });
-      if (!Number.isFinite(r.loss)) {
-        return stop("nonFinite", epoch, `${fn}: the cost became ${r.loss} at epoch ${epoch}, batch ${b}; returning the last parameters with a finite cost`, lastGood);
+      const r = update(
+        o.model,
+        o.loss,
+        o.optimizer,
+        params,
+        state,
+        X as Tensor,
+        Y as Tensor,
+        { layout, ctx: { training: true, rng: noise }, ...(o.regularizer === undefined ? {} : { regularizer: o.regularizer }) },
+        true,
+      );
+      const first = (firstLoss ??= r.loss);
+      const exploded = r.bad === undefined && r.loss > lossFactor * Math.max(Math.abs(first), 1);
+      if (r.bad !== undefined || exploded) {
+        const bad: Divergence = r.bad ?? { what: "loss explosion", value: r.loss };
+        // a bad cost condemns the parameters it was computed from; a bad update only the new ones
+        const good = bad.what === "loss" || bad.what === "loss explosion" ? lastGood : params;
+        const what =
+          bad.what === "loss explosion"
+            ? `the cost ${r.loss} exceeded ${lossFactor} × max(first cost ${first}, 1)`
+            : `${bad.name === undefined ? `the ${bad.what}` : `${bad.what} '${bad.name}'`} became ${bad.value}`;
+        return stop("diverged", epoch, `${fn}: diverged at epoch ${epoch}, batch ${b} (step ${step + 1}): ${what}; returning the last good parameters`, good, bad);
       }
       const retired = lastGood;
       const retiredState = state;
@@ -392,6 +497,16 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
     const trainM = o.trainMetrics === "full" ? evaluate(o.model, params, data, o.loss, evalOpts) : { loss: lossSum / data.m, accuracy: task === "classification" ? hits / data.m : undefined };
     const val = o.validation === undefined ? undefined : evaluate(o.model, params, o.validation, o.loss, evalOpts);
     const record: EpochRecord = { epoch, steps: step, loss: trainM.loss, accuracy: trainM.accuracy, valLoss: val?.loss, valAccuracy: val?.accuracy };
+    const badMetric = (["loss", "accuracy", "valLoss", "valAccuracy"] as const).find((k) => record[k] !== undefined && !Number.isFinite(record[k]));
+    if (badMetric !== undefined) {
+      // these parameters give a non-finite metric: the last good ones are the previous epoch's
+      const value = record[badMetric] as number;
+      return stop("diverged", epoch, `${fn}: diverged after epoch ${epoch}: '${badMetric}' is ${value}; returning the parameters of the epoch before`, epochParams, {
+        what: badMetric.startsWith("val") ? "validation" : "loss",
+        name: badMetric,
+        value,
+      });
+    }
     history.push(record);
     progress?.epoch(record);
     epochState = snapshot(epoch);

@@ -31,6 +31,7 @@ for (const e of entries) {
   const config = ExtractorConfig.prepare({
     configObject: {
       projectFolder: root,
+      newlineKind: "lf",
       mainEntryPointFilePath: entry,
       compiler: { tsconfigFilePath: join(root, "tsconfig.build.json") },
       apiReport: { enabled: true, reportFileName: `${e.name}.api.md`, reportFolder: join(root, "test", "api"), reportTempFolder: temp },
@@ -54,7 +55,8 @@ for (const e of entries) {
   const result = Extractor.invoke(config, {
     localBuild: update,
     messageCallback: (m) => {
-      if (m.logLevel === "warning" || m.logLevel === "error") messages.push(m);
+      const reportNotice = update && String(m.messageId).startsWith("console-api-report");
+      if ((m.logLevel === "warning" || m.logLevel === "error") && !reportNotice) messages.push(m);
       m.handled = true;
     },
   });

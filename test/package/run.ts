@@ -97,8 +97,8 @@ await check("install the tarball into a fresh project", () => {
   };
   walk(tree.dependencies);
   expect([...names].sort().join(" ") === "fp-ts io-ts typegrad", `the production tree is ${[...names].sort().join(" ")}`);
-  // typegrad/laws needs its optional peer, as a user of the law kit installs it
-  sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", "--save-dev", "fast-check@4"], app);
+  // typegrad/laws needs its optional peer, as a user of the law kit installs it; a Node app has Node's types
+  sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", "--save-dev", "fast-check@4", "@types/node@20"], app);
   return "production tree: typegrad + fp-ts + io-ts";
 });
 
@@ -115,6 +115,16 @@ await check("node app.mjs trains an MLP with fit on the default (WASM) backend",
   return `backend wasm, loss ${r.first.toFixed(3)} → ${r.last.toFixed(3)}, validation accuracy ${r.valAccuracy.toFixed(3)}`;
 });
 
+await check("the README's app runs as written (node) and type-checks (strict tsc)", () => {
+  const app10 = readFileSync(join(fixture, "readme-app.mjs"), "utf8");
+  expect(readFileSync(join(root, "README.md"), "utf8").includes(app10.trim()), "README.md does not show test/package/fixture/readme-app.mjs verbatim");
+  const out = sh(process.execPath, ["readme-app.mjs"], app);
+  const acc = Number(/validation accuracy (\S+)/.exec(out)?.[1]);
+  expect(acc > 0.9, `validation accuracy ${acc}:\n${out.slice(-1500)}`);
+  writeFileSync(join(app, "readme-app.ts"), app10);
+  return `validation accuracy ${acc}`;
+});
+
 await check("require('typegrad') from CommonJS", () => {
   const r = JSON.parse(sh(process.execPath, ["app.cjs"], app).trim().split("\n").pop() as string) as { backend: string; total: number };
   expect(r.backend === "wasm" && r.total === 6, JSON.stringify(r));
@@ -127,7 +137,7 @@ await check("require('typegrad') from CommonJS", () => {
 
 const strict = { strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false, noEmit: true, target: "ES2022" };
 const tsconfigs = {
-  nodenext: { compilerOptions: { ...strict, module: "nodenext", moduleResolution: "nodenext", lib: ["ES2022"], types: [] }, files: ["good.ts"] },
+  nodenext: { compilerOptions: { ...strict, module: "nodenext", moduleResolution: "nodenext", lib: ["ES2022"], types: ["node"] }, files: ["good.ts", "readme-app.ts"] },
   bundler: { compilerOptions: { ...strict, module: "esnext", moduleResolution: "bundler", lib: ["ES2022"], types: [] }, files: ["good.ts"] },
   browser: { compilerOptions: { ...strict, module: "esnext", moduleResolution: "bundler", lib: ["ES2022", "DOM"], types: [] }, files: ["browser.ts"] },
   bad: { compilerOptions: { ...strict, module: "nodenext", moduleResolution: "nodenext", lib: ["ES2022"], types: [] }, files: ["bad.ts"] },

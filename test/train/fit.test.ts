@@ -55,7 +55,7 @@ describe("fit", () => {
     expect(last?.loss).toBeLessThan((r.history[0]?.loss ?? 0) / 2);
   });
 
-  test("the NaN guard stops at the first non-finite cost with the last finite parameters", () => {
+  test("the divergence guard stops at the first non-finite cost with the last finite parameters", () => {
     // a linear model, MSE and a far too large step: the weights grow geometrically until they overflow
     const lin = dense(2, 1);
     const kept: number[][] = [];
@@ -68,13 +68,14 @@ describe("fit", () => {
       task: "regression",
       batchSize: "full",
       epochs: 500,
+      divergence: { lossFactor: Infinity }, // only the non-finite checks
       onEpoch: (_rec, p) => {
         kept.push(Array.from(toFlat(p.W)));
         return undefined;
       },
     });
-    expect(r.stop.reason).toBe("nonFinite");
-    expect(r.stop.message).toMatch(/fit: the cost became (NaN|Infinity) at epoch \d+, batch 0/);
+    expect(r.stop.reason).toBe("diverged");
+    expect(r.stop.message).toMatch(/fit: diverged at epoch \d+, batch 0 \(step \d+\): the (loss|parameter) became|parameter '(W|b)' became/);
     expect(kept.length).toBeGreaterThan(2);
     // epoch E failed on the params of epoch E − 1, whose cost was never finite: E − 2 is the last good one
     expect(Array.from(toFlat(r.params.W))).toEqual(kept[kept.length - 2]);

@@ -3,9 +3,15 @@
  * (shuffling, dropout, augmentation and Adam all carry over); an `AbortSignal` stops it between
  * batches; `fitAsync` runs the same loop, yielding to the event loop, with the same result.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, test } from "vitest";
+import { draw } from "../../src/codec/errors.js";
 import { type Examples, fromFlat, oneHot, shiftImages } from "../../src/data/index.js";
 import { mlp, softmaxCrossEntropy } from "../../src/nn/index.js";
+import { loadModel, saveModel } from "../../src/node/checkpoint.js";
 import { adam } from "../../src/optim/index.js";
 import { toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
@@ -143,5 +149,31 @@ describe("fitAsync", () => {
     expect(r.stop.message).toMatch(/^fitAsync: aborted at epoch \d+, batch \d+/);
     await expect(fitAsync({ ...options, epochs: -1 })).rejects.toThrow("fitAsync: option 'epochs' must be an integer ≥ 0, got -1");
     await expect(fitAsync({ ...options, epochs: 1, yieldEvery: -1 })).rejects.toThrow(/fitAsync: option 'yieldEvery'/);
+  });
+});
+
+describe("resume from a checkpoint on disk", () => {
+  test("fit 2 epochs, saveModel with the state, loadModel, resume to 4: the same as 4 epochs in one run (float32 and float64)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "typegrad-resume-"));
+    try {
+      for (const dtype of ["float32", "float64"] as const) {
+        const opts = { ...options, params: net.init(rng(2), { dtype }), dtype };
+        const whole = train({ ...opts, epochs: 4 });
+        const first = train({ ...opts, epochs: 2 });
+        const path = join(dir, `run-${dtype}.ckpt`);
+        saveModel(path, { model: net, params: first.params, state: first.state, optimizer: "adam", meta: { note: "after 2 epochs" } });
+        const loaded = loadModel(path, net);
+        if (E.isLeft(loaded)) throw new Error(draw(loaded.left));
+        const { params, state, meta } = loaded.right;
+        expect(meta).toEqual({ note: "after 2 epochs" });
+        if (state === undefined) throw new Error("the checkpoint lost the training state");
+        const rest = train({ ...opts, params, resume: state, epochs: 4 });
+        expect([...first.history, ...rest.history]).toEqual(whole.history);
+        expect(flat(rest.params)).toEqual(flat(whole.params));
+        expect(rest.state).toEqual(whole.state);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,216 @@
+/**
+ * Architectures at the boundary: the io-ts codec of a model's description (`Architecture`, in
+ * the nn room), `modelFromArchitecture` that rebuilds a model from untrusted JSON as `Either`,
+ * and `diffArchitecture` that says, one leaf per difference, how a stored architecture differs
+ * from an expected one (`layer 2: has 64 units, expected 128`).
+ *
+ * Layers are numbered as their parameters are: from 1 in an `mlp` (`W1`, `b1` are layer 1's),
+ * from 0 in a `sequential` (`params[0]`).
+ *
+ * @module
+ */
+import * as E from "fp-ts/lib/Either.js";
+import * as t from "io-ts";
+import { type ActivationName, activationNames } from "../nn/activations.js";
+import { type Architecture, architectureLayers, buildModel, type DenseArchitecture, type DescribedModel } from "../nn/architecture.js";
+import { type InitName, initializers } from "../nn/init.js";
+import { type DecodeError, type DecodeErrors, describeValue, fromValidationErrors, index, key, leaf, nonEmpty, toValidationErrors } from "./errors.js";
+import { struct } from "./struct.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * The most layers an architecture may have (and sizes an `mlp`'s may list, less one).
+ *
+ * @example
+ * import { MAX_LAYERS } from "typegrad"
+ * MAX_LAYERS // 10000
+ * @category model
+ * @since 0.2.0
+ */
+export const MAX_LAYERS = 10_000;
+
+const fromKeys = <K extends string>(name: string, keys: readonly K[]): t.Type<K> =>
+  new t.Type<K>(
+    name,
+    (u): u is K => typeof u === "string" && (keys as readonly string[]).includes(u),
+    (u, c) => (typeof u === "string" && (keys as readonly string[]).includes(u) ? t.success(u as K) : t.failure(u, c, `expected one of ${keys.join(", ")}, got ${describeValue(u)}`)),
+    t.identity,
+  );
+
+const refine = (name: string, ok: (n: number) => boolean, what: string): t.Type<number> =>
+  new t.Type<number>(
+    name,
+    (u): u is number => typeof u === "number" && ok(u),
+    (u, c) => (typeof u === "number" && ok(u) ? t.success(u) : t.failure(u, c, `expected ${what}, got ${describeValue(u)}`)),
+    t.identity,
+  );
+
+const Units = refine("Units", (n) => Number.isSafeInteger(n) && n >= 1, "an integer ≥ 1");
+const Rate = refine("Rate", (n) => n >= 0 && n < 1, "a probability in [0, 1)");
+const Finite = refine("Finite", Number.isFinite, "a finite number");
+const Activation = fromKeys<ActivationName>("Activation", activationNames);
+const Plain = fromKeys<Exclude<ActivationName, "prelu">>(
+  "Activation",
+  activationNames.filter((a): a is Exclude<ActivationName, "prelu"> => a !== "prelu"),
+);
+const Layout = fromKeys("Layout", ["columns", "rows"] as const);
+const Init = fromKeys<InitName>("Init", Object.keys(initializers) as InitName[]);
+const Range: t.Type<readonly [number, number]> = new t.Type<readonly [number, number]>(
+  "RreluRange",
+  (u): u is readonly [number, number] => Array.isArray(u) && u.length === 2 && typeof u[0] === "number" && typeof u[1] === "number" && 0 <= u[0] && u[0] <= u[1] && u[1] < 1,
+  (u, c) => (Range.is(u) ? t.success([u[0], u[1]] as const) : t.failure(u, c, `expected [lower, upper] with 0 ≤ lower ≤ upper < 1, got ${Array.isArray(u) ? JSON.stringify(u) : describeValue(u)}`)),
+  t.identity,
+);
+
+const boundedArray = <A>(item: t.Type<A>, name: string, min: number): t.Type<readonly A[]> => {
+  const arr = t.array(item);
+  return new t.Type<readonly A[]>(
+    name,
+    (u): u is readonly A[] => Array.isArray(u) && u.length >= min && u.length <= MAX_LAYERS && u.every(item.is),
+    (u, c) => {
+      if (!Array.isArray(u)) return t.failure(u, c, `expected an array, got ${describeValue(u)}`);
+      if (u.length < min || u.length > MAX_LAYERS) return t.failure(u, c, `expected ${min} to ${MAX_LAYERS} entries, got ${u.length}`);
+      return arr.validate(u, c);
+    },
+    t.identity,
+  );
+};
+
+const DenseArch: t.Type<DenseArchitecture> = struct(
+  "DenseArchitecture",
+  { kind: t.literal("dense"), nIn: Units, nOut: Units, activation: Activation, layout: Layout, dropout: Rate },
+  { init: Init, alpha: Finite, rreluRange: Range, alphaInit: Finite },
+);
+
+const SequentialArch = struct("SequentialArchitecture", { kind: t.literal("sequential"), layers: boundedArray(DenseArch, "Layers", 1) }, {});
+
+const MlpArch = struct(
+  "MlpArchitecture",
+  { kind: t.literal("mlp"), sizes: boundedArray(Units, "Sizes", 2), layout: Layout, hidden: Plain, output: Plain, dropout: Rate },
+  { init: Init, alpha: Finite, rreluRange: Range },
+);
+
+/** A chain whose sizes or layouts do not line up: the errors, by layer. */
+const chainErrors = (arch: Architecture): DecodeError[] => {
+  if (arch.kind !== "sequential") return [];
+  const out: DecodeError[] = [];
+  arch.layers.forEach((l, k) => {
+    const prev = arch.layers[k - 1];
+    if (prev !== undefined && prev.nOut !== l.nIn) out.push(key("layers", [index(k, [key("nIn", [leaf(l.nIn, `layer ${k} takes ${l.nIn} inputs but layer ${k - 1} gives ${prev.nOut}`)])])]));
+    const first = arch.layers[0] as DenseArchitecture;
+    if (l.layout !== first.layout) out.push(key("layers", [index(k, [key("layout", [leaf(l.layout, `layer ${k} has layout "${l.layout}" but layer 0 has "${first.layout}"`)])])]));
+  });
+  return out;
+};
+
+/**
+ * The io-ts codec of architectures: decoding checks every field (kinds, sizes ≥ 1, activation
+ * and initialiser names, dropout in [0, 1), the chain of a `sequential`) and drops unknown keys.
+ *
+ * @example
+ * import { ArchitectureCodec } from "typegrad"
+ * ArchitectureCodec.decode({ kind: "mlp", sizes: [4, 2], layout: "columns", hidden: "relu", output: "linear", dropout: 0 }) // Right
+ * @category model
+ * @since 0.2.0
+ */
+export const ArchitectureCodec: t.Type<Architecture> = new t.Type<Architecture>(
+  "Architecture",
+  (u): u is Architecture => ArchitectureCodec.validate(u, [])._tag === "Right",
+  (u, c) => {
+    if (u === null || typeof u !== "object" || Array.isArray(u)) return t.failure(u, c, `expected an architecture object, got ${describeValue(u)}`);
+    const kind = (u as { kind?: unknown }).kind;
+    const codec = kind === "dense" ? DenseArch : kind === "sequential" ? SequentialArch : kind === "mlp" ? MlpArch : undefined;
+    if (codec === undefined) return t.failure(kind, [...c, { key: "kind", type: ArchitectureCodec, actual: kind }], `expected "dense", "sequential" or "mlp", got ${describeValue(kind)}`);
+    const r = codec.validate(u, c);
+    if (E.isLeft(r)) return r;
+    const chain = chainErrors(r.right as Architecture);
+    return chain.length === 0 ? t.success(r.right as Architecture) : t.failures(toValidationErrors(chain, c, ArchitectureCodec));
+  },
+  t.identity,
+);
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * The model an untrusted architecture describes (from a checkpoint, a file, a request), or every
+ * reason it is not one, with a path to each bad field.
+ *
+ * @example
+ * import { draw, mlp, modelFromArchitecture } from "typegrad"
+ * modelFromArchitecture(mlp([4, 3, 2]).architecture) // Right(a 4 → 3 → 2 mlp)
+ * const r = modelFromArchitecture({ kind: "mlp", sizes: [4, 0], layout: "columns", hidden: "relu", output: "linear", dropout: 0 })
+ * if (r._tag === "Left") draw(r.left) // "sizes: index 1: expected an integer ≥ 1, got 0"
+ * @category constructors
+ * @since 0.2.0
+ */
+export const modelFromArchitecture = (arch: unknown): E.Either<DecodeErrors, DescribedModel> => {
+  const r = ArchitectureCodec.decode(arch);
+  if (E.isLeft(r)) return E.left(nonEmpty(fromValidationErrors(r.left)) ?? [leaf(arch, "expected an architecture")]);
+  try {
+    return E.right(buildModel(r.right));
+  } catch (e) {
+    return E.left([leaf(arch, e instanceof Error ? e.message : String(e))]);
+  }
+};
+
+// -------------------------------------------------------------------------------------
+// operations
+// -------------------------------------------------------------------------------------
+
+const an = (kind: Architecture["kind"]): string => ({ dense: "a dense layer", sequential: "a sequential", mlp: "an mlp" })[kind];
+const sizesOf = (ls: readonly DenseArchitecture[]): string => `[${[ls[0]?.nIn, ...ls.map((l) => l.nOut)].join(", ")}]`;
+const DEFAULT_ALPHA: Partial<Record<ActivationName, number>> = { leakyRelu: 0.01, elu: 1 };
+const DEFAULT_RANGE: readonly [number, number] = [1 / 8, 1 / 3];
+
+/** The differences of two dense layers, as leaf messages (`has 64 units, expected 128`). */
+const layerDiffs = (a: DenseArchitecture, b: DenseArchitecture, first: boolean): DecodeError[] => {
+  const out: DecodeError[] = [];
+  if (first && a.nIn !== b.nIn) out.push(leaf(a.nIn, `takes ${a.nIn} inputs, expected ${b.nIn}`));
+  if (a.nOut !== b.nOut) out.push(leaf(a.nOut, `has ${a.nOut} units, expected ${b.nOut}`));
+  if (a.activation !== b.activation) out.push(leaf(a.activation, `activation is "${a.activation}", expected "${b.activation}"`));
+  if (a.layout !== b.layout) out.push(leaf(a.layout, `layout is "${a.layout}", expected "${b.layout}"`));
+  if (a.dropout !== b.dropout) out.push(leaf(a.dropout, `dropout is ${a.dropout}, expected ${b.dropout}`));
+  if (a.activation === b.activation) {
+    const dflt = DEFAULT_ALPHA[a.activation];
+    const [x, y] = [a.alpha ?? dflt, b.alpha ?? dflt];
+    if (dflt !== undefined && x !== y) out.push(leaf(x, `${a.activation} alpha is ${x}, expected ${y}`));
+    if (a.activation === "rrelu") {
+      const [p, q] = [a.rreluRange ?? DEFAULT_RANGE, b.rreluRange ?? DEFAULT_RANGE];
+      if (p[0] !== q[0] || p[1] !== q[1]) out.push(leaf(p, `rreluRange is [${p.join(", ")}], expected [${q.join(", ")}]`));
+    }
+  }
+  return out;
+};
+
+/**
+ * How architecture `stored` differs from `expected`, one leaf per difference (an empty list when
+ * they describe the same function): kinds, layer counts, and per layer its input size (first
+ * layer), units, activation and its settings, layout and dropout. The initialiser is not
+ * compared: it does not change what loaded parameters compute.
+ *
+ * @example
+ * import { diffArchitecture, draw, mlp } from "typegrad"
+ * draw(diffArchitecture(mlp([4, 3, 2], { hidden: "tanh" }).architecture, mlp([4, 5, 2]).architecture))
+ * // 'layer 1: has 3 units, expected 5\nlayer 1: activation is "tanh", expected "relu"'
+ * @category operations
+ * @since 0.2.0
+ */
+export const diffArchitecture = (stored: Architecture, expected: Architecture): DecodeError[] => {
+  const la = architectureLayers(stored);
+  const lb = architectureLayers(expected);
+  if (stored.kind !== expected.kind) return [leaf(stored.kind, `is ${an(stored.kind)} ${sizesOf(la)}, expected ${an(expected.kind)} ${sizesOf(lb)}`)];
+  if (la.length !== lb.length) return [leaf(la.length, `has ${la.length} layers (sizes ${sizesOf(la)}), expected ${lb.length} (sizes ${sizesOf(lb)})`)];
+  const base = stored.kind === "mlp" ? 1 : 0;
+  const out: DecodeError[] = [];
+  la.forEach((a, k) => {
+    const d = layerDiffs(a, lb[k] as DenseArchitecture, k === 0);
+    const ne = nonEmpty(d);
+    if (ne !== undefined) out.push(...(stored.kind === "dense" ? ne : [key(`layer ${k + base}`, ne)]));
+  });
+  return out;
+};

@@ -1,0 +1,269 @@
+/**
+ * Architecture as data: every model of this room (`dense`, `sequential`, `mlp`) carries an
+ * `architecture`, a plain JSON value holding everything its constructor was given (layer kinds,
+ * sizes, activations and their settings, layout, dropout, the initialiser's name), so a
+ * checkpoint can store it and `buildModel` can make the same model again:
+ *
+ * ```
+ * mlp([784, 128, 10]).architecture
+ * // { kind: "mlp", sizes: [784, 128, 10], layout: "columns", hidden: "relu", output: "linear", dropout: 0 }
+ * sequential([dense(784, 128, { activation: "relu" }), dense(128, 10)]).architecture
+ * // { kind: "sequential", layers: [{ kind: "dense", nIn: 784, nOut: 128, activation: "relu", layout: "columns", dropout: 0, init: "he" }, …] }
+ * ```
+ *
+ * An initialiser given as a function cannot be stored: the description then has no `init`, and
+ * the rebuilt model draws fresh weights with the default (loaded weights are unaffected).
+ * Untrusted descriptions are decoded by `modelFromArchitecture` (in the codec room), which
+ * returns `Either`; `buildModel` here trusts its argument.
+ *
+ * @module
+ */
+import type { Params } from "../autodiff/tree.js";
+import type { Layout } from "../data/examples.js";
+import type { CreateOptions } from "../tensor/create.js";
+import type { Rng } from "../tensor/random.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { ActivationName, RunContext } from "./activations.js";
+import { dense } from "./dense.js";
+import type { InitName } from "./init.js";
+import { mlp } from "./mlp.js";
+import { sequential } from "./sequential.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * A dense layer's description: the arguments of `dense(nIn, nOut, opts)`.
+ *
+ * @example
+ * dense(784, 128, { activation: "relu" }).architecture
+ * // { kind: "dense", nIn: 784, nOut: 128, activation: "relu", layout: "columns", dropout: 0, init: "he" }
+ * @category model
+ */
+export interface DenseArchitecture {
+  readonly kind: "dense";
+  readonly nIn: number;
+  readonly nOut: number;
+  readonly activation: ActivationName;
+  readonly layout: Layout;
+  /** Drop probability when training (0: none). */
+  readonly dropout: number;
+  /** The initialiser's name (absent when it was a function). */
+  readonly init?: InitName;
+  /** Leaky ReLU's slope or ELU's α, when given. */
+  readonly alpha?: number;
+  /** RReLU's slope range, when given. */
+  readonly rreluRange?: readonly [number, number];
+  /** PReLU's initial α, when given. */
+  readonly alphaInit?: number;
+}
+
+/**
+ * A `sequential` network's description: its layers', in order.
+ *
+ * @example
+ * sequential([dense(4, 3), dense(3, 2)]).architecture.layers.length // 2
+ * @category model
+ */
+export interface SequentialArchitecture {
+  readonly kind: "sequential";
+  readonly layers: readonly DenseArchitecture[];
+}
+
+/**
+ * An `mlp`'s description: the arguments of `mlp(sizes, opts)`.
+ *
+ * @example
+ * mlp([784, 128, 10], { hidden: "tanh" }).architecture
+ * // { kind: "mlp", sizes: [784, 128, 10], layout: "columns", hidden: "tanh", output: "linear", dropout: 0 }
+ * @category model
+ */
+export interface MlpArchitecture {
+  readonly kind: "mlp";
+  readonly sizes: readonly number[];
+  readonly layout: Layout;
+  readonly hidden: Exclude<ActivationName, "prelu">;
+  readonly output: Exclude<ActivationName, "prelu">;
+  /** Dropout after each hidden layer when training (0: none). */
+  readonly dropout: number;
+  /** The initialiser's name, when one was given by name. */
+  readonly init?: InitName;
+  readonly alpha?: number;
+  readonly rreluRange?: readonly [number, number];
+}
+
+/**
+ * What a model says it is: a plain JSON value from which `buildModel` makes the same model.
+ *
+ * @example
+ * const arch: Architecture = mlp([4, 3, 2]).architecture
+ * JSON.parse(JSON.stringify(arch)) // the same value
+ * @category model
+ */
+export type Architecture = DenseArchitecture | SequentialArchitecture | MlpArchitecture;
+
+/**
+ * A model that describes itself: an architecture, fresh parameters, a forward pass. `dense`,
+ * `sequential` and `mlp` models are all of this type.
+ *
+ * @example
+ * const m: DescribedModel = mlp([4, 3, 2])
+ * @category model
+ */
+export interface DescribedModel<P extends Params = Params> {
+  readonly architecture: Architecture;
+  init(g: Rng, opts?: CreateOptions): P;
+  apply(params: P, X: Tensor, ctx?: RunContext): Tensor;
+}
+
+/**
+ * The parameter type of a model: `MlpParams<[784, 128, 10]>` for `mlp([784, 128, 10])`.
+ *
+ * @example
+ * type P = ParamsOfModel<Mlp<[4, 3, 2]>> // MlpParams<[4, 3, 2]>
+ * @category model
+ */
+export type ParamsOfModel<M> = M extends { init(g: Rng, opts?: CreateOptions): infer P extends Params } ? P : never;
+
+/**
+ * Where a model's parameters are: their names (as `namedLeaves` names them, in its order) and
+ * shapes, and how to put named tensors back into the model's parameter structure.
+ *
+ * @example
+ * const { specs, build } = paramLayout(mlp([4, 3, 2]).architecture)
+ * build({ W1, b1, W2, b2 }) // { W1, b1, W2, b2 }, in the order init gives them
+ * @category model
+ */
+export interface ParamLayout {
+  readonly specs: readonly (readonly [string, readonly number[]])[];
+  /** The params tree from tensors by name (every name of `specs` must be there). */
+  build(byName: Readonly<Record<string, Tensor>>): Params;
+}
+
+// -------------------------------------------------------------------------------------
+// operations
+// -------------------------------------------------------------------------------------
+
+const withSettings = (a: { readonly alpha?: number | undefined; readonly rreluRange?: readonly [number, number] | undefined }) => ({
+  ...(a.alpha === undefined ? {} : { alpha: a.alpha }),
+  ...(a.rreluRange === undefined ? {} : { rreluRange: a.rreluRange }),
+});
+
+/**
+ * The dense layers an architecture amounts to, first to last (an `mlp`'s made explicit).
+ *
+ * @example
+ * architectureLayers(mlp([4, 3, 2]).architecture).map((l) => l.activation) // ["relu", "linear"]
+ * @category operations
+ */
+export const architectureLayers = (arch: Architecture): readonly DenseArchitecture[] => {
+  switch (arch.kind) {
+    case "dense":
+      return [arch];
+    case "sequential":
+      return arch.layers;
+    case "mlp": {
+      const n = arch.sizes.length - 1;
+      return Array.from({ length: n }, (_, k) => ({
+        kind: "dense" as const,
+        nIn: arch.sizes[k] as number,
+        nOut: arch.sizes[k + 1] as number,
+        activation: k === n - 1 ? arch.output : arch.hidden,
+        layout: arch.layout,
+        dropout: k === n - 1 ? 0 : arch.dropout,
+        ...(arch.init === undefined ? {} : { init: arch.init }),
+        ...withSettings(arch),
+      }));
+    }
+  }
+};
+
+const denseShapes = (l: DenseArchitecture): [string, number[]][] => {
+  const rows = l.layout === "rows";
+  const bias = rows ? [1, l.nOut] : [l.nOut, 1];
+  const out: [string, number[]][] = [
+    ["W", rows ? [l.nIn, l.nOut] : [l.nOut, l.nIn]],
+    ["b", bias],
+  ];
+  if (l.activation === "prelu") out.push(["alpha", bias]);
+  return out;
+};
+
+/**
+ * The parameter names and shapes of an architecture's model, and how to rebuild its params tree
+ * from tensors by name: `W1`, `b1`, … for an `mlp`, `[0].W`, `[0].b`, … for a `sequential`.
+ *
+ * @example
+ * paramLayout(mlp([4, 3, 2]).architecture).specs // [["W1", [3, 4]], ["b1", [3, 1]], ["W2", [2, 3]], ["b2", [2, 1]]]
+ * @category operations
+ */
+export const paramLayout = (arch: Architecture): ParamLayout => {
+  const pick = (byName: Readonly<Record<string, Tensor>>, name: string): Tensor => {
+    const x = byName[name];
+    if (x === undefined) throw new TypeError(`paramLayout: no tensor named '${name}'`);
+    return x;
+  };
+  switch (arch.kind) {
+    case "dense": {
+      const specs = denseShapes(arch);
+      return { specs, build: (byName) => Object.fromEntries(specs.map(([n]) => [n, pick(byName, n)])) };
+    }
+    case "sequential": {
+      const per = arch.layers.map(denseShapes);
+      return {
+        specs: per.flatMap((s, k) => s.map(([n, shape]) => [`[${k}].${n}`, shape] as const)),
+        build: (byName) => per.map((s, k) => Object.fromEntries(s.map(([n]) => [n, pick(byName, `[${k}].${n}`)]))),
+      };
+    }
+    case "mlp": {
+      const specs = architectureLayers(arch).flatMap((l, k) =>
+        denseShapes(l)
+          .filter(([n]) => n !== "alpha")
+          .map(([n, shape]) => [`${n}${k + 1}`, shape] as const),
+      );
+      return { specs, build: (byName) => Object.fromEntries(specs.map(([n]) => [n, pick(byName, n)])) };
+    }
+  }
+};
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+const denseFrom = (l: DenseArchitecture) =>
+  dense(l.nIn, l.nOut, {
+    activation: l.activation,
+    layout: l.layout,
+    dropout: l.dropout,
+    ...(l.init === undefined ? {} : { init: l.init }),
+    ...(l.alphaInit === undefined ? {} : { alphaInit: l.alphaInit }),
+    ...withSettings(l),
+  });
+
+/**
+ * The model an architecture describes (trusted input: the constructors' own checks throw; use
+ * `modelFromArchitecture` for untrusted JSON). Its `architecture` equals `arch`.
+ *
+ * @example
+ * const net = buildModel(mlp([4, 3, 2]).architecture) // a 4 → 3 → 2 mlp
+ * net.apply(net.init(rng(0)), X) // X: Tensor<[4, "m"]>
+ * @category constructors
+ */
+export const buildModel = (arch: Architecture): DescribedModel => {
+  switch (arch.kind) {
+    case "dense":
+      return denseFrom(arch) as unknown as DescribedModel;
+    case "sequential":
+      return sequential(arch.layers.map(denseFrom) as never) as unknown as DescribedModel;
+    case "mlp":
+      return mlp(arch.sizes, {
+        layout: arch.layout,
+        hidden: arch.hidden,
+        output: arch.output,
+        dropout: arch.dropout,
+        ...(arch.init === undefined ? {} : { init: arch.init }),
+        ...withSettings(arch),
+      }) as unknown as DescribedModel;
+  }
+};
