@@ -52,6 +52,7 @@ const toArbitrary = <P extends Params>(a: ParamsArbitrary<P>): fc.Arbitrary<P> =
  * import { tensor } from "typegrad"
  * import { dtypeOfTree } from "typegrad/laws"
  * dtypeOfTree({ W: tensor([1], { dtype: "float64" }), b: tensor([1]) }) // "float32"
+ * @category helpers
  */
 export const dtypeOfTree = (p: Params): DType => (flattenTree("laws", p).leaves.some((x) => x.dtype === "float32") ? "float32" : "float64");
 

@@ -41,6 +41,7 @@ import { shapeTwinLaw, shapeTwins } from "./shape.js";
  * import { tensor } from "typegrad"
  * import { toDense } from "typegrad/laws"
  * toDense(tensor([[1, 2], [3, 4]])) // { shape: [2, 2], data: [1, 2, 3, 4] }
+ * @category helpers
  */
 export const toDense = (t: Tensor): Dense => ({ shape: [...(t.shape as readonly number[])], data: Array.from(toFlat(t)) });
 

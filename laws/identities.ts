@@ -80,6 +80,7 @@ const sumAxis = (x: Tensor, axis: number, keep = false): Tensor => sum(x as neve
  * import { tensor, toArray } from "typegrad"
  * import { prelu } from "typegrad/laws"
  * toArray(prelu(tensor([[-2, 3]]), tensor([[0.5]]))) // [[-1, 3]]
+ * @category helpers
  */
 export const prelu = (z: Tensor, alpha: Tensor): Tensor => where(gt(z, 0), z, mul(alpha, z) as never) as Tensor;
 
@@ -90,6 +91,7 @@ export const prelu = (z: Tensor, alpha: Tensor): Tensor => where(gt(z, 0), z, mu
  * import { tensor, toArray } from "typegrad"
  * import { logLoss } from "typegrad/laws"
  * toArray(logLoss(tensor([[0, 0]]), tensor([[1, 0]]))) // 0.6931… (σ(0) = 0.5 for both examples)
+ * @category helpers
  */
 export const logLoss = (z: Tensor, Y: Tensor, sig: Elementwise = sigmoid): Tensor => {
   const A = sig(z);

@@ -26,10 +26,17 @@ import { collect, compilerOptions, type DocExample, entries, root } from "./doc-
  */
 const pendingOwners: readonly string[] = [
   // src/codec
+  "typegrad:ArchitectureCodec",
+  "typegrad:diffArchitecture",
+  "typegrad:MAX_LAYERS",
+  "typegrad:modelFromArchitecture",
   "typegrad:CHECKPOINT_VERSION",
   "typegrad:decodeCheckpoint",
   "typegrad:decodeManifest",
+  "typegrad:decodeModel",
   "typegrad:encodeCheckpoint",
+  "typegrad:encodeModel",
+  "typegrad:MANIFEST_LIMITS",
   "typegrad:Manifest",
   "typegrad:csvDataset",
   "typegrad:jsonDataset",
@@ -63,8 +70,10 @@ const pendingOwners: readonly string[] = [
   "typegrad/node:tempPrefix",
   "typegrad/node:writeFileAtomic",
   "typegrad/node:loadCheckpoint",
+  "typegrad/node:loadModel",
   "typegrad/node:readCheckpoint",
   "typegrad/node:saveCheckpoint",
+  "typegrad/node:saveModel",
   "typegrad/node:readCsvDataset",
   "typegrad/node:readJsonDataset",
   "typegrad/node:readNpy",
@@ -74,8 +83,15 @@ const pendingOwners: readonly string[] = [
   "typegrad/node:readCsvDatasetOrThrow",
   "typegrad/node:readJsonDatasetOrThrow",
   "typegrad/node:readNpyOrThrow",
-  // src/plot
-  "typegrad/plot:placeholder",
+  // src/plot (its examples are also run by test/plot/doc-examples.test.ts)
+  "typegrad/plot:MAX_RESOLUTION",
+  "typegrad/plot:decisionBoundary",
+  "typegrad/plot:digitGrid",
+  "typegrad/plot:MAX_IMAGES",
+  "typegrad/plot:MAX_PIXELS",
+  "typegrad/plot:lineChart",
+  "typegrad/plot:palette",
+  "typegrad/plot:trainingCurves",
 ];
 
 /** Values that need no example: course internals marked `@internal` (hidden from the docs site). */

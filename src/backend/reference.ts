@@ -425,5 +425,6 @@ class Reference implements Backend {
  * @example
  * import { add, reference, tensor, toArray, withBackend } from "typegrad"
  * withBackend(reference, () => toArray(add(tensor([1, 2]), 1))) // [2, 3]
+ * @category backend
  */
 export const reference: Backend = new Reference();

@@ -13,7 +13,7 @@ import { at, axisOf, indices } from "./naive.js";
 import { slicePrim } from "./slice.js";
 import { domains, type OpDef } from "./spec.js";
 
-/** The shapes of a tuple of tensors. */
+/** The shapes of a tuple of tensors. @category model */
 export type ShapesOf<Ts extends readonly Tensor[]> = { -readonly [K in keyof Ts]: Ts[K] extends Tensor<infer S> ? S : never };
 
 /** The primitive: params are the (non-negative) axis. */

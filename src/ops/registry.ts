@@ -160,7 +160,7 @@ const entries = {
 
 type Entries = typeof entries;
 
-/** The registry's type: every name present, every entry an `OpDef`. */
+/** The registry's type: every name present, every entry an `OpDef`. @category model */
 export type Registry = { readonly [K in OpName]: K extends keyof Entries ? (Entries[K] extends OpDef<infer _P> ? Entries[K] : never) : never };
 
 /**

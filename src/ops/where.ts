@@ -16,7 +16,7 @@ import { domains, type OpDef } from "./spec.js";
 /** The shape of an operand: a tensor's, or `[]` for a plain number. */
 type ShapeOf<X> = X extends Tensor<infer S> ? S : [];
 
-/** The broadcast shape of cond, a and b. */
+/** The broadcast shape of cond, a and b. @category model */
 export type Where<C extends Shape, A extends Shape, B extends Shape> = Broadcast<C, A, "where"> extends infer CA ? (CA extends Shape ? Broadcast<CA, B, "where"> : CA) : never;
 
 /** The primitive. */

@@ -8,6 +8,7 @@
  * const inCompiler: shapes.MatMul<[128, 784], [784, 10]> = [128, 10]
  * shapes.broadcast([2, 1], [3]) // [2, 3]
  *
+ * @category shapes
  * @module
  */
 export { type Broadcast, type BroadcastTo, broadcast, broadcastTo } from "./broadcast.js";

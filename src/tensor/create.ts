@@ -24,7 +24,7 @@ export interface CreateOptions {
 /** A nested array of numbers (or a number). @category model */
 export type Nested = number | readonly Nested[];
 
-/** The shape of a nested array type: tuple lengths where known, `number` otherwise (depth ≤ 8). */
+/** The shape of a nested array type: tuple lengths where known, `number` otherwise (depth ≤ 8). @category model */
 export type NestedShape<T, D extends unknown[] = []> = D["length"] extends 8
   ? Shape
   : T extends number
@@ -189,7 +189,7 @@ export const onesLike = <S extends Shape>(x: Tensor<S>, opts?: CreateOptions): T
 // destructors
 // -------------------------------------------------------------------------------------
 
-/** The nested-array type of a shape: `number[][]` for rank 2, `number` for a scalar. */
+/** The nested-array type of a shape: `number[][]` for rank 2, `number` for a scalar. @category model */
 export type NestedOf<S extends Shape> = S extends readonly [] ? number : S extends readonly [Dim, ...infer R extends Shape] ? NestedOf<R>[] : Nested;
 
 /**

@@ -14,7 +14,7 @@ import type { Shape } from "../shape/dims.js";
 
 declare const shapeType: unique symbol;
 
-/** The runtime sizes of a shape type: literal dims stay literal, named and unknown dims are numbers. */
+/** The runtime sizes of a shape type: literal dims stay literal, named and unknown dims are numbers. @category model */
 export type SizesOf<S extends Shape> = { readonly [K in keyof S]: S[K] extends number ? S[K] : number };
 
 /**
@@ -106,6 +106,7 @@ export class Tensor<S extends Shape = Shape> {
  * import { isTensor, tensor } from "typegrad"
  * isTensor(tensor([1, 2])) // true
  * isTensor([1, 2]) // false
+ * @category model
  */
 export const isTensor = (u: unknown): u is Tensor => u instanceof Tensor;
 
