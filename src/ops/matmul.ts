@@ -48,7 +48,9 @@ export const matmulPrim: Primitive<MatMulParams> = {
  *
  * @example
  * import { matmul, zeros } from "typegrad"
+ * import { pipe } from "fp-ts/lib/function.js"
  * matmul(zeros([128, 784]), zeros([784, 10])) // Tensor<[128, 10]>
+ * pipe(zeros([32, 784]), matmul(zeros([784, 10]))) // Tensor<[32, 10]> (data-last: X @ W)
  * // matmul(zeros([128, 784]), zeros([10, 784])) is a compile error at the second argument:
  * // matmul: inner dimensions 784 and 10 differ ([128, 784] @ [10, 784])
  * @category operations
