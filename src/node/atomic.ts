@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { type DecodeErrors, leaf } from "../codec/errors.js";
@@ -18,6 +18,56 @@ let counter = 0;
 
 /** The temporary file names `writeFileAtomic` uses for `path` start with this. @category files @since 0.1.0 */
 export const tempPrefix = (path: string): string => `.${basename(path)}.tmp-`;
+
+/** True unless process `pid` is known to be gone. */
+const alive = (pid: number): boolean => {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code !== "ESRCH";
+  }
+};
+
+/**
+ * Remove what interrupted saves of `path` left behind: files in its directory named exactly as
+ * {@link writeFileAtomic} names its temporary files for `path` (`.<name>.tmp-<pid>-<n>`) whose
+ * process is gone. Nothing else is touched, and a save still running in another process keeps
+ * its file. Returns how many were removed; never throws (a file that cannot be removed stays).
+ * `writeFileAtomic` and the checkpoint readers call it, so an interrupted save leaves at most
+ * one such file, and only until the next save or load of the same path.
+ *
+ * @example
+ * import { removeStaleTemps } from "typegrad/node"
+ * removeStaleTemps("out/model.ckpt") // 0 when no save of it was ever interrupted
+ * @category files
+ * @since 0.2.0
+ */
+export const removeStaleTemps = (path: string): number => {
+  if (typeof path !== "string" || path === "") return 0;
+  const dir = dirname(resolve(path));
+  const prefix = tempPrefix(path);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d{1,10})-(\d{1,16})$/.exec(name.slice(prefix.length));
+    if (m === null || alive(Number(m[1]))) continue;
+    try {
+      unlinkSync(join(dir, name));
+      removed++;
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
+};
 
 /**
  * Write `bytes` to `path` atomically (temporary file, fsync, rename, fsync of the directory).
@@ -32,6 +82,7 @@ export const tempPrefix = (path: string): string => `.${basename(path)}.tmp-`;
 export const writeFileAtomic = (fn: string, path: string, bytes: Uint8Array): void => {
   if (typeof path !== "string" || path === "") throw new TypeError(`${fn}: argument 'path' must be a non-empty string, got ${typeof path}`);
   const dir = dirname(resolve(path));
+  removeStaleTemps(path);
   const tmp = join(dir, `${tempPrefix(path)}${process.pid}-${counter++}`);
   let fd: number | undefined;
   try {

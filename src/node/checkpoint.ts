@@ -32,7 +32,13 @@ import { type DecodeErrors, key } from "../codec/errors.js";
 import { decodeParams } from "../codec/params.js";
 import type { DecodeTensorsOptions, TensorSpecs, TensorsOf } from "../codec/tensors.js";
 import type { DescribedModel, ParamsOfModel } from "../nn/architecture.js";
-import { readBytes, writeFileAtomic } from "./atomic.js";
+import { readBytes, removeStaleTemps, writeFileAtomic } from "./atomic.js";
+
+/** The bytes of a checkpoint file, after removing what interrupted saves of it left behind. */
+const checkpointBytes = (path: string): E.Either<DecodeErrors, Uint8Array> => {
+  removeStaleTemps(path);
+  return readBytes(path);
+};
 
 /** Options of `saveCheckpoint`. @category model @since 0.1.0 */
 export interface SaveOptions {
@@ -70,7 +76,7 @@ export const saveCheckpoint = (path: string, params: Params, opts?: SaveOptions)
  * @since 0.1.0
  */
 export const readCheckpoint = (path: string): E.Either<DecodeErrors, Checkpoint> => {
-  const r = E.flatMap(readBytes(path), decodeCheckpoint);
+  const r = E.flatMap(checkpointBytes(path), decodeCheckpoint);
   return E.mapLeft((errs: DecodeErrors): DecodeErrors => [key(path, errs)])(r);
 };
 
@@ -135,6 +141,6 @@ export const saveModel = <M extends DescribedModel>(path: string, input: ModelCh
 export function loadModel<const M extends DescribedModel>(path: string, expected: M, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<M, ParamsOfModel<M>>>;
 export function loadModel(path: string, expected?: undefined, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<DescribedModel, Params>>;
 export function loadModel(path: string, expected?: DescribedModel, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<DescribedModel, Params>> {
-  const r = E.flatMap(readBytes(path), (bytes) => (expected === undefined ? decodeModel(bytes, undefined, opts) : decodeModel(bytes, expected, opts)));
+  const r = E.flatMap(checkpointBytes(path), (bytes) => (expected === undefined ? decodeModel(bytes, undefined, opts) : decodeModel(bytes, expected, opts)));
   return E.mapLeft((errs: DecodeErrors): DecodeErrors => [key(path, errs)])(r);
 }

@@ -4,7 +4,7 @@
  *
  * @module typegrad/node
  */
-export { readBytes, tempPrefix, writeFileAtomic } from "./atomic.js";
+export { readBytes, removeStaleTemps, tempPrefix, writeFileAtomic } from "./atomic.js";
 export { loadCheckpoint, loadModel, readCheckpoint, type SaveOptions, saveCheckpoint, saveModel } from "./checkpoint.js";
 export { readCsvDataset, readJsonDataset, readNpy, writeNpy } from "./files.js";
 export { loadCheckpointOrThrow, readCheckpointOrThrow, readCsvDatasetOrThrow, readJsonDatasetOrThrow, readNpyOrThrow } from "./orThrow.js";

@@ -62,7 +62,9 @@ describe("the divergence guard", () => {
     const lin = dense(2, 1);
     const params = lin.init(rng(1));
     // a model that is fine in training and returns NaN in inference mode (evaluation)
-    const model = { apply: (p: typeof params, X: Tensor, ctx?: { training?: boolean }) => (ctx?.training === true ? lin.apply(p, X as Tensor<[2, "m"]>) : mul(lin.apply(p, X as Tensor<[2, "m"]>), Number.NaN)) };
+    const model = {
+      apply: (p: typeof params, X: Tensor, ctx?: { training?: boolean }) => (ctx?.training === true ? lin.apply(p, X as Tensor<[2, "m"]>) : mul(lin.apply(p, X as Tensor<[2, "m"]>), Number.NaN)),
+    };
     const r = train({ model, params, loss: mse, optimizer: gd(0.05), train: data, validation: data, task: "regression", batchSize: 16, epochs: 3 });
     expect(r.stop.reason).toBe("diverged");
     expect(r.stop.diverged).toEqual({ what: "validation", name: "valLoss", value: Number.NaN });
