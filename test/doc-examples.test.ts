@@ -67,6 +67,7 @@ const pendingOwners: readonly string[] = [
   "typegrad:tensorsCodec",
   // src/node
   "typegrad/node:readBytes",
+  "typegrad/node:removeStaleTemps",
   "typegrad/node:tempPrefix",
   "typegrad/node:writeFileAtomic",
   "typegrad/node:loadCheckpoint",
