@@ -459,7 +459,8 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
         { layout, ctx: { training: true, rng: noise }, ...(o.regularizer === undefined ? {} : { regularizer: o.regularizer }) },
         true,
       );
-      const first = (firstLoss ??= r.loss);
+      if (firstLoss === undefined) firstLoss = r.loss;
+      const first = firstLoss;
       const exploded = r.bad === undefined && r.loss > lossFactor * Math.max(Math.abs(first), 1);
       if (r.bad !== undefined || exploded) {
         const bad: Divergence = r.bad ?? { what: "loss explosion", value: r.loss };
