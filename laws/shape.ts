@@ -40,6 +40,7 @@ const same = ((xs: readonly (readonly number[])[]) => first(xs)) as ShapeTwin;
  * The runtime twins of the registered ops' shape rules, by op name.
  *
  * @example
+ * import { shapeTwins } from "typegrad/laws"
  * shapeTwins.matmul?.([[2, 3], [3, 4]], { transA: false, transB: false } as never) // [2, 4]
  * @category instances
  * @since 0.1.0
@@ -106,7 +107,9 @@ export const shapeTwins: Readonly<Record<string, ShapeTwin>> = {
  * The output shape of a call equals its twin rule's.
  *
  * @example
- * shapeTwinLaw(shapeTwins.add, [[2, 1], [3]], undefined, [2, 3]) // true
+ * import { shapeTwinLaw, shapeTwins } from "typegrad/laws"
+ * const add = shapeTwins.add
+ * add !== undefined && shapeTwinLaw(add, [[2, 1], [3]], undefined, [2, 3]) // true
  * @category laws
  * @since 0.1.0
  */

@@ -6,7 +6,7 @@
  *
  * Nothing here imports `node:*` or a dataset package: the root entry runs in browsers as is.
  *
- * @module
+ * @module typegrad
  */
 
 // autodiff

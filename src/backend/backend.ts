@@ -17,13 +17,13 @@ import type { Sizes } from "../shape/dims.js";
 // model
 // -------------------------------------------------------------------------------------
 
-/** Element types. float32 is the default; float64 is fully supported (gradient checks use it). */
+/** Element types. float32 is the default; float64 is fully supported (gradient checks use it). @category backend */
 export type DType = "float32" | "float64";
 
-/** The typed array of a dtype. */
+/** The typed array of a dtype. @category backend */
 export type TypedArray = Float32Array | Float64Array;
 
-/** A block of elements owned by a backend. */
+/** A block of elements owned by a backend. @category backend */
 export interface Storage {
   readonly backend: Backend;
   readonly dtype: DType;
@@ -31,18 +31,19 @@ export interface Storage {
   readonly length: number;
 }
 
-/** Elementwise unary kernels. `sign` is not differentiable; `relu` is max(x, 0) (NaN stays NaN). */
+/** Elementwise unary kernels. `sign` is not differentiable; `relu` is max(x, 0) (NaN stays NaN). @category backend */
 export type UnaryKernel = "neg" | "exp" | "log" | "sqrt" | "abs" | "sign" | "sigmoid" | "tanh" | "expm1" | "log1p" | "relu";
 
-/** Elementwise binary kernels, with numpy broadcasting. Comparisons give 1 or 0. */
+/** Elementwise binary kernels, with numpy broadcasting. Comparisons give 1 or 0. @category backend */
 export type BinaryKernel = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "gt" | "ge" | "lt" | "le" | "eq" | "ne";
 
-/** Reductions along one axis. */
+/** Reductions along one axis. @category backend */
 export type ReduceKernel = "sum" | "max";
 
 /**
  * The kernels every backend provides. Shapes are passed alongside storages; the output shape is
  * always given, already computed by the op's shape rule.
+ * @category backend
  */
 export interface Backend {
   readonly name: string;

@@ -3,10 +3,6 @@
  *
  * Forward: `out = a / b`. Pullback: `ct_a = ct / b`, `ct_b = -ct · out / b`.
  *
- * @example
- * import { div, tensor, toArray } from "typegrad"
- * toArray(div(tensor([3, 6]), 3)) // [1, 2]
- *
  * @module
  */
 import { bind, type Tensor } from "../tensor/tensor.js";
@@ -23,6 +19,9 @@ export const divPrim = binaryPrimitive("div", (ct, [, b], out, _p, wants) => [wa
 /**
  * Elementwise a / b, numpy broadcasting; a plain number works on either side.
  *
+ * @example
+ * import { div, tensor, toArray } from "typegrad"
+ * toArray(div(tensor([3, 6]), 3)) // [1, 2]
  * @category operations
  */
 export const div: BinaryOp<"div"> = dual(2, (a: Operand, b: Operand) => bind(divPrim, operands("div", a, b), undefined));

@@ -3,10 +3,6 @@
  * broadcasting. Not differentiable (its derivative is zero wherever it is defined): use it to
  * build masks for `where` and `mul`.
  *
- * @example
- * import { ge, tensor, toArray } from "typegrad"
- * toArray(ge(tensor([1, 2, 3]), 2)) // [0, 1, 1]
- *
  * @module
  */
 import { bind, type Tensor } from "../tensor/tensor.js";
@@ -21,6 +17,9 @@ export const gePrim = binaryPrimitive("ge", "nondiff");
 /**
  * Elementwise `a >= b` → 1 or 0, numpy broadcasting; a plain number works on either side.
  *
+ * @example
+ * import { ge, tensor, toArray } from "typegrad"
+ * toArray(ge(tensor([1, 2, 3]), 2)) // [0, 1, 1]
  * @category operations
  */
 export const ge: BinaryOp<"ge"> = dual(2, (a: Operand, b: Operand) => bind(gePrim, operands("ge", a, b), undefined));

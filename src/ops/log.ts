@@ -3,10 +3,6 @@
  *
  * Forward: `out = ln x`. Pullback: `ct_x = ct / x`.
  *
- * @example
- * import { log, tensor, toArray } from "typegrad"
- * toArray(log(tensor([1]))) // [0]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -22,6 +18,9 @@ export const logPrim = unaryPrimitive("log", (ct, [x]) => [div(ct, x as Tensor)]
 /**
  * Elementwise natural logarithm. Use it bare in `pipe`: `pipe(x, log)`.
  *
+ * @example
+ * import { log, tensor, toArray } from "typegrad"
+ * toArray(log(tensor([1]))) // [0]
  * @category operations
  */
 export const log = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(logPrim, [expectTensor("log", "x", x)], undefined) as Tensor<S>;

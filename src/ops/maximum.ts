@@ -3,10 +3,6 @@
  *
  * Forward: `out = max(a, b)`. Pullback: `ct_a = ct · [a > b]`, `ct_b = ct · [a < b]` (ties split ct in half, as JAX does).
  *
- * @example
- * import { maximum, tensor, toArray } from "typegrad"
- * toArray(maximum(tensor([-1, 2]), 0)) // [0, 2]
- *
  * @module
  */
 import { bind, type Tensor } from "../tensor/tensor.js";
@@ -29,6 +25,9 @@ export const maximumPrim = binaryPrimitive("maximum", (ct, [a, b], _o, _p, wants
 /**
  * Elementwise max(a, b), numpy broadcasting; a plain number works on either side.
  *
+ * @example
+ * import { maximum, tensor, toArray } from "typegrad"
+ * toArray(maximum(tensor([-1, 2]), 0)) // [0, 2]
  * @category operations
  */
 export const maximum: BinaryOp<"maximum"> = dual(2, (a: Operand, b: Operand) => bind(maximumPrim, operands("maximum", a, b), undefined));

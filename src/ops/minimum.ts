@@ -3,10 +3,6 @@
  *
  * Forward: `out = min(a, b)`. Pullback: `ct_a = ct · [a < b]`, `ct_b = ct · [a > b]` (ties split ct in half).
  *
- * @example
- * import { minimum, tensor, toArray } from "typegrad"
- * toArray(minimum(tensor([-1, 2]), 0)) // [-1, 0]
- *
  * @module
  */
 import { bind, type Tensor } from "../tensor/tensor.js";
@@ -29,6 +25,9 @@ export const minimumPrim = binaryPrimitive("minimum", (ct, [a, b], _o, _p, wants
 /**
  * Elementwise min(a, b), numpy broadcasting; a plain number works on either side.
  *
+ * @example
+ * import { minimum, tensor, toArray } from "typegrad"
+ * toArray(minimum(tensor([-1, 2]), 0)) // [-1, 0]
  * @category operations
  */
 export const minimum: BinaryOp<"minimum"> = dual(2, (a: Operand, b: Operand) => bind(minimumPrim, operands("minimum", a, b), undefined));

@@ -4,10 +4,6 @@
  *
  * Forward: `out = a · b`. Pullback: `ct_a = ct · b`, `ct_b = ct · a`.
  *
- * @example
- * import { mul, tensor, toArray } from "typegrad"
- * toArray(mul(tensor([4, 6, 2, 7]), 2)) // [8, 12, 4, 14]
- *
  * @module
  */
 import { bind, type Tensor } from "../tensor/tensor.js";
@@ -22,6 +18,9 @@ export const mulPrim = binaryPrimitive("mul", (ct, [a, b]) => [mul(ct, b as Tens
 /**
  * Elementwise `a · b`, numpy broadcasting; a plain number works on either side.
  *
+ * @example
+ * import { mul, tensor, toArray } from "typegrad"
+ * toArray(mul(tensor([4, 6, 2, 7]), 2)) // [8, 12, 4, 14]
  * @category operations
  */
 export const mul: BinaryOp<"mul"> = dual(2, (a: Operand, b: Operand) => bind(mulPrim, operands("mul", a, b), undefined));

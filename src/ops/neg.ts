@@ -3,10 +3,6 @@
  *
  * Forward: `out = -x`. Pullback: `ct_x = -ct`.
  *
- * @example
- * import { neg, tensor, toArray } from "typegrad"
- * toArray(neg(tensor([1, -2]))) // [-1, 2]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -21,6 +17,9 @@ export const negPrim = unaryPrimitive("neg", (ct) => [neg(ct)]);
 /**
  * Elementwise negation. Use it bare in `pipe`: `pipe(x, neg)`.
  *
+ * @example
+ * import { neg, tensor, toArray } from "typegrad"
+ * toArray(neg(tensor([1, -2]))) // [-1, 2]
  * @category operations
  */
 export const neg = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(negPrim, [expectTensor("neg", "x", x)], undefined) as Tensor<S>;

@@ -3,10 +3,6 @@
  *
  * Forward: `out = a ** b`. Pullback: `ct_a = ct · b · a^(b-1)`, `ct_b = ct · log(a) · out` (taken as 0 where a ≤ 0).
  *
- * @example
- * import { pow, tensor, toArray } from "typegrad"
- * toArray(pow(tensor([2, 3]), 2)) // [4, 9]
- *
  * @module
  */
 import { bind, type Tensor } from "../tensor/tensor.js";
@@ -29,6 +25,9 @@ export const powPrim = binaryPrimitive("pow", (ct, [a, b], out, _p, wants) => [
 /**
  * Elementwise a ** b, numpy broadcasting; a plain number works on either side.
  *
+ * @example
+ * import { pow, tensor, toArray } from "typegrad"
+ * toArray(pow(tensor([2, 3]), 2)) // [4, 9]
  * @category operations
  */
 export const pow: BinaryOp<"pow"> = dual(2, (a: Operand, b: Operand) => bind(powPrim, operands("pow", a, b), undefined));

@@ -160,12 +160,16 @@ const entries = {
 
 type Entries = typeof entries;
 
-/** The registry's type: every name present, every entry an `OpDef`. */
+/** The registry's type: every name present, every entry an `OpDef`. @category model */
 export type Registry = { readonly [K in OpName]: K extends keyof Entries ? (Entries[K] extends OpDef<infer _P> ? Entries[K] : never) : never };
 
 /**
  * Every op's definition, by name.
  *
+ * @example
+ * import { registry } from "typegrad/laws"
+ * registry.matmul.name // "matmul"
+ * Object.keys(registry).includes("softmax") // true
  * @category instances
  */
 export const registry: Registry = entries;
@@ -181,6 +185,9 @@ export interface AnyOpDef {
 /**
  * The registry as a list, for runners that treat every op alike.
  *
+ * @example
+ * import { registeredOps } from "typegrad/laws"
+ * registeredOps.length >= 40 // true
  * @category instances
  */
 export const registeredOps: readonly AnyOpDef[] = Object.values(registry).map((d) => d as unknown as AnyOpDef);

@@ -3,10 +3,6 @@
  *
  * Forward: `out = a - b`. Pullback: `ct_a = ct`, `ct_b = -ct`.
  *
- * @example
- * import { sub, tensor, toArray } from "typegrad"
- * toArray(sub(tensor([5, 7]), 1)) // [4, 6]
- *
  * @module
  */
 import { bind, type Tensor } from "../tensor/tensor.js";
@@ -22,6 +18,9 @@ export const subPrim = binaryPrimitive("sub", (ct, _x, _o, _p, wants) => [ct, wa
 /**
  * Elementwise a - b, numpy broadcasting; a plain number works on either side.
  *
+ * @example
+ * import { sub, tensor, toArray } from "typegrad"
+ * toArray(sub(tensor([5, 7]), 1)) // [4, 6]
  * @category operations
  */
 export const sub: BinaryOp<"sub"> = dual(2, (a: Operand, b: Operand) => bind(subPrim, operands("sub", a, b), undefined));

@@ -14,7 +14,7 @@ import type { Shape } from "../shape/dims.js";
 
 declare const shapeType: unique symbol;
 
-/** The runtime sizes of a shape type: literal dims stay literal, named and unknown dims are numbers. */
+/** The runtime sizes of a shape type: literal dims stay literal, named and unknown dims are numbers. @category model */
 export type SizesOf<S extends Shape> = { readonly [K in keyof S]: S[K] extends number ? S[K] : number };
 
 /**
@@ -107,6 +107,12 @@ export class Tensor<S extends Shape = Shape> {
  * True for tensors (used to tell the data-first from the data-last form of an op, and by the
  * decoders). Only tensors this module made count: a Proxy around one (which passes
  * `instanceof`) or an object made with `Object.create(Tensor.prototype)` does not.
+ *
+ * @example
+ * import { isTensor, tensor } from "typegrad"
+ * isTensor(tensor([1, 2])) // true
+ * isTensor([1, 2]) // false
+ * @category model
  */
 export const isTensor = (u: unknown): u is Tensor => u instanceof Tensor && made.has(u);
 

@@ -218,7 +218,13 @@ export interface FitResult<P extends Params> {
  * The loss (and accuracy, for classification) of `params` on `data`, evaluated in chunks of
  * `chunk` examples (default 1000) without dropout. The regulariser is not included.
  *
- * @example const { loss, accuracy } = evaluate(net, params, test, softmaxCrossEntropy)
+ * @example
+ * import { evaluate, examples, mlp, rng, softmaxCrossEntropy } from "typegrad"
+ * const net = mlp([2, 3])
+ * const test = examples([[0, 1], [1, 0]], [[1, 0, 0], [0, 0, 1]])
+ * const { loss, accuracy } = evaluate(net, net.init(rng(0)), test, softmaxCrossEntropy)
+ * loss > 0 // true
+ * accuracy !== undefined && accuracy >= 0 && accuracy <= 1 // true
  * @category operations
  */
 export const evaluate = <P extends Params>(
@@ -250,7 +256,15 @@ export const evaluate = <P extends Params>(
  * update. Returns the new parameters and state, the cost and the model's output on the batch.
  *
  * @example
- * const { params: p1, state: s1, loss } = trainStep(net, softmaxCrossEntropy, adam(1e-3), params, state, X, Y)
+ * import { adam, mlp, rng, softmaxCrossEntropy, tensor, trainStep } from "typegrad"
+ * const net = mlp([2, 3])
+ * const params = net.init(rng(0))
+ * const opt = adam(1e-3)
+ * const X = tensor([[0, 1], [1, 0]])
+ * const Y = tensor([[1, 0], [0, 0], [0, 1]])
+ * const { params: p1, state: s1, loss, output } = trainStep(net, softmaxCrossEntropy, opt, params, opt.init(params), X, Y)
+ * output // Tensor<[3, 2]> (the model's output on the batch)
+ * p1.W1 // Tensor<[3, 2]>
  * @category operations
  */
 export const trainStep = <P extends Params>(
