@@ -35,8 +35,12 @@ export interface CsvRecord {
  * `maxColumns` per row (default 65536), each an error at the line that passes it.
  *
  * @example
- * import { parseCsv } from "typegrad"
- * parseCsv('a,b\n1,"x, y"\n') // Right([{ line: 1, fields: ["a", "b"] }, { line: 2, fields: ["1", "x, y"] }])
+ * import { draw, parseCsv } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const r = parseCsv('a,b\n1,"x, y"\n')
+ * E.isRight(r) && r.right // [{ line: 1, fields: ["a", "b"] }, { line: 2, fields: ["1", "x, y"] }]
+ * const bad = parseCsv('a,b\n1,"x\n')
+ * E.isLeft(bad) && draw(bad.left) // "line 2: unterminated quoted field"
  * @category CSV
  * @since 0.1.0
  */
@@ -52,13 +56,46 @@ export interface CsvLimits {
   readonly maxLength?: number;
 }
 
-/** Default of `maxRows`: 2^22 rows. @since 0.1.0 */
+/**
+ * Default of `maxRows`: 2^22 rows.
+ *
+ * @example
+ * import { DEFAULT_MAX_ROWS, draw, parseCsv } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * DEFAULT_MAX_ROWS // 4194304
+ * const r = parseCsv("a\n1\n2\n3\n", ",", { maxRows: 2 })
+ * E.isLeft(r) && draw(r.left) // "line 3: more than 2 rows (maxRows)"
+ * @category model
+ * @since 0.1.0
+ */
 export const DEFAULT_MAX_ROWS = 2 ** 22;
 
-/** Default of `maxColumns`: 65536 fields per row. @since 0.1.0 */
+/**
+ * Default of `maxColumns`: 65536 fields per row.
+ *
+ * @example
+ * import { DEFAULT_MAX_COLUMNS, draw, parseCsv } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * DEFAULT_MAX_COLUMNS // 65536
+ * const r = parseCsv("a,b,c\n1,2,3\n", ",", { maxColumns: 2 })
+ * E.isLeft(r) && draw(r.left) // "line 1: more than 2 columns (maxColumns)"
+ * @category model
+ * @since 0.1.0
+ */
 export const DEFAULT_MAX_COLUMNS = 65536;
 
-/** Default of `maxClasses`: 1024 inferred classes. @since 0.1.0 */
+/**
+ * Default of `maxClasses`: 1024 inferred classes.
+ *
+ * @example
+ * import { csvDataset, DEFAULT_MAX_CLASSES, draw } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * DEFAULT_MAX_CLASSES // 1024
+ * const r = csvDataset("x,y\n1,0\n2,5\n", { label: "y", maxClasses: 3 })
+ * E.isLeft(r) && draw(r.left) // "line 3: column 'y': label 5 is too large for a class index (at most 3 classes; give option 'classes' or raise 'maxClasses')"
+ * @category model
+ * @since 0.1.0
+ */
 export const DEFAULT_MAX_CLASSES = 1024;
 
 const checkCsvLimits = (fn: string, limits: unknown): Required<CsvLimits> => {
@@ -245,9 +282,14 @@ const parseCell = (cell: string, allowNonFinite: boolean, dtype: DType): number 
  * `Y` of at most `maxClasses` × rows elements.
  *
  * @example
- * import { csvDataset } from "typegrad"
+ * import { csvDataset, draw } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
  * const r = csvDataset("x1,x2,y\n1,2,cat\n3,4,dog\n", { label: "y", labels: "onehot" })
- * // Right({ X: Tensor [2, 2], Y: Tensor [2, 2], features: ["x1", "x2"], classes: ["cat", "dog"] })
+ * E.isRight(r) && r.right.X // [[1, 3], [2, 4]]
+ * E.isRight(r) && r.right.Y // [[1, 0], [0, 1]]
+ * E.isRight(r) && r.right.classes // ["cat", "dog"]
+ * const bad = csvDataset("x,y\n1,0\n2,\n", { label: "y" })
+ * E.isLeft(bad) && draw(bad.left) // "line 3: column 'y': missing label"
  * @category CSV
  * @since 0.1.0
  */
@@ -371,8 +413,12 @@ export interface JsonDatasetOptions extends DecodeTensorsOptions {
  * arrays only as deep as the spec's rank, so deep nesting is an error, never a stack overflow.
  *
  * @example
- * import { jsonDataset } from "typegrad"
- * jsonDataset('{"X": [[1, 2], [3, 4]], "Y": [[0, 1]]}', { X: [2, "m"], Y: [1, "m"] }) // Right({ X, Y })
+ * import { draw, jsonDataset } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const r = jsonDataset('{"X": [[1, 2], [3, 4]], "Y": [[0, 1]]}', { X: [2, "m"], Y: [1, "m"] })
+ * E.isRight(r) && r.right.X // Tensor<[2, 2]>
+ * const bad = jsonDataset('{"X": [[1, 2], [3, 4]], "Y": [[0, 1, 1]]}', { X: [2, "m"], Y: [1, "m"] })
+ * E.isLeft(bad) && draw(bad.left) // "Y: dim 'm' is 3 here but 2 in X"
  * @category JSON
  * @since 0.1.0
  */

@@ -137,7 +137,12 @@ const parsePy = (src: string): { value: Py } | { error: string } => {
  * The header of an `.npy` file, or what is wrong with it.
  *
  * @example
- * parseNpyHeader(bytes) // Right({ descr: "<f4", fortranOrder: false, shape: [2, 3], dataOffset: 128 })
+ * import { draw, encodeNpy, parseNpyHeader, zeros } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const r = parseNpyHeader(encodeNpy(zeros([2, 3])))
+ * E.isRight(r) && r.right // { descr: "<f4", fortranOrder: false, shape: [2, 3], dataOffset: 128 }
+ * const bad = parseNpyHeader(new Uint8Array([1, 2, 3]))
+ * E.isLeft(bad) && draw(bad.left) // "truncated: 3 bytes, shorter than an .npy preamble (10 bytes)"
  * @category header
  * @since 0.1.0
  */
@@ -207,8 +212,13 @@ const fortranToC = (f: ArrayLike<number>, shape: readonly number[], out: Float64
  * anything is allocated: the work and memory are at most a small multiple of `bytes.length`.
  *
  * @example
- * import { encodeNpy, parseNpy, tensor } from "typegrad"
- * parseNpy(encodeNpy(tensor([[1, 2], [3, 4]])), [2, "n"]) // Right(Tensor<[2, number]>)
+ * import { draw, encodeNpy, parseNpy, tensor } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const bytes = encodeNpy(tensor([[1, 2], [3, 4]]))
+ * const r = parseNpy(bytes, [2, "n"])
+ * E.isRight(r) && r.right // [[1, 2], [3, 4]]
+ * const bad = parseNpy(bytes, [3, "n"])
+ * E.isLeft(bad) && draw(bad.left) // "dim 0 is 2, expected 3"
  * @category reading
  * @since 0.1.0
  */

@@ -91,9 +91,11 @@ const isSpecRecord = (u: unknown): u is TensorSpecs => isRecord(u) && Object.val
  *
  * @example
  * import { decodeParams, draw } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const ok = decodeParams({ W1: [2, 3] }, { W1: [[1, 2, 3], [4, 5, 6]] })
+ * E.isRight(ok) && ok.right.W1 // Tensor<[2, 3]>
  * const r = decodeParams({ W1: [2, 3], b1: [2, 1] }, { W1: [[1, 2], [3, 4]], extra: [1] })
- * if (r._tag === "Left") draw(r.left)
- * // "W1: dim 1 is 2, expected 3\nb1: missing: expected a parameter of shape [2, 1]\nextra: unexpected parameter (expected only W1, b1)"
+ * E.isLeft(r) && draw(r.left) // "W1: dim 1 is 2, expected 3\nb1: missing: expected a parameter of shape [2, 1]\nextra: unexpected parameter (expected only W1, b1)"
  * @category constructors
  * @since 0.1.0
  */

@@ -67,7 +67,15 @@ export interface TensorCodec<S extends Shape> extends t.Type<Tensor<S>, TensorJs
   readonly options: TensorCodecOptions;
 }
 
-/** The highest rank accepted (numpy's limit); deeper nesting is reported, never followed. @since 0.1.0 */
+/**
+ * The highest rank accepted (numpy's limit); deeper nesting is reported, never followed.
+ *
+ * @example
+ * import { MAX_RANK } from "typegrad"
+ * MAX_RANK // 32
+ * @category model
+ * @since 0.1.0
+ */
 export const MAX_RANK = 32;
 
 /** At most this many bad elements or rows are listed per tensor; the rest are counted. @since 0.1.0 */
@@ -346,7 +354,15 @@ export const checkTensor = (where: string, spec: TensorSpec, u: unknown, opts: T
     (errors) => ({ tensor: undefined, binding, errors: [...errors] }),
   );
 
-/** The spec as messages print it: `[784, 'm']`. @category checking @since 0.1.0 */
+/**
+ * The spec as messages print it: `[784, 'm']`.
+ *
+ * @example
+ * import { showSpec } from "typegrad"
+ * showSpec([784, "m", "?"]) // "[784, 'm', ?]"
+ * @category checking
+ * @since 0.1.0
+ */
 export const showSpec = (spec: TensorSpec): string => `[${spec.map((d) => (typeof d === "number" || d === "?" ? `${d}` : `'${d}'`)).join(", ")}]`;
 
 // -------------------------------------------------------------------------------------
@@ -382,6 +398,10 @@ export const checkSpec = (fn: string, arg: string, spec: unknown): TensorSpec =>
  * axis (`[]` is every `[0, n]`); decoding them takes those sizes from the spec, so use the flat
  * form for such tensors unless the spec fixes them.
  *
+ * @example
+ * import { encodeTensor, tensor } from "typegrad"
+ * encodeTensor(tensor([[1, 2], [3, 4]])) // { shape: [2, 2], data: [1, 2, 3, 4], dtype: "float32" }
+ * encodeTensor(tensor([[1, 2], [3, 4]]), "nested") // [[1, 2], [3, 4]]
  * @category constructors
  * @since 0.1.0
  */
@@ -399,10 +419,12 @@ export const encodeTensor = (x: Tensor, encoding: "flat" | "nested" = "flat"): T
  *
  * @example
  * import { draw, fromValidationErrors, tensorCodec } from "typegrad"
- * const Image = tensorCodec([2, 3]) // TensorCodec<[2, 3]>
- * const ok = Image.decode([[1, 2, 3], [4, 5, 6]]) // Right(Tensor<[2, 3]>)
+ * import * as E from "fp-ts/lib/Either.js"
+ * const Image = tensorCodec([2, 3])
+ * const ok = Image.decode([[1, 2, 3], [4, 5, 6]])
+ * E.isRight(ok) && ok.right // Tensor<[2, 3]>
  * const bad = Image.decode([[1, 2, 3], [4, 5]])
- * if (bad._tag === "Left") draw(fromValidationErrors(bad.left)) // "index 1: row has 2 values, expected 3"
+ * E.isLeft(bad) && draw(fromValidationErrors(bad.left)) // "index 1: row has 2 values, expected 3"
  * @category constructors
  * @since 0.1.0
  */
@@ -431,8 +453,12 @@ export const tensorCodec = <const S extends SpecDim[]>(spec: readonly [...S], op
  * Limits and reading rules as `tensorCodec`: `maxRank` (default 32), `maxElements` (default 2^28).
  *
  * @example
- * import { decodeTensor } from "typegrad"
- * decodeTensor([3], { shape: [3], data: [1, 2, 3] }) // Right(Tensor<[3]>)
+ * import { decodeTensor, draw } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const r = decodeTensor([3], { shape: [3], data: [1, 2, 3] })
+ * E.isRight(r) && r.right // [1, 2, 3]
+ * const bad = decodeTensor([2, "m"], [[1, 2, 3], [4, 5]])
+ * E.isLeft(bad) && draw(bad.left) // "index 1: row has 2 values, expected 3"
  * @category constructors
  * @since 0.1.0
  */

@@ -110,8 +110,11 @@ export const checkTensors = (
  *
  * @example
  * import { decodeTensors, draw } from "typegrad"
- * const r = decodeTensors({ X: [2, "m"], Y: [1, "m"] }, { X: [[1, 2, 3], [4, 5, 6]], Y: [[0, 1]] })
- * if (r._tag === "Left") draw(r.left) // "Y: dim 'm' is 2 here but 3 in X"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const r = decodeTensors({ X: [2, "m"], Y: [1, "m"] }, { X: [[1, 2, 3], [4, 5, 6]], Y: [[0, 1, 1]] })
+ * E.isRight(r) && r.right.X // Tensor<[2, 3]>
+ * const bad = decodeTensors({ X: [2, "m"], Y: [1, "m"] }, { X: [[1, 2, 3], [4, 5, 6]], Y: [[0, 1]] })
+ * E.isLeft(bad) && draw(bad.left) // "Y: dim 'm' is 2 here but 3 in X"
  * @category constructors
  * @since 0.1.0
  */
@@ -126,10 +129,14 @@ export const decodeTensors = <const Sp extends TensorSpecs>(specs: Sp, input: un
  * checks, with its limits and reading rules), encoding each tensor as `tensorCodec` does.
  *
  * @example
+ * import { draw, fromValidationErrors, tensorsCodec } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
  * import * as t from "io-ts"
- * import { tensorsCodec } from "typegrad"
  * const Request = t.type({ id: t.string, batch: tensorsCodec({ X: [4, "m"] }) })
- * Request.decode({ id: "r1", batch: { X: [[1], [2], [3], [4]] } }) // Right
+ * const r = Request.decode({ id: "r1", batch: { X: [[1], [2], [3], [4]] } })
+ * E.isRight(r) && r.right.batch.X // Tensor<[4, 1]>
+ * const bad = Request.decode({ id: "r2", batch: { X: [[1], [2]] } })
+ * E.isLeft(bad) && draw(fromValidationErrors(bad.left)) // "batch: X: dim 0 is 2, expected 4"
  * @category constructors
  * @since 0.1.0
  */

@@ -20,10 +20,32 @@ import { type DecodeError, type DecodeErrors, describeValue, leaf } from "./erro
 // limits
 // -------------------------------------------------------------------------------------
 
-/** Default of `maxElements`: 2^28 elements (1 GiB of float32), what a 1 GiB `.npy` file holds. @since 0.1.0 */
+/**
+ * Default of `maxElements`: 2^28 elements (1 GiB of float32), what a 1 GiB `.npy` file holds.
+ *
+ * @example
+ * import { DEFAULT_MAX_ELEMENTS, decodeTensor, draw } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * DEFAULT_MAX_ELEMENTS // 268435456
+ * const r = decodeTensor([2, 3], [[1, 2, 3], [4, 5, 6]], { maxElements: 4 })
+ * E.isLeft(r) && draw(r.left) // "[2, 3] has 6 elements, above the limit maxElements = 4"
+ * @category model
+ * @since 0.1.0
+ */
 export const DEFAULT_MAX_ELEMENTS = 2 ** 28;
 
-/** Default of `maxLength`: 2^28 characters of text (CSV, JSON). @since 0.1.0 */
+/**
+ * Default of `maxLength`: 2^28 characters of text (CSV, JSON).
+ *
+ * @example
+ * import { DEFAULT_MAX_LENGTH, draw, jsonDataset } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * DEFAULT_MAX_LENGTH // 268435456
+ * const r = jsonDataset('{"X": [[1, 2]]}', { X: [1, 2] }, { maxLength: 10 })
+ * E.isLeft(r) && draw(r.left) // "the text has 15 characters, above the limit maxLength = 10"
+ * @category model
+ * @since 0.1.0
+ */
 export const DEFAULT_MAX_LENGTH = 2 ** 28;
 
 /** Limits of a tensor decoder. @category model @since 0.1.0 */
@@ -135,6 +157,10 @@ export const guarded = <A>(u: unknown, f: () => A, onError: (errors: DecodeError
 /**
  * Names that are special in JavaScript objects and never accepted as tensor or parameter names.
  *
+ * @example
+ * import { RESERVED_NAMES } from "typegrad"
+ * RESERVED_NAMES // ["__proto__", "constructor", "prototype"]
+ * @category model
  * @since 0.1.0
  */
 export const RESERVED_NAMES: readonly string[] = ["__proto__", "constructor", "prototype"];

@@ -18,7 +18,15 @@ const CHUNK = 1 << 20;
 
 let counter = 0;
 
-/** The temporary file names `writeFileAtomic` uses for `path` start with this. @category files @since 0.1.0 */
+/**
+ * The temporary file names `writeFileAtomic` uses for `path` start with this.
+ *
+ * @example
+ * import { tempPrefix } from "typegrad/node"
+ * tempPrefix("out/doc/model.ckpt") // ".model.ckpt.tmp-"
+ * @category files
+ * @since 0.1.0
+ */
 export const tempPrefix = (path: string): string => `.${basename(path)}.tmp-`;
 
 /** True unless process `pid` is known to be gone. */
@@ -41,8 +49,12 @@ const alive = (pid: number): boolean => {
  * one such file, and only until the next save or load of the same path.
  *
  * @example
- * import { removeStaleTemps } from "typegrad/node"
- * removeStaleTemps("out/model.ckpt") // 0 when no save of it was ever interrupted
+ * import { removeStaleTemps, tempPrefix } from "typegrad/node"
+ * import { mkdirSync, writeFileSync } from "node:fs"
+ * removeStaleTemps("out/doc/stale.ckpt") // 0 (no save of it was interrupted)
+ * mkdirSync("out/doc", { recursive: true })
+ * writeFileSync(`out/doc/${tempPrefix("out/doc/stale.ckpt")}2147483647-0`, "half a save by a process that is gone")
+ * removeStaleTemps("out/doc/stale.ckpt") // 1
  * @category files
  * @since 0.2.0
  */
@@ -76,8 +88,11 @@ export const removeStaleTemps = (path: string): number => {
  * Creates missing directories. Throws an `Error` naming `fn` and the path when the system refuses.
  *
  * @example
- * import { writeFileAtomic } from "typegrad/node"
- * writeFileAtomic("save", "out/a.bin", new Uint8Array([1, 2, 3]))
+ * import { readBytes, writeFileAtomic } from "typegrad/node"
+ * import * as E from "fp-ts/lib/Either.js"
+ * writeFileAtomic("save", "out/doc/atomic.bin", new Uint8Array([1, 2, 3]))
+ * const r = readBytes("out/doc/atomic.bin")
+ * E.isRight(r) && [...r.right] // [1, 2, 3]
  * @category files
  * @since 0.1.0
  */
@@ -133,10 +148,38 @@ export interface ReadOptions {
   readonly maxBytes?: number;
 }
 
-/** Default of `maxBytes` for binary files: 1 GiB. @category files @since 0.1.0 */
+/**
+ * Default of `maxBytes` for binary files: 1 GiB.
+ *
+ * @example
+ * import { draw, zeros } from "typegrad"
+ * import { DEFAULT_MAX_BYTES, readNpy, writeNpy } from "typegrad/node"
+ * import * as E from "fp-ts/lib/Either.js"
+ * DEFAULT_MAX_BYTES // 1073741824
+ * writeNpy("out/doc/limit.npy", zeros([4]))
+ * const r = readNpy("out/doc/limit.npy", [4], { maxBytes: 100 })
+ * E.isLeft(r) && draw(r.left) // "out/doc/limit.npy: cannot read: the file has 144 bytes, above the limit maxBytes = 100"
+ * @category files
+ * @since 0.1.0
+ */
 export const DEFAULT_MAX_BYTES = 2 ** 30;
 
-/** Default of `maxBytes` for text files: 256 MiB. @category files @since 0.1.0 */
+/**
+ * Default of `maxBytes` for text files: 256 MiB.
+ *
+ * @example
+ * import { draw } from "typegrad"
+ * import { DEFAULT_MAX_TEXT_BYTES, readCsvDataset } from "typegrad/node"
+ * import * as E from "fp-ts/lib/Either.js"
+ * import { mkdirSync, writeFileSync } from "node:fs"
+ * DEFAULT_MAX_TEXT_BYTES // 268435456
+ * mkdirSync("out/doc", { recursive: true })
+ * writeFileSync("out/doc/limit.csv", "x,y\n1,0\n2,1\n")
+ * const r = readCsvDataset("out/doc/limit.csv", { label: "y", maxBytes: 8 })
+ * E.isLeft(r) && draw(r.left) // "out/doc/limit.csv: cannot read: the file has 12 bytes, above the limit maxBytes = 8"
+ * @category files
+ * @since 0.1.0
+ */
 export const DEFAULT_MAX_TEXT_BYTES = 2 ** 28;
 
 /** What a non-regular file is, for messages. */
@@ -178,9 +221,16 @@ export const readRegularFile = (path: unknown, maxBytes: number): E.Either<Decod
  * regular file, larger than `maxBytes`, default 1 GiB).
  *
  * @example
- * import { readBytes } from "typegrad/node"
- * readBytes("missing.bin") // Left: "cannot read: ENOENT: no such file or directory, open 'missing.bin'"
- * readBytes("/dev/zero") // Left: "cannot read: not a regular file (a character device)"
+ * import { draw } from "typegrad"
+ * import { readBytes, writeFileAtomic } from "typegrad/node"
+ * import * as E from "fp-ts/lib/Either.js"
+ * writeFileAtomic("save", "out/doc/bytes.bin", new Uint8Array([1, 2, 3]))
+ * const r = readBytes("out/doc/bytes.bin")
+ * E.isRight(r) && r.right.length // 3
+ * const missing = readBytes("out/doc/missing.bin")
+ * E.isLeft(missing) && draw(missing.left) // "cannot read: ENOENT: no such file or directory, open 'out/doc/missing.bin'"
+ * const big = readBytes("out/doc/bytes.bin", { maxBytes: 2 })
+ * E.isLeft(big) && draw(big.left) // "cannot read: the file has 3 bytes, above the limit maxBytes = 2"
  * @category files
  * @since 0.1.0
  */

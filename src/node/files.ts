@@ -34,8 +34,14 @@ export interface ReadNpyOptions extends TensorCodecOptions, ReadOptions {}
  * reading; `maxElements` as `parseNpy`.
  *
  * @example
- * import { readNpy } from "typegrad/node"
- * readNpy("test/fixtures/npy/f4_2x3.npy", [2, 3]) // Right(Tensor<[2, 3]>)
+ * import { draw, tensor } from "typegrad"
+ * import { readNpy, writeNpy } from "typegrad/node"
+ * import * as E from "fp-ts/lib/Either.js"
+ * writeNpy("out/doc/read.npy", tensor([[1, 2, 3], [4, 5, 6]]))
+ * const r = readNpy("out/doc/read.npy", [2, "n"])
+ * E.isRight(r) && r.right // [[1, 2, 3], [4, 5, 6]]
+ * const bad = readNpy("out/doc/read.npy", [3, "n"])
+ * E.isLeft(bad) && draw(bad.left) // "out/doc/read.npy: dim 0 is 2, expected 3"
  * @category npy
  * @since 0.1.0
  */
@@ -52,8 +58,9 @@ export function readNpy(path: string, spec?: readonly SpecDim[], opts?: ReadNpyO
  *
  * @example
  * import { tensor } from "typegrad"
- * import { writeNpy } from "typegrad/node"
- * writeNpy("out/x.npy", tensor([[1, 2], [3, 4]]))
+ * import { readNpyOrThrow, writeNpy } from "typegrad/node"
+ * writeNpy("out/doc/write.npy", tensor([[1, 2], [3, 4]]))
+ * readNpyOrThrow("out/doc/write.npy") // [[1, 2], [3, 4]]
  * @category npy
  * @since 0.1.0
  */
@@ -65,8 +72,18 @@ export const writeNpy = (path: string, x: Tensor): void => writeFileAtomic("writ
  * checked before reading; the CSV limits as `csvDataset`.
  *
  * @example
+ * import { draw } from "typegrad"
  * import { readCsvDataset } from "typegrad/node"
- * readCsvDataset("test/fixtures/csv/iris-small.csv", { label: "species", labels: "onehot" })
+ * import * as E from "fp-ts/lib/Either.js"
+ * import { mkdirSync, writeFileSync } from "node:fs"
+ * mkdirSync("out/doc", { recursive: true })
+ * writeFileSync("out/doc/flowers.csv", "petal,sepal,species\n1.4,5.1,setosa\n4.7,7.0,versicolor\n")
+ * const r = readCsvDataset("out/doc/flowers.csv", { label: "species", labels: "onehot" })
+ * E.isRight(r) && r.right.classes // ["setosa", "versicolor"]
+ * E.isRight(r) && r.right.Y // [[1, 0], [0, 1]]
+ * writeFileSync("out/doc/bad.csv", "x,y\n1,0\nabc,1\n")
+ * const bad = readCsvDataset("out/doc/bad.csv", { label: "y" })
+ * E.isLeft(bad) && draw(bad.left) // "out/doc/bad.csv: line 3: column 'x': expected a number, got \"abc\""
  * @category datasets
  * @since 0.1.0
  */
@@ -78,8 +95,16 @@ export const readCsvDataset = (path: string, opts: CsvOptions & ReadOptions): E.
  * only, at most `maxBytes` (default 256 MiB), checked before reading.
  *
  * @example
+ * import { draw } from "typegrad"
  * import { readJsonDataset } from "typegrad/node"
- * readJsonDataset("data/xor.json", { X: [2, "m"], Y: [1, "m"] }) // Right({ X: Tensor<[2, "m"]>, Y: Tensor<[1, "m"]> })
+ * import * as E from "fp-ts/lib/Either.js"
+ * import { mkdirSync, writeFileSync } from "node:fs"
+ * mkdirSync("out/doc", { recursive: true })
+ * writeFileSync("out/doc/xor.json", JSON.stringify({ X: [[0, 0, 1, 1], [0, 1, 0, 1]], Y: [[0, 1, 1, 0]] }))
+ * const r = readJsonDataset("out/doc/xor.json", { X: [2, "m"], Y: [1, "m"] })
+ * E.isRight(r) && r.right.X // Tensor<[2, 4]> (typed Tensor<[2, "m"]>)
+ * const bad = readJsonDataset("out/doc/xor.json", { X: [3, "m"] })
+ * E.isLeft(bad) && draw(bad.left) // "out/doc/xor.json: X: dim 0 is 2, expected 3"
  * @category datasets
  * @since 0.1.0
  */

@@ -58,18 +58,21 @@ export interface Node {
 /** @internal */
 export type Impl = { readonly kind: "concrete"; readonly storage: Storage } | { readonly kind: "traced"; readonly trace: Trace; readonly primal: Tensor; readonly node: Node | undefined };
 
+/** Every tensor the constructor made (a Proxy or a prototype-made object is not one). */
+const made = new WeakSet<object>();
+
 /**
  * An immutable n-dimensional array whose type carries its shape.
  *
  * @example
- * import { tensor } from "typegrad"
+ * import { isTensor, Tensor, tensor } from "typegrad"
  * const x = tensor([[1, 2, 3], [4, 5, 6]]) // Tensor<[2, 3]>
  * x.shape // [2, 3]
+ * x.dtype // "float32"
+ * x instanceof Tensor // true
+ * isTensor(x) // true
  * @category model
  */
-/** Every tensor the constructor made (a Proxy or a prototype-made object is not one). */
-const made = new WeakSet<object>();
-
 export class Tensor<S extends Shape = Shape> {
   declare readonly [shapeType]: S;
   /** The sizes, one per axis. */

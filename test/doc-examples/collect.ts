@@ -39,6 +39,8 @@ export interface PublicExport {
   /** A value (function, constant, class, namespace), not only a type. */
   readonly isValue: boolean;
   readonly examples: readonly DocExample[];
+  /** The JSDoc tag names of its declarations (`category`, `internal`…); a namespace's are its `@module` comment's. */
+  readonly tags: readonly string[];
 }
 
 /** The repo's compiler options (strict, the package-name paths), for type-checking examples. */
@@ -115,7 +117,8 @@ export const collect = (
         }
       }
       const isValue = (sym.flags & (ts.SymbolFlags.Value | ts.SymbolFlags.ValueModule)) !== 0;
-      out.push({ entry: e.name, name, file: relative(root, first.getSourceFile().fileName), isValue, examples });
+      const tags = decls.flatMap((d) => (ts.isSourceFile(d) ? (moduleComment(d)?.tags ?? []) : ts.getJSDocTags(d))).map((t) => t.tagName.text);
+      out.push({ entry: e.name, name, file: relative(root, first.getSourceFile().fileName), isValue, examples, tags });
     }
   }
   return out;
