@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^typegrad\/laws$/, replacement: here("./laws/index.ts") },
       { find: /^typegrad\/datasets$/, replacement: here("./src/datasets/index.ts") },
       { find: /^typegrad\/plot$/, replacement: here("./src/plot/index.ts") },
+      { find: /^typegrad\/onnx$/, replacement: here("./src/onnx/index.ts") },
     ],
   },
   test: {

@@ -2,7 +2,8 @@
  * typegrad: deep learning in TypeScript with tensor shapes as literal types, pure autodiff and
  * verified math. This is the whole public API of the root entry, one deliberate list; files and
  * checkpoints are in `typegrad/node`, the law kit in `typegrad/laws`, plots in `typegrad/plot`,
- * the MNIST and Iris loaders in `typegrad/datasets`.
+ * the MNIST and Iris loaders in `typegrad/datasets`, ONNX export and import in
+ * `typegrad/onnx`.
  *
  * Nothing here imports `node:*` or a dataset package: the root entry runs in browsers as is.
  *
@@ -53,6 +54,17 @@ export { type DecodeError, type DecodeErrors, draw, fromValidationErrors, paths 
 export { encodeNpy, type NpyHeader, parseNpy, parseNpyHeader } from "./codec/npy.js";
 export { csvDatasetOrThrow, DecodeFailure, decodeParamsOrThrow, decodeTensorOrThrow, decodeTensorsOrThrow, jsonDatasetOrThrow, orThrow } from "./codec/orThrow.js";
 export { decodeParams, namedLeaves } from "./codec/params.js";
+export {
+  decodeSafetensors,
+  decodeSafetensorsParams,
+  type EncodeSafetensorsOptions,
+  encodeSafetensors,
+  SAFETENSORS_MAX_HEADER_BYTES,
+  type Safetensors,
+  type SafetensorsDType,
+  type SafetensorsLimits,
+  type SafetensorsParamsOptions,
+} from "./codec/safetensors.js";
 export {
   type Checked,
   checkTensor,

@@ -1,6 +1,6 @@
 /**
  * The boundary: io-ts codecs for tensors and named tensors, parameter records, `.npy` bytes,
- * checkpoint bytes and CSV/JSON datasets. Everything here is pure and browser-safe; files live in
+ * safetensors bytes, checkpoint bytes and CSV/JSON datasets. Everything here is pure and browser-safe; files live in
  * `typegrad/node`. Errors are data (`DecodeError` forests) until `draw` turns them into text.
  *
  * @module
@@ -51,6 +51,17 @@ export {
 export { encodeNpy, type NpyHeader, parseNpy, parseNpyHeader } from "./npy.js";
 export { csvDatasetOrThrow, DecodeFailure, decodeParamsOrThrow, decodeTensorOrThrow, decodeTensorsOrThrow, jsonDatasetOrThrow, orThrow } from "./orThrow.js";
 export { decodeParams, namedLeaves, paramSpecs, rebuildParams } from "./params.js";
+export {
+  decodeSafetensors,
+  decodeSafetensorsParams,
+  type EncodeSafetensorsOptions,
+  encodeSafetensors,
+  SAFETENSORS_MAX_HEADER_BYTES,
+  type Safetensors,
+  type SafetensorsDType,
+  type SafetensorsLimits,
+  type SafetensorsParamsOptions,
+} from "./safetensors.js";
 export { type StructOf, struct } from "./struct.js";
 export {
   type Checked,

@@ -1,6 +1,6 @@
 /**
  * `typegrad/node`: files. The only part of typegrad that imports `node:*` — checkpoints saved
- * atomically and loaded as `Either`, `.npy` arrays, CSV and JSON datasets.
+ * atomically and loaded as `Either`, `.npy` arrays, safetensors files, CSV and JSON datasets.
  *
  * @module typegrad/node
  */
@@ -8,3 +8,4 @@ export { DEFAULT_MAX_BYTES, DEFAULT_MAX_TEXT_BYTES, type ReadOptions, readBytes,
 export { loadCheckpoint, loadModel, readCheckpoint, type SaveOptions, saveCheckpoint, saveModel } from "./checkpoint.js";
 export { type ReadNpyOptions, readCsvDataset, readJsonDataset, readNpy, writeNpy } from "./files.js";
 export { loadCheckpointOrThrow, readCheckpointOrThrow, readCsvDatasetOrThrow, readJsonDatasetOrThrow, readNpyOrThrow } from "./orThrow.js";
+export { type LoadSafetensorsOptions, loadSafetensors, type ReadSafetensorsOptions, readSafetensors, writeSafetensors } from "./safetensors.js";

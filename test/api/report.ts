@@ -16,6 +16,7 @@ const entries = [
   { name: "typegrad-laws", dts: "dist/laws/index.d.ts" },
   { name: "typegrad-datasets", dts: "dist/src/datasets/index.d.ts" },
   { name: "typegrad-plot", dts: "dist/src/plot/index.d.ts" },
+  { name: "typegrad-onnx", dts: "dist/src/onnx/index.d.ts" },
 ];
 const temp = join(root, "out", "api");
 mkdirSync(temp, { recursive: true });

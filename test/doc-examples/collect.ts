@@ -15,6 +15,7 @@ export const entries = [
   { name: "typegrad/laws", file: "laws/index.ts" },
   { name: "typegrad/datasets", file: "src/datasets/index.ts" },
   { name: "typegrad/plot", file: "src/plot/index.ts" },
+  { name: "typegrad/onnx", file: "src/onnx/index.ts" },
 ] as const;
 
 /** An example's first line that says it is only type-checked (it cannot run in the test process). */

@@ -1,0 +1,151 @@
+/**
+ * `exportOnnx(model, params, opts)`: a typegrad model and its parameters as an ONNX model
+ * (opset 17), written with protobufjs through `onnx-proto`. The graph has one input (`X` by
+ * default) and one output (`Y`), both with a symbolic batch dimension (`m`), so one file serves
+ * any batch size in ONNX Runtime (CPU, CUDA, TensorRT, WebAssembly) and in Triton's ONNX backend;
+ * the parameters are initializers named as the params tree names them (`W1`, `b1`, …, or
+ * `[0].W`, … for a `sequential`), stored as raw little-endian bytes, so nothing is rounded.
+ *
+ * @module
+ */
+import type { Params } from "../autodiff/tree.js";
+import { writeFloats } from "../codec/bytes.js";
+import { namedLeaves } from "../codec/params.js";
+import { architectureLayers, type DescribedModel, type ParamsOfModel, paramLayout } from "../nn/architecture.js";
+import { showShape } from "../shape/dims.js";
+import { toFlat } from "../tensor/create.js";
+import { graphNodes, innerNames } from "./graph.js";
+import { onnx } from "./proto.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * The opset typegrad writes: 17 (every op used is unchanged since, so newer runtimes read it).
+ *
+ * @example
+ * import { ONNX_OPSET } from "typegrad/onnx"
+ * ONNX_OPSET // 17
+ * @category model
+ * @since 0.3.0
+ */
+export const ONNX_OPSET = 17;
+
+/** The ONNX IR version written (8: what opset 17 needs). */
+const IR_VERSION = 8;
+
+/** Names of the exported graph. @category model @since 0.3.0 */
+export interface OnnxNames {
+  /** The graph's input (default `"X"`). */
+  readonly input?: string;
+  /** The graph's output (default `"Y"`). */
+  readonly output?: string;
+  /** The symbolic batch dimension (default `"m"`). */
+  readonly batch?: string;
+}
+
+/** Options of {@link exportOnnx}. @category model @since 0.3.0 */
+export interface ExportOnnxOptions extends OnnxNames {
+  /** The graph's name (default `"typegrad"`). */
+  readonly name?: string;
+  /** Text stored in the model's `metadata_props` (the architecture is always stored, as `typegrad.architecture`). */
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/** The names, defaulted and validated (a `TypeError` naming `fn` otherwise). @internal */
+export const onnxNames = (fn: string, opts: OnnxNames | undefined): Required<OnnxNames> => {
+  const out = { input: opts?.input ?? "X", output: opts?.output ?? "Y", batch: opts?.batch ?? "m" };
+  for (const [k, v] of Object.entries(out)) if (typeof v !== "string" || v === "") throw new TypeError(`${fn}: option '${k}' must be a non-empty string, got ${JSON.stringify(v)}`);
+  if (out.input === out.output) throw new TypeError(`${fn}: options 'input' and 'output' must differ, both are '${out.input}'`);
+  return out;
+};
+
+const dims = (batch: string, layout: "rows" | "columns", units: number) => (layout === "rows" ? [{ dimParam: batch }, { dimValue: units }] : [{ dimValue: units }, { dimParam: batch }]);
+
+// -------------------------------------------------------------------------------------
+// exporting
+// -------------------------------------------------------------------------------------
+
+/**
+ * The ONNX bytes of a model (`dense`, `sequential` or `mlp`, either layout) and its parameters.
+ * Each dense layer becomes a `Gemm` and its activation's op (`onnxOps`); dropout, the identity at
+ * inference, adds nothing. Throws (naming the argument) when `params` is not the model's.
+ *
+ * @example
+ * import { mlp, rng } from "typegrad"
+ * import { exportOnnx, importOnnx } from "typegrad/onnx"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const model = mlp([4, 8, 3], { hidden: "tanh", output: "softmax" })
+ * const params = model.init(rng(0))
+ * const bytes = exportOnnx(model, params, { input: "X", output: "probs" })
+ * bytes.length > 200 // true
+ * const back = importOnnx(bytes, model)
+ * E.isRight(back) && back.right.W1 // Tensor<[8, 4]>
+ * @category exporting
+ * @since 0.3.0
+ */
+export const exportOnnx = <const M extends DescribedModel>(model: M, params: ParamsOfModel<M>, opts: ExportOnnxOptions = {}): Uint8Array => {
+  const fn = "exportOnnx";
+  const arch = (model as DescribedModel | null)?.architecture;
+  if (arch === undefined || arch === null || typeof arch !== "object") throw new TypeError(`${fn}: argument 'model' must be a dense, sequential or mlp model (with an 'architecture')`);
+  const names = onnxNames(fn, opts);
+  const layers = architectureLayers(arch);
+  const { specs } = paramLayout(arch);
+  const leaves = new Map(namedLeaves(fn, params as Params));
+  const first = leaves.values().next().value;
+  const dtype = first?.dtype ?? "float32";
+  for (const [name, shape] of specs) {
+    const x = leaves.get(name);
+    if (x === undefined) throw new TypeError(`${fn}: argument 'params' has no '${name}' (the model's parameters are ${specs.map(([n]) => n).join(", ")})`);
+    if (showShape(x.shape as readonly number[]) !== showShape(shape))
+      throw new TypeError(`${fn}: argument 'params': '${name}' has shape ${showShape(x.shape as readonly number[])}, the model expects ${showShape(shape)}`);
+    if (x.dtype !== dtype) throw new TypeError(`${fn}: argument 'params': '${name}' is ${x.dtype} but the others are ${dtype}; one dtype for all, please`);
+  }
+  if (leaves.size !== specs.length) throw new TypeError(`${fn}: argument 'params' has tensors the model does not: ${[...leaves.keys()].filter((n) => !specs.some(([s]) => s === n)).join(", ")}`);
+  const nodes = graphNodes(arch, names.input, names.output);
+  const inner = innerNames(nodes);
+  for (const k of ["input", "output"] as const) {
+    const v = names[k];
+    if ((inner.has(v) && v !== names.output) || leaves.has(v)) throw new TypeError(`${fn}: option '${k}' is '${v}', a name the graph uses for a parameter or an inner value`);
+  }
+  const elemType = dtype === "float64" ? onnx.TensorProto.DataType.DOUBLE : onnx.TensorProto.DataType.FLOAT;
+  const first0 = layers[0];
+  const last = layers[layers.length - 1];
+  if (first0 === undefined || last === undefined) throw new TypeError(`${fn}: argument 'model' has no layers`);
+  const proto = onnx.ModelProto.create({
+    irVersion: IR_VERSION,
+    producerName: "typegrad",
+    producerVersion: "0.3.0",
+    opsetImport: [{ domain: "", version: ONNX_OPSET }],
+    metadataProps: [
+      { key: "typegrad.architecture", value: JSON.stringify(arch) },
+      ...Object.entries(opts.metadata ?? {}).map(([key, value]) => {
+        if (typeof value !== "string") throw new TypeError(`${fn}: option 'metadata' must be a record of strings; '${key}' is ${typeof value}`);
+        return { key, value };
+      }),
+    ],
+    graph: {
+      name: opts.name ?? "typegrad",
+      node: nodes.map((n) => ({
+        name: n.name,
+        opType: n.opType,
+        input: [...n.inputs],
+        output: [...n.outputs],
+        attribute: n.attributes.map((a) =>
+          "f" in a ? { name: a.name, type: onnx.AttributeProto.AttributeType.FLOAT, f: a.f } : { name: a.name, type: onnx.AttributeProto.AttributeType.INT, i: a.i },
+        ),
+      })),
+      initializer: specs.map(([name, shape]) => {
+        const data = toFlat(leaves.get(name) as NonNullable<ReturnType<typeof leaves.get>>);
+        const raw = new Uint8Array(data.byteLength);
+        writeFloats(raw, 0, data, dtype);
+        return { name, dataType: elemType, dims: [...shape], rawData: raw };
+      }),
+      input: [{ name: names.input, type: { tensorType: { elemType, shape: { dim: dims(names.batch, first0.layout, first0.nIn) } } } }],
+      output: [{ name: names.output, type: { tensorType: { elemType, shape: { dim: dims(names.batch, last.layout, last.nOut) } } } }],
+    },
+  });
+  const bytes = onnx.ModelProto.encode(proto).finish();
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+};

@@ -1,0 +1,195 @@
+/**
+ * `importOnnx(bytes, model)`: an ONNX file's parameters, typed by the model the program builds.
+ * The file is decoded with protobufjs (a malformed one is a `Left`, never an exception); its
+ * graph must be the one `exportOnnx` writes for that model (the same ops in the same order, wired
+ * the same way, with the same attributes, the input's and output's unit dims the model's); each
+ * initializer must have the expected dtype (float32 by default) and the model's shape, and the
+ * bytes its shape needs. Every difference is listed: under `graph` for the graph, under the
+ * tensor's name for a parameter.
+ *
+ * @module
+ */
+import * as E from "fp-ts/lib/Either.js";
+import type { DType, TypedArray } from "../backend/backend.js";
+import { readFloats } from "../codec/bytes.js";
+import { type DecodeError, type DecodeErrors, describeValue, key, leaf, nonEmpty } from "../codec/errors.js";
+import { type FoundTensor, paramsFromFound } from "../codec/modelTensors.js";
+import { architectureLayers, type DescribedModel, type ParamsOfModel } from "../nn/architecture.js";
+import { showShape } from "../shape/dims.js";
+import { ONNX_OPSET } from "./export.js";
+import { graphNodes, type NodeSpec } from "./graph.js";
+import { int64, onnx } from "./proto.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** Options of {@link importOnnx}. @category model @since 0.3.0 */
+export interface ImportOnnxOptions {
+  /** The dtype every parameter must have (default float32). */
+  readonly dtype?: DType;
+  /** The largest file accepted, in bytes (default 2^30). */
+  readonly maxBytes?: number;
+}
+
+const DataType = onnx.TensorProto.DataType;
+
+const dtypeName = (t: number): string => (DataType as unknown as Record<number, string>)[t] ?? `data type ${t}`;
+
+const onnxName = (d: DType): string => (d === "float64" ? "DOUBLE" : "FLOAT");
+
+type Model = InstanceType<typeof onnx.ModelProto>;
+type Graph = NonNullable<Model["graph"]>;
+type TensorP = NonNullable<Graph["initializer"]>[number];
+type ValueInfo = NonNullable<Graph["input"]>[number];
+type NodeP = NonNullable<Graph["node"]>[number];
+
+// -------------------------------------------------------------------------------------
+// checking
+// -------------------------------------------------------------------------------------
+
+/** An attribute's value as the exporter writes it: float attributes rounded to float32. */
+const attrValue = (a: { readonly type?: number | null; readonly f?: number | null; readonly i?: unknown }): number | undefined =>
+  a.type === onnx.AttributeProto.AttributeType.FLOAT ? (a.f ?? 0) : a.type === onnx.AttributeProto.AttributeType.INT ? int64(a.i) : undefined;
+
+/** How node `got` differs from the expected `want`, as messages. */
+const nodeDiff = (got: NodeP, want: NodeSpec): string[] => {
+  const out: string[] = [];
+  if (got.opType !== want.opType || (got.domain ?? "") !== "") return [`is ${got.domain ? `${got.domain}.` : ""}${got.opType ?? "?"}, expected ${want.opType} (${want.name})`];
+  const list = (xs: readonly string[]): string => `[${xs.map((x) => `'${x}'`).join(", ")}]`;
+  const ins = got.input ?? [];
+  if (list(ins) !== list(want.inputs)) out.push(`${want.opType} reads ${list(ins)}, expected ${list(want.inputs)}`);
+  const outs = got.output ?? [];
+  if (list(outs) !== list(want.outputs)) out.push(`${want.opType} writes ${list(outs)}, expected ${list(want.outputs)}`);
+  const attrs = got.attribute ?? [];
+  for (const w of want.attributes) {
+    const a = attrs.find((x) => x.name === w.name);
+    const v = "f" in w ? Math.fround(w.f) : w.i;
+    const g = a === undefined ? undefined : attrValue(a);
+    if (g !== v) out.push(`${want.opType} attribute '${w.name}' is ${g === undefined ? "missing" : g}, expected ${v}`);
+  }
+  for (const a of attrs) if (!want.attributes.some((w) => w.name === a.name)) out.push(`${want.opType} has attribute '${a.name ?? ""}', which the model's layer does not`);
+  return out;
+};
+
+/** The dims of a value's tensor type, as numbers (symbolic: the name). */
+const valueDims = (v: ValueInfo): (number | string)[] | undefined => v.type?.tensorType?.shape?.dim?.map((d) => (d.dimParam ? d.dimParam : int64(d.dimValue)));
+
+const checkValue = (what: string, v: ValueInfo | undefined, units: number, layout: "rows" | "columns", elemType: number): DecodeError[] => {
+  if (v === undefined) return [leaf(undefined, `the graph has no ${what}`)];
+  const errs: string[] = [];
+  const t = v.type?.tensorType;
+  if (t?.elemType !== elemType) errs.push(`element type ${dtypeName(t?.elemType ?? 0)}, expected ${dtypeName(elemType)}`);
+  const d = valueDims(v);
+  const at = layout === "rows" ? 1 : 0;
+  if (d !== undefined && (d.length !== 2 || d[at] !== units)) errs.push(`shape [${d.join(", ")}], expected ${layout === "rows" ? `[batch, ${units}]` : `[${units}, batch]`} (${layout} are examples)`);
+  return errs.length === 0 ? [] : [key(`${what} '${v.name ?? ""}'`, errs.map((m) => leaf(v.name, m)) as unknown as DecodeErrors)];
+};
+
+/** The graph's differences from the model's. */
+const checkGraph = (graph: Graph, model: DescribedModel, elemType: number): DecodeError[] => {
+  const inits = new Set((graph.initializer ?? []).map((i) => i.name));
+  const inputs = (graph.input ?? []).filter((i) => !inits.has(i.name));
+  const outputs = graph.output ?? [];
+  const errs: DecodeError[] = [];
+  if (inputs.length !== 1) errs.push(leaf(inputs.length, `the graph has ${inputs.length} inputs (besides initializers), expected 1`));
+  if (outputs.length !== 1) errs.push(leaf(outputs.length, `the graph has ${outputs.length} outputs, expected 1`));
+  const layers = architectureLayers(model.architecture);
+  const first = layers[0];
+  const last = layers[layers.length - 1];
+  if (first === undefined || last === undefined) return [leaf(undefined, "the model has no layers")];
+  errs.push(...checkValue("input", inputs[0], first.nIn, first.layout, elemType), ...checkValue("output", outputs[0], last.nOut, last.layout, elemType));
+  const want = graphNodes(model.architecture, inputs[0]?.name ?? "X", outputs[0]?.name ?? "Y");
+  const got = graph.node ?? [];
+  if (got.length !== want.length)
+    errs.push(leaf(got.length, `the graph has ${got.length} nodes (${got.map((n) => n.opType).join(", ")}), the model's has ${want.length} (${want.map((n) => n.opType).join(", ")})`));
+  for (let i = 0; i < Math.min(got.length, want.length); i++) {
+    const d = nodeDiff(got[i] as NodeP, want[i] as NodeSpec);
+    if (d.length > 0) errs.push(key(`node ${i}`, d.map((m) => leaf(got[i]?.name, m)) as unknown as DecodeErrors));
+  }
+  return errs;
+};
+
+/** An initializer as a found tensor, or why its data cannot be read. */
+const foundOf = (t: TensorP): FoundTensor | DecodeErrors => {
+  const shape = (t.dims ?? []).map(int64);
+  if (shape.some((d) => !(d >= 0))) return [leaf(t.dims, `dims [${(t.dims ?? []).map(String).join(", ")}] are not non-negative integers`)];
+  if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) return [leaf(undefined, "its data is stored outside the file (external data), which typegrad does not read")];
+  const dtype = t.dataType ?? 0;
+  const as: DType | undefined = dtype === DataType.FLOAT ? "float32" : dtype === DataType.DOUBLE ? "float64" : undefined;
+  const name = dtypeName(dtype);
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (as === undefined) return { dtype: name, as, shape, read: () => new Float32Array(0) };
+  const size = as === "float64" ? 8 : 4;
+  const raw = t.rawData;
+  const typed = as === "float64" ? (t.doubleData ?? []) : (t.floatData ?? []);
+  if (raw !== undefined && raw !== null && raw.length > 0) {
+    if (raw.length !== n * size) return [leaf(raw.length, `raw_data has ${raw.length} bytes, shape ${showShape(shape)} of ${name} needs ${n * size}`)];
+    return { dtype: name, as, shape, read: () => readFloats(raw, 0, n, as, true) };
+  }
+  if (typed.length !== n) return [leaf(typed.length, `${as === "float64" ? "double_data" : "float_data"} has ${typed.length} values, shape ${showShape(shape)} needs ${n}`)];
+  return { dtype: name, as, shape, read: (): TypedArray => (as === "float64" ? Float64Array.from(typed) : Float32Array.from(typed)) };
+};
+
+// -------------------------------------------------------------------------------------
+// importing
+// -------------------------------------------------------------------------------------
+
+/**
+ * The parameters of `model` from an ONNX file's bytes, typed by the model; or every reason the
+ * file is not that model (`graph: node 1: is Tanh, expected Relu (layer1/Relu)`,
+ * `W1: shape [8, 5], expected [8, 4]`), or not an ONNX model at all.
+ *
+ * @example
+ * import { draw, mlp, rng } from "typegrad"
+ * import { exportOnnx, importOnnx } from "typegrad/onnx"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const model = mlp([4, 8, 3])
+ * const bytes = exportOnnx(model, model.init(rng(0)))
+ * const r = importOnnx(bytes, model)
+ * E.isRight(r) && r.right.b2 // Tensor<[3, 1]>
+ * const wrong = importOnnx(bytes, mlp([4, 8, 3], { hidden: "tanh" }))
+ * E.isLeft(wrong) && draw(wrong.left) // "graph: node 1: is Relu, expected Tanh (layer1/Tanh)"
+ * const junk = importOnnx(new Uint8Array([8, 1, 18]), model)
+ * E.isLeft(junk) && draw(junk.left) // "not an ONNX model: index out of range: 3 + 1 > 3"
+ * @category importing
+ * @since 0.3.0
+ */
+export const importOnnx = <const M extends DescribedModel>(bytes: Uint8Array, model: M, opts: ImportOnnxOptions = {}): E.Either<DecodeErrors, ParamsOfModel<M>> => {
+  const fn = "importOnnx";
+  if (model === null || typeof model !== "object" || typeof (model as DescribedModel).architecture !== "object")
+    throw new TypeError(`${fn}: argument 'model' must be a dense, sequential or mlp model (with an 'architecture'), got ${describeValue(model)}`);
+  if (opts === null || typeof opts !== "object") throw new TypeError(`${fn}: argument 'opts' must be an object, got ${describeValue(opts)}`);
+  const dtype = opts.dtype ?? "float32";
+  if (dtype !== "float32" && dtype !== "float64") throw new TypeError(`${fn}: option 'dtype' must be "float32" or "float64", got ${describeValue(dtype)}`);
+  const maxBytes = opts.maxBytes ?? 2 ** 30;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new TypeError(`${fn}: option 'maxBytes' must be a non-negative integer, got ${describeValue(maxBytes)}`);
+  if (!(bytes instanceof Uint8Array)) return E.left([leaf(bytes, `expected bytes (a Uint8Array), got ${describeValue(bytes)}`)]);
+  if (bytes.length > maxBytes) return E.left([leaf(bytes.length, `${bytes.length} bytes, above the limit maxBytes = ${maxBytes}`)]);
+  let proto: Model;
+  try {
+    proto = onnx.ModelProto.decode(bytes);
+  } catch (e) {
+    return E.left([leaf(undefined, `not an ONNX model: ${e instanceof Error ? e.message : String(e)}`)]);
+  }
+  const graph = proto.graph;
+  if (graph === undefined || graph === null) return E.left([leaf(undefined, "not an ONNX model: it has no graph")]);
+  const errors: DecodeError[] = [];
+  const opset = (proto.opsetImport ?? []).find((o) => (o.domain ?? "") === "");
+  if (opset === undefined || !(int64(opset.version) >= 13))
+    errors.push(leaf(opset?.version, `opset ${opset === undefined ? "missing" : String(opset.version)}, expected 13 or later (typegrad writes ${ONNX_OPSET})`));
+  const graphErrors = checkGraph(graph, model, dtype === "float64" ? DataType.DOUBLE : DataType.FLOAT);
+  if (graphErrors.length > 0) errors.push(key("graph", graphErrors as unknown as DecodeErrors));
+  const found = new Map<string, FoundTensor>();
+  (graph.initializer ?? []).forEach((t, i) => {
+    const name = t.name ?? "";
+    const f = foundOf(t);
+    if (found.has(name)) errors.push(key(name, [leaf(undefined, `a second initializer of this name (number ${i})`)]));
+    else if (Array.isArray(f)) errors.push(key(name, f as DecodeErrors));
+    else found.set(name, f as FoundTensor);
+  });
+  const params = paramsFromFound(model, found, dtype, onnxName);
+  const all = [...errors, ...(E.isLeft(params) ? params.left : [])];
+  const ne = nonEmpty(all);
+  return ne === undefined && E.isRight(params) ? params : E.left(ne ?? [leaf(undefined, "not the model's parameters")]);
+};
