@@ -195,7 +195,7 @@ export const parseHeader = (text: Uint8Array, dataLength: number, maxElements: n
     let n = 1;
     for (const d of shape) n *= d;
     if (n > maxElements) {
-      errors.push(key(name, [leaf(shape, `shape ${showShape(shape)} has ${n} elements, above the limit maxElements = ${maxElements}`)]));
+      errors.push(key(name, [leaf(shape, `shape ${showShape(shape)} has ${Number.isSafeInteger(n) ? n : "more than 2^53"} elements, above the limit maxElements = ${maxElements}`)]));
       continue;
     }
     const need = n * kinds[dtype].size;
