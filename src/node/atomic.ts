@@ -182,8 +182,9 @@ export const DEFAULT_MAX_BYTES = 2 ** 30;
  */
 export const DEFAULT_MAX_TEXT_BYTES = 2 ** 28;
 
-/** What a non-regular file is, for messages. */
-const kindOf = (st: Stats): string => (st.isFIFO() ? "a FIFO" : st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : "not a file");
+/** What a non-regular file is, for messages. @internal */
+export const kindOf = (st: Stats): string =>
+  st.isFIFO() ? "a FIFO" : st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : "not a file";
 
 /**
  * The bytes of the regular file at `path`, at most `maxBytes` of them: the file is opened

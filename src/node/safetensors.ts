@@ -33,7 +33,7 @@ import { checkLimit, setOwn } from "../codec/untrusted.js";
 import type { DescribedModel, ParamsOfModel } from "../nn/architecture.js";
 import { fromArray } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { DEFAULT_MAX_BYTES, type ReadOptions, writeFileAtomic } from "./atomic.js";
+import { DEFAULT_MAX_BYTES, kindOf, type ReadOptions, writeFileAtomic } from "./atomic.js";
 
 /** Options of the safetensors file readers: the codec's limits and `maxBytes`. @category safetensors @since 0.3.0 */
 export interface ReadSafetensorsOptions extends SafetensorsLimits, ReadOptions {}
@@ -70,7 +70,8 @@ const withFile = <A>(fn: string, path: string, opts: unknown, use: (o: Opened) =
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const st = fstatSync(fd);
-    if (!st.isFile()) return fail(st.isDirectory() ? "a directory, not a file" : "not a regular file");
+    if (st.isDirectory()) return fail("EISDIR: illegal operation on a directory, read");
+    if (!st.isFile()) return fail(`not a regular file (${kindOf(st)})`);
     if (st.size > maxBytes) return fail(`the file has ${st.size} bytes, above the limit maxBytes = ${maxBytes}`);
     const file = fd;
     const n = headerLength(readAt(file, 8, 0), st.size, limits.maxHeaderBytes);
