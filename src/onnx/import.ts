@@ -181,15 +181,19 @@ export const importOnnx = <const M extends DescribedModel>(bytes: Uint8Array, mo
   const graphErrors = checkGraph(graph, model, dtype === "float64" ? DataType.DOUBLE : DataType.FLOAT);
   if (graphErrors.length > 0) errors.push(key("graph", graphErrors as unknown as DecodeErrors));
   const found = new Map<string, FoundTensor>();
+  // initializers whose data cannot be read: reported once, not again as missing
+  const unreadable = new Set<string>();
   (graph.initializer ?? []).forEach((t, i) => {
     const name = t.name ?? "";
     const f = foundOf(t);
-    if (found.has(name)) errors.push(key(name, [leaf(undefined, `a second initializer of this name (number ${i})`)]));
-    else if (Array.isArray(f)) errors.push(key(name, f as DecodeErrors));
-    else found.set(name, f as FoundTensor);
+    if (found.has(name) || unreadable.has(name)) errors.push(key(name, [leaf(undefined, `a second initializer of this name (number ${i})`)]));
+    else if (Array.isArray(f)) {
+      errors.push(key(name, f as DecodeErrors));
+      unreadable.add(name);
+    } else found.set(name, f as FoundTensor);
   });
   const params = paramsFromFound(model, found, dtype, onnxName);
-  const all = [...errors, ...(E.isLeft(params) ? params.left : [])];
+  const all = [...errors, ...(E.isLeft(params) ? params.left.filter((e) => !(e._tag === "Key" && unreadable.has(e.key))) : [])];
   const ne = nonEmpty(all);
   return ne === undefined && E.isRight(params) ? params : E.left(ne ?? [leaf(undefined, "not the model's parameters")]);
 };
