@@ -34,4 +34,14 @@ describe("module boundaries", () => {
     expect(files.filter((f) => f.startsWith("node/") || f.startsWith("datasets/"))).toEqual([]);
     expect([...external].filter((m) => !m.startsWith("fp-ts/") && m !== "io-ts")).toEqual([]);
   });
+
+  it("onnx-proto (an optional peer dependency) is imported only by src/onnx, and onnxruntime by nothing in src", () => {
+    const rooms = readdirSync(src, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    const all = rooms.flatMap(importsOf);
+    expect(all.filter(([f, m]) => m.startsWith("onnx-proto") && !f.startsWith("onnx/")).map(([f]) => f)).toEqual([]);
+    expect(all.filter(([, m]) => m.startsWith("onnxruntime")).map(([f]) => f)).toEqual([]);
+    expect(all.some(([f, m]) => f === "onnx/proto.ts" && m === "onnx-proto")).toBe(true);
+  });
 });
