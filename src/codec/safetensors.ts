@@ -336,7 +336,7 @@ export const decodeSafetensorsParams = <const M extends DescribedModel>(bytes: U
  * import { decodeSafetensors, encodeSafetensors, tensor } from "typegrad"
  * import * as E from "fp-ts/lib/Either.js"
  * const bytes = encodeSafetensors({ W: tensor([[1.5, 2]]), step: tensor([7]) }, { dtypes: { step: "I64" } })
- * bytes.length // 112 (8 + 88 header bytes + 8 + 8)
+ * bytes.length // 144 (8 + 120 header bytes + 8 + 8)
  * const r = decodeSafetensors(bytes)
  * E.isRight(r) && r.right.dtypes // { W: "F32", step: "I64" }
  * @category writing

@@ -151,7 +151,7 @@ const foundOf = (t: TensorP): FoundTensor | DecodeErrors => {
  * const wrong = importOnnx(bytes, mlp([4, 8, 3], { hidden: "tanh" }))
  * E.isLeft(wrong) && draw(wrong.left) // "graph: node 1: is Relu, expected Tanh (layer1/Tanh)"
  * const junk = importOnnx(new Uint8Array([8, 1, 18]), model)
- * E.isLeft(junk) && draw(junk.left) // "not an ONNX model: index out of range: 3 + 1 > 3"
+ * E.isLeft(junk) && draw(junk.left) // "not an ONNX model: index out of range: 3 + 10 > 3"
  * @category importing
  * @since 0.3.0
  */
