@@ -4,7 +4,8 @@
  * possible) and checks, from the outside:
  *
  * - plain `node app.mjs` trains a small MLP with `fit` on the default (WASM) backend, and CommonJS
- *   `require("typegrad")` works (no top-level await);
+ *   `require("typegrad")` works (no top-level await); `typegrad/onnx` exports and imports a model
+ *   once its optional peer `onnx-proto` is installed;
  * - strict TypeScript consumers (`nodenext`, `bundler`, and a browser one with `lib: DOM` and no
  *   Node types; `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess`, `skipLibCheck: false`)
  *   compile, read only `.d.ts` files of typegrad, and get the op's message for a shape mistake;
@@ -73,6 +74,8 @@ await check("npm pack (prepack builds dist/ and the WASM binaries)", () => {
     "dist/src/backend/wasm/bin/typegrad-shared-relaxed.wasm",
     "dist/laws/index.js",
     "dist/src/node/index.js",
+    "dist/src/onnx/index.js",
+    "dist/src/onnx/index.d.ts",
   ])
     expect(paths.includes(must), `the tarball lacks ${must}`);
   const stray = paths.filter((p) => /^(test|bench|examples|\.ci)\/|\.test\.ts$|\/assembly\//.test(p));
@@ -129,6 +132,13 @@ await check("require('typegrad') from CommonJS", () => {
   const r = JSON.parse(sh(process.execPath, ["app.cjs"], app).trim().split("\n").pop() as string) as { backend: string; total: number };
   expect(r.backend === "wasm" && r.total === 6, JSON.stringify(r));
   return "";
+});
+
+await check("typegrad/onnx exports and imports a model once its optional peer onnx-proto is installed", () => {
+  sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", "onnx-proto@8"], app);
+  const r = JSON.parse(sh(process.execPath, ["onnx.mjs"], app).trim().split("\n").pop() as string) as { opset: number; bytes: number; same: boolean };
+  expect(r.opset >= 17 && r.bytes > 100 && r.same, JSON.stringify(r));
+  return `opset ${r.opset}, ${r.bytes} bytes, parameters back bit for bit`;
 });
 
 // -------------------------------------------------------------------------------------
