@@ -100,7 +100,7 @@ export const exportOnnx = <const M extends DescribedModel>(model: M, params: Par
     if (x === undefined) throw new TypeError(`${fn}: argument 'params' has no '${name}' (the model's parameters are ${specs.map(([n]) => n).join(", ")})`);
     if (showShape(x.shape as readonly number[]) !== showShape(shape))
       throw new TypeError(`${fn}: argument 'params': '${name}' has shape ${showShape(x.shape as readonly number[])}, the model expects ${showShape(shape)}`);
-    if (x.dtype !== dtype) throw new TypeError(`${fn}: argument 'params': '${name}' is ${x.dtype} but the others are ${dtype}; one dtype for all, please`);
+    if (x.dtype !== dtype) throw new TypeError(`${fn}: argument 'params': '${name}' is ${x.dtype}, expected ${dtype} like the first parameter (one dtype for the whole graph)`);
   }
   if (leaves.size !== specs.length) throw new TypeError(`${fn}: argument 'params' has tensors the model does not: ${[...leaves.keys()].filter((n) => !specs.some(([s]) => s === n)).join(", ")}`);
   const nodes = graphNodes(arch, names.input, names.output);

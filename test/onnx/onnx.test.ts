@@ -365,6 +365,33 @@ describe("importOnnx: a file that is not the model is a Left naming each differe
     );
   });
 
+  it("messages nested 300,000 deep (model → graph → node → attribute → graph …) are a Left, not a crash", () => {
+    const depth = 300_000;
+    const tags = [0x0a, 0x2a, 0x32]; // GraphProto.node, NodeProto.attribute, AttributeProto.g
+    const varintLength = (n: number): number => (n < 128 ? 1 : 1 + varintLength(Math.floor(n / 128)));
+    const lengths = [0];
+    for (let k = 1; k <= depth; k++) lengths.push(1 + varintLength(lengths[k - 1] as number) + (lengths[k - 1] as number));
+    const top = lengths[depth] as number;
+    const deep = new Uint8Array(1 + varintLength(top) + top);
+    let at = 0;
+    const varint = (n: number): void => {
+      let v = n;
+      while (v >= 128) {
+        deep[at++] = (v % 128) | 128;
+        v = Math.floor(v / 128);
+      }
+      deep[at++] = v;
+    };
+    deep[at++] = 0x3a; // ModelProto.graph
+    varint(top);
+    for (let k = depth; k >= 1; k--) {
+      deep[at++] = tags[(depth - k) % 3] as number;
+      varint(lengths[k - 1] as number);
+    }
+    expect(at).toBe(deep.length);
+    expect(text(importOnnx(deep, model))).toMatch(/^not an ONNX model: /);
+  });
+
   it("rejects bad arguments with a message naming the function and the argument", () => {
     expect(() => importOnnx(bytes, null as unknown as DescribedModel)).toThrow("importOnnx: argument 'model' must be a dense, sequential or mlp model");
     expect(() => importOnnx(bytes, model, { dtype: "int8" as never })).toThrow(`importOnnx: option 'dtype' must be "float32" or "float64", got "int8"`);
