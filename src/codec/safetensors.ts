@@ -17,7 +17,7 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
-import type { Params } from "../autodiff/tree.js";
+import { namedLeaves, type Params } from "../autodiff/tree.js";
 import type { DType, TypedArray } from "../backend/backend.js";
 import type { DescribedModel, ParamsOfModel } from "../nn/architecture.js";
 import { showShape } from "../shape/dims.js";
@@ -26,7 +26,6 @@ import type { Tensor } from "../tensor/tensor.js";
 import { readFloats, writeFloats } from "./bytes.js";
 import { type DecodeError, type DecodeErrors, describeValue, fromValidationErrors, key, leaf, nonEmpty } from "./errors.js";
 import { type FoundTensor, paramsFromFound } from "./modelTensors.js";
-import { namedLeaves } from "./params.js";
 import { MAX_RANK } from "./tensor.js";
 import { checkLimit, DEFAULT_MAX_ELEMENTS, setOwn } from "./untrusted.js";
 

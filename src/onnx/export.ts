@@ -8,9 +8,8 @@
  *
  * @module
  */
-import type { Params } from "../autodiff/tree.js";
+import { namedLeaves, type Params } from "../autodiff/tree.js";
 import { writeFloats } from "../codec/bytes.js";
-import { namedLeaves } from "../codec/params.js";
 import { architectureLayers, type DescribedModel, type ParamsOfModel, paramLayout } from "../nn/architecture.js";
 import { showShape } from "../shape/dims.js";
 import { toFlat } from "../tensor/create.js";

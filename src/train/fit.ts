@@ -20,10 +20,9 @@
  *
  * @module
  */
-import { flattenTree, type Params } from "../autodiff/tree.js";
+import { flattenTree, namedLeaves, type Params } from "../autodiff/tree.js";
 import { valueAndGradAux } from "../autodiff/vjp.js";
 import type { DType } from "../backend/backend.js";
-import { namedLeaves } from "../codec/params.js";
 import { checkExamples, type Examples, type Layout, labels, take, toTensors } from "../data/examples.js";
 import type { RunContext } from "../nn/activations.js";
 import type { LossOptions } from "../nn/losses.js";
@@ -275,8 +274,15 @@ export const trainStep = <P extends Params>(
   state: OptState<P>,
   X: Tensor,
   Y: Tensor,
-  opts: { readonly layout?: Layout; readonly ctx?: RunContext; readonly regularizer?: (params: P) => Tensor<[]> } = {},
+  opts: StepOptions<P> = {},
 ): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => update(model, loss, optimizer, params, state, X, Y, opts, false);
+
+/** Options of {@link trainStep}: the layout, the run context (training mode, generator), a regulariser. @category model */
+export interface StepOptions<P extends Params> {
+  readonly layout?: Layout;
+  readonly ctx?: RunContext;
+  readonly regularizer?: (params: P) => Tensor<[]>;
+}
 
 /**
  * {@link trainStep}, and with `check` the divergence probe: the one scalar read is then the cost
@@ -292,7 +298,7 @@ const update = <P extends Params>(
   state: OptState<P>,
   X: Tensor,
   Y: Tensor,
-  opts: { readonly layout?: Layout; readonly ctx?: RunContext; readonly regularizer?: (params: P) => Tensor<[]> },
+  opts: StepOptions<P>,
   check: boolean,
 ): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor; readonly bad?: Divergence } => {
   const layout = opts.layout ?? "columns";
