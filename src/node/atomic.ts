@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, type Stats, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { type DecodeErrors, leaf } from "../codec/errors.js";
@@ -182,8 +182,8 @@ export const DEFAULT_MAX_BYTES = 2 ** 30;
  */
 export const DEFAULT_MAX_TEXT_BYTES = 2 ** 28;
 
-/** What a non-regular file is, for messages. @internal */
-export const kindOf = (st: Stats): string =>
+/** What a file `fstat` says is not regular is, for messages (structurally typed: no Node type in the declarations). @internal */
+export const kindOf = (st: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string =>
   st.isFIFO() ? "a FIFO" : st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : "not a file";
 
 /**
