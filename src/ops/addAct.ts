@@ -16,7 +16,7 @@
 import type { UnaryKernel } from "../backend/backend.js";
 import { broadcast } from "../shape/broadcast.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { describe, dual, expectTensor, promote, sampleBroadcast } from "./define.js";
+import { describe, dual, elementwiseTwin, expectTensor, promote, sampleBroadcast } from "./define.js";
 import { gt } from "./gt.js";
 import { mul } from "./mul.js";
 import { zipWith } from "./naive.js";
@@ -77,6 +77,9 @@ export const addActDef: OpDef<FusedActivation> = {
   name: "addAct",
   kind: "primitive",
   doc: "act(z + b), act ∈ relu, sigmoid, tanh",
+  shape: elementwiseTwin,
+  forward: { kind: "backend", method: "binary" },
+  pullback: addActPrim.pullback,
   spec: {
     sample: (g) => {
       const act = fused[g.int(0, fused.length - 1)] as FusedActivation;

@@ -12,7 +12,7 @@ import type { Check, Ok, Shape } from "../shape/dims.js";
 import { normAxis } from "../shape/dims.js";
 import { type Reduce, reduce } from "../shape/reduce.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { axisOf, foldAxis } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 import type { AxisParams } from "./sum.js";
@@ -48,6 +48,9 @@ export const argmaxDef: OpDef<number> = {
   name: "argmax",
   kind: "primitive",
   doc: "index of the maximum",
+  shape: (ss, axis) => reduce(one(ss), axis, false),
+  forward: { kind: "backend", method: "argmax" },
+  pullback: argmaxPrim.pullback,
   spec: {
     sample: (g) => {
       const shape = sampleShape(g, 1, 3);

@@ -13,7 +13,7 @@
 import type { DType } from "../backend/backend.js";
 import type { Shape } from "../shape/dims.js";
 import { bind, type Tensor } from "../tensor/tensor.js";
-import { castPrim, dual, elementwiseCase, expectTensor, tensorFirst } from "./define.js";
+import { castPrim, dual, elementwiseCase, elementwiseTwin, expectTensor, tensorFirst } from "./define.js";
 import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -41,6 +41,9 @@ export const astypeDef: OpDef<void> = {
   name: "astype",
   kind: "primitive",
   doc: "dtype conversion",
+  shape: elementwiseTwin,
+  forward: { kind: "backend", method: "cast" },
+  pullback: castPrim.pullback,
   spec: {
     sample: (g) => elementwiseCase(g, [domains.real]),
     call: ([x]) => astypeImpl(astypeImpl(x as Tensor, "float32"), (x as Tensor).dtype),

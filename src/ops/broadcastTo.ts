@@ -13,7 +13,7 @@
 import { type BroadcastTo, broadcastTo as rule } from "../shape/broadcast.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleBroadcast, tensorFirst } from "./define.js";
+import { dual, expectTensor, one, sampleBroadcast, tensorFirst } from "./define.js";
 import { at, indices } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -40,6 +40,9 @@ export const broadcastToDef: OpDef<readonly number[]> = {
   name: "broadcastTo",
   kind: "primitive",
   doc: "materialised broadcast",
+  shape: (ss, t) => rule(one(ss), t),
+  forward: { kind: "backend", method: "broadcastTo" },
+  pullback: broadcastToPrim.pullback,
   spec: {
     sample: (g) => {
       const [s, t] = sampleBroadcast(g, 2) as [number[], number[]];

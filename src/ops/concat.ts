@@ -62,6 +62,9 @@ export const concatDef: OpDef<number> = {
   name: "concat",
   kind: "primitive",
   doc: "join along an axis",
+  shape: (ss, axis) => rule(ss, axis),
+  forward: { kind: "backend", method: "concat" },
+  pullback: concatPrim.pullback,
   spec: {
     sample: (g) => {
       const shape = sampleShape(g, 1, 3);

@@ -12,7 +12,7 @@
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { type Flatten, flatten as rule } from "../shape/reshape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { reshape } from "./reshape.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -35,6 +35,9 @@ export const flattenDef: OpDef<number> = {
   name: "flatten",
   kind: "composite",
   doc: "merge trailing axes",
+  shape: (ss, start) => rule(one(ss), start),
+  forward: { kind: "composite" },
+  pullback: "composite",
   spec: {
     sample: (g) => {
       const shape = sampleShape(g, 1, 4);

@@ -11,7 +11,7 @@
  */
 import { normAxis } from "../shape/dims.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, tensorFirst } from "./define.js";
+import { dual, expectTensor, sameTwin, tensorFirst } from "./define.js";
 import { exp } from "./exp.js";
 import { mul } from "./mul.js";
 import { sampleAxis, softmaxReference } from "./softmax.js";
@@ -45,6 +45,9 @@ export const logSoftmaxDef: OpDef<number> = {
   name: "logSoftmax",
   kind: "primitive",
   doc: "x - max - log Σ e^(x - max)",
+  shape: sameTwin,
+  forward: { kind: "backend", method: "softmax" },
+  pullback: logSoftmaxPrim.pullback,
   spec: {
     sample: sampleAxis,
     call: ([x], axis) => logSoftmaxImpl(x as Tensor, axis),

@@ -12,7 +12,7 @@
 import { reduce } from "../shape/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { add } from "./add.js";
-import { dual, expectTensor, tensorFirst } from "./define.js";
+import { dual, expectTensor, one, tensorFirst } from "./define.js";
 import { exp } from "./exp.js";
 import { gt } from "./gt.js";
 import { log } from "./log.js";
@@ -46,6 +46,9 @@ export const logSumExpDef: OpDef<ReduceParams> = {
   name: "logSumExp",
   kind: "composite",
   doc: "log Σ eˣ",
+  shape: (ss, p) => reduce(one(ss), p.axis, p.keepDims),
+  forward: { kind: "composite" },
+  pullback: "composite",
   spec: {
     sample: sampleReduce,
     call: ([x], { axis, keepDims }) => logSumExpImpl(x as Tensor, axis, keepDims),

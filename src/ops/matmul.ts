@@ -16,7 +16,7 @@
 import type { Check, Dim, Ok, Shape } from "../shape/dims.js";
 import { type MatMul, matmul as rule } from "../shape/matmul.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, promote } from "./define.js";
+import { dual, expectTensor, one, promote, two } from "./define.js";
 import { at, bshape, indices } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -71,6 +71,9 @@ export const matmulDef: OpDef<MatMulParams> = {
   name: "matmul",
   kind: "primitive",
   doc: "op(a) @ op(b)",
+  shape: (ss, p) => rule(swapLast(one(ss), p.transA), swapLast(two(ss)[1], p.transB)),
+  forward: { kind: "backend", method: "matmul" },
+  pullback: matmulPrim.pullback,
   spec: {
     sample: (g) => {
       const [m, k, n] = [g.int(1, 4), g.int(1, 4), g.int(1, 4)];

@@ -9,8 +9,9 @@
  * @module
  */
 import { normAxis } from "../shape/dims.js";
+import { reduce } from "../shape/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, tensorFirst } from "./define.js";
+import { dual, expectTensor, one, tensorFirst } from "./define.js";
 import { div } from "./div.js";
 import { axisOf, reduceDense } from "./naive.js";
 import type { OpDef } from "./spec.js";
@@ -34,6 +35,9 @@ export const meanDef: OpDef<ReduceParams> = {
   name: "mean",
   kind: "composite",
   doc: "Σ / n along an axis",
+  shape: (ss, p) => reduce(one(ss), p.axis, p.keepDims),
+  forward: { kind: "composite" },
+  pullback: "composite",
   spec: {
     sample: sampleReduce,
     call: ([x], { axis, keepDims }) => meanImpl(x as Tensor, axis, keepDims),

@@ -13,7 +13,7 @@
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { type Pad, pad as rule } from "../shape/slice.js";
 import { bind, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { axisOf, indices } from "./naive.js";
 import { type PadParams, padPrim } from "./slice.js";
 import { domains, type OpDef } from "./spec.js";
@@ -43,6 +43,9 @@ export const padDef: OpDef<PadParams> = {
   name: "pad",
   kind: "primitive",
   doc: "zero padding along an axis",
+  shape: (ss, p) => rule(one(ss), p.axis, p.before, p.after),
+  forward: { kind: "backend", method: "pad" },
+  pullback: padPrim.pullback,
   spec: {
     sample: (g) => {
       const shape = sampleShape(g, 1, 3);

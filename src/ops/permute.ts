@@ -13,7 +13,7 @@
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { type Permute, permute as rule } from "../shape/transpose.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { indices } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -57,6 +57,9 @@ export const permuteDef: OpDef<readonly number[]> = {
   name: "permute",
   kind: "primitive",
   doc: "axis permutation",
+  shape: (ss, axes) => rule(one(ss), axes),
+  forward: { kind: "backend", method: "permute" },
+  pullback: permutePrim.pullback,
   spec: {
     sample: (g) => {
       const shape = sampleShape(g, 1, 4);

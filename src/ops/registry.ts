@@ -1,8 +1,10 @@
 /**
- * The op registry: one line per op. Its type lists every op name, so an op without an entry,
- * or an entry without a complete definition (shape rule, forward, pullback or an explicit
- * "nondiff", law spec with a sampler and a reference), does not compile. The registry-driven
- * tests and the law runners iterate over it: a standard new op needs no new test file.
+ * The op registry: one line per op, and the only list of ops. Every other list is derived from
+ * it: the op names (`OpName`), the kernel names and WASM op codes (`npm run gen:kernels`), the
+ * shape laws' twin table (`laws/shape.ts`), the registry-driven tests. An entry must be a
+ * complete `OpDef` (shape twin, forward, pullback or an explicit "nondiff"/"composite", law spec
+ * with a sampler and a reference), or it does not compile; test/registry.test.ts fails on an op
+ * exported from `typegrad` that has no entry.
  *
  * @module
  */
@@ -46,7 +48,7 @@ import { sigmoidDef } from "./sigmoid.js";
 import { signDef } from "./sign.js";
 import { sliceDef } from "./slice.js";
 import { softmaxDef } from "./softmax.js";
-import type { OpDef, Spec } from "./spec.js";
+import type { Forward, OpDef, Pullback, ShapeTwin, Spec } from "./spec.js";
 import { sqrtDef } from "./sqrt.js";
 import { squareDef } from "./square.js";
 import { stopGradientDef } from "./stopGradient.js";
@@ -55,57 +57,6 @@ import { sumDef } from "./sum.js";
 import { tanhDef } from "./tanh.js";
 import { transposeDef } from "./transpose.js";
 import { whereDef } from "./where.js";
-
-/** Every registered op. @category model */
-export type OpName =
-  | "abs"
-  | "add"
-  | "addAct"
-  | "argmax"
-  | "astype"
-  | "broadcastTo"
-  | "clip"
-  | "concat"
-  | "div"
-  | "elu"
-  | "eq"
-  | "exp"
-  | "expm1"
-  | "flatten"
-  | "ge"
-  | "gt"
-  | "le"
-  | "leakyRelu"
-  | "log"
-  | "log1p"
-  | "logSoftmax"
-  | "logSumExp"
-  | "lt"
-  | "matmul"
-  | "max"
-  | "maximum"
-  | "mean"
-  | "minimum"
-  | "mul"
-  | "ne"
-  | "neg"
-  | "pad"
-  | "permute"
-  | "pow"
-  | "relu"
-  | "reshape"
-  | "sigmoid"
-  | "sign"
-  | "slice"
-  | "softmax"
-  | "sqrt"
-  | "square"
-  | "stopGradient"
-  | "sub"
-  | "sum"
-  | "tanh"
-  | "transpose"
-  | "where";
 
 const entries = {
   abs: absDef,
@@ -160,8 +111,11 @@ const entries = {
 
 type Entries = typeof entries;
 
-/** The registry's type: every name present, every entry an `OpDef`. */
-export type Registry = { readonly [K in OpName]: K extends keyof Entries ? (Entries[K] extends OpDef<infer _P> ? Entries[K] : never) : never };
+/** Every registered op: the registry's keys (never a hand-kept list). @category model */
+export type OpName = keyof Entries;
+
+/** The registry's type: every entry a complete `OpDef` whose name is its key. */
+export type Registry = { readonly [K in OpName]: Entries[K] extends OpDef<infer _P> & { readonly name: string } ? Entries[K] : never };
 
 /**
  * Every op's definition, by name.
@@ -175,6 +129,9 @@ export interface AnyOpDef {
   readonly name: string;
   readonly kind: "primitive" | "composite";
   readonly doc: string;
+  readonly shape: ShapeTwin<unknown>;
+  readonly forward: Forward;
+  readonly pullback: Pullback;
   readonly spec: Spec<unknown>;
 }
 

@@ -13,7 +13,7 @@
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { type Reshape, reshape as reshapeRule } from "../shape/reshape.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { domains, type OpDef } from "./spec.js";
 
 /** The primitive: params are the target sizes. */
@@ -45,6 +45,9 @@ export const reshapeDef: OpDef<readonly number[]> = {
   name: "reshape",
   kind: "primitive",
   doc: "same elements, new shape",
+  shape: (ss, t) => reshapeRule(one(ss), t),
+  forward: { kind: "alias" },
+  pullback: reshapePrim.pullback,
   spec: {
     sample: (g) => {
       const shape = sampleShape(g, 0, 3);

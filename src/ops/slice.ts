@@ -15,7 +15,7 @@
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { pad as padRule, slice as rule, type Slice, type SliceAxis } from "../shape/slice.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { at, axisOf, indices } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -90,6 +90,9 @@ export const sliceDef: OpDef<SliceParams> = {
   name: "slice",
   kind: "primitive",
   doc: "x[start:end] along an axis",
+  shape: (ss, p) => rule(one(ss), p.axis, p.start, p.end).shape,
+  forward: { kind: "backend", method: "slice" },
+  pullback: slicePrim.pullback,
   spec: {
     sample: (g) => {
       const shape = sampleShape(g, 1, 3);

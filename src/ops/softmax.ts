@@ -13,7 +13,7 @@
  */
 import { normAxis } from "../shape/dims.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { dual, expectTensor, sameTwin, sampleShape, tensorFirst } from "./define.js";
 import { mul } from "./mul.js";
 import { at, axisOf, indices } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
@@ -82,6 +82,9 @@ export const softmaxDef: OpDef<number> = {
   name: "softmax",
   kind: "primitive",
   doc: "e^x / Σ e^x",
+  shape: sameTwin,
+  forward: { kind: "backend", method: "softmax" },
+  pullback: softmaxPrim.pullback,
   spec: {
     sample: sampleAxis,
     call: ([x], axis) => softmaxImpl(x as Tensor, axis),

@@ -9,7 +9,7 @@
  */
 import type { Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { elementwiseCase, expectTensor } from "./define.js";
+import { elementwiseCase, elementwiseTwin, expectTensor } from "./define.js";
 import { mul } from "./mul.js";
 import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
@@ -26,6 +26,9 @@ export const squareDef: OpDef<void> = {
   name: "square",
   kind: "composite",
   doc: "x²",
+  shape: elementwiseTwin,
+  forward: { kind: "composite" },
+  pullback: "composite",
   spec: {
     sample: (g) => elementwiseCase(g, [domains.real]),
     call: ([x]) => square(x as Tensor),

@@ -11,7 +11,7 @@
  */
 import type { Shape } from "../shape/dims.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { elementwiseCase, expectTensor } from "./define.js";
+import { elementwiseCase, elementwiseTwin, expectTensor } from "./define.js";
 import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -35,6 +35,9 @@ export const stopGradientDef: OpDef<void> = {
   name: "stopGradient",
   kind: "primitive",
   doc: "identity, zero derivative",
+  shape: elementwiseTwin,
+  forward: { kind: "alias" },
+  pullback: stopGradientPrim.pullback,
   spec: {
     sample: (g) => elementwiseCase(g, [domains.real]),
     call: ([x]) => stopGradient(x as Tensor),

@@ -10,8 +10,9 @@
  */
 import type { Dim } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
+import { transpose as rule } from "../shape/transpose.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { expectTensor } from "./define.js";
+import { expectTensor, one } from "./define.js";
 import { indices } from "./naive.js";
 import { permute } from "./permute.js";
 import { domains, type OpDef } from "./spec.js";
@@ -36,6 +37,9 @@ export const transposeDef: OpDef<void> = {
   name: "transpose",
   kind: "composite",
   doc: "xᵀ",
+  shape: (ss) => rule(one(ss)),
+  forward: { kind: "composite" },
+  pullback: "composite",
   spec: {
     sample: (g) => ({ inputs: [{ shape: [g.int(1, 4), g.int(1, 4)], domain: domains.real }], params: undefined }),
     call: ([x]) => transpose(x as Tensor<[number, number]>),

@@ -14,7 +14,7 @@
 import { type Broadcast, broadcast } from "../shape/broadcast.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, elementwiseCase, expectTensor, type Operand, promote, scalarLike } from "./define.js";
+import { dual, elementwiseCase, elementwiseTwin, expectTensor, type Operand, promote, scalarLike } from "./define.js";
 import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -65,6 +65,9 @@ export const whereDef: OpDef<void> = {
   name: "where",
   kind: "primitive",
   doc: "cond ? a : b",
+  shape: elementwiseTwin,
+  forward: { kind: "backend", method: "where" },
+  pullback: wherePrim.pullback,
   spec: {
     sample: (g) => elementwiseCase(g, [domains.mask, domains.real, domains.real]),
     call: ([c, a, b]) => whereImpl(c as Tensor, a as Tensor, b as Tensor),
