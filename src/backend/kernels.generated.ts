@@ -2,6 +2,12 @@
 
 /** Elementwise unary kernels, one per elementwise unary op of the registry. */
 export type UnaryKernel =
+  | "softplus"
+  | "silu"
+  | "mish"
+  | "logSigmoid"
+  | "hardSigmoid"
+  | "geluTanh"
   | "abs"
   | "exp"
   | "expm1"

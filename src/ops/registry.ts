@@ -23,11 +23,14 @@ import { expDef } from "./exp.js";
 import { expm1Def } from "./expm1.js";
 import { flattenDef } from "./flatten.js";
 import { geDef } from "./ge.js";
+import { geluTanhDef } from "./geluTanh.js";
 import { gtDef } from "./gt.js";
+import { hardSigmoidDef } from "./hardSigmoid.js";
 import { leDef } from "./le.js";
 import { leakyReluDef } from "./leakyRelu.js";
 import { logDef } from "./log.js";
 import { log1pDef } from "./log1p.js";
+import { logSigmoidDef } from "./logSigmoid.js";
 import { logSoftmaxDef } from "./logSoftmax.js";
 import { logSumExpDef } from "./logSumExp.js";
 import { ltDef } from "./lt.js";
@@ -36,6 +39,7 @@ import { maxDef } from "./max.js";
 import { maximumDef } from "./maximum.js";
 import { meanDef } from "./mean.js";
 import { minimumDef } from "./minimum.js";
+import { mishDef } from "./mish.js";
 import { mulDef } from "./mul.js";
 import { neDef } from "./ne.js";
 import { negDef } from "./neg.js";
@@ -46,8 +50,10 @@ import { reluDef } from "./relu.js";
 import { reshapeDef } from "./reshape.js";
 import { sigmoidDef } from "./sigmoid.js";
 import { signDef } from "./sign.js";
+import { siluDef } from "./silu.js";
 import { sliceDef } from "./slice.js";
 import { softmaxDef } from "./softmax.js";
+import { softplusDef } from "./softplus.js";
 import type { Forward, OpDef, Pullback, ShapeTwin, Spec } from "./spec.js";
 import { sqrtDef } from "./sqrt.js";
 import { squareDef } from "./square.js";
@@ -59,6 +65,12 @@ import { transposeDef } from "./transpose.js";
 import { whereDef } from "./where.js";
 
 const entries = {
+  softplus: softplusDef,
+  silu: siluDef,
+  mish: mishDef,
+  logSigmoid: logSigmoidDef,
+  hardSigmoid: hardSigmoidDef,
+  geluTanh: geluTanhDef,
   abs: absDef,
   add: addDef,
   addAct: addActDef,

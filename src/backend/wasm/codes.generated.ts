@@ -3,17 +3,23 @@ import type { BinaryKernel, UnaryKernel } from "../backend.js";
 
 /** The op code of each unary kernel (the constants of assembly/elementwise.ts). */
 export const UNARY: Readonly<Record<UnaryKernel, number>> = {
-  abs: 0,
-  exp: 1,
-  expm1: 2,
-  log: 3,
-  log1p: 4,
-  neg: 5,
-  relu: 6,
-  sigmoid: 7,
-  sign: 8,
-  sqrt: 9,
-  tanh: 10,
+  softplus: 0,
+  silu: 1,
+  mish: 2,
+  logSigmoid: 3,
+  hardSigmoid: 4,
+  geluTanh: 5,
+  abs: 6,
+  exp: 7,
+  expm1: 8,
+  log: 9,
+  log1p: 10,
+  neg: 11,
+  relu: 12,
+  sigmoid: 13,
+  sign: 14,
+  sqrt: 15,
+  tanh: 16,
 };
 
 /** The op code of each binary kernel. */
@@ -34,4 +40,4 @@ export const BINARY: Readonly<Record<BinaryKernel, number>> = {
 };
 
 /** Transcendental unary kernels: compute-bound, worth two threads from a smaller size. */
-export const COSTLY: ReadonlySet<UnaryKernel> = new Set<UnaryKernel>(["exp", "expm1", "log", "log1p", "sigmoid", "tanh"]);
+export const COSTLY: ReadonlySet<UnaryKernel> = new Set<UnaryKernel>(["softplus", "silu", "mish", "logSigmoid", "geluTanh", "exp", "expm1", "log", "log1p", "sigmoid", "tanh"]);

@@ -12,7 +12,7 @@ import { nextRow, rowStep, startRows } from "./rows";
 // elementwise op defines its scalar AssemblyScript body in its own file (src/ops/*.ts).
 // <gen:codes>
 // unary codes (UNARY in ../codes.generated.ts)
-const ABS = 0, EXP = 1, EXPM1 = 2, LOG = 3, LOG1P = 4, NEG = 5, RELU = 6, SIGMOID = 7, SIGN = 8, SQRT = 9, TANH = 10;
+const SOFTPLUS = 0, SILU = 1, MISH = 2, LOG_SIGMOID = 3, HARD_SIGMOID = 4, GELU_TANH = 5, ABS = 6, EXP = 7, EXPM1 = 8, LOG = 9, LOG1P = 10, NEG = 11, RELU = 12, SIGMOID = 13, SIGN = 14, SQRT = 15, TANH = 16;
 // binary codes (BINARY in ../codes.generated.ts)
 const ADD = 0, DIV = 1, EQ = 2, GE = 3, GT = 4, LE = 5, LT = 6, MAXIMUM = 7, MINIMUM = 8, MUL = 9, NE = 10, POW = 11, SUB = 12;
 // </gen:codes>
@@ -26,6 +26,12 @@ const ADD = 0, DIV = 1, EQ = 2, GE = 3, GT = 4, LE = 5, LT = 6, MAXIMUM = 7, MIN
     const v = <f32>x;
     switch (op) {
       // <gen:sunary-f32>
+      case SOFTPLUS: return <T>(<f32>(max(<f64>v, 0.0) + Math.log1p(Math.exp(-Math.abs(<f64>v)))));
+      case SILU: return <T>(<f32>(<f64>v / (1.0 + Math.exp(-<f64>v))));
+      case MISH: return <T>(<f32>(<f64>v * Math.tanh(max(<f64>v, 0.0) + Math.log1p(Math.exp(-Math.abs(<f64>v))))));
+      case LOG_SIGMOID: return <T>(<f32>(min(<f64>v, 0.0) - Math.log1p(Math.exp(-Math.abs(<f64>v)))));
+      case HARD_SIGMOID: return <T>(min(max(v / <f32>6 + <f32>0.5, <f32>0), <f32>1));
+      case GELU_TANH: return <T>(<f32>(<f64>v / (1.0 + Math.exp(-2.0 * 0.7978845608028654 * (<f64>v + 0.044715 * <f64>v * <f64>v * <f64>v)))));
       case ABS: return <T>(Mathf.abs(v));
       case EXP: return <T>(Mathf.exp(v));
       case EXPM1: return <T>(Mathf.expm1(v));
@@ -43,6 +49,12 @@ const ADD = 0, DIV = 1, EQ = 2, GE = 3, GT = 4, LE = 5, LT = 6, MAXIMUM = 7, MIN
     const v = <f64>x;
     switch (op) {
       // <gen:sunary-f64>
+      case SOFTPLUS: return <T>(max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))));
+      case SILU: return <T>(v / (1.0 + Math.exp(-v)));
+      case MISH: return <T>(v * Math.tanh(max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v)))));
+      case LOG_SIGMOID: return <T>(min(v, 0.0) - Math.log1p(Math.exp(-Math.abs(v))));
+      case HARD_SIGMOID: return <T>(min(max(v / 6.0 + 0.5, 0.0), 1.0));
+      case GELU_TANH: return <T>(v / (1.0 + Math.exp(-2.0 * 0.7978845608028654 * (v + 0.044715 * v * v * v))));
       case ABS: return <T>(Math.abs(v));
       case EXP: return <T>(Math.exp(v));
       case EXPM1: return <T>(Math.expm1(v));
@@ -198,6 +210,12 @@ function unaryT<T>(op: i32, x: usize, o: usize, n: i32): void {
   }
   switch (op) {
     // <gen:unary-dispatch>
+    case SOFTPLUS: unaryLoop<T>(SOFTPLUS, x, o, n); break;
+    case SILU: unaryLoop<T>(SILU, x, o, n); break;
+    case MISH: unaryLoop<T>(MISH, x, o, n); break;
+    case LOG_SIGMOID: unaryLoop<T>(LOG_SIGMOID, x, o, n); break;
+    case HARD_SIGMOID: unaryLoop<T>(HARD_SIGMOID, x, o, n); break;
+    case GELU_TANH: unaryLoop<T>(GELU_TANH, x, o, n); break;
     case ABS: unaryLoop<T>(ABS, x, o, n); break;
     case EXP: unaryLoop<T>(EXP, x, o, n); break;
     case EXPM1: unaryLoop<T>(EXPM1, x, o, n); break;
