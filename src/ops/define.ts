@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Backend, Storage } from "../backend/backend.js";
 import { broadcast } from "../shape/broadcast.js";
 import { bind, fromStorage, isTensor, type Primitive, storageOf, type Tensor } from "../tensor/tensor.js";
 import type { Case, Domain, Gen } from "./spec.js";
@@ -44,6 +45,12 @@ export const one = <T>(xs: readonly T[]): T => (xs.length >= 1 ? (xs[0] as T) : 
 
 /** The two elements of a two-input list. */
 export const two = <T>(xs: readonly T[]): readonly [T, T] => (xs.length >= 2 ? [xs[0] as T, xs[1] as T] : arity(2, xs.length));
+
+/** The backend of a primitive's first input storage (every input of a kernel call shares it). */
+export const backendOf = (xs: readonly Storage[]): Backend => one(xs).backend;
+
+/** The size of `x` along `axis`. */
+export const dimOf = (x: { readonly shape: readonly number[] }, axis: number): number => x.shape[axis] ?? 1;
 
 /** The three elements of a three-input list. */
 export const three = <T>(xs: readonly T[]): readonly [T, T, T] => (xs.length >= 3 ? [xs[0] as T, xs[1] as T, xs[2] as T] : arity(3, xs.length));

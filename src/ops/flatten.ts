@@ -43,9 +43,9 @@ export const flattenDef: OpDef<number> = {
       const shape = sampleShape(g, 1, 4);
       return { inputs: [{ shape, domain: domains.real }], params: g.int(0, shape.length - 1) };
     },
-    call: ([x], start) => flattenImpl(x as Tensor, start),
-    reference: ([x], start) => {
-      const a = x as NonNullable<typeof x>;
+    call: (xs, start) => flattenImpl(one(xs), start),
+    reference: (xs, start) => {
+      const a = one(xs);
       return { shape: [...a.shape.slice(0, start), a.shape.slice(start).reduce((p, q) => p * q, 1)], data: a.data };
     },
   },

@@ -31,6 +31,9 @@ const built = reduceOp({
   spec: { fold: (m, v) => Math.max(m, v), init: Number.NEGATIVE_INFINITY },
 });
 
+/** `max` without its typed signatures, for library code on tensors of any shape. @internal */
+export const maxAxis = built.apply;
+
 /** The primitive: the maximum over one axis (which is removed). */
 export const maxPrim = built.prim;
 

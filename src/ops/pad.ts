@@ -51,9 +51,9 @@ export const padDef: OpDef<PadParams> = {
       const shape = sampleShape(g, 1, 3);
       return { inputs: [{ shape, domain: domains.real }], params: { axis: g.int(0, shape.length - 1), before: g.int(0, 2), after: g.int(0, 2) } };
     },
-    call: ([x], { axis, before, after }) => padImpl(x as Tensor, axis, before, after),
-    reference: ([x], { axis, before, after }) => {
-      const a = x as NonNullable<typeof x>;
+    call: (xs, { axis, before, after }) => padImpl(one(xs), axis, before, after),
+    reference: (xs, { axis, before, after }) => {
+      const a = one(xs);
       const n = a.shape[axis] as number;
       const shape = a.shape.map((d, i) => (i === axis ? d + before + after : d));
       const strides = a.shape.map((_, k) => a.shape.slice(k + 1).reduce((p, q) => p * q, 1));

@@ -20,8 +20,8 @@ import { domains, type OpDef } from "./spec.js";
 export const reshapePrim: Primitive<readonly number[]> = {
   name: "reshape",
   shape: ([s], t) => reshapeRule(s as readonly number[], t),
-  forward: ([x]) => x as NonNullable<typeof x>,
-  pullback: (ct, [x]) => [bind(reshapePrim, [ct], (x as Tensor).shape as readonly number[])],
+  forward: (xs) => one(xs),
+  pullback: (ct, xs) => [bind(reshapePrim, [ct], one(xs).shape as readonly number[])],
 };
 
 /**
@@ -56,9 +56,9 @@ export const reshapeDef: OpDef<readonly number[]> = {
       const d = divisors[g.int(0, divisors.length - 1)] as number;
       return { inputs: [{ shape, domain: domains.real }], params: g.bool() ? [d, -1] : [n / d, d] };
     },
-    call: ([x], t) => bind(reshapePrim, [x as Tensor], t),
-    reference: ([x], t) => {
-      const a = x as NonNullable<typeof x>;
+    call: (xs, t) => bind(reshapePrim, [one(xs)], t),
+    reference: (xs, t) => {
+      const a = one(xs);
       const n = a.data.length;
       return { shape: t.map((d) => (d === -1 ? n / t.filter((e) => e !== -1).reduce((p, q) => p * q, 1) : d)), data: a.data };
     },

@@ -9,7 +9,7 @@
  */
 import type { Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { elementwiseCase, elementwiseTwin, expectTensor } from "./define.js";
+import { elementwiseCase, elementwiseTwin, expectTensor, one } from "./define.js";
 import { mul } from "./mul.js";
 import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
@@ -19,7 +19,10 @@ import { domains, type OpDef } from "./spec.js";
  *
  * @category operations
  */
-export const square = <S extends Shape>(x: Tensor<S>): Tensor<S> => mul(expectTensor("square", "x", x) as Tensor<S>, x);
+export const square = <S extends Shape>(x: Tensor<S>): Tensor<S> => {
+  expectTensor("square", "x", x);
+  return mul(x, x);
+};
 
 /** Registry entry. */
 export const squareDef: OpDef<void> = {
@@ -31,7 +34,7 @@ export const squareDef: OpDef<void> = {
   pullback: "composite",
   spec: {
     sample: (g) => elementwiseCase(g, [domains.real]),
-    call: ([x]) => square(x as Tensor),
+    call: (xs) => square(one(xs)),
     reference: (xs) => zipWith(xs, (x) => x * x),
     secondOrder: true,
   },

@@ -11,7 +11,7 @@
  */
 import type { Shape } from "../shape/dims.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { elementwiseCase, elementwiseTwin, expectTensor } from "./define.js";
+import { elementwiseCase, elementwiseTwin, expectTensor, one } from "./define.js";
 import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -19,7 +19,7 @@ import { domains, type OpDef } from "./spec.js";
 export const stopGradientPrim: Primitive<void> = {
   name: "stopGradient",
   shape: ([s]) => [...(s as readonly number[])],
-  forward: ([x]) => x as NonNullable<typeof x>,
+  forward: (xs) => one(xs),
   pullback: () => [undefined],
 };
 
@@ -40,7 +40,7 @@ export const stopGradientDef: OpDef<void> = {
   pullback: stopGradientPrim.pullback,
   spec: {
     sample: (g) => elementwiseCase(g, [domains.real]),
-    call: ([x]) => stopGradient(x as Tensor),
+    call: (xs) => stopGradient(one(xs)),
     reference: (xs) => zipWith(xs, (x) => x),
     nondiff: true,
   },

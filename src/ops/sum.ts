@@ -38,6 +38,9 @@ const built = reduceOp({
   spec: { fold: (s, v) => s + v, init: 0 },
 });
 
+/** `sum` without its typed signatures, for library code on tensors of any shape. @internal */
+export const sumAxis = built.apply;
+
 /** The primitive: sums out one axis (which is removed). */
 export const sumPrim = built.prim;
 

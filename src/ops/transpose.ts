@@ -26,10 +26,12 @@ import { domains, type OpDef } from "./spec.js";
  * const dA_prev = matmul(transpose(W), dZ) // Wᵀ·dZ
  * @category operations
  */
-export const transpose = <M extends Dim, N extends Dim>(x: Tensor<[M, N]>): Tensor<[N, M]> => {
+export const transpose = <M extends Dim, N extends Dim>(x: Tensor<[M, N]>): Tensor<[N, M]> => transposeImpl(x) as never;
+
+const transposeImpl = (x: Tensor): Tensor => {
   expectTensor("transpose", "x", x);
-  if ((x as Tensor).rank !== 2) throw new ShapeError("transpose", `expects a 2-D tensor, got ${showShape(x.shape as readonly number[])} (use permute for other ranks)`);
-  return permute(x, [1, 0]) as never;
+  if (x.rank !== 2) throw new ShapeError("transpose", `expects a 2-D tensor, got ${showShape(x.shape as readonly number[])} (use permute for other ranks)`);
+  return permute(x, [1, 0]);
 };
 
 /** Registry entry. */
@@ -42,9 +44,9 @@ export const transposeDef: OpDef<void> = {
   pullback: "composite",
   spec: {
     sample: (g) => ({ inputs: [{ shape: [g.int(1, 4), g.int(1, 4)], domain: domains.real }], params: undefined }),
-    call: ([x]) => transpose(x as Tensor<[number, number]>),
-    reference: ([x]) => {
-      const a = x as NonNullable<typeof x>;
+    call: (xs) => transposeImpl(one(xs)),
+    reference: (xs) => {
+      const a = one(xs);
       const [m, n] = a.shape as [number, number];
       return { shape: [n, m], data: indices([n, m]).map(([j, i]) => a.data[(i as number) * n + (j as number)] as number) };
     },
