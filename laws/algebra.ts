@@ -43,6 +43,10 @@ export interface AlgebraOps {
 /**
  * The library's ops.
  *
+ * @example
+ * import { tensor, toArray } from "typegrad"
+ * import { libraryOps } from "typegrad/laws"
+ * toArray(libraryOps.transpose(tensor([[1, 2]]))) // [[1], [2]]
  * @category instances
  * @since 0.1.0
  */
@@ -64,7 +68,9 @@ export const libraryOps: AlgebraOps = {
  * `x` tiled explicitly to `shape` (numpy broadcasting, written out with index arithmetic).
  *
  * @example
- * tile(tensor([[1], [2]]), [2, 3]) // [[1, 1, 1], [2, 2, 2]]
+ * import { tensor, toArray } from "typegrad"
+ * import { tile } from "typegrad/laws"
+ * toArray(tile(tensor([[1], [2]]), [2, 3])) // [[1, 1, 1], [2, 2, 2]]
  * @category helpers
  * @since 0.1.0
  */
@@ -101,6 +107,10 @@ export const tile = (x: Tensor, shape: readonly number[]): Tensor => {
 /**
  * `(Aᵀ)ᵀ = A`.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { transposeInvolution } from "typegrad/laws"
+ * transposeInvolution(tensor([[1, 2, 3], [4, 5, 6]]), 1e-7) // true
  * @category laws
  * @since 0.1.0
  */
@@ -109,6 +119,10 @@ export const transposeInvolution = (A: Tensor, tol: number, ops: AlgebraOps = li
 /**
  * `(AB)ᵀ = BᵀAᵀ`.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { matmulTranspose } from "typegrad/laws"
+ * matmulTranspose(tensor([[1, 2], [3, 4]]), tensor([[0, 1], [1, 0]]), 1e-6) // true
  * @category laws
  * @since 0.1.0
  */
@@ -118,6 +132,13 @@ export const matmulTranspose = (A: Tensor, B: Tensor, tol: number, ops: AlgebraO
 /**
  * `(AB)C = A(BC)`.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { matmulAssociative } from "typegrad/laws"
+ * const A = tensor([[1, 2]])
+ * const B = tensor([[1, 0], [0, 2]])
+ * const C = tensor([[3], [4]])
+ * matmulAssociative(A, B, C, 1e-6) // true
  * @category laws
  * @since 0.1.0
  */
@@ -127,6 +148,10 @@ export const matmulAssociative = (A: Tensor, B: Tensor, C: Tensor, tol: number, 
 /**
  * Broadcasting `a + b` equals adding the explicitly tiled tensors.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { broadcastAddIsTiledAdd } from "typegrad/laws"
+ * broadcastAddIsTiledAdd(tensor([[1, 2, 3], [4, 5, 6]]), tensor([[10], [20]]), 1e-6) // true
  * @category laws
  * @since 0.1.0
  */
@@ -138,6 +163,10 @@ export const broadcastAddIsTiledAdd = (a: Tensor, b: Tensor, tol: number, ops: A
 /**
  * `Σ(αx + βy) = αΣx + βΣy` along `axis` (or over everything).
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { sumLinear } from "typegrad/laws"
+ * sumLinear(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]]), 2, -1, 0, 1e-6) // true
  * @category laws
  * @since 0.1.0
  */
@@ -147,6 +176,10 @@ export const sumLinear = (x: Tensor, y: Tensor, alpha: number, beta: number, axi
 /**
  * Every line of `softmax(z, axis)` along `axis` is positive and sums to 1.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { softmaxSumsToOne } from "typegrad/laws"
+ * softmaxSumsToOne(tensor([[1, 2], [3, -4]]), 0, 1e-6) // true
  * @category laws
  * @since 0.1.0
  */
@@ -170,6 +203,11 @@ export const softmaxSumsToOne = (z: Tensor, axis: number, tol: number, ops: Alge
 /**
  * `softmax(z + c) = softmax(z)` for `c` constant along `axis` (one constant per line).
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { softmaxShiftInvariant } from "typegrad/laws"
+ * // one constant per column (softmax along axis 0)
+ * softmaxShiftInvariant(tensor([[1, 2], [3, 4]]), tensor([[100, -7]]), 0, 1e-5) // true
  * @category laws
  * @since 0.1.0
  */
@@ -180,6 +218,10 @@ export const softmaxShiftInvariant = (z: Tensor, c: Tensor, axis: number, tol: n
  * `logSumExp(z)` along `axis` is finite and equals `m + log Σ exp(z - m)` (m the line's max),
  * even where `exp(z)` overflows or underflows: inputs in the hundreds.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { logSumExpStable } from "typegrad/laws"
+ * logSumExpStable(tensor([[800, -800], [790, -810]], { dtype: "float64" }), 0, 1e-9) // true
  * @category laws
  * @since 0.1.0
  */

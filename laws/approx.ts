@@ -55,6 +55,7 @@ export interface Mismatch {
  * Tolerances of forward checks against a reference (float64 tight, float32 loose).
  *
  * @example
+ * import { forwardTolerance } from "typegrad/laws"
  * forwardTolerance.float32 // 1e-3
  * @category tolerances
  * @since 0.1.0
@@ -64,6 +65,9 @@ export const forwardTolerance: Tolerance = defaultTolerance;
 /**
  * Tolerances of the gradient laws, which compare autodiff with central differences.
  *
+ * @example
+ * import { gradientTolerance } from "typegrad/laws"
+ * gradientTolerance // { float32: 1e-2, float64: 1e-6 }
  * @category tolerances
  * @since 0.1.0
  */
@@ -72,6 +76,9 @@ export const gradientTolerance: Tolerance = { float32: 1e-2, float64: 1e-6 };
 /**
  * The step ε of central differences `(f(x + εv) - f(x - εv)) / 2ε`, per dtype.
  *
+ * @example
+ * import { finiteDifferenceStep } from "typegrad/laws"
+ * finiteDifferenceStep.float64 // 1e-6
  * @category tolerances
  * @since 0.1.0
  */
@@ -81,7 +88,9 @@ export const finiteDifferenceStep: Tolerance = { float32: 1e-3, float64: 1e-6 };
  * The tolerance of `dtype` in `t` (default: the forward tolerances).
  *
  * @example
+ * import { gradientTolerance, toleranceFor } from "typegrad/laws"
  * toleranceFor("float64") // 1e-7
+ * toleranceFor("float32", gradientTolerance) // 1e-2
  * @category tolerances
  * @since 0.1.0
  */
@@ -95,6 +104,7 @@ export const toleranceFor = (dtype: DType, t: Tolerance = forwardTolerance): num
  * True when `actual` is within `tol` of `expected`, relative to `max(1, |actual|, |expected|)`.
  *
  * @example
+ * import { close } from "typegrad/laws"
  * close(1.00000001, 1, 1e-7) // true
  * close(100.1, 100, 1e-4) // false
  * @category predicates
@@ -111,7 +121,9 @@ export const close = (actual: number, expected: number, tol: number): boolean =>
  * length), or `undefined` when all are close.
  *
  * @example
+ * import { firstMismatch } from "typegrad/laws"
  * firstMismatch([1, 2.5], [1, 2], 1e-7) // { index: 1, actual: 2.5, expected: 2, tolerance: 1e-7 }
+ * firstMismatch([1, 2], [1, 2], 1e-7) // undefined
  * @category predicates
  * @since 0.1.0
  */
@@ -130,6 +142,7 @@ export const firstMismatch = (actual: ArrayLike<number>, expected: ArrayLike<num
  * True when every element of `actual` is close to the same element of `expected`.
  *
  * @example
+ * import { allClose } from "typegrad/laws"
  * allClose([1, 2], [1, 2 + 1e-9], 1e-7) // true
  * @category predicates
  * @since 0.1.0
@@ -140,7 +153,9 @@ export const allClose = (actual: ArrayLike<number>, expected: ArrayLike<number>,
  * True when two shapes are equal.
  *
  * @example
+ * import { sameShape } from "typegrad/laws"
  * sameShape([2, 3], [2, 3]) // true
+ * sameShape([2, 3], [3, 2]) // false
  * @category predicates
  * @since 0.1.0
  */
@@ -154,6 +169,7 @@ export const sameShape = (a: readonly number[], b: readonly number[]): boolean =
  * A mismatch as text (for the runners' failure messages).
  *
  * @example
+ * import { describeMismatch } from "typegrad/laws"
  * describeMismatch({ index: 1, actual: 2.5, expected: 2, tolerance: 1e-7 }) // "element 1: got 2.5, expected 2 (tolerance 1e-7)"
  * @category display
  * @since 0.1.0
@@ -164,6 +180,10 @@ export const describeMismatch = (m: Mismatch): string => `element ${m.index}: go
  * True when two tensors have the same shape and all their elements are close.
  *
  * @example
+ * import { matmul, tensor } from "typegrad"
+ * import { tensorClose } from "typegrad/laws"
+ * const A = tensor([[1, 2], [3, 4]], { dtype: "float64" })
+ * const I = tensor([[1, 0], [0, 1]], { dtype: "float64" })
  * tensorClose(matmul(A, I), A, 1e-12) // true
  * @category predicates
  * @since 0.1.0

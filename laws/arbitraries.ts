@@ -116,6 +116,11 @@ const levelArb = fc.noBias(fc.integer({ min: -LEVELS, max: LEVELS }));
  * `n` levels (integers in `[-LEVELS, LEVELS]`, uniform, shrinking towards 0), all different when
  * `distinct`.
  *
+ * @example
+ * import { arbLevels, LEVELS } from "typegrad/laws"
+ * import fc from "fast-check"
+ * const [levels] = fc.sample(arbLevels(4, true), { numRuns: 1, seed: 1 })
+ * levels !== undefined && new Set(levels).size === 4 && levels.every((k) => Math.abs(k) <= LEVELS) // true
  * @category constructors
  * @since 0.1.0
  */
@@ -129,6 +134,11 @@ export const arbLevels = (n: number, distinct = false): fc.Arbitrary<number[]> =
  * `n` levels from a coarse grid of 9 (`-LEVELS`, …, 0, …, `LEVELS` in quarters), so that equal
  * elements are frequent: the forward laws of comparisons (`eq`, `ge`…) see ties.
  *
+ * @example
+ * import { arbCoarseLevels, LEVELS } from "typegrad/laws"
+ * import fc from "fast-check"
+ * const [levels] = fc.sample(arbCoarseLevels(6), { numRuns: 1, seed: 1 })
+ * levels !== undefined && levels.every((k) => k % (LEVELS / 4) === 0) // true (a grid of 9, so ties are frequent)
  * @category constructors
  * @since 0.1.0
  */
@@ -163,7 +173,11 @@ const probabilityMass: Domain = { name: "probability mass", min: 0.05, max: 1 };
  * The flat elements of a tensor of `shape` in domain `d`.
  *
  * @example
- * arbElements([2, 3], domains.unit) // 6 numbers in [0.05, 0.95]
+ * import { arbElements, domains } from "typegrad/laws"
+ * import fc from "fast-check"
+ * // 6 numbers in [0.05, 0.95]
+ * const [xs] = fc.sample(arbElements([2, 3], domains.unit), { numRuns: 1, seed: 1 })
+ * xs?.length // 6
  * @category constructors
  * @since 0.1.0
  */
@@ -188,7 +202,10 @@ export const arbElements = (shape: readonly number[], d: TensorDomain = domains.
  * Shrinks to shorter shapes with smaller dims, always within the constraints.
  *
  * @example
- * fc.sample(arbShape({ minRank: 2, maxRank: 2 }), 1) // e.g. [[3, 1]]
+ * import { arbShape } from "typegrad/laws"
+ * import fc from "fast-check"
+ * const [shape] = fc.sample(arbShape({ minRank: 2, maxRank: 2 }), { numRuns: 1, seed: 1 })
+ * shape?.length // 2
  * @category constructors
  * @since 0.1.0
  */
@@ -205,7 +222,11 @@ export const arbShape = (c: ShapeConstraints = {}): fc.Arbitrary<number[]> => {
  * Tensors of a fixed shape with elements in `domain` (default real numbers in [-3, 3]).
  *
  * @example
- * fc.assert(fc.property(arbTensor([2, 3], domains.positive), (x) => ...)) // x: Tensor<[2, 3]>
+ * import { exp, toFlat } from "typegrad"
+ * import { arbTensor, domains } from "typegrad/laws"
+ * import fc from "fast-check"
+ * // x: Tensor<[2, 3]>, elements in [0.2, 3]
+ * fc.assert(fc.property(arbTensor([2, 3], domains.positive), (x) => toFlat(exp(x)).every((e) => e > 1)), { numRuns: 20 })
  * @category constructors
  * @since 0.1.0
  */
@@ -219,7 +240,10 @@ export const arbTensor = <const S extends readonly number[]>(shape: S, domain: T
  * A shape, then a tensor of that shape: shape first, then data.
  *
  * @example
- * fc.property(arbShapedTensor({ maxRank: 2 }), (x) => ...)
+ * import { abs } from "typegrad"
+ * import { arbShapedTensor } from "typegrad/laws"
+ * import fc from "fast-check"
+ * fc.assert(fc.property(arbShapedTensor({ maxRank: 2 }), (x) => x.rank <= 2 && abs(x).size === x.size), { numRuns: 20 })
  * @category constructors
  * @since 0.1.0
  */
@@ -231,7 +255,11 @@ export const arbShapedTensor = (c: ShapeConstraints = {}, domain: TensorDomain =
  * `arbTensors({ X: [784, "m"], Y: [10, "m"] })` X and Y have the same number of columns.
  *
  * @example
- * fc.property(arbTensors({ X: [3, "m"], Y: { shape: [1, "m"], domain: domains.mask } }), ({ X, Y }) => ...)
+ * import { arbTensors, domains } from "typegrad/laws"
+ * import fc from "fast-check"
+ * // X and Y share their number of columns "m"
+ * const spec = { X: [3, "m"], Y: { shape: [1, "m"], domain: domains.mask } } as const
+ * fc.assert(fc.property(arbTensors(spec), ({ X, Y }) => X.shape[1] === Y.shape[1]), { numRuns: 20 })
  * @category constructors
  * @since 0.1.0
  */
@@ -278,7 +306,15 @@ export const arbTensors = <const R extends Record<string, TensorSpec>>(spec: R, 
  * With `tiny`, shapes stay tiny (full Jacobians).
  *
  * @example
- * fc.property(fc.gen(), (g) => { const { case: c, inputs } = drawCase(addDef.spec, g, { dtype: "float64" }); ... })
+ * import { drawCase, registry } from "typegrad/laws"
+ * import fc from "fast-check"
+ * fc.assert(
+ *   fc.property(fc.gen(), (g) => {
+ *     const { inputs, differentiable } = drawCase(registry.add.spec, g, { dtype: "float64" })
+ *     return inputs.length === 2 && differentiable.every((d) => d)
+ *   }),
+ *   { numRuns: 10 },
+ * )
  * @category constructors
  * @since 0.1.0
  */
@@ -309,6 +345,10 @@ export const drawCase = <P>(spec: Spec<P>, g: fc.GeneratorValue, opts: { readonl
  * Draw, inside a property on `fc.gen()`, a float64 tensor of `shape` with elements in [-1, 1]: a
  * direction or a cotangent.
  *
+ * @example
+ * import { drawDirection } from "typegrad/laws"
+ * import fc from "fast-check"
+ * fc.assert(fc.property(fc.gen(), (g) => drawDirection(g, [2, 3]).size === 6), { numRuns: 5 })
  * @category constructors
  * @since 0.1.0
  */

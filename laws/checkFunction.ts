@@ -45,7 +45,15 @@ export interface FunctionOptions extends RunOptions {
 const toArbitrary = <P extends Params>(a: ParamsArbitrary<P>): fc.Arbitrary<P> =>
   a instanceof fc.Arbitrary ? a : (fc.record(a as Record<string, fc.Arbitrary<unknown>>).map((r) => ({ ...r })) as unknown as fc.Arbitrary<P>);
 
-/** float32 when any leaf is float32 (the looser tolerances apply). */
+/**
+ * float32 when any leaf is float32 (the looser tolerances apply).
+ *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { dtypeOfTree } from "typegrad/laws"
+ * dtypeOfTree({ W: tensor([1], { dtype: "float64" }), b: tensor([1]) }) // "float32"
+ * @category helpers
+ */
 export const dtypeOfTree = (p: Params): DType => (flattenTree("laws", p).leaves.some((x) => x.dtype === "float32") ? "float32" : "float64");
 
 /** A tree shaped like `p` of random directions in [-1, 1]. */
@@ -65,6 +73,11 @@ const fail = (msg: string): never => {
 /**
  * The gradient laws of `f` as named properties.
  *
+ * @example
+ * import { sum, tanh, type Tensor } from "typegrad"
+ * import { arbTensor, functionProperties } from "typegrad/laws"
+ * const props = functionProperties((p: { x: Tensor<[3]> }) => sum(tanh(p.x)), { x: arbTensor([3], undefined, { dtype: "float64" }) })
+ * props.length > 0 // true
  * @category runners
  * @since 0.1.0
  */
@@ -101,6 +114,11 @@ export const functionProperties = <P extends Params>(f: (p: P) => Tensor, arbitr
 /**
  * Run the gradient laws of `f`; never throws for a failing law.
  *
+ * @example
+ * import { sum, tanh, type Tensor } from "typegrad"
+ * import { arbTensor, runFunctionLaws } from "typegrad/laws"
+ * const outcomes = runFunctionLaws((p: { x: Tensor<[3]> }) => sum(tanh(p.x)), { x: arbTensor([3], undefined, { dtype: "float64" }) }, { numRuns: 5 })
+ * outcomes.every((o) => o.ok) // true
  * @category runners
  * @since 0.1.0
  */
@@ -112,7 +130,11 @@ export const runFunctionLaws = <P extends Params>(f: (p: P) => Tensor, arbitrari
  * drawn by `arbitraries`; throws an `Error` naming each failing law with its counterexample.
  *
  * @example
- * checkFunction(({ W, b }) => sum(tanh(add(matmul(W, X), b))), arbTensors({ W: [3, 2], b: [3, 1] }))
+ * import { add, matmul, ones, sum, tanh } from "typegrad"
+ * import { arbTensors, checkFunction } from "typegrad/laws"
+ * const X = ones([2, 4], { dtype: "float64" })
+ * const outcomes = checkFunction(({ W, b }) => sum(tanh(add(matmul(W, X), b))), arbTensors({ W: [3, 2], b: [3, 1] }, { dtype: "float64" }), { numRuns: 5 })
+ * outcomes.length > 0 // true (it throws when a law fails)
  * @category runners
  * @since 0.1.0
  */

@@ -71,6 +71,18 @@ const gradOf = (grads: Readonly<Record<string, Tensor>>, k: string): Tensor =>
 /**
  * The laws of `layer` as named properties, on inputs drawn by `inputs`.
  *
+ * @example
+ * import { dense, rng, type Tensor } from "typegrad"
+ * import { arbTensor, layerProperties } from "typegrad/laws"
+ * const layer = dense(2, 3, { activation: "tanh" })
+ * const params = layer.init(rng(0), { dtype: "float64" })
+ * const course = {
+ *   params,
+ *   forward: (p: typeof params, x: Tensor) => layer.forward(p, x as Tensor<[2, number]>),
+ *   backward: (p: typeof params, dy: Tensor, cache: ReturnType<typeof layer.forward>[1]) => ({ ...layer.backward(p, dy as Tensor<[3, number]>, cache) }),
+ * }
+ * const inputs = arbTensor([2, 4], undefined, { dtype: "float64" })
+ * layerProperties(course, inputs).length > 0 // true
  * @category runners
  * @since 0.1.0
  */
@@ -146,6 +158,18 @@ export const layerProperties = <P extends Readonly<Record<string, Tensor>>, C>(l
 /**
  * Run the laws of `layer`; never throws for a failing law.
  *
+ * @example
+ * import { dense, rng, type Tensor } from "typegrad"
+ * import { arbTensor, runLayerLaws } from "typegrad/laws"
+ * const layer = dense(2, 3, { activation: "tanh" })
+ * const params = layer.init(rng(0), { dtype: "float64" })
+ * const course = {
+ *   params,
+ *   forward: (p: typeof params, x: Tensor) => layer.forward(p, x as Tensor<[2, number]>),
+ *   backward: (p: typeof params, dy: Tensor, cache: ReturnType<typeof layer.forward>[1]) => ({ ...layer.backward(p, dy as Tensor<[3, number]>, cache) }),
+ * }
+ * const inputs = arbTensor([2, 4], undefined, { dtype: "float64" })
+ * runLayerLaws(course, inputs, { numRuns: 5 }).every((o) => o.ok) // true
  * @category runners
  * @since 0.1.0
  */
@@ -157,8 +181,18 @@ export const runLayerLaws = <P extends Readonly<Record<string, Tensor>>, C>(laye
  * naming each failing law.
  *
  * @example
+ * import { dense, rng, type Tensor } from "typegrad"
+ * import { arbTensor, checkLayer } from "typegrad/laws"
  * const layer = dense(2, 3, { activation: "tanh" })
- * checkLayer({ ...layer, params: layer.init(rng(0), { dtype: "float64" }) }, arbTensor([2, 4]))
+ * const params = layer.init(rng(0), { dtype: "float64" })
+ * const course = {
+ *   params,
+ *   forward: (p: typeof params, x: Tensor) => layer.forward(p, x as Tensor<[2, number]>),
+ *   backward: (p: typeof params, dy: Tensor, cache: ReturnType<typeof layer.forward>[1]) => ({ ...layer.backward(p, dy as Tensor<[3, number]>, cache) }),
+ * }
+ * const inputs = arbTensor([2, 4], undefined, { dtype: "float64" })
+ * // the hand-written backward pass (the course's formulas) against autodiff; throws naming a failing law
+ * checkLayer(course, inputs, { numRuns: 5 }).length > 0 // true
  * @category runners
  * @since 0.1.0
  */

@@ -34,7 +34,15 @@ import { type ShapeTwin, shapeTwinLaw } from "./shape.js";
 // helpers
 // -------------------------------------------------------------------------------------
 
-/** A tensor as a dense array for references. */
+/**
+ * A tensor as a dense array for references.
+ *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { toDense } from "typegrad/laws"
+ * toDense(tensor([[1, 2], [3, 4]])) // { shape: [2, 2], data: [1, 2, 3, 4] }
+ * @category helpers
+ */
 export const toDense = (t: Tensor): Dense => ({ shape: [...(t.shape as readonly number[])], data: Array.from(toFlat(t)) });
 
 const showCase = <P>(d: DrawnCase<P>): string => `inputs ${d.inputs.map((x) => `[${(x.shape as readonly number[]).join(", ")}]`).join(", ")}, params ${JSON.stringify(d.case.params) ?? "none"}`;
@@ -157,6 +165,9 @@ const zeroGradient = <P>(spec: Spec<P>): fc.IProperty<never> =>
 /**
  * The laws that apply to `def`, as named properties.
  *
+ * @example
+ * import { opProperties, registry } from "typegrad/laws"
+ * opProperties(registry.exp).map((p) => p.law).length > 0 // true
  * @category runners
  * @since 0.1.0
  */
@@ -180,7 +191,8 @@ export const opProperties = <P>(def: OpDef<P>): NamedProperty[] => {
  * Run every law that applies to `def`; never throws for a failing law.
  *
  * @example
- * runOpLaws(addDef).every((o) => o.ok) // true
+ * import { registry, runOpLaws } from "typegrad/laws"
+ * runOpLaws(registry.add, { numRuns: 5 }).every((o) => o.ok) // true
  * @category runners
  * @since 0.1.0
  */
@@ -191,7 +203,9 @@ export const runOpLaws = <P>(def: OpDef<P>, opts: RunOptions = {}): LawOutcome[]
  * shrunk counterexample.
  *
  * @example
- * checkOp(matmulDef) // forward, shape, gradient laws
+ * import { checkOp, registry } from "typegrad/laws"
+ * // forward, shape and gradient laws; throws naming each failing law
+ * checkOp(registry.matmul, { numRuns: 5 }).length > 0 // true
  * @category runners
  * @since 0.1.0
  */

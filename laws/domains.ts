@@ -42,7 +42,16 @@ export interface VectorDomain {
  */
 export type TensorDomain = Domain | VectorDomain;
 
-/** Levels on each side of the middle of a domain. @category model @since 0.1.0 */
+/**
+ * Levels on each side of the middle of a domain.
+ *
+ * @example
+ * import { domains, LEVELS, valueAt } from "typegrad/laws"
+ * LEVELS // 32768
+ * valueAt(domains.real, -LEVELS) // -3
+ * @category model
+ * @since 0.1.0
+ */
 export const LEVELS = 1 << 15;
 
 // -------------------------------------------------------------------------------------
@@ -53,6 +62,7 @@ export const LEVELS = 1 << 15;
  * The domains of the op specs, plus the ones the course's identities need.
  *
  * @example
+ * import { domains } from "typegrad/laws"
  * domains.positive // { name: "positive", min: 0.2, max: 3 }
  * @category constructors
  * @since 0.1.0
@@ -69,7 +79,11 @@ export const domains = {
  * `[min, max]` without the `margin`-neighbourhoods of `points` (the kinks of relu, abs, clip…).
  *
  * @example
- * awayFrom([0], 0.1) // real numbers in [-3, 3] at least 0.1 away from 0
+ * import { awayFrom, inDomain } from "typegrad/laws"
+ * // real numbers in [-3, 3] at least 0.1 away from 0
+ * const d = awayFrom([0], 0.1)
+ * inDomain(d, 0.05) // false
+ * inDomain(d, 0.5) // true
  * @category constructors
  * @since 0.1.0
  */
@@ -84,7 +98,12 @@ export const awayFrom = (points: readonly number[], margin: number, min = -3, ma
  * Probability vectors along `axis` (positive, each line sums to 1).
  *
  * @example
- * arbTensor([10, 4], probability(0)) // each column a distribution over 10 classes
+ * import { toFlat } from "typegrad"
+ * import { arbTensor, inVectorDomain, probability } from "typegrad/laws"
+ * import fc from "fast-check"
+ * // each column a distribution over 10 classes
+ * const [P] = fc.sample(arbTensor([10, 4], probability(0)), { numRuns: 1, seed: 1 })
+ * P !== undefined && inVectorDomain(probability(0), [10, 4], toFlat(P)) // true
  * @category constructors
  * @since 0.1.0
  */
@@ -94,7 +113,12 @@ export const probability = (axis = -1): VectorDomain => ({ name: `probability al
  * One-hot vectors along `axis` (one 1 per line, zeros elsewhere).
  *
  * @example
- * arbTensor([10, 4], oneHot(0)) // each column one label of 10
+ * import { sum, toArray } from "typegrad"
+ * import { arbTensor, oneHot } from "typegrad/laws"
+ * import fc from "fast-check"
+ * // each column one label of 10
+ * const [Y] = fc.sample(arbTensor([10, 4], oneHot(0)), { numRuns: 1, seed: 1 })
+ * Y !== undefined && toArray(sum(Y)) // 4
  * @category constructors
  * @since 0.1.0
  */
@@ -104,10 +128,28 @@ export const oneHot = (axis = -1): VectorDomain => ({ name: `one-hot along ${axi
 // guards
 // -------------------------------------------------------------------------------------
 
-/** True for a vector domain. @category guards @since 0.1.0 */
+/**
+ * True for a vector domain.
+ *
+ * @example
+ * import { domains, isVectorDomain, probability } from "typegrad/laws"
+ * isVectorDomain(probability(0)) // true
+ * isVectorDomain(domains.real) // false
+ * @category guards
+ * @since 0.1.0
+ */
 export const isVectorDomain = (d: TensorDomain): d is VectorDomain => "kind" in d;
 
-/** True for a domain of finitely many values (masks): such inputs are held constant by the gradient laws. @category guards @since 0.1.0 */
+/**
+ * True for a domain of finitely many values (masks): such inputs are held constant by the gradient laws.
+ *
+ * @example
+ * import { domains, isDiscrete, oneHot } from "typegrad/laws"
+ * isDiscrete(oneHot(0)) // true
+ * isDiscrete(domains.real) // false
+ * @category guards
+ * @since 0.1.0
+ */
 export const isDiscrete = (d: TensorDomain): boolean => (isVectorDomain(d) ? d.kind === "oneHot" : d.values !== undefined);
 
 // -------------------------------------------------------------------------------------
@@ -135,6 +177,7 @@ const allowedLength = (d: Domain): number => intervals(d).reduce((s, [a, b]) => 
  * A discrete domain cycles through its values (level 0 is the first).
  *
  * @example
+ * import { domains, LEVELS, valueAt } from "typegrad/laws"
  * valueAt(domains.real, 0) // 0
  * valueAt(domains.real, LEVELS) // 3
  * @category operations
@@ -159,6 +202,7 @@ export const valueAt = (d: Domain, k: number): number => {
  * True when `x` belongs to domain `d` (with a slack of 1e-12 for rounding at the edges).
  *
  * @example
+ * import { domains, inDomain } from "typegrad/laws"
  * inDomain(domains.awayFromZero, 0.05) // false
  * @category guards
  * @since 0.1.0
@@ -175,6 +219,7 @@ export const inDomain = (d: Domain, x: number): boolean => {
  * The flat indices of every line of `shape` along `axis` (negative axes count from the end).
  *
  * @example
+ * import { linesAlong } from "typegrad/laws"
  * linesAlong([2, 3], 0) // [[0, 3], [1, 4], [2, 5]]
  * @category operations
  * @since 0.1.0
@@ -194,6 +239,7 @@ export const linesAlong = (shape: readonly number[], axis: number): number[][] =
  * True when `data` (of shape `shape`) belongs to the vector domain `d`.
  *
  * @example
+ * import { inVectorDomain, probability } from "typegrad/laws"
  * inVectorDomain(probability(0), [2, 1], [0.25, 0.75]) // true
  * @category guards
  * @since 0.1.0

@@ -20,7 +20,15 @@ const checkRange = (fn: string, min: number, max: number): void => {
  * A `Gen` over a fast-check generator value: use it inside a property on `fc.gen()`.
  *
  * @example
- * fc.assert(fc.property(fc.gen(), (g) => { const c = addDef.spec.sample(fcGen(g)); ... }))
+ * import { fcGen, registry } from "typegrad/laws"
+ * import fc from "fast-check"
+ * fc.assert(
+ *   fc.property(fc.gen(), (g) => {
+ *     const c = registry.add.spec.sample(fcGen(g))
+ *     return c.inputs.length === 2
+ *   }),
+ *   { numRuns: 5 },
+ * )
  * @category constructors
  * @since 0.1.0
  */
@@ -36,7 +44,11 @@ export const fcGen = (g: fc.GeneratorValue): Gen => ({
  * A `Gen` over a seeded generator: same seed, same cases.
  *
  * @example
- * const c = matmulDef.spec.sample(seededGen(rng(1)))
+ * import { rng } from "typegrad"
+ * import { registry, seededGen } from "typegrad/laws"
+ * // same seed, same case
+ * const c = registry.matmul.spec.sample(seededGen(rng(1)))
+ * c.inputs.length // 2
  * @category constructors
  * @since 0.1.0
  */
@@ -53,7 +65,10 @@ export const seededGen = (r: Rng): Gen => ({
  * (it is in `[min, max]`), so any sampler stays correct, but shapes stay tiny.
  *
  * @example
- * sampleShape(tinyGen(g), 0, 3, 4) // rank <= 2, dims <= 3
+ * import { rng } from "typegrad"
+ * import { registry, seededGen, tinyGen } from "typegrad/laws"
+ * const c = registry.sum.spec.sample(tinyGen(seededGen(rng(1))))
+ * c.inputs.length // 1
  * @category combinators
  * @since 0.1.0
  */

@@ -132,7 +132,13 @@ const unit = (like: Tensor, i: number): Tensor => {
  * Both sides of the dot-product law at `primals`, in direction `tangents`, with cotangent `ct`.
  *
  * @example
- * const d = dotProduct((x) => mul(x, x), x, v, u, 1e-6) // d.numeric ≈ d.autodiff
+ * import { mul, tensor } from "typegrad"
+ * import { dotProduct } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * const [x, v, u] = [tensor([1, 2], f64), tensor([0.5, -1], f64), tensor([1, 1], f64)]
+ * const d = dotProduct((p: typeof x) => mul(p, p), x, v, u, 1e-6)
+ * Math.abs(d.numeric - d.autodiff) < 1e-6 // true
+ * d.autodiff // -3 (⟨2x ⊙ u, v⟩)
  * @category measures
  * @since 0.1.0
  */
@@ -155,6 +161,10 @@ export const dotProduct = <P extends Params>(f: Fn<P>, primals: P, tangents: P, 
  * The first Jacobian entry where the pullback and central differences differ by more than `tol`
  * (relative to `max(1, |entry|)`), or `undefined`.
  *
+ * @example
+ * import { tanh, tensor } from "typegrad"
+ * import { jacobianMismatch } from "typegrad/laws"
+ * jacobianMismatch((x: ReturnType<typeof tensor>) => tanh(x), tensor([0.5, -1], { dtype: "float64" }), 1e-6, 1e-6) // undefined
  * @category measures
  * @since 0.1.0
  */
@@ -178,6 +188,11 @@ export const jacobianMismatch = <P extends Params>(f: Fn<P>, primals: P, eps: nu
 /**
  * The largest relative gap between `pullback(αu + βw)` and `α·pullback(u) + β·pullback(w)`.
  *
+ * @example
+ * import { exp, tensor } from "typegrad"
+ * import { pullbackLinearityGap } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * pullbackLinearityGap((x: ReturnType<typeof tensor>) => exp(x), tensor([0, 1], f64), tensor([1, 0], f64), tensor([0, 1], f64), 2, -3) < 1e-12 // true
  * @category measures
  * @since 0.1.0
  */
@@ -209,7 +224,11 @@ export const pullbackLinearityGap = <P extends Params>(f: Fn<P>, primals: P, u: 
  * The dot-product law: `|⟨u, jvp⟩ - ⟨pullback(u), v⟩| <= tol · scale`.
  *
  * @example
- * dotProductLaw((x) => exp(x), x, v, u, 1e-6, 1e-6) // true
+ * import { exp, tensor } from "typegrad"
+ * import { dotProductLaw } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * const [x, v, u] = [tensor([0.1, 0.2], f64), tensor([1, -1], f64), tensor([0.5, 0.5], f64)]
+ * dotProductLaw((p: typeof x) => exp(p), x, v, u, 1e-6, 1e-6) // true
  * @category laws
  * @since 0.1.0
  */
@@ -221,6 +240,10 @@ export const dotProductLaw = <P extends Params>(f: Fn<P>, primals: P, tangents: 
 /**
  * Every Jacobian entry from the pullback equals its central difference.
  *
+ * @example
+ * import { sigmoid, tensor } from "typegrad"
+ * import { jacobianLaw } from "typegrad/laws"
+ * jacobianLaw((x: ReturnType<typeof tensor>) => sigmoid(x), tensor([[0.5, -1]], { dtype: "float64" }), 1e-6, 1e-6) // true
  * @category laws
  * @since 0.1.0
  */
@@ -229,6 +252,11 @@ export const jacobianLaw = <P extends Params>(f: Fn<P>, primals: P, eps: number,
 /**
  * The pullback is linear in the cotangent.
  *
+ * @example
+ * import { square, tensor } from "typegrad"
+ * import { pullbackLinearLaw } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * pullbackLinearLaw((x: ReturnType<typeof tensor>) => square(x), tensor([1, 2], f64), tensor([1, 0], f64), tensor([0, 1], f64), 2, 3, 1e-9) // true
  * @category laws
  * @since 0.1.0
  */
@@ -238,6 +266,11 @@ export const pullbackLinearLaw = <P extends Params>(f: Fn<P>, primals: P, u: Ten
 /**
  * The cotangents have the primals' structure, and each leaf its primal's shape and dtype.
  *
+ * @example
+ * import { matmul, ones, type Tensor, tensor } from "typegrad"
+ * import { cotangentShapesLaw } from "typegrad/laws"
+ * const W = tensor([[1, 2, 3]])
+ * cotangentShapesLaw((p: { W: Tensor<[1, 3]> }) => matmul(p.W, ones([3, 2])), { W }, ones([1, 2])) // true
  * @category laws
  * @since 0.1.0
  */
@@ -251,6 +284,12 @@ export const cotangentShapesLaw = <P extends Params>(f: Fn<P>, primals: P, ct: T
 /**
  * `grad` of `grad`: the dot-product law for `φ(p) = ⟨∇h(p), w⟩` with `h(p) = ⟨f(p), u⟩`.
  *
+ * @example
+ * import { mul, tensor } from "typegrad"
+ * import { secondOrderLaw } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * const t = (xs: number[]) => tensor(xs, f64)
+ * secondOrderLaw((x: ReturnType<typeof t>) => mul(x, mul(x, x)), t([1, 2]), t([1, 1]), t([0.5, 1]), t([1, -1]), tensor(1, f64), 1e-5, 1e-5) // true
  * @category laws
  * @since 0.1.0
  */
@@ -264,6 +303,10 @@ export const secondOrderLaw = <P extends Params>(f: Fn<P>, primals: P, u: Tensor
 /**
  * A non-differentiable function passes no cotangent back: every cotangent is zero.
  *
+ * @example
+ * import { gt, ones, tensor } from "typegrad"
+ * import { zeroGradientLaw } from "typegrad/laws"
+ * zeroGradientLaw((x: ReturnType<typeof tensor>) => gt(x, 0), tensor([-1, 2]), ones([2])) // true
  * @category laws
  * @since 0.1.0
  */

@@ -73,10 +73,26 @@ const t = (x: Tensor): Tensor => transpose(x as never);
 const mm = (a: Tensor, b: Tensor): Tensor => matmul(a as never, b as never);
 const sumAxis = (x: Tensor, axis: number, keep = false): Tensor => sum(x as never, axis as never, keep as never);
 
-/** The library's PReLU written inline: `z` where `z > 0`, `α·z` elsewhere. */
+/**
+ * The library's PReLU written inline: `z` where `z > 0`, `α·z` elsewhere.
+ *
+ * @example
+ * import { tensor, toArray } from "typegrad"
+ * import { prelu } from "typegrad/laws"
+ * toArray(prelu(tensor([[-2, 3]]), tensor([[0.5]]))) // [[-1, 3]]
+ * @category helpers
+ */
 export const prelu = (z: Tensor, alpha: Tensor): Tensor => where(gt(z, 0), z, mul(alpha, z) as never) as Tensor;
 
-/** The mean log-loss `-(1/m) Σ y log a + (1 - y) log(1 - a)` of `a = σ(z)`, `z, y: [1, m]`. */
+/**
+ * The mean log-loss `-(1/m) Σ y log a + (1 - y) log(1 - a)` of `a = σ(z)`, `z, y: [1, m]`.
+ *
+ * @example
+ * import { tensor, toArray } from "typegrad"
+ * import { logLoss } from "typegrad/laws"
+ * toArray(logLoss(tensor([[0, 0]]), tensor([[1, 0]]))) // 0.6931… (σ(0) = 0.5 for both examples)
+ * @category helpers
+ */
 export const logLoss = (z: Tensor, Y: Tensor, sig: Elementwise = sigmoid): Tensor => {
   const A = sig(z);
   const m = (z.shape as readonly number[])[1] as number;
@@ -90,6 +106,12 @@ export const logLoss = (z: Tensor, Y: Tensor, sig: Elementwise = sigmoid): Tenso
 /**
  * `σ'(z) = σ(z)(1 - σ(z))`.
  *
+ * @example
+ * import { tensor, tanh } from "typegrad"
+ * import { sigmoidDerivative } from "typegrad/laws"
+ * const z = tensor([-2, 0, 1.5], { dtype: "float64" })
+ * sigmoidDerivative(z, 1e-9) // true
+ * sigmoidDerivative(z, 1e-9, tanh) // false (a wrong implementation fails it)
  * @category activations
  * @since 0.1.0
  */
@@ -101,6 +123,10 @@ export const sigmoidDerivative = (z: Tensor, tol: number, g: Elementwise = sigmo
 /**
  * `tanh'(z) = 1 - tanh(z)²`.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { tanhDerivative } from "typegrad/laws"
+ * tanhDerivative(tensor([-2, 0, 1.5], { dtype: "float64" }), 1e-9) // true
  * @category activations
  * @since 0.1.0
  */
@@ -112,6 +138,10 @@ export const tanhDerivative = (z: Tensor, tol: number, g: Elementwise = tanh): b
 /**
  * `relu'(z) = 1 if z > 0, 0 if z < 0` (z away from 0).
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { reluDerivative } from "typegrad/laws"
+ * reluDerivative(tensor([-2, 0.5, 1.5], { dtype: "float64" }), 1e-9) // true
  * @category activations
  * @since 0.1.0
  */
@@ -120,6 +150,10 @@ export const reluDerivative = (z: Tensor, tol: number, g: Elementwise = relu): b
 /**
  * `leakyRelu'(z) = 1 if z > 0, α if z < 0`.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { leakyReluDerivative } from "typegrad/laws"
+ * leakyReluDerivative(tensor([-2, 0.5], { dtype: "float64" }), 0.01, 1e-9) // true
  * @category activations
  * @since 0.1.0
  */
@@ -133,6 +167,10 @@ export const leakyReluDerivative = (z: Tensor, alpha: number, tol: number, g: (z
 /**
  * `elu'(z) = 1 if z > 0, α·eᶻ if z < 0`.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { eluDerivative } from "typegrad/laws"
+ * eluDerivative(tensor([-2, 0.5], { dtype: "float64" }), 1, 1e-9) // true
  * @category activations
  * @since 0.1.0
  */
@@ -147,6 +185,11 @@ export const eluDerivative = (z: Tensor, alpha: number, tol: number, g: (z: Tens
  * PReLU with a learned `α` (one per unit, `[n, 1]` against `z: [n, m]`): for `h = Σ u ⊙ prelu(z, α)`,
  * `∂h/∂z = u ⊙ (1 if z > 0, α otherwise)` and `∂h/∂α = Σ_examples u ⊙ (0 if z > 0, z otherwise)`.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { preluDerivatives } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * preluDerivatives(tensor([[-2, 1], [0.5, -1]], f64), tensor([[0.1], [0.2]], f64), tensor([[1, 2], [3, 4]], f64), 1e-9) // true
  * @category activations
  * @since 0.1.0
  */
@@ -165,6 +208,10 @@ export const preluDerivatives = (z: Tensor, alpha: Tensor, u: Tensor, tol: numbe
  * The Jacobian of `softmax` on a vector `z: [n]` is `diag(σ) - σσᵀ`: row `i` of the Jacobian is
  * the pullback of the unit cotangent `eᵢ`.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { softmaxJacobian } from "typegrad/laws"
+ * softmaxJacobian(tensor([1, 2, 3], { dtype: "float64" }), 1e-9) // true
  * @category softmax
  * @since 0.1.0
  */
@@ -190,6 +237,11 @@ export const softmaxJacobian = (z: Tensor, tol: number, sm: (z: Tensor, axis: nu
 /**
  * `∂/∂z [-Σ y ⊙ log softmax(z)] = σ ⊙ Σy - y`, classes along axis 0 of `z, y: [n, m]`.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { crossEntropyGradient } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * crossEntropyGradient(tensor([[1, 0], [2, 1]], f64), tensor([[2, 0], [1, 1]], f64), 1e-9) // true
  * @category softmax
  * @since 0.1.0
  */
@@ -201,6 +253,11 @@ export const crossEntropyGradient = (z: Tensor, y: Tensor, tol: number, sm: (z: 
 /**
  * For probability vectors `y` (columns summing to 1), the cross-entropy gradient is `σ - y`.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { crossEntropyGradientProbability } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * crossEntropyGradientProbability(tensor([[1, 0], [2, 1]], f64), tensor([[1, 0.25], [0, 0.75]], f64), 1e-9) // true
  * @category softmax
  * @since 0.1.0
  */
@@ -212,6 +269,11 @@ export const crossEntropyGradientProbability = (z: Tensor, y: Tensor, tol: numbe
 /**
  * `∂ logloss(σ(z), y) / ∂z = (a - y) / m` over a batch `z, y: [1, m]`.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { logLossGradient } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * logLossGradient(tensor([[0.5, -1, 2]], f64), tensor([[1, 0, 1]], f64), 1e-9) // true
  * @category logistic
  * @since 0.1.0
  */
@@ -240,6 +302,15 @@ export interface DenseBackward {
 /**
  * The formulas of {@link DenseBackward}, with `g'` given.
  *
+ * @example
+ * import { onesLike, tensor, toArray } from "typegrad"
+ * import { denseBackwardFormulas } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * const c = { W: tensor([[1, 2]], f64), b: tensor([[0]], f64), A_prev: tensor([[1], [1]], f64), dA: tensor([[1]], f64) }
+ * // g' = 1: a linear layer
+ * const { dW, db } = denseBackwardFormulas(c, (z) => onesLike(z))
+ * toArray(dW) // [[1, 1]] (dZ · A_prevᵀ / m)
+ * toArray(db) // [[1]]
  * @category dense
  * @since 0.1.0
  */
@@ -255,6 +326,14 @@ export const denseBackwardFormulas = (c: DenseCase, gPrime: Elementwise): DenseB
  * `dA` is the per-example derivative), `dW = ∂J/∂W`, `db = ∂J/∂b`, `dA_prev = m·∂J/∂A_prev`;
  * and `dW` has the shape of `W`, `db` of `b`.
  *
+ * @example
+ * import { onesLike, sigmoid, tensor } from "typegrad"
+ * import { denseBackwardIsAutodiff } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * const c = { W: tensor([[1, -2], [0.5, 1]], f64), b: tensor([[0.1], [0]], f64), A_prev: tensor([[1, 2, 3], [0, -1, 1]], f64), dA: tensor([[1, 0, 2], [0.5, 1, -1]], f64) }
+ * // the identity g(z) = z, with g'(z) = 1
+ * denseBackwardIsAutodiff(c, (z) => z, (z) => onesLike(z), 1e-9) // true
+ * denseBackwardIsAutodiff(c, sigmoid, (z) => onesLike(z), 1e-9) // false (the wrong derivative for sigmoid)
  * @category dense
  * @since 0.1.0
  */
@@ -281,6 +360,12 @@ export const denseBackwardIsAutodiff = (c: DenseCase, g: Elementwise, gPrime: El
  * `i`, `zᵢ = wᵀxᵢ + b`, `aᵢ = σ(zᵢ)`, `dzᵢ = aᵢ - yᵢ`, then for each feature `dw_j += x_ij dzᵢ`,
  * `db += dzᵢ`; finally `/ m`.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { logisticLoops } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * const c = { X: tensor([[1, 2], [0, 1]], f64), w: tensor([[0], [0]], f64), b: tensor(0, f64), Y: tensor([[1, 0]], f64) }
+ * logisticLoops(c) // { dw: [0.25, 0.25], db: 0 } (a = 0.5 for both examples)
  * @category logistic
  * @since 0.1.0
  */
@@ -305,6 +390,12 @@ export const logisticLoops = (c: LogisticCase): { dw: number[]; db: number } => 
 /**
  * The vectorised gradient `dw = (1/m) X (A - Y)ᵀ`, `db = (1/m) Σ (A - Y)` with `A = σ(wᵀX + b)`.
  *
+ * @example
+ * import { tensor, toArray } from "typegrad"
+ * import { logisticVectorised } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * const c = { X: tensor([[1, 2], [0, 1]], f64), w: tensor([[0], [0]], f64), b: tensor(0, f64), Y: tensor([[1, 0]], f64) }
+ * toArray(logisticVectorised(c).dw) // [[0.25], [0.25]]
  * @category logistic
  * @since 0.1.0
  */
@@ -317,6 +408,12 @@ export const logisticVectorised = (c: LogisticCase): { dw: Tensor; db: Tensor } 
 /**
  * The loop gradient equals the vectorised one, and both equal `grad` of the mean log-loss.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { logisticLoopsEqualVectorised } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * const c = { X: tensor([[1, 2, -1], [0, 1, 3]], f64), w: tensor([[0.5], [-0.2]], f64), b: tensor(0.1, f64), Y: tensor([[1, 0, 1]], f64) }
+ * logisticLoopsEqualVectorised(c, 1e-9) // true
  * @category logistic
  * @since 0.1.0
  */
@@ -336,6 +433,14 @@ export const logisticLoopsEqualVectorised = (c: LogisticCase, tol: number, vecto
  * `W2(W1 X + b1) + b2 = (W2 W1) X + (W2 b1 + b2)`. `g` is the hidden activation (the identity:
  * none); with a non-linear `g` the law fails, which is the point of activations.
  *
+ * @example
+ * import { tanh, tensor } from "typegrad"
+ * import { linearLayersCollapse } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * const p = { W1: tensor([[1, 2], [3, -1]], f64), b1: tensor([[0.5], [1]], f64), W2: tensor([[1, 1]], f64), b2: tensor([[2]], f64) }
+ * const X = tensor([[1, 0, 2], [0, 1, -1]], f64)
+ * linearLayersCollapse(p, X, 1e-9) // true
+ * linearLayersCollapse(p, X, 1e-9, tanh) // false (which is the point of activations)
  * @category networks
  * @since 0.1.0
  */
@@ -349,6 +454,14 @@ export const linearLayersCollapse = (p: TwoLayer, X: Tensor, tol: number, g: Ele
  * `k` steps of gradient descent on a two-layer network (sigmoid hidden layer, sigmoid output,
  * mean log-loss) from `p`.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { trainTwoLayer } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * const p = { W1: tensor([[0.1, 0.2], [-0.3, 0.1]], f64), b1: tensor([[0], [0]], f64), W2: tensor([[0.5, -0.5]], f64), b2: tensor([[0]], f64) }
+ * const X = tensor([[0, 1], [1, 0]], f64)
+ * const Y = tensor([[1, 0]], f64)
+ * trainTwoLayer(p, X, Y, 10, 0.5).W1 // Tensor<[2, 2]>
  * @category networks
  * @since 0.1.0
  */
@@ -366,6 +479,11 @@ export const trainTwoLayer = (p: TwoLayer, X: Tensor, Y: Tensor, steps: number, 
  * All hidden units of `p` are identical: the rows of `W1` are equal, and so are the entries of
  * `b1` and the columns of `W2`.
  *
+ * @example
+ * import { tensor } from "typegrad"
+ * import { hiddenUnitsIdentical } from "typegrad/laws"
+ * const p = { W1: tensor([[1, 2], [1, 2]]), b1: tensor([[0], [0]]), W2: tensor([[3, 3]]), b2: tensor([[0]]) }
+ * hiddenUnitsIdentical(p, 1e-9) // true
  * @category networks
  * @since 0.1.0
  */
@@ -383,6 +501,14 @@ export const hiddenUnitsIdentical = (p: TwoLayer, tol: number): boolean => {
 /**
  * Zero initialisation keeps every hidden unit identical after `steps` steps of training.
  *
+ * @example
+ * import { tensor, zeros } from "typegrad"
+ * import { zeroInitStaysSymmetric } from "typegrad/laws"
+ * const f64 = { dtype: "float64" } as const
+ * const p0 = { W1: zeros([3, 2], f64), b1: zeros([3, 1], f64), W2: zeros([1, 3], f64), b2: zeros([1, 1], f64) }
+ * const X = tensor([[0, 1, 1], [1, 0, 1]], f64)
+ * const Y = tensor([[1, 1, 0]], f64)
+ * zeroInitStaysSymmetric(p0, X, Y, 20, 0.5, 1e-9) // true (zero initialisation never breaks the symmetry)
  * @category networks
  * @since 0.1.0
  */

@@ -5,11 +5,13 @@
  * data from an explicit numeric domain; tolerances depend on the dtype (see `approx`).
  *
  * @example
- * import { arbTensors, checkFunction, checkOp } from "typegrad/laws"
+ * import { add, matmul, ones, sum, tanh } from "typegrad"
+ * import { arbTensors, checkFunction, checkOp, registry } from "typegrad/laws"
  * checkOp(registry.matmul)
- * checkFunction(({ W, b }) => sum(tanh(add(matmul(W, X), b))), arbTensors({ W: [3, 2], b: [3, 1] }))
+ * const X = ones([2, 4], { dtype: "float64" })
+ * checkFunction(({ W, b }) => sum(tanh(add(matmul(W, X), b))), arbTensors({ W: [3, 2], b: [3, 1] }, { dtype: "float64" }))
  *
- * @module
+ * @module typegrad/laws
  */
 
 // the op definitions the law kit checks (checkOp(registry.matmul)), and the shape of a law spec

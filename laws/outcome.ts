@@ -61,7 +61,8 @@ export interface NamedProperty {
  * Cases per law: `TYPEGRAD_LAW_RUNS` when set (a positive integer), otherwise `fallback`.
  *
  * @example
- * lawRuns(5) // 5, or 200 under TYPEGRAD_LAW_RUNS=200
+ * import { lawRuns } from "typegrad/laws"
+ * lawRuns(5) > 0 // true (5, or 200 under TYPEGRAD_LAW_RUNS=200)
  * @category constructors
  * @since 0.1.0
  */
@@ -79,6 +80,12 @@ const DEFAULT_RUNS = 20;
 /**
  * Run named properties of `subject` and collect their outcomes (never throws for a failing law).
  *
+ * @example
+ * import { type NamedProperty, runProperties } from "typegrad/laws"
+ * import fc from "fast-check"
+ * const nonnegative = fc.property(fc.double({ noNaN: true }), (x) => Math.abs(x) >= 0)
+ * const props: NamedProperty[] = [{ law: "nonnegative", property: nonnegative as unknown as NamedProperty["property"] }]
+ * runProperties("abs", props, { numRuns: 20 })[0] // { subject: "abs", law: "nonnegative", ok: true }
  * @category constructors
  * @since 0.1.0
  */
@@ -101,6 +108,9 @@ export const runProperties = (subject: string, props: readonly NamedProperty[], 
 /**
  * The failing outcomes as text, one block each.
  *
+ * @example
+ * import { drawOutcomes, registry, runOpLaws } from "typegrad/laws"
+ * drawOutcomes(runOpLaws(registry.neg, { numRuns: 5 })) // "" (no failing law)
  * @category destructors
  * @since 0.1.0
  */
@@ -113,6 +123,10 @@ export const drawOutcomes = (outcomes: readonly LawOutcome[]): string =>
 /**
  * Throw an `Error` listing every failing outcome (for tests); return the outcomes otherwise.
  *
+ * @example
+ * import { assertOutcomes, registry, runOpLaws } from "typegrad/laws"
+ * // throws an Error listing each failing law
+ * assertOutcomes(runOpLaws(registry.neg, { numRuns: 5 })).length > 0 // true
  * @category destructors
  * @since 0.1.0
  */

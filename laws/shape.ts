@@ -30,6 +30,7 @@ export type ShapeTwin = (inputs: readonly (readonly number[])[], params: never) 
  * op declares its twin next to its type-level rule), never a hand-kept list.
  *
  * @example
+ * import { shapeTwins } from "typegrad/laws"
  * shapeTwins.matmul?.([[2, 3], [3, 4]], { transA: false, transB: false } as never) // [2, 4]
  * @category instances
  * @since 0.1.0
@@ -44,7 +45,9 @@ export const shapeTwins: Readonly<Record<string, ShapeTwin>> = Object.fromEntrie
  * The output shape of a call equals its twin rule's.
  *
  * @example
- * shapeTwinLaw(shapeTwins.add, [[2, 1], [3]], undefined, [2, 3]) // true
+ * import { shapeTwinLaw, shapeTwins } from "typegrad/laws"
+ * const add = shapeTwins.add
+ * add !== undefined && shapeTwinLaw(add, [[2, 1], [3]], undefined, [2, 3]) // true
  * @category laws
  * @since 0.1.0
  */

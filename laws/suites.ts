@@ -69,6 +69,9 @@ const shapeAndAxis = arbShape({ minRank: 1, maxRank: 3 }).chain((s) => fc.tuple(
 /**
  * The algebra laws on the library's ops.
  *
+ * @example
+ * import { algebraSuite } from "typegrad/laws"
+ * algebraSuite().map((e) => e.law).length > 0 // true
  * @category suites
  * @since 0.1.0
  */
@@ -163,6 +166,9 @@ const dense = (name: string, g: Elementwise, gPrime: Elementwise): SuiteEntry =>
 /**
  * The course's identities (`shared/SEEDS.md`).
  *
+ * @example
+ * import { courseSuite } from "typegrad/laws"
+ * courseSuite().some((e) => e.subject === "sigmoid") // true
  * @category suites
  * @since 0.1.0
  */
@@ -256,6 +262,9 @@ export const courseSuite = (): SuiteEntry[] => [
 /**
  * Run a suite; never throws for a failing law.
  *
+ * @example
+ * import { algebraSuite, runSuite } from "typegrad/laws"
+ * runSuite(algebraSuite(), { numRuns: 3 }).every((o) => o.ok) // true
  * @category runners
  * @since 0.1.0
  */

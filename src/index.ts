@@ -6,7 +6,7 @@
  *
  * Nothing here imports `node:*` or a dataset package: the root entry runs in browsers as is.
  *
- * @module
+ * @module typegrad
  */
 
 export { type Cotangents, customVjp } from "./autodiff/customVjp.js";
@@ -37,7 +37,19 @@ export {
   type TensorEntry,
   type TrainingManifest,
 } from "./codec/checkpoint.js";
-export { type CsvDataset, type CsvOptions, type CsvRecord, csvDataset, jsonDataset, parseCsv } from "./codec/datasets.js";
+export {
+  type CsvDataset,
+  type CsvLimits,
+  type CsvOptions,
+  type CsvRecord,
+  csvDataset,
+  DEFAULT_MAX_CLASSES,
+  DEFAULT_MAX_COLUMNS,
+  DEFAULT_MAX_ROWS,
+  type JsonDatasetOptions,
+  jsonDataset,
+  parseCsv,
+} from "./codec/datasets.js";
 export { type DecodeError, type DecodeErrors, draw, fromValidationErrors, paths as errorPaths, toValidationErrors } from "./codec/errors.js";
 export { encodeNpy, type NpyHeader, parseNpy, parseNpyHeader } from "./codec/npy.js";
 export { csvDatasetOrThrow, DecodeFailure, decodeParamsOrThrow, decodeTensorOrThrow, decodeTensorsOrThrow, jsonDatasetOrThrow, orThrow } from "./codec/orThrow.js";
@@ -57,6 +69,7 @@ export {
   tensorCodec,
 } from "./codec/tensor.js";
 export { type DecodeTensorsOptions, decodeTensors, type TensorSpecs, type TensorsOf, tensorsCodec } from "./codec/tensors.js";
+export { DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_LENGTH, RESERVED_NAMES, type TensorLimits } from "./codec/untrusted.js";
 // data: examples, the course's toy sets, augmentation (MNIST and Iris: typegrad/datasets)
 export { type ShiftOptions, shiftImages } from "./data/augment.js";
 export { type Batch, checkExamples, type Examples, examples, fromFlat, type Layout, labels, oneHot, split, standardize, type TensorPair, take, toTensors } from "./data/examples.js";

@@ -1,101 +1,171 @@
 /**
- * Every op file's module-level `@example` (the one that imports from "typegrad") is run, and
- * each line `expr // expected` is checked: `Tensor<[2, 3]>` checks the shape, anything else is a
- * literal compared with the value (`0.6931…` means "these digits, then more"). Docs cannot
- * drift from behaviour.
+ * The documentation examples, type-checked and run. Every public export of every entry point
+ * (found with the TypeScript compiler API: `test/doc-examples/collect.ts`) that is a value has an
+ * `@example`; each example is written as a module under `out/doc-examples/`, type-checked with the
+ * repo's strict options and the package-name paths, then imported (run) in this process.
+ *
+ * An example starts with its import line(s) from the package name (`import { add } from
+ * "typegrad"`). A top-level statement with a trailing comment states its result, which is checked:
+ * `Tensor<[2, 3]>` checks a tensor's shape; anything else is read as a JavaScript literal and
+ * compared with the value (a tensor is compared through `toArray`; numbers to 1e-6 relative;
+ * `0.6931…` means "these digits, then more"; an object literal checks only the keys it names).
+ * A remark may follow in parentheses: `// 3 (the middle one)`. Remarks on their own line are free.
+ * An example whose first line is `// typecheck-only` is only type-checked (keep those rare).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import * as fpFunction from "fp-ts/lib/function.js";
-import { describe, expect, it } from "vitest";
-import * as typegrad from "../src/index.js";
+import { pathToFileURL } from "node:url";
+import { getBackend, isTensor, setBackend, toArray } from "typegrad";
+import ts from "typescript";
+import { afterEach, describe, expect, it } from "vitest";
+import { collect, compilerOptions, type DocExample, entries, root } from "./doc-examples/collect.js";
 
-const dir = join(import.meta.dirname, "..", "src", "ops");
+/** Values that need no example: course internals marked `@internal` (hidden from the docs site). */
+const noExampleNeeded: readonly string[] = ["typegrad:activate", "typegrad:activationBackward"];
 
-interface Example {
-  readonly file: string;
-  readonly names: readonly string[];
-  readonly lines: readonly string[];
-}
+const options = compilerOptions();
+const base = ts.createProgram(
+  entries.map((e) => join(root, e.file)),
+  options,
+);
+const all = collect(base);
+const key = (x: { entry: string; name: string }): string => `${x.entry}:${x.name}`;
+const skipped = new Set(noExampleNeeded);
+const checked = all.filter((x) => x.isValue && !skipped.has(key(x)));
+const examples = checked.flatMap((x) => x.examples);
 
-const exampleOf = (file: string): Example | undefined => {
-  const text = readFileSync(join(dir, file), "utf8");
-  const header = text.slice(0, text.indexOf("@module"));
-  const at = header.indexOf("@example");
-  if (at < 0) return undefined;
-  const lines = header
-    .slice(at + "@example".length)
-    .split("\n")
-    .map((l) => l.replace(/^\s*\*\s?/, ""))
-    .filter((l) => l.trim() !== "" && !l.trim().startsWith("/"));
-  const imp = lines.find((l) => l.startsWith("import "));
-  if (imp === undefined || !imp.includes('from "typegrad"')) return undefined;
-  const names = (/\{([^}]*)\}/.exec(imp)?.[1] ?? "").split(",").map((s) => s.trim());
-  return { file, names, lines: lines.filter((l) => l !== imp) };
-};
+const dir = join(root, "out", "doc-examples");
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
+const fileOf = (ex: DocExample, suffix: string): string => join(dir, `${ex.id.replace(/[^\w]+/g, "_")}${suffix}.ts`);
 
-/** A parsed expectation: a shape, or a value tree where `{ approx }` marks "digits, then more". */
+/** A stated result: a shape, or a value tree where `{ __approx }` marks "these digits, then more". */
 type Expected = { kind: "shape"; dims: unknown } | { kind: "value"; value: unknown };
 
 const parseExpected = (text: string): Expected => {
-  const t = text.replace(/\s+\(.*\)\s*$/, "").trim();
+  const remark = text.trimEnd().endsWith(")") ? text.indexOf(" (") : -1;
+  const t = (remark < 0 ? text : text.slice(0, remark)).trim();
   const shape = /^Tensor<(.*)>$/.exec(t);
   if (shape) return { kind: "shape", dims: JSON.parse(shape[1] as string) };
-  return { kind: "value", value: JSON.parse(t.replace(/(-?\d+(?:\.\d+)?)…/g, '{"approx":"$1"}')) };
+  return { kind: "value", value: new Function(`return (${t.replace(/(-?\d+(?:\.\d+)?)…/g, '{ __approx: "$1" }')});`)() };
 };
 
 const matches = (got: unknown, want: unknown): boolean => {
-  if (want !== null && typeof want === "object" && "approx" in want) {
-    const digits = (want as { approx: string }).approx;
+  if (isTensor(got) && (typeof want === "number" || Array.isArray(want))) return matches(toArray(got), want);
+  if (want !== null && typeof want === "object" && "__approx" in want) {
+    const digits = (want as { __approx: string }).__approx;
     const decimals = digits.split(".")[1]?.length ?? 0;
     return typeof got === "number" && Math.abs(got - Number(digits)) < 10 ** -decimals;
   }
-  if (Array.isArray(want)) return Array.isArray(got) && got.length === want.length && want.every((w, i) => matches(got[i], w));
-  if (typeof want === "number") return typeof got === "number" && Math.abs(got - want) <= 1e-6 * Math.max(1, Math.abs(want));
-  return got === want;
+  if (Array.isArray(want)) return (Array.isArray(got) || ArrayBuffer.isView(got)) && (got as unknown[]).length === want.length && want.every((w, i) => matches((got as unknown[])[i], w));
+  if (typeof want === "number") return typeof got === "number" && (Object.is(got, want) || Math.abs(got - want) <= 1e-6 * Math.max(1, Math.abs(want)));
+  if (want !== null && typeof want === "object") return got !== null && typeof got === "object" && Object.entries(want).every(([k, w]) => matches((got as Record<string, unknown>)[k], w));
+  return Object.is(got, want);
 };
 
-const examples = readdirSync(dir)
-  .filter((f) => f.endsWith(".ts"))
-  .sort()
-  .map(exampleOf)
-  .filter((e): e is Example => e !== undefined);
+interface Instrumented {
+  readonly code: string;
+  readonly expectations: readonly { line: string; text: string }[];
+}
 
-describe("op documentation examples", () => {
-  it("covers every op file that documents one", () => {
-    expect(examples.length).toBeGreaterThanOrEqual(40);
-  });
-  for (const ex of examples) {
-    it(`${ex.file}`, () => {
-      const scope: Record<string, unknown> = { ...typegrad, pipe: fpFunction.pipe };
-      const missing = ex.names.filter((n) => !(n in scope));
-      expect(missing, `${ex.file} imports names typegrad does not export`).toEqual([]);
-      const checks: { line: string; got: unknown; want: Expected }[] = [];
-      const body = ex.lines
-        .map((line, i) => {
-          const cut = line.indexOf(" // ");
-          if (cut < 0) return line;
-          const code = line.slice(0, cut).trim();
-          const decl = /^const (\w+) = (.*)$/.exec(code);
-          const expr = decl ? (decl[2] as string) : code;
-          const bind = decl ? `const ${decl[1]} = __v${i}; ` : "";
-          return `const __v${i} = ${expr}; __check(${i}, __v${i}); ${bind}`;
-        })
-        .join("\n");
-      const run = new Function(...Object.keys(scope), "__check", body);
-      run(...Object.values(scope), (i: number, got: unknown) => {
-        const line = ex.lines[i] as string;
-        checks.push({ line, got, want: parseExpected(line.slice(line.indexOf(" // ") + 4)) });
-      });
-      expect(checks.length, `${ex.file} has no checked line`).toBeGreaterThan(0);
-      for (const { line, got, want } of checks) {
-        if (want.kind === "shape") {
-          expect(typegrad.isTensor(got), line).toBe(true);
-          expect([...(got as typegrad.Tensor).shape], line).toEqual(want.dims);
-        } else {
-          expect(matches(got, want.value), `${line}\n  got ${JSON.stringify(got)}`).toBe(true);
-        }
-      }
-    });
+/** The example with each commented top-level statement's value pushed onto `__checks`. */
+const instrument = (code: string): Instrumented => {
+  const sf = ts.createSourceFile("example.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const expectations: { line: string; text: string }[] = [];
+  let out = "const __checks: [number, unknown][] = [];\n";
+  let from = 0;
+  for (const st of sf.statements) {
+    const comment = ts.getTrailingCommentRanges(code, st.end)?.find((c) => c.kind === ts.SyntaxKind.SingleLineCommentTrivia);
+    if (comment === undefined) continue;
+    const text = code.slice(comment.pos + 2, comment.end).trim();
+    const line = code.slice(st.getStart(sf), comment.end);
+    const i = expectations.length;
+    const start = st.getStart(sf);
+    out += code.slice(from, start);
+    if (ts.isExpressionStatement(st)) {
+      out += `const __v${i} = ${st.expression.getText(sf)}; __checks.push([${i}, __v${i}]);`;
+    } else if (ts.isVariableStatement(st) && st.declarationList.declarations.length === 1 && st.declarationList.declarations[0]?.initializer !== undefined) {
+      const d = st.declarationList.declarations[0];
+      out += `const __v${i} = ${d.initializer?.getText(sf)}; __checks.push([${i}, __v${i}]); ${st.declarationList.flags & ts.NodeFlags.Const ? "const" : "let"} ${d.name.getText(sf)} = __v${i};`;
+    } else {
+      throw new Error(`a trailing comment states a result only after an expression or a 'const x = …': ${line}`);
+    }
+    from = st.end;
+    expectations.push({ line, text });
   }
+  out += `${code.slice(from)}\nexport { __checks };\n`;
+  return { code: out, expectations };
+};
+
+for (const ex of examples) writeFileSync(fileOf(ex, ""), `${ex.code}\n`);
+
+describe("documentation examples", () => {
+  it("every public value export has an example (or is on an allow-list)", () => {
+    const missing = checked.filter((x) => x.examples.length === 0).map((x) => `${key(x)} (${x.file})`);
+    expect(missing, "exports without an @example").toEqual([]);
+  });
+
+  it("every public export has a @category (or is @internal)", () => {
+    const missing = all.filter((x) => !x.tags.includes("category") && !x.tags.includes("internal")).map((x) => `${key(x)} (${x.file})`);
+    expect(missing, "exports without a @category").toEqual([]);
+  });
+
+  it("the allow-lists name only exports that exist and still need to be there", () => {
+    const names = new Set(all.map(key));
+    expect(
+      [...skipped].filter((n) => !names.has(n)),
+      "stale allow-list names",
+    ).toEqual([]);
+    const documented = all.filter((x) => noExampleNeeded.includes(key(x)) && x.examples.length > 0).map(key);
+    expect(documented, "on noExampleNeeded but documented with an example: remove them from the list").toEqual([]);
+  });
+
+  it("every example starts with its import line(s) from the package name", () => {
+    const bad = examples.filter((ex) => !/^(\/\/.*\n)*import [^;]* from "typegrad(\/\w+)?"/.test(ex.code)).map((ex) => `${ex.id} (${ex.source})`);
+    expect(bad).toEqual([]);
+  });
+
+  it("every example type-checks with the repo's strict options", () => {
+    const program = ts.createProgram(
+      examples.map((ex) => fileOf(ex, "")),
+      options,
+      undefined,
+      base,
+    );
+    const errors = examples.flatMap((ex) => {
+      const sf = program.getSourceFile(fileOf(ex, ""));
+      if (sf === undefined) return [`${ex.id} (${ex.source}): not compiled`];
+      return [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)].map((d) => {
+        const line = d.start === undefined ? "?" : String(sf.getLineAndCharacterOfPosition(d.start).line + 1);
+        return `${ex.id} (${ex.source}), example line ${line}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+      });
+    });
+    expect(errors.length, `${errors.length} type errors in examples:\n\n${errors.join("\n\n")}`).toBe(0);
+  });
+
+  describe("every example runs and its stated results hold", () => {
+    const initial = getBackend();
+    afterEach(() => {
+      if (getBackend() !== initial) setBackend(initial);
+    });
+    for (const ex of examples.filter((e) => e.run)) {
+      it(`${ex.id} (${ex.source})`, async () => {
+        const { code, expectations } = instrument(ex.code);
+        const file = fileOf(ex, ".run");
+        writeFileSync(file, code);
+        const mod = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as { __checks: [number, unknown][] };
+        expect(mod.__checks.length).toBe(expectations.length);
+        for (const [i, got] of mod.__checks) {
+          const { line, text } = expectations[i] as { line: string; text: string };
+          const want = parseExpected(text);
+          if (want.kind === "shape") {
+            expect(isTensor(got), line).toBe(true);
+            expect([...(got as { shape: readonly number[] }).shape], line).toEqual(want.dims);
+          } else {
+            expect(matches(got, want.value), `${line}\n  got ${JSON.stringify(got, (_, v) => (isTensor(v) ? toArray(v) : v))}`).toBe(true);
+          }
+        }
+      });
+    }
+  });
 });

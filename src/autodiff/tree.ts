@@ -14,7 +14,7 @@ import { isTensor, type Tensor } from "../tensor/tensor.js";
  */
 export type Params = Tensor | readonly Params[] | { readonly [key: string]: Params };
 
-/** True when every leaf of `P` is a tensor (interfaces included, unlike `Params`). */
+/** True when every leaf of `P` is a tensor (interfaces included, unlike `Params`). @category autodiff */
 export type IsParamTree<P> = P extends Tensor ? true : P extends object ? (false extends { [K in keyof P]-?: IsParamTree<P[K]> }[keyof P] ? false : true) : false;
 
 /**

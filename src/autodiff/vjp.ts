@@ -141,8 +141,10 @@ const vjpImpl = (fn: string, f: (p: Params) => Tensor, primals: Params, once: bo
  * pullback may be called any number of times.
  *
  * @example
+ * import { mul, ones, tensor, toArray, vjp } from "typegrad"
  * const [y, pullback] = vjp((x) => mul(x, x), tensor([1, 2, 3]))
- * pullback(ones([3])) // 2x: [2, 4, 6]
+ * toArray(y) // [1, 4, 9]
+ * toArray(pullback(ones([3]))) // [2, 4, 6] (2x)
  * @category autodiff
  */
 export const vjp: {
@@ -191,7 +193,13 @@ const valueAndGradImpl =
  * variable) and using it afterwards is an error. Return it with {@link valueAndGradAux} instead.
  *
  * @example
- * const [loss, grads] = valueAndGrad(cost)(params, X, Y) // grads: same record type as params
+ * import { type Tensor, matmul, mean, square, sub, tensor, toArray, valueAndGrad } from "typegrad"
+ * const cost = (p: { w: Tensor<[1, 2]> }, X: Tensor<[2, 3]>, Y: Tensor<[1, 3]>) => mean(square(sub(matmul(p.w, X), Y)))
+ * const X = tensor([[1, 0, 1], [0, 1, 1]])
+ * const Y = tensor([[1, 2, 3]])
+ * const [loss, grads] = valueAndGrad(cost)({ w: tensor([[0, 0]]) }, X, Y)
+ * toArray(loss) // 4.6666…
+ * grads.w // Tensor<[1, 2]> (same record type as the params)
  * @category autodiff
  */
 export const valueAndGrad: {
@@ -209,10 +217,15 @@ export const valueAndGrad: {
  * ordinary tensors, and not differentiated. JAX's `value_and_grad(f, has_aux=True)`.
  *
  * @example
- * const [loss, grads, logits] = valueAndGradAux((p: P) => {
- *   const logits = net.apply(p, X)
+ * import { type Tensor, matmul, softmaxCrossEntropy, tensor, valueAndGradAux } from "typegrad"
+ * const X = tensor([[1, 0], [0, 1]])
+ * const Y = tensor([[1, 0], [0, 1]])
+ * const [loss, grads, logits] = valueAndGradAux((p: { W: Tensor<[2, 2]> }) => {
+ *   const logits = matmul(p.W, X)
  *   return [softmaxCrossEntropy(logits, Y), logits] as const
- * })(params)
+ * })({ W: tensor([[1, 0], [0, 1]]) })
+ * logits // Tensor<[2, 2]>
+ * grads.W // Tensor<[2, 2]>
  * @category autodiff
  */
 export const valueAndGradAux: {
@@ -225,7 +238,10 @@ export const valueAndGradAux: {
  * Composes: `grad(grad(f))` is the second derivative of a scalar function.
  *
  * @example
- * const df = grad((x: Tensor<[]>) => mul(x, mul(x, x))) // 3x²
+ * import { grad, mul, type Tensor, tensor, toArray } from "typegrad"
+ * const cube = (x: Tensor<[]>) => mul(x, mul(x, x))
+ * toArray(grad(cube)(tensor(2))) // 12 (3x²)
+ * toArray(grad(grad(cube))(tensor(2))) // 12 (6x)
  * @category autodiff
  */
 export const grad: {

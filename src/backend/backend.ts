@@ -18,13 +18,13 @@ import type { BinaryKernel, UnaryKernel } from "./kernels.generated.js";
 // model
 // -------------------------------------------------------------------------------------
 
-/** Element types. float32 is the default; float64 is fully supported (gradient checks use it). */
+/** Element types. float32 is the default; float64 is fully supported (gradient checks use it). @category backend */
 export type DType = "float32" | "float64";
 
-/** The typed array of a dtype. */
+/** The typed array of a dtype. @category backend */
 export type TypedArray = Float32Array | Float64Array;
 
-/** A block of elements owned by a backend. */
+/** A block of elements owned by a backend. @category backend */
 export interface Storage {
   readonly backend: Backend;
   readonly dtype: DType;
@@ -39,12 +39,13 @@ export interface Storage {
  */
 export type { BinaryKernel, UnaryKernel } from "./kernels.generated.js";
 
-/** Reductions along one axis. */
+/** Reductions along one axis. @category backend */
 export type ReduceKernel = "sum" | "max";
 
 /**
  * The kernels every backend provides. Shapes are passed alongside storages; the output shape is
  * always given, already computed by the op's shape rule.
+ * @category backend
  */
 export interface Backend {
   readonly name: string;

@@ -38,8 +38,9 @@ const defaultBackend = (): Backend => {
  * The backend creation functions use.
  *
  * @example
- * import { getBackend } from "typegrad"
- * getBackend().name // "wasm" in Node
+ * import { getBackend, reference, wasm } from "typegrad"
+ * const b = getBackend()
+ * b === wasm || b === reference // true (WASM by default in Node)
  * @category backend
  */
 export const getBackend = (): Backend => {
@@ -51,8 +52,9 @@ export const getBackend = (): Backend => {
  * Make `b` the backend creation functions use; returns the previous one.
  *
  * @example
- * import { reference, setBackend } from "typegrad"
- * const previous = setBackend(reference) // plain TypeScript, the tests' oracle
+ * import { getBackend, reference, setBackend } from "typegrad"
+ * const previous = setBackend(reference)
+ * getBackend().name // "reference" (plain TypeScript, the tests' oracle)
  * setBackend(previous)
  * @category backend
  */
@@ -67,8 +69,8 @@ export const setBackend = (b: Backend): Backend => {
  * Run `f` with `b` as the creation backend, then restore the previous one.
  *
  * @example
- * import { ones, reference, withBackend } from "typegrad"
- * const x = withBackend(reference, () => ones([2, 2])) // on the reference backend
+ * import { getBackend, ones, reference, withBackend } from "typegrad"
+ * const x = withBackend(reference, () => ones([2, 2])) // Tensor<[2, 2]> (created on the reference backend)
  * @category backend
  */
 export const withBackend = <T>(b: Backend, f: () => T): T => {

@@ -391,5 +391,12 @@ class Reference implements Backend {
   }
 }
 
-/** The reference backend (one instance; it holds no state). */
+/**
+ * The reference backend (one instance; it holds no state).
+ *
+ * @example
+ * import { add, reference, tensor, toArray, withBackend } from "typegrad"
+ * withBackend(reference, () => toArray(add(tensor([1, 2]), 1))) // [2, 3]
+ * @category backend
+ */
 export const reference: Backend = new Reference();

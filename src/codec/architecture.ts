@@ -111,8 +111,11 @@ const chainErrors = (arch: Architecture): DecodeError[] => {
  * and initialiser names, dropout in [0, 1), the chain of a `sequential`) and drops unknown keys.
  *
  * @example
- * import { ArchitectureCodec } from "typegrad"
- * ArchitectureCodec.decode({ kind: "mlp", sizes: [4, 2], layout: "columns", hidden: "relu", output: "linear", dropout: 0 }) // Right
+ * import { ArchitectureCodec, draw, fromValidationErrors } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * E.isRight(ArchitectureCodec.decode({ kind: "mlp", sizes: [4, 2], layout: "columns", hidden: "relu", output: "linear", dropout: 0 })) // true
+ * const r = ArchitectureCodec.decode({ kind: "mlp", sizes: [4, 0], layout: "columns", hidden: "relu", output: "linear", dropout: 0 })
+ * E.isLeft(r) && draw(fromValidationErrors(r.left)) // "sizes: index 1: expected an integer ≥ 1, got 0"
  * @category model
  * @since 0.2.0
  */
@@ -142,9 +145,10 @@ export const ArchitectureCodec: t.Type<Architecture> = new t.Type<Architecture>(
  *
  * @example
  * import { draw, mlp, modelFromArchitecture } from "typegrad"
- * modelFromArchitecture(mlp([4, 3, 2]).architecture) // Right(a 4 → 3 → 2 mlp)
+ * import * as E from "fp-ts/lib/Either.js"
+ * E.isRight(modelFromArchitecture(mlp([4, 3, 2]).architecture)) // true (a 4 → 3 → 2 mlp)
  * const r = modelFromArchitecture({ kind: "mlp", sizes: [4, 0], layout: "columns", hidden: "relu", output: "linear", dropout: 0 })
- * if (r._tag === "Left") draw(r.left) // "sizes: index 1: expected an integer ≥ 1, got 0"
+ * E.isLeft(r) && draw(r.left) // "sizes: index 1: expected an integer ≥ 1, got 0"
  * @category constructors
  * @since 0.2.0
  */
@@ -195,8 +199,9 @@ const layerDiffs = (a: DenseArchitecture, b: DenseArchitecture, first: boolean):
  *
  * @example
  * import { diffArchitecture, draw, mlp } from "typegrad"
- * draw(diffArchitecture(mlp([4, 3, 2], { hidden: "tanh" }).architecture, mlp([4, 5, 2]).architecture))
- * // 'layer 1: has 3 units, expected 5\nlayer 1: activation is "tanh", expected "relu"'
+ * diffArchitecture(mlp([4, 3, 2]).architecture, mlp([4, 3, 2]).architecture) // []
+ * const diffs = diffArchitecture(mlp([4, 3, 2], { hidden: "tanh" }).architecture, mlp([4, 5, 2]).architecture)
+ * draw(diffs) // 'layer 1: has 3 units, expected 5\nlayer 1: activation is "tanh", expected "relu"'
  * @category operations
  * @since 0.2.0
  */

@@ -49,13 +49,28 @@ import { MAX_RANK } from "./tensor.js";
 // model
 // -------------------------------------------------------------------------------------
 
-/** The format version this library writes for models and training state (and the newest it reads). @category model @since 0.1.0 */
+/**
+ * The format version this library writes for models and training state (and the newest it reads).
+ *
+ * @example
+ * import { CHECKPOINT_VERSION, decodeManifest, encodeModel, mlp, rng } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * CHECKPOINT_VERSION // 2
+ * const model = mlp([2, 1])
+ * const r = decodeManifest(encodeModel({ model, params: model.init(rng(0)) }))
+ * E.isRight(r) && r.right.manifest.version // 2
+ * @category model
+ * @since 0.1.0
+ */
 export const CHECKPOINT_VERSION = 2;
 
 /**
  * What the manifest decoder accepts at most: its size in bytes, the nesting depth of its JSON
  * (`meta` included), and the number of tensors (parameters and optimizer slots).
  *
+ * @example
+ * import { MANIFEST_LIMITS } from "typegrad"
+ * MANIFEST_LIMITS // { bytes: 67108864, depth: 64, tensors: 65536 }
  * @category model
  * @since 0.2.0
  */
@@ -228,8 +243,10 @@ const Training: t.Type<TrainingManifest> = struct(
  *
  * @example
  * import { decodeManifest, encodeCheckpoint, zeros } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
  * const r = decodeManifest(encodeCheckpoint({ W: zeros([2, 3]) }, { epoch: 1 }))
- * if (r._tag === "Right") r.right.manifest.meta // { epoch: 1 }
+ * E.isRight(r) && r.right.manifest.meta // { epoch: 1 }
+ * E.isRight(r) && r.right.manifest.params // [{ name: "W", shape: [2, 3], dtype: "float32" }]
  * @category model
  * @since 0.1.0
  */
@@ -245,7 +262,19 @@ export interface Manifest {
   readonly training?: TrainingManifest;
 }
 
-/** The manifest's codec. @category model @since 0.1.0 */
+/**
+ * The manifest's codec.
+ *
+ * @example
+ * import { draw, fromValidationErrors, Manifest } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const ok = { format: "typegrad-checkpoint", version: 1, params: [{ name: "W", shape: [2, 3], dtype: "float32" }], dataBytes: 24, checksum: "crc32:a3c1ca20" }
+ * E.isRight(Manifest.decode(ok)) // true
+ * const r = Manifest.decode({ ...ok, dataBytes: -1 })
+ * E.isLeft(r) && draw(fromValidationErrors(r.left)) // "dataBytes: expected a non-negative integer, got -1"
+ * @category model
+ * @since 0.1.0
+ */
 export const Manifest: t.Type<Manifest> = struct(
   "Manifest",
   {
@@ -336,6 +365,7 @@ const encodeBlob = (
  * @example
  * import { encodeCheckpoint, zeros } from "typegrad"
  * const bytes = encodeCheckpoint({ W: zeros([2, 3]), b: zeros([2, 1]) }, { epoch: 3 })
+ * bytes instanceof Uint8Array // true
  * @category encoding
  * @since 0.1.0
  */
@@ -405,6 +435,7 @@ const slotName = (k: number, name: string): string => `opt.${k}.${name}`;
  * import { encodeModel, mlp, rng } from "typegrad"
  * const model = mlp([4, 3, 2])
  * const bytes = encodeModel({ model, params: model.init(rng(0)), meta: { note: "untrained" } })
+ * bytes instanceof Uint8Array // true
  * @category encoding
  * @since 0.2.0
  */
@@ -472,8 +503,13 @@ const fail = (message: string): E.Either<DecodeErrors, never> => E.left([leaf(un
  * checksum, its bounds (`MANIFEST_LIMITS`) and schema, and the version.
  *
  * @example
- * import { decodeManifest, encodeCheckpoint, zeros } from "typegrad"
- * decodeManifest(encodeCheckpoint({ W: zeros([2, 3]) })) // Right({ manifest: { format: "typegrad-checkpoint", version: 1, params: [{ name: "W", shape: [2, 3], dtype: "float32" }], ... }, dataStart })
+ * import { decodeManifest, draw, encodeCheckpoint, zeros } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const bytes = encodeCheckpoint({ W: zeros([2, 3]) })
+ * const r = decodeManifest(bytes)
+ * E.isRight(r) && r.right.manifest // { format: "typegrad-checkpoint", version: 1, params: [{ name: "W", shape: [2, 3], dtype: "float32" }] }
+ * const bad = decodeManifest(bytes.subarray(0, 50))
+ * E.isLeft(bad) && draw(bad.left) // "truncated: the manifest needs 143 bytes, the file has 34 after the preamble"
  * @category decoding
  * @since 0.1.0
  */
@@ -519,9 +555,13 @@ export const decodeManifest = (bytes: Uint8Array): E.Either<DecodeErrors, { mani
  * Decode checkpoint bytes: every check passes, or nothing is returned but the reasons.
  *
  * @example
- * import { decodeCheckpoint, encodeCheckpoint, zeros } from "typegrad"
- * decodeCheckpoint(encodeCheckpoint({ W: zeros([2, 3]) })) // Right({ manifest, params: { W }, slots: {} })
- * decodeCheckpoint(encodeCheckpoint({ W: zeros([2, 3]) }).subarray(0, 50)) // Left: truncated
+ * import { decodeCheckpoint, draw, encodeCheckpoint, ones } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const bytes = encodeCheckpoint({ W: ones([2, 3]) })
+ * const r = decodeCheckpoint(bytes)
+ * E.isRight(r) && r.right.params.W // [[1, 1, 1], [1, 1, 1]]
+ * const bad = decodeCheckpoint(bytes.subarray(0, 50))
+ * E.isLeft(bad) && draw(bad.left) // "truncated: the manifest needs 143 bytes, the file has 34 after the preamble"
  * @category decoding
  * @since 0.1.0
  */
@@ -599,11 +639,14 @@ const checkExpected = (fn: string, expected: unknown): Architecture => {
  * `training: opt.0.b2: missing: ...`.
  *
  * @example
- * import { decodeModel, encodeModel, mlp, rng } from "typegrad"
+ * import { decodeModel, draw, encodeModel, mlp, rng } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
  * const model = mlp([4, 3, 2])
  * const bytes = encodeModel({ model, params: model.init(rng(0)) })
- * decodeModel(bytes, model) // Right({ model, params: MlpParams<[4, 3, 2]>, meta: {} })
- * decodeModel(bytes, mlp([4, 5, 2])) // Left: "architecture: layer 1: has 3 units, expected 5"
+ * const r = decodeModel(bytes, model)
+ * E.isRight(r) && r.right.params.W1 // Tensor<[3, 4]> (typed MlpParams<[4, 3, 2]>)
+ * const bad = decodeModel(bytes, mlp([4, 5, 2]))
+ * E.isLeft(bad) && draw(bad.left) // "architecture: layer 1: has 3 units, expected 5"
  * @category decoding
  * @since 0.2.0
  */

@@ -20,9 +20,10 @@ import * as t from "io-ts";
  * One node of the error forest.
  *
  * @example
- * import { decodeIndex, decodeKey, decodeLeaf, draw } from "typegrad"
- * draw([decodeKey("X", [decodeIndex(3, [decodeLeaf([1, 2], "row has 27 values, expected 28")])])])
- * // "X: index 3: row has 27 values, expected 28"
+ * import { decodeTensors } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const r = decodeTensors({ X: [2, 3] }, { X: [[1, 2, 3], [4, 5]] })
+ * E.isLeft(r) && r.left // [{ _tag: "Key", key: "X", errors: [{ _tag: "Index", index: 1, errors: [{ _tag: "Leaf", actual: [4, 5], message: "row has 2 values, expected 3" }] }] }]
  * @category model
  * @since 0.1.0
  */
@@ -62,7 +63,13 @@ export const under = (k: string, errors: readonly DecodeError[]): DecodeError[] 
 
 /**
  * Every leaf with its path, outermost first: `[["X", "index 3"], "row has 27 values, expected 28"]`.
+ * Public as `errorPaths`.
  *
+ * @example
+ * import { decodeTensors, errorPaths } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const r = decodeTensors({ X: [2, 3] }, { X: [[1, 2, 3], [4, 5]] })
+ * E.isLeft(r) && errorPaths(r.left) // [[["X", "index 1"], "row has 2 values, expected 3"]]
  * @category destructors
  * @since 0.1.0
  */
@@ -81,9 +88,12 @@ export const paths = (errors: readonly DecodeError[]): [readonly string[], strin
  * lines (default 50), then a count of the rest.
  *
  * @example
- * import { decodeKey, decodeLeaf, draw } from "typegrad"
- * draw([decodeKey("Y", [decodeLeaf(500, "dim 'm' is 500 here but 499 in X")])])
- * // "Y: dim 'm' is 500 here but 499 in X"
+ * import { decodeTensors, draw } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const r = decodeTensors({ X: [2, "m"], Y: [1, "m"] }, { X: [[1, 2], [3, 4]], Y: [[0, 1, 1]], Z: 0 })
+ * E.isLeft(r) && draw(r.left) // "Y: dim 'm' is 3 here but 2 in X"
+ * const many = decodeTensors({ X: [2, 3] }, { X: [[1, 2], [3]] })
+ * E.isLeft(many) && draw(many.left, 1) // "X: index 0: row has 2 values, expected 3\n... and 1 more"
  * @category destructors
  * @since 0.1.0
  */
@@ -96,10 +106,33 @@ export const draw = (errors: readonly DecodeError[], maxLines = 50): string => {
 /** Line breaks shown as `\n`, so that a leaf is always one line of text. */
 const oneLine = (s: string): string => s.replace(/\r\n|\r|\n/g, "\\n");
 
-/** A short description of a value for messages: `"abc"`, `NaN`, `an array of 3`, `an object`. @category destructors @since 0.1.0 */
+/**
+ * A short description of a value for messages: `"abc"`, `NaN`, `an array of 3`, `an object`.
+ * Never throws and never runs a getter (a revoked Proxy is `an unreadable object`).
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
 export const describeValue = (u: unknown): string => {
+  try {
+    return describe(u);
+  } catch {
+    return "an unreadable object";
+  }
+};
+
+const views = [Float32Array, Float64Array, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array, DataView];
+
+/** The class of an array buffer view, found by its prototype (no property of it is read). */
+const viewName = (u: ArrayBufferView): string => {
+  const proto: unknown = Object.getPrototypeOf(u);
+  return views.find((C) => C.prototype === proto)?.name ?? "typed array";
+};
+
+const describe = (u: unknown): string => {
   if (u === null) return "null";
-  if (Array.isArray(u)) return `an array of ${u.length}`;
+  // the length from its descriptor: a Proxy's get trap is never asked
+  if (Array.isArray(u)) return `an array of ${String(Object.getOwnPropertyDescriptor(u, "length")?.value)}`;
   switch (typeof u) {
     case "number":
       return `${u}`;
@@ -113,7 +146,7 @@ export const describeValue = (u: unknown): string => {
     case "function":
       return "a function";
     default:
-      return ArrayBuffer.isView(u) ? `a ${u.constructor.name}` : "an object";
+      return ArrayBuffer.isView(u) ? `a ${viewName(u)}` : "an object";
   }
 };
 
@@ -128,6 +161,15 @@ const indexEntry: t.Decoder<unknown, unknown> = new t.Type<unknown>("index", (_)
  * The leaves as io-ts `ValidationError`s under `context` (each path segment one context entry,
  * keyed as io-ts keys them: the key, or the index as a string).
  *
+ * @example
+ * import { decodeTensor, draw, fromValidationErrors, toValidationErrors } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * import * as t from "io-ts"
+ * const r = decodeTensor([2, 3], [[1, 2, 3], [4, 5]])
+ * const errors = E.isLeft(r) ? toValidationErrors(r.left, [{ key: "", type: t.unknown, actual: undefined }], t.unknown) : []
+ * errors.map((e) => e.context.map((c) => c.key)) // [["", "1"]]
+ * errors.map((e) => e.message) // ["row has 2 values, expected 3"]
+ * draw(fromValidationErrors(errors)) // "index 1: row has 2 values, expected 3"
  * @category interop
  * @since 0.1.0
  */
@@ -141,15 +183,25 @@ export const toValidationErrors = (errors: readonly DecodeError[], context: t.Co
   return out;
 };
 
+/** `Array.isArray`, false for a revoked Proxy (which makes it throw). */
+const isArray = (u: unknown): boolean => {
+  try {
+    return Array.isArray(u);
+  } catch {
+    return false;
+  }
+};
+
 /**
  * io-ts errors as the forest, so `draw` prints them: context keys become keys (array positions
  * become indices), a custom message becomes the leaf, otherwise `expected <type>, got <value>`.
  *
  * @example
- * import * as t from "io-ts"
  * import { draw, fromValidationErrors } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * import * as t from "io-ts"
  * const r = t.type({ lr: t.number }).decode({ lr: "fast" })
- * if (r._tag === "Left") draw(fromValidationErrors(r.left)) // 'lr: expected number, got "fast"'
+ * E.isLeft(r) && draw(fromValidationErrors(r.left)) // 'lr: expected number, got "fast"'
  * @category interop
  * @since 0.1.0
  */
@@ -162,7 +214,7 @@ export const fromValidationErrors = (errors: t.Errors): DecodeError[] => {
     for (let i = entries.length - 1; i >= 0; i--) {
       const e = entries[i] as t.ContextEntry;
       const parent = i === 0 ? err.context[0]?.actual : entries[i - 1]?.actual;
-      const isIndex = /^\d+$/.test(e.key) && (e.type === indexEntry || Array.isArray(parent));
+      const isIndex = /^\d+$/.test(e.key) && (e.type === indexEntry || isArray(parent));
       node = isIndex ? index(Number(e.key), [node]) : key(e.key, [node]);
     }
     forest.push(node);

@@ -24,7 +24,19 @@ export {
   type TensorEntry,
   type TrainingManifest,
 } from "./checkpoint.js";
-export { type CsvDataset, type CsvOptions, type CsvRecord, csvDataset, jsonDataset, parseCsv } from "./datasets.js";
+export {
+  type CsvDataset,
+  type CsvLimits,
+  type CsvOptions,
+  type CsvRecord,
+  csvDataset,
+  DEFAULT_MAX_CLASSES,
+  DEFAULT_MAX_COLUMNS,
+  DEFAULT_MAX_ROWS,
+  type JsonDatasetOptions,
+  jsonDataset,
+  parseCsv,
+} from "./datasets.js";
 export {
   type DecodeError,
   type DecodeErrors,
@@ -55,3 +67,4 @@ export {
   tensorCodec,
 } from "./tensor.js";
 export { type DecodeTensorsOptions, decodeTensors, type TensorSpecs, type TensorsOf, tensorsCodec } from "./tensors.js";
+export { DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_LENGTH, RESERVED_NAMES, type TensorLimits } from "./untrusted.js";

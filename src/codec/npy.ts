@@ -20,6 +20,7 @@ import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { readFloats, writeFloats } from "./bytes.js";
 import { type DecodeErrors, describeValue, leaf, nonEmpty } from "./errors.js";
 import { checkOptions, checkSpec, checkTensor, MAX_RANK, type TensorCodecOptions, type TensorSpec } from "./tensor.js";
+import { DEFAULT_MAX_ELEMENTS } from "./untrusted.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -136,7 +137,12 @@ const parsePy = (src: string): { value: Py } | { error: string } => {
  * The header of an `.npy` file, or what is wrong with it.
  *
  * @example
- * parseNpyHeader(bytes) // Right({ descr: "<f4", fortranOrder: false, shape: [2, 3], dataOffset: 128 })
+ * import { draw, encodeNpy, parseNpyHeader, zeros } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const r = parseNpyHeader(encodeNpy(zeros([2, 3])))
+ * E.isRight(r) && r.right // { descr: "<f4", fortranOrder: false, shape: [2, 3], dataOffset: 128 }
+ * const bad = parseNpyHeader(new Uint8Array([1, 2, 3]))
+ * E.isLeft(bad) && draw(bad.left) // "truncated: 3 bytes, shorter than an .npy preamble (10 bytes)"
  * @category header
  * @since 0.1.0
  */
@@ -160,11 +166,12 @@ export const parseNpyHeader = (bytes: Uint8Array): E.Either<DecodeErrors, NpyHea
   if (h === null || typeof h !== "object" || Array.isArray(h)) return bad("header: expected a dict");
   const dict = h as Record<string, Py>;
   const errs: string[] = [];
-  const descr = dict.descr;
+  const field = (k: string): Py | undefined => (Object.hasOwn(dict, k) ? dict[k] : undefined);
+  const descr = field("descr");
   if (typeof descr !== "string") errs.push(`header: 'descr' must be a type string such as '<f4', got ${describeValue(descr)}`);
-  const fortran = dict.fortran_order;
+  const fortran = field("fortran_order");
   if (typeof fortran !== "boolean") errs.push(`header: 'fortran_order' must be True or False, got ${describeValue(fortran)}`);
-  const shape = dict.shape;
+  const shape = field("shape");
   const shapeOk = Array.isArray(shape) && shape.length <= MAX_RANK && shape.every((d) => typeof d === "number" && Number.isSafeInteger(d) && d >= 0);
   if (!shapeOk) errs.push(`header: 'shape' must be a tuple of at most ${MAX_RANK} non-negative integers, got ${describeValue(shape)}`);
   const first = errs[0];
@@ -200,16 +207,23 @@ const fortranToC = (f: ArrayLike<number>, shape: readonly number[], out: Float64
 
 /**
  * Read an `.npy` file's bytes as a tensor, checked against `spec` when given (the spec's
- * rank, literal and named dims; NaN and ±Infinity rejected unless `allowNonFinite`).
+ * rank, literal and named dims; NaN and ±Infinity rejected unless `allowNonFinite`). The
+ * header's shape is checked against the bytes and against `maxElements` (default 2^28) before
+ * anything is allocated: the work and memory are at most a small multiple of `bytes.length`.
  *
  * @example
- * import { encodeNpy, parseNpy, tensor } from "typegrad"
- * parseNpy(encodeNpy(tensor([[1, 2], [3, 4]])), [2, "n"]) // Right(Tensor<[2, number]>)
+ * import { draw, encodeNpy, parseNpy, tensor } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const bytes = encodeNpy(tensor([[1, 2], [3, 4]]))
+ * const r = parseNpy(bytes, [2, "n"])
+ * E.isRight(r) && r.right // [[1, 2], [3, 4]]
+ * const bad = parseNpy(bytes, [3, "n"])
+ * E.isLeft(bad) && draw(bad.left) // "dim 0 is 2, expected 3"
  * @category reading
  * @since 0.1.0
  */
 export function parseNpy<const S extends SpecDim[]>(bytes: Uint8Array, spec: readonly [...S], opts?: TensorCodecOptions): E.Either<DecodeErrors, Tensor<SpecShape<S>>>;
-export function parseNpy(bytes: Uint8Array): E.Either<DecodeErrors, Tensor<Shape>>;
+export function parseNpy(bytes: Uint8Array, spec?: undefined, opts?: TensorCodecOptions): E.Either<DecodeErrors, Tensor<Shape>>;
 export function parseNpy(bytes: Uint8Array, spec?: TensorSpec, opts?: TensorCodecOptions): E.Either<DecodeErrors, Tensor> {
   const options = checkOptions("parseNpy", opts);
   const sp = spec === undefined ? undefined : checkSpec("parseNpy", "spec", spec);
@@ -226,6 +240,8 @@ export function parseNpy(bytes: Uint8Array, spec?: TensorSpec, opts?: TensorCode
   const available = bytes.length - dataOffset;
   if (n * kind.size > available) return E.left([leaf(undefined, `truncated: the data needs ${n * kind.size} bytes, the file has ${available} after the header`)]);
   if (n * kind.size < available) return E.left([leaf(undefined, `corrupted: ${available - n * kind.size} unexpected bytes after the data`)]);
+  const maxElements = options.maxElements ?? DEFAULT_MAX_ELEMENTS;
+  if (n > maxElements) return E.left([leaf(undefined, `the header's shape [${shape.join(", ")}] has ${n} elements, above the limit maxElements = ${maxElements}`)]);
   const le = order !== ">";
   let data: Float32Array | Float64Array;
   if (descr.slice(1) === "f4" || descr.slice(1) === "f8") data = readFloats(bytes, dataOffset, n, kind.dtype, le) as Float32Array | Float64Array;

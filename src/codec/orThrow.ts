@@ -26,8 +26,12 @@ import { type DecodeTensorsOptions, decodeTensors, type TensorSpecs, type Tensor
  * its path), `errors` the forest itself.
  *
  * @example
- * import { DecodeFailure, decodeTensorOrThrow } from "typegrad"
- * try { decodeTensorOrThrow([2, 3], [[1, 2, 3], [4, 5]]) } catch (e) { if (e instanceof DecodeFailure) e.message } // "decodeTensor: index 1: row has 2 values, expected 3"
+ * import { DecodeFailure, decodeTensorOrThrow, errorPaths } from "typegrad"
+ * const thrown = (f: () => unknown): unknown => { try { return f() } catch (e) { return e } }
+ * const e = thrown(() => decodeTensorOrThrow([2, 3], [[1, 2, 3], [4, 5]]))
+ * e instanceof DecodeFailure // true
+ * e instanceof DecodeFailure && e.message // "decodeTensor: index 1: row has 2 values, expected 3"
+ * e instanceof DecodeFailure && errorPaths(e.errors) // [[["index 1"], "row has 2 values, expected 3"]]
  * @category model
  * @since 0.1.0
  */
@@ -52,9 +56,15 @@ export class DecodeFailure extends Error {
  * The value of a `Right`; a `Left` thrown as a `DecodeFailure` naming `fn`. Curried, for `pipe`.
  *
  * @example
- * import { decodeTensors, orThrow } from "typegrad"
+ * import { DecodeFailure, decodeTensors, orThrow } from "typegrad"
  * import { pipe } from "fp-ts/lib/function.js"
- * const { X, Y } = pipe(decodeTensors({ X: [2, "m"], Y: [1, "m"] }, json), orThrow("loading xor.json")) // X: Tensor<[2, "m"]>
+ * const json = { X: [[0, 0, 1, 1], [0, 1, 0, 1]], Y: [[0, 1, 1, 0]] }
+ * const { X, Y } = pipe(decodeTensors({ X: [2, "m"], Y: [1, "m"] }, json), orThrow("loading xor.json"))
+ * X // Tensor<[2, 4]> (typed Tensor<[2, "m"]>)
+ * Y // [[0, 1, 1, 0]]
+ * const thrown = (f: () => unknown): unknown => { try { return f() } catch (e) { return e } }
+ * const e = thrown(() => pipe(decodeTensors({ X: [2, "m"] }, { X: [[0, 1]] }), orThrow("loading xor.json")))
+ * e instanceof DecodeFailure && e.message // "loading xor.json: X: dim 0 is 1, expected 2"
  * @category destructors
  * @since 0.1.0
  */
@@ -74,7 +84,7 @@ export const orThrow =
  *
  * @example
  * import { decodeTensorOrThrow } from "typegrad"
- * decodeTensorOrThrow([2, "m"], [[1, 2, 3], [4, 5, 6]]) // Tensor<[2, "m"]>
+ * decodeTensorOrThrow([2, "m"], [[1, 2, 3], [4, 5, 6]]) // Tensor<[2, 3]> (typed Tensor<[2, "m"]>)
  * @category throwing variants
  * @since 0.1.0
  */
@@ -86,7 +96,9 @@ export const decodeTensorOrThrow = <const S extends SpecDim[]>(spec: readonly [.
  *
  * @example
  * import { decodeTensorsOrThrow } from "typegrad"
- * const { X, Y } = decodeTensorsOrThrow({ X: [2, "m"], Y: [1, "m"] }, { X: [[1, 2], [3, 4]], Y: [[0, 1]] }) // X: Tensor<[2, "m"]>, Y: Tensor<[1, "m"]>
+ * const { X, Y } = decodeTensorsOrThrow({ X: [2, "m"], Y: [1, "m"] }, { X: [[1, 2], [3, 4]], Y: [[0, 1]] })
+ * X // Tensor<[2, 2]> (typed Tensor<[2, "m"]>)
+ * Y // Tensor<[1, 2]> (typed Tensor<[1, "m"]>)
  * @category throwing variants
  * @since 0.1.0
  */
@@ -98,9 +110,13 @@ export const decodeTensorsOrThrow = <const Sp extends TensorSpecs>(specs: Sp, in
  * parameter by name, one per line).
  *
  * @example
- * import { decodeParamsOrThrow, mlp, rng } from "typegrad"
- * const net = mlp([2, 4, 1])
- * const params = decodeParamsOrThrow(net.init(rng(0)), JSON.parse(text)) // MlpParams<[2, 4, 1]>, or throws "decodeParams: W1: dim 1 is 3, expected 2"
+ * import { DecodeFailure, decodeParamsOrThrow, mlp, rng } from "typegrad"
+ * const net = mlp([2, 1])
+ * const params = decodeParamsOrThrow(net.init(rng(0)), JSON.parse('{"W1": [[0.5, -0.5]], "b1": [[0]]}'))
+ * params.W1 // [[0.5, -0.5]]
+ * const thrown = (f: () => unknown): unknown => { try { return f() } catch (e) { return e } }
+ * const e = thrown(() => decodeParamsOrThrow(net.init(rng(0)), { W1: [[1, 2, 3]], b1: [[0]] }))
+ * e instanceof DecodeFailure && e.message // "decodeParams: W1: dim 1 is 3, expected 2"
  * @category throwing variants
  * @since 0.1.0
  */
@@ -116,7 +132,10 @@ export function decodeParamsOrThrow(model: TensorSpecs | Params, input: unknown,
  *
  * @example
  * import { csvDatasetOrThrow, examplesFrom } from "typegrad"
- * const train = examplesFrom(csvDatasetOrThrow("x1,x2,y\n1,2,0\n3,4,1\n", { label: "y" })) // Examples<number, number>
+ * const data = csvDatasetOrThrow("x1,x2,y\n1,2,0\n3,4,1\n", { label: "y" })
+ * data.X // [[1, 3], [2, 4]]
+ * data.Y // [[0, 1]]
+ * examplesFrom(data).m // 2
  * @category throwing variants
  * @since 0.1.0
  */
@@ -127,7 +146,9 @@ export const csvDatasetOrThrow = (text: string, options: CsvOptions): CsvDataset
  *
  * @example
  * import { jsonDatasetOrThrow } from "typegrad"
- * const { X, Y } = jsonDatasetOrThrow('{"X": [[1, 2], [3, 4]], "Y": [[0, 1]]}', { X: [2, "m"], Y: [1, "m"] }) // X: Tensor<[2, "m"]>
+ * const { X, Y } = jsonDatasetOrThrow('{"X": [[1, 2], [3, 4]], "Y": [[0, 1]]}', { X: [2, "m"], Y: [1, "m"] })
+ * X // Tensor<[2, 2]> (typed Tensor<[2, "m"]>)
+ * Y // [[0, 1]]
  * @category throwing variants
  * @since 0.1.0
  */

@@ -23,8 +23,12 @@ import { checkSpecs, checkTensors, type DecodeTensorsOptions, type TensorSpecs, 
 
 const isRecord = (u: unknown): u is Record<string, unknown> => u !== null && typeof u === "object" && Object.getPrototypeOf(u) === Object.prototype;
 
+/** The deepest params tree accepted (a deeper one is a `TypeError`, never a stack overflow). */
+const MAX_PARAMS_DEPTH = 256;
+
 /**
  * The leaves of a params tree with their names, depth first (record keys in insertion order).
+ * Throws (naming `fn`) for a cycle, a leaf that is not a tensor, or nesting deeper than 256.
  *
  * @example
  * import { namedLeaves, zeros } from "typegrad"
@@ -35,34 +39,35 @@ const isRecord = (u: unknown): u is Record<string, unknown> => u !== null && typ
 export const namedLeaves = (fn: string, p: Params): [string, Tensor][] => {
   const out: [string, Tensor][] = [];
   const seen = new Set<unknown>();
-  const go = (q: unknown, path: string): void => {
+  const go = (q: unknown, path: string, depth: number): void => {
     if (isTensor(q)) {
       out.push([path, q]);
       return;
     }
+    if (depth > MAX_PARAMS_DEPTH) throw new TypeError(`${fn}: argument 'params' is nested more than ${MAX_PARAMS_DEPTH} levels deep at '${path}'`);
     if (seen.has(q)) throw new TypeError(`${fn}: argument 'params' contains a cycle at '${path}'`);
     if (Array.isArray(q)) {
       seen.add(q);
       q.forEach((x, i) => {
-        go(x, `${path}[${i}]`);
+        go(x, `${path}[${i}]`, depth + 1);
       });
       return;
     }
     if (isRecord(q)) {
       seen.add(q);
-      for (const [k, v] of Object.entries(q)) go(v, path === "" ? k : `${path}.${k}`);
+      for (const [k, v] of Object.entries(q)) go(v, path === "" ? k : `${path}.${k}`, depth + 1);
       return;
     }
     throw new TypeError(`${fn}: argument 'params' must be tensors, arrays or records of tensors; ${path === "" ? "it" : `'${path}'`} is ${describeValue(q)}`);
   };
-  go(p, "");
+  go(p, "", 0);
   return out;
 };
 
 /** The tree `model` with each leaf replaced by the tensor of the same name. @category params @since 0.1.0 */
 export const rebuildParams = <P extends Params>(model: P, byName: Readonly<Record<string, Tensor>>): P => {
   const go = (q: unknown, path: string): unknown => {
-    if (isTensor(q)) return byName[path] ?? q;
+    if (isTensor(q)) return Object.hasOwn(byName, path) ? (byName[path] as Tensor) : q;
     if (Array.isArray(q)) return q.map((x, i) => go(x, `${path}[${i}]`));
     if (isRecord(q)) return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, go(v, path === "" ? k : `${path}.${k}`)]));
     return q;
@@ -80,13 +85,17 @@ const isSpecRecord = (u: unknown): u is TensorSpecs => isRecord(u) && Object.val
 /**
  * Check a record of named parameters (tensors, or their JSON forms) against parameter shapes:
  * a record of specs, or the model's parameters (then every leaf gets the model's dtype and the
- * result has the model's structure). Every mismatch is listed by parameter name.
+ * result has the model's structure). Every mismatch is listed by parameter name. The input is
+ * read as `decodeTensors` reads it (plain data only; `maxRank` default 32, `maxElements` default
+ * 2^28).
  *
  * @example
  * import { decodeParams, draw } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const ok = decodeParams({ W1: [2, 3] }, { W1: [[1, 2, 3], [4, 5, 6]] })
+ * E.isRight(ok) && ok.right.W1 // Tensor<[2, 3]>
  * const r = decodeParams({ W1: [2, 3], b1: [2, 1] }, { W1: [[1, 2], [3, 4]], extra: [1] })
- * if (r._tag === "Left") draw(r.left)
- * // "W1: dim 1 is 2, expected 3\nb1: missing: expected a parameter of shape [2, 1]\nextra: unexpected parameter (expected only W1, b1)"
+ * E.isLeft(r) && draw(r.left) // "W1: dim 1 is 2, expected 3\nb1: missing: expected a parameter of shape [2, 1]\nextra: unexpected parameter (expected only W1, b1)"
  * @category constructors
  * @since 0.1.0
  */

@@ -20,13 +20,21 @@ import type { Shape } from "../shape/dims.js";
 import { fromArray, type Nested, toArray, toFlat } from "../tensor/create.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { type DecodeError, type DecodeErrors, describeValue, index, key, leaf, nonEmpty, toValidationErrors, under } from "./errors.js";
+import { checkLimit, DEFAULT_MAX_ELEMENTS, elementOf, guarded, lengthOf, plainKind, readOwn, type TensorLimits } from "./untrusted.js";
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/** How a codec decodes and encodes. @category model @since 0.1.0 */
-export interface TensorCodecOptions {
+/**
+ * How a codec decodes and encodes. The limits (`maxRank`, default 32; `maxElements`, default
+ * 2^28) are checked before any work: a deeper nesting, a longer array or a larger claimed shape
+ * is an error, never a loop or an allocation.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface TensorCodecOptions extends TensorLimits {
   /** dtype of decoded tensors; by default the input's (`dtype` field or tensor), else float32. */
   readonly dtype?: DType;
   /** Accept NaN and ±Infinity (rejected by default). */
@@ -59,7 +67,15 @@ export interface TensorCodec<S extends Shape> extends t.Type<Tensor<S>, TensorJs
   readonly options: TensorCodecOptions;
 }
 
-/** The highest rank accepted (numpy's limit); deeper nesting is reported, never followed. @since 0.1.0 */
+/**
+ * The highest rank accepted (numpy's limit); deeper nesting is reported, never followed.
+ *
+ * @example
+ * import { MAX_RANK } from "typegrad"
+ * MAX_RANK // 32
+ * @category model
+ * @since 0.1.0
+ */
 export const MAX_RANK = 32;
 
 /** At most this many bad elements or rows are listed per tensor; the rest are counted. @since 0.1.0 */
@@ -94,7 +110,18 @@ const at = (path: readonly number[], e: DecodeError): DecodeError => path.reduce
 
 const isPlainObject = (u: unknown): u is Record<string, unknown> => u !== null && typeof u === "object" && !Array.isArray(u) && !ArrayBuffer.isView(u);
 
-const own = (o: object, k: string): boolean => Object.hasOwn(o, k);
+/** The limits in force: the options', else the defaults. */
+interface Limits {
+  readonly maxRank: number;
+  readonly maxElements: number;
+}
+const limitsOf = (opts: TensorCodecOptions): Limits => ({ maxRank: opts.maxRank ?? MAX_RANK, maxElements: opts.maxElements ?? DEFAULT_MAX_ELEMENTS });
+
+/** `[2, 3] has 6 elements, above the limit maxElements = 4` when it is. */
+const tooMany = (shape: readonly number[], max: number): string | undefined => {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return size > max ? `[${shape.join(", ")}] has ${size} elements, above the limit maxElements = ${max}` : undefined;
+};
 
 /** Why `v` is not an acceptable element, or undefined when it is. */
 const badElement = (v: unknown, dtype: DType, allowNonFinite: boolean): string | undefined => {
@@ -115,16 +142,28 @@ const shapeErrors = (where: string, spec: TensorSpec, shape: readonly number[], 
 /** The size a spec dim promises under a binding, if it promises one. */
 const promised = (d: SpecDim | undefined, binding: Binding): number | undefined => (typeof d === "number" ? d : d === undefined || d === "?" ? undefined : binding.sizes.get(d));
 
-const checkNested = (where: string, spec: TensorSpec, u: unknown, dtype: DType, allowNonFinite: boolean, binding: Binding): Checked => {
-  // The shape along the first elements.
+const checkNested = (where: string, spec: TensorSpec, u: unknown, dtype: DType, allowNonFinite: boolean, binding: Binding, limits: Limits): Checked => {
+  const { maxRank, maxElements } = limits;
+  const fail = (e: DecodeError): Checked => ({ tensor: undefined, binding, errors: [e] });
+  // The shape along the first elements (index 0 at every level).
   const probed: number[] = [];
+  const zeros = (): number[] => probed.map(() => 0);
   let x: unknown = u;
-  while (Array.isArray(x) && probed.length <= MAX_RANK) {
-    probed.push(x.length);
-    if (x.length === 0) break;
-    x = x[0];
+  while (probed.length <= maxRank) {
+    const kind = plainKind(x);
+    if (kind !== "array") {
+      if (kind !== "other" && kind !== "record" && Array.isArray(x)) return fail(at(zeros(), kind));
+      break;
+    }
+    const n = lengthOf(x as unknown[], maxElements);
+    if (typeof n !== "number") return fail(at(zeros(), n));
+    probed.push(n);
+    if (n === 0) break;
+    const first = elementOf(x as unknown[], 0);
+    if ("_tag" in first) return fail(at(zeros(), first));
+    x = first.value;
   }
-  if (probed.length > MAX_RANK) return { tensor: undefined, binding, errors: [leaf(undefined, `nested more than ${MAX_RANK} levels deep, expected rank ${spec.length}`)] };
+  if (probed.length > maxRank) return fail(leaf(undefined, `nested more than ${maxRank} levels deep, expected rank ${spec.length}`));
   const empty = probed.length > 0 && probed[probed.length - 1] === 0;
   if (empty) for (let d = probed.length; d < spec.length; d++) probed.push(promised(spec[d], binding) ?? 0);
   if (probed.length !== spec.length) return { tensor: undefined, ...shapeErrors(where, spec, probed, binding) };
@@ -132,31 +171,51 @@ const checkNested = (where: string, spec: TensorSpec, u: unknown, dtype: DType, 
   // What each axis should have: what the spec or binding promises, else what the first row has.
   const rank = spec.length;
   const expected = probed.map((p, d) => (d === 0 ? p : (promised(spec[d], binding) ?? p)));
+  const over = tooMany(expected, maxElements);
+  if (over !== undefined) return fail(leaf(undefined, over));
   const arrays = new Array<number>(rank).fill(0);
   const wrong: { path: number[]; len: number; actual: unknown }[][] = Array.from({ length: rank }, () => []);
   const issues = new Issues();
   const data: number[] = [];
   const path: number[] = [];
+  let visited = 0;
+  // A hole, a getter, a non-plain array or too many elements stops the walk: that one error is reported.
+  let fatal: DecodeError | undefined;
   const walk = (v: unknown, d: number): void => {
     if (d === rank) {
+      if (++visited > maxElements) {
+        fatal = leaf(undefined, `has more than ${maxElements} elements, above the limit maxElements = ${maxElements}`);
+        return;
+      }
       const bad = badElement(v, dtype, allowNonFinite);
       if (bad === undefined) data.push(v as number);
       else issues.add(at(path, leaf(v, bad)));
       return;
     }
-    if (!Array.isArray(v)) {
-      issues.add(at(path, leaf(v, `expected a row of ${expected[d]} values, got ${describeValue(v)}`)));
+    const kind = plainKind(v);
+    if (kind !== "array") {
+      if (kind !== "other" && kind !== "record" && Array.isArray(v)) fatal = at(path, kind);
+      else issues.add(at(path, leaf(v, `expected a row of ${expected[d]} values, got ${describeValue(v)}`)));
+      return;
+    }
+    const row = v as unknown[];
+    const n = lengthOf(row, maxElements);
+    if (typeof n !== "number") {
+      fatal = at(path, n);
       return;
     }
     arrays[d] = (arrays[d] ?? 0) + 1;
-    if (v.length !== expected[d]) wrong[d]?.push({ path: [...path], len: v.length, actual: v });
-    for (let i = 0; i < v.length; i++) {
+    if (n !== expected[d]) wrong[d]?.push({ path: [...path], len: n, actual: v });
+    for (let i = 0; i < n && fatal === undefined; i++) {
       path.push(i);
-      walk(v[i], d + 1);
+      const e = elementOf(row, i);
+      if ("_tag" in e) fatal = at(path, e);
+      else walk(e.value, d + 1);
       path.pop();
     }
   };
   walk(u, 0);
+  if (fatal !== undefined) return fail(fatal);
 
   // An axis whose rows all have one wrong length is a dim error; otherwise the rows are ragged.
   const shape = [...expected];
@@ -172,36 +231,71 @@ const checkNested = (where: string, spec: TensorSpec, u: unknown, dtype: DType, 
   return { tensor: errors.length === 0 ? fromArray(shape, data, { dtype }) : undefined, binding: s.binding, errors };
 };
 
-const checkFlat = (where: string, spec: TensorSpec, u: Record<string, unknown>, opts: TensorCodecOptions, binding: Binding): Checked => {
+/** A genuine typed array of floats (a Proxy is never one: `ArrayBuffer.isView` sees through it). */
+const isFloatArray = (u: unknown): u is Float32Array | Float64Array => {
+  if (!ArrayBuffer.isView(u)) return false;
+  const proto: unknown = Object.getPrototypeOf(u);
+  return proto === Float32Array.prototype || proto === Float64Array.prototype;
+};
+
+const checkFlat = (where: string, spec: TensorSpec, u: object, opts: TensorCodecOptions, binding: Binding, limits: Limits): Checked => {
   const errors: DecodeError[] = [];
   const allowNonFinite = opts.allowNonFinite === true;
   let dtype: DType = opts.dtype ?? "float32";
-  if (own(u, "dtype")) {
-    if (u.dtype === "float32" || u.dtype === "float64") dtype = opts.dtype ?? u.dtype;
-    else errors.push(key("dtype", [leaf(u.dtype, `expected "float32" or "float64", got ${describeValue(u.dtype)}`)]));
+  const dt = readOwn(u, "dtype");
+  if (dt.tag === "bad") errors.push(key("dtype", [dt.error]));
+  else if (dt.tag === "value") {
+    if (dt.value === "float32" || dt.value === "float64") dtype = opts.dtype ?? dt.value;
+    else errors.push(key("dtype", [leaf(dt.value, `expected "float32" or "float64", got ${describeValue(dt.value)}`)]));
   }
   const shape: number[] = [];
-  const sh = u.shape;
-  if (!Array.isArray(sh)) errors.push(key("shape", [leaf(sh, `expected an array of sizes, got ${describeValue(sh)}`)]));
-  else if (sh.length > MAX_RANK) errors.push(key("shape", [leaf(sh, `rank ${sh.length} is above the limit ${MAX_RANK}`)]));
+  const sh = readOwn(u, "shape");
+  const shv = sh.tag === "value" ? sh.value : undefined;
+  const shKind = plainKind(shv);
+  if (sh.tag === "bad") errors.push(key("shape", [sh.error]));
+  else if (shKind !== "array") errors.push(key("shape", [typeof shKind === "object" && Array.isArray(shv) ? shKind : leaf(shv, `expected an array of sizes, got ${describeValue(shv)}`)]));
   else {
-    sh.forEach((d: unknown, i) => {
-      if (typeof d === "number" && Number.isSafeInteger(d) && d >= 0) shape.push(d);
-      else errors.push(key("shape", [index(i, [leaf(d, `expected a non-negative integer size, got ${describeValue(d)}`)])]));
-    });
+    const n = lengthOf(shv as unknown[], Number.MAX_SAFE_INTEGER);
+    if (typeof n !== "number") errors.push(key("shape", [n]));
+    else if (n > limits.maxRank) errors.push(key("shape", [leaf(shv, `rank ${n} is above the limit ${limits.maxRank}`)]));
+    else
+      for (let i = 0; i < n; i++) {
+        const e = elementOf(shv as unknown[], i);
+        const d = "_tag" in e ? undefined : e.value;
+        if ("_tag" in e) errors.push(key("shape", [index(i, [e])]));
+        else if (typeof d === "number" && Number.isSafeInteger(d) && d >= 0) shape.push(d);
+        else errors.push(key("shape", [index(i, [leaf(d, `expected a non-negative integer size, got ${describeValue(d)}`)])]));
+      }
   }
-  const raw = u.data;
-  const isNumbers = Array.isArray(raw) || raw instanceof Float32Array || raw instanceof Float64Array;
-  if (!isNumbers) errors.push(key("data", [leaf(raw, `expected an array of numbers, got ${describeValue(raw)}`)]));
-  if (errors.length > 0 || !isNumbers) return { tensor: undefined, binding, errors };
+  const rd = readOwn(u, "data");
+  const raw = rd.tag === "value" ? rd.value : undefined;
+  const rawKind = plainKind(raw);
+  const typed = isFloatArray(raw);
+  const isNumbers = rawKind === "array" || typed;
+  if (rd.tag === "bad") errors.push(key("data", [rd.error]));
+  else if (!isNumbers) errors.push(key("data", [typeof rawKind === "object" && Array.isArray(raw) ? rawKind : leaf(raw, `expected an array of numbers, got ${describeValue(raw)}`)]));
+  const length = typed ? raw.length : isNumbers ? lengthOf(raw as unknown[], limits.maxElements) : 0;
+  if (typeof length !== "number") errors.push(key("data", [length]));
+  if (errors.length > 0 || !isNumbers || typeof length !== "number") return { tensor: undefined, binding, errors };
 
-  const values = raw as ArrayLike<unknown>;
   const size = shape.reduce((a, b) => a * b, 1);
-  if (size !== values.length) errors.push(key("data", [leaf(undefined, `has ${values.length} values, shape [${shape.join(", ")}] needs ${size}`)]));
+  const over = size === length ? tooMany(shape, limits.maxElements) : undefined;
+  if (over !== undefined) return { tensor: undefined, binding, errors: [key("shape", [leaf(shape, over)])] };
+  if (size !== length) errors.push(key("data", [leaf(undefined, `has ${length} values, shape [${shape.join(", ")}] needs ${size}`)]));
   const s = shapeErrors(where, spec, shape, binding);
   errors.unshift(...s.errors);
   const issues = new Issues();
-  for (let i = 0; i < values.length; i++) {
+  const values: ArrayLike<unknown> = typed ? raw : new Array<unknown>(length);
+  if (!typed) {
+    const arr = raw as unknown[];
+    const out = values as unknown[];
+    for (let i = 0; i < length; i++) {
+      const e = elementOf(arr, i);
+      if ("_tag" in e) return { tensor: undefined, binding, errors: [key("data", [index(i, [e])])] };
+      out[i] = e.value;
+    }
+  }
+  for (let i = 0; i < length; i++) {
     const bad = badElement(values[i], dtype, allowNonFinite);
     if (bad !== undefined) issues.add(index(i, [leaf(values[i], bad)]));
   }
@@ -210,6 +304,9 @@ const checkFlat = (where: string, spec: TensorSpec, u: Record<string, unknown>, 
 };
 
 const checkInstance = (where: string, spec: TensorSpec, x: Tensor, opts: TensorCodecOptions, binding: Binding): Checked => {
+  const own = readOwn(x, "shape");
+  if (own.tag !== "value" || plainKind(own.value) !== "array")
+    return { tensor: undefined, binding, errors: [leaf(x, "expected a tensor, got an object with Tensor's prototype but no shape of its own")] };
   const s = shapeErrors(where, spec, x.shape as readonly number[], binding);
   const dtype = opts.dtype ?? x.dtype;
   const flat = toFlat(x);
@@ -223,6 +320,22 @@ const checkInstance = (where: string, spec: TensorSpec, x: Tensor, opts: TensorC
   return { tensor, binding: s.binding, errors };
 };
 
+const NOT_A_TENSOR = "expected a tensor (nested arrays of numbers, or { shape, data })";
+
+const checkAny = (where: string, spec: TensorSpec, u: unknown, opts: TensorCodecOptions, binding: Binding): Checked => {
+  const limits = limitsOf(opts);
+  if (typeof u === "number") return checkNested(where, spec, u, opts.dtype ?? "float32", opts.allowNonFinite === true, binding, limits);
+  if (u === null || typeof u !== "object" || ArrayBuffer.isView(u)) return { tensor: undefined, binding, errors: [leaf(u, `${NOT_A_TENSOR}, got ${describeValue(u)}`)] };
+  const kind = plainKind(u);
+  if (kind === "array") return checkNested(where, spec, u, opts.dtype ?? "float32", opts.allowNonFinite === true, binding, limits);
+  if (kind === "record") {
+    if (readOwn(u, "shape").tag !== "absent" || readOwn(u, "data").tag !== "absent") return checkFlat(where, spec, u, opts, binding, limits);
+    return { tensor: undefined, binding, errors: [leaf(u, `${NOT_A_TENSOR}, got an object without 'shape' and 'data'`)] };
+  }
+  if (isTensor(u)) return checkInstance(where, spec, u, opts, binding);
+  return { tensor: undefined, binding, errors: [kind === "other" ? leaf(u, `${NOT_A_TENSOR}, got ${describeValue(u)}`) : kind] };
+};
+
 /**
  * Check one untrusted value against `spec` under `binding`: the tensor (when there is no error),
  * the binding extended with the named dims it fixed, and every error (paths relative to the
@@ -234,17 +347,22 @@ const checkInstance = (where: string, spec: TensorSpec, x: Tensor, opts: TensorC
  * @category checking
  * @since 0.1.0
  */
-export const checkTensor = (where: string, spec: TensorSpec, u: unknown, opts: TensorCodecOptions = {}, binding: Binding = emptyBinding): Checked => {
-  if (isTensor(u)) return checkInstance(where, spec, u, opts, binding);
-  if (isPlainObject(u)) {
-    if (own(u, "shape") || own(u, "data")) return checkFlat(where, spec, u, opts, binding);
-    return { tensor: undefined, binding, errors: [leaf(u, "expected a tensor (nested arrays of numbers, or { shape, data }), got an object without 'shape' and 'data'")] };
-  }
-  if (Array.isArray(u) || typeof u === "number") return checkNested(where, spec, u, opts.dtype ?? "float32", opts.allowNonFinite === true, binding);
-  return { tensor: undefined, binding, errors: [leaf(u, `expected a tensor (nested arrays of numbers, or { shape, data }), got ${describeValue(u)}`)] };
-};
+export const checkTensor = (where: string, spec: TensorSpec, u: unknown, opts: TensorCodecOptions = {}, binding: Binding = emptyBinding): Checked =>
+  guarded(
+    u,
+    () => checkAny(where, spec, u, opts, binding),
+    (errors) => ({ tensor: undefined, binding, errors: [...errors] }),
+  );
 
-/** The spec as messages print it: `[784, 'm']`. @category checking @since 0.1.0 */
+/**
+ * The spec as messages print it: `[784, 'm']`.
+ *
+ * @example
+ * import { showSpec } from "typegrad"
+ * showSpec([784, "m", "?"]) // "[784, 'm', ?]"
+ * @category checking
+ * @since 0.1.0
+ */
 export const showSpec = (spec: TensorSpec): string => `[${spec.map((d) => (typeof d === "number" || d === "?" ? `${d}` : `'${d}'`)).join(", ")}]`;
 
 // -------------------------------------------------------------------------------------
@@ -259,16 +377,19 @@ export const checkOptions = (fn: string, opts: unknown): TensorCodecOptions => {
   if (opts.allowNonFinite !== undefined && typeof opts.allowNonFinite !== "boolean") throw new TypeError(`${fn}: option 'allowNonFinite' must be a boolean, got ${describeValue(opts.allowNonFinite)}`);
   if (opts.encoding !== undefined && opts.encoding !== "flat" && opts.encoding !== "nested")
     throw new TypeError(`${fn}: option 'encoding' must be "flat" or "nested", got ${describeValue(opts.encoding)}`);
+  checkLimit(fn, "maxRank", opts.maxRank, MAX_RANK);
+  checkLimit(fn, "maxElements", opts.maxElements);
   return opts as TensorCodecOptions;
 };
 
 /** Validate a spec argument or throw a message naming the function. @internal */
 export const checkSpec = (fn: string, arg: string, spec: unknown): TensorSpec => {
   if (!Array.isArray(spec) || spec.length > MAX_RANK) throw new TypeError(`${fn}: argument '${arg}' must be an array of at most ${MAX_RANK} dims, got ${describeValue(spec)}`);
-  spec.forEach((d: unknown, i) => {
+  for (let i = 0; i < spec.length; i++) {
+    const d: unknown = spec[i];
     const ok = (typeof d === "number" && Number.isSafeInteger(d) && d >= 0) || (typeof d === "string" && d.length > 0);
     if (!ok) throw new TypeError(`${fn}: argument '${arg}' dim ${i} must be a non-negative integer, a name or "?", got ${describeValue(d)}`);
-  });
+  }
   return spec as TensorSpec;
 };
 
@@ -277,6 +398,10 @@ export const checkSpec = (fn: string, arg: string, spec: unknown): TensorSpec =>
  * axis (`[]` is every `[0, n]`); decoding them takes those sizes from the spec, so use the flat
  * form for such tensors unless the spec fixes them.
  *
+ * @example
+ * import { encodeTensor, tensor } from "typegrad"
+ * encodeTensor(tensor([[1, 2], [3, 4]])) // { shape: [2, 2], data: [1, 2, 3, 4], dtype: "float32" }
+ * encodeTensor(tensor([[1, 2], [3, 4]]), "nested") // [[1, 2], [3, 4]]
  * @category constructors
  * @since 0.1.0
  */
@@ -287,12 +412,19 @@ export const encodeTensor = (x: Tensor, encoding: "flat" | "nested" = "flat"): T
  * The io-ts codec of tensors matching `spec`: decodes nested arrays, `{ shape, data }` and
  * tensors into `Tensor<SpecShape<spec>>`; encodes back (flat by default).
  *
+ * Untrusted input is read as plain data (own data properties of plain objects and arrays; a
+ * getter is an error, never run; holes, inherited fields and class instances are errors) within
+ * the limits `maxRank` (default 32) and `maxElements` (default 2^28); it never throws, and
+ * allocates at most about twice the elements it is given.
+ *
  * @example
  * import { draw, fromValidationErrors, tensorCodec } from "typegrad"
- * const Image = tensorCodec([2, 3]) // TensorCodec<[2, 3]>
- * const ok = Image.decode([[1, 2, 3], [4, 5, 6]]) // Right(Tensor<[2, 3]>)
+ * import * as E from "fp-ts/lib/Either.js"
+ * const Image = tensorCodec([2, 3])
+ * const ok = Image.decode([[1, 2, 3], [4, 5, 6]])
+ * E.isRight(ok) && ok.right // Tensor<[2, 3]>
  * const bad = Image.decode([[1, 2, 3], [4, 5]])
- * if (bad._tag === "Left") draw(fromValidationErrors(bad.left)) // "index 1: row has 2 values, expected 3"
+ * E.isLeft(bad) && draw(fromValidationErrors(bad.left)) // "index 1: row has 2 values, expected 3"
  * @category constructors
  * @since 0.1.0
  */
@@ -300,7 +432,12 @@ export const tensorCodec = <const S extends SpecDim[]>(spec: readonly [...S], op
   const sp = checkSpec("tensorCodec", "spec", spec);
   const options = checkOptions("tensorCodec", opts);
   const name = `Tensor${showSpec(sp)}`;
-  const is = (u: unknown): u is Tensor<SpecShape<S>> => isTensor(u) && matchShape(name, sp, u.shape as readonly number[]).errors.length === 0;
+  const is = (u: unknown): u is Tensor<SpecShape<S>> =>
+    guarded(
+      u,
+      () => isTensor(u) && matchShape(name, sp, u.shape as readonly number[]).errors.length === 0,
+      () => false,
+    );
   const validate = (u: unknown, c: t.Context): t.Validation<Tensor<SpecShape<S>>> => {
     const r = checkTensor(name, sp, u, options);
     const errs = nonEmpty(r.errors);
@@ -313,10 +450,15 @@ export const tensorCodec = <const S extends SpecDim[]>(spec: readonly [...S], op
 
 /**
  * Decode with one spec, errors as the forest (a convenience over `tensorCodec(spec).decode`).
+ * Limits and reading rules as `tensorCodec`: `maxRank` (default 32), `maxElements` (default 2^28).
  *
  * @example
- * import { decodeTensor } from "typegrad"
- * decodeTensor([3], { shape: [3], data: [1, 2, 3] }) // Right(Tensor<[3]>)
+ * import { decodeTensor, draw } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const r = decodeTensor([3], { shape: [3], data: [1, 2, 3] })
+ * E.isRight(r) && r.right // [1, 2, 3]
+ * const bad = decodeTensor([2, "m"], [[1, 2, 3], [4, 5]])
+ * E.isLeft(bad) && draw(bad.left) // "index 1: row has 2 values, expected 3"
  * @category constructors
  * @since 0.1.0
  */

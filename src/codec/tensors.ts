@@ -9,8 +9,9 @@ import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { type Binding, bindShapes, emptyBinding, type SpecShape } from "../shape/bind.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
-import { type DecodeError, type DecodeErrors, describeValue, leaf, nonEmpty, toValidationErrors, under } from "./errors.js";
+import { type DecodeError, type DecodeErrors, describeValue, key, leaf, nonEmpty, toValidationErrors, under } from "./errors.js";
 import { checkOptions, checkSpec, checkTensor, encodeTensor, showSpec, type TensorCodecOptions, type TensorJson, type TensorSpec } from "./tensor.js";
+import { guarded, plainKind, RESERVED_NAMES, readOwn, setOwn } from "./untrusted.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -35,7 +36,10 @@ export interface DecodeTensorsOptions extends TensorCodecOptions {
 export const checkSpecs = (fn: string, arg: string, specs: unknown): TensorSpecs => {
   if (specs === null || typeof specs !== "object" || Array.isArray(specs))
     throw new TypeError(`${fn}: argument '${arg}' must be a record of specs such as { X: [784, "m"] }, got ${describeValue(specs)}`);
-  for (const [k, s] of Object.entries(specs)) checkSpec(fn, `${arg}.${k}`, s);
+  for (const k of Object.keys(specs)) {
+    if (RESERVED_NAMES.includes(k)) throw new TypeError(`${fn}: argument '${arg}' has the name '${k}', which is not allowed (it is special in JavaScript objects)`);
+    checkSpec(fn, `${arg}.${k}`, (specs as Record<string, unknown>)[k]);
+  }
   return specs as TensorSpecs;
 };
 
@@ -53,30 +57,44 @@ export const checkTensors = (
   what = "tensor",
 ): { tensors: Record<string, Tensor>; binding: Binding; errors: DecodeError[] } => {
   const names = Object.keys(specs);
-  if (input === null || typeof input !== "object" || Array.isArray(input) || ArrayBuffer.isView(input)) {
-    return { tensors: {}, binding: opts.binding ?? emptyBinding, errors: [leaf(input, `expected an object with ${what}s ${names.join(", ")}, got ${describeValue(input)}`)] };
-  }
-  const record = input as Record<string, unknown>;
-  let binding = opts.binding ?? emptyBinding;
-  const tensors: Record<string, Tensor> = {};
-  const errors: DecodeError[] = [];
-  for (const name of names) {
-    const spec = specs[name] as TensorSpec;
-    if (!Object.hasOwn(record, name) || record[name] === undefined) {
-      errors.push(...under(name, [leaf(undefined, `missing: expected a ${what} of shape ${showSpec(spec)}`)]));
-      continue;
-    }
-    const r = checkTensor(name, spec, record[name], opts, binding);
-    binding = r.binding;
-    errors.push(...under(name, r.errors));
-    if (r.tensor !== undefined) tensors[name] = r.tensor;
-  }
-  if (strict) {
-    for (const k of Object.keys(record)) {
-      if (!Object.hasOwn(specs, k)) errors.push(...under(k, [leaf(record[k], `unexpected ${what} (expected only ${names.join(", ")})`)]));
-    }
-  }
-  return { tensors, binding, errors };
+  const start = opts.binding ?? emptyBinding;
+  const expected = (got: string): DecodeError => leaf(input, `expected an object with ${what}s ${names.join(", ")}, got ${got}`);
+  return guarded(
+    input,
+    () => {
+      if (input === null || typeof input !== "object" || Array.isArray(input) || ArrayBuffer.isView(input)) return { tensors: {}, binding: start, errors: [expected(describeValue(input))] };
+      const kind = plainKind(input);
+      if (kind !== "record") return { tensors: {}, binding: start, errors: [kind === "array" || kind === "other" ? expected(describeValue(input)) : kind] };
+      let binding = start;
+      const tensors: Record<string, Tensor> = {};
+      const errors: DecodeError[] = [];
+      for (const name of names) {
+        const spec = specs[name] as TensorSpec;
+        const member = readOwn(input, name);
+        if (member.tag === "bad") {
+          errors.push(key(name, [member.error]));
+          continue;
+        }
+        if (member.tag === "absent" || member.value === undefined) {
+          errors.push(...under(name, [leaf(undefined, `missing: expected a ${what} of shape ${showSpec(spec)}`)]));
+          continue;
+        }
+        const r = checkTensor(name, spec, member.value, opts, binding);
+        binding = r.binding;
+        errors.push(...under(name, r.errors));
+        if (r.tensor !== undefined) setOwn(tensors, name, r.tensor);
+      }
+      if (strict) {
+        for (const k of Object.keys(input)) {
+          if (Object.hasOwn(specs, k)) continue;
+          const extra = readOwn(input, k);
+          errors.push(...under(k, [leaf(extra.tag === "value" ? extra.value : undefined, `unexpected ${what} (expected only ${names.join(", ")})`)]));
+        }
+      }
+      return { tensors, binding, errors };
+    },
+    (errors) => ({ tensors: {}, binding: start, errors: [...errors] }),
+  );
 };
 
 // -------------------------------------------------------------------------------------
@@ -85,12 +103,18 @@ export const checkTensors = (
 
 /**
  * Decode named tensors with one binding of named dims; all mismatches are reported. Names of
- * `input` not in `specs` are ignored.
+ * `input` not in `specs` are ignored. `input` must be a plain object whose members are own data
+ * properties; each tensor is read as `tensorCodec` reads it, within `maxRank` (default 32) and
+ * `maxElements` (default 2^28). Throws (naming the function) for a bad spec, including the names
+ * `__proto__`, `constructor` and `prototype`.
  *
  * @example
  * import { decodeTensors, draw } from "typegrad"
- * const r = decodeTensors({ X: [2, "m"], Y: [1, "m"] }, { X: [[1, 2, 3], [4, 5, 6]], Y: [[0, 1]] })
- * if (r._tag === "Left") draw(r.left) // "Y: dim 'm' is 2 here but 3 in X"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const r = decodeTensors({ X: [2, "m"], Y: [1, "m"] }, { X: [[1, 2, 3], [4, 5, 6]], Y: [[0, 1, 1]] })
+ * E.isRight(r) && r.right.X // Tensor<[2, 3]>
+ * const bad = decodeTensors({ X: [2, "m"], Y: [1, "m"] }, { X: [[1, 2, 3], [4, 5, 6]], Y: [[0, 1]] })
+ * E.isLeft(bad) && draw(bad.left) // "Y: dim 'm' is 2 here but 3 in X"
  * @category constructors
  * @since 0.1.0
  */
@@ -102,13 +126,17 @@ export const decodeTensors = <const Sp extends TensorSpecs>(specs: Sp, input: un
 
 /**
  * The io-ts codec of a record of named tensors sharing one binding (what `decodeTensors`
- * checks), encoding each tensor as `tensorCodec` does.
+ * checks, with its limits and reading rules), encoding each tensor as `tensorCodec` does.
  *
  * @example
+ * import { draw, fromValidationErrors, tensorsCodec } from "typegrad"
+ * import * as E from "fp-ts/lib/Either.js"
  * import * as t from "io-ts"
- * import { tensorsCodec } from "typegrad"
  * const Request = t.type({ id: t.string, batch: tensorsCodec({ X: [4, "m"] }) })
- * Request.decode({ id: "r1", batch: { X: [[1], [2], [3], [4]] } }) // Right
+ * const r = Request.decode({ id: "r1", batch: { X: [[1], [2], [3], [4]] } })
+ * E.isRight(r) && r.right.batch.X // Tensor<[4, 1]>
+ * const bad = Request.decode({ id: "r2", batch: { X: [[1], [2]] } })
+ * E.isLeft(bad) && draw(fromValidationErrors(bad.left)) // "batch: X: dim 0 is 2, expected 4"
  * @category constructors
  * @since 0.1.0
  */
@@ -122,14 +150,19 @@ export const tensorsCodec = <const Sp extends TensorSpecs>(specs: Sp, opts?: Dec
     name,
     (u): u is TensorsOf<Sp> => {
       if (u === null || typeof u !== "object") return false;
-      const r = u as Record<string, unknown>;
-      const shapes: Record<string, readonly number[]> = {};
-      for (const k of Object.keys(sp)) {
-        const x = r[k];
-        if (!isTensor(x)) return false;
-        shapes[k] = x.shape as readonly number[];
-      }
-      return bindShapes(sp, shapes).errors.length === 0;
+      return guarded(
+        u,
+        () => {
+          const shapes: Record<string, readonly number[]> = {};
+          for (const k of Object.keys(sp)) {
+            const x = readOwn(u, k);
+            if (x.tag !== "value" || !isTensor(x.value)) return false;
+            setOwn(shapes, k, x.value.shape);
+          }
+          return bindShapes(sp, shapes).errors.length === 0;
+        },
+        () => false,
+      );
     },
     (u, c) => {
       const r = checkTensors(sp, u, options, false);

@@ -25,7 +25,12 @@ export interface ShiftOptions {
  * (independently per image, drawn from `g`), pixels shifted in set to `fill`. Targets are kept.
  *
  * @example
- * const batch = shiftImages(take(train, idx), g) // same digits, moved by up to 1 pixel
+ * import { examples, rng, shiftImages } from "typegrad"
+ * // one 3×3 image with a single lit pixel in the middle
+ * const d = examples([[0, 0, 0, 0, 1, 0, 0, 0, 0]], [[7]])
+ * const moved = shiftImages(d, rng(0), { width: 3, height: 3, max: 1 })
+ * moved.x.reduce((a, b) => a + b, 0) // 1 (the pixel moved by up to 1 pixel)
+ * moved.y // [7]
  * @category operations
  */
 export const shiftImages = <F extends number, T extends number>(d: Examples<F, T>, g: Rng, opts: ShiftOptions = {}): Examples<F, T> => {

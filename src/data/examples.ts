@@ -56,7 +56,9 @@ const checkCount = (fn: string, arg: string, n: unknown, min = 1): number => {
  * Examples from nested arrays: `xs[i]` the features and `ys[i]` the targets of example i.
  *
  * @example
- * const d = examples([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]]) // Examples<number, number>
+ * import { examples } from "typegrad"
+ * const d = examples([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]])
+ * d.m // 4
  * @category constructors
  */
 export const examples = <F extends number = number, T extends number = number>(xs: readonly (readonly number[])[], ys: readonly (readonly number[])[]): Examples<F, T> => {
@@ -78,7 +80,15 @@ export const examples = <F extends number = number, T extends number = number>(x
   return { m, features, targets, x, y };
 };
 
-/** Examples from flat example-major arrays (taken as they are, not copied). @category constructors */
+/**
+ * Examples from flat example-major arrays (taken as they are, not copied).
+ *
+ * @example
+ * import { fromFlat } from "typegrad"
+ * const d = fromFlat(2, 1, new Float64Array([0, 0, 1, 1]), new Float64Array([0, 1]))
+ * d // { m: 2, features: 2, targets: 1 }
+ * @category constructors
+ */
 export const fromFlat = <F extends number, T extends number>(features: F, targets: T, x: Float64Array, y: Float64Array): Examples<F, T> => {
   checkCount("fromFlat", "features", features);
   checkCount("fromFlat", "targets", targets);
@@ -141,7 +151,9 @@ export const checkExamples = <E extends Examples>(fn: string, arg: string, d: E,
  * The examples at `idx`, in that order (a gather; indices may repeat).
  *
  * @example
- * const firstTen = take(d, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+ * import { examples, take } from "typegrad"
+ * const d = examples([[0], [1], [2], [3]], [[0], [1], [0], [1]])
+ * take(d, [3, 0]).x // [3, 0]
  * @category operations
  */
 export const take = <F extends number, T extends number>(d: Examples<F, T>, idx: readonly number[]): Examples<F, T> => {
@@ -160,7 +172,10 @@ export const take = <F extends number, T extends number>(d: Examples<F, T>, idx:
  * Shuffle with `g`, then split: the first `fraction` of the examples, and the rest.
  *
  * @example
- * const [train, test] = split(d, rng(0), 0.8)
+ * import { moons, rng, split } from "typegrad"
+ * const [train, test] = split(moons(rng(0), { m: 100 }), rng(1), 0.8)
+ * train.m // 80
+ * test.m // 20
  * @category operations
  */
 export const split = <F extends number, T extends number>(d: Examples<F, T>, g: Rng, fraction: number): [Examples<F, T>, Examples<F, T>] => {
@@ -174,7 +189,9 @@ export const split = <F extends number, T extends number>(d: Examples<F, T>, g: 
  * Replace one integer label per example (`targets = 1`, values `0..k-1`) by its one-hot vector.
  *
  * @example
- * oneHot(iris, 3) // Examples<4, 3>
+ * import { examples, oneHot } from "typegrad"
+ * const d = oneHot(examples([[5.1], [6.3]], [[0], [2]]), 3)
+ * d.y // [1, 0, 0, 0, 0, 1]
  * @category operations
  */
 export const oneHot = <F extends number, K extends number>(d: Examples<F, 1>, k: K): Examples<F, K> => {
@@ -188,7 +205,14 @@ export const oneHot = <F extends number, K extends number>(d: Examples<F, 1>, k:
   return { m: d.m, features: d.features, targets: k, x: d.x, y };
 };
 
-/** The integer label of each example: the index of the largest target (or the rounded target when there is one). @category operations */
+/**
+ * The integer label of each example: the index of the largest target (or the rounded target when there is one).
+ *
+ * @example
+ * import { examples, labels } from "typegrad"
+ * labels(examples([[0], [1]], [[0.1, 0.9], [0.8, 0.2]])) // [1, 0]
+ * @category operations
+ */
 export const labels = (d: Examples): number[] => {
   const out: number[] = [];
   for (let i = 0; i < d.m; i++) {
@@ -208,7 +232,11 @@ export const labels = (d: Examples): number[] => {
  * set uses the training set's statistics.
  *
  * @example
- * const trainS = standardize(train), testS = standardize(test, train)
+ * import { examples, standardize } from "typegrad"
+ * const train = examples([[1], [3]], [[0], [1]])
+ * const test = examples([[5]], [[1]])
+ * standardize(train).x // [-1, 1]
+ * standardize(test, train).x // [3] (the training set's mean and deviation)
  * @category operations
  */
 export const standardize = <F extends number, T extends number>(d: Examples<F, T>, ref: Examples<F, number> = d): Examples<F, T> => {
@@ -227,8 +255,12 @@ export const standardize = <F extends number, T extends number>(d: Examples<F, T
  * convention) unless `layout` is `"rows"` (`X: ["m", F]`, seed 000).
  *
  * @example
- * const { X, Y } = toTensors(blobs) // X: Tensor<[2, "m"]>, Y: Tensor<[1, "m"]>
- * const R = toTensors(blobs, "rows") // R.X: Tensor<["m", 2]>
+ * import { makeBlobs, rng, toTensors } from "typegrad"
+ * const blobs = makeBlobs(rng(0), { m: 100 })
+ * const { X, Y } = toTensors(blobs)
+ * X // Tensor<[2, 100]> (typed Tensor<[2, "m"]>)
+ * Y // Tensor<[1, 100]>
+ * toTensors(blobs, "rows").X // Tensor<[100, 2]> (typed Tensor<["m", 2]>)
  * @category operations
  */
 export const toTensors = <F extends number, T extends number, L extends Layout = "columns">(d: Examples<F, T>, layout?: L, opts?: { readonly dtype?: "float32" | "float64" }): TensorPair<F, T, L> => {

@@ -39,12 +39,11 @@ export type FeaturesOf<X, L extends Layout = "columns"> =
  * one-hot targets. Throws, naming the argument, when the tensors are not 2-D or disagree on `m`.
  *
  * @example
- * import { csvDataset, examplesFrom } from "typegrad"
- * const r = csvDataset("x1,x2,y\n1,2,0\n3,4,2\n", { label: "y" })
- * if (r._tag === "Right") examplesFrom(r.right, { oneHot: 3 }) // Examples<number, 3>: m 2, features 2, targets 3
- * import { jsonDataset } from "typegrad"
- * const j = jsonDataset('{"X": [[1, 2], [3, 4]], "Y": [[0, 1]]}', { X: [2, "m"], Y: [1, "m"] })
- * if (j._tag === "Right") examplesFrom(j.right) // Examples<2, 1>
+ * import { examplesFrom, tensor } from "typegrad"
+ * const X = tensor([[1, 3], [2, 4]])
+ * const Y = tensor([[0, 2]])
+ * examplesFrom({ X, Y }, { oneHot: 3 }) // { m: 2, features: 2, targets: 3 }
+ * examplesFrom({ X, Y }).x // [1, 2, 3, 4] (example-major)
  * @category constructors
  */
 export function examplesFrom<X extends Tensor, Y extends Tensor, const K extends number>(

@@ -59,7 +59,10 @@ export interface BlobsOptions<F extends number> {
  * n_features=2, centers=2`). Example i belongs to centre `i mod centers`.
  *
  * @example
- * const d = makeBlobs(rng(0)) // Examples<2, 1>, labels 0 and 1
+ * import { labels, makeBlobs, rng } from "typegrad"
+ * const d = makeBlobs(rng(0))
+ * d // { m: 100, features: 2, targets: 1 }
+ * labels(d).slice(0, 4) // [0, 1, 0, 1]
  * @category constructors
  */
 export const makeBlobs = <const F extends number = 2>(g: Rng, opts: BlobsOptions<F> = {}): Examples<F, 1> => {
@@ -89,7 +92,8 @@ export interface ToyOptions {
  * Two interleaving half circles (scikit-learn's `make_moons`).
  *
  * @example
- * const d = moons(rng(1), { m: 200, noise: 0.1 })
+ * import { moons, rng } from "typegrad"
+ * moons(rng(1), { m: 200, noise: 0.1 }) // { m: 200, features: 2, targets: 1 }
  * @category constructors
  */
 export const moons = (g: Rng, opts: ToyOptions = {}): Examples<2, 1> => {
@@ -107,7 +111,8 @@ export const moons = (g: Rng, opts: ToyOptions = {}): Examples<2, 1> => {
  * A disc (label 1) inside a ring (label 0), the Playground's "circle" set: radii `factor` and 1.
  *
  * @example
- * const d = circles(rng(2), { m: 200, noise: 0.05 })
+ * import { circles, rng } from "typegrad"
+ * circles(rng(2), { m: 200, noise: 0.05 }) // { m: 200, features: 2, targets: 1 }
  * @category constructors
  */
 export const circles = (g: Rng, opts: ToyOptions & { readonly factor?: number } = {}): Examples<2, 1> => {
@@ -128,7 +133,8 @@ export const circles = (g: Rng, opts: ToyOptions & { readonly factor?: number } 
  * opposite signs (`(x1 > 0) xor (x2 > 0)`), noise added after labelling.
  *
  * @example
- * const d = xor(rng(3), { m: 200 })
+ * import { rng, xor } from "typegrad"
+ * xor(rng(3), { m: 200 }) // { m: 200, features: 2, targets: 1 }
  * @category constructors
  */
 export const xor = (g: Rng, opts: ToyOptions & { readonly margin?: number } = {}): Examples<2, 1> => {
@@ -150,7 +156,8 @@ export const xor = (g: Rng, opts: ToyOptions & { readonly margin?: number } = {}
  * The Playground's Gaussian clusters: label 1 around (2, 2), label 0 around (-2, -2).
  *
  * @example
- * const d = gaussianClusters(rng(4), { m: 200, noise: 1 })
+ * import { gaussianClusters, rng } from "typegrad"
+ * gaussianClusters(rng(4), { m: 200, noise: 1 }) // { m: 200, features: 2, targets: 1 }
  * @category constructors
  */
 export const gaussianClusters = (g: Rng, opts: ToyOptions = {}): Examples<2, 1> => {
@@ -167,7 +174,9 @@ export const gaussianClusters = (g: Rng, opts: ToyOptions = {}): Examples<2, 1> 
  * Interleaved spirals, one arm per class (the Playground's spiral; `classes` arms).
  *
  * @example
+ * import { labels, rng, spiral } from "typegrad"
  * const d = spiral(rng(5), { m: 300, classes: 3 })
+ * new Set(labels(d)).size // 3
  * @category constructors
  */
 export const spiral = (g: Rng, opts: ToyOptions & { readonly classes?: number; readonly turns?: number } = {}): Examples<2, 1> => {
@@ -189,7 +198,9 @@ export const spiral = (g: Rng, opts: ToyOptions & { readonly classes?: number; r
  * bits is set): the function that needs `O(2^n)` units in one hidden layer but `O(n)` with depth.
  *
  * @example
- * const d = parity(4) // Examples<4, 1>, 16 examples
+ * import { parity } from "typegrad"
+ * const d = parity(4)
+ * d // { m: 16, features: 4, targets: 1 }
  * @category constructors
  */
 export const parity = <const N extends number>(n: N): Examples<N, 1> => {

@@ -4,7 +4,7 @@
  * dynamically, so importing `typegrad` loads no data and stays browser-safe (a bundler turns
  * each into a lazily loaded chunk); the 21 MB of digits are read only when `loadMnist` runs.
  *
- * @module
+ * @module typegrad/datasets
  */
 import { type Examples, fromFlat } from "../data/examples.js";
 
@@ -20,8 +20,12 @@ export interface MnistOptions {
  * classes (0, 1, …, 9, 0, 1, …) until a class runs out.
  *
  * @example
- * const digits = await loadMnist() // Examples<784, 1>, m = 10000
+ * import { rng, split } from "typegrad"
+ * import { loadMnist } from "typegrad/datasets"
+ * const digits = await loadMnist({ m: 1000 })
+ * digits // { m: 1000, features: 784, targets: 1 }
  * const [train, test] = split(digits, rng(0), 0.8)
+ * train.m // 800
  * @category constructors
  */
 export const loadMnist = async (opts: MnistOptions = {}): Promise<Examples<784, 1>> => {
@@ -52,7 +56,14 @@ export const loadMnist = async (opts: MnistOptions = {}): Promise<Examples<784, 
   return fromFlat(784, 1, x, y);
 };
 
-/** The Iris class names, in label order. @category constructors */
+/**
+ * The Iris class names, in label order.
+ *
+ * @example
+ * import { irisClasses } from "typegrad/datasets"
+ * irisClasses[2] // "virginica"
+ * @category constructors
+ */
 export const irisClasses = ["setosa", "versicolor", "virginica"] as const;
 
 /**
@@ -60,7 +71,10 @@ export const irisClasses = ["setosa", "versicolor", "virginica"] as const;
  * species as one integer target (0 setosa, 1 versicolor, 2 virginica).
  *
  * @example
- * const flowers = oneHot(await loadIris(), 3) // Examples<4, 3>
+ * import { oneHot } from "typegrad"
+ * import { loadIris } from "typegrad/datasets"
+ * const flowers = oneHot(await loadIris(), 3)
+ * flowers // { m: 150, features: 4, targets: 3 }
  * @category constructors
  */
 export const loadIris = async (): Promise<Examples<4, 1>> => {

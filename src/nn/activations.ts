@@ -44,7 +44,14 @@ import type { Tensor } from "../tensor/tensor.js";
 /** The activations a layer can use. @category model */
 export type ActivationName = "linear" | "sigmoid" | "tanh" | "relu" | "leakyRelu" | "prelu" | "rrelu" | "elu" | "softmax";
 
-/** Every activation name, in the course's order. @category model */
+/**
+ * Every activation name, in the course's order.
+ *
+ * @example
+ * import { activationNames } from "typegrad"
+ * activationNames.includes("relu") // true
+ * @category model
+ */
 export const activationNames: readonly ActivationName[] = ["linear", "sigmoid", "tanh", "relu", "leakyRelu", "prelu", "rrelu", "elu", "softmax"];
 
 /**
@@ -80,7 +87,12 @@ export interface Activated {
  * PReLU: `z` where `z > 0`, `α·z` elsewhere, with a learned `α` broadcast against `z` (one per
  * unit: `[n, 1]` for columns-as-examples, He et al. 2015).
  *
- * @example prelu(Z, alpha) // Z: Tensor<[128, "m"]>, alpha: Tensor<[128, 1]>
+ * @example
+ * import { prelu, tensor, toArray } from "typegrad"
+ * const Z = tensor([[-2, 3], [-1, 4]])
+ * // one slope per unit
+ * const alpha = tensor([[0.1], [0.5]])
+ * toArray(prelu(Z, alpha)) // [[-0.2, 3], [-0.5, 4]]
  * @category operations
  */
 export const prelu = <S extends Shape>(z: Tensor<S>, alpha: Tensor): Tensor<S> => where(gt(z, 0) as Tensor, z as Tensor, mul(alpha, z as Tensor)) as unknown as Tensor<S>;
@@ -89,7 +101,11 @@ export const prelu = <S extends Shape>(z: Tensor<S>, alpha: Tensor): Tensor<S> =
  * RReLU: leaky ReLU whose negative slope is drawn uniformly in `[lower, upper]` for each element
  * when training (from `ctx.rng`), and is the mean `(lower + upper) / 2` at inference.
  *
- * @example rrelu(Z, { training: true, rng: rng(0) })
+ * @example
+ * import { rng, rrelu, tensor, toArray } from "typegrad"
+ * const Z = tensor([-3, 2])
+ * toArray(rrelu(Z)) // [-0.6875, 2] (inference: the mean slope (1/8 + 1/3) / 2)
+ * rrelu(Z, { training: true, rng: rng(0) }) // Tensor<[2]>
  * @category operations
  */
 export const rrelu = <S extends Shape>(z: Tensor<S>, ctx: RunContext = {}, range: readonly [number, number] = [1 / 8, 1 / 3]): Tensor<S> => rreluWithSlope(z as Tensor, ctx, range).A as Tensor<S>;

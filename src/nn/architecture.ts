@@ -154,7 +154,8 @@ const withSettings = (a: { readonly alpha?: number | undefined; readonly rreluRa
  * The dense layers an architecture amounts to, first to last (an `mlp`'s made explicit).
  *
  * @example
- * architectureLayers(mlp([4, 3, 2]).architecture).map((l) => l.activation) // ["relu", "linear"]
+ * import { architectureLayers, mlp } from "typegrad"
+ * architectureLayers(mlp([4, 3, 2]).architecture).map((l) => [l.nIn, l.nOut, l.activation]) // [[4, 3, "relu"], [3, 2, "linear"]]
  * @category operations
  */
 export const architectureLayers = (arch: Architecture): readonly DenseArchitecture[] => {

@@ -124,10 +124,16 @@ const reluFamily: readonly ActivationName[] = ["relu", "leakyRelu", "prelu", "rr
  * A dense layer from `nIn` to `nOut` units.
  *
  * @example
- * const hidden = dense(784, 128, { activation: "relu" }) // DenseLayer<784, 128, "columns", "relu">
- * const p = hidden.init(rng(0)) // { W: Tensor<[128, 784]>, b: Tensor<[128, 1]> }
- * const [A1, cache] = hidden.forward(p, X) // X: Tensor<[784, "m"]>, A1: Tensor<[128, "m"]>
- * const { dA_prev, dW, db } = hidden.backward(p, dA1, cache)
+ * import { dense, rng, zeros } from "typegrad"
+ * const hidden = dense(784, 128, { activation: "relu" })
+ * const p = hidden.init(rng(0))
+ * p.W // Tensor<[128, 784]>
+ * p.b // Tensor<[128, 1]>
+ * const X = zeros([784, 32])
+ * const [A1, cache] = hidden.forward(p, X)
+ * A1 // Tensor<[128, 32]>
+ * const { dA_prev, dW, db } = hidden.backward(p, zeros([128, 32]), cache)
+ * dW // Tensor<[128, 784]>
  * @category constructors
  */
 export const dense = <const I extends number, const O extends number, const L extends Layout = "columns", const A extends ActivationName = "linear">(
@@ -235,7 +241,17 @@ export const dense = <const I extends number, const O extends number, const L ex
   return layer as unknown as DenseLayer<I, O, L, A>;
 };
 
-/** A layer's gradients (`dW`, `db`, `dalpha`) as a record of the params' structure (`W`, `b`, `alpha`). @category operations */
+/**
+ * A layer's gradients (`dW`, `db`, `dalpha`) as a record of the params' structure (`W`, `b`, `alpha`).
+ *
+ * @example
+ * import { dense, gradsAsParams, rng, zeros } from "typegrad"
+ * const layer = dense(3, 2)
+ * const p = layer.init(rng(0))
+ * const [, cache] = layer.forward(p, zeros([3, 4]))
+ * Object.keys(gradsAsParams(layer.backward(p, zeros([2, 4]), cache))).sort() // ["W", "b"] (from dW, db)
+ * @category operations
+ */
 export const gradsAsParams = (g: Readonly<Record<string, Tensor>>): Record<string, Tensor> => {
   const out: Record<string, Tensor> = {};
   for (const [k, v] of Object.entries(g)) if (k !== "dA_prev" && k.startsWith("d")) out[k.slice(1)] = v;

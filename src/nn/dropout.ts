@@ -16,7 +16,11 @@ import type { RunContext } from "./activations.js";
  * when `ctx.training` (drawing from `ctx.rng`); `A` itself at inference.
  *
  * @example
- * const A1d = dropout(A1, 0.2, { training: true, rng: g })
+ * import { dropout, ones, rng, toArray } from "typegrad"
+ * const A1 = ones([2, 3])
+ * toArray(dropout(A1, 0.5)) // [[1, 1, 1], [1, 1, 1]] (inference: unchanged)
+ * const kept = toArray(dropout(A1, 0.5, { training: true, rng: rng(0) })).flat()
+ * kept.every((a) => a === 0 || a === 2) // true (the kept ones scaled by 1/(1 − 0.5))
  * @category operations
  */
 export const dropout = <S extends Shape>(A: Tensor<S>, rate: number, ctx: RunContext = {}): Tensor<S> => {

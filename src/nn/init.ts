@@ -33,7 +33,8 @@ export type InitName = "zeros" | "small" | "xavierUniform" | "xavierNormal" | "h
  * The initialisers by name.
  *
  * @example
- * const W1 = initializers.he(rng(0), [128, 784], { fanIn: 784, fanOut: 128 }) // Tensor<[128, 784]>
+ * import { initializers, rng } from "typegrad"
+ * initializers.he(rng(0), [128, 784], { fanIn: 784, fanOut: 128 }) // Tensor<[128, 784]>
  * @category constructors
  */
 export const initializers: { readonly [K in InitName]: Initializer } = {
@@ -51,7 +52,15 @@ export const initializers: { readonly [K in InitName]: Initializer } = {
   },
 };
 
-/** An initialiser given by name or as a function. @category operations */
+/**
+ * An initialiser given by name or as a function.
+ *
+ * @example
+ * import { initializer, rng, toArray } from "typegrad"
+ * const init = initializer("dense", "zeros")
+ * toArray(init(rng(0), [2, 1], { fanIn: 1, fanOut: 2 })) // [[0], [0]]
+ * @category operations
+ */
 export const initializer = (fn: string, init: InitName | Initializer): Initializer => {
   if (typeof init === "function") return init;
   const f = initializers[init];

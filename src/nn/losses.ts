@@ -109,7 +109,11 @@ const softmaxCrossEntropyFused = (m: number, unit: number) =>
 /**
  * Binary log-loss from probabilities `A = σ(Z)` (seeds 000, 001), with clipping.
  *
- * @example logLoss(A2, Y) // A2, Y: Tensor<[1, "m"]>
+ * @example
+ * import { logLoss, tensor, toArray } from "typegrad"
+ * const A2 = tensor([[0.5, 0.5]])
+ * const Y = tensor([[1, 0]])
+ * toArray(logLoss(A2, Y)) // 0.6931…
  * @category operations
  */
 export const logLoss = <S extends Shape>(A: Tensor<S>, Y: Tensor<NoInfer<S>>, opts?: ClipOptions): Tensor<[]> => {
@@ -123,7 +127,12 @@ export const logLoss = <S extends Shape>(A: Tensor<S>, Y: Tensor<NoInfer<S>>, op
 /**
  * Binary log-loss from logits `Z` (before the sigmoid), fused and stable for any `Z`.
  *
- * @example logLossFromLogits(Z2, Y) // = logLoss(sigmoid(Z2), Y) where that is finite
+ * @example
+ * import { logLoss, logLossFromLogits, sigmoid, tensor, toArray } from "typegrad"
+ * const Z2 = tensor([[0, 2]])
+ * const Y = tensor([[1, 0]])
+ * toArray(logLossFromLogits(Z2, Y)) // 1.4100…
+ * toArray(logLoss(sigmoid(Z2), Y)) // 1.4100… (the same, where that is finite)
  * @category operations
  */
 export const logLossFromLogits = <S extends Shape>(Z: Tensor<S>, Y: Tensor<NoInfer<S>>, opts?: LossOptions): Tensor<[]> => {
@@ -134,7 +143,9 @@ export const logLossFromLogits = <S extends Shape>(Z: Tensor<S>, Y: Tensor<NoInf
 /**
  * Mean squared error, `(1/m) Σ (a − y)²` (summed over outputs, averaged over examples).
  *
- * @example mse(A, Y)
+ * @example
+ * import { mse, tensor, toArray } from "typegrad"
+ * toArray(mse(tensor([[1, 2, 3]]), tensor([[1, 2, 5]]))) // 1.3333…
  * @category operations
  */
 export const mse = <S extends Shape>(A: Tensor<S>, Y: Tensor<NoInfer<S>>, opts?: LossOptions): Tensor<[]> => {
@@ -146,7 +157,11 @@ export const mse = <S extends Shape>(A: Tensor<S>, Y: Tensor<NoInfer<S>>, opts?:
 /**
  * Cross-entropy from probabilities (after a softmax), `−(1/m) Σ y log a`, with clipping.
  *
- * @example crossEntropy(softmax(Z, 0), Y)
+ * @example
+ * import { crossEntropy, tensor, toArray } from "typegrad"
+ * const A = tensor([[0.5, 0.9], [0.5, 0.1]])
+ * const Y = tensor([[1, 1], [0, 0]])
+ * toArray(crossEntropy(A, Y)) // 0.3992…
  * @category operations
  */
 export const crossEntropy = <S extends Shape>(A: Tensor<S>, Y: Tensor<NoInfer<S>>, opts?: ClipOptions): Tensor<[]> => {
@@ -159,7 +174,11 @@ export const crossEntropy = <S extends Shape>(A: Tensor<S>, Y: Tensor<NoInfer<S>
  * Softmax cross-entropy from logits, fused (seed 004: `∂L/∂z = softmax(z) − y`): stable for
  * logits of any size. The softmax runs over the unit axis (the first for columns-as-examples).
  *
- * @example softmaxCrossEntropy(Z3, Y) // Z3, Y: Tensor<[10, "m"]>
+ * @example
+ * import { softmaxCrossEntropy, tensor, toArray } from "typegrad"
+ * const Z3 = tensor([[0, 0], [0, 0]])
+ * const Y = tensor([[1, 0], [0, 1]])
+ * toArray(softmaxCrossEntropy(Z3, Y)) // 0.6931…
  * @category operations
  */
 export const softmaxCrossEntropy = <S extends Shape>(Z: Tensor<S>, Y: Tensor<NoInfer<S>>, opts?: LossOptions): Tensor<[]> => {

@@ -87,10 +87,16 @@ export interface Mlp<S extends readonly number[], L extends Layout = "columns"> 
  * A multilayer perceptron from layer sizes (input first).
  *
  * @example
+ * import { grad, mlp, rng, softmaxCrossEntropy, zeros } from "typegrad"
  * const net = mlp([784, 128, 64, 10], { hidden: "relu" })
- * const params = net.init(rng(0)) // MlpParams<[784, 128, 64, 10]>: W1: Tensor<[128, 784]>, b1: Tensor<[128, 1]>, …
+ * const params = net.init(rng(0))
+ * params.W1 // Tensor<[128, 784]>
+ * params.b3 // Tensor<[10, 1]>
+ * const X = zeros([784, 32])
+ * const Y = zeros([10, 32])
+ * net.apply(params, X) // Tensor<[10, 32]>
  * const cost = (p: typeof params) => softmaxCrossEntropy(net.apply(p, X), Y)
- * const grads = grad(cost)(params) // same record type
+ * grad(cost)(params).W2 // Tensor<[64, 128]> (same record type as params)
  * @category constructors
  */
 export const mlp = <const S extends readonly number[], const L extends Layout = "columns">(sizes: S, opts: MlpOptions<L> = {}): Mlp<S, L> => {

@@ -117,9 +117,11 @@ type Untyped = {
  * untyped callers).
  *
  * @example
+ * import { dense, rng, sequential, zeros } from "typegrad"
  * const net = sequential([dense(784, 128, { activation: "relu" }), dense(128, 10)])
- * const params = net.init(rng(0)) // [{ W: Tensor<[128, 784]>, b: Tensor<[128, 1]> }, { W: Tensor<[10, 128]>, … }]
- * const Z = net.apply(params, X) // Tensor<[10, "m"]> from X: Tensor<[784, "m"]>
+ * const params = net.init(rng(0))
+ * params[1].W // Tensor<[10, 128]>
+ * net.apply(params, zeros([784, 32])) // Tensor<[10, 32]>
  * @category constructors
  */
 export const sequential = <const Ls extends readonly AnyDense[]>(layers: CheckChain<Ls>): Sequential<Ls> => {

@@ -2,21 +2,31 @@
  * Files written so that a crash never leaves a half-written one: the bytes go to a temporary
  * file in the same directory, are flushed to disk (`fsync`), and the temporary file is renamed
  * over the target (atomic on POSIX file systems); then the directory is flushed too. A reader
- * sees the old file or the new one, never a mix. Reading returns `Either`.
+ * sees the old file or the new one, never a mix. Reading returns `Either`, and reads regular
+ * files only, up to a size checked before reading.
  *
  * @module
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, type Stats, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { type DecodeErrors, leaf } from "../codec/errors.js";
+import { checkLimit } from "../codec/untrusted.js";
 
 /** Bytes written per `write` call. */
 const CHUNK = 1 << 20;
 
 let counter = 0;
 
-/** The temporary file names `writeFileAtomic` uses for `path` start with this. @category files @since 0.1.0 */
+/**
+ * The temporary file names `writeFileAtomic` uses for `path` start with this.
+ *
+ * @example
+ * import { tempPrefix } from "typegrad/node"
+ * tempPrefix("out/doc/model.ckpt") // ".model.ckpt.tmp-"
+ * @category files
+ * @since 0.1.0
+ */
 export const tempPrefix = (path: string): string => `.${basename(path)}.tmp-`;
 
 /** True unless process `pid` is known to be gone. */
@@ -39,8 +49,12 @@ const alive = (pid: number): boolean => {
  * one such file, and only until the next save or load of the same path.
  *
  * @example
- * import { removeStaleTemps } from "typegrad/node"
- * removeStaleTemps("out/model.ckpt") // 0 when no save of it was ever interrupted
+ * import { removeStaleTemps, tempPrefix } from "typegrad/node"
+ * import { mkdirSync, writeFileSync } from "node:fs"
+ * removeStaleTemps("out/doc/stale.ckpt") // 0 (no save of it was interrupted)
+ * mkdirSync("out/doc", { recursive: true })
+ * writeFileSync(`out/doc/${tempPrefix("out/doc/stale.ckpt")}2147483647-0`, "half a save by a process that is gone")
+ * removeStaleTemps("out/doc/stale.ckpt") // 1
  * @category files
  * @since 0.2.0
  */
@@ -74,8 +88,11 @@ export const removeStaleTemps = (path: string): number => {
  * Creates missing directories. Throws an `Error` naming `fn` and the path when the system refuses.
  *
  * @example
- * import { writeFileAtomic } from "typegrad/node"
- * writeFileAtomic("save", "out/a.bin", new Uint8Array([1, 2, 3]))
+ * import { readBytes, writeFileAtomic } from "typegrad/node"
+ * import * as E from "fp-ts/lib/Either.js"
+ * writeFileAtomic("save", "out/doc/atomic.bin", new Uint8Array([1, 2, 3]))
+ * const r = readBytes("out/doc/atomic.bin")
+ * E.isRight(r) && [...r.right] // [1, 2, 3]
  * @category files
  * @since 0.1.0
  */
@@ -122,21 +139,99 @@ const closeQuietly = (fd: number): void => {
   }
 };
 
+/** Options of the file readers. @category files @since 0.1.0 */
+export interface ReadOptions {
+  /**
+   * The largest file read, in bytes, checked (with `fstat`) before reading. Default: 1 GiB for
+   * binary files (`.npy`, checkpoints), 256 MiB for text (CSV, JSON).
+   */
+  readonly maxBytes?: number;
+}
+
 /**
- * The bytes of a file, or an error saying why it cannot be read (missing, a directory, too large...).
+ * Default of `maxBytes` for binary files: 1 GiB.
  *
  * @example
- * import { readBytes } from "typegrad/node"
- * readBytes("missing.bin") // Left: "cannot read: ENOENT: no such file or directory, open 'missing.bin'"
+ * import { draw, zeros } from "typegrad"
+ * import { DEFAULT_MAX_BYTES, readNpy, writeNpy } from "typegrad/node"
+ * import * as E from "fp-ts/lib/Either.js"
+ * DEFAULT_MAX_BYTES // 1073741824
+ * writeNpy("out/doc/limit.npy", zeros([4]))
+ * const r = readNpy("out/doc/limit.npy", [4], { maxBytes: 100 })
+ * E.isLeft(r) && draw(r.left) // "out/doc/limit.npy: cannot read: the file has 144 bytes, above the limit maxBytes = 100"
  * @category files
  * @since 0.1.0
  */
-export const readBytes = (path: string): E.Either<DecodeErrors, Uint8Array> => {
+export const DEFAULT_MAX_BYTES = 2 ** 30;
+
+/**
+ * Default of `maxBytes` for text files: 256 MiB.
+ *
+ * @example
+ * import { draw } from "typegrad"
+ * import { DEFAULT_MAX_TEXT_BYTES, readCsvDataset } from "typegrad/node"
+ * import * as E from "fp-ts/lib/Either.js"
+ * import { mkdirSync, writeFileSync } from "node:fs"
+ * DEFAULT_MAX_TEXT_BYTES // 268435456
+ * mkdirSync("out/doc", { recursive: true })
+ * writeFileSync("out/doc/limit.csv", "x,y\n1,0\n2,1\n")
+ * const r = readCsvDataset("out/doc/limit.csv", { label: "y", maxBytes: 8 })
+ * E.isLeft(r) && draw(r.left) // "out/doc/limit.csv: cannot read: the file has 12 bytes, above the limit maxBytes = 8"
+ * @category files
+ * @since 0.1.0
+ */
+export const DEFAULT_MAX_TEXT_BYTES = 2 ** 28;
+
+/** What a non-regular file is, for messages. */
+const kindOf = (st: Stats): string => (st.isFIFO() ? "a FIFO" : st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : "not a file");
+
+/**
+ * The bytes of the regular file at `path`, at most `maxBytes` of them: the file is opened
+ * without blocking (`O_NONBLOCK`, so a FIFO cannot stall the open), checked with `fstat` (a
+ * FIFO, a device or a directory is an error at once, never an endless read) and sized before
+ * anything is read or allocated. @internal
+ */
+export const readRegularFile = (path: unknown, maxBytes: number): E.Either<DecodeErrors, Uint8Array> => {
   if (typeof path !== "string") return E.left([leaf(path, `expected a file path, got ${typeof path}`)]);
+  const fail = (why: string): E.Either<DecodeErrors, Uint8Array> => E.left([leaf(path, `cannot read: ${why}`)]);
+  let fd: number | undefined;
   try {
-    const b = readFileSync(path);
-    return E.right(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return fail("EISDIR: illegal operation on a directory, read");
+    if (!st.isFile()) return fail(`not a regular file (${kindOf(st)})`);
+    if (st.size > maxBytes) return fail(`the file has ${st.size} bytes, above the limit maxBytes = ${maxBytes}`);
+    const out = new Uint8Array(st.size);
+    let off = 0;
+    while (off < out.length) {
+      const n = readSync(fd, out, off, out.length - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return E.right(off === out.length ? out : out.subarray(0, off));
   } catch (e) {
-    return E.left([leaf(path, `cannot read: ${e instanceof Error ? e.message : String(e)}`)]);
+    return fail(e instanceof Error ? e.message : String(e));
+  } finally {
+    if (fd !== undefined) closeQuietly(fd);
   }
 };
+
+/**
+ * The bytes of a file, or an error saying why it cannot be read (missing, a directory, not a
+ * regular file, larger than `maxBytes`, default 1 GiB).
+ *
+ * @example
+ * import { draw } from "typegrad"
+ * import { readBytes, writeFileAtomic } from "typegrad/node"
+ * import * as E from "fp-ts/lib/Either.js"
+ * writeFileAtomic("save", "out/doc/bytes.bin", new Uint8Array([1, 2, 3]))
+ * const r = readBytes("out/doc/bytes.bin")
+ * E.isRight(r) && r.right.length // 3
+ * const missing = readBytes("out/doc/missing.bin")
+ * E.isLeft(missing) && draw(missing.left) // "cannot read: ENOENT: no such file or directory, open 'out/doc/missing.bin'"
+ * const big = readBytes("out/doc/bytes.bin", { maxBytes: 2 })
+ * E.isLeft(big) && draw(big.left) // "cannot read: the file has 3 bytes, above the limit maxBytes = 2"
+ * @category files
+ * @since 0.1.0
+ */
+export const readBytes = (path: string, opts?: ReadOptions): E.Either<DecodeErrors, Uint8Array> => readRegularFile(path, checkLimit("readBytes", "maxBytes", opts?.maxBytes) ?? DEFAULT_MAX_BYTES);

@@ -54,7 +54,9 @@ export interface SaveOptions {
  * @example
  * import { zeros } from "typegrad"
  * import { saveCheckpoint } from "typegrad/node"
- * saveCheckpoint("out/model.ckpt", { W1: zeros([4, 2]), b1: zeros([4, 1]) }, { meta: { epoch: 1 } })
+ * const manifest = saveCheckpoint("out/doc/save.ckpt", { W1: zeros([4, 2]), b1: zeros([4, 1]) }, { meta: { epoch: 1 } })
+ * manifest.params.map((p) => p.name) // ["W1", "b1"]
+ * manifest.meta // { epoch: 1 }
  * @category checkpoints
  * @since 0.1.0
  */
@@ -70,8 +72,15 @@ export const saveCheckpoint = (path: string, params: Params, opts?: SaveOptions)
  * Read a checkpoint without checking it against a model: its manifest and its parameters by name.
  *
  * @example
- * import { readCheckpoint } from "typegrad/node"
- * readCheckpoint("out/model.ckpt") // Right({ manifest: { version: 1, params: [...] }, params: { W1, b1 } })
+ * import { draw, ones } from "typegrad"
+ * import { readCheckpoint, saveCheckpoint } from "typegrad/node"
+ * import * as E from "fp-ts/lib/Either.js"
+ * saveCheckpoint("out/doc/read.ckpt", { W: ones([2, 2]) }, { meta: { epoch: 1 } })
+ * const r = readCheckpoint("out/doc/read.ckpt")
+ * E.isRight(r) && r.right.manifest.meta // { epoch: 1 }
+ * E.isRight(r) && r.right.params.W // [[1, 1], [1, 1]]
+ * const bad = readCheckpoint("out/doc/missing.ckpt")
+ * E.isLeft(bad) && draw(bad.left) // "out/doc/missing.ckpt: cannot read: ENOENT: no such file or directory, open 'out/doc/missing.ckpt'"
  * @category checkpoints
  * @since 0.1.0
  */
@@ -87,8 +96,14 @@ export const readCheckpoint = (path: string): E.Either<DecodeErrors, Checkpoint>
  * `out/mnist.ckpt: W1: dim 1 is 783, expected 784`, `out/mnist.ckpt: truncated: ...`.
  *
  * @example
- * import { loadCheckpoint } from "typegrad/node"
- * const r = loadCheckpoint("out/model.ckpt", { W1: [4, 2], b1: [4, 1] }) // Either<DecodeErrors, { W1: Tensor<[4, 2]>, b1: Tensor<[4, 1]> }>
+ * import { draw, ones, zeros } from "typegrad"
+ * import { loadCheckpoint, saveCheckpoint } from "typegrad/node"
+ * import * as E from "fp-ts/lib/Either.js"
+ * saveCheckpoint("out/doc/load.ckpt", { W1: ones([4, 2]), b1: zeros([4, 1]) })
+ * const r = loadCheckpoint("out/doc/load.ckpt", { W1: [4, 2], b1: [4, 1] })
+ * E.isRight(r) && r.right.W1 // Tensor<[4, 2]>
+ * const bad = loadCheckpoint("out/doc/load.ckpt", { W1: [4, 3], b1: [4, 1] })
+ * E.isLeft(bad) && draw(bad.left) // "out/doc/load.ckpt: W1: dim 1 is 2, expected 3"
  * @category checkpoints
  * @since 0.1.0
  */
@@ -110,8 +125,10 @@ export function loadCheckpoint(path: string, model: TensorSpecs | Params, opts?:
  * @example
  * import { mlp, rng } from "typegrad"
  * import { saveModel } from "typegrad/node"
- * const model = mlp([784, 128, 10])
- * saveModel("out/mnist.ckpt", { model, params: model.init(rng(0)), meta: { epoch: 0 } })
+ * const model = mlp([4, 3, 2])
+ * const manifest = saveModel("out/doc/save-model.ckpt", { model, params: model.init(rng(0)), meta: { epoch: 0 } })
+ * manifest.version // 2
+ * manifest.architecture?.kind // "mlp"
  * @category checkpoints
  * @since 0.2.0
  */
@@ -132,9 +149,16 @@ export const saveModel = <M extends DescribedModel>(path: string, input: ModelCh
  * (parameters only) load with `expected`, checked by their parameters' names and shapes.
  *
  * @example
- * import { mlp } from "typegrad"
- * import { loadModel } from "typegrad/node"
- * const r = loadModel("out/mnist.ckpt", mlp([784, 128, 10])) // Either<DecodeErrors, { model, params: MlpParams<[784, 128, 10]>, meta, state? }>
+ * import { draw, mlp, rng } from "typegrad"
+ * import { loadModel, saveModel } from "typegrad/node"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const model = mlp([4, 3, 2])
+ * saveModel("out/doc/model.ckpt", { model, params: model.init(rng(0)), meta: { epoch: 5 } })
+ * const r = loadModel("out/doc/model.ckpt", mlp([4, 3, 2]))
+ * E.isRight(r) && r.right.params.W1 // Tensor<[3, 4]> (typed MlpParams<[4, 3, 2]>)
+ * E.isRight(r) && r.right.meta // { epoch: 5 }
+ * const bad = loadModel("out/doc/model.ckpt", mlp([4, 5, 2]))
+ * E.isLeft(bad) && draw(bad.left) // "out/doc/model.ckpt: architecture: layer 1: has 3 units, expected 5"
  * @category checkpoints
  * @since 0.2.0
  */

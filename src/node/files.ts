@@ -5,43 +5,51 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
 import * as E from "fp-ts/lib/Either.js";
-import { type CsvDataset, type CsvOptions, csvDataset, jsonDataset } from "../codec/datasets.js";
-import { type DecodeErrors, key, leaf } from "../codec/errors.js";
+import { type CsvDataset, type CsvOptions, csvDataset, type JsonDatasetOptions, jsonDataset } from "../codec/datasets.js";
+import { type DecodeErrors, key } from "../codec/errors.js";
 import { encodeNpy, parseNpy } from "../codec/npy.js";
 import type { TensorCodecOptions } from "../codec/tensor.js";
-import type { DecodeTensorsOptions, TensorSpecs, TensorsOf } from "../codec/tensors.js";
+import type { TensorSpecs, TensorsOf } from "../codec/tensors.js";
+import { checkLimit } from "../codec/untrusted.js";
 import type { SpecDim, SpecShape } from "../shape/bind.js";
 import type { Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { readBytes, writeFileAtomic } from "./atomic.js";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TEXT_BYTES, type ReadOptions, readRegularFile, writeFileAtomic } from "./atomic.js";
 
 const at =
   (path: string) =>
   (errs: DecodeErrors): DecodeErrors => [key(path, errs)];
 
-const readText = (path: string): E.Either<DecodeErrors, string> => {
-  try {
-    return E.right(readFileSync(path, "utf8"));
-  } catch (e) {
-    return E.left([leaf(path, `cannot read: ${e instanceof Error ? e.message : String(e)}`)]);
-  }
-};
+/** The text of a regular file of at most `maxBytes` (default 256 MiB), decoded as UTF-8. */
+const readText = (fn: string, path: string, maxBytes: unknown): E.Either<DecodeErrors, string> =>
+  E.map((b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"))(readRegularFile(path, checkLimit(fn, "maxBytes", maxBytes) ?? DEFAULT_MAX_TEXT_BYTES));
+
+/** Options of `readNpy`: the codec's, and `maxBytes` (default 1 GiB). @category npy @since 0.1.0 */
+export interface ReadNpyOptions extends TensorCodecOptions, ReadOptions {}
 
 /**
- * Read an `.npy` file as a tensor, checked against `spec` when given.
+ * Read an `.npy` file as a tensor, checked against `spec` when given. Regular files only (a
+ * FIFO or a device is an error at once), at most `maxBytes` (default 1 GiB), checked before
+ * reading; `maxElements` as `parseNpy`.
  *
  * @example
- * import { readNpy } from "typegrad/node"
- * readNpy("test/fixtures/npy/f4_2x3.npy", [2, 3]) // Right(Tensor<[2, 3]>)
+ * import { draw, tensor } from "typegrad"
+ * import { readNpy, writeNpy } from "typegrad/node"
+ * import * as E from "fp-ts/lib/Either.js"
+ * writeNpy("out/doc/read.npy", tensor([[1, 2, 3], [4, 5, 6]]))
+ * const r = readNpy("out/doc/read.npy", [2, "n"])
+ * E.isRight(r) && r.right // [[1, 2, 3], [4, 5, 6]]
+ * const bad = readNpy("out/doc/read.npy", [3, "n"])
+ * E.isLeft(bad) && draw(bad.left) // "out/doc/read.npy: dim 0 is 2, expected 3"
  * @category npy
  * @since 0.1.0
  */
-export function readNpy<const S extends SpecDim[]>(path: string, spec: readonly [...S], opts?: TensorCodecOptions): E.Either<DecodeErrors, Tensor<SpecShape<S>>>;
-export function readNpy(path: string): E.Either<DecodeErrors, Tensor<Shape>>;
-export function readNpy(path: string, spec?: readonly SpecDim[], opts?: TensorCodecOptions): E.Either<DecodeErrors, Tensor> {
-  const r = E.flatMap(readBytes(path), (b: Uint8Array): E.Either<DecodeErrors, Tensor> => (spec === undefined ? parseNpy(b) : parseNpy(b, spec as SpecDim[], opts)));
+export function readNpy<const S extends SpecDim[]>(path: string, spec: readonly [...S], opts?: ReadNpyOptions): E.Either<DecodeErrors, Tensor<SpecShape<S>>>;
+export function readNpy(path: string, spec?: undefined, opts?: ReadNpyOptions): E.Either<DecodeErrors, Tensor<Shape>>;
+export function readNpy(path: string, spec?: readonly SpecDim[], opts?: ReadNpyOptions): E.Either<DecodeErrors, Tensor> {
+  const bytes = readRegularFile(path, checkLimit("readNpy", "maxBytes", opts?.maxBytes) ?? DEFAULT_MAX_BYTES);
+  const r = E.flatMap(bytes, (b: Uint8Array): E.Either<DecodeErrors, Tensor> => (spec === undefined ? parseNpy(b, undefined, opts) : parseNpy(b, spec as SpecDim[], opts)));
   return E.mapLeft(at(path))(r);
 }
 
@@ -50,8 +58,9 @@ export function readNpy(path: string, spec?: readonly SpecDim[], opts?: TensorCo
  *
  * @example
  * import { tensor } from "typegrad"
- * import { writeNpy } from "typegrad/node"
- * writeNpy("out/x.npy", tensor([[1, 2], [3, 4]]))
+ * import { readNpyOrThrow, writeNpy } from "typegrad/node"
+ * writeNpy("out/doc/write.npy", tensor([[1, 2], [3, 4]]))
+ * readNpyOrThrow("out/doc/write.npy") // [[1, 2], [3, 4]]
  * @category npy
  * @since 0.1.0
  */
@@ -59,24 +68,45 @@ export const writeNpy = (path: string, x: Tensor): void => writeFileAtomic("writ
 
 /**
  * Read a CSV dataset (header, numeric features, a label column): `X` is `[features, m]`, `Y`
- * `[1, m]` or one-hot `[classes, m]`.
+ * `[1, m]` or one-hot `[classes, m]`. Regular files only, at most `maxBytes` (default 256 MiB),
+ * checked before reading; the CSV limits as `csvDataset`.
  *
  * @example
+ * import { draw } from "typegrad"
  * import { readCsvDataset } from "typegrad/node"
- * readCsvDataset("test/fixtures/csv/iris-small.csv", { label: "species", labels: "onehot" })
+ * import * as E from "fp-ts/lib/Either.js"
+ * import { mkdirSync, writeFileSync } from "node:fs"
+ * mkdirSync("out/doc", { recursive: true })
+ * writeFileSync("out/doc/flowers.csv", "petal,sepal,species\n1.4,5.1,setosa\n4.7,7.0,versicolor\n")
+ * const r = readCsvDataset("out/doc/flowers.csv", { label: "species", labels: "onehot" })
+ * E.isRight(r) && r.right.classes // ["setosa", "versicolor"]
+ * E.isRight(r) && r.right.Y // [[1, 0], [0, 1]]
+ * writeFileSync("out/doc/bad.csv", "x,y\n1,0\nabc,1\n")
+ * const bad = readCsvDataset("out/doc/bad.csv", { label: "y" })
+ * E.isLeft(bad) && draw(bad.left) // "out/doc/bad.csv: line 3: column 'x': expected a number, got \"abc\""
  * @category datasets
  * @since 0.1.0
  */
-export const readCsvDataset = (path: string, opts: CsvOptions): E.Either<DecodeErrors, CsvDataset> => E.mapLeft(at(path))(E.flatMap(readText(path), (text: string) => csvDataset(text, opts)));
+export const readCsvDataset = (path: string, opts: CsvOptions & ReadOptions): E.Either<DecodeErrors, CsvDataset> =>
+  E.mapLeft(at(path))(E.flatMap(readText("readCsvDataset", path, opts?.maxBytes), (text: string) => csvDataset(text, opts)));
 
 /**
- * Read a JSON dataset of named tensors, checked against `specs` with one binding.
+ * Read a JSON dataset of named tensors, checked against `specs` with one binding. Regular files
+ * only, at most `maxBytes` (default 256 MiB), checked before reading.
  *
  * @example
+ * import { draw } from "typegrad"
  * import { readJsonDataset } from "typegrad/node"
- * readJsonDataset("data/xor.json", { X: [2, "m"], Y: [1, "m"] }) // Right({ X: Tensor<[2, "m"]>, Y: Tensor<[1, "m"]> })
+ * import * as E from "fp-ts/lib/Either.js"
+ * import { mkdirSync, writeFileSync } from "node:fs"
+ * mkdirSync("out/doc", { recursive: true })
+ * writeFileSync("out/doc/xor.json", JSON.stringify({ X: [[0, 0, 1, 1], [0, 1, 0, 1]], Y: [[0, 1, 1, 0]] }))
+ * const r = readJsonDataset("out/doc/xor.json", { X: [2, "m"], Y: [1, "m"] })
+ * E.isRight(r) && r.right.X // Tensor<[2, 4]> (typed Tensor<[2, "m"]>)
+ * const bad = readJsonDataset("out/doc/xor.json", { X: [3, "m"] })
+ * E.isLeft(bad) && draw(bad.left) // "out/doc/xor.json: X: dim 0 is 2, expected 3"
  * @category datasets
  * @since 0.1.0
  */
-export const readJsonDataset = <const Sp extends TensorSpecs>(path: string, specs: Sp, opts?: DecodeTensorsOptions): E.Either<DecodeErrors, TensorsOf<Sp>> =>
-  E.mapLeft(at(path))(E.flatMap(readText(path), (text: string) => jsonDataset(text, specs, opts)));
+export const readJsonDataset = <const Sp extends TensorSpecs>(path: string, specs: Sp, opts?: JsonDatasetOptions & ReadOptions): E.Either<DecodeErrors, TensorsOf<Sp>> =>
+  E.mapLeft(at(path))(E.flatMap(readText("readJsonDataset", path, opts?.maxBytes), (text: string) => jsonDataset(text, specs, opts)));

@@ -2,9 +2,9 @@
  * `typegrad/node`: files. The only part of typegrad that imports `node:*` — checkpoints saved
  * atomically and loaded as `Either`, `.npy` arrays, CSV and JSON datasets.
  *
- * @module
+ * @module typegrad/node
  */
-export { readBytes, removeStaleTemps, tempPrefix, writeFileAtomic } from "./atomic.js";
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_TEXT_BYTES, type ReadOptions, readBytes, removeStaleTemps, tempPrefix, writeFileAtomic } from "./atomic.js";
 export { loadCheckpoint, loadModel, readCheckpoint, type SaveOptions, saveCheckpoint, saveModel } from "./checkpoint.js";
-export { readCsvDataset, readJsonDataset, readNpy, writeNpy } from "./files.js";
+export { type ReadNpyOptions, readCsvDataset, readJsonDataset, readNpy, writeNpy } from "./files.js";
 export { loadCheckpointOrThrow, readCheckpointOrThrow, readCsvDatasetOrThrow, readJsonDatasetOrThrow, readNpyOrThrow } from "./orThrow.js";

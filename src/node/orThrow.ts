@@ -23,7 +23,12 @@ import { readCsvDataset, readJsonDataset, readNpy } from "./files.js";
  * @example
  * import { examplesFrom } from "typegrad"
  * import { readCsvDatasetOrThrow } from "typegrad/node"
- * const iris = examplesFrom(readCsvDatasetOrThrow("test/fixtures/csv/iris-small.csv", { label: "species", labels: "onehot" }))
+ * import { mkdirSync, writeFileSync } from "node:fs"
+ * mkdirSync("out/doc", { recursive: true })
+ * writeFileSync("out/doc/iris.csv", "petal,sepal,species\n1.4,5.1,setosa\n4.7,7.0,versicolor\n1.5,5.0,setosa\n")
+ * const iris = readCsvDatasetOrThrow("out/doc/iris.csv", { label: "species", labels: "onehot" })
+ * iris.X // [[1.4, 4.7, 1.5], [5.1, 7.0, 5.0]]
+ * examplesFrom(iris).m // 3
  * @category datasets
  * @since 0.1.0
  */
@@ -34,7 +39,12 @@ export const readCsvDatasetOrThrow = (path: string, opts: CsvOptions): CsvDatase
  *
  * @example
  * import { readJsonDatasetOrThrow } from "typegrad/node"
- * const { X, Y } = readJsonDatasetOrThrow("data/xor.json", { X: [2, "m"], Y: [1, "m"] }) // X: Tensor<[2, "m"]>, Y: Tensor<[1, "m"]>
+ * import { mkdirSync, writeFileSync } from "node:fs"
+ * mkdirSync("out/doc", { recursive: true })
+ * writeFileSync("out/doc/xor-or-throw.json", JSON.stringify({ X: [[0, 0, 1, 1], [0, 1, 0, 1]], Y: [[0, 1, 1, 0]] }))
+ * const { X, Y } = readJsonDatasetOrThrow("out/doc/xor-or-throw.json", { X: [2, "m"], Y: [1, "m"] })
+ * X // Tensor<[2, 4]> (typed Tensor<[2, "m"]>)
+ * Y // [[0, 1, 1, 0]]
  * @category datasets
  * @since 0.1.0
  */
@@ -45,8 +55,13 @@ export const readJsonDatasetOrThrow = <const Sp extends TensorSpecs>(path: strin
  * `readNpy`, throwing a `DecodeFailure` instead of returning `Left`.
  *
  * @example
- * import { readNpyOrThrow } from "typegrad/node"
- * readNpyOrThrow("test/fixtures/npy/f4_2x3.npy", [2, 3]) // Tensor<[2, 3]>
+ * import { DecodeFailure, ones } from "typegrad"
+ * import { readNpyOrThrow, writeNpy } from "typegrad/node"
+ * writeNpy("out/doc/read-or-throw.npy", ones([2, 3]))
+ * readNpyOrThrow("out/doc/read-or-throw.npy", [2, 3]) // [[1, 1, 1], [1, 1, 1]]
+ * const thrown = (f: () => unknown): unknown => { try { return f() } catch (e) { return e } }
+ * const e = thrown(() => readNpyOrThrow("out/doc/read-or-throw.npy", [3, 2]))
+ * e instanceof DecodeFailure && e.message // "readNpy: out/doc/read-or-throw.npy: dim 0 is 2, expected 3\nout/doc/read-or-throw.npy: dim 1 is 3, expected 2"
  * @category npy
  * @since 0.1.0
  */
@@ -60,8 +75,10 @@ export function readNpyOrThrow(path: string, spec?: readonly SpecDim[], opts?: T
  * `readCheckpoint`, throwing a `DecodeFailure` instead of returning `Left`.
  *
  * @example
- * import { readCheckpointOrThrow } from "typegrad/node"
- * readCheckpointOrThrow("out/model.ckpt").manifest.meta // { epoch: 1 }
+ * import { zeros } from "typegrad"
+ * import { readCheckpointOrThrow, saveCheckpoint } from "typegrad/node"
+ * saveCheckpoint("out/doc/read-or-throw.ckpt", { W: zeros([2, 2]) }, { meta: { epoch: 1 } })
+ * readCheckpointOrThrow("out/doc/read-or-throw.ckpt").manifest.meta // { epoch: 1 }
  * @category checkpoints
  * @since 0.1.0
  */
@@ -72,10 +89,15 @@ export const readCheckpointOrThrow = (path: string): Checkpoint => orThrow("read
  * parameter, under the file's path).
  *
  * @example
- * import { mlp, rng } from "typegrad"
- * import { loadCheckpointOrThrow } from "typegrad/node"
+ * import { DecodeFailure, mlp, rng } from "typegrad"
+ * import { loadCheckpointOrThrow, saveCheckpoint } from "typegrad/node"
  * const net = mlp([2, 4, 1])
- * const params = loadCheckpointOrThrow("out/model.ckpt", net.init(rng(0))) // MlpParams<[2, 4, 1]>, or throws "loadCheckpoint: out/model.ckpt: W1: ..."
+ * saveCheckpoint("out/doc/net.ckpt", net.init(rng(0)))
+ * const params = loadCheckpointOrThrow("out/doc/net.ckpt", net.init(rng(1)))
+ * params.W1 // Tensor<[4, 2]> (typed MlpParams<[2, 4, 1]>)
+ * const thrown = (f: () => unknown): unknown => { try { return f() } catch (e) { return e } }
+ * const e = thrown(() => loadCheckpointOrThrow("out/doc/net.ckpt", mlp([2, 3, 1]).init(rng(0))))
+ * e instanceof DecodeFailure && e.message.split("\n")[0] // "loadCheckpoint: out/doc/net.ckpt: W1: dim 0 is 4, expected 3"
  * @category checkpoints
  * @since 0.1.0
  */

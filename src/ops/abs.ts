@@ -3,10 +3,6 @@
  *
  * Forward: `out = |x|`. Pullback: `ct_x = ct · sign(x)` (0 at 0).
  *
- * @example
- * import { abs, tensor, toArray } from "typegrad"
- * toArray(abs(tensor([-2, 3]))) // [2, 3]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -34,6 +30,9 @@ const built = unaryOp({
 /**
  * Elementwise absolute value. Use it bare in `pipe`: `pipe(x, abs)`.
  *
+ * @example
+ * import { abs, tensor, toArray } from "typegrad"
+ * toArray(abs(tensor([-2, 3]))) // [2, 3]
  * @category operations
  */
 export const abs: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

@@ -4,10 +4,6 @@
  * Forward: `out = a + b`. Pullback: `ct_a = ct`, `ct_b = ct` (summed back to each input's shape
  * by the autodiff core).
  *
- * @example
- * import { add, tensor, toArray } from "typegrad"
- * toArray(add(tensor([[1, 2], [3, 4]]), tensor([[10], [20]]))) // [[11, 12], [23, 24]]
- *
  * @module
  */
 import { binaryOp } from "./builders.js";
@@ -29,7 +25,8 @@ const built = binaryOp({
  * Elementwise `a + b`, numpy broadcasting; a plain number works on either side.
  *
  * @example
- * const Z = add(matmul(W, A), b) // Tensor<[n, "m"]> from W: [n, k], A: [k, "m"], b: [n, 1]
+ * import { add, tensor, toArray } from "typegrad"
+ * toArray(add(tensor([[1, 2], [3, 4]]), tensor([[10], [20]]))) // [[11, 12], [23, 24]]
  * @category operations
  */
 export const add: BinaryOp<"add"> = built.op;

@@ -7,10 +7,6 @@
  * output alone: `g = ct ⊙ act'`, with relu' = `out > 0`, σ' = `out(1 - out)`, tanh' =
  * `1 - out²` (each activation's own rule from its op file: `sigmoidFromOutput`, …); then `ct_z = g`, `ct_b = g` (summed back to `b`'s shape by the autodiff core).
  *
- * @example
- * import { addAct, tensor, toArray } from "typegrad"
- * toArray(addAct(tensor([[-2, 1], [3, -4]]), tensor([1, 1]), "relu")) // [[0, 2], [4, 0]]
- *
  * @module
  */
 import type { UnaryKernel } from "../backend/backend.js";
@@ -61,7 +57,8 @@ const addActImpl = (z: Tensor, b: Tensor, act: FusedActivation): Tensor => {
  * `act(z + b)` in one pass (numpy broadcasting; a shape mismatch is reported at `b`).
  *
  * @example
- * const A1 = addAct(matmul(X, W1), b1, "relu") // Tensor<["m", 128]>
+ * import { addAct, tensor, toArray } from "typegrad"
+ * toArray(addAct(tensor([[-2, 1], [3, -4]]), tensor([1, 1]), "relu")) // [[0, 2], [4, 0]]
  * @category operations
  */
 export const addAct: AddActOp = dual(3, addActImpl);

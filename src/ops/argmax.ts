@@ -2,10 +2,6 @@
  * `argmax(x, axis)`: the index of the largest element along `axis` (the first one on ties), as a
  * float tensor of the input's dtype. Not differentiable.
  *
- * @example
- * import { argmax, tensor, toArray } from "typegrad"
- * toArray(argmax(tensor([[1, 5], [7, 2]]), 1)) // [1, 0]
- *
  * @module
  */
 import type { Check, Ok, Shape } from "../shape/dims.js";
@@ -35,7 +31,8 @@ const argmaxImpl = (x: Tensor, axis: number): Tensor => {
  * Indices of the maxima along `axis` (the axis is removed).
  *
  * @example
- * const predicted = argmax(probs, 0) // probs: Tensor<[10, "m"]> → Tensor<["m"]>
+ * import { argmax, tensor, toArray } from "typegrad"
+ * toArray(argmax(tensor([[1, 5], [7, 2]]), 1)) // [1, 0]
  * @category operations
  */
 export const argmax: {

@@ -4,10 +4,6 @@
  *
  * Pullback: `ct` converted back to `x`'s dtype.
  *
- * @example
- * import { astype, tensor } from "typegrad"
- * astype(tensor([1, 2]), "float64").dtype // "float64"
- *
  * @module
  */
 import type { DType } from "../backend/backend.js";
@@ -26,6 +22,9 @@ const astypeImpl = (x: Tensor, dtype: DType): Tensor => {
 /**
  * `x` in `dtype`.
  *
+ * @example
+ * import { astype, tensor } from "typegrad"
+ * astype(tensor([1, 2]), "float64").dtype // "float64"
  * @category operations
  */
 export const astype: {

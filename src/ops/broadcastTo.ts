@@ -4,10 +4,6 @@
  * Pullback: `ct` as it is; the autodiff core sums it back down to `x`'s shape (broadcasting is
  * undone once, centrally, for every op).
  *
- * @example
- * import { broadcastTo, tensor } from "typegrad"
- * broadcastTo(tensor([[1], [2]]), [2, 3]) // Tensor<[2, 3]>
- *
  * @module
  */
 import { type BroadcastTo, broadcastTo as rule } from "../shape/broadcast.js";
@@ -28,6 +24,9 @@ export const broadcastToPrim: Primitive<readonly number[]> = {
 /**
  * `x` broadcast to `shape`.
  *
+ * @example
+ * import { broadcastTo, tensor } from "typegrad"
+ * broadcastTo(tensor([[1], [2]]), [2, 3]) // Tensor<[2, 3]>
  * @category operations
  */
 export const broadcastTo: {

@@ -2,10 +2,6 @@
  * `clip(x, lo, hi)`: elementwise `min(max(x, lo), hi)`. A composite of `maximum` and `minimum`;
  * the derivative is 1 inside `(lo, hi)` and 0 outside.
  *
- * @example
- * import { clip, tensor, toArray } from "typegrad"
- * toArray(clip(tensor([-5, 0.5, 5]), 0, 1)) // [0, 0.5, 1]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -25,6 +21,9 @@ const clipImpl = (x: Tensor, lo: number, hi: number): Tensor => {
 /**
  * `x` clipped to `[lo, hi]`.
  *
+ * @example
+ * import { clip, tensor, toArray } from "typegrad"
+ * toArray(clip(tensor([-5, 0.5, 5]), 0, 1)) // [0, 0.5, 1]
  * @category operations
  */
 export const clip: {

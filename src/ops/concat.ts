@@ -3,10 +3,6 @@
  *
  * Forward: a copy of the inputs side by side. Pullback: `ct` sliced back into each input's range.
  *
- * @example
- * import { concat, zeros } from "typegrad"
- * concat([zeros([2, 3]), zeros([5, 3])], 0) // Tensor<[7, 3]>
- *
  * @module
  */
 import { type Concat, concat as rule } from "../shape/concat.js";
@@ -17,7 +13,7 @@ import { at, axisOf, indices } from "./naive.js";
 import { slicePrim } from "./slice.js";
 import { domains, type OpDef } from "./spec.js";
 
-/** The shapes of a tuple of tensors. */
+/** The shapes of a tuple of tensors. @category model */
 export type ShapesOf<Ts extends readonly Tensor[]> = { -readonly [K in keyof Ts]: Ts[K] extends Tensor<infer S> ? S : never };
 
 /** The primitive: params are the (non-negative) axis. */
@@ -51,6 +47,9 @@ const concatImpl = (xs: readonly Tensor[], axis = 0): Tensor => {
 /**
  * The tensors joined along `axis`. Mismatched dims off the axis are a compile error at `xs`.
  *
+ * @example
+ * import { concat, zeros } from "typegrad"
+ * concat([zeros([2, 3]), zeros([5, 3])], 0) // Tensor<[7, 3]>
  * @category operations
  */
 export const concat: {

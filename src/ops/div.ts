@@ -3,10 +3,6 @@
  *
  * Forward: `out = a / b`. Pullback: `ct_a = ct / b`, `ct_b = -ct · out / b`.
  *
- * @example
- * import { div, tensor, toArray } from "typegrad"
- * toArray(div(tensor([3, 6]), 3)) // [1, 2]
- *
  * @module
  */
 import { binaryOp } from "./builders.js";
@@ -30,6 +26,9 @@ const built = binaryOp({
 /**
  * Elementwise a / b, numpy broadcasting; a plain number works on either side.
  *
+ * @example
+ * import { div, tensor, toArray } from "typegrad"
+ * toArray(div(tensor([3, 6]), 3)) // [1, 2]
  * @category operations
  */
 export const div: BinaryOp<"div"> = built.op;

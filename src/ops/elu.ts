@@ -3,10 +3,6 @@
  * only sees `min(x, 0)`, so large positive inputs cannot overflow into the unused branch.
  * Derivative: 1 for x > 0, `alpha·eˣ` otherwise.
  *
- * @example
- * import { elu, tensor, toArray } from "typegrad"
- * toArray(elu(tensor([0, 2]))) // [0, 2]
- *
  * @module
  */
 import type { Tensor } from "../tensor/tensor.js";
@@ -29,6 +25,9 @@ const eluImpl = (x: Tensor, alpha = 1): Tensor => {
 /**
  * Elementwise ELU with scale `alpha` (default 1).
  *
+ * @example
+ * import { elu, tensor, toArray } from "typegrad"
+ * toArray(elu(tensor([0, 2]))) // [0, 2]
  * @category operations
  */
 export const elu: UnaryOpWith<number> = dual(tensorFirst, eluImpl);

@@ -3,10 +3,6 @@
  * broadcasting. Not differentiable (its derivative is zero wherever it is defined): use it to
  * build masks for `where` and `mul`.
  *
- * @example
- * import { eq, tensor, toArray } from "typegrad"
- * toArray(eq(tensor([1, 2, 3]), 2)) // [0, 1, 0]
- *
  * @module
  */
 import { binaryOp } from "./builders.js";
@@ -27,6 +23,9 @@ const built = binaryOp({
 /**
  * Elementwise `a === b` → 1 or 0, numpy broadcasting; a plain number works on either side.
  *
+ * @example
+ * import { eq, tensor, toArray } from "typegrad"
+ * toArray(eq(tensor([1, 2, 3]), 2)) // [0, 1, 0]
  * @category operations
  */
 export const eq: BinaryOp<"eq"> = built.op;

@@ -3,10 +3,6 @@
  *
  * Forward: `out = eˣ`. Pullback: `ct_x = ct · out`.
  *
- * @example
- * import { exp, tensor, toArray } from "typegrad"
- * toArray(exp(tensor([0]))) // [1]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -35,6 +31,9 @@ const built = unaryOp({
 /**
  * Elementwise exponential. Use it bare in `pipe`: `pipe(x, exp)`.
  *
+ * @example
+ * import { exp, tensor, toArray } from "typegrad"
+ * toArray(exp(tensor([0]))) // [1]
  * @category operations
  */
 export const exp: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

@@ -3,10 +3,6 @@
  *
  * Forward: `out = eˣ - 1`. Pullback: `ct_x = ct · (out + 1)`.
  *
- * @example
- * import { expm1, tensor, toArray } from "typegrad"
- * toArray(expm1(tensor([0]))) // [0]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -36,6 +32,9 @@ const built = unaryOp({
 /**
  * Elementwise eˣ - 1, accurate near 0. Use it bare in `pipe`: `pipe(x, expm1)`.
  *
+ * @example
+ * import { expm1, tensor, toArray } from "typegrad"
+ * toArray(expm1(tensor([0]))) // [0]
  * @category operations
  */
 export const expm1: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

@@ -2,11 +2,6 @@
  * `flatten(x, startAxis = 0)`: merge axes `startAxis..` into one (all of them by default). A
  * composite: a `reshape`.
  *
- * @example
- * import { flatten, zeros } from "typegrad"
- * flatten(zeros([2, 3, 4])) // Tensor<[24]>
- * flatten(zeros([60, 28, 28]), 1) // Tensor<[60, 784]>
- *
  * @module
  */
 import type { Check, Ok, Shape } from "../shape/dims.js";
@@ -21,6 +16,10 @@ const flattenImpl = (x: Tensor, startAxis = 0): Tensor => reshape(expectTensor("
 /**
  * `x` with axes `startAxis..` merged.
  *
+ * @example
+ * import { flatten, zeros } from "typegrad"
+ * flatten(zeros([2, 3, 4])) // Tensor<[24]>
+ * flatten(zeros([60, 28, 28]), 1) // Tensor<[60, 784]>
  * @category operations
  */
 export const flatten: {

@@ -3,10 +3,6 @@
  *
  * Forward: computed as `x · σ(2u)`, `u = √(2/π)·(x + 0.044715·x³)` (the same value, no cancellation for negative x). Pullback: `ct_x = ct · (σ(2u) + 2·out·(1 - σ(2u))·u')`, `u' = √(2/π)·(1 + 3·0.044715·x²)`.
  *
- * @example
- * import { geluTanh, tensor, toArray } from "typegrad"
- * toArray(geluTanh(tensor([0]))) // [0]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -48,6 +44,9 @@ const built = unaryOp({
 /**
  * Elementwise GELU, tanh approximation (as in GPT-2 and `jax.nn.gelu(approximate=True)`).
  *
+ * @example
+ * import { geluTanh, tensor, toArray } from "typegrad"
+ * toArray(geluTanh(tensor([0]))) // [0]
  * @category operations
  */
 export const geluTanh: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

@@ -3,10 +3,6 @@
  *
  * Forward: `out = min(max(x/6 + 1/2, 0), 1)`. Pullback: `ct_x = ct / 6` where `|x| < 3`, else 0.
  *
- * @example
- * import { hardSigmoid, tensor, toArray } from "typegrad"
- * toArray(hardSigmoid(tensor([-4, 0, 4]))) // [0, 0.5, 1]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -37,6 +33,9 @@ const built = unaryOp({
 /**
  * Elementwise hard sigmoid. Use it bare in `pipe`: `pipe(x, hardSigmoid)`.
  *
+ * @example
+ * import { hardSigmoid, tensor, toArray } from "typegrad"
+ * toArray(hardSigmoid(tensor([-4, 0, 4]))) // [0, 0.5, 1]
  * @category operations
  */
 export const hardSigmoid: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

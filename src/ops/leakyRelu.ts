@@ -2,10 +2,6 @@
  * `leakyRelu(x, alpha = 0.01)`: `x` for x > 0, `alpha·x` otherwise. A composite of `where`;
  * derivative 1 for x > 0, `alpha` otherwise.
  *
- * @example
- * import { leakyRelu, tensor, toArray } from "typegrad"
- * toArray(leakyRelu(tensor([-1, 2]), 0.1)) // [-0.1, 2]
- *
  * @module
  */
 import type { Tensor } from "../tensor/tensor.js";
@@ -27,7 +23,8 @@ const leakyReluImpl = (x: Tensor, alpha = 0.01): Tensor => {
  * Elementwise leaky ReLU with slope `alpha` (default 0.01) for negative inputs.
  *
  * @example
- * pipe(Z, leakyRelu(0.2))
+ * import { leakyRelu, tensor, toArray } from "typegrad"
+ * toArray(leakyRelu(tensor([-1, 2]), 0.1)) // [-0.1, 2]
  * @category operations
  */
 export const leakyRelu: UnaryOpWith<number> = dual(tensorFirst, leakyReluImpl);

@@ -3,10 +3,6 @@
  *
  * Forward: `out = ln x`. Pullback: `ct_x = ct / x`.
  *
- * @example
- * import { log, tensor, toArray } from "typegrad"
- * toArray(log(tensor([1]))) // [0]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -35,6 +31,9 @@ const built = unaryOp({
 /**
  * Elementwise natural logarithm. Use it bare in `pipe`: `pipe(x, log)`.
  *
+ * @example
+ * import { log, tensor, toArray } from "typegrad"
+ * toArray(log(tensor([1]))) // [0]
  * @category operations
  */
 export const log: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

@@ -3,10 +3,6 @@
  *
  * Forward: `out = ln(1 + x)`. Pullback: `ct_x = ct / (1 + x)`.
  *
- * @example
- * import { log1p, tensor, toArray } from "typegrad"
- * toArray(log1p(tensor([0]))) // [0]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -36,6 +32,9 @@ const built = unaryOp({
 /**
  * Elementwise ln(1 + x), accurate near 0. Use it bare in `pipe`: `pipe(x, log1p)`.
  *
+ * @example
+ * import { log1p, tensor, toArray } from "typegrad"
+ * toArray(log1p(tensor([0]))) // [0]
  * @category operations
  */
 export const log1p: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

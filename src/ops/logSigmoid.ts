@@ -3,10 +3,6 @@
  *
  * Forward: `out = min(x, 0) - ln(1 + e^(-|x|))` (never overflows). Pullback: `ct_x = ct · σ(-x)`.
  *
- * @example
- * import { logSigmoid, tensor, toArray } from "typegrad"
- * toArray(logSigmoid(tensor([0]))) // [-0.6931471824645996]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -37,6 +33,9 @@ const built = unaryOp({
 /**
  * Elementwise log-sigmoid, stable for any x. Use it bare in `pipe`: `pipe(x, logSigmoid)`.
  *
+ * @example
+ * import { logSigmoid, tensor, toArray } from "typegrad"
+ * toArray(logSigmoid(tensor([0, -1000]))) // [-0.6931…, -1000] (no overflow)
  * @category operations
  */
 export const logSigmoid: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

@@ -3,10 +3,6 @@
  * forming it (so it stays finite where the softmax underflows to 0), one kernel per row.
  * Pullback: `ct_x = ct - softmax(x) ⊙ Σ ct` along the axis.
  *
- * @example
- * import { logSoftmax, tensor, toArray } from "typegrad"
- * toArray(logSoftmax(tensor([0, 0]))) // [-0.6931…, -0.6931…]
- *
  * @module
  */
 import { normAxis } from "../shape/dims.js";
@@ -36,6 +32,9 @@ const logSoftmaxImpl = (x: Tensor, axis = -1): Tensor => {
 /**
  * The log of the softmax along `axis` (default the last).
  *
+ * @example
+ * import { logSoftmax, tensor, toArray } from "typegrad"
+ * toArray(logSoftmax(tensor([0, 0]))) // [-0.6931…, -0.6931…]
  * @category operations
  */
 export const logSoftmax: AxisOp<"logSoftmax"> = dual(tensorFirst, logSoftmaxImpl);

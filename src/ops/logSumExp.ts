@@ -3,10 +3,6 @@
  * stably as `m + log Σ e^(x - m)` with `m = max x` held constant (`stopGradient`): the shift
  * cancels in the value and in the derivative, `∂/∂x = softmax(x)`. Finite for inputs of ±1e4.
  *
- * @example
- * import { logSumExp, tensor, toArray } from "typegrad"
- * toArray(logSumExp(tensor([1000, 1000]))) // 1000.6931…
- *
  * @module
  */
 import { reduce } from "../shape/reduce.js";
@@ -37,6 +33,9 @@ const logSumExpImpl = (x: Tensor, axis?: number, keepDims = false): Tensor => {
 /**
  * `log Σ exp(x)` along `axis` (all elements when omitted), stable for large inputs.
  *
+ * @example
+ * import { logSumExp, tensor, toArray } from "typegrad"
+ * toArray(logSumExp(tensor([1000, 1000]))) // 1000.6931…
  * @category operations
  */
 export const logSumExp: Reduction<"logSumExp"> = dual(tensorFirst, logSumExpImpl);

@@ -3,10 +3,6 @@
  * broadcasting. Not differentiable (its derivative is zero wherever it is defined): use it to
  * build masks for `where` and `mul`.
  *
- * @example
- * import { lt, tensor, toArray } from "typegrad"
- * toArray(lt(tensor([1, 2, 3]), 2)) // [1, 0, 0]
- *
  * @module
  */
 import { binaryOp } from "./builders.js";
@@ -27,6 +23,9 @@ const built = binaryOp({
 /**
  * Elementwise `a < b` → 1 or 0, numpy broadcasting; a plain number works on either side.
  *
+ * @example
+ * import { lt, tensor, toArray } from "typegrad"
+ * toArray(lt(tensor([1, 2, 3]), 2)) // [1, 0, 0]
  * @category operations
  */
 export const lt: BinaryOp<"lt"> = built.op;

@@ -5,12 +5,6 @@
  * Forward: `out = a·b`. Pullback: `ct_a = ct·bᵀ`, `ct_b = aᵀ·ct`, computed with transposed-operand
  * kernels (no transpose is materialised; the flags are derived from `(XY)ᵀ = YᵀXᵀ`); batch broadcasting is undone by the autodiff core.
  *
- * @example
- * import { matmul, zeros } from "typegrad"
- * matmul(zeros([128, 784]), zeros([784, 10])) // Tensor<[128, 10]>
- * // matmul(zeros([128, 784]), zeros([10, 784])) is a compile error at the second argument:
- * // matmul: inner dimensions 784 and 10 differ ([128, 784] @ [10, 784])
- *
  * @module
  */
 import type { Check, Dim, Ok, Shape } from "../shape/dims.js";
@@ -66,8 +60,12 @@ export const matmulPrim: Primitive<MatMulParams> = {
  * compile error at `b` naming both shapes.
  *
  * @example
- * const Z = matmul(W, A) // W: Tensor<[128, 784]>, A: Tensor<[784, "m"]> → Tensor<[128, "m"]>
- * const Y = pipe(X, matmul(W)) // data-last: X @ W
+ * import { matmul, zeros } from "typegrad"
+ * import { pipe } from "fp-ts/lib/function.js"
+ * matmul(zeros([128, 784]), zeros([784, 10])) // Tensor<[128, 10]>
+ * pipe(zeros([32, 784]), matmul(zeros([784, 10]))) // Tensor<[32, 10]> (data-last: X @ W)
+ * // matmul(zeros([128, 784]), zeros([10, 784])) is a compile error at the second argument:
+ * // matmul: inner dimensions 784 and 10 differ ([128, 784] @ [10, 784])
  * @category operations
  */
 export const matmul: {

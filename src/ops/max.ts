@@ -4,10 +4,6 @@
  * Forward: `out = max_k x[..., k, ...]`. Pullback: `ct` routed to the maximal elements (split
  * evenly between ties, so the rule is symmetric).
  *
- * @example
- * import { max, tensor, toArray } from "typegrad"
- * toArray(max(tensor([[1, 5], [7, 2]]), 1)) // [5, 7]
- *
  * @module
  */
 import type { Tensor } from "../tensor/tensor.js";
@@ -40,6 +36,9 @@ export const maxPrim = built.prim;
 /**
  * The maximum of all elements, or along `axis` (kept as size 1 with `keepDims`).
  *
+ * @example
+ * import { max, tensor, toArray } from "typegrad"
+ * toArray(max(tensor([[1, 5], [7, 2]]), 1)) // [5, 7]
  * @category operations
  */
 export const max: Reduction<"max"> = dual(tensorFirst, built.apply);

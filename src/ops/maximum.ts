@@ -3,10 +3,6 @@
  *
  * Forward: `out = max(a, b)`. Pullback: `ct_a = ct · [a > b]`, `ct_b = ct · [a < b]` (ties split ct in half, as JAX does).
  *
- * @example
- * import { maximum, tensor, toArray } from "typegrad"
- * toArray(maximum(tensor([-1, 2]), 0)) // [0, 2]
- *
  * @module
  */
 import { add } from "./add.js";
@@ -35,6 +31,9 @@ const built = binaryOp({
 /**
  * Elementwise max(a, b), numpy broadcasting; a plain number works on either side.
  *
+ * @example
+ * import { maximum, tensor, toArray } from "typegrad"
+ * toArray(maximum(tensor([-1, 2]), 0)) // [0, 2]
  * @category operations
  */
 export const maximum: BinaryOp<"maximum"> = built.op;

@@ -2,10 +2,6 @@
  * `mean(x, axis?, keepDims?)`: the average along one axis, or of all elements. A composite:
  * `sum(x, axis, keepDims) / n`, no backward code of its own.
  *
- * @example
- * import { mean, tensor, toArray } from "typegrad"
- * toArray(mean(tensor([[1, 2], [3, 4]]), 0)) // [2, 3]
- *
  * @module
  */
 import { normAxis } from "../shape/dims.js";
@@ -26,6 +22,9 @@ const meanImpl = (x: Tensor, axis?: number, keepDims = false): Tensor => {
 /**
  * The mean of all elements, or along `axis` (kept as size 1 with `keepDims`).
  *
+ * @example
+ * import { mean, tensor, toArray } from "typegrad"
+ * toArray(mean(tensor([[1, 2], [3, 4]]), 0)) // [2, 3]
  * @category operations
  */
 export const mean: Reduction<"mean"> = dual(tensorFirst, meanImpl);

@@ -3,10 +3,6 @@
  *
  * Forward: `out = min(a, b)`. Pullback: `ct_a = ct · [a < b]`, `ct_b = ct · [a > b]` (ties split ct in half).
  *
- * @example
- * import { minimum, tensor, toArray } from "typegrad"
- * toArray(minimum(tensor([-1, 2]), 0)) // [-1, 0]
- *
  * @module
  */
 import { add } from "./add.js";
@@ -35,6 +31,9 @@ const built = binaryOp({
 /**
  * Elementwise min(a, b), numpy broadcasting; a plain number works on either side.
  *
+ * @example
+ * import { minimum, tensor, toArray } from "typegrad"
+ * toArray(minimum(tensor([-1, 2]), 0)) // [-1, 0]
  * @category operations
  */
 export const minimum: BinaryOp<"minimum"> = built.op;

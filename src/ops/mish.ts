@@ -3,10 +3,6 @@
  *
  * Forward: `out = x · tanh(ln(1 + eˣ))` (softplus computed stably). Pullback: `ct_x = ct · (t + x · (1 - t²) · σ(x))`, `t = tanh(softplus(x))`.
  *
- * @example
- * import { mish, tensor, toArray } from "typegrad"
- * toArray(mish(tensor([0]))) // [0]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -43,6 +39,9 @@ const built = unaryOp({
 /**
  * Elementwise Mish `x · tanh(softplus(x))`. Use it bare in `pipe`: `pipe(x, mish)`.
  *
+ * @example
+ * import { mish, tensor, toArray } from "typegrad"
+ * toArray(mish(tensor([0]))) // [0]
  * @category operations
  */
 export const mish: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

@@ -4,10 +4,6 @@
  *
  * Forward: `out = a · b`. Pullback: `ct_a = ct · b`, `ct_b = ct · a`.
  *
- * @example
- * import { mul, tensor, toArray } from "typegrad"
- * toArray(mul(tensor([4, 6, 2, 7]), 2)) // [8, 12, 4, 14]
- *
  * @module
  */
 import { binaryOp } from "./builders.js";
@@ -29,6 +25,9 @@ const built = binaryOp({
 /**
  * Elementwise `a · b`, numpy broadcasting; a plain number works on either side.
  *
+ * @example
+ * import { mul, tensor, toArray } from "typegrad"
+ * toArray(mul(tensor([4, 6, 2, 7]), 2)) // [8, 12, 4, 14]
  * @category operations
  */
 export const mul: BinaryOp<"mul"> = built.op;

@@ -3,10 +3,6 @@
  *
  * Forward: `out = -x`. Pullback: `ct_x = -ct`.
  *
- * @example
- * import { neg, tensor, toArray } from "typegrad"
- * toArray(neg(tensor([1, -2]))) // [-1, 2]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -33,6 +29,9 @@ const built = unaryOp({
 /**
  * Elementwise negation. Use it bare in `pipe`: `pipe(x, neg)`.
  *
+ * @example
+ * import { neg, tensor, toArray } from "typegrad"
+ * toArray(neg(tensor([1, -2]))) // [-1, 2]
  * @category operations
  */
 export const neg: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

@@ -4,10 +4,6 @@
  * Forward: a zero-filled copy. Pullback: `ct` sliced back to `x`'s range. The primitive lives
  * in `slice.ts`: slice and pad are each other's pullbacks, so they are defined as a pair.
  *
- * @example
- * import { pad, tensor, toArray } from "typegrad"
- * toArray(pad(tensor([1, 2]), 0, 1, 2)) // [0, 1, 2, 0, 0]
- *
  * @module
  */
 import type { Check, Ok, Shape } from "../shape/dims.js";
@@ -27,6 +23,9 @@ const padImpl = (x: Tensor, axis: number, before: number, after: number): Tensor
 /**
  * `x` zero-padded along `axis`.
  *
+ * @example
+ * import { pad, tensor, toArray } from "typegrad"
+ * toArray(pad(tensor([1, 2]), 0, 1, 2)) // [0, 1, 2, 0, 0]
  * @category operations
  */
 export const pad: {

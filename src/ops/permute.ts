@@ -4,10 +4,6 @@
  *
  * Forward: a copy in the new order. Pullback: `ct` permuted by the inverse permutation.
  *
- * @example
- * import { permute, zeros } from "typegrad"
- * permute(zeros([2, 3, 4]), [2, 0, 1]) // Tensor<[4, 2, 3]>
- *
  * @module
  */
 import type { Check, Ok, Shape } from "../shape/dims.js";
@@ -45,6 +41,9 @@ const permuteImpl = (x: Tensor, axes: readonly number[]): Tensor => {
 /**
  * `x` with its axes reordered.
  *
+ * @example
+ * import { permute, zeros } from "typegrad"
+ * permute(zeros([2, 3, 4]), [2, 0, 1]) // Tensor<[4, 2, 3]>
  * @category operations
  */
 export const permute: {

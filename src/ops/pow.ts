@@ -3,10 +3,6 @@
  *
  * Forward: `out = a ** b`. Pullback: `ct_a = ct · b · a^(b-1)`, `ct_b = ct · log(a) · out` (taken as 0 where a ≤ 0).
  *
- * @example
- * import { pow, tensor, toArray } from "typegrad"
- * toArray(pow(tensor([2, 3]), 2)) // [4, 9]
- *
  * @module
  */
 import { binaryOp } from "./builders.js";
@@ -33,6 +29,9 @@ const built = binaryOp({
 /**
  * Elementwise a ** b, numpy broadcasting; a plain number works on either side.
  *
+ * @example
+ * import { pow, tensor, toArray } from "typegrad"
+ * toArray(pow(tensor([2, 3]), 2)) // [4, 9]
  * @category operations
  */
 export const pow: BinaryOp<"pow"> = built.op;

@@ -126,12 +126,16 @@ type Entries = typeof entries;
 /** Every registered op: the registry's keys (never a hand-kept list). @category model */
 export type OpName = keyof Entries;
 
-/** The registry's type: every entry a complete `OpDef` whose name is its key. */
+/** The registry's type: every entry a complete `OpDef`. @category model */
 export type Registry = { readonly [K in OpName]: Entries[K] extends OpDef<infer _P> & { readonly name: string } ? Entries[K] : never };
 
 /**
  * Every op's definition, by name.
  *
+ * @example
+ * import { registry } from "typegrad/laws"
+ * registry.matmul.name // "matmul"
+ * Object.keys(registry).includes("softmax") // true
  * @category instances
  */
 export const registry: Registry = entries;
@@ -150,6 +154,9 @@ export interface AnyOpDef {
 /**
  * The registry as a list, for runners that treat every op alike.
  *
+ * @example
+ * import { registeredOps } from "typegrad/laws"
+ * registeredOps.length >= 40 // true
  * @category instances
  */
 export const registeredOps: readonly AnyOpDef[] = Object.values(registry).map((d) => d as unknown as AnyOpDef);

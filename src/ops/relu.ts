@@ -2,10 +2,6 @@
  * `relu(x)`: the rectified linear unit `max(0, x)`, one kernel (NaN stays NaN). Pullback:
  * `ct_x = ct` where `x > 0`, else 0 (the course's derivative, 0 at the kink).
  *
- * @example
- * import { relu, tensor, toArray } from "typegrad"
- * toArray(relu(tensor([-1, 2]))) // [0, 2]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -36,6 +32,9 @@ const built = unaryOp({
 /**
  * Elementwise `max(0, x)`.
  *
+ * @example
+ * import { relu, tensor, toArray } from "typegrad"
+ * toArray(relu(tensor([-1, 2]))) // [0, 2]
  * @category operations
  */
 export const relu: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

@@ -4,10 +4,6 @@
  *
  * Forward: no copy (tensors are immutable, the storage is shared). Pullback: `ct` reshaped back.
  *
- * @example
- * import { reshape, zeros } from "typegrad"
- * reshape(zeros([2, 3, 4]), [6, -1]) // Tensor<[6, 4]>
- *
  * @module
  */
 import type { Check, Ok, Shape } from "../shape/dims.js";
@@ -27,6 +23,9 @@ export const reshapePrim: Primitive<readonly number[]> = {
 /**
  * `x` with shape `shape`; one `-1` is solved from the size.
  *
+ * @example
+ * import { reshape, zeros } from "typegrad"
+ * reshape(zeros([2, 3, 4]), [6, -1]) // Tensor<[6, 4]>
  * @category operations
  */
 export const reshape: {

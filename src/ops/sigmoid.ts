@@ -3,10 +3,6 @@
  *
  * Forward: `out = σ(x) = 1 / (1 + e⁻ˣ)` (computed stably for large |x|). Pullback: `ct_x = ct · σ(x) · (1 - σ(x))` (the course's σ' = σ(1-σ); a primitive so the derivative stays finite where e⁻ˣ overflows).
  *
- * @example
- * import { sigmoid, tensor, toArray } from "typegrad"
- * toArray(sigmoid(tensor([0]))) // [0.5]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -38,6 +34,9 @@ const built = unaryOp({
 /**
  * Elementwise logistic function. Use it bare in `pipe`: `pipe(x, sigmoid)`.
  *
+ * @example
+ * import { sigmoid, tensor, toArray } from "typegrad"
+ * toArray(sigmoid(tensor([0]))) // [0.5]
  * @category operations
  */
 export const sigmoid: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

@@ -1,10 +1,6 @@
 /**
  * `sign(x)`: elementwise sign, -1, 0 or 1. Not differentiable (zero derivative where defined).
  *
- * @example
- * import { sign, tensor, toArray } from "typegrad"
- * toArray(sign(tensor([-2, 0, 3]))) // [-1, 0, 1]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -30,6 +26,9 @@ const built = unaryOp({
 /**
  * Elementwise sign: -1, 0 or 1.
  *
+ * @example
+ * import { sign, tensor, toArray } from "typegrad"
+ * toArray(sign(tensor([-2, 0, 3]))) // [-1, 0, 1]
  * @category operations
  */
 export const sign: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

@@ -3,10 +3,6 @@
  *
  * Forward: `out = x / (1 + e⁻ˣ)`. Pullback: `ct_x = ct · (σ(x) + out · (1 - σ(x)))`.
  *
- * @example
- * import { silu, tensor, toArray } from "typegrad"
- * toArray(silu(tensor([0]))) // [0]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -41,6 +37,9 @@ const built = unaryOp({
 /**
  * Elementwise SiLU (swish) `x · σ(x)`. Use it bare in `pipe`: `pipe(x, silu)`.
  *
+ * @example
+ * import { silu, tensor, toArray } from "typegrad"
+ * toArray(silu(tensor([0]))) // [0]
  * @category operations
  */
 export const silu: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;
@@ -48,6 +47,9 @@ export const silu: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;
 /**
  * The same function as {@link silu}, under its other name.
  *
+ * @example
+ * import { swish, tensor, toArray } from "typegrad"
+ * toArray(swish(tensor([0]))) // [0]
  * @category operations
  */
 export const swish: <S extends Shape>(x: Tensor<S>) => Tensor<S> = silu;

@@ -6,10 +6,6 @@
  * Slice and pad are each other's pullbacks, so both primitives are defined here (`pad.ts` holds
  * the public `pad`).
  *
- * @example
- * import { slice, zeros } from "typegrad"
- * slice(zeros([10, 4]), 0, 2, 5) // Tensor<[3, 4]>
- *
  * @module
  */
 import type { Check, Ok, Shape } from "../shape/dims.js";
@@ -65,7 +61,8 @@ const sliceImpl = (x: Tensor, axis: number, start: number, end?: number): Tensor
  * Elements `start..end` of `x` along `axis`. Known out-of-range bounds are a compile error.
  *
  * @example
- * const firstTen = slice(X, 1, 0, 10) // X: Tensor<[784, "m"]> → Tensor<[784, 10]>
+ * import { slice, zeros } from "typegrad"
+ * slice(zeros([10, 4]), 0, 2, 5) // Tensor<[3, 4]>
  * @category operations
  */
 export const slice: {

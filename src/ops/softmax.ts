@@ -4,11 +4,6 @@
  * along the axis — the course's Jacobian `∂σᵢ/∂xⱼ = σᵢ(δᵢⱼ - σⱼ)` applied to `ct`, checked by
  * the laws.
  *
- * @example
- * import { softmax, tensor, toArray } from "typegrad"
- * toArray(softmax(tensor([[1, 1]]))) // [[0.5, 0.5]]
- * // course convention (classes on axis 0, examples on axis 1): softmax(Z, 0)
- *
  * @module
  */
 import { normAxis } from "../shape/dims.js";
@@ -37,6 +32,10 @@ const softmaxImpl = (x: Tensor, axis = -1): Tensor => {
 /**
  * The softmax along `axis` (default the last).
  *
+ * @example
+ * import { softmax, tensor, toArray } from "typegrad"
+ * toArray(softmax(tensor([[1, 1]]))) // [[0.5, 0.5]]
+ * // course convention (classes on axis 0, examples on axis 1): softmax(Z, 0)
  * @category operations
  */
 export const softmax: AxisOp<"softmax"> = dual(tensorFirst, softmaxImpl);

@@ -3,10 +3,6 @@
  *
  * Forward: `out = max(x, 0) + ln(1 + e^(-|x|))` (never overflows). Pullback: `ct_x = ct · σ(x)`.
  *
- * @example
- * import { softplus, tensor, toArray } from "typegrad"
- * toArray(softplus(tensor([0]))) // [0.6931471824645996]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -36,6 +32,9 @@ const built = unaryOp({
 /**
  * Elementwise softplus `ln(1 + eˣ)`, stable for any x. Use it bare in `pipe`: `pipe(x, softplus)`.
  *
+ * @example
+ * import { softplus, tensor, toArray } from "typegrad"
+ * toArray(softplus(tensor([0, 1000]))) // [0.6931…, 1000] (no overflow)
  * @category operations
  */
 export const softplus: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

@@ -17,6 +17,7 @@ import type { Primitive, Tensor } from "../tensor/tensor.js";
  * A numeric domain for one input: values are drawn uniformly from `[min, max]`, staying at least
  * `margin` away from every point of `avoid` (the kinks of relu, abs, maximum…), where finite
  * differences are meaningless.
+ * @category model
  */
 export interface Domain {
   readonly name: string;
@@ -41,6 +42,7 @@ export const domains = {
 /**
  * A source of choices. Specs sample through it so one sampler serves fast-check (shrinkable)
  * and a seeded generator alike.
+ * @category model
  */
 export interface Gen {
   /** An integer in `[min, max]`. */
@@ -49,19 +51,19 @@ export interface Gen {
   bool(): boolean;
 }
 
-/** One sampled call: input shapes with their domains, and the op's non-tensor parameters. */
+/** One sampled call: input shapes with their domains, and the op's non-tensor parameters. @category model */
 export interface Case<P> {
   readonly inputs: readonly { readonly shape: readonly number[]; readonly domain: Domain }[];
   readonly params: P;
 }
 
-/** A dense array for references: row-major data and its shape. */
+/** A dense array for references: row-major data and its shape. @category model */
 export interface Dense {
   readonly shape: readonly number[];
   readonly data: readonly number[];
 }
 
-/** Tolerances of the law checks, per dtype (relative to the scale of the compared values). */
+/** Tolerances of the law checks, per dtype (relative to the scale of the compared values). @category model */
 export interface Tolerance {
   readonly float32: number;
   readonly float64: number;
@@ -82,7 +84,7 @@ export interface Spec<P> {
   readonly call: (xs: readonly Tensor[], params: P) => Tensor;
   /** An independent implementation of the forward pass (plain loops over dense arrays). */
   readonly reference: (xs: readonly Dense[], params: P) => Dense;
-  /** Tolerances (defaults to {@link defaultTolerance}). */
+  /** Tolerances (defaults to `defaultTolerance`: 1e-3 for float32, 1e-7 for float64). */
   readonly tolerance?: Tolerance;
   /**
    * Not differentiable (comparisons, argmax, sign) or with a derivative declared zero

@@ -3,10 +3,6 @@
  *
  * Forward: `out = √x`. Pullback: `ct_x = ct / (2·out)`.
  *
- * @example
- * import { sqrt, tensor, toArray } from "typegrad"
- * toArray(sqrt(tensor([4, 9]))) // [2, 3]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -35,6 +31,9 @@ const built = unaryOp({
 /**
  * Elementwise square root. Use it bare in `pipe`: `pipe(x, sqrt)`.
  *
+ * @example
+ * import { sqrt, tensor, toArray } from "typegrad"
+ * toArray(sqrt(tensor([4, 9]))) // [2, 3]
  * @category operations
  */
 export const sqrt: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

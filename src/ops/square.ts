@@ -1,10 +1,6 @@
 /**
  * `square(x)`: elementwise `x²`. A composite: `mul(x, x)`.
  *
- * @example
- * import { square, tensor, toArray } from "typegrad"
- * toArray(square(tensor([-2, 3]))) // [4, 9]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -17,6 +13,9 @@ import { domains, type OpDef } from "./spec.js";
 /**
  * Elementwise `x²`.
  *
+ * @example
+ * import { square, tensor, toArray } from "typegrad"
+ * toArray(square(tensor([-2, 3]))) // [4, 9]
  * @category operations
  */
 export const square = <S extends Shape>(x: Tensor<S>): Tensor<S> => {

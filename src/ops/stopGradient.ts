@@ -3,10 +3,6 @@
  * Used where a value only shifts a computation whose result does not depend on it (the max in a
  * stable softmax) and for targets.
  *
- * @example
- * import { grad, mul, stopGradient, tensor, toArray } from "typegrad"
- * toArray(grad((x) => mul(x, stopGradient(x)))(tensor(3))) // 3 (not 6)
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -26,6 +22,9 @@ export const stopGradientPrim: Primitive<void> = {
 /**
  * `x`, with no gradient flowing through it.
  *
+ * @example
+ * import { grad, mul, stopGradient, type Tensor, tensor, toArray } from "typegrad"
+ * toArray(grad((x: Tensor<[]>) => mul(x, stopGradient(x)))(tensor(3))) // 3 (not 6)
  * @category operations
  */
 export const stopGradient = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(stopGradientPrim, [expectTensor("stopGradient", "x", x)], undefined) as Tensor<S>;

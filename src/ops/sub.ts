@@ -3,10 +3,6 @@
  *
  * Forward: `out = a - b`. Pullback: `ct_a = ct`, `ct_b = -ct`.
  *
- * @example
- * import { sub, tensor, toArray } from "typegrad"
- * toArray(sub(tensor([5, 7]), 1)) // [4, 6]
- *
  * @module
  */
 import { binaryOp } from "./builders.js";
@@ -28,6 +24,9 @@ const built = binaryOp({
 /**
  * Elementwise a - b, numpy broadcasting; a plain number works on either side.
  *
+ * @example
+ * import { sub, tensor, toArray } from "typegrad"
+ * toArray(sub(tensor([5, 7]), 1)) // [4, 6]
  * @category operations
  */
 export const sub: BinaryOp<"sub"> = built.op;

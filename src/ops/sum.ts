@@ -4,10 +4,6 @@
  *
  * Forward: `out[i] = Σ_k x[..., k, ...]`. Pullback: `ct` broadcast back along the summed axis.
  *
- * @example
- * import { sum, tensor, toArray } from "typegrad"
- * toArray(sum(tensor([[1, 2], [3, 4]]), 1, true)) // [[3], [7]]
- *
  * @module
  */
 import type { Check, Dim, Ok, Shape } from "../shape/dims.js";
@@ -67,7 +63,8 @@ export interface Reduction<Name extends string> {
  * The sum of all elements, or along `axis` (kept as size 1 with `keepDims`).
  *
  * @example
- * const db = div(sum(dZ, 1, true), m) // Tensor<[n, 1]>
+ * import { sum, tensor, toArray } from "typegrad"
+ * toArray(sum(tensor([[1, 2], [3, 4]]), 1, true)) // [[3], [7]]
  * @category operations
  */
 export const sum: Reduction<"sum"> = dual(tensorFirst, built.apply);

@@ -3,10 +3,6 @@
  *
  * Forward: `out = tanh x`. Pullback: `ct_x = ct · (1 - out²)` (the course's tanh' = 1 - tanh²).
  *
- * @example
- * import { tanh, tensor, toArray } from "typegrad"
- * toArray(tanh(tensor([0]))) // [0]
- *
  * @module
  */
 import type { Shape } from "../shape/dims.js";
@@ -38,6 +34,9 @@ const built = unaryOp({
 /**
  * Elementwise hyperbolic tangent. Use it bare in `pipe`: `pipe(x, tanh)`.
  *
+ * @example
+ * import { tanh, tensor, toArray } from "typegrad"
+ * toArray(tanh(tensor([0]))) // [0]
  * @category operations
  */
 export const tanh: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;

@@ -2,10 +2,6 @@
  * `transpose(x)`: the transpose of a matrix (`[M, N] → [N, M]`). A composite:
  * `permute(x, [1, 0])`. For other ranks use `permute`.
  *
- * @example
- * import { transpose, zeros } from "typegrad"
- * transpose(zeros([4, 3])) // Tensor<[3, 4]>
- *
  * @module
  */
 import type { Dim } from "../shape/dims.js";
@@ -23,7 +19,8 @@ import { domains, type OpDef } from "./spec.js";
  * ("Source has 3 element(s) but target allows only 2"), and a `ShapeError` at run time.
  *
  * @example
- * const dA_prev = matmul(transpose(W), dZ) // Wᵀ·dZ
+ * import { transpose, zeros } from "typegrad"
+ * transpose(zeros([4, 3])) // Tensor<[3, 4]>
  * @category operations
  */
 export const transpose = <M extends Dim, N extends Dim>(x: Tensor<[M, N]>): Tensor<[N, M]> => transposeImpl(x) as never;

@@ -4,11 +4,6 @@
  * Forward: `out = cond ? a : b`. Pullback: `ct_a = where(cond, ct, 0)`, `ct_b = where(cond, 0, ct)`;
  * `cond` is a mask and gets no cotangent.
  *
- * @example
- * import { gt, tensor, toArray, where } from "typegrad"
- * const z = tensor([-1, 2])
- * toArray(where(gt(z, 0), z, 0)) // [0, 2]  (ReLU)
- *
  * @module
  */
 import { type Broadcast, broadcast } from "../shape/broadcast.js";
@@ -21,7 +16,7 @@ import { domains, type OpDef } from "./spec.js";
 /** The shape of an operand: a tensor's, or `[]` for a plain number. */
 type ShapeOf<X> = X extends Tensor<infer S> ? S : [];
 
-/** The broadcast shape of cond, a and b. */
+/** The broadcast shape of cond, a and b. @category model */
 export type Where<C extends Shape, A extends Shape, B extends Shape> = Broadcast<C, A, "where"> extends infer CA ? (CA extends Shape ? Broadcast<CA, B, "where"> : CA) : never;
 
 /** The primitive. */
@@ -55,6 +50,10 @@ const whereImpl = (cond: Tensor, a: Operand, b: Operand): Tensor => {
 /**
  * Elementwise `cond ≠ 0 ? a : b`; `a` and `b` may be plain numbers.
  *
+ * @example
+ * import { gt, tensor, toArray, where } from "typegrad"
+ * const z = tensor([-1, 2])
+ * toArray(where(gt(z, 0), z, 0)) // [0, 2]  (ReLU)
  * @category operations
  */
 export const where: {

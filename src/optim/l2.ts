@@ -32,7 +32,9 @@ const checkArgs = (fn: string, lambda: number, m: number): void => {
  * `(λ / 2m) Σ ‖W‖²` over the weights of `params` (a `Tensor<[]>`, differentiable).
  *
  * @example
- * const cost = (p: typeof params) => add(softmaxCrossEntropy(model.apply(p, X), Y), l2Penalty(p, 0.01, m))
+ * import { l2Penalty, tensor, toArray } from "typegrad"
+ * const params = { W: tensor([[1, 2], [2, 0]]), b: tensor([[5], [5]]) }
+ * toArray(l2Penalty(params, 0.1, 10)) // 0.045 ((0.1 / 20) · 9; biases are not weights)
  * @category operations
  */
 export const l2Penalty = (params: Params, lambda: number, m: number, isWeight: WeightFilter = defaultFilter): Tensor<[]> => {
@@ -46,7 +48,13 @@ export const l2Penalty = (params: Params, lambda: number, m: number, isWeight: W
  * `grads + (λ / m) W` for the weights, the gradient of {@link l2Penalty} added to gradients
  * computed by hand (the explicit backward pass).
  *
- * @example const g2 = addL2Grads(params, grads, 0.01, m)
+ * @example
+ * import { addL2Grads, tensor, toArray } from "typegrad"
+ * const params = { W: tensor([[1, 2]]), b: tensor([[5]]) }
+ * const grads = { W: tensor([[0, 0]]), b: tensor([[1]]) }
+ * const g2 = addL2Grads(params, grads, 0.1, 10)
+ * toArray(g2.W) // [[0.01, 0.02]] ((λ / m) W)
+ * toArray(g2.b) // [[1]]
  * @category operations
  */
 export const addL2Grads = <P extends Params>(params: P, grads: P, lambda: number, m: number, isWeight: WeightFilter = defaultFilter): P => {

@@ -116,7 +116,13 @@ const unitInterval = (fn: string, arg: string, v: number): number => {
 /**
  * Gradient descent, `w ← w − α dw` (seed 001's update; `GradientDescentOptimizer(0.01)`).
  *
- * @example const [p1] = gd(0.01).step(params, grads, gd(0.01).init(params))
+ * @example
+ * import { gd, tensor, toArray } from "typegrad"
+ * const params = { w: tensor([1, 2]) }
+ * const grads = { w: tensor([0.5, 0.5]) }
+ * const opt = gd(0.1)
+ * const [p1] = opt.step(params, grads, opt.init(params))
+ * toArray(p1.w) // [0.95, 1.95]
  * @category constructors
  */
 export const gd = (lr: LearningRate): Optimizer => leafwise("gd", lr, 0, (w, g, _s, a) => [sub(w, mul(g, a)), []]);
@@ -124,7 +130,15 @@ export const gd = (lr: LearningRate): Optimizer => leafwise("gd", lr, 0, (w, g, 
 /**
  * Momentum: an exponentially weighted average of gradients, `v ← β v + (1 − β) g`, `w ← w − α v`.
  *
- * @example const opt = momentum(0.1, 0.9)
+ * @example
+ * import { item, momentum, tensor } from "typegrad"
+ * const params = { w: tensor([1]) }
+ * const grads = { w: tensor([1]) }
+ * const opt = momentum(0.1, 0.9)
+ * const [p1, s1] = opt.step(params, grads, opt.init(params))
+ * const [p2] = opt.step(p1, grads, s1)
+ * item(p1.w) // 0.99 (v = β·v + (1 − β)·g = 0.1)
+ * item(p2.w) // 0.971 (v = 0.19: the steps grow while the gradient keeps its sign)
  * @category constructors
  */
 export const momentum = (lr: LearningRate, beta = 0.9): Optimizer => {
@@ -138,7 +152,12 @@ export const momentum = (lr: LearningRate, beta = 0.9): Optimizer => {
 /**
  * Nesterov momentum: the update looks ahead along the new velocity, `w ← w − α (β v + (1 − β) g)`.
  *
- * @example const opt = nesterov(0.1, 0.9)
+ * @example
+ * import { item, nesterov, tensor } from "typegrad"
+ * const params = { w: tensor([1]) }
+ * const opt = nesterov(0.1, 0.9)
+ * const [p1] = opt.step(params, { w: tensor([1]) }, opt.init(params))
+ * item(p1.w) < 1 // true
  * @category constructors
  */
 export const nesterov = (lr: LearningRate, beta = 0.9): Optimizer => {
@@ -152,7 +171,12 @@ export const nesterov = (lr: LearningRate, beta = 0.9): Optimizer => {
 /**
  * RMSProp: divide by a running root mean square of the gradients.
  *
- * @example const opt = rmsprop(1e-3)
+ * @example
+ * import { item, rmsprop, tensor } from "typegrad"
+ * const params = { w: tensor([1]) }
+ * const opt = rmsprop(1e-3)
+ * const [p1] = opt.step(params, { w: tensor([4]) }, opt.init(params))
+ * item(p1.w) < 1 // true
  * @category constructors
  */
 export const rmsprop = (lr: LearningRate, beta = 0.9, eps = 1e-8): Optimizer => {
@@ -166,7 +190,12 @@ export const rmsprop = (lr: LearningRate, beta = 0.9, eps = 1e-8): Optimizer => 
 /**
  * Adam (Kingma & Ba): momentum and RMSProp with bias correction.
  *
- * @example const opt = adam(exponentialDecay(1e-3, 0.92, 63, { staircase: true }))
+ * @example
+ * import { adam, exponentialDecay, tensor, toArray } from "typegrad"
+ * const opt = adam(exponentialDecay(1e-3, 0.92, 63, { staircase: true }))
+ * const params = { w: tensor([1, 1]) }
+ * const [p1] = opt.step(params, { w: tensor([3, -0.01]) }, opt.init(params))
+ * toArray(p1.w) // [0.999, 1.001] (the first step moves each weight by the rate, whatever the gradient's size)
  * @category constructors
  */
 export const adam = (lr: LearningRate, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): Optimizer => {

@@ -20,7 +20,15 @@ const positive = (fn: string, arg: string, v: unknown): number => {
   return v;
 };
 
-/** The learning rate at `step`, checking it is a finite positive number. @category operations */
+/**
+ * The learning rate at `step`, checking it is a finite positive number.
+ *
+ * @example
+ * import { exponentialDecay, rateAt } from "typegrad"
+ * rateAt("train", exponentialDecay(0.1, 0.5, 10), 20) // 0.025
+ * rateAt("train", 0.01, 1000) // 0.01
+ * @category operations
+ */
 export const rateAt = (fn: string, lr: LearningRate, step: number): number => {
   const v = typeof lr === "number" ? lr : lr(step);
   if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`${fn}: the learning rate at step ${step} must be a finite number ≥ 0, got ${v}`);
@@ -31,7 +39,14 @@ export const rateAt = (fn: string, lr: LearningRate, step: number): number => {
 // constructors
 // -------------------------------------------------------------------------------------
 
-/** `lr` at every step. @example constant(0.01)(1000) // 0.01 @category constructors */
+/**
+ * `lr` at every step.
+ *
+ * @example
+ * import { constant } from "typegrad"
+ * constant(0.01)(1000) // 0.01
+ * @category constructors
+ */
 export const constant =
   (lr: number): Schedule =>
   () =>
@@ -42,8 +57,11 @@ export const constant =
  * once every `every` steps (per epoch when `every` is the number of batches per epoch).
  *
  * @example
- * const lr = exponentialDecay(1e-3, 0.92, 63, { staircase: true }) // ×0.92 per epoch of 63 batches
+ * import { exponentialDecay } from "typegrad"
+ * // ×0.92 per epoch of 63 batches
+ * const lr = exponentialDecay(1e-3, 0.92, 63, { staircase: true })
  * lr(0) // 0.001
+ * lr(62) // 0.001
  * lr(63) // 0.00092
  * @category constructors
  */
@@ -57,7 +75,9 @@ export const exponentialDecay = (lr: number, rate: number, every: number, opts: 
 /**
  * `lr / (1 + k · step)`, the `α = α₀ / (1 + decay · epoch)` of the course outline.
  *
- * @example inverseTimeDecay(0.1, 1)(9) // 0.01
+ * @example
+ * import { inverseTimeDecay } from "typegrad"
+ * inverseTimeDecay(0.1, 1)(9) // 0.01
  * @category constructors
  */
 export const inverseTimeDecay = (lr: number, k: number): Schedule => {
@@ -69,7 +89,10 @@ export const inverseTimeDecay = (lr: number, k: number): Schedule => {
 /**
  * Cosine annealing from `lr` down to `min` over `total` steps, then `min`.
  *
- * @example cosineDecay(0.1, 100)(100) // 0
+ * @example
+ * import { cosineDecay } from "typegrad"
+ * cosineDecay(0.1, 100)(50) // 0.05
+ * cosineDecay(0.1, 100)(100) // 0
  * @category constructors
  */
 export const cosineDecay = (lr: number, total: number, min = 0): Schedule => {
@@ -81,7 +104,9 @@ export const cosineDecay = (lr: number, total: number, min = 0): Schedule => {
 /**
  * A linear warm-up from `lr / steps` to the schedule's value over the first `steps` steps.
  *
- * @example warmup(constant(0.1), 10)(4) // 0.05
+ * @example
+ * import { constant, warmup } from "typegrad"
+ * warmup(constant(0.1), 10)(4) // 0.05
  * @category constructors
  */
 export const warmup = (s: Schedule, steps: number): Schedule => {

@@ -5,7 +5,14 @@
  * @module
  */
 
-/** The most cells a decision-boundary grid may have per side. @example MAX_RESOLUTION // 400 @category model */
+/**
+ * The most cells a decision-boundary grid may have per side.
+ *
+ * @example
+ * import { MAX_RESOLUTION } from "typegrad/plot"
+ * MAX_RESOLUTION // 400
+ * @category model
+ */
 export const MAX_RESOLUTION = 400;
 
 /** The largest width or height of a plot, in pixels. @example MAX_SIZE // 10000 @category model */

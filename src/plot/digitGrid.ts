@@ -14,10 +14,24 @@ import { el, fmt, svgDocument, text, textWidth } from "./svg.js";
 // model
 // -------------------------------------------------------------------------------------
 
-/** The most images one grid may hold. @example MAX_IMAGES // 1000 @category model */
+/**
+ * The most images one grid may hold.
+ *
+ * @example
+ * import { MAX_IMAGES } from "typegrad/plot"
+ * MAX_IMAGES // 1000
+ * @category model
+ */
 export const MAX_IMAGES = 1000;
 
-/** The most pixels one grid may hold, all images together. @example MAX_PIXELS // 1048576 @category model */
+/**
+ * The most pixels one grid may hold, all images together.
+ *
+ * @example
+ * import { MAX_PIXELS } from "typegrad/plot"
+ * MAX_PIXELS // 1048576 (2^20)
+ * @category model
+ */
 export const MAX_PIXELS = 1 << 20;
 
 /** Options of {@link digitGrid}. @category model */

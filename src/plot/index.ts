@@ -13,7 +13,7 @@
  *
  * const svg = lineChart([{ name: "cost", y: [0.69, 0.41, 0.3, 0.26] }], { xLabel: "iteration" })
  * svg.endsWith("</svg>\n") // true
- * @module
+ * @module typegrad/plot
  */
 
 export { MAX_RESOLUTION } from "./check.js";

@@ -14,7 +14,10 @@
  * sky blue, yellow, black (Okabe & Ito, "Color Universal Design"). Series and classes beyond
  * eight reuse them.
  *
- * @example palette[0] // "#0072b2"
+ * @example
+ * import { palette } from "typegrad/plot"
+ * palette.length // 8
+ * palette[0] // "#0072b2"
  * @category model
  */
 export const palette: readonly string[] = ["#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9", "#f0e442", "#000000"];

@@ -144,16 +144,16 @@ export type IsNat<N> = N extends number
       : false
   : false;
 
-/** `A + B`, exact; `number` if either is not a natural literal. */
+/** `A + B`, exact; `number` if either is not a natural literal. @category shapes */
 export type Add<A extends number, B extends number> = IsNat<A> extends true ? (IsNat<B> extends true ? ToNum<StrAdd<`${A}`, `${B}`>> : number) : number;
 
-/** `A - B`, exact; `never` when B > A; `number` if either is not a natural literal. */
+/** `A - B`, exact; `never` when B > A; `number` if either is not a natural literal. @category shapes */
 export type Sub<A extends number, B extends number> = IsNat<A> extends true ? (IsNat<B> extends true ? (StrLt<`${A}`, `${B}`> extends true ? never : ToNum<StrSub<`${A}`, `${B}`>>) : number) : number;
 
-/** `A × B`, exact up to 2^53; `number` if either is not a natural literal or the result is unsafe. */
+/** `A × B`, exact up to 2^53; `number` if either is not a natural literal or the result is unsafe. @category shapes */
 export type Mul<A extends number, B extends number> = IsNat<A> extends true ? (IsNat<B> extends true ? ToNum<StrMul<`${A}`, `${B}`>> : number) : number;
 
-/** `[A div B, A mod B]`; `never` for B = 0; `[number, number]` if either is not a natural literal. */
+/** `[A div B, A mod B]`; `never` for B = 0; `[number, number]` if either is not a natural literal. @category shapes */
 export type DivMod<A extends number, B extends number> = B extends 0
   ? never
   : IsNat<A> extends true
@@ -167,7 +167,7 @@ export type DivMod<A extends number, B extends number> = B extends 0
 /** `A < B` for natural literals; `boolean` when either is unknown. */
 export type Lt<A extends number, B extends number> = IsNat<A> extends true ? (IsNat<B> extends true ? StrLt<`${A}`, `${B}`> : boolean) : boolean;
 
-/** Product of a tuple of naturals; `number` as soon as one is unknown. */
+/** Product of a tuple of naturals; `number` as soon as one is unknown. @category shapes */
 export type Product<T extends readonly unknown[], Acc extends number = 1> = T extends readonly [infer H, ...infer R]
   ? H extends number
     ? IsNat<H> extends true

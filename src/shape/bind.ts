@@ -31,7 +31,14 @@ export interface Binding {
   readonly from: ReadonlyMap<string, string>;
 }
 
-/** The empty binding. @category constructors */
+/**
+ * The empty binding.
+ *
+ * @example
+ * import { emptyBinding, matchShape } from "typegrad"
+ * matchShape("X", [784, "m"], [784, 32], emptyBinding).binding.sizes.get("m") // 32
+ * @category constructors
+ */
 export const emptyBinding: Binding = { sizes: new Map(), from: new Map() };
 
 // -------------------------------------------------------------------------------------
@@ -42,8 +49,8 @@ export const emptyBinding: Binding = { sizes: new Map(), from: new Map() };
  * Match `actual` against `spec` under `binding`: the extended binding and every mismatch.
  *
  * @example
- * matchShape("Y", [10, "m"], [10, 500], bindingWith({ m: 499 }, "X")).errors
- * // [{ where: "Y", dim: 1, message: "Y: dim 'm' is 500 here but 499 in X" }]
+ * import { bindingWith, matchShape } from "typegrad"
+ * matchShape("Y", [10, "m"], [10, 500], bindingWith({ m: 499 }, "X")).errors // [{ where: "Y", dim: 1, message: "Y: dim 'm' is 500 here but 499 in X" }]
  * @category operations
  */
 export const matchShape = (where: string, spec: readonly SpecDim[], actual: Sizes, binding: Binding = emptyBinding): { binding: Binding; errors: DimMismatch[] } => {
@@ -76,8 +83,8 @@ export const matchShape = (where: string, spec: readonly SpecDim[], actual: Size
  * mismatch (not only the first).
  *
  * @example
- * bindShapes({ X: [784, "m"], Y: [10, "m"] }, { X: [784, 499], Y: [10, 500] }).errors
- * // [{ where: "Y", dim: 1, message: "Y: dim 'm' is 500 here but 499 in X" }]
+ * import { bindShapes } from "typegrad"
+ * bindShapes({ X: [784, "m"], Y: [10, "m"] }, { X: [784, 499], Y: [10, 500] }).errors // [{ where: "Y", dim: 1, message: "Y: dim 'm' is 500 here but 499 in X" }]
  * @category operations
  */
 export const bindShapes = (
@@ -100,13 +107,36 @@ export const bindShapes = (
   return { binding: b, errors };
 };
 
-/** A binding from known sizes (e.g. `{ m: 128 }`), attributed to `from`. @category constructors */
+/**
+ * A binding from known sizes (e.g. `{ m: 128 }`), attributed to `from`.
+ *
+ * @example
+ * import { bindingWith, matchShape } from "typegrad"
+ * matchShape("X", [784, "m"], [784, 64], bindingWith({ m: 64 })).errors // []
+ * @category constructors
+ */
 export const bindingWith = (sizes: Readonly<Record<string, number>>, from = "binding"): Binding => ({
   sizes: new Map(Object.entries(sizes)),
   from: new Map(Object.keys(sizes).map((k) => [k, from])),
 });
 
-/** Throw a `ShapeError` naming `op` listing every mismatch, if any. @category operations */
+/**
+ * Throw a `ShapeError` naming `op` listing every mismatch, if any.
+ *
+ * @example
+ * import { assertBound, bindingWith, matchShape } from "typegrad"
+ * const { errors } = matchShape("Y", [10, "m"], [10, 500], bindingWith({ m: 499 }, "X"))
+ * const message = (() => {
+ *   try {
+ *     assertBound("fit", errors)
+ *     return ""
+ *   } catch (e) {
+ *     return String(e)
+ *   }
+ * })()
+ * message.startsWith("ShapeError: fit:") // true
+ * @category operations
+ */
 export const assertBound = (op: string, errors: readonly DimMismatch[]): void => {
   if (errors.length > 0) throw new ShapeError(op, errors.map((e) => e.message).join("; "));
 };

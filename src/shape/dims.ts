@@ -29,35 +29,35 @@ export interface Mismatch<M extends string> {
   readonly [mismatch]: M;
 }
 
-/** The type of a parameter checked by rule result `R`: the message itself when `R` failed. */
+/** The type of a parameter checked by rule result `R`: the message itself when `R` failed. @category shapes */
 export type Check<R, T> = R extends Mismatch<infer M> ? M : T;
 
-/** The shape a rule produced, or the unknown shape when it failed (the argument is already red). */
+/** The shape a rule produced, or the unknown shape when it failed (the argument is already red). @category shapes */
 export type Ok<R> = R extends Mismatch<string> ? Shape : R extends Shape ? R : Shape;
 
 // -------------------------------------------------------------------------------------
 // display
 // -------------------------------------------------------------------------------------
 
-/** A dim as messages print it: `784`, `'m'`, `number`. */
+/** A dim as messages print it: `784`, `'m'`, `number`. @category shapes */
 export type ShowDim<D> = D extends string ? (string extends D ? "string" : `'${D}'`) : D extends number ? (number extends D ? "number" : `${D}`) : "?";
 
 type ShowDims<S, Acc extends string = ""> = S extends readonly [infer H, ...infer T] ? ShowDims<T, Acc extends "" ? ShowDim<H> : `${Acc}, ${ShowDim<H>}`> : Acc;
 
-/** A shape as messages print it: `[128, 784]`, `[748, 'm']`. */
+/** A shape as messages print it: `[128, 784]`, `[748, 'm']`. @category shapes */
 export type ShowShape<S> = S extends Shape ? (IsTuple<S> extends true ? `[${ShowDims<S>}]` : `${ShowDim<S[number]>}[]`) : "?";
 
 // -------------------------------------------------------------------------------------
 // predicates
 // -------------------------------------------------------------------------------------
 
-/** True when S has a known rank. */
+/** True when S has a known rank. @category shapes */
 export type IsTuple<S extends Shape> = number extends S["length"] ? false : true;
 
-/** True when D is `number` or `string` (a dim the compiler cannot check). */
+/** True when D is `number` or `string` (a dim the compiler cannot check). @category shapes */
 export type IsUnknownDim<D> = number extends D ? true : string extends D ? true : false;
 
-/** Sentinel for dims that do not unify. */
+/** Sentinel for dims that do not unify. @category shapes */
 export interface NoUnify {
   readonly noUnify: true;
 }
@@ -65,13 +65,14 @@ export interface NoUnify {
 /**
  * The dim two dims agree on: equal literals or names; an unknown dim (`number`) agrees with
  * anything and yields the other; a name never equals a literal.
+ * @category shapes
  */
 export type Unify<A, B> = IsUnknownDim<A> extends true ? B : IsUnknownDim<B> extends true ? A : [A] extends [B] ? ([B] extends [A] ? A : NoUnify) : NoUnify;
 
-/** Rank of S (a number literal, or `number` for an unknown rank). */
+/** Rank of S (a number literal, or `number` for an unknown rank). @category shapes */
 export type Rank<S extends Shape> = S["length"];
 
-/** Normalise an axis (negative counts from the end) against rank R, or `never` if out of range. */
+/** Normalise an axis (negative counts from the end) against rank R, or `never` if out of range. @category shapes */
 export type NormAxis<Ax extends number, R extends number> = number extends Ax
   ? number
   : number extends R
@@ -84,22 +85,40 @@ export type NormAxis<Ax extends number, R extends number> = number extends Ax
         ? Ax
         : never;
 
-/** A tuple of N unknowns, for small N (ranks and axes). */
+/** A tuple of N unknowns, for small N (ranks and axes). @category shapes */
 export type TupleOf<N extends number, Acc extends unknown[] = []> = Acc["length"] extends N ? Acc : Acc["length"] extends 64 ? unknown[] : TupleOf<N, [...Acc, unknown]>;
 
 // -------------------------------------------------------------------------------------
 // runtime
 // -------------------------------------------------------------------------------------
 
-/** A runtime shape: every dim is a size. */
+/** A runtime shape: every dim is a size. @category shapes */
 export type Sizes = readonly number[];
 
-/** `[128, 784]` as messages print it. */
+/**
+ * `[128, 784]` as messages print it.
+ *
+ * @example
+ * import { showShape } from "typegrad"
+ * showShape([128, 784]) // "[128, 784]"
+ * @category shapes
+ */
 export const showShape = (s: Sizes): string => `[${s.join(", ")}]`;
 
 /**
  * A shape mismatch found at run time: names the op and the shapes involved.
  *
+ * @example
+ * import { matmul, ShapeError, zeros } from "typegrad"
+ * const bad = (() => {
+ *   try {
+ *     // a shape the types cannot see: the check happens at run time
+ *     return matmul(zeros([2, 3]), zeros([4, 5]) as never)
+ *   } catch (e) {
+ *     return e
+ *   }
+ * })()
+ * bad instanceof ShapeError // true
  * @category model
  */
 export class ShapeError extends Error {
@@ -112,7 +131,14 @@ export class ShapeError extends Error {
   }
 }
 
-/** Normalise a runtime axis against a rank, or throw a ShapeError naming the op. */
+/**
+ * Normalise a runtime axis against a rank, or throw a ShapeError naming the op.
+ *
+ * @example
+ * import { normAxis } from "typegrad"
+ * normAxis("sum", -1, 3, [2, 3, 4]) // 2
+ * @category shapes
+ */
 export const normAxis = (op: string, axis: number, rank: number, shape: Sizes): number => {
   const a = axis < 0 ? axis + rank : axis;
   if (!Number.isInteger(axis) || a < 0 || a >= rank) {
@@ -121,5 +147,12 @@ export const normAxis = (op: string, axis: number, rank: number, shape: Sizes): 
   return a;
 };
 
-/** Number of elements of a runtime shape. */
+/**
+ * Number of elements of a runtime shape.
+ *
+ * @example
+ * import { sizeOf } from "typegrad"
+ * sizeOf([128, 784]) // 100352
+ * @category shapes
+ */
 export const sizeOf = (s: Sizes): number => s.reduce((a, b) => a * b, 1);

@@ -2,6 +2,13 @@
  * The shape rules, type level and runtime twins side by side: `shapes.matmul([128, 784], [784, 10])`
  * computes at run time what `MatMul<[128, 784], [784, 10]>` computes in the compiler.
  *
+ * @example
+ * import { shapes } from "typegrad"
+ * shapes.matmul([128, 784], [784, 10]) // [128, 10]
+ * const inCompiler: shapes.MatMul<[128, 784], [784, 10]> = [128, 10]
+ * shapes.broadcast([2, 1], [3]) // [2, 3]
+ *
+ * @category shapes
  * @module
  */
 export { type Broadcast, type BroadcastTo, broadcast, broadcastTo } from "./broadcast.js";

@@ -24,7 +24,7 @@ export interface CreateOptions {
 /** A nested array of numbers (or a number). @category model */
 export type Nested = number | readonly Nested[];
 
-/** The shape of a nested array type: tuple lengths where known, `number` otherwise (depth ≤ 8). */
+/** The shape of a nested array type: tuple lengths where known, `number` otherwise (depth ≤ 8). @category model */
 export type NestedShape<T, D extends unknown[] = []> = D["length"] extends 8
   ? Shape
   : T extends number
@@ -73,6 +73,7 @@ const checkShape = (fn: string, shape: unknown): readonly number[] => {
  * ragged literal is a compile error.
  *
  * @example
+ * import { tensor } from "typegrad"
  * const x = tensor([[1, 2, 3], [4, 5, 6]]) // Tensor<[2, 3]>
  * const s = tensor(3) // Tensor<[]>
  * @category constructors
@@ -107,7 +108,8 @@ export const tensor: <const T extends Nested>(data: Check<NestedShape<T>, T>, op
  * A tensor of shape `shape` over flat row-major `data` (copied).
  *
  * @example
- * fromArray([2, 2], [1, 2, 3, 4]) // Tensor<[2, 2]>
+ * import { fromArray, toArray } from "typegrad"
+ * toArray(fromArray([2, 2], [1, 2, 3, 4])) // [[1, 2], [3, 4]]
  * @category constructors
  */
 export const fromArray = <const S extends number[]>(shape: readonly [...S], data: ArrayLike<number>, opts?: CreateOptions): Tensor<S> => {
@@ -122,7 +124,8 @@ export const fromArray = <const S extends number[]>(shape: readonly [...S], data
  * A tensor of shape `shape` filled with `value`.
  *
  * @example
- * fill([2, 3], 7) // Tensor<[2, 3]>
+ * import { fill, toArray } from "typegrad"
+ * toArray(fill([2, 3], 7)) // [[7, 7, 7], [7, 7, 7]]
  * @category constructors
  */
 export const fill = <const S extends number[]>(shape: readonly [...S], value: number, opts?: CreateOptions): Tensor<S> => {
@@ -131,34 +134,71 @@ export const fill = <const S extends number[]>(shape: readonly [...S], value: nu
   return fromStorage(getBackend().fill(dtypeOf(opts, "fill"), sizeOf(dims), value), dims);
 };
 
-/** Zeros. @example zeros([128, 784]) // Tensor<[128, 784]> @category constructors */
+/**
+ * Zeros.
+ *
+ * @example
+ * import { zeros } from "typegrad"
+ * zeros([128, 784]) // Tensor<[128, 784]>
+ * @category constructors
+ */
 export const zeros = <const S extends number[]>(shape: readonly [...S], opts?: CreateOptions): Tensor<S> => fill(shape, 0, opts);
 
-/** Ones. @example ones([10, 1]) // Tensor<[10, 1]> @category constructors */
+/**
+ * Ones.
+ *
+ * @example
+ * import { ones } from "typegrad"
+ * ones([10, 1]) // Tensor<[10, 1]>
+ * @category constructors
+ */
 export const ones = <const S extends number[]>(shape: readonly [...S], opts?: CreateOptions): Tensor<S> => fill(shape, 1, opts);
 
-/** A tensor like `x` (same shape type, dtype unless given) filled with `value`. @category constructors */
+/**
+ * A tensor like `x` (same shape type, dtype unless given) filled with `value`.
+ *
+ * @example
+ * import { fullLike, tensor, toArray } from "typegrad"
+ * toArray(fullLike(tensor([1, 2, 3]), 0.5)) // [0.5, 0.5, 0.5]
+ * @category constructors
+ */
 export const fullLike = <S extends Shape>(x: Tensor<S>, value: number, opts?: CreateOptions): Tensor<S> =>
   fromStorage(storageOf(x).backend.fill(opts?.dtype ?? x.dtype, x.size, value), x.shape as readonly number[]);
 
-/** Zeros like `x`. @category constructors */
+/**
+ * Zeros like `x`.
+ *
+ * @example
+ * import { tensor, toArray, zerosLike } from "typegrad"
+ * toArray(zerosLike(tensor([[1, 2], [3, 4]]))) // [[0, 0], [0, 0]]
+ * @category constructors
+ */
 export const zerosLike = <S extends Shape>(x: Tensor<S>, opts?: CreateOptions): Tensor<S> => fullLike(x, 0, opts);
 
-/** Ones like `x`. @category constructors */
+/**
+ * Ones like `x`.
+ *
+ * @example
+ * import { onesLike, tensor, toArray } from "typegrad"
+ * toArray(onesLike(tensor([1, 2]))) // [1, 1]
+ * @category constructors
+ */
 export const onesLike = <S extends Shape>(x: Tensor<S>, opts?: CreateOptions): Tensor<S> => fullLike(x, 1, opts);
 
 // -------------------------------------------------------------------------------------
 // destructors
 // -------------------------------------------------------------------------------------
 
-/** The nested-array type of a shape: `number[][]` for rank 2, `number` for a scalar. */
+/** The nested-array type of a shape: `number[][]` for rank 2, `number` for a scalar. @category model */
 export type NestedOf<S extends Shape> = S extends readonly [] ? number : S extends readonly [Dim, ...infer R extends Shape] ? NestedOf<R>[] : Nested;
 
 /**
  * The elements as nested arrays (a number for a scalar).
  *
  * @example
+ * import { tensor, toArray } from "typegrad"
  * toArray(tensor([[1, 2], [3, 4]])) // [[1, 2], [3, 4]]
+ * toArray(tensor(5)) // 5
  * @category destructors
  */
 export const toArray = <S extends Shape>(t: Tensor<S>): NestedOf<S> => {
@@ -173,13 +213,27 @@ export const toArray = <S extends Shape>(t: Tensor<S>): NestedOf<S> => {
   return build(0) as NestedOf<S>;
 };
 
-/** The elements, flat and row-major, as a fresh typed array. @category destructors */
+/**
+ * The elements, flat and row-major, as a fresh typed array.
+ *
+ * @example
+ * import { tensor, toFlat } from "typegrad"
+ * toFlat(tensor([[1, 2], [3, 4]])) // [1, 2, 3, 4] (a Float32Array)
+ * @category destructors
+ */
 export const toFlat = (t: Tensor): TypedArray => {
   const s = storageOf(t);
   return s.backend.read(s);
 };
 
-/** The value of a one-element tensor. @category destructors */
+/**
+ * The value of a one-element tensor.
+ *
+ * @example
+ * import { item, sum, tensor } from "typegrad"
+ * item(sum(tensor([1, 2, 3]))) // 6
+ * @category destructors
+ */
 export const item = (t: Tensor): number => {
   if (t.size !== 1) throw new ShapeError("item", `expected a tensor with one element, got shape ${showShape(t.shape as readonly number[])}`);
   return toFlat(t)[0] as number;

@@ -18,6 +18,12 @@ import { fromStorage, type Tensor } from "./tensor.js";
  * A random generator. It advances as it is used; `fork()` gives an independent stream (for a
  * layer, a data loader…) without disturbing the sequence of the parent beyond one draw.
  *
+ * @example
+ * import { rng } from "typegrad"
+ * const g = rng(1)
+ * // an independent stream, for a data loader say
+ * const child = g.fork()
+ * g.int(10) < 10 // true
  * @category model
  */
 export class Rng {
@@ -119,6 +125,7 @@ const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>>
  * A generator from a seed (an integer; same seed, same numbers).
  *
  * @example
+ * import { mul, randn, rng } from "typegrad"
  * const g = rng(42)
  * const W = mul(randn(g, [128, 784]), 0.01) // Tensor<[128, 784]>
  * @category constructors
@@ -132,6 +139,7 @@ export const rng = (seed: number): Rng => {
  * A generator that continues from a saved {@link RngState} exactly where the saved one was.
  *
  * @example
+ * import { rng, rngFromState } from "typegrad"
  * const g = rng(7)
  * const saved = g.state()
  * const a = g.uniform()
@@ -155,14 +163,37 @@ const draw = <S extends number[]>(fn: string, g: Rng, shape: readonly [...S], op
   return fromStorage(getBackend().fromArray(opts?.dtype ?? "float32", data), shape);
 };
 
-/** Standard normal samples. @category constructors */
+/**
+ * Standard normal samples.
+ *
+ * @example
+ * import { randn, rng } from "typegrad"
+ * randn(rng(0), [3, 2]) // Tensor<[3, 2]>
+ * @category constructors
+ */
 export const randn = <const S extends number[]>(g: Rng, shape: readonly [...S], opts?: CreateOptions): Tensor<S> => draw("randn", g, shape, opts, () => g.normal());
 
-/** Uniform samples in [lo, hi) (default [0, 1)). @category constructors */
+/**
+ * Uniform samples in [lo, hi) (default [0, 1)).
+ *
+ * @example
+ * import { max, rng, toArray, uniform } from "typegrad"
+ * const u = uniform(rng(0), [100], -1, 1) // Tensor<[100]>
+ * toArray(max(u)) < 1 // true
+ * @category constructors
+ */
 export const uniform = <const S extends number[]>(g: Rng, shape: readonly [...S], lo = 0, hi = 1, opts?: CreateOptions): Tensor<S> =>
   draw("uniform", g, shape, opts, () => lo + (hi - lo) * g.uniform());
 
-/** Normal samples with mean 0 and deviation `std`, redrawn when beyond 2 `std` (TensorFlow's truncated normal). @category constructors */
+/**
+ * Normal samples with mean 0 and deviation `std`, redrawn when beyond 2 `std` (TensorFlow's truncated normal).
+ *
+ * @example
+ * import { abs, max, rng, toArray, truncatedNormal } from "typegrad"
+ * const w = truncatedNormal(rng(0), [1000], 0.1)
+ * toArray(max(abs(w))) <= 0.2 // true (never beyond 2 std)
+ * @category constructors
+ */
 export const truncatedNormal = <const S extends number[]>(g: Rng, shape: readonly [...S], std = 1, opts?: CreateOptions): Tensor<S> =>
   draw("truncatedNormal", g, shape, opts, () => {
     for (;;) {
@@ -171,10 +202,25 @@ export const truncatedNormal = <const S extends number[]>(g: Rng, shape: readonl
     }
   });
 
-/** 1 with probability `p`, else 0. @category constructors */
+/**
+ * 1 with probability `p`, else 0.
+ *
+ * @example
+ * import { bernoulli, mean, rng, toArray } from "typegrad"
+ * const mask = bernoulli(rng(0), [10000], 0.8)
+ * Math.abs(toArray(mean(mask)) - 0.8) < 0.02 // true
+ * @category constructors
+ */
 export const bernoulli = <const S extends number[]>(g: Rng, shape: readonly [...S], p: number, opts?: CreateOptions): Tensor<S> => draw("bernoulli", g, shape, opts, () => (g.uniform() < p ? 1 : 0));
 
-/** A random permutation of `0..n-1` (Fisher–Yates), as a plain array. @category constructors */
+/**
+ * A random permutation of `0..n-1` (Fisher–Yates), as a plain array.
+ *
+ * @example
+ * import { permutation, rng } from "typegrad"
+ * permutation(rng(0), 5).sort() // [0, 1, 2, 3, 4]
+ * @category constructors
+ */
 export const permutation = (g: Rng, n: number): number[] => {
   const p = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {

@@ -14,7 +14,7 @@ import type { Shape } from "../shape/dims.js";
 
 declare const shapeType: unique symbol;
 
-/** The runtime sizes of a shape type: literal dims stay literal, named and unknown dims are numbers. */
+/** The runtime sizes of a shape type: literal dims stay literal, named and unknown dims are numbers. @category model */
 export type SizesOf<S extends Shape> = { readonly [K in keyof S]: S[K] extends number ? S[K] : number };
 
 /**
@@ -58,13 +58,19 @@ export interface Node {
 /** @internal */
 export type Impl = { readonly kind: "concrete"; readonly storage: Storage } | { readonly kind: "traced"; readonly trace: Trace; readonly primal: Tensor; readonly node: Node | undefined };
 
+/** Every tensor the constructor made (a Proxy or a prototype-made object is not one). */
+const made = new WeakSet<object>();
+
 /**
  * An immutable n-dimensional array whose type carries its shape.
  *
  * @example
- * import { tensor } from "typegrad"
+ * import { isTensor, Tensor, tensor } from "typegrad"
  * const x = tensor([[1, 2, 3], [4, 5, 6]]) // Tensor<[2, 3]>
  * x.shape // [2, 3]
+ * x.dtype // "float32"
+ * x instanceof Tensor // true
+ * isTensor(x) // true
  * @category model
  */
 export class Tensor<S extends Shape = Shape> {
@@ -84,6 +90,7 @@ export class Tensor<S extends Shape = Shape> {
     this.shape = Object.freeze([...shape]) as unknown as SizesOf<S>;
     this.impl = impl;
     Object.freeze(this);
+    made.add(this);
   }
 
   /** Number of axes. */
@@ -99,8 +106,18 @@ export class Tensor<S extends Shape = Shape> {
   }
 }
 
-/** True for tensors (used to tell the data-first from the data-last form of an op). */
-export const isTensor = (u: unknown): u is Tensor => u instanceof Tensor;
+/**
+ * True for tensors (used to tell the data-first from the data-last form of an op, and by the
+ * decoders). Only tensors this module made count: a Proxy around one (which passes
+ * `instanceof`) or an object made with `Object.create(Tensor.prototype)` does not.
+ *
+ * @example
+ * import { isTensor, tensor } from "typegrad"
+ * isTensor(tensor([1, 2])) // true
+ * isTensor([1, 2]) // false
+ * @category model
+ */
+export const isTensor = (u: unknown): u is Tensor => u instanceof Tensor && made.has(u);
 
 /** A tensor of a storage. @internal */
 export const fromStorage = <S extends Shape>(storage: Storage, shape: readonly number[]): Tensor<S> => new Tensor<S>(shape, storage.dtype, { kind: "concrete", storage });

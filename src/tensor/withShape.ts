@@ -13,7 +13,10 @@ import { isTensor, type Tensor } from "./tensor.js";
  * `x`, typed as `spec` after a run-time check (a `ShapeError` listing every mismatch).
  *
  * @example
- * const X = withShape(fromArray([784, n], data), [784, "m"]) // Tensor<[784, "m"]>
+ * import { fromArray, withShape } from "typegrad"
+ * const n = 5
+ * const data = new Float64Array(784 * n)
+ * const X = withShape(fromArray([784, n], data), [784, "m"]) // Tensor<[784, 5]> (typed Tensor<[784, "m"]>)
  * @category constructors
  */
 export const withShape = <const S extends SpecDim[]>(x: Tensor<Shape>, spec: readonly [...S], binding?: Binding): Tensor<SpecShape<S>> => {

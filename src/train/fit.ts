@@ -218,7 +218,13 @@ export interface FitResult<P extends Params> {
  * The loss (and accuracy, for classification) of `params` on `data`, evaluated in chunks of
  * `chunk` examples (default 1000) without dropout. The regulariser is not included.
  *
- * @example const { loss, accuracy } = evaluate(net, params, test, softmaxCrossEntropy)
+ * @example
+ * import { evaluate, examples, mlp, rng, softmaxCrossEntropy } from "typegrad"
+ * const net = mlp([2, 3])
+ * const test = examples([[0, 1], [1, 0]], [[1, 0, 0], [0, 0, 1]])
+ * const { loss, accuracy } = evaluate(net, net.init(rng(0)), test, softmaxCrossEntropy)
+ * loss > 0 // true
+ * accuracy !== undefined && accuracy >= 0 && accuracy <= 1 // true
  * @category operations
  */
 export const evaluate = <P extends Params>(
@@ -250,7 +256,15 @@ export const evaluate = <P extends Params>(
  * update. Returns the new parameters and state, the cost and the model's output on the batch.
  *
  * @example
- * const { params: p1, state: s1, loss } = trainStep(net, softmaxCrossEntropy, adam(1e-3), params, state, X, Y)
+ * import { adam, mlp, rng, softmaxCrossEntropy, tensor, trainStep } from "typegrad"
+ * const net = mlp([2, 3])
+ * const params = net.init(rng(0))
+ * const opt = adam(1e-3)
+ * const X = tensor([[0, 1], [1, 0]])
+ * const Y = tensor([[1, 0], [0, 0], [0, 1]])
+ * const { params: p1, state: s1, loss, output } = trainStep(net, softmaxCrossEntropy, opt, params, opt.init(params), X, Y)
+ * output // Tensor<[3, 2]> (the model's output on the batch)
+ * p1.W1 // Tensor<[3, 2]>
  * @category operations
  */
 export const trainStep = <P extends Params>(
@@ -291,16 +305,17 @@ const update = <P extends Params>(
   let value: number;
   let bad: Divergence | undefined;
   if (check) {
-    const sums = flattenTree("fit", next).leaves.map((w) => sum(w));
-    const probe = add(
-      J,
-      mul(
-        sums.reduce((a, b) => add(a, b)),
-        0,
-      ),
-    );
-    value = item(probe);
-    giveBack([probe, ...sums].map(storageOf));
+    // every tensor made here is a temporary: all 2·leaves + 1 of them are given back at once
+    const temps: Tensor[] = [];
+    const keep = <T extends Tensor>(t: T): T => {
+      temps.push(t);
+      return t;
+    };
+    const total = flattenTree("fit", next)
+      .leaves.map((w) => keep(sum(w)))
+      .reduce((a, b) => keep(add(a, b)));
+    value = item(keep(add(J, keep(mul(total, 0)))));
+    giveBack(temps.map(storageOf));
     if (!Number.isFinite(value)) {
       value = item(J);
       bad = !Number.isFinite(value) ? { what: "loss", value } : (firstNonFinite("gradient", grads) ?? firstNonFinite("parameter", next) ?? { what: "parameter", value: Number.NaN });
@@ -445,7 +460,8 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
         { layout, ctx: { training: true, rng: noise }, ...(o.regularizer === undefined ? {} : { regularizer: o.regularizer }) },
         true,
       );
-      const first = (firstLoss ??= r.loss);
+      if (firstLoss === undefined) firstLoss = r.loss;
+      const first = firstLoss;
       const exploded = r.bad === undefined && r.loss > lossFactor * Math.max(Math.abs(first), 1);
       if (r.bad !== undefined || exploded) {
         const bad: Divergence = r.bad ?? { what: "loss explosion", value: r.loss };

@@ -15,7 +15,10 @@ export type OutputKind = "logits" | "probabilities";
  * The predicted class of each example: with one output unit, 1 where the logit is > 0 (the
  * probability > 0.5); with several, the index of the largest.
  *
- * @example predictLabels(net.apply(params, X)) // number[] of length m
+ * @example
+ * import { predictLabels, tensor } from "typegrad"
+ * predictLabels(tensor([[0.1, 0.8], [0.9, 0.2]])) // [1, 0] (columns are examples: the index of the largest)
+ * predictLabels(tensor([[-0.5, 2]])) // [0, 1] (one output: a logit above 0, or a probability above 0.5)
  * @category operations
  */
 export const predictLabels = (output: Tensor, opts: { readonly layout?: Layout; readonly outputs?: OutputKind } = {}): number[] => {
@@ -42,7 +45,9 @@ export const predictLabels = (output: Tensor, opts: { readonly layout?: Layout; 
 /**
  * The fraction of equal labels.
  *
- * @example accuracy([0, 1, 1], [0, 1, 0]) // 0.666…
+ * @example
+ * import { accuracy } from "typegrad"
+ * accuracy([0, 1, 1], [0, 1, 0]) // 0.666…
  * @category operations
  */
 export const accuracy = (predicted: readonly number[], actual: readonly number[]): number => {
@@ -58,7 +63,9 @@ export const accuracy = (predicted: readonly number[], actual: readonly number[]
 /**
  * `k × k` counts: row = actual class, column = predicted class.
  *
- * @example confusionMatrix([0, 1, 1], [0, 1, 0], 2) // [[1, 0], [1, 1]]
+ * @example
+ * import { confusionMatrix } from "typegrad"
+ * confusionMatrix([0, 1, 1], [0, 1, 0], 2) // [[1, 1], [0, 1]]
  * @category operations
  */
 export const confusionMatrix = (predicted: readonly number[], actual: readonly number[], k: number): number[][] => {

@@ -50,7 +50,7 @@ const checkModel = (fn: string, model: unknown): void => {
  * @example
  * import { dense, predict, rng, tensor } from "typegrad"
  * const layer = dense(2, 3)
- * predict(layer, layer.init(rng(0)), tensor([[1, 2, 3, 4], [5, 6, 7, 8]])) // Tensor<[3, 4]>: 3 outputs of 4 examples
+ * predict(layer, layer.init(rng(0)), tensor([[1, 2, 3, 4], [5, 6, 7, 8]])) // Tensor<[3, 4]> (3 outputs of 4 examples)
  * @category operations
  */
 export const predict = <P extends Params>(model: Model<P>, params: P, X: Tensor | Examples, opts: PredictOptions = {}): Tensor => {
@@ -66,7 +66,8 @@ export const predict = <P extends Params>(model: Model<P>, params: P, X: Tensor 
  * @example
  * import { examples, mlp, predictClasses, rng } from "typegrad"
  * const net = mlp([2, 4, 3])
- * predictClasses(net, net.init(rng(0)), examples([[0, 1], [1, 0]], [[0], [0]])) // e.g. [2, 0]: one class index per example
+ * const classes = predictClasses(net, net.init(rng(0)), examples([[0, 1], [1, 0]], [[0], [0]]))
+ * classes.length // 2 (one class index per example)
  * @category operations
  */
 export const predictClasses = <P extends Params>(model: Model<P>, params: P, X: Tensor | Examples, opts: PredictClassesOptions = {}): number[] => {

@@ -71,7 +71,9 @@ describe("csvDataset", () => {
     expect(text(csvDataset("a,b\n1,2\n", { label: "c" }))).toBe('line 1: no label column "c" (columns: a, b)');
     expect(text(csvDataset("a,a\n1,2\n", { label: "a" }))).toBe("line 1: column name 'a' appears twice");
     expect(text(csvDataset("", { label: "a" }))).toBe("empty CSV: expected a header line");
-    expect(text(csvDataset("a,y\n1,99999999999\n", { label: "y" }))).toBe("label 99999999999 is too large for a class index (at most 65536 classes; give option 'classes')");
+    expect(text(csvDataset("a,y\n1,99999999999\n", { label: "y" }))).toBe(
+      "line 2: column 'y': label 99999999999 is too large for a class index (at most 1024 classes; give option 'classes' or raise 'maxClasses')",
+    );
   });
 
   it("throws for bad options, naming the option", () => {

@@ -133,3 +133,215 @@ export const mutate = (b: Uint8Array, m: ByteMutation): Uint8Array => {
 export const arbCsvText: fc.Arbitrary<string> = fc
   .array(fc.constantFrom(",", '"', "\n", "\r\n", "\r", "1", "2.5", "-", "e", "x", "y", "label", "nan", "inf", " ", "", "\ufeff", "0", "99999999999"), { maxLength: 60 })
   .map((parts) => parts.join(""));
+
+// -------------------------------------------------------------------------------------
+// hostile in-memory values: prototype tricks, getters, Proxies, holes, huge claims, deep nesting
+// -------------------------------------------------------------------------------------
+
+/** A hostile value made from a valid tensor `base`; `mustFail` when no decoder may accept it. */
+export interface Hostile {
+  readonly what: string;
+  readonly value: unknown;
+  readonly base: { readonly shape: number[]; readonly data: number[] };
+  readonly mustFail: boolean;
+}
+
+/** `xs` with a hole at `i`. */
+export const withHole = <A>(xs: readonly A[], i: number): A[] => {
+  const out = new Array<A>(xs.length);
+  xs.forEach((x, j) => {
+    if (j !== i) out[j] = x;
+  });
+  return out;
+};
+
+/** `xs` with a getter at `i` (throwing or returning the value). */
+const withGetter = <A>(xs: readonly A[], i: number, throws: boolean): A[] =>
+  Object.defineProperty([...xs], i, {
+    get: () => {
+      if (throws) throw new Error("getter ran");
+      return xs[i];
+    },
+    enumerable: true,
+  });
+
+const TRAPS = ["getPrototypeOf", "getOwnPropertyDescriptor", "ownKeys", "get", "has", "defineProperty", "isExtensible"] as const;
+
+/** A Proxy of `target` whose listed traps throw. */
+const trapping = (target: object, traps: readonly (typeof TRAPS)[number][]): object =>
+  new Proxy(
+    target,
+    Object.fromEntries(
+      traps.map((t) => [
+        t,
+        () => {
+          throw new Error(`trap ${t}`);
+        },
+      ]),
+    ),
+  );
+
+const revoked = (target: object): object => {
+  const p = Proxy.revocable(target, {});
+  p.revoke();
+  return p.proxy;
+};
+
+/** A Proxy of an array that claims `length` elements. */
+const lengthLiar = (target: unknown[], length: number): unknown[] =>
+  new Proxy(target, {
+    getOwnPropertyDescriptor: (t, k) => (k === "length" ? { value: length, writable: true, enumerable: false, configurable: false } : Reflect.getOwnPropertyDescriptor(t, k)),
+    get: (t, k, r) => (k === "length" ? length : Reflect.get(t, k, r)),
+  });
+
+/** Arrays nested `depth` deep around 1, built once. */
+const deep = (depth: number): unknown => {
+  let x: unknown = 1;
+  for (let i = 0; i < depth; i++) x = [x];
+  return x;
+};
+const DEEP = [deep(33), deep(1000), deep(100_000)];
+
+class ArrayLike2 extends Array<number> {}
+
+export const arbHostile: fc.Arbitrary<Hostile> = arbValidTensor.chain((base) => {
+  const { shape, data } = base;
+  const size = data.length;
+  const nested = nestedOf(shape, data);
+  const h = (what: string, value: unknown, mustFail: boolean): Hostile => ({ what, value, base, mustFail });
+  const options: fc.Arbitrary<Hostile>[] = [
+    fc.constant(h("inherited shape and data", Object.create({ shape, data }), true)),
+    fc.constant(h("inherited data", Object.assign(Object.create({ data }), { shape }), true)),
+    fc.constant(
+      h(
+        "class instance",
+        new (class {
+          shape = shape;
+          data = data;
+        })(),
+        true,
+      ),
+    ),
+    fc.constant(h("null prototype", Object.assign(Object.create(null), { shape, data }), false)),
+    fc.tuple(fc.constantFrom("shape", "data", "dtype"), fc.boolean()).map(([k, throws]) =>
+      h(
+        `getter on '${k}'`,
+        Object.defineProperty({ shape, data, dtype: "float32" }, k, {
+          get: () => {
+            if (throws) throw new Error("getter ran");
+            return k === "shape" ? shape : k === "data" ? data : "float32";
+          },
+          enumerable: true,
+        }),
+        true,
+      ),
+    ),
+    fc.constant(h("transparent Proxy", new Proxy({ shape, data }, {}), false)),
+    fc.subarray([...TRAPS], { minLength: 1 }).map((t) => h(`Proxy throwing ${t.join(", ")}`, trapping({ shape, data }, t), false)),
+    fc.subarray([...TRAPS], { minLength: 1 }).map((t) => h(`Proxy data throwing ${t.join(", ")}`, { shape, data: trapping([...data], t) }, false)),
+    fc.subarray([...TRAPS], { minLength: 1 }).map((t) => h(`nested Proxy throwing ${t.join(", ")}`, Array.isArray(nested) ? trapping(nested, t) : nested, false)),
+    fc.constant(h("revoked Proxy", revoked({ shape, data }), true)),
+    fc.constant(h("revoked Proxy data", { shape, data: revoked([...data]) }, true)),
+    fc.constantFrom(2 ** 28 + 1, 2 ** 32 - 1, 1e6).map((n) => h(`data claiming length ${n}`, { shape: [n], data: lengthLiar([...data], n) }, true)),
+    fc.constantFrom(2 ** 28 + 1, 2 ** 32 - 1, 1e6).map((n) => h(`nested claiming length ${n}`, lengthLiar([...data], n), true)),
+    fc.constantFrom(2 ** 20, 2 ** 28, 2 ** 32 - 1).map((n) => h(`shape [${n}] with a sparse array of ${n}`, { shape: [n], data: new Array(n) }, true)),
+    fc.constant(h("huge shape", { shape: [2 ** 26, 2 ** 26, ...shape], data }, true)),
+    fc.constantFrom(...DEEP).map((d) => h("deep nesting", d, true)),
+    fc.constantFrom(...DEEP).map((d) => h("deep nesting in data", { shape, data: [...data, d] }, true)),
+    fc.constantFrom(...DEEP).map((d) => h("deep nesting in shape", { shape: [...shape, d], data }, true)),
+    fc.constant(h("__proto__ key", JSON.parse(JSON.stringify({ shape, data }).replace("{", '{"__proto__": {"shape": [1], "data": [1]}, ')), false)),
+    fc.constant(h("constructor and prototype keys", { shape, data, constructor: [1], prototype: { shape: [1] } }, false)),
+    fc.constant(h("typed Float64Array data", { shape, data: Float64Array.from(data) }, false)),
+    fc.constant(h("Int32Array data", { shape, data: Int32Array.from(data) }, true)),
+    fc.constant(h("Array subclass data", { shape, data: ArrayLike2.from(data) }, true)),
+  ];
+  if (size > 0) {
+    options.push(
+      fc.nat(size - 1).map((i) => h("hole in data", { shape, data: withHole(data, i) }, true)),
+      fc.tuple(fc.nat(size - 1), fc.boolean()).map(([i, t]) => h("getter in data", { shape, data: withGetter(data, i, t) }, true)),
+      fc.tuple(fc.nat(size - 1), fc.constantFrom(Number.NaN, Infinity, -Infinity)).map(([i, v]) => h(`${v} in data`, { shape, data: data.map((x, j) => (j === i ? v : x)) }, true)),
+    );
+  }
+  if (shape.length > 0) {
+    options.push(fc.nat(shape.length - 1).map((i) => h("hole in shape", { shape: withHole(shape, i), data }, true)));
+    if (Array.isArray(nested) && nested.length > 0) {
+      options.push(
+        fc.nat(nested.length - 1).map((i) => h("hole in nested", withHole(nested as unknown[], i), true)),
+        fc.tuple(fc.nat(nested.length - 1), fc.boolean()).map(([i, t]) => h("getter in nested", withGetter(nested as unknown[], i, t), true)),
+      );
+    }
+  }
+  return fc.oneof(...options);
+});
+
+/** A record holding a hostile value under `X`, itself maybe hostile. */
+export const arbHostileRecord: fc.Arbitrary<Hostile> = arbHostile.chain((x) => {
+  const r = (what: string, value: unknown, mustFail: boolean): Hostile => ({ ...x, what: `${what} of ${x.what}`, value, mustFail: x.mustFail || mustFail });
+  return fc.oneof(
+    fc.constant(r("record", { X: x.value }, false)),
+    fc.constant(r("inherited record", Object.create({ X: x.value }), true)),
+    fc.constant(r("record with __proto__ key", JSON.parse('{"__proto__": {"X": 1}, "constructor": 2}') as object, true)),
+    fc.constant(r("record with getter", Object.defineProperty({}, "X", { get: () => x.value, enumerable: true }), true)),
+    fc.subarray([...TRAPS], { minLength: 1 }).map((t) => r(`record Proxy throwing ${t.join(", ")}`, trapping({ X: x.value }, t), false)),
+    fc.constant(r("revoked record", revoked({ X: x.value }), true)),
+  );
+});
+
+/** CSV tables with hostile labels (empty, blank, huge integers, many classes) and cells. */
+export const arbHostileCsv: fc.Arbitrary<{ text: string; labels: "integer" | "onehot"; limits: Record<string, number> }> = fc.record({
+  text: fc
+    .tuple(
+      fc.integer({ min: 1, max: 4 }),
+      fc.array(
+        fc.tuple(
+          fc.array(fc.constantFrom("1", "2.5", "-3e2", "", "nan", "inf", "x", "1e39"), { minLength: 1, maxLength: 4 }),
+          fc.oneof(fc.constantFrom("", " ", "0", "1", "2", "65535", "65536", "99999999999", "99999999999999999999999", "1e3", "-1", "cat", "dog", "__proto__"), fc.nat().map(String)),
+        ),
+        { maxLength: 30 },
+      ),
+    )
+    .map(([nf, rows]) => {
+      const head = [...Array.from({ length: nf }, (_, i) => `x${i}`), "y"].join(",");
+      return [head, ...rows.map(([cells, y]) => [...Array.from({ length: nf }, (_, i) => cells[i % cells.length]), y].join(","))].join("\n");
+    }),
+  labels: fc.constantFrom("integer" as const, "onehot" as const),
+  limits: fc.record(
+    { maxRows: fc.integer({ min: 0, max: 40 }), maxColumns: fc.integer({ min: 1, max: 8 }), maxClasses: fc.integer({ min: 1, max: 70000 }), maxElements: fc.integer({ min: 0, max: 1e6 }) },
+    { requiredKeys: [] },
+  ),
+});
+
+/** JSON texts that nest deep, claim huge shapes or carry dangerous keys. */
+export const arbHostileJson: fc.Arbitrary<string> = fc.oneof(
+  fc.integer({ min: 1, max: 200_000 }).map((n) => `{"X": ${"[".repeat(n)}${"]".repeat(n)}}`),
+  fc.integer({ min: 1, max: 200_000 }).map((n) => `{"X": {"shape": [1], "data": ${"[".repeat(n)}1${"]".repeat(n)}}}`),
+  fc.constantFrom(2 ** 20, 2 ** 28, 2 ** 53 - 1, 1e300).map((n) => `{"X": {"shape": [${n}, ${n}], "data": [1, 2]}}`),
+  fc.constant('{"__proto__": {"X": [1, 2]}, "X": [1, 2]}'),
+  fc.constant('{"X": {"__proto__": {"shape": [2]}, "data": [1, 2]}}'),
+  fc.constant('{"X": {"shape": [2], "data": [1, 2], "constructor": {"prototype": 1}}}'),
+  fc.constant('{"X": [1e400, -1e400]}'),
+);
+
+/** `.npy` bytes whose header claims any shape, dtype and version, with a few data bytes. */
+export const arbHostileNpy: fc.Arbitrary<Uint8Array> = fc
+  .record({
+    version: fc.constantFrom(1, 2, 3),
+    descr: fc.constantFrom("<f4", ">f8", "|u1", "<i8", "<f2", "|b1", "<c8", "O"),
+    shape: fc.array(fc.oneof(fc.nat(4), fc.constantFrom(2 ** 20, 2 ** 31, 2 ** 53 - 1, 1e20)), { maxLength: 40 }),
+    fortran: fc.boolean(),
+    extra: fc.uint8Array({ maxLength: 64 }),
+  })
+  .map(({ version, descr, shape, fortran, extra }) => {
+    const tuple = shape.length === 1 ? `(${BigInt(shape[0] as number)},)` : `(${shape.map((d) => BigInt(d)).join(", ")})`;
+    const dict = `{'descr': '${descr}', 'fortran_order': ${fortran ? "True" : "False"}, 'shape': ${tuple}, }\n`;
+    const text = new TextEncoder().encode(dict);
+    const pre = version === 1 ? 10 : 12;
+    const out = new Uint8Array(pre + text.length + extra.length);
+    out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
+    const view = new DataView(out.buffer);
+    if (version === 1) view.setUint16(8, text.length, true);
+    else view.setUint32(8, text.length, true);
+    out.set(text, pre);
+    out.set(extra, pre + text.length);
+    return out;
+  });

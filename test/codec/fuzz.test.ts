@@ -10,19 +10,38 @@ import {
   type DecodeError,
   decodeCheckpoint,
   decodeParams,
+  decodeTensor,
   decodeTensors,
   draw,
   encodeCheckpoint,
   encodeNpy,
+  encodeTensor,
   fromArray,
   jsonDataset,
   parseCsv,
   parseNpy,
   type Tensor,
   tensorCodec,
+  tensorsCodec,
   toFlat,
 } from "../../src/index.js";
-import { arbAnything, arbBrokenTensor, arbCsvText, arbMutation, arbShape, arbValidTensor, fuzzRuns, mutate } from "./fuzz-arbitraries.js";
+import {
+  arbAnything,
+  arbBrokenTensor,
+  arbCsvText,
+  arbHostile,
+  arbHostileCsv,
+  arbHostileJson,
+  arbHostileNpy,
+  arbHostileRecord,
+  arbMutation,
+  arbShape,
+  arbValidTensor,
+  fuzzRuns,
+  type Hostile,
+  mutate,
+} from "./fuzz-arbitraries.js";
+import { counted, runs, total, totalCases } from "./fuzz-harness.js";
 
 /** A Left must carry at least one message, each line non-empty. */
 const wellFormedLeft = (errs: readonly DecodeError[]): boolean =>
@@ -147,5 +166,102 @@ describe(`fuzz: decoders (${fuzzRuns} runs per property)`, () => {
 
   it("counts: TYPEGRAD_FUZZ_RUNS sets the runs per property", () => {
     expect(fuzzRuns).toBe(Number(process.env.TYPEGRAD_FUZZ_RUNS ?? 200));
+  });
+});
+
+/** The tensor equals the hostile value's base (float32 rounding) and re-encodes to itself. */
+const isBase = (x: Tensor, h: Hostile): boolean => {
+  const flat = toFlat(x);
+  const same = x.shape.length === h.base.shape.length && x.shape.every((d, i) => d === h.base.shape[i]) && flat.every((v, i) => v === Math.fround(h.base.data[i] as number));
+  const again = decodeTensor(h.base.shape, encodeTensor(x));
+  return same && E.isRight(again) && toFlat(again.right).every((v, i) => v === flat[i]);
+};
+
+/** Left with messages, or (when the value may be accepted) exactly the base. */
+const leftOrBase = (r: E.Either<readonly DecodeError[], Tensor>, h: Hostile): boolean => (E.isLeft(r) ? wellFormedLeft(r.left) : !h.mustFail && isBase(r.right, h));
+
+describe("fuzz: hostile values, total behaviour (never a throw, a hang or a huge allocation)", () => {
+  it("decodeTensor / tensorCodec: prototype tricks, getters, Proxies, holes, huge claims, deep nesting", () => {
+    fc.assert(
+      fc.property(
+        arbHostile,
+        counted((h) => {
+          const r = total(h.what, 0, () => decodeTensor(h.base.shape, h.value));
+          const c = total(h.what, 0, () => tensorCodec(h.base.shape).decode(h.value));
+          return leftOrBase(r, h) && E.isLeft(c) === E.isLeft(r);
+        }),
+      ),
+      runs(3000),
+    );
+  });
+
+  it("decodeTensors / decodeParams / tensorsCodec: hostile records and members", () => {
+    fc.assert(
+      fc.property(
+        arbHostileRecord,
+        counted((h) => {
+          const spec = { X: h.base.shape };
+          const pick = (r: E.Either<readonly DecodeError[], { X: Tensor }>): E.Either<readonly DecodeError[], Tensor> => E.map((o: { X: Tensor }) => o.X)(r);
+          const t = total(h.what, 0, () => decodeTensors(spec, h.value));
+          const p = total(h.what, 0, () => decodeParams(spec, h.value));
+          const m = total(h.what, 0, () => decodeParams({ X: fromArray(h.base.shape, h.base.data) }, h.value));
+          const c = total(h.what, 0, () => tensorsCodec(spec).decode(h.value));
+          total(h.what, 0, () => tensorsCodec(spec).is(h.value));
+          return leftOrBase(pick(t), h) && leftOrBase(pick(p), h) && leftOrBase(pick(m), h) && E.isLeft(c) === E.isLeft(t);
+        }),
+      ),
+      runs(2500),
+    );
+  });
+
+  it("csvDataset: empty, huge and too many labels are Lefts; a Right has no empty class and a bounded Y", () => {
+    fc.assert(
+      fc.property(
+        arbHostileCsv,
+        counted(({ text, labels, limits }) => {
+          const r = total("csv", text.length * 2, () => csvDataset(text, { label: "y", labels, ...limits }));
+          if (E.isLeft(r)) return wellFormedLeft(r.left);
+          const { X, Y, classes } = r.right;
+          const k = classes.length;
+          const ys = toFlat(Y);
+          const inRange = labels === "onehot" ? Y.shape[0] === k && ys.every((v) => v === 0 || v === 1) : ys.every((v) => Number.isInteger(v) && v >= 0 && v < k);
+          return X.shape[1] === Y.shape[1] && !classes.includes("") && k <= Math.max(limits.maxClasses ?? 1024, 0) && inRange;
+        }),
+      ),
+      runs(2000),
+    );
+  });
+
+  it("jsonDataset: deep nesting, huge claimed shapes and dangerous keys", () => {
+    fc.assert(
+      fc.property(
+        arbHostileJson,
+        fc.constantFrom<(number | string)[]>([2], ["?"], ["?", "?"], [1, 2]),
+        counted((text, spec) => {
+          const r = total("json", text.length * 2, () => jsonDataset(text, { X: spec }));
+          return E.isLeft(r) ? wellFormedLeft(r.left) : Object.getPrototypeOf(r.right) === Object.prototype && toFlat(r.right.X).every(Number.isFinite);
+        }),
+      ),
+      runs(500),
+    );
+  });
+
+  it("parseNpy: headers claiming any shape, dtype and version", () => {
+    fc.assert(
+      fc.property(
+        arbHostileNpy,
+        fc.nat(2 ** 28),
+        counted((bytes, maxElements) => {
+          const r = total("npy", bytes.length, () => parseNpy(bytes, undefined, { maxElements }));
+          return E.isLeft(r) ? wellFormedLeft(r.left) : r.right.size <= maxElements && r.right.size === r.right.shape.reduce((a, b) => a * b, 1);
+        }),
+      ),
+      runs(2000),
+    );
+  });
+
+  it(`cases: at least 10,000 through the total-behaviour check at the default runs`, () => {
+    // the hostile properties above: 3000 tensor, 2500 record, 2000 CSV, 500 JSON and 2000 npy cases
+    if (fuzzRuns >= 200) expect(totalCases).toBeGreaterThanOrEqual(10_000);
   });
 });

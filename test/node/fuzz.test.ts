@@ -1,17 +1,21 @@
 /**
  * Fuzzing the file readers: mutated files (truncated, bit-flipped, spliced, random) written to
- * disk and read back never throw; a truncated or flipped checkpoint is always a Left.
+ * disk and read back never throw; a truncated or flipped checkpoint is always a Left. Hostile
+ * paths (a FIFO, a symlink to one, /dev/zero, a directory, a missing file, a file above
+ * `maxBytes`) are a Left at once, through the total-behaviour check.
  * Runs per property: `TYPEGRAD_FUZZ_RUNS`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import * as E from "fp-ts/lib/Either.js";
 import { afterAll, describe, it } from "vitest";
 import { type DecodeError, draw, encodeCheckpoint, encodeNpy, fromArray } from "../../src/index.js";
-import { loadCheckpoint, readCsvDataset, readJsonDataset, readNpy } from "../../src/node/index.js";
+import { loadCheckpoint, readBytes, readCheckpoint, readCsvDataset, readJsonDataset, readNpy } from "../../src/node/index.js";
 import { arbCsvText, arbMutation, arbShape, arbValidTensor, fuzzRuns, mutate } from "../codec/fuzz-arbitraries.js";
+import { counted, runs, total } from "../codec/fuzz-harness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "typegrad-fuzz-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,6 +86,63 @@ describe(`fuzz: file readers (${fuzzRuns} runs per property)`, () => {
         return E.isLeft(j) ? named(j.left) : j.right.X.shape[1] === j.right.Y.shape[1];
       }),
       params,
+    );
+  });
+});
+
+const fifo = join(dir, "fifo");
+execFileSync("mkfifo", [fifo]);
+const link = join(dir, "link-to-fifo");
+symlinkSync(fifo, link);
+const sub = join(dir, "sub");
+mkdirSync(sub);
+const regular = join(dir, "regular");
+
+type Kind = "regular" | "oversized" | "fifo" | "symlink to a FIFO" | "/dev/zero" | "directory" | "missing";
+const kinds: Kind[] = ["regular", "oversized", "fifo", "symlink to a FIFO", "directory", "missing", ...(existsSync("/dev/zero") ? (["/dev/zero"] as const) : [])];
+
+/** The path of a file of that kind (a regular one holding `bytes`). */
+const pathOf = (kind: Kind, bytes: Uint8Array): string => {
+  if (kind === "regular" || kind === "oversized") writeFileSync(regular, bytes);
+  return { regular, oversized: regular, fifo, "symlink to a FIFO": link, "/dev/zero": "/dev/zero", directory: sub, missing: join(dir, "missing") }[kind];
+};
+
+const contents = fc.oneof(
+  arbValidTensor.map(({ shape, data }) => encodeNpy(fromArray(shape, data))),
+  arbCsvText.map((t) => new TextEncoder().encode(`a,b\n${t}`)),
+  fc.uint8Array({ maxLength: 200 }),
+  fc.constant(encodeCheckpoint({ W: fromArray([1], [1]) })),
+);
+
+describe("fuzz: hostile paths, total behaviour", () => {
+  it("every reader: FIFOs, /dev/zero, directories, missing and oversized files are a Left at once, naming the file", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...kinds),
+        contents,
+        counted((kind, bytes) => {
+          const path = pathOf(kind, bytes);
+          const maxBytes = kind === "oversized" ? Math.max(0, bytes.length - 1) : undefined;
+          const lim = maxBytes === undefined ? {} : { maxBytes };
+          const n = bytes.length;
+          const at = (errs: readonly DecodeError[]): boolean =>
+            errs.length > 0 &&
+            draw(errs, 1e9)
+              .split("\n")
+              .every((l) => l.startsWith(`${path}: `));
+          const refused = kind !== "regular" && !(kind === "oversized" && bytes.length === 0);
+          const results = [
+            total(`readNpy ${kind}`, n, () => readNpy(path, undefined, lim)),
+            total(`readCsvDataset ${kind}`, n, () => readCsvDataset(path, { label: 0, labels: "onehot", ...lim })),
+            total(`readJsonDataset ${kind}`, n, () => readJsonDataset(path, { X: ["?"] }, lim)),
+            ...(kind === "oversized" ? [] : [total(`loadCheckpoint ${kind}`, n, () => loadCheckpoint(path, { W: [1] })), total(`readCheckpoint ${kind}`, n, () => readCheckpoint(path))]),
+          ];
+          const raw = total(`readBytes ${kind}`, n, () => readBytes(path, lim));
+          const rawOk = refused ? E.isLeft(raw) : E.isRight(raw) && raw.right.length === bytes.length && raw.right.every((b, i) => b === bytes[i]);
+          return rawOk && results.every((r) => (E.isLeft(r) ? at(r.left) : !refused));
+        }),
+      ),
+      runs(600),
     );
   });
 });

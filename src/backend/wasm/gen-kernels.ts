@@ -44,10 +44,10 @@ const union = (names: readonly string[]): string => names.map((n) => `\n  | ${JS
 const kernelsFile = (u: readonly string[], b: readonly string[]): string =>
   `${banner}
 
-/** Elementwise unary kernels, one per elementwise unary op of the registry. */
+/** Elementwise unary kernels, one per elementwise unary op of the registry. @category backend */
 export type UnaryKernel =${union(u)};
 
-/** Elementwise binary kernels (numpy broadcasting; comparisons give 1 or 0), one per binary op of the registry. */
+/** Elementwise binary kernels (numpy broadcasting; comparisons give 1 or 0), one per binary op of the registry. @category backend */
 export type BinaryKernel =${union(b)};
 `;
 

@@ -152,7 +152,8 @@ export const initWasm = async (bytes: Uint8Array): Promise<void> => {
  * where relaxed SIMD runs (fused multiply-adds in the matrix product), else `typegrad.wasm`.
  *
  * @example
- * await initWasm(new Uint8Array(await (await fetch(`/${wasmFile()}`)).arrayBuffer()))
+ * import { wasmFile } from "typegrad"
+ * wasmFile().endsWith(".wasm") // true ("typegrad.wasm" or "typegrad-relaxed.wasm")
  * @category constructors
  */
 export const wasmFile = (): "typegrad.wasm" | "typegrad-relaxed.wasm" => (relaxedSimd && relaxedSimdAvailable() ? "typegrad-relaxed.wasm" : "typegrad.wasm");
@@ -180,7 +181,10 @@ export interface WasmOptions {
  * Configure the WASM backend; returns the previous settings.
  *
  * @example
- * configureWasm({ threads: 1 }) // benchmark a single core
+ * import { configureWasm } from "typegrad"
+ * // benchmark a single core
+ * const previous = configureWasm({ threads: 1 })
+ * configureWasm({ threads: previous.threads })
  * @category constructors
  */
 export const configureWasm = (opts: WasmOptions): Required<WasmOptions> => {
@@ -203,7 +207,14 @@ export const configureWasm = (opts: WasmOptions): Required<WasmOptions> => {
   return prev;
 };
 
-/** Memory counters of the WASM backend (loads it if needed). @category destructors */
+/**
+ * Memory counters of the WASM backend (loads it if needed).
+ *
+ * @example
+ * import { wasmStats } from "typegrad"
+ * wasmStats().memoryBytes > 0 // true
+ * @category destructors
+ */
 export const wasmStats = (): MemoryStats & { readonly threads: number; readonly elementwiseSplits: number; readonly relaxedSimd: boolean } => {
   const rt = load();
   return { ...rt.arena.stats(), threads: threads === 2 && rt.helper?.ready === true ? 2 : 1, elementwiseSplits, relaxedSimd: rt.k.RELAXED_SIMD.value === 1 };
@@ -629,8 +640,10 @@ const gemm = (rt: Runtime, dt: number, transA: boolean, transB: boolean, M: numb
  * The WASM SIMD backend.
  *
  * @example
- * import { setBackend, wasm } from "typegrad"
- * setBackend(wasm)
+ * import { getBackend, setBackend, wasm } from "typegrad"
+ * const previous = setBackend(wasm)
+ * getBackend().name // "wasm"
+ * setBackend(previous)
  * @category instances
  */
 export const wasm: Backend = new Wasm();
