@@ -124,10 +124,13 @@ export { concat, type ShapesOf } from "./ops/concat.js";
 export { div } from "./ops/div.js";
 export { elu } from "./ops/elu.js";
 export { eq } from "./ops/eq.js";
+export { erf } from "./ops/erf.js";
 export { exp } from "./ops/exp.js";
 export { expm1 } from "./ops/expm1.js";
 export { flatten } from "./ops/flatten.js";
 export { ge } from "./ops/ge.js";
+// ops
+export { gelu } from "./ops/gelu.js";
 export { geluTanh } from "./ops/geluTanh.js";
 export { gt } from "./ops/gt.js";
 export { hardSigmoid } from "./ops/hardSigmoid.js";
@@ -158,7 +161,6 @@ export { sign } from "./ops/sign.js";
 export { silu, swish } from "./ops/silu.js";
 export { slice } from "./ops/slice.js";
 export { softmax } from "./ops/softmax.js";
-// ops
 export { softplus } from "./ops/softplus.js";
 export { sqrt } from "./ops/sqrt.js";
 export { square } from "./ops/square.js";

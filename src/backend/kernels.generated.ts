@@ -2,21 +2,23 @@
 
 /** Elementwise unary kernels, one per elementwise unary op of the registry. @category backend */
 export type UnaryKernel =
-  | "softplus"
-  | "silu"
-  | "mish"
-  | "logSigmoid"
-  | "hardSigmoid"
-  | "geluTanh"
   | "abs"
+  | "erf"
   | "exp"
   | "expm1"
+  | "gelu"
+  | "geluTanh"
+  | "hardSigmoid"
   | "log"
   | "log1p"
+  | "logSigmoid"
+  | "mish"
   | "neg"
   | "relu"
   | "sigmoid"
   | "sign"
+  | "silu"
+  | "softplus"
   | "sqrt"
   | "tanh";
 

@@ -19,10 +19,12 @@ import { concatDef } from "./concat.js";
 import { divDef } from "./div.js";
 import { eluDef } from "./elu.js";
 import { eqDef } from "./eq.js";
+import { erfDef } from "./erf.js";
 import { expDef } from "./exp.js";
 import { expm1Def } from "./expm1.js";
 import { flattenDef } from "./flatten.js";
 import { geDef } from "./ge.js";
+import { geluDef } from "./gelu.js";
 import { geluTanhDef } from "./geluTanh.js";
 import { gtDef } from "./gt.js";
 import { hardSigmoidDef } from "./hardSigmoid.js";
@@ -65,12 +67,6 @@ import { transposeDef } from "./transpose.js";
 import { whereDef } from "./where.js";
 
 const entries = {
-  softplus: softplusDef,
-  silu: siluDef,
-  mish: mishDef,
-  logSigmoid: logSigmoidDef,
-  hardSigmoid: hardSigmoidDef,
-  geluTanh: geluTanhDef,
   abs: absDef,
   add: addDef,
   addAct: addActDef,
@@ -82,15 +78,20 @@ const entries = {
   div: divDef,
   elu: eluDef,
   eq: eqDef,
+  erf: erfDef,
   exp: expDef,
   expm1: expm1Def,
   flatten: flattenDef,
   ge: geDef,
+  gelu: geluDef,
+  geluTanh: geluTanhDef,
   gt: gtDef,
+  hardSigmoid: hardSigmoidDef,
   le: leDef,
   leakyRelu: leakyReluDef,
   log: logDef,
   log1p: log1pDef,
+  logSigmoid: logSigmoidDef,
   logSoftmax: logSoftmaxDef,
   logSumExp: logSumExpDef,
   lt: ltDef,
@@ -99,6 +100,7 @@ const entries = {
   maximum: maximumDef,
   mean: meanDef,
   minimum: minimumDef,
+  mish: mishDef,
   mul: mulDef,
   ne: neDef,
   neg: negDef,
@@ -109,8 +111,10 @@ const entries = {
   reshape: reshapeDef,
   sigmoid: sigmoidDef,
   sign: signDef,
+  silu: siluDef,
   slice: sliceDef,
   softmax: softmaxDef,
+  softplus: softplusDef,
   sqrt: sqrtDef,
   square: squareDef,
   stopGradient: stopGradientDef,

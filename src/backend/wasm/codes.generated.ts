@@ -3,23 +3,25 @@ import type { BinaryKernel, UnaryKernel } from "../backend.js";
 
 /** The op code of each unary kernel (the constants of assembly/elementwise.ts). */
 export const UNARY: Readonly<Record<UnaryKernel, number>> = {
-  softplus: 0,
-  silu: 1,
-  mish: 2,
-  logSigmoid: 3,
-  hardSigmoid: 4,
+  abs: 0,
+  erf: 1,
+  exp: 2,
+  expm1: 3,
+  gelu: 4,
   geluTanh: 5,
-  abs: 6,
-  exp: 7,
-  expm1: 8,
-  log: 9,
-  log1p: 10,
+  hardSigmoid: 6,
+  log: 7,
+  log1p: 8,
+  logSigmoid: 9,
+  mish: 10,
   neg: 11,
   relu: 12,
   sigmoid: 13,
   sign: 14,
-  sqrt: 15,
-  tanh: 16,
+  silu: 15,
+  softplus: 16,
+  sqrt: 17,
+  tanh: 18,
 };
 
 /** The op code of each binary kernel. */
@@ -40,4 +42,4 @@ export const BINARY: Readonly<Record<BinaryKernel, number>> = {
 };
 
 /** Transcendental unary kernels: compute-bound, worth two threads from a smaller size. */
-export const COSTLY: ReadonlySet<UnaryKernel> = new Set<UnaryKernel>(["softplus", "silu", "mish", "logSigmoid", "geluTanh", "exp", "expm1", "log", "log1p", "sigmoid", "tanh"]);
+export const COSTLY: ReadonlySet<UnaryKernel> = new Set<UnaryKernel>(["erf", "exp", "expm1", "gelu", "geluTanh", "log", "log1p", "logSigmoid", "mish", "sigmoid", "silu", "softplus", "tanh"]);

@@ -9,6 +9,8 @@
  *   `// <gen:NAME>` and `// </gen:NAME>`): the same op codes, the scalar kernels of both dtypes
  *   and the dispatch that specialises each (op, dtype) pair at compile time.
  *
+ * - the op index of README.md (between `<!-- <gen:ops> -->` and `<!-- </gen:ops> -->`).
+ *
  * `--check` writes nothing and exits 1 when a generated file is stale (test/backend/gen-kernels.test.ts
  * runs the same check). A build script: not part of the package.
  *
@@ -87,6 +89,45 @@ const regions = (u: readonly UnaryKernelSource[], b: readonly BinaryKernelSource
   "binary-dispatch": b.map((k) => `    case ${constantOf(k.name)}: binaryRun<T>(${constantOf(k.name)}, a, b, o, rank, meta, then); break;`).join("\n"),
 });
 
+const code = (names: readonly string[]): string => `\`${names.join(" ")}\``;
+
+/** The README's op index, grouped by how each op computes its output. */
+const opIndex = (): string => {
+  const ops = registeredOps;
+  const of = (p: (d: (typeof ops)[number]) => boolean): string[] => ops.filter(p).map((d) => d.name);
+  const lines = [
+    `- Elementwise, one kernel each (numpy broadcasting, a plain number on either side): ${code(of((d) => d.forward.kind === "binary" && d.pullback !== "nondiff"))}; comparisons ${code(of((d) => d.forward.kind === "binary" && d.pullback === "nondiff"))}.`,
+    `- Elementwise unary, one kernel each: ${code(of((d) => d.forward.kind === "unary"))}.`,
+    `- Backend kernels: ${code(of((d) => d.forward.kind === "backend"))}; views ${code(of((d) => d.forward.kind === "alias"))}.`,
+    `- Composites (no backward code of their own): ${code(of((d) => d.forward.kind === "composite"))}.`,
+  ];
+  return lines.map((l) => wrap(l, 100)).join("\n");
+};
+
+/** Wrap a Markdown bullet at `width`, continuation lines indented by two spaces. */
+const wrap = (line: string, width: number): string => {
+  const out: string[] = [];
+  let cur = "";
+  for (const w of line.split(" ")) {
+    if (cur !== "" && cur.length + 1 + w.length > width) {
+      out.push(cur);
+      cur = `  ${w}`;
+    } else cur = cur === "" ? w : `${cur} ${w}`;
+  }
+  out.push(cur);
+  return out.join("\n");
+};
+
+/** `source` with each `<!-- <gen:NAME> -->` … `<!-- </gen:NAME> -->` region replaced by its body. */
+export const fillMarkdown = (source: string, name: string, body: string): string => {
+  const open = `<!-- <gen:${name}> -->`;
+  const close = `<!-- </gen:${name}> -->`;
+  const a = source.indexOf(open);
+  const b = source.indexOf(close);
+  if (a < 0 || b < a) throw new Error(`gen:kernels: README.md has no region '${name}'`);
+  return `${source.slice(0, a + open.length)}\n${body}\n${source.slice(b)}`;
+};
+
 /** `source` with each `// <gen:NAME>` … `// </gen:NAME>` region replaced by its body. */
 export const fillRegions = (source: string, bodies: Record<string, string>): string => {
   let out = source;
@@ -117,6 +158,7 @@ export const generated = (): { path: string; content: string }[] => {
     },
     { path: "src/backend/wasm/codes.generated.ts", content: codesFile(unary, binary) },
     { path: elementwise, content: fillRegions(readFileSync(join(root, elementwise), "utf8"), regions(unary, binary)) },
+    { path: "README.md", content: fillMarkdown(readFileSync(join(root, "README.md"), "utf8"), "ops", opIndex()) },
   ];
 };
 

@@ -6,13 +6,14 @@
 // Strides count elements; the innermost stride of an input is 0 (broadcast) or 1.
 import { expf4, expLoop, logf4, sigmoidf4, tanhf4 } from "./approx";
 import { nextRow, rowStep, startRows } from "./rows";
+import { erf64, erfc64 } from "./special";
 
 // The op codes, the scalar kernels and the dispatch between `// <gen:…>` markers are generated
 // from the op registry by `npm run gen:kernels` (src/backend/wasm/gen-kernels.ts): each
 // elementwise op defines its scalar AssemblyScript body in its own file (src/ops/*.ts).
 // <gen:codes>
 // unary codes (UNARY in ../codes.generated.ts)
-const SOFTPLUS = 0, SILU = 1, MISH = 2, LOG_SIGMOID = 3, HARD_SIGMOID = 4, GELU_TANH = 5, ABS = 6, EXP = 7, EXPM1 = 8, LOG = 9, LOG1P = 10, NEG = 11, RELU = 12, SIGMOID = 13, SIGN = 14, SQRT = 15, TANH = 16;
+const ABS = 0, ERF = 1, EXP = 2, EXPM1 = 3, GELU = 4, GELU_TANH = 5, HARD_SIGMOID = 6, LOG = 7, LOG1P = 8, LOG_SIGMOID = 9, MISH = 10, NEG = 11, RELU = 12, SIGMOID = 13, SIGN = 14, SILU = 15, SOFTPLUS = 16, SQRT = 17, TANH = 18;
 // binary codes (BINARY in ../codes.generated.ts)
 const ADD = 0, DIV = 1, EQ = 2, GE = 3, GT = 4, LE = 5, LT = 6, MAXIMUM = 7, MINIMUM = 8, MUL = 9, NE = 10, POW = 11, SUB = 12;
 // </gen:codes>
@@ -26,21 +27,23 @@ const ADD = 0, DIV = 1, EQ = 2, GE = 3, GT = 4, LE = 5, LT = 6, MAXIMUM = 7, MIN
     const v = <f32>x;
     switch (op) {
       // <gen:sunary-f32>
-      case SOFTPLUS: return <T>(<f32>(max(<f64>v, 0.0) + Math.log1p(Math.exp(-Math.abs(<f64>v)))));
-      case SILU: return <T>(<f32>(<f64>v / (1.0 + Math.exp(-<f64>v))));
-      case MISH: return <T>(<f32>(<f64>v * Math.tanh(max(<f64>v, 0.0) + Math.log1p(Math.exp(-Math.abs(<f64>v))))));
-      case LOG_SIGMOID: return <T>(<f32>(min(<f64>v, 0.0) - Math.log1p(Math.exp(-Math.abs(<f64>v)))));
-      case HARD_SIGMOID: return <T>(min(max(v / <f32>6 + <f32>0.5, <f32>0), <f32>1));
-      case GELU_TANH: return <T>(<f32>(<f64>v / (1.0 + Math.exp(-2.0 * 0.7978845608028654 * (<f64>v + 0.044715 * <f64>v * <f64>v * <f64>v)))));
       case ABS: return <T>(Mathf.abs(v));
+      case ERF: return <T>(<f32>erf64(<f64>v));
       case EXP: return <T>(Mathf.exp(v));
       case EXPM1: return <T>(Mathf.expm1(v));
+      case GELU: return <T>(<f32>(0.5 * <f64>v * erfc64(-<f64>v * 0.7071067811865476)));
+      case GELU_TANH: return <T>(<f32>(<f64>v / (1.0 + Math.exp(-2.0 * 0.7978845608028654 * (<f64>v + 0.044715 * <f64>v * <f64>v * <f64>v)))));
+      case HARD_SIGMOID: return <T>(min(max(v / <f32>6 + <f32>0.5, <f32>0), <f32>1));
       case LOG: return <T>(Mathf.log(v));
       case LOG1P: return <T>(Mathf.log1p(v));
+      case LOG_SIGMOID: return <T>(<f32>(min(<f64>v, 0.0) - Math.log1p(Math.exp(-Math.abs(<f64>v)))));
+      case MISH: return <T>(<f32>(<f64>v * Math.tanh(max(<f64>v, 0.0) + Math.log1p(Math.exp(-Math.abs(<f64>v))))));
       case NEG: return <T>(-v);
       case RELU: return <T>(max(v, <f32>0));
       case SIGMOID: return <T>(<f32>1 / (<f32>1 + Mathf.exp(-v)));
       case SIGN: return <T>(v > 0 ? <f32>1 : v < 0 ? <f32>-1 : <f32>0);
+      case SILU: return <T>(<f32>(<f64>v / (1.0 + Math.exp(-<f64>v))));
+      case SOFTPLUS: return <T>(<f32>(max(<f64>v, 0.0) + Math.log1p(Math.exp(-Math.abs(<f64>v)))));
       case SQRT: return <T>(Mathf.sqrt(v));
       case TANH: return <T>(Mathf.tanh(v));
       // </gen:sunary-f32>
@@ -49,21 +52,23 @@ const ADD = 0, DIV = 1, EQ = 2, GE = 3, GT = 4, LE = 5, LT = 6, MAXIMUM = 7, MIN
     const v = <f64>x;
     switch (op) {
       // <gen:sunary-f64>
-      case SOFTPLUS: return <T>(max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))));
-      case SILU: return <T>(v / (1.0 + Math.exp(-v)));
-      case MISH: return <T>(v * Math.tanh(max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v)))));
-      case LOG_SIGMOID: return <T>(min(v, 0.0) - Math.log1p(Math.exp(-Math.abs(v))));
-      case HARD_SIGMOID: return <T>(min(max(v / 6.0 + 0.5, 0.0), 1.0));
-      case GELU_TANH: return <T>(v / (1.0 + Math.exp(-2.0 * 0.7978845608028654 * (v + 0.044715 * v * v * v))));
       case ABS: return <T>(Math.abs(v));
+      case ERF: return <T>(erf64(v));
       case EXP: return <T>(Math.exp(v));
       case EXPM1: return <T>(Math.expm1(v));
+      case GELU: return <T>(0.5 * v * erfc64(-v * 0.7071067811865476));
+      case GELU_TANH: return <T>(v / (1.0 + Math.exp(-2.0 * 0.7978845608028654 * (v + 0.044715 * v * v * v))));
+      case HARD_SIGMOID: return <T>(min(max(v / 6.0 + 0.5, 0.0), 1.0));
       case LOG: return <T>(Math.log(v));
       case LOG1P: return <T>(Math.log1p(v));
+      case LOG_SIGMOID: return <T>(min(v, 0.0) - Math.log1p(Math.exp(-Math.abs(v))));
+      case MISH: return <T>(v * Math.tanh(max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v)))));
       case NEG: return <T>(-v);
       case RELU: return <T>(max(v, 0.0));
       case SIGMOID: return <T>(v >= 0 ? 1.0 / (1.0 + Math.exp(-v)) : Math.exp(v) / (1.0 + Math.exp(v)));
       case SIGN: return <T>(v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0);
+      case SILU: return <T>(v / (1.0 + Math.exp(-v)));
+      case SOFTPLUS: return <T>(max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))));
       case SQRT: return <T>(Math.sqrt(v));
       case TANH: return <T>(Math.tanh(v));
       // </gen:sunary-f64>
@@ -210,21 +215,23 @@ function unaryT<T>(op: i32, x: usize, o: usize, n: i32): void {
   }
   switch (op) {
     // <gen:unary-dispatch>
-    case SOFTPLUS: unaryLoop<T>(SOFTPLUS, x, o, n); break;
-    case SILU: unaryLoop<T>(SILU, x, o, n); break;
-    case MISH: unaryLoop<T>(MISH, x, o, n); break;
-    case LOG_SIGMOID: unaryLoop<T>(LOG_SIGMOID, x, o, n); break;
-    case HARD_SIGMOID: unaryLoop<T>(HARD_SIGMOID, x, o, n); break;
-    case GELU_TANH: unaryLoop<T>(GELU_TANH, x, o, n); break;
     case ABS: unaryLoop<T>(ABS, x, o, n); break;
+    case ERF: unaryLoop<T>(ERF, x, o, n); break;
     case EXP: unaryLoop<T>(EXP, x, o, n); break;
     case EXPM1: unaryLoop<T>(EXPM1, x, o, n); break;
+    case GELU: unaryLoop<T>(GELU, x, o, n); break;
+    case GELU_TANH: unaryLoop<T>(GELU_TANH, x, o, n); break;
+    case HARD_SIGMOID: unaryLoop<T>(HARD_SIGMOID, x, o, n); break;
     case LOG: unaryLoop<T>(LOG, x, o, n); break;
     case LOG1P: unaryLoop<T>(LOG1P, x, o, n); break;
+    case LOG_SIGMOID: unaryLoop<T>(LOG_SIGMOID, x, o, n); break;
+    case MISH: unaryLoop<T>(MISH, x, o, n); break;
     case NEG: unaryLoop<T>(NEG, x, o, n); break;
     case RELU: unaryLoop<T>(RELU, x, o, n); break;
     case SIGMOID: unaryLoop<T>(SIGMOID, x, o, n); break;
     case SIGN: unaryLoop<T>(SIGN, x, o, n); break;
+    case SILU: unaryLoop<T>(SILU, x, o, n); break;
+    case SOFTPLUS: unaryLoop<T>(SOFTPLUS, x, o, n); break;
     case SQRT: unaryLoop<T>(SQRT, x, o, n); break;
     case TANH: unaryLoop<T>(TANH, x, o, n); break;
     // </gen:unary-dispatch>
