@@ -7,6 +7,7 @@
  * @module
  */
 import { registeredOps } from "../src/ops/registry.js";
+import type { ShapeTwin } from "../src/ops/spec.js";
 import { sameShape } from "./approx.js";
 
 // -------------------------------------------------------------------------------------
@@ -14,12 +15,13 @@ import { sameShape } from "./approx.js";
 // -------------------------------------------------------------------------------------
 
 /**
- * A runtime shape rule read from a sampled call: input shapes and the op's parameters.
+ * A runtime shape rule read from a sampled call: input shapes and the op's parameters (each op
+ * declares its own in its registry entry, `OpDef.shape`).
  *
  * @category model
  * @since 0.1.0
  */
-export type ShapeTwin = (inputs: readonly (readonly number[])[], params: never) => readonly number[];
+export type { ShapeTwin } from "../src/ops/spec.js";
 
 // -------------------------------------------------------------------------------------
 // instances

@@ -168,7 +168,7 @@ export type Pullback = Primitive<never>["pullback"] | "composite" | "custom";
  *
  * @category model
  */
-export type ShapeTwin<P> = (inputs: readonly (readonly number[])[], params: P) => readonly number[];
+export type ShapeTwin<P = never> = (inputs: readonly (readonly number[])[], params: P) => readonly number[];
 
 /**
  * A registered op, defined once: its name; whether it owns a pullback (a primitive) or is built
