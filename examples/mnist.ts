@@ -23,6 +23,7 @@ import { Option, program } from "commander";
 import * as E from "fp-ts/lib/Either.js";
 import {
   adam,
+  configureWasm,
   evaluate,
   exponentialDecay,
   fit,
@@ -66,6 +67,8 @@ for (const [name, v] of Object.entries({ epochs: opts.epochs, seed: opts.seed, "
 }
 if (!(opts.lr > 0) || !(opts.decay > 0)) program.error("mnist: options --lr and --decay must be positive numbers");
 
+// the relaxed-SIMD build's fused multiply-adds (+15% matmul); on Node 20 this sets V8's flag for this process, by our choice
+configureWasm({ relaxedSimd: true });
 setBackend(opts.backend === "wasm" ? wasm : reference);
 const t0 = performance.now();
 const digits = oneHot(await loadMnist(), 10);

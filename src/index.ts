@@ -221,6 +221,7 @@ export {
   fit,
   fitAsync,
   type Model,
+  type StepOptions,
   type StopReason,
   trainStep,
 } from "./train/fit.js";

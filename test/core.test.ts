@@ -283,3 +283,18 @@ describe("pipe (data-last forms)", () => {
     expect(toArray(pipe(fill([2], 3), exp))).toEqual(toArray(exp(fill([2], 3))));
   });
 });
+
+describe("grad over a record with an optional parameter", () => {
+  it("differentiates the fields present; an absent one has no gradient", () => {
+    type Layer = { W: Tensor<[2, 2]>; b?: Tensor<[2, 1]> };
+    const f = (p: Layer) => sum(p.b === undefined ? p.W : add(p.W, p.b));
+    const withB = grad(f)({ W: ones([2, 2]), b: zeros([2, 1]) });
+    expect(toArray(withB.b as Tensor)).toEqual([[2], [2]]);
+    const without = grad(f)({ W: ones([2, 2]) });
+    expect(Object.keys(without)).toEqual(["W"]);
+    expect(toArray(without.W)).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+  });
+});

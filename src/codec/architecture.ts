@@ -15,7 +15,7 @@ import { type ActivationName, activationNames } from "../nn/activations.js";
 import { type Architecture, architectureLayers, buildModel, type DenseArchitecture, type DescribedModel } from "../nn/architecture.js";
 import { type InitName, initializers } from "../nn/init.js";
 import { type DecodeError, type DecodeErrors, describeValue, fromValidationErrors, index, key, leaf, nonEmpty, toValidationErrors } from "./errors.js";
-import { struct } from "./struct.js";
+import { refine, struct } from "./struct.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -37,14 +37,6 @@ const fromKeys = <K extends string>(name: string, keys: readonly K[]): t.Type<K>
     name,
     (u): u is K => typeof u === "string" && (keys as readonly string[]).includes(u),
     (u, c) => (typeof u === "string" && (keys as readonly string[]).includes(u) ? t.success(u as K) : t.failure(u, c, `expected one of ${keys.join(", ")}, got ${describeValue(u)}`)),
-    t.identity,
-  );
-
-const refine = (name: string, ok: (n: number) => boolean, what: string): t.Type<number> =>
-  new t.Type<number>(
-    name,
-    (u): u is number => typeof u === "number" && ok(u),
-    (u, c) => (typeof u === "number" && ok(u) ? t.success(u) : t.failure(u, c, `expected ${what}, got ${describeValue(u)}`)),
     t.identity,
   );
 

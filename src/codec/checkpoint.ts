@@ -42,7 +42,7 @@ import { ArchitectureCodec, diffArchitecture } from "./architecture.js";
 import { crc32, hex32, itemSize, readFloats, writeFloats } from "./bytes.js";
 import { type DecodeError, type DecodeErrors, describeValue, draw, fromValidationErrors, index, key, leaf, nonEmpty, toValidationErrors } from "./errors.js";
 import { namedLeaves } from "./params.js";
-import { struct } from "./struct.js";
+import { refine, struct } from "./struct.js";
 import { MAX_RANK } from "./tensor.js";
 
 // -------------------------------------------------------------------------------------
@@ -136,14 +136,6 @@ const JsonRecord: t.Type<Readonly<Record<string, Json>>> = new t.Type<Readonly<R
   },
   t.identity,
 );
-
-const refine = (name: string, ok: (n: number) => boolean, what: string): t.Type<number> =>
-  new t.Type<number>(
-    name,
-    (u): u is number => typeof u === "number" && ok(u),
-    (u, c) => (typeof u === "number" && ok(u) ? t.success(u) : t.failure(u, c, `expected ${what}, got ${describeValue(u)}`)),
-    t.identity,
-  );
 
 const Size = refine("Size", (n) => Number.isSafeInteger(n) && n >= 0, "a non-negative integer");
 

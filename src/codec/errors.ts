@@ -39,13 +39,13 @@ export type DecodeErrors = readonly [DecodeError, ...DecodeError[]];
 // constructors
 // -------------------------------------------------------------------------------------
 
-/** A leaf: the offending value and what is wrong with it (public as `decodeLeaf`). @category constructors @since 0.1.0 */
+/** A leaf: the offending value and what is wrong with it. @category constructors @since 0.1.0 */
 export const leaf = (actual: unknown, message: string): DecodeError => ({ _tag: "Leaf", actual, message });
 
-/** Errors found under key `k` (a tensor name, `line 13`, `column 'x'`; public as `decodeKey`). @category constructors @since 0.1.0 */
+/** Errors found under key `k` (a tensor name, `line 13`, `column 'x'`). @category constructors @since 0.1.0 */
 export const key = (k: string, errors: DecodeErrors): DecodeError => ({ _tag: "Key", key: k, errors });
 
-/** Errors found at array index `i` (public as `decodeIndex`). @category constructors @since 0.1.0 */
+/** Errors found at array index `i`. @category constructors @since 0.1.0 */
 export const index = (i: number, errors: DecodeErrors): DecodeError => ({ _tag: "Index", index: i, errors });
 
 /** The list as `DecodeErrors` when it is not empty. @category constructors @since 0.1.0 */

@@ -16,6 +16,7 @@ import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { type DecodeErrors, describeValue, nonEmpty } from "./errors.js";
 import { checkOptions } from "./tensor.js";
 import { checkSpecs, checkTensors, type DecodeTensorsOptions, type TensorSpecs, type TensorsOf } from "./tensors.js";
+import { RESERVED_NAMES } from "./untrusted.js";
 
 // -------------------------------------------------------------------------------------
 // params trees
@@ -28,7 +29,8 @@ const MAX_PARAMS_DEPTH = 256;
 
 /**
  * The leaves of a params tree with their names, depth first (record keys in insertion order).
- * Throws (naming `fn`) for a cycle, a leaf that is not a tensor, or nesting deeper than 256.
+ * Throws (naming `fn`) for a cycle, a leaf that is not a tensor, nesting deeper than 256, or a
+ * name in `RESERVED_NAMES`.
  *
  * @example
  * import { namedLeaves, zeros } from "typegrad"
@@ -55,7 +57,11 @@ export const namedLeaves = (fn: string, p: Params): [string, Tensor][] => {
     }
     if (isRecord(q)) {
       seen.add(q);
-      for (const [k, v] of Object.entries(q)) go(v, path === "" ? k : `${path}.${k}`, depth + 1);
+      for (const [k, v] of Object.entries(q)) {
+        if (RESERVED_NAMES.includes(k))
+          throw new TypeError(`${fn}: argument 'params' has a parameter named '${k}' at '${path === "" ? k : `${path}.${k}`}', which is not allowed (it is special in JavaScript objects)`);
+        go(v, path === "" ? k : `${path}.${k}`, depth + 1);
+      }
       return;
     }
     throw new TypeError(`${fn}: argument 'params' must be tensors, arrays or records of tensors; ${path === "" ? "it" : `'${path}'`} is ${describeValue(q)}`);

@@ -61,3 +61,12 @@ export const struct = <R extends t.Props, O extends t.Props>(name: string, req: 
   );
   return codec;
 };
+
+/** A number codec refined by `ok`, failing with `expected <what>, got <the value>`. */
+export const refine = (name: string, ok: (n: number) => boolean, what: string): t.Type<number> =>
+  new t.Type<number>(
+    name,
+    (u): u is number => typeof u === "number" && ok(u),
+    (u, c) => (typeof u === "number" && ok(u) ? t.success(u) : t.failure(u, c, `expected ${what}, got ${describeValue(u)}`)),
+    t.identity,
+  );

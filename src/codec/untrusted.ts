@@ -155,7 +155,10 @@ export const guarded = <A>(u: unknown, f: () => A, onError: (errors: DecodeError
 };
 
 /**
- * Names that are special in JavaScript objects and never accepted as tensor or parameter names.
+ * Names that are special in JavaScript objects and never accepted as tensor or parameter names:
+ * tensor specs (`decodeTensors`, `jsonDataset`) and parameter trees (`namedLeaves`, and so
+ * `encodeCheckpoint`, `encodeModel`, `decodeParams`) refuse them with a `TypeError`; in untrusted
+ * input they are ordinary unexpected names.
  *
  * @example
  * import { RESERVED_NAMES } from "typegrad"

@@ -45,25 +45,40 @@ type Rule<S extends Shape, T extends Shape> =
         ? AllNat<Without<TL, -1>> extends true
           ? Product<SL> extends infer PS extends number
             ? Product<Without<TL, -1>> extends infer PT extends number
-              ? CountNeg1<T> extends 1
-                ? DivMod<PS, PT> extends [infer Q extends number, 0]
-                  ? Fill<T, Q>
-                  : Mismatch<`reshape: cannot reshape ${ShowShape<S>} into ${ShowShape<T>}: ${PS} elements do not divide into parts of ${PT}`>
-                : [PS] extends [PT]
-                  ? Fill<T, never>
-                  : Mismatch<`reshape: cannot reshape ${ShowShape<S>} (${PS} elements) into ${ShowShape<T>} (${PT} elements)`>
+              ? number extends PS | PT
+                ? Fill<T, number> // beyond 2^53 a size is unknown: nothing to check
+                : CountNeg1<T> extends 1
+                  ? DivMod<PS, PT> extends [infer Q extends number, 0]
+                    ? Fill<T, Q>
+                    : Mismatch<`reshape: cannot reshape ${ShowShape<S>} into ${ShowShape<T>}: ${PS} elements do not divide into parts of ${PT}`>
+                  : [PS] extends [PT]
+                    ? Fill<T, never>
+                    : Mismatch<`reshape: cannot reshape ${ShowShape<S>} (${PS} elements) into ${ShowShape<T>} (${PT} elements)`>
               : never
             : never
           : Fill<T, number>
         : CountNeg1<T> extends 1
           ? OneName<SL> extends infer n extends string
-            ? [Product<Without<SL, n>>] extends [Product<Without<TL, -1>>]
-              ? Fill<T, n>
-              : Fill<T, number>
+            ? PerExample<S, T, n, Product<Without<SL, n>>, Product<Without<TL, -1>>>
             : Fill<T, number>
           : Fill<T, number>
       : never
     : Mismatch<`reshape: at most one -1 is allowed, got ${ShowShape<T>}`>;
+
+/**
+ * A `-1` beside S's one named dim `n` (PE elements per `n`), with PT known elements in the rest of
+ * T: the `-1` is `n` itself when PE = PT, a multiple or a fraction of `n` when one of PE and PT
+ * divides the other, and a mismatch otherwise (`['m', 28, 28] → [-1, 780]`).
+ */
+type PerExample<S extends Shape, T extends Shape, n extends string, PE extends number, PT extends number> = [PE] extends [PT]
+  ? Fill<T, n>
+  : number extends PE | PT
+    ? Fill<T, number>
+    : DivMod<PE, PT> extends [number, 0]
+      ? Fill<T, number>
+      : DivMod<PT, PE> extends [number, 0]
+        ? Fill<T, number>
+        : Mismatch<`reshape: cannot reshape ${ShowShape<S>} into ${ShowShape<T>}: ${PE} elements per '${n}' and parts of ${PT} do not divide one another`>;
 
 /** The only named dim of T when every other dim is a size literal, else `false`. */
 type OneName<T extends readonly Dim[], Found extends string | false = false> = T extends readonly [infer H, ...infer R extends Dim[]]

@@ -275,8 +275,15 @@ export const trainStep = <P extends Params>(
   state: OptState<P>,
   X: Tensor,
   Y: Tensor,
-  opts: { readonly layout?: Layout; readonly ctx?: RunContext; readonly regularizer?: (params: P) => Tensor<[]> } = {},
+  opts: StepOptions<P> = {},
 ): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => update(model, loss, optimizer, params, state, X, Y, opts, false);
+
+/** Options of {@link trainStep}: the layout, the run context (training mode, generator), a regulariser. @category model */
+export interface StepOptions<P extends Params> {
+  readonly layout?: Layout;
+  readonly ctx?: RunContext;
+  readonly regularizer?: (params: P) => Tensor<[]>;
+}
 
 /**
  * {@link trainStep}, and with `check` the divergence probe: the one scalar read is then the cost
@@ -292,7 +299,7 @@ const update = <P extends Params>(
   state: OptState<P>,
   X: Tensor,
   Y: Tensor,
-  opts: { readonly layout?: Layout; readonly ctx?: RunContext; readonly regularizer?: (params: P) => Tensor<[]> },
+  opts: StepOptions<P>,
   check: boolean,
 ): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor; readonly bad?: Divergence } => {
   const layout = opts.layout ?? "columns";

@@ -11,7 +11,7 @@ const root = join(import.meta.dirname, "..", "..");
 const tsx = join(root, "node_modules", ".bin", "tsx");
 
 const run = (code: string, env: Record<string, string | undefined>): string => {
-  const { TYPEGRAD_BACKEND: _, ...rest } = process.env;
+  const { TYPEGRAD_BACKEND: _, TYPEGRAD_RELAXED_SIMD: __, ...rest } = process.env;
   return execFileSync(tsx, ["--eval", code], { cwd: root, env: { ...rest, ...env }, encoding: "utf8" }).trim();
 };
 
@@ -25,6 +25,30 @@ const probe = `
   console.log(JSON.stringify({ first, storage: storageOf(x).backend.name, total: item(sum(x)), ready: b.name }));
 })();
 `;
+
+const relaxedProbe = `
+(async () => {
+  const { ones, sum, item, wasmStats } = await import("./src/index.ts");
+  item(sum(ones([2, 2])));
+  // the probe module of webassembly.ts: valid only where relaxed SIMD runs
+  const probe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 0x60, 3, 0x7b, 0x7b, 0x7b, 1, 0x7b, 3, 2, 1, 0, 10, 13, 1, 11, 0, 0x20, 0, 0x20, 1, 0x20, 2, 0xfd, 0x85, 0x02, 0x0b]);
+  console.log(JSON.stringify({ relaxed: wasmStats().relaxedSimd, engineRunsIt: WebAssembly.validate(probe) }));
+})();
+`;
+
+describe("relaxed SIMD", () => {
+  const nativeRelaxed = Number(process.versions.v8.split(".")[0]) >= 12;
+  it("by default: the relaxed build only where the engine runs it as it is; no engine flag is set", () => {
+    const r = JSON.parse(run(relaxedProbe, {}));
+    expect(r).toEqual({ relaxed: nativeRelaxed, engineRunsIt: nativeRelaxed });
+  });
+  it("TYPEGRAD_RELAXED_SIMD=1 opts in (on Node 20 by setting V8's flag for the process)", () => {
+    expect(JSON.parse(run(relaxedProbe, { TYPEGRAD_RELAXED_SIMD: "1" }))).toEqual({ relaxed: true, engineRunsIt: true });
+  });
+  it("TYPEGRAD_RELAXED_SIMD=0 keeps the plain build", () => {
+    expect(JSON.parse(run(relaxedProbe, { TYPEGRAD_RELAXED_SIMD: "0" })).relaxed).toBe(false);
+  });
+});
 
 describe("the default backend", () => {
   it("is the WASM backend in Node, with no call", () => {

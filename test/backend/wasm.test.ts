@@ -19,6 +19,10 @@ import { configureWasm, wasm, wasmFile, wasmStats } from "../../src/backend/wasm
 import { registeredOps } from "../../src/ops/registry.js";
 import { approximationSweeps, ulps } from "./approx-sweeps.js";
 
+// this file tests the relaxed-SIMD build, opted into (on Node 20 it sets V8's flag for this
+// worker); test/backend/wasm-plain.test.ts tests the plain one, which Node 20 loads by default
+configureWasm({ relaxedSimd: true });
+
 const RUNS = 40;
 const DTYPES: readonly DType[] = ["float32", "float64"];
 const EPS: Record<DType, number> = { float32: 2 ** -23, float64: 2 ** -52 };
@@ -269,7 +273,7 @@ describe("wasm backend agrees with the reference backend", () => {
     expectSame(`matmul ${JSON.stringify(c)}`, got, want, (i) => 2 * (c.K + 1) * (EPS[c.dtype] * (scale[i] as number) + TINY[c.dtype]));
   };
 
-  it("runs the relaxed-SIMD build (Node 20 and later; fused multiply-adds in matmul)", () => {
+  it("runs the relaxed-SIMD build when asked (Node 20 and later; fused multiply-adds in matmul)", () => {
     expect(wasmStats().relaxedSimd).toBe(true);
     expect(wasmFile()).toBe("typegrad-relaxed.wasm");
   });

@@ -229,3 +229,12 @@ describe("a Proxy around a real Tensor", () => {
     expect(trapped).toBe(0);
   });
 });
+
+describe("reserved names in parameter trees", () => {
+  it("are refused by namedLeaves and so by the checkpoint encoders, at the path", () => {
+    expect(() => encodeCheckpoint({ constructor: fromArray([1], [0]) } as never)).toThrow(
+      "encodeCheckpoint: argument 'params' has a parameter named 'constructor' at 'constructor', which is not allowed",
+    );
+    expect(() => encodeCheckpoint({ layers: [{ prototype: fromArray([1], [0]) }] } as never)).toThrow("a parameter named 'prototype' at 'layers[0].prototype'");
+  });
+});

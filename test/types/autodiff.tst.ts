@@ -81,6 +81,14 @@ describe("grad: parameter records declared as interfaces", () => {
     const f = (p: Layer) => sum(add(p.W, p.b));
     expect(grad(f)).type.toBe<(p: Layer) => Layer>();
   });
+  test("an interface with an optional tensor field is accepted", () => {
+    interface Layer {
+      W: Tensor<[2, 3]>;
+      b?: Tensor<[2, 1]>;
+    }
+    const f = (p: Layer) => sum(p.b === undefined ? p.W : add(p.W, p.b));
+    expect(grad(f)).type.toBe<(p: Layer) => Layer>();
+  });
   test("a non-tensor leaf is rejected at the function", () => {
     interface Bad {
       W: Tensor<[2, 3]>;

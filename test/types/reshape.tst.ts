@@ -115,6 +115,35 @@ describe("flatten: programs that compile", () => {
   });
 });
 
+describe("reshape: sizes beyond 2^53 widen to number", () => {
+  test("a -1 beside more than 2^53 elements is an unknown size, not an error", () => {
+    const big = zeros([100000000, 100000000]) as unknown as Tensor<[100000000, 100000000]>;
+    expect(reshape(big, [-1])).type.toBe<Tensor<[number]>>();
+    const big3 = zeros([2]) as unknown as Tensor<[100000000, 100000000, 2]>;
+    expect(reshape(big3, [-1, 2])).type.toBe<Tensor<[number, 2]>>();
+    expect(reshape(big3, [100000000, -1])).type.toBe<Tensor<[100000000, number]>>();
+  });
+});
+
+describe("reshape with a named batch dim: programs that must not compile", () => {
+  test("a -1 whose parts neither divide nor are divided by the per-example count, at the target", () => {
+    reshape(
+      images,
+      // @ts-expect-error reshape: cannot reshape ['m', 28, 28] into [-1, 780]: 784 elements per 'm' and parts of 780 do not divide one another
+      [-1, 780],
+    );
+    reshape(
+      Xm,
+      // @ts-expect-error reshape: cannot reshape ['m', 784] into [-1, 780]: 784 elements per 'm' and parts of 780 do not divide one another
+      [-1, 780],
+    );
+  });
+  test("parts that group or split examples still compile (the size is unknown)", () => {
+    expect(reshape(Xm, [-1, 1568])).type.toBe<Tensor<[number, 1568]>>();
+    expect(reshape(Xm, [-1, 392])).type.toBe<Tensor<[number, 392]>>();
+  });
+});
+
 describe("flatten: programs that must not compile", () => {
   test("a start axis out of range, reported at the axis", () => {
     flatten(

@@ -78,8 +78,19 @@ let threads = 2;
  */
 let splitElementwise = false;
 let ringBytes = RING_BYTES;
-/** Load the relaxed-SIMD build where the host supports it (fused multiply-add in the matrix product). */
-let relaxedSimd = true;
+/**
+ * Which build: `"auto"` loads the relaxed-SIMD one where the engine runs relaxed SIMD as it is
+ * (Node 22 and later, current browsers); `true` also on Node 20, by setting V8's flag for this
+ * process (the user's explicit choice); `false` the plain build. `TYPEGRAD_RELAXED_SIMD=1` (or
+ * `0`) in Node's environment sets the default.
+ */
+let relaxedSimd: boolean | "auto" = (() => {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TYPEGRAD_RELAXED_SIMD;
+  return env === "1" ? true : env === "0" ? false : "auto";
+})();
+
+/** Whether the relaxed build is to be loaded (may set V8's flag when the user opted in). */
+const useRelaxed = (): boolean => relaxedSimd !== false && relaxedSimdAvailable(relaxedSimd === true);
 
 const instantiate = (module: WasmModule, memory: WasmMemory, shared: boolean): Runtime => {
   if (wasmApi === undefined) throw new Error("wasm backend: this JavaScript host has no WebAssembly");
@@ -99,7 +110,7 @@ const load = (): Runtime => {
   if (runtime !== undefined) return runtime;
   if (wasmApi === undefined) throw new Error("wasm backend: this JavaScript host has no WebAssembly");
   const shared = sharedMemoryAvailable() && nodeModule("node:worker_threads") !== undefined;
-  const relaxed = relaxedSimd && relaxedSimdAvailable();
+  const relaxed = useRelaxed();
   const bytes = readBuildSync(`typegrad${shared ? "-shared" : ""}${relaxed ? "-relaxed" : ""}.wasm`);
   if (bytes === undefined) throw new Error("wasm backend: not loaded yet; outside Node call 'await ready()' first");
   const memory = shared ? new wasmApi.Memory({ initial: 64, maximum: 65536, shared: true }) : new wasmApi.Memory({ initial: 64 });
@@ -156,7 +167,7 @@ export const initWasm = async (bytes: Uint8Array): Promise<void> => {
  * wasmFile().endsWith(".wasm") // true ("typegrad.wasm" or "typegrad-relaxed.wasm")
  * @category constructors
  */
-export const wasmFile = (): "typegrad.wasm" | "typegrad-relaxed.wasm" => (relaxedSimd && relaxedSimdAvailable() ? "typegrad-relaxed.wasm" : "typegrad.wasm");
+export const wasmFile = (): "typegrad.wasm" | "typegrad-relaxed.wasm" => (useRelaxed() ? "typegrad-relaxed.wasm" : "typegrad.wasm");
 
 /** Options of {@link configureWasm}. @category model */
 export interface WasmOptions {
@@ -170,11 +181,15 @@ export interface WasmOptions {
   /** Also split large elementwise kernels over the two threads (off by default: see the bench). */
   readonly splitElementwise?: boolean;
   /**
-   * Load the relaxed-SIMD build where the host runs it (default true): its matrix product uses
-   * fused multiply-adds (+15% GF/s here), so its last bits differ from the plain build's and
-   * may differ between machines. Only before the backend is first used.
+   * The relaxed-SIMD build: its matrix product uses fused multiply-adds (+15% GF/s here), so its
+   * last bits differ from the plain build's and may differ between machines. `"auto"` (the
+   * default) loads it where the engine runs relaxed SIMD as it is (Node 22 and later, current
+   * browsers); `true` also on Node 20, by setting V8's `--experimental-wasm-relaxed-simd` for
+   * this process (a process-wide engine flag, so only on request); `false` never. Node's
+   * environment variable `TYPEGRAD_RELAXED_SIMD=1` (or `0`) sets the default. Only before the
+   * backend is first used.
    */
-  readonly relaxedSimd?: boolean;
+  readonly relaxedSimd?: boolean | "auto";
 }
 
 /**
@@ -198,7 +213,7 @@ export const configureWasm = (opts: WasmOptions): Required<WasmOptions> => {
     ringBytes = opts.ringBytes;
   }
   if (opts.relaxedSimd !== undefined && opts.relaxedSimd !== relaxedSimd) {
-    if (typeof opts.relaxedSimd !== "boolean") throw new TypeError(`configureWasm: option 'relaxedSimd' must be a boolean, got ${String(opts.relaxedSimd)}`);
+    if (typeof opts.relaxedSimd !== "boolean" && opts.relaxedSimd !== "auto") throw new TypeError(`configureWasm: option 'relaxedSimd' must be a boolean or "auto", got ${String(opts.relaxedSimd)}`);
     if (runtime !== undefined) throw new Error("configureWasm: option 'relaxedSimd' can only be set before the wasm backend is first used");
     relaxedSimd = opts.relaxedSimd;
   }

@@ -76,12 +76,15 @@ const RELAXED_PROBE = new Uint8Array([
 ]);
 
 /**
- * True when the host runs relaxed SIMD. Node 20's V8 (11.3) has it behind a flag that the next
- * V8 turned on by default; here the flag is set for this process when the probe fails without it.
+ * True when the host runs relaxed SIMD as it is. Node 20's V8 (11.3) has it behind a flag that
+ * the next V8 turned on by default: with `setEngineFlag` (the user's explicit opt-in, see
+ * `configureWasm({ relaxedSimd: true })`), the flag is set for this process when the probe fails
+ * without it. Importing or using typegrad never sets it otherwise.
  */
-export const relaxedSimdAvailable = (): boolean => {
+export const relaxedSimdAvailable = (setEngineFlag = false): boolean => {
   if (wasmApi === undefined) return false;
   if (wasmApi.validate(RELAXED_PROBE)) return true;
+  if (!setEngineFlag) return false;
   nodeModule<typeof import("node:v8")>("node:v8")?.setFlagsFromString("--experimental-wasm-relaxed-simd");
   return wasmApi.validate(RELAXED_PROBE);
 };
