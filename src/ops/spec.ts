@@ -7,7 +7,7 @@
  * @module
  */
 import type { Backend, BinaryKernel, DType, UnaryKernel } from "../backend/backend.js";
-import type { Primitive, Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -160,7 +160,15 @@ export type Forward =
  *
  * @category model
  */
-export type Pullback = Primitive<never>["pullback"] | "composite" | "custom";
+export type Pullback = PullbackRule | "nondiff" | "composite" | "custom";
+
+/**
+ * A primitive's pullback: input cotangents from the output cotangent `ct`, the inputs, the output
+ * and the parameters (`wants[i]` false: input i needs none; `undefined` is zero).
+ *
+ * @category model
+ */
+export type PullbackRule = (ct: Tensor, primals: readonly Tensor[], out: Tensor, params: never, wants: readonly boolean[]) => readonly (Tensor | undefined)[];
 
 /**
  * The runtime twin of an op's type-level shape rule, read from a sampled call (input shapes and
