@@ -11,7 +11,7 @@
 
 export { type Cotangents, customVjp } from "./autodiff/customVjp.js";
 // autodiff
-export type { DifferentiableIn, IsParamTree, Params } from "./autodiff/tree.js";
+export { type DifferentiableIn, type IsParamTree, namedLeaves, type Params, RESERVED_NAMES } from "./autodiff/tree.js";
 export { grad, valueAndGrad, valueAndGradAux, vjp } from "./autodiff/vjp.js";
 // backends
 export type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "./backend/backend.js";
@@ -53,7 +53,7 @@ export {
 export { type DecodeError, type DecodeErrors, draw, fromValidationErrors, paths as errorPaths, toValidationErrors } from "./codec/errors.js";
 export { encodeNpy, type NpyHeader, parseNpy, parseNpyHeader } from "./codec/npy.js";
 export { csvDatasetOrThrow, DecodeFailure, decodeParamsOrThrow, decodeTensorOrThrow, decodeTensorsOrThrow, jsonDatasetOrThrow, orThrow } from "./codec/orThrow.js";
-export { decodeParams, namedLeaves } from "./codec/params.js";
+export { decodeParams } from "./codec/params.js";
 export {
   type Checked,
   checkTensor,
@@ -69,7 +69,7 @@ export {
   tensorCodec,
 } from "./codec/tensor.js";
 export { type DecodeTensorsOptions, decodeTensors, type TensorSpecs, type TensorsOf, tensorsCodec } from "./codec/tensors.js";
-export { DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_LENGTH, RESERVED_NAMES, type TensorLimits } from "./codec/untrusted.js";
+export { DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_LENGTH, type TensorLimits } from "./codec/untrusted.js";
 // data: examples, the course's toy sets, augmentation (MNIST and Iris: typegrad/datasets)
 export { type ShiftOptions, shiftImages } from "./data/augment.js";
 export { type Batch, checkExamples, type Examples, examples, fromFlat, type Layout, labels, oneHot, split, standardize, type TensorPair, take, toTensors } from "./data/examples.js";

@@ -5,6 +5,7 @@
  * @module
  */
 import { describe } from "../ops/define.js";
+import { describeValue } from "../tensor/describe.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 
 /**
@@ -56,4 +57,66 @@ export const flattenTree = (op: string, p: Params, what = "parameters"): { leave
   };
   const rebuild = build(p, "");
   return { leaves, rebuild };
+};
+
+/**
+ * Names that are special in JavaScript objects and never accepted as tensor or parameter names:
+ * tensor specs (`decodeTensors`, `jsonDataset`) and parameter trees (`namedLeaves`, and so
+ * `encodeCheckpoint`, `encodeModel`, `decodeParams`) refuse them with a `TypeError`; in untrusted
+ * input they are ordinary unexpected names.
+ *
+ * @example
+ * import { RESERVED_NAMES } from "typegrad"
+ * RESERVED_NAMES // ["__proto__", "constructor", "prototype"]
+ * @category model
+ * @since 0.1.0
+ */
+export const RESERVED_NAMES: readonly string[] = ["__proto__", "constructor", "prototype"];
+
+/** How deep a params tree may nest (a guard against cyclic or hostile trees). */
+const MAX_PARAMS_DEPTH = 256;
+
+const isRecord = (u: unknown): u is Record<string, unknown> => u !== null && typeof u === "object" && Object.getPrototypeOf(u) === Object.prototype;
+
+/**
+ * The leaves of a params tree with their names, depth first (record keys in insertion order).
+ * Throws (naming `fn`) for a cycle, a leaf that is not a tensor, nesting deeper than 256, or a
+ * name in `RESERVED_NAMES`.
+ *
+ * @example
+ * import { namedLeaves, zeros } from "typegrad"
+ * namedLeaves("save", { W: zeros([2, 2]), layers: [{ b: zeros([2, 1]) }] }).map(([n]) => n) // ["W", "layers[0].b"]
+ * @category params
+ * @since 0.1.0
+ */
+export const namedLeaves = (fn: string, p: Params): [string, Tensor][] => {
+  const out: [string, Tensor][] = [];
+  const seen = new Set<unknown>();
+  const go = (q: unknown, path: string, depth: number): void => {
+    if (isTensor(q)) {
+      out.push([path, q]);
+      return;
+    }
+    if (depth > MAX_PARAMS_DEPTH) throw new TypeError(`${fn}: argument 'params' is nested more than ${MAX_PARAMS_DEPTH} levels deep at '${path}'`);
+    if (seen.has(q)) throw new TypeError(`${fn}: argument 'params' contains a cycle at '${path}'`);
+    if (Array.isArray(q)) {
+      seen.add(q);
+      q.forEach((x, i) => {
+        go(x, `${path}[${i}]`, depth + 1);
+      });
+      return;
+    }
+    if (isRecord(q)) {
+      seen.add(q);
+      for (const [k, v] of Object.entries(q)) {
+        if (RESERVED_NAMES.includes(k))
+          throw new TypeError(`${fn}: argument 'params' has a parameter named '${k}' at '${path === "" ? k : `${path}.${k}`}', which is not allowed (it is special in JavaScript objects)`);
+        go(v, path === "" ? k : `${path}.${k}`, depth + 1);
+      }
+      return;
+    }
+    throw new TypeError(`${fn}: argument 'params' must be tensors, arrays or records of tensors; ${path === "" ? "it" : `'${path}'`} is ${describeValue(q)}`);
+  };
+  go(p, "", 0);
+  return out;
 };

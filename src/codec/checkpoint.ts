@@ -30,7 +30,7 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
-import type { Params } from "../autodiff/tree.js";
+import { namedLeaves, type Params } from "../autodiff/tree.js";
 import type { DType } from "../backend/backend.js";
 import { type Architecture, buildModel, type DescribedModel, type ParamsOfModel, paramLayout } from "../nn/architecture.js";
 import type { OptState } from "../optim/optimizers.js";
@@ -41,7 +41,6 @@ import type { TrainState } from "../train/state.js";
 import { ArchitectureCodec, diffArchitecture } from "./architecture.js";
 import { crc32, hex32, itemSize, readFloats, writeFloats } from "./bytes.js";
 import { type DecodeError, type DecodeErrors, describeValue, draw, fromValidationErrors, index, key, leaf, nonEmpty, toValidationErrors } from "./errors.js";
-import { namedLeaves } from "./params.js";
 import { refine, struct } from "./struct.js";
 import { MAX_RANK } from "./tensor.js";
 

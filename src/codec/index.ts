@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+export { namedLeaves } from "../autodiff/tree.js";
 export { ArchitectureCodec, diffArchitecture, MAX_LAYERS, modelFromArchitecture } from "./architecture.js";
 export { crc32 } from "./bytes.js";
 export {
@@ -50,7 +52,7 @@ export {
 } from "./errors.js";
 export { encodeNpy, type NpyHeader, parseNpy, parseNpyHeader } from "./npy.js";
 export { csvDatasetOrThrow, DecodeFailure, decodeParamsOrThrow, decodeTensorOrThrow, decodeTensorsOrThrow, jsonDatasetOrThrow, orThrow } from "./orThrow.js";
-export { decodeParams, namedLeaves, paramSpecs, rebuildParams } from "./params.js";
+export { decodeParams, paramSpecs, rebuildParams } from "./params.js";
 export { type StructOf, struct } from "./struct.js";
 export {
   type Checked,

@@ -9,14 +9,13 @@
  * @module
  */
 import * as E from "fp-ts/lib/Either.js";
-import type { Params } from "../autodiff/tree.js";
+import { namedLeaves, type Params } from "../autodiff/tree.js";
 import type { DType } from "../backend/backend.js";
 import { fromArray, toFlat } from "../tensor/create.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { type DecodeErrors, describeValue, nonEmpty } from "./errors.js";
 import { checkOptions } from "./tensor.js";
 import { checkSpecs, checkTensors, type DecodeTensorsOptions, type TensorSpecs, type TensorsOf } from "./tensors.js";
-import { RESERVED_NAMES } from "./untrusted.js";
 
 // -------------------------------------------------------------------------------------
 // params trees
@@ -25,50 +24,6 @@ import { RESERVED_NAMES } from "./untrusted.js";
 const isRecord = (u: unknown): u is Record<string, unknown> => u !== null && typeof u === "object" && Object.getPrototypeOf(u) === Object.prototype;
 
 /** The deepest params tree accepted (a deeper one is a `TypeError`, never a stack overflow). */
-const MAX_PARAMS_DEPTH = 256;
-
-/**
- * The leaves of a params tree with their names, depth first (record keys in insertion order).
- * Throws (naming `fn`) for a cycle, a leaf that is not a tensor, nesting deeper than 256, or a
- * name in `RESERVED_NAMES`.
- *
- * @example
- * import { namedLeaves, zeros } from "typegrad"
- * namedLeaves("save", { W: zeros([2, 2]), layers: [{ b: zeros([2, 1]) }] }).map(([n]) => n) // ["W", "layers[0].b"]
- * @category params
- * @since 0.1.0
- */
-export const namedLeaves = (fn: string, p: Params): [string, Tensor][] => {
-  const out: [string, Tensor][] = [];
-  const seen = new Set<unknown>();
-  const go = (q: unknown, path: string, depth: number): void => {
-    if (isTensor(q)) {
-      out.push([path, q]);
-      return;
-    }
-    if (depth > MAX_PARAMS_DEPTH) throw new TypeError(`${fn}: argument 'params' is nested more than ${MAX_PARAMS_DEPTH} levels deep at '${path}'`);
-    if (seen.has(q)) throw new TypeError(`${fn}: argument 'params' contains a cycle at '${path}'`);
-    if (Array.isArray(q)) {
-      seen.add(q);
-      q.forEach((x, i) => {
-        go(x, `${path}[${i}]`, depth + 1);
-      });
-      return;
-    }
-    if (isRecord(q)) {
-      seen.add(q);
-      for (const [k, v] of Object.entries(q)) {
-        if (RESERVED_NAMES.includes(k))
-          throw new TypeError(`${fn}: argument 'params' has a parameter named '${k}' at '${path === "" ? k : `${path}.${k}`}', which is not allowed (it is special in JavaScript objects)`);
-        go(v, path === "" ? k : `${path}.${k}`, depth + 1);
-      }
-      return;
-    }
-    throw new TypeError(`${fn}: argument 'params' must be tensors, arrays or records of tensors; ${path === "" ? "it" : `'${path}'`} is ${describeValue(q)}`);
-  };
-  go(p, "", 0);
-  return out;
-};
 
 /** The tree `model` with each leaf replaced by the tensor of the same name. @category params @since 0.1.0 */
 export const rebuildParams = <P extends Params>(model: P, byName: Readonly<Record<string, Tensor>>): P => {

@@ -154,19 +154,7 @@ export const guarded = <A>(u: unknown, f: () => A, onError: (errors: DecodeError
   }
 };
 
-/**
- * Names that are special in JavaScript objects and never accepted as tensor or parameter names:
- * tensor specs (`decodeTensors`, `jsonDataset`) and parameter trees (`namedLeaves`, and so
- * `encodeCheckpoint`, `encodeModel`, `decodeParams`) refuse them with a `TypeError`; in untrusted
- * input they are ordinary unexpected names.
- *
- * @example
- * import { RESERVED_NAMES } from "typegrad"
- * RESERVED_NAMES // ["__proto__", "constructor", "prototype"]
- * @category model
- * @since 0.1.0
- */
-export const RESERVED_NAMES: readonly string[] = ["__proto__", "constructor", "prototype"];
+export { RESERVED_NAMES } from "../autodiff/tree.js";
 
 /** Set own data property `k` of `o` (as `Object.defineProperty` does: never a prototype change). @internal */
 export const setOwn = (o: Record<string, unknown>, k: string, v: unknown): void => {

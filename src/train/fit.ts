@@ -20,10 +20,9 @@
  *
  * @module
  */
-import { flattenTree, type Params } from "../autodiff/tree.js";
+import { flattenTree, namedLeaves, type Params } from "../autodiff/tree.js";
 import { valueAndGradAux } from "../autodiff/vjp.js";
 import type { DType } from "../backend/backend.js";
-import { namedLeaves } from "../codec/params.js";
 import { checkExamples, type Examples, type Layout, labels, take, toTensors } from "../data/examples.js";
 import type { RunContext } from "../nn/activations.js";
 import type { LossOptions } from "../nn/losses.js";

@@ -40,7 +40,8 @@ describe("checkpoints under a kill loop", () => {
       p.stdout?.on("data", (d: Buffer) => {
         out += d.toString();
       });
-      const exited = new Promise<void>((resolve) => p.on("exit", () => resolve()));
+      // "close", not "exit": every line the child wrote has been read by then
+      const exited = new Promise<void>((resolve) => p.on("close", () => resolve()));
       // wait for the first save to land, then a random time up to about three saves
       while (!out.includes("saved") && p.exitCode === null) await new Promise((r) => setTimeout(r, 2));
       await new Promise((r) => setTimeout(r, g.int(40)));
