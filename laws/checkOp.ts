@@ -4,7 +4,7 @@
  * | law                | dtypes          | what                                                      |
  * |--------------------|-----------------|-----------------------------------------------------------|
  * | `forward <dtype>`  | spec's (both)   | `call` equals `reference` (values, at the dtype's tolerance) |
- * | `shape`            | float64         | the runtime output shape equals the reference's and the runtime twin's (`shapeTwins`) |
+ * | `shape`            | float64         | the runtime output shape equals the reference's and the runtime twin's (`OpDef.shape`) |
  * | `vjp dot product`  | float64         | JAX's `check_vjp` in one random direction                 |
  * | `cotangent shapes` | float64         | cotangents have the inputs' shapes and dtypes             |
  * | `pullback linear`  | float64         | pullback(αu + βw) = α·pullback(u) + β·pullback(w)        |
@@ -28,7 +28,7 @@ import { describeMismatch, finiteDifferenceStep, firstMismatch, forwardTolerance
 import { type DrawnCase, drawCase, drawDirection } from "./arbitraries.js";
 import { cotangentShapesLaw, dotProduct, dotProductLaw, jacobianMismatch, pullbackLinearityGap, secondOrderLaw, zeroGradientLaw } from "./gradient.js";
 import { assertOutcomes, type LawOutcome, type NamedProperty, type RunOptions, runProperties } from "./outcome.js";
-import { shapeTwinLaw, shapeTwins } from "./shape.js";
+import { type ShapeTwin, shapeTwinLaw } from "./shape.js";
 
 // -------------------------------------------------------------------------------------
 // helpers
@@ -82,15 +82,15 @@ const forward = <P>(spec: Spec<P>, dtype: DType): fc.IProperty<never> =>
     if (m !== undefined) fail(`${describeMismatch(m)} (${showCase(d)})`);
   }) as unknown as fc.IProperty<never>;
 
-const shape = <P>(name: string, spec: Spec<P>): fc.IProperty<never> =>
+const shape = <P>(def: OpDef<P>): fc.IProperty<never> =>
   fc.property(fc.gen(), (g) => {
+    const { spec } = def;
     const d = drawCase(spec, g, { dtype: "float64" });
     const out = spec.call(d.inputs, d.case.params).shape as readonly number[];
     const rule = spec.reference(d.inputs.map(toDense), d.case.params).shape;
     if (!sameShape(out, rule)) fail(`output shape [${out.join(", ")}], reference's rule [${rule.join(", ")}] (${showCase(d)})`);
-    const twin = shapeTwins[name];
     const ins = d.inputs.map((x) => x.shape as readonly number[]);
-    if (twin !== undefined && !shapeTwinLaw(twin, ins, d.case.params, out)) fail(`output shape [${out.join(", ")}], runtime twin [${twin(ins, d.case.params as never).join(", ")}] (${showCase(d)})`);
+    if (!shapeTwinLaw(def.shape as ShapeTwin, ins, d.case.params, out)) fail(`output shape [${out.join(", ")}], runtime twin [${def.shape(ins, d.case.params).join(", ")}] (${showCase(d)})`);
   }) as unknown as fc.IProperty<never>;
 
 const dotProductProp = <P>(spec: Spec<P>): fc.IProperty<never> =>
@@ -174,7 +174,7 @@ const zeroGradient = <P>(spec: Spec<P>): fc.IProperty<never> =>
 export const opProperties = <P>(def: OpDef<P>): NamedProperty[] => {
   const { spec } = def;
   const dtypes = spec.dtypes ?? (["float32", "float64"] as const);
-  const props: NamedProperty[] = [...dtypes.map((dt) => ({ law: `forward ${dt}`, property: forward(spec, dt) })), { law: "shape", property: shape(def.name, spec) }];
+  const props: NamedProperty[] = [...dtypes.map((dt) => ({ law: `forward ${dt}`, property: forward(spec, dt) })), { law: "shape", property: shape(def) }];
   if (spec.nondiff === true) return [...props, { law: "zero gradient", property: zeroGradient(spec) }];
   if (spec.noFiniteDifferences !== undefined) return [...props, { law: "cotangent shapes", property: cotangentShapes(spec) }, { law: "pullback linear", property: pullbackLinear(spec) }];
   props.push(

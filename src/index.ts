@@ -10,6 +10,7 @@
  * @module typegrad
  */
 
+export { type Cotangents, customVjp } from "./autodiff/customVjp.js";
 // autodiff
 export { type DifferentiableIn, type IsParamTree, namedLeaves, type Params, RESERVED_NAMES } from "./autodiff/tree.js";
 export { grad, valueAndGrad, valueAndGradAux, vjp } from "./autodiff/vjp.js";
@@ -121,10 +122,9 @@ export {
 } from "./nn/dense.js";
 export { dropout } from "./nn/dropout.js";
 export { type Fans, type Initializer, type InitName, initializer, initializers } from "./nn/init.js";
-export { type ClipOptions, crossEntropy, type Loss, type LossOptions, logLoss, logLossFromLogits, mse, softmaxCrossEntropy, softplus } from "./nn/losses.js";
+export { type ClipOptions, crossEntropy, type Loss, type LossOptions, logLoss, logLossFromLogits, mse, softmaxCrossEntropy } from "./nn/losses.js";
 export { type Mlp, type MlpOptions, type MlpParams, mlp } from "./nn/mlp.js";
 export { type CachesOf, type CheckChain, type InOf, type Last, type LayoutOf, type OutOf, type ParamsOf, type Sequential, sequential } from "./nn/sequential.js";
-// ops
 export { abs } from "./ops/abs.js";
 export { add } from "./ops/add.js";
 export { addAct, type FusedActivation } from "./ops/addAct.js";
@@ -136,15 +136,21 @@ export { concat, type ShapesOf } from "./ops/concat.js";
 export { div } from "./ops/div.js";
 export { elu } from "./ops/elu.js";
 export { eq } from "./ops/eq.js";
+export { erf } from "./ops/erf.js";
 export { exp } from "./ops/exp.js";
 export { expm1 } from "./ops/expm1.js";
 export { flatten } from "./ops/flatten.js";
 export { ge } from "./ops/ge.js";
+// ops
+export { gelu } from "./ops/gelu.js";
+export { geluTanh } from "./ops/geluTanh.js";
 export { gt } from "./ops/gt.js";
+export { hardSigmoid } from "./ops/hardSigmoid.js";
 export { le } from "./ops/le.js";
 export { leakyRelu } from "./ops/leakyRelu.js";
 export { log } from "./ops/log.js";
 export { log1p } from "./ops/log1p.js";
+export { logSigmoid } from "./ops/logSigmoid.js";
 export { logSoftmax } from "./ops/logSoftmax.js";
 export { logSumExp } from "./ops/logSumExp.js";
 export { lt } from "./ops/lt.js";
@@ -153,6 +159,7 @@ export { max } from "./ops/max.js";
 export { maximum } from "./ops/maximum.js";
 export { mean } from "./ops/mean.js";
 export { minimum } from "./ops/minimum.js";
+export { mish } from "./ops/mish.js";
 export { mul } from "./ops/mul.js";
 export { ne } from "./ops/ne.js";
 export { neg } from "./ops/neg.js";
@@ -163,8 +170,10 @@ export { relu } from "./ops/relu.js";
 export { reshape } from "./ops/reshape.js";
 export { sigmoid } from "./ops/sigmoid.js";
 export { sign } from "./ops/sign.js";
+export { silu, swish } from "./ops/silu.js";
 export { slice } from "./ops/slice.js";
 export { softmax } from "./ops/softmax.js";
+export { softplus } from "./ops/softplus.js";
 export { sqrt } from "./ops/sqrt.js";
 export { square } from "./ops/square.js";
 export { stopGradient } from "./ops/stopGradient.js";

@@ -12,6 +12,7 @@
  */
 
 import type { Sizes } from "../shape/dims.js";
+import type { BinaryKernel, UnaryKernel } from "./kernels.generated.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -31,11 +32,12 @@ export interface Storage {
   readonly length: number;
 }
 
-/** Elementwise unary kernels. `sign` is not differentiable; `relu` is max(x, 0) (NaN stays NaN). @category backend */
-export type UnaryKernel = "neg" | "exp" | "log" | "sqrt" | "abs" | "sign" | "sigmoid" | "tanh" | "expm1" | "log1p" | "relu";
-
-/** Elementwise binary kernels, with numpy broadcasting. Comparisons give 1 or 0. @category backend */
-export type BinaryKernel = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "gt" | "ge" | "lt" | "le" | "eq" | "ne";
+/**
+ * Elementwise unary kernels (`sign` is not differentiable; `relu` is max(x, 0), NaN stays NaN) and
+ * binary kernels (numpy broadcasting; comparisons give 1 or 0). Both lists are generated from the
+ * op registry (`npm run gen:kernels`).
+ */
+export type { BinaryKernel, UnaryKernel } from "./kernels.generated.js";
 
 /** Reductions along one axis. @category backend */
 export type ReduceKernel = "sum" | "max";

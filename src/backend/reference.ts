@@ -1,12 +1,14 @@
 /**
  * The reference backend: plain TypeScript over `Float32Array`/`Float64Array`. It is the oracle the
  * faster backends are checked against, so it favours plain loops over cleverness (matmul uses the
- * cache-friendly i-k-j order and nothing more).
+ * cache-friendly i-k-j order and nothing more). Its elementwise kernels are the scalar functions
+ * the ops define (`scalars.ts`): a new elementwise op needs no edit here.
  *
  * @module
  */
 import type { Sizes } from "../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "./backend.js";
+import { binaryScalar, unaryScalar } from "./scalars.js";
 
 /** A storage of the reference backend: a typed array. */
 export interface RefStorage extends Storage {
@@ -67,36 +69,6 @@ const rowPlan = (shape: Sizes, out: Sizes): { rows: Int32Array; step: number } =
   const st = bstrides(shape, out);
   const r = out.length;
   return { rows: offsets(st, out.slice(0, Math.max(r - 1, 0))), step: r === 0 ? 0 : (st[r - 1] as number) };
-};
-
-const unaryFns: Record<UnaryKernel, (x: number) => number> = {
-  neg: (x) => -x,
-  exp: Math.exp,
-  log: Math.log,
-  sqrt: Math.sqrt,
-  abs: Math.abs,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
-  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  tanh: Math.tanh,
-  expm1: Math.expm1,
-  log1p: Math.log1p,
-  relu: (x) => Math.max(x, 0),
-};
-
-const binaryFns: Record<BinaryKernel, (a: number, b: number) => number> = {
-  add: (a, b) => a + b,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  div: (a, b) => a / b,
-  pow: Math.pow,
-  maximum: (a, b) => (a >= b || Number.isNaN(a) ? a : b),
-  minimum: (a, b) => (a <= b || Number.isNaN(a) ? a : b),
-  gt: (a, b) => (a > b ? 1 : 0),
-  ge: (a, b) => (a >= b ? 1 : 0),
-  lt: (a, b) => (a < b ? 1 : 0),
-  le: (a, b) => (a <= b ? 1 : 0),
-  eq: (a, b) => (a === b ? 1 : 0),
-  ne: (a, b) => (a !== b ? 1 : 0),
 };
 
 /** [outer, n, inner] sizes around `axis`. */
@@ -208,7 +180,7 @@ class Reference implements Backend {
 
   unary(op: UnaryKernel, x: Storage): Storage {
     const a = this.data(x);
-    const f = unaryFns[op];
+    const f = unaryScalar(op);
     const out = alloc(x.dtype, a.length);
     for (let i = 0; i < a.length; i++) out[i] = f(a[i] as number);
     return this.make(out);
@@ -217,7 +189,7 @@ class Reference implements Backend {
   binary(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, outShape: Sizes, then?: UnaryKernel): Storage {
     const x = this.data(a);
     const y = this.data(b);
-    const f = binaryFns[op];
+    const f = binaryScalar(op);
     const n = size(outShape);
     const out = alloc(a.dtype, n);
     const same = (sh: Sizes) => sh.length === outShape.length && sh.every((d, i) => d === outShape[i]);
@@ -240,7 +212,7 @@ class Reference implements Backend {
       }
     }
     if (then !== undefined) {
-      const g = unaryFns[then];
+      const g = unaryScalar(then);
       for (let i = 0; i < n; i++) out[i] = g(out[i] as number);
     }
     return this.make(out);

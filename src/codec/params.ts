@@ -13,7 +13,7 @@ import { namedLeaves, type Params } from "../autodiff/tree.js";
 import type { DType } from "../backend/backend.js";
 import { fromArray, toFlat } from "../tensor/create.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
-import { type DecodeErrors, describeValue, nonEmpty } from "./errors.js";
+import { type DecodeErrors, nonEmpty } from "./errors.js";
 import { checkOptions } from "./tensor.js";
 import { checkSpecs, checkTensors, type DecodeTensorsOptions, type TensorSpecs, type TensorsOf } from "./tensors.js";
 

@@ -26,11 +26,11 @@ import { leakyRelu } from "../ops/leakyRelu.js";
 import { minimum } from "../ops/minimum.js";
 import { mul } from "../ops/mul.js";
 import { relu } from "../ops/relu.js";
-import { sigmoid } from "../ops/sigmoid.js";
+import { sigmoid, sigmoidFromOutput } from "../ops/sigmoid.js";
 import { softmax } from "../ops/softmax.js";
 import { sub } from "../ops/sub.js";
 import { sum } from "../ops/sum.js";
-import { tanh } from "../ops/tanh.js";
+import { tanh, tanhFromOutput } from "../ops/tanh.js";
 import { where } from "../ops/where.js";
 import type { Shape } from "../shape/dims.js";
 import type { Rng } from "../tensor/random.js";
@@ -172,9 +172,9 @@ export const activationBackward = (
     case "linear":
       return plain(dA);
     case "sigmoid":
-      return plain(mul(dA, mul(A, sub(1, A))));
+      return plain(sigmoidFromOutput(dA, A));
     case "tanh":
-      return plain(mul(dA, sub(1, mul(A, A))));
+      return plain(tanhFromOutput(dA, A));
     case "relu":
       return plain(mul(dA, pos()));
     case "leakyRelu":

@@ -17,17 +17,17 @@
  *
  * @module
  */
+import { customVjp } from "../autodiff/customVjp.js";
 import type { Layout } from "../data/examples.js";
-import { abs } from "../ops/abs.js";
 import { add } from "../ops/add.js";
 import { clip } from "../ops/clip.js";
+import { div } from "../ops/div.js";
 import { exp } from "../ops/exp.js";
 import { log } from "../ops/log.js";
-import { log1p } from "../ops/log1p.js";
 import { logSoftmax } from "../ops/logSoftmax.js";
-import { maximum } from "../ops/maximum.js";
 import { mul } from "../ops/mul.js";
-import { neg } from "../ops/neg.js";
+import { sigmoid } from "../ops/sigmoid.js";
+import { softplus } from "../ops/softplus.js";
 import { sub } from "../ops/sub.js";
 import { sum } from "../ops/sum.js";
 import { type Shape, ShapeError, showShape } from "../shape/dims.js";
@@ -78,14 +78,29 @@ const epsOf = (fn: string, opts: ClipOptions | undefined): number => {
 };
 
 /**
- * `softplus(z) = log(1 + e^z)`, computed as `max(z, 0) + log1p(e^{−|z|})` (no overflow).
- *
- * @example
- * import { softplus, tensor, toArray } from "typegrad"
- * toArray(softplus(tensor([0, 1000]))) // [0.6931…, 1000] (no overflow)
- * @category operations
+ * `(1/m) Σ softplus(z) − y z` with the fused pullback `ct_z = ct (σ(z) − y)/m`, `ct_y = −ct z/m`
+ * (seed 002's `dZ = A − Y`), written with differentiable ops so that it differentiates again.
  */
-export const softplus = <S extends Shape>(z: Tensor<S>): Tensor<S> => add(maximum(z, 0), log1p(exp(neg(abs(z)))));
+const logLossFused = (m: number) =>
+  customVjp(
+    (z: Tensor, y: Tensor) => mul(sum(sub(softplus(z), mul(y, z))), 1 / m),
+    (z: Tensor, y: Tensor) => [mul(sum(sub(softplus(z), mul(y, z))), 1 / m), { z, y }] as const,
+    ({ z, y }, ct) => [mul(sub(sigmoid(z), y), div(ct, m)), mul(z, div(ct, -m))] as const,
+  );
+
+/**
+ * `−(1/m) Σ y ⊙ logSoftmax(z)` along `unit`, with the fused pullback (seed 004)
+ * `ct_z = ct (softmax(z) Σ_unit y − y)/m` (`softmax(z) − y` for one-hot targets), `ct_y = −ct logSoftmax(z)/m`.
+ */
+const softmaxCrossEntropyFused = (m: number, unit: number) =>
+  customVjp(
+    (z: Tensor, y: Tensor) => mul(sum(mul(y, logSoftmax(z, unit))), -1 / m),
+    (z: Tensor, y: Tensor) => {
+      const ls = logSoftmax(z, unit);
+      return [mul(sum(mul(y, ls)), -1 / m), { ls, y }] as const;
+    },
+    ({ ls, y }, ct) => [mul(sub(mul(exp(ls), sum(y, unit, true)), y), div(ct, m)), mul(ls, div(ct, -m))] as const,
+  );
 
 // -------------------------------------------------------------------------------------
 // operations
@@ -122,8 +137,7 @@ export const logLoss = <S extends Shape>(A: Tensor<S>, Y: Tensor<NoInfer<S>>, op
  */
 export const logLossFromLogits = <S extends Shape>(Z: Tensor<S>, Y: Tensor<NoInfer<S>>, opts?: LossOptions): Tensor<[]> => {
   const [m] = examplesOf("logLossFromLogits", Z, Y, opts);
-  const z = Z as Tensor;
-  return mul(sum(sub(softplus(z), mul(Y as Tensor, z))), 1 / m);
+  return logLossFused(m)(Z as Tensor, Y as Tensor);
 };
 
 /**
@@ -169,5 +183,5 @@ export const crossEntropy = <S extends Shape>(A: Tensor<S>, Y: Tensor<NoInfer<S>
  */
 export const softmaxCrossEntropy = <S extends Shape>(Z: Tensor<S>, Y: Tensor<NoInfer<S>>, opts?: LossOptions): Tensor<[]> => {
   const [m, , unit] = examplesOf("softmaxCrossEntropy", Z, Y, opts);
-  return mul(sum(mul(Y as Tensor, logSoftmax(Z as Tensor, unit))), -1 / m);
+  return softmaxCrossEntropyFused(m, unit)(Z as Tensor, Y as Tensor);
 };

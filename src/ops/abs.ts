@@ -6,15 +6,26 @@
  * @module
  */
 import type { Shape } from "../shape/dims.js";
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { elementwiseCase, expectTensor, unaryPrimitive } from "./define.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { unaryOp } from "./builders.js";
 import { mul } from "./mul.js";
-import { zipWith } from "./naive.js";
 import { sign } from "./sign.js";
 import { domains, type OpDef } from "./spec.js";
 
-/** The primitive. */
-export const absPrim = unaryPrimitive("abs", (ct, [x]) => [mul(ct, sign(x as Tensor))]);
+const built = unaryOp({
+  name: "abs",
+  doc: "out = |x|",
+  kernel: {
+    scalar: Math.abs,
+    wasm: { f32: "Mathf.abs(v)", f64: "Math.abs(v)" },
+    accuracy: { lo: -50, hi: 50, ulp: 0 },
+  },
+  pullback: (ct, x) => mul(ct, sign(x)),
+  spec: {
+    domain: domains.awayFromZero,
+    reference: Math.abs,
+  },
+});
 
 /**
  * Elementwise absolute value. Use it bare in `pipe`: `pipe(x, abs)`.
@@ -24,16 +35,10 @@ export const absPrim = unaryPrimitive("abs", (ct, [x]) => [mul(ct, sign(x as Ten
  * toArray(abs(tensor([-2, 3]))) // [2, 3]
  * @category operations
  */
-export const abs = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(absPrim, [expectTensor("abs", "x", x)], undefined) as Tensor<S>;
+export const abs: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;
+
+/** The primitive. */
+export const absPrim = built.prim;
 
 /** Registry entry. */
-export const absDef: OpDef<void> = {
-  name: "abs",
-  kind: "primitive",
-  doc: "out = |x|",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.awayFromZero]),
-    call: ([x]) => abs(x as Tensor),
-    reference: (xs) => zipWith(xs, Math.abs),
-  },
-};
+export const absDef: OpDef<void> = built.def;

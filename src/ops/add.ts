@@ -6,14 +6,20 @@
  *
  * @module
  */
-import { bind } from "../tensor/tensor.js";
-import { binaryPrimitive, dual, elementwiseCase, type Operand, operands } from "./define.js";
-import { zipWith } from "./naive.js";
+import { binaryOp } from "./builders.js";
 import { domains, type OpDef } from "./spec.js";
 import type { BinaryOp } from "./types.js";
 
-/** The primitive. */
-export const addPrim = binaryPrimitive("add", (ct) => [ct, ct]);
+const built = binaryOp({
+  name: "add",
+  doc: "a + b",
+  kernel: { scalar: (a, b) => a + b, wasm: "a + b" },
+  pullback: (ct) => [ct, ct],
+  spec: {
+    domains: [domains.real, domains.real],
+    reference: (a, b) => a + b,
+  },
+});
 
 /**
  * Elementwise `a + b`, numpy broadcasting; a plain number works on either side.
@@ -23,16 +29,10 @@ export const addPrim = binaryPrimitive("add", (ct) => [ct, ct]);
  * toArray(add(tensor([[1, 2], [3, 4]]), tensor([[10], [20]]))) // [[11, 12], [23, 24]]
  * @category operations
  */
-export const add: BinaryOp<"add"> = dual(2, (a: Operand, b: Operand) => bind(addPrim, operands("add", a, b), undefined));
+export const add: BinaryOp<"add"> = built.op;
+
+/** The primitive. */
+export const addPrim = built.prim;
 
 /** Registry entry. */
-export const addDef: OpDef<void> = {
-  name: "add",
-  kind: "primitive",
-  doc: "a + b",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real, domains.real]),
-    call: ([a, b]) => add(a as never, b as never),
-    reference: (xs) => zipWith(xs, (a, b) => a + b),
-  },
-};
+export const addDef: OpDef<void> = built.def;

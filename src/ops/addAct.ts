@@ -5,49 +5,43 @@
  *
  * Forward: `out = act(z + b)`, bit for bit the same as the two ops in a row. Pullback, from the
  * output alone: `g = ct ⊙ act'`, with relu' = `out > 0`, σ' = `out(1 - out)`, tanh' =
- * `1 - out²`; then `ct_z = g`, `ct_b = g` (summed back to `b`'s shape by the autodiff core).
+ * `1 - out²` (each activation's own rule from its op file: `sigmoidFromOutput`, …); then `ct_z = g`, `ct_b = g` (summed back to `b`'s shape by the autodiff core).
  *
  * @module
  */
 import type { UnaryKernel } from "../backend/backend.js";
 import { broadcast } from "../shape/broadcast.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { describe, dual, expectTensor, promote, sampleBroadcast } from "./define.js";
-import { gt } from "./gt.js";
-import { mul } from "./mul.js";
+import { describe, dual, elementwiseTwin, expectTensor, promote, sampleBroadcast, two } from "./define.js";
 import { zipWith } from "./naive.js";
+import { reluFromOutput } from "./relu.js";
+import { sigmoidFromOutput } from "./sigmoid.js";
 import { domains, type OpDef } from "./spec.js";
-import { sub } from "./sub.js";
+import { tanhFromOutput } from "./tanh.js";
 import type { AddActOp } from "./types.js";
-import { where } from "./where.js";
 
 /** The activations `addAct` fuses. @category model */
 export type FusedActivation = "relu" | "sigmoid" | "tanh";
 
 const fused: readonly FusedActivation[] = ["relu", "sigmoid", "tanh"];
 
-/** `ct ⊙ act'`, from the activation's output. */
-const slope = (act: FusedActivation, ct: Tensor, out: Tensor): Tensor => {
-  switch (act) {
-    case "relu":
-      return where(gt(out, 0), ct, 0);
-    case "sigmoid":
-      return mul(ct, mul(out, sub(1, out)));
-    case "tanh":
-      return mul(ct, sub(1, mul(out, out)));
-  }
-};
+/** `ct ⊙ act'`, from the activation's output: each activation's own rule, written once in its op file. */
+const fromOutput: Readonly<Record<FusedActivation, (ct: Tensor, out: Tensor) => Tensor>> = { relu: reluFromOutput, sigmoid: sigmoidFromOutput, tanh: tanhFromOutput };
 
 /** The primitive; its parameter is the activation. */
 export const addActPrim: Primitive<FusedActivation> = {
   name: "addAct",
-  shape: ([a, b]) => broadcast(a as readonly number[], b as readonly number[], "addAct"),
-  forward: ([a, b], [sa, sb], act, out) => {
-    const x = a as NonNullable<typeof a>;
-    return x.backend.binary("add", x, sa as readonly number[], b as NonNullable<typeof b>, sb as readonly number[], out, act satisfies UnaryKernel);
+  shape: (ss) => {
+    const [a, b] = two(ss);
+    return broadcast(a, b, "addAct");
+  },
+  forward: (xs, ss, act, out) => {
+    const [a, b] = two(xs);
+    const [sa, sb] = two(ss);
+    return a.backend.binary("add", a, sa, b, sb, out, act satisfies UnaryKernel);
   },
   pullback: (ct, _xs, out, act) => {
-    const g = slope(act, ct, out);
+    const g = fromOutput[act](ct, out);
     return [g, g];
   },
 };
@@ -74,6 +68,9 @@ export const addActDef: OpDef<FusedActivation> = {
   name: "addAct",
   kind: "primitive",
   doc: "act(z + b), act ∈ relu, sigmoid, tanh",
+  shape: elementwiseTwin,
+  forward: { kind: "backend", method: "binary" },
+  pullback: addActPrim.pullback,
   spec: {
     sample: (g) => {
       const act = fused[g.int(0, fused.length - 1)] as FusedActivation;
@@ -87,7 +84,10 @@ export const addActDef: OpDef<FusedActivation> = {
         params: act,
       };
     },
-    call: ([z, b], act) => addActImpl(z as Tensor, b as Tensor, act),
+    call: (xs, act) => {
+      const [z, b] = two(xs);
+      return addActImpl(z, b, act);
+    },
     reference: (xs, act) =>
       zipWith(xs, (z, b) => {
         const v = z + b;

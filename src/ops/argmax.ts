@@ -8,7 +8,7 @@ import type { Check, Ok, Shape } from "../shape/dims.js";
 import { normAxis } from "../shape/dims.js";
 import { type Reduce, reduce } from "../shape/reduce.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { backendOf, dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { axisOf, foldAxis } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 import type { AxisParams } from "./sum.js";
@@ -17,7 +17,7 @@ import type { AxisParams } from "./sum.js";
 export const argmaxPrim: Primitive<AxisParams> = {
   name: "argmax",
   shape: ([s], { axis }) => reduce(s as readonly number[], axis, false, "argmax"),
-  forward: ([x], [s], { axis }) => (x as NonNullable<typeof x>).backend.argmax(x as NonNullable<typeof x>, s as readonly number[], axis),
+  forward: (xs, ss, { axis }) => backendOf(xs).argmax(one(xs), one(ss), axis),
   pullback: "nondiff",
 };
 
@@ -45,14 +45,17 @@ export const argmaxDef: OpDef<number> = {
   name: "argmax",
   kind: "primitive",
   doc: "index of the maximum",
+  shape: (ss, axis) => reduce(one(ss), axis, false),
+  forward: { kind: "backend", method: "argmax" },
+  pullback: argmaxPrim.pullback,
   spec: {
     sample: (g) => {
       const shape = sampleShape(g, 1, 3);
       return { inputs: [{ shape, domain: domains.real }], params: g.int(-shape.length, shape.length - 1) };
     },
-    call: ([x], axis) => argmaxImpl(x as Tensor, axis),
-    reference: ([x], axis) => {
-      const a = x as NonNullable<typeof x>;
+    call: (xs, axis) => argmaxImpl(one(xs), axis),
+    reference: (xs, axis) => {
+      const a = one(xs);
       let best = -Infinity;
       return foldAxis(
         a,

@@ -9,7 +9,7 @@
 import type { DType } from "../backend/backend.js";
 import type { Shape } from "../shape/dims.js";
 import { bind, type Tensor } from "../tensor/tensor.js";
-import { castPrim, dual, elementwiseCase, expectTensor, tensorFirst } from "./define.js";
+import { castPrim, dual, elementwiseCase, elementwiseTwin, expectTensor, one, tensorFirst } from "./define.js";
 import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -40,9 +40,12 @@ export const astypeDef: OpDef<void> = {
   name: "astype",
   kind: "primitive",
   doc: "dtype conversion",
+  shape: elementwiseTwin,
+  forward: { kind: "backend", method: "cast" },
+  pullback: castPrim.pullback,
   spec: {
     sample: (g) => elementwiseCase(g, [domains.real]),
-    call: ([x]) => astypeImpl(astypeImpl(x as Tensor, "float32"), (x as Tensor).dtype),
+    call: (xs) => astypeImpl(astypeImpl(one(xs), "float32"), one(xs).dtype),
     reference: (xs) => zipWith(xs, Math.fround),
     tolerance: { float32: 1e-3, float64: 1e-6 },
     noFiniteDifferences: "a round trip through float32 is a staircase at the finite-difference step",

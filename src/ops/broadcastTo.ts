@@ -9,7 +9,7 @@
 import { type BroadcastTo, broadcastTo as rule } from "../shape/broadcast.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleBroadcast, tensorFirst } from "./define.js";
+import { backendOf, dual, expectTensor, one, sampleBroadcast, tensorFirst } from "./define.js";
 import { at, indices } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -17,7 +17,7 @@ import { domains, type OpDef } from "./spec.js";
 export const broadcastToPrim: Primitive<readonly number[]> = {
   name: "broadcastTo",
   shape: ([s], t) => rule(s as readonly number[], t),
-  forward: ([x], [s], _t, out) => (x as NonNullable<typeof x>).backend.broadcastTo(x as NonNullable<typeof x>, s as readonly number[], out),
+  forward: (xs, ss, _t, out) => backendOf(xs).broadcastTo(one(xs), one(ss), out),
   pullback: (ct) => [ct],
 };
 
@@ -39,13 +39,16 @@ export const broadcastToDef: OpDef<readonly number[]> = {
   name: "broadcastTo",
   kind: "primitive",
   doc: "materialised broadcast",
+  shape: (ss, t) => rule(one(ss), t),
+  forward: { kind: "backend", method: "broadcastTo" },
+  pullback: broadcastToPrim.pullback,
   spec: {
     sample: (g) => {
       const [s, t] = sampleBroadcast(g, 2) as [number[], number[]];
       const out = t.length >= s.length ? t.map((d, i) => Math.max(d, s[i - (t.length - s.length)] ?? 1)) : s;
       return { inputs: [{ shape: s, domain: domains.real }], params: out };
     },
-    call: ([x], t) => bind(broadcastToPrim, [x as Tensor], t),
-    reference: ([x], t) => ({ shape: t, data: indices(t).map((ix) => at(x as NonNullable<typeof x>, ix)) }),
+    call: (xs, t) => bind(broadcastToPrim, [one(xs)], t),
+    reference: (xs, t) => ({ shape: t, data: indices(t).map((ix) => at(one(xs), ix)) }),
   },
 };

@@ -6,7 +6,7 @@
  */
 import type { Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { dual, elementwiseCase, expectTensor, tensorFirst } from "./define.js";
+import { dual, elementwiseCase, elementwiseTwin, expectTensor, one, tensorFirst } from "./define.js";
 import { maximum } from "./maximum.js";
 import { minimum } from "./minimum.js";
 import { zipWith } from "./naive.js";
@@ -36,9 +36,12 @@ export const clipDef: OpDef<void> = {
   name: "clip",
   kind: "composite",
   doc: "min(max(x, lo), hi)",
+  shape: elementwiseTwin,
+  forward: { kind: "composite" },
+  pullback: "composite",
   spec: {
     sample: (g) => elementwiseCase(g, [{ name: "away from ±1", min: -3, max: 3, avoid: [-1, 1], margin: 0.1 }]),
-    call: ([x]) => clipImpl(x as Tensor, -1, 1),
+    call: (xs) => clipImpl(one(xs), -1, 1),
     reference: (xs) => zipWith(xs, (x) => Math.min(Math.max(x, -1), 1)),
   },
 };

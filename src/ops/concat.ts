@@ -8,7 +8,7 @@
 import { type Concat, concat as rule } from "../shape/concat.js";
 import type { Check, Ok } from "../shape/dims.js";
 import { bind, isTensor, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { describe, dual, promote, sampleShape } from "./define.js";
+import { backendOf, describe, dual, one, promote, sampleShape } from "./define.js";
 import { at, axisOf, indices } from "./naive.js";
 import { slicePrim } from "./slice.js";
 import { domains, type OpDef } from "./spec.js";
@@ -20,7 +20,7 @@ export type ShapesOf<Ts extends readonly Tensor[]> = { -readonly [K in keyof Ts]
 export const concatPrim: Primitive<number> = {
   name: "concat",
   shape: (shapes, axis) => rule(shapes, axis),
-  forward: (xs, shapes, axis) => (xs[0] as NonNullable<(typeof xs)[0]>).backend.concat(xs, shapes, axis),
+  forward: (xs, shapes, axis) => backendOf(xs).concat(xs, shapes, axis),
   pullback: (ct, xs, _out, axis, wants) => {
     let at0 = 0;
     return xs.map((x, i) => {
@@ -39,7 +39,8 @@ const concatImpl = (xs: readonly Tensor[], axis = 0): Tensor => {
   });
   const shapes = xs.map((x) => x.shape as readonly number[]);
   rule(shapes, axis);
-  const wide = xs.some((x) => x.dtype === "float64") ? xs.map((x) => (x.dtype === "float64" ? x : promote(x, xs.find((y) => y.dtype === "float64") as Tensor)[0])) : xs;
+  const wider = xs.find((y) => y.dtype === "float64");
+  const wide = wider === undefined ? xs : xs.map((x) => promote(x, wider)[0]);
   return bind(concatPrim, wide, axisOf(axis, (shapes[0] as readonly number[]).length));
 };
 
@@ -61,6 +62,9 @@ export const concatDef: OpDef<number> = {
   name: "concat",
   kind: "primitive",
   doc: "join along an axis",
+  shape: (ss, axis) => rule(ss, axis),
+  forward: { kind: "backend", method: "concat" },
+  pullback: concatPrim.pullback,
   spec: {
     sample: (g) => {
       const shape = sampleShape(g, 1, 3);
@@ -70,7 +74,7 @@ export const concatDef: OpDef<number> = {
     },
     call: (xs, axis) => concatImpl(xs, axis),
     reference: (xs, axis) => {
-      const first = xs[0] as NonNullable<(typeof xs)[0]>;
+      const first = one(xs);
       const shape = first.shape.map((d, i) => (i === axis ? xs.reduce((s, x) => s + (x.shape[axis] as number), 0) : d));
       return {
         shape,

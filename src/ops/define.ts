@@ -1,11 +1,11 @@
 /**
  * The small machinery every op file uses: `dual` (one definition, callable directly and inside
- * `pipe`), operand normalisation (plain numbers, dtype promotion), primitive builders for the
- * elementwise families, and the shape samplers their specs share.
+ * `pipe`), fixed-arity accessors, operand normalisation (plain numbers, dtype promotion), and the
+ * shape samplers the specs share. The op builders are in `builders.ts`.
  *
  * @module
  */
-import type { BinaryKernel, UnaryKernel } from "../backend/backend.js";
+import type { Backend, Storage } from "../backend/backend.js";
 import { broadcast } from "../shape/broadcast.js";
 import { bind, fromStorage, isTensor, type Primitive, storageOf, type Tensor } from "../tensor/tensor.js";
 import type { Case, Domain, Gen } from "./spec.js";
@@ -33,6 +33,29 @@ export const dual = <A extends unknown[]>(isDataFirst: number | ((args: IArgumen
 export const tensorFirst = (args: IArguments): boolean => isTensor(args[0]);
 
 // -------------------------------------------------------------------------------------
+// fixed arities
+// -------------------------------------------------------------------------------------
+
+const arity = (n: number, got: number): never => {
+  throw new RangeError(`expected ${n} inputs, got ${got}`);
+};
+
+/** The single element of a one-input list (a primitive's inputs, a sampled call's tensors). */
+export const one = <T>(xs: readonly T[]): T => (xs.length >= 1 ? (xs[0] as T) : arity(1, xs.length));
+
+/** The two elements of a two-input list. */
+export const two = <T>(xs: readonly T[]): readonly [T, T] => (xs.length >= 2 ? [xs[0] as T, xs[1] as T] : arity(2, xs.length));
+
+/** The backend of a primitive's first input storage (every input of a kernel call shares it). */
+export const backendOf = (xs: readonly Storage[]): Backend => one(xs).backend;
+
+/** The size of `x` along `axis`. */
+export const dimOf = (x: { readonly shape: readonly number[] }, axis: number): number => x.shape[axis] ?? 1;
+
+/** The three elements of a three-input list. */
+export const three = <T>(xs: readonly T[]): readonly [T, T, T] => (xs.length >= 3 ? [xs[0] as T, xs[1] as T, xs[2] as T] : arity(3, xs.length));
+
+// -------------------------------------------------------------------------------------
 // operands
 // -------------------------------------------------------------------------------------
 
@@ -47,12 +70,11 @@ export const scalarLike = (v: number, like: Tensor): Tensor => {
 
 /** Both operands as tensors of one dtype (float64 wins, as numpy promotes). */
 export const operands = (op: string, a: Operand, b: Operand): [Tensor, Tensor] => {
-  if (typeof a === "number" && typeof b === "number") throw new TypeError(`${op}: expected at least one tensor argument, got two numbers (${a}, ${b})`);
   if (typeof a !== "number" && !isTensor(a)) throw new TypeError(`${op}: argument 'a' must be a Tensor or a number, got ${describe(a)}`);
   if (typeof b !== "number" && !isTensor(b)) throw new TypeError(`${op}: argument 'b' must be a Tensor or a number, got ${describe(b)}`);
-  const x = typeof a === "number" ? scalarLike(a, b as Tensor) : a;
-  const y = typeof b === "number" ? scalarLike(b, x) : b;
-  return promote(x, y);
+  if (typeof a !== "number") return promote(a, typeof b === "number" ? scalarLike(b, a) : b);
+  if (typeof b === "number") throw new TypeError(`${op}: expected at least one tensor argument, got two numbers (${a}, ${b})`);
+  return promote(scalarLike(a, b), b);
 };
 
 /** Cast the float32 one of two tensors to float64 when their dtypes differ. @internal */
@@ -74,33 +96,23 @@ export const expectTensor = (op: string, arg: string, x: unknown): Tensor => {
 /** The dtype conversion primitive (its pullback converts back). */
 export const castPrim: Primitive<"float32" | "float64"> = {
   name: "astype",
-  shape: ([s]) => [...(s as readonly number[])],
-  forward: ([x], _s, dtype) => (x as NonNullable<typeof x>).backend.cast(x as NonNullable<typeof x>, dtype),
-  pullback: (ct, [x]) => [bind(castPrim, [ct], (x as Tensor).dtype)],
+  shape: (ss) => [...one(ss)],
+  forward: (xs, _s, dtype) => {
+    const x = one(xs);
+    return x.backend.cast(x, dtype);
+  },
+  pullback: (ct, xs) => [bind(castPrim, [ct], one(xs).dtype)],
 };
 
 // -------------------------------------------------------------------------------------
-// primitive builders
+// shape twins
 // -------------------------------------------------------------------------------------
 
-/** An elementwise unary primitive over a backend kernel. */
-export const unaryPrimitive = (kernel: UnaryKernel, pullback: Primitive<void>["pullback"]): Primitive<void> => ({
-  name: kernel,
-  shape: ([s]) => [...(s as readonly number[])],
-  forward: ([x]) => (x as NonNullable<typeof x>).backend.unary(kernel, x as NonNullable<typeof x>),
-  pullback,
-});
+/** The elementwise shape twin: numpy broadcasting of every input. */
+export const elementwiseTwin = (ss: readonly (readonly number[])[]): readonly number[] => ss.reduce<readonly number[]>((acc, s) => broadcast(acc, s), []);
 
-/** An elementwise binary primitive over a backend kernel, with numpy broadcasting. */
-export const binaryPrimitive = (kernel: BinaryKernel, pullback: Primitive<void>["pullback"]): Primitive<void> => ({
-  name: kernel,
-  shape: ([a, b]) => broadcast(a as readonly number[], b as readonly number[], kernel),
-  forward: ([a, b], [sa, sb], _p, out) => {
-    const x = a as NonNullable<typeof a>;
-    return x.backend.binary(kernel, x, sa as readonly number[], b as NonNullable<typeof b>, sb as readonly number[], out);
-  },
-  pullback,
-});
+/** The shape twin of a shape-preserving op (softmax along an axis). */
+export const sameTwin = (ss: readonly (readonly number[])[]): readonly number[] => one(ss);
 
 // -------------------------------------------------------------------------------------
 // samplers

@@ -5,16 +5,23 @@
  *
  * @module
  */
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { binaryPrimitive, dual, elementwiseCase, type Operand, operands } from "./define.js";
+import { binaryOp } from "./builders.js";
 import { mul } from "./mul.js";
-import { zipWith } from "./naive.js";
 import { neg } from "./neg.js";
 import { domains, type OpDef } from "./spec.js";
 import type { BinaryOp } from "./types.js";
 
-/** The primitive. */
-export const divPrim = binaryPrimitive("div", (ct, [, b], out, _p, wants) => [wants[0] ? div(ct, b as Tensor) : undefined, wants[1] ? neg(div(mul(ct, out), b as Tensor)) : undefined]);
+const built = binaryOp({
+  name: "div",
+  doc: "out = a / b",
+  kernel: { scalar: (a, b) => a / b, wasm: "a / b" },
+  pullback: (ct, _a, b, out, wants) => [wants[0] ? div(ct, b) : undefined, wants[1] ? neg(div(mul(ct, out), b)) : undefined],
+  spec: {
+    domains: [domains.real, domains.awayFromZero],
+    reference: (a, b) => a / b,
+    secondOrder: true,
+  },
+});
 
 /**
  * Elementwise a / b, numpy broadcasting; a plain number works on either side.
@@ -24,17 +31,10 @@ export const divPrim = binaryPrimitive("div", (ct, [, b], out, _p, wants) => [wa
  * toArray(div(tensor([3, 6]), 3)) // [1, 2]
  * @category operations
  */
-export const div: BinaryOp<"div"> = dual(2, (a: Operand, b: Operand) => bind(divPrim, operands("div", a, b), undefined));
+export const div: BinaryOp<"div"> = built.op;
+
+/** The primitive. */
+export const divPrim = built.prim;
 
 /** Registry entry. */
-export const divDef: OpDef<void> = {
-  name: "div",
-  kind: "primitive",
-  doc: "out = a / b",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real, domains.awayFromZero]),
-    call: ([a, b]) => div(a as Tensor, b as Tensor),
-    reference: (xs) => zipWith(xs, (a, b) => a / b),
-    secondOrder: true,
-  },
-};
+export const divDef: OpDef<void> = built.def;

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { dual, elementwiseCase, expectTensor, tensorFirst } from "./define.js";
+import { dual, elementwiseCase, elementwiseTwin, expectTensor, one, tensorFirst } from "./define.js";
 import { expm1 } from "./expm1.js";
 import { gt } from "./gt.js";
 import { minimum } from "./minimum.js";
@@ -37,9 +37,12 @@ export const eluDef: OpDef<number> = {
   name: "elu",
   kind: "composite",
   doc: "x > 0 ? x : α(eˣ - 1)",
+  shape: elementwiseTwin,
+  forward: { kind: "composite" },
+  pullback: "composite",
   spec: {
     sample: (g) => ({ ...elementwiseCase(g, [domains.awayFromZero]), params: g.int(5, 20) / 10 }),
-    call: ([x], alpha) => eluImpl(x as Tensor, alpha),
+    call: (xs, alpha) => eluImpl(one(xs), alpha),
     reference: (xs, alpha) => zipWith(xs, (x) => (x > 0 ? x : alpha * Math.expm1(x))),
   },
 };

@@ -6,14 +6,27 @@
  * @module
  */
 import type { Shape } from "../shape/dims.js";
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { elementwiseCase, expectTensor, unaryPrimitive } from "./define.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { unaryOp } from "./builders.js";
 import { mul } from "./mul.js";
-import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
-/** The primitive. */
-export const expPrim = unaryPrimitive("exp", (ct, _x, out) => [mul(ct, out)]);
+const built = unaryOp({
+  name: "exp",
+  doc: "out = eˣ",
+  kernel: {
+    scalar: Math.exp,
+    wasm: { f32: "Mathf.exp(v)", f64: "Math.exp(v)" },
+    costly: true,
+    accuracy: { lo: -80, hi: 80, ulp: 1 },
+  },
+  pullback: (ct, _x, out) => mul(ct, out),
+  spec: {
+    domain: domains.real,
+    reference: Math.exp,
+    secondOrder: true,
+  },
+});
 
 /**
  * Elementwise exponential. Use it bare in `pipe`: `pipe(x, exp)`.
@@ -23,17 +36,10 @@ export const expPrim = unaryPrimitive("exp", (ct, _x, out) => [mul(ct, out)]);
  * toArray(exp(tensor([0]))) // [1]
  * @category operations
  */
-export const exp = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(expPrim, [expectTensor("exp", "x", x)], undefined) as Tensor<S>;
+export const exp: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;
+
+/** The primitive. */
+export const expPrim = built.prim;
 
 /** Registry entry. */
-export const expDef: OpDef<void> = {
-  name: "exp",
-  kind: "primitive",
-  doc: "out = eˣ",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real]),
-    call: ([x]) => exp(x as Tensor),
-    reference: (xs) => zipWith(xs, Math.exp),
-    secondOrder: true,
-  },
-};
+export const expDef: OpDef<void> = built.def;

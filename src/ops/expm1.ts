@@ -6,15 +6,28 @@
  * @module
  */
 import type { Shape } from "../shape/dims.js";
-import { bind, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { add } from "./add.js";
-import { elementwiseCase, expectTensor, unaryPrimitive } from "./define.js";
+import { unaryOp } from "./builders.js";
 import { mul } from "./mul.js";
-import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
-/** The primitive. */
-export const expm1Prim = unaryPrimitive("expm1", (ct, _x, out) => [mul(ct, add(out, 1))]);
+const built = unaryOp({
+  name: "expm1",
+  doc: "out = eˣ - 1",
+  kernel: {
+    scalar: Math.expm1,
+    wasm: { f32: "Mathf.expm1(v)", f64: "Math.expm1(v)" },
+    costly: true,
+    accuracy: { lo: -20, hi: 20, ulp: 2 },
+  },
+  pullback: (ct, _x, out) => mul(ct, add(out, 1)),
+  spec: {
+    domain: domains.real,
+    reference: Math.expm1,
+    secondOrder: true,
+  },
+});
 
 /**
  * Elementwise eˣ - 1, accurate near 0. Use it bare in `pipe`: `pipe(x, expm1)`.
@@ -24,17 +37,10 @@ export const expm1Prim = unaryPrimitive("expm1", (ct, _x, out) => [mul(ct, add(o
  * toArray(expm1(tensor([0]))) // [0]
  * @category operations
  */
-export const expm1 = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(expm1Prim, [expectTensor("expm1", "x", x)], undefined) as Tensor<S>;
+export const expm1: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;
+
+/** The primitive. */
+export const expm1Prim = built.prim;
 
 /** Registry entry. */
-export const expm1Def: OpDef<void> = {
-  name: "expm1",
-  kind: "primitive",
-  doc: "out = eˣ - 1",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real]),
-    call: ([x]) => expm1(x as Tensor),
-    reference: (xs) => zipWith(xs, Math.expm1),
-    secondOrder: true,
-  },
-};
+export const expm1Def: OpDef<void> = built.def;

@@ -7,7 +7,7 @@
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { type Flatten, flatten as rule } from "../shape/reshape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { reshape } from "./reshape.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -34,14 +34,17 @@ export const flattenDef: OpDef<number> = {
   name: "flatten",
   kind: "composite",
   doc: "merge trailing axes",
+  shape: (ss, start) => rule(one(ss), start),
+  forward: { kind: "composite" },
+  pullback: "composite",
   spec: {
     sample: (g) => {
       const shape = sampleShape(g, 1, 4);
       return { inputs: [{ shape, domain: domains.real }], params: g.int(0, shape.length - 1) };
     },
-    call: ([x], start) => flattenImpl(x as Tensor, start),
-    reference: ([x], start) => {
-      const a = x as NonNullable<typeof x>;
+    call: (xs, start) => flattenImpl(one(xs), start),
+    reference: (xs, start) => {
+      const a = one(xs);
       return { shape: [...a.shape.slice(0, start), a.shape.slice(start).reduce((p, q) => p * q, 1)], data: a.data };
     },
   },

@@ -5,14 +5,20 @@
  *
  * @module
  */
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { binaryPrimitive, dual, elementwiseCase, type Operand, operands } from "./define.js";
-import { zipWith } from "./naive.js";
+import { binaryOp } from "./builders.js";
 import { domains, type OpDef } from "./spec.js";
 import type { BinaryOp } from "./types.js";
 
-/** The primitive. */
-export const gePrim = binaryPrimitive("ge", "nondiff");
+const built = binaryOp({
+  name: "ge",
+  doc: "[a >= b]",
+  kernel: { scalar: (a, b) => (a >= b ? 1 : 0), wasm: "<T>(a >= b)" },
+  pullback: "nondiff",
+  spec: {
+    domains: [domains.real, domains.real],
+    reference: (a, b) => (a >= b ? 1 : 0),
+  },
+});
 
 /**
  * Elementwise `a >= b` → 1 or 0, numpy broadcasting; a plain number works on either side.
@@ -22,17 +28,10 @@ export const gePrim = binaryPrimitive("ge", "nondiff");
  * toArray(ge(tensor([1, 2, 3]), 2)) // [0, 1, 1]
  * @category operations
  */
-export const ge: BinaryOp<"ge"> = dual(2, (a: Operand, b: Operand) => bind(gePrim, operands("ge", a, b), undefined));
+export const ge: BinaryOp<"ge"> = built.op;
+
+/** The primitive. */
+export const gePrim = built.prim;
 
 /** Registry entry. */
-export const geDef: OpDef<void> = {
-  name: "ge",
-  kind: "primitive",
-  doc: "[a >= b]",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real, domains.real]),
-    call: ([a, b]) => ge(a as Tensor, b as Tensor),
-    reference: (xs) => zipWith(xs, (a, b) => (a >= b ? 1 : 0)),
-    nondiff: true,
-  },
-};
+export const geDef: OpDef<void> = built.def;

@@ -5,14 +5,20 @@
  *
  * @module
  */
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { binaryPrimitive, dual, elementwiseCase, type Operand, operands } from "./define.js";
-import { zipWith } from "./naive.js";
+import { binaryOp } from "./builders.js";
 import { domains, type OpDef } from "./spec.js";
 import type { BinaryOp } from "./types.js";
 
-/** The primitive. */
-export const gtPrim = binaryPrimitive("gt", "nondiff");
+const built = binaryOp({
+  name: "gt",
+  doc: "[a > b]",
+  kernel: { scalar: (a, b) => (a > b ? 1 : 0), wasm: "<T>(a > b)" },
+  pullback: "nondiff",
+  spec: {
+    domains: [domains.real, domains.real],
+    reference: (a, b) => (a > b ? 1 : 0),
+  },
+});
 
 /**
  * Elementwise `a > b` → 1 or 0, numpy broadcasting; a plain number works on either side.
@@ -22,17 +28,10 @@ export const gtPrim = binaryPrimitive("gt", "nondiff");
  * toArray(gt(tensor([1, 2, 3]), 2)) // [0, 0, 1]
  * @category operations
  */
-export const gt: BinaryOp<"gt"> = dual(2, (a: Operand, b: Operand) => bind(gtPrim, operands("gt", a, b), undefined));
+export const gt: BinaryOp<"gt"> = built.op;
+
+/** The primitive. */
+export const gtPrim = built.prim;
 
 /** Registry entry. */
-export const gtDef: OpDef<void> = {
-  name: "gt",
-  kind: "primitive",
-  doc: "[a > b]",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real, domains.real]),
-    call: ([a, b]) => gt(a as Tensor, b as Tensor),
-    reference: (xs) => zipWith(xs, (a, b) => (a > b ? 1 : 0)),
-    nondiff: true,
-  },
-};
+export const gtDef: OpDef<void> = built.def;

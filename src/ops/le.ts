@@ -5,14 +5,20 @@
  *
  * @module
  */
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { binaryPrimitive, dual, elementwiseCase, type Operand, operands } from "./define.js";
-import { zipWith } from "./naive.js";
+import { binaryOp } from "./builders.js";
 import { domains, type OpDef } from "./spec.js";
 import type { BinaryOp } from "./types.js";
 
-/** The primitive. */
-export const lePrim = binaryPrimitive("le", "nondiff");
+const built = binaryOp({
+  name: "le",
+  doc: "[a <= b]",
+  kernel: { scalar: (a, b) => (a <= b ? 1 : 0), wasm: "<T>(a <= b)" },
+  pullback: "nondiff",
+  spec: {
+    domains: [domains.real, domains.real],
+    reference: (a, b) => (a <= b ? 1 : 0),
+  },
+});
 
 /**
  * Elementwise `a <= b` → 1 or 0, numpy broadcasting; a plain number works on either side.
@@ -22,17 +28,10 @@ export const lePrim = binaryPrimitive("le", "nondiff");
  * toArray(le(tensor([1, 2, 3]), 2)) // [1, 1, 0]
  * @category operations
  */
-export const le: BinaryOp<"le"> = dual(2, (a: Operand, b: Operand) => bind(lePrim, operands("le", a, b), undefined));
+export const le: BinaryOp<"le"> = built.op;
+
+/** The primitive. */
+export const lePrim = built.prim;
 
 /** Registry entry. */
-export const leDef: OpDef<void> = {
-  name: "le",
-  kind: "primitive",
-  doc: "[a <= b]",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real, domains.real]),
-    call: ([a, b]) => le(a as Tensor, b as Tensor),
-    reference: (xs) => zipWith(xs, (a, b) => (a <= b ? 1 : 0)),
-    nondiff: true,
-  },
-};
+export const leDef: OpDef<void> = built.def;

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { dual, elementwiseCase, expectTensor, tensorFirst } from "./define.js";
+import { dual, elementwiseCase, elementwiseTwin, expectTensor, one, tensorFirst } from "./define.js";
 import { gt } from "./gt.js";
 import { mul } from "./mul.js";
 import { zipWith } from "./naive.js";
@@ -34,9 +34,12 @@ export const leakyReluDef: OpDef<number> = {
   name: "leakyRelu",
   kind: "composite",
   doc: "x > 0 ? x : αx",
+  shape: elementwiseTwin,
+  forward: { kind: "composite" },
+  pullback: "composite",
   spec: {
     sample: (g) => ({ ...elementwiseCase(g, [domains.awayFromZero]), params: g.int(1, 30) / 100 }),
-    call: ([x], alpha) => leakyReluImpl(x as Tensor, alpha),
+    call: (xs, alpha) => leakyReluImpl(one(xs), alpha),
     reference: (xs, alpha) => zipWith(xs, (x) => (x > 0 ? x : alpha * x)),
   },
 };

@@ -6,14 +6,27 @@
  * @module
  */
 import type { Shape } from "../shape/dims.js";
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { elementwiseCase, expectTensor, unaryPrimitive } from "./define.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { unaryOp } from "./builders.js";
 import { div } from "./div.js";
-import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
-/** The primitive. */
-export const logPrim = unaryPrimitive("log", (ct, [x]) => [div(ct, x as Tensor)]);
+const built = unaryOp({
+  name: "log",
+  doc: "out = ln x",
+  kernel: {
+    scalar: Math.log,
+    wasm: { f32: "Mathf.log(v)", f64: "Math.log(v)" },
+    costly: true,
+    accuracy: { lo: 1e-30, hi: 1e30, ulp: 1 },
+  },
+  pullback: (ct, x) => div(ct, x),
+  spec: {
+    domain: domains.positive,
+    reference: Math.log,
+    secondOrder: true,
+  },
+});
 
 /**
  * Elementwise natural logarithm. Use it bare in `pipe`: `pipe(x, log)`.
@@ -23,17 +36,10 @@ export const logPrim = unaryPrimitive("log", (ct, [x]) => [div(ct, x as Tensor)]
  * toArray(log(tensor([1]))) // [0]
  * @category operations
  */
-export const log = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(logPrim, [expectTensor("log", "x", x)], undefined) as Tensor<S>;
+export const log: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;
+
+/** The primitive. */
+export const logPrim = built.prim;
 
 /** Registry entry. */
-export const logDef: OpDef<void> = {
-  name: "log",
-  kind: "primitive",
-  doc: "out = ln x",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.positive]),
-    call: ([x]) => log(x as Tensor),
-    reference: (xs) => zipWith(xs, Math.log),
-    secondOrder: true,
-  },
-};
+export const logDef: OpDef<void> = built.def;

@@ -6,15 +6,28 @@
  * @module
  */
 import type { Shape } from "../shape/dims.js";
-import { bind, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { add } from "./add.js";
-import { elementwiseCase, expectTensor, unaryPrimitive } from "./define.js";
+import { unaryOp } from "./builders.js";
 import { div } from "./div.js";
-import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
-/** The primitive. */
-export const log1pPrim = unaryPrimitive("log1p", (ct, [x]) => [div(ct, add(x as Tensor, 1))]);
+const built = unaryOp({
+  name: "log1p",
+  doc: "out = ln(1 + x)",
+  kernel: {
+    scalar: Math.log1p,
+    wasm: { f32: "Mathf.log1p(v)", f64: "Math.log1p(v)" },
+    costly: true,
+    accuracy: { lo: -0.999, hi: 1e6, ulp: 2 },
+  },
+  pullback: (ct, x) => div(ct, add(x, 1)),
+  spec: {
+    domain: domains.positive,
+    reference: Math.log1p,
+    secondOrder: true,
+  },
+});
 
 /**
  * Elementwise ln(1 + x), accurate near 0. Use it bare in `pipe`: `pipe(x, log1p)`.
@@ -24,17 +37,10 @@ export const log1pPrim = unaryPrimitive("log1p", (ct, [x]) => [div(ct, add(x as 
  * toArray(log1p(tensor([0]))) // [0]
  * @category operations
  */
-export const log1p = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(log1pPrim, [expectTensor("log1p", "x", x)], undefined) as Tensor<S>;
+export const log1p: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;
+
+/** The primitive. */
+export const log1pPrim = built.prim;
 
 /** Registry entry. */
-export const log1pDef: OpDef<void> = {
-  name: "log1p",
-  kind: "primitive",
-  doc: "out = ln(1 + x)",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.positive]),
-    call: ([x]) => log1p(x as Tensor),
-    reference: (xs) => zipWith(xs, Math.log1p),
-    secondOrder: true,
-  },
-};
+export const log1pDef: OpDef<void> = built.def;

@@ -7,21 +7,21 @@
  */
 import { normAxis } from "../shape/dims.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, tensorFirst } from "./define.js";
+import { backendOf, dual, expectTensor, one, sameTwin, tensorFirst } from "./define.js";
 import { exp } from "./exp.js";
 import { mul } from "./mul.js";
 import { sampleAxis, softmaxReference } from "./softmax.js";
 import type { OpDef } from "./spec.js";
 import { sub } from "./sub.js";
-import { sum } from "./sum.js";
+import { sumAxis } from "./sum.js";
 import type { AxisOp } from "./types.js";
 
 /** The primitive; its parameter is the axis, already normalised. */
 export const logSoftmaxPrim: Primitive<number> = {
   name: "logSoftmax",
   shape: ([s]) => [...(s as readonly number[])],
-  forward: ([x], [s], axis) => (x as NonNullable<typeof x>).backend.softmax(x as NonNullable<typeof x>, s as readonly number[], axis, true),
-  pullback: (ct, _x, out, axis) => [sub(ct, mul(exp(out), sum(ct as Tensor<number[]>, axis, true)))],
+  forward: (xs, ss, axis) => backendOf(xs).softmax(one(xs), one(ss), axis, true),
+  pullback: (ct, _x, out, axis) => [sub(ct, mul(exp(out), sumAxis(ct, axis, true)))],
 };
 
 const logSoftmaxImpl = (x: Tensor, axis = -1): Tensor => {
@@ -44,10 +44,13 @@ export const logSoftmaxDef: OpDef<number> = {
   name: "logSoftmax",
   kind: "primitive",
   doc: "x - max - log Σ e^(x - max)",
+  shape: sameTwin,
+  forward: { kind: "backend", method: "softmax" },
+  pullback: logSoftmaxPrim.pullback,
   spec: {
     sample: sampleAxis,
-    call: ([x], axis) => logSoftmaxImpl(x as Tensor, axis),
-    reference: ([x], axis) => softmaxReference(x as NonNullable<typeof x>, axis, true),
+    call: (xs, axis) => logSoftmaxImpl(one(xs), axis),
+    reference: (xs, axis) => softmaxReference(one(xs), axis, true),
     secondOrder: true,
   },
 };

@@ -8,25 +8,25 @@
 import { reduce } from "../shape/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { add } from "./add.js";
-import { dual, expectTensor, tensorFirst } from "./define.js";
+import { dual, expectTensor, one, tensorFirst } from "./define.js";
 import { exp } from "./exp.js";
 import { gt } from "./gt.js";
 import { log } from "./log.js";
-import { max } from "./max.js";
+import { maxAxis } from "./max.js";
 import { reduceDense } from "./naive.js";
 import { reshape } from "./reshape.js";
 import type { OpDef } from "./spec.js";
 import { stopGradient } from "./stopGradient.js";
 import { sub } from "./sub.js";
-import { type ReduceParams, type Reduction, sampleReduce, sum } from "./sum.js";
+import { type ReduceParams, type Reduction, sampleReduce, sumAxis } from "./sum.js";
 import { where } from "./where.js";
 
 const logSumExpImpl = (x: Tensor, axis?: number, keepDims = false): Tensor => {
   expectTensor("logSumExp", "x", x);
   const out = reduce(x.shape as readonly number[], axis, keepDims, "logSumExp");
-  const m = stopGradient(max(x as Tensor<number[]>, axis as number, true));
+  const m = stopGradient(maxAxis(x, axis, true));
   const shift = where(gt(m, Number.NEGATIVE_INFINITY), m, 0);
-  const r = add(shift, log(sum(exp(sub(x, shift)), axis as number, true)));
+  const r = add(shift, log(sumAxis(exp(sub(x, shift)), axis, true)));
   return reshape(r, out);
 };
 
@@ -45,11 +45,14 @@ export const logSumExpDef: OpDef<ReduceParams> = {
   name: "logSumExp",
   kind: "composite",
   doc: "log Σ eˣ",
+  shape: (ss, p) => reduce(one(ss), p.axis, p.keepDims),
+  forward: { kind: "composite" },
+  pullback: "composite",
   spec: {
     sample: sampleReduce,
-    call: ([x], { axis, keepDims }) => logSumExpImpl(x as Tensor, axis, keepDims),
-    reference: ([x], { axis, keepDims }) => {
-      const r = reduceDense(x as NonNullable<typeof x>, axis, keepDims, (s, v) => s + Math.exp(v), 0);
+    call: (xs, { axis, keepDims }) => logSumExpImpl(one(xs), axis, keepDims),
+    reference: (xs, { axis, keepDims }) => {
+      const r = reduceDense(one(xs), axis, keepDims, (s, v) => s + Math.exp(v), 0);
       return { shape: r.shape, data: r.data.map(Math.log) };
     },
   },

@@ -5,14 +5,20 @@
  *
  * @module
  */
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { binaryPrimitive, dual, elementwiseCase, type Operand, operands } from "./define.js";
-import { zipWith } from "./naive.js";
+import { binaryOp } from "./builders.js";
 import { domains, type OpDef } from "./spec.js";
 import type { BinaryOp } from "./types.js";
 
-/** The primitive. */
-export const ltPrim = binaryPrimitive("lt", "nondiff");
+const built = binaryOp({
+  name: "lt",
+  doc: "[a < b]",
+  kernel: { scalar: (a, b) => (a < b ? 1 : 0), wasm: "<T>(a < b)" },
+  pullback: "nondiff",
+  spec: {
+    domains: [domains.real, domains.real],
+    reference: (a, b) => (a < b ? 1 : 0),
+  },
+});
 
 /**
  * Elementwise `a < b` → 1 or 0, numpy broadcasting; a plain number works on either side.
@@ -22,17 +28,10 @@ export const ltPrim = binaryPrimitive("lt", "nondiff");
  * toArray(lt(tensor([1, 2, 3]), 2)) // [1, 0, 0]
  * @category operations
  */
-export const lt: BinaryOp<"lt"> = dual(2, (a: Operand, b: Operand) => bind(ltPrim, operands("lt", a, b), undefined));
+export const lt: BinaryOp<"lt"> = built.op;
+
+/** The primitive. */
+export const ltPrim = built.prim;
 
 /** Registry entry. */
-export const ltDef: OpDef<void> = {
-  name: "lt",
-  kind: "primitive",
-  doc: "[a < b]",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real, domains.real]),
-    call: ([a, b]) => lt(a as Tensor, b as Tensor),
-    reference: (xs) => zipWith(xs, (a, b) => (a < b ? 1 : 0)),
-    nondiff: true,
-  },
-};
+export const ltDef: OpDef<void> = built.def;

@@ -3,14 +3,14 @@
  * `[...batch, M, K] @ [...batch', K, N] → [...broadcast(batch, batch'), M, N]`.
  *
  * Forward: `out = a·b`. Pullback: `ct_a = ct·bᵀ`, `ct_b = aᵀ·ct`, computed with transposed-operand
- * kernels (no transpose is materialised); batch broadcasting is undone by the autodiff core.
+ * kernels (no transpose is materialised; the flags are derived from `(XY)ᵀ = YᵀXᵀ`); batch broadcasting is undone by the autodiff core.
  *
  * @module
  */
 import type { Check, Dim, Ok, Shape } from "../shape/dims.js";
 import { type MatMul, matmul as rule } from "../shape/matmul.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, promote } from "./define.js";
+import { dual, expectTensor, promote, two } from "./define.js";
 import { at, bshape, indices } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -25,20 +25,33 @@ const swapLast = (s: readonly number[], t: boolean): readonly number[] => (t ? [
 /** `op(a) @ op(b)`, op = transpose of the last two axes where the flag says so. @internal */
 export const matmulT = (a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor => bind(matmulPrim, [a, b], { transA, transB });
 
-/** The primitive (with transposed-operand flags, used by its own pullback). */
+/**
+ * `op(x)·op(y)` or, with `transposed`, its transpose, as one product: `(XY)ᵀ = YᵀXᵀ` swaps the
+ * operands and flips both flags (a transpose of a transpose is the operand itself).
+ */
+const product = (x: Tensor, tx: boolean, y: Tensor, ty: boolean, transposed: boolean): Tensor => (transposed ? matmulT(y, x, !ty, !tx) : matmulT(x, y, tx, ty));
+
+/**
+ * The primitive (with transposed-operand flags, used by its own pullback). Its pullback is the
+ * textbook one for `C = A·B` — `dA = ct·Bᵀ`, `dB = Aᵀ·ct` with `A = op(a)`, `B = op(b)` — and the
+ * cotangent of a transposed operand is the transpose of its operator's: `da = transA ? dAᵀ : dA`.
+ * Both come out as a single product with flags, derived by `product` (no transpose materialised).
+ */
 export const matmulPrim: Primitive<MatMulParams> = {
   name: "matmul",
-  shape: ([a, b], { transA, transB }) => rule(swapLast(a as readonly number[], transA), swapLast(b as readonly number[], transB)),
-  forward: ([a, b], [sa, sb], { transA, transB }, out) => {
-    const x = a as NonNullable<typeof a>;
-    return x.backend.matmul(x, sa as readonly number[], b as NonNullable<typeof b>, sb as readonly number[], transA, transB, out);
+  shape: (ss, { transA, transB }) => {
+    const [a, b] = two(ss);
+    return rule(swapLast(a, transA), swapLast(b, transB));
   },
-  pullback: (ct, [a, b], _out, { transA, transB }, wants) => {
-    const A = a as Tensor;
-    const B = b as Tensor;
-    const dA = !wants[0] ? undefined : transA ? (transB ? matmulT(B, ct, true, true) : matmulT(B, ct, false, true)) : transB ? matmulT(ct, B, false, false) : matmulT(ct, B, false, true);
-    const dB = !wants[1] ? undefined : transB ? (transA ? matmulT(ct, A, true, true) : matmulT(ct, A, true, false)) : transA ? matmulT(A, ct, false, false) : matmulT(A, ct, true, false);
-    return [dA, dB];
+  forward: (xs, ss, { transA, transB }, out) => {
+    const [a, b] = two(xs);
+    const [sa, sb] = two(ss);
+    return a.backend.matmul(a, sa, b, sb, transA, transB, out);
+  },
+  pullback: (ct, xs, _out, { transA, transB }, wants) => {
+    const [a, b] = two(xs);
+    // dA = ct·op(b)ᵀ, dB = op(a)ᵀ·ct; transposed back where the operand was read transposed
+    return [wants[0] ? product(ct, false, b, !transB, transA) : undefined, wants[1] ? product(a, !transA, ct, false, transB) : undefined];
   },
 };
 
@@ -69,6 +82,12 @@ export const matmulDef: OpDef<MatMulParams> = {
   name: "matmul",
   kind: "primitive",
   doc: "op(a) @ op(b)",
+  shape: (ss, p) => {
+    const [a, b] = two(ss);
+    return rule(swapLast(a, p.transA), swapLast(b, p.transB));
+  },
+  forward: { kind: "backend", method: "matmul" },
+  pullback: matmulPrim.pullback,
   spec: {
     sample: (g) => {
       const [m, k, n] = [g.int(1, 4), g.int(1, 4), g.int(1, 4)];
@@ -85,10 +104,12 @@ export const matmulDef: OpDef<MatMulParams> = {
         params: { transA, transB },
       };
     },
-    call: ([a, b], { transA, transB }) => matmulT(a as Tensor, b as Tensor, transA, transB),
-    reference: ([a, b], { transA, transB }) => {
-      const A = a as NonNullable<typeof a>;
-      const B = b as NonNullable<typeof b>;
+    call: (xs, { transA, transB }) => {
+      const [a, b] = two(xs);
+      return matmulT(a, b, transA, transB);
+    },
+    reference: (xs, { transA, transB }) => {
+      const [A, B] = two(xs);
       const sa = swapLast(A.shape, transA);
       const sb = swapLast(B.shape, transB);
       const M = sa[sa.length - 2] as number;

@@ -5,21 +5,27 @@
  *
  * @module
  */
-import { bind, type Tensor } from "../tensor/tensor.js";
 import { add } from "./add.js";
-import { binaryPrimitive, dual, elementwiseCase, type Operand, operands } from "./define.js";
+import { binaryOp } from "./builders.js";
 import { eq } from "./eq.js";
 import { gt } from "./gt.js";
 import { lt } from "./lt.js";
 import { mul } from "./mul.js";
-import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 import type { BinaryOp } from "./types.js";
 
-/** The primitive. */
-export const maximumPrim = binaryPrimitive("maximum", (ct, [a, b], _o, _p, wants) => {
-  const tie = mul(eq(a as Tensor, b as Tensor), 0.5);
-  return [wants[0] ? mul(ct, add(gt(a as Tensor, b as Tensor), tie)) : undefined, wants[1] ? mul(ct, add(lt(a as Tensor, b as Tensor), tie)) : undefined];
+const built = binaryOp({
+  name: "maximum",
+  doc: "out = max(a, b)",
+  kernel: { scalar: (a, b) => (a >= b || Number.isNaN(a) ? a : b), wasm: "max<T>(a, b)" },
+  pullback: (ct, a, b, _out, wants) => {
+    const tie = mul(eq(a, b), 0.5);
+    return [wants[0] ? mul(ct, add(gt(a, b), tie)) : undefined, wants[1] ? mul(ct, add(lt(a, b), tie)) : undefined];
+  },
+  spec: {
+    domains: [domains.real, domains.real],
+    reference: (a, b) => Math.max(a, b),
+  },
 });
 
 /**
@@ -30,16 +36,10 @@ export const maximumPrim = binaryPrimitive("maximum", (ct, [a, b], _o, _p, wants
  * toArray(maximum(tensor([-1, 2]), 0)) // [0, 2]
  * @category operations
  */
-export const maximum: BinaryOp<"maximum"> = dual(2, (a: Operand, b: Operand) => bind(maximumPrim, operands("maximum", a, b), undefined));
+export const maximum: BinaryOp<"maximum"> = built.op;
+
+/** The primitive. */
+export const maximumPrim = built.prim;
 
 /** Registry entry. */
-export const maximumDef: OpDef<void> = {
-  name: "maximum",
-  kind: "primitive",
-  doc: "out = max(a, b)",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real, domains.real]),
-    call: ([a, b]) => maximum(a as Tensor, b as Tensor),
-    reference: (xs) => zipWith(xs, (a, b) => Math.max(a, b)),
-  },
-};
+export const maximumDef: OpDef<void> = built.def;

@@ -5,17 +5,18 @@
  * @module
  */
 import { normAxis } from "../shape/dims.js";
+import { reduce } from "../shape/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, tensorFirst } from "./define.js";
+import { dual, expectTensor, one, tensorFirst } from "./define.js";
 import { div } from "./div.js";
 import { axisOf, reduceDense } from "./naive.js";
 import type { OpDef } from "./spec.js";
-import { type ReduceParams, type Reduction, sampleReduce, sum } from "./sum.js";
+import { type ReduceParams, type Reduction, sampleReduce, sumAxis } from "./sum.js";
 
 const meanImpl = (x: Tensor, axis?: number, keepDims = false): Tensor => {
   expectTensor("mean", "x", x);
   const n = axis === undefined ? x.size : ((x.shape as readonly number[])[normAxis("mean", axis, x.rank, x.shape as readonly number[])] as number);
-  return div(sum(x as Tensor<number[]>, axis as number, keepDims), n);
+  return div(sumAxis(x, axis, keepDims), n);
 };
 
 /**
@@ -33,11 +34,14 @@ export const meanDef: OpDef<ReduceParams> = {
   name: "mean",
   kind: "composite",
   doc: "Σ / n along an axis",
+  shape: (ss, p) => reduce(one(ss), p.axis, p.keepDims),
+  forward: { kind: "composite" },
+  pullback: "composite",
   spec: {
     sample: sampleReduce,
-    call: ([x], { axis, keepDims }) => meanImpl(x as Tensor, axis, keepDims),
-    reference: ([x], { axis, keepDims }) => {
-      const a = x as NonNullable<typeof x>;
+    call: (xs, { axis, keepDims }) => meanImpl(one(xs), axis, keepDims),
+    reference: (xs, { axis, keepDims }) => {
+      const a = one(xs);
       const n = axis === undefined ? a.data.length : (a.shape[axisOf(axis, a.shape.length)] as number);
       return reduceDense(a, axis, keepDims, (s, v) => s + v / n, 0);
     },

@@ -5,21 +5,27 @@
  *
  * @module
  */
-import { bind, type Tensor } from "../tensor/tensor.js";
 import { add } from "./add.js";
-import { binaryPrimitive, dual, elementwiseCase, type Operand, operands } from "./define.js";
+import { binaryOp } from "./builders.js";
 import { eq } from "./eq.js";
 import { gt } from "./gt.js";
 import { lt } from "./lt.js";
 import { mul } from "./mul.js";
-import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 import type { BinaryOp } from "./types.js";
 
-/** The primitive. */
-export const minimumPrim = binaryPrimitive("minimum", (ct, [a, b], _o, _p, wants) => {
-  const tie = mul(eq(a as Tensor, b as Tensor), 0.5);
-  return [wants[0] ? mul(ct, add(lt(a as Tensor, b as Tensor), tie)) : undefined, wants[1] ? mul(ct, add(gt(a as Tensor, b as Tensor), tie)) : undefined];
+const built = binaryOp({
+  name: "minimum",
+  doc: "out = min(a, b)",
+  kernel: { scalar: (a, b) => (a <= b || Number.isNaN(a) ? a : b), wasm: "min<T>(a, b)" },
+  pullback: (ct, a, b, _out, wants) => {
+    const tie = mul(eq(a, b), 0.5);
+    return [wants[0] ? mul(ct, add(lt(a, b), tie)) : undefined, wants[1] ? mul(ct, add(gt(a, b), tie)) : undefined];
+  },
+  spec: {
+    domains: [domains.real, domains.real],
+    reference: (a, b) => Math.min(a, b),
+  },
 });
 
 /**
@@ -30,16 +36,10 @@ export const minimumPrim = binaryPrimitive("minimum", (ct, [a, b], _o, _p, wants
  * toArray(minimum(tensor([-1, 2]), 0)) // [-1, 0]
  * @category operations
  */
-export const minimum: BinaryOp<"minimum"> = dual(2, (a: Operand, b: Operand) => bind(minimumPrim, operands("minimum", a, b), undefined));
+export const minimum: BinaryOp<"minimum"> = built.op;
+
+/** The primitive. */
+export const minimumPrim = built.prim;
 
 /** Registry entry. */
-export const minimumDef: OpDef<void> = {
-  name: "minimum",
-  kind: "primitive",
-  doc: "out = min(a, b)",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real, domains.real]),
-    call: ([a, b]) => minimum(a as Tensor, b as Tensor),
-    reference: (xs) => zipWith(xs, (a, b) => Math.min(a, b)),
-  },
-};
+export const minimumDef: OpDef<void> = built.def;

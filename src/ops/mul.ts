@@ -6,14 +6,21 @@
  *
  * @module
  */
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { binaryPrimitive, dual, elementwiseCase, type Operand, operands } from "./define.js";
-import { zipWith } from "./naive.js";
+import { binaryOp } from "./builders.js";
 import { domains, type OpDef } from "./spec.js";
 import type { BinaryOp } from "./types.js";
 
-/** The primitive. */
-export const mulPrim = binaryPrimitive("mul", (ct, [a, b]) => [mul(ct, b as Tensor), mul(ct, a as Tensor)]);
+const built = binaryOp({
+  name: "mul",
+  doc: "a · b",
+  kernel: { scalar: (a, b) => a * b, wasm: "a * b" },
+  pullback: (ct, a, b) => [mul(ct, b), mul(ct, a)],
+  spec: {
+    domains: [domains.real, domains.real],
+    reference: (a, b) => a * b,
+    secondOrder: true,
+  },
+});
 
 /**
  * Elementwise `a · b`, numpy broadcasting; a plain number works on either side.
@@ -23,17 +30,10 @@ export const mulPrim = binaryPrimitive("mul", (ct, [a, b]) => [mul(ct, b as Tens
  * toArray(mul(tensor([4, 6, 2, 7]), 2)) // [8, 12, 4, 14]
  * @category operations
  */
-export const mul: BinaryOp<"mul"> = dual(2, (a: Operand, b: Operand) => bind(mulPrim, operands("mul", a, b), undefined));
+export const mul: BinaryOp<"mul"> = built.op;
+
+/** The primitive. */
+export const mulPrim = built.prim;
 
 /** Registry entry. */
-export const mulDef: OpDef<void> = {
-  name: "mul",
-  kind: "primitive",
-  doc: "a · b",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real, domains.real]),
-    call: ([a, b]) => mul(a as Tensor, b as Tensor),
-    reference: (xs) => zipWith(xs, (a, b) => a * b),
-    secondOrder: true,
-  },
-};
+export const mulDef: OpDef<void> = built.def;

@@ -5,14 +5,20 @@
  *
  * @module
  */
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { binaryPrimitive, dual, elementwiseCase, type Operand, operands } from "./define.js";
-import { zipWith } from "./naive.js";
+import { binaryOp } from "./builders.js";
 import { domains, type OpDef } from "./spec.js";
 import type { BinaryOp } from "./types.js";
 
-/** The primitive. */
-export const nePrim = binaryPrimitive("ne", "nondiff");
+const built = binaryOp({
+  name: "ne",
+  doc: "[a !== b]",
+  kernel: { scalar: (a, b) => (a !== b ? 1 : 0), wasm: "<T>(a != b)" },
+  pullback: "nondiff",
+  spec: {
+    domains: [domains.real, domains.real],
+    reference: (a, b) => (a !== b ? 1 : 0),
+  },
+});
 
 /**
  * Elementwise `a !== b` → 1 or 0, numpy broadcasting; a plain number works on either side.
@@ -22,17 +28,10 @@ export const nePrim = binaryPrimitive("ne", "nondiff");
  * toArray(ne(tensor([1, 2, 3]), 2)) // [1, 0, 1]
  * @category operations
  */
-export const ne: BinaryOp<"ne"> = dual(2, (a: Operand, b: Operand) => bind(nePrim, operands("ne", a, b), undefined));
+export const ne: BinaryOp<"ne"> = built.op;
+
+/** The primitive. */
+export const nePrim = built.prim;
 
 /** Registry entry. */
-export const neDef: OpDef<void> = {
-  name: "ne",
-  kind: "primitive",
-  doc: "[a !== b]",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real, domains.real]),
-    call: ([a, b]) => ne(a as Tensor, b as Tensor),
-    reference: (xs) => zipWith(xs, (a, b) => (a !== b ? 1 : 0)),
-    nondiff: true,
-  },
-};
+export const neDef: OpDef<void> = built.def;

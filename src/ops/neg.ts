@@ -6,13 +6,25 @@
  * @module
  */
 import type { Shape } from "../shape/dims.js";
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { elementwiseCase, expectTensor, unaryPrimitive } from "./define.js";
-import { zipWith } from "./naive.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { unaryOp } from "./builders.js";
 import { domains, type OpDef } from "./spec.js";
 
-/** The primitive. */
-export const negPrim = unaryPrimitive("neg", (ct) => [neg(ct)]);
+const built = unaryOp({
+  name: "neg",
+  doc: "out = -x",
+  kernel: {
+    scalar: (x) => -x,
+    wasm: { f32: "-v", f64: "-v" },
+    accuracy: { lo: -50, hi: 50, ulp: 0 },
+  },
+  pullback: (ct) => neg(ct),
+  spec: {
+    domain: domains.real,
+    reference: (x) => -x,
+    secondOrder: true,
+  },
+});
 
 /**
  * Elementwise negation. Use it bare in `pipe`: `pipe(x, neg)`.
@@ -22,17 +34,10 @@ export const negPrim = unaryPrimitive("neg", (ct) => [neg(ct)]);
  * toArray(neg(tensor([1, -2]))) // [-1, 2]
  * @category operations
  */
-export const neg = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(negPrim, [expectTensor("neg", "x", x)], undefined) as Tensor<S>;
+export const neg: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;
+
+/** The primitive. */
+export const negPrim = built.prim;
 
 /** Registry entry. */
-export const negDef: OpDef<void> = {
-  name: "neg",
-  kind: "primitive",
-  doc: "out = -x",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real]),
-    call: ([x]) => neg(x as Tensor),
-    reference: (xs) => zipWith(xs, (x) => -x),
-    secondOrder: true,
-  },
-};
+export const negDef: OpDef<void> = built.def;

@@ -9,7 +9,7 @@
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { type Pad, pad as rule } from "../shape/slice.js";
 import { bind, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { axisOf, indices } from "./naive.js";
 import { type PadParams, padPrim } from "./slice.js";
 import { domains, type OpDef } from "./spec.js";
@@ -42,14 +42,17 @@ export const padDef: OpDef<PadParams> = {
   name: "pad",
   kind: "primitive",
   doc: "zero padding along an axis",
+  shape: (ss, p) => rule(one(ss), p.axis, p.before, p.after),
+  forward: { kind: "backend", method: "pad" },
+  pullback: padPrim.pullback,
   spec: {
     sample: (g) => {
       const shape = sampleShape(g, 1, 3);
       return { inputs: [{ shape, domain: domains.real }], params: { axis: g.int(0, shape.length - 1), before: g.int(0, 2), after: g.int(0, 2) } };
     },
-    call: ([x], { axis, before, after }) => padImpl(x as Tensor, axis, before, after),
-    reference: ([x], { axis, before, after }) => {
-      const a = x as NonNullable<typeof x>;
+    call: (xs, { axis, before, after }) => padImpl(one(xs), axis, before, after),
+    reference: (xs, { axis, before, after }) => {
+      const a = one(xs);
       const n = a.shape[axis] as number;
       const shape = a.shape.map((d, i) => (i === axis ? d + before + after : d));
       const strides = a.shape.map((_, k) => a.shape.slice(k + 1).reduce((p, q) => p * q, 1));

@@ -9,7 +9,7 @@
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { type Permute, permute as rule } from "../shape/transpose.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { backendOf, dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { indices } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -17,7 +17,7 @@ import { domains, type OpDef } from "./spec.js";
 export const permutePrim: Primitive<readonly number[]> = {
   name: "permute",
   shape: ([s], axes) => rule(s as readonly number[], axes),
-  forward: ([x], [s], axes) => (x as NonNullable<typeof x>).backend.permute(x as NonNullable<typeof x>, s as readonly number[], axes),
+  forward: (xs, ss, axes) => backendOf(xs).permute(one(xs), one(ss), axes),
   pullback: (ct, _x, _out, axes) => {
     const inv = new Array<number>(axes.length);
     axes.forEach((a, i) => {
@@ -56,6 +56,9 @@ export const permuteDef: OpDef<readonly number[]> = {
   name: "permute",
   kind: "primitive",
   doc: "axis permutation",
+  shape: (ss, axes) => rule(one(ss), axes),
+  forward: { kind: "backend", method: "permute" },
+  pullback: permutePrim.pullback,
   spec: {
     sample: (g) => {
       const shape = sampleShape(g, 1, 4);
@@ -66,9 +69,9 @@ export const permuteDef: OpDef<readonly number[]> = {
       }
       return { inputs: [{ shape, domain: domains.real }], params: axes };
     },
-    call: ([x], axes) => permuteImpl(x as Tensor, axes),
-    reference: ([x], axes) => {
-      const a = x as NonNullable<typeof x>;
+    call: (xs, axes) => permuteImpl(one(xs), axes),
+    reference: (xs, axes) => {
+      const a = one(xs);
       const shape = axes.map((ax) => a.shape[ax] as number);
       const strides = a.shape.map((_, k) => a.shape.slice(k + 1).reduce((p, q) => p * q, 1));
       return { shape, data: indices(shape).map((ix) => a.data[ix.reduce((off, v, i) => off + v * (strides[axes[i] as number] as number), 0)] as number) };

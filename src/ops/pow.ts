@@ -5,22 +5,26 @@
  *
  * @module
  */
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { binaryPrimitive, dual, elementwiseCase, type Operand, operands } from "./define.js";
+import { binaryOp } from "./builders.js";
 import { gt } from "./gt.js";
 import { log } from "./log.js";
 import { mul } from "./mul.js";
-import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 import { sub } from "./sub.js";
 import type { BinaryOp } from "./types.js";
 import { where } from "./where.js";
 
-/** The primitive. */
-export const powPrim = binaryPrimitive("pow", (ct, [a, b], out, _p, wants) => [
-  wants[0] ? mul(ct, mul(b as Tensor, pow(a as Tensor, sub(b as Tensor, 1)))) : undefined,
-  wants[1] ? mul(ct, where(gt(a as Tensor, 0), mul(log(a as Tensor), out), 0)) : undefined,
-]);
+const built = binaryOp({
+  name: "pow",
+  doc: "out = a ** b",
+  kernel: { scalar: Math.pow, wasm: "sizeof<T>() == 4 ? <T>Mathf.pow(<f32>a, <f32>b) : <T>Math.pow(<f64>a, <f64>b)" },
+  pullback: (ct, a, b, out, wants) => [wants[0] ? mul(ct, mul(b, pow(a, sub(b, 1)))) : undefined, wants[1] ? mul(ct, where(gt(a, 0), mul(log(a), out), 0)) : undefined],
+  spec: {
+    domains: [domains.positive, domains.real],
+    reference: (a, b) => a ** b,
+    secondOrder: true,
+  },
+});
 
 /**
  * Elementwise a ** b, numpy broadcasting; a plain number works on either side.
@@ -30,17 +34,10 @@ export const powPrim = binaryPrimitive("pow", (ct, [a, b], out, _p, wants) => [
  * toArray(pow(tensor([2, 3]), 2)) // [4, 9]
  * @category operations
  */
-export const pow: BinaryOp<"pow"> = dual(2, (a: Operand, b: Operand) => bind(powPrim, operands("pow", a, b), undefined));
+export const pow: BinaryOp<"pow"> = built.op;
+
+/** The primitive. */
+export const powPrim = built.prim;
 
 /** Registry entry. */
-export const powDef: OpDef<void> = {
-  name: "pow",
-  kind: "primitive",
-  doc: "out = a ** b",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.positive, domains.real]),
-    call: ([a, b]) => pow(a as Tensor, b as Tensor),
-    reference: (xs) => zipWith(xs, (a, b) => a ** b),
-    secondOrder: true,
-  },
-};
+export const powDef: OpDef<void> = built.def;

@@ -1,8 +1,10 @@
 /**
- * The op registry: one line per op. Its type lists every op name, so an op without an entry,
- * or an entry without a complete definition (shape rule, forward, pullback or an explicit
- * "nondiff", law spec with a sampler and a reference), does not compile. The registry-driven
- * tests and the law runners iterate over it: a standard new op needs no new test file.
+ * The op registry: one line per op, and the only list of ops. Every other list is derived from
+ * it: the op names (`OpName`), the kernel names and WASM op codes (`npm run gen:kernels`), the
+ * shape laws' twin table (`laws/shape.ts`), the registry-driven tests. An entry must be a
+ * complete `OpDef` (shape twin, forward, pullback or an explicit "nondiff"/"composite", law spec
+ * with a sampler and a reference), or it does not compile; test/registry.test.ts fails on an op
+ * exported from `typegrad` that has no entry.
  *
  * @module
  */
@@ -17,15 +19,20 @@ import { concatDef } from "./concat.js";
 import { divDef } from "./div.js";
 import { eluDef } from "./elu.js";
 import { eqDef } from "./eq.js";
+import { erfDef } from "./erf.js";
 import { expDef } from "./exp.js";
 import { expm1Def } from "./expm1.js";
 import { flattenDef } from "./flatten.js";
 import { geDef } from "./ge.js";
+import { geluDef } from "./gelu.js";
+import { geluTanhDef } from "./geluTanh.js";
 import { gtDef } from "./gt.js";
+import { hardSigmoidDef } from "./hardSigmoid.js";
 import { leDef } from "./le.js";
 import { leakyReluDef } from "./leakyRelu.js";
 import { logDef } from "./log.js";
 import { log1pDef } from "./log1p.js";
+import { logSigmoidDef } from "./logSigmoid.js";
 import { logSoftmaxDef } from "./logSoftmax.js";
 import { logSumExpDef } from "./logSumExp.js";
 import { ltDef } from "./lt.js";
@@ -34,6 +41,7 @@ import { maxDef } from "./max.js";
 import { maximumDef } from "./maximum.js";
 import { meanDef } from "./mean.js";
 import { minimumDef } from "./minimum.js";
+import { mishDef } from "./mish.js";
 import { mulDef } from "./mul.js";
 import { neDef } from "./ne.js";
 import { negDef } from "./neg.js";
@@ -44,9 +52,11 @@ import { reluDef } from "./relu.js";
 import { reshapeDef } from "./reshape.js";
 import { sigmoidDef } from "./sigmoid.js";
 import { signDef } from "./sign.js";
+import { siluDef } from "./silu.js";
 import { sliceDef } from "./slice.js";
 import { softmaxDef } from "./softmax.js";
-import type { OpDef, Spec } from "./spec.js";
+import { softplusDef } from "./softplus.js";
+import type { Forward, OpDef, Pullback, ShapeTwin, Spec } from "./spec.js";
 import { sqrtDef } from "./sqrt.js";
 import { squareDef } from "./square.js";
 import { stopGradientDef } from "./stopGradient.js";
@@ -55,57 +65,6 @@ import { sumDef } from "./sum.js";
 import { tanhDef } from "./tanh.js";
 import { transposeDef } from "./transpose.js";
 import { whereDef } from "./where.js";
-
-/** Every registered op. @category model */
-export type OpName =
-  | "abs"
-  | "add"
-  | "addAct"
-  | "argmax"
-  | "astype"
-  | "broadcastTo"
-  | "clip"
-  | "concat"
-  | "div"
-  | "elu"
-  | "eq"
-  | "exp"
-  | "expm1"
-  | "flatten"
-  | "ge"
-  | "gt"
-  | "le"
-  | "leakyRelu"
-  | "log"
-  | "log1p"
-  | "logSoftmax"
-  | "logSumExp"
-  | "lt"
-  | "matmul"
-  | "max"
-  | "maximum"
-  | "mean"
-  | "minimum"
-  | "mul"
-  | "ne"
-  | "neg"
-  | "pad"
-  | "permute"
-  | "pow"
-  | "relu"
-  | "reshape"
-  | "sigmoid"
-  | "sign"
-  | "slice"
-  | "softmax"
-  | "sqrt"
-  | "square"
-  | "stopGradient"
-  | "sub"
-  | "sum"
-  | "tanh"
-  | "transpose"
-  | "where";
 
 const entries = {
   abs: absDef,
@@ -119,15 +78,20 @@ const entries = {
   div: divDef,
   elu: eluDef,
   eq: eqDef,
+  erf: erfDef,
   exp: expDef,
   expm1: expm1Def,
   flatten: flattenDef,
   ge: geDef,
+  gelu: geluDef,
+  geluTanh: geluTanhDef,
   gt: gtDef,
+  hardSigmoid: hardSigmoidDef,
   le: leDef,
   leakyRelu: leakyReluDef,
   log: logDef,
   log1p: log1pDef,
+  logSigmoid: logSigmoidDef,
   logSoftmax: logSoftmaxDef,
   logSumExp: logSumExpDef,
   lt: ltDef,
@@ -136,6 +100,7 @@ const entries = {
   maximum: maximumDef,
   mean: meanDef,
   minimum: minimumDef,
+  mish: mishDef,
   mul: mulDef,
   ne: neDef,
   neg: negDef,
@@ -146,8 +111,10 @@ const entries = {
   reshape: reshapeDef,
   sigmoid: sigmoidDef,
   sign: signDef,
+  silu: siluDef,
   slice: sliceDef,
   softmax: softmaxDef,
+  softplus: softplusDef,
   sqrt: sqrtDef,
   square: squareDef,
   stopGradient: stopGradientDef,
@@ -160,8 +127,11 @@ const entries = {
 
 type Entries = typeof entries;
 
-/** The registry's type: every name present, every entry an `OpDef`. @category model */
-export type Registry = { readonly [K in OpName]: K extends keyof Entries ? (Entries[K] extends OpDef<infer _P> ? Entries[K] : never) : never };
+/** Every registered op: the registry's keys (never a hand-kept list). @category model */
+export type OpName = keyof Entries;
+
+/** The registry's type: every entry a complete `OpDef`. @category model */
+export type Registry = { readonly [K in OpName]: Entries[K] extends OpDef<infer _P> & { readonly name: string } ? Entries[K] : never };
 
 /**
  * Every op's definition, by name.
@@ -179,6 +149,9 @@ export interface AnyOpDef {
   readonly name: string;
   readonly kind: "primitive" | "composite";
   readonly doc: string;
+  readonly shape: ShapeTwin<unknown>;
+  readonly forward: Forward;
+  readonly pullback: Pullback;
   readonly spec: Spec<unknown>;
 }
 

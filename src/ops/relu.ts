@@ -5,15 +5,29 @@
  * @module
  */
 import type { Shape } from "../shape/dims.js";
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { elementwiseCase, expectTensor, unaryPrimitive } from "./define.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { unaryOp } from "./builders.js";
 import { gt } from "./gt.js";
-import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 import { where } from "./where.js";
+/** relu' from the output alone: `ct` where `out > 0`, else 0 (`addAct` uses it too). */
+export const reluFromOutput = (ct: Tensor, out: Tensor): Tensor => where(gt(out, 0), ct, 0);
 
-/** The primitive. */
-export const reluPrim = unaryPrimitive("relu", (ct, _x, out) => [where(gt(out, 0), ct, 0)]);
+const built = unaryOp({
+  name: "relu",
+  doc: "max(0, x)",
+  kernel: {
+    scalar: (x) => Math.max(x, 0),
+    wasm: { f32: "max(v, <f32>0)", f64: "max(v, 0.0)" },
+    accuracy: { lo: -50, hi: 50, ulp: 0 },
+  },
+  pullback: (ct, _x, out) => reluFromOutput(ct, out),
+  spec: {
+    domain: domains.awayFromZero,
+    reference: (x) => Math.max(0, x),
+    secondOrder: true,
+  },
+});
 
 /**
  * Elementwise `max(0, x)`.
@@ -23,17 +37,10 @@ export const reluPrim = unaryPrimitive("relu", (ct, _x, out) => [where(gt(out, 0
  * toArray(relu(tensor([-1, 2]))) // [0, 2]
  * @category operations
  */
-export const relu = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(reluPrim, [expectTensor("relu", "x", x)], undefined) as Tensor<S>;
+export const relu: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;
+
+/** The primitive. */
+export const reluPrim = built.prim;
 
 /** Registry entry. */
-export const reluDef: OpDef<void> = {
-  name: "relu",
-  kind: "primitive",
-  doc: "max(0, x)",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.awayFromZero]),
-    call: ([x]) => relu(x as Tensor),
-    reference: (xs) => zipWith(xs, (x) => Math.max(0, x)),
-    secondOrder: true,
-  },
-};
+export const reluDef: OpDef<void> = built.def;

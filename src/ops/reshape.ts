@@ -9,15 +9,15 @@
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { type Reshape, reshape as reshapeRule } from "../shape/reshape.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { domains, type OpDef } from "./spec.js";
 
 /** The primitive: params are the target sizes. */
 export const reshapePrim: Primitive<readonly number[]> = {
   name: "reshape",
   shape: ([s], t) => reshapeRule(s as readonly number[], t),
-  forward: ([x]) => x as NonNullable<typeof x>,
-  pullback: (ct, [x]) => [bind(reshapePrim, [ct], (x as Tensor).shape as readonly number[])],
+  forward: (xs) => one(xs),
+  pullback: (ct, xs) => [bind(reshapePrim, [ct], one(xs).shape as readonly number[])],
 };
 
 /**
@@ -44,6 +44,9 @@ export const reshapeDef: OpDef<readonly number[]> = {
   name: "reshape",
   kind: "primitive",
   doc: "same elements, new shape",
+  shape: (ss, t) => reshapeRule(one(ss), t),
+  forward: { kind: "alias" },
+  pullback: reshapePrim.pullback,
   spec: {
     sample: (g) => {
       const shape = sampleShape(g, 0, 3);
@@ -52,9 +55,9 @@ export const reshapeDef: OpDef<readonly number[]> = {
       const d = divisors[g.int(0, divisors.length - 1)] as number;
       return { inputs: [{ shape, domain: domains.real }], params: g.bool() ? [d, -1] : [n / d, d] };
     },
-    call: ([x], t) => bind(reshapePrim, [x as Tensor], t),
-    reference: ([x], t) => {
-      const a = x as NonNullable<typeof x>;
+    call: (xs, t) => bind(reshapePrim, [one(xs)], t),
+    reference: (xs, t) => {
+      const a = one(xs);
       const n = a.data.length;
       return { shape: t.map((d) => (d === -1 ? n / t.filter((e) => e !== -1).reduce((p, q) => p * q, 1) : d)), data: a.data };
     },

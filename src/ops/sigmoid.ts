@@ -6,15 +6,30 @@
  * @module
  */
 import type { Shape } from "../shape/dims.js";
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { elementwiseCase, expectTensor, unaryPrimitive } from "./define.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { unaryOp } from "./builders.js";
 import { mul } from "./mul.js";
-import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 import { sub } from "./sub.js";
+/** σ' from the output alone, `ct · out · (1 - out)` (the course's σ(1-σ); `addAct` uses it too). */
+export const sigmoidFromOutput = (ct: Tensor, out: Tensor): Tensor => mul(ct, mul(out, sub(1, out)));
 
-/** The primitive. */
-export const sigmoidPrim = unaryPrimitive("sigmoid", (ct, _x, out) => [mul(ct, mul(out, sub(1, out)))]);
+const built = unaryOp({
+  name: "sigmoid",
+  doc: "out = σ(x) = 1 / (1 + e⁻ˣ)",
+  kernel: {
+    scalar: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+    wasm: { f32: "<f32>1 / (<f32>1 + Mathf.exp(-v))", f64: "v >= 0 ? 1.0 / (1.0 + Math.exp(-v)) : Math.exp(v) / (1.0 + Math.exp(v))" },
+    costly: true,
+    accuracy: { lo: -80, hi: 80, ulp: 2 },
+  },
+  pullback: (ct, _x, out) => sigmoidFromOutput(ct, out),
+  spec: {
+    domain: domains.real,
+    reference: (x) => 1 / (1 + Math.exp(-x)),
+    secondOrder: true,
+  },
+});
 
 /**
  * Elementwise logistic function. Use it bare in `pipe`: `pipe(x, sigmoid)`.
@@ -24,17 +39,10 @@ export const sigmoidPrim = unaryPrimitive("sigmoid", (ct, _x, out) => [mul(ct, m
  * toArray(sigmoid(tensor([0]))) // [0.5]
  * @category operations
  */
-export const sigmoid = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(sigmoidPrim, [expectTensor("sigmoid", "x", x)], undefined) as Tensor<S>;
+export const sigmoid: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;
+
+/** The primitive. */
+export const sigmoidPrim = built.prim;
 
 /** Registry entry. */
-export const sigmoidDef: OpDef<void> = {
-  name: "sigmoid",
-  kind: "primitive",
-  doc: "out = σ(x) = 1 / (1 + e⁻ˣ)",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real]),
-    call: ([x]) => sigmoid(x as Tensor),
-    reference: (xs) => zipWith(xs, (x) => 1 / (1 + Math.exp(-x))),
-    secondOrder: true,
-  },
-};
+export const sigmoidDef: OpDef<void> = built.def;

@@ -4,13 +4,24 @@
  * @module
  */
 import type { Shape } from "../shape/dims.js";
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { elementwiseCase, expectTensor, unaryPrimitive } from "./define.js";
-import { zipWith } from "./naive.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { unaryOp } from "./builders.js";
 import { domains, type OpDef } from "./spec.js";
 
-/** The primitive. */
-export const signPrim = unaryPrimitive("sign", "nondiff");
+const built = unaryOp({
+  name: "sign",
+  doc: "sign(x)",
+  kernel: {
+    scalar: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+    wasm: { f32: "v > 0 ? <f32>1 : v < 0 ? <f32>-1 : <f32>0", f64: "v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0" },
+    accuracy: { lo: -5, hi: 5, ulp: 0 },
+  },
+  pullback: "nondiff",
+  spec: {
+    domain: domains.real,
+    reference: Math.sign,
+  },
+});
 
 /**
  * Elementwise sign: -1, 0 or 1.
@@ -20,17 +31,10 @@ export const signPrim = unaryPrimitive("sign", "nondiff");
  * toArray(sign(tensor([-2, 0, 3]))) // [-1, 0, 1]
  * @category operations
  */
-export const sign = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(signPrim, [expectTensor("sign", "x", x)], undefined) as Tensor<S>;
+export const sign: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;
+
+/** The primitive. */
+export const signPrim = built.prim;
 
 /** Registry entry. */
-export const signDef: OpDef<void> = {
-  name: "sign",
-  kind: "primitive",
-  doc: "sign(x)",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real]),
-    call: ([x]) => sign(x as Tensor),
-    reference: (xs) => zipWith(xs, Math.sign),
-    nondiff: true,
-  },
-};
+export const signDef: OpDef<void> = built.def;

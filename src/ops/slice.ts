@@ -11,7 +11,7 @@
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { pad as padRule, slice as rule, type Slice, type SliceAxis } from "../shape/slice.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { backendOf, dimOf, dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { at, axisOf, indices } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -26,8 +26,8 @@ export interface SliceParams {
 export const slicePrim: Primitive<SliceParams> = {
   name: "slice",
   shape: ([s], { axis, start, end }) => rule(s as readonly number[], axis, start, end).shape,
-  forward: ([x], [s], { axis, start, end }) => (x as NonNullable<typeof x>).backend.slice(x as NonNullable<typeof x>, s as readonly number[], axis, start, end),
-  pullback: (ct, [x], _out, { axis, start, end }) => [bind(padPrim, [ct], { axis, before: start, after: (((x as Tensor).shape as readonly number[])[axis] as number) - end })],
+  forward: (xs, ss, { axis, start, end }) => backendOf(xs).slice(one(xs), one(ss), axis, start, end),
+  pullback: (ct, xs, _out, { axis, start, end }) => [bind(padPrim, [ct], { axis, before: start, after: dimOf(one(xs), axis) - end })],
 };
 
 /** Resolved padding parameters. */
@@ -41,8 +41,8 @@ export interface PadParams {
 export const padPrim: Primitive<PadParams> = {
   name: "pad",
   shape: ([s], { axis, before, after }) => padRule(s as readonly number[], axis, before, after),
-  forward: ([x], [s], { axis, before, after }) => (x as NonNullable<typeof x>).backend.pad(x as NonNullable<typeof x>, s as readonly number[], axis, before, after),
-  pullback: (ct, [x], _out, { axis, before }) => [bind(slicePrim, [ct], { axis, start: before, end: before + (((x as Tensor).shape as readonly number[])[axis] as number) })],
+  forward: (xs, ss, { axis, before, after }) => backendOf(xs).pad(one(xs), one(ss), axis, before, after),
+  pullback: (ct, xs, _out, { axis, before }) => [bind(slicePrim, [ct], { axis, start: before, end: before + dimOf(one(xs), axis) })],
 };
 
 const sliceImpl = (x: Tensor, axis: number, start: number, end?: number): Tensor => {
@@ -87,6 +87,9 @@ export const sliceDef: OpDef<SliceParams> = {
   name: "slice",
   kind: "primitive",
   doc: "x[start:end] along an axis",
+  shape: (ss, p) => rule(one(ss), p.axis, p.start, p.end).shape,
+  forward: { kind: "backend", method: "slice" },
+  pullback: slicePrim.pullback,
   spec: {
     sample: (g) => {
       const shape = sampleShape(g, 1, 3);
@@ -95,9 +98,9 @@ export const sliceDef: OpDef<SliceParams> = {
       const start = g.int(0, d);
       return { inputs: [{ shape, domain: domains.real }], params: { axis, start, end: g.int(start, d) } };
     },
-    call: ([x], { axis, start, end }) => sliceImpl(x as Tensor, axis, start, end),
-    reference: ([x], { axis, start, end }) => {
-      const a = x as NonNullable<typeof x>;
+    call: (xs, { axis, start, end }) => sliceImpl(one(xs), axis, start, end),
+    reference: (xs, { axis, start, end }) => {
+      const a = one(xs);
       const shape = a.shape.map((d, i) => (i === axis ? end - start : d));
       return {
         shape,

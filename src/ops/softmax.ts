@@ -8,20 +8,20 @@
  */
 import { normAxis } from "../shape/dims.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
+import { backendOf, dual, expectTensor, one, sameTwin, sampleShape, tensorFirst } from "./define.js";
 import { mul } from "./mul.js";
 import { at, axisOf, indices } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 import { sub } from "./sub.js";
-import { sum } from "./sum.js";
+import { sumAxis } from "./sum.js";
 import type { AxisOp } from "./types.js";
 
 /** The primitive; its parameter is the axis, already normalised. */
 export const softmaxPrim: Primitive<number> = {
   name: "softmax",
   shape: ([s]) => [...(s as readonly number[])],
-  forward: ([x], [s], axis) => (x as NonNullable<typeof x>).backend.softmax(x as NonNullable<typeof x>, s as readonly number[], axis, false),
-  pullback: (ct, _x, out, axis) => [mul(out, sub(ct, sum(mul(ct, out) as Tensor<number[]>, axis, true)))],
+  forward: (xs, ss, axis) => backendOf(xs).softmax(one(xs), one(ss), axis, false),
+  pullback: (ct, _x, out, axis) => [mul(out, sub(ct, sumAxis(mul(ct, out), axis, true)))],
 };
 
 const softmaxImpl = (x: Tensor, axis = -1): Tensor => {
@@ -81,10 +81,13 @@ export const softmaxDef: OpDef<number> = {
   name: "softmax",
   kind: "primitive",
   doc: "e^x / Σ e^x",
+  shape: sameTwin,
+  forward: { kind: "backend", method: "softmax" },
+  pullback: softmaxPrim.pullback,
   spec: {
     sample: sampleAxis,
-    call: ([x], axis) => softmaxImpl(x as Tensor, axis),
-    reference: ([x], axis) => softmaxReference(x as NonNullable<typeof x>, axis, false),
+    call: (xs, axis) => softmaxImpl(one(xs), axis),
+    reference: (xs, axis) => softmaxReference(one(xs), axis, false),
     secondOrder: true,
   },
 };

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { DType } from "../backend/backend.js";
+import type { Backend, BinaryKernel, DType, UnaryKernel } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 // -------------------------------------------------------------------------------------
@@ -104,14 +104,96 @@ export interface Spec<P> {
 }
 
 /**
- * A registered op: its name, whether it owns a pullback (a primitive) or is built from other ops
- * (a composite, with no backward code), and its law spec.
+ * An elementwise unary kernel, defined once: its scalar function (the reference backend's kernel)
+ * and its scalar body in AssemblyScript for the WASM backend (`v` is the input, of type `f32` or
+ * `f64`). `npm run gen:kernels` writes the op codes and the dispatch of both languages from these.
+ *
+ * @category model
+ */
+export interface UnaryKernelSource {
+  readonly kind: "unary";
+  readonly name: UnaryKernel;
+  /** The scalar function: the reference backend runs it element by element. */
+  readonly scalar: (x: number) => number;
+  /** AssemblyScript expressions of `v` for the WASM kernel, per dtype. */
+  readonly wasm: { readonly f32: string; readonly f64: string };
+  /** Transcendental (compute-bound): worth two threads from a smaller size. */
+  readonly costly: boolean;
+  /**
+   * Where the WASM kernels are compared with the reference backend's (`lo..hi`), and the largest
+   * error allowed, in units in the last place (float32; `ulp64` for float64, default `ulp`).
+   */
+  readonly accuracy: { readonly lo: number; readonly hi: number; readonly ulp: number; readonly ulp64?: number };
+}
+
+/**
+ * An elementwise binary kernel (numpy broadcasting): its scalar function and its AssemblyScript
+ * expression of `a` and `b` (generic over `T`, the element type).
+ *
+ * @category model
+ */
+export interface BinaryKernelSource {
+  readonly kind: "binary";
+  readonly name: BinaryKernel;
+  readonly scalar: (a: number, b: number) => number;
+  readonly wasm: string;
+}
+
+/**
+ * How an op computes its output on every backend: an elementwise kernel defined with the op, a
+ * backend method (`matmul`, `reduce`, …), the input's own storage (`alias`: reshape), or a
+ * composition of other ops.
+ *
+ * @category model
+ */
+export type Forward =
+  | UnaryKernelSource
+  | BinaryKernelSource
+  | { readonly kind: "backend"; readonly method: Exclude<keyof Backend, "name" | "release"> }
+  | { readonly kind: "alias" }
+  | { readonly kind: "composite" };
+
+/**
+ * How an op's cotangent flows back: the primitive's own pullback (written with public ops),
+ * `"nondiff"` (zero derivative: comparisons, argmax), `"composite"` (autodiff through the ops it
+ * is made of), or `"custom"` (a pullback given with `customVjp`: a fused rule).
+ *
+ * @category model
+ */
+export type Pullback = PullbackRule | "nondiff" | "composite" | "custom";
+
+/**
+ * A primitive's pullback: input cotangents from the output cotangent `ct`, the inputs, the output
+ * and the parameters (`wants[i]` false: input i needs none; `undefined` is zero).
+ *
+ * @category model
+ */
+export type PullbackRule = (ct: Tensor, primals: readonly Tensor[], out: Tensor, params: never, wants: readonly boolean[]) => readonly (Tensor | undefined)[];
+
+/**
+ * The runtime twin of an op's type-level shape rule, read from a sampled call (input shapes and
+ * the op's parameters): the output shape the rule promises.
+ *
+ * @category model
+ */
+export type ShapeTwin<P = never> = (inputs: readonly (readonly number[])[], params: P) => readonly number[];
+
+/**
+ * A registered op, defined once: its name; whether it owns a pullback (a primitive) or is built
+ * from other ops (a composite, with no backward code); its math; the runtime twin of its shape
+ * rule; its forward on every backend; its pullback; and its law spec. Every list of ops (names,
+ * kernel codes, law tables, the docs index) is derived from these.
  *
  * @category model
  */
 export interface OpDef<P = never> {
   readonly name: string;
   readonly kind: "primitive" | "composite";
+  /** The forward math, one line. */
   readonly doc: string;
+  /** The runtime twin of the type-level shape rule. */
+  readonly shape: ShapeTwin<P>;
+  readonly forward: Forward;
+  readonly pullback: Pullback;
   readonly spec: Spec<P>;
 }

@@ -6,15 +6,27 @@
  * @module
  */
 import type { Shape } from "../shape/dims.js";
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { elementwiseCase, expectTensor, unaryPrimitive } from "./define.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { unaryOp } from "./builders.js";
 import { div } from "./div.js";
 import { mul } from "./mul.js";
-import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
-/** The primitive. */
-export const sqrtPrim = unaryPrimitive("sqrt", (ct, _x, out) => [div(ct, mul(out, 2))]);
+const built = unaryOp({
+  name: "sqrt",
+  doc: "out = √x",
+  kernel: {
+    scalar: Math.sqrt,
+    wasm: { f32: "Mathf.sqrt(v)", f64: "Math.sqrt(v)" },
+    accuracy: { lo: 0, hi: 100, ulp: 0 },
+  },
+  pullback: (ct, _x, out) => div(ct, mul(out, 2)),
+  spec: {
+    domain: domains.positive,
+    reference: Math.sqrt,
+    secondOrder: true,
+  },
+});
 
 /**
  * Elementwise square root. Use it bare in `pipe`: `pipe(x, sqrt)`.
@@ -24,17 +36,10 @@ export const sqrtPrim = unaryPrimitive("sqrt", (ct, _x, out) => [div(ct, mul(out
  * toArray(sqrt(tensor([4, 9]))) // [2, 3]
  * @category operations
  */
-export const sqrt = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(sqrtPrim, [expectTensor("sqrt", "x", x)], undefined) as Tensor<S>;
+export const sqrt: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;
+
+/** The primitive. */
+export const sqrtPrim = built.prim;
 
 /** Registry entry. */
-export const sqrtDef: OpDef<void> = {
-  name: "sqrt",
-  kind: "primitive",
-  doc: "out = √x",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.positive]),
-    call: ([x]) => sqrt(x as Tensor),
-    reference: (xs) => zipWith(xs, Math.sqrt),
-    secondOrder: true,
-  },
-};
+export const sqrtDef: OpDef<void> = built.def;

@@ -5,7 +5,7 @@
  */
 import type { Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { elementwiseCase, expectTensor } from "./define.js";
+import { elementwiseCase, elementwiseTwin, expectTensor, one } from "./define.js";
 import { mul } from "./mul.js";
 import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
@@ -18,16 +18,22 @@ import { domains, type OpDef } from "./spec.js";
  * toArray(square(tensor([-2, 3]))) // [4, 9]
  * @category operations
  */
-export const square = <S extends Shape>(x: Tensor<S>): Tensor<S> => mul(expectTensor("square", "x", x) as Tensor<S>, x);
+export const square = <S extends Shape>(x: Tensor<S>): Tensor<S> => {
+  expectTensor("square", "x", x);
+  return mul(x, x);
+};
 
 /** Registry entry. */
 export const squareDef: OpDef<void> = {
   name: "square",
   kind: "composite",
   doc: "x²",
+  shape: elementwiseTwin,
+  forward: { kind: "composite" },
+  pullback: "composite",
   spec: {
     sample: (g) => elementwiseCase(g, [domains.real]),
-    call: ([x]) => square(x as Tensor),
+    call: (xs) => square(one(xs)),
     reference: (xs) => zipWith(xs, (x) => x * x),
     secondOrder: true,
   },

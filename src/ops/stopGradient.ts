@@ -7,7 +7,7 @@
  */
 import type { Shape } from "../shape/dims.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { elementwiseCase, expectTensor } from "./define.js";
+import { elementwiseCase, elementwiseTwin, expectTensor, one } from "./define.js";
 import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -15,7 +15,7 @@ import { domains, type OpDef } from "./spec.js";
 export const stopGradientPrim: Primitive<void> = {
   name: "stopGradient",
   shape: ([s]) => [...(s as readonly number[])],
-  forward: ([x]) => x as NonNullable<typeof x>,
+  forward: (xs) => one(xs),
   pullback: () => [undefined],
 };
 
@@ -34,9 +34,12 @@ export const stopGradientDef: OpDef<void> = {
   name: "stopGradient",
   kind: "primitive",
   doc: "identity, zero derivative",
+  shape: elementwiseTwin,
+  forward: { kind: "alias" },
+  pullback: stopGradientPrim.pullback,
   spec: {
     sample: (g) => elementwiseCase(g, [domains.real]),
-    call: ([x]) => stopGradient(x as Tensor),
+    call: (xs) => stopGradient(one(xs)),
     reference: (xs) => zipWith(xs, (x) => x),
     nondiff: true,
   },

@@ -5,15 +5,21 @@
  *
  * @module
  */
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { binaryPrimitive, dual, elementwiseCase, type Operand, operands } from "./define.js";
-import { zipWith } from "./naive.js";
+import { binaryOp } from "./builders.js";
 import { neg } from "./neg.js";
 import { domains, type OpDef } from "./spec.js";
 import type { BinaryOp } from "./types.js";
 
-/** The primitive. */
-export const subPrim = binaryPrimitive("sub", (ct, _x, _o, _p, wants) => [ct, wants[1] ? neg(ct) : undefined]);
+const built = binaryOp({
+  name: "sub",
+  doc: "out = a - b",
+  kernel: { scalar: (a, b) => a - b, wasm: "a - b" },
+  pullback: (ct, _a, _b, _out, wants) => [ct, wants[1] ? neg(ct) : undefined],
+  spec: {
+    domains: [domains.real, domains.real],
+    reference: (a, b) => a - b,
+  },
+});
 
 /**
  * Elementwise a - b, numpy broadcasting; a plain number works on either side.
@@ -23,16 +29,10 @@ export const subPrim = binaryPrimitive("sub", (ct, _x, _o, _p, wants) => [ct, wa
  * toArray(sub(tensor([5, 7]), 1)) // [4, 6]
  * @category operations
  */
-export const sub: BinaryOp<"sub"> = dual(2, (a: Operand, b: Operand) => bind(subPrim, operands("sub", a, b), undefined));
+export const sub: BinaryOp<"sub"> = built.op;
+
+/** The primitive. */
+export const subPrim = built.prim;
 
 /** Registry entry. */
-export const subDef: OpDef<void> = {
-  name: "sub",
-  kind: "primitive",
-  doc: "out = a - b",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real, domains.real]),
-    call: ([a, b]) => sub(a as Tensor, b as Tensor),
-    reference: (xs) => zipWith(xs, (a, b) => a - b),
-  },
-};
+export const subDef: OpDef<void> = built.def;

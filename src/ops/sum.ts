@@ -7,47 +7,38 @@
  * @module
  */
 import type { Check, Dim, Ok, Shape } from "../shape/dims.js";
-import { type Reduce, reduce } from "../shape/reduce.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import type { Reduce } from "../shape/reduce.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { broadcastTo } from "./broadcastTo.js";
-import { dual, expectTensor, sampleShape, tensorFirst } from "./define.js";
-import { reduceDense } from "./naive.js";
+import type { ReduceParams } from "./builders.js";
+import { reduceOp } from "./builders.js";
+import { dual, tensorFirst } from "./define.js";
 import { reshape } from "./reshape.js";
-import { type Case, domains, type Gen, type OpDef } from "./spec.js";
+import type { OpDef } from "./spec.js";
 
-/** Parameters of a one-axis reduction. */
-export interface AxisParams {
-  readonly axis: number;
-}
+export { type AxisParams, type ReduceParams, reduceWith, sampleReduce } from "./builders.js";
+
+const built = reduceOp({
+  name: "sum",
+  doc: "Σ along an axis",
+  pullback: (ct, x, _out, axis) => {
+    const shape = x.shape as readonly number[];
+    return broadcastTo(
+      reshape(
+        ct,
+        shape.map((d, i) => (i === axis ? 1 : d)),
+      ),
+      shape,
+    );
+  },
+  spec: { fold: (s, v) => s + v, init: 0 },
+});
+
+/** `sum` without its typed signatures, for library code on tensors of any shape. @internal */
+export const sumAxis = built.apply;
 
 /** The primitive: sums out one axis (which is removed). */
-export const sumPrim: Primitive<AxisParams> = {
-  name: "sum",
-  shape: ([s], { axis }) => reduce(s as readonly number[], axis, false, "sum"),
-  forward: ([x], [s], { axis }) => (x as NonNullable<typeof x>).backend.reduce("sum", x as NonNullable<typeof x>, s as readonly number[], axis),
-  pullback: (ct, [x], _out, { axis }) => {
-    const shape = (x as Tensor).shape as readonly number[];
-    const keep = shape.map((d, i) => (i === axis ? 1 : d));
-    return [broadcastTo(reshape(ct, keep), shape)];
-  },
-};
-
-/**
- * Reduce every element, or one axis, with a one-axis primitive: the shared driver of `sum` and
- * `max`. @internal
- */
-export const reduceWith = (op: string, prim: Primitive<AxisParams>, x: Tensor, axis?: number, keepDims = false): Tensor => {
-  expectTensor(op, "x", x);
-  if (axis !== undefined && typeof axis !== "number") throw new TypeError(`${op}: argument 'axis' must be a number, got ${JSON.stringify(axis)}`);
-  const shape = x.shape as readonly number[];
-  const out = reduce(shape, axis, keepDims, op);
-  if (axis === undefined) {
-    const all = bind(prim, [reshape(x, [x.size])], { axis: 0 });
-    return keepDims ? reshape(all, out) : all;
-  }
-  const r = bind(prim, [x], { axis: axis < 0 ? axis + shape.length : axis });
-  return keepDims ? reshape(r, out) : r;
-};
+export const sumPrim = built.prim;
 
 /**
  * The call signatures of a reduction named `Name` (`sum`, `mean`, `max`). The 2-D fast paths
@@ -76,29 +67,7 @@ export interface Reduction<Name extends string> {
  * toArray(sum(tensor([[1, 2], [3, 4]]), 1, true)) // [[3], [7]]
  * @category operations
  */
-export const sum: Reduction<"sum"> = dual(tensorFirst, (x: Tensor, axis?: number, keepDims?: boolean) => reduceWith("sum", sumPrim, x, axis, keepDims));
-
-/** The parameters of a sampled reduction. @internal */
-export interface ReduceParams {
-  readonly axis: number | undefined;
-  readonly keepDims: boolean;
-}
-
-/** A reduction case: a shape of real values, an axis (or none) and keepDims. @internal */
-export const sampleReduce = (g: Gen): Case<ReduceParams> => {
-  const shape = sampleShape(g, 1, 3);
-  const axis = g.bool() ? undefined : g.int(-shape.length, shape.length - 1);
-  return { inputs: [{ shape, domain: domains.real }], params: { axis, keepDims: g.bool() } };
-};
+export const sum: Reduction<"sum"> = dual(tensorFirst, built.apply);
 
 /** Registry entry. */
-export const sumDef: OpDef<ReduceParams> = {
-  name: "sum",
-  kind: "primitive",
-  doc: "Σ along an axis",
-  spec: {
-    sample: sampleReduce,
-    call: ([x], { axis, keepDims }) => reduceWith("sum", sumPrim, x as Tensor, axis, keepDims),
-    reference: ([x], { axis, keepDims }) => reduceDense(x as NonNullable<typeof x>, axis, keepDims, (s, v) => s + v, 0),
-  },
-};
+export const sumDef: OpDef<ReduceParams> = built.def;

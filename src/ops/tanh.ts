@@ -6,15 +6,30 @@
  * @module
  */
 import type { Shape } from "../shape/dims.js";
-import { bind, type Tensor } from "../tensor/tensor.js";
-import { elementwiseCase, expectTensor, unaryPrimitive } from "./define.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { unaryOp } from "./builders.js";
 import { mul } from "./mul.js";
-import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 import { sub } from "./sub.js";
+/** tanh' from the output alone, `ct · (1 - out²)` (`addAct` uses it too). */
+export const tanhFromOutput = (ct: Tensor, out: Tensor): Tensor => mul(ct, sub(1, mul(out, out)));
 
-/** The primitive. */
-export const tanhPrim = unaryPrimitive("tanh", (ct, _x, out) => [mul(ct, sub(1, mul(out, out)))]);
+const built = unaryOp({
+  name: "tanh",
+  doc: "out = tanh x",
+  kernel: {
+    scalar: Math.tanh,
+    wasm: { f32: "Mathf.tanh(v)", f64: "Math.tanh(v)" },
+    costly: true,
+    accuracy: { lo: -12, hi: 12, ulp: 1, ulp64: 3 },
+  },
+  pullback: (ct, _x, out) => tanhFromOutput(ct, out),
+  spec: {
+    domain: domains.real,
+    reference: Math.tanh,
+    secondOrder: true,
+  },
+});
 
 /**
  * Elementwise hyperbolic tangent. Use it bare in `pipe`: `pipe(x, tanh)`.
@@ -24,17 +39,10 @@ export const tanhPrim = unaryPrimitive("tanh", (ct, _x, out) => [mul(ct, sub(1, 
  * toArray(tanh(tensor([0]))) // [0]
  * @category operations
  */
-export const tanh = <S extends Shape>(x: Tensor<S>): Tensor<S> => bind(tanhPrim, [expectTensor("tanh", "x", x)], undefined) as Tensor<S>;
+export const tanh: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;
+
+/** The primitive. */
+export const tanhPrim = built.prim;
 
 /** Registry entry. */
-export const tanhDef: OpDef<void> = {
-  name: "tanh",
-  kind: "primitive",
-  doc: "out = tanh x",
-  spec: {
-    sample: (g) => elementwiseCase(g, [domains.real]),
-    call: ([x]) => tanh(x as Tensor),
-    reference: (xs) => zipWith(xs, Math.tanh),
-    secondOrder: true,
-  },
-};
+export const tanhDef: OpDef<void> = built.def;

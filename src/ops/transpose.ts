@@ -6,8 +6,9 @@
  */
 import type { Dim } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
+import { transpose as rule } from "../shape/transpose.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { expectTensor } from "./define.js";
+import { expectTensor, one } from "./define.js";
 import { indices } from "./naive.js";
 import { permute } from "./permute.js";
 import { domains, type OpDef } from "./spec.js";
@@ -22,10 +23,12 @@ import { domains, type OpDef } from "./spec.js";
  * transpose(zeros([4, 3])) // Tensor<[3, 4]>
  * @category operations
  */
-export const transpose = <M extends Dim, N extends Dim>(x: Tensor<[M, N]>): Tensor<[N, M]> => {
+export const transpose = <M extends Dim, N extends Dim>(x: Tensor<[M, N]>): Tensor<[N, M]> => transposeImpl(x) as never;
+
+const transposeImpl = (x: Tensor): Tensor => {
   expectTensor("transpose", "x", x);
-  if ((x as Tensor).rank !== 2) throw new ShapeError("transpose", `expects a 2-D tensor, got ${showShape(x.shape as readonly number[])} (use permute for other ranks)`);
-  return permute(x, [1, 0]) as never;
+  if (x.rank !== 2) throw new ShapeError("transpose", `expects a 2-D tensor, got ${showShape(x.shape as readonly number[])} (use permute for other ranks)`);
+  return permute(x, [1, 0]);
 };
 
 /** Registry entry. */
@@ -33,11 +36,14 @@ export const transposeDef: OpDef<void> = {
   name: "transpose",
   kind: "composite",
   doc: "xᵀ",
+  shape: (ss) => rule(one(ss)),
+  forward: { kind: "composite" },
+  pullback: "composite",
   spec: {
     sample: (g) => ({ inputs: [{ shape: [g.int(1, 4), g.int(1, 4)], domain: domains.real }], params: undefined }),
-    call: ([x]) => transpose(x as Tensor<[number, number]>),
-    reference: ([x]) => {
-      const a = x as NonNullable<typeof x>;
+    call: (xs) => transposeImpl(one(xs)),
+    reference: (xs) => {
+      const a = one(xs);
       const [m, n] = a.shape as [number, number];
       return { shape: [n, m], data: indices([n, m]).map(([j, i]) => a.data[(i as number) * n + (j as number)] as number) };
     },

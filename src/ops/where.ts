@@ -9,7 +9,7 @@
 import { type Broadcast, broadcast } from "../shape/broadcast.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
-import { dual, elementwiseCase, expectTensor, type Operand, promote, scalarLike } from "./define.js";
+import { dual, elementwiseCase, elementwiseTwin, expectTensor, type Operand, one, promote, scalarLike, three } from "./define.js";
 import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";
 
@@ -22,12 +22,19 @@ export type Where<C extends Shape, A extends Shape, B extends Shape> = Broadcast
 /** The primitive. */
 export const wherePrim: Primitive<void> = {
   name: "where",
-  shape: ([c, a, b]) => broadcast(broadcast(c as readonly number[], a as readonly number[], "where"), b as readonly number[], "where"),
-  forward: ([c, a, b], [sc, sa, sb], _p, out) => {
-    const x = a as NonNullable<typeof a>;
-    return x.backend.where(c as NonNullable<typeof c>, sc as readonly number[], x, sa as readonly number[], b as NonNullable<typeof b>, sb as readonly number[], out);
+  shape: (ss) => {
+    const [c, a, b] = three(ss);
+    return broadcast(broadcast(c, a, "where"), b, "where");
   },
-  pullback: (ct, [c], _out, _p, wants) => [undefined, wants[1] ? where(c as Tensor, ct, 0) : undefined, wants[2] ? where(c as Tensor, 0, ct) : undefined],
+  forward: (xs, ss, _p, out) => {
+    const [c, a, b] = three(xs);
+    const [sc, sa, sb] = three(ss);
+    return c.backend.where(c, sc, a, sa, b, sb, out);
+  },
+  pullback: (ct, xs, _out, _p, wants) => {
+    const c = one(xs);
+    return [undefined, wants[1] ? where(c, ct, 0) : undefined, wants[2] ? where(c, 0, ct) : undefined];
+  },
 };
 
 const whereImpl = (cond: Tensor, a: Operand, b: Operand): Tensor => {
@@ -64,9 +71,12 @@ export const whereDef: OpDef<void> = {
   name: "where",
   kind: "primitive",
   doc: "cond ? a : b",
+  shape: elementwiseTwin,
+  forward: { kind: "backend", method: "where" },
+  pullback: wherePrim.pullback,
   spec: {
     sample: (g) => elementwiseCase(g, [domains.mask, domains.real, domains.real]),
-    call: ([c, a, b]) => whereImpl(c as Tensor, a as Tensor, b as Tensor),
+    call: (xs) => whereImpl(...three(xs)),
     reference: (xs) => zipWith(xs, (c, a, b) => (c !== 0 ? a : b)),
   },
 };

@@ -16,6 +16,7 @@ import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { BinaryKernel, DType, Storage, TypedArray, UnaryKernel } from "../../src/backend/backend.js";
 import { reference } from "../../src/backend/reference.js";
 import { configureWasm, wasm, wasmFile, wasmStats } from "../../src/backend/wasm/index.js";
+import { registeredOps } from "../../src/ops/registry.js";
 import { approximationSweeps, ulps } from "./approx-sweeps.js";
 
 // this file tests the relaxed-SIMD build, opted into (on Node 20 it sets V8's flag for this
@@ -85,23 +86,13 @@ const dtypeArb = fc.constantFrom(...DTYPES);
 // -------------------------------------------------------------------------------------
 
 /**
- * Domains and ulp bounds of the unary kernels against V8's Math. `ulp` is for float32 (our own
- * SIMD approximations); `ulp64`, where given, for float64, which uses AssemblyScript's musl-derived
- * Math (worst cases measured over a 400,001-point sweep: tanh 3, sigmoid and expm1 2).
+ * Domains and ulp bounds of the unary kernels against the reference backend, from each op's
+ * kernel definition (`accuracy`): `ulp` is for float32 (our own SIMD approximations); `ulp64`,
+ * where given, for float64, which uses AssemblyScript's musl-derived Math.
  */
-const UNARY: Record<UnaryKernel, { lo: number; hi: number; ulp: number; ulp64?: number }> = {
-  neg: { lo: -50, hi: 50, ulp: 0 },
-  abs: { lo: -50, hi: 50, ulp: 0 },
-  sign: { lo: -5, hi: 5, ulp: 0 },
-  sqrt: { lo: 0, hi: 100, ulp: 0 },
-  exp: { lo: -80, hi: 80, ulp: 1 },
-  log: { lo: 1e-30, hi: 1e30, ulp: 1 },
-  sigmoid: { lo: -80, hi: 80, ulp: 2 },
-  tanh: { lo: -12, hi: 12, ulp: 1, ulp64: 3 },
-  expm1: { lo: -20, hi: 20, ulp: 2 },
-  log1p: { lo: -0.999, hi: 1e6, ulp: 2 },
-  relu: { lo: -50, hi: 50, ulp: 0 },
-};
+const UNARY: Record<UnaryKernel, { lo: number; hi: number; ulp: number; ulp64?: number }> = Object.fromEntries(
+  registeredOps.flatMap((d) => (d.forward.kind === "unary" ? [[d.forward.name, d.forward.accuracy]] : [])),
+) as Record<UnaryKernel, { lo: number; hi: number; ulp: number; ulp64?: number }>;
 
 describe("wasm backend agrees with the reference backend", () => {
   it.each(Object.keys(UNARY) as UnaryKernel[])("unary %s", (op) => {

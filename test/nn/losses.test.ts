@@ -6,10 +6,11 @@
 import { describe, expect, test } from "vitest";
 import { allClose } from "../../laws/approx.js";
 import { grad } from "../../src/autodiff/vjp.js";
-import { crossEntropy, initializers, logLoss, logLossFromLogits, mse, softmaxCrossEntropy, softplus } from "../../src/nn/index.js";
+import { crossEntropy, initializers, logLoss, logLossFromLogits, mse, softmaxCrossEntropy } from "../../src/nn/index.js";
 import { div } from "../../src/ops/div.js";
 import { sigmoid } from "../../src/ops/sigmoid.js";
 import { softmax } from "../../src/ops/softmax.js";
+import { softplus } from "../../src/ops/softplus.js";
 import { sub } from "../../src/ops/sub.js";
 import { fromArray, item, tensor, toFlat } from "../../src/tensor/create.js";
 import { randn, rng } from "../../src/tensor/random.js";

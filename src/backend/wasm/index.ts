@@ -16,6 +16,7 @@
  */
 import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
+import { BINARY, COSTLY, UNARY } from "./codes.generated.js";
 import { canReadSync, fetchBuild, readBuildSync } from "./files.js";
 import { Arena, type Block, type MemoryStats, type Placed } from "./memory.js";
 import { BINARY as BINARY_JOB, GEMM as GEMM_JOB, Helper, UNARY as UNARY_JOB } from "./threads.js";
@@ -25,8 +26,6 @@ import { type Kernels, nodeModule, relaxedSimdAvailable, sharedMemoryAvailable, 
 // model
 // -------------------------------------------------------------------------------------
 
-const UNARY: Record<UnaryKernel, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5, sigmoid: 6, tanh: 7, expm1: 8, log1p: 9, relu: 10 };
-const BINARY: Record<BinaryKernel, number> = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, gt: 7, ge: 8, lt: 9, le: 10, eq: 11, ne: 12 };
 const REDUCE: Record<ReduceKernel, number> = { sum: 0, max: 1 };
 
 const dtCode = (d: DType): number => (d === "float64" ? 1 : 0);
@@ -45,7 +44,6 @@ const META_WORDS = 4096;
  */
 const SPLIT_UNARY_COSTLY = 1 << 14;
 const SPLIT_ELEMENTWISE = 1 << 16;
-const COSTLY: ReadonlySet<UnaryKernel> = new Set<UnaryKernel>(["exp", "log", "sigmoid", "tanh", "expm1", "log1p"]);
 
 /** A storage of the WASM backend. */
 class WasmStorage implements Storage, Placed {

@@ -6,11 +6,17 @@
 // Strides count elements; the innermost stride of an input is 0 (broadcast) or 1.
 import { expf4, expLoop, logf4, sigmoidf4, tanhf4 } from "./approx";
 import { nextRow, rowStep, startRows } from "./rows";
+import { erf64, erfc64 } from "./special";
 
-// unary codes (same order as UNARY in the TS glue)
-const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, ABS = 4, SIGN = 5, SIGMOID = 6, TANH = 7, EXPM1 = 8, LOG1P = 9, RELU = 10;
-// binary codes
-const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6, GT = 7, GE = 8, LT = 9, LE = 10, EQ = 11, NE = 12;
+// The op codes, the scalar kernels and the dispatch between `// <gen:…>` markers are generated
+// from the op registry by `npm run gen:kernels` (src/backend/wasm/gen-kernels.ts): each
+// elementwise op defines its scalar AssemblyScript body in its own file (src/ops/*.ts).
+// <gen:codes>
+// unary codes (UNARY in ../codes.generated.ts)
+const ABS = 0, ERF = 1, EXP = 2, EXPM1 = 3, GELU = 4, GELU_TANH = 5, HARD_SIGMOID = 6, LOG = 7, LOG1P = 8, LOG_SIGMOID = 9, MISH = 10, NEG = 11, RELU = 12, SIGMOID = 13, SIGN = 14, SILU = 15, SOFTPLUS = 16, SQRT = 17, TANH = 18;
+// binary codes (BINARY in ../codes.generated.ts)
+const ADD = 0, DIV = 1, EQ = 2, GE = 3, GT = 4, LE = 5, LT = 6, MAXIMUM = 7, MINIMUM = 8, MUL = 9, NE = 10, POW = 11, SUB = 12;
+// </gen:codes>
 
 // -------------------------------------------------------------------------------------
 // scalar fallbacks, lane by lane
@@ -20,32 +26,52 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6, GT 
   if (sizeof<T>() == 4) {
     const v = <f32>x;
     switch (op) {
+      // <gen:sunary-f32>
+      case ABS: return <T>(Mathf.abs(v));
+      case ERF: return <T>(<f32>erf64(<f64>v));
+      case EXP: return <T>(Mathf.exp(v));
+      case EXPM1: return <T>(Mathf.expm1(v));
+      case GELU: return <T>(<f32>(0.5 * <f64>v * erfc64(-<f64>v * 0.7071067811865476)));
+      case GELU_TANH: return <T>(<f32>(<f64>v / (1.0 + Math.exp(-2.0 * 0.7978845608028654 * (<f64>v + 0.044715 * <f64>v * <f64>v * <f64>v)))));
+      case HARD_SIGMOID: return <T>(min(max(v / <f32>6 + <f32>0.5, <f32>0), <f32>1));
+      case LOG: return <T>(Mathf.log(v));
+      case LOG1P: return <T>(Mathf.log1p(v));
+      case LOG_SIGMOID: return <T>(<f32>(min(<f64>v, 0.0) - Math.log1p(Math.exp(-Math.abs(<f64>v)))));
+      case MISH: return <T>(<f32>(<f64>v * Math.tanh(max(<f64>v, 0.0) + Math.log1p(Math.exp(-Math.abs(<f64>v))))));
       case NEG: return <T>(-v);
-      case EXP: return <T>Mathf.exp(v);
-      case LOG: return <T>Mathf.log(v);
-      case SQRT: return <T>Mathf.sqrt(v);
-      case ABS: return <T>Mathf.abs(v);
-      case SIGN: return <T>(v > 0 ? <f32>1 : v < 0 ? <f32>-1 : <f32>0);
+      case RELU: return <T>(max(v, <f32>0));
       case SIGMOID: return <T>(<f32>1 / (<f32>1 + Mathf.exp(-v)));
-      case TANH: return <T>Mathf.tanh(v);
-      case EXPM1: return <T>Mathf.expm1(v);
-      case LOG1P: return <T>Mathf.log1p(v);
-      case RELU: return <T>max(v, <f32>0);
+      case SIGN: return <T>(v > 0 ? <f32>1 : v < 0 ? <f32>-1 : <f32>0);
+      case SILU: return <T>(<f32>(<f64>v / (1.0 + Math.exp(-<f64>v))));
+      case SOFTPLUS: return <T>(<f32>(max(<f64>v, 0.0) + Math.log1p(Math.exp(-Math.abs(<f64>v)))));
+      case SQRT: return <T>(Mathf.sqrt(v));
+      case TANH: return <T>(Mathf.tanh(v));
+      // </gen:sunary-f32>
     }
   } else {
     const v = <f64>x;
     switch (op) {
+      // <gen:sunary-f64>
+      case ABS: return <T>(Math.abs(v));
+      case ERF: return <T>(erf64(v));
+      case EXP: return <T>(Math.exp(v));
+      case EXPM1: return <T>(Math.expm1(v));
+      case GELU: return <T>(0.5 * v * erfc64(-v * 0.7071067811865476));
+      case GELU_TANH: return <T>(v / (1.0 + Math.exp(-2.0 * 0.7978845608028654 * (v + 0.044715 * v * v * v))));
+      case HARD_SIGMOID: return <T>(min(max(v / 6.0 + 0.5, 0.0), 1.0));
+      case LOG: return <T>(Math.log(v));
+      case LOG1P: return <T>(Math.log1p(v));
+      case LOG_SIGMOID: return <T>(min(v, 0.0) - Math.log1p(Math.exp(-Math.abs(v))));
+      case MISH: return <T>(v * Math.tanh(max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v)))));
       case NEG: return <T>(-v);
-      case EXP: return <T>Math.exp(v);
-      case LOG: return <T>Math.log(v);
-      case SQRT: return <T>Math.sqrt(v);
-      case ABS: return <T>Math.abs(v);
-      case SIGN: return <T>(v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0);
+      case RELU: return <T>(max(v, 0.0));
       case SIGMOID: return <T>(v >= 0 ? 1.0 / (1.0 + Math.exp(-v)) : Math.exp(v) / (1.0 + Math.exp(v)));
-      case TANH: return <T>Math.tanh(v);
-      case EXPM1: return <T>Math.expm1(v);
-      case LOG1P: return <T>Math.log1p(v);
-      case RELU: return <T>max(v, 0.0);
+      case SIGN: return <T>(v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0);
+      case SILU: return <T>(v / (1.0 + Math.exp(-v)));
+      case SOFTPLUS: return <T>(max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))));
+      case SQRT: return <T>(Math.sqrt(v));
+      case TANH: return <T>(Math.tanh(v));
+      // </gen:sunary-f64>
     }
   }
   return x;
@@ -53,19 +79,21 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6, GT 
 
 @inline function sbinary<T>(op: i32, a: T, b: T): T {
   switch (op) {
+    // <gen:sbinary>
     case ADD: return a + b;
-    case SUB: return a - b;
-    case MUL: return a * b;
     case DIV: return a / b;
-    case POW: return sizeof<T>() == 4 ? <T>Mathf.pow(<f32>a, <f32>b) : <T>Math.pow(<f64>a, <f64>b);
+    case EQ: return <T>(a == b);
+    case GE: return <T>(a >= b);
+    case GT: return <T>(a > b);
+    case LE: return <T>(a <= b);
+    case LT: return <T>(a < b);
     case MAXIMUM: return max<T>(a, b);
     case MINIMUM: return min<T>(a, b);
-    case GT: return <T>(a > b);
-    case GE: return <T>(a >= b);
-    case LT: return <T>(a < b);
-    case LE: return <T>(a <= b);
-    case EQ: return <T>(a == b);
+    case MUL: return a * b;
     case NE: return <T>(a != b);
+    case POW: return sizeof<T>() == 4 ? <T>Mathf.pow(<f32>a, <f32>b) : <T>Math.pow(<f64>a, <f64>b);
+    case SUB: return a - b;
+    // </gen:sbinary>
   }
   return a;
 }
@@ -186,17 +214,27 @@ function unaryT<T>(op: i32, x: usize, o: usize, n: i32): void {
     return;
   }
   switch (op) {
-    case NEG: unaryLoop<T>(NEG, x, o, n); break;
-    case EXP: unaryLoop<T>(EXP, x, o, n); break;
-    case LOG: unaryLoop<T>(LOG, x, o, n); break;
-    case SQRT: unaryLoop<T>(SQRT, x, o, n); break;
+    // <gen:unary-dispatch>
     case ABS: unaryLoop<T>(ABS, x, o, n); break;
-    case SIGN: unaryLoop<T>(SIGN, x, o, n); break;
-    case SIGMOID: unaryLoop<T>(SIGMOID, x, o, n); break;
-    case TANH: unaryLoop<T>(TANH, x, o, n); break;
+    case ERF: unaryLoop<T>(ERF, x, o, n); break;
+    case EXP: unaryLoop<T>(EXP, x, o, n); break;
     case EXPM1: unaryLoop<T>(EXPM1, x, o, n); break;
+    case GELU: unaryLoop<T>(GELU, x, o, n); break;
+    case GELU_TANH: unaryLoop<T>(GELU_TANH, x, o, n); break;
+    case HARD_SIGMOID: unaryLoop<T>(HARD_SIGMOID, x, o, n); break;
+    case LOG: unaryLoop<T>(LOG, x, o, n); break;
     case LOG1P: unaryLoop<T>(LOG1P, x, o, n); break;
+    case LOG_SIGMOID: unaryLoop<T>(LOG_SIGMOID, x, o, n); break;
+    case MISH: unaryLoop<T>(MISH, x, o, n); break;
+    case NEG: unaryLoop<T>(NEG, x, o, n); break;
     case RELU: unaryLoop<T>(RELU, x, o, n); break;
+    case SIGMOID: unaryLoop<T>(SIGMOID, x, o, n); break;
+    case SIGN: unaryLoop<T>(SIGN, x, o, n); break;
+    case SILU: unaryLoop<T>(SILU, x, o, n); break;
+    case SOFTPLUS: unaryLoop<T>(SOFTPLUS, x, o, n); break;
+    case SQRT: unaryLoop<T>(SQRT, x, o, n); break;
+    case TANH: unaryLoop<T>(TANH, x, o, n); break;
+    // </gen:unary-dispatch>
   }
 }
 
@@ -281,19 +319,21 @@ export function unary(dt: i32, op: i32, x: usize, o: usize, n: i32): void {
 
 function binaryT<T>(op: i32, a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void {
   switch (op) {
+    // <gen:binary-dispatch>
     case ADD: binaryRun<T>(ADD, a, b, o, rank, meta, then); break;
-    case SUB: binaryRun<T>(SUB, a, b, o, rank, meta, then); break;
-    case MUL: binaryRun<T>(MUL, a, b, o, rank, meta, then); break;
     case DIV: binaryRun<T>(DIV, a, b, o, rank, meta, then); break;
-    case POW: binaryRun<T>(POW, a, b, o, rank, meta, then); break;
+    case EQ: binaryRun<T>(EQ, a, b, o, rank, meta, then); break;
+    case GE: binaryRun<T>(GE, a, b, o, rank, meta, then); break;
+    case GT: binaryRun<T>(GT, a, b, o, rank, meta, then); break;
+    case LE: binaryRun<T>(LE, a, b, o, rank, meta, then); break;
+    case LT: binaryRun<T>(LT, a, b, o, rank, meta, then); break;
     case MAXIMUM: binaryRun<T>(MAXIMUM, a, b, o, rank, meta, then); break;
     case MINIMUM: binaryRun<T>(MINIMUM, a, b, o, rank, meta, then); break;
-    case GT: binaryRun<T>(GT, a, b, o, rank, meta, then); break;
-    case GE: binaryRun<T>(GE, a, b, o, rank, meta, then); break;
-    case LT: binaryRun<T>(LT, a, b, o, rank, meta, then); break;
-    case LE: binaryRun<T>(LE, a, b, o, rank, meta, then); break;
-    case EQ: binaryRun<T>(EQ, a, b, o, rank, meta, then); break;
+    case MUL: binaryRun<T>(MUL, a, b, o, rank, meta, then); break;
     case NE: binaryRun<T>(NE, a, b, o, rank, meta, then); break;
+    case POW: binaryRun<T>(POW, a, b, o, rank, meta, then); break;
+    case SUB: binaryRun<T>(SUB, a, b, o, rank, meta, then); break;
+    // </gen:binary-dispatch>
   }
 }
 

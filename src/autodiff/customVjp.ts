@@ -1,0 +1,71 @@
+/**
+ * `customVjp(f, fwd, bwd)`: a function with its own pullback, as JAX's `custom_vjp`. Outside any
+ * differentiation it is just `f`. Under `grad`/`vjp`, `fwd(...xs)` runs instead and returns the
+ * output with the residuals the pullback needs; the pullback is `bwd(residuals, ct)`, one
+ * cotangent per input (`undefined`: zero). Written with differentiable ops, `bwd` is itself
+ * differentiated by an outer trace, so `grad(grad(·))` composes: the residuals computed by `fwd`
+ * are traced by the outer differentiation like any other value.
+ *
+ * What it is for: a fused rule where the composed one is unstable or wasteful (softmax
+ * cross-entropy from logits: `(softmax(z) − y)/m`); `test/autodiff/customVjp.test.ts` checks the
+ * fused rules against the autodiff of their compositions.
+ *
+ * @module
+ */
+import type { Shape } from "../shape/dims.js";
+import { live, type Primitive, Tensor, type Trace } from "../tensor/tensor.js";
+
+/**
+ * The cotangents `bwd` returns: one per input, with the input's type, or `undefined` for zero.
+ *
+ * @category model
+ */
+export type Cotangents<A extends readonly Tensor[]> = { readonly [K in keyof A]: A[K] | undefined };
+
+/** The innermost active trace among `xs`, if any. */
+const innermost = (xs: readonly Tensor[]): Trace | undefined => {
+  let top: Trace | undefined;
+  for (const x of xs) if (x.impl.kind === "traced" && (top === undefined || x.impl.trace.level > top.level)) top = x.impl.trace;
+  return top;
+};
+
+/**
+ * `f` with the pullback `bwd`: `fwd(...xs)` returns `[f(...xs), residuals]`, and
+ * `bwd(residuals, ct)` the cotangents of the inputs (a tuple, one per input).
+ *
+ * @example
+ * import { customVjp, grad, mul, sum, tensor, toArray, type Tensor } from "typegrad"
+ * const square = customVjp(
+ *   (x: Tensor<[2]>) => mul(x, x),
+ *   (x: Tensor<[2]>) => [mul(x, x), x] as const,
+ *   (x, ct) => [mul(mul(ct, x), 2)] as const,
+ * )
+ * toArray(grad((x: Tensor<[2]>) => sum(square(x)))(tensor([1, 3]))) // [2, 6]
+ * @category autodiff
+ */
+export const customVjp = <const A extends readonly Tensor[], S extends Shape, R>(
+  f: (...xs: A) => Tensor<S>,
+  fwd: (...xs: A) => readonly [Tensor<S>, R],
+  bwd: (residuals: R, ct: Tensor<S>) => Cotangents<A>,
+): ((...xs: A) => Tensor<S>) => {
+  if (typeof f !== "function" || typeof fwd !== "function" || typeof bwd !== "function") throw new TypeError("customVjp: f, fwd and bwd must be functions");
+  const name = f.name === "" ? "customVjp" : f.name;
+  const prim: Primitive<R> = {
+    name,
+    shape: () => {
+      throw new Error(`${name}: a customVjp node is never re-run`);
+    },
+    forward: () => {
+      throw new Error(`${name}: a customVjp node is never re-run`);
+    },
+    pullback: (ct, _primals, _out, residuals) => bwd(residuals, ct as Tensor<S>),
+  };
+  return (...xs: A): Tensor<S> => {
+    const inputs = xs.map(live);
+    const trace = innermost(inputs);
+    if (trace === undefined) return f(...xs);
+    const primals = inputs.map((x) => (x.impl.kind === "traced" && x.impl.trace === trace ? x.impl.primal : x));
+    const [y, residuals] = fwd(...(primals as unknown as A));
+    return new Tensor<S>(y.shape as readonly number[], y.dtype, { kind: "traced", trace, primal: live(y), node: { prim: prim as Primitive<unknown>, params: residuals, inputs, primals } });
+  };
+};

@@ -1,0 +1,278 @@
+/**
+ * Op builders: an elementwise or reduction op is one call, which yields the public function, its
+ * primitive and its registry entry at once. The kernel is defined here too (its scalar function
+ * runs on the reference backend; its AssemblyScript body is compiled into the WASM kernels by
+ * `npm run gen:kernels`), so a new elementwise op is one file plus its registry line.
+ *
+ * Broadcasting is undone once, in the autodiff core: a binary pullback returns cotangents of the
+ * output's shape.
+ *
+ * @module
+ */
+import type { BinaryKernel, ReduceKernel, UnaryKernel } from "../backend/backend.js";
+import { defineBinaryScalar, defineUnaryScalar } from "../backend/scalars.js";
+import { broadcast } from "../shape/broadcast.js";
+import type { Shape } from "../shape/dims.js";
+import { reduce } from "../shape/reduce.js";
+import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import { dual, elementwiseCase, expectTensor, type Operand, one, operands, sampleShape, two } from "./define.js";
+import { reduceDense, zipWith } from "./naive.js";
+import { reshape } from "./reshape.js";
+import { type BinaryKernelSource, type Case, type Domain, domains, type Gen, type OpDef, type Spec, type Tolerance, type UnaryKernelSource } from "./spec.js";
+import type { BinaryOp } from "./types.js";
+
+// -------------------------------------------------------------------------------------
+// unary
+// -------------------------------------------------------------------------------------
+
+/** What a law needs of an elementwise op beyond its kernel: a domain and an independent reference. */
+export interface ElementwiseLaws<F> {
+  /** An independent reference (a naive formula, not the kernel's). */
+  readonly reference: F;
+  readonly tolerance?: Tolerance;
+  /** `grad(grad(f))` is checked too. */
+  readonly secondOrder?: true;
+}
+
+/**
+ * An elementwise unary op: its kernel, its pullback (from the output cotangent, the input and
+ * the output; `"nondiff"` for a zero derivative) and its laws.
+ *
+ * @category model
+ */
+export interface UnaryOpConfig<K extends UnaryKernel> {
+  readonly name: K;
+  readonly doc: string;
+  readonly kernel: Omit<UnaryKernelSource, "kind" | "name" | "costly"> & { readonly costly?: boolean };
+  readonly pullback: ((ct: Tensor, x: Tensor, out: Tensor) => Tensor) | "nondiff";
+  readonly spec: ElementwiseLaws<(x: number) => number> & { readonly domain: Domain };
+}
+
+/** A built unary op: the public function, its primitive, its registry entry. @category model */
+export interface BuiltUnary {
+  readonly op: <S extends Shape>(x: Tensor<S>) => Tensor<S>;
+  readonly prim: Primitive<void>;
+  readonly def: OpDef<void>;
+}
+
+const sameShape = (ss: readonly (readonly number[])[]): number[] => [...one(ss)];
+
+/** The optional law settings of a spec, without `undefined` entries. */
+const lawFlags = (s: { readonly tolerance?: Tolerance; readonly secondOrder?: true }): Pick<Spec<void>, "tolerance" | "secondOrder"> => ({
+  ...(s.tolerance === undefined ? {} : { tolerance: s.tolerance }),
+  ...(s.secondOrder === undefined ? {} : { secondOrder: s.secondOrder }),
+});
+
+/**
+ * Define an elementwise unary op over its own kernel.
+ *
+ * @example
+ * const built = unaryOp({ name: "exp", doc: "out = eˣ", kernel: { scalar: Math.exp, wasm: { f32: "Mathf.exp(v)", f64: "Math.exp(v)" }, costly: true, accuracy: { lo: -80, hi: 80, ulp: 1 } }, pullback: (ct, _x, out) => mul(ct, out), spec: { domain: domains.real, reference: Math.exp } })
+ * @category constructors
+ */
+export const unaryOp = <K extends UnaryKernel>(c: UnaryOpConfig<K>): BuiltUnary => {
+  const kernel: UnaryKernelSource = { kind: "unary", name: c.name, scalar: c.kernel.scalar, wasm: c.kernel.wasm, costly: c.kernel.costly ?? false, accuracy: c.kernel.accuracy };
+  defineUnaryScalar(c.name, kernel.scalar);
+  const rule = c.pullback;
+  const prim: Primitive<void> = {
+    name: c.name,
+    shape: sameShape,
+    forward: (xs) => {
+      const x = one(xs);
+      return x.backend.unary(c.name, x);
+    },
+    pullback: rule === "nondiff" ? "nondiff" : (ct, xs, out) => [rule(ct, one(xs), out)],
+  };
+  const apply = (x: Tensor): Tensor => bind(prim, [expectTensor(c.name, "x", x)], undefined);
+  const def: OpDef<void> = {
+    name: c.name,
+    kind: "primitive",
+    doc: c.doc,
+    shape: sameShape,
+    forward: kernel,
+    pullback: prim.pullback,
+    spec: {
+      sample: (g) => elementwiseCase(g, [c.spec.domain]),
+      call: (xs) => apply(one(xs)),
+      reference: (xs) => zipWith(xs, c.spec.reference),
+      ...lawFlags(c.spec),
+      ...(rule === "nondiff" ? { nondiff: true } : {}),
+    },
+  };
+  return { op: apply as BuiltUnary["op"], prim, def };
+};
+
+// -------------------------------------------------------------------------------------
+// binary
+// -------------------------------------------------------------------------------------
+
+/**
+ * An elementwise binary op with numpy broadcasting: its kernel, its pullback (cotangents of the
+ * output's shape; `wants[i]` false: input i needs none) and its laws.
+ *
+ * @category model
+ */
+export interface BinaryOpConfig<K extends BinaryKernel> {
+  readonly name: K;
+  readonly doc: string;
+  readonly kernel: Omit<BinaryKernelSource, "kind" | "name">;
+  readonly pullback: ((ct: Tensor, a: Tensor, b: Tensor, out: Tensor, wants: readonly boolean[]) => readonly [Tensor | undefined, Tensor | undefined]) | "nondiff";
+  readonly spec: ElementwiseLaws<(a: number, b: number) => number> & { readonly domains: readonly [Domain, Domain] };
+}
+
+/** A built binary op. @category model */
+export interface BuiltBinary<K extends string> {
+  readonly op: BinaryOp<K>;
+  readonly prim: Primitive<void>;
+  readonly def: OpDef<void>;
+}
+
+const broadcastTwin =
+  (name: string) =>
+  (ss: readonly (readonly number[])[]): number[] => {
+    const [a, b] = two(ss);
+    return broadcast(a, b, name);
+  };
+
+/**
+ * Define an elementwise binary op (numpy broadcasting, a plain number on either side) over its
+ * own kernel.
+ *
+ * @example
+ * const built = binaryOp({ name: "add", doc: "a + b", kernel: { scalar: (a, b) => a + b, wasm: "a + b" }, pullback: (ct) => [ct, ct], spec: { domains: [domains.real, domains.real], reference: (a, b) => a + b } })
+ * @category constructors
+ */
+export const binaryOp = <K extends BinaryKernel>(c: BinaryOpConfig<K>): BuiltBinary<K> => {
+  const kernel: BinaryKernelSource = { kind: "binary", name: c.name, scalar: c.kernel.scalar, wasm: c.kernel.wasm };
+  defineBinaryScalar(c.name, kernel.scalar);
+  const rule = c.pullback;
+  const prim: Primitive<void> = {
+    name: c.name,
+    shape: broadcastTwin(c.name),
+    forward: (xs, ss, _p, out) => {
+      const [a, b] = two(xs);
+      const [sa, sb] = two(ss);
+      return a.backend.binary(c.name, a, sa, b, sb, out);
+    },
+    pullback:
+      rule === "nondiff"
+        ? "nondiff"
+        : (ct, xs, out, _p, wants) => {
+            const [a, b] = two(xs);
+            return rule(ct, a, b, out, wants);
+          },
+  };
+  const apply = (a: Operand, b: Operand): Tensor => bind(prim, operands(c.name, a, b), undefined);
+  const def: OpDef<void> = {
+    name: c.name,
+    kind: "primitive",
+    doc: c.doc,
+    shape: broadcastTwin(c.name),
+    forward: kernel,
+    pullback: prim.pullback,
+    spec: {
+      sample: (g) => elementwiseCase(g, c.spec.domains),
+      call: (xs) => {
+        const [a, b] = two(xs);
+        return apply(a, b);
+      },
+      reference: (xs) => zipWith(xs, (a, b) => c.spec.reference(a as number, b as number)),
+      ...lawFlags(c.spec),
+      ...(rule === "nondiff" ? { nondiff: true } : {}),
+    },
+  };
+  return { op: dual(2, apply), prim, def };
+};
+
+// -------------------------------------------------------------------------------------
+// reductions
+// -------------------------------------------------------------------------------------
+
+/** Parameters of a one-axis reduction primitive. */
+export interface AxisParams {
+  readonly axis: number;
+}
+
+/** The parameters of a sampled reduction. @internal */
+export interface ReduceParams {
+  readonly axis: number | undefined;
+  readonly keepDims: boolean;
+}
+
+/** A reduction case: a shape of real values, an axis (or none) and keepDims. @internal */
+export const sampleReduce = (g: Gen): Case<ReduceParams> => {
+  const shape = sampleShape(g, 1, 3);
+  const axis = g.bool() ? undefined : g.int(-shape.length, shape.length - 1);
+  return { inputs: [{ shape, domain: domains.real }], params: { axis, keepDims: g.bool() } };
+};
+
+/**
+ * Reduce every element, or one axis, with a one-axis primitive: the shared driver of the
+ * reductions. @internal
+ */
+export const reduceWith = (op: string, prim: Primitive<AxisParams>, x: Tensor, axis?: number, keepDims = false): Tensor => {
+  expectTensor(op, "x", x);
+  if (axis !== undefined && typeof axis !== "number") throw new TypeError(`${op}: argument 'axis' must be a number, got ${JSON.stringify(axis)}`);
+  const shape = x.shape as readonly number[];
+  const out = reduce(shape, axis, keepDims, op);
+  if (axis === undefined) {
+    const all = bind(prim, [reshape(x, [x.size])], { axis: 0 });
+    return keepDims ? reshape(all, out) : all;
+  }
+  const r = bind(prim, [x], { axis: axis < 0 ? axis + shape.length : axis });
+  return keepDims ? reshape(r, out) : r;
+};
+
+/**
+ * A reduction along one axis over a backend reduce kernel: its pullback (given the input, the
+ * output and the axis) and its reference fold.
+ *
+ * @category model
+ */
+export interface ReduceOpConfig<K extends ReduceKernel> {
+  readonly name: K;
+  readonly doc: string;
+  readonly pullback: (ct: Tensor, x: Tensor, out: Tensor, axis: number) => Tensor;
+  readonly spec: { readonly fold: (acc: number, v: number) => number; readonly init: number };
+}
+
+/** A built reduction: its driver (all elements, or one axis, with keepDims), primitive and entry. @category model */
+export interface BuiltReduce {
+  readonly apply: (x: Tensor, axis?: number, keepDims?: boolean) => Tensor;
+  readonly prim: Primitive<AxisParams>;
+  readonly def: OpDef<ReduceParams>;
+}
+
+/**
+ * Define a reduction over a backend reduce kernel.
+ *
+ * @example
+ * const built = reduceOp({ name: "sum", doc: "Σ along an axis", pullback: …, spec: { fold: (s, v) => s + v, init: 0 } })
+ * @category constructors
+ */
+export const reduceOp = <K extends ReduceKernel>(c: ReduceOpConfig<K>): BuiltReduce => {
+  const prim: Primitive<AxisParams> = {
+    name: c.name,
+    shape: (ss, { axis }) => reduce(one(ss), axis, false, c.name),
+    forward: (xs, ss, { axis }) => {
+      const x = one(xs);
+      return x.backend.reduce(c.name, x, one(ss), axis);
+    },
+    pullback: (ct, xs, out, { axis }) => [c.pullback(ct, one(xs), out, axis)],
+  };
+  const apply = (x: Tensor, axis?: number, keepDims?: boolean): Tensor => reduceWith(c.name, prim, x, axis, keepDims);
+  const def: OpDef<ReduceParams> = {
+    name: c.name,
+    kind: "primitive",
+    doc: c.doc,
+    shape: (ss, p) => reduce(one(ss), p.axis, p.keepDims),
+    forward: { kind: "backend", method: "reduce" },
+    pullback: prim.pullback,
+    spec: {
+      sample: sampleReduce,
+      call: (xs, { axis, keepDims }) => apply(one(xs), axis, keepDims),
+      reference: (xs, { axis, keepDims }) => reduceDense(one(xs), axis, keepDims, c.spec.fold, c.spec.init),
+    },
+  };
+  return { apply, prim, def };
+};

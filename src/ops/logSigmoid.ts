@@ -1,0 +1,44 @@
+/**
+ * `logSigmoid(x)`: elementwise `ln σ(x)`.
+ *
+ * Forward: `out = min(x, 0) - ln(1 + e^(-|x|))` (never overflows). Pullback: `ct_x = ct · σ(-x)`.
+ *
+ * @module
+ */
+import type { Shape } from "../shape/dims.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { unaryOp } from "./builders.js";
+import { mul } from "./mul.js";
+import { neg } from "./neg.js";
+import { sigmoid } from "./sigmoid.js";
+import { domains, type OpDef } from "./spec.js";
+
+const built = unaryOp({
+  name: "logSigmoid",
+  doc: "out = ln σ(x)",
+  kernel: {
+    scalar: (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))),
+    wasm: { f32: "<f32>(min(<f64>v, 0.0) - Math.log1p(Math.exp(-Math.abs(<f64>v))))", f64: "min(v, 0.0) - Math.log1p(Math.exp(-Math.abs(v)))" },
+    costly: true,
+    accuracy: { lo: -80, hi: 80, ulp: 1, ulp64: 2 },
+  },
+  pullback: (ct, x) => mul(ct, sigmoid(neg(x))),
+  spec: {
+    domain: domains.real,
+    reference: (x) => Math.log(1 / (1 + Math.exp(-x))),
+    secondOrder: true,
+  },
+});
+
+/**
+ * Elementwise log-sigmoid, stable for any x. Use it bare in `pipe`: `pipe(x, logSigmoid)`.
+ *
+ * @example
+ * import { logSigmoid, tensor, toArray } from "typegrad"
+ * toArray(logSigmoid(tensor([0, -1000]))) // [-0.6931…, -1000] (no overflow)
+ * @category operations
+ */
+export const logSigmoid: <S extends Shape>(x: Tensor<S>) => Tensor<S> = built.op;
+
+/** Registry entry. */
+export const logSigmoidDef: OpDef<void> = built.def;

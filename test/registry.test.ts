@@ -1,0 +1,99 @@
+/**
+ * The registry covers every op of the public API, completely. `src/index.ts` is an explicit
+ * list: every value it exports from `src/ops/` must be a registered op (or another name of one,
+ * `swish` for `silu`), every registered op must be exported, and every entry must have every
+ * part: name, kind, math, shape twin, forward (with a kernel's scalar function and both WASM
+ * bodies, or a backend method, an alias or a composition), pullback, and a law spec.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as typegrad from "typegrad";
+import { describe, expect, it } from "vitest";
+import { type AnyOpDef, registeredOps, registry } from "../src/ops/registry.js";
+
+const root = join(import.meta.dirname, "..");
+
+/** The value names `src/index.ts` re-exports from `./ops/*.js`. */
+const opExports = (): string[] => {
+  const src = readFileSync(join(root, "src", "index.ts"), "utf8");
+  const names: string[] = [];
+  for (const m of src.matchAll(/export\s*\{([^}]*)\}\s*from\s*"\.\/ops\/[^"]+\.js"/g)) {
+    for (const part of (m[1] as string).split(",")) {
+      const n = part.trim();
+      if (n === "" || n.startsWith("type ")) continue;
+      names.push(n.split(/\s+as\s+/).pop() as string);
+    }
+  }
+  return names;
+};
+
+const exported = typegrad as unknown as Record<string, unknown>;
+const byName = new Map<string, AnyOpDef>(registeredOps.map((d) => [d.name, d]));
+
+/** The registered op a public name stands for: its own entry, or the entry of the same function. */
+const entryOf = (name: string): AnyOpDef | undefined => byName.get(name) ?? [...byName.values()].find((d) => exported[d.name] !== undefined && exported[d.name] === exported[name]);
+
+/** The parts an entry lacks, as words. */
+const missingParts = (d: AnyOpDef): string[] => {
+  const m: string[] = [];
+  const fn = (u: unknown) => typeof u === "function";
+  if (typeof d.name !== "string" || d.name === "") m.push("name");
+  if (d.kind !== "primitive" && d.kind !== "composite") m.push("kind");
+  if (typeof d.doc !== "string" || d.doc.trim() === "") m.push("doc");
+  if (!fn(d.shape)) m.push("shape twin");
+  const f = d.forward as AnyOpDef["forward"] | undefined;
+  if (f === undefined) m.push("forward");
+  else if (f.kind === "unary") {
+    if (f.name !== d.name) m.push("kernel name");
+    if (!fn(f.scalar)) m.push("kernel scalar function");
+    if (!(f.wasm.f32.trim() && f.wasm.f64.trim())) m.push("WASM kernel body (f32 and f64)");
+    if (!(f.accuracy.lo < f.accuracy.hi && f.accuracy.ulp >= 0)) m.push("kernel accuracy");
+  } else if (f.kind === "binary") {
+    if (f.name !== d.name) m.push("kernel name");
+    if (!fn(f.scalar)) m.push("kernel scalar function");
+    if (f.wasm.trim() === "") m.push("WASM kernel body");
+  } else if (f.kind === "backend") {
+    if (!fn((typegrad.reference as unknown as Record<string, unknown>)[f.method])) m.push(`backend method '${f.method}'`);
+  } else if (f.kind !== "alias" && f.kind !== "composite") m.push("forward kind");
+  const p = d.pullback as unknown;
+  if (!(fn(p) || p === "nondiff" || p === "composite" || p === "custom")) m.push("pullback");
+  if (d.kind === "composite" && !(p === "composite" && f?.kind === "composite")) m.push("a composite's forward and pullback are its parts'");
+  if (d.kind === "primitive" && (p === "composite" || f?.kind === "composite")) m.push("a primitive's own forward and pullback");
+  if (p === "nondiff" && d.spec.nondiff !== true) m.push("spec.nondiff for a nondiff pullback");
+  if (!(fn(d.spec?.sample) && fn(d.spec?.call) && fn(d.spec?.reference))) m.push("law spec (sample, call, reference)");
+  return m;
+};
+
+describe("the op registry", () => {
+  it("covers every op typegrad exports (src/index.ts, ops section)", () => {
+    const names = opExports();
+    expect(names.length).toBeGreaterThan(50);
+    const unregistered = names.filter((n) => typeof exported[n] === "function" && entryOf(n) === undefined);
+    expect(unregistered, "exported from src/ops but not in src/ops/registry.ts").toEqual([]);
+  });
+
+  it("every registered op is exported from typegrad under its name", () => {
+    const names = new Set(opExports());
+    expect(registeredOps.filter((d) => !names.has(d.name) || typeof exported[d.name] !== "function").map((d) => d.name)).toEqual([]);
+  });
+
+  it.each(registeredOps.map((d) => [d.name, d] as const))("%s has every part", (name, d) => {
+    expect(registry[name as keyof typeof registry]).toBe(d);
+    expect(missingParts(d)).toEqual([]);
+  });
+
+  it("notices an op that lacks a part, and an exported op with no entry", () => {
+    const { shape: _shape, ...noShape } = registry.exp;
+    expect(missingParts(noShape as unknown as AnyOpDef)).toEqual(["shape twin"]);
+    const noWasm = { ...registry.softplus, forward: { ...registry.softplus.forward, wasm: { f32: "", f64: "Math.exp(v)" } } };
+    expect(missingParts(noWasm as unknown as AnyOpDef)).toEqual(["WASM kernel body (f32 and f64)"]);
+    expect(missingParts({ ...registry.elu, pullback: (() => []) as never } as unknown as AnyOpDef)).toEqual(["a composite's forward and pullback are its parts'"]);
+    byName.delete("mish");
+    try {
+      expect(entryOf("mish")).toBeUndefined();
+      expect(entryOf("swish")?.name).toBe("silu");
+    } finally {
+      byName.set("mish", registry.mish as unknown as AnyOpDef);
+    }
+  });
+});
