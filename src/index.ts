@@ -84,7 +84,7 @@ export { type DecodeTensorsOptions, decodeTensors, type TensorSpecs, type Tensor
 export { DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_LENGTH, type TensorLimits } from "./codec/untrusted.js";
 // data: examples, the course's toy sets, augmentation (MNIST and Iris: typegrad/datasets)
 export { type ShiftOptions, shiftImages } from "./data/augment.js";
-export { type Batch, checkExamples, type Examples, examples, fromFlat, type Layout, labels, oneHot, split, standardize, type TensorPair, take, toTensors } from "./data/examples.js";
+export { checkExamples, type Examples, examples, fromFlat, labels, oneHot, split, standardize, type TensorPair, take, toTensors } from "./data/examples.js";
 export { type ExamplesFromOptions, examplesFrom, type FeaturesOf } from "./data/fromTensors.js";
 export { type BlobsOptions, circles, gaussianClusters, makeBlobs, moons, parity, spiral, type ToyOptions, xor } from "./data/toys.js";
 // layers, losses, initialisers
@@ -211,6 +211,7 @@ export {
   type TupleOf,
   type Unify,
 } from "./shape/dims.js";
+export type { Batch, Layout } from "./shape/layout.js";
 export * as shapes from "./shape/rules.js";
 // tensors: the type, creation, random generation
 export { type CreateOptions, fill, fromArray, fullLike, item, type Nested, type NestedOf, type NestedShape, ones, onesLike, tensor, toArray, toFlat, zeros, zerosLike } from "./tensor/create.js";

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { Batch, Layout } from "../shape/layout.js";
 import { fromArray } from "../tensor/create.js";
 import { permutation, type Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -31,11 +32,7 @@ export interface Examples<F extends number = number, T extends number = number> 
   readonly y: Float64Array;
 }
 
-/** Which axis holds the examples: `"columns"` (`[n, "m"]`, the course's default) or `"rows"` (`["m", n]`). @category model */
-export type Layout = "columns" | "rows";
-
-/** The shape of a batch of `M` examples of width `N` in layout `L`. @category model */
-export type Batch<L extends Layout, N extends string | number, M extends string | number> = L extends "rows" ? [M, N] : [N, M];
+export type { Batch, Layout } from "../shape/layout.js";
 
 /** Inputs and targets as tensors in layout `L`. @category model */
 export interface TensorPair<F extends number, T extends number, L extends Layout = "columns", M extends string | number = "m"> {

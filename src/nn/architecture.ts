@@ -19,7 +19,7 @@
  * @module
  */
 import type { Params } from "../autodiff/tree.js";
-import type { Layout } from "../data/examples.js";
+import type { Layout } from "../shape/layout.js";
 import type { CreateOptions } from "../tensor/create.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";

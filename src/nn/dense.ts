@@ -18,7 +18,7 @@
  *
  * @module
  */
-import type { Batch, Layout } from "../data/examples.js";
+
 import { add } from "../ops/add.js";
 import { addAct, type FusedActivation } from "../ops/addAct.js";
 import { div } from "../ops/div.js";
@@ -28,6 +28,7 @@ import { sum } from "../ops/sum.js";
 import { transpose } from "../ops/transpose.js";
 import type { Dim } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
+import type { Batch, Layout } from "../shape/layout.js";
 import { type CreateOptions, fill, zeros } from "../tensor/create.js";
 import { bernoulli, type Rng } from "../tensor/random.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";

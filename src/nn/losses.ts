@@ -18,7 +18,6 @@
  * @module
  */
 import { customVjp } from "../autodiff/customVjp.js";
-import type { Layout } from "../data/examples.js";
 import { add } from "../ops/add.js";
 import { clip } from "../ops/clip.js";
 import { div } from "../ops/div.js";
@@ -31,6 +30,7 @@ import { softplus } from "../ops/softplus.js";
 import { sub } from "../ops/sub.js";
 import { sum } from "../ops/sum.js";
 import { type Shape, ShapeError, showShape } from "../shape/dims.js";
+import type { Layout } from "../shape/layout.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 
 // -------------------------------------------------------------------------------------

@@ -7,8 +7,9 @@
  *
  * @module
  */
-import type { Batch, Layout } from "../data/examples.js";
+
 import type { Dim } from "../shape/dims.js";
+import type { Batch, Layout } from "../shape/layout.js";
 import type { CreateOptions } from "../tensor/create.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Layout } from "../data/examples.js";
+import type { Layout } from "../shape/layout.js";
 import { toFlat } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
 
