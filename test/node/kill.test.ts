@@ -1,6 +1,7 @@
 /**
  * Checkpoints under a kill loop: a child process saves a model checkpoint again and again and is
- * killed (SIGKILL) at seeded random points, ≥ 100 times. After every kill the checkpoint on disk
+ * killed (SIGKILL) ≥ 100 times, half of them at seeded random points and half the moment a save's
+ * temporary file appears (so that at least a fifth cut a save short, however fast the disk). After every kill the checkpoint on disk
  * is a complete one (the last save the child reported, or the one it was finishing), at most one
  * temporary file of a dead process is left, and one more save or load leaves none.
  */
@@ -42,9 +43,12 @@ describe("checkpoints under a kill loop", () => {
       });
       // "close", not "exit": every line the child wrote has been read by then
       const exited = new Promise<void>((resolve) => p.on("close", () => resolve()));
-      // wait for the first save to land, then a random time up to about three saves
+      // wait for the first save to land; then every other kill lands at a random time (up to about
+      // three saves), and the others as soon as a save's temporary file appears, so that many
+      // kills cut a save short however fast this machine writes
       while (!out.includes("saved") && p.exitCode === null) await new Promise((r) => setTimeout(r, 2));
-      await new Promise((r) => setTimeout(r, g.int(40)));
+      if (k % 2 === 0) await new Promise((r) => setTimeout(r, g.int(40)));
+      else while (temps(path).length === 0 && p.exitCode === null) await new Promise((r) => setImmediate(r));
       p.kill("SIGKILL");
       await exited;
       const reported = [...out.matchAll(/saved (\d+)/g)].map((m) => Number(m[1]));
@@ -67,6 +71,6 @@ describe("checkpoints under a kill loop", () => {
     saveModel(path, { model: net, params: { ...net.init(rng(1)), W1: fill([512, 256], -1) }, meta: { n: -1 } });
     expect(temps(path)).toEqual([]);
     console.log(`kill loop: ${KILLS} kills, ${midSave} in the middle of a save, at most ${maxTemps} temporary file left at once`);
-    expect(midSave).toBeGreaterThan(KILLS / 10);
+    expect(midSave).toBeGreaterThanOrEqual(KILLS / 5);
   }, 240_000);
 });
