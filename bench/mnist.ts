@@ -6,7 +6,9 @@
  * Data loading (and the one-hot encoding and split) is done once and not timed. typegrad only
  * (TS backend, WASM 1 and 2 threads); the peers are compared on the MLP step.
  */
-import { adam, type Backend, configureWasm, exponentialDecay, fit, loadMnist, mlp, oneHot, rng, shiftImages, softmaxCrossEntropy, split, wasm, withBackend } from "../src/index.js";
+
+import { loadMnist } from "../src/datasets/index.js";
+import { adam, type Backend, configureWasm, exponentialDecay, fit, mlp, oneHot, rng, shiftImages, softmaxCrossEntropy, split, wasm, withBackend } from "../src/index.js";
 import type { Row } from "./typegrad.js";
 
 export const MNIST_EPOCH = "MNIST epoch (8000 digits, b128, Adam, eval)";

@@ -34,7 +34,7 @@ const attempt = async (name: string, f: () => Promise<Row[]> | Row[]): Promise<v
 };
 
 const numpy = (): Row[] => {
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
   // OPENBLAS_CORETYPE/L2_SIZE are set on some machines for old OpenBLAS builds; they slow a current numpy
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;

@@ -78,7 +78,7 @@ export const tfjsMlpStep = (): { step: () => void; dispose: () => void } => {
     const A1 = tf.relu(tf.add(tf.matMul(X, W1), b1));
     const A2 = tf.relu(tf.add(tf.matMul(A1, W2), b2));
     const Z3 = tf.add(tf.matMul(A2, W3), b3);
-    return tf.neg(tf.mean(tf.sum(tf.mul(Y, tf.logSoftmax(Z3)), 1)));
+    return tf.neg(tf.mean(tf.sum(tf.mul(Y, tf.logSoftmax(Z3)), 1))) as tf.Scalar;
   };
   return {
     step: () => tf.tidy(() => void opt.minimize(loss)),
