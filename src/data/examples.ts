@@ -111,6 +111,10 @@ export const fromFlat = <F extends number, T extends number>(features: F, target
 export const checkExamples = <E extends Examples>(fn: string, arg: string, d: E, task?: "classification" | "regression"): E => {
   if (d === null || typeof d !== "object") throw new TypeError(`${fn}: '${arg}' must be Examples ({ m, features, targets, x, y }), got ${d === null ? "null" : typeof d}`);
   const { m, features, targets, x, y } = d;
+  // a set already checked (examples are immutable by convention) is not scanned again: fit(…)
+  // called epoch by epoch on the same data pays the O(m × features) scan once
+  const seen = checked.get(d);
+  if (seen !== undefined && seen.x === x && seen.y === y && seen.m === m && (task !== "classification" || seen.classification)) return d;
   const count = (name: string, v: unknown, min: number): number => {
     if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) throw new TypeError(`${fn}: '${arg}.${name}' must be an integer ≥ ${min}, got ${String(v)}`);
     return v;
@@ -137,8 +141,12 @@ export const checkExamples = <E extends Examples>(fn: string, arg: string, d: E,
         );
     }
   }
+  checked.set(d, { x, y, m, classification: task === "classification" || (seen?.classification ?? false) });
   return d;
 };
+
+/** The sets `checkExamples` passed, with what it saw (a replaced array or count is checked anew). */
+const checked = new WeakMap<object, { readonly x: unknown; readonly y: unknown; readonly m: unknown; readonly classification: boolean }>();
 
 // -------------------------------------------------------------------------------------
 // operations
