@@ -194,24 +194,36 @@ export const kindOf = (st: { isFIFO(): boolean; isCharacterDevice(): boolean; is
  */
 export const readRegularFile = (path: unknown, maxBytes: number): E.Either<DecodeErrors, Uint8Array> => {
   if (typeof path !== "string") return E.left([leaf(path, `expected a file path, got ${typeof path}`)]);
-  const fail = (why: string): E.Either<DecodeErrors, Uint8Array> => E.left([leaf(path, `cannot read: ${why}`)]);
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const st = fstatSync(fd);
-    if (st.isDirectory()) return fail("EISDIR: illegal operation on a directory, read");
-    if (!st.isFile()) return fail(`not a regular file (${kindOf(st)})`);
-    if (st.size > maxBytes) return fail(`the file has ${st.size} bytes, above the limit maxBytes = ${maxBytes}`);
-    const out = new Uint8Array(st.size);
+  const read = withRegularFile(path, maxBytes, (fd, size) => {
+    const out = new Uint8Array(size);
     let off = 0;
     while (off < out.length) {
       const n = readSync(fd, out, off, out.length - off, off);
       if (n === 0) break;
       off += n;
     }
-    return E.right(off === out.length ? out : out.subarray(0, off));
+    return off === out.length ? out : out.subarray(0, off);
+  });
+  return E.mapLeft((why: string): DecodeErrors => [leaf(path, `cannot read: ${why}`)])(read);
+};
+
+/**
+ * Open the regular file at `path` without blocking (`O_NONBLOCK`), check it with `fstat` (a FIFO,
+ * a device or a directory is refused at once) and against `maxBytes`, run `use` on the open
+ * descriptor and its size, and close it. Every failure, `use`'s exceptions included, is the
+ * reason as text. @internal
+ */
+export const withRegularFile = <A>(path: string, maxBytes: number, use: (fd: number, size: number) => A): E.Either<string, A> => {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return E.left("EISDIR: illegal operation on a directory, read");
+    if (!st.isFile()) return E.left(`not a regular file (${kindOf(st)})`);
+    if (st.size > maxBytes) return E.left(`the file has ${st.size} bytes, above the limit maxBytes = ${maxBytes}`);
+    return E.right(use(fd, st.size));
   } catch (e) {
-    return fail(e instanceof Error ? e.message : String(e));
+    return E.left(e instanceof Error ? e.message : String(e));
   } finally {
     if (fd !== undefined) closeQuietly(fd);
   }

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { readSync } from "node:fs";
 import * as E from "fp-ts/lib/Either.js";
 import type { Params } from "../autodiff/tree.js";
 import { type DecodeErrors, key, leaf } from "../codec/errors.js";
@@ -33,7 +33,7 @@ import { checkLimit, setOwn } from "../codec/untrusted.js";
 import type { DescribedModel, ParamsOfModel } from "../nn/architecture.js";
 import { fromArray } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { DEFAULT_MAX_BYTES, kindOf, type ReadOptions, writeFileAtomic } from "./atomic.js";
+import { DEFAULT_MAX_BYTES, type ReadOptions, withRegularFile, writeFileAtomic } from "./atomic.js";
 
 /** Options of the safetensors file readers: the codec's limits and `maxBytes`. @category safetensors @since 0.3.0 */
 export interface ReadSafetensorsOptions extends SafetensorsLimits, ReadOptions {}
@@ -66,19 +66,12 @@ const withFile = <A>(fn: string, path: string, opts: unknown, use: (o: Opened) =
   if (typeof path !== "string" || path === "") throw new TypeError(`${fn}: argument 'path' must be a non-empty string, got ${typeof path}`);
   const at = (errs: DecodeErrors): DecodeErrors => [key(path, errs)];
   const fail = (why: string): E.Either<DecodeErrors, A> => E.left(at([leaf(path, `cannot read: ${why}`)]));
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const st = fstatSync(fd);
-    if (st.isDirectory()) return fail("EISDIR: illegal operation on a directory, read");
-    if (!st.isFile()) return fail(`not a regular file (${kindOf(st)})`);
-    if (st.size > maxBytes) return fail(`the file has ${st.size} bytes, above the limit maxBytes = ${maxBytes}`);
-    const file = fd;
-    const n = headerLength(readAt(file, 8, 0), st.size, limits.maxHeaderBytes);
+  const r = withRegularFile(path, maxBytes, (file, size): E.Either<DecodeErrors, A> => {
+    const n = headerLength(readAt(file, 8, 0), size, limits.maxHeaderBytes);
     if (E.isLeft(n)) return E.left(at(n.left));
     const text = readAt(file, n.right, 8);
     const start = 8 + n.right;
-    const header = parseHeader(text, st.size - start, limits.maxElements);
+    const header = parseHeader(text, size - start, limits.maxElements);
     if (E.isLeft(header)) return E.left(at(header.left));
     const read = (e: SafetensorsEntry): Uint8Array => {
       const b = readAt(file, e.end - e.begin, start + e.begin);
@@ -86,11 +79,8 @@ const withFile = <A>(fn: string, path: string, opts: unknown, use: (o: Opened) =
       return b;
     };
     return E.right(use({ header: header.right, read }));
-  } catch (e) {
-    return fail(e instanceof Error ? e.message : String(e));
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  });
+  return E.isLeft(r) ? fail(r.left) : r.right;
 };
 
 /**
