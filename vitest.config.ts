@@ -1,19 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { entries } from "./test/entries.js";
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
-  // the package's own name resolves to the sources, as tsconfig.json's paths say
+  // the package's own name resolves to the sources (the entries of package.json's exports)
   resolve: {
-    alias: [
-      { find: /^typegrad$/, replacement: here("./src/index.ts") },
-      { find: /^typegrad\/node$/, replacement: here("./src/node/index.ts") },
-      { find: /^typegrad\/laws$/, replacement: here("./laws/index.ts") },
-      { find: /^typegrad\/datasets$/, replacement: here("./src/datasets/index.ts") },
-      { find: /^typegrad\/plot$/, replacement: here("./src/plot/index.ts") },
-      { find: /^typegrad\/onnx$/, replacement: here("./src/onnx/index.ts") },
-    ],
+    alias: entries.map((e) => ({ find: new RegExp(`^${e.name.replace("/", "\\/")}$`), replacement: here(`./${e.src}`) })),
   },
   test: {
     include: ["test/**/*.test.ts", "laws/**/*.test.ts"],

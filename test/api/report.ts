@@ -7,17 +7,11 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Extractor, ExtractorConfig, type ExtractorMessage } from "@microsoft/api-extractor";
+import { entries as packageEntries } from "../entries.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const update = process.argv.includes("--update");
-const entries = [
-  { name: "typegrad", dts: "dist/src/index.d.ts" },
-  { name: "typegrad-node", dts: "dist/src/node/index.d.ts" },
-  { name: "typegrad-laws", dts: "dist/laws/index.d.ts" },
-  { name: "typegrad-datasets", dts: "dist/src/datasets/index.d.ts" },
-  { name: "typegrad-plot", dts: "dist/src/plot/index.d.ts" },
-  { name: "typegrad-onnx", dts: "dist/src/onnx/index.d.ts" },
-];
+const entries = packageEntries.map((e) => ({ name: e.name.replace("/", "-"), dts: e.dts }));
 const temp = join(root, "out", "api");
 mkdirSync(temp, { recursive: true });
 

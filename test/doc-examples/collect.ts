@@ -5,18 +5,12 @@
  */
 import { join, relative } from "node:path";
 import ts from "typescript";
+import { entries as packageEntries } from "../entries.js";
 
 export const root = join(import.meta.dirname, "..", "..");
 
 /** The package's entry points: the name a user imports and the source file it resolves to. */
-export const entries = [
-  { name: "typegrad", file: "src/index.ts" },
-  { name: "typegrad/node", file: "src/node/index.ts" },
-  { name: "typegrad/laws", file: "laws/index.ts" },
-  { name: "typegrad/datasets", file: "src/datasets/index.ts" },
-  { name: "typegrad/plot", file: "src/plot/index.ts" },
-  { name: "typegrad/onnx", file: "src/onnx/index.ts" },
-] as const;
+export const entries = packageEntries.map((e) => ({ name: e.name, file: e.src }));
 
 /** An example's first line that says it is only type-checked (it cannot run in the test process). */
 export const typecheckOnly = "// typecheck-only";
