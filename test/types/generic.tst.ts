@@ -59,6 +59,27 @@ describe("generic code: programs that compile", () => {
     expect(total(X)).type.toBe<Tensor<[]>>();
     expect(vecBias).type.toBe<<N extends number>(x: Tensor<[N, 784]>, c: Tensor<[784]>) => Tensor<[N, 784]>>();
   });
+  test("a batched matmul with a generic batch dim (3-D @ 2-D and 3-D @ 3-D)", () => {
+    function bmm<B extends number>(x: Tensor<[B, 2, 3]>, w: Tensor<[3, 4]>) {
+      return matmul(x, w);
+    }
+    function attention<B extends number, T extends number, D extends number>(q: Tensor<[B, T, D]>, k: Tensor<[B, D, T]>) {
+      return matmul(q, k);
+    }
+    expect(bmm).type.toBe<<B extends number>(x: Tensor<[B, 2, 3]>, w: Tensor<[3, 4]>) => Tensor<[B, 2, 4]>>();
+    expect(attention).type.toBe<<B extends number, T extends number, D extends number>(q: Tensor<[B, T, D]>, k: Tensor<[B, D, T]>) => Tensor<[B, T, T]>>();
+    expect(bmm(zeros([5, 2, 3]), zeros([3, 4]))).type.toBe<Tensor<[5, 2, 4]>>();
+  });
+  test("transpose of a generic matrix, inside other ops", () => {
+    function grads<O extends number, I extends number>(dZ: Tensor<[O, "m"]>, A: Tensor<[I, "m"]>, W: Tensor<[O, I]>) {
+      return { dW: matmul(dZ, transpose(A)), dA: matmul(transpose(W), dZ), At: transpose(A) };
+    }
+    expect(grads(zeros([10, 5]) as unknown as Tensor<[10, "m"]>, X, zeros([10, 784]))).type.toBe<{
+      dW: Tensor<[10, 784]>;
+      dA: Tensor<[784, "m"]>;
+      At: Tensor<["m", 784]>;
+    }>();
+  });
   test("softmax, where and transpose in generic code", () => {
     function probs<K extends number>(z: Tensor<[K, "m"]>) {
       return softmax(z, 0);
@@ -78,7 +99,7 @@ describe("generic code: programs that compile", () => {
 describe("generic code: programs that must not compile", () => {
   test("a matmul whose inner dims are different type parameters", () => {
     function bad<O extends number, I extends number>(W: Tensor<[O, I]>, x: Tensor<[O, "m"]>) {
-      // @ts-expect-error Argument of type 'Tensor<[O, "m"]>' is not assignable to parameter of type 'Tensor<[NoInfer<I>, "m"]>'
+      // @ts-expect-error Argument of type 'Tensor<[O, "m"]>' is not assignable to parameter of type 'Check<Unify<I, O> extends NoUnify ? Mismatch<`matmul: inner dimensions
       return matmul(W, x);
     }
     void bad;

@@ -4,7 +4,7 @@
  */
 import { flow, pipe } from "fp-ts/lib/function.js";
 import { describe, expect, test } from "tstyche";
-import { add, broadcastTo, mul, relu, reshape, sum, type Tensor, transpose, zeros } from "../../src/index.js";
+import { add, broadcastTo, matmul, mul, permute, relu, reshape, sum, type Tensor, transpose, zeros } from "../../src/index.js";
 
 declare const W: Tensor<[128, 784]>;
 declare const dW: Tensor<[784, 128]>;
@@ -57,6 +57,20 @@ describe("pipe: programs that must not compile", () => {
   test("broadcastTo in a pipe", () => {
     // @ts-expect-error broadcastTo: cannot broadcast [2, 3] to [4, 3] (2 vs 4)
     pipe(zeros([2, 3]), broadcastTo([4, 3]));
+  });
+  test("an error through flow names the data-last step's type, not the rule's conditional type", () => {
+    // @ts-expect-error Argument of type 'MatMulBy<[784, 10]>' is not assignable to parameter of type '(b: Tensor<[3, 785]>) => Tensor<Shape>'
+    flow(relu<[3, 785]>, matmul(zeros([784, 10])));
+    // @ts-expect-error Argument of type 'BinaryBy<[3, 4], "add">' is not assignable to parameter of type '(b: Tensor<[3, 785]>) => Tensor<Shape>'
+    flow(relu<[3, 785]>, add(zeros([3, 4])));
+    // @ts-expect-error Argument of type 'ReshapeTo<[780]>' is not assignable to parameter of type '(b: Tensor<[28, 28]>) => Tensor<Shape>'
+    flow(relu<[28, 28]>, reshape([780]));
+    // @ts-expect-error Argument of type 'PermuteBy<[0, 0, 1]>' is not assignable to parameter of type '(b: Tensor<[2, 3, 4]>) => Tensor<Shape>'
+    flow(relu<[2, 3, 4]>, permute([0, 0, 1]));
+  });
+  test("the evaluated rule's message follows it", () => {
+    // @ts-expect-error matmul: inner dimensions 785 and 784 differ ([3, 785] @ [784, 10])
+    flow(relu<[3, 785]>, matmul(zeros([784, 10])));
   });
   test("a later step sees the earlier step's shape", () => {
     // @ts-expect-error sum: axis 1 is out of range for [784] (rank 1)
