@@ -214,7 +214,9 @@ describe("errors land on the wrong argument, with the readable message", () => {
     expect(text).toContain("sum: axis 2 is out of range for [128, 784] (rank 2)");
   });
   it("nothing else in the program is an error", () => {
-    const bad = ["matmul(W, x748)", "add(W, dWt)", "reshape(zeros([28, 28]), [780])", "sum(W, 2)", "reshape(x, [-1, 784])", "matmul(B3, W44)", "transpose(X3)", 'reshape(Xm, ["n", 28, 28])'].map((c) => at(c));
+    const bad = ["matmul(W, x748)", "add(W, dWt)", "reshape(zeros([28, 28]), [780])", "sum(W, 2)", "reshape(x, [-1, 784])", "matmul(B3, W44)", "transpose(X3)", 'reshape(Xm, ["n", 28, 28])'].map((c) =>
+      at(c),
+    );
     const others = service.getSemanticDiagnostics(file).filter((d) => !bad.some((p) => d.start !== undefined && d.start >= p && d.start < p + 40));
     expect(others.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"))).toEqual([]);
   });

@@ -61,9 +61,7 @@ export const matmulPrim: Primitive<MatMulParams> = {
  *
  * @category model
  */
-export interface MatMulBy<B extends Shape> {
-  <const A extends Shape>(a: Check<MatMul<A, B>, Tensor<A>>): Tensor<Ok<MatMul<A, B>>>;
-}
+export type MatMulBy<B extends Shape> = <const A extends Shape>(a: Check<MatMul<A, B>, Tensor<A>>) => Tensor<Ok<MatMul<A, B>>>;
 
 /**
  * The matrix product `a @ b` (batched over leading axes). A mismatch of the inner dimensions is a

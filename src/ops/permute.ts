@@ -44,9 +44,7 @@ const permuteImpl = (x: Tensor, axes: readonly number[]): Tensor => {
  *
  * @category model
  */
-export interface PermuteBy<Ax extends number[]> {
-  <const S extends Shape>(x: Check<Permute<S, Ax>, Tensor<S>>): Tensor<Ok<Permute<S, Ax>>>;
-}
+export type PermuteBy<Ax extends number[]> = <const S extends Shape>(x: Check<Permute<S, Ax>, Tensor<S>>) => Tensor<Ok<Permute<S, Ax>>>;
 
 /**
  * `x` with its axes reordered.

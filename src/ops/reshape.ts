@@ -47,9 +47,7 @@ export const reshape: {
  *
  * @category model
  */
-export interface ReshapeTo<T extends Shape> {
-  <S extends Shape>(x: Check<Reshape<S, T>, Tensor<S>>): Tensor<Ok<Reshape<S, T>>>;
-}
+export type ReshapeTo<T extends Shape> = <S extends Shape>(x: Check<Reshape<S, T>, Tensor<S>>) => Tensor<Ok<Reshape<S, T>>>;
 
 /** A target's named dims read from x's sizes: a name at axis `i` is `x.shape[i]` (the type rule checks x carries that name there). */
 const resolveNames = (s: readonly number[], t: readonly Dim[]): number[] =>

@@ -6,7 +6,7 @@
  */
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
-import { type Transpose, transpose as rule } from "../shape/transpose.js";
+import { transpose as rule, type Transpose } from "../shape/transpose.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { expectTensor, one } from "./define.js";
 import { indices } from "./naive.js";

@@ -41,9 +41,7 @@ export interface BinaryOp<Name extends string> {
  *
  * @category model
  */
-export interface BinaryBy<B extends Shape, Name extends string> {
-  <const A extends Shape>(a: Check<Broadcast<A, B, Name>, Tensor<A>>): Tensor<Ok<Broadcast<A, B, Name>>>;
-}
+export type BinaryBy<B extends Shape, Name extends string> = <const A extends Shape>(a: Check<Broadcast<A, B, Name>, Tensor<A>>) => Tensor<Ok<Broadcast<A, B, Name>>>;
 
 /**
  * `addAct(z, b, act)`: the bias fast paths of {@link BinaryOp}, then numpy broadcasting (a

@@ -114,7 +114,12 @@ type Per<T, Acc extends string = ""> = T extends readonly [infer H, ...infer R]
     ? ""
     : ` per ${Acc}`;
 
-type NameLost<S extends Shape, T extends Shape, H extends string, I extends number> = Mismatch<`reshape: cannot reshape ${ShowShape<S>} into ${ShowShape<T>}: a named target dim keeps its axis, and axis ${I} of ${ShowShape<S>} is not '${H}'`>;
+type NameLost<
+  S extends Shape,
+  T extends Shape,
+  H extends string,
+  I extends number,
+> = Mismatch<`reshape: cannot reshape ${ShowShape<S>} into ${ShowShape<T>}: a named target dim keeps its axis, and axis ${I} of ${ShowShape<S>} is not '${H}'`>;
 
 /**
  * T with its `-1` (if any) solved, when S and T hold the same number of elements; a `Mismatch`
@@ -128,15 +133,7 @@ type NameLost<S extends Shape, T extends Shape, H extends string, I extends numb
  * @category rules
  */
 export type Reshape<S extends Shape, T extends Shape> =
-  IsTuple<S> extends true
-    ? IsTuple<T> extends true
-      ? NamesKept<S, T> extends infer E extends Mismatch<string>
-        ? E
-        : Rule<S, T>
-      : Shape
-    : IsTuple<T> extends true
-      ? Fill<T, number>
-      : Shape;
+  IsTuple<S> extends true ? (IsTuple<T> extends true ? (NamesKept<S, T> extends infer E extends Mismatch<string> ? E : Rule<S, T>) : Shape) : IsTuple<T> extends true ? Fill<T, number> : Shape;
 
 /** Runtime twin of {@link Reshape}. */
 export const reshape = (s: Sizes, t: Sizes): number[] => {
