@@ -8,17 +8,12 @@
  */
 import { type Check, type Dim, type Ok, type Shape, ShapeError, showShape } from "../shape/dims.js";
 import { type Reshape, reshape as reshapeRule } from "../shape/reshape.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import { bind, type Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
+import { reshapePrim } from "./reshapePrim.js";
 import { domains, type OpDef } from "./spec.js";
 
-/** The primitive: params are the target sizes. */
-export const reshapePrim: Primitive<readonly number[]> = {
-  name: "reshape",
-  shape: ([s], t) => reshapeRule(s as readonly number[], t),
-  forward: (xs) => one(xs),
-  pullback: (ct, xs) => [bind(reshapePrim, [ct], one(xs).shape as readonly number[])],
-};
+export { reshapePrim };
 
 /**
  * `x` with shape `shape`; one `-1` is solved from the size. A target may name a dim of `x` at

@@ -13,7 +13,7 @@ import { broadcastTo } from "./broadcastTo.js";
 import type { ReduceParams } from "./builders.js";
 import { reduceOp } from "./builders.js";
 import { dual, tensorFirst } from "./define.js";
-import { reshape } from "./reshape.js";
+import { reshapeSizes as reshape } from "./reshapePrim.js";
 import type { OpDef } from "./spec.js";
 
 export { type AxisParams, type ReduceParams, reduceWith, sampleReduce } from "./builders.js";

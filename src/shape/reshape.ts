@@ -6,7 +6,7 @@
  * @module
  */
 import type { DivMod, IsNat, Product } from "./arith.js";
-import { type Dim, type IsTuple, type Mismatch, type NormAxis, normAxis, type Shape, ShapeError, type ShowShape, type Sizes, showShape, sizeOf } from "./dims.js";
+import { type Dim, type IsTuple, type Mismatch, type NormAxis, normAxis, type Shape, type ShowShape, type Sizes, sizeOf } from "./dims.js";
 
 /** Remove the first occurrence of D from S; `false` when D is absent. */
 type RemoveFirst<S extends readonly Dim[], D, Acc extends Dim[] = []> = S extends readonly [infer H extends Dim, ...infer T extends Dim[]]
@@ -135,22 +135,8 @@ type NameLost<
 export type Reshape<S extends Shape, T extends Shape> =
   IsTuple<S> extends true ? (IsTuple<T> extends true ? (NamesKept<S, T> extends infer E extends Mismatch<string> ? E : Rule<S, T>) : Shape) : IsTuple<T> extends true ? Fill<T, number> : Shape;
 
-/** Runtime twin of {@link Reshape}. */
-export const reshape = (s: Sizes, t: Sizes): number[] => {
-  const holes = t.filter((d) => d === -1).length;
-  if (holes > 1) throw new ShapeError("reshape", `at most one -1 is allowed, got ${showShape(t)}`);
-  for (const d of t) {
-    if (!(Number.isInteger(d) && (d >= 0 || d === -1))) throw new ShapeError("reshape", `target dims must be non-negative integers or -1, got ${showShape(t)}`);
-  }
-  const ps = sizeOf(s);
-  const pt = sizeOf(t.filter((d) => d !== -1));
-  if (holes === 1) {
-    if (pt === 0 || ps % pt !== 0) throw new ShapeError("reshape", `cannot reshape ${showShape(s)} into ${showShape(t)}: ${ps} elements do not divide into parts of ${pt}`);
-    return t.map((d) => (d === -1 ? ps / pt : d));
-  }
-  if (ps !== pt) throw new ShapeError("reshape", `cannot reshape ${showShape(s)} (${ps} elements) into ${showShape(t)} (${pt} elements)`);
-  return [...t];
-};
+/** Runtime twin of {@link Reshape} (in `reshapeSizes.ts`, which imports no type-level arithmetic). */
+export { reshape } from "./reshapeSizes.js";
 
 type Prod<T extends readonly Dim[]> = AllNat<T> extends true ? Product<T> : number;
 type SplitAt<S extends readonly Dim[], N extends number, Acc extends Dim[] = []> = Acc["length"] extends N
