@@ -130,7 +130,7 @@ export { add } from "./ops/add.js";
 export { addAct, type FusedActivation } from "./ops/addAct.js";
 export { argmax } from "./ops/argmax.js";
 export { astype } from "./ops/astype.js";
-export { broadcastTo } from "./ops/broadcastTo.js";
+export { type BroadcastToShape, broadcastTo } from "./ops/broadcastTo.js";
 export { clip } from "./ops/clip.js";
 export { concat, type ShapesOf } from "./ops/concat.js";
 export { div } from "./ops/div.js";
@@ -139,7 +139,7 @@ export { eq } from "./ops/eq.js";
 export { erf } from "./ops/erf.js";
 export { exp } from "./ops/exp.js";
 export { expm1 } from "./ops/expm1.js";
-export { flatten } from "./ops/flatten.js";
+export { type FlattenFrom, flatten } from "./ops/flatten.js";
 export { ge } from "./ops/ge.js";
 // ops
 export { gelu } from "./ops/gelu.js";

@@ -3,7 +3,7 @@
  * result shapes (`Tensor<[O, "m"]>`), thanks to the plain-generic overloads each op lists first.
  */
 import { describe, expect, test } from "tstyche";
-import { add, type Dim, div, gt, matmul, mean, mul, relu, type Shape, softmax, sub, sum, type Tensor, transpose, where, zeros } from "../../src/index.js";
+import { add, type Dim, dense, div, gt, matmul, mean, mlp, mse, mul, relu, rng, type Shape, softmax, sub, sum, type Tensor, transpose, where, zeros } from "../../src/index.js";
 
 declare const W: Tensor<[128, 784]>;
 declare const X: Tensor<[784, "m"]>;
@@ -131,6 +131,30 @@ describe("generic code: programs that must not compile", () => {
     }
     // @ts-expect-error Argument of type 'Tensor<[748, "m"]>' is not assignable to parameter of type 'Tensor<[784, "m"]>'
     checked(W, zeros([748, 3]) as unknown as Tensor<[748, "m"]>, b);
+  });
+});
+
+describe("typegrad's layers and losses: sizes come from the layer, so no NoInfer is needed", () => {
+  test("a dense layer fed the wrong number of inputs", () => {
+    const l = dense(784, 128, { activation: "relu" });
+    const p = l.init(rng(0));
+    expect(l.apply(p, X)).type.toBe<Tensor<[128, "m"]>>();
+    l.apply(
+      p,
+      // @ts-expect-error Argument of type 'Tensor<[748, "m"]>' is not assignable to parameter of type 'Tensor<[784, "m"]>'
+      zeros([748, 3]) as unknown as Tensor<[748, "m"]>,
+    );
+  });
+  test("a loss whose labels have another shape", () => {
+    mse(
+      zeros([10, 5]),
+      // @ts-expect-error Argument of type 'Tensor<[9, 5]>' is not assignable to parameter of type 'Tensor<NoInfer<[10, 5]>>'
+      zeros([9, 5]),
+    );
+  });
+  test("an mlp's layers are checked against each other by their sizes", () => {
+    const net = mlp([784, 128, 10]);
+    expect(net.apply(net.init(rng(0)), X)).type.toBe<Tensor<[10, "m"]>>();
   });
 });
 
