@@ -6,9 +6,10 @@
  *
  * @module
  */
+import { bind } from "../autodiff/core.js";
 import { type Check, type Dim, type Ok, type Shape, ShapeError, showShape } from "../shape/dims.js";
 import { type Reshape, reshape as reshapeRule } from "../shape/reshape.js";
-import { bind, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { reshapePrim } from "./reshapePrim.js";
 import { domains, type OpDef } from "./spec.js";

@@ -5,8 +5,10 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import { reshape as rule } from "../shape/reshapeSizes.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { one } from "./define.js";
 
 /** The primitive: params are the target sizes. Forward: no copy. Pullback: `ct` reshaped back. */
