@@ -1,0 +1,127 @@
+/**
+ * The training worker: the network trains here, on typegrad's WASM backend, so that drawing on
+ * the page stays smooth. While playing it runs steps in slices of ~15 ms and posts a snapshot
+ * (losses, every neuron's heatmap, the weights) whenever the page has drawn the previous one.
+ */
+import { fromArray, getBackend, ready, wasmStats } from "typegrad";
+import { outputsOf } from "../src/config.js";
+import { gradientCheck } from "../src/gradcheck.js";
+import { costOf, featureMatrix, Session, targetMatrix } from "../src/net.js";
+import type { FromWorker, Snapshot, ToWorker } from "./protocol.js";
+
+const post = (m: FromWorker, transfer: Transferable[] = []): void => (self as unknown as { postMessage(m: unknown, t: Transferable[]): void }).postMessage(m, transfer);
+
+let session: Session | undefined;
+let size = 40;
+let generation = 0;
+let playing = false;
+let drawn = true;
+let timer: ReturnType<typeof setTimeout> | undefined;
+/** Steps and times of the last second of play, for steps/s. */
+const recent: [number, number][] = [];
+
+const snapshot = (): void => {
+  if (session === undefined) return;
+  const now = performance.now();
+  while (recent.length > 0 && now - (recent[0] as [number, number])[0] > 1000) recent.shift();
+  const first = recent[0];
+  const rate = playing && first !== undefined && now - first[0] > 100 ? ((session.steps - first[1]) * 1000) / (now - first[0]) : 0;
+  const heat = session.heatmaps(size);
+  const weights = session.weights();
+  const m: Snapshot = { type: "snapshot", generation, progress: session.progress(), heat, weights, stepsPerSec: rate, playing };
+  drawn = false;
+  post(m, [
+    ...heat.neurons.flat().map((a) => a.buffer),
+    heat.output.buffer,
+    ...(heat.classOf === undefined ? [] : [heat.classOf.buffer]),
+    ...weights.W.map((w) => w.buffer),
+    ...weights.b.map((b) => b.buffer),
+  ]);
+};
+
+const loop = (): void => {
+  timer = undefined;
+  if (!playing || session === undefined) return;
+  const t0 = performance.now();
+  try {
+    do session.step();
+    while (performance.now() - t0 < 15);
+  } catch (e) {
+    playing = false;
+    post({ type: "error", message: `training stopped: ${e instanceof Error ? e.message : String(e)}` });
+    snapshot();
+    return;
+  }
+  recent.push([performance.now(), session.steps]);
+  if (drawn) snapshot();
+  timer = setTimeout(loop, 0);
+};
+
+const handle = (m: ToWorker): void => {
+  switch (m.type) {
+    case "reset":
+      generation++;
+      size = m.size;
+      session = new Session(m.state);
+      recent.length = 0;
+      snapshot();
+      return;
+    case "play":
+      playing = true;
+      recent.length = 0;
+      if (timer === undefined) loop();
+      return;
+    case "pause":
+      playing = false;
+      snapshot();
+      return;
+    case "step":
+      for (let e = 0; e < m.epochs; e++) session?.runEpoch();
+      snapshot();
+      return;
+    case "ack":
+      drawn = true;
+      return;
+    case "setWeight":
+      session?.setWeight(m.layer, m.to, m.from, m.value);
+      snapshot();
+      return;
+    case "gradcheck": {
+      if (session === undefined) return;
+      const t0 = performance.now();
+      const s = session;
+      const { train } = s.data;
+      const idx = Array.from({ length: Math.min(16, train.y.length) }, (_, i) => Math.floor((i * train.y.length) / Math.min(16, train.y.length)));
+      const out = outputsOf(s.state);
+      const X = fromArray([s.state.features.length, idx.length], featureMatrix(s.state.features, train.x1, train.x2, idx));
+      const Y = fromArray([out, idx.length], targetMatrix(out, train.y, idx));
+      const layers = gradientCheck(s.layers, s.params, costOf(s.state), X, Y, { seed: s.steps });
+      post({ type: "gradcheck", generation, layers, ms: performance.now() - t0 });
+      return;
+    }
+  }
+};
+
+const queue: ToWorker[] = [];
+let started = false;
+self.onmessage = (e: MessageEvent<ToWorker>) => {
+  if (!started) {
+    queue.push(e.data);
+    return;
+  }
+  try {
+    handle(e.data);
+  } catch (err) {
+    post({ type: "error", message: err instanceof Error ? err.message : String(err) });
+  }
+};
+
+ready("wasm").then(
+  () => {
+    const s = wasmStats();
+    post({ type: "info", backend: getBackend().name, threads: s.threads, relaxedSimd: s.relaxedSimd, isolated: (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true });
+    started = true;
+    for (const m of queue.splice(0)) handle(m);
+  },
+  (err: unknown) => post({ type: "error", message: `the WASM backend did not load: ${err instanceof Error ? err.message : String(err)}` }),
+);
