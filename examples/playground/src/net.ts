@@ -240,14 +240,12 @@ export class Session {
     return this.net.apply(this.params as never, X as never);
   }
 
-  private lossOn([X, Y]: readonly [Tensor, Tensor]): number {
-    return toFlat(this.cost(this.apply(X), Y))[0] as number;
-  }
-
-  private accuracyOn([X, Y]: readonly [Tensor, Tensor]): number {
-    const p = problemOf(this.state.data);
-    if (p === "regression") return Number.NaN;
-    const out = toFlat(this.apply(X));
+  /** Cost and accuracy (classification; NaN for regression) on a set, from one forward pass. */
+  private evaluateOn([X, Y]: readonly [Tensor, Tensor]): { readonly loss: number; readonly accuracy: number } {
+    const logits = this.apply(X);
+    const loss = toFlat(this.cost(logits, Y))[0] as number;
+    if (problemOf(this.state.data) === "regression") return { loss, accuracy: Number.NaN };
+    const out = toFlat(logits);
     const y = toFlat(Y);
     const o = this.sizes[this.sizes.length - 1] as number;
     const m = y.length / o;
@@ -260,18 +258,13 @@ export class Session {
         right += (y[best * m + j] as number) === 1 ? 1 : 0;
       }
     }
-    return right / m;
+    return { loss, accuracy: right / m };
   }
 
   progress(): Progress {
-    return {
-      epoch: this.epoch,
-      steps: this.steps,
-      trainLoss: this.lossOn(this.full.train),
-      testLoss: this.lossOn(this.full.test),
-      trainAccuracy: this.accuracyOn(this.full.train),
-      testAccuracy: this.accuracyOn(this.full.test),
-    };
+    const train = this.evaluateOn(this.full.train);
+    const test = this.evaluateOn(this.full.test);
+    return { epoch: this.epoch, steps: this.steps, trainLoss: train.loss, testLoss: test.loss, trainAccuracy: train.accuracy, testAccuracy: test.accuracy };
   }
 
   /** Every neuron's output over a `size` × `size` grid of the square (row 0 at the top, x2 = +6). */
@@ -287,7 +280,10 @@ export class Session {
       this.grid = { size, X: fromArray([this.state.features.length, size * size], featureMatrix(this.state.features, x1, x2)) };
     }
     const n = size * size;
-    const split = (flat: ArrayLike<number>, units: number): Float32Array[] => Array.from({ length: units }, (_, u) => Float32Array.from({ length: n }, (_, j) => flat[u * n + j] as number));
+    const split = (flat: ArrayLike<number>, units: number): Float32Array[] => {
+      const all = Float32Array.from(flat);
+      return Array.from({ length: units }, (_, u) => all.slice(u * n, (u + 1) * n));
+    };
     const neurons: Float32Array[][] = [split(toFlat(this.grid.X), this.state.features.length)];
     let A: Tensor = this.grid.X;
     this.layers.forEach((layer, k) => {

@@ -35,6 +35,14 @@ export const valueColor = (v: number): string => {
   return `rgb(${px[0]}, ${px[1]}, ${px[2]})`;
 };
 
+/** The diverging scale at 512 levels over [-1, 1], as packed RGBA words (little-endian), for drawing grids fast. */
+const LEVELS = 512;
+const lut = (() => {
+  const px = new Uint8ClampedArray(4 * LEVELS);
+  for (let i = 0; i < LEVELS; i++) diverging((2 * i) / (LEVELS - 1) - 1, px, 4 * i);
+  return new Uint32Array(px.buffer);
+})();
+
 const images = new WeakMap<HTMLCanvasElement, ImageData>();
 const imageOf = (c: HTMLCanvasElement, size: number): ImageData => {
   let img = images.get(c);
@@ -50,10 +58,12 @@ const imageOf = (c: HTMLCanvasElement, size: number): ImageData => {
 /** A grid of values (row 0 at the top) scaled by `1/scale`, on a diverging scale; `discrete` shows signs only. */
 export const drawValues = (c: HTMLCanvasElement, size: number, values: Float32Array, scale = 1, discrete = false): void => {
   const img = imageOf(c, size);
-  const d = img.data;
+  const words = new Uint32Array(img.data.buffer);
+  const k = (LEVELS - 1) / 2;
   for (let j = 0; j < size * size; j++) {
     const v = (values[j] as number) / scale;
-    diverging(discrete ? Math.sign(v) : v, d, 4 * j);
+    const t = discrete ? Math.sign(v) : v > 1 ? 1 : v < -1 ? -1 : v === v ? v : 0;
+    words[j] = lut[Math.round((t + 1) * k)] as number;
   }
   (c.getContext("2d") as CanvasRenderingContext2D).putImageData(img, 0, 0);
 };

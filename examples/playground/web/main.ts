@@ -68,6 +68,8 @@ let playing = false;
 const losses: { train: number[]; test: number[] } = { train: [], test: [] };
 const frames: number[] = [];
 let snapshots = 0;
+/** Time to draw one snapshot (ms, moving average). */
+let drawMs = 0;
 let pending: Snapshot | undefined;
 let info = "";
 
@@ -272,6 +274,8 @@ document.addEventListener("keydown", (e) => {
 
 interface Link {
   readonly path: SVGPathElement;
+  /** The curve's ends, for drawing on the canvas. */
+  readonly ends: readonly [number, number, number, number];
   readonly title: SVGTitleElement;
   readonly layer: number;
   readonly to: number;
@@ -287,7 +291,8 @@ const svgNs = "http://www.w3.org/2000/svg";
 const buildNetwork = (): void => {
   const net = $("network");
   const svg = $("links") as unknown as SVGSVGElement;
-  for (const c of [...net.children]) if (c !== (svg as unknown as Element)) c.remove();
+  const canvas = $<HTMLCanvasElement>("link-canvas");
+  for (const c of [...net.children]) if (c !== (svg as unknown as Element) && c !== canvas) c.remove();
   svg.replaceChildren();
   const sizes = sizesOf(state);
   const columns = state.layers.length + 2;
@@ -297,6 +302,8 @@ const buildNetwork = (): void => {
   const colX = (c: number): number => left + (c * (width - left - NODE - 10)) / (columns - 1);
   const tallest = Math.max(featureNames.length, ...state.layers, 1);
   net.style.height = `${TOP + tallest * GAP + 10}px`;
+  canvas.width = width;
+  canvas.height = TOP + tallest * GAP + 10;
   const place = (el: HTMLElement, x: number, y: number): void => {
     el.style.left = `${x}px`;
     el.style.top = `${y}px`;
@@ -401,8 +408,16 @@ const buildNetwork = (): void => {
         path.setAttribute("role", "button");
         const title = document.createElementNS(svgNs, "title");
         path.append(title);
-        const link: Link = { path, title, layer: k, to, from, name: `from ${names(k, from)} to ${k === sizes.length - 2 ? `output ${to + 1}` : names(k + 1, to)}` };
+        const link: Link = { path, title, ends: [x1, y1, x2, y2], layer: k, to, from, name: `from ${names(k, from)} to ${k === sizes.length - 2 ? `output ${to + 1}` : names(k + 1, to)}` };
         path.addEventListener("click", () => openEditor(link));
+        // the weight is read when asked (hover, focus), not rewritten into 400 elements each frame
+        const describe = (): void => {
+          const text = `Weight ${link.name}: ${weightOf(link).toPrecision(3)}`;
+          title.textContent = text;
+          path.setAttribute("aria-label", `${text}. Press Enter to edit.`);
+        };
+        path.addEventListener("pointerenter", describe);
+        path.addEventListener("focus", describe);
         path.addEventListener("keydown", (e) => {
           if (e.key === "Enter" || e.key === " ") {
             e.preventDefault();
@@ -490,19 +505,7 @@ const drawSnapshot = (s: Snapshot): void => {
   const out = $<HTMLCanvasElement>("output");
   if (heat.classOf !== undefined) drawClasses(out, heat.size, heat.classOf, heat.output, classesOf(state), state.discretize);
   else drawValues(out, heat.size, heat.output, 1, state.discretize);
-  // links
-  const sizes = sizesOf(state);
-  for (const l of links) {
-    const w = s.weights.W[l.layer]?.[l.to * (sizes[l.layer] as number) + l.from] ?? 0;
-    l.path.setAttribute("stroke", w >= 0 ? "#0877bd" : "#f59322");
-    l.path.setAttribute("stroke-width", String(Math.min(8, 0.4 + 2.5 * Math.abs(w))));
-    l.path.setAttribute("stroke-opacity", String(Math.min(1, 0.35 + Math.abs(w) / 2)));
-    const text = `Weight ${l.name}: ${w.toPrecision(3)}`;
-    if (l.title.textContent !== text) {
-      l.title.textContent = text;
-      l.path.setAttribute("aria-label", `${text}. Press Enter to edit.`);
-    }
-  }
+  drawLinks(s);
   $("epoch").textContent = String(progress.epoch).padStart(3, "0");
   $("epoch").dataset.steps = String(progress.steps);
   const tl = $("test-loss");
@@ -516,12 +519,32 @@ const drawSnapshot = (s: Snapshot): void => {
   drawChart($<HTMLCanvasElement>("loss-chart"), losses.train, losses.test);
 };
 
+/** Links on a canvas (hundreds of thick translucent SVG curves repaint too slowly): width and colour by weight. */
+const drawLinks = (s: Snapshot): void => {
+  const canvas = $<HTMLCanvasElement>("link-canvas");
+  const ctx = canvas.getContext("2d") as CanvasRenderingContext2D;
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  const sizes = sizesOf(state);
+  for (const l of links) {
+    const w = s.weights.W[l.layer]?.[l.to * (sizes[l.layer] as number) + l.from] ?? 0;
+    const [x1, y1, x2, y2] = l.ends;
+    ctx.beginPath();
+    ctx.moveTo(x1, y1);
+    ctx.bezierCurveTo((x1 + x2) / 2, y1, (x1 + x2) / 2, y2, x2, y2);
+    ctx.lineWidth = Math.min(8, 0.4 + 2.5 * Math.abs(w));
+    ctx.strokeStyle = `rgba(${w >= 0 ? "8, 119, 189" : "245, 147, 34"}, ${Math.min(1, 0.35 + Math.abs(w) / 2)})`;
+    ctx.stroke();
+  }
+};
+
 const frame = (): void => {
   const s = pending;
   if (s !== undefined) {
     pending = undefined;
+    const t0 = performance.now();
     drawSnapshot(s);
     frames.push(performance.now());
+    drawMs = 0.9 * drawMs + 0.1 * (performance.now() - t0);
     send({ type: "ack" });
   }
   requestAnimationFrame(frame);
@@ -599,7 +622,7 @@ worker.onerror = (e) => status(`the training worker failed: ${e.message}`, true)
   stats: () => {
     const now = performance.now();
     while (frames.length > 0 && now - (frames[0] as number) > 1000) frames.shift();
-    return { fps: frames.length, stepsPerSec: last?.stepsPerSec ?? 0, snapshots, epoch: last?.progress.epoch ?? 0, steps: last?.progress.steps ?? 0 };
+    return { fps: frames.length, drawMs, stepsPerSec: last?.stepsPerSec ?? 0, snapshots, epoch: last?.progress.epoch ?? 0, steps: last?.progress.steps ?? 0 };
   },
   state: () => state,
 };

@@ -15,8 +15,16 @@ let session: Session | undefined;
 let size = 40;
 let generation = 0;
 let playing = false;
-let drawn = true;
-let timer: ReturnType<typeof setTimeout> | undefined;
+/** Snapshots posted and not yet drawn (or dropped) by the page: at most two, so drawing and training overlap. */
+let inFlight = 0;
+let scheduled = false;
+/** Yield to the event loop (the page's messages) without setTimeout's 4 ms clamp. */
+const channel = new MessageChannel();
+const schedule = (): void => {
+  if (scheduled) return;
+  scheduled = true;
+  channel.port2.postMessage(null);
+};
 /** Steps and times of the last second of play, for steps/s. */
 const recent: [number, number][] = [];
 
@@ -29,7 +37,7 @@ const snapshot = (): void => {
   const heat = session.heatmaps(size);
   const weights = session.weights();
   const m: Snapshot = { type: "snapshot", generation, progress: session.progress(), heat, weights, stepsPerSec: rate, playing };
-  drawn = false;
+  inFlight++;
   post(m, [
     ...heat.neurons.flat().map((a) => a.buffer),
     heat.output.buffer,
@@ -39,13 +47,14 @@ const snapshot = (): void => {
   ]);
 };
 
+/** Train in slices of ~8 ms while playing; post a snapshot whenever fewer than two are in flight. */
 const loop = (): void => {
-  timer = undefined;
+  scheduled = false;
   if (!playing || session === undefined) return;
   const t0 = performance.now();
   try {
     do session.step();
-    while (performance.now() - t0 < 15);
+    while (performance.now() - t0 < 8);
   } catch (e) {
     playing = false;
     post({ type: "error", message: `training stopped: ${e instanceof Error ? e.message : String(e)}` });
@@ -53,9 +62,10 @@ const loop = (): void => {
     return;
   }
   recent.push([performance.now(), session.steps]);
-  if (drawn) snapshot();
-  timer = setTimeout(loop, 0);
+  if (inFlight < 2) snapshot();
+  schedule();
 };
+channel.port1.onmessage = loop;
 
 const handle = (m: ToWorker): void => {
   switch (m.type) {
@@ -69,7 +79,7 @@ const handle = (m: ToWorker): void => {
     case "play":
       playing = true;
       recent.length = 0;
-      if (timer === undefined) loop();
+      schedule();
       return;
     case "pause":
       playing = false;
@@ -80,7 +90,7 @@ const handle = (m: ToWorker): void => {
       snapshot();
       return;
     case "ack":
-      drawn = true;
+      inFlight = Math.max(0, inFlight - 1);
       return;
     case "setWeight":
       session?.setWeight(m.layer, m.to, m.from, m.value);
