@@ -62,7 +62,7 @@ export const drawValues = (c: HTMLCanvasElement, size: number, values: Float32Ar
   const k = (LEVELS - 1) / 2;
   for (let j = 0; j < size * size; j++) {
     const v = (values[j] as number) / scale;
-    const t = discrete ? Math.sign(v) : v > 1 ? 1 : v < -1 ? -1 : v === v ? v : 0;
+    const t = discrete ? Math.sign(v) : v > 1 ? 1 : v < -1 ? -1 : Number.isNaN(v) ? 0 : v;
     words[j] = lut[Math.round((t + 1) * k)] as number;
   }
   (c.getContext("2d") as CanvasRenderingContext2D).putImageData(img, 0, 0);
