@@ -89,7 +89,7 @@ try {
   await check("3-class spiral (softmax cross-entropy over 3 outputs): the loss falls", async () => {
     await page.click("#data-spiral3", { force: true });
     await page.waitForFunction('location.hash.includes("data=spiral3") && Number(document.getElementById("epoch")?.textContent) === 0 && document.getElementById("test-loss")?.dataset.value !== ""');
-    const outputs = await page.locator('#network canvas[aria-label^="Output"]').count();
+    const outputs = await page.locator('#network [aria-label^="Output"]').count();
     expect(outputs === 3, `${outputs} output neurons`);
     const before = await testLoss(page);
     await pressStep(page, 10, 10);

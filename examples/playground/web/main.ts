@@ -68,8 +68,11 @@ let playing = false;
 const losses: { train: number[]; test: number[] } = { train: [], test: [] };
 const frames: number[] = [];
 let snapshots = 0;
+/** Frames drawn since the page opened. */
+let drawnFrames = 0;
 /** Time to draw one snapshot (ms, moving average). */
 let drawMs = 0;
+let linkMs = 0;
 let pending: Snapshot | undefined;
 let info = "";
 
@@ -282,7 +285,13 @@ interface Link {
   readonly from: number;
   readonly name: string;
 }
-let nodes: HTMLCanvasElement[][] = [];
+/** Each neuron's heatmap: a scratch canvas (not in the page) and where it goes on the network's one canvas. */
+interface NodeMap {
+  readonly scratch: HTMLCanvasElement;
+  readonly x: number;
+  readonly y: number;
+}
+let nodes: NodeMap[][] = [];
 let links: Link[] = [];
 let editing: Link | undefined;
 
@@ -311,14 +320,12 @@ const buildNetwork = (): void => {
   const pos: { x: number; y: number }[][] = [];
   nodes = [];
   // inputs: every feature, the chosen ones on
-  const inputs: HTMLCanvasElement[] = [];
+  const inputs: NodeMap[] = [];
   const inputPos: { x: number; y: number }[] = [];
   featureNames.forEach((f, i) => {
     const on = state.features.includes(f);
     const box = document.createElement("div");
     box.className = on ? "node" : "node off";
-    const canvas = document.createElement("canvas");
-    canvas.setAttribute("aria-hidden", "true");
     const toggle = document.createElement("button");
     toggle.type = "button";
     toggle.className = "feature";
@@ -330,12 +337,12 @@ const buildNetwork = (): void => {
       if (next.length === 0) status("at least one input feature is needed", true);
       else update({ features: next });
     });
-    box.append(canvas, toggle);
+    box.append(toggle);
     const y = TOP + i * GAP;
     place(box, colX(0), y);
     net.append(box);
     if (on) {
-      inputs.push(canvas);
+      inputs.push({ scratch: document.createElement("canvas"), x: colX(0), y });
       inputPos.push({ x: colX(0), y });
     }
   });
@@ -343,21 +350,19 @@ const buildNetwork = (): void => {
   pos.push(inputPos);
   // hidden layers and the output
   sizes.slice(1).forEach((n, k) => {
-    const col: HTMLCanvasElement[] = [];
+    const col: NodeMap[] = [];
     const cp: { x: number; y: number }[] = [];
     const x = colX(k + 1);
     const hidden = k < sizes.length - 2;
     for (let j = 0; j < n; j++) {
       const box = document.createElement("div");
       box.className = "node";
-      const canvas = document.createElement("canvas");
-      canvas.setAttribute("role", "img");
-      canvas.setAttribute("aria-label", hidden ? `Layer ${k + 1}, neuron ${j + 1}` : `Output ${j + 1}`);
-      box.append(canvas);
+      box.setAttribute("role", "img");
+      box.setAttribute("aria-label", hidden ? `Layer ${k + 1}, neuron ${j + 1}` : `Output ${j + 1}`);
       const y = TOP + j * GAP;
       place(box, x, y);
       net.append(box);
-      col.push(canvas);
+      col.push({ scratch: document.createElement("canvas"), x, y });
       cp.push({ x, y });
     }
     if (hidden) {
@@ -498,14 +503,16 @@ const drawSnapshot = (s: Snapshot): void => {
         for (const v of values) scale = Math.max(scale, Math.abs(v));
       }
       const isOut = k === heat.neurons.length - 1;
-      if (isOut && p === "binary") drawValues(c, heat.size, heat.output, 1, state.discretize);
-      else drawValues(c, heat.size, values, scale || 1, isOut && state.discretize);
+      if (isOut && p === "binary") drawValues(c.scratch, heat.size, heat.output, 1, state.discretize);
+      else drawValues(c.scratch, heat.size, values, scale || 1, isOut && state.discretize);
     });
   });
   const out = $<HTMLCanvasElement>("output");
   if (heat.classOf !== undefined) drawClasses(out, heat.size, heat.classOf, heat.output, classesOf(state), state.discretize);
   else drawValues(out, heat.size, heat.output, 1, state.discretize);
+  const tLinks = performance.now();
   drawLinks(s);
+  linkMs = 0.9 * linkMs + 0.1 * (performance.now() - tLinks);
   $("epoch").textContent = String(progress.epoch).padStart(3, "0");
   $("epoch").dataset.steps = String(progress.steps);
   const tl = $("test-loss");
@@ -519,7 +526,10 @@ const drawSnapshot = (s: Snapshot): void => {
   drawChart($<HTMLCanvasElement>("loss-chart"), losses.train, losses.test);
 };
 
-/** Links on a canvas (hundreds of thick translucent SVG curves repaint too slowly): width and colour by weight. */
+/**
+ * The network on one canvas: links by weight (hundreds of thick translucent SVG curves repaint too
+ * slowly), then every neuron's heatmap (one composited layer instead of ~60).
+ */
 const drawLinks = (s: Snapshot): void => {
   const canvas = $<HTMLCanvasElement>("link-canvas");
   const ctx = canvas.getContext("2d") as CanvasRenderingContext2D;
@@ -535,6 +545,7 @@ const drawLinks = (s: Snapshot): void => {
     ctx.strokeStyle = `rgba(${w >= 0 ? "8, 119, 189" : "245, 147, 34"}, ${Math.min(1, 0.35 + Math.abs(w) / 2)})`;
     ctx.stroke();
   }
+  for (const col of nodes) for (const n of col) ctx.drawImage(n.scratch, n.x, n.y, NODE, NODE);
 };
 
 const frame = (): void => {
@@ -544,6 +555,7 @@ const frame = (): void => {
     const t0 = performance.now();
     drawSnapshot(s);
     frames.push(performance.now());
+    drawnFrames++;
     drawMs = 0.9 * drawMs + 0.1 * (performance.now() - t0);
     send({ type: "ack" });
   }
@@ -622,7 +634,7 @@ worker.onerror = (e) => status(`the training worker failed: ${e.message}`, true)
   stats: () => {
     const now = performance.now();
     while (frames.length > 0 && now - (frames[0] as number) > 1000) frames.shift();
-    return { fps: frames.length, drawMs, stepsPerSec: last?.stepsPerSec ?? 0, snapshots, epoch: last?.progress.epoch ?? 0, steps: last?.progress.steps ?? 0 };
+    return { fps: frames.length, frames: drawnFrames, drawMs, linkMs, stepsPerSec: last?.stepsPerSec ?? 0, snapshots, epoch: last?.progress.epoch ?? 0, steps: last?.progress.steps ?? 0 };
   },
   state: () => state,
 };
