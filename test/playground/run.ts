@@ -108,6 +108,23 @@ try {
     return `${rows} layers, worst relative error ${worst.toExponential(2)}`;
   });
 
+  await check("the code panel, edited: the TypeScript checker in a worker finds a layer that does not fit", async () => {
+    await page.click("#edit-code");
+    await page.waitForFunction('document.getElementById("code-diagnostics")?.dataset.count !== undefined && document.getElementById("code-diagnostics")?.dataset.count !== ""', undefined, {
+      timeout: 120_000,
+    });
+    const clean = await page.getAttribute("#code-diagnostics", "data-count");
+    expect(clean === "0", `the generated program has ${clean} errors: ${await page.textContent("#code-diagnostics")}`);
+    const code = await page.inputValue("#code-editor");
+    const broken = code.replace('dense(8, 8, { activation: "tanh" }),\n  dense(8, 3)', 'dense(8, 8, { activation: "tanh" }),\n  dense(7, 3)');
+    expect(broken !== code, "the 3-arm spiral's program has no last layer dense(8, 3)");
+    await page.fill("#code-editor", broken);
+    await page.waitForFunction('Number(document.getElementById("code-diagnostics")?.dataset.count) > 0', undefined, { timeout: 60_000 });
+    const text = (await page.textContent("#code-diagnostics")) ?? "";
+    expect(text.includes("sequential: layer 3 takes 7 inputs but layer 2 gives 8"), `diagnostics: ${text}`);
+    return text.slice(0, 120);
+  });
+
   await check("phone width (390 px): the page does not scroll sideways; controls are labelled", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(200);

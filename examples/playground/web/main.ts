@@ -117,7 +117,7 @@ const reset = (): void => {
   losses.test = [];
   buildNetwork();
   drawData();
-  $("code").textContent = program(state);
+  showProgram();
   $("gradcheck-result").textContent = "";
   send({ type: "reset", state, size: GRID });
 };
@@ -248,11 +248,76 @@ $("gradcheck").addEventListener("click", () => {
   send({ type: "gradcheck" });
 });
 $("copy-code").addEventListener("click", () => {
-  void navigator.clipboard?.writeText(program(state)).then(
+  void navigator.clipboard?.writeText(editingCode ? $<HTMLTextAreaElement>("code-editor").value : program(state)).then(
     () => status("program copied"),
     () => status("copy failed: select the text instead", true),
   );
 });
+// -------------------------------------------------------------------------------------
+// the code panel: the program, and when edited, the TypeScript checker in a worker
+// -------------------------------------------------------------------------------------
+
+let editingCode = false;
+let checker: Worker | undefined;
+let checkId = 0;
+let checkTimer: ReturnType<typeof setTimeout> | undefined;
+
+const showProgram = (): void => {
+  const text = program(state);
+  $("code").textContent = text;
+  if (editingCode) {
+    $<HTMLTextAreaElement>("code-editor").value = text;
+    scheduleCheck();
+  }
+};
+
+const scheduleCheck = (): void => {
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(() => {
+    if (checker === undefined) {
+      $("code-diagnostics").textContent = "loading the TypeScript checker…";
+      checker = new Worker(new URL("./checker.ts", import.meta.url), { type: "module" });
+      checker.onerror = (e) => {
+        $("code-diagnostics").textContent = `the checker failed: ${e.message}`;
+      };
+      checker.onmessage = (e: MessageEvent<{ id: number; ready?: boolean; diagnostics?: { line: number; column: number; message: string }[]; ms?: number }>) => {
+        const m = e.data;
+        if (m.ready === true || m.id !== checkId || m.diagnostics === undefined) return;
+        const out = $("code-diagnostics");
+        out.dataset.count = String(m.diagnostics.length);
+        if (m.diagnostics.length === 0) {
+          out.textContent = `The program type-checks (strict; ${(m.ms ?? 0).toFixed(0)} ms).`;
+          return;
+        }
+        out.replaceChildren(
+          ...m.diagnostics.map((d) => {
+            const p = document.createElement("p");
+            p.className = "bad";
+            p.textContent = `line ${d.line}, column ${d.column}: ${d.message}`;
+            return p;
+          }),
+        );
+      };
+    }
+    checkId++;
+    $("code-diagnostics").dataset.count = "";
+    checker.postMessage({ id: checkId, code: $<HTMLTextAreaElement>("code-editor").value });
+  }, 300);
+};
+
+$("edit-code").addEventListener("click", () => {
+  editingCode = !editingCode;
+  $("edit-code").setAttribute("aria-pressed", String(editingCode));
+  $("code-view").hidden = editingCode;
+  $("code-editor").hidden = !editingCode;
+  if (editingCode) {
+    $<HTMLTextAreaElement>("code-editor").value = program(state);
+    $<HTMLTextAreaElement>("code-editor").focus();
+    scheduleCheck();
+  } else $("code-diagnostics").textContent = "";
+});
+$("code-editor").addEventListener("input", scheduleCheck);
+
 window.addEventListener("hashchange", () => {
   const p = parseState(location.hash);
   if (p.problems.length > 0) status(`URL: ${p.problems.join("; ")}`, true);
