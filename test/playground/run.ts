@@ -11,6 +11,8 @@
  *   the loss falls with Step;
  * - the gradient check runs the law kit on every layer: every law holds, worst relative error
  *   below 1e-6;
+ * - the code panel, made editable: the generated program type-checks in the page's TypeScript
+ *   worker, and a layer that does not fit is reported with the sequential message;
  * - at phone width (390 px) nothing overflows the page sideways but the network's own scroller.
  *
  * No wall-clock assertion: the budgets are in steps. Prints one line per check and

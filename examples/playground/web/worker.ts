@@ -1,7 +1,7 @@
 /**
  * The training worker: the network trains here, on typegrad's WASM backend, so that drawing on
- * the page stays smooth. While playing it runs steps in slices of ~15 ms and posts a snapshot
- * (losses, every neuron's heatmap, the weights) whenever the page has drawn the previous one.
+ * the page stays smooth. While playing it runs steps in slices of ~8 ms and posts a snapshot
+ * (losses, every neuron's heatmap, the weights) whenever fewer than two wait to be drawn.
  */
 import { fromArray, getBackend, ready, wasmStats } from "typegrad";
 import { outputsOf } from "../src/config.js";
