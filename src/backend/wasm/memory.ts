@@ -29,13 +29,11 @@
  * @module
  */
 import type { DType, TypedArray } from "../backend.js";
-import { nodeModule, type WasmMemory } from "./webassembly.js";
+import { uninitialisedBytes } from "./platform.js";
+import type { WasmMemory } from "./webassembly.js";
 
 const PAGE = 65536;
 const ALIGN = 64;
-
-/** Node's uninitialised allocation (`Buffer.allocUnsafeSlow`: its own ArrayBuffer, no pool), or undefined elsewhere. */
-const unsafeBytes = nodeModule<typeof import("node:buffer")>("node:buffer")?.Buffer.allocUnsafeSlow;
 
 const align = (n: number): number => Math.max(ALIGN, Math.ceil(n / ALIGN) * ALIGN);
 
@@ -178,8 +176,8 @@ export class Arena {
   hostCopy(at: number, dtype: DType, n: number): TypedArray {
     const f64 = dtype === "float64";
     const start = at / (f64 ? 8 : 4);
-    if (unsafeBytes === undefined || n < 64) return f64 ? this.f64.slice(start, start + n) : this.f32.slice(start, start + n);
-    const buf = unsafeBytes(n * (f64 ? 8 : 4));
+    if (uninitialisedBytes === undefined || n < 64) return f64 ? this.f64.slice(start, start + n) : this.f32.slice(start, start + n);
+    const buf = uninitialisedBytes(n * (f64 ? 8 : 4));
     const out = f64 ? new Float64Array(buf.buffer, buf.byteOffset, n) : new Float32Array(buf.buffer, buf.byteOffset, n);
     out.set(f64 ? this.f64.subarray(start, start + n) : this.f32.subarray(start, start + n));
     return out;
