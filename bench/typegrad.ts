@@ -1,5 +1,23 @@
 /** typegrad's side of the benchmark: the TS reference backend and the WASM backend (1 and 2 threads). */
-import { add, type Backend, configureWasm, fromArray, gd, matmul, mlp, reference, sigmoid, softmaxCrossEntropy, trainStep as step, type Tensor, wasm, wasmStats, withBackend } from "../src/index.js";
+import {
+  add,
+  type Backend,
+  configureWasm,
+  fit,
+  fromArray,
+  fromFlat,
+  gd,
+  matmul,
+  mlp,
+  reference,
+  sigmoid,
+  softmaxCrossEntropy,
+  trainStep as step,
+  type Tensor,
+  wasm,
+  wasmStats,
+  withBackend,
+} from "../src/index.js";
 import { measure, type Timing } from "./timing.js";
 import { BIAS, data, MATMULS, MLP, MLP_BIG, type MlpCase, oneHot, SIGMOID } from "./workloads.js";
 
@@ -121,4 +139,30 @@ export const memorySteps = (steps: number): { samples: MemoryRow[]; ms_per_step:
       }
     }
     return { samples, ms_per_step: (performance.now() - t0) / steps, stats: wasmStats() };
+  });
+
+/** Batches per `fit` run in {@link fitStepMs}. */
+const FIT_BATCHES = 40;
+
+/**
+ * The library's `fit` on the same MLP step (SGD, rows, no shuffle, no metrics beyond its own),
+ * per batch: one epoch of {@link FIT_BATCHES} batches of the benchmark's data, timed whole and
+ * divided; the median of `runs` epochs after one warm-up epoch. Against `typegradMlpStep` it
+ * shows what `fit` adds to a step (batching the examples into tensors, its bookkeeping).
+ */
+export const fitStepMs = (c: MlpCase = MLP, runs = 5): number =>
+  withBackend(wasm, () => {
+    const m = c.batch * FIT_BATCHES;
+    const x = Float64Array.from(data(m * c.sizes[0], 7));
+    const y = Float64Array.from(oneHot(m, 10, 8));
+    const train = fromFlat(c.sizes[0], 10, x, y);
+    let params = initParams(c);
+    const once = (): number => {
+      const t0 = performance.now();
+      params = fit({ model: netOf(c) as never, params, loss: softmaxCrossEntropy, optimizer: sgd, train, layout: "rows", batchSize: c.batch, epochs: 1, shuffle: false }).params as Params;
+      return (performance.now() - t0) / FIT_BATCHES;
+    };
+    once();
+    const ts = Array.from({ length: runs }, once).sort((a, b) => a - b);
+    return ts[Math.floor(runs / 2)] as number;
   });
