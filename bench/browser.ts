@@ -2,8 +2,8 @@
  * `npm run bench:browser`: typegrad's WASM backend in headless Chromium (Debian's `chromium`
  * through `playwright-core`), in a module Web Worker of a cross-origin isolated page (COOP/COEP
  * headers), so that it runs on shared memory with its own Web Workers: the MLP steps and the
- * 1024² matmul on one thread and on every core (`bench/threads.ts`), then the same in this Node
- * process, beside them. The worker is `bench/browser-worker.ts`, bundled here with esbuild; the
+ * 1024² matmul on one thread and on every core (`bench/threads.ts`), beside the same in this Node
+ * process (measured first, before Chromium starts). The worker is `bench/browser-worker.ts`, bundled here with esbuild; the
  * wasm builds are served next to it. Prints a markdown table. The thread count of both is the
  * host's (`TYPEGRAD_THREADS` sets Node's).
  */
@@ -53,6 +53,8 @@ await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
 const address = server.address();
 const url = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}/`;
 
+// Node first, before Chromium starts (its processes would share the cores)
+const node = await threadRows();
 const { chromium: pw } = await import("playwright-core");
 const browser = await pw.launch({ executablePath: chromium, args: ["--no-sandbox", "--disable-gpu"] });
 try {
@@ -69,7 +71,6 @@ try {
     rows: { workload: string; threads: number; median_ms: number }[];
   };
   const version = browser.version();
-  const node = await threadRows();
   console.log(
     `### typegrad in headless Chromium ${version} beside Node ${process.version} (${new Date().toISOString().slice(0, 10)}; Chromium: a module worker of a ${r.crossOriginIsolated ? "" : "NOT "}cross-origin isolated page, hardwareConcurrency ${r.hardwareConcurrency}, ${r.relaxedSimd ? "relaxed-SIMD" : "plain"} build, ready() ${r.readyMs.toFixed(0)} ms; Node: ${node.relaxedSimd ? "relaxed-SIMD" : "plain"} build, ready() ${node.readyMs.toFixed(0)} ms; \`npm run bench:browser\`)\n`,
   );
