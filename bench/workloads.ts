@@ -17,7 +17,20 @@ export const MATMULS: readonly MatmulCase[] = [
 
 export const SIGMOID = { name: "sigmoid 1e6", n: 1_000_000 };
 export const BIAS = { name: "bias add 128x4096", rows: 128, cols: 4096 };
-export const MLP = { name: "MLP train step 784-128-64-10 b128", sizes: [784, 128, 64, 10] as const, batch: 128, lr: 0.01 };
+/** An MLP train step: relu hidden layers, softmax cross-entropy, SGD. */
+export interface MlpCase {
+  readonly name: string;
+  readonly sizes: readonly [number, number, number, number];
+  readonly batch: number;
+  readonly lr: number;
+}
+
+export const MLP: MlpCase = { name: "MLP train step 784-128-64-10 b128", sizes: [784, 128, 64, 10], batch: 128, lr: 0.01 };
+/** Where compute dominates, not overheads. */
+export const MLP_BIG: MlpCase = { name: "MLP train step 784-1024-1024-10 b256", sizes: [784, 1024, 1024, 10], batch: 256, lr: 0.01 };
+
+/** The time-to-peak row: the first 20 steps of MLP in a fresh process. */
+export const COLD = "cold: first 20 MLP steps (784-128-64-10 b128)";
 
 /** FLOPs of a workload (for GFLOP/s), when meaningful. */
 export const flops = (workload: string): number | undefined => {

@@ -21,7 +21,7 @@ import { approximationSweeps, ulps } from "./approx-sweeps.js";
 
 // this file tests the relaxed-SIMD build, opted into (on Node 20 it sets V8's flag for this
 // worker); test/backend/wasm-plain.test.ts tests the plain one, which Node 20 loads by default
-configureWasm({ relaxedSimd: true });
+configureWasm({ relaxedSimd: true, threads: 2 });
 
 const RUNS = 40;
 const DTYPES: readonly DType[] = ["float32", "float64"];
