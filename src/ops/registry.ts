@@ -15,7 +15,9 @@ import { argmaxDef } from "./argmax.js";
 import { astypeDef } from "./astype.js";
 import { broadcastToDef } from "./broadcastTo.js";
 import { clipDef } from "./clip.js";
+import { col2imDef } from "./col2im.js";
 import { concatDef } from "./concat.js";
+import { conv2dDef } from "./conv2d.js";
 import { divDef } from "./div.js";
 import { eluDef } from "./elu.js";
 import { eqDef } from "./eq.js";
@@ -28,6 +30,7 @@ import { geluDef } from "./gelu.js";
 import { geluTanhDef } from "./geluTanh.js";
 import { gtDef } from "./gt.js";
 import { hardSigmoidDef } from "./hardSigmoid.js";
+import { im2colDef } from "./im2col.js";
 import { leDef } from "./le.js";
 import { leakyReluDef } from "./leakyRelu.js";
 import { logDef } from "./log.js";
@@ -74,7 +77,9 @@ const entries = {
   astype: astypeDef,
   broadcastTo: broadcastToDef,
   clip: clipDef,
+  col2im: col2imDef,
   concat: concatDef,
+  conv2d: conv2dDef,
   div: divDef,
   elu: eluDef,
   eq: eqDef,
@@ -94,6 +99,7 @@ const entries = {
   logSigmoid: logSigmoidDef,
   logSoftmax: logSoftmaxDef,
   logSumExp: logSumExpDef,
+  im2col: im2colDef,
   lt: ltDef,
   matmul: matmulDef,
   max: maxDef,
