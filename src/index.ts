@@ -108,6 +108,7 @@ export {
   type ParamsOfModel,
   type SequentialArchitecture,
 } from "./nn/architecture.js";
+export { batchNormState } from "./nn/batchNorm.js";
 export {
   type AnyDense,
   type BiasShape,
@@ -130,9 +131,15 @@ export { add } from "./ops/add.js";
 export { addAct, type FusedActivation } from "./ops/addAct.js";
 export { argmax } from "./ops/argmax.js";
 export { astype } from "./ops/astype.js";
+export { avgPool2d } from "./ops/avgPool2d.js";
+export { type BatchNormOptions, type BatchNormResult, type BatchNormState, batchNorm } from "./ops/batchNorm.js";
 export { broadcastTo } from "./ops/broadcastTo.js";
 export { clip } from "./ops/clip.js";
+export { col2im } from "./ops/col2im.js";
 export { concat, type ShapesOf } from "./ops/concat.js";
+export { type Conv1dOptions, conv1d } from "./ops/conv1d.js";
+export { conv2d } from "./ops/conv2d.js";
+export { conv2dTranspose } from "./ops/conv2dTranspose.js";
 export { div } from "./ops/div.js";
 export { elu } from "./ops/elu.js";
 export { eq } from "./ops/eq.js";
@@ -144,8 +151,10 @@ export { ge } from "./ops/ge.js";
 // ops
 export { gelu } from "./ops/gelu.js";
 export { geluTanh } from "./ops/geluTanh.js";
+export { globalAvgPool2d } from "./ops/globalAvgPool2d.js";
 export { gt } from "./ops/gt.js";
 export { hardSigmoid } from "./ops/hardSigmoid.js";
+export { im2col } from "./ops/im2col.js";
 export { le } from "./ops/le.js";
 export { leakyRelu } from "./ops/leakyRelu.js";
 export { log } from "./ops/log.js";
@@ -157,6 +166,7 @@ export { lt } from "./ops/lt.js";
 export { matmul } from "./ops/matmul.js";
 export { max } from "./ops/max.js";
 export { maximum } from "./ops/maximum.js";
+export { maxPool2d, type PoolOptions } from "./ops/maxPool2d.js";
 export { mean } from "./ops/mean.js";
 export { minimum } from "./ops/minimum.js";
 export { mish } from "./ops/mish.js";
@@ -190,6 +200,7 @@ export { constant, cosineDecay, exponentialDecay, inverseTimeDecay, type Learnin
 // shapes: type-level rules with runtime twins, named dims, errors
 export type { Add, DivMod, Mul, Product, Sub } from "./shape/arith.js";
 export { assertBound, type Binding, bindingWith, bindShapes, type DimMismatch, emptyBinding, matchShape, type SpecDim, type SpecShape } from "./shape/bind.js";
+export type { Conv2dOptions, Padding, Pair, PatchGeometry, WindowOptions } from "./shape/conv.js";
 export {
   type Check,
   type Dim,

@@ -4,7 +4,7 @@
  * a channel mismatch reported at the kernel argument naming `conv2d` and both shapes.
  */
 import { describe, expect, test } from "tstyche";
-import type { Mismatch } from "../../src/index.js";
+import { avgPool2d, batchNorm, conv1d, conv2d, conv2dTranspose, flatten, globalAvgPool2d, type Mismatch, maxPool2d, type Tensor } from "../../src/index.js";
 import type { Channels, Conv1d, Conv2d, Conv2dTranspose, ConvSize, ConvTransposeSize, GlobalPool2d, Pool2d } from "../../src/shape/conv.js";
 
 describe("ConvSize (the arithmetic)", () => {
@@ -79,5 +79,43 @@ describe("Conv1d, Conv2dTranspose, pooling, batch norm (the rules)", () => {
   test("per-channel parameters", () => {
     expect<Channels<["m", 12, 12, 16], [16]>>().type.toBe<[16]>();
     expect<Channels<["m", 12, 12, 16], [12]>>().type.toBe<Mismatch<"batchNorm: a per-channel parameter must be [16] for the input ['m', 12, 12, 16], got [12]">>();
+  });
+});
+
+declare const images: Tensor<["m", 28, 28, 1]>;
+declare const rgb: Tensor<[8, 32, 32, 3]>;
+declare const K: Tensor<[5, 5, 1, 6]>;
+declare const K3: Tensor<[5, 5, 3, 6]>;
+declare const gamma: Tensor<[6]>;
+declare const beta: Tensor<[6]>;
+declare const state: { mean: Tensor<[6]>; variance: Tensor<[6]> };
+
+describe("conv2d, pooling, flatten: programs that compile", () => {
+  test("LeNet's feature extractor, the named batch passing through", () => {
+    const a = conv2d(images, K);
+    expect(a).type.toBe<Tensor<["m", 24, 24, 6]>>();
+    const p = maxPool2d(a, 2);
+    expect(p).type.toBe<Tensor<["m", 12, 12, 6]>>();
+    expect(flatten(p, 1)).type.toBe<Tensor<["m", 864]>>();
+    expect(avgPool2d(a, 3, { stride: 2, padding: "same" })).type.toBe<Tensor<["m", 12, 12, 6]>>();
+    expect(globalAvgPool2d(a)).type.toBe<Tensor<["m", 6]>>();
+    expect(batchNorm(a, gamma, beta, state, { training: true }).y).type.toBe<Tensor<["m", 24, 24, 6]>>();
+  });
+  test("options", () => {
+    expect(conv2d(rgb, K3, { stride: 2, padding: "same" })).type.toBe<Tensor<[8, 16, 16, 6]>>();
+    expect(conv2dTranspose(conv2d(rgb, K3, { stride: 2, padding: "same" }), K3, { stride: 2, padding: "same" })).type.toBe<Tensor<[8, 32, 32, 3]>>();
+    expect(conv1d(null as unknown as Tensor<["m", 100, 8]>, null as unknown as Tensor<[3, 8, 16]>, { padding: "same" })).type.toBe<Tensor<["m", 100, 16]>>();
+  });
+});
+
+describe("conv2d, pooling, batch norm: programs that do not compile", () => {
+  test("a channel mismatch is reported at the kernel, naming conv2d and both shapes", () => {
+    expect(conv2d(rgb, K)).type.toRaiseError("conv2d: the kernel [5, 5, 1, 6] takes 1 input channels but the input [8, 32, 32, 3] has 3");
+  });
+  test("a window that does not fit is reported at the image", () => {
+    expect(maxPool2d(null as unknown as Tensor<["m", 1, 4, 6]>, 2)).type.toRaiseError("maxPool2d: the window 2×2 does not fit the input height");
+  });
+  test("a per-channel parameter of the wrong size is reported at gamma", () => {
+    expect(batchNorm(conv2d(images, K), null as unknown as Tensor<[5]>, null as unknown as Tensor<[5]>, state, { training: true })).type.toRaiseError("batchNorm: a per-channel parameter must be [6]");
   });
 });
