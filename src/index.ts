@@ -101,14 +101,37 @@ export {
 } from "./nn/activations.js";
 export {
   type Architecture,
+  allLayers,
   architectureLayers,
+  type BatchNormLayerArchitecture,
+  type Conv2dLayerArchitecture,
   type DenseArchitecture,
   type DescribedModel,
+  type LayerArchitecture,
+  type MaxPool2dLayerArchitecture,
   type MlpArchitecture,
   type ParamsOfModel,
+  type ReshapingLayerArchitecture,
   type SequentialArchitecture,
 } from "./nn/architecture.js";
 export { batchNormState } from "./nn/batchNorm.js";
+export {
+  type AnyImageLayer,
+  type BatchNormParams,
+  batchNormLayer,
+  type Conv2dLayerOptions,
+  type Conv2dLayerOut,
+  conv2dLayer,
+  flattenLayer,
+  type ImageLayer,
+  type ImageShape,
+  type KernelShape,
+  type LayerCache,
+  maxPool2dLayer,
+  type Pool2dLayerOut,
+  type Rows,
+  reshapeLayer,
+} from "./nn/conv.js";
 export {
   type AnyDense,
   type BiasShape,
@@ -125,7 +148,7 @@ export { dropout } from "./nn/dropout.js";
 export { type Fans, type Initializer, type InitName, initializer, initializers } from "./nn/init.js";
 export { type ClipOptions, crossEntropy, type Loss, type LossOptions, logLoss, logLossFromLogits, mse, softmaxCrossEntropy } from "./nn/losses.js";
 export { type Mlp, type MlpOptions, type MlpParams, mlp } from "./nn/mlp.js";
-export { type CachesOf, type CheckChain, type InOf, type Last, type LayoutOf, type OutOf, type ParamsOf, type Sequential, sequential } from "./nn/sequential.js";
+export { type AnyLayer, type BatchOf, type CachesOf, type CheckChain, type InOf, type Last, type LayoutOf, type OutOf, type ParamsOf, type Sequential, sequential } from "./nn/sequential.js";
 export { abs } from "./ops/abs.js";
 export { add } from "./ops/add.js";
 export { addAct, type FusedActivation } from "./ops/addAct.js";

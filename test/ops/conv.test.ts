@@ -43,7 +43,7 @@ const data = (shape: readonly number[], seed: number): number[] => {
 };
 const t64 = (shape: readonly number[], seed: number): Tensor => fromArray(shape as number[], data(shape, seed), f64) as Tensor;
 const dot = (a: Tensor, b: Tensor): number => {
-  const x = toFlat(a);
+  const x = Array.from(toFlat(a));
   const y = toFlat(b);
   return x.reduce((s, v, i) => s + v * (y[i] as number), 0);
 };

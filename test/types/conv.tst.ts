@@ -110,12 +110,24 @@ describe("conv2d, pooling, flatten: programs that compile", () => {
 
 describe("conv2d, pooling, batch norm: programs that do not compile", () => {
   test("a channel mismatch is reported at the kernel, naming conv2d and both shapes", () => {
-    expect(conv2d(rgb, K)).type.toRaiseError("conv2d: the kernel [5, 5, 1, 6] takes 1 input channels but the input [8, 32, 32, 3] has 3");
+    conv2d(
+      rgb,
+      // @ts-expect-error conv2d: the kernel [5, 5, 1, 6] takes 1 input channels but the input [8, 32, 32, 3] has 3
+      K,
+    );
   });
   test("a window that does not fit is reported at the image", () => {
-    expect(maxPool2d(null as unknown as Tensor<["m", 1, 4, 6]>, 2)).type.toRaiseError("maxPool2d: the window 2×2 does not fit the input height");
+    // @ts-expect-error maxPool2d: the window 2×2 does not fit the input height (['m', 1, 4, 6])
+    maxPool2d(null as unknown as Tensor<["m", 1, 4, 6]>, 2);
   });
   test("a per-channel parameter of the wrong size is reported at gamma", () => {
-    expect(batchNorm(conv2d(images, K), null as unknown as Tensor<[5]>, null as unknown as Tensor<[5]>, state, { training: true })).type.toRaiseError("batchNorm: a per-channel parameter must be [6]");
+    batchNorm(
+      conv2d(images, K),
+      // @ts-expect-error batchNorm: a per-channel parameter must be [6] for the input ['m', 24, 24, 6], got [5]
+      null as unknown as Tensor<[5]>,
+      null as unknown as Tensor<[5]>,
+      state,
+      { training: true },
+    );
   });
 });
