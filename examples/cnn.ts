@@ -4,9 +4,11 @@
  * out, split by the same seed), rows are examples and images NHWC:
  *
  * ```
- * [m, 784] → reshape [28, 28, 1] → conv 5×5, 6 filters, same, ReLU → max-pool 2 → [14, 14, 6]
- *          → conv 5×5, 16 filters, ReLU → [10, 10, 16] → max-pool 2 → [5, 5, 16] → flatten 400
- *          → dense 120 ReLU → dense 84 ReLU → dense 10 (logits)
+ * [m, 784] → reshape [28, 28, 1] → conv 5×5, 16 filters, same, ReLU → max-pool 2 → [14, 14, 16]
+ *          → conv 5×5, 32 filters, ReLU → [10, 10, 32] → max-pool 2 → [5, 5, 32] → flatten 800
+ *          → dense 128 ReLU (dropout 0.3 in training) → dense 10 (logits)
+ *
+ * (LeNet-5's own widths, 6 and 16 filters with 120-84 dense layers, reach 0.982 on this split.)
  * ```
  *
  * Every shape above is computed and checked in the types (`sequential` rejects a layer that does
@@ -23,7 +25,8 @@
  * Run: `npm run cnn` or `npx tsx examples/cnn.ts --help`
  */
 
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { Option, program } from "commander";
 import * as E from "fp-ts/lib/Either.js";
 import {
@@ -88,21 +91,29 @@ const epochs = smoke ? 1 : opts.epochs;
 
 const net = sequential([
   reshapeLayer([28, 28, 1]),
-  conv2dLayer([28, 28, 1], 6, 5, { activation: "relu", padding: "same" }),
-  maxPool2dLayer([28, 28, 6], 2),
-  conv2dLayer([14, 14, 6], 16, 5, { activation: "relu" }),
-  maxPool2dLayer([10, 10, 16], 2),
-  flattenLayer([5, 5, 16]),
-  dense(400, 120, { activation: "relu", layout: "rows" }),
-  dense(120, 84, { activation: "relu", layout: "rows" }),
-  dense(84, 10, { layout: "rows" }),
+  conv2dLayer([28, 28, 1], 16, 5, { activation: "relu", padding: "same" }),
+  maxPool2dLayer([28, 28, 16], 2),
+  conv2dLayer([14, 14, 16], 32, 5, { activation: "relu" }),
+  maxPool2dLayer([10, 10, 32], 2),
+  flattenLayer([5, 5, 32]),
+  dense(800, 128, { activation: "relu", layout: "rows", dropout: 0.3 }),
+  dense(128, 10, { layout: "rows" }),
 ]);
 console.log(
-  `MNIST CNN: ${train.m} training digits, ${test.m} held out; LeNet-style 6c5-p2-16c5-p2-120-84-10 (NHWC), Adam ${opts.lr} ×${opts.decay}/epoch, batch ${opts.batchSize}, ${epochs} epochs, shift ±${opts.shift}px, ${opts.backend} backend${smoke ? " (smoke: two batches)" : ""}`,
+  `MNIST CNN: ${train.m} training digits, ${test.m} held out; LeNet-style 16c5-p2-32c5-p2-128-10 (NHWC), Adam ${opts.lr} ×${opts.decay}/epoch, batch ${opts.batchSize}, ${epochs} epochs, shift ±${opts.shift}px, ${opts.backend} backend${smoke ? " (smoke: two batches)" : ""}`,
 );
 
 const params0 = net.init(rng(opts.seed + 1));
 const batches = Math.ceil(train.m / opts.batchSize);
+const loadAverage = (): number[] => {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
+  } catch {
+    return [];
+  }
+};
+const load0 = loadAverage();
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const result = fit({
   model: net,
@@ -119,6 +130,10 @@ const result = fit({
   progress: true,
 });
 const trainSeconds = (performance.now() - t0) / 1000;
+// CPU time of this process (both WASM threads): on a shared machine, wall time also counts the others' work
+const cpu = process.cpuUsage(cpu0);
+const trainCpuSeconds = (cpu.user + cpu.system) / 1e6;
+const load1 = loadAverage();
 claim(result.stop.reason === "epochs", `training ran all its epochs (${result.stop.message})`);
 
 writeFileSync(outPath(`mnist-cnn-curves${suffix}.svg`), trainingCurves(result.history, { title: "MNIST LeNet-style CNN: loss and accuracy per epoch" }));
@@ -133,7 +148,7 @@ const same = (a: Tensor, b: Tensor): boolean => {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 };
 claim(
-  E.isRight(reloaded) && reloaded.right[1].W.shape[3] === 6 && same(reloaded.right[1].W, result.params[1].W) && same(reloaded.right[8].b, result.params[8].b),
+  E.isRight(reloaded) && reloaded.right[1].W.shape[3] === 16 && same(reloaded.right[1].W, result.params[1].W) && same(reloaded.right[7].b, result.params[7].b),
   `the model saved to out/mnist-cnn${suffix}.ckpt loads back typed, architecture checked, parameters identical`,
 );
 
@@ -141,9 +156,13 @@ const final = evaluate(net, result.params, test, softmaxCrossEntropy, { layout: 
 const acc = final.accuracy ?? 0;
 writeFileSync(
   outPath(`mnist-cnn${suffix}.json`),
-  `${JSON.stringify({ heldOutAccuracy: acc, trainSeconds, epochs, batchSize: opts.batchSize, lr: opts.lr, decay: opts.decay, shift: opts.shift, seed: opts.seed, backend: opts.backend, train: train.m, heldOut: test.m, history: result.history }, null, 2)}\n`,
+  `${JSON.stringify({ heldOutAccuracy: acc, trainSeconds, trainCpuSeconds, cores: availableParallelism(), loadAverage: { before: load0, after: load1 }, epochs, batchSize: opts.batchSize, lr: opts.lr, decay: opts.decay, shift: opts.shift, seed: opts.seed, backend: opts.backend, train: train.m, heldOut: test.m, history: result.history }, null, 2)}\n`,
 );
 console.log(`wrote out/mnist-cnn${suffix}.json`);
-if (!smoke) claim(acc >= opts.minAccuracy, `held-out accuracy ${acc.toFixed(4)} ≥ ${opts.minAccuracy} after ${trainSeconds.toFixed(1)} s of training`);
+if (!smoke)
+  claim(
+    acc >= opts.minAccuracy,
+    `held-out accuracy ${acc.toFixed(4)} ≥ ${opts.minAccuracy} after ${trainSeconds.toFixed(1)} s of training (${trainCpuSeconds.toFixed(1)} s of CPU, load average ${load1.join(" ")})`,
+  );
 console.log(`held-out accuracy: ${acc.toFixed(4)}`);
 done("cnn");
