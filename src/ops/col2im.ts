@@ -10,9 +10,10 @@
  * @module
  */
 
+import { bind } from "../autodiff/core.js";
 import type { PatchGeometry } from "../shape/conv.js";
 import { patchesShape } from "../shape/conv.js";
-import { bind, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { expectTensor, one } from "./define.js";
 import { type Col2imParams, col2imPrim, sampleGeometry } from "./im2col.js";
 import { indices } from "./naive.js";

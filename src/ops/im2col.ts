@@ -11,9 +11,11 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import { type PatchGeometry, patchesShape } from "../shape/conv.js";
 import { ShapeError, showShape } from "../shape/dims.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { expectTensor, one } from "./define.js";
 import { indices } from "./naive.js";
 import { type Dense, domains, type Gen, type OpDef } from "./spec.js";

@@ -5,8 +5,10 @@
  *
  * @module
  */
+
+import { bind } from "../autodiff/core.js";
 import type { Padding } from "../shape/conv.js";
-import { bind, fromStorage, storageOf, type Tensor } from "../tensor/tensor.js";
+import { fromStorage, storageOf, type Tensor } from "../tensor/tensor.js";
 import { permutePrim } from "./permute.js";
 import { reshapePrim } from "./reshape.js";
 import type { Gen } from "./spec.js";
