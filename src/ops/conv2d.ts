@@ -19,14 +19,21 @@
  *
  * @module
  */
+
+import { bind } from "../autodiff/core.js";
 import { type Conv2dOptions, type Conv2d as Rule, conv2d as rule } from "../shape/conv.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { concatPrim } from "./concat.js";
 import { expectTensor, promote, two } from "./define.js";
 import { im2col } from "./im2col.js";
 import { matmulT } from "./matmul.js";
+import { slicePrim } from "./slice.js";
 import { type Dense, domains, type Gen, type OpDef } from "./spec.js";
 import { naiveAxis, permuteTo, reshapeTo, samplePadding } from "./window.js";
+
+/** The most window elements one `im2col` holds (16 MiB of float32): larger batches run in slices. */
+const PATCH_LIMIT = 1 << 22;
 
 /** `conv2d` on tensors of any shape (library code: conv1d, the layers). @internal */
 export const conv2dAny = (x: Tensor, kernel: Tensor, opts: Conv2dOptions = {}): Tensor => {
@@ -37,6 +44,14 @@ export const conv2dAny = (x: Tensor, kernel: Tensor, opts: Conv2dOptions = {}): 
   const [m, H, W, C] = x.shape as readonly number[] as [number, number, number, number];
   const [kh, kw, ci, co] = kernel.shape as readonly number[] as [number, number, number, number];
   const pointwise = kh === 1 && kw === 1 && g.sh === 1 && g.sw === 1 && g.padTop === 0 && g.padLeft === 0 && g.outH === H && g.outW === W;
+  // bound the windows' memory: a large batch (a whole validation set) runs in slices of examples
+  const perExample = g.outH * g.outW * kh * kw * C;
+  if (!pointwise && m > 1 && perExample * m > PATCH_LIMIT) {
+    const step = Math.max(1, Math.floor(PATCH_LIMIT / perExample));
+    const parts: Tensor[] = [];
+    for (let s = 0; s < m; s += step) parts.push(conv2dAny(bind(slicePrim, [xs], { axis: 0, start: s, end: Math.min(m, s + step) }), ws, opts));
+    return bind(concatPrim, parts, 0);
+  }
   const cols = pointwise ? xs : im2col(xs, g, 0);
   const rows = m * g.outH * g.outW;
   if (groups === 1) return reshapeTo(matmulT(reshapeTo(cols, [rows, kh * kw * C]), reshapeTo(ws, [kh * kw * ci, co]), false, false), shape);

@@ -86,6 +86,19 @@ describe("conv2d", () => {
     );
   });
 
+  it("a batch whose windows exceed the memory bound runs in slices of examples, with the same result and gradient shapes", () => {
+    const x = fromArray([20, 40, 40, 8], data([20, 40, 40, 8], 3)) as Tensor;
+    const W = fromArray([5, 5, 8, 2], data([5, 5, 8, 2], 4)) as Tensor;
+    const [y, back] = vjp((q: { x: Tensor; W: Tensor }) => anyConv(q.x, q.W), { x, W });
+    expect(y.shape).toEqual([20, 36, 36, 2]);
+    for (const i of [0, 15, 16, 19]) {
+      const one = anyConv(slice(x, 0, i, i + 1) as Tensor, W);
+      expect(close(toFlat(slice(y, 0, i, i + 1) as Tensor), toFlat(one), 1e-6)).toBe(true);
+    }
+    const g = back(y as never);
+    expect([g.x.shape, g.W.shape]).toEqual([x.shape, W.shape]);
+  });
+
   it("a 1×1 kernel is a matrix product over the channels", () => {
     const x = t64([2, 3, 3, 4], 7);
     const W = t64([1, 1, 4, 5], 8);
