@@ -314,7 +314,7 @@ type LastDim<S> = S extends readonly [...unknown[], infer C extends number] ? C 
  * const p = bn.init(rng(0))
  * p.gamma // Tensor<[16]>
  * const [, cache] = bn.forward(p, zeros([4, 12, 12, 16]), { training: true })
- * cache.state?.mean // the new running mean (momentum 0.9)
+ * cache.state?.mean.shape // [16] (the new running mean, momentum 0.9)
  * @category constructors
  */
 export const batchNormLayer = <const In extends readonly number[]>(

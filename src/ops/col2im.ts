@@ -24,9 +24,9 @@ import { domains, type OpDef } from "./spec.js";
  * `[m, outH, outW, kh, kw, C] → [m, height, width, C]`.
  *
  * @example
- * import { col2im, ones, shapes, toArray } from "typegrad"
+ * import { col2im, ones, shapes, toFlat } from "typegrad"
  * const g = shapes.windowGeometry("col2im", [1, 2, 3, 1], [2, 2], {})
- * toArray(col2im(ones([1, 1, 2, 2, 2, 1]), g, 2, 3)).flat(3) // [1, 2, 1, 1, 2, 1]
+ * Array.from(toFlat(col2im(ones([1, 1, 2, 2, 2, 1]), g, 2, 3))) // [1, 2, 1, 1, 2, 1]
  * @category operations
  */
 export const col2im = (cols: Tensor, geometry: PatchGeometry, height: number, width: number): Tensor => bind(col2imPrim, [expectTensor("col2im", "cols", cols)], { geometry, height, width });

@@ -79,10 +79,10 @@ export const col2imPrim: Primitive<Col2imParams> = {
  * The windows of an NHWC image as rows: `[m, H, W, C] → [m, outH, outW, kh, kw, C]`.
  *
  * @example
- * import { im2col, shapes, tensor, toArray } from "typegrad"
- * const x = tensor([[[[1], [2], [3]], [[4], [5], [6]]]]) // [1, 2, 3, 1]
+ * import { im2col, shapes, tensor, toFlat } from "typegrad"
+ * const x = tensor([[[[1], [2], [3]], [[4], [5], [6]]]]) // Tensor<[1, 2, 3, 1]>
  * const g = shapes.windowGeometry("im2col", [1, 2, 3, 1], [2, 2], {})
- * toArray(im2col(x, g)).flat(4) // [1, 2, 4, 5, 2, 3, 5, 6]
+ * Array.from(toFlat(im2col(x, g))) // [1, 2, 4, 5, 2, 3, 5, 6]
  * @category operations
  */
 export const im2col = (x: Tensor, geometry: PatchGeometry, padValue = 0): Tensor => bind(im2colPrim, [expectTensor("im2col", "x", x)], { geometry, padValue });
