@@ -58,3 +58,12 @@ export const oneHot = (batch: number, classes: number, seed: number): Float32Arr
   for (let i = 0; i < batch; i++) y[i * classes + (Math.floor(((r[i] as number) + 1) * 0.5 * classes) % classes)] = 1;
   return y;
 };
+
+/** LeNet-style train step (the `npm run cnn` network: 6c5 same, pool 2, 16c5, pool 2, 120, 84, 10), SGD, batch 64. */
+export const LENET = { name: "LeNet train step b64", batch: 64, lr: 0.01 };
+
+/** A 3×3 convolution forward pass, NHWC `[32, 28, 28, 16]` → 16 channels, `"same"` padding. */
+export const CONV3 = { name: "conv2d 3x3 fwd [32,28,28,16]→16", batch: 32, size: 28, cin: 16, cout: 16, k: 3 };
+
+/** FLOPs of the 3×3 convolution (2 per multiply-add). */
+export const convFlops = (): number => 2 * CONV3.batch * CONV3.size * CONV3.size * CONV3.cout * CONV3.k * CONV3.k * CONV3.cin;

@@ -20,9 +20,11 @@
  *
  * @module
  */
+import { type PatchGeometry, patchesShape } from "../../shape/conv.js";
 import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
 import { BINARY, COSTLY, UNARY } from "./codes.generated.js";
+import { writeGeometry } from "./conv.js";
 import type { Block, Placed } from "./memory.js";
 import { binary, gemm, SPLIT_ELEMENTWISE, SPLIT_UNARY_COSTLY, unary } from "./parallel.js";
 import { load, type Runtime, writeMeta } from "./runtime.js";
@@ -284,6 +286,22 @@ class Wasm implements Backend {
         if (n * inner > 0) rt.k.copyRows(ptrs[k] as number, n * inner * sz, o + at * inner * sz, total * inner * sz, n * inner * sz, outer);
         at += n;
       });
+    });
+  }
+
+  im2col(x: Storage, shape: Sizes, g: PatchGeometry, padValue: number): Storage {
+    const a = this.own(x, "im2col", "x");
+    const n = size(patchesShape(shape, g));
+    return this.run([a], this.make(a.dtype, n), (rt, [p], o) => {
+      if (n > 0) rt.k.im2col(dtCode(a.dtype), p as number, o, writeGeometry(rt.arena.i32, rt.meta, shape, g), padValue);
+    });
+  }
+
+  col2im(cols: Storage, g: PatchGeometry, out: Sizes): Storage {
+    const a = this.own(cols, "col2im", "cols");
+    const n = size(out);
+    return this.run([a], this.make(a.dtype, n), (rt, [p], o) => {
+      if (n > 0) rt.k.col2im(dtCode(a.dtype), p as number, o, writeGeometry(rt.arena.i32, rt.meta, out, g));
     });
   }
 }

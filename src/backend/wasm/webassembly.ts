@@ -37,6 +37,8 @@ export interface Kernels {
   transpose(dt: number, x: number, o: number, batch: number, rows: number, cols: number): void;
   copyRows(src: number, srcStride: number, dst: number, dstStride: number, bytes: number, count: number): void;
   zero(dst: number, bytes: number): void;
+  im2col(dt: number, x: number, o: number, geometry: number, padValue: number): void;
+  col2im(dt: number, cols: number, o: number, geometry: number): void;
 }
 
 /** The global `WebAssembly` object, as far as it is used here. */
