@@ -1,7 +1,7 @@
 /**
  * The runtime twin of `Reshape`, apart from the type rule: the reshape primitive (used inside the
  * reductions and the autodiff core) imports only this, so a program that never reshapes does not
- * type-check the size arithmetic of `arith.ts` (about 6,000 instantiations from sources).
+ * type-check the size arithmetic of `arith.ts` (about 8,000 instantiations from sources).
  *
  * @module
  */
