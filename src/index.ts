@@ -125,6 +125,36 @@ export { dropout } from "./nn/dropout.js";
 export { type Fans, type Initializer, type InitName, initializer, initializers } from "./nn/init.js";
 export { type ClipOptions, crossEntropy, type Loss, type LossOptions, logLoss, logLossFromLogits, mse, softmaxCrossEntropy } from "./nn/losses.js";
 export { type Mlp, type MlpOptions, type MlpParams, mlp } from "./nn/mlp.js";
+export {
+  type AnyRecurrent,
+  type Bidirectional,
+  type BidirectionalArchitecture,
+  type BodyParams,
+  bidirectional,
+  type CarryOf,
+  type Cell,
+  type CellKind,
+  type CellParams,
+  type GatesOf,
+  gru,
+  gruCell,
+  type HeadOf,
+  lstm,
+  lstmCell,
+  type RecurrentArchitecture,
+  type RecurrentBody,
+  type RecurrentLayer,
+  type RecurrentNet,
+  type RecurrentOptions,
+  type RecurrentRun,
+  type Returns,
+  recurrentNet,
+  rnn,
+  rnnCell,
+  type StepIn,
+  type StepsIn,
+  type StepsOut,
+} from "./nn/recurrent.js";
 export { type CachesOf, type CheckChain, type InOf, type Last, type LayoutOf, type OutOf, type ParamsOf, type Sequential, sequential } from "./nn/sequential.js";
 export { abs } from "./ops/abs.js";
 export { add } from "./ops/add.js";
@@ -185,6 +215,7 @@ export { transpose } from "./ops/transpose.js";
 export type { AddActOp, AxisOp, BinaryOp, UnaryOp, UnaryOpWith } from "./ops/types.js";
 export { type Where, where } from "./ops/where.js";
 // optimizers
+export { clipByGlobalNorm, globalNorm, withGradientClipping } from "./optim/clip.js";
 export { addL2Grads, l2Penalty, type WeightFilter } from "./optim/l2.js";
 export { adam, gd, momentum, nesterov, type Optimizer, type OptState, rmsprop } from "./optim/optimizers.js";
 export { constant, cosineDecay, exponentialDecay, inverseTimeDecay, type LearningRate, rateAt, type Schedule, warmup } from "./optim/schedules.js";

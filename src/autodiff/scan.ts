@@ -73,7 +73,8 @@ interface ScanParams {
   readonly rebuildY: (ls: readonly Tensor[]) => Params;
 }
 
-type Step = (carry: Params, x: Params, params: Params) => readonly [Params, Params];
+/** A step of `scanTree`. @internal */
+export type Step = (carry: Params, x: Params, params: Params) => readonly [Params, Params];
 
 // -------------------------------------------------------------------------------------
 // helpers
@@ -229,8 +230,13 @@ const scanPrim = (): Primitive<ScanParams> => ({
   },
 });
 
-/** `scan` on trees, without the types. */
-const scanTree = (fn: string, f: Step, init: Params, xs: Params, params: Params, reverse: boolean): [Params, Params] => {
+/**
+ * `scan` on trees (`xs` and the outputs may be arrays or records of tensors), without the types:
+ * what the layers of `src/nn` loop with.
+ *
+ * @internal
+ */
+export const scanTree = (fn: string, f: Step, init: Params, xs: Params, params: Params, reverse: boolean): [Params, Params] => {
   if (typeof f !== "function") fail(fn, `argument 'f' must be a function (carry, x, params) => [carry, y], got ${describe(f)}`);
   const C = flattenTree(fn, init, "the initial carry ('init')");
   const X = flattenTree(fn, xs, "the scanned inputs ('xs')");
