@@ -36,7 +36,8 @@ import { sum } from "../ops/sum.js";
 import type { Dim, Shape } from "../shape/dims.js";
 import { showShape } from "../shape/dims.js";
 import { zerosLike } from "../tensor/create.js";
-import { bind, isTensor, live, type Primitive, Tensor, type Trace } from "../tensor/tensor.js";
+import { isTensor, live, type Tensor } from "../tensor/tensor.js";
+import { below, bind, innermost, type Primitive, traced } from "./core.js";
 import { flattenTree, type Params } from "./tree.js";
 import { grad } from "./vjp.js";
 
@@ -111,13 +112,6 @@ const unpack = (packed: Tensor, shapes: readonly (readonly number[])[]): Tensor[
     start += n;
     return piece;
   });
-};
-
-/** The innermost active trace among `xs`, if any. */
-const innermost = (xs: readonly Tensor[]): Trace | undefined => {
-  let top: Trace | undefined;
-  for (const x of xs) if (x.impl.kind === "traced" && (top === undefined || x.impl.trace.level > top.level)) top = x.impl.trace;
-  return top;
 };
 
 const fail = (fn: string, msg: string): never => {
@@ -259,13 +253,12 @@ export const scanTree = (fn: string, f: Step, init: Params, xs: Params, params: 
     return [C.rebuild(r.carry), r.rebuildY(r.ys)];
   }
   // one level down: the loop (or a scan node of an outer trace), then one node at this trace
-  const primals = inputs.map((x) => (x.impl.kind === "traced" && x.impl.trace === trace ? x.impl.primal : x));
+  const primals = inputs.map((x) => below(trace, x));
   const ran = run(fn, f, primals, core);
   const pieces = [...ran.carry, ...ran.ys, ...ran.carries].map((x) => x.shape as readonly number[]);
   const packedPrimal = pack([...ran.carry, ...ran.ys, ...ran.carries]);
   const params_: ScanParams = { ...core, pieces, nY: ran.ys.length, rebuildY: ran.rebuildY };
-  const node = { prim: scanPrim() as Primitive<unknown>, params: params_, inputs, primals };
-  const packed = new Tensor(packedPrimal.shape as readonly number[], packedPrimal.dtype, { kind: "traced", trace, primal: live(packedPrimal), node });
+  const packed = traced(trace, live(packedPrimal), { prim: scanPrim() as Primitive<unknown>, params: params_, inputs, primals });
   const outs = unpack(packed, pieces);
   return [C.rebuild(outs.slice(0, core.nC)), ran.rebuildY(outs.slice(core.nC, core.nC + ran.ys.length))];
 };

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { arbTensor } from "../../laws/arbitraries.js";
 import { checkFunction } from "../../laws/checkFunction.js";
+import { nodeOf } from "../../src/autodiff/core.js";
 import { scan } from "../../src/autodiff/scan.js";
 import { grad, vjp } from "../../src/autodiff/vjp.js";
 import { add } from "../../src/ops/add.js";
@@ -129,10 +130,11 @@ describe("scan", () => {
           // walk the trace from h down to the leaf p, counting nodes
           const seen = new Set<unknown>();
           const walk = (t: Tensor): void => {
-            if (seen.has(t) || t.impl.kind !== "traced" || t.impl.node === undefined) return;
+            const node = nodeOf(t);
+            if (seen.has(t) || node === undefined) return;
             seen.add(t);
             count++;
-            for (const x of t.impl.node.inputs) walk(x);
+            for (const x of node.inputs) walk(x);
           };
           walk(h);
           return h;

@@ -38,6 +38,7 @@ import {
   tanhDerivative,
   zeroInitStaysSymmetric,
 } from "../../laws/identities.js";
+import { bind, type Primitive } from "../../src/autodiff/core.js";
 import { add } from "../../src/ops/add.js";
 import { div } from "../../src/ops/div.js";
 import { exp } from "../../src/ops/exp.js";
@@ -56,7 +57,7 @@ import { tanh, tanhPrim } from "../../src/ops/tanh.js";
 import { transpose } from "../../src/ops/transpose.js";
 import { where } from "../../src/ops/where.js";
 import { randn, rng } from "../../src/tensor/random.js";
-import { bind, type Primitive, type Tensor } from "../../src/tensor/tensor.js";
+import type { Tensor } from "../../src/tensor/tensor.js";
 
 const tol = 1e-7;
 const params = { numRuns: 50, seed: 11 };
