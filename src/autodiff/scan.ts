@@ -302,16 +302,24 @@ const run = (fn: string, f: Step, inputs: readonly Tensor[], core: Omit<ScanPara
  * toArray(sums) // [[1, 2], [4, 6], [9, 12]]
  * @category autodiff
  */
-export const scan = <C extends Params, const T extends Dim, const X extends Shape, const Y extends Shape, P extends Params = readonly []>(
-  f: (carry: C, x: Tensor<X>, params: P) => readonly [NoInfer<C>, Tensor<Y>],
-  init: C,
-  xs: Tensor<readonly [T, ...X]>,
-  opts: ScanOptions<P> = {},
-): [C, Tensor<[T, ...Y]>] => {
+export const scan: {
+  <C extends Params, const T extends Dim, const X extends Shape, const Y extends Shape>(
+    f: (carry: C, x: Tensor<X>) => readonly [NoInfer<C>, Tensor<Y>],
+    init: C,
+    xs: Tensor<readonly [T, ...X]>,
+    opts?: ScanOptions<readonly []>,
+  ): [C, Tensor<[T, ...Y]>];
+  <C extends Params, const T extends Dim, const X extends Shape, const Y extends Shape, P extends Params>(
+    f: (carry: C, x: Tensor<X>, params: P) => readonly [NoInfer<C>, Tensor<Y>],
+    init: C,
+    xs: Tensor<readonly [T, ...X]>,
+    opts: ScanOptions<P> & { readonly params: P },
+  ): [C, Tensor<[T, ...Y]>];
+} = ((f: Step, init: Params, xs: Tensor, opts: ScanOptions<Params> = {}): [Params, Tensor] => {
   if (opts === null || typeof opts !== "object") fail("scan", `argument 'opts' must be { params?, reverse? }, got ${describe(opts)}`);
   const reverse = opts.reverse ?? false;
   if (typeof reverse !== "boolean") fail("scan", `option 'reverse' must be a boolean, got ${describe(reverse)}`);
-  const [c, ys] = scanTree("scan", f as unknown as Step, init, xs, opts.params ?? [], reverse);
+  const [c, ys] = scanTree("scan", f, init, xs, opts.params ?? [], reverse);
   if (!isTensor(ys)) fail("scan", "f must return [carry, y] with y a Tensor");
-  return [c as C, ys as Tensor<[T, ...Y]>];
-};
+  return [c, ys as Tensor];
+}) as never;

@@ -47,6 +47,9 @@ describe("scan: programs that must not compile", () => {
   test("an init that is not the carry f takes", () => {
     expect(scan).type.not.toBeCallableWith(cell, null as unknown as Tensor<["m", 8]>, xs, { params: { W, U } });
   });
+  test("a step that reads params, called without them", () => {
+    expect(scan).type.not.toBeCallableWith(cell, h0, xs);
+  });
   test("params that are not what f takes", () => {
     expect(scan).type.not.toBeCallableWith(cell, h0, xs, { params: { W: U, U } });
   });
