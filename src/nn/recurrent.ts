@@ -68,8 +68,8 @@ export type GatesOf<K extends CellKind> = K extends "lstm" ? 4 : K extends "gru"
  * @category model
  */
 export type CellParams<K extends CellKind, F extends number, H extends number> = K extends "gru"
-  ? { readonly W: Tensor<[F, Mul<3, H>]>; readonly U: Tensor<[H, Mul<3, H>]>; readonly b: Tensor<[1, Mul<3, H>]>; readonly bh: Tensor<[1, Mul<3, H>]> }
-  : { readonly W: Tensor<[F, Mul<GatesOf<K>, H>]>; readonly U: Tensor<[H, Mul<GatesOf<K>, H>]>; readonly b: Tensor<[1, Mul<GatesOf<K>, H>]> };
+  ? { readonly W: Tensor<[F, Mul<H, 3>]>; readonly U: Tensor<[H, Mul<H, 3>]>; readonly b: Tensor<[1, Mul<H, 3>]>; readonly bh: Tensor<[1, Mul<H, 3>]> }
+  : { readonly W: Tensor<[F, Mul<H, GatesOf<K>>]>; readonly U: Tensor<[H, Mul<H, GatesOf<K>>]>; readonly b: Tensor<[1, Mul<H, GatesOf<K>>]> };
 
 /** A cell's state for `M` examples: `h` (rnn, gru), or `{ h, c }` (lstm). @category model */
 export type CarryOf<K extends CellKind, M extends Dim, H extends number> = K extends "lstm" ? { readonly h: Tensor<[M, H]>; readonly c: Tensor<[M, H]> } : Tensor<[M, H]>;
@@ -176,7 +176,7 @@ export type AnyRecurrent = RecurrentLayer<CellKind, number, number, Returns>;
 export interface Bidirectional<K extends CellKind, F extends number, H extends number, R extends Returns> {
   readonly kind: "bidirectional";
   readonly nIn: F;
-  readonly nOut: Mul<2, H>;
+  readonly nOut: Mul<H, 2>;
   readonly returns: R;
   readonly layout: "rows";
   readonly architecture: BidirectionalArchitecture;
@@ -185,7 +185,7 @@ export interface Bidirectional<K extends CellKind, F extends number, H extends n
     params: { readonly forward: CellParams<K, F, H>; readonly backward: CellParams<K, F, H> },
     X: Check<StepsIn<"bidirectional", F, S>, Tensor<S>>,
     run?: RecurrentRun,
-  ): StepsOut<S, R, Mul<2, H>>;
+  ): StepsOut<S, R, Mul<H, 2>>;
 }
 
 // -------------------------------------------------------------------------------------
