@@ -12,6 +12,7 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { configureWasm, reference, wasm, withBackend } from "../src/index.js";
 import { jaxMlpStep, runJax, useJax } from "./jax.js";
+import { runLstm } from "./lstm.js";
 import { runMnistEpoch } from "./mnist.js";
 import { runTfjs, tfjsMlpStep, useTfjs } from "./tfjs.js";
 import { measure, measureAsync, type Timing } from "./timing.js";
@@ -75,6 +76,10 @@ for (const impl of ["typegrad wasm", "tfjs wasm", "jax-js wasm"]) {
     notes.push(`cold start of ${impl} skipped: ${(e as Error).message.split("\n")[0]}`);
   }
 }
+await attempt("LSTM train step (typegrad wasm, tfjs wasm)", () => runLstm(quick));
+notes.push(
+  "LSTM train step: bench/lstm.ts (`npm run bench:lstm`): typegrad's lstm layer (scan, backprop through time by its pullback) against tfjs-core's basicLSTMCell unrolled on tfjs's tape, interleaved rounds; the CPU row counts every thread",
+);
 notes.push(
   "MNIST epoch: one epoch of the main job's fit loop (examples/mnist.ts settings, held-out evaluation included, data loading excluded), median of 3 epochs after a warm-up epoch (TS backend: 1); typegrad only, peers are compared on the MLP step",
 );

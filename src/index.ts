@@ -11,6 +11,7 @@
  */
 
 export { type Cotangents, customVjp } from "./autodiff/customVjp.js";
+export { type ScanOptions, scan } from "./autodiff/scan.js";
 // autodiff
 export { type DifferentiableIn, type IsParamTree, namedLeaves, type Params, RESERVED_NAMES } from "./autodiff/tree.js";
 export { grad, valueAndGrad, valueAndGradAux, vjp } from "./autodiff/vjp.js";
@@ -148,6 +149,36 @@ export { dropout } from "./nn/dropout.js";
 export { type Fans, type Initializer, type InitName, initializer, initializers } from "./nn/init.js";
 export { type ClipOptions, crossEntropy, type Loss, type LossOptions, logLoss, logLossFromLogits, mse, softmaxCrossEntropy } from "./nn/losses.js";
 export { type Mlp, type MlpOptions, type MlpParams, mlp } from "./nn/mlp.js";
+export {
+  type AnyRecurrent,
+  type Bidirectional,
+  type BidirectionalArchitecture,
+  type BodyParams,
+  bidirectional,
+  type CarryOf,
+  type Cell,
+  type CellKind,
+  type CellParams,
+  type GatesOf,
+  gru,
+  gruCell,
+  type HeadOf,
+  lstm,
+  lstmCell,
+  type RecurrentArchitecture,
+  type RecurrentBody,
+  type RecurrentLayer,
+  type RecurrentNet,
+  type RecurrentOptions,
+  type RecurrentRun,
+  type Returns,
+  recurrentNet,
+  rnn,
+  rnnCell,
+  type StepIn,
+  type StepsIn,
+  type StepsOut,
+} from "./nn/recurrent.js";
 export { type AnyLayer, type BatchOf, type CachesOf, type CheckChain, type InOf, type Last, type LayoutOf, type OutOf, type ParamsOf, type Sequential, sequential } from "./nn/sequential.js";
 export type { FusedActivation } from "./ops/addAct.js";
 export type { BatchNormOptions, BatchNormResult, BatchNormState } from "./ops/batchNorm.js";
@@ -165,6 +196,7 @@ export { swish } from "./ops/silu.js";
 export type { AddActOp, AxisOp, BinaryBy, BinaryOp, UnaryOp, UnaryOpWith } from "./ops/types.js";
 export type { Where } from "./ops/where.js";
 // optimizers
+export { clipByGlobalNorm, globalNorm, withGradientClipping } from "./optim/clip.js";
 export { addL2Grads, l2Penalty, type WeightFilter } from "./optim/l2.js";
 export { adam, gd, momentum, nesterov, type Optimizer, type OptState, rmsprop } from "./optim/optimizers.js";
 export { constant, cosineDecay, exponentialDecay, inverseTimeDecay, type LearningRate, rateAt, type Schedule, warmup } from "./optim/schedules.js";

@@ -11,7 +11,7 @@ const root = join(import.meta.dirname, "..");
 const file = join(root, "test", "__hover__.ts");
 
 const program = `
-import { add, flatten, grad, matmul, randn, reshape, rng, sum, type Tensor, tensor, transpose, valueAndGrad, withShape, zeros } from "../src/index.js";
+import { add, flatten, grad, lstm, matmul, randn, reshape, rng, scan, sum, type Tensor, tanh, tensor, transpose, valueAndGrad, withShape, zeros } from "../src/index.js";
 
 const W = zeros([128, 784]);
 const W1 = randn(rng(0), [128, 784]);
@@ -48,6 +48,16 @@ function flatBatch2<N extends number>(x: Tensor<[N, 28, 28]>) {
   return flatGeneric2;
 }
 
+const seqs = withShape(zeros([28, 32, 28]), [28, "m", 28]);
+const rnnLayer = lstm(28, 64);
+const rnnP = rnnLayer.init(rng(0));
+const rnnW = rnnP.W;
+const lastH = rnnLayer.apply(rnnP, seqs);
+const h0 = withShape(zeros([32, 28]), ["m", 28]);
+const scanned = scan((h: Tensor<["m", 28]>, x: Tensor<["m", 28]>) => [tanh(add(h, x)), h] as const, h0, seqs);
+const hs = scanned[1];
+const hT = scanned[0];
+
 declare const x748: Tensor<[748, "m"]>;
 declare const dWt: Tensor<[784, 128]>;
 export const bad1 = matmul(W, x748);
@@ -62,7 +72,7 @@ export const bad5 = matmul(B3, W44);
 export const bad6 = transpose(X3);
 export const bad7 = reshape(Xm, ["n", 28, 28]);
 const named = reshape(Xm, ["m", 28, 28]);
-export { W1, db, total, flat, big, Xt, lit, scalar, dW, loss, g2, Z2, flatBatch, flatBatch2, named };
+export { W1, db, total, flat, big, Xt, lit, scalar, dW, loss, g2, Z2, flatBatch, flatBatch2, named, rnnW, lastH, hs, hT };
 `;
 
 let service: ts.LanguageService;
@@ -147,6 +157,12 @@ describe("hovers display plain shapes", () => {
   });
   it("a generic flatten hovers as a plain tuple", () => {
     expect(hover("flatGeneric2")).toBe("const flatGeneric2: Tensor<[N, 784]>");
+  });
+  it("recurrent: an LSTM's batched gate weights, its last state, scan's stacked outputs and carry", () => {
+    expect(hover("rnnW")).toBe("const rnnW: Tensor<[28, 256]>");
+    expect(hover("lastH")).toBe('const lastH: Tensor<["m", 64]>');
+    expect(hover("hs")).toBe('const hs: Tensor<[28, "m", 28]>');
+    expect(hover("hT")).toBe('const hT: Tensor<["m", 28]>');
   });
   it("a generic layer and its result", () => {
     expect(hover("linear", 0)).toBe('function linear<O extends number, I extends number>(W: Tensor<[O, I]>, x: Tensor<[I, "m"]>, b: Tensor<[O, 1]>): Tensor<[O, "m"]>');
