@@ -8,7 +8,9 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { DType } from "../../src/backend/backend.js";
+import { BINARY } from "../../src/backend/wasm/codes.generated.js";
 import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
+import { load, META_WORDS, writeMeta } from "../../src/backend/wasm/runtime.js";
 import { gd, mlp, randn, rng, softmaxCrossEntropy, type Tensor, toFlat, trainStep, withBackend } from "../../src/index.js";
 
 configureWasm({ threads: 4 });
@@ -91,8 +93,68 @@ describe("wasm thread pool", () => {
       );
       sameOnEvery(`bias add ${dtype}`, () => wasm.read(wasm.binary("add", rows, [301, 333], bias, [333], [301, 333], "relu")));
       sameOnEvery(`flat mul ${dtype}`, () => wasm.read(wasm.binary("mul", x, [n], x, [n], [n])));
+      // many short rows over three axes: every chunk walks the row odometer thousands of times
+      const big = wasm.fromArray(
+        dtype,
+        Array.from({ length: 4001 * 7 * 37 }, (_, i) => Math.cos(i)),
+      );
+      const col = wasm.fromArray(
+        dtype,
+        Array.from({ length: 7 }, (_, i) => i - 3),
+      );
+      sameOnEvery(`rank-3 broadcast sub ${dtype}`, () => wasm.read(wasm.binary("sub", big, [4001, 7, 37], col, [7, 1], [4001, 7, 37])));
     }
     expect(wasmStats().elementwiseSplits).toBeGreaterThan(splits0);
+  });
+
+  it("broadcasting kernels only read their descriptor, so the chunks of a split job can share one", () => {
+    // The chunks of a split binary kernel run at once over one descriptor (all but the last share
+    // `full`: see parallel.ts). Kernels once kept their row counters inside it, so chunks running
+    // at once overwrote each other's and then read their inputs out of step with their output
+    // (seen only under load). Here every word of the meta area must be as it was, and the results
+    // must match a plain index computation.
+    const rt = load();
+    const dims = [5, 3, 4, 7];
+    const n = 5 * 3 * 4 * 7;
+    const full = [84, 28, 7, 1];
+    const bStrides = [0, 7, 0, 1]; // shape [3, 1, 7]
+    const cStrides = [7, 0, 0, 1]; // shape [5, 1, 1, 7]
+    const perm = [1, 20, 5, 60]; // x of shape [7, 3, 4, 5] permuted by [3, 1, 2, 0]
+    const at = (i: number, s: readonly number[]): number => {
+      let off = 0;
+      let q = i;
+      for (let k = dims.length - 1; k >= 0; k--) {
+        off += (q % (dims[k] as number)) * (s[k] as number);
+        q = Math.floor(q / (dims[k] as number));
+      }
+      return off;
+    };
+    rt.arena.begin();
+    const [x, y, c, o] = [rt.arena.sideBlock(8 * n), rt.arena.sideBlock(8 * n), rt.arena.sideBlock(8 * n), rt.arena.sideBlock(8 * n)];
+    const f = rt.arena.f64;
+    for (let i = 0; i < n; i++) {
+      f[x / 8 + i] = Math.sin(i) + 2;
+      f[y / 8 + i] = Math.cos(3 * i);
+      f[c / 8 + i] = i % 3 === 0 ? 0 : 1;
+    }
+    const cases: [string, readonly (readonly number[])[], () => void, (i: number) => number][] = [
+      ["binary", [full, bStrides], () => rt.k.binary(1, BINARY.div, x, y, o, 4, rt.meta, -1), (i) => (f[x / 8 + at(i, full)] as number) / (f[y / 8 + at(i, bStrides)] as number)],
+      ["where", [cStrides, full, bStrides], () => rt.k.where(1, 1, c, x, y, o, 4, rt.meta), (i) => (f[c / 8 + at(i, cStrides)] !== 0 ? f[x / 8 + at(i, full)] : f[y / 8 + at(i, bStrides)]) as number],
+      ["broadcast", [bStrides], () => rt.k.broadcast(1, y, o, 4, rt.meta), (i) => f[y / 8 + at(i, bStrides)] as number],
+      ["gather", [perm], () => rt.k.gather(1, x, o, 4, rt.meta), (i) => f[x / 8 + at(i, perm)] as number],
+    ];
+    const words = (): Int32Array => rt.arena.i32.slice(rt.meta / 4, rt.meta / 4 + META_WORDS);
+    for (const [name, strides, run, expected] of cases) {
+      rt.arena.i32.fill(0x5a5a5a5a, rt.meta / 4, rt.meta / 4 + META_WORDS);
+      writeMeta(rt, dims, strides);
+      const before = words();
+      run();
+      const after = words();
+      const changed = after.findIndex((w, i) => w !== before[i]);
+      if (changed >= 0) expect.fail(`${name}: the kernel wrote meta word ${changed} (${before[changed]} → ${after[changed]})`);
+      const got = Array.from(rt.arena.f64.subarray(o / 8, o / 8 + n));
+      expect(got, name).toEqual(Array.from({ length: n }, (_, i) => expected(i)));
+    }
   });
 
   it("a seeded training run gives the same parameters, byte for byte, on 1, 2 and 4 threads", () => {

@@ -2,10 +2,11 @@
 // each (op, T) pair is specialised at compile time (the op codes are constants of @inline code).
 //
 // Broadcast layout ("meta", i32 words written by the TS glue after collapsing dims):
-//   dims[rank] | strides of input 0 [rank] | strides of input 1 [rank] | ... | counters [rank]
-// Strides count elements; the innermost stride of an input is 0 (broadcast) or 1.
+//   dims[rank] | strides of input 0 [rank] | strides of input 1 [rank] | ...
+// Strides count elements; the innermost stride of an input is 0 (broadcast) or 1. Kernels only
+// read it (chunks of a split job run at once over one descriptor: see rows.ts).
 import { expf4, expLoop, logf4, sigmoidf4, tanhf4 } from "./approx";
-import { nextRow, rowStep, startRows } from "./rows";
+import { countRows, nextRow, rowStep } from "./rows";
 import { erf64, erfc64 } from "./special";
 
 // The op codes, the scalar kernels and the dispatch between `// <gen:…>` markers are generated
@@ -297,19 +298,18 @@ export function unary(dt: i32, op: i32, x: usize, o: usize, n: i32): void {
   const dims = meta;
   const sA = meta + 4 * r;
   const sB = meta + 8 * r;
-  const ctr = meta + 12 * r;
   const last = (r - 1) * 4;
   const n = load<i32>(dims + last);
   const ia = load<i32>(sA + last);
   const ib = load<i32>(sB + last);
-  const rows = startRows(dims, ctr, r);
+  const rows = countRows(dims, r);
   let offA: usize = 0, offB: usize = 0, offO: usize = 0;
   const sz = sizeof<T>();
   for (let t = 0; t < rows; t++) {
     binaryLoop<T>(op, a + offA * sz, ia, b + offB * sz, ib, o + offO * sz, n);
     if (then >= 0) unaryT<T>(then, o + offO * sz, o + offO * sz, n);
     offO += <usize>n;
-    const k = nextRow(dims, ctr, r);
+    const k = nextRow(dims, t, r);
     if (k >= 0) {
       offA += rowStep(sA, dims, k, r);
       offB += rowStep(sB, dims, k, r);
@@ -338,8 +338,8 @@ function binaryT<T>(op: i32, a: usize, b: usize, o: usize, rank: i32, meta: usiz
 }
 
 /**
- * out = then(op(a, b)) with a, b broadcast to out (meta: dims, strides of a, strides of b,
- * counters); `then` is a unary code, or -1 for none.
+ * out = then(op(a, b)) with a, b broadcast to out (meta, read only: dims, strides of a, strides
+ * of b); `then` is a unary code, or -1 for none.
  */
 export function binary(dt: i32, op: i32, a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void {
   if (dt == 0) binaryT<f32>(op, a, b, o, rank, meta, then);
@@ -356,13 +356,12 @@ function whereT<C, T>(c: usize, a: usize, b: usize, o: usize, rank: i32, meta: u
   const sC = meta + 4 * r;
   const sA = meta + 8 * r;
   const sB = meta + 12 * r;
-  const ctr = meta + 16 * r;
   const last = (r - 1) * 4;
   const n = load<i32>(dims + last);
   const ic = <usize>load<i32>(sC + last) * sizeof<C>();
   const ia = <usize>load<i32>(sA + last) * sizeof<T>();
   const ib = <usize>load<i32>(sB + last) * sizeof<T>();
-  const rows = startRows(dims, ctr, r);
+  const rows = countRows(dims, r);
   let offC: usize = 0, offA: usize = 0, offB: usize = 0;
   let po = o;
   for (let t = 0; t < rows; t++) {
@@ -393,7 +392,7 @@ function whereT<C, T>(c: usize, a: usize, b: usize, o: usize, rank: i32, meta: u
       pa += ia;
       pb += ib;
     }
-    const k = nextRow(dims, ctr, r);
+    const k = nextRow(dims, t, r);
     if (k >= 0) {
       offC += rowStep(sC, dims, k, r);
       offA += rowStep(sA, dims, k, r);
@@ -402,7 +401,7 @@ function whereT<C, T>(c: usize, a: usize, b: usize, o: usize, rank: i32, meta: u
   }
 }
 
-/** out = cond ≠ 0 ? a : b, all broadcast to out (meta: dims, strides of cond, a, b, counters). */
+/** out = cond ≠ 0 ? a : b, all broadcast to out (meta, read only: dims, strides of cond, a, b). */
 export function where(dtc: i32, dt: i32, c: usize, a: usize, b: usize, o: usize, rank: i32, meta: usize): void {
   if (dtc == 0) {
     if (dt == 0) whereT<f32, f32>(c, a, b, o, rank, meta);

@@ -1,17 +1,16 @@
 // Data movement: broadcastTo, permute (with a blocked 2-D transpose), and row copies that
 // implement slice, pad and concat.
-import { nextRow, rowStep, startRows } from "./rows";
+import { countRows, nextRow, rowStep } from "./rows";
 
-/** out = x broadcast to out (meta: dims, strides of x, counters; inner stride 0 or 1). */
+/** out = x broadcast to out (meta, read only: dims, strides of x; inner stride 0 or 1). */
 function broadcastT<T>(x: usize, o: usize, rank: i32, meta: usize): void {
   const r = <usize>rank;
   const dims = meta;
   const sX = meta + 4 * r;
-  const ctr = meta + 8 * r;
   const last = (r - 1) * 4;
   const n = load<i32>(dims + last);
   const inner = load<i32>(sX + last);
-  const rows = startRows(dims, ctr, r);
+  const rows = countRows(dims, r);
   const sz = sizeof<T>();
   const L = <i32>(16 / <i32>sz);
   let off: usize = 0;
@@ -27,7 +26,7 @@ function broadcastT<T>(x: usize, o: usize, rank: i32, meta: usize): void {
       for (; i < n; i++) store<T>(po + <usize>i * sz, v);
     }
     po += <usize>n * sz;
-    const k = nextRow(dims, ctr, r);
+    const k = nextRow(dims, t, r);
     if (k >= 0) off += rowStep(sX, dims, k, r);
   }
 }
@@ -37,16 +36,15 @@ export function broadcast(dt: i32, x: usize, o: usize, rank: i32, meta: usize): 
   else broadcastT<f64>(x, o, rank, meta);
 }
 
-/** out[...] = x[...] with output axis k read at input stride sX[k] (meta: dims, strides, counters). */
+/** out[...] = x[...] with output axis k read at input stride sX[k] (meta, read only: dims, strides). */
 function gatherT<T>(x: usize, o: usize, rank: i32, meta: usize): void {
   const r = <usize>rank;
   const dims = meta;
   const sX = meta + 4 * r;
-  const ctr = meta + 8 * r;
   const last = (r - 1) * 4;
   const n = load<i32>(dims + last);
   const step = <usize>load<i32>(sX + last) * sizeof<T>();
-  const rows = startRows(dims, ctr, r);
+  const rows = countRows(dims, r);
   let off: usize = 0;
   let po = o;
   for (let t = 0; t < rows; t++) {
@@ -61,7 +59,7 @@ function gatherT<T>(x: usize, o: usize, rank: i32, meta: usize): void {
         p += step;
       }
     }
-    const k = nextRow(dims, ctr, r);
+    const k = nextRow(dims, t, r);
     if (k >= 0) off += rowStep(sX, dims, k, r);
   }
 }
