@@ -11,6 +11,7 @@
  * | `jacobian (tiny)`  | float64         | every Jacobian entry, on tiny shapes                      |
  * | `second order`     | float64         | `grad` of `grad` (specs marked `secondOrder`)             |
  * | `zero gradient`    | float64         | non-differentiable ops (`nondiff`) pass no cotangent back |
+ * | `kink gradient`    | float64         | at kinks and ties, the pullback gives exactly the documented derivative (specs with `kinks`) |
  *
  * Ops whose spec says `noFiniteDifferences` get only the exact gradient laws (cotangent shapes,
  * pullback linearity).
@@ -20,12 +21,15 @@
  * @module
  */
 import fc from "fast-check";
+import { vjp } from "../src/autodiff/vjp.js";
 import type { DType } from "../src/backend/backend.js";
-import type { Dense, OpDef, Spec } from "../src/ops/spec.js";
-import { toFlat } from "../src/tensor/create.js";
+import type { Dense, Kinks, OpDef, Spec } from "../src/ops/spec.js";
+import { fromArray, toFlat } from "../src/tensor/create.js";
 import type { Tensor } from "../src/tensor/tensor.js";
 import { describeMismatch, finiteDifferenceStep, firstMismatch, forwardTolerance, gradientTolerance, sameShape } from "./approx.js";
-import { type DrawnCase, drawCase, drawDirection } from "./arbitraries.js";
+import { arbLevels, type DrawnCase, drawCase, drawDirection } from "./arbitraries.js";
+import { valueAt } from "./domains.js";
+import { fcGen } from "./gen.js";
 import { cotangentShapesLaw, dotProduct, dotProductLaw, jacobianMismatch, pullbackLinearityGap, secondOrderLaw, zeroGradientLaw } from "./gradient.js";
 import { assertOutcomes, type LawOutcome, type NamedProperty, type RunOptions, runProperties } from "./outcome.js";
 import { type ShapeTwin, shapeTwinLaw } from "./shape.js";
@@ -158,6 +162,32 @@ const zeroGradient = <P>(spec: Spec<P>): fc.IProperty<never> =>
     if (!zeroGradientLaw(f, d.inputs, u)) fail(`a non-differentiable op passed a non-zero cotangent back (${showCase(d)})`);
   }) as unknown as fc.IProperty<never>;
 
+const kinkGradient = <P>(spec: Spec<P>, kinks: Kinks<P>): fc.IProperty<never> =>
+  fc.property(fc.gen(), (g) => {
+    const c = kinks.sample(fcGen(g));
+    const inputs = c.inputs.map(
+      (x) =>
+        fromArray(
+          x.shape,
+          g(
+            arbLevels,
+            x.shape.reduce((a, b) => a * b, 1),
+            false,
+          ).map((k) => valueAt(x.domain, k)),
+          { dtype: "float64" },
+        ) as Tensor,
+    );
+    const [out, pullback] = vjp((xs: Tensor[]) => spec.call(xs, c.params), inputs);
+    const ct = drawDirection(g, out.shape as readonly number[]);
+    const got = pullback(ct);
+    const want = kinks.pullback(inputs.map(toDense), toDense(ct), c.params);
+    const show = `inputs ${inputs.map((x) => JSON.stringify(Array.from(toFlat(x)))).join(", ")}, ct ${JSON.stringify(Array.from(toFlat(ct)))}, params ${JSON.stringify(c.params) ?? "none"}`;
+    want.forEach((w, i) => {
+      const m = firstMismatch(toFlat(got[i] as Tensor), w.data, forwardTolerance.float64);
+      if (m !== undefined) fail(`cotangent of input ${i}, ${describeMismatch(m)}: the documented derivative at a kink or tie (${show})`);
+    });
+  }) as unknown as fc.IProperty<never>;
+
 // -------------------------------------------------------------------------------------
 // runners
 // -------------------------------------------------------------------------------------
@@ -175,6 +205,7 @@ export const opProperties = <P>(def: OpDef<P>): NamedProperty[] => {
   const { spec } = def;
   const dtypes = spec.dtypes ?? (["float32", "float64"] as const);
   const props: NamedProperty[] = [...dtypes.map((dt) => ({ law: `forward ${dt}`, property: forward(spec, dt) })), { law: "shape", property: shape(def) }];
+  if (spec.kinks !== undefined) props.push({ law: "kink gradient", property: kinkGradient(spec, spec.kinks) });
   if (spec.nondiff === true) return [...props, { law: "zero gradient", property: zeroGradient(spec) }];
   if (spec.noFiniteDifferences !== undefined) return [...props, { law: "cotangent shapes", property: cotangentShapes(spec) }, { law: "pullback linear", property: pullbackLinear(spec) }];
   props.push(

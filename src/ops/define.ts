@@ -121,6 +121,9 @@ export const sameTwin = (ss: readonly (readonly number[])[]): readonly number[] 
 /** A random shape of rank `minRank..maxRank`, dims `1..maxDim`. */
 export const sampleShape = (g: Gen, minRank = 0, maxRank = 3, maxDim = 4): number[] => Array.from({ length: g.int(minRank, maxRank) }, () => g.int(1, maxDim));
 
+/** A domain of the kink points and a few values around them, so inputs often sit on a kink (the `kinks` laws). */
+export const kinkDomain = (points: readonly number[]): Domain => ({ name: `kinks ${points.join(", ")}`, min: -2, max: 2, values: [...points, -1.25, 0.75, ...points] });
+
 /** Shapes that broadcast to a common shape: some leading dims dropped, some dims set to 1. */
 export const sampleBroadcast = (g: Gen, n: number): number[][] => {
   const out = sampleShape(g, 0, 3);

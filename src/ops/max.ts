@@ -24,7 +24,8 @@ const built = reduceOp({
     const mask = eq(x, reshape(out, keep));
     return mul(mask, div(reshape(ct, keep), sum(mask, axis, true)));
   },
-  spec: { fold: (m, v) => Math.max(m, v), init: Number.NEGATIVE_INFINITY },
+  // ties: ct split evenly between the maximal elements (the law `kink gradient` checks it)
+  spec: { fold: (m, v) => Math.max(m, v), init: Number.NEGATIVE_INFINITY, ties: "split" },
 });
 
 /** `max` without its typed signatures, for library code on tensors of any shape. @internal */

@@ -73,6 +73,21 @@ export interface Tolerance {
 export const defaultTolerance: Tolerance = { float32: 1e-3, float64: 1e-7 };
 
 /**
+ * The derivative where finite differences cannot see it, at the kinks and ties of a piecewise
+ * op (relu at 0, maximum on a tie), exactly as the op's docs promise: cases whose inputs sit on
+ * the kinks (domains of `values`), and the input cotangents the pullback must give for an output
+ * cotangent `ct` (dense arrays, like `reference`). The law `kink gradient` checks every element.
+ *
+ * @category model
+ */
+export interface Kinks<P> {
+  /** Draw a call whose inputs sit on the kinks (every input differentiated). */
+  readonly sample: (g: Gen) => Case<P>;
+  /** The documented cotangent of each input, for the output cotangent `ct`. */
+  readonly pullback: (xs: readonly Dense[], ct: Dense, params: P) => readonly Dense[];
+}
+
+/**
  * An op's law spec: how to sample it, how to call it on sampled inputs, what it must equal.
  *
  * @category model
@@ -101,6 +116,8 @@ export interface Spec<P> {
   readonly secondOrder?: true;
   /** dtypes the forward reference is checked in (default both). */
   readonly dtypes?: readonly DType[];
+  /** The documented derivative at kinks and ties (checked exactly by the law `kink gradient`). */
+  readonly kinks?: Kinks<P>;
 }
 
 /**
