@@ -27,6 +27,7 @@ export * from "./domains.js";
 export * from "./gen.js";
 export * from "./gradient.js";
 export * from "./identities.js";
+export * from "./optim.js";
 export * from "./outcome.js";
 export * from "./shape.js";
 export * from "./suites.js";
