@@ -23,7 +23,7 @@
 import fc from "fast-check";
 import { vjp } from "../src/autodiff/vjp.js";
 import type { DType } from "../src/backend/backend.js";
-import type { Dense, Kinks, OpDef, Spec } from "../src/ops/spec.js";
+import { type Case, type Dense, errorTolerance, type Kinks, type OpDef, type Spec } from "../src/ops/spec.js";
 import { fromArray, toFlat } from "../src/tensor/create.js";
 import type { Tensor } from "../src/tensor/tensor.js";
 import { describeMismatch, finiteDifferenceStep, firstMismatch, forwardTolerance, gradientTolerance, sameShape } from "./approx.js";
@@ -72,6 +72,22 @@ const fail = (msg: string): never => {
 // properties
 // -------------------------------------------------------------------------------------
 
+/**
+ * The forward law's tolerance of a case: the spec's fixed tolerance, else the one derived from its
+ * error model (`errorTolerance`, per case and dtype), else `forwardTolerance`.
+ *
+ * @example
+ * import { forwardToleranceOf, registry } from "typegrad/laws"
+ * const c = { inputs: [{ shape: [2, 300], domain: { name: "real", min: -3, max: 3 } }, { shape: [300, 2], domain: { name: "real", min: -3, max: 3 } }], params: { transA: false, transB: false } }
+ * // 4 · 2⁻²³ · (0.5 + 300 · 9): K = 300 products of at most 9
+ * forwardToleranceOf(registry.matmul.spec, c, "float32") > 1e-3 // true
+ * // 4 · 2⁻²³ · 0.5: one rounding
+ * forwardToleranceOf(registry.add.spec, { inputs: [], params: undefined }, "float32") < 1e-6 // true
+ * @category helpers
+ */
+export const forwardToleranceOf = <P>(spec: Spec<P>, c: Case<P>, dtype: DType): number =>
+  spec.tolerance?.[dtype] ?? (spec.error === undefined ? forwardTolerance[dtype] : errorTolerance(spec.error, c, dtype));
+
 /** The tolerance of the gradient laws for a spec: the larger of the kit's and the op's. */
 const gradTol = <P>(spec: Spec<P>): number => Math.max(gradientTolerance.float64, spec.tolerance?.float64 ?? 0);
 
@@ -80,7 +96,7 @@ const forward = <P>(spec: Spec<P>, dtype: DType): fc.IProperty<never> =>
     const d = drawCase(spec, g, { dtype });
     const out = spec.call(d.inputs, d.case.params);
     const ref = spec.reference(d.inputs.map(toDense), d.case.params);
-    const tol = spec.tolerance?.[dtype] ?? forwardTolerance[dtype];
+    const tol = forwardToleranceOf(spec, d.case, dtype);
     if (!sameShape(out.shape as readonly number[], ref.shape)) fail(`shape [${(out.shape as readonly number[]).join(", ")}], reference [${ref.shape.join(", ")}] (${showCase(d)})`);
     const m = firstMismatch(toFlat(out), ref.data, tol);
     if (m !== undefined) fail(`${describeMismatch(m)} (${showCase(d)})`);

@@ -18,7 +18,21 @@ import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
 import { dual, elementwiseCase, expectTensor, kinkDomain, type Operand, one, operands, sampleShape, two } from "./define.js";
 import { axisOf, indices, reduceDense, zipWith } from "./naive.js";
 import { reshape } from "./reshape.js";
-import { type BinaryKernelSource, type Case, type Dense, type Domain, domains, type Gen, type Kinks, type OpDef, type Spec, type Tolerance, type UnaryKernelSource } from "./spec.js";
+import {
+  type BinaryKernelSource,
+  type Case,
+  type Dense,
+  type Domain,
+  domains,
+  type ErrorModel,
+  type Gen,
+  type Kinks,
+  type OpDef,
+  oneRounding,
+  type Spec,
+  type Tolerance,
+  type UnaryKernelSource,
+} from "./spec.js";
 import type { BinaryOp } from "./types.js";
 
 // -------------------------------------------------------------------------------------
@@ -32,6 +46,8 @@ export interface ElementwiseLaws<F> {
   readonly tolerance?: Tolerance;
   /** `grad(grad(f))` is checked too. */
   readonly secondOrder?: true;
+  /** The reference's own error, in ulps of the output, when it is not exact to rounding (a quadrature). */
+  readonly referenceUlps?: number;
 }
 
 /**
@@ -137,6 +153,13 @@ export const unaryOp = <K extends UnaryKernel>(c: UnaryOpConfig<K>): BuiltUnary 
       sample: (g) => elementwiseCase(g, [c.spec.domain]),
       call: (xs) => apply(one(xs)),
       reference: (xs) => zipWith(xs, c.spec.reference),
+      // the kernel's declared accuracy against the float64 reference, plus the final rounding
+      error: {
+        ulps: {
+          float32: kernel.accuracy.ulp + 0.5 + (c.spec.referenceUlps ?? 0),
+          float64: (kernel.accuracy.ulp64 ?? kernel.accuracy.ulp) + 0.5 + (c.spec.referenceUlps ?? 0),
+        },
+      },
       ...lawFlags(c.spec),
       ...(rule === "nondiff" ? { nondiff: true } : {}),
       ...(c.spec.kinks === undefined ? {} : { kinks: unaryKinks(c.spec.kinks) }),
@@ -160,7 +183,7 @@ export interface BinaryOpConfig<K extends BinaryKernel> {
   readonly doc: string;
   readonly kernel: Omit<BinaryKernelSource, "kind" | "name">;
   readonly pullback: ((ct: Tensor, a: Tensor, b: Tensor, out: Tensor, wants: readonly boolean[]) => readonly [Tensor | undefined, Tensor | undefined]) | "nondiff";
-  readonly spec: ElementwiseLaws<(a: number, b: number) => number> & { readonly domains: readonly [Domain, Domain]; readonly kinks?: BinaryKinks };
+  readonly spec: ElementwiseLaws<(a: number, b: number) => number> & { readonly domains: readonly [Domain, Domain]; readonly kinks?: BinaryKinks; readonly error?: ErrorModel<void> };
 }
 
 /** A built binary op. @category model */
@@ -220,6 +243,7 @@ export const binaryOp = <K extends BinaryKernel>(c: BinaryOpConfig<K>): BuiltBin
         return apply(a, b);
       },
       reference: (xs) => zipWith(xs, (a, b) => c.spec.reference(a as number, b as number)),
+      error: c.spec.error ?? { ulps: oneRounding },
       ...lawFlags(c.spec),
       ...(rule === "nondiff" ? { nondiff: true } : {}),
       ...(c.spec.kinks === undefined ? {} : { kinks: binaryKinks(c.spec.kinks) }),
@@ -242,6 +266,12 @@ export interface ReduceParams {
   readonly axis: number | undefined;
   readonly keepDims: boolean;
 }
+
+/** The number of elements folded into one output of a sampled reduction (the reduced axis, or all). @internal */
+export const reducedLength = (c: Case<ReduceParams>): number => {
+  const s = (c.inputs[0]?.shape ?? []) as readonly number[];
+  return c.params.axis === undefined ? s.reduce((a, b) => a * b, 1) : (s[c.params.axis < 0 ? c.params.axis + s.length : c.params.axis] as number);
+};
 
 /** A reduction case: a shape of real values, an axis (or none) and keepDims. @internal */
 export const sampleReduce = (g: Gen): Case<ReduceParams> => {
@@ -277,7 +307,7 @@ export interface ReduceOpConfig<K extends ReduceKernel> {
   readonly name: K;
   readonly doc: string;
   readonly pullback: (ct: Tensor, x: Tensor, out: Tensor, axis: number) => Tensor;
-  readonly spec: { readonly fold: (acc: number, v: number) => number; readonly init: number; readonly ties?: TieRule };
+  readonly spec: { readonly fold: (acc: number, v: number) => number; readonly init: number; readonly ties?: TieRule; readonly error: ErrorModel<ReduceParams> };
 }
 
 /**
@@ -350,6 +380,7 @@ export const reduceOp = <K extends ReduceKernel>(c: ReduceOpConfig<K>): BuiltRed
       sample: sampleReduce,
       call: (xs, { axis, keepDims }) => apply(one(xs), axis, keepDims),
       reference: (xs, { axis, keepDims }) => reduceDense(one(xs), axis, keepDims, c.spec.fold, c.spec.init),
+      error: c.spec.error,
       ...(c.spec.ties === "split" ? { kinks: reduceKinks(c.spec.fold, c.spec.init) } : {}),
     },
   };

@@ -9,7 +9,7 @@ import { dual, elementwiseCase, elementwiseTwin, expectTensor, kinkDomain, one, 
 import { gt } from "./gt.js";
 import { mul } from "./mul.js";
 import { zipWith } from "./naive.js";
-import { type Dense, domains, type OpDef } from "./spec.js";
+import { type Dense, domains, type OpDef, oneRounding } from "./spec.js";
 import type { UnaryOpWith } from "./types.js";
 import { where } from "./where.js";
 
@@ -38,6 +38,8 @@ export const leakyReluDef: OpDef<number> = {
   forward: { kind: "composite" },
   pullback: "composite",
   spec: {
+    // x or α·x: one rounding
+    error: { ulps: oneRounding },
     sample: (g) => ({ ...elementwiseCase(g, [domains.awayFromZero]), params: g.int(1, 30) / 100 }),
     call: (xs, alpha) => leakyReluImpl(one(xs), alpha),
     reference: (xs, alpha) => zipWith(xs, (x) => (x > 0 ? x : alpha * x)),

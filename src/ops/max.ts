@@ -13,7 +13,7 @@ import { div } from "./div.js";
 import { eq } from "./eq.js";
 import { mul } from "./mul.js";
 import { reshape } from "./reshape.js";
-import type { OpDef } from "./spec.js";
+import { type OpDef, oneRounding } from "./spec.js";
 import { type Reduction, sum } from "./sum.js";
 
 const built = reduceOp({
@@ -25,7 +25,7 @@ const built = reduceOp({
     return mul(mask, div(reshape(ct, keep), sum(mask, axis, true)));
   },
   // ties: ct split evenly between the maximal elements (the law `kink gradient` checks it)
-  spec: { fold: (m, v) => Math.max(m, v), init: Number.NEGATIVE_INFINITY, ties: "split" },
+  spec: { fold: (m, v) => Math.max(m, v), init: Number.NEGATIVE_INFINITY, ties: "split", error: { ulps: oneRounding } },
 });
 
 /** `max` without its typed signatures, for library code on tensors of any shape. @internal */

@@ -10,7 +10,7 @@ import type { Check, Ok, Shape } from "../shape/dims.js";
 import { type Reshape, reshape as reshapeRule } from "../shape/reshape.js";
 import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, exact, type OpDef } from "./spec.js";
 
 /** The primitive: params are the target sizes. */
 export const reshapePrim: Primitive<readonly number[]> = {
@@ -48,6 +48,8 @@ export const reshapeDef: OpDef<readonly number[]> = {
   forward: { kind: "alias" },
   pullback: reshapePrim.pullback,
   spec: {
+    // a copy: bit for bit
+    error: { ulps: exact },
     sample: (g) => {
       const shape = sampleShape(g, 0, 3);
       const n = shape.reduce((a, b) => a * b, 1);
