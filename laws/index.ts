@@ -30,4 +30,5 @@ export * from "./identities.js";
 export * from "./optim.js";
 export * from "./outcome.js";
 export * from "./shape.js";
+export * from "./show.js";
 export * from "./suites.js";
