@@ -14,8 +14,8 @@ import type { Tensor } from "../src/tensor/tensor.js";
 import { finiteDifferenceStep, forwardTolerance, gradientTolerance } from "./approx.js";
 import { drawDirection } from "./arbitraries.js";
 import { cotangentShapesLaw, dotProduct, dotProductLaw, pullbackLinearityGap } from "./gradient.js";
-import { showTree } from "./show.js";
 import { assertOutcomes, type LawOutcome, type NamedProperty, type RunOptions, runProperties } from "./outcome.js";
+import { showTree } from "./show.js";
 
 // -------------------------------------------------------------------------------------
 // model

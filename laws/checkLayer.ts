@@ -25,8 +25,8 @@ import { describeMismatch, finiteDifferenceStep, firstMismatch, forwardTolerance
 import { drawDirection } from "./arbitraries.js";
 import { dtypeOfTree } from "./checkFunction.js";
 import { dotProduct, dotProductLaw } from "./gradient.js";
-import { showTensor } from "./show.js";
 import { assertOutcomes, type LawOutcome, type NamedProperty, type RunOptions, runProperties } from "./outcome.js";
+import { showTensor } from "./show.js";
 
 // -------------------------------------------------------------------------------------
 // model

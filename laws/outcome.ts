@@ -95,14 +95,16 @@ const DEFAULT_RUNS = 20;
  */
 export const runProperties = (subject: string, props: readonly NamedProperty[], opts: RunOptions = {}): LawOutcome[] => {
   const base = opts.numRuns ?? lawRuns(DEFAULT_RUNS);
-  return props.filter((p) => opts.law === undefined || p.law === opts.law).map(({ law, property, weight }) => {
-    const numRuns = Math.max(1, Math.round(base * (weight ?? 1)));
-    const details = fc.check(property, opts.seed === undefined ? { numRuns } : { numRuns, seed: opts.seed });
-    if (!details.failed) return { subject, law, runs: details.numRuns, ok: true };
-    const error = details.errorInstance instanceof Error ? details.errorInstance.message : details.errorInstance === null ? "the property returned false" : String(details.errorInstance);
-    // the error already shows the counterexample as tables; fast-check's raw draws are not repeated
-    return { subject, law, runs: details.numRuns, ok: false, message: `${error}\n(shrunk ${details.numShrinks} times)`, replay: { seed: details.seed, path: details.counterexamplePath ?? "", law } };
-  });
+  return props
+    .filter((p) => opts.law === undefined || p.law === opts.law)
+    .map(({ law, property, weight }) => {
+      const numRuns = Math.max(1, Math.round(base * (weight ?? 1)));
+      const details = fc.check(property, opts.seed === undefined ? { numRuns } : { numRuns, seed: opts.seed });
+      if (!details.failed) return { subject, law, runs: details.numRuns, ok: true };
+      const error = details.errorInstance instanceof Error ? details.errorInstance.message : details.errorInstance === null ? "the property returned false" : String(details.errorInstance);
+      // the error already shows the counterexample as tables; fast-check's raw draws are not repeated
+      return { subject, law, runs: details.numRuns, ok: false, message: `${error}\n(shrunk ${details.numShrinks} times)`, replay: { seed: details.seed, path: details.counterexamplePath ?? "", law } };
+    });
 };
 
 // -------------------------------------------------------------------------------------

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { toFlat } from "../src/tensor/create.js";
+
 import type { Params } from "../src/autodiff/tree.js";
+import { toFlat } from "../src/tensor/create.js";
 import { isTensor, type Tensor } from "../src/tensor/tensor.js";
 
 /** A number in at most 8 significant digits, without trailing zeros. */

@@ -13,7 +13,8 @@
  * @module
  */
 import type { Shape } from "../shape/dims.js";
-import { live, type Primitive, Tensor, type Trace } from "../tensor/tensor.js";
+import { live, type Tensor } from "../tensor/tensor.js";
+import { below, innermost, type Primitive, traced } from "./core.js";
 
 /**
  * The cotangents `bwd` returns: one per input, with the input's type, or `undefined` for zero.
@@ -21,13 +22,6 @@ import { live, type Primitive, Tensor, type Trace } from "../tensor/tensor.js";
  * @category model
  */
 export type Cotangents<A extends readonly Tensor[]> = { readonly [K in keyof A]: A[K] | undefined };
-
-/** The innermost active trace among `xs`, if any. */
-const innermost = (xs: readonly Tensor[]): Trace | undefined => {
-  let top: Trace | undefined;
-  for (const x of xs) if (x.impl.kind === "traced" && (top === undefined || x.impl.trace.level > top.level)) top = x.impl.trace;
-  return top;
-};
 
 /**
  * `f` with the pullback `bwd`: `fwd(...xs)` returns `[f(...xs), residuals]`, and
@@ -64,8 +58,8 @@ export const customVjp = <const A extends readonly Tensor[], S extends Shape, R>
     const inputs = xs.map(live);
     const trace = innermost(inputs);
     if (trace === undefined) return f(...xs);
-    const primals = inputs.map((x) => (x.impl.kind === "traced" && x.impl.trace === trace ? x.impl.primal : x));
+    const primals = inputs.map((x) => below(trace, x));
     const [y, residuals] = fwd(...(primals as unknown as A));
-    return new Tensor<S>(y.shape as readonly number[], y.dtype, { kind: "traced", trace, primal: live(y), node: { prim: prim as Primitive<unknown>, params: residuals, inputs, primals } });
+    return traced(trace, live(y), { prim: prim as Primitive<unknown>, params: residuals, inputs, primals }) as Tensor<S>;
   };
 };

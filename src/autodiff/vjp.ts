@@ -21,7 +21,8 @@ import { sum } from "../ops/sum.js";
 import type { Shape } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
 import { onesLike, zerosLike } from "../tensor/create.js";
-import { giveBack, isTensor, leaf, live, storageOf, type Tensor, Trace, tidy } from "../tensor/tensor.js";
+import { isTensor, live, storageOf, type Tensor } from "../tensor/tensor.js";
+import { below, giveBack, leaf, nodeOf, Trace, tidy } from "./core.js";
 import { type DifferentiableIn, flattenTree, type Params } from "./tree.js";
 
 /**
@@ -58,8 +59,9 @@ const topo = (trace: Trace, out: Tensor): Tensor[] => {
     if (seen.has(t)) continue;
     seen.add(t);
     stack.push([t, true]);
-    if (t.impl.kind === "traced" && t.impl.node !== undefined) {
-      for (const x of t.impl.node.inputs) if (x.impl.kind === "traced" && x.impl.trace === trace && !seen.has(x)) stack.push([x, false]);
+    const node = nodeOf(t);
+    if (node !== undefined) {
+      for (const x of node.inputs) if (x.impl.kind === "traced" && x.impl.trace === trace && !seen.has(x)) stack.push([x, false]);
     }
   }
   return order;
@@ -74,11 +76,12 @@ const backprop = (trace: Trace, out: Tensor, ct: Tensor, leaves: readonly Tensor
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k] as Tensor;
       const g = cts.get(t);
-      if (g === undefined || t.impl.kind !== "traced" || t.impl.node === undefined) continue;
-      const { prim, params, inputs, primals } = t.impl.node;
+      const node = nodeOf(t);
+      if (g === undefined || node === undefined) continue;
+      const { prim, params, inputs, primals } = node;
       if (prim.pullback === "nondiff") continue;
       const wants = inputs.map((x) => x.impl.kind === "traced" && x.impl.trace === trace);
-      const gs = prim.pullback(g, primals, t.impl.primal, params, wants);
+      const gs = prim.pullback(g, primals, below(trace, t), params, wants);
       inputs.forEach((x, i) => {
         const gi = gs[i];
         if (gi === undefined || !wants[i]) return;
@@ -108,7 +111,7 @@ const vjpImpl = (fn: string, f: (p: Params) => Tensor, primals: Params, once: bo
     trace.end();
   }
   if (!isTensor(out)) throw new TypeError(`${fn}: f must return a Tensor, got ${typeof out}`);
-  const value = out.impl.kind === "traced" && out.impl.trace === trace ? out.impl.primal : out;
+  const value = below(trace, out);
   const pullback = (ct: Tensor): Params => {
     if (!isTensor(ct)) throw new TypeError(`${fn}: the cotangent must be a Tensor`);
     const want = value.shape as readonly number[];

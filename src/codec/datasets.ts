@@ -12,6 +12,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import type { DType } from "../backend/backend.js";
 import { fromArray } from "../tensor/create.js";
+import { DEFAULT_DTYPE, dtypeOption } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type DecodeError, type DecodeErrors, describeValue, key, leaf, nonEmpty } from "./errors.js";
 import { MAX_LISTED } from "./tensor.js";
@@ -246,7 +247,7 @@ const checkCsvOptions = (opts: unknown): CsvOptions => {
   if (o.classes !== undefined && !(Array.isArray(o.classes) && o.classes.every((f) => typeof f === "string") && new Set(o.classes).size === o.classes.length && o.classes.length > 0)) {
     throw new TypeError(`${fn}: option 'classes' must be a non-empty array of distinct strings`);
   }
-  if (o.dtype !== undefined && o.dtype !== "float32" && o.dtype !== "float64") throw new TypeError(`${fn}: option 'dtype' must be "float32" or "float64", got ${describeValue(o.dtype)}`);
+  dtypeOption(fn, o.dtype);
   checkCsvLimits(fn, o);
   checkLimit(fn, "maxClasses", o.maxClasses);
   checkLimit(fn, "maxElements", o.maxElements);
@@ -338,7 +339,7 @@ export const csvDataset = (text: string, options: CsvOptions): E.Either<DecodeEr
       return;
     }
     cols.forEach((c, i) => {
-      const v = parseCell(r.fields[c] as string, opts.allowNonFinite === true, opts.dtype ?? "float32");
+      const v = parseCell(r.fields[c] as string, opts.allowNonFinite === true, opts.dtype ?? DEFAULT_DTYPE);
       if (typeof v === "string") report(key(where, [key(`column '${names[c]}'`, [leaf(r.fields[c], v)])]));
       else X[i * m + j] = v;
     });
@@ -384,7 +385,7 @@ export const csvDataset = (text: string, options: CsvOptions): E.Either<DecodeEr
   if (more > 0) errors.push(leaf(undefined, `... and ${more} more bad lines or cells`));
   const errs = nonEmpty(errors);
   if (errs !== undefined) return E.left(errs);
-  const dtype = opts.dtype ?? "float32";
+  const dtype = opts.dtype ?? DEFAULT_DTYPE;
   const k = classes.length;
   let Y: Tensor<[number, "m"]>;
   if (opts.labels === "onehot") {

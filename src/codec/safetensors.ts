@@ -22,6 +22,7 @@ import type { DType, TypedArray } from "../backend/backend.js";
 import type { DescribedModel, ParamsOfModel } from "../nn/architecture.js";
 import { showShape } from "../shape/dims.js";
 import { fromArray, toFlat } from "../tensor/create.js";
+import { dtypeOption } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { readFloats, writeFloats } from "./bytes.js";
 import { type DecodeError, type DecodeErrors, describeValue, fromValidationErrors, key, leaf, nonEmpty } from "./errors.js";
@@ -237,11 +238,10 @@ export const readEntry = (e: SafetensorsEntry, bytes: Uint8Array): TypedArray =>
 export const safetensorsLimits = (fn: string, opts: unknown): { maxHeaderBytes: number; maxElements: number; dtype: DType } => {
   if (opts !== undefined && !isPlainRecord(opts)) throw new TypeError(`${fn}: argument 'opts' must be an object, got ${describeValue(opts)}`);
   const o = (opts ?? {}) as Record<string, unknown>;
-  if (o.dtype !== undefined && o.dtype !== "float32" && o.dtype !== "float64") throw new TypeError(`${fn}: option 'dtype' must be "float32" or "float64", got ${describeValue(o.dtype)}`);
   return {
     maxHeaderBytes: checkLimit(fn, "maxHeaderBytes", o.maxHeaderBytes) ?? SAFETENSORS_MAX_HEADER_BYTES,
     maxElements: checkLimit(fn, "maxElements", o.maxElements) ?? DEFAULT_MAX_ELEMENTS,
-    dtype: (o.dtype as DType | undefined) ?? "float32",
+    dtype: dtypeOption(fn, o.dtype),
   };
 };
 

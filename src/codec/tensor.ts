@@ -18,6 +18,7 @@ import type { DType } from "../backend/backend.js";
 import { type Binding, emptyBinding, matchShape, type SpecDim, type SpecShape } from "../shape/bind.js";
 import type { Shape } from "../shape/dims.js";
 import { fromArray, type Nested, toArray, toFlat } from "../tensor/create.js";
+import { DEFAULT_DTYPE, dtypeOption, isDType } from "../tensor/dtype.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { type DecodeError, type DecodeErrors, describeValue, index, key, leaf, nonEmpty, toValidationErrors, under } from "./errors.js";
 import { checkLimit, DEFAULT_MAX_ELEMENTS, elementOf, guarded, lengthOf, plainKind, readOwn, type TensorLimits } from "./untrusted.js";
@@ -241,11 +242,11 @@ const isFloatArray = (u: unknown): u is Float32Array | Float64Array => {
 const checkFlat = (where: string, spec: TensorSpec, u: object, opts: TensorCodecOptions, binding: Binding, limits: Limits): Checked => {
   const errors: DecodeError[] = [];
   const allowNonFinite = opts.allowNonFinite === true;
-  let dtype: DType = opts.dtype ?? "float32";
+  let dtype: DType = opts.dtype ?? DEFAULT_DTYPE;
   const dt = readOwn(u, "dtype");
   if (dt.tag === "bad") errors.push(key("dtype", [dt.error]));
   else if (dt.tag === "value") {
-    if (dt.value === "float32" || dt.value === "float64") dtype = opts.dtype ?? dt.value;
+    if (isDType(dt.value)) dtype = opts.dtype ?? dt.value;
     else errors.push(key("dtype", [leaf(dt.value, `expected "float32" or "float64", got ${describeValue(dt.value)}`)]));
   }
   const shape: number[] = [];
@@ -324,10 +325,10 @@ const NOT_A_TENSOR = "expected a tensor (nested arrays of numbers, or { shape, d
 
 const checkAny = (where: string, spec: TensorSpec, u: unknown, opts: TensorCodecOptions, binding: Binding): Checked => {
   const limits = limitsOf(opts);
-  if (typeof u === "number") return checkNested(where, spec, u, opts.dtype ?? "float32", opts.allowNonFinite === true, binding, limits);
+  if (typeof u === "number") return checkNested(where, spec, u, opts.dtype ?? DEFAULT_DTYPE, opts.allowNonFinite === true, binding, limits);
   if (u === null || typeof u !== "object" || ArrayBuffer.isView(u)) return { tensor: undefined, binding, errors: [leaf(u, `${NOT_A_TENSOR}, got ${describeValue(u)}`)] };
   const kind = plainKind(u);
-  if (kind === "array") return checkNested(where, spec, u, opts.dtype ?? "float32", opts.allowNonFinite === true, binding, limits);
+  if (kind === "array") return checkNested(where, spec, u, opts.dtype ?? DEFAULT_DTYPE, opts.allowNonFinite === true, binding, limits);
   if (kind === "record") {
     if (readOwn(u, "shape").tag !== "absent" || readOwn(u, "data").tag !== "absent") return checkFlat(where, spec, u, opts, binding, limits);
     return { tensor: undefined, binding, errors: [leaf(u, `${NOT_A_TENSOR}, got an object without 'shape' and 'data'`)] };
@@ -373,7 +374,7 @@ export const showSpec = (spec: TensorSpec): string => `[${spec.map((d) => (typeo
 export const checkOptions = (fn: string, opts: unknown): TensorCodecOptions => {
   if (opts === undefined) return {};
   if (!isPlainObject(opts)) throw new TypeError(`${fn}: argument 'opts' must be an object, got ${describeValue(opts)}`);
-  if (opts.dtype !== undefined && opts.dtype !== "float32" && opts.dtype !== "float64") throw new TypeError(`${fn}: option 'dtype' must be "float32" or "float64", got ${describeValue(opts.dtype)}`);
+  dtypeOption(fn, opts.dtype);
   if (opts.allowNonFinite !== undefined && typeof opts.allowNonFinite !== "boolean") throw new TypeError(`${fn}: option 'allowNonFinite' must be a boolean, got ${describeValue(opts.allowNonFinite)}`);
   if (opts.encoding !== undefined && opts.encoding !== "flat" && opts.encoding !== "nested")
     throw new TypeError(`${fn}: option 'encoding' must be "flat" or "nested", got ${describeValue(opts.encoding)}`);

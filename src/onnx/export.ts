@@ -13,6 +13,7 @@ import { writeFloats } from "../codec/bytes.js";
 import { architectureLayers, type DescribedModel, type ParamsOfModel, paramLayout } from "../nn/architecture.js";
 import { showShape } from "../shape/dims.js";
 import { toFlat } from "../tensor/create.js";
+import { DEFAULT_DTYPE } from "../tensor/dtype.js";
 import { graphNodes, innerNames } from "./graph.js";
 import { onnx } from "./proto.js";
 
@@ -93,7 +94,7 @@ export const exportOnnx = <const M extends DescribedModel>(model: M, params: Par
   const { specs } = paramLayout(arch);
   const leaves = new Map(namedLeaves(fn, params as Params));
   const first = leaves.values().next().value;
-  const dtype = first?.dtype ?? "float32";
+  const dtype = first?.dtype ?? DEFAULT_DTYPE;
   for (const [name, shape] of specs) {
     const x = leaves.get(name);
     if (x === undefined) throw new TypeError(`${fn}: argument 'params' has no '${name}' (the model's parameters are ${specs.map(([n]) => n).join(", ")})`);

@@ -16,6 +16,7 @@ import { type DecodeError, type DecodeErrors, describeValue, key, leaf, nonEmpty
 import { type FoundTensor, paramsFromFound } from "../codec/modelTensors.js";
 import { architectureLayers, type DescribedModel, type ParamsOfModel } from "../nn/architecture.js";
 import { showShape } from "../shape/dims.js";
+import { dtypeOption } from "../tensor/dtype.js";
 import { ONNX_OPSET } from "./export.js";
 import { graphNodes, type NodeSpec } from "./graph.js";
 import { int64, onnx } from "./proto.js";
@@ -160,8 +161,7 @@ export const importOnnx = <const M extends DescribedModel>(bytes: Uint8Array, mo
   if (model === null || typeof model !== "object" || typeof (model as DescribedModel).architecture !== "object")
     throw new TypeError(`${fn}: argument 'model' must be a dense, sequential or mlp model (with an 'architecture'), got ${describeValue(model)}`);
   if (opts === null || typeof opts !== "object") throw new TypeError(`${fn}: argument 'opts' must be an object, got ${describeValue(opts)}`);
-  const dtype = opts.dtype ?? "float32";
-  if (dtype !== "float32" && dtype !== "float64") throw new TypeError(`${fn}: option 'dtype' must be "float32" or "float64", got ${describeValue(dtype)}`);
+  const dtype = dtypeOption(fn, opts.dtype);
   const maxBytes = opts.maxBytes ?? 2 ** 30;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new TypeError(`${fn}: option 'maxBytes' must be a non-negative integer, got ${describeValue(maxBytes)}`);
   if (!(bytes instanceof Uint8Array)) return E.left([leaf(bytes, `expected bytes (a Uint8Array), got ${describeValue(bytes)}`)]);

@@ -9,9 +9,11 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import type { UnaryKernel } from "../backend/backend.js";
 import { broadcast } from "../shape/broadcast.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { describe, dual, elementwiseTwin, expectTensor, promote, sampleBroadcast, two } from "./define.js";
 import { zipWith } from "./naive.js";
 import { reluFromOutput } from "./relu.js";

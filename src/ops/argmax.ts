@@ -4,10 +4,12 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { normAxis } from "../shape/dims.js";
 import { type Reduce, reduce } from "../shape/reduce.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { backendOf, dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { axisOf, foldAxis } from "./naive.js";
 import { domains, exact, type OpDef } from "./spec.js";

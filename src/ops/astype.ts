@@ -6,9 +6,11 @@
  *
  * @module
  */
+
+import { bind } from "../autodiff/core.js";
 import type { DType } from "../backend/backend.js";
 import type { Shape } from "../shape/dims.js";
-import { bind, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { castPrim, dual, elementwiseCase, elementwiseTwin, expectTensor, one, tensorFirst } from "./define.js";
 import { zipWith } from "./naive.js";
 import { domains, type OpDef } from "./spec.js";

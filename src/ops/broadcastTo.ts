@@ -6,9 +6,11 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import { type BroadcastTo, broadcastTo as rule } from "../shape/broadcast.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { backendOf, dual, expectTensor, one, sampleBroadcast, tensorFirst } from "./define.js";
 import { at, indices } from "./naive.js";
 import { domains, exact, type OpDef } from "./spec.js";

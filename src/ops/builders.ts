@@ -9,12 +9,14 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import type { BinaryKernel, ReduceKernel, UnaryKernel } from "../backend/backend.js";
 import { defineBinaryScalar, defineUnaryScalar } from "../backend/scalars.js";
 import { broadcast } from "../shape/broadcast.js";
 import type { Shape } from "../shape/dims.js";
 import { reduce } from "../shape/reduce.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { dual, elementwiseCase, expectTensor, kinkDomain, type Operand, one, operands, sampleShape, two } from "./define.js";
 import { axisOf, indices, reduceDense, zipWith } from "./naive.js";
 import { reshape } from "./reshape.js";

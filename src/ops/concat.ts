@@ -5,9 +5,11 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import { type Concat, concat as rule } from "../shape/concat.js";
 import type { Check, Ok } from "../shape/dims.js";
-import { bind, isTensor, type Primitive, type Tensor } from "../tensor/tensor.js";
+import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { backendOf, describe, dual, one, promote, sampleShape } from "./define.js";
 import { at, axisOf, indices } from "./naive.js";
 import { slicePrim } from "./slice.js";

@@ -5,9 +5,12 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import type { Backend, Storage } from "../backend/backend.js";
 import { broadcast } from "../shape/broadcast.js";
-import { bind, fromStorage, isTensor, type Primitive, storageOf, type Tensor } from "../tensor/tensor.js";
+import { widerDtype } from "../tensor/dtype.js";
+import { fromStorage, isTensor, storageOf, type Tensor } from "../tensor/tensor.js";
 import type { Case, Domain, Gen } from "./spec.js";
 
 // -------------------------------------------------------------------------------------
@@ -79,8 +82,8 @@ export const operands = (op: string, a: Operand, b: Operand): [Tensor, Tensor] =
 
 /** Cast the float32 one of two tensors to float64 when their dtypes differ. @internal */
 export const promote = (x: Tensor, y: Tensor): [Tensor, Tensor] => {
-  if (x.dtype === y.dtype) return [x, y];
-  return x.dtype === "float64" ? [x, bind(castPrim, [y], "float64")] : [bind(castPrim, [x], "float64"), y];
+  const d = widerDtype(x.dtype, y.dtype);
+  return [x.dtype === d ? x : bind(castPrim, [x], d), y.dtype === d ? y : bind(castPrim, [y], d)];
 };
 
 /** A short description of a bad argument, for error messages. */

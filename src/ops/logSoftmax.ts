@@ -5,8 +5,10 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import { normAxis } from "../shape/dims.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { backendOf, dual, expectTensor, one, sameTwin, tensorFirst } from "./define.js";
 import { exp } from "./exp.js";
 import { mul } from "./mul.js";

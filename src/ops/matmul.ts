@@ -7,9 +7,11 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import type { Check, Dim, Ok, Shape } from "../shape/dims.js";
 import { type MatMul, matmul as rule } from "../shape/matmul.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, promote, two } from "./define.js";
 import { at, bshape, indices } from "./naive.js";
 import { type Case, domains, type Gen, type OpDef, oneRounding } from "./spec.js";

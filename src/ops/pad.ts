@@ -6,9 +6,11 @@
  *
  * @module
  */
+
+import { bind } from "../autodiff/core.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { type Pad, pad as rule } from "../shape/slice.js";
-import { bind, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { axisOf, indices } from "./naive.js";
 import { type PadParams, padPrim } from "./slice.js";

@@ -6,9 +6,11 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { type Permute, permute as rule } from "../shape/transpose.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { backendOf, dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { indices } from "./naive.js";
 import { domains, exact, type OpDef } from "./spec.js";

@@ -6,9 +6,11 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { type Reshape, reshape as reshapeRule } from "../shape/reshape.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { domains, exact, type OpDef } from "./spec.js";
 

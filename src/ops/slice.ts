@@ -8,9 +8,11 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { pad as padRule, slice as rule, type Slice, type SliceAxis } from "../shape/slice.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { backendOf, dimOf, dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { at, axisOf, indices } from "./naive.js";
 import { domains, exact, type OpDef } from "./spec.js";

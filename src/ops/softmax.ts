@@ -6,8 +6,10 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import { normAxis } from "../shape/dims.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { backendOf, dual, expectTensor, one, sameTwin, sampleShape, tensorFirst } from "./define.js";
 import { mul } from "./mul.js";
 import { at, axisOf, indices } from "./naive.js";

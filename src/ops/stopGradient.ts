@@ -5,8 +5,10 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import type { Shape } from "../shape/dims.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { elementwiseCase, elementwiseTwin, expectTensor, one } from "./define.js";
 import { zipWith } from "./naive.js";
 import { domains, exact, type OpDef } from "./spec.js";

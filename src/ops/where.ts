@@ -6,9 +6,11 @@
  *
  * @module
  */
+
+import { bind, type Primitive } from "../autodiff/core.js";
 import { type Broadcast, broadcast } from "../shape/broadcast.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
-import { bind, type Primitive, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { dual, elementwiseCase, elementwiseTwin, expectTensor, type Operand, one, promote, scalarLike, three } from "./define.js";
 import { zipWith } from "./naive.js";
 import { domains, exact, type OpDef } from "./spec.js";

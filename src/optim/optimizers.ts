@@ -14,6 +14,8 @@
  *
  * @module
  */
+
+import { tidy } from "../autodiff/core.js";
 import { flattenTree, type Params } from "../autodiff/tree.js";
 import { add } from "../ops/add.js";
 import { div } from "../ops/div.js";
@@ -22,7 +24,7 @@ import { sqrt } from "../ops/sqrt.js";
 import { sub } from "../ops/sub.js";
 import { showShape } from "../shape/dims.js";
 import { zerosLike } from "../tensor/create.js";
-import { type Tensor, tidy } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { type LearningRate, rateAt } from "./schedules.js";
 
 // -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import type { DType, TypedArray } from "../backend/backend.js";
 import { getBackend } from "../backend/current.js";
 import type { Check, Dim, Mismatch, Ok, Shape, ShowShape } from "../shape/dims.js";
 import { ShapeError, showShape, sizeOf } from "../shape/dims.js";
+import { dtypeOption } from "./dtype.js";
 import { fromStorage, isTensor, storageOf, type Tensor } from "./tensor.js";
 
 // -------------------------------------------------------------------------------------
@@ -51,11 +52,7 @@ type SameShapes<R, First, D extends unknown[], I extends unknown[] = [0]> = R ex
     : never
   : true;
 
-const dtypeOf = (opts: CreateOptions | undefined, fn: string): DType => {
-  const d = opts?.dtype ?? "float32";
-  if (d !== "float32" && d !== "float64") throw new TypeError(`${fn}: option 'dtype' must be "float32" or "float64", got ${JSON.stringify(d)}`);
-  return d;
-};
+const dtypeOf = (opts: CreateOptions | undefined, fn: string): DType => dtypeOption(fn, opts?.dtype);
 
 const checkShape = (fn: string, shape: unknown): readonly number[] => {
   if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0)) {

@@ -8,6 +8,7 @@
 import { getBackend } from "../backend/current.js";
 import { sizeOf } from "../shape/dims.js";
 import type { CreateOptions } from "./create.js";
+import { dtypeOption } from "./dtype.js";
 import { fromStorage, type Tensor } from "./tensor.js";
 
 // -------------------------------------------------------------------------------------
@@ -158,9 +159,10 @@ const draw = <S extends number[]>(fn: string, g: Rng, shape: readonly [...S], op
   if (!(g instanceof Rng)) throw new TypeError(`${fn}: argument 'rng' must be an Rng (from rng(seed)), got ${typeof g}`);
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0))
     throw new TypeError(`${fn}: argument 'shape' must be an array of non-negative integer sizes, got ${JSON.stringify(shape)}`);
+  const dtype = dtypeOption(fn, opts?.dtype);
   const data = new Float64Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = f();
-  return fromStorage(getBackend().fromArray(opts?.dtype ?? "float32", data), shape);
+  return fromStorage(getBackend().fromArray(dtype, data), shape);
 };
 
 /**

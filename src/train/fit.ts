@@ -20,6 +20,8 @@
  *
  * @module
  */
+
+import { giveBackExcept, tidy } from "../autodiff/core.js";
 import { flattenTree, namedLeaves, type Params } from "../autodiff/tree.js";
 import { valueAndGradAux } from "../autodiff/vjp.js";
 import type { DType } from "../backend/backend.js";
@@ -31,8 +33,9 @@ import { mul } from "../ops/mul.js";
 import { sum } from "../ops/sum.js";
 import type { Optimizer, OptState } from "../optim/optimizers.js";
 import { item, toFlat } from "../tensor/create.js";
+import { dtypeOption } from "../tensor/dtype.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
-import { giveBack, storageOf, type Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { accuracy, type OutputKind, predictLabels } from "./metrics.js";
 import { type ProgressOptions, type ProgressReporter, progressReporter } from "./progress.js";
 import type { TrainState } from "./state.js";
@@ -242,7 +245,7 @@ export const evaluate = <P extends Params>(
   const predicted: number[] = [];
   for (let s = 0; s < data.m; s += chunk) {
     const idx = Array.from({ length: Math.min(chunk, data.m - s) }, (_, i) => s + i);
-    const { X, Y } = toTensors(take(data, idx), layout, { dtype: opts.dtype ?? "float32" });
+    const { X, Y } = toTensors(take(data, idx), layout, { dtype: dtypeOption("fit", opts.dtype) });
     const out = model.apply(params, X as Tensor, { training: false });
     total += item(loss(out, Y as Tensor, { layout })) * idx.length;
     if (opts.task !== "regression") predicted.push(...predictLabels(out, { layout, outputs: opts.outputs ?? "logits" }));
@@ -311,17 +314,22 @@ const update = <P extends Params>(
   let value: number;
   let bad: Divergence | undefined;
   if (check) {
-    // every tensor made here is a temporary: all 2·leaves + 1 of them are given back at once
-    const temps: Tensor[] = [];
-    const keep = <T extends Tensor>(t: T): T => {
-      temps.push(t);
-      return t;
-    };
-    const total = flattenTree("fit", next)
-      .leaves.map((w) => keep(sum(w)))
-      .reduce((a, b) => keep(add(a, b)));
-    value = item(keep(add(J, keep(mul(total, 0)))));
-    giveBack(temps.map(storageOf));
+    // the probe's temporaries (2·leaves + 1 tensors) are seen by no one: their memory goes back at once
+    value = tidy(
+      () =>
+        item(
+          add(
+            J,
+            mul(
+              flattenTree("fit", next)
+                .leaves.map((w) => sum(w))
+                .reduce((a, b) => add(a, b)),
+              0,
+            ),
+          ),
+        ),
+      () => [],
+    );
     if (!Number.isFinite(value)) {
       value = item(J);
       bad = !Number.isFinite(value) ? { what: "loss", value } : (firstNonFinite("gradient", grads) ?? firstNonFinite("parameter", next) ?? { what: "parameter", value: Number.NaN });
@@ -341,11 +349,10 @@ const firstNonFinite = (what: "gradient" | "parameter", tree: Params): Divergenc
   return undefined;
 };
 
-/** Give back the memory of the tensors in `dead` that share none with those in `live`. */
+/** Give back the memory of the tensors in the trees `dead` that share none with those in `live`. */
 const giveBackTrees = (dead: readonly Params[], live: readonly Params[]): void => {
-  const leaves = (ts: readonly Params[]) => ts.flatMap((t) => flattenTree("fit", t).leaves.map(storageOf));
-  const keep = new Set(leaves(live));
-  giveBack(leaves(dead).filter((st) => !keep.has(st)));
+  const leaves = (ts: readonly Params[]) => ts.flatMap((t) => flattenTree("fit", t).leaves);
+  giveBackExcept(leaves(dead), leaves(live));
 };
 
 const checkInt = (fn: string, arg: string, v: unknown, min: number): number => {
@@ -386,7 +393,7 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
   const layout = o.layout ?? "columns";
   const task = o.task ?? "classification";
   const outputs = o.outputs ?? "logits";
-  const dtype = o.dtype ?? "float32";
+  const dtype = dtypeOption(fn, o.dtype);
   let shuffler: Rng;
   let noise: Rng;
   let augmenter: Rng;

@@ -8,6 +8,7 @@
 import type { Params } from "../autodiff/tree.js";
 import type { DType } from "../backend/backend.js";
 import { type Examples, type Layout, toTensors } from "../data/examples.js";
+import { dtypeOption } from "../tensor/dtype.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 import type { Model } from "./fit.js";
 import { type OutputKind, predictLabels } from "./metrics.js";
@@ -36,7 +37,8 @@ export interface PredictClassesOptions extends PredictOptions {
 
 const inputOf = (fn: string, X: Tensor | Examples, opts: PredictOptions): Tensor => {
   if (isTensor(X)) return X;
-  if (X !== null && typeof X === "object" && X.x instanceof Float64Array && typeof X.m === "number") return toTensors(X, opts.layout ?? "columns", { dtype: opts.dtype ?? "float32" }).X as Tensor;
+  if (X !== null && typeof X === "object" && X.x instanceof Float64Array && typeof X.m === "number")
+    return toTensors(X, opts.layout ?? "columns", { dtype: dtypeOption("predict", opts.dtype) }).X as Tensor;
   throw new TypeError(`${fn}: argument 'X' must be a Tensor or Examples`);
 };
 

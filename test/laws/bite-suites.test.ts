@@ -38,6 +38,7 @@ import {
   zeroInitStaysSymmetric,
 } from "../../laws/identities.js";
 import { adamBiasCorrected, l2IsWeightDecay, optimizerCases, optimizerMatchesTextbook, textbook } from "../../laws/optim.js";
+import { bind, type Primitive } from "../../src/autodiff/core.js";
 import { dense } from "../../src/nn/dense.js";
 import { crossEntropy, logLoss, softmaxCrossEntropy } from "../../src/nn/losses.js";
 import { add } from "../../src/ops/add.js";
@@ -59,7 +60,7 @@ import { transpose } from "../../src/ops/transpose.js";
 import { where } from "../../src/ops/where.js";
 import { adam, addL2Grads, type Optimizer } from "../../src/optim/index.js";
 import { randn, rng } from "../../src/tensor/random.js";
-import { bind, type Primitive, type Tensor } from "../../src/tensor/tensor.js";
+import type { Tensor } from "../../src/tensor/tensor.js";
 
 const tol = 1e-7;
 const params = { numRuns: 50, seed: 11 };

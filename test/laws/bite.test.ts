@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { runOpLaws } from "../../laws/checkOp.js";
 import type { LawOutcome } from "../../laws/outcome.js";
+import { bind, type Primitive } from "../../src/autodiff/core.js";
 import { broadcastTo } from "../../src/ops/broadcastTo.js";
 import { eqDef } from "../../src/ops/eq.js";
 import { expDef, expPrim } from "../../src/ops/exp.js";
@@ -18,7 +19,7 @@ import { domains, type Gen, type OpDef } from "../../src/ops/spec.js";
 import { stopGradient } from "../../src/ops/stopGradient.js";
 import { sumDef, sumPrim } from "../../src/ops/sum.js";
 import { transpose } from "../../src/ops/transpose.js";
-import { bind, type Primitive, type Tensor } from "../../src/tensor/tensor.js";
+import type { Tensor } from "../../src/tensor/tensor.js";
 
 /** `transpose` of an untyped (runtime 2-D) tensor. */
 const T2 = (x: Tensor): Tensor => transpose(x as Tensor<[number, number]>);

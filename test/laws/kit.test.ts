@@ -16,8 +16,8 @@ import { log1p } from "../../src/ops/log1p.js";
 import { mul } from "../../src/ops/mul.js";
 import { zipWith } from "../../src/ops/naive.js";
 import { sigmoid } from "../../src/ops/sigmoid.js";
-import { sub } from "../../src/ops/sub.js";
 import { type OpDef, domains as opDomains } from "../../src/ops/spec.js";
+import { sub } from "../../src/ops/sub.js";
 import { sum } from "../../src/ops/sum.js";
 import { tanh } from "../../src/ops/tanh.js";
 import { fromArray } from "../../src/tensor/create.js";
@@ -63,7 +63,11 @@ describe("checkLayer on whole models", () => {
     const p = net.init(rng(1), f64);
     // a model is a layer whose parameters are a record: flatten the list of layer records
     const flat = { W0: p[0].W, b0: p[0].b, W1: p[1].W, b1: p[1].b };
-    const unflat = (q: typeof flat) => [{ W: q.W0, b: q.b0 }, { W: q.W1, b: q.b1 }] as never;
+    const unflat = (q: typeof flat) =>
+      [
+        { W: q.W0, b: q.b0 },
+        { W: q.W1, b: q.b1 },
+      ] as never;
     const model = {
       params: flat,
       forward: (q: typeof flat, x: Tensor) => net.forward(unflat(q), x as never) as unknown as readonly [Tensor, unknown],

@@ -123,7 +123,7 @@ describe("counterexamples for humans", () => {
     const { reluDef } = await import("../../src/ops/relu.js");
     const { where } = await import("../../src/ops/where.js");
     const { ge } = await import("../../src/ops/ge.js");
-    const { bind } = await import("../../src/tensor/tensor.js");
+    const { bind } = await import("../../src/autodiff/core.js");
     const { reluPrim } = await import("../../src/ops/relu.js");
     // relu'(0) = 1 instead of the documented 0: only the kink law can see it
     const wrong = { ...reluPrim, name: "relu (wrong kink)", pullback: (ct: Tensor, [x]: readonly Tensor[]) => [where(ge(x as Tensor, 0), ct, 0)] };

@@ -9,6 +9,8 @@
  *   `// <gen:NAME>` and `// </gen:NAME>`): the same op codes, the scalar kernels of both dtypes
  *   and the dispatch that specialises each (op, dtype) pair at compile time.
  *
+ * - `src/ops/index.generated.ts`: the public op functions, one per registry entry, which the
+ *   root entry re-exports (so a new op is its file plus its registry line, and nothing else);
  * - the op index of README.md (between `<!-- <gen:ops> -->` and `<!-- </gen:ops> -->`).
  *
  * `--check` writes nothing and exits 1 when a generated file is stale (test/backend/gen-kernels.test.ts
@@ -144,6 +146,13 @@ export const fillRegions = (source: string, bodies: Record<string, string>): str
   return out;
 };
 
+/** The public op functions, one per registry entry (the entry's key is the function's name and its file's). */
+const opsIndexFile = (): string =>
+  `${banner}
+// The root entry (src/index.ts) re-exports this list: the op functions of the registry.
+${registeredOps.map((d) => `export { ${d.name} } from "./${d.name}.js";`).join("\n")}
+`;
+
 /** Every generated file: its path (from the repository root) and its content. */
 export const generated = (): { path: string; content: string }[] => {
   const { unary, binary } = kernels();
@@ -158,6 +167,7 @@ export const generated = (): { path: string; content: string }[] => {
     },
     { path: "src/backend/wasm/codes.generated.ts", content: codesFile(unary, binary) },
     { path: elementwise, content: fillRegions(readFileSync(join(root, elementwise), "utf8"), regions(unary, binary)) },
+    { path: "src/ops/index.generated.ts", content: opsIndexFile() },
     { path: "README.md", content: fillMarkdown(readFileSync(join(root, "README.md"), "utf8"), "ops", opIndex()) },
   ];
 };

@@ -1,0 +1,166 @@
+/**
+ * The autodiff core (JAX's `core.py`): traces, primitives and `bind`, which applies a primitive to
+ * concrete or traced tensors; and the one place where memory goes back to the backends (`tidy`,
+ * `giveBack`, `giveBackExcept`). It sits below the ops, which are written with `bind`; the
+ * transformations (`vjp`, `grad`, `customVjp`) sit above them.
+ *
+ * @module
+ */
+import type { Storage } from "../backend/backend.js";
+import { fromStorage, live, type RuntimeShape, storageOf, Tensor, type TraceTag } from "../tensor/tensor.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * A primitive op: its runtime shape rule, its kernel call and its pullback (written with public
+ * ops, so it can be differentiated again). A `"nondiff"` primitive (comparisons, argmax) has a
+ * zero derivative everywhere it is defined; its output is never traced.
+ *
+ * @category model
+ */
+export interface Primitive<P> {
+  readonly name: string;
+  readonly shape: (shapes: readonly RuntimeShape[], params: P) => number[];
+  /** The kernel call. Only a differentiable primitive may return an input's storage (an alias). */
+  readonly forward: (storages: readonly Storage[], shapes: readonly RuntimeShape[], params: P, out: RuntimeShape) => Storage;
+  /**
+   * Input cotangents from the output cotangent `ct`. Cotangents may keep a broadcast shape: the
+   * autodiff core sums them down to each input's shape once, centrally. `undefined` = zero.
+   * `wants[i]` is false when input i needs no cotangent (a constant): skip computing it.
+   */
+  readonly pullback: ((ct: Tensor, primals: readonly Tensor[], out: Tensor, params: P, wants: readonly boolean[]) => readonly (Tensor | undefined)[]) | "nondiff";
+}
+
+/**
+ * A differentiation in progress. Levels grow with nesting, so the innermost trace wins when an op
+ * sees values of several traces (this is what makes `grad(grad(f))` correct).
+ *
+ * @internal
+ */
+export class Trace implements TraceTag {
+  private static next = 0;
+  /** Traces not yet ended. */
+  static open = 0;
+  readonly level = Trace.next++;
+  active = true;
+  tape: Set<Storage> | undefined = undefined;
+  freed: ReadonlySet<Storage> | undefined = undefined;
+  constructor() {
+    Trace.open++;
+  }
+  end(): void {
+    if (this.active) Trace.open--;
+    this.active = false;
+  }
+}
+
+/** How a traced value was computed: the primitive, its parameters and its inputs. @internal */
+export interface Node {
+  readonly prim: Primitive<unknown>;
+  readonly params: unknown;
+  /** The inputs as the op saw them (some traced at this node's trace, some not). */
+  readonly inputs: readonly Tensor[];
+  /** The inputs' values one level down (what the pullback computes with). */
+  readonly primals: readonly Tensor[];
+}
+
+/** The node of each traced value an op computed (a leaf has none). */
+const nodes = new WeakMap<Tensor, Node>();
+
+/** How traced value `t` was computed; `undefined` for a leaf or a concrete value. @internal */
+export const nodeOf = (t: Tensor): Node | undefined => nodes.get(t);
+
+/** The innermost active trace among `xs` (already `live`), if any. @internal */
+export const innermost = (xs: readonly Tensor[]): TraceTag | undefined => {
+  let top: TraceTag | undefined;
+  for (const x of xs) if (x.impl.kind === "traced" && (top === undefined || x.impl.trace.level > top.level)) top = x.impl.trace;
+  return top;
+};
+
+/** `x`'s value one level below `trace` (`x` itself when it is not of that trace). @internal */
+export const below = (trace: TraceTag, x: Tensor): Tensor => (x.impl.kind === "traced" && x.impl.trace === trace ? x.impl.primal : x);
+
+/** A traced value of `trace` whose value one level down is `primal`, recording its node (none for a leaf). @internal */
+export const traced = (trace: TraceTag, primal: Tensor, node?: Node): Tensor => {
+  const t = new Tensor(primal.shape as RuntimeShape, primal.dtype, { kind: "traced", trace, primal });
+  if (node !== undefined) nodes.set(t, node);
+  return t;
+};
+
+/** A leaf of trace `t`: an input of the function being differentiated. @internal */
+export const leaf = (t: Trace, x: Tensor): Tensor => traced(t, live(x));
+
+// -------------------------------------------------------------------------------------
+// memory
+// -------------------------------------------------------------------------------------
+
+let tidying: Set<Storage> | undefined;
+
+/**
+ * Run `f`, then give back to the backend the memory of every tensor computed by ops inside it
+ * except those in `keep(result)`. Only for library code that runs no user code and leaks no
+ * tensor (a pullback walk, an optimizer rule, a divergence probe), and only when no trace is open
+ * (values computed under a trace may be residuals of an outer differentiation). A no-op for
+ * backends whose memory is garbage-collected.
+ *
+ * @internal
+ */
+export const tidy = <A>(f: () => A, keep: (a: A) => readonly Tensor[]): A => {
+  if (tidying !== undefined || Trace.open > 0) return f();
+  const fresh = new Set<Storage>();
+  tidying = fresh;
+  let out: A;
+  try {
+    out = f();
+  } finally {
+    tidying = undefined;
+  }
+  for (const t of keep(out)) fresh.delete(storageOf(t));
+  giveBack(fresh);
+  return out;
+};
+
+/** Hand storages to their backends' `release`. @internal */
+export const giveBack = (storages: Iterable<Storage>): void => {
+  for (const s of storages) s.backend.release?.(s);
+};
+
+/** Give back the memory of the tensors in `dead` that share none with those in `keep`. @internal */
+export const giveBackExcept = (dead: readonly Tensor[], keep: readonly Tensor[]): void => {
+  const kept = new Set(keep.map(storageOf));
+  giveBack(new Set(dead.map(storageOf).filter((s) => !kept.has(s))));
+};
+
+// -------------------------------------------------------------------------------------
+// bind
+// -------------------------------------------------------------------------------------
+
+/**
+ * Apply a primitive to tensors: run its kernel on concrete values, or, when an input belongs to
+ * an active trace, apply it one level down and record the node at the innermost trace.
+ *
+ * @internal
+ */
+export const bind = <P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P): Tensor => {
+  const xs = inputs.map(live);
+  const top = prim.pullback === "nondiff" ? undefined : innermost(xs);
+  if (top === undefined) {
+    const shapes = xs.map((x) => x.shape as RuntimeShape);
+    const out = prim.shape(shapes, params);
+    const storages = xs.map(storageOf);
+    const backend = (storages[0] as Storage).backend;
+    const local = storages.map((s) => (s.backend === backend ? s : backend.fromArray(s.dtype, s.backend.read(s))));
+    const result = prim.forward(local, shapes, params, out);
+    if (tidying !== undefined && Trace.open === 0 && !local.includes(result)) tidying.add(result);
+    return fromStorage(result, out);
+  }
+  const primals = xs.map((x) => below(top, x));
+  const primal = bind(prim, primals, params);
+  if (top.tape !== undefined && primal.impl.kind === "concrete") {
+    const s = primal.impl.storage;
+    if (!primals.some((p) => p.impl.kind === "concrete" && p.impl.storage === s)) top.tape.add(s);
+  }
+  return traced(top, primal, { prim: prim as Primitive<unknown>, params, inputs: xs, primals });
+};
