@@ -36,6 +36,9 @@ describe("optimizers refuse bad arguments, naming them", () => {
     expect(() => opt.step(p, { W: tensor([[1, 2, 3]], f64), b: tensor([0], f64) } as never, opt.init(p))).toThrow("adam.step: gradient 0 has shape [1, 3], its parameter has [1, 2]");
     expect(() => opt.step(p, { W: tensor([1, 2], f64), b: tensor([0], f64) } as never, opt.init(p))).toThrow("adam.step: gradient 0 has shape [2], its parameter has [1, 2]");
     expect(() => momentum(0.1).init("W" as never)).toThrow(/momentum\.init/);
+    expect(() => opt.step(p, p, 5 as never)).toThrow("adam.step: argument 'state' must come from adam.init (2 slots)");
+    const v = { w: tensor([1, 2], f64) };
+    expect(() => gd(0.1).step(v, { w: tensor([[1], [2]], f64) } as never, gd(0.1).init(v))).toThrow("gd.step: gradient 0 has shape [2, 1], its parameter has [2]");
   });
 
   test("on the WASM backend, the new weights and slots outlive the step's memory scope", () => {
