@@ -13,7 +13,7 @@
  *
  * | what                               | float64 | float32 | why                                          |
  * |------------------------------------|---------|---------|----------------------------------------------|
- * | forward against a reference        | 1e-7    | 1e-3    | `defaultTolerance` of `src/ops/spec.ts`; an op's spec may loosen it |
+ * | forward against a reference        | derived | derived | from the op's error model (`error` in its spec, `errorTolerance`): 8u·(ulps + terms·magnitude), u = 2⁻⁵³ / 2⁻²⁴; `defaultTolerance` (1e-7, 1e-3) only for a law without one |
  * | gradient law (finite differences)  | 1e-6    | 1e-2    | central differences lose about half the digits (`gradientTolerance`) |
  * | finite-difference step ε           | 1e-6    | 1e-3    | ≈ cube root of the machine epsilon, scaled (`finiteDifferenceStep`)   |
  *

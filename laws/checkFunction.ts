@@ -15,6 +15,7 @@ import { finiteDifferenceStep, forwardTolerance, gradientTolerance } from "./app
 import { drawDirection } from "./arbitraries.js";
 import { cotangentShapesLaw, dotProduct, dotProductLaw, pullbackLinearityGap } from "./gradient.js";
 import { assertOutcomes, type LawOutcome, type NamedProperty, type RunOptions, runProperties } from "./outcome.js";
+import { showTree } from "./show.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -91,18 +92,18 @@ export const functionProperties = <P extends Params>(f: (p: P) => Tensor, arbitr
     const [eps, tol] = [finiteDifferenceStep[dt], gradientTolerance[dt]];
     if (!dotProductLaw(f, p, v, u, eps, tol)) {
       const m = dotProduct(f, p, v, u, eps);
-      fail(`⟨u, jvp⟩ = ${m.numeric} by central differences, ⟨pullback(u), v⟩ = ${m.autodiff} (scale ${m.scale}, tolerance ${tol})`);
+      fail(`⟨u, jvp⟩ = ${m.numeric} by central differences, ⟨pullback(u), v⟩ = ${m.autodiff} (scale ${m.scale}, tolerance ${tol})\nat\n${showTree(p)}`);
     }
   });
   const shapes = fc.property(arb, fc.gen(), (p, g) => {
     const u = drawDirection(g, f(p).shape as readonly number[], f(p).dtype);
-    if (!cotangentShapesLaw(f, p, u)) fail("the gradient does not have the parameters' structure, shapes and dtypes");
+    if (!cotangentShapesLaw(f, p, u)) fail(`the gradient does not have the parameters' structure, shapes and dtypes\nat\n${showTree(p)}`);
   });
   const linear = fc.property(arb, fc.gen(), (p, g) => {
     const out = f(p);
     const [u, w] = [drawDirection(g, out.shape as readonly number[], out.dtype), drawDirection(g, out.shape as readonly number[], out.dtype)];
     const gap = pullbackLinearityGap(f, p, u, w, 1.5, -0.75);
-    if (!(gap <= forwardTolerance[dtypeOfTree(p)])) fail(`pullback(αu + βw) and α·pullback(u) + β·pullback(w) differ by ${gap}`);
+    if (!(gap <= forwardTolerance[dtypeOfTree(p)])) fail(`pullback(αu + βw) and α·pullback(u) + β·pullback(w) differ by ${gap}\nat\n${showTree(p)}`);
   });
   return [
     { law: "vjp dot product", property: dot as unknown as fc.IProperty<never> },

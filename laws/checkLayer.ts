@@ -26,6 +26,7 @@ import { drawDirection } from "./arbitraries.js";
 import { dtypeOfTree } from "./checkFunction.js";
 import { dotProduct, dotProductLaw } from "./gradient.js";
 import { assertOutcomes, type LawOutcome, type NamedProperty, type RunOptions, runProperties } from "./outcome.js";
+import { showTensor } from "./show.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -109,14 +110,14 @@ export const layerProperties = <P extends Readonly<Record<string, Tensor>>, C>(l
     const tol = forwardTolerance[x.dtype];
     const dA = grads.dA_prev ?? fail(`backward returned no 'dA_prev' (got ${Object.keys(grads).join(", ")})`);
     const mx = firstMismatch(toFlat(dA), toFlat(auto.x), tol);
-    if (mx !== undefined) fail(`dA_prev ${describeMismatch(mx)}`);
+    if (mx !== undefined) fail(`dA_prev ${describeMismatch(mx)}\n${showTensor(x, "input")}`);
     for (const k of keys) {
       const mk = firstMismatch(
         toFlat(gradOf(grads, k)),
         Array.from(toFlat(auto.p[k] as Tensor), (v) => v / m),
         tol,
       );
-      if (mk !== undefined) fail(`d${k} ${describeMismatch(mk)} (autodiff${course ? ` / m, m = ${m}` : ""})`);
+      if (mk !== undefined) fail(`d${k} ${describeMismatch(mk)} (autodiff${course ? ` / m, m = ${m}` : ""})\n${showTensor(x, "input")}`);
     }
   });
   const shapes = fc.property(inputs, fc.gen(), (x, g) => {
@@ -145,7 +146,7 @@ export const layerProperties = <P extends Readonly<Record<string, Tensor>>, C>(l
     const [eps, tol] = [finiteDifferenceStep[dt], gradientTolerance[dt]];
     if (!dotProductLaw(f as never, q as never, v as never, u, eps, tol)) {
       const d = dotProduct(f as never, q as never, v as never, u, eps);
-      fail(`forward: ⟨u, jvp⟩ = ${d.numeric}, ⟨pullback(u), v⟩ = ${d.autodiff}`);
+      fail(`forward: ⟨u, jvp⟩ = ${d.numeric}, ⟨pullback(u), v⟩ = ${d.autodiff}\n${showTensor(x, "input")}`);
     }
   });
   return [

@@ -1,23 +1,27 @@
 /**
  * The course's identities (`shared/SEEDS.md`), each a named boolean predicate written with the
  * library's core ops and `grad`. Each takes the function it is about as an argument with the
- * library's as default, so a wrong implementation can be shown to fail it.
+ * library's own as default (the ops of `src/ops`, the losses, layers and networks of `src/nn`,
+ * the optimizers of `src/optim`: no copies), so a wrong implementation can be shown to fail it.
+ * The expected sides are the textbook formulas.
  *
  * Elementwise derivatives are read off `grad`: for an elementwise `g`, `∇ Σ g(z) = g'(z)`.
  *
  * @module
  */
 import { grad, vjp } from "../src/autodiff/vjp.js";
+import { type ActivationName, type ActivationSettings, prelu } from "../src/nn/activations.js";
+import { type AnyDense, dense } from "../src/nn/dense.js";
+import { logLossFromLogits, softmaxCrossEntropy } from "../src/nn/losses.js";
+import { mlp } from "../src/nn/mlp.js";
 import { add } from "../src/ops/add.js";
 import { div } from "../src/ops/div.js";
 import { elu } from "../src/ops/elu.js";
 import { exp } from "../src/ops/exp.js";
 import { gt } from "../src/ops/gt.js";
 import { leakyRelu } from "../src/ops/leakyRelu.js";
-import { log } from "../src/ops/log.js";
 import { matmul } from "../src/ops/matmul.js";
 import { mul } from "../src/ops/mul.js";
-import { neg } from "../src/ops/neg.js";
 import { relu } from "../src/ops/relu.js";
 import { reshape } from "../src/ops/reshape.js";
 import { sigmoid } from "../src/ops/sigmoid.js";
@@ -27,6 +31,7 @@ import { sum } from "../src/ops/sum.js";
 import { tanh } from "../src/ops/tanh.js";
 import { transpose } from "../src/ops/transpose.js";
 import { where } from "../src/ops/where.js";
+import { gd } from "../src/optim/optimizers.js";
 import { fromArray, toFlat } from "../src/tensor/create.js";
 import type { Tensor } from "../src/tensor/tensor.js";
 import { allClose, sameShape, tensorClose } from "./approx.js";
@@ -54,6 +59,9 @@ export interface LogisticCase {
   readonly Y: Tensor;
 }
 
+/** A cost of logits and targets, a scalar (the losses of `src/nn`). @category model @since 0.1.0 */
+export type Cost = (z: Tensor, y: Tensor) => Tensor;
+
 /** A two-layer network's parameters (columns are examples). @category model @since 0.1.0 */
 export type TwoLayer = {
   readonly W1: Tensor;
@@ -73,31 +81,7 @@ const t = (x: Tensor): Tensor => transpose(x as never);
 const mm = (a: Tensor, b: Tensor): Tensor => matmul(a as never, b as never);
 const sumAxis = (x: Tensor, axis: number, keep = false): Tensor => sum(x as never, axis as never, keep as never);
 
-/**
- * The library's PReLU written inline: `z` where `z > 0`, `α·z` elsewhere.
- *
- * @example
- * import { tensor, toArray } from "typegrad"
- * import { prelu } from "typegrad/laws"
- * toArray(prelu(tensor([[-2, 3]]), tensor([[0.5]]))) // [[-1, 3]]
- * @category helpers
- */
-export const prelu = (z: Tensor, alpha: Tensor): Tensor => where(gt(z, 0), z, mul(alpha, z) as never) as Tensor;
-
-/**
- * The mean log-loss `-(1/m) Σ y log a + (1 - y) log(1 - a)` of `a = σ(z)`, `z, y: [1, m]`.
- *
- * @example
- * import { tensor, toArray } from "typegrad"
- * import { logLoss } from "typegrad/laws"
- * toArray(logLoss(tensor([[0, 0]]), tensor([[1, 0]]))) // 0.6931… (σ(0) = 0.5 for both examples)
- * @category helpers
- */
-export const logLoss = (z: Tensor, Y: Tensor, sig: Elementwise = sigmoid): Tensor => {
-  const A = sig(z);
-  const m = (z.shape as readonly number[])[1] as number;
-  return div(neg(sum(add(mul(Y, log(A)), mul(sub(1, Y), log(sub(1, A)))))), m);
-};
+const mLast = (x: Tensor): number => (x.shape as readonly number[])[(x.shape as readonly number[]).length - 1] as number;
 
 // -------------------------------------------------------------------------------------
 // activations (seeds 002–004)
@@ -235,7 +219,9 @@ export const softmaxJacobian = (z: Tensor, tol: number, sm: (z: Tensor, axis: nu
 };
 
 /**
- * `∂/∂z [-Σ y ⊙ log softmax(z)] = σ ⊙ Σy - y`, classes along axis 0 of `z, y: [n, m]`.
+ * `∂/∂z softmaxCrossEntropy(z, y) = (softmax(z) ⊙ Σy - y) / m`, classes along axis 0 of
+ * `z, y: [n, m]` (the cost averaged over the `m` columns). `cost` is the library's fused
+ * `softmaxCrossEntropy` (of `src/nn`) unless given.
  *
  * @example
  * import { tensor } from "typegrad"
@@ -245,42 +231,46 @@ export const softmaxJacobian = (z: Tensor, tol: number, sm: (z: Tensor, axis: nu
  * @category softmax
  * @since 0.1.0
  */
-export const crossEntropyGradient = (z: Tensor, y: Tensor, tol: number, sm: (z: Tensor, axis: number) => Tensor = softmax as never): boolean => {
-  const dz = grad((x: Tensor) => neg(sum(mul(y, log(sm(x, 0))))) as Tensor<[]>)(z);
-  return tensorClose(dz, sub(mul(sm(z, 0), sumAxis(y, 0, true)), y), tol);
+export const crossEntropyGradient = (z: Tensor, y: Tensor, tol: number, cost: Cost = softmaxCrossEntropy as Cost): boolean => {
+  const dz = grad((x: Tensor) => cost(x, y) as Tensor<[]>)(z);
+  return tensorClose(dz, div(sub(mul(softmax(z as never, 0), sumAxis(y, 0, true)), y), mLast(z)), tol);
 };
 
 /**
- * For probability vectors `y` (columns summing to 1), the cross-entropy gradient is `σ - y`.
+ * For probability vectors `y` (columns summing to 1), the cross-entropy gradient is
+ * `(softmax(z) - y) / m` (seed 004's `dZ = A - Y`, averaged).
  *
  * @example
- * import { tensor } from "typegrad"
+ * import { crossEntropy, softmax, tensor } from "typegrad"
  * import { crossEntropyGradientProbability } from "typegrad/laws"
  * const f64 = { dtype: "float64" } as const
- * crossEntropyGradientProbability(tensor([[1, 0], [2, 1]], f64), tensor([[1, 0.25], [0, 0.75]], f64), 1e-9) // true
+ * const [z, y] = [tensor([[1, 0], [2, 1]], f64), tensor([[1, 0.25], [0, 0.75]], f64)]
+ * crossEntropyGradientProbability(z, y, 1e-9) // true (the fused softmaxCrossEntropy)
+ * crossEntropyGradientProbability(z, y, 1e-9, (z, y) => crossEntropy(softmax(z, 0), y)) // true (unfused)
  * @category softmax
  * @since 0.1.0
  */
-export const crossEntropyGradientProbability = (z: Tensor, y: Tensor, tol: number, sm: (z: Tensor, axis: number) => Tensor = softmax as never): boolean => {
-  const dz = grad((x: Tensor) => neg(sum(mul(y, log(sm(x, 0))))) as Tensor<[]>)(z);
-  return tensorClose(dz, sub(sm(z, 0), y), tol);
+export const crossEntropyGradientProbability = (z: Tensor, y: Tensor, tol: number, cost: Cost = softmaxCrossEntropy as Cost): boolean => {
+  const dz = grad((x: Tensor) => cost(x, y) as Tensor<[]>)(z);
+  return tensorClose(dz, div(sub(softmax(z as never, 0), y), mLast(z)), tol);
 };
 
 /**
- * `∂ logloss(σ(z), y) / ∂z = (a - y) / m` over a batch `z, y: [1, m]`.
+ * `∂ logloss(σ(z), y) / ∂z = (a - y) / m` over a batch `z, y: [1, m]`, with `a = σ(z)`. `cost` is
+ * the library's fused `logLossFromLogits` (of `src/nn`) unless given.
  *
  * @example
- * import { tensor } from "typegrad"
+ * import { logLoss, sigmoid, tensor } from "typegrad"
  * import { logLossGradient } from "typegrad/laws"
  * const f64 = { dtype: "float64" } as const
- * logLossGradient(tensor([[0.5, -1, 2]], f64), tensor([[1, 0, 1]], f64), 1e-9) // true
+ * const [z, y] = [tensor([[0.5, -1, 2]], f64), tensor([[1, 0, 1]], f64)]
+ * logLossGradient(z, y, 1e-9) // true (logLossFromLogits)
+ * logLossGradient(z, y, 1e-9, (z, y) => logLoss(sigmoid(z), y)) // true (unfused)
  * @category logistic
  * @since 0.1.0
  */
-export const logLossGradient = (z: Tensor, Y: Tensor, tol: number, sig: Elementwise = sigmoid): boolean => {
-  const m = (z.shape as readonly number[])[1] as number;
-  return tensorClose(grad((x: Tensor) => logLoss(x, Y, sig) as Tensor<[]>)(z), div(sub(sig(z), Y), m), tol);
-};
+export const logLossGradient = (z: Tensor, Y: Tensor, tol: number, cost: Cost = logLossFromLogits as Cost): boolean =>
+  tensorClose(grad((x: Tensor) => cost(x, Y) as Tensor<[]>)(z), div(sub(sigmoid(z), Y), mLast(z)), tol);
 
 // -------------------------------------------------------------------------------------
 // dense layers (seeds 001–003)
@@ -322,32 +312,55 @@ export const denseBackwardFormulas = (c: DenseCase, gPrime: Elementwise): DenseB
 };
 
 /**
- * The dense-layer formulas equal autodiff: with `J = (1/m) Σ dA ⊙ g(W·A_prev + b)` (the course's
- * `dA` is the per-example derivative), `dW = ∂J/∂W`, `db = ∂J/∂b`, `dA_prev = m·∂J/∂A_prev`;
- * and `dW` has the shape of `W`, `db` of `b`.
+ * What the dense law is about: the activation (with its settings) and `g'`, the textbook
+ * derivative; `layer` is the library's `dense` layer unless given.
+ *
+ * @category dense
+ * @since 0.1.0
+ */
+export interface DenseLawOptions {
+  readonly activation: ActivationName;
+  readonly gPrime: Elementwise;
+  readonly settings?: ActivationSettings;
+  readonly layer?: Pick<AnyDense, "apply" | "forward" | "backward">;
+}
+
+/**
+ * The library's `dense` layer (of `src/nn`), `Z = W·A_prev + b`, `A = g(Z)`: its hand-written
+ * `backward` equals autodiff of its `apply`, with `J = (1/m) Σ dA ⊙ A` (the course's `dA` is the
+ * per-example derivative: `dW = ∂J/∂W`, `db = ∂J/∂b`, `dA_prev = m·∂J/∂A_prev`), and equals the
+ * textbook formulas (`denseBackwardFormulas` with `g'`); `dW` has the shape of `W`, `db` of `b`.
  *
  * @example
  * import { onesLike, sigmoid, tensor } from "typegrad"
  * import { denseBackwardIsAutodiff } from "typegrad/laws"
  * const f64 = { dtype: "float64" } as const
  * const c = { W: tensor([[1, -2], [0.5, 1]], f64), b: tensor([[0.1], [0]], f64), A_prev: tensor([[1, 2, 3], [0, -1, 1]], f64), dA: tensor([[1, 0, 2], [0.5, 1, -1]], f64) }
- * // the identity g(z) = z, with g'(z) = 1
- * denseBackwardIsAutodiff(c, (z) => z, (z) => onesLike(z), 1e-9) // true
- * denseBackwardIsAutodiff(c, sigmoid, (z) => onesLike(z), 1e-9) // false (the wrong derivative for sigmoid)
+ * denseBackwardIsAutodiff(c, { activation: "linear", gPrime: (z) => onesLike(z) }, 1e-9) // true
+ * denseBackwardIsAutodiff(c, { activation: "sigmoid", gPrime: (z) => onesLike(z) }, 1e-9) // false (the wrong derivative for sigmoid)
  * @category dense
  * @since 0.1.0
  */
-export const denseBackwardIsAutodiff = (c: DenseCase, g: Elementwise, gPrime: Elementwise, tol: number, formulas = denseBackwardFormulas): boolean => {
-  const m = (c.A_prev.shape as readonly number[])[1] as number;
-  const J = (p: { W: Tensor; b: Tensor; A_prev: Tensor }): Tensor<[]> => div(sum(mul(c.dA, g(add(mm(p.W, p.A_prev), p.b as never)))), m) as Tensor<[]>;
+export const denseBackwardIsAutodiff = (c: DenseCase, o: DenseLawOptions, tol: number): boolean => {
+  const [nOut, nIn] = c.W.shape as readonly number[] as [number, number];
+  const m = mLast(c.A_prev);
+  const layer = o.layer ?? dense(nIn, nOut, { activation: o.activation, ...o.settings });
+  const p = { W: c.W, b: c.b } as never;
+  const [, cache] = layer.forward(p, c.A_prev as never);
+  const got = layer.backward(p, c.dA as never, cache as never) as unknown as Record<string, Tensor>;
+  const J = (q: { W: Tensor; b: Tensor; A_prev: Tensor }): Tensor<[]> => div(sum(mul(c.dA, layer.apply({ W: q.W, b: q.b } as never, q.A_prev as never) as Tensor)), m) as Tensor<[]>;
   const auto = grad(J)({ W: c.W, b: c.b, A_prev: c.A_prev });
-  const f = formulas(c, gPrime);
+  const f = denseBackwardFormulas(c, o.gPrime);
+  const [dW, db, dA_prev] = [got.dW as Tensor, got.db as Tensor, got.dA_prev as Tensor];
   return (
-    sameShape(f.dW.shape as readonly number[], c.W.shape as readonly number[]) &&
-    sameShape(f.db.shape as readonly number[], c.b.shape as readonly number[]) &&
-    tensorClose(f.dW, auto.W, tol) &&
-    tensorClose(f.db, auto.b, tol) &&
-    tensorClose(f.dA_prev, mul(auto.A_prev, m), tol)
+    sameShape(dW.shape as readonly number[], c.W.shape as readonly number[]) &&
+    sameShape(db.shape as readonly number[], c.b.shape as readonly number[]) &&
+    tensorClose(dW, auto.W, tol) &&
+    tensorClose(db, auto.b, tol) &&
+    tensorClose(dA_prev, mul(auto.A_prev, m), tol) &&
+    tensorClose(dW, f.dW, tol) &&
+    tensorClose(db, f.db, tol) &&
+    tensorClose(dA_prev, f.dA_prev, tol)
   );
 };
 
@@ -406,7 +419,8 @@ export const logisticVectorised = (c: LogisticCase): { dw: Tensor; db: Tensor } 
 };
 
 /**
- * The loop gradient equals the vectorised one, and both equal `grad` of the mean log-loss.
+ * The loop gradient equals the vectorised one, and both equal `grad` of the library's mean
+ * log-loss (`logLossFromLogits`).
  *
  * @example
  * import { tensor } from "typegrad"
@@ -420,7 +434,7 @@ export const logisticVectorised = (c: LogisticCase): { dw: Tensor; db: Tensor } 
 export const logisticLoopsEqualVectorised = (c: LogisticCase, tol: number, vectorised = logisticVectorised): boolean => {
   const loops = logisticLoops(c);
   const v = vectorised(c);
-  const auto = grad((p: { w: Tensor; b: Tensor }) => logLoss(add(mm(t(p.w), c.X), p.b as never), c.Y) as Tensor<[]>)({ w: c.w, b: c.b });
+  const auto = grad((p: { w: Tensor; b: Tensor }) => logLossFromLogits(add(mm(t(p.w), c.X), p.b as never), c.Y))({ w: c.w, b: c.b });
   return allClose(toFlat(v.dw), loops.dw, tol) && allClose(toFlat(v.db), [loops.db], tol) && allClose(toFlat(auto.w), loops.dw, tol) && allClose(toFlat(auto.b), [loops.db], tol);
 };
 
@@ -429,30 +443,35 @@ export const logisticLoopsEqualVectorised = (c: LogisticCase, tol: number, vecto
 // -------------------------------------------------------------------------------------
 
 /**
- * Two stacked linear layers without activation are one linear layer:
- * `W2(W1 X + b1) + b2 = (W2 W1) X + (W2 b1 + b2)`. `g` is the hidden activation (the identity:
- * none); with a non-linear `g` the law fails, which is the point of activations.
+ * Two stacked linear `dense` layers (of `src/nn`) are one linear layer:
+ * `W2(W1 X + b1) + b2 = (W2 W1) X + (W2 b1 + b2)`. `hidden` is the first layer's activation
+ * (`"linear"`: none); with a non-linear one the law fails, which is the point of activations.
  *
  * @example
- * import { tanh, tensor } from "typegrad"
+ * import { tensor } from "typegrad"
  * import { linearLayersCollapse } from "typegrad/laws"
  * const f64 = { dtype: "float64" } as const
  * const p = { W1: tensor([[1, 2], [3, -1]], f64), b1: tensor([[0.5], [1]], f64), W2: tensor([[1, 1]], f64), b2: tensor([[2]], f64) }
  * const X = tensor([[1, 0, 2], [0, 1, -1]], f64)
  * linearLayersCollapse(p, X, 1e-9) // true
- * linearLayersCollapse(p, X, 1e-9, tanh) // false (which is the point of activations)
+ * linearLayersCollapse(p, X, 1e-9, "tanh") // false (which is the point of activations)
  * @category networks
  * @since 0.1.0
  */
-export const linearLayersCollapse = (p: TwoLayer, X: Tensor, tol: number, g: Elementwise = (z) => z): boolean => {
-  const stacked = add(mm(p.W2, g(add(mm(p.W1, X), p.b1 as never))), p.b2 as never);
+export const linearLayersCollapse = (p: TwoLayer, X: Tensor, tol: number, hidden: ActivationName = "linear"): boolean => {
+  const [h, n] = p.W1.shape as readonly number[] as [number, number];
+  const o = (p.W2.shape as readonly number[])[0] as number;
+  const l1 = dense(n, h, { activation: hidden });
+  const l2 = dense(h, o);
+  const stacked = l2.apply({ W: p.W2, b: p.b2 } as never, l1.apply({ W: p.W1, b: p.b1 } as never, X as never) as never) as Tensor;
   const one = add(mm(mm(p.W2, p.W1), X), add(mm(p.W2, p.b1), p.b2) as never);
   return tensorClose(stacked, one, tol);
 };
 
 /**
- * `k` steps of gradient descent on a two-layer network (sigmoid hidden layer, sigmoid output,
- * mean log-loss) from `p`.
+ * `k` steps of gradient descent (`gd` of `src/optim`) on the library's two-layer network
+ * `mlp([n, h, 1], { hidden: "sigmoid" })` (of `src/nn`) with the mean log-loss from its logits
+ * (`logLossFromLogits`), from `p`.
  *
  * @example
  * import { tensor } from "typegrad"
@@ -466,12 +485,13 @@ export const linearLayersCollapse = (p: TwoLayer, X: Tensor, tol: number, g: Ele
  * @since 0.1.0
  */
 export const trainTwoLayer = (p: TwoLayer, X: Tensor, Y: Tensor, steps: number, lr: number): TwoLayer => {
-  const cost = (q: TwoLayer): Tensor<[]> => logLoss(add(mm(q.W2, sigmoid(add(mm(q.W1, X), q.b1 as never))), q.b2 as never), Y) as Tensor<[]>;
+  const [h, n] = p.W1.shape as readonly number[] as [number, number];
+  const net = mlp([n, h, 1], { hidden: "sigmoid" });
+  const cost = (q: TwoLayer): Tensor<[]> => logLossFromLogits(net.apply(q as never, X as never) as Tensor, Y);
+  const opt = gd(lr);
   let q = p;
-  for (let k = 0; k < steps; k++) {
-    const g = grad(cost)(q);
-    q = { W1: sub(q.W1, mul(g.W1, lr)), b1: sub(q.b1, mul(g.b1, lr)), W2: sub(q.W2, mul(g.W2, lr)), b2: sub(q.b2, mul(g.b2, lr)) };
-  }
+  let state = opt.init(q);
+  for (let k = 0; k < steps; k++) [q, state] = opt.step(q, grad(cost)(q), state);
   return q;
 };
 

@@ -16,7 +16,7 @@
 
 // the op definitions the law kit checks (checkOp(registry.matmul)), and the shape of a law spec
 export { type AnyOpDef, type OpName, type Registry, registeredOps, registry } from "../src/ops/registry.js";
-export type { BinaryKernelSource, Case, Dense, Forward, Gen, OpDef, Pullback, PullbackRule, Spec, Tolerance, UnaryKernelSource } from "../src/ops/spec.js";
+export type { BinaryKernelSource, Case, Dense, ErrorModel, Forward, Gen, Kinks, OpDef, Pullback, PullbackRule, Spec, Tolerance, UnaryKernelSource } from "../src/ops/spec.js";
 export * from "./algebra.js";
 export * from "./approx.js";
 export * from "./arbitraries.js";
@@ -27,6 +27,8 @@ export * from "./domains.js";
 export * from "./gen.js";
 export * from "./gradient.js";
 export * from "./identities.js";
+export * from "./optim.js";
 export * from "./outcome.js";
 export * from "./shape.js";
+export * from "./show.js";
 export * from "./suites.js";

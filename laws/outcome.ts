@@ -23,8 +23,10 @@ export interface LawOutcome {
   /** Cases run (including the shrinking steps' failing one, when it failed). */
   readonly runs: number;
   readonly ok: boolean;
-  /** fast-check's report of the counterexample, when it failed. */
+  /** What failed, for a human: the op, the shapes, the offending inputs as small tables, expected vs got. */
   readonly message?: string;
+  /** What replays the failure: the run's seed (with the same `numRuns`, the same cases and the same shrunk counterexample), the law, and fast-check's shrink path. */
+  readonly replay?: { readonly seed: number; readonly path: string; readonly law: string };
 }
 
 /**
@@ -38,6 +40,8 @@ export interface RunOptions {
   readonly numRuns?: number;
   /** Seed, for reproducing a failure. */
   readonly seed?: number;
+  /** Run only the law of this name (a replay names the law its path belongs to). */
+  readonly law?: string;
 }
 
 /**
@@ -91,14 +95,16 @@ const DEFAULT_RUNS = 20;
  */
 export const runProperties = (subject: string, props: readonly NamedProperty[], opts: RunOptions = {}): LawOutcome[] => {
   const base = opts.numRuns ?? lawRuns(DEFAULT_RUNS);
-  return props.map(({ law, property, weight }) => {
-    const numRuns = Math.max(1, Math.round(base * (weight ?? 1)));
-    const details = fc.check(property, opts.seed === undefined ? { numRuns } : { numRuns, seed: opts.seed });
-    if (!details.failed) return { subject, law, runs: details.numRuns, ok: true };
-    const error = details.errorInstance instanceof Error ? details.errorInstance.message : details.errorInstance === null ? "the property returned false" : String(details.errorInstance);
-    const report = (fc.defaultReportMessage(details) ?? "").split("\n").slice(0, 3).join("\n");
-    return { subject, law, runs: details.numRuns, ok: false, message: `${error}\n${report}` };
-  });
+  return props
+    .filter((p) => opts.law === undefined || p.law === opts.law)
+    .map(({ law, property, weight }) => {
+      const numRuns = Math.max(1, Math.round(base * (weight ?? 1)));
+      const details = fc.check(property, opts.seed === undefined ? { numRuns } : { numRuns, seed: opts.seed });
+      if (!details.failed) return { subject, law, runs: details.numRuns, ok: true };
+      const error = details.errorInstance instanceof Error ? details.errorInstance.message : details.errorInstance === null ? "the property returned false" : String(details.errorInstance);
+      // the error already shows the counterexample as tables; fast-check's raw draws are not repeated
+      return { subject, law, runs: details.numRuns, ok: false, message: `${error}\n(shrunk ${details.numShrinks} times)`, replay: { seed: details.seed, path: details.counterexamplePath ?? "", law } };
+    });
 };
 
 // -------------------------------------------------------------------------------------
@@ -117,7 +123,13 @@ export const runProperties = (subject: string, props: readonly NamedProperty[], 
 export const drawOutcomes = (outcomes: readonly LawOutcome[]): string =>
   outcomes
     .filter((o) => !o.ok)
-    .map((o) => `${o.subject} × ${o.law}: failed after ${o.runs} cases\n${o.message ?? ""}`)
+    .map(
+      (o) =>
+        `${o.subject} × ${o.law}: failed after ${o.runs} cases\n${o.message ?? ""}` +
+        (o.replay === undefined
+          ? ""
+          : `\nreplay: { seed: ${o.replay.seed}, law: ${JSON.stringify(o.replay.law)}, numRuns: ${o.runs} } as the run options (runOpLaws, checkOp, checkFunction, checkLayer); fast-check path ${JSON.stringify(o.replay.path)}`),
+    )
     .join("\n\n");
 
 /**

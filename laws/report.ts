@@ -8,7 +8,7 @@
 import { registeredOps } from "../src/ops/registry.js";
 import { runOpLaws } from "./checkOp.js";
 import { drawOutcomes, type LawOutcome, lawRuns } from "./outcome.js";
-import { algebraSuite, courseSuite, runSuite } from "./suites.js";
+import { algebraSuite, courseSuite, optimizerSuite, runSuite } from "./suites.js";
 
 const numRuns = lawRuns(100);
 
@@ -16,6 +16,7 @@ const sections: [string, () => LawOutcome[]][] = [
   ["ops (registry)", () => registeredOps.flatMap((def) => runOpLaws(def, { numRuns }))],
   ["algebra", () => runSuite(algebraSuite(), { numRuns })],
   ["the course's identities", () => runSuite(courseSuite(), { numRuns })],
+  ["optimizers", () => runSuite(optimizerSuite(), { numRuns })],
 ];
 
 const pad = (s: string, n: number): string => s + " ".repeat(Math.max(0, n - [...s].length));

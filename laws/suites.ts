@@ -6,11 +6,13 @@
  * @module
  */
 import fc from "fast-check";
+import { crossEntropy, logLoss } from "../src/nn/losses.js";
 import { sampleBroadcast } from "../src/ops/define.js";
+import { exp } from "../src/ops/exp.js";
 import { gt } from "../src/ops/gt.js";
 import { mul } from "../src/ops/mul.js";
-import { relu } from "../src/ops/relu.js";
 import { sigmoid } from "../src/ops/sigmoid.js";
+import { softmax } from "../src/ops/softmax.js";
 import { sub } from "../src/ops/sub.js";
 import { tanh } from "../src/ops/tanh.js";
 import { where } from "../src/ops/where.js";
@@ -24,8 +26,8 @@ import { fcGen } from "./gen.js";
 import {
   crossEntropyGradient,
   crossEntropyGradientProbability,
+  type DenseLawOptions,
   denseBackwardIsAutodiff,
-  type Elementwise,
   eluDerivative,
   leakyReluDerivative,
   linearLayersCollapse,
@@ -38,6 +40,7 @@ import {
   tanhDerivative,
   zeroInitStaysSymmetric,
 } from "./identities.js";
+import { adamBiasCorrected, l2IsWeightDecay, optimizerCases, optimizerMatchesTextbook } from "./optim.js";
 import { type LawOutcome, type RunOptions, runProperties } from "./outcome.js";
 
 // -------------------------------------------------------------------------------------
@@ -154,13 +157,11 @@ export const algebraSuite = (): SuiteEntry[] => [
 
 const elementwise = (d: (typeof domains)[keyof typeof domains]) => arbShape({ maxRank: 2 }).chain((s) => arbTensor(s, d) as fc.Arbitrary<Tensor>);
 
-const denseCases = arbTensors({ W: ["n", "k"], b: ["n", 1], A_prev: ["k", "m"], dA: { shape: ["n", "m"], domain: domains.direction } });
-
-const dense = (name: string, g: Elementwise, gPrime: Elementwise): SuiteEntry =>
+const dense = (name: string, o: DenseLawOptions): SuiteEntry =>
   entry(
     `dense backward (${name})`,
-    "dZ = dA·g'(Z), dW = dZ·A_prevᵀ/m, db = Σ dZ/m, dA_prev = Wᵀ·dZ",
-    fc.property(denseCases, (c) => denseBackwardIsAutodiff(c, g, gPrime, tol)),
+    "dZ = dA·g'(Z), dW = dZ·A_prevᵀ/m, db = Σ dZ/m, dA_prev = Wᵀ·dZ = autodiff",
+    fc.property(arbTensors({ W: ["n", "k"], b: ["n", 1], A_prev: ["k", "m"], dA: { shape: ["n", "m"], domain: domains.direction } }), (c) => denseBackwardIsAutodiff(c, o, tol)),
   );
 
 /**
@@ -212,28 +213,42 @@ export const courseSuite = (): SuiteEntry[] => [
     fc.property(arbTensors({ z: ["n"] }, { maxNamedDim: 5 }), ({ z }) => softmaxJacobian(z, tol)),
   ),
   entry(
-    "cross-entropy",
-    "∂CE(softmax(z), y)/∂z = σ·Σy - y",
+    "softmaxCrossEntropy",
+    "∂/∂z = (σ·Σy - y)/m",
     fc.property(arbTensors({ z: ["n", "m"], y: { shape: ["n", "m"], domain: domains.positive } }), ({ z, y }) => crossEntropyGradient(z, y, tol)),
   ),
   entry(
-    "cross-entropy",
-    "= σ - y for probability vectors y",
+    "softmaxCrossEntropy",
+    "∂/∂z = (σ - y)/m for probability vectors y",
     fc.property(arbTensors({ z: ["n", "m"], y: { shape: ["n", "m"], domain: probability(0) } }), ({ z, y }) => crossEntropyGradientProbability(z, y, tol)),
   ),
   entry(
-    "cross-entropy",
-    "= σ - y for one-hot y",
+    "softmaxCrossEntropy",
+    "∂/∂z = (σ - y)/m for one-hot y",
     fc.property(arbTensors({ z: ["n", "m"], y: { shape: ["n", "m"], domain: oneHot(0) } }), ({ z, y }) => crossEntropyGradientProbability(z, y, tol)),
   ),
   entry(
-    "log-loss",
-    "∂logloss(σ(z), y)/∂z = (a - y)/m",
+    "crossEntropy ∘ softmax",
+    "unfused: ∂/∂z = (σ - y)/m for one-hot y",
+    fc.property(arbTensors({ z: ["n", "m"], y: { shape: ["n", "m"], domain: oneHot(0) } }), ({ z, y }) =>
+      crossEntropyGradientProbability(z, y, tol, (z, y) => crossEntropy(softmax(z as never, 0), y)),
+    ),
+  ),
+  entry(
+    "logLossFromLogits",
+    "∂/∂z = (σ(z) - y)/m",
     fc.property(arbTensors({ z: [1, "m"], Y: { shape: [1, "m"], domain: domains.mask } }), ({ z, Y }) => logLossGradient(z, Y, tol)),
   ),
-  dense("tanh", tanh, (Z) => sub(1, mul(tanh(Z), tanh(Z)))),
-  dense("sigmoid", sigmoid, (Z) => mul(sigmoid(Z), sub(1, sigmoid(Z)))),
-  dense("relu", relu, (Z) => where(gt(Z, 0), 1, 0)),
+  entry(
+    "logLoss ∘ sigmoid",
+    "unfused: ∂/∂z = (σ(z) - y)/m",
+    fc.property(arbTensors({ z: [1, "m"], Y: { shape: [1, "m"], domain: domains.mask } }), ({ z, Y }) => logLossGradient(z, Y, tol, (z, y) => logLoss(sigmoid(z), y))),
+  ),
+  dense("tanh", { activation: "tanh", gPrime: (Z) => sub(1, mul(tanh(Z), tanh(Z))) }),
+  dense("sigmoid", { activation: "sigmoid", gPrime: (Z) => mul(sigmoid(Z), sub(1, sigmoid(Z))) }),
+  dense("relu", { activation: "relu", gPrime: (Z) => where(gt(Z, 0), 1, 0) }),
+  dense("leakyRelu, α = 0.2", { activation: "leakyRelu", settings: { alpha: 0.2 }, gPrime: (Z) => where(gt(Z, 0), 1, 0.2) }),
+  dense("elu, α = 0.5", { activation: "elu", settings: { alpha: 0.5 }, gPrime: (Z) => where(gt(Z, 0), 1, mul(exp(Z), 0.5)) }),
   entry(
     "logistic regression",
     "two for loops = vectorised = grad (seed 003)",
@@ -252,6 +267,70 @@ export const courseSuite = (): SuiteEntry[] => [
       const p0 = { W1: zeros([h, n], { dtype: "float64" }), b1: zeros([h, 1], { dtype: "float64" }), W2: zeros([1, h], { dtype: "float64" }), b2: zeros([1, 1], { dtype: "float64" }) };
       return zeroInitStaysSymmetric(p0, X, Y, k, 0.5, tol);
     }),
+  ),
+];
+
+// -------------------------------------------------------------------------------------
+// optimizers
+// -------------------------------------------------------------------------------------
+
+/** Hyper-parameters: rates in [0.01, 1], β in [0, 0.99], β₂ in [0.9, 0.9999], ε 1e-8 or 1e-3. */
+const hyper = fc.record({
+  lr: fc.integer({ min: 1, max: 100 }).map((k) => k / 100),
+  beta: fc.integer({ min: 0, max: 99 }).map((k) => k / 100),
+  beta2: fc.integer({ min: 0, max: 999 }).map((k) => 0.9 + k / 10_000),
+  eps: fc.constantFrom(1e-8, 1e-3),
+});
+
+/** A parameter record and 1–3 gradient records of its shapes. */
+const paramsAndGrads = fc
+  .tuple(arbTensors({ W: ["n", "k"], b: ["n", 1], W1: ["n", "k"], b1: ["n", 1], W2: ["n", "k"], b2: ["n", 1], W3: ["n", "k"], b3: ["n", 1] }), fc.integer({ min: 1, max: 3 }))
+  .map(([t, steps]) => ({
+    params: { W: t.W, b: t.b },
+    grads: [
+      { W: t.W1, b: t.b1 },
+      { W: t.W2, b: t.b2 },
+      { W: t.W3, b: t.b3 },
+    ].slice(0, steps),
+  }));
+
+/** The optimizer laws' tolerance: the same float64 arithmetic in another order. */
+const optTol = 1e-10;
+
+/**
+ * The optimizer laws: `k` steps of each optimizer equal its textbook rule, Adam's bias
+ * correction, L2 as weight decay.
+ *
+ * @example
+ * import { optimizerSuite } from "typegrad/laws"
+ * optimizerSuite().some((e) => e.subject === "adam") // true
+ * @category suites
+ * @since 0.1.0
+ */
+export const optimizerSuite = (): SuiteEntry[] => [
+  ...optimizerCases({ lr: 0.1, beta: 0.9, beta2: 0.999, eps: 1e-8 }).map((c0) =>
+    entry(
+      c0.name,
+      "k steps = the textbook rule, elementwise",
+      fc.property(hyper, paramsAndGrads, (h, { params, grads }) => {
+        const c = optimizerCases(h).find((x) => x.name === c0.name) ?? c0;
+        return optimizerMatchesTextbook(c, params, grads, optTol);
+      }),
+    ),
+  ),
+  entry(
+    "adam",
+    "bias correction: a constant g moves each weight by α·g/(|g| + ε) at every step",
+    fc.property(arbTensors({ w: ["n"], g: { shape: ["n"], domain: domains.awayFromZero } }), hyper, fc.integer({ min: 1, max: 5 }), ({ w, g }, h, steps) =>
+      adamBiasCorrected(w, g, steps, h.lr, optTol, h.beta, h.beta2, h.eps),
+    ),
+  ),
+  entry(
+    "l2",
+    "gd on grads + ∇(λ/2m)Σ‖W‖² = weight decay (1 − αλ/m)W − α·dW",
+    fc.property(arbTensors({ W: ["n", "k"], b: ["n", 1], dW: ["n", "k"], db: ["n", 1] }), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 64 }), hyper, ({ W, b, dW, db }, l, m, h) =>
+      l2IsWeightDecay({ W, b }, { W: dW, b: db }, l / 10, m, h.lr, optTol),
+    ),
   ),
 ];
 

@@ -24,6 +24,8 @@ const built = unaryOp({
   spec: {
     domain: domains.awayFromZero,
     reference: Math.abs,
+    // abs'(0) = sign(0) = 0
+    kinks: { points: [0], derivative: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0) },
   },
 });
 

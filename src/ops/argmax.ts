@@ -12,7 +12,7 @@ import { type Reduce, reduce } from "../shape/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { backendOf, dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { axisOf, foldAxis } from "./naive.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, exact, type OpDef } from "./spec.js";
 import type { AxisParams } from "./sum.js";
 
 /** The primitive. */
@@ -51,6 +51,8 @@ export const argmaxDef: OpDef<number> = {
   forward: { kind: "backend", method: "argmax" },
   pullback: argmaxPrim.pullback,
   spec: {
+    // an index
+    error: { ulps: exact },
     sample: (g) => {
       const shape = sampleShape(g, 1, 3);
       return { inputs: [{ shape, domain: domains.real }], params: g.int(-shape.length, shape.length - 1) };

@@ -13,7 +13,7 @@ import type { Check, Ok, Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { backendOf, dual, expectTensor, one, sampleBroadcast, tensorFirst } from "./define.js";
 import { at, indices } from "./naive.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, exact, type OpDef } from "./spec.js";
 
 /** The primitive: params are the target sizes. */
 export const broadcastToPrim: Primitive<readonly number[]> = {
@@ -53,6 +53,8 @@ export const broadcastToDef: OpDef<readonly number[]> = {
   forward: { kind: "backend", method: "broadcastTo" },
   pullback: broadcastToPrim.pullback,
   spec: {
+    // a copy: bit for bit
+    error: { ulps: exact },
     sample: (g) => {
       const [s, t] = sampleBroadcast(g, 2) as [number[], number[]];
       const out = t.length >= s.length ? t.map((d, i) => Math.max(d, s[i - (t.length - s.length)] ?? 1)) : s;

@@ -17,10 +17,24 @@ import { broadcast } from "../shape/broadcast.js";
 import type { Shape } from "../shape/dims.js";
 import { reduce } from "../shape/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { dual, elementwiseCase, expectTensor, type Operand, one, operands, sampleShape, two } from "./define.js";
-import { reduceDense, zipWith } from "./naive.js";
+import { dual, elementwiseCase, expectTensor, kinkDomain, type Operand, one, operands, sampleShape, two } from "./define.js";
+import { axisOf, indices, reduceDense, zipWith } from "./naive.js";
 import { reshapeSizes } from "./reshapePrim.js";
-import { type BinaryKernelSource, type Case, type Domain, domains, type Gen, type OpDef, type Spec, type Tolerance, type UnaryKernelSource } from "./spec.js";
+import {
+  type BinaryKernelSource,
+  type Case,
+  type Dense,
+  type Domain,
+  domains,
+  type ErrorModel,
+  type Gen,
+  type Kinks,
+  type OpDef,
+  oneRounding,
+  type Spec,
+  type Tolerance,
+  type UnaryKernelSource,
+} from "./spec.js";
 import type { BinaryOp } from "./types.js";
 
 // -------------------------------------------------------------------------------------
@@ -34,6 +48,8 @@ export interface ElementwiseLaws<F> {
   readonly tolerance?: Tolerance;
   /** `grad(grad(f))` is checked too. */
   readonly secondOrder?: true;
+  /** The reference's own error, in ulps of the output, when it is not exact to rounding (a quadrature). */
+  readonly referenceUlps?: number;
 }
 
 /**
@@ -47,8 +63,50 @@ export interface UnaryOpConfig<K extends UnaryKernel> {
   readonly doc: string;
   readonly kernel: Omit<UnaryKernelSource, "kind" | "name" | "costly"> & { readonly costly?: boolean };
   readonly pullback: ((ct: Tensor, x: Tensor, out: Tensor) => Tensor) | "nondiff";
-  readonly spec: ElementwiseLaws<(x: number) => number> & { readonly domain: Domain };
+  readonly spec: ElementwiseLaws<(x: number) => number> & { readonly domain: Domain; readonly kinks?: UnaryKinks };
 }
+
+/**
+ * The documented derivative of a unary op at its kinks: the kink points and the derivative the
+ * pullback uses there (and everywhere: `ct_x = ct · derivative(x)`).
+ *
+ * @category model
+ */
+export interface UnaryKinks {
+  readonly points: readonly number[];
+  readonly derivative: (x: number) => number;
+}
+
+/**
+ * The documented partial derivatives of a binary op at its ties (`a = b`): `[∂/∂a, ∂/∂b]`.
+ *
+ * @category model
+ */
+export interface BinaryKinks {
+  readonly derivative: (a: number, b: number) => readonly [number, number];
+}
+
+/** The unary kink law: inputs on the kinks, `ct_x = ct · derivative(x)`. */
+const unaryKinks = (k: UnaryKinks): Kinks<void> => ({
+  sample: (g) => elementwiseCase(g, [kinkDomain(k.points)]),
+  pullback: ([x], ct) => [zipWith([x as Dense, ct], (v, c) => (c as number) * k.derivative(v as number))],
+});
+
+/** The binary kink law: equal shapes, values from a small set (ties are frequent). */
+const binaryKinks = (k: BinaryKinks): Kinks<void> => ({
+  sample: (g) => {
+    const shape = sampleShape(g, 0, 3);
+    const d = kinkDomain([0, 1]);
+    return {
+      inputs: [
+        { shape, domain: d },
+        { shape: [...shape], domain: d },
+      ],
+      params: undefined,
+    };
+  },
+  pullback: ([a, b], ct) => [0, 1].map((i) => zipWith([a as Dense, b as Dense, ct], (x, y, c) => (c as number) * (k.derivative(x as number, y as number)[i] as number))),
+});
 
 /** A built unary op: the public function, its primitive, its registry entry. @category model */
 export interface BuiltUnary {
@@ -97,8 +155,16 @@ export const unaryOp = <K extends UnaryKernel>(c: UnaryOpConfig<K>): BuiltUnary 
       sample: (g) => elementwiseCase(g, [c.spec.domain]),
       call: (xs) => apply(one(xs)),
       reference: (xs) => zipWith(xs, c.spec.reference),
+      // the kernel's declared accuracy against the float64 reference, plus the final rounding
+      error: {
+        ulps: {
+          float32: kernel.accuracy.ulp + 0.5 + (c.spec.referenceUlps ?? 0),
+          float64: (kernel.accuracy.ulp64 ?? kernel.accuracy.ulp) + 0.5 + (c.spec.referenceUlps ?? 0),
+        },
+      },
       ...lawFlags(c.spec),
       ...(rule === "nondiff" ? { nondiff: true } : {}),
+      ...(c.spec.kinks === undefined ? {} : { kinks: unaryKinks(c.spec.kinks) }),
     },
   };
   return { op: apply as BuiltUnary["op"], prim, def };
@@ -119,7 +185,7 @@ export interface BinaryOpConfig<K extends BinaryKernel> {
   readonly doc: string;
   readonly kernel: Omit<BinaryKernelSource, "kind" | "name">;
   readonly pullback: ((ct: Tensor, a: Tensor, b: Tensor, out: Tensor, wants: readonly boolean[]) => readonly [Tensor | undefined, Tensor | undefined]) | "nondiff";
-  readonly spec: ElementwiseLaws<(a: number, b: number) => number> & { readonly domains: readonly [Domain, Domain] };
+  readonly spec: ElementwiseLaws<(a: number, b: number) => number> & { readonly domains: readonly [Domain, Domain]; readonly kinks?: BinaryKinks; readonly error?: ErrorModel<void> };
 }
 
 /** A built binary op. @category model */
@@ -179,8 +245,10 @@ export const binaryOp = <K extends BinaryKernel>(c: BinaryOpConfig<K>): BuiltBin
         return apply(a, b);
       },
       reference: (xs) => zipWith(xs, (a, b) => c.spec.reference(a as number, b as number)),
+      error: c.spec.error ?? { ulps: oneRounding },
       ...lawFlags(c.spec),
       ...(rule === "nondiff" ? { nondiff: true } : {}),
+      ...(c.spec.kinks === undefined ? {} : { kinks: binaryKinks(c.spec.kinks) }),
     },
   };
   return { op: dual(2, apply), prim, def };
@@ -200,6 +268,12 @@ export interface ReduceParams {
   readonly axis: number | undefined;
   readonly keepDims: boolean;
 }
+
+/** The number of elements folded into one output of a sampled reduction (the reduced axis, or all). @internal */
+export const reducedLength = (c: Case<ReduceParams>): number => {
+  const s = (c.inputs[0]?.shape ?? []) as readonly number[];
+  return c.params.axis === undefined ? s.reduce((a, b) => a * b, 1) : (s[c.params.axis < 0 ? c.params.axis + s.length : c.params.axis] as number);
+};
 
 /** A reduction case: a shape of real values, an axis (or none) and keepDims. @internal */
 export const sampleReduce = (g: Gen): Case<ReduceParams> => {
@@ -235,8 +309,42 @@ export interface ReduceOpConfig<K extends ReduceKernel> {
   readonly name: K;
   readonly doc: string;
   readonly pullback: (ct: Tensor, x: Tensor, out: Tensor, axis: number) => Tensor;
-  readonly spec: { readonly fold: (acc: number, v: number) => number; readonly init: number };
+  readonly spec: { readonly fold: (acc: number, v: number) => number; readonly init: number; readonly ties?: TieRule; readonly error: ErrorModel<ReduceParams> };
 }
+
+/**
+ * How a selecting reduction (`max`) documents its cotangent on ties: `"split"` divides `ct`
+ * evenly between the tied maximal elements.
+ *
+ * @category model
+ */
+export type TieRule = "split";
+
+/** The tie law of a selecting reduction: few distinct values (ties are frequent), `ct` split evenly between the selected elements. */
+const reduceKinks = (fold: (acc: number, v: number) => number, init: number): Kinks<ReduceParams> => ({
+  sample: (g) => {
+    const c = sampleReduce(g);
+    return { ...c, inputs: c.inputs.map((x) => ({ ...x, domain: kinkDomain([0, 1]) })) };
+  },
+  pullback: ([x], ct, { axis }) => {
+    const a = x as Dense;
+    const flat = axis === undefined ? { shape: [a.data.length], data: a.data } : a;
+    const ax = axis === undefined ? 0 : axisOf(axis, a.shape.length);
+    const best = reduceDense(flat, ax, false, fold, init).data;
+    const outIndex = (ix: readonly number[]): number => {
+      const rest = ix.filter((_, k) => k !== ax);
+      return rest.reduce((f, v, k) => f * (flat.shape.filter((_, j) => j !== ax)[k] as number) + v, 0);
+    };
+    const all = indices(flat.shape);
+    const count = new Array<number>(best.length).fill(0);
+    for (const [i, ix] of all.entries()) if (flat.data[i] === best[outIndex(ix)]) count[outIndex(ix)] = (count[outIndex(ix)] as number) + 1;
+    const data = all.map((ix, i) => {
+      const o = outIndex(ix);
+      return flat.data[i] === best[o] ? (ct.data[o] as number) / (count[o] as number) : 0;
+    });
+    return [{ shape: a.shape, data }];
+  },
+});
 
 /** A built reduction: its driver (all elements, or one axis, with keepDims), primitive and entry. @category model */
 export interface BuiltReduce {
@@ -274,6 +382,8 @@ export const reduceOp = <K extends ReduceKernel>(c: ReduceOpConfig<K>): BuiltRed
       sample: sampleReduce,
       call: (xs, { axis, keepDims }) => apply(one(xs), axis, keepDims),
       reference: (xs, { axis, keepDims }) => reduceDense(one(xs), axis, keepDims, c.spec.fold, c.spec.init),
+      error: c.spec.error,
+      ...(c.spec.ties === "split" ? { kinks: reduceKinks(c.spec.fold, c.spec.init) } : {}),
     },
   };
   return { apply, prim, def };

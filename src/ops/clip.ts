@@ -10,7 +10,7 @@ import { dual, elementwiseCase, elementwiseTwin, expectTensor, one, tensorFirst 
 import { maximum } from "./maximum.js";
 import { minimum } from "./minimum.js";
 import { zipWith } from "./naive.js";
-import type { OpDef } from "./spec.js";
+import { exact, type OpDef } from "./spec.js";
 
 const clipImpl = (x: Tensor, lo: number, hi: number): Tensor => {
   expectTensor("clip", "x", x);
@@ -40,6 +40,8 @@ export const clipDef: OpDef<void> = {
   forward: { kind: "composite" },
   pullback: "composite",
   spec: {
+    // a selection (max, min): bit for bit
+    error: { ulps: exact },
     sample: (g) => elementwiseCase(g, [{ name: "away from ±1", min: -3, max: 3, avoid: [-1, 1], margin: 0.1 }]),
     call: (xs) => clipImpl(one(xs), -1, 1),
     reference: (xs) => zipWith(xs, (x) => Math.min(Math.max(x, -1), 1)),

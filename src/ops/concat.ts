@@ -13,7 +13,7 @@ import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { backendOf, describe, dual, one, promote, sampleShape } from "./define.js";
 import { at, axisOf, indices } from "./naive.js";
 import { slicePrim } from "./slice.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, exact, type OpDef } from "./spec.js";
 
 /** The shapes of a tuple of tensors. @category model */
 export type ShapesOf<Ts extends readonly Tensor[]> = { -readonly [K in keyof Ts]: Ts[K] extends Tensor<infer S> ? S : never };
@@ -68,6 +68,8 @@ export const concatDef: OpDef<number> = {
   forward: { kind: "backend", method: "concat" },
   pullback: concatPrim.pullback,
   spec: {
+    // a copy: bit for bit
+    error: { ulps: exact },
     sample: (g) => {
       const shape = sampleShape(g, 1, 3);
       const axis = g.int(0, shape.length - 1);

@@ -121,8 +121,32 @@ export const sameTwin = (ss: readonly (readonly number[])[]): readonly number[] 
 // samplers
 // -------------------------------------------------------------------------------------
 
-/** A random shape of rank `minRank..maxRank`, dims `1..maxDim`. */
-export const sampleShape = (g: Gen, minRank = 0, maxRank = 3, maxDim = 4): number[] => Array.from({ length: g.int(minRank, maxRank) }, () => g.int(1, maxDim));
+/**
+ * How often (one draw in `LONG_ODDS`) a sampled shape's last dim is long, `LONG_MIN..LONG_MAX`:
+ * long enough to cross the WASM kernels' SIMD widths (4 float32, 2 float64 lanes) and their
+ * unrolled tails at odd sizes, while most cases stay small and cheap. A `tinyGen` (full
+ * Jacobians) never draws a long dim: its choices stay near the lower bounds.
+ */
+export const LONG_ODDS = 8;
+/** The range of a long last dim (see `LONG_ODDS`). */
+export const LONG_MIN = 5;
+export const LONG_MAX = 70;
+
+/** True one draw in `LONG_ODDS` (never under `tinyGen`). */
+export const longDraw = (g: Gen): boolean => g.int(1, LONG_ODDS) === LONG_ODDS;
+
+/**
+ * A random shape of rank `minRank..maxRank`, dims `1..maxDim`; one draw in `LONG_ODDS` has a long
+ * last dim (`LONG_MIN..LONG_MAX`), so the laws cross the kernels' vector widths and tails.
+ */
+export const sampleShape = (g: Gen, minRank = 0, maxRank = 3, maxDim = 4): number[] => {
+  const shape = Array.from({ length: g.int(minRank, maxRank) }, () => g.int(1, maxDim));
+  if (shape.length > 0 && longDraw(g)) shape[shape.length - 1] = g.int(LONG_MIN, LONG_MAX);
+  return shape;
+};
+
+/** A domain of the kink points and a few values around them, so inputs often sit on a kink (the `kinks` laws). */
+export const kinkDomain = (points: readonly number[]): Domain => ({ name: `kinks ${points.join(", ")}`, min: -2, max: 2, values: [...points, -1.25, 0.75, ...points] });
 
 /** Shapes that broadcast to a common shape: some leading dims dropped, some dims set to 1. */
 export const sampleBroadcast = (g: Gen, n: number): number[][] => {

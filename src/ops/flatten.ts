@@ -9,7 +9,7 @@ import { type Flatten, flatten as rule } from "../shape/reshape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { reshape } from "./reshape.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, exact, type OpDef } from "./spec.js";
 
 const flattenImpl = (x: Tensor, startAxis = 0): Tensor => reshape(expectTensor("flatten", "x", x), rule(x.shape as readonly number[], startAxis));
 
@@ -46,6 +46,8 @@ export const flattenDef: OpDef<number> = {
   forward: { kind: "composite" },
   pullback: "composite",
   spec: {
+    // a copy: bit for bit
+    error: { ulps: exact },
     sample: (g) => {
       const shape = sampleShape(g, 1, 4);
       return { inputs: [{ shape, domain: domains.real }], params: g.int(0, shape.length - 1) };

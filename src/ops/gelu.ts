@@ -51,6 +51,8 @@ const built = unaryOp({
     domain: domains.real,
     reference: geluBySimpson,
     secondOrder: true,
+    // Simpson's rule over 2,000 intervals of Φ: about 6e-14 measured, 512 float64 ulps with margin
+    referenceUlps: 512,
   },
 });
 

@@ -5,11 +5,11 @@
  * @module
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { dual, elementwiseCase, elementwiseTwin, expectTensor, one, tensorFirst } from "./define.js";
+import { dual, elementwiseCase, elementwiseTwin, expectTensor, kinkDomain, one, tensorFirst } from "./define.js";
 import { gt } from "./gt.js";
 import { mul } from "./mul.js";
 import { zipWith } from "./naive.js";
-import { domains, type OpDef } from "./spec.js";
+import { type Dense, domains, type OpDef, oneRounding } from "./spec.js";
 import type { UnaryOpWith } from "./types.js";
 import { where } from "./where.js";
 
@@ -38,8 +38,15 @@ export const leakyReluDef: OpDef<number> = {
   forward: { kind: "composite" },
   pullback: "composite",
   spec: {
+    // x or α·x: one rounding
+    error: { ulps: oneRounding },
     sample: (g) => ({ ...elementwiseCase(g, [domains.awayFromZero]), params: g.int(1, 30) / 100 }),
     call: (xs, alpha) => leakyReluImpl(one(xs), alpha),
     reference: (xs, alpha) => zipWith(xs, (x) => (x > 0 ? x : alpha * x)),
+    // leakyRelu'(0) = α (the x ≤ 0 branch)
+    kinks: {
+      sample: (g) => ({ ...elementwiseCase(g, [kinkDomain([0])]), params: g.int(1, 30) / 100 }),
+      pullback: ([x], ct, alpha) => [zipWith([x as Dense, ct], (v, c) => (c as number) * ((v as number) > 0 ? 1 : alpha))],
+    },
   },
 };

@@ -14,7 +14,7 @@ import { type MatMul, matmul as rule } from "../shape/matmul.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, promote, two } from "./define.js";
 import { at, bshape, indices } from "./naive.js";
-import { domains, type OpDef } from "./spec.js";
+import { type Case, domains, type Gen, type OpDef, oneRounding } from "./spec.js";
 
 /** Whether each operand's last two axes are read transposed. */
 export interface MatMulParams {
@@ -94,6 +94,37 @@ export const matmul: {
   return matmulT(x, y, false, false);
 });
 
+/**
+ * The edges of the WASM gemm (src/backend/wasm/assembly/gemm.ts): its micro-kernel is MR = 4 rows
+ * by NR = 8 float32 / 4 float64 columns, K is cut in chunks of KC = 256, A in blocks of MC = 96
+ * rows, B in blocks of NC = 512 float32 / 256 float64 columns. A sampled dim just below, at and
+ * just above each edge exercises the full tiles, the padded remainders and the block seams.
+ */
+export const GEMM_EDGES = { MR: 4, NR: [4, 8], KC: 256, MC: 96, NC: [256, 512] } as const;
+
+/**
+ * `[m, k, n]` for the matmul laws: mostly small (1..9, across MR and NR and the SIMD widths); one
+ * case in 4 has one dim large, at one of the gemm's block edges ±1 (MC for m, KC for k, NC for n;
+ * the pullback's products put each dim in every role) or, one time in 4, anywhere in 10..70; the
+ * others stay small, so the large cases stay cheap for the reference oracle. `tinyGen` (full
+ * Jacobians) never draws a large one.
+ */
+const sampleMatmulDims = (g: Gen): [number, number, number] => {
+  const dims: [number, number, number] = [g.int(1, 9), g.int(1, 9), g.int(1, 9)];
+  if (g.int(1, 4) === 4) {
+    const which = g.int(0, 2);
+    const edge = [GEMM_EDGES.MC, GEMM_EDGES.KC, GEMM_EDGES.NC[g.int(0, 1)] as number][which] as number;
+    dims[which] = g.int(0, 3) === 0 ? g.int(10, 70) : edge + g.int(-1, 1);
+  }
+  return dims;
+};
+
+/** K of a sampled matmul: the last dim of op(a). */
+const innerDim = (c: Case<MatMulParams>): number => {
+  const s = (c.inputs[0]?.shape ?? []) as readonly number[];
+  return swapLast(s, c.params.transA)[s.length - 1] as number;
+};
+
 /** Registry entry. */
 export const matmulDef: OpDef<MatMulParams> = {
   name: "matmul",
@@ -107,7 +138,7 @@ export const matmulDef: OpDef<MatMulParams> = {
   pullback: matmulPrim.pullback,
   spec: {
     sample: (g) => {
-      const [m, k, n] = [g.int(1, 4), g.int(1, 4), g.int(1, 4)];
+      const [m, k, n] = sampleMatmulDims(g);
       const batch = Array.from({ length: g.int(0, 2) }, () => g.int(1, 3));
       const ba = batch.slice(g.int(0, batch.length)).map((d) => (g.int(0, 3) === 0 ? 1 : d));
       const bb = batch.slice(g.int(0, batch.length)).map((d) => (g.int(0, 3) === 0 ? 1 : d));
@@ -125,6 +156,8 @@ export const matmulDef: OpDef<MatMulParams> = {
       const [a, b] = two(xs);
       return matmulT(a, b, transA, transB);
     },
+    // each output is a sum of K products of at most 3·3 (the real domain): K·u·9 in the worst case
+    error: { ulps: oneRounding, terms: (c) => innerDim(c), magnitude: 9 },
     reference: (xs, { transA, transB }) => {
       const [A, B] = two(xs);
       const sa = swapLast(A.shape, transA);

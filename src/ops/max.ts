@@ -13,7 +13,7 @@ import { div } from "./div.js";
 import { eq } from "./eq.js";
 import { mul } from "./mul.js";
 import { reshapeSizes as reshape } from "./reshapePrim.js";
-import type { OpDef } from "./spec.js";
+import { type OpDef, oneRounding } from "./spec.js";
 import { type Reduction, sum } from "./sum.js";
 
 const built = reduceOp({
@@ -24,7 +24,8 @@ const built = reduceOp({
     const mask = eq(x, reshape(out, keep));
     return mul(mask, div(reshape(ct, keep), sum(mask, axis, true)));
   },
-  spec: { fold: (m, v) => Math.max(m, v), init: Number.NEGATIVE_INFINITY },
+  // ties: ct split evenly between the maximal elements (the law `kink gradient` checks it)
+  spec: { fold: (m, v) => Math.max(m, v), init: Number.NEGATIVE_INFINITY, ties: "split", error: { ulps: oneRounding } },
 });
 
 /** `max` without its typed signatures, for library code on tensors of any shape. @internal */

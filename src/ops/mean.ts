@@ -7,6 +7,7 @@
 import { normAxis } from "../shape/dims.js";
 import { reduce } from "../shape/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { reducedLength } from "./builders.js";
 import { dual, expectTensor, one, tensorFirst } from "./define.js";
 import { div } from "./div.js";
 import { axisOf, reduceDense } from "./naive.js";
@@ -39,6 +40,8 @@ export const meanDef: OpDef<ReduceParams> = {
   pullback: "composite",
   spec: {
     sample: sampleReduce,
+    // a sum of n elements of at most 3 (n·u·3), then one division (0.5 ulp)
+    error: { ulps: { float32: 1, float64: 1 }, terms: reducedLength, magnitude: 3 },
     call: (xs, { axis, keepDims }) => meanImpl(one(xs), axis, keepDims),
     reference: (xs, { axis, keepDims }) => {
       const a = one(xs);

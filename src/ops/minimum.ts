@@ -25,6 +25,8 @@ const built = binaryOp({
   spec: {
     domains: [domains.real, domains.real],
     reference: (a, b) => Math.min(a, b),
+    // a tie splits ct in half
+    kinks: { derivative: (a, b) => (a < b ? [1, 0] : a > b ? [0, 1] : [0.5, 0.5]) },
   },
 });
 

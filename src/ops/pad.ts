@@ -14,7 +14,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { axisOf, indices } from "./naive.js";
 import { type PadParams, padPrim } from "./slice.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, exact, type OpDef } from "./spec.js";
 
 const padImpl = (x: Tensor, axis: number, before: number, after: number): Tensor => {
   expectTensor("pad", "x", x);
@@ -48,6 +48,8 @@ export const padDef: OpDef<PadParams> = {
   forward: { kind: "backend", method: "pad" },
   pullback: padPrim.pullback,
   spec: {
+    // a copy: bit for bit
+    error: { ulps: exact },
     sample: (g) => {
       const shape = sampleShape(g, 1, 3);
       return { inputs: [{ shape, domain: domains.real }], params: { axis: g.int(0, shape.length - 1), before: g.int(0, 2), after: g.int(0, 2) } };

@@ -13,7 +13,7 @@ import { type Permute, permute as rule } from "../shape/transpose.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { backendOf, dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { indices } from "./naive.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, exact, type OpDef } from "./spec.js";
 
 /** The primitive: params are the axes, normalised to non-negative. */
 export const permutePrim: Primitive<readonly number[]> = {
@@ -70,6 +70,8 @@ export const permuteDef: OpDef<readonly number[]> = {
   forward: { kind: "backend", method: "permute" },
   pullback: permutePrim.pullback,
   spec: {
+    // a copy: bit for bit
+    error: { ulps: exact },
     sample: (g) => {
       const shape = sampleShape(g, 1, 4);
       const axes = shape.map((_, i) => i);

@@ -26,6 +26,8 @@ const built = unaryOp({
     domain: domains.awayFromZero,
     reference: (x) => Math.max(0, x),
     secondOrder: true,
+    // the course's convention: relu'(0) = 0
+    kinks: { points: [0], derivative: (x) => (x > 0 ? 1 : 0) },
   },
 });
 

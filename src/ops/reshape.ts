@@ -12,7 +12,7 @@ import { type Reshape, reshape as reshapeRule } from "../shape/reshape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { reshapePrim } from "./reshapePrim.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, exact, type OpDef } from "./spec.js";
 
 export { reshapePrim };
 
@@ -63,6 +63,8 @@ export const reshapeDef: OpDef<readonly number[]> = {
   forward: { kind: "alias" },
   pullback: reshapePrim.pullback,
   spec: {
+    // a copy: bit for bit
+    error: { ulps: exact },
     sample: (g) => {
       const shape = sampleShape(g, 0, 3);
       const n = shape.reduce((a, b) => a * b, 1);

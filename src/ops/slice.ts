@@ -15,7 +15,7 @@ import { pad as padRule, slice as rule, type Slice, type SliceAxis } from "../sh
 import type { Tensor } from "../tensor/tensor.js";
 import { backendOf, dimOf, dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { at, axisOf, indices } from "./naive.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, exact, type OpDef } from "./spec.js";
 
 /** Resolved slice parameters. */
 export interface SliceParams {
@@ -93,6 +93,8 @@ export const sliceDef: OpDef<SliceParams> = {
   forward: { kind: "backend", method: "slice" },
   pullback: slicePrim.pullback,
   spec: {
+    // a copy: bit for bit
+    error: { ulps: exact },
     sample: (g) => {
       const shape = sampleShape(g, 1, 3);
       const axis = g.int(0, shape.length - 1);

@@ -69,8 +69,66 @@ export interface Tolerance {
   readonly float64: number;
 }
 
-/** The default tolerances: float64 tight, float32 loose. */
+/** The default tolerances: float64 tight, float32 loose (ops that declare an `error` model get tolerances derived from it instead). */
 export const defaultTolerance: Tolerance = { float32: 1e-3, float64: 1e-7 };
+
+/** The unit roundoff `u` of each dtype (half an ulp of 1): 2⁻²⁴ and 2⁻⁵³. */
+export const unitRoundoff: Tolerance = { float32: 2 ** -24, float64: 2 ** -53 };
+
+/** The safety factor between an op's error model and its law tolerance. */
+export const TOLERANCE_SAFETY = 4;
+
+/**
+ * An op's forward error, in ulps of the output, from which the forward law's tolerance is derived
+ * per dtype and per sampled case (no blanket 1e-3):
+ *
+ *     tolerance = TOLERANCE_SAFETY · 2u · (ulps + terms(case) · magnitude)
+ *
+ * `ulps`: the error of one element that does not grow with the size (one rounding is 0.5; a
+ * kernel accurate to k ulp against the float64 reference, k + 0.5; a composite, the sum over its
+ * steps, each weighted by how much the later steps amplify it: their condition numbers). `terms`:
+ * the number of products or elements summed into one output (matmul: K; sum: the reduced
+ * length), whose rounding errors add up to `terms · u · Σ|term|` in the worst case; `magnitude`:
+ * the largest `|term|` of the op's sampling domain, as the comparison is relative to
+ * `max(1, |out|)`.
+ *
+ * @category model
+ */
+export interface ErrorModel<P> {
+  readonly ulps: Tolerance;
+  readonly terms?: (c: Case<P>) => number;
+  readonly magnitude?: number;
+}
+
+/**
+ * The forward tolerance of `m` for a case and dtype.
+ *
+ * @example
+ * errorTolerance({ ulps: { float32: 0.5, float64: 0.5 } }, c, "float32") // 4 · 2⁻²³ · 0.5 ≈ 2.4e-7
+ */
+export const errorTolerance = <P>(m: ErrorModel<P>, c: Case<P>, dtype: DType): number =>
+  TOLERANCE_SAFETY * 2 * unitRoundoff[dtype] * (m.ulps[dtype] + (m.terms === undefined ? 0 : m.terms(c) * (m.magnitude ?? 1)));
+
+/** No rounding at all: data movement (reshape, slice, concat, where…) copies elements bit for bit. */
+export const exact: Tolerance = { float32: 0, float64: 0 };
+
+/** One rounding of an exact result (add, mul, a comparison, a copy): half an ulp in both dtypes. */
+export const oneRounding: Tolerance = { float32: 0.5, float64: 0.5 };
+
+/**
+ * The derivative where finite differences cannot see it, at the kinks and ties of a piecewise
+ * op (relu at 0, maximum on a tie), exactly as the op's docs promise: cases whose inputs sit on
+ * the kinks (domains of `values`), and the input cotangents the pullback must give for an output
+ * cotangent `ct` (dense arrays, like `reference`). The law `kink gradient` checks every element.
+ *
+ * @category model
+ */
+export interface Kinks<P> {
+  /** Draw a call whose inputs sit on the kinks (every input differentiated). */
+  readonly sample: (g: Gen) => Case<P>;
+  /** The documented cotangent of each input, for the output cotangent `ct`. */
+  readonly pullback: (xs: readonly Dense[], ct: Dense, params: P) => readonly Dense[];
+}
 
 /**
  * An op's law spec: how to sample it, how to call it on sampled inputs, what it must equal.
@@ -84,8 +142,10 @@ export interface Spec<P> {
   readonly call: (xs: readonly Tensor[], params: P) => Tensor;
   /** An independent implementation of the forward pass (plain loops over dense arrays). */
   readonly reference: (xs: readonly Dense[], params: P) => Dense;
-  /** Tolerances (defaults to `defaultTolerance`: 1e-3 for float32, 1e-7 for float64). */
+  /** Fixed tolerances, when no error model applies (else derived from `error`; `defaultTolerance` without either). */
   readonly tolerance?: Tolerance;
+  /** The forward error model the forward law's tolerance is derived from (see `ErrorModel`). */
+  readonly error?: ErrorModel<P>;
   /**
    * Not differentiable (comparisons, argmax, sign) or with a derivative declared zero
    * (stopGradient): the laws check that no cotangent comes back.
@@ -101,6 +161,8 @@ export interface Spec<P> {
   readonly secondOrder?: true;
   /** dtypes the forward reference is checked in (default both). */
   readonly dtypes?: readonly DType[];
+  /** The documented derivative at kinks and ties (checked exactly by the law `kink gradient`). */
+  readonly kinks?: Kinks<P>;
 }
 
 /**

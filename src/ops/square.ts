@@ -8,7 +8,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { elementwiseCase, elementwiseTwin, expectTensor, one } from "./define.js";
 import { mul } from "./mul.js";
 import { zipWith } from "./naive.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, type OpDef, oneRounding } from "./spec.js";
 
 /**
  * Elementwise `x²`.
@@ -32,6 +32,8 @@ export const squareDef: OpDef<void> = {
   forward: { kind: "composite" },
   pullback: "composite",
   spec: {
+    // x·x: one rounding
+    error: { ulps: oneRounding },
     sample: (g) => elementwiseCase(g, [domains.real]),
     call: (xs) => square(one(xs)),
     reference: (xs) => zipWith(xs, (x) => x * x),

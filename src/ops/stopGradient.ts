@@ -11,7 +11,7 @@ import type { Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { elementwiseCase, elementwiseTwin, expectTensor, one } from "./define.js";
 import { zipWith } from "./naive.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, exact, type OpDef } from "./spec.js";
 
 /** The primitive: the identity forward, a zero pullback. */
 export const stopGradientPrim: Primitive<void> = {
@@ -40,6 +40,8 @@ export const stopGradientDef: OpDef<void> = {
   forward: { kind: "alias" },
   pullback: stopGradientPrim.pullback,
   spec: {
+    // the identity
+    error: { ulps: exact },
     sample: (g) => elementwiseCase(g, [domains.real]),
     call: (xs) => stopGradient(one(xs)),
     reference: (xs) => zipWith(xs, (x) => x),

@@ -11,10 +11,10 @@ import type { Reduce } from "../shape/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastTo } from "./broadcastTo.js";
 import type { ReduceParams } from "./builders.js";
-import { reduceOp } from "./builders.js";
+import { reducedLength, reduceOp } from "./builders.js";
 import { dual, tensorFirst } from "./define.js";
 import { reshapeSizes as reshape } from "./reshapePrim.js";
-import type { OpDef } from "./spec.js";
+import { type OpDef, oneRounding } from "./spec.js";
 
 export { type AxisParams, type ReduceParams, reduceWith, sampleReduce } from "./builders.js";
 
@@ -31,7 +31,8 @@ const built = reduceOp({
       shape,
     );
   },
-  spec: { fold: (s, v) => s + v, init: 0 },
+  // each output sums `n` elements of at most 3 in magnitude (the real domain): n·u·3 in the worst case
+  spec: { fold: (s, v) => s + v, init: 0, error: { ulps: oneRounding, terms: reducedLength, magnitude: 3 } },
 });
 
 /** `sum` without its typed signatures, for library code on tensors of any shape. @internal */

@@ -11,7 +11,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { expectTensor, one } from "./define.js";
 import { indices } from "./naive.js";
 import { permute } from "./permute.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, exact, type OpDef } from "./spec.js";
 
 /**
  * The matrix transpose `xᵀ`. One generic signature whose parameter is checked by the rule, so it
@@ -42,6 +42,8 @@ export const transposeDef: OpDef<void> = {
   forward: { kind: "composite" },
   pullback: "composite",
   spec: {
+    // a copy: bit for bit
+    error: { ulps: exact },
     sample: (g) => ({ inputs: [{ shape: [g.int(1, 4), g.int(1, 4)], domain: domains.real }], params: undefined }),
     call: (xs) => transposeImpl(one(xs)),
     reference: (xs) => {

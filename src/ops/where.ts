@@ -13,7 +13,7 @@ import type { Check, Ok, Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { dual, elementwiseCase, elementwiseTwin, expectTensor, type Operand, one, promote, scalarLike, three } from "./define.js";
 import { zipWith } from "./naive.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, exact, type OpDef } from "./spec.js";
 
 /** The shape of an operand: a tensor's, or `[]` for a plain number. */
 type ShapeOf<X> = X extends Tensor<infer S> ? S : [];
@@ -77,6 +77,8 @@ export const whereDef: OpDef<void> = {
   forward: { kind: "backend", method: "where" },
   pullback: wherePrim.pullback,
   spec: {
+    // a selection: bit for bit
+    error: { ulps: exact },
     sample: (g) => elementwiseCase(g, [domains.mask, domains.real, domains.real]),
     call: (xs) => whereImpl(...three(xs)),
     reference: (xs) => zipWith(xs, (c, a, b) => (c !== 0 ? a : b)),

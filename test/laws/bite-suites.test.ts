@@ -23,7 +23,6 @@ import { domains, probability } from "../../laws/domains.js";
 import {
   crossEntropyGradientProbability,
   type DenseCase,
-  denseBackwardFormulas,
   denseBackwardIsAutodiff,
   eluDerivative,
   type LogisticCase,
@@ -38,7 +37,10 @@ import {
   tanhDerivative,
   zeroInitStaysSymmetric,
 } from "../../laws/identities.js";
+import { adamBiasCorrected, l2IsWeightDecay, optimizerCases, optimizerMatchesTextbook, textbook } from "../../laws/optim.js";
 import { bind, type Primitive } from "../../src/autodiff/core.js";
+import { dense } from "../../src/nn/dense.js";
+import { crossEntropy, logLoss, softmaxCrossEntropy } from "../../src/nn/losses.js";
 import { add } from "../../src/ops/add.js";
 import { div } from "../../src/ops/div.js";
 import { exp } from "../../src/ops/exp.js";
@@ -46,16 +48,17 @@ import { expm1 } from "../../src/ops/expm1.js";
 import { gt } from "../../src/ops/gt.js";
 import { leakyRelu } from "../../src/ops/leakyRelu.js";
 import { log } from "../../src/ops/log.js";
-import { matmul } from "../../src/ops/matmul.js";
 import { mul } from "../../src/ops/mul.js";
 import { reshape } from "../../src/ops/reshape.js";
 import { sigmoid, sigmoidPrim } from "../../src/ops/sigmoid.js";
+import { sqrt } from "../../src/ops/sqrt.js";
 import { stopGradient } from "../../src/ops/stopGradient.js";
 import { sub } from "../../src/ops/sub.js";
 import { sum } from "../../src/ops/sum.js";
 import { tanh, tanhPrim } from "../../src/ops/tanh.js";
 import { transpose } from "../../src/ops/transpose.js";
 import { where } from "../../src/ops/where.js";
+import { adam, addL2Grads, type Optimizer } from "../../src/optim/index.js";
 import { randn, rng } from "../../src/tensor/random.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
 
@@ -167,30 +170,43 @@ describe("the course's identities bite", () => {
     bites(arbTensors({ z: ["n"] }, { minNamedDim: 2 }), ({ z }, i) => softmaxJacobian(z, tol, i === "library" ? undefined : softmaxConstDenominator));
   });
 
-  it("∂CE/∂z = σ - y fails for a softmax with a constant denominator", () => {
-    bites(arbTensors({ z: ["n", "m"], y: { shape: ["n", "m"], domain: probability(0) } }, { minNamedDim: 2 }), ({ z, y }, i) =>
-      crossEntropyGradientProbability(z, y, tol, i === "library" ? undefined : softmaxConstDenominator),
-    );
+  it("∂CE/∂z = (σ - y)/m fails for a cross-entropy over a softmax with a constant denominator, and for a cost summed instead of averaged", () => {
+    const arb = arbTensors({ z: ["n", "m"], y: { shape: ["n", "m"], domain: probability(0) } }, { minNamedDim: 2 });
+    const constDenominator = (z: Tensor, y: Tensor): Tensor => crossEntropy(softmaxConstDenominator(z, 0), y);
+    bites(arb, ({ z, y }, i) => crossEntropyGradientProbability(z, y, tol, i === "library" ? undefined : constDenominator));
+    const summed = (z: Tensor, y: Tensor): Tensor => mul(softmaxCrossEntropy(z, y), (z.shape as readonly number[])[1] as number);
+    bites(arb, ({ z, y }, i) => crossEntropyGradientProbability(z, y, tol, i === "library" ? undefined : summed));
   });
 
   it("∂logloss/∂z = (a - y)/m fails for a sigmoid whose pullback forgets (1 - σ)", () => {
     const wrong = withPullback(sigmoidPrim, (ct, _x, out) => [mul(ct, out)]);
-    bites(arbTensors({ z: [1, "m"], Y: { shape: [1, "m"], domain: domains.mask } }), ({ z, Y }, i) => logLossGradient(z, Y, tol, i === "library" ? sigmoid : wrong));
+    bites(arbTensors({ z: [1, "m"], Y: { shape: [1, "m"], domain: domains.mask } }), ({ z, Y }, i) => logLossGradient(z, Y, tol, (a, y) => logLoss(i === "library" ? sigmoid(a) : wrong(a), y)));
   });
 
-  it("the dense backward law fails for db without 1/m, and for a transposed dW", () => {
-    const noMean = (c: DenseCase, gPrime: (z: Tensor) => Tensor) => ({
-      ...denseBackwardFormulas(c, gPrime),
-      db: sum(mul(c.dA, gPrime(add(matmul(c.W as never, c.A_prev as never), c.b as never))) as never, 1 as never, true as never),
-    });
-    const transposed = (c: DenseCase, gPrime: (z: Tensor) => Tensor) => {
-      const f = denseBackwardFormulas(c, gPrime);
-      return { ...f, dW: transpose(f.dW as never) };
-    };
+  it("the dense backward law fails for a layer whose db lacks 1/m, whose dW is transposed, or whose backward ignores the configured α", () => {
     const gPrime = (Z: Tensor) => sub(1, mul(tanh(Z), tanh(Z)));
     const arb = arbTensors({ W: ["n", "n"], b: ["n", 1], A_prev: ["n", "m"], dA: ["n", "m"] }, { minNamedDim: 2 });
-    bites(arb, (c, i) => denseBackwardIsAutodiff(c, tanh, gPrime, tol, i === "library" ? denseBackwardFormulas : noMean));
-    bites(arb, (c, i) => denseBackwardIsAutodiff(c, tanh, gPrime, tol, i === "library" ? denseBackwardFormulas : transposed));
+    /** The library's dense layer with its backward's gradients changed by `f`. */
+    const wrongLayer = (n: number, f: (g: Record<string, Tensor>, m: number) => Record<string, Tensor>, opts: Parameters<typeof dense>[2] = { activation: "tanh" }) => {
+      const real = dense(n, n, opts);
+      return {
+        ...real,
+        backward: (p: never, dA: never, cache: never) => f({ ...(real.backward(p, dA, cache) as unknown as Record<string, Tensor>) }, (cache as { A_prev: Tensor }).A_prev.shape[1] as number) as never,
+      };
+    };
+    const n = (c: DenseCase): number => c.W.shape[0] as number;
+    const noMean = (c: DenseCase) => wrongLayer(n(c), (g, m) => ({ ...g, db: mul(g.db as Tensor, m) }));
+    const transposed = (c: DenseCase) => wrongLayer(n(c), (g) => ({ ...g, dW: transpose(g.dW as never) }));
+    bites(arb, (c, i) => denseBackwardIsAutodiff(c, { activation: "tanh", gPrime, ...(i === "library" ? {} : { layer: noMean(c) }) }, tol));
+    bites(arb, (c, i) => denseBackwardIsAutodiff(c, { activation: "tanh", gPrime, ...(i === "library" ? {} : { layer: transposed(c) }) }, tol));
+    // a leaky ReLU layer with α = 0.3 whose backward uses the default slope 0.01
+    const leaky = (Z: Tensor) => where(gt(Z, 0), 1, 0.3);
+    const defaultSlope = (c: DenseCase) => {
+      const real = dense(n(c), n(c), { activation: "leakyRelu", alpha: 0.3 });
+      const wrong = dense(n(c), n(c), { activation: "leakyRelu" });
+      return { ...real, backward: wrong.backward };
+    };
+    bites(arb, (c, i) => denseBackwardIsAutodiff(c, { activation: "leakyRelu", settings: { alpha: 0.3 }, gPrime: leaky, ...(i === "library" ? {} : { layer: defaultSlope(c) as never }) }, tol));
   });
 
   it("loops = vectorised fails for a vectorised gradient without 1/m", () => {
@@ -205,7 +221,7 @@ describe("the course's identities bite", () => {
 
   it("the linear collapse fails once a non-linearity sits between the layers", () => {
     const arb = arbTensors({ W1: ["h", "n"], b1: ["h", 1], W2: ["o", "h"], b2: ["o", 1], X: ["n", "m"] });
-    bites(arb, ({ X, ...p }, i) => linearLayersCollapse(p, X, tol, i === "library" ? undefined : tanh));
+    bites(arb, ({ X, ...p }, i) => linearLayersCollapse(p, X, tol, i === "library" ? undefined : "tanh"));
   });
 
   it("hidden units do not stay identical from a random initialisation", () => {
@@ -222,5 +238,48 @@ describe("the course's identities bite", () => {
       };
       return zeroInitStaysSymmetric(p0, X, Y, 2, 0.5, tol);
     });
+  });
+});
+
+describe("the optimizer laws bite", () => {
+  const h = { lr: 0.1, beta: 0.8, beta2: 0.99, eps: 1e-8 };
+  const arb = arbTensors({ W: ["n", "k"], b: ["n", 1], gW: ["n", "k"], gb: ["n", 1] }, { minNamedDim: 2 });
+  const drawn = (t: { W: Tensor; b: Tensor; gW: Tensor; gb: Tensor }) => ({
+    params: { W: t.W, b: t.b },
+    grads: [
+      { W: t.gW, b: t.gb },
+      { W: mul(t.gW, -0.5), b: t.gb },
+    ],
+  });
+
+  it("k steps = the textbook rule fails for a momentum that forgets (1 − β), and for Nesterov checked as momentum", () => {
+    const [, mom, nest] = optimizerCases(h);
+    // v ← βv + g (no 1 − β) is momentum with the rate scaled by 1/(1 − β)
+    const undamped = optimizerCases({ ...h, lr: h.lr / (1 - h.beta) })[1];
+    if (mom === undefined || nest === undefined || undamped === undefined) throw new Error("optimizerCases lists gd, momentum, nesterov, …");
+    bites(arb, (t, i) => optimizerMatchesTextbook(i === "library" ? mom : { ...mom, optimizer: undamped.optimizer }, drawn(t).params, drawn(t).grads, 1e-10));
+    bites(arb, (t, i) => optimizerMatchesTextbook(i === "library" ? mom : { ...mom, optimizer: nest.optimizer }, drawn(t).params, drawn(t).grads, 1e-10));
+    expect(textbook.gd(h)(1, 1, [], 1)).toEqual([0.9, []]);
+  });
+
+  it("Adam's bias correction fails for an Adam without it", () => {
+    const uncorrected: Optimizer = {
+      name: "adam without bias correction",
+      init: (p) => adam(h.lr).init(p),
+      step: (w, g, s) => {
+        const [m, v] = s.slots as unknown as [Tensor, Tensor];
+        const m2 = add(mul(m, h.beta), mul(g as Tensor, 1 - h.beta));
+        const v2 = add(mul(v, h.beta2), mul(mul(g as Tensor, g as Tensor), 1 - h.beta2));
+        return [sub(w as Tensor, div(mul(m2, h.lr), add(sqrt(v2), h.eps))) as never, { step: s.step + 1, slots: [m2, v2] as never }];
+      },
+    };
+    bites(arbTensors({ w: ["n"], g: { shape: ["n"], domain: domains.awayFromZero } }), ({ w, g }, i) =>
+      adamBiasCorrected(w, g, 3, h.lr, 1e-10, h.beta, h.beta2, h.eps, i === "library" ? undefined : uncorrected),
+    );
+  });
+
+  it("L2 as weight decay fails when the biases are decayed too", () => {
+    const allLeaves: typeof addL2Grads = (p, g, l, m) => addL2Grads(p, g, l, m, () => true);
+    bites(arb, (t, i) => l2IsWeightDecay({ W: t.W, b: t.b }, { W: t.gW, b: t.gb }, 0.5, 4, 0.1, 1e-10, i === "library" ? undefined : allLeaves));
   });
 });

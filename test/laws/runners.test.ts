@@ -115,3 +115,31 @@ describe("checkLayer", () => {
     expect(checkLayer(rowsLayer, rows, { ...runs, batchAxis: 0 }).every((o) => o.ok)).toBe(true);
   });
 });
+
+describe("counterexamples for humans", () => {
+  it("a failing op law names the op and law, shows the inputs as tables and expected vs got, and its seed and path replay it", async () => {
+    const { runOpLaws } = await import("../../laws/checkOp.js");
+    const { drawOutcomes } = await import("../../laws/outcome.js");
+    const { reluDef } = await import("../../src/ops/relu.js");
+    const { where } = await import("../../src/ops/where.js");
+    const { ge } = await import("../../src/ops/ge.js");
+    const { bind } = await import("../../src/autodiff/core.js");
+    const { reluPrim } = await import("../../src/ops/relu.js");
+    // relu'(0) = 1 instead of the documented 0: only the kink law can see it
+    const wrong = { ...reluPrim, name: "relu (wrong kink)", pullback: (ct: Tensor, [x]: readonly Tensor[]) => [where(ge(x as Tensor, 0), ct, 0)] };
+    const def = { ...reluDef, name: "relu (wrong kink)", spec: { ...reluDef.spec, call: ([x]: readonly Tensor[]) => bind(wrong as never, [x as Tensor], undefined) } };
+    const failed = runOpLaws(def as never, { numRuns: 50, seed: 5 }).filter((o) => !o.ok);
+    expect(failed.map((o) => o.law)).toEqual(["kink gradient"]);
+    const [o] = failed;
+    const text = drawOutcomes(failed);
+    expect(text).toMatch(/^relu \(wrong kink\) × kink gradient: failed after \d+ cases/);
+    expect(text).toMatch(/cotangent of input 0\[[\d, ]*\]: got -?[\d.e-]+, expected 0/);
+    expect(text).toMatch(/input 0 \[[\d, ]*\] float64\n {2}/);
+    expect(text).toMatch(/replay: \{ seed: -?\d+, law: "kink gradient", numRuns: \d+ \}.*fast-check path "[\d:]+"/);
+    expect(text).not.toMatch(/Counterexample: \[\[/);
+    // the seed reruns the same cases and shrinks to the same counterexample
+    const again = runOpLaws(def as never, { numRuns: 50, seed: o?.replay?.seed as number, law: "kink gradient" }).find((r) => r.law === "kink gradient");
+    expect(again?.ok).toBe(false);
+    expect(again?.message).toBe(o?.message);
+  });
+});

@@ -43,12 +43,14 @@ describe("dense: backward agrees with grad", () => {
     activation: fc.constantFrom(...activationNames),
     rows: fc.boolean(),
     dropout: fc.constantFrom(0, 0.3),
+    // a configured slope (leaky ReLU) or scale (ELU): the backward must use it, not the default
+    alpha: fc.constantFrom(undefined, 0.2, 1.7),
     seed: fc.integer({ min: 0, max: 1000 }),
   });
   test("dW, db (dalpha) equal grad of J = (1/m) Σ ⟨C, A⟩ and dA_prev is the pullback", () => {
     fc.assert(
-      fc.property(cases, ({ nIn, nOut, m, activation, rows, dropout, seed }) => {
-        const layer = dense(nIn, nOut, { activation: activation as ActivationName, layout: rows ? "rows" : "columns", dropout, alphaInit: 0.3 });
+      fc.property(cases, ({ nIn, nOut, m, activation, rows, dropout, alpha, seed }) => {
+        const layer = dense(nIn, nOut, { activation: activation as ActivationName, layout: rows ? "rows" : "columns", dropout, alphaInit: 0.3, ...(alpha === undefined ? {} : { alpha }) });
         const g = rng(seed);
         const p = layer.init(g, f64) as Record<string, Tensor>;
         const A0 = randn(g, rows ? [m, nIn] : [nIn, m], f64);

@@ -1,0 +1,120 @@
+/**
+ * The optimizers', schedules' and L2's argument checks and edge values: every refusal names the
+ * function and the argument, every bound is where the docs put it (β in [0, 1), rates > 0, λ ≥ 0,
+ * m > 0), schedules at their boundaries, L2's weight filter on nested trees, and the optimizers'
+ * results surviving their own memory scopes on the WASM backend.
+ */
+import { describe, expect, test } from "vitest";
+import { withBackend } from "../../src/backend/current.js";
+import { wasm } from "../../src/backend/wasm/index.js";
+import { adam, addL2Grads, constant, cosineDecay, exponentialDecay, gd, inverseTimeDecay, l2Penalty, momentum, nesterov, rateAt, rmsprop, warmup } from "../../src/optim/index.js";
+import { item, tensor, toFlat } from "../../src/tensor/create.js";
+
+const f64 = { dtype: "float64" } as const;
+
+describe("optimizers refuse bad arguments, naming them", () => {
+  test.each([
+    ["momentum", "beta", (b: number) => momentum(0.1, b)],
+    ["nesterov", "beta", (b: number) => nesterov(0.1, b)],
+    ["rmsprop", "beta", (b: number) => rmsprop(0.1, b)],
+    ["adam", "beta1", (b: number) => adam(0.1, b)],
+    ["adam", "beta2", (b: number) => adam(0.1, 0.9, b)],
+  ] as const)("%s: '%s' must be in [0, 1)", (fn, arg, make) => {
+    expect(() => make(1)).toThrow(`${fn}: argument '${arg}' must be in [0, 1), got 1`);
+    expect(() => make(-0.1)).toThrow(`${fn}: argument '${arg}' must be in [0, 1), got -0.1`);
+    expect(() => make(Number.NaN)).toThrow(RangeError);
+    expect(make(0).name).toBe(fn);
+    expect(make(0.999).name).toBe(fn);
+  });
+
+  test("step: grads and state must match the params", () => {
+    const p = { W: tensor([[1, 2]], f64), b: tensor([0], f64) };
+    const opt = adam(0.1);
+    expect(() => opt.step(p, { W: tensor([[1, 2]], f64) } as never, opt.init(p))).toThrow("adam.step: argument 'grads' has 1 tensors, 'params' has 2");
+    expect(() => opt.step(p, p, gd(0.1).init(p) as never)).toThrow("adam.step: argument 'state' must come from adam.init (2 slots)");
+    expect(() => opt.step(p, p, null as never)).toThrow("adam.step: argument 'state' must come from adam.init (2 slots)");
+    expect(() => opt.step(p, { W: tensor([[1, 2, 3]], f64), b: tensor([0], f64) } as never, opt.init(p))).toThrow("adam.step: gradient 0 has shape [1, 3], its parameter has [1, 2]");
+    expect(() => opt.step(p, { W: tensor([1, 2], f64), b: tensor([0], f64) } as never, opt.init(p))).toThrow("adam.step: gradient 0 has shape [2], its parameter has [1, 2]");
+    expect(() => momentum(0.1).init("W" as never)).toThrow(/momentum\.init/);
+    expect(() => opt.step(p, p, 5 as never)).toThrow("adam.step: argument 'state' must come from adam.init (2 slots)");
+    const v = { w: tensor([1, 2], f64) };
+    expect(() => gd(0.1).step(v, { w: tensor([[1], [2]], f64) } as never, gd(0.1).init(v))).toThrow("gd.step: gradient 0 has shape [2, 1], its parameter has [2]");
+  });
+
+  test("on the WASM backend, the new weights and slots outlive the step's memory scope", () => {
+    withBackend(wasm, () => {
+      const p = { w: tensor([1, -2], f64) };
+      const opt = adam(0.1);
+      const [p1, s1] = opt.step(p, { w: tensor([0.5, 0.5], f64) }, opt.init(p));
+      const [p2, s2] = opt.step(p1, { w: tensor([0.5, -1], f64) }, s1);
+      expect(Array.from(toFlat(p2.w)).every(Number.isFinite)).toBe(true);
+      expect(s2.slots.map((s) => toFlat(s.w).length)).toEqual([2, 2]);
+    });
+  });
+});
+
+describe("schedules", () => {
+  test("rateAt: a number or a schedule's value at the step, finite and ≥ 0", () => {
+    expect(rateAt("train", (s) => 0.5 * s, 2)).toBe(1);
+    expect(rateAt("train", 0, 0)).toBe(0);
+    expect(() => rateAt("train", -1, 3)).toThrow("train: the learning rate at step 3 must be a finite number ≥ 0, got -1");
+    expect(() => rateAt("train", Number.POSITIVE_INFINITY, 0)).toThrow(/train: the learning rate at step 0/);
+    expect(() => rateAt("train", () => Number.NaN, 0)).toThrow(/got NaN/);
+  });
+
+  test.each([
+    ["constant", "lr", (v: number) => constant(v)],
+    ["exponentialDecay", "lr", (v: number) => exponentialDecay(v, 0.5, 10)],
+    ["exponentialDecay", "rate", (v: number) => exponentialDecay(0.1, v, 10)],
+    ["exponentialDecay", "every", (v: number) => exponentialDecay(0.1, 0.5, v)],
+    ["inverseTimeDecay", "lr", (v: number) => inverseTimeDecay(v, 1)],
+    ["cosineDecay", "lr", (v: number) => cosineDecay(v, 10)],
+    ["cosineDecay", "total", (v: number) => cosineDecay(0.1, v)],
+    ["warmup", "steps", (v: number) => warmup(constant(0.1), v)],
+  ] as const)("%s: '%s' must be a finite number > 0", (fn, arg, make) => {
+    // (constant checks when asked for the rate)
+    for (const bad of [0, -1, Number.POSITIVE_INFINITY]) expect(() => make(bad)(0)).toThrow(`${fn}: argument '${arg}' must be a finite number > 0, got ${bad}`);
+    expect(() => make("1" as never)(0)).toThrow(`${fn}: argument '${arg}' must be a finite number > 0, got 1`);
+    expect(typeof make(0.5)).toBe("function");
+  });
+
+  test("inverseTimeDecay: k ≥ 0 (0 is a constant rate)", () => {
+    expect(inverseTimeDecay(0.1, 0)(100)).toBe(0.1);
+    expect(() => inverseTimeDecay(0.1, -1)).toThrow("inverseTimeDecay: argument 'k' must be ≥ 0, got -1");
+  });
+
+  test("cosineDecay from lr to min over total steps, min afterwards", () => {
+    const s = cosineDecay(1, 10, 0.2);
+    expect(s(0)).toBeCloseTo(1, 12);
+    expect(s(5)).toBeCloseTo(0.6, 12);
+    expect(s(10)).toBeCloseTo(0.2, 12);
+    expect(s(50)).toBeCloseTo(0.2, 12);
+  });
+
+  test("warmup: linear over the first steps, then the schedule", () => {
+    const s = warmup(constant(0.4), 4);
+    expect([0, 1, 2, 3, 4, 5].map(s)).toEqual([0.1, 0.2, 0.30000000000000004, 0.4, 0.4, 0.4]);
+  });
+});
+
+describe("L2", () => {
+  test("λ ≥ 0 and m > 0, named", () => {
+    const p = { W: tensor([[1, 2]], f64) };
+    expect(item(l2Penalty(p, 0, 5))).toBe(0);
+    expect(() => l2Penalty(p, -1, 5)).toThrow("l2Penalty: argument 'lambda' must be ≥ 0, got -1");
+    expect(() => l2Penalty(p, 0.1, 0)).toThrow("l2Penalty: argument 'm' must be > 0 (the number of examples), got 0");
+    expect(() => addL2Grads(p, p, -1, 5)).toThrow("addL2Grads: argument 'lambda' must be ≥ 0, got -1");
+    expect(() => addL2Grads(p, p, 0.1, 0)).toThrow("addL2Grads: argument 'm' must be > 0 (the number of examples), got 0");
+    expect(() => addL2Grads(p, { W: p.W, b: p.W } as never, 0.1, 5)).toThrow("addL2Grads: argument 'grads' has 2 tensors, 'params' has 1");
+    expect(() => addL2Grads(p, "x" as never, 0.1, 5)).toThrow(/addL2Grads/);
+  });
+
+  test("the weights are the leaves whose last name starts with W, at any depth, in records and arrays", () => {
+    const t = (v: number) => tensor([v], f64);
+    // 2·(λ/2m)·Σw² with λ = 2, m = 1: Σ w² over the weights
+    const params = { W1: t(1), b1: t(10), layers: [{ W: t(2), b: t(20) }], W: { b: t(30) }, Wout: [t(3)] };
+    expect(item(l2Penalty(params as never, 2, 1))).toBe(1 + 4);
+    const g = addL2Grads(params as never, { W1: t(0), b1: t(0), layers: [{ W: t(0), b: t(0) }], W: { b: t(0) }, Wout: [t(0)] } as never, 2, 1) as typeof params;
+    expect([g.W1, g.b1, g.layers[0]?.W, g.layers[0]?.b, g.W.b, g.Wout[0]].map((x) => item(x as never))).toEqual([2, 0, 4, 0, 0, 0]);
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * The tests StrykerJS runs against each mutant of `src/ops`, `src/nn`, `src/optim` and
+ * `src/autodiff` (`npm run mutation`, see stryker.config.mjs): the main configuration, narrowed
+ * to the test files that exercise those folders (the type tests, the packed tarball, the API
+ * report and the file-format tests cannot kill a mutant there and would only slow each run; the
+ * documentation-examples test reads the sources' exports and comments, which the instrumented
+ * copies no longer match).
+ */
+import { defineConfig } from "vitest/config";
+import base from "./vitest.config.js";
+
+// (not mergeConfig: it would concatenate the include lists)
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: [
+      "test/ops.test.ts",
+      "test/ops-wasm.test.ts",
+      "test/core.test.ts",
+      "test/registry.test.ts",
+      "test/robustness.test.ts",
+      "test/laws/**/*.test.ts",
+      "test/nn/**/*.test.ts",
+      "test/optim/**/*.test.ts",
+      "test/autodiff/**/*.test.ts",
+      "test/train/**/*.test.ts",
+    ],
+  },
+});
