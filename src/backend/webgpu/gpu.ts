@@ -105,6 +105,12 @@ const nodeGpu = async (): Promise<{ gpu: Gpu | undefined; why: string }> => {
 export interface GpuContext {
   readonly device: GpuDevice;
   readonly info: GpuAdapterInfo;
+  /**
+   * The GPU and adapter objects, held for as long as the device: with Node's `webgpu` package,
+   * collecting them while the device lives crashed the process at random (glibc mutex
+   * assertions inside the driver) once a program allocated enough to trigger the collector.
+   */
+  readonly keep: readonly unknown[];
 }
 
 /**
@@ -129,6 +135,7 @@ export const requestGpuDevice = async (): Promise<GpuContext> => {
   const i = adapter.info ?? {};
   return {
     device,
+    keep: [gpu, adapter],
     info: {
       vendor: i.vendor ?? "",
       architecture: i.architecture ?? "",

@@ -1,7 +1,7 @@
 /**
  * The WebGPU backend against the reference backend: every kernel on random small shapes, and a
  * few training steps of the MNIST model. Run in its own process (the Vulkan driver's library path
- * must be set before the process starts; see `swiftshader.ts`), it prints one JSON report line:
+ * must be set before the process starts; see `bench/swiftshader.ts`), it prints one JSON report line:
  * `{ adapter, cases: [{ name, err, tol }], errors: [...] }`, or `{ skip: reason }` where no adapter
  * can be made. `test/backend/webgpu.test.ts` runs it and checks every case; the same code runs in
  * headless Chromium (`browser.ts`).

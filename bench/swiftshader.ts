@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
-const root = new URL("../../..", import.meta.url).pathname;
+const root = new URL("..", import.meta.url).pathname;
 
 /** The folder holding `vk_swiftshader_icd.json` and `libvulkan.so.1`, or undefined. */
 export const swiftshaderDir = (): string | undefined => {
