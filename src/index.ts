@@ -164,7 +164,26 @@ export {
 export type { Batch, Layout } from "./shape/layout.js";
 export * as shapes from "./shape/rules.js";
 // tensors: the type, creation, random generation
-export { type CreateOptions, fill, fromArray, fullLike, item, itemAsync, type Nested, type NestedOf, type NestedShape, ones, onesLike, tensor, toArray, toArrayAsync, toFlat, toFlatAsync, zeros, zerosLike } from "./tensor/create.js";
+export {
+  type CreateOptions,
+  fill,
+  fromArray,
+  fullLike,
+  item,
+  itemAsync,
+  type Nested,
+  type NestedOf,
+  type NestedShape,
+  ones,
+  onesLike,
+  tensor,
+  toArray,
+  toArrayAsync,
+  toFlat,
+  toFlatAsync,
+  zeros,
+  zerosLike,
+} from "./tensor/create.js";
 export { bernoulli, permutation, Rng, type RngState, randn, rng, rngFromState, truncatedNormal, uniform } from "./tensor/random.js";
 export { isTensor, type SizesOf, Tensor } from "./tensor/tensor.js";
 export { withShape } from "./tensor/withShape.js";

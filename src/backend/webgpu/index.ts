@@ -21,7 +21,7 @@
 import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
 import { BufferUsage, type GpuAdapterInfo, type GpuBuffer, type GpuContext, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, requestGpuDevice } from "./gpu.js";
-import { binaryShader, columnShader, copyShader, fillShader, type MatmulTile, matmulShader, ROW, ROW_WG, type RowOp, rowShader, unaryShader, WG, whereShader } from "./kernels.js";
+import { binaryShader, columnShader, copyShader, fillShader, type MatmulTile, matmulShader, ROW, type RowOp, rowShader, unaryShader, WG, whereShader } from "./kernels.js";
 
 export type { GpuAdapterInfo } from "./gpu.js";
 export type { MatmulTile } from "./kernels.js";
