@@ -238,7 +238,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 }`;
 };
 
-/** Tile sizes of the matrix product (see {@link matmulShader}). @category model */
+/** Tile sizes of the WebGPU matrix product (see `configureWebGPU`). @category model */
 export interface MatmulTile {
   /** Output rows per workgroup. */
   readonly bm: number;
