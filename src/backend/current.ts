@@ -30,7 +30,7 @@ const defaultBackend = (): Backend => {
   const env = envChoice();
   if (env !== undefined && env !== "") {
     if (!isName(env) || env === "webgpu")
-      throw new Error(`typegrad: environment variable TYPEGRAD_BACKEND must be 'wasm' or 'reference' (the WebGPU backend loads asynchronously: 'await ready("webgpu")'), got '${env}'`);
+      throw new Error(`typegrad: environment variable TYPEGRAD_BACKEND must be 'wasm' or 'reference', got '${env}' (the WebGPU backend loads asynchronously: 'await ready("webgpu")')`);
     return byName[env];
   }
   return wasmLoadsSync() ? wasm : reference;

@@ -630,7 +630,8 @@ export const configureWebGPU = (opts: WebGPUOptions): Required<WebGPUOptions> =>
  *
  * @example
  * import { webgpuInfo } from "typegrad"
- * const info = webgpuInfo() // undefined until ready("webgpu") has found an adapter
+ * // undefined until ready("webgpu") has found an adapter
+ * const info = webgpuInfo()
  * info === undefined || typeof info.adapter.vendor === "string" // true
  * @category destructors
  */
