@@ -4,7 +4,10 @@
  *
  * - package: the consumer resolves `typegrad` to the package's `.d.ts` files (what users get);
  * - sources: the same consumer with `typegrad` mapped to this repository's TypeScript sources
- *   (what a consumer paid before the package shipped declarations).
+ *   (what a consumer paid before the package shipped declarations);
+ * - two floors in the same run, for comparison on a loaded machine: the same project with a file
+ *   that imports nothing (the compiler and its lib alone), and one that imports only `io-ts`
+ *   (which typegrad's codecs expose, with fp-ts's `Either` and its type classes behind it).
  *
  * For each: cold open (open the file, first quick info: program creation and checking, in wall
  * time and tsserver CPU time), then quick info after an edit (the median of 20 edits), and the
@@ -36,7 +39,20 @@ export const layer = (x: Tensor<[784, "m"]>): Tensor<[128, "m"]> => relu(add(mat
 export const used = [fit, adam, softmaxCrossEntropy];
 `;
 
-const setup = (): { pkg: string; src: string } => {
+/** The floors' files: the same lines for the edit and the quick infos, without typegrad. */
+const floorSource = `const zeros = (s: readonly number[]) => s;
+const X = zeros([784, 32]);
+export const Z = X.length;
+export const layer = (x: readonly number[]): number => x.length + X.length;
+`;
+const depsSource = `import * as t from "io-ts";
+const zeros = (s: readonly number[]) => s;
+const X = zeros([784, 32]);
+export const Z = t.array(t.number).is(X);
+export const layer = (x: readonly number[]): number => x.length + X.length;
+`;
+
+const setup = (): { pkg: string; src: string; floor: string; deps: string } => {
   const out = spawnSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: root, encoding: "utf8" });
   if (out.status !== 0) throw new Error(`npm pack failed: ${out.stderr}`);
   const file = JSON.parse(out.stdout.slice(out.stdout.lastIndexOf("\n[\n") + 1))[0].filename as string;
@@ -58,7 +74,16 @@ const setup = (): { pkg: string; src: string } => {
       files: ["app.ts"],
     }),
   );
-  return { pkg, src };
+  const floor = join(work, "floor");
+  const deps = join(work, "deps");
+  for (const [dir, text] of [
+    [floor, floorSource],
+    [deps, depsSource],
+  ] as const) {
+    cpSync(pkg, dir, { recursive: true });
+    writeFileSync(join(dir, "app.ts"), text);
+  }
+  return { pkg, src, floor, deps };
 };
 
 /** A tsserver process speaking its JSON protocol. */
@@ -105,7 +130,7 @@ class Server {
   }
 }
 
-const measure = async (dir: string): Promise<{ openWall: number; openCpu: number; edit: number; hover: string }> => {
+const measure = async (dir: string, source: string): Promise<{ openWall: number; openCpu: number; edit: number; hover: string }> => {
   const file = join(dir, "app.ts");
   const s = new Server(dir);
   const at = (needle: string) => {
@@ -140,14 +165,17 @@ const instantiations = (dir: string): number => {
   return Number(/Instantiations:\s+(\d+)/.exec(r.stdout)?.[1] ?? Number.NaN);
 };
 
-const { pkg, src } = setup();
+const { pkg, src, floor, deps } = setup();
+const setups = [
+  ["package (.d.ts)", pkg, source],
+  ["sources (.ts)", src, source],
+  ["floor: io-ts only (no typegrad)", deps, depsSource],
+  ["floor: nothing imported", floor, floorSource],
+] as const;
 const rows: Record<string, { openWall: number[]; openCpu: number[]; edit: number[]; hover: string }> = {};
 for (let r = 0; r < ROUNDS; r++) {
-  for (const [name, dir] of [
-    ["package (.d.ts)", pkg],
-    ["sources (.ts)", src],
-  ] as const) {
-    const m = await measure(dir);
+  for (const [name, dir, text] of setups) {
+    const m = await measure(dir, text);
     const row = rows[name] ?? { openWall: [], openCpu: [], edit: [], hover: m.hover };
     rows[name] = row;
     row.openWall.push(m.openWall);
@@ -161,10 +189,7 @@ console.log(
 );
 console.log("| typegrad as | cold open → first quick info (wall) | cold open (tsserver CPU) | quick info after an edit (median of 20) | tsc instantiations |");
 console.log("|---|---|---|---|---|");
-for (const [name, dir] of [
-  ["package (.d.ts)", pkg],
-  ["sources (.ts)", src],
-] as const) {
+for (const [name, dir] of setups) {
   const r = rows[name];
   if (r === undefined) continue;
   console.log(`| ${name} | ${med(r.openWall).toFixed(2)} s | ${med(r.openCpu).toFixed(2)} s | ${(med(r.edit) * 1000).toFixed(0)} ms | ${instantiations(dir)} |`);

@@ -2,7 +2,7 @@
 import { blockUntilReady, defaultDevice, grad, init, jit, nn, numpy as np, tree } from "@jax-js/jax";
 import { measureAsync, type Timing } from "./timing.js";
 import type { Row } from "./typegrad.js";
-import { BIAS, data, MATMULS, MLP, oneHot, SIGMOID } from "./workloads.js";
+import { BIAS, data, MATMULS, MLP, MLP_BIG, type MlpCase, oneHot, SIGMOID } from "./workloads.js";
 
 type Params = { W1: np.Array; b1: np.Array; W2: np.Array; b2: np.Array; W3: np.Array; b3: np.Array };
 
@@ -27,18 +27,20 @@ export const runJax = async (): Promise<Row[]> => {
   xb.dispose();
   bb.dispose();
 
-  const mlp = jaxMlpStep();
-  push(MLP.name, await measureAsync(mlp.step, 2000, 20, 3));
+  for (const w of [MLP, MLP_BIG]) {
+    const mlp = jaxMlpStep(w);
+    push(w.name, await measureAsync(mlp.step, 2000, 10, 3));
+  }
   return rows;
 };
 
 /** The MLP train step under `jit` on jax-js's wasm device (call after `init("wasm")`). */
-export const jaxMlpStep = (): { step: () => Promise<void> } => {
-  const [d0, d1, d2, d3] = MLP.sizes;
+export const jaxMlpStep = (c: MlpCase = MLP): { step: () => Promise<void> } => {
+  const [d0, d1, d2, d3] = c.sizes;
   const w = (i: number, o: number, seed: number) => np.array(data(i * o, seed).map((v) => v * Math.sqrt(6 / i))).reshape([i, o]);
   let p: Params = { W1: w(d0, d1, 1), b1: np.zeros([d1]), W2: w(d1, d2, 2), b2: np.zeros([d2]), W3: w(d2, d3, 3), b3: np.zeros([d3]) };
-  const X = np.array(data(MLP.batch * d0, 7)).reshape([MLP.batch, d0]);
-  const Y = np.array(oneHot(MLP.batch, 10, 8)).reshape([MLP.batch, 10]);
+  const X = np.array(data(c.batch * d0, 7)).reshape([c.batch, d0]);
+  const Y = np.array(oneHot(c.batch, 10, 8)).reshape([c.batch, 10]);
   const loss = (q: Params, xs: np.Array, ys: np.Array): np.Array => {
     const A1 = nn.relu(np.matmul(xs, q.W1).add(q.b1));
     const A2 = nn.relu(np.matmul(A1, q.W2).add(q.b2));
@@ -47,11 +49,11 @@ export const jaxMlpStep = (): { step: () => Promise<void> } => {
       .logSoftmax(Z3)
       .mul(ys)
       .sum()
-      .mul(-1 / MLP.batch);
+      .mul(-1 / c.batch);
   };
   const step = jit((q: Params, xs: np.Array, ys: np.Array): Params => {
     const g = grad(loss)(tree.ref(q), xs, ys);
-    return tree.map((v: np.Array, gv: np.Array) => v.sub(gv.mul(MLP.lr)), q, g) as Params;
+    return tree.map((v: np.Array, gv: np.Array) => v.sub(gv.mul(c.lr)), q, g) as Params;
   });
   return {
     step: async () => {

@@ -23,26 +23,12 @@ def median_ms(fn, min_reps=10, budget_s=1.5, warmup=3):
     return times[len(times) // 2]
 
 
-def main():
-    rng = np.random.default_rng(0)
-    out = []
-    for m, k, n, name in [(128, 128, 128, "128"), (256, 256, 256, "256"), (512, 512, 512, "512"), (1024, 1024, 1024, "1024"), (128, 784, 128, "128x784x128")]:
-        a = rng.standard_normal((m, k), dtype=np.float32)
-        b = rng.standard_normal((k, n), dtype=np.float32)
-        out.append({"workload": f"matmul f32 {name}", "median_ms": median_ms(lambda: a @ b)})
-    x = rng.standard_normal(1_000_000, dtype=np.float32)
-    out.append({"workload": "sigmoid 1e6", "median_ms": median_ms(lambda: 1 / (1 + np.exp(-x)))})
-    xb = rng.standard_normal((128, 4096), dtype=np.float32)
-    bb = rng.standard_normal(4096, dtype=np.float32)
-    out.append({"workload": "bias add 128x4096", "median_ms": median_ms(lambda: xb + bb)})
-
-    # MLP 784-128-64-10, batch 128, softmax cross-entropy, SGD; backward written by hand
-    sizes = [784, 128, 64, 10]
+def mlp_step(rng, sizes, batch):
     params = []
     for i in range(3):
         params.append([(rng.standard_normal((sizes[i], sizes[i + 1])) * np.sqrt(2 / sizes[i])).astype(np.float32), np.zeros(sizes[i + 1], np.float32)])
-    X = rng.standard_normal((128, 784), dtype=np.float32)
-    Y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 128)]
+    X = rng.standard_normal((batch, sizes[0]), dtype=np.float32)
+    Y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, batch)]
 
     def step():
         (W1, b1), (W2, b2), (W3, b3) = params
@@ -54,7 +40,7 @@ def main():
         Z3 = Z3 - Z3.max(axis=1, keepdims=True)
         P = np.exp(Z3)
         P /= P.sum(axis=1, keepdims=True)
-        dZ3 = (P - Y) / 128
+        dZ3 = (P - Y) / batch
         dW3 = A2.T @ dZ3
         db3 = dZ3.sum(0)
         dA2 = dZ3 @ W3.T
@@ -70,7 +56,25 @@ def main():
         params[1] = [W2 - lr * dW2, b2 - lr * db2]
         params[2] = [W3 - lr * dW3, b3 - lr * db3]
 
-    out.append({"workload": "MLP train step 784-128-64-10 b128", "median_ms": median_ms(step)})
+    return step
+
+
+def main():
+    rng = np.random.default_rng(0)
+    out = []
+    for m, k, n, name in [(128, 128, 128, "128"), (256, 256, 256, "256"), (512, 512, 512, "512"), (1024, 1024, 1024, "1024"), (128, 784, 128, "128x784x128")]:
+        a = rng.standard_normal((m, k), dtype=np.float32)
+        b = rng.standard_normal((k, n), dtype=np.float32)
+        out.append({"workload": f"matmul f32 {name}", "median_ms": median_ms(lambda: a @ b)})
+    x = rng.standard_normal(1_000_000, dtype=np.float32)
+    out.append({"workload": "sigmoid 1e6", "median_ms": median_ms(lambda: 1 / (1 + np.exp(-x)))})
+    xb = rng.standard_normal((128, 4096), dtype=np.float32)
+    bb = rng.standard_normal(4096, dtype=np.float32)
+    out.append({"workload": "bias add 128x4096", "median_ms": median_ms(lambda: xb + bb)})
+
+    # MLP train steps (softmax cross-entropy, SGD; backward written by hand): the small one and the big one
+    for sizes, batch in [([784, 128, 64, 10], 128), ([784, 1024, 1024, 10], 256)]:
+        out.append({"workload": f"MLP train step {'-'.join(map(str, sizes))} b{batch}", "median_ms": median_ms(mlp_step(rng, sizes, batch))})
     blas = ""
     try:
         cfg = np.show_config(mode="dicts")

@@ -7,7 +7,7 @@
 import { configureWasm, wasm, wasmStats, withBackend } from "../src/index.js";
 import { batch, initParams, trainStep, wasmReady } from "./typegrad.js";
 
-const threads = Number(process.argv[2] ?? 1) === 2 ? 2 : 1;
+const threads = Math.max(1, Math.min(64, Math.floor(Number(process.argv[2] ?? 1)) || 1));
 if (process.argv[3] !== undefined) configureWasm({ ringBytes: Number(process.argv[3]) * 2 ** 20 });
 await wasmReady();
 configureWasm({ threads });

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { measure, type Timing } from "./timing.js";
 import type { Row } from "./typegrad.js";
-import { BIAS, data, MATMULS, MLP, oneHot, SIGMOID } from "./workloads.js";
+import { BIAS, data, MATMULS, MLP, MLP_BIG, type MlpCase, oneHot, SIGMOID } from "./workloads.js";
 
 /**
  * The CommonJS tfjs-core that Node loads registers no gradients, and its ESM build cannot be
@@ -53,27 +53,29 @@ export const runTfjs = async (backend: "cpu" | "wasm", quick: boolean): Promise<
   );
   tf.dispose([x, xb, bb]);
 
-  const mlp = tfjsMlpStep();
-  push(MLP.name, measure(mlp.step, 2000, slow ? 5 : 20, 3));
-  mlp.dispose();
+  for (const w of slow ? [MLP] : [MLP, MLP_BIG]) {
+    const mlp = tfjsMlpStep(w);
+    push(w.name, measure(mlp.step, 2000, slow ? 5 : 10, 3));
+    mlp.dispose();
+  }
   return rows;
 };
 
 /** The MLP train step on tfjs's current backend (`tf.train.sgd`, inside `tf.tidy`), and its cleanup. */
-export const tfjsMlpStep = (): { step: () => void; dispose: () => void } => {
-  const [d0, d1, d2, d3] = MLP.sizes;
-  const w = (i: number, o: number, seed: number) =>
+export const tfjsMlpStep = (w: MlpCase = MLP): { step: () => void; dispose: () => void } => {
+  const [d0, d1, d2, d3] = w.sizes;
+  const weight = (i: number, o: number, seed: number) =>
     tf.variable(
       tf.tensor2d(
         data(i * o, seed).map((v) => v * Math.sqrt(6 / i)),
         [i, o],
       ),
     );
-  const vars = [w(d0, d1, 1), tf.variable(tf.zeros([d1])), w(d1, d2, 2), tf.variable(tf.zeros([d2])), w(d2, d3, 3), tf.variable(tf.zeros([d3]))];
+  const vars = [weight(d0, d1, 1), tf.variable(tf.zeros([d1])), weight(d1, d2, 2), tf.variable(tf.zeros([d2])), weight(d2, d3, 3), tf.variable(tf.zeros([d3]))];
   const [W1, b1, W2, b2, W3, b3] = vars as [tf.Variable, tf.Variable, tf.Variable, tf.Variable, tf.Variable, tf.Variable];
-  const X = tf.tensor2d(data(MLP.batch * d0, 7), [MLP.batch, d0]);
-  const Y = tf.tensor2d(oneHot(MLP.batch, 10, 8), [MLP.batch, 10]);
-  const opt = tf.train.sgd(MLP.lr);
+  const X = tf.tensor2d(data(w.batch * d0, 7), [w.batch, d0]);
+  const Y = tf.tensor2d(oneHot(w.batch, 10, 8), [w.batch, 10]);
+  const opt = tf.train.sgd(w.lr);
   const loss = (): tf.Scalar => {
     const A1 = tf.relu(tf.add(tf.matMul(X, W1), b1));
     const A2 = tf.relu(tf.add(tf.matMul(A1, W2), b2));

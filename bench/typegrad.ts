@@ -1,7 +1,25 @@
 /** typegrad's side of the benchmark: the TS reference backend and the WASM backend (1 and 2 threads). */
-import { add, type Backend, configureWasm, fromArray, gd, matmul, mlp, reference, sigmoid, softmaxCrossEntropy, trainStep as step, type Tensor, wasm, wasmStats, withBackend } from "../src/index.js";
+import {
+  add,
+  type Backend,
+  configureWasm,
+  fit,
+  fromArray,
+  fromFlat,
+  gd,
+  matmul,
+  mlp,
+  reference,
+  sigmoid,
+  softmaxCrossEntropy,
+  trainStep as step,
+  type Tensor,
+  wasm,
+  wasmStats,
+  withBackend,
+} from "../src/index.js";
 import { measure, type Timing } from "./timing.js";
-import { BIAS, data, MATMULS, MLP, oneHot, SIGMOID } from "./workloads.js";
+import { BIAS, data, MATMULS, MLP, MLP_BIG, type MlpCase, oneHot, SIGMOID } from "./workloads.js";
 
 export interface Row {
   readonly workload: string;
@@ -13,11 +31,16 @@ export interface Row {
 type Params = { W1: Tensor; b1: Tensor; W2: Tensor; b2: Tensor; W3: Tensor; b3: Tensor };
 
 /** The library's MLP (examples in rows, as in the peers' code): relu hidden layers, linear output. */
-const net = mlp(MLP.sizes, { hidden: "relu", layout: "rows" });
+const nets = new Map<MlpCase, ReturnType<typeof mlp>>();
+const netOf = (w: MlpCase) => {
+  const n = nets.get(w) ?? mlp(w.sizes, { hidden: "relu", layout: "rows" });
+  nets.set(w, n);
+  return n;
+};
 
 /** Initial parameters (He-scaled uniform, deterministic, the same as the peers'). */
-export const initParams = (): Params => {
-  const [d0, d1, d2, d3] = MLP.sizes;
+export const initParams = (c: MlpCase = MLP): Params => {
+  const [d0, d1, d2, d3] = c.sizes;
   const w = (i: number, o: number, seed: number) =>
     fromArray(
       [i, o],
@@ -28,12 +51,14 @@ export const initParams = (): Params => {
 };
 
 const sgd = gd(MLP.lr);
-const sgdState = sgd.init(initParams());
+/** Plain SGD keeps no state: one (empty) state serves every parameter record. */
+const sgdState = sgd.init({});
 
 /** One SGD step with the library's loop step and optimizer (tfjs's side uses `tf.train.sgd`). */
-export const trainStep = (p: Params, X: Tensor, Y: Tensor): Params => step(net as never, softmaxCrossEntropy, sgd, p, sgdState, X, Y, { layout: "rows" }).params as Params;
+export const trainStep = (p: Params, X: Tensor, Y: Tensor, c: MlpCase = MLP): Params =>
+  step(netOf(c) as never, softmaxCrossEntropy, sgd, p, sgdState as never, X, Y, { layout: "rows" }).params as Params;
 
-export const batch = (): { X: Tensor; Y: Tensor } => ({ X: fromArray([MLP.batch, MLP.sizes[0]], data(MLP.batch * MLP.sizes[0], 7)), Y: fromArray([MLP.batch, 10], oneHot(MLP.batch, 10, 8)) });
+export const batch = (c: MlpCase = MLP): { X: Tensor; Y: Tensor } => ({ X: fromArray([c.batch, c.sizes[0]], data(c.batch * c.sizes[0], 7)), Y: fromArray([c.batch, 10], oneHot(c.batch, 10, 8)) });
 
 /** All typegrad rows for backend `be` (named `impl`). */
 export const runTypegrad = (impl: string, be: Backend, quick: boolean): Row[] =>
@@ -61,21 +86,21 @@ export const runTypegrad = (impl: string, be: Backend, quick: boolean): Row[] =>
       BIAS.name,
       measure(() => void add(xb, bb)),
     );
-    push(MLP.name, measure(typegradMlpStep(), 2000, slow ? 5 : 20, 3));
+    for (const w of slow ? [MLP] : [MLP, MLP_BIG]) push(w.name, measure(typegradMlpStep(w), 2000, slow ? 5 : 10, 3));
     return rows;
   });
 
 /** The MLP train step on the current backend, from fresh parameters. */
-export const typegradMlpStep = (): (() => void) => {
-  let p = initParams();
-  const { X, Y } = batch();
+export const typegradMlpStep = (c: MlpCase = MLP): (() => void) => {
+  let p = initParams(c);
+  const { X, Y } = batch(c);
   return () => {
-    p = trainStep(p, X, Y);
+    p = trainStep(p, X, Y, c);
   };
 };
 
-/** The WASM backend with 1 or 2 threads. */
-export const runWasm = (threads: 1 | 2, quick: boolean): Row[] => {
+/** The WASM backend with `threads` threads. */
+export const runWasm = (threads: number, quick: boolean): Row[] => {
   const prev = configureWasm({ threads });
   try {
     return runTypegrad(`typegrad wasm ${threads}T`, wasm, quick);
@@ -114,4 +139,30 @@ export const memorySteps = (steps: number): { samples: MemoryRow[]; ms_per_step:
       }
     }
     return { samples, ms_per_step: (performance.now() - t0) / steps, stats: wasmStats() };
+  });
+
+/** Batches per `fit` run in {@link fitStepMs}. */
+const FIT_BATCHES = 40;
+
+/**
+ * The library's `fit` on the same MLP step (SGD, rows, no shuffle, no metrics beyond its own),
+ * per batch: one epoch of {@link FIT_BATCHES} batches of the benchmark's data, timed whole and
+ * divided; the median of `runs` epochs after one warm-up epoch. Against `typegradMlpStep` it
+ * shows what `fit` adds to a step (batching the examples into tensors, its bookkeeping).
+ */
+export const fitStepMs = (c: MlpCase = MLP, runs = 5): number =>
+  withBackend(wasm, () => {
+    const m = c.batch * FIT_BATCHES;
+    const x = Float64Array.from(data(m * c.sizes[0], 7));
+    const y = Float64Array.from(oneHot(m, 10, 8));
+    const train = fromFlat(c.sizes[0], 10, x, y);
+    let params = initParams(c);
+    const once = (): number => {
+      const t0 = performance.now();
+      params = fit({ model: netOf(c) as never, params, loss: softmaxCrossEntropy, optimizer: sgd, train, layout: "rows", batchSize: c.batch, epochs: 1, shuffle: false }).params as Params;
+      return (performance.now() - t0) / FIT_BATCHES;
+    };
+    once();
+    const ts = Array.from({ length: runs }, once).sort((a, b) => a - b);
+    return ts[Math.floor(runs / 2)] as number;
   });

@@ -17,7 +17,20 @@ export const MATMULS: readonly MatmulCase[] = [
 
 export const SIGMOID = { name: "sigmoid 1e6", n: 1_000_000 };
 export const BIAS = { name: "bias add 128x4096", rows: 128, cols: 4096 };
-export const MLP = { name: "MLP train step 784-128-64-10 b128", sizes: [784, 128, 64, 10] as const, batch: 128, lr: 0.01 };
+/** An MLP train step: relu hidden layers, softmax cross-entropy, SGD. */
+export interface MlpCase {
+  readonly name: string;
+  readonly sizes: readonly [number, number, number, number];
+  readonly batch: number;
+  readonly lr: number;
+}
+
+export const MLP: MlpCase = { name: "MLP train step 784-128-64-10 b128", sizes: [784, 128, 64, 10], batch: 128, lr: 0.01 };
+/** Where compute dominates, not overheads. */
+export const MLP_BIG: MlpCase = { name: "MLP train step 784-1024-1024-10 b256", sizes: [784, 1024, 1024, 10], batch: 256, lr: 0.01 };
+
+/** The time-to-peak row: the first 20 steps of MLP in a fresh process. */
+export const COLD = "cold: first 20 MLP steps (784-128-64-10 b128)";
 
 /** FLOPs of a workload (for GFLOP/s), when meaningful. */
 export const flops = (workload: string): number | undefined => {
@@ -45,3 +58,12 @@ export const oneHot = (batch: number, classes: number, seed: number): Float32Arr
   for (let i = 0; i < batch; i++) y[i * classes + (Math.floor(((r[i] as number) + 1) * 0.5 * classes) % classes)] = 1;
   return y;
 };
+
+/** LeNet-style train step (the `npm run cnn` network: 6c5 same, pool 2, 16c5, pool 2, 120, 84, 10), SGD, batch 64. */
+export const LENET = { name: "LeNet train step b64", batch: 64, lr: 0.01 };
+
+/** A 3×3 convolution forward pass, NHWC `[32, 28, 28, 16]` → 16 channels, `"same"` padding. */
+export const CONV3 = { name: "conv2d 3x3 fwd [32,28,28,16]→16", batch: 32, size: 28, cin: 16, cout: 16, k: 3 };
+
+/** FLOPs of the 3×3 convolution (2 per multiply-add). */
+export const convFlops = (): number => 2 * CONV3.batch * CONV3.size * CONV3.size * CONV3.cout * CONV3.k * CONV3.k * CONV3.cin;

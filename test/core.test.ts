@@ -109,6 +109,13 @@ describe("runtime shape checks", () => {
     expect(() => sum(a, 2)).toThrow("sum: axis 2 is out of range for [2, 3] (rank 2)");
     expect(() => slice(a, 1, 2, 7)).toThrow("slice: range 2:7 is out of bounds for axis 1 of [2, 3] (size 3)");
   });
+  it("reshape reads a named target dim from x's size at that axis", () => {
+    const x = zeros([3, 784]) as unknown as Tensor<["m", 784]>;
+    expect(reshape(x, ["m", 28, 28]).shape).toEqual([3, 28, 28]);
+    expect(reshape(x, ["m", -1]).shape).toEqual([3, 784]);
+    expect(() => reshape(x as Tensor<number[]>, ["m", 784, "n"] as never)).toThrow("reshape: named target dim 'n' is at axis 2, beyond the rank of [3, 784]");
+    expect(() => reshape(x as Tensor<number[]>, ["m", 780] as never)).toThrow("reshape: cannot reshape [3, 784] (2352 elements) into [3, 780] (2340 elements)");
+  });
   it("names the function and the argument on bad arguments", () => {
     expect(() => add("x" as unknown as Tensor, 1)).toThrow("add: argument 'a' must be a Tensor or a number, got string x");
     expect(() => exp([1, 2] as unknown as Tensor)).toThrow("exp: argument 'x' must be a Tensor, got an array");

@@ -11,7 +11,7 @@ const root = join(import.meta.dirname, "..");
 const file = join(root, "test", "__hover__.ts");
 
 const program = `
-import { add, flatten, grad, matmul, randn, reshape, rng, sum, type Tensor, tensor, transpose, valueAndGrad, withShape, zeros } from "../src/index.js";
+import { add, flatten, grad, lstm, matmul, randn, reshape, rng, scan, sum, type Tensor, tanh, tensor, transpose, valueAndGrad, withShape, zeros } from "../src/index.js";
 
 const W = zeros([128, 784]);
 const W1 = randn(rng(0), [128, 784]);
@@ -48,13 +48,31 @@ function flatBatch2<N extends number>(x: Tensor<[N, 28, 28]>) {
   return flatGeneric2;
 }
 
+const seqs = withShape(zeros([28, 32, 28]), [28, "m", 28]);
+const rnnLayer = lstm(28, 64);
+const rnnP = rnnLayer.init(rng(0));
+const rnnW = rnnP.W;
+const lastH = rnnLayer.apply(rnnP, seqs);
+const h0 = withShape(zeros([32, 28]), ["m", 28]);
+const scanned = scan((h: Tensor<["m", 28]>, x: Tensor<["m", 28]>) => [tanh(add(h, x)), h] as const, h0, seqs);
+const hs = scanned[1];
+const hT = scanned[0];
+
 declare const x748: Tensor<[748, "m"]>;
 declare const dWt: Tensor<[784, 128]>;
 export const bad1 = matmul(W, x748);
 export const bad2 = add(W, dWt);
 export const bad3 = reshape(zeros([28, 28]), [780]);
 export const bad4 = sum(W, 2);
-export { W1, db, total, flat, big, Xt, lit, scalar, dW, loss, g2, Z2, flatBatch, flatBatch2 };
+declare const B3: Tensor<[10, 2, 3]>;
+declare const W44: Tensor<[4, 4]>;
+declare const X3: Tensor<[2, 3, 4]>;
+declare const Xm: Tensor<["m", 784]>;
+export const bad5 = matmul(B3, W44);
+export const bad6 = transpose(X3);
+export const bad7 = reshape(Xm, ["n", 28, 28]);
+const named = reshape(Xm, ["m", 28, 28]);
+export { W1, db, total, flat, big, Xt, lit, scalar, dW, loss, g2, Z2, flatBatch, flatBatch2, named, rnnW, lastH, hs, hT };
 `;
 
 let service: ts.LanguageService;
@@ -124,6 +142,9 @@ describe("hovers display plain shapes", () => {
   it("transpose", () => {
     expect(hover("Xt")).toBe('const Xt: Tensor<["m", 784]>');
   });
+  it("reshape to a target naming x's dim", () => {
+    expect(hover("named")).toBe('const named: Tensor<["m", 28, 28]>');
+  });
   it("tensor literals", () => {
     expect(hover("lit")).toBe("const lit: Tensor<[2, 3]>");
     expect(hover("scalar")).toBe("const scalar: Tensor<[]>");
@@ -134,6 +155,15 @@ describe("hovers display plain shapes", () => {
     expect(hover("loss", 0)).toBe("const loss: Tensor<[]>");
     expect(hover("g2", 0)).toBe("const g2: Params");
   });
+  it("a generic flatten hovers as a plain tuple", () => {
+    expect(hover("flatGeneric2")).toBe("const flatGeneric2: Tensor<[N, 784]>");
+  });
+  it("recurrent: an LSTM's batched gate weights, its last state, scan's stacked outputs and carry", () => {
+    expect(hover("rnnW")).toBe("const rnnW: Tensor<[28, 256]>");
+    expect(hover("lastH")).toBe('const lastH: Tensor<["m", 64]>');
+    expect(hover("hs")).toBe('const hs: Tensor<[28, "m", 28]>');
+    expect(hover("hT")).toBe('const hT: Tensor<["m", 28]>');
+  });
   it("a generic layer and its result", () => {
     expect(hover("linear", 0)).toBe('function linear<O extends number, I extends number>(W: Tensor<[O, I]>, x: Tensor<[I, "m"]>, b: Tensor<[O, 1]>): Tensor<[O, "m"]>');
     expect(hover("Z2")).toBe('const Z2: Tensor<[128, "m"]>');
@@ -141,7 +171,7 @@ describe("hovers display plain shapes", () => {
   it("the signature of a resolved op call", () => {
     const info = service.getQuickInfoAtPosition(file, at("matmul(W, X)"));
     const [signature] = ts.displayPartsToString(info?.displayParts).split("\n");
-    expect(signature).toBe('(alias) matmul<128, 784, "m">(a: Tensor<[128, 784]>, b: Tensor<[784, "m"]>): Tensor<[128, "m"]> (+2 overloads)');
+    expect(signature).toBe('(alias) matmul<128, 784, "m">(a: Tensor<[128, 784]>, b: Tensor<[784, "m"]>): Tensor<[128, "m"]> (+4 overloads)');
   });
 });
 
@@ -160,6 +190,30 @@ describe("errors land on the wrong argument, with the readable message", () => {
     expect(d.length).toBe("x748".length);
     expect(text).toContain("matmul: inner dimensions 784 and 748 differ ([128, 784] @ [748, 'm'])");
   });
+  it("matmul: the message is three lines (the last overload's error), not every overload's", () => {
+    const { text } = diagnosticAt("matmul(W, x748)", "x748");
+    expect(text.split("\n")).toEqual([
+      "No overload matches this call.",
+      "  The last overload gave the following error.",
+      "    Argument of type 'Tensor<[748, \"m\"]>' is not assignable to parameter of type '\"matmul: inner dimensions 784 and 748 differ ([128, 784] @ [748, 'm'])\"'.",
+    ]);
+  });
+  it("matmul: a batched inner mismatch, at b (not the whole call)", () => {
+    const { d, start, text } = diagnosticAt("matmul(B3, W44)", "W44");
+    expect(d.start).toBe(start);
+    expect(d.length).toBe("W44".length);
+    expect(text).toContain("matmul: inner dimensions 3 and 4 differ ([10, 2, 3] @ [4, 4])");
+  });
+  it("transpose: a 3-D tensor, at x, naming the op", () => {
+    const { d, start, text } = diagnosticAt("transpose(X3)", "X3");
+    expect(d.start).toBe(start);
+    expect(text).toBe("Argument of type 'Tensor<[2, 3, 4]>' is not assignable to parameter of type '\"transpose: expects a 2-D tensor, got [2, 3, 4] (use permute for other ranks)\"'.");
+  });
+  it("reshape: a target naming a dim x does not carry there, at the target, naming the op", () => {
+    const { d, start, text } = diagnosticAt('reshape(Xm, ["n", 28, 28])', '["n", 28, 28]');
+    expect(d.start).toBe(start);
+    expect(text).toContain("reshape: cannot reshape ['m', 784] into ['n', 28, 28]: a named target dim keeps its axis, and axis 0 of ['m', 784] is not 'n'");
+  });
   it("add: a transposed dW added to W, at dW", () => {
     const { d, start, text } = diagnosticAt("add(W, dWt)", "dWt");
     expect(d.start).toBe(start);
@@ -176,7 +230,9 @@ describe("errors land on the wrong argument, with the readable message", () => {
     expect(text).toContain("sum: axis 2 is out of range for [128, 784] (rank 2)");
   });
   it("nothing else in the program is an error", () => {
-    const bad = ["matmul(W, x748)", "add(W, dWt)", "reshape(zeros([28, 28]), [780])", "sum(W, 2)", "reshape(x, [-1, 784])"].map((c) => at(c));
+    const bad = ["matmul(W, x748)", "add(W, dWt)", "reshape(zeros([28, 28]), [780])", "sum(W, 2)", "reshape(x, [-1, 784])", "matmul(B3, W44)", "transpose(X3)", 'reshape(Xm, ["n", 28, 28])'].map((c) =>
+      at(c),
+    );
     const others = service.getSemanticDiagnostics(file).filter((d) => !bad.some((p) => d.start !== undefined && d.start >= p && d.start < p + 40));
     expect(others.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"))).toEqual([]);
   });
@@ -186,8 +242,5 @@ describe("KNOWN BUGS (reported): these fail today and pass once fixed", () => {
   it.fails("a generic reshape compiles and hovers as a plain tuple", () => {
     expect(service.getSemanticDiagnostics(file).some((d) => d.start === at("[-1, 784]"))).toBe(false);
     expect(hover("flatGeneric")).toBe("const flatGeneric: Tensor<[N, 784]>");
-  });
-  it.fails("a generic flatten hovers as a plain tuple (today: a conditional type)", () => {
-    expect(hover("flatGeneric2")).toBe("const flatGeneric2: Tensor<[N, 784]>");
   });
 });

@@ -16,7 +16,7 @@
  */
 import { add } from "../ops/add.js";
 import { describe } from "../ops/define.js";
-import { reshape } from "../ops/reshape.js";
+import { reshapeSizes as reshape } from "../ops/reshapePrim.js";
 import { sum } from "../ops/sum.js";
 import type { Shape } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";

@@ -11,6 +11,7 @@
  * @module
  */
 
+import type { PatchGeometry } from "../shape/conv.js";
 import type { Sizes } from "../shape/dims.js";
 import type { BinaryKernel, UnaryKernel } from "./kernels.generated.js";
 
@@ -96,6 +97,18 @@ export interface Backend {
   pad(x: Storage, shape: Sizes, axis: number, before: number, after: number): Storage;
   /** Join along `axis`. */
   concat(xs: readonly Storage[], shapes: readonly Sizes[], axis: number): Storage;
+  /**
+   * The windows of an NHWC image `x` (`shape` = `[m, H, W, C]`) as rows (im2col):
+   * `out[n, i, j, a, b, c] = x[n, i·sh + a·dh − padTop, j·sw + b·dw − padLeft, c]`, or `padValue`
+   * where that cell lies outside the image; out is `[m, outH, outW, kh, kw, C]`.
+   */
+  im2col(x: Storage, shape: Sizes, g: PatchGeometry, padValue: number): Storage;
+  /**
+   * The transpose of `im2col` (col2im): every element of `cols` (`[m, outH, outW, kh, kw, C]`)
+   * added into the image cell it was read from; cells of the padding are dropped. `out` is the
+   * image's shape `[m, H, W, C]`.
+   */
+  col2im(cols: Storage, g: PatchGeometry, out: Sizes): Storage;
   /**
    * Optional: the library will never read `s` again (it held an intermediate of `grad` or of a
    * pullback), so its memory may be reused without saving its elements. Backends whose memory

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { PatchGeometry } from "../shape/conv.js";
 import type { Sizes } from "../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "./backend.js";
 import { binaryScalar, unaryScalar } from "./scalars.js";
@@ -387,6 +388,46 @@ class Reference implements Backend {
       for (let o = 0; o < outer; o++) out.set(a.subarray(o * n * inner, (o + 1) * n * inner), (o * total + at) * inner);
       at += n;
     });
+    return this.make(out);
+  }
+
+  im2col(x: Storage, shape: Sizes, g: PatchGeometry, padValue: number): Storage {
+    const a = this.data(x);
+    const [m, H, W, C] = shape as [number, number, number, number];
+    const out = alloc(x.dtype, m * g.outH * g.outW * g.kh * g.kw * C);
+    let o = 0;
+    for (let n = 0; n < m; n++)
+      for (let i = 0; i < g.outH; i++)
+        for (let j = 0; j < g.outW; j++)
+          for (let p = 0; p < g.kh; p++)
+            for (let q = 0; q < g.kw; q++) {
+              const h = i * g.sh + p * g.dh - g.padTop;
+              const w = j * g.sw + q * g.dw - g.padLeft;
+              const inside = h >= 0 && h < H && w >= 0 && w < W;
+              const base = ((n * H + h) * W + w) * C;
+              for (let c = 0; c < C; c++) out[o++] = inside ? (a[base + c] as number) : padValue;
+            }
+    return this.make(out);
+  }
+
+  col2im(cols: Storage, g: PatchGeometry, shape: Sizes): Storage {
+    const a = this.data(cols);
+    const [m, H, W, C] = shape as [number, number, number, number];
+    const out = alloc(cols.dtype, m * H * W * C);
+    let o = 0;
+    for (let n = 0; n < m; n++)
+      for (let i = 0; i < g.outH; i++)
+        for (let j = 0; j < g.outW; j++)
+          for (let p = 0; p < g.kh; p++)
+            for (let q = 0; q < g.kw; q++) {
+              const h = i * g.sh + p * g.dh - g.padTop;
+              const w = j * g.sw + q * g.dw - g.padLeft;
+              if (h >= 0 && h < H && w >= 0 && w < W) {
+                const base = ((n * H + h) * W + w) * C;
+                for (let c = 0; c < C; c++) out[base + c] = (out[base + c] as number) + (a[o + c] as number);
+              }
+              o += C;
+            }
     return this.make(out);
   }
 }

@@ -12,7 +12,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { type ActivationName, activationNames } from "../nn/activations.js";
-import { type Architecture, architectureLayers, buildModel, type DenseArchitecture, type DescribedModel } from "../nn/architecture.js";
+import { type Architecture, allLayers, buildModel, type DenseArchitecture, type DescribedModel, type LayerArchitecture } from "../nn/architecture.js";
 import { type InitName, initializers } from "../nn/init.js";
 import { type DecodeError, type DecodeErrors, describeValue, fromValidationErrors, index, key, leaf, nonEmpty, toValidationErrors } from "./errors.js";
 import { refine, struct } from "./struct.js";
@@ -77,7 +77,62 @@ const DenseArch: t.Type<DenseArchitecture> = struct(
   { init: Init, alpha: Finite, rreluRange: Range, alphaInit: Finite },
 );
 
-const SequentialArch = struct("SequentialArchitecture", { kind: t.literal("sequential"), layers: boundedArray(DenseArch, "Layers", 1) }, {});
+/** A tuple of `n` sizes (integers ≥ 1, or ≥ 0 with `zero`). */
+const sizes = (name: string, n: number, zero = false): t.Type<readonly number[]> =>
+  new t.Type<readonly number[]>(
+    name,
+    (u): u is readonly number[] => Array.isArray(u) && u.length === n && u.every((d) => Number.isSafeInteger(d) && d >= (zero ? 0 : 1)),
+    (u, c) =>
+      Array.isArray(u) && u.length === n && u.every((d) => Number.isSafeInteger(d) && d >= (zero ? 0 : 1))
+        ? t.success([...u])
+        : t.failure(u, c, `expected ${n} integers ≥ ${zero ? 0 : 1}, got ${Array.isArray(u) ? JSON.stringify(u) : describeValue(u)}`),
+    t.identity,
+  );
+const Count = refine("Count", (n) => Number.isSafeInteger(n) && n >= 0, "an integer ≥ 0");
+const PairOf = (name: string, item: t.Type<number>, zero: boolean) => t.union([item, sizes(name, 2, zero)], name) as unknown as t.Type<number | readonly [number, number]>;
+const Stride = PairOf("Stride", Units, false);
+const Padding = t.union([t.literal("valid"), t.literal("same"), PairOf("Padding", Count, true)], "Padding") as unknown as t.Type<"valid" | "same" | number | readonly [number, number]>;
+const Shape = boundedArray(Units, "Shape", 1);
+const Unit01 = refine("Momentum", (n) => n >= 0 && n <= 1, "a number in [0, 1]");
+const Positive = refine("Epsilon", (n) => n > 0 && Number.isFinite(n), "a finite number > 0");
+
+const imageArchs: Record<string, t.Type<LayerArchitecture>> = {
+  conv2d: struct(
+    "Conv2dLayerArchitecture",
+    { kind: t.literal("conv2d"), inShape: sizes("ImageShape", 3), filters: Units, kernel: sizes("Kernel", 2), groups: Units, activation: Plain, dropout: Rate },
+    { stride: Stride, padding: Padding, dilation: Stride, init: Init },
+  ) as unknown as t.Type<LayerArchitecture>,
+  maxPool2d: struct(
+    "MaxPool2dLayerArchitecture",
+    { kind: t.literal("maxPool2d"), inShape: sizes("ImageShape", 3), size: sizes("Window", 2) },
+    { stride: Stride, padding: Padding },
+  ) as unknown as t.Type<LayerArchitecture>,
+  batchNorm: struct("BatchNormLayerArchitecture", { kind: t.literal("batchNorm"), inShape: Shape }, { momentum: Unit01, epsilon: Positive }) as unknown as t.Type<LayerArchitecture>,
+  flatten: struct("FlattenLayerArchitecture", { kind: t.literal("flatten"), inShape: Shape }, {}) as unknown as t.Type<LayerArchitecture>,
+  reshape: struct("ReshapeLayerArchitecture", { kind: t.literal("reshape"), shape: Shape }, {}) as unknown as t.Type<LayerArchitecture>,
+};
+
+/** One layer of a sequential: dense or an image layer, by its `kind`. */
+const LayerArch: t.Type<LayerArchitecture> = new t.Type<LayerArchitecture>(
+  "LayerArchitecture",
+  (u): u is LayerArchitecture => E.isRight(LayerArch.validate(u, [])),
+  (u, c) => {
+    const kind = u !== null && typeof u === "object" ? (u as { kind?: unknown }).kind : undefined;
+    const codec = kind === "dense" ? DenseArch : typeof kind === "string" && Object.hasOwn(imageArchs, kind) ? imageArchs[kind] : undefined;
+    if (codec === undefined)
+      return t.failure(
+        kind,
+        [...c, { key: "kind", type: LayerArch, actual: kind }],
+        `expected one of "dense", ${Object.keys(imageArchs)
+          .map((k) => `"${k}"`)
+          .join(", ")}, got ${describeValue(kind)}`,
+      );
+    return codec.validate(u, c);
+  },
+  t.identity,
+);
+
+const SequentialArch = struct("SequentialArchitecture", { kind: t.literal("sequential"), layers: boundedArray(LayerArch, "Layers", 1) }, {});
 
 const MlpArch = struct(
   "MlpArchitecture",
@@ -90,10 +145,13 @@ const chainErrors = (arch: Architecture): DecodeError[] => {
   if (arch.kind !== "sequential") return [];
   const out: DecodeError[] = [];
   arch.layers.forEach((l, k) => {
+    // image layers' chains are checked when the model is built (their sizes are computed)
+    if (l.kind !== "dense") return;
     const prev = arch.layers[k - 1];
-    if (prev !== undefined && prev.nOut !== l.nIn) out.push(key("layers", [index(k, [key("nIn", [leaf(l.nIn, `layer ${k} takes ${l.nIn} inputs but layer ${k - 1} gives ${prev.nOut}`)])])]));
+    if (prev?.kind === "dense" && prev.nOut !== l.nIn) out.push(key("layers", [index(k, [key("nIn", [leaf(l.nIn, `layer ${k} takes ${l.nIn} inputs but layer ${k - 1} gives ${prev.nOut}`)])])]));
     const first = arch.layers[0] as DenseArchitecture;
-    if (l.layout !== first.layout) out.push(key("layers", [index(k, [key("layout", [leaf(l.layout, `layer ${k} has layout "${l.layout}" but layer 0 has "${first.layout}"`)])])]));
+    if (first.kind === "dense" && l.layout !== first.layout)
+      out.push(key("layers", [index(k, [key("layout", [leaf(l.layout, `layer ${k} has layout "${l.layout}" but layer 0 has "${first.layout}"`)])])]));
   });
   return out;
 };
@@ -159,7 +217,13 @@ export const modelFromArchitecture = (arch: unknown): E.Either<DecodeErrors, Des
 // -------------------------------------------------------------------------------------
 
 const an = (kind: Architecture["kind"]): string => ({ dense: "a dense layer", sequential: "a sequential", mlp: "an mlp" })[kind];
-const sizesOf = (ls: readonly DenseArchitecture[]): string => `[${[ls[0]?.nIn, ...ls.map((l) => l.nOut)].join(", ")}]`;
+const sizesOf = (ls: readonly LayerArchitecture[]): string =>
+  ls.every((l) => l.kind === "dense") ? `[${[(ls[0] as DenseArchitecture | undefined)?.nIn, ...ls.map((l) => (l as DenseArchitecture).nOut)].join(", ")}]` : `[${ls.map((l) => l.kind).join(", ")}]`;
+/** An image layer's description without its initialiser's name (which does not change what loaded parameters compute). */
+const described = (l: LayerArchitecture): string => {
+  const { init: _init, ...rest } = l as LayerArchitecture & { init?: unknown };
+  return JSON.stringify(rest);
+};
 const DEFAULT_ALPHA: Partial<Record<ActivationName, number>> = { leakyRelu: 0.01, elu: 1 };
 const DEFAULT_RANGE: readonly [number, number] = [1 / 8, 1 / 3];
 
@@ -198,14 +262,15 @@ const layerDiffs = (a: DenseArchitecture, b: DenseArchitecture, first: boolean):
  * @since 0.2.0
  */
 export const diffArchitecture = (stored: Architecture, expected: Architecture): DecodeError[] => {
-  const la = architectureLayers(stored);
-  const lb = architectureLayers(expected);
+  const la = allLayers(stored);
+  const lb = allLayers(expected);
   if (stored.kind !== expected.kind) return [leaf(stored.kind, `is ${an(stored.kind)} ${sizesOf(la)}, expected ${an(expected.kind)} ${sizesOf(lb)}`)];
   if (la.length !== lb.length) return [leaf(la.length, `has ${la.length} layers (sizes ${sizesOf(la)}), expected ${lb.length} (sizes ${sizesOf(lb)})`)];
   const base = stored.kind === "mlp" ? 1 : 0;
   const out: DecodeError[] = [];
   la.forEach((a, k) => {
-    const d = layerDiffs(a, lb[k] as DenseArchitecture, k === 0);
+    const b = lb[k] as LayerArchitecture;
+    const d = a.kind === "dense" && b.kind === "dense" ? layerDiffs(a, b, k === 0) : described(a) === described(b) ? [] : [leaf(a.kind, `is ${described(a)}, expected ${described(b)}`)];
     const ne = nonEmpty(d);
     if (ne !== undefined) out.push(...(stored.kind === "dense" ? ne : [key(`layer ${k + base}`, ne)]));
   });

@@ -24,6 +24,7 @@ import type { CreateOptions } from "../tensor/create.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { ActivationName, RunContext } from "./activations.js";
+import { batchNormLayer, conv2dLayer, flattenLayer, maxPool2dLayer, reshapeLayer } from "./conv.js";
 import { dense } from "./dense.js";
 import type { InitName } from "./init.js";
 import { mlp } from "./mlp.js";
@@ -68,7 +69,7 @@ export interface DenseArchitecture {
  */
 export interface SequentialArchitecture {
   readonly kind: "sequential";
-  readonly layers: readonly DenseArchitecture[];
+  readonly layers: readonly LayerArchitecture[];
 }
 
 /**
@@ -102,6 +103,51 @@ export interface MlpArchitecture {
  * @category model
  */
 export type Architecture = DenseArchitecture | SequentialArchitecture | MlpArchitecture;
+
+/**
+ * A convolution layer as data (`conv2dLayer`'s arguments).
+ *
+ * @example
+ * conv2dLayer([28, 28, 1], 6, 5, { activation: "relu" }).architecture
+ * // { kind: "conv2d", inShape: [28, 28, 1], filters: 6, kernel: [5, 5], groups: 1, activation: "relu", dropout: 0, init: "he" }
+ * @category model
+ */
+export interface Conv2dLayerArchitecture {
+  readonly kind: "conv2d";
+  readonly inShape: readonly [number, number, number];
+  readonly filters: number;
+  readonly kernel: readonly [number, number];
+  readonly stride?: number | readonly [number, number];
+  readonly padding?: "valid" | "same" | number | readonly [number, number];
+  readonly dilation?: number | readonly [number, number];
+  readonly groups: number;
+  readonly activation: Exclude<ActivationName, "prelu">;
+  readonly dropout: number;
+  readonly init?: InitName;
+}
+
+/** A max-pooling layer as data. @category model */
+export interface MaxPool2dLayerArchitecture {
+  readonly kind: "maxPool2d";
+  readonly inShape: readonly [number, number, number];
+  readonly size: readonly [number, number];
+  readonly stride?: number | readonly [number, number];
+  readonly padding?: "valid" | "same" | number | readonly [number, number];
+}
+
+/** A batch-norm layer as data. @category model */
+export interface BatchNormLayerArchitecture {
+  readonly kind: "batchNorm";
+  readonly inShape: readonly number[];
+  readonly momentum?: number;
+  readonly epsilon?: number;
+}
+
+/** A flatten layer (`flattenLayer(inShape)`) or a reshape layer (`reshapeLayer(shape)`) as data. @category model */
+export type ReshapingLayerArchitecture = { readonly kind: "flatten"; readonly inShape: readonly number[] } | { readonly kind: "reshape"; readonly shape: readonly number[] };
+
+/** One layer of a `sequential` as data: dense, or one of the image layers. @category model */
+export type LayerArchitecture = DenseArchitecture | Conv2dLayerArchitecture | MaxPool2dLayerArchitecture | BatchNormLayerArchitecture | ReshapingLayerArchitecture;
 
 /**
  * A model that describes itself: an architecture, fresh parameters, a forward pass. `dense`,
@@ -151,7 +197,8 @@ const withSettings = (a: { readonly alpha?: number | undefined; readonly rreluRa
 });
 
 /**
- * The dense layers an architecture amounts to, first to last (an `mlp`'s made explicit).
+ * The dense layers an architecture amounts to, first to last (an `mlp`'s made explicit); a
+ * `TypeError` for a sequential with image layers (see `allLayers`).
  *
  * @example
  * import { architectureLayers, mlp } from "typegrad"
@@ -159,6 +206,21 @@ const withSettings = (a: { readonly alpha?: number | undefined; readonly rreluRa
  * @category operations
  */
 export const architectureLayers = (arch: Architecture): readonly DenseArchitecture[] => {
+  const ls = allLayers(arch);
+  const image = ls.find((l) => l.kind !== "dense");
+  if (image !== undefined) throw new TypeError(`architectureLayers: the model has a '${image.kind}' layer; only dense networks are lists of dense layers`);
+  return ls as readonly DenseArchitecture[];
+};
+
+/**
+ * Every layer an architecture amounts to, first to last: dense and image layers.
+ *
+ * @example
+ * import { allLayers, conv2dLayer, flattenLayer, dense, sequential } from "typegrad"
+ * allLayers(sequential([conv2dLayer([8, 8, 1], 4, 3), flattenLayer([6, 6, 4]), dense(144, 10, { layout: "rows" })]).architecture).map((l) => l.kind) // ["conv2d", "flatten", "dense"]
+ * @category operations
+ */
+export const allLayers = (arch: Architecture): readonly LayerArchitecture[] => {
   switch (arch.kind) {
     case "dense":
       return [arch];
@@ -177,6 +239,30 @@ export const architectureLayers = (arch: Architecture): readonly DenseArchitectu
         ...withSettings(arch),
       }));
     }
+  }
+};
+
+/** The parameters of one layer of a sequential: names and shapes. */
+const layerShapes = (l: LayerArchitecture): [string, number[]][] => {
+  switch (l.kind) {
+    case "dense":
+      return denseShapes(l);
+    case "conv2d":
+      return [
+        ["W", [l.kernel[0], l.kernel[1], l.inShape[2] / l.groups, l.filters]],
+        ["b", [l.filters]],
+      ];
+    case "batchNorm": {
+      const C = l.inShape[l.inShape.length - 1] as number;
+      return [
+        ["gamma", [C]],
+        ["beta", [C]],
+        ["mean", [C]],
+        ["variance", [C]],
+      ];
+    }
+    default:
+      return [];
   }
 };
 
@@ -211,7 +297,7 @@ export const paramLayout = (arch: Architecture): ParamLayout => {
       return { specs, build: (byName) => Object.fromEntries(specs.map(([n]) => [n, pick(byName, n)])) };
     }
     case "sequential": {
-      const per = arch.layers.map(denseShapes);
+      const per = arch.layers.map(layerShapes);
       return {
         specs: per.flatMap((s, k) => s.map(([n, shape]) => [`[${k}].${n}`, shape] as const)),
         build: (byName) => per.map((s, k) => Object.fromEntries(s.map(([n]) => [n, pick(byName, `[${k}].${n}`)]))),
@@ -242,6 +328,33 @@ const denseFrom = (l: DenseArchitecture) =>
     ...withSettings(l),
   });
 
+/** One layer of a sequential from its description. */
+const layerFrom = (l: LayerArchitecture): unknown => {
+  const opt = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as { [P in K]: V }));
+  switch (l.kind) {
+    case "dense":
+      return denseFrom(l);
+    case "conv2d":
+      return conv2dLayer(l.inShape, l.filters, l.kernel as never, {
+        groups: l.groups,
+        activation: l.activation,
+        dropout: l.dropout,
+        ...opt("stride", l.stride),
+        ...opt("padding", l.padding),
+        ...opt("dilation", l.dilation),
+        ...opt("init", l.init),
+      });
+    case "maxPool2d":
+      return maxPool2dLayer(l.inShape, l.size as never, { ...opt("stride", l.stride), ...opt("padding", l.padding) });
+    case "batchNorm":
+      return batchNormLayer(l.inShape, { ...opt("momentum", l.momentum), ...opt("epsilon", l.epsilon) });
+    case "flatten":
+      return flattenLayer(l.inShape);
+    case "reshape":
+      return reshapeLayer(l.shape);
+  }
+};
+
 /**
  * The model an architecture describes (trusted input: the constructors' own checks throw; use
  * `modelFromArchitecture` for untrusted JSON). Its `architecture` equals `arch`.
@@ -256,7 +369,7 @@ export const buildModel = (arch: Architecture): DescribedModel => {
     case "dense":
       return denseFrom(arch) as unknown as DescribedModel;
     case "sequential":
-      return sequential(arch.layers.map(denseFrom) as never) as unknown as DescribedModel;
+      return sequential(arch.layers.map(layerFrom) as never) as unknown as DescribedModel;
     case "mlp":
       return mlp(arch.sizes, {
         layout: arch.layout,

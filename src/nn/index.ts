@@ -10,4 +10,5 @@ export * from "./dropout.js";
 export * from "./init.js";
 export * from "./losses.js";
 export * from "./mlp.js";
+export * from "./recurrent.js";
 export * from "./sequential.js";

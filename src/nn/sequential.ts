@@ -17,23 +17,32 @@
  * @module
  */
 
-import type { Dim } from "../shape/dims.js";
+import type { Dim, Shape, ShowShape } from "../shape/dims.js";
 import type { Batch, Layout } from "../shape/layout.js";
 import type { CreateOptions } from "../tensor/create.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { ActivationName, RunContext } from "./activations.js";
-import type { DenseArchitecture, SequentialArchitecture } from "./architecture.js";
+import type { LayerArchitecture, SequentialArchitecture } from "./architecture.js";
+import type { AnyImageLayer, LayerCache } from "./conv.js";
 import { type AnyDense, type DenseCache, type DenseLayer, type DenseParams, gradsAsParams } from "./dense.js";
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/** A layer's input size. @category model */
-export type InOf<T> = T extends { readonly nIn: infer I extends number } ? I : never;
-/** A layer's output size. @category model */
-export type OutOf<T> = T extends { readonly nOut: infer O extends number } ? O : never;
+/** A layer's input per example: a size (dense) or a shape (image layers). @category model */
+export type InOf<T> = T extends { readonly nIn: infer I extends number | Shape } ? Norm<I> : never;
+/** A layer's output per example. @category model */
+export type OutOf<T> = T extends { readonly nOut: infer O extends number | Shape } ? Norm<O> : never;
+/** A shape as a mutable tuple (`readonly [28, 28, 1]` and `[28, 28, 1]` compare equal). */
+type Norm<T> = T extends readonly unknown[] ? [...T] : T;
+/** An input or output per example as messages print it: `32 inputs`, `[12, 12, 16]`. */
+type ShowIO<T, Unit extends string> = T extends number ? `${T}${Unit}` : ShowShape<T>;
+/** The batch of `M` examples a layer of layout `L` takes, for a size or a per-example shape. @category model */
+export type BatchOf<L extends Layout, S, M extends Dim> = S extends number ? Batch<L, S, M> : S extends readonly Dim[] ? [M, ...S] : never;
+/** Any layer a sequential chains: dense, or an image layer. @category model */
+export type AnyLayer = AnyDense | AnyImageLayer;
 /** A layer's layout. @category model */
 export type LayoutOf<T> = T extends { readonly layout: infer L extends Layout } ? L : never;
 /** The last element of a tuple. @category model */
@@ -48,8 +57,8 @@ type Link<L, P, K extends string, PK, L0> = [LayoutOf<L>] extends [L0]
   ? [InOf<L>] extends [P]
     ? [P] extends [InOf<L>]
       ? L
-      : `sequential: layer ${K} takes ${InOf<L>} inputs but layer ${PK & string} gives ${P & number}`
-    : `sequential: layer ${K} takes ${InOf<L>} inputs but layer ${PK & string} gives ${P & number}`
+      : `sequential: layer ${K} takes ${ShowIO<InOf<L>, " inputs">} but layer ${PK & string} gives ${ShowIO<P, "">}`
+    : `sequential: layer ${K} takes ${ShowIO<InOf<L>, " inputs">} but layer ${PK & string} gives ${ShowIO<P, "">}`
   : `sequential: layer ${K} has layout '${LayoutOf<L>}' but layer 0 has '${L0 & string}'`;
 
 /**
@@ -64,12 +73,12 @@ export type CheckChain<Ls extends readonly unknown[]> = {
 
 /** The parameters of a chain: one record per layer. @category model */
 export type ParamsOf<Ls extends readonly unknown[]> = {
-  -readonly [K in keyof Ls]: Ls[K] extends DenseLayer<infer I, infer O, infer L, infer A> ? DenseParams<I, O, L, A> : never;
+  -readonly [K in keyof Ls]: Ls[K] extends DenseLayer<infer I, infer O, infer L, infer A> ? DenseParams<I, O, L, A> : Ls[K] extends { init(g: Rng, opts?: CreateOptions): infer P } ? P : never;
 };
 
 /** The caches of a chain's forward pass, one per layer. @category model */
 export type CachesOf<Ls extends readonly unknown[], M extends Dim> = {
-  -readonly [K in keyof Ls]: Ls[K] extends DenseLayer<infer I, infer O, infer L, ActivationName> ? DenseCache<I, O, L, M> : never;
+  -readonly [K in keyof Ls]: Ls[K] extends DenseLayer<infer I, infer O, infer L, ActivationName> ? DenseCache<I, O, L, M> : LayerCache;
 };
 
 /**
@@ -77,7 +86,7 @@ export type CachesOf<Ls extends readonly unknown[], M extends Dim> = {
  *
  * @category model
  */
-export interface Sequential<Ls extends readonly AnyDense[]> {
+export interface Sequential<Ls extends readonly AnyLayer[]> {
   readonly layers: Ls;
   readonly nIn: InOf<Ls[0]>;
   readonly nOut: OutOf<Last<Ls>>;
@@ -87,15 +96,21 @@ export interface Sequential<Ls extends readonly AnyDense[]> {
   /** Fresh parameters, one record per layer, each layer from its own fork of `g`. */
   init(g: Rng, opts?: CreateOptions): ParamsOf<Ls>;
   /** The network's output (under `grad` too). */
-  apply<M extends Dim>(params: ParamsOf<Ls>, X: Tensor<Batch<LayoutOf<Ls[0]>, InOf<Ls[0]>, M>>, ctx?: RunContext): Tensor<Batch<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, M>>;
+  apply<M extends Dim>(params: ParamsOf<Ls>, X: Tensor<BatchOf<LayoutOf<Ls[0]>, InOf<Ls[0]>, M>>, ctx?: RunContext): Tensor<BatchOf<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, M>>;
   /** The forward blocks in turn: the output and every cache. */
-  forward<M extends Dim>(params: ParamsOf<Ls>, X: Tensor<Batch<LayoutOf<Ls[0]>, InOf<Ls[0]>, M>>, ctx?: RunContext): [Tensor<Batch<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, M>>, CachesOf<Ls, M>];
+  forward<M extends Dim>(params: ParamsOf<Ls>, X: Tensor<BatchOf<LayoutOf<Ls[0]>, InOf<Ls[0]>, M>>, ctx?: RunContext): [Tensor<BatchOf<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, M>>, CachesOf<Ls, M>];
   /** The backward blocks, last layer first: `dX` and the gradients in the parameters' structure. */
   backward<M extends Dim>(
     params: ParamsOf<Ls>,
-    dA: Tensor<Batch<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, M>>,
+    dA: Tensor<BatchOf<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, M>>,
     caches: CachesOf<Ls, M>,
-  ): { readonly dX: Tensor<Batch<LayoutOf<Ls[0]>, InOf<Ls[0]>, M>>; readonly grads: ParamsOf<Ls> };
+  ): { readonly dX: Tensor<BatchOf<LayoutOf<Ls[0]>, InOf<Ls[0]>, M>>; readonly grads: ParamsOf<Ls> };
+  /**
+   * The parameters with the running statistics of every batch-norm layer replaced by those its
+   * training `forward` computed (found in `caches`); other layers' parameters are the same
+   * tensors. Pure: nothing is mutated.
+   */
+  updateState<M extends Dim>(params: ParamsOf<Ls>, caches: CachesOf<Ls, M>): ParamsOf<Ls>;
 }
 
 // -------------------------------------------------------------------------------------
@@ -107,11 +122,14 @@ type Untyped = {
   apply(p: Record<string, Tensor>, a: Tensor, ctx?: RunContext): Tensor;
   forward(p: Record<string, Tensor>, a: Tensor, ctx?: RunContext): [Tensor, unknown];
   backward(p: Record<string, Tensor>, dA: Tensor, cache: unknown): Record<string, Tensor>;
-  readonly nIn: number;
-  readonly nOut: number;
+  readonly nIn: number | readonly number[];
+  readonly nOut: number | readonly number[];
   readonly layout: Layout;
-  readonly architecture: DenseArchitecture;
+  readonly architecture: LayerArchitecture;
 };
+
+const showIO = (v: number | readonly number[], unit: string): string => (typeof v === "number" ? `${v}${unit}` : `[${v.join(", ")}]`);
+const sameIO = (a: number | readonly number[], b: number | readonly number[]): boolean => JSON.stringify(typeof a === "number" ? [a] : a) === JSON.stringify(typeof b === "number" ? [b] : b);
 
 /**
  * A network from a non-empty tuple of layers, checked at compile time (and at run time, for
@@ -125,13 +143,13 @@ type Untyped = {
  * net.apply(params, zeros([784, 32])) // Tensor<[10, 32]>
  * @category constructors
  */
-export const sequential = <const Ls extends readonly AnyDense[]>(layers: CheckChain<Ls>): Sequential<Ls> => {
+export const sequential = <const Ls extends readonly AnyLayer[]>(layers: CheckChain<Ls>): Sequential<Ls> => {
   const ls = layers as unknown as readonly Untyped[];
   if (!Array.isArray(ls) || ls.length === 0) throw new TypeError("sequential: argument 'layers' must be a non-empty array of layers");
   ls.forEach((l, k) => {
     if (l === null || typeof l !== "object" || typeof l.forward !== "function" || typeof l.apply !== "function") throw new TypeError(`sequential: layer ${k} is not a layer`);
     const prev = ls[k - 1];
-    if (prev !== undefined && prev.nOut !== l.nIn) throw new TypeError(`sequential: layer ${k} takes ${l.nIn} inputs but layer ${k - 1} gives ${prev.nOut}`);
+    if (prev !== undefined && !sameIO(prev.nOut, l.nIn)) throw new TypeError(`sequential: layer ${k} takes ${showIO(l.nIn, " inputs")} but layer ${k - 1} gives ${showIO(prev.nOut, "")}`);
     if (l.layout !== (ls[0] as Untyped).layout) throw new TypeError(`sequential: layer ${k} has layout '${l.layout}' but layer 0 has '${(ls[0] as Untyped).layout}'`);
   });
   const checkParams = (fn: string, ps: unknown): readonly Record<string, Tensor>[] => {
@@ -172,6 +190,14 @@ export const sequential = <const Ls extends readonly AnyDense[]>(layers: CheckCh
         d = g.dA_prev as Tensor;
       }
       return { dX: d, grads };
+    },
+    updateState: (ps: unknown, caches: unknown) => {
+      const p = checkParams("updateState", ps);
+      if (!Array.isArray(caches) || caches.length !== ls.length) throw new TypeError(`sequential.updateState: argument 'caches' must be the ${ls.length} caches from forward`);
+      return p.map((q, k) => {
+        const st = (caches[k] as Partial<LayerCache> | undefined)?.state;
+        return st === undefined ? q : { ...q, mean: st.mean, variance: st.variance };
+      });
     },
   };
   return net as unknown as Sequential<Ls>;

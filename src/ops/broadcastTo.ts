@@ -24,6 +24,14 @@ export const broadcastToPrim: Primitive<readonly number[]> = {
 };
 
 /**
+ * `broadcastTo(shape)`, the data-last form: `pipe(x, broadcastTo([4, 3]))`. A named type, so an
+ * error through `pipe`/`flow` prints `BroadcastToShape<[4, 3]>`, not the rule's conditional type.
+ *
+ * @category model
+ */
+export type BroadcastToShape<T extends number[]> = <S extends Shape>(x: Check<BroadcastTo<S, T>, Tensor<S>>) => Tensor<Ok<BroadcastTo<S, T>>>;
+
+/**
  * `x` broadcast to `shape`.
  *
  * @example
@@ -33,7 +41,7 @@ export const broadcastToPrim: Primitive<readonly number[]> = {
  */
 export const broadcastTo: {
   <S extends Shape, const T extends number[]>(x: Tensor<S>, shape: Check<BroadcastTo<S, T>, readonly [...T]>): Tensor<Ok<BroadcastTo<S, T>>>;
-  <const T extends number[]>(shape: readonly [...T]): <S extends Shape>(x: Check<BroadcastTo<S, T>, Tensor<S>>) => Tensor<Ok<BroadcastTo<S, T>>>;
+  <const T extends number[]>(shape: readonly [...T]): BroadcastToShape<T>;
 } = dual(tensorFirst, (x: Tensor, shape: readonly number[]) => bind(broadcastToPrim, [expectTensor("broadcastTo", "x", x)], shape));
 
 /** Registry entry. */

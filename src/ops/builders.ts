@@ -19,7 +19,7 @@ import { reduce } from "../shape/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { dual, elementwiseCase, expectTensor, type Operand, one, operands, sampleShape, two } from "./define.js";
 import { reduceDense, zipWith } from "./naive.js";
-import { reshape } from "./reshape.js";
+import { reshapeSizes } from "./reshapePrim.js";
 import { type BinaryKernelSource, type Case, type Domain, domains, type Gen, type OpDef, type Spec, type Tolerance, type UnaryKernelSource } from "./spec.js";
 import type { BinaryOp } from "./types.js";
 
@@ -218,11 +218,11 @@ export const reduceWith = (op: string, prim: Primitive<AxisParams>, x: Tensor, a
   const shape = x.shape as readonly number[];
   const out = reduce(shape, axis, keepDims, op);
   if (axis === undefined) {
-    const all = bind(prim, [reshape(x, [x.size])], { axis: 0 });
-    return keepDims ? reshape(all, out) : all;
+    const all = bind(prim, [reshapeSizes(x, [x.size])], { axis: 0 });
+    return keepDims ? reshapeSizes(all, out) : all;
   }
   const r = bind(prim, [x], { axis: axis < 0 ? axis + shape.length : axis });
-  return keepDims ? reshape(r, out) : r;
+  return keepDims ? reshapeSizes(r, out) : r;
 };
 
 /**

@@ -66,7 +66,9 @@ const built = unaryOp({
     scalar: erfScalar,
     wasm: { f32: "<f32>erf64(<f64>v)", f64: "erf64(v)" },
     costly: true,
-    accuracy: { lo: -6, hi: 6, ulp: 1, ulp64: 2 },
+    // float64: the series and the continued fraction meet at |x| ≈ 1.8, where the two musl-derived
+    // `exp`s differ by an ulp that the sum carries: 4 ulp measured over 1.6e6 draws
+    accuracy: { lo: -6, hi: 6, ulp: 1, ulp64: 4 },
   },
   pullback: (ct, x) => mul(ct, mul(exp(mul(mul(x, x), -1)), TWO_OVER_SQRT_PI)),
   spec: {

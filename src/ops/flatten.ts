@@ -14,6 +14,14 @@ import { domains, type OpDef } from "./spec.js";
 const flattenImpl = (x: Tensor, startAxis = 0): Tensor => reshape(expectTensor("flatten", "x", x), rule(x.shape as readonly number[], startAxis));
 
 /**
+ * `flatten(startAxis)`, the data-last form: `pipe(x, flatten(1))`. A named type, so an error
+ * through `pipe`/`flow` prints `FlattenFrom<3>`, not the rule's conditional type.
+ *
+ * @category model
+ */
+export type FlattenFrom<Ax extends number> = <const S extends Shape>(x: Check<Flatten<S, Ax>, Tensor<S>>) => Tensor<Ok<Flatten<S, Ax>>>;
+
+/**
  * `x` with axes `startAxis..` merged.
  *
  * @example
@@ -23,7 +31,7 @@ const flattenImpl = (x: Tensor, startAxis = 0): Tensor => reshape(expectTensor("
  * @category operations
  */
 export const flatten: {
-  <const Ax extends number>(startAxis: Ax): <const S extends Shape>(x: Check<Flatten<S, Ax>, Tensor<S>>) => Tensor<Ok<Flatten<S, Ax>>>;
+  <const Ax extends number>(startAxis: Ax): FlattenFrom<Ax>;
   <const S extends Shape, const Ax extends number>(x: Tensor<S>, startAxis: Check<Flatten<S, Ax>, Ax>): Tensor<Ok<Flatten<S, Ax>>>;
   /** Last, so that point-free use (`pipe(x, flatten)`) sees this signature. */
   <const S extends Shape>(x: Tensor<S>): Tensor<Ok<Flatten<S>>>;

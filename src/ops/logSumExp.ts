@@ -14,7 +14,7 @@ import { gt } from "./gt.js";
 import { log } from "./log.js";
 import { maxAxis } from "./max.js";
 import { reduceDense } from "./naive.js";
-import { reshape } from "./reshape.js";
+import { reshapeSizes as reshape } from "./reshapePrim.js";
 import type { OpDef } from "./spec.js";
 import { stopGradient } from "./stopGradient.js";
 import { sub } from "./sub.js";

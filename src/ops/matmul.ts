@@ -58,6 +58,14 @@ export const matmulPrim: Primitive<MatMulParams> = {
 };
 
 /**
+ * `matmul(b)`, the data-last form: `pipe(a, matmul(b))` is `matmul(a, b)`. A named type, so an
+ * error through `pipe`/`flow` prints `MatMulBy<[784, 10]>`, not the rule's conditional type.
+ *
+ * @category model
+ */
+export type MatMulBy<B extends Shape> = <const A extends Shape>(a: Check<MatMul<A, B>, Tensor<A>>) => Tensor<Ok<MatMul<A, B>>>;
+
+/**
  * The matrix product `a @ b` (batched over leading axes). A mismatch of the inner dimensions is a
  * compile error at `b` naming both shapes.
  *
@@ -71,8 +79,15 @@ export const matmulPrim: Primitive<MatMulParams> = {
  * @category operations
  */
 export const matmul: {
+  // Plain-generic fast paths first, so generic user code (`W: Tensor<[O, I]>`) compiles; the
+  // checked general overload last. With four two-argument overloads a mismatch is reported as the
+  // last overload's error alone ("No overload matches this call. The last overload gave the
+  // following error."), at the operand that is wrong: TypeScript lists every overload's complaint,
+  // on the whole call when they blame different arguments, for two or three candidates only.
   <M extends Dim, K extends Dim, N extends Dim>(a: Tensor<[M, K]>, b: Tensor<[NoInfer<K>, N]>): Tensor<[M, N]>;
-  <const B extends Shape>(b: Tensor<B>): <const A extends Shape>(a: Check<MatMul<A, B>, Tensor<A>>) => Tensor<Ok<MatMul<A, B>>>;
+  <B extends Dim, M extends Dim, K extends Dim, N extends Dim>(a: Tensor<[B, M, K]>, b: Tensor<[NoInfer<K>, N]>): Tensor<[B, M, N]>;
+  <B extends Dim, M extends Dim, K extends Dim, N extends Dim>(a: Tensor<[B, M, K]>, b: Tensor<[NoInfer<B>, NoInfer<K>, N]>): Tensor<[B, M, N]>;
+  <const B extends Shape>(b: Tensor<B>): MatMulBy<B>;
   <const A extends Shape, const B extends Shape>(a: Tensor<A>, b: Check<MatMul<A, B>, Tensor<B>>): Tensor<Ok<MatMul<A, B>>>;
 } = dual(2, (a: Tensor, b: Tensor) => {
   const [x, y] = promote(expectTensor("matmul", "a", a), expectTensor("matmul", "b", b));

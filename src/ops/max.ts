@@ -12,7 +12,7 @@ import { dual, tensorFirst } from "./define.js";
 import { div } from "./div.js";
 import { eq } from "./eq.js";
 import { mul } from "./mul.js";
-import { reshape } from "./reshape.js";
+import { reshapeSizes as reshape } from "./reshapePrim.js";
 import type { OpDef } from "./spec.js";
 import { type Reduction, sum } from "./sum.js";
 

@@ -41,6 +41,14 @@ const permuteImpl = (x: Tensor, axes: readonly number[]): Tensor => {
 };
 
 /**
+ * `permute(axes)`, the data-last form: `pipe(x, permute([0, 2, 1]))`. A named type, so an error
+ * through `pipe`/`flow` prints `PermuteBy<[0, 2, 1]>`, not the rule's conditional type.
+ *
+ * @category model
+ */
+export type PermuteBy<Ax extends number[]> = <const S extends Shape>(x: Check<Permute<S, Ax>, Tensor<S>>) => Tensor<Ok<Permute<S, Ax>>>;
+
+/**
  * `x` with its axes reordered.
  *
  * @example
@@ -49,7 +57,7 @@ const permuteImpl = (x: Tensor, axes: readonly number[]): Tensor => {
  * @category operations
  */
 export const permute: {
-  <const Ax extends number[]>(axes: readonly [...Ax]): <const S extends Shape>(x: Check<Permute<S, Ax>, Tensor<S>>) => Tensor<Ok<Permute<S, Ax>>>;
+  <const Ax extends number[]>(axes: readonly [...Ax]): PermuteBy<Ax>;
   <const S extends Shape, const Ax extends number[]>(x: Tensor<S>, axes: Check<Permute<S, Ax>, readonly [...Ax]>): Tensor<Ok<Permute<S, Ax>>>;
 } = dual(tensorFirst, permuteImpl);
 

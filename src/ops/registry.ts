@@ -13,9 +13,15 @@ import { addDef } from "./add.js";
 import { addActDef } from "./addAct.js";
 import { argmaxDef } from "./argmax.js";
 import { astypeDef } from "./astype.js";
+import { avgPool2dDef } from "./avgPool2d.js";
+import { batchNormDef } from "./batchNorm.js";
 import { broadcastToDef } from "./broadcastTo.js";
 import { clipDef } from "./clip.js";
+import { col2imDef } from "./col2im.js";
 import { concatDef } from "./concat.js";
+import { conv1dDef } from "./conv1d.js";
+import { conv2dDef } from "./conv2d.js";
+import { conv2dTransposeDef } from "./conv2dTranspose.js";
 import { divDef } from "./div.js";
 import { eluDef } from "./elu.js";
 import { eqDef } from "./eq.js";
@@ -26,8 +32,10 @@ import { flattenDef } from "./flatten.js";
 import { geDef } from "./ge.js";
 import { geluDef } from "./gelu.js";
 import { geluTanhDef } from "./geluTanh.js";
+import { globalAvgPool2dDef } from "./globalAvgPool2d.js";
 import { gtDef } from "./gt.js";
 import { hardSigmoidDef } from "./hardSigmoid.js";
+import { im2colDef } from "./im2col.js";
 import { leDef } from "./le.js";
 import { leakyReluDef } from "./leakyRelu.js";
 import { logDef } from "./log.js";
@@ -39,6 +47,7 @@ import { ltDef } from "./lt.js";
 import { matmulDef } from "./matmul.js";
 import { maxDef } from "./max.js";
 import { maximumDef } from "./maximum.js";
+import { maxPool2dDef } from "./maxPool2d.js";
 import { meanDef } from "./mean.js";
 import { minimumDef } from "./minimum.js";
 import { mishDef } from "./mish.js";
@@ -68,13 +77,21 @@ import { whereDef } from "./where.js";
 
 const entries = {
   abs: absDef,
+  maxPool2d: maxPool2dDef,
+  globalAvgPool2d: globalAvgPool2dDef,
+  conv2dTranspose: conv2dTransposeDef,
+  conv1d: conv1dDef,
+  batchNorm: batchNormDef,
+  avgPool2d: avgPool2dDef,
   add: addDef,
   addAct: addActDef,
   argmax: argmaxDef,
   astype: astypeDef,
   broadcastTo: broadcastToDef,
   clip: clipDef,
+  col2im: col2imDef,
   concat: concatDef,
+  conv2d: conv2dDef,
   div: divDef,
   elu: eluDef,
   eq: eqDef,
@@ -94,6 +111,7 @@ const entries = {
   logSigmoid: logSigmoidDef,
   logSoftmax: logSoftmaxDef,
   logSumExp: logSumExpDef,
+  im2col: im2colDef,
   lt: ltDef,
   matmul: matmulDef,
   max: maxDef,

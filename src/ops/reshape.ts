@@ -6,24 +6,20 @@
  *
  * @module
  */
-
-import { bind, type Primitive } from "../autodiff/core.js";
-import type { Check, Ok, Shape } from "../shape/dims.js";
+import { bind } from "../autodiff/core.js";
+import { type Check, type Dim, type Ok, type Shape, ShapeError, showShape } from "../shape/dims.js";
 import { type Reshape, reshape as reshapeRule } from "../shape/reshape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
+import { reshapePrim } from "./reshapePrim.js";
 import { domains, type OpDef } from "./spec.js";
 
-/** The primitive: params are the target sizes. */
-export const reshapePrim: Primitive<readonly number[]> = {
-  name: "reshape",
-  shape: ([s], t) => reshapeRule(s as readonly number[], t),
-  forward: (xs) => one(xs),
-  pullback: (ct, xs) => [bind(reshapePrim, [ct], one(xs).shape as readonly number[])],
-};
+export { reshapePrim };
 
 /**
- * `x` with shape `shape`; one `-1` is solved from the size.
+ * `x` with shape `shape`; one `-1` is solved from the size. A target may name a dim of `x` at
+ * the same axis (`["m", 784] → ["m", 28, 28]`, checked as `784 = 28 × 28`); its size is read
+ * from `x`. A mismatch is a compile error at `shape` naming both shapes.
  *
  * @example
  * import { reshape, zeros } from "typegrad"
@@ -31,15 +27,32 @@ export const reshapePrim: Primitive<readonly number[]> = {
  * @category operations
  */
 export const reshape: {
-  <S extends Shape, const T extends number[]>(x: Tensor<S>, shape: Check<Reshape<S, T>, readonly [...T]>): Tensor<Ok<Reshape<S, T>>>;
-  <const T extends number[]>(shape: readonly [...T]): <S extends Shape>(x: Check<Reshape<S, T>, Tensor<S>>) => Tensor<Ok<Reshape<S, T>>>;
-} = dual(tensorFirst, (x: Tensor, shape: readonly number[]) => {
+  <S extends Shape, const T extends Dim[]>(x: Tensor<S>, shape: Check<Reshape<S, T>, readonly [...T]>): Tensor<Ok<Reshape<S, T>>>;
+  <const T extends Dim[]>(shape: readonly [...T]): ReshapeTo<T>;
+} = dual(tensorFirst, (x: Tensor, shape: readonly Dim[]) => {
   expectTensor("reshape", "x", x);
-  if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number")) {
-    throw new TypeError(`reshape: argument 'shape' must be an array of sizes (numbers, one may be -1), got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" && typeof d !== "string")) {
+    throw new TypeError(`reshape: argument 'shape' must be an array of sizes (numbers, one may be -1) or names of x's dims, got ${JSON.stringify(shape)}`);
   }
-  return bind(reshapePrim, [x], shape);
+  return bind(reshapePrim, [x], resolveNames(x.shape, shape));
 });
+
+/**
+ * `reshape(shape)`, the data-last form: `pipe(x, reshape([784]))`. A named type, so an error
+ * through `pipe`/`flow` prints `ReshapeTo<[780]>`, not the rule's conditional type.
+ *
+ * @category model
+ */
+export type ReshapeTo<T extends Shape> = <S extends Shape>(x: Check<Reshape<S, T>, Tensor<S>>) => Tensor<Ok<Reshape<S, T>>>;
+
+/** A target's named dims read from x's sizes: a name at axis `i` is `x.shape[i]` (the type rule checks x carries that name there). */
+const resolveNames = (s: readonly number[], t: readonly Dim[]): number[] =>
+  t.map((d, i) => {
+    if (typeof d === "number") return d;
+    const n = s[i];
+    if (n === undefined) throw new ShapeError("reshape", `named target dim '${d}' is at axis ${i}, beyond the rank of ${showShape(s)}`);
+    return n;
+  });
 
 /** Registry entry. */
 export const reshapeDef: OpDef<readonly number[]> = {

@@ -13,7 +13,7 @@ import { broadcastTo } from "./broadcastTo.js";
 import type { ReduceParams } from "./builders.js";
 import { reduceOp } from "./builders.js";
 import { dual, tensorFirst } from "./define.js";
-import { reshape } from "./reshape.js";
+import { reshapeSizes as reshape } from "./reshapePrim.js";
 import type { OpDef } from "./spec.js";
 
 export { type AxisParams, type ReduceParams, reduceWith, sampleReduce } from "./builders.js";
@@ -41,6 +41,14 @@ export const sumAxis = built.apply;
 export const sumPrim = built.prim;
 
 /**
+ * A reduction's data-last form, `sum(1, true)`: `pipe(x, sum(1, true))`. A named type, so an
+ * error through `pipe`/`flow` prints `ReduceBy<2, false, "sum">`, not the rule's conditional type.
+ *
+ * @category model
+ */
+export type ReduceBy<Ax extends number | undefined, K extends boolean, Name extends string> = <const S extends Shape>(x: Check<Reduce<S, Ax, K, Name>, Tensor<S>>) => Tensor<Ok<Reduce<S, Ax, K>>>;
+
+/**
  * The call signatures of a reduction named `Name` (`sum`, `mean`, `max`). The 2-D fast paths
  * come first so generic layer code (`sum(dZ, 1, true)` on `Tensor<[N, M]>`) compiles.
  *
@@ -53,7 +61,7 @@ export interface Reduction<Name extends string> {
   <M extends Dim, N extends Dim>(x: Tensor<[M, N]>, axis: 1 | -1, keepDims?: false): Tensor<[M]>;
   <M extends Dim, N extends Dim>(x: Tensor<[M, N]>, axis: 0 | -2, keepDims?: false): Tensor<[N]>;
   (): <S extends Shape>(x: Tensor<S>) => Tensor<[]>;
-  <const Ax extends number | undefined, const K extends boolean = false>(axis: Ax, keepDims?: K): <const S extends Shape>(x: Check<Reduce<S, Ax, K, Name>, Tensor<S>>) => Tensor<Ok<Reduce<S, Ax, K>>>;
+  <const Ax extends number | undefined, const K extends boolean = false>(axis: Ax, keepDims?: K): ReduceBy<Ax, K, Name>;
   <const S extends Shape, const Ax extends number | undefined, const K extends boolean = false>(x: Tensor<S>, axis: Check<Reduce<S, Ax, K, Name>, Ax>, keepDims?: K): Tensor<Ok<Reduce<S, Ax, K>>>;
   /** Again last, so that point-free use (`pipe(x, sum)`) sees this signature. */
   <S extends Shape>(x: Tensor<S>): Tensor<[]>;

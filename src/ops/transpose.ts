@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { Dim } from "../shape/dims.js";
+import type { Check, Ok, Shape } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
-import { transpose as rule } from "../shape/transpose.js";
+import { transpose as rule, type Transpose } from "../shape/transpose.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { expectTensor, one } from "./define.js";
 import { indices } from "./naive.js";
@@ -14,16 +14,18 @@ import { permute } from "./permute.js";
 import { domains, type OpDef } from "./spec.js";
 
 /**
- * The matrix transpose `xᵀ`. One plain generic signature, so it works in generic code and
- * point-free in `pipe` (`pipe(X, transpose)`); a tensor that is not 2-D is a compile error
- * ("Source has 3 element(s) but target allows only 2"), and a `ShapeError` at run time.
+ * The matrix transpose `xᵀ`. One generic signature whose parameter is checked by the rule, so it
+ * works in generic code (`Tensor<[A, B]>` gives `Tensor<[B, A]>`) and point-free in `pipe`
+ * (`pipe(X, transpose)`); a tensor that is not 2-D is a compile error at `x` naming the op
+ * (`transpose: expects a 2-D tensor, got [2, 3, 4] (use permute for other ranks)`), and a
+ * `ShapeError` at run time.
  *
  * @example
  * import { transpose, zeros } from "typegrad"
  * transpose(zeros([4, 3])) // Tensor<[3, 4]>
  * @category operations
  */
-export const transpose = <M extends Dim, N extends Dim>(x: Tensor<[M, N]>): Tensor<[N, M]> => transposeImpl(x) as never;
+export const transpose = <const S extends Shape>(x: Check<Transpose<S>, Tensor<S>>): Tensor<Ok<Transpose<S>>> => transposeImpl(x as Tensor) as never;
 
 const transposeImpl = (x: Tensor): Tensor => {
   expectTensor("transpose", "x", x);

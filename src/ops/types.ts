@@ -29,10 +29,19 @@ export interface BinaryOp<Name extends string> {
   /** Data-last with a number: `pipe(x, mul(2))`. */
   (b: number): <S extends Shape>(a: Tensor<S>) => Tensor<S>;
   /** Data-last: `pipe(a, add(b))` is `add(a, b)`. */
-  <const B extends Shape>(b: Tensor<B>): <const A extends Shape>(a: Check<Broadcast<A, B, Name>, Tensor<A>>) => Tensor<Ok<Broadcast<A, B, Name>>>;
+  <const B extends Shape>(b: Tensor<B>): BinaryBy<B, Name>;
   /** numpy broadcasting; a mismatch is reported at `b` with both shapes. */
   <const A extends Shape, const B extends Shape>(a: Tensor<A>, b: Check<Broadcast<A, B, Name>, Tensor<B>>): Tensor<Ok<Broadcast<A, B, Name>>>;
 }
+
+/**
+ * A broadcasting binary op's data-last form, `add(b)`: `pipe(a, add(b))` is `add(a, b)`. A named
+ * type, so an error through `pipe`/`flow` prints `BinaryBy<[3, 4], "add">`, not the rule's
+ * conditional type.
+ *
+ * @category model
+ */
+export type BinaryBy<B extends Shape, Name extends string> = <const A extends Shape>(a: Check<Broadcast<A, B, Name>, Tensor<A>>) => Tensor<Ok<Broadcast<A, B, Name>>>;
 
 /**
  * `addAct(z, b, act)`: the bias fast paths of {@link BinaryOp}, then numpy broadcasting (a

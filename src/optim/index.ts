@@ -3,6 +3,8 @@
  *
  * @module
  */
+
+export * from "./clip.js";
 export * from "./l2.js";
 export * from "./optimizers.js";
 export * from "./schedules.js";

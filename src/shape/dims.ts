@@ -33,7 +33,7 @@ export interface Mismatch<M extends string> {
 export type Check<R, T> = R extends Mismatch<infer M> ? M : T;
 
 /** The shape a rule produced, or the unknown shape when it failed (the argument is already red). @category shapes */
-export type Ok<R> = R extends Mismatch<string> ? Shape : R extends Shape ? R : Shape;
+export type Ok<R> = R extends Mismatch<string> ? Shape : R extends infer O extends Shape ? O : Shape;
 
 // -------------------------------------------------------------------------------------
 // display

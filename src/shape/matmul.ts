@@ -8,15 +8,23 @@ import { type Dim, type IsTuple, type Mismatch, type NoUnify, type Shape, ShapeE
 
 type Rule<A extends Shape, B extends Shape> = A extends readonly [...infer BA extends Dim[], infer M extends Dim, infer K extends Dim]
   ? B extends readonly [...infer BB extends Dim[], infer K2 extends Dim, infer N extends Dim]
-    ? Unify<K, K2> extends NoUnify
-      ? Mismatch<`matmul: inner dimensions ${ShowDim<K>} and ${ShowDim<K2>} differ (${ShowShape<A>} @ ${ShowShape<B>})`>
-      : Broadcast<BA, BB> extends infer P
-        ? P extends readonly Dim[]
-          ? [...P, M, N]
-          : Mismatch<`matmul: batch dimensions do not broadcast (${ShowShape<A>} @ ${ShowShape<B>})`>
-        : never
+    ? InnerDims<A, B, K, K2, BA, BB, M, N>
     : Mismatch<`matmul: right operand needs at least 2 dimensions (${ShowShape<A>} @ ${ShowShape<B>})`>
   : Mismatch<`matmul: left operand needs at least 2 dimensions (${ShowShape<A>} @ ${ShowShape<B>})`>;
+
+/**
+ * The inner dims K of A and K2 of B must agree. Its own alias, so that where the compiler cannot
+ * decide (two different type parameters in generic code) the error prints
+ * `InnerDims<[O, I], [O, "m"], I, O, …>` rather than the expanded conditional.
+ */
+type InnerDims<A extends Shape, B extends Shape, K, K2, BA extends Dim[], BB extends Dim[], M extends Dim, N extends Dim> =
+  Unify<K, K2> extends NoUnify
+    ? Mismatch<`matmul: inner dimensions ${ShowDim<K>} and ${ShowDim<K2>} differ (${ShowShape<A>} @ ${ShowShape<B>})`>
+    : Broadcast<BA, BB> extends infer P
+      ? P extends readonly Dim[]
+        ? [...P, M, N]
+        : Mismatch<`matmul: batch dimensions do not broadcast (${ShowShape<A>} @ ${ShowShape<B>})`>
+      : never;
 
 /**
  * The shape of `a @ b`, or a `Mismatch` naming both shapes.

@@ -6,7 +6,7 @@
  * @module
  */
 import type { DivMod, IsNat, Product } from "./arith.js";
-import { type Dim, type IsTuple, type Mismatch, type NormAxis, normAxis, type Shape, ShapeError, type ShowShape, type Sizes, showShape, sizeOf } from "./dims.js";
+import { type Dim, type IsTuple, type Mismatch, type NormAxis, normAxis, type Shape, type ShowShape, type Sizes, sizeOf } from "./dims.js";
 
 /** Remove the first occurrence of D from S; `false` when D is absent. */
 type RemoveFirst<S extends readonly Dim[], D, Acc extends Dim[] = []> = S extends readonly [infer H extends Dim, ...infer T extends Dim[]]
@@ -50,10 +50,10 @@ type Rule<S extends Shape, T extends Shape> =
                 : CountNeg1<T> extends 1
                   ? DivMod<PS, PT> extends [infer Q extends number, 0]
                     ? Fill<T, Q>
-                    : Mismatch<`reshape: cannot reshape ${ShowShape<S>} into ${ShowShape<T>}: ${PS} elements do not divide into parts of ${PT}`>
+                    : Mismatch<`reshape: cannot reshape ${ShowShape<S>} into ${ShowShape<T>}: ${PS} elements${Per<T>} do not divide into parts of ${PT}`>
                   : [PS] extends [PT]
                     ? Fill<T, never>
-                    : Mismatch<`reshape: cannot reshape ${ShowShape<S>} (${PS} elements) into ${ShowShape<T>} (${PT} elements)`>
+                    : Mismatch<`reshape: cannot reshape ${ShowShape<S>} (${PS} elements${Per<T>}) into ${ShowShape<T>} (${PT} elements${Per<T>})`>
               : never
             : never
           : Fill<T, number>
@@ -94,32 +94,49 @@ type OneName<T extends readonly Dim[], Found extends string | false = false> = T
   : Found;
 
 /**
+ * Every named dim of T sits at an axis where S carries the same name (a name keeps its axis, so
+ * the runtime can read its size from `x`): `true`, or the `Mismatch` for the first that does not.
+ */
+type NamesKept<S extends Shape, T extends Shape, Rest extends readonly Dim[] = T, I extends unknown[] = []> = Rest extends readonly [infer H, ...infer R extends Dim[]]
+  ? H extends string
+    ? [S[I["length"]]] extends [H]
+      ? [H] extends [S[I["length"]]]
+        ? NamesKept<S, T, R, [...I, 0]>
+        : NameLost<S, T, H, I["length"]>
+      : NameLost<S, T, H, I["length"]>
+    : NamesKept<S, T, R, [...I, 0]>
+  : true;
+
+/** The named dims of T (which cancel against S's) as a message suffix: ` per 'm'`, ` per 'b' × 't'`, or nothing. */
+type Per<T, Acc extends string = ""> = T extends readonly [infer H, ...infer R]
+  ? Per<R, H extends string ? (Acc extends "" ? `'${H}'` : `${Acc} × '${H}'`) : Acc>
+  : Acc extends ""
+    ? ""
+    : ` per ${Acc}`;
+
+type NameLost<
+  S extends Shape,
+  T extends Shape,
+  H extends string,
+  I extends number,
+> = Mismatch<`reshape: cannot reshape ${ShowShape<S>} into ${ShowShape<T>}: a named target dim keeps its axis, and axis ${I} of ${ShowShape<S>} is not '${H}'`>;
+
+/**
  * T with its `-1` (if any) solved, when S and T hold the same number of elements; a `Mismatch`
  * when the sizes are known and differ. A `-1` standing for S's one named dim becomes that name
- * (`["m", 784] → [-1, 28, 28]` is `["m", 28, 28]`); other unknown sizes make it `number`.
+ * (`["m", 784] → [-1, 28, 28]` is `["m", 28, 28]`); other unknown sizes make it `number`. T may
+ * name a dim of S at the same axis; named dims cancel (`["m", 784] → ["m", 28, 28]` is checked
+ * as `784 = 28 × 28`).
  *
  * @example
  * type S = Reshape<["m", 784], ["m", 28, -1]> // ["m", 28, 28]
  * @category rules
  */
-export type Reshape<S extends Shape, T extends Shape> = IsTuple<S> extends true ? (IsTuple<T> extends true ? Rule<S, T> : Shape) : IsTuple<T> extends true ? Fill<T, number> : Shape;
+export type Reshape<S extends Shape, T extends Shape> =
+  IsTuple<S> extends true ? (IsTuple<T> extends true ? (NamesKept<S, T> extends infer E extends Mismatch<string> ? E : Rule<S, T>) : Shape) : IsTuple<T> extends true ? Fill<T, number> : Shape;
 
-/** Runtime twin of {@link Reshape}. */
-export const reshape = (s: Sizes, t: Sizes): number[] => {
-  const holes = t.filter((d) => d === -1).length;
-  if (holes > 1) throw new ShapeError("reshape", `at most one -1 is allowed, got ${showShape(t)}`);
-  for (const d of t) {
-    if (!(Number.isInteger(d) && (d >= 0 || d === -1))) throw new ShapeError("reshape", `target dims must be non-negative integers or -1, got ${showShape(t)}`);
-  }
-  const ps = sizeOf(s);
-  const pt = sizeOf(t.filter((d) => d !== -1));
-  if (holes === 1) {
-    if (pt === 0 || ps % pt !== 0) throw new ShapeError("reshape", `cannot reshape ${showShape(s)} into ${showShape(t)}: ${ps} elements do not divide into parts of ${pt}`);
-    return t.map((d) => (d === -1 ? ps / pt : d));
-  }
-  if (ps !== pt) throw new ShapeError("reshape", `cannot reshape ${showShape(s)} (${ps} elements) into ${showShape(t)} (${pt} elements)`);
-  return [...t];
-};
+/** Runtime twin of {@link Reshape} (in `reshapeSizes.ts`, which imports no type-level arithmetic). */
+export { reshape } from "./reshapeSizes.js";
 
 type Prod<T extends readonly Dim[]> = AllNat<T> extends true ? Product<T> : number;
 type SplitAt<S extends readonly Dim[], N extends number, Acc extends Dim[] = []> = Acc["length"] extends N

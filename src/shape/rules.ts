@@ -13,6 +13,26 @@
  */
 export { type Broadcast, type BroadcastTo, broadcast, broadcastTo } from "./broadcast.js";
 export { type Concat, concat } from "./concat.js";
+export {
+  type Channels,
+  type Conv1d,
+  type Conv2d,
+  type Conv2dOptions,
+  type Conv2dTranspose,
+  type ConvSize,
+  type ConvTransposeSize,
+  conv2d,
+  conv2dTranspose,
+  convSize,
+  type GlobalPool2d,
+  type Padding,
+  type Pair,
+  type PatchGeometry,
+  type Pool2d,
+  patchesShape,
+  type WindowOptions,
+  windowGeometry,
+} from "./conv.js";
 export { type MatMul, matmul } from "./matmul.js";
 export { type Reduce, reduce } from "./reduce.js";
 export { type Flatten, flatten, type Reshape, reshape } from "./reshape.js";

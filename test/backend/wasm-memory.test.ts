@@ -51,6 +51,22 @@ const close = (got: ArrayLike<number>, want: ArrayLike<number>, tol: number): bo
 };
 
 describe("wasm backend memory (1 MiB ring)", () => {
+  it("steps over an input in the head's way: a kernel applied again and again to one tensor keeps its outputs in the ring", () => {
+    const n = 20_000; // 80 KB: about a dozen blocks per lap of the ring
+    const values = Array.from({ length: n }, (_, i) => Math.sin(i));
+    const x = wasm.fromArray("float32", values);
+    const want = reference.read(reference.unary("sigmoid", reference.fromArray("float32", values)));
+    const before = wasmStats();
+    const outs: Storage[] = [];
+    for (let t = 0; t < 60; t++) outs.push(wasm.unary("sigmoid", x));
+    const after = wasmStats();
+    // the head came round to x about four times; it was stepped over, never evicted or bypassed
+    expect(after.sideOutputs - before.sideOutputs).toBe(0);
+    expect(after.evictions - before.evictions).toBeGreaterThan(30);
+    expect(close(wasm.read(x), Float32Array.from(values), 0)).toBe(true);
+    for (const o of outs) expect(close(wasm.read(o), want, 1e-6)).toBe(true);
+  });
+
   it.each(["float32", "float64"] as const)("a long synchronous loop matches the reference, keeps old tensors readable, and stays flat (%s)", (dtype) => {
     const n = 32;
     const d = 24;

@@ -12,7 +12,7 @@ import { reference } from "../../src/backend/reference.js";
 import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
 import { approximationSweeps } from "./approx-sweeps.js";
 
-configureWasm({ relaxedSimd: false });
+configureWasm({ relaxedSimd: false, threads: 2 });
 
 const EPS: Record<DType, number> = { float32: 2 ** -23, float64: 2 ** -52 };
 const TINY: Record<DType, number> = { float32: 2 ** -149, float64: 2 ** -1074 };

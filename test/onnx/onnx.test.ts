@@ -18,6 +18,7 @@ import {
   activationNames,
   adam,
   type DecodeErrors,
+  type DenseArchitecture,
   type DescribedModel,
   dense,
   draw,
@@ -61,8 +62,8 @@ const ends = (model: DescribedModel): { nIn: number; nOut: number; layout: Layou
   const a = model.architecture;
   if (a.kind === "dense") return { nIn: a.nIn, nOut: a.nOut, layout: a.layout };
   if (a.kind === "mlp") return { nIn: a.sizes[0] as number, nOut: a.sizes[a.sizes.length - 1] as number, layout: a.layout };
-  const first = a.layers[0];
-  const last = a.layers[a.layers.length - 1];
+  const first = a.layers[0] as DenseArchitecture | undefined;
+  const last = a.layers[a.layers.length - 1] as DenseArchitecture | undefined;
   return { nIn: first?.nIn ?? 0, nOut: last?.nOut ?? 0, layout: first?.layout ?? "columns" };
 };
 

@@ -3,7 +3,7 @@
  * result shapes (`Tensor<[O, "m"]>`), thanks to the plain-generic overloads each op lists first.
  */
 import { describe, expect, test } from "tstyche";
-import { add, type Dim, div, gt, matmul, mean, mul, relu, type Shape, softmax, sub, sum, type Tensor, transpose, where, zeros } from "../../src/index.js";
+import { add, type Dim, dense, div, gt, matmul, mean, mlp, mse, mul, relu, rng, type Shape, softmax, sub, sum, type Tensor, transpose, where, zeros } from "../../src/index.js";
 
 declare const W: Tensor<[128, 784]>;
 declare const X: Tensor<[784, "m"]>;
@@ -59,6 +59,27 @@ describe("generic code: programs that compile", () => {
     expect(total(X)).type.toBe<Tensor<[]>>();
     expect(vecBias).type.toBe<<N extends number>(x: Tensor<[N, 784]>, c: Tensor<[784]>) => Tensor<[N, 784]>>();
   });
+  test("a batched matmul with a generic batch dim (3-D @ 2-D and 3-D @ 3-D)", () => {
+    function bmm<B extends number>(x: Tensor<[B, 2, 3]>, w: Tensor<[3, 4]>) {
+      return matmul(x, w);
+    }
+    function attention<B extends number, T extends number, D extends number>(q: Tensor<[B, T, D]>, k: Tensor<[B, D, T]>) {
+      return matmul(q, k);
+    }
+    expect(bmm).type.toBe<<B extends number>(x: Tensor<[B, 2, 3]>, w: Tensor<[3, 4]>) => Tensor<[B, 2, 4]>>();
+    expect(attention).type.toBe<<B extends number, T extends number, D extends number>(q: Tensor<[B, T, D]>, k: Tensor<[B, D, T]>) => Tensor<[B, T, T]>>();
+    expect(bmm(zeros([5, 2, 3]), zeros([3, 4]))).type.toBe<Tensor<[5, 2, 4]>>();
+  });
+  test("transpose of a generic matrix, inside other ops", () => {
+    function grads<O extends number, I extends number>(dZ: Tensor<[O, "m"]>, A: Tensor<[I, "m"]>, W: Tensor<[O, I]>) {
+      return { dW: matmul(dZ, transpose(A)), dA: matmul(transpose(W), dZ), At: transpose(A) };
+    }
+    expect(grads(zeros([10, 5]) as unknown as Tensor<[10, "m"]>, X, zeros([10, 784]))).type.toBe<{
+      dW: Tensor<[10, 784]>;
+      dA: Tensor<[784, "m"]>;
+      At: Tensor<["m", 784]>;
+    }>();
+  });
   test("softmax, where and transpose in generic code", () => {
     function probs<K extends number>(z: Tensor<[K, "m"]>) {
       return softmax(z, 0);
@@ -78,7 +99,7 @@ describe("generic code: programs that compile", () => {
 describe("generic code: programs that must not compile", () => {
   test("a matmul whose inner dims are different type parameters", () => {
     function bad<O extends number, I extends number>(W: Tensor<[O, I]>, x: Tensor<[O, "m"]>) {
-      // @ts-expect-error Argument of type 'Tensor<[O, "m"]>' is not assignable to parameter of type 'Tensor<[NoInfer<I>, "m"]>'
+      // @ts-expect-error Argument of type 'Tensor<[O, "m"]>' is not assignable to parameter of type 'Check<InnerDims<[O, I], [O, "m"], I, O, [], [], O, "m">, Tensor<[O, "m"]>>'
       return matmul(W, x);
     }
     void bad;
@@ -110,6 +131,30 @@ describe("generic code: programs that must not compile", () => {
     }
     // @ts-expect-error Argument of type 'Tensor<[748, "m"]>' is not assignable to parameter of type 'Tensor<[784, "m"]>'
     checked(W, zeros([748, 3]) as unknown as Tensor<[748, "m"]>, b);
+  });
+});
+
+describe("typegrad's layers and losses: sizes come from the layer, so no NoInfer is needed", () => {
+  test("a dense layer fed the wrong number of inputs", () => {
+    const l = dense(784, 128, { activation: "relu" });
+    const p = l.init(rng(0));
+    expect(l.apply(p, X)).type.toBe<Tensor<[128, "m"]>>();
+    l.apply(
+      p,
+      // @ts-expect-error Argument of type 'Tensor<[748, "m"]>' is not assignable to parameter of type 'Tensor<[784, "m"]>'
+      zeros([748, 3]) as unknown as Tensor<[748, "m"]>,
+    );
+  });
+  test("a loss whose labels have another shape", () => {
+    mse(
+      zeros([10, 5]),
+      // @ts-expect-error Argument of type 'Tensor<[9, 5]>' is not assignable to parameter of type 'Tensor<NoInfer<[10, 5]>>'
+      zeros([9, 5]),
+    );
+  });
+  test("an mlp's layers are checked against each other by their sizes", () => {
+    const net = mlp([784, 128, 10]);
+    expect(net.apply(net.init(rng(0)), X)).type.toBe<Tensor<[10, "m"]>>();
   });
 });
 

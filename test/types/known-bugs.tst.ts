@@ -20,7 +20,7 @@ describe("LIMIT pipe: overloaded ops (flatten, softmax) passed point-free lose t
   });
   test("pipe(X, softmax) is Tensor<Shape> (right: Tensor<[784, 'm']>; write pipe(X, softmax()) )", () => {
     expect(pipe(X, softmax)).type.toBe<Tensor<Shape>>();
-    expect(flow(transpose<784, "m">, softmax)(X)).type.toBe<Tensor<Shape>>();
+    expect(flow(transpose<[784, "m"]>, softmax)(X)).type.toBe<Tensor<Shape>>();
   });
   test("pipe(X, leakyRelu) compiles with the default slope but is Tensor<Shape> (right: Tensor<[784, 'm']>; write pipe(X, leakyRelu()))", () => {
     expect(pipe(X, leakyRelu)).type.toBe<Tensor<Shape>>();
@@ -43,13 +43,6 @@ describe("BUG generic code: valid generic programs that do not compile (right: t
     }
     void cat;
   });
-  test("a batched matmul with a generic batch dim (right: Tensor<[B, 2, 4]>)", () => {
-    function bmm<B extends number>(x: Tensor<[B, 2, 3]>, w: Tensor<[3, 4]>) {
-      // @ts-expect-error Argument of type 'Tensor<[3, 4]>' is not assignable to parameter of type 'Check<
-      return matmul(x, w);
-    }
-    void bmm;
-  });
   test("add of [N, M] and [1, 1] (right: Tensor<[N, M]>)", () => {
     function f<N extends number, M extends number>(x: Tensor<[N, M]>, y: Tensor<[1, 1]>) {
       // @ts-expect-error Argument of type 'Tensor<[1, 1]>' is not assignable to parameter of type 'Check<
@@ -59,7 +52,7 @@ describe("BUG generic code: valid generic programs that do not compile (right: t
   });
 });
 
-describe("HOLE generic user code: sizes inferred from two arguments become a union (right: an error)", () => {
+describe("LIMIT generic user code: TypeScript infers a size from two arguments as a union (right: an error). No library type can stop that inference; write NoInfer in your own helper (typegrad's layers and losses need none: test/types/generic.tst.ts)", () => {
   test("the brief's linear<O, I> accepts x: [748, 'm'] for W: [128, 784] (I = 784 | 748)", () => {
     function linear<O extends number, I extends number>(W: Tensor<[O, I]>, x: Tensor<[I, "m"]>, b: Tensor<[O, 1]>) {
       return add(matmul(W, x), b);

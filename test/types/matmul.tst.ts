@@ -13,6 +13,8 @@ declare const b: Tensor<[128, 1]>;
 declare const Z: Tensor<[10, "m"]>;
 declare const Xu: Tensor<[784, number]>;
 declare const dZ: Tensor<[128, "m"]>;
+declare const B3: Tensor<[10, 2, 3]>;
+declare const W4: Tensor<[4, 4]>;
 
 describe("MatMul (the rule)", () => {
   test("2-D", () => {
@@ -53,6 +55,9 @@ describe("matmul: programs that compile", () => {
   test("batched", () => {
     expect(matmul(zeros([10, 2, 3]), zeros([3, 4]))).type.toBe<Tensor<[10, 2, 4]>>();
     expect(matmul(zeros([10, 1, 2, 3]), zeros([5, 3, 4]))).type.toBe<Tensor<[10, 5, 2, 4]>>();
+    expect(matmul(B3, zeros([10, 3, 5]))).type.toBe<Tensor<[10, 2, 5]>>();
+    expect(matmul(B3, zeros([1, 3, 5]))).type.toBe<Tensor<[10, 2, 5]>>();
+    expect(matmul(zeros([1, 2, 3]), zeros([7, 3, 5]))).type.toBe<Tensor<[7, 2, 5]>>();
   });
 });
 
@@ -72,9 +77,28 @@ describe("matmul: programs that must not compile", () => {
     // @ts-expect-error matmul: inner dimensions 'm' and 10 differ ([10, 'm'] @ [10, 5])
     matmul(Z, zeros([10, 5]));
   });
-  test("batch dims that do not broadcast", () => {
-    // @ts-expect-error matmul: batch dimensions do not broadcast ([2, 2, 3] @ [3, 3, 4])
-    matmul(zeros([2, 2, 3]), zeros([3, 3, 4]));
+  test("batch dims that do not broadcast, reported at the right operand", () => {
+    matmul(
+      zeros([2, 2, 3]),
+      // @ts-expect-error matmul: batch dimensions do not broadcast ([2, 2, 3] @ [3, 3, 4])
+      zeros([3, 3, 4]),
+    );
+  });
+  test("a batched inner mismatch is reported at the right operand, not the whole call", () => {
+    matmul(
+      B3,
+      // @ts-expect-error matmul: inner dimensions 3 and 4 differ ([10, 2, 3] @ [4, 4])
+      W4,
+    );
+    matmul(
+      B3,
+      // @ts-expect-error matmul: inner dimensions 3 and 4 differ ([10, 2, 3] @ [10, 4, 5])
+      zeros([10, 4, 5]),
+    );
+  });
+  test("the message is the last overload's only: no list of every overload's complaint", () => {
+    // @ts-expect-error No overload matches this call.
+    matmul(W, x);
   });
   test("a 1-D left operand", () => {
     // @ts-expect-error matmul: left operand needs at least 2 dimensions ([3] @ [3, 4])

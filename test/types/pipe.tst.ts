@@ -4,7 +4,7 @@
  */
 import { flow, pipe } from "fp-ts/lib/function.js";
 import { describe, expect, test } from "tstyche";
-import { add, broadcastTo, mul, relu, reshape, sum, type Tensor, transpose, zeros } from "../../src/index.js";
+import { add, broadcastTo, flatten, matmul, mul, permute, relu, reshape, sum, type Tensor, transpose, zeros } from "../../src/index.js";
 
 declare const W: Tensor<[128, 784]>;
 declare const dW: Tensor<[784, 128]>;
@@ -57,6 +57,30 @@ describe("pipe: programs that must not compile", () => {
   test("broadcastTo in a pipe", () => {
     // @ts-expect-error broadcastTo: cannot broadcast [2, 3] to [4, 3] (2 vs 4)
     pipe(zeros([2, 3]), broadcastTo([4, 3]));
+  });
+  test("an error through flow names the data-last step's type, not the rule's conditional type", () => {
+    // @ts-expect-error Argument of type 'MatMulBy<[784, 10]>' is not assignable to parameter of type '(b: Tensor<[3, 785]>) => Tensor<Shape>'
+    flow(relu<[3, 785]>, matmul(zeros([784, 10])));
+    // @ts-expect-error Argument of type 'BinaryBy<[3, 4], "add">' is not assignable to parameter of type '(b: Tensor<[3, 785]>) => Tensor<Shape>'
+    flow(relu<[3, 785]>, add(zeros([3, 4])));
+    // @ts-expect-error Argument of type 'ReshapeTo<[780]>' is not assignable to parameter of type '(b: Tensor<[28, 28]>) => Tensor<Shape>'
+    flow(relu<[28, 28]>, reshape([780]));
+    // @ts-expect-error Argument of type 'PermuteBy<[0, 0, 1]>' is not assignable to parameter of type '(b: Tensor<[2, 3, 4]>) => Tensor<Shape>'
+    flow(relu<[2, 3, 4]>, permute([0, 0, 1]));
+    // @ts-expect-error Argument of type 'ReduceBy<2, false, "sum">' is not assignable to parameter of type '(b: Tensor<[128, 784]>) => Tensor<Shape>'
+    flow(relu<[128, 784]>, sum(2));
+    // @ts-expect-error Argument of type 'FlattenFrom<3>' is not assignable to parameter of type '(b: Tensor<[2, 3, 4]>) => Tensor<Shape>'
+    flow(relu<[2, 3, 4]>, flatten(3));
+    // @ts-expect-error Argument of type 'BroadcastToShape<[4, 3]>' is not assignable to parameter of type '(b: Tensor<[2, 3]>) => Tensor<Shape>'
+    flow(relu<[2, 3]>, broadcastTo([4, 3]));
+  });
+  test("data-last steps that fit still compose", () => {
+    expect(flow(relu<[28, 28]>, reshape([784]), broadcastTo([3, 784]), sum(0, true), flatten(0))(zeros([28, 28]))).type.toBe<Tensor<[784]>>();
+    expect(flow(relu<[3, 784]>, matmul(zeros([784, 10])), add(zeros([10])), permute([1, 0]))(zeros([3, 784]))).type.toBe<Tensor<[10, 3]>>();
+  });
+  test("the evaluated rule's message follows it", () => {
+    // @ts-expect-error matmul: inner dimensions 785 and 784 differ ([3, 785] @ [784, 10])
+    flow(relu<[3, 785]>, matmul(zeros([784, 10])));
   });
   test("a later step sees the earlier step's shape", () => {
     // @ts-expect-error sum: axis 1 is out of range for [784] (rank 1)

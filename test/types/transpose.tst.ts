@@ -49,11 +49,13 @@ describe("transpose and permute: programs that compile", () => {
 
 describe("transpose and permute: programs that must not compile", () => {
   test("transpose of a 3-D tensor", () => {
-    // @ts-expect-error Argument of type 'Tensor<[2, 3, 4]>' is not assignable to parameter of type 'Tensor<[Dim, Dim]>'
+    // @ts-expect-error transpose: expects a 2-D tensor, got [2, 3, 4] (use permute for other ranks)
     transpose(X3);
+    // @ts-expect-error transpose: expects a 2-D tensor, got [2, 3, 4, 5] (use permute for other ranks)
+    pipe(zeros([2, 3, 4, 5]), transpose);
   });
   test("transpose of a 1-D tensor", () => {
-    // @ts-expect-error Argument of type 'Tensor<[5]>' is not assignable to parameter of type 'Tensor<[Dim, Dim]>'
+    // @ts-expect-error transpose: expects a 2-D tensor, got [5] (use permute for other ranks)
     transpose(zeros([5]));
   });
   test("a repeated axis, reported at the axes", () => {

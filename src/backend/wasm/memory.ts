@@ -29,13 +29,11 @@
  * @module
  */
 import type { DType, TypedArray } from "../backend.js";
-import { nodeModule, type WasmMemory } from "./webassembly.js";
+import { uninitialisedBytes } from "./platform.js";
+import type { WasmMemory } from "./webassembly.js";
 
 const PAGE = 65536;
 const ALIGN = 64;
-
-/** Node's uninitialised allocation (`Buffer.allocUnsafeSlow`: its own ArrayBuffer, no pool), or undefined elsewhere. */
-const unsafeBytes = nodeModule<typeof import("node:buffer")>("node:buffer")?.Buffer.allocUnsafeSlow;
 
 const align = (n: number): number => Math.max(ALIGN, Math.ceil(n / ALIGN) * ALIGN);
 
@@ -178,8 +176,8 @@ export class Arena {
   hostCopy(at: number, dtype: DType, n: number): TypedArray {
     const f64 = dtype === "float64";
     const start = at / (f64 ? 8 : 4);
-    if (unsafeBytes === undefined || n < 64) return f64 ? this.f64.slice(start, start + n) : this.f32.slice(start, start + n);
-    const buf = unsafeBytes(n * (f64 ? 8 : 4));
+    if (uninitialisedBytes === undefined || n < 64) return f64 ? this.f64.slice(start, start + n) : this.f32.slice(start, start + n);
+    const buf = uninitialisedBytes(n * (f64 ? 8 : 4));
     const out = f64 ? new Float64Array(buf.buffer, buf.byteOffset, n) : new Float32Array(buf.buffer, buf.byteOffset, n);
     out.set(f64 ? this.f64.subarray(start, start + n) : this.f32.subarray(start, start + n));
     return out;
@@ -226,7 +224,14 @@ export class Arena {
   /**
    * A ring block for `p` (made resident, pinned for call `call`): a released block of the same
    * size if there is one, else the next one at the head, evicting the oldest blocks; false when
-   * the block is too large or the eviction would hit a block pinned by this call.
+   * the block is too large, or when the way is blocked by this call's own blocks more than a few
+   * times over.
+   *
+   * A block of this call in the way (an input the head has come round to) is stepped over: the
+   * blocks before it are evicted, it moves to the back of the eviction order as if just
+   * allocated, and the head continues after it. The queue stays in address order from the head,
+   * so eviction stays correct; and an input used by every call (an elementwise kernel applied
+   * again and again to one tensor) no longer sends every later output to the side region.
    */
   place(p: Placed, bytes: number): boolean {
     const size = blockSize(bytes);
@@ -238,27 +243,63 @@ export class Arena {
       this.reused++;
       return this.own(b, p);
     }
-    // plan: how many queue entries must go (no closures here: this runs once per kernel output)
+    for (let fence = 0; ; fence++) {
+      // plan: how many queue entries must go (no closures here: this runs once per kernel output)
+      const qs = this.qs;
+      const len = qs.length;
+      let h = this.head;
+      let k = 0;
+      let wrap = false;
+      let pinned = -1;
+      if (h + size > this.ringEnd) {
+        for (; k < this.qn; k++) {
+          const b = qs[(this.qh + k) % len] as Block;
+          if (b.ptr < h) break;
+          if (b.owner?.pin === this.call) {
+            pinned = k;
+            break;
+          }
+        }
+        h = this.ringStart;
+        wrap = true;
+      }
+      if (pinned < 0)
+        for (; k < this.qn; k++) {
+          const b = qs[(this.qh + k) % len] as Block;
+          if (b.ptr < h || b.ptr >= h + size) break;
+          if (b.owner?.pin === this.call) {
+            pinned = k;
+            break;
+          }
+        }
+      if (pinned >= 0) {
+        if (fence >= 8) return false;
+        // step over it: evict what precedes it, move it to the back, continue after it
+        this.evictFront(pinned);
+        const b = this.qs[this.qh] as Block;
+        this.qs[this.qh] = null;
+        this.qh = (this.qh + 1) % this.qs.length;
+        this.qs[(this.qh + this.qn - 1) % this.qs.length] = b;
+        this.head = b.ptr + b.size;
+        continue;
+      }
+      this.evictFront(k);
+      if (wrap) this.head = this.ringStart;
+      const ptr = this.head;
+      this.head = ptr + size;
+      this.ensure(this.head);
+      if (this.qn === this.qs.length) this.growQueue();
+      const b = new Block(ptr, size, p);
+      this.qs[(this.qh + this.qn) % this.qs.length] = b;
+      this.qn++;
+      return this.own(b, p);
+    }
+  }
+
+  /** Evict the `k` oldest blocks (copying a live one to the host unless it has a copy there). */
+  private evictFront(k: number): void {
     const qs = this.qs;
     const len = qs.length;
-    let h = this.head;
-    let k = 0;
-    let wrap = false;
-    if (h + size > this.ringEnd) {
-      for (; k < this.qn; k++) {
-        const b = qs[(this.qh + k) % len] as Block;
-        if (b.ptr < h) break;
-        if (b.owner?.pin === this.call) return false;
-      }
-      h = this.ringStart;
-      wrap = true;
-    }
-    for (; k < this.qn; k++) {
-      const b = qs[(this.qh + k) % len] as Block;
-      if (b.ptr < h || b.ptr >= h + size) break;
-      if (b.owner?.pin === this.call) return false;
-    }
-    // evict
     for (let j = 0; j < k; j++) {
       const i = this.qh;
       const b = qs[i] as Block;
@@ -277,15 +318,6 @@ export class Arena {
       this.qn--;
       this.evictions++;
     }
-    if (wrap) this.head = this.ringStart;
-    const ptr = this.head;
-    this.head = ptr + size;
-    this.ensure(this.head);
-    if (this.qn === this.qs.length) this.growQueue();
-    const b = new Block(ptr, size, p);
-    this.qs[(this.qh + this.qn) % this.qs.length] = b;
-    this.qn++;
-    return this.own(b, p);
   }
 
   /** Make `b` the home of `p`, pinned for the current call. */

@@ -1,10 +1,12 @@
 /**
- * The few WebAssembly and host facilities the WASM backend uses, typed here because the
- * project's `lib` has no DOM and `@types/node` declares no `WebAssembly` namespace. Everything
- * is looked up on `globalThis` at run time, so this module loads in browsers and in Node.
+ * The few WebAssembly facilities the WASM backend uses, typed here because the project's `lib`
+ * has no DOM and `@types/node` declares no `WebAssembly` namespace. Everything is looked up on
+ * `globalThis` at run time, so this module loads in browsers and in Node; what is specific to a
+ * host lives in `platform.ts`.
  *
  * @module
  */
+import { setEngineFlag } from "./platform.js";
 
 /** A compiled module. */
 export interface WasmModule {
@@ -35,6 +37,8 @@ export interface Kernels {
   transpose(dt: number, x: number, o: number, batch: number, rows: number, cols: number): void;
   copyRows(src: number, srcStride: number, dst: number, dstStride: number, bytes: number, count: number): void;
   zero(dst: number, bytes: number): void;
+  im2col(dt: number, x: number, o: number, geometry: number, padValue: number): void;
+  col2im(dt: number, cols: number, o: number, geometry: number): void;
 }
 
 /** The global `WebAssembly` object, as far as it is used here. */
@@ -60,12 +64,6 @@ export const sharedMemoryAvailable = (): boolean => {
   }
 };
 
-/** Node's built-in module `id`, or undefined outside Node (no static import, so browsers load this file). */
-export const nodeModule = <T>(id: string): T | undefined => {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return p?.getBuiltinModule?.(id) as T | undefined;
-};
-
 /** A module with one function using `f32x4.relaxed_madd`: valid only where relaxed SIMD is. */
 // biome-ignore format: one module section per line
 export const RELAXED_PROBE = new Uint8Array([
@@ -77,14 +75,14 @@ export const RELAXED_PROBE = new Uint8Array([
 
 /**
  * True when the host runs relaxed SIMD as it is. Node 20's V8 (11.3) has it behind a flag that
- * the next V8 turned on by default: with `setEngineFlag` (the user's explicit opt-in, see
+ * the next V8 turned on by default: with `optIn` (the user's explicit choice, see
  * `configureWasm({ relaxedSimd: true })`), the flag is set for this process when the probe fails
  * without it. Importing or using typegrad never sets it otherwise.
  */
-export const relaxedSimdAvailable = (setEngineFlag = false): boolean => {
+export const relaxedSimdAvailable = (optIn = false): boolean => {
   if (wasmApi === undefined) return false;
   if (wasmApi.validate(RELAXED_PROBE)) return true;
-  if (!setEngineFlag) return false;
-  nodeModule<typeof import("node:v8")>("node:v8")?.setFlagsFromString("--experimental-wasm-relaxed-simd");
+  if (!optIn) return false;
+  setEngineFlag("--experimental-wasm-relaxed-simd");
   return wasmApi.validate(RELAXED_PROBE);
 };

@@ -18,10 +18,11 @@
  *
  * @module
  */
+import type { PatchGeometry } from "../../shape/conv.js";
 import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
 import { BufferUsage, type GpuAdapterInfo, type GpuBuffer, type GpuContext, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, requestGpuDevice } from "./gpu.js";
-import { binaryShader, columnShader, copyShader, fillShader, type MatmulTile, matmulShader, ROW, type RowOp, rowShader, unaryShader, WG, whereShader } from "./kernels.js";
+import { binaryShader, col2imShader, columnShader, copyShader, fillShader, im2colShader, type MatmulTile, matmulShader, ROW, type RowOp, rowShader, unaryShader, WG, whereShader } from "./kernels.js";
 
 export type { GpuAdapterInfo } from "./gpu.js";
 export type { MatmulTile } from "./kernels.js";
@@ -503,6 +504,30 @@ class WebGPU implements Backend {
 
   argmax(x: Storage, shape: Sizes, axis: number): Storage {
     return this.rows("argmax", x, shape, axis, "argmax");
+  }
+
+  // ---- patches (convolution) ---------------------------------------------------------
+
+  private patchParams(total: number, shape: Sizes, g: PatchGeometry, padValue: number): number[] {
+    const bits = new Uint32Array(new Float32Array([padValue]).buffer)[0] as number;
+    return [total, ...(shape as number[]), g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.padTop, g.padLeft, g.outH, g.outW, bits];
+  }
+
+  im2col(x: Storage, shape: Sizes, g: PatchGeometry, padValue: number): Storage {
+    const src = this.slot(x, "im2col");
+    const [m, , , C] = shape as [number, number, number, number];
+    const total = m * g.outH * g.outW * g.kh * g.kw * C;
+    const out = this.alloc(total, "im2col");
+    this.dispatch(this.pipeline("im2col", im2colShader), this.patchParams(total, shape, g, padValue), [src, out.slot.buffer], ...this.grid(total));
+    return out;
+  }
+
+  col2im(cols: Storage, g: PatchGeometry, outShape: Sizes): Storage {
+    const src = this.slot(cols, "col2im");
+    const total = size(outShape);
+    const out = this.alloc(total, "col2im");
+    this.dispatch(this.pipeline("col2im", col2imShader), this.patchParams(total, outShape, g, 0), [src, out.slot.buffer], ...this.grid(total));
+    return out;
   }
 
   // ---- data movement (all one strided copy) ----------------------------------------

@@ -331,3 +331,53 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   }
 }`;
 };
+
+/** Params of the patch kernels: [total, m, H, W, C, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW, bits of padValue]. */
+const patchHeader = `
+@group(0) @binding(0) var<storage, read> p: array<u32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  ${index}
+  if (i >= p[0]) { return; }
+  let H = i32(p[2]); let W = i32(p[3]); let C = p[4];
+  let kh = p[5]; let kw = p[6]; let sh = i32(p[7]); let sw = i32(p[8]); let dh = i32(p[9]); let dw = i32(p[10]);
+  let padTop = i32(p[11]); let padLeft = i32(p[12]); let outH = p[13]; let outW = p[14];`;
+
+/** im2col: one thread per element of `[m, outH, outW, kh, kw, C]`, reading its image cell or the pad value. */
+export const im2colShader = (): string => `${patchHeader}
+  var r = i;
+  let c = r % C; r = r / C;
+  let b = i32(r % kw); r = r / kw;
+  let a = i32(r % kh); r = r / kh;
+  let j = i32(r % outW); r = r / outW;
+  let ii = i32(r % outH);
+  let n = r / outH;
+  let y = ii * sh + a * dh - padTop;
+  let xc = j * sw + b * dw - padLeft;
+  if (y < 0 || y >= H || xc < 0 || xc >= W) { out[i] = bitcast<f32>(p[15]); return; }
+  out[i] = x[((n * u32(H) + u32(y)) * u32(W) + u32(xc)) * C + c];
+}`;
+
+/** col2im as a gather: one thread per image cell `[m, H, W, C]`, summing every window element read from it. */
+export const col2imShader = (): string => `${patchHeader}
+  var r = i;
+  let c = r % C; r = r / C;
+  let xc = i32(r % u32(W)); r = r / u32(W);
+  let y = i32(r % u32(H));
+  let n = r / u32(H);
+  var acc = 0.0;
+  for (var a = 0; a < i32(kh); a++) {
+    let t = y + padTop - a * dh;
+    if (t < 0 || t % sh != 0 || t / sh >= i32(outH)) { continue; }
+    let ii = u32(t / sh);
+    for (var b = 0; b < i32(kw); b++) {
+      let u = xc + padLeft - b * dw;
+      if (u < 0 || u % sw != 0 || u / sw >= i32(outW)) { continue; }
+      let j = u32(u / sw);
+      acc += x[((((n * outH + ii) * outW + j) * kh + u32(a)) * kw + u32(b)) * C + c];
+    }
+  }
+  out[i] = acc;
+}`;

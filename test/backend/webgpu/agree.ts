@@ -319,6 +319,23 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
     () => [pair([2, 1, 3]), pair([2, 4, 3]), pair([2, 2, 3])],
     0,
   );
+  for (const g of [
+    { kh: 3, kw: 2, sh: 1, sw: 2, dh: 1, dw: 1, padTop: 1, padLeft: 0, outH: 5, outW: 3 },
+    { kh: 2, kw: 3, sh: 2, sw: 1, dh: 2, dw: 1, padTop: 0, padLeft: 1, outH: 2, outW: 6 },
+  ]) {
+    run2(
+      `im2col ${JSON.stringify(g)}`,
+      (b, s) => b.im2col(s as Storage, [2, 5, 6, 3], g, -1),
+      () => [pair([2, 5, 6, 3])],
+      0,
+    );
+    run2(
+      `col2im ${JSON.stringify(g)}`,
+      (b, s) => b.col2im(s as Storage, g, [2, 5, 6, 3]),
+      () => [pair([2, g.outH, g.outW, g.kh, g.kw, 3])],
+      1e-6,
+    );
+  }
   run2("fill", (b) => b.fill("float32", 1000, -2.5), [], 0);
   run2(
     "cast float32",

@@ -1,0 +1,87 @@
+/**
+ * Kernels split over the thread pool: matrix products by row tiles (by column tiles when there
+ * are few rows), elementwise kernels by ranges of their outermost axis.
+ *
+ * Why the bytes of a result do not depend on the thread count: the gemm kernel cuts K into
+ * chunks that depend on K alone and sums each output element over them in the same order
+ * wherever the element lies, so cutting the rows at a multiple of its 4-row micro-tile (or the
+ * columns at a multiple of 8) changes only who computes an element, not how; an elementwise
+ * kernel computes each element alone, and ranges start at multiples of 16 elements, so every
+ * range but the last has no scalar tail and the last has the same tail as the whole. No kernel is
+ * split along a reduced axis. `test/backend/wasm-threads.test.ts` holds 1, 2 and 4 threads to
+ * the same bytes.
+ *
+ * @module
+ */
+import { BINARY, GEMM_COLS, GEMM_ROWS, UNARY } from "./pool.js";
+import { countElementwiseSplit, participants, type Runtime, splitsElementwise, writeMeta } from "./runtime.js";
+
+/** Matrix products with at least this many multiply-adds are split. */
+const SPLIT_MACS = 1 << 20;
+/**
+ * With `splitElementwise`, elementwise kernels with at least this many output elements are
+ * split: transcendental unary kernels (compute-bound), other unary and binary kernels
+ * (memory-bound).
+ */
+export const SPLIT_UNARY_COSTLY = 1 << 14;
+export const SPLIT_ELEMENTWISE = 1 << 16;
+
+/** `C = op(A)·op(B)` (byte offsets, leading dimensions in elements), split when large. */
+export const gemm = (rt: Runtime, dt: number, transA: boolean, transB: boolean, M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, sz: number): void => {
+  const ta = transA ? 1 : 0;
+  const tb = transB ? 1 : 0;
+  const p = M * N * K >= SPLIT_MACS && (M >= 16 || N >= 32) ? participants(rt) : 1;
+  if (p === 1 || rt.pool === undefined) {
+    rt.k.gemm(dt, ta, tb, M, N, K, A, lda, B, ldb, C, N, rt.scratch(0));
+    return;
+  }
+  if (M >= 16) {
+    const rows = Math.ceil(M / p / 4) * 4;
+    rt.pool.run(rt.k, rt.scratch(0), GEMM_ROWS, [dt, ta, tb, M, N, K, A, lda, B, ldb, C, N, rows, sz], Math.ceil(M / rows), p);
+  } else {
+    const cols = Math.ceil(N / p / 8) * 8;
+    rt.pool.run(rt.k, rt.scratch(0), GEMM_COLS, [dt, ta, tb, M, N, K, A, lda, B, ldb, C, N, cols, sz], Math.ceil(N / cols), p);
+  }
+};
+
+/** Threads for an elementwise kernel of `n` outputs (1: not split). */
+const elementwiseParts = (rt: Runtime, n: number, threshold: number): number => {
+  if (!splitsElementwise() || n < threshold || rt.pool === undefined) return 1;
+  const p = participants(rt);
+  if (p > 1) countElementwiseSplit();
+  return p;
+};
+
+/** A unary kernel over `n` elements, split by ranges when large (and `splitElementwise` is on). */
+export const unary = (rt: Runtime, dt: number, code: number, x: number, o: number, n: number, sz: number, threshold: number): void => {
+  const p = elementwiseParts(rt, n, threshold);
+  if (p === 1 || rt.pool === undefined) {
+    rt.k.unary(dt, code, x, o, n);
+    return;
+  }
+  const len = Math.ceil(n / p / 16) * 16;
+  rt.pool.run(rt.k, rt.scratch(0), UNARY, [dt, code, x, o, n, len, sz], Math.ceil(n / len), p);
+};
+
+/**
+ * A binary kernel over collapsed `dims` with element `strides` per input, split over the
+ * outermost axis when large (and `splitElementwise` is on).
+ */
+export const binary = (rt: Runtime, dt: number, code: number, a: number, b: number, o: number, dims: readonly number[], strides: readonly number[][], post: number, sz: number): void => {
+  let n = 1;
+  for (const d of dims) n *= d;
+  const d0 = dims[0] as number;
+  const p = d0 < 2 ? 1 : elementwiseParts(rt, n, SPLIT_ELEMENTWISE);
+  if (p === 1 || rt.pool === undefined) {
+    rt.k.binary(dt, code, a, b, o, dims.length, writeMeta(rt, dims, strides), post);
+    return;
+  }
+  const [sa, sb] = strides as [number[], number[]];
+  const len = dims.length === 1 ? Math.ceil(d0 / p / 16) * 16 : Math.ceil(d0 / p);
+  const chunks = Math.ceil(d0 / len);
+  const rest = dims.slice(1);
+  const full = writeMeta(rt, [len, ...rest], strides);
+  const last = writeMeta(rt, [d0 - (chunks - 1) * len, ...rest], strides, true);
+  const inner = n / d0;
+  rt.pool.run(rt.k, rt.scratch(0), BINARY, [dt, code, a, b, o, dims.length, full, last, post, d0, len, (sa[0] as number) * sz, (sb[0] as number) * sz, inner * sz], chunks, p);
+};

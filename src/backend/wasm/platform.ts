@@ -1,0 +1,165 @@
+/**
+ * Everything the WASM backend knows about its host, in one module: where the builds lie and how
+ * their bytes are read, Node's built-in modules, the environment, how many cores there are, how
+ * a worker thread starts, whether this thread may block, and V8's flags. Every other module of
+ * the backend is plain JavaScript and WebAssembly.
+ *
+ * Each build is named by a literal `new URL("./bin/….wasm", import.meta.url)`, the pattern Vite
+ * and webpack 5 recognise: they copy the file into the app's output with no setup. Node reads the
+ * file from disk synchronously (so the backend needs no `await` there); browsers fetch it in
+ * `ready()`. esbuild leaves the pattern alone: copy the package's `bin/` folder next to the
+ * bundle (see the README).
+ *
+ * Nothing here runs when the module is imported except the lookup of `globalThis` properties:
+ * no engine flag is set, no file read, no worker started.
+ *
+ * @module
+ */
+
+// -------------------------------------------------------------------------------------
+// Node's built-ins and the environment
+// -------------------------------------------------------------------------------------
+
+/** Node's built-in module `id`, or undefined outside Node (no static import, so browsers load this file). */
+export const nodeModule = <T>(id: string): T | undefined => {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return p?.getBuiltinModule?.(id) as T | undefined;
+};
+
+/** An environment variable of the Node process, or undefined (browsers, unset). */
+export const envVar = (name: string): string | undefined => {
+  const v = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
+  return v === undefined || v === "" ? undefined : v;
+};
+
+/**
+ * Set a V8 flag for this process (Node only; a no-op elsewhere). Called only on the user's
+ * explicit request (`configureWasm({ relaxedSimd: true })`, `TYPEGRAD_RELAXED_SIMD=1`).
+ */
+export const setEngineFlag = (flag: string): void => {
+  nodeModule<typeof import("node:v8")>("node:v8")?.setFlagsFromString(flag);
+};
+
+/**
+ * An uninitialised byte buffer of `n` bytes with its own ArrayBuffer (Node's
+ * `Buffer.allocUnsafeSlow`), or undefined where the host has none: for host copies that are
+ * overwritten at once, it costs a fraction of a zero-filled allocation.
+ */
+export const uninitialisedBytes: ((n: number) => Uint8Array) | undefined = nodeModule<typeof import("node:buffer")>("node:buffer")?.Buffer.allocUnsafeSlow;
+
+// -------------------------------------------------------------------------------------
+// threads
+// -------------------------------------------------------------------------------------
+
+interface BrowserGlobals {
+  readonly navigator?: { readonly hardwareConcurrency?: number };
+  readonly crossOriginIsolated?: boolean;
+  readonly Worker?: new (url: string) => { postMessage(m: unknown): void; terminate(): void };
+  readonly Blob?: new (parts: string[], opts: { type: string }) => unknown;
+  readonly URL: { createObjectURL?(b: unknown): string };
+  readonly document?: unknown;
+}
+
+const g = globalThis as unknown as BrowserGlobals;
+
+/** True in Node (worker threads are available there). */
+const isNode = (): boolean => nodeModule("node:worker_threads") !== undefined;
+
+/**
+ * True where this thread may block in `Atomics.wait`: Node's threads, and browser workers; not
+ * a page's main thread (which has a `document`).
+ */
+export const canBlock = (): boolean => isNode() || g.document === undefined;
+
+/**
+ * How many threads the WASM backend may use on this host: Node's `os.availableParallelism()`;
+ * in a browser `navigator.hardwareConcurrency` when the page is cross-origin isolated (shared
+ * memory) and this code runs in a worker (a page's main thread may not block), else 1.
+ */
+export const hostThreads = (): number => {
+  const os = nodeModule<typeof import("node:os")>("node:os");
+  if (os !== undefined) return Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length);
+  if (g.crossOriginIsolated !== true || !canBlock() || g.Worker === undefined) return 1;
+  return Math.max(1, g.navigator?.hardwareConcurrency ?? 1);
+};
+
+/** True where {@link startWorker} can start a thread. */
+export const canStartWorkers = (): boolean => isNode() || (g.Worker !== undefined && g.Blob !== undefined && g.URL.createObjectURL !== undefined && canBlock());
+
+/** A started worker thread. */
+export interface HostWorker {
+  terminate(): void;
+}
+
+/**
+ * Start a worker running `body`, the source text of a function of one argument, called with
+ * `data` (structured-cloned: a WebAssembly module, a shared memory and shared buffers pass as
+ * they are). Node: a `worker_threads` worker evaluated from text, unreferenced so that it never
+ * keeps the process alive. Browsers: a module-less Web Worker from a Blob URL. Undefined where
+ * the host has no workers.
+ */
+export const startWorker = (body: string, data: unknown): HostWorker | undefined => {
+  const wt = nodeModule<typeof import("node:worker_threads")>("node:worker_threads");
+  if (wt !== undefined) {
+    const worker = new wt.Worker(`(${body})(require("node:worker_threads").workerData);`, { eval: true, workerData: data });
+    worker.unref();
+    return { terminate: () => void worker.terminate() };
+  }
+  if (!canStartWorkers() || g.Worker === undefined || g.Blob === undefined || g.URL.createObjectURL === undefined) return undefined;
+  const url = g.URL.createObjectURL(new g.Blob([`onmessage = (e) => { onmessage = null; (${body})(e.data); };`], { type: "text/javascript" }));
+  const worker = new g.Worker(url);
+  worker.postMessage(data);
+  return worker;
+};
+
+// -------------------------------------------------------------------------------------
+// the builds
+// -------------------------------------------------------------------------------------
+
+/** The four builds: plain or relaxed SIMD, imported or shared memory (worker threads). */
+export type WasmBuild = "typegrad.wasm" | "typegrad-relaxed.wasm" | "typegrad-shared.wasm" | "typegrad-shared-relaxed.wasm";
+
+/** The URL of a build (literal patterns, one per build, so bundlers see every file). */
+export const wasmUrl = (build: WasmBuild): URL => {
+  switch (build) {
+    case "typegrad.wasm":
+      return new URL("./bin/typegrad.wasm", import.meta.url);
+    case "typegrad-relaxed.wasm":
+      return new URL("./bin/typegrad-relaxed.wasm", import.meta.url);
+    case "typegrad-shared.wasm":
+      return new URL("./bin/typegrad-shared.wasm", import.meta.url);
+    case "typegrad-shared-relaxed.wasm":
+      return new URL("./bin/typegrad-shared-relaxed.wasm", import.meta.url);
+  }
+};
+
+/**
+ * The bytes of a build read synchronously from disk, where this module was loaded from a file in
+ * Node; undefined elsewhere (browsers, bundles served over HTTP).
+ */
+export const readBuildSync = (build: WasmBuild): Uint8Array | undefined => {
+  const url = wasmUrl(build);
+  if (url.protocol !== "file:") return undefined;
+  const fs = nodeModule<typeof import("node:fs")>("node:fs");
+  const nodeUrl = nodeModule<typeof import("node:url")>("node:url");
+  if (fs === undefined || nodeUrl === undefined) return undefined;
+  const path = nodeUrl.fileURLToPath(url);
+  if (!fs.existsSync(path)) throw new Error(`wasm backend: ${path} is missing (in a checkout of typegrad, run 'npm run build:wasm')`);
+  return fs.readFileSync(path);
+};
+
+/** True where {@link readBuildSync} can work: Node (with `process.getBuiltinModule`) and a `file:` module URL. */
+export const canReadSync = (): boolean => wasmUrl("typegrad.wasm").protocol === "file:" && nodeModule("node:fs") !== undefined;
+
+/** The bytes of a build, fetched (browsers, workers, any host with `fetch`). */
+export const fetchBuild = async (build: WasmBuild): Promise<Uint8Array> => {
+  const url = wasmUrl(build);
+  const f = (globalThis as { fetch?: (u: URL) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }> }).fetch;
+  if (f === undefined) throw new Error(`wasm backend: cannot read ${url.href}: this host has neither Node's file system nor fetch`);
+  const res = await f(url);
+  if (!res.ok)
+    throw new Error(
+      `wasm backend: fetching ${url.href} answered ${res.status}; a bundler that does not copy 'new URL(…, import.meta.url)' assets (esbuild) needs typegrad's wasm files copied next to the bundle (see the README)`,
+    );
+  return new Uint8Array(await res.arrayBuffer());
+};

@@ -1,0 +1,207 @@
+/**
+ * Every core for large kernels: a pool of worker threads, each instantiating the same module over
+ * the same shared memory. A split kernel is a *job* of a few *chunks* (row or column tiles of a
+ * matrix product, ranges of an elementwise kernel); the main thread posts the job and then takes
+ * chunks itself, as do the workers that are awake, each claiming the next chunk with one atomic
+ * compare-and-swap. So a job never waits for a worker to wake up (if none does, the main thread
+ * runs every chunk), and who ran which chunk changes nothing in the result. The call stays
+ * synchronous: requests and completions go through a small `SharedArrayBuffer` control block
+ * with `Atomics.wait`/`notify`.
+ *
+ * Chunks are cut where a kernel's arithmetic for each output element does not depend on the cut
+ * (see `parallel.ts`), so the bytes of a result are the same for every thread count.
+ *
+ * @module
+ */
+import { canBlock, type HostWorker, startWorker } from "./platform.js";
+import type { Kernels, WasmMemory, WasmModule } from "./webassembly.js";
+
+// control block words (Int32)
+const SEQ = 0;
+/** `(job & 0xfffff) << 11 | next chunk`, or CLOSED while a job's words are being written. */
+const TICKET = 1;
+const DONE = 2;
+const KIND = 3;
+const CHUNKS = 4;
+/** Threads (main included) that take part in the current job: worker `id` joins when `id < PARTS`. */
+const PARTS = 5;
+const READY = 6;
+const ARGS = 8;
+const NARGS = 16;
+const CLOSED = -1;
+/** At most this many chunks per job (11 bits of the ticket). */
+export const MAX_CHUNKS = 2047;
+
+/** Job kinds. */
+export const GEMM_ROWS = 0;
+export const GEMM_COLS = 1;
+export const UNARY = 2;
+export const BINARY = 3;
+
+/** How long an idle worker polls for the next job before it sleeps (ms). */
+const SPIN_MS = 0.5;
+
+/**
+ * Run chunk `i` of a job: the one definition of what a chunk is, used by the main thread and,
+ * through its source text, by the workers (so it refers to nothing outside itself).
+ *
+ * - GEMM_ROWS `[dt, ta, tb, M, N, K, A, lda, B, ldb, C, ldc, rows, sz]`: rows `i·rows …`;
+ * - GEMM_COLS the same with `cols` for `rows`: columns `i·cols …`;
+ * - UNARY `[dt, op, x, o, n, len, sz]`: elements `i·len …`;
+ * - BINARY `[dt, op, a, b, o, rank, metaFull, metaLast, then, d0, len, aStep, bStep, oStep]`:
+ *   outer indices `i·len …` (`metaLast` describes a shorter last chunk; steps in bytes).
+ */
+const runChunk = (k: Kernels, kind: number, a: readonly number[], i: number, scratch: number): void => {
+  // no helper functions in here: the text must run as it is in a worker
+  if (kind === 0 || kind === 1) {
+    const ta = a[1] as number;
+    const tb = a[2] as number;
+    const M = (a[3] as number) >>> 0;
+    const N = (a[4] as number) >>> 0;
+    const A = (a[6] as number) >>> 0;
+    const lda = (a[7] as number) >>> 0;
+    const B = (a[8] as number) >>> 0;
+    const ldb = (a[9] as number) >>> 0;
+    const C = (a[10] as number) >>> 0;
+    const ldc = (a[11] as number) >>> 0;
+    const len = (a[12] as number) >>> 0;
+    const sz = (a[13] as number) >>> 0;
+    const s = i * len;
+    if (kind === 0) k.gemm(a[0] as number, ta, tb, Math.min(len, M - s), N, a[5] as number, ta === 1 ? A + s * sz : A + s * lda * sz, lda, B, ldb, C + s * ldc * sz, ldc, scratch);
+    else k.gemm(a[0] as number, ta, tb, M, Math.min(len, N - s), a[5] as number, A, lda, tb === 1 ? B + s * ldb * sz : B + s * sz, ldb, C + s * sz, ldc, scratch);
+  } else if (kind === 2) {
+    const len = (a[5] as number) >>> 0;
+    const sz = (a[6] as number) >>> 0;
+    const s = i * len;
+    k.unary(a[0] as number, a[1] as number, ((a[2] as number) >>> 0) + s * sz, ((a[3] as number) >>> 0) + s * sz, Math.min(len, ((a[4] as number) >>> 0) - s));
+  } else {
+    const len = (a[10] as number) >>> 0;
+    const s = i * len;
+    const meta = Math.min(len, ((a[9] as number) >>> 0) - s) === len ? a[6] : a[7];
+    k.binary(
+      a[0] as number,
+      a[1] as number,
+      ((a[2] as number) >>> 0) + s * ((a[11] as number) >>> 0),
+      ((a[3] as number) >>> 0) + s * ((a[12] as number) >>> 0),
+      ((a[4] as number) >>> 0) + s * ((a[13] as number) >>> 0),
+      a[5] as number,
+      meta as number,
+      a[8] as number,
+    );
+  }
+};
+
+/**
+ * Claim and run chunks of job `seq` until none is left; the words of the job are read before the
+ * claim, and a claim succeeds only while the ticket still names this job, so a thread that read
+ * a half-written job never runs any of it. Shared by the main thread and the workers (as text).
+ */
+const work = (c: Int32Array, seq: number, k: Kernels, scratch: number, run: typeof runChunk): void => {
+  const tag = (seq & 0xfffff) << 11;
+  const kind = Atomics.load(c, 3);
+  const n = Atomics.load(c, 4);
+  const a: number[] = [];
+  for (let j = 0; j < 16; j++) a.push(Atomics.load(c, 8 + j));
+  for (;;) {
+    const t = Atomics.load(c, 1);
+    if (t === -1 || (t & ~0x7ff) !== tag || (t & 0x7ff) >= n) return;
+    if (Atomics.compareExchange(c, 1, t, t + 1) !== t) continue;
+    run(k, kind, a, t & 0x7ff, scratch);
+    if (Atomics.add(c, 2, 1) + 1 === n) Atomics.notify(c, 2);
+  }
+};
+
+/** The worker, as the text of a function of its start data. */
+const workerBody = `function (d) {
+  const run = ${runChunk.toString()};
+  const work = ${work.toString()};
+  const k = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
+  const c = new Int32Array(d.control);
+  Atomics.add(c, ${READY}, 1);
+  let seen = 0;
+  for (;;) {
+    // spin for up to SPIN_MS before sleeping: a training step posts several jobs a millisecond
+    // or so apart, and waking from Atomics.wait costs tens of microseconds
+    const until = performance.now() + ${SPIN_MS};
+    for (let spin = 1; Atomics.load(c, ${SEQ}) === seen; spin++) if ((spin & 1023) === 0 && performance.now() > until) break;
+    Atomics.wait(c, ${SEQ}, seen);
+    seen = Atomics.load(c, ${SEQ});
+    if (seen < 0) break;
+    if (d.id < Atomics.load(c, ${PARTS})) work(c, seen, k, d.scratch, run);
+  }
+}`;
+
+/** Worker threads over one shared memory; the main thread is participant 0. */
+export class Pool {
+  private readonly control: Int32Array;
+  private readonly workers: HostWorker[] = [];
+  private seq = 0;
+  private readonly blocking = canBlock();
+
+  /**
+   * A pool with room for `capacity` participants (no worker started yet: see `ensure`);
+   * participant `p` uses the gemm scratch area at `scratch(p)`.
+   */
+  constructor(
+    private readonly module: WasmModule,
+    private readonly memory: WasmMemory,
+    private readonly capacity: number,
+    private readonly scratch: (p: number) => number,
+  ) {
+    this.control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + NARGS)));
+    this.control[TICKET] = CLOSED;
+  }
+
+  /** Start workers until `participants - 1` exist (they become ready asynchronously). */
+  ensure(participants: number): void {
+    const want = Math.min(participants, this.capacity) - 1;
+    while (this.workers.length < want) {
+      const id = this.workers.length + 1;
+      const w = startWorker(workerBody, { module: this.module, memory: this.memory, control: this.control.buffer, id, scratch: this.scratch(id) });
+      if (w === undefined) return;
+      this.workers.push(w);
+    }
+  }
+
+  /** Workers started (ready or not). */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Workers that have instantiated the module. */
+  get ready(): number {
+    return Atomics.load(this.control, READY);
+  }
+
+  /**
+   * Run a job of `chunks` chunks of kind `kind` with arguments `args` (see `runChunk`), with
+   * the main thread and workers `1 … parts - 1`; returns when every chunk is done.
+   */
+  run(k: Kernels, scratch: number, kind: number, args: readonly number[], chunks: number, parts: number): void {
+    const c = this.control;
+    const seq = ++this.seq;
+    Atomics.store(c, TICKET, CLOSED);
+    Atomics.store(c, KIND, kind);
+    Atomics.store(c, CHUNKS, chunks);
+    Atomics.store(c, PARTS, parts);
+    for (let j = 0; j < args.length; j++) Atomics.store(c, ARGS + j, args[j] as number);
+    Atomics.store(c, DONE, 0);
+    Atomics.store(c, TICKET, (seq & 0xfffff) << 11);
+    Atomics.store(c, SEQ, seq);
+    Atomics.notify(c, SEQ);
+    work(c, seq, k, scratch, runChunk);
+    for (let spin = 0; spin < 100000; spin++) if (Atomics.load(c, DONE) === chunks) return;
+    for (;;) {
+      const done = Atomics.load(c, DONE);
+      if (done === chunks) return;
+      if (this.blocking) Atomics.wait(c, DONE, done, 1000);
+    }
+  }
+
+  /** Stop the workers. */
+  stop(): void {
+    Atomics.store(this.control, SEQ, -1);
+    Atomics.notify(this.control, SEQ);
+    for (const w of this.workers) w.terminate();
+  }
+}

@@ -1,0 +1,365 @@
+/**
+ * The loaded WASM backend: which build, its memory, its arena and its thread pool, the settings
+ * of {@link configureWasm}, and the warm-up that makes the first training steps run at full
+ * speed.
+ *
+ * @module
+ */
+import { BINARY, UNARY } from "./codes.generated.js";
+import { Arena, type MemoryStats } from "./memory.js";
+import { canReadSync, canStartWorkers, envVar, fetchBuild, hostThreads, readBuildSync, type WasmBuild } from "./platform.js";
+import { Pool } from "./pool.js";
+import { type Kernels, relaxedSimdAvailable, sharedMemoryAvailable, type WasmMemory, type WasmModule, wasmApi } from "./webassembly.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** Default ring capacity: resident tensor data never exceeds it (see memory.ts). */
+const RING_BYTES = 64 << 20;
+/** Room for the broadcast/permute descriptors (i32 words; the upper half describes a split kernel's last chunk). */
+export const META_WORDS = 4096;
+/** The most threads the backend uses. */
+const MAX_THREADS = 64;
+
+/** A loaded module: kernels, memory, arena, thread pool. */
+export interface Runtime {
+  readonly k: Kernels;
+  readonly arena: Arena;
+  readonly meta: number;
+  /** Participant `p`'s gemm scratch area (0: the main thread). */
+  readonly scratch: (p: number) => number;
+  /** Worker threads over shared memory, or undefined (one thread). */
+  readonly pool: Pool | undefined;
+  /** Participants the pool has room for (main thread included). */
+  readonly capacity: number;
+}
+
+let runtime: Runtime | undefined;
+
+/** The thread count from `TYPEGRAD_THREADS`, else the host's cores. */
+const defaultThreads = (): number => {
+  const env = envVar("TYPEGRAD_THREADS");
+  if (env === undefined) return Math.min(MAX_THREADS, hostThreads());
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new Error(`typegrad: environment variable TYPEGRAD_THREADS must be an integer from 1 to ${MAX_THREADS}, got '${env}'`);
+  return n;
+};
+
+let threads: number | undefined;
+/** The configured thread count (read on first need, so the environment is read lazily). */
+const threadCount = (): number => {
+  threads ??= defaultThreads();
+  return threads;
+};
+
+/**
+ * Off by default: on the 2-core bench machine (2026-11-23, quiet) the split made bias add 4× and
+ * sigmoid 1.5× slower than one thread in some memory layouts and faster in others.
+ */
+let splitElementwise = false;
+let ringBytes = RING_BYTES;
+/**
+ * Which build: `"auto"` loads the relaxed-SIMD one where the engine runs relaxed SIMD as it is
+ * (Node 22 and later, current browsers); `true` also on Node 20, by setting V8's flag for this
+ * process (the user's explicit choice); `false` the plain build. `TYPEGRAD_RELAXED_SIMD=1` (or
+ * `0`) in Node's environment sets the default.
+ */
+let relaxedSimd: boolean | "auto" = (() => {
+  const env = envVar("TYPEGRAD_RELAXED_SIMD");
+  return env === "1" ? true : env === "0" ? false : "auto";
+})();
+
+/** Whether the relaxed build is to be loaded (may set V8's flag when the user opted in). */
+const useRelaxed = (): boolean => relaxedSimd !== false && relaxedSimdAvailable(relaxedSimd === true);
+
+const instantiate = (module: WasmModule, memory: WasmMemory, shared: boolean): Runtime => {
+  if (wasmApi === undefined) throw new Error("wasm backend: this JavaScript host has no WebAssembly");
+  const k = new wasmApi.Instance(module, { env: { memory } }).exports as Kernels;
+  const meta = k.heapBase();
+  const scratch0 = meta + META_WORDS * 4;
+  const scratchBytes = Math.ceil(k.SCRATCH.value / 64) * 64;
+  const capacity = shared ? Math.max(2, threadCount(), Math.min(MAX_THREADS, hostThreads())) : 1;
+  const end = scratch0 + capacity * scratchBytes;
+  const arena = new Arena(memory, end, ringBytes);
+  arena.ensure(end);
+  const scratch = (p: number): number => scratch0 + p * scratchBytes;
+  const pool = shared ? new Pool(module, memory, capacity, scratch) : undefined;
+  pool?.ensure(threadCount());
+  return { k, arena, meta, scratch, pool, capacity };
+};
+
+/** Load synchronously (Node), preferring the shared-memory build with worker threads. */
+export const load = (): Runtime => {
+  if (runtime !== undefined) return runtime;
+  if (wasmApi === undefined) throw new Error("wasm backend: this JavaScript host has no WebAssembly");
+  const shared = sharedMemoryAvailable() && canStartWorkers();
+  const bytes = readBuildSync(buildName(shared, useRelaxed()));
+  if (bytes === undefined) throw new Error("wasm backend: not loaded yet; outside Node call 'await ready()' first");
+  runtime = instantiate(new wasmApi.Module(bytes), memoryFor(shared), shared);
+  return runtime;
+};
+
+const buildName = (shared: boolean, relaxed: boolean): WasmBuild => `typegrad${shared ? "-shared" : ""}${relaxed ? "-relaxed" : ""}.wasm` as WasmBuild;
+
+const memoryFor = (shared: boolean): WasmMemory => {
+  if (wasmApi === undefined) throw new Error("wasm backend: this JavaScript host has no WebAssembly");
+  return shared ? new wasmApi.Memory({ initial: 64, maximum: 65536, shared: true }) : new wasmApi.Memory({ initial: 64 });
+};
+
+/** True where the backend loads itself synchronously on first use (Node, from the package's files). */
+export const wasmLoadsSync = (): boolean => wasmApi !== undefined && canReadSync();
+
+/**
+ * Load the backend wherever it runs: synchronously from disk in Node, else by fetching a build:
+ * the shared-memory one with Web Workers where the page is cross-origin isolated and this code
+ * runs in a worker, else the one {@link wasmFile} names (one thread). Then, once, warm the
+ * kernels up (see {@link warmKernels}). Used by `ready()`.
+ */
+export const loadWasm = async (): Promise<void> => {
+  if (runtime === undefined) {
+    if (wasmLoadsSync()) load();
+    else if (wasmApi !== undefined && threadCount() > 1 && sharedMemoryAvailable() && canStartWorkers()) {
+      const module = await wasmApi.compile(await fetchBuild(buildName(true, useRelaxed())));
+      runtime ??= instantiate(module, memoryFor(true), true);
+    } else await initWasm(await fetchBuild(wasmFile()));
+  }
+  if (runtime !== undefined && !warmed) {
+    warmed = true;
+    warmKernels(runtime, WARM_ROUNDS);
+  }
+};
+
+let warmed = false;
+/**
+ * Warm-up rounds in `ready()`: measured in fresh Node 20 processes (2 cores, heavily loaded, so
+ * roughly), the first 20 MLP steps took 1.6–1.9× the CPU time of 20 steady ones without a
+ * warm-up and 1.03–1.1× after one (10–30 rounds; 20 rounds cost about 15–30 ms of CPU).
+ */
+const WARM_ROUNDS = 20;
+
+/** The loaded runtime, if any (no loading). */
+export const loaded = (): Runtime | undefined => runtime;
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * Load the backend from the bytes of `typegrad.wasm` (single thread), or of
+ * `typegrad-relaxed.wasm` where the host runs relaxed SIMD ({@link wasmFile} says which), for
+ * hosts where `ready()` cannot find the files itself. A no-op once loaded.
+ *
+ * @example
+ * import { initWasm, wasmFile } from "typegrad"
+ * // the files ship in the package under dist/src/backend/wasm/bin/
+ * const load = async () => initWasm(new Uint8Array(await (await fetch(`/${wasmFile()}`)).arrayBuffer()))
+ * @category constructors
+ */
+export const initWasm = async (bytes: Uint8Array): Promise<void> => {
+  if (runtime !== undefined) return;
+  if (wasmApi === undefined) throw new Error("initWasm: this JavaScript host has no WebAssembly");
+  if (!(bytes instanceof Uint8Array)) throw new TypeError("initWasm: argument 'bytes' must be a Uint8Array holding typegrad.wasm or typegrad-relaxed.wasm");
+  const module = await wasmApi.compile(bytes);
+  if (runtime !== undefined) return;
+  runtime = instantiate(module, memoryFor(false), false);
+};
+
+/**
+ * The build that {@link initWasm} should get on this host: `typegrad-relaxed.wasm`
+ * where relaxed SIMD runs (fused multiply-adds in the matrix product), else `typegrad.wasm`.
+ *
+ * @example
+ * import { wasmFile } from "typegrad"
+ * wasmFile().endsWith(".wasm") // true ("typegrad.wasm" or "typegrad-relaxed.wasm")
+ * @category constructors
+ */
+export const wasmFile = (): "typegrad.wasm" | "typegrad-relaxed.wasm" => (useRelaxed() ? "typegrad-relaxed.wasm" : "typegrad.wasm");
+
+/** Options of {@link configureWasm}. @category model */
+export interface WasmOptions {
+  /**
+   * Threads for large kernels, the calling one included: by default every core the host offers
+   * (Node's `os.availableParallelism()`; in a browser worker of a cross-origin isolated page,
+   * `navigator.hardwareConcurrency`; 1 elsewhere), or `TYPEGRAD_THREADS` from Node's
+   * environment. Results are the same bytes for every count. More threads than the host had
+   * cores when the backend loaded (at least 2) run on that many.
+   */
+  readonly threads?: number;
+  /**
+   * Bytes of WASM memory for resident tensors (default 64 MiB, at least 1 MiB); tensors larger
+   * than an eighth of it stay on the JS heap. Only before the backend is first used.
+   */
+  readonly ringBytes?: number;
+  /** Also split large elementwise kernels over the threads (off by default: see the bench). */
+  readonly splitElementwise?: boolean;
+  /**
+   * The relaxed-SIMD build: its matrix product uses fused multiply-adds (+15% GF/s here), so its
+   * last bits differ from the plain build's and may differ between machines. `"auto"` (the
+   * default) loads it where the engine runs relaxed SIMD as it is (Node 22 and later, current
+   * browsers); `true` also on Node 20, by setting V8's `--experimental-wasm-relaxed-simd` for
+   * this process (a process-wide engine flag, so only on request); `false` never. Node's
+   * environment variable `TYPEGRAD_RELAXED_SIMD=1` (or `0`) sets the default. Only before the
+   * backend is first used.
+   */
+  readonly relaxedSimd?: boolean | "auto";
+}
+
+/**
+ * Configure the WASM backend; returns the previous settings.
+ *
+ * @example
+ * import { configureWasm } from "typegrad"
+ * // benchmark a single core
+ * const previous = configureWasm({ threads: 1 })
+ * configureWasm({ threads: previous.threads })
+ * @category constructors
+ */
+export const configureWasm = (opts: WasmOptions): Required<WasmOptions> => {
+  const prev = { threads: threadCount(), ringBytes, splitElementwise, relaxedSimd };
+  if (opts.splitElementwise !== undefined && typeof opts.splitElementwise !== "boolean")
+    throw new TypeError(`configureWasm: option 'splitElementwise' must be a boolean, got ${String(opts.splitElementwise)}`);
+  if (opts.threads !== undefined && (!Number.isInteger(opts.threads) || opts.threads < 1 || opts.threads > MAX_THREADS))
+    throw new TypeError(`configureWasm: option 'threads' must be an integer from 1 to ${MAX_THREADS}, got ${String(opts.threads)}`);
+  if (opts.ringBytes !== undefined && opts.ringBytes !== ringBytes) {
+    if (!Number.isInteger(opts.ringBytes) || opts.ringBytes < 1 << 20) throw new RangeError(`configureWasm: option 'ringBytes' must be an integer of at least 1 MiB, got ${String(opts.ringBytes)}`);
+    if (runtime !== undefined) throw new Error("configureWasm: option 'ringBytes' can only be set before the wasm backend is first used");
+    ringBytes = opts.ringBytes;
+  }
+  if (opts.relaxedSimd !== undefined && opts.relaxedSimd !== relaxedSimd) {
+    if (typeof opts.relaxedSimd !== "boolean" && opts.relaxedSimd !== "auto") throw new TypeError(`configureWasm: option 'relaxedSimd' must be a boolean or "auto", got ${String(opts.relaxedSimd)}`);
+    if (runtime !== undefined) throw new Error("configureWasm: option 'relaxedSimd' can only be set before the wasm backend is first used");
+    relaxedSimd = opts.relaxedSimd;
+  }
+  if (opts.threads !== undefined) {
+    threads = opts.threads;
+    runtime?.pool?.ensure(Math.min(threads, runtime.capacity));
+  }
+  if (opts.splitElementwise !== undefined) splitElementwise = opts.splitElementwise;
+  return prev;
+};
+
+/**
+ * Threads (main included) a split kernel of the loaded runtime uses now: the configured count,
+ * bounded by the pool's room and by the workers that are up.
+ */
+export const participants = (rt: Runtime): number => {
+  const t = threadCount();
+  if (t === 1 || rt.pool === undefined) return 1;
+  return Math.min(t, rt.capacity, 1 + rt.pool.ready);
+};
+
+/** Whether elementwise kernels are split. */
+export const splitsElementwise = (): boolean => splitElementwise;
+
+/** Elementwise kernels split so far (see `splitElementwise`). */
+let elementwiseSplits = 0;
+export const countElementwiseSplit = (): void => {
+  elementwiseSplits++;
+};
+
+/**
+ * Memory counters of the WASM backend (loads it if needed), with the threads a split kernel
+ * uses now.
+ *
+ * @example
+ * import { wasmStats } from "typegrad"
+ * wasmStats().memoryBytes > 0 // true
+ * @category destructors
+ */
+export const wasmStats = (): MemoryStats & { readonly threads: number; readonly elementwiseSplits: number; readonly relaxedSimd: boolean } => {
+  const rt = load();
+  return { ...rt.arena.stats(), threads: participants(rt), elementwiseSplits, relaxedSimd: rt.k.RELAXED_SIMD.value === 1 };
+};
+
+/**
+ * Write a kernel's descriptor words (dims, then each stride list) into the meta area (the upper
+ * half with `upper`: a split kernel's last chunk); returns its byte offset.
+ */
+export const writeMeta = (rt: Runtime, dims: readonly number[], strides: readonly (readonly number[])[], upper = false): number => {
+  const r = dims.length;
+  if ((strides.length + 2) * r > META_WORDS / 2) throw new RangeError(`wasm backend: rank ${r} is too large (at most ${Math.floor(META_WORDS / 12)} after merging axes)`);
+  const w = rt.arena.i32;
+  const at = rt.meta + (upper ? META_WORDS * 2 : 0);
+  const base = at / 4;
+  w.set(dims, base);
+  for (let i = 0; i < strides.length; i++) w.set(strides[i] as readonly number[], base + (i + 1) * r);
+  return at;
+};
+
+// -------------------------------------------------------------------------------------
+// warm-up
+// -------------------------------------------------------------------------------------
+
+/** The unary kernels of common training steps (the others share their export: it tiers up as one). */
+const HOT_UNARY = [UNARY.relu, UNARY.sigmoid, UNARY.exp, UNARY.log, UNARY.tanh, UNARY.neg];
+const BINARY_CODES = Object.keys(BINARY).length;
+
+/**
+ * Run every float32 kernel a few times on small data, so that the engine, which first runs
+ * WebAssembly with its baseline compiler and recompiles a function with its optimising one
+ * (in the background) once the function has run for a while, has the optimised code ready by
+ * the first real steps. No engine flag is involved. Uses the side region of the arena, which
+ * every kernel call resets; returns the milliseconds spent.
+ */
+export const warmKernels = (rt: Runtime, rounds: number): number => {
+  const t0 = performance.now();
+  const { k, arena } = rt;
+  arena.begin();
+  const n = 32;
+  const bytes = n * n * 4;
+  const [x, y, o] = [arena.sideBlock(bytes), arena.sideBlock(bytes), arena.sideBlock(bytes)];
+  const f = arena.f32;
+  for (let i = 0; i < n * n; i++) {
+    f[x / 4 + i] = Math.sin(i);
+    f[y / 4 + i] = Math.cos(i);
+  }
+  const flat = (): number => writeMeta(rt, [n * n], [[1], [1]]);
+  const rows = (): number =>
+    writeMeta(
+      rt,
+      [n, n],
+      [
+        [n, 1],
+        [0, 1],
+      ],
+    );
+  for (let r = 0; r < rounds; r++) {
+    for (let t = 0; t < 4; t++) k.gemm(0, t & 1, t >> 1, n, n, n, x, n, y, n, o, n, rt.scratch(0));
+    for (const op of HOT_UNARY) k.unary(0, op, x, o, n * n);
+    for (let op = 0; op < BINARY_CODES; op++) {
+      k.binary(0, op, x, y, o, 1, flat(), -1);
+      k.binary(0, op, x, y, o, 2, rows(), op === 0 ? UNARY.relu : -1);
+    }
+    for (let log = 0; log < 2; log++) k.softmax(0, log, x, o, n, n, 1);
+    for (let op = 0; op < 2; op++) {
+      k.reduce(0, op, x, o, n, n, 1);
+      k.reduce(0, op, x, o, 1, n, n);
+    }
+    k.argmax(0, x, o, n, n, 1);
+    k.transpose(0, x, o, 1, n, n);
+    k.broadcast(0, x, o, 2, writeMeta(rt, [n, n], [[0, 1]]));
+    k.where(
+      0,
+      0,
+      x,
+      y,
+      x,
+      o,
+      2,
+      writeMeta(
+        rt,
+        [n, n],
+        [
+          [0, 1],
+          [n, 1],
+          [n, 1],
+        ],
+      ),
+    );
+    k.copyRows(x, n * 4, o, n * 4, n * 4, n);
+    k.cast(0, 0, x, o, n * n);
+    k.zero(o, bytes);
+  }
+  return performance.now() - t0;
+};

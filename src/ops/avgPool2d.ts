@@ -1,0 +1,73 @@
+/**
+ * `avgPool2d(x, size, opts)`: the mean of each `kh × kw` window of NHWC images, per channel,
+ * over the window's cells inside the image (cells of the padding are not counted, as
+ * TensorFlow's `avgPool`). The stride defaults to the window size.
+ *
+ * A composite: `im2col`, `sum` over the window axis, divided by each window's cell count (a
+ * constant). No backward code: the cotangent, divided by the counts, goes back through `col2im`.
+ *
+ * @module
+ */
+import { type Pair, type Pool2d, windowGeometry } from "../shape/conv.js";
+import type { Check, Ok, Shape } from "../shape/dims.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { expectTensor, one } from "./define.js";
+import { div } from "./div.js";
+import { im2col } from "./im2col.js";
+import { type PoolOptions, type PoolParams, poolDense, poolGeometry, poolSize, samplePool } from "./maxPool2d.js";
+import { domains, type OpDef } from "./spec.js";
+import { sumAxis } from "./sum.js";
+import { constantLike, reshapeTo } from "./window.js";
+
+const avgPool2dAny = (x: Tensor, size: readonly [number, number], opts: PoolOptions = {}): Tensor => {
+  expectTensor("avgPool2d", "x", x);
+  const g = poolGeometry("avgPool2d", x, size, opts);
+  const [m, H, W, C] = x.shape as readonly number[] as [number, number, number, number];
+  const sums = sumAxis(reshapeTo(im2col(x, g, 0), [m, g.outH, g.outW, g.kh * g.kw, C]), 3);
+  // how many cells of each window lie inside the image
+  const inside = (o: number, s: number, k: number, before: number, n: number): number => {
+    let c = 0;
+    for (let a = 0; a < k; a++) if (o * s + a - before >= 0 && o * s + a - before < n) c++;
+    return c;
+  };
+  const counts: number[] = [];
+  for (let i = 0; i < g.outH; i++) for (let j = 0; j < g.outW; j++) counts.push(inside(i, g.sh, g.kh, g.padTop, H) * inside(j, g.sw, g.kw, g.padLeft, W));
+  return counts.every((c) => c === g.kh * g.kw) ? div(sums, g.kh * g.kw) : div(sums, constantLike(x, [g.outH, g.outW, 1], counts));
+};
+
+/**
+ * The mean of each window, per channel: `[m, H, W, C] → [m, H', W', C]`.
+ *
+ * @example
+ * import { avgPool2d, tensor, toArray, zeros } from "typegrad"
+ * avgPool2d(zeros([8, 24, 24, 6]), 2) // Tensor<[8, 12, 12, 6]>
+ * toArray(avgPool2d(tensor([[[[1], [5]], [[3], [3]]]]), 2)).flat(3) // [3]
+ * @category operations
+ */
+export const avgPool2d = <const X extends Shape, const K extends Pair, const O extends PoolOptions = {}>(
+  x: Check<Pool2d<X, K, O, "avgPool2d">, Tensor<X>>,
+  size: K,
+  opts?: O,
+): Tensor<Ok<Pool2d<X, K, O, "avgPool2d">>> => avgPool2dAny(x as unknown as Tensor, poolSize("avgPool2d", size), opts) as Tensor<Ok<Pool2d<X, K, O, "avgPool2d">>>;
+
+/** Registry entry. */
+export const avgPool2dDef: OpDef<PoolParams> = {
+  name: "avgPool2d",
+  kind: "composite",
+  doc: "mean over each window's cells inside the image, per channel",
+  shape: (ss, { size, opts }) => {
+    const x = one(ss);
+    const g = windowGeometry("avgPool2d", x, size, opts, size);
+    return [x[0] as number, g.outH, g.outW, x[3] as number];
+  },
+  forward: { kind: "composite" },
+  pullback: "composite",
+  spec: {
+    sample: (g) => {
+      const { image, params } = samplePool(g);
+      return { inputs: [{ shape: image, domain: domains.real }], params };
+    },
+    call: (xs, { size, opts }) => avgPool2dAny(one(xs), size, opts),
+    reference: (xs, p) => poolDense(one(xs), p, (cells) => cells.reduce((a, b) => a + b, 0) / cells.length),
+  },
+};

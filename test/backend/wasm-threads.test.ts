@@ -1,0 +1,147 @@
+/**
+ * The thread pool: a seeded run gives the same bytes on 1, 2 and 4 threads (matrix products split
+ * by rows and by columns, elementwise kernels split by ranges, a whole training run), and the
+ * thread count is validated where it is set. This file runs in its own worker and asks for four
+ * threads before the first load, so the pool has room for four whatever the host's cores.
+ */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import type { DType } from "../../src/backend/backend.js";
+import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
+import { gd, mlp, randn, rng, softmaxCrossEntropy, type Tensor, toFlat, trainStep, withBackend } from "../../src/index.js";
+
+configureWasm({ threads: 4 });
+
+const THREADS = [1, 2, 4] as const;
+
+const on = <T>(threads: number, f: () => T): T => {
+  const prev = configureWasm({ threads });
+  try {
+    return f();
+  } finally {
+    configureWasm(prev);
+  }
+};
+
+const bytes = (a: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
+
+const sameOnEvery = <T extends ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }>(what: string, f: () => T): void => {
+  const [first, ...rest] = THREADS.map((t) => bytes(on(t, f)));
+  rest.forEach((b, i) => {
+    if (b !== first) expect.fail(`${what}: ${THREADS[i + 1]} threads gave other bytes than 1 thread`);
+  });
+};
+
+describe("wasm thread pool", () => {
+  beforeAll(async () => {
+    wasmStats();
+    for (let i = 0; i < 500 && wasmStats().threads < 4; i++) await new Promise((r) => setTimeout(r, 10));
+  });
+
+  it("has four threads when asked for four, and fewer when asked", () => {
+    expect(wasmStats().threads).toBe(4);
+    expect(on(2, () => wasmStats().threads)).toBe(2);
+    expect(on(1, () => wasmStats().threads)).toBe(1);
+  });
+
+  it("matrix products (split by rows and by columns, transposed or not) give the same bytes on 1, 2 and 4 threads", () => {
+    const cases: [number, number, number, boolean, boolean][] = [
+      [150, 130, 140, false, false],
+      [131, 257, 70, true, false],
+      [8, 600, 700, false, true],
+      [12, 300, 1030, true, true],
+      [257, 512, 129, false, false],
+    ];
+    for (const [M, K, N, ta, tb] of cases)
+      for (const dtype of ["float32", "float64"] as const) {
+        const a = wasm.fromArray(
+          dtype,
+          Array.from({ length: M * K }, (_, i) => Math.sin(i)),
+        );
+        const b = wasm.fromArray(
+          dtype,
+          Array.from({ length: K * N }, (_, i) => Math.cos(i)),
+        );
+        sameOnEvery(`${M}x${K}x${N} ${ta}/${tb} ${dtype}`, () => wasm.read(wasm.matmul(a, ta ? [K, M] : [M, K], b, tb ? [N, K] : [K, N], ta, tb, [M, N])));
+      }
+  });
+
+  it("split elementwise kernels give the same bytes on 1, 2 and 4 threads", () => {
+    const before = configureWasm({ splitElementwise: true });
+    onTestFinished(() => {
+      configureWasm(before);
+    });
+    const splits0 = wasmStats().elementwiseSplits;
+    const dtypes: DType[] = ["float32", "float64"];
+    for (const dtype of dtypes) {
+      const n = 100_003;
+      const x = wasm.fromArray(
+        dtype,
+        Array.from({ length: n }, (_, i) => 20 * Math.sin(i)),
+      );
+      for (const op of ["sigmoid", "exp", "tanh", "relu"] as const) sameOnEvery(`${op} ${dtype}`, () => wasm.read(wasm.unary(op, x)));
+      const rows = wasm.fromArray(
+        dtype,
+        Array.from({ length: 301 * 333 }, (_, i) => Math.cos(i)),
+      );
+      const bias = wasm.fromArray(
+        dtype,
+        Array.from({ length: 333 }, (_, i) => Math.sin(3 * i)),
+      );
+      sameOnEvery(`bias add ${dtype}`, () => wasm.read(wasm.binary("add", rows, [301, 333], bias, [333], [301, 333], "relu")));
+      sameOnEvery(`flat mul ${dtype}`, () => wasm.read(wasm.binary("mul", x, [n], x, [n], [n])));
+    }
+    expect(wasmStats().elementwiseSplits).toBeGreaterThan(splits0);
+  });
+
+  it("a seeded training run gives the same parameters, byte for byte, on 1, 2 and 4 threads", () => {
+    const net = mlp([256, 512, 256, 10], { hidden: "relu", layout: "rows" });
+    const sgd = gd(0.05);
+    const run = (): Float32Array =>
+      withBackend(wasm, () => {
+        let params = net.init(rng(7));
+        let state = sgd.init(params);
+        const g = rng(11);
+        const X = randn(g, [64, 256]) as Tensor<[64, 256]>;
+        const Y = randn(g, [64, 10]) as Tensor<[64, 10]>;
+        for (let step = 0; step < 5; step++) {
+          const r = trainStep(net as never, softmaxCrossEntropy, sgd, params, state, X, Y, { layout: "rows" });
+          params = r.params as typeof params;
+          state = r.state as typeof state;
+        }
+        const flat = Object.values(params as Record<string, Tensor>).flatMap((t) => Array.from(toFlat(t)));
+        return Float32Array.from(flat);
+      });
+    sameOnEvery("5 SGD steps of an MLP 256-512-256-10", run);
+  });
+
+  it("configureWasm checks the thread count", () => {
+    expect(() => configureWasm({ threads: 0 })).toThrow(/configureWasm: option 'threads' must be an integer from 1 to 64, got 0/);
+    expect(() => configureWasm({ threads: 2.5 })).toThrow(/option 'threads' must be an integer/);
+    expect(() => configureWasm({ threads: 65 })).toThrow(/option 'threads' must be an integer/);
+  });
+});
+
+describe("TYPEGRAD_THREADS", () => {
+  const root = join(import.meta.dirname, "..", "..");
+  const tsx = join(root, "node_modules", ".bin", "tsx");
+  const probe = `
+(async () => {
+  const { wasmStats, configureWasm } = await import("./src/index.ts");
+  wasmStats();
+  for (let i = 0; i < 500 && wasmStats().threads < configureWasm({}).threads; i++) await new Promise((r) => setTimeout(r, 10));
+  console.log(JSON.stringify({ threads: wasmStats().threads, configured: configureWasm({}).threads }));
+})();
+`;
+  const run = (env: Record<string, string>): string => {
+    const { TYPEGRAD_THREADS: _, ...rest } = process.env;
+    return execFileSync(tsx, ["--eval", probe], { cwd: root, env: { ...rest, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+  };
+  it("sets the thread count (3 here, whatever the host's cores)", () => {
+    expect(JSON.parse(run({ TYPEGRAD_THREADS: "3" }))).toEqual({ threads: 3, configured: 3 });
+  });
+  it("a bad value is a clear error", () => {
+    expect(() => run({ TYPEGRAD_THREADS: "many" })).toThrow(/TYPEGRAD_THREADS must be an integer from 1 to 64, got 'many'/);
+  });
+});
