@@ -20,6 +20,7 @@ export type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, U
 export { type BackendName, getBackend, ready, setBackend, withBackend } from "./backend/current.js";
 export { reference } from "./backend/reference.js";
 export { configureWasm, initWasm, type WasmOptions, wasm, wasmFile, wasmStats } from "./backend/wasm/index.js";
+export { configureWebGPU, type GpuAdapterInfo, type MatmulTile, type WebGPUOptions, webgpu, webgpuInfo } from "./backend/webgpu/index.js";
 // the boundary: io-ts codecs (files: typegrad/node)
 export { ArchitectureCodec, diffArchitecture, MAX_LAYERS, modelFromArchitecture } from "./codec/architecture.js";
 export {
@@ -228,7 +229,26 @@ export {
 export type { Batch, Layout } from "./shape/layout.js";
 export * as shapes from "./shape/rules.js";
 // tensors: the type, creation, random generation
-export { type CreateOptions, fill, fromArray, fullLike, item, type Nested, type NestedOf, type NestedShape, ones, onesLike, tensor, toArray, toFlat, zeros, zerosLike } from "./tensor/create.js";
+export {
+  type CreateOptions,
+  fill,
+  fromArray,
+  fullLike,
+  item,
+  itemAsync,
+  type Nested,
+  type NestedOf,
+  type NestedShape,
+  ones,
+  onesLike,
+  tensor,
+  toArray,
+  toArrayAsync,
+  toFlat,
+  toFlatAsync,
+  zeros,
+  zerosLike,
+} from "./tensor/create.js";
 export { bernoulli, permutation, Rng, type RngState, randn, rng, rngFromState, truncatedNormal, uniform } from "./tensor/random.js";
 export { isTensor, type SizesOf, Tensor } from "./tensor/tensor.js";
 export { withShape } from "./tensor/withShape.js";

@@ -52,8 +52,13 @@ export interface Backend {
   readonly name: string;
   /** Copy `data` into a new storage of this backend. */
   fromArray(dtype: DType, data: ArrayLike<number>): Storage;
-  /** The elements of `s` (a fresh copy the caller may keep). */
+  /** The elements of `s` (a fresh copy the caller may keep). A GPU backend throws, naming the async reads. */
   read(s: Storage): TypedArray;
+  /**
+   * Optional: the elements of `s`, read back asynchronously (a GPU backend's only read; the async
+   * reads `toArrayAsync`, `toFlatAsync`, `itemAsync` fall back to `read` without it).
+   */
+  readAsync?(s: Storage): Promise<TypedArray>;
   /** A storage of `n` elements all equal to `value`. */
   fill(dtype: DType, n: number, value: number): Storage;
   /** Convert to another dtype. */

@@ -12,23 +12,25 @@
 import type { Backend } from "./backend.js";
 import { reference } from "./reference.js";
 import { loadWasm, wasm, wasmLoadsSync } from "./wasm/index.js";
+import { loadWebGPU, webgpu } from "./webgpu/index.js";
 
 /** The names {@link ready} accepts. @category model */
-export type BackendName = "wasm" | "reference";
+export type BackendName = "wasm" | "reference" | "webgpu";
 
-const byName: Readonly<Record<BackendName, Backend>> = { wasm, reference };
+const byName: Readonly<Record<BackendName, Backend>> = { wasm, reference, webgpu };
 
 let current: Backend | undefined;
 
 const envChoice = (): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TYPEGRAD_BACKEND;
 
-const isName = (s: unknown): s is BackendName => s === "wasm" || s === "reference";
+const isName = (s: unknown): s is BackendName => s === "wasm" || s === "reference" || s === "webgpu";
 
 /** The default: the environment's choice, else the WASM backend where it loads synchronously. */
 const defaultBackend = (): Backend => {
   const env = envChoice();
   if (env !== undefined && env !== "") {
-    if (!isName(env)) throw new Error(`typegrad: environment variable TYPEGRAD_BACKEND must be 'wasm' or 'reference', got '${env}'`);
+    if (!isName(env) || env === "webgpu")
+      throw new Error(`typegrad: environment variable TYPEGRAD_BACKEND must be 'wasm' or 'reference', got '${env}' (the WebGPU backend loads asynchronously: 'await ready("webgpu")')`);
     return byName[env];
   }
   return wasmLoadsSync() ? wasm : reference;
@@ -59,7 +61,7 @@ export const getBackend = (): Backend => {
  * @category backend
  */
 export const setBackend = (b: Backend): Backend => {
-  if (typeof b !== "object" || b === null || typeof b.name !== "string") throw new TypeError(`setBackend: argument 'b' must be a backend (wasm, reference), got ${String(b)}`);
+  if (typeof b !== "object" || b === null || typeof b.name !== "string") throw new TypeError(`setBackend: argument 'b' must be a backend (wasm, reference, webgpu), got ${String(b)}`);
   const prev = getBackend();
   current = b;
   return prev;
@@ -87,6 +89,10 @@ export const withBackend = <T>(b: Backend, f: () => T): T => {
  * supports (the WASM backend: fetched in a browser, read from disk in Node). In Node nothing needs
  * it; in a browser, await it once before creating tensors. Resolves to the backend.
  *
+ * `ready("webgpu")` is the only way to the GPU: it finds an adapter (the host's `navigator.gpu`;
+ * in Node the optional `webgpu` package) and rejects, saying why and leaving the current backend
+ * unchanged, where there is none. GPU tensors are read with `toArrayAsync` and its siblings.
+ *
  * @example
  * import { ready } from "typegrad"
  * const start = async () => {
@@ -96,9 +102,10 @@ export const withBackend = <T>(b: Backend, f: () => T): T => {
  * @category backend
  */
 export const ready = async (name?: BackendName): Promise<Backend> => {
-  if (name !== undefined && !isName(name)) throw new TypeError(`ready: argument 'name' must be 'wasm' or 'reference', got ${String(name)}`);
+  if (name !== undefined && !isName(name)) throw new TypeError(`ready: argument 'name' must be 'wasm', 'reference' or 'webgpu', got ${String(name)}`);
   const b = byName[name ?? "wasm"];
   if (b === wasm) await loadWasm();
+  if (b === webgpu) await loadWebGPU();
   current = b;
   return b;
 };

@@ -200,7 +200,10 @@ export type NestedOf<S extends Shape> = S extends readonly [] ? number : S exten
  */
 export const toArray = <S extends Shape>(t: Tensor<S>): NestedOf<S> => {
   if (!isTensor(t)) throw new TypeError(`toArray: argument 't' must be a Tensor, got ${typeof t}`);
-  const data = toFlat(t);
+  return nest(t, toFlat(t));
+};
+
+const nest = <S extends Shape>(t: Tensor<S>, data: TypedArray): NestedOf<S> => {
   const shape = t.shape as readonly number[];
   let i = 0;
   const build = (d: number): Nested => {
@@ -234,4 +237,48 @@ export const toFlat = (t: Tensor): TypedArray => {
 export const item = (t: Tensor): number => {
   if (t.size !== 1) throw new ShapeError("item", `expected a tensor with one element, got shape ${showShape(t.shape as readonly number[])}`);
   return toFlat(t)[0] as number;
+};
+
+/**
+ * {@link toFlat}, asynchronously: the only read of a GPU tensor (the WebGPU backend reads back
+ * only asynchronously); on the CPU backends the same values as `toFlat`.
+ *
+ * @example
+ * import { tensor, toFlatAsync } from "typegrad"
+ * await toFlatAsync(tensor([[1, 2], [3, 4]])) // [1, 2, 3, 4] (a Float32Array)
+ * @category destructors
+ */
+export const toFlatAsync = async (t: Tensor): Promise<TypedArray> => {
+  if (!isTensor(t)) throw new TypeError(`toFlatAsync: argument 't' must be a Tensor, got ${typeof t}`);
+  const s = storageOf(t);
+  return s.backend.readAsync === undefined ? s.backend.read(s) : s.backend.readAsync(s);
+};
+
+/**
+ * {@link toArray}, asynchronously: the way to read a GPU tensor (`await ready("webgpu")`);
+ * on the CPU backends it resolves to what `toArray` returns.
+ *
+ * @example
+ * import { tensor, toArrayAsync } from "typegrad"
+ * await toArrayAsync(tensor([[1, 2], [3, 4]])) // [[1, 2], [3, 4]]
+ * @category destructors
+ */
+export const toArrayAsync = async <S extends Shape>(t: Tensor<S>): Promise<NestedOf<S>> => {
+  if (!isTensor(t)) throw new TypeError(`toArrayAsync: argument 't' must be a Tensor, got ${typeof t}`);
+  return nest(t, await toFlatAsync(t));
+};
+
+/**
+ * {@link item}, asynchronously: the value of a one-element tensor, on any backend (the GPU's
+ * one read per training step).
+ *
+ * @example
+ * import { itemAsync, sum, tensor } from "typegrad"
+ * await itemAsync(sum(tensor([1, 2, 3]))) // 6
+ * @category destructors
+ */
+export const itemAsync = async (t: Tensor): Promise<number> => {
+  if (!isTensor(t)) throw new TypeError(`itemAsync: argument 't' must be a Tensor, got ${typeof t}`);
+  if (t.size !== 1) throw new ShapeError("itemAsync", `expected a tensor with one element, got shape ${showShape(t.shape as readonly number[])}`);
+  return (await toFlatAsync(t))[0] as number;
 };

@@ -1,0 +1,678 @@
+/**
+ * The WebGPU backend: every {@link Backend} kernel as a WGSL compute shader (`kernels.ts`),
+ * tensors resident in GPU buffers, float32 only. It is never the default: `await
+ * ready("webgpu")` finds an adapter (the host's `navigator.gpu`, or in Node the optional
+ * `webgpu` package) and makes it the creation backend.
+ *
+ * Reads: WebGPU reads back only asynchronously, so `read` (behind `toArray`, `toFlat`, `item`)
+ * throws an error naming `toArrayAsync` / `toFlatAsync` / `itemAsync`, which use `readAsync`.
+ *
+ * Memory: users never free anything. Buffers come from a pool bucketed by size; a storage's
+ * buffer goes back to the pool when the autodiff core says nobody can see it (`release`, from
+ * `tidy`/`giveBack`) or when the storage is garbage-collected (a `FinalizationRegistry`). WebGPU
+ * runs a queue's commands in order, so a buffer handed out again is written only after every
+ * earlier command that read it.
+ *
+ * Commands are recorded into one encoder and submitted in batches (at a read, at a host write,
+ * or every {@link BATCH} dispatches).
+ *
+ * @module
+ */
+import type { PatchGeometry } from "../../shape/conv.js";
+import type { Sizes } from "../../shape/dims.js";
+import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
+import { BufferUsage, type GpuAdapterInfo, type GpuBuffer, type GpuContext, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, requestGpuDevice } from "./gpu.js";
+import { binaryShader, col2imShader, columnShader, copyShader, fillShader, im2colShader, type MatmulTile, matmulShader, ROW, type RowOp, rowShader, unaryShader, WG, whereShader } from "./kernels.js";
+
+export type { GpuAdapterInfo } from "./gpu.js";
+export type { MatmulTile } from "./kernels.js";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** Dispatches recorded before the encoder is submitted. */
+const BATCH = 64;
+/** Pooled bytes kept beyond which released buffers are destroyed instead. */
+const POOL_BYTES = 512 << 20;
+const STORAGE_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
+
+/** A storage of the WebGPU backend: a pooled buffer of at least `length` float32s. */
+class GpuStorage implements Storage {
+  readonly dtype = "float32" as const;
+  constructor(
+    readonly backend: Backend,
+    readonly length: number,
+    readonly slot: Slot,
+  ) {}
+}
+
+/** A buffer and its pool bucket; `free` once it is back in the pool. */
+interface Slot {
+  readonly buffer: GpuBuffer;
+  readonly bytes: number;
+  free: boolean;
+}
+
+const size = (s: Sizes): number => {
+  let n = 1;
+  for (const d of s) n *= d;
+  return n;
+};
+
+const around = (shape: Sizes, axis: number): [number, number, number] => [size(shape.slice(0, axis)), shape[axis] as number, size(shape.slice(axis + 1))];
+
+/** Row-major strides of `shape` right-aligned against `out`, 0 where broadcast. */
+const bstrides = (shape: Sizes, out: Sizes): number[] => {
+  const st = new Array<number>(out.length).fill(0);
+  let acc = 1;
+  for (let i = 1; i <= shape.length; i++) {
+    const d = shape[shape.length - i] as number;
+    st[out.length - i] = d === 1 ? 0 : acc;
+    acc *= d;
+  }
+  return st;
+};
+
+const contiguous = (dims: Sizes): number[] => {
+  const st = new Array<number>(dims.length);
+  let acc = 1;
+  for (let i = dims.length - 1; i >= 0; i--) {
+    st[i] = acc;
+    acc *= dims[i] as number;
+  }
+  return st;
+};
+
+/** Drop size-1 output axes and merge neighbours whose strides chain, for every stride list at once. */
+const simplify = (dims: Sizes, strides: readonly (readonly number[])[]): { dims: number[]; strides: number[][] } => {
+  const ds: number[] = [];
+  const ss: number[][] = strides.map(() => []);
+  for (let k = 0; k < dims.length; k++) {
+    const d = dims[k] as number;
+    if (d === 1) continue;
+    const j = ds.length - 1;
+    if (j >= 0 && strides.every((st, s) => ((ss[s] as number[])[j] as number) === (st[k] as number) * d)) {
+      ds[j] = (ds[j] as number) * d;
+      strides.forEach((st, s) => {
+        (ss[s] as number[])[j] = st[k] as number;
+      });
+    } else {
+      ds.push(d);
+      strides.forEach((st, s) => {
+        (ss[s] as number[]).push(st[k] as number);
+      });
+    }
+  }
+  if (ds.length === 0) return { dims: [1], strides: strides.map(() => [0]) };
+  return { dims: ds, strides: ss };
+};
+
+/**
+ * Await a GPU promise with a timer running: Node's `webgpu` package (Dawn) does not keep the event
+ * loop alive while the GPU works, so without it Node may exit with the promise pending.
+ */
+const keepAlive = async <T>(p: Promise<T>): Promise<T> => {
+  const timer = setInterval(() => undefined, 1 << 30);
+  try {
+    return await p;
+  } finally {
+    clearInterval(timer);
+  }
+};
+
+/** The default matmul tile (64 × 64 per workgroup, 4 × 4 per thread, 256 threads). */
+const DEFAULT_TILE: MatmulTile = { bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 };
+
+const checkTile = (t: MatmulTile): void => {
+  const ok = (v: number) => Number.isInteger(v) && v >= 1;
+  const { bm, bn, bk, tm, tn } = t;
+  if (![bm, bn, bk, tm, tn].every(ok) || bm % tm !== 0 || bn % tn !== 0)
+    throw new RangeError(`configureWebGPU: option 'tile' must have positive integer sizes with tm | bm and tn | bn, got ${JSON.stringify(t)}`);
+  const threads = (bm / tm) * (bn / tn);
+  if (threads > 256 || (bm * bk) % threads !== 0 || (bn * bk) % threads !== 0)
+    throw new RangeError(`configureWebGPU: option 'tile' needs (bm/tm)·(bn/tn) ≤ 256 threads dividing bm·bk and bn·bk, got ${JSON.stringify(t)}`);
+};
+
+// -------------------------------------------------------------------------------------
+// the backend
+// -------------------------------------------------------------------------------------
+
+class WebGPU implements Backend {
+  readonly name = "webgpu";
+  private ctx: GpuContext | undefined;
+  private loading: Promise<GpuContext> | undefined;
+  private readonly pipelines = new Map<string, GpuPipeline>();
+  private readonly pool = new Map<number, GpuBuffer[]>();
+  private readonly layouts = new Map<GpuPipeline, { module: unknown; layout: unknown }>();
+  private pooledBytes = 0;
+  private encoder: GpuEncoder | undefined;
+  private pending = 0;
+  /** Parameter buffers of the commands not yet submitted (destroyed after the submit). */
+  private paramBuffers: GpuBuffer[] = [];
+  private readonly finalizer = new FinalizationRegistry<Slot>((slot) => this.recycle(slot));
+  tile: MatmulTile = DEFAULT_TILE;
+  /** Counters: buffers created, buffers reused from the pool, dispatches, submits. */
+  readonly counts = { created: 0, reused: 0, dispatches: 0, submits: 0 };
+
+  /** Find an adapter and a device (once). */
+  async load(): Promise<GpuContext> {
+    if (this.ctx !== undefined) return this.ctx;
+    this.loading ??= requestGpuDevice().catch((e: unknown) => {
+      this.loading = undefined;
+      throw e;
+    });
+    const ctx = await this.loading;
+    this.ctx = ctx;
+    void ctx.device.lost.then((info) => {
+      if (this.ctx === ctx) {
+        this.ctx = undefined;
+        this.lostMessage = info.message;
+      }
+    });
+    return ctx;
+  }
+
+  private lostMessage: string | undefined;
+
+  get info(): GpuAdapterInfo | undefined {
+    return this.ctx?.info;
+  }
+
+  private get device(): GpuDevice {
+    if (this.ctx === undefined) {
+      throw new Error(
+        this.lostMessage === undefined
+          ? "webgpu backend: not loaded; call 'await ready(\"webgpu\")' before using it"
+          : `webgpu backend: the GPU device was lost (${this.lostMessage}); call 'await ready("webgpu")' again`,
+      );
+    }
+    return this.ctx.device;
+  }
+
+  // ---- memory ------------------------------------------------------------------------
+
+  private bucket(n: number): number {
+    const bytes = Math.max(16, n * 4);
+    // powers of two and 1.5 × powers of two: at most a third wasted
+    const p = 2 ** Math.ceil(Math.log2(bytes));
+    return (p * 3) / 4 >= bytes && p >= 64 ? (p * 3) / 4 : p;
+  }
+
+  private alloc(n: number, fn: string): GpuStorage {
+    const device = this.device;
+    const bytes = this.bucket(n);
+    if (bytes > device.limits.maxStorageBufferBindingSize)
+      throw new RangeError(`webgpu backend ${fn}: a tensor of ${n} elements needs ${bytes} bytes, more than this GPU binds (${device.limits.maxStorageBufferBindingSize})`);
+    const list = this.pool.get(bytes);
+    let buffer = list?.pop();
+    if (buffer !== undefined) {
+      this.pooledBytes -= bytes;
+      this.counts.reused++;
+    } else {
+      buffer = device.createBuffer({ size: bytes, usage: STORAGE_USAGE });
+      this.counts.created++;
+    }
+    const slot: Slot = { buffer, bytes, free: false };
+    const s = new GpuStorage(this, n, slot);
+    this.finalizer.register(s, slot, s);
+    return s;
+  }
+
+  private recycle(slot: Slot): void {
+    if (slot.free) return;
+    slot.free = true;
+    if (this.pooledBytes + slot.bytes > POOL_BYTES) {
+      slot.buffer.destroy();
+      return;
+    }
+    const list = this.pool.get(slot.bytes);
+    if (list === undefined) this.pool.set(slot.bytes, [slot.buffer]);
+    else list.push(slot.buffer);
+    this.pooledBytes += slot.bytes;
+  }
+
+  release(s: Storage): void {
+    if (!(s instanceof GpuStorage) || s.backend !== this) return;
+    this.finalizer.unregister(s);
+    this.recycle(s.slot);
+  }
+
+  private slot(s: Storage, fn: string): GpuBuffer {
+    if (!(s instanceof GpuStorage) || s.backend !== this) throw new Error(`webgpu backend ${fn}: got a storage of backend '${s.backend.name}'`);
+    if (s.slot.free) throw new Error(`webgpu backend ${fn}: this tensor's memory was given back (it was an intermediate the library released); this is a bug in typegrad`);
+    return s.slot.buffer;
+  }
+
+  private f32(fn: string, dtype: DType): void {
+    if (dtype !== "float32") throw new TypeError(`webgpu backend ${fn}: dtype '${dtype}' is not supported on the GPU (float32 only); float64 stays on the CPU backends (wasm, reference)`);
+  }
+
+  // ---- commands ----------------------------------------------------------------------
+
+  private pipeline(key: string, code: () => string): GpuPipeline {
+    let p = this.pipelines.get(key);
+    if (p === undefined) {
+      const device = this.device;
+      const module = device.createShaderModule({ code: code() });
+      p = device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+      this.pipelines.set(key, p);
+      // the module and the layout live as long as the pipeline (dawn.node has crashed when they were collected)
+      this.layouts.set(p, { module, layout: p.getBindGroupLayout(0) });
+    }
+    return p;
+  }
+
+  private params(words: readonly number[]): GpuBuffer {
+    const device = this.device;
+    const data = new Uint32Array(Math.max(4, Math.ceil(words.length / 4) * 4));
+    data.set(words);
+    // a fresh buffer: the write lands before the submit that holds the only command reading it
+    const b = device.createBuffer({ size: data.byteLength, usage: BufferUsage.STORAGE | BufferUsage.COPY_DST });
+    device.queue.writeBuffer(b, 0, data);
+    this.paramBuffers.push(b);
+    return b;
+  }
+
+  /** Record one dispatch: binding 0 the params, then `buffers` in order. */
+  private dispatch(pipe: GpuPipeline, words: readonly number[], buffers: readonly GpuBuffer[], x: number, y = 1, z = 1): void {
+    if (x === 0 || y === 0 || z === 0) return;
+    const device = this.device;
+    const entries = [this.params(words), ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } }));
+    const group = device.createBindGroup({ layout: this.layouts.get(pipe)?.layout ?? pipe.getBindGroupLayout(0), entries });
+    this.encoder ??= device.createCommandEncoder();
+    const pass = this.encoder.beginComputePass();
+    pass.setPipeline(pipe);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(x, y, z);
+    pass.end();
+    this.counts.dispatches++;
+    if (++this.pending >= BATCH) this.flush();
+  }
+
+  /** Workgroups for `n` threads of an elementwise shader, on a grid when more than 65535. */
+  private grid(n: number, per = WG): [number, number] {
+    const groups = Math.ceil(n / per);
+    return groups <= ROW ? [groups, 1] : [ROW, Math.ceil(groups / ROW)];
+  }
+
+  /** Submit what is recorded. */
+  flush(): void {
+    if (this.encoder === undefined) return;
+    const device = this.device;
+    device.queue.submit([this.encoder.finish()]);
+    this.counts.submits++;
+    this.encoder = undefined;
+    this.pending = 0;
+    for (const b of this.paramBuffers) b.destroy();
+    this.paramBuffers = [];
+  }
+
+  /** Wait until the GPU has run every command submitted so far (for benchmarks). */
+  async sync(): Promise<void> {
+    this.flush();
+    await keepAlive(this.device.queue.onSubmittedWorkDone());
+  }
+
+  // ---- transfers ---------------------------------------------------------------------
+
+  fromArray(dtype: DType, data: ArrayLike<number>): Storage {
+    this.f32("fromArray", dtype);
+    const out = this.alloc(data.length, "fromArray");
+    if (data.length > 0) {
+      // the pooled buffer may still be read by recorded commands: submit them first, so this
+      // write (queued now) lands after them
+      this.flush();
+      const a = data instanceof Float32Array ? data : Float32Array.from(data);
+      this.device.queue.writeBuffer(out.slot.buffer, 0, a);
+    }
+    return out;
+  }
+
+  read(s: Storage): TypedArray {
+    this.slot(s, "read");
+    throw new Error(
+      "webgpu backend: a GPU tensor cannot be read synchronously (toArray, toFlat, item, printing); use 'await toArrayAsync(t)', 'await toFlatAsync(t)' or 'await itemAsync(t)', or move it with the values those give",
+    );
+  }
+
+  async readAsync(s: Storage): Promise<TypedArray> {
+    const src = this.slot(s, "readAsync");
+    const n = s.length;
+    if (n === 0) return new Float32Array(0);
+    const device = this.device;
+    const staging = device.createBuffer({ size: Math.ceil((n * 4) / 16) * 16, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+    this.encoder ??= device.createCommandEncoder();
+    this.encoder.copyBufferToBuffer(src, 0, staging, 0, staging.size);
+    this.flush();
+    await keepAlive(staging.mapAsync(MAP_READ));
+    const out = new Float32Array(staging.getMappedRange().slice(0, n * 4));
+    staging.unmap();
+    staging.destroy();
+    return out;
+  }
+
+  fill(dtype: DType, n: number, value: number): Storage {
+    this.f32("fill", dtype);
+    const out = this.alloc(n, "fill");
+    const bits = new Uint32Array(new Float32Array([value]).buffer)[0] as number;
+    this.dispatch(this.pipeline("fill", fillShader), [n, bits], [out.slot.buffer], ...this.grid(n));
+    return out;
+  }
+
+  cast(x: Storage, dtype: DType): Storage {
+    this.f32("cast", dtype);
+    return this.copy(x, [x.length], [1], 0, [1], 0, x.length, "cast");
+  }
+
+  // ---- elementwise -------------------------------------------------------------------
+
+  unary(op: UnaryKernel, x: Storage): Storage {
+    const src = this.slot(x, "unary");
+    const out = this.alloc(x.length, "unary");
+    this.dispatch(
+      this.pipeline(`u:${op}`, () => unaryShader(op)),
+      [x.length],
+      [src, out.slot.buffer],
+      ...this.grid(x.length),
+    );
+    return out;
+  }
+
+  binary(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, outShape: Sizes, then?: UnaryKernel): Storage {
+    const ba = this.slot(a, "binary");
+    const bb = this.slot(b, "binary");
+    const n = size(outShape);
+    const out = this.alloc(n, "binary");
+    // same element order as the output (equal size) or a single element: no index arithmetic
+    const plain = (a.length === n || a.length === 1) && (b.length === n || b.length === 1);
+    if (plain) {
+      this.dispatch(
+        this.pipeline(`b:${op}:${then ?? ""}:plain`, () => binaryShader(op, then, true)),
+        [n, a.length === 1 ? 1 : 0, b.length === 1 ? 1 : 0],
+        [ba, bb, out.slot.buffer],
+        ...this.grid(n),
+      );
+      return out;
+    }
+    const { dims, strides } = simplify(outShape, [bstrides(aShape, outShape), bstrides(bShape, outShape)]);
+    this.dispatch(
+      this.pipeline(`b:${op}:${then ?? ""}`, () => binaryShader(op, then, false)),
+      [n, dims.length, ...dims, ...(strides[0] as number[]), ...(strides[1] as number[])],
+      [ba, bb, out.slot.buffer],
+      ...this.grid(n),
+    );
+    return out;
+  }
+
+  where(cond: Storage, cShape: Sizes, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, outShape: Sizes): Storage {
+    const bc = this.slot(cond, "where");
+    const ba = this.slot(a, "where");
+    const bb = this.slot(b, "where");
+    const n = size(outShape);
+    const out = this.alloc(n, "where");
+    const { dims, strides } = simplify(outShape, [bstrides(cShape, outShape), bstrides(aShape, outShape), bstrides(bShape, outShape)]);
+    this.dispatch(this.pipeline("where", whereShader), [n, dims.length, ...dims, ...strides.flat()], [bc, ba, bb, out.slot.buffer], ...this.grid(n));
+    return out;
+  }
+
+  // ---- matrix product ----------------------------------------------------------------
+
+  matmul(a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, transA: boolean, transB: boolean, outShape: Sizes): Storage {
+    return this.matmulWith(this.tile, a, aShape, b, bShape, transA, transB, outShape);
+  }
+
+  /** The matrix product with an explicit tile (the benchmark's sweep). */
+  matmulWith(tile: MatmulTile, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, transA: boolean, transB: boolean, outShape: Sizes): Storage {
+    const ba = this.slot(a, "matmul");
+    const bb = this.slot(b, "matmul");
+    const r = outShape.length;
+    const M = outShape[r - 2] as number;
+    const N = outShape[r - 1] as number;
+    const K = (transA ? aShape[aShape.length - 2] : aShape[aShape.length - 1]) as number;
+    const batchOut = outShape.slice(0, -2);
+    const nb = size(batchOut);
+    const out = this.alloc(nb * M * N, "matmul");
+    if (nb === 0 || M === 0 || N === 0) return out;
+    if (K === 0) {
+      this.dispatch(this.pipeline("fill", fillShader), [nb * M * N, 0], [out.slot.buffer], ...this.grid(nb * M * N));
+      return out;
+    }
+    if (nb > this.device.limits.maxComputeWorkgroupsPerDimension)
+      throw new RangeError(`webgpu backend matmul: ${nb} batched products exceed this GPU's ${this.device.limits.maxComputeWorkgroupsPerDimension} per dispatch`);
+    const offsets = (shape: Sizes, stride: number): number[] => {
+      const st = bstrides(shape.slice(0, -2), batchOut);
+      const idx = contiguous(batchOut);
+      return Array.from({ length: nb }, (_, t) => {
+        let off = 0;
+        for (let k = 0; k < batchOut.length; k++) off += (Math.floor(t / (idx[k] as number)) % (batchOut[k] as number)) * (st[k] as number);
+        return off * stride;
+      });
+    };
+    const key = `mm:${transA ? 1 : 0}${transB ? 1 : 0}:${tile.bm},${tile.bn},${tile.bk},${tile.tm},${tile.tn}`;
+    this.dispatch(
+      this.pipeline(key, () => matmulShader(transA, transB, tile)),
+      [M, N, K, nb, ...offsets(aShape, M * K), ...offsets(bShape, K * N)],
+      [ba, bb, out.slot.buffer],
+      Math.ceil(N / tile.bn),
+      Math.ceil(M / tile.bm),
+      nb,
+    );
+    return out;
+  }
+
+  // ---- rows --------------------------------------------------------------------------
+
+  private rows(op: RowOp, x: Storage, shape: Sizes, axis: number, fn: string): Storage {
+    const src = this.slot(x, fn);
+    const [outer, n, inner] = around(shape, axis);
+    const whole = op === "softmax" || op === "logSoftmax";
+    const out = this.alloc(whole ? x.length : outer * inner, fn);
+    if (n === 0) {
+      // an empty axis: sum 0, max -Infinity, argmax 0 (as the reference backend)
+      const value = op === "max" ? -Infinity : 0;
+      if (!whole) this.dispatch(this.pipeline("fill", fillShader), [outer * inner, new Uint32Array(new Float32Array([value]).buffer)[0] as number], [out.slot.buffer], ...this.grid(outer * inner));
+      return out;
+    }
+    if (inner === 1) {
+      const [gx, gy] = outer <= ROW ? [outer, 1] : [ROW, Math.ceil(outer / ROW)];
+      this.dispatch(
+        this.pipeline(`row:${op}`, () => rowShader(op)),
+        [outer, n, inner],
+        [src, out.slot.buffer],
+        gx,
+        gy,
+      );
+    } else {
+      this.dispatch(
+        this.pipeline(`col:${op}`, () => columnShader(op)),
+        [outer, n, inner],
+        [src, out.slot.buffer],
+        ...this.grid(outer * inner),
+      );
+    }
+    return out;
+  }
+
+  reduce(op: ReduceKernel, x: Storage, shape: Sizes, axis: number): Storage {
+    return this.rows(op, x, shape, axis, "reduce");
+  }
+
+  softmax(x: Storage, shape: Sizes, axis: number, log: boolean): Storage {
+    return this.rows(log ? "logSoftmax" : "softmax", x, shape, axis, "softmax");
+  }
+
+  argmax(x: Storage, shape: Sizes, axis: number): Storage {
+    return this.rows("argmax", x, shape, axis, "argmax");
+  }
+
+  // ---- patches (convolution) ---------------------------------------------------------
+
+  private patchParams(total: number, shape: Sizes, g: PatchGeometry, padValue: number): number[] {
+    const bits = new Uint32Array(new Float32Array([padValue]).buffer)[0] as number;
+    return [total, ...(shape as number[]), g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.padTop, g.padLeft, g.outH, g.outW, bits];
+  }
+
+  im2col(x: Storage, shape: Sizes, g: PatchGeometry, padValue: number): Storage {
+    const src = this.slot(x, "im2col");
+    const [m, , , C] = shape as [number, number, number, number];
+    const total = m * g.outH * g.outW * g.kh * g.kw * C;
+    const out = this.alloc(total, "im2col");
+    this.dispatch(this.pipeline("im2col", im2colShader), this.patchParams(total, shape, g, padValue), [src, out.slot.buffer], ...this.grid(total));
+    return out;
+  }
+
+  col2im(cols: Storage, g: PatchGeometry, outShape: Sizes): Storage {
+    const src = this.slot(cols, "col2im");
+    const total = size(outShape);
+    const out = this.alloc(total, "col2im");
+    this.dispatch(this.pipeline("col2im", col2imShader), this.patchParams(total, outShape, g, 0), [src, out.slot.buffer], ...this.grid(total));
+    return out;
+  }
+
+  // ---- data movement (all one strided copy) ----------------------------------------
+
+  /** Copy `dims` elements from `x` (strides `inSt` from `inOff`) into `into` or a new storage of `total`. */
+  private copy(x: Storage, dims: Sizes, inSt: readonly number[], inOff: number, outSt: readonly number[], outOff: number, total: number, fn: string, into?: GpuStorage): GpuStorage {
+    const src = this.slot(x, fn);
+    const out = into ?? this.alloc(total, fn);
+    const n = size(dims);
+    const s = simplify(dims, [inSt, outSt]);
+    this.dispatch(
+      this.pipeline("copy", copyShader),
+      [n, s.dims.length, inOff, outOff, ...s.dims, ...(s.strides[0] as number[]), ...(s.strides[1] as number[])],
+      [src, out.slot.buffer],
+      ...this.grid(n),
+    );
+    return out;
+  }
+
+  broadcastTo(x: Storage, shape: Sizes, outShape: Sizes): Storage {
+    return this.copy(x, outShape, bstrides(shape, outShape), 0, contiguous(outShape), 0, size(outShape), "broadcastTo");
+  }
+
+  permute(x: Storage, shape: Sizes, axes: readonly number[]): Storage {
+    const inSt = contiguous(shape);
+    const outShape = axes.map((ax) => shape[ax] as number);
+    return this.copy(
+      x,
+      outShape,
+      axes.map((ax) => inSt[ax] as number),
+      0,
+      contiguous(outShape),
+      0,
+      x.length,
+      "permute",
+    );
+  }
+
+  slice(x: Storage, shape: Sizes, axis: number, start: number, end: number): Storage {
+    const [outer, n, inner] = around(shape, axis);
+    const m = end - start;
+    return this.copy(x, [outer, m, inner], [n * inner, inner, 1], start * inner, [m * inner, inner, 1], 0, outer * m * inner, "slice");
+  }
+
+  pad(x: Storage, shape: Sizes, axis: number, before: number, after: number): Storage {
+    const [outer, n, inner] = around(shape, axis);
+    const m = n + before + after;
+    const total = outer * m * inner;
+    const out = this.fill("float32", total, 0) as GpuStorage;
+    return this.copy(x, [outer, n, inner], [n * inner, inner, 1], 0, [m * inner, inner, 1], before * inner, total, "pad", out);
+  }
+
+  concat(xs: readonly Storage[], shapes: readonly Sizes[], axis: number): Storage {
+    const first = shapes[0] as Sizes;
+    const outer = size(first.slice(0, axis));
+    const inner = size(first.slice(axis + 1));
+    const total = shapes.reduce((s, sh) => s + (sh[axis] as number), 0);
+    const out = this.alloc(outer * total * inner, "concat");
+    let at = 0;
+    xs.forEach((s, k) => {
+      const n = (shapes[k] as Sizes)[axis] as number;
+      this.copy(s, [outer, n, inner], [n * inner, inner, 1], 0, [total * inner, inner, 1], at * inner, 0, "concat", out);
+      at += n;
+    });
+    return out;
+  }
+}
+
+const instance = new WebGPU();
+
+/**
+ * The WebGPU backend (float32, tensors resident on the GPU). Load it with `await
+ * ready("webgpu")`, which also makes it the creation backend (or pass it to `setBackend` once
+ * loaded). Read its tensors with {@link toArrayAsync}, {@link toFlatAsync} or {@link itemAsync}:
+ * the synchronous reads throw. Never chosen by default.
+ *
+ * @example
+ * import { add, getBackend, ready, reference, setBackend, tensor, toArrayAsync, webgpu } from "typegrad"
+ * const onGpu = async () => {
+ *   const previous = getBackend()
+ *   await ready("webgpu") // throws, saying why, where the host has no WebGPU adapter
+ *   const y = add(tensor([1, 2]), 1) // computed on the GPU
+ *   const values = await toArrayAsync(y) // [2, 3]
+ *   setBackend(previous)
+ *   return values
+ * }
+ * webgpu.name // "webgpu"
+ * @category backend
+ */
+export const webgpu: Backend = instance;
+
+/** Load the WebGPU backend (used by `ready("webgpu")`). @internal */
+export const loadWebGPU = async (): Promise<Backend> => {
+  await instance.load();
+  return instance;
+};
+
+/** Options of {@link configureWebGPU}. @category model */
+export interface WebGPUOptions {
+  /** The matrix product's tile sizes (default `{ bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 }`). */
+  readonly tile?: MatmulTile;
+}
+
+/**
+ * Configure the WebGPU backend; returns the previous settings.
+ *
+ * @example
+ * import { configureWebGPU } from "typegrad"
+ * const previous = configureWebGPU({ tile: { bm: 32, bn: 32, bk: 16, tm: 2, tn: 2 } })
+ * configureWebGPU(previous)
+ * @category constructors
+ */
+export const configureWebGPU = (opts: WebGPUOptions): Required<WebGPUOptions> => {
+  const prev = { tile: instance.tile };
+  if (opts.tile !== undefined) {
+    checkTile(opts.tile);
+    instance.tile = { ...opts.tile };
+  }
+  return prev;
+};
+
+/**
+ * What the loaded WebGPU backend runs on and its counters (buffers created and reused from the
+ * pool, dispatches, submits); `undefined` before `await ready("webgpu")`.
+ *
+ * @example
+ * import { webgpuInfo } from "typegrad"
+ * // undefined until ready("webgpu") has found an adapter
+ * const info = webgpuInfo()
+ * info === undefined || typeof info.adapter.vendor === "string" // true
+ * @category destructors
+ */
+export const webgpuInfo = (): { readonly adapter: GpuAdapterInfo; readonly created: number; readonly reused: number; readonly dispatches: number; readonly submits: number } | undefined => {
+  const adapter = instance.info;
+  return adapter === undefined ? undefined : { adapter, ...instance.counts };
+};
+
+/**
+ * Internals for the benchmark and tests: run a matrix product with an explicit tile, wait for
+ * the GPU. @internal
+ */
+export const webgpuInternals = {
+  matmulWith: (tile: MatmulTile, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, transA: boolean, transB: boolean, out: Sizes): Storage => {
+    checkTile(tile);
+    return instance.matmulWith(tile, a, aShape, b, bShape, transA, transB, out);
+  },
+  sync: (): Promise<void> => instance.sync(),
+};

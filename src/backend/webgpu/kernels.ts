@@ -1,0 +1,383 @@
+/**
+ * The WGSL compute shaders of the WebGPU backend, as source generators. Each takes the few
+ * compile-time choices a kernel has (op, transposes, tile sizes) and returns a complete shader;
+ * run-time sizes travel in a small `array<u32>` parameter buffer (binding 0).
+ *
+ * Elementwise shaders index the output by `gid.x + gid.y · (65535 · WG)` so that more than 65535
+ * workgroups fit in a dispatch (see `grid` in index.ts).
+ *
+ * @module
+ */
+import type { BinaryKernel, UnaryKernel } from "../kernels.generated.js";
+import { BINARY_WGSL, helpersFor, UNARY_WGSL } from "./wgsl.js";
+
+/** Threads per workgroup of the elementwise and copy shaders. */
+export const WG = 256;
+/** Workgroups per grid row (the WebGPU minimum of maxComputeWorkgroupsPerDimension). */
+export const ROW = 65535;
+
+const index = `let i = gid.x + gid.y * ${ROW * WG}u;`;
+
+/** `out[i] = f(x[i])`. Params: [n]. */
+export const unaryShader = (op: UnaryKernel): string => `${helpersFor(UNARY_WGSL[op])}
+@group(0) @binding(0) var<storage, read> p: array<u32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  ${index}
+  if (i >= p[0]) { return; }
+  let v = x[i];
+  out[i] = ${UNARY_WGSL[op]};
+}`;
+
+/**
+ * `out[i] = then(op(a[ia], b[ib]))` with broadcast offsets. Params: [n, rank, dims…, aStrides…,
+ * bStrides…]; with `plain`, both inputs are read at `i` or (a single element) at 0: [n, aOne, bOne].
+ */
+export const binaryShader = (op: BinaryKernel, then: UnaryKernel | undefined, plain: boolean): string => `${helpersFor(`${BINARY_WGSL[op]} ${then === undefined ? "" : UNARY_WGSL[then]}`)}
+@group(0) @binding(0) var<storage, read> p: array<u32>;
+@group(0) @binding(1) var<storage, read> xa: array<f32>;
+@group(0) @binding(2) var<storage, read> xb: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  ${index}
+  if (i >= p[0]) { return; }
+  ${
+    plain
+      ? "let ia = select(i, 0u, p[1] == 1u);\n  let ib = select(i, 0u, p[2] == 1u);"
+      : `let r = p[1];
+  var rest = i;
+  var ia = 0u;
+  var ib = 0u;
+  for (var k = i32(r) - 1; k >= 0; k--) {
+    let d = p[2u + u32(k)];
+    let c = rest % d;
+    rest = rest / d;
+    ia += c * p[2u + r + u32(k)];
+    ib += c * p[2u + 2u * r + u32(k)];
+  }`
+  }
+  let a = xa[ia];
+  let b = xb[ib];
+  let v = ${BINARY_WGSL[op]};
+  out[i] = ${then === undefined ? "v" : UNARY_WGSL[then]};
+}`;
+
+/** `out[i] = c[ic] != 0 ? a[ia] : b[ib]`. Params: [n, rank, dims…, cStrides…, aStrides…, bStrides…]. */
+export const whereShader = (): string => `
+@group(0) @binding(0) var<storage, read> p: array<u32>;
+@group(0) @binding(1) var<storage, read> xc: array<f32>;
+@group(0) @binding(2) var<storage, read> xa: array<f32>;
+@group(0) @binding(3) var<storage, read> xb: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  ${index}
+  if (i >= p[0]) { return; }
+  let r = p[1];
+  var rest = i;
+  var ic = 0u;
+  var ia = 0u;
+  var ib = 0u;
+  for (var k = i32(r) - 1; k >= 0; k--) {
+    let d = p[2u + u32(k)];
+    let c = rest % d;
+    rest = rest / d;
+    ic += c * p[2u + r + u32(k)];
+    ia += c * p[2u + 2u * r + u32(k)];
+    ib += c * p[2u + 3u * r + u32(k)];
+  }
+  out[i] = select(xb[ib], xa[ia], xc[ic] != 0.0);
+}`;
+
+/** `out[i] = value` (params: [n, bits of value]). */
+export const fillShader = (): string => `
+@group(0) @binding(0) var<storage, read> p: array<u32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  ${index}
+  if (i >= p[0]) { return; }
+  out[i] = bitcast<f32>(p[1]);
+}`;
+
+/**
+ * A strided copy: for each index of `dims` (row-major), `out[outOff + Σ c_k·outStride_k] =
+ * x[inOff + Σ c_k·inStride_k]`. Broadcast, permute, slice, pad and concat are all this.
+ * Params: [n, rank, inOff, outOff, dims…, inStrides…, outStrides…].
+ */
+export const copyShader = (): string => `
+@group(0) @binding(0) var<storage, read> p: array<u32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  ${index}
+  if (i >= p[0]) { return; }
+  let r = p[1];
+  var rest = i;
+  var src = p[2];
+  var dst = p[3];
+  for (var k = i32(r) - 1; k >= 0; k--) {
+    let d = p[4u + u32(k)];
+    let c = rest % d;
+    rest = rest / d;
+    src += c * p[4u + r + u32(k)];
+    dst += c * p[4u + 2u * r + u32(k)];
+  }
+  out[dst] = x[src];
+}`;
+
+/** Threads per row in the row-wise reductions. */
+export const ROW_WG = 64;
+
+/**
+ * Row reductions over `[outer, n, inner]`: sum, max, argmax, softmax, log-softmax. With
+ * `inner == 1` one workgroup of {@link ROW_WG} threads cooperates on each row (tree reduction in
+ * workgroup memory); otherwise one thread walks each (outer, inner) column. Params: [outer, n, inner].
+ * Workgroups are laid out on a grid: row index `wid.x + wid.y · 65535`.
+ */
+export type RowOp = "sum" | "max" | "argmax" | "softmax" | "logSoftmax";
+
+/** The one-thread-per-column form (any inner); thread index as in the elementwise shaders. */
+export const columnShader = (op: RowOp): string => {
+  return `
+@group(0) @binding(0) var<storage, read> p: array<u32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  ${index}
+  let outer = p[0];
+  let n = p[1];
+  let inner = p[2];
+  if (i >= outer * inner) { return; }
+  let o = i / inner;
+  let j = i % inner;
+  let base = o * n * inner + j;
+  ${
+    op === "sum"
+      ? "var acc = 0.0;\n  for (var k = 0u; k < n; k++) { acc += x[base + k * inner]; }\n  out[i] = acc;"
+      : op === "max"
+        ? "var acc = x[base];\n  for (var k = 1u; k < n; k++) { acc = max(acc, x[base + k * inner]); }\n  out[i] = acc;"
+        : op === "argmax"
+          ? "var best = x[base];\n  var at = 0u;\n  for (var k = 1u; k < n; k++) { let v = x[base + k * inner]; if (v > best) { best = v; at = k; } }\n  out[i] = f32(at);"
+          : `var m = x[base];
+  for (var k = 1u; k < n; k++) { m = max(m, x[base + k * inner]); }
+  var s = 0.0;
+  for (var k = 0u; k < n; k++) { s += exp(x[base + k * inner] - m); }
+  let c = m + log(s);
+  for (var k = 0u; k < n; k++) { let at = base + k * inner; ${op === "logSoftmax" ? "out[at] = x[at] - c;" : "out[at] = exp(x[at] - m) / s;"} }`
+  }
+}`;
+};
+
+/** The one-workgroup-per-row form (inner == 1). */
+export const rowShader = (op: RowOp): string => {
+  const T = ROW_WG;
+  const reduceTree = (v: string, combine: (a: string, b: string) => string): string => `
+  red[t] = ${v};
+  workgroupBarrier();
+  for (var s = ${T / 2}u; s > 0u; s = s >> 1u) {
+    if (t < s) { red[t] = ${combine("red[t]", "red[t + s]")}; }
+    workgroupBarrier();
+  }`;
+  const body =
+    op === "sum"
+      ? `var acc = 0.0;
+  for (var k = t; k < n; k += ${T}u) { acc += x[base + k]; }
+  ${reduceTree("acc", (a, b) => `${a} + ${b}`)}
+  if (t == 0u) { out[row] = red[0]; }`
+      : op === "max"
+        ? `var acc = x[base];
+  for (var k = t; k < n; k += ${T}u) { acc = max(acc, x[base + k]); }
+  ${reduceTree("acc", (a, b) => `max(${a}, ${b})`)}
+  if (t == 0u) { out[row] = red[0]; }`
+        : op === "argmax"
+          ? `var best = x[base];
+  var at = 0u;
+  for (var k = t; k < n; k += ${T}u) { let v = x[base + k]; if (v > best) { best = v; at = k; } }
+  red[t] = best;
+  idx[t] = at;
+  workgroupBarrier();
+  for (var s = ${T / 2}u; s > 0u; s = s >> 1u) {
+    if (t < s) {
+      let b = red[t + s];
+      let bi = idx[t + s];
+      if (b > red[t] || (b == red[t] && bi < idx[t])) { red[t] = b; idx[t] = bi; }
+    }
+    workgroupBarrier();
+  }
+  if (t == 0u) { out[row] = f32(idx[0]); }`
+          : `var m = x[base];
+  for (var k = t; k < n; k += ${T}u) { m = max(m, x[base + k]); }
+  ${reduceTree("m", (a, b) => `max(${a}, ${b})`)}
+  let mx = red[0];
+  workgroupBarrier();
+  var s0 = 0.0;
+  for (var k = t; k < n; k += ${T}u) { s0 += exp(x[base + k] - mx); }
+  ${reduceTree("s0", (a, b) => `${a} + ${b}`)}
+  let total = red[0];
+  let c = mx + log(total);
+  for (var k = t; k < n; k += ${T}u) { ${op === "logSoftmax" ? "out[base + k] = x[base + k] - c;" : "out[base + k] = exp(x[base + k] - mx) / total;"} }`;
+  return `
+@group(0) @binding(0) var<storage, read> p: array<u32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+var<workgroup> red: array<f32, ${T}>;
+${op === "argmax" ? `var<workgroup> idx: array<u32, ${T}>;` : ""}
+@compute @workgroup_size(${T})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let row = wid.x + wid.y * ${ROW}u;
+  let n = p[1];
+  if (row >= p[0]) { return; }
+  let base = row * n;
+  ${body}
+}`;
+};
+
+/** Tile sizes of the WebGPU matrix product (see `configureWebGPU`). @category model */
+export interface MatmulTile {
+  /** Output rows per workgroup. */
+  readonly bm: number;
+  /** Output columns per workgroup. */
+  readonly bn: number;
+  /** Depth of one shared-memory step. */
+  readonly bk: number;
+  /** Output rows per thread (register block). */
+  readonly tm: number;
+  /** Output columns per thread (register block). */
+  readonly tn: number;
+}
+
+/**
+ * Batched `C = op(A) · op(B)`, tiled: each workgroup computes a `bm × bn` tile of C, each thread a
+ * `tm × tn` register block of it, stepping through K by `bk` with both operand tiles staged in
+ * workgroup memory; the inner loop keeps `tm + tn` operands in registers for `tm · tn` fused
+ * multiply-adds. Out-of-range tile elements are staged as zeros, so any M, N, K work. Params:
+ * [M, N, K, batches, aOff(t)…, bOff(t)…] (element offsets of each batch's matrices).
+ */
+export const matmulShader = (transA: boolean, transB: boolean, tile: MatmulTile): string => {
+  const { bm, bn, bk, tm, tn } = tile;
+  const tx = bn / tn;
+  const ty = bm / tm;
+  const threads = tx * ty;
+  // As[k][m], Bs[k][n]: k-major so a thread's register loads read consecutive words
+  const loadsA = (bm * bk) / threads;
+  const loadsB = (bn * bk) / threads;
+  // A(i, k): stored M×K (row-major) or K×M (transA)
+  const aAt = transA ? "(k * M + i)" : "(i * K + k)";
+  const bAt = transB ? "(j * K + k)" : "(k * N + j)";
+  // which dim varies fastest in memory decides the cooperative load order (coalescing)
+  const loadA = transA ? `let kk = e / ${bm}u; let ii = e % ${bm}u;` : `let ii = e / ${bk}u; let kk = e % ${bk}u;`;
+  const loadB = transB ? `let jj = e / ${bk}u; let kk = e % ${bk}u;` : `let kk = e / ${bn}u; let jj = e % ${bn}u;`;
+  return `
+@group(0) @binding(0) var<storage, read> p: array<u32>;
+@group(0) @binding(1) var<storage, read> A: array<f32>;
+@group(0) @binding(2) var<storage, read> B: array<f32>;
+@group(0) @binding(3) var<storage, read_write> C: array<f32>;
+var<workgroup> As: array<f32, ${bk * bm}>;
+var<workgroup> Bs: array<f32, ${bk * bn}>;
+@compute @workgroup_size(${tx}, ${ty})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let M = p[0];
+  let N = p[1];
+  let K = p[2];
+  let nb = p[3];
+  let batch = wid.z;
+  let aBase = p[4u + batch];
+  let bBase = p[4u + nb + batch];
+  let cBase = batch * M * N;
+  let row0 = wid.y * ${bm}u;
+  let col0 = wid.x * ${bn}u;
+  let tid = lid.y * ${tx}u + lid.x;
+  var acc: array<array<f32, ${tn}>, ${tm}>;
+  var ra: array<f32, ${tm}>;
+  var rb: array<f32, ${tn}>;
+  for (var k0 = 0u; k0 < K; k0 += ${bk}u) {
+    for (var l = 0u; l < ${loadsA}u; l++) {
+      let e = tid + l * ${threads}u;
+      ${loadA}
+      let i = row0 + ii;
+      let k = k0 + kk;
+      As[kk * ${bm}u + ii] = select(0.0, A[aBase + ${aAt}], i < M && k < K);
+    }
+    for (var l = 0u; l < ${loadsB}u; l++) {
+      let e = tid + l * ${threads}u;
+      ${loadB}
+      let j = col0 + jj;
+      let k = k0 + kk;
+      Bs[kk * ${bn}u + jj] = select(0.0, B[bBase + ${bAt}], j < N && k < K);
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < ${bk}u; kk++) {
+      for (var r = 0u; r < ${tm}u; r++) { ra[r] = As[kk * ${bm}u + lid.y * ${tm}u + r]; }
+      for (var c = 0u; c < ${tn}u; c++) { rb[c] = Bs[kk * ${bn}u + lid.x * ${tn}u + c]; }
+      for (var r = 0u; r < ${tm}u; r++) {
+        for (var c = 0u; c < ${tn}u; c++) { acc[r][c] = fma(ra[r], rb[c], acc[r][c]); }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var r = 0u; r < ${tm}u; r++) {
+    let i = row0 + lid.y * ${tm}u + r;
+    if (i >= M) { break; }
+    for (var c = 0u; c < ${tn}u; c++) {
+      let j = col0 + lid.x * ${tn}u + c;
+      if (j < N) { C[cBase + i * N + j] = acc[r][c]; }
+    }
+  }
+}`;
+};
+
+/** Params of the patch kernels: [total, m, H, W, C, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW, bits of padValue]. */
+const patchHeader = `
+@group(0) @binding(0) var<storage, read> p: array<u32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  ${index}
+  if (i >= p[0]) { return; }
+  let H = i32(p[2]); let W = i32(p[3]); let C = p[4];
+  let kh = p[5]; let kw = p[6]; let sh = i32(p[7]); let sw = i32(p[8]); let dh = i32(p[9]); let dw = i32(p[10]);
+  let padTop = i32(p[11]); let padLeft = i32(p[12]); let outH = p[13]; let outW = p[14];`;
+
+/** im2col: one thread per element of `[m, outH, outW, kh, kw, C]`, reading its image cell or the pad value. */
+export const im2colShader = (): string => `${patchHeader}
+  var r = i;
+  let c = r % C; r = r / C;
+  let b = i32(r % kw); r = r / kw;
+  let a = i32(r % kh); r = r / kh;
+  let j = i32(r % outW); r = r / outW;
+  let ii = i32(r % outH);
+  let n = r / outH;
+  let y = ii * sh + a * dh - padTop;
+  let xc = j * sw + b * dw - padLeft;
+  if (y < 0 || y >= H || xc < 0 || xc >= W) { out[i] = bitcast<f32>(p[15]); return; }
+  out[i] = x[((n * u32(H) + u32(y)) * u32(W) + u32(xc)) * C + c];
+}`;
+
+/** col2im as a gather: one thread per image cell `[m, H, W, C]`, summing every window element read from it. */
+export const col2imShader = (): string => `${patchHeader}
+  var r = i;
+  let c = r % C; r = r / C;
+  let xc = i32(r % u32(W)); r = r / u32(W);
+  let y = i32(r % u32(H));
+  let n = r / u32(H);
+  var acc = 0.0;
+  for (var a = 0; a < i32(kh); a++) {
+    let t = y + padTop - a * dh;
+    if (t < 0 || t % sh != 0 || t / sh >= i32(outH)) { continue; }
+    let ii = u32(t / sh);
+    for (var b = 0; b < i32(kw); b++) {
+      let u = xc + padLeft - b * dw;
+      if (u < 0 || u % sw != 0 || u / sw >= i32(outW)) { continue; }
+      let j = u32(u / sw);
+      acc += x[((((n * outH + ii) * outW + j) * kh + u32(a)) * kw + u32(b)) * C + c];
+    }
+  }
+  out[i] = acc;
+}`;

@@ -1,0 +1,114 @@
+/**
+ * The WebGPU backend agrees with the reference backend, in Node through SwiftShader (a software
+ * Vulkan driver from Debian's chromium packages; see test/backend/webgpu/swiftshader.ts and
+ * `bench/swiftshader.sh`). The checks (`webgpu/agree.ts`) run in a child process, whose
+ * environment must name the driver before it starts.
+ *
+ * Two runs of the same checks:
+ * - headless Chromium (`--enable-unsafe-webgpu`, its SwiftShader adapter): every check must pass.
+ * - Node with the `webgpu` package (Dawn) on SwiftShader, in a child process that reports each
+ *   check as it finishes: every check must pass and the child must not crash. (Before the backend
+ *   held its adapter object for the device's lifetime, the collector freeing it crashed the
+ *   process inside the driver; should a crash come back, the run resumes once at the check that
+ *   was running so that the report names it, and the test fails.)
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { swiftshaderDir, swiftshaderEnv } from "../../bench/swiftshader.js";
+import type { Case } from "./webgpu/agree.js";
+
+const root = new URL("../..", import.meta.url).pathname;
+const dir = swiftshaderDir();
+
+interface Outcome {
+  readonly cases: (Case & { readonly index: number })[];
+  readonly errors: string[];
+  readonly crashes: string[];
+  readonly skip?: string;
+  readonly adapter: string;
+}
+
+const runAll = (driverDir: string): Outcome => {
+  const cases: (Case & { index: number })[] = [];
+  const errors: string[] = [];
+  const crashes: string[] = [];
+  const crashesAt = new Map<number, number>();
+  let from = 0;
+  let adapter = "";
+  for (;;) {
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "test/backend/webgpu/main.ts"), String(from)], {
+      cwd: root,
+      env: { ...swiftshaderEnv(driverDir), TSX_TSCONFIG_PATH: join(root, "tsconfig.json") },
+      encoding: "utf8",
+      timeout: 240_000,
+      maxBuffer: 64 << 20,
+    });
+    let done = from - 1;
+    for (const line of r.stdout.split("\n")) {
+      const m = /^@@(case|skip|adapter) (?:(\d+) )?(.*)$/.exec(line);
+      if (m === null) continue;
+      if (m[1] === "skip") return { cases, errors, crashes, skip: JSON.parse(m[3] as string) as string, adapter };
+      if (m[1] === "adapter") {
+        adapter = JSON.parse(m[3] as string) as string;
+        continue;
+      }
+      const i = Number(m[2]);
+      const v = JSON.parse(m[3] as string) as Case | string;
+      if (v === "done") done = i;
+      else if (typeof v === "string") errors.push(v);
+      else cases.push({ ...v, index: i });
+    }
+    if (r.status === 0 && r.signal === null) return { cases, errors, crashes, adapter };
+    const at = done + 1;
+    const n = (crashesAt.get(at) ?? 0) + 1;
+    crashesAt.set(at, n);
+    const tail = `${r.stderr ?? ""}`.trim().split("\n").slice(-2).join(" | ");
+    crashes.push(`check ${at}: status ${r.status ?? r.signal}: ${tail}`);
+    if (n >= 2) return { cases, errors, crashes, adapter };
+    // drop the partial results of the check that was running; it runs again
+    for (let k = cases.length - 1; k >= 0 && (cases[k] as { index: number }).index >= at; k--) cases.pop();
+    from = at;
+  }
+};
+
+describe("webgpu backend (Node, SwiftShader)", () => {
+  if (dir === undefined) {
+    it.skip("!!! SKIPPED: no SwiftShader Vulkan driver (apt-get install chromium, or run bench/swiftshader.sh); the WebGPU backend is untested in Node !!!", () => undefined);
+    console.warn("\n!!! SKIPPED: WebGPU backend tests in Node: no SwiftShader Vulkan driver found (apt-get install chromium, or bash bench/swiftshader.sh) !!!\n");
+    return;
+  }
+  it("every kernel agrees with the reference backend on small shapes, and the MNIST model trains 3 steps alike", () => {
+    const out = runAll(dir);
+    if (out.skip !== undefined) {
+      console.warn(`\n!!! SKIPPED: WebGPU backend tests in Node: ${out.skip} !!!\n`);
+      return;
+    }
+    if (out.crashes.length > 0)
+      console.warn(
+        `\n!!! webgpu in Node (${out.adapter}): the Dawn/SwiftShader child crashed ${out.crashes.length} time(s); ${out.cases.length} checks came back:\n  ${out.crashes.join("\n  ")} !!!\n`,
+      );
+    expect(out.errors).toEqual([]);
+    const bad = out.cases.filter((c) => !(c.err <= c.tol)).map((c) => `${c.name}: err ${c.err} > tol ${c.tol}`);
+    expect(bad).toEqual([]);
+    expect(out.cases.length).toBeGreaterThan(150);
+  }, 600_000);
+});
+
+describe("bench:gpu", () => {
+  it.runIf(dir !== undefined)(
+    "runs its smoke sizes on the SwiftShader adapter",
+    () => {
+      const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "bench/gpu.ts"), "--smoke"], {
+        cwd: root,
+        env: { ...swiftshaderEnv(dir as string), TSX_TSCONFIG_PATH: join(root, "tsconfig.json") },
+        encoding: "utf8",
+        timeout: 300_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/best tile at N=64/);
+      expect(r.stdout).toMatch(/\| typegrad webgpu \| 32 \|/);
+    },
+    600_000,
+  );
+});

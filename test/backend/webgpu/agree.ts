@@ -1,0 +1,451 @@
+/**
+ * The WebGPU backend against the reference backend: every kernel on random small shapes, and a
+ * few training steps of the MNIST model. Run in its own process (the Vulkan driver's library path
+ * must be set before the process starts; see `bench/swiftshader.ts`), it prints one JSON report line:
+ * `{ adapter, cases: [{ name, err, tol }], errors: [...] }`, or `{ skip: reason }` where no adapter
+ * can be made. `test/backend/webgpu.test.ts` runs it and checks every case; the same code runs in
+ * headless Chromium (`browser.ts`).
+ */
+import type { Backend, BinaryKernel, Storage, Tensor, TypedArray, UnaryKernel } from "typegrad";
+import { adam, getBackend, itemAsync, mlp, ready, reference, rng, setBackend, softmaxCrossEntropy, tensor, toArray, type toFlat, toFlatAsync, valueAndGrad, webgpu, webgpuInfo } from "typegrad";
+import { webgpuInternals } from "../../../src/backend/webgpu/index.js";
+import { BINARY_WGSL, UNARY_WGSL } from "../../../src/backend/webgpu/wgsl.js";
+
+type Sizes = readonly number[];
+
+export interface Case {
+  readonly name: string;
+  /** max |gpu - ref| / (1 + |ref|) */
+  readonly err: number;
+  readonly tol: number;
+}
+
+export interface Report {
+  readonly adapter?: string;
+  readonly cases?: readonly Case[];
+  readonly errors?: readonly string[];
+  readonly skip?: string;
+}
+
+/** A small deterministic generator (so the child and the browser draw the same inputs). */
+const lcg = (seed: number) => {
+  let s = seed >>> 0 || 1;
+  return (lo: number, hi: number): number => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return lo + ((s >>> 8) / (1 << 24)) * (hi - lo);
+  };
+};
+
+const size = (s: Sizes): number => s.reduce((a, b) => a * b, 1);
+
+/** The domain each unary kernel is checked on (its op's domain, kept where float32 is accurate). */
+const unaryRange = (op: UnaryKernel): [number, number] => {
+  switch (op) {
+    case "log":
+    case "sqrt":
+      return [0.01, 20];
+    case "log1p":
+      return [-0.9, 20];
+    case "exp":
+    case "expm1":
+      return [-20, 20];
+    default:
+      return [-30, 30];
+  }
+};
+
+/**
+ * Run the checks from the `from`-th on, handing each result to `emit` as it is known (so a
+ * driver can resume after a crash of the software driver; see webgpu.test.ts).
+ */
+export const run = async (from = 0, emit: (index: number, c: Case | string) => void = () => undefined): Promise<Report> => {
+  try {
+    await ready("webgpu");
+  } catch (e) {
+    return { skip: e instanceof Error ? e.message : String(e) };
+  }
+  const gpu = getBackend();
+  setBackend(reference);
+  const info = webgpuInfo();
+  const cases: Case[] = [];
+  const errors: string[] = [];
+  const rand = lcg(7);
+  const data = (n: number, lo = -2, hi = 2): Float32Array => Float32Array.from({ length: n }, () => rand(lo, hi));
+  const up = (d: ArrayLike<number>): Storage => gpu.fromArray("float32", d);
+  const ref = (d: ArrayLike<number>): Storage => reference.fromArray("float32", d);
+  const compare = async (name: string, g: Storage, r: Storage, tol = 1e-5): Promise<void> => {
+    try {
+      const a = await (gpu.readAsync as (s: Storage) => Promise<TypedArray>)(g);
+      const b = reference.read(r);
+      if (a.length < b.length) throw new Error(`length ${a.length}, want ${b.length}`);
+      let err = 0;
+      for (let i = 0; i < b.length; i++) {
+        const x = a[i] as number;
+        const y = b[i] as number;
+        const e = Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y)) ? 0 : Math.abs(x - y) / (1 + Math.abs(y));
+        err = Math.max(err, Number.isNaN(e) ? Infinity : e);
+      }
+      cases.push({ name, err, tol });
+    } catch (e) {
+      errors.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  const both = (shape: Sizes, lo?: number, hi?: number): [Storage, Storage, Float32Array] => {
+    const d = data(size(shape), lo, hi);
+    return [up(d), ref(d), d];
+  };
+  const trace = (globalThis as { process?: { env?: Record<string, string | undefined>; stderr?: { write(s: string): void } } }).process;
+  const todo: { name: string; go: () => Promise<void> }[] = [];
+  const later = (name: string, go: () => Promise<void>): void => {
+    todo.push({ name, go });
+  };
+  const run2 = (name: string, f: (b: Backend, ...s: Storage[]) => Storage, inputs: readonly [Storage, Storage][] | (() => readonly [Storage, Storage][]), tol?: number) =>
+    later(name, () => run2now(name, f, typeof inputs === "function" ? inputs() : inputs, tol));
+  const run2now = async (name: string, f: (b: Backend, ...s: Storage[]) => Storage, inputs: readonly [Storage, Storage][], tol?: number) => {
+    try {
+      await compare(name, f(gpu, ...inputs.map((p) => p[0])), f(reference, ...inputs.map((p) => p[1])), tol);
+    } catch (e) {
+      errors.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  const pair = (shape: Sizes, lo?: number, hi?: number): [Storage, Storage] => {
+    const [g, r] = both(shape, lo, hi);
+    return [g, r];
+  };
+
+  // unary: every kernel of the registry (the WGSL table is typed over the kernel names)
+  for (const op of Object.keys(UNARY_WGSL) as UnaryKernel[]) {
+    const [lo, hi] = unaryRange(op);
+    run2(
+      `unary ${op}`,
+      (b, x) => b.unary(op, x as Storage),
+      () => [pair([257], lo, hi)],
+      2e-5,
+    );
+  }
+  // binary: same shape, broadcast both ways, scalar, fused activation
+  for (const op of Object.keys(BINARY_WGSL) as BinaryKernel[]) {
+    const [lo, hi] = op === "pow" ? [0.1, 3] : [-3, 3];
+    const ints = (shape: Sizes) => {
+      // comparisons: integers so ties happen
+      const d = Float32Array.from({ length: size(shape) }, () => Math.round(rand(-2, 2)));
+      return [up(d), ref(d)] as [Storage, Storage];
+    };
+    const mk = (shape: Sizes) => (["eq", "ne", "le", "ge", "lt", "gt", "maximum", "minimum"].includes(op) ? ints(shape) : pair(shape, lo, hi));
+    run2(
+      `binary ${op} same`,
+      (b, x, y) => b.binary(op, x as Storage, [3, 70], y as Storage, [3, 70], [3, 70]),
+      () => [mk([3, 70]), mk([3, 70])],
+      2e-5,
+    );
+    run2(
+      `binary ${op} broadcast`,
+      (b, x, y) => b.binary(op, x as Storage, [3, 1, 5], y as Storage, [4, 1], [3, 4, 5]),
+      () => [mk([3, 1, 5]), mk([4, 1])],
+      2e-5,
+    );
+    run2(
+      `binary ${op} row`,
+      (b, x, y) => b.binary(op, x as Storage, [6, 5], y as Storage, [5], [6, 5]),
+      () => [mk([6, 5]), mk([5])],
+      2e-5,
+    );
+    run2(
+      `binary ${op} scalar`,
+      (b, x, y) => b.binary(op, x as Storage, [], y as Storage, [2, 9], [2, 9]),
+      () => [mk([]), mk([2, 9])],
+      2e-5,
+    );
+  }
+  {
+    // pow of negative bases with integer exponents (the reference gives real results there)
+    const a = Float32Array.from([-2, -1.5, -3, 0, 0, 2]);
+    const e = Float32Array.from([3, 2, -1, 2, -1, 0.5]);
+    run2(
+      "binary pow negative base",
+      (b, x, y) => b.binary("pow", x as Storage, [6], y as Storage, [6], [6]),
+      () => [
+        [up(a), ref(a)],
+        [up(e), ref(e)],
+      ],
+    );
+  }
+  for (const then of ["relu", "sigmoid", "tanh", "gelu"] as const) {
+    run2(
+      `binary add then ${then} (fused bias + activation)`,
+      (b, x, y) => b.binary("add", x as Storage, [8, 33], y as Storage, [8, 1], [8, 33], then),
+      () => [pair([8, 33]), pair([8, 1])],
+      2e-5,
+    );
+  }
+  {
+    const c = Float32Array.from({ length: 12 }, () => (rand(0, 1) < 0.5 ? 0 : 1));
+    run2(
+      "where broadcast",
+      (b, k, x, y) => b.where(k as Storage, [3, 4, 1], x as Storage, [5], y as Storage, [4, 5], [3, 4, 5]),
+      () => [[up(c), ref(c)], pair([5]), pair([4, 5])],
+    );
+  }
+
+  // matrix products: odd sizes, every transpose, batch broadcast, several tiles
+  const mm = (name: string, aShape: Sizes, bShape: Sizes, tA: boolean, tB: boolean, out: Sizes, tile?: { bm: number; bn: number; bk: number; tm: number; tn: number }) => {
+    const K = (tA ? aShape[aShape.length - 2] : aShape[aShape.length - 1]) as number;
+    run2(
+      name,
+      (b, x, y) =>
+        b === gpu && tile !== undefined ? webgpuInternals.matmulWith(tile, x as Storage, aShape, y as Storage, bShape, tA, tB, out) : b.matmul(x as Storage, aShape, y as Storage, bShape, tA, tB, out),
+      () => [pair(aShape), pair(bShape)],
+      1e-5 * Math.sqrt(K) + 1e-6,
+    );
+  };
+  for (const [M, K, N] of [
+    [1, 1, 1],
+    [3, 5, 7],
+    [17, 33, 65],
+    [64, 64, 64],
+    [70, 130, 9],
+  ] as const) {
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        mm(`matmul ${M}x${K}x${N} tA=${tA} tB=${tB}`, tA ? [K, M] : [M, K], tB ? [N, K] : [K, N], tA, tB, [M, N]);
+      }
+    }
+  }
+  mm("matmul batched broadcast [2,3,5,6]·[3,6,4]", [2, 3, 5, 6], [3, 6, 4], false, false, [2, 3, 5, 4]);
+  mm("matmul batched broadcast [1,5,6]·[4,4,6]ᵀ", [1, 5, 6], [4, 4, 6], false, true, [4, 5, 4]);
+  for (const tile of [
+    { bm: 32, bn: 32, bk: 8, tm: 2, tn: 2 },
+    { bm: 64, bn: 64, bk: 8, tm: 8, tn: 8 },
+    { bm: 128, bn: 64, bk: 16, tm: 8, tn: 4 },
+    { bm: 16, bn: 16, bk: 16, tm: 1, tn: 1 },
+  ]) {
+    mm(`matmul 37x50x71 tile ${JSON.stringify(tile)}`, [37, 50], [50, 71], false, false, [37, 71], tile);
+    mm(`matmul 37x50x71 tA tB tile ${JSON.stringify(tile)}`, [50, 37], [71, 50], true, true, [37, 71], tile);
+  }
+
+  // reductions, softmax, argmax: every axis, rows longer than a workgroup
+  for (const [shape, axes] of [
+    [
+      [3, 4, 5],
+      [0, 1, 2],
+    ],
+    [
+      [2, 300],
+      [0, 1],
+    ],
+    [
+      [300, 2],
+      [0, 1],
+    ],
+    [[1000], [0]],
+  ] as const) {
+    for (const axis of axes) {
+      const d = data(size(shape));
+      const x = (): [Storage, Storage] => [up(d), ref(d)];
+      run2(
+        `reduce sum ${JSON.stringify(shape)} axis ${axis}`,
+        (b, s) => b.reduce("sum", s as Storage, shape, axis),
+        () => [x()],
+        1e-5 * Math.sqrt(shape[axis] as number),
+      );
+      run2(
+        `reduce max ${JSON.stringify(shape)} axis ${axis}`,
+        (b, s) => b.reduce("max", s as Storage, shape, axis),
+        () => [x()],
+      );
+      run2(
+        `softmax ${JSON.stringify(shape)} axis ${axis}`,
+        (b, s) => b.softmax(s as Storage, shape, axis, false),
+        () => [x()],
+      );
+      run2(
+        `logSoftmax ${JSON.stringify(shape)} axis ${axis}`,
+        (b, s) => b.softmax(s as Storage, shape, axis, true),
+        () => [x()],
+      );
+      const ties = Float32Array.from({ length: size(shape) }, () => Math.round(rand(0, 3)));
+      run2(
+        `argmax (ties) ${JSON.stringify(shape)} axis ${axis}`,
+        (b, s) => b.argmax(s as Storage, shape, axis),
+        () => [[up(ties), ref(ties)]],
+        0,
+      );
+    }
+  }
+
+  // data movement
+  run2(
+    "broadcastTo [3,1]→[2,3,4]",
+    (b, s) => b.broadcastTo(s as Storage, [3, 1], [2, 3, 4]),
+    () => [pair([3, 1])],
+    0,
+  );
+  run2(
+    "permute [2,3,4,5] (2,0,3,1)",
+    (b, s) => b.permute(s as Storage, [2, 3, 4, 5], [2, 0, 3, 1]),
+    () => [pair([2, 3, 4, 5])],
+    0,
+  );
+  run2(
+    "permute [7,9] transpose",
+    (b, s) => b.permute(s as Storage, [7, 9], [1, 0]),
+    () => [pair([7, 9])],
+    0,
+  );
+  run2(
+    "slice [4,6,3] axis 1 2..5",
+    (b, s) => b.slice(s as Storage, [4, 6, 3], 1, 2, 5),
+    () => [pair([4, 6, 3])],
+    0,
+  );
+  run2(
+    "pad [4,6,3] axis 2 (1, 2)",
+    (b, s) => b.pad(s as Storage, [4, 6, 3], 2, 1, 2),
+    () => [pair([4, 6, 3])],
+    0,
+  );
+  run2(
+    "concat axis 1",
+    (b, x, y, z) =>
+      b.concat(
+        [x as Storage, y as Storage, z as Storage],
+        [
+          [2, 1, 3],
+          [2, 4, 3],
+          [2, 2, 3],
+        ],
+        1,
+      ),
+    () => [pair([2, 1, 3]), pair([2, 4, 3]), pair([2, 2, 3])],
+    0,
+  );
+  for (const g of [
+    { kh: 3, kw: 2, sh: 1, sw: 2, dh: 1, dw: 1, padTop: 1, padLeft: 0, outH: 5, outW: 3 },
+    { kh: 2, kw: 3, sh: 2, sw: 1, dh: 2, dw: 1, padTop: 0, padLeft: 1, outH: 2, outW: 6 },
+  ]) {
+    run2(
+      `im2col ${JSON.stringify(g)}`,
+      (b, s) => b.im2col(s as Storage, [2, 5, 6, 3], g, -1),
+      () => [pair([2, 5, 6, 3])],
+      0,
+    );
+    run2(
+      `col2im ${JSON.stringify(g)}`,
+      (b, s) => b.col2im(s as Storage, g, [2, 5, 6, 3]),
+      () => [pair([2, g.outH, g.outW, g.kh, g.kw, 3])],
+      1e-6,
+    );
+  }
+  run2("fill", (b) => b.fill("float32", 1000, -2.5), [], 0);
+  run2(
+    "cast float32",
+    (b, s) => b.cast(s as Storage, "float32"),
+    () => [pair([33])],
+    0,
+  );
+
+  // a big elementwise kernel crosses the 65535-workgroup row of the grid
+  {
+    const n = 65535 * 256 + 1000;
+    const d = new Float32Array(n);
+    for (let i = 0; i < n; i++) d[i] = (i % 1000) / 100 - 5;
+    run2(
+      "unary neg over 16.8M elements (2-D grid)",
+      (b, s) => b.unary("neg", s as Storage),
+      () => [[up(d), ref(d)]],
+      0,
+    );
+  }
+
+  // memory: released buffers are reused; float64 and sync reads are clear errors
+  later("memory and errors", async () => {
+    const before = webgpuInfo()?.reused ?? 0;
+    for (let i = 0; i < 20; i++) {
+      const s = gpu.fill("float32", 4096, i);
+      gpu.release?.(s);
+    }
+    const reused = (webgpuInfo()?.reused ?? 0) - before;
+    cases.push({ name: "release: 20 fills of one size reuse pooled buffers (err = 20 - reuses - 1)", err: Math.max(0, 19 - reused), tol: 0 });
+    const message = (f: () => unknown): string => {
+      try {
+        f();
+        return "(no error)";
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+    };
+    const m64 = message(() => gpu.fromArray("float64", [1]));
+    cases.push({ name: `float64 is refused: ${m64}`, err: /float64 stays on the CPU backends/.test(m64) ? 0 : 1, tol: 0 });
+    const mRead = message(() => setBackendAnd(gpu, () => toArray(tensor([1, 2]))));
+    cases.push({ name: `sync read is refused: ${mRead}`, err: /toArrayAsync/.test(mRead) ? 0 : 1, tol: 0 });
+  });
+
+  // the MNIST model (784-128-64-10 ReLU, Adam) trains three steps alike on both backends
+  later("mnist model", async () => {
+    try {
+      const net = mlp([784, 128, 64, 10], { hidden: "relu", init: "he", layout: "rows" });
+      const m = 16;
+      const xs = Array.from({ length: m }, () => Array.from({ length: 784 }, () => rand(0, 1)));
+      const ys = Array.from({ length: m }, (_, i) => Array.from({ length: 10 }, (_, k) => (k === i % 10 ? 1 : 0)));
+      const train = async (b: Backend): Promise<{ losses: number[]; params: Float32Array[] }> =>
+        setBackendAndAsync(b, async () => {
+          const X = tensor(xs) as unknown as Tensor<[16, 784]>;
+          const Y = tensor(ys) as unknown as Tensor<[16, 10]>;
+          let params = net.init(rng(3));
+          const opt = adam(1e-3);
+          let state = opt.init(params);
+          const losses: number[] = [];
+          for (let step = 0; step < 3; step++) {
+            const [J, grads] = valueAndGrad((p: typeof params) => softmaxCrossEntropy(net.apply(p, X, { training: true }), Y, { layout: "rows" }))(params);
+            [params, state] = opt.step(params, grads, state);
+            losses.push(await itemAsync(J));
+          }
+          const leaves = Object.values(params) as Parameters<typeof toFlat>[0][];
+          return { losses, params: (await Promise.all(leaves.map((t) => toFlatAsync(t)))) as Float32Array[] };
+        });
+      const g = await train(gpu);
+      const r = await train(reference);
+      cases.push({ name: "mnist model: 3 Adam steps, losses", err: Math.max(...g.losses.map((l, i) => Math.abs(l - (r.losses[i] as number)) / (1 + Math.abs(r.losses[i] as number)))), tol: 1e-4 });
+      let err = 0;
+      g.params.forEach((p, k) => {
+        const q = r.params[k] as Float32Array;
+        for (let i = 0; i < q.length; i++) err = Math.max(err, Math.abs((p[i] as number) - (q[i] as number)) / (1 + Math.abs(q[i] as number)));
+      });
+      cases.push({ name: "mnist model: 3 Adam steps, parameters", err, tol: 1e-4 });
+    } catch (e) {
+      errors.push(`mnist model: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  });
+
+  const until = Number(trace?.env?.TYPEGRAD_WEBGPU_UNTIL ?? todo.length);
+  for (let i = from; i < Math.min(until, todo.length); i++) {
+    const t = todo[i] as { name: string; go: () => Promise<void> };
+    if (trace?.env?.TYPEGRAD_WEBGPU_TRACE === "1") trace.stderr?.write(`${(performance.now() / 1000).toFixed(1)} ${i} ${t.name}\n`);
+    const [nc, ne] = [cases.length, errors.length];
+    await t.go();
+    for (const c of cases.slice(nc)) emit(i, c);
+    for (const e of errors.slice(ne)) emit(i, e);
+    emit(i, "done");
+  }
+  return { adapter: `${info?.adapter.vendor} ${info?.adapter.architecture} ${info?.adapter.device}`.trim(), cases, errors };
+};
+
+const setBackendAnd = <T>(b: Backend, f: () => T): T => {
+  const prev = setBackend(b);
+  try {
+    return f();
+  } finally {
+    setBackend(prev);
+  }
+};
+
+const setBackendAndAsync = async <T>(b: Backend, f: () => Promise<T>): Promise<T> => {
+  const prev = setBackend(b);
+  try {
+    return await f();
+  } finally {
+    setBackend(prev);
+  }
+};
+
+export { webgpu };
