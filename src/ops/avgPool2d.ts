@@ -8,14 +8,14 @@
  *
  * @module
  */
-import { type Pair, type Pool2d, windowGeometry } from "../shape/conv.js";
+import type { Pair, Pool2d } from "../shape/conv.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { expectTensor, one } from "./define.js";
+import { expectTensor } from "./define.js";
 import { div } from "./div.js";
 import { im2col } from "./im2col.js";
-import { type PoolOptions, type PoolParams, poolDense, poolGeometry, poolSize, samplePool } from "./maxPool2d.js";
-import { domains, type OpDef } from "./spec.js";
+import { type PoolOptions, type PoolParams, poolDef, poolGeometry, poolSize } from "./maxPool2d.js";
+import type { OpDef } from "./spec.js";
 import { sumAxis } from "./sum.js";
 import { constantLike, reshapeTo } from "./window.js";
 
@@ -51,23 +51,9 @@ export const avgPool2d = <const X extends Shape, const K extends Pair, const O e
 ): Tensor<Ok<Pool2d<X, K, O, "avgPool2d">>> => avgPool2dAny(x as unknown as Tensor, poolSize("avgPool2d", size), opts) as Tensor<Ok<Pool2d<X, K, O, "avgPool2d">>>;
 
 /** Registry entry. */
-export const avgPool2dDef: OpDef<PoolParams> = {
-  name: "avgPool2d",
-  kind: "composite",
-  doc: "mean over each window's cells inside the image, per channel",
-  shape: (ss, { size, opts }) => {
-    const x = one(ss);
-    const g = windowGeometry("avgPool2d", x, size, opts, size);
-    return [x[0] as number, g.outH, g.outW, x[3] as number];
-  },
-  forward: { kind: "composite" },
-  pullback: "composite",
-  spec: {
-    sample: (g) => {
-      const { image, params } = samplePool(g);
-      return { inputs: [{ shape: image, domain: domains.real }], params };
-    },
-    call: (xs, { size, opts }) => avgPool2dAny(one(xs), size, opts),
-    reference: (xs, p) => poolDense(one(xs), p, (cells) => cells.reduce((a, b) => a + b, 0) / cells.length),
-  },
-};
+export const avgPool2dDef: OpDef<PoolParams> = poolDef(
+  "avgPool2d",
+  "mean over each window's cells inside the image, per channel",
+  avgPool2dAny,
+  (cells) => cells.reduce((a, b) => a + b, 0) / cells.length,
+);

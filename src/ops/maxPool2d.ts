@@ -105,14 +105,22 @@ export const poolDense = (x: Dense, { size, opts }: PoolParams, fold: (cells: re
   return { shape: [m, ah.out, aw.out, C], data };
 };
 
-/** Registry entry. */
-export const maxPool2dDef: OpDef<PoolParams> = {
-  name: "maxPool2d",
+/**
+ * The registry entry of a pooling op: its shape twin, a composite forward and pullback, and a
+ * law spec whose reference folds each window's cells inside the image with `fold`.
+ */
+export const poolDef = (
+  name: string,
+  doc: string,
+  apply: (x: Tensor, size: readonly [number, number], opts: PoolOptions | undefined) => Tensor,
+  fold: (cells: readonly number[]) => number,
+): OpDef<PoolParams> => ({
+  name,
   kind: "composite",
-  doc: "max over each window, per channel",
+  doc,
   shape: (ss, { size, opts }) => {
     const x = one(ss);
-    const g = windowGeometry("maxPool2d", x, size, opts, size);
+    const g = windowGeometry(name, x, size, opts, size);
     return [x[0] as number, g.outH, g.outW, x[3] as number];
   },
   forward: { kind: "composite" },
@@ -122,7 +130,10 @@ export const maxPool2dDef: OpDef<PoolParams> = {
       const { image, params } = samplePool(g);
       return { inputs: [{ shape: image, domain: domains.real }], params };
     },
-    call: (xs, { size, opts }) => maxPool2dAny(one(xs), size, opts),
-    reference: (xs, p) => poolDense(one(xs), p, (cells) => Math.max(...cells)),
+    call: (xs, { size, opts }) => apply(one(xs), size, opts),
+    reference: (xs, p) => poolDense(one(xs), p, fold),
   },
-};
+});
+
+/** Registry entry. */
+export const maxPool2dDef: OpDef<PoolParams> = poolDef("maxPool2d", "max over each window, per channel", maxPool2dAny, (cells) => Math.max(...cells));
