@@ -4,7 +4,8 @@
  * (examples/playground/scripts/site.ts), serves it with COOP/COEP, and drives it as a person
  * would, by its buttons:
  *
- * - a URL state for the 2-class spiral: the page comes up on the WASM backend in a worker;
+ * - a URL state for the 2-class spiral: the page comes up on the WASM backend in a worker, with
+ *   as many WASM threads as the host has cores (the page is cross-origin isolated);
  *   pressing Step (one epoch each) a fixed number of times brings the test loss below 0.1;
  * - the same URL, reloaded, gives the same losses after the same steps, to the last bit;
  * - switching the data set to the 3-arm spiral (softmax over 3 outputs) resets the network and
@@ -73,9 +74,14 @@ try {
       losses.push(await testLoss(page));
     }
     first = losses;
+    // the pool's workers start after ready(): the worker reports the count again when it grows
+    const cores = (await page.evaluate("navigator.hardwareConcurrency")) as number;
+    if (cores > 1) await page.waitForFunction(`Number(document.getElementById("status")?.dataset.threads) === ${cores}`, undefined, { timeout: 30_000 }).catch(() => undefined);
+    const threads = Number(await page.getAttribute("#status", "data-threads"));
+    expect(threads === cores, `the worker trains on ${threads} WASM thread(s), the host offers ${cores} (cross-origin isolated)`);
     const reached = losses.findIndex((l) => l < 0.1);
     expect(reached >= 0, `test loss ${start.toFixed(3)} → ${losses.map((l) => l.toFixed(3)).join(", ")}: never below 0.1 in ${STEPS} epochs`);
-    return `test loss ${start.toFixed(3)} → ${(losses[reached] as number).toFixed(4)} at epoch ${reached + 1} (${(losses[STEPS - 1] as number).toFixed(4)} at ${STEPS}); threads ${await page.getAttribute("#status", "data-threads")}`;
+    return `test loss ${start.toFixed(3)} → ${(losses[reached] as number).toFixed(4)} at epoch ${reached + 1} (${(losses[STEPS - 1] as number).toFixed(4)} at ${STEPS}); ${threads} WASM threads`;
   });
 
   await check("the same URL gives the same run, loss for loss", async () => {

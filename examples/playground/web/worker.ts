@@ -30,6 +30,7 @@ const recent: [number, number][] = [];
 
 const snapshot = (): void => {
   if (session === undefined) return;
+  info();
   const now = performance.now();
   while (recent.length > 0 && now - (recent[0] as [number, number])[0] > 1000) recent.shift();
   const first = recent[0];
@@ -126,10 +127,18 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
   }
 };
 
+/** Threads last reported to the page: the pool's workers start after `ready()`, so it can grow. */
+let reportedThreads = 0;
+const info = (): void => {
+  const s = wasmStats();
+  if (s.threads === reportedThreads) return;
+  reportedThreads = s.threads;
+  post({ type: "info", backend: getBackend().name, threads: s.threads, relaxedSimd: s.relaxedSimd, isolated: (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true });
+};
+
 ready("wasm").then(
   () => {
-    const s = wasmStats();
-    post({ type: "info", backend: getBackend().name, threads: s.threads, relaxedSimd: s.relaxedSimd, isolated: (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true });
+    info();
     started = true;
     for (const m of queue.splice(0)) handle(m);
   },
