@@ -60,13 +60,22 @@ const whereImpl = (cond: Tensor, a: Operand, b: Operand): Tensor => {
  */
 export const where: {
   <S extends Shape>(cond: Tensor<S>, a: Tensor<NoInfer<S>> | number, b: Tensor<NoInfer<S>> | number): Tensor<S>;
-  <const X extends Operand, const Y extends Operand>(a: X, b: Y): <const C extends Shape>(cond: Check<Where<C, ShapeOf<X>, ShapeOf<Y>>, Tensor<C>>) => Tensor<Ok<Where<C, ShapeOf<X>, ShapeOf<Y>>>>;
+  <const X extends Operand, const Y extends Operand>(a: X, b: Y): WhereBy<ShapeOf<X>, ShapeOf<Y>>;
   <const C extends Shape, const X extends Operand, const Y extends Operand>(
     cond: Tensor<C>,
     a: Check<Broadcast<C, ShapeOf<X>, "where">, X>,
     b: Check<Where<C, ShapeOf<X>, ShapeOf<Y>>, Y>,
   ): Tensor<Ok<Where<C, ShapeOf<X>, ShapeOf<Y>>>>;
 } = dual(3, whereImpl);
+
+/**
+ * `where(a, b)`, the data-last form: `pipe(cond, where(a, b))` is `where(cond, a, b)`. A named
+ * type over the shapes of `a` and `b` (`[]` for a number), so an error through `pipe`/`flow`
+ * prints `WhereBy<[3, 4], []>`, not the rule's conditional type.
+ *
+ * @category model
+ */
+export type WhereBy<A extends Shape, B extends Shape> = <const C extends Shape>(cond: Check<Where<C, A, B>, Tensor<C>>) => Tensor<Ok<Where<C, A, B>>>;
 
 /** Registry entry. */
 export const whereDef: OpDef<void> = {
