@@ -12,7 +12,7 @@ const file = join(root, "test", "__hover__.ts");
 
 const program = `
 import { flow } from "fp-ts/lib/function.js";
-import { add, concat, flatten, grad, lstm, matmul, randn, relu, reshape, rng, scan, slice, sum, type Tensor, tanh, tensor, transpose, valueAndGrad, withShape, zeros } from "../src/index.js";
+import { add, concat, flatten, grad, gt, lstm, matmul, randn, relu, reshape, rng, scan, slice, sum, type Tensor, tanh, tensor, transpose, valueAndGrad, where, withShape, zeros } from "../src/index.js";
 
 const W = zeros([128, 784]);
 const W1 = randn(rng(0), [128, 784]);
@@ -80,6 +80,7 @@ declare const Xm: Tensor<["m", 784]>;
 export const bad5 = matmul(B3, W44);
 export const bad6 = transpose(X3);
 export const bad7 = reshape(Xm, ["n", 28, 28]);
+export const bad9 = where(gt(W, 0), W, dWt);
 const named = reshape(Xm, ["m", 28, 28]);
 export { W1, db, total, flat, big, Xt, lit, scalar, dW, loss, g2, Z2, flatBatch, flatBatch2, named, rnnW, lastH, hs, hT, catBatch, sliceStep };
 `;
@@ -245,6 +246,15 @@ describe("errors land on the wrong argument, with the readable message", () => {
     expect(d.start).toBe(start);
     expect(text).toContain("sum: axis 2 is out of range for [128, 784] (rank 2)");
   });
+  it("where: a branch that does not broadcast, at that branch, in three lines", () => {
+    const { d, start, text } = diagnosticAt("where(gt(W, 0), W, dWt)", "dWt");
+    expect(d.start).toBe(start);
+    expect(text.split("\n")).toEqual([
+      "No overload matches this call.",
+      "  The last overload gave the following error.",
+      "    Argument of type 'Tensor<[784, 128]>' is not assignable to parameter of type '\"where: shapes [128, 784] and [784, 128] do not broadcast (784 vs 128)\"'.",
+    ]);
+  });
   it("slice through flow: at the step, naming its data-last type, then the rule's message", () => {
     const { d, start, text } = diagnosticAt("flow(relu<[3, 4]>, slice(0, 2, 50))", "slice(0, 2, 50)");
     expect(d.start).toBe(start);
@@ -264,6 +274,7 @@ describe("errors land on the wrong argument, with the readable message", () => {
       "transpose(X3)",
       'reshape(Xm, ["n", 28, 28])',
       "flow(relu<[3, 4]>, slice(0, 2, 50))",
+      "where(gt(W, 0), W, dWt)",
     ].map((c) => at(c));
     const others = service.getSemanticDiagnostics(file).filter((d) => !bad.some((p) => d.start !== undefined && d.start >= p && d.start < p + 40));
     expect(others.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"))).toEqual([]);

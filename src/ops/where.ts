@@ -59,7 +59,12 @@ const whereImpl = (cond: Tensor, a: Operand, b: Operand): Tensor => {
  * @category operations
  */
 export const where: {
-  <S extends Shape>(cond: Tensor<S>, a: Tensor<NoInfer<S>> | number, b: Tensor<NoInfer<S>> | number): Tensor<S>;
+  // Plain-generic fast paths first (generic code such as `where(gt(x, 0), x, 0)` on `Tensor<S>`),
+  // split three ways so that a mismatch, with four three-argument candidates, is reported as the
+  // checked overload's error alone, at the operand that is wrong (see `matmul`).
+  <S extends Shape>(cond: Tensor<S>, a: Tensor<NoInfer<S>>, b: Tensor<NoInfer<S>> | number): Tensor<S>;
+  <S extends Shape>(cond: Tensor<S>, a: number, b: Tensor<NoInfer<S>>): Tensor<S>;
+  <S extends Shape>(cond: Tensor<S>, a: number, b: number): Tensor<S>;
   <const X extends Operand, const Y extends Operand>(a: X, b: Y): WhereBy<ShapeOf<X>, ShapeOf<Y>>;
   <const C extends Shape, const X extends Operand, const Y extends Operand>(
     cond: Tensor<C>,
