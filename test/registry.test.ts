@@ -4,7 +4,8 @@
  * `swish` for `silu`), every registered op must be exported (the root entry re-exports the
  * generated `src/ops/index.generated.ts`), and every entry must have every
  * part: name, kind, math, shape twin, forward (with a kernel's scalar function and both WASM
- * bodies, or a backend method, an alias or a composition), pullback, and a law spec.
+ * bodies, or a backend method, an alias or a composition), pullback, and a law spec with its
+ * forward error model (the law tolerances derive from it, per dtype and case; no fixed tolerance).
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -60,6 +61,10 @@ const missingParts = (d: AnyOpDef): string[] => {
   if (d.kind === "primitive" && (p === "composite" || f?.kind === "composite")) m.push("a primitive's own forward and pullback");
   if (p === "nondiff" && d.spec.nondiff !== true) m.push("spec.nondiff for a nondiff pullback");
   if (!(fn(d.spec?.sample) && fn(d.spec?.call) && fn(d.spec?.reference))) m.push("law spec (sample, call, reference)");
+  const e = d.spec?.error as AnyOpDef["spec"]["error"] | undefined;
+  const ulps = (t: unknown) => typeof t === "number" && Number.isFinite(t) && t >= 0;
+  if (e === undefined || !ulps(e.ulps?.float32) || !ulps(e.ulps?.float64) || (e.terms !== undefined && !fn(e.terms))) m.push("error model (spec.error: ulps per dtype, terms)");
+  if (d.spec?.tolerance !== undefined) m.push("a derived tolerance (spec.error), not a fixed spec.tolerance");
   return m;
 };
 
@@ -87,6 +92,11 @@ describe("the op registry", () => {
     const noWasm = { ...registry.softplus, forward: { ...registry.softplus.forward, wasm: { f32: "", f64: "Math.exp(v)" } } };
     expect(missingParts(noWasm as unknown as AnyOpDef)).toEqual(["WASM kernel body (f32 and f64)"]);
     expect(missingParts({ ...registry.elu, pullback: (() => []) as never } as unknown as AnyOpDef)).toEqual(["a composite's forward and pullback are its parts'"]);
+    const { error: _error, ...noError } = registry.batchNorm.spec;
+    expect(missingParts({ ...registry.batchNorm, spec: noError } as unknown as AnyOpDef)).toEqual(["error model (spec.error: ulps per dtype, terms)"]);
+    expect(missingParts({ ...registry.astype, spec: { ...registry.astype.spec, tolerance: { float32: 1e-3, float64: 1e-6 } } } as unknown as AnyOpDef)).toEqual([
+      "a derived tolerance (spec.error), not a fixed spec.tolerance",
+    ]);
     byName.delete("mish");
     try {
       expect(entryOf("mish")).toBeUndefined();

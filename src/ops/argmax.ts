@@ -13,7 +13,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { backendOf, dual, expectTensor, one, sampleShape, tensorFirst } from "./define.js";
 import { axisOf, foldAxis } from "./naive.js";
 import { domains, exact, type OpDef } from "./spec.js";
-import type { AxisParams } from "./sum.js";
+import type { AxisParams, ReduceBy } from "./sum.js";
 
 /** The primitive. */
 export const argmaxPrim: Primitive<AxisParams> = {
@@ -38,7 +38,8 @@ const argmaxImpl = (x: Tensor, axis: number): Tensor => {
  * @category operations
  */
 export const argmax: {
-  <const Ax extends number>(axis: Ax): <const S extends Shape>(x: Check<Reduce<S, Ax, false, "argmax">, Tensor<S>>) => Tensor<Ok<Reduce<S, Ax>>>;
+  /** Data-last, `pipe(x, argmax(1))`: a named type, so an error through `pipe`/`flow` prints `ReduceBy<2, false, "argmax">`. */
+  <const Ax extends number>(axis: Ax): ReduceBy<Ax, false, "argmax">;
   <const S extends Shape, const Ax extends number>(x: Tensor<S>, axis: Check<Reduce<S, Ax, false, "argmax">, Ax>): Tensor<Ok<Reduce<S, Ax>>>;
 } = dual(tensorFirst, argmaxImpl);
 

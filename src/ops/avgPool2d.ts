@@ -56,4 +56,7 @@ export const avgPool2dDef: OpDef<PoolParams> = poolDef(
   "mean over each window's cells inside the image, per channel",
   avgPool2dAny,
   (cells) => cells.reduce((a, b) => a + b, 0) / cells.length,
+  // a sum of n ≤ kh·kw values of at most 3 (n·u·3n), divided by n (one more rounding): n·u·3
+  // relative to the mean's scale, and the sum's and the division's roundings
+  { ulps: { float32: 1, float64: 1 }, terms: (c) => c.params.size[0] * c.params.size[1], magnitude: 3 },
 );

@@ -23,7 +23,7 @@ import { add } from "./add.js";
 import { expectTensor } from "./define.js";
 import { div } from "./div.js";
 import { mul } from "./mul.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, inputDims, type OpDef } from "./spec.js";
 import { sqrt } from "./sqrt.js";
 import { square } from "./square.js";
 import { stopGradient } from "./stopGradient.js";
@@ -150,6 +150,14 @@ export const batchNormDef: OpDef<BatchNormParams> = {
       const [x, gamma, beta, mean, variance] = xs as [Tensor, Tensor, Tensor, Tensor, Tensor];
       return batchNormAny(x, gamma, beta, { mean, variance } as BatchNormState, p).y;
     },
+    // Worst case, training mode (inference, with running variances ≥ 0.2, is far better
+    // conditioned), N values per channel of at most 3, |γ| ≤ 3, ε = 0.01:
+    // - the batch mean is off by δ ≤ N·u·3; (x − μ) carries δ, and the variance only δ² (the
+    //   cross term sums to zero), plus its own N·u·σ²: √(σ² + ε) is off by ≤ (N/2 + 1)·u, relatively;
+    // - dividing by √(σ² + ε) ≥ √ε amplifies δ by 1/√ε = 10, and γ by 3: 9N·u/√ε = 90N·u;
+    // - the relative errors scale the output, |γ·z| ≤ 3√N (|z| ≤ √N for a batch of N): ≤ 1.5N√N·u;
+    // so in units of 2u, with √N ≤ 6 in the sample: N·(45 + 4.5) terms, and about 30 roundings
+    error: { ulps: { float32: 30, float64: 30 }, terms: (c) => inputDims(c, 0, 0, -1), magnitude: 50 },
     reference: (xs, { training, epsilon }) => {
       const [x, gamma, beta, rm, rv] = xs as unknown as [{ shape: number[]; data: number[] }, ...{ data: number[] }[]];
       const C = x.shape[x.shape.length - 1] as number;

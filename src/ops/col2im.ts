@@ -17,7 +17,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { expectTensor, one } from "./define.js";
 import { type Col2imParams, col2imPrim, sampleGeometry } from "./im2col.js";
 import { indices } from "./naive.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, type OpDef, oneRounding } from "./spec.js";
 
 /**
  * The transpose of `im2col`: each window row added into the image cells it was read from,
@@ -60,5 +60,8 @@ export const col2imDef: OpDef<Col2imParams> = {
       });
       return { shape, data };
     },
+    // each output adds the window cells that cover it, at most one per kernel offset: a sum of at
+    // most kh·kw values of at most 3 (the real domain), kh·kw·u·3 in the worst case
+    error: { ulps: oneRounding, terms: (c) => c.params.geometry.kh * c.params.geometry.kw, magnitude: 3 },
   },
 };

@@ -55,9 +55,17 @@ const concatImpl = (xs: readonly Tensor[], axis = 0): Tensor => {
  * @category operations
  */
 export const concat: {
-  <const Ax extends number = 0>(axis?: Ax): <const Ts extends readonly Tensor[]>(xs: Check<Concat<ShapesOf<Ts>, Ax>, Ts>) => Tensor<Ok<Concat<ShapesOf<Ts>, Ax>>>;
+  <const Ax extends number = 0>(axis?: Ax): ConcatAlong<Ax>;
   <const Ts extends readonly Tensor[], const Ax extends number = 0>(xs: Check<Concat<ShapesOf<Ts>, Ax>, Ts>, axis?: Ax): Tensor<Ok<Concat<ShapesOf<Ts>, Ax>>>;
 } = dual((args: IArguments) => Array.isArray(args[0]), concatImpl);
+
+/**
+ * `concat(axis)`, the data-last form: `pipe([a, b], concat(1))`. A named type, so an error
+ * through `pipe`/`flow` prints `ConcatAlong<1>`, not the rule's conditional type.
+ *
+ * @category model
+ */
+export type ConcatAlong<Ax extends number> = <const Ts extends readonly Tensor[]>(xs: Check<Concat<ShapesOf<Ts>, Ax>, Ts>) => Tensor<Ok<Concat<ShapesOf<Ts>, Ax>>>;
 
 /** Registry entry. */
 export const concatDef: OpDef<number> = {

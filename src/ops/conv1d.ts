@@ -13,7 +13,7 @@ import { ShapeError, showShape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { conv2dAny, conv2dDense } from "./conv2d.js";
 import { expectTensor, two } from "./define.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, inputDims, type OpDef, oneRounding } from "./spec.js";
 import { reshapeTo, samplePadding } from "./window.js";
 
 /** Options of `conv1d`: one stride, one dilation, one padding, and groups. @category model */
@@ -105,5 +105,7 @@ export const conv1dDef: OpDef<Conv1dOptions> = {
       );
       return { shape: [out.shape[0] as number, out.shape[2] as number, out.shape[3] as number], data: out.data };
     },
+    // conv2d's model: one gemm sums k·C/groups products of at most 3·3 into each output
+    error: { ulps: oneRounding, terms: (c) => inputDims(c, 1, 0, 2), magnitude: 9 },
   },
 };

@@ -29,7 +29,7 @@ import { expectTensor, promote, two } from "./define.js";
 import { im2col } from "./im2col.js";
 import { matmulT } from "./matmul.js";
 import { slicePrim } from "./slice.js";
-import { type Dense, domains, type Gen, type OpDef } from "./spec.js";
+import { type Dense, domains, type Gen, inputDims, type OpDef, oneRounding } from "./spec.js";
 import { naiveAxis, permuteTo, reshapeTo, samplePadding } from "./window.js";
 
 /** The most window elements one `im2col` holds (16 MiB of float32): larger batches run in slices. */
@@ -155,5 +155,8 @@ export const conv2dDef: OpDef<Required<Conv2dOptions>> = {
       const [x, w] = two(xs);
       return conv2dDense(x, w, opts);
     },
+    // im2col copies; one gemm sums kh·kw·C/groups products of at most 3·3 (the real domain) into
+    // each output: K·u·9 in the worst case, as matmul (padding cells are exact zeros)
+    error: { ulps: oneRounding, terms: (c) => inputDims(c, 1, 0, 3), magnitude: 9 },
   },
 };

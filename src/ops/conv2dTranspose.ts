@@ -17,7 +17,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { col2im } from "./col2im.js";
 import { expectTensor, promote, two } from "./define.js";
 import { matmulT } from "./matmul.js";
-import { type Dense, domains, type OpDef } from "./spec.js";
+import { type Dense, domains, inputDims, type OpDef, oneRounding } from "./spec.js";
 import { naiveAxis, reshapeTo, samplePadding } from "./window.js";
 
 const conv2dTransposeAny = (x: Tensor, kernel: Tensor, opts: WindowOptions = {}): Tensor => {
@@ -114,5 +114,9 @@ export const conv2dTransposeDef: OpDef<Required<WindowOptions>> = {
       const [x, w] = two(xs);
       return conv2dTransposeDense(x, w, opts);
     },
+    // a gemm sums C products of at most 3·3 into each window cell (C·u·9), then col2im adds up to
+    // kh·kw window cells into each output: kh·kw·C·u·9 carried over, and kh·kw·u·(kh·kw·C·9) of its
+    // own rounding; in units of 9: kh·kw·C·(1 + kh·kw) terms
+    error: { ulps: oneRounding, terms: (c) => inputDims(c, 1, 0, 2) * inputDims(c, 0, 3) * (1 + inputDims(c, 1, 0, 2)), magnitude: 9 },
   },
 };

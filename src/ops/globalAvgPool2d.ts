@@ -12,7 +12,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { expectTensor, one, sampleShape } from "./define.js";
 import { div } from "./div.js";
 import { poolDense } from "./maxPool2d.js";
-import { domains, type OpDef } from "./spec.js";
+import { domains, inputDims, type OpDef } from "./spec.js";
 import { sumAxis } from "./sum.js";
 import { reshapeTo } from "./window.js";
 
@@ -50,6 +50,8 @@ export const globalAvgPool2dDef: OpDef<void> = {
   spec: {
     sample: (g) => ({ inputs: [{ shape: sampleShape(g, 4, 4), domain: domains.real }], params: undefined }),
     call: (xs) => globalAvgPool2dAny(one(xs)),
+    // avgPool2d's model with one window of H·W cells: H·W·u·3, and two roundings
+    error: { ulps: { float32: 1, float64: 1 }, terms: (c) => inputDims(c, 0, 1, 3), magnitude: 3 },
     reference: (xs) => {
       // the mean over one window as large as the image
       const x = one(xs);

@@ -17,7 +17,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { expectTensor, one } from "./define.js";
 import { im2col } from "./im2col.js";
 import { maxAxis } from "./max.js";
-import { type Dense, domains, type Gen, type OpDef } from "./spec.js";
+import { type Dense, domains, type ErrorModel, exact, type Gen, type OpDef } from "./spec.js";
 import { naiveAxis, reshapeTo, samplePadding } from "./window.js";
 
 /** Options of the pooling ops: `stride` (default: the window size) and `padding`. @category model */
@@ -114,6 +114,7 @@ export const poolDef = (
   doc: string,
   apply: (x: Tensor, size: readonly [number, number], opts: PoolOptions | undefined) => Tensor,
   fold: (cells: readonly number[]) => number,
+  error: ErrorModel<PoolParams>,
 ): OpDef<PoolParams> => ({
   name,
   kind: "composite",
@@ -132,8 +133,16 @@ export const poolDef = (
     },
     call: (xs, { size, opts }) => apply(one(xs), size, opts),
     reference: (xs, p) => poolDense(one(xs), p, fold),
+    error,
   },
 });
 
 /** Registry entry. */
-export const maxPool2dDef: OpDef<PoolParams> = poolDef("maxPool2d", "max over each window, per channel", maxPool2dAny, (cells) => Math.max(...cells));
+export const maxPool2dDef: OpDef<PoolParams> = poolDef(
+  "maxPool2d",
+  "max over each window, per channel",
+  maxPool2dAny,
+  (cells) => Math.max(...cells),
+  // a selection: bit for bit
+  { ulps: exact },
+);

@@ -31,13 +31,17 @@ const padImpl = (x: Tensor, axis: number, before: number, after: number): Tensor
  * @category operations
  */
 export const pad: {
-  <const Ax extends number, const B extends number, const A extends number>(
-    axis: Ax,
-    before: B,
-    after: A,
-  ): <const S extends Shape>(x: Check<Pad<S, Ax, B, A>, Tensor<S>>) => Tensor<Ok<Pad<S, Ax, B, A>>>;
+  <const Ax extends number, const B extends number, const A extends number>(axis: Ax, before: B, after: A): PadBy<Ax, B, A>;
   <const S extends Shape, const Ax extends number, const B extends number, const A extends number>(x: Tensor<S>, axis: Check<Pad<S, Ax, B, A>, Ax>, before: B, after: A): Tensor<Ok<Pad<S, Ax, B, A>>>;
 } = dual(tensorFirst, padImpl);
+
+/**
+ * `pad(axis, before, after)`, the data-last form: `pipe(x, pad(0, 1, 2))`. A named type, so an
+ * error through `pipe`/`flow` prints `PadBy<3, 1, 1>`, not the rule's conditional type.
+ *
+ * @category model
+ */
+export type PadBy<Ax extends number, B extends number, A extends number> = <const S extends Shape>(x: Check<Pad<S, Ax, B, A>, Tensor<S>>) => Tensor<Ok<Pad<S, Ax, B, A>>>;
 
 /** Registry entry. */
 export const padDef: OpDef<PadParams> = {

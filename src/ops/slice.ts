@@ -68,11 +68,7 @@ const sliceImpl = (x: Tensor, axis: number, start: number, end?: number): Tensor
  * @category operations
  */
 export const slice: {
-  <const Ax extends number, const St extends number, const En extends number | undefined = undefined>(
-    axis: Ax,
-    start: St,
-    end?: En,
-  ): <const S extends Shape>(x: Check<Slice<S, Ax, St, En>, Tensor<S>>) => Tensor<Ok<Slice<S, Ax, St, En>>>;
+  <const Ax extends number, const St extends number, const En extends number | undefined = undefined>(axis: Ax, start: St, end?: En): SliceBy<Ax, St, En>;
   /** With `end`: a bad axis is reported at `axis`, a bad range at `end`. */
   <const S extends Shape, const Ax extends number, const St extends number, const En extends number>(
     x: Tensor<S>,
@@ -83,6 +79,14 @@ export const slice: {
   /** Without `end` (to the end of the axis): a bad axis at `axis`, a bad start at `start`. */
   <const S extends Shape, const Ax extends number, const St extends number>(x: Tensor<S>, axis: Check<SliceAxis<S, Ax>, Ax>, start: Check<Slice<S, Ax, St>, St>): Tensor<Ok<Slice<S, Ax, St>>>;
 } = dual(tensorFirst, sliceImpl);
+
+/**
+ * `slice(axis, start, end?)`, the data-last form: `pipe(x, slice(0, 2, 5))`. A named type, so an
+ * error through `pipe`/`flow` prints `SliceBy<0, 2, 50>`, not the rule's conditional type.
+ *
+ * @category model
+ */
+export type SliceBy<Ax extends number, St extends number, En extends number | undefined> = <const S extends Shape>(x: Check<Slice<S, Ax, St, En>, Tensor<S>>) => Tensor<Ok<Slice<S, Ax, St, En>>>;
 
 /** Registry entry. */
 export const sliceDef: OpDef<SliceParams> = {

@@ -109,6 +109,15 @@ export interface ErrorModel<P> {
 export const errorTolerance = <P>(m: ErrorModel<P>, c: Case<P>, dtype: DType): number =>
   TOLERANCE_SAFETY * 2 * unitRoundoff[dtype] * (m.ulps[dtype] + (m.terms === undefined ? 0 : m.terms(c) * (m.magnitude ?? 1)));
 
+/**
+ * The product of dims `from..to` (end exclusive) of input `i` of a case: a count of terms for an
+ * error model (`inputDims(c, 1, 0, 3)` is `kh·kw·C` of a conv kernel `[kh, kw, C, F]`).
+ *
+ * @example
+ * inputDims({ inputs: [{ shape: [2, 3, 4], domain: domains.real }], params: undefined }, 0, 1, 3) // 12
+ */
+export const inputDims = <P>(c: Case<P>, i: number, from: number, to?: number): number => (c.inputs[i]?.shape ?? []).slice(from, to).reduce((a, b) => a * b, 1);
+
 /** No rounding at all: data movement (reshape, slice, concat, where…) copies elements bit for bit. */
 export const exact: Tolerance = { float32: 0, float64: 0 };
 
@@ -257,5 +266,6 @@ export interface OpDef<P = never> {
   readonly shape: ShapeTwin<P>;
   readonly forward: Forward;
   readonly pullback: Pullback;
+  /** Its law spec (every registered op states its forward error model, `error`: test/registry.test.ts). */
   readonly spec: Spec<P>;
 }

@@ -58,8 +58,8 @@ export interface AddActOp {
   <M extends Dim, N extends Dim>(z: Tensor<[M, N]>, b: Tensor<[1, NoInfer<N>]>, act: "relu" | "sigmoid" | "tanh"): Tensor<[M, N]>;
   /** A vector bias `[n]` against `[m, n]`. */
   <M extends Dim, N extends Dim>(z: Tensor<[M, N]>, b: Tensor<[NoInfer<N>]>, act: "relu" | "sigmoid" | "tanh"): Tensor<[M, N]>;
-  /** Data-last: `pipe(z, addAct(b, "relu"))`. */
-  <const B extends Shape>(b: Tensor<B>, act: "relu" | "sigmoid" | "tanh"): <const A extends Shape>(z: Check<Broadcast<A, B, "addAct">, Tensor<A>>) => Tensor<Ok<Broadcast<A, B, "addAct">>>;
+  /** Data-last: `pipe(z, addAct(b, "relu"))`; an error through `pipe`/`flow` prints `BinaryBy<[10], "addAct">`. */
+  <const B extends Shape>(b: Tensor<B>, act: "relu" | "sigmoid" | "tanh"): BinaryBy<B, "addAct">;
   /** numpy broadcasting; a mismatch is reported at `b` with both shapes. */
   <const A extends Shape, const B extends Shape>(z: Tensor<A>, b: Check<Broadcast<A, B, "addAct">, Tensor<B>>, act: "relu" | "sigmoid" | "tanh"): Tensor<Ok<Broadcast<A, B, "addAct">>>;
 }

@@ -59,14 +59,28 @@ const whereImpl = (cond: Tensor, a: Operand, b: Operand): Tensor => {
  * @category operations
  */
 export const where: {
-  <S extends Shape>(cond: Tensor<S>, a: Tensor<NoInfer<S>> | number, b: Tensor<NoInfer<S>> | number): Tensor<S>;
-  <const X extends Operand, const Y extends Operand>(a: X, b: Y): <const C extends Shape>(cond: Check<Where<C, ShapeOf<X>, ShapeOf<Y>>, Tensor<C>>) => Tensor<Ok<Where<C, ShapeOf<X>, ShapeOf<Y>>>>;
+  // Plain-generic fast paths first (generic code such as `where(gt(x, 0), x, 0)` on `Tensor<S>`),
+  // split three ways so that a mismatch, with four three-argument candidates, is reported as the
+  // checked overload's error alone, at the operand that is wrong (see `matmul`).
+  <S extends Shape>(cond: Tensor<S>, a: Tensor<NoInfer<S>>, b: Tensor<NoInfer<S>> | number): Tensor<S>;
+  <S extends Shape>(cond: Tensor<S>, a: number, b: Tensor<NoInfer<S>>): Tensor<S>;
+  <S extends Shape>(cond: Tensor<S>, a: number, b: number): Tensor<S>;
+  <const X extends Operand, const Y extends Operand>(a: X, b: Y): WhereBy<ShapeOf<X>, ShapeOf<Y>>;
   <const C extends Shape, const X extends Operand, const Y extends Operand>(
     cond: Tensor<C>,
     a: Check<Broadcast<C, ShapeOf<X>, "where">, X>,
     b: Check<Where<C, ShapeOf<X>, ShapeOf<Y>>, Y>,
   ): Tensor<Ok<Where<C, ShapeOf<X>, ShapeOf<Y>>>>;
 } = dual(3, whereImpl);
+
+/**
+ * `where(a, b)`, the data-last form: `pipe(cond, where(a, b))` is `where(cond, a, b)`. A named
+ * type over the shapes of `a` and `b` (`[]` for a number), so an error through `pipe`/`flow`
+ * prints `WhereBy<[3, 4], []>`, not the rule's conditional type.
+ *
+ * @category model
+ */
+export type WhereBy<A extends Shape, B extends Shape> = <const C extends Shape>(cond: Check<Where<C, A, B>, Tensor<C>>) => Tensor<Ok<Where<C, A, B>>>;
 
 /** Registry entry. */
 export const whereDef: OpDef<void> = {

@@ -4,17 +4,27 @@
  *
  * @module
  */
-import { type Dim, type IsTuple, type Mismatch, type NoUnify, type Shape, ShapeError, type ShowDim, type ShowShape, type Sizes, showShape, type Unify } from "./dims.js";
+import { type Dim, type DimsAgree, type IsTuple, type Mismatch, type NoUnify, type Shape, ShapeError, type ShowDim, type ShowShape, type Sizes, showShape, type Unify } from "./dims.js";
 
-type BDim<A, B> = [A] extends [1] ? B : [B] extends [1] ? A : Unify<A, B>;
+/**
+ * One broadcast dim. The first test (b is 1, or a and b are the same type) is written on object
+ * types, so TypeScript decides it when `a` is a type parameter: generic code adding `[N, M]` and
+ * `[1, 1]`, or `[B, M, N]` and `[M, N]`, type-checks.
+ */
+type BDim<A, B> = { a: A; b: B } extends { a: unknown; b: 1 } | { a: B; b: A } ? A : [A] extends [1] ? B : Unify<A, B>;
+
+/**
+ * Whether two dims broadcast, as `true`/`false`, decided in {@link BDim}'s order (so a `1` on the
+ * left of a type parameter stays deferred in both, and the call is an error rather than a result
+ * of unevaluated types).
+ */
+type BAgree<A, B> = { a: A; b: B } extends { a: unknown; b: 1 } | { a: B; b: A } ? true : [A] extends [1] ? true : DimsAgree<A, B>;
 
 type Loop<A extends Shape, B extends Shape, A0 extends Shape, B0 extends Shape, Op extends string, Acc extends Dim[] = []> = A extends readonly [...infer AH extends Dim[], infer a extends Dim]
   ? B extends readonly [...infer BH extends Dim[], infer b extends Dim]
-    ? BDim<a, b> extends infer d
-      ? d extends NoUnify
-        ? Mismatch<`${Op}: shapes ${ShowShape<A0>} and ${ShowShape<B0>} do not broadcast (${ShowDim<a>} vs ${ShowDim<b>})`>
-        : Loop<AH, BH, A0, B0, Op, [d & Dim, ...Acc]>
-      : never
+    ? BAgree<a, b> extends true
+      ? Loop<AH, BH, A0, B0, Op, [BDim<a, b> & Dim, ...Acc]>
+      : Mismatch<`${Op}: shapes ${ShowShape<A0>} and ${ShowShape<B0>} do not broadcast (${ShowDim<a>} vs ${ShowDim<b>})`>
     : [...A, ...Acc]
   : [...B, ...Acc];
 

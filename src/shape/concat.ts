@@ -4,21 +4,25 @@
  * @module
  */
 import type { Add } from "./arith.js";
-import { type IsTuple, type Mismatch, type NormAxis, normAxis, type Shape, ShapeError, type ShowShape, type Sizes, showShape, type Unify } from "./dims.js";
+import { type DimsAgree, type IsTuple, type Mismatch, type NormAxis, normAxis, type Shape, ShapeError, type ShowShape, type Sizes, showShape, type Unify } from "./dims.js";
 
 type AddDims<A, B> = A extends number ? (B extends number ? Add<A, B> : number) : number;
 
 type Pair<A extends Shape, B extends Shape, N extends number> = { -readonly [K in keyof A]: K extends `${N}` ? AddDims<A[K], B[K & keyof B]> : Unify<A[K], B[K & keyof B]> };
 
+/**
+ * Whether A and B agree off axis N, as a tuple of booleans: decided from `Same`/`IsUnknownDim`
+ * alone, so a generic batch dim `N` shared by both (`[N, 3]`, `[N, 4]`) is not deferred.
+ */
+type Agree<A extends Shape, B extends Shape, N extends number> = { [K in keyof A]: K extends `${N}` ? true : DimsAgree<A[K], B[K & keyof B]> };
+
 type Loop<Ss extends readonly Shape[], N extends number, Axis extends number, First extends Shape, Acc extends Shape> = Ss extends readonly [infer H extends Shape, ...infer R extends Shape[]]
   ? IsTuple<H> extends false
     ? Shape
     : H["length"] extends Acc["length"]
-      ? Pair<Acc, H, N> extends infer P
-        ? P extends Shape
-          ? Loop<R, N, Axis, First, P>
-          : Mismatch<`concat: shapes ${ShowShape<First>} and ${ShowShape<H>} differ off the concat axis ${Axis}`>
-        : never
+      ? false extends Agree<Acc, H, N>[number]
+        ? Mismatch<`concat: shapes ${ShowShape<First>} and ${ShowShape<H>} differ off the concat axis ${Axis}`>
+        : Loop<R, N, Axis, First, Pair<Acc, H, N>>
       : Mismatch<`concat: shapes ${ShowShape<First>} and ${ShowShape<H>} differ in rank`>
   : Acc;
 

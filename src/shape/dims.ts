@@ -67,7 +67,19 @@ export interface NoUnify {
  * anything and yields the other; a name never equals a literal.
  * @category shapes
  */
-export type Unify<A, B> = IsUnknownDim<A> extends true ? B : IsUnknownDim<B> extends true ? A : [A] extends [B] ? ([B] extends [A] ? A : NoUnify) : NoUnify;
+export type Unify<A, B> = Same<A, B> extends true ? A : IsUnknownDim<A> extends true ? B : IsUnknownDim<B> extends true ? A : NoUnify;
+
+/** Whether two dims agree (`Unify` is not `NoUnify`), as `true`/`false` even for a generic dim shared by both. @category shapes */
+export type DimsAgree<A, B> = Same<A, B> extends true ? true : IsUnknownDim<A> extends true ? true : IsUnknownDim<B> extends true ? true : false;
+
+/**
+ * True when A and B are the same type. Written on object types, so TypeScript decides it even
+ * when both are the same type parameter (`N` in generic user code, where `A extends B` would be
+ * deferred until `N` is known): generic code that concatenates or broadcasts `[N, 3]` with
+ * `[N, 4]` type-checks.
+ * @category shapes
+ */
+export type Same<A, B> = { d: A } extends { d: B } ? ({ d: B } extends { d: A } ? true : false) : false;
 
 /** Rank of S (a number literal, or `number` for an unknown rank). @category shapes */
 export type Rank<S extends Shape> = S["length"];

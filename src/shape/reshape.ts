@@ -133,7 +133,39 @@ type NameLost<
  * @category rules
  */
 export type Reshape<S extends Shape, T extends Shape> =
-  IsTuple<S> extends true ? (IsTuple<T> extends true ? (NamesKept<S, T> extends infer E extends Mismatch<string> ? E : Rule<S, T>) : Shape) : IsTuple<T> extends true ? Fill<T, number> : Shape;
+  IsTuple<S> extends true
+    ? IsTuple<T> extends true
+      ? KeepBatch<S, T> extends [true, infer K]
+        ? K
+        : NamesKept<S, T> extends infer E extends Mismatch<string>
+          ? E
+          : Rule<S, T>
+      : Shape
+    : IsTuple<T> extends true
+      ? Fill<T, number>
+      : Shape;
+
+/**
+ * The batch fast path, `[B, ...R] → [-1, ...R']` with the same known number of elements in `R` and
+ * `R'`: `[true, [B, ...R']]`, else `false`. It never inspects `B`, so `B` may be a type parameter
+ * (`function f<N extends number>(x: Tensor<[N, 28, 28]>) { return reshape(x, [-1, 784]) }` is
+ * `Tensor<[N, 784]>`); for a known `B` it gives what {@link Reshape}'s general rule gives.
+ */
+type KeepBatch<S extends Shape, T extends Shape> = T extends readonly [-1, ...infer TR extends Dim[]]
+  ? S extends readonly [infer B, ...infer SR extends Dim[]]
+    ? AllNat<SR> extends true
+      ? AllNat<TR> extends true
+        ? Product<SR> extends infer PS extends number
+          ? number extends PS
+            ? false
+            : [PS] extends [Product<TR>]
+              ? [true, [B, ...TR]]
+              : false
+          : false
+        : false
+      : false
+    : false
+  : false;
 
 /** Runtime twin of {@link Reshape} (in `reshapeSizes.ts`, which imports no type-level arithmetic). */
 export { reshape } from "./reshapeSizes.js";

@@ -161,4 +161,19 @@ describe("where: the broadcast of all three operands", () => {
     // @ts-expect-error where: shapes [128, 784] and [784, 128] do not broadcast (784 vs 128)
     where(gt(W, 0), W, zeros([784, 128]));
   });
+  test("with a number for the other branch, the mismatch is reported at the tensor branch", () => {
+    const W = zeros([128, 784]);
+    where(
+      gt(W, 0),
+      0,
+      // @ts-expect-error where: shapes [128, 784] and [784, 128] do not broadcast (784 vs 128)
+      zeros([784, 128]),
+    );
+    where(
+      gt(W, 0),
+      // @ts-expect-error where: shapes [128, 784] and [784, 128] do not broadcast (784 vs 128)
+      zeros([784, 128]),
+      0,
+    );
+  });
 });

@@ -3,7 +3,31 @@
  * result shapes (`Tensor<[O, "m"]>`), thanks to the plain-generic overloads each op lists first.
  */
 import { describe, expect, test } from "tstyche";
-import { add, type Dim, dense, div, gt, matmul, mean, mlp, mse, mul, relu, rng, type Shape, softmax, sub, sum, type Tensor, transpose, where, zeros } from "../../src/index.js";
+import {
+  add,
+  concat,
+  type Dim,
+  dense,
+  div,
+  flatten,
+  gt,
+  matmul,
+  mean,
+  mlp,
+  mse,
+  mul,
+  relu,
+  reshape,
+  rng,
+  type Shape,
+  softmax,
+  sub,
+  sum,
+  type Tensor,
+  transpose,
+  where,
+  zeros,
+} from "../../src/index.js";
 
 declare const W: Tensor<[128, 784]>;
 declare const X: Tensor<[784, "m"]>;
@@ -94,6 +118,38 @@ describe("generic code: programs that compile", () => {
     expect(relu2(X)).type.toBe<Tensor<[784, "m"]>>();
     expect(t(X)).type.toBe<Tensor<["m", 784]>>();
   });
+  test("reshape and flatten of a generic batch keep the batch dim", () => {
+    function flat<N extends number>(x: Tensor<[N, 28, 28]>) {
+      return reshape(x, [-1, 784]);
+    }
+    function flat1<N extends Dim>(x: Tensor<[N, 28, 28]>) {
+      return flatten(x, 1);
+    }
+    function unflat<N extends number>(x: Tensor<[N, 784]>) {
+      return reshape(x, [-1, 28, 28]);
+    }
+    expect(flat).type.toBe<<N extends number>(x: Tensor<[N, 28, 28]>) => Tensor<[N, 784]>>();
+    expect(flat(zeros([5, 28, 28]))).type.toBe<Tensor<[5, 784]>>();
+    expect(flat1(zeros([5, 28, 28]) as unknown as Tensor<["m", 28, 28]>)).type.toBe<Tensor<["m", 784]>>();
+    expect(unflat(zeros([5, 784]))).type.toBe<Tensor<[5, 28, 28]>>();
+  });
+  test("concat of generic batches along the feature axis", () => {
+    function cat<N extends number>(a: Tensor<[N, 3]>, c: Tensor<[N, 4]>) {
+      return concat([a, c], 1);
+    }
+    expect(cat).type.toBe<<N extends number>(a: Tensor<[N, 3]>, c: Tensor<[N, 4]>) => Tensor<[N, 7]>>();
+    expect(cat(zeros([5, 3]), zeros([5, 4]))).type.toBe<Tensor<[5, 7]>>();
+  });
+  test("broadcasting a generic shape against 1s and against its own trailing dims", () => {
+    function f<N extends number, M extends number>(x: Tensor<[N, M]>, y: Tensor<[1, 1]>) {
+      return add(x, y);
+    }
+    function g<B extends number, M extends number, N extends number>(x: Tensor<[B, M, N]>, y: Tensor<[M, N]>) {
+      return mul(x, y);
+    }
+    expect(f).type.toBe<<N extends number, M extends number>(x: Tensor<[N, M]>, y: Tensor<[1, 1]>) => Tensor<[N, M]>>();
+    expect(g).type.toBe<<B extends number, M extends number, N extends number>(x: Tensor<[B, M, N]>, y: Tensor<[M, N]>) => Tensor<[B, M, N]>>();
+  });
 });
 
 describe("generic code: programs that must not compile", () => {
@@ -122,6 +178,27 @@ describe("generic code: programs that must not compile", () => {
     function bad<N extends number, M extends number>(Z: Tensor<[N, M]>) {
       // @ts-expect-error sum: axis 2 is out of range for
       return sum(Z, 2);
+    }
+    void bad;
+  });
+  test("reshape of a generic batch into the wrong per-example size", () => {
+    function bad<N extends number>(x: Tensor<[N, 28, 28]>) {
+      // @ts-expect-error Argument of type 'number[]' is not assignable to parameter of type 'Check<
+      return reshape(x, [-1, 780]);
+    }
+    void bad;
+  });
+  test("concat of two different generic batches", () => {
+    function bad<N extends number, M extends number>(a: Tensor<[N, 3]>, c: Tensor<[M, 4]>) {
+      // @ts-expect-error Argument of type '[Tensor<[N, 3]>, Tensor<[M, 4]>]' is not assignable to parameter of type 'Check<
+      return concat([a, c], 1);
+    }
+    void bad;
+  });
+  test("broadcasting two different generic dims", () => {
+    function bad<N extends number, M extends number>(x: Tensor<[N, 3]>, y: Tensor<[M, 3]>) {
+      // @ts-expect-error No overload matches this call.
+      return add(x, y);
     }
     void bad;
   });

@@ -4,7 +4,8 @@
  */
 import { flow, pipe } from "fp-ts/lib/function.js";
 import { describe, expect, test } from "tstyche";
-import { add, broadcastTo, flatten, matmul, mul, permute, relu, reshape, sum, type Tensor, transpose, zeros } from "../../src/index.js";
+import type { BinaryBy, ConcatAlong, PadBy, ReduceBy, SliceBy, WhereBy } from "../../src/index.js";
+import { add, addAct, argmax, broadcastTo, concat, flatten, matmul, mul, pad, permute, relu, reshape, slice, sum, type Tensor, transpose, where, zeros } from "../../src/index.js";
 
 declare const W: Tensor<[128, 784]>;
 declare const dW: Tensor<[784, 128]>;
@@ -73,6 +74,49 @@ describe("pipe: programs that must not compile", () => {
     flow(relu<[2, 3, 4]>, flatten(3));
     // @ts-expect-error Argument of type 'BroadcastToShape<[4, 3]>' is not assignable to parameter of type '(b: Tensor<[2, 3]>) => Tensor<Shape>'
     flow(relu<[2, 3]>, broadcastTo([4, 3]));
+  });
+  test("concat, slice, pad, where, argmax and addAct through flow name their data-last types too", () => {
+    // @ts-expect-error Argument of type 'ConcatAlong<0>' is not assignable to parameter of type '(b: readonly [Tensor<[3, 4]>, Tensor<[2, 5]>]) => Tensor<Shape>'
+    flow((x: Tensor<[3, 4]>) => [x, zeros([2, 5])] as const, concat(0));
+    // @ts-expect-error Argument of type 'SliceBy<0, 2, 50>' is not assignable to parameter of type '(b: Tensor<[3, 4]>) => Tensor<Shape>'
+    flow(relu<[3, 4]>, slice(0, 2, 50));
+    // @ts-expect-error Argument of type 'PadBy<3, 1, 1>' is not assignable to parameter of type '(b: Tensor<[3, 4]>) => Tensor<Shape>'
+    flow(relu<[3, 4]>, pad(3, 1, 1));
+    // @ts-expect-error Argument of type 'WhereBy<[3, 4], []>' is not assignable to parameter of type '(b: Tensor<[3, 5]>) => Tensor<Shape>'
+    flow(relu<[3, 5]>, where(zeros([3, 4]), 0));
+    // @ts-expect-error Argument of type 'ReduceBy<2, false, "argmax">' is not assignable to parameter of type '(b: Tensor<[3, 4]>) => Tensor<Shape>'
+    flow(relu<[3, 4]>, argmax(2));
+    // @ts-expect-error Argument of type 'BinaryBy<[10], "addAct">' is not assignable to parameter of type '(b: Tensor<[3, 785]>) => Tensor<Shape>'
+    flow(relu<[3, 785]>, addAct(zeros([10]), "relu"));
+  });
+  test("their messages follow, naming the op and both shapes", () => {
+    // @ts-expect-error concat: shapes [3, 4] and [2, 5] differ off the concat axis 0
+    flow((x: Tensor<[3, 4]>) => [x, zeros([2, 5])] as const, concat(0));
+    // @ts-expect-error slice: range 2:50 is out of bounds for axis 0 of [3, 4] (size 3)
+    flow(relu<[3, 4]>, slice(0, 2, 50));
+    // @ts-expect-error pad: axis 3 is out of range for [3, 4] (rank 2)
+    flow(relu<[3, 4]>, pad(3, 1, 1));
+    // @ts-expect-error where: shapes [3, 5] and [3, 4] do not broadcast (5 vs 4)
+    flow(relu<[3, 5]>, where(zeros([3, 4]), 0));
+    // @ts-expect-error argmax: axis 2 is out of range for [3, 4] (rank 2)
+    flow(relu<[3, 4]>, argmax(2));
+    // @ts-expect-error addAct: shapes [3, 785] and [10] do not broadcast (785 vs 10)
+    flow(relu<[3, 785]>, addAct(zeros([10]), "relu"));
+  });
+  test("and fit when the shapes do", () => {
+    const c34 = zeros([3, 4]);
+    expect(pipe(zeros([3, 10]), addAct(zeros([10]), "relu"))).type.toBe<Tensor<[3, 10]>>();
+    expect(pipe(zeros([3, 10]), argmax(1))).type.toBe<Tensor<[3]>>();
+    expect(pipe(zeros([3, 10]), slice(0, 1, 3))).type.toBe<Tensor<[2, 10]>>();
+    expect(pipe(zeros([3, 10]), pad(1, 1, 1))).type.toBe<Tensor<[3, 12]>>();
+    expect(pipe(zeros([3, 4]), where(c34, 0))).type.toBe<Tensor<[3, 4]>>();
+    expect(pipe([c34, zeros([2, 4])] as const, concat(0))).type.toBe<Tensor<[5, 4]>>();
+    expect(concat(1)).type.toBe<ConcatAlong<1>>();
+    expect(slice(0, 1, 3)).type.toBe<SliceBy<0, 1, 3>>();
+    expect(pad(1, 1, 1)).type.toBe<PadBy<1, 1, 1>>();
+    expect(where(c34, 0)).type.toBe<WhereBy<[3, 4], []>>();
+    expect(argmax(1)).type.toBe<ReduceBy<1, false, "argmax">>();
+    expect(addAct(zeros([10]), "tanh")).type.toBe<BinaryBy<[10], "addAct">>();
   });
   test("data-last steps that fit still compose", () => {
     expect(flow(relu<[28, 28]>, reshape([784]), broadcastTo([3, 784]), sum(0, true), flatten(0))(zeros([28, 28]))).type.toBe<Tensor<[784]>>();
