@@ -153,9 +153,7 @@ const FIT_BATCHES = 40;
 export const fitStepMs = (c: MlpCase = MLP, runs = 5): number =>
   withBackend(wasm, () => {
     const m = c.batch * FIT_BATCHES;
-    const x = Float64Array.from(data(m * c.sizes[0], 7));
-    const y = Float64Array.from(oneHot(m, 10, 8));
-    const train = fromFlat(c.sizes[0], 10, x, y);
+    const train = fromFlat(c.sizes[0], 10, data(m * c.sizes[0], 7), oneHot(m, 10, 8));
     let params = initParams(c);
     const once = (): number => {
       const t0 = performance.now();
