@@ -249,8 +249,11 @@ export const evaluate = <P extends Params>(
     const idx = Array.from({ length: Math.min(chunk, data.m - s) }, (_, i) => s + i);
     const { X, Y } = batchOf(idx);
     const out = model.apply(params, X as Tensor, { training: false });
-    total += item(loss(out, Y as Tensor, { layout })) * idx.length;
+    const cost = loss(out, Y as Tensor, { layout });
+    total += item(cost) * idx.length;
     if (opts.task !== "regression") predicted.push(...predictLabels(out, { layout, outputs: opts.outputs ?? "logits" }));
+    // the chunk, the output and the cost were made here and are seen by no one now
+    giveBackTrees([{ X, Y, out, cost }], [params]);
   }
   return { loss: total / data.m, accuracy: opts.task === "regression" ? undefined : accuracy(predicted, truth) };
 };
