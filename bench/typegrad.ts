@@ -153,9 +153,7 @@ const FIT_BATCHES = 40;
 export const fitStepMs = (c: MlpCase = MLP, runs = 5): number =>
   withBackend(wasm, () => {
     const m = c.batch * FIT_BATCHES;
-    const x = Float64Array.from(data(m * c.sizes[0], 7));
-    const y = Float64Array.from(oneHot(m, 10, 8));
-    const train = fromFlat(c.sizes[0], 10, x, y);
+    const train = fromFlat(c.sizes[0], 10, data(m * c.sizes[0], 7), oneHot(m, 10, 8));
     let params = initParams(c);
     const once = (): number => {
       const t0 = performance.now();
@@ -165,4 +163,47 @@ export const fitStepMs = (c: MlpCase = MLP, runs = 5): number =>
     once();
     const ts = Array.from({ length: runs }, once).sort((a, b) => a - b);
     return ts[Math.floor(runs / 2)] as number;
+  });
+
+/**
+ * `fit` per batch against the core-API step in CPU time, on one thread (so the figure does not
+ * depend on how a loaded host schedules the pool's workers): rounds alternate {@link FIT_BATCHES}
+ * core steps and one `fit` epoch of {@link FIT_BATCHES} batches, each timed with
+ * `process.cpuUsage`; the medians over `rounds`, after one round of warm-up.
+ */
+export const fitVsCoreCpu = (c: MlpCase = MLP, rounds = 7): { readonly core_ms: number; readonly fit_ms: number } =>
+  withBackend(wasm, () => {
+    const prev = configureWasm({ threads: 1 });
+    try {
+      const m = c.batch * FIT_BATCHES;
+      const train = fromFlat(c.sizes[0], 10, data(m * c.sizes[0], 7), oneHot(m, 10, 8));
+      const step = typegradMlpStep(c);
+      let params = initParams(c);
+      const cpu = (f: () => void): number => {
+        const t0 = process.cpuUsage();
+        f();
+        const t = process.cpuUsage(t0);
+        return (t.user + t.system) / 1000 / FIT_BATCHES;
+      };
+      const core = () => {
+        for (let i = 0; i < FIT_BATCHES; i++) step();
+      };
+      const epoch = () => {
+        params = fit({ model: netOf(c) as never, params, loss: softmaxCrossEntropy, optimizer: sgd, train, layout: "rows", batchSize: c.batch, epochs: 1, shuffle: false }).params as Params;
+      };
+      const cores: number[] = [];
+      const fits: number[] = [];
+      for (let r = 0; r <= rounds; r++) {
+        const a = cpu(core);
+        const b = cpu(epoch);
+        if (r > 0) {
+          cores.push(a);
+          fits.push(b);
+        }
+      }
+      const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
+      return { core_ms: med(cores), fit_ms: med(fits) };
+    } finally {
+      configureWasm(prev);
+    }
   });

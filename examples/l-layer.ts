@@ -100,7 +100,7 @@ const boundary = decisionBoundary(
   data,
   labels(data),
   (pts) => {
-    const P2 = toTensors({ m: pts.length, features: 2, targets: 1, x: Float64Array.from(pts.flat()), y: new Float64Array(pts.length) }, "columns", f64).X;
+    const P2 = toTensors({ m: pts.length, features: 2, targets: 1, x: Float32Array.from(pts.flat()), y: new Float32Array(pts.length) }, "columns", f64).X;
     return predictLabels(add(net.apply(params, P2), 0), { outputs: "probabilities" });
   },
   { title: "4-layer ReLU net on the moons" },

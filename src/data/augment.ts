@@ -40,7 +40,7 @@ export const shiftImages = <F extends number, T extends number>(d: Examples<F, T
   const fill = opts.fill ?? 0;
   if (w * h !== d.features) throw new TypeError(`shiftImages: ${w}×${h} images need ${w * h} features, the examples have ${d.features}`);
   if (!Number.isInteger(max) || max < 0) throw new RangeError(`shiftImages: option 'max' must be an integer ≥ 0, got ${max}`);
-  const x = new Float64Array(d.x.length).fill(fill);
+  const x = new Float32Array(d.x.length).fill(fill);
   for (let i = 0; i < d.m; i++) {
     const dx = g.int(2 * max + 1) - max;
     const dy = g.int(2 * max + 1) - max;

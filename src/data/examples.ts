@@ -1,7 +1,9 @@
 /**
  * Labelled examples as plain data, and their two tensor views. A set of `m` examples with `F`
- * features and `T` targets is stored example by example (row-major `m × F` and `m × T`), so
- * shuffling and mini-batching are index gathers; it becomes tensors in either convention of the
+ * features and `T` targets is stored example by example (row-major `m × F` and `m × T`) in
+ * `Float32Array`s, the element type the backends compute in by default (half the memory of
+ * float64, and a batch goes to the WASM backend as a plain copy), so shuffling and
+ * mini-batching are index gathers; it becomes tensors in either convention of the
  * course: columns are examples (`X: [F, "m"]`, `Y: [T, "m"]`, the default) or rows are examples
  * (`X: ["m", F]`, `Y: ["m", T]`, seed 000).
  *
@@ -17,8 +19,8 @@ import type { Tensor } from "../tensor/tensor.js";
 // -------------------------------------------------------------------------------------
 
 /**
- * `m` examples of `features` inputs and `targets` outputs, example-major. Immutable by convention:
- * every function here returns a new value.
+ * `m` examples of `features` inputs and `targets` outputs, example-major, stored as float32.
+ * Immutable by convention: every function here returns a new value.
  *
  * @category model
  */
@@ -27,9 +29,9 @@ export interface Examples<F extends number = number, T extends number = number> 
   readonly features: F;
   readonly targets: T;
   /** `m × features`, example i at `x[i * features ...]`. */
-  readonly x: Float64Array;
+  readonly x: Float32Array;
   /** `m × targets`. */
-  readonly y: Float64Array;
+  readonly y: Float32Array;
 }
 
 export type { Batch, Layout } from "../shape/layout.js";
@@ -64,8 +66,8 @@ export const examples = <F extends number = number, T extends number = number>(x
   const m = xs.length;
   const features = (xs[0]?.length ?? 0) as F;
   const targets = (ys[0]?.length ?? 0) as T;
-  const x = new Float64Array(m * features);
-  const y = new Float64Array(m * targets);
+  const x = new Float32Array(m * features);
+  const y = new Float32Array(m * targets);
   for (let i = 0; i < m; i++) {
     const xi = xs[i] as readonly number[];
     const yi = ys[i] as readonly number[];
@@ -78,21 +80,35 @@ export const examples = <F extends number = number, T extends number = number>(x
 };
 
 /**
- * Examples from flat example-major arrays (taken as they are, not copied).
+ * Examples from flat example-major arrays: `Float32Array`s are taken as they are (not copied),
+ * a `Float64Array` or a plain array is rounded to float32 in a copy.
  *
  * @example
  * import { fromFlat } from "typegrad"
- * const d = fromFlat(2, 1, new Float64Array([0, 0, 1, 1]), new Float64Array([0, 1]))
+ * const d = fromFlat(2, 1, new Float32Array([0, 0, 1, 1]), new Float32Array([0, 1]))
  * d // { m: 2, features: 2, targets: 1 }
+ * fromFlat(1, 1, [0.5, 2], [0, 1]).x // [0.5, 2] (a Float32Array)
  * @category constructors
  */
-export const fromFlat = <F extends number, T extends number>(features: F, targets: T, x: Float64Array, y: Float64Array): Examples<F, T> => {
+export const fromFlat = <F extends number, T extends number>(
+  features: F,
+  targets: T,
+  x: Float32Array | Float64Array | readonly number[],
+  y: Float32Array | Float64Array | readonly number[],
+): Examples<F, T> => {
   checkCount("fromFlat", "features", features);
   checkCount("fromFlat", "targets", targets);
-  if (x.length % features !== 0 || y.length / targets !== x.length / features) {
-    throw new TypeError(`fromFlat: 'x' (${x.length} values) and 'y' (${y.length} values) do not hold the same number of examples of ${features} features and ${targets} targets`);
+  const values = (name: string, a: unknown): Float32Array => {
+    if (a instanceof Float32Array) return a;
+    if (a instanceof Float64Array || Array.isArray(a)) return Float32Array.from(a as ArrayLike<number>);
+    throw new TypeError(`fromFlat: argument '${name}' must be a Float32Array, a Float64Array or an array of numbers, got ${a === null ? "null" : typeof a}`);
+  };
+  const xs = values("x", x);
+  const ys = values("y", y);
+  if (xs.length % features !== 0 || ys.length / targets !== xs.length / features) {
+    throw new TypeError(`fromFlat: 'x' (${xs.length} values) and 'y' (${ys.length} values) do not hold the same number of examples of ${features} features and ${targets} targets`);
   }
-  return { m: x.length / features, features, targets, x, y };
+  return { m: xs.length / features, features, targets, x: xs, y: ys };
 };
 
 /**
@@ -104,7 +120,7 @@ export const fromFlat = <F extends number, T extends number>(features: F, target
  *
  * @example
  * import { checkExamples, fromFlat } from "typegrad"
- * const d = fromFlat(2, 1, new Float64Array([0, 1, 1, 0]), new Float64Array([1, 0]))
+ * const d = fromFlat(2, 1, new Float32Array([0, 1, 1, 0]), new Float32Array([1, 0]))
  * checkExamples("myApp", "train", d, "classification") === d // true
  * @category constructors
  */
@@ -122,8 +138,11 @@ export const checkExamples = <E extends Examples>(fn: string, arg: string, d: E,
   count("m", m, 0);
   count("features", features, 1);
   count("targets", targets, 1);
-  const values = (name: "x" | "y", a: unknown, width: number, what: string): Float64Array => {
-    if (!(a instanceof Float64Array)) throw new TypeError(`${fn}: '${arg}.${name}' must be a Float64Array, got ${a === null ? "null" : typeof a}`);
+  const values = (name: "x" | "y", a: unknown, width: number, what: string): Float32Array => {
+    if (!(a instanceof Float32Array))
+      throw new TypeError(
+        `${fn}: '${arg}.${name}' must be a Float32Array, got ${a === null ? "null" : a instanceof Float64Array ? "a Float64Array (make examples with fromFlat, which rounds it to float32)" : typeof a}`,
+      );
     if (a.length !== m * width) throw new TypeError(`${fn}: '${arg}.${name}' holds ${a.length} values, expected m × ${name === "x" ? "features" : "targets"} = ${m} × ${width} = ${m * width}`);
     for (let i = 0; i < a.length; i++) {
       if (!Number.isFinite(a[i])) throw new TypeError(`${fn}: '${arg}.${name}[${i}]' (example ${Math.floor(i / width)}, ${what} ${i % width}) is ${a[i]}; values must be finite`);
@@ -163,8 +182,8 @@ const checked = new WeakMap<object, { readonly x: unknown; readonly y: unknown; 
  */
 export const take = <F extends number, T extends number>(d: Examples<F, T>, idx: readonly number[]): Examples<F, T> => {
   const { features: nf, targets: nt } = d;
-  const x = new Float64Array(idx.length * nf);
-  const y = new Float64Array(idx.length * nt);
+  const x = new Float32Array(idx.length * nf);
+  const y = new Float32Array(idx.length * nt);
   idx.forEach((i, k) => {
     if (!Number.isInteger(i) || i < 0 || i >= d.m) throw new RangeError(`take: index ${i} (position ${k}) is out of range for ${d.m} examples`);
     x.set(d.x.subarray(i * nf, (i + 1) * nf), k * nf);
@@ -202,7 +221,7 @@ export const split = <F extends number, T extends number>(d: Examples<F, T>, g: 
 export const oneHot = <F extends number, K extends number>(d: Examples<F, 1>, k: K): Examples<F, K> => {
   checkCount("oneHot", "k", k, 2);
   if (d.targets !== 1) throw new TypeError(`oneHot: expected examples with one integer label each, got ${d.targets} targets`);
-  const y = new Float64Array(d.m * k);
+  const y = new Float32Array(d.m * k);
   d.y.forEach((c, i) => {
     if (!Number.isInteger(c) || c < 0 || c >= k) throw new RangeError(`oneHot: label ${c} of example ${i} is not an integer in [0, ${k})`);
     y[i * k + c] = 1;
@@ -269,13 +288,50 @@ export const standardize = <F extends number, T extends number>(d: Examples<F, T
  * @category operations
  */
 export const toTensors = <F extends number, T extends number, L extends Layout = "columns">(d: Examples<F, T>, layout?: L, opts?: { readonly dtype?: "float32" | "float64" }): TensorPair<F, T, L> => {
-  const rows = layout === "rows";
   if (layout !== undefined && layout !== "rows" && layout !== "columns") throw new TypeError(`toTensors: argument 'layout' must be "columns" or "rows", got ${JSON.stringify(layout)}`);
-  const view = (data: Float64Array, n: number): Tensor => {
-    if (rows) return fromArray([d.m, n], data, opts);
-    const t = new Float64Array(data.length);
-    for (let i = 0; i < d.m; i++) for (let j = 0; j < n; j++) t[j * d.m + i] = data[i * n + j] as number;
-    return fromArray([n, d.m], t, opts);
+  return gather(d, undefined, layout === "rows", opts) as unknown as TensorPair<F, T, L>;
+};
+
+/**
+ * Tensors of batches of `d`, for `fit` and `evaluate`: `(idx)` gives the examples at `idx` (at
+ * most `size` of them, valid indices) in `layout`, gathered straight from `d`'s arrays into two
+ * buffers reused from batch to batch (the backends copy what they are given), so a batch costs
+ * one copy of its values into the backend and no garbage.
+ */
+export const batcher = (d: Examples, layout: Layout, size: number, opts?: { readonly dtype?: "float32" | "float64" }): ((idx: readonly number[]) => TensorPair<number, number, Layout>) => {
+  const n = Math.min(size, d.m);
+  const scratch = { x: new Float32Array(n * d.features), y: new Float32Array(n * d.targets) };
+  return (idx) => gather(d, idx, layout === "rows", opts, scratch) as unknown as TensorPair<number, number, Layout>;
+};
+
+/** The examples at `idx` (all, in order, when undefined) as tensors, through `scratch` when given. */
+const gather = (
+  d: Examples,
+  idx: readonly number[] | undefined,
+  rows: boolean,
+  opts: { readonly dtype?: "float32" | "float64" } | undefined,
+  scratch?: { readonly x: Float32Array; readonly y: Float32Array },
+): { X: Tensor; Y: Tensor } => {
+  const n = idx === undefined ? d.m : idx.length;
+  const view = (src: Float32Array, width: number, buf: Float32Array | undefined): Tensor => {
+    let out: Float32Array;
+    if (rows && idx === undefined) out = src;
+    else {
+      out = buf === undefined ? new Float32Array(n * width) : buf.subarray(0, n * width);
+      if (rows) {
+        const at = idx as readonly number[];
+        for (let k = 0; k < n; k++) {
+          const i = at[k] as number;
+          out.set(src.subarray(i * width, (i + 1) * width), k * width);
+        }
+      } else {
+        for (let k = 0; k < n; k++) {
+          const base = (idx === undefined ? k : (idx[k] as number)) * width;
+          for (let j = 0; j < width; j++) out[j * n + k] = src[base + j] as number;
+        }
+      }
+    }
+    return rows ? fromArray([n, width], out, opts) : fromArray([width, n], out, opts);
   };
-  return { X: view(d.x, d.features), Y: view(d.y, d.targets) } as unknown as TensorPair<F, T, L>;
+  return { X: view(d.x, d.features, scratch?.x), Y: view(d.y, d.targets, scratch?.y) };
 };

@@ -75,10 +75,10 @@ export function examplesFrom(dataset: { readonly X: Tensor; readonly Y: Tensor }
   const [mY, targets] = dims("Y");
   if (m !== mY) throw new TypeError(`${fn}: 'dataset.X' holds ${m} examples but 'dataset.Y' holds ${mY} (layout "${layout}")`);
   /** Example-major copy of a tensor of `n` values per example. */
-  const major = (t: Tensor, n: number): Float64Array => {
+  const major = (t: Tensor, n: number): Float32Array => {
     const src = toFlat(t);
-    if (rows) return Float64Array.from(src);
-    const out = new Float64Array(m * n);
+    if (rows) return Float32Array.from(src);
+    const out = new Float32Array(m * n);
     for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) out[i * n + j] = src[j * m + i] as number;
     return out;
   };

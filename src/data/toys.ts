@@ -25,8 +25,8 @@ const nonNegative = (fn: string, arg: string, v: unknown): number => {
 
 /** Build 2-D examples from a per-example generator of `[x1, x2, label]`. */
 const points = (m: number, f: (i: number) => readonly [number, number, number]): Examples<2, 1> => {
-  const x = new Float64Array(m * 2);
-  const y = new Float64Array(m);
+  const x = new Float32Array(m * 2);
+  const y = new Float32Array(m);
   for (let i = 0; i < m; i++) {
     const [a, b, c] = f(i);
     x[2 * i] = a;
@@ -72,8 +72,8 @@ export const makeBlobs = <const F extends number = 2>(g: Rng, opts: BlobsOptions
   const std = nonNegative("makeBlobs", "std", opts.std ?? 1);
   const [lo, hi] = opts.box ?? [-10, 10];
   const centres = Array.from({ length: k }, () => Array.from({ length: nf }, () => lo + (hi - lo) * g.uniform()));
-  const x = new Float64Array(m * nf);
-  const y = new Float64Array(m);
+  const x = new Float32Array(m * nf);
+  const y = new Float32Array(m);
   for (let i = 0; i < m; i++) {
     const c = i % k;
     y[i] = c;
@@ -207,8 +207,8 @@ export const parity = <const N extends number>(n: N): Examples<N, 1> => {
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) throw new TypeError(`parity: argument 'n' must be an integer ≥ 1, got ${String(n)}`);
   if (n > 20) throw new RangeError(`parity: argument 'n' must be at most 20 (2^n examples), got ${n}`);
   const m = 2 ** n;
-  const x = new Float64Array(m * n);
-  const y = new Float64Array(m);
+  const x = new Float32Array(m * n);
+  const y = new Float32Array(m);
   for (let i = 0; i < m; i++) {
     let ones = 0;
     for (let j = 0; j < n; j++) {

@@ -98,7 +98,7 @@ const contour = (p: Float64Array, n: number, px: (c: number) => number, py: (r: 
  */
 export const decisionBoundary = (data: Examples<2, number>, labels: readonly number[], predict: Predict, opts: DecisionBoundaryOptions = {}): string => {
   const fn = "decisionBoundary";
-  if (data === null || typeof data !== "object" || !(data.x instanceof Float64Array)) throw new TypeError(`${fn}: argument 'data' must be Examples with 2 features`);
+  if (data === null || typeof data !== "object" || !(data.x instanceof Float32Array)) throw new TypeError(`${fn}: argument 'data' must be Examples with 2 features`);
   if (data.features !== 2) throw new TypeError(`${fn}: argument 'data' must have 2 features, got ${data.features}`);
   if (data.m < 1) throw new RangeError(`${fn}: argument 'data' has no examples`);
   arrayLike(fn, "argument 'labels'", labels);

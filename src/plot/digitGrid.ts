@@ -86,7 +86,7 @@ export const digitGrid = (images: Examples | readonly ArrayLike<number>[], opts:
   if (images === null || typeof images !== "object") throw new TypeError(`${fn}: argument 'images' must be Examples or an array of pixel arrays, got ${images === null ? "null" : typeof images}`);
   const isExamples = !Array.isArray(images);
   const ex = images as Examples;
-  if (isExamples && !(ex.x instanceof Float64Array && typeof ex.m === "number")) throw new TypeError(`${fn}: argument 'images' must be Examples or an array of pixel arrays`);
+  if (isExamples && !(ex.x instanceof Float32Array && typeof ex.m === "number")) throw new TypeError(`${fn}: argument 'images' must be Examples or an array of pixel arrays`);
   const count = isExamples ? ex.m : (images as readonly ArrayLike<number>[]).length;
   if (count < 1) throw new RangeError(`${fn}: argument 'images' is empty`);
   if (count > MAX_IMAGES) throw new RangeError(`${fn}: argument 'images' has ${count} images, more than the ${MAX_IMAGES} a grid may hold; pass a slice, e.g. take(data, [0, 1, …])`);

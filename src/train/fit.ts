@@ -25,7 +25,7 @@ import { giveBackExcept, tidy } from "../autodiff/core.js";
 import { flattenTree, namedLeaves, type Params } from "../autodiff/tree.js";
 import { valueAndGradAux } from "../autodiff/vjp.js";
 import type { DType } from "../backend/backend.js";
-import { checkExamples, type Examples, type Layout, labels, take, toTensors } from "../data/examples.js";
+import { batcher, checkExamples, type Examples, type Layout, labels, take, toTensors } from "../data/examples.js";
 import type { RunContext } from "../nn/activations.js";
 import type { LossOptions } from "../nn/losses.js";
 import { add } from "../ops/add.js";
@@ -239,16 +239,21 @@ export const evaluate = <P extends Params>(
   checkExamples("evaluate", "data", data, opts.task ?? "classification");
   if (data.m === 0) throw new TypeError("evaluate: argument 'data' has no examples");
   const chunk = opts.chunk ?? 1000;
+  if (typeof chunk !== "number" || !Number.isInteger(chunk) || chunk < 1) throw new TypeError(`evaluate: option 'chunk' must be an integer ≥ 1, got ${String(chunk)}`);
   const layout = opts.layout ?? "columns";
   const truth = labels(data);
   let total = 0;
   const predicted: number[] = [];
+  const batchOf = batcher(data, layout, chunk, { dtype: dtypeOption("evaluate", opts.dtype) });
   for (let s = 0; s < data.m; s += chunk) {
     const idx = Array.from({ length: Math.min(chunk, data.m - s) }, (_, i) => s + i);
-    const { X, Y } = toTensors(take(data, idx), layout, { dtype: dtypeOption("fit", opts.dtype) });
+    const { X, Y } = batchOf(idx);
     const out = model.apply(params, X as Tensor, { training: false });
-    total += item(loss(out, Y as Tensor, { layout })) * idx.length;
+    const cost = loss(out, Y as Tensor, { layout });
+    total += item(cost) * idx.length;
     if (opts.task !== "regression") predicted.push(...predictLabels(out, { layout, outputs: opts.outputs ?? "logits" }));
+    // the chunk, the output and the cost were made here and are seen by no one now
+    giveBackTrees([{ X, Y, out, cost }], [params]);
   }
   return { loss: total / data.m, accuracy: opts.task === "regression" ? undefined : accuracy(predicted, truth) };
 };
@@ -412,10 +417,9 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
   const batches = Math.ceil(data.m / bs);
   const firstEpoch = (resume?.epoch ?? 0) + 1;
   const fullBatch = bs >= data.m && o.augment === undefined ? toTensors(data, layout, { dtype }) : undefined;
-  const batchOf = (idx: readonly number[]) => {
-    const b = take(data, idx);
-    return toTensors(o.augment === undefined ? b : o.augment(b, augmenter), layout, { dtype });
-  };
+  const gathered = batcher(data, layout, bs, { dtype });
+  const augment = o.augment;
+  const batchOf = (idx: readonly number[]) => (augment === undefined ? gathered(idx) : toTensors(augment(take(data, idx), augmenter), layout, { dtype }));
   const progress: ProgressReporter | undefined = o.progress === undefined || o.progress === false ? undefined : progressReporter(fn, o.progress, { epochs, firstEpoch, batches });
 
   const es = o.earlyStopping;
@@ -501,6 +505,9 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
         hits += ok;
         batchAcc = ok / idx.length;
       }
+      // the batch's tensors were made here and are seen by no one now: their memory goes back at
+      // once, not when the backend's ring comes round to them (which copies them out first)
+      if (fullBatch === undefined) giveBackTrees([{ X, Y }], [params, lastGood, r.output, ...state.slots]);
       const info: BatchInfo = { epoch, batch: b, batches, step, loss: r.loss, accuracy: batchAcc };
       progress?.batch(info);
       if (o.onBatch?.(info) === "stop") {

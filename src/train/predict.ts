@@ -37,7 +37,7 @@ export interface PredictClassesOptions extends PredictOptions {
 
 const inputOf = (fn: string, X: Tensor | Examples, opts: PredictOptions): Tensor => {
   if (isTensor(X)) return X;
-  if (X !== null && typeof X === "object" && X.x instanceof Float64Array && typeof X.m === "number")
+  if (X !== null && typeof X === "object" && X.x instanceof Float32Array && typeof X.m === "number")
     return toTensors(X, opts.layout ?? "columns", { dtype: dtypeOption("predict", opts.dtype) }).X as Tensor;
   throw new TypeError(`${fn}: argument 'X' must be a Tensor or Examples`);
 };

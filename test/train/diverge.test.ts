@@ -93,7 +93,7 @@ describe("Examples are checked before training", () => {
   const lin = dense(2, 1);
   const base = { model: lin, params: lin.init(rng(1)), loss: mse, optimizer: gd(0.1), epochs: 1 } as const;
   test("hand-built examples shorter than m × features are an error, not zeros", () => {
-    const short: Examples<2, 1> = { m: 10, features: 2, targets: 1, x: new Float64Array(12), y: new Float64Array(10) };
+    const short: Examples<2, 1> = { m: 10, features: 2, targets: 1, x: new Float32Array(12), y: new Float32Array(10) };
     expect(() => train({ ...base, train: short, task: "regression" })).toThrow("fit: 'train.x' holds 12 values, expected m × features = 10 × 2 = 20");
   });
   test("non-finite features, labels out of range and mismatched validation sets are errors", () => {

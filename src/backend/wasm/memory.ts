@@ -22,7 +22,15 @@
  * cache, and never copied out. In a training loop nearly every intermediate is served this way,
  * so the head of the ring moves only for what may stay alive (parameters, values).
  *
- * Blocks larger than an eighth of the ring, and blocks the ring cannot take during one kernel
+ * The ring is grown on demand: it starts at a quarter of its capacity (16 of the default 64 MiB)
+ * and doubles, up to the capacity, only when the head comes round after a lap in which evicted
+ * tensors had to be copied back in (more than a quarter of its bytes): a working set larger than
+ * the ring. (A lap also evicts the live tensors that took over released blocks in its way, as the
+ * parameters of a training loop do: they come back in once per lap, a few percent of its bytes.)
+ * A training loop whose intermediates are released never touches more than it needs, so the
+ * process's resident memory stays small; a larger working set gets the whole capacity.
+ *
+ * Blocks larger than an eighth of the ring's capacity, and blocks the ring cannot take during one kernel
  * call without evicting that call's own inputs, go to a *side* region past the ring that is
  * reset after every call; such outputs are copied to the host at once.
  *
@@ -47,6 +55,9 @@ const STAGGER = 2048 + ALIGN;
 const SIDE_SKEW = (1 << 19) + STAGGER;
 
 /** Ring bytes taken by a block of `bytes`. */
+/** The ring starts at this fraction of its capacity (see the module comment). */
+const INITIAL_SPAN = 4;
+
 const blockSize = (bytes: number): number => align(bytes) + (bytes >= 1 << 16 ? STAGGER : 0);
 
 /** A storage's placement; `ptr` is a byte offset while resident, -1 otherwise. */
@@ -85,6 +96,8 @@ export interface MemoryStats {
   readonly memoryBytes: number;
   /** Capacity of the ring. */
   readonly ringBytes: number;
+  /** The part of the ring in use so far (grown on demand up to `ringBytes`). */
+  readonly ringSpan: number;
   /** Blocks currently resident in the ring. */
   readonly resident: number;
   /** Evictions so far, and how many of them copied to the host. */
@@ -107,7 +120,11 @@ export class Arena {
   u8: Uint8Array;
   i32: Int32Array;
   private readonly ringStart: number;
-  private readonly ringEnd: number;
+  private ringEnd: number;
+  /** Bytes of the ring in use: `ringEnd - ringStart`, at most `capacity`. */
+  private span: number;
+  /** Bytes copied back into the ring since the head last came round (the growth signal). */
+  private lapCopiedIn = 0;
   private head: number;
   private side: number;
   /** The eviction queue of blocks, oldest first: a circular array. */
@@ -132,7 +149,8 @@ export class Arena {
     readonly capacity: number,
   ) {
     this.ringStart = align(start);
-    this.ringEnd = this.ringStart + capacity;
+    this.span = Math.max(Math.min(capacity, 1 << 20), Math.floor(capacity / INITIAL_SPAN / ALIGN) * ALIGN);
+    this.ringEnd = this.ringStart + this.span;
     this.head = this.ringStart;
     this.side = this.ringEnd + SIDE_SKEW;
     this.f32 = new Float32Array(memory.buffer);
@@ -244,6 +262,7 @@ export class Arena {
       return this.own(b, p);
     }
     for (let fence = 0; ; fence++) {
+      if (this.head + size > this.ringEnd) this.lapEnd();
       // plan: how many queue entries must go (no closures here: this runs once per kernel output)
       const qs = this.qs;
       const len = qs.length;
@@ -294,6 +313,20 @@ export class Arena {
       this.qn++;
       return this.own(b, p);
     }
+  }
+
+  /**
+   * The head has come round: grow the ring (double it, up to its capacity) when the lap just
+   * finished copied more than a quarter of its bytes back in, unless this call has blocks in the side
+   * region (which starts right after the ring); else the head wraps and the next lap is counted.
+   */
+  private lapEnd(): void {
+    const grow = this.span < this.capacity && this.lapCopiedIn > this.span / 4 && this.side === this.ringEnd + SIDE_SKEW;
+    this.lapCopiedIn = 0;
+    if (!grow) return;
+    this.span = Math.min(this.capacity, 2 * this.span);
+    this.ringEnd = this.ringStart + this.span;
+    this.side = this.ringEnd + SIDE_SKEW;
   }
 
   /** Evict the `k` oldest blocks (copying a live one to the host unless it has a copy there). */
@@ -347,6 +380,7 @@ export class Arena {
     const bytes = host.byteLength;
     this.copiedIn++;
     if (this.place(p, bytes)) {
+      this.lapCopiedIn += bytes;
       this.copyIn(p.ptr, p.dtype, host);
       return p.ptr;
     }
@@ -371,6 +405,7 @@ export class Arena {
     return {
       memoryBytes: this.memory.buffer.byteLength,
       ringBytes: this.capacity,
+      ringSpan: this.span,
       resident: this.qn,
       evictions: this.evictions,
       copiedOut: this.copiedOut,
