@@ -33,12 +33,13 @@ export const writeGeometry = (i32: Int32Array, at: number, shape: Sizes, g: Patc
 
 /**
  * Whether the direct kernel takes this convolution: everything but a 1×1 stride-1 convolution
- * without padding (that is one matrix product of the image's rows, which the gemm does best) and
- * kernels whose packed panels (one group's kernel) would not fit a thread's scratch.
+ * without padding (that is one matrix product of the image's rows, which the gemm does best),
+ * kernels taller than 32 rows, and shapes whose packed kernel and padded input rows would not
+ * fit a thread's scratch (`im2col` and the gemm take those).
  */
 export const direct = (rt: Runtime, xShape: Sizes, wShape: Sizes, g: PatchGeometry, groups: number): boolean => {
-  if (isPointwise(xShape, g)) return false;
-  return rt.k.convScratch(g.kh, g.kw, wShape[2] as number, (wShape[3] as number) / groups) <= rt.k.SCRATCH.value;
+  if (isPointwise(xShape, g) || g.kh > 32 || g.padLeft < 0 || g.padTop < 0) return false;
+  return rt.k.convScratch(g.kh, g.kw, wShape[2] as number, (wShape[3] as number) / groups, groups, xShape[2] as number, g.sw, g.dw, g.padLeft, g.outW) <= rt.k.SCRATCH.value;
 };
 
 /** Chunks of `n` units for `p` threads: a few per thread, so a late worker costs little. */

@@ -106,52 +106,35 @@ export function col2im(dt: i32, cols: usize, o: usize, g: usize, n0: i32, n1: i3
 // input channel, as the gemm's 4 × 8 micro-tile (the largest that fits V8's xmm registers). Per
 // step: two loads of a packed kernel row, four broadcasts of the pixels' inputs, eight
 // multiply-adds.
-// - The kernel of each group is packed first (into the caller's scratch) as panels of 8 (4)
-//   output channels, [tap, c] rows contiguous and the channel tail zero-padded, so a block streams
-//   one small panel from L1 (the kernel as stored strides F channels per row).
-// - A pixel whose tap falls in the padding reads a row of zeros instead (a pointer switch per
-//   tap, no branch in the inner loop); a tap row wholly outside the image is skipped. With
-//   dilation 1 along the width, a window row lying inside the image for all 4 pixels is one run of
-//   kw·ci inputs, matching kw·ci consecutive kernel rows: one inner loop instead of kw.
+// - The kernel is packed first (into the caller's scratch) as panels of 8 (4) output channels,
+//   [tap, c] rows contiguous and the channel tail zero-padded, so a block streams one small panel
+//   from L1 (the kernel as stored strides F channels per row).
+// - For each output row, the kh input rows its windows read are copied into the scratch with
+//   their left and right padding as zeros, so no tap needs a bounds check; a tap row wholly outside
+//   the image is skipped (it adds nothing). With dilation 1 along the width and one group, a
+//   window row is then one run of kw·C inputs matching kw·C consecutive kernel rows: one inner
+//   loop instead of kw.
 // - Every output element is summed over taps and channels in the same order wherever it lies, so
 //   splitting output rows over threads gives the same bytes.
 
-let gH: i32 = 0, gW: i32 = 0, gkh: i32 = 0, gkw: i32 = 0, gsh: i32 = 0, gsw: i32 = 0;
-let gdh: i32 = 0, gdw: i32 = 0, gpt: i32 = 0, gpl: i32 = 0, gci: i32 = 0;
-/** Whether a window row can be one run of inputs: dilation 1 along the width, one group. */
-let gRuns: bool = false;
-/** Bytes of one input pixel (C channels) and of one input row. */
-let gPix: usize = 0, gRow: usize = 0;
-
-/** The input of output pixel j at tap column offset wc (= b·dw − pl), or the zero row. */
-@inline function pixel(row: usize, j: i32, wc: i32, zero: usize, valid: bool): usize {
-  const w = j * gsw + wc;
-  return valid && w >= 0 && w < gW ? row + <usize>w * gPix : zero;
-}
-
-/** Whether every tap of a window row of output pixels j0 … j0 + np − 1 lies inside the image (and runs are allowed). */
-@inline function contiguous(j0: i32, np: i32): bool {
-  return gRuns && j0 * gsw - gpl >= 0 && (j0 + np - 1) * gsw - gpl + gkw <= gW;
-}
-
-/** Output pixels j0 … j0 + np − 1 (np ≤ 4) of output row i × a panel two vectors wide; `width` bytes stored per pixel. */
-function block2<T>(xg: usize, i: i32, j0: i32, np: i32, panel: usize, out: usize, oStep: usize, zero: usize, tile: usize, width: usize): void {
+/** Output pixels 0 … np − 1 (np ≤ 4, starting at input pixel x0, `step` bytes apart) × a panel two vectors wide; `width` bytes stored per pixel. */
+function block2<T>(rows: usize, live: i32, x0: usize, step: usize, np: i32, panel: usize, out: usize, oStep: usize, tile: usize, width: usize): void {
   const sz = sizeof<T>();
   const z = v128.splat<T>(<T>0);
   let c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-  const run = contiguous(j0, np);
-  const taps = run ? 1 : gkw;
-  const len = <usize>(run ? gkw * gci : gci) * 32;
+  const s1 = np > 1 ? step : 0;
+  const s2 = np > 2 ? 2 * step : 0;
+  const s3 = np > 3 ? 3 * step : 0;
+  const runs = gRuns ? 1 : gkw;
+  const len = <usize>(gRuns ? gkw * gci : gci) * 32;
   for (let a = 0; a < gkh; a++) {
-    const h = i * gsh + a * gdh - gpt;
-    if (h < 0 || h >= gH) continue;
-    const row = xg + <usize>h * gRow;
-    for (let b = 0; b < taps; b++) {
-      const wc = b * gdw - gpl;
-      let p0 = pixel(row, j0, wc, zero, true);
-      let p1 = pixel(row, j0 + 1, wc, zero, np > 1);
-      let p2 = pixel(row, j0 + 2, wc, zero, np > 2);
-      let p3 = pixel(row, j0 + 3, wc, zero, np > 3);
+    if (((live >>> a) & 1) == 0) continue;
+    const row = rows + <usize>a * gRowBytes + x0;
+    for (let b = 0; b < runs; b++) {
+      let p0 = row + <usize>(b * gdw) * gPix;
+      let p1 = p0 + s1;
+      let p2 = p0 + s2;
+      let p3 = p0 + s3;
       let wp = panel + <usize>((a * gkw + b) * gci) * 32;
       const end = wp + len;
       while (wp < end) {
@@ -179,36 +162,36 @@ function block2<T>(xg: usize, i: i32, j0: i32, np: i32, panel: usize, out: usize
   }
   const full = np == 4 && width == 32;
   const d = full ? out : tile;
-  const step = full ? oStep : 32;
+  const st = full ? oStep : 32;
   v128.store(d, c00);
   v128.store(d, c01, 16);
-  v128.store(d + step, c10);
-  v128.store(d + step, c11, 16);
-  v128.store(d + 2 * step, c20);
-  v128.store(d + 2 * step, c21, 16);
-  v128.store(d + 3 * step, c30);
-  v128.store(d + 3 * step, c31, 16);
+  v128.store(d + st, c10);
+  v128.store(d + st, c11, 16);
+  v128.store(d + 2 * st, c20);
+  v128.store(d + 2 * st, c21, 16);
+  v128.store(d + 3 * st, c30);
+  v128.store(d + 3 * st, c31, 16);
   if (!full) for (let p = 0; p < np; p++) memory.copy(out + <usize>p * oStep, tile + <usize>p * 32, width);
 }
 
 /** As block2 with a panel one vector wide. */
-function block1<T>(xg: usize, i: i32, j0: i32, np: i32, panel: usize, out: usize, oStep: usize, zero: usize, tile: usize, width: usize): void {
+function block1<T>(rows: usize, live: i32, x0: usize, step: usize, np: i32, panel: usize, out: usize, oStep: usize, tile: usize, width: usize): void {
   const sz = sizeof<T>();
   const z = v128.splat<T>(<T>0);
   let c0 = z, c1 = z, c2 = z, c3 = z;
-  const run = contiguous(j0, np);
-  const taps = run ? 1 : gkw;
-  const len = <usize>(run ? gkw * gci : gci) * 16;
+  const s1 = np > 1 ? step : 0;
+  const s2 = np > 2 ? 2 * step : 0;
+  const s3 = np > 3 ? 3 * step : 0;
+  const runs = gRuns ? 1 : gkw;
+  const len = <usize>(gRuns ? gkw * gci : gci) * 16;
   for (let a = 0; a < gkh; a++) {
-    const h = i * gsh + a * gdh - gpt;
-    if (h < 0 || h >= gH) continue;
-    const row = xg + <usize>h * gRow;
-    for (let b = 0; b < taps; b++) {
-      const wc = b * gdw - gpl;
-      let p0 = pixel(row, j0, wc, zero, true);
-      let p1 = pixel(row, j0 + 1, wc, zero, np > 1);
-      let p2 = pixel(row, j0 + 2, wc, zero, np > 2);
-      let p3 = pixel(row, j0 + 3, wc, zero, np > 3);
+    if (((live >>> a) & 1) == 0) continue;
+    const row = rows + <usize>a * gRowBytes + x0;
+    for (let b = 0; b < runs; b++) {
+      let p0 = row + <usize>(b * gdw) * gPix;
+      let p1 = p0 + s1;
+      let p2 = p0 + s2;
+      let p3 = p0 + s3;
       let wp = panel + <usize>((a * gkw + b) * gci) * 16;
       const end = wp + len;
       while (wp < end) {
@@ -227,62 +210,71 @@ function block1<T>(xg: usize, i: i32, j0: i32, np: i32, panel: usize, out: usize
   }
   const full = np == 4 && width == 16;
   const d = full ? out : tile;
-  const step = full ? oStep : 16;
+  const st = full ? oStep : 16;
   v128.store(d, c0);
-  v128.store(d + step, c1);
-  v128.store(d + 2 * step, c2);
-  v128.store(d + 3 * step, c3);
+  v128.store(d + st, c1);
+  v128.store(d + 2 * st, c2);
+  v128.store(d + 3 * st, c3);
   if (!full) for (let p = 0; p < np; p++) memory.copy(out + <usize>p * oStep, tile + <usize>p * 16, width);
 }
 
+let gkh: i32 = 0, gkw: i32 = 0, gdw: i32 = 0, gci: i32 = 0;
+/** Whether a window row is one run of kw·C inputs (dilation 1 along the width, one group). */
+let gRuns: bool = false;
+/** Bytes of one input pixel (C channels) and of one padded input row. */
+let gPix: usize = 0, gRowBytes: usize = 0;
+
+/** The padded row's width in pixels: the image's, the left padding, and as much right padding as the last window reaches. */
+@inline function paddedWidth(W: i32, kw: i32, sw: i32, dw: i32, pl: i32, ow: i32): i32 {
+  return max(W + pl, (ow - 1) * sw + (kw - 1) * dw + 1);
+}
+
 /**
- * Bytes of scratch the direct kernel needs: a zero row of kw·ci inputs, a 4 × 32-byte tile, and
- * one group's kernel packed in panels (og output channels rounded up to a vector, 8-byte elements).
+ * Bytes of scratch the direct kernel needs (8-byte elements): a 4 × 32-byte tile, the kernel
+ * packed in panels (each group's og output channels rounded up to a vector), and kh padded input
+ * rows.
  */
-export function convScratch(kh: i32, kw: i32, ci: i32, og: i32): usize {
-  return ((<usize>(kw * ci) * 8 + 63) & ~63) + 128 + <usize>(kh * kw * ci) * <usize>((og + 1) & ~1) * 8;
+export function convScratch(kh: i32, kw: i32, ci: i32, og: i32, groups: i32, W: i32, sw: i32, dw: i32, pl: i32, ow: i32): usize {
+  const packed = <usize>(kh * kw * ci) * <usize>((og + 1) & ~1) * <usize>groups * 8;
+  const rows = <usize>kh * <usize>paddedWidth(W, kw, sw, dw, pl, ow) * <usize>(ci * groups) * 8;
+  return 128 + ((packed + 63) & ~63) + rows;
 }
 
 function convT<T>(x: usize, w: usize, o: usize, g: usize, r0: i32, r1: i32, scratch: usize): void {
   const H = load<i32>(g, 4), W = load<i32>(g, 8), C = load<i32>(g, 12);
-  const kh = load<i32>(g, 16), kw = load<i32>(g, 20);
+  const kh = load<i32>(g, 16), kw = load<i32>(g, 20), sh = load<i32>(g, 24), sw = load<i32>(g, 28);
+  const dh = load<i32>(g, 32), dw = load<i32>(g, 36), pt = load<i32>(g, 40), pl = load<i32>(g, 44);
   const oh = load<i32>(g, 48), ow = load<i32>(g, 52);
   const groups = load<i32>(g, 56), F = load<i32>(g, 60);
-  gH = H;
-  gW = W;
-  gkh = kh;
-  gkw = kw;
-  gsh = load<i32>(g, 24);
-  gsw = load<i32>(g, 28);
-  gdh = load<i32>(g, 32);
-  gdw = load<i32>(g, 36);
-  gpt = load<i32>(g, 40);
-  gpl = load<i32>(g, 44);
   const sz = sizeof<T>();
   const L = <i32>(16 / <i32>sz);
   const NR = 2 * L;
   const ci = C / groups, og = F / groups;
+  const Wp = paddedWidth(W, kw, sw, dw, pl, ow);
+  gkh = kh;
+  gkw = kw;
+  gdw = dw;
   gci = ci;
-  gRuns = gdw == 1 && groups == 1;
+  gRuns = dw == 1 && groups == 1;
   gPix = <usize>C * sz;
-  gRow = <usize>W * gPix;
-  const zero = scratch;
-  const zeroBytes = (<usize>(kw * ci) * 8 + 63) & ~63;
-  memory.fill(zero, 0, zeroBytes);
-  const tile = scratch + zeroBytes;
-  const packed = tile + 128;
-  const rows = kh * kw * ci;
+  gRowBytes = <usize>Wp * gPix;
+  const tile = scratch;
+  const packed = scratch + 128;
+  const taps = kh * kw * ci;
   const ogPad = (og + L - 1) / L * L;
+  const groupBytes = <usize>taps * <usize>ogPad * sz;
+  const rows = packed + ((groupBytes * <usize>groups + 63) & ~63);
   const oStep = <usize>F * sz;
-  const image = <usize>H * gRow;
+  const inRow = <usize>W * gPix;
+  const image = <usize>H * inRow;
+  // pack the kernel: per group, panels NR (the last maybe L) channels wide, tails zero
   for (let grp = 0; grp < groups; grp++) {
-    // pack this group's kernel: panels NR (the last maybe L) channels wide, tails zero
     for (let f0 = 0; f0 < ogPad; f0 += NR) {
       const width = min(NR, ogPad - f0);
       const real = <usize>min(width, og - f0) * sz;
-      let dst = packed + <usize>rows * <usize>f0 * sz;
+      let dst = packed + <usize>grp * groupBytes + <usize>taps * <usize>f0 * sz;
       let src = w + <usize>(grp * og + f0) * sz;
-      for (let t = 0; t < rows; t++) {
+      for (let t = 0; t < taps; t++) {
         v128.store(dst, v128.splat<T>(<T>0));
         if (width == NR) v128.store(dst, v128.splat<T>(<T>0), 16);
         memory.copy(dst, src, real);
@@ -290,17 +282,35 @@ function convT<T>(x: usize, w: usize, o: usize, g: usize, r0: i32, r1: i32, scra
         src += oStep;
       }
     }
-    for (let r = r0; r < r1; r++) {
-      const n = r / oh, i = r - n * oh;
-      const xg = x + <usize>n * image + <usize>(grp * ci) * sz;
-      const orow = o + <usize>r * <usize>ow * oStep + <usize>(grp * og) * sz;
+  }
+  const left = <usize>pl * gPix;
+  const right = <usize>(Wp - W - pl) * gPix;
+  const step = <usize>sw * gPix;
+  for (let r = r0; r < r1; r++) {
+    const n = r / oh, i = r - n * oh;
+    // the input rows of this output row's windows, padded with zeros left and right
+    let live = 0;
+    for (let a = 0; a < kh; a++) {
+      const h = i * sh + a * dh - pt;
+      if (h < 0 || h >= H) continue;
+      live |= 1 << a;
+      const dst = rows + <usize>a * gRowBytes;
+      memory.fill(dst, 0, left);
+      memory.copy(dst + left, x + <usize>n * image + <usize>h * inRow, inRow);
+      memory.fill(dst + left + inRow, 0, right);
+    }
+    const orow = o + <usize>r * <usize>ow * oStep;
+    for (let grp = 0; grp < groups; grp++) {
+      const xg = <usize>(grp * ci) * sz;
+      const og0 = orow + <usize>(grp * og) * sz;
       for (let f0 = 0; f0 < ogPad; f0 += NR) {
-        const panel = packed + <usize>rows * <usize>f0 * sz;
+        const panel = packed + <usize>grp * groupBytes + <usize>taps * <usize>f0 * sz;
         const width = <usize>min(NR, og - f0) * sz;
+        const ob = og0 + <usize>f0 * sz;
         if (ogPad - f0 >= NR) {
-          for (let j0 = 0; j0 < ow; j0 += 4) block2<T>(xg, i, j0, min(4, ow - j0), panel, orow + (<usize>j0 * oStep + <usize>f0 * sz), oStep, zero, tile, width);
+          for (let j0 = 0; j0 < ow; j0 += 4) block2<T>(rows, live, xg + <usize>j0 * step, step, min(4, ow - j0), panel, ob + <usize>j0 * oStep, oStep, tile, width);
         } else {
-          for (let j0 = 0; j0 < ow; j0 += 4) block1<T>(xg, i, j0, min(4, ow - j0), panel, orow + (<usize>j0 * oStep + <usize>f0 * sz), oStep, zero, tile, width);
+          for (let j0 = 0; j0 < ow; j0 += 4) block1<T>(rows, live, xg + <usize>j0 * step, step, min(4, ow - j0), panel, ob + <usize>j0 * oStep, oStep, tile, width);
         }
       }
     }
@@ -310,8 +320,7 @@ function convT<T>(x: usize, w: usize, o: usize, g: usize, r0: i32, r1: i32, scra
 /**
  * The direct convolution of NHWC images x with the kernel w ([kh, kw, C / groups, F]) into o
  * ([m, outH, outW, F]), output rows r0 … r1 − 1 (row r = example r / outH, output row r % outH).
- * Geometry words at g as im2col's, then groups, F. `scratch`: convScratch(kh, kw, C / groups,
- * F / groups) bytes.
+ * Geometry words at g as im2col's, then groups, F. `scratch`: convScratch(…) bytes; kh ≤ 32.
  */
 export function conv2d(dt: i32, x: usize, w: usize, o: usize, g: usize, r0: i32, r1: i32, scratch: usize): void {
   if (dt == 0) convT<f32>(x, w, o, g, r0, r1, scratch);
