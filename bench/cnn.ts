@@ -9,7 +9,9 @@
  * - `conv2d` forward on three shapes (`CONVS`: 3×3 on `[32, 28, 28, 16]` → 16, the `npm run cnn`
  *   first layer 5×5 on `[64, 28, 28, 1]` → 16, 3×3 on `[32, 14, 14, 32]` → 32): typegrad WASM
  *   against tfjs-backend-wasm (XNNPACK); on the first also tfjs-backend-cpu and jax-js. Steady
- *   state (medians after warm-up) and cold (the first call on that shape, inputs made).
+ *   state (medians after warm-up) and cold (the first call on that shape, inputs made). Each
+ *   step hands its output's memory back (typegrad `giveBack`, tfjs `dispose`), so a step times
+ *   the convolution, not the eviction of earlier outputs.
  *
  * Prints markdown tables with ratios (peer time / typegrad time; > 1: typegrad is faster) and
  * writes bench/results-cnn.json. `--quick` runs fewer rounds.
@@ -19,6 +21,7 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { blockUntilReady, grad as jgrad, jit, lax, nn, numpy as np, tree } from "@jax-js/jax";
 import * as tf from "@tensorflow/tfjs-core";
+import { giveBack } from "../src/autodiff/core.js";
 import {
   configureWasm,
   conv2d,
@@ -37,6 +40,7 @@ import {
   wasm,
   withBackend,
 } from "../src/index.js";
+import { storageOf } from "../src/tensor/tensor.js";
 import { useJax } from "./jax.js";
 import { useTfjs } from "./tfjs.js";
 import { measure, measureAsync, type Timing } from "./timing.js";
@@ -80,7 +84,8 @@ const typegradConv = (c: ConvCase): (() => void) =>
     const x = fromArray([c.batch, c.size, c.size, c.cin], data(c.batch * c.size * c.size * c.cin, 1));
     const w = fromArray([c.k, c.k, c.cin, c.cout], data(c.k * c.k * c.cin * c.cout, 2));
     const f = conv2d as unknown as (a: Tensor, b: Tensor, o: object) => Tensor;
-    return () => void withBackend(wasm, () => f(x, w, { padding: c.padding }));
+    // the output's memory goes back at once, as tfjs's step disposes its output
+    return () => withBackend(wasm, () => giveBack([storageOf(f(x, w, { padding: c.padding }))]));
   });
 
 // -------------------------------------------------------------------------------------
