@@ -45,8 +45,18 @@ const windowsConv = (b: Backend, x: Storage, xShape: Sizes, w: Storage, wShape: 
 };
 
 /**
- * The convolution of NHWC images `x` with the kernel `w` (`[kh, kw, C / groups, F]`) by
- * `im2col` and `matmul` of backend `b`: `[m, outH, outW, F]`, as `Backend.conv2d`.
+ * The convolution of NHWC images `x` (`xShape`) with the kernel `w` (`wShape` =
+ * `[kh, kw, C / groups, F]`) by `im2col` and `matmul` of backend `b`: `[m, outH, outW, F]`, as
+ * `Backend.conv2d`. A backend of your own with no convolution kernel can implement `conv2d`
+ * with it; batches whose windows would be large run in slices of examples.
+ *
+ * @example
+ * import { convByWindows, reference, shapes } from "typegrad"
+ * const g = shapes.windowGeometry("conv2d", [1, 3, 3, 1], [2, 2], {})
+ * const x = reference.fromArray("float32", [1, 2, 3, 4, 5, 6, 7, 8, 9])
+ * const w = reference.fromArray("float32", [1, 1, 1, 1])
+ * Array.from(reference.read(convByWindows(reference, x, [1, 3, 3, 1], w, [2, 2, 1, 1], g, 1))) // [12, 16, 24, 28]
+ * @category instances
  */
 export const convByWindows = (b: Backend, x: Storage, xShape: Sizes, w: Storage, wShape: Sizes, g: PatchGeometry, groups: number): Storage => {
   const [m, H, W, C] = xShape as [number, number, number, number];
