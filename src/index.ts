@@ -19,9 +19,9 @@ export { grad, valueAndGrad, valueAndGradAux, vjp } from "./autodiff/vjp.js";
 export type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "./backend/backend.js";
 export { type BackendName, getBackend, ready, setBackend, withBackend } from "./backend/current.js";
 export { reference } from "./backend/reference.js";
-export { convByWindows } from "./backend/windows.js";
 export { configureWasm, initWasm, type WasmOptions, wasm, wasmFile, wasmStats } from "./backend/wasm/index.js";
 export { configureWebGPU, type GpuAdapterInfo, type MatmulTile, type WebGPUOptions, webgpu, webgpuInfo } from "./backend/webgpu/index.js";
+export { convByWindows } from "./backend/windows.js";
 // the boundary: io-ts codecs (files: typegrad/node)
 export { ArchitectureCodec, diffArchitecture, MAX_LAYERS, modelFromArchitecture } from "./codec/architecture.js";
 export {

@@ -103,9 +103,19 @@ describe("conv2d", () => {
     // the kernel's cotangent (summed over slices of examples) equals the sum over two halves, each under the bound
     const half = (s: number) => vjp((w: Tensor) => anyConv(slice(x, 0, s, s + 10) as Tensor, w), W)[1](slice(y, 0, s, s + 10) as never) as Tensor;
     const parts = [toFlat(half(0)), toFlat(half(10))];
-    expect(close(toFlat(g.W), Array.from(parts[0] as ArrayLike<number>, (v, i) => v + ((parts[1] as ArrayLike<number>)[i] as number)), 1e-4)).toBe(true);
+    expect(
+      close(
+        toFlat(g.W),
+        Array.from(parts[0] as ArrayLike<number>, (v, i) => v + ((parts[1] as ArrayLike<number>)[i] as number)),
+        1e-4,
+      ),
+    ).toBe(true);
     // im2col + gemm in slices (the fallback) gives the same forward
-    const b = withBackend(wasm, () => wasm.read(convByWindows(wasm, wasm.fromArray("float32", toFlat(x)), [20, 40, 40, 8], wasm.fromArray("float32", toFlat(W)), [5, 5, 8, 2], shapes.windowGeometry("conv2d", [20, 40, 40, 8], [5, 5], {}), 1)));
+    const b = withBackend(wasm, () =>
+      wasm.read(
+        convByWindows(wasm, wasm.fromArray("float32", toFlat(x)), [20, 40, 40, 8], wasm.fromArray("float32", toFlat(W)), [5, 5, 8, 2], shapes.windowGeometry("conv2d", [20, 40, 40, 8], [5, 5], {}), 1),
+      ),
+    );
     expect(close(toFlat(y), b, 1e-5)).toBe(true);
   });
 
