@@ -6,8 +6,12 @@
  *   and 2 threads), jax-js (wasm device, the step under `jit`), tfjs-backend-cpu (tfjs-backend-wasm
  *   4.22 has no kernel for the filter gradient `Conv2DBackpropFilter`, so its training step
  *   cannot run there: tried and reported);
- * - `conv2d` 3×3 forward on `[32, 28, 28, 16]` → 16 channels: typegrad WASM against
- *   tfjs-backend-wasm (XNNPACK), tfjs-backend-cpu and jax-js.
+ * - `conv2d` forward on three shapes (`CONVS`: 3×3 on `[32, 28, 28, 16]` → 16, the `npm run cnn`
+ *   first layer 5×5 on `[64, 28, 28, 1]` → 16, 3×3 on `[32, 14, 14, 32]` → 32): typegrad WASM
+ *   against tfjs-backend-wasm (XNNPACK); on the first also tfjs-backend-cpu and jax-js. Steady
+ *   state (medians after warm-up) and cold (the first call on that shape, inputs made). Each
+ *   step hands its output's memory back (typegrad `giveBack`, tfjs `dispose`), so a step times
+ *   the convolution, not the eviction of earlier outputs.
  *
  * Prints markdown tables with ratios (peer time / typegrad time; > 1: typegrad is faster) and
  * writes bench/results-cnn.json. `--quick` runs fewer rounds.
@@ -17,6 +21,7 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { blockUntilReady, grad as jgrad, jit, lax, nn, numpy as np, tree } from "@jax-js/jax";
 import * as tf from "@tensorflow/tfjs-core";
+import { giveBack } from "../src/autodiff/core.js";
 import {
   configureWasm,
   conv2d,
@@ -35,11 +40,12 @@ import {
   wasm,
   withBackend,
 } from "../src/index.js";
+import { storageOf } from "../src/tensor/tensor.js";
 import { useJax } from "./jax.js";
 import { useTfjs } from "./tfjs.js";
 import { measure, measureAsync, type Timing } from "./timing.js";
 import { wasmReady } from "./typegrad.js";
-import { CONV3, convFlops, data, LENET, oneHot } from "./workloads.js";
+import { CONV3, CONVS, type ConvCase, convFlops, data, LENET, oneHot } from "./workloads.js";
 
 const quick = process.argv.includes("--quick");
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -73,12 +79,13 @@ const typegradLenet = (): (() => void) =>
     };
   });
 
-const typegradConv = (): (() => void) =>
+const typegradConv = (c: ConvCase): (() => void) =>
   withBackend(wasm, () => {
-    const x = fromArray([CONV3.batch, CONV3.size, CONV3.size, CONV3.cin], data(CONV3.batch * CONV3.size * CONV3.size * CONV3.cin, 1));
-    const w = fromArray([CONV3.k, CONV3.k, CONV3.cin, CONV3.cout], data(CONV3.k * CONV3.k * CONV3.cin * CONV3.cout, 2));
-    const c = conv2d as unknown as (a: Tensor, b: Tensor, o: object) => Tensor;
-    return () => void withBackend(wasm, () => c(x, w, { padding: "same" }));
+    const x = fromArray([c.batch, c.size, c.size, c.cin], data(c.batch * c.size * c.size * c.cin, 1));
+    const w = fromArray([c.k, c.k, c.cin, c.cout], data(c.k * c.k * c.cin * c.cout, 2));
+    const f = conv2d as unknown as (a: Tensor, b: Tensor, o: object) => Tensor;
+    // the output's memory goes back at once, as tfjs's step disposes its output
+    return () => withBackend(wasm, () => giveBack([storageOf(f(x, w, { padding: c.padding }))]));
   });
 
 // -------------------------------------------------------------------------------------
@@ -141,10 +148,10 @@ const tfjsLenet = (): { step: () => void; dispose: () => void } => {
   };
 };
 
-const tfjsConv = (): { step: () => void; dispose: () => void } => {
-  const x = tf.tensor4d(data(CONV3.batch * CONV3.size * CONV3.size * CONV3.cin, 1), [CONV3.batch, CONV3.size, CONV3.size, CONV3.cin]);
-  const w = tf.tensor4d(data(CONV3.k * CONV3.k * CONV3.cin * CONV3.cout, 2), [CONV3.k, CONV3.k, CONV3.cin, CONV3.cout]);
-  return { step: () => tf.conv2d(x, w, 1, "same").dispose(), dispose: () => tf.dispose([x, w]) };
+const tfjsConv = (c: ConvCase): { step: () => void; dispose: () => void } => {
+  const x = tf.tensor4d(data(c.batch * c.size * c.size * c.cin, 1), [c.batch, c.size, c.size, c.cin]);
+  const w = tf.tensor4d(data(c.k * c.k * c.cin * c.cout, 2), [c.k, c.k, c.cin, c.cout]);
+  return { step: () => tf.conv2d(x, w, 1, c.padding).dispose(), dispose: () => tf.dispose([x, w]) };
 };
 
 // -------------------------------------------------------------------------------------
@@ -224,14 +231,31 @@ const onThreads = (t: 1 | 2, f: () => void) => () => {
 };
 const budget = 400;
 
-const build = async (): Promise<{ lenet: Impl[]; conv: Impl[]; cleanup: () => void }> => {
+/** The first call's time (ms): a cold start on that shape. */
+const first = (f: () => void): number => {
+  const t0 = performance.now();
+  f();
+  return performance.now() - t0;
+};
+const firstAsync = async (f: () => Promise<void>): Promise<number> => {
+  const t0 = performance.now();
+  await f();
+  return performance.now() - t0;
+};
+
+const build = async (): Promise<{ lenet: Impl[]; convs: Impl[][]; cold: Map<string, number>[]; cleanup: () => void }> => {
   const lenet: Impl[] = [];
-  const conv: Impl[] = [];
+  const convs: Impl[][] = CONVS.map(() => []);
+  const cold: Map<string, number>[] = CONVS.map(() => new Map());
   const disposers: (() => void)[] = [];
   const ours = typegradLenet();
-  const oursConv = typegradConv();
   lenet.push(["typegrad wasm 1T", () => measure(onThreads(1, ours), budget, 5, 2)], ["typegrad wasm 2T", () => measure(onThreads(2, ours), budget, 5, 2)]);
-  conv.push(["typegrad wasm 1T", () => measure(onThreads(1, oursConv), budget, 5, 2)], ["typegrad wasm 2T", () => measure(onThreads(2, oursConv), budget, 5, 2)]);
+  CONVS.forEach((c, i) => {
+    const oursConv = typegradConv(c);
+    configureWasm({ threads: 2 });
+    (cold[i] as Map<string, number>).set("typegrad wasm 2T", first(oursConv));
+    (convs[i] as Impl[]).push(["typegrad wasm 1T", () => measure(onThreads(1, oursConv), budget, 5, 2)], ["typegrad wasm 2T", () => measure(onThreads(2, oursConv), budget, 5, 2)]);
+  });
   // tfjs keeps one current backend: each measurement switches to its own first
   const onTfjs = (backend: "cpu" | "wasm", f: () => void) => async () => {
     await useTfjs(backend);
@@ -246,14 +270,17 @@ const build = async (): Promise<{ lenet: Impl[]; conv: Impl[]; cleanup: () => vo
   } catch (e) {
     notes.push(`tfjs wasm LeNet step: cannot run (${(e as Error).message.split("\n")[0]}); tfjs cpu runs it instead`);
   }
-  const tw = tfjsConv();
-  conv.push(["tfjs wasm (XNNPACK)", onTfjs("wasm", tw.step)]);
-  disposers.push(tw.dispose);
+  CONVS.forEach((c, i) => {
+    const tw = tfjsConv(c);
+    (cold[i] as Map<string, number>).set("tfjs wasm (XNNPACK)", first(tw.step));
+    (convs[i] as Impl[]).push(["tfjs wasm (XNNPACK)", onTfjs("wasm", tw.step)]);
+    disposers.push(tw.dispose);
+  });
   await useTfjs("cpu");
   const tc = tfjsLenet();
   lenet.push(["tfjs cpu", onTfjs("cpu", tc.step)]);
-  const tcc = tfjsConv();
-  conv.push(["tfjs cpu", onTfjs("cpu", tcc.step)]);
+  const tcc = tfjsConv(CONV3);
+  (convs[0] as Impl[]).push(["tfjs cpu", onTfjs("cpu", tcc.step)]);
   disposers.push(tc.dispose, tcc.dispose);
   try {
     await useJax();
@@ -261,14 +288,15 @@ const build = async (): Promise<{ lenet: Impl[]; conv: Impl[]; cleanup: () => vo
     await j.step();
     lenet.push(["jax-js wasm (jit)", () => measureAsync(j.step, budget, 5, 2)]);
     const jc = jaxConv();
-    await jc.step();
-    conv.push(["jax-js wasm (jit)", () => measureAsync(jc.step, budget, 5, 2)]);
+    (cold[0] as Map<string, number>).set("jax-js wasm (jit)", await firstAsync(jc.step));
+    (convs[0] as Impl[]).push(["jax-js wasm (jit)", () => measureAsync(jc.step, budget, 5, 2)]);
   } catch (e) {
     notes.push(`jax-js skipped: ${(e as Error).message.split("\n")[0]}`);
   }
   return {
     lenet,
-    conv,
+    convs,
+    cold,
     cleanup: () => {
       for (const d of disposers) d();
     },
@@ -276,7 +304,7 @@ const build = async (): Promise<{ lenet: Impl[]; conv: Impl[]; cleanup: () => vo
 };
 
 const rounds = quick ? 2 : 5;
-const { lenet, conv, cleanup } = await build();
+const { lenet, convs, cold, cleanup } = await build();
 const run = async (impls: readonly Impl[], what: string): Promise<Map<string, number[]>> => {
   const out = new Map<string, number[]>();
   for (let r = 0; r < rounds; r++) {
@@ -286,7 +314,8 @@ const run = async (impls: readonly Impl[], what: string): Promise<Map<string, nu
   return out;
 };
 const lenetTimes = await run(lenet, LENET.name);
-const convTimes = await run(conv, CONV3.name);
+const convTimes: Map<string, number[]>[] = [];
+for (const [i, c] of CONVS.entries()) convTimes.push(await run(convs[i] as Impl[], c.name));
 cleanup();
 
 const med = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -318,12 +347,16 @@ const lines = [
   `### typegrad CNN benchmark (${new Date().toISOString().slice(0, 10)}, ${machine}, \`npm run bench:cnn${quick ? " -- --quick" : ""}\`)`,
   "",
   ...table(LENET.name, lenetTimes),
-  ...table(CONV3.name, convTimes, convFlops()),
+  ...CONVS.flatMap((c, i) => [
+    ...table(c.name, convTimes[i] as Map<string, number[]>, convFlops(c)),
+    `Cold (the first call on this shape, ms): ${[...(cold[i] as Map<string, number>)].map(([n, v]) => `${n} ${v.toFixed(1)}`).join("; ")}.`,
+    "",
+  ]),
   ...notes.map((n) => `- ${n}`),
 ];
 console.log(lines.join("\n"));
 writeFileSync(
   fileURLToPath(new URL("results-cnn.json", import.meta.url)),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, quick, notes, lenet: Object.fromEntries(lenetTimes), conv: Object.fromEntries(convTimes) }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, quick, notes, lenet: Object.fromEntries(lenetTimes), conv: Object.fromEntries(CONVS.map((c, i) => [c.name, { steady: Object.fromEntries(convTimes[i] as Map<string, number[]>), cold: Object.fromEntries(cold[i] as Map<string, number>) }])) }, null, 2)}\n`,
 );
 process.exit(0);

@@ -62,8 +62,29 @@ export const oneHot = (batch: number, classes: number, seed: number): Float32Arr
 /** LeNet-style train step (the `npm run cnn` network: 6c5 same, pool 2, 16c5, pool 2, 120, 84, 10), SGD, batch 64. */
 export const LENET = { name: "LeNet train step b64", batch: 64, lr: 0.01 };
 
-/** A 3×3 convolution forward pass, NHWC `[32, 28, 28, 16]` → 16 channels, `"same"` padding. */
-export const CONV3 = { name: "conv2d 3x3 fwd [32,28,28,16]→16", batch: 32, size: 28, cin: 16, cout: 16, k: 3 };
+/** A convolution forward pass: NHWC `[batch, size, size, cin]` → `cout` channels, a k×k kernel, stride 1. */
+export interface ConvCase {
+  readonly name: string;
+  readonly batch: number;
+  readonly size: number;
+  readonly cin: number;
+  readonly cout: number;
+  readonly k: number;
+  readonly padding: "same" | "valid";
+}
 
-/** FLOPs of the 3×3 convolution (2 per multiply-add). */
-export const convFlops = (): number => 2 * CONV3.batch * CONV3.size * CONV3.size * CONV3.cout * CONV3.k * CONV3.k * CONV3.cin;
+/** A 3×3 convolution forward pass, NHWC `[32, 28, 28, 16]` → 16 channels, `"same"` padding. */
+export const CONV3: ConvCase = { name: "conv2d 3x3 fwd [32,28,28,16]→16", batch: 32, size: 28, cin: 16, cout: 16, k: 3, padding: "same" };
+
+/** The convolution rows of `bench:cnn`: CONV3, the `npm run cnn` first layer (5×5, one channel), a deeper 3×3. */
+export const CONVS: readonly ConvCase[] = [
+  CONV3,
+  { name: "conv2d 5x5 fwd [64,28,28,1]→16 (npm run cnn layer 1)", batch: 64, size: 28, cin: 1, cout: 16, k: 5, padding: "same" },
+  { name: "conv2d 3x3 fwd [32,14,14,32]→32", batch: 32, size: 14, cin: 32, cout: 32, k: 3, padding: "same" },
+];
+
+/** FLOPs of a convolution case (2 per multiply-add). */
+export const convFlops = (c: ConvCase = CONV3): number => {
+  const out = c.padding === "same" ? c.size : c.size - c.k + 1;
+  return 2 * c.batch * out * out * c.cout * c.k * c.k * c.cin;
+};

@@ -110,6 +110,14 @@ export interface Backend {
    */
   col2im(cols: Storage, g: PatchGeometry, out: Sizes): Storage;
   /**
+   * The convolution of NHWC images `x` (`xShape` = `[m, H, W, C]`) with the kernel `w`
+   * (`wShape` = `[kh, kw, C / groups, F]`) over the windows `g`, cells outside the image read 0:
+   * `out[n, i, j, f] = Σ_{a, b, c} x[n, i·sh + a·dh − padTop, j·sw + b·dw − padLeft, grp·C/groups + c] · w[a, b, c, f]`
+   * with `grp = floor(f / (F / groups))`; out is `[m, outH, outW, F]`. A backend without a
+   * kernel of its own returns `convByWindows` (`im2col` then `matmul`).
+   */
+  conv2d(x: Storage, xShape: Sizes, w: Storage, wShape: Sizes, g: PatchGeometry, groups: number): Storage;
+  /**
    * Optional: the library will never read `s` again (it held an intermediate of `grad` or of a
    * pullback), so its memory may be reused without saving its elements. Backends whose memory
    * the garbage collector owns leave this out.

@@ -430,6 +430,33 @@ class Reference implements Backend {
             }
     return this.make(out);
   }
+  conv2d(x: Storage, xShape: Sizes, w: Storage, wShape: Sizes, g: PatchGeometry, groups: number): Storage {
+    const a = this.data(x);
+    const k = this.data(w);
+    const [m, H, W, C] = xShape as [number, number, number, number];
+    const [kh, kw, ci, F] = wShape as [number, number, number, number];
+    const og = F / groups;
+    const out = alloc(x.dtype, m * g.outH * g.outW * F);
+    let o = 0;
+    for (let n = 0; n < m; n++)
+      for (let i = 0; i < g.outH; i++)
+        for (let j = 0; j < g.outW; j++)
+          for (let f = 0; f < F; f++) {
+            const c0 = Math.floor(f / og) * ci;
+            let s = 0;
+            for (let p = 0; p < kh; p++)
+              for (let q = 0; q < kw; q++) {
+                const h = i * g.sh + p * g.dh - g.padTop;
+                const v = j * g.sw + q * g.dw - g.padLeft;
+                if (h < 0 || h >= H || v < 0 || v >= W) continue;
+                const base = ((n * H + h) * W + v) * C + c0;
+                const wb = (p * kw + q) * ci * F + f;
+                for (let c = 0; c < ci; c++) s += (a[base + c] as number) * (k[wb + c * F] as number);
+              }
+            out[o++] = s;
+          }
+    return this.make(out);
+  }
 }
 
 /**

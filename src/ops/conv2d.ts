@@ -10,55 +10,134 @@
  * computed in the types; a kernel whose input channels do not match is a compile error at the
  * kernel, naming `conv2d` and both shapes.
  *
- * A composite: `im2col` (the windows as rows) then one matrix product, `[m·H'·W', kh·kw·C] @
- * [kh·kw·C, F]` (per group, batched, when `groups > 1`). No backward code: the input's cotangent
- * comes from `im2col`'s pullback (`col2im`) and the kernel's from the product's (`colsᵀ · ct`).
- * Images are channels-last so that each window row is `kh·kw` contiguous runs of `C` channels
- * and the kernel is already the product's right operand; NCHW data converts with
+ * A primitive: the backend's `conv2d` kernel (WASM: a direct, register-blocked SIMD kernel with no
+ * window buffer, split over threads by output rows; backends without one use `im2col` then one
+ * matrix product). Pullbacks, written with public ops:
+ * - to the kernel: `im2col(x)ᵀ · ct` (per group), over slices of examples when the windows of
+ *   the whole batch would be large;
+ * - to the input: for stride 1, a convolution of `ct` with the kernel flipped in both spatial
+ *   axes and its channel axes swapped (per group), padding `d(k − 1) − p`; for larger strides
+ *   `col2im(ct · kernelᵀ)`, the windows' cotangents added back into the image.
+ *
+ * Images are channels-last so that each window is `kh·kw` contiguous runs of `C` channels and
+ * the kernel's rows are already runs of output channels; NCHW data converts with
  * `permute(x, [0, 2, 3, 1])`.
  *
  * @module
  */
 
-import { bind } from "../autodiff/core.js";
-import { type Conv2dOptions, type Conv2d as Rule, conv2d as rule } from "../shape/conv.js";
+import { bind, type Primitive } from "../autodiff/core.js";
+import { PATCH_LIMIT } from "../backend/windows.js";
+import { type Conv2dOptions, type PatchGeometry, type Conv2d as Rule, conv2d as rule } from "../shape/conv.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { addPrim } from "./add.js";
 import { concatPrim } from "./concat.js";
-import { expectTensor, promote, two } from "./define.js";
-import { im2col } from "./im2col.js";
+import { backendOf, expectTensor, promote, two } from "./define.js";
+import { col2imPrim, im2colPrim } from "./im2col.js";
 import { matmulT } from "./matmul.js";
 import { slicePrim } from "./slice.js";
 import { type Dense, domains, type Gen, inputDims, type OpDef, oneRounding } from "./spec.js";
 import { naiveAxis, permuteTo, reshapeTo, samplePadding } from "./window.js";
 
-/** The most window elements one `im2col` holds (16 MiB of float32): larger batches run in slices. */
-const PATCH_LIMIT = 1 << 22;
+/** The parameters of the convolution primitive: where the windows lie, and the channel groups. */
+export interface Conv2dParams {
+  readonly geometry: PatchGeometry;
+  readonly groups: number;
+}
+
+const dims4 = (t: Tensor): [number, number, number, number] => t.shape as readonly number[] as [number, number, number, number];
+
+/** Elements `start … end − 1` of axis `axis`. */
+const part = (x: Tensor, axis: number, start: number, end: number): Tensor => bind(slicePrim, [x], { axis, start, end });
+
+/** `x` reversed along `axis` (a kernel's spatial axis: a few slices). */
+const flip = (x: Tensor, axis: number): Tensor => {
+  const n = x.shape[axis] as number;
+  if (n === 1) return x;
+  return bind(
+    concatPrim,
+    Array.from({ length: n }, (_, i) => part(x, axis, n - 1 - i, n - i)),
+    axis,
+  );
+};
+
+/** The kernel's cotangent `im2col(x)ᵀ · ct` (per group) for images `x` and output cotangent `ct`. */
+const kernelCotangent = (x: Tensor, ct: Tensor, g: PatchGeometry, groups: number, wShape: readonly number[]): Tensor => {
+  const [m, , , C] = dims4(x);
+  const [kh, kw, ci, co] = wShape as [number, number, number, number];
+  const perExample = g.outH * g.outW * kh * kw * C;
+  if (m > 1 && perExample * m > PATCH_LIMIT) {
+    // bound the windows' memory: sum the cotangents of slices of examples
+    const step = Math.max(1, Math.floor(PATCH_LIMIT / perExample));
+    let sum: Tensor | undefined;
+    for (let s = 0; s < m; s += step) {
+      const e = Math.min(m, s + step);
+      const d = kernelCotangent(part(x, 0, s, e), part(ct, 0, s, e), g, groups, wShape);
+      sum = sum === undefined ? d : bind(addPrim, [sum, d], undefined);
+    }
+    return sum as Tensor;
+  }
+  const rows = m * g.outH * g.outW;
+  const cols = bind(im2colPrim, [x], { geometry: g, padValue: 0 });
+  if (groups === 1) return reshapeTo(matmulT(reshapeTo(cols, [rows, kh * kw * C]), reshapeTo(ct, [rows, co]), true, false), wShape);
+  const og = co / groups;
+  const a = reshapeTo(permuteTo(reshapeTo(cols, [rows, kh * kw, groups, ci]), [2, 0, 1, 3]), [groups, rows, kh * kw * ci]);
+  const b = permuteTo(reshapeTo(ct, [rows, groups, og]), [1, 0, 2]);
+  return reshapeTo(permuteTo(matmulT(a, b, true, false), [1, 0, 2]), wShape);
+};
+
+/** The image's cotangent for output cotangent `ct`, kernel `w`, images of height H and width W. */
+const inputCotangent = (ct: Tensor, w: Tensor, g: PatchGeometry, groups: number, H: number, W: number): Tensor => {
+  const [kh, kw, ci, co] = dims4(w);
+  const og = co / groups;
+  const padTop = g.dh * (kh - 1) - g.padTop;
+  const padLeft = g.dw * (kw - 1) - g.padLeft;
+  if (g.sh === 1 && g.sw === 1 && padTop >= 0 && padLeft >= 0) {
+    // a convolution of ct: kernel flipped in both spatial axes, channels of each group swapped
+    const wt = reshapeTo(permuteTo(reshapeTo(w, [kh, kw, ci, groups, og]), [0, 1, 4, 3, 2]), [kh, kw, og, groups * ci]);
+    const geometry = { kh, kw, sh: 1, sw: 1, dh: g.dh, dw: g.dw, padTop, padLeft, outH: H, outW: W };
+    return bind(conv2dPrim, [ct, flip(flip(wt, 0), 1)], { geometry, groups });
+  }
+  const [m] = dims4(ct);
+  const rows = m * g.outH * g.outW;
+  const K = kh * kw * ci;
+  const back =
+    groups === 1
+      ? matmulT(reshapeTo(ct, [rows, co]), reshapeTo(w, [K, co]), false, true)
+      : permuteTo(
+          reshapeTo(matmulT(permuteTo(reshapeTo(ct, [rows, groups, og]), [1, 0, 2]), permuteTo(reshapeTo(w, [K, groups, og]), [1, 0, 2]), false, true), [groups, rows, kh * kw, ci]),
+          [1, 2, 0, 3],
+        );
+  return bind(col2imPrim, [reshapeTo(back, [m, g.outH, g.outW, kh, kw, groups * ci])], { geometry: g, height: H, width: W });
+};
+
+/** The convolution primitive (shapes already checked by the rule). */
+export const conv2dPrim: Primitive<Conv2dParams> = {
+  name: "conv2d",
+  shape: (ss, { geometry: g }) => {
+    const [x, w] = two(ss) as readonly (readonly number[])[] as [readonly number[], readonly number[]];
+    return [x[0] as number, g.outH, g.outW, w[3] as number];
+  },
+  forward: (xs, ss, { geometry, groups }) => {
+    const [x, w] = two(xs);
+    const [xShape, wShape] = two(ss) as readonly (readonly number[])[] as [readonly number[], readonly number[]];
+    return backendOf(xs).conv2d(x, xShape, w, wShape, geometry, groups);
+  },
+  pullback: (ct, primals, _out, { geometry, groups }, wants) => {
+    const [x, w] = two(primals);
+    const [, H, W] = dims4(x);
+    return [wants[0] === false ? undefined : inputCotangent(ct, w, geometry, groups, H, W), wants[1] === false ? undefined : kernelCotangent(x, ct, geometry, groups, w.shape as readonly number[])];
+  },
+};
 
 /** `conv2d` on tensors of any shape (library code: conv1d, the layers). @internal */
 export const conv2dAny = (x: Tensor, kernel: Tensor, opts: Conv2dOptions = {}): Tensor => {
   expectTensor("conv2d", "x", x);
   expectTensor("conv2d", "kernel", kernel);
-  const { shape, geometry: g, groups } = rule(x.shape as readonly number[], kernel.shape as readonly number[], opts ?? {});
+  const { geometry, groups } = rule(x.shape as readonly number[], kernel.shape as readonly number[], opts ?? {});
   const [xs, ws] = promote(x, kernel);
-  const [m, H, W, C] = x.shape as readonly number[] as [number, number, number, number];
-  const [kh, kw, ci, co] = kernel.shape as readonly number[] as [number, number, number, number];
-  const pointwise = kh === 1 && kw === 1 && g.sh === 1 && g.sw === 1 && g.padTop === 0 && g.padLeft === 0 && g.outH === H && g.outW === W;
-  // bound the windows' memory: a large batch (a whole validation set) runs in slices of examples
-  const perExample = g.outH * g.outW * kh * kw * C;
-  if (!pointwise && m > 1 && perExample * m > PATCH_LIMIT) {
-    const step = Math.max(1, Math.floor(PATCH_LIMIT / perExample));
-    const parts: Tensor[] = [];
-    for (let s = 0; s < m; s += step) parts.push(conv2dAny(bind(slicePrim, [xs], { axis: 0, start: s, end: Math.min(m, s + step) }), ws, opts));
-    return bind(concatPrim, parts, 0);
-  }
-  const cols = pointwise ? xs : im2col(xs, g, 0);
-  const rows = m * g.outH * g.outW;
-  if (groups === 1) return reshapeTo(matmulT(reshapeTo(cols, [rows, kh * kw * C]), reshapeTo(ws, [kh * kw * ci, co]), false, false), shape);
-  const og = co / groups;
-  const a = reshapeTo(permuteTo(reshapeTo(cols, [rows, kh * kw, groups, ci]), [2, 0, 1, 3]), [groups, rows, kh * kw * ci]);
-  const b = permuteTo(reshapeTo(ws, [kh * kw * ci, groups, og]), [1, 0, 2]);
-  return reshapeTo(permuteTo(matmulT(a, b, false, false), [1, 0, 2]), shape);
+  return bind(conv2dPrim, [xs, ws], { geometry, groups });
 };
 
 /**
@@ -128,14 +207,14 @@ export const conv2dDense = (x: Dense, w: Dense, opts: Required<Conv2dOptions>): 
 /** Registry entry. */
 export const conv2dDef: OpDef<Required<Conv2dOptions>> = {
   name: "conv2d",
-  kind: "composite",
+  kind: "primitive",
   doc: "Σ_{a,b,c} x[n, i·s + a·d − p, j·s + b·d − p, c] · kernel[a, b, c, f] (NHWC, groups)",
   shape: (ss, opts) => {
     const [x, w] = two(ss);
     return rule(x, w, opts).shape;
   },
-  forward: { kind: "composite" },
-  pullback: "composite",
+  forward: { kind: "backend", method: "conv2d" },
+  pullback: conv2dPrim.pullback as OpDef<Required<Conv2dOptions>>["pullback"],
   spec: {
     sample: (g) => {
       const { image, kernel, opts } = sampleConv2d(g);

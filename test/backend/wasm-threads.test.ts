@@ -11,7 +11,7 @@ import type { DType } from "../../src/backend/backend.js";
 import { BINARY } from "../../src/backend/wasm/codes.generated.js";
 import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
 import { load, META_WORDS, writeMeta } from "../../src/backend/wasm/runtime.js";
-import { gd, mlp, randn, rng, softmaxCrossEntropy, type Tensor, toFlat, trainStep, withBackend } from "../../src/index.js";
+import { conv2d, gd, mlp, randn, rng, softmaxCrossEntropy, type Tensor, toFlat, trainStep, vjp, withBackend } from "../../src/index.js";
 
 configureWasm({ threads: 4 });
 
@@ -155,6 +155,28 @@ describe("wasm thread pool", () => {
       const got = Array.from(rt.arena.f64.subarray(o / 8, o / 8 + n));
       expect(got, name).toEqual(Array.from({ length: n }, (_, i) => expected(i)));
     }
+  });
+
+  it("convolutions (the direct kernel split by output rows; im2col and col2im by examples) give the same bytes on 1, 2 and 4 threads", () => {
+    const conv = conv2d as unknown as (x: Tensor, w: Tensor, o: object) => Tensor;
+    const cases: [number[], number[], object][] = [
+      [[9, 17, 15, 8], [3, 3, 8, 12], { padding: "same" }],
+      [[7, 20, 19, 6], [5, 3, 3, 10], { stride: [2, 1], dilation: [1, 2], padding: [2, 1], groups: 2 }],
+      [[32, 16, 16, 4], [3, 3, 1, 4], { stride: 2, padding: "same", groups: 4 }],
+      [[6, 23, 9, 5], [4, 2, 5, 7], { padding: "valid" }],
+    ];
+    for (const [xs, ws, opts] of cases)
+      for (const dtype of ["float32", "float64"] as const) {
+        const run = (): Float64Array =>
+          withBackend(wasm, () => {
+            const x = randn(rng(3), xs as never, { dtype }) as Tensor;
+            const w = randn(rng(4), ws as never, { dtype }) as Tensor;
+            const [y, back] = vjp((q: { x: Tensor; w: Tensor }) => conv(q.x, q.w, opts), { x, w });
+            const g = back(randn(rng(5), y.shape as never, { dtype }) as never) as { x: Tensor; w: Tensor };
+            return Float64Array.from([y, g.x, g.w].flatMap((t) => Array.from(toFlat(t))));
+          });
+        sameOnEvery(`conv2d ${JSON.stringify([xs, ws, opts])} ${dtype}, forward and both cotangents`, run);
+      }
   });
 
   it("a seeded training run gives the same parameters, byte for byte, on 1, 2 and 4 threads", () => {

@@ -9,6 +9,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { convByWindows } from "../../src/backend/windows.js";
 import {
   avgPool2d,
   batchNorm,
@@ -21,6 +22,7 @@ import {
   maxPool2d,
   mul,
   reference,
+  shapes,
   slice,
   sum,
   type Tensor,
@@ -29,6 +31,7 @@ import {
   wasm,
   withBackend,
 } from "../../src/index.js";
+import type { PatchGeometry } from "../../src/shape/conv.js";
 
 const f64 = { dtype: "float64" } as const;
 const numRuns = 25;
@@ -97,6 +100,23 @@ describe("conv2d", () => {
     }
     const g = back(y as never);
     expect([g.x.shape, g.W.shape]).toEqual([x.shape, W.shape]);
+    // the kernel's cotangent (summed over slices of examples) equals the sum over two halves, each under the bound
+    const half = (s: number) => vjp((w: Tensor) => anyConv(slice(x, 0, s, s + 10) as Tensor, w), W)[1](slice(y, 0, s, s + 10) as never) as Tensor;
+    const parts = [toFlat(half(0)), toFlat(half(10))];
+    expect(
+      close(
+        toFlat(g.W),
+        Array.from(parts[0] as ArrayLike<number>, (v, i) => v + ((parts[1] as ArrayLike<number>)[i] as number)),
+        1e-4,
+      ),
+    ).toBe(true);
+    // im2col + gemm in slices (the fallback) gives the same forward
+    const b = withBackend(wasm, () =>
+      wasm.read(
+        convByWindows(wasm, wasm.fromArray("float32", toFlat(x)), [20, 40, 40, 8], wasm.fromArray("float32", toFlat(W)), [5, 5, 8, 2], shapes.windowGeometry("conv2d", [20, 40, 40, 8], [5, 5], {}), 1),
+      ),
+    );
+    expect(close(toFlat(y), b, 1e-5)).toBe(true);
   });
 
   it("a 1×1 kernel is a matrix product over the channels", () => {
@@ -229,5 +249,74 @@ describe("the WASM kernels agree with the reference backend on larger shapes", (
       ),
       { numRuns: 20 },
     );
+  });
+
+  it("conv2d with groups (depthwise included), per-axis strides, dilations and explicit padding, float32 and float64: forward and both cotangents", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          m: fc.integer({ min: 1, max: 3 }),
+          H: fc.integer({ min: 5, max: 15 }),
+          W: fc.integer({ min: 5, max: 15 }),
+          groups: fc.constantFrom(1, 2, 3),
+          ci: fc.integer({ min: 1, max: 6 }),
+          og: fc.integer({ min: 1, max: 10 }),
+          kh: fc.integer({ min: 1, max: 4 }),
+          kw: fc.integer({ min: 1, max: 4 }),
+          s: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+          d: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+          p: fc.oneof(fc.constantFrom<"valid" | "same">("valid", "same"), fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }))),
+          dtype: fc.constantFrom("float32" as const, "float64" as const),
+          seed: fc.integer(),
+        }),
+        ({ m, H, W, groups, ci, og, kh, kw, s, d, p, dtype, seed }) => {
+          const opts = { stride: s, dilation: d, padding: p, groups };
+          const pads = typeof p === "string" ? [0, 0] : p;
+          fc.pre(d[0] * (kh - 1) + 1 <= H + 2 * (pads[0] as number) && d[1] * (kw - 1) + 1 <= W + 2 * (pads[1] as number));
+          const C = ci * groups;
+          const run = () => {
+            const x = fromArray([m, H, W, C], data([m, H, W, C], seed), { dtype }) as Tensor;
+            const w = fromArray([kh, kw, ci, og * groups], data([kh, kw, ci, og * groups], seed + 1), { dtype }) as Tensor;
+            const [y, back] = vjp((q: { x: Tensor; w: Tensor }) => anyConv(q.x, q.w, opts), { x, w });
+            const ct = fromArray(y.shape as number[], data(y.shape as number[], seed + 2), { dtype }) as Tensor;
+            const g = back(ct as never);
+            return [y, g.x, g.w].map((t) => toFlat(t as Tensor));
+          };
+          const want = withBackend(reference, run);
+          const got = withBackend(wasm, run);
+          const tol = dtype === "float64" ? 1e-12 : 1e-4;
+          want.forEach((a, i) => {
+            const b = got[i] as ArrayLike<number>;
+            const scale = Math.max(1, ...Array.from(a).map(Math.abs));
+            expect(
+              Array.from(b).every((v, j) => Math.abs(v - (a[j] as number)) <= tol * scale),
+              `output ${i}`,
+            ).toBe(true);
+          });
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("the WASM backend's direct kernel equals im2col + gemm (convByWindows) on the same backend", () => {
+    const cases: [number[], number[], PatchGeometry, number][] = [
+      [[3, 11, 13, 8], [3, 3, 8, 16], { kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padTop: 1, padLeft: 1, outH: 11, outW: 13 }, 1],
+      [[2, 9, 10, 6], [2, 3, 2, 9], { kh: 2, kw: 3, sh: 2, sw: 1, dh: 2, dw: 2, padTop: 0, padLeft: 2, outH: 4, outW: 10 }, 3],
+      [[2, 8, 8, 5], [3, 3, 1, 5], { kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padTop: 1, padLeft: 1, outH: 4, outW: 4 }, 5],
+      [[1, 7, 9, 1], [5, 5, 1, 7], { kh: 5, kw: 5, sh: 1, sw: 1, dh: 1, dw: 1, padTop: 2, padLeft: 2, outH: 7, outW: 9 }, 1],
+    ];
+    for (const [xs, ws, g, groups] of cases)
+      for (const dtype of ["float32", "float64"] as const) {
+        const x = wasm.fromArray(dtype, data(xs, 5));
+        const w = wasm.fromArray(dtype, data(ws, 6));
+        const a = wasm.read(wasm.conv2d(x, xs, w, ws, g, groups));
+        const b = wasm.read(convByWindows(wasm, x, xs, w, ws, g, groups));
+        const r = reference.read(reference.conv2d(reference.fromArray(dtype, data(xs, 5)), xs, reference.fromArray(dtype, data(ws, 6)), ws, g, groups));
+        expect(a.length).toBe(r.length);
+        const tol = dtype === "float64" ? 1e-12 : 1e-5;
+        expect(close(a, b, tol), `${JSON.stringify([xs, ws, groups])} ${dtype}: direct vs windows`).toBe(true);
+        expect(close(a, r, tol), `${JSON.stringify([xs, ws, groups])} ${dtype}: direct vs reference`).toBe(true);
+      }
   });
 });

@@ -23,8 +23,9 @@
 import { type PatchGeometry, patchesShape } from "../../shape/conv.js";
 import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
+import { convByWindows } from "../windows.js";
 import { BINARY, COSTLY, UNARY } from "./codes.generated.js";
-import { writeGeometry } from "./conv.js";
+import { col2im, conv, direct, im2col } from "./conv.js";
 import type { Block, Placed } from "./memory.js";
 import { binary, gemm, SPLIT_ELEMENTWISE, SPLIT_UNARY_COSTLY, unary } from "./parallel.js";
 import { load, type Runtime, writeMeta } from "./runtime.js";
@@ -293,7 +294,7 @@ class Wasm implements Backend {
     const a = this.own(x, "im2col", "x");
     const n = size(patchesShape(shape, g));
     return this.run([a], this.make(a.dtype, n), (rt, [p], o) => {
-      if (n > 0) rt.k.im2col(dtCode(a.dtype), p as number, o, writeGeometry(rt.arena.i32, rt.meta, shape, g), padValue);
+      if (n > 0) im2col(rt, dtCode(a.dtype), p as number, shape, g, padValue, o);
     });
   }
 
@@ -301,7 +302,18 @@ class Wasm implements Backend {
     const a = this.own(cols, "col2im", "cols");
     const n = size(out);
     return this.run([a], this.make(a.dtype, n), (rt, [p], o) => {
-      if (n > 0) rt.k.col2im(dtCode(a.dtype), p as number, o, writeGeometry(rt.arena.i32, rt.meta, out, g));
+      if (n > 0) col2im(rt, dtCode(a.dtype), p as number, out, g, o);
+    });
+  }
+
+  /** The direct kernel (`assembly/conv.ts`) where it applies (`direct`), else `im2col` and the gemm. */
+  conv2d(x: Storage, xShape: Sizes, w: Storage, wShape: Sizes, g: PatchGeometry, groups: number): Storage {
+    const a = this.own(x, "conv2d", "x");
+    const b = this.own(w, "conv2d", "w");
+    if (!direct(load(), xShape, wShape, g, groups)) return convByWindows(this, a, xShape, b, wShape, g, groups);
+    const n = (xShape[0] as number) * g.outH * g.outW * (wShape[3] as number);
+    return this.run([a, b], this.make(a.dtype, n), (rt, [px, pw], o) => {
+      if (n > 0) conv(rt, dtCode(a.dtype), px as number, xShape, pw as number, wShape, g, groups, o);
     });
   }
 }

@@ -37,6 +37,9 @@ export const GEMM_ROWS = 0;
 export const GEMM_COLS = 1;
 export const UNARY = 2;
 export const BINARY = 3;
+export const CONV_ROWS = 4;
+export const IM2COL = 5;
+export const COL2IM = 6;
 
 /** How long an idle worker polls for the next job before it sleeps (ms). */
 const SPIN_MS = 0.5;
@@ -49,7 +52,11 @@ const SPIN_MS = 0.5;
  * - GEMM_COLS the same with `cols` for `rows`: columns `i·cols …`;
  * - UNARY `[dt, op, x, o, n, len, sz]`: elements `i·len …`;
  * - BINARY `[dt, op, a, b, o, rank, metaFull, metaLast, then, d0, len, aStep, bStep, oStep]`:
- *   outer indices `i·len …` (`metaLast` describes a shorter last chunk; steps in bytes).
+ *   outer indices `i·len …` (`metaLast` describes a shorter last chunk; steps in bytes);
+ * - CONV_ROWS `[dt, x, w, o, geometry, len, rows]`: output rows `i·len …` of the direct convolution;
+ * - IM2COL `[dt, x, o, geometry, len, m, padLo, padHi]`: examples `i·len …` (the pad value's
+ *   float64 bits in two words);
+ * - COL2IM `[dt, cols, o, geometry, len, m]`: examples `i·len …`.
  */
 const runChunk = (k: Kernels, kind: number, a: readonly number[], i: number, scratch: number): void => {
   // no helper functions in here: the text must run as it is in a worker
@@ -74,6 +81,19 @@ const runChunk = (k: Kernels, kind: number, a: readonly number[], i: number, scr
     const sz = (a[6] as number) >>> 0;
     const s = i * len;
     k.unary(a[0] as number, a[1] as number, ((a[2] as number) >>> 0) + s * sz, ((a[3] as number) >>> 0) + s * sz, Math.min(len, ((a[4] as number) >>> 0) - s));
+  } else if (kind === 4) {
+    const len = (a[5] as number) >>> 0;
+    const s = i * len;
+    k.conv2d(a[0] as number, (a[1] as number) >>> 0, (a[2] as number) >>> 0, (a[3] as number) >>> 0, (a[4] as number) >>> 0, s, Math.min(s + len, (a[6] as number) >>> 0), scratch);
+  } else if (kind === 5) {
+    const len = (a[4] as number) >>> 0;
+    const s = i * len;
+    const pad = new Float64Array(new Int32Array([a[6] as number, a[7] as number]).buffer)[0] as number;
+    k.im2col(a[0] as number, (a[1] as number) >>> 0, (a[2] as number) >>> 0, (a[3] as number) >>> 0, pad, s, Math.min(s + len, (a[5] as number) >>> 0));
+  } else if (kind === 6) {
+    const len = (a[4] as number) >>> 0;
+    const s = i * len;
+    k.col2im(a[0] as number, (a[1] as number) >>> 0, (a[2] as number) >>> 0, (a[3] as number) >>> 0, s, Math.min(s + len, (a[5] as number) >>> 0));
   } else {
     const len = (a[10] as number) >>> 0;
     const s = i * len;

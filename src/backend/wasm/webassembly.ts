@@ -37,8 +37,10 @@ export interface Kernels {
   transpose(dt: number, x: number, o: number, batch: number, rows: number, cols: number): void;
   copyRows(src: number, srcStride: number, dst: number, dstStride: number, bytes: number, count: number): void;
   zero(dst: number, bytes: number): void;
-  im2col(dt: number, x: number, o: number, geometry: number, padValue: number): void;
-  col2im(dt: number, cols: number, o: number, geometry: number): void;
+  im2col(dt: number, x: number, o: number, geometry: number, padValue: number, n0: number, n1: number): void;
+  col2im(dt: number, cols: number, o: number, geometry: number, n0: number, n1: number): void;
+  conv2d(dt: number, x: number, w: number, o: number, geometry: number, r0: number, r1: number, scratch: number): void;
+  convScratch(kh: number, kw: number, ci: number, og: number, groups: number, W: number, sw: number, dw: number, pl: number, ow: number): number;
 }
 
 /** The global `WebAssembly` object, as far as it is used here. */

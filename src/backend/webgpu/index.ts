@@ -21,6 +21,7 @@
 import type { PatchGeometry } from "../../shape/conv.js";
 import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
+import { convByWindows } from "../windows.js";
 import { BufferUsage, type GpuAdapterInfo, type GpuBuffer, type GpuContext, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, requestGpuDevice } from "./gpu.js";
 import { binaryShader, col2imShader, columnShader, copyShader, fillShader, im2colShader, type MatmulTile, matmulShader, ROW, type RowOp, rowShader, unaryShader, WG, whereShader } from "./kernels.js";
 
@@ -528,6 +529,10 @@ class WebGPU implements Backend {
     const out = this.alloc(total, "col2im");
     this.dispatch(this.pipeline("col2im", col2imShader), this.patchParams(total, outShape, g, 0), [src, out.slot.buffer], ...this.grid(total));
     return out;
+  }
+  /** No convolution kernel of its own: `im2col` then `matmul` (`convByWindows`). */
+  conv2d(x: Storage, xShape: Sizes, w: Storage, wShape: Sizes, g: PatchGeometry, groups: number): Storage {
+    return convByWindows(this, x, xShape, w, wShape, g, groups);
   }
 
   // ---- data movement (all one strided copy) ----------------------------------------

@@ -335,6 +335,16 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
       () => [pair([2, g.outH, g.outW, g.kh, g.kw, 3])],
       1e-6,
     );
+    for (const [groups, ci, F] of [
+      [1, 3, 4],
+      [3, 1, 6],
+    ] as const)
+      run2(
+        `conv2d ${JSON.stringify(g)} groups ${groups}`,
+        (b, x, w) => b.conv2d(x as Storage, [2, 5, 6, 3], w as Storage, [g.kh, g.kw, ci, F], g, groups),
+        () => [pair([2, 5, 6, 3]), pair([g.kh, g.kw, ci, F])],
+        1e-5,
+      );
   }
   run2("fill", (b) => b.fill("float32", 1000, -2.5), [], 0);
   run2(

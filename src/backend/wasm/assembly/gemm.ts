@@ -138,7 +138,7 @@ export const SCRATCH: usize = A_BYTES + B_BYTES + TILE_BYTES;
  * multiply-add where the hardware has one (rounded once instead of twice; measured +15% GF/s
  * on every workload shape, same run); the plain build a multiply and an add.
  */
-@inline function madd<T>(acc: v128, a: v128, b: v128): v128 {
+@inline export function madd<T>(acc: v128, a: v128, b: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return sizeof<T>() == 4 ? f32x4.relaxed_madd(a, b, acc) : f64x2.relaxed_madd(a, b, acc);
   return v128.add<T>(acc, v128.mul<T>(a, b));
 }

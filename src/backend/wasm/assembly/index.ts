@@ -5,7 +5,7 @@ export { unary, binary, where, cast } from "./elementwise";
 export { reduce, argmax } from "./reduce";
 export { softmax } from "./softmax";
 export { broadcast, gather, transpose, copyRows, zero } from "./layout";
-export { im2col, col2im } from "./conv";
+export { im2col, col2im, conv2d, convScratch } from "./conv";
 
 /** 1 in the relaxed-SIMD build (fused multiply-adds in gemm), 0 in the plain one. */
 export const RELAXED_SIMD: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
