@@ -121,6 +121,20 @@ const keepAlive = async <T>(p: Promise<T>): Promise<T> => {
   }
 };
 
+/**
+ * The compiler's messages for a shader module, each with its WGSL line and the line itself, or
+ * `fallback` (the error scope's message) where the host has no `getCompilationInfo`.
+ */
+const compilerMessages = async (module: unknown, source: string, fallback: string): Promise<string> => {
+  const m = module as { getCompilationInfo?: () => Promise<{ readonly messages: readonly { readonly message: string; readonly type: string; readonly lineNum: number; readonly linePos: number }[] }> };
+  if (typeof m.getCompilationInfo !== "function") return fallback;
+  const info = await m.getCompilationInfo();
+  const lines = source.split("\n");
+  const errors = info.messages.filter((x) => x.type === "error");
+  if (errors.length === 0) return fallback;
+  return errors.map((x) => `line ${x.lineNum}:${x.linePos}: ${x.message} (${(lines[x.lineNum - 1] ?? "").trim()})`).join("; ");
+};
+
 /** The default matmul tile (64 × 64 per workgroup, 4 × 4 per thread, 256 threads). */
 const DEFAULT_TILE: MatmulTile = { bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 };
 
@@ -152,8 +166,8 @@ class WebGPU implements Backend {
   private paramBuffers: GpuBuffer[] = [];
   private readonly finalizer = new FinalizationRegistry<Slot>((slot) => this.recycle(slot));
   tile: MatmulTile = DEFAULT_TILE;
-  /** Counters: buffers created, buffers reused from the pool, dispatches, submits. */
-  readonly counts = { created: 0, reused: 0, dispatches: 0, submits: 0 };
+  /** Counters: buffers created, buffers reused from the pool, dispatches, submits, reads back to the host. */
+  readonly counts = { created: 0, reused: 0, dispatches: 0, submits: 0, reads: 0 };
 
   /** Find an adapter and a device (once). */
   async load(): Promise<GpuContext> {
@@ -250,17 +264,44 @@ class WebGPU implements Backend {
 
   // ---- commands ----------------------------------------------------------------------
 
-  private pipeline(key: string, code: () => string): GpuPipeline {
+  /**
+   * The pipeline of kernel `key` (compiled once from `code()`), for the backend op `op` (named in
+   * errors). Compiling is synchronous in WebGPU but its errors arrive asynchronously: they are
+   * captured in an error scope (so nothing reaches the console) and thrown, naming the kernel,
+   * the op and each compiler message with its WGSL line, by the next `readAsync` or `sync`.
+   */
+  private pipeline(key: string, code: () => string, op: string): GpuPipeline {
     let p = this.pipelines.get(key);
     if (p === undefined) {
       const device = this.device;
-      const module = device.createShaderModule({ code: code() });
+      const source = code();
+      device.pushErrorScope("validation");
+      const module = device.createShaderModule({ code: source });
       p = device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
-      this.pipelines.set(key, p);
+      const made = p;
       // the module and the layout live as long as the pipeline (dawn.node has crashed when they were collected)
-      this.layouts.set(p, { module, layout: p.getBindGroupLayout(0) });
+      this.layouts.set(made, { module, layout: made.getBindGroupLayout(0) });
+      this.checks.push(
+        device.popErrorScope().then(async (error) => {
+          if (error === null) return undefined;
+          this.pipelines.delete(key);
+          return new Error(`webgpu backend: the WGSL kernel '${key}' (op ${op}) does not compile: ${await compilerMessages(module, source, error.message)}`);
+        }),
+      );
+      this.pipelines.set(key, made);
     }
     return p;
+  }
+
+  /** Errors found by the GPU since the last check (compiling kernels, validating batches), oldest first. */
+  private checks: Promise<Error | undefined>[] = [];
+
+  /** Throw the first error the GPU reported for the commands recorded so far (see `pipeline`). */
+  private async settle(): Promise<void> {
+    const checks = this.checks;
+    this.checks = [];
+    const errors = (await Promise.all(checks)).filter((e): e is Error => e !== undefined);
+    if (errors.length > 0) throw errors[0];
   }
 
   private params(words: readonly number[]): GpuBuffer {
@@ -278,10 +319,10 @@ class WebGPU implements Backend {
   private dispatch(pipe: GpuPipeline, words: readonly number[], buffers: readonly GpuBuffer[], x: number, y = 1, z = 1): void {
     if (x === 0 || y === 0 || z === 0) return;
     const device = this.device;
+    const encoder = this.recording();
     const entries = [this.params(words), ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } }));
     const group = device.createBindGroup({ layout: this.layouts.get(pipe)?.layout ?? pipe.getBindGroupLayout(0), entries });
-    this.encoder ??= device.createCommandEncoder();
-    const pass = this.encoder.beginComputePass();
+    const pass = encoder.beginComputePass();
     pass.setPipeline(pipe);
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(x, y, z);
@@ -301,6 +342,7 @@ class WebGPU implements Backend {
     if (this.encoder === undefined) return;
     const device = this.device;
     device.queue.submit([this.encoder.finish()]);
+    this.checks.push(device.popErrorScope().then((e) => (e === null ? undefined : new Error(`webgpu backend: the GPU rejected a batch of commands: ${e.message}`))));
     this.counts.submits++;
     this.encoder = undefined;
     this.pending = 0;
@@ -308,10 +350,20 @@ class WebGPU implements Backend {
     this.paramBuffers = [];
   }
 
-  /** Wait until the GPU has run every command submitted so far (for benchmarks). */
+  /** The encoder of the batch being recorded; a new one opens an error scope that `flush` closes. */
+  private recording(): GpuEncoder {
+    if (this.encoder === undefined) {
+      this.device.pushErrorScope("validation");
+      this.encoder = this.device.createCommandEncoder();
+    }
+    return this.encoder;
+  }
+
+  /** Wait until the GPU has run every command submitted so far (for benchmarks), and throw what it reported. */
   async sync(): Promise<void> {
     this.flush();
     await keepAlive(this.device.queue.onSubmittedWorkDone());
+    await this.settle();
   }
 
   // ---- transfers ---------------------------------------------------------------------
@@ -339,13 +391,19 @@ class WebGPU implements Backend {
   async readAsync(s: Storage): Promise<TypedArray> {
     const src = this.slot(s, "readAsync");
     const n = s.length;
+    this.counts.reads++;
     if (n === 0) return new Float32Array(0);
     const device = this.device;
     const staging = device.createBuffer({ size: Math.ceil((n * 4) / 16) * 16, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
-    this.encoder ??= device.createCommandEncoder();
-    this.encoder.copyBufferToBuffer(src, 0, staging, 0, staging.size);
+    this.recording().copyBufferToBuffer(src, 0, staging, 0, staging.size);
     this.flush();
-    await keepAlive(staging.mapAsync(MAP_READ));
+    try {
+      await keepAlive(staging.mapAsync(MAP_READ));
+      await this.settle();
+    } catch (e) {
+      staging.destroy();
+      throw e;
+    }
     const out = new Float32Array(staging.getMappedRange().slice(0, n * 4));
     staging.unmap();
     staging.destroy();
@@ -356,7 +414,7 @@ class WebGPU implements Backend {
     this.f32("fill", dtype);
     const out = this.alloc(n, "fill");
     const bits = new Uint32Array(new Float32Array([value]).buffer)[0] as number;
-    this.dispatch(this.pipeline("fill", fillShader), [n, bits], [out.slot.buffer], ...this.grid(n));
+    this.dispatch(this.pipeline("fill", fillShader, "fill"), [n, bits], [out.slot.buffer], ...this.grid(n));
     return out;
   }
 
@@ -371,7 +429,7 @@ class WebGPU implements Backend {
     const src = this.slot(x, "unary");
     const out = this.alloc(x.length, "unary");
     this.dispatch(
-      this.pipeline(`u:${op}`, () => unaryShader(op)),
+      this.pipeline(`u:${op}`, () => unaryShader(op), `unary ${op}`),
       [x.length],
       [src, out.slot.buffer],
       ...this.grid(x.length),
@@ -388,7 +446,7 @@ class WebGPU implements Backend {
     const plain = (a.length === n || a.length === 1) && (b.length === n || b.length === 1);
     if (plain) {
       this.dispatch(
-        this.pipeline(`b:${op}:${then ?? ""}:plain`, () => binaryShader(op, then, true)),
+        this.pipeline(`b:${op}:${then ?? ""}:plain`, () => binaryShader(op, then, true), `binary ${op}${then === undefined ? "" : ` then ${then}`}`),
         [n, a.length === 1 ? 1 : 0, b.length === 1 ? 1 : 0],
         [ba, bb, out.slot.buffer],
         ...this.grid(n),
@@ -397,7 +455,7 @@ class WebGPU implements Backend {
     }
     const { dims, strides } = simplify(outShape, [bstrides(aShape, outShape), bstrides(bShape, outShape)]);
     this.dispatch(
-      this.pipeline(`b:${op}:${then ?? ""}`, () => binaryShader(op, then, false)),
+      this.pipeline(`b:${op}:${then ?? ""}`, () => binaryShader(op, then, false), `binary ${op}${then === undefined ? "" : ` then ${then}`}`),
       [n, dims.length, ...dims, ...(strides[0] as number[]), ...(strides[1] as number[])],
       [ba, bb, out.slot.buffer],
       ...this.grid(n),
@@ -412,7 +470,7 @@ class WebGPU implements Backend {
     const n = size(outShape);
     const out = this.alloc(n, "where");
     const { dims, strides } = simplify(outShape, [bstrides(cShape, outShape), bstrides(aShape, outShape), bstrides(bShape, outShape)]);
-    this.dispatch(this.pipeline("where", whereShader), [n, dims.length, ...dims, ...strides.flat()], [bc, ba, bb, out.slot.buffer], ...this.grid(n));
+    this.dispatch(this.pipeline("where", whereShader, "where"), [n, dims.length, ...dims, ...strides.flat()], [bc, ba, bb, out.slot.buffer], ...this.grid(n));
     return out;
   }
 
@@ -435,7 +493,7 @@ class WebGPU implements Backend {
     const out = this.alloc(nb * M * N, "matmul");
     if (nb === 0 || M === 0 || N === 0) return out;
     if (K === 0) {
-      this.dispatch(this.pipeline("fill", fillShader), [nb * M * N, 0], [out.slot.buffer], ...this.grid(nb * M * N));
+      this.dispatch(this.pipeline("fill", fillShader, "matmul"), [nb * M * N, 0], [out.slot.buffer], ...this.grid(nb * M * N));
       return out;
     }
     if (nb > this.device.limits.maxComputeWorkgroupsPerDimension)
@@ -451,12 +509,25 @@ class WebGPU implements Backend {
     };
     const key = `mm:${transA ? 1 : 0}${transB ? 1 : 0}:${tile.bm},${tile.bn},${tile.bk},${tile.tm},${tile.tn}`;
     this.dispatch(
-      this.pipeline(key, () => matmulShader(transA, transB, tile)),
+      this.pipeline(key, () => matmulShader(transA, transB, tile), "matmul"),
       [M, N, K, nb, ...offsets(aShape, M * K), ...offsets(bShape, K * N)],
       [ba, bb, out.slot.buffer],
       Math.ceil(N / tile.bn),
       Math.ceil(M / tile.bm),
       nb,
+    );
+    return out;
+  }
+
+  /** An elementwise kernel from WGSL source (params `[n]`, bindings `x`, `out`): the tests' way to compile a bad shader. */
+  unaryFrom(key: string, op: string, code: string, x: Storage): Storage {
+    const src = this.slot(x, op);
+    const out = this.alloc(x.length, op);
+    this.dispatch(
+      this.pipeline(`custom:${key}`, () => code, op),
+      [x.length],
+      [src, out.slot.buffer],
+      ...this.grid(x.length),
     );
     return out;
   }
@@ -471,13 +542,13 @@ class WebGPU implements Backend {
     if (n === 0) {
       // an empty axis: sum 0, max -Infinity, argmax 0 (as the reference backend)
       const value = op === "max" ? -Infinity : 0;
-      if (!whole) this.dispatch(this.pipeline("fill", fillShader), [outer * inner, new Uint32Array(new Float32Array([value]).buffer)[0] as number], [out.slot.buffer], ...this.grid(outer * inner));
+      if (!whole) this.dispatch(this.pipeline("fill", fillShader, fn), [outer * inner, new Uint32Array(new Float32Array([value]).buffer)[0] as number], [out.slot.buffer], ...this.grid(outer * inner));
       return out;
     }
     if (inner === 1) {
       const [gx, gy] = outer <= ROW ? [outer, 1] : [ROW, Math.ceil(outer / ROW)];
       this.dispatch(
-        this.pipeline(`row:${op}`, () => rowShader(op)),
+        this.pipeline(`row:${op}`, () => rowShader(op), `${fn} ${op}`),
         [outer, n, inner],
         [src, out.slot.buffer],
         gx,
@@ -485,7 +556,7 @@ class WebGPU implements Backend {
       );
     } else {
       this.dispatch(
-        this.pipeline(`col:${op}`, () => columnShader(op)),
+        this.pipeline(`col:${op}`, () => columnShader(op), `${fn} ${op}`),
         [outer, n, inner],
         [src, out.slot.buffer],
         ...this.grid(outer * inner),
@@ -518,7 +589,7 @@ class WebGPU implements Backend {
     const [m, , , C] = shape as [number, number, number, number];
     const total = m * g.outH * g.outW * g.kh * g.kw * C;
     const out = this.alloc(total, "im2col");
-    this.dispatch(this.pipeline("im2col", im2colShader), this.patchParams(total, shape, g, padValue), [src, out.slot.buffer], ...this.grid(total));
+    this.dispatch(this.pipeline("im2col", im2colShader, "im2col"), this.patchParams(total, shape, g, padValue), [src, out.slot.buffer], ...this.grid(total));
     return out;
   }
 
@@ -526,7 +597,7 @@ class WebGPU implements Backend {
     const src = this.slot(cols, "col2im");
     const total = size(outShape);
     const out = this.alloc(total, "col2im");
-    this.dispatch(this.pipeline("col2im", col2imShader), this.patchParams(total, outShape, g, 0), [src, out.slot.buffer], ...this.grid(total));
+    this.dispatch(this.pipeline("col2im", col2imShader, "col2im"), this.patchParams(total, outShape, g, 0), [src, out.slot.buffer], ...this.grid(total));
     return out;
   }
 
@@ -539,7 +610,7 @@ class WebGPU implements Backend {
     const n = size(dims);
     const s = simplify(dims, [inSt, outSt]);
     this.dispatch(
-      this.pipeline("copy", copyShader),
+      this.pipeline("copy", copyShader, fn),
       [n, s.dims.length, inOff, outOff, ...s.dims, ...(s.strides[0] as number[]), ...(s.strides[1] as number[])],
       [src, out.slot.buffer],
       ...this.grid(n),
@@ -651,7 +722,7 @@ export const configureWebGPU = (opts: WebGPUOptions): Required<WebGPUOptions> =>
 
 /**
  * What the loaded WebGPU backend runs on and its counters (buffers created and reused from the
- * pool, dispatches, submits); `undefined` before `await ready("webgpu")`.
+ * pool, dispatches, submits, reads back to the host); `undefined` before `await ready("webgpu")`.
  *
  * @example
  * import { webgpuInfo } from "typegrad"
@@ -660,7 +731,9 @@ export const configureWebGPU = (opts: WebGPUOptions): Required<WebGPUOptions> =>
  * info === undefined || typeof info.adapter.vendor === "string" // true
  * @category destructors
  */
-export const webgpuInfo = (): { readonly adapter: GpuAdapterInfo; readonly created: number; readonly reused: number; readonly dispatches: number; readonly submits: number } | undefined => {
+export const webgpuInfo = ():
+  | { readonly adapter: GpuAdapterInfo; readonly created: number; readonly reused: number; readonly dispatches: number; readonly submits: number; readonly reads: number }
+  | undefined => {
   const adapter = instance.info;
   return adapter === undefined ? undefined : { adapter, ...instance.counts };
 };
@@ -675,4 +748,6 @@ export const webgpuInternals = {
     return instance.matmulWith(tile, a, aShape, b, bShape, transA, transB, out);
   },
   sync: (): Promise<void> => instance.sync(),
+  /** Run an elementwise kernel given as WGSL (`x`, `out`, params `[n]`), named `key` for the backend op `op`. */
+  unaryFrom: (key: string, op: string, code: string, x: Storage): Storage => instance.unaryFrom(key, op, code, x),
 };
