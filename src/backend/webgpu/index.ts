@@ -22,7 +22,23 @@ import type { PatchGeometry } from "../../shape/conv.js";
 import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
 import { BufferUsage, type GpuAdapterInfo, type GpuBuffer, type GpuContext, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, requestGpuDevice } from "./gpu.js";
-import { binaryShader, col2imShader, columnShader, copyShader, fillShader, im2colShader, type MatmulTile, matmulShader, ROW, type RowOp, rowShader, unaryShader, WG, whereShader } from "./kernels.js";
+import {
+  binaryShader,
+  col2imShader,
+  columnShader,
+  copyShader,
+  fillShader,
+  im2colShader,
+  type MatmulTile,
+  matmulShader,
+  ROW,
+  type RowOp,
+  rowShader,
+  unaryShader,
+  vec4Fits,
+  WG,
+  whereShader,
+} from "./kernels.js";
 
 export type { GpuAdapterInfo } from "./gpu.js";
 export type { MatmulTile } from "./kernels.js";
@@ -45,6 +61,23 @@ class GpuStorage implements Storage {
     readonly length: number,
     readonly slot: Slot,
   ) {}
+}
+
+/** A matrix product recorded but not yet encoded (see `deferred` in the backend). */
+interface PendingMatmul {
+  readonly tile: MatmulTile;
+  readonly transA: boolean;
+  readonly transB: boolean;
+  readonly vecA: boolean;
+  readonly vecB: boolean;
+  /** The params: [M, N, K, batches, bias strides (0, 0), offsets…]. */
+  readonly words: readonly number[];
+  readonly a: GpuBuffer;
+  readonly b: GpuBuffer;
+  readonly out: GpuStorage;
+  readonly M: number;
+  readonly N: number;
+  readonly nb: number;
 }
 
 /** A buffer and its pool bucket; `free` once it is back in the pool. */
@@ -166,8 +199,8 @@ class WebGPU implements Backend {
   private paramBuffers: GpuBuffer[] = [];
   private readonly finalizer = new FinalizationRegistry<Slot>((slot) => this.recycle(slot));
   tile: MatmulTile = DEFAULT_TILE;
-  /** Counters: buffers created, buffers reused from the pool, dispatches, submits, reads back to the host. */
-  readonly counts = { created: 0, reused: 0, dispatches: 0, submits: 0, reads: 0 };
+  /** Counters: buffers created, buffers reused from the pool, dispatches, submits, reads back to the host, bias epilogues fused into a product. */
+  readonly counts = { created: 0, reused: 0, dispatches: 0, submits: 0, reads: 0, fused: 0 };
 
   /** Find an adapter and a device (once). */
   async load(): Promise<GpuContext> {
@@ -235,6 +268,8 @@ class WebGPU implements Backend {
 
   private recycle(slot: Slot): void {
     if (slot.free) return;
+    // the deferred product still reads its inputs: encode it before their buffers can be handed out again
+    if (this.deferred !== undefined && (this.deferred.a === slot.buffer || this.deferred.b === slot.buffer)) this.settleMatmul();
     slot.free = true;
     if (this.pooledBytes + slot.bytes > POOL_BYTES) {
       slot.buffer.destroy();
@@ -248,6 +283,8 @@ class WebGPU implements Backend {
 
   release(s: Storage): void {
     if (!(s instanceof GpuStorage) || s.backend !== this) return;
+    // a deferred product nobody will read need not run
+    if (this.deferred?.out === s) this.deferred = undefined;
     this.finalizer.unregister(s);
     this.recycle(s.slot);
   }
@@ -339,6 +376,7 @@ class WebGPU implements Backend {
 
   /** Submit what is recorded. */
   flush(): void {
+    this.settleMatmul();
     if (this.encoder === undefined) return;
     const device = this.device;
     device.queue.submit([this.encoder.finish()]);
@@ -352,6 +390,7 @@ class WebGPU implements Backend {
 
   /** The encoder of the batch being recorded; a new one opens an error scope that `flush` closes. */
   private recording(): GpuEncoder {
+    this.settleMatmul();
     if (this.encoder === undefined) {
       this.device.pushErrorScope("validation");
       this.encoder = this.device.createCommandEncoder();
@@ -438,6 +477,8 @@ class WebGPU implements Backend {
   }
 
   binary(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, outShape: Sizes, then?: UnaryKernel): Storage {
+    const fused = this.fuseBias(op, a, aShape, b, bShape, outShape, then);
+    if (fused !== undefined) return fused;
     const ba = this.slot(a, "binary");
     const bb = this.slot(b, "binary");
     const n = size(outShape);
@@ -507,16 +548,81 @@ class WebGPU implements Backend {
         return off * stride;
       });
     };
-    const key = `mm:${transA ? 1 : 0}${transB ? 1 : 0}:${tile.bm},${tile.bn},${tile.bk},${tile.tm},${tile.tn}`;
-    this.dispatch(
-      this.pipeline(key, () => matmulShader(transA, transB, tile), "matmul"),
-      [M, N, K, nb, ...offsets(aShape, M * K), ...offsets(bShape, K * N)],
-      [ba, bb, out.slot.buffer],
-      Math.ceil(N / tile.bn),
-      Math.ceil(M / tile.bm),
+    const aOff = offsets(aShape, M * K);
+    const bOff = offsets(bShape, K * N);
+    const fits = vec4Fits(tile, transA, transB);
+    const four = (xs: readonly number[]) => xs.every((x) => x % 4 === 0);
+    // settle an earlier deferred product first: one at a time, in order
+    this.settleMatmul();
+    this.deferred = {
+      tile,
+      transA,
+      transB,
+      vecA: fits.a && (transA ? M : K) % 4 === 0 && four(aOff),
+      vecB: fits.b && (transB ? K : N) % 4 === 0 && four(bOff),
+      words: [M, N, K, nb, 0, 0, ...aOff, ...bOff],
+      a: ba,
+      b: bb,
+      out,
+      M,
+      N,
       nb,
-    );
+    };
     return out;
+  }
+
+  /**
+   * The matrix product recorded last, not yet encoded: if the next command is a bias add (with
+   * or without an activation) on its output, both run as one kernel (the bias epilogue);
+   * anything else encodes it first (`settleMatmul`, from `recording`, `flush` and `release`).
+   */
+  private deferred: PendingMatmul | undefined;
+
+  private settleMatmul(): void {
+    const m = this.deferred;
+    if (m === undefined) return;
+    this.deferred = undefined;
+    this.encodeMatmul(m, undefined);
+  }
+
+  private encodeMatmul(m: PendingMatmul, epi: { readonly bias: GpuBuffer; readonly si: number; readonly sj: number; readonly act: UnaryKernel | undefined; readonly d: GpuStorage } | undefined): void {
+    const { tile, transA, transB, vecA, vecB } = m;
+    const variant = { vecA, vecB, epilogue: epi === undefined ? ("none" as const) : ("bias" as const), act: epi?.act };
+    const key = `mm:${transA ? 1 : 0}${transB ? 1 : 0}:${tile.bm},${tile.bn},${tile.bk},${tile.tm},${tile.tn}:${vecA ? 4 : 1}${vecB ? 4 : 1}${epi === undefined ? "" : `:bias:${epi.act ?? ""}`}`;
+    const words = [...m.words];
+    if (epi !== undefined) {
+      words[4] = epi.si;
+      words[5] = epi.sj;
+    }
+    this.dispatch(
+      this.pipeline(key, () => matmulShader(transA, transB, tile, variant), epi === undefined ? "matmul" : `matmul with bias${epi.act === undefined ? "" : ` then ${epi.act}`}`),
+      words,
+      epi === undefined ? [m.a, m.b, m.out.slot.buffer] : [m.a, m.b, m.out.slot.buffer, epi.bias, epi.d.slot.buffer],
+      Math.ceil(m.N / tile.bn),
+      Math.ceil(m.M / tile.bm),
+      m.nb,
+    );
+  }
+
+  /**
+   * `then(z + bias)` as the epilogue of the deferred product `z` when `binary` is that: an add of
+   * the product's `[M, N]` output (either operand) and a bias broadcast to it. The product is
+   * still written (the caller holds it), the separate pass over it is saved.
+   */
+  private fuseBias(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, outShape: Sizes, then: UnaryKernel | undefined): GpuStorage | undefined {
+    const m = this.deferred;
+    if (m === undefined || op !== "add" || m.nb !== 1 || outShape.length !== 2 || outShape[0] !== m.M || outShape[1] !== m.N) return undefined;
+    const zFirst = a === m.out;
+    if (zFirst === (b === m.out)) return undefined;
+    const [bias, biasShape, zShape] = zFirst ? [b, bShape, aShape] : [a, aShape, bShape];
+    if (zShape.length !== 2 || zShape[0] !== m.M || zShape[1] !== m.N) return undefined;
+    const bb = this.slot(bias, "binary");
+    const [si, sj] = bstrides(biasShape, outShape) as [number, number];
+    const d = this.alloc(m.M * m.N, "binary");
+    this.deferred = undefined;
+    this.encodeMatmul(m, { bias: bb, si, sj, act: then, d });
+    this.counts.fused++;
+    return d;
   }
 
   /** An elementwise kernel from WGSL source (params `[n]`, bindings `x`, `out`): the tests' way to compile a bad shader. */
@@ -722,7 +828,8 @@ export const configureWebGPU = (opts: WebGPUOptions): Required<WebGPUOptions> =>
 
 /**
  * What the loaded WebGPU backend runs on and its counters (buffers created and reused from the
- * pool, dispatches, submits, reads back to the host); `undefined` before `await ready("webgpu")`.
+ * pool, dispatches, submits, reads back to the host, bias adds and activations fused into the
+ * preceding matrix product); `undefined` before `await ready("webgpu")`.
  *
  * @example
  * import { webgpuInfo } from "typegrad"
@@ -732,7 +839,7 @@ export const configureWebGPU = (opts: WebGPUOptions): Required<WebGPUOptions> =>
  * @category destructors
  */
 export const webgpuInfo = ():
-  | { readonly adapter: GpuAdapterInfo; readonly created: number; readonly reused: number; readonly dispatches: number; readonly submits: number; readonly reads: number }
+  | { readonly adapter: GpuAdapterInfo; readonly created: number; readonly reused: number; readonly dispatches: number; readonly submits: number; readonly reads: number; readonly fused: number }
   | undefined => {
   const adapter = instance.info;
   return adapter === undefined ? undefined : { adapter, ...instance.counts };

@@ -13,8 +13,9 @@ import {
   evaluate,
   evaluateAsync,
   examples,
-  fit,
   fitAsync,
+  fit as fitSync,
+  gd,
   getBackend,
   itemAsync,
   matmul,
@@ -246,6 +247,62 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
   ]) {
     mm(`matmul 37x50x71 tile ${JSON.stringify(tile)}`, [37, 50], [50, 71], false, false, [37, 71], tile);
     mm(`matmul 37x50x71 tA tB tile ${JSON.stringify(tile)}`, [50, 37], [71, 50], true, true, [37, 71], tile);
+  }
+
+  // vec4 loads (contiguous dims multiples of 4) next to scalar ones, every transpose, batched
+  for (const [M, K, N] of [
+    [8, 12, 16],
+    [12, 8, 20],
+    [8, 13, 16],
+    [9, 12, 17],
+    [68, 132, 36],
+  ] as const) {
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        mm(`matmul (vec4 where dims allow) ${M}x${K}x${N} tA=${tA} tB=${tB}`, tA ? [K, M] : [M, K], tB ? [N, K] : [K, N], tA, tB, [M, N]);
+      }
+    }
+  }
+  mm("matmul vec4 batched broadcast [2,3,8,12]·[3,12,4]", [2, 3, 8, 12], [3, 12, 4], false, false, [2, 3, 8, 4]);
+  mm("matmul vec4 batched broadcast [1,8,12]ᵀ·[4,16,12]ᵀ", [1, 12, 8], [4, 16, 12], true, true, [4, 8, 16]);
+
+  // the bias epilogue: matmul then add (with an activation or not) runs as one kernel; the product stays readable
+  {
+    let k = 0;
+    for (const [M, K, N, tA, tB] of [
+      [16, 12, 8, false, false],
+      [7, 13, 9, false, true],
+      [33, 20, 65, true, false],
+      [12, 16, 20, true, true],
+    ] as const) {
+      for (const [biasName, biasShape] of [
+        ["[N]", [N]],
+        ["[1,N]", [1, N]],
+        ["[M,1]", [M, 1]],
+        ["scalar", []],
+        ["[M,N]", [M, N]],
+      ] as const) {
+        const then = ([undefined, "relu", "sigmoid", "tanh", "gelu"] as const)[k++ % 5];
+        const zFirst = k % 2 === 0;
+        const aShape = tA ? [K, M] : [M, K];
+        const bShape = tB ? [N, K] : [K, N];
+        later(`matmul ${M}x${K}x${N} tA=${tA} tB=${tB} + bias ${biasName}${then === undefined ? "" : ` then ${then}`}`, async () => {
+          const name = `fused matmul ${M}x${K}x${N} tA=${tA} tB=${tB} + bias ${biasName}${zFirst ? "" : " (bias first)"}${then === undefined ? "" : ` then ${then}`}`;
+          const [ga, ra] = pair(aShape);
+          const [gb, rb] = pair(bShape);
+          const [gc, rc] = pair(biasShape);
+          const before = webgpuInfo()?.fused ?? 0;
+          const gz = gpu.matmul(ga, aShape, gb, bShape, tA, tB, [M, N]);
+          const gout = zFirst ? gpu.binary("add", gz, [M, N], gc, biasShape, [M, N], then) : gpu.binary("add", gc, biasShape, gz, [M, N], [M, N], then);
+          const fusedNow = (webgpuInfo()?.fused ?? 0) - before;
+          const rz = reference.matmul(ra, aShape, rb, bShape, tA, tB, [M, N]);
+          const rout = reference.binary("add", rz, [M, N], rc, biasShape, [M, N], then);
+          cases.push({ name: `${name}: fused into one kernel`, err: fusedNow === 1 ? 0 : 1, tol: 0 });
+          await compare(name, gout, rout, 1e-5 * Math.sqrt(K) + 2e-6);
+          await compare(`${name}: the product itself`, gz, rz, 1e-5 * Math.sqrt(K) + 1e-6);
+        });
+      }
+    }
   }
 
   // reductions, softmax, argmax: every axis, rows longer than a workgroup
@@ -518,7 +575,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
           model: net,
           params: net.init(rng(5)),
           loss: softmaxCrossEntropy,
-          optimizer: adam(1e-3),
+          // plain gradient descent: Adam divides by √v, which turns a float32 rounding in a near-zero gradient into a step of ±lr
+          optimizer: gd(0.1),
           train,
           validation,
           layout: "rows" as const,
@@ -527,8 +585,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
           seed: 3,
         }));
       const readsBefore = webgpuInfo()?.reads ?? 0;
+      const fusedBefore = webgpuInfo()?.fused ?? 0;
       const g = await setBackendAndAsync(gpu, () => fitAsync(options(gpu)));
       const reads = (webgpuInfo()?.reads ?? 0) - readsBefore;
+      const fused = (webgpuInfo()?.fused ?? 0) - fusedBefore;
+      // 3 dense layers: each forward pass (8 updates, 2 validations) runs its bias and activation in the product's epilogue
+      cases.push({ name: `fitAsync on webgpu: ${fused} dense layers ran fused (want 30)`, err: Math.abs(fused - 30), tol: 0 });
       const r = await setBackendAndAsync(reference, () => fitAsync(options(reference)));
       cases.push({ name: `fitAsync on webgpu: stops as the reference (${g.stop.message})`, err: g.stop.reason === r.stop.reason && g.stop.step === r.stop.step && g.stop.step === 8 ? 0 : 1, tol: 0 });
       // per update one read (cost and hits together), per epoch one for the validation set
@@ -558,7 +620,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
           return e instanceof Error ? e.message : String(e);
         }
       };
-      const mFit = await message(() => setBackendAnd(gpu, () => fit(options(gpu))));
+      const mFit = await message(() => setBackendAnd(gpu, () => fitSync(options(gpu))));
       cases.push({ name: `fit on webgpu is refused: ${mFit}`, err: /^fit: .*'webgpu'.*await fitAsync/.test(mFit) ? 0 : 1, tol: 0 });
       const mEval = await message(() => setBackendAnd(gpu, () => evaluate(net, g.params, validation, softmaxCrossEntropy, { layout: "rows" })));
       cases.push({ name: `evaluate on webgpu is refused: ${mEval}`, err: /^evaluate: .*'webgpu'.*await evaluateAsync/.test(mEval) ? 0 : 1, tol: 0 });
