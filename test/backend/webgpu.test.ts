@@ -114,6 +114,7 @@ describe("bench:gpu", () => {
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/best tile at N=64/);
       expect(r.stdout).toMatch(/\| typegrad webgpu \| 32 \|/);
+      expect(r.stdout).toMatch(/## targets \(issue 20\)/);
     },
     600_000,
   );
