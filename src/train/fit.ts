@@ -224,11 +224,15 @@ export interface FitResult<P extends Params> {
 
 /** Options of {@link evaluate} and {@link evaluateAsync}. @category model */
 export interface EvaluateOptions {
+  /** Which axis holds the examples (default `"columns"`); must match the model. */
   readonly layout?: Layout;
   /** Examples per forward pass (default 1000). */
   readonly chunk?: number;
+  /** `"classification"` (default) adds the accuracy; `"regression"` does not. */
   readonly task?: "classification" | "regression";
+  /** Whether the model outputs logits (default) or probabilities, for accuracy with one output unit. */
   readonly outputs?: OutputKind;
+  /** Element type of the batches (default float32). */
   readonly dtype?: DType;
 }
 
