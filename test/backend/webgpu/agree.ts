@@ -530,12 +530,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   });
 
   // an op whose inputs live on a CPU backend and on the GPU runs on the GPU, the CPU one uploaded
-  later("mixed backends", async () => {
+  later("mixed backends", () => mixed().catch((e: unknown) => void errors.push(`mixed backends: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)));
+  const mixed = async (): Promise<void> => {
     const a = [
       [1, 2, 3],
       [4, 5, 6],
     ];
     const b = [10, 20, 30];
+    // load the WASM backend (a browser fetches its build) without changing the current backend
+    const current = getBackend();
+    await ready("wasm");
+    setBackend(current);
     for (const cpu of [reference, wasm]) {
       const onCpu = setBackendAnd(cpu, () => tensor(b));
       const onGpu = setBackendAnd(gpu, () => tensor(a));
@@ -559,7 +564,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       const prod = Array.from(await toFlatAsync(matmul(onGpu, W)));
       cases.push({ name: `mixed matmul(webgpu, ${cpu.name})`, err: Math.abs((prod[0] as number) - 6) + Math.abs((prod[1] as number) - 15), tol: 0 });
     }
-  });
+  };
 
   // fitAsync and evaluateAsync train on the GPU like the reference backend; fit and evaluate name them
   later("fitAsync", async () => {
