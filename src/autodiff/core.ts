@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Storage } from "../backend/backend.js";
+import type { Backend, Storage } from "../backend/backend.js";
 import { fromStorage, live, type RuntimeShape, storageOf, Tensor, type TraceTag } from "../tensor/tensor.js";
 
 // -------------------------------------------------------------------------------------
@@ -138,6 +138,26 @@ export const giveBackExcept = (dead: readonly Tensor[], keep: readonly Tensor[])
 // -------------------------------------------------------------------------------------
 
 /**
+ * Where a primitive runs when its inputs live on different backends: on the device backend (one
+ * that reads back only asynchronously, WebGPU) when an input lives there, its other inputs
+ * uploaded from the CPU for this call; else on the first input's backend, the others copied
+ * there. Inputs on two device backends are an error naming the op and the fix.
+ */
+const backendFor = (op: string, storages: readonly Storage[]): Backend => {
+  const first = (storages[0] as Storage).backend;
+  let device: Backend | undefined;
+  for (const [i, s] of storages.entries()) {
+    if (s.backend.readAsync === undefined) continue;
+    if (device === undefined) device = s.backend;
+    else if (s.backend !== device)
+      throw new Error(
+        `${op}: input ${i} lives on the '${s.backend.name}' backend and an earlier one on '${device.name}'; a device tensor reads back only asynchronously, so move one with 'fromArray(t.shape, await toFlatAsync(t))' under the other backend`,
+      );
+  }
+  return device ?? first;
+};
+
+/**
  * Apply a primitive to tensors: run its kernel on concrete values, or, when an input belongs to
  * an active trace, apply it one level down and record the node at the innermost trace.
  *
@@ -150,7 +170,7 @@ export const bind = <P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P
     const shapes = xs.map((x) => x.shape as RuntimeShape);
     const out = prim.shape(shapes, params);
     const storages = xs.map(storageOf);
-    const backend = (storages[0] as Storage).backend;
+    const backend = backendFor(prim.name, storages);
     const local = storages.map((s) => (s.backend === backend ? s : backend.fromArray(s.dtype, s.backend.read(s))));
     const result = prim.forward(local, shapes, params, out);
     if (tidying !== undefined && Trace.open === 0 && !local.includes(result)) tidying.add(result);

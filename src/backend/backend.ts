@@ -56,7 +56,10 @@ export interface Backend {
   read(s: Storage): TypedArray;
   /**
    * Optional: the elements of `s`, read back asynchronously (a GPU backend's only read; the async
-   * reads `toArrayAsync`, `toFlatAsync`, `itemAsync` fall back to `read` without it).
+   * reads `toArrayAsync`, `toFlatAsync`, `itemAsync` fall back to `read` without it). Only a
+   * device backend, whose `read` cannot answer, has it: the library takes its presence to mean
+   * that the backend's tensors live on a device (an op with inputs there and on the CPU runs
+   * there, the CPU inputs uploaded; `fit` and `evaluate` name their async forms).
    */
   readAsync?(s: Storage): Promise<TypedArray>;
   /** A storage of `n` elements all equal to `value`. */

@@ -12,31 +12,37 @@
  * `"diverged"` and the last good parameters (one scalar read per update). Everything random is
  * drawn from generators forked from `seed`, so the same call gives the same run, bit for bit.
  *
- * The loop is written once, as a generator that yields after every update (`steps`): `fit` runs
- * it to the end at once, `fitAsync` lets the event loop run between batches. Either stops between
- * batches when its `signal` is aborted, and either returns the run's `TrainState` (optimizer
- * state, counters, generator states after the last whole epoch), from which `resume` continues
- * bit for bit.
+ * The loop is written once, as a generator (`steps`) that asks its driver for every read and
+ * yields after every update: `fit` reads synchronously and runs it to the end at once, `fitAsync`
+ * reads with `toFlatAsync` and lets the event loop run between batches, so it also trains on the
+ * WebGPU backend, whose tensors read back only asynchronously (`fit` there is an error naming
+ * `fitAsync`). An update costs one read of one or two numbers: the cost with the divergence probe
+ * folded in, and the batch's correct predictions counted where the output lives. Either stops
+ * between batches when its `signal` is aborted, and either returns the run's `TrainState`
+ * (optimizer state, counters, generator states after the last whole epoch), from which `resume`
+ * continues bit for bit.
  *
  * @module
  */
 
-import { giveBackExcept, tidy } from "../autodiff/core.js";
+import { bind, giveBackExcept, tidy } from "../autodiff/core.js";
 import { flattenTree, namedLeaves, type Params } from "../autodiff/tree.js";
 import { valueAndGradAux } from "../autodiff/vjp.js";
-import type { DType } from "../backend/backend.js";
+import type { DType, TypedArray } from "../backend/backend.js";
 import { batcher, checkExamples, type Examples, type Layout, labels, take, toTensors } from "../data/examples.js";
 import type { RunContext } from "../nn/activations.js";
 import type { LossOptions } from "../nn/losses.js";
 import { add } from "../ops/add.js";
+import { concatPrim } from "../ops/concat.js";
 import { mul } from "../ops/mul.js";
+import { reshapeSizes } from "../ops/reshapePrim.js";
 import { sum } from "../ops/sum.js";
 import type { Optimizer, OptState } from "../optim/optimizers.js";
-import { item, toFlat } from "../tensor/create.js";
+import { toFlat, toFlatAsync } from "../tensor/create.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { accuracy, type OutputKind, predictLabels } from "./metrics.js";
+import { storageOf, type Tensor } from "../tensor/tensor.js";
+import { labelHits, type OutputKind } from "./metrics.js";
 import { type ProgressOptions, type ProgressReporter, progressReporter } from "./progress.js";
 import type { TrainState } from "./state.js";
 
@@ -216,9 +222,25 @@ export interface FitResult<P extends Params> {
 // operations
 // -------------------------------------------------------------------------------------
 
+/** Options of {@link evaluate} and {@link evaluateAsync}. @category model */
+export interface EvaluateOptions {
+  /** Which axis holds the examples (default `"columns"`); must match the model. */
+  readonly layout?: Layout;
+  /** Examples per forward pass (default 1000). */
+  readonly chunk?: number;
+  /** `"classification"` (default) adds the accuracy; `"regression"` does not. */
+  readonly task?: "classification" | "regression";
+  /** Whether the model outputs logits (default) or probabilities, for accuracy with one output unit. */
+  readonly outputs?: OutputKind;
+  /** Element type of the batches (default float32). */
+  readonly dtype?: DType;
+}
+
 /**
  * The loss (and accuracy, for classification) of `params` on `data`, evaluated in chunks of
- * `chunk` examples (default 1000) without dropout. The regulariser is not included.
+ * `chunk` examples (default 1000) without dropout. The regulariser is not included. Each chunk
+ * costs one read of two numbers (its cost and its correct predictions, counted where the output
+ * lives). On the WebGPU backend, which reads back only asynchronously, use {@link evaluateAsync}.
  *
  * @example
  * import { evaluate, examples, mlp, rng, softmaxCrossEntropy } from "typegrad"
@@ -229,33 +251,125 @@ export interface FitResult<P extends Params> {
  * accuracy !== undefined && accuracy >= 0 && accuracy <= 1 // true
  * @category operations
  */
-export const evaluate = <P extends Params>(
+export const evaluate = <P extends Params>(model: Model<P>, params: P, data: Examples, loss: Cost, opts: EvaluateOptions = {}): { readonly loss: number; readonly accuracy: number | undefined } =>
+  driveSync("evaluate", "'await evaluateAsync(…)' with the same arguments", evaluation("evaluate", model, params, data, loss, opts));
+
+/**
+ * {@link evaluate}, reading with `toFlatAsync`: the form for the WebGPU backend (on the CPU
+ * backends it gives the same numbers as `evaluate`).
+ *
+ * @example
+ * import { evaluateAsync, examples, mlp, rng, softmaxCrossEntropy } from "typegrad"
+ * const net = mlp([2, 3])
+ * const test = examples([[0, 1], [1, 0]], [[1, 0, 0], [0, 0, 1]])
+ * const { loss, accuracy } = await evaluateAsync(net, net.init(rng(0)), test, softmaxCrossEntropy)
+ * loss > 0 // true
+ * accuracy !== undefined && accuracy >= 0 && accuracy <= 1 // true
+ * @category operations
+ */
+export const evaluateAsync = <P extends Params>(
   model: Model<P>,
   params: P,
   data: Examples,
   loss: Cost,
-  opts: { readonly layout?: Layout; readonly chunk?: number; readonly task?: "classification" | "regression"; readonly outputs?: OutputKind; readonly dtype?: DType } = {},
-): { readonly loss: number; readonly accuracy: number | undefined } => {
-  checkExamples("evaluate", "data", data, opts.task ?? "classification");
-  if (data.m === 0) throw new TypeError("evaluate: argument 'data' has no examples");
+  opts: EvaluateOptions = {},
+): Promise<{ readonly loss: number; readonly accuracy: number | undefined }> => driveAsync(evaluation("evaluateAsync", model, params, data, loss, opts));
+
+function* evaluation<P extends Params>(
+  fn: string,
+  model: Model<P>,
+  params: P,
+  data: Examples,
+  loss: Cost,
+  opts: EvaluateOptions,
+): Loop<{ readonly loss: number; readonly accuracy: number | undefined }> {
+  const task = opts.task ?? "classification";
+  checkExamples(fn, "data", data, task);
+  if (data.m === 0) throw new TypeError(`${fn}: argument 'data' has no examples`);
   const chunk = opts.chunk ?? 1000;
   if (typeof chunk !== "number" || !Number.isInteger(chunk) || chunk < 1) throw new TypeError(`evaluate: option 'chunk' must be an integer ≥ 1, got ${String(chunk)}`);
   const layout = opts.layout ?? "columns";
-  const truth = labels(data);
+  const dtype = dtypeOption(fn, opts.dtype);
+  const truth = task === "regression" ? undefined : labels(data);
   let total = 0;
-  const predicted: number[] = [];
-  const batchOf = batcher(data, layout, chunk, { dtype: dtypeOption("evaluate", opts.dtype) });
+  let hits = 0;
+  const batchOf = batcher(data, layout, chunk, { dtype });
   for (let s = 0; s < data.m; s += chunk) {
     const idx = Array.from({ length: Math.min(chunk, data.m - s) }, (_, i) => s + i);
     const { X, Y } = batchOf(idx);
     const out = model.apply(params, X as Tensor, { training: false });
-    const cost = loss(out, Y as Tensor, { layout });
-    total += item(cost) * idx.length;
-    if (opts.task !== "regression") predicted.push(...predictLabels(out, { layout, outputs: opts.outputs ?? "logits" }));
+    const J = loss(out, Y as Tensor, { layout });
+    const got = yield* readPacked(J, out, truth?.slice(s, s + idx.length), layout, opts.outputs ?? "logits", [J, out]);
+    total += (got[0] as number) * idx.length;
+    hits += got[1] ?? 0;
     // the chunk, the output and the cost were made here and are seen by no one now
-    giveBackTrees([{ X, Y, out, cost }], [params]);
+    giveBackTrees([{ X, Y, out, J }], [params]);
   }
-  return { loss: total / data.m, accuracy: opts.task === "regression" ? undefined : accuracy(predicted, truth) };
+  return { loss: total / data.m, accuracy: truth === undefined ? undefined : hits / data.m };
+}
+
+// -------------------------------------------------------------------------------------
+// reads: the loops ask, `fit` answers synchronously, `fitAsync` asynchronously
+// -------------------------------------------------------------------------------------
+
+/** What a loop asks of its driver: the elements of a tensor, or a turn of the event loop after an update. */
+type Ask = { readonly read: Tensor } | { readonly batch: BatchInfo };
+
+/** A loop: it yields its asks, receives each read's elements, and returns its result. */
+type Loop<R> = Generator<Ask, R, TypedArray | undefined>;
+
+/** Ask the driver for the elements of `t`. */
+function* read(t: Tensor): Loop<TypedArray> {
+  return (yield { read: t }) as TypedArray;
+}
+
+/**
+ * One read for a batch: the cost `J` (a scalar) and, with `truth`, the number of examples whose
+ * predicted label (computed from `out` where it lives) is right, joined into one tensor. The
+ * temporaries go back to the backend at once, except what `keep` holds.
+ */
+function* readPacked(J: Tensor, out: Tensor, truth: readonly number[] | undefined, layout: Layout, outputs: OutputKind, keep: readonly Tensor[]): Loop<readonly number[]> {
+  const packed = tidy(
+    () => {
+      const cost = reshapeSizes(J, [1]);
+      return truth === undefined ? cost : bind(concatPrim, [cost, reshapeSizes(labelHits(out, truth, { layout, outputs }), [1])], 0);
+    },
+    (p) => [p],
+  );
+  const got = yield* read(packed);
+  giveBackExcept([packed], keep);
+  return Array.from(got);
+}
+
+/** `toFlat`, or an error naming `instead` where the tensor lives on a backend that reads back only asynchronously (WebGPU). */
+const readNow = (fn: string, instead: string, t: Tensor): TypedArray => {
+  const b = storageOf(t).backend;
+  if (b.readAsync !== undefined) throw new Error(`${fn}: the tensors live on the '${b.name}' backend, which reads back only asynchronously; use ${instead}`);
+  return toFlat(t);
+};
+
+/** Run a loop to its end, answering its reads synchronously. */
+const driveSync = <R>(fn: string, instead: string, loop: Loop<R>): R => {
+  let answer: TypedArray | undefined;
+  for (;;) {
+    const r = loop.next(answer);
+    if (r.done === true) return r.value;
+    answer = "read" in r.value ? readNow(fn, instead, r.value.read) : undefined;
+  }
+};
+
+/** Run a loop to its end, answering its reads with `toFlatAsync` and calling `turn` after each update. */
+const driveAsync = async <R>(loop: Loop<R>, turn?: () => Promise<void>): Promise<R> => {
+  let answer: TypedArray | undefined;
+  for (;;) {
+    const r = loop.next(answer);
+    if (r.done === true) return r.value;
+    if ("read" in r.value) answer = await toFlatAsync(r.value.read);
+    else {
+      answer = undefined;
+      await turn?.();
+    }
+  }
 };
 
 /**
@@ -283,7 +397,10 @@ export const trainStep = <P extends Params>(
   X: Tensor,
   Y: Tensor,
   opts: StepOptions<P> = {},
-): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => update(model, loss, optimizer, params, state, X, Y, opts, false);
+): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => {
+  const r = driveSync("trainStep", "'await fitAsync(…)', or valueAndGrad and an optimizer step with 'await itemAsync(cost)'", update(model, loss, optimizer, params, state, X, Y, opts, false));
+  return { params: r.params, state: r.state, loss: r.loss, output: r.output };
+};
 
 /** Options of {@link trainStep}: the layout, the run context (training mode, generator), a regulariser. @category model */
 export interface StepOptions<P extends Params> {
@@ -293,12 +410,13 @@ export interface StepOptions<P extends Params> {
 }
 
 /**
- * {@link trainStep}, and with `check` the divergence probe: the one scalar read is then the cost
- * plus zero times the sum of every new parameter, which is the cost exactly when every parameter is
+ * {@link trainStep}, and with `check` the divergence probe: the one read is then the cost plus
+ * zero times the sum of every new parameter, which is the cost exactly when every parameter is
  * finite and NaN otherwise; only then are the cost, the gradients and the parameters looked at
- * one by one, to say what went bad.
+ * one by one, to say what went bad. With `truth` (the batch's labels) the same read also brings
+ * the batch's correct predictions.
  */
-const update = <P extends Params>(
+function* update<P extends Params>(
   model: Model<P>,
   loss: Cost,
   optimizer: Optimizer,
@@ -308,7 +426,8 @@ const update = <P extends Params>(
   Y: Tensor,
   opts: StepOptions<P>,
   check: boolean,
-): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor; readonly bad?: Divergence } => {
+  truth?: { readonly labels: readonly number[]; readonly outputs: OutputKind },
+): Loop<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly hits: number; readonly output: Tensor; readonly bad?: Divergence }> {
   const layout = opts.layout ?? "columns";
   const [J, grads, output] = valueAndGradAux((p: P) => {
     const out = model.apply(p, X, opts.ctx ?? { training: true });
@@ -316,13 +435,11 @@ const update = <P extends Params>(
     return [opts.regularizer === undefined ? cost : add(cost, opts.regularizer(p)), out] as const;
   })(params);
   const [next, nextState] = optimizer.step(params, grads, state);
-  let value: number;
   let bad: Divergence | undefined;
-  if (check) {
-    // the probe's temporaries (2·leaves + 1 tensors) are seen by no one: their memory goes back at once
-    value = tidy(
-      () =>
-        item(
+  // the probe's temporaries (2·leaves + 1 tensors) are seen by no one: their memory goes back at once
+  const probe = check
+    ? tidy(
+        () =>
           add(
             J,
             mul(
@@ -332,27 +449,29 @@ const update = <P extends Params>(
               0,
             ),
           ),
-        ),
-      () => [],
-    );
-    if (!Number.isFinite(value)) {
-      value = item(J);
-      bad = !Number.isFinite(value) ? { what: "loss", value } : (firstNonFinite("gradient", grads) ?? firstNonFinite("parameter", next) ?? { what: "parameter", value: Number.NaN });
-    }
-  } else value = item(J);
+        (t) => [t],
+      )
+    : J;
+  const got = yield* readPacked(probe, output, truth?.labels, layout, truth?.outputs ?? "logits", [J, output, X, Y, probe]);
+  if (probe !== J) giveBackExcept([probe], [J]);
+  let value = got[0] as number;
+  if (check && !Number.isFinite(value)) {
+    value = (yield* read(J))[0] as number;
+    bad = !Number.isFinite(value) ? { what: "loss", value } : ((yield* firstNonFinite("gradient", grads)) ?? (yield* firstNonFinite("parameter", next)) ?? { what: "parameter", value: Number.NaN });
+  }
   // the gradients were seen only by the optimizer: give their memory back (unless it kept them)
   giveBackTrees([grads], [params, next, ...nextState.slots, output, J, X, Y]);
-  return { params: next, state: nextState, loss: value, output, ...(bad === undefined ? {} : { bad }) };
-};
+  return { params: next, state: nextState, loss: value, hits: got[1] ?? 0, output, ...(bad === undefined ? {} : { bad }) };
+}
 
-/** The first leaf of `tree` with a non-finite element, by name (only called once a run has diverged). */
-const firstNonFinite = (what: "gradient" | "parameter", tree: Params): Divergence | undefined => {
+/** The first leaf of `tree` with a non-finite element, by name (only asked once a run has diverged). */
+function* firstNonFinite(what: "gradient" | "parameter", tree: Params): Loop<Divergence | undefined> {
   for (const [name, x] of namedLeaves("fit", tree)) {
-    const v = toFlat(x).find((e) => !Number.isFinite(e));
+    const v = (yield* read(x)).find((e) => !Number.isFinite(e));
     if (v !== undefined) return { what, name, value: v };
   }
   return undefined;
-};
+}
 
 /** Give back the memory of the tensors in the trees `dead` that share none with those in `live`. */
 const giveBackTrees = (dead: readonly Params[], live: readonly Params[]): void => {
@@ -370,7 +489,7 @@ const checkInt = (fn: string, arg: string, v: unknown, min: number): number => {
  * `fit` drives it to the end at once, `fitAsync` lets the event loop run between batches; both
  * run exactly this code, so they give the same result bit for bit.
  */
-function* steps<P extends Params, F extends number, T extends number>(fn: string, o: FitOptions<P, F, T>): Generator<BatchInfo, FitResult<P>, void> {
+function* steps<P extends Params, F extends number, T extends number>(fn: string, o: FitOptions<P, F, T>): Loop<FitResult<P>> {
   if (o === null || typeof o !== "object") throw new TypeError(`${fn}: expected an options record`);
   if (typeof o.model?.apply !== "function") throw new TypeError(`${fn}: option 'model' must have an apply(params, X, ctx) method`);
   if (typeof o.loss !== "function") throw new TypeError(`${fn}: option 'loss' must be a cost function such as softmaxCrossEntropy`);
@@ -466,7 +585,7 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
       if (signal?.aborted === true) return stop("aborted", epoch, `${fn}: aborted at epoch ${epoch}, batch ${b}${signal.reason === undefined ? "" : ` (${String(signal.reason)})`}`, params);
       const idx = order.slice(b * bs, Math.min(data.m, (b + 1) * bs));
       const { X, Y } = fullBatch ?? batchOf(idx);
-      const r = update(
+      const r = yield* update(
         o.model,
         o.loss,
         o.optimizer,
@@ -476,6 +595,7 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
         Y as Tensor,
         { layout, ctx: { training: true, rng: noise }, ...(o.regularizer === undefined ? {} : { regularizer: o.regularizer }) },
         true,
+        task === "classification" ? { labels: idx.map((i) => truth[i] as number), outputs } : undefined,
       );
       if (firstLoss === undefined) firstLoss = r.loss;
       const first = firstLoss;
@@ -500,10 +620,8 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
       lossSum += r.loss * idx.length;
       let batchAcc: number | undefined;
       if (task === "classification") {
-        const pred = predictLabels(r.output, { layout, outputs });
-        const ok = pred.reduce((s, p, i) => s + (p === truth[idx[i] as number] ? 1 : 0), 0);
-        hits += ok;
-        batchAcc = ok / idx.length;
+        hits += r.hits;
+        batchAcc = r.hits / idx.length;
       }
       // the batch's tensors were made here and are seen by no one now: their memory goes back at
       // once, not when the backend's ring comes round to them (which copies them out first)
@@ -513,11 +631,12 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
       if (o.onBatch?.(info) === "stop") {
         return stop("callback", epoch, `${fn}: onBatch asked to stop at epoch ${epoch}, batch ${b}`, params);
       }
-      yield info;
+      yield { batch: info };
     }
     const evalOpts = { layout, task, outputs, dtype } as const;
-    const trainM = o.trainMetrics === "full" ? evaluate(o.model, params, data, o.loss, evalOpts) : { loss: lossSum / data.m, accuracy: task === "classification" ? hits / data.m : undefined };
-    const val = o.validation === undefined ? undefined : evaluate(o.model, params, o.validation, o.loss, evalOpts);
+    const trainM =
+      o.trainMetrics === "full" ? yield* evaluation(fn, o.model, params, data, o.loss, evalOpts) : { loss: lossSum / data.m, accuracy: task === "classification" ? hits / data.m : undefined };
+    const val = o.validation === undefined ? undefined : yield* evaluation(fn, o.model, params, o.validation, o.loss, evalOpts);
     const record: EpochRecord = { epoch, steps: step, loss: trainM.loss, accuracy: trainM.accuracy, valLoss: val?.loss, valAccuracy: val?.accuracy };
     const badMetric = (["loss", "accuracy", "valLoss", "valAccuracy"] as const).find((k) => record[k] !== undefined && !Number.isFinite(record[k]));
     if (badMetric !== undefined) {
@@ -567,13 +686,7 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
  * stop.reason // "epochs"
  * @category operations
  */
-export const fit = <P extends Params, F extends number, T extends number>(o: FitOptions<P, F, T>): FitResult<P> => {
-  const run = steps("fit", o);
-  for (;;) {
-    const r = run.next();
-    if (r.done === true) return r.value;
-  }
-};
+export const fit = <P extends Params, F extends number, T extends number>(o: FitOptions<P, F, T>): FitResult<P> => driveSync("fit", "'await fitAsync(…)' with the same options", steps("fit", o));
 
 /** Options of {@link fitAsync}: those of {@link fit}, and how often to let the event loop run. @category model */
 export interface FitAsyncOptions<P extends Params, F extends number, T extends number> extends FitOptions<P, F, T> {
@@ -625,18 +738,15 @@ const macrotasks = (): { readonly next: () => Promise<void>; readonly close: () 
 export const fitAsync = async <P extends Params, F extends number, T extends number>(o: FitAsyncOptions<P, F, T>): Promise<FitResult<P>> => {
   const every = o?.yieldEvery ?? 0;
   if (typeof every !== "number" || !(every >= 0)) throw new TypeError(`fitAsync: option 'yieldEvery' must be a number of milliseconds ≥ 0, got ${String(every)}`);
-  const run = steps("fitAsync", o);
   const turns = macrotasks();
   try {
     let last = performance.now();
-    for (;;) {
-      const r = run.next();
-      if (r.done === true) return r.value;
+    return await driveAsync(steps("fitAsync", o), async () => {
       if (performance.now() - last >= every) {
         await turns.next();
         last = performance.now();
       }
-    }
+    });
   } finally {
     turns.close();
   }

@@ -4,8 +4,14 @@
  *
  * @module
  */
+import { bind } from "../autodiff/core.js";
+import { argmaxPrim } from "../ops/argmax.js";
+import { eqPrim } from "../ops/eq.js";
+import { gtPrim } from "../ops/gt.js";
+import { reshapeSizes } from "../ops/reshapePrim.js";
+import { sumAxis } from "../ops/sum.js";
 import type { Layout } from "../shape/layout.js";
-import { toFlat } from "../tensor/create.js";
+import { fromArray, toFlat } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 /** What a network outputs: logits (before the sigmoid / softmax) or probabilities. @category model */
@@ -22,10 +28,8 @@ export type OutputKind = "logits" | "probabilities";
  * @category operations
  */
 export const predictLabels = (output: Tensor, opts: { readonly layout?: Layout; readonly outputs?: OutputKind } = {}): number[] => {
-  const s = output.shape as readonly number[];
-  if (s.length !== 2) throw new TypeError(`predictLabels: argument 'output' must be a 2-D tensor of outputs × examples, got rank ${s.length}`);
   const rows = opts.layout === "rows";
-  const [m, k] = rows ? [s[0] as number, s[1] as number] : [s[1] as number, s[0] as number];
+  const [m, k] = examplesAndOutputs("predictLabels", output, rows);
   const data = toFlat(output);
   const at = (i: number, c: number): number => data[rows ? i * k + c : c * m + i] as number;
   const threshold = opts.outputs === "probabilities" ? 0.5 : 0;
@@ -40,6 +44,30 @@ export const predictLabels = (output: Tensor, opts: { readonly layout?: Layout; 
     out[i] = best;
   }
   return out;
+};
+
+/** `[m, k]`: the examples and outputs of a 2-D network output. */
+const examplesAndOutputs = (fn: string, output: Tensor, rows: boolean): [number, number] => {
+  const s = output.shape as readonly number[];
+  if (s.length !== 2) throw new TypeError(`${fn}: argument 'output' must be a 2-D tensor of outputs × examples, got rank ${s.length}`);
+  return rows ? [s[0] as number, s[1] as number] : [s[1] as number, s[0] as number];
+};
+
+/**
+ * How many of `output`'s predicted labels (the rule of {@link predictLabels}) equal `truth`
+ * (`[m]`, the labels as numbers), as a scalar tensor computed where `output` lives: a GPU
+ * training loop reads this one number instead of the whole output.
+ *
+ * @internal
+ */
+export const labelHits = (output: Tensor, truth: readonly number[], opts: { readonly layout?: Layout; readonly outputs?: OutputKind } = {}): Tensor => {
+  const rows = opts.layout === "rows";
+  const [m, k] = examplesAndOutputs("predictLabels", output, rows);
+  if (truth.length !== m) throw new TypeError(`predictLabels: 'output' has ${m} examples, the labels ${truth.length}`);
+  const dtype = output.dtype;
+  const predicted =
+    k === 1 ? reshapeSizes(bind(gtPrim, [output, fromArray([], [opts.outputs === "probabilities" ? 0.5 : 0], { dtype })], undefined), [m]) : bind(argmaxPrim, [output], { axis: rows ? 1 : 0 });
+  return sumAxis(bind(eqPrim, [predicted, fromArray([m], truth, { dtype })], undefined));
 };
 
 /**

@@ -23,7 +23,23 @@ import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
 import { convByWindows } from "../windows.js";
 import { BufferUsage, type GpuAdapterInfo, type GpuBuffer, type GpuContext, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, requestGpuDevice } from "./gpu.js";
-import { binaryShader, col2imShader, columnShader, copyShader, fillShader, im2colShader, type MatmulTile, matmulShader, ROW, type RowOp, rowShader, unaryShader, WG, whereShader } from "./kernels.js";
+import {
+  binaryShader,
+  col2imShader,
+  columnShader,
+  copyShader,
+  fillShader,
+  im2colShader,
+  type MatmulTile,
+  matmulShader,
+  ROW,
+  type RowOp,
+  rowShader,
+  unaryShader,
+  vec4Fits,
+  WG,
+  whereShader,
+} from "./kernels.js";
 
 export type { GpuAdapterInfo } from "./gpu.js";
 export type { MatmulTile } from "./kernels.js";
@@ -46,6 +62,23 @@ class GpuStorage implements Storage {
     readonly length: number,
     readonly slot: Slot,
   ) {}
+}
+
+/** A matrix product recorded but not yet encoded (see `deferred` in the backend). */
+interface PendingMatmul {
+  readonly tile: MatmulTile;
+  readonly transA: boolean;
+  readonly transB: boolean;
+  readonly vecA: boolean;
+  readonly vecB: boolean;
+  /** The params: [M, N, K, batches, bias strides (0, 0), offsets…]. */
+  readonly words: readonly number[];
+  readonly a: GpuBuffer;
+  readonly b: GpuBuffer;
+  readonly out: GpuStorage;
+  readonly M: number;
+  readonly N: number;
+  readonly nb: number;
 }
 
 /** A buffer and its pool bucket; `free` once it is back in the pool. */
@@ -122,6 +155,20 @@ const keepAlive = async <T>(p: Promise<T>): Promise<T> => {
   }
 };
 
+/**
+ * The compiler's messages for a shader module, each with its WGSL line and the line itself, or
+ * `fallback` (the error scope's message) where the host has no `getCompilationInfo`.
+ */
+const compilerMessages = async (module: unknown, source: string, fallback: string): Promise<string> => {
+  const m = module as { getCompilationInfo?: () => Promise<{ readonly messages: readonly { readonly message: string; readonly type: string; readonly lineNum: number; readonly linePos: number }[] }> };
+  if (typeof m.getCompilationInfo !== "function") return fallback;
+  const info = await m.getCompilationInfo();
+  const lines = source.split("\n");
+  const errors = info.messages.filter((x) => x.type === "error");
+  if (errors.length === 0) return fallback;
+  return errors.map((x) => `line ${x.lineNum}:${x.linePos}: ${x.message} (${(lines[x.lineNum - 1] ?? "").trim()})`).join("; ");
+};
+
 /** The default matmul tile (64 × 64 per workgroup, 4 × 4 per thread, 256 threads). */
 const DEFAULT_TILE: MatmulTile = { bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 };
 
@@ -153,8 +200,8 @@ class WebGPU implements Backend {
   private paramBuffers: GpuBuffer[] = [];
   private readonly finalizer = new FinalizationRegistry<Slot>((slot) => this.recycle(slot));
   tile: MatmulTile = DEFAULT_TILE;
-  /** Counters: buffers created, buffers reused from the pool, dispatches, submits. */
-  readonly counts = { created: 0, reused: 0, dispatches: 0, submits: 0 };
+  /** Counters: buffers created, buffers reused from the pool, dispatches, submits, reads back to the host, bias epilogues fused into a product. */
+  readonly counts = { created: 0, reused: 0, dispatches: 0, submits: 0, reads: 0, fused: 0 };
 
   /** Find an adapter and a device (once). */
   async load(): Promise<GpuContext> {
@@ -222,6 +269,8 @@ class WebGPU implements Backend {
 
   private recycle(slot: Slot): void {
     if (slot.free) return;
+    // the deferred product still reads its inputs: encode it before their buffers can be handed out again
+    if (this.deferred !== undefined && (this.deferred.a === slot.buffer || this.deferred.b === slot.buffer)) this.settleMatmul();
     slot.free = true;
     if (this.pooledBytes + slot.bytes > POOL_BYTES) {
       slot.buffer.destroy();
@@ -235,6 +284,8 @@ class WebGPU implements Backend {
 
   release(s: Storage): void {
     if (!(s instanceof GpuStorage) || s.backend !== this) return;
+    // a deferred product nobody will read need not run
+    if (this.deferred?.out === s) this.deferred = undefined;
     this.finalizer.unregister(s);
     this.recycle(s.slot);
   }
@@ -251,17 +302,44 @@ class WebGPU implements Backend {
 
   // ---- commands ----------------------------------------------------------------------
 
-  private pipeline(key: string, code: () => string): GpuPipeline {
+  /**
+   * The pipeline of kernel `key` (compiled once from `code()`), for the backend op `op` (named in
+   * errors). Compiling is synchronous in WebGPU but its errors arrive asynchronously: they are
+   * captured in an error scope (so nothing reaches the console) and thrown, naming the kernel,
+   * the op and each compiler message with its WGSL line, by the next `readAsync` or `sync`.
+   */
+  private pipeline(key: string, code: () => string, op: string): GpuPipeline {
     let p = this.pipelines.get(key);
     if (p === undefined) {
       const device = this.device;
-      const module = device.createShaderModule({ code: code() });
+      const source = code();
+      device.pushErrorScope("validation");
+      const module = device.createShaderModule({ code: source });
       p = device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
-      this.pipelines.set(key, p);
+      const made = p;
       // the module and the layout live as long as the pipeline (dawn.node has crashed when they were collected)
-      this.layouts.set(p, { module, layout: p.getBindGroupLayout(0) });
+      this.layouts.set(made, { module, layout: made.getBindGroupLayout(0) });
+      this.checks.push(
+        device.popErrorScope().then(async (error) => {
+          if (error === null) return undefined;
+          this.pipelines.delete(key);
+          return new Error(`webgpu backend: the WGSL kernel '${key}' (op ${op}) does not compile: ${await compilerMessages(module, source, error.message)}`);
+        }),
+      );
+      this.pipelines.set(key, made);
     }
     return p;
+  }
+
+  /** Errors found by the GPU since the last check (compiling kernels, validating batches), oldest first. */
+  private checks: Promise<Error | undefined>[] = [];
+
+  /** Throw the first error the GPU reported for the commands recorded so far (see `pipeline`). */
+  private async settle(): Promise<void> {
+    const checks = this.checks;
+    this.checks = [];
+    const errors = (await Promise.all(checks)).filter((e): e is Error => e !== undefined);
+    if (errors.length > 0) throw errors[0];
   }
 
   private params(words: readonly number[]): GpuBuffer {
@@ -279,10 +357,10 @@ class WebGPU implements Backend {
   private dispatch(pipe: GpuPipeline, words: readonly number[], buffers: readonly GpuBuffer[], x: number, y = 1, z = 1): void {
     if (x === 0 || y === 0 || z === 0) return;
     const device = this.device;
+    const encoder = this.recording();
     const entries = [this.params(words), ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } }));
     const group = device.createBindGroup({ layout: this.layouts.get(pipe)?.layout ?? pipe.getBindGroupLayout(0), entries });
-    this.encoder ??= device.createCommandEncoder();
-    const pass = this.encoder.beginComputePass();
+    const pass = encoder.beginComputePass();
     pass.setPipeline(pipe);
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(x, y, z);
@@ -299,9 +377,11 @@ class WebGPU implements Backend {
 
   /** Submit what is recorded. */
   flush(): void {
+    this.settleMatmul();
     if (this.encoder === undefined) return;
     const device = this.device;
     device.queue.submit([this.encoder.finish()]);
+    this.checks.push(device.popErrorScope().then((e) => (e === null ? undefined : new Error(`webgpu backend: the GPU rejected a batch of commands: ${e.message}`))));
     this.counts.submits++;
     this.encoder = undefined;
     this.pending = 0;
@@ -309,10 +389,21 @@ class WebGPU implements Backend {
     this.paramBuffers = [];
   }
 
-  /** Wait until the GPU has run every command submitted so far (for benchmarks). */
+  /** The encoder of the batch being recorded; a new one opens an error scope that `flush` closes. */
+  private recording(): GpuEncoder {
+    this.settleMatmul();
+    if (this.encoder === undefined) {
+      this.device.pushErrorScope("validation");
+      this.encoder = this.device.createCommandEncoder();
+    }
+    return this.encoder;
+  }
+
+  /** Wait until the GPU has run every command submitted so far (for benchmarks), and throw what it reported. */
   async sync(): Promise<void> {
     this.flush();
     await keepAlive(this.device.queue.onSubmittedWorkDone());
+    await this.settle();
   }
 
   // ---- transfers ---------------------------------------------------------------------
@@ -340,13 +431,19 @@ class WebGPU implements Backend {
   async readAsync(s: Storage): Promise<TypedArray> {
     const src = this.slot(s, "readAsync");
     const n = s.length;
+    this.counts.reads++;
     if (n === 0) return new Float32Array(0);
     const device = this.device;
     const staging = device.createBuffer({ size: Math.ceil((n * 4) / 16) * 16, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
-    this.encoder ??= device.createCommandEncoder();
-    this.encoder.copyBufferToBuffer(src, 0, staging, 0, staging.size);
+    this.recording().copyBufferToBuffer(src, 0, staging, 0, staging.size);
     this.flush();
-    await keepAlive(staging.mapAsync(MAP_READ));
+    try {
+      await keepAlive(staging.mapAsync(MAP_READ));
+      await this.settle();
+    } catch (e) {
+      staging.destroy();
+      throw e;
+    }
     const out = new Float32Array(staging.getMappedRange().slice(0, n * 4));
     staging.unmap();
     staging.destroy();
@@ -357,7 +454,7 @@ class WebGPU implements Backend {
     this.f32("fill", dtype);
     const out = this.alloc(n, "fill");
     const bits = new Uint32Array(new Float32Array([value]).buffer)[0] as number;
-    this.dispatch(this.pipeline("fill", fillShader), [n, bits], [out.slot.buffer], ...this.grid(n));
+    this.dispatch(this.pipeline("fill", fillShader, "fill"), [n, bits], [out.slot.buffer], ...this.grid(n));
     return out;
   }
 
@@ -372,7 +469,7 @@ class WebGPU implements Backend {
     const src = this.slot(x, "unary");
     const out = this.alloc(x.length, "unary");
     this.dispatch(
-      this.pipeline(`u:${op}`, () => unaryShader(op)),
+      this.pipeline(`u:${op}`, () => unaryShader(op), `unary ${op}`),
       [x.length],
       [src, out.slot.buffer],
       ...this.grid(x.length),
@@ -381,6 +478,8 @@ class WebGPU implements Backend {
   }
 
   binary(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, outShape: Sizes, then?: UnaryKernel): Storage {
+    const fused = this.fuseBias(op, a, aShape, b, bShape, outShape, then);
+    if (fused !== undefined) return fused;
     const ba = this.slot(a, "binary");
     const bb = this.slot(b, "binary");
     const n = size(outShape);
@@ -389,7 +488,7 @@ class WebGPU implements Backend {
     const plain = (a.length === n || a.length === 1) && (b.length === n || b.length === 1);
     if (plain) {
       this.dispatch(
-        this.pipeline(`b:${op}:${then ?? ""}:plain`, () => binaryShader(op, then, true)),
+        this.pipeline(`b:${op}:${then ?? ""}:plain`, () => binaryShader(op, then, true), `binary ${op}${then === undefined ? "" : ` then ${then}`}`),
         [n, a.length === 1 ? 1 : 0, b.length === 1 ? 1 : 0],
         [ba, bb, out.slot.buffer],
         ...this.grid(n),
@@ -398,7 +497,7 @@ class WebGPU implements Backend {
     }
     const { dims, strides } = simplify(outShape, [bstrides(aShape, outShape), bstrides(bShape, outShape)]);
     this.dispatch(
-      this.pipeline(`b:${op}:${then ?? ""}`, () => binaryShader(op, then, false)),
+      this.pipeline(`b:${op}:${then ?? ""}`, () => binaryShader(op, then, false), `binary ${op}${then === undefined ? "" : ` then ${then}`}`),
       [n, dims.length, ...dims, ...(strides[0] as number[]), ...(strides[1] as number[])],
       [ba, bb, out.slot.buffer],
       ...this.grid(n),
@@ -413,7 +512,7 @@ class WebGPU implements Backend {
     const n = size(outShape);
     const out = this.alloc(n, "where");
     const { dims, strides } = simplify(outShape, [bstrides(cShape, outShape), bstrides(aShape, outShape), bstrides(bShape, outShape)]);
-    this.dispatch(this.pipeline("where", whereShader), [n, dims.length, ...dims, ...strides.flat()], [bc, ba, bb, out.slot.buffer], ...this.grid(n));
+    this.dispatch(this.pipeline("where", whereShader, "where"), [n, dims.length, ...dims, ...strides.flat()], [bc, ba, bb, out.slot.buffer], ...this.grid(n));
     return out;
   }
 
@@ -436,7 +535,7 @@ class WebGPU implements Backend {
     const out = this.alloc(nb * M * N, "matmul");
     if (nb === 0 || M === 0 || N === 0) return out;
     if (K === 0) {
-      this.dispatch(this.pipeline("fill", fillShader), [nb * M * N, 0], [out.slot.buffer], ...this.grid(nb * M * N));
+      this.dispatch(this.pipeline("fill", fillShader, "matmul"), [nb * M * N, 0], [out.slot.buffer], ...this.grid(nb * M * N));
       return out;
     }
     if (nb > this.device.limits.maxComputeWorkgroupsPerDimension)
@@ -450,14 +549,92 @@ class WebGPU implements Backend {
         return off * stride;
       });
     };
-    const key = `mm:${transA ? 1 : 0}${transB ? 1 : 0}:${tile.bm},${tile.bn},${tile.bk},${tile.tm},${tile.tn}`;
-    this.dispatch(
-      this.pipeline(key, () => matmulShader(transA, transB, tile)),
-      [M, N, K, nb, ...offsets(aShape, M * K), ...offsets(bShape, K * N)],
-      [ba, bb, out.slot.buffer],
-      Math.ceil(N / tile.bn),
-      Math.ceil(M / tile.bm),
+    const aOff = offsets(aShape, M * K);
+    const bOff = offsets(bShape, K * N);
+    const fits = vec4Fits(tile, transA, transB);
+    const four = (xs: readonly number[]) => xs.every((x) => x % 4 === 0);
+    // settle an earlier deferred product first: one at a time, in order
+    this.settleMatmul();
+    this.deferred = {
+      tile,
+      transA,
+      transB,
+      vecA: fits.a && (transA ? M : K) % 4 === 0 && four(aOff),
+      vecB: fits.b && (transB ? K : N) % 4 === 0 && four(bOff),
+      words: [M, N, K, nb, 0, 0, ...aOff, ...bOff],
+      a: ba,
+      b: bb,
+      out,
+      M,
+      N,
       nb,
+    };
+    return out;
+  }
+
+  /**
+   * The matrix product recorded last, not yet encoded: if the next command is a bias add (with
+   * or without an activation) on its output, both run as one kernel (the bias epilogue);
+   * anything else encodes it first (`settleMatmul`, from `recording`, `flush` and `release`).
+   */
+  private deferred: PendingMatmul | undefined;
+
+  private settleMatmul(): void {
+    const m = this.deferred;
+    if (m === undefined) return;
+    this.deferred = undefined;
+    this.encodeMatmul(m, undefined);
+  }
+
+  private encodeMatmul(m: PendingMatmul, epi: { readonly bias: GpuBuffer; readonly si: number; readonly sj: number; readonly act: UnaryKernel | undefined; readonly d: GpuStorage } | undefined): void {
+    const { tile, transA, transB, vecA, vecB } = m;
+    const variant = { vecA, vecB, epilogue: epi === undefined ? ("none" as const) : ("bias" as const), act: epi?.act };
+    const key = `mm:${transA ? 1 : 0}${transB ? 1 : 0}:${tile.bm},${tile.bn},${tile.bk},${tile.tm},${tile.tn}:${vecA ? 4 : 1}${vecB ? 4 : 1}${epi === undefined ? "" : `:bias:${epi.act ?? ""}`}`;
+    const words = [...m.words];
+    if (epi !== undefined) {
+      words[4] = epi.si;
+      words[5] = epi.sj;
+    }
+    this.dispatch(
+      this.pipeline(key, () => matmulShader(transA, transB, tile, variant), epi === undefined ? "matmul" : `matmul with bias${epi.act === undefined ? "" : ` then ${epi.act}`}`),
+      words,
+      epi === undefined ? [m.a, m.b, m.out.slot.buffer] : [m.a, m.b, m.out.slot.buffer, epi.bias, epi.d.slot.buffer],
+      Math.ceil(m.N / tile.bn),
+      Math.ceil(m.M / tile.bm),
+      m.nb,
+    );
+  }
+
+  /**
+   * `then(z + bias)` as the epilogue of the deferred product `z` when `binary` is that: an add of
+   * the product's `[M, N]` output (either operand) and a bias broadcast to it. The product is
+   * still written (the caller holds it), the separate pass over it is saved.
+   */
+  private fuseBias(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, outShape: Sizes, then: UnaryKernel | undefined): GpuStorage | undefined {
+    const m = this.deferred;
+    if (m === undefined || op !== "add" || m.nb !== 1 || outShape.length !== 2 || outShape[0] !== m.M || outShape[1] !== m.N) return undefined;
+    const zFirst = a === m.out;
+    if (zFirst === (b === m.out)) return undefined;
+    const [bias, biasShape, zShape] = zFirst ? [b, bShape, aShape] : [a, aShape, bShape];
+    if (zShape.length !== 2 || zShape[0] !== m.M || zShape[1] !== m.N) return undefined;
+    const bb = this.slot(bias, "binary");
+    const [si, sj] = bstrides(biasShape, outShape) as [number, number];
+    const d = this.alloc(m.M * m.N, "binary");
+    this.deferred = undefined;
+    this.encodeMatmul(m, { bias: bb, si, sj, act: then, d });
+    this.counts.fused++;
+    return d;
+  }
+
+  /** An elementwise kernel from WGSL source (params `[n]`, bindings `x`, `out`): the tests' way to compile a bad shader. */
+  unaryFrom(key: string, op: string, code: string, x: Storage): Storage {
+    const src = this.slot(x, op);
+    const out = this.alloc(x.length, op);
+    this.dispatch(
+      this.pipeline(`custom:${key}`, () => code, op),
+      [x.length],
+      [src, out.slot.buffer],
+      ...this.grid(x.length),
     );
     return out;
   }
@@ -472,13 +649,13 @@ class WebGPU implements Backend {
     if (n === 0) {
       // an empty axis: sum 0, max -Infinity, argmax 0 (as the reference backend)
       const value = op === "max" ? -Infinity : 0;
-      if (!whole) this.dispatch(this.pipeline("fill", fillShader), [outer * inner, new Uint32Array(new Float32Array([value]).buffer)[0] as number], [out.slot.buffer], ...this.grid(outer * inner));
+      if (!whole) this.dispatch(this.pipeline("fill", fillShader, fn), [outer * inner, new Uint32Array(new Float32Array([value]).buffer)[0] as number], [out.slot.buffer], ...this.grid(outer * inner));
       return out;
     }
     if (inner === 1) {
       const [gx, gy] = outer <= ROW ? [outer, 1] : [ROW, Math.ceil(outer / ROW)];
       this.dispatch(
-        this.pipeline(`row:${op}`, () => rowShader(op)),
+        this.pipeline(`row:${op}`, () => rowShader(op), `${fn} ${op}`),
         [outer, n, inner],
         [src, out.slot.buffer],
         gx,
@@ -486,7 +663,7 @@ class WebGPU implements Backend {
       );
     } else {
       this.dispatch(
-        this.pipeline(`col:${op}`, () => columnShader(op)),
+        this.pipeline(`col:${op}`, () => columnShader(op), `${fn} ${op}`),
         [outer, n, inner],
         [src, out.slot.buffer],
         ...this.grid(outer * inner),
@@ -519,7 +696,7 @@ class WebGPU implements Backend {
     const [m, , , C] = shape as [number, number, number, number];
     const total = m * g.outH * g.outW * g.kh * g.kw * C;
     const out = this.alloc(total, "im2col");
-    this.dispatch(this.pipeline("im2col", im2colShader), this.patchParams(total, shape, g, padValue), [src, out.slot.buffer], ...this.grid(total));
+    this.dispatch(this.pipeline("im2col", im2colShader, "im2col"), this.patchParams(total, shape, g, padValue), [src, out.slot.buffer], ...this.grid(total));
     return out;
   }
 
@@ -527,7 +704,7 @@ class WebGPU implements Backend {
     const src = this.slot(cols, "col2im");
     const total = size(outShape);
     const out = this.alloc(total, "col2im");
-    this.dispatch(this.pipeline("col2im", col2imShader), this.patchParams(total, outShape, g, 0), [src, out.slot.buffer], ...this.grid(total));
+    this.dispatch(this.pipeline("col2im", col2imShader, "col2im"), this.patchParams(total, outShape, g, 0), [src, out.slot.buffer], ...this.grid(total));
     return out;
   }
   /** No convolution kernel of its own: `im2col` then `matmul` (`convByWindows`). */
@@ -544,7 +721,7 @@ class WebGPU implements Backend {
     const n = size(dims);
     const s = simplify(dims, [inSt, outSt]);
     this.dispatch(
-      this.pipeline("copy", copyShader),
+      this.pipeline("copy", copyShader, fn),
       [n, s.dims.length, inOff, outOff, ...s.dims, ...(s.strides[0] as number[]), ...(s.strides[1] as number[])],
       [src, out.slot.buffer],
       ...this.grid(n),
@@ -656,7 +833,8 @@ export const configureWebGPU = (opts: WebGPUOptions): Required<WebGPUOptions> =>
 
 /**
  * What the loaded WebGPU backend runs on and its counters (buffers created and reused from the
- * pool, dispatches, submits); `undefined` before `await ready("webgpu")`.
+ * pool, dispatches, submits, reads back to the host, bias adds and activations fused into the
+ * preceding matrix product); `undefined` before `await ready("webgpu")`.
  *
  * @example
  * import { webgpuInfo } from "typegrad"
@@ -665,7 +843,9 @@ export const configureWebGPU = (opts: WebGPUOptions): Required<WebGPUOptions> =>
  * info === undefined || typeof info.adapter.vendor === "string" // true
  * @category destructors
  */
-export const webgpuInfo = (): { readonly adapter: GpuAdapterInfo; readonly created: number; readonly reused: number; readonly dispatches: number; readonly submits: number } | undefined => {
+export const webgpuInfo = ():
+  | { readonly adapter: GpuAdapterInfo; readonly created: number; readonly reused: number; readonly dispatches: number; readonly submits: number; readonly reads: number; readonly fused: number }
+  | undefined => {
   const adapter = instance.info;
   return adapter === undefined ? undefined : { adapter, ...instance.counts };
 };
@@ -680,4 +860,6 @@ export const webgpuInternals = {
     return instance.matmulWith(tile, a, aShape, b, bShape, transA, transB, out);
   },
   sync: (): Promise<void> => instance.sync(),
+  /** Run an elementwise kernel given as WGSL (`x`, `out`, params `[n]`), named `key` for the backend op `op`. */
+  unaryFrom: (key: string, op: string, code: string, x: Storage): Storage => instance.unaryFrom(key, op, code, x),
 };

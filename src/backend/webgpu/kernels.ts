@@ -253,31 +253,108 @@ export interface MatmulTile {
 }
 
 /**
+ * The compile-time choices of a matrix product beyond its tile: which operands are read as
+ * `vec4<f32>` (their contiguous dim and offsets are multiples of 4, and so is the tile along
+ * it), and an epilogue that also writes `D = act(C + bias)` from the registers (a dense
+ * layer's bias add and activation fused into the product). @internal
+ */
+export interface MatmulVariant {
+  readonly vecA: boolean;
+  readonly vecB: boolean;
+  /** `"bias"`: add `bias[i·si + j·sj]` (params 4 and 5) and apply `act`, writing D too. */
+  readonly epilogue: "none" | "bias";
+  readonly act?: UnaryKernel | undefined;
+}
+
+/** Whether operand tiles can be loaded as vec4 along the operand's contiguous dim (see {@link MatmulVariant}). */
+export const vec4Fits = (tile: MatmulTile, transA: boolean, transB: boolean): { readonly a: boolean; readonly b: boolean } => ({
+  a: (transA ? tile.bm : tile.bk) % 4 === 0,
+  b: (transB ? tile.bk : tile.bn) % 4 === 0,
+});
+
+/**
  * Batched `C = op(A) · op(B)`, tiled: each workgroup computes a `bm × bn` tile of C, each thread a
  * `tm × tn` register block of it, stepping through K by `bk` with both operand tiles staged in
  * workgroup memory; the inner loop keeps `tm + tn` operands in registers for `tm · tn` fused
- * multiply-adds. Out-of-range tile elements are staged as zeros, so any M, N, K work. Params:
- * [M, N, K, batches, aOff(t)…, bOff(t)…] (element offsets of each batch's matrices).
+ * multiply-adds. An operand whose contiguous dim is a multiple of 4 is loaded 4 elements at a
+ * time (`vec4<f32>`, see {@link MatmulVariant}); out-of-range tile elements are staged as zeros,
+ * so any M, N, K work. With the bias epilogue the thread also writes `D = act(C + bias)`.
+ * Params: [M, N, K, batches, si, sj, aOff(t)…, bOff(t)…] (element offsets of each batch's
+ * matrices; `si`, `sj` the bias strides).
  */
-export const matmulShader = (transA: boolean, transB: boolean, tile: MatmulTile): string => {
+export const matmulShader = (transA: boolean, transB: boolean, tile: MatmulTile, variant: MatmulVariant = { vecA: false, vecB: false, epilogue: "none" }): string => {
   const { bm, bn, bk, tm, tn } = tile;
+  const { vecA, vecB, epilogue, act } = variant;
   const tx = bn / tn;
   const ty = bm / tm;
   const threads = tx * ty;
-  // As[k][m], Bs[k][n]: k-major so a thread's register loads read consecutive words
-  const loadsA = (bm * bk) / threads;
-  const loadsB = (bn * bk) / threads;
-  // A(i, k): stored M×K (row-major) or K×M (transA)
+  // A(i, k): stored M×K (row-major) or K×M (transA); B(k, j): K×N or N×K (transB)
   const aAt = transA ? "(k * M + i)" : "(i * K + k)";
   const bAt = transB ? "(j * K + k)" : "(k * N + j)";
-  // which dim varies fastest in memory decides the cooperative load order (coalescing)
-  const loadA = transA ? `let kk = e / ${bm}u; let ii = e % ${bm}u;` : `let ii = e / ${bk}u; let kk = e % ${bk}u;`;
-  const loadB = transB ? `let jj = e / ${bk}u; let kk = e % ${bk}u;` : `let kk = e / ${bn}u; let jj = e % ${bn}u;`;
-  return `
+  // As[k][m], Bs[k][n]: k-major so a thread's register loads read consecutive words. The
+  // cooperative load walks the operand's contiguous dim fastest (coalescing).
+  const scalarLoad = (name: "A" | "B"): string => {
+    const isA = name === "A";
+    const n = isA ? bm * bk : bn * bk;
+    const at = isA ? aAt : bAt;
+    const split = isA
+      ? transA
+        ? `let kk = e / ${bm}u; let ii = e % ${bm}u;`
+        : `let ii = e / ${bk}u; let kk = e % ${bk}u;`
+      : transB
+        ? `let jj = e / ${bk}u; let kk = e % ${bk}u;`
+        : `let kk = e / ${bn}u; let jj = e % ${bn}u;`;
+    const [idx, lim, base, tileDim] = isA ? ["ii", "M", "aBase", bm] : ["jj", "N", "bBase", bn];
+    const v = isA ? "i" : "j";
+    const origin = isA ? "row0" : "col0";
+    return `for (var l = 0u; l < ${Math.ceil(n / threads)}u; l++) {
+      let e = tid + l * ${threads}u;
+      if (e < ${n}u) {
+        ${split}
+        let ${v} = ${origin} + ${idx};
+        let k = k0 + kk;
+        ${name}s[kk * ${tileDim}u + ${idx}] = select(0.0, ${name}[${base} + ${at}], ${v} < ${lim} && k < K);
+      }
+    }`;
+  };
+  // vec4: four consecutive elements along the contiguous dim (k for A, j for B, or i / k when transposed)
+  const vecLoad = (name: "A" | "B"): string => {
+    const isA = name === "A";
+    const n = (isA ? bm * bk : bn * bk) / 4;
+    const t = isA ? transA : transB;
+    const tileDim = isA ? bm : bn;
+    const [idx, v, lim, base, origin] = isA ? ["ii", "i", "M", "aBase", "row0"] : ["jj", "j", "N", "bBase", "col0"];
+    // contiguous along k (A plain, B transposed) or along the row/column index (A transposed, B plain)
+    const alongK = isA ? !t : t;
+    const split = alongK ? `let ${idx} = e / ${bk / 4}u; let kk = (e % ${bk / 4}u) * 4u;` : `let kk = e / ${tileDim / 4}u; let ${idx} = (e % ${tileDim / 4}u) * 4u;`;
+    const at = isA ? aAt : bAt;
+    const stores = alongK
+      ? [0, 1, 2, 3].map((c) => `${name}s[(kk + ${c}u) * ${tileDim}u + ${idx}] = q[${c}];`).join(" ")
+      : [0, 1, 2, 3].map((c) => `${name}s[kk * ${tileDim}u + ${idx} + ${c}u] = q[${c}];`).join(" ");
+    return `for (var l = 0u; l < ${Math.ceil(n / threads)}u; l++) {
+      let e = tid + l * ${threads}u;
+      if (e < ${n}u) {
+        ${split}
+        let ${v} = ${origin} + ${idx};
+        let k = k0 + kk;
+        let q = select(vec4<f32>(0.0), ${name}[(${base} + ${at}) / 4u], ${v} < ${lim} && k < K);
+        ${stores}
+      }
+    }`;
+  };
+  const fused = epilogue === "bias";
+  const write = fused
+    ? `let z = acc[r][c];
+        C[cBase + i * N + j] = z;
+        let v = z + bias[i * si + j * sj];
+        D[cBase + i * N + j] = ${act === undefined ? "v" : UNARY_WGSL[act]};`
+    : "C[cBase + i * N + j] = acc[r][c];";
+  return `${fused && act !== undefined ? helpersFor(UNARY_WGSL[act]) : ""}
 @group(0) @binding(0) var<storage, read> p: array<u32>;
-@group(0) @binding(1) var<storage, read> A: array<f32>;
-@group(0) @binding(2) var<storage, read> B: array<f32>;
+@group(0) @binding(1) var<storage, read> A: array<${vecA ? "vec4<f32>" : "f32"}>;
+@group(0) @binding(2) var<storage, read> B: array<${vecB ? "vec4<f32>" : "f32"}>;
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;
+${fused ? "@group(0) @binding(4) var<storage, read> bias: array<f32>;\n@group(0) @binding(5) var<storage, read_write> D: array<f32>;" : ""}
 var<workgroup> As: array<f32, ${bk * bm}>;
 var<workgroup> Bs: array<f32, ${bk * bn}>;
 @compute @workgroup_size(${tx}, ${ty})
@@ -286,9 +363,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let N = p[1];
   let K = p[2];
   let nb = p[3];
+  let si = p[4];
+  let sj = p[5];
   let batch = wid.z;
-  let aBase = p[4u + batch];
-  let bBase = p[4u + nb + batch];
+  let aBase = p[6u + batch];
+  let bBase = p[6u + nb + batch];
   let cBase = batch * M * N;
   let row0 = wid.y * ${bm}u;
   let col0 = wid.x * ${bn}u;
@@ -297,20 +376,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   var ra: array<f32, ${tm}>;
   var rb: array<f32, ${tn}>;
   for (var k0 = 0u; k0 < K; k0 += ${bk}u) {
-    for (var l = 0u; l < ${loadsA}u; l++) {
-      let e = tid + l * ${threads}u;
-      ${loadA}
-      let i = row0 + ii;
-      let k = k0 + kk;
-      As[kk * ${bm}u + ii] = select(0.0, A[aBase + ${aAt}], i < M && k < K);
-    }
-    for (var l = 0u; l < ${loadsB}u; l++) {
-      let e = tid + l * ${threads}u;
-      ${loadB}
-      let j = col0 + jj;
-      let k = k0 + kk;
-      Bs[kk * ${bn}u + jj] = select(0.0, B[bBase + ${bAt}], j < N && k < K);
-    }
+    ${vecA ? vecLoad("A") : scalarLoad("A")}
+    ${vecB ? vecLoad("B") : scalarLoad("B")}
     workgroupBarrier();
     for (var kk = 0u; kk < ${bk}u; kk++) {
       for (var r = 0u; r < ${tm}u; r++) { ra[r] = As[kk * ${bm}u + lid.y * ${tm}u + r]; }
@@ -326,7 +393,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     if (i >= M) { break; }
     for (var c = 0u; c < ${tn}u; c++) {
       let j = col0 + lid.x * ${tn}u + c;
-      if (j < N) { C[cBase + i * N + j] = acc[r][c]; }
+      if (j < N) {
+        ${write}
+      }
     }
   }
 }`;

@@ -7,7 +7,33 @@
  * headless Chromium (`browser.ts`).
  */
 import type { Backend, BinaryKernel, Storage, Tensor, TypedArray, UnaryKernel } from "typegrad";
-import { adam, getBackend, itemAsync, mlp, ready, reference, rng, setBackend, softmaxCrossEntropy, tensor, toArray, type toFlat, toFlatAsync, valueAndGrad, webgpu, webgpuInfo } from "typegrad";
+import {
+  adam,
+  add,
+  evaluate,
+  evaluateAsync,
+  examples,
+  fitAsync,
+  fit as fitSync,
+  gd,
+  getBackend,
+  itemAsync,
+  matmul,
+  mlp,
+  ready,
+  reference,
+  rng,
+  setBackend,
+  softmaxCrossEntropy,
+  tensor,
+  toArray,
+  type toFlat,
+  toFlatAsync,
+  valueAndGrad,
+  wasm,
+  webgpu,
+  webgpuInfo,
+} from "typegrad";
 import { webgpuInternals } from "../../../src/backend/webgpu/index.js";
 import { BINARY_WGSL, UNARY_WGSL } from "../../../src/backend/webgpu/wgsl.js";
 
@@ -223,6 +249,62 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
     mm(`matmul 37x50x71 tA tB tile ${JSON.stringify(tile)}`, [50, 37], [71, 50], true, true, [37, 71], tile);
   }
 
+  // vec4 loads (contiguous dims multiples of 4) next to scalar ones, every transpose, batched
+  for (const [M, K, N] of [
+    [8, 12, 16],
+    [12, 8, 20],
+    [8, 13, 16],
+    [9, 12, 17],
+    [68, 132, 36],
+  ] as const) {
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        mm(`matmul (vec4 where dims allow) ${M}x${K}x${N} tA=${tA} tB=${tB}`, tA ? [K, M] : [M, K], tB ? [N, K] : [K, N], tA, tB, [M, N]);
+      }
+    }
+  }
+  mm("matmul vec4 batched broadcast [2,3,8,12]·[3,12,4]", [2, 3, 8, 12], [3, 12, 4], false, false, [2, 3, 8, 4]);
+  mm("matmul vec4 batched broadcast [1,8,12]ᵀ·[4,16,12]ᵀ", [1, 12, 8], [4, 16, 12], true, true, [4, 8, 16]);
+
+  // the bias epilogue: matmul then add (with an activation or not) runs as one kernel; the product stays readable
+  {
+    let k = 0;
+    for (const [M, K, N, tA, tB] of [
+      [16, 12, 8, false, false],
+      [7, 13, 9, false, true],
+      [33, 20, 65, true, false],
+      [12, 16, 20, true, true],
+    ] as const) {
+      for (const [biasName, biasShape] of [
+        ["[N]", [N]],
+        ["[1,N]", [1, N]],
+        ["[M,1]", [M, 1]],
+        ["scalar", []],
+        ["[M,N]", [M, N]],
+      ] as const) {
+        const then = ([undefined, "relu", "sigmoid", "tanh", "gelu"] as const)[k++ % 5];
+        const zFirst = k % 2 === 0;
+        const aShape = tA ? [K, M] : [M, K];
+        const bShape = tB ? [N, K] : [K, N];
+        later(`matmul ${M}x${K}x${N} tA=${tA} tB=${tB} + bias ${biasName}${then === undefined ? "" : ` then ${then}`}`, async () => {
+          const name = `fused matmul ${M}x${K}x${N} tA=${tA} tB=${tB} + bias ${biasName}${zFirst ? "" : " (bias first)"}${then === undefined ? "" : ` then ${then}`}`;
+          const [ga, ra] = pair(aShape);
+          const [gb, rb] = pair(bShape);
+          const [gc, rc] = pair(biasShape);
+          const before = webgpuInfo()?.fused ?? 0;
+          const gz = gpu.matmul(ga, aShape, gb, bShape, tA, tB, [M, N]);
+          const gout = zFirst ? gpu.binary("add", gz, [M, N], gc, biasShape, [M, N], then) : gpu.binary("add", gc, biasShape, gz, [M, N], [M, N], then);
+          const fusedNow = (webgpuInfo()?.fused ?? 0) - before;
+          const rz = reference.matmul(ra, aShape, rb, bShape, tA, tB, [M, N]);
+          const rout = reference.binary("add", rz, [M, N], rc, biasShape, [M, N], then);
+          cases.push({ name: `${name}: fused into one kernel`, err: fusedNow === 1 ? 0 : 1, tol: 0 });
+          await compare(name, gout, rout, 1e-5 * Math.sqrt(K) + 2e-6);
+          await compare(`${name}: the product itself`, gz, rz, 1e-5 * Math.sqrt(K) + 1e-6);
+        });
+      }
+    }
+  }
+
   // reductions, softmax, argmax: every axis, rows longer than a workgroup
   for (const [shape, axes] of [
     [
@@ -424,6 +506,141 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
       cases.push({ name: "mnist model: 3 Adam steps, parameters", err, tol: 1e-4 });
     } catch (e) {
       errors.push(`mnist model: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  });
+
+  // WGSL that does not compile is an exception naming the kernel, the op and the line, at the next read
+  later("WGSL errors", async () => {
+    const good = `@group(0) @binding(0) var<storage, read> p: array<u32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  if (i >= p[0]) { return; }
+  out[i] = -x[i];
+}`;
+    const d = data(100);
+    await compare("a WGSL kernel from source (the hook the bad-shader check uses) runs", webgpuInternals.unaryFrom("neg-by-hand", "test op", good, up(d)), reference.unary("neg", ref(d)), 0);
+    const bad = good.replace("out[i] = -x[i];", "out[i] = -x[i] * undefinedThing;");
+    let message = "(no error)";
+    try {
+      const y = webgpuInternals.unaryFrom("bad", "test op", bad, up(d));
+      await (gpu.readAsync as (s: Storage) => Promise<TypedArray>)(y);
+    } catch (e) {
+      message = e instanceof Error ? e.message : String(e);
+    }
+    cases.push({
+      name: `a bad WGSL kernel is an exception: ${message}`,
+      err: /kernel 'custom:bad' \(op test op\) does not compile: line 8:/.test(message) && /undefinedThing/.test(message) ? 0 : 1,
+      tol: 0,
+    });
+    // the backend goes on working, and the error was reported once
+    await compare("after a bad kernel, the next op and read work", gpu.unary("neg", up(d)), reference.unary("neg", ref(d)), 0);
+  });
+
+  // an op whose inputs live on a CPU backend and on the GPU runs on the GPU, the CPU one uploaded
+  later("mixed backends", () => mixed().catch((e: unknown) => void errors.push(`mixed backends: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)));
+  const mixed = async (): Promise<void> => {
+    const a = [
+      [1, 2, 3],
+      [4, 5, 6],
+    ];
+    const b = [10, 20, 30];
+    // load the WASM backend (a browser fetches its build) without changing the current backend
+    const current = getBackend();
+    await ready("wasm");
+    setBackend(current);
+    for (const cpu of [reference, wasm]) {
+      const onCpu = setBackendAnd(cpu, () => tensor(b));
+      const onGpu = setBackendAnd(gpu, () => tensor(a));
+      const cpuFirst = add(onCpu, onGpu);
+      const gpuFirst = add(onGpu, onCpu);
+      const want = [11, 22, 33, 14, 25, 36];
+      for (const [name, t] of [
+        ["CPU input first", cpuFirst],
+        ["GPU input first", gpuFirst],
+      ] as const) {
+        const got = Array.from(await toFlatAsync(t));
+        let onDevice = false;
+        try {
+          toArray(t);
+        } catch (e) {
+          onDevice = /toArrayAsync/.test(String(e));
+        }
+        cases.push({ name: `mixed ${cpu.name} + webgpu (${name}): the result lives on the GPU and is right`, err: onDevice && got.every((v, i) => v === want[i]) ? 0 : 1, tol: 0 });
+      }
+      const W = setBackendAnd(cpu, () => tensor([[1], [1], [1]]));
+      const prod = Array.from(await toFlatAsync(matmul(onGpu, W)));
+      cases.push({ name: `mixed matmul(webgpu, ${cpu.name})`, err: Math.abs((prod[0] as number) - 6) + Math.abs((prod[1] as number) - 15), tol: 0 });
+    }
+  };
+
+  // fitAsync and evaluateAsync train on the GPU like the reference backend; fit and evaluate name them
+  later("fitAsync", async () => {
+    try {
+      const m = 48;
+      const xs = Array.from({ length: m }, () => Array.from({ length: 784 }, () => rand(0, 1)));
+      const ys = Array.from({ length: m }, (_, i) => Array.from({ length: 10 }, (_, k) => (k === (i * 7) % 10 ? 1 : 0)));
+      const train = examples<784, 10>(xs.slice(0, 32), ys.slice(0, 32));
+      const validation = examples<784, 10>(xs.slice(32), ys.slice(32));
+      const net = mlp([784, 128, 64, 10], { hidden: "relu", init: "he", layout: "rows" });
+      const options = (b: Backend) =>
+        setBackendAnd(b, () => ({
+          model: net,
+          params: net.init(rng(5)),
+          loss: softmaxCrossEntropy,
+          // plain gradient descent: Adam divides by √v, which turns a float32 rounding in a near-zero gradient into a step of ±lr
+          optimizer: gd(0.1),
+          train,
+          validation,
+          layout: "rows" as const,
+          batchSize: 8,
+          epochs: 2,
+          seed: 3,
+        }));
+      const readsBefore = webgpuInfo()?.reads ?? 0;
+      const fusedBefore = webgpuInfo()?.fused ?? 0;
+      const g = await setBackendAndAsync(gpu, () => fitAsync(options(gpu)));
+      const reads = (webgpuInfo()?.reads ?? 0) - readsBefore;
+      const fused = (webgpuInfo()?.fused ?? 0) - fusedBefore;
+      // 3 dense layers: each forward pass (8 updates, 2 validations) runs its bias and activation in the product's epilogue
+      cases.push({ name: `fitAsync on webgpu: ${fused} dense layers ran fused (want 30)`, err: Math.abs(fused - 30), tol: 0 });
+      const r = await setBackendAndAsync(reference, () => fitAsync(options(reference)));
+      cases.push({ name: `fitAsync on webgpu: stops as the reference (${g.stop.message})`, err: g.stop.reason === r.stop.reason && g.stop.step === r.stop.step && g.stop.step === 8 ? 0 : 1, tol: 0 });
+      // per update one read (cost and hits together), per epoch one for the validation set
+      cases.push({ name: `fitAsync on webgpu: ${reads} reads for 8 updates and 2 validations (want 10)`, err: Math.abs(reads - 10), tol: 0 });
+      const rel = (x: number | undefined, y: number | undefined) => (x === undefined || y === undefined ? (x === y ? 0 : 1) : Math.abs(x - y) / (1 + Math.abs(y)));
+      let err = 0;
+      g.history.forEach((h, i) => {
+        const q = r.history[i];
+        err = Math.max(err, rel(h.loss, q?.loss), rel(h.valLoss, q?.valLoss), rel(h.accuracy, q?.accuracy), rel(h.valAccuracy, q?.valAccuracy));
+      });
+      cases.push({ name: "fitAsync on webgpu: every epoch's loss, accuracy and validation metrics as the reference", err: g.history.length === 2 ? err : 1, tol: 1e-4 });
+      let perr = 0;
+      for (const [k, t] of Object.entries(g.params)) {
+        const p = await toFlatAsync(t as Tensor);
+        const q = await toFlatAsync((r.params as Record<string, Tensor>)[k] as Tensor);
+        for (let i = 0; i < q.length; i++) perr = Math.max(perr, Math.abs((p[i] as number) - (q[i] as number)) / (1 + Math.abs(q[i] as number)));
+      }
+      cases.push({ name: "fitAsync on webgpu: the trained parameters as the reference's", err: perr, tol: 1e-4 });
+      const ge = await setBackendAndAsync(gpu, () => evaluateAsync(net, g.params, validation, softmaxCrossEntropy, { layout: "rows", chunk: 7 }));
+      const re = setBackendAnd(reference, () => evaluate(net, r.params, validation, softmaxCrossEntropy, { layout: "rows", chunk: 7 }));
+      cases.push({ name: "evaluateAsync on webgpu (chunks of 7) as evaluate on the reference", err: Math.max(rel(ge.loss, re.loss), rel(ge.accuracy, re.accuracy)), tol: 1e-4 });
+      const message = async (f: () => unknown): Promise<string> => {
+        try {
+          await f();
+          return "(no error)";
+        } catch (e) {
+          return e instanceof Error ? e.message : String(e);
+        }
+      };
+      const mFit = await message(() => setBackendAnd(gpu, () => fitSync(options(gpu))));
+      cases.push({ name: `fit on webgpu is refused: ${mFit}`, err: /^fit: .*'webgpu'.*await fitAsync/.test(mFit) ? 0 : 1, tol: 0 });
+      const mEval = await message(() => setBackendAnd(gpu, () => evaluate(net, g.params, validation, softmaxCrossEntropy, { layout: "rows" })));
+      cases.push({ name: `evaluate on webgpu is refused: ${mEval}`, err: /^evaluate: .*'webgpu'.*await evaluateAsync/.test(mEval) ? 0 : 1, tol: 0 });
+    } catch (e) {
+      errors.push(`fitAsync: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
   });
 

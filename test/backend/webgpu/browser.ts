@@ -4,7 +4,7 @@
  * machine without a GPU), the page served from 127.0.0.1. Resolves to the page's report, or to
  * `{ skip }` where there is no Chromium.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -29,6 +29,9 @@ export const runInChromium = async (timeoutMs = 300_000): Promise<Report> => {
     alias: { typegrad: join(root, "src/index.ts") },
     logLevel: "error",
   });
+  // the WASM backend's builds, where the bundle's `new URL("./bin/….wasm", import.meta.url)` finds them (the mixed-backend check)
+  mkdirSync(join(dir, "bin"), { recursive: true });
+  for (const f of readdirSync(join(root, "src/backend/wasm/bin"))) if (f.endsWith(".wasm")) copyFileSync(join(root, "src/backend/wasm/bin", f), join(dir, "bin", f));
   writeFileSync(join(dir, "index.html"), '<!doctype html><meta charset="utf-8"><script type="module" src="bundle.js"></script>\n');
   const server = createServer((req, res) => {
     const name = (req.url ?? "/").split("?")[0] === "/" ? "index.html" : (req.url ?? "").slice(1).split("?")[0];
@@ -37,7 +40,7 @@ export const runInChromium = async (timeoutMs = 300_000): Promise<Report> => {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { "content-type": file.endsWith(".js") ? "text/javascript" : "text/html" }).end(readFileSync(file));
+    res.writeHead(200, { "content-type": file.endsWith(".js") ? "text/javascript" : file.endsWith(".wasm") ? "application/wasm" : "text/html" }).end(readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
