@@ -61,6 +61,11 @@ export interface ImageLayer<K extends string, In extends Shape | number, Out ext
   init(g: Rng, opts?: CreateOptions): P;
   apply<M extends Dim>(params: P, A_prev: Tensor<Rows<In, M>>, ctx?: RunContext): Tensor<Rows<Out, M>>;
   forward<M extends Dim>(params: P, A_prev: Tensor<Rows<In, M>>, ctx?: RunContext): [Tensor<Rows<Out, M>>, LayerCache];
+  /**
+   * `apply` (under `grad` too) that also gives the layer's new state: batch norm in training
+   * gives its new running statistics; every other layer, and batch norm at inference, `undefined`.
+   */
+  applyWithState<M extends Dim>(params: P, A_prev: Tensor<Rows<In, M>>, ctx?: RunContext): [Tensor<Rows<Out, M>>, BatchNormState | undefined];
   backward<M extends Dim>(params: P, dA: Tensor<Rows<Out, M>>, cache: LayerCache): { readonly dA_prev: Tensor<Rows<In, M>> } & { readonly [Q in keyof P as `d${Q & string}`]: P[Q] };
 }
 
@@ -142,6 +147,10 @@ const blocks = (
   f: (p: Record<string, Tensor>, A_prev: Tensor, ctx: RunContext) => { readonly A: Tensor; readonly state?: BatchNormState },
 ) => {
   const apply = (p: Record<string, Tensor>, A_prev: Tensor, ctx: RunContext = {}): Tensor => f(checkParams(`${fn}.apply`, p, names), checkInput(`${fn}.apply`, nIn, A_prev), ctx).A;
+  const applyWithState = (p: Record<string, Tensor>, A_prev: Tensor, ctx: RunContext = {}): [Tensor, BatchNormState | undefined] => {
+    const r = f(checkParams(`${fn}.applyWithState`, p, names), checkInput(`${fn}.applyWithState`, nIn, A_prev), ctx);
+    return [r.A, r.state];
+  };
   const forward = (p: Record<string, Tensor>, A_prev: Tensor, ctx: RunContext = {}): [Tensor, LayerCache] => {
     checkParams(`${fn}.forward`, p, names);
     checkInput(`${fn}.forward`, nIn, A_prev);
@@ -169,7 +178,7 @@ const blocks = (
     for (const n of names) out[`d${n}`] = div(g[n] as Tensor, m);
     return out;
   };
-  return { apply, forward, backward };
+  return { apply, applyWithState, forward, backward };
 };
 
 // -------------------------------------------------------------------------------------
@@ -224,7 +233,7 @@ export const conv2dLayer = <const In extends ImageShape, const F extends number,
   const out = convRule([1, ...s], wShape, convOpts).shape.slice(1);
   const fansIn = (k[0] as number) * (k[1] as number) * (s[2] / groups);
   const fansOut = ((k[0] as number) * (k[1] as number) * filters) / groups;
-  const { apply, forward, backward } = blocks(fn, s, ["W", "b"], (p, A_prev, ctx) => {
+  const { apply, applyWithState, forward, backward } = blocks(fn, s, ["W", "b"], (p, A_prev, ctx) => {
     const Z = add(conv2dAny(A_prev, p.W as Tensor, convOpts), p.b as Tensor);
     const A = activate(activation, Z, 3, ctx, {}, undefined).A;
     return { A: drop > 0 ? dropout(A, drop, ctx) : A };
@@ -247,6 +256,7 @@ export const conv2dLayer = <const In extends ImageShape, const F extends number,
     architecture,
     init: (g: Rng, copts?: CreateOptions) => ({ W: init(g, wShape, { fanIn: fansIn, fanOut: fansOut }, copts), b: zeros([filters], copts) }),
     apply,
+    applyWithState,
     forward,
     backward,
   } as never;
@@ -275,7 +285,7 @@ export const maxPool2dLayer = <const In extends ImageShape, const K extends Pair
   const g = windowGeometry(fn, [1, ...s], k, o, k);
   const out = [g.outH, g.outW, s[2]];
   const pool = maxPool2d as unknown as (x: Tensor, k: readonly [number, number], o: object) => Tensor;
-  const { apply, forward, backward } = blocks(fn, s, [], (_p, A_prev) => ({ A: pool(A_prev, k, o) }));
+  const { apply, applyWithState, forward, backward } = blocks(fn, s, [], (_p, A_prev) => ({ A: pool(A_prev, k, o) }));
   return {
     kind: "maxPool2d",
     nIn: inShape,
@@ -284,6 +294,7 @@ export const maxPool2dLayer = <const In extends ImageShape, const K extends Pair
     architecture: { kind: "maxPool2d", inShape: s, size: [k[0], k[1]], ...o } as LayerArchitecture,
     init: () => ({}),
     apply,
+    applyWithState,
     forward,
     backward,
   } as never;
@@ -327,7 +338,7 @@ export const batchNormLayer = <const In extends readonly number[]>(
   const C = inShape[inShape.length - 1] as number;
   const bnOpts = { ...(opts.momentum === undefined ? {} : { momentum: opts.momentum }), ...(opts.epsilon === undefined ? {} : { epsilon: opts.epsilon }) };
   const bn = batchNorm as unknown as (x: Tensor, g: Tensor, b: Tensor, s: BatchNormState, o: object) => { y: Tensor; state: BatchNormState };
-  const { apply, forward, backward } = blocks(fn, inShape, ["gamma", "beta", "mean", "variance"], (p, A_prev, ctx) => {
+  const { apply, applyWithState, forward, backward } = blocks(fn, inShape, ["gamma", "beta", "mean", "variance"], (p, A_prev, ctx) => {
     const r = bn(A_prev, p.gamma as Tensor, p.beta as Tensor, { mean: p.mean as Tensor<[number]>, variance: p.variance as Tensor<[number]> }, { ...bnOpts, training: ctx.training === true });
     return ctx.training === true ? { A: r.y, state: r.state } : { A: r.y };
   });
@@ -339,6 +350,7 @@ export const batchNormLayer = <const In extends readonly number[]>(
     architecture: { kind: "batchNorm", inShape: [...inShape], ...bnOpts } as LayerArchitecture,
     init: (_g: Rng, copts?: CreateOptions) => ({ gamma: fill([C], 1, copts), beta: zeros([C], copts), mean: zeros([C], copts), variance: fill([C], 1, copts) }),
     apply,
+    applyWithState,
     forward,
     backward,
   } as never;
@@ -375,7 +387,7 @@ export const reshapeLayer = <const Out extends readonly number[]>(shape: Out): I
 const reshaping = (fn: string, kind: "flatten" | "reshape", nIn: readonly number[], nOut: readonly number[]) => {
   for (const s of [nIn, nOut])
     if (!Array.isArray(s) || s.length < 1 || !s.every((d) => Number.isInteger(d) && d >= 1)) throw new TypeError(`${fn}: the shape must be a non-empty array of sizes, got ${JSON.stringify(s)}`);
-  const { apply, forward, backward } = blocks(fn, nIn, [], (_p, A_prev) => ({ A: reshapeTo(A_prev, [A_prev.shape[0] as number, ...nOut]) }));
+  const { apply, applyWithState, forward, backward } = blocks(fn, nIn, [], (_p, A_prev) => ({ A: reshapeTo(A_prev, [A_prev.shape[0] as number, ...nOut]) }));
   const flat = (s: readonly number[]): number | readonly number[] => (s.length === 1 ? (s[0] as number) : s);
   return {
     kind,
@@ -385,6 +397,7 @@ const reshaping = (fn: string, kind: "flatten" | "reshape", nIn: readonly number
     architecture: (kind === "flatten" ? { kind, inShape: [...nIn] } : { kind, shape: [...nOut] }) as LayerArchitecture,
     init: () => ({}),
     apply,
+    applyWithState,
     forward,
     backward,
   };
