@@ -180,7 +180,7 @@ export {
   type StepsIn,
   type StepsOut,
 } from "./nn/recurrent.js";
-export { type AnyLayer, type BatchOf, type CachesOf, type CheckChain, type InOf, type Last, type LayoutOf, type OutOf, type ParamsOf, type Sequential, sequential } from "./nn/sequential.js";
+export { type AnyLayer, type BatchOf, type CachesOf, type CheckChain, type InOf, type Last, type LayerStates, type LayoutOf, type OutOf, type ParamsOf, type Sequential, sequential } from "./nn/sequential.js";
 export type { FusedActivation } from "./ops/addAct.js";
 export type { BatchNormOptions, BatchNormResult, BatchNormState } from "./ops/batchNorm.js";
 export type { BroadcastToShape } from "./ops/broadcastTo.js";
