@@ -24,7 +24,7 @@ import type { CreateOptions } from "../tensor/create.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { ActivationName, RunContext } from "./activations.js";
-import { batchNormLayer, conv2dLayer, flattenLayer, maxPool2dLayer, reshapeLayer } from "./conv.js";
+import { avgPool2dLayer, batchNormLayer, conv2dLayer, flattenLayer, globalAvgPool2dLayer, maxPool2dLayer, reshapeLayer } from "./conv.js";
 import { dense } from "./dense.js";
 import type { InitName } from "./init.js";
 import { mlp } from "./mlp.js";
@@ -126,13 +126,19 @@ export interface Conv2dLayerArchitecture {
   readonly init?: InitName;
 }
 
-/** A max-pooling layer as data. @category model */
+/** A max- or average-pooling layer as data. @category model */
 export interface MaxPool2dLayerArchitecture {
-  readonly kind: "maxPool2d";
+  readonly kind: "maxPool2d" | "avgPool2d";
   readonly inShape: readonly [number, number, number];
   readonly size: readonly [number, number];
   readonly stride?: number | readonly [number, number];
   readonly padding?: "valid" | "same" | number | readonly [number, number];
+}
+
+/** A global average-pooling layer as data. @category model */
+export interface GlobalAvgPool2dLayerArchitecture {
+  readonly kind: "globalAvgPool2d";
+  readonly inShape: readonly [number, number, number];
 }
 
 /** A batch-norm layer as data. @category model */
@@ -147,7 +153,7 @@ export interface BatchNormLayerArchitecture {
 export type ReshapingLayerArchitecture = { readonly kind: "flatten"; readonly inShape: readonly number[] } | { readonly kind: "reshape"; readonly shape: readonly number[] };
 
 /** One layer of a `sequential` as data: dense, or one of the image layers. @category model */
-export type LayerArchitecture = DenseArchitecture | Conv2dLayerArchitecture | MaxPool2dLayerArchitecture | BatchNormLayerArchitecture | ReshapingLayerArchitecture;
+export type LayerArchitecture = DenseArchitecture | Conv2dLayerArchitecture | MaxPool2dLayerArchitecture | GlobalAvgPool2dLayerArchitecture | BatchNormLayerArchitecture | ReshapingLayerArchitecture;
 
 /**
  * A model that describes itself: an architecture, fresh parameters, a forward pass. `dense`,
@@ -346,6 +352,10 @@ const layerFrom = (l: LayerArchitecture): unknown => {
       });
     case "maxPool2d":
       return maxPool2dLayer(l.inShape, l.size as never, { ...opt("stride", l.stride), ...opt("padding", l.padding) });
+    case "avgPool2d":
+      return avgPool2dLayer(l.inShape, l.size as never, { ...opt("stride", l.stride), ...opt("padding", l.padding) });
+    case "globalAvgPool2d":
+      return globalAvgPool2dLayer(l.inShape);
     case "batchNorm":
       return batchNormLayer(l.inShape, { ...opt("momentum", l.momentum), ...opt("epsilon", l.epsilon) });
     case "flatten":

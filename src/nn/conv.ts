@@ -20,9 +20,11 @@
  */
 import { vjp } from "../autodiff/vjp.js";
 import { add } from "../ops/add.js";
+import { avgPool2d } from "../ops/avgPool2d.js";
 import { type BatchNormState, batchNorm } from "../ops/batchNorm.js";
 import { conv2dAny } from "../ops/conv2d.js";
 import { div } from "../ops/div.js";
+import { globalAvgPool2d } from "../ops/globalAvgPool2d.js";
 import { maxPool2d } from "../ops/maxPool2d.js";
 import { reshapeTo } from "../ops/window.js";
 import type { DivMod, Product } from "../shape/arith.js";
@@ -107,7 +109,7 @@ type Unbatch<R, Op extends string> = R extends readonly [1, ...infer T extends D
 export type Conv2dLayerOut<In extends ImageShape, F extends number, K, O> = Unbatch<Conv2d<[1, ...In], KernelShape<In, F, K, O>, O>, "conv2dLayer">;
 
 /** The per-example output of a pooling layer, or a `Mismatch`. @category model */
-export type Pool2dLayerOut<In extends ImageShape, K, O> = Unbatch<Pool2d<[1, ...In], K, O, "maxPool2dLayer">, "maxPool2dLayer">;
+export type Pool2dLayerOut<In extends ImageShape, K, O, Op extends string = "maxPool2dLayer"> = Unbatch<Pool2d<[1, ...In], K, O, Op>, Op>;
 
 type CheckArg<R, T> = R extends Mismatch<infer M> ? M : T;
 
@@ -262,6 +264,31 @@ export const conv2dLayer = <const In extends ImageShape, const F extends number,
   } as never;
 };
 
+/** A pooling layer's per-example window options: stride (default: the window) and padding. @category model */
+export type Pool2dLayerOptions = Omit<WindowOptions, "dilation">;
+
+const poolLayer = (fn: string, kind: "maxPool2d" | "avgPool2d", inShape: unknown, size: unknown, opts: unknown) => {
+  const s = imageShape(fn, inShape);
+  const k = (typeof size === "number" ? [size, size] : size) as readonly [number, number];
+  const o = (opts ?? {}) as Pool2dLayerOptions;
+  const g = windowGeometry(fn, [1, ...s], k, o, k);
+  const out = [g.outH, g.outW, s[2]];
+  const pool = (kind === "maxPool2d" ? maxPool2d : avgPool2d) as unknown as (x: Tensor, k: readonly [number, number], o: object) => Tensor;
+  const { apply, applyWithState, forward, backward } = blocks(fn, s, [], (_p, A_prev) => ({ A: pool(A_prev, k, o) }));
+  return {
+    kind,
+    nIn: inShape,
+    nOut: out,
+    layout: "rows",
+    architecture: { kind, inShape: s, size: [k[0], k[1]], ...o } as LayerArchitecture,
+    init: () => ({}),
+    apply,
+    applyWithState,
+    forward,
+    backward,
+  } as never;
+};
+
 /**
  * A max-pooling layer over images `[m, H, W, C]`: the window `size` (default stride: the size);
  * no parameters.
@@ -273,25 +300,51 @@ export const conv2dLayer = <const In extends ImageShape, const F extends number,
  * pool.apply({}, zeros([8, 24, 24, 6])) // Tensor<[8, 12, 12, 6]>
  * @category constructors
  */
-export const maxPool2dLayer = <const In extends ImageShape, const K extends Pair, const O extends Omit<WindowOptions, "dilation"> = {}>(
+export const maxPool2dLayer = <const In extends ImageShape, const K extends Pair, const O extends Pool2dLayerOptions = {}>(
   inShape: In,
   size: CheckArg<Pool2dLayerOut<In, K, O>, K>,
   opts?: O,
-): ImageLayer<"maxPool2d", In, Ok<Pool2dLayerOut<In, K, O>>, Record<string, never>> => {
-  const fn = "maxPool2dLayer";
+): ImageLayer<"maxPool2d", In, Ok<Pool2dLayerOut<In, K, O>>, Record<string, never>> => poolLayer("maxPool2dLayer", "maxPool2d", inShape, size, opts);
+
+/**
+ * An average-pooling layer over images `[m, H, W, C]`: the mean of each window (padding cells
+ * not counted), the window `size` (default stride: the size); no parameters.
+ *
+ * @example
+ * import { avgPool2dLayer, zeros } from "typegrad"
+ * const pool = avgPool2dLayer([24, 24, 6], 2)
+ * pool.nOut // [12, 12, 6]
+ * pool.apply({}, zeros([8, 24, 24, 6])) // Tensor<[8, 12, 12, 6]>
+ * @category constructors
+ */
+export const avgPool2dLayer = <const In extends ImageShape, const K extends Pair, const O extends Pool2dLayerOptions = {}>(
+  inShape: In,
+  size: CheckArg<Pool2dLayerOut<In, K, O, "avgPool2dLayer">, K>,
+  opts?: O,
+): ImageLayer<"avgPool2d", In, Ok<Pool2dLayerOut<In, K, O, "avgPool2dLayer">>, Record<string, never>> => poolLayer("avgPool2dLayer", "avgPool2d", inShape, size, opts);
+
+/**
+ * A global average-pooling layer: the mean of each channel over the image, `[m, H, W, C] →
+ * [m, C]` (rows, what `dense(…, { layout: "rows" })` takes); no parameters.
+ *
+ * @example
+ * import { globalAvgPool2dLayer, zeros } from "typegrad"
+ * const gap = globalAvgPool2dLayer([7, 7, 64])
+ * gap.nOut // 64
+ * gap.apply({}, zeros([8, 7, 7, 64])) // Tensor<[8, 64]>
+ * @category constructors
+ */
+export const globalAvgPool2dLayer = <const In extends ImageShape>(inShape: In): ImageLayer<"globalAvgPool2d", In, In[2], Record<string, never>> => {
+  const fn = "globalAvgPool2dLayer";
   const s = imageShape(fn, inShape);
-  const k = (typeof size === "number" ? [size, size] : size) as readonly [number, number];
-  const o = opts ?? {};
-  const g = windowGeometry(fn, [1, ...s], k, o, k);
-  const out = [g.outH, g.outW, s[2]];
-  const pool = maxPool2d as unknown as (x: Tensor, k: readonly [number, number], o: object) => Tensor;
-  const { apply, applyWithState, forward, backward } = blocks(fn, s, [], (_p, A_prev) => ({ A: pool(A_prev, k, o) }));
+  const gap = globalAvgPool2d as unknown as (x: Tensor) => Tensor;
+  const { apply, applyWithState, forward, backward } = blocks(fn, s, [], (_p, A_prev) => ({ A: gap(A_prev) }));
   return {
-    kind: "maxPool2d",
+    kind: "globalAvgPool2d",
     nIn: inShape,
-    nOut: out,
+    nOut: s[2],
     layout: "rows",
-    architecture: { kind: "maxPool2d", inShape: s, size: [k[0], k[1]], ...o } as LayerArchitecture,
+    architecture: { kind: "globalAvgPool2d", inShape: s } as LayerArchitecture,
     init: () => ({}),
     apply,
     applyWithState,
