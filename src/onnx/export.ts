@@ -81,7 +81,12 @@ const attributeProto = (a: Attribute) => {
 /**
  * The ONNX bytes of a model (`dense`, `sequential` or `mlp`, either layout) and its parameters.
  * Each dense layer becomes a `Gemm` and its activation's op (`onnxOps`); dropout, the identity at
- * inference, adds nothing. Throws (naming the argument) when `params` is not the model's.
+ * inference, adds nothing. Image layers become `Conv` (stride, padding, dilation, groups),
+ * `MaxPool`, `AveragePool`, `GlobalAveragePool` + `Flatten`, `BatchNormalization` (inference
+ * form: the running statistics), `Flatten` and `Reshape`; the graph's input and output keep
+ * typegrad's NHWC and the image layers run NCHW between two `Transpose` nodes, with kernels stored
+ * as ONNX's `[F, C/groups, kh, kw]` (see `graph.ts`). Throws (naming the argument) when `params`
+ * is not the model's.
  *
  * @example
  * import { mlp, rng } from "typegrad"

@@ -210,7 +210,7 @@ describe("exportOnnx: a small MNIST model gives the same digit in ONNX Runtime",
             .indexOf(1),
       ).length;
       expect(correct / test.m).toBeGreaterThan(0.6);
-      measured.push({ what: `MNIST ${layout}`, rel: relative(theirs.data, toFlat(model.apply(params, X))) });
+      measured.push({ what: `MNIST ${layout}`, rel: relative(theirs.data, toFlat(model.apply(params, X as Tensor))) });
       await session.release();
     }
   });
