@@ -19,7 +19,7 @@
  * @module
  */
 import type { ActivationName } from "../nn/activations.js";
-import { type Architecture, allLayers, type DenseArchitecture, type LayerArchitecture, paramLayout } from "../nn/architecture.js";
+import { type Architecture, allLayers, type DenseArchitecture, isRecurrentArchitecture, type LayerArchitecture, paramLayout } from "../nn/architecture.js";
 import { conv2d as convRule, windowGeometry } from "../shape/conv.js";
 
 // -------------------------------------------------------------------------------------
@@ -96,6 +96,8 @@ export const layerParamNames = (arch: Architecture): readonly LayerParamNames[] 
       return arch.layers.map((_, k) => ({ W: `[${k}].W`, b: `[${k}].b`, alpha: `[${k}].alpha` }));
     case "mlp":
       return arch.sizes.slice(1).map((_, k) => ({ W: `W${k + 1}`, b: `b${k + 1}`, alpha: `alpha${k + 1}` }));
+    default:
+      throw new TypeError(`ONNX export of recurrent models (${arch.kind}) is not supported yet: typegrad writes dense and image layers`);
   }
 };
 
@@ -176,6 +178,7 @@ const convOptions = (l: Extract<LayerArchitecture, { kind: "conv2d" }>) => ({
  * @internal
  */
 export const graphEnds = (arch: Architecture): { readonly input: readonly number[]; readonly output: readonly number[]; readonly layout: "rows" | "columns" } => {
+  if (isRecurrentArchitecture(arch)) throw new TypeError(`ONNX export of recurrent models (${arch.kind}) is not supported yet: typegrad writes dense and image layers`);
   const layers = allLayers(arch);
   const first = layers[0];
   if (first === undefined) throw new TypeError("the model has no layers");

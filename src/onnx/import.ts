@@ -14,7 +14,7 @@ import type { DType, TypedArray } from "../backend/backend.js";
 import { readFloats } from "../codec/bytes.js";
 import { type DecodeError, type DecodeErrors, describeValue, key, leaf, nonEmpty } from "../codec/errors.js";
 import { type FoundTensor, paramsFromFound } from "../codec/modelTensors.js";
-import type { DescribedModel, ParamsOfModel } from "../nn/architecture.js";
+import { type DescribedModel, isRecurrentArchitecture, type ParamsOfModel } from "../nn/architecture.js";
 import { showShape } from "../shape/dims.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { ONNX_OPSET } from "./export.js";
@@ -181,6 +181,9 @@ export const importOnnx = <const M extends DescribedModel>(bytes: Uint8Array, mo
   const fn = "importOnnx";
   if (model === null || typeof model !== "object" || typeof (model as DescribedModel).architecture !== "object")
     throw new TypeError(`${fn}: argument 'model' must be a dense, sequential or mlp model (with an 'architecture'), got ${describeValue(model)}`);
+  const arch = (model as DescribedModel).architecture;
+  if (isRecurrentArchitecture(arch))
+    throw new TypeError(`${fn}: argument 'model' is a recurrent model (${arch.kind}); ONNX files of recurrent models are not supported yet (typegrad reads dense and image layers)`);
   if (opts === null || typeof opts !== "object") throw new TypeError(`${fn}: argument 'opts' must be an object, got ${describeValue(opts)}`);
   const dtype = dtypeOption(fn, opts.dtype);
   const maxBytes = opts.maxBytes ?? 2 ** 30;
