@@ -18,6 +18,7 @@ import {
   encodeModel,
   evaluate,
   examples,
+  fitAsync,
   fit as fitModel,
   flattenLayer,
   mul,
@@ -89,6 +90,13 @@ describe("fit with batch norm", () => {
     // the statistics moved from their initial 0 / 1
     expect(toFlat(r.params[2].mean).every((v) => v !== 0)).toBe(true);
     expect(toFlat(r.params[2].variance).every((v) => v !== 1)).toBe(true);
+  });
+
+  test("fitAsync gives fit's parameters, running statistics included, bit for bit", async () => {
+    const opts = { ...base, optimizer: adam(0.01), epochs: 2, seed: 5 } as const;
+    const a = fitModel({ ...opts, params: params0() });
+    const b = await fitAsync({ ...opts, params: params0() });
+    expect(leaves(b.params)).toEqual(leaves(a.params));
   });
 
   test("trainStep carries the state too", () => {
