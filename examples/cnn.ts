@@ -16,8 +16,9 @@
  * per epoch, mini-batches of 64, each training digit shifted at random by up to one pixel every
  * time it is seen, on the WASM SIMD backend. A progress bar, an SVG of the loss/accuracy curves,
  * `out/mnist-cnn.json` (`heldOutAccuracy`, `trainSeconds`, settings), and `out/mnist-cnn.ckpt`, a
- * checkpoint that carries the architecture and loads back typed. It checks its own claims
- * (held-out accuracy ≥ 0.985, checkpoint round trip) and exits non-zero when one fails.
+ * checkpoint that carries the architecture and loads back typed, exported as `out/mnist-cnn.onnx`
+ * and run by ONNX Runtime. It checks its own claims (held-out accuracy ≥ 0.985, checkpoint round
+ * trip, ONNX Runtime's classes) and exits non-zero when one fails.
  *
  * `--smoke` (and `TYPEGRAD_QUICK=1`, what `npm test` sets) trains two batches and writes
  * `out/mnist-cnn-smoke.*` instead, checking only that everything runs.
@@ -29,6 +30,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Option, program } from "commander";
 import * as E from "fp-ts/lib/Either.js";
+import * as ort from "onnxruntime-web";
 import {
   adam,
   configureWasm,
@@ -40,6 +42,8 @@ import {
   flattenLayer,
   maxPool2dLayer,
   oneHot,
+  predict,
+  predictClasses,
   reference,
   reshapeLayer,
   rng,
@@ -54,7 +58,8 @@ import {
   wasm,
 } from "typegrad";
 import { loadMnist } from "typegrad/datasets";
-import { loadModel, saveModel } from "typegrad/node";
+import { loadModel, saveModel, writeFileAtomic } from "typegrad/node";
+import { exportOnnx } from "typegrad/onnx";
 import { trainingCurves } from "typegrad/plot";
 import { claim, done, outPath, quick } from "./lib/check.js";
 
@@ -151,6 +156,28 @@ claim(
   E.isRight(reloaded) && reloaded.right[1].W.shape[3] === 16 && same(reloaded.right[1].W, result.params[1].W) && same(reloaded.right[7].b, result.params[7].b),
   `the model saved to out/mnist-cnn${suffix}.ckpt loads back typed, architecture checked, parameters identical`,
 );
+
+// the checkpoint's model as ONNX (NHWC at the edges, NCHW inside), run by ONNX Runtime on the held-out digits
+if (E.isRight(reloaded)) {
+  const onnxFile = outPath(`mnist-cnn${suffix}.onnx`);
+  writeFileAtomic("cnn", onnxFile, exportOnnx(net, reloaded.right));
+  ort.env.wasm.numThreads = 1;
+  ort.env.logLevel = "error";
+  const session = await ort.InferenceSession.create(onnxFile);
+  const mine = predict(net, reloaded.right, test, { layout: "rows" });
+  const out = (await session.run({ X: new ort.Tensor("float32", Float32Array.from(test.x), [test.m, 784]) })).Y;
+  const theirs = (out?.data ?? new Float32Array(0)) as Float32Array;
+  const ours = Array.from(toFlat(mine));
+  const scale = ours.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+  const diff = ours.reduce((a, v, i) => Math.max(a, Math.abs(v - (theirs[i] ?? Number.NaN))), 0);
+  const argmax = (j: number): number => Array.from({ length: 10 }, (_, c) => c).reduce((b, c) => ((theirs[j * 10 + c] as number) > (theirs[j * 10 + b] as number) ? c : b), 0);
+  const classes = predictClasses(net, reloaded.right, test, { layout: "rows" });
+  claim(
+    theirs.length === ours.length && diff <= 1e-5 * scale && classes.every((c, j) => c === argmax(j)),
+    `out/mnist-cnn${suffix}.onnx runs in ONNX Runtime: the same digit for all ${test.m} held-out images, logits within ${(diff / scale).toExponential(1)} of their scale`,
+  );
+  await session.release();
+}
 
 const final = evaluate(net, result.params, test, softmaxCrossEntropy, { layout: "rows" });
 const acc = final.accuracy ?? 0;

@@ -109,28 +109,36 @@ export {
   type BatchNormLayerArchitecture,
   type Conv2dLayerArchitecture,
   type DenseArchitecture,
+  type Describable,
   type DescribedModel,
+  type GlobalAvgPool2dLayerArchitecture,
+  isRecurrentArchitecture,
   type LayerArchitecture,
   type MaxPool2dLayerArchitecture,
   type MlpArchitecture,
   type ParamsOfModel,
+  type RecurrentModelArchitecture,
+  type RecurrentNetArchitecture,
   type ReshapingLayerArchitecture,
   type SequentialArchitecture,
 } from "./nn/architecture.js";
 export { batchNormState } from "./nn/batchNorm.js";
 export {
   type AnyImageLayer,
+  avgPool2dLayer,
   type BatchNormParams,
   batchNormLayer,
   type Conv2dLayerOptions,
   type Conv2dLayerOut,
   conv2dLayer,
   flattenLayer,
+  globalAvgPool2dLayer,
   type ImageLayer,
   type ImageShape,
   type KernelShape,
   type LayerCache,
   maxPool2dLayer,
+  type Pool2dLayerOptions,
   type Pool2dLayerOut,
   type Rows,
   reshapeLayer,
@@ -181,7 +189,20 @@ export {
   type StepsIn,
   type StepsOut,
 } from "./nn/recurrent.js";
-export { type AnyLayer, type BatchOf, type CachesOf, type CheckChain, type InOf, type Last, type LayoutOf, type OutOf, type ParamsOf, type Sequential, sequential } from "./nn/sequential.js";
+export {
+  type AnyLayer,
+  type BatchOf,
+  type CachesOf,
+  type CheckChain,
+  type InOf,
+  type Last,
+  type LayerStates,
+  type LayoutOf,
+  type OutOf,
+  type ParamsOf,
+  type Sequential,
+  sequential,
+} from "./nn/sequential.js";
 export type { FusedActivation } from "./ops/addAct.js";
 export type { BatchNormOptions, BatchNormResult, BatchNormState } from "./ops/batchNorm.js";
 export type { BroadcastToShape } from "./ops/broadcastTo.js";

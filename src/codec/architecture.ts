@@ -12,8 +12,18 @@
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { type ActivationName, activationNames } from "../nn/activations.js";
-import { type Architecture, allLayers, buildModel, type DenseArchitecture, type DescribedModel, type LayerArchitecture } from "../nn/architecture.js";
+import {
+  type Architecture,
+  allLayers,
+  buildModel,
+  type DenseArchitecture,
+  type DescribedModel,
+  isRecurrentArchitecture,
+  type LayerArchitecture,
+  type RecurrentModelArchitecture,
+} from "../nn/architecture.js";
 import { type InitName, initializers } from "../nn/init.js";
+import type { BidirectionalArchitecture, RecurrentArchitecture } from "../nn/recurrent.js";
 import { type DecodeError, type DecodeErrors, describeValue, fromValidationErrors, index, key, leaf, nonEmpty, toValidationErrors } from "./errors.js";
 import { refine, struct } from "./struct.js";
 
@@ -107,6 +117,12 @@ const imageArchs: Record<string, t.Type<LayerArchitecture>> = {
     { kind: t.literal("maxPool2d"), inShape: sizes("ImageShape", 3), size: sizes("Window", 2) },
     { stride: Stride, padding: Padding },
   ) as unknown as t.Type<LayerArchitecture>,
+  avgPool2d: struct(
+    "AvgPool2dLayerArchitecture",
+    { kind: t.literal("avgPool2d"), inShape: sizes("ImageShape", 3), size: sizes("Window", 2) },
+    { stride: Stride, padding: Padding },
+  ) as unknown as t.Type<LayerArchitecture>,
+  globalAvgPool2d: struct("GlobalAvgPool2dLayerArchitecture", { kind: t.literal("globalAvgPool2d"), inShape: sizes("ImageShape", 3) }, {}) as unknown as t.Type<LayerArchitecture>,
   batchNorm: struct("BatchNormLayerArchitecture", { kind: t.literal("batchNorm"), inShape: Shape }, { momentum: Unit01, epsilon: Positive }) as unknown as t.Type<LayerArchitecture>,
   flatten: struct("FlattenLayerArchitecture", { kind: t.literal("flatten"), inShape: Shape }, {}) as unknown as t.Type<LayerArchitecture>,
   reshape: struct("ReshapeLayerArchitecture", { kind: t.literal("reshape"), shape: Shape }, {}) as unknown as t.Type<LayerArchitecture>,
@@ -131,6 +147,20 @@ const LayerArch: t.Type<LayerArchitecture> = new t.Type<LayerArchitecture>(
   },
   t.identity,
 );
+
+const RecurrentArch: t.Type<RecurrentArchitecture> = struct(
+  "RecurrentArchitecture",
+  { kind: fromKeys("CellKind", ["rnn", "gru", "lstm"] as const), nIn: Units, nHidden: Units, returns: fromKeys("Returns", ["last", "sequence"] as const), reverse: t.boolean },
+  {},
+);
+const BidirectionalArch: t.Type<BidirectionalArchitecture> = struct("BidirectionalArchitecture", { kind: t.literal("bidirectional"), layer: RecurrentArch }, {});
+const RecurrentBody = new t.Type<RecurrentArchitecture | BidirectionalArchitecture>(
+  "RecurrentBody",
+  (u): u is RecurrentArchitecture | BidirectionalArchitecture => RecurrentArch.is(u) || BidirectionalArch.is(u),
+  (u, c) => ((u as { kind?: unknown } | null)?.kind === "bidirectional" ? BidirectionalArch.validate(u, c) : RecurrentArch.validate(u, c)),
+  t.identity,
+);
+const RecurrentNetArch = struct("RecurrentNetArchitecture", { kind: t.literal("recurrentNet"), body: RecurrentBody, head: DenseArch }, {});
 
 const SequentialArch = struct("SequentialArchitecture", { kind: t.literal("sequential"), layers: boundedArray(LayerArch, "Layers", 1) }, {});
 
@@ -175,8 +205,25 @@ export const ArchitectureCodec: t.Type<Architecture> = new t.Type<Architecture>(
   (u, c) => {
     if (u === null || typeof u !== "object" || Array.isArray(u)) return t.failure(u, c, `expected an architecture object, got ${describeValue(u)}`);
     const kind = (u as { kind?: unknown }).kind;
-    const codec = kind === "dense" ? DenseArch : kind === "sequential" ? SequentialArch : kind === "mlp" ? MlpArch : undefined;
-    if (codec === undefined) return t.failure(kind, [...c, { key: "kind", type: ArchitectureCodec, actual: kind }], `expected "dense", "sequential" or "mlp", got ${describeValue(kind)}`);
+    const codecs: Record<Architecture["kind"], t.Decoder<unknown, unknown>> = {
+      dense: DenseArch,
+      sequential: SequentialArch,
+      mlp: MlpArch,
+      rnn: RecurrentArch,
+      gru: RecurrentArch,
+      lstm: RecurrentArch,
+      bidirectional: BidirectionalArch,
+      recurrentNet: RecurrentNetArch,
+    };
+    const codec = typeof kind === "string" && Object.hasOwn(codecs, kind) ? codecs[kind as Architecture["kind"]] : undefined;
+    if (codec === undefined)
+      return t.failure(
+        kind,
+        [...c, { key: "kind", type: ArchitectureCodec, actual: kind }],
+        `expected one of ${Object.keys(codecs)
+          .map((k) => `"${k}"`)
+          .join(", ")}, got ${describeValue(kind)}`,
+      );
     const r = codec.validate(u, c);
     if (E.isLeft(r)) return r;
     const chain = chainErrors(r.right as Architecture);
@@ -216,7 +263,31 @@ export const modelFromArchitecture = (arch: unknown): E.Either<DecodeErrors, Des
 // operations
 // -------------------------------------------------------------------------------------
 
-const an = (kind: Architecture["kind"]): string => ({ dense: "a dense layer", sequential: "a sequential", mlp: "an mlp" })[kind];
+const an = (kind: Architecture["kind"]): string =>
+  ({ dense: "a dense layer", sequential: "a sequential", mlp: "an mlp", rnn: "an rnn", gru: "a gru", lstm: "an lstm", bidirectional: "a bidirectional layer", recurrentNet: "a recurrentNet" })[kind];
+
+/** The differences of two recurrent layers, as leaf messages (`has 32 hidden units, expected 64`). */
+const recurrentLayerDiffs = (a: RecurrentArchitecture, b: RecurrentArchitecture): DecodeError[] => {
+  const out: DecodeError[] = [];
+  if (a.kind !== b.kind) out.push(leaf(a.kind, `is ${an(a.kind)}, expected ${an(b.kind)}`));
+  if (a.nIn !== b.nIn) out.push(leaf(a.nIn, `takes ${a.nIn} features, expected ${b.nIn}`));
+  if (a.nHidden !== b.nHidden) out.push(leaf(a.nHidden, `has ${a.nHidden} hidden units, expected ${b.nHidden}`));
+  if (a.returns !== b.returns) out.push(leaf(a.returns, `returns "${a.returns}", expected "${b.returns}"`));
+  if (a.reverse !== b.reverse) out.push(leaf(a.reverse, `reverse is ${a.reverse}, expected ${b.reverse}`));
+  return out;
+};
+
+/** The differences of two recurrent models: the layer, the pair's layer under `layer`, the body and head of a recurrentNet under `body` and `head`. */
+const recurrentDiffs = (a: RecurrentModelArchitecture, b: RecurrentModelArchitecture): DecodeError[] => {
+  const under = (k: string, ds: DecodeError[]): DecodeError[] => {
+    const ne = nonEmpty(ds);
+    return ne === undefined ? [] : [key(k, ne)];
+  };
+  if (a.kind === "recurrentNet" && b.kind === "recurrentNet") return [...under("body", recurrentDiffs(a.body, b.body)), ...under("head", layerDiffs(a.head, b.head, true))];
+  if (a.kind === "bidirectional" && b.kind === "bidirectional") return under("layer", recurrentLayerDiffs(a.layer, b.layer));
+  if (a.kind !== "bidirectional" && a.kind !== "recurrentNet" && b.kind !== "bidirectional" && b.kind !== "recurrentNet") return recurrentLayerDiffs(a, b);
+  return [leaf(a.kind, `is ${an(a.kind)}, expected ${an(b.kind)}`)];
+};
 const sizesOf = (ls: readonly LayerArchitecture[]): string =>
   ls.every((l) => l.kind === "dense") ? `[${[(ls[0] as DenseArchitecture | undefined)?.nIn, ...ls.map((l) => (l as DenseArchitecture).nOut)].join(", ")}]` : `[${ls.map((l) => l.kind).join(", ")}]`;
 /** An image layer's description without its initialiser's name (which does not change what loaded parameters compute). */
@@ -262,6 +333,8 @@ const layerDiffs = (a: DenseArchitecture, b: DenseArchitecture, first: boolean):
  * @since 0.2.0
  */
 export const diffArchitecture = (stored: Architecture, expected: Architecture): DecodeError[] => {
+  if (isRecurrentArchitecture(stored) && isRecurrentArchitecture(expected)) return recurrentDiffs(stored, expected);
+  if (isRecurrentArchitecture(stored) || isRecurrentArchitecture(expected)) return [leaf(stored.kind, `is ${an(stored.kind)}, expected ${an(expected.kind)}`)];
   const la = allLayers(stored);
   const lb = allLayers(expected);
   if (stored.kind !== expected.kind) return [leaf(stored.kind, `is ${an(stored.kind)} ${sizesOf(la)}, expected ${an(expected.kind)} ${sizesOf(lb)}`)];

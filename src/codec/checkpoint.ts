@@ -32,7 +32,7 @@ import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { namedLeaves, type Params } from "../autodiff/tree.js";
 import type { DType } from "../backend/backend.js";
-import { type Architecture, buildModel, type DescribedModel, type ParamsOfModel, paramLayout } from "../nn/architecture.js";
+import { type Architecture, buildModel, type Describable, type DescribedModel, type ParamsOfModel, paramLayout } from "../nn/architecture.js";
 import type { OptState } from "../optim/optimizers.js";
 import { fromArray, toFlat } from "../tensor/create.js";
 import type { RngState } from "../tensor/random.js";
@@ -374,7 +374,7 @@ export const encodeCheckpoint = (params: Params, meta?: Readonly<Record<string, 
  * @category model
  * @since 0.2.0
  */
-export interface ModelCheckpoint<M extends DescribedModel> {
+export interface ModelCheckpoint<M extends Describable> {
   readonly model: M;
   readonly params: ParamsOfModel<M>;
   readonly meta?: Readonly<Record<string, Json>>;
@@ -430,7 +430,7 @@ const slotName = (k: number, name: string): string => `opt.${k}.${name}`;
  * @category encoding
  * @since 0.2.0
  */
-export const encodeModel = <M extends DescribedModel>(input: ModelCheckpoint<M>): Uint8Array => {
+export const encodeModel = <M extends Describable>(input: ModelCheckpoint<M>): Uint8Array => {
   const fn = "encodeModel";
   if (!isPlainRecord(input)) throw new TypeError(`${fn}: argument 'input' must be { model, params, meta?, state?, optimizer? }, got ${describeValue(input)}`);
   const a = ArchitectureCodec.decode((input.model as { architecture?: unknown } | undefined)?.architecture);
@@ -641,7 +641,7 @@ const checkExpected = (fn: string, expected: unknown): Architecture => {
  * @category decoding
  * @since 0.2.0
  */
-export function decodeModel<const M extends DescribedModel>(bytes: Uint8Array, expected: M, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<M, ParamsOfModel<M>>>;
+export function decodeModel<const M extends Describable>(bytes: Uint8Array, expected: M, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<M, ParamsOfModel<M>>>;
 export function decodeModel(bytes: Uint8Array, expected?: undefined, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<DescribedModel, Params>>;
 export function decodeModel(bytes: Uint8Array, expected?: DescribedModel, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<DescribedModel, Params>> {
   const fn = "decodeModel";

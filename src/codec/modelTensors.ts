@@ -7,7 +7,7 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import type { DType, TypedArray } from "../backend/backend.js";
-import { type DescribedModel, type ParamsOfModel, paramLayout } from "../nn/architecture.js";
+import { type Describable, type ParamsOfModel, paramLayout } from "../nn/architecture.js";
 import { showShape } from "../shape/dims.js";
 import { fromArray } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -34,12 +34,7 @@ const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.len
  *
  * @internal
  */
-export const paramsFromFound = <M extends DescribedModel>(
-  model: M,
-  found: ReadonlyMap<string, FoundTensor>,
-  dtype: DType,
-  dtypeName: (d: DType) => string,
-): E.Either<DecodeErrors, ParamsOfModel<M>> => {
+export const paramsFromFound = <M extends Describable>(model: M, found: ReadonlyMap<string, FoundTensor>, dtype: DType, dtypeName: (d: DType) => string): E.Either<DecodeErrors, ParamsOfModel<M>> => {
   const { specs, build } = paramLayout(model.architecture);
   const errors: DecodeError[] = [];
   for (const [name, shape] of specs) {

@@ -19,7 +19,7 @@ import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { namedLeaves, type Params } from "../autodiff/tree.js";
 import type { DType, TypedArray } from "../backend/backend.js";
-import type { DescribedModel, ParamsOfModel } from "../nn/architecture.js";
+import type { Describable, ParamsOfModel } from "../nn/architecture.js";
 import { showShape } from "../shape/dims.js";
 import { fromArray, toFlat } from "../tensor/create.js";
 import { dtypeOption } from "../tensor/dtype.js";
@@ -309,7 +309,7 @@ export const foundTensors = (header: SafetensorsHeader, read: (e: SafetensorsEnt
  * @category reading
  * @since 0.3.0
  */
-export const decodeSafetensorsParams = <const M extends DescribedModel>(bytes: Uint8Array, model: M, opts?: SafetensorsParamsOptions): E.Either<DecodeErrors, ParamsOfModel<M>> => {
+export const decodeSafetensorsParams = <const M extends Describable>(bytes: Uint8Array, model: M, opts?: SafetensorsParamsOptions): E.Either<DecodeErrors, ParamsOfModel<M>> => {
   const { dtype } = safetensorsLimits("decodeSafetensorsParams", opts);
   return E.flatMap(headerOf("decodeSafetensorsParams", bytes, opts), ({ header, start }: { header: SafetensorsHeader; start: number }) =>
     paramsFromFound(

@@ -24,10 +24,11 @@ import type { CreateOptions } from "../tensor/create.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { ActivationName, RunContext } from "./activations.js";
-import { batchNormLayer, conv2dLayer, flattenLayer, maxPool2dLayer, reshapeLayer } from "./conv.js";
+import { avgPool2dLayer, batchNormLayer, conv2dLayer, flattenLayer, globalAvgPool2dLayer, maxPool2dLayer, reshapeLayer } from "./conv.js";
 import { dense } from "./dense.js";
 import type { InitName } from "./init.js";
 import { mlp } from "./mlp.js";
+import { type BidirectionalArchitecture, bidirectional, type RecurrentArchitecture, recurrentFrom, recurrentNet } from "./recurrent.js";
 import { sequential } from "./sequential.js";
 
 // -------------------------------------------------------------------------------------
@@ -95,6 +96,21 @@ export interface MlpArchitecture {
 }
 
 /**
+ * A `recurrentNet`'s description: its recurrent body (a layer or a bidirectional pair) and its
+ * dense head.
+ *
+ * @example
+ * recurrentNet(lstm(28, 64), dense(64, 10, { layout: "rows" })).architecture
+ * // { kind: "recurrentNet", body: { kind: "lstm", nIn: 28, nHidden: 64, returns: "last", reverse: false }, head: { kind: "dense", … } }
+ * @category model
+ */
+export interface RecurrentNetArchitecture {
+  readonly kind: "recurrentNet";
+  readonly body: RecurrentArchitecture | BidirectionalArchitecture;
+  readonly head: DenseArchitecture;
+}
+
+/**
  * What a model says it is: a plain JSON value from which `buildModel` makes the same model.
  *
  * @example
@@ -102,7 +118,22 @@ export interface MlpArchitecture {
  * JSON.parse(JSON.stringify(arch)) // the same value
  * @category model
  */
-export type Architecture = DenseArchitecture | SequentialArchitecture | MlpArchitecture;
+export type Architecture = DenseArchitecture | SequentialArchitecture | MlpArchitecture | RecurrentArchitecture | BidirectionalArchitecture | RecurrentNetArchitecture;
+
+/** The recurrent architectures: a layer, a bidirectional pair, a recurrent body with a dense head. @category model */
+export type RecurrentModelArchitecture = RecurrentArchitecture | BidirectionalArchitecture | RecurrentNetArchitecture;
+
+/**
+ * Whether an architecture is a recurrent one (`rnn`, `gru`, `lstm`, `bidirectional`, `recurrentNet`).
+ *
+ * @example
+ * import { isRecurrentArchitecture, lstm, mlp } from "typegrad"
+ * isRecurrentArchitecture(lstm(3, 4).architecture) // true
+ * isRecurrentArchitecture(mlp([3, 4]).architecture) // false
+ * @category operations
+ */
+export const isRecurrentArchitecture = (arch: Architecture): arch is RecurrentModelArchitecture =>
+  arch.kind === "rnn" || arch.kind === "gru" || arch.kind === "lstm" || arch.kind === "bidirectional" || arch.kind === "recurrentNet";
 
 /**
  * A convolution layer as data (`conv2dLayer`'s arguments).
@@ -126,13 +157,19 @@ export interface Conv2dLayerArchitecture {
   readonly init?: InitName;
 }
 
-/** A max-pooling layer as data. @category model */
+/** A max- or average-pooling layer as data. @category model */
 export interface MaxPool2dLayerArchitecture {
-  readonly kind: "maxPool2d";
+  readonly kind: "maxPool2d" | "avgPool2d";
   readonly inShape: readonly [number, number, number];
   readonly size: readonly [number, number];
   readonly stride?: number | readonly [number, number];
   readonly padding?: "valid" | "same" | number | readonly [number, number];
+}
+
+/** A global average-pooling layer as data. @category model */
+export interface GlobalAvgPool2dLayerArchitecture {
+  readonly kind: "globalAvgPool2d";
+  readonly inShape: readonly [number, number, number];
 }
 
 /** A batch-norm layer as data. @category model */
@@ -147,7 +184,7 @@ export interface BatchNormLayerArchitecture {
 export type ReshapingLayerArchitecture = { readonly kind: "flatten"; readonly inShape: readonly number[] } | { readonly kind: "reshape"; readonly shape: readonly number[] };
 
 /** One layer of a `sequential` as data: dense, or one of the image layers. @category model */
-export type LayerArchitecture = DenseArchitecture | Conv2dLayerArchitecture | MaxPool2dLayerArchitecture | BatchNormLayerArchitecture | ReshapingLayerArchitecture;
+export type LayerArchitecture = DenseArchitecture | Conv2dLayerArchitecture | MaxPool2dLayerArchitecture | GlobalAvgPool2dLayerArchitecture | BatchNormLayerArchitecture | ReshapingLayerArchitecture;
 
 /**
  * A model that describes itself: an architecture, fresh parameters, a forward pass. `dense`,
@@ -157,10 +194,22 @@ export type LayerArchitecture = DenseArchitecture | Conv2dLayerArchitecture | Ma
  * const m: DescribedModel = mlp([4, 3, 2])
  * @category model
  */
-export interface DescribedModel<P extends Params = Params> {
+export interface DescribedModel<P extends Params = Params> extends Describable<P> {
+  apply(params: P, X: Tensor, ctx?: RunContext): Tensor;
+}
+
+/**
+ * What checkpoints need of a model: its description and its parameters' structure (`init`).
+ * Every model of typegrad is one, the recurrent ones included (whose `apply` takes time-major
+ * sequences, so they are not `DescribedModel`s).
+ *
+ * @example
+ * const m: Describable = recurrentNet(lstm(28, 64), dense(64, 10, { layout: "rows" }))
+ * @category model
+ */
+export interface Describable<P extends Params = Params> {
   readonly architecture: Architecture;
   init(g: Rng, opts?: CreateOptions): P;
-  apply(params: P, X: Tensor, ctx?: RunContext): Tensor;
 }
 
 /**
@@ -221,6 +270,8 @@ export const architectureLayers = (arch: Architecture): readonly DenseArchitectu
  * @category operations
  */
 export const allLayers = (arch: Architecture): readonly LayerArchitecture[] => {
+  if (isRecurrentArchitecture(arch))
+    throw new TypeError(`allLayers: the model is ${arch.kind === "recurrentNet" ? "a recurrentNet" : `a recurrent layer (${arch.kind})`}, not a chain of dense and image layers`);
   switch (arch.kind) {
     case "dense":
       return [arch];
@@ -277,6 +328,44 @@ const denseShapes = (l: DenseArchitecture): [string, number[]][] => {
   return out;
 };
 
+const GATES = { rnn: 1, gru: 3, lstm: 4 } as const;
+
+/** The parameters of a recurrent model, named as `namedLeaves` names them (`W`, `forward.W`, `body.W`, `head.b`), in `init`'s order. */
+const recurrentShapes = (a: RecurrentModelArchitecture): [string, number[]][] => {
+  const under = (prefix: string, xs: [string, number[]][]): [string, number[]][] => xs.map(([n, sh]) => [`${prefix}.${n}`, sh]);
+  switch (a.kind) {
+    case "bidirectional":
+      return [...under("forward", recurrentShapes(a.layer)), ...under("backward", recurrentShapes(a.layer))];
+    case "recurrentNet":
+      return [...under("body", recurrentShapes(a.body)), ...under("head", denseShapes(a.head))];
+    default: {
+      const G = GATES[a.kind] * a.nHidden;
+      const out: [string, number[]][] = [
+        ["W", [a.nIn, G]],
+        ["U", [a.nHidden, G]],
+        ["b", [1, G]],
+      ];
+      if (a.kind === "gru") out.push(["bh", [1, G]]);
+      return out;
+    }
+  }
+};
+
+/** Records nested by the dots of the names (`body.W` → `{ body: { W } }`), in order. */
+const nested = (pairs: readonly (readonly [string, Tensor])[]): Params => {
+  const root: Record<string, unknown> = {};
+  for (const [name, x] of pairs) {
+    const path = name.split(".");
+    let at = root;
+    for (const k of path.slice(0, -1)) {
+      if (!Object.hasOwn(at, k)) at[k] = {};
+      at = at[k] as Record<string, unknown>;
+    }
+    at[path[path.length - 1] as string] = x;
+  }
+  return root as Params;
+};
+
 /**
  * The parameter names and shapes of an architecture's model, and how to rebuild its params tree
  * from tensors by name: `W1`, `b1`, … for an `mlp`, `[0].W`, `[0].b`, … for a `sequential`.
@@ -302,6 +391,14 @@ export const paramLayout = (arch: Architecture): ParamLayout => {
         specs: per.flatMap((s, k) => s.map(([n, shape]) => [`[${k}].${n}`, shape] as const)),
         build: (byName) => per.map((s, k) => Object.fromEntries(s.map(([n]) => [n, pick(byName, `[${k}].${n}`)]))),
       };
+    }
+    case "rnn":
+    case "gru":
+    case "lstm":
+    case "bidirectional":
+    case "recurrentNet": {
+      const specs = recurrentShapes(arch);
+      return { specs, build: (byName) => nested(specs.map(([n]) => [n, pick(byName, n)])) };
     }
     case "mlp": {
       const specs = architectureLayers(arch).flatMap((l, k) =>
@@ -346,6 +443,10 @@ const layerFrom = (l: LayerArchitecture): unknown => {
       });
     case "maxPool2d":
       return maxPool2dLayer(l.inShape, l.size as never, { ...opt("stride", l.stride), ...opt("padding", l.padding) });
+    case "avgPool2d":
+      return avgPool2dLayer(l.inShape, l.size as never, { ...opt("stride", l.stride), ...opt("padding", l.padding) });
+    case "globalAvgPool2d":
+      return globalAvgPool2dLayer(l.inShape);
     case "batchNorm":
       return batchNormLayer(l.inShape, { ...opt("momentum", l.momentum), ...opt("epsilon", l.epsilon) });
     case "flatten":
@@ -370,6 +471,17 @@ export const buildModel = (arch: Architecture): DescribedModel => {
       return denseFrom(arch) as unknown as DescribedModel;
     case "sequential":
       return sequential(arch.layers.map(layerFrom) as never) as unknown as DescribedModel;
+    case "rnn":
+    case "gru":
+    case "lstm":
+      return recurrentFrom(arch) as unknown as DescribedModel;
+    case "bidirectional":
+      return bidirectional(recurrentFrom(arch.layer) as never) as unknown as DescribedModel;
+    case "recurrentNet":
+      return recurrentNet(
+        (arch.body.kind === "bidirectional" ? bidirectional(recurrentFrom(arch.body.layer) as never) : recurrentFrom(arch.body)) as never,
+        denseFrom(arch.head) as never,
+      ) as unknown as DescribedModel;
     case "mlp":
       return mlp(arch.sizes, {
         layout: arch.layout,

@@ -20,9 +20,11 @@
  */
 import { vjp } from "../autodiff/vjp.js";
 import { add } from "../ops/add.js";
+import { avgPool2d } from "../ops/avgPool2d.js";
 import { type BatchNormState, batchNorm } from "../ops/batchNorm.js";
 import { conv2dAny } from "../ops/conv2d.js";
 import { div } from "../ops/div.js";
+import { globalAvgPool2d } from "../ops/globalAvgPool2d.js";
 import { maxPool2d } from "../ops/maxPool2d.js";
 import { reshapeTo } from "../ops/window.js";
 import type { DivMod, Product } from "../shape/arith.js";
@@ -61,6 +63,11 @@ export interface ImageLayer<K extends string, In extends Shape | number, Out ext
   init(g: Rng, opts?: CreateOptions): P;
   apply<M extends Dim>(params: P, A_prev: Tensor<Rows<In, M>>, ctx?: RunContext): Tensor<Rows<Out, M>>;
   forward<M extends Dim>(params: P, A_prev: Tensor<Rows<In, M>>, ctx?: RunContext): [Tensor<Rows<Out, M>>, LayerCache];
+  /**
+   * `apply` (under `grad` too) that also gives the layer's new state: batch norm in training
+   * gives its new running statistics; every other layer, and batch norm at inference, `undefined`.
+   */
+  applyWithState<M extends Dim>(params: P, A_prev: Tensor<Rows<In, M>>, ctx?: RunContext): [Tensor<Rows<Out, M>>, BatchNormState | undefined];
   backward<M extends Dim>(params: P, dA: Tensor<Rows<Out, M>>, cache: LayerCache): { readonly dA_prev: Tensor<Rows<In, M>> } & { readonly [Q in keyof P as `d${Q & string}`]: P[Q] };
 }
 
@@ -102,7 +109,7 @@ type Unbatch<R, Op extends string> = R extends readonly [1, ...infer T extends D
 export type Conv2dLayerOut<In extends ImageShape, F extends number, K, O> = Unbatch<Conv2d<[1, ...In], KernelShape<In, F, K, O>, O>, "conv2dLayer">;
 
 /** The per-example output of a pooling layer, or a `Mismatch`. @category model */
-export type Pool2dLayerOut<In extends ImageShape, K, O> = Unbatch<Pool2d<[1, ...In], K, O, "maxPool2dLayer">, "maxPool2dLayer">;
+export type Pool2dLayerOut<In extends ImageShape, K, O, Op extends string = "maxPool2dLayer"> = Unbatch<Pool2d<[1, ...In], K, O, Op>, Op>;
 
 type CheckArg<R, T> = R extends Mismatch<infer M> ? M : T;
 
@@ -142,6 +149,10 @@ const blocks = (
   f: (p: Record<string, Tensor>, A_prev: Tensor, ctx: RunContext) => { readonly A: Tensor; readonly state?: BatchNormState },
 ) => {
   const apply = (p: Record<string, Tensor>, A_prev: Tensor, ctx: RunContext = {}): Tensor => f(checkParams(`${fn}.apply`, p, names), checkInput(`${fn}.apply`, nIn, A_prev), ctx).A;
+  const applyWithState = (p: Record<string, Tensor>, A_prev: Tensor, ctx: RunContext = {}): [Tensor, BatchNormState | undefined] => {
+    const r = f(checkParams(`${fn}.applyWithState`, p, names), checkInput(`${fn}.applyWithState`, nIn, A_prev), ctx);
+    return [r.A, r.state];
+  };
   const forward = (p: Record<string, Tensor>, A_prev: Tensor, ctx: RunContext = {}): [Tensor, LayerCache] => {
     checkParams(`${fn}.forward`, p, names);
     checkInput(`${fn}.forward`, nIn, A_prev);
@@ -169,7 +180,7 @@ const blocks = (
     for (const n of names) out[`d${n}`] = div(g[n] as Tensor, m);
     return out;
   };
-  return { apply, forward, backward };
+  return { apply, applyWithState, forward, backward };
 };
 
 // -------------------------------------------------------------------------------------
@@ -224,7 +235,7 @@ export const conv2dLayer = <const In extends ImageShape, const F extends number,
   const out = convRule([1, ...s], wShape, convOpts).shape.slice(1);
   const fansIn = (k[0] as number) * (k[1] as number) * (s[2] / groups);
   const fansOut = ((k[0] as number) * (k[1] as number) * filters) / groups;
-  const { apply, forward, backward } = blocks(fn, s, ["W", "b"], (p, A_prev, ctx) => {
+  const { apply, applyWithState, forward, backward } = blocks(fn, s, ["W", "b"], (p, A_prev, ctx) => {
     const Z = add(conv2dAny(A_prev, p.W as Tensor, convOpts), p.b as Tensor);
     const A = activate(activation, Z, 3, ctx, {}, undefined).A;
     return { A: drop > 0 ? dropout(A, drop, ctx) : A };
@@ -247,6 +258,32 @@ export const conv2dLayer = <const In extends ImageShape, const F extends number,
     architecture,
     init: (g: Rng, copts?: CreateOptions) => ({ W: init(g, wShape, { fanIn: fansIn, fanOut: fansOut }, copts), b: zeros([filters], copts) }),
     apply,
+    applyWithState,
+    forward,
+    backward,
+  } as never;
+};
+
+/** A pooling layer's per-example window options: stride (default: the window) and padding. @category model */
+export type Pool2dLayerOptions = Omit<WindowOptions, "dilation">;
+
+const poolLayer = (fn: string, kind: "maxPool2d" | "avgPool2d", inShape: unknown, size: unknown, opts: unknown) => {
+  const s = imageShape(fn, inShape);
+  const k = (typeof size === "number" ? [size, size] : size) as readonly [number, number];
+  const o = (opts ?? {}) as Pool2dLayerOptions;
+  const g = windowGeometry(fn, [1, ...s], k, o, k);
+  const out = [g.outH, g.outW, s[2]];
+  const pool = (kind === "maxPool2d" ? maxPool2d : avgPool2d) as unknown as (x: Tensor, k: readonly [number, number], o: object) => Tensor;
+  const { apply, applyWithState, forward, backward } = blocks(fn, s, [], (_p, A_prev) => ({ A: pool(A_prev, k, o) }));
+  return {
+    kind,
+    nIn: inShape,
+    nOut: out,
+    layout: "rows",
+    architecture: { kind, inShape: s, size: [k[0], k[1]], ...o } as LayerArchitecture,
+    init: () => ({}),
+    apply,
+    applyWithState,
     forward,
     backward,
   } as never;
@@ -263,27 +300,54 @@ export const conv2dLayer = <const In extends ImageShape, const F extends number,
  * pool.apply({}, zeros([8, 24, 24, 6])) // Tensor<[8, 12, 12, 6]>
  * @category constructors
  */
-export const maxPool2dLayer = <const In extends ImageShape, const K extends Pair, const O extends Omit<WindowOptions, "dilation"> = {}>(
+export const maxPool2dLayer = <const In extends ImageShape, const K extends Pair, const O extends Pool2dLayerOptions = {}>(
   inShape: In,
   size: CheckArg<Pool2dLayerOut<In, K, O>, K>,
   opts?: O,
-): ImageLayer<"maxPool2d", In, Ok<Pool2dLayerOut<In, K, O>>, Record<string, never>> => {
-  const fn = "maxPool2dLayer";
+): ImageLayer<"maxPool2d", In, Ok<Pool2dLayerOut<In, K, O>>, Record<string, never>> => poolLayer("maxPool2dLayer", "maxPool2d", inShape, size, opts);
+
+/**
+ * An average-pooling layer over images `[m, H, W, C]`: the mean of each window (padding cells
+ * not counted), the window `size` (default stride: the size); no parameters.
+ *
+ * @example
+ * import { avgPool2dLayer, zeros } from "typegrad"
+ * const pool = avgPool2dLayer([24, 24, 6], 2)
+ * pool.nOut // [12, 12, 6]
+ * pool.apply({}, zeros([8, 24, 24, 6])) // Tensor<[8, 12, 12, 6]>
+ * @category constructors
+ */
+export const avgPool2dLayer = <const In extends ImageShape, const K extends Pair, const O extends Pool2dLayerOptions = {}>(
+  inShape: In,
+  size: CheckArg<Pool2dLayerOut<In, K, O, "avgPool2dLayer">, K>,
+  opts?: O,
+): ImageLayer<"avgPool2d", In, Ok<Pool2dLayerOut<In, K, O, "avgPool2dLayer">>, Record<string, never>> => poolLayer("avgPool2dLayer", "avgPool2d", inShape, size, opts);
+
+/**
+ * A global average-pooling layer: the mean of each channel over the image, `[m, H, W, C] →
+ * [m, C]` (rows, what `dense(…, { layout: "rows" })` takes); no parameters.
+ *
+ * @example
+ * import { globalAvgPool2dLayer, zeros } from "typegrad"
+ * const gap = globalAvgPool2dLayer([7, 7, 64])
+ * gap.nOut // 64
+ * gap.apply({}, zeros([8, 7, 7, 64])) // Tensor<[8, 64]>
+ * @category constructors
+ */
+export const globalAvgPool2dLayer = <const In extends ImageShape>(inShape: In): ImageLayer<"globalAvgPool2d", In, In[2], Record<string, never>> => {
+  const fn = "globalAvgPool2dLayer";
   const s = imageShape(fn, inShape);
-  const k = (typeof size === "number" ? [size, size] : size) as readonly [number, number];
-  const o = opts ?? {};
-  const g = windowGeometry(fn, [1, ...s], k, o, k);
-  const out = [g.outH, g.outW, s[2]];
-  const pool = maxPool2d as unknown as (x: Tensor, k: readonly [number, number], o: object) => Tensor;
-  const { apply, forward, backward } = blocks(fn, s, [], (_p, A_prev) => ({ A: pool(A_prev, k, o) }));
+  const gap = globalAvgPool2d as unknown as (x: Tensor) => Tensor;
+  const { apply, applyWithState, forward, backward } = blocks(fn, s, [], (_p, A_prev) => ({ A: gap(A_prev) }));
   return {
-    kind: "maxPool2d",
+    kind: "globalAvgPool2d",
     nIn: inShape,
-    nOut: out,
+    nOut: s[2],
     layout: "rows",
-    architecture: { kind: "maxPool2d", inShape: s, size: [k[0], k[1]], ...o } as LayerArchitecture,
+    architecture: { kind: "globalAvgPool2d", inShape: s } as LayerArchitecture,
     init: () => ({}),
     apply,
+    applyWithState,
     forward,
     backward,
   } as never;
@@ -327,7 +391,7 @@ export const batchNormLayer = <const In extends readonly number[]>(
   const C = inShape[inShape.length - 1] as number;
   const bnOpts = { ...(opts.momentum === undefined ? {} : { momentum: opts.momentum }), ...(opts.epsilon === undefined ? {} : { epsilon: opts.epsilon }) };
   const bn = batchNorm as unknown as (x: Tensor, g: Tensor, b: Tensor, s: BatchNormState, o: object) => { y: Tensor; state: BatchNormState };
-  const { apply, forward, backward } = blocks(fn, inShape, ["gamma", "beta", "mean", "variance"], (p, A_prev, ctx) => {
+  const { apply, applyWithState, forward, backward } = blocks(fn, inShape, ["gamma", "beta", "mean", "variance"], (p, A_prev, ctx) => {
     const r = bn(A_prev, p.gamma as Tensor, p.beta as Tensor, { mean: p.mean as Tensor<[number]>, variance: p.variance as Tensor<[number]> }, { ...bnOpts, training: ctx.training === true });
     return ctx.training === true ? { A: r.y, state: r.state } : { A: r.y };
   });
@@ -339,6 +403,7 @@ export const batchNormLayer = <const In extends readonly number[]>(
     architecture: { kind: "batchNorm", inShape: [...inShape], ...bnOpts } as LayerArchitecture,
     init: (_g: Rng, copts?: CreateOptions) => ({ gamma: fill([C], 1, copts), beta: zeros([C], copts), mean: zeros([C], copts), variance: fill([C], 1, copts) }),
     apply,
+    applyWithState,
     forward,
     backward,
   } as never;
@@ -375,7 +440,7 @@ export const reshapeLayer = <const Out extends readonly number[]>(shape: Out): I
 const reshaping = (fn: string, kind: "flatten" | "reshape", nIn: readonly number[], nOut: readonly number[]) => {
   for (const s of [nIn, nOut])
     if (!Array.isArray(s) || s.length < 1 || !s.every((d) => Number.isInteger(d) && d >= 1)) throw new TypeError(`${fn}: the shape must be a non-empty array of sizes, got ${JSON.stringify(s)}`);
-  const { apply, forward, backward } = blocks(fn, nIn, [], (_p, A_prev) => ({ A: reshapeTo(A_prev, [A_prev.shape[0] as number, ...nOut]) }));
+  const { apply, applyWithState, forward, backward } = blocks(fn, nIn, [], (_p, A_prev) => ({ A: reshapeTo(A_prev, [A_prev.shape[0] as number, ...nOut]) }));
   const flat = (s: readonly number[]): number | readonly number[] => (s.length === 1 ? (s[0] as number) : s);
   return {
     kind,
@@ -385,6 +450,7 @@ const reshaping = (fn: string, kind: "flatten" | "reshape", nIn: readonly number
     architecture: (kind === "flatten" ? { kind, inShape: [...nIn] } : { kind, shape: [...nOut] }) as LayerArchitecture,
     init: () => ({}),
     apply,
+    applyWithState,
     forward,
     backward,
   };

@@ -17,11 +17,13 @@
  * @module
  */
 
+import type { BatchNormState } from "../ops/batchNorm.js";
 import type { Dim, Shape, ShowShape } from "../shape/dims.js";
 import type { Batch, Layout } from "../shape/layout.js";
 import type { CreateOptions } from "../tensor/create.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { isTensor } from "../tensor/tensor.js";
 import type { ActivationName, RunContext } from "./activations.js";
 import type { LayerArchitecture, SequentialArchitecture } from "./architecture.js";
 import type { AnyImageLayer, LayerCache } from "./conv.js";
@@ -82,6 +84,15 @@ export type CachesOf<Ls extends readonly unknown[], M extends Dim> = {
 };
 
 /**
+ * The state of a chain's layers, one entry per layer: a batch-norm layer's running statistics
+ * (`{ mean, variance }`), `{}` for a layer without state. A parameter tree, so `valueAndGradAux`
+ * can return it.
+ *
+ * @category model
+ */
+export type LayerStates = readonly (BatchNormState | Readonly<Record<string, never>>)[];
+
+/**
  * A checked chain of layers.
  *
  * @category model
@@ -97,6 +108,17 @@ export interface Sequential<Ls extends readonly AnyLayer[]> {
   init(g: Rng, opts?: CreateOptions): ParamsOf<Ls>;
   /** The network's output (under `grad` too). */
   apply<M extends Dim>(params: ParamsOf<Ls>, X: Tensor<BatchOf<LayoutOf<Ls[0]>, InOf<Ls[0]>, M>>, ctx?: RunContext): Tensor<BatchOf<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, M>>;
+  /**
+   * `apply` (under `grad` too) that also gives every layer's new state: in training
+   * (`ctx.training`), batch norm's new running statistics; `{}` elsewhere. `fit` trains with it
+   * and puts the state into the new parameters with `withState`.
+   */
+  applyWithState<M extends Dim>(params: ParamsOf<Ls>, X: Tensor<BatchOf<LayoutOf<Ls[0]>, InOf<Ls[0]>, M>>, ctx?: RunContext): [Tensor<BatchOf<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, M>>, LayerStates];
+  /**
+   * The parameters with each layer's state replaced by `states[k]` (from `applyWithState`): batch
+   * norm's running statistics; other parameters are the same tensors. Pure: nothing is mutated.
+   */
+  withState(params: ParamsOf<Ls>, states: LayerStates): ParamsOf<Ls>;
   /** The forward blocks in turn: the output and every cache. */
   forward<M extends Dim>(params: ParamsOf<Ls>, X: Tensor<BatchOf<LayoutOf<Ls[0]>, InOf<Ls[0]>, M>>, ctx?: RunContext): [Tensor<BatchOf<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, M>>, CachesOf<Ls, M>];
   /** The backward blocks, last layer first: `dX` and the gradients in the parameters' structure. */
@@ -120,6 +142,7 @@ export interface Sequential<Ls extends readonly AnyLayer[]> {
 type Untyped = {
   init(g: Rng, opts?: CreateOptions): Record<string, Tensor>;
   apply(p: Record<string, Tensor>, a: Tensor, ctx?: RunContext): Tensor;
+  applyWithState?(p: Record<string, Tensor>, a: Tensor, ctx?: RunContext): [Tensor, BatchNormState | undefined];
   forward(p: Record<string, Tensor>, a: Tensor, ctx?: RunContext): [Tensor, unknown];
   backward(p: Record<string, Tensor>, dA: Tensor, cache: unknown): Record<string, Tensor>;
   readonly nIn: number | readonly number[];
@@ -156,6 +179,24 @@ export const sequential = <const Ls extends readonly AnyLayer[]>(layers: CheckCh
     if (!Array.isArray(ps) || ps.length !== ls.length) throw new TypeError(`sequential.${fn}: argument 'params' must be an array of ${ls.length} layer records (from init)`);
     return ps;
   };
+  const withState = (fn: string, p: readonly Record<string, Tensor>[], states: unknown): readonly Record<string, Tensor>[] => {
+    if (!Array.isArray(states) || states.length !== ls.length) throw new TypeError(`sequential.${fn}: argument 'states' must hold one state per layer (${ls.length}), from applyWithState`);
+    if (states.every((st) => st !== null && typeof st === "object" && Object.keys(st).length === 0)) return p;
+    return p.map((q, k) => {
+      const st = states[k] as Partial<BatchNormState> | null;
+      if (st === null || typeof st !== "object") throw new TypeError(`sequential.${fn}: the state of layer ${k} must be a record ({} for none)`);
+      if (Object.keys(st).length === 0) return q;
+      for (const n of ["mean", "variance"] as const) {
+        const t = st[n];
+        const old = q[n];
+        if (!isTensor(t) || !isTensor(old) || t.shape.length !== old.shape.length || t.shape.some((d, i) => d !== old.shape[i]))
+          throw new TypeError(
+            `sequential.${fn}: the state of layer ${k} must be { mean, variance } shaped like the layer's ${old === undefined ? "(which has no state)" : `[${old.shape.join(", ")}]`}`,
+          );
+      }
+      return { ...q, mean: st.mean as Tensor, variance: st.variance as Tensor };
+    });
+  };
   const forward = (ps: unknown, X: Tensor, ctx?: RunContext): [Tensor, unknown[]] => {
     const p = checkParams("forward", ps);
     const caches: unknown[] = [];
@@ -191,13 +232,30 @@ export const sequential = <const Ls extends readonly AnyLayer[]>(layers: CheckCh
       }
       return { dX: d, grads };
     },
+    applyWithState: (ps: unknown, X: Tensor, ctx?: RunContext) => {
+      const p = checkParams("applyWithState", ps);
+      const states: (BatchNormState | Record<string, never>)[] = [];
+      const A = ls.reduce((a, l, k) => {
+        const q = p[k] as Record<string, Tensor>;
+        if (l.applyWithState === undefined) {
+          states.push({});
+          return l.apply(q, a, ctx);
+        }
+        const [out, st] = l.applyWithState(q, a, ctx);
+        states.push(st ?? {});
+        return out;
+      }, X);
+      return [A, states];
+    },
+    withState: (ps: unknown, states: unknown) => withState("withState", checkParams("withState", ps), states),
     updateState: (ps: unknown, caches: unknown) => {
       const p = checkParams("updateState", ps);
       if (!Array.isArray(caches) || caches.length !== ls.length) throw new TypeError(`sequential.updateState: argument 'caches' must be the ${ls.length} caches from forward`);
-      return p.map((q, k) => {
-        const st = (caches[k] as Partial<LayerCache> | undefined)?.state;
-        return st === undefined ? q : { ...q, mean: st.mean, variance: st.variance };
-      });
+      return withState(
+        "updateState",
+        p,
+        caches.map((c) => (c as Partial<LayerCache> | undefined)?.state ?? {}),
+      );
     },
   };
   return net as unknown as Sequential<Ls>;

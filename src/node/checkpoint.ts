@@ -31,7 +31,7 @@ import {
 import { type DecodeErrors, key } from "../codec/errors.js";
 import { decodeParams } from "../codec/params.js";
 import type { DecodeTensorsOptions, TensorSpecs, TensorsOf } from "../codec/tensors.js";
-import type { DescribedModel, ParamsOfModel } from "../nn/architecture.js";
+import type { Describable, DescribedModel, ParamsOfModel } from "../nn/architecture.js";
 import { readBytes, removeStaleTemps, writeFileAtomic } from "./atomic.js";
 
 /** The bytes of a checkpoint file, after removing what interrupted saves of it left behind. */
@@ -132,7 +132,7 @@ export function loadCheckpoint(path: string, model: TensorSpecs | Params, opts?:
  * @category checkpoints
  * @since 0.2.0
  */
-export const saveModel = <M extends DescribedModel>(path: string, input: ModelCheckpoint<M>): Manifest => {
+export const saveModel = <M extends Describable>(path: string, input: ModelCheckpoint<M>): Manifest => {
   const bytes = encodeModel(input);
   writeFileAtomic("saveModel", path, bytes);
   const r = decodeManifest(bytes);
@@ -162,7 +162,7 @@ export const saveModel = <M extends DescribedModel>(path: string, input: ModelCh
  * @category checkpoints
  * @since 0.2.0
  */
-export function loadModel<const M extends DescribedModel>(path: string, expected: M, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<M, ParamsOfModel<M>>>;
+export function loadModel<const M extends Describable>(path: string, expected: M, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<M, ParamsOfModel<M>>>;
 export function loadModel(path: string, expected?: undefined, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<DescribedModel, Params>>;
 export function loadModel(path: string, expected?: DescribedModel, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<DescribedModel, Params>> {
   const r = E.flatMap(checkpointBytes(path), (bytes) => (expected === undefined ? decodeModel(bytes, undefined, opts) : decodeModel(bytes, expected, opts)));

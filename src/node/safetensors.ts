@@ -30,7 +30,7 @@ import {
   safetensorsName,
 } from "../codec/safetensors.js";
 import { checkLimit, setOwn } from "../codec/untrusted.js";
-import type { DescribedModel, ParamsOfModel } from "../nn/architecture.js";
+import type { Describable, ParamsOfModel } from "../nn/architecture.js";
 import { fromArray } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { DEFAULT_MAX_BYTES, type ReadOptions, withRegularFile, writeFileAtomic } from "./atomic.js";
@@ -147,7 +147,7 @@ export const readSafetensors = (path: string, opts?: ReadSafetensorsOptions): E.
  * @category safetensors
  * @since 0.3.0
  */
-export const loadSafetensors = <const M extends DescribedModel>(path: string, model: M, opts?: LoadSafetensorsOptions): E.Either<DecodeErrors, ParamsOfModel<M>> => {
+export const loadSafetensors = <const M extends Describable>(path: string, model: M, opts?: LoadSafetensorsOptions): E.Either<DecodeErrors, ParamsOfModel<M>> => {
   const { dtype } = safetensorsLimits("loadSafetensors", opts);
   const r = withFile("loadSafetensors", path, opts, ({ header, read }) => paramsFromFound(model, foundTensors(header, read), dtype, safetensorsName));
   return E.flatMap(r, (p: E.Either<DecodeErrors, ParamsOfModel<M>>) => E.mapLeft((errs: DecodeErrors): DecodeErrors => [key(path, errs)])(p));

@@ -10,11 +10,11 @@
  */
 import { namedLeaves, type Params } from "../autodiff/tree.js";
 import { writeFloats } from "../codec/bytes.js";
-import { architectureLayers, type DescribedModel, type ParamsOfModel, paramLayout } from "../nn/architecture.js";
+import { type DescribedModel, type ParamsOfModel, paramLayout } from "../nn/architecture.js";
 import { showShape } from "../shape/dims.js";
 import { toFlat } from "../tensor/create.js";
 import { DEFAULT_DTYPE } from "../tensor/dtype.js";
-import { graphNodes, innerNames } from "./graph.js";
+import { type Attribute, graphEnds, graphNodes, innerNames, onnxInitializers, permuteFlat } from "./graph.js";
 import { onnx } from "./proto.js";
 
 // -------------------------------------------------------------------------------------
@@ -61,7 +61,18 @@ export const onnxNames = (fn: string, opts: OnnxNames | undefined): Required<Onn
   return out;
 };
 
-const dims = (batch: string, layout: "rows" | "columns", units: number) => (layout === "rows" ? [{ dimParam: batch }, { dimValue: units }] : [{ dimValue: units }, { dimParam: batch }]);
+const dims = (batch: string, layout: "rows" | "columns", shape: readonly number[]) =>
+  layout === "rows" ? [{ dimParam: batch }, ...shape.map((d) => ({ dimValue: d }))] : [...shape.map((d) => ({ dimValue: d })), { dimParam: batch }];
+
+const AttributeType = onnx.AttributeProto.AttributeType;
+
+/** A node attribute as the protobuf schema has it. */
+const attributeProto = (a: Attribute) => {
+  if ("f" in a) return { name: a.name, type: AttributeType.FLOAT, f: a.f };
+  if ("i" in a) return { name: a.name, type: AttributeType.INT, i: a.i };
+  if ("ints" in a) return { name: a.name, type: AttributeType.INTS, ints: [...a.ints] };
+  return { name: a.name, type: AttributeType.TENSOR, t: { dims: [...a.t.dims], dataType: onnx.TensorProto.DataType.INT64, int64Data: [...a.t.int64s] } };
+};
 
 // -------------------------------------------------------------------------------------
 // exporting
@@ -70,7 +81,12 @@ const dims = (batch: string, layout: "rows" | "columns", units: number) => (layo
 /**
  * The ONNX bytes of a model (`dense`, `sequential` or `mlp`, either layout) and its parameters.
  * Each dense layer becomes a `Gemm` and its activation's op (`onnxOps`); dropout, the identity at
- * inference, adds nothing. Throws (naming the argument) when `params` is not the model's.
+ * inference, adds nothing. Image layers become `Conv` (stride, padding, dilation, groups),
+ * `MaxPool`, `AveragePool`, `GlobalAveragePool` + `Flatten`, `BatchNormalization` (inference
+ * form: the running statistics), `Flatten` and `Reshape`; the graph's input and output keep
+ * typegrad's NHWC and the image layers run NCHW between two `Transpose` nodes, with kernels stored
+ * as ONNX's `[F, C/groups, kh, kw]` (see `graph.ts`). Throws (naming the argument) when `params`
+ * is not the model's.
  *
  * @example
  * import { mlp, rng } from "typegrad"
@@ -90,7 +106,14 @@ export const exportOnnx = <const M extends DescribedModel>(model: M, params: Par
   const arch = (model as DescribedModel | null)?.architecture;
   if (arch === undefined || arch === null || typeof arch !== "object") throw new TypeError(`${fn}: argument 'model' must be a dense, sequential or mlp model (with an 'architecture')`);
   const names = onnxNames(fn, opts);
-  const layers = architectureLayers(arch);
+  let ends: ReturnType<typeof graphEnds>;
+  let inits: ReturnType<typeof onnxInitializers>;
+  try {
+    ends = graphEnds(arch);
+    inits = onnxInitializers(arch);
+  } catch (e) {
+    throw new TypeError(`${fn}: argument 'model' cannot be exported: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const { specs } = paramLayout(arch);
   const leaves = new Map(namedLeaves(fn, params as Params));
   const first = leaves.values().next().value;
@@ -110,9 +133,6 @@ export const exportOnnx = <const M extends DescribedModel>(model: M, params: Par
     if ((inner.has(v) && v !== names.output) || leaves.has(v)) throw new TypeError(`${fn}: option '${k}' is '${v}', a name the graph uses for a parameter or an inner value`);
   }
   const elemType = dtype === "float64" ? onnx.TensorProto.DataType.DOUBLE : onnx.TensorProto.DataType.FLOAT;
-  const first0 = layers[0];
-  const last = layers[layers.length - 1];
-  if (first0 === undefined || last === undefined) throw new TypeError(`${fn}: argument 'model' has no layers`);
   const proto = onnx.ModelProto.create({
     irVersion: IR_VERSION,
     producerName: "typegrad",
@@ -132,18 +152,18 @@ export const exportOnnx = <const M extends DescribedModel>(model: M, params: Par
         opType: n.opType,
         input: [...n.inputs],
         output: [...n.outputs],
-        attribute: n.attributes.map((a) =>
-          "f" in a ? { name: a.name, type: onnx.AttributeProto.AttributeType.FLOAT, f: a.f } : { name: a.name, type: onnx.AttributeProto.AttributeType.INT, i: a.i },
-        ),
+        attribute: n.attributes.map(attributeProto),
       })),
-      initializer: specs.map(([name, shape]) => {
-        const data = toFlat(leaves.get(name) as NonNullable<ReturnType<typeof leaves.get>>);
+      initializer: inits.map(({ name, shape, perm }) => {
+        const x = leaves.get(name) as NonNullable<ReturnType<typeof leaves.get>>;
+        const flat = toFlat(x);
+        const data = perm === undefined ? flat : permuteFlat(flat, x.shape as readonly number[], perm, (n) => (flat instanceof Float64Array ? new Float64Array(n) : new Float32Array(n)));
         const raw = new Uint8Array(data.byteLength);
         writeFloats(raw, 0, data, dtype);
         return { name, dataType: elemType, dims: [...shape], rawData: raw };
       }),
-      input: [{ name: names.input, type: { tensorType: { elemType, shape: { dim: dims(names.batch, first0.layout, first0.nIn) } } } }],
-      output: [{ name: names.output, type: { tensorType: { elemType, shape: { dim: dims(names.batch, last.layout, last.nOut) } } } }],
+      input: [{ name: names.input, type: { tensorType: { elemType, shape: { dim: dims(names.batch, ends.layout, ends.input) } } } }],
+      output: [{ name: names.output, type: { tensorType: { elemType, shape: { dim: dims(names.batch, ends.layout, ends.output) } } } }],
     },
   });
   const bytes = onnx.ModelProto.encode(proto).finish();

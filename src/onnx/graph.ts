@@ -4,17 +4,34 @@
  * activation's op. Dropout is the identity at inference and adds nothing. The exporter writes
  * these nodes and the importer checks a file's graph against them, so the two cannot disagree.
  *
+ * Image layers: typegrad is NHWC, ONNX's `Conv`, `MaxPool`, `AveragePool`,
+ * `GlobalAveragePool` and `BatchNormalization` are NCHW (channels on axis 1). The graph keeps
+ * typegrad's layout at its edges (the input and output are what `apply` takes and gives, so the
+ * same arrays feed both) and inside between image layers runs NCHW: one `Transpose` where a run of
+ * image layers begins (NHWC → NCHW) and one where it ends (before `Flatten`, `Reshape`, a dense
+ * layer or the output). A chain of convolutions and pools thus costs two transposes, not two per
+ * layer, and flattening happens in typegrad's order, so the dense weights after it are stored
+ * as they are. Convolution kernels are stored transposed, in ONNX's `[F, C/groups, kh, kw]`
+ * (from typegrad's `[kh, kw, C/groups, F]`): a constant, so transposing it once in the file
+ * costs the runtime nothing, where a `Transpose` node would run at every call. Batch norm is
+ * exported in its inference form (the running statistics).
+ *
  * @module
  */
 import type { ActivationName } from "../nn/activations.js";
-import { type Architecture, architectureLayers, type DenseArchitecture } from "../nn/architecture.js";
+import { type Architecture, allLayers, type DenseArchitecture, isRecurrentArchitecture, type LayerArchitecture, paramLayout } from "../nn/architecture.js";
+import { conv2d as convRule, windowGeometry } from "../shape/conv.js";
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/** An attribute of a node: a float (`alpha`) or an int (`axis`). @internal */
-export type Attribute = { readonly name: string; readonly f: number } | { readonly name: string; readonly i: number };
+/** An attribute of a node: a float (`alpha`), an int (`axis`), ints (`kernel_shape`) or an int64 tensor (a `Constant`'s value). @internal */
+export type Attribute =
+  | { readonly name: string; readonly f: number }
+  | { readonly name: string; readonly i: number }
+  | { readonly name: string; readonly ints: readonly number[] }
+  | { readonly name: string; readonly t: { readonly dims: readonly number[]; readonly int64s: readonly number[] } };
 
 /** One ONNX node: its op, inputs, outputs and attributes. @internal */
 export interface NodeSpec {
@@ -36,7 +53,7 @@ export interface LayerParamNames {
 type ActivationOp = { readonly opType: string; readonly attributes: readonly Attribute[]; readonly alpha?: true } | undefined;
 
 /** One row per activation: the ONNX op computing it at inference (`unitAxis`: the axis of units). */
-const activationOps: { readonly [A in ActivationName]: (l: DenseArchitecture, unitAxis: number) => ActivationOp } = {
+const activationOps: { readonly [A in ActivationName]: (l: Pick<DenseArchitecture, "alpha" | "rreluRange">, unitAxis: number) => ActivationOp } = {
   linear: () => undefined,
   sigmoid: () => ({ opType: "Sigmoid", attributes: [] }),
   tanh: () => ({ opType: "Tanh", attributes: [] }),
@@ -61,7 +78,7 @@ const activationOps: { readonly [A in ActivationName]: (l: DenseArchitecture, un
  */
 export const onnxOps: { readonly [A in ActivationName]: readonly string[] } = Object.fromEntries(
   Object.entries(activationOps).map(([a, op]) => {
-    const o = op({ kind: "dense", nIn: 1, nOut: 1, activation: a as ActivationName, layout: "columns", dropout: 0 }, 0);
+    const o = op({}, 0);
     return [a, o === undefined ? ["Gemm"] : ["Gemm", o.opType]];
   }),
 ) as unknown as { readonly [A in ActivationName]: readonly string[] };
@@ -79,29 +96,243 @@ export const layerParamNames = (arch: Architecture): readonly LayerParamNames[] 
       return arch.layers.map((_, k) => ({ W: `[${k}].W`, b: `[${k}].b`, alpha: `[${k}].alpha` }));
     case "mlp":
       return arch.sizes.slice(1).map((_, k) => ({ W: `W${k + 1}`, b: `b${k + 1}`, alpha: `alpha${k + 1}` }));
+    default:
+      throw new TypeError(`ONNX export of recurrent models (${arch.kind}) is not supported yet: typegrad writes dense and image layers`);
   }
+};
+
+const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/** A layer's input per example (a size is `[size]`). */
+const inShapeOf = (l: LayerArchitecture): number[] => {
+  switch (l.kind) {
+    case "dense":
+      return [l.nIn];
+    case "reshape":
+      return [product(l.shape)];
+    default:
+      return [...l.inShape];
+  }
+};
+
+type Window = {
+  readonly size: readonly [number, number];
+  readonly stride?: number | readonly [number, number];
+  readonly padding?: "valid" | "same" | number | readonly [number, number];
+  readonly dilation?: number | readonly [number, number];
+};
+
+/** ONNX's window attributes of a convolution or pooling over `inShape` (`[H, W, C]`), with its output size. */
+const windowAttrs = (fn: string, inShape: readonly number[], w: Window, defaultStride: readonly [number, number], dilations: boolean): { attrs: Attribute[]; out: [number, number] } => {
+  const [H, Wd] = inShape as [number, number, number];
+  const g = windowGeometry(
+    fn,
+    [1, ...inShape],
+    w.size,
+    { ...(w.stride === undefined ? {} : { stride: w.stride }), ...(w.padding === undefined ? {} : { padding: w.padding }), ...(w.dilation === undefined ? {} : { dilation: w.dilation }) },
+    defaultStride,
+  );
+  const explicit = typeof w.padding === "number" || Array.isArray(w.padding);
+  const after = (size: number, out: number, s: number, d: number, k: number, before: number) => (explicit ? before : Math.max(0, (out - 1) * s + d * (k - 1) + 1 - size - before));
+  const attrs: Attribute[] = [
+    { name: "kernel_shape", ints: [g.kh, g.kw] },
+    { name: "strides", ints: [g.sh, g.sw] },
+    { name: "pads", ints: [g.padTop, g.padLeft, after(H, g.outH, g.sh, g.dh, g.kh, g.padTop), after(Wd, g.outW, g.sw, g.dw, g.kw, g.padLeft)] },
+    ...(dilations ? [{ name: "dilations", ints: [g.dh, g.dw] }] : []),
+  ];
+  return { attrs, out: [g.outH, g.outW] };
+};
+
+/** A layer's output per example. */
+const outShapeOf = (l: LayerArchitecture, s: readonly number[]): number[] => {
+  switch (l.kind) {
+    case "dense":
+      return [l.nOut];
+    case "conv2d":
+      return convRule([1, ...s], [l.kernel[0], l.kernel[1], (s[2] as number) / l.groups, l.filters], convOptions(l)).shape.slice(1);
+    case "maxPool2d":
+    case "avgPool2d":
+      return [...windowAttrs(l.kind, s, l, l.size, false).out, s[2] as number];
+    case "globalAvgPool2d":
+      return [s[2] as number];
+    case "batchNorm":
+      return [...s];
+    case "flatten":
+      return [product(s)];
+    case "reshape":
+      return [...l.shape];
+  }
+};
+
+const convOptions = (l: Extract<LayerArchitecture, { kind: "conv2d" }>) => ({
+  ...(l.stride === undefined ? {} : { stride: l.stride }),
+  ...(l.padding === undefined ? {} : { padding: l.padding }),
+  ...(l.dilation === undefined ? {} : { dilation: l.dilation }),
+  groups: l.groups,
+});
+
+/**
+ * The per-example shapes at the graph's edges: the input the first layer takes and the output the
+ * last gives (a size is `[size]`), and the layout.
+ *
+ * @internal
+ */
+export const graphEnds = (arch: Architecture): { readonly input: readonly number[]; readonly output: readonly number[]; readonly layout: "rows" | "columns" } => {
+  if (isRecurrentArchitecture(arch)) throw new TypeError(`ONNX export of recurrent models (${arch.kind}) is not supported yet: typegrad writes dense and image layers`);
+  const layers = allLayers(arch);
+  const first = layers[0];
+  if (first === undefined) throw new TypeError("the model has no layers");
+  let s = inShapeOf(first);
+  const input = s;
+  for (const l of layers) s = outShapeOf(l, s);
+  return { input, output: s, layout: first.kind === "dense" ? first.layout : "rows" };
+};
+
+/**
+ * The initializers of an architecture's graph: each parameter's name, its shape in the file, and
+ * the axis permutation from typegrad's shape to the file's (convolution kernels: `[3, 2, 0, 1]`,
+ * `[kh, kw, C/g, F] → [F, C/g, kh, kw]`); `undefined` when stored as it is.
+ *
+ * @internal
+ */
+export const onnxInitializers = (arch: Architecture): readonly { readonly name: string; readonly shape: readonly number[]; readonly perm?: readonly number[] }[] => {
+  const convs = new Set(arch.kind === "sequential" ? arch.layers.flatMap((l, k) => (l.kind === "conv2d" ? [`[${k}].W`] : [])) : []);
+  return paramLayout(arch).specs.map(([name, shape]) => {
+    if (!convs.has(name)) return { name, shape };
+    const perm = [3, 2, 0, 1];
+    return { name, shape: perm.map((a) => shape[a] as number), perm };
+  });
+};
+
+/** `data` of C-order shape `shape` with its axes permuted (`out.shape[i] = shape[perm[i]]`). @internal */
+export const permuteFlat = <T extends { readonly length: number; [i: number]: number }>(data: T, shape: readonly number[], perm: readonly number[], make: (n: number) => T): T => {
+  const r = shape.length;
+  const strides = new Array<number>(r);
+  let acc = 1;
+  for (let a = r - 1; a >= 0; a--) {
+    strides[a] = acc;
+    acc *= shape[a] as number;
+  }
+  const outShape = perm.map((a) => shape[a] as number);
+  const out = make(data.length);
+  const idx = new Array<number>(r).fill(0);
+  for (let o = 0; o < data.length; o++) {
+    let src = 0;
+    for (let i = 0; i < r; i++) src += (idx[i] as number) * (strides[perm[i] as number] as number);
+    out[o] = data[src] as number;
+    for (let i = r - 1; i >= 0; i--) {
+      idx[i] = (idx[i] as number) + 1;
+      if ((idx[i] as number) < (outShape[i] as number)) break;
+      idx[i] = 0;
+    }
+  }
+  return out;
 };
 
 /** The nodes of an architecture's graph from input `input` to output `output`. @internal */
 export const graphNodes = (arch: Architecture, input: string, output: string): NodeSpec[] => {
-  const layers = architectureLayers(arch);
+  const layers = allLayers(arch);
   const names = layerParamNames(arch);
   const nodes: NodeSpec[] = [];
   let A = input;
+  /** Whether the current value is channels-first (NCHW), and its rank. */
+  let channelsFirst = false;
+  let s = layers[0] === undefined ? [] : inShapeOf(layers[0]);
+  const transpose = (k: number, toFirst: boolean) => {
+    const r = s.length + 1;
+    if (r <= 2 || channelsFirst === toFirst) return;
+    const rest = Array.from({ length: r - 2 }, (_, i) => i + (toFirst ? 1 : 2));
+    const perm = toFirst ? [0, r - 1, ...rest] : [0, ...rest, 1];
+    const out = `layer${k + 1}/${toFirst ? "nchw" : "nhwc"}`;
+    nodes.push({ name: `layer${k + 1}/Transpose`, opType: "Transpose", inputs: [A], outputs: [out], attributes: [{ name: "perm", ints: perm }] });
+    A = out;
+    channelsFirst = toFirst;
+  };
+  const activation = (k: number, name: ActivationName, l: Pick<DenseArchitecture, "alpha" | "rreluRange">, unitAxis: number, Z: string, alpha: string) => {
+    const act = activationOps[name](l, unitAxis);
+    if (act === undefined) return;
+    const out = `A${k + 1}`;
+    nodes.push({ name: `layer${k + 1}/${act.opType}`, opType: act.opType, inputs: act.alpha ? [Z, alpha] : [Z], outputs: [out], attributes: act.attributes });
+    A = out;
+  };
   layers.forEach((l, k) => {
-    const last = k === layers.length - 1;
-    const rows = l.layout === "rows";
-    const p = names[k] as LayerParamNames;
-    const act = activationOps[l.activation](l, rows ? 1 : 0);
-    const Z = last && act === undefined ? output : `Z${k + 1}`;
-    nodes.push({ name: `layer${k + 1}/Gemm`, opType: "Gemm", inputs: rows ? [A, p.W, p.b] : [p.W, A, p.b], outputs: [Z], attributes: [] });
-    A = Z;
-    if (act !== undefined) {
-      const out = last ? output : `A${k + 1}`;
-      nodes.push({ name: `layer${k + 1}/${act.opType}`, opType: act.opType, inputs: act.alpha ? [Z, p.alpha] : [Z], outputs: [out], attributes: act.attributes });
-      A = out;
+    const p = `[${k}].`;
+    const out = outShapeOf(l, s);
+    switch (l.kind) {
+      case "dense": {
+        transpose(k, false);
+        const rows = l.layout === "rows";
+        const q = names[k] as LayerParamNames;
+        const Z = `Z${k + 1}`;
+        nodes.push({ name: `layer${k + 1}/Gemm`, opType: "Gemm", inputs: rows ? [A, q.W, q.b] : [q.W, A, q.b], outputs: [Z], attributes: [] });
+        A = Z;
+        activation(k, l.activation, l, rows ? 1 : 0, Z, q.alpha);
+        break;
+      }
+      case "conv2d": {
+        transpose(k, true);
+        const Z = `Z${k + 1}`;
+        const { attrs } = windowAttrs("conv2dLayer", s, { size: l.kernel, ...convOptions(l) }, [1, 1], true);
+        nodes.push({ name: `layer${k + 1}/Conv`, opType: "Conv", inputs: [A, `${p}W`, `${p}b`], outputs: [Z], attributes: [...attrs, { name: "group", i: l.groups }] });
+        A = Z;
+        activation(k, l.activation, {}, 1, Z, "");
+        break;
+      }
+      case "maxPool2d":
+      case "avgPool2d": {
+        transpose(k, true);
+        const { attrs } = windowAttrs(`${l.kind}Layer`, s, l, l.size, false);
+        const op = l.kind === "maxPool2d" ? "MaxPool" : "AveragePool";
+        const prev = A;
+        A = `A${k + 1}`;
+        nodes.push({ name: `layer${k + 1}/${op}`, opType: op, inputs: [prev], outputs: [A], attributes: op === "AveragePool" ? [...attrs, { name: "count_include_pad", i: 0 }] : attrs });
+        break;
+      }
+      case "globalAvgPool2d": {
+        transpose(k, true);
+        const pooled = `layer${k + 1}/pooled`;
+        nodes.push({ name: `layer${k + 1}/GlobalAveragePool`, opType: "GlobalAveragePool", inputs: [A], outputs: [pooled], attributes: [] });
+        A = `A${k + 1}`;
+        nodes.push({ name: `layer${k + 1}/Flatten`, opType: "Flatten", inputs: [pooled], outputs: [A], attributes: [{ name: "axis", i: 1 }] });
+        channelsFirst = false;
+        break;
+      }
+      case "batchNorm": {
+        transpose(k, true);
+        const prev = A;
+        A = `A${k + 1}`;
+        nodes.push({
+          name: `layer${k + 1}/BatchNormalization`,
+          opType: "BatchNormalization",
+          inputs: [prev, `${p}gamma`, `${p}beta`, `${p}mean`, `${p}variance`],
+          outputs: [A],
+          attributes: [{ name: "epsilon", f: l.epsilon ?? 1e-5 }],
+        });
+        break;
+      }
+      case "flatten": {
+        transpose(k, false);
+        const prev = A;
+        A = `A${k + 1}`;
+        nodes.push({ name: `layer${k + 1}/Flatten`, opType: "Flatten", inputs: [prev], outputs: [A], attributes: [{ name: "axis", i: 1 }] });
+        break;
+      }
+      case "reshape": {
+        transpose(k, false);
+        const to = `layer${k + 1}/shape`;
+        nodes.push({ name: `layer${k + 1}/Constant`, opType: "Constant", inputs: [], outputs: [to], attributes: [{ name: "value", t: { dims: [out.length + 1], int64s: [0, ...out] } }] });
+        const prev = A;
+        A = `A${k + 1}`;
+        nodes.push({ name: `layer${k + 1}/Reshape`, opType: "Reshape", inputs: [prev, to], outputs: [A], attributes: [] });
+        break;
+      }
     }
+    s = out;
   });
+  transpose(layers.length - 1, false);
+  // the last value is the graph's output
+  const last = nodes[nodes.length - 1];
+  if (last !== undefined) nodes[nodes.length - 1] = { ...last, outputs: [output] };
   return nodes;
 };
 

@@ -14,11 +14,11 @@ import type { DType, TypedArray } from "../backend/backend.js";
 import { readFloats } from "../codec/bytes.js";
 import { type DecodeError, type DecodeErrors, describeValue, key, leaf, nonEmpty } from "../codec/errors.js";
 import { type FoundTensor, paramsFromFound } from "../codec/modelTensors.js";
-import { architectureLayers, type DescribedModel, type ParamsOfModel } from "../nn/architecture.js";
+import { type DescribedModel, isRecurrentArchitecture, type ParamsOfModel } from "../nn/architecture.js";
 import { showShape } from "../shape/dims.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { ONNX_OPSET } from "./export.js";
-import { graphNodes, type NodeSpec } from "./graph.js";
+import { type Attribute, graphEnds, graphNodes, type NodeSpec, onnxInitializers, permuteFlat } from "./graph.js";
 import { int64, onnx } from "./proto.js";
 
 // -------------------------------------------------------------------------------------
@@ -49,9 +49,32 @@ type NodeP = NonNullable<Graph["node"]>[number];
 // checking
 // -------------------------------------------------------------------------------------
 
-/** An attribute's value as the exporter writes it: float attributes rounded to float32. */
-const attrValue = (a: { readonly type?: number | null; readonly f?: number | null; readonly i?: unknown }): number | undefined =>
-  a.type === onnx.AttributeProto.AttributeType.FLOAT ? (a.f ?? 0) : a.type === onnx.AttributeProto.AttributeType.INT ? int64(a.i) : undefined;
+/** An attribute's value as text: float attributes rounded to float32, ints, int64 tensors by dims and values. */
+const attrValue = (a: {
+  readonly type?: number | null;
+  readonly f?: number | null;
+  readonly i?: unknown;
+  readonly ints?: readonly unknown[] | null;
+  readonly t?: { readonly dims?: readonly unknown[] | null; readonly int64Data?: readonly unknown[] | null; readonly dataType?: number | null } | null;
+}): string | undefined => {
+  const T = onnx.AttributeProto.AttributeType;
+  switch (a.type) {
+    case T.FLOAT:
+      return String(a.f ?? 0);
+    case T.INT:
+      return String(int64(a.i));
+    case T.INTS:
+      return `[${(a.ints ?? []).map(int64).join(", ")}]`;
+    case T.TENSOR:
+      return a.t?.dataType === DataType.INT64 ? `int64 [${(a.t.dims ?? []).map(int64).join(", ")}]: [${(a.t.int64Data ?? []).map(int64).join(", ")}]` : "a tensor that is not int64";
+    default:
+      return undefined;
+  }
+};
+
+/** The expected attribute's value as `attrValue` writes it. */
+const wantValue = (w: Attribute): string =>
+  "f" in w ? String(Math.fround(w.f)) : "i" in w ? String(w.i) : "ints" in w ? `[${w.ints.join(", ")}]` : `int64 [${w.t.dims.join(", ")}]: [${w.t.int64s.join(", ")}]`;
 
 /** How node `got` differs from the expected `want`, as messages. */
 const nodeDiff = (got: NodeP, want: NodeSpec): string[] => {
@@ -65,7 +88,7 @@ const nodeDiff = (got: NodeP, want: NodeSpec): string[] => {
   const attrs = got.attribute ?? [];
   for (const w of want.attributes) {
     const a = attrs.find((x) => x.name === w.name);
-    const v = "f" in w ? Math.fround(w.f) : w.i;
+    const v = wantValue(w);
     const g = a === undefined ? undefined : attrValue(a);
     if (g !== v) out.push(`${want.opType} attribute '${w.name}' is ${g === undefined ? "missing" : g}, expected ${v}`);
   }
@@ -76,14 +99,15 @@ const nodeDiff = (got: NodeP, want: NodeSpec): string[] => {
 /** The dims of a value's tensor type, as numbers (symbolic: the name). */
 const valueDims = (v: ValueInfo): (number | string)[] | undefined => v.type?.tensorType?.shape?.dim?.map((d) => (d.dimParam ? d.dimParam : int64(d.dimValue)));
 
-const checkValue = (what: string, v: ValueInfo | undefined, units: number, layout: "rows" | "columns", elemType: number): DecodeError[] => {
+const checkValue = (what: string, v: ValueInfo | undefined, shape: readonly number[], layout: "rows" | "columns", elemType: number): DecodeError[] => {
   if (v === undefined) return [leaf(undefined, `the graph has no ${what}`)];
   const errs: string[] = [];
   const t = v.type?.tensorType;
   if (t?.elemType !== elemType) errs.push(`element type ${dtypeName(t?.elemType ?? 0)}, expected ${dtypeName(elemType)}`);
   const d = valueDims(v);
-  const at = layout === "rows" ? 1 : 0;
-  if (d !== undefined && (d.length !== 2 || d[at] !== units)) errs.push(`shape [${d.join(", ")}], expected ${layout === "rows" ? `[batch, ${units}]` : `[${units}, batch]`} (${layout} are examples)`);
+  const rest = layout === "rows" ? d?.slice(1) : d?.slice(0, -1);
+  if (d !== undefined && (d.length !== shape.length + 1 || rest?.some((x, i) => x !== shape[i])))
+    errs.push(`shape [${d.join(", ")}], expected ${layout === "rows" ? `[batch, ${shape.join(", ")}]` : `[${shape.join(", ")}, batch]`} (${layout} are examples)`);
   return errs.length === 0 ? [] : [key(`${what} '${v.name ?? ""}'`, errs.map((m) => leaf(v.name, m)) as unknown as DecodeErrors)];
 };
 
@@ -95,11 +119,8 @@ const checkGraph = (graph: Graph, model: DescribedModel, elemType: number): Deco
   const errs: DecodeError[] = [];
   if (inputs.length !== 1) errs.push(leaf(inputs.length, `the graph has ${inputs.length} inputs (besides initializers), expected 1`));
   if (outputs.length !== 1) errs.push(leaf(outputs.length, `the graph has ${outputs.length} outputs, expected 1`));
-  const layers = architectureLayers(model.architecture);
-  const first = layers[0];
-  const last = layers[layers.length - 1];
-  if (first === undefined || last === undefined) return [leaf(undefined, "the model has no layers")];
-  errs.push(...checkValue("input", inputs[0], first.nIn, first.layout, elemType), ...checkValue("output", outputs[0], last.nOut, last.layout, elemType));
+  const ends = graphEnds(model.architecture);
+  errs.push(...checkValue("input", inputs[0], ends.input, ends.layout, elemType), ...checkValue("output", outputs[0], ends.output, ends.layout, elemType));
   const want = graphNodes(model.architecture, inputs[0]?.name ?? "X", outputs[0]?.name ?? "Y");
   const got = graph.node ?? [];
   if (got.length !== want.length)
@@ -160,6 +181,9 @@ export const importOnnx = <const M extends DescribedModel>(bytes: Uint8Array, mo
   const fn = "importOnnx";
   if (model === null || typeof model !== "object" || typeof (model as DescribedModel).architecture !== "object")
     throw new TypeError(`${fn}: argument 'model' must be a dense, sequential or mlp model (with an 'architecture'), got ${describeValue(model)}`);
+  const arch = (model as DescribedModel).architecture;
+  if (isRecurrentArchitecture(arch))
+    throw new TypeError(`${fn}: argument 'model' is a recurrent model (${arch.kind}); ONNX files of recurrent models are not supported yet (typegrad reads dense and image layers)`);
   if (opts === null || typeof opts !== "object") throw new TypeError(`${fn}: argument 'opts' must be an object, got ${describeValue(opts)}`);
   const dtype = dtypeOption(fn, opts.dtype);
   const maxBytes = opts.maxBytes ?? 2 ** 30;
@@ -192,6 +216,26 @@ export const importOnnx = <const M extends DescribedModel>(bytes: Uint8Array, mo
       unreadable.add(name);
     } else found.set(name, f as FoundTensor);
   });
+  // convolution kernels are stored in ONNX's [F, C/g, kh, kw]: read them back as typegrad's [kh, kw, C/g, F]
+  for (const { name, shape, perm } of onnxInitializers(model.architecture)) {
+    const f = found.get(name);
+    if (perm === undefined || f === undefined) continue;
+    if (f.shape.length !== shape.length || f.shape.some((d, i) => d !== shape[i])) {
+      errors.push(key(name, [leaf(f.shape, `shape ${showShape(f.shape)}, expected ${showShape(shape)} (a convolution kernel, ONNX's [filters, channels / groups, kh, kw])`)]));
+      unreadable.add(name);
+      found.delete(name);
+      continue;
+    }
+    const inverse = perm.map((_, i) => perm.indexOf(i));
+    found.set(name, {
+      ...f,
+      shape: inverse.map((a) => shape[a] as number),
+      read: () => {
+        const x = f.read();
+        return permuteFlat(x, shape, inverse, (n) => (x instanceof Float64Array ? new Float64Array(n) : new Float32Array(n)));
+      },
+    });
+  }
   const params = paramsFromFound(model, found, dtype, onnxName);
   const all = [...errors, ...(E.isLeft(params) ? params.left.filter((e) => !(e._tag === "Key" && unreadable.has(e.key))) : [])];
   const ne = nonEmpty(all);

@@ -1,6 +1,6 @@
 /**
  * `typegrad/onnx`: models that travel. `exportOnnx` writes a typegrad model (`dense`,
- * `sequential`, `mlp`, either layout) and its parameters as an ONNX model (opset 17, a symbolic
+ * `sequential` with dense and image layers, `mlp`, either layout) and its parameters as an ONNX model (opset 17, a symbolic
  * batch dimension) that ONNX Runtime runs anywhere, GPU servers included; `importOnnx` reads an
  * ONNX file's parameters back, typed by the model and checked against it. Needs the optional
  * peer dependency `onnx-proto` (the ONNX schema for protobufjs), which only this entry loads.

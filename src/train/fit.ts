@@ -53,6 +53,15 @@ import type { TrainState } from "./state.js";
 /** Anything with an `apply(params, X, ctx)`: a `dense` layer, a `sequential`, an `mlp`, or a hand-written model. @category model */
 export interface Model<P extends Params> {
   apply(params: P, X: Tensor, ctx?: RunContext): Tensor;
+  /**
+   * A model with layer state (a `sequential` with batch norm) also has these: `apply` that gives
+   * the layers' new state too (batch norm's running statistics in training), and the parameters
+   * with a state put in. `fit` and `trainStep` then train with `applyWithState` and return
+   * parameters carrying the new state; `evaluate` and `predict` run `apply` in inference mode,
+   * which uses it.
+   */
+  applyWithState?(params: P, X: Tensor, ctx?: RunContext): readonly [Tensor, unknown];
+  withState?(params: P, state: unknown): P;
 }
 
 /** A cost of outputs and targets (`softmaxCrossEntropy`, `logLoss`, `mse`…). @category model */
@@ -429,12 +438,17 @@ function* update<P extends Params>(
   truth?: { readonly labels: readonly number[]; readonly outputs: OutputKind },
 ): Loop<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly hits: number; readonly output: Tensor; readonly bad?: Divergence }> {
   const layout = opts.layout ?? "columns";
-  const [J, grads, output] = valueAndGradAux((p: P) => {
-    const out = model.apply(p, X, opts.ctx ?? { training: true });
+  const ctx = opts.ctx ?? { training: true };
+  const stateful = typeof model.applyWithState === "function" && typeof model.withState === "function";
+  const [J, grads, [output, layerState]] = valueAndGradAux((p: P) => {
+    const [out, st] = stateful ? (model.applyWithState as NonNullable<Model<P>["applyWithState"]>)(p, X, ctx) : [model.apply(p, X, ctx), []];
     const cost = loss(out, Y, { layout });
-    return [opts.regularizer === undefined ? cost : add(cost, opts.regularizer(p)), out] as const;
-  })(params);
-  const [next, nextState] = optimizer.step(params, grads, state);
+    return [opts.regularizer === undefined ? cost : add(cost, opts.regularizer(p)), [out, st] as Params] as const;
+  })(params) as unknown as [Tensor<[]>, P, [Tensor, Params]];
+  const [stepped, nextState] = optimizer.step(params, grads, state);
+  // the layers' state (batch norm's running statistics) is not learned: the forward pass gives it
+  const next = stateful ? (model.withState as NonNullable<Model<P>["withState"]>)(stepped, layerState) : stepped;
+  if (next !== stepped) giveBackTrees([stepped], [params, next, ...nextState.slots]);
   let bad: Divergence | undefined;
   // the probe's temporaries (2·leaves + 1 tensors) are seen by no one: their memory goes back at once
   const probe = check

@@ -113,7 +113,7 @@ describe("architecture", () => {
     expect(text({ ...good, sizes: [4, 0] })).toBe("sizes: index 1: expected an integer ≥ 1, got 0");
     expect(text({ ...good, hidden: "prelu" })).toMatch(/^hidden: expected one of linear, sigmoid, tanh, relu, leakyRelu, rrelu, elu, softmax, got "prelu"$/);
     expect(text({ ...good, dropout: 1 })).toBe("dropout: expected a probability in [0, 1), got 1");
-    expect(text({ kind: "conv" })).toBe('kind: expected "dense", "sequential" or "mlp", got "conv"');
+    expect(text({ kind: "conv" })).toBe('kind: expected one of "dense", "sequential", "mlp", "rnn", "gru", "lstm", "bidirectional", "recurrentNet", got "conv"');
     expect(text(null)).toBe("expected an architecture object, got null");
     expect(text({ kind: "sequential", layers: [] })).toBe("layers: expected 1 to 10000 entries, got 0");
     expect(text({ kind: "sequential", layers: [dense(4, 3).architecture, dense(4, 2).architecture] })).toBe("layers: index 1: nIn: layer 1 takes 4 inputs but layer 0 gives 3");

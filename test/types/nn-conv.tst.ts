@@ -3,7 +3,7 @@
  * chain checked against them (a mismatch names both shapes at the wrong layer), parameters typed.
  */
 import { describe, expect, test } from "tstyche";
-import { batchNormLayer, conv2dLayer, dense, flattenLayer, maxPool2dLayer, reshapeLayer, rng, sequential, type Tensor } from "../../src/index.js";
+import { avgPool2dLayer, batchNormLayer, conv2dLayer, dense, flattenLayer, globalAvgPool2dLayer, maxPool2dLayer, reshapeLayer, rng, sequential, type Tensor } from "../../src/index.js";
 
 declare const X: Tensor<["m", 784]>;
 
@@ -12,6 +12,8 @@ describe("image layers", () => {
     expect(conv2dLayer([28, 28, 1], 6, 5).nOut).type.toBe<[24, 24, 6]>();
     expect(conv2dLayer([28, 28, 1], 16, 3, { stride: 2, padding: "same" }).nOut).type.toBe<[14, 14, 16]>();
     expect(maxPool2dLayer([24, 24, 6], 2).nOut).type.toBe<[12, 12, 6]>();
+    expect(avgPool2dLayer([24, 24, 6], 3, { stride: 2, padding: "same" }).nOut).type.toBe<[12, 12, 6]>();
+    expect(globalAvgPool2dLayer([7, 7, 64]).nOut).type.toBe<64>();
     expect(flattenLayer([4, 4, 16]).nOut).type.toBe<256>();
     expect(reshapeLayer([28, 28, 1]).nIn).type.toBe<784>();
     expect(conv2dLayer([28, 28, 8], 16, 3, { groups: 8 }).init(rng(0)).W).type.toBe<Tensor<[3, 3, 1, 16]>>();
@@ -19,6 +21,8 @@ describe("image layers", () => {
   test("a window that does not fit is an error at the kernel", () => {
     // @ts-expect-error conv2d: the window does not fit the input height ([1, 4, 28, 1], kernel [5, 5, 1, 6])
     conv2dLayer([4, 28, 1], 6, 5);
+    // @ts-expect-error avgPool2dLayer: the window 3×3 does not fit the input height ([1, 2, 8, 3])
+    avgPool2dLayer([2, 8, 3], 3);
   });
 });
 
@@ -52,5 +56,13 @@ describe("sequential with image layers", () => {
       // @ts-expect-error sequential: layer 1 takes 144 inputs but layer 0 gives [6, 6, 4]
       dense(144, 10, { layout: "rows" }),
     ]);
+    sequential([
+      conv2dLayer([8, 8, 1], 4, 3),
+      globalAvgPool2dLayer([6, 6, 4]),
+      // @ts-expect-error sequential: layer 2 takes 5 inputs but layer 1 gives 4
+      dense(5, 10, { layout: "rows" }),
+    ]);
+    // a global pool feeds dense rows
+    expect(sequential([conv2dLayer([8, 8, 1], 4, 3), globalAvgPool2dLayer([6, 6, 4]), dense(4, 10, { layout: "rows" })]).nOut).type.toBe<10>();
   });
 });
