@@ -14,17 +14,28 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
+    // 5 cases per law instead of 20 (vitest.config.ts has the default): a law breaks on its first
+    // cases for almost every mutant, and each mutant's run costs its covering tests' time. Every
+    // survivor was re-checked at the default (see test/mutation/equivalent.md).
+    env: { ...base.test?.env, TYPEGRAD_LAW_RUNS: "5" },
+    setupFiles: ["test/mutation/stryker-setup.ts"],
     include: [
       "test/ops.test.ts",
       "test/ops-wasm.test.ts",
+      "test/ops/**/*.test.ts",
       "test/core.test.ts",
       "test/registry.test.ts",
       "test/robustness.test.ts",
       "test/laws/**/*.test.ts",
+      // it checks the law kit's generators along their shrink paths, which stryker-setup.ts turns off
+      "!test/laws/arbitraries.test.ts",
       "test/nn/**/*.test.ts",
       "test/optim/**/*.test.ts",
       "test/autodiff/**/*.test.ts",
       "test/train/**/*.test.ts",
+      // architecture JSON and checkpoints of src/nn's layers
+      "test/codec/model.test.ts",
+      "test/codec/checkpoint.test.ts",
     ],
   },
 });
