@@ -193,9 +193,10 @@ export const sequential = <const Ls extends readonly AnyLayer[]>(layers: CheckCh
     },
     updateState: (ps: unknown, caches: unknown) => {
       const p = checkParams("updateState", ps);
-      if (!Array.isArray(caches) || caches.length !== ls.length) throw new TypeError(`sequential.updateState: argument 'caches' must be the ${ls.length} caches from forward`);
+      if (!Array.isArray(caches) || caches.length !== ls.length || caches.some((c) => c === null || typeof c !== "object"))
+        throw new TypeError(`sequential.updateState: argument 'caches' must be the ${ls.length} caches from forward`);
       return p.map((q, k) => {
-        const st = (caches[k] as Partial<LayerCache> | undefined)?.state;
+        const st = (caches[k] as Partial<LayerCache>).state;
         return st === undefined ? q : { ...q, mean: st.mean, variance: st.variance };
       });
     },

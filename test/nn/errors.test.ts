@@ -15,6 +15,7 @@ import { crossEntropy, logLoss, mse, softmaxCrossEntropy } from "../../src/nn/lo
 import { mlp } from "../../src/nn/mlp.js";
 import { bidirectional, gru, gruCell, lstm, lstmCell, recurrentNet, rnn, rnnCell } from "../../src/nn/recurrent.js";
 import { sequential } from "../../src/nn/sequential.js";
+import { ShapeError } from "../../src/shape/dims.js";
 import { fill, ones, tensor, toArray, zeros } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
@@ -215,7 +216,14 @@ describe("mlp and sequential", () => {
     expect(() => net.updateState(bad([p[0]]), caches)).toThrow("sequential.updateState: argument 'params' must be an array of 2 layer records (from init)");
     expect(() => net.updateState(p, bad([]))).toThrow(new TypeError("sequential.updateState: argument 'caches' must be the 2 caches from forward"));
     expect(() => net.updateState(p, bad(null))).toThrow("sequential.updateState: argument 'caches' must be the 2 caches from forward");
+    expect(() => net.updateState(p, bad([caches[0], undefined]))).toThrow(new TypeError("sequential.updateState: argument 'caches' must be the 2 caches from forward"));
+    expect(() => net.updateState(p, bad([null, caches[1]]))).toThrow("sequential.updateState: argument 'caches' must be the 2 caches from forward");
+    expect(() => net.updateState(p, bad([caches[0], 7]))).toThrow("sequential.updateState: argument 'caches' must be the 2 caches from forward");
     expect(net.updateState(p, caches)).toEqual(p);
+    // a function carrying forward and apply is still not a layer
+    expect(() => sequential(bad([Object.assign(() => 0, { forward: () => 0, apply: () => 0 })]))).toThrow(new TypeError("sequential: layer 0 is not a layer"));
+    // the whole message, so that nothing trails the previous layer's size
+    expect(() => sequential(bad([dense(2, 4), dense(5, 1)]))).toThrow(new TypeError("sequential: layer 1 takes 5 inputs but layer 0 gives 4"));
   });
 });
 
@@ -248,6 +256,14 @@ describe("recurrent layers", () => {
     expect(() => lc.step(lp, bad(null), ones([4, 2]))).toThrow("lstmCell.step: an lstm's state must be a record { h, c }");
     expect(() => lc.step(lp, bad({ h: zeros([4, 3]) }), ones([4, 2]))).toThrow(new TypeError("lstmCell.step: the state's 'c' must be a Tensor"));
     expect(() => lc.step(bad(5), lc.initialState(4), ones([4, 2]))).toThrow("lstmCell.step: argument 'params' must be the record from init (W, U, b)");
+    expect(() => lc.step(lp, bad("hc"), ones([4, 2]))).toThrow(new TypeError("lstmCell.step: an lstm's state must be a record { h, c }"));
+    expect(() => lc.step(lp, bad({ c: zeros([4, 3]) }), ones([4, 2]))).toThrow(new TypeError("lstmCell.step: the state's 'h' must be a Tensor"));
+    expect(() => cell.step(bad({ ...p, W: zeros([2, 9, 1]) }), h, ones([4, 2]))).toThrow("gruCell.step: params.W has shape [2, 9, 1], expected [2, 9]");
+    expect(() => cell.step(p, h, bad(ones([4, 2, 1])))).toThrow("gruCell.step: x has shape [4, 2, 1], expected [m, 2]");
+    // only a gru has the second bias
+    expect(Object.keys(rnnCell(2, 3).init(rng(0)))).toEqual(["W", "U", "b"]);
+    expect(Object.keys(lc.init(rng(0)))).toEqual(["W", "U", "b"]);
+    expect(Object.keys(p)).toEqual(["W", "U", "b", "bh"]);
   });
   it("apply's X, bidirectional's and recurrentNet's params and arguments", () => {
     const l = rnn(2, 3);
@@ -255,6 +271,14 @@ describe("recurrent layers", () => {
     expect(() => l.apply(p, bad([[1, 2]]))).toThrow(new TypeError("rnn.apply: argument 'X' must be a Tensor [T, m, 2]"));
     expect(() => l.apply(p, bad(zeros([5, 2])))).toThrow("rnn.apply: X has shape [5, 2], expected time-major [T, m, 2] (steps, examples, 2 features)");
     expect(() => l.apply(p, zeros([5, 2, 2]), { mask: bad([1]) })).toThrow("rnn.apply: option 'mask' must be [5, 2] (steps, examples) of 0/1, got object");
+    expect(() => l.apply(p, zeros([5, 2, 2]), { mask: bad(ones([4, 2])) })).toThrow(new ShapeError("rnn.apply", "option 'mask' must be [5, 2] (steps, examples) of 0/1, got [4, 2]"));
+    expect(() => l.apply(p, zeros([5, 2, 2]), { mask: bad(ones([5, 2, 1])) })).toThrow("rnn.apply: option 'mask' must be [5, 2] (steps, examples) of 0/1, got [5, 2, 1]");
+    expect(() => l.apply(p, zeros([5, 2, 2]), { mask: bad(ones([5, 3])) })).toThrow("got [5, 3]");
+    expect(() => l.apply(p, bad(zeros([5, 2, 2, 2])))).toThrow("rnn.apply: X has shape [5, 2, 2, 2], expected time-major [T, m, 2] (steps, examples, 2 features)");
+    for (const notLayer of [null, "lstm", dense(2, 3), Object.assign(() => 0, { kind: "lstm" })]) {
+      expect(() => bidirectional(bad(notLayer))).toThrow(new TypeError("bidirectional: argument 'layer' must be an rnn, gru or lstm layer"));
+    }
+    expect(bidirectional(gru(2, 3)).nOut).toBe(6);
     const b = bidirectional(lstm(2, 3));
     expect(() => b.apply(bad(null), zeros([4, 1, 2]))).toThrow(new TypeError("bidirectional.apply: argument 'params' must be the record { forward, backward } from init"));
     expect(() => b.apply(bad({ forward: b.init(rng(0)).forward }), zeros([4, 1, 2]))).toThrow("bidirectional.apply: argument 'params' must be the record { forward, backward } from init");
@@ -264,6 +288,16 @@ describe("recurrent layers", () => {
       new TypeError('recurrentNet: argument \'body\' must return its last state (returns: "last"), got returns: "sequence"'),
     );
     expect(() => recurrentNet(rnn(2, 3), bad(rnn(3, 1)))).toThrow(new TypeError("recurrentNet: argument 'head' must be a dense layer"));
+    expect(() => recurrentNet(rnn(2, 3), bad(null))).toThrow(new TypeError("recurrentNet: argument 'head' must be a dense layer"));
+    const head = dense(3, 1, { layout: "rows" });
+    expect(() => recurrentNet(rnn(2, 3), bad(Object.assign(() => 0, { kind: "dense", layout: "rows", nIn: 3 })))).toThrow("recurrentNet: argument 'head' must be a dense layer");
+    // a body must be a recurrent layer object with apply, not something that looks like one
+    const { apply: _apply, ...withoutApply } = rnn(2, 3);
+    expect(() => recurrentNet(bad(withoutApply), head)).toThrow(new TypeError("recurrentNet: argument 'body' must be a recurrent layer"));
+    expect(() => recurrentNet(bad(Object.assign(() => 0, { kind: "rnn", returns: "last", nOut: 3 })), head)).toThrow("recurrentNet: argument 'body' must be a recurrent layer");
+    expect(recurrentNet(gru(2, 3), head).nOut).toBe(1);
+    expect(recurrentNet(lstm(2, 3), head).nOut).toBe(1);
+    expect(recurrentNet(bidirectional(rnn(2, 3)), bad(dense(6, 1, { layout: "rows" }))).nOut).toBe(1);
     const net = recurrentNet(rnn(2, 3), dense(3, 1, { layout: "rows" }));
     expect(() => net.apply(bad(null), zeros([4, 1, 2]))).toThrow(new TypeError("recurrentNet.apply: argument 'params' must be the record { body, head } from init"));
     expect(() => net.apply(bad("p"), zeros([4, 1, 2]))).toThrow("recurrentNet.apply: argument 'params' must be the record { body, head } from init");
