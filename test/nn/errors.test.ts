@@ -293,8 +293,8 @@ describe("recurrent layers", () => {
     expect(() => recurrentNet(rnn(2, 3), bad(Object.assign(() => 0, { kind: "dense", layout: "rows", nIn: 3 })))).toThrow("recurrentNet: argument 'head' must be a dense layer");
     // a body must be a recurrent layer object with apply, not something that looks like one
     const { apply: _apply, ...withoutApply } = rnn(2, 3);
-    expect(() => recurrentNet(bad(withoutApply), head)).toThrow(new TypeError("recurrentNet: argument 'body' must be a recurrent layer"));
-    expect(() => recurrentNet(bad(Object.assign(() => 0, { kind: "rnn", returns: "last", nOut: 3 })), head)).toThrow("recurrentNet: argument 'body' must be a recurrent layer");
+    expect(() => recurrentNet(bad(withoutApply), bad(head))).toThrow(new TypeError("recurrentNet: argument 'body' must be a recurrent layer"));
+    expect(() => recurrentNet(bad(Object.assign(() => 0, { kind: "rnn", returns: "last", nOut: 3 })), bad(head))).toThrow("recurrentNet: argument 'body' must be a recurrent layer");
     expect(recurrentNet(gru(2, 3), head).nOut).toBe(1);
     expect(recurrentNet(lstm(2, 3), head).nOut).toBe(1);
     expect(recurrentNet(bidirectional(rnn(2, 3)), bad(dense(6, 1, { layout: "rows" }))).nOut).toBe(1);
