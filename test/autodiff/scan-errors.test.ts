@@ -8,6 +8,7 @@ import type { Params } from "../../src/autodiff/tree.js";
 import { grad } from "../../src/autodiff/vjp.js";
 import { add } from "../../src/ops/add.js";
 import { astype } from "../../src/ops/astype.js";
+import { mul } from "../../src/ops/mul.js";
 import { reshape } from "../../src/ops/reshape.js";
 import { sum } from "../../src/ops/sum.js";
 import { ones, toArray } from "../../src/tensor/create.js";
@@ -36,6 +37,9 @@ describe("scan refuses", () => {
     expect(() => scan(acc, h0, xs, bad(3))).toThrow("scan: argument 'opts' must be { params?, reverse? }, got number 3");
     expect(() => scan(acc, h0, xs, { reverse: bad("yes") })).toThrow(new TypeError("scan: option 'reverse' must be a boolean, got string yes"));
     expect(toArray(scan(acc, h0, xs, { reverse: true })[0])).toEqual([4, 4]);
+    expect(() => scan(acc, bad("h"), xs)).toThrow(new TypeError("scan: the initial carry ('init') must be tensors, arrays or records of tensors; the argument is string h"));
+    expect(() => scan(acc, h0, bad(3))).toThrow(new TypeError("scan: the scanned inputs ('xs') must be tensors, arrays or records of tensors; the argument is number 3"));
+    expect(() => scan(acc, h0, xs, { params: bad([null]) })).toThrow(new TypeError("scan: 'params' must be tensors, arrays or records of tensors; '[0]' is null"));
   });
   it("a step that returns no pair, another carry, or ys that change shape", () => {
     expect(() =>
@@ -65,6 +69,13 @@ describe("scan refuses", () => {
       new TypeError("scan: f returned carry tensor 0 of shape [2] (float32) at step 0, init's is [2] (float64): the carry must keep its type"),
     );
     expect(() => tree((c, _x, _p) => [c, [c, c]], [h0, h0], xs)).not.toThrow();
+    expect(() => tree(() => ["h", h0], h0, xs)).toThrow(new TypeError("scan: the carry f returns must be tensors, arrays or records of tensors; the argument is string h"));
+    expect(() => tree((c) => [c, { y: 2 }], h0, xs)).toThrow(new TypeError("scan: the outputs f returns must be tensors, arrays or records of tensors; 'y' is number 2"));
+    // a carry of another rank or other sizes, where every size the two share agrees
+    expect(() => tree(() => [ones([2], f64), h0], ones([2, 1], f64), xs)).toThrow(
+      new TypeError("scan: f returned carry tensor 0 of shape [2] (float64) at step 0, init's is [2, 1] (float64): the carry must keep its type"),
+    );
+    expect(() => tree(() => [ones([2, 4], f64), h0], ones([2, 3], f64), xs)).toThrow("scan: f returned carry tensor 0 of shape [2, 4] (float64) at step 0, init's is [2, 3] (float64)");
     let t = 0;
     const grows = (c: Params) => [c, t++ === 0 ? c : reshape(c as Tensor<[2]>, [1, 2])];
     expect(() => tree(grows, h0, xs)).toThrow(new TypeError("scan: f returned outputs of shapes [1, 2] at step 1, [2] before: every step's y must have one shape"));
@@ -81,6 +92,12 @@ describe("scan refuses", () => {
         xs,
       ),
     ).toThrow(new TypeError("scan: f must return [carry, y] with y a Tensor"));
+  });
+  it("a differentiated tensor that f reads without receiving it, even when f's other outputs are not traced", () => {
+    const w = ones([2], f64);
+    expect(() => grad((v: Tensor<[2]>) => sum(scan((h: Tensor<[2]>, x: Tensor<[2]>) => [mul(add(h, x), v), x] as const, h0, xs)[0]))(w)).toThrow(
+      /^scan: f uses a tensor that is being differentiated without receiving it: pass the tensors f reads through the 'params' option/,
+    );
   });
   it("mixed dtypes under differentiation, naming both", () => {
     const f = (h: Tensor<[2]>) => sum(scan(acc, h, ones([3, 2]) as never)[0]);

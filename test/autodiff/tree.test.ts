@@ -56,6 +56,11 @@ describe("namedLeaves", () => {
     expect(() => namedLeaves("decodeParams", { layers: [{ W: 3 }] } as unknown as Params)).toThrow("decodeParams: argument 'params' must be tensors, arrays or records of tensors; 'layers[0].W' is 3");
     expect(() => namedLeaves("decodeParams", "w" as unknown as Params)).toThrow("decodeParams: argument 'params' must be tensors, arrays or records of tensors; it is \"w\"");
     expect(() => namedLeaves("f", { m: new Map() } as unknown as Params)).toThrow("f: argument 'params' must be tensors, arrays or records of tensors; 'm' is an object");
+    expect(() => namedLeaves("f", { w: null } as unknown as Params)).toThrow(new TypeError("f: argument 'params' must be tensors, arrays or records of tensors; 'w' is null"));
+    // a function is no record, even one whose prototype is Object.prototype
+    const fn = () => 0;
+    Object.setPrototypeOf(fn, Object.prototype);
+    expect(() => namedLeaves("f", { w: fn } as unknown as Params)).toThrow("f: argument 'params' must be tensors, arrays or records of tensors; 'w' is a function");
   });
   it("refuses the names that are special in JavaScript objects, at any depth", () => {
     const top = JSON.parse('{"__proto__": [1]}') as Params;
@@ -78,6 +83,13 @@ describe("namedLeaves", () => {
       return t;
     };
     expect(namedLeaves("f", nest(257) as Params)).toHaveLength(1); // the tensor sits at depth 257
+    const nestRecords = (depth: number): unknown => {
+      let t: unknown = a;
+      for (let i = 0; i < depth; i++) t = { a: t };
+      return t;
+    };
+    expect(namedLeaves("f", nestRecords(257) as Params)).toHaveLength(1);
+    expect(() => namedLeaves("f", nestRecords(258) as Params)).toThrow(/^f: argument 'params' is nested more than 256 levels deep at 'a(\.a){256}'$/);
     expect(() => namedLeaves("f", nest(258) as Params)).toThrow(/^f: argument 'params' is nested more than 256 levels deep at '(\[0\]){257}'$/);
   });
 });

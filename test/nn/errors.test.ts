@@ -8,16 +8,16 @@ import { activate, activationBackward, prelu, rrelu } from "../../src/nn/activat
 import { architectureLayers, paramLayout } from "../../src/nn/architecture.js";
 import { batchNormState } from "../../src/nn/batchNorm.js";
 import { batchNormLayer, conv2dLayer, flattenLayer, maxPool2dLayer, reshapeLayer } from "../../src/nn/conv.js";
-import { dense } from "../../src/nn/dense.js";
+import { dense, gradsAsParams } from "../../src/nn/dense.js";
 import { dropout } from "../../src/nn/dropout.js";
 import { initializer, initializers } from "../../src/nn/init.js";
-import { crossEntropy, logLoss, mse, softmaxCrossEntropy } from "../../src/nn/losses.js";
+import { crossEntropy, logLoss, logLossFromLogits, mse, softmaxCrossEntropy } from "../../src/nn/losses.js";
 import { mlp } from "../../src/nn/mlp.js";
 import { bidirectional, gru, gruCell, lstm, lstmCell, recurrentNet, rnn, rnnCell } from "../../src/nn/recurrent.js";
 import { sequential } from "../../src/nn/sequential.js";
 import { ShapeError } from "../../src/shape/dims.js";
 import { fill, ones, tensor, toArray, zeros } from "../../src/tensor/create.js";
-import { rng } from "../../src/tensor/random.js";
+import { rng, uniform } from "../../src/tensor/random.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
 
 /** A value the types would refuse, passed on purpose. */
@@ -81,6 +81,64 @@ describe("dense", () => {
     expect(() => l.backward(p, bad(ones([3, 5])), cache)).toThrow("dense.backward: dA has shape [3, 5], the cached Z has [3, 4]");
     expect(() => l.backward(p, bad(ones([3, 4, 1])), cache)).toThrow("dense.backward: dA has shape [3, 4, 1], the cached Z has [3, 4]");
     expect(l.backward(p, A, cache).dA_prev.shape).toEqual([2, 4]);
+  });
+});
+
+describe("more edges of the layers", () => {
+  it("dense: params that are a function, backward's own name, a dA of lower rank", () => {
+    const l = dense(2, 3);
+    const p = l.init(rng(0));
+    const X = ones([2, 4]);
+    expect(() => l.forward(bad(Object.assign(() => 0, { W: p.W, b: p.b })), X)).toThrow(new TypeError("dense.forward: argument 'params' must be a record { W, b } from init"));
+    const [A, cache] = l.forward(p, X);
+    expect(() => l.backward(bad(null), A, cache)).toThrow(new TypeError("dense.backward: argument 'params' must be a record { W, b } from init"));
+    expect(() => l.backward(p, bad(ones([3])), cache)).toThrow("dense.backward: dA has shape [3], the cached Z has [3, 4]");
+  });
+  it("dense: apply's fused path gives forward's values, bit for bit", () => {
+    for (const activation of ["relu", "sigmoid", "tanh", "linear"] as const) {
+      for (const dtype of ["float32", "float64"] as const) {
+        const l = dense(3, 2, { activation });
+        const p = l.init(rng(1), { dtype });
+        const X = tensor(
+          [
+            [0.5, -1.25, 2],
+            [-0.75, 1.5, 0.1],
+            [3, -2, 0.3],
+          ],
+          { dtype },
+        );
+        expect(toArray(l.apply(p, X))).toEqual(toArray(l.forward(p, X)[0]));
+      }
+    }
+  });
+  it("gradsAsParams keeps the d-prefixed gradients only", () => {
+    const W = ones([1]);
+    expect(gradsAsParams({ dW: W, dA_prev: ones([2]), extra: ones([3]) })).toEqual({ W });
+  });
+  it("rrelu draws its training slopes in the input's dtype", () => {
+    const z = tensor([-1, -2, -3, 4], { dtype: "float64" });
+    const slopes = toArray(uniform(rng(7), [4], 0.25, 0.5, { dtype: "float64" })) as number[];
+    const A = toArray(rrelu(z, { training: true, rng: rng(7) }, [0.25, 0.5])) as number[];
+    expect(A).toEqual([-1 * (slopes[0] as number), -2 * (slopes[1] as number), -3 * (slopes[2] as number), 4]);
+  });
+  it("mlp.backward and logLossFromLogits name themselves", () => {
+    const net = mlp([2, 1]);
+    const p = net.init(rng(0));
+    const [A, caches] = net.forward(p, ones([2, 3]));
+    expect(() => net.backward(bad(null), A, caches)).toThrow(new TypeError("mlp.backward: argument 'params' must be the record from init"));
+    expect(() => logLossFromLogits(bad("z"), ones([1, 2]))).toThrow(new TypeError("logLossFromLogits: the first argument (predictions) must be a Tensor"));
+    expect(architectureLayers(mlp([2, 3, 1], { init: "he" }).architecture).map((l) => l.init)).toEqual(["he", "he"]);
+    expect(architectureLayers(mlp([2, 3, 1]).architecture).map((l) => "init" in l)).toEqual([false, false]);
+  });
+  it("conv2dLayer: a trailing axis, params or a cache that are functions, groups that are not positive integers", () => {
+    const c = conv2dLayer([6, 6, 1], 2, 3);
+    const p = c.init(rng(0));
+    expect(() => c.apply(p, bad(zeros([2, 6, 6, 1, 1])))).toThrow("conv2dLayer.apply: A_prev has shape [2, 6, 6, 1, 1], expected [m, 6, 6, 1] (rows are examples)");
+    expect(() => c.apply(bad(Object.assign(() => 0, { W: p.W, b: p.b })), zeros([1, 6, 6, 1]))).toThrow("conv2dLayer.apply: argument 'params' must be a record { W, b } from init");
+    const [A, cache] = c.forward(p, zeros([1, 6, 6, 1]));
+    expect(() => c.backward(p, A, bad(Object.assign(() => 0, { A, pullback: cache.pullback })))).toThrow("conv2dLayer.backward: argument 'cache' must be the cache from forward");
+    expect(() => conv2dLayer([4, 4, 2], 2, 1, { groups: -1 })).toThrow("conv2dLayer: option 'groups' must divide the 2 input channels and the 2 filters, got -1");
+    expect(() => conv2dLayer([4, 4, 3], 3, 1, { groups: 1.5 })).toThrow("conv2dLayer: option 'groups' must divide the 3 input channels and the 3 filters, got 1.5");
   });
 });
 
