@@ -95,7 +95,7 @@ describe("options reach the layers", () => {
     ]);
     // inference with the initial running statistics (0 mean, variance 1): x / sqrt(1 + ε)
     const got = (toArray(bn.apply(p, X)) as number[][]).flat();
-    [1, 2, 3, 6].forEach((x, i) => expect(got[i]).toBeCloseTo(x / Math.sqrt(1.5), 6));
+    for (const [i, x] of [1, 2, 3, 6].entries()) expect(got[i]).toBeCloseTo(x / Math.sqrt(1.5), 6);
     const [, atInference] = bn.forward(p, X);
     expect(atInference.state).toBeUndefined();
     expect(Object.keys(atInference)).toEqual(["A_prev", "A", "pullback"]);
