@@ -43,7 +43,7 @@ describe("architectures round-trip", () => {
     roundTrip(mlp([4, 3, 2], { hidden: "rrelu", rreluRange: [0.1, 0.2], init: "xavierUniform", dropout: 0.5, layout: "rows" }).architecture);
     roundTrip(mlp([4, 3, 2], { hidden: "elu", alpha: 0.5 }).architecture);
     expect(paramLayout(mlp([4, 3, 2], { hidden: "prelu" as never }).architecture).specs.map(([n]) => n)).toEqual(["W1", "b1", "W2", "b2"]);
-    expect(Object.keys(mlp([2, 1], { init: (g, s, f, o) => zeros(s, o) as never }).architecture)).not.toContain("init");
+    expect(Object.keys(mlp([2, 1], { init: (_g, s, _f, o) => zeros(s, o) as never }).architecture)).not.toContain("init");
   });
   it("sequential image models, with and without each option", () => {
     roundTrip(
