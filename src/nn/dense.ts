@@ -230,8 +230,9 @@ export const dense = <const I extends number, const O extends number, const L ex
       return activation === "prelu" ? { W, b, alpha: fill(bs, opts.alphaInit ?? 0.25, copts) } : { W, b };
     },
     apply: (p: P, A_prev: Tensor, ctx: RunContext = {}) => {
+      // checked here too, so that an error names apply even where forward does the work
+      checkInput("apply", p, A_prev);
       if (fusable && !(ctx.training === true && drop > 0)) {
-        checkInput("apply", p, A_prev);
         return addAct(rows ? matmul(A_prev, p.W) : matmul(p.W, A_prev), p.b as Tensor<number[]>, activation as FusedActivation);
       }
       return forward(p, A_prev, ctx)[0];

@@ -250,11 +250,12 @@ export const sequential = <const Ls extends readonly AnyLayer[]>(layers: CheckCh
     withState: (ps: unknown, states: unknown) => withState("withState", checkParams("withState", ps), states),
     updateState: (ps: unknown, caches: unknown) => {
       const p = checkParams("updateState", ps);
-      if (!Array.isArray(caches) || caches.length !== ls.length) throw new TypeError(`sequential.updateState: argument 'caches' must be the ${ls.length} caches from forward`);
+      if (!Array.isArray(caches) || caches.length !== ls.length || caches.some((c) => c === null || typeof c !== "object"))
+        throw new TypeError(`sequential.updateState: argument 'caches' must be the ${ls.length} caches from forward`);
       return withState(
         "updateState",
         p,
-        caches.map((c) => (c as Partial<LayerCache> | undefined)?.state ?? {}),
+        caches.map((c) => (c as Partial<LayerCache>).state ?? {}),
       );
     },
   };

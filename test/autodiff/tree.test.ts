@@ -1,0 +1,95 @@
+/**
+ * Parameter trees (`src/autodiff/tree.ts`): `flattenTree`, which `grad`, `vjp` and `scan` use to
+ * walk their arguments, and `namedLeaves`, which names every tensor for checkpoints and the codecs.
+ * What leaves they find, in which order, the names they give, and the errors that name the
+ * function, the argument and the path to the bad value.
+ */
+import { describe, expect, it } from "vitest";
+import { flattenTree, namedLeaves, type Params } from "../../src/autodiff/tree.js";
+import { tensor } from "../../src/tensor/create.js";
+import type { Tensor } from "../../src/tensor/tensor.js";
+
+const a = tensor([1]);
+const b = tensor([2]);
+const c = tensor([3]);
+
+describe("flattenTree", () => {
+  it("finds the leaves depth first and rebuilds the same structure from other leaves", () => {
+    const tree = { W: a, layers: [{ b }, [c]], skip: undefined } as unknown as Params;
+    const { leaves, rebuild } = flattenTree("grad", tree);
+    expect(leaves).toEqual([a, b, c]);
+    expect(leaves[0]).toBe(a);
+    expect(leaves[2]).toBe(c);
+    const again = rebuild([c, a, b]) as { W: Tensor; layers: [{ b: Tensor }, [Tensor]] };
+    expect(Object.keys(again)).toEqual(["W", "layers"]); // an undefined field is dropped
+    expect(again.W).toBe(c);
+    expect(again.layers[0].b).toBe(a);
+    expect(again.layers[1][0]).toBe(b);
+    expect(Array.isArray(again.layers)).toBe(true);
+    expect(flattenTree("grad", a).rebuild([b])).toBe(b);
+  });
+  it("accepts records without a prototype and refuses class instances", () => {
+    const bare = Object.assign(Object.create(null) as Record<string, Tensor>, { w: a });
+    expect(flattenTree("grad", bare).leaves).toEqual([a]);
+    class Holder {
+      w = a;
+    }
+    expect(() => flattenTree("grad", { inner: new Holder() } as unknown as Params)).toThrow("grad: parameters must be tensors, arrays or records of tensors; 'inner' is a Holder");
+  });
+  it("names the function, what is walked and the path to a bad value", () => {
+    expect(() => flattenTree("grad", 3 as unknown as Params)).toThrow("grad: parameters must be tensors, arrays or records of tensors; the argument is number 3");
+    expect(() => flattenTree("vjp", { layers: [{ W: a }, { W: null }] } as unknown as Params)).toThrow("vjp: parameters must be tensors, arrays or records of tensors; 'layers[1].W' is null");
+    expect(() => flattenTree("scan", [a, "x"] as unknown as Params, "the carry f returns")).toThrow("scan: the carry f returns must be tensors, arrays or records of tensors; '[1]' is string x");
+  });
+});
+
+describe("namedLeaves", () => {
+  it("names each tensor by its path: keys joined by dots, array indices in brackets", () => {
+    const named = namedLeaves("encodeCheckpoint", { W: a, layers: [{ b }, [c]] } as unknown as Params);
+    expect(named.map(([n]) => n)).toEqual(["W", "layers[0].b", "layers[1][0]"]);
+    expect(named.map(([, t]) => t)).toEqual([a, b, c]);
+    expect(named[2]?.[1]).toBe(c);
+    expect(namedLeaves("f", a)).toEqual([["", a]]);
+    expect(namedLeaves("f", [a, b]).map(([n]) => n)).toEqual(["[0]", "[1]"]);
+  });
+  it("refuses non-tensor leaves and class instances, naming the path", () => {
+    expect(() => namedLeaves("decodeParams", { layers: [{ W: 3 }] } as unknown as Params)).toThrow("decodeParams: argument 'params' must be tensors, arrays or records of tensors; 'layers[0].W' is 3");
+    expect(() => namedLeaves("decodeParams", "w" as unknown as Params)).toThrow("decodeParams: argument 'params' must be tensors, arrays or records of tensors; it is \"w\"");
+    expect(() => namedLeaves("f", { m: new Map() } as unknown as Params)).toThrow("f: argument 'params' must be tensors, arrays or records of tensors; 'm' is an object");
+    expect(() => namedLeaves("f", { w: null } as unknown as Params)).toThrow(new TypeError("f: argument 'params' must be tensors, arrays or records of tensors; 'w' is null"));
+    // a function is no record, even one whose prototype is Object.prototype
+    const fn = () => 0;
+    Object.setPrototypeOf(fn, Object.prototype);
+    expect(() => namedLeaves("f", { w: fn } as unknown as Params)).toThrow("f: argument 'params' must be tensors, arrays or records of tensors; 'w' is a function");
+  });
+  it("refuses the names that are special in JavaScript objects, at any depth", () => {
+    const top = JSON.parse('{"__proto__": [1]}') as Params;
+    expect(() => namedLeaves("f", top)).toThrow("f: argument 'params' has a parameter named '__proto__' at '__proto__', which is not allowed (it is special in JavaScript objects)");
+    expect(() => namedLeaves("f", { layers: [{ constructor: a }] } as unknown as Params)).toThrow(
+      "f: argument 'params' has a parameter named 'constructor' at 'layers[0].constructor', which is not allowed",
+    );
+    expect(() => namedLeaves("f", { prototype: a } as unknown as Params)).toThrow("named 'prototype' at 'prototype'");
+  });
+  it("refuses cycles and trees deeper than 256 levels instead of recursing without bound", () => {
+    const loop: Record<string, unknown> = { w: a };
+    loop.self = { again: loop };
+    expect(() => namedLeaves("f", loop as unknown as Params)).toThrow("f: argument 'params' contains a cycle at 'self.again'");
+    const list: unknown[] = [a];
+    list.push(list);
+    expect(() => namedLeaves("f", list as unknown as Params)).toThrow("f: argument 'params' contains a cycle at '[1]'");
+    const nest = (depth: number): unknown => {
+      let t: unknown = a;
+      for (let i = 0; i < depth; i++) t = [t];
+      return t;
+    };
+    expect(namedLeaves("f", nest(257) as Params)).toHaveLength(1); // the tensor sits at depth 257
+    const nestRecords = (depth: number): unknown => {
+      let t: unknown = a;
+      for (let i = 0; i < depth; i++) t = { a: t };
+      return t;
+    };
+    expect(namedLeaves("f", nestRecords(257) as Params)).toHaveLength(1);
+    expect(() => namedLeaves("f", nestRecords(258) as Params)).toThrow(/^f: argument 'params' is nested more than 256 levels deep at 'a(\.a){256}'$/);
+    expect(() => namedLeaves("f", nest(258) as Params)).toThrow(/^f: argument 'params' is nested more than 256 levels deep at '(\[0\]){257}'$/);
+  });
+});
