@@ -110,7 +110,6 @@ try {
   for (const [name, hash] of setups) {
     const page = await browser.newPage();
     await open(page, url, hash);
-    const threads = await page.getAttribute("#status", "data-threads");
     await page.click("#play");
     await page.waitForTimeout(2000);
     const samples: { fps: number; stepsPerSec: number }[] = [];
@@ -122,6 +121,8 @@ try {
       samples.push((await page.evaluate("window.playground.stats()")) as { fps: number; stepsPerSec: number });
     }
     const { steps, epoch, frames } = (await page.evaluate("window.playground.stats()")) as { steps: number; epoch: number; frames: number };
+    // read after playing: the pool's workers start after ready(), and the page reports them then
+    const threads = await page.getAttribute("#status", "data-threads");
     const wall = (performance.now() - t0) / 1000;
     const cpu1 = cpuByThread();
     await page.click("#play");
