@@ -18,14 +18,23 @@ export const ROW = 65535;
 
 const index = `let i = gid.x + gid.y * ${ROW * WG}u;`;
 
+/** A kernel's bindings: its parameter words `p`, the float inputs `inputs` in order, then `out`. */
+const bindings = (inputs: readonly string[]): string =>
+  [
+    "@group(0) @binding(0) var<storage, read> p: array<u32>;",
+    ...inputs.map((x, k) => `@group(0) @binding(${k + 1}) var<storage, read> ${x}: array<f32>;`),
+    `@group(0) @binding(${inputs.length + 1}) var<storage, read_write> out: array<f32>;`,
+  ].join("\n");
+
+/** The entry of the elementwise kernels: one invocation per output element `i` (grid rows of {@link ROW} workgroups). */
+const elementwiseMain = `@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  ${index}`;
+
 /** `out[i] = f(x[i])`. Params: [n]. */
 export const unaryShader = (op: UnaryKernel): string => `${helpersFor(UNARY_WGSL[op])}
-@group(0) @binding(0) var<storage, read> p: array<u32>;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  ${index}
+${bindings(["x"])}
+${elementwiseMain}
   if (i >= p[0]) { return; }
   let v = x[i];
   out[i] = ${UNARY_WGSL[op]};
@@ -36,13 +45,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
  * bStrides…]; with `plain`, both inputs are read at `i` or (a single element) at 0: [n, aOne, bOne].
  */
 export const binaryShader = (op: BinaryKernel, then: UnaryKernel | undefined, plain: boolean): string => `${helpersFor(`${BINARY_WGSL[op]} ${then === undefined ? "" : UNARY_WGSL[then]}`)}
-@group(0) @binding(0) var<storage, read> p: array<u32>;
-@group(0) @binding(1) var<storage, read> xa: array<f32>;
-@group(0) @binding(2) var<storage, read> xb: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  ${index}
+${bindings(["xa", "xb"])}
+${elementwiseMain}
   if (i >= p[0]) { return; }
   ${
     plain
@@ -67,14 +71,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 
 /** `out[i] = c[ic] != 0 ? a[ia] : b[ib]`. Params: [n, rank, dims…, cStrides…, aStrides…, bStrides…]. */
 export const whereShader = (): string => `
-@group(0) @binding(0) var<storage, read> p: array<u32>;
-@group(0) @binding(1) var<storage, read> xc: array<f32>;
-@group(0) @binding(2) var<storage, read> xa: array<f32>;
-@group(0) @binding(3) var<storage, read> xb: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  ${index}
+${bindings(["xc", "xa", "xb"])}
+${elementwiseMain}
   if (i >= p[0]) { return; }
   let r = p[1];
   var rest = i;
@@ -94,11 +92,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 
 /** `out[i] = value` (params: [n, bits of value]). */
 export const fillShader = (): string => `
-@group(0) @binding(0) var<storage, read> p: array<u32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  ${index}
+${bindings([])}
+${elementwiseMain}
   if (i >= p[0]) { return; }
   out[i] = bitcast<f32>(p[1]);
 }`;
@@ -109,12 +104,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
  * Params: [n, rank, inOff, outOff, dims…, inStrides…, outStrides…].
  */
 export const copyShader = (): string => `
-@group(0) @binding(0) var<storage, read> p: array<u32>;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  ${index}
+${bindings(["x"])}
+${elementwiseMain}
   if (i >= p[0]) { return; }
   let r = p[1];
   var rest = i;
@@ -144,12 +135,8 @@ export type RowOp = "sum" | "max" | "argmax" | "softmax" | "logSoftmax";
 /** The one-thread-per-column form (any inner); thread index as in the elementwise shaders. */
 export const columnShader = (op: RowOp): string => {
   return `
-@group(0) @binding(0) var<storage, read> p: array<u32>;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  ${index}
+${bindings(["x"])}
+${elementwiseMain}
   let outer = p[0];
   let n = p[1];
   let inner = p[2];
@@ -223,9 +210,7 @@ export const rowShader = (op: RowOp): string => {
   let c = mx + log(total);
   for (var k = t; k < n; k += ${T}u) { ${op === "logSoftmax" ? "out[base + k] = x[base + k] - c;" : "out[base + k] = exp(x[base + k] - mx) / total;"} }`;
   return `
-@group(0) @binding(0) var<storage, read> p: array<u32>;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+${bindings(["x"])}
 var<workgroup> red: array<f32, ${T}>;
 ${op === "argmax" ? `var<workgroup> idx: array<u32, ${T}>;` : ""}
 @compute @workgroup_size(${T})
@@ -403,12 +388,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 
 /** Params of the patch kernels: [total, m, H, W, C, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW, bits of padValue]. */
 const patchHeader = `
-@group(0) @binding(0) var<storage, read> p: array<u32>;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  ${index}
+${bindings(["x"])}
+${elementwiseMain}
   if (i >= p[0]) { return; }
   let H = i32(p[2]); let W = i32(p[3]); let C = p[4];
   let kh = p[5]; let kw = p[6]; let sh = i32(p[7]); let sw = i32(p[8]); let dh = i32(p[9]); let dw = i32(p[10]);
