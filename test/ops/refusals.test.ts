@@ -3,7 +3,7 @@
  * the identity cases the ops document (`astype` to the same dtype is the tensor itself).
  */
 import { describe, expect, it } from "vitest";
-import { addAct, argmax, astype, ShapeError, tensor, toArray } from "../../src/index.js";
+import { addAct, argmax, astype, matmul, ShapeError, tensor, toArray } from "../../src/index.js";
 
 const bad = (v: unknown): never => v as never;
 const x = tensor([
@@ -43,5 +43,12 @@ describe("addAct", () => {
       [0, 3, 0],
       [5, 0, 5],
     ]);
+  });
+});
+
+describe("matmul", () => {
+  it("refuses an operand that is no tensor, naming itself and the operand", () => {
+    expect(() => matmul(bad(1), x)).toThrow(new TypeError("matmul: argument 'a' must be a Tensor, got number 1"));
+    expect(() => matmul(x, bad("w"))).toThrow(new TypeError("matmul: argument 'b' must be a Tensor, got string w"));
   });
 });
