@@ -26,6 +26,20 @@ const bindings = (inputs: readonly string[]): string =>
     `@group(0) @binding(${inputs.length + 1}) var<storage, read_write> out: array<f32>;`,
   ].join("\n");
 
+/**
+ * The broadcast walk of the elementwise kernels: output index `i` over `dims` (params from
+ * `p[2]`, rank `r = p[1]`) to one offset per name, each with its own stride list after `dims`.
+ */
+const stridedOffsets = (names: readonly string[]): string => `let r = p[1];
+  var rest = i;
+${names.map((o) => `  var ${o} = 0u;`).join("\n")}
+  for (var k = i32(r) - 1; k >= 0; k--) {
+    let d = p[2u + u32(k)];
+    let c = rest % d;
+    rest = rest / d;
+${names.map((o, j) => `    ${o} += c * p[2u + ${j === 0 ? "" : `${j + 1}u * `}r + u32(k)];`).join("\n")}
+  }`;
+
 /** The entry of the elementwise kernels: one invocation per output element `i` (grid rows of {@link ROW} workgroups). */
 const elementwiseMain = `@compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -48,21 +62,7 @@ export const binaryShader = (op: BinaryKernel, then: UnaryKernel | undefined, pl
 ${bindings(["xa", "xb"])}
 ${elementwiseMain}
   if (i >= p[0]) { return; }
-  ${
-    plain
-      ? "let ia = select(i, 0u, p[1] == 1u);\n  let ib = select(i, 0u, p[2] == 1u);"
-      : `let r = p[1];
-  var rest = i;
-  var ia = 0u;
-  var ib = 0u;
-  for (var k = i32(r) - 1; k >= 0; k--) {
-    let d = p[2u + u32(k)];
-    let c = rest % d;
-    rest = rest / d;
-    ia += c * p[2u + r + u32(k)];
-    ib += c * p[2u + 2u * r + u32(k)];
-  }`
-  }
+  ${plain ? "let ia = select(i, 0u, p[1] == 1u);\n  let ib = select(i, 0u, p[2] == 1u);" : stridedOffsets(["ia", "ib"])}
   let a = xa[ia];
   let b = xb[ib];
   let v = ${BINARY_WGSL[op]};
@@ -74,19 +74,7 @@ export const whereShader = (): string => `
 ${bindings(["xc", "xa", "xb"])}
 ${elementwiseMain}
   if (i >= p[0]) { return; }
-  let r = p[1];
-  var rest = i;
-  var ic = 0u;
-  var ia = 0u;
-  var ib = 0u;
-  for (var k = i32(r) - 1; k >= 0; k--) {
-    let d = p[2u + u32(k)];
-    let c = rest % d;
-    rest = rest / d;
-    ic += c * p[2u + r + u32(k)];
-    ia += c * p[2u + 2u * r + u32(k)];
-    ib += c * p[2u + 3u * r + u32(k)];
-  }
+  ${stridedOffsets(["ic", "ia", "ib"])}
   out[i] = select(xb[ib], xa[ia], xc[ic] != 0.0);
 }`;
 
