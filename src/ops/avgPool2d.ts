@@ -4,14 +4,13 @@
  * TensorFlow's `avgPool`). The stride defaults to the window size.
  *
  * A composite: `im2col`, `sum` over the window axis, divided by each window's cell count (a
- * constant). No backward code: the cotangent, divided by the counts, goes back through `col2im`.
+ * constant tensor). No backward code: the cotangent, divided by the counts, goes back through `col2im`.
  *
  * @module
  */
 import type { Pair, Pool2d } from "../shape/conv.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { expectTensor } from "./define.js";
 import { div } from "./div.js";
 import { im2col } from "./im2col.js";
 import { type PoolOptions, type PoolParams, poolDef, poolGeometry, poolSize } from "./maxPool2d.js";
@@ -20,19 +19,21 @@ import { sumAxis } from "./sum.js";
 import { constantLike, reshapeTo } from "./window.js";
 
 const avgPool2dAny = (x: Tensor, size: readonly [number, number], opts: PoolOptions = {}): Tensor => {
-  expectTensor("avgPool2d", "x", x);
   const g = poolGeometry("avgPool2d", x, size, opts);
   const [m, H, W, C] = x.shape as readonly number[] as [number, number, number, number];
   const sums = sumAxis(reshapeTo(im2col(x, g, 0), [m, g.outH, g.outW, g.kh * g.kw, C]), 3);
-  // how many cells of each window lie inside the image
-  const inside = (o: number, s: number, k: number, before: number, n: number): number => {
-    let c = 0;
-    for (let a = 0; a < k; a++) if (o * s + a - before >= 0 && o * s + a - before < n) c++;
-    return c;
-  };
-  const counts: number[] = [];
-  for (let i = 0; i < g.outH; i++) for (let j = 0; j < g.outW; j++) counts.push(inside(i, g.sh, g.kh, g.padTop, H) * inside(j, g.sw, g.kw, g.padLeft, W));
-  return counts.every((c) => c === g.kh * g.kw) ? div(sums, g.kh * g.kw) : div(sums, constantLike(x, [g.outH, g.outW, 1], counts));
+  // how many cells of the window at output index o lie inside an axis of n cells: [o·s − before, o·s − before + k) ∩ [0, n)
+  const inside = (outs: number, s: number, k: number, before: number, n: number): number[] => Array.from({ length: outs }, (_, o) => Math.min(o * s - before + k, n) - Math.max(o * s - before, 0));
+  const rows = inside(g.outH, g.sh, g.kh, g.padTop, H);
+  const cols = inside(g.outW, g.sw, g.kw, g.padLeft, W);
+  return div(
+    sums,
+    constantLike(
+      x,
+      [g.outH, g.outW, 1],
+      rows.flatMap((r) => cols.map((c) => r * c)),
+    ),
+  );
 };
 
 /**

@@ -64,9 +64,8 @@ const checkChannel = (x: Tensor, name: string, p: unknown): Tensor => {
 const batchNormAny = (x: Tensor, gamma: Tensor, beta: Tensor, state: BatchNormState, opts: BatchNormOptions): BatchNormResult<Shape, number> => {
   expectTensor("batchNorm", "x", x);
   if (x.rank < 2) throw new ShapeError("batchNorm", `the input needs at least 2 axes (examples and channels), got ${showShape(x.shape as readonly number[])}`);
-  if (state === null || typeof state !== "object" || !isTensor(state.mean) || !isTensor(state.variance))
-    throw new TypeError("batchNorm: argument 'state' must be { mean, variance } (batchNormState makes one)");
-  if (opts === null || typeof opts !== "object" || typeof opts.training !== "boolean") throw new TypeError("batchNorm: argument 'opts' must be { training: boolean, momentum?, epsilon? }");
+  if (!isTensor(state?.mean) || !isTensor(state?.variance)) throw new TypeError("batchNorm: argument 'state' must be { mean, variance } (batchNormState makes one)");
+  if (typeof opts?.training !== "boolean") throw new TypeError("batchNorm: argument 'opts' must be { training: boolean, momentum?, epsilon? }");
   const momentum = opts.momentum ?? 0.9;
   const eps = opts.epsilon ?? 1e-5;
   if (!(momentum >= 0 && momentum <= 1)) throw new RangeError(`batchNorm: option 'momentum' must be in [0, 1], got ${momentum}`);
@@ -162,18 +161,12 @@ export const batchNormDef: OpDef<BatchNormParams> = {
       const [x, gamma, beta, rm, rv] = xs as unknown as [{ shape: number[]; data: number[] }, ...{ data: number[] }[]];
       const C = x.shape[x.shape.length - 1] as number;
       const N = x.data.length / C;
-      const data = x.data.slice();
-      for (let c = 0; c < C; c++) {
-        let mu = rm?.data[c] as number;
-        let v = rv?.data[c] as number;
-        if (training) {
-          mu = 0;
-          for (let n = 0; n < N; n++) mu += (x.data[n * C + c] as number) / N;
-          v = 0;
-          for (let n = 0; n < N; n++) v += ((x.data[n * C + c] as number) - mu) ** 2 / N;
-        }
-        for (let n = 0; n < N; n++) data[n * C + c] = ((gamma?.data[c] as number) * ((x.data[n * C + c] as number) - mu)) / Math.sqrt(v + epsilon) + (beta?.data[c] as number);
-      }
+      /** The values of channel `c`. */
+      const column = (c: number): number[] => Array.from({ length: N }, (_, n) => x.data[n * C + c] as number);
+      const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b / N, 0);
+      const mu = Array.from({ length: C }, (_, c) => (training ? mean(column(c)) : (rm?.data[c] as number)));
+      const v = Array.from({ length: C }, (_, c) => (training ? mean(column(c).map((a) => (a - (mu[c] as number)) ** 2)) : (rv?.data[c] as number)));
+      const data = x.data.map((a, k) => ((gamma?.data[k % C] as number) * (a - (mu[k % C] as number))) / Math.sqrt((v[k % C] as number) + epsilon) + (beta?.data[k % C] as number));
       return { shape: x.shape, data };
     },
   },

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type GlobalPool2d, windowGeometry } from "../shape/conv.js";
+import type { GlobalPool2d } from "../shape/conv.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -56,7 +56,6 @@ export const globalAvgPool2dDef: OpDef<void> = {
       // the mean over one window as large as the image
       const x = one(xs);
       const size = [x.shape[1] as number, x.shape[2] as number] as const;
-      windowGeometry("globalAvgPool2d", x.shape, size, {}, size);
       const out = poolDense(x, { size, opts: {} }, (cells) => cells.reduce((a, b) => a + b, 0) / cells.length);
       return { shape: [out.shape[0] as number, out.shape[3] as number], data: out.data };
     },

@@ -40,13 +40,10 @@ export const poolSize = (op: string, size: unknown): readonly [number, number] =
 export const poolGeometry = (op: string, x: Tensor, size: readonly [number, number], opts: PoolOptions) => {
   expectTensor(op, "x", x);
   const o = opts ?? {};
-  if (o !== null && typeof o === "object" && "dilation" in o) throw new TypeError(`${op}: pooling takes no 'dilation' option`);
+  if (typeof o === "object" && "dilation" in o) throw new TypeError(`${op}: pooling takes no 'dilation' option`);
   const g = windowGeometry(op, x.shape as readonly number[], size, o, size);
-  const p = o.padding;
-  if (p !== undefined && p !== "valid" && p !== "same") {
-    const [ph, pw] = typeof p === "number" ? [p, p] : p;
-    if ((ph as number) >= size[0] || (pw as number) >= size[1]) throw new RangeError(`${op}: explicit padding must be smaller than the window (${size[0]}×${size[1]}), got ${JSON.stringify(p)}`);
-  }
+  // "same" pads less than the window before each axis by construction; explicit padding is checked
+  if (g.padTop >= size[0] || g.padLeft >= size[1]) throw new RangeError(`${op}: explicit padding must be smaller than the window (${size[0]}×${size[1]}), got ${JSON.stringify(o.padding)}`);
   return g;
 };
 
@@ -77,9 +74,11 @@ export const samplePool = (g: Gen): { readonly image: number[]; readonly params:
   const size = [g.int(1, 3), g.int(1, 3)] as const;
   const p = samplePadding(g, 2);
   const padding = typeof p === "number" ? Math.min(p, size[0] - 1, size[1] - 1) : p;
-  const stride = g.bool() ? undefined : ([g.int(1, 2), g.int(1, 2)] as const);
+  // the default stride (the window size), one stride for both axes, or a pair
+  const s = g.int(0, 2);
+  const opts: PoolOptions = s === 0 ? { padding } : { stride: s === 1 ? g.int(1, 2) : [g.int(1, 2), g.int(1, 2)], padding };
   const image = [g.int(1, 2), g.int(size[0], 5), g.int(size[1], 5), g.int(1, 3)];
-  return { image, params: { size, opts: stride === undefined ? { padding } : { stride, padding } } };
+  return { image, params: { size, opts } };
 };
 
 /** A pooling op as plain loops: `fold` over each window's cells inside the image. */
