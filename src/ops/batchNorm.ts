@@ -64,7 +64,7 @@ const checkChannel = (x: Tensor, name: string, p: unknown): Tensor => {
 const batchNormAny = (x: Tensor, gamma: Tensor, beta: Tensor, state: BatchNormState, opts: BatchNormOptions): BatchNormResult<Shape, number> => {
   expectTensor("batchNorm", "x", x);
   if (x.rank < 2) throw new ShapeError("batchNorm", `the input needs at least 2 axes (examples and channels), got ${showShape(x.shape as readonly number[])}`);
-  if (!isTensor(state?.mean) || !isTensor(state?.variance)) throw new TypeError("batchNorm: argument 'state' must be { mean, variance } (batchNormState makes one)");
+  if (!isTensor(state?.mean) || !isTensor(state.variance)) throw new TypeError("batchNorm: argument 'state' must be { mean, variance } (batchNormState makes one)");
   if (typeof opts?.training !== "boolean") throw new TypeError("batchNorm: argument 'opts' must be { training: boolean, momentum?, epsilon? }");
   const momentum = opts.momentum ?? 0.9;
   const eps = opts.epsilon ?? 1e-5;

@@ -74,9 +74,8 @@ export const samplePool = (g: Gen): { readonly image: number[]; readonly params:
   const size = [g.int(1, 3), g.int(1, 3)] as const;
   const p = samplePadding(g, 2);
   const padding = typeof p === "number" ? Math.min(p, size[0] - 1, size[1] - 1) : p;
-  // the default stride (the window size), one stride for both axes, or a pair
-  const s = g.int(0, 2);
-  const opts: PoolOptions = s === 0 ? { padding } : { stride: s === 1 ? g.int(1, 2) : [g.int(1, 2), g.int(1, 2)], padding };
+  // the default stride (the window size) half the time, else one stride for both axes or a pair
+  const opts: PoolOptions = g.bool() ? { padding } : { stride: g.bool() ? g.int(1, 2) : [g.int(1, 2), g.int(1, 2)], padding };
   const image = [g.int(1, 2), g.int(size[0], 5), g.int(size[1], 5), g.int(1, 3)];
   return { image, params: { size, opts } };
 };

@@ -25,7 +25,7 @@ export const constantLike = (like: Tensor, shape: readonly number[], data: Array
 /** A random padding: `"valid"`, `"same"` or explicit cells (up to `max`). */
 export const samplePadding = (g: Gen, max: number): Padding => {
   const k = g.int(0, 2);
-  return k === 0 ? "valid" : k === 1 ? "same" : g.int(0, max);
+  return k === 2 ? g.int(0, max) : ((["valid", "same"] as const)[k] as Padding);
 };
 
 /**
