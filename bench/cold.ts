@@ -11,7 +11,9 @@
  * 2. in this process (tsx; typegrad from `src/`): import, make ready (`import_ready_tsx_ms`),
  *    build the MLP step, time the first 20 steps, warm up for 1.5 s and time 20 more.
  * Prints one JSON line: `{ impl, import_ready_ms, import_ready_cpu_ms, import_ready_runs,
- * import_ready_tsx_ms, first20_ms, steady20_ms, loadavg }`.
+ * import_ready_tsx_ms, first20_ms, steady20_ms, first20_cpu_ms, steady20_cpu_ms, first5_cpu_ms,
+ * loadavg }` (the `_cpu_` figures: this thread's CPU time, Linux only; `first5_cpu_ms` per step,
+ * to see what the first steps pay).
  *
  * `tsx bench/cold.ts --import-only [--runs N]`: step 1 alone for every implementation,
  * interleaved (one process of each in turn, so load drifts alike), printed as a table of
@@ -20,7 +22,7 @@
  * typegrad's `dist/` is rebuilt (`npm run build`) when it is missing or older than `src/`.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { MLP } from "./workloads.js";
@@ -135,10 +137,23 @@ if (impl === "typegrad wasm") {
   step = jaxMlpStep(MLP).step;
 }
 const t1 = performance.now();
-const twenty = async (): Promise<number> => {
-  const s = performance.now();
-  for (let i = 0; i < 20; i++) await step();
-  return performance.now() - s;
+/** This (main) thread's CPU time in ms, from Linux's schedstat (ns); NaN elsewhere. On a loaded host it shows the work the steps did where wall time shows mostly the wait for a core. */
+const threadCpu = (): number => {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+};
+const twenty = async (): Promise<{ wall: number; cpu: number; each: number[] }> => {
+  const [s, c] = [performance.now(), threadCpu()];
+  const each: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const ci = threadCpu();
+    await step();
+    each.push(threadCpu() - ci);
+  }
+  return { wall: performance.now() - s, cpu: threadCpu() - c, each };
 };
 const first = await twenty();
 const w0 = performance.now();
@@ -151,8 +166,11 @@ console.log(
     import_ready_cpu_ms: median(installed.map((s) => s.cpu)),
     import_ready_runs: runs,
     import_ready_tsx_ms: t1 - t0,
-    first20_ms: first,
-    steady20_ms: steady,
+    first20_ms: first.wall,
+    steady20_ms: steady.wall,
+    first20_cpu_ms: first.cpu,
+    steady20_cpu_ms: steady.cpu,
+    first5_cpu_ms: first.each.slice(0, 5).map((x) => Math.round(x * 100) / 100),
     loadavg: `${loadBefore} / ${load()}`,
   }),
 );
