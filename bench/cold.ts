@@ -1,13 +1,124 @@
 /**
- * `tsx bench/cold.ts <impl>`: time to peak, in this fresh process. Imports the implementation,
- * makes it ready (typegrad: `ready()`, which warms its kernels; tfjs: `setBackend` + `ready`;
- * jax-js: `init`), builds the MLP step, then times the first 20 steps, warms up for 1.5 s and
- * times 20 more. Prints one JSON line: `{ impl, import_ready_ms, first20_ms, steady20_ms }`.
- * `bench/run.ts` runs it once per implementation, each in its own child process.
+ * Time to peak, in fresh processes.
+ *
+ * `tsx bench/cold.ts <impl> [--runs N]` (`bench/run.ts` runs it once per implementation):
+ * 1. import + ready from the installed package: `N` (default 11) fresh plain `node` processes
+ *    (no tsx, no engine flag: `TYPEGRAD_RELAXED_SIMD` is unset for them) each import the
+ *    implementation as a user's app does and make it ready (typegrad: `import("typegrad")`,
+ *    which resolves to this package's built `dist/` through `exports`, then `ready()`; tfjs:
+ *    `setBackend` + `ready`; jax-js: `init`), and report the wall and CPU time of that window;
+ *    the medians are `import_ready_ms` and `import_ready_cpu_ms`;
+ * 2. in this process (tsx; typegrad from `src/`): import, make ready (`import_ready_tsx_ms`),
+ *    build the MLP step, time the first 20 steps, warm up for 1.5 s and time 20 more.
+ * Prints one JSON line: `{ impl, import_ready_ms, import_ready_cpu_ms, import_ready_runs,
+ * import_ready_tsx_ms, first20_ms, steady20_ms, first20_cpu_ms, steady20_cpu_ms, first5_cpu_ms,
+ * loadavg }` (the `_cpu_` figures: this thread's CPU time, Linux only; `first5_cpu_ms` per step,
+ * to see what the first steps pay).
+ *
+ * `tsx bench/cold.ts --import-only [--runs N]`: step 1 alone for every implementation,
+ * interleaved (one process of each in turn, so load drifts alike), printed as a table of
+ * medians and ranges with the load average before and after.
+ *
+ * typegrad's `dist/` is rebuilt (`npm run build`) when it is missing or older than `src/`.
  */
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
 import { MLP } from "./workloads.js";
 
-const impl = process.argv[2] ?? "typegrad wasm";
+const root = join(import.meta.dirname, "..");
+const IMPLS = ["typegrad wasm", "tfjs wasm", "tfjs cpu", "jax-js wasm"] as const;
+type Impl = (typeof IMPLS)[number];
+
+/** What a user's app runs to import and make ready each implementation (an ES module, plain Node). */
+const READY: Record<Impl, string> = {
+  "typegrad wasm": `const tg = await import("typegrad"); await tg.ready(); if (tg.getBackend().name !== "wasm") throw new Error("backend " + tg.getBackend().name);`,
+  "tfjs wasm": `const tf = await import("@tensorflow/tfjs-core"); await import("@tensorflow/tfjs-backend-wasm"); if (!(await tf.setBackend("wasm"))) throw new Error("no wasm"); await tf.ready();`,
+  "tfjs cpu": `const tf = await import("@tensorflow/tfjs-core"); await import("@tensorflow/tfjs-backend-cpu"); if (!(await tf.setBackend("cpu"))) throw new Error("no cpu"); await tf.ready();`,
+  "jax-js wasm": `const jax = await import("@jax-js/jax"); await jax.init("wasm"); jax.defaultDevice("wasm");`,
+};
+
+const args = process.argv.slice(2);
+const runsAt = args.indexOf("--runs");
+const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 11;
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`bench/cold.ts: --runs wants a positive integer, got '${args[runsAt + 1]}'`);
+const isImpl = (s: string): s is Impl => (IMPLS as readonly string[]).includes(s);
+
+// -------------------------------------------------------------------------------------
+// import + ready from the installed package, in fresh plain Node processes
+// -------------------------------------------------------------------------------------
+
+const newest = (dir: string): number =>
+  readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
+    const p = join(dir, e.name);
+    return Math.max(t, e.isDirectory() ? newest(p) : e.name.endsWith(".ts") ? statSync(p).mtimeMs : 0);
+  }, 0);
+
+/** `npm run build` when dist/ is missing or older than src/ (the child processes import the built package). */
+const ensureBuilt = (): void => {
+  const built = join(root, "dist", "src", "index.js");
+  if (existsSync(built) && statSync(built).mtimeMs >= newest(join(root, "src"))) return;
+  console.error("bench/cold.ts: building typegrad (npm run build)");
+  const r = spawnSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  if (r.status !== 0) throw new Error(`bench/cold.ts: npm run build exited ${r.status}`);
+};
+
+interface Sample {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+/** One fresh `node` process: the wall and CPU milliseconds from before the import to after ready. */
+const importReady = (impl: Impl): Sample => {
+  const code = `const c0 = process.cpuUsage(); const t0 = performance.now(); ${READY[impl]} const t1 = performance.now(); const c = process.cpuUsage(c0); console.log(JSON.stringify({ wall: t1 - t0, cpu: (c.user + c.system) / 1000 })); process.exit(0);`;
+  const env = { ...process.env };
+  delete env.TYPEGRAD_RELAXED_SIMD;
+  delete env.NODE_OPTIONS;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`bench/cold.ts: import + ready of ${impl} exited ${r.status}: ${(r.stderr ?? "").slice(-800)}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop() as string) as Sample;
+};
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+
+if (args.includes("--import-only")) {
+  ensureBuilt();
+  const before = load();
+  const samples = new Map<Impl, Sample[]>(IMPLS.map((i) => [i, []]));
+  for (let r = 0; r < runs; r++) for (const impl of IMPLS) samples.get(impl)?.push(importReady(impl));
+  const after = load();
+  const base = median((samples.get("typegrad wasm") ?? []).map((s) => s.wall));
+  console.log(`import + ready from the installed packages, ${runs} fresh Node ${process.version} processes each (interleaved); load average ${before} before, ${after} after\n`);
+  console.log("| implementation | wall ms (median) | wall range | CPU ms (median) | CPU range | wall vs typegrad |");
+  console.log("|---|---|---|---|---|---|");
+  for (const [impl, s] of samples) {
+    const w = s.map((x) => x.wall);
+    const c = s.map((x) => x.cpu);
+    const range = (xs: number[]): string => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+    console.log(`| ${impl} | ${median(w).toFixed(0)} | ${range(w)} | ${median(c).toFixed(0)} | ${range(c)} | ${(median(w) / base).toFixed(2)}× |`);
+  }
+  process.exit(0);
+}
+
+// -------------------------------------------------------------------------------------
+// one implementation: import + ready (installed, fresh processes), then the first steps here
+// -------------------------------------------------------------------------------------
+
+const impl = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs") ?? "typegrad wasm";
+if (!isImpl(impl)) throw new Error(`bench/cold.ts: unknown implementation '${impl}' (one of ${IMPLS.join(", ")})`);
+if (impl === "typegrad wasm") ensureBuilt();
+const loadBefore = load();
+const installed = Array.from({ length: runs }, () => importReady(impl));
+
 const t0 = performance.now();
 let step: () => void | Promise<void>;
 if (impl === "typegrad wasm") {
@@ -20,20 +131,47 @@ if (impl === "typegrad wasm") {
   const { tfjsMlpStep, useTfjs } = await import("./tfjs.js");
   await useTfjs(impl === "tfjs wasm" ? "wasm" : "cpu");
   step = tfjsMlpStep(MLP).step;
-} else if (impl === "jax-js wasm") {
+} else {
   const { jaxMlpStep, useJax } = await import("./jax.js");
   await useJax();
   step = jaxMlpStep(MLP).step;
-} else throw new Error(`bench/cold.ts: unknown implementation '${impl}'`);
+}
 const t1 = performance.now();
-const twenty = async (): Promise<number> => {
-  const s = performance.now();
-  for (let i = 0; i < 20; i++) await step();
-  return performance.now() - s;
+/** This (main) thread's CPU time in ms, from Linux's schedstat (ns); NaN elsewhere. On a loaded host it shows the work the steps did where wall time shows mostly the wait for a core. */
+const threadCpu = (): number => {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+};
+const twenty = async (): Promise<{ wall: number; cpu: number; each: number[] }> => {
+  const [s, c] = [performance.now(), threadCpu()];
+  const each: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const ci = threadCpu();
+    await step();
+    each.push(threadCpu() - ci);
+  }
+  return { wall: performance.now() - s, cpu: threadCpu() - c, each };
 };
 const first = await twenty();
 const w0 = performance.now();
 while (performance.now() - w0 < 1500) await step();
 const steady = await twenty();
-console.log(JSON.stringify({ impl, import_ready_ms: t1 - t0, first20_ms: first, steady20_ms: steady }));
+console.log(
+  JSON.stringify({
+    impl,
+    import_ready_ms: median(installed.map((s) => s.wall)),
+    import_ready_cpu_ms: median(installed.map((s) => s.cpu)),
+    import_ready_runs: runs,
+    import_ready_tsx_ms: t1 - t0,
+    first20_ms: first.wall,
+    steady20_ms: steady.wall,
+    first20_cpu_ms: first.cpu,
+    steady20_cpu_ms: steady.cpu,
+    first5_cpu_ms: first.each.slice(0, 5).map((x) => Math.round(x * 100) / 100),
+    loadavg: `${loadBefore} / ${load()}`,
+  }),
+);
 process.exit(0);

@@ -70,14 +70,17 @@ await check("npm pack (prepack builds dist/ and the WASM binaries)", () => {
     "dist/src/index.js",
     "dist/src/index.d.ts",
     "dist/src/index.d.ts.map",
-    "dist/src/backend/wasm/bin/typegrad.wasm",
-    "dist/src/backend/wasm/bin/typegrad-shared-relaxed.wasm",
+    "dist/src/chunks/bin/typegrad.wasm",
+    "dist/src/chunks/bin/typegrad-shared-relaxed.wasm",
     "dist/laws/index.js",
     "dist/src/node/index.js",
     "dist/src/onnx/index.js",
     "dist/src/onnx/index.d.ts",
   ])
     expect(paths.includes(must), `the tarball lacks ${must}`);
+  // one bundle (scripts/bundle.ts): the six entry files and their shared chunks, not a file per source
+  const js = paths.filter((p) => p.endsWith(".js"));
+  expect(js.length < 30 && js.some((p) => p.startsWith("dist/src/chunks/")), `the tarball holds ${js.length} .js files (not the bundle?): ${js.slice(0, 5).join(", ")}`);
   const stray = paths.filter((p) => /^(test|bench|examples|\.ci)\/|\.test\.ts$|\/assembly\//.test(p));
   expect(stray.length === 0, `the tarball ships ${stray.slice(0, 5).join(", ")}`);
   facts.push(`tarball ${(info.size / 1024).toFixed(0)} KiB packed, ${(info.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${paths.length} files`);
@@ -134,11 +137,34 @@ await check("require('typegrad') from CommonJS shares the ESM build's module ins
   return "";
 });
 
+await check("source maps point at the shipped sources", () => {
+  const dist = join(app, "node_modules", "typegrad", "dist", "src", "chunks");
+  const maps = readdirSync(dist).filter((f) => f.endsWith(".js.map"));
+  expect(maps.length > 0, "no source maps in dist/src/chunks");
+  let named = 0;
+  for (const m of maps) {
+    const map = JSON.parse(readFileSync(join(dist, m), "utf8")) as { sources: string[]; sourcesContent?: (string | null)[] };
+    map.sources.forEach((s, i) => {
+      if (map.sourcesContent?.[i] != null) return; // a bundled dependency's source, embedded
+      expect(existsSync(join(dist, s)), `${m} names ${s}, which is not in the installed package`);
+      named++;
+    });
+  }
+  return `${maps.length} maps, ${named} sources, all in the installed package`;
+});
+
 await check("typegrad/onnx exports and imports a model once its optional peer onnx-proto is installed", () => {
   sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", "onnx-proto@8"], app);
   const r = JSON.parse(sh(process.execPath, ["onnx.mjs"], app).trim().split("\n").pop() as string) as { opset: number; bytes: number; same: boolean };
   expect(r.opset >= 17 && r.bytes > 100 && r.same, JSON.stringify(r));
   return `opset ${r.opset}, ${r.bytes} bytes, parameters back bit for bit`;
+});
+
+await check("the six entries, ESM and CommonJS, share one module instance (tensors, backend state; after onnx-proto is installed)", () => {
+  const r = JSON.parse(sh(process.execPath, ["entries.mjs"], app).trim().split("\n").pop() as string) as Record<string, boolean>;
+  const bad = Object.entries(r).filter(([, ok]) => !ok);
+  expect(Object.keys(r).length === 9 && bad.length === 0, `failed: ${bad.map(([k]) => k).join(", ")} (${JSON.stringify(r)})`);
+  return Object.keys(r).join(", ");
 });
 
 // -------------------------------------------------------------------------------------
@@ -274,7 +300,7 @@ if (chromium === undefined) {
     const out = join(work, "esbuild-out");
     sh(bin("esbuild"), [join(app, "web", "main.js"), "--bundle", "--format=esm", "--platform=browser", `--outdir=${out}`, "--log-level=warning"], app);
     // the README's one line for esbuild users
-    cpSync(join(app, "node_modules", "typegrad", "dist", "src", "backend", "wasm", "bin"), join(out, "bin"), { recursive: true });
+    cpSync(join(app, "node_modules", "typegrad", "dist", "src", "chunks", "bin"), join(out, "bin"), { recursive: true });
     cpSync(join(app, "web", "index.html"), join(out, "index.html"));
     const text = readFileSync(join(out, "main.js"), "utf8");
     const nodeImports = text.replace(/`[^`]*`/g, "``").match(/(\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']node:[a-z_/]+["']/g) ?? [];

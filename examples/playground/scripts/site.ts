@@ -31,7 +31,7 @@ const run = (cmd: string, args: readonly string[]): void => {
 /** `npm run build` when the package's dist/ is missing or older than src/ and laws/ (the page imports the built package). */
 export const ensurePackage = (): void => {
   const built = join(root, "dist", "src", "index.js");
-  const wasm = join(root, "dist", "src", "backend", "wasm", "bin", "typegrad.wasm");
+  const wasm = join(root, "dist", "src", "chunks", "bin", "typegrad.wasm");
   if (existsSync(built) && existsSync(wasm) && statSync(built).mtimeMs >= Math.max(newest(join(root, "src")), newest(join(root, "laws")))) return;
   console.log("playground: building typegrad (npm run build)");
   run("npm", ["run", "build", "--silent"]);

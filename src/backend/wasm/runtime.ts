@@ -152,7 +152,7 @@ export const loaded = (): Runtime | undefined => runtime;
  *
  * @example
  * import { initWasm, wasmFile } from "typegrad"
- * // the files ship in the package under dist/src/backend/wasm/bin/
+ * // the files ship in the package under dist/src/chunks/bin/
  * const load = async () => initWasm(new Uint8Array(await (await fetch(`/${wasmFile()}`)).arrayBuffer()))
  * @category constructors
  */
