@@ -35,8 +35,8 @@ import {
   flattenLayer,
   fromArray,
   gd,
-  itemAsync,
   type MatmulTile,
+  type Model,
   maxPool2dLayer,
   mlp,
   ready,
@@ -47,7 +47,7 @@ import {
   setBackend,
   softmaxCrossEntropy,
   type Tensor,
-  valueAndGrad,
+  trainStepAsync,
   wasm,
   webgpuInfo,
 } from "typegrad";
@@ -275,15 +275,17 @@ const tfLenetStep = (B: number): { step: () => Promise<void>; dispose: () => voi
 // typegrad steps
 // -------------------------------------------------------------------------------------
 
-/** A typegrad training step on the current backend: value and gradient, an sgd update, one scalar read. */
+/** A typegrad training step on the current backend (`trainStepAsync`: value and gradient, an sgd update, one scalar read). */
 const typegradStep = (net: { init: (g: ReturnType<typeof rng>) => object; apply: (p: never, X: Tensor, ctx: object) => Tensor }, X: Tensor, Y: Tensor): (() => Promise<number>) => {
+  const model = net as unknown as Model<Record<string, Tensor>>;
   let params = net.init(rng(0)) as Record<string, Tensor>;
   const opt = gd(0.01);
   let state = opt.init(params);
   return async () => {
-    const [J, grads] = valueAndGrad((p: typeof params) => softmaxCrossEntropy(net.apply(p as never, X, { training: true }), Y, { layout: "rows" }))(params);
-    [params, state] = opt.step(params, grads, state);
-    return itemAsync(J);
+    const r = await trainStepAsync(model, softmaxCrossEntropy, opt, params, state, X, Y, { layout: "rows" });
+    params = r.params;
+    state = r.state;
+    return r.loss;
   };
 };
 

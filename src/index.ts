@@ -300,8 +300,9 @@ export {
   type StepOptions,
   type StopReason,
   trainStep,
+  trainStepAsync,
 } from "./train/fit.js";
-export { accuracy, confusionMatrix, type OutputKind, predictLabels } from "./train/metrics.js";
-export { type PredictClassesOptions, type PredictOptions, predict, predictClasses } from "./train/predict.js";
+export { accuracy, confusionMatrix, type LabelOptions, type OutputKind, predictLabels, predictLabelsAsync } from "./train/metrics.js";
+export { type PredictClassesOptions, type PredictOptions, predict, predictClasses, predictClassesAsync } from "./train/predict.js";
 export type { ProgressOptions, ProgressStream } from "./train/progress.js";
 export type { TrainState } from "./train/state.js";

@@ -407,11 +407,43 @@ export const trainStep = <P extends Params>(
   Y: Tensor,
   opts: StepOptions<P> = {},
 ): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => {
-  const r = driveSync("trainStep", "'await fitAsync(…)', or valueAndGrad and an optimizer step with 'await itemAsync(cost)'", update(model, loss, optimizer, params, state, X, Y, opts, false));
+  const r = driveSync("trainStep", "'await trainStepAsync(…)' with the same arguments", update(model, loss, optimizer, params, state, X, Y, opts, false));
   return { params: r.params, state: r.state, loss: r.loss, output: r.output };
 };
 
-/** Options of {@link trainStep}: the layout, the run context (training mode, generator), a regulariser. @category model */
+/**
+ * {@link trainStep}, reading the cost with `toFlatAsync`: the form for the WebGPU backend, whose
+ * tensors read back only asynchronously (`trainStep` there is an error naming this one). The step
+ * costs one read of one number; the new parameters, the optimizer state and the output stay where
+ * they were computed. On the CPU backends it gives the same numbers as `trainStep`.
+ *
+ * @example
+ * import { adam, mlp, rng, softmaxCrossEntropy, tensor, trainStepAsync } from "typegrad"
+ * const net = mlp([2, 3])
+ * const params = net.init(rng(0))
+ * const opt = adam(1e-3)
+ * const X = tensor([[0, 1], [1, 0]])
+ * const Y = tensor([[1, 0], [0, 0], [0, 1]])
+ * const { params: p1, loss } = await trainStepAsync(net, softmaxCrossEntropy, opt, params, opt.init(params), X, Y)
+ * loss > 0 // true
+ * p1.W1 // Tensor<[3, 2]>
+ * @category operations
+ */
+export const trainStepAsync = async <P extends Params>(
+  model: Model<P>,
+  loss: Cost,
+  optimizer: Optimizer,
+  params: P,
+  state: OptState<P>,
+  X: Tensor,
+  Y: Tensor,
+  opts: StepOptions<P> = {},
+): Promise<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor }> => {
+  const r = await driveAsync(update(model, loss, optimizer, params, state, X, Y, opts, false));
+  return { params: r.params, state: r.state, loss: r.loss, output: r.output };
+};
+
+/** Options of {@link trainStep} and {@link trainStepAsync}: the layout, the run context (training mode, generator), a regulariser. @category model */
 export interface StepOptions<P extends Params> {
   readonly layout?: Layout;
   readonly ctx?: RunContext;

@@ -4,22 +4,31 @@
  *
  * @module
  */
-import { bind } from "../autodiff/core.js";
+import { bind, giveBackExcept, tidy } from "../autodiff/core.js";
 import { argmaxPrim } from "../ops/argmax.js";
 import { eqPrim } from "../ops/eq.js";
 import { gtPrim } from "../ops/gt.js";
 import { reshapeSizes } from "../ops/reshapePrim.js";
 import { sumAxis } from "../ops/sum.js";
 import type { Layout } from "../shape/layout.js";
-import { fromArray, toFlat } from "../tensor/create.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { fromArray, toFlat, toFlatAsync } from "../tensor/create.js";
+import { storageOf, type Tensor } from "../tensor/tensor.js";
 
 /** What a network outputs: logits (before the sigmoid / softmax) or probabilities. @category model */
 export type OutputKind = "logits" | "probabilities";
 
+/** Options of {@link predictLabels} and {@link predictLabelsAsync}. @category model */
+export interface LabelOptions {
+  /** Which axis holds the examples (default `"columns"`). */
+  readonly layout?: Layout;
+  /** Whether the output is logits (default) or probabilities; matters with one output unit. */
+  readonly outputs?: OutputKind;
+}
+
 /**
  * The predicted class of each example: with one output unit, 1 where the logit is > 0 (the
- * probability > 0.5); with several, the index of the largest.
+ * probability > 0.5); with several, the index of the largest (the first on ties). On the WebGPU
+ * backend, which reads back only asynchronously, use {@link predictLabelsAsync}.
  *
  * @example
  * import { predictLabels, tensor } from "typegrad"
@@ -27,9 +36,12 @@ export type OutputKind = "logits" | "probabilities";
  * predictLabels(tensor([[-0.5, 2]])) // [0, 1] (one output: a logit above 0, or a probability above 0.5)
  * @category operations
  */
-export const predictLabels = (output: Tensor, opts: { readonly layout?: Layout; readonly outputs?: OutputKind } = {}): number[] => {
+export const predictLabels = (output: Tensor, opts: LabelOptions = {}): number[] => {
   const rows = opts.layout === "rows";
   const [m, k] = examplesAndOutputs("predictLabels", output, rows);
+  const b = storageOf(output).backend;
+  if (b.readAsync !== undefined)
+    throw new Error(`predictLabels: the output lives on the '${b.name}' backend, which reads back only asynchronously; use 'await predictLabelsAsync(…)' with the same arguments`);
   const data = toFlat(output);
   const at = (i: number, c: number): number => data[rows ? i * k + c : c * m + i] as number;
   const threshold = opts.outputs === "probabilities" ? 0.5 : 0;
@@ -54,20 +66,50 @@ const examplesAndOutputs = (fn: string, output: Tensor, rows: boolean): [number,
 };
 
 /**
+ * {@link predictLabels}, reading asynchronously: the form for the WebGPU backend. There the
+ * labels are computed where the output lives (an argmax, or a comparison with the threshold) and
+ * one read brings back `m` numbers instead of the whole output. On the CPU backends it gives
+ * what `predictLabels` gives.
+ *
+ * @example
+ * import { predictLabelsAsync, tensor } from "typegrad"
+ * await predictLabelsAsync(tensor([[0.1, 0.8], [0.9, 0.2]])) // [1, 0]
+ * await predictLabelsAsync(tensor([[0.1, 0.9], [0.8, 0.2]]), { layout: "rows" }) // [1, 0] (rows are examples)
+ * @category operations
+ */
+export const predictLabelsAsync = async (output: Tensor, opts: LabelOptions = {}): Promise<number[]> => {
+  const rows = opts.layout === "rows";
+  const [m, k] = examplesAndOutputs("predictLabelsAsync", output, rows);
+  if (storageOf(output).backend.readAsync === undefined) return predictLabels(output, opts);
+  const labels = tidy(
+    () => predictedOn(output, m, k, opts),
+    (t) => [t],
+  );
+  try {
+    return Array.from(await toFlatAsync(labels));
+  } finally {
+    giveBackExcept([labels], [output]);
+  }
+};
+
+/** The predicted labels (`[m]`, as floats) computed where `output` lives: the rule of {@link predictLabels}. */
+const predictedOn = (output: Tensor, m: number, k: number, opts: LabelOptions): Tensor => {
+  const threshold = fromArray([], [opts.outputs === "probabilities" ? 0.5 : 0], { dtype: output.dtype });
+  return k === 1 ? reshapeSizes(bind(gtPrim, [output, threshold], undefined), [m]) : bind(argmaxPrim, [output], { axis: opts.layout === "rows" ? 1 : 0 });
+};
+
+/**
  * How many of `output`'s predicted labels (the rule of {@link predictLabels}) equal `truth`
  * (`[m]`, the labels as numbers), as a scalar tensor computed where `output` lives: a GPU
  * training loop reads this one number instead of the whole output.
  *
  * @internal
  */
-export const labelHits = (output: Tensor, truth: readonly number[], opts: { readonly layout?: Layout; readonly outputs?: OutputKind } = {}): Tensor => {
+export const labelHits = (output: Tensor, truth: readonly number[], opts: LabelOptions = {}): Tensor => {
   const rows = opts.layout === "rows";
   const [m, k] = examplesAndOutputs("predictLabels", output, rows);
   if (truth.length !== m) throw new TypeError(`predictLabels: 'output' has ${m} examples, the labels ${truth.length}`);
-  const dtype = output.dtype;
-  const predicted =
-    k === 1 ? reshapeSizes(bind(gtPrim, [output, fromArray([], [opts.outputs === "probabilities" ? 0.5 : 0], { dtype })], undefined), [m]) : bind(argmaxPrim, [output], { axis: rows ? 1 : 0 });
-  return sumAxis(bind(eqPrim, [predicted, fromArray([m], truth, { dtype })], undefined));
+  return sumAxis(bind(eqPrim, [predictedOn(output, m, k, opts), fromArray([m], truth, { dtype: output.dtype })], undefined));
 };
 
 /**

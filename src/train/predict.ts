@@ -1,7 +1,8 @@
 /**
  * Inference: a trained model's output on new inputs (`predict`) and the predicted class of each
- * example (`predictClasses`), always in inference mode (no dropout, RReLU at its mean slope).
- * Inputs are a tensor in the model's layout or `Examples` (their targets are ignored).
+ * example (`predictClasses`, and `predictClassesAsync` for the WebGPU backend, which reads back
+ * only asynchronously), always in inference mode (no dropout, RReLU at its mean slope). Inputs
+ * are a tensor in the model's layout or `Examples` (their targets are ignored).
  *
  * @module
  */
@@ -9,9 +10,9 @@ import type { Params } from "../autodiff/tree.js";
 import type { DType } from "../backend/backend.js";
 import { type Examples, type Layout, toTensors } from "../data/examples.js";
 import { dtypeOption } from "../tensor/dtype.js";
-import { isTensor, type Tensor } from "../tensor/tensor.js";
+import { isTensor, storageOf, type Tensor } from "../tensor/tensor.js";
 import type { Model } from "./fit.js";
-import { type OutputKind, predictLabels } from "./metrics.js";
+import { type OutputKind, predictLabels, predictLabelsAsync } from "./metrics.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -48,6 +49,8 @@ const checkModel = (fn: string, model: unknown): void => {
 
 /**
  * The model's output on `X` (a tensor in the model's layout, or `Examples`) in inference mode.
+ * It reads nothing back, so it has no async form: on the WebGPU backend the output stays on the
+ * GPU, for more ops or for `await toArrayAsync(…)` (or `predictClassesAsync` for the classes).
  *
  * @example
  * import { dense, predict, rng, tensor } from "typegrad"
@@ -63,7 +66,7 @@ export const predict = <P extends Params>(model: Model<P>, params: P, X: Tensor 
 /**
  * The predicted class of each example of `X`: with one output unit, 1 where the logit is > 0
  * (the probability > 0.5 with `outputs: "probabilities"`); with several, the index of the largest
- * (as `predictLabels`, in inference mode).
+ * (as `predictLabels`, in inference mode). On the WebGPU backend use {@link predictClassesAsync}.
  *
  * @example
  * import { examples, mlp, predictClasses, rng } from "typegrad"
@@ -75,5 +78,26 @@ export const predict = <P extends Params>(model: Model<P>, params: P, X: Tensor 
 export const predictClasses = <P extends Params>(model: Model<P>, params: P, X: Tensor | Examples, opts: PredictClassesOptions = {}): number[] => {
   checkModel("predictClasses", model);
   const out = model.apply(params, inputOf("predictClasses", X, opts), { training: false });
+  const b = storageOf(out).backend;
+  if (b.readAsync !== undefined)
+    throw new Error(`predictClasses: the output lives on the '${b.name}' backend, which reads back only asynchronously; use 'await predictClassesAsync(…)' with the same arguments`);
   return predictLabels(out, { layout: opts.layout ?? "columns", outputs: opts.outputs ?? "logits" });
+};
+
+/**
+ * {@link predictClasses}, reading asynchronously: the form for the WebGPU backend, where the
+ * classes are computed on the GPU and one read brings back one number per example (see
+ * {@link predictLabelsAsync}). On the CPU backends it gives what `predictClasses` gives.
+ *
+ * @example
+ * import { examples, mlp, predictClassesAsync, rng } from "typegrad"
+ * const net = mlp([2, 4, 3])
+ * const classes = await predictClassesAsync(net, net.init(rng(0)), examples([[0, 1], [1, 0]], [[0], [0]]))
+ * classes.length // 2 (one class index per example)
+ * @category operations
+ */
+export const predictClassesAsync = async <P extends Params>(model: Model<P>, params: P, X: Tensor | Examples, opts: PredictClassesOptions = {}): Promise<number[]> => {
+  checkModel("predictClassesAsync", model);
+  const out = model.apply(params, inputOf("predictClassesAsync", X, opts), { training: false });
+  return predictLabelsAsync(out, { layout: opts.layout ?? "columns", outputs: opts.outputs ?? "logits" });
 };

@@ -1,14 +1,15 @@
 /**
  * `predict` and `predictClasses`: inference mode (dropout off), tensors or `Examples`, both
- * layouts, logits or probabilities, and errors that name the function.
+ * layouts, logits or probabilities, and errors that name the function; the async forms
+ * (`predictClassesAsync`, `predictLabelsAsync`, `trainStepAsync`) agree with the synchronous ones.
  */
 import { describe, expect, test } from "vitest";
 import { examples, toTensors, xor } from "../../src/data/index.js";
-import { dense, logLossFromLogits, mlp } from "../../src/nn/index.js";
+import { dense, logLossFromLogits, mlp, softmaxCrossEntropy } from "../../src/nn/index.js";
 import { adam } from "../../src/optim/index.js";
-import { toFlat } from "../../src/tensor/create.js";
+import { tensor, toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
-import { predict, predictClasses, predictLabels, fit as train } from "../../src/train/index.js";
+import { predict, predictClasses, predictClassesAsync, predictLabels, predictLabelsAsync, fit as train, trainStep, trainStepAsync } from "../../src/train/index.js";
 
 describe("predict", () => {
   const net = mlp([2, 16, 3], { dropout: 0.5 });
@@ -51,6 +52,47 @@ describe("predict", () => {
     expect(ok).toBeGreaterThan(0.95);
     const sig = mlp([2, 8, 1], { hidden: "tanh", output: "sigmoid" });
     expect(predictClasses(sig, r.params, data, { outputs: "probabilities" })).toEqual(got);
+  });
+
+  test("the async forms give what the synchronous ones give on a CPU backend (the WebGPU checks run them on the GPU)", async () => {
+    const { X } = toTensors(d);
+    expect(await predictClassesAsync(net, params, d)).toEqual(predictClasses(net, params, d));
+    expect(await predictLabelsAsync(net.apply(params, X))).toEqual(predictLabels(net.apply(params, X)));
+    expect(await predictLabelsAsync(tensor([[0.2, 0.7, 0.7]]), { outputs: "probabilities", layout: "columns" })).toEqual([0, 1, 1]);
+    await expect(predictLabelsAsync(tensor([1, 2]))).rejects.toThrow("predictLabelsAsync: argument 'output' must be a 2-D tensor");
+    await expect(predictClassesAsync({} as never, params, d)).rejects.toThrow("predictClassesAsync: argument 'model' must have an apply(params, X, ctx) method");
+    const plain = mlp([2, 5, 3]);
+    const p0 = plain.init(rng(2));
+    const opt = adam(0.01);
+    const Y = toTensors(
+      examples<2, 3>(
+        [
+          [0, 1],
+          [1, 0],
+        ],
+        [
+          [1, 0, 0],
+          [0, 0, 1],
+        ],
+      ),
+    ).Y;
+    const X2 = toTensors(
+      examples<2, 3>(
+        [
+          [0, 1],
+          [1, 0],
+        ],
+        [
+          [1, 0, 0],
+          [0, 0, 1],
+        ],
+      ),
+    ).X;
+    const a = trainStep(plain, softmaxCrossEntropy, opt, p0, opt.init(p0), X2, Y);
+    const b = await trainStepAsync(plain, softmaxCrossEntropy, opt, p0, opt.init(p0), X2, Y);
+    expect(b.loss).toBe(a.loss);
+    expect(Array.from(toFlat(b.params.W1))).toEqual(Array.from(toFlat(a.params.W1)));
+    expect(Array.from(toFlat(b.output))).toEqual(Array.from(toFlat(a.output)));
   });
 
   test("errors name the function and the argument", () => {

@@ -27,6 +27,7 @@ import {
   binaryShader,
   col2imShader,
   columnShader,
+  columnsShader,
   copyShader,
   fillShader,
   im2colShader,
@@ -35,6 +36,7 @@ import {
   ROW,
   type RowOp,
   rowShader,
+  SHORT_AXIS,
   unaryShader,
   vec4Fits,
   WG,
@@ -76,6 +78,8 @@ interface PendingMatmul {
   readonly a: GpuBuffer;
   readonly b: GpuBuffer;
   readonly out: GpuStorage;
+  /** The product's shape `[...batch, M, N]`. */
+  readonly outShape: Sizes;
   readonly M: number;
   readonly N: number;
   readonly nb: number;
@@ -106,6 +110,18 @@ const bstrides = (shape: Sizes, out: Sizes): number[] => {
     acc *= d;
   }
   return st;
+};
+
+const sameSizes = (a: Sizes, b: Sizes): boolean => a.length === b.length && a.every((d, k) => d === b[k]);
+
+/** For each index `t` of the row-major batch `dims`, the element offset `Σ_k coord_k(t) · strides[k]`. */
+const batchOffsets = (dims: Sizes, strides: readonly number[]): number[] => {
+  const idx = contiguous(dims);
+  return Array.from({ length: size(dims) }, (_, t) => {
+    let off = 0;
+    for (let k = 0; k < dims.length; k++) off += (Math.floor(t / (idx[k] as number)) % (dims[k] as number)) * (strides[k] as number);
+    return off;
+  });
 };
 
 const contiguous = (dims: Sizes): number[] => {
@@ -540,17 +556,8 @@ class WebGPU implements Backend {
     }
     if (nb > this.device.limits.maxComputeWorkgroupsPerDimension)
       throw new RangeError(`webgpu backend matmul: ${nb} batched products exceed this GPU's ${this.device.limits.maxComputeWorkgroupsPerDimension} per dispatch`);
-    const offsets = (shape: Sizes, stride: number): number[] => {
-      const st = bstrides(shape.slice(0, -2), batchOut);
-      const idx = contiguous(batchOut);
-      return Array.from({ length: nb }, (_, t) => {
-        let off = 0;
-        for (let k = 0; k < batchOut.length; k++) off += (Math.floor(t / (idx[k] as number)) % (batchOut[k] as number)) * (st[k] as number);
-        return off * stride;
-      });
-    };
-    const aOff = offsets(aShape, M * K);
-    const bOff = offsets(bShape, K * N);
+    const aOff = batchOffsets(batchOut, bstrides(aShape.slice(0, -2), batchOut)).map((o) => o * M * K);
+    const bOff = batchOffsets(batchOut, bstrides(bShape.slice(0, -2), batchOut)).map((o) => o * K * N);
     const fits = vec4Fits(tile, transA, transB);
     const four = (xs: readonly number[]) => xs.every((x) => x % 4 === 0);
     // settle an earlier deferred product first: one at a time, in order
@@ -565,6 +572,7 @@ class WebGPU implements Backend {
       a: ba,
       b: bb,
       out,
+      outShape,
       M,
       N,
       nb,
@@ -586,7 +594,10 @@ class WebGPU implements Backend {
     this.encodeMatmul(m, undefined);
   }
 
-  private encodeMatmul(m: PendingMatmul, epi: { readonly bias: GpuBuffer; readonly si: number; readonly sj: number; readonly act: UnaryKernel | undefined; readonly d: GpuStorage } | undefined): void {
+  private encodeMatmul(
+    m: PendingMatmul,
+    epi: { readonly bias: GpuBuffer; readonly si: number; readonly sj: number; readonly offsets: readonly number[]; readonly act: UnaryKernel | undefined; readonly d: GpuStorage } | undefined,
+  ): void {
     const { tile, transA, transB, vecA, vecB } = m;
     const variant = { vecA, vecB, epilogue: epi === undefined ? ("none" as const) : ("bias" as const), act: epi?.act };
     const key = `mm:${transA ? 1 : 0}${transB ? 1 : 0}:${tile.bm},${tile.bn},${tile.bk},${tile.tm},${tile.tn}:${vecA ? 4 : 1}${vecB ? 4 : 1}${epi === undefined ? "" : `:bias:${epi.act ?? ""}`}`;
@@ -594,6 +605,7 @@ class WebGPU implements Backend {
     if (epi !== undefined) {
       words[4] = epi.si;
       words[5] = epi.sj;
+      words.push(...epi.offsets);
     }
     this.dispatch(
       this.pipeline(key, () => matmulShader(transA, transB, tile, variant), epi === undefined ? "matmul" : `matmul with bias${epi.act === undefined ? "" : ` then ${epi.act}`}`),
@@ -607,21 +619,25 @@ class WebGPU implements Backend {
 
   /**
    * `then(z + bias)` as the epilogue of the deferred product `z` when `binary` is that: an add of
-   * the product's `[M, N]` output (either operand) and a bias broadcast to it. The product is
-   * still written (the caller holds it), the separate pass over it is saved.
+   * the product's output (either operand, batched or not, either operand transposed) and a bias
+   * broadcast to its shape `[...batch, M, N]` (a row, a column, a scalar, one per batch, …). The
+   * product is still written (the caller holds it), the separate pass over it is saved.
    */
   private fuseBias(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, outShape: Sizes, then: UnaryKernel | undefined): GpuStorage | undefined {
     const m = this.deferred;
-    if (m === undefined || op !== "add" || m.nb !== 1 || outShape.length !== 2 || outShape[0] !== m.M || outShape[1] !== m.N) return undefined;
+    if (m === undefined || op !== "add" || !sameSizes(outShape, m.outShape)) return undefined;
     const zFirst = a === m.out;
     if (zFirst === (b === m.out)) return undefined;
     const [bias, biasShape, zShape] = zFirst ? [b, bShape, aShape] : [a, aShape, bShape];
-    if (zShape.length !== 2 || zShape[0] !== m.M || zShape[1] !== m.N) return undefined;
+    // the product itself is not broadcast: the add's output is the product's shape
+    if (!sameSizes(zShape, outShape)) return undefined;
     const bb = this.slot(bias, "binary");
-    const [si, sj] = bstrides(biasShape, outShape) as [number, number];
-    const d = this.alloc(m.M * m.N, "binary");
+    const st = bstrides(biasShape, outShape);
+    const r = outShape.length;
+    const offsets = batchOffsets(outShape.slice(0, -2), st.slice(0, -2));
+    const d = this.alloc(m.nb * m.M * m.N, "binary");
     this.deferred = undefined;
-    this.encodeMatmul(m, { bias: bb, si, sj, act: then, d });
+    this.encodeMatmul(m, { bias: bb, si: st[r - 2] as number, sj: st[r - 1] as number, offsets, act: then, d });
     this.counts.fused++;
     return d;
   }
@@ -652,7 +668,14 @@ class WebGPU implements Backend {
       if (!whole) this.dispatch(this.pipeline("fill", fillShader, fn), [outer * inner, new Uint32Array(new Float32Array([value]).buffer)[0] as number], [out.slot.buffer], ...this.grid(outer * inner));
       return out;
     }
-    if (inner === 1) {
+    if (n <= SHORT_AXIS) {
+      this.dispatch(
+        this.pipeline(`col:${op}`, () => columnShader(op), `${fn} ${op}`),
+        [outer, n, inner],
+        [src, out.slot.buffer],
+        ...this.grid(outer * inner),
+      );
+    } else if (inner === 1) {
       const [gx, gy] = outer <= ROW ? [outer, 1] : [ROW, Math.ceil(outer / ROW)];
       this.dispatch(
         this.pipeline(`row:${op}`, () => rowShader(op), `${fn} ${op}`),
@@ -662,11 +685,13 @@ class WebGPU implements Backend {
         gy,
       );
     } else {
+      // C neighbouring lines per workgroup: as many as inner has, up to 32 (the rest of the threads are lanes along the axis)
+      const C = Math.min(32, 2 ** Math.ceil(Math.log2(inner)));
       this.dispatch(
-        this.pipeline(`col:${op}`, () => columnShader(op), `${fn} ${op}`),
+        this.pipeline(`cols:${op}:${C}`, () => columnsShader(op, C), `${fn} ${op}`),
         [outer, n, inner],
         [src, out.slot.buffer],
-        ...this.grid(outer * inner),
+        ...this.grid(outer * inner, C),
       );
     }
     return out;

@@ -112,15 +112,98 @@ ${elementwiseMain}
 /** Threads per row in the row-wise reductions. */
 export const ROW_WG = 64;
 
+/** Reduced axes of at most this length are walked by one thread each (`columnShader`); longer ones by a workgroup. */
+export const SHORT_AXIS = 16;
+
+/** Threads per workgroup of the cooperative column reductions (`columnsShader`). */
+export const COLS_WG = 256;
+
 /**
- * Row reductions over `[outer, n, inner]`: sum, max, argmax, softmax, log-softmax. With
- * `inner == 1` one workgroup of {@link ROW_WG} threads cooperates on each row (tree reduction in
- * workgroup memory); otherwise one thread walks each (outer, inner) column. Params: [outer, n, inner].
- * Workgroups are laid out on a grid: row index `wid.x + wid.y · 65535`.
+ * Reductions along the middle axis of `[outer, n, inner]`: sum, max, argmax, softmax,
+ * log-softmax, in three forms. A short axis (n ≤ {@link SHORT_AXIS}): one thread walks each of
+ * the `outer · inner` lines (`columnShader`). A long one: a workgroup cooperates on each line
+ * (inner == 1, `rowShader`: {@link ROW_WG} threads per row) or on `C` neighbouring lines at once
+ * (inner > 1, `columnsShader`: `C` lines × `COLS_WG / C` lanes, reads coalesced along inner), each
+ * thread striding through its line, then a tree reduction in workgroup memory. Params: [outer, n, inner].
+ * Workgroups are laid out on a grid: workgroup index `wid.x + wid.y · 65535`.
  */
 export type RowOp = "sum" | "max" | "argmax" | "softmax" | "logSoftmax";
 
-/** The one-thread-per-column form (any inner); thread index as in the elementwise shaders. */
+/**
+ * The tree reduction over the `lanes` of each of `lines` lines in workgroup memory `red`
+ * (`red[lane · lines + line]`, thread `t` = lane · lines + line), with `idx` alongside for argmax
+ * (ties to the lower index). Every thread runs it (barriers need uniform control flow).
+ */
+const treeReduce = (lanes: number, lines: number, combine: ((a: string, b: string) => string) | "argmax"): string => `
+  workgroupBarrier();
+  for (var s = ${lanes / 2}u; s > 0u; s = s >> 1u) {
+    if (t < s * ${lines}u) {
+      ${
+        combine === "argmax"
+          ? `let b = red[t + s * ${lines}u];
+      let bi = idx[t + s * ${lines}u];
+      if (b > red[t] || (b == red[t] && bi < idx[t])) { red[t] = b; idx[t] = bi; }`
+          : `red[t] = ${combine("red[t]", `red[t + s * ${lines}u]`)};`
+      }
+    }
+    workgroupBarrier();
+  }`;
+
+/**
+ * The cooperative form for inner > 1 and a long axis: workgroup `g` takes the lines `g·C … g·C + C − 1`
+ * (line = o · inner + j), thread `t` the line `t % C` and the lane `t / C`, which strides through
+ * the axis by `COLS_WG / C`; neighbouring threads read neighbouring `j`.
+ */
+export const columnsShader = (op: RowOp, C: number): string => {
+  const L = COLS_WG / C;
+  const at = "base + k * inner";
+  const body =
+    op === "sum"
+      ? `var acc = 0.0;
+  if (live) { for (var k = lane; k < n; k += ${L}u) { acc += x[${at}]; } }
+  red[t] = acc;${treeReduce(L, C, (a, b) => `${a} + ${b}`)}
+  if (live && lane == 0u) { out[line] = red[c]; }`
+      : op === "max"
+        ? `var acc = x[select(0u, base, live)];
+  if (live) { for (var k = lane; k < n; k += ${L}u) { acc = max(acc, x[${at}]); } }
+  red[t] = acc;${treeReduce(L, C, (a, b) => `max(${a}, ${b})`)}
+  if (live && lane == 0u) { out[line] = red[c]; }`
+        : op === "argmax"
+          ? `var best = x[select(0u, base, live)];
+  var bestAt = 0u;
+  if (live) { for (var k = lane; k < n; k += ${L}u) { let v = x[${at}]; if (v > best) { best = v; bestAt = k; } } }
+  red[t] = best;
+  idx[t] = bestAt;${treeReduce(L, C, "argmax")}
+  if (live && lane == 0u) { out[line] = f32(idx[c]); }`
+          : `var m = x[select(0u, base, live)];
+  if (live) { for (var k = lane; k < n; k += ${L}u) { m = max(m, x[${at}]); } }
+  red[t] = m;${treeReduce(L, C, (a, b) => `max(${a}, ${b})`)}
+  let mx = red[c];
+  workgroupBarrier();
+  var s0 = 0.0;
+  if (live) { for (var k = lane; k < n; k += ${L}u) { s0 += exp(x[${at}] - mx); } }
+  red[t] = s0;${treeReduce(L, C, (a, b) => `${a} + ${b}`)}
+  let total = red[c];
+  let lse = mx + log(total);
+  if (live) { for (var k = lane; k < n; k += ${L}u) { let e = ${at}; ${op === "logSoftmax" ? "out[e] = x[e] - lse;" : "out[e] = exp(x[e] - mx) / total;"} } }`;
+  return `
+${bindings(["x"])}
+var<workgroup> red: array<f32, ${COLS_WG}>;
+${op === "argmax" ? `var<workgroup> idx: array<u32, ${COLS_WG}>;` : ""}
+@compute @workgroup_size(${COLS_WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let n = p[1];
+  let inner = p[2];
+  let c = t % ${C}u;
+  let lane = t / ${C}u;
+  let line = (wid.x + wid.y * ${ROW}u) * ${C}u + c;
+  let live = line < p[0] * inner;
+  let base = (line / inner) * n * inner + line % inner;
+  ${body}
+}`;
+};
+
+/** The one-thread-per-line form (any inner, a short axis); thread index as in the elementwise shaders. */
 export const columnShader = (op: RowOp): string => {
   return `
 ${bindings(["x"])}
@@ -234,7 +317,7 @@ export interface MatmulTile {
 export interface MatmulVariant {
   readonly vecA: boolean;
   readonly vecB: boolean;
-  /** `"bias"`: add `bias[i·si + j·sj]` (params 4 and 5) and apply `act`, writing D too. */
+  /** `"bias"`: add `bias[biasOff(batch) + i·si + j·sj]` (strides: params 4 and 5) and apply `act`, writing D too. */
   readonly epilogue: "none" | "bias";
   readonly act?: UnaryKernel | undefined;
 }
@@ -252,8 +335,8 @@ export const vec4Fits = (tile: MatmulTile, transA: boolean, transB: boolean): { 
  * multiply-adds. An operand whose contiguous dim is a multiple of 4 is loaded 4 elements at a
  * time (`vec4<f32>`, see {@link MatmulVariant}); out-of-range tile elements are staged as zeros,
  * so any M, N, K work. With the bias epilogue the thread also writes `D = act(C + bias)`.
- * Params: [M, N, K, batches, si, sj, aOff(t)…, bOff(t)…] (element offsets of each batch's
- * matrices; `si`, `sj` the bias strides).
+ * Params: [M, N, K, batches, si, sj, aOff(t)…, bOff(t)…, biasOff(t)…] (element offsets of each
+ * batch's matrices; `si`, `sj` the bias strides; the bias offsets only with the epilogue).
  */
 export const matmulShader = (transA: boolean, transB: boolean, tile: MatmulTile, variant: MatmulVariant = { vecA: false, vecB: false, epilogue: "none" }): string => {
   const { bm, bn, bk, tm, tn } = tile;
@@ -319,7 +402,7 @@ export const matmulShader = (transA: boolean, transB: boolean, tile: MatmulTile,
   const write = fused
     ? `let z = acc[r][c];
         C[cBase + i * N + j] = z;
-        let v = z + bias[i * si + j * sj];
+        let v = z + bias[biasBase + i * si + j * sj];
         D[cBase + i * N + j] = ${act === undefined ? "v" : UNARY_WGSL[act]};`
     : "C[cBase + i * N + j] = acc[r][c];";
   return `${fused && act !== undefined ? helpersFor(UNARY_WGSL[act]) : ""}
@@ -341,7 +424,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let batch = wid.z;
   let aBase = p[6u + batch];
   let bBase = p[6u + nb + batch];
-  let cBase = batch * M * N;
+  let cBase = batch * M * N;${fused ? "\n  let biasBase = p[6u + 2u * nb + batch];" : ""}
   let row0 = wid.y * ${bm}u;
   let col0 = wid.x * ${bn}u;
   let tid = lid.y * ${tx}u + lid.x;

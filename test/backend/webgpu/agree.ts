@@ -20,6 +20,11 @@ import {
   itemAsync,
   matmul,
   mlp,
+  predict,
+  predictClasses,
+  predictClassesAsync,
+  predictLabels,
+  predictLabelsAsync,
   ready,
   reference,
   rng,
@@ -27,8 +32,10 @@ import {
   softmaxCrossEntropy,
   tensor,
   toArray,
-  type toFlat,
+  toFlat,
   toFlatAsync,
+  trainStep,
+  trainStepAsync,
   valueAndGrad,
   wasm,
   webgpu,
@@ -36,6 +43,7 @@ import {
 } from "typegrad";
 import { webgpuInternals } from "../../../src/backend/webgpu/index.js";
 import { BINARY_WGSL, UNARY_WGSL } from "../../../src/backend/webgpu/wgsl.js";
+import { storageOf } from "../../../src/tensor/tensor.js";
 
 type Sizes = readonly number[];
 
@@ -267,8 +275,32 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
   mm("matmul vec4 batched broadcast [1,8,12]ᵀ·[4,16,12]ᵀ", [1, 12, 8], [4, 16, 12], true, true, [4, 8, 16]);
 
   // the bias epilogue: matmul then add (with an activation or not) runs as one kernel; the product stays readable
+  const epilogue = (aShape: Sizes, bShape: Sizes, tA: boolean, tB: boolean, outShape: Sizes, biasName: string, biasShape: Sizes, then: UnaryKernel | undefined, zFirst: boolean, fuses = true) => {
+    const r = outShape.length;
+    const [M, N] = [outShape[r - 2] as number, outShape[r - 1] as number];
+    const K = (tA ? aShape[aShape.length - 2] : aShape[aShape.length - 1]) as number;
+    const mmName = `${JSON.stringify(aShape)}${tA ? "ᵀ" : ""}·${JSON.stringify(bShape)}${tB ? "ᵀ" : ""}`;
+    const name = `fused matmul ${mmName} + bias ${biasName}${zFirst ? "" : " (bias first)"}${then === undefined ? "" : ` then ${then}`}`;
+    later(name, async () => {
+      const [ga, ra] = pair(aShape);
+      const [gb, rb] = pair(bShape);
+      const [gc, rc] = pair(biasShape);
+      const zShape = outShape.slice(0, -2).length === 0 ? [M, N] : fuses ? outShape : [M, N];
+      const before = webgpuInfo()?.fused ?? 0;
+      const gz = gpu.matmul(ga, aShape, gb, bShape, tA, tB, zShape);
+      const gout = zFirst ? gpu.binary("add", gz, zShape, gc, biasShape, outShape, then) : gpu.binary("add", gc, biasShape, gz, zShape, outShape, then);
+      const fusedNow = (webgpuInfo()?.fused ?? 0) - before;
+      const rz = reference.matmul(ra, aShape, rb, bShape, tA, tB, zShape);
+      const rout = zFirst ? reference.binary("add", rz, zShape, rc, biasShape, outShape, then) : reference.binary("add", rc, biasShape, rz, zShape, outShape, then);
+      cases.push({ name: `${name}: ${fuses ? "fused into one kernel" : "not fused (the product is broadcast)"}`, err: fusedNow === (fuses ? 1 : 0) ? 0 : 1, tol: 0 });
+      await compare(name, gout, rout, 1e-5 * Math.sqrt(K) + 2e-6);
+      await compare(`${name}: the product itself`, gz, rz, 1e-5 * Math.sqrt(K) + 1e-6);
+    });
+  };
   {
     let k = 0;
+    const acts = [undefined, "relu", "sigmoid", "tanh", "gelu"] as const;
+    // 2-D, every transpose
     for (const [M, K, N, tA, tB] of [
       [16, 12, 8, false, false],
       [7, 13, 9, false, true],
@@ -282,35 +314,45 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
         ["scalar", []],
         ["[M,N]", [M, N]],
       ] as const) {
-        const then = ([undefined, "relu", "sigmoid", "tanh", "gelu"] as const)[k++ % 5];
-        const zFirst = k % 2 === 0;
-        const aShape = tA ? [K, M] : [M, K];
-        const bShape = tB ? [N, K] : [K, N];
-        later(`matmul ${M}x${K}x${N} tA=${tA} tB=${tB} + bias ${biasName}${then === undefined ? "" : ` then ${then}`}`, async () => {
-          const name = `fused matmul ${M}x${K}x${N} tA=${tA} tB=${tB} + bias ${biasName}${zFirst ? "" : " (bias first)"}${then === undefined ? "" : ` then ${then}`}`;
-          const [ga, ra] = pair(aShape);
-          const [gb, rb] = pair(bShape);
-          const [gc, rc] = pair(biasShape);
-          const before = webgpuInfo()?.fused ?? 0;
-          const gz = gpu.matmul(ga, aShape, gb, bShape, tA, tB, [M, N]);
-          const gout = zFirst ? gpu.binary("add", gz, [M, N], gc, biasShape, [M, N], then) : gpu.binary("add", gc, biasShape, gz, [M, N], [M, N], then);
-          const fusedNow = (webgpuInfo()?.fused ?? 0) - before;
-          const rz = reference.matmul(ra, aShape, rb, bShape, tA, tB, [M, N]);
-          const rout = reference.binary("add", rz, [M, N], rc, biasShape, [M, N], then);
-          cases.push({ name: `${name}: fused into one kernel`, err: fusedNow === 1 ? 0 : 1, tol: 0 });
-          await compare(name, gout, rout, 1e-5 * Math.sqrt(K) + 2e-6);
-          await compare(`${name}: the product itself`, gz, rz, 1e-5 * Math.sqrt(K) + 1e-6);
-        });
+        const then = acts[k++ % 5];
+        epilogue(tA ? [K, M] : [M, K], tB ? [N, K] : [K, N], tA, tB, [M, N], biasName, biasShape, then, k % 2 === 0);
       }
     }
+    // batched and broadcast-batch products, transposed operands, biases per batch or shared
+    for (const [aShape, bShape, tA, tB, outShape] of [
+      [[2, 3, 7, 12], [3, 12, 9], false, false, [2, 3, 7, 9]],
+      [[1, 12, 8], [4, 16, 12], true, true, [4, 8, 16]],
+      [[3, 5, 6], [3, 33, 6], false, true, [3, 5, 33]],
+      [[2, 20, 17], [1, 20, 10], true, false, [2, 17, 10]],
+    ] as const) {
+      const r = outShape.length;
+      const [M, N] = [outShape[r - 2] as number, outShape[r - 1] as number];
+      const batch = outShape.slice(0, -2);
+      for (const [biasName, biasShape] of [
+        ["[N]", [N]],
+        ["[M,1]", [M, 1]],
+        ["scalar", []],
+        ["[...batch,1,N] (one per batch)", [...batch, 1, N]],
+        ["[...batch,M,N]", outShape],
+        ["first batch axis only", [batch[0] as number, ...batch.slice(1).map(() => 1), 1, 1]],
+      ] as const) {
+        const then = acts[k++ % 5];
+        epilogue(aShape, bShape, tA, tB, outShape, biasName, biasShape, then, k % 2 === 0);
+      }
+    }
+    // a product broadcast against a bigger bias is no epilogue: the add runs on its own, rightly
+    epilogue([6, 5], [5, 7], false, false, [3, 6, 7], "[3,M,N] (the product broadcast)", [3, 6, 7], "relu", true, false);
   }
 
-  // reductions, softmax, argmax: every axis, rows longer than a workgroup
+  // reductions, softmax, argmax: every axis; short axes (one thread per line), rows longer than a
+  // workgroup, long columns (a workgroup per 2, 4 or 32 neighbouring lines, the last one partly idle)
   for (const [shape, axes] of [
     [
       [3, 4, 5],
       [0, 1, 2],
     ],
+    [[5, 17, 70], [1]],
+    [[70, 3], [0]],
     [
       [2, 300],
       [0, 1],
@@ -641,6 +683,128 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       cases.push({ name: `evaluate on webgpu is refused: ${mEval}`, err: /^evaluate: .*'webgpu'.*await evaluateAsync/.test(mEval) ? 0 : 1, tol: 0 });
     } catch (e) {
       errors.push(`fitAsync: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  });
+
+  // trainStepAsync and the async predictions: as the reference backend, one read each; the synchronous forms name them
+  later("trainStepAsync and predictions", async () => {
+    try {
+      const m = 12;
+      const xs = Array.from({ length: m }, () => Array.from({ length: 20 }, () => rand(-1, 1)));
+      const ys = Array.from({ length: m }, (_, i) => Array.from({ length: 10 }, (_, k) => (k === (i * 3) % 10 ? 1 : 0)));
+      const net = mlp([20, 16, 10], { hidden: "tanh", layout: "rows" });
+      const opt = gd(0.5);
+      const steps = async (b: Backend) =>
+        setBackendAndAsync(b, async () => {
+          const X = tensor(xs);
+          const Y = tensor(ys);
+          let params = net.init(rng(11));
+          let state = opt.init(params);
+          const losses: number[] = [];
+          for (let step = 0; step < 3; step++) {
+            const r =
+              b === gpu
+                ? await trainStepAsync(net, softmaxCrossEntropy, opt, params, state, X, Y, { layout: "rows" })
+                : trainStep(net, softmaxCrossEntropy, opt, params, state, X, Y, { layout: "rows" });
+            params = r.params;
+            state = r.state;
+            losses.push(r.loss);
+          }
+          return { params, losses, X };
+        });
+      const readsBefore = webgpuInfo()?.reads ?? 0;
+      const g = await steps(gpu);
+      const reads = (webgpuInfo()?.reads ?? 0) - readsBefore;
+      const r = await steps(reference);
+      cases.push({ name: `trainStepAsync on webgpu: ${reads} reads for 3 steps (want 3)`, err: Math.abs(reads - 3), tol: 0 });
+      cases.push({
+        name: "trainStepAsync on webgpu: the 3 losses as trainStep on the reference",
+        err: Math.max(...g.losses.map((l, i) => Math.abs(l - (r.losses[i] as number)) / (1 + Math.abs(r.losses[i] as number)))),
+        tol: 1e-5,
+      });
+      let perr = 0;
+      for (const [k, t] of Object.entries(g.params)) {
+        const p = await toFlatAsync(t as Tensor);
+        const q = toFlat((r.params as Record<string, Tensor>)[k] as Tensor);
+        for (let i = 0; i < q.length; i++) perr = Math.max(perr, Math.abs((p[i] as number) - (q[i] as number)) / (1 + Math.abs(q[i] as number)));
+      }
+      cases.push({ name: "trainStepAsync on webgpu: the parameters after 3 steps as the reference's", err: perr, tol: 1e-5 });
+
+      // predict reads nothing: its output stays on the GPU and agrees
+      const gOut = setBackendAnd(gpu, () => predict(net, g.params, g.X, { layout: "rows" }));
+      const rOut = setBackendAnd(reference, () => predict(net, r.params, r.X, { layout: "rows" }));
+      await compare("predict on webgpu: the output (left on the GPU) as the reference's", storageOf(gOut), storageOf(rOut), 1e-5);
+      const before = webgpuInfo()?.reads ?? 0;
+      const gClasses = await setBackendAndAsync(gpu, () => predictClassesAsync(net, g.params, g.X, { layout: "rows" }));
+      const classReads = (webgpuInfo()?.reads ?? 0) - before;
+      const rClasses = setBackendAnd(reference, () => predictClasses(net, r.params, r.X, { layout: "rows" }));
+      cases.push({
+        name: `predictClassesAsync on webgpu: as predictClasses on the reference, in ${classReads} read (want 1)`,
+        err: (gClasses.join() === rClasses.join() ? 0 : 1) + Math.abs(classReads - 1),
+        tol: 0,
+      });
+      // the labels rule on the GPU: first index on ties, rows or columns, one output unit against 0 or 0.5
+      const labelCases: [string, number[][], { layout?: "rows" | "columns"; outputs?: "logits" | "probabilities" }][] = [
+        [
+          "columns, ties",
+          [
+            [1, 0, 3, 2],
+            [1, 5, 3, 2],
+            [0, 5, 1, 2],
+          ],
+          {},
+        ],
+        [
+          "rows",
+          [
+            [0.1, 0.9, 0.3],
+            [0.8, 0.1, 0.8],
+          ],
+          { layout: "rows" },
+        ],
+        ["one logit", [[-0.5, 2, 0, 0.1]], {}],
+        ["one probability", [[0.4, 0.6, 0.5, 0.9]], { outputs: "probabilities" }],
+      ];
+      for (const [what, values, opts] of labelCases) {
+        const got = await predictLabelsAsync(
+          setBackendAnd(gpu, () => tensor(values)),
+          opts,
+        );
+        const want = predictLabels(
+          setBackendAnd(reference, () => tensor(values)),
+          opts,
+        );
+        cases.push({ name: `predictLabelsAsync on webgpu (${what}): ${JSON.stringify(got)} as predictLabels ${JSON.stringify(want)}`, err: got.join() === want.join() ? 0 : 1, tol: 0 });
+      }
+      const message = async (f: () => unknown): Promise<string> => {
+        try {
+          await f();
+          return "(no error)";
+        } catch (e) {
+          return e instanceof Error ? e.message : String(e);
+        }
+      };
+      const mStep = await message(() =>
+        setBackendAnd(gpu, () =>
+          trainStep(
+            net,
+            softmaxCrossEntropy,
+            opt,
+            g.params,
+            opt.init(g.params),
+            g.X,
+            setBackendAnd(gpu, () => tensor(ys)),
+            { layout: "rows" },
+          ),
+        ),
+      );
+      cases.push({ name: `trainStep on webgpu is refused: ${mStep}`, err: /^trainStep: .*'webgpu'.*await trainStepAsync/.test(mStep) ? 0 : 1, tol: 0 });
+      const mClasses = await message(() => setBackendAnd(gpu, () => predictClasses(net, g.params, g.X, { layout: "rows" })));
+      cases.push({ name: `predictClasses on webgpu is refused: ${mClasses}`, err: /^predictClasses: .*'webgpu'.*await predictClassesAsync/.test(mClasses) ? 0 : 1, tol: 0 });
+      const mLabels = await message(() => predictLabels(gOut, { layout: "rows" }));
+      cases.push({ name: `predictLabels on webgpu is refused: ${mLabels}`, err: /^predictLabels: .*'webgpu'.*await predictLabelsAsync/.test(mLabels) ? 0 : 1, tol: 0 });
+    } catch (e) {
+      errors.push(`trainStepAsync and predictions: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
   });
 
