@@ -61,7 +61,8 @@ export const argmaxDef: OpDef<number> = {
     call: (xs, axis) => argmaxImpl(one(xs), axis),
     reference: (xs, axis) => {
       const a = one(xs);
-      let best = -Infinity;
+      // set by the first element of every line (i === 0)
+      let best = 0;
       return foldAxis(
         a,
         axisOf(axis, a.shape.length),
