@@ -48,7 +48,7 @@ export const argmaxDef: OpDef<number> = {
   name: "argmax",
   kind: "primitive",
   doc: "index of the maximum",
-  shape: (ss, axis) => reduce(one(ss), axis, false),
+  shape: (ss, axis) => argmaxPrim.shape(ss, { axis }),
   forward: { kind: "backend", method: "argmax" },
   pullback: argmaxPrim.pullback,
   spec: {

@@ -27,6 +27,7 @@ import {
   where,
   zeros,
 } from "../../src/index.js";
+import { argmaxDef } from "../../src/ops/argmax.js";
 
 const bad = (v: unknown): never => v as never;
 const x = tensor([
@@ -60,6 +61,13 @@ describe("an argument that is no tensor", () => {
     expect(() => where(x, bad([1]), 0)).toThrow(new TypeError("where: argument 'a' must be a Tensor, got an array"));
     expect(() => where(x, 0, bad(null))).toThrow(new TypeError("where: argument 'b' must be a Tensor, got null"));
     expect(toArray(where(tensor([1, 0]), 5, 7))).toEqual([5, 7]);
+  });
+
+  it("names where when cond, a and b do not broadcast together", () => {
+    const msg = new ShapeError("where", "shapes [3] and [2] do not broadcast (3 vs 2)");
+    const c = tensor([1, 0, 1]);
+    expect(() => where(c, bad(tensor([1, 2])), 0)).toThrow(msg);
+    expect(() => where(c, tensor([1, 2, 3]), bad(tensor([1, 2])))).toThrow(msg);
   });
 
   it("names concat's list and the element that is wrong", () => {
@@ -126,5 +134,8 @@ describe("shapes an op does not take", () => {
   it("softmax, logSumExp and argmax name themselves for an axis out of range", () => {
     expect(() => softmax(x, bad(2))).toThrow(new ShapeError("softmax", "axis 2 is out of range for [2, 2] (rank 2)"));
     expect(() => logSumExp(x, bad(3))).toThrow(new ShapeError("logSumExp", "axis 3 is out of range for [2, 2] (rank 2)"));
+    // argmax's shape twin is its primitive's rule
+    expect(() => argmaxDef.shape([[2, 2]], 2)).toThrow(new ShapeError("argmax", "axis 2 is out of range for [2, 2] (rank 2)"));
+    expect(argmaxDef.shape([[2, 3]], -1)).toEqual([2]);
   });
 });

@@ -60,13 +60,14 @@ describe("the clip sampler", () => {
 });
 
 describe("the addAct sampler", () => {
-  const cases = draws(addActDef.spec.sample);
+  // each test draws its own cases: mutation testing credits a sampler's code to the tests that ran it
   it("draws all three activations", () => {
+    const cases = draws(addActDef.spec.sample);
     expect(new Set(cases.map((c) => c.params))).toEqual(new Set(["relu", "sigmoid", "tanh"]));
   });
 
   it("keeps relu's z + b off the kink at 0, on both sides of it", () => {
-    for (const c of cases.filter((k) => k.params === "relu")) {
+    for (const c of draws(addActDef.spec.sample).filter((k) => k.params === "relu")) {
       const [z, b] = c.inputs.map((i) => valuesOf(i.domain)) as [number[], number[]];
       const nearest = Math.min(...z.map(Math.abs)) - Math.max(...b.map(Math.abs));
       expect(nearest).toBeGreaterThan(0.05);
@@ -78,7 +79,7 @@ describe("the addAct sampler", () => {
   });
 
   it("draws sigmoid's and tanh's inputs from the whole real domain, 0 included", () => {
-    for (const c of cases.filter((k) => k.params !== "relu"))
+    for (const c of draws(addActDef.spec.sample).filter((k) => k.params !== "relu"))
       for (const i of c.inputs) {
         const v = valuesOf(i.domain);
         expect([Math.min(...v), Math.max(...v)]).toEqual([-3, 3]);
