@@ -48,7 +48,7 @@ export const argmaxDef: OpDef<number> = {
   name: "argmax",
   kind: "primitive",
   doc: "index of the maximum",
-  shape: (ss, axis) => reduce(one(ss), axis, false),
+  shape: (ss, axis) => argmaxPrim.shape(ss, { axis }),
   forward: { kind: "backend", method: "argmax" },
   pullback: argmaxPrim.pullback,
   spec: {
@@ -61,7 +61,8 @@ export const argmaxDef: OpDef<number> = {
     call: (xs, axis) => argmaxImpl(one(xs), axis),
     reference: (xs, axis) => {
       const a = one(xs);
-      let best = -Infinity;
+      // set by the first element of every line (i === 0)
+      let best = 0;
       return foldAxis(
         a,
         axisOf(axis, a.shape.length),

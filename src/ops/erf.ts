@@ -22,7 +22,9 @@ const erfSeries = (x: number): number => {
   const x2 = x * x;
   let term = 1;
   let sum = 1;
-  for (let n = 1; n < 200 && term > 1e-17 * sum; n++) {
+  // for x < 2 the ratio of two terms, 2x² / (2n+1), is below 1/2 from n = 8 on: within 31 terms one
+  // falls under 1e-17 of the sum, under half an ulp of it, and the ones after it would add nothing
+  for (let n = 1; term > 1e-17 * sum; n++) {
     term *= (2 * x2) / (2 * n + 1);
     sum += term;
   }

@@ -182,7 +182,7 @@ export const matmulDef: OpDef<MatMulParams> = {
 
 /** Element (i, j) of op(x) at batch index `bi` (broadcast), op = transpose when `t`. */
 const elem = (x: { shape: readonly number[]; data: readonly number[] }, t: boolean, bi: readonly number[], i: number, j: number): number => {
-  const r = x.shape.length;
   const [p, q] = t ? [j, i] : [i, j];
-  return at(x, [...bi.slice(bi.length - (r - 2)), p, q]);
+  // `at` reads the index from the right, ignoring batch dims x does not have
+  return at(x, [...bi, p, q]);
 };

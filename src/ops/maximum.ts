@@ -17,7 +17,8 @@ import type { BinaryOp } from "./types.js";
 const built = binaryOp({
   name: "maximum",
   doc: "out = max(a, b)",
-  kernel: { scalar: (a, b) => (a >= b || Number.isNaN(a) ? a : b), wasm: "max<T>(a, b)" },
+  // Math.max, as WASM's f32/f64.max: NaN wins, and max(0, -0) = max(-0, 0) = 0 on every backend
+  kernel: { scalar: (a, b) => Math.max(a, b), wasm: "max<T>(a, b)" },
   pullback: (ct, a, b, _out, wants) => {
     const tie = mul(eq(a, b), 0.5);
     return [wants[0] ? mul(ct, add(gt(a, b), tie)) : undefined, wants[1] ? mul(ct, add(lt(a, b), tie)) : undefined];

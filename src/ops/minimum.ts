@@ -17,7 +17,8 @@ import type { BinaryOp } from "./types.js";
 const built = binaryOp({
   name: "minimum",
   doc: "out = min(a, b)",
-  kernel: { scalar: (a, b) => (a <= b || Number.isNaN(a) ? a : b), wasm: "min<T>(a, b)" },
+  // Math.min, as WASM's f32/f64.min: NaN wins, and min(0, -0) = min(-0, 0) = -0 on every backend
+  kernel: { scalar: (a, b) => Math.min(a, b), wasm: "min<T>(a, b)" },
   pullback: (ct, a, b, _out, wants) => {
     const tie = mul(eq(a, b), 0.5);
     return [wants[0] ? mul(ct, add(lt(a, b), tie)) : undefined, wants[1] ? mul(ct, add(gt(a, b), tie)) : undefined];

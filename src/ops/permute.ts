@@ -20,13 +20,14 @@ export const permutePrim: Primitive<readonly number[]> = {
   name: "permute",
   shape: ([s], axes) => rule(s as readonly number[], axes),
   forward: (xs, ss, axes) => backendOf(xs).permute(one(xs), one(ss), axes),
-  pullback: (ct, _x, _out, axes) => {
-    const inv = new Array<number>(axes.length);
-    axes.forEach((a, i) => {
-      inv[a] = i;
-    });
-    return [bind(permutePrim, [ct], inv)];
-  },
+  // output axis i is input axis axes[i], so input axis k comes back from output axis axes.indexOf(k)
+  pullback: (ct, _x, _out, axes) => [
+    bind(
+      permutePrim,
+      [ct],
+      axes.map((_, k) => axes.indexOf(k)),
+    ),
+  ],
 };
 
 const permuteImpl = (x: Tensor, axes: readonly number[]): Tensor => {

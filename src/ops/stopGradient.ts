@@ -18,7 +18,8 @@ export const stopGradientPrim: Primitive<void> = {
   name: "stopGradient",
   shape: ([s]) => [...(s as readonly number[])],
   forward: (xs) => one(xs),
-  pullback: () => [undefined],
+  // no cotangent for its input (a missing entry is an undefined one)
+  pullback: () => [],
 };
 
 /**
