@@ -25,7 +25,8 @@ export interface Conv1dOptions {
 }
 
 const as2d = (opts: Conv1dOptions): Conv2dOptions => {
-  if (opts === null || typeof opts !== "object") throw new TypeError(`conv1d: argument 'opts' must be an options object, got ${String(opts)}`);
+  // (null is the default options: the callers pass \`opts ?? {}\`)
+  if (typeof opts !== "object") throw new TypeError(`conv1d: argument 'opts' must be an options object, got ${String(opts)}`);
   const p = opts.padding ?? "valid";
   return { stride: [1, opts.stride ?? 1], dilation: [1, opts.dilation ?? 1], padding: typeof p === "number" ? [0, p] : p, groups: opts.groups ?? 1 };
 };
