@@ -55,10 +55,9 @@ const dims4 = (t: Tensor): [number, number, number, number] => t.shape as readon
 /** Elements `start … end − 1` of axis `axis`. */
 const part = (x: Tensor, axis: number, start: number, end: number): Tensor => bind(slicePrim, [x], { axis, start, end });
 
-/** `x` reversed along `axis` (a kernel's spatial axis: a few slices). */
+/** `x` reversed along `axis` (a kernel's spatial axis: a few slices, concatenated). */
 const flip = (x: Tensor, axis: number): Tensor => {
   const n = x.shape[axis] as number;
-  if (n === 1) return x;
   return bind(
     concatPrim,
     Array.from({ length: n }, (_, i) => part(x, axis, n - 1 - i, n - i)),

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { seededGen } from "../../laws/gen.js";
 import { conv2dTranspose, fromArray, type Tensor, toFlat, zeros } from "../../src/index.js";
 import { conv2dTransposeDef } from "../../src/ops/conv2dTranspose.js";
+import { domains } from "../../src/ops/spec.js";
 import { conv2dTranspose as rule } from "../../src/shape/conv.js";
 import { rng } from "../../src/tensor/random.js";
 
@@ -25,13 +26,15 @@ describe("the conv2dTranspose reference", () => {
   it("equals the op where windows cross the edges: explicit padding, same, strides and dilations", () => {
     const r = rng(17);
     const data = (shape: number[]): number[] => Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.round(r.uniform() * 8 - 4));
-    const cases: [number[], number[], { stride: [number, number]; dilation: [number, number]; padding: "valid" | "same" | number }][] = [
+    const cases: [number[], number[], { stride: [number, number]; dilation: [number, number]; padding: "valid" | "same" | number | [number, number] }][] = [
       [[2, 3, 4, 2], [3, 3, 2, 2], { stride: [1, 1], dilation: [1, 1], padding: 1 }],
       [[1, 3, 3, 1], [3, 2, 1, 1], { stride: [2, 1], dilation: [1, 1], padding: 1 }],
       [[1, 3, 2, 2], [3, 3, 3, 2], { stride: [2, 2], dilation: [1, 2], padding: "same" }],
       [[1, 2, 3, 1], [2, 3, 2, 1], { stride: [1, 2], dilation: [2, 1], padding: "same" }],
       [[2, 2, 2, 1], [3, 3, 1, 1], { stride: [2, 2], dilation: [2, 2], padding: 2 }],
       [[1, 2, 3, 2], [2, 2, 1, 2], { stride: [1, 1], dilation: [1, 1], padding: "valid" }],
+      [[1, 3, 3, 1], [3, 3, 2, 1], { stride: [2, 1], dilation: [1, 1], padding: [1, 0] }],
+      [[1, 2, 3, 1], [3, 3, 1, 1], { stride: [1, 1], dilation: [2, 1], padding: [0, 1] }],
     ];
     for (const [xs, ws, opts] of cases) {
       const [xd, wd] = [data(xs), data(ws)];
@@ -47,6 +50,20 @@ describe("the conv2dTranspose reference", () => {
       // small integers: every sum is exact
       expect([opts, want.data]).toEqual([opts, Array.from(toFlat(got))]);
     }
+  });
+});
+
+describe("the conv2dTranspose error model", () => {
+  it("counts kh·kw·C·(1 + kh·kw) terms: the gemm's C products carried into kh·kw window cells, and col2im's own roundings", () => {
+    const c = {
+      inputs: [
+        { shape: [1, 2, 2, 5], domain: domains.real },
+        { shape: [2, 3, 4, 5], domain: domains.real },
+      ],
+      params: { stride: [1, 1], dilation: [1, 1], padding: "valid" },
+    } as const;
+    expect(conv2dTransposeDef.spec.error?.terms?.(c)).toBe(2 * 3 * 5 * (1 + 2 * 3));
+    expect(conv2dTransposeDef.spec.error?.magnitude).toBe(9);
   });
 });
 
