@@ -204,6 +204,7 @@ const kinkGradient = <P>(spec: Spec<P>, kinks: Kinks<P>): fc.IProperty<never> =>
     const got = pullback(ct);
     const want = kinks.pullback(inputs.map(toDense), toDense(ct), c.params);
     const show = `params ${JSON.stringify(c.params) ?? "none"}\n${showTensors([...inputs.map((x, i) => [`input ${i}`, x] as const), ["ct", ct] as const])}`;
+    // one documented cotangent per input: a shorter list would leave inputs unchecked
     if (want.length !== inputs.length) fail(`the documented derivative gives ${want.length} cotangents for ${inputs.length} inputs\n${show}`);
     want.forEach((w, i) => {
       const m = firstMismatch(toFlat(got[i] as Tensor), w.data, forwardTolerance.float64);

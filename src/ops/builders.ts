@@ -20,21 +20,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { dual, elementwiseCase, expectTensor, kinkDomain, type Operand, one, operands, sampleShape, two } from "./define.js";
 import { axisOf, indices, reduceDense, zipWith } from "./naive.js";
 import { reshapeSizes } from "./reshapePrim.js";
-import {
-  type BinaryKernelSource,
-  type Case,
-  type Dense,
-  type Domain,
-  domains,
-  type ErrorModel,
-  type Gen,
-  type Kinks,
-  type OpDef,
-  oneRounding,
-  type Spec,
-  type Tolerance,
-  type UnaryKernelSource,
-} from "./spec.js";
+import { type BinaryKernelSource, type Case, type Dense, type Domain, domains, type ErrorModel, type Gen, type Kinks, type OpDef, oneRounding, type Spec, type UnaryKernelSource } from "./spec.js";
 import type { BinaryOp } from "./types.js";
 
 // -------------------------------------------------------------------------------------
@@ -45,7 +31,6 @@ import type { BinaryOp } from "./types.js";
 export interface ElementwiseLaws<F> {
   /** An independent reference (a naive formula, not the kernel's). */
   readonly reference: F;
-  readonly tolerance?: Tolerance;
   /** `grad(grad(f))` is checked too. */
   readonly secondOrder?: true;
   /** The reference's own error, in ulps of the output, when it is not exact to rounding (a quadrature). */
@@ -117,11 +102,8 @@ export interface BuiltUnary {
 
 const sameShape = (ss: readonly (readonly number[])[]): number[] => [...one(ss)];
 
-/** The optional law settings of a spec, without `undefined` entries. */
-const lawFlags = (s: { readonly tolerance?: Tolerance; readonly secondOrder?: true }): Pick<Spec<void>, "tolerance" | "secondOrder"> => ({
-  ...(s.tolerance === undefined ? {} : { tolerance: s.tolerance }),
-  ...(s.secondOrder === undefined ? {} : { secondOrder: s.secondOrder }),
-});
+/** The optional law setting of a spec, without an `undefined` entry (tolerances come from the error model). */
+const lawFlags = (s: { readonly secondOrder?: true }): Pick<Spec<void>, "secondOrder"> => (s.secondOrder === undefined ? {} : { secondOrder: s.secondOrder });
 
 /**
  * Define an elementwise unary op over its own kernel.

@@ -25,7 +25,8 @@ export interface Conv1dOptions {
 }
 
 const as2d = (opts: Conv1dOptions): Conv2dOptions => {
-  if (opts === null || typeof opts !== "object") throw new TypeError(`conv1d: argument 'opts' must be an options object, got ${String(opts)}`);
+  // (null is the default options: the callers pass \`opts ?? {}\`)
+  if (typeof opts !== "object") throw new TypeError(`conv1d: argument 'opts' must be an options object, got ${String(opts)}`);
   const p = opts.padding ?? "valid";
   return { stride: [1, opts.stride ?? 1], dilation: [1, opts.dilation ?? 1], padding: typeof p === "number" ? [0, p] : p, groups: opts.groups ?? 1 };
 };
@@ -59,7 +60,7 @@ export const conv1d = <const X extends Shape, const W extends Shape, const O ext
   conv1dAny(x as Tensor, kernel as unknown as Tensor, opts) as Tensor<Ok<Rule<X, W, O>>>;
 
 /** Registry entry. */
-export const conv1dDef: OpDef<Conv1dOptions> = {
+export const conv1dDef: OpDef<Required<Conv1dOptions>> = {
   name: "conv1d",
   kind: "composite",
   doc: "Σ_{a,c} x[n, i·s + a·d − p, c] · kernel[a, c, f]",
@@ -92,16 +93,11 @@ export const conv1dDef: OpDef<Conv1dOptions> = {
     reference: (xs, opts) => {
       const [x, w] = two(xs);
       // the 1-D sum is the 2-D one on a height-1 image with a height-1 kernel
-      const p = opts.padding ?? "valid";
+      const p = opts.padding;
       const out = conv2dDense(
         { shape: [x.shape[0] as number, 1, ...x.shape.slice(1)], data: x.data },
         { shape: [1, ...w.shape], data: w.data },
-        {
-          stride: [1, opts.stride ?? 1],
-          dilation: [1, opts.dilation ?? 1],
-          padding: typeof p === "number" ? [0, p] : p,
-          groups: opts.groups ?? 1,
-        },
+        { stride: [1, opts.stride], dilation: [1, opts.dilation], padding: typeof p === "number" ? [0, p] : p, groups: opts.groups },
       );
       return { shape: [out.shape[0] as number, out.shape[2] as number, out.shape[3] as number], data: out.data };
     },

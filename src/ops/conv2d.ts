@@ -13,11 +13,15 @@
  * A primitive: the backend's `conv2d` kernel (WASM: a direct, register-blocked SIMD kernel with no
  * window buffer, split over threads by output rows; backends without one use `im2col` then one
  * matrix product). Pullbacks, written with public ops:
- * - to the kernel: `im2col(x)ᵀ · ct` (per group), over slices of examples when the windows of
- *   the whole batch would be large;
- * - to the input: for stride 1, a convolution of `ct` with the kernel flipped in both spatial
- *   axes and its channel axes swapped (per group), padding `d(k − 1) − p`; for larger strides
- *   `col2im(ct · kernelᵀ)`, the windows' cotangents added back into the image.
+ * - to the kernel: `im2col(x)ᵀ · ct` (per group); when the windows of the whole batch would
+ *   exceed `PATCH_LIMIT` elements, summed over slices of as many examples as that bound holds
+ *   (at least one);
+ * - to the input: for stride 1 and padding at most `d(k − 1)`, a convolution of `ct` with the
+ *   kernel flipped in both spatial axes and its channel axes swapped (per group), padding
+ *   `d(k − 1) − p`: no window buffer; otherwise `col2im(ct · kernelᵀ)`, the windows' cotangents
+ *   added back into the image.
+ *
+ * Only the cotangents a `vjp` asks for are computed (none for a constant image or kernel).
  *
  * Images are channels-last so that each window is `kh·kw` contiguous runs of `C` channels and
  * the kernel's rows are already runs of output channels; NCHW data converts with
@@ -28,7 +32,7 @@
 
 import { bind, type Primitive } from "../autodiff/core.js";
 import { PATCH_LIMIT } from "../backend/windows.js";
-import { type Conv2dOptions, type PatchGeometry, type Conv2d as Rule, conv2d as rule } from "../shape/conv.js";
+import { type Conv2dOptions, type Padding, type PatchGeometry, type Conv2d as Rule, conv2d as rule } from "../shape/conv.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { addPrim } from "./add.js";
@@ -51,10 +55,9 @@ const dims4 = (t: Tensor): [number, number, number, number] => t.shape as readon
 /** Elements `start … end − 1` of axis `axis`. */
 const part = (x: Tensor, axis: number, start: number, end: number): Tensor => bind(slicePrim, [x], { axis, start, end });
 
-/** `x` reversed along `axis` (a kernel's spatial axis: a few slices). */
+/** `x` reversed along `axis` (a kernel's spatial axis: a few slices, concatenated). */
 const flip = (x: Tensor, axis: number): Tensor => {
   const n = x.shape[axis] as number;
-  if (n === 1) return x;
   return bind(
     concatPrim,
     Array.from({ length: n }, (_, i) => part(x, axis, n - 1 - i, n - i)),
@@ -66,10 +69,10 @@ const flip = (x: Tensor, axis: number): Tensor => {
 const kernelCotangent = (x: Tensor, ct: Tensor, g: PatchGeometry, groups: number, wShape: readonly number[]): Tensor => {
   const [m, , , C] = dims4(x);
   const [kh, kw, ci, co] = wShape as [number, number, number, number];
-  const perExample = g.outH * g.outW * kh * kw * C;
-  if (m > 1 && perExample * m > PATCH_LIMIT) {
-    // bound the windows' memory: sum the cotangents of slices of examples
-    const step = Math.max(1, Math.floor(PATCH_LIMIT / perExample));
+  // bound the windows' memory: as many examples at once as PATCH_LIMIT holds (at least one)
+  const step = Math.max(1, Math.floor(PATCH_LIMIT / (g.outH * g.outW * kh * kw * C)));
+  if (step < m) {
+    // sum the cotangents of slices of examples
     let sum: Tensor | undefined;
     for (let s = 0; s < m; s += step) {
       const e = Math.min(m, s + step);
@@ -160,8 +163,16 @@ export const conv2d = <const X extends Shape, const W extends Shape, const O ext
 // law spec
 // -------------------------------------------------------------------------------------
 
+/** The options of a sampled convolution (and of its reference): strides and dilations as pairs. @internal */
+export interface SampledConv2d {
+  readonly stride: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  readonly padding: Padding;
+  readonly groups: number;
+}
+
 /** A random convolution: an image, a kernel, stride, padding, dilation and groups (depthwise included). */
-export const sampleConv2d = (g: Gen): { readonly image: number[]; readonly kernel: number[]; readonly opts: Required<Conv2dOptions> } => {
+export const sampleConv2d = (g: Gen): { readonly image: number[]; readonly kernel: number[]; readonly opts: SampledConv2d } => {
   const groups = [1, 1, 2, 3][g.int(0, 3)] as number;
   const ci = g.int(1, 2);
   const co = groups * g.int(1, 2);
@@ -176,11 +187,11 @@ export const sampleConv2d = (g: Gen): { readonly image: number[]; readonly kerne
 };
 
 /** The convolution as its defining sum (plain loops). */
-export const conv2dDense = (x: Dense, w: Dense, opts: Required<Conv2dOptions>): Dense => {
+export const conv2dDense = (x: Dense, w: Dense, opts: SampledConv2d): Dense => {
   const [m, H, W, C] = x.shape as [number, number, number, number];
   const [kh, kw, ci, co] = w.shape as [number, number, number, number];
-  const [sh, sw] = typeof opts.stride === "number" ? [opts.stride, opts.stride] : opts.stride;
-  const [dh, dw] = typeof opts.dilation === "number" ? [opts.dilation, opts.dilation] : opts.dilation;
+  const [sh, sw] = opts.stride;
+  const [dh, dw] = opts.dilation;
   const ah = naiveAxis(H, kh, sh, dh, opts.padding, 0);
   const aw = naiveAxis(W, kw, sw, dw, opts.padding, 1);
   const og = co / opts.groups;
@@ -205,7 +216,7 @@ export const conv2dDense = (x: Dense, w: Dense, opts: Required<Conv2dOptions>): 
 };
 
 /** Registry entry. */
-export const conv2dDef: OpDef<Required<Conv2dOptions>> = {
+export const conv2dDef: OpDef<SampledConv2d> = {
   name: "conv2d",
   kind: "primitive",
   doc: "Σ_{a,b,c} x[n, i·s + a·d − p, j·s + b·d − p, c] · kernel[a, b, c, f] (NHWC, groups)",
@@ -214,7 +225,7 @@ export const conv2dDef: OpDef<Required<Conv2dOptions>> = {
     return rule(x, w, opts).shape;
   },
   forward: { kind: "backend", method: "conv2d" },
-  pullback: conv2dPrim.pullback as OpDef<Required<Conv2dOptions>>["pullback"],
+  pullback: conv2dPrim.pullback as OpDef<SampledConv2d>["pullback"],
   spec: {
     sample: (g) => {
       const { image, kernel, opts } = sampleConv2d(g);

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { type Conv2dTranspose as Rule, conv2dTranspose as rule, type WindowOptions } from "../shape/conv.js";
+import { type Padding, type Conv2dTranspose as Rule, conv2dTranspose as rule, type WindowOptions } from "../shape/conv.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { col2im } from "./col2im.js";
@@ -46,12 +46,19 @@ export const conv2dTranspose = <const X extends Shape, const W extends Shape, co
   opts?: O,
 ): Tensor<Ok<Rule<X, W, O>>> => conv2dTransposeAny(x as Tensor, kernel as unknown as Tensor, opts) as Tensor<Ok<Rule<X, W, O>>>;
 
+/** The options of a sampled transposed convolution (and of its reference): strides and dilations as pairs. @internal */
+export interface SampledWindow {
+  readonly stride: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  readonly padding: Padding;
+}
+
 /** The transposed convolution as its defining scatter-sum (plain loops). */
-const conv2dTransposeDense = (x: Dense, w: Dense, opts: Required<WindowOptions>): Dense => {
+const conv2dTransposeDense = (x: Dense, w: Dense, opts: SampledWindow): Dense => {
   const [m, H, W, C] = x.shape as [number, number, number, number];
   const [kh, kw, co] = w.shape as [number, number, number, number];
-  const [sh, sw] = typeof opts.stride === "number" ? [opts.stride, opts.stride] : opts.stride;
-  const [dh, dw] = typeof opts.dilation === "number" ? [opts.dilation, opts.dilation] : opts.dilation;
+  const [sh, sw] = opts.stride;
+  const [dh, dw] = opts.dilation;
   const size = (h: number, k: number, s: number, d: number, axis: 0 | 1): { out: number; before: number } => {
     const p = opts.padding;
     const out = p === "same" ? h * s : (h - 1) * s + d * (k - 1) + 1 - 2 * (p === "valid" ? 0 : typeof p === "number" ? p : (p[axis] as number));
@@ -78,7 +85,7 @@ const conv2dTransposeDense = (x: Dense, w: Dense, opts: Required<WindowOptions>)
 };
 
 /** Registry entry. */
-export const conv2dTransposeDef: OpDef<Required<WindowOptions>> = {
+export const conv2dTransposeDef: OpDef<SampledWindow> = {
   name: "conv2dTranspose",
   kind: "composite",
   doc: "the adjoint of conv2d: x @ kernelᵀ, windows added into the output (col2im)",

@@ -86,9 +86,14 @@ export const promote = (x: Tensor, y: Tensor): [Tensor, Tensor] => {
   return [x.dtype === d ? x : bind(castPrim, [x], d), y.dtype === d ? y : bind(castPrim, [y], d)];
 };
 
-/** A short description of a bad argument, for error messages. */
-export const describe = (u: unknown): string =>
-  u === null ? "null" : Array.isArray(u) ? "an array" : typeof u === "object" ? `a ${(u as object).constructor?.name ?? "object"}` : `${typeof u} ${String(u)}`;
+/** A short description of a bad argument, for error messages (`a Map`, `an array`, `string w`). */
+export const describe = (u: unknown): string => {
+  if (u === null || u === undefined) return String(u);
+  if (Array.isArray(u)) return "an array";
+  if (typeof u !== "object") return `${typeof u} ${String(u)}`;
+  const name: unknown = (u as object).constructor?.name;
+  return typeof name === "string" && name !== "" ? `a ${name}` : "an object without a class";
+};
 
 /** Throw unless `x` is a tensor: a message naming the function and the argument. */
 export const expectTensor = (op: string, arg: string, x: unknown): Tensor => {
@@ -141,7 +146,8 @@ export const longDraw = (g: Gen): boolean => g.int(1, LONG_ODDS) === LONG_ODDS;
  */
 export const sampleShape = (g: Gen, minRank = 0, maxRank = 3, maxDim = 4): number[] => {
   const shape = Array.from({ length: g.int(minRank, maxRank) }, () => g.int(1, maxDim));
-  if (shape.length > 0 && longDraw(g)) shape[shape.length - 1] = g.int(LONG_MIN, LONG_MAX);
+  // splice replaces the last dim (on an empty shape it would append one: the guard keeps rank 0)
+  if (shape.length > 0 && longDraw(g)) shape.splice(-1, 1, g.int(LONG_MIN, LONG_MAX));
   return shape;
 };
 
