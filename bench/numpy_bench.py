@@ -59,22 +59,44 @@ def mlp_step(rng, sizes, batch):
     return step
 
 
+def softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def main():
+    # the row groups to run (bench/select.ts): every group unless `--only a,b` is given
+    only = set(",".join(a for i, a in enumerate(sys.argv) if i > 0 and sys.argv[i - 1] == "--only").split(",")) - {""}
+    runs = lambda g: not only or g in only  # noqa: E731
     rng = np.random.default_rng(0)
     out = []
-    for m, k, n, name in [(128, 128, 128, "128"), (256, 256, 256, "256"), (512, 512, 512, "512"), (1024, 1024, 1024, "1024"), (128, 784, 128, "128x784x128")]:
-        a = rng.standard_normal((m, k), dtype=np.float32)
-        b = rng.standard_normal((k, n), dtype=np.float32)
-        out.append({"workload": f"matmul f32 {name}", "median_ms": median_ms(lambda: a @ b)})
-    x = rng.standard_normal(1_000_000, dtype=np.float32)
-    out.append({"workload": "sigmoid 1e6", "median_ms": median_ms(lambda: 1 / (1 + np.exp(-x)))})
-    xb = rng.standard_normal((128, 4096), dtype=np.float32)
-    bb = rng.standard_normal(4096, dtype=np.float32)
-    out.append({"workload": "bias add 128x4096", "median_ms": median_ms(lambda: xb + bb)})
+    if runs("matmul"):
+        for m, k, n, name in [(128, 128, 128, "128"), (256, 256, 256, "256"), (512, 512, 512, "512"), (1024, 1024, 1024, "1024"), (128, 784, 128, "128x784x128")]:
+            a = rng.standard_normal((m, k), dtype=np.float32)
+            b = rng.standard_normal((k, n), dtype=np.float32)
+            out.append({"workload": f"matmul f32 {name}", "median_ms": median_ms(lambda: a @ b)})
+    if runs("elementwise"):
+        x = rng.standard_normal(1_000_000, dtype=np.float32)
+        out.append({"workload": "sigmoid 1e6", "median_ms": median_ms(lambda: 1 / (1 + np.exp(-x)))})
+        out.append({"workload": "tanh 1e6", "median_ms": median_ms(lambda: np.tanh(x))})
+        out.append({"workload": "exp 1e6", "median_ms": median_ms(lambda: np.exp(x))})
+        out.append({"workload": "relu 1e6", "median_ms": median_ms(lambda: np.maximum(x, 0))})
+        xb = rng.standard_normal((128, 4096), dtype=np.float32)
+        bb = rng.standard_normal(4096, dtype=np.float32)
+        out.append({"workload": "bias add 128x4096", "median_ms": median_ms(lambda: xb + bb)})
+    if runs("reductions"):
+        v = rng.standard_normal(1_000_000, dtype=np.float32)
+        out.append({"workload": "sum 1e6", "median_ms": median_ms(lambda: v.sum())})
+        out.append({"workload": "mean 1e6", "median_ms": median_ms(lambda: v.mean())})
+        m = rng.standard_normal((128, 4096), dtype=np.float32)
+        out.append({"workload": "row sum 128x4096", "median_ms": median_ms(lambda: m.sum(axis=1))})
+        z = rng.standard_normal((128, 1000), dtype=np.float32)
+        out.append({"workload": "softmax 128x1000", "median_ms": median_ms(lambda: softmax(z))})
 
     # MLP train steps (softmax cross-entropy, SGD; backward written by hand): the small one and the big one
-    for sizes, batch in [([784, 128, 64, 10], 128), ([784, 1024, 1024, 10], 256)]:
-        out.append({"workload": f"MLP train step {'-'.join(map(str, sizes))} b{batch}", "median_ms": median_ms(mlp_step(rng, sizes, batch))})
+    if runs("mlp"):
+        for sizes, batch in [([784, 128, 64, 10], 128), ([784, 1024, 1024, 10], 256)]:
+            out.append({"workload": f"MLP train step {'-'.join(map(str, sizes))} b{batch}", "median_ms": median_ms(mlp_step(rng, sizes, batch))})
     blas = ""
     try:
         cfg = np.show_config(mode="dicts")

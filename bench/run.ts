@@ -4,7 +4,8 @@
  * present), in one run; medians with warm-up; ratios; time to peak (the first 20 MLP steps of a
  * fresh process, each implementation in its own child process); memory over 10,000 training steps; the
  * type-checker cost of typed models. Writes bench/results.json and prints markdown tables.
- * `npm run bench -- --quick` runs a shorter version.
+ * `npm run bench -- --quick` runs a shorter version; `npm run bench -- --only elementwise,reductions`
+ * runs only those groups of rows (bench/select.ts lists them).
  */
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import { configureWasm, reference, wasm, withBackend } from "../src/index.js";
 import { jaxMlpStep, runJax, useJax } from "./jax.js";
 import { runLstm } from "./lstm.js";
 import { runMnistEpoch } from "./mnist.js";
+import { GROUPS, only, runs } from "./select.js";
 import { runTfjs, tfjsMlpStep, useTfjs } from "./tfjs.js";
 import { measure, measureAsync, type Timing } from "./timing.js";
 import { typecheckCost } from "./typecheck.js";
@@ -21,6 +23,9 @@ import { fitStepMs, fitVsCoreCpu, memorySteps, type Row, runTypegrad, runWasm, t
 import { COLD, flops, MLP } from "./workloads.js";
 
 const quick = process.argv.includes("--quick");
+const partial = only.size < Object.keys(GROUPS).length;
+/** Peers and backends that have rows in the selected groups. */
+const rowGroups = runs("matmul") || runs("elementwise") || runs("reductions") || runs("mlp");
 const root = fileURLToPath(new URL("..", import.meta.url));
 const notes: string[] = [];
 const rows: Row[] = [];
@@ -40,7 +45,7 @@ const numpy = (): Row[] => {
   // OPENBLAS_CORETYPE/L2_SIZE are set on some machines for old OpenBLAS builds; they slow a current numpy
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const out = execFileSync("python3", [fileURLToPath(new URL("numpy_bench.py", import.meta.url))], { env, encoding: "utf8", timeout: 600_000 });
+  const out = execFileSync("python3", [fileURLToPath(new URL("numpy_bench.py", import.meta.url)), "--only", [...only].join(",")], { env, encoding: "utf8", timeout: 600_000 });
   const res = JSON.parse(out) as { numpy: string; blas: string; rows: { workload: string; median_ms: number }[] };
   notes.push(`numpy ${res.numpy} (${res.blas || "unknown BLAS"}), 1 thread`);
   return res.rows.map((r) => ({ workload: r.workload, impl: "numpy 1T", median_ms: r.median_ms }));
@@ -51,17 +56,19 @@ const threads = await wasmReady();
 const many = Math.max(2, configureWasm({}).threads);
 const MANY = `typegrad wasm ${many}T`;
 if (threads < many) notes.push(`WASM worker threads unavailable: the '${many}T' rows ran on ${threads} thread(s)`);
-await attempt(`typegrad wasm ${many} threads`, () => runWasm(many, quick));
-await attempt("typegrad wasm 1 thread", () => runWasm(1, quick));
-await attempt("typegrad reference (TS)", () => runTypegrad("typegrad TS", reference, quick).map((r) => r));
-await attempt("tfjs wasm", () => runTfjs("wasm", quick));
-await attempt("tfjs cpu", () => runTfjs("cpu", quick));
-await attempt("jax-js wasm (jit)", () => runJax());
-await attempt("numpy", () => numpy());
-await attempt("MNIST epoch (typegrad)", () => runMnistEpoch(reference, quick));
+if (rowGroups) {
+  await attempt(`typegrad wasm ${many} threads`, () => runWasm(many, quick));
+  await attempt("typegrad wasm 1 thread", () => runWasm(1, quick));
+  await attempt("typegrad reference (TS)", () => runTypegrad("typegrad TS", reference, quick).map((r) => r));
+  await attempt("tfjs wasm", () => runTfjs("wasm", quick));
+  await attempt("tfjs cpu", () => runTfjs("cpu", quick));
+  await attempt("jax-js wasm (jit)", () => runJax());
+  await attempt("numpy", () => numpy());
+}
+if (runs("mnist")) await attempt("MNIST epoch (typegrad)", () => runMnistEpoch(reference, quick));
 // time to peak: each implementation in a fresh child process (bench/cold.ts)
 const cold = new Map<string, { import_ready_ms: number; first20_ms: number; steady20_ms: number }>();
-for (const impl of ["typegrad wasm", "tfjs wasm", "jax-js wasm"]) {
+for (const impl of runs("cold") ? ["typegrad wasm", "tfjs wasm", "jax-js wasm"] : []) {
   log(`bench: cold start, ${impl}…`);
   try {
     const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("cold.ts", import.meta.url)), impl], {
@@ -76,13 +83,21 @@ for (const impl of ["typegrad wasm", "tfjs wasm", "jax-js wasm"]) {
     notes.push(`cold start of ${impl} skipped: ${(e as Error).message.split("\n")[0]}`);
   }
 }
-await attempt("LSTM train step (typegrad wasm, tfjs wasm)", () => runLstm(quick));
-notes.push(
-  "LSTM train step: bench/lstm.ts (`npm run bench:lstm`): typegrad's lstm layer (scan, backprop through time by its pullback) against tfjs-core's basicLSTMCell unrolled on tfjs's tape, interleaved rounds; the CPU row counts every thread",
-);
-notes.push(
-  "MNIST epoch: one epoch of the main job's fit loop (examples/mnist.ts settings, held-out evaluation included, data loading excluded), median of 3 epochs after a warm-up epoch (TS backend: 1); typegrad only, peers are compared on the MLP step",
-);
+if (runs("lstm")) {
+  await attempt("LSTM train step (typegrad wasm, tfjs wasm)", () => runLstm(quick));
+  notes.push(
+    "LSTM train step: bench/lstm.ts (`npm run bench:lstm`): typegrad's lstm layer (scan, backprop through time by its pullback) against tfjs-core's basicLSTMCell unrolled on tfjs's tape, interleaved rounds; the CPU row counts every thread",
+  );
+}
+if (runs("mnist"))
+  notes.push(
+    "MNIST epoch: one epoch of the main job's fit loop (examples/mnist.ts settings, held-out evaluation included, data loading excluded), median of 3 epochs after a warm-up epoch (TS backend: 1); typegrad only, peers are compared on the MLP step",
+  );
+if (runs("elementwise"))
+  notes.push(
+    "Elementwise rows: typegrad drops its results (the plain pattern: nothing is disposed, so a dropped 4 MB result is copied to the JS heap when the WASM ring comes round to it); tfjs and jax-js dispose theirs, so their memory is reused in cache",
+  );
+if (partial) notes.push(`a partial run: \`--only ${[...only].join(",")}\``);
 
 // The targets are ratios on the MLP step, and this host's speed drifts by up to 1.5x over
 // minutes: the block measurements above put minutes between the implementations. So the
@@ -90,6 +105,7 @@ notes.push(
 log("bench: MLP step, interleaved rounds…");
 const interleaved = await (async () => {
   const out = new Map<string, number[]>();
+  if (!runs("step")) return out;
   try {
     await useTfjs("wasm");
     const tfjsStep = tfjsMlpStep();
@@ -121,14 +137,15 @@ const interleaved = await (async () => {
   return out;
 })();
 
-log("bench: fit against the core-API step, CPU time…");
-const fitCpu = fitVsCoreCpu(undefined, quick ? 3 : 7);
+if (runs("step")) log("bench: fit against the core-API step, CPU time…");
+const fitCpu = runs("step") ? fitVsCoreCpu(undefined, quick ? 3 : 7) : undefined;
 
-log("bench: memory over training steps…");
 const steps = quick ? 1000 : 10_000;
-const mem = memorySteps(steps);
+if (runs("memory")) log("bench: memory over training steps…");
+const mem = runs("memory") ? memorySteps(steps) : undefined;
 
 const typecheck = (() => {
+  if (!runs("types")) return { rows: [], notes: [] };
   if (quick) return typecheckCost([{ name: "tsc 5.9", cmd: process.execPath, args: [`${root}/node_modules/typescript/bin/tsc`] }], [10, 50]);
   log("bench: type-checker cost…");
   return typecheckCost([
@@ -160,7 +177,10 @@ const load = (() => {
 })();
 const machine = `${cpus().length}× ${cpus()[0]?.model ?? "?"}, Node ${process.version}, load average ${load}`;
 const lines: string[] = [];
-lines.push(`### typegrad benchmark (${new Date().toISOString().slice(0, 10)}, ${machine}, \`npm run bench${quick ? " -- --quick" : ""}\`)`, "");
+lines.push(
+  `### typegrad benchmark (${new Date().toISOString().slice(0, 10)}, ${machine}, \`npm run bench${quick || partial ? " --" : ""}${quick ? " --quick" : ""}${partial ? ` --only ${[...only].join(",")}` : ""}\`)`,
+  "",
+);
 lines.push(`| workload | ${impls.join(" | ")} |`, `|---|${impls.map(() => "---").join("|")}|`);
 for (const w of workloads) lines.push(`| ${w} | ${impls.map((i) => fmt(get(w, i), w)).join(" | ")} |`);
 lines.push("", "Ratios (peer time / typegrad wasm time; > 1 means typegrad is faster):", "");
@@ -189,7 +209,7 @@ if (interleaved.size > 0) {
     `| ${names.map((n) => `${(m.get(n) as number).toFixed(3)} ms`).join(" | ")} | ${numpyStep === undefined ? "–" : `${numpyStep.toFixed(3)} ms`} |`,
     `| ${names.map((n) => (n.startsWith("typegrad") ? "" : `${((m.get(n) as number) / best).toFixed(2)}×`)).join(" | ")} | ${numpyStep === undefined ? "–" : `${(numpyStep / best).toFixed(2)}×`} |`,
     "",
-    `\`fit\` per batch (one epoch of 40 batches of the same data, SGD, no shuffle: batching the examples into tensors and its bookkeeping included) against the core-API step on ${many} threads: ${((m.get(`${MANY} fit`) as number) / (m.get(MANY) as number)).toFixed(2)}× its time. In CPU time on one thread (interleaved rounds, medians; immune to how a loaded host schedules the workers): fit ${fitCpu.fit_ms.toFixed(3)} ms, core step ${fitCpu.core_ms.toFixed(3)} ms, **${(fitCpu.fit_ms / fitCpu.core_ms).toFixed(2)}×**.`,
+    `\`fit\` per batch (one epoch of 40 batches of the same data, SGD, no shuffle: batching the examples into tensors and its bookkeeping included) against the core-API step on ${many} threads: ${((m.get(`${MANY} fit`) as number) / (m.get(MANY) as number)).toFixed(2)}× its time.${fitCpu === undefined ? "" : ` In CPU time on one thread (interleaved rounds, medians; immune to how a loaded host schedules the workers): fit ${fitCpu.fit_ms.toFixed(3)} ms, core step ${fitCpu.core_ms.toFixed(3)} ms, **${(fitCpu.fit_ms / fitCpu.core_ms).toFixed(2)}×**.`}`,
     "",
     `Round medians (ms): ${names.map((n) => `${n} ${(interleaved.get(n) as number[]).map((v) => v.toFixed(2)).join(", ")}`).join("; ")}.`,
   );
@@ -204,16 +224,20 @@ if (cold.size > 0) {
   );
   for (const [impl, r] of cold) lines.push(`| ${impl} | ${r.import_ready_ms.toFixed(0)} | ${r.first20_ms.toFixed(1)} | ${r.steady20_ms.toFixed(1)} | ${(r.first20_ms / r.steady20_ms).toFixed(2)}× |`);
 }
-lines.push(
-  "",
-  `Memory, one synchronous loop of ${steps} MLP steps on the WASM backend (${mem.ms_per_step.toFixed(2)} ms/step; ${mem.stats.evictions} evictions, ${mem.stats.copiedOut} copied out, ${mem.stats.copiedIn} copied in; ${mem.stats.ringSpan / 2 ** 20} of the ring's ${mem.stats.ringBytes / 2 ** 20} MiB in use):`,
-  "",
-);
-lines.push("| step | RSS MB | JS heap MB | WASM memory MB |", "|---|---|---|---|");
-for (const s of mem.samples) lines.push(`| ${s.step} | ${s.rss_mb} | ${s.heap_mb} | ${s.wasm_mb} |`);
-lines.push("", "Type-checker cost (generated models; typed = typegrad shape types, untyped = same code over a plain type):", "");
-lines.push("| compiler | model | layers | check s | total s | instantiations |", "|---|---|---|---|---|---|");
-for (const r of typecheck.rows) lines.push(`| ${r.compiler} | ${r.model} | ${r.layers} | ${r.check_s} | ${r.total_s} | ${r.instantiations} |`);
+if (mem !== undefined) {
+  lines.push(
+    "",
+    `Memory, one synchronous loop of ${steps} MLP steps on the WASM backend (${mem.ms_per_step.toFixed(2)} ms/step; ${mem.stats.evictions} evictions, ${mem.stats.copiedOut} copied out, ${mem.stats.copiedIn} copied in; ${mem.stats.ringSpan / 2 ** 20} of the ring's ${mem.stats.ringBytes / 2 ** 20} MiB in use):`,
+    "",
+  );
+  lines.push("| step | RSS MB | JS heap MB | WASM memory MB |", "|---|---|---|---|");
+  for (const s of mem.samples) lines.push(`| ${s.step} | ${s.rss_mb} | ${s.heap_mb} | ${s.wasm_mb} |`);
+}
+if (typecheck.rows.length > 0) {
+  lines.push("", "Type-checker cost (generated models; typed = typegrad shape types, untyped = same code over a plain type):", "");
+  lines.push("| compiler | model | layers | check s | total s | instantiations |", "|---|---|---|---|---|---|");
+  for (const r of typecheck.rows) lines.push(`| ${r.compiler} | ${r.model} | ${r.layers} | ${r.check_s} | ${r.total_s} | ${r.instantiations} |`);
+}
 if (notes.length > 0) lines.push("", ...notes.map((n) => `- ${n}`));
 console.log(lines.join("\n"));
 
@@ -221,9 +245,13 @@ const results = [
   ...[...interleaved].map(([impl, ms]) => ({ workload: `${MLP.name}, interleaved`, impl, median_ms: [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)], rounds_ms: ms })),
   ...[...cold].map(([impl, r]) => ({ workload: "cold start", impl, median_ms: r.first20_ms, ...r })),
   ...rows.map((r) => ({ ...r, gflops: flops(r.workload) === undefined ? undefined : (flops(r.workload) as number) / r.median_ms / 1e6 })),
-  { workload: "fit vs core-API step, CPU time, 1 thread", impl: "typegrad wasm 1T", median_ms: fitCpu.fit_ms, core_ms: fitCpu.core_ms, ratio: fitCpu.fit_ms / fitCpu.core_ms },
-  ...mem.samples.map((s) => ({ workload: `memory after ${s.step} steps`, impl: "typegrad wasm", median_ms: mem.ms_per_step, rss_mb: s.rss_mb, heap_mb: s.heap_mb, wasm_mb: s.wasm_mb })),
+  ...(fitCpu === undefined
+    ? []
+    : [{ workload: "fit vs core-API step, CPU time, 1 thread", impl: "typegrad wasm 1T", median_ms: fitCpu.fit_ms, core_ms: fitCpu.core_ms, ratio: fitCpu.fit_ms / fitCpu.core_ms }]),
+  ...(mem?.samples ?? []).map((s) => ({ workload: `memory after ${s.step} steps`, impl: "typegrad wasm", median_ms: mem?.ms_per_step, rss_mb: s.rss_mb, heap_mb: s.heap_mb, wasm_mb: s.wasm_mb })),
   ...typecheck.rows.map((r) => ({ workload: `typecheck ${r.model} ${r.layers} layers`, impl: r.compiler, median_ms: r.check_s * 1000, total_s: r.total_s, instantiations: r.instantiations })),
 ];
-writeFileSync(fileURLToPath(new URL("results.json", import.meta.url)), `${JSON.stringify({ date: new Date().toISOString(), machine, quick, notes, results }, null, 2)}\n`);
+// a partial run leaves the full run's results.json alone
+if (partial) log(`bench: partial run (--only ${[...only].join(",")}): bench/results.json not written`);
+else writeFileSync(fileURLToPath(new URL("results.json", import.meta.url)), `${JSON.stringify({ date: new Date().toISOString(), machine, quick, notes, results }, null, 2)}\n`);
 process.exit(0);

@@ -4,9 +4,13 @@ import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { runs } from "./select.js";
 import { measure, type Timing } from "./timing.js";
 import type { Row } from "./typegrad.js";
-import { BIAS, data, MATMULS, MLP, MLP_BIG, type MlpCase, oneHot, SIGMOID } from "./workloads.js";
+import { BIAS, data, MATMULS, MLP, MLP_BIG, type MlpCase, oneHot, REDUCE, SIGMOID, UNARIES, type UnaryName } from "./workloads.js";
+
+/** The unary rows' ops. */
+const UNARY_OPS: Record<UnaryName, (x: tf.Tensor) => tf.Tensor> = { sigmoid: tf.sigmoid, tanh: tf.tanh, exp: tf.exp, relu: tf.relu };
 
 /**
  * The CommonJS tfjs-core that Node loads registers no gradients, and its ESM build cannot be
@@ -30,34 +34,60 @@ export const runTfjs = async (backend: "cpu" | "wasm", quick: boolean): Promise<
   const rows: Row[] = [];
   const push = (workload: string, t: Timing) => rows.push({ workload, impl, median_ms: t.median_ms });
   const slow = backend === "cpu";
-  for (const c of MATMULS) {
-    if (slow && quick && c.M >= 1024) continue;
-    const a = tf.tensor2d(data(c.M * c.K, 1), [c.M, c.K]);
-    const b = tf.tensor2d(data(c.K * c.N, 2), [c.K, c.N]);
+  if (runs("matmul"))
+    for (const c of MATMULS) {
+      if (slow && quick && c.M >= 1024) continue;
+      const a = tf.tensor2d(data(c.M * c.K, 1), [c.M, c.K]);
+      const b = tf.tensor2d(data(c.K * c.N, 2), [c.K, c.N]);
+      push(
+        c.name,
+        measure(() => tf.matMul(a, b).dispose(), slow ? 3000 : 1500, slow ? 3 : 10, slow ? 1 : 3),
+      );
+      tf.dispose([a, b]);
+    }
+  if (runs("elementwise")) {
+    const x = tf.tensor1d(data(SIGMOID.n, 3));
+    for (const u of UNARIES)
+      push(
+        u.name,
+        measure(() => UNARY_OPS[u.op](x).dispose()),
+      );
+    const xb = tf.tensor2d(data(BIAS.rows * BIAS.cols, 4), [BIAS.rows, BIAS.cols]);
+    const bb = tf.tensor1d(data(BIAS.cols, 5));
     push(
-      c.name,
-      measure(() => tf.matMul(a, b).dispose(), slow ? 3000 : 1500, slow ? 3 : 10, slow ? 1 : 3),
+      BIAS.name,
+      measure(() => tf.add(xb, bb).dispose()),
     );
-    tf.dispose([a, b]);
+    tf.dispose([x, xb, bb]);
   }
-  const x = tf.tensor1d(data(SIGMOID.n, 3));
-  push(
-    SIGMOID.name,
-    measure(() => tf.sigmoid(x).dispose()),
-  );
-  const xb = tf.tensor2d(data(BIAS.rows * BIAS.cols, 4), [BIAS.rows, BIAS.cols]);
-  const bb = tf.tensor1d(data(BIAS.cols, 5));
-  push(
-    BIAS.name,
-    measure(() => tf.add(xb, bb).dispose()),
-  );
-  tf.dispose([x, xb, bb]);
-
-  for (const w of slow ? [MLP] : [MLP, MLP_BIG]) {
-    const mlp = tfjsMlpStep(w);
-    push(w.name, measure(mlp.step, 2000, slow ? 5 : 10, 3));
-    mlp.dispose();
+  if (runs("reductions")) {
+    const v = tf.tensor1d(data(REDUCE.sum.n, 6));
+    push(
+      REDUCE.sum.name,
+      measure(() => tf.sum(v).dispose()),
+    );
+    push(
+      REDUCE.mean.name,
+      measure(() => tf.mean(v).dispose()),
+    );
+    const m = tf.tensor2d(data(REDUCE.rows.rows * REDUCE.rows.cols, 4), [REDUCE.rows.rows, REDUCE.rows.cols]);
+    push(
+      REDUCE.rows.name,
+      measure(() => tf.sum(m, 1).dispose()),
+    );
+    const z = tf.tensor2d(data(REDUCE.softmax.rows * REDUCE.softmax.cols, 9), [REDUCE.softmax.rows, REDUCE.softmax.cols]);
+    push(
+      REDUCE.softmax.name,
+      measure(() => tf.softmax(z, 1).dispose()),
+    );
+    tf.dispose([v, m, z]);
   }
+  if (runs("mlp"))
+    for (const w of slow ? [MLP] : [MLP, MLP_BIG]) {
+      const mlp = tfjsMlpStep(w);
+      push(w.name, measure(mlp.step, 2000, slow ? 5 : 10, 3));
+      mlp.dispose();
+    }
   return rows;
 };
 

@@ -3,23 +3,30 @@ import {
   add,
   type Backend,
   configureWasm,
+  exp,
   fit,
   fromArray,
   fromFlat,
   gd,
   matmul,
+  mean,
   mlp,
   reference,
+  relu,
   sigmoid,
+  softmax,
   softmaxCrossEntropy,
   trainStep as step,
+  sum,
   type Tensor,
+  tanh,
   wasm,
   wasmStats,
   withBackend,
 } from "../src/index.js";
+import { runs } from "./select.js";
 import { measure, type Timing } from "./timing.js";
-import { BIAS, data, MATMULS, MLP, MLP_BIG, type MlpCase, oneHot, SIGMOID } from "./workloads.js";
+import { BIAS, data, MATMULS, MLP, MLP_BIG, type MlpCase, oneHot, REDUCE, SIGMOID, UNARIES, type UnaryName } from "./workloads.js";
 
 export interface Row {
   readonly workload: string;
@@ -60,33 +67,62 @@ export const trainStep = (p: Params, X: Tensor, Y: Tensor, c: MlpCase = MLP): Pa
 
 export const batch = (c: MlpCase = MLP): { X: Tensor; Y: Tensor } => ({ X: fromArray([c.batch, c.sizes[0]], data(c.batch * c.sizes[0], 7)), Y: fromArray([c.batch, 10], oneHot(c.batch, 10, 8)) });
 
+/** The unary rows' ops. */
+const UNARY_OPS: Record<UnaryName, (x: Tensor) => Tensor> = { sigmoid, tanh, exp, relu };
+
 /** All typegrad rows for backend `be` (named `impl`). */
 export const runTypegrad = (impl: string, be: Backend, quick: boolean): Row[] =>
   withBackend(be, () => {
     const rows: Row[] = [];
     const slow = be === reference;
     const push = (workload: string, t: Timing) => rows.push({ workload, impl, median_ms: t.median_ms });
-    for (const c of MATMULS) {
-      if (slow && c.M >= 1024 && quick) continue;
-      const a = fromArray([c.M, c.K], data(c.M * c.K, 1));
-      const b = fromArray([c.K, c.N], data(c.K * c.N, 2));
+    if (runs("matmul"))
+      for (const c of MATMULS) {
+        if (slow && c.M >= 1024 && quick) continue;
+        const a = fromArray([c.M, c.K], data(c.M * c.K, 1));
+        const b = fromArray([c.K, c.N], data(c.K * c.N, 2));
+        push(
+          c.name,
+          measure(() => void matmul(a as Tensor<[number, number]>, b as Tensor<[number, number]>), slow ? 3000 : 1500, slow ? 3 : 10, slow ? 1 : 3),
+        );
+      }
+    if (runs("elementwise")) {
+      // the plain typegrad pattern: results are dropped, nothing is disposed
+      const x = fromArray([SIGMOID.n], data(SIGMOID.n, 3));
+      for (const u of UNARIES)
+        push(
+          u.name,
+          measure(() => void UNARY_OPS[u.op](x)),
+        );
+      const xb = fromArray([BIAS.rows, BIAS.cols], data(BIAS.rows * BIAS.cols, 4));
+      const bb = fromArray([BIAS.cols], data(BIAS.cols, 5));
       push(
-        c.name,
-        measure(() => void matmul(a as Tensor<[number, number]>, b as Tensor<[number, number]>), slow ? 3000 : 1500, slow ? 3 : 10, slow ? 1 : 3),
+        BIAS.name,
+        measure(() => void add(xb, bb)),
       );
     }
-    const x = fromArray([SIGMOID.n], data(SIGMOID.n, 3));
-    push(
-      SIGMOID.name,
-      measure(() => void sigmoid(x)),
-    );
-    const xb = fromArray([BIAS.rows, BIAS.cols], data(BIAS.rows * BIAS.cols, 4));
-    const bb = fromArray([BIAS.cols], data(BIAS.cols, 5));
-    push(
-      BIAS.name,
-      measure(() => void add(xb, bb)),
-    );
-    for (const w of slow ? [MLP] : [MLP, MLP_BIG]) push(w.name, measure(typegradMlpStep(w), 2000, slow ? 5 : 10, 3));
+    if (runs("reductions")) {
+      const v = fromArray([REDUCE.sum.n], data(REDUCE.sum.n, 6));
+      push(
+        REDUCE.sum.name,
+        measure(() => void sum(v)),
+      );
+      push(
+        REDUCE.mean.name,
+        measure(() => void mean(v)),
+      );
+      const m = fromArray([REDUCE.rows.rows, REDUCE.rows.cols], data(REDUCE.rows.rows * REDUCE.rows.cols, 4));
+      push(
+        REDUCE.rows.name,
+        measure(() => void sum(m, 1)),
+      );
+      const z = fromArray([REDUCE.softmax.rows, REDUCE.softmax.cols], data(REDUCE.softmax.rows * REDUCE.softmax.cols, 9));
+      push(
+        REDUCE.softmax.name,
+        measure(() => void softmax(z, 1)),
+      );
+    }
+    if (runs("mlp")) for (const w of slow ? [MLP] : [MLP, MLP_BIG]) push(w.name, measure(typegradMlpStep(w), 2000, slow ? 5 : 10, 3));
     return rows;
   });
 

@@ -16,7 +16,26 @@ export const MATMULS: readonly MatmulCase[] = [
 ];
 
 export const SIGMOID = { name: "sigmoid 1e6", n: 1_000_000 };
+/** Unary elementwise rows over the same 1e6 values (the sigmoid row first). */
+export const UNARIES = [
+  { name: SIGMOID.name, op: "sigmoid" },
+  { name: "tanh 1e6", op: "tanh" },
+  { name: "exp 1e6", op: "exp" },
+  { name: "relu 1e6", op: "relu" },
+] as const;
+export type UnaryName = (typeof UNARIES)[number]["op"];
 export const BIAS = { name: "bias add 128x4096", rows: 128, cols: 4096 };
+
+/**
+ * Reductions: over every element of a 1e6 vector, along the rows of a 128×4096 matrix, and a
+ * softmax over the 1000 classes of a 128×1000 batch (its last axis).
+ */
+export const REDUCE = {
+  sum: { name: "sum 1e6", n: 1_000_000 },
+  mean: { name: "mean 1e6", n: 1_000_000 },
+  rows: { name: "row sum 128x4096", rows: 128, cols: 4096 },
+  softmax: { name: "softmax 128x1000", rows: 128, cols: 1000 },
+} as const;
 /** An MLP train step: relu hidden layers, softmax cross-entropy, SGD. */
 export interface MlpCase {
   readonly name: string;

@@ -8,8 +8,10 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { DType } from "../../src/backend/backend.js";
+import { reference } from "../../src/backend/reference.js";
 import { BINARY } from "../../src/backend/wasm/codes.generated.js";
 import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
+import { REDUCE_PIECE } from "../../src/backend/wasm/parallel.js";
 import { load, META_WORDS, writeMeta } from "../../src/backend/wasm/runtime.js";
 import { conv2d, gd, mlp, randn, rng, softmaxCrossEntropy, type Tensor, toFlat, trainStep, vjp, withBackend } from "../../src/index.js";
 
@@ -105,6 +107,42 @@ describe("wasm thread pool", () => {
       sameOnEvery(`rank-3 broadcast sub ${dtype}`, () => wasm.read(wasm.binary("sub", big, [4001, 7, 37], col, [7, 1], [4001, 7, 37])));
     }
     expect(wasmStats().elementwiseSplits).toBeGreaterThan(splits0);
+  });
+
+  it("reductions (a long vector piece by piece, rows split) and softmax (rows split) give the same bytes on 1, 2 and 4 threads, and the right values", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      // a vector of 5 pieces and a bit (so the last piece is short) and one of exactly 2 pieces
+      for (const n of [5 * REDUCE_PIECE + 17, 2 * REDUCE_PIECE]) {
+        const values = Array.from({ length: n }, (_, i) => Math.sin(i) + 0.25);
+        const x = wasm.fromArray(dtype, values);
+        sameOnEvery(`sum of ${n} ${dtype}`, () => wasm.read(wasm.reduce("sum", x, [n], 0)));
+        sameOnEvery(`max of ${n} ${dtype}`, () => wasm.read(wasm.reduce("max", x, [n], 0)));
+        const exact = values.reduce((s, v) => s + (dtype === "float32" ? Math.fround(v) : v), 0);
+        const got = wasm.read(wasm.reduce("sum", x, [n], 0))[0] as number;
+        expect(Math.abs(got - exact), `sum of ${n} ${dtype}`).toBeLessThan((dtype === "float32" ? 1e-6 : 1e-13) * n);
+        expect(wasm.read(wasm.reduce("max", x, [n], 0))[0]).toBe(Math.max(...values.map((v) => (dtype === "float32" ? Math.fround(v) : v))));
+      }
+      const [R, C] = [301, 1003];
+      const m = wasm.fromArray(
+        dtype,
+        Array.from({ length: R * C }, (_, i) => 3 * Math.cos(i)),
+      );
+      for (const op of ["sum", "max"] as const) {
+        sameOnEvery(`row ${op} [${R}, ${C}] ${dtype}`, () => wasm.read(wasm.reduce(op, m, [R, C], 1)));
+        sameOnEvery(`column ${op} [${R}, ${C}] ${dtype}`, () => wasm.read(wasm.reduce(op, m, [R, C], 0)));
+        sameOnEvery(`middle-axis ${op} [${R}, 17, 59] ${dtype}`, () => wasm.read(wasm.reduce(op, m, [R, 17, 59], 1)));
+      }
+      for (const log of [false, true]) {
+        sameOnEvery(`${log ? "log-" : ""}softmax rows [${R}, ${C}] ${dtype}`, () => wasm.read(wasm.softmax(m, [R, C], 1, log)));
+        sameOnEvery(`${log ? "log-" : ""}softmax middle axis [${R}, 17, 59] ${dtype}`, () => wasm.read(wasm.softmax(m, [R, 17, 59], 1, log)));
+      }
+      // the split rows hold the same values as the reference backend's
+      const ref = reference.softmax(reference.fromArray(dtype, Array.from(wasm.read(m))), [R, C], 1, false);
+      const want = reference.read(ref);
+      const have = on(4, () => wasm.read(wasm.softmax(m, [R, C], 1, false)));
+      const worst = Array.from(have).reduce((w, v, i) => Math.max(w, Math.abs(v - (want[i] as number))), 0);
+      expect(worst).toBeLessThan(dtype === "float32" ? 1e-6 : 1e-14);
+    }
   });
 
   it("broadcasting kernels only read their descriptor, so the chunks of a split job can share one", () => {

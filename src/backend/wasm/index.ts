@@ -27,7 +27,7 @@ import { convByWindows } from "../windows.js";
 import { BINARY, COSTLY, UNARY } from "./codes.generated.js";
 import { col2im, conv, direct, im2col } from "./conv.js";
 import type { Block, Placed } from "./memory.js";
-import { binary, gemm, SPLIT_ELEMENTWISE, SPLIT_UNARY_COSTLY, unary } from "./parallel.js";
+import { binary, gemm, reduce, SPLIT_ELEMENTWISE, SPLIT_UNARY_COSTLY, softmax, unary } from "./parallel.js";
 import { load, type Runtime, writeMeta } from "./runtime.js";
 import { around, batchIndex, collapse, permuteDims, size } from "./shapes.js";
 
@@ -211,13 +211,13 @@ class Wasm implements Backend {
     const code = REDUCE[op];
     if (code === undefined) throw new RangeError(`wasm backend reduce: unknown op '${String(op)}'`);
     const [outer, n, inner] = around(shape, axis);
-    return this.run([a], this.make(a.dtype, outer * inner), (rt, [p], o) => rt.k.reduce(dtCode(a.dtype), code, p as number, o, outer, n, inner));
+    return this.run([a], this.make(a.dtype, outer * inner), (rt, [p], o) => reduce(rt, dtCode(a.dtype), code, p as number, o, outer, n, inner, bytesOf(a.dtype)));
   }
 
   softmax(x: Storage, shape: Sizes, axis: number, log: boolean): Storage {
     const a = this.own(x, "softmax", "x");
     const [outer, n, inner] = around(shape, axis);
-    return this.run([a], this.make(a.dtype, a.length), (rt, [p], o) => rt.k.softmax(dtCode(a.dtype), log ? 1 : 0, p as number, o, outer, n, inner));
+    return this.run([a], this.make(a.dtype, a.length), (rt, [p], o) => softmax(rt, dtCode(a.dtype), log ? 1 : 0, p as number, o, outer, n, inner, bytesOf(a.dtype)));
   }
 
   argmax(x: Storage, shape: Sizes, axis: number): Storage {

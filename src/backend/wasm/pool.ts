@@ -40,6 +40,9 @@ export const BINARY = 3;
 export const CONV_ROWS = 4;
 export const IM2COL = 5;
 export const COL2IM = 6;
+export const REDUCE_ROWS = 7;
+export const SOFTMAX_ROWS = 8;
+export const REDUCE_PARTS = 9;
 
 /** How long an idle worker polls for the next job before it sleeps (ms). */
 const SPIN_MS = 0.5;
@@ -56,9 +59,14 @@ const SPIN_MS = 0.5;
  * - CONV_ROWS `[dt, x, w, o, geometry, len, rows]`: output rows `i·len …` of the direct convolution;
  * - IM2COL `[dt, x, o, geometry, len, m, padLo, padHi]`: examples `i·len …` (the pad value's
  *   float64 bits in two words);
- * - COL2IM `[dt, cols, o, geometry, len, m]`: examples `i·len …`.
+ * - COL2IM `[dt, cols, o, geometry, len, m]`: examples `i·len …`;
+ * - REDUCE_ROWS `[dt, op, x, o, outer, n, inner, len, sz]`: rows `i·len …` of a reduction of
+ *   `[outer, n, inner]` along its middle axis;
+ * - SOFTMAX_ROWS `[dt, log, x, o, outer, n, inner, len, sz]`: the same rows of a softmax;
+ * - REDUCE_PARTS `[dt, op, x, part, n, C, G, sz]`: pieces `i·G … i·G + G - 1` of a vector of `n`
+ *   elements cut into pieces of `C`, piece `c` reduced to `part[c]`.
  */
-const runChunk = (k: Kernels, kind: number, a: readonly number[], i: number, scratch: number): void => {
+export const runChunk = (k: Kernels, kind: number, a: readonly number[], i: number, scratch: number): void => {
   // no helper functions in here: the text must run as it is in a worker
   if (kind === 0 || kind === 1) {
     const ta = a[1] as number;
@@ -90,6 +98,23 @@ const runChunk = (k: Kernels, kind: number, a: readonly number[], i: number, scr
     const s = i * len;
     const pad = new Float64Array(new Int32Array([a[6] as number, a[7] as number]).buffer)[0] as number;
     k.im2col(a[0] as number, (a[1] as number) >>> 0, (a[2] as number) >>> 0, (a[3] as number) >>> 0, pad, s, Math.min(s + len, (a[5] as number) >>> 0));
+  } else if (kind === 7 || kind === 8) {
+    const outer = (a[4] as number) >>> 0;
+    const n = (a[5] as number) >>> 0;
+    const inner = (a[6] as number) >>> 0;
+    const len = (a[7] as number) >>> 0;
+    const sz = (a[8] as number) >>> 0;
+    const s = i * len;
+    const x = ((a[2] as number) >>> 0) + s * n * inner * sz;
+    if (kind === 7) k.reduce(a[0] as number, a[1] as number, x, ((a[3] as number) >>> 0) + s * inner * sz, Math.min(len, outer - s), n, inner);
+    else k.softmax(a[0] as number, a[1] as number, x, ((a[3] as number) >>> 0) + s * n * inner * sz, Math.min(len, outer - s), n, inner);
+  } else if (kind === 9) {
+    const n = (a[4] as number) >>> 0;
+    const C = (a[5] as number) >>> 0;
+    const G = (a[6] as number) >>> 0;
+    const sz = (a[7] as number) >>> 0;
+    const end = Math.min((i + 1) * G, Math.ceil(n / C));
+    for (let c = i * G; c < end; c++) k.reduce(a[0] as number, a[1] as number, ((a[2] as number) >>> 0) + c * C * sz, ((a[3] as number) >>> 0) + c * sz, 1, Math.min(C, n - c * C), 1);
   } else if (kind === 6) {
     const len = (a[4] as number) >>> 0;
     const s = i * len;

@@ -164,6 +164,23 @@ const TI: usize = memory.data<i32>([
 }
 
 
+/**
+ * The four lane sums of e^(x[i] - m) over the first `n4` (a multiple of 4) float32 at `x`,
+ * storing each term at `o` when `keep`: softmax's middle pass, with the constants loaded once
+ * (not per vector, as `expf4` does); the same arithmetic as `expf4(x - m)` term by term.
+ */
+@inline export function expShiftSum(x: usize, o: usize, n4: i32, m: v128, keep: bool): v128 {
+  const l2e = K(0), mag = K(1), hi = K(2), lo = K(3), c0 = K(4), c1 = K(5), c2 = K(6), c3 = K(7), c4 = K(8), c5 = K(9), one = K(10), emax = K(11), emin = K(12), inf = K(13), bias = KI(0);
+  let vs = f32x4.splat(0);
+  for (let i = 0; i < n4; i += 4) {
+    const off = <usize>i << 2;
+    const e = expCore(f32x4.sub(v128.load(x + off), m), l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, emax, emin, inf, bias);
+    if (keep) v128.store(o + off, e);
+    vs = f32x4.add(vs, e);
+  }
+  return vs;
+}
+
 /** ln x, four lanes (constants read from the table). */
 @inline export function logf4(x0: v128): v128 {
   // subnormal inputs: scale by 2^23 first

@@ -1,7 +1,7 @@
 // Softmax and log-softmax along one axis of a tensor viewed as [outer, n, inner], in one kernel:
 // the max, e^(x - max) and its sum, then the normalisation, each row read from cache. float32
 // uses the SIMD e^x of approx.ts (1–2 ulp), float64 AssemblyScript's Math.
-import { expf4 } from "./approx";
+import { expf4, expShiftSum } from "./approx";
 
 @inline function hmax<T>(v: v128): T {
   if (sizeof<T>() == 4) return <T>max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
@@ -32,18 +32,30 @@ import { expf4 } from "./approx";
 @inline function row<T>(x: usize, o: usize, n: i32, log: bool): void {
   const sz = sizeof<T>();
   const L = <i32>(16 / <i32>sz);
+  // two running maxima (max is exact, so their order changes nothing)
   let vm = v128.splat<T>(<T>-Infinity);
+  let vm2 = vm;
   let i = 0;
+  for (; i + 2 * L <= n; i += 2 * L) {
+    vm = v128.max<T>(vm, v128.load(x + <usize>i * sz));
+    vm2 = v128.max<T>(vm2, v128.load(x + <usize>i * sz, 16));
+  }
   for (; i + L <= n; i += L) vm = v128.max<T>(vm, v128.load(x + <usize>i * sz));
-  let m = hmax<T>(vm);
+  let m = hmax<T>(v128.max<T>(vm, vm2));
   for (; i < n; i++) m = max<T>(m, load<T>(x + <usize>i * sz));
   const mv = v128.splat<T>(m);
-  let vs = v128.splat<T>(<T>0);
-  i = 0;
-  for (; i + L <= n; i += L) {
-    const e = vexp<T>(v128.sub<T>(v128.load(x + <usize>i * sz), mv));
-    if (!log) v128.store(o + <usize>i * sz, e);
-    vs = v128.add<T>(vs, e);
+  let vs: v128;
+  if (sizeof<T>() == 4) {
+    i = n & ~3;
+    vs = expShiftSum(x, o, i, mv, !log);
+  } else {
+    vs = v128.splat<T>(<T>0);
+    i = 0;
+    for (; i + L <= n; i += L) {
+      const e = vexp<T>(v128.sub<T>(v128.load(x + <usize>i * sz), mv));
+      if (!log) v128.store(o + <usize>i * sz, e);
+      vs = v128.add<T>(vs, e);
+    }
   }
   let s = hsum<T>(vs);
   for (; i < n; i++) {
