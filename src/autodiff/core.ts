@@ -57,8 +57,9 @@ export class Trace implements TraceTag {
   constructor() {
     Trace.open++;
   }
+  /** Called once, when the function being differentiated returns or throws. */
   end(): void {
-    if (this.active) Trace.open--;
+    Trace.open--;
     this.active = false;
   }
 }
