@@ -7,7 +7,7 @@
  * @module
  */
 import type { Backend, Storage } from "../backend/backend.js";
-import { fromStorage, live, type RuntimeShape, storageOf, Tensor, type TraceTag } from "../tensor/tensor.js";
+import { fromStorage, type Impl, live, type RuntimeShape, storageOf, Tensor, type TraceTag } from "../tensor/tensor.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -34,6 +34,13 @@ export interface Primitive<P> {
 }
 
 /**
+ * A primitive with a pullback: what every node records (`bind` records none for a `"nondiff"` one).
+ *
+ * @internal
+ */
+export type Differentiable<P> = Primitive<P> & { readonly pullback: Exclude<Primitive<P>["pullback"], "nondiff"> };
+
+/**
  * A differentiation in progress. Levels grow with nesting, so the innermost trace wins when an op
  * sees values of several traces (this is what makes `grad(grad(f))` correct).
  *
@@ -50,15 +57,16 @@ export class Trace implements TraceTag {
   constructor() {
     Trace.open++;
   }
+  /** Called once, when the function being differentiated returns or throws. */
   end(): void {
-    if (this.active) Trace.open--;
+    Trace.open--;
     this.active = false;
   }
 }
 
 /** How a traced value was computed: the primitive, its parameters and its inputs. @internal */
 export interface Node {
-  readonly prim: Primitive<unknown>;
+  readonly prim: Differentiable<unknown>;
   readonly params: unknown;
   /** The inputs as the op saw them (some traced at this node's trace, some not). */
   readonly inputs: readonly Tensor[];
@@ -79,18 +87,24 @@ export const innermost = (xs: readonly Tensor[]): TraceTag | undefined => {
   return top;
 };
 
-/** `x`'s value one level below `trace` (`x` itself when it is not of that trace). @internal */
-export const below = (trace: TraceTag, x: Tensor): Tensor => (x.impl.kind === "traced" && x.impl.trace === trace ? x.impl.primal : x);
+/** True when `x` is a value of `trace` (not a constant, not a value of another trace). @internal */
+export const isOf = (trace: TraceTag, x: Tensor): x is Tensor & { readonly impl: Extract<Impl, { kind: "traced" }> } => x.impl.kind === "traced" && x.impl.trace === trace;
 
-/** A traced value of `trace` whose value one level down is `primal`, recording its node (none for a leaf). @internal */
-export const traced = (trace: TraceTag, primal: Tensor, node?: Node): Tensor => {
-  const t = new Tensor(primal.shape as RuntimeShape, primal.dtype, { kind: "traced", trace, primal });
-  if (node !== undefined) nodes.set(t, node);
+/** `x`'s value one level below `trace` (`x` itself when it is not of that trace). @internal */
+export const below = (trace: TraceTag, x: Tensor): Tensor => (isOf(trace, x) ? x.impl.primal : x);
+
+/** A value of `trace` whose value one level down is `primal` (a leaf when no node records how it was computed). */
+const tracedValue = (trace: TraceTag, primal: Tensor): Tensor => new Tensor(primal.shape as RuntimeShape, primal.dtype, { kind: "traced", trace, primal });
+
+/** A traced value of `trace` whose value one level down is `primal`, recording its node. @internal */
+export const traced = (trace: TraceTag, primal: Tensor, node: Node): Tensor => {
+  const t = tracedValue(trace, primal);
+  nodes.set(t, node);
   return t;
 };
 
 /** A leaf of trace `t`: an input of the function being differentiated. @internal */
-export const leaf = (t: Trace, x: Tensor): Tensor => traced(t, live(x));
+export const leaf = (t: Trace, x: Tensor): Tensor => tracedValue(t, live(x));
 
 // -------------------------------------------------------------------------------------
 // memory
@@ -101,14 +115,16 @@ let tidying: Set<Storage> | undefined;
 /**
  * Run `f`, then give back to the backend the memory of every tensor computed by ops inside it
  * except those in `keep(result)`. Only for library code that runs no user code and leaks no
- * tensor (a pullback walk, an optimizer rule, a divergence probe), and only when no trace is open
- * (values computed under a trace may be residuals of an outer differentiation). A no-op for
- * backends whose memory is garbage-collected.
+ * tensor (a pullback walk, an optimizer rule, a divergence probe). What is computed while a trace
+ * is open is not given back (`bind` does not collect it): it may be a residual of a
+ * differentiation, an outer one or one opened inside `f`. A `tidy` inside another one is part of
+ * it: the outer one gives back at its end what both computed. A no-op for backends whose memory
+ * is garbage-collected.
  *
  * @internal
  */
 export const tidy = <A>(f: () => A, keep: (a: A) => readonly Tensor[]): A => {
-  if (tidying !== undefined || Trace.open > 0) return f();
+  if (tidying !== undefined) return f();
   const fresh = new Set<Storage>();
   tidying = fresh;
   let out: A;
@@ -178,9 +194,10 @@ export const bind = <P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P
   }
   const primals = xs.map((x) => below(top, x));
   const primal = bind(prim, primals, params);
-  if (top.tape !== undefined && primal.impl.kind === "concrete") {
-    const s = primal.impl.storage;
-    if (!primals.some((p) => p.impl.kind === "concrete" && p.impl.storage === s)) top.tape.add(s);
+  // (a taped trace is the outermost one: the primals one level below it are concrete)
+  if (top.tape !== undefined) {
+    const s = storageOf(primal);
+    if (!primals.some((p) => storageOf(p) === s)) top.tape.add(s);
   }
-  return traced(top, primal, { prim: prim as Primitive<unknown>, params, inputs: xs, primals });
+  return traced(top, primal, { prim: prim as Differentiable<unknown>, params, inputs: xs, primals });
 };

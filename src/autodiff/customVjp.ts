@@ -14,7 +14,7 @@
  */
 import type { Shape } from "../shape/dims.js";
 import { live, type Tensor } from "../tensor/tensor.js";
-import { below, innermost, type Primitive, traced } from "./core.js";
+import { below, type Differentiable, innermost, traced } from "./core.js";
 
 /**
  * The cotangents `bwd` returns: one per input, with the input's type, or `undefined` for zero.
@@ -44,7 +44,7 @@ export const customVjp = <const A extends readonly Tensor[], S extends Shape, R>
 ): ((...xs: A) => Tensor<S>) => {
   if (typeof f !== "function" || typeof fwd !== "function" || typeof bwd !== "function") throw new TypeError("customVjp: f, fwd and bwd must be functions");
   const name = f.name === "" ? "customVjp" : f.name;
-  const prim: Primitive<R> = {
+  const prim: Differentiable<R> = {
     name,
     shape: () => {
       throw new Error(`${name}: a customVjp node is never re-run`);
@@ -60,6 +60,6 @@ export const customVjp = <const A extends readonly Tensor[], S extends Shape, R>
     if (trace === undefined) return f(...xs);
     const primals = inputs.map((x) => below(trace, x));
     const [y, residuals] = fwd(...(primals as unknown as A));
-    return traced(trace, live(y), { prim: prim as Primitive<unknown>, params: residuals, inputs, primals }) as Tensor<S>;
+    return traced(trace, live(y), { prim: prim as Differentiable<unknown>, params: residuals, inputs, primals }) as Tensor<S>;
   };
 };

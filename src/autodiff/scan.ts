@@ -37,7 +37,7 @@ import type { Dim, Shape } from "../shape/dims.js";
 import { showShape } from "../shape/dims.js";
 import { zerosLike } from "../tensor/create.js";
 import { isTensor, live, type Tensor } from "../tensor/tensor.js";
-import { below, bind, innermost, type Primitive, traced } from "./core.js";
+import { below, bind, type Differentiable, innermost, traced } from "./core.js";
 import { flattenTree, type Params } from "./tree.js";
 import { grad } from "./vjp.js";
 
@@ -188,7 +188,7 @@ const loop = (fn: string, f: Step, cs: readonly Tensor[], xs: readonly Tensor[],
 };
 
 /** The scan node's pullback: backprop through time, as a reverse scan of `vjp(f)` steps. */
-const scanPrim = (): Primitive<ScanParams> => ({
+const scanPrim = (): Differentiable<ScanParams> => ({
   name: "scan",
   shape: () => {
     throw new Error("scan: a scan node is never re-run");
@@ -258,9 +258,10 @@ export const scanTree = (fn: string, f: Step, init: Params, xs: Params, params: 
   const pieces = [...ran.carry, ...ran.ys, ...ran.carries].map((x) => x.shape as readonly number[]);
   const packedPrimal = pack([...ran.carry, ...ran.ys, ...ran.carries]);
   const params_: ScanParams = { ...core, pieces, nY: ran.ys.length, rebuildY: ran.rebuildY };
-  const packed = traced(trace, live(packedPrimal), { prim: scanPrim() as Primitive<unknown>, params: params_, inputs, primals });
+  const packed = traced(trace, live(packedPrimal), { prim: scanPrim() as Differentiable<unknown>, params: params_, inputs, primals });
   const outs = unpack(packed, pieces);
-  return [C.rebuild(outs.slice(0, core.nC)), ran.rebuildY(outs.slice(core.nC, core.nC + ran.ys.length))];
+  // (the carry's rebuild reads the first nC pieces by index)
+  return [C.rebuild(outs), ran.rebuildY(outs.slice(core.nC, core.nC + ran.ys.length))];
 };
 
 /** The loop with the carries kept, on values that may belong to an outer trace (then as its node). */

@@ -22,7 +22,7 @@ import type { Shape } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
 import { onesLike, zerosLike } from "../tensor/create.js";
 import { isTensor, live, storageOf, type Tensor } from "../tensor/tensor.js";
-import { below, giveBack, leaf, nodeOf, Trace, tidy } from "./core.js";
+import { below, giveBack, isOf, leaf, nodeOf, Trace, tidy } from "./core.js";
 import { type DifferentiableIn, flattenTree, type Params } from "./tree.js";
 
 /**
@@ -39,17 +39,23 @@ export const unbroadcast = (op: string, g: Tensor, shape: readonly number[]): Te
   }
   let t = g;
   for (let i = 0; i < lead; i++) t = sum(t, 0);
-  for (let i = 0; i < shape.length; i++) {
-    if (shape[i] === 1 && (t.shape as readonly number[])[i] !== 1) t = sum(t, i, true);
+  for (const [i, d] of shape.entries()) {
+    if (d === 1 && (t.shape as readonly number[])[i] !== 1) t = sum(t, i, true);
   }
   return reshape(t, shape);
 };
 
-/** Nodes of `trace` reachable from `out`, inputs before the values computed from them. */
-const topo = (trace: Trace, out: Tensor): Tensor[] => {
+/**
+ * The values of `trace` that `out` was computed from, `out` included (none when `out` is no value
+ * of `trace`), each once, every value after the values it was computed from. Constants and values
+ * of other traces are not followed.
+ *
+ * @internal
+ */
+export const topo = (trace: Trace, out: Tensor): Tensor[] => {
   const order: Tensor[] = [];
   const seen = new Set<Tensor>();
-  const stack: [Tensor, boolean][] = [[out, false]];
+  const stack: [Tensor, boolean][] = isOf(trace, out) ? [[out, false]] : [];
   while (stack.length > 0) {
     const [t, done] = stack.pop() as [Tensor, boolean];
     if (done) {
@@ -59,37 +65,29 @@ const topo = (trace: Trace, out: Tensor): Tensor[] => {
     if (seen.has(t)) continue;
     seen.add(t);
     stack.push([t, true]);
-    const node = nodeOf(t);
-    if (node !== undefined) {
-      for (const x of node.inputs) if (x.impl.kind === "traced" && x.impl.trace === trace && !seen.has(x)) stack.push([x, false]);
-    }
+    for (const x of nodeOf(t)?.inputs ?? []) if (isOf(trace, x)) stack.push([x, false]);
   }
   return order;
 };
 
 /** Cotangents of `leaves` given the cotangent `ct` of `out`. */
 const backprop = (trace: Trace, out: Tensor, ct: Tensor, leaves: readonly Tensor[]): Tensor[] => {
-  const cts = new Map<Tensor, Tensor>();
-  if (out.impl.kind === "traced" && out.impl.trace === trace) {
-    cts.set(out, ct);
-    const order = topo(trace, out);
-    for (let k = order.length - 1; k >= 0; k--) {
-      const t = order[k] as Tensor;
-      const g = cts.get(t);
-      const node = nodeOf(t);
-      if (g === undefined || node === undefined) continue;
-      const { prim, params, inputs, primals } = node;
-      if (prim.pullback === "nondiff") continue;
-      const wants = inputs.map((x) => x.impl.kind === "traced" && x.impl.trace === trace);
-      const gs = prim.pullback(g, primals, below(trace, t), params, wants);
-      inputs.forEach((x, i) => {
-        const gi = gs[i];
-        if (gi === undefined || !wants[i]) return;
-        const down = unbroadcast(prim.name, gi, x.shape as readonly number[]);
-        const prev = cts.get(x);
-        cts.set(x, prev === undefined ? down : add(prev, down));
-      });
-    }
+  const cts = new Map<Tensor, Tensor>([[out, ct]]);
+  // newest first: a value's cotangent is complete before it is pulled back
+  for (const t of topo(trace, out).reverse()) {
+    const g = cts.get(t);
+    const node = nodeOf(t);
+    if (g === undefined || node === undefined) continue;
+    const { prim, params, inputs, primals } = node;
+    const wants = inputs.map((x) => isOf(trace, x));
+    const gs = prim.pullback(g, primals, below(trace, t), params, wants);
+    inputs.forEach((x, i) => {
+      const gi = gs[i];
+      if (gi === undefined || !wants[i]) return;
+      const down = unbroadcast(prim.name, gi, x.shape as readonly number[]);
+      const prev = cts.get(x);
+      cts.set(x, prev === undefined ? down : add(prev, down));
+    });
   }
   return leaves.map((l) => cts.get(l) ?? zerosLike(l));
 };

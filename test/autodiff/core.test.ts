@@ -5,7 +5,16 @@
  */
 import { describe, expect, it } from "vitest";
 import { nodeOf } from "../../src/autodiff/core.js";
-import { add, argmax, gt, mul, reference, sum, type Tensor, tensor, toArray, vjp, wasm, withBackend } from "../../src/index.js";
+import type { Backend } from "../../src/backend/backend.js";
+import { add, argmax, grad, gt, mul, reference, sum, type Tensor, tensor, toArray, vjp, wasm, withBackend } from "../../src/index.js";
+import { storageOf } from "../../src/tensor/tensor.js";
+
+/** A stand-in for a device backend (WebGPU): the reference backend with an asynchronous read. */
+const device = (name: string): Backend =>
+  Object.assign(Object.create(reference) as Backend, {
+    name,
+    readAsync: (s: Parameters<Backend["read"]>[0]) => Promise.resolve(reference.read.call(s.backend, s)),
+  });
 
 describe("bind", () => {
   it("records no node for a comparison or argmax under a trace, and one for a differentiable op", () => {
@@ -29,5 +38,29 @@ describe("bind", () => {
     const b = withBackend(reference, () => tensor([10, 20, 30]));
     expect(toArray(add(a, b))).toEqual([11, 22, 33]);
     expect(toArray(add(b, a))).toEqual([11, 22, 33]);
+  });
+  it("runs on the device backend when an input lives there, wherever it is; two device backends are an error naming the op", () => {
+    const gpu = device("gpu");
+    const cpu = withBackend(reference, () => tensor([1, 2, 3]));
+    const onGpu = withBackend(gpu, () => tensor([10, 20, 30]));
+    for (const out of [add(cpu, onGpu), add(onGpu, cpu)]) {
+      expect(storageOf(out).backend).toBe(gpu);
+      expect(toArray(out)).toEqual([11, 22, 33]);
+    }
+    expect(storageOf(add(onGpu, onGpu)).backend).toBe(gpu);
+    expect(storageOf(add(cpu, cpu)).backend).toBe(reference);
+    const other = withBackend(device("gpu2"), () => tensor([1, 1, 1]));
+    expect(() => mul(onGpu, other)).toThrow(
+      new Error(
+        "mul: input 1 lives on the 'gpu2' backend and an earlier one on 'gpu'; a device tensor reads back only asynchronously, so move one with 'fromArray(t.shape, await toFlatAsync(t))' under the other backend",
+      ),
+    );
+  });
+  it("records an op at the innermost trace among its inputs, whichever input comes first", () => {
+    // d/dx Σ ∂/∂y Σ x·y² at y = x: ∂/∂y = 2x·y = 2x², whose gradient is 4x
+    const g = grad((x: Tensor<[2]>) => sum(grad((y: Tensor<[2]>) => sum(mul(x, mul(y, y))))(x)))(tensor([1.5, -2]));
+    expect(toArray(g)).toEqual([6, -8]);
+    const h = grad((x: Tensor<[2]>) => sum(grad((y: Tensor<[2]>) => sum(mul(mul(y, y), x)))(x)))(tensor([1.5, -2]));
+    expect(toArray(h)).toEqual([6, -8]);
   });
 });

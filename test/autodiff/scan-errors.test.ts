@@ -82,6 +82,10 @@ describe("scan refuses", () => {
     let u = 0;
     const more = (c: Params) => [c, u++ === 0 ? [c] : [c, c]];
     expect(() => tree(more, h0, xs)).toThrow(new TypeError("scan: f returned outputs of shapes [2], [2] at step 1, [2] before: every step's y must have one shape"));
+    // two outputs each step, only the second changing its shape
+    let w = 0;
+    const second = (c: Params) => [c, [c, w++ === 0 ? c : reshape(c as Tensor<[2]>, [1, 2])]];
+    expect(() => tree(second, h0, xs)).toThrow(new TypeError("scan: f returned outputs of shapes [2], [1, 2] at step 1, [2], [2] before: every step's y must have one shape"));
     let v = 0;
     const later = (c: Params) => [c, v++ < 2 ? c : ones([3], f64)];
     expect(() => tree(later, h0, xs)).toThrow("scan: f returned outputs of shapes [3] at step 2, [2] before");

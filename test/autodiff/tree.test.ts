@@ -40,6 +40,9 @@ describe("flattenTree", () => {
     expect(() => flattenTree("grad", 3 as unknown as Params)).toThrow("grad: parameters must be tensors, arrays or records of tensors; the argument is number 3");
     expect(() => flattenTree("vjp", { layers: [{ W: a }, { W: null }] } as unknown as Params)).toThrow("vjp: parameters must be tensors, arrays or records of tensors; 'layers[1].W' is null");
     expect(() => flattenTree("scan", [a, "x"] as unknown as Params, "the carry f returns")).toThrow("scan: the carry f returns must be tensors, arrays or records of tensors; '[1]' is string x");
+    // undefined is left out of a record (an optional parameter), but is no leaf of an array or the whole tree
+    expect(() => flattenTree("grad", [a, undefined] as unknown as Params)).toThrow(new TypeError("grad: parameters must be tensors, arrays or records of tensors; '[1]' is undefined"));
+    expect(() => flattenTree("vjp", undefined as unknown as Params)).toThrow(new TypeError("vjp: parameters must be tensors, arrays or records of tensors; the argument is undefined"));
   });
 });
 

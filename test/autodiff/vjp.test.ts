@@ -59,6 +59,9 @@ describe("unbroadcast", () => {
     expect(() => unbroadcast("myop", g, [1, 2, 3])).toThrow(new ShapeError("myop", "the pullback returned a cotangent of shape [2, 3] for an input of shape [1, 2, 3]"));
     expect(() => unbroadcast("myop", g, [2])).toThrow(new ShapeError("myop", "the pullback returned a cotangent of shape [2, 3] for an input of shape [2]"));
     expect(() => unbroadcast("myop", g, [2, 2])).toThrow(ShapeError);
+    // fewer axes than the input, even where the axes it has agree
+    expect(() => unbroadcast("myop", ones([3]), [3, 1])).toThrow(new ShapeError("myop", "the pullback returned a cotangent of shape [3] for an input of shape [3, 1]"));
+    expect(() => unbroadcast("myop", ones([]), [1])).toThrow(new ShapeError("myop", "the pullback returned a cotangent of shape [] for an input of shape [1]"));
   });
   it("is applied to every pullback's cotangents, once, in the core", () => {
     const x = tensor([[1, 2, 3]]);
