@@ -198,7 +198,7 @@ type Untyped = { readonly W: Tensor; readonly U: Tensor; readonly b: Tensor; rea
 type State = Tensor | { readonly h: Tensor; readonly c: Tensor };
 
 const positive = (fn: string, arg: string, v: unknown): void => {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new TypeError(`${fn}: argument '${arg}' must be an integer ≥ 1, got ${String(v)}`);
+  if (!Number.isInteger(v) || (v as number) < 1) throw new TypeError(`${fn}: argument '${arg}' must be an integer ≥ 1, got ${String(v)}`);
 };
 
 const cols = (z: Tensor, from: number, to: number): Tensor => slice(z as T2, 1, from, to) as Tensor;
