@@ -11,18 +11,36 @@ const f64 = { dtype: "float64" } as const;
 const t = (v: number) => tensor([v], f64);
 const recorder = (pick: (path: string) => boolean) => {
   const seen: string[] = [];
-  return { seen, filter: (path: string) => (seen.push(path), pick(path)) };
+  const filter = (path: string): boolean => {
+    seen.push(path);
+    return pick(path);
+  };
+  return { seen, filter };
 };
 
 describe("L2's weight filter gets the leaf's full path", () => {
   test("records and arrays nested in records", () => {
-    const params = { W1: t(1), layers: [{ W: t(2), b: t(3) }, { W: t(4), b: t(5) }], head: { Wout: t(6) } };
+    const params = {
+      W1: t(1),
+      layers: [
+        { W: t(2), b: t(3) },
+        { W: t(4), b: t(5) },
+      ],
+      head: { Wout: t(6) },
+    };
     const paths = ["W1", "layers.0.W", "layers.0.b", "layers.1.W", "layers.1.b", "head.Wout"];
     const r = recorder((p) => p === "layers.1.W" || p.startsWith("head."));
     // λ = 2, m = 1: the penalty is Σ w² over what the filter picks
     expect(item(l2Penalty(params as never, 2, 1, r.filter))).toBe(16 + 36);
     expect(r.seen).toEqual(paths);
-    const zero = { W1: t(0), layers: [{ W: t(0), b: t(0) }, { W: t(0), b: t(0) }], head: { Wout: t(0) } };
+    const zero = {
+      W1: t(0),
+      layers: [
+        { W: t(0), b: t(0) },
+        { W: t(0), b: t(0) },
+      ],
+      head: { Wout: t(0) },
+    };
     const g = recorder((p) => p === "layers.1.W");
     const out = addL2Grads(params as never, zero as never, 2, 1, g.filter) as typeof params;
     expect(g.seen).toEqual(paths);
