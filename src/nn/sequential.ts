@@ -181,7 +181,6 @@ export const sequential = <const Ls extends readonly AnyLayer[]>(layers: CheckCh
   };
   const withState = (fn: string, p: readonly Record<string, Tensor>[], states: unknown): readonly Record<string, Tensor>[] => {
     if (!Array.isArray(states) || states.length !== ls.length) throw new TypeError(`sequential.${fn}: argument 'states' must hold one state per layer (${ls.length}), from applyWithState`);
-    if (states.every((st) => st !== null && typeof st === "object" && Object.keys(st).length === 0)) return p;
     return p.map((q, k) => {
       const st = states[k] as Partial<BatchNormState> | null;
       if (st === null || typeof st !== "object") throw new TypeError(`sequential.${fn}: the state of layer ${k} must be a record ({} for none)`);
