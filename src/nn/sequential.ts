@@ -19,6 +19,7 @@
 
 import type { BatchNormState } from "../ops/batchNorm.js";
 import type { Dim, Shape, ShowShape } from "../shape/dims.js";
+import { showShape } from "../shape/dims.js";
 import type { Batch, Layout } from "../shape/layout.js";
 import type { CreateOptions } from "../tensor/create.js";
 import type { Rng } from "../tensor/random.js";
@@ -188,10 +189,8 @@ export const sequential = <const Ls extends readonly AnyLayer[]>(layers: CheckCh
       for (const n of ["mean", "variance"] as const) {
         const t = st[n];
         const old = q[n];
-        if (!isTensor(t) || !isTensor(old) || t.shape.length !== old.shape.length || t.shape.some((d, i) => d !== old.shape[i]))
-          throw new TypeError(
-            `sequential.${fn}: the state of layer ${k} must be { mean, variance } shaped like the layer's ${old === undefined ? "(which has no state)" : `[${old.shape.join(", ")}]`}`,
-          );
+        if (!isTensor(t) || !isTensor(old) || showShape(t.shape) !== showShape(old.shape))
+          throw new TypeError(`sequential.${fn}: the state of layer ${k} must be { mean, variance } shaped like the layer's ${old === undefined ? "(which has no state)" : showShape(old.shape)}`);
       }
       return { ...q, mean: st.mean as Tensor, variance: st.variance as Tensor };
     });

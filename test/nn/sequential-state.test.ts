@@ -39,6 +39,9 @@ describe("sequential: layer state", () => {
     expect(() => net.withState(p, bad([{ mean: fill([1, 1], 0), variance: fill([1], 1) }, {}, {}]))).toThrow(
       "sequential.withState: the state of layer 0 must be { mean, variance } shaped like the layer's [1]",
     );
+    expect(() => net.withState(p, bad([{ mean: zeros([]), variance: fill([1], 1) }, {}, {}]))).toThrow(
+      "sequential.withState: the state of layer 0 must be { mean, variance } shaped like the layer's [1]",
+    );
     expect(() => net.withState(p, bad([{ mean: fill([1], 0) }, {}, {}]))).toThrow("sequential.withState: the state of layer 0 must be { mean, variance } shaped like the layer's [1]");
     expect(() => net.withState(p, bad([{}, {}, { mean: zeros([1]), variance: zeros([1]) }]))).toThrow(
       new TypeError("sequential.withState: the state of layer 2 must be { mean, variance } shaped like the layer's (which has no state)"),
@@ -51,6 +54,9 @@ describe("sequential: layer state", () => {
     const next = net.updateState(p, caches);
     expect(toArray(next[0].mean)).toEqual([Math.fround(0.1)]); // 0.9·0 + 0.1·1
     expect(() => net.updateState(bad([p[0]]), caches)).toThrow(new TypeError("sequential.updateState: argument 'params' must be an array of 3 layer records (from init)"));
+    const [, shaped] = net.forward(p, X, { training: true });
+    const wrong = [{ ...(shaped[0] as object), state: { mean: zeros([2]), variance: zeros([2]) } }, shaped[1], shaped[2]];
+    expect(() => net.updateState(p, bad(wrong))).toThrow(new TypeError("sequential.updateState: the state of layer 0 must be { mean, variance } shaped like the layer's [1]"));
     const [, caches2] = net.forward(p, X);
     expect(net.updateState(p, caches2)[0].mean).toBe(p[0].mean);
   });
