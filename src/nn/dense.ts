@@ -146,7 +146,7 @@ export const dense = <const I extends number, const O extends number, const L ex
     ["nIn", nIn],
     ["nOut", nOut],
   ] as const) {
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new TypeError(`dense: argument '${arg}' must be an integer ≥ 1, got ${String(v)}`);
+    if (!Number.isInteger(v) || v < 1) throw new TypeError(`dense: argument '${arg}' must be an integer ≥ 1, got ${String(v)}`);
   }
   const activation = (opts.activation ?? "linear") as A;
   if (!activationNames.includes(activation)) throw new TypeError(`dense: option 'activation' must be one of ${activationNames.join(", ")}, got ${JSON.stringify(activation)}`);

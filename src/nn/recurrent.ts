@@ -198,7 +198,7 @@ type Untyped = { readonly W: Tensor; readonly U: Tensor; readonly b: Tensor; rea
 type State = Tensor | { readonly h: Tensor; readonly c: Tensor };
 
 const positive = (fn: string, arg: string, v: unknown): void => {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new TypeError(`${fn}: argument '${arg}' must be an integer ≥ 1, got ${String(v)}`);
+  if (!Number.isInteger(v) || (v as number) < 1) throw new TypeError(`${fn}: argument '${arg}' must be an integer ≥ 1, got ${String(v)}`);
 };
 
 const cols = (z: Tensor, from: number, to: number): Tensor => slice(z as T2, 1, from, to) as Tensor;
@@ -266,10 +266,12 @@ const makeCell = (kind: CellKind, F: number, H: number): Cell<CellKind, number, 
   const G = gatesOf[kind];
   const recur = recurrence(kind, H);
   const init = (g: Rng, opts?: CreateOptions): Untyped => {
-    const block = (rows: number, fanIn: number) => {
-      const parts = Array.from({ length: G }, () => initializers.xavierUniform(g, [rows, H], { fanIn, fanOut: H }, opts));
-      return parts.length === 1 ? (parts[0] as Tensor) : concat(parts as T2[], 1);
-    };
+    // one block per gate, side by side (an rnn's single block is copied once; init runs once)
+    const block = (rows: number, fanIn: number) =>
+      concat(
+        Array.from({ length: G }, () => initializers.xavierUniform(g, [rows, H], { fanIn, fanOut: H }, opts) as T2),
+        1,
+      ) as Tensor;
     const W = block(F, F);
     const U = block(H, H);
     const b = kind === "lstm" ? concat([zeros([1, H], opts), fill([1, H], 1, opts), zeros([1, 2 * H], opts)], 1) : zeros([1, G * H], opts);

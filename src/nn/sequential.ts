@@ -19,6 +19,7 @@
 
 import type { BatchNormState } from "../ops/batchNorm.js";
 import type { Dim, Shape, ShowShape } from "../shape/dims.js";
+import { showShape } from "../shape/dims.js";
 import type { Batch, Layout } from "../shape/layout.js";
 import type { CreateOptions } from "../tensor/create.js";
 import type { Rng } from "../tensor/random.js";
@@ -181,7 +182,6 @@ export const sequential = <const Ls extends readonly AnyLayer[]>(layers: CheckCh
   };
   const withState = (fn: string, p: readonly Record<string, Tensor>[], states: unknown): readonly Record<string, Tensor>[] => {
     if (!Array.isArray(states) || states.length !== ls.length) throw new TypeError(`sequential.${fn}: argument 'states' must hold one state per layer (${ls.length}), from applyWithState`);
-    if (states.every((st) => st !== null && typeof st === "object" && Object.keys(st).length === 0)) return p;
     return p.map((q, k) => {
       const st = states[k] as Partial<BatchNormState> | null;
       if (st === null || typeof st !== "object") throw new TypeError(`sequential.${fn}: the state of layer ${k} must be a record ({} for none)`);
@@ -189,10 +189,8 @@ export const sequential = <const Ls extends readonly AnyLayer[]>(layers: CheckCh
       for (const n of ["mean", "variance"] as const) {
         const t = st[n];
         const old = q[n];
-        if (!isTensor(t) || !isTensor(old) || t.shape.length !== old.shape.length || t.shape.some((d, i) => d !== old.shape[i]))
-          throw new TypeError(
-            `sequential.${fn}: the state of layer ${k} must be { mean, variance } shaped like the layer's ${old === undefined ? "(which has no state)" : `[${old.shape.join(", ")}]`}`,
-          );
+        if (!isTensor(t) || !isTensor(old) || showShape(t.shape) !== showShape(old.shape))
+          throw new TypeError(`sequential.${fn}: the state of layer ${k} must be { mean, variance } shaped like the layer's ${old === undefined ? "(which has no state)" : showShape(old.shape)}`);
       }
       return { ...q, mean: st.mean as Tensor, variance: st.variance as Tensor };
     });

@@ -14,7 +14,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { Optimizer, OptState } from "./optimizers.js";
 
 const checkMax = (fn: string, maxNorm: number): void => {
-  if (typeof maxNorm !== "number" || !(maxNorm > 0) || !Number.isFinite(maxNorm)) throw new RangeError(`${fn}: argument 'maxNorm' must be a finite number > 0, got ${String(maxNorm)}`);
+  if (!Number.isFinite(maxNorm) || !(maxNorm > 0)) throw new RangeError(`${fn}: argument 'maxNorm' must be a finite number > 0, got ${String(maxNorm)}`);
 };
 
 /**

@@ -11,14 +11,19 @@ import { sum } from "../ops/sum.js";
 import { zeros } from "../tensor/create.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 
-/** Which leaves are weights: by default those whose path ends in a name starting with `W`. @category model */
+/**
+ * Which leaves are weights, by their path in the parameter tree: the names and array indices
+ * from the root to the leaf, joined by `.` (`W1`, `layers.0.W`, `0.W` for an array at the top,
+ * `""` for a lone tensor). By default the leaves whose last name starts with `W`.
+ *
+ * @category model
+ */
 export type WeightFilter = (path: string) => boolean;
 
 const defaultFilter: WeightFilter = (path) => /(^|\.)W[^.]*$/.test(path);
 
-/** Leaves of a tree with their paths (`W1`, `layers.0.W`). */
+/** Leaves of a tree with their paths (`W1`, `layers.0.W`); an array's entries are its indices in order. */
 const withPaths = (p: Params, path = ""): [string, Tensor][] => {
-  if (Array.isArray(p)) return p.flatMap((q, i) => withPaths(q as Params, path === "" ? `${i}` : `${path}.${i}`));
   if (isTensor(p)) return [[path, p]];
   return Object.entries(p as { readonly [k: string]: Params }).flatMap(([k, q]) => withPaths(q, path === "" ? k : `${path}.${k}`));
 };

@@ -16,8 +16,8 @@ export type Schedule = (step: number) => number;
 export type LearningRate = number | Schedule;
 
 const positive = (fn: string, arg: string, v: unknown): number => {
-  if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) throw new RangeError(`${fn}: argument '${arg}' must be a finite number > 0, got ${String(v)}`);
-  return v;
+  if (!Number.isFinite(v) || !((v as number) > 0)) throw new RangeError(`${fn}: argument '${arg}' must be a finite number > 0, got ${String(v)}`);
+  return v as number;
 };
 
 /**
