@@ -101,7 +101,12 @@ export interface HostWorker {
 export const startWorker = (body: string, data: unknown): HostWorker | undefined => {
   const wt = nodeModule<typeof import("node:worker_threads")>("node:worker_threads");
   if (wt !== undefined) {
-    const worker = new wt.Worker(`(${body})(require("node:worker_threads").workerData);`, { eval: true, workerData: data });
+    // the text is CommonJS: an inherited `--input-type=module` (a `node -e` script) would make it a
+    // module without `require`, so the worker's Node options drop it (engine flags stay)
+    const execArgv = process.execArgv.filter((a) => !a.startsWith("--input-type"));
+    const worker = new wt.Worker(`(${body})(require("node:worker_threads").workerData);`, { eval: true, workerData: data, execArgv });
+    // a worker that fails to start must not take the process down: jobs run on the workers that are up
+    worker.on("error", () => undefined);
     worker.unref();
     return { terminate: () => void worker.terminate() };
   }

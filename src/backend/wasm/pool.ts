@@ -219,6 +219,15 @@ export class Pool {
   }
 
   /**
+   * Resolves once every started worker has instantiated the module, or after `limitMs` (a worker
+   * that cannot start must not hold `ready()` up: jobs run on the workers that are up).
+   */
+  async settled(limitMs: number): Promise<void> {
+    const end = Date.now() + limitMs;
+    while (this.ready < this.workers.length && Date.now() < end) await new Promise((r) => setTimeout(r, 1));
+  }
+
+  /**
    * Run a job of `chunks` chunks of kind `kind` with arguments `args` (see `runChunk`), with
    * the main thread and workers `1 … parts - 1`; returns when every chunk is done.
    */

@@ -127,8 +127,15 @@ export const loadWasm = async (): Promise<void> => {
   if (runtime !== undefined && !warmed) {
     warmed = true;
     warmKernels(runtime, WARM_ROUNDS);
+    // the pool's workers start asynchronously: without this wait they came up during the first
+    // training step, which then ran on one thread and paid their start-up (a fresh process's
+    // first 20 steps took 2.9× twenty steady ones in wall time)
+    await runtime.pool?.settled(WORKER_START_LIMIT_MS);
   }
 };
+
+/** How long `ready()` waits at most for the pool's workers to start. */
+const WORKER_START_LIMIT_MS = 2000;
 
 let warmed = false;
 /**
