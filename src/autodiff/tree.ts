@@ -53,7 +53,7 @@ export const flattenTree = (op: string, p: Params, what = "parameters"): { leave
         .map(([k, v]) => [k, build(v, path === "" ? k : `${path}.${k}`)] as const);
       return (ls) => Object.fromEntries(parts.map(([k, f]) => [k, f(ls)]));
     }
-    throw new TypeError(`${op}: ${what} must be tensors, arrays or records of tensors; ${path === "" ? "the argument" : `'${path}'`} is ${q === undefined ? "undefined" : describe(q)}`);
+    throw new TypeError(`${op}: ${what} must be tensors, arrays or records of tensors; ${path === "" ? "the argument" : `'${path}'`} is ${describe(q)}`);
   };
   const rebuild = build(p, "");
   return { leaves, rebuild };
