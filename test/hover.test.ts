@@ -12,7 +12,7 @@ const file = join(root, "test", "__hover__.ts");
 
 const program = `
 import { flow } from "fp-ts/lib/function.js";
-import { add, concat, flatten, grad, gt, lstm, matmul, randn, relu, reshape, rng, scan, slice, sum, type Tensor, tanh, tensor, transpose, valueAndGrad, where, withShape, zeros } from "../src/index.js";
+import { add, batchNormLayer, concat, dense, flatten, grad, gt, lstm, matmul, randn, relu, reshape, rng, scan, sequential, slice, sum, type Tensor, tanh, tensor, transpose, valueAndGrad, where, withShape, zeros } from "../src/index.js";
 
 const W = zeros([128, 784]);
 const W1 = randn(rng(0), [128, 784]);
@@ -82,7 +82,12 @@ export const bad6 = transpose(X3);
 export const bad7 = reshape(Xm, ["n", 28, 28]);
 export const bad9 = where(gt(W, 0), W, dWt);
 const named = reshape(Xm, ["m", 28, 28]);
-export { W1, db, total, flat, big, Xt, lit, scalar, dW, loss, g2, Z2, flatBatch, flatBatch2, named, rnnW, lastH, hs, hT, catBatch, sliceStep };
+const bnNet = sequential([dense(784, 128, { layout: "rows", activation: "relu" }), batchNormLayer([128]), dense(128, 10, { layout: "rows" })]);
+const bnP = bnNet.init(rng(0));
+const bnGamma = bnP[1].gamma;
+const bnOut = bnNet.apply(bnP, Xm);
+export const bad10 = sequential([dense(784, 128, { layout: "rows" }), batchNormLayer([64])]);
+export { W1, db, total, flat, big, Xt, lit, scalar, dW, loss, g2, Z2, flatBatch, flatBatch2, named, rnnW, lastH, hs, hT, catBatch, sliceStep, bnGamma, bnOut };
 `;
 
 let service: ts.LanguageService;
@@ -181,6 +186,13 @@ describe("hovers display plain shapes", () => {
     expect(hover("hs")).toBe('const hs: Tensor<[28, "m", 28]>');
     expect(hover("hT")).toBe('const hT: Tensor<["m", 28]>');
   });
+  it("batch norm after dense: the network, its parameters and its output", () => {
+    expect(hover("bnNet")).toBe(
+      'const bnNet: Sequential<readonly [DenseLayer<784, 128, "rows", "relu">, ImageLayer<"batchNorm", readonly [128], readonly [128], BatchNormParams<128> & Record<string, Tensor<Shape>>>, DenseLayer<128, 10, "rows", "linear">]>',
+    );
+    expect(hover("bnGamma")).toBe("const bnGamma: Tensor<[128]>");
+    expect(hover("bnOut")).toBe('const bnOut: Tensor<["m", 10]>');
+  });
   it("a generic layer and its result", () => {
     expect(hover("linear", 0)).toBe('function linear<O extends number, I extends number>(W: Tensor<[O, I]>, x: Tensor<[I, "m"]>, b: Tensor<[O, 1]>): Tensor<[O, "m"]>');
     expect(hover("Z2")).toBe('const Z2: Tensor<[128, "m"]>');
@@ -264,6 +276,14 @@ describe("errors land on the wrong argument, with the readable message", () => {
       "    Type 'Tensor<[3, 4]>' is not assignable to type '\"slice: range 2:50 is out of bounds for axis 0 of [3, 4] (size 3)\"'.",
     ]);
   });
+  it("sequential: a batch-norm layer of the wrong width after dense, at that layer, both sides as shapes", () => {
+    const { d, start, text } = diagnosticAt('sequential([dense(784, 128, { layout: "rows" }), batchNormLayer([64])])', "batchNormLayer([64])");
+    expect(d.start).toBe(start);
+    expect(d.length).toBe("batchNormLayer([64])".length);
+    expect(text).toBe(
+      "Type 'ImageLayer<\"batchNorm\", readonly [64], readonly [64], BatchNormParams<64> & Record<string, Tensor<Shape>>>' is not assignable to type '\"sequential: layer 1 takes [64] but layer 0 gives [128]\"'.",
+    );
+  });
   it("nothing else in the program is an error", () => {
     const bad = [
       "matmul(W, x748)",
@@ -275,6 +295,7 @@ describe("errors land on the wrong argument, with the readable message", () => {
       'reshape(Xm, ["n", 28, 28])',
       "flow(relu<[3, 4]>, slice(0, 2, 50))",
       "where(gt(W, 0), W, dWt)",
+      "batchNormLayer([64])",
     ].map((c) => at(c));
     const others = service.getSemanticDiagnostics(file).filter((d) => !bad.some((p) => d.start !== undefined && d.start >= p && d.start < p + 40));
     expect(others.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"))).toEqual([]);

@@ -40,8 +40,6 @@ export type InOf<T> = T extends { readonly nIn: infer I extends number | Shape }
 export type OutOf<T> = T extends { readonly nOut: infer O extends number | Shape } ? Norm<O> : never;
 /** A shape as a mutable tuple (`readonly [28, 28, 1]` and `[28, 28, 1]` compare equal). */
 type Norm<T> = T extends readonly unknown[] ? [...T] : T;
-/** An input or output per example as messages print it: `32 inputs`, `[12, 12, 16]`. */
-type ShowIO<T, Unit extends string> = T extends number ? `${T}${Unit}` : ShowShape<T>;
 /** The batch of `M` examples a layer of layout `L` takes, for a size or a per-example shape. @category model */
 export type BatchOf<L extends Layout, S, M extends Dim> = S extends number ? Batch<L, S, M> : S extends readonly Dim[] ? [M, ...S] : never;
 /** Any layer a sequential chains: dense, or an image layer. @category model */
@@ -51,27 +49,43 @@ export type LayoutOf<T> = T extends { readonly layout: infer L extends Layout } 
 /** The last element of a tuple. @category model */
 export type Last<T extends readonly unknown[]> = T extends readonly [...unknown[], infer X] ? X : never;
 
+/**
+ * The chain's notion of a per-example shape: a width `n` (dense, flatten) is the shape `[n]`
+ * (batch norm, reshape): in layout "rows" both are the batch `[m, n]`. Every link compares these.
+ */
+type PerExample<T> = T extends number ? [T] : T extends readonly unknown[] ? [...T] : never;
+/** Both sides of a link as a message prints them, in one convention: widths (`32 inputs`, `64`) when both are widths, else shapes (`[64]`, `[128]`). */
+type ShowLink<I, P> = [I, P] extends [infer A extends number, infer B extends number] ? [`${A} inputs`, `${B}`] : [ShowShape<PerExample<I>>, ShowShape<PerExample<P>>];
+/** A layer other than dense takes rows only (image, batch-norm, flatten and reshape layers). */
+type RowsOnly<T> = T extends { readonly kind: "dense" } ? false : true;
+/** What a layout mismatch should add when a rows-only layer is involved. */
+type LayoutHint<L, R0> = true extends RowsOnly<L> | R0 ? ` (every layer must share one layout: image and batch-norm layers take rows, so give the dense layers { layout: 'rows' })` : "";
+
 /** The output size of each element's predecessor (`never` for the first). */
 type PrevOut<Ls extends readonly unknown[]> = [never, ...{ [J in keyof Ls]: OutOf<Ls[J]> }];
 /** The key of each element's predecessor. */
 type PrevKey<Ls extends readonly unknown[]> = ["", ...{ [J in keyof Ls]: J }];
 
-type Link<L, P, K extends string, PK, L0> = [LayoutOf<L>] extends [L0]
-  ? [InOf<L>] extends [P]
-    ? [P] extends [InOf<L>]
+type LinkMessage<I, P, K extends string, PK> =
+  ShowLink<I, P> extends [infer SI extends string, infer SP extends string] ? `sequential: layer ${K} takes ${SI} but layer ${PK & string} gives ${SP}` : never;
+
+type Link<L, P, K extends string, PK, L0, R0> = [LayoutOf<L>] extends [L0]
+  ? [PerExample<InOf<L>>] extends [PerExample<P>]
+    ? [PerExample<P>] extends [PerExample<InOf<L>>]
       ? L
-      : `sequential: layer ${K} takes ${ShowIO<InOf<L>, " inputs">} but layer ${PK & string} gives ${ShowIO<P, "">}`
-    : `sequential: layer ${K} takes ${ShowIO<InOf<L>, " inputs">} but layer ${PK & string} gives ${ShowIO<P, "">}`
-  : `sequential: layer ${K} has layout '${LayoutOf<L>}' but layer 0 has '${L0 & string}'`;
+      : LinkMessage<InOf<L>, P, K, PK>
+    : LinkMessage<InOf<L>, P, K, PK>
+  : `sequential: layer ${K} has layout '${LayoutOf<L>}' but layer 0 has '${L0 & string}'${LayoutHint<L, R0>}`;
 
 /**
- * The chain check: each element must take the previous element's output size (and share the
- * first layer's layout); a wrong element's type becomes the message.
+ * The chain check: each element must take the previous element's output per example (a width
+ * `n` and a shape `[n]` are the same) and share the first layer's layout; a wrong element's type
+ * becomes the message.
  *
  * @category model
  */
 export type CheckChain<Ls extends readonly unknown[]> = {
-  [K in keyof Ls]: K extends "0" ? Ls[K] : Link<Ls[K], PrevOut<Ls>[K & keyof PrevOut<Ls>], K & string, PrevKey<Ls>[K & keyof PrevKey<Ls>], LayoutOf<Ls[0]>>;
+  [K in keyof Ls]: K extends "0" ? Ls[K] : Link<Ls[K], PrevOut<Ls>[K & keyof PrevOut<Ls>], K & string, PrevKey<Ls>[K & keyof PrevKey<Ls>], LayoutOf<Ls[0]>, RowsOnly<Ls[0]>>;
 };
 
 /** The parameters of a chain: one record per layer. @category model */
@@ -141,6 +155,7 @@ export interface Sequential<Ls extends readonly AnyLayer[]> {
 // -------------------------------------------------------------------------------------
 
 type Untyped = {
+  readonly kind?: string;
   init(g: Rng, opts?: CreateOptions): Record<string, Tensor>;
   apply(p: Record<string, Tensor>, a: Tensor, ctx?: RunContext): Tensor;
   applyWithState?(p: Record<string, Tensor>, a: Tensor, ctx?: RunContext): [Tensor, BatchNormState | undefined];
@@ -152,8 +167,17 @@ type Untyped = {
   readonly architecture: LayerArchitecture;
 };
 
-const showIO = (v: number | readonly number[], unit: string): string => (typeof v === "number" ? `${v}${unit}` : `[${v.join(", ")}]`);
-const sameIO = (a: number | readonly number[], b: number | readonly number[]): boolean => JSON.stringify(typeof a === "number" ? [a] : a) === JSON.stringify(typeof b === "number" ? [b] : b);
+/** The runtime twin of `PerExample`: a width `n` is the shape `[n]`. */
+const perExample = (v: number | readonly number[]): readonly number[] => (typeof v === "number" ? [v] : v);
+const sameIO = (a: number | readonly number[], b: number | readonly number[]): boolean => showShape(perExample(a)) === showShape(perExample(b));
+/** The runtime twin of `LinkMessage`: widths when both sides are widths, else shapes. */
+const linkMessage = (k: number, nIn: number | readonly number[], prev: number | readonly number[]): string =>
+  typeof nIn === "number" && typeof prev === "number"
+    ? `sequential: layer ${k} takes ${nIn} inputs but layer ${k - 1} gives ${prev}`
+    : `sequential: layer ${k} takes ${showShape(perExample(nIn))} but layer ${k - 1} gives ${showShape(perExample(prev))}`;
+/** The runtime twin of `LayoutHint`. */
+const layoutHint = (l: Untyped, first: Untyped): string =>
+  l.kind !== "dense" || first.kind !== "dense" ? " (every layer must share one layout: image and batch-norm layers take rows, so give the dense layers { layout: 'rows' })" : "";
 
 /**
  * A network from a non-empty tuple of layers, checked at compile time (and at run time, for
@@ -173,8 +197,9 @@ export const sequential = <const Ls extends readonly AnyLayer[]>(layers: CheckCh
   ls.forEach((l, k) => {
     if (l === null || typeof l !== "object" || typeof l.forward !== "function" || typeof l.apply !== "function") throw new TypeError(`sequential: layer ${k} is not a layer`);
     const prev = ls[k - 1];
-    if (prev !== undefined && !sameIO(prev.nOut, l.nIn)) throw new TypeError(`sequential: layer ${k} takes ${showIO(l.nIn, " inputs")} but layer ${k - 1} gives ${showIO(prev.nOut, "")}`);
-    if (l.layout !== (ls[0] as Untyped).layout) throw new TypeError(`sequential: layer ${k} has layout '${l.layout}' but layer 0 has '${(ls[0] as Untyped).layout}'`);
+    const first = ls[0] as Untyped;
+    if (l.layout !== first.layout) throw new TypeError(`sequential: layer ${k} has layout '${l.layout}' but layer 0 has '${first.layout}'${layoutHint(l, first)}`);
+    if (prev !== undefined && !sameIO(prev.nOut, l.nIn)) throw new TypeError(linkMessage(k, l.nIn, prev.nOut));
   });
   const checkParams = (fn: string, ps: unknown): readonly Record<string, Tensor>[] => {
     if (!Array.isArray(ps) || ps.length !== ls.length) throw new TypeError(`sequential.${fn}: argument 'params' must be an array of ${ls.length} layer records (from init)`);

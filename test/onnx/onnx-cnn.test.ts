@@ -2,7 +2,7 @@
  * ONNX export of the image layers, checked by ONNX Runtime (onnxruntime-web's WASM execution
  * provider, in Node): convolutions (padding valid / same / explicit, stride, dilation, groups,
  * depthwise, every activation family), max and average pooling (padding too), global average
- * pooling, batch norm in its inference form, flatten and reshape, in networks that start from
+ * pooling, batch norm in its inference form (on images and on a dense layer's rows), flatten and reshape, in networks that start from
  * flat rows or from images and end in dense logits or in an image. ONNX Runtime's output on
  * random inputs must agree with typegrad's `predict` within 1e-5 of the outputs' scale
  * (float32; the worst seen is printed); importing the file back gives the parameters bit for bit
@@ -134,6 +134,12 @@ describe("exportOnnx: image layers in ONNX Runtime", () => {
     const ops = await check("image out", net as DescribedModel, [5, 5, 2], 3);
     expect(ops[0]).toBe("Transpose");
     expect(ops[ops.length - 1]).toBe("Transpose");
+  });
+
+  it("batch norm on a dense layer's output (rows [N, C], no Transpose): dense → batch norm → dense → batch norm", async () => {
+    const net = sequential([dense(12, 16, { layout: "rows", activation: "relu" }), batchNormLayer([16], { epsilon: 1e-3 }), dense(16, 5, { layout: "rows", activation: "tanh" }), batchNormLayer([5])]);
+    const ops = await check("dense + batch norm", net as DescribedModel, [12], 5);
+    expect(ops).toEqual(["Gemm", "Relu", "BatchNormalization", "Gemm", "Tanh", "BatchNormalization"]);
   });
 
   it("the CNN example's network (npm run cnn) exports and agrees", async () => {

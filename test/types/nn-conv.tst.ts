@@ -53,7 +53,7 @@ describe("sequential with image layers", () => {
     ]);
     sequential([
       conv2dLayer([8, 8, 1], 4, 3),
-      // @ts-expect-error sequential: layer 1 takes 144 inputs but layer 0 gives [6, 6, 4]
+      // @ts-expect-error sequential: layer 1 takes [144] but layer 0 gives [6, 6, 4]
       dense(144, 10, { layout: "rows" }),
     ]);
     sequential([

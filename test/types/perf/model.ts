@@ -75,9 +75,11 @@ const repoOptions = (): ts.CompilerOptions => {
 };
 
 /** What a fresh checker pays for the model file's diagnostics (the editor's cost per edit). */
-export const editorCost = (variant: Variant, program: Program, layers: number): { ms: number; instantiations: number; errors: string[] } => {
+export const editorCost = (variant: Variant, program: Program, layers: number): { ms: number; instantiations: number; errors: string[] } => fileCost(source(variant, program, layers));
+
+/** What a fresh checker pays for the diagnostics of a file of this text in test/types/perf (best of 3, CPU time). */
+export const fileCost = (text: string): { ms: number; instantiations: number; errors: string[] } => {
   const file = join(root, "test", "types", "perf", "__model__.ts");
-  const text = source(variant, program, layers);
   const options = { ...repoOptions(), noEmit: true };
   let best = Number.POSITIVE_INFINITY;
   let instantiations = 0;
@@ -101,11 +103,14 @@ export const editorCost = (variant: Variant, program: Program, layers: number): 
 };
 
 /** `tsc --noEmit --extendedDiagnostics` over the whole program (the library is checked too). */
-export const tscCost = (variant: Variant, program: Program, layers: number): Record<string, string> => {
+export const tscCost = (variant: Variant, program: Program, layers: number): Record<string, string> => ({ variant, ...tscCostOf(source(variant, program, layers)) });
+
+/** `tsc --noEmit --extendedDiagnostics` over a program of one file of this text (the library is checked too). */
+export const tscCostOf = (text: string): Record<string, string> => {
   const dir = mkdtempSync(join(tmpdir(), "typegrad-perf-"));
   try {
     writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
-    writeFileSync(join(dir, "model.ts"), source(variant, program, layers));
+    writeFileSync(join(dir, "model.ts"), text);
     const { compilerOptions } = JSON.parse(readFileSync(join(root, "tsconfig.json"), "utf8")) as { compilerOptions: object };
     writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...compilerOptions, typeRoots: [join(root, "node_modules", "@types")] }, files: ["model.ts"] }));
     let out: string;
@@ -115,7 +120,7 @@ export const tscCost = (variant: Variant, program: Program, layers: number): Rec
       out = (e as { stdout: string }).stdout; // errors elsewhere in the program (not the model) are not ours
     }
     const pick = (k: string): string => out.match(new RegExp(`^${k}:\\s+(.*)$`, "m"))?.[1]?.trim() ?? "?";
-    return { variant, instantiations: pick("Instantiations"), types: pick("Types"), check: pick("Check time"), total: pick("Total time") };
+    return { instantiations: pick("Instantiations"), types: pick("Types"), check: pick("Check time"), total: pick("Total time") };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
