@@ -126,6 +126,7 @@ export { batchNormState } from "./nn/batchNorm.js";
 export {
   type AnyImageLayer,
   avgPool2dLayer,
+  type BatchNormLayerOptions,
   type BatchNormParams,
   batchNormLayer,
   type Conv2dLayerOptions,

@@ -123,7 +123,7 @@ const imageArchs: Record<string, t.Type<LayerArchitecture>> = {
     { stride: Stride, padding: Padding },
   ) as unknown as t.Type<LayerArchitecture>,
   globalAvgPool2d: struct("GlobalAvgPool2dLayerArchitecture", { kind: t.literal("globalAvgPool2d"), inShape: sizes("ImageShape", 3) }, {}) as unknown as t.Type<LayerArchitecture>,
-  batchNorm: struct("BatchNormLayerArchitecture", { kind: t.literal("batchNorm"), inShape: Shape }, { momentum: Unit01, epsilon: Positive }) as unknown as t.Type<LayerArchitecture>,
+  batchNorm: struct("BatchNormLayerArchitecture", { kind: t.literal("batchNorm"), inShape: Shape }, { momentum: Unit01, epsilon: Positive, activation: Plain }) as unknown as t.Type<LayerArchitecture>,
   flatten: struct("FlattenLayerArchitecture", { kind: t.literal("flatten"), inShape: Shape }, {}) as unknown as t.Type<LayerArchitecture>,
   reshape: struct("ReshapeLayerArchitecture", { kind: t.literal("reshape"), shape: Shape }, {}) as unknown as t.Type<LayerArchitecture>,
 };

@@ -178,6 +178,7 @@ export interface BatchNormLayerArchitecture {
   readonly inShape: readonly number[];
   readonly momentum?: number;
   readonly epsilon?: number;
+  readonly activation?: Exclude<ActivationName, "prelu">;
 }
 
 /** A flatten layer (`flattenLayer(inShape)`) or a reshape layer (`reshapeLayer(shape)`) as data. @category model */
@@ -448,7 +449,7 @@ const layerFrom = (l: LayerArchitecture): unknown => {
     case "globalAvgPool2d":
       return globalAvgPool2dLayer(l.inShape);
     case "batchNorm":
-      return batchNormLayer(l.inShape, { ...opt("momentum", l.momentum), ...opt("epsilon", l.epsilon) });
+      return batchNormLayer(l.inShape, { ...opt("momentum", l.momentum), ...opt("epsilon", l.epsilon), ...opt("activation", l.activation) });
     case "flatten":
       return flattenLayer(l.inShape);
     case "reshape":

@@ -132,6 +132,14 @@ const checkInput = (fn: string, nIn: readonly number[], a: unknown): Tensor => {
   return a;
 };
 
+/** An image layer's activation option (default `"linear"`; PReLU's learned α has no place in these layers). */
+const activationOption = (fn: string, a: unknown): ActivationName => {
+  const activation = a ?? "linear";
+  if (!activationNames.includes(activation as ActivationName) || activation === "prelu")
+    throw new TypeError(`${fn}: option 'activation' must be one of ${activationNames.filter((n) => n !== "prelu").join(", ")}, got ${JSON.stringify(activation)}`);
+  return activation as ActivationName;
+};
+
 const checkParams = (fn: string, p: unknown, names: readonly string[]): Record<string, Tensor> => {
   if (p === null || typeof p !== "object" || names.some((n) => !isTensor((p as Record<string, unknown>)[n])))
     throw new TypeError(`${fn}: argument 'params' must be a record { ${names.join(", ")} } from init`);
@@ -218,9 +226,7 @@ export const conv2dLayer = <const In extends ImageShape, const F extends number,
   const groups = o.groups ?? 1;
   if (!(Number.isInteger(groups) && groups >= 1 && s[2] % groups === 0 && filters % groups === 0))
     throw new TypeError(`${fn}: option 'groups' must divide the ${s[2]} input channels and the ${filters} filters, got ${JSON.stringify(groups)}`);
-  const activation = o.activation ?? "linear";
-  if (!activationNames.includes(activation) || activation === "prelu")
-    throw new TypeError(`${fn}: option 'activation' must be one of ${activationNames.filter((a) => a !== "prelu").join(", ")}, got ${JSON.stringify(activation)}`);
+  const activation = activationOption(fn, o.activation);
   const drop = o.dropout ?? 0;
   if (!(drop >= 0 && drop < 1)) throw new RangeError(`${fn}: option 'dropout' must be in [0, 1), got ${drop}`);
   const initName = o.init ?? (reluFamily.includes(activation) ? "he" : "xavierUniform");
@@ -363,6 +369,16 @@ export interface BatchNormParams<C extends number> {
   readonly variance: Tensor<[C]>;
 }
 
+/** Options of {@link batchNormLayer}. @category model */
+export interface BatchNormLayerOptions {
+  /** Weight of the old running statistics in each update (default 0.9). */
+  readonly momentum?: number;
+  /** Added to the variance before its square root (default 1e-5). */
+  readonly epsilon?: number;
+  /** Applied to the normalised output, `A = g(γ ẑ + β)` (default `"linear"`): batch norm on `Z` before the activation, as in the course. */
+  readonly activation?: Exclude<ActivationName, "prelu">;
+}
+
 /** The last entry of a shape. */
 type LastDim<S> = S extends readonly [...unknown[], infer C extends number] ? C : number;
 
@@ -370,37 +386,47 @@ type LastDim<S> = S extends readonly [...unknown[], infer C extends number] ? C 
  * A batch-normalisation layer over the last axis (the channels) of `inShape`: in training
  * (`ctx.training`) it normalises with the batch's statistics and its `forward` cache carries the
  * new running statistics (`sequential(...).updateState(params, caches)` puts them into new
- * parameters, nothing is mutated); at inference it uses the running statistics.
+ * parameters, nothing is mutated; `fit` does it for you); at inference it uses the running
+ * statistics. On images `inShape` is `[H, W, C]`; on a dense layer's output (`Z` of a fully
+ * connected net, rows are examples) it is `[n]`, and `sequential` chains it between
+ * `dense(…, { layout: "rows" })` layers.
  *
  * @example
- * import { batchNormLayer, rng, zeros } from "typegrad"
+ * import { batchNormLayer, dense, rng, sequential, zeros } from "typegrad"
  * const bn = batchNormLayer([12, 12, 16])
  * const p = bn.init(rng(0))
  * p.gamma // Tensor<[16]>
  * const [, cache] = bn.forward(p, zeros([4, 12, 12, 16]), { training: true })
  * cache.state?.mean.shape // [16] (the new running mean, momentum 0.9)
+ * // batch norm on a dense layer's output
+ * const net = sequential([dense(784, 128, { layout: "rows", activation: "relu" }), batchNormLayer([128]), dense(128, 10, { layout: "rows" })])
+ * const q = net.init(rng(0))
+ * q[1].mean // Tensor<[128]>
+ * net.apply(q, zeros([4, 784])) // Tensor<[4, 10]>
  * @category constructors
  */
 export const batchNormLayer = <const In extends readonly number[]>(
   inShape: In,
-  opts: { readonly momentum?: number; readonly epsilon?: number } = {},
+  opts: BatchNormLayerOptions = {},
 ): ImageLayer<"batchNorm", In, In, BatchNormParams<LastDim<In>> & Record<string, Tensor>> => {
   const fn = "batchNormLayer";
   if (!Array.isArray(inShape) || inShape.length < 1 || !inShape.every((d) => Number.isInteger(d) && d >= 1))
     throw new TypeError(`${fn}: argument 'inShape' must be a non-empty array of sizes, got ${JSON.stringify(inShape)}`);
   const C = inShape[inShape.length - 1] as number;
+  const activation = activationOption(fn, opts.activation);
   const bnOpts = { ...(opts.momentum === undefined ? {} : { momentum: opts.momentum }), ...(opts.epsilon === undefined ? {} : { epsilon: opts.epsilon }) };
   const bn = batchNorm as unknown as (x: Tensor, g: Tensor, b: Tensor, s: BatchNormState, o: object) => { y: Tensor; state: BatchNormState };
   const { apply, applyWithState, forward, backward } = blocks(fn, inShape, ["gamma", "beta", "mean", "variance"], (p, A_prev, ctx) => {
     const r = bn(A_prev, p.gamma as Tensor, p.beta as Tensor, { mean: p.mean as Tensor<[number]>, variance: p.variance as Tensor<[number]> }, { ...bnOpts, training: ctx.training === true });
-    return ctx.training === true ? { A: r.y, state: r.state } : { A: r.y };
+    const A = activate(activation, r.y, inShape.length, ctx, {}, undefined).A;
+    return ctx.training === true ? { A, state: r.state } : { A };
   });
   return {
     kind: "batchNorm",
     nIn: inShape,
     nOut: inShape,
     layout: "rows",
-    architecture: { kind: "batchNorm", inShape: [...inShape], ...bnOpts } as LayerArchitecture,
+    architecture: { kind: "batchNorm", inShape: [...inShape], ...bnOpts, ...(opts.activation === undefined ? {} : { activation }) } as LayerArchitecture,
     init: (_g: Rng, copts?: CreateOptions) => ({ gamma: fill([C], 1, copts), beta: zeros([C], copts), mean: zeros([C], copts), variance: fill([C], 1, copts) }),
     apply,
     applyWithState,

@@ -11,6 +11,12 @@
  * // '"sequential: layer 2 takes 32 inputs but layer 1 gives 64"'.
  * ```
  *
+ * A dense layer's output per example is a width (`128`), a batch-norm or reshape layer's a shape
+ * (`[128]`); the chain treats `n` and `[n]` as the same per-example shape (in layout "rows" both
+ * are the batch `[m, n]`), so `dense → batchNormLayer([n]) → dense` chains. Layers other than
+ * dense take rows only: a dense layer in layout "columns" next to one is refused, with the fix in
+ * the message.
+ *
  * Parameters are a tuple of the layers' records; `forward` returns every layer's cache and
  * `backward` consumes them, newest first, giving gradients in the parameters' structure.
  *

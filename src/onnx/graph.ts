@@ -300,7 +300,7 @@ export const graphNodes = (arch: Architecture, input: string, output: string): N
       case "batchNorm": {
         transpose(k, true);
         const prev = A;
-        A = `A${k + 1}`;
+        A = l.activation === undefined || l.activation === "linear" ? `A${k + 1}` : `Z${k + 1}`;
         nodes.push({
           name: `layer${k + 1}/BatchNormalization`,
           opType: "BatchNormalization",
@@ -308,6 +308,7 @@ export const graphNodes = (arch: Architecture, input: string, output: string): N
           outputs: [A],
           attributes: [{ name: "epsilon", f: l.epsilon ?? 1e-5 }],
         });
+        activation(k, l.activation ?? "linear", {}, 1, A, "");
         break;
       }
       case "flatten": {

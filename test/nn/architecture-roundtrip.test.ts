@@ -57,6 +57,7 @@ describe("architectures round-trip", () => {
     );
     roundTrip(sequential([conv2dLayer([5, 5, 1], 2, 3, { dilation: 2 }), batchNormLayer([1, 1, 2]), flattenLayer([1, 1, 2])]).architecture);
     roundTrip(sequential([conv2dLayer([4, 4, 1], 1, 1), maxPool2dLayer([4, 4, 1], 2), batchNormLayer([2, 2, 1])]).architecture);
+    roundTrip(sequential([dense(3, 4, { layout: "rows" }), batchNormLayer([4], { activation: "elu", epsilon: 1e-3 }), dense(4, 2, { layout: "rows" })]).architecture);
     expect(Object.keys(conv2dLayer([4, 4, 1], 1, 1).architecture)).not.toContain("stride");
     expect(Object.keys(batchNormLayer([2]).architecture)).toEqual(["kind", "inShape"]);
   });

@@ -28,6 +28,8 @@ import {
   mul,
   type Params,
   predict,
+  relu,
+  reshape,
   reshapeLayer,
   rng,
   sequential,
@@ -35,6 +37,7 @@ import {
   sqrt,
   square,
   sub,
+  sum,
   type Tensor,
   take,
   toFlat,
@@ -157,6 +160,31 @@ describe("batch norm after dense", () => {
     expect(E.isRight(fromJson) && fromJson.right.architecture).toStrictEqual(net.architecture);
   });
 
+  test("BN on Z, then the activation (the course's order): batchNormLayer's activation option, in training and at inference", () => {
+    const linear = dense(6, 16, { layout: "rows" });
+    const m = sequential([linear, batchNormLayer([16], { activation: "relu" }), head]);
+    const p = m.init(rng(5), f64);
+    const Z = linear.apply(p[0], X);
+    const mu = mean(Z, 0, true);
+    const v = mean(square(sub(Z, mu)), 0, true);
+    expect(close(m.apply(p, X, { training: true }), head.apply(p[2], relu(normalise(Z, mu, v, p[1])) as Tensor<[48, 16]>), 1e-12)).toBe(true);
+    expect(close(m.apply(p, X), head.apply(p[2], relu(normalise(Z, p[1].mean, p[1].variance, p[1])) as Tensor<[48, 16]>), 1e-12)).toBe(true);
+    // softmax over the last axis (the units, or an image's channels)
+    const s = batchNormLayer([2, 8], { activation: "softmax" });
+    const sums = toFlat(sum(s.apply(s.init(rng(0)), reshape(Z, [48, 2, 8])), 2));
+    expect(sums.length).toBe(96);
+    expect(sums.every((t) => Math.abs(t - 1) < 1e-12)).toBe(true);
+    // it is part of the architecture (given only when given), and rebuilds
+    expect(m.architecture.layers[1]).toStrictEqual({ kind: "batchNorm", inShape: [16], activation: "relu" });
+    expect(bn.architecture).toStrictEqual({ kind: "batchNorm", inShape: [16], momentum: 0.8 });
+    const back = modelFromArchitecture(JSON.parse(JSON.stringify(m.architecture)));
+    if (E.isLeft(back)) throw new Error(draw(back.left));
+    expect(Array.from(toFlat(predict(back.right, p, X as Tensor, { layout: "rows" })))).toEqual(Array.from(toFlat(predict(m, p, X, { layout: "rows" }))));
+    expect(() => batchNormLayer([16], { activation: "prelu" as never })).toThrow(
+      new TypeError("batchNormLayer: option 'activation' must be one of linear, sigmoid, tanh, relu, leakyRelu, rrelu, elu, softmax, got \"prelu\""),
+    );
+  });
+
   test("flatten and reshape of a width sit between dense layers too", () => {
     const p = params0();
     for (const mid of [flattenLayer([16]), reshapeLayer([16])]) {
@@ -185,5 +213,7 @@ describe("a chain that does not fit is refused at run time, with the type-level 
     expect(E.isLeft(r) && draw(r.left)).toContain("sequential: layer 1 takes [8] but layer 0 gives [16]");
     const cols = modelFromArchitecture(JSON.parse(JSON.stringify({ kind: "sequential", layers: [dense(6, 16).architecture, batchNormLayer([16]).architecture] })));
     expect(E.isLeft(cols) && draw(cols.left)).toContain("sequential: layer 1 has layout 'rows' but layer 0 has 'columns' (every layer must share one layout");
+    const act = modelFromArchitecture({ kind: "sequential", layers: [{ kind: "batchNorm", inShape: [4], activation: "prelu" }] });
+    expect(E.isLeft(act) && draw(act.left)).toContain("layers: index 0: activation: expected one of");
   });
 });

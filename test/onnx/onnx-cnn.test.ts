@@ -14,6 +14,8 @@ import * as ort from "onnxruntime-web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rebuildParams } from "../../src/codec/params.js";
 import {
+  type ActivationName,
+  activationNames,
   avgPool2dLayer,
   batchNormLayer,
   conv2dLayer,
@@ -140,6 +142,15 @@ describe("exportOnnx: image layers in ONNX Runtime", () => {
     const net = sequential([dense(12, 16, { layout: "rows", activation: "relu" }), batchNormLayer([16], { epsilon: 1e-3 }), dense(16, 5, { layout: "rows", activation: "tanh" }), batchNormLayer([5])]);
     const ops = await check("dense + batch norm", net as DescribedModel, [12], 5);
     expect(ops).toEqual(["Gemm", "Relu", "BatchNormalization", "Gemm", "Tanh", "BatchNormalization"]);
+  });
+
+  it("batch norm with an activation (BN on Z, then g): every activation on rows, softmax over an image's channels", async () => {
+    const acts = activationNames.filter((a): a is Exclude<ActivationName, "prelu"> => a !== "prelu");
+    const rows = sequential([dense(12, 8, { layout: "rows" }), ...acts.map((activation) => batchNormLayer([8], { activation })), dense(8, 3, { layout: "rows" })] as never) as DescribedModel;
+    const ops = await check("batch norm + every activation", rows, [12], 6);
+    expect(ops.filter((o) => o === "BatchNormalization")).toHaveLength(acts.length);
+    const image = sequential([conv2dLayer([5, 5, 2], 3, 3, { padding: "same" }), batchNormLayer([5, 5, 3], { activation: "softmax" }), flattenLayer([5, 5, 3])]);
+    expect(await check("image batch norm + softmax", image as DescribedModel, [5, 5, 2], 7)).toEqual(["Transpose", "Conv", "BatchNormalization", "Softmax", "Transpose", "Flatten"]);
   });
 
   it("the CNN example's network (npm run cnn) exports and agrees", async () => {

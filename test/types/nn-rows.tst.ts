@@ -34,6 +34,12 @@ describe("batch norm on a dense layer's output", () => {
     const twice = sequential([dense(784, 64, { layout: "rows" }), batchNormLayer([64]), batchNormLayer([64]), dense(64, 10, { layout: "rows", activation: "sigmoid" })]);
     expect(twice.apply(twice.init(rng(0)), X)).type.toBe<Tensor<["m", 10]>>();
   });
+  test("BN on Z, then the activation: dense (linear) → batchNormLayer([n], { activation }) → dense", () => {
+    const net = sequential([dense(784, 128, { layout: "rows" }), batchNormLayer([128], { activation: "relu", momentum: 0.99 }), dense(128, 10, { layout: "rows" })]);
+    expect(net.apply(net.init(rng(0)), X)).type.toBe<Tensor<["m", 10]>>();
+    expect(batchNormLayer).type.not.toBeCallableWith([128], { activation: "prelu" });
+    expect(batchNormLayer).type.not.toBeCallableWith([128], { activation: "swish" });
+  });
   test("a width that differs is an error at the batch-norm layer, both sides as shapes", () => {
     sequential([
       dense(784, 128, { layout: "rows" }),
