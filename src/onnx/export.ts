@@ -5,6 +5,9 @@
  * any batch size in ONNX Runtime (CPU, CUDA, TensorRT, WebAssembly) and in Triton's ONNX backend;
  * the parameters are initializers named as the params tree names them (`W1`, `b1`, …, or
  * `[0].W`, … for a `sequential`), stored as raw little-endian bytes, so nothing is rounded.
+ * A recurrent model's input is time-major `[T, m, F]` with a symbolic length too (`T`), and
+ * its body is one ONNX `RNN`, `GRU` or `LSTM` whose `W`, `R`, `B` are built from the cell's
+ * parameters (`recurrent.ts`).
  *
  * @module
  */
@@ -99,14 +102,25 @@ const attributeProto = (a: Attribute) => {
 // -------------------------------------------------------------------------------------
 
 /**
- * The ONNX bytes of a model (`dense`, `sequential` or `mlp`, either layout) and its parameters.
+ * The ONNX bytes of a model (`dense`, `sequential` or `mlp`, either layout; `rnn`, `gru`, `lstm`,
+ * `bidirectional` or `recurrentNet`) and its parameters.
  * Each dense layer becomes a `Gemm` and its activation's op (`onnxOps`); dropout, the identity at
  * inference, adds nothing. Image layers become `Conv` (stride, padding, dilation, groups),
  * `MaxPool`, `AveragePool`, `GlobalAveragePool` + `Flatten`, `BatchNormalization` (inference
  * form: the running statistics), `Flatten` and `Reshape`; the graph's input and output keep
  * typegrad's NHWC and the image layers run NCHW between two `Transpose` nodes, with kernels stored
- * as ONNX's `[F, C/groups, kh, kw]` (see `graph.ts`). Throws (naming the argument) when `params`
- * is not the model's.
+ * as ONNX's `[F, C/groups, kh, kw]` (see `graph.ts`).
+ *
+ * Recurrent models: the graph's input is typegrad's time-major `[T, m, F]` (ONNX's `layout = 0`,
+ * so no transpose), `T` and `m` symbolic; a body is one `RNN`, `GRU` (`linear_before_reset = 1`,
+ * typegrad's GRU being PyTorch's) or `LSTM` op in `direction` `forward`, `reverse` or
+ * `bidirectional`, its gate blocks reordered and transposed into ONNX's `W`, `R`, `B`; then what
+ * selects `Y` (`returns: "sequence"`, `[T, m, D·H]`) or `Y_h` (`"last"`, `[m, D·H]`), two
+ * directions joined forward first; then a `recurrentNet`'s dense head. Option `lengths` adds a
+ * second input, each sequence's length (ONNX's `sequence_lens`), for padded batches. ONNX Runtime
+ * (1.31) runs these ops in float32 only: float64 parameters make a valid file it does not run.
+ *
+ * Throws (naming the argument) when `params` is not the model's.
  *
  * @example
  * import { mlp, rng } from "typegrad"
@@ -118,6 +132,16 @@ const attributeProto = (a: Attribute) => {
  * bytes.length > 200 // true
  * const back = importOnnx(bytes, model)
  * E.isRight(back) && back.right.W1 // Tensor<[8, 4]>
+ * @example
+ * import { dense, lstm, recurrentNet, rng } from "typegrad"
+ * import { exportOnnx, importOnnx } from "typegrad/onnx"
+ * import * as E from "fp-ts/lib/Either.js"
+ * const net = recurrentNet(lstm(28, 16), dense(16, 10, { layout: "rows" }))
+ * const params = net.init(rng(0))
+ * // X: [T, m, 28] (any length and batch) → ONNX's LSTM → Y: [m, 10]; lengths: [m] int32
+ * const bytes = exportOnnx(net, params, { lengths: "lengths" })
+ * const back = importOnnx(bytes, net)
+ * E.isRight(back) && back.right.body.U // Tensor<[16, 64]>
  * @category exporting
  * @since 0.3.0
  */

@@ -16,6 +16,9 @@
  * costs the runtime nothing, where a `Transpose` node would run at every call. Batch norm is
  * exported in its inference form (the running statistics).
  *
+ * Recurrent models: the body's nodes and tensors are `recurrent.ts`'s; a `recurrentNet`'s head is
+ * a dense layer as above (layer 2).
+ *
  * @module
  */
 import type { ActivationName } from "../nn/activations.js";

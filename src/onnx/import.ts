@@ -5,7 +5,9 @@
  * the same way, with the same attributes, the input's and output's unit dims the model's); each
  * initializer must have the expected dtype (float32 by default) and the model's shape, and the
  * bytes its shape needs. Every difference is listed: under `graph` for the graph, under the
- * tensor's name for a parameter.
+ * tensor's name for a parameter. A recurrent body's tensors are ONNX's `W`, `R`, `B`, checked
+ * against ONNX's shapes and read back into each direction's `W`, `U`, `b` (`bh`): see
+ * `recurrent.ts`.
  *
  * @module
  */
