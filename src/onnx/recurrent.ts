@@ -123,7 +123,7 @@ export const recurrentNodes = (b: OnnxRecurrentBody, X: string, out: string, len
     nodes.push({ name: `${p}Squeeze`, opType: "Squeeze", inputs: [raw, axes], outputs: [out], attributes: [] });
     return nodes;
   }
-  const moved = `${p}${returns === "sequence" ? "Y" : "Y_h"}/units`;
+  const moved = `${raw}/units`;
   const perm = returns === "sequence" ? [0, 2, 1, 3] : [1, 0, 2];
   nodes.push({ name: `${p}Transpose`, opType: "Transpose", inputs: [raw], outputs: [moved], attributes: [{ name: "perm", ints: perm }] });
   const shape = constant("shape", returns === "sequence" ? [0, 0, -1] : [0, -1]);

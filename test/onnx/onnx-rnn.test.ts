@@ -10,6 +10,7 @@
  * gives the parameters bit for bit; files that are another model are a `Left` naming the
  * difference in ONNX's terms.
  */
+import fc from "fast-check";
 import * as E from "fp-ts/lib/Either.js";
 import * as ort from "onnxruntime-web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -274,6 +275,20 @@ describe("importOnnx: a recurrent file that is not the model is a Left naming th
     const twoInputs = edited((g) => g.input.push(onnx.ValueInfoProto.create({ name: "lengths", type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: "m" }] } } } })));
     expect(text(importOnnx(twoInputs, model))).toBe(
       ["graph: lengths input 'lengths': element type FLOAT, expected INT32", "graph: node 0: LSTM reads ['X', 'W', 'R', 'B'], expected ['X', 'W', 'R', 'B', 'lengths']"].join("\n"),
+    );
+  });
+
+  it("corrupt bytes of a bidirectional recurrentNet's file never throw (property)", () => {
+    const net = recurrentNet(bidirectional(gru(2, 3)), dense(6, 2, { layout: "rows" }));
+    const file = exportOnnx(net, net.init(rng(1)), { lengths: "lengths" });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }), (flips) => {
+        const corrupt = file.slice();
+        for (const [at, v] of flips) corrupt[at % corrupt.length] = v;
+        const r = importOnnx(corrupt, net);
+        return E.isRight(r) || draw(r.left).length > 0;
+      }),
+      { numRuns: 200 },
     );
   });
 
