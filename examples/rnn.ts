@@ -12,8 +12,11 @@
  * `permute`, so `fit`, `evaluate` and the split are the main job's own.
  *
  * Writes `out/rnn.json` (`heldOutAccuracy`, `trainSeconds`, the CPU seconds, the settings and
- * the per-epoch history) and `out/rnn-curves.svg`; checks its claims (held-out accuracy ≥ 0.97
- * by default) and exits non-zero when one fails. `--smoke` (or `TYPEGRAD_QUICK=1`, as `npm test`
+ * the per-epoch history), `out/rnn-curves.svg`, and the trained network as `out/rnn.onnx`
+ * (ONNX's `LSTM` or `GRU` and a `Gemm`; input time-major `[T, m, 28]`), which ONNX Runtime
+ * (onnxruntime-web) then runs on the held-out digits; checks its claims (held-out accuracy ≥ 0.97
+ * by default, ONNX Runtime's digit the same for every held-out image) and exits non-zero when one
+ * fails. `--smoke` (or `TYPEGRAD_QUICK=1`, as `npm test`
  * runs it) trains two batches and checks only that the loss is finite and the files are written.
  *
  * Run: `npm run rnn` or `npx tsx examples/rnn.ts --help`
@@ -22,6 +25,7 @@
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { Option, program } from "commander";
+import * as ort from "onnxruntime-web";
 import {
   adam,
   configureWasm,
@@ -33,6 +37,7 @@ import {
   lstm,
   oneHot,
   permute,
+  predictClasses,
   type RunContext,
   recurrentNet,
   reshape,
@@ -43,10 +48,14 @@ import {
   split,
   type Tensor,
   take,
+  toFlat,
+  toTensors,
   wasm,
   withGradientClipping,
 } from "typegrad";
 import { loadMnist } from "typegrad/datasets";
+import { writeFileAtomic } from "typegrad/node";
+import { exportOnnx } from "typegrad/onnx";
 import { trainingCurves } from "typegrad/plot";
 import { claim, done, outPath, quick } from "./lib/check.js";
 
@@ -148,6 +157,30 @@ writeFileSync(
   )}\n`,
 );
 console.log("wrote out/rnn.json and out/rnn-curves.svg");
+
+// the trained network as ONNX (the recurrent op, then the head's Gemm), run by ONNX Runtime on the held-out digits
+const onnxFile = outPath("rnn.onnx");
+writeFileAtomic("rnn", onnxFile, exportOnnx(net, result.params));
+ort.env.wasm.numThreads = 1;
+ort.env.logLevel = "error";
+const session = await ort.InferenceSession.create(onnxFile);
+const heldOut: Tensor = toTensors(test, "rows").X;
+const steps = rowsAsSteps(heldOut as Tensor<[number, 784]>); // [28, m, 28], what the file takes
+const theirs = ((await session.run({ X: new ort.Tensor("float32", toFlat(steps) as Float32Array, [28, test.m, 28]) })).Y?.data ?? new Float32Array(0)) as Float32Array;
+const ours = toFlat(net.apply(result.params, steps));
+let scale = 0;
+let diff = 0;
+ours.forEach((v, i) => {
+  scale = Math.max(scale, Math.abs(v));
+  diff = Math.max(diff, Math.abs(v - (theirs[i] ?? Number.NaN)));
+});
+const ortClass = (j: number): number => Array.from({ length: 10 }, (_, c) => c).reduce((b, c) => ((theirs[j * 10 + c] as number) > (theirs[j * 10 + b] as number) ? c : b), 0);
+const classes = predictClasses(model, result.params, test, { layout: "rows" });
+claim(
+  theirs.length === ours.length && diff <= 1e-5 * scale && classes.every((c, j) => c === ortClass(j)),
+  `out/rnn.onnx runs in ONNX Runtime: the same digit for all ${test.m} held-out images, logits within ${(diff / scale).toExponential(1)} of their scale`,
+);
+await session.release();
 if (opts.smoke) claim(Number.isFinite(final.loss), `two batches trained: held-out loss ${final.loss.toFixed(3)} is finite`);
 else claim(acc >= opts.minAccuracy, `held-out accuracy ${acc.toFixed(4)} ≥ ${opts.minAccuracy} after ${trainSeconds.toFixed(1)} s of training (${cpuSeconds.toFixed(1)} CPU s)`);
 console.log(`held-out accuracy: ${acc.toFixed(4)}`);

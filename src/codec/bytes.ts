@@ -21,7 +21,8 @@ const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 // -------------------------------------------------------------------------------------
 
 /**
- * `n` floats of `dtype` read from `bytes` at `offset` (copied, so any alignment works).
+ * `n` floats of `dtype` read from `bytes` at `offset` (copied, so any alignment works, and a
+ * Node `Buffer`, whose `slice` is a view into a shared pool, reads the same as a `Uint8Array`).
  *
  * @example
  * readFloats(new Uint8Array([0, 0, 128, 63]), 0, 1, "float32", true) // Float32Array [1]
@@ -30,9 +31,12 @@ const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  */
 export const readFloats = (bytes: Uint8Array, offset: number, n: number, dtype: DType, littleEndian: boolean): TypedArray => {
   const size = itemSize(dtype);
+  if (offset < 0 || offset + n * size > bytes.length) throw new RangeError(`readFloats: ${n} ${dtype} values at byte ${offset} need ${offset + n * size} bytes, there are ${bytes.length}`);
   if (littleEndian === hostLittleEndian) {
-    const copy = bytes.slice(offset, offset + n * size);
-    return dtype === "float64" ? new Float64Array(copy.buffer, 0, n) : new Float32Array(copy.buffer, 0, n);
+    // copied into a buffer of its own: a Node Buffer's `slice` shares its memory (often a pool, at an offset)
+    const out = dtype === "float64" ? new Float64Array(n) : new Float32Array(n);
+    new Uint8Array(out.buffer).set(bytes.subarray(offset, offset + n * size));
+    return out;
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, n * size);
   const out = dtype === "float64" ? new Float64Array(n) : new Float32Array(n);

@@ -16,19 +16,24 @@
  * costs the runtime nothing, where a `Transpose` node would run at every call. Batch norm is
  * exported in its inference form (the running statistics).
  *
+ * Recurrent models: the body's nodes and tensors are `recurrent.ts`'s; a `recurrentNet`'s head is
+ * a dense layer as above (layer 2).
+ *
  * @module
  */
 import type { ActivationName } from "../nn/activations.js";
 import { type Architecture, allLayers, type DenseArchitecture, isRecurrentArchitecture, type LayerArchitecture, paramLayout } from "../nn/architecture.js";
 import { conv2d as convRule, windowGeometry } from "../shape/conv.js";
+import { recurrentBody, recurrentNodes } from "./recurrent.js";
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/** An attribute of a node: a float (`alpha`), an int (`axis`), ints (`kernel_shape`) or an int64 tensor (a `Constant`'s value). @internal */
+/** An attribute of a node: a float (`alpha`), an int (`axis`), a string (`direction`), ints (`kernel_shape`) or an int64 tensor (a `Constant`'s value). @internal */
 export type Attribute =
   | { readonly name: string; readonly f: number }
+  | { readonly name: string; readonly s: string }
   | { readonly name: string; readonly i: number }
   | { readonly name: string; readonly ints: readonly number[] }
   | { readonly name: string; readonly t: { readonly dims: readonly number[]; readonly int64s: readonly number[] } };
@@ -96,8 +101,10 @@ export const layerParamNames = (arch: Architecture): readonly LayerParamNames[] 
       return arch.layers.map((_, k) => ({ W: `[${k}].W`, b: `[${k}].b`, alpha: `[${k}].alpha` }));
     case "mlp":
       return arch.sizes.slice(1).map((_, k) => ({ W: `W${k + 1}`, b: `b${k + 1}`, alpha: `alpha${k + 1}` }));
+    case "recurrentNet":
+      return [{ W: "head.W", b: "head.b", alpha: "head.alpha" }];
     default:
-      throw new TypeError(`ONNX export of recurrent models (${arch.kind}) is not supported yet: typegrad writes dense and image layers`);
+      return [];
   }
 };
 
@@ -172,30 +179,53 @@ const convOptions = (l: Extract<LayerArchitecture, { kind: "conv2d" }>) => ({
 });
 
 /**
- * The per-example shapes at the graph's edges: the input the first layer takes and the output the
- * last gives (a size is `[size]`), and the layout.
+ * One edge of the graph: the shape per example (a size is `[size]`) and where the symbolic dims
+ * go: `rows` `[batch, …shape]`, `columns` `[…shape, batch]`, `steps` (time-major)
+ * `[steps, batch, …shape]`.
  *
  * @internal
  */
-export const graphEnds = (arch: Architecture): { readonly input: readonly number[]; readonly output: readonly number[]; readonly layout: "rows" | "columns" } => {
-  if (isRecurrentArchitecture(arch)) throw new TypeError(`ONNX export of recurrent models (${arch.kind}) is not supported yet: typegrad writes dense and image layers`);
+export interface GraphEnd {
+  readonly shape: readonly number[];
+  readonly layout: "rows" | "columns" | "steps";
+}
+
+/**
+ * The graph's edges: the input the first layer takes and the output the last gives.
+ *
+ * @internal
+ */
+export const graphEnds = (arch: Architecture): { readonly input: GraphEnd; readonly output: GraphEnd } => {
+  if (isRecurrentArchitecture(arch)) {
+    const b = recurrentBody(arch);
+    const input: GraphEnd = { shape: [b.layer.nIn], layout: "steps" };
+    if (arch.kind === "recurrentNet") return { input, output: { shape: [arch.head.nOut], layout: "rows" } };
+    return { input, output: { shape: [b.nOut], layout: b.layer.returns === "sequence" ? "steps" : "rows" } };
+  }
   const layers = allLayers(arch);
   const first = layers[0];
   if (first === undefined) throw new TypeError("the model has no layers");
   let s = inShapeOf(first);
   const input = s;
   for (const l of layers) s = outShapeOf(l, s);
-  return { input, output: s, layout: first.kind === "dense" ? first.layout : "rows" };
+  const layout = first.kind === "dense" ? first.layout : "rows";
+  return { input: { shape: input, layout }, output: { shape: s, layout } };
 };
 
 /**
  * The initializers of an architecture's graph: each parameter's name, its shape in the file, and
  * the axis permutation from typegrad's shape to the file's (convolution kernels: `[3, 2, 0, 1]`,
- * `[kh, kw, C/g, F] → [F, C/g, kh, kw]`); `undefined` when stored as it is.
+ * `[kh, kw, C/g, F] → [F, C/g, kh, kw]`); `undefined` when stored as it is. A recurrent model's
+ * head only: its body's tensors are ONNX's `W`, `R`, `B` (`recurrent.ts`).
  *
  * @internal
  */
 export const onnxInitializers = (arch: Architecture): readonly { readonly name: string; readonly shape: readonly number[]; readonly perm?: readonly number[] }[] => {
+  // a recurrent body's tensors are written by `recurrentToFile`; a head's are stored as they are
+  if (isRecurrentArchitecture(arch))
+    return paramLayout(arch)
+      .specs.filter(([name]) => name.startsWith("head."))
+      .map(([name, shape]) => ({ name, shape }));
   const convs = new Set(arch.kind === "sequential" ? arch.layers.flatMap((l, k) => (l.kind === "conv2d" ? [`[${k}].W`] : [])) : []);
   return paramLayout(arch).specs.map(([name, shape]) => {
     if (!convs.has(name)) return { name, shape };
@@ -229,8 +259,42 @@ export const permuteFlat = <T extends { readonly length: number; [i: number]: nu
   return out;
 };
 
-/** The nodes of an architecture's graph from input `input` to output `output`. @internal */
-export const graphNodes = (arch: Architecture, input: string, output: string): NodeSpec[] => {
+/** Layer `k`'s activation (`Z` to `A{k+1}`), if it has one. */
+const activationNode = (k: number, name: ActivationName, l: Pick<DenseArchitecture, "alpha" | "rreluRange">, unitAxis: number, Z: string, alpha: string): NodeSpec | undefined => {
+  const act = activationOps[name](l, unitAxis);
+  if (act === undefined) return undefined;
+  return { name: `layer${k + 1}/${act.opType}`, opType: act.opType, inputs: act.alpha ? [Z, alpha] : [Z], outputs: [`A${k + 1}`], attributes: act.attributes };
+};
+
+/** Dense layer `k` on value `A`: a `Gemm` and its activation's op. */
+const denseNodes = (k: number, l: DenseArchitecture, q: LayerParamNames, A: string): NodeSpec[] => {
+  const rows = l.layout === "rows";
+  const Z = `Z${k + 1}`;
+  const gemm: NodeSpec = { name: `layer${k + 1}/Gemm`, opType: "Gemm", inputs: rows ? [A, q.W, q.b] : [q.W, A, q.b], outputs: [Z], attributes: [] };
+  const act = activationNode(k, l.activation, l, rows ? 1 : 0, Z, q.alpha);
+  return act === undefined ? [gemm] : [gemm, act];
+};
+
+/** The last node's output renamed to the graph's output. */
+const ending = (nodes: NodeSpec[], output: string): NodeSpec[] => {
+  const last = nodes[nodes.length - 1];
+  if (last !== undefined) nodes[nodes.length - 1] = { ...last, outputs: [...last.outputs.slice(0, -1), output] };
+  return nodes;
+};
+
+/**
+ * The nodes of an architecture's graph from input `input` to output `output` (a recurrent model's
+ * second input `lengths`, if given: each sequence's length).
+ *
+ * @internal
+ */
+export const graphNodes = (arch: Architecture, input: string, output: string, lengths?: string): NodeSpec[] => {
+  if (isRecurrentArchitecture(arch)) {
+    // the body (layer 1), then a recurrentNet's head (layer 2)
+    const nodes = recurrentNodes(recurrentBody(arch), input, "A1", lengths);
+    if (arch.kind === "recurrentNet") nodes.push(...denseNodes(1, arch.head, layerParamNames(arch)[0] as LayerParamNames, "A1"));
+    return ending(nodes, output);
+  }
   const layers = allLayers(arch);
   const names = layerParamNames(arch);
   const nodes: NodeSpec[] = [];
@@ -248,12 +312,9 @@ export const graphNodes = (arch: Architecture, input: string, output: string): N
     A = out;
     channelsFirst = toFirst;
   };
-  const activation = (k: number, name: ActivationName, l: Pick<DenseArchitecture, "alpha" | "rreluRange">, unitAxis: number, Z: string, alpha: string) => {
-    const act = activationOps[name](l, unitAxis);
-    if (act === undefined) return;
-    const out = `A${k + 1}`;
-    nodes.push({ name: `layer${k + 1}/${act.opType}`, opType: act.opType, inputs: act.alpha ? [Z, alpha] : [Z], outputs: [out], attributes: act.attributes });
-    A = out;
+  const push = (ns: readonly NodeSpec[]) => {
+    nodes.push(...ns);
+    A = ns[ns.length - 1]?.outputs[0] ?? A;
   };
   layers.forEach((l, k) => {
     const p = `[${k}].`;
@@ -261,12 +322,7 @@ export const graphNodes = (arch: Architecture, input: string, output: string): N
     switch (l.kind) {
       case "dense": {
         transpose(k, false);
-        const rows = l.layout === "rows";
-        const q = names[k] as LayerParamNames;
-        const Z = `Z${k + 1}`;
-        nodes.push({ name: `layer${k + 1}/Gemm`, opType: "Gemm", inputs: rows ? [A, q.W, q.b] : [q.W, A, q.b], outputs: [Z], attributes: [] });
-        A = Z;
-        activation(k, l.activation, l, rows ? 1 : 0, Z, q.alpha);
+        push(denseNodes(k, l, names[k] as LayerParamNames, A));
         break;
       }
       case "conv2d": {
@@ -275,7 +331,8 @@ export const graphNodes = (arch: Architecture, input: string, output: string): N
         const { attrs } = windowAttrs("conv2dLayer", s, { size: l.kernel, ...convOptions(l) }, [1, 1], true);
         nodes.push({ name: `layer${k + 1}/Conv`, opType: "Conv", inputs: [A, `${p}W`, `${p}b`], outputs: [Z], attributes: [...attrs, { name: "group", i: l.groups }] });
         A = Z;
-        activation(k, l.activation, {}, 1, Z, "");
+        const act = activationNode(k, l.activation, {}, 1, Z, "");
+        if (act !== undefined) push([act]);
         break;
       }
       case "maxPool2d":
@@ -332,10 +389,8 @@ export const graphNodes = (arch: Architecture, input: string, output: string): N
   });
   transpose(layers.length - 1, false);
   // the last value is the graph's output
-  const last = nodes[nodes.length - 1];
-  if (last !== undefined) nodes[nodes.length - 1] = { ...last, outputs: [output] };
-  return nodes;
+  return ending(nodes, output);
 };
 
 /** The names the graph uses inside: `Z1`, `A1`, …, so inputs and outputs can avoid them. @internal */
-export const innerNames = (nodes: readonly NodeSpec[]): Set<string> => new Set(nodes.flatMap((n) => n.outputs));
+export const innerNames = (nodes: readonly NodeSpec[]): Set<string> => new Set(nodes.flatMap((n) => n.outputs.filter((o) => o !== "")));

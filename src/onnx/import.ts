@@ -5,7 +5,9 @@
  * the same way, with the same attributes, the input's and output's unit dims the model's); each
  * initializer must have the expected dtype (float32 by default) and the model's shape, and the
  * bytes its shape needs. Every difference is listed: under `graph` for the graph, under the
- * tensor's name for a parameter.
+ * tensor's name for a parameter. A recurrent body's tensors are ONNX's `W`, `R`, `B`, checked
+ * against ONNX's shapes and read back into each direction's `W`, `U`, `b` (`bh`): see
+ * `recurrent.ts`.
  *
  * @module
  */
@@ -14,12 +16,13 @@ import type { DType, TypedArray } from "../backend/backend.js";
 import { readFloats } from "../codec/bytes.js";
 import { type DecodeError, type DecodeErrors, describeValue, key, leaf, nonEmpty } from "../codec/errors.js";
 import { type FoundTensor, paramsFromFound } from "../codec/modelTensors.js";
-import { type DescribedModel, isRecurrentArchitecture, type ParamsOfModel } from "../nn/architecture.js";
+import { type Describable, isRecurrentArchitecture, type ParamsOfModel } from "../nn/architecture.js";
 import { showShape } from "../shape/dims.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { ONNX_OPSET } from "./export.js";
-import { type Attribute, graphEnds, graphNodes, type NodeSpec, onnxInitializers, permuteFlat } from "./graph.js";
+import { type Attribute, type GraphEnd, graphEnds, graphNodes, type NodeSpec, onnxInitializers, permuteFlat } from "./graph.js";
 import { int64, onnx } from "./proto.js";
+import { recurrentBody, recurrentFileShapes, recurrentFromFile } from "./recurrent.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -54,6 +57,7 @@ const attrValue = (a: {
   readonly type?: number | null;
   readonly f?: number | null;
   readonly i?: unknown;
+  readonly s?: Uint8Array | null;
   readonly ints?: readonly unknown[] | null;
   readonly t?: { readonly dims?: readonly unknown[] | null; readonly int64Data?: readonly unknown[] | null; readonly dataType?: number | null } | null;
 }): string | undefined => {
@@ -63,6 +67,8 @@ const attrValue = (a: {
       return String(a.f ?? 0);
     case T.INT:
       return String(int64(a.i));
+    case T.STRING:
+      return JSON.stringify(new TextDecoder().decode(a.s ?? new Uint8Array(0)));
     case T.INTS:
       return `[${(a.ints ?? []).map(int64).join(", ")}]`;
     case T.TENSOR:
@@ -74,7 +80,7 @@ const attrValue = (a: {
 
 /** The expected attribute's value as `attrValue` writes it. */
 const wantValue = (w: Attribute): string =>
-  "f" in w ? String(Math.fround(w.f)) : "i" in w ? String(w.i) : "ints" in w ? `[${w.ints.join(", ")}]` : `int64 [${w.t.dims.join(", ")}]: [${w.t.int64s.join(", ")}]`;
+  "f" in w ? String(Math.fround(w.f)) : "i" in w ? String(w.i) : "s" in w ? JSON.stringify(w.s) : "ints" in w ? `[${w.ints.join(", ")}]` : `int64 [${w.t.dims.join(", ")}]: [${w.t.int64s.join(", ")}]`;
 
 /** How node `got` differs from the expected `want`, as messages. */
 const nodeDiff = (got: NodeP, want: NodeSpec): string[] => {
@@ -99,29 +105,42 @@ const nodeDiff = (got: NodeP, want: NodeSpec): string[] => {
 /** The dims of a value's tensor type, as numbers (symbolic: the name). */
 const valueDims = (v: ValueInfo): (number | string)[] | undefined => v.type?.tensorType?.shape?.dim?.map((d) => (d.dimParam ? d.dimParam : int64(d.dimValue)));
 
-const checkValue = (what: string, v: ValueInfo | undefined, shape: readonly number[], layout: "rows" | "columns", elemType: number): DecodeError[] => {
+/** How an edge's dims read in messages: the symbolic ones by their role. */
+const expectedDims: { readonly [L in GraphEnd["layout"]]: (shape: readonly number[]) => string } = {
+  rows: (s) => `[${["batch", ...s].join(", ")}] (rows are examples)`,
+  columns: (s) => `[${[...s, "batch"].join(", ")}] (columns are examples)`,
+  steps: (s) => `[${["steps", "batch", ...s].join(", ")}] (time-major: steps, examples, units)`,
+};
+
+const checkValue = (what: string, v: ValueInfo | undefined, end: GraphEnd, elemType: number): DecodeError[] => {
   if (v === undefined) return [leaf(undefined, `the graph has no ${what}`)];
   const errs: string[] = [];
   const t = v.type?.tensorType;
   if (t?.elemType !== elemType) errs.push(`element type ${dtypeName(t?.elemType ?? 0)}, expected ${dtypeName(elemType)}`);
   const d = valueDims(v);
-  const rest = layout === "rows" ? d?.slice(1) : d?.slice(0, -1);
-  if (d !== undefined && (d.length !== shape.length + 1 || rest?.some((x, i) => x !== shape[i])))
-    errs.push(`shape [${d.join(", ")}], expected ${layout === "rows" ? `[batch, ${shape.join(", ")}]` : `[${shape.join(", ")}, batch]`} (${layout} are examples)`);
+  const { shape, layout } = end;
+  const symbolic = layout === "steps" ? 2 : 1;
+  const rest = layout === "columns" ? d?.slice(0, -1) : d?.slice(symbolic);
+  if (d !== undefined && (d.length !== shape.length + symbolic || rest?.some((x, i) => x !== shape[i]))) errs.push(`shape [${d.join(", ")}], expected ${expectedDims[layout](shape)}`);
   return errs.length === 0 ? [] : [key(`${what} '${v.name ?? ""}'`, errs.map((m) => leaf(v.name, m)) as unknown as DecodeErrors)];
 };
 
 /** The graph's differences from the model's. */
-const checkGraph = (graph: Graph, model: DescribedModel, elemType: number): DecodeError[] => {
+const checkGraph = (graph: Graph, model: Describable, elemType: number): DecodeError[] => {
   const inits = new Set((graph.initializer ?? []).map((i) => i.name));
   const inputs = (graph.input ?? []).filter((i) => !inits.has(i.name));
   const outputs = graph.output ?? [];
   const errs: DecodeError[] = [];
-  if (inputs.length !== 1) errs.push(leaf(inputs.length, `the graph has ${inputs.length} inputs (besides initializers), expected 1`));
+  // a recurrent model may have a second input: each sequence's length (exportOnnx's option 'lengths')
+  const recurrent = isRecurrentArchitecture(model.architecture);
+  if (inputs.length !== 1 && !(recurrent && inputs.length === 2))
+    errs.push(leaf(inputs.length, `the graph has ${inputs.length} inputs (besides initializers), expected 1${recurrent ? " (or 2: the sequences and their lengths)" : ""}`));
   if (outputs.length !== 1) errs.push(leaf(outputs.length, `the graph has ${outputs.length} outputs, expected 1`));
   const ends = graphEnds(model.architecture);
-  errs.push(...checkValue("input", inputs[0], ends.input, ends.layout, elemType), ...checkValue("output", outputs[0], ends.output, ends.layout, elemType));
-  const want = graphNodes(model.architecture, inputs[0]?.name ?? "X", outputs[0]?.name ?? "Y");
+  errs.push(...checkValue("input", inputs[0], ends.input, elemType), ...checkValue("output", outputs[0], ends.output, elemType));
+  const lengths = recurrent && inputs.length === 2 ? inputs[1] : undefined;
+  if (lengths !== undefined) errs.push(...checkValue("lengths input", lengths, { shape: [], layout: "rows" }, DataType.INT32));
+  const want = graphNodes(model.architecture, inputs[0]?.name ?? "X", outputs[0]?.name ?? "Y", lengths?.name ?? undefined);
   const got = graph.node ?? [];
   if (got.length !== want.length)
     errs.push(leaf(got.length, `the graph has ${got.length} nodes (${got.map((n) => n.opType).join(", ")}), the model's has ${want.length} (${want.map((n) => n.opType).join(", ")})`));
@@ -177,13 +196,11 @@ const foundOf = (t: TensorP): FoundTensor | DecodeErrors => {
  * @category importing
  * @since 0.3.0
  */
-export const importOnnx = <const M extends DescribedModel>(bytes: Uint8Array, model: M, opts: ImportOnnxOptions = {}): E.Either<DecodeErrors, ParamsOfModel<M>> => {
+export const importOnnx = <const M extends Describable>(bytes: Uint8Array, model: M, opts: ImportOnnxOptions = {}): E.Either<DecodeErrors, ParamsOfModel<M>> => {
   const fn = "importOnnx";
-  if (model === null || typeof model !== "object" || typeof (model as DescribedModel).architecture !== "object")
-    throw new TypeError(`${fn}: argument 'model' must be a dense, sequential or mlp model (with an 'architecture'), got ${describeValue(model)}`);
-  const arch = (model as DescribedModel).architecture;
-  if (isRecurrentArchitecture(arch))
-    throw new TypeError(`${fn}: argument 'model' is a recurrent model (${arch.kind}); ONNX files of recurrent models are not supported yet (typegrad reads dense and image layers)`);
+  if (model === null || typeof model !== "object" || typeof (model as Describable).architecture !== "object")
+    throw new TypeError(`${fn}: argument 'model' must be a typegrad model (with an 'architecture'), got ${describeValue(model)}`);
+  const arch = (model as Describable).architecture;
   if (opts === null || typeof opts !== "object") throw new TypeError(`${fn}: argument 'opts' must be an object, got ${describeValue(opts)}`);
   const dtype = dtypeOption(fn, opts.dtype);
   const maxBytes = opts.maxBytes ?? 2 ** 30;
@@ -235,6 +252,19 @@ export const importOnnx = <const M extends DescribedModel>(bytes: Uint8Array, mo
         return permuteFlat(x, shape, inverse, (n) => (x instanceof Float64Array ? new Float64Array(n) : new Float32Array(n)));
       },
     });
+  }
+  // a recurrent body's ONNX W, R, B: read back as each direction's W, U, b (bh)
+  if (isRecurrentArchitecture(arch)) {
+    const body = recurrentBody(arch);
+    // the file's names are not the parameters': say which the file should have
+    const names = [...recurrentFileShapes(body).map(([n]) => n), ...onnxInitializers(arch).map((i) => i.name)];
+    for (const name of [...found.keys()].filter((n) => !names.includes(n))) {
+      errors.push(key(name, [leaf(undefined, `unexpected tensor (the file's are ${names.join(", ")})`)]));
+      found.delete(name);
+    }
+    const { errors: es, moot } = recurrentFromFile(body, found, unreadable);
+    for (const [name, message] of es) errors.push(key(name, [leaf(undefined, message)]));
+    for (const name of moot) unreadable.add(name);
   }
   const params = paramsFromFound(model, found, dtype, onnxName);
   const all = [...errors, ...(E.isLeft(params) ? params.left.filter((e) => !(e._tag === "Key" && unreadable.has(e.key))) : [])];

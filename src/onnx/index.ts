@@ -1,7 +1,8 @@
 /**
  * `typegrad/onnx`: models that travel. `exportOnnx` writes a typegrad model (`dense`,
- * `sequential` with dense and image layers, `mlp`, either layout) and its parameters as an ONNX model (opset 17, a symbolic
- * batch dimension) that ONNX Runtime runs anywhere, GPU servers included; `importOnnx` reads an
+ * `sequential` with dense and image layers, `mlp`, either layout; the recurrent `rnn`, `gru`,
+ * `lstm`, `bidirectional` and `recurrentNet`) and its parameters as an ONNX model (opset 17, a
+ * symbolic batch dimension, and sequence length) that ONNX Runtime runs anywhere, GPU servers included; `importOnnx` reads an
  * ONNX file's parameters back, typed by the model and checked against it. Needs the optional
  * peer dependency `onnx-proto` (the ONNX schema for protobufjs), which only this entry loads.
  *

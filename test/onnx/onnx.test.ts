@@ -177,7 +177,7 @@ describe("exportOnnx: ONNX Runtime agrees with typegrad's forward pass", () => {
     expect(() => exportOnnx(model, p, { input: "Y" })).toThrow("exportOnnx: options 'input' and 'output' must differ, both are 'Y'");
     expect(() => exportOnnx(model, p, { input: "W1" })).toThrow("exportOnnx: option 'input' is 'W1', a name the graph uses for a parameter or an inner value");
     expect(() => exportOnnx(model, p, { batch: "" })).toThrow("exportOnnx: option 'batch' must be a non-empty string");
-    expect(() => exportOnnx({} as DescribedModel, p as never)).toThrow("exportOnnx: argument 'model' must be a dense, sequential or mlp model");
+    expect(() => exportOnnx({} as DescribedModel, p as never)).toThrow("exportOnnx: argument 'model' must be a typegrad model (with an 'architecture')");
   });
 });
 
@@ -395,7 +395,7 @@ describe("importOnnx: a file that is not the model is a Left naming each differe
   });
 
   it("rejects bad arguments with a message naming the function and the argument", () => {
-    expect(() => importOnnx(bytes, null as unknown as DescribedModel)).toThrow("importOnnx: argument 'model' must be a dense, sequential or mlp model");
+    expect(() => importOnnx(bytes, null as unknown as DescribedModel)).toThrow("importOnnx: argument 'model' must be a typegrad model (with an 'architecture')");
     expect(() => importOnnx(bytes, model, { dtype: "int8" as never })).toThrow(`importOnnx: option 'dtype' must be "float32" or "float64", got "int8"`);
   });
 });

@@ -155,9 +155,9 @@ await check("source maps point at the shipped sources", () => {
 
 await check("typegrad/onnx exports and imports a model once its optional peer onnx-proto is installed", () => {
   sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", "onnx-proto@8"], app);
-  const r = JSON.parse(sh(process.execPath, ["onnx.mjs"], app).trim().split("\n").pop() as string) as { opset: number; bytes: number; same: boolean };
-  expect(r.opset >= 17 && r.bytes > 100 && r.same, JSON.stringify(r));
-  return `opset ${r.opset}, ${r.bytes} bytes, parameters back bit for bit`;
+  const r = JSON.parse(sh(process.execPath, ["onnx.mjs"], app).trim().split("\n").pop() as string) as { opset: number; bytes: number; same: boolean; recurrent: boolean };
+  expect(r.opset >= 17 && r.bytes > 100 && r.same && r.recurrent, JSON.stringify(r));
+  return `opset ${r.opset}, ${r.bytes} bytes, parameters back bit for bit (an mlp, and a bidirectional GRU recurrentNet)`;
 });
 
 await check("the six entries, ESM and CommonJS, share one module instance (tensors, backend state; after onnx-proto is installed)", () => {

@@ -1,11 +1,12 @@
 /**
  * Types at the boundary of model files: `importOnnx`, `decodeSafetensorsParams` and
  * `loadSafetensors` give parameters typed by the model passed in; `exportOnnx` takes only that
- * model's parameters.
+ * model's parameters. Recurrent models (whose `apply` takes time-major sequences, so they are
+ * `Describable` but not `DescribedModel`s) are taken by both.
  */
 import type * as E from "fp-ts/lib/Either.js";
 import { describe, expect, test } from "tstyche";
-import { type DecodeErrors, decodeSafetensorsParams, dense, type MlpParams, mlp, rng, sequential, type Tensor } from "../../src/index.js";
+import { bidirectional, type DecodeErrors, decodeSafetensorsParams, dense, gru, lstm, type MlpParams, mlp, recurrentNet, rng, sequential, type Tensor } from "../../src/index.js";
 import { loadSafetensors } from "../../src/node/index.js";
 import { exportOnnx, importOnnx } from "../../src/onnx/index.js";
 
@@ -35,5 +36,28 @@ describe("exportOnnx", () => {
     exportOnnx(model, mlp([4, 5, 2]).init(rng(0)));
     // @ts-expect-error Type 'number' is not assignable to type 'string'
     exportOnnx(model, model.init(rng(0)), { input: 3 });
+  });
+});
+
+describe("recurrent models", () => {
+  test("exportOnnx takes a recurrent model and its own parameters", () => {
+    const net = recurrentNet(bidirectional(lstm(28, 16)), dense(32, 10, { layout: "rows" }));
+    expect(exportOnnx(net, net.init(rng(0)), { lengths: "lengths", steps: "T" })).type.toBe<Uint8Array>();
+    const layer = gru(3, 4, { returns: "sequence" });
+    expect(exportOnnx(layer, layer.init(rng(0)))).type.toBe<Uint8Array>();
+    // @ts-expect-error Property 'bh' is missing
+    exportOnnx(layer, lstm(3, 4).init(rng(0)));
+    // @ts-expect-error Type 'boolean' is not assignable to type 'string'
+    exportOnnx(layer, layer.init(rng(0)), { lengths: true });
+  });
+
+  test("importOnnx types a recurrent model's parameters", () => {
+    const r = importOnnx(bytes, recurrentNet(lstm(28, 64), dense(64, 10, { layout: "rows" })));
+    if (r._tag === "Right") {
+      expect(r.right.body.U).type.toBe<Tensor<[64, 256]>>();
+      expect(r.right.head.W).type.toBe<Tensor<[64, 10]>>();
+    }
+    const b = importOnnx(bytes, bidirectional(gru(3, 5)));
+    if (b._tag === "Right") expect(b.right.backward.bh).type.toBe<Tensor<[1, 15]>>();
   });
 });
