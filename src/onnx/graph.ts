@@ -365,7 +365,8 @@ export const graphNodes = (arch: Architecture, input: string, output: string, le
           outputs: [A],
           attributes: [{ name: "epsilon", f: l.epsilon ?? 1e-5 }],
         });
-        activation(k, l.activation ?? "linear", {}, 1, A, "");
+        const act = activationNode(k, l.activation ?? "linear", {}, 1, A, "");
+        if (act !== undefined) push([act]);
         break;
       }
       case "flatten": {
