@@ -775,8 +775,11 @@ class WebGPU implements Backend {
     return Math.floor(Math.min(maxStorageBufferBindingSize, maxBufferSize) / 4);
   }
 
-  /** The implicit-GEMM convolution, with the tile for its channels or an explicit one (the benchmark's). */
-  convImplicit(given: MatmulTile | undefined, x: Storage, xShape: Sizes, w: Storage, wShape: Sizes, g: PatchGeometry, groups: number): Storage {
+  /**
+   * The implicit-GEMM convolution, with the tile for its channels or an explicit one (the
+   * benchmark's); row tiles beyond `foldRows` fold into the grid's x (a test lowers it).
+   */
+  convImplicit(given: MatmulTile | undefined, x: Storage, xShape: Sizes, w: Storage, wShape: Sizes, g: PatchGeometry, groups: number, foldRows = ROW): Storage {
     const bx = this.slot(x, "conv2d");
     const bw = this.slot(w, "conv2d");
     const [m, H, W, C] = xShape as [number, number, number, number];
@@ -797,15 +800,15 @@ class WebGPU implements Backend {
     const vecW = og % 4 === 0 && tile.bn % 4 === 0;
     const colTiles = Math.ceil(og / tile.bn);
     const rowTiles = Math.ceil(M / tile.bm);
-    // more than 65535 row tiles fold into x (x = column tile + fold · colTiles)
-    const fold = Math.ceil(rowTiles / ROW);
+    // more than foldRows row tiles fold into x (x = column tile + fold · colTiles)
+    const fold = Math.ceil(rowTiles / foldRows);
     const key = `conv:${tile.bm},${tile.bn},${tile.bk},${tile.tm},${tile.tn}:${vecX ? 4 : 1}${vecW ? 4 : 1}`;
     this.dispatch(
       this.pipeline(key, () => convShader(tile, { vecX, vecW }), "conv2d"),
-      [M, og, K, H, W, C, F, g.outH * g.outW, g.outW, kw, ci, g.sh, g.sw, g.dh, g.dw, g.padTop, g.padLeft, colTiles],
+      [M, og, K, H, W, C, F, g.outH * g.outW, g.outW, kw, ci, g.sh, g.sw, g.dh, g.dw, g.padTop, g.padLeft, colTiles, foldRows],
       [bx, bw, out.slot.buffer],
       colTiles * fold,
-      Math.min(rowTiles, ROW),
+      Math.min(rowTiles, foldRows),
       groups,
     );
     this.counts.implicitConvs++;
@@ -993,10 +996,12 @@ export const webgpuInternals = {
     return instance.matmulWith(tile, a, aShape, b, bShape, transA, transB, out);
   },
   sync: (): Promise<void> => instance.sync(),
-  /** The implicit-GEMM convolution with an explicit tile (`undefined`: the one `conv2d` picks). */
-  convImplicit: (tile: MatmulTile | undefined, x: Storage, xShape: Sizes, w: Storage, wShape: Sizes, g: PatchGeometry, groups: number): Storage => {
+  /** The implicit-GEMM convolution with an explicit tile (`undefined`: the one `conv2d` picks), folding the grid beyond `foldRows` row tiles (default 65535). */
+  convImplicit: (tile: MatmulTile | undefined, x: Storage, xShape: Sizes, w: Storage, wShape: Sizes, g: PatchGeometry, groups: number, foldRows?: number): Storage => {
     if (tile !== undefined) checkConvTile(tile, "webgpuInternals.convImplicit");
-    return instance.convImplicit(tile, x, xShape, w, wShape, g, groups);
+    if (foldRows !== undefined && !(Number.isInteger(foldRows) && foldRows >= 1 && foldRows <= ROW))
+      throw new RangeError(`webgpuInternals.convImplicit: 'foldRows' must be an integer in 1 … ${ROW}, got ${foldRows}`);
+    return instance.convImplicit(tile, x, xShape, w, wShape, g, groups, foldRows);
   },
   /** The window-buffer bound `conv2d`'s `"auto"` uses on this device, in bytes. */
   convWindowLimit: (): number => instance.convWindowLimit(),

@@ -522,8 +522,10 @@ export interface ConvVariant {
  * per workgroup, `tm × tn` registers per thread, `bk`-deep steps staged in workgroup memory), but
  * the image windows are gathered into the A tile on the fly: no window buffer. Each thread loads
  * the same `k` column of its rows at every step, so a row's `(n, oi, oj)` is split once, before
- * the loop, and `k` into `(a, b, c)` once per step. Rows of workgroups beyond 65535 fold into x.
- * Params: [M, og, K, H, W, C, F, outH·outW, outW, kw, ci, sh, sw, dh, dw, padTop, padLeft, colTiles].
+ * the loop, and `k` into `(a, b, c)` once per step. Row tiles beyond `foldRows` (65535, the most
+ * workgroups a dimension is sure to take) fold into x: workgroup (x, y) takes column tile
+ * `x % colTiles` and row tile `y + (x / colTiles) · foldRows`.
+ * Params: [M, og, K, H, W, C, F, outH·outW, outW, kw, ci, sh, sw, dh, dw, padTop, padLeft, colTiles, foldRows].
  */
 export const convShader = (tile: MatmulTile, variant: ConvVariant): string => {
   const { bm, bn, bk, tm, tn } = tile;
@@ -566,10 +568,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let H = i32(p[3]); let Wd = i32(p[4]); let C = p[5]; let F = p[6];
   let hw = p[7]; let outW = p[8]; let kw = p[9]; let ci = p[10];
   let sh = i32(p[11]); let sw = i32(p[12]); let dh = i32(p[13]); let dw = i32(p[14]);
-  let padTop = i32(p[15]); let padLeft = i32(p[16]); let colTiles = p[17];
+  let padTop = i32(p[15]); let padLeft = i32(p[16]); let colTiles = p[17]; let foldRows = p[18];
   let cOff = wid.z * ci;
   let fOff = wid.z * N;
-  let row0 = (wid.y + (wid.x / colTiles) * ${ROW}u) * ${bm}u;
+  let row0 = (wid.y + (wid.x / colTiles) * foldRows) * ${bm}u;
   let col0 = (wid.x % colTiles) * ${bn}u;
   let tid = lid.y * ${tx}u + lid.x;
   // this thread's A rows: image offset and window origin (a far-negative origin for rows past M)
