@@ -770,9 +770,13 @@ class WebGPU implements Backend {
 
   /** The window-buffer bound of `"auto"`: the configured bytes, or a quarter of the largest buffer this device binds. */
   convWindowLimit(): number {
-    if (this.convWindowBytes !== "auto") return this.convWindowBytes;
+    return this.convWindowBytes === "auto" ? Math.floor(Math.min(...this.bufferLimits()) / 4) : this.convWindowBytes;
+  }
+
+  /** The device's `maxStorageBufferBindingSize` and `maxBufferSize`. */
+  bufferLimits(): [number, number] {
     const { maxStorageBufferBindingSize, maxBufferSize } = this.device.limits;
-    return Math.floor(Math.min(maxStorageBufferBindingSize, maxBufferSize) / 4);
+    return [maxStorageBufferBindingSize, maxBufferSize];
   }
 
   /**
@@ -1003,6 +1007,8 @@ export const webgpuInternals = {
       throw new RangeError(`webgpuInternals.convImplicit: 'foldRows' must be an integer in 1 … ${ROW}, got ${foldRows}`);
     return instance.convImplicit(tile, x, xShape, w, wShape, g, groups, foldRows);
   },
+  /** The device's `maxStorageBufferBindingSize` and `maxBufferSize`. */
+  bufferLimits: (): [number, number] => instance.bufferLimits(),
   /** The window-buffer bound `conv2d`'s `"auto"` uses on this device, in bytes. */
   convWindowLimit: (): number => instance.convWindowLimit(),
   /** Run an elementwise kernel given as WGSL (`x`, `out`, params `[n]`), named `key` for the backend op `op`. */
