@@ -519,7 +519,14 @@ const main = async (): Promise<void> => {
       }
       const [msW, msI] = [median(tw), median(ti)];
       configureWebGPU(convDefault);
-      const msTf = tfWhy === undefined && !smoke && left() > 60_000 ? await tfConv(c, reps, 3) : undefined;
+      let msTf: number | undefined;
+      if (tfWhy === undefined && !smoke && left() > 60_000) {
+        try {
+          msTf = await tfConv(c, reps, 3);
+        } catch (e) {
+          results.notes.push(`tfjs-webgpu conv2d on ${c.name} failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+        }
+      }
       const gW = flops / (msW * 1e6);
       const gI = flops / (msI * 1e6);
       convRows.push({
