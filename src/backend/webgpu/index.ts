@@ -197,7 +197,8 @@ export type ConvMethod = "auto" | "implicit" | "windows";
  * channels (a depthwise convolution has one), where a 64-wide tile would be mostly idle;
  * otherwise `wide` (the default matmul tile).
  */
-const convTileFor = (og: number, wide: MatmulTile): MatmulTile => (og <= 4 ? { bm: 256, bn: 4, bk: 8, tm: 4, tn: 4 } : og <= 16 ? { bm: 128, bn: 16, bk: 16, tm: 4, tn: 4 } : wide);
+const convTileFor = (og: number, wide: MatmulTile): MatmulTile =>
+  og === 1 ? { bm: 256, bn: 1, bk: 8, tm: 4, tn: 1 } : og <= 4 ? { bm: 256, bn: 4, bk: 8, tm: 4, tn: 4 } : og <= 16 ? { bm: 128, bn: 16, bk: 16, tm: 4, tn: 4 } : wide;
 
 /** A tile the implicit convolution can use: the matmul's rules, threads a multiple of `bk`, both staged tiles within 16 KiB. */
 const checkConvTile = (t: MatmulTile, fn: string): void => {

@@ -486,10 +486,12 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
     const fixed: { x: number[]; k: [number, number]; F: number; groups: number; opts: Record<string, unknown> }[] = [
       // vec4 image and kernel loads (ci, og multiples of 4), the wide tile (og > 16)
       { x: [2, 6, 5, 8], k: [3, 3], F: 40, groups: 2, opts: { padding: "same" } },
-      // depthwise, stride 2, dilation
+      // depthwise (the one-column tile), stride 2, dilation
       { x: [2, 9, 8, 4], k: [3, 3], F: 4, groups: 4, opts: { padding: 2, stride: 2, dilation: 2 } },
       // 1×1 (its own windows), more than one column tile
       { x: [1, 4, 5, 3], k: [1, 1], F: 70, groups: 1, opts: {} },
+      // 3 output channels per group (the 4-wide tile)
+      { x: [2, 5, 5, 6], k: [2, 2], F: 9, groups: 3, opts: { padding: 1 } },
     ];
     const drawn = Array.from({ length: 5 }, () => {
       const groups = [1, 1, 2, 3][int(0, 3)] as number;
