@@ -192,20 +192,32 @@ const DEFAULT_TILE: MatmulTile = { bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 };
 /** How `conv2d` runs on the GPU (see {@link WebGPUOptions.conv}). @category model */
 export type ConvMethod = "auto" | "implicit" | "windows";
 
-/**
- * The implicit convolution's tile for `og` output channels per group: narrow ones for few
- * channels (a depthwise convolution has one), where a 64-wide tile would be mostly idle;
- * otherwise `wide` (the default matmul tile).
- */
-const convTileFor = (og: number, wide: MatmulTile): MatmulTile =>
-  og === 1 ? { bm: 256, bn: 1, bk: 8, tm: 4, tn: 1 } : og <= 4 ? { bm: 256, bn: 4, bk: 8, tm: 4, tn: 4 } : og <= 16 ? { bm: 128, bn: 16, bk: 16, tm: 4, tn: 4 } : wide;
-
-/** A tile the implicit convolution can use: the matmul's rules, threads a multiple of `bk`, both staged tiles within 16 KiB. */
-const checkConvTile = (t: MatmulTile, fn: string): void => {
+/** Whether the implicit convolution can use tile `t`: positive sizes, tm | bm, tn | bn, at most 256 threads and a multiple of `bk`, both staged tiles within 16 KiB. */
+const convTileOk = (t: MatmulTile): boolean => {
   const ok = (v: number) => Number.isInteger(v) && v >= 1;
   const { bm, bn, bk, tm, tn } = t;
   const threads = [bm, bn, bk, tm, tn].every(ok) && bm % tm === 0 && bn % tn === 0 ? (bm / tm) * (bn / tn) : 0;
-  if (threads === 0 || threads > 256 || threads % bk !== 0 || (bm + bn) * bk * 4 > 16384)
+  return threads > 0 && threads <= 256 && threads % bk === 0 && (bm + bn) * bk * 4 <= 16384;
+};
+
+/**
+ * The implicit convolution's tile for `og` output channels per group: narrow ones for few
+ * channels (a depthwise convolution has one), where a 64-wide tile would be mostly idle;
+ * otherwise `wide` (the matmul's tile), or the default one where the matmul's does not suit it.
+ */
+const convTileFor = (og: number, wide: MatmulTile): MatmulTile =>
+  og === 1
+    ? { bm: 256, bn: 1, bk: 8, tm: 4, tn: 1 }
+    : og <= 4
+      ? { bm: 256, bn: 4, bk: 8, tm: 4, tn: 4 }
+      : og <= 16
+        ? { bm: 128, bn: 16, bk: 16, tm: 4, tn: 4 }
+        : convTileOk(wide)
+          ? wide
+          : DEFAULT_TILE;
+
+const checkConvTile = (t: MatmulTile, fn: string): void => {
+  if (!convTileOk(t))
     throw new RangeError(
       `${fn}: a convolution tile needs positive integer sizes with tm | bm, tn | bn, (bm/tm)·(bn/tn) ≤ 256 threads a multiple of bk, and (bm + bn)·bk ≤ 4096, got ${JSON.stringify(t)}`,
     );

@@ -577,6 +577,17 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
           configureWebGPU(prev);
         }
       }
+      // a matmul tile the implicit kernel cannot use (4 threads, bk 32): the convolution takes the default tile
+      {
+        const ws2 = [3, 3, 4, 20];
+        const wd2 = data(size(ws2));
+        const prev = configureWebGPU({ conv: "implicit", tile: { bm: 4, bn: 4, bk: 32, tm: 2, tn: 2 } });
+        try {
+          await compare("conv2d implicit under a matmul tile it cannot use: agrees", gpu.conv2d(up(xd), xs, up(wd2), ws2, g, 1), reference.conv2d(ref(xd), xs, ref(wd2), ws2, g, 1), 1e-5);
+        } finally {
+          configureWebGPU(prev);
+        }
+      }
       const limit = webgpuInternals.convWindowLimit();
       cases.push({
         name: `conv2d auto: the default bound (${limit} bytes) is a quarter of the largest binding`,
