@@ -932,7 +932,7 @@ export const loadWebGPU = async (): Promise<Backend> => {
 
 /** Options of {@link configureWebGPU}. @category model */
 export interface WebGPUOptions {
-  /** The matrix product's tile sizes (default `{ bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 }`); also the implicit convolution's for more than 16 output channels per group. */
+  /** The matrix product's tile sizes (default `{ bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 }`); also the implicit convolution's for more than 16 output channels per group, where it suits that kernel (threads a multiple of `bk`, staged tiles within 16 KiB; otherwise the default). */
   readonly tile?: MatmulTile;
   /**
    * How `conv2d` runs (default `"auto"`): `"windows"` gathers every window into a buffer
