@@ -6,6 +6,11 @@
  *   read of one row of the last; tfjs-webgpu's matmul is timed the same way), GFLOP/s and the
  *   share of the GPU's published FP32 peak (no tensor cores), for each tile of a sweep at each
  *   size (inside this run);
+ * - conv2d forward on the CNN's layers at batch 256 and on large layers (a 3×3 64→64 conv over
+ *   256×64×64, whose im2col window buffer would be 2.4 GB; a depthwise one; a stride-2 one): the
+ *   two ways `configureWebGPU({ conv })` offers (im2col + the tuned product, and the implicit-GEMM
+ *   kernel) interleaved in each round, their ratio, tfjs-webgpu's conv2d timed the same way, and
+ *   a tile sweep of the implicit kernel on the largest layer, so a GPU run can choose the default;
  * - the MLP 784-1024-1024-10 training step (softmax cross-entropy, plain gradient descent, one
  *   scalar read per step) at batch 128 and 4096, on WebGPU, on the WASM backend with 2 threads
  *   (the target's "two CPU cores") and on tfjs-webgpu;
@@ -52,6 +57,7 @@ import {
   webgpuInfo,
 } from "typegrad";
 import { webgpuInternals } from "../src/backend/webgpu/index.js";
+import { windowGeometry } from "../src/shape/conv.js";
 import { swiftshaderDir, swiftshaderEnv } from "./swiftshader.js";
 
 const args = process.argv.slice(2);
@@ -191,6 +197,54 @@ const tfMatmul = async (N: number, reps: number, rounds: number): Promise<number
   tf.dispose([a, b]);
   return median(ts);
 };
+
+/** tfjs-webgpu's conv2d (NHWC), timed as {@link tfMatmul}: `reps` queued, then a read of one element. */
+const tfConv = async (c: ConvLayer, reps: number, rounds: number): Promise<number> => {
+  const x = tf.tensor4d(
+    rand(
+      c.x.reduce((a, b) => a * b, 1),
+      1,
+    ),
+    c.x as [number, number, number, number],
+  );
+  const ws = c.groups === 1 ? [c.k, c.k, c.x[3], c.F] : [c.k, c.k, c.x[3], c.F / c.x[3]];
+  const w = tf.tensor4d(
+    rand(
+      ws.reduce((a, b) => a * b, 1),
+      2,
+    ),
+    ws as [number, number, number, number],
+  );
+  const conv = () =>
+    c.groups === 1 ? tf.conv2d(x, w as tf.Tensor4D, c.stride, c.padding === "same" ? "same" : "valid") : tf.depthwiseConv2d(x, w as tf.Tensor4D, c.stride, c.padding === "same" ? "same" : "valid");
+  const run = async () => {
+    for (let i = 1; i < reps; i++) conv().dispose();
+    const last = conv();
+    const corner = tf.slice(last, [0, 0, 0, 0], [1, 1, 1, 1]);
+    await corner.data();
+    tf.dispose([last, corner]);
+  };
+  await run();
+  const ts: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = performance.now();
+    await run();
+    ts.push((performance.now() - t) / reps);
+  }
+  tf.dispose([x, w]);
+  return median(ts);
+};
+
+/** A convolution layer of the conv table: NHWC input, a k×k kernel to F channels (depthwise when groups = C). */
+interface ConvLayer {
+  readonly name: string;
+  readonly x: readonly [number, number, number, number];
+  readonly k: number;
+  readonly F: number;
+  readonly groups: number;
+  readonly stride: number;
+  readonly padding: "same" | "valid";
+}
 
 const tfDenseVars = (sizes: readonly number[]): tf.Variable[] =>
   sizes.slice(1).flatMap((out, i) => {
@@ -398,6 +452,158 @@ const main = async (): Promise<void> => {
     results.tfjsMatmul = [...tfMm].map(([N, ms]) => ({ N, ms, gflops: (2 * N ** 3) / (ms * 1e6) }));
   }
 
+  // ---- convolution: im2col + product against the implicit kernel ---------------------------
+  const layers: ConvLayer[] = smoke
+    ? [
+        { name: "small 3×3", x: [2, 8, 8, 4], k: 3, F: 20, groups: 1, stride: 1, padding: "same" },
+        { name: "small depthwise", x: [2, 8, 8, 4], k: 3, F: 4, groups: 4, stride: 1, padding: "same" },
+      ]
+    : [
+        { name: "LeNet conv1 (6c5 same)", x: [256, 28, 28, 1], k: 5, F: 6, groups: 1, stride: 1, padding: "same" },
+        { name: "LeNet conv2 (16c5)", x: [256, 14, 14, 6], k: 5, F: 16, groups: 1, stride: 1, padding: "valid" },
+        { name: "3×3 64→64 over 64×64", x: [256, 64, 64, 64], k: 3, F: 64, groups: 1, stride: 1, padding: "same" },
+        { name: "3×3 128→256, stride 2", x: [256, 32, 32, 128], k: 3, F: 256, groups: 1, stride: 2, padding: "same" },
+        { name: "3×3 depthwise 128", x: [256, 32, 32, 128], k: 3, F: 128, groups: 128, stride: 1, padding: "same" },
+      ];
+  console.log(
+    "\n## conv2d forward, NHWC (time per convolution, `reps` queued, then one wait: a read of one element; `windows`: im2col + the tuned product, in slices of examples when large; `implicit`: the implicit-GEMM kernel; both in each round)",
+  );
+  console.log("| layer | batch | window buffer | windows ms (cold) | implicit ms (cold) | windows GFLOP/s | implicit GFLOP/s | implicit speed ÷ windows | tfjs-webgpu ms | % of FP32 peak (best) |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  const convRows: unknown[] = [];
+  const convDefault = configureWebGPU({});
+  for (const c of layers) {
+    if (left() < 75_000) {
+      results.notes.push(`conv table cut short by the time budget before ${c.name}`);
+      break;
+    }
+    const g = windowGeometry("conv2d", c.x, [c.k, c.k], { stride: c.stride, padding: c.padding });
+    const ci = c.x[3] / c.groups;
+    const ws = [c.k, c.k, ci, c.F];
+    const x = gpu.fromArray(
+      "float32",
+      rand(
+        c.x.reduce((a, b) => a * b, 1),
+        3,
+      ),
+    );
+    const w = gpu.fromArray(
+      "float32",
+      rand(
+        ws.reduce((a, b) => a * b, 1),
+        4,
+      ),
+    );
+    const flops = 2 * c.x[0] * g.outH * g.outW * c.F * c.k * c.k * ci;
+    const windowMB = (c.x[0] * g.outH * g.outW * c.k * c.k * c.x[3] * 4) / 2 ** 20;
+    const reps = smoke ? 2 : 5;
+    const timed = async (method: "windows" | "implicit", n: number): Promise<number> => {
+      configureWebGPU({ conv: method });
+      const s = performance.now();
+      for (let i = 1; i < n; i++) gpu.release?.(gpu.conv2d(x, c.x, w, ws, g, c.groups));
+      const last = gpu.conv2d(x, c.x, w, ws, g, c.groups);
+      const one = gpu.slice(last, [last.length], 0, 0, 1);
+      await (gpu.readAsync as (s: Storage) => Promise<unknown>)(one);
+      gpu.release?.(last);
+      gpu.release?.(one);
+      return (performance.now() - s) / n;
+    };
+    try {
+      const coldW = await timed("windows", 1);
+      const coldI = await timed("implicit", 1);
+      const tw: number[] = [];
+      const ti: number[] = [];
+      for (let r = 0; r < (smoke ? 2 : 5); r++) {
+        tw.push(await timed("windows", reps));
+        ti.push(await timed("implicit", reps));
+      }
+      const [msW, msI] = [median(tw), median(ti)];
+      configureWebGPU(convDefault);
+      let msTf: number | undefined;
+      if (tfWhy === undefined && !smoke && left() > 60_000) {
+        try {
+          msTf = await tfConv(c, reps, 3);
+        } catch (e) {
+          results.notes.push(`tfjs-webgpu conv2d on ${c.name} failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+        }
+      }
+      const gW = flops / (msW * 1e6);
+      const gI = flops / (msI * 1e6);
+      convRows.push({
+        layer: c.name,
+        x: c.x,
+        kernel: ws,
+        groups: c.groups,
+        stride: c.stride,
+        windowMB,
+        windows: { coldMs: coldW, ms: msW, gflops: gW },
+        implicit: { coldMs: coldI, ms: msI, gflops: gI },
+        tfjsMs: msTf ?? null,
+      });
+      console.log(
+        `| ${c.name} | ${c.x[0]} | ${sig(windowMB)} MB | ${fmt(msW, 3)} (${fmt(coldW)}) | ${fmt(msI, 3)} (${fmt(coldI)}) | ${sig(gW)} | ${sig(gI)} | ${fmt(msW / msI, 2)}× | ${msTf === undefined ? "—" : fmt(msTf, 3)} | ${pct(Math.max(gW, gI))} |`,
+      );
+    } catch (e) {
+      configureWebGPU(convDefault);
+      console.log(`| ${c.name} | ${c.x[0]} | ${sig(windowMB)} MB | failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)} | | | | | | |`);
+    }
+    gpu.release?.(x);
+    gpu.release?.(w);
+  }
+  results.conv = convRows;
+  // a tile sweep of the implicit kernel on the largest layer (og > 16: the wide tile is the configurable one)
+  const sweepLayer = layers.filter((c) => c.groups === 1 && c.F > 16).at(-1);
+  if (sweepLayer !== undefined && left() > 60_000) {
+    const c = sweepLayer;
+    const g = windowGeometry("conv2d", c.x, [c.k, c.k], { stride: c.stride, padding: c.padding });
+    const ws = [c.k, c.k, c.x[3], c.F];
+    const x = gpu.fromArray(
+      "float32",
+      rand(
+        c.x.reduce((a, b) => a * b, 1),
+        3,
+      ),
+    );
+    const w = gpu.fromArray(
+      "float32",
+      rand(
+        ws.reduce((a, b) => a * b, 1),
+        4,
+      ),
+    );
+    const flops = 2 * c.x[0] * g.outH * g.outW * c.F * c.k * c.k * c.x[3];
+    console.log(`\n## implicit conv2d: tile sweep on ${c.name} (batch ${c.x[0]})`);
+    console.log("| tile | ms | GFLOP/s | % of FP32 peak |");
+    console.log("|---|---|---|---|");
+    const sweep: unknown[] = [];
+    for (const tile of smoke ? tiles.slice(0, 1) : tiles) {
+      if (left() < 50_000) break;
+      const n = smoke ? 2 : 5;
+      const run = async (): Promise<number> => {
+        const s = performance.now();
+        for (let i = 1; i < n; i++) gpu.release?.(webgpuInternals.convImplicit(tile, x, c.x, w, ws, g, 1));
+        const last = webgpuInternals.convImplicit(tile, x, c.x, w, ws, g, 1);
+        const one = gpu.slice(last, [last.length], 0, 0, 1);
+        await (gpu.readAsync as (s: Storage) => Promise<unknown>)(one);
+        gpu.release?.(last);
+        gpu.release?.(one);
+        return (performance.now() - s) / n;
+      };
+      try {
+        await run();
+        const ms = median([await run(), await run(), await run()]);
+        const gf = flops / (ms * 1e6);
+        sweep.push({ tile, ms, gflops: gf });
+        console.log(`| ${tile.bm}×${tile.bn}×${tile.bk}, ${tile.tm}×${tile.tn}/thread | ${fmt(ms, 3)} | ${sig(gf)} | ${pct(gf)} |`);
+      } catch (e) {
+        console.log(`| ${tile.bm}×${tile.bn}×${tile.bk}, ${tile.tm}×${tile.tn}/thread | failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)} | | |`);
+      }
+    }
+    results.convTileSweep = sweep;
+    gpu.release?.(x);
+    gpu.release?.(w);
+  }
+
   // ---- training steps -------------------------------------------------------------------
   configureWasm({ threads: 2 });
   const stepRows: { workload: string; impl: string; batch: number; coldMs: number; ms: number; gflops: number }[] = [];
@@ -440,11 +646,15 @@ const main = async (): Promise<void> => {
   console.log("| implementation | batch | cold ms | steady ms/step | GFLOP/s |");
   console.log("|---|---|---|---|---|");
   for (const batch of lenetBatches) {
-    for (const [impl, b] of [
-      ["typegrad webgpu", gpu],
-      ["typegrad wasm, 2 threads", wasm],
+    for (const [impl, b, conv] of [
+      ["typegrad webgpu", gpu, "auto"],
+      ["typegrad webgpu, implicit conv", gpu, "implicit"],
+      ["typegrad wasm, 2 threads", wasm, "auto"],
     ] as const) {
       if (left() < 20_000) break;
+      // (the smoke run skips the implicit row: its kernels are checked by the agreement tests, and compiling them on SwiftShader is slow)
+      if (smoke && conv === "implicit") continue;
+      const prev = configureWebGPU({ conv });
       try {
         const t = await withBackend(b, async () => {
           const X = fromArray([batch, 784], rand(batch * 784, 7));
@@ -454,6 +664,8 @@ const main = async (): Promise<void> => {
         row("LeNet", impl, batch, LENET_FLOPS * batch, t);
       } catch (e) {
         console.log(`| ${impl} | ${batch} | failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)} | | |`);
+      } finally {
+        configureWebGPU(prev);
       }
     }
     if (tfWhy === undefined && left() > 20_000 && !smoke) {

@@ -20,7 +20,7 @@ export type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, U
 export { type BackendName, getBackend, ready, setBackend, withBackend } from "./backend/current.js";
 export { reference } from "./backend/reference.js";
 export { configureWasm, initWasm, type WasmOptions, wasm, wasmFile, wasmStats } from "./backend/wasm/index.js";
-export { configureWebGPU, type GpuAdapterInfo, type MatmulTile, type WebGPUOptions, webgpu, webgpuInfo } from "./backend/webgpu/index.js";
+export { type ConvMethod, configureWebGPU, type GpuAdapterInfo, type MatmulTile, type WebGPUOptions, webgpu, webgpuInfo } from "./backend/webgpu/index.js";
 export { convByWindows } from "./backend/windows.js";
 // the boundary: io-ts codecs (files: typegrad/node)
 export { ArchitectureCodec, diffArchitecture, MAX_LAYERS, modelFromArchitecture } from "./codec/architecture.js";

@@ -19,7 +19,8 @@
  * - to the input: for stride 1 and padding at most `d(k − 1)`, a convolution of `ct` with the
  *   kernel flipped in both spatial axes and its channel axes swapped (per group), padding
  *   `d(k − 1) − p`: no window buffer; otherwise `col2im(ct · kernelᵀ)`, the windows' cotangents
- *   added back into the image.
+ *   added back into the image, in slices of examples (concatenated) under the same bound as the
+ *   kernel's.
  *
  * Only the cotangents a `vjp` asks for are computed (none for a constant image or kernel).
  *
@@ -103,6 +104,13 @@ const inputCotangent = (ct: Tensor, w: Tensor, g: PatchGeometry, groups: number,
     return bind(conv2dPrim, [ct, flip(flip(wt, 0), 1)], { geometry, groups });
   }
   const [m] = dims4(ct);
+  // bound the windows' cotangents as the kernel's cotangent bounds its windows: slices of examples
+  const step = Math.max(1, Math.floor(PATCH_LIMIT / (g.outH * g.outW * kh * kw * groups * ci)));
+  if (step < m) {
+    const parts: Tensor[] = [];
+    for (let s = 0; s < m; s += step) parts.push(inputCotangent(part(ct, 0, s, Math.min(m, s + step)), w, g, groups, H, W));
+    return bind(concatPrim, parts, 0);
+  }
   const rows = m * g.outH * g.outW;
   const K = kh * kw * ci;
   const back =

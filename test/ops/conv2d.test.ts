@@ -134,6 +134,25 @@ describe("the input's cotangent", () => {
     expect(inputRoute([1, 5, 5, 4], [3, 3, 2, 4], { groups: 2, stride: 2 })).toEqual(windows);
   });
 
+  it("at a larger stride over a batch whose windows exceed PATCH_LIMIT: col2im on slices of as many examples as the bound holds, concatenated", () => {
+    // stride 2: 128·128 windows of 3·3·8 per example; 3 examples fit the bound, 4 do not
+    const x = t64([7, 257, 257, 8], 31);
+    const W = t64([3, 3, 8, 2], 32);
+    const perExample = 128 * 128 * 3 * 3 * 8;
+    expect([3 * perExample <= PATCH_LIMIT, 4 * perExample > PATCH_LIMIT]).toEqual([true, true]);
+    const [y, back] = vjp((z: Tensor) => anyConv(z, W, { stride: 2 }), x);
+    const ct = t64(y.shape as number[], 33);
+    const calls = windowCalls(() => back(ct as never) as Tensor);
+    expect(calls.col2im).toEqual([
+      [3, 257, 257, 8],
+      [3, 257, 257, 8],
+      [1, 257, 257, 8],
+    ]);
+    expect([calls.conv2d, calls.im2col]).toEqual([[], []]);
+    expect(calls.result.shape).toEqual([7, 257, 257, 8]);
+    expect(isCotangent((v) => anyConv(v, W, { stride: 2 }), ct, calls.result, t64([7, 257, 257, 8], 34))).toBe(true);
+  });
+
   it("is not computed when the image is a constant, nor the kernel's when the kernel is", () => {
     const x = t64([2, 5, 5, 2], 21);
     const W = t64([3, 3, 2, 2], 22);

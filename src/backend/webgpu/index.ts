@@ -21,13 +21,14 @@
 import type { PatchGeometry } from "../../shape/conv.js";
 import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
-import { convByWindows } from "../windows.js";
+import { convByWindows, isPointwise } from "../windows.js";
 import { BufferUsage, type GpuAdapterInfo, type GpuBuffer, type GpuContext, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, requestGpuDevice } from "./gpu.js";
 import {
   binaryShader,
   col2imShader,
   columnShader,
   columnsShader,
+  convShader,
   copyShader,
   fillShader,
   im2colShader,
@@ -188,6 +189,40 @@ const compilerMessages = async (module: unknown, source: string, fallback: strin
 /** The default matmul tile (64 × 64 per workgroup, 4 × 4 per thread, 256 threads). */
 const DEFAULT_TILE: MatmulTile = { bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 };
 
+/** How `conv2d` runs on the GPU (see {@link WebGPUOptions.conv}). @category model */
+export type ConvMethod = "auto" | "implicit" | "windows";
+
+/** Whether the implicit convolution can use tile `t`: positive sizes, tm | bm, tn | bn, at most 256 threads and a multiple of `bk`, both staged tiles within 16 KiB. */
+const convTileOk = (t: MatmulTile): boolean => {
+  const ok = (v: number) => Number.isInteger(v) && v >= 1;
+  const { bm, bn, bk, tm, tn } = t;
+  const threads = [bm, bn, bk, tm, tn].every(ok) && bm % tm === 0 && bn % tn === 0 ? (bm / tm) * (bn / tn) : 0;
+  return threads > 0 && threads <= 256 && threads % bk === 0 && (bm + bn) * bk * 4 <= 16384;
+};
+
+/**
+ * The implicit convolution's tile for `og` output channels per group: narrow ones for few
+ * channels (a depthwise convolution has one), where a 64-wide tile would be mostly idle;
+ * otherwise `wide` (the matmul's tile), or the default one where the matmul's does not suit it.
+ */
+const convTileFor = (og: number, wide: MatmulTile): MatmulTile =>
+  og === 1
+    ? { bm: 256, bn: 1, bk: 8, tm: 4, tn: 1 }
+    : og <= 4
+      ? { bm: 256, bn: 4, bk: 8, tm: 4, tn: 4 }
+      : og <= 16
+        ? { bm: 128, bn: 16, bk: 16, tm: 4, tn: 4 }
+        : convTileOk(wide)
+          ? wide
+          : DEFAULT_TILE;
+
+const checkConvTile = (t: MatmulTile, fn: string): void => {
+  if (!convTileOk(t))
+    throw new RangeError(
+      `${fn}: a convolution tile needs positive integer sizes with tm | bm, tn | bn, (bm/tm)·(bn/tn) ≤ 256 threads a multiple of bk, and (bm + bn)·bk ≤ 4096, got ${JSON.stringify(t)}`,
+    );
+};
+
 const checkTile = (t: MatmulTile): void => {
   const ok = (v: number) => Number.isInteger(v) && v >= 1;
   const { bm, bn, bk, tm, tn } = t;
@@ -216,8 +251,11 @@ class WebGPU implements Backend {
   private paramBuffers: GpuBuffer[] = [];
   private readonly finalizer = new FinalizationRegistry<Slot>((slot) => this.recycle(slot));
   tile: MatmulTile = DEFAULT_TILE;
-  /** Counters: buffers created, buffers reused from the pool, dispatches, submits, reads back to the host, bias epilogues fused into a product. */
-  readonly counts = { created: 0, reused: 0, dispatches: 0, submits: 0, reads: 0, fused: 0 };
+  /** How `conv2d` runs, and (for `"auto"`) the window buffer beyond which it gathers windows on the fly. */
+  conv: ConvMethod = "auto";
+  convWindowBytes: number | "auto" = "auto";
+  /** Counters: buffers created, buffers reused from the pool, dispatches, submits, reads back to the host, bias epilogues fused into a product, convolutions run by the implicit kernel. */
+  readonly counts = { created: 0, reused: 0, dispatches: 0, submits: 0, reads: 0, fused: 0, implicitConvs: 0 };
 
   /** Find an adapter and a device (once). */
   async load(): Promise<GpuContext> {
@@ -732,9 +770,66 @@ class WebGPU implements Backend {
     this.dispatch(this.pipeline("col2im", col2imShader, "col2im"), this.patchParams(total, outShape, g, 0), [src, out.slot.buffer], ...this.grid(total));
     return out;
   }
-  /** No convolution kernel of its own: `im2col` then `matmul` (`convByWindows`). */
+  /**
+   * Two ways: `im2col` then the tuned product (`convByWindows`), or the implicit-GEMM kernel
+   * (`convShader`), which gathers the windows on the fly. `"auto"` takes the first while the
+   * whole batch's window buffer stays within the bound (`convWindowLimit`), the second beyond.
+   */
   conv2d(x: Storage, xShape: Sizes, w: Storage, wShape: Sizes, g: PatchGeometry, groups: number): Storage {
-    return convByWindows(this, x, xShape, w, wShape, g, groups);
+    const method = this.conv === "auto" ? (windowBytes(xShape, g) > this.convWindowLimit() ? "implicit" : "windows") : this.conv;
+    if (method === "windows") return convByWindows(this, x, xShape, w, wShape, g, groups);
+    return this.convImplicit(undefined, x, xShape, w, wShape, g, groups);
+  }
+
+  /** The window-buffer bound of `"auto"`: the configured bytes, or a quarter of the largest buffer this device binds. */
+  convWindowLimit(): number {
+    return this.convWindowBytes === "auto" ? Math.floor(Math.min(...this.bufferLimits()) / 4) : this.convWindowBytes;
+  }
+
+  /** The device's `maxStorageBufferBindingSize` and `maxBufferSize`. */
+  bufferLimits(): [number, number] {
+    const { maxStorageBufferBindingSize, maxBufferSize } = this.device.limits;
+    return [maxStorageBufferBindingSize, maxBufferSize];
+  }
+
+  /**
+   * The implicit-GEMM convolution, with the tile for its channels or an explicit one (the
+   * benchmark's); row tiles beyond `foldRows` fold into the grid's x (a test lowers it).
+   */
+  convImplicit(given: MatmulTile | undefined, x: Storage, xShape: Sizes, w: Storage, wShape: Sizes, g: PatchGeometry, groups: number, foldRows = ROW): Storage {
+    const bx = this.slot(x, "conv2d");
+    const bw = this.slot(w, "conv2d");
+    const [m, H, W, C] = xShape as [number, number, number, number];
+    const [kh, kw, ci, F] = wShape as [number, number, number, number];
+    const og = F / groups;
+    const M = m * g.outH * g.outW;
+    const K = kh * kw * ci;
+    const out = this.alloc(M * F, "conv2d");
+    if (M === 0 || F === 0) return out;
+    if (K === 0) {
+      this.dispatch(this.pipeline("fill", fillShader, "conv2d"), [M * F, 0], [out.slot.buffer], ...this.grid(M * F));
+      return out;
+    }
+    if (groups > this.device.limits.maxComputeWorkgroupsPerDimension)
+      throw new RangeError(`webgpu backend conv2d: ${groups} groups exceed this GPU's ${this.device.limits.maxComputeWorkgroupsPerDimension} workgroups per dispatch`);
+    const tile = given ?? convTileFor(og, this.tile);
+    const vecX = ci % 4 === 0 && C % 4 === 0 && tile.bk % 4 === 0;
+    const vecW = og % 4 === 0 && tile.bn % 4 === 0;
+    const colTiles = Math.ceil(og / tile.bn);
+    const rowTiles = Math.ceil(M / tile.bm);
+    // more than foldRows row tiles fold into x (x = column tile + fold · colTiles)
+    const fold = Math.ceil(rowTiles / foldRows);
+    const key = `conv:${tile.bm},${tile.bn},${tile.bk},${tile.tm},${tile.tn}:${vecX ? 4 : 1}${vecW ? 4 : 1}`;
+    this.dispatch(
+      this.pipeline(key, () => convShader(tile, { vecX, vecW }), "conv2d"),
+      [M, og, K, H, W, C, F, g.outH * g.outW, g.outW, kw, ci, g.sh, g.sw, g.dh, g.dw, g.padTop, g.padLeft, colTiles, foldRows],
+      [bx, bw, out.slot.buffer],
+      colTiles * fold,
+      Math.min(rowTiles, foldRows),
+      groups,
+    );
+    this.counts.implicitConvs++;
+    return out;
   }
 
   // ---- data movement (all one strided copy) ----------------------------------------
@@ -803,6 +898,9 @@ class WebGPU implements Backend {
   }
 }
 
+/** The bytes of the window buffer `im2col` would fill for the whole batch (none for a 1×1, stride-1, unpadded conv: the image is its own windows). */
+const windowBytes = (xShape: Sizes, g: PatchGeometry): number => (isPointwise(xShape, g) ? 0 : (xShape[0] as number) * g.outH * g.outW * g.kh * g.kw * (xShape[3] as number) * 4);
+
 const instance = new WebGPU();
 
 /**
@@ -834,8 +932,18 @@ export const loadWebGPU = async (): Promise<Backend> => {
 
 /** Options of {@link configureWebGPU}. @category model */
 export interface WebGPUOptions {
-  /** The matrix product's tile sizes (default `{ bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 }`). */
+  /** The matrix product's tile sizes (default `{ bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 }`); also the implicit convolution's for more than 16 output channels per group, where it suits that kernel (threads a multiple of `bk`, staged tiles within 16 KiB; otherwise the default). */
   readonly tile?: MatmulTile;
+  /**
+   * How `conv2d` runs (default `"auto"`): `"windows"` gathers every window into a buffer
+   * (`im2col`, `batch·outH·outW·kh·kw·C` floats, in slices of examples when large) and runs the
+   * tuned matrix product on it; `"implicit"` is one kernel that gathers the windows on the fly
+   * (implicit GEMM, no window buffer); `"auto"` takes `"windows"` while the whole batch's window
+   * buffer fits in `convWindowBytes`, `"implicit"` beyond.
+   */
+  readonly conv?: ConvMethod;
+  /** The window buffer, in bytes, beyond which `"auto"` runs the implicit kernel (default `"auto"`: a quarter of the largest buffer the GPU binds). */
+  readonly convWindowBytes?: number | "auto";
 }
 
 /**
@@ -845,21 +953,32 @@ export interface WebGPUOptions {
  * import { configureWebGPU } from "typegrad"
  * const previous = configureWebGPU({ tile: { bm: 32, bn: 32, bk: 16, tm: 2, tn: 2 } })
  * configureWebGPU(previous)
+ * // conv2d without a window buffer whenever it would exceed 64 MiB
+ * configureWebGPU({ conv: "auto", convWindowBytes: 64 << 20 }).conv // "auto"
+ * configureWebGPU({ convWindowBytes: "auto" }).convWindowBytes // 67108864
  * @category constructors
  */
 export const configureWebGPU = (opts: WebGPUOptions): Required<WebGPUOptions> => {
-  const prev = { tile: instance.tile };
-  if (opts.tile !== undefined) {
-    checkTile(opts.tile);
-    instance.tile = { ...opts.tile };
-  }
+  const prev = { tile: instance.tile, conv: instance.conv, convWindowBytes: instance.convWindowBytes };
+  const { tile, conv, convWindowBytes } = opts;
+  if (tile !== undefined) checkTile(tile);
+  if (conv !== undefined && conv !== "auto" && conv !== "implicit" && conv !== "windows")
+    throw new RangeError(`configureWebGPU: option 'conv' must be "auto", "implicit" or "windows", got ${JSON.stringify(conv)}`);
+  if (convWindowBytes !== undefined && convWindowBytes !== "auto" && !(Number.isSafeInteger(convWindowBytes) && convWindowBytes >= 0))
+    throw new RangeError(
+      `configureWebGPU: option 'convWindowBytes' must be "auto" or an integer number of bytes ≥ 0, got ${typeof convWindowBytes === "number" ? String(convWindowBytes) : JSON.stringify(convWindowBytes)}`,
+    );
+  if (tile !== undefined) instance.tile = { ...tile };
+  if (conv !== undefined) instance.conv = conv;
+  if (convWindowBytes !== undefined) instance.convWindowBytes = convWindowBytes;
   return prev;
 };
 
 /**
  * What the loaded WebGPU backend runs on and its counters (buffers created and reused from the
  * pool, dispatches, submits, reads back to the host, bias adds and activations fused into the
- * preceding matrix product); `undefined` before `await ready("webgpu")`.
+ * preceding matrix product, convolutions run by the implicit-GEMM kernel); `undefined` before
+ * `await ready("webgpu")`.
  *
  * @example
  * import { webgpuInfo } from "typegrad"
@@ -869,7 +988,16 @@ export const configureWebGPU = (opts: WebGPUOptions): Required<WebGPUOptions> =>
  * @category destructors
  */
 export const webgpuInfo = ():
-  | { readonly adapter: GpuAdapterInfo; readonly created: number; readonly reused: number; readonly dispatches: number; readonly submits: number; readonly reads: number; readonly fused: number }
+  | {
+      readonly adapter: GpuAdapterInfo;
+      readonly created: number;
+      readonly reused: number;
+      readonly dispatches: number;
+      readonly submits: number;
+      readonly reads: number;
+      readonly fused: number;
+      readonly implicitConvs: number;
+    }
   | undefined => {
   const adapter = instance.info;
   return adapter === undefined ? undefined : { adapter, ...instance.counts };
@@ -885,6 +1013,17 @@ export const webgpuInternals = {
     return instance.matmulWith(tile, a, aShape, b, bShape, transA, transB, out);
   },
   sync: (): Promise<void> => instance.sync(),
+  /** The implicit-GEMM convolution with an explicit tile (`undefined`: the one `conv2d` picks), folding the grid beyond `foldRows` row tiles (default 65535). */
+  convImplicit: (tile: MatmulTile | undefined, x: Storage, xShape: Sizes, w: Storage, wShape: Sizes, g: PatchGeometry, groups: number, foldRows?: number): Storage => {
+    if (tile !== undefined) checkConvTile(tile, "webgpuInternals.convImplicit");
+    if (foldRows !== undefined && !(Number.isInteger(foldRows) && foldRows >= 1 && foldRows <= ROW))
+      throw new RangeError(`webgpuInternals.convImplicit: 'foldRows' must be an integer in 1 … ${ROW}, got ${foldRows}`);
+    return instance.convImplicit(tile, x, xShape, w, wShape, g, groups, foldRows);
+  },
+  /** The device's `maxStorageBufferBindingSize` and `maxBufferSize`. */
+  bufferLimits: (): [number, number] => instance.bufferLimits(),
+  /** The window-buffer bound `conv2d`'s `"auto"` uses on this device, in bytes. */
+  convWindowLimit: (): number => instance.convWindowLimit(),
   /** Run an elementwise kernel given as WGSL (`x`, `out`, params `[n]`), named `key` for the backend op `op`. */
   unaryFrom: (key: string, op: string, code: string, x: Storage): Storage => instance.unaryFrom(key, op, code, x),
 };

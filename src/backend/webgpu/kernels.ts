@@ -502,3 +502,139 @@ export const col2imShader = (): string => `${patchHeader}
   }
   out[i] = acc;
 }`;
+
+/**
+ * The compile-time choices of the implicit-GEMM convolution beyond its tile: whether the image
+ * is read as `vec4<f32>` along its channels (`ci` and the image's channel count multiples of 4,
+ * `bk` too) and the kernel along its output channels (`og` and `F` multiples of 4, `bn` too). @internal
+ */
+export interface ConvVariant {
+  readonly vecX: boolean;
+  readonly vecW: boolean;
+}
+
+/**
+ * The convolution of NHWC images with a `[kh, kw, ci, F]` kernel (`F = groups · og`) as an implicit
+ * matrix product, per group `g` (workgroup z): `Y[r, g·og + j] = Σ_k A(r, k) · B(k, j)` with rows
+ * `r = (n, oi, oj)` (M = m·outH·outW), depth `k = (a, b, c)` (K = kh·kw·ci, the kernel's row
+ * order) and `A(r, k) = x[n, oi·sh + a·dh − padTop, oj·sw + b·dw − padLeft, g·ci + c]` (0 outside
+ * the image), `B(k, j) = w[k, g·og + j]`. Tiled like {@link matmulShader} (a `bm × bn` output tile
+ * per workgroup, `tm × tn` registers per thread, `bk`-deep steps staged in workgroup memory), but
+ * the image windows are gathered into the A tile on the fly: no window buffer. Each thread loads
+ * the same `k` column of its rows at every step, so a row's `(n, oi, oj)` is split once, before
+ * the loop, and `k` into `(a, b, c)` once per step. Row tiles beyond `foldRows` (65535, the most
+ * workgroups a dimension is sure to take) fold into x: workgroup (x, y) takes column tile
+ * `x % colTiles` and row tile `y + (x / colTiles) · foldRows`.
+ * Params: [M, og, K, H, W, C, F, outH·outW, outW, kw, ci, sh, sw, dh, dw, padTop, padLeft, colTiles, foldRows].
+ */
+export const convShader = (tile: MatmulTile, variant: ConvVariant): string => {
+  const { bm, bn, bk, tm, tn } = tile;
+  const { vecX, vecW } = variant;
+  const tx = bn / tn;
+  const ty = bm / tm;
+  const threads = tx * ty;
+  const wa = vecX ? 4 : 1;
+  // threads along k in the A load, rows per pass, passes
+  const kpt = bk / wa;
+  const rowsPer = threads / kpt;
+  const LA = Math.ceil(bm / rowsPer);
+  const nB = (bn * bk) / (vecW ? 4 : 1);
+  const LB = Math.ceil(nB / threads);
+  const loadA = vecX
+    ? `var q = vec4<f32>(0.0);
+        if (ok) { q = X[(rbase[l] + (u32(y) * u32(Wd) + u32(xx)) * C + cOff + c) / 4u]; }
+        ${[0, 1, 2, 3].map((e) => `As[(kkA + ${e}u) * ${bm}u + ii] = q[${e}];`).join(" ")}`
+    : `var v = 0.0;
+        if (ok) { v = X[rbase[l] + (u32(y) * u32(Wd) + u32(xx)) * C + cOff + c]; }
+        As[kkA * ${bm}u + ii] = v;`;
+  const loadB = vecW
+    ? `let kk = e / ${bn / 4}u; let jj = (e % ${bn / 4}u) * 4u;
+        let k = k0 + kk; let j = col0 + jj;
+        let q = select(vec4<f32>(0.0), Wt[(k * F + fOff + j) / 4u], k < K && j < N);
+        ${[0, 1, 2, 3].map((e) => `Bs[kk * ${bn}u + jj + ${e}u] = q[${e}];`).join(" ")}`
+    : `let kk = e / ${bn}u; let jj = e % ${bn}u;
+        let k = k0 + kk; let j = col0 + jj;
+        Bs[kk * ${bn}u + jj] = select(0.0, Wt[k * F + fOff + j], k < K && j < N);`;
+  return `
+@group(0) @binding(0) var<storage, read> p: array<u32>;
+@group(0) @binding(1) var<storage, read> X: array<${vecX ? "vec4<f32>" : "f32"}>;
+@group(0) @binding(2) var<storage, read> Wt: array<${vecW ? "vec4<f32>" : "f32"}>;
+@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
+var<workgroup> As: array<f32, ${bk * bm}>;
+var<workgroup> Bs: array<f32, ${bk * bn}>;
+@compute @workgroup_size(${tx}, ${ty})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let M = p[0]; let N = p[1]; let K = p[2];
+  let H = i32(p[3]); let Wd = i32(p[4]); let C = p[5]; let F = p[6];
+  let hw = p[7]; let outW = p[8]; let kw = p[9]; let ci = p[10];
+  let sh = i32(p[11]); let sw = i32(p[12]); let dh = i32(p[13]); let dw = i32(p[14]);
+  let padTop = i32(p[15]); let padLeft = i32(p[16]); let colTiles = p[17]; let foldRows = p[18];
+  let cOff = wid.z * ci;
+  let fOff = wid.z * N;
+  let row0 = (wid.y + (wid.x / colTiles) * foldRows) * ${bm}u;
+  let col0 = (wid.x % colTiles) * ${bn}u;
+  let tid = lid.y * ${tx}u + lid.x;
+  // this thread's A rows: image offset and window origin (a far-negative origin for rows past M)
+  let kkA = (tid % ${kpt}u) * ${wa}u;
+  var rbase: array<u32, ${LA}>;
+  var ry: array<i32, ${LA}>;
+  var rx: array<i32, ${LA}>;
+  for (var l = 0u; l < ${LA}u; l++) {
+    let r = row0 + tid / ${kpt}u + l * ${rowsPer}u;
+    ry[l] = -1073741824;
+    rx[l] = -1073741824;
+    rbase[l] = 0u;
+    if (r < M) {
+      let n = r / hw;
+      let q = r % hw;
+      rbase[l] = n * u32(H) * u32(Wd) * C;
+      ry[l] = i32(q / outW) * sh - padTop;
+      rx[l] = i32(q % outW) * sw - padLeft;
+    }
+  }
+  var acc: array<array<f32, ${tn}>, ${tm}>;
+  var ra: array<f32, ${tm}>;
+  var rb: array<f32, ${tn}>;
+  for (var k0 = 0u; k0 < K; k0 += ${bk}u) {
+    {
+      let k = k0 + kkA;
+      let c = k % ci;
+      let ab = k / ci;
+      let a = i32(ab / kw);
+      let b = i32(ab % kw);
+      for (var l = 0u; l < ${LA}u; l++) {
+        let ii = tid / ${kpt}u + l * ${rowsPer}u;
+        if (ii < ${bm}u) {
+          let y = ry[l] + a * dh;
+          let xx = rx[l] + b * dw;
+          let ok = k < K && y >= 0 && y < H && xx >= 0 && xx < Wd;
+          ${loadA}
+        }
+      }
+    }
+    for (var l = 0u; l < ${LB}u; l++) {
+      let e = tid + l * ${threads}u;
+      if (e < ${nB}u) {
+        ${loadB}
+      }
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < ${bk}u; kk++) {
+      for (var r = 0u; r < ${tm}u; r++) { ra[r] = As[kk * ${bm}u + lid.y * ${tm}u + r]; }
+      for (var c = 0u; c < ${tn}u; c++) { rb[c] = Bs[kk * ${bn}u + lid.x * ${tn}u + c]; }
+      for (var r = 0u; r < ${tm}u; r++) {
+        for (var c = 0u; c < ${tn}u; c++) { acc[r][c] = fma(ra[r], rb[c], acc[r][c]); }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var r = 0u; r < ${tm}u; r++) {
+    let i = row0 + lid.y * ${tm}u + r;
+    if (i >= M) { break; }
+    for (var c = 0u; c < ${tn}u; c++) {
+      let j = col0 + lid.x * ${tn}u + c;
+      if (j < N) { Y[i * F + fOff + j] = acc[r][c]; }
+    }
+  }
+}`;
+};

@@ -10,16 +10,19 @@ import type { Backend, BinaryKernel, Storage, Tensor, TypedArray, UnaryKernel } 
 import {
   adam,
   add,
+  configureWebGPU,
   evaluate,
   evaluateAsync,
   examples,
   fitAsync,
   fit as fitSync,
+  fromArray,
   gd,
   getBackend,
   itemAsync,
   matmul,
   mlp,
+  mul,
   predict,
   predictClasses,
   predictClassesAsync,
@@ -29,7 +32,9 @@ import {
   reference,
   rng,
   setBackend,
+  shapes,
   softmaxCrossEntropy,
+  sum,
   tensor,
   toArray,
   toFlat,
@@ -43,6 +48,7 @@ import {
 } from "typegrad";
 import { webgpuInternals } from "../../../src/backend/webgpu/index.js";
 import { BINARY_WGSL, UNARY_WGSL } from "../../../src/backend/webgpu/wgsl.js";
+import { conv2dAny } from "../../../src/ops/conv2d.js";
 import { storageOf } from "../../../src/tensor/tensor.js";
 
 type Sizes = readonly number[];
@@ -469,6 +475,126 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
         () => [pair([2, 5, 6, 3]), pair([g.kh, g.kw, ci, F])],
         1e-5,
       );
+  }
+  // the implicit-GEMM convolution on random small shapes (strides, padding, dilation, groups,
+  // depthwise; every tile kind and both vec4 paths): forward, and both cotangents of
+  // sum(conv2d(x, w) · R) with conv2d forced onto the implicit kernel (the image's cotangent at
+  // stride 1 is itself a convolution, so it runs there too)
+  {
+    const draw = lcg(23);
+    const int = (lo: number, hi: number): number => Math.floor(draw(lo, hi + 1));
+    const fixed: { x: number[]; k: [number, number]; F: number; groups: number; opts: Record<string, unknown> }[] = [
+      // vec4 image and kernel loads (ci, og multiples of 4), the wide tile (og > 16)
+      { x: [2, 6, 5, 8], k: [3, 3], F: 40, groups: 2, opts: { padding: "same" } },
+      // depthwise (the one-column tile), stride 2, dilation
+      { x: [2, 9, 8, 4], k: [3, 3], F: 4, groups: 4, opts: { padding: 2, stride: 2, dilation: 2 } },
+      // 1×1 (its own windows), more than one column tile
+      { x: [1, 4, 5, 3], k: [1, 1], F: 70, groups: 1, opts: {} },
+      // 3 output channels per group (the 4-wide tile)
+      { x: [2, 5, 5, 6], k: [2, 2], F: 9, groups: 3, opts: { padding: 1 } },
+    ];
+    const drawn = Array.from({ length: 5 }, () => {
+      const groups = [1, 1, 2, 3][int(0, 3)] as number;
+      const ci = int(1, 5);
+      return {
+        x: [int(1, 3), int(3, 8), int(3, 8), groups * ci],
+        k: [int(1, 3), int(1, 3)] as [number, number],
+        F: groups * int(1, 20),
+        groups,
+        opts: { stride: [int(1, 2), int(1, 3)], dilation: [int(1, 2), 1], padding: int(0, 3) === 0 ? "same" : [int(0, 2), int(0, 2)] },
+      };
+    });
+    for (const c of [...fixed, ...drawn]) {
+      let g: ReturnType<typeof shapes.windowGeometry>;
+      try {
+        g = shapes.windowGeometry("conv2d", c.x, c.k, c.opts as never);
+      } catch {
+        continue; // a kernel wider than the padded image: no output
+      }
+      const ws = [c.k[0], c.k[1], (c.x[3] as number) / c.groups, c.F];
+      const name = `conv2d implicit ${JSON.stringify(c.x)} * ${JSON.stringify(ws)} ${JSON.stringify(c.opts)} groups ${c.groups}`;
+      later(name, () => convCase().catch((e: unknown) => void errors.push(`${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)));
+      const convCase = async (): Promise<void> => {
+        const xd = data(size(c.x));
+        const wd = data(size(ws));
+        const rd = data((c.x[0] as number) * g.outH * g.outW * c.F);
+        await compare(name, webgpuInternals.convImplicit(undefined, up(xd), c.x, up(wd), ws, g, c.groups), reference.conv2d(ref(xd), c.x, ref(wd), ws, g, c.groups), 1e-5);
+        const grads = (b: Backend) =>
+          setBackendAnd(b, () => {
+            const f = (p: { x: Tensor; w: Tensor }) => sum(mul(conv2dAny(p.x, p.w, { ...c.opts, groups: c.groups } as never), fromArray([c.x[0] as number, g.outH, g.outW, c.F], rd)));
+            return valueAndGrad(f)({ x: fromArray(c.x, xd), w: fromArray(ws, wd) })[1];
+          });
+        const before = webgpuInfo()?.implicitConvs ?? 0;
+        const prev = configureWebGPU({ conv: "implicit" });
+        try {
+          const gg = grads(gpu);
+          const rg = grads(reference);
+          await compare(`${name}: image cotangent`, storageOf(gg.x), storageOf(rg.x), 1e-5);
+          await compare(`${name}: kernel cotangent`, storageOf(gg.w), storageOf(rg.w), 1e-5);
+        } finally {
+          configureWebGPU(prev);
+        }
+        const stride1 = g.sh === 1 && g.sw === 1 && g.padTop <= g.dh * (g.kh - 1) && g.padLeft <= g.dw * (g.kw - 1);
+        const ran = (webgpuInfo()?.implicitConvs ?? 0) - before;
+        cases.push({ name: `${name}: ${ran} implicit convolutions for the forward pass and the gradient (want ${stride1 ? 2 : 1})`, err: Math.abs(ran - (stride1 ? 2 : 1)), tol: 0 });
+      };
+    }
+    // row tiles beyond the grid's fold (lowered from 65535 to 3) continue in x
+    {
+      const xs = [2, 9, 7, 5];
+      const g = shapes.windowGeometry("conv2d", xs, [3, 2], { padding: 1 });
+      run2(
+        "conv2d implicit: 126 row tiles folded into x every 3",
+        (b, x, w) =>
+          b === gpu
+            ? webgpuInternals.convImplicit({ bm: 1, bn: 16, bk: 16, tm: 1, tn: 1 }, x as Storage, xs, w as Storage, [3, 2, 5, 6], g, 1, 3)
+            : b.conv2d(x as Storage, xs, w as Storage, [3, 2, 5, 6], g, 1),
+        () => [pair(xs), pair([3, 2, 5, 6])],
+        1e-5,
+      );
+    }
+    // "auto": the window buffer within the bound goes through im2col and the product, beyond it through the implicit kernel
+    later("conv2d auto: the implicit kernel beyond the window-buffer bound", async () => {
+      const xs = [3, 7, 6, 4];
+      const ws = [3, 3, 4, 5];
+      const g = shapes.windowGeometry("conv2d", xs, [3, 3], { padding: "same" });
+      const windows = 3 * 7 * 6 * 9 * 4 * 4;
+      const xd = data(size(xs));
+      const wd = data(size(ws));
+      const want = reference.conv2d(ref(xd), xs, ref(wd), ws, g, 1);
+      for (const [bound, implicit] of [
+        [windows, false],
+        [windows - 4, true],
+      ] as const) {
+        const prev = configureWebGPU({ conv: "auto", convWindowBytes: bound });
+        try {
+          const before = webgpuInfo()?.implicitConvs ?? 0;
+          const y = gpu.conv2d(up(xd), xs, up(wd), ws, g, 1);
+          const ran = (webgpuInfo()?.implicitConvs ?? 0) - before;
+          await compare(`conv2d auto, a ${windows}-byte window buffer against a bound of ${bound}: agrees`, y, want, 1e-5);
+          cases.push({ name: `conv2d auto, a ${windows}-byte window buffer against a bound of ${bound}: ${implicit ? "implicit" : "windows"}`, err: ran === (implicit ? 1 : 0) ? 0 : 1, tol: 0 });
+        } finally {
+          configureWebGPU(prev);
+        }
+      }
+      // a matmul tile the implicit kernel cannot use (4 threads, bk 32): the convolution takes the default tile
+      {
+        const ws2 = [3, 3, 4, 20];
+        const wd2 = data(size(ws2));
+        const prev = configureWebGPU({ conv: "implicit", tile: { bm: 4, bn: 4, bk: 32, tm: 2, tn: 2 } });
+        try {
+          await compare("conv2d implicit under a matmul tile it cannot use: agrees", gpu.conv2d(up(xd), xs, up(wd2), ws2, g, 1), reference.conv2d(ref(xd), xs, ref(wd2), ws2, g, 1), 1e-5);
+        } finally {
+          configureWebGPU(prev);
+        }
+      }
+      const limit = webgpuInternals.convWindowLimit();
+      cases.push({
+        name: `conv2d auto: the default bound (${limit} bytes) is a quarter of the largest binding`,
+        err: limit === Math.floor(Math.min(...webgpuInternals.bufferLimits()) / 4) ? 0 : 1,
+        tol: 0,
+      });
+    });
   }
   run2("fill", (b) => b.fill("float32", 1000, -2.5), [], 0);
   run2(
