@@ -18,7 +18,7 @@ export { type DifferentiableIn, type IsParamTree, namedLeaves, type Params, RESE
 export { grad, valueAndGrad, valueAndGradAux, vjp } from "./autodiff/vjp.js";
 // backends
 export type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "./backend/backend.js";
-export { type BackendName, getBackend, ready, setBackend, withBackend } from "./backend/current.js";
+export { type BackendName, getBackend, setBackend, withBackend } from "./backend/current.js";
 export { reference } from "./backend/reference.js";
 export { configureWasm, initWasm, type WasmOptions, wasm, wasmFile, wasmStats } from "./backend/wasm/index.js";
 export { type ConvMethod, configureWebGPU, type GpuAdapterInfo, type MatmulTile, type WebGPUOptions, webgpu, webgpuInfo } from "./backend/webgpu/index.js";
@@ -307,4 +307,5 @@ export {
 export { accuracy, confusionMatrix, type LabelOptions, type OutputKind, predictLabels, predictLabelsAsync } from "./train/metrics.js";
 export { type PredictClassesOptions, type PredictOptions, predict, predictClasses, predictClassesAsync } from "./train/predict.js";
 export type { ProgressOptions, ProgressStream } from "./train/progress.js";
+export { ready } from "./train/ready.js";
 export type { TrainState } from "./train/state.js";

@@ -85,26 +85,16 @@ export const withBackend = <T>(b: Backend, f: () => T): T => {
 };
 
 /**
- * Load a backend and make it the one new tensors are created on: by default the fastest the host
- * supports (the WASM backend: fetched in a browser, read from disk in Node). In Node nothing needs
- * it; in a browser, await it once before creating tensors. Resolves to the backend.
+ * Load backend `name` (default: wasm) and make it the one new tensors are created on; the
+ * public `ready` (`src/train/ready.ts`) calls it. `meanwhile` runs once, the first time the
+ * WASM backend is readied, after its kernels are warm and while its worker threads start.
  *
- * `ready("webgpu")` is the only way to the GPU: it finds an adapter (the host's `navigator.gpu`;
- * in Node the optional `webgpu` package) and rejects, saying why and leaving the current backend
- * unchanged, where there is none. GPU tensors are read with `toArrayAsync` and its siblings.
- *
- * @example
- * import { ready } from "typegrad"
- * const start = async () => {
- *   const backend = await ready() // in a browser: fetches the WASM kernels once
- *   return backend.name // "wasm"
- * }
- * @category backend
+ * @internal
  */
-export const ready = async (name?: BackendName): Promise<Backend> => {
+export const loadBackend = async (name?: BackendName, meanwhile?: () => void): Promise<Backend> => {
   if (name !== undefined && !isName(name)) throw new TypeError(`ready: argument 'name' must be 'wasm', 'reference' or 'webgpu', got ${String(name)}`);
   const b = byName[name ?? "wasm"];
-  if (b === wasm) await loadWasm();
+  if (b === wasm) await loadWasm(meanwhile);
   if (b === webgpu) await loadWebGPU();
   current = b;
   return b;

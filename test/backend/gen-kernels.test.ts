@@ -12,16 +12,21 @@ describe("gen:kernels", () => {
     expect(stale(), "run npm run gen:kernels").toEqual([]);
   });
 
-  it("every elementwise op of the registry has a code, a scalar kernel of both dtypes and a dispatch case", () => {
+  it("every elementwise op of the registry has a code, a scalar kernel of both dtypes, a function per dtype and a dispatch case", () => {
     const { unary, binary } = kernels();
     const asm = generated().find((f) => f.path.endsWith("elementwise.ts"))?.content ?? "";
     for (const k of unary) {
       const c = constantOf(k.name);
       expect(asm).toContain(`case ${c}: return <T>(${k.wasm.f32});`);
       expect(asm).toContain(`case ${c}: return <T>(${k.wasm.f64});`);
-      expect(asm).toContain(`case ${c}: unaryLoop<T>(${c}, x, o, n); break;`);
+      for (const t of ["f32", "f64"]) expect(asm).toContain(`function unary_${c}_${t}(x: usize, o: usize, n: i32): void { unaryLoop<${t}>(${c}, x, o, n); }`);
+      expect(asm).toContain(`case ${c}: f = sizeof<T>() == 4 ? unary_${c}_f32 : unary_${c}_f64; break;`);
     }
-    for (const k of binary) expect(asm).toContain(`case ${constantOf(k.name)}: binaryRun<T>(`);
+    for (const k of binary) {
+      const c = constantOf(k.name);
+      for (const t of ["f32", "f64"]) expect(asm).toContain(`function binary_${c}_${t}(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<${t}>(${c}, `);
+      expect(asm).toContain(`case ${c}: f = sizeof<T>() == 4 ? binary_${c}_f32 : binary_${c}_f64; break;`);
+    }
   });
 
   it("a region's old body is replaced, and a missing region is an error", () => {

@@ -6,8 +6,8 @@
  * - `src/backend/wasm/codes.generated.ts`: the op codes the TypeScript glue passes to the WASM
  *   kernels, and which unary kernels are transcendental (split over threads earlier);
  * - the generated regions of `src/backend/wasm/assembly/elementwise.ts` (between
- *   `// <gen:NAME>` and `// </gen:NAME>`): the same op codes, the scalar kernels of both dtypes
- *   and the dispatch that specialises each (op, dtype) pair at compile time.
+ *   `// <gen:NAME>` and `// </gen:NAME>`): the same op codes, the scalar kernels of both dtypes,
+ *   one function per (op, dtype) pair, specialised at compile time, and the dispatch to them.
  *
  * - `src/ops/index.generated.ts`: the public op functions, one per registry entry, which the
  *   root entry re-exports (so a new op is its file plus its registry line, and nothing else);
@@ -87,9 +87,23 @@ const regions = (u: readonly UnaryKernelSource[], b: readonly BinaryKernelSource
   "sunary-f32": u.map((k) => `      case ${constantOf(k.name)}: return <T>(${k.wasm.f32});`).join("\n"),
   "sunary-f64": u.map((k) => `      case ${constantOf(k.name)}: return <T>(${k.wasm.f64});`).join("\n"),
   sbinary: b.map((k) => `    case ${constantOf(k.name)}: return ${k.wasm};`).join("\n"),
-  "unary-dispatch": u.map((k) => `    case ${constantOf(k.name)}: unaryLoop<T>(${constantOf(k.name)}, x, o, n); break;`).join("\n"),
-  "binary-dispatch": b.map((k) => `    case ${constantOf(k.name)}: binaryRun<T>(${constantOf(k.name)}, a, b, o, rank, meta, then); break;`).join("\n"),
+  "unary-ops": u
+    .flatMap((k) => (["f32", "f64"] as const).map((t) => `function ${kernelFn("unary", k.name, t)}(x: usize, o: usize, n: i32): void { unaryLoop<${t}>(${constantOf(k.name)}, x, o, n); }`))
+    .join("\n"),
+  "unary-dispatch": u.map((k) => `    case ${constantOf(k.name)}: f = sizeof<T>() == 4 ? ${kernelFn("unary", k.name, "f32")} : ${kernelFn("unary", k.name, "f64")}; break;`).join("\n"),
+  "binary-ops": b
+    .flatMap((k) =>
+      (["f32", "f64"] as const).map(
+        (t) =>
+          `function ${kernelFn("binary", k.name, t)}(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<${t}>(${constantOf(k.name)}, a, b, o, rank, meta, then); }`,
+      ),
+    )
+    .join("\n"),
+  "binary-dispatch": b.map((k) => `    case ${constantOf(k.name)}: f = sizeof<T>() == 4 ? ${kernelFn("binary", k.name, "f32")} : ${kernelFn("binary", k.name, "f64")}; break;`).join("\n"),
 });
+
+/** The AssemblyScript function of one elementwise kernel and dtype (`binary_ADD_f32`). */
+const kernelFn = (kind: "unary" | "binary", name: string, t: "f32" | "f64"): string => `${kind}_${constantOf(name)}_${t}`;
 
 const code = (names: readonly string[]): string => `\`${names.join(" ")}\``;
 

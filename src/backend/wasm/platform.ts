@@ -101,10 +101,11 @@ export interface HostWorker {
 export const startWorker = (body: string, data: unknown): HostWorker | undefined => {
   const wt = nodeModule<typeof import("node:worker_threads")>("node:worker_threads");
   if (wt !== undefined) {
-    // the text is CommonJS: an inherited `--input-type=module` (a `node -e` script) would make it a
-    // module without `require`, so the worker's Node options drop it (engine flags stay)
-    const execArgv = process.execArgv.filter((a) => !a.startsWith("--input-type"));
-    const worker = new wt.Worker(`(${body})(require("node:worker_threads").workerData);`, { eval: true, workerData: data, execArgv });
+    // the worker inherits the process's options as they are (an explicit `execArgv` is checked, and
+    // rejects engine and process-wide flags such as `--max-old-space-size` or `--expose-gc`); the
+    // text reads its data through `process.getBuiltinModule`, so it runs as CommonJS and as a module
+    // (an inherited `--input-type=module`: a `node -e` script)
+    const worker = new wt.Worker(`(${body})(process.getBuiltinModule("node:worker_threads").workerData);`, { eval: true, workerData: data });
     // a worker that fails to start must not take the process down: jobs run on the workers that are up
     worker.on("error", () => undefined);
     worker.unref();

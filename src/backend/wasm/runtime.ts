@@ -114,9 +114,10 @@ export const wasmLoadsSync = (): boolean => wasmApi !== undefined && canReadSync
  * Load the backend wherever it runs: synchronously from disk in Node, else by fetching a build:
  * the shared-memory one with Web Workers where the page is cross-origin isolated and this code
  * runs in a worker, else the one {@link wasmFile} names (one thread). Then, once, warm the
- * kernels up (see {@link warmKernels}). Used by `ready()`.
+ * kernels up (see {@link warmKernels}), run `meanwhile` (`ready()` warms the training step's
+ * JavaScript there) while the pool's workers start, and wait for them. Used by `ready()`.
  */
-export const loadWasm = async (): Promise<void> => {
+export const loadWasm = async (meanwhile?: () => void): Promise<void> => {
   if (runtime === undefined) {
     if (wasmLoadsSync()) load();
     else if (wasmApi !== undefined && threadCount() > 1 && sharedMemoryAvailable() && canStartWorkers()) {
@@ -127,6 +128,9 @@ export const loadWasm = async (): Promise<void> => {
   if (runtime !== undefined && !warmed) {
     warmed = true;
     warmKernels(runtime, WARM_ROUNDS);
+    // the workers started when the module was instantiated: this thread's work here overlaps
+    // their start (and the engine's background compilation of the kernels warmed above)
+    meanwhile?.();
     // the pool's workers start asynchronously: without this wait they came up during the first
     // training step, which then ran on one thread and paid their start-up (a fresh process's
     // first 20 steps took 2.9× twenty steady ones in wall time)
@@ -298,9 +302,21 @@ export const writeMeta = (rt: Runtime, dims: readonly number[], strides: readonl
 // warm-up
 // -------------------------------------------------------------------------------------
 
-/** The unary kernels of common training steps (the others share their export: it tiers up as one). */
-const HOT_UNARY = [UNARY.relu, UNARY.sigmoid, UNARY.exp, UNARY.log, UNARY.tanh, UNARY.neg];
-const BINARY_CODES = Object.keys(BINARY).length;
+/**
+ * The elementwise kernels of common training steps (a dense network's step with SGD or Adam uses
+ * add, sub, mul, div, gt, relu fused into add, exp and sqrt), and the usual activations. Each
+ * (op, dtype) is a function of its own, which the engine optimises once it has run for a while:
+ * the other ops are optimised when a program first uses them (a few ms of compiler time each).
+ */
+const HOT_UNARY = [UNARY.relu, UNARY.exp, UNARY.log, UNARY.sqrt, UNARY.sigmoid, UNARY.tanh, UNARY.neg];
+const HOT_BINARY = [BINARY.add, BINARY.sub, BINARY.mul, BINARY.div, BINARY.gt];
+/**
+ * Elements and calls per hot elementwise kernel: measured on Node 20 (V8 11.3), the engine
+ * optimises a float32 add after about 200,000 elements (its budget counts the code run); 64 calls
+ * of 4,096 go past that with some margin, at about 0.3 ms each.
+ */
+const WARM_ELEMENTS = 4096;
+const WARM_CALLS = 64;
 
 /**
  * Run every float32 kernel a few times on small data, so that the engine, which first runs
@@ -314,14 +330,14 @@ export const warmKernels = (rt: Runtime, rounds: number): number => {
   const { k, arena } = rt;
   arena.begin();
   const n = 32;
-  const bytes = n * n * 4;
+  const bytes = WARM_ELEMENTS * 4;
   const [x, y, o] = [arena.sideBlock(bytes), arena.sideBlock(bytes), arena.sideBlock(bytes)];
   const f = arena.f32;
-  for (let i = 0; i < n * n; i++) {
+  for (let i = 0; i < WARM_ELEMENTS; i++) {
     f[x / 4 + i] = Math.sin(i);
     f[y / 4 + i] = Math.cos(i);
   }
-  const flat = (): number => writeMeta(rt, [n * n], [[1], [1]]);
+  const flat = (len: number): number => writeMeta(rt, [len], [[1], [1]]);
   const rows = (): number =>
     writeMeta(
       rt,
@@ -331,13 +347,16 @@ export const warmKernels = (rt: Runtime, rounds: number): number => {
         [0, 1],
       ],
     );
+  // the elementwise kernels first: each is its own function, and the sooner its budget is spent,
+  // the sooner the engine starts optimising it (in the background, while the rest runs)
+  for (const op of HOT_BINARY) {
+    k.binary(0, op, x, y, o, 2, rows(), op === BINARY.add ? UNARY.relu : -1);
+    const meta = flat(WARM_ELEMENTS);
+    for (let c = 0; c < WARM_CALLS; c++) k.binary(0, op, x, y, o, 1, meta, -1);
+  }
+  for (const op of HOT_UNARY) for (let c = 0; c < WARM_CALLS; c++) k.unary(0, op, x, o, WARM_ELEMENTS);
   for (let r = 0; r < rounds; r++) {
     for (let t = 0; t < 4; t++) k.gemm(0, t & 1, t >> 1, n, n, n, x, n, y, n, o, n, rt.scratch(0));
-    for (const op of HOT_UNARY) k.unary(0, op, x, o, n * n);
-    for (let op = 0; op < BINARY_CODES; op++) {
-      k.binary(0, op, x, y, o, 1, flat(), -1);
-      k.binary(0, op, x, y, o, 2, rows(), op === 0 ? UNARY.relu : -1);
-    }
     for (let log = 0; log < 2; log++) k.softmax(0, log, x, o, n, n, 1);
     for (let op = 0; op < 2; op++) {
       k.reduce(0, op, x, o, n, n, 1);
@@ -366,7 +385,7 @@ export const warmKernels = (rt: Runtime, rounds: number): number => {
     );
     k.copyRows(x, n * 4, o, n * 4, n * 4, n);
     k.cast(0, 0, x, o, n * n);
-    k.zero(o, bytes);
+    k.zero(o, n * n * 4);
   }
   return performance.now() - t0;
 };

@@ -207,6 +207,56 @@ const ADD = 0, DIV = 1, EQ = 2, GE = 3, GT = 4, LE = 5, LT = 6, MAXIMUM = 7, MIN
   }
 }
 
+/** A unary kernel of one op and dtype. */
+type UnaryFn = (x: usize, o: usize, n: i32) => void;
+
+// One function per op and dtype, reached through the function table (`call_indirect`) rather than
+// inlined into one dispatch function: the engine first runs a module with its baseline compiler and
+// recompiles each *function* with its optimising one once it has run for a while, so one function
+// holding every op's loops (11 KB of code for the float32 binary ops) took 50–100 ms of compiler
+// time in a fresh process before any of them ran at full speed. Apart, a program's first steps wait
+// only for the few ops they use. (The table keeps the optimiser from inlining them back.)
+// <gen:unary-ops>
+function unary_ABS_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(ABS, x, o, n); }
+function unary_ABS_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(ABS, x, o, n); }
+function unary_ERF_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(ERF, x, o, n); }
+function unary_ERF_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(ERF, x, o, n); }
+function unary_EXP_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(EXP, x, o, n); }
+function unary_EXP_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(EXP, x, o, n); }
+function unary_EXPM1_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(EXPM1, x, o, n); }
+function unary_EXPM1_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(EXPM1, x, o, n); }
+function unary_GELU_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(GELU, x, o, n); }
+function unary_GELU_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(GELU, x, o, n); }
+function unary_GELU_TANH_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(GELU_TANH, x, o, n); }
+function unary_GELU_TANH_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(GELU_TANH, x, o, n); }
+function unary_HARD_SIGMOID_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(HARD_SIGMOID, x, o, n); }
+function unary_HARD_SIGMOID_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(HARD_SIGMOID, x, o, n); }
+function unary_LOG_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(LOG, x, o, n); }
+function unary_LOG_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(LOG, x, o, n); }
+function unary_LOG1P_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(LOG1P, x, o, n); }
+function unary_LOG1P_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(LOG1P, x, o, n); }
+function unary_LOG_SIGMOID_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(LOG_SIGMOID, x, o, n); }
+function unary_LOG_SIGMOID_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(LOG_SIGMOID, x, o, n); }
+function unary_MISH_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(MISH, x, o, n); }
+function unary_MISH_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(MISH, x, o, n); }
+function unary_NEG_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(NEG, x, o, n); }
+function unary_NEG_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(NEG, x, o, n); }
+function unary_RELU_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(RELU, x, o, n); }
+function unary_RELU_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(RELU, x, o, n); }
+function unary_SIGMOID_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(SIGMOID, x, o, n); }
+function unary_SIGMOID_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(SIGMOID, x, o, n); }
+function unary_SIGN_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(SIGN, x, o, n); }
+function unary_SIGN_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(SIGN, x, o, n); }
+function unary_SILU_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(SILU, x, o, n); }
+function unary_SILU_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(SILU, x, o, n); }
+function unary_SOFTPLUS_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(SOFTPLUS, x, o, n); }
+function unary_SOFTPLUS_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(SOFTPLUS, x, o, n); }
+function unary_SQRT_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(SQRT, x, o, n); }
+function unary_SQRT_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(SQRT, x, o, n); }
+function unary_TANH_f32(x: usize, o: usize, n: i32): void { unaryLoop<f32>(TANH, x, o, n); }
+function unary_TANH_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(TANH, x, o, n); }
+// </gen:unary-ops>
+
 function unaryT<T>(op: i32, x: usize, o: usize, n: i32): void {
   if (sizeof<T>() == 4 && (op == EXP || op == SIGMOID)) {
     // constants hoisted out of the loop, two vectors per iteration
@@ -214,29 +264,32 @@ function unaryT<T>(op: i32, x: usize, o: usize, n: i32): void {
     else expLoop(x, o, n, true);
     return;
   }
+  let f: UnaryFn;
   switch (op) {
     // <gen:unary-dispatch>
-    case ABS: unaryLoop<T>(ABS, x, o, n); break;
-    case ERF: unaryLoop<T>(ERF, x, o, n); break;
-    case EXP: unaryLoop<T>(EXP, x, o, n); break;
-    case EXPM1: unaryLoop<T>(EXPM1, x, o, n); break;
-    case GELU: unaryLoop<T>(GELU, x, o, n); break;
-    case GELU_TANH: unaryLoop<T>(GELU_TANH, x, o, n); break;
-    case HARD_SIGMOID: unaryLoop<T>(HARD_SIGMOID, x, o, n); break;
-    case LOG: unaryLoop<T>(LOG, x, o, n); break;
-    case LOG1P: unaryLoop<T>(LOG1P, x, o, n); break;
-    case LOG_SIGMOID: unaryLoop<T>(LOG_SIGMOID, x, o, n); break;
-    case MISH: unaryLoop<T>(MISH, x, o, n); break;
-    case NEG: unaryLoop<T>(NEG, x, o, n); break;
-    case RELU: unaryLoop<T>(RELU, x, o, n); break;
-    case SIGMOID: unaryLoop<T>(SIGMOID, x, o, n); break;
-    case SIGN: unaryLoop<T>(SIGN, x, o, n); break;
-    case SILU: unaryLoop<T>(SILU, x, o, n); break;
-    case SOFTPLUS: unaryLoop<T>(SOFTPLUS, x, o, n); break;
-    case SQRT: unaryLoop<T>(SQRT, x, o, n); break;
-    case TANH: unaryLoop<T>(TANH, x, o, n); break;
+    case ABS: f = sizeof<T>() == 4 ? unary_ABS_f32 : unary_ABS_f64; break;
+    case ERF: f = sizeof<T>() == 4 ? unary_ERF_f32 : unary_ERF_f64; break;
+    case EXP: f = sizeof<T>() == 4 ? unary_EXP_f32 : unary_EXP_f64; break;
+    case EXPM1: f = sizeof<T>() == 4 ? unary_EXPM1_f32 : unary_EXPM1_f64; break;
+    case GELU: f = sizeof<T>() == 4 ? unary_GELU_f32 : unary_GELU_f64; break;
+    case GELU_TANH: f = sizeof<T>() == 4 ? unary_GELU_TANH_f32 : unary_GELU_TANH_f64; break;
+    case HARD_SIGMOID: f = sizeof<T>() == 4 ? unary_HARD_SIGMOID_f32 : unary_HARD_SIGMOID_f64; break;
+    case LOG: f = sizeof<T>() == 4 ? unary_LOG_f32 : unary_LOG_f64; break;
+    case LOG1P: f = sizeof<T>() == 4 ? unary_LOG1P_f32 : unary_LOG1P_f64; break;
+    case LOG_SIGMOID: f = sizeof<T>() == 4 ? unary_LOG_SIGMOID_f32 : unary_LOG_SIGMOID_f64; break;
+    case MISH: f = sizeof<T>() == 4 ? unary_MISH_f32 : unary_MISH_f64; break;
+    case NEG: f = sizeof<T>() == 4 ? unary_NEG_f32 : unary_NEG_f64; break;
+    case RELU: f = sizeof<T>() == 4 ? unary_RELU_f32 : unary_RELU_f64; break;
+    case SIGMOID: f = sizeof<T>() == 4 ? unary_SIGMOID_f32 : unary_SIGMOID_f64; break;
+    case SIGN: f = sizeof<T>() == 4 ? unary_SIGN_f32 : unary_SIGN_f64; break;
+    case SILU: f = sizeof<T>() == 4 ? unary_SILU_f32 : unary_SILU_f64; break;
+    case SOFTPLUS: f = sizeof<T>() == 4 ? unary_SOFTPLUS_f32 : unary_SOFTPLUS_f64; break;
+    case SQRT: f = sizeof<T>() == 4 ? unary_SQRT_f32 : unary_SQRT_f64; break;
+    case TANH: f = sizeof<T>() == 4 ? unary_TANH_f32 : unary_TANH_f64; break;
     // </gen:unary-dispatch>
+    default: return;
   }
+  f(x, o, n);
 }
 
 /** out[i] = op(x[i]) for n contiguous elements (in place when x == o). dt: 0 float32, 1 float64. */
@@ -317,24 +370,59 @@ export function unary(dt: i32, op: i32, x: usize, o: usize, n: i32): void {
   }
 }
 
+/** A binary kernel of one op and dtype (one function each, as the unary ones). */
+type BinaryFn = (a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32) => void;
+
+// <gen:binary-ops>
+function binary_ADD_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(ADD, a, b, o, rank, meta, then); }
+function binary_ADD_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(ADD, a, b, o, rank, meta, then); }
+function binary_DIV_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(DIV, a, b, o, rank, meta, then); }
+function binary_DIV_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(DIV, a, b, o, rank, meta, then); }
+function binary_EQ_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(EQ, a, b, o, rank, meta, then); }
+function binary_EQ_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(EQ, a, b, o, rank, meta, then); }
+function binary_GE_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(GE, a, b, o, rank, meta, then); }
+function binary_GE_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(GE, a, b, o, rank, meta, then); }
+function binary_GT_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(GT, a, b, o, rank, meta, then); }
+function binary_GT_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(GT, a, b, o, rank, meta, then); }
+function binary_LE_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(LE, a, b, o, rank, meta, then); }
+function binary_LE_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(LE, a, b, o, rank, meta, then); }
+function binary_LT_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(LT, a, b, o, rank, meta, then); }
+function binary_LT_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(LT, a, b, o, rank, meta, then); }
+function binary_MAXIMUM_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(MAXIMUM, a, b, o, rank, meta, then); }
+function binary_MAXIMUM_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(MAXIMUM, a, b, o, rank, meta, then); }
+function binary_MINIMUM_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(MINIMUM, a, b, o, rank, meta, then); }
+function binary_MINIMUM_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(MINIMUM, a, b, o, rank, meta, then); }
+function binary_MUL_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(MUL, a, b, o, rank, meta, then); }
+function binary_MUL_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(MUL, a, b, o, rank, meta, then); }
+function binary_NE_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(NE, a, b, o, rank, meta, then); }
+function binary_NE_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(NE, a, b, o, rank, meta, then); }
+function binary_POW_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(POW, a, b, o, rank, meta, then); }
+function binary_POW_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(POW, a, b, o, rank, meta, then); }
+function binary_SUB_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(SUB, a, b, o, rank, meta, then); }
+function binary_SUB_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(SUB, a, b, o, rank, meta, then); }
+// </gen:binary-ops>
+
 function binaryT<T>(op: i32, a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void {
+  let f: BinaryFn;
   switch (op) {
     // <gen:binary-dispatch>
-    case ADD: binaryRun<T>(ADD, a, b, o, rank, meta, then); break;
-    case DIV: binaryRun<T>(DIV, a, b, o, rank, meta, then); break;
-    case EQ: binaryRun<T>(EQ, a, b, o, rank, meta, then); break;
-    case GE: binaryRun<T>(GE, a, b, o, rank, meta, then); break;
-    case GT: binaryRun<T>(GT, a, b, o, rank, meta, then); break;
-    case LE: binaryRun<T>(LE, a, b, o, rank, meta, then); break;
-    case LT: binaryRun<T>(LT, a, b, o, rank, meta, then); break;
-    case MAXIMUM: binaryRun<T>(MAXIMUM, a, b, o, rank, meta, then); break;
-    case MINIMUM: binaryRun<T>(MINIMUM, a, b, o, rank, meta, then); break;
-    case MUL: binaryRun<T>(MUL, a, b, o, rank, meta, then); break;
-    case NE: binaryRun<T>(NE, a, b, o, rank, meta, then); break;
-    case POW: binaryRun<T>(POW, a, b, o, rank, meta, then); break;
-    case SUB: binaryRun<T>(SUB, a, b, o, rank, meta, then); break;
+    case ADD: f = sizeof<T>() == 4 ? binary_ADD_f32 : binary_ADD_f64; break;
+    case DIV: f = sizeof<T>() == 4 ? binary_DIV_f32 : binary_DIV_f64; break;
+    case EQ: f = sizeof<T>() == 4 ? binary_EQ_f32 : binary_EQ_f64; break;
+    case GE: f = sizeof<T>() == 4 ? binary_GE_f32 : binary_GE_f64; break;
+    case GT: f = sizeof<T>() == 4 ? binary_GT_f32 : binary_GT_f64; break;
+    case LE: f = sizeof<T>() == 4 ? binary_LE_f32 : binary_LE_f64; break;
+    case LT: f = sizeof<T>() == 4 ? binary_LT_f32 : binary_LT_f64; break;
+    case MAXIMUM: f = sizeof<T>() == 4 ? binary_MAXIMUM_f32 : binary_MAXIMUM_f64; break;
+    case MINIMUM: f = sizeof<T>() == 4 ? binary_MINIMUM_f32 : binary_MINIMUM_f64; break;
+    case MUL: f = sizeof<T>() == 4 ? binary_MUL_f32 : binary_MUL_f64; break;
+    case NE: f = sizeof<T>() == 4 ? binary_NE_f32 : binary_NE_f64; break;
+    case POW: f = sizeof<T>() == 4 ? binary_POW_f32 : binary_POW_f64; break;
+    case SUB: f = sizeof<T>() == 4 ? binary_SUB_f32 : binary_SUB_f64; break;
     // </gen:binary-dispatch>
+    default: return;
   }
+  f(a, b, o, rank, meta, then);
 }
 
 /**
