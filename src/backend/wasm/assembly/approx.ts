@@ -64,6 +64,7 @@ const T: usize = memory.data<f32>([
   -3.33332819422e-1, -3.33332819422e-1, -3.33332819422e-1, -3.33332819422e-1,
   0.625, 0.625, 0.625, 0.625, // 37 tanh: polynomial below
   2, 2, 2, 2, // 38 2
+  -87.33654475, -87.33654475, -87.33654475, -87.33654475, // 39 ln(2^-126): below it e^y is no normal float32
 ], 16);
 
 /** Integer constants, likewise: i32 lanes. */
@@ -129,40 +130,20 @@ const TI: usize = memory.data<i32>([
   return expCore(x, K(0), K(1), K(2), K(3), K(4), K(5), K(6), K(7), K(8), K(9), K(10), K(11), K(12), K(13), KI(0));
 }
 
-/**
- * out[i] = e^x[i] (sigmoid = false) or 1 / (1 + e^-x[i]) (sigmoid = true) over n float32, two
- * vectors per iteration, constants loaded once; the tail goes through the same approximation.
- */
-@inline export function expLoop(x: usize, o: usize, n: i32, sigmoid: bool): void {
+/** out[i] = e^x[i] over n float32, two vectors per iteration, constants loaded once; the tail goes through the same approximation. */
+@inline export function expLoop(x: usize, o: usize, n: i32): void {
   const l2e = K(0), mag = K(1), hi = K(2), lo = K(3), c0 = K(4), c1 = K(5), c2 = K(6), c3 = K(7), c4 = K(8), c5 = K(9), one = K(10), emax = K(11), emin = K(12), inf = K(13), bias = KI(0);
   let i = 0;
   for (; i + 8 <= n; i += 8) {
     const off = <usize>i << 2;
-    let a = v128.load(x + off);
-    let b = v128.load(x + off, 16);
-    if (sigmoid) {
-      a = f32x4.neg(a);
-      b = f32x4.neg(b);
-    }
-    let ea = expCore(a, l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, emax, emin, inf, bias);
-    let eb = expCore(b, l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, emax, emin, inf, bias);
-    if (sigmoid) {
-      ea = f32x4.div(one, f32x4.add(one, ea));
-      eb = f32x4.div(one, f32x4.add(one, eb));
-    }
-    v128.store(o + off, ea);
-    v128.store(o + off, eb, 16);
+    v128.store(o + off, expCore(v128.load(x + off), l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, emax, emin, inf, bias));
+    v128.store(o + off, expCore(v128.load(x + off, 16), l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, emax, emin, inf, bias), 16);
   }
   for (; i < n; i++) {
     const off = <usize>i << 2;
-    let a = f32x4.splat(load<f32>(x + off));
-    if (sigmoid) a = f32x4.neg(a);
-    let e = expCore(a, l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, emax, emin, inf, bias);
-    if (sigmoid) e = f32x4.div(one, f32x4.add(one, e));
-    store<f32>(o + off, f32x4.extract_lane(e, 0));
+    store<f32>(o + off, f32x4.extract_lane(expCore(f32x4.splat(load<f32>(x + off)), l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, emax, emin, inf, bias), 0));
   }
 }
-
 
 /**
  * The four lane sums of e^(x[i] - m) over the first `n4` (a multiple of 4) float32 at `x`,
@@ -233,7 +214,52 @@ const TI: usize = memory.data<i32>([
   return v128.bitselect(near, signed, f32x4.lt(ax, K(37)));
 }
 
-/** 1 / (1 + e^-x), four lanes. */
+/**
+ * out[i] = 1 / (1 + e^-x[i]) over n float32, two vectors per iteration, constants loaded once.
+ * With y = -|x| (one `or` of the sign bit), e = e^y ≤ 1 never overflows, so 2^n is one factor
+ * (n ≥ -126 where e^y is a normal float32; below ln 2^-126 the result is set to 0, an absolute
+ * error under 1.2e-38) and the range checks of `expCore` go; then sigmoid(x) = num / (1 + e)
+ * with num = 1 for x ≥ 0 and e for x < 0: one division, the same rounding as
+ * 1 / (1 + e^-x) for x ≥ 0 (after XNNPACK's f32-vsigmoid rr2-p5-div, with the Cephes polynomial
+ * of `expCore`). NaN stays NaN, ±inf give 1 and 0.
+ */
+@inline export function sigmoidLoop(x: usize, o: usize, n: i32): void {
+  const l2e = K(0), mag = K(1), hi = K(2), lo = K(3), c0 = K(4), c1 = K(5), c2 = K(6), c3 = K(7), c4 = K(8), c5 = K(9), one = K(10), cut = K(39), bias = KI(0), sign = KI(5);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const off = <usize>i << 2;
+    const a = v128.load(x + off);
+    const b = v128.load(x + off, 16);
+    v128.store(o + off, sigmoidCore(a, l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, cut, bias, sign));
+    v128.store(o + off, sigmoidCore(b, l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, cut, bias, sign), 16);
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(o + off, f32x4.extract_lane(sigmoidCore(f32x4.splat(load<f32>(x + off)), l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, cut, bias, sign), 0));
+  }
+}
+
+/** sigmoid, four lanes, for `sigmoidLoop` (constants passed in). */
+@inline function sigmoidCore(x: v128, l2e: v128, mag: v128, hi: v128, lo: v128, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, one: v128, cut: v128, bias: v128, sign: v128): v128 {
+  const y = v128.or(x, sign); // -|x|
+  const t = madd(y, l2e, mag);
+  const fx = f32x4.sub(t, mag);
+  let r = nmadd(fx, hi, y);
+  r = nmadd(fx, lo, r);
+  const r2 = f32x4.mul(r, r);
+  const r4 = f32x4.mul(r2, r2);
+  const a = madd(c0, r, c1);
+  const b = madd(c2, r, c3);
+  const c = madd(c4, r, c5);
+  const p = madd(a, r4, madd(b, r2, c));
+  const q = f32x4.add(madd(p, r2, r), one);
+  const s = i32x4.shl(i32x4.add(i32x4.sub(t, mag), bias), 23);
+  const e = v128.andnot(f32x4.mul(q, s), f32x4.lt(y, cut));
+  const num = v128.bitselect(e, one, i32x4.shr_s(x, 31));
+  return f32x4.div(num, f32x4.add(one, e));
+}
+
+/** 1 / (1 + e^-x), four lanes: the arithmetic of `sigmoidLoop` (constants loaded per call). */
 @inline export function sigmoidf4(x: v128): v128 {
-  return f32x4.div(K(10), f32x4.add(K(10), expf4(f32x4.neg(x))));
+  return sigmoidCore(x, K(0), K(1), K(2), K(3), K(4), K(5), K(6), K(7), K(8), K(9), K(10), K(39), KI(0), KI(5));
 }
