@@ -146,20 +146,36 @@ const TI: usize = memory.data<i32>([
 }
 
 /**
- * The four lane sums of e^(x[i] - m) over the first `n4` (a multiple of 4) float32 at `x`,
- * storing each term at `o` when `keep`: softmax's middle pass, with the constants loaded once
- * (not per vector, as `expf4` does); the same arithmetic as `expf4(x - m)` term by term.
+ * The four lane sums of e^(x[i] - m) over the first `n4` (a multiple of 4) float32 at `x`, with
+ * m ≥ every x[i], storing each term at `o` when `keep`: softmax's middle pass, with the
+ * constants loaded once and the exponent never positive (`expNegCore`; the same arithmetic as
+ * `expNegf4(x - m)` term by term).
  */
 @inline export function expShiftSum(x: usize, o: usize, n4: i32, m: v128, keep: bool): v128 {
-  const l2e = K(0), mag = K(1), hi = K(2), lo = K(3), c0 = K(4), c1 = K(5), c2 = K(6), c3 = K(7), c4 = K(8), c5 = K(9), one = K(10), emax = K(11), emin = K(12), inf = K(13), bias = KI(0);
+  const l2e = K(0), mag = K(1), hi = K(2), lo = K(3), c0 = K(4), c1 = K(5), c2 = K(6), c3 = K(7), c4 = K(8), c5 = K(9), one = K(10), cut = K(39), bias = KI(0);
   let vs = f32x4.splat(0);
-  for (let i = 0; i < n4; i += 4) {
+  let vs2 = vs;
+  let i = 0;
+  // two vectors and two running sums per iteration (the sums' order is fixed: lanes of vs take
+  // the even vectors, vs2 the odd ones, then vs + vs2), so the two exponentials overlap
+  for (; i + 8 <= n4; i += 8) {
     const off = <usize>i << 2;
-    const e = expCore(f32x4.sub(v128.load(x + off), m), l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, emax, emin, inf, bias);
+    const e = expNegCore(f32x4.sub(v128.load(x + off), m), l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, cut, bias);
+    const e2 = expNegCore(f32x4.sub(v128.load(x + off, 16), m), l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, cut, bias);
+    if (keep) {
+      v128.store(o + off, e);
+      v128.store(o + off, e2, 16);
+    }
+    vs = f32x4.add(vs, e);
+    vs2 = f32x4.add(vs2, e2);
+  }
+  for (; i < n4; i += 4) {
+    const off = <usize>i << 2;
+    const e = expNegCore(f32x4.sub(v128.load(x + off), m), l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, cut, bias);
     if (keep) v128.store(o + off, e);
     vs = f32x4.add(vs, e);
   }
-  return vs;
+  return f32x4.add(vs, vs2);
 }
 
 /** ln x, four lanes (constants read from the table). */
@@ -239,9 +255,14 @@ const TI: usize = memory.data<i32>([
   }
 }
 
-/** sigmoid, four lanes, for `sigmoidLoop` (constants passed in). */
-@inline function sigmoidCore(x: v128, l2e: v128, mag: v128, hi: v128, lo: v128, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, one: v128, cut: v128, bias: v128, sign: v128): v128 {
-  const y = v128.or(x, sign); // -|x|
+/**
+ * e^y for y ≤ 0 (or NaN), four lanes, constants passed in: `expCore`'s reduction and polynomial,
+ * but since e^y ≤ 1 never overflows, 2^n is one factor (n ≥ -126 where e^y is a normal float32)
+ * and the range checks reduce to one: below ln 2^-126 the result is 0 (an absolute error under
+ * 1.2e-38: subnormal results are flushed). For sigmoid and softmax, whose exponents are never
+ * positive.
+ */
+@inline function expNegCore(y: v128, l2e: v128, mag: v128, hi: v128, lo: v128, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, one: v128, cut: v128, bias: v128): v128 {
   const t = madd(y, l2e, mag);
   const fx = f32x4.sub(t, mag);
   let r = nmadd(fx, hi, y);
@@ -254,9 +275,19 @@ const TI: usize = memory.data<i32>([
   const p = madd(a, r4, madd(b, r2, c));
   const q = f32x4.add(madd(p, r2, r), one);
   const s = i32x4.shl(i32x4.add(i32x4.sub(t, mag), bias), 23);
-  const e = v128.andnot(f32x4.mul(q, s), f32x4.lt(y, cut));
+  return v128.andnot(f32x4.mul(q, s), f32x4.lt(y, cut));
+}
+
+/** sigmoid, four lanes, for `sigmoidLoop` (constants passed in). */
+@inline function sigmoidCore(x: v128, l2e: v128, mag: v128, hi: v128, lo: v128, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, one: v128, cut: v128, bias: v128, sign: v128): v128 {
+  const e = expNegCore(v128.or(x, sign), l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, cut, bias); // e^-|x|
   const num = v128.bitselect(e, one, i32x4.shr_s(x, 31));
   return f32x4.div(num, f32x4.add(one, e));
+}
+
+/** e^y for y ≤ 0, four lanes (constants loaded per call; softmax's scalar tails). */
+@inline export function expNegf4(y: v128): v128 {
+  return expNegCore(y, K(0), K(1), K(2), K(3), K(4), K(5), K(6), K(7), K(8), K(9), K(10), K(39), KI(0));
 }
 
 /** 1 / (1 + e^-x), four lanes: the arithmetic of `sigmoidLoop` (constants loaded per call). */
