@@ -12,6 +12,7 @@
 
 export { type Cotangents, customVjp } from "./autodiff/customVjp.js";
 export { type ScanOptions, scan } from "./autodiff/scan.js";
+export { tidy } from "./autodiff/tidy.js";
 // autodiff
 export { type DifferentiableIn, type IsParamTree, namedLeaves, type Params, RESERVED_NAMES } from "./autodiff/tree.js";
 export { grad, valueAndGrad, valueAndGradAux, vjp } from "./autodiff/vjp.js";

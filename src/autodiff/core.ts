@@ -7,7 +7,22 @@
  * @module
  */
 import type { Backend, Storage } from "../backend/backend.js";
-import { fromStorage, type Impl, live, type RuntimeShape, storageOf, Tensor, type TraceTag } from "../tensor/tensor.js";
+import {
+  closeScope,
+  collect,
+  fromStorage,
+  type Impl,
+  live,
+  markReleased,
+  openScope,
+  type Release,
+  type RuntimeShape,
+  storageBelow,
+  storageOf,
+  Tensor,
+  type TraceTag,
+  viewOf,
+} from "../tensor/tensor.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -53,12 +68,14 @@ export class Trace implements TraceTag {
   readonly level = Trace.next++;
   active = true;
   tape: Set<Storage> | undefined = undefined;
-  freed: ReadonlySet<Storage> | undefined = undefined;
+  /** Opens a memory scope that collects nothing: what is computed while it is open may be a residual. */
   constructor() {
     Trace.open++;
+    openScope(false);
   }
   /** Called once, when the function being differentiated returns or throws. */
   end(): void {
+    closeScope();
     Trace.open--;
     this.active = false;
   }
@@ -110,43 +127,53 @@ export const leaf = (t: Trace, x: Tensor): Tensor => tracedValue(t, live(x));
 // memory
 // -------------------------------------------------------------------------------------
 
-let tidying: Set<Storage> | undefined;
-
 /**
- * Run `f`, then give back to the backend the memory of every tensor computed by ops inside it
- * except those in `keep(result)`. Only for library code that runs no user code and leaks no
- * tensor (a pullback walk, an optimizer rule, a divergence probe). What is computed while a trace
- * is open is not given back (`bind` does not collect it): it may be a residual of a
- * differentiation, an outer one or one opened inside `f`. A `tidy` inside another one is part of
- * it: the outer one gives back at its end what both computed. A no-op for backends whose memory
- * is garbage-collected.
+ * Run `f` in a memory scope, then give back to the backends the memory of every tensor made
+ * inside it (computed by ops, or made by creation functions) except those in `keep(result)`,
+ * which belong to the enclosing scope from then on. The one mechanism behind the public `tidy`
+ * (`why` "tidy") and the library's own scopes (a pullback walk, an optimizer rule, a divergence
+ * probe: "library"). Scopes nest: an inner one gives back its own at its end. What is computed
+ * while a trace is open is not collected (the trace's scope collects nothing, nor does any scope
+ * opened inside it): it may be a residual of a differentiation, an outer one or one opened
+ * inside `f`. When `f` throws, what it made is given back and the error propagates unchanged.
+ * On a backend whose memory is garbage-collected only the marks are set (a later use is the
+ * same error on every backend).
  *
  * @internal
  */
-export const tidy = <A>(f: () => A, keep: (a: A) => readonly Tensor[]): A => {
-  if (tidying !== undefined) return f();
-  const fresh = new Set<Storage>();
-  tidying = fresh;
+export const tidy = <A>(f: () => A, keep: (a: A) => readonly Tensor[], why: Release = "library"): A => {
+  openScope(true);
   let out: A;
   try {
     out = f();
-  } finally {
-    tidying = undefined;
+  } catch (e) {
+    giveBack(closeScope(), why);
+    throw e;
   }
-  for (const t of keep(out)) fresh.delete(storageOf(t));
-  giveBack(fresh);
+  const fresh = closeScope();
+  // what is kept belongs to the enclosing scope (only what this one made: a kept view of an
+  // outer tensor stays the outer scope's)
+  for (const t of keep(out)) {
+    const s = storageBelow(t);
+    if (fresh.delete(s)) collect(s);
+  }
+  giveBack(fresh, why);
   return out;
 };
 
-/** Hand storages to their backends' `release`. @internal */
-export const giveBack = (storages: Iterable<Storage>): void => {
-  for (const s of storages) s.backend.release?.(s);
+/**
+ * Hand storages to their backends' `release`, marking each given back (a later use is an error
+ * naming the function, on every backend). A storage already given back or shared is skipped, so
+ * no storage is released twice. @internal
+ */
+export const giveBack = (storages: Iterable<Storage>, why: Release = "library"): void => {
+  for (const s of storages) if (markReleased(s, why)) s.backend.release?.(s);
 };
 
 /** Give back the memory of the tensors in `dead` that share none with those in `keep`. @internal */
 export const giveBackExcept = (dead: readonly Tensor[], keep: readonly Tensor[]): void => {
-  const kept = new Set(keep.map(storageOf));
-  giveBack(new Set(dead.map(storageOf).filter((s) => !kept.has(s))));
+  const kept = new Set(keep.map(storageBelow));
+  giveBack(new Set(dead.map(storageBelow).filter((s) => !kept.has(s))));
 };
 
 // -------------------------------------------------------------------------------------
@@ -185,19 +212,18 @@ export const bind = <P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P
   if (top === undefined) {
     const shapes = xs.map((x) => x.shape as RuntimeShape);
     const out = prim.shape(shapes, params);
-    const storages = xs.map(storageOf);
+    const storages = xs.map((x, i) => storageOf(x, prim.name, i));
     const backend = backendFor(prim.name, storages);
     const local = storages.map((s) => (s.backend === backend ? s : backend.fromArray(s.dtype, s.backend.read(s))));
     const result = prim.forward(local, shapes, params, out);
-    if (tidying !== undefined && Trace.open === 0 && !local.includes(result)) tidying.add(result);
-    return fromStorage(result, out);
+    return local.includes(result) ? viewOf(result, out) : fromStorage(result, out);
   }
   const primals = xs.map((x) => below(top, x));
   const primal = bind(prim, primals, params);
   // (a taped trace is the outermost one: the primals one level below it are concrete)
   if (top.tape !== undefined) {
-    const s = storageOf(primal);
-    if (!primals.some((p) => storageOf(p) === s)) top.tape.add(s);
+    const s = storageBelow(primal);
+    if (!primals.some((p) => storageBelow(p) === s)) top.tape.add(s);
   }
   return traced(top, primal, { prim: prim as Differentiable<unknown>, params, inputs: xs, primals });
 };

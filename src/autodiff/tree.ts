@@ -34,15 +34,21 @@ export type DifferentiableIn<P, F> = IsParamTree<P> extends true ? F : { readonl
 /**
  * The leaves of a tree (depth first, record keys in insertion order) and how to rebuild it. A
  * record field holding `undefined` (an optional parameter left out) is no leaf and is left out of
- * the rebuilt tree.
+ * the rebuilt tree. Anything else that is not a tensor, an array or a plain record is an error
+ * naming `op`, unless `others` is "skip" (`tidy`'s returned value: a number, a string, a class
+ * instance are no leaves and are rebuilt as they are; an array or record met twice, as in a
+ * cycle, is walked once).
  */
-export const flattenTree = (op: string, p: Params, what = "parameters"): { leaves: Tensor[]; rebuild: (ls: readonly Tensor[]) => Params } => {
+export const flattenTree = (op: string, p: Params, what = "parameters", others: "refuse" | "skip" = "refuse"): { leaves: Tensor[]; rebuild: (ls: readonly Tensor[]) => Params } => {
   const leaves: Tensor[] = [];
+  const seen = others === "skip" ? new Set<unknown>() : undefined;
   const build = (q: unknown, path: string): ((ls: readonly Tensor[]) => Params) => {
     if (isTensor(q)) {
       const i = leaves.push(q) - 1;
       return (ls) => ls[i] as Tensor;
     }
+    if (seen?.has(q)) return () => q as Params;
+    seen?.add(q);
     if (Array.isArray(q)) {
       const parts = q.map((x, k) => build(x, `${path}[${k}]`));
       return (ls) => parts.map((f) => f(ls));
@@ -53,6 +59,7 @@ export const flattenTree = (op: string, p: Params, what = "parameters"): { leave
         .map(([k, v]) => [k, build(v, path === "" ? k : `${path}.${k}`)] as const);
       return (ls) => Object.fromEntries(parts.map(([k, f]) => [k, f(ls)]));
     }
+    if (seen !== undefined) return () => q as Params;
     throw new TypeError(`${op}: ${what} must be tensors, arrays or records of tensors; ${path === "" ? "the argument" : `'${path}'`} is ${describe(q)}`);
   };
   const rebuild = build(p, "");

@@ -21,7 +21,7 @@ import { sum } from "../ops/sum.js";
 import type { Shape } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
 import { onesLike, zerosLike } from "../tensor/create.js";
-import { isTensor, live, storageOf, type Tensor } from "../tensor/tensor.js";
+import { isTensor, live, storageBelow, storageOf, type Tensor } from "../tensor/tensor.js";
 import { below, giveBack, isOf, leaf, nodeOf, Trace, tidy } from "./core.js";
 import { type DifferentiableIn, flattenTree, type Params } from "./tree.js";
 
@@ -98,6 +98,7 @@ const backprop = (trace: Trace, out: Tensor, ct: Tensor, leaves: readonly Tensor
  */
 const vjpImpl = (fn: string, f: (p: Params) => Tensor, primals: Params, once: boolean): { value: Tensor; pullback: (ct: Tensor) => Params; release: (keep: readonly Tensor[]) => void } => {
   const { leaves, rebuild } = flattenTree(fn, primals);
+  for (const x of leaves) storageOf(x, fn, "params");
   const outermost = Trace.open === 0;
   const trace = new Trace();
   if (once && outermost) trace.tape = new Set();
@@ -129,9 +130,8 @@ const vjpImpl = (fn: string, f: (p: Params) => Tensor, primals: Params, once: bo
     const fresh = trace.tape;
     if (fresh === undefined) return;
     trace.tape = undefined;
-    for (const t of keep) fresh.delete(storageOf(t));
-    trace.freed = fresh;
-    giveBack(fresh);
+    for (const t of keep) fresh.delete(storageBelow(t));
+    giveBack(fresh, "grad");
   };
   return { value, pullback, release };
 };

@@ -31,6 +31,11 @@ export interface Storage {
   readonly dtype: DType;
   /** Number of elements. */
   readonly length: number;
+  /**
+   * True for a storage the backend hands to several tensors (the WASM backend's cached scalars):
+   * the library never gives it back, and it outlives every `tidy`.
+   */
+  readonly shared?: boolean;
 }
 
 /**

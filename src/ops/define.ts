@@ -10,7 +10,7 @@ import { bind, type Primitive } from "../autodiff/core.js";
 import type { Backend, Storage } from "../backend/backend.js";
 import { broadcast } from "../shape/broadcast.js";
 import { widerDtype } from "../tensor/dtype.js";
-import { fromStorage, isTensor, storageOf, type Tensor } from "../tensor/tensor.js";
+import { fromStorage, isTensor, storageBelow, storageOf, type Tensor } from "../tensor/tensor.js";
 import type { Case, Domain, Gen } from "./spec.js";
 
 // -------------------------------------------------------------------------------------
@@ -67,7 +67,7 @@ export type Operand = Tensor | number;
 
 /** A scalar tensor holding `v`, in `like`'s dtype and backend. */
 export const scalarLike = (v: number, like: Tensor): Tensor => {
-  const s = storageOf(like);
+  const s = storageBelow(like);
   return fromStorage(s.backend.fill(like.dtype, 1, v), []);
 };
 
@@ -75,6 +75,8 @@ export const scalarLike = (v: number, like: Tensor): Tensor => {
 export const operands = (op: string, a: Operand, b: Operand): [Tensor, Tensor] => {
   if (typeof a !== "number" && !isTensor(a)) throw new TypeError(`${op}: argument 'a' must be a Tensor or a number, got ${describe(a)}`);
   if (typeof b !== "number" && !isTensor(b)) throw new TypeError(`${op}: argument 'b' must be a Tensor or a number, got ${describe(b)}`);
+  if (typeof a !== "number") storageOf(a, op, "a");
+  if (typeof b !== "number") storageOf(b, op, "b");
   if (typeof a !== "number") return promote(a, typeof b === "number" ? scalarLike(b, a) : b);
   if (typeof b === "number") throw new TypeError(`${op}: expected at least one tensor argument, got two numbers (${a}, ${b})`);
   return promote(scalarLike(a, b), b);
@@ -95,9 +97,13 @@ export const describe = (u: unknown): string => {
   return typeof name === "string" && name !== "" ? `a ${name}` : "an object without a class";
 };
 
-/** Throw unless `x` is a tensor: a message naming the function and the argument. */
+/**
+ * Throw unless `x` is a tensor whose memory has not been given back (by `tidy`): a message naming
+ * the function and the argument.
+ */
 export const expectTensor = (op: string, arg: string, x: unknown): Tensor => {
   if (!isTensor(x)) throw new TypeError(`${op}: argument '${arg}' must be a Tensor, got ${describe(x)}`);
+  storageOf(x, op, arg);
   return x;
 };
 

@@ -160,7 +160,7 @@ export const ones = <const S extends number[]>(shape: readonly [...S], opts?: Cr
  * @category constructors
  */
 export const fullLike = <S extends Shape>(x: Tensor<S>, value: number, opts?: CreateOptions): Tensor<S> =>
-  fromStorage(storageOf(x).backend.fill(opts?.dtype ?? x.dtype, x.size, value), x.shape as readonly number[]);
+  fromStorage(storageOf(x, "fullLike", "x").backend.fill(opts?.dtype ?? x.dtype, x.size, value), x.shape as readonly number[]);
 
 /**
  * Zeros like `x`.
@@ -200,7 +200,13 @@ export type NestedOf<S extends Shape> = S extends readonly [] ? number : S exten
  */
 export const toArray = <S extends Shape>(t: Tensor<S>): NestedOf<S> => {
   if (!isTensor(t)) throw new TypeError(`toArray: argument 't' must be a Tensor, got ${typeof t}`);
-  return nest(t, toFlat(t));
+  return nest(t, read("toArray", t));
+};
+
+/** The elements of `t` (read for `fn`). */
+const read = (fn: string, t: Tensor): TypedArray => {
+  const s = storageOf(t, fn, "t");
+  return s.backend.read(s);
 };
 
 const nest = <S extends Shape>(t: Tensor<S>, data: TypedArray): NestedOf<S> => {
@@ -221,10 +227,7 @@ const nest = <S extends Shape>(t: Tensor<S>, data: TypedArray): NestedOf<S> => {
  * toFlat(tensor([[1, 2], [3, 4]])) // [1, 2, 3, 4] (a Float32Array)
  * @category destructors
  */
-export const toFlat = (t: Tensor): TypedArray => {
-  const s = storageOf(t);
-  return s.backend.read(s);
-};
+export const toFlat = (t: Tensor): TypedArray => read("toFlat", t);
 
 /**
  * The value of a one-element tensor.
@@ -236,7 +239,7 @@ export const toFlat = (t: Tensor): TypedArray => {
  */
 export const item = (t: Tensor): number => {
   if (t.size !== 1) throw new ShapeError("item", `expected a tensor with one element, got shape ${showShape(t.shape as readonly number[])}`);
-  return toFlat(t)[0] as number;
+  return read("item", t)[0] as number;
 };
 
 /**
@@ -248,9 +251,12 @@ export const item = (t: Tensor): number => {
  * await toFlatAsync(tensor([[1, 2], [3, 4]])) // [1, 2, 3, 4] (a Float32Array)
  * @category destructors
  */
-export const toFlatAsync = async (t: Tensor): Promise<TypedArray> => {
-  if (!isTensor(t)) throw new TypeError(`toFlatAsync: argument 't' must be a Tensor, got ${typeof t}`);
-  const s = storageOf(t);
+export const toFlatAsync = (t: Tensor): Promise<TypedArray> => readAsync("toFlatAsync", t);
+
+/** The elements of `t`, read asynchronously for `fn`. */
+const readAsync = async (fn: string, t: Tensor): Promise<TypedArray> => {
+  if (!isTensor(t)) throw new TypeError(`${fn}: argument 't' must be a Tensor, got ${typeof t}`);
+  const s = storageOf(t, fn, "t");
   return s.backend.readAsync === undefined ? s.backend.read(s) : s.backend.readAsync(s);
 };
 
@@ -265,7 +271,7 @@ export const toFlatAsync = async (t: Tensor): Promise<TypedArray> => {
  */
 export const toArrayAsync = async <S extends Shape>(t: Tensor<S>): Promise<NestedOf<S>> => {
   if (!isTensor(t)) throw new TypeError(`toArrayAsync: argument 't' must be a Tensor, got ${typeof t}`);
-  return nest(t, await toFlatAsync(t));
+  return nest(t, await readAsync("toArrayAsync", t));
 };
 
 /**
@@ -280,5 +286,5 @@ export const toArrayAsync = async <S extends Shape>(t: Tensor<S>): Promise<Neste
 export const itemAsync = async (t: Tensor): Promise<number> => {
   if (!isTensor(t)) throw new TypeError(`itemAsync: argument 't' must be a Tensor, got ${typeof t}`);
   if (t.size !== 1) throw new ShapeError("itemAsync", `expected a tensor with one element, got shape ${showShape(t.shape as readonly number[])}`);
-  return (await toFlatAsync(t))[0] as number;
+  return (await readAsync("itemAsync", t))[0] as number;
 };

@@ -34,8 +34,6 @@ export interface TraceTag {
    * (fresh ones, not aliases of their inputs), which are dead once the gradient is taken.
    */
   tape: Set<Storage> | undefined;
-  /** After release: the storages given back; a kept tensor of this trace that uses one is an error. */
-  readonly freed: ReadonlySet<Storage> | undefined;
 }
 
 /** @internal */
@@ -102,8 +100,19 @@ export class Tensor<S extends Shape = Shape> {
  */
 export const isTensor = (u: unknown): u is Tensor => u instanceof Tensor && made.has(u);
 
-/** A tensor of a storage. @internal */
-export const fromStorage = <S extends Shape>(storage: Storage, shape: readonly number[]): Tensor<S> => new Tensor<S>(shape, storage.dtype, { kind: "concrete", storage });
+/**
+ * A tensor of `storage`, a fresh one made now (by a creation function or a kernel): the
+ * innermost open memory scope collects it (see `collect`).
+ *
+ * @internal
+ */
+export const fromStorage = <S extends Shape>(storage: Storage, shape: readonly number[]): Tensor<S> => {
+  collect(storage);
+  return viewOf(storage, shape);
+};
+
+/** A tensor of a storage that is not new (an op's output that is one of its inputs' storage). @internal */
+export const viewOf = <S extends Shape>(storage: Storage, shape: readonly number[]): Tensor<S> => new Tensor<S>(shape, storage.dtype, { kind: "concrete", storage });
 
 // -------------------------------------------------------------------------------------
 // values under traces
@@ -112,27 +121,94 @@ export const fromStorage = <S extends Shape>(storage: Storage, shape: readonly n
 /** Runtime shapes. */
 export type RuntimeShape = readonly number[];
 
-/** A tensor computed inside `grad` whose memory was given back, used after `grad` returned. */
-const released = (t: Tensor): never => {
-  throw new Error(
-    `grad: a tensor of shape ${JSON.stringify(t.shape)} computed inside the function being differentiated was kept and used after grad returned; its memory has been reused. Return what you need from the function, compute it outside, or use vjp, which keeps intermediates`,
-  );
-};
-
 /** Unwrap the values of traces that have ended. @internal */
 export const live = (x: Tensor): Tensor => {
   let t = x;
-  while (t.impl.kind === "traced" && !t.impl.trace.active) {
-    const { trace, primal } = t.impl;
-    if (trace.freed !== undefined && primal.impl.kind === "concrete" && trace.freed.has(primal.impl.storage)) released(t);
-    t = primal;
-  }
+  while (t.impl.kind === "traced" && !t.impl.trace.active) t = t.impl.primal;
   return t;
 };
 
-/** The concrete storage under any number of traces. @internal */
-export const storageOf = (x: Tensor): Storage => {
-  let t = live(x);
+/**
+ * The concrete storage under any number of traces, for a kernel or a read. A storage whose
+ * memory went back to its backend is an error naming `fn` and the argument (`arg`: its name, or
+ * its position among an op's inputs), whatever the backend: its memory may hold another tensor.
+ *
+ * @internal
+ */
+export const storageOf = (x: Tensor, fn?: string, arg?: string | number): Storage => {
+  const s = storageBelow(x);
+  const why = releases.get(s);
+  if (why !== undefined) useAfterRelease(x, why, fn, arg);
+  return s;
+};
+
+/** The storage under `x`, released or not: for the memory bookkeeping alone. @internal */
+export const storageBelow = (x: Tensor): Storage => {
+  let t = x;
   while (t.impl.kind === "traced") t = t.impl.primal;
   return t.impl.storage;
+};
+
+// -------------------------------------------------------------------------------------
+// memory scopes
+// -------------------------------------------------------------------------------------
+
+/**
+ * Why a storage's memory went back to its backend (see `giveBack` in `autodiff/core.ts`), for the
+ * message of a later use: the end of a public `tidy`, the end of a `grad` (a primal of the
+ * function differentiated), or the library's own bookkeeping (a cotangent of a pullback, an
+ * optimizer's temporary, a training step's gradients).
+ *
+ * @internal
+ */
+export type Release = "tidy" | "grad" | "library";
+
+/** The storages given back, and why. A weak map: a mark costs the storage nothing and dies with it. */
+const releases = new WeakMap<Storage, Release>();
+
+/**
+ * Mark `s` as given back; false when it already was, or when it is shared (a cached scalar,
+ * never given back): then the caller must not hand it to its backend's `release`.
+ *
+ * @internal
+ */
+export const markReleased = (s: Storage, why: Release): boolean => {
+  if (s.shared === true || releases.has(s)) return false;
+  releases.set(s, why);
+  return true;
+};
+
+const useAfterRelease = (x: Tensor, why: Release, fn = "typegrad", arg: string | number = "a tensor"): never => {
+  const shape = JSON.stringify(x.shape);
+  if (why === "grad")
+    throw new Error(
+      `grad: a tensor of shape ${shape} computed inside the function being differentiated was kept and used after grad returned; its memory has been reused. Return what you need from the function, compute it outside, or use vjp, which keeps intermediates`,
+    );
+  const what = typeof arg === "number" ? `input ${arg}` : arg === "a tensor" ? arg : `argument '${arg}'`;
+  if (why === "tidy") throw new Error(`${fn}: ${what} (shape ${shape}) was released at the end of a tidy() scope; return it from the tidy function to keep it`);
+  throw new Error(
+    `${fn}: ${what} (shape ${shape}) was given back by typegrad, which releases the intermediates nobody should see (a pullback's cotangents, an optimizer's temporaries, a training step's gradients); compute what you need outside the callback that saw it`,
+  );
+};
+
+/**
+ * The open memory scopes, innermost last: the storages made in each (by kernels and creation
+ * functions) that its end may give back, or `null` for a scope that collects nothing: an open
+ * trace, and any scope opened inside one (what is computed then may be a residual of the
+ * differentiation, needed by its pullback). Scopes nest as calls do (each is closed in a
+ * `finally` of the call that opened it).
+ */
+const scopes: (Set<Storage> | null)[] = [];
+
+/** Open a memory scope (`collecting` false: a trace's, which collects nothing). @internal */
+export const openScope = (collecting: boolean): void => {
+  scopes.push(collecting && scopes[scopes.length - 1] !== null ? new Set() : null);
+};
+
+/** Close the innermost memory scope: the storages it collected (none for one that collects nothing). @internal */
+export const closeScope = (): Set<Storage> => scopes.pop() ?? new Set();
+
+/** Add a fresh storage to the innermost open scope (nothing when none is open, or it collects nothing). @internal */
+export const collect = (s: Storage): void => {
+  if (scopes.length !== 0 && s.shared !== true) scopes[scopes.length - 1]?.add(s);
 };

@@ -131,9 +131,10 @@ await check("the README's app runs as written (node) and type-checks (strict tsc
   return `validation accuracy ${acc}`;
 });
 
-await check("require('typegrad') from CommonJS shares the ESM build's module instance", () => {
-  const r = JSON.parse(sh(process.execPath, ["app.cjs"], app).trim().split("\n").pop() as string) as { backend: string; total: number; same: boolean };
+await check("require('typegrad') from CommonJS shares the ESM build's module instance (and its tidy scopes)", () => {
+  const r = JSON.parse(sh(process.execPath, ["app.cjs"], app).trim().split("\n").pop() as string) as { backend: string; total: number; same: boolean; kept: number; refused: string };
   expect(r.backend === "wasm" && r.total === 6 && r.same, JSON.stringify(r));
+  expect(r.kept === 24 && /^sigmoid: argument 'x' \(shape \[2,3\]\) was released at the end of a tidy\(\) scope/.test(r.refused), JSON.stringify(r));
   return "";
 });
 

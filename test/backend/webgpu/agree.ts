@@ -31,6 +31,7 @@ import {
   setBackend,
   softmaxCrossEntropy,
   tensor,
+  tidy,
   toArray,
   toFlat,
   toFlatAsync,
@@ -512,6 +513,28 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
     cases.push({ name: `float64 is refused: ${m64}`, err: /float64 stays on the CPU backends/.test(m64) ? 0 : 1, tol: 0 });
     const mRead = message(() => setBackendAnd(gpu, () => toArray(tensor([1, 2]))));
     cases.push({ name: `sync read is refused: ${mRead}`, err: /toArrayAsync/.test(mRead) ? 0 : 1, tol: 0 });
+    // tidy: what it returns stays readable; what it released is a clear error, also for an async read
+    const [kept, dropped] = setBackendAnd(gpu, () => {
+      let d: Tensor | undefined;
+      const k = tidy(() => {
+        d = add(tensor([1, 2]), 1);
+        return add(d, 1);
+      });
+      return [k, d as Tensor] as const;
+    });
+    const keptValues = Array.from(await toFlatAsync(kept));
+    cases.push({ name: "tidy: the returned tensor reads back", err: Math.abs((keptValues[0] ?? 0) - 3) + Math.abs((keptValues[1] ?? 0) - 4), tol: 0 });
+    const mOp = message(() => setBackendAnd(gpu, () => add(dropped, 1)));
+    cases.push({ name: `tidy: an op on a released tensor is refused: ${mOp}`, err: /^add: argument 'a' \(shape \[2\]\) was released at the end of a tidy\(\) scope/.test(mOp) ? 0 : 1, tol: 0 });
+    const mAsync = await toFlatAsync(dropped).then(
+      () => "(no error)",
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    );
+    cases.push({
+      name: `tidy: an async read of a released tensor is refused: ${mAsync}`,
+      err: /^toFlatAsync: argument 't' .* was released at the end of a tidy\(\) scope/.test(mAsync) ? 0 : 1,
+      tol: 0,
+    });
   });
 
   // the MNIST model (784-128-64-10 ReLU, Adam) trains three steps alike on both backends
