@@ -1,6 +1,5 @@
 /** typegrad's side of the benchmark: the TS reference backend and the WASM backend (1 and 2 threads). */
 
-import { tidy } from "../src/autodiff/core.js";
 import {
   add,
   type Backend,
@@ -22,6 +21,7 @@ import {
   sum,
   type Tensor,
   tanh,
+  tidy,
   wasm,
   wasmStats,
   withBackend,
@@ -71,7 +71,9 @@ export const batch = (c: MlpCase = MLP): { X: Tensor; Y: Tensor } => ({ X: fromA
 
 /** `f()` in a scope that gives its result's memory back at once (as the peers' `dispose` does). */
 const scoped = (f: () => Tensor): void => {
-  tidy(f, () => []);
+  tidy(() => {
+    f();
+  });
 };
 
 /** The unary rows' ops. */
