@@ -12,7 +12,7 @@ const file = join(root, "test", "__hover__.ts");
 
 const program = `
 import { flow } from "fp-ts/lib/function.js";
-import { add, concat, flatten, grad, gt, lstm, matmul, randn, relu, reshape, rng, scan, slice, sum, type Tensor, tanh, tensor, transpose, valueAndGrad, where, withShape, zeros } from "../src/index.js";
+import { add, concat, flatten, grad, gt, lstm, matmul, randn, relu, reshape, rng, scan, slice, sum, type Tensor, tanh, tensor, tidy, transpose, valueAndGrad, where, withShape, zeros } from "../src/index.js";
 
 const W = zeros([128, 784]);
 const W1 = randn(rng(0), [128, 784]);
@@ -38,6 +38,8 @@ function linear<O extends number, I extends number>(W: Tensor<[O, I]>, x: Tensor
   return add(matmul(W, x), b);
 }
 const Z2 = linear(W, X, b);
+const tidied = tidy(() => add(matmul(W, X), b));
+const tidiedTree = tidy(() => ({ Z: add(WX, b), n: 3 }));
 
 function flatBatch<N extends number>(x: Tensor<[N, 28, 28]>) {
   const flatGeneric = reshape(x, [-1, 784]);
@@ -82,7 +84,7 @@ export const bad6 = transpose(X3);
 export const bad7 = reshape(Xm, ["n", 28, 28]);
 export const bad9 = where(gt(W, 0), W, dWt);
 const named = reshape(Xm, ["m", 28, 28]);
-export { W1, db, total, flat, big, Xt, lit, scalar, dW, loss, g2, Z2, flatBatch, flatBatch2, named, rnnW, lastH, hs, hT, catBatch, sliceStep };
+export { W1, db, total, flat, big, Xt, lit, scalar, dW, loss, g2, Z2, tidied, tidiedTree, flatBatch, flatBatch2, named, rnnW, lastH, hs, hT, catBatch, sliceStep };
 `;
 
 let service: ts.LanguageService;
@@ -158,6 +160,10 @@ describe("hovers display plain shapes", () => {
   it("tensor literals", () => {
     expect(hover("lit")).toBe("const lit: Tensor<[2, 3]>");
     expect(hover("scalar")).toBe("const scalar: Tensor<[]>");
+  });
+  it("tidy returns what its function returns", () => {
+    expect(hover("tidied")).toBe('const tidied: Tensor<[128, "m"]>');
+    expect(hover("tidiedTree")).toBe('const tidiedTree: {\n    Z: Tensor<[128, "m"]>;\n    n: number;\n}');
   });
   it("grad and valueAndGrad results", () => {
     expect(hover("grads")).toBe("const grads: Params");

@@ -192,23 +192,30 @@ const useAfterRelease = (x: Tensor, why: Release, fn = "typegrad", arg: string |
 };
 
 /**
- * The open memory scopes, innermost last: the storages made in each (by kernels and creation
- * functions) that its end may give back, or `null` for a scope that collects nothing: an open
- * trace, and any scope opened inside one (what is computed then may be a residual of the
- * differentiation, needed by its pullback). Scopes nest as calls do (each is closed in a
- * `finally` of the call that opened it).
+ * The innermost open memory scope: the storages made in it (by kernels and creation functions)
+ * that its end may give back, `null` for a scope that collects nothing (an open trace, and any
+ * scope opened inside one: what is computed then may be a residual of the differentiation,
+ * needed by its pullback), `undefined` when none is open. `enclosing` holds the scopes around it,
+ * innermost last. Scopes nest as calls do (each is closed in a `finally` of the call that opened
+ * it).
  */
-const scopes: (Set<Storage> | null)[] = [];
+let top: Set<Storage> | null | undefined;
+const enclosing: (Set<Storage> | null | undefined)[] = [];
 
 /** Open a memory scope (`collecting` false: a trace's, which collects nothing). @internal */
 export const openScope = (collecting: boolean): void => {
-  scopes.push(collecting && scopes[scopes.length - 1] !== null ? new Set() : null);
+  enclosing.push(top);
+  top = collecting && top !== null ? new Set() : null;
 };
 
 /** Close the innermost memory scope: the storages it collected (none for one that collects nothing). @internal */
-export const closeScope = (): Set<Storage> => scopes.pop() ?? new Set();
+export const closeScope = (): Set<Storage> => {
+  const closed = top ?? new Set<Storage>();
+  top = enclosing.pop();
+  return closed;
+};
 
 /** Add a fresh storage to the innermost open scope (nothing when none is open, or it collects nothing). @internal */
 export const collect = (s: Storage): void => {
-  if (scopes.length !== 0 && s.shared !== true) scopes[scopes.length - 1]?.add(s);
+  top?.add(s);
 };

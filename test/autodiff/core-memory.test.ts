@@ -17,10 +17,13 @@
 import { describe, expect, it } from "vitest";
 import { bind, type Primitive, tidy } from "../../src/autodiff/core.js";
 import { scan } from "../../src/autodiff/scan.js";
+import { tidy as publicTidy } from "../../src/autodiff/tidy.js";
 import { grad, valueAndGrad, vjp } from "../../src/autodiff/vjp.js";
 import type { Backend, Storage } from "../../src/backend/backend.js";
 import { withBackend } from "../../src/backend/current.js";
 import { reference } from "../../src/backend/reference.js";
+import { xor } from "../../src/data/index.js";
+import { logLossFromLogits, mlp } from "../../src/nn/index.js";
 import { add } from "../../src/ops/add.js";
 import { exp } from "../../src/ops/exp.js";
 import { mul } from "../../src/ops/mul.js";
@@ -28,8 +31,11 @@ import { reshape } from "../../src/ops/reshape.js";
 import { stopGradient } from "../../src/ops/stopGradient.js";
 import { sum } from "../../src/ops/sum.js";
 import { tanh } from "../../src/ops/tanh.js";
-import { ones, tensor, toArray } from "../../src/tensor/create.js";
+import { adam } from "../../src/optim/index.js";
+import { ones, tensor, toArray, toFlat } from "../../src/tensor/create.js";
+import { rng } from "../../src/tensor/random.js";
 import { storageBelow, storageOf, type Tensor } from "../../src/tensor/tensor.js";
+import { fit as train, trainStep } from "../../src/train/index.js";
 
 /** The reference backend, with a `release` that records, refuses a second release and poisons. */
 const spy = (): { backend: Backend; released: Storage[] } => {
@@ -136,6 +142,59 @@ describe("tidy", () => {
       close(toArray(y), [0.5 * (t[0] as number), -(t[1] as number)]);
       // d/dx x·tanh x = tanh x + x·(1 − tanh² x)
       close(toArray(pullback(ones([2]))), [(t[0] as number) + 0.5 * (1 - (t[0] as number) ** 2), (t[1] as number) - (1 - (t[1] as number) ** 2)]);
+    });
+  });
+});
+
+describe("the public tidy around the library's own scopes", () => {
+  it("trainStep and fit inside it give back each storage once, and what they return stays readable", () => {
+    const { backend, released } = spy();
+    withBackend(backend, () => {
+      const net = mlp([2, 4, 1], { hidden: "tanh" });
+      const data = xor(rng(0), { m: 8 });
+      const opt = adam(0.05);
+      const X = tensor([
+        [0, 1, 1, 0],
+        [0, 0, 1, 1],
+      ]);
+      const Y = tensor([[0, 1, 0, 1]]);
+      let p = net.init(rng(1));
+      let st = opt.init(p);
+      for (let i = 0; i < 3; i++) {
+        const r = publicTidy(() => trainStep(net, logLossFromLogits, opt, p, st, X, Y));
+        p = r.params;
+        st = r.state;
+      }
+      const fitted = publicTidy(() => train({ model: net, params: p, loss: logLossFromLogits, optimizer: opt, train: data, epochs: 2, batchSize: 4, seed: 1 }));
+      expect(released.length).toBeGreaterThan(0);
+      expect(new Set(released).size).toBe(released.length);
+      for (const t of [p.W1, p.b1, p.W2, p.b2, fitted.params.W1, fitted.params.b2]) expect(Array.from(toFlat(t)).every(Number.isFinite)).toBe(true);
+    });
+  });
+  it("a kept view of a tensor made outside stays the outer scope's: no scope gives it back", () => {
+    const { backend, released } = spy();
+    withBackend(backend, () => {
+      const x = tensor([1, 2, 3]);
+      const v = publicTidy(() => publicTidy(() => reshape(x, [3, 1])));
+      publicTidy(() => {
+        publicTidy(() => reshape(x, [1, 3]));
+      });
+      expect(released).not.toContain(storageBelow(x));
+      expect(toArray(v)).toEqual([[1], [2], [3]]);
+    });
+  });
+  it("a tensor the library gave back is refused, naming the function and saying who released it", () => {
+    withBackend(spy().backend, () => {
+      const x = tensor([1, 2]);
+      let t: Tensor | undefined;
+      tidy(
+        () => {
+          t = add(x, 1);
+        },
+        () => [],
+      );
+      expect(() => toArray(t as Tensor)).toThrow(/^toArray: argument 't' \(shape \[2\]\) was given back by typegrad, which releases the intermediates nobody should see/);
+      expect(() => add(x, t as Tensor)).toThrow(/^add: argument 'b' \(shape \[2\]\) was given back by typegrad/);
     });
   });
 });

@@ -20,7 +20,9 @@
  * parameters `fit` replaced) and releases them: a released block keeps its place in the eviction
  * order but goes to a free list by size, and the next output of that size takes it — still in
  * cache, and never copied out. In a training loop nearly every intermediate is served this way,
- * so the head of the ring moves only for what may stay alive (parameters, values).
+ * so the head of the ring moves only for what may stay alive (parameters, values). User code
+ * says the same with the public `tidy`: what a `tidy` function made and did not return is
+ * released at its end (a plain loop of dropped elementwise results then copies nothing out).
  *
  * The ring is grown on demand: it starts at a quarter of its capacity (16 of the default 64 MiB)
  * and doubles, up to the capacity, only when the head comes round after a lap in which evicted
