@@ -27,6 +27,13 @@ export type UnaryName = (typeof UNARIES)[number]["op"];
 export const BIAS = { name: "bias add 128x4096", rows: 128, cols: 4096 };
 
 /**
+ * The row of workload `w` in the form that drops typegrad's result (nothing disposed, no scope):
+ * typegrad only, set beside the scoped form and the peers' rows in a table of its own.
+ */
+export const dropped = (w: string): string => `${w}, result dropped`;
+export const isDropped = (w: string): boolean => w.endsWith(", result dropped");
+
+/**
  * Reductions: over every element of a 1e6 vector, along the rows of a 128×4096 matrix, and a
  * softmax over the 1000 classes of a 128×1000 batch (its last axis).
  */

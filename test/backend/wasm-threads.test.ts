@@ -238,6 +238,39 @@ describe("wasm thread pool", () => {
     sameOnEvery("5 SGD steps of an MLP 256-512-256-10", run);
   });
 
+  it('splits the transcendental unary kernels by default ("costly"), the memory-bound ones only with `true`, none with `false`', () => {
+    const before = configureWasm({});
+    onTestFinished(() => {
+      configureWasm(before);
+    });
+    expect(before.splitElementwise).toBe("costly");
+    const n = 100_003;
+    const x = wasm.fromArray(
+      "float32",
+      Array.from({ length: n }, (_, i) => Math.sin(i)),
+    );
+    /** Elementwise splits of one `sigmoid` and one `relu` on 2 threads under `mode`. */
+    const splits = (mode: boolean | "costly") => {
+      configureWasm({ threads: 2, splitElementwise: mode });
+      const s0 = wasmStats().elementwiseSplits;
+      wasm.read(wasm.unary("sigmoid", x));
+      const s1 = wasmStats().elementwiseSplits;
+      wasm.read(wasm.unary("relu", x));
+      wasm.read(wasm.binary("add", x, [n], x, [n], [n]));
+      return [s1 - s0, wasmStats().elementwiseSplits - s1];
+    };
+    expect(splits("costly")).toEqual([1, 0]);
+    expect(splits(true)).toEqual([1, 2]);
+    expect(splits(false)).toEqual([0, 0]);
+    // the default split gives the bytes of one thread
+    configureWasm({ splitElementwise: "costly" });
+    for (const op of ["sigmoid", "exp", "tanh", "log"] as const) sameOnEvery(`${op} (default split)`, () => wasm.read(wasm.unary(op, x)));
+  });
+
+  it("configureWasm checks the splitElementwise option", () => {
+    expect(() => configureWasm({ splitElementwise: "yes" as never })).toThrow(new TypeError("configureWasm: option 'splitElementwise' must be a boolean or \"costly\", got yes"));
+  });
+
   it("configureWasm checks the thread count", () => {
     expect(() => configureWasm({ threads: 0 })).toThrow(/configureWasm: option 'threads' must be an integer from 1 to 64, got 0/);
     expect(() => configureWasm({ threads: 2.5 })).toThrow(/option 'threads' must be an integer/);

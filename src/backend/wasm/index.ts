@@ -149,8 +149,8 @@ class Wasm implements Backend {
     const code = UNARY[op];
     if (code === undefined) throw new RangeError(`wasm backend unary: unknown op '${String(op)}'`);
     const n = a.length;
-    const threshold = COSTLY.has(op) ? SPLIT_UNARY_COSTLY : SPLIT_ELEMENTWISE;
-    return this.run([a], this.make(a.dtype, n), (rt, [p], o) => unary(rt, dtCode(a.dtype), code, p as number, o, n, bytesOf(a.dtype), threshold));
+    const costly = COSTLY.has(op);
+    return this.run([a], this.make(a.dtype, n), (rt, [p], o) => unary(rt, dtCode(a.dtype), code, p as number, o, n, bytesOf(a.dtype), costly ? SPLIT_UNARY_COSTLY : SPLIT_ELEMENTWISE, costly));
   }
 
   binary(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, out: Sizes, then?: UnaryKernel): Storage {

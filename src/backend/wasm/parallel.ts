@@ -16,18 +16,24 @@
  *
  * @module
  */
-import { BINARY, GEMM_COLS, GEMM_ROWS, REDUCE_PARTS, REDUCE_ROWS, runChunk, SOFTMAX_ROWS, UNARY } from "./pool.js";
+import { BINARY, GEMM_COLS, GEMM_ROWS, MAX_CHUNKS, REDUCE_PARTS, REDUCE_ROWS, runChunk, SOFTMAX_ROWS, UNARY } from "./pool.js";
 import { countElementwiseSplit, participants, type Runtime, splitsElementwise, writeMeta } from "./runtime.js";
 
 /** Matrix products with at least this many multiply-adds are split. */
 const SPLIT_MACS = 1 << 20;
 /**
- * With `splitElementwise`, elementwise kernels with at least this many output elements are
- * split: transcendental unary kernels (compute-bound), other unary and binary kernels
+ * Elementwise kernels with at least this many output elements are split (see `splitElementwise`
+ * for which): transcendental unary kernels (compute-bound), other unary and binary kernels
  * (memory-bound).
  */
 export const SPLIT_UNARY_COSTLY = 1 << 14;
 export const SPLIT_ELEMENTWISE = 1 << 16;
+/**
+ * A split elementwise kernel is cut into chunks of about this many elements (never fewer chunks
+ * than threads): the threads claim chunks as they come, so a worker that wakes late, or is
+ * descheduled on a loaded host, holds the job up by one short chunk, not by half the work.
+ */
+export const ELEMENTWISE_PIECE = 1 << 15;
 
 /** `C = op(A)·op(B)` (byte offsets, leading dimensions in elements), split when large. */
 export const gemm = (rt: Runtime, dt: number, transA: boolean, transB: boolean, M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, sz: number): void => {
@@ -47,40 +53,43 @@ export const gemm = (rt: Runtime, dt: number, transA: boolean, transB: boolean, 
   }
 };
 
-/** Threads for an elementwise kernel of `n` outputs (1: not split). */
-const elementwiseParts = (rt: Runtime, n: number, threshold: number): number => {
-  if (!splitsElementwise() || n < threshold || rt.pool === undefined) return 1;
+/** Threads for an elementwise kernel of `n` outputs (1: not split); `costly` for a transcendental unary kernel. */
+const elementwiseParts = (rt: Runtime, n: number, threshold: number, costly: boolean): number => {
+  if (!splitsElementwise(costly) || n < threshold || rt.pool === undefined) return 1;
   const p = participants(rt);
   if (p > 1) countElementwiseSplit();
   return p;
 };
 
-/** A unary kernel over `n` elements, split by ranges when large (and `splitElementwise` is on). */
-export const unary = (rt: Runtime, dt: number, code: number, x: number, o: number, n: number, sz: number, threshold: number): void => {
-  const p = elementwiseParts(rt, n, threshold);
+/** Chunks for `n` elements on `p` threads: about {@link ELEMENTWISE_PIECE} each, at least `p`, at most `limit`. */
+const chunksFor = (n: number, p: number, limit: number): number => Math.min(limit, MAX_CHUNKS, Math.max(p, Math.ceil(n / ELEMENTWISE_PIECE)));
+
+/** A unary kernel over `n` elements, split by ranges when large (see `splitElementwise`). */
+export const unary = (rt: Runtime, dt: number, code: number, x: number, o: number, n: number, sz: number, threshold: number, costly: boolean): void => {
+  const p = elementwiseParts(rt, n, threshold, costly);
   if (p === 1 || rt.pool === undefined) {
     rt.k.unary(dt, code, x, o, n);
     return;
   }
-  const len = Math.ceil(n / p / 16) * 16;
+  const len = Math.ceil(n / chunksFor(n, p, Infinity) / 16) * 16;
   rt.pool.run(rt.k, rt.scratch(0), UNARY, [dt, code, x, o, n, len, sz], Math.ceil(n / len), p);
 };
 
 /**
  * A binary kernel over collapsed `dims` with element `strides` per input, split over the
- * outermost axis when large (and `splitElementwise` is on).
+ * outermost axis when large (see `splitElementwise`).
  */
 export const binary = (rt: Runtime, dt: number, code: number, a: number, b: number, o: number, dims: readonly number[], strides: readonly number[][], post: number, sz: number): void => {
   let n = 1;
   for (const d of dims) n *= d;
   const d0 = dims[0] as number;
-  const p = d0 < 2 ? 1 : elementwiseParts(rt, n, SPLIT_ELEMENTWISE);
+  const p = d0 < 2 ? 1 : elementwiseParts(rt, n, SPLIT_ELEMENTWISE, false);
   if (p === 1 || rt.pool === undefined) {
     rt.k.binary(dt, code, a, b, o, dims.length, writeMeta(rt, dims, strides), post);
     return;
   }
   const [sa, sb] = strides as [number[], number[]];
-  const len = dims.length === 1 ? Math.ceil(d0 / p / 16) * 16 : Math.ceil(d0 / p);
+  const len = dims.length === 1 ? Math.ceil(d0 / chunksFor(n, p, Infinity) / 16) * 16 : Math.ceil(d0 / chunksFor(n, p, d0));
   const chunks = Math.ceil(d0 / len);
   const rest = dims.slice(1);
   const full = writeMeta(rt, [len, ...rest], strides);
@@ -97,13 +106,14 @@ export const binary = (rt: Runtime, dt: number, code: number, a: number, b: numb
 export const REDUCE_PIECE = 1 << 16;
 /**
  * Reductions and softmax over at least this many elements, in at least two rows, are split by
- * rows. At 1 << 16 a softmax 128×1000 took 0.58 ms on 2 threads against 0.30 ms on one (2-core
- * host at load 13–17: a worker that claims a chunk and is then descheduled holds the job up).
+ * rows (in chunks of about {@link ELEMENTWISE_PIECE} elements). At 1 << 16 a softmax 128×1000
+ * took 0.58 ms on 2 threads against 0.30 ms on one (2-core host at load 13–17, two chunks: a
+ * worker that claims a chunk and is then descheduled holds the job up).
  */
 export const SPLIT_ROWS = 1 << 18;
 
-/** Rows per chunk when `outer` rows are shared by `p` threads. */
-const rowsPer = (outer: number, p: number): number => Math.ceil(outer / p);
+/** Rows per chunk when `outer` rows of `size` elements in all are shared by `p` threads (chunks as in {@link chunksFor}). */
+const rowsPer = (outer: number, size: number, p: number): number => Math.ceil(outer / chunksFor(size, p, outer));
 
 /** Reduce (0 sum, 1 max) `[outer, n, inner]` along its middle axis into `o`; see the module comment. */
 export const reduce = (rt: Runtime, dt: number, op: number, x: number, o: number, outer: number, n: number, inner: number, sz: number): void => {
@@ -124,7 +134,7 @@ export const reduce = (rt: Runtime, dt: number, op: number, x: number, o: number
     rt.k.reduce(dt, op, x, o, outer, n, inner);
     return;
   }
-  const len = rowsPer(outer, p);
+  const len = rowsPer(outer, outer * n * inner, p);
   rt.pool.run(rt.k, rt.scratch(0), REDUCE_ROWS, [dt, op, x, o, outer, n, inner, len, sz], Math.ceil(outer / len), p);
 };
 
@@ -135,6 +145,6 @@ export const softmax = (rt: Runtime, dt: number, log: number, x: number, o: numb
     rt.k.softmax(dt, log, x, o, outer, n, inner);
     return;
   }
-  const len = rowsPer(outer, p);
+  const len = rowsPer(outer, outer * n * inner, p);
   rt.pool.run(rt.k, rt.scratch(0), SOFTMAX_ROWS, [dt, log, x, o, outer, n, inner, len, sz], Math.ceil(outer / len), p);
 };

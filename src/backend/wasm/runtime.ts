@@ -53,11 +53,8 @@ const threadCount = (): number => {
   return threads;
 };
 
-/**
- * Off by default: on the 2-core bench machine (2026-11-23, quiet) the split made bias add 4× and
- * sigmoid 1.5× slower than one thread in some memory layouts and faster in others.
- */
-let splitElementwise = false;
+/** Which elementwise kernels are split over the threads (see `WasmOptions.splitElementwise`). */
+let splitElementwise: boolean | "costly" = "costly";
 let ringBytes = RING_BYTES;
 /**
  * Which build: `"auto"` loads the relaxed-SIMD one where the engine runs relaxed SIMD as it is
@@ -202,8 +199,15 @@ export interface WasmOptions {
    * than an eighth of it stay on the JS heap. Only before the backend is first used.
    */
   readonly ringBytes?: number;
-  /** Also split large elementwise kernels over the threads (off by default: see the bench). */
-  readonly splitElementwise?: boolean;
+  /**
+   * Which large elementwise kernels are split over the threads (by ranges; the bytes of a result
+   * are the same for every thread count): `"costly"` (the default) the transcendental unary ones
+   * (exp, sigmoid, tanh, log, …: compute-bound), `true` also the memory-bound ones (relu, add,
+   * …), `false` none. Measured on 2 cores (README, "Elementwise"): splitting sigmoid over 1e6
+   * values nearly halves its time, while a memory-bound kernel gains little and loses when the
+   * host is loaded.
+   */
+  readonly splitElementwise?: boolean | "costly";
   /**
    * The relaxed-SIMD build: its matrix product uses fused multiply-adds (+15% GF/s here), so its
    * last bits differ from the plain build's and may differ between machines. `"auto"` (the
@@ -228,8 +232,8 @@ export interface WasmOptions {
  */
 export const configureWasm = (opts: WasmOptions): Required<WasmOptions> => {
   const prev = { threads: threadCount(), ringBytes, splitElementwise, relaxedSimd };
-  if (opts.splitElementwise !== undefined && typeof opts.splitElementwise !== "boolean")
-    throw new TypeError(`configureWasm: option 'splitElementwise' must be a boolean, got ${String(opts.splitElementwise)}`);
+  if (opts.splitElementwise !== undefined && typeof opts.splitElementwise !== "boolean" && opts.splitElementwise !== "costly")
+    throw new TypeError(`configureWasm: option 'splitElementwise' must be a boolean or "costly", got ${String(opts.splitElementwise)}`);
   if (opts.threads !== undefined && (!Number.isInteger(opts.threads) || opts.threads < 1 || opts.threads > MAX_THREADS))
     throw new TypeError(`configureWasm: option 'threads' must be an integer from 1 to ${MAX_THREADS}, got ${String(opts.threads)}`);
   if (opts.ringBytes !== undefined && opts.ringBytes !== ringBytes) {
@@ -260,8 +264,8 @@ export const participants = (rt: Runtime): number => {
   return Math.min(t, rt.capacity, 1 + rt.pool.ready);
 };
 
-/** Whether elementwise kernels are split. */
-export const splitsElementwise = (): boolean => splitElementwise;
+/** Whether an elementwise kernel (`costly`: a transcendental unary one) is split. */
+export const splitsElementwise = (costly: boolean): boolean => splitElementwise === true || (costly && splitElementwise === "costly");
 
 /** Elementwise kernels split so far (see `splitElementwise`). */
 let elementwiseSplits = 0;

@@ -5,7 +5,7 @@
 //   dims[rank] | strides of input 0 [rank] | strides of input 1 [rank] | ...
 // Strides count elements; the innermost stride of an input is 0 (broadcast) or 1. Kernels only
 // read it (chunks of a split job run at once over one descriptor: see rows.ts).
-import { expf4, expLoop, logf4, sigmoidf4, tanhf4 } from "./approx";
+import { expf4, expLoop, logf4, sigmoidf4, sigmoidLoop, tanhf4 } from "./approx";
 import { countRows, nextRow, rowStep } from "./rows";
 import { erf64, erfc64 } from "./special";
 
@@ -143,7 +143,9 @@ const ADD = 0, DIV = 1, EQ = 2, GE = 3, GT = 4, LE = 5, LT = 6, MAXIMUM = 7, MIN
     case SQRT: return v128.sqrt<T>(x);
     case ABS: return v128.abs<T>(x);
     case SIGN: return v128.sub<T>(v128.and(v128.gt<T>(x, zero), one), v128.and(v128.lt<T>(x, zero), one));
-    case RELU: return v128.max<T>(x, zero);
+    // pmax is one maxps (x < 0 ? 0 : x, NaN kept) where max is a NaN- and zero-exact sequence
+    // of about seven; adding +0 turns its -0 into +0, as max(-0, 0) gives, and changes nothing else
+    case RELU: return v128.add<T>(v128.pmax<T>(x, zero), zero);
   }
   if (sizeof<T>() == 4) {
     switch (op) {
@@ -182,8 +184,9 @@ const ADD = 0, DIV = 1, EQ = 2, GE = 3, GT = 4, LE = 5, LT = 6, MAXIMUM = 7, MIN
 @inline function unaryLoop<T>(op: i32, x: usize, o: usize, n: i32): void {
   const L = <i32>(16 / sizeof<T>());
   let i = 0;
-  if (sizeof<T>() == 4 && (op == LOG || op == TANH)) {
-    // two independent vectors per iteration: these are long dependency chains
+  {
+    // two independent vectors per iteration: long dependency chains (log, tanh) overlap, and a
+    // short body (relu, neg, abs) pays the loop's own instructions half as often
     for (; i + 2 * L <= n; i += 2 * L) {
       const off = <usize>i * sizeof<T>();
       const a = vunary<T>(op, v128.load(x + off));
@@ -260,8 +263,8 @@ function unary_TANH_f64(x: usize, o: usize, n: i32): void { unaryLoop<f64>(TANH,
 function unaryT<T>(op: i32, x: usize, o: usize, n: i32): void {
   if (sizeof<T>() == 4 && (op == EXP || op == SIGMOID)) {
     // constants hoisted out of the loop, two vectors per iteration
-    if (op == EXP) expLoop(x, o, n, false);
-    else expLoop(x, o, n, true);
+    if (op == EXP) expLoop(x, o, n);
+    else sigmoidLoop(x, o, n);
     return;
   }
   let f: UnaryFn;

@@ -1,7 +1,7 @@
 // Softmax and log-softmax along one axis of a tensor viewed as [outer, n, inner], in one kernel:
 // the max, e^(x - max) and its sum, then the normalisation, each row read from cache. float32
 // uses the SIMD e^x of approx.ts (1–2 ulp), float64 AssemblyScript's Math.
-import { expf4, expShiftSum } from "./approx";
+import { expf4, expNegf4, expShiftSum } from "./approx";
 
 @inline function hmax<T>(v: v128): T {
   if (sizeof<T>() == 4) return <T>max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
@@ -21,6 +21,12 @@ import { expf4, expShiftSum } from "./approx";
 
 @inline function sexp<T>(x: T): T {
   if (sizeof<T>() == 4) return <T>f32x4.extract_lane(expf4(f32x4.splat(<f32>x)), 0);
+  return <T>Math.exp(<f64>x);
+}
+
+/** e^x for x ≤ 0 (a row's tail, its max subtracted): the arithmetic of `expShiftSum`. */
+@inline function sexpNeg<T>(x: T): T {
+  if (sizeof<T>() == 4) return <T>f32x4.extract_lane(expNegf4(f32x4.splat(<f32>x)), 0);
   return <T>Math.exp(<f64>x);
 }
 
@@ -59,7 +65,7 @@ import { expf4, expShiftSum } from "./approx";
   }
   let s = hsum<T>(vs);
   for (; i < n; i++) {
-    const e = sexp<T>(load<T>(x + <usize>i * sz) - m);
+    const e = sexpNeg<T>(load<T>(x + <usize>i * sz) - m);
     if (!log) store<T>(o + <usize>i * sz, e);
     s += e;
   }
