@@ -14,17 +14,15 @@
  * @module
  */
 
-import { giveBack } from "../autodiff/core.js";
-import { flattenTree, type Params } from "../autodiff/tree.js";
+import { tidy } from "../autodiff/core.js";
 import type { Backend } from "../backend/backend.js";
 import { type BackendName, loadBackend, withBackend } from "../backend/current.js";
 import { wasm } from "../backend/wasm/index.js";
 import { softmaxCrossEntropy } from "../nn/losses.js";
 import { mlp } from "../nn/mlp.js";
-import { adam, gd, type OptState } from "../optim/optimizers.js";
+import { adam, gd } from "../optim/optimizers.js";
 import { fromArray } from "../tensor/create.js";
 import { rng } from "../tensor/random.js";
-import { storageOf, type Tensor } from "../tensor/tensor.js";
 import { trainStep } from "./fit.js";
 
 /**
@@ -56,37 +54,30 @@ const WARM_STEPS = 3;
 
 /**
  * A few training steps of a tiny dense network (relu hidden layer, softmax cross-entropy) on
- * backend `b`, with examples in rows and SGD, then in columns and Adam. What the steps' own
- * bookkeeping does not give back (their data, parameters, optimizer slots and outputs) it gives
- * back itself; nothing it does is seen outside: no generator but its own, no state kept.
+ * backend `b`, with examples in rows and SGD, then in columns and Adam, inside one memory scope:
+ * everything they make (data, parameters, optimizer slots, outputs) is given back at its end;
+ * nothing it does is seen outside: no generator but its own, no state kept.
  *
  * @internal
  */
 export const warmTrainingStep = (b: Backend): void =>
-  withBackend(b, () => {
-    const [n, h, k, m] = [8, 6, 4, 4];
-    const values = Float32Array.from({ length: m * n }, (_, i) => Math.sin(i));
-    const labels = Float32Array.from({ length: m * k }, (_, i) => (i % k === Math.floor(i / k) % k ? 1 : 0));
-    const made: Tensor[] = [];
-    const keep = (params: Params, state: OptState<Params>): void => {
-      for (const p of [params, ...state.slots]) made.push(...flattenTree("ready", p).leaves);
-    };
-    for (const layout of ["rows", "columns"] as const) {
-      const rows = layout === "rows";
-      const net = mlp([n, h, k], { hidden: "relu", layout });
-      const opt = rows ? gd(0.01) : adam(1e-3);
-      let params = net.init(rng(0));
-      let state = opt.init(params);
-      const X = fromArray(rows ? [m, n] : [n, m], values);
-      const Y = fromArray(rows ? [m, k] : [k, m], labels);
-      made.push(X, Y);
-      keep(params, state);
-      for (let s = 0; s < WARM_STEPS; s++) {
-        const r = trainStep(net, softmaxCrossEntropy, opt, params, state, X, Y, { layout });
-        ({ params, state } = r);
-        keep(params, state);
-        made.push(r.output);
-      }
-    }
-    giveBack(new Set(made.map(storageOf)));
-  });
+  withBackend(b, () =>
+    tidy(
+      () => {
+        const [n, h, k, m] = [8, 6, 4, 4];
+        const values = Float32Array.from({ length: m * n }, (_, i) => Math.sin(i));
+        const labels = Float32Array.from({ length: m * k }, (_, i) => (i % k === Math.floor(i / k) % k ? 1 : 0));
+        for (const layout of ["rows", "columns"] as const) {
+          const rows = layout === "rows";
+          const net = mlp([n, h, k], { hidden: "relu", layout });
+          const opt = rows ? gd(0.01) : adam(1e-3);
+          let params = net.init(rng(0));
+          let state = opt.init(params);
+          const X = fromArray(rows ? [m, n] : [n, m], values);
+          const Y = fromArray(rows ? [m, k] : [k, m], labels);
+          for (let s = 0; s < WARM_STEPS; s++) ({ params, state } = trainStep(net, softmaxCrossEntropy, opt, params, state, X, Y, { layout }));
+        }
+      },
+      () => [],
+    ),
+  );
