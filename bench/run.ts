@@ -112,13 +112,17 @@ const interleaved = await (async () => {
     await useJax();
     const jaxStep = jaxMlpStep();
     const ours = withBackend(wasm, () => typegradMlpStep());
-    const onWasm = (threads: number) => () => {
-      configureWasm({ threads });
-      withBackend(wasm, ours);
-    };
+    const kept = withBackend(wasm, () => typegradMlpStep(MLP, false));
+    const onWasm =
+      (threads: number, s = ours) =>
+      () => {
+        configureWasm({ threads });
+        withBackend(wasm, s);
+      };
     const impls: [string, () => Timing | Promise<Timing>][] = [
       ["typegrad wasm 1T", () => measure(onWasm(1), 300, 10, 3)],
       [MANY, () => measure(onWasm(many), 300, 10, 3)],
+      [`${MANY} kept`, () => measure(onWasm(many, kept), 300, 10, 3)],
       [
         `${MANY} fit`,
         () => {

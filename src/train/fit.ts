@@ -39,6 +39,7 @@ import { reshapeSizes } from "../ops/reshapePrim.js";
 import { sum } from "../ops/sum.js";
 import type { Optimizer, OptState } from "../optim/optimizers.js";
 import { toFlat, toFlatAsync } from "../tensor/create.js";
+import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
 import { storageOf, type Tensor } from "../tensor/tensor.js";
@@ -407,7 +408,8 @@ export const trainStep = <P extends Params>(
   Y: Tensor,
   opts: StepOptions<P> = {},
 ): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => {
-  const r = driveSync("trainStep", "'await trainStepAsync(…)' with the same arguments", update(model, loss, optimizer, params, state, X, Y, opts, false));
+  const donate = donateOption("trainStep", opts);
+  const r = driveSync("trainStep", "'await trainStepAsync(…)' with the same arguments", update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate));
   return { params: r.params, state: r.state, loss: r.loss, output: r.output };
 };
 
@@ -439,23 +441,43 @@ export const trainStepAsync = async <P extends Params>(
   Y: Tensor,
   opts: StepOptions<P> = {},
 ): Promise<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor }> => {
-  const r = await driveAsync(update(model, loss, optimizer, params, state, X, Y, opts, false));
+  const donate = donateOption("trainStepAsync", opts);
+  const r = await driveAsync(update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate));
   return { params: r.params, state: r.state, loss: r.loss, output: r.output };
 };
 
-/** Options of {@link trainStep} and {@link trainStepAsync}: the layout, the run context (training mode, generator), a regulariser. @category model */
+/** Options of {@link trainStep} and {@link trainStepAsync}: the layout, the run context (training mode, generator), a regulariser, donation. @category model */
 export interface StepOptions<P extends Params> {
   readonly layout?: Layout;
   readonly ctx?: RunContext;
   readonly regularizer?: (params: P) => Tensor<[]>;
+  /**
+   * The caller will not use `params` and `state` again (the loop `p = trainStep(…, p, …).params`),
+   * so the step gives their memory back to the backend once the new ones are computed, as JAX's
+   * `donate_argnums` does (default false). Tensors cannot tell when JavaScript drops them: without
+   * donation the WASM backend keeps every old parameter readable, copying it out of WASM memory
+   * when its ring comes round to it (about a fifth of a small MLP step's CPU time, in copies and
+   * the garbage collection they cause). The new parameters are the same bit for bit either way;
+   * reading a donated tensor afterwards throws. Backends whose memory the garbage collector owns
+   * (the reference backend) ignore it.
+   */
+  readonly donate?: boolean;
 }
+
+/** The `donate` option of `fn`, checked. */
+const donateOption = (fn: string, opts: { readonly donate?: unknown } | undefined): boolean => {
+  const d = opts?.donate ?? false;
+  if (typeof d !== "boolean") throw new TypeError(`${fn}: option 'donate' must be a boolean, got ${describeValue(d)}`);
+  return d;
+};
 
 /**
  * {@link trainStep}, and with `check` the divergence probe: the one read is then the cost plus
  * zero times the sum of every new parameter, which is the cost exactly when every parameter is
  * finite and NaN otherwise; only then are the cost, the gradients and the parameters looked at
  * one by one, to say what went bad. With `truth` (the batch's labels) the same read also brings
- * the batch's correct predictions.
+ * the batch's correct predictions. With `donate` the old parameters and state go back to the
+ * backend after the update.
  */
 function* update<P extends Params>(
   model: Model<P>,
@@ -468,6 +490,7 @@ function* update<P extends Params>(
   opts: StepOptions<P>,
   check: boolean,
   truth?: { readonly labels: readonly number[]; readonly outputs: OutputKind },
+  donate = false,
 ): Loop<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly hits: number; readonly output: Tensor; readonly bad?: Divergence }> {
   const layout = opts.layout ?? "columns";
   const ctx = opts.ctx ?? { training: true };
@@ -507,6 +530,8 @@ function* update<P extends Params>(
   }
   // the gradients were seen only by the optimizer: give their memory back (unless it kept them)
   giveBackTrees([grads], [params, next, ...nextState.slots, output, J, X, Y]);
+  // donated: the caller will not read the old parameters and state again
+  if (donate) giveBackTrees([params, ...state.slots], [next, ...nextState.slots, output, J, X, Y]);
   return { params: next, state: nextState, loss: value, hits: got[1] ?? 0, output, ...(bad === undefined ? {} : { bad }) };
 }
 
