@@ -9,15 +9,16 @@
  * with seeded shuffling, loss and accuracy on the training and validation sets after every epoch,
  * callbacks per batch and per epoch, early stopping, and a divergence guard: a non-finite cost,
  * gradient, parameter or validation metric, or a cost that explodes, stops the run with reason
- * `"diverged"` and the last good parameters (one scalar read per update). Everything random is
+ * `"diverged"` and the last good parameters (one small read per update). Everything random is
  * drawn from generators forked from `seed`, so the same call gives the same run, bit for bit.
  *
  * The loop is written once, as a generator (`steps`) that asks its driver for every read and
  * yields after every update: `fit` reads synchronously and runs it to the end at once, `fitAsync`
  * reads with `toFlatAsync` and lets the event loop run between batches, so it also trains on the
  * WebGPU backend, whose tensors read back only asynchronously (`fit` there is an error naming
- * `fitAsync`). An update costs one read of one or two numbers: the cost with the divergence probe
- * folded in, and the batch's correct predictions counted where the output lives. Either stops
+ * `fitAsync`). An update costs one read of a few numbers: the cost, the batch's correct
+ * predictions counted where the output lives, and the divergence probe (the sum of each
+ * parameter). Either stops
  * between batches when its `signal` is aborted, and either returns the run's `TrainState`
  * (optimizer state, counters, generator states after the last whole epoch), from which `resume`
  * continues bit for bit.
@@ -26,7 +27,7 @@
  */
 
 import { bind, giveBackExcept, tidy } from "../autodiff/core.js";
-import { flattenTree, namedLeaves, type Params } from "../autodiff/tree.js";
+import { namedLeaves, type Params, treeLeaves } from "../autodiff/tree.js";
 import { valueAndGradAux } from "../autodiff/vjp.js";
 import type { DType, TypedArray } from "../backend/backend.js";
 import { batcher, checkExamples, type Examples, type Layout, labels, take, toTensors } from "../data/examples.js";
@@ -34,7 +35,7 @@ import type { RunContext } from "../nn/activations.js";
 import type { LossOptions } from "../nn/losses.js";
 import { add } from "../ops/add.js";
 import { concatPrim } from "../ops/concat.js";
-import { mul } from "../ops/mul.js";
+import { castPrim } from "../ops/define.js";
 import { reshapeSizes } from "../ops/reshapePrim.js";
 import { sum } from "../ops/sum.js";
 import type { Optimizer, OptState } from "../optim/optimizers.js";
@@ -196,9 +197,9 @@ export interface FitOptions<P extends Params, F extends number, T extends number
   /** Checked before each batch: once aborted, the run stops (reason `"aborted"`) with the last parameters. */
   readonly signal?: AbortSignalLike;
   /**
-   * The divergence guard: `fit` never returns non-finite parameters. After every update it reads
-   * one scalar (the cost, with every new parameter folded in by a reduction, so a non-finite
-   * element anywhere shows); on a non-finite cost, gradient or parameter, a non-finite validation
+   * The divergence guard: `fit` never returns non-finite parameters. After every update it reads,
+   * with the cost, the sum of each new parameter (so a non-finite element anywhere shows); on a
+   * non-finite cost, gradient or parameter, a non-finite validation
    * metric, or a cost beyond `lossFactor` times the first, it stops with reason `"diverged"`
    * and the last good parameters.
    */
@@ -334,15 +335,32 @@ function* read(t: Tensor): Loop<TypedArray> {
 }
 
 /**
- * One read for a batch: the cost `J` (a scalar) and, with `truth`, the number of examples whose
- * predicted label (computed from `out` where it lives) is right, joined into one tensor. The
- * temporaries go back to the backend at once, except what `keep` holds.
+ * One read for a batch: the cost `J` (a scalar), then, with `truth`, the number of examples whose
+ * predicted label (computed from `out` where it lives) is right, then the sum of each tensor of
+ * `probed` (the divergence probe: a sum is finite only when every element is), joined into one
+ * tensor. The temporaries go back to the backend at once, except what `keep` holds.
  */
-function* readPacked(J: Tensor, out: Tensor, truth: readonly number[] | undefined, layout: Layout, outputs: OutputKind, keep: readonly Tensor[]): Loop<readonly number[]> {
+function* readPacked(
+  J: Tensor,
+  out: Tensor,
+  truth: readonly number[] | undefined,
+  layout: Layout,
+  outputs: OutputKind,
+  keep: readonly Tensor[],
+  probed: readonly Tensor[] = [],
+): Loop<readonly number[]> {
   const packed = tidy(
     () => {
-      const cost = reshapeSizes(J, [1]);
-      return truth === undefined ? cost : bind(concatPrim, [cost, reshapeSizes(labelHits(out, truth, { layout, outputs }), [1])], 0);
+      const parts = [reshapeSizes(J, [1])];
+      if (truth !== undefined) parts.push(reshapeSizes(labelHits(out, truth, { layout, outputs }), [1]));
+      for (const w of probed) parts.push(reshapeSizes(sum(w), [1]));
+      if (parts.length === 1) return parts[0] as Tensor;
+      const dtype = parts.some((t) => t.dtype === "float64") ? "float64" : "float32";
+      return bind(
+        concatPrim,
+        parts.map((t) => (t.dtype === dtype ? t : bind(castPrim, [t], dtype))),
+        0,
+      );
     },
     (p) => [p],
   );
@@ -472,10 +490,10 @@ const donateOption = (fn: string, opts: { readonly donate?: unknown } | undefine
 };
 
 /**
- * {@link trainStep}, and with `check` the divergence probe: the one read is then the cost plus
- * zero times the sum of every new parameter, which is the cost exactly when every parameter is
- * finite and NaN otherwise; only then are the cost, the gradients and the parameters looked at
- * one by one, to say what went bad. With `truth` (the batch's labels) the same read also brings
+ * {@link trainStep}, and with `check` the divergence probe: the one read then brings, after the
+ * cost, the sum of every new parameter, each finite only when every element of its parameter is;
+ * only when one is not are the gradients and the parameters looked at one by one, to say what went
+ * bad. With `truth` (the batch's labels) the same read also brings
  * the batch's correct predictions. With `donate` the old parameters and state go back to the
  * backend after the update.
  */
@@ -505,34 +523,18 @@ function* update<P extends Params>(
   const next = stateful ? (model.withState as NonNullable<Model<P>["withState"]>)(stepped, layerState) : stepped;
   if (next !== stepped) giveBackTrees([stepped], [params, next, ...nextState.slots]);
   let bad: Divergence | undefined;
-  // the probe's temporaries (2·leaves + 1 tensors) are seen by no one: their memory goes back at once
-  const probe = check
-    ? tidy(
-        () =>
-          add(
-            J,
-            mul(
-              flattenTree("fit", next)
-                .leaves.map((w) => sum(w))
-                .reduce((a, b) => add(a, b)),
-              0,
-            ),
-          ),
-        (t) => [t],
-      )
-    : J;
-  const got = yield* readPacked(probe, output, truth?.labels, layout, truth?.outputs ?? "logits", [J, output, X, Y, probe]);
-  if (probe !== J) giveBackExcept([probe], [J]);
-  let value = got[0] as number;
-  if (check && !Number.isFinite(value)) {
-    value = (yield* read(J))[0] as number;
+  // the probe: the sum of every new parameter, read with the cost (its sums go back at once)
+  const probed = check ? treeLeaves(next) : [];
+  const got = yield* readPacked(J, output, truth?.labels, layout, truth?.outputs ?? "logits", [J, output, X, Y], probed);
+  const value = got[0] as number;
+  if (check && !got.every((v) => Number.isFinite(v))) {
     bad = !Number.isFinite(value) ? { what: "loss", value } : ((yield* firstNonFinite("gradient", grads)) ?? (yield* firstNonFinite("parameter", next)) ?? { what: "parameter", value: Number.NaN });
   }
   // the gradients were seen only by the optimizer: give their memory back (unless it kept them)
   giveBackTrees([grads], [params, next, ...nextState.slots, output, J, X, Y]);
   // donated: the caller will not read the old parameters and state again
   if (donate) giveBackTrees([params, ...state.slots], [next, ...nextState.slots, output, J, X, Y]);
-  return { params: next, state: nextState, loss: value, hits: got[1] ?? 0, output, ...(bad === undefined ? {} : { bad }) };
+  return { params: next, state: nextState, loss: value, hits: truth === undefined ? 0 : (got[1] as number), output, ...(bad === undefined ? {} : { bad }) };
 }
 
 /** The first leaf of `tree` with a non-finite element, by name (only asked once a run has diverged). */
@@ -546,7 +548,11 @@ function* firstNonFinite(what: "gradient" | "parameter", tree: Params): Loop<Div
 
 /** Give back the memory of the tensors in the trees `dead` that share none with those in `live`. */
 const giveBackTrees = (dead: readonly Params[], live: readonly Params[]): void => {
-  const leaves = (ts: readonly Params[]) => ts.flatMap((t) => flattenTree("fit", t).leaves);
+  const leaves = (ts: readonly Params[]) => {
+    const out: Tensor[] = [];
+    for (const t of ts) treeLeaves(t, out);
+    return out;
+  };
   giveBackExcept(leaves(dead), leaves(live));
 };
 
