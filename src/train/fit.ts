@@ -37,7 +37,7 @@ import { add } from "../ops/add.js";
 import { concatPrim } from "../ops/concat.js";
 import { castPrim } from "../ops/define.js";
 import { reshapeSizes } from "../ops/reshapePrim.js";
-import { sum } from "../ops/sum.js";
+import { sumPrim } from "../ops/sum.js";
 import type { Optimizer, OptState } from "../optim/optimizers.js";
 import { toFlat, toFlatAsync } from "../tensor/create.js";
 import { describeValue } from "../tensor/describe.js";
@@ -353,7 +353,8 @@ function* readPacked(
     () => {
       const parts = [reshapeSizes(J, [1])];
       if (truth !== undefined) parts.push(reshapeSizes(labelHits(out, truth, { layout, outputs }), [1]));
-      for (const w of probed) parts.push(reshapeSizes(sum(w), [1]));
+      // each parameter as one row, summed along it: [1], ready to join
+      for (const w of probed) parts.push(bind(sumPrim, [reshapeSizes(w, [1, w.size])], { axis: 1 }));
       if (parts.length === 1) return parts[0] as Tensor;
       const dtype = parts.some((t) => t.dtype === "float64") ? "float64" : "float32";
       return bind(
