@@ -44,7 +44,7 @@ import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
 import { storageOf, type Tensor } from "../tensor/tensor.js";
-import { labelHits, type OutputKind } from "./metrics.js";
+import { labelHits, labelsOf, type OutputKind } from "./metrics.js";
 import { type ProgressOptions, type ProgressReporter, progressReporter } from "./progress.js";
 import type { TrainState } from "./state.js";
 
@@ -349,10 +349,13 @@ function* readPacked(
   keep: readonly Tensor[],
   probed: readonly Tensor[] = [],
 ): Loop<readonly number[]> {
+  // on a CPU backend the output is read as it is and the labels counted here: cheaper than the
+  // four ops that count them where a device's output lives
+  const onDevice = storageOf(out).backend.readAsync !== undefined;
   const packed = tidy(
     () => {
       const parts = [reshapeSizes(J, [1])];
-      if (truth !== undefined) parts.push(reshapeSizes(labelHits(out, truth, { layout, outputs }), [1]));
+      if (truth !== undefined && onDevice) parts.push(reshapeSizes(labelHits(out, truth, { layout, outputs }), [1]));
       // each parameter as one row, summed along it: [1], ready to join
       for (const w of probed) parts.push(bind(sumPrim, [reshapeSizes(w, [1, w.size])], { axis: 1 }));
       if (parts.length === 1) return parts[0] as Tensor;
@@ -365,9 +368,17 @@ function* readPacked(
     },
     (p) => [p],
   );
-  const got = yield* read(packed);
+  const got = Array.from(yield* read(packed));
   giveBackExcept([packed], keep);
-  return Array.from(got);
+  if (truth === undefined || onDevice) return got;
+  const rows = layout === "rows";
+  const s = out.shape as readonly number[];
+  const [m, k] = rows ? [s[0] as number, s[1] as number] : [s[1] as number, s[0] as number];
+  if (s.length !== 2 || truth.length !== m) labelHits(out, truth, { layout, outputs }); // its errors, where the shapes are wrong
+  const predicted = labelsOf(yield* read(out), m, k, rows, outputs);
+  let hits = 0;
+  for (let i = 0; i < m; i++) if (predicted[i] === truth[i]) hits++;
+  return [got[0] as number, hits, ...got.slice(1)];
 }
 
 /** `toFlat`, or an error naming `instead` where the tensor lives on a backend that reads back only asynchronously (WebGPU). */
