@@ -3,12 +3,16 @@
  * its time on the WASM backend — every public backend method is wrapped with a timer (inclusive
  * times: `run` contains the kernel calls and any eviction copies), after 300 warm-up steps,
  * averaged over 2,000 steps. Not a benchmark (the timers cost a little); a profile to act on.
+ * The old parameters are donated, as in the benchmark's step; `--keep` keeps them (copied out).
  */
 import { configureWasm, wasm, wasmStats, withBackend } from "../src/index.js";
 import { batch, initParams, trainStep, wasmReady } from "./typegrad.js";
+import { MLP } from "./workloads.js";
 
-const threads = Math.max(1, Math.min(64, Math.floor(Number(process.argv[2] ?? 1)) || 1));
-if (process.argv[3] !== undefined) configureWasm({ ringBytes: Number(process.argv[3]) * 2 ** 20 });
+const keep = process.argv.includes("--keep");
+const [threadsArg, ringArg] = process.argv.slice(2).filter((a) => a !== "--keep");
+const threads = Math.max(1, Math.min(64, Math.floor(Number(threadsArg ?? 1)) || 1));
+if (ringArg !== undefined) configureWasm({ ringBytes: Number(ringArg) * 2 ** 20 });
 await wasmReady();
 configureWasm({ threads });
 
@@ -37,7 +41,7 @@ for (const k of Object.getOwnPropertyNames(proto)) {
 withBackend(wasm, () => {
   let p = initParams();
   const { X, Y } = batch();
-  for (let i = 0; i < 300; i++) p = trainStep(p, X, Y);
+  for (let i = 0; i < 300; i++) p = trainStep(p, X, Y, MLP, !keep);
   for (const k of Object.keys(time)) {
     delete time[k];
     delete count[k];
@@ -45,13 +49,13 @@ withBackend(wasm, () => {
   const N = 2000;
   const s0 = wasmStats();
   const t0 = performance.now();
-  for (let i = 0; i < N; i++) p = trainStep(p, X, Y);
+  for (let i = 0; i < N; i++) p = trainStep(p, X, Y, MLP, !keep);
   const step = (performance.now() - t0) / N;
   const s1 = wasmStats();
   const per = (k: keyof typeof s0) => ((s1[k] as number) - (s0[k] as number)) / N;
   for (const [k, t] of Object.entries(time).sort((a, b) => b[1] - a[1])) console.log(`${k.padEnd(40)} ${((t / N) * 1000).toFixed(1).padStart(8)} µs  ×${((count[k] ?? 0) / N).toFixed(0)}`);
   console.log(
-    `\nstep ${(step * 1000).toFixed(0)} µs on ${threads} thread(s); per step: ${per("evictions").toFixed(1)} evictions, ${per("copiedOut").toFixed(1)} copied out, ${per("released").toFixed(1)} released, ${per("reused").toFixed(1)} blocks reused`,
+    `\nstep ${(step * 1000).toFixed(0)} µs on ${threads} thread(s)${keep ? ", old parameters kept" : ", old parameters donated"}; per step: ${per("evictions").toFixed(1)} evictions, ${per("copiedOut").toFixed(1)} copied out, ${per("released").toFixed(1)} released, ${per("reused").toFixed(1)} blocks reused`,
   );
 });
 process.exit(0);

@@ -112,13 +112,17 @@ const interleaved = await (async () => {
     await useJax();
     const jaxStep = jaxMlpStep();
     const ours = withBackend(wasm, () => typegradMlpStep());
-    const onWasm = (threads: number) => () => {
-      configureWasm({ threads });
-      withBackend(wasm, ours);
-    };
+    const kept = withBackend(wasm, () => typegradMlpStep(MLP, false));
+    const onWasm =
+      (threads: number, s = ours) =>
+      () => {
+        configureWasm({ threads });
+        withBackend(wasm, s);
+      };
     const impls: [string, () => Timing | Promise<Timing>][] = [
       ["typegrad wasm 1T", () => measure(onWasm(1), 300, 10, 3)],
       [MANY, () => measure(onWasm(many), 300, 10, 3)],
+      [`${MANY} kept`, () => measure(onWasm(many, kept), 300, 10, 3)],
       [
         `${MANY} fit`,
         () => {
@@ -220,7 +224,7 @@ if (interleaved.size > 0) {
   const numpyStep = get(MLP.name, "numpy 1T");
   lines.push(
     "",
-    `MLP train step, interleaved: ${(interleaved.get(names[0] as string) as number[]).length} rounds, each implementation once per round (0.3 s each); the median of the round medians, and the ratio to typegrad's faster configuration (numpy from its block above):`,
+    `MLP train step, interleaved: ${(interleaved.get(names[0] as string) as number[]).length} rounds, each implementation once per round (0.3 s each); the median of the round medians, and the ratio to typegrad's faster configuration (numpy from its block above). typegrad's step donates the old parameters (\`trainStep(…, { donate: true })\`), as the peers free or overwrite theirs; \`kept\` is the same step without donation (every old parameter kept readable, copied out of WASM memory):`,
     "",
     `| ${names.join(" | ")} | numpy 1T |`,
     `|${names.map(() => "---").join("|")}|---|`,

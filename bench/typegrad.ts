@@ -63,9 +63,13 @@ const sgd = gd(MLP.lr);
 /** Plain SGD keeps no state: one (empty) state serves every parameter record. */
 const sgdState = sgd.init({});
 
-/** One SGD step with the library's loop step and optimizer (tfjs's side uses `tf.train.sgd`). */
-export const trainStep = (p: Params, X: Tensor, Y: Tensor, c: MlpCase = MLP): Params =>
-  step(netOf(c) as never, softmaxCrossEntropy, sgd, p, sgdState as never, X, Y, { layout: "rows" }).params as Params;
+/**
+ * One SGD step with the library's loop step and optimizer (tfjs's side uses `tf.train.sgd`). With
+ * `donate` (the benchmark's step) the old parameters go back to the backend, as every peer's do:
+ * tfjs and numpy update in place, and jax-js's `step(p, …)` consumes `p`.
+ */
+export const trainStep = (p: Params, X: Tensor, Y: Tensor, c: MlpCase = MLP, donate = false): Params =>
+  step(netOf(c) as never, softmaxCrossEntropy, sgd, p, sgdState as never, X, Y, { layout: "rows", donate }).params as Params;
 
 export const batch = (c: MlpCase = MLP): { X: Tensor; Y: Tensor } => ({ X: fromArray([c.batch, c.sizes[0]], data(c.batch * c.sizes[0], 7)), Y: fromArray([c.batch, 10], oneHot(c.batch, 10, 8)) });
 
@@ -143,12 +147,15 @@ export const runTypegrad = (impl: string, be: Backend, quick: boolean): Row[] =>
     return rows;
   });
 
-/** The MLP train step on the current backend, from fresh parameters. */
-export const typegradMlpStep = (c: MlpCase = MLP): (() => void) => {
+/**
+ * The MLP train step on the current backend, from fresh parameters: the loop `p = trainStep(…)`,
+ * the old parameters donated (`donate: false` keeps them readable, copied out of WASM memory).
+ */
+export const typegradMlpStep = (c: MlpCase = MLP, donate = true): (() => void) => {
   let p = initParams(c);
   const { X, Y } = batch(c);
   return () => {
-    p = trainStep(p, X, Y, c);
+    p = trainStep(p, X, Y, c, donate);
   };
 };
 

@@ -67,6 +67,20 @@ export const flattenTree = (op: string, p: Params, what = "parameters", others: 
 };
 
 /**
+ * The leaves of a tree the library has already walked with {@link flattenTree} (so its shape is
+ * known good), in the same order, without building paths or a rebuild: what a training loop calls
+ * several times a step to give memory back. Anything but a tensor, array or record is skipped.
+ *
+ * @internal
+ */
+export const treeLeaves = (p: unknown, into: Tensor[] = []): Tensor[] => {
+  if (isTensor(p)) into.push(p);
+  else if (Array.isArray(p)) for (const x of p) treeLeaves(x, into);
+  else if (p !== null && typeof p === "object") for (const k in p) if (Object.hasOwn(p, k)) treeLeaves((p as Record<string, unknown>)[k], into);
+  return into;
+};
+
+/**
  * Names that are special in JavaScript objects and never accepted as tensor or parameter names:
  * tensor specs (`decodeTensors`, `jsonDataset`) and parameter trees (`namedLeaves`, and so
  * `encodeCheckpoint`, `encodeModel`, `decodeParams`) refuse them with a `TypeError`; in untrusted

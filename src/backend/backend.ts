@@ -126,6 +126,13 @@ export interface Backend {
    */
   conv2d(x: Storage, xShape: Sizes, w: Storage, wShape: Sizes, g: PatchGeometry, groups: number): Storage;
   /**
+   * Optional: the gradient-descent update `w − lr·g` of two storages of one length and dtype, in
+   * one call, rounded exactly as `binary("sub", w, binary("mul", g, [lr]))` is (`lr` rounded to
+   * the dtype, the product rounded, then the difference). Where a backend leaves it out, the
+   * optimizers' update runs those two kernels.
+   */
+  sgdUpdate?(w: Storage, g: Storage, lr: number): Storage;
+  /**
    * Optional: the library will never read `s` again (it held an intermediate of `grad` or of a
    * pullback), so its memory may be reused without saving its elements. Backends whose memory
    * the garbage collector owns leave this out.

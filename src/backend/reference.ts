@@ -187,6 +187,18 @@ class Reference implements Backend {
     return this.make(out);
   }
 
+  /** `w − lr·g`, each product rounded to the dtype before the difference (as the two binary kernels round). */
+  sgdUpdate(w: Storage, g: Storage, lr: number): Storage {
+    const x = this.data(w);
+    const y = this.data(g);
+    const out = alloc(w.dtype, x.length);
+    if (w.dtype === "float32") {
+      const a = Math.fround(lr);
+      for (let i = 0; i < x.length; i++) out[i] = (x[i] as number) - Math.fround((y[i] as number) * a);
+    } else for (let i = 0; i < x.length; i++) out[i] = (x[i] as number) - (y[i] as number) * lr;
+    return this.make(out);
+  }
+
   binary(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, outShape: Sizes, then?: UnaryKernel): Storage {
     const x = this.data(a);
     const y = this.data(b);

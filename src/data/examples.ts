@@ -313,9 +313,14 @@ const gather = (
   scratch?: { readonly x: Float32Array; readonly y: Float32Array },
 ): { X: Tensor; Y: Tensor } => {
   const n = idx === undefined ? d.m : idx.length;
+  // consecutive examples in rows (an unshuffled batch, an evaluation chunk) are one slice of the
+  // data: the backend copies it once, with no gather into the scratch first
+  const start = idx === undefined ? 0 : (idx[0] ?? 0);
+  let consecutive = rows;
+  if (idx !== undefined) for (let k = 0; consecutive && k < n; k++) consecutive = idx[k] === start + k;
   const view = (src: Float32Array, width: number, buf: Float32Array | undefined): Tensor => {
     let out: Float32Array;
-    if (rows && idx === undefined) out = src;
+    if (consecutive) out = idx === undefined ? src : src.subarray(start * width, (start + n) * width);
     else {
       out = buf === undefined ? new Float32Array(n * width) : buf.subarray(0, n * width);
       if (rows) {

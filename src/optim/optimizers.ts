@@ -25,6 +25,7 @@ import { sub } from "../ops/sub.js";
 import { showShape } from "../shape/dims.js";
 import { zerosLike } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { descend } from "./descend.js";
 import { type LearningRate, rateAt } from "./schedules.js";
 
 // -------------------------------------------------------------------------------------
@@ -127,7 +128,7 @@ const unitInterval = (fn: string, arg: string, v: number): number => {
  * toArray(p1.w) // [0.95, 1.95]
  * @category constructors
  */
-export const gd = (lr: LearningRate): Optimizer => leafwise("gd", lr, 0, (w, g, _s, a) => [sub(w, mul(g, a)), []]);
+export const gd = (lr: LearningRate): Optimizer => leafwise("gd", lr, 0, (w, g, _s, a) => [descend(w, g, a), []]);
 
 /**
  * Momentum: an exponentially weighted average of gradients, `v ← β v + (1 − β) g`, `w ← w − α v`.
@@ -147,7 +148,7 @@ export const momentum = (lr: LearningRate, beta = 0.9): Optimizer => {
   unitInterval("momentum", "beta", beta);
   return leafwise("momentum", lr, 1, (w, g, [v], a) => {
     const v2 = add(mul(v as Tensor, beta), mul(g, 1 - beta));
-    return [sub(w, mul(v2, a)), [v2]];
+    return [descend(w, v2, a), [v2]];
   });
 };
 
@@ -166,7 +167,7 @@ export const nesterov = (lr: LearningRate, beta = 0.9): Optimizer => {
   unitInterval("nesterov", "beta", beta);
   return leafwise("nesterov", lr, 1, (w, g, [v], a) => {
     const v2 = add(mul(v as Tensor, beta), mul(g, 1 - beta));
-    return [sub(w, mul(add(mul(v2, beta), mul(g, 1 - beta)), a)), [v2]];
+    return [descend(w, add(mul(v2, beta), mul(g, 1 - beta)), a), [v2]];
   });
 };
 

@@ -9,15 +9,16 @@
  * with seeded shuffling, loss and accuracy on the training and validation sets after every epoch,
  * callbacks per batch and per epoch, early stopping, and a divergence guard: a non-finite cost,
  * gradient, parameter or validation metric, or a cost that explodes, stops the run with reason
- * `"diverged"` and the last good parameters (one scalar read per update). Everything random is
+ * `"diverged"` and the last good parameters (one small read per update). Everything random is
  * drawn from generators forked from `seed`, so the same call gives the same run, bit for bit.
  *
  * The loop is written once, as a generator (`steps`) that asks its driver for every read and
  * yields after every update: `fit` reads synchronously and runs it to the end at once, `fitAsync`
  * reads with `toFlatAsync` and lets the event loop run between batches, so it also trains on the
  * WebGPU backend, whose tensors read back only asynchronously (`fit` there is an error naming
- * `fitAsync`). An update costs one read of one or two numbers: the cost with the divergence probe
- * folded in, and the batch's correct predictions counted where the output lives. Either stops
+ * `fitAsync`). An update costs one read of a few numbers: the cost, the batch's correct
+ * predictions counted where the output lives, and the divergence probe (the sum of each
+ * parameter). Either stops
  * between batches when its `signal` is aborted, and either returns the run's `TrainState`
  * (optimizer state, counters, generator states after the last whole epoch), from which `resume`
  * continues bit for bit.
@@ -26,7 +27,7 @@
  */
 
 import { bind, giveBackExcept, tidy } from "../autodiff/core.js";
-import { flattenTree, namedLeaves, type Params } from "../autodiff/tree.js";
+import { namedLeaves, type Params, treeLeaves } from "../autodiff/tree.js";
 import { valueAndGradAux } from "../autodiff/vjp.js";
 import type { DType, TypedArray } from "../backend/backend.js";
 import { batcher, checkExamples, type Examples, type Layout, labels, take, toTensors } from "../data/examples.js";
@@ -34,15 +35,16 @@ import type { RunContext } from "../nn/activations.js";
 import type { LossOptions } from "../nn/losses.js";
 import { add } from "../ops/add.js";
 import { concatPrim } from "../ops/concat.js";
-import { mul } from "../ops/mul.js";
+import { castPrim } from "../ops/define.js";
 import { reshapeSizes } from "../ops/reshapePrim.js";
-import { sum } from "../ops/sum.js";
+import { sumPrim } from "../ops/sum.js";
 import type { Optimizer, OptState } from "../optim/optimizers.js";
 import { toFlat, toFlatAsync } from "../tensor/create.js";
+import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
 import { storageOf, type Tensor } from "../tensor/tensor.js";
-import { labelHits, type OutputKind } from "./metrics.js";
+import { labelHits, labelsOf, type OutputKind } from "./metrics.js";
 import { type ProgressOptions, type ProgressReporter, progressReporter } from "./progress.js";
 import type { TrainState } from "./state.js";
 
@@ -195,9 +197,9 @@ export interface FitOptions<P extends Params, F extends number, T extends number
   /** Checked before each batch: once aborted, the run stops (reason `"aborted"`) with the last parameters. */
   readonly signal?: AbortSignalLike;
   /**
-   * The divergence guard: `fit` never returns non-finite parameters. After every update it reads
-   * one scalar (the cost, with every new parameter folded in by a reduction, so a non-finite
-   * element anywhere shows); on a non-finite cost, gradient or parameter, a non-finite validation
+   * The divergence guard: `fit` never returns non-finite parameters. After every update it reads,
+   * with the cost, the sum of each new parameter (so a non-finite element anywhere shows); on a
+   * non-finite cost, gradient or parameter, a non-finite validation
    * metric, or a cost beyond `lossFactor` times the first, it stops with reason `"diverged"`
    * and the last good parameters.
    */
@@ -333,21 +335,50 @@ function* read(t: Tensor): Loop<TypedArray> {
 }
 
 /**
- * One read for a batch: the cost `J` (a scalar) and, with `truth`, the number of examples whose
- * predicted label (computed from `out` where it lives) is right, joined into one tensor. The
- * temporaries go back to the backend at once, except what `keep` holds.
+ * One read for a batch: the cost `J` (a scalar), then, with `truth`, the number of examples whose
+ * predicted label (computed from `out` where it lives) is right, then the sum of each tensor of
+ * `probed` (the divergence probe: a sum is finite only when every element is), joined into one
+ * tensor. The temporaries go back to the backend at once, except what `keep` holds.
  */
-function* readPacked(J: Tensor, out: Tensor, truth: readonly number[] | undefined, layout: Layout, outputs: OutputKind, keep: readonly Tensor[]): Loop<readonly number[]> {
+function* readPacked(
+  J: Tensor,
+  out: Tensor,
+  truth: readonly number[] | undefined,
+  layout: Layout,
+  outputs: OutputKind,
+  keep: readonly Tensor[],
+  probed: readonly Tensor[] = [],
+): Loop<readonly number[]> {
+  // on a CPU backend the output is read as it is and the labels counted here: cheaper than the
+  // four ops that count them where a device's output lives
+  const onDevice = storageOf(out).backend.readAsync !== undefined;
   const packed = tidy(
     () => {
-      const cost = reshapeSizes(J, [1]);
-      return truth === undefined ? cost : bind(concatPrim, [cost, reshapeSizes(labelHits(out, truth, { layout, outputs }), [1])], 0);
+      const parts = [reshapeSizes(J, [1])];
+      if (truth !== undefined && onDevice) parts.push(reshapeSizes(labelHits(out, truth, { layout, outputs }), [1]));
+      // each parameter as one row, summed along it: [1], ready to join
+      for (const w of probed) parts.push(bind(sumPrim, [reshapeSizes(w, [1, w.size])], { axis: 1 }));
+      if (parts.length === 1) return parts[0] as Tensor;
+      const dtype = parts.some((t) => t.dtype === "float64") ? "float64" : "float32";
+      return bind(
+        concatPrim,
+        parts.map((t) => (t.dtype === dtype ? t : bind(castPrim, [t], dtype))),
+        0,
+      );
     },
     (p) => [p],
   );
-  const got = yield* read(packed);
+  const got = Array.from(yield* read(packed));
   giveBackExcept([packed], keep);
-  return Array.from(got);
+  if (truth === undefined || onDevice) return got;
+  const rows = layout === "rows";
+  const s = out.shape as readonly number[];
+  const [m, k] = rows ? [s[0] as number, s[1] as number] : [s[1] as number, s[0] as number];
+  if (s.length !== 2 || truth.length !== m) labelHits(out, truth, { layout, outputs }); // its errors, where the shapes are wrong
+  const predicted = labelsOf(yield* read(out), m, k, rows, outputs);
+  let hits = 0;
+  for (let i = 0; i < m; i++) if (predicted[i] === truth[i]) hits++;
+  return [got[0] as number, hits, ...got.slice(1)];
 }
 
 /** `toFlat`, or an error naming `instead` where the tensor lives on a backend that reads back only asynchronously (WebGPU). */
@@ -407,7 +438,8 @@ export const trainStep = <P extends Params>(
   Y: Tensor,
   opts: StepOptions<P> = {},
 ): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => {
-  const r = driveSync("trainStep", "'await trainStepAsync(…)' with the same arguments", update(model, loss, optimizer, params, state, X, Y, opts, false));
+  const donate = donateOption("trainStep", opts);
+  const r = driveSync("trainStep", "'await trainStepAsync(…)' with the same arguments", update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate));
   return { params: r.params, state: r.state, loss: r.loss, output: r.output };
 };
 
@@ -439,23 +471,43 @@ export const trainStepAsync = async <P extends Params>(
   Y: Tensor,
   opts: StepOptions<P> = {},
 ): Promise<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor }> => {
-  const r = await driveAsync(update(model, loss, optimizer, params, state, X, Y, opts, false));
+  const donate = donateOption("trainStepAsync", opts);
+  const r = await driveAsync(update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate));
   return { params: r.params, state: r.state, loss: r.loss, output: r.output };
 };
 
-/** Options of {@link trainStep} and {@link trainStepAsync}: the layout, the run context (training mode, generator), a regulariser. @category model */
+/** Options of {@link trainStep} and {@link trainStepAsync}: the layout, the run context (training mode, generator), a regulariser, donation. @category model */
 export interface StepOptions<P extends Params> {
   readonly layout?: Layout;
   readonly ctx?: RunContext;
   readonly regularizer?: (params: P) => Tensor<[]>;
+  /**
+   * The caller will not use `params` and `state` again (the loop `p = trainStep(…, p, …).params`),
+   * so the step gives their memory back to the backend once the new ones are computed, as JAX's
+   * `donate_argnums` does (default false). Tensors cannot tell when JavaScript drops them: without
+   * donation the WASM backend keeps every old parameter readable, copying it out of WASM memory
+   * when its ring comes round to it (about a fifth of a small MLP step's CPU time, in copies and
+   * the garbage collection they cause). The new parameters are the same bit for bit either way;
+   * reading a donated tensor afterwards throws. Backends whose memory the garbage collector owns
+   * (the reference backend) ignore it.
+   */
+  readonly donate?: boolean;
 }
 
+/** The `donate` option of `fn`, checked. */
+const donateOption = (fn: string, opts: { readonly donate?: unknown } | undefined): boolean => {
+  const d = opts?.donate ?? false;
+  if (typeof d !== "boolean") throw new TypeError(`${fn}: option 'donate' must be a boolean, got ${describeValue(d)}`);
+  return d;
+};
+
 /**
- * {@link trainStep}, and with `check` the divergence probe: the one read is then the cost plus
- * zero times the sum of every new parameter, which is the cost exactly when every parameter is
- * finite and NaN otherwise; only then are the cost, the gradients and the parameters looked at
- * one by one, to say what went bad. With `truth` (the batch's labels) the same read also brings
- * the batch's correct predictions.
+ * {@link trainStep}, and with `check` the divergence probe: the one read then brings, after the
+ * cost, the sum of every new parameter, each finite only when every element of its parameter is;
+ * only when one is not are the gradients and the parameters looked at one by one, to say what went
+ * bad. With `truth` (the batch's labels) the same read also brings
+ * the batch's correct predictions. With `donate` the old parameters and state go back to the
+ * backend after the update.
  */
 function* update<P extends Params>(
   model: Model<P>,
@@ -468,6 +520,7 @@ function* update<P extends Params>(
   opts: StepOptions<P>,
   check: boolean,
   truth?: { readonly labels: readonly number[]; readonly outputs: OutputKind },
+  donate = false,
 ): Loop<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly hits: number; readonly output: Tensor; readonly bad?: Divergence }> {
   const layout = opts.layout ?? "columns";
   const ctx = opts.ctx ?? { training: true };
@@ -482,32 +535,18 @@ function* update<P extends Params>(
   const next = stateful ? (model.withState as NonNullable<Model<P>["withState"]>)(stepped, layerState) : stepped;
   if (next !== stepped) giveBackTrees([stepped], [params, next, ...nextState.slots]);
   let bad: Divergence | undefined;
-  // the probe's temporaries (2·leaves + 1 tensors) are seen by no one: their memory goes back at once
-  const probe = check
-    ? tidy(
-        () =>
-          add(
-            J,
-            mul(
-              flattenTree("fit", next)
-                .leaves.map((w) => sum(w))
-                .reduce((a, b) => add(a, b)),
-              0,
-            ),
-          ),
-        (t) => [t],
-      )
-    : J;
-  const got = yield* readPacked(probe, output, truth?.labels, layout, truth?.outputs ?? "logits", [J, output, X, Y, probe]);
-  if (probe !== J) giveBackExcept([probe], [J]);
-  let value = got[0] as number;
-  if (check && !Number.isFinite(value)) {
-    value = (yield* read(J))[0] as number;
+  // the probe: the sum of every new parameter, read with the cost (its sums go back at once)
+  const probed = check ? treeLeaves(next) : [];
+  const got = yield* readPacked(J, output, truth?.labels, layout, truth?.outputs ?? "logits", [J, output, X, Y], probed);
+  const value = got[0] as number;
+  if (check && !got.every((v) => Number.isFinite(v))) {
     bad = !Number.isFinite(value) ? { what: "loss", value } : ((yield* firstNonFinite("gradient", grads)) ?? (yield* firstNonFinite("parameter", next)) ?? { what: "parameter", value: Number.NaN });
   }
   // the gradients were seen only by the optimizer: give their memory back (unless it kept them)
   giveBackTrees([grads], [params, next, ...nextState.slots, output, J, X, Y]);
-  return { params: next, state: nextState, loss: value, hits: got[1] ?? 0, output, ...(bad === undefined ? {} : { bad }) };
+  // donated: the caller will not read the old parameters and state again
+  if (donate) giveBackTrees([params, ...state.slots], [next, ...nextState.slots, output, J, X, Y]);
+  return { params: next, state: nextState, loss: value, hits: truth === undefined ? 0 : (got[1] as number), output, ...(bad === undefined ? {} : { bad }) };
 }
 
 /** The first leaf of `tree` with a non-finite element, by name (only asked once a run has diverged). */
@@ -521,7 +560,11 @@ function* firstNonFinite(what: "gradient" | "parameter", tree: Params): Loop<Div
 
 /** Give back the memory of the tensors in the trees `dead` that share none with those in `live`. */
 const giveBackTrees = (dead: readonly Params[], live: readonly Params[]): void => {
-  const leaves = (ts: readonly Params[]) => ts.flatMap((t) => flattenTree("fit", t).leaves);
+  const leaves = (ts: readonly Params[]) => {
+    const out: Tensor[] = [];
+    for (const t of ts) treeLeaves(t, out);
+    return out;
+  };
   giveBackExcept(leaves(dead), leaves(live));
 };
 

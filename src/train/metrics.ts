@@ -42,9 +42,16 @@ export const predictLabels = (output: Tensor, opts: LabelOptions = {}): number[]
   const b = storageOf(output).backend;
   if (b.readAsync !== undefined)
     throw new Error(`predictLabels: the output lives on the '${b.name}' backend, which reads back only asynchronously; use 'await predictLabelsAsync(…)' with the same arguments`);
-  const data = toFlat(output);
+  return labelsOf(toFlat(output), m, k, rows, opts.outputs);
+};
+
+/**
+ * The rule of {@link predictLabels} on the elements of an output of `m` examples and `k` units
+ * (rows are examples with `rows`). @internal
+ */
+export const labelsOf = (data: ArrayLike<number>, m: number, k: number, rows: boolean, outputs: OutputKind | undefined): number[] => {
   const at = (i: number, c: number): number => data[rows ? i * k + c : c * m + i] as number;
-  const threshold = opts.outputs === "probabilities" ? 0.5 : 0;
+  const threshold = outputs === "probabilities" ? 0.5 : 0;
   const out = new Array<number>(m);
   for (let i = 0; i < m; i++) {
     if (k === 1) {

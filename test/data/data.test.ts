@@ -130,6 +130,19 @@ describe("batcher (fit's and evaluate's batches)", () => {
       expect(toArray(got.Y)).toEqual(toArray(want.Y));
     }
   });
+  test.each(["rows", "columns"] as const)("%s: consecutive examples (an unshuffled batch, an evaluation chunk) give the same tensors, copied: the data stays the caller's", (layout) => {
+    const batchOf = batcher(d, layout, 8);
+    for (const idx of [[8, 9, 10, 11, 12, 13, 14, 15], [32, 33, 34, 35, 36], [0], [4, 5, 7]]) {
+      const got = batchOf(idx);
+      const want = toTensors(take(d, idx), layout);
+      expect(toArray(got.X)).toEqual(toArray(want.X));
+      expect(toArray(got.Y)).toEqual(toArray(want.Y));
+    }
+    const copy = examples<5, 1>([[1, 2, 3, 4, 5]], [[0]]);
+    const X = batcher(copy, layout, 1)([0]).X;
+    copy.x[0] = 99;
+    expect(toFlat(X)[0]).toBe(1);
+  });
   test("float64 batches hold the stored float32 values", () => {
     const got = batcher(d, "rows", 4, { dtype: "float64" })([3, 1]);
     expect(got.X.dtype).toBe("float64");

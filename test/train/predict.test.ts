@@ -7,9 +7,10 @@ import { describe, expect, test } from "vitest";
 import { examples, toTensors, xor } from "../../src/data/index.js";
 import { dense, logLossFromLogits, mlp, softmaxCrossEntropy } from "../../src/nn/index.js";
 import { adam } from "../../src/optim/index.js";
-import { tensor, toFlat } from "../../src/tensor/create.js";
+import { fromArray, item, tensor, toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
 import { predict, predictClasses, predictClassesAsync, predictLabels, predictLabelsAsync, fit as train, trainStep, trainStepAsync } from "../../src/train/index.js";
+import { labelHits, labelsOf } from "../../src/train/metrics.js";
 
 describe("predict", () => {
   const net = mlp([2, 16, 3], { dropout: 0.5 });
@@ -98,5 +99,22 @@ describe("predict", () => {
   test("errors name the function and the argument", () => {
     expect(() => predict(net, params, [1, 2] as never)).toThrow("predict: argument 'X' must be a Tensor or Examples");
     expect(() => predictClasses({} as never, params, d)).toThrow("predictClasses: argument 'model' must have an apply(params, X, ctx) method");
+  });
+});
+
+describe("the labels fit counts on a CPU backend (labelsOf) and on a device (labelHits)", () => {
+  test("agree on ties, one output unit, logits and probabilities, both layouts", () => {
+    const g = rng(11);
+    for (const k of [1, 2, 5])
+      for (const layout of ["rows", "columns"] as const)
+        for (const outputs of ["logits", "probabilities"] as const) {
+          const m: number = 40;
+          // few distinct values: many ties, and values on the thresholds
+          const vals = Array.from({ length: m * k }, () => [0, 0.5, 1, -1, 0.25][Math.floor(g.uniform() * 5)] as number);
+          const out = fromArray(layout === "rows" ? [m, k] : [k, m], vals);
+          const truth = Array.from({ length: m }, (_, i) => (k === 1 ? i % 2 : i % k));
+          const mine = labelsOf(vals, m, k, layout === "rows", outputs).filter((p, i) => p === truth[i]).length;
+          expect(mine, `k=${k} ${layout} ${outputs}`).toBe(item(labelHits(out, truth, { layout, outputs })));
+        }
   });
 });

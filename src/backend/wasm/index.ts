@@ -168,6 +168,29 @@ class Wasm implements Backend {
     });
   }
 
+  /**
+   * `w − lr·g` in one call: the product into a side block, then the difference into the output,
+   * by the binary kernels themselves (so the bytes are theirs), split over the pool as they are.
+   */
+  sgdUpdate(w: Storage, g: Storage, lr: number): Storage {
+    const x = this.own(w, "sgdUpdate", "w");
+    const y = this.own(g, "sgdUpdate", "g");
+    if (x.dtype !== y.dtype || x.length !== y.length)
+      throw new TypeError(`wasm backend sgdUpdate: arguments 'w' and 'g' must have one dtype and length, got ${x.dtype} × ${x.length} and ${y.dtype} × ${y.length}`);
+    const n = x.length;
+    const sz = bytesOf(x.dtype);
+    const dt = dtCode(x.dtype);
+    return this.run([x, y], this.make(x.dtype, n), (rt, [pw, pg], o) => {
+      if (n === 0) return;
+      const rate = rt.arena.sideBlock(sz);
+      const scaled = rt.arena.sideBlock(n * sz);
+      if (dt === 1) rt.arena.f64[rate / 8] = lr;
+      else rt.arena.f32[rate / 4] = lr;
+      binary(rt, dt, BINARY.mul, pg as number, rate, scaled, [n], [[1], [0]], -1, sz);
+      binary(rt, dt, BINARY.sub, pw as number, scaled, o, [n], [[1], [1]], -1, sz);
+    });
+  }
+
   where(cond: Storage, cShape: Sizes, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, out: Sizes): Storage {
     const c = this.own(cond, "where", "cond");
     const x = this.own(a, "where", "a");
