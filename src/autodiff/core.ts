@@ -171,9 +171,9 @@ export const giveBack = (storages: Iterable<Storage>, why: Release = "library"):
 };
 
 /** Give back the memory of the tensors in `dead` that share none with those in `keep`. @internal */
-export const giveBackExcept = (dead: readonly Tensor[], keep: readonly Tensor[]): void => {
+export const giveBackExcept = (dead: readonly Tensor[], keep: readonly Tensor[], why: Release = "library"): void => {
   const kept = new Set(keep.map(storageBelow));
-  giveBack(new Set(dead.map(storageBelow).filter((s) => !kept.has(s))));
+  giveBack(new Set(dead.map(storageBelow).filter((s) => !kept.has(s))), why);
 };
 
 // -------------------------------------------------------------------------------------

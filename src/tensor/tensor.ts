@@ -161,7 +161,7 @@ export const storageBelow = (x: Tensor): Storage => {
  *
  * @internal
  */
-export type Release = "tidy" | "grad" | "library";
+export type Release = "tidy" | "grad" | "donate" | "library";
 
 /** The storages given back, and why. A weak map: a mark costs the storage nothing and dies with it. */
 const releases = new WeakMap<Storage, Release>();
@@ -186,6 +186,8 @@ const useAfterRelease = (x: Tensor, why: Release, fn = "typegrad", arg: string |
     );
   const what = typeof arg === "number" ? `input ${arg}` : arg === "a tensor" ? arg : `argument '${arg}'`;
   if (why === "tidy") throw new Error(`${fn}: ${what} (shape ${shape}) was released at the end of a tidy() scope; return it from the tidy function to keep it`);
+  if (why === "donate")
+    throw new Error(`${fn}: ${what} (shape ${shape}) was given back after a training step: it was donated (trainStep's option 'donate'); read the parameters and state the step returned instead`);
   throw new Error(
     `${fn}: ${what} (shape ${shape}) was given back by typegrad, which releases the intermediates nobody should see (a pullback's cotangents, an optimizer's temporaries, a training step's gradients); compute what you need outside the callback that saw it`,
   );

@@ -43,7 +43,7 @@ import { toFlat, toFlatAsync } from "../tensor/create.js";
 import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
-import { storageOf, type Tensor } from "../tensor/tensor.js";
+import { type Release, storageOf, type Tensor } from "../tensor/tensor.js";
 import { labelHits, labelsOf, type OutputKind } from "./metrics.js";
 import { type ProgressOptions, type ProgressReporter, progressReporter } from "./progress.js";
 import type { TrainState } from "./state.js";
@@ -488,8 +488,9 @@ export interface StepOptions<P extends Params> {
    * donation the WASM backend keeps every old parameter readable, copying it out of WASM memory
    * when its ring comes round to it (about a fifth of a small MLP step's CPU time, in copies and
    * the garbage collection they cause). The new parameters are the same bit for bit either way;
-   * reading a donated tensor afterwards throws. Backends whose memory the garbage collector owns
-   * (the reference backend) ignore it.
+   * reading a donated tensor afterwards throws, on every backend (the reference backend has
+   * nothing to reclaim, but refuses the read all the same, so a program that runs on one backend
+   * runs on all).
    */
   readonly donate?: boolean;
 }
@@ -545,7 +546,7 @@ function* update<P extends Params>(
   // the gradients were seen only by the optimizer: give their memory back (unless it kept them)
   giveBackTrees([grads], [params, next, ...nextState.slots, output, J, X, Y]);
   // donated: the caller will not read the old parameters and state again
-  if (donate) giveBackTrees([params, ...state.slots], [next, ...nextState.slots, output, J, X, Y]);
+  if (donate) giveBackTrees([params, ...state.slots], [next, ...nextState.slots, output, J, X, Y], "donate");
   return { params: next, state: nextState, loss: value, hits: truth === undefined ? 0 : (got[1] as number), output, ...(bad === undefined ? {} : { bad }) };
 }
 
@@ -559,13 +560,13 @@ function* firstNonFinite(what: "gradient" | "parameter", tree: Params): Loop<Div
 }
 
 /** Give back the memory of the tensors in the trees `dead` that share none with those in `live`. */
-const giveBackTrees = (dead: readonly Params[], live: readonly Params[]): void => {
+const giveBackTrees = (dead: readonly Params[], live: readonly Params[], why?: Release): void => {
   const leaves = (ts: readonly Params[]) => {
     const out: Tensor[] = [];
     for (const t of ts) treeLeaves(t, out);
     return out;
   };
-  giveBackExcept(leaves(dead), leaves(live));
+  giveBackExcept(leaves(dead), leaves(live), why);
 };
 
 const checkInt = (fn: string, arg: string, v: unknown, min: number): number => {

@@ -205,8 +205,7 @@ export class Arena {
 
   /** The host copy of a block that is not resident (an error once a released block is gone). */
   host(p: Placed): TypedArray {
-    if (p.host === undefined)
-      throw new Error("wasm backend: a tensor was read after its memory was given back: it was donated (trainStep's option 'donate'), or this is a bug in typegrad (please report it)");
+    if (p.host === undefined) throw new Error("wasm backend: a released tensor was read after its memory was reused (a bug in typegrad: please report it)");
     return p.host;
   }
 
