@@ -51,7 +51,7 @@ describe("descend(w, u, α)", () => {
           }
         }));
 
-  test("the WASM kernel split over the pool (splitElementwise) gives the same bytes", () => {
+  test("with splitElementwise on (the one-pass kernel stays whole, the two ops split) the bytes are the same", () => {
     const prev = configureWasm({ splitElementwise: true });
     try {
       withBackend(wasm, () => {

@@ -169,8 +169,9 @@ class Wasm implements Backend {
   }
 
   /**
-   * `w − lr·g` in one call: the product into a side block, then the difference into the output,
-   * by the binary kernels themselves (so the bytes are theirs), split over the pool as they are.
+   * `w − lr·g` in one pass over `w` and `g` (the kernel `sgdUpdate`: each element rounded as the
+   * product, then the difference, so the bytes are those of `mul` then `sub`); not split over the
+   * pool: it is memory-bound, like the binary kernels `splitElementwise: "costly"` leaves whole.
    */
   sgdUpdate(w: Storage, g: Storage, lr: number): Storage {
     const x = this.own(w, "sgdUpdate", "w");
@@ -178,16 +179,9 @@ class Wasm implements Backend {
     if (x.dtype !== y.dtype || x.length !== y.length)
       throw new TypeError(`wasm backend sgdUpdate: arguments 'w' and 'g' must have one dtype and length, got ${x.dtype} × ${x.length} and ${y.dtype} × ${y.length}`);
     const n = x.length;
-    const sz = bytesOf(x.dtype);
     const dt = dtCode(x.dtype);
     return this.run([x, y], this.make(x.dtype, n), (rt, [pw, pg], o) => {
-      if (n === 0) return;
-      const rate = rt.arena.sideBlock(sz);
-      const scaled = rt.arena.sideBlock(n * sz);
-      if (dt === 1) rt.arena.f64[rate / 8] = lr;
-      else rt.arena.f32[rate / 4] = lr;
-      binary(rt, dt, BINARY.mul, pg as number, rate, scaled, [n], [[1], [0]], -1, sz);
-      binary(rt, dt, BINARY.sub, pw as number, scaled, o, [n], [[1], [1]], -1, sz);
+      if (n > 0) rt.k.sgdUpdate(dt, pw as number, pg as number, lr, o, n);
     });
   }
 

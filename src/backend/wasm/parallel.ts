@@ -106,11 +106,12 @@ export const binary = (rt: Runtime, dt: number, code: number, a: number, b: numb
 export const REDUCE_PIECE = 1 << 16;
 /**
  * Reductions and softmax over at least this many elements, in at least two rows, are split by
- * rows (in chunks of about {@link ELEMENTWISE_PIECE} elements). At 1 << 16 a softmax 128×1000
- * took 0.58 ms on 2 threads against 0.30 ms on one (2-core host at load 13–17, two chunks: a
- * worker that claims a chunk and is then descheduled holds the job up).
+ * rows (in chunks of about {@link ELEMENTWISE_PIECE} elements). On the quiet 2-core host a
+ * softmax 128×1000 (128,000 elements) takes 0.075 ms split against 0.134 ms on one thread; on a
+ * host whose other core is busy (load 13–17) splitting loses (0.58 against 0.30 ms: a worker that
+ * claims a chunk and is then descheduled holds the job up), as every split kernel does there.
  */
-export const SPLIT_ROWS = 1 << 18;
+export const SPLIT_ROWS = 1 << 16;
 
 /** Rows per chunk when `outer` rows of `size` elements in all are shared by `p` threads (chunks as in {@link chunksFor}). */
 const rowsPer = (outer: number, size: number, p: number): number => Math.ceil(outer / chunksFor(size, p, outer));

@@ -504,6 +504,48 @@ export function where(dtc: i32, dt: i32, c: usize, a: usize, b: usize, o: usize,
 }
 
 // -------------------------------------------------------------------------------------
+// the SGD update
+// -------------------------------------------------------------------------------------
+
+/**
+ * `o = w − g·lr` over n elements (dtype 0 float32, 1 float64) in one pass: each element rounded
+ * as `sub(w, mul(g, lr))` rounds it (the product, then the difference; never a fused
+ * multiply-add), with `lr` rounded to the dtype first, so the bytes are the two binary kernels'.
+ */
+export function sgdUpdate(dt: i32, w: usize, g: usize, lr: f64, o: usize, n: i32): void {
+  let i = 0;
+  if (dt == 0) {
+    const r = <f32>lr;
+    const rv = f32x4.splat(r);
+    for (; i + 8 <= n; i += 8) {
+      const off = <usize>i << 2;
+      const a = f32x4.sub(v128.load(w + off), f32x4.mul(v128.load(g + off), rv));
+      const b = f32x4.sub(v128.load(w + off + 16), f32x4.mul(v128.load(g + off + 16), rv));
+      v128.store(o + off, a);
+      v128.store(o + off + 16, b);
+    }
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(o + off, f32x4.sub(v128.load(w + off), f32x4.mul(v128.load(g + off), rv)));
+    }
+    for (; i < n; i++) {
+      const off = <usize>i << 2;
+      store<f32>(o + off, load<f32>(w + off) - load<f32>(g + off) * r);
+    }
+  } else {
+    const rv = f64x2.splat(lr);
+    for (; i + 2 <= n; i += 2) {
+      const off = <usize>i << 3;
+      v128.store(o + off, f64x2.sub(v128.load(w + off), f64x2.mul(v128.load(g + off), rv)));
+    }
+    for (; i < n; i++) {
+      const off = <usize>i << 3;
+      store<f64>(o + off, load<f64>(w + off) - load<f64>(g + off) * lr);
+    }
+  }
+}
+
+// -------------------------------------------------------------------------------------
 // cast
 // -------------------------------------------------------------------------------------
 
