@@ -109,14 +109,11 @@ const TI: usize = memory.data<i32>([
 }
 
 /**
- * e^x, four lanes, with the constants passed in (hoisted by the caller). The rounding
- * n = round(x·log2 e) uses the 1.5·2^23 trick (n is then read from the sum's low bits), the
- * polynomial is evaluated in Estrin's form (a shorter dependency chain than Horner's; same
- * accuracy, checked by the sweeps), 2^n is applied as two normal factors so that the product
- * may be subnormal.
+ * e^r·… for `expCore` and `expNegCore`: given x and t = x·log2 e + 1.5·2^23 (n in t's low bits),
+ * the reduced argument r = x − n·ln 2 (in two parts) and the polynomial 1 + r + r²·p(r) in
+ * Estrin's form, before 2^n is applied.
  */
-@inline function expCore(x: v128, l2e: v128, mag: v128, hi: v128, lo: v128, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, one: v128, emax: v128, emin: v128, inf: v128, bias: v128): v128 {
-  const t = madd(x, l2e, mag);
+@inline function expReduced(x: v128, t: v128, mag: v128, hi: v128, lo: v128, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, one: v128): v128 {
   const fx = f32x4.sub(t, mag);
   let r = nmadd(fx, hi, x);
   r = nmadd(fx, lo, r);
@@ -126,7 +123,19 @@ const TI: usize = memory.data<i32>([
   const b = madd(c2, r, c3);
   const c = madd(c4, r, c5);
   const p = madd(a, r4, madd(b, r2, c));
-  const y = f32x4.add(madd(p, r2, r), one);
+  return f32x4.add(madd(p, r2, r), one);
+}
+
+/**
+ * e^x, four lanes, with the constants passed in (hoisted by the caller). The rounding
+ * n = round(x·log2 e) uses the 1.5·2^23 trick (n is then read from the sum's low bits), the
+ * polynomial is evaluated in Estrin's form (a shorter dependency chain than Horner's; same
+ * accuracy, checked by the sweeps), 2^n is applied as two normal factors so that the product
+ * may be subnormal.
+ */
+@inline function expCore(x: v128, l2e: v128, mag: v128, hi: v128, lo: v128, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, one: v128, emax: v128, emin: v128, inf: v128, bias: v128): v128 {
+  const t = madd(x, l2e, mag);
+  const y = expReduced(x, t, mag, hi, lo, c0, c1, c2, c3, c4, c5, one);
   const n = i32x4.sub(t, mag); // the integer n: low bits of t minus those of 1.5·2^23
   const n1 = i32x4.shr_s(n, 1);
   const n2 = i32x4.sub(n, n1);
@@ -275,16 +284,7 @@ const TI: usize = memory.data<i32>([
  */
 @inline function expNegCore(y: v128, l2e: v128, mag: v128, hi: v128, lo: v128, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, one: v128, cut: v128, bias: v128): v128 {
   const t = madd(y, l2e, mag);
-  const fx = f32x4.sub(t, mag);
-  let r = nmadd(fx, hi, y);
-  r = nmadd(fx, lo, r);
-  const r2 = f32x4.mul(r, r);
-  const r4 = f32x4.mul(r2, r2);
-  const a = madd(c0, r, c1);
-  const b = madd(c2, r, c3);
-  const c = madd(c4, r, c5);
-  const p = madd(a, r4, madd(b, r2, c));
-  const q = f32x4.add(madd(p, r2, r), one);
+  const q = expReduced(y, t, mag, hi, lo, c0, c1, c2, c3, c4, c5, one);
   const s = i32x4.shl(i32x4.add(i32x4.sub(t, mag), bias), 23);
   return v128.andnot(f32x4.mul(q, s), f32x4.lt(y, cut));
 }
