@@ -329,6 +329,19 @@ export const vec4Fits = (tile: MatmulTile, transA: boolean, transB: boolean): { 
 });
 
 /**
+ * One staged `bk`-deep step of a register-blocked product, shared by the matrix product and the
+ * implicit-GEMM convolution: the `bk × bm` tile `As` and the `bk × bn` tile `Bs` in workgroup
+ * memory into each thread's `tm × tn` accumulators `acc`.
+ */
+const tileProduct = ({ bm, bn, bk, tm, tn }: MatmulTile): string => `for (var kk = 0u; kk < ${bk}u; kk++) {
+      for (var r = 0u; r < ${tm}u; r++) { ra[r] = As[kk * ${bm}u + lid.y * ${tm}u + r]; }
+      for (var c = 0u; c < ${tn}u; c++) { rb[c] = Bs[kk * ${bn}u + lid.x * ${tn}u + c]; }
+      for (var r = 0u; r < ${tm}u; r++) {
+        for (var c = 0u; c < ${tn}u; c++) { acc[r][c] = fma(ra[r], rb[c], acc[r][c]); }
+      }
+    }`;
+
+/**
  * Batched `C = op(A) · op(B)`, tiled: each workgroup computes a `bm × bn` tile of C, each thread a
  * `tm × tn` register block of it, stepping through K by `bk` with both operand tiles staged in
  * workgroup memory; the inner loop keeps `tm + tn` operands in registers for `tm · tn` fused
@@ -435,13 +448,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     ${vecA ? vecLoad("A") : scalarLoad("A")}
     ${vecB ? vecLoad("B") : scalarLoad("B")}
     workgroupBarrier();
-    for (var kk = 0u; kk < ${bk}u; kk++) {
-      for (var r = 0u; r < ${tm}u; r++) { ra[r] = As[kk * ${bm}u + lid.y * ${tm}u + r]; }
-      for (var c = 0u; c < ${tn}u; c++) { rb[c] = Bs[kk * ${bn}u + lid.x * ${tn}u + c]; }
-      for (var r = 0u; r < ${tm}u; r++) {
-        for (var c = 0u; c < ${tn}u; c++) { acc[r][c] = fma(ra[r], rb[c], acc[r][c]); }
-      }
-    }
+    ${tileProduct(tile)}
     workgroupBarrier();
   }
   for (var r = 0u; r < ${tm}u; r++) {
@@ -619,13 +626,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       }
     }
     workgroupBarrier();
-    for (var kk = 0u; kk < ${bk}u; kk++) {
-      for (var r = 0u; r < ${tm}u; r++) { ra[r] = As[kk * ${bm}u + lid.y * ${tm}u + r]; }
-      for (var c = 0u; c < ${tn}u; c++) { rb[c] = Bs[kk * ${bn}u + lid.x * ${tn}u + c]; }
-      for (var r = 0u; r < ${tm}u; r++) {
-        for (var c = 0u; c < ${tn}u; c++) { acc[r][c] = fma(ra[r], rb[c], acc[r][c]); }
-      }
-    }
+    ${tileProduct(tile)}
     workgroupBarrier();
   }
   for (var r = 0u; r < ${tm}u; r++) {
