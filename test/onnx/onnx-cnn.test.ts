@@ -11,8 +11,7 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import * as ort from "onnxruntime-web";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rebuildParams } from "../../src/codec/params.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type ActivationName,
   activationNames,
@@ -39,40 +38,12 @@ import {
 } from "../../src/index.js";
 import { exportOnnx, importOnnx } from "../../src/onnx/index.js";
 import { onnx } from "../../src/onnx/proto.js";
+import { bits, comparisons, randomParams as randomParamsOf, relative, TOLERANCE } from "./harness.js";
 
-ort.env.wasm.numThreads = 1;
-ort.env.logLevel = "error";
-
-const TOLERANCE = 1e-5;
-const measured: { what: string; rel: number }[] = [];
-afterAll(() => {
-  const worst = measured.reduce((a, b) => (b.rel > a.rel ? b : a), { what: "", rel: 0 });
-  console.log(`ONNX Runtime vs typegrad (image layers): ${measured.length} comparisons, worst relative difference ${worst.rel.toExponential(2)} (${worst.what})`);
-});
+const measured = comparisons(" (image layers)");
 
 /** Random parameters, seeded; running variances positive (e^(0.3 z)). */
-const randomParams = (model: DescribedModel, seed: number): Params => {
-  const p = model.init(rng(seed));
-  const byName = Object.fromEntries(
-    namedLeaves("test", p).map(([n, x], i) => {
-      const z = randn(rng(seed * 100 + i), [...x.shape] as number[]);
-      return [n, n.endsWith("variance") ? exp(mul(z, 0.3)) : z];
-    }),
-  );
-  return rebuildParams(p, byName);
-};
-
-const relative = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return diff / Math.max(scale, Number.MIN_VALUE);
-};
-
-const bits = (x: Tensor): string => Buffer.from(toFlat(x).buffer, toFlat(x).byteOffset, toFlat(x).byteLength).toString("hex");
+const randomParams = (model: DescribedModel, seed: number): Params => randomParamsOf(model, seed, (n, z) => (n.endsWith("variance") ? exp(mul(z, 0.3)) : z));
 
 /** Export, run ONNX Runtime on batches of 1 and 5, compare with `predict`; import back, compare bits. Returns the graph's ops. */
 const check = async (what: string, model: DescribedModel, inShape: readonly number[], seed: number): Promise<string[]> => {

@@ -13,8 +13,7 @@
 import fc from "fast-check";
 import * as E from "fp-ts/lib/Either.js";
 import * as ort from "onnxruntime-web";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rebuildParams } from "../../src/codec/params.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   bidirectional,
   type DecodeErrors,
@@ -35,16 +34,9 @@ import {
 } from "../../src/index.js";
 import { exportOnnx, importOnnx } from "../../src/onnx/index.js";
 import { onnx } from "../../src/onnx/proto.js";
+import { bits, comparisons, randomParams, relative, TOLERANCE } from "./harness.js";
 
-ort.env.wasm.numThreads = 1;
-ort.env.logLevel = "error";
-
-const TOLERANCE = 1e-5;
-const measured: { what: string; rel: number }[] = [];
-afterAll(() => {
-  const worst = measured.reduce((a, b) => (b.rel > a.rel ? b : a), { what: "", rel: 0 });
-  console.log(`ONNX Runtime vs typegrad (recurrent): ${measured.length} comparisons, worst relative difference ${worst.rel.toExponential(2)} (${worst.what})`);
-});
+const measured = comparisons(" (recurrent)");
 
 type Model = Describable & { apply: (p: Params, X: Tensor, run?: { mask?: Tensor }) => Tensor };
 const layers = { rnn, gru, lstm } as const;
@@ -53,23 +45,6 @@ const F = 3;
 const H = 4;
 
 const text = <A>(r: E.Either<DecodeErrors, A>): string => (E.isLeft(r) ? draw(r.left) : "(a Right)");
-const bits = (x: Tensor): string => Buffer.from(toFlat(x).buffer, toFlat(x).byteOffset, toFlat(x).byteLength).toString("hex");
-
-/** The model's parameters with every entry random, seeded. */
-const randomParams = (model: Describable, seed: number): Params => {
-  const p = model.init(rng(seed));
-  return rebuildParams(p, Object.fromEntries(namedLeaves("test", p).map(([n, x], i) => [n, randn(rng(seed * 100 + i), [...x.shape] as number[])])));
-};
-
-const relative = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return diff / Math.max(scale, Number.MIN_VALUE);
-};
 
 /** A layer of `kind` read in `direction`, returning `returns`. */
 const layer = (kind: (typeof kinds)[number], direction: "forward" | "reverse" | "bidirectional", returns: "last" | "sequence"): Model => {

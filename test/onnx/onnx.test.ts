@@ -10,8 +10,7 @@ import fc from "fast-check";
 import * as E from "fp-ts/lib/Either.js";
 import onnxProto from "onnx-proto";
 import * as ort from "onnxruntime-web";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rebuildParams } from "../../src/codec/params.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadMnist } from "../../src/datasets/index.js";
 import {
   type ActivationName,
@@ -39,23 +38,14 @@ import {
   toTensors,
 } from "../../src/index.js";
 import { exportOnnx, importOnnx, ONNX_OPSET, onnxOps } from "../../src/onnx/index.js";
+import { bits, comparisons, randomParams, relative, TOLERANCE } from "./harness.js";
 
 const { onnx } = onnxProto;
 type GraphProto = InstanceType<typeof onnx.GraphProto>;
 /** A decoded model's graph (the exporter always writes one). */
 const graphOf = (m: InstanceType<typeof onnx.ModelProto>): GraphProto => m.graph as GraphProto;
-ort.env.wasm.numThreads = 1;
-ort.env.logLevel = "error";
 
 const text = <A>(r: E.Either<DecodeErrors, A>): string => (E.isLeft(r) ? draw(r.left) : "(a Right)");
-const bits = (x: Tensor): string => Buffer.from(toFlat(x).buffer, toFlat(x).byteOffset, toFlat(x).byteLength).toString("hex");
-
-/** The model's parameters with every entry random (biases and PReLU's α included), seeded. */
-const randomParams = (model: DescribedModel, seed: number): Params => {
-  const p = model.init(rng(seed));
-  const byName = Object.fromEntries(namedLeaves("test", p).map(([n, x], i) => [n, randn(rng(seed * 100 + i), [...x.shape] as number[])]));
-  return rebuildParams(p, byName);
-};
 
 /** The first and last layer of a model's architecture, for input and output shapes. */
 const ends = (model: DescribedModel): { nIn: number; nOut: number; layout: Layout } => {
@@ -76,23 +66,7 @@ const runOrt = async (session: ort.InferenceSession, X: Tensor, input = "X", out
   return { data: y.data as Float32Array, dims: y.dims };
 };
 
-/** max |a − b| / max |b|: the disagreement relative to the outputs' scale. */
-const relative = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return diff / Math.max(scale, Number.MIN_VALUE);
-};
-
-const TOLERANCE = 1e-5;
-const measured: { what: string; rel: number }[] = [];
-afterAll(() => {
-  const worst = measured.reduce((a, b) => (b.rel > a.rel ? b : a), { what: "", rel: 0 });
-  console.log(`ONNX Runtime vs typegrad: ${measured.length} comparisons, worst relative difference ${worst.rel.toExponential(2)} (${worst.what})`);
-});
+const measured = comparisons("");
 
 /** Export, run in ONNX Runtime on two random batches (1 and 13 examples), compare; import back and compare bits. */
 const check = async (what: string, model: DescribedModel, seed: number): Promise<void> => {
