@@ -11,9 +11,12 @@
  * 2. in this process (tsx; typegrad from `src/`): import, make ready (`import_ready_tsx_ms`),
  *    build the MLP step, time the first 20 steps, warm up for 1.5 s and time 20 more.
  * Prints one JSON line: `{ impl, import_ready_ms, import_ready_cpu_ms, import_ready_runs,
- * import_ready_tsx_ms, first20_ms, steady20_ms, first20_cpu_ms, steady20_cpu_ms, first5_cpu_ms,
- * loadavg }` (the `_cpu_` figures: this thread's CPU time, Linux only; `first5_cpu_ms` per step,
- * to see what the first steps pay).
+ * import_ready_tsx_ms, first20_ms, steady20_ms, first20_cpu_ms, steady20_cpu_ms,
+ * first20_process_cpu_ms, steady20_process_cpu_ms, first20_faults, steady20_faults,
+ * first5_cpu_ms, first5_faults, loadavg }` (the `_cpu_` figures: this thread's CPU time from
+ * Linux's schedstat, which advances at scheduler ticks and switches, so per step it is rough and
+ * over 20 steps fair; `_process_cpu_` every thread's; `_faults` the process's minor page faults;
+ * the `first5_` lists per step, to see what the first steps pay).
  *
  * `tsx bench/cold.ts --import-only [--runs N]`: step 1 alone for every implementation,
  * interleaved (one process of each in turn, so load drifts alike), printed as a table of
@@ -145,15 +148,24 @@ const threadCpu = (): number => {
     return Number.NaN;
   }
 };
-const twenty = async (): Promise<{ wall: number; cpu: number; each: number[] }> => {
-  const [s, c] = [performance.now(), threadCpu()];
+/** The process's CPU time in ms, every thread (the pool's workers, the engine's compiler and GC threads) included. */
+const processCpu = (): number => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+/** The process's minor page faults so far: the first write to a fresh page of memory takes one (about 2 µs here). */
+const faults = (): number => process.resourceUsage().minorPageFault;
+const twenty = async (): Promise<{ wall: number; cpu: number; processCpu: number; faults: number; each: number[]; eachFaults: number[] }> => {
+  const [s, c, pc, f] = [performance.now(), threadCpu(), processCpu(), faults()];
   const each: number[] = [];
+  const eachFaults: number[] = [];
   for (let i = 0; i < 20; i++) {
-    const ci = threadCpu();
+    const [ci, fi] = [threadCpu(), faults()];
     await step();
     each.push(threadCpu() - ci);
+    eachFaults.push(faults() - fi);
   }
-  return { wall: performance.now() - s, cpu: threadCpu() - c, each };
+  return { wall: performance.now() - s, cpu: threadCpu() - c, processCpu: processCpu() - pc, faults: faults() - f, each, eachFaults };
 };
 const first = await twenty();
 const w0 = performance.now();
@@ -170,7 +182,12 @@ console.log(
     steady20_ms: steady.wall,
     first20_cpu_ms: first.cpu,
     steady20_cpu_ms: steady.cpu,
+    first20_process_cpu_ms: first.processCpu,
+    steady20_process_cpu_ms: steady.processCpu,
+    first20_faults: first.faults,
+    steady20_faults: steady.faults,
     first5_cpu_ms: first.each.slice(0, 5).map((x) => Math.round(x * 100) / 100),
+    first5_faults: first.eachFaults.slice(0, 5),
     loadavg: `${loadBefore} / ${load()}`,
   }),
 );

@@ -33,7 +33,9 @@ import { trainStep } from "./fit.js";
  * For the WASM backend it also gets the first training steps up to speed: it runs every float32
  * kernel a few times (so the engine's optimising compiler has them), runs three training steps of
  * a tiny dense network in each layout (so the engine has compiled the JavaScript a step runs)
- * while the thread pool's workers start, and waits for the workers. Once per process.
+ * while the thread pool's workers start, waits for the workers, runs a few split kernels through
+ * them, and makes resident the WASM memory the first steps write (a few MiB), so that they do not
+ * take its page faults one by one. Once per process.
  *
  * `ready("webgpu")` is the only way to the GPU: it finds an adapter (the host's `navigator.gpu`;
  * in Node the optional `webgpu` package) and rejects, saying why and leaving the current backend

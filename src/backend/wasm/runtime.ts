@@ -6,9 +6,9 @@
  * @module
  */
 import { BINARY, UNARY } from "./codes.generated.js";
-import { Arena, type MemoryStats } from "./memory.js";
+import { Arena, type MemoryStats, touchPages } from "./memory.js";
 import { canReadSync, canStartWorkers, envVar, fetchBuild, hostThreads, readBuildSync, type WasmBuild } from "./platform.js";
-import { Pool } from "./pool.js";
+import { GEMM_ROWS, Pool, UNARY as UNARY_JOB } from "./pool.js";
 import { type Kernels, relaxedSimdAvailable, sharedMemoryAvailable, type WasmMemory, type WasmModule, wasmApi } from "./webassembly.js";
 
 // -------------------------------------------------------------------------------------
@@ -112,7 +112,9 @@ export const wasmLoadsSync = (): boolean => wasmApi !== undefined && canReadSync
  * the shared-memory one with Web Workers where the page is cross-origin isolated and this code
  * runs in a worker, else the one {@link wasmFile} names (one thread). Then, once, warm the
  * kernels up (see {@link warmKernels}), run `meanwhile` (`ready()` warms the training step's
- * JavaScript there) while the pool's workers start, and wait for them. Used by `ready()`.
+ * JavaScript there) while the pool's workers start, wait for them, run split jobs through them
+ * (see {@link warmPool}) and make resident the memory the first steps write (see
+ * {@link prefault}). Used by `ready()`.
  */
 export const loadWasm = async (meanwhile?: () => void): Promise<void> => {
   if (runtime === undefined) {
@@ -132,6 +134,10 @@ export const loadWasm = async (meanwhile?: () => void): Promise<void> => {
     // training step, which then ran on one thread and paid their start-up (a fresh process's
     // first 20 steps took 2.9× twenty steady ones in wall time)
     await runtime.pool?.settled(WORKER_START_LIMIT_MS);
+    // once the workers are up: the split kernels' path through them, and the memory the first
+    // steps write (see warmPool and prefault)
+    warmPool(runtime, POOL_ROUNDS);
+    prefault(runtime, PREFAULT_BYTES);
   }
 };
 
@@ -393,4 +399,57 @@ export const warmKernels = (rt: Runtime, rounds: number): number => {
     k.zero(o, n * n * 4);
   }
   return performance.now() - t0;
+};
+
+/** Split jobs in the pool warm-up: enough for the engine to compile the path's JavaScript. */
+const POOL_ROUNDS = 16;
+
+/**
+ * Run split jobs through the pool: a matrix product of 128×64 by 64×128 (the smallest size that
+ * is split, as in a training step) and a split sigmoid of its 16,384 outputs, `rounds` times,
+ * with every participant that is up. Without this a fresh process's first training step was the
+ * first to run the pool's path (this thread's job posting and claiming, each worker's loop and
+ * chunk runner, in the engine's interpreter at first) and the first to write the workers'
+ * scratch areas, while the warm-up's small kernels all run on this thread alone. Uses the side
+ * region of the arena, which every kernel call resets; returns the milliseconds spent.
+ */
+export const warmPool = (rt: Runtime, rounds: number): number => {
+  const t0 = performance.now();
+  const parts = participants(rt);
+  if (rt.pool === undefined || parts < 2) return 0;
+  const { arena } = rt;
+  arena.begin();
+  const [M, N, K] = [128, 128, 64];
+  const [a, b, c, o] = [arena.sideBlock(M * K * 4), arena.sideBlock(K * N * 4), arena.sideBlock(M * N * 4), arena.sideBlock(M * N * 4)];
+  const f = arena.f32;
+  for (let i = 0; i < M * K; i++) {
+    f[a / 4 + i] = Math.sin(i);
+    f[b / 4 + i] = Math.cos(i);
+  }
+  const rows = Math.ceil(M / parts / 4) * 4;
+  const len = Math.ceil((M * N) / (4 * parts) / 16) * 16;
+  for (let r = 0; r < rounds; r++) {
+    rt.pool.run(rt.k, rt.scratch(0), GEMM_ROWS, [0, 0, 0, M, N, K, a, K, b, N, c, N, rows, 4], Math.ceil(M / rows), parts);
+    rt.pool.run(rt.k, rt.scratch(0), UNARY_JOB, [0, UNARY.sigmoid, c, o, M * N, len, 4], Math.ceil((M * N) / len), parts);
+  }
+  return performance.now() - t0;
+};
+
+/** Bytes of the ring made resident by `ready()` (see {@link prefault}). */
+const PREFAULT_BYTES = 4 << 20;
+/** At most this many participants' gemm scratch areas are made resident by `ready()`. */
+const PREFAULT_PARTICIPANTS = 8;
+
+/**
+ * Make resident the memory the first training steps write, so that they do not pay its page
+ * faults one by one: the next `bytes` of the ring (bounded by its span; where the head never
+ * wrapped), and the gemm scratch areas of the participants that are up (at most
+ * {@link PREFAULT_PARTICIPANTS}). In a fresh process the first MLP step (784-128-64-10, batch
+ * 128) took about 600 page faults (2 µs each here), 100 after this. Returns the bytes touched.
+ */
+export const prefault = (rt: Runtime, bytes: number): number => {
+  const ring = rt.arena.prefault(bytes);
+  const parts = Math.min(participants(rt), PREFAULT_PARTICIPANTS);
+  touchPages(rt.arena.u8, rt.scratch(0), rt.scratch(parts));
+  return ring + rt.scratch(parts) - rt.scratch(0);
 };
