@@ -342,6 +342,49 @@ const tileProduct = ({ bm, bn, bk, tm, tn }: MatmulTile): string => `for (var kk
     }`;
 
 /**
+ * A bias epilogue: each output element `at` also gets `D[at] = act(z + bias[biasAt])` (see
+ * {@link MatmulVariant} and {@link ConvVariant}); `bias` and `D` are bound after the kernel's own
+ * bindings, from `binding` on.
+ */
+interface Epilogue {
+  readonly biasAt: string;
+  readonly act: UnaryKernel | undefined;
+}
+
+/** The helper functions an epilogue's activation calls (they open the shader). */
+const epilogueHelpers = (epi: Epilogue | undefined): string => (epi !== undefined && epi.act !== undefined ? helpersFor(UNARY_WGSL[epi.act]) : "");
+
+/** The epilogue's two bindings, `bias` and `D`, from `binding` on. */
+const epilogueBindings = (epi: Epilogue | undefined, binding: number): string =>
+  epi === undefined ? "" : `@group(0) @binding(${binding}) var<storage, read> bias: array<f32>;\n@group(0) @binding(${binding + 1}) var<storage, read_write> D: array<f32>;`;
+
+/**
+ * The output loop of a register-blocked product, shared by the matrix product and the
+ * implicit-GEMM convolution: each thread's `tm × tn` accumulators `acc` at rows `i` (from
+ * `row0`, below `M`) and columns `j` (from `col0`, below `N`) to `out[at]`, and with an epilogue
+ * `D[at] = act(acc + bias[biasAt])` too (`at`, `biasAt`: index expressions over `i`, `j`).
+ */
+const writeTile = ({ tm, tn }: MatmulTile, out: string, at: string, epi: Epilogue | undefined): string => {
+  const write =
+    epi === undefined
+      ? `${out}[${at}] = acc[r][c];`
+      : `let z = acc[r][c];
+        ${out}[${at}] = z;
+        let v = z + bias[${epi.biasAt}];
+        D[${at}] = ${epi.act === undefined ? "v" : UNARY_WGSL[epi.act]};`;
+  return `for (var r = 0u; r < ${tm}u; r++) {
+    let i = row0 + lid.y * ${tm}u + r;
+    if (i >= M) { break; }
+    for (var c = 0u; c < ${tn}u; c++) {
+      let j = col0 + lid.x * ${tn}u + c;
+      if (j < N) {
+        ${write}
+      }
+    }
+  }`;
+};
+
+/**
  * Batched `C = op(A) · op(B)`, tiled: each workgroup computes a `bm × bn` tile of C, each thread a
  * `tm × tn` register block of it, stepping through K by `bk` with both operand tiles staged in
  * workgroup memory; the inner loop keeps `tm + tn` operands in registers for `tm · tn` fused
@@ -412,18 +455,13 @@ export const matmulShader = (transA: boolean, transB: boolean, tile: MatmulTile,
     }`;
   };
   const fused = epilogue === "bias";
-  const write = fused
-    ? `let z = acc[r][c];
-        C[cBase + i * N + j] = z;
-        let v = z + bias[biasBase + i * si + j * sj];
-        D[cBase + i * N + j] = ${act === undefined ? "v" : UNARY_WGSL[act]};`
-    : "C[cBase + i * N + j] = acc[r][c];";
-  return `${fused && act !== undefined ? helpersFor(UNARY_WGSL[act]) : ""}
+  const epi = fused ? { biasAt: "biasBase + i * si + j * sj", act } : undefined;
+  return `${epilogueHelpers(epi)}
 @group(0) @binding(0) var<storage, read> p: array<u32>;
 @group(0) @binding(1) var<storage, read> A: array<${vecA ? "vec4<f32>" : "f32"}>;
 @group(0) @binding(2) var<storage, read> B: array<${vecB ? "vec4<f32>" : "f32"}>;
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;
-${fused ? "@group(0) @binding(4) var<storage, read> bias: array<f32>;\n@group(0) @binding(5) var<storage, read_write> D: array<f32>;" : ""}
+${epilogueBindings(epi, 4)}
 var<workgroup> As: array<f32, ${bk * bm}>;
 var<workgroup> Bs: array<f32, ${bk * bn}>;
 @compute @workgroup_size(${tx}, ${ty})
@@ -451,16 +489,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     ${tileProduct(tile)}
     workgroupBarrier();
   }
-  for (var r = 0u; r < ${tm}u; r++) {
-    let i = row0 + lid.y * ${tm}u + r;
-    if (i >= M) { break; }
-    for (var c = 0u; c < ${tn}u; c++) {
-      let j = col0 + lid.x * ${tn}u + c;
-      if (j < N) {
-        ${write}
-      }
-    }
-  }
+  ${writeTile(tile, "C", "cBase + i * N + j", epi)}
 }`;
 };
 
@@ -518,6 +547,9 @@ export const col2imShader = (): string => `${patchHeader}
 export interface ConvVariant {
   readonly vecX: boolean;
   readonly vecW: boolean;
+  /** `"bias"`: also write `D = act(Y + bias)`, the bias read at `bias[i·si + f·sj]` for output row `i` and channel `f` (params 19 and 20). */
+  readonly epilogue?: "none" | "bias";
+  readonly act?: UnaryKernel | undefined;
 }
 
 /**
@@ -531,12 +563,15 @@ export interface ConvVariant {
  * the same `k` column of its rows at every step, so a row's `(n, oi, oj)` is split once, before
  * the loop, and `k` into `(a, b, c)` once per step. Row tiles beyond `foldRows` (65535, the most
  * workgroups a dimension is sure to take) fold into x: workgroup (x, y) takes column tile
- * `x % colTiles` and row tile `y + (x / colTiles) · foldRows`.
- * Params: [M, og, K, H, W, C, F, outH·outW, outW, kw, ci, sh, sw, dh, dw, padTop, padLeft, colTiles, foldRows].
+ * `x % colTiles` and row tile `y + (x / colTiles) · foldRows`. With the bias epilogue the thread
+ * also writes `D = act(Y + bias)` from its registers (a convolution layer's bias add and
+ * activation fused into the convolution, as {@link matmulShader} does for dense layers).
+ * Params: [M, og, K, H, W, C, F, outH·outW, outW, kw, ci, sh, sw, dh, dw, padTop, padLeft, colTiles, foldRows, si, sj].
  */
 export const convShader = (tile: MatmulTile, variant: ConvVariant): string => {
   const { bm, bn, bk, tm, tn } = tile;
-  const { vecX, vecW } = variant;
+  const { vecX, vecW, epilogue = "none", act } = variant;
+  const epi = epilogue === "bias" ? { biasAt: "i * si + (fOff + j) * sj", act } : undefined;
   const tx = bn / tn;
   const ty = bm / tm;
   const threads = tx * ty;
@@ -562,11 +597,12 @@ export const convShader = (tile: MatmulTile, variant: ConvVariant): string => {
     : `let kk = e / ${bn}u; let jj = e % ${bn}u;
         let k = k0 + kk; let j = col0 + jj;
         Bs[kk * ${bn}u + jj] = select(0.0, Wt[k * F + fOff + j], k < K && j < N);`;
-  return `
+  return `${epilogueHelpers(epi)}
 @group(0) @binding(0) var<storage, read> p: array<u32>;
 @group(0) @binding(1) var<storage, read> X: array<${vecX ? "vec4<f32>" : "f32"}>;
 @group(0) @binding(2) var<storage, read> Wt: array<${vecW ? "vec4<f32>" : "f32"}>;
 @group(0) @binding(3) var<storage, read_write> Y: array<f32>;
+${epilogueBindings(epi, 4)}
 var<workgroup> As: array<f32, ${bk * bm}>;
 var<workgroup> Bs: array<f32, ${bk * bn}>;
 @compute @workgroup_size(${tx}, ${ty})
@@ -575,7 +611,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let H = i32(p[3]); let Wd = i32(p[4]); let C = p[5]; let F = p[6];
   let hw = p[7]; let outW = p[8]; let kw = p[9]; let ci = p[10];
   let sh = i32(p[11]); let sw = i32(p[12]); let dh = i32(p[13]); let dw = i32(p[14]);
-  let padTop = i32(p[15]); let padLeft = i32(p[16]); let colTiles = p[17]; let foldRows = p[18];
+  let padTop = i32(p[15]); let padLeft = i32(p[16]); let colTiles = p[17]; let foldRows = p[18];${epi === undefined ? "" : "\n  let si = p[19]; let sj = p[20];"}
   let cOff = wid.z * ci;
   let fOff = wid.z * N;
   let row0 = (wid.y + (wid.x / colTiles) * foldRows) * ${bm}u;
@@ -629,13 +665,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     ${tileProduct(tile)}
     workgroupBarrier();
   }
-  for (var r = 0u; r < ${tm}u; r++) {
-    let i = row0 + lid.y * ${tm}u + r;
-    if (i >= M) { break; }
-    for (var c = 0u; c < ${tn}u; c++) {
-      let j = col0 + lid.x * ${tn}u + c;
-      if (j < N) { Y[i * F + fOff + j] = acc[r][c]; }
-    }
-  }
+  ${writeTile(tile, "Y", "i * F + fOff + j", epi)}
 }`;
 };
