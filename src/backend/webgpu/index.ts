@@ -804,20 +804,11 @@ class WebGPU implements Backend {
         [src, out.slot.buffer],
         ...this.grid(outer * inner),
       );
-    } else if (inner === 1) {
-      const [gx, gy] = outer <= ROW ? [outer, 1] : [ROW, Math.ceil(outer / ROW)];
-      this.dispatch(
-        this.pipeline(`row:${op}`, () => rowShader(op), `${fn} ${op}`),
-        [outer, n, inner],
-        [src, out.slot.buffer],
-        gx,
-        gy,
-      );
     } else {
-      // C neighbouring lines per workgroup: as many as inner has, up to 32 (the rest of the threads are lanes along the axis)
-      const C = Math.min(32, 2 ** Math.ceil(Math.log2(inner)));
+      // a workgroup per C neighbouring lines: one row (inner == 1), or as many lines as inner has, up to 32 (the rest of the threads are lanes along the axis)
+      const C = inner === 1 ? 1 : Math.min(32, 2 ** Math.ceil(Math.log2(inner)));
       this.dispatch(
-        this.pipeline(`cols:${op}:${C}`, () => columnsShader(op, C), `${fn} ${op}`),
+        this.pipeline(inner === 1 ? `row:${op}` : `cols:${op}:${C}`, () => (inner === 1 ? rowShader(op) : columnsShader(op, C)), `${fn} ${op}`),
         [outer, n, inner],
         [src, out.slot.buffer],
         ...this.grid(outer * inner, C),

@@ -150,13 +150,14 @@ const treeReduce = (lanes: number, lines: number, combine: ((a: string, b: strin
   }`;
 
 /**
- * The cooperative form for inner > 1 and a long axis: workgroup `g` takes the lines `g·C … g·C + C − 1`
- * (line = o · inner + j), thread `t` the line `t % C` and the lane `t / C`, which strides through
- * the axis by `COLS_WG / C`; neighbouring threads read neighbouring `j`.
+ * The cooperative forms (a long axis): workgroup `g` takes the `C` neighbouring lines `g·C …
+ * g·C + C − 1` (line = o · inner + j) with `L` lanes each, thread `t` the line `t % C` and the
+ * lane `t / C`, which strides through the line by `L` (elements `at`, over `base` and `k`); then a
+ * tree reduction over the lanes in workgroup memory. A row (inner == 1) is one line (`C = 1`)
+ * whose lanes read side by side; for inner > 1, neighbouring threads read neighbouring `j`.
  */
-export const columnsShader = (op: RowOp, C: number): string => {
-  const L = COLS_WG / C;
-  const at = "base + k * inner";
+const cooperativeShader = (op: RowOp, C: number, L: number, at: string): string => {
+  const T = C * L;
   const body =
     op === "sum"
       ? `var acc = 0.0;
@@ -188,9 +189,9 @@ export const columnsShader = (op: RowOp, C: number): string => {
   if (live) { for (var k = lane; k < n; k += ${L}u) { let e = ${at}; ${op === "logSoftmax" ? "out[e] = x[e] - lse;" : "out[e] = exp(x[e] - mx) / total;"} } }`;
   return `
 ${bindings(["x"])}
-var<workgroup> red: array<f32, ${COLS_WG}>;
-${op === "argmax" ? `var<workgroup> idx: array<u32, ${COLS_WG}>;` : ""}
-@compute @workgroup_size(${COLS_WG})
+var<workgroup> red: array<f32, ${T}>;
+${op === "argmax" ? `var<workgroup> idx: array<u32, ${T}>;` : ""}
+@compute @workgroup_size(${T})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let n = p[1];
   let inner = p[2];
@@ -202,6 +203,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   ${body}
 }`;
 };
+
+/** The cooperative form for inner > 1: `C` lines × `COLS_WG / C` lanes per workgroup, reads coalesced along inner. */
+export const columnsShader = (op: RowOp, C: number): string => cooperativeShader(op, C, COLS_WG / C, "base + k * inner");
+
+/** The one-workgroup-per-row form (inner == 1): {@link ROW_WG} lanes per row. */
+export const rowShader = (op: RowOp): string => cooperativeShader(op, 1, ROW_WG, "base + k");
 
 /** The one-thread-per-line form (any inner, a short axis); thread index as in the elementwise shaders. */
 export const columnShader = (op: RowOp): string => {
@@ -229,68 +236,6 @@ ${elementwiseMain}
   let c = m + log(s);
   for (var k = 0u; k < n; k++) { let at = base + k * inner; ${op === "logSoftmax" ? "out[at] = x[at] - c;" : "out[at] = exp(x[at] - m) / s;"} }`
   }
-}`;
-};
-
-/** The one-workgroup-per-row form (inner == 1). */
-export const rowShader = (op: RowOp): string => {
-  const T = ROW_WG;
-  const reduceTree = (v: string, combine: (a: string, b: string) => string): string => `
-  red[t] = ${v};
-  workgroupBarrier();
-  for (var s = ${T / 2}u; s > 0u; s = s >> 1u) {
-    if (t < s) { red[t] = ${combine("red[t]", "red[t + s]")}; }
-    workgroupBarrier();
-  }`;
-  const body =
-    op === "sum"
-      ? `var acc = 0.0;
-  for (var k = t; k < n; k += ${T}u) { acc += x[base + k]; }
-  ${reduceTree("acc", (a, b) => `${a} + ${b}`)}
-  if (t == 0u) { out[row] = red[0]; }`
-      : op === "max"
-        ? `var acc = x[base];
-  for (var k = t; k < n; k += ${T}u) { acc = max(acc, x[base + k]); }
-  ${reduceTree("acc", (a, b) => `max(${a}, ${b})`)}
-  if (t == 0u) { out[row] = red[0]; }`
-        : op === "argmax"
-          ? `var best = x[base];
-  var at = 0u;
-  for (var k = t; k < n; k += ${T}u) { let v = x[base + k]; if (v > best) { best = v; at = k; } }
-  red[t] = best;
-  idx[t] = at;
-  workgroupBarrier();
-  for (var s = ${T / 2}u; s > 0u; s = s >> 1u) {
-    if (t < s) {
-      let b = red[t + s];
-      let bi = idx[t + s];
-      if (b > red[t] || (b == red[t] && bi < idx[t])) { red[t] = b; idx[t] = bi; }
-    }
-    workgroupBarrier();
-  }
-  if (t == 0u) { out[row] = f32(idx[0]); }`
-          : `var m = x[base];
-  for (var k = t; k < n; k += ${T}u) { m = max(m, x[base + k]); }
-  ${reduceTree("m", (a, b) => `max(${a}, ${b})`)}
-  let mx = red[0];
-  workgroupBarrier();
-  var s0 = 0.0;
-  for (var k = t; k < n; k += ${T}u) { s0 += exp(x[base + k] - mx); }
-  ${reduceTree("s0", (a, b) => `${a} + ${b}`)}
-  let total = red[0];
-  let c = mx + log(total);
-  for (var k = t; k < n; k += ${T}u) { ${op === "logSoftmax" ? "out[base + k] = x[base + k] - c;" : "out[base + k] = exp(x[base + k] - mx) / total;"} }`;
-  return `
-${bindings(["x"])}
-var<workgroup> red: array<f32, ${T}>;
-${op === "argmax" ? `var<workgroup> idx: array<u32, ${T}>;` : ""}
-@compute @workgroup_size(${T})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let row = wid.x + wid.y * ${ROW}u;
-  let n = p[1];
-  if (row >= p[0]) { return; }
-  let base = row * n;
-  ${body}
 }`;
 };
 
