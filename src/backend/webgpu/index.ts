@@ -693,7 +693,8 @@ class WebGPU implements Backend {
    */
   private deferred: PendingMatmul | PendingConv | undefined;
 
-  private settleDeferred(): void {
+  /** Encode the deferred product or convolution now, with no epilogue (also the benchmark's way to time the bias add on its own). */
+  settleDeferred(): void {
     const d = this.deferred;
     if (d === undefined) return;
     this.deferred = undefined;
@@ -1113,6 +1114,8 @@ export const webgpuInternals = {
     return instance.matmulWith(tile, a, aShape, b, bShape, transA, transB, out);
   },
   sync: (): Promise<void> => instance.sync(),
+  /** Encode the deferred product or convolution now: a bias add that follows runs as its own kernel (the benchmark's unfused rows). */
+  settle: (): void => instance.settleDeferred(),
   /** The implicit-GEMM convolution with an explicit tile (`undefined`: the one `conv2d` picks), folding the grid beyond `foldRows` row tiles (default 65535). */
   convImplicit: (tile: MatmulTile | undefined, x: Storage, xShape: Sizes, w: Storage, wShape: Sizes, g: PatchGeometry, groups: number, foldRows?: number): Storage => {
     if (tile !== undefined) checkConvTile(tile, "webgpuInternals.convImplicit");
