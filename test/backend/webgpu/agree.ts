@@ -611,6 +611,8 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
       { x: [1, 9, 8, 4], k: [3, 3], F: 4, groups: 4, opts: { padding: 2, stride: 2, dilation: 2 } },
       { x: [2, 5, 5, 6], k: [2, 2], F: 9, groups: 3, opts: { padding: 1 } },
       { x: [1, 4, 5, 3], k: [1, 1], F: 70, groups: 1, opts: {} },
+      // windows as large as the output: the released window buffer must not come back as the epilogue's output while the product reads it
+      { x: [2, 6, 6, 4], k: [1, 1], F: 4, groups: 1, opts: { stride: 2 } },
     ];
     for (const [ci, c] of convs.entries()) {
       const then = acts[ci % acts.length];
