@@ -11,6 +11,9 @@
  *   two ways `configureWebGPU({ conv })` offers (im2col + the tuned product, and the implicit-GEMM
  *   kernel) interleaved in each round, their ratio, tfjs-webgpu's conv2d timed the same way, and
  *   a tile sweep of the implicit kernel on the largest layer, so a GPU run can choose the default;
+ * - a convolution layer's forward pass on the same layers, `relu(conv2d(x, w) + b)`, with the bias
+ *   add and relu as the convolution's epilogue against the add as its own kernel, each method,
+ *   interleaved in each round;
  * - the MLP 784-1024-1024-10 training step (softmax cross-entropy, plain gradient descent, one
  *   scalar read per step) at batch 128 and 4096, on WebGPU, on the WASM backend with 2 threads
  *   (the target's "two CPU cores") and on tfjs-webgpu;
@@ -551,6 +554,95 @@ const main = async (): Promise<void> => {
     gpu.release?.(w);
   }
   results.conv = convRows;
+
+  // ---- a convolution layer's forward pass: the bias + relu epilogue against a separate add -------
+  console.log(
+    "\n## conv2d + bias + relu (a convolution layer's forward pass; time per layer, `reps` queued, then one wait): the bias add and relu as the convolution's epilogue (`fused`) against the add as its own kernel (`separate`), each method, all four in each round",
+  );
+  console.log("| layer | batch | windows fused ms | windows separate ms | windows separate ÷ fused | implicit fused ms | implicit separate ms | implicit separate ÷ fused |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  const epiRows: unknown[] = [];
+  for (const c of layers) {
+    if (left() < 75_000) {
+      results.notes.push(`fused conv table cut short by the time budget before ${c.name}`);
+      break;
+    }
+    const g = windowGeometry("conv2d", c.x, [c.k, c.k], { stride: c.stride, padding: c.padding });
+    const ci = c.x[3] / c.groups;
+    const ws = [c.k, c.k, ci, c.F];
+    const outShape = [c.x[0], g.outH, g.outW, c.F];
+    const x = gpu.fromArray(
+      "float32",
+      rand(
+        c.x.reduce((a, b) => a * b, 1),
+        3,
+      ),
+    );
+    const w = gpu.fromArray(
+      "float32",
+      rand(
+        ws.reduce((a, b) => a * b, 1),
+        4,
+      ),
+    );
+    const bias = gpu.fromArray("float32", rand(c.F, 5));
+    const reps = smoke ? 2 : 5;
+    /** Mean ms per layer over `n` queued, and whether the add ran as the epilogue. */
+    const timed = async (method: "windows" | "implicit", fuse: boolean, n: number): Promise<{ ms: number; fused: boolean }> => {
+      configureWebGPU({ conv: method });
+      const before = webgpuInfo()?.fused ?? 0;
+      const layer = (): Storage => {
+        const y = gpu.conv2d(x, c.x, w, ws, g, c.groups);
+        if (!fuse) webgpuInternals.settle();
+        const a = gpu.binary("add", y, outShape, bias, [c.F], outShape, "relu");
+        gpu.release?.(y);
+        return a;
+      };
+      const s = performance.now();
+      for (let i = 1; i < n; i++) gpu.release?.(layer());
+      const last = layer();
+      const one = gpu.slice(last, [last.length], 0, 0, 1);
+      await (gpu.readAsync as (s: Storage) => Promise<unknown>)(one);
+      gpu.release?.(last);
+      gpu.release?.(one);
+      return { ms: (performance.now() - s) / n, fused: (webgpuInfo()?.fused ?? 0) - before === n };
+    };
+    try {
+      const methods = ["windows", "implicit"] as const;
+      const times = new Map<string, number[]>();
+      const fusedBy = new Map<string, boolean>();
+      for (const m of methods) for (const f of [true, false]) await timed(m, f, 1);
+      for (let r = 0; r < (smoke ? 2 : 5); r++) {
+        for (const m of methods) {
+          for (const f of [true, false]) {
+            const t = await timed(m, f, reps);
+            const key = `${m} ${f}`;
+            times.set(key, [...(times.get(key) ?? []), t.ms]);
+            if (f) fusedBy.set(m, t.fused);
+          }
+        }
+      }
+      configureWebGPU(convDefault);
+      const ms = (m: string, f: boolean): number => median(times.get(`${m} ${f}`) ?? []);
+      const cell = (m: "windows" | "implicit"): string => `${fmt(ms(m, true), 3)}${fusedBy.get(m) === true ? "" : " (not fused)"} | ${fmt(ms(m, false), 3)} | ${fmt(ms(m, false) / ms(m, true), 2)}×`;
+      epiRows.push({
+        layer: c.name,
+        x: c.x,
+        kernel: ws,
+        groups: c.groups,
+        windows: { fusedMs: ms("windows", true), separateMs: ms("windows", false), fused: fusedBy.get("windows") },
+        implicit: { fusedMs: ms("implicit", true), separateMs: ms("implicit", false), fused: fusedBy.get("implicit") },
+      });
+      console.log(`| ${c.name} | ${c.x[0]} | ${cell("windows")} | ${cell("implicit")} |`);
+    } catch (e) {
+      configureWebGPU(convDefault);
+      console.log(`| ${c.name} | ${c.x[0]} | failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)} | | | | | |`);
+    }
+    gpu.release?.(x);
+    gpu.release?.(w);
+    gpu.release?.(bias);
+  }
+  results.convEpilogue = epiRows;
   // a tile sweep of the implicit kernel on the largest layer (og > 16: the wide tile is the configurable one)
   const sweepLayer = layers.filter((c) => c.groups === 1 && c.F > 16).at(-1);
   if (sweepLayer !== undefined && left() > 60_000) {

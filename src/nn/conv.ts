@@ -20,6 +20,7 @@
  */
 import { vjp } from "../autodiff/vjp.js";
 import { add } from "../ops/add.js";
+import { addAct, type FusedActivation } from "../ops/addAct.js";
 import { avgPool2d } from "../ops/avgPool2d.js";
 import { type BatchNormState, batchNorm } from "../ops/batchNorm.js";
 import { conv2dAny } from "../ops/conv2d.js";
@@ -200,6 +201,8 @@ const blocks = (
  * output channels, a `kernel × kernel` (or `[kh, kw]`) window; options of `conv2d` (stride,
  * padding, dilation, groups), an activation, an initialiser (fan-in `kh·kw·C/groups`, fan-out
  * `kh·kw·F/groups`) and dropout. A window that does not fit is a compile error at `kernel`.
+ * With relu, sigmoid or tanh the bias add and the activation are one op (`addAct`, the same
+ * values bit for bit); the WebGPU backend runs it, or a plain bias add, as the convolution's epilogue.
  *
  * @example
  * import { conv2dLayer, rng, zeros } from "typegrad"
@@ -241,9 +244,10 @@ export const conv2dLayer = <const In extends ImageShape, const F extends number,
   const out = convRule([1, ...s], wShape, convOpts).shape.slice(1);
   const fansIn = (k[0] as number) * (k[1] as number) * (s[2] / groups);
   const fansOut = ((k[0] as number) * (k[1] as number) * filters) / groups;
+  const fusable = activation === "relu" || activation === "sigmoid" || activation === "tanh";
   const { apply, applyWithState, forward, backward } = blocks(fn, s, ["W", "b"], (p, A_prev, ctx) => {
-    const Z = add(conv2dAny(A_prev, p.W as Tensor, convOpts), p.b as Tensor);
-    const A = activate(activation, Z, 3, ctx, {}, undefined).A;
+    const Y = conv2dAny(A_prev, p.W as Tensor, convOpts);
+    const A = fusable ? addAct(Y, p.b as Tensor, activation as FusedActivation) : activate(activation, add(Y, p.b as Tensor), 3, ctx, {}, undefined).A;
     return { A: drop > 0 ? dropout(A, drop, ctx) : A };
   });
   const architecture: LayerArchitecture = {

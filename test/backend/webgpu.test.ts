@@ -114,6 +114,9 @@ describe("bench:gpu", () => {
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/best tile at N=64/);
       expect(r.stdout).toMatch(/\| typegrad webgpu \| 32 \|/);
+      // the conv layer's forward pass: the bias + relu epilogue ran on both methods (a grouped windows conv ends in a permute: not fused)
+      expect(r.stdout).toMatch(/\| small 3×3 \| 2 \| [\d.]+ \| [\d.]+ \| [\d.]+× \| [\d.]+ \| [\d.]+ \| [\d.]+× \|/);
+      expect(r.stdout).toMatch(/\| small depthwise \| 2 \| [\d.]+ \(not fused\) \| [\d.]+ \| [\d.]+× \| [\d.]+ \| /);
       expect(r.stdout).toMatch(/## targets \(issue 20\)/);
     },
     600_000,

@@ -69,6 +69,7 @@ class GpuStorage implements Storage {
 
 /** A matrix product recorded but not yet encoded (see `deferred` in the backend). */
 interface PendingMatmul {
+  readonly kind: "matmul";
   readonly tile: MatmulTile;
   readonly transA: boolean;
   readonly transB: boolean;
@@ -84,6 +85,34 @@ interface PendingMatmul {
   readonly M: number;
   readonly N: number;
   readonly nb: number;
+}
+
+/** An implicit-GEMM convolution recorded but not yet encoded (see `WebGPU.deferred`). */
+interface PendingConv {
+  readonly kind: "conv";
+  readonly tile: MatmulTile;
+  readonly vecX: boolean;
+  readonly vecW: boolean;
+  /** The params of `convShader` without the bias strides. */
+  readonly words: readonly number[];
+  readonly x: GpuBuffer;
+  readonly w: GpuBuffer;
+  readonly out: GpuStorage;
+  /** The output rows `m · outH · outW` and channels `F`. */
+  readonly M: number;
+  readonly N: number;
+  readonly grid: readonly [number, number, number];
+}
+
+/** What a bias epilogue adds to a deferred command: the bias and its strides, the activation, the output `D`. */
+interface EpilogueArgs {
+  readonly bias: GpuBuffer;
+  readonly si: number;
+  readonly sj: number;
+  /** The bias offset of each batch of a batched product. */
+  readonly offsets: readonly number[];
+  readonly act: UnaryKernel | undefined;
+  readonly d: GpuStorage;
 }
 
 /** A buffer and its pool bucket; `free` once it is back in the pool. */
@@ -114,6 +143,27 @@ const bstrides = (shape: Sizes, out: Sizes): number[] => {
 };
 
 const sameSizes = (a: Sizes, b: Sizes): boolean => a.length === b.length && a.every((d, k) => d === b[k]);
+
+/**
+ * The one stride `s` with which the row-major index `i` over `dims` walks `strides` (`Σ_k
+ * coord_k(i) · strides[k] = i · s`), or undefined where there is none (a bias broadcast along
+ * some of the flattened axes and not others).
+ */
+const rowStride = (dims: Sizes, strides: readonly number[]): number | undefined => {
+  let s: number | undefined;
+  let inner = 1;
+  for (let k = dims.length - 1; k >= 0; k--) {
+    const d = dims[k] as number;
+    if (d === 1) continue;
+    const st = strides[k] as number;
+    if (s === undefined) {
+      if (st % inner !== 0) return undefined;
+      s = st / inner;
+    } else if (st !== s * inner) return undefined;
+    inner *= d;
+  }
+  return s ?? 0;
+};
 
 /** For each index `t` of the row-major batch `dims`, the element offset `Σ_k coord_k(t) · strides[k]`. */
 const batchOffsets = (dims: Sizes, strides: readonly number[]): number[] => {
@@ -323,9 +373,22 @@ class WebGPU implements Backend {
 
   private recycle(slot: Slot): void {
     if (slot.free) return;
-    // the deferred product still reads its inputs: encode it before their buffers can be handed out again
-    if (this.deferred !== undefined && (this.deferred.a === slot.buffer || this.deferred.b === slot.buffer)) this.settleMatmul();
     slot.free = true;
+    // the deferred command still reads this buffer: it goes back to the pool once that command is
+    // encoded (or dropped), so that nothing can write it first. Encoding it now would lose the
+    // epilogue (im2col's windows are released right after their product is recorded).
+    const d = this.deferred;
+    if (d !== undefined && (d.kind === "matmul" ? d.a === slot.buffer || d.b === slot.buffer : d.x === slot.buffer || d.w === slot.buffer)) {
+      this.held.push(slot);
+      return;
+    }
+    this.toPool(slot);
+  }
+
+  /** Buffers released while the deferred command reads them (see `recycle`). */
+  private held: Slot[] = [];
+
+  private toPool(slot: Slot): void {
     if (this.pooledBytes + slot.bytes > POOL_BYTES) {
       slot.buffer.destroy();
       return;
@@ -338,8 +401,11 @@ class WebGPU implements Backend {
 
   release(s: Storage): void {
     if (!(s instanceof GpuStorage) || s.backend !== this) return;
-    // a deferred product nobody will read need not run
-    if (this.deferred?.out === s) this.deferred = undefined;
+    // a deferred command nobody will read need not run
+    if (this.deferred?.out === s) {
+      this.deferred = undefined;
+      this.releaseHeld();
+    }
     this.finalizer.unregister(s);
     this.recycle(s.slot);
   }
@@ -431,7 +497,7 @@ class WebGPU implements Backend {
 
   /** Submit what is recorded. */
   flush(): void {
-    this.settleMatmul();
+    this.settleDeferred();
     if (this.encoder === undefined) return;
     const device = this.device;
     device.queue.submit([this.encoder.finish()]);
@@ -445,7 +511,7 @@ class WebGPU implements Backend {
 
   /** The encoder of the batch being recorded; a new one opens an error scope that `flush` closes. */
   private recording(): GpuEncoder {
-    this.settleMatmul();
+    this.settleDeferred();
     if (this.encoder === undefined) {
       this.device.pushErrorScope("validation");
       this.encoder = this.device.createCommandEncoder();
@@ -598,9 +664,10 @@ class WebGPU implements Backend {
     const bOff = batchOffsets(batchOut, bstrides(bShape.slice(0, -2), batchOut)).map((o) => o * K * N);
     const fits = vec4Fits(tile, transA, transB);
     const four = (xs: readonly number[]) => xs.every((x) => x % 4 === 0);
-    // settle an earlier deferred product first: one at a time, in order
-    this.settleMatmul();
+    // settle an earlier deferred command first: one at a time, in order
+    this.settleDeferred();
     this.deferred = {
+      kind: "matmul",
       tile,
       transA,
       transB,
@@ -619,23 +686,35 @@ class WebGPU implements Backend {
   }
 
   /**
-   * The matrix product recorded last, not yet encoded: if the next command is a bias add (with
-   * or without an activation) on its output, both run as one kernel (the bias epilogue);
-   * anything else encodes it first (`settleMatmul`, from `recording`, `flush` and `release`).
+   * The matrix product or implicit-GEMM convolution recorded last, not yet encoded: if the next
+   * command is a bias add (with or without an activation) on its output, both run as one kernel
+   * (the bias epilogue); anything else encodes it first (`settleDeferred`, from `recording` and
+   * `flush`).
    */
-  private deferred: PendingMatmul | undefined;
+  private deferred: PendingMatmul | PendingConv | undefined;
 
-  private settleMatmul(): void {
-    const m = this.deferred;
-    if (m === undefined) return;
+  /** Encode the deferred product or convolution now, with no epilogue (also the benchmark's way to time the bias add on its own). */
+  settleDeferred(): void {
+    const d = this.deferred;
+    if (d === undefined) return;
     this.deferred = undefined;
-    this.encodeMatmul(m, undefined);
+    this.encodeDeferred(d, undefined);
   }
 
-  private encodeMatmul(
-    m: PendingMatmul,
-    epi: { readonly bias: GpuBuffer; readonly si: number; readonly sj: number; readonly offsets: readonly number[]; readonly act: UnaryKernel | undefined; readonly d: GpuStorage } | undefined,
-  ): void {
+  /** Encode the (taken) deferred command, with its epilogue or none, then give back the buffers it held. */
+  private encodeDeferred(d: PendingMatmul | PendingConv, epi: EpilogueArgs | undefined): void {
+    if (d.kind === "matmul") this.encodeMatmul(d, epi);
+    else this.encodeConv(d, epi);
+    this.releaseHeld();
+  }
+
+  private releaseHeld(): void {
+    const held = this.held;
+    this.held = [];
+    for (const slot of held) this.toPool(slot);
+  }
+
+  private encodeMatmul(m: PendingMatmul, epi: EpilogueArgs | undefined): void {
     const { tile, transA, transB, vecA, vecB } = m;
     const variant = { vecA, vecB, epilogue: epi === undefined ? ("none" as const) : ("bias" as const), act: epi?.act };
     const key = `mm:${transA ? 1 : 0}${transB ? 1 : 0}:${tile.bm},${tile.bn},${tile.bk},${tile.tm},${tile.tn}:${vecA ? 4 : 1}${vecB ? 4 : 1}${epi === undefined ? "" : `:bias:${epi.act ?? ""}`}`;
@@ -656,26 +735,39 @@ class WebGPU implements Backend {
   }
 
   /**
-   * `then(z + bias)` as the epilogue of the deferred product `z` when `binary` is that: an add of
-   * the product's output (either operand, batched or not, either operand transposed) and a bias
-   * broadcast to its shape `[...batch, M, N]` (a row, a column, a scalar, one per batch, …). The
-   * product is still written (the caller holds it), the separate pass over it is saved.
+   * `then(z + bias)` as the epilogue of the deferred product or convolution `z` when `binary` is
+   * that: an add of its output (either operand) and a bias broadcast to it. A product's output
+   * `[...batch, M, N]` (batched or not, either operand transposed) takes a bias broadcast to that
+   * shape (a row, a column, a scalar, one per batch, …). The output of a convolution, or of a
+   * 2-D product seen with its rows split (im2col's product as `[m, outH, outW, F]`), takes a
+   * bias whose strides along the split rows are one stride (a per-channel `[F]`, a scalar, a
+   * full tensor). The product is still written (the caller holds it); the separate pass over
+   * it is saved.
    */
   private fuseBias(op: BinaryKernel, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, outShape: Sizes, then: UnaryKernel | undefined): GpuStorage | undefined {
     const m = this.deferred;
-    if (m === undefined || op !== "add" || !sameSizes(outShape, m.outShape)) return undefined;
+    if (m === undefined || op !== "add") return undefined;
     const zFirst = a === m.out;
     if (zFirst === (b === m.out)) return undefined;
     const [bias, biasShape, zShape] = zFirst ? [b, bShape, aShape] : [a, aShape, bShape];
     // the product itself is not broadcast: the add's output is the product's shape
     if (!sameSizes(zShape, outShape)) return undefined;
-    const bb = this.slot(bias, "binary");
     const st = bstrides(biasShape, outShape);
     const r = outShape.length;
-    const offsets = batchOffsets(outShape.slice(0, -2), st.slice(0, -2));
-    const d = this.alloc(m.nb * m.M * m.N, "binary");
+    let strides: { si: number; sj: number; offsets: readonly number[] };
+    if (m.kind === "matmul" && sameSizes(outShape, m.outShape)) {
+      strides = { si: st[r - 2] as number, sj: st[r - 1] as number, offsets: batchOffsets(outShape.slice(0, -2), st.slice(0, -2)) };
+    } else {
+      // rows × columns: the output's last axis is the columns (channels), the others its rows
+      if ((m.kind === "matmul" && m.nb !== 1) || r === 0 || outShape[r - 1] !== m.N || size(outShape) !== m.M * m.N) return undefined;
+      const si = rowStride(outShape.slice(0, -1), st.slice(0, -1));
+      if (si === undefined) return undefined;
+      strides = { si, sj: st[r - 1] as number, offsets: [0] };
+    }
+    const bb = this.slot(bias, "binary");
+    const d = this.alloc(m.out.length, "binary");
     this.deferred = undefined;
-    this.encodeMatmul(m, { bias: bb, si: st[r - 2] as number, sj: st[r - 1] as number, offsets, act: then, d });
+    this.encodeDeferred(m, { bias: bb, ...strides, act: then, d });
     this.counts.fused++;
     return d;
   }
@@ -713,20 +805,11 @@ class WebGPU implements Backend {
         [src, out.slot.buffer],
         ...this.grid(outer * inner),
       );
-    } else if (inner === 1) {
-      const [gx, gy] = outer <= ROW ? [outer, 1] : [ROW, Math.ceil(outer / ROW)];
-      this.dispatch(
-        this.pipeline(`row:${op}`, () => rowShader(op), `${fn} ${op}`),
-        [outer, n, inner],
-        [src, out.slot.buffer],
-        gx,
-        gy,
-      );
     } else {
-      // C neighbouring lines per workgroup: as many as inner has, up to 32 (the rest of the threads are lanes along the axis)
-      const C = Math.min(32, 2 ** Math.ceil(Math.log2(inner)));
+      // a workgroup per C neighbouring lines: one row (inner == 1), or as many lines as inner has, up to 32 (the rest of the threads are lanes along the axis)
+      const C = inner === 1 ? 1 : Math.min(32, 2 ** Math.ceil(Math.log2(inner)));
       this.dispatch(
-        this.pipeline(`cols:${op}:${C}`, () => columnsShader(op, C), `${fn} ${op}`),
+        this.pipeline(inner === 1 ? `row:${op}` : `cols:${op}:${C}`, () => (inner === 1 ? rowShader(op) : columnsShader(op, C)), `${fn} ${op}`),
         [outer, n, inner],
         [src, out.slot.buffer],
         ...this.grid(outer * inner, C),
@@ -819,17 +902,35 @@ class WebGPU implements Backend {
     const rowTiles = Math.ceil(M / tile.bm);
     // more than foldRows row tiles fold into x (x = column tile + fold · colTiles)
     const fold = Math.ceil(rowTiles / foldRows);
-    const key = `conv:${tile.bm},${tile.bn},${tile.bk},${tile.tm},${tile.tn}:${vecX ? 4 : 1}${vecW ? 4 : 1}`;
-    this.dispatch(
-      this.pipeline(key, () => convShader(tile, { vecX, vecW }), "conv2d"),
-      [M, og, K, H, W, C, F, g.outH * g.outW, g.outW, kw, ci, g.sh, g.sw, g.dh, g.dw, g.padTop, g.padLeft, colTiles, foldRows],
-      [bx, bw, out.slot.buffer],
-      colTiles * fold,
-      Math.min(rowTiles, foldRows),
-      groups,
-    );
+    // recorded, not yet encoded: a bias add next becomes its epilogue (see `fuseBias`)
+    this.settleDeferred();
+    this.deferred = {
+      kind: "conv",
+      tile,
+      vecX,
+      vecW,
+      words: [M, og, K, H, W, C, F, g.outH * g.outW, g.outW, kw, ci, g.sh, g.sw, g.dh, g.dw, g.padTop, g.padLeft, colTiles, foldRows],
+      x: bx,
+      w: bw,
+      out,
+      M,
+      N: F,
+      grid: [colTiles * fold, Math.min(rowTiles, foldRows), groups],
+    };
     this.counts.implicitConvs++;
     return out;
+  }
+
+  private encodeConv(c: PendingConv, epi: EpilogueArgs | undefined): void {
+    const { tile, vecX, vecW } = c;
+    const key = `conv:${tile.bm},${tile.bn},${tile.bk},${tile.tm},${tile.tn}:${vecX ? 4 : 1}${vecW ? 4 : 1}${epi === undefined ? "" : `:bias:${epi.act ?? ""}`}`;
+    const variant = { vecX, vecW, epilogue: epi === undefined ? ("none" as const) : ("bias" as const), act: epi?.act };
+    this.dispatch(
+      this.pipeline(key, () => convShader(tile, variant), epi === undefined ? "conv2d" : `conv2d with bias${epi.act === undefined ? "" : ` then ${epi.act}`}`),
+      epi === undefined ? c.words : [...c.words, epi.si, epi.sj],
+      epi === undefined ? [c.x, c.w, c.out.slot.buffer] : [c.x, c.w, c.out.slot.buffer, epi.bias, epi.d.slot.buffer],
+      ...c.grid,
+    );
   }
 
   // ---- data movement (all one strided copy) ----------------------------------------
@@ -1013,6 +1114,8 @@ export const webgpuInternals = {
     return instance.matmulWith(tile, a, aShape, b, bShape, transA, transB, out);
   },
   sync: (): Promise<void> => instance.sync(),
+  /** Encode the deferred product or convolution now: a bias add that follows runs as its own kernel (the benchmark's unfused rows). */
+  settle: (): void => instance.settleDeferred(),
   /** The implicit-GEMM convolution with an explicit tile (`undefined`: the one `conv2d` picks), folding the grid beyond `foldRows` row tiles (default 65535). */
   convImplicit: (tile: MatmulTile | undefined, x: Storage, xShape: Sizes, w: Storage, wShape: Sizes, g: PatchGeometry, groups: number, foldRows?: number): Storage => {
     if (tile !== undefined) checkConvTile(tile, "webgpuInternals.convImplicit");

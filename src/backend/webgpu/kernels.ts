@@ -150,13 +150,14 @@ const treeReduce = (lanes: number, lines: number, combine: ((a: string, b: strin
   }`;
 
 /**
- * The cooperative form for inner > 1 and a long axis: workgroup `g` takes the lines `g·C … g·C + C − 1`
- * (line = o · inner + j), thread `t` the line `t % C` and the lane `t / C`, which strides through
- * the axis by `COLS_WG / C`; neighbouring threads read neighbouring `j`.
+ * The cooperative forms (a long axis): workgroup `g` takes the `C` neighbouring lines `g·C …
+ * g·C + C − 1` (line = o · inner + j) with `L` lanes each, thread `t` the line `t % C` and the
+ * lane `t / C`, which strides through the line by `L` (elements `at`, over `base` and `k`); then a
+ * tree reduction over the lanes in workgroup memory. A row (inner == 1) is one line (`C = 1`)
+ * whose lanes read side by side; for inner > 1, neighbouring threads read neighbouring `j`.
  */
-export const columnsShader = (op: RowOp, C: number): string => {
-  const L = COLS_WG / C;
-  const at = "base + k * inner";
+const cooperativeShader = (op: RowOp, C: number, L: number, at: string): string => {
+  const T = C * L;
   const body =
     op === "sum"
       ? `var acc = 0.0;
@@ -188,9 +189,9 @@ export const columnsShader = (op: RowOp, C: number): string => {
   if (live) { for (var k = lane; k < n; k += ${L}u) { let e = ${at}; ${op === "logSoftmax" ? "out[e] = x[e] - lse;" : "out[e] = exp(x[e] - mx) / total;"} } }`;
   return `
 ${bindings(["x"])}
-var<workgroup> red: array<f32, ${COLS_WG}>;
-${op === "argmax" ? `var<workgroup> idx: array<u32, ${COLS_WG}>;` : ""}
-@compute @workgroup_size(${COLS_WG})
+var<workgroup> red: array<f32, ${T}>;
+${op === "argmax" ? `var<workgroup> idx: array<u32, ${T}>;` : ""}
+@compute @workgroup_size(${T})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let n = p[1];
   let inner = p[2];
@@ -202,6 +203,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   ${body}
 }`;
 };
+
+/** The cooperative form for inner > 1: `C` lines × `COLS_WG / C` lanes per workgroup, reads coalesced along inner. */
+export const columnsShader = (op: RowOp, C: number): string => cooperativeShader(op, C, COLS_WG / C, "base + k * inner");
+
+/** The one-workgroup-per-row form (inner == 1): {@link ROW_WG} lanes per row. */
+export const rowShader = (op: RowOp): string => cooperativeShader(op, 1, ROW_WG, "base + k");
 
 /** The one-thread-per-line form (any inner, a short axis); thread index as in the elementwise shaders. */
 export const columnShader = (op: RowOp): string => {
@@ -229,68 +236,6 @@ ${elementwiseMain}
   let c = m + log(s);
   for (var k = 0u; k < n; k++) { let at = base + k * inner; ${op === "logSoftmax" ? "out[at] = x[at] - c;" : "out[at] = exp(x[at] - m) / s;"} }`
   }
-}`;
-};
-
-/** The one-workgroup-per-row form (inner == 1). */
-export const rowShader = (op: RowOp): string => {
-  const T = ROW_WG;
-  const reduceTree = (v: string, combine: (a: string, b: string) => string): string => `
-  red[t] = ${v};
-  workgroupBarrier();
-  for (var s = ${T / 2}u; s > 0u; s = s >> 1u) {
-    if (t < s) { red[t] = ${combine("red[t]", "red[t + s]")}; }
-    workgroupBarrier();
-  }`;
-  const body =
-    op === "sum"
-      ? `var acc = 0.0;
-  for (var k = t; k < n; k += ${T}u) { acc += x[base + k]; }
-  ${reduceTree("acc", (a, b) => `${a} + ${b}`)}
-  if (t == 0u) { out[row] = red[0]; }`
-      : op === "max"
-        ? `var acc = x[base];
-  for (var k = t; k < n; k += ${T}u) { acc = max(acc, x[base + k]); }
-  ${reduceTree("acc", (a, b) => `max(${a}, ${b})`)}
-  if (t == 0u) { out[row] = red[0]; }`
-        : op === "argmax"
-          ? `var best = x[base];
-  var at = 0u;
-  for (var k = t; k < n; k += ${T}u) { let v = x[base + k]; if (v > best) { best = v; at = k; } }
-  red[t] = best;
-  idx[t] = at;
-  workgroupBarrier();
-  for (var s = ${T / 2}u; s > 0u; s = s >> 1u) {
-    if (t < s) {
-      let b = red[t + s];
-      let bi = idx[t + s];
-      if (b > red[t] || (b == red[t] && bi < idx[t])) { red[t] = b; idx[t] = bi; }
-    }
-    workgroupBarrier();
-  }
-  if (t == 0u) { out[row] = f32(idx[0]); }`
-          : `var m = x[base];
-  for (var k = t; k < n; k += ${T}u) { m = max(m, x[base + k]); }
-  ${reduceTree("m", (a, b) => `max(${a}, ${b})`)}
-  let mx = red[0];
-  workgroupBarrier();
-  var s0 = 0.0;
-  for (var k = t; k < n; k += ${T}u) { s0 += exp(x[base + k] - mx); }
-  ${reduceTree("s0", (a, b) => `${a} + ${b}`)}
-  let total = red[0];
-  let c = mx + log(total);
-  for (var k = t; k < n; k += ${T}u) { ${op === "logSoftmax" ? "out[base + k] = x[base + k] - c;" : "out[base + k] = exp(x[base + k] - mx) / total;"} }`;
-  return `
-${bindings(["x"])}
-var<workgroup> red: array<f32, ${T}>;
-${op === "argmax" ? `var<workgroup> idx: array<u32, ${T}>;` : ""}
-@compute @workgroup_size(${T})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let row = wid.x + wid.y * ${ROW}u;
-  let n = p[1];
-  if (row >= p[0]) { return; }
-  let base = row * n;
-  ${body}
 }`;
 };
 
@@ -340,6 +285,49 @@ const tileProduct = ({ bm, bn, bk, tm, tn }: MatmulTile): string => `for (var kk
         for (var c = 0u; c < ${tn}u; c++) { acc[r][c] = fma(ra[r], rb[c], acc[r][c]); }
       }
     }`;
+
+/**
+ * A bias epilogue: each output element `at` also gets `D[at] = act(z + bias[biasAt])` (see
+ * {@link MatmulVariant} and {@link ConvVariant}); `bias` and `D` are bound after the kernel's own
+ * bindings, from `binding` on.
+ */
+interface Epilogue {
+  readonly biasAt: string;
+  readonly act: UnaryKernel | undefined;
+}
+
+/** The helper functions an epilogue's activation calls (they open the shader). */
+const epilogueHelpers = (epi: Epilogue | undefined): string => (epi !== undefined && epi.act !== undefined ? helpersFor(UNARY_WGSL[epi.act]) : "");
+
+/** The epilogue's two bindings, `bias` and `D`, from `binding` on. */
+const epilogueBindings = (epi: Epilogue | undefined, binding: number): string =>
+  epi === undefined ? "" : `@group(0) @binding(${binding}) var<storage, read> bias: array<f32>;\n@group(0) @binding(${binding + 1}) var<storage, read_write> D: array<f32>;`;
+
+/**
+ * The output loop of a register-blocked product, shared by the matrix product and the
+ * implicit-GEMM convolution: each thread's `tm × tn` accumulators `acc` at rows `i` (from
+ * `row0`, below `M`) and columns `j` (from `col0`, below `N`) to `out[at]`, and with an epilogue
+ * `D[at] = act(acc + bias[biasAt])` too (`at`, `biasAt`: index expressions over `i`, `j`).
+ */
+const writeTile = ({ tm, tn }: MatmulTile, out: string, at: string, epi: Epilogue | undefined): string => {
+  const write =
+    epi === undefined
+      ? `${out}[${at}] = acc[r][c];`
+      : `let z = acc[r][c];
+        ${out}[${at}] = z;
+        let v = z + bias[${epi.biasAt}];
+        D[${at}] = ${epi.act === undefined ? "v" : UNARY_WGSL[epi.act]};`;
+  return `for (var r = 0u; r < ${tm}u; r++) {
+    let i = row0 + lid.y * ${tm}u + r;
+    if (i >= M) { break; }
+    for (var c = 0u; c < ${tn}u; c++) {
+      let j = col0 + lid.x * ${tn}u + c;
+      if (j < N) {
+        ${write}
+      }
+    }
+  }`;
+};
 
 /**
  * Batched `C = op(A) · op(B)`, tiled: each workgroup computes a `bm × bn` tile of C, each thread a
@@ -412,18 +400,13 @@ export const matmulShader = (transA: boolean, transB: boolean, tile: MatmulTile,
     }`;
   };
   const fused = epilogue === "bias";
-  const write = fused
-    ? `let z = acc[r][c];
-        C[cBase + i * N + j] = z;
-        let v = z + bias[biasBase + i * si + j * sj];
-        D[cBase + i * N + j] = ${act === undefined ? "v" : UNARY_WGSL[act]};`
-    : "C[cBase + i * N + j] = acc[r][c];";
-  return `${fused && act !== undefined ? helpersFor(UNARY_WGSL[act]) : ""}
+  const epi = fused ? { biasAt: "biasBase + i * si + j * sj", act } : undefined;
+  return `${epilogueHelpers(epi)}
 @group(0) @binding(0) var<storage, read> p: array<u32>;
 @group(0) @binding(1) var<storage, read> A: array<${vecA ? "vec4<f32>" : "f32"}>;
 @group(0) @binding(2) var<storage, read> B: array<${vecB ? "vec4<f32>" : "f32"}>;
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;
-${fused ? "@group(0) @binding(4) var<storage, read> bias: array<f32>;\n@group(0) @binding(5) var<storage, read_write> D: array<f32>;" : ""}
+${epilogueBindings(epi, 4)}
 var<workgroup> As: array<f32, ${bk * bm}>;
 var<workgroup> Bs: array<f32, ${bk * bn}>;
 @compute @workgroup_size(${tx}, ${ty})
@@ -451,16 +434,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     ${tileProduct(tile)}
     workgroupBarrier();
   }
-  for (var r = 0u; r < ${tm}u; r++) {
-    let i = row0 + lid.y * ${tm}u + r;
-    if (i >= M) { break; }
-    for (var c = 0u; c < ${tn}u; c++) {
-      let j = col0 + lid.x * ${tn}u + c;
-      if (j < N) {
-        ${write}
-      }
-    }
-  }
+  ${writeTile(tile, "C", "cBase + i * N + j", epi)}
 }`;
 };
 
@@ -518,6 +492,9 @@ export const col2imShader = (): string => `${patchHeader}
 export interface ConvVariant {
   readonly vecX: boolean;
   readonly vecW: boolean;
+  /** `"bias"`: also write `D = act(Y + bias)`, the bias read at `bias[i·si + f·sj]` for output row `i` and channel `f` (params 19 and 20). */
+  readonly epilogue?: "none" | "bias";
+  readonly act?: UnaryKernel | undefined;
 }
 
 /**
@@ -531,12 +508,15 @@ export interface ConvVariant {
  * the same `k` column of its rows at every step, so a row's `(n, oi, oj)` is split once, before
  * the loop, and `k` into `(a, b, c)` once per step. Row tiles beyond `foldRows` (65535, the most
  * workgroups a dimension is sure to take) fold into x: workgroup (x, y) takes column tile
- * `x % colTiles` and row tile `y + (x / colTiles) · foldRows`.
- * Params: [M, og, K, H, W, C, F, outH·outW, outW, kw, ci, sh, sw, dh, dw, padTop, padLeft, colTiles, foldRows].
+ * `x % colTiles` and row tile `y + (x / colTiles) · foldRows`. With the bias epilogue the thread
+ * also writes `D = act(Y + bias)` from its registers (a convolution layer's bias add and
+ * activation fused into the convolution, as {@link matmulShader} does for dense layers).
+ * Params: [M, og, K, H, W, C, F, outH·outW, outW, kw, ci, sh, sw, dh, dw, padTop, padLeft, colTiles, foldRows, si, sj].
  */
 export const convShader = (tile: MatmulTile, variant: ConvVariant): string => {
   const { bm, bn, bk, tm, tn } = tile;
-  const { vecX, vecW } = variant;
+  const { vecX, vecW, epilogue = "none", act } = variant;
+  const epi = epilogue === "bias" ? { biasAt: "i * si + (fOff + j) * sj", act } : undefined;
   const tx = bn / tn;
   const ty = bm / tm;
   const threads = tx * ty;
@@ -562,11 +542,12 @@ export const convShader = (tile: MatmulTile, variant: ConvVariant): string => {
     : `let kk = e / ${bn}u; let jj = e % ${bn}u;
         let k = k0 + kk; let j = col0 + jj;
         Bs[kk * ${bn}u + jj] = select(0.0, Wt[k * F + fOff + j], k < K && j < N);`;
-  return `
+  return `${epilogueHelpers(epi)}
 @group(0) @binding(0) var<storage, read> p: array<u32>;
 @group(0) @binding(1) var<storage, read> X: array<${vecX ? "vec4<f32>" : "f32"}>;
 @group(0) @binding(2) var<storage, read> Wt: array<${vecW ? "vec4<f32>" : "f32"}>;
 @group(0) @binding(3) var<storage, read_write> Y: array<f32>;
+${epilogueBindings(epi, 4)}
 var<workgroup> As: array<f32, ${bk * bm}>;
 var<workgroup> Bs: array<f32, ${bk * bn}>;
 @compute @workgroup_size(${tx}, ${ty})
@@ -575,7 +556,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let H = i32(p[3]); let Wd = i32(p[4]); let C = p[5]; let F = p[6];
   let hw = p[7]; let outW = p[8]; let kw = p[9]; let ci = p[10];
   let sh = i32(p[11]); let sw = i32(p[12]); let dh = i32(p[13]); let dw = i32(p[14]);
-  let padTop = i32(p[15]); let padLeft = i32(p[16]); let colTiles = p[17]; let foldRows = p[18];
+  let padTop = i32(p[15]); let padLeft = i32(p[16]); let colTiles = p[17]; let foldRows = p[18];${epi === undefined ? "" : "\n  let si = p[19]; let sj = p[20];"}
   let cOff = wid.z * ci;
   let fOff = wid.z * N;
   let row0 = (wid.y + (wid.x / colTiles) * foldRows) * ${bm}u;
@@ -629,13 +610,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     ${tileProduct(tile)}
     workgroupBarrier();
   }
-  for (var r = 0u; r < ${tm}u; r++) {
-    let i = row0 + lid.y * ${tm}u + r;
-    if (i >= M) { break; }
-    for (var c = 0u; c < ${tn}u; c++) {
-      let j = col0 + lid.x * ${tn}u + c;
-      if (j < N) { Y[i * F + fOff + j] = acc[r][c]; }
-    }
-  }
+  ${writeTile(tile, "Y", "i * F + fOff + j", epi)}
 }`;
 };

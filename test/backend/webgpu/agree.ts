@@ -11,6 +11,7 @@ import {
   adam,
   add,
   configureWebGPU,
+  conv2dLayer,
   evaluate,
   evaluateAsync,
   examples,
@@ -596,6 +597,112 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
         tol: 0,
       });
     });
+  }
+  // the bias epilogue of a convolution: conv2d then a bias add (with an activation or not) runs
+  // as one kernel, on the implicit kernel and on the windows path's product (groups 1, one slice;
+  // the grouped windows path ends in a permute, so its add runs on its own); the convolution's
+  // own output stays readable. One activation per shape: each new kernel costs SwiftShader ~2 s to compile
+  {
+    const acts = [undefined, "relu", "sigmoid", "tanh", "gelu"] as const;
+    let k = 0;
+    const convs: { x: number[]; k: [number, number]; F: number; groups: number; opts: Record<string, unknown> }[] = [
+      { x: [2, 6, 5, 3], k: [3, 3], F: 5, groups: 1, opts: { padding: "same" } },
+      { x: [2, 7, 6, 8], k: [3, 2], F: 12, groups: 1, opts: { stride: 2, padding: [1, 0] } },
+      { x: [1, 9, 8, 4], k: [3, 3], F: 4, groups: 4, opts: { padding: 2, stride: 2, dilation: 2 } },
+      { x: [2, 5, 5, 6], k: [2, 2], F: 9, groups: 3, opts: { padding: 1 } },
+      { x: [1, 4, 5, 3], k: [1, 1], F: 70, groups: 1, opts: {} },
+      // windows as large as the output: the released window buffer must not come back as the epilogue's output while the product reads it
+      { x: [2, 6, 6, 4], k: [1, 1], F: 4, groups: 1, opts: { stride: 2 } },
+    ];
+    for (const [ci, c] of convs.entries()) {
+      const then = acts[ci % acts.length];
+      const g = shapes.windowGeometry("conv2d", c.x, c.k, c.opts as never);
+      const ws = [c.k[0], c.k[1], (c.x[3] as number) / c.groups, c.F];
+      const outShape = [c.x[0] as number, g.outH, g.outW, c.F];
+      const M = size(outShape) / c.F;
+      for (const method of ["implicit", "windows"] as const) {
+        for (const [biasName, biasShape, collapses] of [
+          ["[F]", [c.F], true],
+          ["scalar", [], true],
+          ["[1,1,1,F]", [1, 1, 1, c.F], true],
+          ["[m,outH,outW,F]", outShape, true],
+          ["[m,1,1,F] (per example: no one row stride)", [c.x[0] as number, 1, 1, c.F], (c.x[0] as number) === 1 || M === (c.x[0] as number)],
+        ] as const) {
+          const zFirst = k++ % 2 === 0;
+          const fuses = collapses && (method === "implicit" || c.groups === 1);
+          const name = `fused conv2d ${method} ${JSON.stringify(c.x)} * ${JSON.stringify(ws)} ${JSON.stringify(c.opts)} groups ${c.groups} + bias ${biasName}${zFirst ? "" : " (bias first)"}${then === undefined ? "" : ` then ${then}`}`;
+          later(name, async () => {
+            const [gx, rx] = pair(c.x);
+            const [gw, rw] = pair(ws);
+            const [gb, rb] = pair(biasShape);
+            const prev = configureWebGPU({ conv: method });
+            try {
+              const before = webgpuInfo()?.fused ?? 0;
+              const gz = gpu.conv2d(gx, c.x, gw, ws, g, c.groups);
+              const gout = zFirst ? gpu.binary("add", gz, outShape, gb, biasShape, outShape, then) : gpu.binary("add", gb, biasShape, gz, outShape, outShape, then);
+              const fusedNow = (webgpuInfo()?.fused ?? 0) - before;
+              const rz = reference.conv2d(rx, c.x, rw, ws, g, c.groups);
+              const rout = zFirst ? reference.binary("add", rz, outShape, rb, biasShape, outShape, then) : reference.binary("add", rb, biasShape, rz, outShape, outShape, then);
+              cases.push({ name: `${name}: ${fuses ? "fused into one kernel" : "not fused"}`, err: fusedNow === (fuses ? 1 : 0) ? 0 : 1, tol: 0 });
+              await compare(name, gout, rout, 2e-5);
+              await compare(`${name}: the convolution itself`, gz, rz, 1e-5);
+            } finally {
+              configureWebGPU(prev);
+            }
+          });
+        }
+      }
+    }
+    // the convolution layer: apply and both pullbacks, on both paths, each activation the layer fuses
+    for (const [i, [inShape, filters, kernel, opts, method]] of (
+      [
+        [[6, 5, 3], 5, 3, { activation: "relu", padding: "same" }, "implicit"],
+        [[7, 6, 4], 6, [3, 2], { activation: "sigmoid", stride: 2 }, "windows"],
+        [[8, 7, 4], 4, 3, { activation: "tanh", groups: 4, padding: 1 }, "implicit"],
+        [[5, 5, 6], 9, 2, { activation: "linear", groups: 3 }, "implicit"],
+      ] as const
+    ).entries()) {
+      const name = `conv2dLayer ${JSON.stringify(inShape)} → ${filters} ${JSON.stringify(kernel)} ${JSON.stringify(opts)} on ${method}`;
+      later(name, async () => {
+        try {
+          const layer = conv2dLayer(inShape as [number, number, number], filters, kernel as never, opts as never);
+          const apply = layer.apply as unknown as (p: unknown, x: Tensor) => Tensor;
+          const xs = [2, ...inShape];
+          const xd = data(size(xs));
+          // a bias away from zero, so that a lost bias shows
+          const bd = data(filters);
+          const outShape = [2, ...(layer.nOut as readonly number[])];
+          const rd = data(size(outShape));
+          const run = (b: Backend) =>
+            setBackendAnd(b, () => {
+              const p = layer.init(rng(10 + i)) as unknown as { W: Tensor; b: Tensor };
+              const params = { ...p, b: fromArray([filters], bd) };
+              const x = fromArray(xs, xd);
+              const y = apply(params, x);
+              const f = (q: { x: Tensor; W: Tensor; b: Tensor }) => sum(mul(apply({ W: q.W, b: q.b }, q.x), fromArray(outShape, rd)));
+              const [, grads] = valueAndGrad(f)({ x, W: params.W as Tensor, b: params.b as Tensor });
+              return { y, grads };
+            });
+          const prev = configureWebGPU({ conv: method });
+          try {
+            const before = webgpuInfo()?.fused ?? 0;
+            const gr = run(gpu);
+            const fused = (webgpuInfo()?.fused ?? 0) - before;
+            const rr = run(reference);
+            // apply, and the forward pass under valueAndGrad
+            cases.push({ name: `${name}: ${fused} bias epilogues fused (want 2)`, err: Math.abs(fused - 2), tol: 0 });
+            await compare(`${name}: apply`, storageOf(gr.y), storageOf(rr.y), 2e-5);
+            await compare(`${name}: image cotangent`, storageOf(gr.grads.x), storageOf(rr.grads.x), 2e-5);
+            await compare(`${name}: kernel cotangent`, storageOf(gr.grads.W), storageOf(rr.grads.W), 2e-5);
+            await compare(`${name}: bias cotangent`, storageOf(gr.grads.b), storageOf(rr.grads.b), 2e-5);
+          } finally {
+            configureWebGPU(prev);
+          }
+        } catch (e) {
+          errors.push(`${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        }
+      });
+    }
   }
   run2("fill", (b) => b.fill("float32", 1000, -2.5), [], 0);
   run2(
