@@ -50,6 +50,7 @@ export { pad } from "./pad.js";
 export { permute } from "./permute.js";
 export { pow } from "./pow.js";
 export { relu } from "./relu.js";
+export { reluGrad } from "./reluGrad.js";
 export { reshape } from "./reshape.js";
 export { sigmoid } from "./sigmoid.js";
 export { sign } from "./sign.js";

@@ -58,6 +58,7 @@ import { padDef } from "./pad.js";
 import { permuteDef } from "./permute.js";
 import { powDef } from "./pow.js";
 import { reluDef } from "./relu.js";
+import { reluGradDef } from "./reluGrad.js";
 import { reshapeDef } from "./reshape.js";
 import { sigmoidDef } from "./sigmoid.js";
 import { signDef } from "./sign.js";
@@ -126,6 +127,7 @@ const entries = {
   permute: permuteDef,
   pow: powDef,
   relu: reluDef,
+  reluGrad: reluGradDef,
   reshape: reshapeDef,
   sigmoid: sigmoidDef,
   sign: signDef,
