@@ -79,13 +79,14 @@ const epsOf = (fn: string, opts: ClipOptions | undefined): number => {
 
 /**
  * `(1/m) Σ softplus(z) − y z` with the fused pullback `ct_z = ct (σ(z) − y)/m`, `ct_y = −ct z/m`
- * (seed 002's `dZ = A − Y`), written with differentiable ops so that it differentiates again.
+ * (seed 002's `dZ = A − Y`), written with differentiable ops so that it differentiates again;
+ * a cotangent nobody wants (the targets', in training) is not computed.
  */
 const logLossFused = (m: number) =>
   customVjp(
     (z: Tensor, y: Tensor) => mul(sum(sub(softplus(z), mul(y, z))), 1 / m),
     (z: Tensor, y: Tensor) => [mul(sum(sub(softplus(z), mul(y, z))), 1 / m), { z, y }] as const,
-    ({ z, y }, ct) => [mul(sub(sigmoid(z), y), div(ct, m)), mul(z, div(ct, -m))] as const,
+    ({ z, y }, ct, wants) => [wants[0] ? mul(sub(sigmoid(z), y), div(ct, m)) : undefined, wants[1] ? mul(z, div(ct, -m)) : undefined] as const,
   );
 
 /**
@@ -99,7 +100,7 @@ const softmaxCrossEntropyFused = (m: number, unit: number) =>
       const ls = logSoftmax(z, unit);
       return [mul(sum(mul(y, ls)), -1 / m), { ls, y }] as const;
     },
-    ({ ls, y }, ct) => [mul(sub(mul(exp(ls), sum(y, unit, true)), y), div(ct, m)), mul(ls, div(ct, -m))] as const,
+    ({ ls, y }, ct, wants) => [wants[0] ? mul(sub(mul(exp(ls), sum(y, unit, true)), y), div(ct, m)) : undefined, wants[1] ? mul(ls, div(ct, -m)) : undefined] as const,
   );
 
 // -------------------------------------------------------------------------------------
