@@ -57,6 +57,7 @@ export { sign } from "./sign.js";
 export { silu } from "./silu.js";
 export { slice } from "./slice.js";
 export { softmax } from "./softmax.js";
+export { softmaxCrossEntropyGrad } from "./softmaxCrossEntropyGrad.js";
 export { softplus } from "./softplus.js";
 export { sqrt } from "./sqrt.js";
 export { square } from "./square.js";

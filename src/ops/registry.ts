@@ -65,6 +65,7 @@ import { signDef } from "./sign.js";
 import { siluDef } from "./silu.js";
 import { sliceDef } from "./slice.js";
 import { softmaxDef } from "./softmax.js";
+import { softmaxCrossEntropyGradDef } from "./softmaxCrossEntropyGrad.js";
 import { softplusDef } from "./softplus.js";
 import type { Forward, OpDef, Pullback, ShapeTwin, Spec } from "./spec.js";
 import { sqrtDef } from "./sqrt.js";
@@ -134,6 +135,7 @@ const entries = {
   silu: siluDef,
   slice: sliceDef,
   softmax: softmaxDef,
+  softmaxCrossEntropyGrad: softmaxCrossEntropyGradDef,
   softplus: softplusDef,
   sqrt: sqrtDef,
   square: squareDef,
