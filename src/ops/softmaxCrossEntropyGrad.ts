@@ -20,7 +20,7 @@ import type { Backend, Storage } from "../backend/backend.js";
 import type { Sizes } from "../shape/dims.js";
 import { normAxis, type Shape, ShapeError, showShape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { backendOf, expectTensor, sampleShape, three } from "./define.js";
+import { backendOf, expectTensor, promote, sampleShape, three } from "./define.js";
 import { div } from "./div.js";
 import { exp } from "./exp.js";
 import { mul } from "./mul.js";
@@ -82,7 +82,11 @@ const impl = (ls: Tensor, Y: Tensor, g: Tensor, axis: number, m: number): Tensor
   if (!(typeof m === "number" && m > 0 && Number.isFinite(m))) throw new RangeError(`softmaxCrossEntropyGrad: argument 'm' must be a positive number of examples, got ${String(m)}`);
   if (typeof axis !== "number" || !Number.isInteger(axis)) throw new TypeError(`softmaxCrossEntropyGrad: argument 'axis' must be an integer, got ${String(axis)}`);
   const a = normAxis("softmaxCrossEntropyGrad", axis, ls.rank, ls.shape as readonly number[]);
-  return bind(softmaxCrossEntropyGradPrim, [ls, Y, g], { axis: a, m });
+  // mixed dtypes meet in the wider one, as the ops it fuses promote
+  const [l1, y1] = promote(ls, Y);
+  const [l2, g2] = promote(l1, g);
+  const [y2] = promote(y1, g2);
+  return bind(softmaxCrossEntropyGradPrim, [l2, y2, g2], { axis: a, m });
 };
 
 /**

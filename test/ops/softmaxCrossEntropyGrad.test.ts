@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Backend } from "../../src/backend/backend.js";
 import { reference } from "../../src/backend/reference.js";
 import { wasm } from "../../src/backend/wasm/index.js";
-import { div, exp, fromArray, logSoftmax, mul, ShapeError, softmaxCrossEntropyGrad, sub, sum, type Tensor, tensor, toFlat, withBackend } from "../../src/index.js";
+import { astype, div, exp, fromArray, grad, logSoftmax, mul, ShapeError, softmaxCrossEntropy, softmaxCrossEntropyGrad, sub, sum, type Tensor, tensor, toFlat, withBackend } from "../../src/index.js";
 
 const wave = (n: number, k: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(i * k + 0.3) * 3);
 const oneHot = (shape: readonly number[], axis: number): number[] => {
@@ -70,6 +70,21 @@ describe("softmaxCrossEntropyGrad", () => {
       const got = fused(plain, shape, axis, y, "float64");
       const want = fused(reference, shape, axis, y, "float64");
       for (const [i, v] of want.entries()) expect(Math.abs((got[i] as number) - v)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(v)));
+    }
+  });
+
+  it("promotes mixed dtypes to the wider one, as softmaxCrossEntropy's ops did", () => {
+    const z = fromArray([2, 3], [0.5, -1, 2, 0, 1, -2]);
+    const Y = fromArray([2, 3], [1, 0, 0, 0, 0, 1], { dtype: "float64" });
+    for (const be of [wasm, reference]) {
+      const [g32, g64] = withBackend(be, () => [
+        grad((w: Tensor) => softmaxCrossEntropy(w, Y as never, { layout: "rows" }))(z),
+        grad((w: Tensor) => softmaxCrossEntropy(w, Y as never, { layout: "rows" }))(astype(z, "float64")),
+      ]);
+      const want = Array.from(toFlat(g64 as Tensor));
+      for (const [i, v] of Array.from(toFlat(g32 as Tensor)).entries()) expect(Math.abs(v - (want[i] as number))).toBeLessThanOrEqual(1e-6);
+      const out = withBackend(be, () => softmaxCrossEntropyGrad(logSoftmax(z, 1), Y as never, tensor(1), 1, 2));
+      expect(out.dtype).toBe("float64");
     }
   });
 
