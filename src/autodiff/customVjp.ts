@@ -1,8 +1,9 @@
 /**
  * `customVjp(f, fwd, bwd)`: a function with its own pullback, as JAX's `custom_vjp`. Outside any
  * differentiation it is just `f`. Under `grad`/`vjp`, `fwd(...xs)` runs instead and returns the
- * output with the residuals the pullback needs; the pullback is `bwd(residuals, ct)`, one
- * cotangent per input (`undefined`: zero). Written with differentiable ops, `bwd` is itself
+ * output with the residuals the pullback needs; the pullback is `bwd(residuals, ct, wants)`, one
+ * cotangent per input (`undefined`: zero; `wants[i]` is false when input i needs none, a constant
+ * such as the targets of a cost, so `bwd` may skip it). Written with differentiable ops, `bwd` is itself
  * differentiated by an outer trace, so `grad(grad(·))` composes: the residuals computed by `fwd`
  * are traced by the outer differentiation like any other value.
  *
@@ -25,7 +26,8 @@ export type Cotangents<A extends readonly Tensor[]> = { readonly [K in keyof A]:
 
 /**
  * `f` with the pullback `bwd`: `fwd(...xs)` returns `[f(...xs), residuals]`, and
- * `bwd(residuals, ct)` the cotangents of the inputs (a tuple, one per input).
+ * `bwd(residuals, ct, wants)` the cotangents of the inputs (a tuple, one per input; where
+ * `wants[i]` is false, input i is a constant and its cotangent is not used).
  *
  * @example
  * import { customVjp, grad, mul, sum, tensor, toArray, type Tensor } from "typegrad"
@@ -40,7 +42,7 @@ export type Cotangents<A extends readonly Tensor[]> = { readonly [K in keyof A]:
 export const customVjp = <const A extends readonly Tensor[], S extends Shape, R>(
   f: (...xs: A) => Tensor<S>,
   fwd: (...xs: A) => readonly [Tensor<S>, R],
-  bwd: (residuals: R, ct: Tensor<S>) => Cotangents<A>,
+  bwd: (residuals: R, ct: Tensor<S>, wants: readonly boolean[]) => Cotangents<A>,
 ): ((...xs: A) => Tensor<S>) => {
   if (typeof f !== "function" || typeof fwd !== "function" || typeof bwd !== "function") throw new TypeError("customVjp: f, fwd and bwd must be functions");
   const name = f.name === "" ? "customVjp" : f.name;
@@ -52,7 +54,7 @@ export const customVjp = <const A extends readonly Tensor[], S extends Shape, R>
     forward: () => {
       throw new Error(`${name}: a customVjp node is never re-run`);
     },
-    pullback: (ct, _primals, _out, residuals) => bwd(residuals, ct as Tensor<S>),
+    pullback: (ct, _primals, _out, residuals, wants) => bwd(residuals, ct as Tensor<S>, wants),
   };
   return (...xs: A): Tensor<S> => {
     const inputs = xs.map(live);

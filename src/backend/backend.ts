@@ -93,6 +93,13 @@ export interface Backend {
    * (`x - max - log Σ e^(x - max)`), in one pass over each row.
    */
   softmax(x: Storage, shape: Sizes, axis: number, log: boolean): Storage;
+  /**
+   * Optional: softmax cross-entropy's pullback in one pass, from the log-softmax `ls` and the
+   * targets `y` (both of `shape`) along `axis`, and the scalar cotangent `g`:
+   * `(e^ls · Σ_axis y − y) · (g / m)`. Where a backend leaves it out, the op
+   * `softmaxCrossEntropyGrad` runs those steps as separate kernels.
+   */
+  softmaxCrossEntropyGrad?(ls: Storage, y: Storage, shape: Sizes, axis: number, g: Storage, m: number): Storage;
   /** Index of the largest element along `axis` (first one on ties), as a float. */
   argmax(x: Storage, shape: Sizes, axis: number): Storage;
   /** Materialise `x` broadcast to `out`. */

@@ -36,4 +36,5 @@ export type BinaryKernel =
   | "mul"
   | "ne"
   | "pow"
+  | "reluGrad"
   | "sub";

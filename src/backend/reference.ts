@@ -289,6 +289,23 @@ class Reference implements Backend {
     return this.make(out);
   }
 
+  /** `(e^ls · Σ_axis y − y) · (g / m)`, each element computed in float64 and rounded once. */
+  softmaxCrossEntropyGrad(ls: Storage, y: Storage, shape: Sizes, axis: number, g: Storage, m: number): Storage {
+    const a = this.data(ls);
+    const t = this.data(y);
+    const c = (this.data(g)[0] as number) / m;
+    const [outer, n, inner] = around(shape, axis);
+    const out = alloc(ls.dtype, a.length);
+    for (let o = 0; o < outer; o++)
+      for (let j = 0; j < inner; j++) {
+        const at = (i: number) => (o * n + i) * inner + j;
+        let s = 0;
+        for (let i = 0; i < n; i++) s += t[at(i)] as number;
+        for (let i = 0; i < n; i++) out[at(i)] = (Math.exp(a[at(i)] as number) * s - (t[at(i)] as number)) * c;
+      }
+    return this.make(out);
+  }
+
   softmax(x: Storage, shape: Sizes, axis: number, log: boolean): Storage {
     const a = this.data(x);
     const [outer, n, inner] = around(shape, axis);

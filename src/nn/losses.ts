@@ -21,11 +21,11 @@ import { customVjp } from "../autodiff/customVjp.js";
 import { add } from "../ops/add.js";
 import { clip } from "../ops/clip.js";
 import { div } from "../ops/div.js";
-import { exp } from "../ops/exp.js";
 import { log } from "../ops/log.js";
 import { logSoftmax } from "../ops/logSoftmax.js";
 import { mul } from "../ops/mul.js";
 import { sigmoid } from "../ops/sigmoid.js";
+import { softmaxCrossEntropyGrad } from "../ops/softmaxCrossEntropyGrad.js";
 import { softplus } from "../ops/softplus.js";
 import { sub } from "../ops/sub.js";
 import { sum } from "../ops/sum.js";
@@ -79,18 +79,20 @@ const epsOf = (fn: string, opts: ClipOptions | undefined): number => {
 
 /**
  * `(1/m) Σ softplus(z) − y z` with the fused pullback `ct_z = ct (σ(z) − y)/m`, `ct_y = −ct z/m`
- * (seed 002's `dZ = A − Y`), written with differentiable ops so that it differentiates again.
+ * (seed 002's `dZ = A − Y`), written with differentiable ops so that it differentiates again;
+ * a cotangent nobody wants (the targets', in training) is not computed.
  */
 const logLossFused = (m: number) =>
   customVjp(
     (z: Tensor, y: Tensor) => mul(sum(sub(softplus(z), mul(y, z))), 1 / m),
     (z: Tensor, y: Tensor) => [mul(sum(sub(softplus(z), mul(y, z))), 1 / m), { z, y }] as const,
-    ({ z, y }, ct) => [mul(sub(sigmoid(z), y), div(ct, m)), mul(z, div(ct, -m))] as const,
+    ({ z, y }, ct, wants) => [wants[0] ? mul(sub(sigmoid(z), y), div(ct, m)) : undefined, wants[1] ? mul(z, div(ct, -m)) : undefined] as const,
   );
 
 /**
  * `−(1/m) Σ y ⊙ logSoftmax(z)` along `unit`, with the fused pullback (seed 004)
- * `ct_z = ct (softmax(z) Σ_unit y − y)/m` (`softmax(z) − y` for one-hot targets), `ct_y = −ct logSoftmax(z)/m`.
+ * `ct_z = ct (softmax(z) Σ_unit y − y)/m` (`softmax(z) − y` for one-hot targets) in one kernel
+ * (`softmaxCrossEntropyGrad`), `ct_y = −ct logSoftmax(z)/m`.
  */
 const softmaxCrossEntropyFused = (m: number, unit: number) =>
   customVjp(
@@ -99,7 +101,7 @@ const softmaxCrossEntropyFused = (m: number, unit: number) =>
       const ls = logSoftmax(z, unit);
       return [mul(sum(mul(y, ls)), -1 / m), { ls, y }] as const;
     },
-    ({ ls, y }, ct) => [mul(sub(mul(exp(ls), sum(y, unit, true)), y), div(ct, m)), mul(ls, div(ct, -m))] as const,
+    ({ ls, y }, ct, wants) => [wants[0] ? softmaxCrossEntropyGrad(ls, y, ct, unit, m) : undefined, wants[1] ? mul(ls, div(ct, -m)) : undefined] as const,
   );
 
 // -------------------------------------------------------------------------------------

@@ -58,12 +58,14 @@ import { padDef } from "./pad.js";
 import { permuteDef } from "./permute.js";
 import { powDef } from "./pow.js";
 import { reluDef } from "./relu.js";
+import { reluGradDef } from "./reluGrad.js";
 import { reshapeDef } from "./reshape.js";
 import { sigmoidDef } from "./sigmoid.js";
 import { signDef } from "./sign.js";
 import { siluDef } from "./silu.js";
 import { sliceDef } from "./slice.js";
 import { softmaxDef } from "./softmax.js";
+import { softmaxCrossEntropyGradDef } from "./softmaxCrossEntropyGrad.js";
 import { softplusDef } from "./softplus.js";
 import type { Forward, OpDef, Pullback, ShapeTwin, Spec } from "./spec.js";
 import { sqrtDef } from "./sqrt.js";
@@ -126,12 +128,14 @@ const entries = {
   permute: permuteDef,
   pow: powDef,
   relu: reluDef,
+  reluGrad: reluGradDef,
   reshape: reshapeDef,
   sigmoid: sigmoidDef,
   sign: signDef,
   silu: siluDef,
   slice: sliceDef,
   softmax: softmaxDef,
+  softmaxCrossEntropyGrad: softmaxCrossEntropyGradDef,
   softplus: softplusDef,
   sqrt: sqrtDef,
   square: squareDef,

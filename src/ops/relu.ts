@@ -7,11 +7,10 @@
 import type { Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { unaryOp } from "./builders.js";
-import { gt } from "./gt.js";
+import { reluGrad } from "./reluGrad.js";
 import { domains, type OpDef } from "./spec.js";
-import { where } from "./where.js";
-/** relu' from the output alone: `ct` where `out > 0`, else 0 (`addAct` uses it too). */
-export const reluFromOutput = (ct: Tensor, out: Tensor): Tensor => where(gt(out, 0), ct, 0);
+/** relu' from the output alone: `ct` where `out > 0`, else 0, one kernel (`addAct` uses it too). */
+export const reluFromOutput = (ct: Tensor, out: Tensor): Tensor => reluGrad(ct, out);
 
 const built = unaryOp({
   name: "relu",

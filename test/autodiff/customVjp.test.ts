@@ -75,6 +75,32 @@ describe("customVjp", () => {
     expect(flat(gb)).toEqual([0, 0, 0]);
   });
 
+  it("tells bwd which inputs want a cotangent (a constant does not), so it may skip those", () => {
+    const seen: boolean[][] = [];
+    const scaled = customVjp(
+      (a: Tensor, b: Tensor) => mul(a, b),
+      (a: Tensor, b: Tensor) => [mul(a, b), { a, b }] as const,
+      ({ a, b }, ct, wants) => {
+        seen.push([...wants]);
+        return [wants[0] ? mul(ct, b) : undefined, wants[1] ? mul(ct, a) : undefined] as const;
+      },
+    );
+    const a = fromArray([2], [1, 2], f64);
+    const b = fromArray([2], [3, 4], f64);
+    expect(flat(grad((p: Tensor) => sum(scaled(p, b)))(a))).toEqual([3, 4]);
+    expect(flat(grad((q: Tensor) => sum(scaled(a, q)))(b))).toEqual([1, 2]);
+    const [ga, gb] = grad(([p, q]: [Tensor, Tensor]) => sum(scaled(p, q)))([a, b]);
+    expect([flat(ga), flat(gb)]).toEqual([
+      [3, 4],
+      [1, 2],
+    ]);
+    expect(seen).toEqual([
+      [true, false],
+      [false, true],
+      [true, true],
+    ]);
+  });
+
   it("composes with grad(grad(·)) when bwd is written with differentiable ops", () => {
     const x = fromArray([3], [0.5, -2, 1.5], f64);
     close(flat(grad((p: Tensor) => sum(cube(p)))(x)), [0.75, 12, 6.75]);

@@ -9,7 +9,28 @@ import type { Backend } from "../../src/backend/backend.js";
 import { setBackend } from "../../src/backend/current.js";
 import { reference } from "../../src/backend/reference.js";
 import { wasm } from "../../src/backend/wasm/index.js";
-import { broadcastTo, concat, erf, grad, logSoftmax, logSumExp, maximum, minimum, mul, permute, ShapeError, sigmoid, softmax, sum, type Tensor, tensor, toArray, where } from "../../src/index.js";
+import {
+  broadcastTo,
+  concat,
+  erf,
+  grad,
+  gt,
+  logSoftmax,
+  logSumExp,
+  maximum,
+  minimum,
+  mul,
+  permute,
+  reluGrad,
+  ShapeError,
+  sigmoid,
+  softmax,
+  sum,
+  type Tensor,
+  tensor,
+  toArray,
+  where,
+} from "../../src/index.js";
 import { eqDef } from "../../src/ops/eq.js";
 import { erfcScalar } from "../../src/ops/erf.js";
 import { gtDef } from "../../src/ops/gt.js";
@@ -73,6 +94,32 @@ describe("minimum and maximum", () => {
       const [x, y] = [tensor(a, { dtype }), tensor(b, { dtype })];
       expect(signs(flat(minimum(x, y)))).toEqual(signs(a.map((v, i) => Math.min(v, b[i] as number))));
       expect(signs(flat(maximum(x, y)))).toEqual(signs(a.map((v, i) => Math.max(v, b[i] as number))));
+    }
+  });
+});
+
+describe("reluGrad", () => {
+  // ct with signed zeros, NaN and infinities, against masks on both sides of 0 (NaN, ±0, ±∞ too)
+  const ct = [-0, 0, Number.NaN, Number.POSITIVE_INFINITY, -2.5, 3, -0, Number.NEGATIVE_INFINITY, 1.5, -7, 0.25];
+  const x = [1, 2, 3, 4, 5, 0, -0, Number.NaN, -1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  const bits = (xs: number[]): string[] => xs.map((v) => (Object.is(v, -0) ? "-0" : String(v)));
+
+  it.each([
+    ["reference", reference],
+    ["wasm", wasm],
+  ] as const)("gives the bits of where(gt(x, 0), ct, 0) in both dtypes, broadcast too (%s)", (_name, backend) => {
+    restore = setBackend(backend);
+    for (const dtype of ["float32", "float64"] as const) {
+      const [c, m] = [tensor(ct, { dtype }), tensor(x, { dtype })];
+      expect(bits(flat(reluGrad(c, m)))).toEqual(bits(flat(where(gt(m, 0), c, 0))));
+      expect(bits(flat(reluGrad(c, m)))).toEqual(bits(ct.map((v, i) => ((x[i] as number) > 0 ? v : 0))));
+      // a row of masks against a column of cotangents (the SIMD body and the scalar tail both run)
+      const col = tensor(
+        ct.map((v) => [v]),
+        { dtype },
+      );
+      const row = tensor([x], { dtype });
+      expect(bits(flat(reluGrad(col, row)))).toEqual(bits(flat(where(gt(row, 0), col, 0))));
     }
   });
 });

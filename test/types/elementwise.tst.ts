@@ -27,6 +27,7 @@ import {
   neg,
   pow,
   relu,
+  reluGrad,
   sigmoid,
   sign,
   sqrt,
@@ -55,6 +56,10 @@ describe("binary ops: programs that compile", () => {
     expect(maximum(W, 0)).type.toBe<Tensor<[128, 784]>>();
     expect(minimum(0, X)).type.toBe<Tensor<[784, "m"]>>();
     expect(maximum(W, row)).type.toBe<Tensor<[128, 784]>>();
+  });
+  test("reluGrad keeps the cotangent's shape, a mask broadcast to it", () => {
+    expect(reluGrad(W, W)).type.toBe<Tensor<[128, 784]>>();
+    expect(reluGrad(W, row)).type.toBe<Tensor<[128, 784]>>();
   });
   test("comparisons give a mask of the broadcast shape", () => {
     expect(gt(W, 0)).type.toBe<Tensor<[128, 784]>>();
@@ -114,6 +119,10 @@ describe("elementwise: programs that must not compile", () => {
   test("maximum of two layers' activations", () => {
     // @ts-expect-error maximum: shapes [128, 784] and [784, 'm'] do not broadcast (784 vs 'm')
     maximum(W, X);
+  });
+  test("reluGrad of a cotangent against another layer's output", () => {
+    // @ts-expect-error reluGrad: shapes [128, 784] and [784, 'm'] do not broadcast (784 vs 'm')
+    reluGrad(W, X);
   });
   test("minimum", () => {
     // @ts-expect-error minimum: shapes [784, 'm'] and [128, 784] do not broadcast ('m' vs 784)

@@ -5,7 +5,7 @@
 
 import { pipe } from "fp-ts/lib/function.js";
 import { describe, expect, test } from "tstyche";
-import { argmax, logSoftmax, logSumExp, type Mismatch, max, mean, softmax, sum, type Tensor, zeros } from "../../src/index.js";
+import { argmax, logSoftmax, logSumExp, type Mismatch, max, mean, softmax, softmaxCrossEntropyGrad, sum, type Tensor, zeros } from "../../src/index.js";
 import type { Reduce } from "../../src/shape/reduce.js";
 
 declare const W: Tensor<[128, 784]>;
@@ -152,5 +152,22 @@ describe("mean, max, argmax, logSumExp, softmax: programs that must not compile"
   test("mean over a missing axis in a pipe", () => {
     // @ts-expect-error mean: axis 3 is out of range for [2, 3, 4] (rank 3)
     pipe(X3, mean(3));
+  });
+});
+
+declare const Y: Tensor<[128, "m"]>;
+declare const g: Tensor<[]>;
+
+describe("softmaxCrossEntropyGrad", () => {
+  test("keeps the shape of the log-probabilities", () => {
+    expect(softmaxCrossEntropyGrad(logSoftmax(Z, 0), Y, g, 0, 128)).type.toBe<Tensor<[128, "m"]>>();
+  });
+  test("targets of another shape", () => {
+    // @ts-expect-error Argument of type 'Tensor<[2, 3, 4]>' is not assignable to parameter of type 'Tensor<NoInfer<[128, "m"]>>'
+    softmaxCrossEntropyGrad(Z, X3, g, 0, 128);
+  });
+  test("a cotangent that is not a scalar", () => {
+    // @ts-expect-error Argument of type 'Tensor<[128, 784]>' is not assignable to parameter of type 'Tensor<[]>'
+    softmaxCrossEntropyGrad(Z, Y, W, 0, 128);
   });
 });

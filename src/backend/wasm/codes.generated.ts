@@ -38,7 +38,8 @@ export const BINARY: Readonly<Record<BinaryKernel, number>> = {
   mul: 9,
   ne: 10,
   pow: 11,
-  sub: 12,
+  reluGrad: 12,
+  sub: 13,
 };
 
 /** Transcendental unary kernels: compute-bound, worth two threads from a smaller size. */

@@ -237,6 +237,25 @@ class Wasm implements Backend {
     return this.run([a], this.make(a.dtype, a.length), (rt, [p], o) => softmax(rt, dtCode(a.dtype), log ? 1 : 0, p as number, o, outer, n, inner, bytesOf(a.dtype)));
   }
 
+  /**
+   * Softmax cross-entropy's pullback in one pass (the kernel `softmaxXentGrad`: each element
+   * rounded as `exp`, `mul`, `sub`, `mul` round it); not split over the pool (a loss's logits
+   * are small next to the products around them).
+   */
+  softmaxCrossEntropyGrad(ls: Storage, y: Storage, shape: Sizes, axis: number, g: Storage, m: number): Storage {
+    const a = this.own(ls, "softmaxCrossEntropyGrad", "ls");
+    const b = this.own(y, "softmaxCrossEntropyGrad", "y");
+    const c = this.own(g, "softmaxCrossEntropyGrad", "g");
+    if (a.dtype !== b.dtype || a.dtype !== c.dtype || a.length !== b.length || c.length !== 1)
+      throw new TypeError(
+        `wasm backend softmaxCrossEntropyGrad: 'ls' and 'y' must have one dtype and length and 'g' one element of it, got ${a.dtype} × ${a.length}, ${b.dtype} × ${b.length}, ${c.dtype} × ${c.length}`,
+      );
+    const [outer, n, inner] = around(shape, axis);
+    return this.run([a, b, c], this.make(a.dtype, a.length), (rt, [pl, py, pg], o) => {
+      if (a.length > 0) rt.k.softmaxXentGrad(dtCode(a.dtype), pl as number, py as number, pg as number, m, o, outer, n, inner);
+    });
+  }
+
   argmax(x: Storage, shape: Sizes, axis: number): Storage {
     const a = this.own(x, "argmax", "x");
     const [outer, n, inner] = around(shape, axis);

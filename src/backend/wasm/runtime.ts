@@ -319,7 +319,7 @@ export const writeMeta = (rt: Runtime, dims: readonly number[], strides: readonl
  * the other ops are optimised when a program first uses them (a few ms of compiler time each).
  */
 const HOT_UNARY = [UNARY.relu, UNARY.exp, UNARY.log, UNARY.sqrt, UNARY.sigmoid, UNARY.tanh, UNARY.neg];
-const HOT_BINARY = [BINARY.add, BINARY.sub, BINARY.mul, BINARY.div, BINARY.gt];
+const HOT_BINARY = [BINARY.add, BINARY.sub, BINARY.mul, BINARY.div, BINARY.gt, BINARY.reluGrad];
 /**
  * Elements and calls per hot elementwise kernel: measured on Node 20 (V8 11.3), the engine
  * optimises a float32 add after about 200,000 elements (its budget counts the code run); 64 calls
@@ -369,6 +369,7 @@ export const warmKernels = (rt: Runtime, rounds: number): number => {
   for (let r = 0; r < rounds; r++) {
     for (let t = 0; t < 4; t++) k.gemm(0, t & 1, t >> 1, n, n, n, x, n, y, n, o, n, rt.scratch(0));
     for (let log = 0; log < 2; log++) k.softmax(0, log, x, o, n, n, 1);
+    k.softmaxXentGrad(0, x, y, y, n, o, n, n, 1);
     for (let op = 0; op < 2; op++) {
       k.reduce(0, op, x, o, n, n, 1);
       k.reduce(0, op, x, o, 1, n, n);

@@ -28,6 +28,7 @@ export interface Kernels {
   unary(dt: number, op: number, x: number, o: number, n: number): void;
   binary(dt: number, op: number, a: number, b: number, o: number, rank: number, meta: number, then: number): void;
   softmax(dt: number, log: number, x: number, o: number, outer: number, n: number, inner: number): void;
+  softmaxXentGrad(dt: number, ls: number, y: number, g: number, m: number, o: number, outer: number, n: number, inner: number): void;
   where(dtc: number, dt: number, c: number, a: number, b: number, o: number, rank: number, meta: number): void;
   cast(from: number, to: number, x: number, o: number, n: number): void;
   sgdUpdate(dt: number, w: number, g: number, lr: number, o: number, n: number): void;

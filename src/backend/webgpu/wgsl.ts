@@ -155,5 +155,6 @@ export const BINARY_WGSL: Readonly<Record<BinaryKernel, string>> = {
   mul: "a * b",
   ne: "select(0.0, 1.0, a != b)",
   pow: "pow_f32(a, b)",
+  reluGrad: "select(0.0, a, b > 0.0)",
   sub: "a - b",
 };

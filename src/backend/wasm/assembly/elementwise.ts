@@ -16,7 +16,7 @@ import { erf64, erfc64 } from "./special";
 // unary codes (UNARY in ../codes.generated.ts)
 const ABS = 0, ERF = 1, EXP = 2, EXPM1 = 3, GELU = 4, GELU_TANH = 5, HARD_SIGMOID = 6, LOG = 7, LOG1P = 8, LOG_SIGMOID = 9, MISH = 10, NEG = 11, RELU = 12, SIGMOID = 13, SIGN = 14, SILU = 15, SOFTPLUS = 16, SQRT = 17, TANH = 18;
 // binary codes (BINARY in ../codes.generated.ts)
-const ADD = 0, DIV = 1, EQ = 2, GE = 3, GT = 4, LE = 5, LT = 6, MAXIMUM = 7, MINIMUM = 8, MUL = 9, NE = 10, POW = 11, SUB = 12;
+const ADD = 0, DIV = 1, EQ = 2, GE = 3, GT = 4, LE = 5, LT = 6, MAXIMUM = 7, MINIMUM = 8, MUL = 9, NE = 10, POW = 11, RELU_GRAD = 12, SUB = 13;
 // </gen:codes>
 
 // -------------------------------------------------------------------------------------
@@ -93,6 +93,7 @@ const ADD = 0, DIV = 1, EQ = 2, GE = 3, GT = 4, LE = 5, LT = 6, MAXIMUM = 7, MIN
     case MUL: return a * b;
     case NE: return <T>(a != b);
     case POW: return sizeof<T>() == 4 ? <T>Mathf.pow(<f32>a, <f32>b) : <T>Math.pow(<f64>a, <f64>b);
+    case RELU_GRAD: return b > <T>0 ? a : <T>0;
     case SUB: return a - b;
     // </gen:sbinary>
   }
@@ -173,6 +174,8 @@ const ADD = 0, DIV = 1, EQ = 2, GE = 3, GT = 4, LE = 5, LT = 6, MAXIMUM = 7, MIN
     case LE: return v128.and(v128.le<T>(a, b), one);
     case EQ: return v128.and(v128.eq<T>(a, b), one);
     case NE: return v128.and(v128.ne<T>(a, b), one);
+    // relu's pullback: a kept where b > 0 (the mask is all ones there, so a's bits pass), else +0
+    case RELU_GRAD: return v128.and(a, v128.gt<T>(b, v128.splat<T>(<T>0)));
   }
   return lanes2<T>(op, a, b);
 }
@@ -401,6 +404,8 @@ function binary_NE_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, the
 function binary_NE_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(NE, a, b, o, rank, meta, then); }
 function binary_POW_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(POW, a, b, o, rank, meta, then); }
 function binary_POW_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(POW, a, b, o, rank, meta, then); }
+function binary_RELU_GRAD_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(RELU_GRAD, a, b, o, rank, meta, then); }
+function binary_RELU_GRAD_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(RELU_GRAD, a, b, o, rank, meta, then); }
 function binary_SUB_f32(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f32>(SUB, a, b, o, rank, meta, then); }
 function binary_SUB_f64(a: usize, b: usize, o: usize, rank: i32, meta: usize, then: i32): void { binaryRun<f64>(SUB, a, b, o, rank, meta, then); }
 // </gen:binary-ops>
@@ -421,6 +426,7 @@ function binaryT<T>(op: i32, a: usize, b: usize, o: usize, rank: i32, meta: usiz
     case MUL: f = sizeof<T>() == 4 ? binary_MUL_f32 : binary_MUL_f64; break;
     case NE: f = sizeof<T>() == 4 ? binary_NE_f32 : binary_NE_f64; break;
     case POW: f = sizeof<T>() == 4 ? binary_POW_f32 : binary_POW_f64; break;
+    case RELU_GRAD: f = sizeof<T>() == 4 ? binary_RELU_GRAD_f32 : binary_RELU_GRAD_f64; break;
     case SUB: f = sizeof<T>() == 4 ? binary_SUB_f32 : binary_SUB_f64; break;
     // </gen:binary-dispatch>
     default: return;

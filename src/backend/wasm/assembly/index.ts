@@ -3,7 +3,7 @@
 export { gemm, SCRATCH } from "./gemm";
 export { unary, binary, where, cast, sgdUpdate } from "./elementwise";
 export { reduce, argmax } from "./reduce";
-export { softmax } from "./softmax";
+export { softmax, softmaxXentGrad } from "./softmax";
 export { broadcast, gather, transpose, copyRows, zero } from "./layout";
 export { im2col, col2im, conv2d, convScratch } from "./conv";
 

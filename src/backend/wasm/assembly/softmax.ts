@@ -162,3 +162,69 @@ export function softmax(dt: i32, log: i32, x: usize, o: usize, outer: i32, n: i3
     else softmaxT<f64>(x, o, outer, n, inner, false);
   }
 }
+
+// -------------------------------------------------------------------------------------
+// softmax cross-entropy's pullback
+// -------------------------------------------------------------------------------------
+
+/**
+ * One output element of softmax cross-entropy's pullback, `(e^ls · s − y) · c`, rounded step by
+ * step as the kernels `exp`, `mul`, `sub`, `mul` round it (for one-hot targets, `s = 1`, the
+ * composition's bits).
+ */
+@inline function xentVec<T>(ls: v128, y: v128, s: v128, c: v128): v128 {
+  return v128.mul<T>(v128.sub<T>(v128.mul<T>(vexp<T>(ls), s), y), c);
+}
+
+@inline function xentGradT<T>(ls: usize, y: usize, g: usize, m: f64, o: usize, outer: i32, n: i32, inner: i32): void {
+  const sz = <usize>sizeof<T>();
+  const L = <i32>(16 / <i32>sz);
+  const c = <T>(load<T>(g) / <T>m);
+  const cv = v128.splat<T>(c);
+  const stride = <usize>inner * sz;
+  for (let q = 0; q < outer; q++) {
+    const base = <usize>q * <usize>n * stride;
+    const lq = ls + base;
+    const yq = y + base;
+    const oq = o + base;
+    // each line's Σ y in index order, one line per lane (a line is strided by `inner`)
+    let j = 0;
+    for (; j + L <= inner; j += L) {
+      const at = <usize>j * sz;
+      let sv = v128.splat<T>(<T>0);
+      for (let k = 0; k < n; k++) sv = v128.add<T>(sv, v128.load(yq + <usize>k * stride + at));
+      for (let k = 0; k < n; k++) {
+        const off = <usize>k * stride + at;
+        v128.store(oq + off, xentVec<T>(v128.load(lq + off), v128.load(yq + off), sv, cv));
+      }
+    }
+    for (; j < inner; j++) {
+      const at = <usize>j * sz;
+      let s = <T>0;
+      for (let k = 0; k < n; k++) s += load<T>(yq + <usize>k * stride + at);
+      const sv = v128.splat<T>(s);
+      // a contiguous line (inner = 1, the rows layout): L elements per step, then one at a time
+      let k = 0;
+      if (inner == 1)
+        for (; k + L <= n; k += L) {
+          const off = <usize>k * sz;
+          v128.store(oq + off, xentVec<T>(v128.load(lq + off), v128.load(yq + off), sv, cv));
+        }
+      for (; k < n; k++) {
+        const off = <usize>k * stride + at;
+        store<T>(oq + off, (sexp<T>(load<T>(lq + off)) * s - load<T>(yq + off)) * c);
+      }
+    }
+  }
+}
+
+/**
+ * Softmax cross-entropy's pullback along the middle axis of `[outer, n, inner]`:
+ * `o = (e^ls · Σ_n y − y) · (g[0] / m)`, from the log-softmax `ls`, the targets `y` and the
+ * scalar cotangent `g` (one pass; the composition took exp, a row sum, two products, a
+ * difference and a scalar division). dt: 0 float32, 1 float64.
+ */
+export function softmaxXentGrad(dt: i32, ls: usize, y: usize, g: usize, m: f64, o: usize, outer: i32, n: i32, inner: i32): void {
+  if (dt == 0) xentGradT<f32>(ls, y, g, m, o, outer, n, inner);
+  else xentGradT<f64>(ls, y, g, m, o, outer, n, inner);
+}
