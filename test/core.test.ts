@@ -58,7 +58,10 @@ describe("creation", () => {
     expect(() => tensor([[1, 2], [3]] as unknown as number[][])).toThrow(/tensor: ragged nested array: element \[1\] has length 1, expected length 2/);
     expect(() => tensor([1, "x"] as unknown as number[])).toThrow(/tensor: element \[1\] must be a number, got string/);
     expect(() => fromArray([2, 2], [1, 2, 3])).toThrow(/fromArray: data has 3 elements, shape \[2, 2\] needs 4/);
-    expect(() => zeros([2, -1])).toThrow(/fill: argument 'shape' must be an array of non-negative integer sizes/);
+    expect(() => zeros([2, -1])).toThrow(/^zeros: argument 'shape' must be an array of non-negative integer sizes, got \[2,-1\]$/);
+    expect(() => ones([Number.NaN])).toThrow(/^ones: argument 'shape' must be an array of non-negative integer sizes/);
+    expect(() => fill([2.5], 1)).toThrow(/^fill: argument 'shape' must be an array of non-negative integer sizes/);
+    expect(() => ones([2], { dtype: "int8" as "float32" })).toThrow(/^ones: option 'dtype' must be "float32" or "float64"/);
     expect(() => tensor([1], { dtype: "int8" as "float32" })).toThrow(/tensor: option 'dtype' must be "float32" or "float64"/);
   });
   it("keeps float64 precision", () => {

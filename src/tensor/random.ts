@@ -6,8 +6,7 @@
  * @module
  */
 import { getBackend } from "../backend/current.js";
-import { sizeOf } from "../shape/dims.js";
-import type { CreateOptions } from "./create.js";
+import { type CreateOptions, checkSize } from "./create.js";
 import { dtypeOption } from "./dtype.js";
 import { fromStorage, type Tensor } from "./tensor.js";
 
@@ -160,7 +159,7 @@ const draw = <S extends number[]>(fn: string, g: Rng, shape: readonly [...S], op
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0))
     throw new TypeError(`${fn}: argument 'shape' must be an array of non-negative integer sizes, got ${JSON.stringify(shape)}`);
   const dtype = dtypeOption(fn, opts?.dtype);
-  const data = new Float64Array(sizeOf(shape));
+  const data = new Float64Array(checkSize(fn, shape, dtype));
   for (let i = 0; i < data.length; i++) data[i] = f();
   return fromStorage(getBackend().fromArray(dtype, data), shape);
 };
