@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   add,
   astype,
+  bernoulli,
   bindShapes,
   concat,
   div,
@@ -32,6 +33,8 @@ import {
   toArray,
   toFlat,
   transpose,
+  truncatedNormal,
+  uniform,
   valueAndGrad,
   valueAndGradAux,
   vjp,
@@ -83,6 +86,23 @@ describe("seeded random generation", () => {
     const v = data.reduce((s, x) => s + (x - m) ** 2, 0) / data.length;
     expect(Math.abs(m)).toBeLessThan(0.03);
     expect(Math.abs(v - 1)).toBeLessThan(0.05);
+  });
+  it("refuses parameters that are not numbers in their domain, naming the function and the argument", () => {
+    const g = rng(0);
+    expect(() => uniform(g, [2], Number.NaN, 1)).toThrow(/^uniform: arguments 'lo' and 'hi' must be finite numbers with lo ≤ hi, got lo = NaN, hi = 1$/);
+    expect(() => uniform(g, [2], { low: 1 } as unknown as number)).toThrow(/^uniform: arguments 'lo' and 'hi' must be finite numbers with lo ≤ hi, got lo = an object, hi = 1$/);
+    expect(() => uniform(g, [2], 0, Number.POSITIVE_INFINITY)).toThrow(/^uniform: arguments 'lo' and 'hi'/);
+    expect(() => uniform(g, [2], 2, 1)).toThrow(/^uniform: arguments 'lo' and 'hi' must be finite numbers with lo ≤ hi, got lo = 2, hi = 1$/);
+    expect(toArray(uniform(g, [2], 3, 3))).toEqual([3, 3]);
+    expect(() => truncatedNormal(g, [2], -1)).toThrow(/^truncatedNormal: argument 'std' must be a finite number ≥ 0, got -1$/);
+    expect(() => truncatedNormal(g, [2], Number.NaN)).toThrow(/^truncatedNormal: argument 'std' must be a finite number ≥ 0, got NaN$/);
+    expect(() => truncatedNormal(g, [2], "1" as unknown as number)).toThrow(/^truncatedNormal: argument 'std' must be a finite number ≥ 0, got "1"$/);
+    expect(toArray(truncatedNormal(g, [2], 0))).toEqual([0, 0]);
+    expect(() => bernoulli(g, [2], 1.5)).toThrow(/^bernoulli: argument 'p' must be a number in \[0, 1\], got 1\.5$/);
+    expect(() => bernoulli(g, [2], -0.1)).toThrow(/^bernoulli: argument 'p' must be a number in \[0, 1\], got -0\.1$/);
+    expect(() => bernoulli(g, [2], Number.NaN)).toThrow(/^bernoulli: argument 'p' must be a number in \[0, 1\], got NaN$/);
+    expect(toArray(bernoulli(g, [3], 1))).toEqual([1, 1, 1]);
+    expect(toArray(bernoulli(g, [3], 0))).toEqual([0, 0, 0]);
   });
   it("forks independent streams deterministically", () => {
     const a = rng(9);
