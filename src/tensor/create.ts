@@ -10,6 +10,7 @@ import { getBackend } from "../backend/current.js";
 import type { Check, Dim, Mismatch, Ok, Shape, ShowShape } from "../shape/dims.js";
 import { ShapeError, showShape, sizeOf } from "../shape/dims.js";
 import { dtypeOption } from "./dtype.js";
+import { checkOptionKeys, type OptionKeys } from "./options.js";
 import { fromStorage, isTensor, storageOf, type Tensor } from "./tensor.js";
 
 // -------------------------------------------------------------------------------------
@@ -52,7 +53,12 @@ type SameShapes<R, First, D extends unknown[], I extends unknown[] = [0]> = R ex
     : never
   : true;
 
-const dtypeOf = (opts: CreateOptions | undefined, fn: string): DType => dtypeOption(fn, opts?.dtype);
+const createKeys: OptionKeys<CreateOptions> = { dtype: true };
+
+const dtypeOf = (opts: CreateOptions | undefined, fn: string): DType => {
+  checkOptionKeys(fn, opts, createKeys);
+  return dtypeOption(fn, opts?.dtype);
+};
 
 const checkShape = (fn: string, shape: unknown): readonly number[] => {
   if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0)) {

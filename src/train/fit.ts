@@ -42,6 +42,7 @@ import type { Optimizer, OptState } from "../optim/optimizers.js";
 import { toFlat, toFlatAsync } from "../tensor/create.js";
 import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
 import { type Release, storageOf, type Tensor } from "../tensor/tensor.js";
 import { labelHits, labelsOf, type OutputKind } from "./metrics.js";
@@ -776,7 +777,39 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
  * stop.reason // "epochs"
  * @category operations
  */
-export const fit = <P extends Params, F extends number, T extends number>(o: FitOptions<P, F, T>): FitResult<P> => driveSync("fit", "'await fitAsync(…)' with the same options", steps("fit", o));
+export const fit = <P extends Params, F extends number, T extends number>(o: FitOptions<P, F, T>): FitResult<P> => {
+  checkOptionKeys("fit", o, fitKeys);
+  return driveSync("fit", "'await fitAsync(…)' with the same options", steps("fit", o));
+};
+
+const fitKeys: OptionKeys<FitOptions<Params, number, number>> = {
+  model: true,
+  params: true,
+  loss: true,
+  optimizer: true,
+  optState: true,
+  resume: true,
+  train: true,
+  validation: true,
+  layout: true,
+  batchSize: true,
+  epochs: true,
+  seed: true,
+  shuffle: true,
+  regularizer: true,
+  task: true,
+  outputs: true,
+  trainMetrics: true,
+  earlyStopping: true,
+  onBatch: true,
+  onEpoch: true,
+  progress: true,
+  signal: true,
+  divergence: true,
+  dtype: true,
+  augment: true,
+};
+const fitAsyncKeys: OptionKeys<FitAsyncOptions<Params, number, number>> = { ...fitKeys, yieldEvery: true };
 
 /** Options of {@link fitAsync}: those of {@link fit}, and how often to let the event loop run. @category model */
 export interface FitAsyncOptions<P extends Params, F extends number, T extends number> extends FitOptions<P, F, T> {
@@ -826,6 +859,7 @@ const macrotasks = (): { readonly next: () => Promise<void>; readonly close: () 
  * @category operations
  */
 export const fitAsync = async <P extends Params, F extends number, T extends number>(o: FitAsyncOptions<P, F, T>): Promise<FitResult<P>> => {
+  checkOptionKeys("fitAsync", o, fitAsyncKeys);
   const every = o?.yieldEvery ?? 0;
   if (typeof every !== "number" || !(every >= 0)) throw new TypeError(`fitAsync: option 'yieldEvery' must be a number of milliseconds ≥ 0, got ${String(every)}`);
   const turns = macrotasks();
