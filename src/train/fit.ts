@@ -570,6 +570,15 @@ const giveBackTrees = (dead: readonly Params[], live: readonly Params[], why?: R
   giveBackExcept(leaves(dead), leaves(live), why);
 };
 
+/** A callback's result; a promise (an async callback, from JavaScript) would be ignored, and its rejection unhandled: an error. */
+const callback = (fn: string, name: string, r: unknown): unknown => {
+  if (r !== null && typeof r === "object" && typeof (r as { then?: unknown }).then === "function")
+    throw new TypeError(
+      `${fn}: option '${name}' returned a promise; callbacks are synchronous and their result is read at once (return "stop" or nothing): start async work without returning it, or stop the run with an AbortSignal`,
+    );
+  return r;
+};
+
 const checkInt = (fn: string, arg: string, v: unknown, min: number): number => {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min) throw new TypeError(`${fn}: option '${arg}' must be an integer ≥ ${min}, got ${String(v)}`);
   return v;
@@ -719,7 +728,7 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
       if (fullBatch === undefined) giveBackTrees([{ X, Y }], [params, lastGood, r.output, ...state.slots]);
       const info: BatchInfo = { epoch, batch: b, batches, step, loss: r.loss, accuracy: batchAcc };
       progress?.batch(info);
-      if (o.onBatch?.(info) === "stop") {
+      if (o.onBatch !== undefined && callback(fn, "onBatch", o.onBatch(info)) === "stop") {
         return stop("callback", epoch, `${fn}: onBatch asked to stop at epoch ${epoch}, batch ${b}`, params);
       }
       yield { batch: info };
@@ -747,7 +756,8 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
       handedOut.add(params);
       handedOut.add(state);
     }
-    if (o.onEpoch?.(record, params, epochState) === "stop") return stop("callback", epoch, `${fn}: onEpoch asked to stop after epoch ${epoch}`, params);
+    if (o.onEpoch !== undefined && callback(fn, "onEpoch", o.onEpoch(record, params, epochState)) === "stop")
+      return stop("callback", epoch, `${fn}: onEpoch asked to stop after epoch ${epoch}`, params);
     if (es !== undefined) {
       const v = record[monitor];
       if (v === undefined) throw new TypeError(`${fn}: early stopping monitors '${monitor}', which a ${task} run does not compute`);
