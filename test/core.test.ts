@@ -272,6 +272,18 @@ describe("autodiff", () => {
     expect(() => grad((x: Tensor<[2]>) => mul(x, 2) as unknown as Tensor<[]>)(tensor([1, 2]))).toThrow("grad: f must return a scalar Tensor<[]>, got shape [2]");
     expect(() => grad((p: { w: Tensor<[]> }) => p.w)({ w: 3 as unknown as Tensor<[]> })).toThrow("grad: parameters must be tensors, arrays or records of tensors; 'w' is number 3");
   });
+  it("the transformations name a non-function f when they are made, and an async f by what it returned", () => {
+    const notF = 5 as unknown as (x: Tensor<[]>) => Tensor<[]>;
+    expect(() => grad(notF)).toThrow(new TypeError("grad: argument 'f' must be a function, got 5"));
+    expect(() => valueAndGrad(notF)).toThrow(new TypeError("valueAndGrad: argument 'f' must be a function, got 5"));
+    expect(() => valueAndGradAux(null as unknown as (x: Tensor<[]>) => readonly [Tensor<[]>, Tensor<[]>])).toThrow(new TypeError("valueAndGradAux: argument 'f' must be a function, got null"));
+    expect(() => vjp("f" as unknown as (x: Tensor<[]>) => Tensor<[]>, tensor(1))).toThrow(new TypeError("vjp: argument 'f' must be a function, got \"f\""));
+    const asyncF = (async (x: Tensor<[]>) => x) as unknown as (x: Tensor<[]>) => Tensor<[]>;
+    expect(() => grad(asyncF)(tensor(1))).toThrow(
+      new TypeError("grad: f must return a Tensor, got a Promise (f must be synchronous: an async f's tensors are made after the differentiation has ended)"),
+    );
+    expect(() => grad((() => 3) as unknown as (x: Tensor<[]>) => Tensor<[]>)(tensor(1))).toThrow(new TypeError("grad: f must return a Tensor, got number"));
+  });
   it("astype's pullback converts the cotangent back exactly", () => {
     const w = tensor([0.25, -1.5, 3], { dtype: "float64" });
     const g = grad((x: Tensor<[3]>) => sum(mul(astype(x, "float64"), w)))(tensor([1, 2, 3]));
