@@ -91,6 +91,7 @@ describe("fit", () => {
     );
     expect(() => train({ ...base, optimizer: gd(0.1), epochs: 2, onBatch: later(undefined) })).toThrow(/^fit: option 'onBatch' returned a promise; /);
     await expect(fitAsync({ ...base, optimizer: gd(0.1), epochs: 2, onEpoch: later("stop") })).rejects.toThrow(/^fitAsync: option 'onEpoch' returned a promise; /);
+    // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise, as a JavaScript library might return
     const thenable = { then: () => undefined } as unknown as "stop";
     expect(() => train({ ...base, optimizer: gd(0.1), epochs: 2, onBatch: () => thenable })).toThrow(/^fit: option 'onBatch' returned a promise; /);
   });
