@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   add,
   astype,
+  bernoulli,
   bindShapes,
   concat,
   div,
@@ -32,6 +33,8 @@ import {
   toArray,
   toFlat,
   transpose,
+  truncatedNormal,
+  uniform,
   valueAndGrad,
   valueAndGradAux,
   vjp,
@@ -58,7 +61,10 @@ describe("creation", () => {
     expect(() => tensor([[1, 2], [3]] as unknown as number[][])).toThrow(/tensor: ragged nested array: element \[1\] has length 1, expected length 2/);
     expect(() => tensor([1, "x"] as unknown as number[])).toThrow(/tensor: element \[1\] must be a number, got string/);
     expect(() => fromArray([2, 2], [1, 2, 3])).toThrow(/fromArray: data has 3 elements, shape \[2, 2\] needs 4/);
-    expect(() => zeros([2, -1])).toThrow(/fill: argument 'shape' must be an array of non-negative integer sizes/);
+    expect(() => zeros([2, -1])).toThrow(/^zeros: argument 'shape' must be an array of non-negative integer sizes, got \[2,-1\]$/);
+    expect(() => ones([Number.NaN])).toThrow(/^ones: argument 'shape' must be an array of non-negative integer sizes/);
+    expect(() => fill([2.5], 1)).toThrow(/^fill: argument 'shape' must be an array of non-negative integer sizes/);
+    expect(() => ones([2], { dtype: "int8" as "float32" })).toThrow(/^ones: option 'dtype' must be "float32" or "float64"/);
     expect(() => tensor([1], { dtype: "int8" as "float32" })).toThrow(/tensor: option 'dtype' must be "float32" or "float64"/);
   });
   it("keeps float64 precision", () => {
@@ -80,6 +86,23 @@ describe("seeded random generation", () => {
     const v = data.reduce((s, x) => s + (x - m) ** 2, 0) / data.length;
     expect(Math.abs(m)).toBeLessThan(0.03);
     expect(Math.abs(v - 1)).toBeLessThan(0.05);
+  });
+  it("refuses parameters that are not numbers in their domain, naming the function and the argument", () => {
+    const g = rng(0);
+    expect(() => uniform(g, [2], Number.NaN, 1)).toThrow(/^uniform: arguments 'lo' and 'hi' must be finite numbers with lo ≤ hi, got lo = NaN, hi = 1$/);
+    expect(() => uniform(g, [2], { low: 1 } as unknown as number)).toThrow(/^uniform: arguments 'lo' and 'hi' must be finite numbers with lo ≤ hi, got lo = an object, hi = 1$/);
+    expect(() => uniform(g, [2], 0, Number.POSITIVE_INFINITY)).toThrow(/^uniform: arguments 'lo' and 'hi'/);
+    expect(() => uniform(g, [2], 2, 1)).toThrow(/^uniform: arguments 'lo' and 'hi' must be finite numbers with lo ≤ hi, got lo = 2, hi = 1$/);
+    expect(toArray(uniform(g, [2], 3, 3))).toEqual([3, 3]);
+    expect(() => truncatedNormal(g, [2], -1)).toThrow(/^truncatedNormal: argument 'std' must be a finite number ≥ 0, got -1$/);
+    expect(() => truncatedNormal(g, [2], Number.NaN)).toThrow(/^truncatedNormal: argument 'std' must be a finite number ≥ 0, got NaN$/);
+    expect(() => truncatedNormal(g, [2], "1" as unknown as number)).toThrow(/^truncatedNormal: argument 'std' must be a finite number ≥ 0, got "1"$/);
+    expect(toArray(truncatedNormal(g, [2], 0))).toEqual([0, 0]);
+    expect(() => bernoulli(g, [2], 1.5)).toThrow(/^bernoulli: argument 'p' must be a number in \[0, 1\], got 1\.5$/);
+    expect(() => bernoulli(g, [2], -0.1)).toThrow(/^bernoulli: argument 'p' must be a number in \[0, 1\], got -0\.1$/);
+    expect(() => bernoulli(g, [2], Number.NaN)).toThrow(/^bernoulli: argument 'p' must be a number in \[0, 1\], got NaN$/);
+    expect(toArray(bernoulli(g, [3], 1))).toEqual([1, 1, 1]);
+    expect(toArray(bernoulli(g, [3], 0))).toEqual([0, 0, 0]);
   });
   it("forks independent streams deterministically", () => {
     const a = rng(9);
@@ -248,6 +271,18 @@ describe("autodiff", () => {
   it("grad requires a scalar output and a tree of tensors", () => {
     expect(() => grad((x: Tensor<[2]>) => mul(x, 2) as unknown as Tensor<[]>)(tensor([1, 2]))).toThrow("grad: f must return a scalar Tensor<[]>, got shape [2]");
     expect(() => grad((p: { w: Tensor<[]> }) => p.w)({ w: 3 as unknown as Tensor<[]> })).toThrow("grad: parameters must be tensors, arrays or records of tensors; 'w' is number 3");
+  });
+  it("the transformations name a non-function f when they are made, and an async f by what it returned", () => {
+    const notF = 5 as unknown as (x: Tensor<[]>) => Tensor<[]>;
+    expect(() => grad(notF)).toThrow(new TypeError("grad: argument 'f' must be a function, got 5"));
+    expect(() => valueAndGrad(notF)).toThrow(new TypeError("valueAndGrad: argument 'f' must be a function, got 5"));
+    expect(() => valueAndGradAux(null as unknown as (x: Tensor<[]>) => readonly [Tensor<[]>, Tensor<[]>])).toThrow(new TypeError("valueAndGradAux: argument 'f' must be a function, got null"));
+    expect(() => vjp("f" as unknown as (x: Tensor<[]>) => Tensor<[]>, tensor(1))).toThrow(new TypeError("vjp: argument 'f' must be a function, got \"f\""));
+    const asyncF = (async (x: Tensor<[]>) => x) as unknown as (x: Tensor<[]>) => Tensor<[]>;
+    expect(() => grad(asyncF)(tensor(1))).toThrow(
+      new TypeError("grad: f must return a Tensor, got a Promise (f must be synchronous: an async f's tensors are made after the differentiation has ended)"),
+    );
+    expect(() => grad((() => 3) as unknown as (x: Tensor<[]>) => Tensor<[]>)(tensor(1))).toThrow(new TypeError("grad: f must return a Tensor, got number"));
   });
   it("astype's pullback converts the cotangent back exactly", () => {
     const w = tensor([0.25, -1.5, 3], { dtype: "float64" });

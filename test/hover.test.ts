@@ -12,7 +12,7 @@ const file = join(root, "test", "__hover__.ts");
 
 const program = `
 import { flow } from "fp-ts/lib/function.js";
-import { add, batchNormLayer, concat, dense, flatten, grad, gt, lstm, matmul, randn, relu, reshape, rng, scan, sequential, slice, sum, type Tensor, tanh, tensor, tidy, transpose, valueAndGrad, where, withShape, zeros } from "../src/index.js";
+import { add, batchNormLayer, concat, conv2dLayer, dense, flatten, grad, gt, lstm, matmul, randn, relu, reshape, rng, scan, sequential, slice, sum, type Tensor, tanh, tensor, tidy, transpose, valueAndGrad, where, withShape, zeros } from "../src/index.js";
 
 const W = zeros([128, 784]);
 const W1 = randn(rng(0), [128, 784]);
@@ -89,7 +89,10 @@ const bnP = bnNet.init(rng(0));
 const bnGamma = bnP[1].gamma;
 const bnOut = bnNet.apply(bnP, Xm);
 export const bad10 = sequential([dense(784, 128, { layout: "rows" }), batchNormLayer([64])]);
-export { W1, db, total, flat, big, Xt, lit, scalar, dW, loss, g2, Z2, tidied, tidiedTree, flatBatch, flatBatch2, named, rnnW, lastH, hs, hT, catBatch, sliceStep, bnGamma, bnOut };
+const convP = sequential([conv2dLayer([28, 28, 1], 8, 3), conv2dLayer([26, 26, 8], 16, [5, 3], { groups: 2, padding: "same" })]).init(rng(0));
+const convW = convP[0].W;
+const convW2 = convP[1].W;
+export { W1, db, total, flat, big, Xt, lit, scalar, dW, loss, g2, Z2, tidied, tidiedTree, flatBatch, flatBatch2, named, rnnW, lastH, hs, hT, catBatch, sliceStep, bnGamma, bnOut, convW, convW2 };
 `;
 
 let service: ts.LanguageService;
@@ -191,6 +194,10 @@ describe("hovers display plain shapes", () => {
     expect(hover("lastH")).toBe('const lastH: Tensor<["m", 64]>');
     expect(hover("hs")).toBe('const hs: Tensor<[28, "m", 28]>');
     expect(hover("hT")).toBe('const hT: Tensor<["m", 28]>');
+  });
+  it("a conv layer's kernel hovers as a plain shape, not the alias that computes it", () => {
+    expect(hover("convW")).toBe("const convW: Tensor<[3, 3, 1, 8]>");
+    expect(hover("convW2")).toBe("const convW2: Tensor<[5, 3, 4, 16]>");
   });
   it("batch norm after dense: the network, its parameters and its output", () => {
     expect(hover("bnNet")).toBe(

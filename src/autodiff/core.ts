@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { Backend, Storage } from "../backend/backend.js";
+import { type Backend, type Storage, tooLarge } from "../backend/backend.js";
+import { showShape, sizeOf } from "../shape/dims.js";
 import {
   closeScope,
   collect,
@@ -214,6 +215,8 @@ export const bind = <P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P
     const out = prim.shape(shapes, params);
     const storages = xs.map((x, i) => storageOf(x, prim.name, i));
     const backend = backendFor(prim.name, storages);
+    const why = tooLarge(backend, sizeOf(out), storages[0]?.dtype ?? "float32");
+    if (why !== undefined) throw new RangeError(`${prim.name}: the result ${showShape(out)} would have ${why}`);
     const local = storages.map((s) => (s.backend === backend ? s : backend.fromArray(s.dtype, s.backend.read(s))));
     const result = prim.forward(local, shapes, params, out);
     return local.includes(result) ? viewOf(result, out) : fromStorage(result, out);

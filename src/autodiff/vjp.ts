@@ -21,6 +21,7 @@ import { sum } from "../ops/sum.js";
 import type { Shape } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
 import { onesLike, zerosLike } from "../tensor/create.js";
+import { describeValue } from "../tensor/describe.js";
 import { isTensor, live, storageBelow, storageOf, type Tensor } from "../tensor/tensor.js";
 import { below, giveBack, isOf, leaf, nodeOf, Trace, tidy } from "./core.js";
 import { type DifferentiableIn, flattenTree, type Params } from "./tree.js";
@@ -96,7 +97,14 @@ const backprop = (trace: Trace, out: Tensor, ct: Tensor, leaves: readonly Tensor
  * `vjp`'s work. With `once` (the pullback will be called once, then dropped: `grad`), an
  * outermost trace records the primals it computes, so that `release` can give their memory back.
  */
+/** `f`, when it is a function; else a `TypeError` naming `fn` (checked when the transformation is made, not when it is first called). */
+const functionArg = <F>(fn: string, f: F): F => {
+  if (typeof f !== "function") throw new TypeError(`${fn}: argument 'f' must be a function, got ${describeValue(f)}`);
+  return f;
+};
+
 const vjpImpl = (fn: string, f: (p: Params) => Tensor, primals: Params, once: boolean): { value: Tensor; pullback: (ct: Tensor) => Params; release: (keep: readonly Tensor[]) => void } => {
+  functionArg(fn, f);
   const { leaves, rebuild } = flattenTree(fn, primals);
   for (const x of leaves) storageOf(x, fn, "params");
   const outermost = Trace.open === 0;
@@ -109,7 +117,10 @@ const vjpImpl = (fn: string, f: (p: Params) => Tensor, primals: Params, once: bo
   } finally {
     trace.end();
   }
-  if (!isTensor(out)) throw new TypeError(`${fn}: f must return a Tensor, got ${typeof out}`);
+  if (!isTensor(out))
+    throw new TypeError(
+      `${fn}: f must return a Tensor, got ${(out as unknown) instanceof Promise ? "a Promise (f must be synchronous: an async f's tensors are made after the differentiation has ended)" : typeof out}`,
+    );
   const value = below(trace, out);
   const pullback = (ct: Tensor): Params => {
     if (!isTensor(ct)) throw new TypeError(`${fn}: the cotangent must be a Tensor`);
@@ -206,11 +217,13 @@ const valueAndGradImpl =
 export const valueAndGrad: {
   <P extends Params, A extends readonly unknown[]>(f: (p: P, ...args: A) => Tensor<[]>): (p: P, ...args: A) => [Tensor<[]>, P];
   <P extends object, A extends readonly unknown[]>(f: DifferentiableIn<P, (p: P, ...args: A) => Tensor<[]>>): (p: P, ...args: A) => [Tensor<[]>, P];
-} = ((f: (p: Params, ...args: readonly unknown[]) => Tensor) =>
-  (p: Params, ...args: readonly unknown[]): [Tensor, Params] => {
+} = ((f: (p: Params, ...args: readonly unknown[]) => Tensor) => {
+  functionArg("valueAndGrad", f);
+  return (p: Params, ...args: readonly unknown[]): [Tensor, Params] => {
     const [value, grads] = valueAndGradImpl("valueAndGrad", f, false)(p, ...args);
     return [value, grads];
-  }) as never;
+  };
+}) as never;
 
 /**
  * Like {@link valueAndGrad} for an `f` that returns `[cost, aux]`: `aux` (a tensor, or arrays and
@@ -232,7 +245,7 @@ export const valueAndGrad: {
 export const valueAndGradAux: {
   <P extends Params, A extends readonly unknown[], X extends Params>(f: (p: P, ...args: A) => readonly [Tensor<[]>, X]): (p: P, ...args: A) => [Tensor<[]>, P, X];
   <P extends object, A extends readonly unknown[], X extends Params>(f: DifferentiableIn<P, (p: P, ...args: A) => readonly [Tensor<[]>, X]>): (p: P, ...args: A) => [Tensor<[]>, P, X];
-} = ((f: (p: Params, ...args: readonly unknown[]) => Tensor) => valueAndGradImpl("valueAndGradAux", f, true)) as never;
+} = ((f: (p: Params, ...args: readonly unknown[]) => Tensor) => valueAndGradImpl("valueAndGradAux", functionArg("valueAndGradAux", f), true)) as never;
 
 /**
  * The gradient of a scalar function with respect to its first argument, in the same structure.
@@ -248,6 +261,7 @@ export const valueAndGradAux: {
 export const grad: {
   <P extends Params, A extends readonly unknown[]>(f: (p: P, ...args: A) => Tensor<[]>): (p: P, ...args: A) => P;
   <P extends object, A extends readonly unknown[]>(f: DifferentiableIn<P, (p: P, ...args: A) => Tensor<[]>>): (p: P, ...args: A) => P;
-} = ((f: (p: Params, ...args: readonly unknown[]) => Tensor) =>
-  (p: Params, ...args: readonly unknown[]): Params =>
-    valueAndGradImpl("grad", f, false)(p, ...args)[1]) as never;
+} = ((f: (p: Params, ...args: readonly unknown[]) => Tensor) => {
+  functionArg("grad", f);
+  return (p: Params, ...args: readonly unknown[]): Params => valueAndGradImpl("grad", f, false)(p, ...args)[1];
+}) as never;

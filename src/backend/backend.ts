@@ -55,6 +55,13 @@ export type ReduceKernel = "sum" | "max";
  */
 export interface Backend {
   readonly name: string;
+  /**
+   * Optional: the most bytes one tensor of this backend can hold (the WASM backend's: its 4 GiB
+   * of linear memory less the ring). Creation and every op refuse a larger result before
+   * allocating anything, naming the function; any backend also refuses more than 2^32 elements,
+   * the largest JavaScript typed array.
+   */
+  readonly maxBytes?: number;
   /** Copy `data` into a new storage of this backend. */
   fromArray(dtype: DType, data: ArrayLike<number>): Storage;
   /** The elements of `s` (a fresh copy the caller may keep). A GPU backend throws, naming the async reads. */
@@ -146,3 +153,35 @@ export interface Backend {
    */
   release?(s: Storage): void;
 }
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/** The largest JavaScript typed array, in elements (V8, Node ≥ 20). */
+const MAX_ELEMENTS = 2 ** 32;
+
+/** Bytes for a message: `37.3 GiB`. @internal */
+export const showBytes = (bytes: number): string => {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+  let b = bytes;
+  let i = 0;
+  for (; b >= 1024 && i < units.length - 1; i++) b /= 1024;
+  return `${i === 0 ? b : b.toFixed(1)} ${units[i]}`;
+};
+
+/**
+ * Why a tensor of `n` elements of `dtype` cannot be made on `backend` (`10000000000 elements
+ * (37.3 GiB as float32), more than …`), or undefined when it can. Callers put the function and
+ * the argument in front; tensors up to 2^24 elements pass at the cost of one comparison.
+ *
+ * @internal
+ */
+export const tooLarge = (backend: Backend, n: number, dtype: DType): string | undefined => {
+  if (n <= 1 << 24) return undefined;
+  const bytes = n * (dtype === "float64" ? 8 : 4);
+  const what = `${n} elements (${showBytes(bytes)} as ${dtype})`;
+  if (n > MAX_ELEMENTS) return `${what}, more than a JavaScript typed array can hold (2^32 elements)`;
+  const max = backend.maxBytes;
+  return max !== undefined && bytes > max ? `${what}, more than one tensor of the ${backend.name} backend can hold (${showBytes(max)})` : undefined;
+};

@@ -13,9 +13,18 @@ import { type Examples, fromFlat } from "./examples.js";
 // helpers
 // -------------------------------------------------------------------------------------
 
+/** The most values one set's `x` may hold: the largest typed array. */
+const MAX_VALUES = 2 ** 32;
+
 const count = (fn: string, arg: string, n: unknown, min = 1): number => {
   if (typeof n !== "number" || !Number.isInteger(n) || n < min) throw new TypeError(`${fn}: option '${arg}' must be an integer ≥ ${min}, got ${String(n)}`);
   return n;
+};
+
+/** `m` examples of `width` features, refused before allocating when `x` could not hold them. */
+const sized = (fn: string, m: number, width: number): number => {
+  if (m * width > MAX_VALUES) throw new RangeError(`${fn}: option 'm' = ${m} examples of ${width} features is ${m * width} values, more than a typed array holds (2^32)`);
+  return m;
 };
 
 const nonNegative = (fn: string, arg: string, v: unknown): number => {
@@ -24,7 +33,8 @@ const nonNegative = (fn: string, arg: string, v: unknown): number => {
 };
 
 /** Build 2-D examples from a per-example generator of `[x1, x2, label]`. */
-const points = (m: number, f: (i: number) => readonly [number, number, number]): Examples<2, 1> => {
+const points = (fn: string, m: number, f: (i: number) => readonly [number, number, number]): Examples<2, 1> => {
+  sized(fn, m, 2);
   const x = new Float32Array(m * 2);
   const y = new Float32Array(m);
   for (let i = 0; i < m; i++) {
@@ -69,6 +79,7 @@ export const makeBlobs = <const F extends number = 2>(g: Rng, opts: BlobsOptions
   const m = count("makeBlobs", "m", opts.m ?? 100);
   const k = count("makeBlobs", "centers", opts.centers ?? 2);
   const nf = count("makeBlobs", "features", opts.features ?? 2) as F;
+  sized("makeBlobs", m, nf);
   const std = nonNegative("makeBlobs", "std", opts.std ?? 1);
   const [lo, hi] = opts.box ?? [-10, 10];
   const centres = Array.from({ length: k }, () => Array.from({ length: nf }, () => lo + (hi - lo) * g.uniform()));
@@ -99,7 +110,7 @@ export interface ToyOptions {
 export const moons = (g: Rng, opts: ToyOptions = {}): Examples<2, 1> => {
   const m = count("moons", "m", opts.m ?? 200, 2);
   const noise = nonNegative("moons", "noise", opts.noise ?? 0.1);
-  return points(m, (i) => {
+  return points("moons", m, (i) => {
     const c = i % 2;
     const t = Math.PI * g.uniform();
     const [a, b] = c === 0 ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 0.5 - Math.sin(t)];
@@ -120,7 +131,7 @@ export const circles = (g: Rng, opts: ToyOptions & { readonly factor?: number } 
   const noise = nonNegative("circles", "noise", opts.noise ?? 0.05);
   const factor = opts.factor ?? 0.5;
   if (!(factor > 0 && factor < 1)) throw new RangeError(`circles: option 'factor' must be in (0, 1), got ${factor}`);
-  return points(m, (i) => {
+  return points("circles", m, (i) => {
     const inner = i % 2;
     const t = 2 * Math.PI * g.uniform();
     const r = inner === 1 ? factor : 1;
@@ -145,7 +156,7 @@ export const xor = (g: Rng, opts: ToyOptions & { readonly margin?: number } = {}
     const v = margin + (1 - margin) * g.uniform();
     return g.uniform() < 0.5 ? -v : v;
   };
-  return points(m, () => {
+  return points("xor", m, () => {
     const a = coord();
     const b = coord();
     return [a + noise * g.normal(), b + noise * g.normal(), a > 0 !== b > 0 ? 1 : 0];
@@ -163,7 +174,7 @@ export const xor = (g: Rng, opts: ToyOptions & { readonly margin?: number } = {}
 export const gaussianClusters = (g: Rng, opts: ToyOptions = {}): Examples<2, 1> => {
   const m = count("gaussianClusters", "m", opts.m ?? 200);
   const noise = nonNegative("gaussianClusters", "noise", opts.noise ?? 1);
-  return points(m, (i) => {
+  return points("gaussianClusters", m, (i) => {
     const c = (i + 1) % 2;
     const mu = c === 1 ? 2 : -2;
     return [mu + noise * g.normal(), mu + noise * g.normal(), c];
@@ -185,7 +196,7 @@ export const spiral = (g: Rng, opts: ToyOptions & { readonly classes?: number; r
   const noise = nonNegative("spiral", "noise", opts.noise ?? 0.05);
   const turns = opts.turns ?? 1;
   const perClass = Math.ceil(m / k);
-  return points(m, (i) => {
+  return points("spiral", m, (i) => {
     const c = i % k;
     const r = Math.floor(i / k) / perClass;
     const t = 2 * Math.PI * (turns * r + c / k);

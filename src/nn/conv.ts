@@ -218,7 +218,7 @@ export const conv2dLayer = <const In extends ImageShape, const F extends number,
   filters: F,
   kernel: CheckArg<Conv2dLayerOut<In, F, K, O>, K>,
   opts?: O,
-): ImageLayer<"conv2d", In, Ok<Conv2dLayerOut<In, F, K, O>>, { readonly W: Tensor<KernelShape<In, F, K, O>>; readonly b: Tensor<[F]> }> => {
+): ImageLayer<"conv2d", In, Ok<Conv2dLayerOut<In, F, K, O>>, { readonly W: Tensor<[...KernelShape<In, F, K, O>]>; readonly b: Tensor<[F]> }> => {
   const fn = "conv2dLayer";
   const s = imageShape(fn, inShape);
   if (!(Number.isInteger(filters) && filters >= 1)) throw new TypeError(`${fn}: argument 'filters' must be an integer ≥ 1, got ${String(filters)}`);

@@ -30,6 +30,7 @@ import type { Dim } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
 import type { Batch, Layout } from "../shape/layout.js";
 import { type CreateOptions, fill, zeros } from "../tensor/create.js";
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import { bernoulli, type Rng } from "../tensor/random.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { type ActivationName, type ActivationSettings, activate, activationBackward, activationNames, type RunContext } from "./activations.js";
@@ -87,6 +88,8 @@ export interface DenseOptions<L extends Layout, A extends ActivationName> extend
   readonly alphaInit?: number;
 }
 
+const denseKeys: OptionKeys<DenseOptions<Layout, ActivationName>> = { activation: true, layout: true, init: true, dropout: true, alphaInit: true, alpha: true, rreluRange: true };
+
 /**
  * A dense layer from `I` to `O` units.
  *
@@ -142,6 +145,7 @@ export const dense = <const I extends number, const O extends number, const L ex
   nOut: O,
   opts: DenseOptions<L, A> = {},
 ): DenseLayer<I, O, L, A> => {
+  checkOptionKeys("dense", opts, denseKeys);
   for (const [arg, v] of [
     ["nIn", nIn],
     ["nOut", nOut],

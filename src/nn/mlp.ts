@@ -11,6 +11,7 @@
 import type { Dim } from "../shape/dims.js";
 import type { Batch, Layout } from "../shape/layout.js";
 import type { CreateOptions } from "../tensor/create.js";
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { ActivationName, ActivationSettings, RunContext } from "./activations.js";
@@ -58,6 +59,8 @@ export interface MlpOptions<L extends Layout> extends ActivationSettings {
   readonly dropout?: number;
 }
 
+const mlpKeys: OptionKeys<MlpOptions<Layout>> = { hidden: true, output: true, layout: true, init: true, dropout: true, alpha: true, rreluRange: true };
+
 /**
  * A multilayer perceptron.
  *
@@ -101,6 +104,7 @@ export interface Mlp<S extends readonly number[], L extends Layout = "columns"> 
  * @category constructors
  */
 export const mlp = <const S extends readonly number[], const L extends Layout = "columns">(sizes: S, opts: MlpOptions<L> = {}): Mlp<S, L> => {
+  checkOptionKeys("mlp", opts, mlpKeys);
   if (!Array.isArray(sizes) || sizes.length < 2) throw new TypeError(`mlp: argument 'sizes' must list at least an input and an output size, got ${JSON.stringify(sizes)}`);
   const layout = (opts.layout ?? "columns") as L;
   const n = sizes.length - 1;

@@ -10,7 +10,7 @@
 import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
-import { type DecodeErrors, leaf } from "../codec/errors.js";
+import { type DecodeErrors, describeValue, leaf } from "../codec/errors.js";
 import { checkLimit } from "../codec/untrusted.js";
 
 /** Bytes written per `write` call. */
@@ -84,6 +84,17 @@ export const removeStaleTemps = (path: string): number => {
 };
 
 /**
+ * `path`, when it is a non-empty string; else a `TypeError` naming `fn` (a programming error,
+ * not a bad file: readers give a bad file back as a `Left`).
+ *
+ * @internal
+ */
+export const checkPath = (fn: string, path: unknown): string => {
+  if (typeof path !== "string" || path === "") throw new TypeError(`${fn}: argument 'path' must be a non-empty string, got ${describeValue(path)}`);
+  return path;
+};
+
+/**
  * Write `bytes` to `path` atomically (temporary file, fsync, rename, fsync of the directory).
  * Creates missing directories. Throws an `Error` naming `fn` and the path when the system refuses.
  *
@@ -97,7 +108,7 @@ export const removeStaleTemps = (path: string): number => {
  * @since 0.1.0
  */
 export const writeFileAtomic = (fn: string, path: string, bytes: Uint8Array): void => {
-  if (typeof path !== "string" || path === "") throw new TypeError(`${fn}: argument 'path' must be a non-empty string, got ${typeof path}`);
+  checkPath(fn, path);
   const dir = dirname(resolve(path));
   removeStaleTemps(path);
   const tmp = join(dir, `${tempPrefix(path)}${process.pid}-${counter++}`);

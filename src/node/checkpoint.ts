@@ -32,7 +32,7 @@ import { type DecodeErrors, key } from "../codec/errors.js";
 import { decodeParams } from "../codec/params.js";
 import type { DecodeTensorsOptions, TensorSpecs, TensorsOf } from "../codec/tensors.js";
 import type { Describable, DescribedModel, ParamsOfModel } from "../nn/architecture.js";
-import { readBytes, removeStaleTemps, writeFileAtomic } from "./atomic.js";
+import { checkPath, readBytes, removeStaleTemps, writeFileAtomic } from "./atomic.js";
 
 /** The bytes of a checkpoint file, after removing what interrupted saves of it left behind. */
 const checkpointBytes = (path: string): E.Either<DecodeErrors, Uint8Array> => {
@@ -85,7 +85,7 @@ export const saveCheckpoint = (path: string, params: Params, opts?: SaveOptions)
  * @since 0.1.0
  */
 export const readCheckpoint = (path: string): E.Either<DecodeErrors, Checkpoint> => {
-  const r = E.flatMap(checkpointBytes(path), decodeCheckpoint);
+  const r = E.flatMap(checkpointBytes(checkPath("readCheckpoint", path)), decodeCheckpoint);
   return E.mapLeft((errs: DecodeErrors): DecodeErrors => [key(path, errs)])(r);
 };
 
@@ -110,7 +110,7 @@ export const readCheckpoint = (path: string): E.Either<DecodeErrors, Checkpoint>
 export function loadCheckpoint<const Sp extends TensorSpecs>(path: string, specs: Sp, opts?: DecodeTensorsOptions): E.Either<DecodeErrors, TensorsOf<Sp>>;
 export function loadCheckpoint<P extends Params>(path: string, model: P, opts?: DecodeTensorsOptions): E.Either<DecodeErrors, P>;
 export function loadCheckpoint(path: string, model: TensorSpecs | Params, opts?: DecodeTensorsOptions): E.Either<DecodeErrors, unknown> {
-  const ckpt = readCheckpoint(path);
+  const ckpt = readCheckpoint(checkPath("loadCheckpoint", path));
   if (E.isLeft(ckpt)) return ckpt;
   const r: E.Either<DecodeErrors, unknown> = decodeParams(model as TensorSpecs, ckpt.right.params, { allowNonFinite: true, ...opts });
   return E.mapLeft((errs: DecodeErrors): DecodeErrors => [key(path, errs)])(r);
@@ -165,6 +165,6 @@ export const saveModel = <M extends Describable>(path: string, input: ModelCheck
 export function loadModel<const M extends Describable>(path: string, expected: M, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<M, ParamsOfModel<M>>>;
 export function loadModel(path: string, expected?: undefined, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<DescribedModel, Params>>;
 export function loadModel(path: string, expected?: DescribedModel, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<DescribedModel, Params>> {
-  const r = E.flatMap(checkpointBytes(path), (bytes) => (expected === undefined ? decodeModel(bytes, undefined, opts) : decodeModel(bytes, expected, opts)));
+  const r = E.flatMap(checkpointBytes(checkPath("loadModel", path)), (bytes) => (expected === undefined ? decodeModel(bytes, undefined, opts) : decodeModel(bytes, expected, opts)));
   return E.mapLeft((errs: DecodeErrors): DecodeErrors => [key(path, errs)])(r);
 }

@@ -15,7 +15,7 @@ import { checkLimit } from "../codec/untrusted.js";
 import type { SpecDim, SpecShape } from "../shape/bind.js";
 import type { Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TEXT_BYTES, type ReadOptions, readRegularFile, writeFileAtomic } from "./atomic.js";
+import { checkPath, DEFAULT_MAX_BYTES, DEFAULT_MAX_TEXT_BYTES, type ReadOptions, readRegularFile, writeFileAtomic } from "./atomic.js";
 
 const at =
   (path: string) =>
@@ -48,6 +48,7 @@ export interface ReadNpyOptions extends TensorCodecOptions, ReadOptions {}
 export function readNpy<const S extends SpecDim[]>(path: string, spec: readonly [...S], opts?: ReadNpyOptions): E.Either<DecodeErrors, Tensor<SpecShape<S>>>;
 export function readNpy(path: string, spec?: undefined, opts?: ReadNpyOptions): E.Either<DecodeErrors, Tensor<Shape>>;
 export function readNpy(path: string, spec?: readonly SpecDim[], opts?: ReadNpyOptions): E.Either<DecodeErrors, Tensor> {
+  checkPath("readNpy", path);
   const bytes = readRegularFile(path, checkLimit("readNpy", "maxBytes", opts?.maxBytes) ?? DEFAULT_MAX_BYTES);
   const r = E.flatMap(bytes, (b: Uint8Array): E.Either<DecodeErrors, Tensor> => (spec === undefined ? parseNpy(b, undefined, opts) : parseNpy(b, spec as SpecDim[], opts)));
   return E.mapLeft(at(path))(r);
@@ -88,7 +89,7 @@ export const writeNpy = (path: string, x: Tensor): void => writeFileAtomic("writ
  * @since 0.1.0
  */
 export const readCsvDataset = (path: string, opts: CsvOptions & ReadOptions): E.Either<DecodeErrors, CsvDataset> =>
-  E.mapLeft(at(path))(E.flatMap(readText("readCsvDataset", path, opts?.maxBytes), (text: string) => csvDataset(text, opts)));
+  E.mapLeft(at(path))(E.flatMap(readText("readCsvDataset", checkPath("readCsvDataset", path), opts?.maxBytes), (text: string) => csvDataset(text, opts)));
 
 /**
  * Read a JSON dataset of named tensors, checked against `specs` with one binding. Regular files
@@ -109,4 +110,4 @@ export const readCsvDataset = (path: string, opts: CsvOptions & ReadOptions): E.
  * @since 0.1.0
  */
 export const readJsonDataset = <const Sp extends TensorSpecs>(path: string, specs: Sp, opts?: JsonDatasetOptions & ReadOptions): E.Either<DecodeErrors, TensorsOf<Sp>> =>
-  E.mapLeft(at(path))(E.flatMap(readText("readJsonDataset", path, opts?.maxBytes), (text: string) => jsonDataset(text, specs, opts)));
+  E.mapLeft(at(path))(E.flatMap(readText("readJsonDataset", checkPath("readJsonDataset", path), opts?.maxBytes), (text: string) => jsonDataset(text, specs, opts)));

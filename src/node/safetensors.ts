@@ -33,7 +33,7 @@ import { checkLimit, setOwn } from "../codec/untrusted.js";
 import type { Describable, ParamsOfModel } from "../nn/architecture.js";
 import { fromArray } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { DEFAULT_MAX_BYTES, type ReadOptions, withRegularFile, writeFileAtomic } from "./atomic.js";
+import { checkPath, DEFAULT_MAX_BYTES, type ReadOptions, withRegularFile, writeFileAtomic } from "./atomic.js";
 
 /** Options of the safetensors file readers: the codec's limits and `maxBytes`. @category safetensors @since 0.3.0 */
 export interface ReadSafetensorsOptions extends SafetensorsLimits, ReadOptions {}
@@ -63,7 +63,7 @@ const readAt = (fd: number, n: number, position: number): Uint8Array => {
 const withFile = <A>(fn: string, path: string, opts: unknown, use: (o: Opened) => A): E.Either<DecodeErrors, A> => {
   const limits = safetensorsLimits(fn, opts);
   const maxBytes = checkLimit(fn, "maxBytes", (opts as ReadOptions | undefined)?.maxBytes) ?? DEFAULT_MAX_BYTES;
-  if (typeof path !== "string" || path === "") throw new TypeError(`${fn}: argument 'path' must be a non-empty string, got ${typeof path}`);
+  checkPath(fn, path);
   const at = (errs: DecodeErrors): DecodeErrors => [key(path, errs)];
   const fail = (why: string): E.Either<DecodeErrors, A> => E.left(at([leaf(path, `cannot read: ${why}`)]));
   const r = withRegularFile(path, maxBytes, (file, size): E.Either<DecodeErrors, A> => {

@@ -35,6 +35,7 @@ import { bind, type Primitive } from "../autodiff/core.js";
 import { PATCH_LIMIT } from "../backend/windows.js";
 import { type Conv2dOptions, type Padding, type PatchGeometry, type Conv2d as Rule, conv2d as rule } from "../shape/conv.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { addPrim } from "./add.js";
 import { concatPrim } from "./concat.js";
@@ -143,9 +144,12 @@ export const conv2dPrim: Primitive<Conv2dParams> = {
 };
 
 /** `conv2d` on tensors of any shape (library code: conv1d, the layers). @internal */
+const conv2dKeys: OptionKeys<Conv2dOptions> = { stride: true, padding: true, dilation: true, groups: true };
+
 export const conv2dAny = (x: Tensor, kernel: Tensor, opts: Conv2dOptions = {}): Tensor => {
   expectTensor("conv2d", "x", x);
   expectTensor("conv2d", "kernel", kernel);
+  checkOptionKeys("conv2d", opts, conv2dKeys);
   const { geometry, groups } = rule(x.shape as readonly number[], kernel.shape as readonly number[], opts ?? {});
   const [xs, ws] = promote(x, kernel);
   return bind(conv2dPrim, [xs, ws], { geometry, groups });

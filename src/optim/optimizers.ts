@@ -24,6 +24,7 @@ import { sqrt } from "../ops/sqrt.js";
 import { sub } from "../ops/sub.js";
 import { showShape } from "../shape/dims.js";
 import { zerosLike } from "../tensor/create.js";
+import { describeValue } from "../tensor/describe.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { descend } from "./descend.js";
 import { type LearningRate, rateAt } from "./schedules.js";
@@ -63,53 +64,75 @@ export interface Optimizer {
 /** The update of one tensor: new value and new slot values. */
 type Rule = (w: Tensor, g: Tensor, slots: readonly Tensor[], lr: number, t: number) => [Tensor, Tensor[]];
 
-/** An optimizer from a per-tensor rule with `nSlots` zero-initialised slots. */
-const leafwise = (name: string, lr: LearningRate, nSlots: number, rule: Rule): Optimizer => ({
-  name,
-  init: <P extends Params>(params: P): OptState<P> => {
-    const { leaves, rebuild } = flattenTree(`${name}.init`, params);
-    const zero = rebuild(leaves.map((w) => zerosLike(w))) as P;
-    return { step: 0, slots: Array.from({ length: nSlots }, () => zero) };
-  },
-  step: <P extends Params>(params: P, grads: P, state: OptState<P>): [P, OptState<P>] => {
-    const fn = `${name}.step`;
-    const { leaves: ws, rebuild } = flattenTree(fn, params);
-    const gs = flattenTree(fn, grads).leaves;
-    if (gs.length !== ws.length) throw new TypeError(`${fn}: argument 'grads' has ${gs.length} tensors, 'params' has ${ws.length}`);
-    if (state === null || typeof state !== "object" || state.slots.length !== nSlots) throw new TypeError(`${fn}: argument 'state' must come from ${name}.init (${nSlots} slots)`);
-    const slots = state.slots.map((s) => flattenTree(fn, s).leaves);
-    const lrNow = rateAt(fn, lr, state.step);
-    const t = state.step + 1;
-    const newSlots: Tensor[][] = Array.from({ length: nSlots }, () => []);
-    const newWs = ws.map((w, i) => {
-      const g = gs[i] as Tensor;
-      const ws_ = w.shape as readonly number[];
-      const gsh = g.shape as readonly number[];
-      if (ws_.length !== gsh.length || ws_.some((d, k) => d !== gsh[k])) throw new TypeError(`${fn}: gradient ${i} has shape ${showShape(gsh)}, its parameter has ${showShape(ws_)}`);
-      // the rule's temporaries (g·lr, β·m, …) are seen by no one: their memory goes back at once
-      const [w2, s2] = tidy(
-        () =>
-          rule(
-            w,
-            g,
-            slots.map((s) => s[i] as Tensor),
-            lrNow,
-            t,
-          ),
-        ([nw, ns]) => [nw, ...ns],
-      );
-      s2.forEach((s, k) => {
-        (newSlots[k] as Tensor[]).push(s);
-      });
-      return w2;
-    });
-    return [rebuild(newWs) as P, { step: t, slots: newSlots.map((s) => rebuild(s) as P) }];
-  },
-});
+/** `fn(lr, …)`'s positional arguments, for the message when options come as an object. */
+const signatures: Readonly<Record<string, string>> = { momentum: "lr, beta", nesterov: "lr, beta", rmsprop: "lr, beta, eps", adam: "lr, beta1, beta2, eps" };
 
 const unitInterval = (fn: string, arg: string, v: number): number => {
+  if (typeof v !== "number") throw new TypeError(`${fn}: argument '${arg}' must be in [0, 1), got ${describeValue(v)} (${fn}'s arguments are positional: ${fn}(${signatures[fn]}))`);
   if (!(v >= 0 && v < 1)) throw new RangeError(`${fn}: argument '${arg}' must be in [0, 1), got ${v}`);
   return v;
+};
+
+const nonNegative = (fn: string, arg: string, v: number): number => {
+  if (typeof v !== "number") throw new TypeError(`${fn}: argument '${arg}' must be a finite number ≥ 0, got ${describeValue(v)} (${fn}'s arguments are positional: ${fn}(${signatures[fn]}))`);
+  if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`${fn}: argument '${arg}' must be a finite number ≥ 0, got ${v}`);
+  return v;
+};
+
+/** A learning rate is a finite number ≥ 0 or a schedule: checked when the optimizer is made (a schedule's values at each step). */
+const learningRate = (fn: string, lr: LearningRate): LearningRate => {
+  if (typeof lr === "function") return lr;
+  const what = `${fn}: argument 'lr' must be a finite number ≥ 0 or a schedule (a function of the step), got ${describeValue(lr)}`;
+  if (typeof lr !== "number") throw new TypeError(what);
+  if (!(Number.isFinite(lr) && lr >= 0)) throw new RangeError(what);
+  return lr;
+};
+
+/** An optimizer from a per-tensor rule with `nSlots` zero-initialised slots. */
+const leafwise = (name: string, lr: LearningRate, nSlots: number, rule: Rule): Optimizer => {
+  learningRate(name, lr);
+  return {
+    name,
+    init: <P extends Params>(params: P): OptState<P> => {
+      const { leaves, rebuild } = flattenTree(`${name}.init`, params);
+      const zero = rebuild(leaves.map((w) => zerosLike(w))) as P;
+      return { step: 0, slots: Array.from({ length: nSlots }, () => zero) };
+    },
+    step: <P extends Params>(params: P, grads: P, state: OptState<P>): [P, OptState<P>] => {
+      const fn = `${name}.step`;
+      const { leaves: ws, rebuild } = flattenTree(fn, params);
+      const gs = flattenTree(fn, grads).leaves;
+      if (gs.length !== ws.length) throw new TypeError(`${fn}: argument 'grads' has ${gs.length} tensors, 'params' has ${ws.length}`);
+      if (state === null || typeof state !== "object" || state.slots.length !== nSlots) throw new TypeError(`${fn}: argument 'state' must come from ${name}.init (${nSlots} slots)`);
+      const slots = state.slots.map((s) => flattenTree(fn, s).leaves);
+      const lrNow = rateAt(fn, lr, state.step);
+      const t = state.step + 1;
+      const newSlots: Tensor[][] = Array.from({ length: nSlots }, () => []);
+      const newWs = ws.map((w, i) => {
+        const g = gs[i] as Tensor;
+        const ws_ = w.shape as readonly number[];
+        const gsh = g.shape as readonly number[];
+        if (ws_.length !== gsh.length || ws_.some((d, k) => d !== gsh[k])) throw new TypeError(`${fn}: gradient ${i} has shape ${showShape(gsh)}, its parameter has ${showShape(ws_)}`);
+        // the rule's temporaries (g·lr, β·m, …) are seen by no one: their memory goes back at once
+        const [w2, s2] = tidy(
+          () =>
+            rule(
+              w,
+              g,
+              slots.map((s) => s[i] as Tensor),
+              lrNow,
+              t,
+            ),
+          ([nw, ns]) => [nw, ...ns],
+        );
+        s2.forEach((s, k) => {
+          (newSlots[k] as Tensor[]).push(s);
+        });
+        return w2;
+      });
+      return [rebuild(newWs) as P, { step: t, slots: newSlots.map((s) => rebuild(s) as P) }];
+    },
+  };
 };
 
 // -------------------------------------------------------------------------------------
@@ -184,6 +207,7 @@ export const nesterov = (lr: LearningRate, beta = 0.9): Optimizer => {
  */
 export const rmsprop = (lr: LearningRate, beta = 0.9, eps = 1e-8): Optimizer => {
   unitInterval("rmsprop", "beta", beta);
+  nonNegative("rmsprop", "eps", eps);
   return leafwise("rmsprop", lr, 1, (w, g, [s], a) => {
     const s2 = add(mul(s as Tensor, beta), mul(mul(g, g), 1 - beta));
     return [sub(w, div(mul(g, a), add(sqrt(s2), eps))), [s2]];
@@ -204,6 +228,7 @@ export const rmsprop = (lr: LearningRate, beta = 0.9, eps = 1e-8): Optimizer => 
 export const adam = (lr: LearningRate, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): Optimizer => {
   unitInterval("adam", "beta1", beta1);
   unitInterval("adam", "beta2", beta2);
+  nonNegative("adam", "eps", eps);
   return leafwise("adam", lr, 2, (w, g, [m, v], a, t) => {
     const m2 = add(mul(m as Tensor, beta1), mul(g, 1 - beta1));
     const v2 = add(mul(v as Tensor, beta2), mul(mul(g, g), 1 - beta2));

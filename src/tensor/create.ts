@@ -5,11 +5,12 @@
  *
  * @module
  */
-import type { DType, TypedArray } from "../backend/backend.js";
+import { type DType, type TypedArray, tooLarge } from "../backend/backend.js";
 import { getBackend } from "../backend/current.js";
 import type { Check, Dim, Mismatch, Ok, Shape, ShowShape } from "../shape/dims.js";
 import { ShapeError, showShape, sizeOf } from "../shape/dims.js";
 import { dtypeOption } from "./dtype.js";
+import { checkOptionKeys, type OptionKeys } from "./options.js";
 import { fromStorage, isTensor, storageOf, type Tensor } from "./tensor.js";
 
 // -------------------------------------------------------------------------------------
@@ -52,13 +53,31 @@ type SameShapes<R, First, D extends unknown[], I extends unknown[] = [0]> = R ex
     : never
   : true;
 
-const dtypeOf = (opts: CreateOptions | undefined, fn: string): DType => dtypeOption(fn, opts?.dtype);
+const createKeys: OptionKeys<CreateOptions> = { dtype: true };
+
+const dtypeOf = (opts: CreateOptions | undefined, fn: string): DType => {
+  checkOptionKeys(fn, opts, createKeys);
+  return dtypeOption(fn, opts?.dtype);
+};
 
 const checkShape = (fn: string, shape: unknown): readonly number[] => {
   if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0)) {
     throw new TypeError(`${fn}: argument 'shape' must be an array of non-negative integer sizes, got ${JSON.stringify(shape)}`);
   }
   return shape as readonly number[];
+};
+
+/**
+ * `shape`'s element count, refused (naming `fn` and its argument) when the current backend cannot
+ * hold a tensor that large: before anything is allocated.
+ *
+ * @internal
+ */
+export const checkSize = (fn: string, shape: readonly number[], dtype: DType): number => {
+  const n = sizeOf(shape);
+  const why = tooLarge(getBackend(), n, dtype);
+  if (why !== undefined) throw new RangeError(`${fn}: argument 'shape' ${showShape(shape)} has ${why}`);
+  return n;
 };
 
 // -------------------------------------------------------------------------------------
@@ -114,6 +133,7 @@ export const fromArray = <const S extends number[]>(shape: readonly [...S], data
   const dtype = dtypeOf(opts, "fromArray");
   if (data === null || typeof data !== "object" || typeof data.length !== "number") throw new TypeError("fromArray: argument 'data' must be an array or typed array of numbers");
   if (data.length !== sizeOf(dims)) throw new ShapeError("fromArray", `data has ${data.length} elements, shape ${showShape(dims)} needs ${sizeOf(dims)}`);
+  checkSize("fromArray", dims, dtype);
   return fromStorage(getBackend().fromArray(dtype, data), dims);
 };
 
@@ -125,10 +145,14 @@ export const fromArray = <const S extends number[]>(shape: readonly [...S], data
  * toArray(fill([2, 3], 7)) // [[7, 7, 7], [7, 7, 7]]
  * @category constructors
  */
-export const fill = <const S extends number[]>(shape: readonly [...S], value: number, opts?: CreateOptions): Tensor<S> => {
-  const dims = checkShape("fill", shape);
-  if (typeof value !== "number") throw new TypeError(`fill: argument 'value' must be a number, got ${typeof value}`);
-  return fromStorage(getBackend().fill(dtypeOf(opts, "fill"), sizeOf(dims), value), dims);
+export const fill = <const S extends number[]>(shape: readonly [...S], value: number, opts?: CreateOptions): Tensor<S> => filled("fill", shape, value, opts);
+
+/** `fill` under the name of the function the user called (`zeros`, `ones`). */
+const filled = <const S extends number[]>(fn: string, shape: readonly [...S], value: number, opts: CreateOptions | undefined): Tensor<S> => {
+  const dims = checkShape(fn, shape);
+  if (typeof value !== "number") throw new TypeError(`${fn}: argument 'value' must be a number, got ${typeof value}`);
+  const dtype = dtypeOf(opts, fn);
+  return fromStorage(getBackend().fill(dtype, checkSize(fn, dims, dtype), value), dims);
 };
 
 /**
@@ -139,7 +163,7 @@ export const fill = <const S extends number[]>(shape: readonly [...S], value: nu
  * zeros([128, 784]) // Tensor<[128, 784]>
  * @category constructors
  */
-export const zeros = <const S extends number[]>(shape: readonly [...S], opts?: CreateOptions): Tensor<S> => fill(shape, 0, opts);
+export const zeros = <const S extends number[]>(shape: readonly [...S], opts?: CreateOptions): Tensor<S> => filled("zeros", shape, 0, opts);
 
 /**
  * Ones.
@@ -149,7 +173,7 @@ export const zeros = <const S extends number[]>(shape: readonly [...S], opts?: C
  * ones([10, 1]) // Tensor<[10, 1]>
  * @category constructors
  */
-export const ones = <const S extends number[]>(shape: readonly [...S], opts?: CreateOptions): Tensor<S> => fill(shape, 1, opts);
+export const ones = <const S extends number[]>(shape: readonly [...S], opts?: CreateOptions): Tensor<S> => filled("ones", shape, 1, opts);
 
 /**
  * A tensor like `x` (same shape type, dtype unless given) filled with `value`.

@@ -6,8 +6,8 @@
  * @module
  */
 import { getBackend } from "../backend/current.js";
-import { sizeOf } from "../shape/dims.js";
-import type { CreateOptions } from "./create.js";
+import { type CreateOptions, checkSize } from "./create.js";
+import { describeValue } from "./describe.js";
 import { dtypeOption } from "./dtype.js";
 import { fromStorage, type Tensor } from "./tensor.js";
 
@@ -160,7 +160,7 @@ const draw = <S extends number[]>(fn: string, g: Rng, shape: readonly [...S], op
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0))
     throw new TypeError(`${fn}: argument 'shape' must be an array of non-negative integer sizes, got ${JSON.stringify(shape)}`);
   const dtype = dtypeOption(fn, opts?.dtype);
-  const data = new Float64Array(sizeOf(shape));
+  const data = new Float64Array(checkSize(fn, shape, dtype));
   for (let i = 0; i < data.length; i++) data[i] = f();
   return fromStorage(getBackend().fromArray(dtype, data), shape);
 };
@@ -184,8 +184,11 @@ export const randn = <const S extends number[]>(g: Rng, shape: readonly [...S], 
  * toArray(max(u)) < 1 // true
  * @category constructors
  */
-export const uniform = <const S extends number[]>(g: Rng, shape: readonly [...S], lo = 0, hi = 1, opts?: CreateOptions): Tensor<S> =>
-  draw("uniform", g, shape, opts, () => lo + (hi - lo) * g.uniform());
+export const uniform = <const S extends number[]>(g: Rng, shape: readonly [...S], lo = 0, hi = 1, opts?: CreateOptions): Tensor<S> => {
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi))
+    throw new RangeError(`uniform: arguments 'lo' and 'hi' must be finite numbers with lo ≤ hi, got lo = ${describeValue(lo)}, hi = ${describeValue(hi)}`);
+  return draw("uniform", g, shape, opts, () => lo + (hi - lo) * g.uniform());
+};
 
 /**
  * Normal samples with mean 0 and deviation `std`, redrawn when beyond 2 `std` (TensorFlow's truncated normal).
@@ -196,13 +199,15 @@ export const uniform = <const S extends number[]>(g: Rng, shape: readonly [...S]
  * toArray(max(abs(w))) <= 0.2 // true (never beyond 2 std)
  * @category constructors
  */
-export const truncatedNormal = <const S extends number[]>(g: Rng, shape: readonly [...S], std = 1, opts?: CreateOptions): Tensor<S> =>
-  draw("truncatedNormal", g, shape, opts, () => {
+export const truncatedNormal = <const S extends number[]>(g: Rng, shape: readonly [...S], std = 1, opts?: CreateOptions): Tensor<S> => {
+  if (!(Number.isFinite(std) && std >= 0)) throw new RangeError(`truncatedNormal: argument 'std' must be a finite number ≥ 0, got ${describeValue(std)}`);
+  return draw("truncatedNormal", g, shape, opts, () => {
     for (;;) {
       const z = g.normal();
       if (Math.abs(z) <= 2) return z * std;
     }
   });
+};
 
 /**
  * 1 with probability `p`, else 0.
@@ -213,7 +218,10 @@ export const truncatedNormal = <const S extends number[]>(g: Rng, shape: readonl
  * Math.abs(toArray(mean(mask)) - 0.8) < 0.02 // true
  * @category constructors
  */
-export const bernoulli = <const S extends number[]>(g: Rng, shape: readonly [...S], p: number, opts?: CreateOptions): Tensor<S> => draw("bernoulli", g, shape, opts, () => (g.uniform() < p ? 1 : 0));
+export const bernoulli = <const S extends number[]>(g: Rng, shape: readonly [...S], p: number, opts?: CreateOptions): Tensor<S> => {
+  if (!(typeof p === "number" && p >= 0 && p <= 1)) throw new RangeError(`bernoulli: argument 'p' must be a number in [0, 1], got ${describeValue(p)}`);
+  return draw("bernoulli", g, shape, opts, () => (g.uniform() < p ? 1 : 0));
+};
 
 /**
  * A random permutation of `0..n-1` (Fisher–Yates), as a plain array.

@@ -42,6 +42,7 @@ import type { Optimizer, OptState } from "../optim/optimizers.js";
 import { toFlat, toFlatAsync } from "../tensor/create.js";
 import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
 import { type Release, storageOf, type Tensor } from "../tensor/tensor.js";
 import { labelHits, labelsOf, type OutputKind } from "./metrics.js";
@@ -569,6 +570,15 @@ const giveBackTrees = (dead: readonly Params[], live: readonly Params[], why?: R
   giveBackExcept(leaves(dead), leaves(live), why);
 };
 
+/** A callback's result; a promise (an async callback, from JavaScript) would be ignored, and its rejection unhandled: an error. */
+const callback = (fn: string, name: string, r: unknown): unknown => {
+  if (r !== null && typeof r === "object" && typeof (r as { then?: unknown }).then === "function")
+    throw new TypeError(
+      `${fn}: option '${name}' returned a promise; callbacks are synchronous and their result is read at once (return "stop" or nothing): start async work without returning it, or stop the run with an AbortSignal`,
+    );
+  return r;
+};
+
 const checkInt = (fn: string, arg: string, v: unknown, min: number): number => {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min) throw new TypeError(`${fn}: option '${arg}' must be an integer ≥ ${min}, got ${String(v)}`);
   return v;
@@ -718,7 +728,7 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
       if (fullBatch === undefined) giveBackTrees([{ X, Y }], [params, lastGood, r.output, ...state.slots]);
       const info: BatchInfo = { epoch, batch: b, batches, step, loss: r.loss, accuracy: batchAcc };
       progress?.batch(info);
-      if (o.onBatch?.(info) === "stop") {
+      if (o.onBatch !== undefined && callback(fn, "onBatch", o.onBatch(info)) === "stop") {
         return stop("callback", epoch, `${fn}: onBatch asked to stop at epoch ${epoch}, batch ${b}`, params);
       }
       yield { batch: info };
@@ -746,7 +756,8 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
       handedOut.add(params);
       handedOut.add(state);
     }
-    if (o.onEpoch?.(record, params, epochState) === "stop") return stop("callback", epoch, `${fn}: onEpoch asked to stop after epoch ${epoch}`, params);
+    if (o.onEpoch !== undefined && callback(fn, "onEpoch", o.onEpoch(record, params, epochState)) === "stop")
+      return stop("callback", epoch, `${fn}: onEpoch asked to stop after epoch ${epoch}`, params);
     if (es !== undefined) {
       const v = record[monitor];
       if (v === undefined) throw new TypeError(`${fn}: early stopping monitors '${monitor}', which a ${task} run does not compute`);
@@ -776,7 +787,39 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
  * stop.reason // "epochs"
  * @category operations
  */
-export const fit = <P extends Params, F extends number, T extends number>(o: FitOptions<P, F, T>): FitResult<P> => driveSync("fit", "'await fitAsync(…)' with the same options", steps("fit", o));
+export const fit = <P extends Params, F extends number, T extends number>(o: FitOptions<P, F, T>): FitResult<P> => {
+  checkOptionKeys("fit", o, fitKeys);
+  return driveSync("fit", "'await fitAsync(…)' with the same options", steps("fit", o));
+};
+
+const fitKeys: OptionKeys<FitOptions<Params, number, number>> = {
+  model: true,
+  params: true,
+  loss: true,
+  optimizer: true,
+  optState: true,
+  resume: true,
+  train: true,
+  validation: true,
+  layout: true,
+  batchSize: true,
+  epochs: true,
+  seed: true,
+  shuffle: true,
+  regularizer: true,
+  task: true,
+  outputs: true,
+  trainMetrics: true,
+  earlyStopping: true,
+  onBatch: true,
+  onEpoch: true,
+  progress: true,
+  signal: true,
+  divergence: true,
+  dtype: true,
+  augment: true,
+};
+const fitAsyncKeys: OptionKeys<FitAsyncOptions<Params, number, number>> = { ...fitKeys, yieldEvery: true };
 
 /** Options of {@link fitAsync}: those of {@link fit}, and how often to let the event loop run. @category model */
 export interface FitAsyncOptions<P extends Params, F extends number, T extends number> extends FitOptions<P, F, T> {
@@ -826,6 +869,7 @@ const macrotasks = (): { readonly next: () => Promise<void>; readonly close: () 
  * @category operations
  */
 export const fitAsync = async <P extends Params, F extends number, T extends number>(o: FitAsyncOptions<P, F, T>): Promise<FitResult<P>> => {
+  checkOptionKeys("fitAsync", o, fitAsyncKeys);
   const every = o?.yieldEvery ?? 0;
   if (typeof every !== "number" || !(every >= 0)) throw new TypeError(`fitAsync: option 'yieldEvery' must be a number of milliseconds ≥ 0, got ${String(every)}`);
   const turns = macrotasks();

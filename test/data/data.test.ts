@@ -56,6 +56,14 @@ describe("toy sets", () => {
     });
   });
 
+  test("a set larger than a typed array holds is refused before allocating, naming the generator", () => {
+    expect(() => makeBlobs(rng(0), { m: 1e9, features: 100 })).toThrow(
+      new RangeError("makeBlobs: option 'm' = 1000000000 examples of 100 features is 100000000000 values, more than a typed array holds (2^32)"),
+    );
+    expect(() => xor(rng(0), { m: 2 ** 32 })).toThrow(/^xor: option 'm' = 4294967296 examples of 2 features is 8589934592 values/);
+    expect(() => moons(rng(0), { m: 2 ** 32 })).toThrow(/^moons: option 'm'/);
+    expect(makeBlobs(rng(0), { m: 3, features: 5 }).features).toBe(5);
+  });
   test("parity(n): all 2^n patterns, label = number of ones mod 2", () => {
     const d = parity(4);
     expect(d.m).toBe(16);

@@ -99,6 +99,6 @@ describe("writeFileAtomic / readBytes", () => {
     const r = readBytes(path);
     expect(E.isRight(r) && Array.from(r.right)).toEqual([4, 5]);
     expect(readdirSync(dir).filter((f) => f.startsWith(tempPrefix(path)))).toEqual([]);
-    expect(() => writeFileAtomic("test", "", new Uint8Array(0))).toThrow("test: argument 'path' must be a non-empty string, got string");
+    expect(() => writeFileAtomic("test", "", new Uint8Array(0))).toThrow("test: argument 'path' must be a non-empty string, got \"\"");
   });
 });

@@ -8,8 +8,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { type DecodeError, draw } from "../../src/index.js";
-import { loadCheckpoint, readBytes, readCsvDataset, readJsonDataset, readNpy } from "../../src/node/index.js";
+import { type DecodeError, type DecodeErrors, draw, mlp, rng } from "../../src/index.js";
+import {
+  loadCheckpoint,
+  loadModel,
+  loadSafetensors,
+  readBytes,
+  readCheckpoint,
+  readCsvDataset,
+  readJsonDataset,
+  readNpy,
+  readSafetensors,
+  saveModel,
+  writeNpy,
+  writeSafetensors,
+} from "../../src/node/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "typegrad-hostile-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,5 +67,37 @@ describe("file readers: size limits checked before reading", () => {
     expect(text(readJsonDataset(path, { X: [1] }, { maxBytes: 4 }))).toBe(`${path}: cannot read: the file has 12 bytes, above the limit maxBytes = 4`);
     expect(text(readNpy(path, ["?"], { maxBytes: 4 }))).toBe(`${path}: cannot read: the file has 12 bytes, above the limit maxBytes = 4`);
     expect(() => readBytes(path, { maxBytes: -1 })).toThrow("readBytes: option 'maxBytes' must be a non-negative integer, got -1");
+  });
+});
+
+describe("file readers and writers: the path argument", () => {
+  it("a path that is not a non-empty string is a TypeError naming the function (it was a Left whose path `draw` could not print: 's.replace is not a function')", () => {
+    const net = mlp([2, 3, 1]);
+    const params = net.init(rng(0));
+    const calls: [string, (p: unknown) => unknown][] = [
+      ["readNpy", (p) => readNpy(p as string)],
+      ["readCsvDataset", (p) => readCsvDataset(p as string, { label: 0 })],
+      ["readJsonDataset", (p) => readJsonDataset(p as string, { X: [1] })],
+      ["readCheckpoint", (p) => readCheckpoint(p as string)],
+      ["loadCheckpoint", (p) => loadCheckpoint(p as string, { W: [1] })],
+      ["loadModel", (p) => loadModel(p as string, net)],
+      ["readSafetensors", (p) => readSafetensors(p as string)],
+      ["loadSafetensors", (p) => loadSafetensors(p as string, net)],
+      ["saveModel", (p) => saveModel(p as string, { model: net, params })],
+      ["writeNpy", (p) => writeNpy(p as string, params.W1)],
+      ["writeSafetensors", (p) => writeSafetensors(p as string, params)],
+    ];
+    for (const [fn, call] of calls) {
+      for (const [p, got] of [
+        [5, "5"],
+        [undefined, "undefined"],
+        [null, "null"],
+        [{ path: "x" }, "an object"],
+        ["", '""'],
+      ] as const) {
+        expect(() => call(p), `${fn}(${String(p)})`).toThrow(new TypeError(`${fn}: argument 'path' must be a non-empty string, got ${got}`));
+      }
+    }
+    expect(draw((readBytes(5 as unknown as string) as E.Left<DecodeErrors>).left)).toBe("expected a file path, got number");
   });
 });

@@ -88,7 +88,7 @@ describe("safetensors files", () => {
   });
 
   it("rejects a bad path or option with a message naming the function", () => {
-    expect(() => readSafetensors("")).toThrow("readSafetensors: argument 'path' must be a non-empty string, got string");
+    expect(() => readSafetensors("")).toThrow("readSafetensors: argument 'path' must be a non-empty string, got \"\"");
     expect(() => loadSafetensors("x", dense(1, 1), { maxBytes: -1 })).toThrow("loadSafetensors: option 'maxBytes' must be a non-negative integer, got -1");
   });
 });

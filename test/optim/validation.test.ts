@@ -27,6 +27,40 @@ describe("optimizers refuse bad arguments, naming them", () => {
     expect(make(0.999).name).toBe(fn);
   });
 
+  test.each([
+    ["gd", (lr: unknown) => gd(lr as number)],
+    ["momentum", (lr: unknown) => momentum(lr as number)],
+    ["nesterov", (lr: unknown) => nesterov(lr as number)],
+    ["rmsprop", (lr: unknown) => rmsprop(lr as number)],
+    ["adam", (lr: unknown) => adam(lr as number)],
+  ] as const)("%s: the learning rate is checked when the optimizer is made, not at its first step", (fn, make) => {
+    expect(() => make(-1)).toThrow(new RangeError(`${fn}: argument 'lr' must be a finite number ≥ 0 or a schedule (a function of the step), got -1`));
+    expect(() => make(Number.NaN)).toThrow(new RangeError(`${fn}: argument 'lr' must be a finite number ≥ 0 or a schedule (a function of the step), got NaN`));
+    expect(() => make(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(() => make("1e-3")).toThrow(new TypeError(`${fn}: argument 'lr' must be a finite number ≥ 0 or a schedule (a function of the step), got "1e-3"`));
+    expect(() => make(undefined)).toThrow(TypeError);
+    expect(make(0).name).toBe(fn);
+    expect(make(() => 0.1).name).toBe(fn);
+  });
+
+  test("options passed as an object, Keras-style, are named as such", () => {
+    expect(() => adam(1e-3, { beta1: 0.5 } as unknown as number)).toThrow(
+      new TypeError("adam: argument 'beta1' must be in [0, 1), got an object (adam's arguments are positional: adam(lr, beta1, beta2, eps))"),
+    );
+    expect(() => momentum(0.1, { beta: 0.5 } as unknown as number)).toThrow(
+      /^momentum: argument 'beta' must be in \[0, 1\), got an object \(momentum's arguments are positional: momentum\(lr, beta\)\)$/,
+    );
+  });
+
+  test.each([
+    ["rmsprop", (e: number) => rmsprop(0.1, 0.9, e)],
+    ["adam", (e: number) => adam(0.1, 0.9, 0.999, e)],
+  ] as const)("%s: 'eps' must be a finite number ≥ 0", (fn, make) => {
+    expect(() => make(-1e-8)).toThrow(new RangeError(`${fn}: argument 'eps' must be a finite number ≥ 0, got -1e-8`));
+    expect(() => make(Number.NaN)).toThrow(new RangeError(`${fn}: argument 'eps' must be a finite number ≥ 0, got NaN`));
+    expect(make(0).name).toBe(fn);
+  });
+
   test("step: grads and state must match the params", () => {
     const p = { W: tensor([[1, 2]], f64), b: tensor([0], f64) };
     const opt = adam(0.1);

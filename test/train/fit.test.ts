@@ -9,7 +9,7 @@ import { dense, logLossFromLogits, mlp, mse, softmaxCrossEntropy } from "../../s
 import { adam, gd } from "../../src/optim/index.js";
 import { toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
-import { accuracy, confusionMatrix, evaluate, predictLabels, fit as train } from "../../src/train/index.js";
+import { accuracy, confusionMatrix, evaluate, fitAsync, predictLabels, fit as train } from "../../src/train/index.js";
 
 const data = xor(rng(0), { m: 64 });
 
@@ -80,6 +80,20 @@ describe("fit", () => {
     // epoch E failed on the params of epoch E − 1, whose cost was never finite: E − 2 is the last good one
     expect(Array.from(toFlat(r.params.W))).toEqual(kept[kept.length - 2]);
     expect(Array.from(toFlat(r.params.W)).every(Number.isFinite)).toBe(true);
+  });
+
+  test('a callback that returns a promise (an async function, from JavaScript) is an error, not a silently ignored "stop"', async () => {
+    const later = (v: unknown): (() => "stop") => (async () => v) as unknown as () => "stop";
+    expect(() => train({ ...base, optimizer: gd(0.1), epochs: 2, onEpoch: later("stop") })).toThrow(
+      new TypeError(
+        "fit: option 'onEpoch' returned a promise; callbacks are synchronous and their result is read at once (return \"stop\" or nothing): start async work without returning it, or stop the run with an AbortSignal",
+      ),
+    );
+    expect(() => train({ ...base, optimizer: gd(0.1), epochs: 2, onBatch: later(undefined) })).toThrow(/^fit: option 'onBatch' returned a promise; /);
+    await expect(fitAsync({ ...base, optimizer: gd(0.1), epochs: 2, onEpoch: later("stop") })).rejects.toThrow(/^fitAsync: option 'onEpoch' returned a promise; /);
+    // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise, as a JavaScript library might return
+    const thenable = { then: () => undefined } as unknown as "stop";
+    expect(() => train({ ...base, optimizer: gd(0.1), epochs: 2, onBatch: () => thenable })).toThrow(/^fit: option 'onBatch' returned a promise; /);
   });
 
   test("callbacks and early stopping stop the run", () => {

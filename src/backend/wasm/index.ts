@@ -65,6 +65,11 @@ class WasmStorage implements Storage, Placed {
 class Wasm implements Backend {
   readonly name = "wasm";
 
+  /** What the side region past the ring can hold: 4 GiB less the scratch, the ring and a gap. */
+  get maxBytes(): number {
+    return load().arena.maxBytes;
+  }
+
   private own(s: Storage, fn: string, arg: string): WasmStorage {
     if (!(s instanceof WasmStorage)) throw new TypeError(`wasm backend ${fn}: argument '${arg}' must be a storage of the wasm backend, got one of '${s.backend.name}'`);
     return s;

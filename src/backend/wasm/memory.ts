@@ -38,11 +38,13 @@
  *
  * @module
  */
-import type { DType, TypedArray } from "../backend.js";
+import { type DType, showBytes, type TypedArray } from "../backend.js";
 import { uninitialisedBytes } from "./platform.js";
 import type { WasmMemory } from "./webassembly.js";
 
 const PAGE = 65536;
+/** WebAssembly linear memory (wasm32) holds at most 65,536 pages: 4 GiB. */
+const MAX_PAGES = 65536;
 const ALIGN = 64;
 /** The operating system's page (the unit of a page fault). */
 const OS_PAGE = 4096;
@@ -135,6 +137,8 @@ export class Arena {
   u8: Uint8Array;
   i32: Int32Array;
   private readonly ringStart: number;
+  /** The largest block the side region can hold: what one tensor of the backend can be. */
+  readonly maxBytes: number;
   private ringEnd: number;
   /** Bytes of the ring in use: `ringEnd - ringStart`, at most `capacity`. */
   private span: number;
@@ -170,6 +174,7 @@ export class Arena {
     this.ringEnd = this.ringStart + this.span;
     this.head = this.ringStart;
     this.side = this.ringEnd + SIDE_SKEW;
+    this.maxBytes = Math.floor((MAX_PAGES * PAGE - (this.ringStart + capacity + SIDE_SKEW)) / ALIGN) * ALIGN;
     this.f32 = new Float32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
     this.u8 = new Uint8Array(memory.buffer);
@@ -180,8 +185,17 @@ export class Arena {
   ensure(end: number): void {
     const have = this.memory.buffer.byteLength;
     if (end > have) {
-      const want = Math.max(end - have, Math.min(have, 64 << 20));
-      this.memory.grow(Math.ceil(want / PAGE));
+      // grow by at least 64 MiB (or the memory's size), but never past the 4 GiB a memory can
+      // have when `end` itself fits
+      const need = Math.ceil((end - have) / PAGE);
+      const pages = Math.max(need, Math.min(Math.ceil(Math.min(have, 64 << 20) / PAGE), MAX_PAGES - have / PAGE));
+      try {
+        this.memory.grow(pages);
+      } catch (e) {
+        throw new RangeError(
+          `wasm backend: out of memory: one kernel call needs ${showBytes(end)} of WebAssembly memory for its inputs and output, more than it can grow to (4 GiB at most; the engine says: ${e instanceof Error ? e.message : String(e)})`,
+        );
+      }
     }
     if (this.u8.byteLength !== this.memory.buffer.byteLength) {
       const b = this.memory.buffer;

@@ -1,0 +1,43 @@
+/**
+ * Option records: a key the function does not know is an error naming it (and the known key it
+ * is likely a typo of), not a silent fall-back to the default. TypeScript flags a misspelt key in
+ * an object literal, but neither in a spread variable (`fit({ model, params, ...opts })`, as the
+ * README's quick start writes it) nor in JavaScript.
+ *
+ * @module
+ */
+
+/** Every key of an options interface, each `true`: a key added to the interface and missing here is a compile error. @internal */
+export type OptionKeys<T> = { readonly [K in keyof Required<T>]: true };
+
+/** Levenshtein distance, case-insensitive (keys are short). */
+const distance = (a: string, b: string): number => {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  let row = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= t.length; j++) next.push(Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, (row[j - 1] as number) + (s[i - 1] === t[j - 1] ? 0 : 1)));
+    row = next;
+  }
+  return row[t.length] as number;
+};
+
+/**
+ * Throws a `TypeError` naming `fn` and the first own key of `opts` that `known` lacks, with the
+ * closest known key when one is within two edits (`fit: unknown option 'batchsize' (did you
+ * mean 'batchSize'?)`), else the list of known keys. Anything that is not an object is left to
+ * the caller's own checks.
+ *
+ * @internal
+ */
+export const checkOptionKeys = (fn: string, opts: unknown, known: Readonly<Record<string, true>>): void => {
+  if (opts === null || typeof opts !== "object") return;
+  for (const key of Object.keys(opts)) {
+    if (Object.hasOwn(known, key)) continue;
+    const names = Object.keys(known);
+    const near = names.map((n) => [n, distance(key, n)] as const).sort((a, b) => a[1] - b[1])[0];
+    const hint = near !== undefined && near[1] <= 2 ? `did you mean '${near[0]}'?` : `the options are ${names.map((n) => `'${n}'`).join(", ")}`;
+    throw new TypeError(`${fn}: unknown option '${key}' (${hint})`);
+  }
+};
