@@ -133,6 +133,15 @@ export interface Backend {
    */
   sgdUpdate?(w: Storage, g: Storage, lr: number): Storage;
   /**
+   * Optional: one small storage of `xs`'s dtype (they share one) holding, one after the other, for
+   * each `xs[i]` its elements, or with `summed[i]` the sum of its elements, bit for bit
+   * `reduce("sum", xs[i], [xs[i].length], 0)` (0 for an empty one). One call where the library would
+   * otherwise reshape, reduce, cast and concatenate several tensors to read them at once: `fit`
+   * reads each batch's cost, output and divergence probe (each parameter's sum) with it. Where a
+   * backend leaves it out, those ops run.
+   */
+  pack?(xs: readonly Storage[], summed: readonly boolean[]): Storage;
+  /**
    * Optional: the library will never read `s` again (it held an intermediate of `grad` or of a
    * pullback), so its memory may be reused without saving its elements. Backends whose memory
    * the garbage collector owns leave this out.

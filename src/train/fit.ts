@@ -43,7 +43,7 @@ import { toFlat, toFlatAsync } from "../tensor/create.js";
 import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
-import { type Release, storageOf, type Tensor } from "../tensor/tensor.js";
+import { fromStorage, type Release, storageOf, type Tensor } from "../tensor/tensor.js";
 import { labelHits, labelsOf, type OutputKind } from "./metrics.js";
 import { type ProgressOptions, type ProgressReporter, progressReporter } from "./progress.js";
 import type { TrainState } from "./state.js";
@@ -351,7 +351,31 @@ function* readPacked(
 ): Loop<readonly number[]> {
   // on a CPU backend the output is read as it is and the labels counted here: cheaper than the
   // four ops that count them where a device's output lives
-  const onDevice = storageOf(out).backend.readAsync !== undefined;
+  const be = storageOf(out).backend;
+  const onDevice = be.readAsync !== undefined;
+  const rows = layout === "rows";
+  const s = out.shape as readonly number[];
+  const [m, k] = rows ? [s[0] as number, s[1] as number] : [s[1] as number, s[0] as number];
+  const counted = truth !== undefined && !onDevice;
+  if (counted && (s.length !== 2 || truth.length !== m)) labelHits(out, truth, { layout, outputs }); // its errors, where the shapes are wrong
+  // the backend's `pack`: the cost, the sums and (counted here) the output in one call, one read
+  const parts = counted ? [J, ...probed, out] : [J, ...probed];
+  if (be.pack !== undefined && (truth === undefined || counted) && parts.every((t) => t.dtype === J.dtype && storageOf(t).backend === be)) {
+    const packed = fromStorage(
+      be.pack(
+        parts.map((t) => storageOf(t, "fit", "a tensor")),
+        parts.map((_, i) => i > 0 && i <= probed.length),
+      ),
+      [1 + probed.length + (counted ? out.size : 0)],
+    );
+    const got = yield* read(packed);
+    giveBackExcept([packed], keep);
+    if (!counted) return Array.from(got);
+    const predicted = labelsOf(got.subarray(1 + probed.length), m, k, rows, outputs);
+    let hits = 0;
+    for (let i = 0; i < m; i++) if (predicted[i] === truth[i]) hits++;
+    return [got[0] as number, hits, ...got.subarray(1, 1 + probed.length)];
+  }
   const packed = tidy(
     () => {
       const parts = [reshapeSizes(J, [1])];
@@ -370,11 +394,7 @@ function* readPacked(
   );
   const got = Array.from(yield* read(packed));
   giveBackExcept([packed], keep);
-  if (truth === undefined || onDevice) return got;
-  const rows = layout === "rows";
-  const s = out.shape as readonly number[];
-  const [m, k] = rows ? [s[0] as number, s[1] as number] : [s[1] as number, s[0] as number];
-  if (s.length !== 2 || truth.length !== m) labelHits(out, truth, { layout, outputs }); // its errors, where the shapes are wrong
+  if (!counted) return got;
   const predicted = labelsOf(yield* read(out), m, k, rows, outputs);
   let hits = 0;
   for (let i = 0; i < m; i++) if (predicted[i] === truth[i]) hits++;

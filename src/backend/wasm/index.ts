@@ -23,6 +23,7 @@
 import { type PatchGeometry, patchesShape } from "../../shape/conv.js";
 import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
+import { packDtype } from "../pack.js";
 import { convByWindows } from "../windows.js";
 import { BINARY, COSTLY, UNARY } from "./codes.generated.js";
 import { col2im, conv, direct, im2col } from "./conv.js";
@@ -182,6 +183,32 @@ class Wasm implements Backend {
     const dt = dtCode(x.dtype);
     return this.run([x, y], this.make(x.dtype, n), (rt, [pw, pg], o) => {
       if (n > 0) rt.k.sgdUpdate(dt, pw as number, pg as number, lr, o, n);
+    });
+  }
+
+  /**
+   * Each storage's elements (copied) or its sum (the `reduce` kernel over it as one row, split as
+   * `reduce` splits it, so the same bits), one after the other, in one call.
+   */
+  pack(xs: readonly Storage[], summed: readonly boolean[]): Storage {
+    const parts = xs.map((s, i) => this.own(s, "pack", `xs[${i}]`));
+    const dtype = packDtype(this.name, parts, summed);
+    const sz = bytesOf(dtype);
+    const dt = dtCode(dtype);
+    let n = 0;
+    for (const [i, x] of parts.entries()) n += summed[i] === true ? 1 : x.length;
+    return this.run(parts, this.make(dtype, n), (rt, ptrs, o) => {
+      let at = o;
+      for (const [i, x] of parts.entries()) {
+        const p = ptrs[i] as number;
+        if (summed[i] === true) {
+          reduce(rt, dt, REDUCE.sum, p, at, 1, x.length, 1, sz);
+          at += sz;
+        } else {
+          if (x.length > 0) rt.k.copyRows(p, x.length * sz, at, x.length * sz, x.length * sz, 1);
+          at += x.length * sz;
+        }
+      }
     });
   }
 
