@@ -16,7 +16,7 @@ import { adam, gd } from "../../src/optim/index.js";
 import { toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
-import { fit } from "../../src/train/index.js";
+import { fit as train } from "../../src/train/index.js";
 
 /** `be` without its `pack`: every method inherited, the storages it makes its own. */
 const withoutPack = (be: Backend): Backend => Object.create(be, { pack: { value: undefined } }) as Backend;
@@ -27,7 +27,7 @@ const bytes = (p: Record<string, Tensor>): string[] => Object.keys(p).map((k) =>
 const run = (be: Backend) =>
   withBackend(be, () => {
     const net = mlp([2, 8, 2], { hidden: "tanh", layout: "rows" });
-    const r = fit({ model: net, params: net.init(rng(1)), loss: softmaxCrossEntropy, optimizer: adam(0.05), train: data, layout: "rows", batchSize: 16, epochs: 3, seed: 2 });
+    const r = train({ model: net, params: net.init(rng(1)), loss: softmaxCrossEntropy, optimizer: adam(0.05), train: data, layout: "rows", batchSize: 16, epochs: 3, seed: 2 });
     return { params: bytes(r.params as Record<string, Tensor>), history: r.history, stop: r.stop };
   });
 
@@ -35,7 +35,7 @@ const diverge = (be: Backend) =>
   withBackend(be, () => {
     const lin = dense(2, 1);
     const big = (out: Tensor, Y: Tensor) => mul(mse(out, Y), 1e3) as Tensor<[]>;
-    return fit({ model: lin, params: lin.init(rng(1)), loss: big, optimizer: gd(1e38), train: xor(rng(0), { m: 64 }), task: "regression", batchSize: "full", epochs: 1 }).stop;
+    return train({ model: lin, params: lin.init(rng(1)), loss: big, optimizer: gd(1e38), train: xor(rng(0), { m: 64 }), task: "regression", batchSize: "full", epochs: 1 }).stop;
   });
 
 describe("fit with and without the backend's pack", () => {
