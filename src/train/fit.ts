@@ -542,7 +542,7 @@ function* update<P extends Params>(
   check: boolean,
   truth?: { readonly labels: readonly number[]; readonly outputs: OutputKind },
   donate = false,
-): Loop<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly hits: number; readonly output: Tensor; readonly bad?: Divergence }> {
+): Loop<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly hits: number; readonly output: Tensor; readonly cost: Tensor; readonly bad?: Divergence }> {
   const layout = opts.layout ?? "columns";
   const ctx = opts.ctx ?? { training: true };
   const stateful = typeof model.applyWithState === "function" && typeof model.withState === "function";
@@ -567,7 +567,7 @@ function* update<P extends Params>(
   giveBackTrees([grads], [params, next, ...nextState.slots, output, J, X, Y]);
   // donated: the caller will not read the old parameters and state again
   if (donate) giveBackTrees([params, ...state.slots], [next, ...nextState.slots, output, J, X, Y], "donate");
-  return { params: next, state: nextState, loss: value, hits: truth === undefined ? 0 : (got[1] as number), output, ...(bad === undefined ? {} : { bad }) };
+  return { params: next, state: nextState, loss: value, hits: truth === undefined ? 0 : (got[1] as number), output, cost: J, ...(bad === undefined ? {} : { bad }) };
 }
 
 /** The first leaf of `tree` with a non-finite element, by name (only asked once a run has diverged). */
@@ -733,9 +733,10 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
         hits += r.hits;
         batchAcc = r.hits / idx.length;
       }
-      // the batch's tensors were made here and are seen by no one now: their memory goes back at
-      // once, not when the backend's ring comes round to them (which copies them out first)
-      if (fullBatch === undefined) giveBackTrees([{ X, Y }], [params, lastGood, r.output, ...state.slots]);
+      // the batch's tensors, its output and its cost were made here and are seen by no one now:
+      // their memory goes back at once, not when the backend's ring comes round to them (which
+      // copies them out first: four small copies a batch)
+      giveBackTrees(fullBatch === undefined ? [{ X, Y, output: r.output, cost: r.cost }] : [{ output: r.output, cost: r.cost }], [params, lastGood, ...state.slots]);
       const info: BatchInfo = { epoch, batch: b, batches, step, loss: r.loss, accuracy: batchAcc };
       progress?.batch(info);
       if (o.onBatch?.(info) === "stop") {
