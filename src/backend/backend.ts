@@ -142,6 +142,16 @@ export interface Backend {
    */
   pack?(xs: readonly Storage[], summed: readonly boolean[]): Storage;
   /**
+   * Optional: a storage of the rows `rows` (row `k` is row `rows[k]`) of the row-major `src` of
+   * rows of `width` elements, or with `transposed` their transpose (`width` × `rows.length`, column
+   * `k` that row): the batches of `fit`. The backend may copy the elements later, when it has time
+   * (the WASM backend: while its main thread waits for its worker threads), and at the latest when
+   * the storage is first used (read, given to a kernel, evicted), so neither `src` nor `rows` may
+   * change until then. Where a backend leaves it out, the rows are gathered in JavaScript and
+   * given to `fromArray`.
+   */
+  gatherRows?(dtype: DType, src: Float32Array, width: number, rows: readonly number[], transposed: boolean): Storage;
+  /**
    * Optional: the library will never read `s` again (it held an intermediate of `grad` or of a
    * pullback), so its memory may be reused without saving its elements. Backends whose memory
    * the garbage collector owns leave this out.

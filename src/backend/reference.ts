@@ -9,7 +9,7 @@
 import type { PatchGeometry } from "../shape/conv.js";
 import type { Sizes } from "../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "./backend.js";
-import { packDtype } from "./pack.js";
+import { copyRows, packDtype } from "./pack.js";
 import { binaryScalar, unaryScalar } from "./scalars.js";
 
 /** A storage of the reference backend: a typed array. */
@@ -197,6 +197,13 @@ class Reference implements Backend {
       const a = Math.fround(lr);
       for (let i = 0; i < x.length; i++) out[i] = (x[i] as number) - Math.fround((y[i] as number) * a);
     } else for (let i = 0; i < x.length; i++) out[i] = (x[i] as number) - (y[i] as number) * lr;
+    return this.make(out);
+  }
+
+  /** The rows at once (the oracle of the WASM backend's deferred copy). */
+  gatherRows(dtype: DType, src: Float32Array, width: number, rows: readonly number[], transposed: boolean): Storage {
+    const out = alloc(dtype, rows.length * width);
+    copyRows(out, 0, src, width, rows, 0, rows.length, transposed);
     return this.make(out);
   }
 

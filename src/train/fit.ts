@@ -360,7 +360,7 @@ function* readPacked(
   if (counted && (s.length !== 2 || truth.length !== m)) labelHits(out, truth, { layout, outputs }); // its errors, where the shapes are wrong
   // the backend's `pack`: the cost, the sums and (counted here) the output in one call, one read
   const parts = counted ? [J, ...probed, out] : [J, ...probed];
-  if (be.pack !== undefined && (truth === undefined || counted) && parts.every((t) => t.dtype === J.dtype && storageOf(t).backend === be)) {
+  if (be.pack !== undefined && parts.length > 1 && (truth === undefined || counted) && parts.every((t) => t.dtype === J.dtype && storageOf(t).backend === be)) {
     const packed = fromStorage(
       be.pack(
         parts.map((t) => storageOf(t, "fit", "a tensor")),
@@ -670,8 +670,15 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
   let epochState = snapshot(firstEpoch - 1);
   let epochParams = params;
   const history: EpochRecord[] = [];
+  /**
+   * The next batch of the epoch, made before this one's step: a backend that copies batches in
+   * later (the WASM backend, while its main thread waits for its workers) brings it in during the
+   * step, where the copy costs no time.
+   */
+  let ahead: { readonly idx: readonly number[]; readonly X: Tensor; readonly Y: Tensor } | undefined;
   const stop = (reason: StopReason, epoch: number, message: string, p: P, diverged?: Divergence): FitResult<P> => {
     progress?.end();
+    if (ahead !== undefined) giveBackTrees([{ X: ahead.X, Y: ahead.Y }], []);
     return { params: p, optState: state, history, state: epochState, stop: { reason, epoch, step, message, ...(diverged === undefined ? {} : { diverged }) } };
   };
   /** Parameters and states a callback has seen (it may keep them). */
@@ -691,10 +698,15 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
     const order = shuffle ? permutation(shuffler, data.m) : Array.from({ length: data.m }, (_, i) => i);
     let lossSum = 0;
     let hits = 0;
+    const batch = (b: number) => {
+      const idx = order.slice(b * bs, Math.min(data.m, (b + 1) * bs));
+      return { idx, ...(fullBatch ?? batchOf(idx)) };
+    };
     for (let b = 0; b < batches; b++) {
       if (signal?.aborted === true) return stop("aborted", epoch, `${fn}: aborted at epoch ${epoch}, batch ${b}${signal.reason === undefined ? "" : ` (${String(signal.reason)})`}`, params);
-      const idx = order.slice(b * bs, Math.min(data.m, (b + 1) * bs));
-      const { X, Y } = fullBatch ?? batchOf(idx);
+      const { idx, X, Y } = ahead ?? batch(b);
+      // (not with `augment`: its calls keep their order among the callbacks)
+      ahead = fullBatch === undefined && augment === undefined && b + 1 < batches ? batch(b + 1) : undefined;
       const r = yield* update(
         o.model,
         o.loss,
