@@ -9,7 +9,7 @@
 import type { PatchGeometry } from "../shape/conv.js";
 import type { Sizes } from "../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "./backend.js";
-import { copyRows, packDtype } from "./pack.js";
+import { copyRows, packDtype } from "./batches.js";
 import { binaryScalar, unaryScalar } from "./scalars.js";
 
 /** A storage of the reference backend: a typed array. */

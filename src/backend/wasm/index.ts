@@ -23,7 +23,7 @@
 import { type PatchGeometry, patchesShape } from "../../shape/conv.js";
 import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
-import { copyRows, packDtype } from "../pack.js";
+import { copyRows, packDtype } from "../batches.js";
 import { convByWindows } from "../windows.js";
 import { BINARY, COSTLY, UNARY } from "./codes.generated.js";
 import { col2im, conv, direct, im2col } from "./conv.js";
