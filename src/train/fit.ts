@@ -16,9 +16,12 @@
  * yields after every update: `fit` reads synchronously and runs it to the end at once, `fitAsync`
  * reads with `toFlatAsync` and lets the event loop run between batches, so it also trains on the
  * WebGPU backend, whose tensors read back only asynchronously (`fit` there is an error naming
- * `fitAsync`). An update costs one read of a few numbers: the cost, the batch's correct
- * predictions counted where the output lives, and the divergence probe (the sum of each
- * parameter). Either stops
+ * `fitAsync`). An update costs one read: the cost, the divergence probe (the sum of each
+ * parameter) and the batch's output (its correct predictions are counted here; on a device
+ * backend they are counted where the output lives and read as one number), packed by the backend
+ * in one call where it can (`Backend.pack`). Each batch is made one ahead, gathered by the backend
+ * where it can (`Backend.gatherRows`: the WASM backend copies it in while it waits for its
+ * workers in the step before). Either stops
  * between batches when its `signal` is aborted, and either returns the run's `TrainState`
  * (optimizer state, counters, generator states after the last whole epoch), from which `resume`
  * continues bit for bit.
