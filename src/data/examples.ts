@@ -254,6 +254,23 @@ export const labels = (d: Examples): number[] => {
   return out;
 };
 
+/** `labels` of the sets `fit` and `evaluate` saw, with the targets they were read from (a replaced array is read anew). */
+const labelled = new WeakMap<Examples, { readonly y: Float32Array; readonly m: number; readonly targets: number; readonly labels: readonly number[] }>();
+
+/**
+ * `labels(d)`, read once per set (examples are immutable by convention): `fit` called epoch by
+ * epoch on the same data reads its m × targets values once.
+ *
+ * @internal
+ */
+export const labelsOnce = (d: Examples): readonly number[] => {
+  const seen = labelled.get(d);
+  if (seen !== undefined && seen.y === d.y && seen.m === d.m && seen.targets === d.targets) return seen.labels;
+  const out = labels(d);
+  labelled.set(d, { y: d.y, m: d.m, targets: d.targets, labels: out });
+  return out;
+};
+
 /**
  * Standardise each feature with the mean and deviation of `ref` (default: `d` itself), so a test
  * set uses the training set's statistics.

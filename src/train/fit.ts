@@ -33,7 +33,7 @@ import { bind, giveBackExcept, tidy } from "../autodiff/core.js";
 import { namedLeaves, type Params, treeLeaves } from "../autodiff/tree.js";
 import { valueAndGradAux } from "../autodiff/vjp.js";
 import type { DType, TypedArray } from "../backend/backend.js";
-import { batcher, checkExamples, type Examples, type Layout, labels, take, toTensors } from "../data/examples.js";
+import { batcher, checkExamples, type Examples, type Layout, labelsOnce, take, toTensors } from "../data/examples.js";
 import type { RunContext } from "../nn/activations.js";
 import type { LossOptions } from "../nn/losses.js";
 import { add } from "../ops/add.js";
@@ -304,7 +304,7 @@ function* evaluation<P extends Params>(
   if (typeof chunk !== "number" || !Number.isInteger(chunk) || chunk < 1) throw new TypeError(`evaluate: option 'chunk' must be an integer ≥ 1, got ${String(chunk)}`);
   const layout = opts.layout ?? "columns";
   const dtype = dtypeOption(fn, opts.dtype);
-  const truth = task === "regression" ? undefined : labels(data);
+  const truth = task === "regression" ? undefined : labelsOnce(data);
   let total = 0;
   let hits = 0;
   const batchOf = batcher(data, layout, chunk, { dtype });
@@ -645,7 +645,7 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
     augmenter = rngFromState(resume.rng.augment);
   }
   const shuffle = (o.shuffle ?? true) && bs < data.m;
-  const truth = labels(data);
+  const truth = labelsOnce(data);
   const batches = Math.ceil(data.m / bs);
   const firstEpoch = (resume?.epoch ?? 0) + 1;
   const fullBatch = bs >= data.m && o.augment === undefined ? toTensors(data, layout, { dtype }) : undefined;
