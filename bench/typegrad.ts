@@ -240,6 +240,43 @@ export const fitStepMs = (c: MlpCase = MLP, runs = 5): number =>
   });
 
 /**
+ * `fit` per batch timed as the core step is (`measure` takes the median over single steps): the
+ * median over single batches, from one `onBatch` call to the next (a batch's gather, step, read
+ * and bookkeeping; not the first batch of an epoch, which also holds `fit`'s setup), over `runs`
+ * epochs after one warm-up epoch. With it, the share of the batches' elements the WASM backend
+ * copied in while its main thread waited for the workers (`wasmStats().gatheredWhileWaiting`).
+ */
+export const fitBatchMs = (c: MlpCase = MLP, runs = 3): { readonly median_ms: number; readonly waiting: number } =>
+  withBackend(wasm, () => {
+    const train = fitSet(c);
+    let params = initParams(c);
+    const ts: number[] = [];
+    const s0 = wasmStats();
+    for (let r = 0; r <= runs; r++) {
+      let last = -1;
+      params = fit({
+        model: netOf(c) as never,
+        params,
+        loss: softmaxCrossEntropy,
+        optimizer: sgd,
+        train,
+        layout: "rows",
+        batchSize: c.batch,
+        epochs: 1,
+        shuffle: false,
+        onBatch: () => {
+          const t = performance.now();
+          if (last >= 0 && r > 0) ts.push(t - last);
+          last = t;
+        },
+      }).params as Params;
+    }
+    const s1 = wasmStats();
+    ts.sort((a, b) => a - b);
+    return { median_ms: ts[Math.floor(ts.length / 2)] as number, waiting: (s1.gatheredWhileWaiting - s0.gatheredWhileWaiting) / Math.max(1, s1.gathered - s0.gathered) };
+  });
+
+/**
  * `fit` per batch against the core-API step in CPU time, on one thread (so the figure does not
  * depend on how a loaded host schedules the pool's workers): rounds alternate {@link FIT_BATCHES}
  * core steps and one `fit` epoch of {@link FIT_BATCHES} batches, each timed with

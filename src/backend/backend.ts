@@ -147,6 +147,25 @@ export interface Backend {
    */
   sgdUpdate?(w: Storage, g: Storage, lr: number): Storage;
   /**
+   * Optional: one small storage of `xs`'s dtype (they share one) holding, one after the other, for
+   * each `xs[i]` its elements, or with `summed[i]` the sum of its elements, bit for bit
+   * `reduce("sum", xs[i], [xs[i].length], 0)` (0 for an empty one). One call where the library would
+   * otherwise reshape, reduce, cast and concatenate several tensors to read them at once: `fit`
+   * reads each batch's cost, output and divergence probe (each parameter's sum) with it. Where a
+   * backend leaves it out, those ops run.
+   */
+  pack?(xs: readonly Storage[], summed: readonly boolean[]): Storage;
+  /**
+   * Optional: a storage of the rows `rows` (row `k` is row `rows[k]`) of the row-major `src` of
+   * rows of `width` elements, or with `transposed` their transpose (`width` × `rows.length`, column
+   * `k` that row): the batches of `fit`. The backend may copy the elements later, when it has time
+   * (the WASM backend: while its main thread waits for its worker threads), and at the latest when
+   * the storage is first used (read, given to a kernel, evicted), so neither `src` nor `rows` may
+   * change until then. Where a backend leaves it out, the rows are gathered in JavaScript and
+   * given to `fromArray`.
+   */
+  gatherRows?(dtype: DType, src: Float32Array, width: number, rows: readonly number[], transposed: boolean): Storage;
+  /**
    * Optional: the library will never read `s` again (it held an intermediate of `grad` or of a
    * pullback), so its memory may be reused without saving its elements. Backends whose memory
    * the garbage collector owns leave this out.

@@ -9,6 +9,7 @@
 import type { PatchGeometry } from "../shape/conv.js";
 import type { Sizes } from "../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "./backend.js";
+import { copyRows, packDtype } from "./batches.js";
 import { binaryScalar, unaryScalar } from "./scalars.js";
 
 /** A storage of the reference backend: a typed array. */
@@ -196,6 +197,31 @@ class Reference implements Backend {
       const a = Math.fround(lr);
       for (let i = 0; i < x.length; i++) out[i] = (x[i] as number) - Math.fround((y[i] as number) * a);
     } else for (let i = 0; i < x.length; i++) out[i] = (x[i] as number) - (y[i] as number) * lr;
+    return this.make(out);
+  }
+
+  /** The rows at once (the oracle of the WASM backend's deferred copy). */
+  gatherRows(dtype: DType, src: Float32Array, width: number, rows: readonly number[], transposed: boolean): Storage {
+    const out = alloc(dtype, rows.length * width);
+    copyRows(out, 0, src, width, rows, 0, rows.length, transposed);
+    return this.make(out);
+  }
+
+  /** Each storage's elements, or its sum (the `reduce` below, so the same bits), one after the other. */
+  pack(xs: readonly Storage[], summed: readonly boolean[]): Storage {
+    const dtype = packDtype(this.name, xs, summed);
+    const out = alloc(
+      dtype,
+      xs.reduce((n, x, i) => n + (summed[i] === true ? 1 : x.length), 0),
+    );
+    let at = 0;
+    xs.forEach((x, i) => {
+      if (summed[i] === true) out[at++] = this.data(this.reduce("sum", x, [x.length], 0))[0] as number;
+      else {
+        out.set(this.data(x), at);
+        at += x.length;
+      }
+    });
     return this.make(out);
   }
 

@@ -9,10 +9,13 @@
  *
  * @module
  */
+
+import { getBackend } from "../backend/current.js";
 import type { Batch, Layout } from "../shape/layout.js";
 import { fromArray } from "../tensor/create.js";
+import { dtypeOption } from "../tensor/dtype.js";
 import { permutation, type Rng } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { fromStorage, type Tensor } from "../tensor/tensor.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -251,6 +254,23 @@ export const labels = (d: Examples): number[] => {
   return out;
 };
 
+/** `labels` of the sets `fit` and `evaluate` saw, with the targets they were read from (a replaced array is read anew). */
+const labelled = new WeakMap<Examples, { readonly y: Float32Array; readonly m: number; readonly targets: number; readonly labels: readonly number[] }>();
+
+/**
+ * `labels(d)`, read once per set (examples are immutable by convention): `fit` called epoch by
+ * epoch on the same data reads its m × targets values once.
+ *
+ * @internal
+ */
+export const labelsOnce = (d: Examples): readonly number[] => {
+  const seen = labelled.get(d);
+  if (seen !== undefined && seen.y === d.y && seen.m === d.m && seen.targets === d.targets) return seen.labels;
+  const out = labels(d);
+  labelled.set(d, { y: d.y, m: d.m, targets: d.targets, labels: out });
+  return out;
+};
+
 /**
  * Standardise each feature with the mean and deviation of `ref` (default: `d` itself), so a test
  * set uses the training set's statistics.
@@ -294,23 +314,30 @@ export const toTensors = <F extends number, T extends number, L extends Layout =
 
 /**
  * Tensors of batches of `d`, for `fit` and `evaluate`: `(idx)` gives the examples at `idx` (at
- * most `size` of them, valid indices) in `layout`, gathered straight from `d`'s arrays into two
- * buffers reused from batch to batch (the backends copy what they are given), so a batch costs
- * one copy of its values into the backend and no garbage.
+ * most `size` of them, valid indices; neither `idx` nor `d`'s arrays may change until the
+ * tensors are used) in `layout`. A backend with `gatherRows` copies them straight from `d`'s
+ * arrays, perhaps later (the WASM backend: while it waits for its workers, so a batch made ahead
+ * of a training step arrives during it); for another, they are gathered into two buffers reused
+ * from batch to batch (the backends copy what they are given). Either way a batch costs one copy
+ * of its values into the backend and no garbage.
  */
 export const batcher = (d: Examples, layout: Layout, size: number, opts?: { readonly dtype?: "float32" | "float64" }): ((idx: readonly number[]) => TensorPair<number, number, Layout>) => {
   const n = Math.min(size, d.m);
-  const scratch = { x: new Float32Array(n * d.features), y: new Float32Array(n * d.targets) };
-  return (idx) => gather(d, idx, layout === "rows", opts, scratch) as unknown as TensorPair<number, number, Layout>;
+  let scratch: { readonly x: Float32Array; readonly y: Float32Array } | undefined;
+  const buffers = () => {
+    scratch ??= { x: new Float32Array(n * d.features), y: new Float32Array(n * d.targets) };
+    return scratch;
+  };
+  return (idx) => gather(d, idx, layout === "rows", opts, buffers) as unknown as TensorPair<number, number, Layout>;
 };
 
-/** The examples at `idx` (all, in order, when undefined) as tensors, through `scratch` when given. */
+/** The examples at `idx` (all, in order, when undefined) as tensors, through the buffers of `scratch` when given. */
 const gather = (
   d: Examples,
   idx: readonly number[] | undefined,
   rows: boolean,
   opts: { readonly dtype?: "float32" | "float64" } | undefined,
-  scratch?: { readonly x: Float32Array; readonly y: Float32Array },
+  scratch?: () => { readonly x: Float32Array; readonly y: Float32Array },
 ): { X: Tensor; Y: Tensor } => {
   const n = idx === undefined ? d.m : idx.length;
   // consecutive examples in rows (an unshuffled batch, an evaluation chunk) are one slice of the
@@ -318,11 +345,16 @@ const gather = (
   const start = idx === undefined ? 0 : (idx[0] ?? 0);
   let consecutive = rows;
   if (idx !== undefined) for (let k = 0; consecutive && k < n; k++) consecutive = idx[k] === start + k;
-  const view = (src: Float32Array, width: number, buf: Float32Array | undefined): Tensor => {
+  // a backend that gathers rows itself copies them once, straight from the data, and perhaps later
+  // (the WASM backend: while it waits for its workers in the step before the batch is used)
+  const be = getBackend();
+  const dtype = dtypeOption("gather", opts?.dtype);
+  const view = (src: Float32Array, width: number, buf: (() => Float32Array) | undefined): Tensor => {
+    if (idx !== undefined && be.gatherRows !== undefined) return fromStorage(be.gatherRows(dtype, src, width, idx, !rows), rows ? [n, width] : [width, n]);
     let out: Float32Array;
     if (consecutive) out = idx === undefined ? src : src.subarray(start * width, (start + n) * width);
     else {
-      out = buf === undefined ? new Float32Array(n * width) : buf.subarray(0, n * width);
+      out = buf === undefined ? new Float32Array(n * width) : buf().subarray(0, n * width);
       if (rows) {
         const at = idx as readonly number[];
         for (let k = 0; k < n; k++) {
@@ -338,5 +370,5 @@ const gather = (
     }
     return rows ? fromArray([n, width], out, opts) : fromArray([width, n], out, opts);
   };
-  return { X: view(d.x, d.features, scratch?.x), Y: view(d.y, d.targets, scratch?.y) };
+  return { X: view(d.x, d.features, scratch && (() => scratch().x)), Y: view(d.y, d.targets, scratch && (() => scratch().y)) };
 };

@@ -95,8 +95,9 @@ const leafwise = (name: string, lr: LearningRate, nSlots: number, rule: Rule): O
     name,
     init: <P extends Params>(params: P): OptState<P> => {
       const { leaves, rebuild } = flattenTree(`${name}.init`, params);
-      const zero = rebuild(leaves.map((w) => zerosLike(w))) as P;
-      return { step: 0, slots: Array.from({ length: nSlots }, () => zero) };
+      // no zeros for a rule without slots (gd): they were made, never read, and left to the ring
+      const zero = nSlots === 0 ? undefined : (rebuild(leaves.map((w) => zerosLike(w))) as P);
+      return { step: 0, slots: Array.from({ length: nSlots }, () => zero as P) };
     },
     step: <P extends Params>(params: P, grads: P, state: OptState<P>): [P, OptState<P>] => {
       const fn = `${name}.step`;

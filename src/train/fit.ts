@@ -16,9 +16,12 @@
  * yields after every update: `fit` reads synchronously and runs it to the end at once, `fitAsync`
  * reads with `toFlatAsync` and lets the event loop run between batches, so it also trains on the
  * WebGPU backend, whose tensors read back only asynchronously (`fit` there is an error naming
- * `fitAsync`). An update costs one read of a few numbers: the cost, the batch's correct
- * predictions counted where the output lives, and the divergence probe (the sum of each
- * parameter). Either stops
+ * `fitAsync`). An update costs one read: the cost, the divergence probe (the sum of each
+ * parameter) and the batch's output (its correct predictions are counted here; on a device
+ * backend they are counted where the output lives and read as one number), packed by the backend
+ * in one call where it can (`Backend.pack`). Each batch is made one ahead, gathered by the backend
+ * where it can (`Backend.gatherRows`: the WASM backend copies it in while it waits for its
+ * workers in the step before). Either stops
  * between batches when its `signal` is aborted, and either returns the run's `TrainState`
  * (optimizer state, counters, generator states after the last whole epoch), from which `resume`
  * continues bit for bit.
@@ -30,7 +33,7 @@ import { bind, giveBackExcept, tidy } from "../autodiff/core.js";
 import { namedLeaves, type Params, treeLeaves } from "../autodiff/tree.js";
 import { valueAndGradAux } from "../autodiff/vjp.js";
 import type { DType, TypedArray } from "../backend/backend.js";
-import { batcher, checkExamples, type Examples, type Layout, labels, take, toTensors } from "../data/examples.js";
+import { batcher, checkExamples, type Examples, type Layout, labelsOnce, take, toTensors } from "../data/examples.js";
 import type { RunContext } from "../nn/activations.js";
 import type { LossOptions } from "../nn/losses.js";
 import { add } from "../ops/add.js";
@@ -44,7 +47,7 @@ import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
-import { type Release, storageOf, type Tensor } from "../tensor/tensor.js";
+import { fromStorage, type Release, storageOf, type Tensor } from "../tensor/tensor.js";
 import { labelHits, labelsOf, type OutputKind } from "./metrics.js";
 import { type ProgressOptions, type ProgressReporter, progressReporter } from "./progress.js";
 import type { TrainState } from "./state.js";
@@ -302,7 +305,7 @@ function* evaluation<P extends Params>(
   if (typeof chunk !== "number" || !Number.isInteger(chunk) || chunk < 1) throw new TypeError(`evaluate: option 'chunk' must be an integer ≥ 1, got ${String(chunk)}`);
   const layout = opts.layout ?? "columns";
   const dtype = dtypeOption(fn, opts.dtype);
-  const truth = task === "regression" ? undefined : labels(data);
+  const truth = task === "regression" ? undefined : labelsOnce(data);
   let total = 0;
   let hits = 0;
   const batchOf = batcher(data, layout, chunk, { dtype });
@@ -352,7 +355,31 @@ function* readPacked(
 ): Loop<readonly number[]> {
   // on a CPU backend the output is read as it is and the labels counted here: cheaper than the
   // four ops that count them where a device's output lives
-  const onDevice = storageOf(out).backend.readAsync !== undefined;
+  const be = storageOf(out).backend;
+  const onDevice = be.readAsync !== undefined;
+  const rows = layout === "rows";
+  const s = out.shape as readonly number[];
+  const [m, k] = rows ? [s[0] as number, s[1] as number] : [s[1] as number, s[0] as number];
+  const counted = truth !== undefined && !onDevice;
+  if (counted && (s.length !== 2 || truth.length !== m)) labelHits(out, truth, { layout, outputs }); // its errors, where the shapes are wrong
+  // the backend's `pack`: the cost, the sums and (counted here) the output in one call, one read
+  const parts = counted ? [J, ...probed, out] : [J, ...probed];
+  if (be.pack !== undefined && parts.length > 1 && (truth === undefined || counted) && parts.every((t) => t.dtype === J.dtype && storageOf(t).backend === be)) {
+    const packed = fromStorage(
+      be.pack(
+        parts.map((t) => storageOf(t, "fit", "a tensor")),
+        parts.map((_, i) => i > 0 && i <= probed.length),
+      ),
+      [1 + probed.length + (counted ? out.size : 0)],
+    );
+    const got = yield* read(packed);
+    giveBackExcept([packed], keep);
+    if (!counted) return Array.from(got);
+    const predicted = labelsOf(got.subarray(1 + probed.length), m, k, rows, outputs);
+    let hits = 0;
+    for (let i = 0; i < m; i++) if (predicted[i] === truth[i]) hits++;
+    return [got[0] as number, hits, ...got.subarray(1, 1 + probed.length)];
+  }
   const packed = tidy(
     () => {
       const parts = [reshapeSizes(J, [1])];
@@ -371,11 +398,7 @@ function* readPacked(
   );
   const got = Array.from(yield* read(packed));
   giveBackExcept([packed], keep);
-  if (truth === undefined || onDevice) return got;
-  const rows = layout === "rows";
-  const s = out.shape as readonly number[];
-  const [m, k] = rows ? [s[0] as number, s[1] as number] : [s[1] as number, s[0] as number];
-  if (s.length !== 2 || truth.length !== m) labelHits(out, truth, { layout, outputs }); // its errors, where the shapes are wrong
+  if (!counted) return got;
   const predicted = labelsOf(yield* read(out), m, k, rows, outputs);
   let hits = 0;
   for (let i = 0; i < m; i++) if (predicted[i] === truth[i]) hits++;
@@ -523,7 +546,7 @@ function* update<P extends Params>(
   check: boolean,
   truth?: { readonly labels: readonly number[]; readonly outputs: OutputKind },
   donate = false,
-): Loop<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly hits: number; readonly output: Tensor; readonly bad?: Divergence }> {
+): Loop<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly hits: number; readonly output: Tensor; readonly cost: Tensor; readonly bad?: Divergence }> {
   const layout = opts.layout ?? "columns";
   const ctx = opts.ctx ?? { training: true };
   const stateful = typeof model.applyWithState === "function" && typeof model.withState === "function";
@@ -548,7 +571,7 @@ function* update<P extends Params>(
   giveBackTrees([grads], [params, next, ...nextState.slots, output, J, X, Y]);
   // donated: the caller will not read the old parameters and state again
   if (donate) giveBackTrees([params, ...state.slots], [next, ...nextState.slots, output, J, X, Y], "donate");
-  return { params: next, state: nextState, loss: value, hits: truth === undefined ? 0 : (got[1] as number), output, ...(bad === undefined ? {} : { bad }) };
+  return { params: next, state: nextState, loss: value, hits: truth === undefined ? 0 : (got[1] as number), output, cost: J, ...(bad === undefined ? {} : { bad }) };
 }
 
 /** The first leaf of `tree` with a non-finite element, by name (only asked once a run has diverged). */
@@ -632,7 +655,7 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
     augmenter = rngFromState(resume.rng.augment);
   }
   const shuffle = (o.shuffle ?? true) && bs < data.m;
-  const truth = labels(data);
+  const truth = labelsOnce(data);
   const batches = Math.ceil(data.m / bs);
   const firstEpoch = (resume?.epoch ?? 0) + 1;
   const fullBatch = bs >= data.m && o.augment === undefined ? toTensors(data, layout, { dtype }) : undefined;
@@ -660,8 +683,15 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
   let epochState = snapshot(firstEpoch - 1);
   let epochParams = params;
   const history: EpochRecord[] = [];
+  /**
+   * The next batch of the epoch, made before this one's step: a backend that copies batches in
+   * later (the WASM backend, while its main thread waits for its workers) brings it in during the
+   * step, where the copy costs no time.
+   */
+  let ahead: { readonly idx: readonly number[]; readonly X: Tensor; readonly Y: Tensor } | undefined;
   const stop = (reason: StopReason, epoch: number, message: string, p: P, diverged?: Divergence): FitResult<P> => {
     progress?.end();
+    if (ahead !== undefined) giveBackTrees([{ X: ahead.X, Y: ahead.Y }], []);
     return { params: p, optState: state, history, state: epochState, stop: { reason, epoch, step, message, ...(diverged === undefined ? {} : { diverged }) } };
   };
   /** Parameters and states a callback has seen (it may keep them). */
@@ -681,10 +711,15 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
     const order = shuffle ? permutation(shuffler, data.m) : Array.from({ length: data.m }, (_, i) => i);
     let lossSum = 0;
     let hits = 0;
+    const batch = (b: number) => {
+      const idx = order.slice(b * bs, Math.min(data.m, (b + 1) * bs));
+      return { idx, ...(fullBatch ?? batchOf(idx)) };
+    };
     for (let b = 0; b < batches; b++) {
       if (signal?.aborted === true) return stop("aborted", epoch, `${fn}: aborted at epoch ${epoch}, batch ${b}${signal.reason === undefined ? "" : ` (${String(signal.reason)})`}`, params);
-      const idx = order.slice(b * bs, Math.min(data.m, (b + 1) * bs));
-      const { X, Y } = fullBatch ?? batchOf(idx);
+      const { idx, X, Y } = ahead ?? batch(b);
+      // (not with `augment`: its calls keep their order among the callbacks)
+      ahead = fullBatch === undefined && augment === undefined && b + 1 < batches ? batch(b + 1) : undefined;
       const r = yield* update(
         o.model,
         o.loss,
@@ -723,9 +758,10 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
         hits += r.hits;
         batchAcc = r.hits / idx.length;
       }
-      // the batch's tensors were made here and are seen by no one now: their memory goes back at
-      // once, not when the backend's ring comes round to them (which copies them out first)
-      if (fullBatch === undefined) giveBackTrees([{ X, Y }], [params, lastGood, r.output, ...state.slots]);
+      // the batch's tensors, its output and its cost were made here and are seen by no one now:
+      // their memory goes back at once, not when the backend's ring comes round to them (which
+      // copies them out first: four small copies a batch)
+      giveBackTrees(fullBatch === undefined ? [{ X, Y, output: r.output, cost: r.cost }] : [{ output: r.output, cost: r.cost }], [params, lastGood, ...state.slots]);
       const info: BatchInfo = { epoch, batch: b, batches, step, loss: r.loss, accuracy: batchAcc };
       progress?.batch(info);
       if (o.onBatch !== undefined && callback(fn, "onBatch", o.onBatch(info)) === "stop") {

@@ -5,6 +5,9 @@
  */
 import { describe, expect, test } from "vitest";
 import { grad } from "../../src/autodiff/vjp.js";
+import type { Backend } from "../../src/backend/backend.js";
+import { withBackend } from "../../src/backend/current.js";
+import { reference } from "../../src/backend/reference.js";
 import { mul } from "../../src/ops/mul.js";
 import { sub } from "../../src/ops/sub.js";
 import { sum } from "../../src/ops/sum.js";
@@ -135,5 +138,38 @@ describe("schedules and L2", () => {
     const byHand = addL2Grads(p, zero, 0.5, 4);
     for (const k of ["W1", "b1", "W2"] as const) expect(Array.from(toFlat(byHand[k]))).toEqual(Array.from(toFlat(byGrad[k])));
     expect(Array.from(toFlat(byHand.b1))).toEqual([0]);
+  });
+});
+
+describe("optimizer state", () => {
+  /** The reference backend, counting the storages it makes. */
+  const counting = () => {
+    let made = 0;
+    const be = Object.create(reference, {
+      fill: {
+        value(this: Backend, ...a: Parameters<Backend["fill"]>) {
+          made++;
+          return reference.fill.apply(this, a);
+        },
+      },
+    }) as Backend;
+    return { be, made: () => made };
+  };
+
+  test("gd keeps no slots and makes no tensors for them; momentum's and adam's start at zero", () => {
+    const c = counting();
+    const params = withBackend(c.be, () => ({ W: tensor([[1, 2]]), b: tensor([3]) }));
+    const s = withBackend(c.be, () => gd(0.1).init(params));
+    expect(s.slots).toEqual([]);
+    expect(c.made()).toBe(0);
+    for (const [opt, n] of [
+      [momentum(0.1), 1],
+      [adam(0.1), 2],
+    ] as const) {
+      const st = withBackend(c.be, () => opt.init(params));
+      expect(st.slots.length).toBe(n);
+      for (const slot of st.slots) expect([...toFlat(slot.W), ...toFlat(slot.b)]).toEqual([0, 0, 0]);
+    }
+    expect(c.made()).toBeGreaterThan(0);
   });
 });

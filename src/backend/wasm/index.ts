@@ -23,12 +23,13 @@
 import { type PatchGeometry, patchesShape } from "../../shape/conv.js";
 import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
+import { copyRows, packDtype } from "../batches.js";
 import { convByWindows } from "../windows.js";
 import { BINARY, COSTLY, UNARY } from "./codes.generated.js";
 import { col2im, conv, direct, im2col } from "./conv.js";
 import type { Block, Placed } from "./memory.js";
 import { binary, gemm, reduce, SPLIT_ELEMENTWISE, SPLIT_UNARY_COSTLY, softmax, unary } from "./parallel.js";
-import { load, type Runtime, writeMeta } from "./runtime.js";
+import { countGathered, load, participants, type Runtime, writeMeta } from "./runtime.js";
 import { around, batchIndex, collapse, permuteDims, size } from "./shapes.js";
 
 export { configureWasm, initWasm, loadWasm, type WasmOptions, wasmFile, wasmLoadsSync, wasmStats } from "./runtime.js";
@@ -51,12 +52,65 @@ class WasmStorage implements Storage, Placed {
   block: Block | undefined = undefined;
   /** Shared by every tensor of one scalar value (see `fill`): never released. */
   shared = false;
+  /** Rows still to be copied in (see `gatherRows`). */
+  pending: Pending | undefined = undefined;
+  complete: (() => void) | undefined = undefined;
   constructor(
     readonly backend: Backend,
     readonly dtype: DType,
     readonly length: number,
   ) {}
 }
+
+/**
+ * A storage of `gatherRows` whose rows are not all copied in yet: rows `next …` of `rows` of
+ * `src` still to go. The main thread copies them a few at a time while it waits for the pool's
+ * workers (`Pool.idle`), and the rest at once when the storage is first used, given back or
+ * evicted.
+ */
+interface Pending {
+  readonly s: WasmStorage;
+  readonly src: Float32Array;
+  readonly width: number;
+  readonly rows: readonly number[];
+  readonly transposed: boolean;
+  next: number;
+}
+
+/** The storages with rows to copy, oldest first. */
+const pendings: Pending[] = [];
+
+/** Elements copied per turn of `Pool.idle` (at least one row): about a microsecond and a half. */
+const IDLE_ELEMENTS = 4096;
+
+/** Copy rows `job.next … to - 1` of a pending storage into its block (`waiting`: in `Pool.idle`). */
+const copyPending = (job: Pending, to: number, waiting = false): void => {
+  const s = job.s;
+  countGathered((to - job.next) * job.width, waiting);
+  const arena = load().arena;
+  const view = s.dtype === "float64" ? arena.f64 : arena.f32;
+  copyRows(view, s.ptr / bytesOf(s.dtype), job.src, job.width, job.rows, job.next, to, job.transposed);
+  job.next = to;
+};
+
+/** Copy the rest of `s`'s rows (when it has any left to copy), or with `drop` forget them (`s` was given back). */
+const finishPending = (s: WasmStorage, drop = false): void => {
+  const job = s.pending;
+  if (job === undefined) return;
+  if (!drop) copyPending(job, job.rows.length);
+  s.pending = undefined;
+  s.complete = undefined;
+  pendings.splice(pendings.indexOf(job), 1);
+};
+
+/** One turn of idle work for the pool's main thread: a few rows of the oldest pending storage; whether any are left. */
+const idleRows = (): boolean => {
+  const job = pendings[0];
+  if (job === undefined) return false;
+  copyPending(job, Math.min(job.rows.length, job.next + Math.max(1, Math.floor(IDLE_ELEMENTS / job.width))), true);
+  if (job.next === job.rows.length) finishPending(job.s);
+  return pendings.length > 0;
+};
 
 // -------------------------------------------------------------------------------------
 // instances
@@ -83,6 +137,7 @@ class Wasm implements Backend {
   private run(inputs: readonly WasmStorage[], out: WasmStorage, kernel: (rt: Runtime, ptrs: readonly number[], o: number) => void): WasmStorage {
     const rt = load();
     const arena = rt.arena;
+    for (const s of inputs) if (s.pending !== undefined) finishPending(s);
     arena.begin();
     for (const s of inputs) s.pin = -1;
     const ptrs: number[] = [];
@@ -103,12 +158,14 @@ class Wasm implements Backend {
 
   read(s: Storage): TypedArray {
     const x = this.own(s, "read", "s");
+    finishPending(x);
     if (x.ptr >= 0) return load().arena.copyOut(x);
     return load().arena.host(x).slice();
   }
 
   release(s: Storage): void {
     const x = this.own(s, "release", "s");
+    finishPending(x, true);
     if (!x.shared) load().arena.release(x);
   }
 
@@ -187,6 +244,54 @@ class Wasm implements Backend {
     const dt = dtCode(x.dtype);
     return this.run([x, y], this.make(x.dtype, n), (rt, [pw, pg], o) => {
       if (n > 0) rt.k.sgdUpdate(dt, pw as number, pg as number, lr, o, n);
+    });
+  }
+
+  /**
+   * The rows, copied in later: a few at a time while the main thread waits for the pool's workers
+   * in the kernels that follow (so a batch made ahead of a training step arrives during it), the
+   * rest when the storage is first used, given back or evicted. At once where there is no pool,
+   * or where the block lies outside the ring (a large batch, in the side region for one call).
+   */
+  gatherRows(dtype: DType, src: Float32Array, width: number, rows: readonly number[], transposed: boolean): Storage {
+    const out = this.make(dtype, rows.length * width);
+    return this.run([], out, (rt, _p, o) => {
+      if (out.ptr !== o || rt.pool === undefined || participants(rt) === 1) {
+        countGathered(out.length, false);
+        copyRows(dtype === "float64" ? rt.arena.f64 : rt.arena.f32, o / bytesOf(dtype), src, width, rows, 0, rows.length, transposed);
+        return;
+      }
+      const job: Pending = { s: out, src, width, rows, transposed, next: 0 };
+      out.pending = job;
+      out.complete = () => finishPending(out);
+      pendings.push(job);
+      rt.pool.idle ??= idleRows;
+    });
+  }
+
+  /**
+   * Each storage's elements (copied) or its sum (the `reduce` kernel over it as one row, split as
+   * `reduce` splits it, so the same bits), one after the other, in one call.
+   */
+  pack(xs: readonly Storage[], summed: readonly boolean[]): Storage {
+    const parts = xs.map((s, i) => this.own(s, "pack", `xs[${i}]`));
+    const dtype = packDtype(this.name, parts, summed);
+    const sz = bytesOf(dtype);
+    const dt = dtCode(dtype);
+    let n = 0;
+    for (const [i, x] of parts.entries()) n += summed[i] === true ? 1 : x.length;
+    return this.run(parts, this.make(dtype, n), (rt, ptrs, o) => {
+      let at = o;
+      for (const [i, x] of parts.entries()) {
+        const p = ptrs[i] as number;
+        if (summed[i] === true) {
+          reduce(rt, dt, REDUCE.sum, p, at, 1, x.length, 1, sz);
+          at += sz;
+        } else {
+          if (x.length > 0) rt.k.copyRows(p, x.length * sz, at, x.length * sz, x.length * sz, 1);
+          at += x.length * sz;
+        }
+      }
     });
   }
 

@@ -89,6 +89,8 @@ export interface Placed {
   dead: boolean;
   /** The ring block holding it while resident in the ring. */
   block: Block | undefined;
+  /** Writes to its block still to do (a batch copied in later), done before its elements are copied out. */
+  complete?: (() => void) | undefined;
 }
 
 /**
@@ -387,6 +389,7 @@ export class Arena {
       const b = qs[i] as Block;
       const old = b.owner;
       if (old !== null) {
+        old.complete?.();
         if (old.host === undefined && !old.dead) {
           old.host = this.copyOut(old);
           this.copiedOut++;

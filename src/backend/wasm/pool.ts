@@ -182,6 +182,11 @@ export class Pool {
   private readonly workers: HostWorker[] = [];
   private seq = 0;
   private readonly blocking = canBlock();
+  /**
+   * Work for the main thread while it waits for the workers to finish a job's last chunks: one
+   * short turn per call, true while more is left (the WASM backend's batches copied in ahead).
+   */
+  idle: (() => boolean) | undefined = undefined;
 
   /**
    * A pool with room for `capacity` participants (no worker started yet: see `ensure`);
@@ -244,6 +249,8 @@ export class Pool {
     Atomics.store(c, SEQ, seq);
     Atomics.notify(c, SEQ);
     work(c, seq, k, scratch, runChunk);
+    const idle = this.idle;
+    if (idle !== undefined) while (Atomics.load(c, DONE) !== chunks && idle()) {}
     for (let spin = 0; spin < 100000; spin++) if (Atomics.load(c, DONE) === chunks) return;
     for (;;) {
       const done = Atomics.load(c, DONE);

@@ -279,18 +279,33 @@ export const countElementwiseSplit = (): void => {
   elementwiseSplits++;
 };
 
+/** Elements the backend's `gatherRows` copied in (`fit`'s batches), and those of them copied while the main thread waited for the workers. */
+let gathered = 0;
+let gatheredWhileWaiting = 0;
+export const countGathered = (elements: number, waiting: boolean): void => {
+  gathered += elements;
+  if (waiting) gatheredWhileWaiting += elements;
+};
+
 /**
  * Memory counters of the WASM backend (loads it if needed), with the threads a split kernel
- * uses now.
+ * uses now, and how many of the elements of `fit`'s batches (`gathered`) were copied in while
+ * the main thread waited for the workers (`gatheredWhileWaiting`), where it costs no time.
  *
  * @example
  * import { wasmStats } from "typegrad"
  * wasmStats().memoryBytes > 0 // true
  * @category destructors
  */
-export const wasmStats = (): MemoryStats & { readonly threads: number; readonly elementwiseSplits: number; readonly relaxedSimd: boolean } => {
+export const wasmStats = (): MemoryStats & {
+  readonly threads: number;
+  readonly elementwiseSplits: number;
+  readonly relaxedSimd: boolean;
+  readonly gathered: number;
+  readonly gatheredWhileWaiting: number;
+} => {
   const rt = load();
-  return { ...rt.arena.stats(), threads: participants(rt), elementwiseSplits, relaxedSimd: rt.k.RELAXED_SIMD.value === 1 };
+  return { ...rt.arena.stats(), threads: participants(rt), elementwiseSplits, relaxedSimd: rt.k.RELAXED_SIMD.value === 1, gathered, gatheredWhileWaiting };
 };
 
 /**
