@@ -368,6 +368,27 @@ const LENET_FLOPS = 6 * (28 * 28 * 25 * 6 + 10 * 10 * 150 * 16 + 400 * 120 + 120
 
 const main = async (): Promise<void> => {
   const gpu = await ready("webgpu");
+  /** A conv layer's geometry, kernel shape, seeded input and kernel on the GPU, and its FLOPs. */
+  const convOperands = (c: ConvLayer) => {
+    const g = windowGeometry("conv2d", c.x, [c.k, c.k], { stride: c.stride, padding: c.padding });
+    const ci = c.x[3] / c.groups;
+    const ws = [c.k, c.k, ci, c.F];
+    const x = gpu.fromArray(
+      "float32",
+      rand(
+        c.x.reduce((a, b) => a * b, 1),
+        3,
+      ),
+    );
+    const w = gpu.fromArray(
+      "float32",
+      rand(
+        ws.reduce((a, b) => a * b, 1),
+        4,
+      ),
+    );
+    return { g, ws, x, w, flops: 2 * c.x[0] * g.outH * g.outW * c.F * c.k * c.k * ci };
+  };
   const info = webgpuInfo();
   const device = info?.adapter.device ?? "";
   const peakArg = argOf("--peak");
@@ -480,24 +501,7 @@ const main = async (): Promise<void> => {
       results.notes.push(`conv table cut short by the time budget before ${c.name}`);
       break;
     }
-    const g = windowGeometry("conv2d", c.x, [c.k, c.k], { stride: c.stride, padding: c.padding });
-    const ci = c.x[3] / c.groups;
-    const ws = [c.k, c.k, ci, c.F];
-    const x = gpu.fromArray(
-      "float32",
-      rand(
-        c.x.reduce((a, b) => a * b, 1),
-        3,
-      ),
-    );
-    const w = gpu.fromArray(
-      "float32",
-      rand(
-        ws.reduce((a, b) => a * b, 1),
-        4,
-      ),
-    );
-    const flops = 2 * c.x[0] * g.outH * g.outW * c.F * c.k * c.k * ci;
+    const { g, ws, x, w, flops } = convOperands(c);
     const windowMB = (c.x[0] * g.outH * g.outW * c.k * c.k * c.x[3] * 4) / 2 ** 20;
     const reps = smoke ? 2 : 5;
     const timed = async (method: "windows" | "implicit", n: number): Promise<number> => {
@@ -567,24 +571,8 @@ const main = async (): Promise<void> => {
       results.notes.push(`fused conv table cut short by the time budget before ${c.name}`);
       break;
     }
-    const g = windowGeometry("conv2d", c.x, [c.k, c.k], { stride: c.stride, padding: c.padding });
-    const ci = c.x[3] / c.groups;
-    const ws = [c.k, c.k, ci, c.F];
+    const { g, ws, x, w } = convOperands(c);
     const outShape = [c.x[0], g.outH, g.outW, c.F];
-    const x = gpu.fromArray(
-      "float32",
-      rand(
-        c.x.reduce((a, b) => a * b, 1),
-        3,
-      ),
-    );
-    const w = gpu.fromArray(
-      "float32",
-      rand(
-        ws.reduce((a, b) => a * b, 1),
-        4,
-      ),
-    );
     const bias = gpu.fromArray("float32", rand(c.F, 5));
     const reps = smoke ? 2 : 5;
     /** Mean ms per layer over `n` queued, and whether the add ran as the epilogue. */
@@ -647,23 +635,7 @@ const main = async (): Promise<void> => {
   const sweepLayer = layers.filter((c) => c.groups === 1 && c.F > 16).at(-1);
   if (sweepLayer !== undefined && left() > 60_000) {
     const c = sweepLayer;
-    const g = windowGeometry("conv2d", c.x, [c.k, c.k], { stride: c.stride, padding: c.padding });
-    const ws = [c.k, c.k, c.x[3], c.F];
-    const x = gpu.fromArray(
-      "float32",
-      rand(
-        c.x.reduce((a, b) => a * b, 1),
-        3,
-      ),
-    );
-    const w = gpu.fromArray(
-      "float32",
-      rand(
-        ws.reduce((a, b) => a * b, 1),
-        4,
-      ),
-    );
-    const flops = 2 * c.x[0] * g.outH * g.outW * c.F * c.k * c.k * c.x[3];
+    const { g, ws, x, w, flops } = convOperands(c);
     console.log(`\n## implicit conv2d: tile sweep on ${c.name} (batch ${c.x[0]})`);
     console.log("| tile | ms | GFLOP/s | % of FP32 peak |");
     console.log("|---|---|---|---|");
