@@ -463,8 +463,7 @@ export const trainStep = <P extends Params>(
   opts: StepOptions<P> = {},
 ): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => {
   const donate = donateOption("trainStep", opts);
-  const r = driveSync("trainStep", "'await trainStepAsync(…)' with the same arguments", update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate));
-  return { params: r.params, state: r.state, loss: r.loss, output: r.output };
+  return stepResult(driveSync("trainStep", "'await trainStepAsync(…)' with the same arguments", update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate)), X, Y);
 };
 
 /**
@@ -496,7 +495,19 @@ export const trainStepAsync = async <P extends Params>(
   opts: StepOptions<P> = {},
 ): Promise<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor }> => {
   const donate = donateOption("trainStepAsync", opts);
-  const r = await driveAsync(update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate));
+  return stepResult(await driveAsync(update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate)), X, Y);
+};
+
+/**
+ * What `trainStep`/`trainStepAsync` hand back of an update: the cost was read into `loss`, so its
+ * tensor is seen by no one and its memory goes back now (not when the WASM ring comes round to it).
+ */
+const stepResult = <P extends Params>(
+  r: { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor; readonly cost: Tensor },
+  X: Tensor,
+  Y: Tensor,
+): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => {
+  giveBackTrees([{ cost: r.cost }], [r.params, ...r.state.slots, r.output, X, Y]);
   return { params: r.params, state: r.state, loss: r.loss, output: r.output };
 };
 
