@@ -107,6 +107,12 @@ export interface Backend {
    * `softmaxCrossEntropyGrad` runs those steps as separate kernels.
    */
   softmaxCrossEntropyGrad?(ls: Storage, y: Storage, shape: Sizes, axis: number, g: Storage, m: number): Storage;
+  /**
+   * Optional: the binary log-loss's pullback in one pass, from the logits `z` and the targets `y`
+   * (one length) and the scalar cotangent `g`: `(σ(z) − y) · (g / m)`. Where a backend leaves it
+   * out, the op `logLossGrad` runs those steps as separate kernels.
+   */
+  logLossGrad?(z: Storage, y: Storage, g: Storage, m: number): Storage;
   /** Index of the largest element along `axis` (first one on ties), as a float. */
   argmax(x: Storage, shape: Sizes, axis: number): Storage;
   /** Materialise `x` broadcast to `out`. */

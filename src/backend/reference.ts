@@ -315,6 +315,20 @@ class Reference implements Backend {
     return this.make(out);
   }
 
+  /** `(σ(z) − y) · (g / m)`, each element computed in float64 (σ stably) and rounded once. */
+  logLossGrad(z: Storage, y: Storage, g: Storage, m: number): Storage {
+    const a = this.data(z);
+    const t = this.data(y);
+    const c = (this.data(g)[0] as number) / m;
+    const out = alloc(z.dtype, a.length);
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i] as number;
+      const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+      out[i] = (s - (t[i] as number)) * c;
+    }
+    return this.make(out);
+  }
+
   /** `(e^ls · Σ_axis y − y) · (g / m)`, each element computed in float64 and rounded once. */
   softmaxCrossEntropyGrad(ls: Storage, y: Storage, shape: Sizes, axis: number, g: Storage, m: number): Storage {
     const a = this.data(ls);

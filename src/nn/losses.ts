@@ -17,14 +17,15 @@
  *
  * @module
  */
+import { tidy } from "../autodiff/core.js";
 import { customVjp } from "../autodiff/customVjp.js";
 import { add } from "../ops/add.js";
 import { clip } from "../ops/clip.js";
 import { div } from "../ops/div.js";
 import { log } from "../ops/log.js";
+import { logLossGrad } from "../ops/logLossGrad.js";
 import { logSoftmax } from "../ops/logSoftmax.js";
 import { mul } from "../ops/mul.js";
-import { sigmoid } from "../ops/sigmoid.js";
 import { softmaxCrossEntropyGrad } from "../ops/softmaxCrossEntropyGrad.js";
 import { softplus } from "../ops/softplus.js";
 import { sub } from "../ops/sub.js";
@@ -77,16 +78,24 @@ const epsOf = (fn: string, opts: ClipOptions | undefined): number => {
   return eps;
 };
 
+/** `(1/m) Σ softplus(z) − y z`, its temporaries (softplus, the product, the difference, the sum) given back. */
+const logLossValue = (z: Tensor, y: Tensor, m: number): Tensor<[]> =>
+  tidy(
+    () => mul(sum(sub(softplus(z), mul(y, z))), 1 / m),
+    (out) => [out],
+  );
+
 /**
- * `(1/m) Σ softplus(z) − y z` with the fused pullback `ct_z = ct (σ(z) − y)/m`, `ct_y = −ct z/m`
- * (seed 002's `dZ = A − Y`), written with differentiable ops so that it differentiates again;
- * a cotangent nobody wants (the targets', in training) is not computed.
+ * `(1/m) Σ softplus(z) − y z` with the fused pullback `ct_z = ct (σ(z) − y)/m` in one kernel
+ * (`logLossGrad`; seed 002's `dZ = A − Y`), `ct_y = −ct z/m`, written with differentiable ops so
+ * that it differentiates again; a cotangent nobody wants (the targets', in training) is not
+ * computed.
  */
 const logLossFused = (m: number) =>
   customVjp(
-    (z: Tensor, y: Tensor) => mul(sum(sub(softplus(z), mul(y, z))), 1 / m),
-    (z: Tensor, y: Tensor) => [mul(sum(sub(softplus(z), mul(y, z))), 1 / m), { z, y }] as const,
-    ({ z, y }, ct, wants) => [wants[0] ? mul(sub(sigmoid(z), y), div(ct, m)) : undefined, wants[1] ? mul(z, div(ct, -m)) : undefined] as const,
+    (z: Tensor, y: Tensor) => logLossValue(z, y, m),
+    (z: Tensor, y: Tensor) => [logLossValue(z, y, m), { z, y }] as const,
+    ({ z, y }, ct, wants) => [wants[0] ? logLossGrad(z, y, ct, m) : undefined, wants[1] ? mul(z, div(ct, -m)) : undefined] as const,
   );
 
 /**

@@ -32,6 +32,7 @@ export { le } from "./le.js";
 export { leakyRelu } from "./leakyRelu.js";
 export { log } from "./log.js";
 export { log1p } from "./log1p.js";
+export { logLossGrad } from "./logLossGrad.js";
 export { logSigmoid } from "./logSigmoid.js";
 export { logSoftmax } from "./logSoftmax.js";
 export { logSumExp } from "./logSumExp.js";

@@ -40,6 +40,7 @@ import { leDef } from "./le.js";
 import { leakyReluDef } from "./leakyRelu.js";
 import { logDef } from "./log.js";
 import { log1pDef } from "./log1p.js";
+import { logLossGradDef } from "./logLossGrad.js";
 import { logSigmoidDef } from "./logSigmoid.js";
 import { logSoftmaxDef } from "./logSoftmax.js";
 import { logSumExpDef } from "./logSumExp.js";
@@ -110,6 +111,7 @@ const entries = {
   leakyRelu: leakyReluDef,
   log: logDef,
   log1p: log1pDef,
+  logLossGrad: logLossGradDef,
   logSigmoid: logSigmoidDef,
   logSoftmax: logSoftmaxDef,
   logSumExp: logSumExpDef,

@@ -109,6 +109,24 @@ describe("wasm thread pool", () => {
     expect(wasmStats().elementwiseSplits).toBeGreaterThan(splits0);
   });
 
+  it("the log-loss's pullback (split as sigmoid is) gives the same bytes on 1, 2 and 4 threads, split by default", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      const n = 100_003;
+      const z = wasm.fromArray(
+        dtype,
+        Array.from({ length: n }, (_, i) => 20 * Math.sin(i)),
+      );
+      const y = wasm.fromArray(
+        dtype,
+        Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0)),
+      );
+      const g = wasm.fromArray(dtype, [1.5]);
+      const splits0 = wasmStats().elementwiseSplits;
+      sameOnEvery(`logLossGrad ${dtype}`, () => wasm.read((wasm.logLossGrad as NonNullable<typeof wasm.logLossGrad>)(z, y, g, 7)));
+      expect(wasmStats().elementwiseSplits).toBeGreaterThan(splits0);
+    }
+  });
+
   it("reductions (a long vector piece by piece, rows split) and softmax (rows split) give the same bytes on 1, 2 and 4 threads, and the right values", () => {
     for (const dtype of ["float32", "float64"] as const) {
       // a vector of 5 pieces and a bit (so the last piece is short) and one of exactly 2 pieces

@@ -20,6 +20,7 @@ import {
   leakyRelu,
   log,
   log1p,
+  logLossGrad,
   lt,
   maximum,
   minimum,
@@ -184,5 +185,28 @@ describe("where: the broadcast of all three operands", () => {
       zeros([784, 128]),
       0,
     );
+  });
+});
+
+declare const Zl: Tensor<[1, "m"]>;
+declare const Yl: Tensor<[1, "m"]>;
+declare const gl: Tensor<[]>;
+
+describe("logLossGrad", () => {
+  test("keeps the shape of the logits", () => {
+    expect(logLossGrad(Zl, Yl, gl, 128)).type.toBe<Tensor<[1, "m"]>>();
+    expect(logLossGrad(W, W, gl, 128)).type.toBe<Tensor<[128, 784]>>();
+  });
+  test("targets of another shape", () => {
+    // @ts-expect-error Argument of type 'Tensor<[128, 784]>' is not assignable to parameter of type 'Tensor<NoInfer<[1, "m"]>>'
+    logLossGrad(Zl, W, gl, 128);
+  });
+  test("targets that would only broadcast", () => {
+    // @ts-expect-error Argument of type 'Tensor<[128, 1]>' is not assignable to parameter of type 'Tensor<NoInfer<[128, 784]>>'
+    logLossGrad(W, b, gl, 128);
+  });
+  test("a cotangent that is not a scalar", () => {
+    // @ts-expect-error Argument of type 'Tensor<[1, "m"]>' is not assignable to parameter of type 'Tensor<[]>'
+    logLossGrad(Zl, Yl, Yl, 128);
   });
 });

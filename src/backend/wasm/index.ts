@@ -28,7 +28,7 @@ import { convByWindows } from "../windows.js";
 import { BINARY, COSTLY, UNARY } from "./codes.generated.js";
 import { col2im, conv, direct, im2col } from "./conv.js";
 import type { Block, Placed } from "./memory.js";
-import { binary, gemm, reduce, SPLIT_ELEMENTWISE, SPLIT_UNARY_COSTLY, softmax, unary } from "./parallel.js";
+import { binary, gemm, logLossGrad, reduce, SPLIT_ELEMENTWISE, SPLIT_UNARY_COSTLY, softmax, unary } from "./parallel.js";
 import { countGathered, load, participants, type Runtime, writeMeta } from "./runtime.js";
 import { around, batchIndex, collapse, permuteDims, size } from "./shapes.js";
 
@@ -244,6 +244,25 @@ class Wasm implements Backend {
     const dt = dtCode(x.dtype);
     return this.run([x, y], this.make(x.dtype, n), (rt, [pw, pg], o) => {
       if (n > 0) rt.k.sgdUpdate(dt, pw as number, pg as number, lr, o, n);
+    });
+  }
+
+  /**
+   * The log-loss's pullback `(σ(z) − y) · (g / m)` in one pass (the kernel `logLossGrad`: each
+   * element rounded as `sigmoid`, `sub` and `mul` round it, `g / m` as `div`), split over the pool
+   * as the sigmoid kernel is.
+   */
+  logLossGrad(z: Storage, y: Storage, g: Storage, m: number): Storage {
+    const a = this.own(z, "logLossGrad", "z");
+    const b = this.own(y, "logLossGrad", "y");
+    const c = this.own(g, "logLossGrad", "g");
+    if (a.dtype !== b.dtype || a.dtype !== c.dtype || a.length !== b.length || c.length !== 1)
+      throw new TypeError(
+        `wasm backend logLossGrad: 'z' and 'y' must have one dtype and length and 'g' one element of it, got ${a.dtype} × ${a.length}, ${b.dtype} × ${b.length}, ${c.dtype} × ${c.length}`,
+      );
+    const n = a.length;
+    return this.run([a, b, c], this.make(a.dtype, n), (rt, [pz, py, pg], o) => {
+      if (n > 0) logLossGrad(rt, dtCode(a.dtype), pz as number, py as number, pg as number, m, o, n, bytesOf(a.dtype));
     });
   }
 

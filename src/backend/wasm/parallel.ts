@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { BINARY, GEMM_COLS, GEMM_ROWS, MAX_CHUNKS, REDUCE_PARTS, REDUCE_ROWS, runChunk, SOFTMAX_ROWS, UNARY } from "./pool.js";
+import { BINARY, GEMM_COLS, GEMM_ROWS, LOGLOSS_GRAD, MAX_CHUNKS, REDUCE_PARTS, REDUCE_ROWS, runChunk, SOFTMAX_ROWS, UNARY } from "./pool.js";
 import { countElementwiseSplit, participants, type Runtime, splitsElementwise, writeMeta } from "./runtime.js";
 
 /** Matrix products with at least this many multiply-adds are split. */
@@ -73,6 +73,22 @@ export const unary = (rt: Runtime, dt: number, code: number, x: number, o: numbe
   }
   const len = Math.ceil(n / chunksFor(n, p, Infinity) / 16) * 16;
   rt.pool.run(rt.k, rt.scratch(0), UNARY, [dt, code, x, o, n, len, sz], Math.ceil(n / len), p);
+};
+
+/**
+ * The log-loss's pullback `(σ(z) − y) · (g / m)` over `n` elements, split by ranges as a
+ * transcendental unary kernel is (it computes a sigmoid per element), each range computing `g / m`
+ * alike.
+ */
+export const logLossGrad = (rt: Runtime, dt: number, z: number, y: number, g: number, m: number, o: number, n: number, sz: number): void => {
+  const p = elementwiseParts(rt, n, SPLIT_UNARY_COSTLY, true);
+  if (p === 1 || rt.pool === undefined) {
+    rt.k.logLossGrad(dt, z, y, g, m, o, n);
+    return;
+  }
+  const len = Math.ceil(n / chunksFor(n, p, Infinity) / 16) * 16;
+  const bits = new Int32Array(new Float64Array([m]).buffer);
+  rt.pool.run(rt.k, rt.scratch(0), LOGLOSS_GRAD, [dt, z, y, g, o, n, len, sz, bits[0] as number, bits[1] as number], Math.ceil(n / len), p);
 };
 
 /**

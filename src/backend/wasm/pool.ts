@@ -43,6 +43,7 @@ export const COL2IM = 6;
 export const REDUCE_ROWS = 7;
 export const SOFTMAX_ROWS = 8;
 export const REDUCE_PARTS = 9;
+export const LOGLOSS_GRAD = 10;
 
 /** How long an idle worker polls for the next job before it sleeps (ms). */
 const SPIN_MS = 0.5;
@@ -64,7 +65,9 @@ const SPIN_MS = 0.5;
  *   `[outer, n, inner]` along its middle axis;
  * - SOFTMAX_ROWS `[dt, log, x, o, outer, n, inner, len, sz]`: the same rows of a softmax;
  * - REDUCE_PARTS `[dt, op, x, part, n, C, G, sz]`: pieces `i·G … i·G + G - 1` of a vector of `n`
- *   elements cut into pieces of `C`, piece `c` reduced to `part[c]`.
+ *   elements cut into pieces of `C`, piece `c` reduced to `part[c]`;
+ * - LOGLOSS_GRAD `[dt, z, y, g, o, n, len, sz, mLo, mHi]`: elements `i·len …` of the log-loss's
+ *   pullback (`m`'s float64 bits in two words).
  */
 export const runChunk = (k: Kernels, kind: number, a: readonly number[], i: number, scratch: number): void => {
   // no helper functions in here: the text must run as it is in a worker
@@ -115,6 +118,20 @@ export const runChunk = (k: Kernels, kind: number, a: readonly number[], i: numb
     const sz = (a[7] as number) >>> 0;
     const end = Math.min((i + 1) * G, Math.ceil(n / C));
     for (let c = i * G; c < end; c++) k.reduce(a[0] as number, a[1] as number, ((a[2] as number) >>> 0) + c * C * sz, ((a[3] as number) >>> 0) + c * sz, 1, Math.min(C, n - c * C), 1);
+  } else if (kind === 10) {
+    const len = (a[6] as number) >>> 0;
+    const sz = (a[7] as number) >>> 0;
+    const s = i * len;
+    const m = new Float64Array(new Int32Array([a[8] as number, a[9] as number]).buffer)[0] as number;
+    k.logLossGrad(
+      a[0] as number,
+      ((a[1] as number) >>> 0) + s * sz,
+      ((a[2] as number) >>> 0) + s * sz,
+      (a[3] as number) >>> 0,
+      m,
+      ((a[4] as number) >>> 0) + s * sz,
+      Math.min(len, ((a[5] as number) >>> 0) - s),
+    );
   } else if (kind === 6) {
     const len = (a[4] as number) >>> 0;
     const s = i * len;

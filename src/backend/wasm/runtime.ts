@@ -385,6 +385,7 @@ export const warmKernels = (rt: Runtime, rounds: number): number => {
     for (let t = 0; t < 4; t++) k.gemm(0, t & 1, t >> 1, n, n, n, x, n, y, n, o, n, rt.scratch(0));
     for (let log = 0; log < 2; log++) k.softmax(0, log, x, o, n, n, 1);
     k.softmaxXentGrad(0, x, y, y, n, o, n, n, 1);
+    k.logLossGrad(0, x, y, y, n, o, n * n);
     for (let op = 0; op < 2; op++) {
       k.reduce(0, op, x, o, n, n, 1);
       k.reduce(0, op, x, o, 1, n, n);

@@ -32,6 +32,7 @@ export interface Kernels {
   where(dtc: number, dt: number, c: number, a: number, b: number, o: number, rank: number, meta: number): void;
   cast(from: number, to: number, x: number, o: number, n: number): void;
   sgdUpdate(dt: number, w: number, g: number, lr: number, o: number, n: number): void;
+  logLossGrad(dt: number, z: number, y: number, g: number, m: number, o: number, n: number): void;
   reduce(dt: number, op: number, x: number, o: number, outer: number, n: number, inner: number): void;
   argmax(dt: number, x: number, o: number, outer: number, n: number, inner: number): void;
   broadcast(dt: number, x: number, o: number, rank: number, meta: number): void;

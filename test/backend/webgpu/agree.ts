@@ -21,6 +21,8 @@ import {
   gd,
   getBackend,
   itemAsync,
+  logLossFromLogits,
+  logLossGrad,
   matmul,
   mlp,
   mul,
@@ -804,6 +806,29 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
       cases.push({ name: "mnist model: 3 Adam steps, parameters", err, tol: 1e-4 });
     } catch (e) {
       errors.push(`mnist model: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  });
+
+  // the log-loss's fused pullback: no shader, so the five kernels it fuses (sigmoid, sub, fill, div, mul)
+  later("logLossGrad", async () => {
+    try {
+      const zs = Array.from(data(131, -8, 8));
+      const ys = zs.map((_, i) => (i % 3 === 0 ? 1 : 0));
+      const go = (b: Backend): Promise<[Float32Array, Float32Array]> =>
+        setBackendAndAsync(b, async () => {
+          const Z = tensor([zs]) as unknown as Tensor<[1, 131]>;
+          const Y = tensor([ys]) as unknown as Tensor<[1, 131]>;
+          const direct = logLossGrad(Z, Y, tensor(1.5), 7);
+          const [, dZ] = valueAndGrad((w: Tensor<[1, 131]>) => logLossFromLogits(w, Y))(Z);
+          return [(await toFlatAsync(direct)) as Float32Array, (await toFlatAsync(dZ)) as Float32Array];
+        });
+      const g = await go(gpu);
+      const r = await go(reference);
+      const worst = (a: Float32Array, b: Float32Array): number => Math.max(...Array.from(b, (v, i) => Math.abs((a[i] as number) - v) / (1 + Math.abs(v))));
+      cases.push({ name: "logLossGrad (σ(z) − y)·(g/m), as five kernels", err: worst(g[0], r[0]), tol: 2e-6 });
+      cases.push({ name: "grad of logLossFromLogits", err: worst(g[1], r[1]), tol: 2e-6 });
+    } catch (e) {
+      errors.push(`logLossGrad: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
   });
 

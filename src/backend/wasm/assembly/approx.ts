@@ -324,3 +324,26 @@ const TI: usize = memory.data<i32>([
 @inline export function sigmoidf4(x: v128): v128 {
   return sigmoidCore(x, K(0), K(1), K(2), K(3), K(4), K(5), K(6), K(7), K(8), K(9), K(10), K(39), KI(0), KI(5));
 }
+
+/**
+ * out[i] = (σ(z[i]) − y[i]) · c over n float32, two vectors per iteration, constants loaded once:
+ * the binary log-loss's pullback from logits. σ is `sigmoidCore` (the sigmoid kernel's bits),
+ * then the difference and the product are rounded one at a time, as `sub` and `mul` round them.
+ */
+@inline export function sigmoidDiffScaleLoop(z: usize, y: usize, c: f32, o: usize, n: i32): void {
+  const l2e = K(0), mag = K(1), hi = K(2), lo = K(3), c0 = K(4), c1 = K(5), c2 = K(6), c3 = K(7), c4 = K(8), c5 = K(9), one = K(10), cut = K(39), bias = KI(0), sign = KI(5);
+  const cv = f32x4.splat(c);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const off = <usize>i << 2;
+    const a = sigmoidCore(v128.load(z + off), l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, cut, bias, sign);
+    const b = sigmoidCore(v128.load(z + off, 16), l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, cut, bias, sign);
+    v128.store(o + off, f32x4.mul(f32x4.sub(a, v128.load(y + off)), cv));
+    v128.store(o + off, f32x4.mul(f32x4.sub(b, v128.load(y + off, 16)), cv), 16);
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const s = f32x4.extract_lane(sigmoidCore(f32x4.splat(load<f32>(z + off)), l2e, mag, hi, lo, c0, c1, c2, c3, c4, c5, one, cut, bias, sign), 0);
+    store<f32>(o + off, (s - load<f32>(y + off)) * c);
+  }
+}

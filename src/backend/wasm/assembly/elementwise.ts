@@ -5,7 +5,7 @@
 //   dims[rank] | strides of input 0 [rank] | strides of input 1 [rank] | ...
 // Strides count elements; the innermost stride of an input is 0 (broadcast) or 1. Kernels only
 // read it (chunks of a split job run at once over one descriptor: see rows.ts).
-import { expf4, expLoop, logf4, sigmoidf4, sigmoidLoop, tanhf4 } from "./approx";
+import { expf4, expLoop, logf4, sigmoidDiffScaleLoop, sigmoidf4, sigmoidLoop, tanhf4 } from "./approx";
 import { countRows, nextRow, rowStep } from "./rows";
 import { erf64, erfc64 } from "./special";
 
@@ -548,6 +548,28 @@ export function sgdUpdate(dt: i32, w: usize, g: usize, lr: f64, o: usize, n: i32
       const off = <usize>i << 3;
       store<f64>(o + off, load<f64>(w + off) - load<f64>(g + off) * lr);
     }
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// the binary log-loss's pullback
+// -------------------------------------------------------------------------------------
+
+/**
+ * `o = (σ(z) − y) · (g[0] / m)` over n elements (dtype 0 float32, 1 float64) in one pass: the
+ * pullback of the log-loss from logits. Each element is rounded as the kernels it replaces round
+ * it: σ as the sigmoid kernel (float32: its SIMD approximation; float64: the scalar formula), the
+ * difference, then the product with `c = g / m` (m rounded to the dtype, the quotient rounded).
+ */
+export function logLossGrad(dt: i32, z: usize, y: usize, g: usize, m: f64, o: usize, n: i32): void {
+  if (dt == 0) {
+    sigmoidDiffScaleLoop(z, y, load<f32>(g) / <f32>m, o, n);
+    return;
+  }
+  const c = load<f64>(g) / m;
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 3;
+    store<f64>(o + off, (sunary<f64>(SIGMOID, load<f64>(z + off)) - load<f64>(y + off)) * c);
   }
 }
 
