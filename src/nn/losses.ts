@@ -99,16 +99,29 @@ const logLossFused = (m: number) =>
   );
 
 /**
+ * `−(1/m) Σ y ⊙ logSoftmax(z)` and the log-softmax; the product and the sum given back, and the
+ * log-softmax too unless `residual` (the pullback's; the tuple's second element is then live).
+ */
+const crossEntropyValue = (z: Tensor, y: Tensor, m: number, unit: number, residual: boolean): readonly [Tensor<[]>, Tensor] =>
+  tidy(
+    () => {
+      const ls = logSoftmax(z, unit);
+      return [mul(sum(mul(y, ls)), -1 / m), ls] as const;
+    },
+    ([J, ls]) => (residual ? [J, ls] : [J]),
+  );
+
+/**
  * `−(1/m) Σ y ⊙ logSoftmax(z)` along `unit`, with the fused pullback (seed 004)
  * `ct_z = ct (softmax(z) Σ_unit y − y)/m` (`softmax(z) − y` for one-hot targets) in one kernel
  * (`softmaxCrossEntropyGrad`), `ct_y = −ct logSoftmax(z)/m`.
  */
 const softmaxCrossEntropyFused = (m: number, unit: number) =>
   customVjp(
-    (z: Tensor, y: Tensor) => mul(sum(mul(y, logSoftmax(z, unit))), -1 / m),
+    (z: Tensor, y: Tensor) => crossEntropyValue(z, y, m, unit, false)[0],
     (z: Tensor, y: Tensor) => {
-      const ls = logSoftmax(z, unit);
-      return [mul(sum(mul(y, ls)), -1 / m), { ls, y }] as const;
+      const [J, ls] = crossEntropyValue(z, y, m, unit, true);
+      return [J, { ls, y }] as const;
     },
     ({ ls, y }, ct, wants) => [wants[0] ? softmaxCrossEntropyGrad(ls, y, ct, unit, m) : undefined, wants[1] ? mul(ls, div(ct, -m)) : undefined] as const,
   );

@@ -8,7 +8,25 @@ import { describe, expect, it } from "vitest";
 import type { Backend } from "../../src/backend/backend.js";
 import { reference } from "../../src/backend/reference.js";
 import { wasm } from "../../src/backend/wasm/index.js";
-import { astype, div, exp, fromArray, grad, logSoftmax, mul, ShapeError, softmaxCrossEntropy, softmaxCrossEntropyGrad, sub, sum, type Tensor, tensor, toFlat, withBackend } from "../../src/index.js";
+import {
+  astype,
+  div,
+  exp,
+  fromArray,
+  grad,
+  logSoftmax,
+  mul,
+  ShapeError,
+  softmaxCrossEntropy,
+  softmaxCrossEntropyGrad,
+  sub,
+  sum,
+  type Tensor,
+  tensor,
+  toFlat,
+  wasmStats,
+  withBackend,
+} from "../../src/index.js";
 
 const wave = (n: number, k: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(i * k + 0.3) * 3);
 const oneHot = (shape: readonly number[], axis: number): number[] => {
@@ -59,6 +77,20 @@ describe("softmaxCrossEntropyGrad", () => {
       });
       expect(Array.from(got)).toEqual(Array.from(want));
     }
+  });
+
+  it("softmaxCrossEntropy's forward gives back its temporaries (log-softmax, y·ls): one resident block more, its result", () => {
+    withBackend(wasm, () => {
+      const z = fromArray([8, 10], wave(80, 0.71));
+      const Y = fromArray([8, 10], oneHot([8, 10], 1));
+      softmaxCrossEntropy(z, Y, { layout: "rows" }); // the first call may cache the scalar −1/m
+      const before = wasmStats();
+      const J = softmaxCrossEntropy(z, Y, { layout: "rows" });
+      const after = wasmStats();
+      expect(after.resident - before.resident).toBe(1);
+      expect(after.released - before.released).toBe(3);
+      expect(Number.isFinite(toFlat(J)[0])).toBe(true);
+    });
   });
 
   it("runs as the composition on a backend without the fused kernel", () => {
