@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import { axis } from "./axes.js";
 import { arrayLike, optString, size } from "./check.js";
 import { figure, type LegendItem, type Panel } from "./figure.js";
@@ -45,6 +46,9 @@ export interface LineChartOptions {
   readonly height?: number;
 }
 
+const lineChartKeys: OptionKeys<LineChartOptions> = { title: true, xLabel: true, yLabel: true, logY: true, markers: true, width: true, height: true };
+const seriesKeys: OptionKeys<Series> = { name: true, y: true, x: true, dashed: true };
+
 /** A validated series with its colour. @category model */
 export interface Line {
   readonly name: string;
@@ -68,6 +72,7 @@ export interface Line {
 export const lineOf = (fn: string, s: Series, colour: string, logY: boolean): Line => {
   if (s === null || typeof s !== "object") throw new TypeError(`${fn}: every series must be an object { name, y, x? }, got ${s === null ? "null" : typeof s}`);
   if (typeof s.name !== "string") throw new TypeError(`${fn}: a series' name must be a string, got ${typeof s.name}`);
+  checkOptionKeys(fn, s, seriesKeys, `series '${s.name}'`);
   const ys = arrayLike(fn, `series '${s.name}' y`, s.y);
   const xs = s.x === undefined ? undefined : arrayLike(fn, `series '${s.name}' x`, s.x);
   if (xs !== undefined && xs.length !== ys.length) throw new TypeError(`${fn}: series '${s.name}' has ${xs.length} x values but ${ys.length} y values`);
@@ -159,6 +164,7 @@ export const lineChart = (series: readonly Series[], opts: LineChartOptions = {}
   const fn = "lineChart";
   if (!Array.isArray(series)) throw new TypeError(`${fn}: argument 'series' must be an array of { name, y, x? }, got ${typeof series}`);
   if (series.length === 0) throw new RangeError(`${fn}: argument 'series' is empty; pass at least one series`);
+  checkOptionKeys(fn, opts, lineChartKeys);
   const width = size(fn, "width", opts.width, 640, 120);
   const height = size(fn, "height", opts.height, 400, 120);
   const title = optString(fn, "option 'title'", opts.title);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import type { EpochRecord } from "../train/fit.js";
 import { arrayLike, optString, size } from "./check.js";
 import { figure, type LegendItem } from "./figure.js";
@@ -28,6 +29,8 @@ export interface TrainingCurvesOptions {
   /** Height in pixels (default 360). */
   readonly height?: number;
 }
+
+const trainingCurvesKeys: OptionKeys<TrainingCurvesOptions> = { title: true, logLoss: true, width: true, height: true };
 
 // -------------------------------------------------------------------------------------
 // operations
@@ -56,6 +59,7 @@ export const trainingCurves = (history: readonly CurvePoint[], opts: TrainingCur
   history.forEach((r, i) => {
     if (r === null || typeof r !== "object") throw new TypeError(`${fn}: history[${i}] must be a record { epoch, loss, accuracy, valLoss, valAccuracy }, got ${r === null ? "null" : typeof r}`);
   });
+  checkOptionKeys(fn, opts, trainingCurvesKeys);
   const title = optString(fn, "option 'title'", opts.title);
   const epochs = history.map((r) => r.epoch);
   const has = (k: keyof CurvePoint): boolean => history.some((r) => typeof r[k] === "number");

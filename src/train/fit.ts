@@ -251,6 +251,8 @@ export interface EvaluateOptions {
   readonly dtype?: DType;
 }
 
+const evaluateKeys: OptionKeys<EvaluateOptions> = { layout: true, chunk: true, task: true, outputs: true, dtype: true };
+
 /**
  * The loss (and accuracy, for classification) of `params` on `data`, evaluated in chunks of
  * `chunk` examples (default 1000) without dropout. The regulariser is not included. Each chunk
@@ -298,6 +300,7 @@ function* evaluation<P extends Params>(
   loss: Cost,
   opts: EvaluateOptions,
 ): Loop<{ readonly loss: number; readonly accuracy: number | undefined }> {
+  checkOptionKeys(fn, opts, evaluateKeys);
   const task = opts.task ?? "classification";
   checkExamples(fn, "data", data, task);
   if (data.m === 0) throw new TypeError(`${fn}: argument 'data' has no examples`);
@@ -462,6 +465,7 @@ export const trainStep = <P extends Params>(
   Y: Tensor,
   opts: StepOptions<P> = {},
 ): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => {
+  checkOptionKeys("trainStep", opts, stepKeys);
   const donate = donateOption("trainStep", opts);
   const r = driveSync("trainStep", "'await trainStepAsync(…)' with the same arguments", update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate));
   return { params: r.params, state: r.state, loss: r.loss, output: r.output };
@@ -495,6 +499,7 @@ export const trainStepAsync = async <P extends Params>(
   Y: Tensor,
   opts: StepOptions<P> = {},
 ): Promise<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor }> => {
+  checkOptionKeys("trainStepAsync", opts, stepKeys);
   const donate = donateOption("trainStepAsync", opts);
   const r = await driveAsync(update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate));
   return { params: r.params, state: r.state, loss: r.loss, output: r.output };
@@ -518,6 +523,8 @@ export interface StepOptions<P extends Params> {
    */
   readonly donate?: boolean;
 }
+
+const stepKeys: OptionKeys<StepOptions<Params>> = { layout: true, ctx: true, regularizer: true, donate: true };
 
 /** The `donate` option of `fn`, checked. */
 const donateOption = (fn: string, opts: { readonly donate?: unknown } | undefined): boolean => {
