@@ -16,6 +16,20 @@ import { el, fmt, svgDocument } from "./svg.js";
 // -------------------------------------------------------------------------------------
 
 /**
+ * The most points one line chart may hold, all series together (and the most records
+ * `trainingCurves` takes). A point is about 13 bytes of SVG: a chart at the limit is 1.3 MB
+ * (1e6 points made a 13.4 MB document), and a 640-pixel-wide chart shows no more than a few
+ * thousand. Longer series are refused before any value is read; thin them first (every k-th
+ * point, or the mean of every k).
+ *
+ * @example
+ * import { MAX_POINTS } from "typegrad/plot"
+ * MAX_POINTS // 100000
+ * @category model
+ */
+export const MAX_POINTS = 100_000;
+
+/**
  * A named series: `y[i]` at `x[i]` (`x` defaults to `0, 1, 2, …`). A `y` that is `undefined`,
  * `null` or not finite (NaN, ±Infinity) is missing: the line has a gap there.
  *
@@ -145,7 +159,7 @@ export const linePanel = (
 /**
  * A line chart of one or more named series, as a standalone SVG document. Series take the
  * palette's colours in order; a missing value (`undefined`, `null`, NaN, ±Infinity) leaves a gap.
- * Throws a `TypeError` or `RangeError` naming the series and the argument that is wrong.
+ * At most {@link MAX_POINTS} points, all series together. Throws a `TypeError` or `RangeError` naming the series and the argument that is wrong.
  *
  * @example
  * import { lineChart } from "typegrad/plot"
@@ -165,6 +179,10 @@ export const lineChart = (series: readonly Series[], opts: LineChartOptions = {}
   if (!Array.isArray(series)) throw new TypeError(`${fn}: argument 'series' must be an array of { name, y, x? }, got ${typeof series}`);
   if (series.length === 0) throw new RangeError(`${fn}: argument 'series' is empty; pass at least one series`);
   checkOptionKeys(fn, opts, lineChartKeys);
+  // counted by length before any value is read (a malformed series is left to lineOf's message)
+  const points = series.reduce((n, s) => n + (typeof (s as Partial<Series> | null)?.y?.length === "number" ? s.y.length : 0), 0);
+  if (points > MAX_POINTS)
+    throw new RangeError(`${fn}: argument 'series' has ${points} points, more than the ${MAX_POINTS} a chart may hold; pass fewer, e.g. every k-th point or the mean of every k`);
   const width = size(fn, "width", opts.width, 640, 120);
   const height = size(fn, "height", opts.height, 400, 120);
   const title = optString(fn, "option 'title'", opts.title);
