@@ -14,7 +14,7 @@
  * @module
  */
 import type { Shape } from "../shape/dims.js";
-import { live, type Tensor } from "../tensor/tensor.js";
+import { closeScope, live, openScope, type Tensor } from "../tensor/tensor.js";
 import { below, type Differentiable, innermost, traced } from "./core.js";
 
 /**
@@ -61,7 +61,18 @@ export const customVjp = <const A extends readonly Tensor[], S extends Shape, R>
     const trace = innermost(inputs);
     if (trace === undefined) return f(...xs);
     const primals = inputs.map((x) => below(trace, x));
-    const [y, residuals] = fwd(...(primals as unknown as A));
+    // under `grad` (a taped outermost trace) what `fwd` makes goes on the tape, as every primal
+    // an op computes there does: given back once the gradient is taken (the residuals, and the
+    // temporaries `fwd` drops), instead of left to the backend's ring
+    const tape = trace.tape;
+    if (tape !== undefined) openScope("always");
+    let out: readonly [Tensor<S>, R];
+    try {
+      out = fwd(...(primals as unknown as A));
+    } finally {
+      if (tape !== undefined) for (const s of closeScope()) tape.add(s);
+    }
+    const [y, residuals] = out;
     return traced(trace, live(y), { prim: prim as Differentiable<unknown>, params: residuals, inputs, primals }) as Tensor<S>;
   };
 };

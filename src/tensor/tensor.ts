@@ -204,10 +204,14 @@ const useAfterRelease = (x: Tensor, why: Release, fn = "typegrad", arg: string |
 let top: Set<Storage> | null | undefined;
 const enclosing: (Set<Storage> | null | undefined)[] = [];
 
-/** Open a memory scope (`collecting` false: a trace's, which collects nothing). @internal */
-export const openScope = (collecting: boolean): void => {
+/**
+ * Open a memory scope (`collecting` false: a trace's, which collects nothing; `"always"`: one that
+ * collects even inside a trace, for a caller that hands what it collected to a differentiation's
+ * tape, see `customVjp`). @internal
+ */
+export const openScope = (collecting: boolean | "always"): void => {
   enclosing.push(top);
-  top = collecting && top !== null ? new Set() : null;
+  top = collecting === "always" || (collecting && top !== null) ? new Set() : null;
 };
 
 /** Close the innermost memory scope: the storages it collected (none for one that collects nothing). @internal */

@@ -488,8 +488,7 @@ export const trainStep = <P extends Params>(
 ): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => {
   checkOptionKeys("trainStep", opts, stepKeys);
   const donate = donateOption("trainStep", opts);
-  const r = driveSync("trainStep", "'await trainStepAsync(…)' with the same arguments", update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate));
-  return { params: r.params, state: r.state, loss: r.loss, output: r.output };
+  return stepResult(driveSync("trainStep", "'await trainStepAsync(…)' with the same arguments", update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate)), X, Y);
 };
 
 /**
@@ -522,7 +521,19 @@ export const trainStepAsync = async <P extends Params>(
 ): Promise<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor }> => {
   checkOptionKeys("trainStepAsync", opts, stepKeys);
   const donate = donateOption("trainStepAsync", opts);
-  const r = await driveAsync(update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate));
+  return stepResult(await driveAsync(update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate)), X, Y);
+};
+
+/**
+ * What `trainStep`/`trainStepAsync` hand back of an update: the cost was read into `loss`, so its
+ * tensor is seen by no one and its memory goes back now (not when the WASM ring comes round to it).
+ */
+const stepResult = <P extends Params>(
+  r: { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor; readonly cost: Tensor },
+  X: Tensor,
+  Y: Tensor,
+): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => {
+  giveBackTrees([{ cost: r.cost }], [r.params, ...r.state.slots, r.output, X, Y]);
   return { params: r.params, state: r.state, loss: r.loss, output: r.output };
 };
 

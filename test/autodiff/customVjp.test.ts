@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { arbTensor } from "../../laws/arbitraries.js";
 import { checkFunction, runFunctionLaws } from "../../laws/checkFunction.js";
 import { customVjp } from "../../src/autodiff/customVjp.js";
-import { grad, vjp } from "../../src/autodiff/vjp.js";
+import { grad, valueAndGrad, vjp } from "../../src/autodiff/vjp.js";
 import { logLossFromLogits, softmaxCrossEntropy } from "../../src/nn/losses.js";
 import { add } from "../../src/ops/add.js";
 import { exp } from "../../src/ops/exp.js";
@@ -58,6 +58,30 @@ describe("customVjp", () => {
     expect(calls).toEqual(["f"]);
     close(flat(grad((p: Tensor) => sum(g(p)))(x)), [Math.exp(0.5), Math.exp(-1)]);
     expect(calls).toEqual(["f", "fwd", "bwd"]);
+  });
+
+  it("under grad, what fwd makes (residuals, dropped temporaries) is given back with the other primals; under vjp it is kept", () => {
+    let made: Tensor[] = [];
+    const g = customVjp(
+      (x: Tensor) => exp(x),
+      (x: Tensor) => {
+        const e = exp(x);
+        const dropped = mul(e, 2);
+        made = [e, dropped];
+        return [mul(dropped, 0.5), e] as const;
+      },
+      (e, ct) => [mul(ct, e)] as const,
+    );
+    const x = fromArray([2], [0.5, -1], f64);
+    const [J, dx] = valueAndGrad((p: Tensor) => sum(g(p)))(x);
+    close(flat(dx), [Math.exp(0.5), Math.exp(-1)]);
+    close(flat(J), [Math.exp(0.5) + Math.exp(-1)]);
+    for (const t of made) expect(() => toFlat(t)).toThrow(/was kept and used after grad returned/);
+    const [y, pullback] = vjp((p: Tensor) => sum(g(p)), x);
+    close(flat(pullback(ones([]))), [Math.exp(0.5), Math.exp(-1)]);
+    close(flat(pullback(ones([]))), [Math.exp(0.5), Math.exp(-1)]);
+    close(flat(y), [Math.exp(0.5) + Math.exp(-1)]);
+    for (const t of made) expect(flat(t).length).toBe(2);
   });
 
   it("composes with vjp (several inputs, an undefined cotangent is zero)", () => {
