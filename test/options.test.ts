@@ -5,25 +5,33 @@
  * default 32 and `conv2d(x, W, { strides: 2 })` convolved with stride 1, silently.
  */
 import { describe, expect, it } from "vitest";
+import { loadMnist } from "../src/datasets/index.js";
 import {
   adam,
   avgPool2dLayer,
   batchNormLayer,
+  circles,
   conv2d,
   conv2dLayer,
   decodeModel,
   dense,
   encodeModel,
   evaluate,
+  exponentialDecay,
   fitAsync,
+  gaussianClusters,
   gru,
+  makeBlobs,
   maxPool2dLayer,
   mlp,
+  moons,
   ones,
   predict,
   predictClasses,
   rng,
+  shiftImages,
   softmaxCrossEntropy,
+  spiral,
   fit as train,
   trainStep,
   xor,
@@ -112,6 +120,24 @@ describe("unknown option keys", () => {
     const data = xor(rng(0), { m: 8 });
     expect(() => decisionBoundary(data, [0, 1, 1, 0, 0, 1, 1, 0], () => [], js({ resolutoin: 10 }))).toThrow("decisionBoundary: unknown option 'resolutoin' (did you mean 'resolution'?)");
     expect(lineChart([{ name: "a", y: [1, 2], x: [0, 1], dashed: true }], { title: "t", xLabel: "x", yLabel: "y", logY: true, markers: true, width: 300, height: 200 })).toMatch(/^<svg/);
+  });
+
+  it("toy data sets, augmentation and schedules", () => {
+    expect(() => xor(rng(0), js({ n: 8 }))).toThrow("xor: unknown option 'n' (did you mean 'm'?)");
+    expect(() => moons(rng(0), js({ nosie: 0.1 }))).toThrow("moons: unknown option 'nosie' (did you mean 'noise'?)");
+    expect(() => circles(rng(0), js({ margin: 0.1 }))).toThrow("circles: unknown option 'margin' (the options are 'm', 'noise', 'factor')");
+    expect(() => gaussianClusters(rng(0), js({ std: 1 }))).toThrow("gaussianClusters: unknown option 'std' (the options are 'm', 'noise')");
+    expect(() => spiral(rng(0), js({ class: 3 }))).toThrow("spiral: unknown option 'class' (did you mean 'classes'?)");
+    expect(() => makeBlobs(rng(0), js({ center: 3 }))).toThrow("makeBlobs: unknown option 'center' (did you mean 'centers'?)");
+    expect(() => shiftImages(xor(rng(0), { m: 4 }), rng(0), js({ maxShift: 1 }))).toThrow("shiftImages: unknown option 'maxShift' (the options are 'width', 'height', 'max', 'fill')");
+    expect(() => exponentialDecay(0.1, 0.9, 10, js({ stairCase: true }))).toThrow("exponentialDecay: unknown option 'stairCase' (did you mean 'staircase'?)");
+    expect(xor(rng(0), { m: 8, noise: 0, margin: 0.1 }).m).toBe(8);
+    expect(circles(rng(0), { m: 8, noise: 0, factor: 0.5 }).m).toBe(8);
+    expect(spiral(rng(0), { m: 8, noise: 0, classes: 2, turns: 1 }).m).toBe(8);
+    expect(makeBlobs(rng(0), { m: 8, centers: 2, features: 2, std: 1, box: [-1, 1] }).m).toBe(8);
+    expect(shiftImages(makeBlobs(rng(0), { m: 2, features: 4 }), rng(0), { width: 2, height: 2, max: 1, fill: 0 }).m).toBe(2);
+    // refused before the data package is loaded
+    return expect(loadMnist(js({ n: 700 }))).rejects.toThrow("loadMnist: unknown option 'n' (did you mean 'm'?)");
   });
 
   it("checkOptionKeys: own keys only, anything not an object left to the caller", () => {
