@@ -5,7 +5,41 @@
  * default 32 and `conv2d(x, W, { strides: 2 })` convolved with stride 1, silently.
  */
 import { describe, expect, it } from "vitest";
-import { adam, conv2d, dense, fitAsync, mlp, ones, rng, softmaxCrossEntropy, fit as train, xor, zeros } from "../src/index.js";
+import { loadMnist } from "../src/datasets/index.js";
+import {
+  adam,
+  avgPool2dLayer,
+  batchNormLayer,
+  circles,
+  conv2d,
+  conv2dLayer,
+  decodeModel,
+  dense,
+  encodeModel,
+  evaluate,
+  exponentialDecay,
+  fitAsync,
+  gaussianClusters,
+  gru,
+  makeBlobs,
+  maxPool2dLayer,
+  mlp,
+  moons,
+  ones,
+  predict,
+  predictClasses,
+  rng,
+  shiftImages,
+  softmaxCrossEntropy,
+  spiral,
+  fit as train,
+  trainStep,
+  xor,
+  zeros,
+} from "../src/index.js";
+import { loadModel, saveCheckpoint, saveModel } from "../src/node/index.js";
+import { exportOnnx, importOnnx } from "../src/onnx/index.js";
+import { decisionBoundary, digitGrid, lineChart, trainingCurves } from "../src/plot/index.js";
 import { checkOptionKeys } from "../src/tensor/options.js";
 
 const loose = <T>(o: T): T => o; // what a spread variable or JavaScript hands over: no excess-key check
@@ -33,6 +67,77 @@ describe("unknown option keys", () => {
     expect(() => ones([2], js({ type: "float64" }))).toThrow("ones: unknown option 'type' (did you mean 'dtype'?)");
     expect(dense(2, 3, { activation: "relu", layout: "rows", init: "he", dropout: 0.1, alpha: 0.2, alphaInit: 0.1, rreluRange: [0.1, 0.2] }).nOut).toBe(3);
     expect(conv2d(zeros([1, 5, 5, 1]), zeros([3, 3, 1, 2]), { stride: 2, padding: "same", dilation: 1, groups: 1 }).shape).toEqual([1, 3, 3, 2]);
+  });
+
+  it("image and recurrent layers", () => {
+    expect(() => conv2dLayer([8, 8, 1], 2, 3, js({ activaton: "relu" }))).toThrow("conv2dLayer: unknown option 'activaton' (did you mean 'activation'?)");
+    expect(() => conv2dLayer([8, 8, 1], 2, 3, js({ strides: 2 }))).toThrow("conv2dLayer: unknown option 'strides' (did you mean 'stride'?)");
+    expect(() => maxPool2dLayer([8, 8, 1], 2, js({ strides: 1 }))).toThrow("maxPool2dLayer: unknown option 'strides' (did you mean 'stride'?)");
+    // pooling has no dilation: the key is refused, not silently ignored
+    expect(() => avgPool2dLayer([8, 8, 1], 2, js({ dilation: 2 }))).toThrow("avgPool2dLayer: unknown option 'dilation' (the options are 'stride', 'padding')");
+    expect(() => batchNormLayer([4], js({ momentun: 0.9 }))).toThrow("batchNormLayer: unknown option 'momentun' (did you mean 'momentum'?)");
+    expect(() => gru(3, 4, js({ return: "sequence" }))).toThrow("gru: unknown option 'return' (did you mean 'returns'?)");
+    expect(conv2dLayer([8, 8, 2], 2, 3, { stride: 1, padding: "same", dilation: 1, groups: 2, activation: "relu", init: "he", dropout: 0 }).nOut).toEqual([8, 8, 2]);
+    expect(maxPool2dLayer([8, 8, 1], 2, { stride: 2, padding: "valid" }).nOut).toEqual([4, 4, 1]);
+    expect(batchNormLayer([4], { momentum: 0.9, epsilon: 1e-5, activation: "relu" }).nOut).toEqual([4]);
+    expect(gru(3, 4, { returns: "sequence", reverse: true }).nOut).toBe(4);
+  });
+
+  it("evaluate, predict, predictClasses and trainStep", () => {
+    const p = net.init(rng(0));
+    const data = xor(rng(0), { m: 8 });
+    expect(() => evaluate(net, p, data, softmaxCrossEntropy, js({ chunks: 4 }))).toThrow("evaluate: unknown option 'chunks' (did you mean 'chunk'?)");
+    expect(() => predict(net, p, data, js({ layot: "rows" }))).toThrow("predict: unknown option 'layot' (did you mean 'layout'?)");
+    expect(() => predictClasses(net, p, data, js({ output: "probabilities" }))).toThrow("predictClasses: unknown option 'output' (did you mean 'outputs'?)");
+    const X = zeros([2, 8]);
+    const Y = zeros([1, 8]);
+    const opt = adam(1e-2);
+    expect(() => trainStep(net, softmaxCrossEntropy, opt, p, opt.init(p), X, Y, js({ donated: true }))).toThrow("trainStep: unknown option 'donated' (did you mean 'donate'?)");
+    expect(evaluate(net, p, data, softmaxCrossEntropy, { chunk: 4, layout: "columns", task: "classification", outputs: "logits", dtype: "float32" }).accuracy).toBeDefined();
+  });
+
+  it("ONNX, checkpoints and model files", () => {
+    const p = net.init(rng(0));
+    expect(() => exportOnnx(net, p, js({ inputs: "X" }))).toThrow("exportOnnx: unknown option 'inputs' (did you mean 'input'?)");
+    const bytes = exportOnnx(net, p, { input: "X", output: "Y", batch: "m", steps: "T", name: "g", metadata: {} });
+    expect(() => importOnnx(bytes, net, js({ maxbytes: 1 }))).toThrow("importOnnx: unknown option 'maxbytes' (did you mean 'maxBytes'?)");
+    expect(() => saveCheckpoint("out/test/options.ckpt", p, js({ metadata: {} }))).toThrow("saveCheckpoint: unknown option 'metadata' (the options are 'meta')");
+    // a misspelt `state` dropped the training state from the file without a word
+    expect(() => saveModel("out/test/options.ckpt", loose({ model: net, params: p, stat: {} }))).toThrow("saveModel: unknown option 'stat' (did you mean 'state'?)");
+    expect(() => encodeModel(loose({ model: net, params: p, optimiser: "adam" }))).toThrow("encodeModel: unknown option 'optimiser' (did you mean 'optimizer'?)");
+    const ckpt = encodeModel({ model: net, params: p, meta: {}, optimizer: "adam" });
+    expect(() => decodeModel(ckpt, net, js({ dtyp: "float32" }))).toThrow("decodeModel: unknown option 'dtyp' (did you mean 'dtype'?)");
+    expect(() => loadModel("out/test/no-such.ckpt", net, js({ dtyp: "float32" }))).toThrow("loadModel: unknown option 'dtyp' (did you mean 'dtype'?)");
+  });
+
+  it("plots: options and series", () => {
+    expect(() => lineChart([{ name: "a", y: [1, 2] }], js({ widht: 300 }))).toThrow("lineChart: unknown option 'widht' (did you mean 'width'?)");
+    expect(() => lineChart([loose({ name: "a", y: [1, 2], dahsed: true })])).toThrow("lineChart: series 'a' has an unknown key 'dahsed' (did you mean 'dashed'?)");
+    expect(() => trainingCurves([{ epoch: 1, loss: 1, accuracy: undefined, valLoss: undefined, valAccuracy: undefined }], js({ logloss: true }))).toThrow(
+      "trainingCurves: unknown option 'logloss' (did you mean 'logLoss'?)",
+    );
+    expect(() => digitGrid([[0, 1, 1, 0]], js({ colums: 2 }))).toThrow("digitGrid: unknown option 'colums' (did you mean 'columns'?)");
+    const data = xor(rng(0), { m: 8 });
+    expect(() => decisionBoundary(data, [0, 1, 1, 0, 0, 1, 1, 0], () => [], js({ resolutoin: 10 }))).toThrow("decisionBoundary: unknown option 'resolutoin' (did you mean 'resolution'?)");
+    expect(lineChart([{ name: "a", y: [1, 2], x: [0, 1], dashed: true }], { title: "t", xLabel: "x", yLabel: "y", logY: true, markers: true, width: 300, height: 200 })).toMatch(/^<svg/);
+  });
+
+  it("toy data sets, augmentation and schedules", () => {
+    expect(() => xor(rng(0), js({ n: 8 }))).toThrow("xor: unknown option 'n' (did you mean 'm'?)");
+    expect(() => moons(rng(0), js({ nosie: 0.1 }))).toThrow("moons: unknown option 'nosie' (did you mean 'noise'?)");
+    expect(() => circles(rng(0), js({ margin: 0.1 }))).toThrow("circles: unknown option 'margin' (the options are 'm', 'noise', 'factor')");
+    expect(() => gaussianClusters(rng(0), js({ std: 1 }))).toThrow("gaussianClusters: unknown option 'std' (the options are 'm', 'noise')");
+    expect(() => spiral(rng(0), js({ class: 3 }))).toThrow("spiral: unknown option 'class' (did you mean 'classes'?)");
+    expect(() => makeBlobs(rng(0), js({ center: 3 }))).toThrow("makeBlobs: unknown option 'center' (did you mean 'centers'?)");
+    expect(() => shiftImages(xor(rng(0), { m: 4 }), rng(0), js({ maxShift: 1 }))).toThrow("shiftImages: unknown option 'maxShift' (the options are 'width', 'height', 'max', 'fill')");
+    expect(() => exponentialDecay(0.1, 0.9, 10, js({ stairCase: true }))).toThrow("exponentialDecay: unknown option 'stairCase' (did you mean 'staircase'?)");
+    expect(xor(rng(0), { m: 8, noise: 0, margin: 0.1 }).m).toBe(8);
+    expect(circles(rng(0), { m: 8, noise: 0, factor: 0.5 }).m).toBe(8);
+    expect(spiral(rng(0), { m: 8, noise: 0, classes: 2, turns: 1 }).m).toBe(8);
+    expect(makeBlobs(rng(0), { m: 8, centers: 2, features: 2, std: 1, box: [-1, 1] }).m).toBe(8);
+    expect(shiftImages(makeBlobs(rng(0), { m: 2, features: 4 }), rng(0), { width: 2, height: 2, max: 1, fill: 0 }).m).toBe(2);
+    // refused before the data package is loaded
+    return expect(loadMnist(js({ n: 700 }))).rejects.toThrow("loadMnist: unknown option 'n' (did you mean 'm'?)");
   });
 
   it("checkOptionKeys: own keys only, anything not an object left to the caller", () => {

@@ -35,6 +35,7 @@ import type { DType } from "../backend/backend.js";
 import { type Architecture, buildModel, type Describable, type DescribedModel, type ParamsOfModel, paramLayout } from "../nn/architecture.js";
 import type { OptState } from "../optim/optimizers.js";
 import { fromArray, toFlat } from "../tensor/create.js";
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import type { RngState } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { TrainState } from "../train/state.js";
@@ -382,6 +383,9 @@ export interface ModelCheckpoint<M extends Describable> {
   readonly optimizer?: string | { readonly name: string };
 }
 
+/** The keys of {@link ModelCheckpoint} (`saveModel` checks its argument against them too). @internal */
+export const modelCheckpointKeys: OptionKeys<ModelCheckpoint<Describable>> = { model: true, params: true, meta: true, state: true, optimizer: true };
+
 /** The mismatches of named tensors against specs: missing, extra, wrong shape or dtype. */
 const tensorErrors = (
   specs: readonly (readonly [string, readonly number[]])[],
@@ -433,6 +437,7 @@ const slotName = (k: number, name: string): string => `opt.${k}.${name}`;
 export const encodeModel = <M extends Describable>(input: ModelCheckpoint<M>): Uint8Array => {
   const fn = "encodeModel";
   if (!isPlainRecord(input)) throw new TypeError(`${fn}: argument 'input' must be { model, params, meta?, state?, optimizer? }, got ${describeValue(input)}`);
+  checkOptionKeys(fn, input, modelCheckpointKeys);
   const a = ArchitectureCodec.decode((input.model as { architecture?: unknown } | undefined)?.architecture);
   if (E.isLeft(a)) throw new TypeError(`${fn}: argument 'model' must be a model with an architecture (dense, sequential or mlp): ${draw(fromValidationErrors(a.left), 5)}`);
   const architecture = a.right;
@@ -614,6 +619,9 @@ export interface DecodeModelOptions {
   readonly dtype?: DType;
 }
 
+/** The keys of {@link DecodeModelOptions} (`loadModel` checks its options against them too). @internal */
+export const decodeModelKeys: OptionKeys<DecodeModelOptions> = { dtype: true };
+
 const checkExpected = (fn: string, expected: unknown): Architecture => {
   const a = ArchitectureCodec.decode((expected as { architecture?: unknown } | null | undefined)?.architecture);
   if (expected === null || typeof expected !== "object" || E.isLeft(a)) throw new TypeError(`${fn}: argument 'expected' must be a model such as mlp([784, 128, 10]), got ${describeValue(expected)}`);
@@ -646,6 +654,7 @@ export function decodeModel(bytes: Uint8Array, expected?: undefined, opts?: Deco
 export function decodeModel(bytes: Uint8Array, expected?: DescribedModel, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<DescribedModel, Params>> {
   const fn = "decodeModel";
   const want = expected === undefined ? undefined : checkExpected(fn, expected);
+  checkOptionKeys(fn, opts, decodeModelKeys);
   const dtype = opts?.dtype;
   if (dtype !== undefined && dtype !== "float32" && dtype !== "float64") throw new TypeError(`${fn}: option 'dtype' must be "float32" or "float64", got ${describeValue(dtype)}`);
   const ck = decodeCheckpoint(bytes);

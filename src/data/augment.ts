@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import type { Rng } from "../tensor/random.js";
 import type { Examples } from "./examples.js";
 
@@ -20,6 +21,8 @@ export interface ShiftOptions {
   readonly fill?: number;
 }
 
+const shiftKeys: OptionKeys<ShiftOptions> = { width: true, height: true, max: true, fill: true };
+
 /**
  * Each image translated by a random whole number of pixels in `[-max, max]` along each axis
  * (independently per image, drawn from `g`), pixels shifted in set to `fill`. Targets are kept.
@@ -34,6 +37,7 @@ export interface ShiftOptions {
  * @category operations
  */
 export const shiftImages = <F extends number, T extends number>(d: Examples<F, T>, g: Rng, opts: ShiftOptions = {}): Examples<F, T> => {
+  checkOptionKeys("shiftImages", opts, shiftKeys);
   const w = opts.width ?? 28;
   const h = opts.height ?? 28;
   const max = opts.max ?? 1;

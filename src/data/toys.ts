@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import type { Rng } from "../tensor/random.js";
 import { type Examples, fromFlat } from "./examples.js";
 
@@ -64,6 +65,8 @@ export interface BlobsOptions<F extends number> {
   readonly box?: readonly [number, number];
 }
 
+const blobsKeys: OptionKeys<BlobsOptions<number>> = { m: true, centers: true, features: true, std: true, box: true };
+
 /**
  * Isotropic Gaussian blobs, as scikit-learn's `make_blobs` (seed 000: `n_samples=100,
  * n_features=2, centers=2`). Example i belongs to centre `i mod centers`.
@@ -76,6 +79,7 @@ export interface BlobsOptions<F extends number> {
  * @category constructors
  */
 export const makeBlobs = <const F extends number = 2>(g: Rng, opts: BlobsOptions<F> = {}): Examples<F, 1> => {
+  checkOptionKeys("makeBlobs", opts, blobsKeys);
   const m = count("makeBlobs", "m", opts.m ?? 100);
   const k = count("makeBlobs", "centers", opts.centers ?? 2);
   const nf = count("makeBlobs", "features", opts.features ?? 2) as F;
@@ -99,6 +103,11 @@ export interface ToyOptions {
   readonly noise?: number;
 }
 
+const toyKeys: OptionKeys<ToyOptions> = { m: true, noise: true };
+const circlesKeys: OptionKeys<ToyOptions & { readonly factor?: number }> = { ...toyKeys, factor: true };
+const xorKeys: OptionKeys<ToyOptions & { readonly margin?: number }> = { ...toyKeys, margin: true };
+const spiralKeys: OptionKeys<ToyOptions & { readonly classes?: number; readonly turns?: number }> = { ...toyKeys, classes: true, turns: true };
+
 /**
  * Two interleaving half circles (scikit-learn's `make_moons`).
  *
@@ -108,6 +117,7 @@ export interface ToyOptions {
  * @category constructors
  */
 export const moons = (g: Rng, opts: ToyOptions = {}): Examples<2, 1> => {
+  checkOptionKeys("moons", opts, toyKeys);
   const m = count("moons", "m", opts.m ?? 200, 2);
   const noise = nonNegative("moons", "noise", opts.noise ?? 0.1);
   return points("moons", m, (i) => {
@@ -127,6 +137,7 @@ export const moons = (g: Rng, opts: ToyOptions = {}): Examples<2, 1> => {
  * @category constructors
  */
 export const circles = (g: Rng, opts: ToyOptions & { readonly factor?: number } = {}): Examples<2, 1> => {
+  checkOptionKeys("circles", opts, circlesKeys);
   const m = count("circles", "m", opts.m ?? 200, 2);
   const noise = nonNegative("circles", "noise", opts.noise ?? 0.05);
   const factor = opts.factor ?? 0.5;
@@ -149,6 +160,7 @@ export const circles = (g: Rng, opts: ToyOptions & { readonly factor?: number } 
  * @category constructors
  */
 export const xor = (g: Rng, opts: ToyOptions & { readonly margin?: number } = {}): Examples<2, 1> => {
+  checkOptionKeys("xor", opts, xorKeys);
   const m = count("xor", "m", opts.m ?? 200);
   const noise = nonNegative("xor", "noise", opts.noise ?? 0);
   const margin = nonNegative("xor", "margin", opts.margin ?? 0.05);
@@ -172,6 +184,7 @@ export const xor = (g: Rng, opts: ToyOptions & { readonly margin?: number } = {}
  * @category constructors
  */
 export const gaussianClusters = (g: Rng, opts: ToyOptions = {}): Examples<2, 1> => {
+  checkOptionKeys("gaussianClusters", opts, toyKeys);
   const m = count("gaussianClusters", "m", opts.m ?? 200);
   const noise = nonNegative("gaussianClusters", "noise", opts.noise ?? 1);
   return points("gaussianClusters", m, (i) => {
@@ -191,6 +204,7 @@ export const gaussianClusters = (g: Rng, opts: ToyOptions = {}): Examples<2, 1> 
  * @category constructors
  */
 export const spiral = (g: Rng, opts: ToyOptions & { readonly classes?: number; readonly turns?: number } = {}): Examples<2, 1> => {
+  checkOptionKeys("spiral", opts, spiralKeys);
   const m = count("spiral", "m", opts.m ?? 300);
   const k = count("spiral", "classes", opts.classes ?? 2, 2);
   const noise = nonNegative("spiral", "noise", opts.noise ?? 0.05);

@@ -7,12 +7,15 @@
  * @module typegrad/datasets
  */
 import { type Examples, fromFlat } from "../data/examples.js";
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 
 /** Options of {@link loadMnist}. @category model */
 export interface MnistOptions {
   /** How many digits to return (default all 10,000), taken in turn from each class so any prefix is balanced. */
   readonly m?: number;
 }
+
+const mnistKeys: OptionKeys<MnistOptions> = { m: true };
 
 /**
  * The MNIST digits of the `mnist` package: 784 pixel intensities in [0, 1] per example (a 28×28
@@ -34,6 +37,7 @@ export interface MnistOptions {
  */
 export const loadMnist = async (opts: MnistOptions = {}): Promise<Examples<784, 1>> => {
   if (opts === null || typeof opts !== "object") throw new TypeError("loadMnist: argument 'opts' must be an object");
+  checkOptionKeys("loadMnist", opts, mnistKeys);
   const perClass = mnistFiles() ?? (await mnistPackage());
   const total = perClass.reduce((s, d) => s + d.length / 784, 0);
   const m = opts.m ?? total;

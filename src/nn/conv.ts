@@ -32,6 +32,7 @@ import type { DivMod, Product } from "../shape/arith.js";
 import { type Conv2d, type Conv2dOptions, conv2d as convRule, type Pair, type Pool2d, type WindowOptions, windowGeometry } from "../shape/conv.js";
 import { type Dim, type Mismatch, type Ok, type Shape, ShapeError, showShape } from "../shape/dims.js";
 import { type CreateOptions, fill, zeros } from "../tensor/create.js";
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import type { Rng } from "../tensor/random.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { type ActivationName, activate, activationNames, type RunContext } from "./activations.js";
@@ -96,6 +97,8 @@ export interface Conv2dLayerOptions<A extends ActivationName = ActivationName> e
   /** Probability of dropping each output when training (inverted dropout, default 0). */
   readonly dropout?: number;
 }
+
+const conv2dLayerKeys: OptionKeys<Conv2dLayerOptions> = { stride: true, padding: true, dilation: true, groups: true, activation: true, init: true, dropout: true };
 
 type PairFirst<K> = K extends readonly [infer A extends number, number] ? A : K & number;
 type PairSecond<K> = K extends readonly [number, infer B extends number] ? B : K & number;
@@ -225,6 +228,7 @@ export const conv2dLayer = <const In extends ImageShape, const F extends number,
   const k = typeof kernel === "number" ? [kernel, kernel] : kernel;
   if (!Array.isArray(k) || k.length !== 2 || !k.every((d) => Number.isInteger(d) && d >= 1))
     throw new TypeError(`${fn}: argument 'kernel' must be an integer ≥ 1 or a pair of them, got ${JSON.stringify(kernel)}`);
+  checkOptionKeys(fn, opts, conv2dLayerKeys);
   const o: Conv2dLayerOptions = opts ?? {};
   const groups = o.groups ?? 1;
   if (!(Number.isInteger(groups) && groups >= 1 && s[2] % groups === 0 && filters % groups === 0))
@@ -277,8 +281,11 @@ export const conv2dLayer = <const In extends ImageShape, const F extends number,
 /** A pooling layer's per-example window options: stride (default: the window) and padding. @category model */
 export type Pool2dLayerOptions = Omit<WindowOptions, "dilation">;
 
+const poolKeys: OptionKeys<Pool2dLayerOptions> = { stride: true, padding: true };
+
 const poolLayer = (fn: string, kind: "maxPool2d" | "avgPool2d", inShape: unknown, size: unknown, opts: unknown) => {
   const s = imageShape(fn, inShape);
+  checkOptionKeys(fn, opts, poolKeys);
   const k = (typeof size === "number" ? [size, size] : size) as readonly [number, number];
   const o = (opts ?? {}) as Pool2dLayerOptions;
   const g = windowGeometry(fn, [1, ...s], k, o, k);
@@ -383,6 +390,8 @@ export interface BatchNormLayerOptions {
   readonly activation?: Exclude<ActivationName, "prelu">;
 }
 
+const batchNormLayerKeys: OptionKeys<BatchNormLayerOptions> = { momentum: true, epsilon: true, activation: true };
+
 /** The last entry of a shape. */
 type LastDim<S> = S extends readonly [...unknown[], infer C extends number] ? C : number;
 
@@ -416,6 +425,7 @@ export const batchNormLayer = <const In extends readonly number[]>(
   const fn = "batchNormLayer";
   if (!Array.isArray(inShape) || inShape.length < 1 || !inShape.every((d) => Number.isInteger(d) && d >= 1))
     throw new TypeError(`${fn}: argument 'inShape' must be a non-empty array of sizes, got ${JSON.stringify(inShape)}`);
+  checkOptionKeys(fn, opts, batchNormLayerKeys);
   const C = inShape[inShape.length - 1] as number;
   const activation = activationOption(fn, opts.activation);
   const bnOpts = { ...(opts.momentum === undefined ? {} : { momentum: opts.momentum }), ...(opts.epsilon === undefined ? {} : { epsilon: opts.epsilon }) };

@@ -44,6 +44,7 @@ import type { Mul } from "../shape/arith.js";
 import type { Check, Dim, Mismatch, NoUnify, Shape, ShowShape, Unify } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
 import { type CreateOptions, fill, zeros } from "../tensor/create.js";
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import type { Rng } from "../tensor/random.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 import type { RunContext } from "./activations.js";
@@ -352,7 +353,10 @@ export interface RecurrentOptions<R extends Returns> {
   readonly reverse?: boolean;
 }
 
+const recurrentKeys: OptionKeys<RecurrentOptions<Returns>> = { returns: true, reverse: true };
+
 const makeLayer = (kind: CellKind, F: number, H: number, opts: RecurrentOptions<Returns>): AnyRecurrent => {
+  checkOptionKeys(kind, opts, recurrentKeys);
   const cell = makeCell(kind, F, H);
   const returns = opts.returns ?? "last";
   if (returns !== "last" && returns !== "sequence") throw new TypeError(`${kind}: option 'returns' must be "last" or "sequence", got ${JSON.stringify(returns)}`);

@@ -21,17 +21,20 @@ import {
   decodeCheckpoint,
   decodeManifest,
   decodeModel,
+  decodeModelKeys,
   encodeCheckpoint,
   encodeModel,
   type Json,
   type LoadedModel,
   type Manifest,
   type ModelCheckpoint,
+  modelCheckpointKeys,
 } from "../codec/checkpoint.js";
 import { type DecodeErrors, key } from "../codec/errors.js";
 import { decodeParams } from "../codec/params.js";
 import type { DecodeTensorsOptions, TensorSpecs, TensorsOf } from "../codec/tensors.js";
 import type { Describable, DescribedModel, ParamsOfModel } from "../nn/architecture.js";
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import { checkPath, readBytes, removeStaleTemps, writeFileAtomic } from "./atomic.js";
 
 /** The bytes of a checkpoint file, after removing what interrupted saves of it left behind. */
@@ -45,6 +48,8 @@ export interface SaveOptions {
   /** JSON metadata stored in the manifest (epoch, step, accuracy...). */
   readonly meta?: Readonly<Record<string, Json>>;
 }
+
+const saveKeys: OptionKeys<SaveOptions> = { meta: true };
 
 /**
  * Save a params tree (a tensor, or arrays and records of tensors) to `path`, atomically.
@@ -61,6 +66,7 @@ export interface SaveOptions {
  * @since 0.1.0
  */
 export const saveCheckpoint = (path: string, params: Params, opts?: SaveOptions): Manifest => {
+  checkOptionKeys("saveCheckpoint", opts, saveKeys);
   const bytes = encodeCheckpoint(params, opts?.meta);
   writeFileAtomic("saveCheckpoint", path, bytes);
   const r = decodeCheckpoint(bytes);
@@ -133,6 +139,7 @@ export function loadCheckpoint(path: string, model: TensorSpecs | Params, opts?:
  * @since 0.2.0
  */
 export const saveModel = <M extends Describable>(path: string, input: ModelCheckpoint<M>): Manifest => {
+  checkOptionKeys("saveModel", input, modelCheckpointKeys);
   const bytes = encodeModel(input);
   writeFileAtomic("saveModel", path, bytes);
   const r = decodeManifest(bytes);
@@ -165,6 +172,7 @@ export const saveModel = <M extends Describable>(path: string, input: ModelCheck
 export function loadModel<const M extends Describable>(path: string, expected: M, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<M, ParamsOfModel<M>>>;
 export function loadModel(path: string, expected?: undefined, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<DescribedModel, Params>>;
 export function loadModel(path: string, expected?: DescribedModel, opts?: DecodeModelOptions): E.Either<DecodeErrors, LoadedModel<DescribedModel, Params>> {
+  checkOptionKeys("loadModel", opts, decodeModelKeys);
   const r = E.flatMap(checkpointBytes(checkPath("loadModel", path)), (bytes) => (expected === undefined ? decodeModel(bytes, undefined, opts) : decodeModel(bytes, expected, opts)));
   return E.mapLeft((errs: DecodeErrors): DecodeErrors => [key(path, errs)])(r);
 }

@@ -18,6 +18,7 @@ import { type Describable, isRecurrentArchitecture, type ParamsOfModel, paramLay
 import { showShape } from "../shape/dims.js";
 import { toFlat } from "../tensor/create.js";
 import { DEFAULT_DTYPE } from "../tensor/dtype.js";
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type Attribute, type GraphEnd, graphEnds, graphNodes, innerNames, onnxInitializers, permuteFlat } from "./graph.js";
 import { onnx } from "./proto.js";
@@ -68,6 +69,8 @@ export interface ExportOnnxOptions extends OnnxNames {
    */
   readonly lengths?: string;
 }
+
+const exportKeys: OptionKeys<ExportOnnxOptions> = { input: true, output: true, batch: true, steps: true, name: true, metadata: true, lengths: true };
 
 /** The names, defaulted and validated (a `TypeError` naming `fn` otherwise). @internal */
 export const onnxNames = (fn: string, opts: OnnxNames | undefined): Required<OnnxNames> => {
@@ -149,6 +152,7 @@ export const exportOnnx = <const M extends Describable>(model: M, params: Params
   const fn = "exportOnnx";
   const arch = (model as Describable | null)?.architecture;
   if (arch === undefined || arch === null || typeof arch !== "object") throw new TypeError(`${fn}: argument 'model' must be a typegrad model (with an 'architecture')`);
+  checkOptionKeys(fn, opts, exportKeys);
   const names = onnxNames(fn, opts);
   const lengths = opts.lengths;
   if (lengths !== undefined) {

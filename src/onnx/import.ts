@@ -19,6 +19,7 @@ import { type FoundTensor, paramsFromFound } from "../codec/modelTensors.js";
 import { type Describable, isRecurrentArchitecture, type ParamsOfModel } from "../nn/architecture.js";
 import { showShape } from "../shape/dims.js";
 import { dtypeOption } from "../tensor/dtype.js";
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import { ONNX_OPSET } from "./export.js";
 import { type Attribute, type GraphEnd, graphEnds, graphNodes, type NodeSpec, onnxInitializers, permuteFlat } from "./graph.js";
 import { int64, onnx } from "./proto.js";
@@ -37,6 +38,8 @@ export interface ImportOnnxOptions {
 }
 
 const DataType = onnx.TensorProto.DataType;
+
+const importKeys: OptionKeys<ImportOnnxOptions> = { dtype: true, maxBytes: true };
 
 const dtypeName = (t: number): string => (DataType as unknown as Record<number, string>)[t] ?? `data type ${t}`;
 
@@ -202,6 +205,7 @@ export const importOnnx = <const M extends Describable>(bytes: Uint8Array, model
     throw new TypeError(`${fn}: argument 'model' must be a typegrad model (with an 'architecture'), got ${describeValue(model)}`);
   const arch = (model as Describable).architecture;
   if (opts === null || typeof opts !== "object") throw new TypeError(`${fn}: argument 'opts' must be an object, got ${describeValue(opts)}`);
+  checkOptionKeys(fn, opts, importKeys);
   const dtype = dtypeOption(fn, opts.dtype);
   const maxBytes = opts.maxBytes ?? 2 ** 30;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new TypeError(`${fn}: option 'maxBytes' must be a non-negative integer, got ${describeValue(maxBytes)}`);

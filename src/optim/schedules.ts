@@ -4,10 +4,13 @@
  *
  * @module
  */
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
+
+const exponentialDecayKeys: OptionKeys<{ readonly staircase?: boolean }> = { staircase: true };
 
 /** A learning rate as a function of the step (0-based). @category model */
 export type Schedule = (step: number) => number;
@@ -66,6 +69,7 @@ export const constant =
  * @category constructors
  */
 export const exponentialDecay = (lr: number, rate: number, every: number, opts: { readonly staircase?: boolean } = {}): Schedule => {
+  checkOptionKeys("exponentialDecay", opts, exponentialDecayKeys);
   positive("exponentialDecay", "lr", lr);
   positive("exponentialDecay", "rate", rate);
   positive("exponentialDecay", "every", every);

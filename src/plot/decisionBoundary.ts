@@ -6,6 +6,7 @@
  * @module
  */
 import type { Examples } from "../data/examples.js";
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import { axis, domain } from "./axes.js";
 import { arrayLike, classIndex, intIn, MAX_RESOLUTION, optString, size } from "./check.js";
 import { figure, type LegendItem } from "./figure.js";
@@ -46,6 +47,8 @@ export interface DecisionBoundaryOptions {
   /** Height in pixels (default 480). */
   readonly height?: number;
 }
+
+const decisionBoundaryKeys: OptionKeys<DecisionBoundaryOptions> = { title: true, xLabel: true, yLabel: true, resolution: true, output: true, classNames: true, width: true, height: true };
 
 // -------------------------------------------------------------------------------------
 // operations
@@ -104,6 +107,7 @@ export const decisionBoundary = (data: Examples<2, number>, labels: readonly num
   arrayLike(fn, "argument 'labels'", labels);
   if (labels.length !== data.m) throw new TypeError(`${fn}: argument 'labels' has ${labels.length} labels but 'data' has ${data.m} examples`);
   if (typeof predict !== "function") throw new TypeError(`${fn}: argument 'predict' must be a function of a batch of points, got ${typeof predict}`);
+  checkOptionKeys(fn, opts, decisionBoundaryKeys);
   const n = intIn(fn, "option 'resolution'", opts.resolution ?? 100, 2, MAX_RESOLUTION);
   const output = opts.output ?? "labels";
   if (output !== "labels" && output !== "probabilities") throw new TypeError(`${fn}: option 'output' must be "labels" or "probabilities", got ${String(output)}`);

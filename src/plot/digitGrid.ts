@@ -5,6 +5,7 @@
  * @module
  */
 import type { Examples } from "../data/examples.js";
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import { arrayLike, intIn, numberIn, optString } from "./check.js";
 import { ALERT, FAINT, gray, INK } from "./palette.js";
 import { addRuns, type Runs, runsToPaths } from "./runs.js";
@@ -53,6 +54,8 @@ export interface DigitGridOptions {
   readonly captions?: readonly string[];
 }
 
+const digitGridKeys: OptionKeys<DigitGridOptions> = { title: true, shape: true, columns: true, scale: true, range: true, labels: true, predicted: true, captions: true };
+
 // -------------------------------------------------------------------------------------
 // operations
 // -------------------------------------------------------------------------------------
@@ -88,6 +91,7 @@ export const digitGrid = (images: Examples | readonly ArrayLike<number>[], opts:
   const ex = images as Examples;
   if (isExamples && !(ex.x instanceof Float32Array && typeof ex.m === "number")) throw new TypeError(`${fn}: argument 'images' must be Examples or an array of pixel arrays`);
   const count = isExamples ? ex.m : (images as readonly ArrayLike<number>[]).length;
+  checkOptionKeys(fn, opts, digitGridKeys);
   if (count < 1) throw new RangeError(`${fn}: argument 'images' is empty`);
   if (count > MAX_IMAGES) throw new RangeError(`${fn}: argument 'images' has ${count} images, more than the ${MAX_IMAGES} a grid may hold; pass a slice, e.g. take(data, [0, 1, …])`);
   const pixels = (i: number): ArrayLike<number> => {

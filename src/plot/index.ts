@@ -19,6 +19,6 @@
 export { MAX_RESOLUTION } from "./check.js";
 export { type DecisionBoundaryOptions, decisionBoundary, type Point, type Predict } from "./decisionBoundary.js";
 export { type DigitGridOptions, digitGrid, MAX_IMAGES, MAX_PIXELS } from "./digitGrid.js";
-export { type LineChartOptions, lineChart, type Series } from "./lineChart.js";
+export { type LineChartOptions, lineChart, MAX_POINTS, type Series } from "./lineChart.js";
 export { palette } from "./palette.js";
 export { type CurvePoint, type TrainingCurvesOptions, trainingCurves } from "./trainingCurves.js";

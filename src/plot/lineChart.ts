@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import { axis } from "./axes.js";
 import { arrayLike, optString, size } from "./check.js";
 import { figure, type LegendItem, type Panel } from "./figure.js";
@@ -13,6 +14,20 @@ import { el, fmt, svgDocument } from "./svg.js";
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
+
+/**
+ * The most points one line chart may hold, all series together (and the most records
+ * `trainingCurves` takes). A point is about 13 bytes of SVG: a chart at the limit is 1.3 MB
+ * (1e6 points made a 13.4 MB document), and a 640-pixel-wide chart shows no more than a few
+ * thousand. Longer series are refused before any value is read; thin them first (every k-th
+ * point, or the mean of every k).
+ *
+ * @example
+ * import { MAX_POINTS } from "typegrad/plot"
+ * MAX_POINTS // 100000
+ * @category model
+ */
+export const MAX_POINTS = 100_000;
 
 /**
  * A named series: `y[i]` at `x[i]` (`x` defaults to `0, 1, 2, …`). A `y` that is `undefined`,
@@ -45,6 +60,9 @@ export interface LineChartOptions {
   readonly height?: number;
 }
 
+const lineChartKeys: OptionKeys<LineChartOptions> = { title: true, xLabel: true, yLabel: true, logY: true, markers: true, width: true, height: true };
+const seriesKeys: OptionKeys<Series> = { name: true, y: true, x: true, dashed: true };
+
 /** A validated series with its colour. @category model */
 export interface Line {
   readonly name: string;
@@ -68,6 +86,7 @@ export interface Line {
 export const lineOf = (fn: string, s: Series, colour: string, logY: boolean): Line => {
   if (s === null || typeof s !== "object") throw new TypeError(`${fn}: every series must be an object { name, y, x? }, got ${s === null ? "null" : typeof s}`);
   if (typeof s.name !== "string") throw new TypeError(`${fn}: a series' name must be a string, got ${typeof s.name}`);
+  checkOptionKeys(fn, s, seriesKeys, `series '${s.name}'`);
   const ys = arrayLike(fn, `series '${s.name}' y`, s.y);
   const xs = s.x === undefined ? undefined : arrayLike(fn, `series '${s.name}' x`, s.x);
   if (xs !== undefined && xs.length !== ys.length) throw new TypeError(`${fn}: series '${s.name}' has ${xs.length} x values but ${ys.length} y values`);
@@ -140,7 +159,7 @@ export const linePanel = (
 /**
  * A line chart of one or more named series, as a standalone SVG document. Series take the
  * palette's colours in order; a missing value (`undefined`, `null`, NaN, ±Infinity) leaves a gap.
- * Throws a `TypeError` or `RangeError` naming the series and the argument that is wrong.
+ * At most {@link MAX_POINTS} points, all series together. Throws a `TypeError` or `RangeError` naming the series and the argument that is wrong.
  *
  * @example
  * import { lineChart } from "typegrad/plot"
@@ -159,6 +178,11 @@ export const lineChart = (series: readonly Series[], opts: LineChartOptions = {}
   const fn = "lineChart";
   if (!Array.isArray(series)) throw new TypeError(`${fn}: argument 'series' must be an array of { name, y, x? }, got ${typeof series}`);
   if (series.length === 0) throw new RangeError(`${fn}: argument 'series' is empty; pass at least one series`);
+  checkOptionKeys(fn, opts, lineChartKeys);
+  // counted by length before any value is read (a malformed series is left to lineOf's message)
+  const points = series.reduce((n, s) => n + (typeof (s as Partial<Series> | null)?.y?.length === "number" ? s.y.length : 0), 0);
+  if (points > MAX_POINTS)
+    throw new RangeError(`${fn}: argument 'series' has ${points} points, more than the ${MAX_POINTS} a chart may hold; pass fewer, e.g. every k-th point or the mean of every k`);
   const width = size(fn, "width", opts.width, 640, 120);
   const height = size(fn, "height", opts.height, 400, 120);
   const title = optString(fn, "option 'title'", opts.title);

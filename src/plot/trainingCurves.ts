@@ -4,10 +4,11 @@
  *
  * @module
  */
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import type { EpochRecord } from "../train/fit.js";
 import { arrayLike, optString, size } from "./check.js";
 import { figure, type LegendItem } from "./figure.js";
-import { type Line, lineOf, linePanel } from "./lineChart.js";
+import { type Line, lineOf, linePanel, MAX_POINTS } from "./lineChart.js";
 import { colourOf } from "./palette.js";
 import { svgDocument } from "./svg.js";
 
@@ -28,6 +29,8 @@ export interface TrainingCurvesOptions {
   /** Height in pixels (default 360). */
   readonly height?: number;
 }
+
+const trainingCurvesKeys: OptionKeys<TrainingCurvesOptions> = { title: true, logLoss: true, width: true, height: true };
 
 // -------------------------------------------------------------------------------------
 // operations
@@ -53,9 +56,11 @@ export const trainingCurves = (history: readonly CurvePoint[], opts: TrainingCur
   const fn = "trainingCurves";
   arrayLike(fn, "argument 'history'", history);
   if (history.length === 0) throw new RangeError(`${fn}: argument 'history' is empty; pass fit's history after at least one epoch`);
+  if (history.length > MAX_POINTS) throw new RangeError(`${fn}: argument 'history' has ${history.length} records, more than the ${MAX_POINTS} a chart may hold; pass fewer, e.g. every k-th record`);
   history.forEach((r, i) => {
     if (r === null || typeof r !== "object") throw new TypeError(`${fn}: history[${i}] must be a record { epoch, loss, accuracy, valLoss, valAccuracy }, got ${r === null ? "null" : typeof r}`);
   });
+  checkOptionKeys(fn, opts, trainingCurvesKeys);
   const title = optString(fn, "option 'title'", opts.title);
   const epochs = history.map((r) => r.epoch);
   const has = (k: keyof CurvePoint): boolean => history.some((r) => typeof r[k] === "number");

@@ -138,8 +138,9 @@ export class ShapeError extends Error {
   constructor(
     readonly op: string,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(`${op}: ${message}`);
+    super(`${op}: ${message}`, options);
   }
 }
 

@@ -27,17 +27,18 @@ const distance = (a: string, b: string): number => {
  * Throws a `TypeError` naming `fn` and the first own key of `opts` that `known` lacks, with the
  * closest known key when one is within two edits (`fit: unknown option 'batchsize' (did you
  * mean 'batchSize'?)`), else the list of known keys. Anything that is not an object is left to
- * the caller's own checks.
+ * the caller's own checks. With `record` (an object inside an argument, `series 'loss'`), the
+ * message names it: `lineChart: series 'loss' has an unknown key 'dahsed' (did you mean 'dashed'?)`.
  *
  * @internal
  */
-export const checkOptionKeys = (fn: string, opts: unknown, known: Readonly<Record<string, true>>): void => {
+export const checkOptionKeys = (fn: string, opts: unknown, known: Readonly<Record<string, true>>, record?: string): void => {
   if (opts === null || typeof opts !== "object") return;
   for (const key of Object.keys(opts)) {
     if (Object.hasOwn(known, key)) continue;
     const names = Object.keys(known);
     const near = names.map((n) => [n, distance(key, n)] as const).sort((a, b) => a[1] - b[1])[0];
     const hint = near !== undefined && near[1] <= 2 ? `did you mean '${near[0]}'?` : `the options are ${names.map((n) => `'${n}'`).join(", ")}`;
-    throw new TypeError(`${fn}: unknown option '${key}' (${hint})`);
+    throw new TypeError(record === undefined ? `${fn}: unknown option '${key}' (${hint})` : `${fn}: ${record} has an unknown key '${key}' (${hint})`);
   }
 };

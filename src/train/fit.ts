@@ -42,6 +42,7 @@ import { castPrim } from "../ops/define.js";
 import { reshapeSizes } from "../ops/reshapePrim.js";
 import { sumPrim } from "../ops/sum.js";
 import type { Optimizer, OptState } from "../optim/optimizers.js";
+import { ShapeError } from "../shape/dims.js";
 import { toFlat, toFlatAsync } from "../tensor/create.js";
 import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
@@ -251,6 +252,8 @@ export interface EvaluateOptions {
   readonly dtype?: DType;
 }
 
+const evaluateKeys: OptionKeys<EvaluateOptions> = { layout: true, chunk: true, task: true, outputs: true, dtype: true };
+
 /**
  * The loss (and accuracy, for classification) of `params` on `data`, evaluated in chunks of
  * `chunk` examples (default 1000) without dropout. The regulariser is not included. Each chunk
@@ -267,7 +270,7 @@ export interface EvaluateOptions {
  * @category operations
  */
 export const evaluate = <P extends Params>(model: Model<P>, params: P, data: Examples, loss: Cost, opts: EvaluateOptions = {}): { readonly loss: number; readonly accuracy: number | undefined } =>
-  driveSync("evaluate", "'await evaluateAsync(…)' with the same arguments", evaluation("evaluate", model, params, data, loss, opts));
+  driveSync("evaluate", "'await evaluateAsync(…)' with the same arguments", evaluation("evaluate", "argument 'data'", model, params, data, loss, opts));
 
 /**
  * {@link evaluate}, reading with `toFlatAsync`: the form for the WebGPU backend (on the CPU
@@ -288,16 +291,31 @@ export const evaluateAsync = <P extends Params>(
   data: Examples,
   loss: Cost,
   opts: EvaluateOptions = {},
-): Promise<{ readonly loss: number; readonly accuracy: number | undefined }> => driveAsync(evaluation("evaluateAsync", model, params, data, loss, opts));
+): Promise<{ readonly loss: number; readonly accuracy: number | undefined }> => driveAsync(evaluation("evaluateAsync", "argument 'data'", model, params, data, loss, opts));
+
+/**
+ * `e` when it is not a `ShapeError`; else one naming `fn`, the option or argument `arg` that
+ * holds `data` and its widths, with `e`'s message after (and `e` as its cause): what a first
+ * batch (or chunk) of data of the wrong width throws from the model or the loss.
+ */
+const dataShapeError = (fn: string, arg: string, data: Examples, what: "batch" | "chunk", e: unknown): unknown => {
+  if (!(e instanceof ShapeError)) return e;
+  const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
+  return new ShapeError(fn, `${arg} (${count(data.features, "feature")}, ${count(data.targets, "target")} per example) does not fit the model: its first ${what} fails with ${e.message}`, {
+    cause: e,
+  });
+};
 
 function* evaluation<P extends Params>(
   fn: string,
+  arg: string,
   model: Model<P>,
   params: P,
   data: Examples,
   loss: Cost,
   opts: EvaluateOptions,
 ): Loop<{ readonly loss: number; readonly accuracy: number | undefined }> {
+  checkOptionKeys(fn, opts, evaluateKeys);
   const task = opts.task ?? "classification";
   checkExamples(fn, "data", data, task);
   if (data.m === 0) throw new TypeError(`${fn}: argument 'data' has no examples`);
@@ -312,8 +330,14 @@ function* evaluation<P extends Params>(
   for (let s = 0; s < data.m; s += chunk) {
     const idx = Array.from({ length: Math.min(chunk, data.m - s) }, (_, i) => s + i);
     const { X, Y } = batchOf(idx);
-    const out = model.apply(params, X as Tensor, { training: false });
-    const J = loss(out, Y as Tensor, { layout });
+    let out: Tensor;
+    let J: Tensor;
+    try {
+      out = model.apply(params, X as Tensor, { training: false });
+      J = loss(out, Y as Tensor, { layout });
+    } catch (e) {
+      throw s === 0 ? dataShapeError(fn, arg, data, "chunk", e) : e;
+    }
     const got = yield* readPacked(J, out, truth?.slice(s, s + idx.length), layout, opts.outputs ?? "logits", [J, out]);
     total += (got[0] as number) * idx.length;
     hits += got[1] ?? 0;
@@ -462,6 +486,7 @@ export const trainStep = <P extends Params>(
   Y: Tensor,
   opts: StepOptions<P> = {},
 ): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => {
+  checkOptionKeys("trainStep", opts, stepKeys);
   const donate = donateOption("trainStep", opts);
   return stepResult(driveSync("trainStep", "'await trainStepAsync(…)' with the same arguments", update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate)), X, Y);
 };
@@ -494,6 +519,7 @@ export const trainStepAsync = async <P extends Params>(
   Y: Tensor,
   opts: StepOptions<P> = {},
 ): Promise<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor }> => {
+  checkOptionKeys("trainStepAsync", opts, stepKeys);
   const donate = donateOption("trainStepAsync", opts);
   return stepResult(await driveAsync(update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate)), X, Y);
 };
@@ -529,6 +555,8 @@ export interface StepOptions<P extends Params> {
    */
   readonly donate?: boolean;
 }
+
+const stepKeys: OptionKeys<StepOptions<Params>> = { layout: true, ctx: true, regularizer: true, donate: true };
 
 /** The `donate` option of `fn`, checked. */
 const donateOption = (fn: string, opts: { readonly donate?: unknown } | undefined): boolean => {
@@ -718,105 +746,112 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
       [params, lastGood, bestParams, o.params, epochParams, ...state.slots, ...epochState.optState.slots, ...(given?.slots ?? [])],
     );
 
-  for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
-    const order = shuffle ? permutation(shuffler, data.m) : Array.from({ length: data.m }, (_, i) => i);
-    let lossSum = 0;
-    let hits = 0;
-    const batch = (b: number) => {
-      const idx = order.slice(b * bs, Math.min(data.m, (b + 1) * bs));
-      return { idx, ...(fullBatch ?? batchOf(idx)) };
-    };
-    for (let b = 0; b < batches; b++) {
-      if (signal?.aborted === true) return stop("aborted", epoch, `${fn}: aborted at epoch ${epoch}, batch ${b}${signal.reason === undefined ? "" : ` (${String(signal.reason)})`}`, params);
-      const { idx, X, Y } = ahead ?? batch(b);
-      // (not with `augment`: its calls keep their order among the callbacks)
-      ahead = fullBatch === undefined && augment === undefined && b + 1 < batches ? batch(b + 1) : undefined;
-      const r = yield* update(
-        o.model,
-        o.loss,
-        o.optimizer,
-        params,
-        state,
-        X as Tensor,
-        Y as Tensor,
-        { layout, ctx: { training: true, rng: noise }, ...(o.regularizer === undefined ? {} : { regularizer: o.regularizer }) },
-        true,
-        task === "classification" ? { labels: idx.map((i) => truth[i] as number), outputs } : undefined,
-      );
-      if (firstLoss === undefined) firstLoss = r.loss;
-      const first = firstLoss;
-      const exploded = r.bad === undefined && r.loss > lossFactor * Math.max(Math.abs(first), 1);
-      if (r.bad !== undefined || exploded) {
-        const bad: Divergence = r.bad ?? { what: "loss explosion", value: r.loss };
-        // a bad cost condemns the parameters it was computed from; a bad update only the new ones
-        const good = bad.what === "loss" || bad.what === "loss explosion" ? lastGood : params;
-        const what =
-          bad.what === "loss explosion"
-            ? `the cost ${r.loss} exceeded ${lossFactor} × max(first cost ${first}, 1)`
-            : `${bad.name === undefined ? `the ${bad.what}` : `${bad.what} '${bad.name}'`} became ${bad.value}`;
-        return stop("diverged", epoch, `${fn}: diverged at epoch ${epoch}, batch ${b} (step ${step + 1}): ${what}; returning the last good parameters`, good, bad);
+  // the first batch is where data of the wrong width fails: name the option (no cost per batch)
+  try {
+    for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
+      const order = shuffle ? permutation(shuffler, data.m) : Array.from({ length: data.m }, (_, i) => i);
+      let lossSum = 0;
+      let hits = 0;
+      const batch = (b: number) => {
+        const idx = order.slice(b * bs, Math.min(data.m, (b + 1) * bs));
+        return { idx, ...(fullBatch ?? batchOf(idx)) };
+      };
+      for (let b = 0; b < batches; b++) {
+        if (signal?.aborted === true) return stop("aborted", epoch, `${fn}: aborted at epoch ${epoch}, batch ${b}${signal.reason === undefined ? "" : ` (${String(signal.reason)})`}`, params);
+        const { idx, X, Y } = ahead ?? batch(b);
+        // (not with `augment`: its calls keep their order among the callbacks)
+        ahead = fullBatch === undefined && augment === undefined && b + 1 < batches ? batch(b + 1) : undefined;
+        const r = yield* update(
+          o.model,
+          o.loss,
+          o.optimizer,
+          params,
+          state,
+          X as Tensor,
+          Y as Tensor,
+          { layout, ctx: { training: true, rng: noise }, ...(o.regularizer === undefined ? {} : { regularizer: o.regularizer }) },
+          true,
+          task === "classification" ? { labels: idx.map((i) => truth[i] as number), outputs } : undefined,
+        );
+        if (firstLoss === undefined) firstLoss = r.loss;
+        const first = firstLoss;
+        const exploded = r.bad === undefined && r.loss > lossFactor * Math.max(Math.abs(first), 1);
+        if (r.bad !== undefined || exploded) {
+          const bad: Divergence = r.bad ?? { what: "loss explosion", value: r.loss };
+          // a bad cost condemns the parameters it was computed from; a bad update only the new ones
+          const good = bad.what === "loss" || bad.what === "loss explosion" ? lastGood : params;
+          const what =
+            bad.what === "loss explosion"
+              ? `the cost ${r.loss} exceeded ${lossFactor} × max(first cost ${first}, 1)`
+              : `${bad.name === undefined ? `the ${bad.what}` : `${bad.what} '${bad.name}'`} became ${bad.value}`;
+          return stop("diverged", epoch, `${fn}: diverged at epoch ${epoch}, batch ${b} (step ${step + 1}): ${what}; returning the last good parameters`, good, bad);
+        }
+        const retired = lastGood;
+        const retiredState = state;
+        lastGood = params;
+        params = r.params;
+        state = r.state;
+        retire(retired, retiredState);
+        step++;
+        lossSum += r.loss * idx.length;
+        let batchAcc: number | undefined;
+        if (task === "classification") {
+          hits += r.hits;
+          batchAcc = r.hits / idx.length;
+        }
+        // the batch's tensors, its output and its cost were made here and are seen by no one now:
+        // their memory goes back at once, not when the backend's ring comes round to them (which
+        // copies them out first: four small copies a batch)
+        giveBackTrees(fullBatch === undefined ? [{ X, Y, output: r.output, cost: r.cost }] : [{ output: r.output, cost: r.cost }], [params, lastGood, ...state.slots]);
+        const info: BatchInfo = { epoch, batch: b, batches, step, loss: r.loss, accuracy: batchAcc };
+        progress?.batch(info);
+        if (o.onBatch !== undefined && callback(fn, "onBatch", o.onBatch(info)) === "stop") {
+          return stop("callback", epoch, `${fn}: onBatch asked to stop at epoch ${epoch}, batch ${b}`, params);
+        }
+        yield { batch: info };
       }
-      const retired = lastGood;
-      const retiredState = state;
-      lastGood = params;
-      params = r.params;
-      state = r.state;
-      retire(retired, retiredState);
-      step++;
-      lossSum += r.loss * idx.length;
-      let batchAcc: number | undefined;
-      if (task === "classification") {
-        hits += r.hits;
-        batchAcc = r.hits / idx.length;
+      const evalOpts = { layout, task, outputs, dtype } as const;
+      const trainM =
+        o.trainMetrics === "full"
+          ? yield* evaluation(fn, "option 'train'", o.model, params, data, o.loss, evalOpts)
+          : { loss: lossSum / data.m, accuracy: task === "classification" ? hits / data.m : undefined };
+      const val = o.validation === undefined ? undefined : yield* evaluation(fn, "option 'validation'", o.model, params, o.validation, o.loss, evalOpts);
+      const record: EpochRecord = { epoch, steps: step, loss: trainM.loss, accuracy: trainM.accuracy, valLoss: val?.loss, valAccuracy: val?.accuracy };
+      const badMetric = (["loss", "accuracy", "valLoss", "valAccuracy"] as const).find((k) => record[k] !== undefined && !Number.isFinite(record[k]));
+      if (badMetric !== undefined) {
+        // these parameters give a non-finite metric: the last good ones are the previous epoch's
+        const value = record[badMetric] as number;
+        return stop("diverged", epoch, `${fn}: diverged after epoch ${epoch}: '${badMetric}' is ${value}; returning the parameters of the epoch before`, epochParams, {
+          what: badMetric.startsWith("val") ? "validation" : "loss",
+          name: badMetric,
+          value,
+        });
       }
-      // the batch's tensors, its output and its cost were made here and are seen by no one now:
-      // their memory goes back at once, not when the backend's ring comes round to them (which
-      // copies them out first: four small copies a batch)
-      giveBackTrees(fullBatch === undefined ? [{ X, Y, output: r.output, cost: r.cost }] : [{ output: r.output, cost: r.cost }], [params, lastGood, ...state.slots]);
-      const info: BatchInfo = { epoch, batch: b, batches, step, loss: r.loss, accuracy: batchAcc };
-      progress?.batch(info);
-      if (o.onBatch !== undefined && callback(fn, "onBatch", o.onBatch(info)) === "stop") {
-        return stop("callback", epoch, `${fn}: onBatch asked to stop at epoch ${epoch}, batch ${b}`, params);
+      history.push(record);
+      progress?.epoch(record);
+      epochState = snapshot(epoch);
+      epochParams = params;
+      if (o.onEpoch !== undefined) {
+        handedOut.add(params);
+        handedOut.add(state);
       }
-      yield { batch: info };
-    }
-    const evalOpts = { layout, task, outputs, dtype } as const;
-    const trainM =
-      o.trainMetrics === "full" ? yield* evaluation(fn, o.model, params, data, o.loss, evalOpts) : { loss: lossSum / data.m, accuracy: task === "classification" ? hits / data.m : undefined };
-    const val = o.validation === undefined ? undefined : yield* evaluation(fn, o.model, params, o.validation, o.loss, evalOpts);
-    const record: EpochRecord = { epoch, steps: step, loss: trainM.loss, accuracy: trainM.accuracy, valLoss: val?.loss, valAccuracy: val?.accuracy };
-    const badMetric = (["loss", "accuracy", "valLoss", "valAccuracy"] as const).find((k) => record[k] !== undefined && !Number.isFinite(record[k]));
-    if (badMetric !== undefined) {
-      // these parameters give a non-finite metric: the last good ones are the previous epoch's
-      const value = record[badMetric] as number;
-      return stop("diverged", epoch, `${fn}: diverged after epoch ${epoch}: '${badMetric}' is ${value}; returning the parameters of the epoch before`, epochParams, {
-        what: badMetric.startsWith("val") ? "validation" : "loss",
-        name: badMetric,
-        value,
-      });
-    }
-    history.push(record);
-    progress?.epoch(record);
-    epochState = snapshot(epoch);
-    epochParams = params;
-    if (o.onEpoch !== undefined) {
-      handedOut.add(params);
-      handedOut.add(state);
-    }
-    if (o.onEpoch !== undefined && callback(fn, "onEpoch", o.onEpoch(record, params, epochState)) === "stop")
-      return stop("callback", epoch, `${fn}: onEpoch asked to stop after epoch ${epoch}`, params);
-    if (es !== undefined) {
-      const v = record[monitor];
-      if (v === undefined) throw new TypeError(`${fn}: early stopping monitors '${monitor}', which a ${task} run does not compute`);
-      const delta = es.minDelta ?? 0;
-      if (maximise ? v > best + delta : v < best - delta) {
-        best = v;
-        bestParams = params;
-        sinceBest = 0;
-      } else if (++sinceBest >= (es.patience ?? 5)) {
-        return stop("earlyStopping", epoch, `${fn}: '${monitor}' did not improve for ${sinceBest} epochs (best ${best})`, (es.restoreBest ?? true) ? bestParams : params);
+      if (o.onEpoch !== undefined && callback(fn, "onEpoch", o.onEpoch(record, params, epochState)) === "stop")
+        return stop("callback", epoch, `${fn}: onEpoch asked to stop after epoch ${epoch}`, params);
+      if (es !== undefined) {
+        const v = record[monitor];
+        if (v === undefined) throw new TypeError(`${fn}: early stopping monitors '${monitor}', which a ${task} run does not compute`);
+        const delta = es.minDelta ?? 0;
+        if (maximise ? v > best + delta : v < best - delta) {
+          best = v;
+          bestParams = params;
+          sinceBest = 0;
+        } else if (++sinceBest >= (es.patience ?? 5)) {
+          return stop("earlyStopping", epoch, `${fn}: '${monitor}' did not improve for ${sinceBest} epochs (best ${best})`, (es.restoreBest ?? true) ? bestParams : params);
+        }
       }
     }
+  } catch (e) {
+    throw firstLoss === undefined ? dataShapeError(fn, "option 'train'", data, "batch", e) : e;
   }
   return stop("epochs", epochs, `${fn}: ran ${epochs} epochs`, params);
 }

@@ -10,6 +10,7 @@ import type { Params } from "../autodiff/tree.js";
 import type { DType } from "../backend/backend.js";
 import { type Examples, type Layout, toTensors } from "../data/examples.js";
 import { dtypeOption } from "../tensor/dtype.js";
+import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import { isTensor, storageOf, type Tensor } from "../tensor/tensor.js";
 import type { Model } from "./fit.js";
 import { type OutputKind, predictLabels, predictLabelsAsync } from "./metrics.js";
@@ -36,7 +37,12 @@ export interface PredictClassesOptions extends PredictOptions {
 // operations
 // -------------------------------------------------------------------------------------
 
-const inputOf = (fn: string, X: Tensor | Examples, opts: PredictOptions): Tensor => {
+const predictKeys: OptionKeys<PredictOptions> = { layout: true, dtype: true };
+const predictClassesKeys: OptionKeys<PredictClassesOptions> = { ...predictKeys, outputs: true };
+
+/** The input tensor of `fn` (option keys checked against `keys`). */
+const inputOf = (fn: string, X: Tensor | Examples, opts: PredictOptions, keys: Readonly<Record<string, true>> = predictKeys): Tensor => {
+  checkOptionKeys(fn, opts, keys);
   if (isTensor(X)) return X;
   if (X !== null && typeof X === "object" && X.x instanceof Float32Array && typeof X.m === "number")
     return toTensors(X, opts.layout ?? "columns", { dtype: dtypeOption("predict", opts.dtype) }).X as Tensor;
@@ -77,7 +83,7 @@ export const predict = <P extends Params>(model: Model<P>, params: P, X: Tensor 
  */
 export const predictClasses = <P extends Params>(model: Model<P>, params: P, X: Tensor | Examples, opts: PredictClassesOptions = {}): number[] => {
   checkModel("predictClasses", model);
-  const out = model.apply(params, inputOf("predictClasses", X, opts), { training: false });
+  const out = model.apply(params, inputOf("predictClasses", X, opts, predictClassesKeys), { training: false });
   const b = storageOf(out).backend;
   if (b.readAsync !== undefined)
     throw new Error(`predictClasses: the output lives on the '${b.name}' backend, which reads back only asynchronously; use 'await predictClassesAsync(…)' with the same arguments`);
@@ -98,6 +104,6 @@ export const predictClasses = <P extends Params>(model: Model<P>, params: P, X: 
  */
 export const predictClassesAsync = async <P extends Params>(model: Model<P>, params: P, X: Tensor | Examples, opts: PredictClassesOptions = {}): Promise<number[]> => {
   checkModel("predictClassesAsync", model);
-  const out = model.apply(params, inputOf("predictClassesAsync", X, opts), { training: false });
+  const out = model.apply(params, inputOf("predictClassesAsync", X, opts, predictClassesKeys), { training: false });
   return predictLabelsAsync(out, { layout: opts.layout ?? "columns", outputs: opts.outputs ?? "logits" });
 };

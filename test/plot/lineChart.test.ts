@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { lineChart, palette, trainingCurves } from "../../src/plot/index.js";
+import { lineChart, MAX_POINTS, palette, trainingCurves } from "../../src/plot/index.js";
 import { allNodes, FORBIDDEN, isNiceStep, parseXml, texts, type XmlNode } from "./xml.js";
 
 const read = (label: string): number => Number(label.replace("\u2212", "-"));
@@ -115,6 +115,23 @@ describe("lineChart", () => {
     expect(() => lineChart([{ name: "a", y: [1] }], { width: 1e9 })).toThrow(RangeError);
     expect(() => lineChart([{ name: "a", y: [1] }], { height: 130, title: "t" })).toThrow(/lineChart: options 'width' 640 and 'height' 130 leave no room for the plot/);
   });
+
+  test("a chart holds at most MAX_POINTS points, all series together, refused before any is read", () => {
+    const half = new Float64Array(MAX_POINTS / 2 + 1);
+    const tooMany = new RangeError(`lineChart: argument 'series' has ${MAX_POINTS + 2} points, more than the ${MAX_POINTS} a chart may hold; pass fewer, e.g. every k-th point or the mean of every k`);
+    expect(() =>
+      lineChart([
+        { name: "a", y: half },
+        { name: "b", y: half },
+      ]),
+    ).toThrow(tooMany);
+    // refused by its length: the bad value at the end is never reached (1e6 points drew a 13.4 MB SVG)
+    const million = Object.assign(new Array<number>(1e6).fill(0), { [1e6 - 1]: "x" as unknown as number });
+    expect(() => lineChart([{ name: "a", y: million }])).toThrow(`lineChart: argument 'series' has 1000000 points, more than the ${MAX_POINTS}`);
+    // the limit itself draws: one path of MAX_POINTS points
+    const svg = lineChart([{ name: "a", y: Float64Array.from({ length: MAX_POINTS }, (_, i) => Math.sin(i / 100)) }]);
+    expect(linePath(parseXml(svg), palette[0] as string).match(/[ML]/g)).toHaveLength(MAX_POINTS);
+  });
 });
 
 describe("trainingCurves", () => {
@@ -161,5 +178,9 @@ describe("trainingCurves", () => {
     expect(() => trainingCurves([])).toThrow(new RangeError("trainingCurves: argument 'history' is empty; pass fit's history after at least one epoch"));
     expect(() => trainingCurves([null as never])).toThrow("trainingCurves: history[0] must be a record");
     expect(() => trainingCurves(history, { logLoss: true, width: 50 })).toThrow("trainingCurves: option 'width' must be in [160, 10000], got 50");
+    const long = Array.from({ length: MAX_POINTS + 1 }, (_, i) => ({ epoch: i + 1, loss: 1, accuracy: undefined, valLoss: undefined, valAccuracy: undefined }));
+    expect(() => trainingCurves(long)).toThrow(
+      new RangeError(`trainingCurves: argument 'history' has ${MAX_POINTS + 1} records, more than the ${MAX_POINTS} a chart may hold; pass fewer, e.g. every k-th record`),
+    );
   });
 });

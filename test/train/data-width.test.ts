@@ -1,0 +1,85 @@
+/**
+ * Data that does not fit the model: `fit`, `fitAsync` and `evaluate` name the option (or
+ * argument) holding it and its widths, with the model's or the loss's own message after it, when
+ * the first batch fails with a shape error. Before, the message was only `dense.apply: A_prev has
+ * shape [2, 8], …`, naming neither `fit` nor which of its data sets was wrong. A shape error after
+ * the first batch is not the data's width and is left as it was.
+ */
+import { describe, expect, test } from "vitest";
+import type { Params } from "../../src/autodiff/tree.js";
+import { xor } from "../../src/data/index.js";
+import { mlp, softmaxCrossEntropy } from "../../src/nn/index.js";
+import { adam } from "../../src/optim/index.js";
+import { ShapeError } from "../../src/shape/dims.js";
+import { type Rng, rng } from "../../src/tensor/random.js";
+import type { Tensor } from "../../src/tensor/tensor.js";
+import { evaluate, evaluateAsync, fitAsync, type Model, fit as train } from "../../src/train/index.js";
+
+const data = xor(rng(0), { m: 8 });
+const run = <P extends Params>(model: Model<P> & { init(g: Rng): P }) => ({
+  model,
+  params: model.init(rng(0)),
+  loss: softmaxCrossEntropy,
+  optimizer: adam(1e-2),
+  train: data,
+  epochs: 1,
+  batchSize: 8,
+});
+
+const thrown = (f: () => unknown): unknown => {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  throw new Error("did not throw");
+};
+
+describe("data that does not fit the model", () => {
+  const wide = mlp([3, 4, 1]); // takes 3 features, xor has 2
+  const dense3 = "dense.apply: A_prev has shape [2, 8], expected [3, m] (a 3 → 4 layer, columns are examples)";
+
+  test("fit names option 'train', its widths and the model's message, as a ShapeError with the cause", () => {
+    const e = thrown(() => train(run(wide)));
+    expect(e).toBeInstanceOf(ShapeError);
+    expect((e as ShapeError).message).toBe(`fit: option 'train' (2 features, 1 target per example) does not fit the model: its first batch fails with ${dense3}`);
+    expect((e as ShapeError).op).toBe("fit");
+    expect(((e as ShapeError).cause as Error).message).toBe(dense3);
+  });
+
+  test("targets the model's output does not match: the loss's message", () => {
+    expect(() => train(run(mlp([2, 4, 3])))).toThrow(
+      "fit: option 'train' (2 features, 1 target per example) does not fit the model: its first batch fails with softmaxCrossEntropy: predictions [3, 8] and targets [1, 8] must have one shape",
+    );
+  });
+
+  test("fitAsync, evaluate and evaluateAsync", async () => {
+    await expect(fitAsync(run(wide))).rejects.toThrow(`fitAsync: option 'train' (2 features, 1 target per example) does not fit the model: its first batch fails with ${dense3}`);
+    const p = wide.init(rng(0));
+    expect(() => evaluate(wide, p, data, softmaxCrossEntropy)).toThrow(
+      new ShapeError("evaluate", `argument 'data' (2 features, 1 target per example) does not fit the model: its first chunk fails with ${dense3}`),
+    );
+    await expect(evaluateAsync(wide, p, data, softmaxCrossEntropy)).rejects.toThrow("evaluateAsync: argument 'data' (2 features, 1 target per example) does not fit");
+  });
+
+  test("a shape error after the first batch is left as it was", () => {
+    const net = mlp([2, 4, 1]);
+    // fails only on a batch of 3 examples: the last batch of 8 in batches of 5
+    const picky = { ...net, apply: (p: never, X: Tensor, ctx?: never) => (X.shape[1] === 3 ? thrown2() : net.apply(p, X as never, ctx)) };
+    const thrown2 = (): never => {
+      throw new ShapeError("picky", "no batches of 3");
+    };
+    expect(() => train({ ...run(net), model: picky, batchSize: 5 })).toThrow(new ShapeError("picky", "no batches of 3"));
+  });
+
+  test("other errors of the first batch are left as they were", () => {
+    const net = mlp([2, 4, 1]);
+    const broken = {
+      ...net,
+      apply: () => {
+        throw new RangeError("broken");
+      },
+    };
+    expect(() => train({ ...run(net), model: broken })).toThrow(new RangeError("broken"));
+  });
+});
