@@ -277,6 +277,25 @@ export const fitBatchMs = (c: MlpCase = MLP, runs = 3): { readonly median_ms: nu
   });
 
 /**
+ * The core-API step timed as {@link fitStepMs} times `fit`: {@link FIT_BATCHES} steps on the
+ * benchmark's batch as one block, divided; the median of `runs` blocks after one warm-up block.
+ * A block's mean carries the occasional slow step (a collection, the ring coming round) that a
+ * median over single steps leaves out, so `fit`'s epoch mean is compared with this, like for like.
+ */
+export const coreBlockMs = (c: MlpCase = MLP, runs = 5): number =>
+  withBackend(wasm, () => {
+    const step = typegradMlpStep(c);
+    const once = (): number => {
+      const t0 = performance.now();
+      for (let i = 0; i < FIT_BATCHES; i++) step();
+      return (performance.now() - t0) / FIT_BATCHES;
+    };
+    once();
+    const ts = Array.from({ length: runs }, once).sort((a, b) => a - b);
+    return ts[Math.floor(runs / 2)] as number;
+  });
+
+/**
  * `fit` per batch against the core-API step in CPU time, on one thread (so the figure does not
  * depend on how a loaded host schedules the pool's workers): rounds alternate {@link FIT_BATCHES}
  * core steps and one `fit` epoch of {@link FIT_BATCHES} batches, each timed with
