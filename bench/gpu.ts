@@ -179,29 +179,41 @@ const startTfjs = async (): Promise<string | undefined> => {
   }
 };
 
-const tfMatmul = async (N: number, reps: number, rounds: number): Promise<number> => {
-  const a = tf.tensor2d(rand(N * N, 1), [N, N]);
-  const b = tf.tensor2d(rand(N * N, 2), [N, N]);
-  // queue `reps` products, then wait by reading one element of the last (tfjs has no public wait)
+/**
+ * tfjs-webgpu's `op`, timed: `reps` queued, then a wait by reading one element of the last (tfjs
+ * has no public wait); the median over `rounds` after one warm-up round, per op.
+ */
+const tfTimed = async (op: () => tf.Tensor, reps: number, rounds: number): Promise<number> => {
   const run = async () => {
-    for (let i = 1; i < reps; i++) tf.matMul(a, b).dispose();
-    const last = tf.matMul(a, b);
-    const corner = tf.slice(last, [0, 0], [1, 1]);
+    for (let i = 1; i < reps; i++) op().dispose();
+    const last = op();
+    const corner = tf.slice(
+      last,
+      last.shape.map(() => 0),
+      last.shape.map(() => 1),
+    );
     await corner.data();
     tf.dispose([last, corner]);
   };
   await run();
   const ts: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const s = performance.now();
+    const t = performance.now();
     await run();
-    ts.push((performance.now() - s) / reps);
+    ts.push((performance.now() - t) / reps);
   }
-  tf.dispose([a, b]);
   return median(ts);
 };
 
-/** tfjs-webgpu's conv2d (NHWC), timed as {@link tfMatmul}: `reps` queued, then a read of one element. */
+const tfMatmul = async (N: number, reps: number, rounds: number): Promise<number> => {
+  const a = tf.tensor2d(rand(N * N, 1), [N, N]);
+  const b = tf.tensor2d(rand(N * N, 2), [N, N]);
+  const ms = await tfTimed(() => tf.matMul(a, b), reps, rounds);
+  tf.dispose([a, b]);
+  return ms;
+};
+
+/** tfjs-webgpu's conv2d (NHWC), timed by {@link tfTimed}. */
 const tfConv = async (c: ConvLayer, reps: number, rounds: number): Promise<number> => {
   const x = tf.tensor4d(
     rand(
@@ -220,22 +232,9 @@ const tfConv = async (c: ConvLayer, reps: number, rounds: number): Promise<numbe
   );
   const conv = () =>
     c.groups === 1 ? tf.conv2d(x, w as tf.Tensor4D, c.stride, c.padding === "same" ? "same" : "valid") : tf.depthwiseConv2d(x, w as tf.Tensor4D, c.stride, c.padding === "same" ? "same" : "valid");
-  const run = async () => {
-    for (let i = 1; i < reps; i++) conv().dispose();
-    const last = conv();
-    const corner = tf.slice(last, [0, 0, 0, 0], [1, 1, 1, 1]);
-    await corner.data();
-    tf.dispose([last, corner]);
-  };
-  await run();
-  const ts: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const t = performance.now();
-    await run();
-    ts.push((performance.now() - t) / reps);
-  }
+  const ms = await tfTimed(conv, reps, rounds);
   tf.dispose([x, w]);
-  return median(ts);
+  return ms;
 };
 
 /** A convolution layer of the conv table: NHWC input, a k×k kernel to F channels (depthwise when groups = C). */
