@@ -12,18 +12,10 @@ import type { Backend, DType, Storage } from "../../src/backend/backend.js";
 import { reference } from "../../src/backend/reference.js";
 import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
 import { fromFlat, gd, mlp, rng, softmaxCrossEntropy, type Tensor, toFlat, fit as train, withBackend } from "../../src/index.js";
+import { onThreads } from "./threads.js";
 
 const MiB = 1 << 20;
 configureWasm({ threads: 2, ringBytes: 8 * MiB });
-
-const on = <T>(threads: number, f: () => T): T => {
-  const prev = configureWasm({ threads });
-  try {
-    return f();
-  } finally {
-    configureWasm(prev);
-  }
-};
 
 const values = (n: number, seed: number): Float32Array => {
   const g = rng(seed);
@@ -60,7 +52,7 @@ describe("Backend.gatherRows", () => {
           const src = values(64 * width, width);
           for (const transposed of [false, true]) {
             const want = byHand(src, width, ROWS, transposed);
-            for (const threads of [1, 2]) expect(Array.from(on(threads, () => be.read(gatherOf(be)(dtype, src, width, ROWS, transposed))))).toEqual(want);
+            for (const threads of [1, 2]) expect(Array.from(onThreads(threads, () => be.read(gatherOf(be)(dtype, src, width, ROWS, transposed))))).toEqual(want);
           }
           expect(be.read(gatherOf(be)(dtype, src, width, [], false)).length).toBe(0);
         }
@@ -103,7 +95,7 @@ describe("Backend.gatherRows", () => {
     );
     for (const layout of ["rows", "columns"] as const) {
       const run = (threads: number) =>
-        on(threads, () =>
+        onThreads(threads, () =>
           withBackend(wasm, () => {
             const net = mlp([20, 64, 4], { hidden: "relu", layout });
             const r = train({ model: net, params: net.init(rng(1)), loss: softmaxCrossEntropy, optimizer: gd(0.1), train: examples, layout, batchSize: 64, epochs: 2, seed: 4 });

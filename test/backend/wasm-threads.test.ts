@@ -14,24 +14,16 @@ import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js"
 import { REDUCE_PIECE } from "../../src/backend/wasm/parallel.js";
 import { load, META_WORDS, writeMeta } from "../../src/backend/wasm/runtime.js";
 import { conv2d, gd, mlp, randn, rng, softmaxCrossEntropy, type Tensor, toFlat, trainStep, vjp, withBackend } from "../../src/index.js";
+import { onThreads } from "./threads.js";
 
 configureWasm({ threads: 4 });
 
 const THREADS = [1, 2, 4] as const;
 
-const on = <T>(threads: number, f: () => T): T => {
-  const prev = configureWasm({ threads });
-  try {
-    return f();
-  } finally {
-    configureWasm(prev);
-  }
-};
-
 const bytes = (a: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
 
 const sameOnEvery = <T extends ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }>(what: string, f: () => T): void => {
-  const [first, ...rest] = THREADS.map((t) => bytes(on(t, f)));
+  const [first, ...rest] = THREADS.map((t) => bytes(onThreads(t, f)));
   rest.forEach((b, i) => {
     if (b !== first) expect.fail(`${what}: ${THREADS[i + 1]} threads gave other bytes than 1 thread`);
   });
@@ -45,8 +37,8 @@ describe("wasm thread pool", () => {
 
   it("has four threads when asked for four, and fewer when asked", () => {
     expect(wasmStats().threads).toBe(4);
-    expect(on(2, () => wasmStats().threads)).toBe(2);
-    expect(on(1, () => wasmStats().threads)).toBe(1);
+    expect(onThreads(2, () => wasmStats().threads)).toBe(2);
+    expect(onThreads(1, () => wasmStats().threads)).toBe(1);
   });
 
   it("matrix products (split by rows and by columns, transposed or not) give the same bytes on 1, 2 and 4 threads", () => {
@@ -157,7 +149,7 @@ describe("wasm thread pool", () => {
       // the split rows hold the same values as the reference backend's
       const ref = reference.softmax(reference.fromArray(dtype, Array.from(wasm.read(m))), [R, C], 1, false);
       const want = reference.read(ref);
-      const have = on(4, () => wasm.read(wasm.softmax(m, [R, C], 1, false)));
+      const have = onThreads(4, () => wasm.read(wasm.softmax(m, [R, C], 1, false)));
       const worst = Array.from(have).reduce((w, v, i) => Math.max(w, Math.abs(v - (want[i] as number))), 0);
       expect(worst).toBeLessThan(dtype === "float32" ? 1e-6 : 1e-14);
     }
