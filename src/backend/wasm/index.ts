@@ -129,6 +129,18 @@ class Wasm implements Backend {
     return s;
   }
 
+  /** A fused loss pullback's operands, owned: the logits (named `x`) and `y` of one dtype and length, `g` one element of it. */
+  private lossGradArgs(fn: string, x: string, z: Storage, y: Storage, g: Storage): readonly [WasmStorage, WasmStorage, WasmStorage] {
+    const a = this.own(z, fn, x);
+    const b = this.own(y, fn, "y");
+    const c = this.own(g, fn, "g");
+    if (a.dtype !== b.dtype || a.dtype !== c.dtype || a.length !== b.length || c.length !== 1)
+      throw new TypeError(
+        `wasm backend ${fn}: '${x}' and 'y' must have one dtype and length and 'g' one element of it, got ${a.dtype} × ${a.length}, ${b.dtype} × ${b.length}, ${c.dtype} × ${c.length}`,
+      );
+    return [a, b, c];
+  }
+
   private make(dtype: DType, n: number): WasmStorage {
     return new WasmStorage(this, dtype, n);
   }
@@ -253,13 +265,7 @@ class Wasm implements Backend {
    * as the sigmoid kernel is.
    */
   logLossGrad(z: Storage, y: Storage, g: Storage, m: number): Storage {
-    const a = this.own(z, "logLossGrad", "z");
-    const b = this.own(y, "logLossGrad", "y");
-    const c = this.own(g, "logLossGrad", "g");
-    if (a.dtype !== b.dtype || a.dtype !== c.dtype || a.length !== b.length || c.length !== 1)
-      throw new TypeError(
-        `wasm backend logLossGrad: 'z' and 'y' must have one dtype and length and 'g' one element of it, got ${a.dtype} × ${a.length}, ${b.dtype} × ${b.length}, ${c.dtype} × ${c.length}`,
-      );
+    const [a, b, c] = this.lossGradArgs("logLossGrad", "z", z, y, g);
     const n = a.length;
     return this.run([a, b, c], this.make(a.dtype, n), (rt, [pz, py, pg], o) => {
       if (n > 0) logLossGrad(rt, dtCode(a.dtype), pz as number, py as number, pg as number, m, o, n, bytesOf(a.dtype));
@@ -372,13 +378,7 @@ class Wasm implements Backend {
    * are small next to the products around them).
    */
   softmaxCrossEntropyGrad(ls: Storage, y: Storage, shape: Sizes, axis: number, g: Storage, m: number): Storage {
-    const a = this.own(ls, "softmaxCrossEntropyGrad", "ls");
-    const b = this.own(y, "softmaxCrossEntropyGrad", "y");
-    const c = this.own(g, "softmaxCrossEntropyGrad", "g");
-    if (a.dtype !== b.dtype || a.dtype !== c.dtype || a.length !== b.length || c.length !== 1)
-      throw new TypeError(
-        `wasm backend softmaxCrossEntropyGrad: 'ls' and 'y' must have one dtype and length and 'g' one element of it, got ${a.dtype} × ${a.length}, ${b.dtype} × ${b.length}, ${c.dtype} × ${c.length}`,
-      );
+    const [a, b, c] = this.lossGradArgs("softmaxCrossEntropyGrad", "ls", ls, y, g);
     const [outer, n, inner] = around(shape, axis);
     return this.run([a, b, c], this.make(a.dtype, a.length), (rt, [pl, py, pg], o) => {
       if (a.length > 0) rt.k.softmaxXentGrad(dtCode(a.dtype), pl as number, py as number, pg as number, m, o, outer, n, inner);
