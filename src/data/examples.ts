@@ -10,6 +10,7 @@
  * @module
  */
 
+import { copyRows } from "../backend/batches.js";
 import { getBackend } from "../backend/current.js";
 import type { Batch, Layout } from "../shape/layout.js";
 import { fromArray } from "../tensor/create.js";
@@ -355,18 +356,7 @@ const gather = (
     if (consecutive) out = idx === undefined ? src : src.subarray(start * width, (start + n) * width);
     else {
       out = buf === undefined ? new Float32Array(n * width) : buf().subarray(0, n * width);
-      if (rows) {
-        const at = idx as readonly number[];
-        for (let k = 0; k < n; k++) {
-          const i = at[k] as number;
-          out.set(src.subarray(i * width, (i + 1) * width), k * width);
-        }
-      } else {
-        for (let k = 0; k < n; k++) {
-          const base = (idx === undefined ? k : (idx[k] as number)) * width;
-          for (let j = 0; j < width; j++) out[j * n + k] = src[base + j] as number;
-        }
-      }
+      copyRows(out, 0, src, width, idx ?? Array.from({ length: n }, (_, k) => k), 0, n, !rows);
     }
     return rows ? fromArray([n, width], out, opts) : fromArray([width, n], out, opts);
   };
