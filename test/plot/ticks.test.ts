@@ -35,7 +35,10 @@ describe("niceTicks", () => {
           expect(v[0] as number).toBeLessThanOrEqual(lo);
           expect(v[v.length - 1] as number).toBeGreaterThanOrEqual(hi);
           const step = (v[1] as number) - (v[0] as number);
-          expect(isNiceStep(step)).toBe(true);
+          // each tick is the double nearest its decimal (half an ulp of |v| off), so the difference
+          // of two is off by up to an ulp of |v|: for a step near 1e-9·|v| that is 1e-7 of it
+          const ulps = (4 * Number.EPSILON * Math.max(Math.abs(v[0] as number), Math.abs(v[1] as number))) / step;
+          expect(isNiceStep(step, ulps)).toBe(true);
           if (integer) expect(step).toBeGreaterThanOrEqual(1);
           for (let i = 1; i < v.length; i++) expect(Math.abs((v[i] as number) - (v[i - 1] as number) - step)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(v[i] as number)));
           // the ticks overshoot the data by less than one step at each end (a span too small to
@@ -50,8 +53,14 @@ describe("niceTicks", () => {
           expect(new Set(t.labels).size).toBe(t.labels.length);
         },
       ),
-      // found by a random run: span is 1e-9·|lo| to one ulp above, lo + span rounds back under it
-      { examples: [[-1.3817869297355066e-76, 1.381786929735507e-85, 2, false]] },
+      // found by random runs: span is 1e-9·|lo| to one ulp above, lo + span rounds back under it;
+      // span just above 1e-9·|lo|, the ticks' differences hold 6 digits of the step
+      {
+        examples: [
+          [-1.3817869297355066e-76, 1.381786929735507e-85, 2, false],
+          [-1.4825990630000002e-98, 1.482599025765991e-107, 2, false],
+        ],
+      },
     );
   });
 

@@ -132,9 +132,13 @@ export const runRects = (d: string): [number, number, number, number][] => {
   return out;
 };
 
-/** True when `step` is 1, 2 or 5 times a power of ten (to 9 significant digits). */
-export const isNiceStep = (step: number): boolean => {
+/**
+ * True when `step` is 1, 2 or 5 times a power of ten, its mantissa within 1e-6, plus `rel` of it
+ * (the relative error of a step read as the difference of two large values, where the doubles
+ * nearest the decimals hold fewer digits of the step).
+ */
+export const isNiceStep = (step: number, rel = 0): boolean => {
   const p = Math.floor(Math.log10(step) + 1e-9);
   const m = step / 10 ** p;
-  return [1, 2, 5, 10].some((k) => Math.abs(m - k) < 1e-6);
+  return [1, 2, 5, 10].some((k) => Math.abs(m - k) < 1e-6 + rel * k);
 };
