@@ -6,7 +6,7 @@
  *
  * (the course's `dZ = A − Y`, scaled). The composition took five kernels (sigmoid, a difference,
  * a fill of `m`, a scalar division, a product); a backend without the fused kernel
- * (`Backend.logLossGrad`, WebGPU) runs those five.
+ * (`Backend.logLossGrad`; the reference, WASM and WebGPU backends have it) runs those five.
  *
  * Pullback, with `s = σ(z)`, `c = g / m` and `ct` the output's cotangent:
  * `ct_z = ct · s · (1 − s) · c`, `ct_Y = −ct · c`, `ct_g = Σ ct · (s − Y) / m`, written with public

@@ -7,7 +7,7 @@
  *
  * (`softmax(z) − y`, scaled, for targets that sum to 1 along `axis`). The composition took six
  * kernels (exp, a row sum, two products, a difference, a scalar division); a backend without the
- * fused kernel (`Backend.softmaxCrossEntropyGrad`, WebGPU) runs those six.
+ * fused kernel (`Backend.softmaxCrossEntropyGrad`; the reference, WASM and WebGPU backends have it) runs those six.
  *
  * Pullback, with `p = e^ls`, `s = Σ_axis Y`, `c = g / m` and `ct` the output's cotangent:
  * `ct_ls = ct · p · s · c`, `ct_Y = c · (Σ_axis (ct · p) − ct)`, `ct_g = Σ ct · (p · s − Y) / m`,

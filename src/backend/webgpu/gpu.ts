@@ -41,7 +41,12 @@ export interface GpuEncoder {
 
 /** A device (the subset used). @internal */
 export interface GpuDevice {
-  readonly limits: { readonly maxComputeWorkgroupsPerDimension: number; readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number };
+  readonly limits: {
+    readonly maxComputeWorkgroupsPerDimension: number;
+    readonly maxStorageBufferBindingSize: number;
+    readonly maxBufferSize: number;
+    readonly maxStorageBuffersPerShaderStage: number;
+  };
   readonly queue: {
     submit(buffers: readonly unknown[]): void;
     writeBuffer(buffer: GpuBuffer, offset: number, data: ArrayBufferView | ArrayBuffer, dataOffset?: number, size?: number): void;

@@ -21,6 +21,7 @@
 import type { PatchGeometry } from "../../shape/conv.js";
 import type { Sizes } from "../../shape/dims.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
+import { packDtype } from "../batches.js";
 import { convByWindows, isPointwise } from "../windows.js";
 import { BufferUsage, type GpuAdapterInfo, type GpuBuffer, type GpuContext, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, requestGpuDevice } from "./gpu.js";
 import {
@@ -32,12 +33,15 @@ import {
   copyShader,
   fillShader,
   im2colShader,
+  type LineOp,
+  logLossGradShader,
   type MatmulTile,
   matmulShader,
+  packShader,
   ROW,
-  type RowOp,
   rowShader,
   SHORT_AXIS,
+  sgdShader,
   unaryShader,
   vec4Fits,
   WG,
@@ -60,6 +64,8 @@ const STORAGE_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.C
 /** A storage of the WebGPU backend: a pooled buffer of at least `length` float32s. */
 class GpuStorage implements Storage {
   readonly dtype = "float32" as const;
+  /** One of the backend's cached scalars (see `fill`): never given back. */
+  shared = false;
   constructor(
     readonly backend: Backend,
     readonly length: number,
@@ -141,6 +147,12 @@ const bstrides = (shape: Sizes, out: Sizes): number[] => {
   }
   return st;
 };
+
+/** The bits of `x` rounded to float32, as a parameter word. */
+const f32Bits = (x: number): number => new Uint32Array(new Float32Array([x]).buffer)[0] as number;
+
+/** Storages one `pack` dispatch takes at most (fewer where the GPU binds fewer storage buffers). */
+const PACK_MAX = 16;
 
 const sameSizes = (a: Sizes, b: Sizes): boolean => a.length === b.length && a.every((d, k) => d === b[k]);
 
@@ -400,7 +412,7 @@ class WebGPU implements Backend {
   }
 
   release(s: Storage): void {
-    if (!(s instanceof GpuStorage) || s.backend !== this) return;
+    if (!(s instanceof GpuStorage) || s.backend !== this || s.shared) return;
     // a deferred command nobody will read need not run
     if (this.deferred?.out === s) {
       this.deferred = undefined;
@@ -570,11 +582,33 @@ class WebGPU implements Backend {
     return out;
   }
 
+  /**
+   * Scalars made by `fill` (every `mul(x, 0.5)`, a cost's `1 / m`, the seed of a gradient), by their
+   * float32 bits: storages are immutable, so one serves every tensor that needs that scalar, and a
+   * training step's constants cost no dispatch after its first run (as the WASM backend's).
+   */
+  private readonly scalars = new Map<number, GpuStorage>();
+
   fill(dtype: DType, n: number, value: number): Storage {
     this.f32("fill", dtype);
-    const out = this.alloc(n, "fill");
-    const bits = new Uint32Array(new Float32Array([value]).buffer)[0] as number;
-    this.dispatch(this.pipeline("fill", fillShader, "fill"), [n, bits], [out.slot.buffer], ...this.grid(n));
+    const bits = f32Bits(value);
+    if (n === 1) {
+      const hit = this.scalars.get(bits);
+      if (hit !== undefined && !hit.slot.free) return hit;
+    }
+    const out = this.filled(n, bits, "fill");
+    if (n === 1) {
+      out.shared = true;
+      if (this.scalars.size >= 256) this.scalars.clear();
+      this.scalars.set(bits, out);
+    }
+    return out;
+  }
+
+  /** A new storage of `n` elements of the float32 `bits` (never a cached scalar: `pad` writes into it). */
+  private filled(n: number, bits: number, fn: string): GpuStorage {
+    const out = this.alloc(n, fn);
+    this.dispatch(this.pipeline("fill", fillShader, fn), [n, bits], [out.slot.buffer], ...this.grid(n));
     return out;
   }
 
@@ -787,10 +821,18 @@ class WebGPU implements Backend {
 
   // ---- rows --------------------------------------------------------------------------
 
-  private rows(op: RowOp, x: Storage, shape: Sizes, axis: number, fn: string): Storage {
+  /** A line kernel along `axis` of `shape`; `more` are the inputs after `x` and the params after [outer, n, inner] (softmax cross-entropy's pullback). */
+  private rows(
+    op: LineOp,
+    x: Storage,
+    shape: Sizes,
+    axis: number,
+    fn: string,
+    more: { readonly inputs: readonly GpuBuffer[]; readonly words: readonly number[] } = { inputs: [], words: [] },
+  ): Storage {
     const src = this.slot(x, fn);
     const [outer, n, inner] = around(shape, axis);
-    const whole = op === "softmax" || op === "logSoftmax";
+    const whole = op === "softmax" || op === "logSoftmax" || op === "crossEntropyGrad";
     const out = this.alloc(whole ? x.length : outer * inner, fn);
     if (n === 0) {
       // an empty axis: sum 0, max -Infinity, argmax 0 (as the reference backend)
@@ -801,8 +843,8 @@ class WebGPU implements Backend {
     if (n <= SHORT_AXIS) {
       this.dispatch(
         this.pipeline(`col:${op}`, () => columnShader(op), `${fn} ${op}`),
-        [outer, n, inner],
-        [src, out.slot.buffer],
+        [outer, n, inner, ...more.words],
+        [src, ...more.inputs, out.slot.buffer],
         ...this.grid(outer * inner),
       );
     } else {
@@ -810,8 +852,8 @@ class WebGPU implements Backend {
       const C = inner === 1 ? 1 : Math.min(32, 2 ** Math.ceil(Math.log2(inner)));
       this.dispatch(
         this.pipeline(inner === 1 ? `row:${op}` : `cols:${op}:${C}`, () => (inner === 1 ? rowShader(op) : columnsShader(op, C)), `${fn} ${op}`),
-        [outer, n, inner],
-        [src, out.slot.buffer],
+        [outer, n, inner, ...more.words],
+        [src, ...more.inputs, out.slot.buffer],
         ...this.grid(outer * inner, C),
       );
     }
@@ -828,6 +870,72 @@ class WebGPU implements Backend {
 
   argmax(x: Storage, shape: Sizes, axis: number): Storage {
     return this.rows("argmax", x, shape, axis, "argmax");
+  }
+
+  // ---- fused training kernels --------------------------------------------------------
+
+  /** `(e^ls · Σ_axis y − y) · (g / m)` in one dispatch: a line kernel (one thread per short line, a workgroup per long one). */
+  softmaxCrossEntropyGrad(ls: Storage, y: Storage, shape: Sizes, axis: number, g: Storage, m: number): Storage {
+    const fn = "softmaxCrossEntropyGrad";
+    this.sameLength(fn, ls, "ls", y, "y");
+    return this.rows("crossEntropyGrad", ls, shape, axis, fn, { inputs: [this.slot(y, fn), this.slot(g, fn)], words: [f32Bits(m)] });
+  }
+
+  /** `(σ(z) − y) · (g / m)` in one dispatch. */
+  logLossGrad(z: Storage, y: Storage, g: Storage, m: number): Storage {
+    const fn = "logLossGrad";
+    this.sameLength(fn, z, "z", y, "y");
+    const out = this.alloc(z.length, fn);
+    this.dispatch(this.pipeline("logLossGrad", logLossGradShader, fn), [z.length, f32Bits(m)], [this.slot(z, fn), this.slot(y, fn), this.slot(g, fn), out.slot.buffer], ...this.grid(z.length));
+    return out;
+  }
+
+  /** `w − g·lr` in one dispatch, rounded as `binary("sub", w, binary("mul", g, [lr]))` (see `sgdShader`). */
+  sgdUpdate(w: Storage, g: Storage, lr: number): Storage {
+    const fn = "sgdUpdate";
+    this.sameLength(fn, w, "w", g, "g");
+    const out = this.alloc(w.length, fn);
+    this.dispatch(this.pipeline("sgd", sgdShader, fn), [w.length, f32Bits(lr), 0], [this.slot(w, fn), this.slot(g, fn), out.slot.buffer], ...this.grid(w.length));
+    return out;
+  }
+
+  /**
+   * Each storage's elements, or its sum (bit for bit this backend's `reduce`), one after the other:
+   * one dispatch per {@link PACK_MAX} storages (as many as the GPU binds), a workgroup each.
+   */
+  pack(xs: readonly Storage[], summed: readonly boolean[]): Storage {
+    packDtype(this.name, xs, summed);
+    const buffers = xs.map((x) => this.slot(x, "pack"));
+    const at: number[] = [];
+    let total = 0;
+    xs.forEach((x, i) => {
+      at.push(total);
+      total += summed[i] === true ? 1 : x.length;
+    });
+    const out = this.alloc(total, "pack");
+    const per = this.packPerDispatch();
+    for (let from = 0; from < xs.length; from += per) {
+      const K = Math.min(per, xs.length - from);
+      const words: number[] = [];
+      for (let q = from; q < from + K; q++) words.push((xs[q] as Storage).length, summed[q] === true ? 1 : 0, at[q] as number);
+      this.dispatch(
+        this.pipeline(`pack:${K}`, () => packShader(K), "pack"),
+        words,
+        [...buffers.slice(from, from + K), out.slot.buffer],
+        K,
+      );
+    }
+    return out;
+  }
+
+  /** The storages one `pack` dispatch takes: {@link PACK_MAX}, or fewer where the GPU binds fewer storage buffers (the params and the output take two). */
+  packPerDispatch(): number {
+    return Math.max(1, Math.min(PACK_MAX, this.device.limits.maxStorageBuffersPerShaderStage - 2));
+  }
+
+  /** Two storages of one length, or an error naming the function and both arguments. */
+  private sameLength(fn: string, a: Storage, aName: string, b: Storage, bName: string): void {
+    if (a.length !== b.length) throw new RangeError(`webgpu backend ${fn}: '${aName}' has ${a.length} elements, '${bName}' ${b.length}; they must have one length`);
   }
 
   // ---- patches (convolution) ---------------------------------------------------------
@@ -979,7 +1087,7 @@ class WebGPU implements Backend {
     const [outer, n, inner] = around(shape, axis);
     const m = n + before + after;
     const total = outer * m * inner;
-    const out = this.fill("float32", total, 0) as GpuStorage;
+    const out = this.filled(total, 0, "pad");
     return this.copy(x, [outer, n, inner], [n * inner, inner, 1], 0, [m * inner, inner, 1], before * inner, total, "pad", out);
   }
 
@@ -1125,6 +1233,8 @@ export const webgpuInternals = {
   },
   /** The device's `maxStorageBufferBindingSize` and `maxBufferSize`. */
   bufferLimits: (): [number, number] => instance.bufferLimits(),
+  /** The storages one `pack` dispatch takes on this device. */
+  packPerDispatch: (): number => instance.packPerDispatch(),
   /** The window-buffer bound `conv2d`'s `"auto"` uses on this device, in bytes. */
   convWindowLimit: (): number => instance.convWindowLimit(),
   /** Run an elementwise kernel given as WGSL (`x`, `out`, params `[n]`), named `key` for the backend op `op`. */

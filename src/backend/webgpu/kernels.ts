@@ -87,6 +87,33 @@ ${elementwiseMain}
 }`;
 
 /**
+ * The gradient-descent update `out[i] = w[i] − g[i]·lr` (`Backend.sgdUpdate`), rounded as the two
+ * kernels it replaces: the product is rounded to f32 before the difference. A shader compiler may
+ * contract `w − g·lr` into one fused multiply-add (SPIR-V allows it without `NoContraction`, which
+ * WGSL cannot ask for), so the product passes through an integer OR with the parameter word
+ * `p[2]` (always 0): a value the compiler cannot see through. Params: [n, bits of lr, 0].
+ */
+export const sgdShader = (): string => `
+${bindings(["w", "g"])}
+${elementwiseMain}
+  if (i >= p[0]) { return; }
+  let prod = bitcast<f32>(bitcast<u32>(g[i] * bitcast<f32>(p[1])) | p[2]);
+  out[i] = w[i] - prod;
+}`;
+
+/**
+ * The binary log-loss's pullback `out[i] = (σ(z[i]) − y[i]) · (g / m)` (`Backend.logLossGrad`), σ
+ * as the `sigmoid` kernel computes it (stably). Params: [n, bits of m].
+ */
+export const logLossGradShader = (): string => `${helpersFor(UNARY_WGSL.sigmoid)}
+${bindings(["z", "y", "g"])}
+${elementwiseMain}
+  if (i >= p[0]) { return; }
+  let v = z[i];
+  out[i] = (${UNARY_WGSL.sigmoid} - y[i]) * (g[0] / bitcast<f32>(p[1]));
+}`;
+
+/**
  * A strided copy: for each index of `dims` (row-major), `out[outOff + Σ c_k·outStride_k] =
  * x[inOff + Σ c_k·inStride_k]`. Broadcast, permute, slice, pad and concat are all this.
  * Params: [n, rank, inOff, outOff, dims…, inStrides…, outStrides…].
@@ -130,6 +157,20 @@ export const COLS_WG = 256;
 export type RowOp = "sum" | "max" | "argmax" | "softmax" | "logSoftmax";
 
 /**
+ * The line kernels: the {@link RowOp}s, and softmax cross-entropy's pullback
+ * (`Backend.softmaxCrossEntropyGrad`): from the log-softmax `x` and the targets `y` of one shape and
+ * the scalar cotangent `g`, `out = (e^x · Σ_line y − y) · (g / m)` along each line (a reduction of
+ * `y`, then a pass writing the line). Its params: [outer, n, inner, bits of m].
+ */
+export type LineOp = RowOp | "crossEntropyGrad";
+
+/** The inputs a line kernel binds (before `out`). */
+const lineInputs = (op: LineOp): readonly string[] => (op === "crossEntropyGrad" ? ["x", "y", "g"] : ["x"]);
+
+/** Softmax cross-entropy's pullback at element `e`, the line's target sum in `s`. */
+const crossEntropyAt = (e: string, s: string): string => `out[${e}] = (exp(x[${e}]) * ${s} - y[${e}]) * (g[0] / bitcast<f32>(p[3]));`;
+
+/**
  * The tree reduction over the `lanes` of each of `lines` lines in workgroup memory `red`
  * (`red[lane · lines + line]`, thread `t` = lane · lines + line), with `idx` alongside for argmax
  * (ties to the lower index). Every thread runs it (barriers need uniform control flow).
@@ -156,27 +197,33 @@ const treeReduce = (lanes: number, lines: number, combine: ((a: string, b: strin
  * tree reduction over the lanes in workgroup memory. A row (inner == 1) is one line (`C = 1`)
  * whose lanes read side by side; for inner > 1, neighbouring threads read neighbouring `j`.
  */
-const cooperativeShader = (op: RowOp, C: number, L: number, at: string): string => {
+const cooperativeShader = (op: LineOp, C: number, L: number, at: string): string => {
   const T = C * L;
   const body =
-    op === "sum"
+    op === "crossEntropyGrad"
       ? `var acc = 0.0;
+  if (live) { for (var k = lane; k < n; k += ${L}u) { acc += y[${at}]; } }
+  red[t] = acc;${treeReduce(L, C, (a, b) => `${a} + ${b}`)}
+  let s = red[c];
+  if (live) { for (var k = lane; k < n; k += ${L}u) { let e = ${at}; ${crossEntropyAt("e", "s")} } }`
+      : op === "sum"
+        ? `var acc = 0.0;
   if (live) { for (var k = lane; k < n; k += ${L}u) { acc += x[${at}]; } }
   red[t] = acc;${treeReduce(L, C, (a, b) => `${a} + ${b}`)}
   if (live && lane == 0u) { out[line] = red[c]; }`
-      : op === "max"
-        ? `var acc = x[select(0u, base, live)];
+        : op === "max"
+          ? `var acc = x[select(0u, base, live)];
   if (live) { for (var k = lane; k < n; k += ${L}u) { acc = max(acc, x[${at}]); } }
   red[t] = acc;${treeReduce(L, C, (a, b) => `max(${a}, ${b})`)}
   if (live && lane == 0u) { out[line] = red[c]; }`
-        : op === "argmax"
-          ? `var best = x[select(0u, base, live)];
+          : op === "argmax"
+            ? `var best = x[select(0u, base, live)];
   var bestAt = 0u;
   if (live) { for (var k = lane; k < n; k += ${L}u) { let v = x[${at}]; if (v > best) { best = v; bestAt = k; } } }
   red[t] = best;
   idx[t] = bestAt;${treeReduce(L, C, "argmax")}
   if (live && lane == 0u) { out[line] = f32(idx[c]); }`
-          : `var m = x[select(0u, base, live)];
+            : `var m = x[select(0u, base, live)];
   if (live) { for (var k = lane; k < n; k += ${L}u) { m = max(m, x[${at}]); } }
   red[t] = m;${treeReduce(L, C, (a, b) => `max(${a}, ${b})`)}
   let mx = red[c];
@@ -188,7 +235,7 @@ const cooperativeShader = (op: RowOp, C: number, L: number, at: string): string 
   let lse = mx + log(total);
   if (live) { for (var k = lane; k < n; k += ${L}u) { let e = ${at}; ${op === "logSoftmax" ? "out[e] = x[e] - lse;" : "out[e] = exp(x[e] - mx) / total;"} } }`;
   return `
-${bindings(["x"])}
+${bindings(lineInputs(op))}
 var<workgroup> red: array<f32, ${T}>;
 ${op === "argmax" ? `var<workgroup> idx: array<u32, ${T}>;` : ""}
 @compute @workgroup_size(${T})
@@ -205,15 +252,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 };
 
 /** The cooperative form for inner > 1: `C` lines × `COLS_WG / C` lanes per workgroup, reads coalesced along inner. */
-export const columnsShader = (op: RowOp, C: number): string => cooperativeShader(op, C, COLS_WG / C, "base + k * inner");
+export const columnsShader = (op: LineOp, C: number): string => cooperativeShader(op, C, COLS_WG / C, "base + k * inner");
 
 /** The one-workgroup-per-row form (inner == 1): {@link ROW_WG} lanes per row. */
-export const rowShader = (op: RowOp): string => cooperativeShader(op, 1, ROW_WG, "base + k");
+export const rowShader = (op: LineOp): string => cooperativeShader(op, 1, ROW_WG, "base + k");
 
 /** The one-thread-per-line form (any inner, a short axis); thread index as in the elementwise shaders. */
-export const columnShader = (op: RowOp): string => {
+export const columnShader = (op: LineOp): string => {
   return `
-${bindings(["x"])}
+${bindings(lineInputs(op))}
 ${elementwiseMain}
   let outer = p[0];
   let n = p[1];
@@ -223,19 +270,64 @@ ${elementwiseMain}
   let j = i % inner;
   let base = o * n * inner + j;
   ${
-    op === "sum"
-      ? "var acc = 0.0;\n  for (var k = 0u; k < n; k++) { acc += x[base + k * inner]; }\n  out[i] = acc;"
-      : op === "max"
-        ? "var acc = x[base];\n  for (var k = 1u; k < n; k++) { acc = max(acc, x[base + k * inner]); }\n  out[i] = acc;"
-        : op === "argmax"
-          ? "var best = x[base];\n  var at = 0u;\n  for (var k = 1u; k < n; k++) { let v = x[base + k * inner]; if (v > best) { best = v; at = k; } }\n  out[i] = f32(at);"
-          : `var m = x[base];
+    op === "crossEntropyGrad"
+      ? `var s = 0.0;
+  for (var k = 0u; k < n; k++) { s += y[base + k * inner]; }
+  for (var k = 0u; k < n; k++) { let at = base + k * inner; ${crossEntropyAt("at", "s")} }`
+      : op === "sum"
+        ? "var acc = 0.0;\n  for (var k = 0u; k < n; k++) { acc += x[base + k * inner]; }\n  out[i] = acc;"
+        : op === "max"
+          ? "var acc = x[base];\n  for (var k = 1u; k < n; k++) { acc = max(acc, x[base + k * inner]); }\n  out[i] = acc;"
+          : op === "argmax"
+            ? "var best = x[base];\n  var at = 0u;\n  for (var k = 1u; k < n; k++) { let v = x[base + k * inner]; if (v > best) { best = v; at = k; } }\n  out[i] = f32(at);"
+            : `var m = x[base];
   for (var k = 1u; k < n; k++) { m = max(m, x[base + k * inner]); }
   var s = 0.0;
   for (var k = 0u; k < n; k++) { s += exp(x[base + k * inner] - m); }
   let c = m + log(s);
   for (var k = 0u; k < n; k++) { let at = base + k * inner; ${op === "logSoftmax" ? "out[at] = x[at] - c;" : "out[at] = exp(x[at] - m) / s;"} }`
   }
+}`;
+};
+
+/**
+ * `Backend.pack` for `K` storages `x0 … x{K−1}` (one dispatch of `K` workgroups, workgroup `q`
+ * the storage `xq`): its `n` elements copied to `out[dst …]`, or their sum written to `out[dst]`,
+ * summed in the order `reduce("sum", …, [n], 0)` sums them, so bit for bit its result: one
+ * thread adding them in turn for `n` ≤ {@link SHORT_AXIS} (`columnShader`), else {@link ROW_WG}
+ * lanes striding through them and a tree (`rowShader`). Params: [n, summed (1 or 0), dst] per storage.
+ */
+export const packShader = (K: number): string => {
+  const xs = Array.from({ length: K }, (_, q) => `x${q}`);
+  return `
+${bindings(xs)}
+var<workgroup> red: array<f32, ${ROW_WG}>;
+fn element(q: u32, k: u32) -> f32 {
+  switch q {
+${xs
+  .slice(0, -1)
+  .map((x, q) => `    case ${q}u: { return ${x}[k]; }`)
+  .join("\n")}
+    default: { return ${xs[K - 1]}[k]; }
+  }
+}
+@compute @workgroup_size(${ROW_WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let q = wid.x;
+  let n = p[3u * q];
+  let summed = p[3u * q + 1u] == 1u;
+  let dst = p[3u * q + 2u];
+  let wide = summed && n > ${SHORT_AXIS}u;
+  var acc = 0.0;
+  if (!summed) {
+    for (var k = t; k < n; k += ${ROW_WG}u) { out[dst + k] = element(q, k); }
+  } else if (wide) {
+    for (var k = t; k < n; k += ${ROW_WG}u) { acc += element(q, k); }
+  } else if (t == 0u) {
+    for (var k = 0u; k < n; k++) { acc += element(q, k); }
+  }
+  red[t] = acc;${treeReduce(ROW_WG, 1, (a, b) => `${a} + ${b}`)}
+  if (summed && t == 0u) { out[dst] = select(acc, red[0], wide); }
 }`;
 };
 

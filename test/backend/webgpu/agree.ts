@@ -407,6 +407,156 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
     }
   }
 
+  // the fused training kernels, one dispatch each: softmax cross-entropy's pullback along every
+  // axis (short lines a thread each, long rows and long columns a workgroup), the log-loss's
+  // pullback, the gradient-descent update (bit for bit the mul and sub it replaces) and pack
+  // (bit for bit this backend's own sums, several dispatches where it holds more storages than one binds)
+  const oneDispatch = (f: () => Storage): [Storage, number] => {
+    webgpuInternals.settle();
+    const before = webgpuInfo()?.dispatches ?? 0;
+    const s = f();
+    return [s, (webgpuInfo()?.dispatches ?? 0) - before];
+  };
+  const dispatched: string[] = [];
+  for (const [shape, axes] of [
+    [
+      [3, 4, 5],
+      [0, 1, 2],
+    ],
+    [[5, 17, 70], [1]],
+    [[70, 3], [0]],
+    [
+      [2, 300],
+      [0, 1],
+    ],
+    [[300, 2], [0]],
+    [[1000], [0]],
+  ] as const) {
+    for (const axis of axes) {
+      const n = shape[axis] as number;
+      // ls: a log-softmax along the axis (so e^ls is a distribution), Y: any targets in [0, 1]
+      const ls = reference.read(reference.softmax(ref(data(size(shape), -4, 4)), shape, axis, true));
+      const y = data(size(shape), 0, 1);
+      const g = data(1, 0.5, 2);
+      run2(
+        `softmaxCrossEntropyGrad ${JSON.stringify(shape)} axis ${axis}`,
+        (b, l, t, c) => {
+          if (b === reference) return b.softmaxCrossEntropyGrad?.(l as Storage, t as Storage, shape, axis, c as Storage, 7) as Storage;
+          const [out, k] = oneDispatch(() => b.softmaxCrossEntropyGrad?.(l as Storage, t as Storage, shape, axis, c as Storage, 7) as Storage);
+          if (k !== 1) dispatched.push(`softmaxCrossEntropyGrad ${JSON.stringify(shape)} axis ${axis}: ${k} dispatches`);
+          return out;
+        },
+        () => [
+          [up(ls), ref(ls)],
+          [up(y), ref(y)],
+          [up(g), ref(g)],
+        ],
+        2e-6 * Math.sqrt(n),
+      );
+    }
+  }
+  for (const n of [1, 131, 1000]) {
+    const z = data(n, -30, 30);
+    const y = data(n, 0, 1);
+    const g = data(1, 0.5, 2);
+    run2(
+      `logLossGrad [${n}]`,
+      (b, zz, t, c) => {
+        if (b === reference) return b.logLossGrad?.(zz as Storage, t as Storage, c as Storage, 3) as Storage;
+        const [out, k] = oneDispatch(() => b.logLossGrad?.(zz as Storage, t as Storage, c as Storage, 3) as Storage);
+        if (k !== 1) dispatched.push(`logLossGrad [${n}]: ${k} dispatches`);
+        return out;
+      },
+      () => [
+        [up(z), ref(z)],
+        [up(y), ref(y)],
+        [up(g), ref(g)],
+      ],
+      2e-6,
+    );
+  }
+  for (const [n, lr] of [
+    [1, 0.1],
+    [257, 1e-3],
+    [1000, 0.37],
+    [4099, -2.5],
+  ] as const) {
+    const w = data(n, -3, 3);
+    const g = data(n, -3, 3);
+    run2(
+      `sgdUpdate [${n}] lr ${lr}: bit for bit the reference's`,
+      (b, ww, gg) => {
+        if (b === reference) return b.sgdUpdate?.(ww as Storage, gg as Storage, lr) as Storage;
+        const [out, k] = oneDispatch(() => b.sgdUpdate?.(ww as Storage, gg as Storage, lr) as Storage);
+        if (k !== 1) dispatched.push(`sgdUpdate [${n}]: ${k} dispatches`);
+        return out;
+      },
+      () => [
+        [up(w), ref(w)],
+        [up(g), ref(g)],
+      ],
+      0,
+    );
+    later(`sgdUpdate [${n}] lr ${lr}: bit for bit the GPU's mul then sub`, async () => {
+      const [ww, gg] = [up(w), up(g)];
+      const two = gpu.binary("sub", ww, [n], gpu.binary("mul", gg, [n], gpu.fill("float32", 1, lr), [], [n]), [n], [n]);
+      await compare(
+        `sgdUpdate [${n}] lr ${lr}: bit for bit the GPU's mul then sub`,
+        gpu.sgdUpdate?.(ww, gg, lr) as Storage,
+        reference.fromArray("float32", await (gpu.readAsync as (s: Storage) => Promise<TypedArray>)(two)),
+        0,
+      );
+    });
+  }
+  // pack: the cost, sums of every length class (empty, short, one past SHORT_AXIS, a workgroup and
+  // one more, long) and copies, then more storages than one dispatch binds
+  for (const lengths of [[1, 10, 16, 17, 64, 65, 1000, 0, 300, 5], Array.from({ length: 23 }, (_, i) => 1 + ((i * 37) % 90))]) {
+    const summed = lengths.map((_, i) => i > 0 && i % 3 !== 2);
+    later(`pack ${lengths.length} storages`, async () => {
+      const ds = lengths.map((n) => data(n));
+      const gs = ds.map((d) => up(d));
+      const [packed, k] = oneDispatch(() => gpu.pack?.(gs, summed) as Storage);
+      const per = webgpuInternals.packPerDispatch();
+      const want: number[] = [];
+      for (const [i, g] of gs.entries()) {
+        const n = lengths[i] as number;
+        want.push(...(summed[i] === true ? await (gpu.readAsync as (s: Storage) => Promise<TypedArray>)(gpu.reduce("sum", g, [n], 0)) : (ds[i] as Float32Array)));
+      }
+      await compare(`pack ${lengths.length} storages (${k} dispatches): bit for bit the GPU's reductions and elements`, packed, reference.fromArray("float32", want), 0);
+      await compare(
+        `pack ${lengths.length} storages: as the reference's`,
+        packed,
+        reference.pack?.(
+          ds.map((d) => ref(d)),
+          summed,
+        ) as Storage,
+        1e-5 * Math.sqrt(1000),
+      );
+      cases.push({
+        name: `pack ${lengths.length} storages: ${k} dispatches (want ${Math.ceil(lengths.length / per)}, ${per} storages each)`,
+        err: Math.abs(k - Math.ceil(lengths.length / per)),
+        tol: 0,
+      });
+    });
+  }
+  later("fused training kernels: one dispatch each; clear errors", async () => {
+    cases.push({ name: `fused training kernels: one dispatch each (${dispatched.join("; ") || "all"})`, err: dispatched.length, tol: 0 });
+    const message = (f: () => unknown): string => {
+      try {
+        f();
+        return "(no error)";
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+    };
+    const mLen = message(() => gpu.sgdUpdate?.(up([1, 2]), up([1, 2, 3]), 0.1));
+    cases.push({ name: `sgdUpdate of two lengths is refused: ${mLen}`, err: /^webgpu backend sgdUpdate: 'w' has 2 elements, 'g' 3/.test(mLen) ? 0 : 1, tol: 0 });
+    const mPack = message(() => gpu.pack?.([], []));
+    cases.push({ name: `pack of nothing is refused: ${mPack}`, err: /^webgpu backend pack: argument 'xs'/.test(mPack) ? 0 : 1, tol: 0 });
+    const mCpu = message(() => gpu.logLossGrad?.(ref([1]), up([1]), up([1]), 1));
+    cases.push({ name: `logLossGrad of a CPU storage is refused: ${mCpu}`, err: /^webgpu backend logLossGrad: got a storage of backend 'reference'/.test(mCpu) ? 0 : 1, tol: 0 });
+  });
+
   // data movement
   run2(
     "broadcastTo [3,1]→[2,3,4]",
@@ -772,44 +922,58 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
     });
   });
 
-  // the MNIST model (784-128-64-10 ReLU, Adam) trains three steps alike on both backends
-  later("mnist model", async () => {
-    try {
-      const net = mlp([784, 128, 64, 10], { hidden: "relu", init: "he", layout: "rows" });
-      const m = 16;
-      const xs = Array.from({ length: m }, () => Array.from({ length: 784 }, () => rand(0, 1)));
-      const ys = Array.from({ length: m }, (_, i) => Array.from({ length: 10 }, (_, k) => (k === i % 10 ? 1 : 0)));
-      const train = async (b: Backend): Promise<{ losses: number[]; params: Float32Array[] }> =>
-        setBackendAndAsync(b, async () => {
-          const X = tensor(xs) as unknown as Tensor<[16, 784]>;
-          const Y = tensor(ys) as unknown as Tensor<[16, 10]>;
-          let params = net.init(rng(3));
-          const opt = adam(1e-3);
-          let state = opt.init(params);
-          const losses: number[] = [];
-          for (let step = 0; step < 3; step++) {
-            const [J, grads] = valueAndGrad((p: typeof params) => softmaxCrossEntropy(net.apply(p, X, { training: true }), Y, { layout: "rows" }))(params);
-            [params, state] = opt.step(params, grads, state);
-            losses.push(await itemAsync(J));
-          }
-          const leaves = Object.values(params) as Parameters<typeof toFlat>[0][];
-          return { losses, params: (await Promise.all(leaves.map((t) => toFlatAsync(t)))) as Float32Array[] };
+  // the MNIST model (784-128-64-10 ReLU) trains three steps alike on both backends, with Adam and
+  // with plain gradient descent; a step's loss pullback, its updates and the read cost the GPU
+  // 24 dispatches with gd once its scalars are made (44 before the fused kernels)
+  for (const [name, makeOpt, most] of [
+    ["Adam", () => adam(1e-3), undefined],
+    ["gd", () => gd(0.1), 24],
+  ] as const)
+    later(`mnist model, ${name}`, async () => {
+      try {
+        const net = mlp([784, 128, 64, 10], { hidden: "relu", init: "he", layout: "rows" });
+        const m = 16;
+        const xs = Array.from({ length: m }, () => Array.from({ length: 784 }, () => rand(0, 1)));
+        const ys = Array.from({ length: m }, (_, i) => Array.from({ length: 10 }, (_, k) => (k === i % 10 ? 1 : 0)));
+        const train = async (b: Backend): Promise<{ losses: number[]; params: Float32Array[]; dispatches: number }> =>
+          setBackendAndAsync(b, async () => {
+            const X = tensor(xs) as unknown as Tensor<[16, 784]>;
+            const Y = tensor(ys) as unknown as Tensor<[16, 10]>;
+            let params = net.init(rng(3));
+            const opt = makeOpt();
+            let state = opt.init(params);
+            const losses: number[] = [];
+            let dispatches = 0;
+            for (let step = 0; step < 3; step++) {
+              const before = webgpuInfo()?.dispatches ?? 0;
+              const [J, grads] = valueAndGrad((p: typeof params) => softmaxCrossEntropy(net.apply(p, X, { training: true }), Y, { layout: "rows" }))(params);
+              [params, state] = opt.step(params, grads, state);
+              losses.push(await itemAsync(J));
+              dispatches = (webgpuInfo()?.dispatches ?? 0) - before;
+            }
+            const leaves = Object.values(params) as Parameters<typeof toFlat>[0][];
+            return { losses, params: (await Promise.all(leaves.map((t) => toFlatAsync(t)))) as Float32Array[], dispatches };
+          });
+        const g = await train(gpu);
+        const r = await train(reference);
+        cases.push({
+          name: `mnist model: 3 ${name} steps, losses`,
+          err: Math.max(...g.losses.map((l, i) => Math.abs(l - (r.losses[i] as number)) / (1 + Math.abs(r.losses[i] as number)))),
+          tol: 1e-4,
         });
-      const g = await train(gpu);
-      const r = await train(reference);
-      cases.push({ name: "mnist model: 3 Adam steps, losses", err: Math.max(...g.losses.map((l, i) => Math.abs(l - (r.losses[i] as number)) / (1 + Math.abs(r.losses[i] as number)))), tol: 1e-4 });
-      let err = 0;
-      g.params.forEach((p, k) => {
-        const q = r.params[k] as Float32Array;
-        for (let i = 0; i < q.length; i++) err = Math.max(err, Math.abs((p[i] as number) - (q[i] as number)) / (1 + Math.abs(q[i] as number)));
-      });
-      cases.push({ name: "mnist model: 3 Adam steps, parameters", err, tol: 1e-4 });
-    } catch (e) {
-      errors.push(`mnist model: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    }
-  });
+        let err = 0;
+        g.params.forEach((p, k) => {
+          const q = r.params[k] as Float32Array;
+          for (let i = 0; i < q.length; i++) err = Math.max(err, Math.abs((p[i] as number) - (q[i] as number)) / (1 + Math.abs(q[i] as number)));
+        });
+        cases.push({ name: `mnist model: 3 ${name} steps, parameters`, err, tol: 1e-4 });
+        if (most !== undefined) cases.push({ name: `mnist model: a ${name} step is ${g.dispatches} dispatches (want ≤ ${most})`, err: Math.max(0, g.dispatches - most), tol: 0 });
+      } catch (e) {
+        errors.push(`mnist model, ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      }
+    });
 
-  // the log-loss's fused pullback: no shader, so the five kernels it fuses (sigmoid, sub, fill, div, mul)
+  // the log-loss's fused pullback through the op and through grad (its own kernel; checked alone above)
   later("logLossGrad", async () => {
     try {
       const zs = Array.from(data(131, -8, 8));
@@ -825,7 +989,7 @@ export const run = async (from = 0, emit: (index: number, c: Case | string) => v
       const g = await go(gpu);
       const r = await go(reference);
       const worst = (a: Float32Array, b: Float32Array): number => Math.max(...Array.from(b, (v, i) => Math.abs((a[i] as number) - v) / (1 + Math.abs(v))));
-      cases.push({ name: "logLossGrad (σ(z) − y)·(g/m), as five kernels", err: worst(g[0], r[0]), tol: 2e-6 });
+      cases.push({ name: "logLossGrad (σ(z) − y)·(g/m), the op", err: worst(g[0], r[0]), tol: 2e-6 });
       cases.push({ name: "grad of logLossFromLogits", err: worst(g[1], r[1]), tol: 2e-6 });
     } catch (e) {
       errors.push(`logLossGrad: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
