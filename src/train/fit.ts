@@ -377,14 +377,15 @@ function* readPacked(
   keep: readonly Tensor[],
   probed: readonly Tensor[] = [],
 ): Loop<readonly number[]> {
-  // on a CPU backend the output is read as it is and the labels counted here: cheaper than the
-  // four ops that count them where a device's output lives
+  // the output is read as it is and the labels counted here: on a CPU backend, and on a device
+  // that packs it with the cost (one read of m·k more numbers), cheaper than the four ops that
+  // count them where the output lives
   const be = storageOf(out).backend;
   const onDevice = be.readAsync !== undefined;
   const rows = layout === "rows";
   const s = out.shape as readonly number[];
   const [m, k] = rows ? [s[0] as number, s[1] as number] : [s[1] as number, s[0] as number];
-  const counted = truth !== undefined && !onDevice;
+  const counted = truth !== undefined && (!onDevice || be.pack !== undefined);
   if (counted && (s.length !== 2 || truth.length !== m)) labelHits(out, truth, { layout, outputs }); // its errors, where the shapes are wrong
   // the backend's `pack`: the cost, the sums and (counted here) the output in one call, one read
   const parts = counted ? [J, ...probed, out] : [J, ...probed];

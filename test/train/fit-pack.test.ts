@@ -1,8 +1,10 @@
 /**
  * `fit` reads each batch's cost, output and divergence probe with one backend call where the
  * backend has `pack` (both CPU backends), and with the ops it replaces (reshape, sum, cast, concat)
- * where it has not (WebGPU, a user's backend): the two give the same run, bit for bit, and the
- * same divergence stop, message included.
+ * where it has not (a user's backend): the two give the same run, bit for bit, and the
+ * same divergence stop, message included. On a device backend (one that reads only
+ * asynchronously, as WebGPU) with `pack`, the output goes into the pack too and the labels are
+ * counted in JavaScript: one backend call and one read per batch, the same run as without `pack`.
  */
 import { describe, expect, test } from "vitest";
 import type { Backend } from "../../src/backend/backend.js";
@@ -16,7 +18,7 @@ import { adam, gd } from "../../src/optim/index.js";
 import { toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
-import { fit as train } from "../../src/train/index.js";
+import { fitAsync, fit as train } from "../../src/train/index.js";
 
 /** `be` without its `pack`: every method inherited, the storages it makes its own. */
 const withoutPack = (be: Backend): Backend => Object.create(be, { pack: { value: undefined } }) as Backend;
@@ -58,4 +60,49 @@ describe("fit with and without the backend's pack", () => {
       expect(diverge(withoutPack(be))).toEqual(a);
     });
   }
+});
+
+/** `be` as a device backend (it has `readAsync`, as WebGPU), counting its reads and the parts of each `pack`. */
+const asDevice = (be: Backend, withPack: boolean) => {
+  const seen = { reads: 0, packs: [] as { parts: number; lengths: number[]; summed: boolean[] }[] };
+  const device: Backend = Object.create(be, {
+    name: { value: "device" },
+    readAsync: {
+      value: (s: Parameters<Backend["read"]>[0]) => {
+        seen.reads++;
+        return Promise.resolve(be.read.call(device, s));
+      },
+    },
+    pack: {
+      value: withPack
+        ? (xs: Parameters<NonNullable<Backend["pack"]>>[0], summed: readonly boolean[]) => {
+            seen.packs.push({ parts: xs.length, lengths: xs.map((x) => x.length), summed: [...summed] });
+            return (be.pack as NonNullable<Backend["pack"]>).call(device, xs, summed);
+          }
+        : undefined,
+    },
+  }) as Backend;
+  return { device, seen };
+};
+
+describe("fitAsync on a device backend with pack", () => {
+  const runAsync = (be: Backend) =>
+    withBackend(be, async () => {
+      const net = mlp([2, 8, 2], { hidden: "tanh", layout: "rows" });
+      const r = await fitAsync({ model: net, params: net.init(rng(1)), loss: softmaxCrossEntropy, optimizer: adam(0.05), train: data, layout: "rows", batchSize: 16, epochs: 2, seed: 2 });
+      return { params: bytes(r.params as Record<string, Tensor>), history: r.history, stop: r.stop };
+    });
+  test("packs the cost, the probe and the output: one read per batch, the labels counted here, the same run as without pack", async () => {
+    const a = asDevice(reference, true);
+    const b = asDevice(reference, false);
+    const withPack = await runAsync(a.device);
+    const without = await runAsync(b.device);
+    expect(withPack).toEqual(without);
+    expect(withPack.history[1]?.accuracy).toBeGreaterThan(0);
+    // 96 examples in batches of 16, 2 epochs: 12 batches, one pack and one read each
+    expect(a.seen.packs.length).toBe(12);
+    expect(a.seen.reads).toBe(12);
+    // the cost, the sums of W1 [2, 8], b1, W2 [8, 2] and b2, then the 16×2 output as it is
+    expect(a.seen.packs[0]).toEqual({ parts: 6, lengths: [1, 16, 8, 16, 2, 32], summed: [false, true, true, true, true, false] });
+  });
 });
