@@ -126,17 +126,26 @@ const withBackend = async <T>(b: Backend, f: () => Promise<T>): Promise<T> => {
 };
 
 /** Cold (first call) and steady (median of the rest) milliseconds of an async step. */
-const stepTime = async (step: () => Promise<unknown>, n: number): Promise<{ cold: number; steady: number }> => {
+/** The WebGPU backend's dispatches, submits and reads so far (0 before it loads). */
+const gpuCommands = (): [number, number, number] => {
+  const i = webgpuInfo();
+  return i === undefined ? [0, 0, 0] : [i.dispatches, i.submits, i.reads];
+};
+
+/** The cold (first) step and the median of `n` steady ones, and what the steady steps cost typegrad's WebGPU backend in commands, per step. */
+const stepTime = async (step: () => Promise<unknown>, n: number): Promise<{ cold: number; steady: number; commands: [number, number, number] }> => {
   const t0 = performance.now();
   await step();
   const cold = performance.now() - t0;
   const ts: number[] = [];
+  const before = gpuCommands();
   for (let i = 0; i < n; i++) {
     const s = performance.now();
     await step();
     ts.push(performance.now() - s);
   }
-  return { cold, steady: median(ts) };
+  const after = gpuCommands();
+  return { cold, steady: median(ts), commands: [0, 1, 2].map((k) => ((after[k] as number) - (before[k] as number)) / n) as [number, number, number] };
 };
 
 // -------------------------------------------------------------------------------------
@@ -669,19 +678,24 @@ const main = async (): Promise<void> => {
 
   // ---- training steps -------------------------------------------------------------------
   configureWasm({ threads: 2 });
-  const stepRows: { workload: string; impl: string; batch: number; coldMs: number; ms: number; gflops: number }[] = [];
-  const row = (workload: string, impl: string, batch: number, flops: number, t: { cold: number; steady: number }) => {
+  const stepRows: { workload: string; impl: string; batch: number; coldMs: number; ms: number; gflops: number; commands?: { dispatches: number; submits: number; reads: number } }[] = [];
+  // typegrad's WebGPU rows also show the backend's dispatches, submits and reads per steady step
+  const row = (workload: string, impl: string, batch: number, flops: number, t: { cold: number; steady: number; commands: [number, number, number] }) => {
     const gflops = flops / (t.steady * 1e6);
-    stepRows.push({ workload, impl, batch, coldMs: t.cold, ms: t.steady, gflops });
-    console.log(`| ${impl} | ${batch} | ${fmt(t.cold)} | ${fmt(t.steady, 2)} | ${sig(gflops)} |`);
+    const [dispatches, submits, reads] = t.commands;
+    const ours = impl.startsWith("typegrad webgpu");
+    stepRows.push({ workload, impl, batch, coldMs: t.cold, ms: t.steady, gflops, ...(ours ? { commands: { dispatches, submits, reads } } : {}) });
+    console.log(
+      `| ${impl} | ${batch} | ${fmt(t.cold)} | ${fmt(t.steady, 2)} | ${sig(gflops)} | ${ours ? [dispatches, submits, reads].map((x) => (Number.isInteger(x) ? String(x) : x.toFixed(2))).join(" / ") : "—"} |`,
+    );
   };
   const dims = smoke ? ([64, 32, 32, 10] as const) : ([784, 1024, 1024, 10] as const);
   const mlpFlops = (m: number) => 6 * m * (dims[0] * dims[1] + dims[1] * dims[2] + dims[2] * dims[3]);
   const mlpBatches = smoke ? [8, 32] : [128, 4096];
   const mlpName = `MLP ${dims.join("-")}`;
   console.log(`\n## ${mlpName} training step (softmax cross-entropy, plain gradient descent, one scalar read per step)`);
-  console.log("| implementation | batch | cold ms | steady ms/step | GFLOP/s |");
-  console.log("|---|---|---|---|---|");
+  console.log("| implementation | batch | cold ms | steady ms/step | GFLOP/s | GPU dispatches / submits / reads per step |");
+  console.log("|---|---|---|---|---|---|");
   const net = mlp([dims[0], dims[1], dims[2], dims[3]], { hidden: "relu", layout: "rows" });
   for (const batch of mlpBatches) {
     for (const [impl, b] of [
@@ -706,8 +720,8 @@ const main = async (): Promise<void> => {
 
   const lenetBatches = smoke ? [4] : [64, 512];
   console.log("\n## LeNet training step (bench/cnn.ts's CNN: 6c5 same → pool → 16c5 → pool → 120 → 84 → 10; sgd, one scalar read per step)");
-  console.log("| implementation | batch | cold ms | steady ms/step | GFLOP/s |");
-  console.log("|---|---|---|---|---|");
+  console.log("| implementation | batch | cold ms | steady ms/step | GFLOP/s | GPU dispatches / submits / reads per step |");
+  console.log("|---|---|---|---|---|---|");
   for (const batch of lenetBatches) {
     for (const [impl, b, conv] of [
       ["typegrad webgpu", gpu, "auto"],

@@ -113,12 +113,34 @@ describe("bench:gpu", () => {
       });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/best tile at N=64/);
-      expect(r.stdout).toMatch(/\| typegrad webgpu \| 32 \|/);
+      // the MLP step's GPU commands: 24 dispatches (the fused loss pullback, one sgdUpdate per parameter, cached scalars), one submit, one read
+      expect(r.stdout).toMatch(/\| typegrad webgpu \| 32 \| [\d.]+ \| [\d.]+ \| [\d.e+]+ \| 24 \/ 1 \/ 1 \|/);
       // the conv layer's forward pass: the bias + relu epilogue ran on both methods (a grouped windows conv ends in a permute: not fused)
       expect(r.stdout).toMatch(/\| small 3×3 \| 2 \| [\d.]+ \| [\d.]+ \| [\d.]+× \| [\d.]+ \| [\d.]+ \| [\d.]+× \|/);
       expect(r.stdout).toMatch(/\| small depthwise \| 2 \| [\d.]+ \(not fused\) \| [\d.]+ \| [\d.]+× \| [\d.]+ \| /);
       expect(r.stdout).toMatch(/## targets \(issue 20\)/);
     },
     600_000,
+  );
+});
+
+describe("bench:gpu-counts", () => {
+  it.runIf(dir !== undefined)(
+    "counts the GPU commands of an MLP step and of a fitAsync batch (the numbers in the README)",
+    () => {
+      const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "bench/gpu-counts.ts"), "--json"], {
+        cwd: root,
+        env: { ...swiftshaderEnv(dir as string), TSX_TSCONFIG_PATH: join(root, "tsconfig.json") },
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const rows = (JSON.parse(r.stdout.trim().split("\n").at(-1) as string) as { rows: Record<string, { dispatches: number; submits: number; reads: number }> }).rows;
+      // before the fused kernels: 44, 146 and 61 dispatches
+      expect(rows["trainStepAsync, gd: per step"]).toMatchObject({ dispatches: 24, submits: 1, reads: 1 });
+      expect(rows["trainStepAsync, adam: per step"]?.dispatches).toBeLessThanOrEqual(98);
+      expect(rows["fitAsync, gd: per batch"]).toMatchObject({ dispatches: 25, submits: 1, reads: 1 });
+    },
+    120_000,
   );
 });
