@@ -126,6 +126,8 @@ interface Slot {
   readonly buffer: GpuBuffer;
   readonly bytes: number;
   free: boolean;
+  /** The device generation that made the buffer: one from a lost device never goes back to the pool. */
+  readonly generation: number;
 }
 
 const size = (s: Sizes): number => {
@@ -331,13 +333,46 @@ class WebGPU implements Backend {
     void ctx.device.lost.then((info) => {
       if (this.ctx === ctx) {
         this.ctx = undefined;
+        this.loading = undefined;
         this.lostMessage = info.message;
+        this.forget();
       }
     });
     return ctx;
   }
 
+  /** The device that made the buffers of the slots now handed out (see `Slot.device`). */
+  private generation = 0;
+
+  /**
+   * Drop everything tied to a lost device (its pipelines, pooled buffers, cached scalars, the
+   * commands being recorded), so that the next `ready("webgpu")` starts clean on a new one.
+   */
+  private forget(): void {
+    this.generation++;
+    this.pipelines.clear();
+    this.layouts.clear();
+    this.pool.clear();
+    this.pooledBytes = 0;
+    this.scalars.clear();
+    this.encoder = undefined;
+    this.pending = 0;
+    this.paramBuffers = [];
+    this.deferred = undefined;
+    this.held = [];
+    this.checks = [];
+  }
+
   private lostMessage: string | undefined;
+
+  /** Destroy the device and wait until the backend has seen it lost (tests). */
+  async loseDevice(): Promise<void> {
+    const ctx = this.ctx;
+    if (ctx === undefined) return;
+    ctx.device.destroy();
+    await keepAlive(ctx.device.lost);
+    await Promise.resolve();
+  }
 
   get info(): GpuAdapterInfo | undefined {
     return this.ctx?.info;
@@ -377,7 +412,7 @@ class WebGPU implements Backend {
       buffer = device.createBuffer({ size: bytes, usage: STORAGE_USAGE });
       this.counts.created++;
     }
-    const slot: Slot = { buffer, bytes, free: false };
+    const slot: Slot = { buffer, bytes, free: false, generation: this.generation };
     const s = new GpuStorage(this, n, slot);
     this.finalizer.register(s, slot, s);
     return s;
@@ -401,6 +436,7 @@ class WebGPU implements Backend {
   private held: Slot[] = [];
 
   private toPool(slot: Slot): void {
+    if (slot.generation !== this.generation) return;
     if (this.pooledBytes + slot.bytes > POOL_BYTES) {
       slot.buffer.destroy();
       return;
@@ -1235,6 +1271,8 @@ export const webgpuInternals = {
   bufferLimits: (): [number, number] => instance.bufferLimits(),
   /** The storages one `pack` dispatch takes on this device. */
   packPerDispatch: (): number => instance.packPerDispatch(),
+  /** Destroy the device, as a driver reset would lose it (the test of `ready("webgpu")` after a loss); resolves once the backend has seen the loss. */
+  loseDevice: (): Promise<void> => instance.loseDevice(),
   /** The window-buffer bound `conv2d`'s `"auto"` uses on this device, in bytes. */
   convWindowLimit: (): number => instance.convWindowLimit(),
   /** Run an elementwise kernel given as WGSL (`x`, `out`, params `[n]`), named `key` for the backend op `op`. */

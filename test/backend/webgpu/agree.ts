@@ -1253,6 +1253,37 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     }
   });
 
+  // last: a lost device (a driver reset; here destroyed) is a clear error, and ready("webgpu")
+  // starts clean on a new one: the old device's pipelines, pooled buffers and cached scalars are gone
+  later("device lost, then ready again", async () => {
+    try {
+      const add1 = async (): Promise<number[]> => Array.from(await toFlatAsync(setBackendAnd(gpu, () => add(tensor([1, 2]), 0.25))));
+      const first = await add1();
+      await webgpuInternals.loseDevice();
+      let lost = "(no error)";
+      try {
+        gpu.fill("float32", 1, 0.25);
+      } catch (e) {
+        lost = e instanceof Error ? e.message : String(e);
+      }
+      cases.push({
+        name: `after the device is lost, a kernel is refused: ${lost}`,
+        err: /^webgpu backend: the GPU device was lost \(.*\); call 'await ready\("webgpu"\)' again$/.test(lost) ? 0 : 1,
+        tol: 0,
+      });
+      await ready("webgpu");
+      setBackend(reference);
+      const again = await add1();
+      cases.push({
+        name: `ready("webgpu") after a lost device: the same add with a cached scalar and a compiled kernel runs on the new one (${JSON.stringify(again)})`,
+        err: first.join() === "1.25,2.25" && again.join() === "1.25,2.25" ? 0 : 1,
+        tol: 0,
+      });
+    } catch (e) {
+      errors.push(`device lost: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  });
+
   const until = Number(trace?.env?.TYPEGRAD_WEBGPU_UNTIL ?? todo.length);
   for (let i = from; i < Math.min(until, todo.length); i++) {
     const t = todo[i] as { name: string; go: () => Promise<void> };
