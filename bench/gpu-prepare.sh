@@ -7,8 +7,9 @@
 #
 # On the GPU machine, from the repository root, carrying .gpu:
 #   bash .gpu/run.sh            # full run, stops itself after 270 s; or: bash .gpu/run.sh --smoke
-# It writes $OUT/bench-gpu.txt (the tables), $OUT/bench-gpu.json (the numbers) and
-# $OUT/nvidia-smi.txt ($OUT defaults to .gpu/out).
+# It writes $OUT/bench-gpu.txt (the tables), $OUT/bench-gpu.json (the numbers),
+# $OUT/nvidia-smi.txt and $OUT/agree.txt (npm test's WebGPU agreement checks, run on the GPU after
+# the benchmark; TYPEGRAD_GPU_AGREE=0 skips them) ($OUT defaults to .gpu/out).
 #
 # Here (a CPU machine), `bash bench/gpu-prepare.sh --try` also runs the bundle once on SwiftShader
 # with --smoke, the way run.sh will run it.
@@ -28,6 +29,10 @@ cp src/backend/wasm/bin/*.wasm .gpu/bin/
 npx esbuild bench/gpu.ts --bundle --platform=node --format=esm --external:webgpu --alias:typegrad=./src/index.ts \
   --banner:js="import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);" \
   --outfile=.gpu/bench.mjs --log-level=error
+# the agreement checks of npm test, run on the GPU after the benchmark (test/backend/webgpu/device.ts)
+npx esbuild test/backend/webgpu/device.ts --bundle --platform=node --format=esm --external:webgpu --alias:typegrad=./src/index.ts \
+  --banner:js="import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);" \
+  --outfile=.gpu/agree.mjs --log-level=error
 cat > .gpu/run.sh <<'RUN'
 #!/usr/bin/env bash
 # One shot on the GPU machine (written by bench/gpu-prepare.sh): bash .gpu/run.sh [bench:gpu options]
@@ -49,7 +54,13 @@ if [ -z "$node" ]; then xz -dc .gpu/node.xz > /tmp/typegrad-node && chmod +x /tm
 [ -f .gpu/node_modules/webgpu/dist/linux-x64/dawn.node ] || xz -dc .gpu/dawn.node.xz > .gpu/node_modules/webgpu/dist/linux-x64/dawn.node
 (nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,power.limit --format=csv; nproc) > "$out/nvidia-smi.txt" 2>&1 || true
 timeout 300 "$node" .gpu/bench.mjs --out "$out/bench-gpu.json" "$@" 2>&1 | tee "$out/bench-gpu.txt"
-exit "${PIPESTATUS[0]}"
+status=${PIPESTATUS[0]}
+# every kernel against the reference backend on this GPU (TYPEGRAD_GPU_AGREE=0 skips it); its status is its own line
+if [ "${TYPEGRAD_GPU_AGREE:-1}" != 0 ]; then
+  timeout 200 "$node" .gpu/agree.mjs > "$out/agree.txt" 2>&1
+  echo "agree (status $?): $(tail -1 "$out/agree.txt")"
+fi
+exit "$status"
 RUN
 chmod +x .gpu/run.sh
 du -sh .gpu
