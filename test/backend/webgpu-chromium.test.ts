@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { runInChromium } from "./webgpu/browser.js";
 
 describe("webgpu backend (headless Chromium)", () => {
-  it("every kernel agrees with the reference backend on small shapes, the MNIST model trains alike (3 Adam steps; fitAsync), WGSL errors and mixed backends", async () => {
+  it("every kernel agrees with the reference backend on small shapes, the MNIST model trains alike (3 Adam and 3 gd steps; fitAsync), the fused training kernels, WGSL errors, mixed backends and a lost device", async () => {
     const r = await runInChromium();
     if (r.skip !== undefined) {
       console.warn(`\n!!! SKIPPED: WebGPU backend tests in Chromium: ${r.skip} !!!\n`);

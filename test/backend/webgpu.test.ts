@@ -82,7 +82,7 @@ describe("webgpu backend (Node, SwiftShader)", () => {
     console.warn("\n!!! SKIPPED: WebGPU backend tests in Node: no SwiftShader Vulkan driver found (apt-get install chromium, or bash bench/swiftshader.sh) !!!\n");
     return;
   }
-  it("every kernel agrees with the reference backend on small shapes, the MNIST model trains alike (3 Adam steps; fitAsync), WGSL errors and mixed backends", () => {
+  it("every kernel agrees with the reference backend on small shapes, the MNIST model trains alike (3 Adam and 3 gd steps; fitAsync), the fused training kernels, WGSL errors, mixed backends and a lost device", () => {
     const out = runAll(dir);
     if (out.skip !== undefined) {
       console.warn(`\n!!! SKIPPED: WebGPU backend tests in Node: ${out.skip} !!!\n`);
