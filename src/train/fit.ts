@@ -18,9 +18,9 @@
  * WebGPU backend, whose tensors read back only asynchronously (`fit` there is an error naming
  * `fitAsync`). An update costs one read: the cost, the divergence probe (whether each new
  * parameter is finite: on the WASM backend the update's kernel finds it as it writes the
- * parameter, so nothing more is read for it) and the batch's output (its correct predictions are counted here; on a device
- * backend they are counted where the output lives and read as one number), packed by the backend
- * in one call where it can (`Backend.pack`). Each batch is made one ahead, gathered by the backend
+ * parameter, so nothing more is read for it) and the batch's output (its correct predictions are
+ * counted here; on a device backend they are counted where the output lives and read as one
+ * number), packed by the backend in one call where it can (`Backend.pack`). Each batch is made one ahead, gathered by the backend
  * where it can (`Backend.gatherRows`: the WASM backend copies it in while it waits for its
  * workers in the step before). Either stops
  * between batches when its `signal` is aborted, and either returns the run's `TrainState`
@@ -204,11 +204,10 @@ export interface FitOptions<P extends Params, F extends number, T extends number
   readonly signal?: AbortSignalLike;
   /**
    * The divergence guard: `fit` never returns non-finite parameters. After every update it reads,
-   * with the cost, whether each new parameter is finite (known without a second pass over it on the
-   * WASM backend, whose update kernel finds it; a sum of it elsewhere); on a
-   * non-finite cost, gradient or parameter, a non-finite validation
-   * metric, or a cost beyond `lossFactor` times the first, it stops with reason `"diverged"`
-   * and the last good parameters.
+   * with the cost, whether each new parameter is finite (on the WASM backend the update's kernel
+   * finds it, with no second pass over the parameter); on a non-finite cost, gradient or
+   * parameter, a non-finite validation metric, or a cost beyond `lossFactor` times the first, it
+   * stops with reason `"diverged"` and the last good parameters.
    */
   readonly divergence?: DivergenceOptions;
   /** Element type of the batches (default float32). */
@@ -572,8 +571,8 @@ const donateOption = (fn: string, opts: { readonly donate?: unknown } | undefine
  * {@link trainStep}, and with `check` the divergence probe: the one read then brings, after the
  * cost, a probe of every new parameter, finite when every element of the parameter is; only when
  * one is not are the gradients and the parameters looked at one by one, to say what went bad (and
- * whether anything did: a probe that is a sum may overflow on finite elements). With `truth` (the batch's labels) the same read also brings
- * the batch's correct predictions. With `donate` the old parameters and state go back to the
+ * whether anything did: a probe that is a sum may overflow on finite elements). With `truth` (the
+ * batch's labels) the same read also brings the batch's correct predictions. With `donate` the old parameters and state go back to the
  * backend after the update.
  */
 function* update<P extends Params>(
