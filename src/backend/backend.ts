@@ -154,13 +154,16 @@ export interface Backend {
   sgdUpdate?(w: Storage, g: Storage, lr: number): Storage;
   /**
    * Optional: one small storage of `xs`'s dtype (they share one) holding, one after the other, for
-   * each `xs[i]` its elements, or with `summed[i]` the sum of its elements, bit for bit
-   * `reduce("sum", xs[i], [xs[i].length], 0)` (0 for an empty one). One call where the library would
+   * each `xs[i]` its elements, or with `probed[i]` one element: 0 when every element of `xs[i]` is
+   * finite (or it has none), NaN when one is not (±∞ or NaN). One call where the library would
    * otherwise reshape, reduce, cast and concatenate several tensors to read them at once: `fit`
-   * reads each batch's cost, output and divergence probe (each parameter's sum) with it. Where a
-   * backend leaves it out, those ops run.
+   * reads each batch's cost, output and divergence probe (each new parameter probed) with it. A
+   * backend may know a storage's answer without reading it (the WASM backend's `sgdUpdate` finds it
+   * while it writes the storage). Where a backend leaves it out, those ops run, and the probe is
+   * each parameter's sum (non-finite also when finite elements overflow it: `fit` then looks at
+   * the elements before it calls the run diverged).
    */
-  pack?(xs: readonly Storage[], summed: readonly boolean[]): Storage;
+  pack?(xs: readonly Storage[], probed: readonly boolean[]): Storage;
   /**
    * Optional: a storage of the rows `rows` (row `k` is row `rows[k]`) of the row-major `src` of
    * rows of `width` elements, or with `transposed` their transpose (`width` × `rows.length`, column

@@ -207,19 +207,23 @@ class Reference implements Backend {
     return this.make(out);
   }
 
-  /** Each storage's elements, or its sum (the `reduce` below, so the same bits), one after the other. */
-  pack(xs: readonly Storage[], summed: readonly boolean[]): Storage {
-    const dtype = packDtype(this.name, xs, summed);
+  /** Each storage's elements, or whether they are all finite (0, else NaN), one after the other. */
+  pack(xs: readonly Storage[], probed: readonly boolean[]): Storage {
+    const dtype = packDtype(this.name, xs, probed);
     const out = alloc(
       dtype,
-      xs.reduce((n, x, i) => n + (summed[i] === true ? 1 : x.length), 0),
+      xs.reduce((n, x, i) => n + (probed[i] === true ? 1 : x.length), 0),
     );
     let at = 0;
     xs.forEach((x, i) => {
-      if (summed[i] === true) out[at++] = this.data(this.reduce("sum", x, [x.length], 0))[0] as number;
-      else {
-        out.set(this.data(x), at);
-        at += x.length;
+      const v = this.data(x);
+      if (probed[i] === true) {
+        let finite = true;
+        for (let j = 0; finite && j < v.length; j++) finite = Number.isFinite(v[j]);
+        out[at++] = finite ? 0 : Number.NaN;
+      } else {
+        out.set(v, at);
+        at += v.length;
       }
     });
     return this.make(out);

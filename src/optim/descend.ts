@@ -7,6 +7,10 @@
  *
  * Pullback, as the two ops' would be: `ct_w = ct`, `ct_u = −α·ct`.
  *
+ * With `α = 1` it is `sub(w, u)` bit for bit (`u·1` is `u`): the optimizers whose update is not a
+ * multiple of a tensor (Adam, RMSProp) end with it too, so that on the WASM backend their new
+ * parameters come with the divergence probe `fit` reads (see `Backend.pack`).
+ *
  * @module
  */
 
@@ -28,6 +32,8 @@ const descendPrim: Primitive<number> = {
     const [w, u] = two(xs);
     const be = w.backend;
     if (be.sgdUpdate !== undefined) return be.sgdUpdate(w, u, rate);
+    // u·1 is u, bit for bit: the difference alone
+    if (rate === 1) return be.binary("sub", w, out, u, out, out);
     const scaled = be.binary("mul", u, out, be.fill(u.dtype, 1, rate), [], out);
     const next = be.binary("sub", w, out, scaled, out, out);
     be.release?.(scaled);
@@ -45,6 +51,6 @@ const descendPrim: Primitive<number> = {
 export const descend = (w: Tensor, u: Tensor, rate: number): Tensor => {
   const a = w.shape as readonly number[];
   const b = u.shape as readonly number[];
-  if (w.dtype !== u.dtype || a.length !== b.length || a.some((d, i) => d !== b[i])) return sub(w, mul(u, rate));
+  if (w.dtype !== u.dtype || a.length !== b.length || a.some((d, i) => d !== b[i])) return sub(w, rate === 1 ? u : mul(u, rate));
   return bind(descendPrim, [w, u], rate);
 };

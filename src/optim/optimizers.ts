@@ -21,7 +21,6 @@ import { add } from "../ops/add.js";
 import { div } from "../ops/div.js";
 import { mul } from "../ops/mul.js";
 import { sqrt } from "../ops/sqrt.js";
-import { sub } from "../ops/sub.js";
 import { showShape } from "../shape/dims.js";
 import { zerosLike } from "../tensor/create.js";
 import { describeValue } from "../tensor/describe.js";
@@ -211,7 +210,7 @@ export const rmsprop = (lr: LearningRate, beta = 0.9, eps = 1e-8): Optimizer => 
   nonNegative("rmsprop", "eps", eps);
   return leafwise("rmsprop", lr, 1, (w, g, [s], a) => {
     const s2 = add(mul(s as Tensor, beta), mul(mul(g, g), 1 - beta));
-    return [sub(w, div(mul(g, a), add(sqrt(s2), eps))), [s2]];
+    return [descend(w, div(mul(g, a), add(sqrt(s2), eps)), 1), [s2]];
   });
 };
 
@@ -235,6 +234,6 @@ export const adam = (lr: LearningRate, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): 
     const v2 = add(mul(v as Tensor, beta2), mul(mul(g, g), 1 - beta2));
     const step = a / (1 - beta1 ** t);
     const denom = add(sqrt(div(v2, 1 - beta2 ** t)), eps);
-    return [sub(w, div(mul(m2, step), denom)), [m2, v2]];
+    return [descend(w, div(mul(m2, step), denom), 1), [m2, v2]];
   });
 };

@@ -16,10 +16,11 @@
  * yields after every update: `fit` reads synchronously and runs it to the end at once, `fitAsync`
  * reads with `toFlatAsync` and lets the event loop run between batches, so it also trains on the
  * WebGPU backend, whose tensors read back only asynchronously (`fit` there is an error naming
- * `fitAsync`). An update costs one read: the cost, the divergence probe (the sum of each
- * parameter) and the batch's output (its correct predictions are counted here; on a device
- * backend they are counted where the output lives and read as one number), packed by the backend
- * in one call where it can (`Backend.pack`). Each batch is made one ahead, gathered by the backend
+ * `fitAsync`). An update costs one read: the cost, the divergence probe (whether each new
+ * parameter is finite: on the WASM backend the update's kernel finds it as it writes the
+ * parameter, so nothing more is read for it) and the batch's output (its correct predictions are
+ * counted here; on a device backend they are counted where the output lives and read as one
+ * number), packed by the backend in one call where it can (`Backend.pack`). Each batch is made one ahead, gathered by the backend
  * where it can (`Backend.gatherRows`: the WASM backend copies it in while it waits for its
  * workers in the step before). Either stops
  * between batches when its `signal` is aborted, and either returns the run's `TrainState`
@@ -203,10 +204,10 @@ export interface FitOptions<P extends Params, F extends number, T extends number
   readonly signal?: AbortSignalLike;
   /**
    * The divergence guard: `fit` never returns non-finite parameters. After every update it reads,
-   * with the cost, the sum of each new parameter (so a non-finite element anywhere shows); on a
-   * non-finite cost, gradient or parameter, a non-finite validation
-   * metric, or a cost beyond `lossFactor` times the first, it stops with reason `"diverged"`
-   * and the last good parameters.
+   * with the cost, whether each new parameter is finite (on the WASM backend the update's kernel
+   * finds it, with no second pass over the parameter); on a non-finite cost, gradient or
+   * parameter, a non-finite validation metric, or a cost beyond `lossFactor` times the first, it
+   * stops with reason `"diverged"` and the last good parameters.
    */
   readonly divergence?: DivergenceOptions;
   /** Element type of the batches (default float32). */
@@ -364,8 +365,9 @@ function* read(t: Tensor): Loop<TypedArray> {
 
 /**
  * One read for a batch: the cost `J` (a scalar), then, with `truth`, the number of examples whose
- * predicted label (computed from `out` where it lives) is right, then the sum of each tensor of
- * `probed` (the divergence probe: a sum is finite only when every element is), joined into one
+ * predicted label (computed from `out` where it lives) is right, then for each tensor of
+ * `probed` (the divergence probe) a value that is finite when every element is: 0 or NaN from the
+ * backend's `pack`, else its sum (which finite elements may also overflow), joined into one
  * tensor. The temporaries go back to the backend at once, except what `keep` holds.
  */
 function* readPacked(
@@ -387,7 +389,7 @@ function* readPacked(
   const [m, k] = rows ? [s[0] as number, s[1] as number] : [s[1] as number, s[0] as number];
   const counted = truth !== undefined && (!onDevice || be.pack !== undefined);
   if (counted && (s.length !== 2 || truth.length !== m)) labelHits(out, truth, { layout, outputs }); // its errors, where the shapes are wrong
-  // the backend's `pack`: the cost, the sums and (counted here) the output in one call, one read
+  // the backend's `pack`: the cost, the probes and (counted here) the output in one call, one read
   const parts = counted ? [J, ...probed, out] : [J, ...probed];
   if (be.pack !== undefined && parts.length > 1 && (truth === undefined || counted) && parts.every((t) => t.dtype === J.dtype && storageOf(t).backend === be)) {
     const packed = fromStorage(
@@ -568,10 +570,10 @@ const donateOption = (fn: string, opts: { readonly donate?: unknown } | undefine
 
 /**
  * {@link trainStep}, and with `check` the divergence probe: the one read then brings, after the
- * cost, the sum of every new parameter, each finite only when every element of its parameter is;
- * only when one is not are the gradients and the parameters looked at one by one, to say what went
- * bad. With `truth` (the batch's labels) the same read also brings
- * the batch's correct predictions. With `donate` the old parameters and state go back to the
+ * cost, a probe of every new parameter, finite when every element of the parameter is; only when
+ * one is not are the gradients and the parameters looked at one by one, to say what went bad (and
+ * whether anything did: a probe that is a sum may overflow on finite elements). With `truth` (the
+ * batch's labels) the same read also brings the batch's correct predictions. With `donate` the old parameters and state go back to the
  * backend after the update.
  */
 function* update<P extends Params>(
@@ -600,12 +602,13 @@ function* update<P extends Params>(
   const next = stateful ? (model.withState as NonNullable<Model<P>["withState"]>)(stepped, layerState) : stepped;
   if (next !== stepped) giveBackTrees([stepped], [params, next, ...nextState.slots]);
   let bad: Divergence | undefined;
-  // the probe: the sum of every new parameter, read with the cost (its sums go back at once)
+  // the probe of every new parameter, read with the cost (its temporaries go back at once)
   const probed = check ? treeLeaves(next) : [];
   const got = yield* readPacked(J, output, truth?.labels, layout, truth?.outputs ?? "logits", [J, output, X, Y], probed);
   const value = got[0] as number;
   if (check && !got.every((v) => Number.isFinite(v))) {
-    bad = !Number.isFinite(value) ? { what: "loss", value } : ((yield* firstNonFinite("gradient", grads)) ?? (yield* firstNonFinite("parameter", next)) ?? { what: "parameter", value: Number.NaN });
+    // (none found: a probe that is a sum overflowed on finite elements, and nothing went bad)
+    bad = !Number.isFinite(value) ? { what: "loss", value } : ((yield* firstNonFinite("gradient", grads)) ?? (yield* firstNonFinite("parameter", next)));
   }
   // the gradients were seen only by the optimizer: give their memory back (unless it kept them)
   giveBackTrees([grads], [params, next, ...nextState.slots, output, J, X, Y]);

@@ -1,7 +1,8 @@
 /**
  * The optimizers' fused update `w − α·u` (`src/optim/descend.ts`, the backends' `sgdUpdate`): bit
  * for bit the two ops it replaces on every CPU backend, both dtypes, empty to split-sized
- * tensors, odd rates; its pullback that of the two ops; and the backends' kernels agree with the
+ * tensors, odd rates, and `sub(w, u)` at α = 1 (one kernel without `sgdUpdate`); every optimizer
+ * ends with it; its pullback that of the two ops; and the backends' kernels agree with the
  * reference's (the oracle). The WebGPU backend, which has no `sgdUpdate`, runs the two-kernel
  * fallback in its agreement tests (`test/backend/webgpu/agree.ts` trains with `gd`).
  */
@@ -15,7 +16,7 @@ import { mul } from "../../src/ops/mul.js";
 import { sub } from "../../src/ops/sub.js";
 import { sum } from "../../src/ops/sum.js";
 import { descend } from "../../src/optim/descend.js";
-import { gd, momentum, nesterov, type Optimizer } from "../../src/optim/index.js";
+import { adam, gd, momentum, nesterov, type Optimizer, rmsprop } from "../../src/optim/index.js";
 import { fromArray, toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
@@ -50,6 +51,36 @@ describe("descend(w, u, α)", () => {
             }
           }
         }));
+
+  for (const [name, be] of BACKENDS)
+    test(`${name}: α = 1 is sub(w, u) bit for bit, with the backend's sgdUpdate and without it (then one kernel)`, () => {
+      const withoutSgd = Object.create(be, { sgdUpdate: { value: undefined } }) as Backend;
+      for (const b of [be, withoutSgd])
+        withBackend(b, () => {
+          for (const dtype of ["float32", "float64"] as DType[])
+            for (const n of SIZES) {
+              const w = fromArray([n], values(n, 11), { dtype });
+              const u = fromArray([n], values(n, 12), { dtype });
+              if (bytes(toFlat(descend(w, u, 1))) !== bytes(toFlat(sub(w, u)))) expect.fail(`${name}${b === be ? "" : " without sgdUpdate"} ${dtype} n=${n}: descend(w, u, 1) differs from sub(w, u)`);
+            }
+        });
+      let calls = 0;
+      const counting = Object.create(withoutSgd, {
+        binary: {
+          value(this: Backend, ...a: Parameters<Backend["binary"]>) {
+            calls++;
+            return be.binary.apply(this, a);
+          },
+        },
+      }) as Backend;
+      withBackend(counting, () => {
+        const w = fromArray([5], [1, 2, 3, 4, 5]);
+        const u = fromArray([5], [5, 4, 3, 2, 1]);
+        calls = 0;
+        toFlat(descend(w, u, 1));
+        expect(calls).toBe(1);
+      });
+    });
 
   test("with splitElementwise on (the one-pass kernel stays whole, the two ops split) the bytes are the same", () => {
     const prev = configureWasm({ splitElementwise: true });
@@ -110,12 +141,33 @@ describe("descend(w, u, α)", () => {
   });
 });
 
-describe("gd, momentum and nesterov through descend", () => {
+describe("the optimizers through descend", () => {
   const opts: [string, Optimizer][] = [
     ["gd", gd(0.05)],
     ["momentum", momentum(0.05, 0.9)],
     ["nesterov", nesterov(0.05, 0.9)],
+    ["rmsprop", rmsprop(0.05)],
+    ["adam", adam(0.05)],
   ];
+  test("each ends with one sgdUpdate per parameter (so its new parameters carry the probe fit reads)", () => {
+    let calls = 0;
+    const counting = Object.create(wasm, {
+      sgdUpdate: {
+        value(this: Backend, ...a: Parameters<NonNullable<Backend["sgdUpdate"]>>) {
+          calls++;
+          return (wasm.sgdUpdate as NonNullable<Backend["sgdUpdate"]>).apply(this, a);
+        },
+      },
+    }) as Backend;
+    withBackend(counting, () => {
+      for (const [name, o] of opts) {
+        const p = { W: fromArray([4, 3], values(12, 7)), b: fromArray([3], values(3, 8)) };
+        calls = 0;
+        o.step(p, { W: fromArray([4, 3], values(12, 9)), b: fromArray([3], values(3, 10)) }, o.init(p));
+        expect(calls, name).toBe(2);
+      }
+    });
+  });
   for (const [name, be] of BACKENDS)
     test(`${name}: three steps give the same parameters on the reference and this backend`, () => {
       for (const [opt, o] of opts) {

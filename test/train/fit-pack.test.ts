@@ -2,9 +2,11 @@
  * `fit` reads each batch's cost, output and divergence probe with one backend call where the
  * backend has `pack` (both CPU backends), and with the ops it replaces (reshape, sum, cast, concat)
  * where it has not (a user's backend): the two give the same run, bit for bit, and the
- * same divergence stop, message included. On a device backend (one that reads only
- * asynchronously, as WebGPU) with `pack`, the output goes into the pack too and the labels are
- * counted in JavaScript: one backend call and one read per batch, the same run as without `pack`.
+ * same divergence stop, message included. Finite parameters whose sum overflows are not a
+ * divergence either way (the probe that is a sum is checked element by element before it stops
+ * a run; `pack`'s probe is exact). On a device backend (one that reads only asynchronously, as
+ * WebGPU) with `pack`, the output goes into the pack too and the labels are counted in
+ * JavaScript: one backend call and one read per batch, the same run as without `pack`.
  */
 import { describe, expect, test } from "vitest";
 import type { Backend } from "../../src/backend/backend.js";
@@ -15,7 +17,7 @@ import { oneHot, xor } from "../../src/data/index.js";
 import { dense, mlp, mse, softmaxCrossEntropy } from "../../src/nn/index.js";
 import { mul } from "../../src/ops/mul.js";
 import { adam, gd } from "../../src/optim/index.js";
-import { toFlat } from "../../src/tensor/create.js";
+import { fromArray, toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
 import { fitAsync, fit as train } from "../../src/train/index.js";
@@ -51,6 +53,22 @@ describe("fit with and without the backend's pack", () => {
       expect(a.history.length).toBe(3);
       expect(a.history[2]?.accuracy).toBeGreaterThan(0);
       expect(run(withoutPack(be))).toEqual(a);
+    });
+
+    test(`${name}: finite parameters whose sum overflows train on, with and without pack`, () => {
+      const overflow = (b: Backend) =>
+        withBackend(b, () => {
+          const lin = dense(2, 1);
+          // a parameter the model does not use: its gradient is 0, so it stays 3e38 everywhere, and its sum is +∞ in float32
+          const params = { ...lin.init(rng(1)), spare: fromArray([4], [3e38, 3e38, 3e38, 3e38]) };
+          const model = { apply: (p: typeof params, X: Tensor) => lin.apply(p, X as Tensor<[2, "m"]>) };
+          return train({ model, params, loss: mse, optimizer: gd(0.1), train: xor(rng(0), { m: 32 }), task: "regression", batchSize: 16, epochs: 2 });
+        });
+      for (const b of [be, withoutPack(be)]) {
+        const r = overflow(b);
+        expect(r.stop.reason).toBe("epochs");
+        expect(Array.from(toFlat(r.params.spare))).toEqual([3e38, 3e38, 3e38, 3e38].map(Math.fround));
+      }
     });
 
     test(`${name}: the same divergence stop, what went bad named`, () => {

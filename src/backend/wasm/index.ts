@@ -55,6 +55,8 @@ class WasmStorage implements Storage, Placed {
   /** Rows still to be copied in (see `gatherRows`). */
   pending: Pending | undefined = undefined;
   complete: (() => void) | undefined = undefined;
+  /** Whether every element is finite, where known without reading them (`sgdUpdate` finds it as it writes them). */
+  finite: boolean | undefined = undefined;
   constructor(
     readonly backend: Backend,
     readonly dtype: DType,
@@ -246,6 +248,7 @@ class Wasm implements Backend {
    * `w − lr·g` in one pass over `w` and `g` (the kernel `sgdUpdate`: each element rounded as the
    * product, then the difference, so the bytes are those of `mul` then `sub`); not split over the
    * pool: it is memory-bound, like the binary kernels `splitElementwise: "costly"` leaves whole.
+   * The kernel also says whether every new element is finite, kept on the result for `pack`.
    */
   sgdUpdate(w: Storage, g: Storage, lr: number): Storage {
     const x = this.own(w, "sgdUpdate", "w");
@@ -254,8 +257,9 @@ class Wasm implements Backend {
       throw new TypeError(`wasm backend sgdUpdate: arguments 'w' and 'g' must have one dtype and length, got ${x.dtype} × ${x.length} and ${y.dtype} × ${y.length}`);
     const n = x.length;
     const dt = dtCode(x.dtype);
-    return this.run([x, y], this.make(x.dtype, n), (rt, [pw, pg], o) => {
-      if (n > 0) rt.k.sgdUpdate(dt, pw as number, pg as number, lr, o, n);
+    const out = this.make(x.dtype, n);
+    return this.run([x, y], out, (rt, [pw, pg], o) => {
+      out.finite = n === 0 || rt.k.sgdUpdate(dt, pw as number, pg as number, lr, o, n) === 0;
     });
   }
 
@@ -295,29 +299,41 @@ class Wasm implements Backend {
   }
 
   /**
-   * Each storage's elements (copied) or its sum (the `reduce` kernel over it as one row, split as
-   * `reduce` splits it, so the same bits), one after the other, in one call.
+   * Each storage's elements (copied), or whether they are all finite (0, else NaN): known for a
+   * storage `sgdUpdate` made (neither placed nor read here), else found by the kernel `allFinite`
+   * (and kept). One call.
    */
-  pack(xs: readonly Storage[], summed: readonly boolean[]): Storage {
+  pack(xs: readonly Storage[], probed: readonly boolean[]): Storage {
     const parts = xs.map((s, i) => this.own(s, "pack", `xs[${i}]`));
-    const dtype = packDtype(this.name, parts, summed);
+    const dtype = packDtype(this.name, parts, probed);
     const sz = bytesOf(dtype);
     const dt = dtCode(dtype);
     let n = 0;
-    for (const [i, x] of parts.entries()) n += summed[i] === true ? 1 : x.length;
-    return this.run(parts, this.make(dtype, n), (rt, ptrs, o) => {
-      let at = o;
-      for (const [i, x] of parts.entries()) {
-        const p = ptrs[i] as number;
-        if (summed[i] === true) {
-          reduce(rt, dt, REDUCE.sum, p, at, 1, x.length, 1, sz);
-          at += sz;
-        } else {
-          if (x.length > 0) rt.k.copyRows(p, x.length * sz, at, x.length * sz, x.length * sz, 1);
-          at += x.length * sz;
+    for (const [i, x] of parts.entries()) n += probed[i] === true ? 1 : x.length;
+    const known = (x: WasmStorage, i: number): boolean => probed[i] === true && x.finite !== undefined;
+    return this.run(
+      parts.filter((x, i) => !known(x, i)),
+      this.make(dtype, n),
+      (rt, ptrs, o) => {
+        const view = dtype === "float64" ? rt.arena.f64 : rt.arena.f32;
+        let at = o;
+        let next = 0;
+        for (const [i, x] of parts.entries()) {
+          if (probed[i] === true) {
+            if (x.finite === undefined) {
+              const p = ptrs[next++] as number;
+              x.finite = x.length === 0 || rt.k.allFinite(dt, p, x.length) === 0;
+            }
+            view[at / sz] = x.finite ? 0 : Number.NaN;
+            at += sz;
+          } else {
+            const p = ptrs[next++] as number;
+            if (x.length > 0) rt.k.copyRows(p, x.length * sz, at, x.length * sz, x.length * sz, 1);
+            at += x.length * sz;
+          }
         }
-      }
-    });
+      },
+    );
   }
 
   where(cond: Storage, cShape: Sizes, a: Storage, aShape: Sizes, b: Storage, bShape: Sizes, out: Sizes): Storage {

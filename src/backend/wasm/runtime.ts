@@ -381,6 +381,7 @@ export const warmKernels = (rt: Runtime, rounds: number): number => {
   }
   for (const op of HOT_UNARY) for (let c = 0; c < WARM_CALLS; c++) k.unary(0, op, x, o, WARM_ELEMENTS);
   for (let c = 0; c < WARM_CALLS; c++) k.sgdUpdate(0, x, y, 0.5, o, WARM_ELEMENTS);
+  for (let c = 0; c < WARM_CALLS; c++) k.allFinite(0, o, WARM_ELEMENTS);
   for (let r = 0; r < rounds; r++) {
     for (let t = 0; t < 4; t++) k.gemm(0, t & 1, t >> 1, n, n, n, x, n, y, n, o, n, rt.scratch(0));
     for (let log = 0; log < 2; log++) k.softmax(0, log, x, o, n, n, 1);

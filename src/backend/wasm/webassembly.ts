@@ -31,7 +31,10 @@ export interface Kernels {
   softmaxXentGrad(dt: number, ls: number, y: number, g: number, m: number, o: number, outer: number, n: number, inner: number): void;
   where(dtc: number, dt: number, c: number, a: number, b: number, o: number, rank: number, meta: number): void;
   cast(from: number, to: number, x: number, o: number, n: number): void;
-  sgdUpdate(dt: number, w: number, g: number, lr: number, o: number, n: number): void;
+  /** Returns 0, or NaN when an element of `o` is not finite. */
+  sgdUpdate(dt: number, w: number, g: number, lr: number, o: number, n: number): number;
+  /** 0 when every element is finite, else NaN. */
+  allFinite(dt: number, x: number, n: number): number;
   logLossGrad(dt: number, z: number, y: number, g: number, m: number, o: number, n: number): void;
   reduce(dt: number, op: number, x: number, o: number, outer: number, n: number, inner: number): void;
   argmax(dt: number, x: number, o: number, outer: number, n: number, inner: number): void;

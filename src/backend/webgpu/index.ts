@@ -936,24 +936,24 @@ class WebGPU implements Backend {
   }
 
   /**
-   * Each storage's elements, or its sum (bit for bit this backend's `reduce`), one after the other:
-   * one dispatch per {@link PACK_MAX} storages (as many as the GPU binds), a workgroup each.
+   * Each storage's elements, or probed 0 (every element finite) or NaN, one after the other: one
+   * dispatch per {@link PACK_MAX} storages (as many as the GPU binds), a workgroup each.
    */
-  pack(xs: readonly Storage[], summed: readonly boolean[]): Storage {
-    packDtype(this.name, xs, summed);
+  pack(xs: readonly Storage[], probed: readonly boolean[]): Storage {
+    packDtype(this.name, xs, probed);
     const buffers = xs.map((x) => this.slot(x, "pack"));
     const at: number[] = [];
     let total = 0;
     xs.forEach((x, i) => {
       at.push(total);
-      total += summed[i] === true ? 1 : x.length;
+      total += probed[i] === true ? 1 : x.length;
     });
     const out = this.alloc(total, "pack");
     const per = this.packPerDispatch();
     for (let from = 0; from < xs.length; from += per) {
       const K = Math.min(per, xs.length - from);
       const words: number[] = [];
-      for (let q = from; q < from + K; q++) words.push((xs[q] as Storage).length, summed[q] === true ? 1 : 0, at[q] as number);
+      for (let q = from; q < from + K; q++) words.push((xs[q] as Storage).length, probed[q] === true ? 1 : 0, at[q] as number);
       this.dispatch(
         this.pipeline(`pack:${K}`, () => packShader(K), "pack"),
         words,

@@ -292,10 +292,10 @@ ${elementwiseMain}
 
 /**
  * `Backend.pack` for `K` storages `x0 … x{K−1}` (one dispatch of `K` workgroups, workgroup `q`
- * the storage `xq`): its `n` elements copied to `out[dst …]`, or their sum written to `out[dst]`,
- * summed in the order `reduce("sum", …, [n], 0)` sums them, so bit for bit its result: one
- * thread adding them in turn for `n` ≤ {@link SHORT_AXIS} (`columnShader`), else {@link ROW_WG}
- * lanes striding through them and a tree (`rowShader`). Params: [n, summed (1 or 0), dst] per storage.
+ * the storage `xq`): its `n` elements copied to `out[dst …]`, or, probed, 0 written to `out[dst]`
+ * when every element is finite and NaN when one is not. Finiteness is read from the bits (an
+ * exponent of all ones), not from arithmetic a shader compiler may assume finite; the lanes'
+ * counts of non-finite elements meet in a tree. Params: [n, probed (1 or 0), dst] per storage.
  */
 export const packShader = (K: number): string => {
   const xs = Array.from({ length: K }, (_, q) => `x${q}`);
@@ -315,19 +315,18 @@ ${xs
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let q = wid.x;
   let n = p[3u * q];
-  let summed = p[3u * q + 1u] == 1u;
+  let probed = p[3u * q + 1u] == 1u;
   let dst = p[3u * q + 2u];
-  let wide = summed && n > ${SHORT_AXIS}u;
-  var acc = 0.0;
-  if (!summed) {
+  var bad = 0.0;
+  if (!probed) {
     for (var k = t; k < n; k += ${ROW_WG}u) { out[dst + k] = element(q, k); }
-  } else if (wide) {
-    for (var k = t; k < n; k += ${ROW_WG}u) { acc += element(q, k); }
-  } else if (t == 0u) {
-    for (var k = 0u; k < n; k++) { acc += element(q, k); }
+  } else {
+    for (var k = t; k < n; k += ${ROW_WG}u) {
+      if ((bitcast<u32>(element(q, k)) & 0x7f800000u) == 0x7f800000u) { bad = 1.0; }
+    }
   }
-  red[t] = acc;${treeReduce(ROW_WG, 1, (a, b) => `${a} + ${b}`)}
-  if (summed && t == 0u) { out[dst] = select(acc, red[0], wide); }
+  red[t] = bad;${treeReduce(ROW_WG, 1, (a, b) => `${a} + ${b}`)}
+  if (probed && t == 0u) { out[dst] = select(0.0, bitcast<f32>(0x7fc00000u), red[0] > 0.0); }
 }`;
 };
 

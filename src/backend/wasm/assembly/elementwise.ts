@@ -517,38 +517,100 @@ export function where(dtc: i32, dt: i32, c: usize, a: usize, b: usize, o: usize,
  * `o = w − g·lr` over n elements (dtype 0 float32, 1 float64) in one pass: each element rounded
  * as `sub(w, mul(g, lr))` rounds it (the product, then the difference; never a fused
  * multiply-add), with `lr` rounded to the dtype first, so the bytes are the two binary kernels'.
+ * Returns what `allFinite` would of `o` (0, or NaN when an element of `o` is not finite), found
+ * on the way at the cost of a subtraction and an addition per vector: the divergence probe `fit`
+ * reads after every update, without a second pass over the parameters.
  */
-export function sgdUpdate(dt: i32, w: usize, g: usize, lr: f64, o: usize, n: i32): void {
+export function sgdUpdate(dt: i32, w: usize, g: usize, lr: f64, o: usize, n: i32): f64 {
   let i = 0;
   if (dt == 0) {
     const r = <f32>lr;
     const rv = f32x4.splat(r);
+    // x − x is 0 for a finite x and NaN for ±∞ or NaN: summed, 0 exactly when all are finite
+    let ca = f32x4.splat(0);
+    let cb = f32x4.splat(0);
     for (; i + 8 <= n; i += 8) {
       const off = <usize>i << 2;
       const a = f32x4.sub(v128.load(w + off), f32x4.mul(v128.load(g + off), rv));
       const b = f32x4.sub(v128.load(w + off + 16), f32x4.mul(v128.load(g + off + 16), rv));
       v128.store(o + off, a);
       v128.store(o + off + 16, b);
+      ca = f32x4.add(ca, f32x4.sub(a, a));
+      cb = f32x4.add(cb, f32x4.sub(b, b));
     }
     for (; i + 4 <= n; i += 4) {
       const off = <usize>i << 2;
-      v128.store(o + off, f32x4.sub(v128.load(w + off), f32x4.mul(v128.load(g + off), rv)));
+      const a = f32x4.sub(v128.load(w + off), f32x4.mul(v128.load(g + off), rv));
+      v128.store(o + off, a);
+      ca = f32x4.add(ca, f32x4.sub(a, a));
     }
+    let c = lanes32(f32x4.add(ca, cb));
     for (; i < n; i++) {
       const off = <usize>i << 2;
-      store<f32>(o + off, load<f32>(w + off) - load<f32>(g + off) * r);
+      const v = load<f32>(w + off) - load<f32>(g + off) * r;
+      store<f32>(o + off, v);
+      c += v - v;
     }
-  } else {
-    const rv = f64x2.splat(lr);
-    for (; i + 2 <= n; i += 2) {
-      const off = <usize>i << 3;
-      v128.store(o + off, f64x2.sub(v128.load(w + off), f64x2.mul(v128.load(g + off), rv)));
-    }
-    for (; i < n; i++) {
-      const off = <usize>i << 3;
-      store<f64>(o + off, load<f64>(w + off) - load<f64>(g + off) * lr);
-    }
+    return <f64>c;
   }
+  const rv = f64x2.splat(lr);
+  let ca = f64x2.splat(0);
+  for (; i + 2 <= n; i += 2) {
+    const off = <usize>i << 3;
+    const a = f64x2.sub(v128.load(w + off), f64x2.mul(v128.load(g + off), rv));
+    v128.store(o + off, a);
+    ca = f64x2.add(ca, f64x2.sub(a, a));
+  }
+  let c = f64x2.extract_lane(ca, 0) + f64x2.extract_lane(ca, 1);
+  for (; i < n; i++) {
+    const off = <usize>i << 3;
+    const v = load<f64>(w + off) - load<f64>(g + off) * lr;
+    store<f64>(o + off, v);
+    c += v - v;
+  }
+  return c;
+}
+
+/** The sum of a float32 vector's four lanes. */
+@inline function lanes32(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/**
+ * 0 when each of the n elements at x (dtype 0 float32, 1 float64) is finite, else NaN: the sum
+ * of `x − x` over them, which no finite values can overflow (where their own sum can). The
+ * divergence probe of a parameter `sgdUpdate` did not make.
+ */
+export function allFinite(dt: i32, x: usize, n: i32): f64 {
+  let i = 0;
+  if (dt == 0) {
+    let ca = f32x4.splat(0);
+    let cb = f32x4.splat(0);
+    for (; i + 8 <= n; i += 8) {
+      const off = <usize>i << 2;
+      const a = v128.load(x + off);
+      const b = v128.load(x + off + 16);
+      ca = f32x4.add(ca, f32x4.sub(a, a));
+      cb = f32x4.add(cb, f32x4.sub(b, b));
+    }
+    let c = lanes32(f32x4.add(ca, cb));
+    for (; i < n; i++) {
+      const v = load<f32>(x + (<usize>i << 2));
+      c += v - v;
+    }
+    return <f64>c;
+  }
+  let ca = f64x2.splat(0);
+  for (; i + 2 <= n; i += 2) {
+    const a = v128.load(x + (<usize>i << 3));
+    ca = f64x2.add(ca, f64x2.sub(a, a));
+  }
+  let c = f64x2.extract_lane(ca, 0) + f64x2.extract_lane(ca, 1);
+  for (; i < n; i++) {
+    const v = load<f64>(x + (<usize>i << 3));
+    c += v - v;
+  }
+  return c;
 }
 
 // -------------------------------------------------------------------------------------

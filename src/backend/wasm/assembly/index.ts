@@ -1,7 +1,7 @@
 // The typegrad WASM SIMD kernels. Memory is imported (env.memory) and owned by the TS glue in
 // ../index.ts, which allocates every buffer; nothing here allocates.
 export { gemm, SCRATCH } from "./gemm";
-export { unary, binary, where, cast, sgdUpdate, logLossGrad } from "./elementwise";
+export { unary, binary, where, cast, sgdUpdate, allFinite, logLossGrad } from "./elementwise";
 export { reduce, argmax } from "./reduce";
 export { softmax, softmaxXentGrad } from "./softmax";
 export { broadcast, gather, transpose, copyRows, zero } from "./layout";
