@@ -326,7 +326,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
   }
   red[t] = bad;${treeReduce(ROW_WG, 1, (a, b) => `${a} + ${b}`)}
-  if (probed && t == 0u) { out[dst] = select(0.0, bitcast<f32>(0x7fc00000u), red[0] > 0.0); }
+  // a NaN from its bits, made at run time (WGSL refuses a constant NaN)
+  let nan = bitcast<f32>(0x7fc00000u | (n & 0u));
+  if (probed && t == 0u) { out[dst] = select(0.0, nan, red[0] > 0.0); }
 }`;
 };
 
