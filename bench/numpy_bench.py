@@ -59,6 +59,23 @@ def mlp_step(rng, sizes, batch):
     return step
 
 
+# (M, K, N, A read transposed, B read transposed): the products of `mlp_step` for 784-128-64-10 b128
+PRODUCTS = [
+    (128, 784, 128, False, False),  # X @ W1
+    (128, 128, 64, False, False),  # A1 @ W2
+    (128, 64, 10, False, False),  # A2 @ W3
+    (64, 128, 10, True, False),  # A2.T @ dZ3
+    (128, 10, 64, False, True),  # dZ3 @ W3.T
+    (128, 128, 64, True, False),  # A1.T @ dZ2
+    (128, 64, 128, False, True),  # dZ2 @ W2.T
+    (784, 128, 128, True, False),  # X.T @ dZ1
+]
+
+
+def product_name(m, k, n, ta, tb):
+    return f"product {m}x{k}{'T' if ta else ''} . {k}x{n}{'T' if tb else ''}"
+
+
 def softmax(z):
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
@@ -92,6 +109,15 @@ def main():
         out.append({"workload": "row sum 128x4096", "median_ms": median_ms(lambda: m.sum(axis=1))})
         z = rng.standard_normal((128, 1000), dtype=np.float32)
         out.append({"workload": "softmax 128x1000", "median_ms": median_ms(lambda: softmax(z))})
+
+    # the eight products of the small MLP step, as its step computes them (transposes as views);
+    # only when asked for by name (bench/peak.ts), not in the bench's row groups
+    if "products" in only:
+        for m, k, n, ta, tb in PRODUCTS:
+            a = rng.standard_normal((k, m) if ta else (m, k), dtype=np.float32)
+            b = rng.standard_normal((n, k) if tb else (k, n), dtype=np.float32)
+            a_, b_ = (a.T if ta else a), (b.T if tb else b)
+            out.append({"workload": product_name(m, k, n, ta, tb), "median_ms": median_ms(lambda: a_ @ b_, min_reps=50, budget_s=0.5, warmup=20)})
 
     # MLP train steps (softmax cross-entropy, SGD; backward written by hand): the small one and the big one
     if runs("mlp"):
