@@ -40,7 +40,7 @@ import {
 import { loadModel, saveCheckpoint, saveModel } from "../src/node/index.js";
 import { exportOnnx, importOnnx } from "../src/onnx/index.js";
 import { decisionBoundary, digitGrid, lineChart, trainingCurves } from "../src/plot/index.js";
-import { checkOptionKeys } from "../src/tensor/options.js";
+import { checkOptionKeys } from "../src/shape/options.js";
 
 const loose = <T>(o: T): T => o; // what a spread variable or JavaScript hands over: no excess-key check
 const js = (o: object): {} => o; // what JavaScript hands over, where even TypeScript's weak-type check is absent

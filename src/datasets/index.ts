@@ -7,7 +7,7 @@
  * @module typegrad/datasets
  */
 import { type Examples, fromFlat } from "../data/examples.js";
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 
 /** Options of {@link loadMnist}. @category model */
 export interface MnistOptions {

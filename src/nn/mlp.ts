@@ -10,8 +10,8 @@
 
 import type { Dim } from "../shape/dims.js";
 import type { Batch, Layout } from "../shape/layout.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import type { CreateOptions } from "../tensor/create.js";
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { ActivationName, ActivationSettings, RunContext } from "./activations.js";

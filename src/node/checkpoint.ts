@@ -34,7 +34,7 @@ import { type DecodeErrors, key } from "../codec/errors.js";
 import { decodeParams } from "../codec/params.js";
 import type { DecodeTensorsOptions, TensorSpecs, TensorsOf } from "../codec/tensors.js";
 import type { Describable, DescribedModel, ParamsOfModel } from "../nn/architecture.js";
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { checkPath, readBytes, removeStaleTemps, writeFileAtomic } from "./atomic.js";
 
 /** The bytes of a checkpoint file, after removing what interrupted saves of it left behind. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { axis } from "./axes.js";
 import { arrayLike, optString, size } from "./check.js";
 import { figure, type LegendItem, type Panel } from "./figure.js";

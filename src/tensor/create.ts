@@ -9,8 +9,8 @@ import { type DType, type TypedArray, tooLarge } from "../backend/backend.js";
 import { getBackend } from "../backend/current.js";
 import type { Check, Dim, Mismatch, Ok, Shape, ShowShape } from "../shape/dims.js";
 import { ShapeError, showShape, sizeOf } from "../shape/dims.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { dtypeOption } from "./dtype.js";
-import { checkOptionKeys, type OptionKeys } from "./options.js";
 import { fromStorage, isTensor, storageOf, type Tensor } from "./tensor.js";
 
 // -------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@
 import type { Params } from "../autodiff/tree.js";
 import type { DType } from "../backend/backend.js";
 import { type Examples, type Layout, toTensors } from "../data/examples.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { dtypeOption } from "../tensor/dtype.js";
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import { isTensor, storageOf, type Tensor } from "../tensor/tensor.js";
 import type { Model } from "./fit.js";
 import { type OutputKind, predictLabels, predictLabelsAsync } from "./metrics.js";
