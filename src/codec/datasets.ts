@@ -11,12 +11,13 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import type { DType } from "../backend/backend.js";
+import { checkOptionKeys, type OptionKeys, withoutKeys } from "../shape/options.js";
 import { fromArray } from "../tensor/create.js";
 import { DEFAULT_DTYPE, dtypeOption } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type DecodeError, type DecodeErrors, describeValue, key, leaf, nonEmpty } from "./errors.js";
 import { MAX_LISTED } from "./tensor.js";
-import { type DecodeTensorsOptions, decodeTensors, type TensorSpecs, type TensorsOf } from "./tensors.js";
+import { type DecodeTensorsOptions, decodeTensors, decodeTensorsKeys, type TensorSpecs, type TensorsOf } from "./tensors.js";
 import { checkLimit, DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_LENGTH, tooLong } from "./untrusted.js";
 
 // -------------------------------------------------------------------------------------
@@ -235,9 +236,26 @@ export interface CsvDataset {
   readonly classes: readonly string[];
 }
 
+/** The keys of {@link CsvOptions}. @internal */
+export const csvKeys: OptionKeys<CsvOptions> = {
+  label: true,
+  features: true,
+  labels: true,
+  classes: true,
+  delimiter: true,
+  allowNonFinite: true,
+  dtype: true,
+  maxClasses: true,
+  maxElements: true,
+  maxRows: true,
+  maxColumns: true,
+  maxLength: true,
+};
+
 const checkCsvOptions = (opts: unknown): CsvOptions => {
   const fn = "csvDataset";
   if (opts === null || typeof opts !== "object") throw new TypeError(`${fn}: argument 'opts' must be an object with at least 'label', got ${describeValue(opts)}`);
+  checkOptionKeys(fn, opts, csvKeys);
   const o = opts as Record<string, unknown>;
   if (!(typeof o.label === "string" || (typeof o.label === "number" && Number.isSafeInteger(o.label) && o.label >= 0))) {
     throw new TypeError(`${fn}: option 'label' must be a column name or index, got ${describeValue(o.label)}`);
@@ -408,6 +426,9 @@ export interface JsonDatasetOptions extends DecodeTensorsOptions {
   readonly maxLength?: number;
 }
 
+/** The keys of {@link JsonDatasetOptions}. @internal */
+export const jsonDatasetKeys: OptionKeys<JsonDatasetOptions> = { ...decodeTensorsKeys, maxLength: true };
+
 /**
  * A dataset from JSON text holding named tensors (nested arrays or `{ shape, data }`), checked
  * against `specs` with one binding. `JSON.parse` does not recurse, and the decoder follows
@@ -424,6 +445,7 @@ export interface JsonDatasetOptions extends DecodeTensorsOptions {
  * @since 0.1.0
  */
 export const jsonDataset = <const Sp extends TensorSpecs>(text: string, specs: Sp, opts?: JsonDatasetOptions): E.Either<DecodeErrors, TensorsOf<Sp>> => {
+  checkOptionKeys("jsonDataset", opts, jsonDatasetKeys);
   if (typeof text !== "string") return E.left([leaf(text, `expected JSON text, got ${describeValue(text)}`)]);
   const long = tooLong(text, checkLimit("jsonDataset", "maxLength", opts?.maxLength) ?? DEFAULT_MAX_LENGTH);
   if (long !== undefined) return E.left(long);
@@ -433,5 +455,5 @@ export const jsonDataset = <const Sp extends TensorSpecs>(text: string, specs: S
   } catch (e) {
     return E.left([leaf(undefined, `not valid JSON: ${e instanceof Error ? e.message : String(e)}`)]);
   }
-  return decodeTensors(specs, json, opts);
+  return decodeTensors(specs, json, withoutKeys(opts, ["maxLength"]));
 };

@@ -42,3 +42,17 @@ export const checkOptionKeys = (fn: string, opts: unknown, known: Readonly<Recor
     throw new TypeError(record === undefined ? `${fn}: unknown option '${key}' (${hint})` : `${fn}: ${record} has an unknown key '${key}' (${hint})`);
   }
 };
+
+/**
+ * `opts` without the given keys, for a function that takes its own options and hands the rest to
+ * another that checks its keys (`readNpy`'s `maxBytes`, then `parseNpy`'s). Anything that is not
+ * an object is returned as it is, for the callee's own checks.
+ *
+ * @internal
+ */
+export const withoutKeys = <T>(opts: T, keys: readonly string[]): T => {
+  if (opts === null || typeof opts !== "object" || !keys.some((k) => Object.hasOwn(opts, k))) return opts;
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts)) if (!keys.includes(k)) rest[k] = v;
+  return rest as T;
+};
