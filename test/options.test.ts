@@ -11,6 +11,8 @@ import {
   avgPool2dLayer,
   batchNormLayer,
   circles,
+  configureWasm,
+  configureWebGPU,
   conv2d,
   conv2dLayer,
   decodeModel,
@@ -138,6 +140,17 @@ describe("unknown option keys", () => {
     expect(shiftImages(makeBlobs(rng(0), { m: 2, features: 4 }), rng(0), { width: 2, height: 2, max: 1, fill: 0 }).m).toBe(2);
     // refused before the data package is loaded
     return expect(loadMnist(js({ n: 700 }))).rejects.toThrow("loadMnist: unknown option 'n' (did you mean 'm'?)");
+  });
+
+  it("backend settings: configureWasm and configureWebGPU (src/backend checks keys with the same helper)", () => {
+    expect(() => configureWasm(js({ thread: 1 }))).toThrow(new TypeError("configureWasm: unknown option 'thread' (did you mean 'threads'?)"));
+    expect(() => configureWasm(js({ relaxedSIMD: false }))).toThrow("configureWasm: unknown option 'relaxedSIMD' (did you mean 'relaxedSimd'?)");
+    const gpu = configureWebGPU({});
+    expect(() => configureWebGPU(js({ convWindow: 1 }))).toThrow("configureWebGPU: unknown option 'convWindow' (the options are 'tile', 'conv', 'convWindowBytes')");
+    // a misspelt tile size was dropped: the tile kept its old bk and the new one ran with it
+    expect(() => configureWebGPU({ tile: loose({ bm: 32, bn: 32, bk: 16, tm: 2, tn: 2, tk: 4 }) })).toThrow("configureWebGPU: option 'tile' has an unknown key 'tk' (did you mean 'bk'?)");
+    expect(configureWebGPU({})).toEqual(gpu);
+    expect(configureWasm({ threads: configureWasm({}).threads, splitElementwise: "costly" }).splitElementwise).toBe("costly");
   });
 
   it("checkOptionKeys: own keys only, anything not an object left to the caller", () => {

@@ -20,6 +20,7 @@
  */
 import type { PatchGeometry } from "../../shape/conv.js";
 import type { Sizes } from "../../shape/dims.js";
+import { checkOptionKeys, type OptionKeys } from "../../shape/options.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
 import { convByWindows, isPointwise } from "../windows.js";
 import { BufferUsage, type GpuAdapterInfo, type GpuBuffer, type GpuContext, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, requestGpuDevice } from "./gpu.js";
@@ -1047,6 +1048,9 @@ export interface WebGPUOptions {
   readonly convWindowBytes?: number | "auto";
 }
 
+const webgpuKeys: OptionKeys<WebGPUOptions> = { tile: true, conv: true, convWindowBytes: true };
+const tileKeys: OptionKeys<MatmulTile> = { bm: true, bn: true, bk: true, tm: true, tn: true };
+
 /**
  * Configure the WebGPU backend; returns the previous settings.
  *
@@ -1060,6 +1064,8 @@ export interface WebGPUOptions {
  * @category constructors
  */
 export const configureWebGPU = (opts: WebGPUOptions): Required<WebGPUOptions> => {
+  checkOptionKeys("configureWebGPU", opts, webgpuKeys);
+  if (opts.tile !== undefined) checkOptionKeys("configureWebGPU", opts.tile, tileKeys, "option 'tile'");
   const prev = { tile: instance.tile, conv: instance.conv, convWindowBytes: instance.convWindowBytes };
   const { tile, conv, convWindowBytes } = opts;
   if (tile !== undefined) checkTile(tile);
