@@ -15,6 +15,7 @@ import {
   configureWebGPU,
   conv2d,
   conv2dLayer,
+  crossEntropy,
   decodeModel,
   dense,
   encodeModel,
@@ -23,10 +24,13 @@ import {
   fitAsync,
   gaussianClusters,
   gru,
+  logLoss,
+  logLossFromLogits,
   makeBlobs,
   maxPool2dLayer,
   mlp,
   moons,
+  mse,
   ones,
   predict,
   predictClasses,
@@ -151,6 +155,19 @@ describe("unknown option keys", () => {
     expect(() => configureWebGPU({ tile: loose({ bm: 32, bn: 32, bk: 16, tm: 2, tn: 2, tk: 4 }) })).toThrow("configureWebGPU: option 'tile' has an unknown key 'tk' (did you mean 'bk'?)");
     expect(configureWebGPU({})).toEqual(gpu);
     expect(configureWasm({ threads: configureWasm({}).threads, splitElementwise: "costly" }).splitElementwise).toBe("costly");
+  });
+
+  it("losses: options are checked on every call (fit hands its own { layout })", () => {
+    const Z = zeros([3, 4]);
+    const Y = zeros([3, 4]);
+    expect(() => softmaxCrossEntropy(Z, Y, js({ layot: "rows" }))).toThrow("softmaxCrossEntropy: unknown option 'layot' (did you mean 'layout'?)");
+    // eps is the probability costs' option: mse and the logit costs have none
+    expect(() => mse(Z, Y, js({ eps: 1e-3 }))).toThrow("mse: unknown option 'eps' (the options are 'layout')");
+    expect(() => logLossFromLogits(Z, Y, js({ eps: 1e-3 }))).toThrow("logLossFromLogits: unknown option 'eps' (the options are 'layout')");
+    expect(() => crossEntropy(Z, Y, js({ epsilon: 1e-3 }))).toThrow("crossEntropy: unknown option 'epsilon' (the options are 'layout', 'eps')");
+    expect(() => logLoss(Z, Y, js({ esp: 1e-3 }))).toThrow("logLoss: unknown option 'esp' (did you mean 'eps'?)");
+    expect(logLoss(Z, Y, { eps: 1e-3, layout: "rows" }).shape).toEqual([]);
+    expect(mse(Z, Y, { layout: "columns" }).shape).toEqual([]);
   });
 
   it("checkOptionKeys: own keys only, anything not an object left to the caller", () => {
