@@ -646,6 +646,45 @@ const checkInt = (fn: string, arg: string, v: unknown, min: number): number => {
   return v;
 };
 
+const earlyStoppingKeys: OptionKeys<EarlyStopping> = { monitor: true, patience: true, minDelta: true, restoreBest: true };
+const divergenceKeys: OptionKeys<DivergenceOptions> = { lossFactor: true };
+
+/** A nested options record: undefined, or an object with known keys only. */
+const checkRecord = (fn: string, name: string, v: unknown, known: Readonly<Record<string, true>>, example: string): void => {
+  if (v === undefined) return;
+  if (v === null || typeof v !== "object") throw new TypeError(`${fn}: option '${name}' must be a record such as ${example}, got ${describeValue(v)}`);
+  checkOptionKeys(fn, v, known, `option '${name}'`);
+};
+
+const checkOneOf = (fn: string, name: string, v: unknown, allowed: readonly string[]): void => {
+  if (v !== undefined && !allowed.includes(v as string)) throw new TypeError(`${fn}: option '${name}' must be ${allowed.map((a) => JSON.stringify(a)).join(" or ")}, got ${describeValue(v)}`);
+};
+
+/**
+ * The options `fit` would otherwise read only later (a callback at its first call, the early
+ * stopping record at the first epoch's end) or not at all (a misspelt key of a nested record, an
+ * enumerated value it compares against one of its values): checked before any work.
+ */
+const checkLoopOptions = <P extends Params, F extends number, T extends number>(fn: string, o: FitOptions<P, F, T>): void => {
+  checkRecord(fn, "earlyStopping", o.earlyStopping, earlyStoppingKeys, "{ patience: 5 }");
+  const es = o.earlyStopping as Record<string, unknown> | undefined;
+  if (es?.patience !== undefined && !(typeof es.patience === "number" && Number.isInteger(es.patience) && es.patience >= 0))
+    throw new TypeError(`${fn}: option 'earlyStopping.patience' must be an integer ≥ 0, got ${describeValue(es.patience)}`);
+  if (es?.minDelta !== undefined && !(typeof es.minDelta === "number" && Number.isFinite(es.minDelta) && es.minDelta >= 0))
+    throw new TypeError(`${fn}: option 'earlyStopping.minDelta' must be a finite number ≥ 0, got ${describeValue(es.minDelta)}`);
+  if (es?.restoreBest !== undefined && typeof es.restoreBest !== "boolean") throw new TypeError(`${fn}: option 'earlyStopping.restoreBest' must be a boolean, got ${describeValue(es.restoreBest)}`);
+  checkRecord(fn, "divergence", o.divergence, divergenceKeys, "{ lossFactor: 1e4 }");
+  checkOneOf(fn, "task", o.task, ["classification", "regression"]);
+  checkOneOf(fn, "outputs", o.outputs, ["logits", "probabilities"]);
+  checkOneOf(fn, "trainMetrics", o.trainMetrics, ["running", "full"]);
+  checkOneOf(fn, "layout", o.layout, ["columns", "rows"]);
+  if (o.shuffle !== undefined && typeof o.shuffle !== "boolean") throw new TypeError(`${fn}: option 'shuffle' must be a boolean, got ${describeValue(o.shuffle)}`);
+  for (const name of ["onBatch", "onEpoch", "augment", "regularizer"] as const) {
+    const f: unknown = o[name];
+    if (f !== undefined && typeof f !== "function") throw new TypeError(`${fn}: option '${name}' must be a function, got ${describeValue(f)}`);
+  }
+};
+
 /**
  * The training loop, one batch at a time: it yields after every update and returns the result.
  * `fit` drives it to the end at once, `fitAsync` lets the event loop run between batches; both
@@ -656,10 +695,11 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
   if (typeof o.model?.apply !== "function") throw new TypeError(`${fn}: option 'model' must have an apply(params, X, ctx) method`);
   if (typeof o.loss !== "function") throw new TypeError(`${fn}: option 'loss' must be a cost function such as softmaxCrossEntropy`);
   if (typeof o.optimizer?.step !== "function") throw new TypeError(`${fn}: option 'optimizer' must be an optimizer such as adam(1e-3)`);
+  checkLoopOptions(fn, o);
   const epochs = checkInt(fn, "epochs", o.epochs, 0);
   const data = checkExamples(fn, "train", o.train, o.task ?? "classification");
   if (data.m < 1) throw new TypeError(`${fn}: option 'train' must hold at least one example`);
-  if (o.validation !== undefined) checkExamples(fn, "validation", o.validation, o.task ?? "classification");
+  if (o.validation !== undefined && checkExamples(fn, "validation", o.validation, o.task ?? "classification").m < 1) throw new TypeError(`${fn}: option 'validation' must hold at least one example`);
   if (o.validation !== undefined && (o.validation.features !== data.features || o.validation.targets !== data.targets))
     throw new TypeError(`${fn}: option 'validation' has ${o.validation.features} features and ${o.validation.targets} targets, 'train' has ${data.features} and ${data.targets}`);
   const bs = o.batchSize === "full" ? data.m : checkInt(fn, "batchSize", o.batchSize ?? 32, 1);

@@ -1,0 +1,76 @@
+/**
+ * `fit`'s nested records and enumerated options, as a JavaScript caller (or a spread variable)
+ * hands them over. Before, each of these trained on without a word: `earlyStopping: {
+ * patiense: 1 }` (the default patience of 5), `patience: -1` or `"2"` (never, or always, stopped),
+ * `minDelta: NaN` (stopped after 5 epochs with "best Infinity"), `divergence: { lossfactor: 2 }`,
+ * `progress: { strem }` (drew on stderr), `task: "regresion"` (classification), `trainMetrics:
+ * "all"`, `shuffle: "no"` (shuffled); `onBatch: 3` failed as "o.onBatch is not a function" after
+ * the first batch, `layout: "row"` was named `toTensors`'s, an empty validation set was "argument
+ * 'data'".
+ */
+import { describe, expect, it } from "vitest";
+import { adam, examples, fitAsync, makeBlobs, mlp, oneHot, rng, fit as runFit, softmaxCrossEntropy, split } from "../../src/index.js";
+
+const js = (o: object): never => o as never; // what JavaScript hands over
+
+describe("fit: nested records and enumerated options", () => {
+  const net = mlp([2, 4, 2]);
+  const train = oneHot(makeBlobs(rng(0), { m: 16, centers: 2, features: 2 }), 2);
+  const base = { model: net, params: net.init(rng(1)), loss: softmaxCrossEntropy, optimizer: adam(1e-2), train, epochs: 2 };
+
+  it.each([
+    [{ earlyStopping: 3 }, "fit: option 'earlyStopping' must be a record such as { patience: 5 }, got 3"],
+    [{ earlyStopping: { patiense: 1 } }, "fit: option 'earlyStopping' has an unknown key 'patiense' (did you mean 'patience'?)"],
+    [{ earlyStopping: { patience: -1 } }, "fit: option 'earlyStopping.patience' must be an integer ≥ 0, got -1"],
+    [{ earlyStopping: { patience: "2" } }, "fit: option 'earlyStopping.patience' must be an integer ≥ 0, got \"2\""],
+    [{ earlyStopping: { minDelta: Number.NaN } }, "fit: option 'earlyStopping.minDelta' must be a finite number ≥ 0, got NaN"],
+    [{ earlyStopping: { minDelta: -1 } }, "fit: option 'earlyStopping.minDelta' must be a finite number ≥ 0, got -1"],
+    [{ earlyStopping: { restoreBest: "no" } }, "fit: option 'earlyStopping.restoreBest' must be a boolean, got \"no\""],
+    [{ divergence: 5 }, "fit: option 'divergence' must be a record such as { lossFactor: 1e4 }, got 5"],
+    [{ divergence: { lossfactor: 2 } }, "fit: option 'divergence' has an unknown key 'lossfactor' (did you mean 'lossFactor'?)"],
+    [{ progress: { strem: { write: () => true } } }, "fit: option 'progress' has an unknown key 'strem' (did you mean 'stream'?)"],
+    [{ task: "regresion" }, 'fit: option \'task\' must be "classification" or "regression", got "regresion"'],
+    [{ outputs: "probs" }, 'fit: option \'outputs\' must be "logits" or "probabilities", got "probs"'],
+    [{ trainMetrics: "all" }, 'fit: option \'trainMetrics\' must be "running" or "full", got "all"'],
+    [{ layout: "row" }, 'fit: option \'layout\' must be "columns" or "rows", got "row"'],
+    [{ shuffle: "no" }, "fit: option 'shuffle' must be a boolean, got \"no\""],
+    [{ onBatch: 3 }, "fit: option 'onBatch' must be a function, got 3"],
+    [{ onEpoch: "stop" }, "fit: option 'onEpoch' must be a function, got \"stop\""],
+    [{ augment: {} }, "fit: option 'augment' must be a function, got an object"],
+    [{ regularizer: 0.01 }, "fit: option 'regularizer' must be a function, got 0.01"],
+  ])("refuses %j before training", (extra, message) => {
+    let batches = 0;
+    const counted = { onBatch: () => void batches++ };
+    expect(() => runFit(js({ ...base, ...counted, ...extra }))).toThrow(new TypeError(message));
+    expect(batches).toBe(0);
+  });
+
+  it("fitAsync checks the same, naming itself", async () => {
+    await expect(fitAsync(js({ ...base, earlyStopping: { patiense: 1 } }))).rejects.toThrow("fitAsync: option 'earlyStopping' has an unknown key 'patiense'");
+  });
+
+  it("an empty validation set is named as the option", () => {
+    const [, none] = split(examples([[0, 0]], [[1, 0]]), rng(0), 0.5);
+    expect(none.m).toBe(0);
+    expect(() => runFit({ ...base, validation: none })).toThrow(new TypeError("fit: option 'validation' must hold at least one example"));
+  });
+
+  it("accepts every valid value", () => {
+    const r = runFit({
+      ...base,
+      validation: train,
+      earlyStopping: { monitor: "valLoss", patience: 0, minDelta: 0, restoreBest: false },
+      divergence: { lossFactor: Number.POSITIVE_INFINITY },
+      progress: { stream: { write: () => true }, every: 0 },
+      task: "classification",
+      outputs: "logits",
+      trainMetrics: "full",
+      layout: "columns",
+      shuffle: false,
+      onBatch: () => undefined,
+      onEpoch: () => undefined,
+      augment: (b) => b,
+    });
+    expect(r.history.length).toBeGreaterThan(0);
+  });
+});
