@@ -26,7 +26,7 @@ import { type BatchNormState, batchNorm } from "../ops/batchNorm.js";
 import { conv2dAny } from "../ops/conv2d.js";
 import { div } from "../ops/div.js";
 import { globalAvgPool2d } from "../ops/globalAvgPool2d.js";
-import { maxPool2d } from "../ops/maxPool2d.js";
+import { maxPool2d, poolSize } from "../ops/maxPool2d.js";
 import { reshapeTo } from "../ops/window.js";
 import type { DivMod, Product } from "../shape/arith.js";
 import { type Conv2d, type Conv2dOptions, conv2d as convRule, type Pair, type Pool2d, type WindowOptions, windowGeometry } from "../shape/conv.js";
@@ -286,7 +286,7 @@ const poolKeys: OptionKeys<Pool2dLayerOptions> = { stride: true, padding: true }
 const poolLayer = (fn: string, kind: "maxPool2d" | "avgPool2d", inShape: unknown, size: unknown, opts: unknown) => {
   const s = imageShape(fn, inShape);
   checkOptionKeys(fn, opts, poolKeys);
-  const k = (typeof size === "number" ? [size, size] : size) as readonly [number, number];
+  const k = poolSize(fn, size);
   const o = (opts ?? {}) as Pool2dLayerOptions;
   const g = windowGeometry(fn, [1, ...s], k, o, k);
   const out = [g.outH, g.outW, s[2]];

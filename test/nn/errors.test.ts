@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { activate, activationBackward, prelu, rrelu } from "../../src/nn/activations.js";
 import { architectureLayers, paramLayout } from "../../src/nn/architecture.js";
 import { batchNormState } from "../../src/nn/batchNorm.js";
-import { batchNormLayer, conv2dLayer, flattenLayer, maxPool2dLayer, reshapeLayer } from "../../src/nn/conv.js";
+import { avgPool2dLayer, batchNormLayer, conv2dLayer, flattenLayer, maxPool2dLayer, reshapeLayer } from "../../src/nn/conv.js";
 import { dense, gradsAsParams } from "../../src/nn/dense.js";
 import { dropout } from "../../src/nn/dropout.js";
 import { initializer, initializers } from "../../src/nn/init.js";
@@ -227,6 +227,12 @@ describe("image layers", () => {
     const g = c.backward(p, A, cache);
     expect(Object.keys(g).sort()).toEqual(["dA_prev", "dW", "db"]);
     expect(() => maxPool2dLayer(bad([4, 4]), bad(2))).toThrow("maxPool2dLayer: argument 'inShape' must be [height, width, channels] (integers ≥ 1), got [4,4]");
+    // the window size: before, 0, −1, 1.5, NaN, "2" or [2, 0] made a layer whose nOut held NaN or negative sizes
+    for (const size of [0, -1, 1.5, Number.NaN, "2", [2, 0], [2], [2, 2, 2]]) {
+      expect(() => maxPool2dLayer([4, 4, 1], bad(size))).toThrow(new TypeError(`maxPool2dLayer: argument 'size' must be an integer ≥ 1 or a pair of them, got ${JSON.stringify(size)}`));
+      expect(() => avgPool2dLayer([4, 4, 1], bad(size))).toThrow(`avgPool2dLayer: argument 'size' must be an integer ≥ 1 or a pair of them`);
+    }
+    expect(maxPool2dLayer([4, 4, 1], [2, 1]).nOut).toEqual([2, 4, 1]);
   });
   it("batchNormLayer, flattenLayer and reshapeLayer shapes", () => {
     expect(() => batchNormLayer(bad([]))).toThrow(new TypeError("batchNormLayer: argument 'inShape' must be a non-empty array of sizes, got []"));
