@@ -111,10 +111,10 @@ const checkCsvLimits = (fn: string, limits: unknown): Required<CsvLimits> => {
 };
 
 /** `parseCsv`, with `headers` rows not counted against `maxRows`. */
-const splitCsv = (fn: string, text: string, delimiter: string, limits: Required<CsvLimits>, headers: number): E.Either<DecodeErrors, CsvRecord[]> => {
+const splitCsv = (fn: string, text: string, delimiter: string, limits: Required<CsvLimits>, headers: number, what = "argument"): E.Either<DecodeErrors, CsvRecord[]> => {
   if (typeof text !== "string") return E.left([leaf(text, `expected CSV text, got ${describeValue(text)}`)]);
   if (typeof delimiter !== "string" || delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
-    throw new TypeError(`${fn}: argument 'delimiter' must be one character other than a quote or a line end, got ${describeValue(delimiter)}`);
+    throw new TypeError(`${fn}: ${what} 'delimiter' must be one character other than a quote or a line end, got ${describeValue(delimiter)}`);
   }
   const long = tooLong(text, limits.maxLength);
   if (long !== undefined) return E.left(long);
@@ -316,7 +316,7 @@ export const csvDataset = (text: string, options: CsvOptions): E.Either<DecodeEr
   const opts = checkCsvOptions(options);
   const maxClasses = opts.maxClasses ?? DEFAULT_MAX_CLASSES;
   const maxElements = opts.maxElements ?? DEFAULT_MAX_ELEMENTS;
-  const parsed = splitCsv("csvDataset", text, opts.delimiter ?? ",", checkCsvLimits("csvDataset", opts), 1);
+  const parsed = splitCsv("csvDataset", text, opts.delimiter ?? ",", checkCsvLimits("csvDataset", opts), 1, "option");
   if (E.isLeft(parsed)) return parsed;
   const [head, ...rows] = parsed.right;
   if (head === undefined) return E.left([leaf(text, "empty CSV: expected a header line")]);
@@ -332,6 +332,10 @@ export const csvDataset = (text: string, options: CsvOptions): E.Either<DecodeEr
   const featureNames = opts.features ?? names.filter((_, i) => i !== labelCol);
   const missing = featureNames.filter((f) => !column.has(f));
   if (missing.length > 0) return E.left([key("line 1", [leaf(missing, `no feature column ${missing.map((m) => `'${m}'`).join(", ")} (columns: ${names.join(", ")})`)])]);
+  const labelName = names[labelCol] as string;
+  if (featureNames.includes(labelName)) return E.left([key("line 1", [leaf(labelName, `option 'features' names the label column '${labelName}'`)])]);
+  const twice = featureNames.find((f, i) => featureNames.indexOf(f) !== i);
+  if (twice !== undefined) return E.left([key("line 1", [leaf(twice, `option 'features' names column '${twice}' twice`)])]);
   const cols = featureNames.map((f) => column.get(f) as number);
 
   const errors: DecodeError[] = [];
