@@ -154,6 +154,9 @@ describe("unknown option keys", () => {
     // a misspelt tile size was dropped: the tile kept its old bk and the new one ran with it
     expect(() => configureWebGPU({ tile: loose({ bm: 32, bn: 32, bk: 16, tm: 2, tn: 2, tk: 4 }) })).toThrow("configureWebGPU: option 'tile' has an unknown key 'tk' (did you mean 'bk'?)");
     expect(configureWebGPU({})).toEqual(gpu);
+    // not a record: the engine's "Cannot read properties of undefined (reading 'splitElementwise')" before
+    expect(() => configureWasm(js(undefined as unknown as object))).toThrow(new TypeError("configureWasm: argument 'opts' must be a record such as { threads: 2 }, got undefined"));
+    expect(() => configureWebGPU(js(null as unknown as object))).toThrow(new TypeError("configureWebGPU: argument 'opts' must be a record such as { conv: \"auto\" }, got null"));
     expect(configureWasm({ threads: configureWasm({}).threads, splitElementwise: "costly" }).splitElementwise).toBe("costly");
   });
 

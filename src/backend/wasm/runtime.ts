@@ -240,6 +240,8 @@ const wasmKeys: OptionKeys<WasmOptions> = { threads: true, ringBytes: true, spli
  * @category constructors
  */
 export const configureWasm = (opts: WasmOptions): Required<WasmOptions> => {
+  if (opts === null || typeof opts !== "object")
+    throw new TypeError(`configureWasm: argument 'opts' must be a record such as { threads: 2 }, got ${typeof opts === "function" ? "a function" : String(opts)}`);
   checkOptionKeys("configureWasm", opts, wasmKeys);
   const prev = { threads: threadCount(), ringBytes, splitElementwise, relaxedSimd };
   if (opts.splitElementwise !== undefined && typeof opts.splitElementwise !== "boolean" && opts.splitElementwise !== "costly")

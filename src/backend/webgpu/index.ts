@@ -1064,6 +1064,8 @@ const tileKeys: OptionKeys<MatmulTile> = { bm: true, bn: true, bk: true, tm: tru
  * @category constructors
  */
 export const configureWebGPU = (opts: WebGPUOptions): Required<WebGPUOptions> => {
+  if (opts === null || typeof opts !== "object")
+    throw new TypeError(`configureWebGPU: argument 'opts' must be a record such as { conv: "auto" }, got ${typeof opts === "function" ? "a function" : String(opts)}`);
   checkOptionKeys("configureWebGPU", opts, webgpuKeys);
   if (opts.tile !== undefined) checkOptionKeys("configureWebGPU", opts.tile, tileKeys, "option 'tile'");
   const prev = { tile: instance.tile, conv: instance.conv, convWindowBytes: instance.convWindowBytes };
