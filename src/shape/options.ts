@@ -56,3 +56,18 @@ export const withoutKeys = <T>(opts: T, keys: readonly string[]): T => {
   for (const [k, v] of Object.entries(opts)) if (!keys.includes(k)) rest[k] = v;
   return rest as T;
 };
+
+/**
+ * Throws a `TypeError` naming `fn`, the option and the values it takes when `v` is defined and
+ * not one of `allowed` (`fit: option 'task' must be "classification" or "regression", got
+ * "regresion"`): a misspelt enumerated value is not read as the default.
+ *
+ * @internal
+ */
+export const checkOneOf = (fn: string, name: string, v: unknown, allowed: readonly string[]): void => {
+  if (v === undefined || allowed.includes(v as string)) return;
+  const listed = allowed.map((a) => JSON.stringify(a));
+  const expected = listed.length <= 2 ? listed.join(" or ") : `${listed.slice(0, -1).join(", ")} or ${listed.at(-1)}`;
+  const got = typeof v === "string" ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v) : v === null ? "null" : typeof v === "object" ? "an object" : typeof v === "function" ? "a function" : String(v);
+  throw new TypeError(`${fn}: option '${name}' must be ${expected}, got ${got}`);
+};

@@ -43,7 +43,7 @@ import { reshapeSizes } from "../ops/reshapePrim.js";
 import { sumPrim } from "../ops/sum.js";
 import type { Optimizer, OptState } from "../optim/optimizers.js";
 import { ShapeError } from "../shape/dims.js";
-import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
+import { checkOneOf, checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { toFlat, toFlatAsync } from "../tensor/create.js";
 import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
@@ -316,11 +316,14 @@ function* evaluation<P extends Params>(
   opts: EvaluateOptions,
 ): Loop<{ readonly loss: number; readonly accuracy: number | undefined }> {
   checkOptionKeys(fn, opts, evaluateKeys);
+  checkOneOf(fn, "task", opts.task, ["classification", "regression"]);
+  checkOneOf(fn, "outputs", opts.outputs, ["logits", "probabilities"]);
+  checkOneOf(fn, "layout", opts.layout, ["columns", "rows"]);
   const task = opts.task ?? "classification";
   checkExamples(fn, "data", data, task);
   if (data.m === 0) throw new TypeError(`${fn}: argument 'data' has no examples`);
   const chunk = opts.chunk ?? 1000;
-  if (typeof chunk !== "number" || !Number.isInteger(chunk) || chunk < 1) throw new TypeError(`evaluate: option 'chunk' must be an integer ≥ 1, got ${String(chunk)}`);
+  if (typeof chunk !== "number" || !Number.isInteger(chunk) || chunk < 1) throw new TypeError(`${fn}: option 'chunk' must be an integer ≥ 1, got ${String(chunk)}`);
   const layout = opts.layout ?? "columns";
   const dtype = dtypeOption(fn, opts.dtype);
   const truth = task === "regression" ? undefined : labelsOnce(data);
@@ -654,10 +657,6 @@ const checkRecord = (fn: string, name: string, v: unknown, known: Readonly<Recor
   if (v === undefined) return;
   if (v === null || typeof v !== "object") throw new TypeError(`${fn}: option '${name}' must be a record such as ${example}, got ${describeValue(v)}`);
   checkOptionKeys(fn, v, known, `option '${name}'`);
-};
-
-const checkOneOf = (fn: string, name: string, v: unknown, allowed: readonly string[]): void => {
-  if (v !== undefined && !allowed.includes(v as string)) throw new TypeError(`${fn}: option '${name}' must be ${allowed.map((a) => JSON.stringify(a)).join(" or ")}, got ${describeValue(v)}`);
 };
 
 /**

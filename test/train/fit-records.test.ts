@@ -9,7 +9,23 @@
  * 'data'".
  */
 import { describe, expect, it } from "vitest";
-import { adam, examples, fitAsync, makeBlobs, mlp, oneHot, rng, fit as runFit, softmaxCrossEntropy, split } from "../../src/index.js";
+import {
+  adam,
+  evaluate,
+  evaluateAsync,
+  examples,
+  fitAsync,
+  makeBlobs,
+  mlp,
+  oneHot,
+  predict,
+  predictClasses,
+  predictClassesAsync,
+  rng,
+  fit as runFit,
+  softmaxCrossEntropy,
+  split,
+} from "../../src/index.js";
 
 const js = (o: object): never => o as never; // what JavaScript hands over
 
@@ -72,5 +88,31 @@ describe("fit: nested records and enumerated options", () => {
       augment: (b) => b,
     });
     expect(r.history.length).toBeGreaterThan(0);
+  });
+});
+
+describe("evaluate, predict, predictClasses: enumerated options", () => {
+  const net = mlp([2, 4, 2]);
+  const p = net.init(rng(1));
+  const data = oneHot(makeBlobs(rng(0), { m: 8, centers: 2, features: 2 }), 2);
+  // before: a misspelt task or outputs ran as the default; a misspelt layout was reported by softmaxCrossEntropy or toTensors
+  it.each([
+    [{ task: "regresion" }, 'option \'task\' must be "classification" or "regression", got "regresion"'],
+    [{ outputs: "probs" }, 'option \'outputs\' must be "logits" or "probabilities", got "probs"'],
+    [{ layout: "row" }, 'option \'layout\' must be "columns" or "rows", got "row"'],
+  ])("evaluate and evaluateAsync refuse %j", async (opts, message) => {
+    expect(() => evaluate(net, p, data, softmaxCrossEntropy, js(opts))).toThrow(new TypeError(`evaluate: ${message}`));
+    await expect(evaluateAsync(net, p, data, softmaxCrossEntropy, js(opts))).rejects.toThrow(new TypeError(`evaluateAsync: ${message}`));
+  });
+
+  it("evaluateAsync names itself for a bad chunk", async () => {
+    await expect(evaluateAsync(net, p, data, softmaxCrossEntropy, { chunk: 0 })).rejects.toThrow(new TypeError("evaluateAsync: option 'chunk' must be an integer ≥ 1, got 0"));
+  });
+
+  it("predict and predictClasses refuse a misspelt layout or outputs", async () => {
+    expect(() => predict(net, p, data, js({ layout: "row" }))).toThrow(new TypeError('predict: option \'layout\' must be "columns" or "rows", got "row"'));
+    expect(() => predictClasses(net, p, data, js({ outputs: "probs" }))).toThrow(new TypeError('predictClasses: option \'outputs\' must be "logits" or "probabilities", got "probs"'));
+    await expect(predictClassesAsync(net, p, data, js({ layout: "row" }))).rejects.toThrow('predictClassesAsync: option \'layout\' must be "columns" or "rows", got "row"');
+    expect(predictClasses(net, p, data, { layout: "columns", outputs: "probabilities" })).toHaveLength(8);
   });
 });
