@@ -289,6 +289,8 @@ const poolLayer = (fn: string, kind: "maxPool2d" | "avgPool2d", inShape: unknown
   const k = poolSize(fn, size);
   const o = (opts ?? {}) as Pool2dLayerOptions;
   const g = windowGeometry(fn, [1, ...s], k, o, k);
+  // as the pooling ops check it at each call: no window of padding only
+  if (g.padTop >= k[0] || g.padLeft >= k[1]) throw new RangeError(`${fn}: explicit padding must be smaller than the window (${k[0]}×${k[1]}), got ${JSON.stringify(o.padding)}`);
   const out = [g.outH, g.outW, s[2]];
   const pool = (kind === "maxPool2d" ? maxPool2d : avgPool2d) as unknown as (x: Tensor, k: readonly [number, number], o: object) => Tensor;
   const { apply, applyWithState, forward, backward } = blocks(fn, s, [], (_p, A_prev) => ({ A: pool(A_prev, k, o) }));
@@ -428,6 +430,11 @@ export const batchNormLayer = <const In extends readonly number[]>(
   checkOptionKeys(fn, opts, batchNormLayerKeys);
   const C = inShape[inShape.length - 1] as number;
   const activation = activationOption(fn, opts.activation);
+  const { momentum, epsilon } = opts as { momentum?: unknown; epsilon?: unknown };
+  if (momentum !== undefined && !(typeof momentum === "number" && momentum >= 0 && momentum <= 1))
+    throw new RangeError(`${fn}: option 'momentum' must be a number in [0, 1], got ${typeof momentum === "string" ? JSON.stringify(momentum) : String(momentum)}`);
+  if (epsilon !== undefined && !(typeof epsilon === "number" && epsilon > 0 && Number.isFinite(epsilon)))
+    throw new RangeError(`${fn}: option 'epsilon' must be a finite number > 0, got ${String(epsilon)}`);
   const bnOpts = { ...(opts.momentum === undefined ? {} : { momentum: opts.momentum }), ...(opts.epsilon === undefined ? {} : { epsilon: opts.epsilon }) };
   const bn = batchNorm as unknown as (x: Tensor, g: Tensor, b: Tensor, s: BatchNormState, o: object) => { y: Tensor; state: BatchNormState };
   const { apply, applyWithState, forward, backward } = blocks(fn, inShape, ["gamma", "beta", "mean", "variance"], (p, A_prev, ctx) => {

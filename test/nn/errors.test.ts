@@ -233,11 +233,23 @@ describe("image layers", () => {
       expect(() => avgPool2dLayer([4, 4, 1], bad(size))).toThrow(`avgPool2dLayer: argument 'size' must be an integer ≥ 1 or a pair of them`);
     }
     expect(maxPool2dLayer([4, 4, 1], [2, 1]).nOut).toEqual([2, 4, 1]);
+    // padding as large as the window (a window of padding only): before, a layer whose first apply failed in the op
+    expect(() => maxPool2dLayer([8, 8, 1], 2, { padding: 5 })).toThrow(new RangeError("maxPool2dLayer: explicit padding must be smaller than the window (2×2), got 5"));
+    expect(() => avgPool2dLayer([8, 8, 1], [3, 2], { padding: [1, 2] })).toThrow("avgPool2dLayer: explicit padding must be smaller than the window (3×2), got [1,2]");
+    expect(maxPool2dLayer([8, 8, 1], 2, { padding: 1 }).nOut).toEqual([5, 5, 1]);
   });
   it("batchNormLayer, flattenLayer and reshapeLayer shapes", () => {
     expect(() => batchNormLayer(bad([]))).toThrow(new TypeError("batchNormLayer: argument 'inShape' must be a non-empty array of sizes, got []"));
     expect(() => batchNormLayer(bad([4, 0]))).toThrow("batchNormLayer: argument 'inShape' must be a non-empty array of sizes, got [4,0]");
     expect(() => batchNormLayer(bad(4))).toThrow("got 4");
+    // checked when the layer is made (before: at the first apply, as batchNorm's; "0.5" passed)
+    for (const momentum of [2, -0.1, Number.NaN, "0.5"])
+      expect(() => batchNormLayer([4], { momentum: bad(momentum) })).toThrow(
+        new RangeError(`batchNormLayer: option 'momentum' must be a number in [0, 1], got ${typeof momentum === "string" ? `"${momentum}"` : momentum}`),
+      );
+    for (const epsilon of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => batchNormLayer([4], { epsilon })).toThrow(new RangeError(`batchNormLayer: option 'epsilon' must be a finite number > 0, got ${epsilon}`));
+    expect(batchNormLayer([4], { momentum: 0, epsilon: 1e-9 }).nOut).toEqual([4]);
     expect(batchNormLayer([3]).nOut).toEqual([3]);
     expect(() => flattenLayer(bad([2, 0]))).toThrow(new TypeError("flattenLayer: the shape must be a non-empty array of sizes, got [2,0]"));
     expect(() => reshapeLayer(bad([]))).toThrow("reshapeLayer: the shape must be a non-empty array of sizes, got []");
