@@ -68,6 +68,7 @@ export const checkOneOf = (fn: string, name: string, v: unknown, allowed: readon
   if (v === undefined || allowed.includes(v as string)) return;
   const listed = allowed.map((a) => JSON.stringify(a));
   const expected = listed.length <= 2 ? listed.join(" or ") : `${listed.slice(0, -1).join(", ")} or ${listed.at(-1)}`;
-  const got = typeof v === "string" ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v) : v === null ? "null" : typeof v === "object" ? "an object" : typeof v === "function" ? "a function" : String(v);
+  const got =
+    typeof v === "string" ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v) : v === null ? "null" : typeof v === "object" ? "an object" : typeof v === "function" ? "a function" : String(v);
   throw new TypeError(`${fn}: option '${name}' must be ${expected}, got ${got}`);
 };

@@ -61,7 +61,9 @@ describe("decoder options: unknown keys", () => {
     expect(() => decodeTensorsOrThrow({ X: [2] }, { X: [1, 2] }, js({ encodnig: "flat" }))).toThrow("decodeTensors: unknown option 'encodnig' (did you mean 'encoding'?)");
     expect(() => tensorsCodec({ X: [2] }, js({ maxElement: 3 }))).toThrow("tensorsCodec: unknown option 'maxElement' (did you mean 'maxElements'?)");
     expect(() => decodeParams({ X: [2] }, { X: [1, 2] }, js({ dtpye: "float32" }))).toThrow("decodeParams: unknown option 'dtpye' (did you mean 'dtype'?)");
-    expect(() => parseNpy(encodeNpy(tensor([1, 2])), undefined, js({ maxBytes: 10 }))).toThrow("parseNpy: unknown option 'maxBytes' (the options are 'dtype', 'allowNonFinite', 'encoding', 'maxRank', 'maxElements')");
+    expect(() => parseNpy(encodeNpy(tensor([1, 2])), undefined, js({ maxBytes: 10 }))).toThrow(
+      "parseNpy: unknown option 'maxBytes' (the options are 'dtype', 'allowNonFinite', 'encoding', 'maxRank', 'maxElements')",
+    );
     const all = { dtype: "float64", allowNonFinite: true, encoding: "nested", maxRank: 2, maxElements: 4 } as const;
     expect(E.isRight(decodeTensor([2], [1, 2], all))).toBe(true);
     expect(E.isRight(decodeTensors({ X: [2] }, { X: [1, 2] }, { ...all, binding: emptyBinding }))).toBe(true);
