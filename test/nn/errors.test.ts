@@ -264,6 +264,11 @@ describe("mlp and sequential", () => {
   it("mlp's sizes and params", () => {
     expect(() => mlp(bad([4]))).toThrow(new TypeError("mlp: argument 'sizes' must list at least an input and an output size, got [4]"));
     expect(() => mlp(bad("4,2"))).toThrow("mlp: argument 'sizes' must list at least an input and an output size, got \"4,2\"");
+    // named as mlp's options (before: "dense: option 'activation' …", an option the caller never wrote)
+    expect(() => mlp([2, 3, 1], { hidden: bad("rellu") })).toThrow(
+      new TypeError('mlp: option \'hidden\' must be "linear", "sigmoid", "tanh", "relu", "leakyRelu", "prelu", "rrelu", "elu" or "softmax", got "rellu"'),
+    );
+    expect(() => mlp([2, 3, 1], { output: bad("softmx") })).toThrow(/^mlp: option 'output' must be "linear", .* got "softmx"$/);
     const net = mlp([2, 3, 1]);
     const p = net.init(rng(0));
     const X = ones([2, 4]);
