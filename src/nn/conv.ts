@@ -372,15 +372,21 @@ export const globalAvgPool2dLayer = <const In extends ImageShape>(inShape: In): 
   } as never;
 };
 
-/** The parameters of a batch-norm layer: learned `gamma`, `beta`, and the running statistics. @category model */
-export interface BatchNormParams<C extends number> {
+/**
+ * The parameters of a batch-norm layer: learned `gamma`, `beta`, and the running statistics. A
+ * type alias, not an interface, so that it is a `Record<string, Tensor>` as it is (an interface
+ * has no implicit index signature) and no `& Record<string, Tensor>` widens it to every name.
+ *
+ * @category model
+ */
+export type BatchNormParams<C extends number> = {
   readonly gamma: Tensor<[C]>;
   readonly beta: Tensor<[C]>;
   /** Running mean (not learned: its gradient is 0 in training; `updateState` moves it). */
   readonly mean: Tensor<[C]>;
   /** Running variance (likewise). */
   readonly variance: Tensor<[C]>;
-}
+};
 
 /** Options of {@link batchNormLayer}. @category model */
 export interface BatchNormLayerOptions {
@@ -420,10 +426,7 @@ type LastDim<S> = S extends readonly [...unknown[], infer C extends number] ? C 
  * net.apply(q, zeros([4, 784])) // Tensor<[4, 10]>
  * @category constructors
  */
-export const batchNormLayer = <const In extends readonly number[]>(
-  inShape: In,
-  opts: BatchNormLayerOptions = {},
-): ImageLayer<"batchNorm", In, In, BatchNormParams<LastDim<In>> & Record<string, Tensor>> => {
+export const batchNormLayer = <const In extends readonly number[]>(inShape: In, opts: BatchNormLayerOptions = {}): ImageLayer<"batchNorm", In, In, BatchNormParams<LastDim<In>>> => {
   const fn = "batchNormLayer";
   if (!Array.isArray(inShape) || inShape.length < 1 || !inShape.every((d) => Number.isInteger(d) && d >= 1))
     throw new TypeError(`${fn}: argument 'inShape' must be a non-empty array of sizes, got ${JSON.stringify(inShape)}`);
