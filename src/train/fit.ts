@@ -35,6 +35,7 @@ import { valueAndGradAux } from "../autodiff/vjp.js";
 import type { DType, TypedArray } from "../backend/backend.js";
 import { batcher, checkExamples, type Examples, type Layout, labelsOnce, take, toTensors } from "../data/examples.js";
 import type { RunContext } from "../nn/activations.js";
+import { type Architecture, type ParamLayout, paramLayout } from "../nn/architecture.js";
 import type { LossOptions } from "../nn/losses.js";
 import { add } from "../ops/add.js";
 import { concatPrim } from "../ops/concat.js";
@@ -42,7 +43,7 @@ import { castPrim } from "../ops/define.js";
 import { reshapeSizes } from "../ops/reshapePrim.js";
 import { sumPrim } from "../ops/sum.js";
 import type { Optimizer, OptState } from "../optim/optimizers.js";
-import { ShapeError } from "../shape/dims.js";
+import { ShapeError, showShape } from "../shape/dims.js";
 import { checkOneOf, checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { toFlat, toFlatAsync } from "../tensor/create.js";
 import { describeValue } from "../tensor/describe.js";
@@ -304,6 +305,55 @@ const dataShapeError = (fn: string, arg: string, data: Examples, what: "batch" |
   return new ShapeError(fn, `${arg} (${count(data.features, "feature")}, ${count(data.targets, "target")} per example) does not fit the model: its first ${what} fails with ${e.message}`, {
     cause: e,
   });
+};
+
+/** The first few differences between the shapes `expected` by name and the tensors of `tree`, or undefined when it fits (or cannot be walked). */
+const shapesMisfit = (expected: readonly (readonly [string, readonly number[]])[], tree: unknown): string | undefined => {
+  let got: Map<string, readonly number[]>;
+  try {
+    got = new Map(namedLeaves("fit", tree as Params).map(([n, t]) => [n, t.shape as readonly number[]]));
+  } catch {
+    return undefined;
+  }
+  const bad: string[] = [];
+  for (const [n, want] of expected) {
+    const s = got.get(n);
+    if (s === undefined) bad.push(`${n}: missing, expected ${showShape(want)}`);
+    else if (s.length !== want.length || s.some((d, i) => d !== want[i])) bad.push(`${n}: shape ${showShape(s)}, expected ${showShape(want)}`);
+  }
+  return bad.length === 0 ? undefined : bad.slice(0, 5).join("; ");
+};
+
+/**
+ * What a first batch's `ShapeError` is about, looked at only once it failed (nothing is added to
+ * a run that works): parameters that do not fit the model's architecture, an optimizer state
+ * whose slots do not fit the parameters, or else the data (`dataShapeError`).
+ */
+const firstBatchError = <P extends Params, F extends number, T extends number>(fn: string, o: FitOptions<P, F, T>, data: Examples, e: unknown): unknown => {
+  if (!(e instanceof ShapeError)) return e;
+  const architecture = (o.model as { readonly architecture?: unknown }).architecture;
+  let layout: ParamLayout | undefined;
+  try {
+    layout = architecture === undefined ? undefined : paramLayout(architecture as Architecture);
+  } catch {
+    layout = undefined;
+  }
+  const params = layout === undefined ? undefined : shapesMisfit(layout.specs, o.params);
+  if (params !== undefined) return new ShapeError(fn, `option 'params' does not fit the model: ${params}`, { cause: e });
+  const state = o.resume?.optState ?? o.optState;
+  if (state !== undefined && Array.isArray(state.slots)) {
+    let mine: (readonly [string, readonly number[]])[] = [];
+    try {
+      mine = namedLeaves(fn, o.params).map(([n, t]) => [n, t.shape as readonly number[]] as const);
+    } catch {
+      mine = [];
+    }
+    for (let k = 0; k < state.slots.length; k++) {
+      const slot = shapesMisfit(mine, state.slots[k]);
+      if (slot !== undefined) return new ShapeError(fn, `option '${o.resume === undefined ? "optState" : "resume"}' does not fit option 'params': slot ${k}: ${slot}`, { cause: e });
+    }
+  }
+  return dataShapeError(fn, "option 'train'", data, "batch", e);
 };
 
 function* evaluation<P extends Params>(
@@ -890,7 +940,7 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
       }
     }
   } catch (e) {
-    throw firstLoss === undefined ? dataShapeError(fn, "option 'train'", data, "batch", e) : e;
+    throw firstLoss === undefined ? firstBatchError(fn, o, data, e) : e;
   }
   return stop("epochs", epochs, `${fn}: ran ${epochs} epochs`, params);
 }

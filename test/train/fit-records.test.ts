@@ -116,3 +116,28 @@ describe("evaluate, predict, predictClasses: enumerated options", () => {
     expect(predictClasses(net, p, data, { layout: "columns", outputs: "probabilities" })).toHaveLength(8);
   });
 });
+
+describe("fit: parameters or optimizer state that do not fit, named as such", () => {
+  // before: both were reported as "option 'train' (2 features, 2 targets per example) does not fit the model"
+  const net = mlp([2, 4, 2]);
+  const other = mlp([2, 3, 2]);
+  const train = oneHot(makeBlobs(rng(0), { m: 16, centers: 2, features: 2 }), 2);
+  const base = { model: net, loss: softmaxCrossEntropy, optimizer: adam(1e-2), train, epochs: 1 };
+
+  it("params of another model", () => {
+    expect(() => runFit({ ...base, params: js(other.init(rng(0))) })).toThrow(/^fit: option 'params' does not fit the model: W1: shape \[3, 2\], expected \[4, 2\]/);
+  });
+
+  it("an optimizer state or a resumed state made for other parameters", () => {
+    const p = net.init(rng(0));
+    const r = runFit({ ...base, model: other, params: other.init(rng(0)) });
+    expect(() => runFit({ ...base, params: p, optState: js(r.optState) })).toThrow(/^fit: option 'optState' does not fit option 'params': slot 0: W1: shape \[3, 2\], expected \[4, 2\]/);
+    expect(() => runFit({ ...base, params: p, resume: js(r.state), epochs: 2 })).toThrow(/^fit: option 'resume' does not fit option 'params': slot 0: W1: shape \[3, 2\], expected \[4, 2\]/);
+  });
+
+  it("data of the wrong width is still named as the data", () => {
+    expect(() => runFit({ ...base, params: net.init(rng(0)), train: js(oneHot(makeBlobs(rng(0), { m: 8, centers: 2, features: 3 }), 2)) })).toThrow(
+      /^fit: option 'train' \(3 features, 2 targets per example\) does not fit the model/,
+    );
+  });
+});
