@@ -540,6 +540,7 @@ export const trainStep = <P extends Params>(
   opts: StepOptions<P> = {},
 ): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => {
   checkOptionKeys("trainStep", opts, stepKeys);
+  checkStepArgs("trainStep", model, loss, optimizer, state);
   const donate = donateOption("trainStep", opts);
   return stepResult(driveSync("trainStep", "'await trainStepAsync(…)' with the same arguments", update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate)), X, Y);
 };
@@ -573,6 +574,7 @@ export const trainStepAsync = async <P extends Params>(
   opts: StepOptions<P> = {},
 ): Promise<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor }> => {
   checkOptionKeys("trainStepAsync", opts, stepKeys);
+  checkStepArgs("trainStepAsync", model, loss, optimizer, state);
   const donate = donateOption("trainStepAsync", opts);
   return stepResult(await driveAsync(update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate)), X, Y);
 };
@@ -707,6 +709,15 @@ const checkRecord = (fn: string, name: string, v: unknown, known: Readonly<Recor
   if (v === undefined) return;
   if (v === null || typeof v !== "object") throw new TypeError(`${fn}: option '${name}' must be a record such as ${example}, got ${describeValue(v)}`);
   checkOptionKeys(fn, v, known, `option '${name}'`);
+};
+
+/** `trainStep`'s arguments that the step would otherwise meet as the engine's `TypeError` (`loss is not a function`). */
+const checkStepArgs = (fn: string, model: unknown, loss: unknown, optimizer: unknown, state: unknown): void => {
+  if (typeof (model as { apply?: unknown } | null)?.apply !== "function") throw new TypeError(`${fn}: argument 'model' must have an apply(params, X, ctx) method`);
+  if (typeof loss !== "function") throw new TypeError(`${fn}: argument 'loss' must be a cost function such as softmaxCrossEntropy`);
+  if (typeof (optimizer as { step?: unknown } | null)?.step !== "function") throw new TypeError(`${fn}: argument 'optimizer' must be an optimizer such as adam(1e-3)`);
+  if (state === null || typeof state !== "object" || !Array.isArray((state as { slots?: unknown }).slots))
+    throw new TypeError(`${fn}: argument 'state' must be an optimizer state (optimizer.init(params))`);
 };
 
 /**

@@ -17,6 +17,7 @@ import {
   fitAsync,
   makeBlobs,
   mlp,
+  mse,
   oneHot,
   predict,
   predictClasses,
@@ -25,6 +26,9 @@ import {
   fit as runFit,
   softmaxCrossEntropy,
   split,
+  trainStep,
+  trainStepAsync,
+  zeros,
 } from "../../src/index.js";
 
 const js = (o: object): never => o as never; // what JavaScript hands over
@@ -139,5 +143,29 @@ describe("fit: parameters or optimizer state that do not fit, named as such", ()
     expect(() => runFit({ ...base, params: net.init(rng(0)), train: js(oneHot(makeBlobs(rng(0), { m: 8, centers: 2, features: 3 }), 2)) })).toThrow(
       /^fit: option 'train' \(3 features, 2 targets per example\) does not fit the model/,
     );
+  });
+});
+
+describe("trainStep, trainStepAsync: arguments from JavaScript", () => {
+  // before: "loss is not a function", "optimizer.step is not a function or its return value is not iterable",
+  // "model.apply is not a function", "Cannot read properties of undefined (reading 'length')"
+  const net = mlp([2, 3]);
+  const p = net.init(rng(0));
+  const opt = adam(1e-3);
+  const s = opt.init(p);
+  const X = zeros([2, 4]);
+  const Y = zeros([3, 4]);
+  it.each([
+    ["model", [js({}), mse, opt, p, s], "argument 'model' must have an apply(params, X, ctx) method"],
+    ["loss", [net, "mse" as never, opt, p, s], "argument 'loss' must be a cost function such as softmaxCrossEntropy"],
+    ["optimizer", [net, mse, js({}), p, s], "argument 'optimizer' must be an optimizer such as adam(1e-3)"],
+    ["state", [net, mse, opt, p, js({})], "argument 'state' must be an optimizer state (optimizer.init(params))"],
+  ] as const)("a bad %s is named", async (_, [model, loss, optimizer, params, state], message) => {
+    expect(() => trainStep(model, loss, optimizer, params, state, X, Y)).toThrow(new TypeError(`trainStep: ${message}`));
+    await expect(trainStepAsync(model, loss, optimizer, params, state, X, Y)).rejects.toThrow(new TypeError(`trainStepAsync: ${message}`));
+  });
+
+  it("an optimizer's step names a state that is not one", () => {
+    expect(() => opt.step(p, p, js({}))).toThrow(new TypeError("adam.step: argument 'state' must come from adam.init (2 slots)"));
   });
 });
