@@ -11,8 +11,11 @@ import {
   avgPool2dLayer,
   batchNormLayer,
   circles,
+  configureWasm,
+  configureWebGPU,
   conv2d,
   conv2dLayer,
+  crossEntropy,
   decodeModel,
   dense,
   encodeModel,
@@ -21,10 +24,13 @@ import {
   fitAsync,
   gaussianClusters,
   gru,
+  logLoss,
+  logLossFromLogits,
   makeBlobs,
   maxPool2dLayer,
   mlp,
   moons,
+  mse,
   ones,
   predict,
   predictClasses,
@@ -40,7 +46,7 @@ import {
 import { loadModel, saveCheckpoint, saveModel } from "../src/node/index.js";
 import { exportOnnx, importOnnx } from "../src/onnx/index.js";
 import { decisionBoundary, digitGrid, lineChart, trainingCurves } from "../src/plot/index.js";
-import { checkOptionKeys } from "../src/tensor/options.js";
+import { checkOptionKeys } from "../src/shape/options.js";
 
 const loose = <T>(o: T): T => o; // what a spread variable or JavaScript hands over: no excess-key check
 const js = (o: object): {} => o; // what JavaScript hands over, where even TypeScript's weak-type check is absent
@@ -138,6 +144,33 @@ describe("unknown option keys", () => {
     expect(shiftImages(makeBlobs(rng(0), { m: 2, features: 4 }), rng(0), { width: 2, height: 2, max: 1, fill: 0 }).m).toBe(2);
     // refused before the data package is loaded
     return expect(loadMnist(js({ n: 700 }))).rejects.toThrow("loadMnist: unknown option 'n' (did you mean 'm'?)");
+  });
+
+  it("backend settings: configureWasm and configureWebGPU (src/backend checks keys with the same helper)", () => {
+    expect(() => configureWasm(js({ thread: 1 }))).toThrow(new TypeError("configureWasm: unknown option 'thread' (did you mean 'threads'?)"));
+    expect(() => configureWasm(js({ relaxedSIMD: false }))).toThrow("configureWasm: unknown option 'relaxedSIMD' (did you mean 'relaxedSimd'?)");
+    const gpu = configureWebGPU({});
+    expect(() => configureWebGPU(js({ convWindow: 1 }))).toThrow("configureWebGPU: unknown option 'convWindow' (the options are 'tile', 'conv', 'convWindowBytes')");
+    // a misspelt tile size was dropped: the tile kept its old bk and the new one ran with it
+    expect(() => configureWebGPU({ tile: loose({ bm: 32, bn: 32, bk: 16, tm: 2, tn: 2, tk: 4 }) })).toThrow("configureWebGPU: option 'tile' has an unknown key 'tk' (did you mean 'bk'?)");
+    expect(configureWebGPU({})).toEqual(gpu);
+    // not a record: the engine's "Cannot read properties of undefined (reading 'splitElementwise')" before
+    expect(() => configureWasm(js(undefined as unknown as object))).toThrow(new TypeError("configureWasm: argument 'opts' must be a record such as { threads: 2 }, got undefined"));
+    expect(() => configureWebGPU(js(null as unknown as object))).toThrow(new TypeError("configureWebGPU: argument 'opts' must be a record such as { conv: \"auto\" }, got null"));
+    expect(configureWasm({ threads: configureWasm({}).threads, splitElementwise: "costly" }).splitElementwise).toBe("costly");
+  });
+
+  it("losses: options are checked on every call (fit hands its own { layout })", () => {
+    const Z = zeros([3, 4]);
+    const Y = zeros([3, 4]);
+    expect(() => softmaxCrossEntropy(Z, Y, js({ layot: "rows" }))).toThrow("softmaxCrossEntropy: unknown option 'layot' (did you mean 'layout'?)");
+    // eps is the probability costs' option: mse and the logit costs have none
+    expect(() => mse(Z, Y, js({ eps: 1e-3 }))).toThrow("mse: unknown option 'eps' (the options are 'layout')");
+    expect(() => logLossFromLogits(Z, Y, js({ eps: 1e-3 }))).toThrow("logLossFromLogits: unknown option 'eps' (the options are 'layout')");
+    expect(() => crossEntropy(Z, Y, js({ epsilon: 1e-3 }))).toThrow("crossEntropy: unknown option 'epsilon' (the options are 'layout', 'eps')");
+    expect(() => logLoss(Z, Y, js({ esp: 1e-3 }))).toThrow("logLoss: unknown option 'esp' (did you mean 'eps'?)");
+    expect(logLoss(Z, Y, { eps: 1e-3, layout: "rows" }).shape).toEqual([]);
+    expect(mse(Z, Y, { layout: "columns" }).shape).toEqual([]);
   });
 
   it("checkOptionKeys: own keys only, anything not an object left to the caller", () => {

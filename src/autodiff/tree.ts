@@ -42,27 +42,29 @@ export type DifferentiableIn<P, F> = IsParamTree<P> extends true ? F : { readonl
 export const flattenTree = (op: string, p: Params, what = "parameters", others: "refuse" | "skip" = "refuse"): { leaves: Tensor[]; rebuild: (ls: readonly Tensor[]) => Params } => {
   const leaves: Tensor[] = [];
   const seen = others === "skip" ? new Set<unknown>() : undefined;
-  const build = (q: unknown, path: string): ((ls: readonly Tensor[]) => Params) => {
+  const build = (q: unknown, path: string, depth: number): ((ls: readonly Tensor[]) => Params) => {
     if (isTensor(q)) {
       const i = leaves.push(q) - 1;
       return (ls) => ls[i] as Tensor;
     }
     if (seen?.has(q)) return () => q as Params;
     seen?.add(q);
+    // a cycle (p.self = p) or a hostile depth: an error, not a stack overflow
+    if (depth > MAX_PARAMS_DEPTH && q !== null && typeof q === "object") throw new TypeError(`${op}: ${what} are nested more than ${MAX_PARAMS_DEPTH} levels deep at '${path}' (a cycle?)`);
     if (Array.isArray(q)) {
-      const parts = q.map((x, k) => build(x, `${path}[${k}]`));
+      const parts = q.map((x, k) => build(x, `${path}[${k}]`, depth + 1));
       return (ls) => parts.map((f) => f(ls));
     }
     if (q !== null && typeof q === "object" && [Object.prototype, null].includes(Object.getPrototypeOf(q))) {
       const parts = Object.entries(q)
         .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, build(v, path === "" ? k : `${path}.${k}`)] as const);
+        .map(([k, v]) => [k, build(v, path === "" ? k : `${path}.${k}`, depth + 1)] as const);
       return (ls) => Object.fromEntries(parts.map(([k, f]) => [k, f(ls)]));
     }
     if (seen !== undefined) return () => q as Params;
     throw new TypeError(`${op}: ${what} must be tensors, arrays or records of tensors; ${path === "" ? "the argument" : `'${path}'`} is ${describe(q)}`);
   };
-  const rebuild = build(p, "");
+  const rebuild = build(p, "", 0);
   return { leaves, rebuild };
 };
 

@@ -11,12 +11,13 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import type { DType } from "../backend/backend.js";
+import { checkOptionKeys, type OptionKeys, withoutKeys } from "../shape/options.js";
 import { fromArray } from "../tensor/create.js";
 import { DEFAULT_DTYPE, dtypeOption } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type DecodeError, type DecodeErrors, describeValue, key, leaf, nonEmpty } from "./errors.js";
 import { MAX_LISTED } from "./tensor.js";
-import { type DecodeTensorsOptions, decodeTensors, type TensorSpecs, type TensorsOf } from "./tensors.js";
+import { type DecodeTensorsOptions, decodeTensors, decodeTensorsKeys, type TensorSpecs, type TensorsOf } from "./tensors.js";
 import { checkLimit, DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_LENGTH, tooLong } from "./untrusted.js";
 
 // -------------------------------------------------------------------------------------
@@ -110,10 +111,10 @@ const checkCsvLimits = (fn: string, limits: unknown): Required<CsvLimits> => {
 };
 
 /** `parseCsv`, with `headers` rows not counted against `maxRows`. */
-const splitCsv = (fn: string, text: string, delimiter: string, limits: Required<CsvLimits>, headers: number): E.Either<DecodeErrors, CsvRecord[]> => {
+const splitCsv = (fn: string, text: string, delimiter: string, limits: Required<CsvLimits>, headers: number, what = "argument"): E.Either<DecodeErrors, CsvRecord[]> => {
   if (typeof text !== "string") return E.left([leaf(text, `expected CSV text, got ${describeValue(text)}`)]);
   if (typeof delimiter !== "string" || delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
-    throw new TypeError(`${fn}: argument 'delimiter' must be one character other than a quote or a line end, got ${describeValue(delimiter)}`);
+    throw new TypeError(`${fn}: ${what} 'delimiter' must be one character other than a quote or a line end, got ${describeValue(delimiter)}`);
   }
   const long = tooLong(text, limits.maxLength);
   if (long !== undefined) return E.left(long);
@@ -235,9 +236,26 @@ export interface CsvDataset {
   readonly classes: readonly string[];
 }
 
+/** The keys of {@link CsvOptions}. @internal */
+export const csvKeys: OptionKeys<CsvOptions> = {
+  label: true,
+  features: true,
+  labels: true,
+  classes: true,
+  delimiter: true,
+  allowNonFinite: true,
+  dtype: true,
+  maxClasses: true,
+  maxElements: true,
+  maxRows: true,
+  maxColumns: true,
+  maxLength: true,
+};
+
 const checkCsvOptions = (opts: unknown): CsvOptions => {
   const fn = "csvDataset";
   if (opts === null || typeof opts !== "object") throw new TypeError(`${fn}: argument 'opts' must be an object with at least 'label', got ${describeValue(opts)}`);
+  checkOptionKeys(fn, opts, csvKeys);
   const o = opts as Record<string, unknown>;
   if (!(typeof o.label === "string" || (typeof o.label === "number" && Number.isSafeInteger(o.label) && o.label >= 0))) {
     throw new TypeError(`${fn}: option 'label' must be a column name or index, got ${describeValue(o.label)}`);
@@ -298,7 +316,7 @@ export const csvDataset = (text: string, options: CsvOptions): E.Either<DecodeEr
   const opts = checkCsvOptions(options);
   const maxClasses = opts.maxClasses ?? DEFAULT_MAX_CLASSES;
   const maxElements = opts.maxElements ?? DEFAULT_MAX_ELEMENTS;
-  const parsed = splitCsv("csvDataset", text, opts.delimiter ?? ",", checkCsvLimits("csvDataset", opts), 1);
+  const parsed = splitCsv("csvDataset", text, opts.delimiter ?? ",", checkCsvLimits("csvDataset", opts), 1, "option");
   if (E.isLeft(parsed)) return parsed;
   const [head, ...rows] = parsed.right;
   if (head === undefined) return E.left([leaf(text, "empty CSV: expected a header line")]);
@@ -314,6 +332,10 @@ export const csvDataset = (text: string, options: CsvOptions): E.Either<DecodeEr
   const featureNames = opts.features ?? names.filter((_, i) => i !== labelCol);
   const missing = featureNames.filter((f) => !column.has(f));
   if (missing.length > 0) return E.left([key("line 1", [leaf(missing, `no feature column ${missing.map((m) => `'${m}'`).join(", ")} (columns: ${names.join(", ")})`)])]);
+  const labelName = names[labelCol] as string;
+  if (featureNames.includes(labelName)) return E.left([key("line 1", [leaf(labelName, `option 'features' names the label column '${labelName}'`)])]);
+  const twice = featureNames.find((f, i) => featureNames.indexOf(f) !== i);
+  if (twice !== undefined) return E.left([key("line 1", [leaf(twice, `option 'features' names column '${twice}' twice`)])]);
   const cols = featureNames.map((f) => column.get(f) as number);
 
   const errors: DecodeError[] = [];
@@ -408,6 +430,9 @@ export interface JsonDatasetOptions extends DecodeTensorsOptions {
   readonly maxLength?: number;
 }
 
+/** The keys of {@link JsonDatasetOptions}. @internal */
+export const jsonDatasetKeys: OptionKeys<JsonDatasetOptions> = { ...decodeTensorsKeys, maxLength: true };
+
 /**
  * A dataset from JSON text holding named tensors (nested arrays or `{ shape, data }`), checked
  * against `specs` with one binding. `JSON.parse` does not recurse, and the decoder follows
@@ -424,6 +449,7 @@ export interface JsonDatasetOptions extends DecodeTensorsOptions {
  * @since 0.1.0
  */
 export const jsonDataset = <const Sp extends TensorSpecs>(text: string, specs: Sp, opts?: JsonDatasetOptions): E.Either<DecodeErrors, TensorsOf<Sp>> => {
+  checkOptionKeys("jsonDataset", opts, jsonDatasetKeys);
   if (typeof text !== "string") return E.left([leaf(text, `expected JSON text, got ${describeValue(text)}`)]);
   const long = tooLong(text, checkLimit("jsonDataset", "maxLength", opts?.maxLength) ?? DEFAULT_MAX_LENGTH);
   if (long !== undefined) return E.left(long);
@@ -433,5 +459,5 @@ export const jsonDataset = <const Sp extends TensorSpecs>(text: string, specs: S
   } catch (e) {
     return E.left([leaf(undefined, `not valid JSON: ${e instanceof Error ? e.message : String(e)}`)]);
   }
-  return decodeTensors(specs, json, opts);
+  return decodeTensors(specs, json, withoutKeys(opts, ["maxLength"]));
 };

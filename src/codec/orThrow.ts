@@ -11,7 +11,7 @@ import type * as E from "fp-ts/lib/Either.js";
 import type { Params } from "../autodiff/tree.js";
 import type { SpecDim, SpecShape } from "../shape/bind.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type CsvDataset, type CsvOptions, csvDataset, jsonDataset } from "./datasets.js";
+import { type CsvDataset, type CsvOptions, csvDataset, type JsonDatasetOptions, jsonDataset } from "./datasets.js";
 import { type DecodeErrors, draw } from "./errors.js";
 import { decodeParams } from "./params.js";
 import { decodeTensor, type TensorCodecOptions } from "./tensor.js";
@@ -152,4 +152,4 @@ export const csvDatasetOrThrow = (text: string, options: CsvOptions): CsvDataset
  * @category throwing variants
  * @since 0.1.0
  */
-export const jsonDatasetOrThrow = <const Sp extends TensorSpecs>(text: string, specs: Sp, opts?: DecodeTensorsOptions): TensorsOf<Sp> => orThrow("jsonDataset")(jsonDataset(text, specs, opts));
+export const jsonDatasetOrThrow = <const Sp extends TensorSpecs>(text: string, specs: Sp, opts?: JsonDatasetOptions): TensorsOf<Sp> => orThrow("jsonDataset")(jsonDataset(text, specs, opts));

@@ -15,7 +15,7 @@ import { fromArray, toFlat } from "../tensor/create.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { type DecodeErrors, nonEmpty } from "./errors.js";
 import { checkOptions } from "./tensor.js";
-import { checkSpecs, checkTensors, type DecodeTensorsOptions, type TensorSpecs, type TensorsOf } from "./tensors.js";
+import { checkSpecs, checkTensors, type DecodeTensorsOptions, decodeTensorsKeys, type TensorSpecs, type TensorsOf } from "./tensors.js";
 
 // -------------------------------------------------------------------------------------
 // params trees
@@ -63,7 +63,7 @@ const isSpecRecord = (u: unknown): u is TensorSpecs => isRecord(u) && Object.val
 export function decodeParams<const Sp extends TensorSpecs>(specs: Sp, input: unknown, opts?: DecodeTensorsOptions): E.Either<DecodeErrors, TensorsOf<Sp>>;
 export function decodeParams<P extends Params>(model: P, input: unknown, opts?: DecodeTensorsOptions): E.Either<DecodeErrors, P>;
 export function decodeParams(model: TensorSpecs | Params, input: unknown, opts?: DecodeTensorsOptions): E.Either<DecodeErrors, unknown> {
-  const options = checkOptions("decodeParams", opts) as DecodeTensorsOptions;
+  const options = checkOptions("decodeParams", opts, decodeTensorsKeys) as DecodeTensorsOptions;
   if (isSpecRecord(model)) {
     const r = checkTensors(checkSpecs("decodeParams", "specs", model), input, options, true, "parameter");
     const errs = nonEmpty(r.errors);

@@ -21,6 +21,7 @@ import { namedLeaves, type Params } from "../autodiff/tree.js";
 import type { DType, TypedArray } from "../backend/backend.js";
 import type { Describable, ParamsOfModel } from "../nn/architecture.js";
 import { showShape } from "../shape/dims.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { fromArray, toFlat } from "../tensor/create.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -234,9 +235,18 @@ export const readEntry = (e: SafetensorsEntry, bytes: Uint8Array): TypedArray =>
   return out;
 };
 
-/** The limits option, validated (a `TypeError` naming `fn` otherwise). @internal */
-export const safetensorsLimits = (fn: string, opts: unknown): { maxHeaderBytes: number; maxElements: number; dtype: DType } => {
+/** The keys of {@link SafetensorsLimits}. @internal */
+export const safetensorsLimitKeys: OptionKeys<SafetensorsLimits> = { maxHeaderBytes: true, maxElements: true };
+
+/** The keys of {@link SafetensorsParamsOptions}. @internal */
+export const safetensorsParamsKeys: OptionKeys<SafetensorsParamsOptions> = { ...safetensorsLimitKeys, dtype: true };
+
+const encodeKeys: OptionKeys<EncodeSafetensorsOptions> = { metadata: true, dtypes: true };
+
+/** The limits option (and `dtype`, where `known` has it), validated (a `TypeError` naming `fn` otherwise). @internal */
+export const safetensorsLimits = (fn: string, opts: unknown, known: Readonly<Record<string, true>>): { maxHeaderBytes: number; maxElements: number; dtype: DType } => {
   if (opts !== undefined && !isPlainRecord(opts)) throw new TypeError(`${fn}: argument 'opts' must be an object, got ${describeValue(opts)}`);
+  checkOptionKeys(fn, opts, known);
   const o = (opts ?? {}) as Record<string, unknown>;
   return {
     maxHeaderBytes: checkLimit(fn, "maxHeaderBytes", o.maxHeaderBytes) ?? SAFETENSORS_MAX_HEADER_BYTES,
@@ -252,8 +262,8 @@ export const safetensorsName = (d: DType): string => (d === "float64" ? "F64" : 
 // reading
 // -------------------------------------------------------------------------------------
 
-const headerOf = (fn: string, bytes: Uint8Array, opts: unknown): E.Either<DecodeErrors, { header: SafetensorsHeader; start: number }> => {
-  const limits = safetensorsLimits(fn, opts);
+const headerOf = (fn: string, bytes: Uint8Array, opts: unknown, known: Readonly<Record<string, true>>): E.Either<DecodeErrors, { header: SafetensorsHeader; start: number }> => {
+  const limits = safetensorsLimits(fn, opts, known);
   if (!(bytes instanceof Uint8Array)) return E.left([leaf(bytes, `expected bytes (a Uint8Array), got ${describeValue(bytes)}`)]);
   return E.flatMap(headerLength(bytes, bytes.length, limits.maxHeaderBytes), (n: number) =>
     E.map((header: SafetensorsHeader) => ({ header, start: 8 + n }))(parseHeader(bytes.subarray(8, 8 + n), bytes.length - 8 - n, limits.maxElements)),
@@ -285,7 +295,7 @@ export const decodeSafetensors = (bytes: Uint8Array, opts?: SafetensorsLimits): 
       setOwn(dtypes, name, e.dtype);
     }
     return { tensors, dtypes, metadata: header.metadata };
-  })(headerOf("decodeSafetensors", bytes, opts));
+  })(headerOf("decodeSafetensors", bytes, opts, safetensorsLimitKeys));
 
 /** The tensors of a checked header, listed for `paramsFromFound`. @internal */
 export const foundTensors = (header: SafetensorsHeader, read: (e: SafetensorsEntry) => Uint8Array): Map<string, FoundTensor> =>
@@ -310,8 +320,8 @@ export const foundTensors = (header: SafetensorsHeader, read: (e: SafetensorsEnt
  * @since 0.3.0
  */
 export const decodeSafetensorsParams = <const M extends Describable>(bytes: Uint8Array, model: M, opts?: SafetensorsParamsOptions): E.Either<DecodeErrors, ParamsOfModel<M>> => {
-  const { dtype } = safetensorsLimits("decodeSafetensorsParams", opts);
-  return E.flatMap(headerOf("decodeSafetensorsParams", bytes, opts), ({ header, start }: { header: SafetensorsHeader; start: number }) =>
+  const { dtype } = safetensorsLimits("decodeSafetensorsParams", opts, safetensorsParamsKeys);
+  return E.flatMap(headerOf("decodeSafetensorsParams", bytes, opts, safetensorsParamsKeys), ({ header, start }: { header: SafetensorsHeader; start: number }) =>
     paramsFromFound(
       model,
       foundTensors(header, (e) => bytes.subarray(start + e.begin, start + e.end)),
@@ -344,6 +354,7 @@ export const decodeSafetensorsParams = <const M extends Describable>(bytes: Uint
 export const encodeSafetensors = (params: Params, opts: EncodeSafetensorsOptions = {}): Uint8Array => {
   const fn = "encodeSafetensors";
   if (!isPlainRecord(opts)) throw new TypeError(`${fn}: argument 'opts' must be an object, got ${describeValue(opts)}`);
+  checkOptionKeys(fn, opts, encodeKeys);
   const leaves = namedLeaves(fn, params);
   const names = new Set(leaves.map(([n]) => n));
   const dtypes = (opts.dtypes ?? {}) as Readonly<Record<string, SafetensorsDType>>;

@@ -17,6 +17,7 @@ import * as t from "io-ts";
 import type { DType } from "../backend/backend.js";
 import { type Binding, emptyBinding, matchShape, type SpecDim, type SpecShape } from "../shape/bind.js";
 import type { Shape } from "../shape/dims.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { fromArray, type Nested, toArray, toFlat } from "../tensor/create.js";
 import { DEFAULT_DTYPE, dtypeOption, isDType } from "../tensor/dtype.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
@@ -370,10 +371,19 @@ export const showSpec = (spec: TensorSpec): string => `[${spec.map((d) => (typeo
 // constructors
 // -------------------------------------------------------------------------------------
 
-/** Validate an options argument or throw a message naming the function. @internal */
-export const checkOptions = (fn: string, opts: unknown): TensorCodecOptions => {
+/** The keys of {@link TensorCodecOptions}. @internal */
+export const tensorCodecKeys: OptionKeys<TensorCodecOptions> = { dtype: true, allowNonFinite: true, encoding: true, maxRank: true, maxElements: true };
+
+/**
+ * Validate an options argument or throw a message naming the function; `known` are the keys the
+ * function takes (the codec's by default; `decodeTensors` adds `binding`).
+ *
+ * @internal
+ */
+export const checkOptions = (fn: string, opts: unknown, known: Readonly<Record<string, true>> = tensorCodecKeys): TensorCodecOptions => {
   if (opts === undefined) return {};
   if (!isPlainObject(opts)) throw new TypeError(`${fn}: argument 'opts' must be an object, got ${describeValue(opts)}`);
+  checkOptionKeys(fn, opts, known);
   dtypeOption(fn, opts.dtype);
   if (opts.allowNonFinite !== undefined && typeof opts.allowNonFinite !== "boolean") throw new TypeError(`${fn}: option 'allowNonFinite' must be a boolean, got ${describeValue(opts.allowNonFinite)}`);
   if (opts.encoding !== undefined && opts.encoding !== "flat" && opts.encoding !== "nested")

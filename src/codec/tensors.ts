@@ -8,9 +8,10 @@
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { type Binding, bindShapes, emptyBinding, type SpecShape } from "../shape/bind.js";
+import type { OptionKeys } from "../shape/options.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { type DecodeError, type DecodeErrors, describeValue, key, leaf, nonEmpty, toValidationErrors, under } from "./errors.js";
-import { checkOptions, checkSpec, checkTensor, encodeTensor, showSpec, type TensorCodecOptions, type TensorJson, type TensorSpec } from "./tensor.js";
+import { checkOptions, checkSpec, checkTensor, encodeTensor, showSpec, type TensorCodecOptions, type TensorJson, type TensorSpec, tensorCodecKeys } from "./tensor.js";
 import { guarded, plainKind, RESERVED_NAMES, readOwn, setOwn } from "./untrusted.js";
 
 // -------------------------------------------------------------------------------------
@@ -27,6 +28,9 @@ export type TensorsOf<Sp extends TensorSpecs> = { -readonly [K in keyof Sp]: Ten
 export interface DecodeTensorsOptions extends TensorCodecOptions {
   readonly binding?: Binding;
 }
+
+/** The keys of {@link DecodeTensorsOptions}. @internal */
+export const decodeTensorsKeys: OptionKeys<DecodeTensorsOptions> = { ...tensorCodecKeys, binding: true };
 
 // -------------------------------------------------------------------------------------
 // checking
@@ -119,7 +123,7 @@ export const checkTensors = (
  * @since 0.1.0
  */
 export const decodeTensors = <const Sp extends TensorSpecs>(specs: Sp, input: unknown, opts?: DecodeTensorsOptions): E.Either<DecodeErrors, TensorsOf<Sp>> => {
-  const r = checkTensors(checkSpecs("decodeTensors", "specs", specs), input, checkOptions("decodeTensors", opts), false);
+  const r = checkTensors(checkSpecs("decodeTensors", "specs", specs), input, checkOptions("decodeTensors", opts, decodeTensorsKeys), false);
   const errs = nonEmpty(r.errors);
   return errs === undefined ? E.right(r.tensors as TensorsOf<Sp>) : E.left(errs);
 };
@@ -142,7 +146,7 @@ export const decodeTensors = <const Sp extends TensorSpecs>(specs: Sp, input: un
  */
 export const tensorsCodec = <const Sp extends TensorSpecs>(specs: Sp, opts?: DecodeTensorsOptions): t.Type<TensorsOf<Sp>, Record<string, TensorJson>, unknown> => {
   const sp = checkSpecs("tensorsCodec", "specs", specs);
-  const options = checkOptions("tensorsCodec", opts) as DecodeTensorsOptions;
+  const options = checkOptions("tensorsCodec", opts, decodeTensorsKeys) as DecodeTensorsOptions;
   const name = `{ ${Object.entries(sp)
     .map(([k, s]) => `${k}: Tensor${showSpec(s)}`)
     .join(", ")} }`;

@@ -14,6 +14,7 @@ import { copyRows } from "../backend/batches.js";
 import { getBackend } from "../backend/current.js";
 import type { Batch, Layout } from "../shape/layout.js";
 import { fromArray } from "../tensor/create.js";
+import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { permutation, type Rng } from "../tensor/random.js";
 import { fromStorage, type Tensor } from "../tensor/tensor.js";
@@ -73,14 +74,22 @@ export const examples = <F extends number = number, T extends number = number>(x
   const x = new Float32Array(m * features);
   const y = new Float32Array(m * targets);
   for (let i = 0; i < m; i++) {
-    const xi = xs[i] as readonly number[];
-    const yi = ys[i] as readonly number[];
+    const xi = row("xs", i, xs[i]);
+    const yi = row("ys", i, ys[i]);
     if (xi.length !== features) throw new TypeError(`examples: xs[${i}] has ${xi.length} features, xs[0] has ${features}`);
     if (yi.length !== targets) throw new TypeError(`examples: ys[${i}] has ${yi.length} targets, ys[0] has ${targets}`);
     x.set(xi, i * features);
     y.set(yi, i * targets);
   }
   return { m, features, targets, x, y };
+};
+
+/** `xs[i]` when it is an array of numbers (a typed array set would read null as 0, "1" as 1, a hole as NaN). */
+const row = (arg: string, i: number, r: unknown): readonly number[] => {
+  if (ArrayBuffer.isView(r) && !(r instanceof DataView)) return r as unknown as readonly number[];
+  if (!Array.isArray(r)) throw new TypeError(`examples: ${arg}[${i}] must be an array of numbers, got ${describeValue(r)}`);
+  for (let j = 0; j < r.length; j++) if (typeof r[j] !== "number") throw new TypeError(`examples: ${arg}[${i}][${j}] must be a number, got ${describeValue(r[j])}`);
+  return r;
 };
 
 /**

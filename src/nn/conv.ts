@@ -26,13 +26,13 @@ import { type BatchNormState, batchNorm } from "../ops/batchNorm.js";
 import { conv2dAny } from "../ops/conv2d.js";
 import { div } from "../ops/div.js";
 import { globalAvgPool2d } from "../ops/globalAvgPool2d.js";
-import { maxPool2d } from "../ops/maxPool2d.js";
+import { maxPool2d, poolSize } from "../ops/maxPool2d.js";
 import { reshapeTo } from "../ops/window.js";
 import type { DivMod, Product } from "../shape/arith.js";
 import { type Conv2d, type Conv2dOptions, conv2d as convRule, type Pair, type Pool2d, type WindowOptions, windowGeometry } from "../shape/conv.js";
 import { type Dim, type Mismatch, type Ok, type Shape, ShapeError, showShape } from "../shape/dims.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { type CreateOptions, fill, zeros } from "../tensor/create.js";
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import type { Rng } from "../tensor/random.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { type ActivationName, activate, activationNames, type RunContext } from "./activations.js";
@@ -286,9 +286,11 @@ const poolKeys: OptionKeys<Pool2dLayerOptions> = { stride: true, padding: true }
 const poolLayer = (fn: string, kind: "maxPool2d" | "avgPool2d", inShape: unknown, size: unknown, opts: unknown) => {
   const s = imageShape(fn, inShape);
   checkOptionKeys(fn, opts, poolKeys);
-  const k = (typeof size === "number" ? [size, size] : size) as readonly [number, number];
+  const k = poolSize(fn, size);
   const o = (opts ?? {}) as Pool2dLayerOptions;
   const g = windowGeometry(fn, [1, ...s], k, o, k);
+  // as the pooling ops check it at each call: no window of padding only
+  if (g.padTop >= k[0] || g.padLeft >= k[1]) throw new RangeError(`${fn}: explicit padding must be smaller than the window (${k[0]}×${k[1]}), got ${JSON.stringify(o.padding)}`);
   const out = [g.outH, g.outW, s[2]];
   const pool = (kind === "maxPool2d" ? maxPool2d : avgPool2d) as unknown as (x: Tensor, k: readonly [number, number], o: object) => Tensor;
   const { apply, applyWithState, forward, backward } = blocks(fn, s, [], (_p, A_prev) => ({ A: pool(A_prev, k, o) }));
@@ -370,15 +372,21 @@ export const globalAvgPool2dLayer = <const In extends ImageShape>(inShape: In): 
   } as never;
 };
 
-/** The parameters of a batch-norm layer: learned `gamma`, `beta`, and the running statistics. @category model */
-export interface BatchNormParams<C extends number> {
+/**
+ * The parameters of a batch-norm layer: learned `gamma`, `beta`, and the running statistics. A
+ * type alias, not an interface, so that it is a `Record<string, Tensor>` as it is (an interface
+ * has no implicit index signature) and no `& Record<string, Tensor>` widens it to every name.
+ *
+ * @category model
+ */
+export type BatchNormParams<C extends number> = {
   readonly gamma: Tensor<[C]>;
   readonly beta: Tensor<[C]>;
   /** Running mean (not learned: its gradient is 0 in training; `updateState` moves it). */
   readonly mean: Tensor<[C]>;
   /** Running variance (likewise). */
   readonly variance: Tensor<[C]>;
-}
+};
 
 /** Options of {@link batchNormLayer}. @category model */
 export interface BatchNormLayerOptions {
@@ -418,16 +426,18 @@ type LastDim<S> = S extends readonly [...unknown[], infer C extends number] ? C 
  * net.apply(q, zeros([4, 784])) // Tensor<[4, 10]>
  * @category constructors
  */
-export const batchNormLayer = <const In extends readonly number[]>(
-  inShape: In,
-  opts: BatchNormLayerOptions = {},
-): ImageLayer<"batchNorm", In, In, BatchNormParams<LastDim<In>> & Record<string, Tensor>> => {
+export const batchNormLayer = <const In extends readonly number[]>(inShape: In, opts: BatchNormLayerOptions = {}): ImageLayer<"batchNorm", In, In, BatchNormParams<LastDim<In>>> => {
   const fn = "batchNormLayer";
   if (!Array.isArray(inShape) || inShape.length < 1 || !inShape.every((d) => Number.isInteger(d) && d >= 1))
     throw new TypeError(`${fn}: argument 'inShape' must be a non-empty array of sizes, got ${JSON.stringify(inShape)}`);
   checkOptionKeys(fn, opts, batchNormLayerKeys);
   const C = inShape[inShape.length - 1] as number;
   const activation = activationOption(fn, opts.activation);
+  const { momentum, epsilon } = opts as { momentum?: unknown; epsilon?: unknown };
+  if (momentum !== undefined && !(typeof momentum === "number" && momentum >= 0 && momentum <= 1))
+    throw new RangeError(`${fn}: option 'momentum' must be a number in [0, 1], got ${typeof momentum === "string" ? JSON.stringify(momentum) : String(momentum)}`);
+  if (epsilon !== undefined && !(typeof epsilon === "number" && epsilon > 0 && Number.isFinite(epsilon)))
+    throw new RangeError(`${fn}: option 'epsilon' must be a finite number > 0, got ${String(epsilon)}`);
   const bnOpts = { ...(opts.momentum === undefined ? {} : { momentum: opts.momentum }), ...(opts.epsilon === undefined ? {} : { epsilon: opts.epsilon }) };
   const bn = batchNorm as unknown as (x: Tensor, g: Tensor, b: Tensor, s: BatchNormState, o: object) => { y: Tensor; state: BatchNormState };
   const { apply, applyWithState, forward, backward } = blocks(fn, inShape, ["gamma", "beta", "mean", "variance"], (p, A_prev, ctx) => {

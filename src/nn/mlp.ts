@@ -10,11 +10,11 @@
 
 import type { Dim } from "../shape/dims.js";
 import type { Batch, Layout } from "../shape/layout.js";
+import { checkOneOf, checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import type { CreateOptions } from "../tensor/create.js";
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
-import type { ActivationName, ActivationSettings, RunContext } from "./activations.js";
+import { type ActivationName, type ActivationSettings, activationNames, type RunContext } from "./activations.js";
 import type { MlpArchitecture } from "./architecture.js";
 import { type AnyDense, type BiasShape, type DenseCache, dense, type WeightShape } from "./dense.js";
 import type { Initializer, InitName } from "./init.js";
@@ -105,6 +105,8 @@ export interface Mlp<S extends readonly number[], L extends Layout = "columns"> 
  */
 export const mlp = <const S extends readonly number[], const L extends Layout = "columns">(sizes: S, opts: MlpOptions<L> = {}): Mlp<S, L> => {
   checkOptionKeys("mlp", opts, mlpKeys);
+  checkOneOf("mlp", "hidden", opts.hidden, activationNames);
+  checkOneOf("mlp", "output", opts.output, activationNames);
   if (!Array.isArray(sizes) || sizes.length < 2) throw new TypeError(`mlp: argument 'sizes' must list at least an input and an output size, got ${JSON.stringify(sizes)}`);
   const layout = (opts.layout ?? "columns") as L;
   const n = sizes.length - 1;

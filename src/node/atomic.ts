@@ -12,6 +12,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { type DecodeErrors, describeValue, leaf } from "../codec/errors.js";
 import { checkLimit } from "../codec/untrusted.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 
 /** Bytes written per `write` call. */
 const CHUNK = 1 << 20;
@@ -159,6 +160,8 @@ export interface ReadOptions {
   readonly maxBytes?: number;
 }
 
+const readKeys: OptionKeys<ReadOptions> = { maxBytes: true };
+
 /**
  * Default of `maxBytes` for binary files: 1 GiB.
  *
@@ -258,4 +261,7 @@ export const withRegularFile = <A>(path: string, maxBytes: number, use: (fd: num
  * @category files
  * @since 0.1.0
  */
-export const readBytes = (path: string, opts?: ReadOptions): E.Either<DecodeErrors, Uint8Array> => readRegularFile(path, checkLimit("readBytes", "maxBytes", opts?.maxBytes) ?? DEFAULT_MAX_BYTES);
+export const readBytes = (path: string, opts?: ReadOptions): E.Either<DecodeErrors, Uint8Array> => {
+  checkOptionKeys("readBytes", opts, readKeys);
+  return readRegularFile(path, checkLimit("readBytes", "maxBytes", opts?.maxBytes) ?? DEFAULT_MAX_BYTES);
+};

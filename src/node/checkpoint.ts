@@ -32,9 +32,9 @@ import {
 } from "../codec/checkpoint.js";
 import { type DecodeErrors, key } from "../codec/errors.js";
 import { decodeParams } from "../codec/params.js";
-import type { DecodeTensorsOptions, TensorSpecs, TensorsOf } from "../codec/tensors.js";
+import { type DecodeTensorsOptions, decodeTensorsKeys, type TensorSpecs, type TensorsOf } from "../codec/tensors.js";
 import type { Describable, DescribedModel, ParamsOfModel } from "../nn/architecture.js";
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { checkPath, readBytes, removeStaleTemps, writeFileAtomic } from "./atomic.js";
 
 /** The bytes of a checkpoint file, after removing what interrupted saves of it left behind. */
@@ -116,6 +116,7 @@ export const readCheckpoint = (path: string): E.Either<DecodeErrors, Checkpoint>
 export function loadCheckpoint<const Sp extends TensorSpecs>(path: string, specs: Sp, opts?: DecodeTensorsOptions): E.Either<DecodeErrors, TensorsOf<Sp>>;
 export function loadCheckpoint<P extends Params>(path: string, model: P, opts?: DecodeTensorsOptions): E.Either<DecodeErrors, P>;
 export function loadCheckpoint(path: string, model: TensorSpecs | Params, opts?: DecodeTensorsOptions): E.Either<DecodeErrors, unknown> {
+  checkOptionKeys("loadCheckpoint", opts, decodeTensorsKeys);
   const ckpt = readCheckpoint(checkPath("loadCheckpoint", path));
   if (E.isLeft(ckpt)) return ckpt;
   const r: E.Either<DecodeErrors, unknown> = decodeParams(model as TensorSpecs, ckpt.right.params, { allowNonFinite: true, ...opts });

@@ -6,14 +6,15 @@
  * @module
  */
 import * as E from "fp-ts/lib/Either.js";
-import { type CsvDataset, type CsvOptions, csvDataset, type JsonDatasetOptions, jsonDataset } from "../codec/datasets.js";
+import { type CsvDataset, type CsvOptions, csvDataset, csvKeys, type JsonDatasetOptions, jsonDataset, jsonDatasetKeys } from "../codec/datasets.js";
 import { type DecodeErrors, key } from "../codec/errors.js";
 import { encodeNpy, parseNpy } from "../codec/npy.js";
-import type { TensorCodecOptions } from "../codec/tensor.js";
+import { type TensorCodecOptions, tensorCodecKeys } from "../codec/tensor.js";
 import type { TensorSpecs, TensorsOf } from "../codec/tensors.js";
 import { checkLimit } from "../codec/untrusted.js";
 import type { SpecDim, SpecShape } from "../shape/bind.js";
 import type { Shape } from "../shape/dims.js";
+import { checkOptionKeys, type OptionKeys, withoutKeys } from "../shape/options.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkPath, DEFAULT_MAX_BYTES, DEFAULT_MAX_TEXT_BYTES, type ReadOptions, readRegularFile, writeFileAtomic } from "./atomic.js";
 
@@ -27,6 +28,10 @@ const readText = (fn: string, path: string, maxBytes: unknown): E.Either<DecodeE
 
 /** Options of `readNpy`: the codec's, and `maxBytes` (default 1 GiB). @category npy @since 0.1.0 */
 export interface ReadNpyOptions extends TensorCodecOptions, ReadOptions {}
+
+const readNpyKeys: OptionKeys<ReadNpyOptions> = { ...tensorCodecKeys, maxBytes: true };
+const readCsvKeys: OptionKeys<CsvOptions & ReadOptions> = { ...csvKeys, maxBytes: true };
+const readJsonKeys: OptionKeys<JsonDatasetOptions & ReadOptions> = { ...jsonDatasetKeys, maxBytes: true };
 
 /**
  * Read an `.npy` file as a tensor, checked against `spec` when given. Regular files only (a
@@ -49,8 +54,10 @@ export function readNpy<const S extends SpecDim[]>(path: string, spec: readonly 
 export function readNpy(path: string, spec?: undefined, opts?: ReadNpyOptions): E.Either<DecodeErrors, Tensor<Shape>>;
 export function readNpy(path: string, spec?: readonly SpecDim[], opts?: ReadNpyOptions): E.Either<DecodeErrors, Tensor> {
   checkPath("readNpy", path);
+  checkOptionKeys("readNpy", opts, readNpyKeys);
   const bytes = readRegularFile(path, checkLimit("readNpy", "maxBytes", opts?.maxBytes) ?? DEFAULT_MAX_BYTES);
-  const r = E.flatMap(bytes, (b: Uint8Array): E.Either<DecodeErrors, Tensor> => (spec === undefined ? parseNpy(b, undefined, opts) : parseNpy(b, spec as SpecDim[], opts)));
+  const codec = withoutKeys(opts, ["maxBytes"]);
+  const r = E.flatMap(bytes, (b: Uint8Array): E.Either<DecodeErrors, Tensor> => (spec === undefined ? parseNpy(b, undefined, codec) : parseNpy(b, spec as SpecDim[], codec)));
   return E.mapLeft(at(path))(r);
 }
 
@@ -88,8 +95,10 @@ export const writeNpy = (path: string, x: Tensor): void => writeFileAtomic("writ
  * @category datasets
  * @since 0.1.0
  */
-export const readCsvDataset = (path: string, opts: CsvOptions & ReadOptions): E.Either<DecodeErrors, CsvDataset> =>
-  E.mapLeft(at(path))(E.flatMap(readText("readCsvDataset", checkPath("readCsvDataset", path), opts?.maxBytes), (text: string) => csvDataset(text, opts)));
+export const readCsvDataset = (path: string, opts: CsvOptions & ReadOptions): E.Either<DecodeErrors, CsvDataset> => {
+  checkOptionKeys("readCsvDataset", opts, readCsvKeys);
+  return E.mapLeft(at(path))(E.flatMap(readText("readCsvDataset", checkPath("readCsvDataset", path), opts?.maxBytes), (text: string) => csvDataset(text, withoutKeys(opts, ["maxBytes"]))));
+};
 
 /**
  * Read a JSON dataset of named tensors, checked against `specs` with one binding. Regular files
@@ -109,5 +118,7 @@ export const readCsvDataset = (path: string, opts: CsvOptions & ReadOptions): E.
  * @category datasets
  * @since 0.1.0
  */
-export const readJsonDataset = <const Sp extends TensorSpecs>(path: string, specs: Sp, opts?: JsonDatasetOptions & ReadOptions): E.Either<DecodeErrors, TensorsOf<Sp>> =>
-  E.mapLeft(at(path))(E.flatMap(readText("readJsonDataset", checkPath("readJsonDataset", path), opts?.maxBytes), (text: string) => jsonDataset(text, specs, opts)));
+export const readJsonDataset = <const Sp extends TensorSpecs>(path: string, specs: Sp, opts?: JsonDatasetOptions & ReadOptions): E.Either<DecodeErrors, TensorsOf<Sp>> => {
+  checkOptionKeys("readJsonDataset", opts, readJsonKeys);
+  return E.mapLeft(at(path))(E.flatMap(readText("readJsonDataset", checkPath("readJsonDataset", path), opts?.maxBytes), (text: string) => jsonDataset(text, specs, withoutKeys(opts, ["maxBytes"]))));
+};

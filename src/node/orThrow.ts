@@ -7,15 +7,15 @@
  */
 import type { Params } from "../autodiff/tree.js";
 import type { Checkpoint } from "../codec/checkpoint.js";
-import type { CsvDataset, CsvOptions } from "../codec/datasets.js";
+import type { CsvDataset, CsvOptions, JsonDatasetOptions } from "../codec/datasets.js";
 import { orThrow } from "../codec/orThrow.js";
-import type { TensorCodecOptions } from "../codec/tensor.js";
 import type { DecodeTensorsOptions, TensorSpecs, TensorsOf } from "../codec/tensors.js";
 import type { SpecDim, SpecShape } from "../shape/bind.js";
 import type { Shape } from "../shape/dims.js";
 import type { Tensor } from "../tensor/tensor.js";
+import type { ReadOptions } from "./atomic.js";
 import { loadCheckpoint, readCheckpoint } from "./checkpoint.js";
-import { readCsvDataset, readJsonDataset, readNpy } from "./files.js";
+import { type ReadNpyOptions, readCsvDataset, readJsonDataset, readNpy } from "./files.js";
 
 /**
  * `readCsvDataset`, throwing a `DecodeFailure` instead of returning `Left`.
@@ -32,7 +32,7 @@ import { readCsvDataset, readJsonDataset, readNpy } from "./files.js";
  * @category datasets
  * @since 0.1.0
  */
-export const readCsvDatasetOrThrow = (path: string, opts: CsvOptions): CsvDataset => orThrow("readCsvDataset")(readCsvDataset(path, opts));
+export const readCsvDatasetOrThrow = (path: string, opts: CsvOptions & ReadOptions): CsvDataset => orThrow("readCsvDataset")(readCsvDataset(path, opts));
 
 /**
  * `readJsonDataset`, throwing a `DecodeFailure` instead of returning `Left`.
@@ -48,7 +48,7 @@ export const readCsvDatasetOrThrow = (path: string, opts: CsvOptions): CsvDatase
  * @category datasets
  * @since 0.1.0
  */
-export const readJsonDatasetOrThrow = <const Sp extends TensorSpecs>(path: string, specs: Sp, opts?: DecodeTensorsOptions): TensorsOf<Sp> =>
+export const readJsonDatasetOrThrow = <const Sp extends TensorSpecs>(path: string, specs: Sp, opts?: JsonDatasetOptions & ReadOptions): TensorsOf<Sp> =>
   orThrow("readJsonDataset")(readJsonDataset(path, specs, opts));
 
 /**
@@ -65,10 +65,10 @@ export const readJsonDatasetOrThrow = <const Sp extends TensorSpecs>(path: strin
  * @category npy
  * @since 0.1.0
  */
-export function readNpyOrThrow<const S extends SpecDim[]>(path: string, spec: readonly [...S], opts?: TensorCodecOptions): Tensor<SpecShape<S>>;
-export function readNpyOrThrow(path: string): Tensor<Shape>;
-export function readNpyOrThrow(path: string, spec?: readonly SpecDim[], opts?: TensorCodecOptions): Tensor {
-  return orThrow("readNpy")(spec === undefined ? readNpy(path) : readNpy(path, spec as SpecDim[], opts));
+export function readNpyOrThrow<const S extends SpecDim[]>(path: string, spec: readonly [...S], opts?: ReadNpyOptions): Tensor<SpecShape<S>>;
+export function readNpyOrThrow(path: string, spec?: undefined, opts?: ReadNpyOptions): Tensor<Shape>;
+export function readNpyOrThrow(path: string, spec?: readonly SpecDim[], opts?: ReadNpyOptions): Tensor {
+  return orThrow("readNpy")(spec === undefined ? readNpy(path, undefined, opts) : readNpy(path, spec as SpecDim[], opts));
 }
 
 /**

@@ -26,11 +26,14 @@ import {
   type SafetensorsHeader,
   type SafetensorsLimits,
   type SafetensorsParamsOptions,
+  safetensorsLimitKeys,
   safetensorsLimits,
   safetensorsName,
+  safetensorsParamsKeys,
 } from "../codec/safetensors.js";
 import { checkLimit, setOwn } from "../codec/untrusted.js";
 import type { Describable, ParamsOfModel } from "../nn/architecture.js";
+import type { OptionKeys } from "../shape/options.js";
 import { fromArray } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkPath, DEFAULT_MAX_BYTES, type ReadOptions, withRegularFile, writeFileAtomic } from "./atomic.js";
@@ -38,8 +41,12 @@ import { checkPath, DEFAULT_MAX_BYTES, type ReadOptions, withRegularFile, writeF
 /** Options of the safetensors file readers: the codec's limits and `maxBytes`. @category safetensors @since 0.3.0 */
 export interface ReadSafetensorsOptions extends SafetensorsLimits, ReadOptions {}
 
+const readKeys: OptionKeys<ReadSafetensorsOptions> = { ...safetensorsLimitKeys, maxBytes: true };
+
 /** Options of `loadSafetensors`: the codec's (`dtype`, limits) and `maxBytes`. @category safetensors @since 0.3.0 */
 export interface LoadSafetensorsOptions extends SafetensorsParamsOptions, ReadOptions {}
+
+const loadKeys: OptionKeys<LoadSafetensorsOptions> = { ...safetensorsParamsKeys, maxBytes: true };
 
 /** An open, checked safetensors file: its header and a reader of each tensor's bytes. */
 interface Opened {
@@ -60,8 +67,8 @@ const readAt = (fd: number, n: number, position: number): Uint8Array => {
 };
 
 /** Open `path`, check it is a regular file within `maxBytes` and its header is valid, then run `use`; the file is closed after. */
-const withFile = <A>(fn: string, path: string, opts: unknown, use: (o: Opened) => A): E.Either<DecodeErrors, A> => {
-  const limits = safetensorsLimits(fn, opts);
+const withFile = <A>(fn: string, path: string, opts: unknown, known: Readonly<Record<string, true>>, use: (o: Opened) => A): E.Either<DecodeErrors, A> => {
+  const limits = safetensorsLimits(fn, opts, known);
   const maxBytes = checkLimit(fn, "maxBytes", (opts as ReadOptions | undefined)?.maxBytes) ?? DEFAULT_MAX_BYTES;
   checkPath(fn, path);
   const at = (errs: DecodeErrors): DecodeErrors => [key(path, errs)];
@@ -118,7 +125,7 @@ export const writeSafetensors = (path: string, params: Params, opts?: EncodeSafe
  * @since 0.3.0
  */
 export const readSafetensors = (path: string, opts?: ReadSafetensorsOptions): E.Either<DecodeErrors, Safetensors> =>
-  withFile("readSafetensors", path, opts, ({ header, read }) => {
+  withFile("readSafetensors", path, opts, readKeys, ({ header, read }) => {
     const tensors: Record<string, Tensor> = {};
     const dtypes: Record<string, SafetensorsDType> = {};
     for (const [name, e] of header.entries) {
@@ -148,7 +155,7 @@ export const readSafetensors = (path: string, opts?: ReadSafetensorsOptions): E.
  * @since 0.3.0
  */
 export const loadSafetensors = <const M extends Describable>(path: string, model: M, opts?: LoadSafetensorsOptions): E.Either<DecodeErrors, ParamsOfModel<M>> => {
-  const { dtype } = safetensorsLimits("loadSafetensors", opts);
-  const r = withFile("loadSafetensors", path, opts, ({ header, read }) => paramsFromFound(model, foundTensors(header, read), dtype, safetensorsName));
+  const { dtype } = safetensorsLimits("loadSafetensors", opts, loadKeys);
+  const r = withFile("loadSafetensors", path, opts, loadKeys, ({ header, read }) => paramsFromFound(model, foundTensors(header, read), dtype, safetensorsName));
   return E.flatMap(r, (p: E.Either<DecodeErrors, ParamsOfModel<M>>) => E.mapLeft((errs: DecodeErrors): DecodeErrors => [key(path, errs)])(p));
 };

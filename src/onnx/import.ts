@@ -18,8 +18,8 @@ import { type DecodeError, type DecodeErrors, describeValue, key, leaf, nonEmpty
 import { type FoundTensor, paramsFromFound } from "../codec/modelTensors.js";
 import { type Describable, isRecurrentArchitecture, type ParamsOfModel } from "../nn/architecture.js";
 import { showShape } from "../shape/dims.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { dtypeOption } from "../tensor/dtype.js";
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import { ONNX_OPSET } from "./export.js";
 import { type Attribute, type GraphEnd, graphEnds, graphNodes, type NodeSpec, onnxInitializers, permuteFlat } from "./graph.js";
 import { int64, onnx } from "./proto.js";

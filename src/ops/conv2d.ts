@@ -35,7 +35,7 @@ import { bind, type Primitive } from "../autodiff/core.js";
 import { PATCH_LIMIT } from "../backend/windows.js";
 import { type Conv2dOptions, type Padding, type PatchGeometry, type Conv2d as Rule, conv2d as rule } from "../shape/conv.js";
 import type { Check, Ok, Shape } from "../shape/dims.js";
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { addPrim } from "./add.js";
 import { concatPrim } from "./concat.js";

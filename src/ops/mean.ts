@@ -5,7 +5,7 @@
  * @module
  */
 import { normAxis } from "../shape/dims.js";
-import { reduce } from "../shape/reduce.js";
+import { checkKeepDims, reduce } from "../shape/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { reducedLength } from "./builders.js";
 import { dual, expectTensor, one, tensorFirst } from "./define.js";
@@ -16,6 +16,7 @@ import { type ReduceParams, type Reduction, sampleReduce, sumAxis } from "./sum.
 
 const meanImpl = (x: Tensor, axis?: number, keepDims = false): Tensor => {
   expectTensor("mean", "x", x);
+  checkKeepDims("mean", keepDims);
   const n = axis === undefined ? x.size : ((x.shape as readonly number[])[normAxis("mean", axis, x.rank, x.shape as readonly number[])] as number);
   return div(sumAxis(x, axis, keepDims), n);
 };

@@ -103,7 +103,8 @@ const leafwise = (name: string, lr: LearningRate, nSlots: number, rule: Rule): O
       const { leaves: ws, rebuild } = flattenTree(fn, params);
       const gs = flattenTree(fn, grads).leaves;
       if (gs.length !== ws.length) throw new TypeError(`${fn}: argument 'grads' has ${gs.length} tensors, 'params' has ${ws.length}`);
-      if (state === null || typeof state !== "object" || state.slots.length !== nSlots) throw new TypeError(`${fn}: argument 'state' must come from ${name}.init (${nSlots} slots)`);
+      if (state === null || typeof state !== "object" || !Array.isArray(state.slots) || state.slots.length !== nSlots)
+        throw new TypeError(`${fn}: argument 'state' must come from ${name}.init (${nSlots} slots)`);
       const slots = state.slots.map((s) => flattenTree(fn, s).leaves);
       const lrNow = rateAt(fn, lr, state.step);
       const t = state.step + 1;

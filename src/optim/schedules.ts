@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 
 // -------------------------------------------------------------------------------------
 // model

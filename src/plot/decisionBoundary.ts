@@ -6,7 +6,7 @@
  * @module
  */
 import type { Examples } from "../data/examples.js";
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { axis, domain } from "./axes.js";
 import { arrayLike, classIndex, intIn, MAX_RESOLUTION, optString, size } from "./check.js";
 import { figure, type LegendItem } from "./figure.js";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Examples } from "../data/examples.js";
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { arrayLike, intIn, numberIn, optString } from "./check.js";
 import { ALERT, FAINT, gray, INK } from "./palette.js";
 import { addRuns, type Runs, runsToPaths } from "./runs.js";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { axis } from "./axes.js";
 import { arrayLike, optString, size } from "./check.js";
 import { figure, type LegendItem, type Panel } from "./figure.js";
@@ -63,6 +63,9 @@ export interface LineChartOptions {
 const lineChartKeys: OptionKeys<LineChartOptions> = { title: true, xLabel: true, yLabel: true, logY: true, markers: true, width: true, height: true };
 const seriesKeys: OptionKeys<Series> = { name: true, y: true, x: true, dashed: true };
 
+/** The largest magnitude a chart scales: the span of two values (up to 2e300) and the ticks rounded out past them stay finite; on a log axis, `1e-300` to `1e300` (subnormals have no ticks). */
+const MAX_MAGNITUDE = 1e300;
+
 /** A validated series with its colour. @category model */
 export interface Line {
   readonly name: string;
@@ -78,7 +81,8 @@ export interface Line {
 
 /**
  * Checks `s` for `fn`: its name is a string, `x` and `y` have the same length, every `x` is a
- * finite number, every `y` a number or missing, and, with `logY`, every present `y` is > 0.
+ * finite number, every `y` a number or missing, every value within ±1e300, and, with `logY`,
+ * every present `y` is in `[1e-300, 1e300]`.
  *
  * @example lineOf("demo", { name: "loss", y: [1, Number.NaN, 3] }, "#000000", false).y.map(String) // ["1", "undefined", "3"]
  * @category constructors
@@ -95,10 +99,14 @@ export const lineOf = (fn: string, s: Series, colour: string, logY: boolean): Li
   for (let i = 0; i < ys.length; i++) {
     const xi = xs === undefined ? i : xs[i];
     if (typeof xi !== "number" || !Number.isFinite(xi)) throw new TypeError(`${fn}: series '${s.name}' x[${i}] must be a finite number, got ${String(xi)}`);
+    if (Math.abs(xi) > MAX_MAGNITUDE) throw new RangeError(`${fn}: series '${s.name}' x[${i}] = ${xi} is beyond ±1e300, which a chart cannot scale`);
     const yi = ys[i];
     if (yi !== undefined && yi !== null && typeof yi !== "number") throw new TypeError(`${fn}: series '${s.name}' y[${i}] must be a number or undefined, got ${typeof yi}`);
     const present = typeof yi === "number" && Number.isFinite(yi) ? yi : undefined;
     if (logY && present !== undefined && present <= 0) throw new RangeError(`${fn}: option 'logY' needs values > 0, series '${s.name}' has y[${i}] = ${present}`);
+    if (logY && present !== undefined && (present < 1 / MAX_MAGNITUDE || present > MAX_MAGNITUDE))
+      throw new RangeError(`${fn}: option 'logY' needs values in [1e-300, 1e300], series '${s.name}' has y[${i}] = ${present}`);
+    if (present !== undefined && Math.abs(present) > MAX_MAGNITUDE) throw new RangeError(`${fn}: series '${s.name}' y[${i}] = ${present} is beyond ±1e300, which a chart cannot scale`);
     x.push(xi);
     y.push(present);
   }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import type { EpochRecord } from "../train/fit.js";
 import { arrayLike, optString, size } from "./check.js";
 import { figure, type LegendItem } from "./figure.js";

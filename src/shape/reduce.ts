@@ -47,8 +47,16 @@ export type Reduce<S extends Shape, Axis extends number | undefined = undefined,
       ? Shape
       : number[];
 
+/** `keepDims`, when a boolean; from JavaScript an options object (`{ keepdims: true }`) would be truthy. */
+export const checkKeepDims = (op: string, keepDims: unknown): void => {
+  if (typeof keepDims === "boolean") return;
+  const got = typeof keepDims === "string" ? JSON.stringify(keepDims) : keepDims !== null && typeof keepDims === "object" ? "an object" : String(keepDims);
+  throw new TypeError(`${op}: argument 'keepDims' must be a boolean, got ${got}`);
+};
+
 /** Runtime twin of {@link Reduce}. */
 export const reduce = (s: Sizes, axis?: number, keepDims = false, op = "reduce"): number[] => {
+  checkKeepDims(op, keepDims);
   if (axis === undefined) return keepDims ? s.map(() => 1) : [];
   const n = normAxis(op, axis, s.length, s);
   return keepDims ? s.map((d, i) => (i === n ? 1 : d)) : s.filter((_, i) => i !== n);

@@ -9,8 +9,8 @@ import { type DType, type TypedArray, tooLarge } from "../backend/backend.js";
 import { getBackend } from "../backend/current.js";
 import type { Check, Dim, Mismatch, Ok, Shape, ShowShape } from "../shape/dims.js";
 import { ShapeError, showShape, sizeOf } from "../shape/dims.js";
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { dtypeOption } from "./dtype.js";
-import { checkOptionKeys, type OptionKeys } from "./options.js";
 import { fromStorage, isTensor, storageOf, type Tensor } from "./tensor.js";
 
 // -------------------------------------------------------------------------------------
@@ -84,9 +84,13 @@ export const checkSize = (fn: string, shape: readonly number[], dtype: DType): n
 // constructors
 // -------------------------------------------------------------------------------------
 
+/** The deepest nesting `tensor` follows (numpy's limit on rank). */
+const MAX_NESTING = 32;
+
 /**
  * A tensor from a nested array literal (or a number, for a scalar). The shape is inferred, and a
- * ragged literal is a compile error.
+ * ragged literal is a compile error. From JavaScript, a ragged array, a hole of a sparse array,
+ * and nesting deeper than 32 levels (a cyclic array) throw, naming the element.
  *
  * @example
  * import { tensor } from "typegrad"
@@ -99,6 +103,8 @@ export const tensor: <const T extends Nested>(data: Check<NestedShape<T>, T>, op
   const shape: number[] = [];
   let probe: unknown = data;
   while (Array.isArray(probe)) {
+    // a cyclic array (a[0] = a) would grow the shape until the engine aborts the process
+    if (shape.length === MAX_NESTING) throw new ShapeError("tensor", `the array is nested more than ${MAX_NESTING} levels deep (a cyclic array?)`);
     shape.push(probe.length);
     probe = probe[0];
   }
@@ -112,9 +118,8 @@ export const tensor: <const T extends Nested>(data: Check<NestedShape<T>, T>, op
     if (!Array.isArray(u) || u.length !== shape[depth]) {
       throw new ShapeError("tensor", `ragged nested array: element ${path || "(root)"} has ${Array.isArray(u) ? `length ${u.length}` : `a ${typeof u}`}, expected length ${shape[depth]}`);
     }
-    u.forEach((v, i) => {
-      walk(v, depth + 1, `${path}[${i}]`);
-    });
+    // every index, holes of a sparse array included (forEach skips them)
+    for (let i = 0; i < u.length; i++) walk(u[i], depth + 1, `${path}[${i}]`);
   };
   walk(data, 0, "");
   return fromStorage(getBackend().fromArray(dtype, flat), shape) as never;

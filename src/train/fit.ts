@@ -36,6 +36,7 @@ import { valueAndGradAux } from "../autodiff/vjp.js";
 import type { DType, TypedArray } from "../backend/backend.js";
 import { batcher, checkExamples, type Examples, type Layout, labelsOnce, take, toTensors } from "../data/examples.js";
 import type { RunContext } from "../nn/activations.js";
+import { type Architecture, type ParamLayout, paramLayout } from "../nn/architecture.js";
 import type { LossOptions } from "../nn/losses.js";
 import { add } from "../ops/add.js";
 import { concatPrim } from "../ops/concat.js";
@@ -43,11 +44,11 @@ import { castPrim } from "../ops/define.js";
 import { reshapeSizes } from "../ops/reshapePrim.js";
 import { sumPrim } from "../ops/sum.js";
 import type { Optimizer, OptState } from "../optim/optimizers.js";
-import { ShapeError } from "../shape/dims.js";
+import { ShapeError, showShape } from "../shape/dims.js";
+import { checkOneOf, checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { toFlat, toFlatAsync } from "../tensor/create.js";
 import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
-import { checkOptionKeys, type OptionKeys } from "../tensor/options.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
 import { fromStorage, type Release, storageOf, type Tensor } from "../tensor/tensor.js";
 import { labelHits, labelsOf, type OutputKind } from "./metrics.js";
@@ -307,6 +308,55 @@ const dataShapeError = (fn: string, arg: string, data: Examples, what: "batch" |
   });
 };
 
+/** The first few differences between the shapes `expected` by name and the tensors of `tree`, or undefined when it fits (or cannot be walked). */
+const shapesMisfit = (expected: readonly (readonly [string, readonly number[]])[], tree: unknown): string | undefined => {
+  let got: Map<string, readonly number[]>;
+  try {
+    got = new Map(namedLeaves("fit", tree as Params).map(([n, t]) => [n, t.shape as readonly number[]]));
+  } catch {
+    return undefined;
+  }
+  const bad: string[] = [];
+  for (const [n, want] of expected) {
+    const s = got.get(n);
+    if (s === undefined) bad.push(`${n}: missing, expected ${showShape(want)}`);
+    else if (s.length !== want.length || s.some((d, i) => d !== want[i])) bad.push(`${n}: shape ${showShape(s)}, expected ${showShape(want)}`);
+  }
+  return bad.length === 0 ? undefined : bad.slice(0, 5).join("; ");
+};
+
+/**
+ * What a first batch's `ShapeError` is about, looked at only once it failed (nothing is added to
+ * a run that works): parameters that do not fit the model's architecture, an optimizer state
+ * whose slots do not fit the parameters, or else the data (`dataShapeError`).
+ */
+const firstBatchError = <P extends Params, F extends number, T extends number>(fn: string, o: FitOptions<P, F, T>, data: Examples, e: unknown): unknown => {
+  if (!(e instanceof ShapeError)) return e;
+  const architecture = (o.model as { readonly architecture?: unknown }).architecture;
+  let layout: ParamLayout | undefined;
+  try {
+    layout = architecture === undefined ? undefined : paramLayout(architecture as Architecture);
+  } catch {
+    layout = undefined;
+  }
+  const params = layout === undefined ? undefined : shapesMisfit(layout.specs, o.params);
+  if (params !== undefined) return new ShapeError(fn, `option 'params' does not fit the model: ${params}`, { cause: e });
+  const state = o.resume?.optState ?? o.optState;
+  if (state !== undefined && Array.isArray(state.slots)) {
+    let mine: (readonly [string, readonly number[]])[] = [];
+    try {
+      mine = namedLeaves(fn, o.params).map(([n, t]) => [n, t.shape as readonly number[]] as const);
+    } catch {
+      mine = [];
+    }
+    for (let k = 0; k < state.slots.length; k++) {
+      const slot = shapesMisfit(mine, state.slots[k]);
+      if (slot !== undefined) return new ShapeError(fn, `option '${o.resume === undefined ? "optState" : "resume"}' does not fit option 'params': slot ${k}: ${slot}`, { cause: e });
+    }
+  }
+  return dataShapeError(fn, "option 'train'", data, "batch", e);
+};
+
 function* evaluation<P extends Params>(
   fn: string,
   arg: string,
@@ -317,11 +367,14 @@ function* evaluation<P extends Params>(
   opts: EvaluateOptions,
 ): Loop<{ readonly loss: number; readonly accuracy: number | undefined }> {
   checkOptionKeys(fn, opts, evaluateKeys);
+  checkOneOf(fn, "task", opts.task, ["classification", "regression"]);
+  checkOneOf(fn, "outputs", opts.outputs, ["logits", "probabilities"]);
+  checkOneOf(fn, "layout", opts.layout, ["columns", "rows"]);
   const task = opts.task ?? "classification";
   checkExamples(fn, "data", data, task);
   if (data.m === 0) throw new TypeError(`${fn}: argument 'data' has no examples`);
   const chunk = opts.chunk ?? 1000;
-  if (typeof chunk !== "number" || !Number.isInteger(chunk) || chunk < 1) throw new TypeError(`evaluate: option 'chunk' must be an integer ≥ 1, got ${String(chunk)}`);
+  if (typeof chunk !== "number" || !Number.isInteger(chunk) || chunk < 1) throw new TypeError(`${fn}: option 'chunk' must be an integer ≥ 1, got ${String(chunk)}`);
   const layout = opts.layout ?? "columns";
   const dtype = dtypeOption(fn, opts.dtype);
   const truth = task === "regression" ? undefined : labelsOnce(data);
@@ -490,6 +543,7 @@ export const trainStep = <P extends Params>(
   opts: StepOptions<P> = {},
 ): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => {
   checkOptionKeys("trainStep", opts, stepKeys);
+  checkStepArgs("trainStep", model, loss, optimizer, state);
   const donate = donateOption("trainStep", opts);
   return stepResult(driveSync("trainStep", "'await trainStepAsync(…)' with the same arguments", update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate)), X, Y);
 };
@@ -523,6 +577,7 @@ export const trainStepAsync = async <P extends Params>(
   opts: StepOptions<P> = {},
 ): Promise<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor }> => {
   checkOptionKeys("trainStepAsync", opts, stepKeys);
+  checkStepArgs("trainStepAsync", model, loss, optimizer, state);
   const donate = donateOption("trainStepAsync", opts);
   return stepResult(await driveAsync(update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate)), X, Y);
 };
@@ -650,6 +705,50 @@ const checkInt = (fn: string, arg: string, v: unknown, min: number): number => {
   return v;
 };
 
+const earlyStoppingKeys: OptionKeys<EarlyStopping> = { monitor: true, patience: true, minDelta: true, restoreBest: true };
+const divergenceKeys: OptionKeys<DivergenceOptions> = { lossFactor: true };
+
+/** A nested options record: undefined, or an object with known keys only. */
+const checkRecord = (fn: string, name: string, v: unknown, known: Readonly<Record<string, true>>, example: string): void => {
+  if (v === undefined) return;
+  if (v === null || typeof v !== "object") throw new TypeError(`${fn}: option '${name}' must be a record such as ${example}, got ${describeValue(v)}`);
+  checkOptionKeys(fn, v, known, `option '${name}'`);
+};
+
+/** `trainStep`'s arguments that the step would otherwise meet as the engine's `TypeError` (`loss is not a function`). */
+const checkStepArgs = (fn: string, model: unknown, loss: unknown, optimizer: unknown, state: unknown): void => {
+  if (typeof (model as { apply?: unknown } | null)?.apply !== "function") throw new TypeError(`${fn}: argument 'model' must have an apply(params, X, ctx) method`);
+  if (typeof loss !== "function") throw new TypeError(`${fn}: argument 'loss' must be a cost function such as softmaxCrossEntropy`);
+  if (typeof (optimizer as { step?: unknown } | null)?.step !== "function") throw new TypeError(`${fn}: argument 'optimizer' must be an optimizer such as adam(1e-3)`);
+  if (state === null || typeof state !== "object" || !Array.isArray((state as { slots?: unknown }).slots))
+    throw new TypeError(`${fn}: argument 'state' must be an optimizer state (optimizer.init(params))`);
+};
+
+/**
+ * The options `fit` would otherwise read only later (a callback at its first call, the early
+ * stopping record at the first epoch's end) or not at all (a misspelt key of a nested record, an
+ * enumerated value it compares against one of its values): checked before any work.
+ */
+const checkLoopOptions = <P extends Params, F extends number, T extends number>(fn: string, o: FitOptions<P, F, T>): void => {
+  checkRecord(fn, "earlyStopping", o.earlyStopping, earlyStoppingKeys, "{ patience: 5 }");
+  const es = o.earlyStopping as Record<string, unknown> | undefined;
+  if (es?.patience !== undefined && !(typeof es.patience === "number" && Number.isInteger(es.patience) && es.patience >= 0))
+    throw new TypeError(`${fn}: option 'earlyStopping.patience' must be an integer ≥ 0, got ${describeValue(es.patience)}`);
+  if (es?.minDelta !== undefined && !(typeof es.minDelta === "number" && Number.isFinite(es.minDelta) && es.minDelta >= 0))
+    throw new TypeError(`${fn}: option 'earlyStopping.minDelta' must be a finite number ≥ 0, got ${describeValue(es.minDelta)}`);
+  if (es?.restoreBest !== undefined && typeof es.restoreBest !== "boolean") throw new TypeError(`${fn}: option 'earlyStopping.restoreBest' must be a boolean, got ${describeValue(es.restoreBest)}`);
+  checkRecord(fn, "divergence", o.divergence, divergenceKeys, "{ lossFactor: 1e4 }");
+  checkOneOf(fn, "task", o.task, ["classification", "regression"]);
+  checkOneOf(fn, "outputs", o.outputs, ["logits", "probabilities"]);
+  checkOneOf(fn, "trainMetrics", o.trainMetrics, ["running", "full"]);
+  checkOneOf(fn, "layout", o.layout, ["columns", "rows"]);
+  if (o.shuffle !== undefined && typeof o.shuffle !== "boolean") throw new TypeError(`${fn}: option 'shuffle' must be a boolean, got ${describeValue(o.shuffle)}`);
+  for (const name of ["onBatch", "onEpoch", "augment", "regularizer"] as const) {
+    const f: unknown = o[name];
+    if (f !== undefined && typeof f !== "function") throw new TypeError(`${fn}: option '${name}' must be a function, got ${describeValue(f)}`);
+  }
+};
+
 /**
  * The training loop, one batch at a time: it yields after every update and returns the result.
  * `fit` drives it to the end at once, `fitAsync` lets the event loop run between batches; both
@@ -660,10 +759,11 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
   if (typeof o.model?.apply !== "function") throw new TypeError(`${fn}: option 'model' must have an apply(params, X, ctx) method`);
   if (typeof o.loss !== "function") throw new TypeError(`${fn}: option 'loss' must be a cost function such as softmaxCrossEntropy`);
   if (typeof o.optimizer?.step !== "function") throw new TypeError(`${fn}: option 'optimizer' must be an optimizer such as adam(1e-3)`);
+  checkLoopOptions(fn, o);
   const epochs = checkInt(fn, "epochs", o.epochs, 0);
   const data = checkExamples(fn, "train", o.train, o.task ?? "classification");
   if (data.m < 1) throw new TypeError(`${fn}: option 'train' must hold at least one example`);
-  if (o.validation !== undefined) checkExamples(fn, "validation", o.validation, o.task ?? "classification");
+  if (o.validation !== undefined && checkExamples(fn, "validation", o.validation, o.task ?? "classification").m < 1) throw new TypeError(`${fn}: option 'validation' must hold at least one example`);
   if (o.validation !== undefined && (o.validation.features !== data.features || o.validation.targets !== data.targets))
     throw new TypeError(`${fn}: option 'validation' has ${o.validation.features} features and ${o.validation.targets} targets, 'train' has ${data.features} and ${data.targets}`);
   const bs = o.batchSize === "full" ? data.m : checkInt(fn, "batchSize", o.batchSize ?? 32, 1);
@@ -855,7 +955,7 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
       }
     }
   } catch (e) {
-    throw firstLoss === undefined ? dataShapeError(fn, "option 'train'", data, "batch", e) : e;
+    throw firstLoss === undefined ? firstBatchError(fn, o, data, e) : e;
   }
   return stop("epochs", epochs, `${fn}: ran ${epochs} epochs`, params);
 }

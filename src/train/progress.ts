@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import type { BatchInfo, EpochRecord } from "./fit.js";
 
 // -------------------------------------------------------------------------------------
@@ -70,6 +71,8 @@ export const epochLine = (r: EpochRecord, epochs: number, batches: number, ms: n
   return parts.join("  ");
 };
 
+const progressKeys: OptionKeys<ProgressOptions> = { stream: true, every: true };
+
 /**
  * A reporter for a run of `epochs` epochs of `batches` batches starting at `firstEpoch` (later
  * than 1 when resuming). `fn` names the caller in errors; `now` is the clock in milliseconds.
@@ -84,6 +87,7 @@ export const progressReporter = (
 ): ProgressReporter => {
   const o: ProgressOptions = opts === true ? {} : opts;
   if (o === null || typeof o !== "object") throw new TypeError(`${fn}: option 'progress' must be true or { stream?, every? }, got ${String(opts)}`);
+  checkOptionKeys(fn, o, progressKeys, "option 'progress'");
   const stream = o.stream ?? defaultStream();
   if (stream === undefined || typeof stream.write !== "function") {
     throw new TypeError(`${fn}: option 'progress' needs a stream with write(text): there is no process.stderr here (in a browser, pass { progress: { stream } })`);

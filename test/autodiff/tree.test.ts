@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { flattenTree, namedLeaves, type Params } from "../../src/autodiff/tree.js";
+import { adam, grad, sum } from "../../src/index.js";
 import { tensor } from "../../src/tensor/create.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
 
@@ -43,6 +44,28 @@ describe("flattenTree", () => {
     // undefined is left out of a record (an optional parameter), but is no leaf of an array or the whole tree
     expect(() => flattenTree("grad", [a, undefined] as unknown as Params)).toThrow(new TypeError("grad: parameters must be tensors, arrays or records of tensors; '[1]' is undefined"));
     expect(() => flattenTree("vjp", undefined as unknown as Params)).toThrow(new TypeError("vjp: parameters must be tensors, arrays or records of tensors; the argument is undefined"));
+  });
+});
+
+describe("flattenTree: cycles and deep trees (grad, the optimizers' init, fit)", () => {
+  // before: "Maximum call stack size exceeded" from adam(…).init(p) or grad(f)(p) with p.self = p
+  it("a cycle or nesting beyond 256 levels is an error naming the function and the path", () => {
+    const p: Record<string, unknown> = { W: tensor([1, 2]) };
+    p.self = p;
+    expect(() => flattenTree("grad", p as Params)).toThrow(new TypeError(`grad: parameters are nested more than 256 levels deep at '${"self.".repeat(256)}self' (a cycle?)`));
+    let deep: unknown = { W: tensor([1]) };
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    expect(() => flattenTree("adam.init", deep as Params)).toThrow(/^adam\.init: parameters are nested more than 256 levels deep at 'a\.a\.a/);
+    let ok: unknown = tensor([1]);
+    for (let i = 0; i < 256; i++) ok = [ok];
+    expect(flattenTree("grad", ok as Params).leaves).toHaveLength(1);
+  });
+
+  it("the optimizers and grad refuse a cyclic tree through it", () => {
+    const p: Record<string, unknown> = { W: tensor([1, 2]) };
+    p.self = p;
+    expect(() => adam(1e-3).init(p as Params)).toThrow(/nested more than 256 levels deep at 'self\.self/);
+    expect(() => grad((q: Params) => sum((q as { W: Tensor }).W))(p as Params)).toThrow(/^grad: .*nested more than 256 levels deep/);
   });
 });
 

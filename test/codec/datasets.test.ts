@@ -82,6 +82,22 @@ describe("csvDataset", () => {
   });
 });
 
+describe("csvDataset: the label is never a feature", () => {
+  // before: features: ["y"] trained on the label itself (X was the label column), without a word
+  it("a feature list naming the label column is an error at line 1, by name or index", () => {
+    const csv = "a,b,y\n1,2,0\n3,4,1\n";
+    expect(text(csvDataset(csv, { label: "y", features: ["a", "y"] }))).toBe("line 1: option 'features' names the label column 'y'");
+    expect(text(csvDataset(csv, { label: 2, features: ["y"] }))).toBe("line 1: option 'features' names the label column 'y'");
+    expect(text(csvDataset(csv, { label: "y", features: ["a", "a"] }))).toBe("line 1: option 'features' names column 'a' twice");
+    expect(text(csvDataset(csv, { label: "y", features: ["b", "a"] }))).toBe("ok");
+  });
+
+  it("a bad delimiter is named as csvDataset's option (parseCsv's argument)", () => {
+    expect(() => csvDataset("a;y\n1;0\n", { label: "y", delimiter: ";;" })).toThrow(new TypeError("csvDataset: option 'delimiter' must be one character other than a quote or a line end, got \";;\""));
+    expect(() => parseCsv("a;y\n1;0\n", "")).toThrow("parseCsv: argument 'delimiter' must be one character");
+  });
+});
+
 describe("jsonDataset", () => {
   it("decodes named tensors with one binding, and reports bad JSON", () => {
     const r = jsonDataset('{"X": [[1, 2], [3, 4]], "Y": [[0, 1]]}', { X: [2, "m"], Y: [1, "m"] });

@@ -83,6 +83,22 @@ describe("examples", () => {
     ],
     [[0], [2], [1]],
   );
+  test("every row is an array of numbers (from JavaScript)", () => {
+    const js = (u: unknown): never => u as never;
+    // before: null was stored as 0, "1" as 1, a hole or an object as NaN, a string row as NaNs, without a word
+    expect(() => examples(js([[1, null]]), [[0]])).toThrow(new TypeError("examples: xs[0][1] must be a number, got null"));
+    expect(() => examples([[1, 2]], js([["1"]]))).toThrow(new TypeError('examples: ys[0][0] must be a number, got "1"'));
+    const hole = [1];
+    hole.length = 2;
+    expect(() => examples(js([[1, 2], hole]), [[0], [1]])).toThrow("examples: xs[1][1] must be a number, got undefined");
+    expect(() => examples(js([[1, 2], "ab"]), [[0], [1]])).toThrow(new TypeError('examples: xs[1] must be an array of numbers, got "ab"'));
+    expect(() => examples(js([[1, 2], 7]), [[0], [1]])).toThrow("examples: xs[1] must be an array of numbers, got 7");
+    // NaN and ±Infinity are numbers: fit and evaluate refuse them, naming the example
+    expect(examples([[Number.NaN, 1]], [[0]]).m).toBe(1);
+    // typed-array rows are numbers by construction
+    expect(examples(js([new Float64Array([1, 2])]), js([new Float32Array([1])])).x).toEqual(new Float32Array([1, 2]));
+  });
+
   test("toTensors: columns are examples by default, rows on request", () => {
     const c = toTensors(d);
     expect(toArray(c.X)).toEqual([

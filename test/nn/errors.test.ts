@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { activate, activationBackward, prelu, rrelu } from "../../src/nn/activations.js";
 import { architectureLayers, paramLayout } from "../../src/nn/architecture.js";
 import { batchNormState } from "../../src/nn/batchNorm.js";
-import { batchNormLayer, conv2dLayer, flattenLayer, maxPool2dLayer, reshapeLayer } from "../../src/nn/conv.js";
+import { avgPool2dLayer, batchNormLayer, conv2dLayer, flattenLayer, maxPool2dLayer, reshapeLayer } from "../../src/nn/conv.js";
 import { dense, gradsAsParams } from "../../src/nn/dense.js";
 import { dropout } from "../../src/nn/dropout.js";
 import { initializer, initializers } from "../../src/nn/init.js";
@@ -227,11 +227,29 @@ describe("image layers", () => {
     const g = c.backward(p, A, cache);
     expect(Object.keys(g).sort()).toEqual(["dA_prev", "dW", "db"]);
     expect(() => maxPool2dLayer(bad([4, 4]), bad(2))).toThrow("maxPool2dLayer: argument 'inShape' must be [height, width, channels] (integers ≥ 1), got [4,4]");
+    // the window size: before, 0, −1, 1.5, NaN, "2" or [2, 0] made a layer whose nOut held NaN or negative sizes
+    for (const size of [0, -1, 1.5, Number.NaN, "2", [2, 0], [2], [2, 2, 2]]) {
+      expect(() => maxPool2dLayer([4, 4, 1], bad(size))).toThrow(new TypeError(`maxPool2dLayer: argument 'size' must be an integer ≥ 1 or a pair of them, got ${JSON.stringify(size)}`));
+      expect(() => avgPool2dLayer([4, 4, 1], bad(size))).toThrow(`avgPool2dLayer: argument 'size' must be an integer ≥ 1 or a pair of them`);
+    }
+    expect(maxPool2dLayer([4, 4, 1], [2, 1]).nOut).toEqual([2, 4, 1]);
+    // padding as large as the window (a window of padding only): before, a layer whose first apply failed in the op
+    expect(() => maxPool2dLayer([8, 8, 1], 2, { padding: 5 })).toThrow(new RangeError("maxPool2dLayer: explicit padding must be smaller than the window (2×2), got 5"));
+    expect(() => avgPool2dLayer([8, 8, 1], [3, 2], { padding: [1, 2] })).toThrow("avgPool2dLayer: explicit padding must be smaller than the window (3×2), got [1,2]");
+    expect(maxPool2dLayer([8, 8, 1], 2, { padding: 1 }).nOut).toEqual([5, 5, 1]);
   });
   it("batchNormLayer, flattenLayer and reshapeLayer shapes", () => {
     expect(() => batchNormLayer(bad([]))).toThrow(new TypeError("batchNormLayer: argument 'inShape' must be a non-empty array of sizes, got []"));
     expect(() => batchNormLayer(bad([4, 0]))).toThrow("batchNormLayer: argument 'inShape' must be a non-empty array of sizes, got [4,0]");
     expect(() => batchNormLayer(bad(4))).toThrow("got 4");
+    // checked when the layer is made (before: at the first apply, as batchNorm's; "0.5" passed)
+    for (const momentum of [2, -0.1, Number.NaN, "0.5"])
+      expect(() => batchNormLayer([4], { momentum: bad(momentum) })).toThrow(
+        new RangeError(`batchNormLayer: option 'momentum' must be a number in [0, 1], got ${typeof momentum === "string" ? `"${momentum}"` : momentum}`),
+      );
+    for (const epsilon of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => batchNormLayer([4], { epsilon })).toThrow(new RangeError(`batchNormLayer: option 'epsilon' must be a finite number > 0, got ${epsilon}`));
+    expect(batchNormLayer([4], { momentum: 0, epsilon: 1e-9 }).nOut).toEqual([4]);
     expect(batchNormLayer([3]).nOut).toEqual([3]);
     expect(() => flattenLayer(bad([2, 0]))).toThrow(new TypeError("flattenLayer: the shape must be a non-empty array of sizes, got [2,0]"));
     expect(() => reshapeLayer(bad([]))).toThrow("reshapeLayer: the shape must be a non-empty array of sizes, got []");
@@ -246,6 +264,11 @@ describe("mlp and sequential", () => {
   it("mlp's sizes and params", () => {
     expect(() => mlp(bad([4]))).toThrow(new TypeError("mlp: argument 'sizes' must list at least an input and an output size, got [4]"));
     expect(() => mlp(bad("4,2"))).toThrow("mlp: argument 'sizes' must list at least an input and an output size, got \"4,2\"");
+    // named as mlp's options (before: "dense: option 'activation' …", an option the caller never wrote)
+    expect(() => mlp([2, 3, 1], { hidden: bad("rellu") })).toThrow(
+      new TypeError('mlp: option \'hidden\' must be "linear", "sigmoid", "tanh", "relu", "leakyRelu", "prelu", "rrelu", "elu" or "softmax", got "rellu"'),
+    );
+    expect(() => mlp([2, 3, 1], { output: bad("softmx") })).toThrow(/^mlp: option 'output' must be "linear", .* got "softmx"$/);
     const net = mlp([2, 3, 1]);
     const p = net.init(rng(0));
     const X = ones([2, 4]);

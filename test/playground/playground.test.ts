@@ -59,6 +59,12 @@ describe("the URL state", () => {
       "bogus: unknown setting",
     ]);
   });
+  it("a link naming an Object.prototype member is an unknown setting, not a page that fails to load", () => {
+    // before: `k in readers` found constructor, toString, __proto__ …, and destructuring them threw
+    const p = parseState("#constructor=1&toString=x&__proto__=1&hasOwnProperty=1&seed=3");
+    expect(p.state).toEqual({ ...defaults, seed: 3 });
+    expect(p.problems).toEqual(["constructor: unknown setting", "toString: unknown setting", "__proto__: unknown setting", "hasOwnProperty: unknown setting"]);
+  });
 });
 
 describe("the data and the session", () => {

@@ -116,6 +116,15 @@ describe("lineChart", () => {
     expect(() => lineChart([{ name: "a", y: [1] }], { height: 130, title: "t" })).toThrow(/lineChart: options 'width' 640 and 'height' 130 leave no room for the plot/);
   });
 
+  test("values a chart cannot scale (beyond ±1e300, or below 1e-300 on a log axis) are refused, not drawn as NaN", () => {
+    // before: the span 2e308 overflowed to Infinity and the SVG held NaN coordinates
+    expect(() => lineChart([{ name: "a", y: [1e308, -1e308] }])).toThrow(new RangeError("lineChart: series 'a' y[0] = 1e+308 is beyond ±1e300, which a chart cannot scale"));
+    expect(() => lineChart([{ name: "a", x: [0, -1e301], y: [1, 2] }])).toThrow(new RangeError("lineChart: series 'a' x[1] = -1e+301 is beyond ±1e300, which a chart cannot scale"));
+    expect(() => lineChart([{ name: "a", y: [1e-320, 1] }], { logY: true })).toThrow(new RangeError("lineChart: option 'logY' needs values in [1e-300, 1e300], series 'a' has y[0] = 1e-320"));
+    expect(() => trainingCurves([{ epoch: 1, loss: 1e308, accuracy: undefined, valLoss: -1e308, valAccuracy: undefined }])).toThrow(/^trainingCurves: series '.*' y\[0\] = .*1e\+308 is beyond ±1e300/);
+    for (const svg of [lineChart([{ name: "a", y: [1e300, -1e300] }]), lineChart([{ name: "a", y: [1e-300, 1e300] }], { logY: true })]) expect(svg).not.toMatch(/NaN|Infinity/);
+  });
+
   test("a chart holds at most MAX_POINTS points, all series together, refused before any is read", () => {
     const half = new Float64Array(MAX_POINTS / 2 + 1);
     const tooMany = new RangeError(`lineChart: argument 'series' has ${MAX_POINTS + 2} points, more than the ${MAX_POINTS} a chart may hold; pass fewer, e.g. every k-th point or the mean of every k`);

@@ -3,7 +3,20 @@
  * chain checked against them (a mismatch names both shapes at the wrong layer), parameters typed.
  */
 import { describe, expect, test } from "tstyche";
-import { avgPool2dLayer, batchNormLayer, conv2dLayer, dense, flattenLayer, globalAvgPool2dLayer, maxPool2dLayer, reshapeLayer, rng, sequential, type Tensor } from "../../src/index.js";
+import {
+  avgPool2dLayer,
+  type BatchNormParams,
+  batchNormLayer,
+  conv2dLayer,
+  dense,
+  flattenLayer,
+  globalAvgPool2dLayer,
+  maxPool2dLayer,
+  reshapeLayer,
+  rng,
+  sequential,
+  type Tensor,
+} from "../../src/index.js";
 
 declare const X: Tensor<["m", 784]>;
 
@@ -42,6 +55,9 @@ describe("sequential with image layers", () => {
     const p = net.init(rng(0));
     expect(p[1].W).type.toBe<Tensor<[5, 5, 1, 6]>>();
     expect(p[4].gamma).type.toBe<Tensor<[16]>>();
+    // its parameters are the four named ones: a misspelt name does not compile (before, an index signature typed it as a Tensor)
+    expect(p[4]).type.not.toHaveProperty("gama");
+    expect(batchNormLayer([10, 10, 16]).init(rng(0))).type.toBe<BatchNormParams<16>>();
     expect(p[7].W).type.toBe<Tensor<[400, 120]>>();
     expect(net.apply(p, X)).type.toBe<Tensor<["m", 10]>>();
   });

@@ -169,7 +169,7 @@ export const parseState = (hash: string): Parsed => {
   const out: Record<string, unknown> = { ...defaults };
   const problems: string[] = [];
   for (const [k, v] of params) {
-    if (!(k in readers)) {
+    if (!Object.hasOwn(readers, k)) {
       problems.push(`${k}: unknown setting`);
       continue;
     }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkOptionKeys, type OptionKeys } from "../../shape/options.js";
 import { BINARY, UNARY } from "./codes.generated.js";
 import { Arena, type MemoryStats, touchPages } from "./memory.js";
 import { canReadSync, canStartWorkers, envVar, fetchBuild, hostThreads, readBuildSync, type WasmBuild } from "./platform.js";
@@ -226,6 +227,8 @@ export interface WasmOptions {
   readonly relaxedSimd?: boolean | "auto";
 }
 
+const wasmKeys: OptionKeys<WasmOptions> = { threads: true, ringBytes: true, splitElementwise: true, relaxedSimd: true };
+
 /**
  * Configure the WASM backend; returns the previous settings.
  *
@@ -237,6 +240,9 @@ export interface WasmOptions {
  * @category constructors
  */
 export const configureWasm = (opts: WasmOptions): Required<WasmOptions> => {
+  if (opts === null || typeof opts !== "object")
+    throw new TypeError(`configureWasm: argument 'opts' must be a record such as { threads: 2 }, got ${typeof opts === "function" ? "a function" : String(opts)}`);
+  checkOptionKeys("configureWasm", opts, wasmKeys);
   const prev = { threads: threadCount(), ringBytes, splitElementwise, relaxedSimd };
   if (opts.splitElementwise !== undefined && typeof opts.splitElementwise !== "boolean" && opts.splitElementwise !== "costly")
     throw new TypeError(`configureWasm: option 'splitElementwise' must be a boolean or "costly", got ${String(opts.splitElementwise)}`);

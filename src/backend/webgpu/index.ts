@@ -20,6 +20,7 @@
  */
 import type { PatchGeometry } from "../../shape/conv.js";
 import type { Sizes } from "../../shape/dims.js";
+import { checkOptionKeys, type OptionKeys } from "../../shape/options.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
 import { packDtype } from "../batches.js";
 import { convByWindows, isPointwise } from "../windows.js";
@@ -1191,6 +1192,9 @@ export interface WebGPUOptions {
   readonly convWindowBytes?: number | "auto";
 }
 
+const webgpuKeys: OptionKeys<WebGPUOptions> = { tile: true, conv: true, convWindowBytes: true };
+const tileKeys: OptionKeys<MatmulTile> = { bm: true, bn: true, bk: true, tm: true, tn: true };
+
 /**
  * Configure the WebGPU backend; returns the previous settings.
  *
@@ -1204,6 +1208,10 @@ export interface WebGPUOptions {
  * @category constructors
  */
 export const configureWebGPU = (opts: WebGPUOptions): Required<WebGPUOptions> => {
+  if (opts === null || typeof opts !== "object")
+    throw new TypeError(`configureWebGPU: argument 'opts' must be a record such as { conv: "auto" }, got ${typeof opts === "function" ? "a function" : String(opts)}`);
+  checkOptionKeys("configureWebGPU", opts, webgpuKeys);
+  if (opts.tile !== undefined) checkOptionKeys("configureWebGPU", opts.tile, tileKeys, "option 'tile'");
   const prev = { tile: instance.tile, conv: instance.conv, convWindowBytes: instance.convWindowBytes };
   const { tile, conv, convWindowBytes } = opts;
   if (tile !== undefined) checkTile(tile);

@@ -42,3 +42,33 @@ export const checkOptionKeys = (fn: string, opts: unknown, known: Readonly<Recor
     throw new TypeError(record === undefined ? `${fn}: unknown option '${key}' (${hint})` : `${fn}: ${record} has an unknown key '${key}' (${hint})`);
   }
 };
+
+/**
+ * `opts` without the given keys, for a function that takes its own options and hands the rest to
+ * another that checks its keys (`readNpy`'s `maxBytes`, then `parseNpy`'s). Anything that is not
+ * an object is returned as it is, for the callee's own checks.
+ *
+ * @internal
+ */
+export const withoutKeys = <T>(opts: T, keys: readonly string[]): T => {
+  if (opts === null || typeof opts !== "object" || !keys.some((k) => Object.hasOwn(opts, k))) return opts;
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts)) if (!keys.includes(k)) rest[k] = v;
+  return rest as T;
+};
+
+/**
+ * Throws a `TypeError` naming `fn`, the option and the values it takes when `v` is defined and
+ * not one of `allowed` (`fit: option 'task' must be "classification" or "regression", got
+ * "regresion"`): a misspelt enumerated value is not read as the default.
+ *
+ * @internal
+ */
+export const checkOneOf = (fn: string, name: string, v: unknown, allowed: readonly string[]): void => {
+  if (v === undefined || allowed.includes(v as string)) return;
+  const listed = allowed.map((a) => JSON.stringify(a));
+  const expected = listed.length <= 2 ? listed.join(" or ") : `${listed.slice(0, -1).join(", ")} or ${listed.at(-1)}`;
+  const got =
+    typeof v === "string" ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v) : v === null ? "null" : typeof v === "object" ? "an object" : typeof v === "function" ? "a function" : String(v);
+  throw new TypeError(`${fn}: option '${name}' must be ${expected}, got ${got}`);
+};
