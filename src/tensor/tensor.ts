@@ -39,8 +39,13 @@ export interface TraceTag {
 /** @internal */
 export type Impl = { readonly kind: "concrete"; readonly storage: Storage } | { readonly kind: "traced"; readonly trace: TraceTag; readonly primal: Tensor };
 
-/** Every tensor the constructor made (a Proxy or a prototype-made object is not one). */
-const made = new WeakSet<object>();
+/**
+ * True for an object the constructor made: it carries the class's private brand, which a Proxy
+ * around a tensor or an object made with `Object.create(Tensor.prototype)` lacks. A brand check
+ * is a field lookup; a `WeakSet` of every tensor cost ~0.5 µs per tensor made (its `add`), plus
+ * the collector's ephemeron work, ~100 tensors per training step.
+ */
+let branded: (u: object) => boolean;
 
 /**
  * An immutable n-dimensional array whose type carries its shape.
@@ -60,6 +65,10 @@ export class Tensor<S extends Shape = Shape> {
   readonly shape: SizesOf<S>;
   /** @internal */
   readonly impl: Impl;
+  readonly #made = true;
+  static {
+    branded = (u) => #made in u;
+  }
 
   /** @internal */
   constructor(
@@ -71,7 +80,6 @@ export class Tensor<S extends Shape = Shape> {
     this.shape = Object.freeze([...shape]) as unknown as SizesOf<S>;
     this.impl = impl;
     Object.freeze(this);
-    made.add(this);
   }
 
   /** Number of axes. */
@@ -98,7 +106,7 @@ export class Tensor<S extends Shape = Shape> {
  * isTensor([1, 2]) // false
  * @category model
  */
-export const isTensor = (u: unknown): u is Tensor => u instanceof Tensor && made.has(u);
+export const isTensor = (u: unknown): u is Tensor => u instanceof Tensor && branded(u);
 
 /**
  * A tensor of `storage`, a fresh one made now (by a creation function or a kernel): the
