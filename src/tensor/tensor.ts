@@ -36,8 +36,15 @@ export interface TraceTag {
   tape: Set<Storage> | undefined;
 }
 
-/** @internal */
-export type Impl = { readonly kind: "concrete"; readonly storage: Storage } | { readonly kind: "traced"; readonly trace: TraceTag; readonly primal: Tensor };
+/**
+ * A concrete value's storage, or a traced value: its trace, its value one level down, and how it
+ * was computed (`node`, the autodiff core's record; `undefined` for a leaf). The node is held
+ * here, not in a side table: a `WeakMap` entry per traced value cost a hash insert and ephemeron
+ * work for the collector on every op under a trace.
+ *
+ * @internal
+ */
+export type Impl = { readonly kind: "concrete"; readonly storage: Storage } | { readonly kind: "traced"; readonly trace: TraceTag; readonly primal: Tensor; readonly node: object | undefined };
 
 /**
  * True for an object the constructor made: it carries the class's private brand, which a Proxy
