@@ -152,7 +152,7 @@ export const live = (x: Tensor): Tensor => {
  */
 export const storageOf = (x: Tensor, fn?: string, arg?: string | number): Storage => {
   const s = storageBelow(x);
-  const why = releases.get(s);
+  const why = releaseOf(s);
   if (why !== undefined) useAfterRelease(x, why, fn, arg);
   return s;
 };
@@ -178,8 +178,21 @@ export const storageBelow = (x: Tensor): Storage => {
  */
 export type Release = "tidy" | "grad" | "donate" | "library";
 
-/** The storages given back, and why. A weak map: a mark costs the storage nothing and dies with it. */
-const releases = new WeakMap<Storage, Release>();
+/**
+ * Why a storage was given back, as a property of the storage under a module-private symbol: it
+ * dies with the storage, and reading it on a storage never given back is an inline-cached miss.
+ * (A `WeakMap` did the same at a hash lookup per op input and a hash insert per release, plus the
+ * collector's ephemeron work: ~15 µs per MLP step.) A storage that cannot take a property (a
+ * custom backend's frozen object) is marked in `frozenReleases` instead, consulted only once one
+ * such mark exists.
+ */
+const RELEASED: unique symbol = Symbol("typegrad.released");
+type Marked = Storage & { [RELEASED]?: Release };
+const frozenReleases = new WeakMap<Storage, Release>();
+let anyFrozen = false;
+
+/** Why `s` was given back, or `undefined` while it holds memory. */
+const releaseOf = (s: Storage): Release | undefined => (s as Marked)[RELEASED] ?? (anyFrozen ? frozenReleases.get(s) : undefined);
 
 /**
  * Mark `s` as given back; false when it already was, or when it is shared (a cached scalar,
@@ -188,8 +201,12 @@ const releases = new WeakMap<Storage, Release>();
  * @internal
  */
 export const markReleased = (s: Storage, why: Release): boolean => {
-  if (s.shared === true || releases.has(s)) return false;
-  releases.set(s, why);
+  if (s.shared === true || releaseOf(s) !== undefined) return false;
+  if (Object.isExtensible(s)) (s as Marked)[RELEASED] = why;
+  else {
+    frozenReleases.set(s, why);
+    anyFrozen = true;
+  }
   return true;
 };
 
