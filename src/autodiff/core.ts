@@ -92,11 +92,8 @@ export interface Node {
   readonly primals: readonly Tensor[];
 }
 
-/** The node of each traced value an op computed (a leaf has none). */
-const nodes = new WeakMap<Tensor, Node>();
-
 /** How traced value `t` was computed; `undefined` for a leaf or a concrete value. @internal */
-export const nodeOf = (t: Tensor): Node | undefined => nodes.get(t);
+export const nodeOf = (t: Tensor): Node | undefined => (t.impl.kind === "traced" ? (t.impl.node as Node | undefined) : undefined);
 
 /** The innermost active trace among `xs` (already `live`), if any. @internal */
 export const innermost = (xs: readonly Tensor[]): TraceTag | undefined => {
@@ -111,18 +108,14 @@ export const isOf = (trace: TraceTag, x: Tensor): x is Tensor & { readonly impl:
 /** `x`'s value one level below `trace` (`x` itself when it is not of that trace). @internal */
 export const below = (trace: TraceTag, x: Tensor): Tensor => (isOf(trace, x) ? x.impl.primal : x);
 
-/** A value of `trace` whose value one level down is `primal` (a leaf when no node records how it was computed). */
-const tracedValue = (trace: TraceTag, primal: Tensor): Tensor => new Tensor(primal.shape as RuntimeShape, primal.dtype, { kind: "traced", trace, primal });
+/** A value of `trace` whose value one level down is `primal`, computed as `node` says (a leaf: none). */
+const tracedValue = (trace: TraceTag, primal: Tensor, node: Node | undefined): Tensor => new Tensor(primal.shape as RuntimeShape, primal.dtype, { kind: "traced", trace, primal, node });
 
 /** A traced value of `trace` whose value one level down is `primal`, recording its node. @internal */
-export const traced = (trace: TraceTag, primal: Tensor, node: Node): Tensor => {
-  const t = tracedValue(trace, primal);
-  nodes.set(t, node);
-  return t;
-};
+export const traced = (trace: TraceTag, primal: Tensor, node: Node): Tensor => tracedValue(trace, primal, node);
 
 /** A leaf of trace `t`: an input of the function being differentiated. @internal */
-export const leaf = (t: Trace, x: Tensor): Tensor => tracedValue(t, live(x));
+export const leaf = (t: Trace, x: Tensor): Tensor => tracedValue(t, live(x), undefined);
 
 // -------------------------------------------------------------------------------------
 // memory
@@ -190,12 +183,13 @@ export const giveBackExcept = (dead: readonly Tensor[], keep: readonly Tensor[],
 const backendFor = (op: string, storages: readonly Storage[]): Backend => {
   const first = (storages[0] as Storage).backend;
   let device: Backend | undefined;
-  for (const [i, s] of storages.entries()) {
-    if (s.backend.readAsync === undefined) continue;
-    if (device === undefined) device = s.backend;
-    else if (s.backend !== device)
+  for (let i = 0; i < storages.length; i++) {
+    const b = (storages[i] as Storage).backend;
+    if (b.readAsync === undefined) continue;
+    if (device === undefined) device = b;
+    else if (b !== device)
       throw new Error(
-        `${op}: input ${i} lives on the '${s.backend.name}' backend and an earlier one on '${device.name}'; a device tensor reads back only asynchronously, so move one with 'fromArray(t.shape, await toFlatAsync(t))' under the other backend`,
+        `${op}: input ${i} lives on the '${b.name}' backend and an earlier one on '${device.name}'; a device tensor reads back only asynchronously, so move one with 'fromArray(t.shape, await toFlatAsync(t))' under the other backend`,
       );
   }
   return device ?? first;
@@ -203,25 +197,18 @@ const backendFor = (op: string, storages: readonly Storage[]): Backend => {
 
 /**
  * Apply a primitive to tensors: run its kernel on concrete values, or, when an input belongs to
- * an active trace, apply it one level down and record the node at the innermost trace.
+ * an active trace, apply it one level down and record the node at the innermost trace. Every op
+ * call comes through here, so it walks its inputs with plain loops (no per-call closures).
  *
  * @internal
  */
 export const bind = <P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P): Tensor => {
-  const xs = inputs.map(live);
+  const xs: Tensor[] = [];
+  for (const x of inputs) xs.push(live(x));
   const top = prim.pullback === "nondiff" ? undefined : innermost(xs);
-  if (top === undefined) {
-    const shapes = xs.map((x) => x.shape as RuntimeShape);
-    const out = prim.shape(shapes, params);
-    const storages = xs.map((x, i) => storageOf(x, prim.name, i));
-    const backend = backendFor(prim.name, storages);
-    const why = tooLarge(backend, sizeOf(out), storages[0]?.dtype ?? "float32");
-    if (why !== undefined) throw new RangeError(`${prim.name}: the result ${showShape(out)} would have ${why}`);
-    const local = storages.map((s) => (s.backend === backend ? s : backend.fromArray(s.dtype, s.backend.read(s))));
-    const result = prim.forward(local, shapes, params, out);
-    return local.includes(result) ? viewOf(result, out) : fromStorage(result, out);
-  }
-  const primals = xs.map((x) => below(top, x));
+  if (top === undefined) return run(prim, xs, params);
+  const primals: Tensor[] = [];
+  for (const x of xs) primals.push(below(top, x));
   const primal = bind(prim, primals, params);
   // (a taped trace is the outermost one: the primals one level below it are concrete)
   if (top.tape !== undefined) {
@@ -229,4 +216,24 @@ export const bind = <P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P
     if (!primals.some((p) => storageBelow(p) === s)) top.tape.add(s);
   }
   return traced(top, primal, { prim: prim as Differentiable<unknown>, params, inputs: xs, primals });
+};
+
+/** `prim`'s kernel on concrete values `xs` (already `live`): shape rule, checks, then the call. */
+const run = <P>(prim: Primitive<P>, xs: readonly Tensor[], params: P): Tensor => {
+  const shapes: RuntimeShape[] = [];
+  for (const x of xs) shapes.push(x.shape as RuntimeShape);
+  const out = prim.shape(shapes, params);
+  const storages: Storage[] = [];
+  for (let i = 0; i < xs.length; i++) storages.push(storageOf(xs[i] as Tensor, prim.name, i));
+  const backend = backendFor(prim.name, storages);
+  const why = tooLarge(backend, sizeOf(out), storages[0]?.dtype ?? "float32");
+  if (why !== undefined) throw new RangeError(`${prim.name}: the result ${showShape(out)} would have ${why}`);
+  let local: readonly Storage[] = storages;
+  for (const s of storages)
+    if (s.backend !== backend) {
+      local = storages.map((t) => (t.backend === backend ? t : backend.fromArray(t.dtype, t.backend.read(t))));
+      break;
+    }
+  const result = prim.forward(local, shapes, params, out);
+  return local.includes(result) ? viewOf(result, out) : fromStorage(result, out);
 };

@@ -42,7 +42,11 @@ export type DifferentiableIn<P, F> = IsParamTree<P> extends true ? F : { readonl
 export const flattenTree = (op: string, p: Params, what = "parameters", others: "refuse" | "skip" = "refuse"): { leaves: Tensor[]; rebuild: (ls: readonly Tensor[]) => Params } => {
   const leaves: Tensor[] = [];
   const seen = others === "skip" ? new Set<unknown>() : undefined;
-  const build = (q: unknown, path: string, depth: number): ((ls: readonly Tensor[]) => Params) => {
+  // the keys from the root to the value being walked: its path is spelt out only for an error
+  // (this runs several times per training step)
+  const keys: (string | number)[] = [];
+  const path = (): string => keys.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
+  const build = (q: unknown): ((ls: readonly Tensor[]) => Params) => {
     if (isTensor(q)) {
       const i = leaves.push(q) - 1;
       return (ls) => ls[i] as Tensor;
@@ -50,22 +54,47 @@ export const flattenTree = (op: string, p: Params, what = "parameters", others: 
     if (seen?.has(q)) return () => q as Params;
     seen?.add(q);
     // a cycle (p.self = p) or a hostile depth: an error, not a stack overflow
-    if (depth > MAX_PARAMS_DEPTH && q !== null && typeof q === "object") throw new TypeError(`${op}: ${what} are nested more than ${MAX_PARAMS_DEPTH} levels deep at '${path}' (a cycle?)`);
+    if (keys.length > MAX_PARAMS_DEPTH && q !== null && typeof q === "object") throw new TypeError(`${op}: ${what} are nested more than ${MAX_PARAMS_DEPTH} levels deep at '${path()}' (a cycle?)`);
     if (Array.isArray(q)) {
-      const parts = q.map((x, k) => build(x, `${path}[${k}]`, depth + 1));
+      const parts: ((ls: readonly Tensor[]) => Params)[] = [];
+      for (let k = 0; k < q.length; k++) {
+        keys.push(k);
+        parts.push(build(q[k]));
+        keys.pop();
+      }
       return (ls) => parts.map((f) => f(ls));
     }
-    if (q !== null && typeof q === "object" && [Object.prototype, null].includes(Object.getPrototypeOf(q))) {
-      const parts = Object.entries(q)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, build(v, path === "" ? k : `${path}.${k}`, depth + 1)] as const);
-      return (ls) => Object.fromEntries(parts.map(([k, f]) => [k, f(ls)]));
+    if (q !== null && typeof q === "object" && isPlain(Object.getPrototypeOf(q))) {
+      const names: string[] = [];
+      const parts: ((ls: readonly Tensor[]) => Params)[] = [];
+      for (const k of Object.keys(q)) {
+        const v = (q as Record<string, unknown>)[k];
+        if (v === undefined) continue;
+        keys.push(k);
+        names.push(k);
+        parts.push(build(v));
+        keys.pop();
+      }
+      return (ls) => {
+        const o: Record<string, Params> = {};
+        for (let i = 0; i < names.length; i++) define(o, names[i] as string, (parts[i] as (ls: readonly Tensor[]) => Params)(ls));
+        return o;
+      };
     }
     if (seen !== undefined) return () => q as Params;
-    throw new TypeError(`${op}: ${what} must be tensors, arrays or records of tensors; ${path === "" ? "the argument" : `'${path}'`} is ${describe(q)}`);
+    throw new TypeError(`${op}: ${what} must be tensors, arrays or records of tensors; ${keys.length === 0 ? "the argument" : `'${path()}'`} is ${describe(q)}`);
   };
-  const rebuild = build(p, "", 0);
+  const rebuild = build(p);
   return { leaves, rebuild };
+};
+
+/** A record's prototype as `flattenTree` accepts it: a plain object's, or none. */
+const isPlain = (proto: unknown): boolean => proto === Object.prototype || proto === null;
+
+/** Set own field `k` of `o` as `Object.fromEntries` does (`__proto__` too is an own field, not the prototype). */
+const define = (o: Record<string, Params>, k: string, v: Params): void => {
+  if (k === "__proto__") Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
 };
 
 /**

@@ -33,7 +33,7 @@ import { type DifferentiableIn, flattenTree, type Params } from "./tree.js";
  */
 export const unbroadcast = (op: string, g: Tensor, shape: readonly number[]): Tensor => {
   const gs = g.shape as readonly number[];
-  if (gs.length === shape.length && gs.every((d, i) => d === shape[i])) return g;
+  if (sameSizes(gs, shape)) return g;
   const lead = gs.length - shape.length;
   if (lead < 0 || shape.some((d, i) => d !== 1 && d !== gs[lead + i])) {
     throw new ShapeError(op, `the pullback returned a cotangent of shape ${showShape(gs)} for an input of shape ${showShape(shape)}`);
@@ -44,6 +44,13 @@ export const unbroadcast = (op: string, g: Tensor, shape: readonly number[]): Te
     if (d === 1 && (t.shape as readonly number[])[i] !== 1) t = sum(t, i, true);
   }
   return reshape(t, shape);
+};
+
+/** True when `a` and `b` are the same sizes (a loop: this runs for every cotangent). */
+const sameSizes = (a: readonly number[], b: readonly number[]): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 };
 
 /**
@@ -75,20 +82,24 @@ export const topo = (trace: Trace, out: Tensor): Tensor[] => {
 const backprop = (trace: Trace, out: Tensor, ct: Tensor, leaves: readonly Tensor[]): Tensor[] => {
   const cts = new Map<Tensor, Tensor>([[out, ct]]);
   // newest first: a value's cotangent is complete before it is pulled back
-  for (const t of topo(trace, out).reverse()) {
+  const order = topo(trace, out);
+  for (let j = order.length - 1; j >= 0; j--) {
+    const t = order[j] as Tensor;
     const g = cts.get(t);
     const node = nodeOf(t);
     if (g === undefined || node === undefined) continue;
     const { prim, params, inputs, primals } = node;
-    const wants = inputs.map((x) => isOf(trace, x));
+    const wants: boolean[] = [];
+    for (const x of inputs) wants.push(isOf(trace, x));
     const gs = prim.pullback(g, primals, below(trace, t), params, wants);
-    inputs.forEach((x, i) => {
+    for (let i = 0; i < inputs.length; i++) {
       const gi = gs[i];
-      if (gi === undefined || !wants[i]) return;
+      if (gi === undefined || !wants[i]) continue;
+      const x = inputs[i] as Tensor;
       const down = unbroadcast(prim.name, gi, x.shape as readonly number[]);
       const prev = cts.get(x);
       cts.set(x, prev === undefined ? down : add(prev, down));
-    });
+    }
   }
   return leaves.map((l) => cts.get(l) ?? zerosLike(l));
 };

@@ -27,7 +27,8 @@ export const dual = <A extends unknown[]>(isDataFirst: number | ((args: IArgumen
     // biome-ignore lint/complexity/noArguments: dual dispatches on the call's arity, as Effect's does.
     const args = arguments;
     const f = body as unknown as (...a: unknown[]) => unknown;
-    if (test(args)) return f(...Array.from(args));
+    // data-first (every op call inside the library): the arguments go on as they came, no copy
+    if (test(args)) return f.apply(undefined, args as unknown as unknown[]);
     return (self: unknown) => f(self, ...Array.from(args));
   } as never;
 };

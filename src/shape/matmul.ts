@@ -37,17 +37,21 @@ export type MatMul<A extends Shape, B extends Shape> = IsTuple<A> extends true ?
 
 /** Runtime twin of {@link MatMul}. */
 export const matmul = (a: Sizes, b: Sizes): number[] => {
-  const pair = `(${showShape(a)} @ ${showShape(b)})`;
-  if (a.length < 2) throw new ShapeError("matmul", `left operand needs at least 2 dimensions ${pair}`);
-  if (b.length < 2) throw new ShapeError("matmul", `right operand needs at least 2 dimensions ${pair}`);
+  // the message's text is made only when it is thrown: this rule runs on every product
+  const pair = () => `(${showShape(a)} @ ${showShape(b)})`;
+  if (a.length < 2) throw new ShapeError("matmul", `left operand needs at least 2 dimensions ${pair()}`);
+  if (b.length < 2) throw new ShapeError("matmul", `right operand needs at least 2 dimensions ${pair()}`);
   const k = a[a.length - 1];
   const k2 = b[b.length - 2];
-  if (k !== k2) throw new ShapeError("matmul", `inner dimensions ${k} and ${k2} differ ${pair}`);
+  if (k !== k2) throw new ShapeError("matmul", `inner dimensions ${k} and ${k2} differ ${pair()}`);
+  const m = a[a.length - 2] as number;
+  const n = b[b.length - 1] as number;
+  if (a.length === 2 && b.length === 2) return [m, n];
   let batch: number[];
   try {
     batch = broadcast(a.slice(0, -2), b.slice(0, -2));
   } catch {
-    throw new ShapeError("matmul", `batch dimensions do not broadcast ${pair}`);
+    throw new ShapeError("matmul", `batch dimensions do not broadcast ${pair()}`);
   }
-  return [...batch, a[a.length - 2] as number, b[b.length - 1] as number];
+  return [...batch, m, n];
 };

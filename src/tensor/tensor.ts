@@ -36,11 +36,23 @@ export interface TraceTag {
   tape: Set<Storage> | undefined;
 }
 
-/** @internal */
-export type Impl = { readonly kind: "concrete"; readonly storage: Storage } | { readonly kind: "traced"; readonly trace: TraceTag; readonly primal: Tensor };
+/**
+ * A concrete value's storage, or a traced value: its trace, its value one level down, and how it
+ * was computed (`node`, the autodiff core's record; `undefined` for a leaf). The node is held
+ * here, not in a side table: a `WeakMap` entry per traced value cost a hash insert and ephemeron
+ * work for the collector on every op under a trace.
+ *
+ * @internal
+ */
+export type Impl = { readonly kind: "concrete"; readonly storage: Storage } | { readonly kind: "traced"; readonly trace: TraceTag; readonly primal: Tensor; readonly node: object | undefined };
 
-/** Every tensor the constructor made (a Proxy or a prototype-made object is not one). */
-const made = new WeakSet<object>();
+/**
+ * True for an object the constructor made: it carries the class's private brand, which a Proxy
+ * around a tensor or an object made with `Object.create(Tensor.prototype)` lacks. A brand check
+ * is a field lookup; a `WeakSet` of every tensor cost ~0.5 µs per tensor made (its `add`), plus
+ * the collector's ephemeron work, ~100 tensors per training step.
+ */
+let branded: (u: object) => boolean;
 
 /**
  * An immutable n-dimensional array whose type carries its shape.
@@ -60,6 +72,10 @@ export class Tensor<S extends Shape = Shape> {
   readonly shape: SizesOf<S>;
   /** @internal */
   readonly impl: Impl;
+  readonly #made = true;
+  static {
+    branded = (u) => #made in u;
+  }
 
   /** @internal */
   constructor(
@@ -71,7 +87,6 @@ export class Tensor<S extends Shape = Shape> {
     this.shape = Object.freeze([...shape]) as unknown as SizesOf<S>;
     this.impl = impl;
     Object.freeze(this);
-    made.add(this);
   }
 
   /** Number of axes. */
@@ -98,7 +113,7 @@ export class Tensor<S extends Shape = Shape> {
  * isTensor([1, 2]) // false
  * @category model
  */
-export const isTensor = (u: unknown): u is Tensor => u instanceof Tensor && made.has(u);
+export const isTensor = (u: unknown): u is Tensor => u instanceof Tensor && branded(u);
 
 /**
  * A tensor of `storage`, a fresh one made now (by a creation function or a kernel): the
@@ -137,7 +152,7 @@ export const live = (x: Tensor): Tensor => {
  */
 export const storageOf = (x: Tensor, fn?: string, arg?: string | number): Storage => {
   const s = storageBelow(x);
-  const why = releases.get(s);
+  const why = releaseOf(s);
   if (why !== undefined) useAfterRelease(x, why, fn, arg);
   return s;
 };
@@ -163,8 +178,21 @@ export const storageBelow = (x: Tensor): Storage => {
  */
 export type Release = "tidy" | "grad" | "donate" | "library";
 
-/** The storages given back, and why. A weak map: a mark costs the storage nothing and dies with it. */
-const releases = new WeakMap<Storage, Release>();
+/**
+ * Why a storage was given back, as a property of the storage under a module-private symbol: it
+ * dies with the storage, and reading it on a storage never given back is an inline-cached miss.
+ * (A `WeakMap` did the same at a hash lookup per op input and a hash insert per release, plus the
+ * collector's ephemeron work: ~15 µs per MLP step.) A storage that cannot take a property (a
+ * custom backend's frozen object) is marked in `frozenReleases` instead, consulted only once one
+ * such mark exists.
+ */
+const RELEASED: unique symbol = Symbol("typegrad.released");
+type Marked = Storage & { [RELEASED]?: Release };
+const frozenReleases = new WeakMap<Storage, Release>();
+let anyFrozen = false;
+
+/** Why `s` was given back, or `undefined` while it holds memory. */
+const releaseOf = (s: Storage): Release | undefined => (s as Marked)[RELEASED] ?? (anyFrozen ? frozenReleases.get(s) : undefined);
 
 /**
  * Mark `s` as given back; false when it already was, or when it is shared (a cached scalar,
@@ -173,8 +201,12 @@ const releases = new WeakMap<Storage, Release>();
  * @internal
  */
 export const markReleased = (s: Storage, why: Release): boolean => {
-  if (s.shared === true || releases.has(s)) return false;
-  releases.set(s, why);
+  if (s.shared === true || releaseOf(s) !== undefined) return false;
+  if (Object.isExtensible(s)) (s as Marked)[RELEASED] = why;
+  else {
+    frozenReleases.set(s, why);
+    anyFrozen = true;
+  }
   return true;
 };
 

@@ -45,6 +45,7 @@ import {
   withBackend,
   xor,
 } from "../../src/index.js";
+import { storageBelow } from "../../src/tensor/tensor.js";
 
 await ready();
 
@@ -221,6 +222,21 @@ describe.each(backends.map((b) => [b.name, b] as const))("tidy on %s", (_name, b
     await expect(withBackend(be, () => toArrayAsync(t))).rejects.toThrow(released("toArrayAsync", "argument 't'", [1, 3]));
     await expect(withBackend(be, () => itemAsync(one))).rejects.toThrow(released("itemAsync", "argument 't'", []));
   });
+});
+
+describe("a released storage's mark", () => {
+  it("holds on a storage that cannot take a property (a custom backend's frozen object), and leaves the others usable", () =>
+    withBackend(reference, () => {
+      let kept: Tensor<[2]> | undefined;
+      tidy(() => {
+        kept = add(tensor([1, 2]), 1);
+        Object.freeze(storageBelow(kept));
+      });
+      const t = kept as Tensor<[2]>;
+      expect(thrown(() => sigmoid(t))).toMatch(released("sigmoid", "argument 'x'", [2]));
+      const live = tidy(() => add(tensor([1, 2]), 1));
+      expect(toArray(add(live, 1))).toEqual([3, 4]);
+    }));
 });
 
 describe("tidy on wasm: dropped elementwise results", () => {
