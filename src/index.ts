@@ -195,6 +195,7 @@ export {
   type AnyLayer,
   type BatchOf,
   type CachesOf,
+  type ChainLayer,
   type CheckChain,
   type InOf,
   type Last,
@@ -255,7 +256,7 @@ export {
   type TupleOf,
   type Unify,
 } from "./shape/dims.js";
-export type { Batch, Layout } from "./shape/layout.js";
+export type { Batch, BatchDim, BatchIn, LayerBatch, Layout, WidthBatch } from "./shape/layout.js";
 export * as shapes from "./shape/rules.js";
 // tensors: the type, creation, random generation
 export {

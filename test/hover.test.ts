@@ -92,7 +92,16 @@ export const bad10 = sequential([dense(784, 128, { layout: "rows" }), batchNormL
 const convP = sequential([conv2dLayer([28, 28, 1], 8, 3), conv2dLayer([26, 26, 8], 16, [5, 3], { groups: 2, padding: "same" })]).init(rng(0));
 const convW = convP[0].W;
 const convW2 = convP[1].W;
-export { W1, db, total, flat, big, Xt, lit, scalar, dW, loss, g2, Z2, tidied, tidiedTree, flatBatch, flatBatch2, named, rnnW, lastH, hs, hT, catBatch, sliceStep, bnGamma, bnOut, convW, convW2 };
+const auditConv = conv2dLayer([8, 8, 1], 4, 3);
+const auditConvP = auditConv.init(rng(0));
+declare const img98: Tensor<[2, 9, 8, 1]>;
+export const bad11 = auditConv.apply(auditConvP, img98);
+const convOut = auditConv.apply(auditConvP, zeros([2, 8, 8, 1]));
+const auditDense = dense(784, 10);
+const auditDenseP = auditDense.init(rng(0));
+export const bad12 = auditDense.apply(auditDenseP, x748);
+const denseOut = auditDense.apply(auditDenseP, X);
+export { W1, db, total, flat, big, Xt, lit, scalar, dW, loss, g2, Z2, tidied, tidiedTree, flatBatch, flatBatch2, named, rnnW, lastH, hs, hT, catBatch, sliceStep, bnGamma, bnOut, convW, convW2, convOut, denseOut };
 `;
 
 let service: ts.LanguageService;
@@ -206,6 +215,10 @@ describe("hovers display plain shapes", () => {
     expect(hover("bnGamma")).toBe("const bnGamma: Tensor<[128]>");
     expect(hover("bnOut")).toBe('const bnOut: Tensor<["m", 10]>');
   });
+  it("a layer's apply: its output as a plain shape", () => {
+    expect(hover("convOut")).toBe("const convOut: Tensor<[2, 6, 6, 4]>");
+    expect(hover("denseOut")).toBe('const denseOut: Tensor<[10, "m"]>');
+  });
   it("a generic layer and its result", () => {
     expect(hover("linear", 0)).toBe('function linear<O extends number, I extends number>(W: Tensor<[O, I]>, x: Tensor<[I, "m"]>, b: Tensor<[O, 1]>): Tensor<[O, "m"]>');
     expect(hover("Z2")).toBe('const Z2: Tensor<[128, "m"]>');
@@ -295,6 +308,15 @@ describe("errors land on the wrong argument, with the readable message", () => {
     expect(d.length).toBe("batchNormLayer([64])".length);
     expect(text).toBe("Type 'ImageLayer<\"batchNorm\", readonly [64], readonly [64], BatchNormParams<64>>' is not assignable to type '\"sequential: layer 1 takes [64] but layer 0 gives [128]\"'.");
   });
+  it("a layer's apply: the wrong input, at that input, naming the layer and both shapes", () => {
+    const conv = diagnosticAt("auditConv.apply(auditConvP, img98)", "img98");
+    expect(conv.d.start).toBe(conv.start);
+    expect(conv.d.length).toBe("img98".length);
+    expect(conv.text).toBe("Argument of type 'Tensor<[2, 9, 8, 1]>' is not assignable to parameter of type '\"conv2dLayer.apply: A_prev must be [m, 8, 8, 1], got [2, 9, 8, 1]\"'.");
+    const d = diagnosticAt("auditDense.apply(auditDenseP, x748)", "x748");
+    expect(d.d.start).toBe(d.start);
+    expect(d.text).toBe("Argument of type 'Tensor<[748, \"m\"]>' is not assignable to parameter of type '\"dense.apply: A_prev must be [784, m], got [748, 'm']\"'.");
+  });
   it("nothing else in the program is an error", () => {
     const bad = [
       "matmul(W, x748)",
@@ -307,6 +329,8 @@ describe("errors land on the wrong argument, with the readable message", () => {
       "flow(relu<[3, 4]>, slice(0, 2, 50))",
       "where(gt(W, 0), W, dWt)",
       "batchNormLayer([64])",
+      "auditConv.apply(auditConvP, img98)",
+      "auditDense.apply(auditDenseP, x748)",
     ].map((c) => at(c));
     const others = service.getSemanticDiagnostics(file).filter((d) => !bad.some((p) => d.start !== undefined && d.start >= p && d.start < p + 40));
     expect(others.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"))).toEqual([]);

@@ -30,7 +30,8 @@ import { maxPool2d, poolSize } from "../ops/maxPool2d.js";
 import { reshapeTo } from "../ops/window.js";
 import type { DivMod, Product } from "../shape/arith.js";
 import { type Conv2d, type Conv2dOptions, conv2d as convRule, type Pair, type Pool2d, type WindowOptions, windowGeometry } from "../shape/conv.js";
-import { type Dim, type Mismatch, type Ok, type Shape, ShapeError, showShape } from "../shape/dims.js";
+import { type Check, type Dim, type Mismatch, type Ok, type Shape, ShapeError, showShape } from "../shape/dims.js";
+import type { BatchDim, LayerBatch } from "../shape/layout.js";
 import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { type CreateOptions, fill, zeros } from "../tensor/create.js";
 import type { Rng } from "../tensor/random.js";
@@ -63,13 +64,25 @@ export interface ImageLayer<K extends string, In extends Shape | number, Out ext
   /** What the layer is, as JSON (`buildModel` makes it again). */
   readonly architecture: LayerArchitecture;
   init(g: Rng, opts?: CreateOptions): P;
-  apply<M extends Dim>(params: P, A_prev: Tensor<Rows<In, M>>, ctx?: RunContext): Tensor<Rows<Out, M>>;
-  forward<M extends Dim>(params: P, A_prev: Tensor<Rows<In, M>>, ctx?: RunContext): [Tensor<Rows<Out, M>>, LayerCache];
+  apply<const S extends Shape>(
+    params: P,
+    A_prev: Check<LayerBatch<`${K}Layer.apply`, "A_prev", "rows", In, S>, Tensor<S>>,
+    ctx?: RunContext,
+  ): Tensor<Rows<Out, BatchDim<LayerBatch<`${K}Layer.apply`, "A_prev", "rows", In, S>>>>;
+  forward<const S extends Shape>(
+    params: P,
+    A_prev: Check<LayerBatch<`${K}Layer.forward`, "A_prev", "rows", In, S>, Tensor<S>>,
+    ctx?: RunContext,
+  ): [Tensor<Rows<Out, BatchDim<LayerBatch<`${K}Layer.forward`, "A_prev", "rows", In, S>>>>, LayerCache];
   /**
    * `apply` (under `grad` too) that also gives the layer's new state: batch norm in training
    * gives its new running statistics; every other layer, and batch norm at inference, `undefined`.
    */
-  applyWithState<M extends Dim>(params: P, A_prev: Tensor<Rows<In, M>>, ctx?: RunContext): [Tensor<Rows<Out, M>>, BatchNormState | undefined];
+  applyWithState<const S extends Shape>(
+    params: P,
+    A_prev: Check<LayerBatch<`${K}Layer.applyWithState`, "A_prev", "rows", In, S>, Tensor<S>>,
+    ctx?: RunContext,
+  ): [Tensor<Rows<Out, BatchDim<LayerBatch<`${K}Layer.applyWithState`, "A_prev", "rows", In, S>>>>, BatchNormState | undefined];
   backward<M extends Dim>(params: P, dA: Tensor<Rows<Out, M>>, cache: LayerCache): { readonly dA_prev: Tensor<Rows<In, M>> } & { readonly [Q in keyof P as `d${Q & string}`]: P[Q] };
 }
 

@@ -26,9 +26,9 @@ import { matmul } from "../ops/matmul.js";
 import { mul } from "../ops/mul.js";
 import { sum } from "../ops/sum.js";
 import { transpose } from "../ops/transpose.js";
-import type { Dim } from "../shape/dims.js";
+import type { Check, Dim, Shape } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
-import type { Batch, Layout } from "../shape/layout.js";
+import type { Batch, BatchDim, Layout, WidthBatch } from "../shape/layout.js";
 import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { type CreateOptions, fill, zeros } from "../tensor/create.js";
 import { bernoulli, type Rng } from "../tensor/random.js";
@@ -108,9 +108,17 @@ export interface DenseLayer<I extends number, O extends number, L extends Layout
   /** Fresh parameters: `W` from the initialiser, `b = 0` (and `alpha` = `alphaInit`). */
   init(g: Rng, opts?: CreateOptions): DenseParams<I, O, L, A>;
   /** `g(W·A_prev + b)` (with dropout when `ctx.training`). */
-  apply<M extends Dim>(params: DenseParams<I, O, L, A>, A_prev: Tensor<Batch<L, I, M>>, ctx?: RunContext): Tensor<Batch<L, O, M>>;
+  apply<const S extends Shape>(
+    params: DenseParams<I, O, L, A>,
+    A_prev: Check<WidthBatch<"dense.apply", "A_prev", L, I, S>, Tensor<S>>,
+    ctx?: RunContext,
+  ): Tensor<Batch<L, O, BatchDim<WidthBatch<"dense.apply", "A_prev", L, I, S>>>>;
   /** The forward block: the activation and the cache. */
-  forward<M extends Dim>(params: DenseParams<I, O, L, A>, A_prev: Tensor<Batch<L, I, M>>, ctx?: RunContext): [Tensor<Batch<L, O, M>>, DenseCache<I, O, L, M>];
+  forward<const S extends Shape>(
+    params: DenseParams<I, O, L, A>,
+    A_prev: Check<WidthBatch<"dense.forward", "A_prev", L, I, S>, Tensor<S>>,
+    ctx?: RunContext,
+  ): [Tensor<Batch<L, O, BatchDim<WidthBatch<"dense.forward", "A_prev", L, I, S>>>>, DenseCache<I, O, L, BatchDim<WidthBatch<"dense.forward", "A_prev", L, I, S>>>];
   /** The backward block: from `dA` and the cache to `dA_prev` and the parameter gradients. */
   backward<M extends Dim>(params: DenseParams<I, O, L, A>, dA: Tensor<Batch<L, O, M>>, cache: DenseCache<I, O, L, M>): DenseGrads<I, O, L, A, M>;
 }

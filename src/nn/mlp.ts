@@ -8,8 +8,8 @@
  * @module
  */
 
-import type { Dim } from "../shape/dims.js";
-import type { Batch, Layout } from "../shape/layout.js";
+import type { Check, Dim, Shape } from "../shape/dims.js";
+import type { Batch, BatchDim, Layout, WidthBatch } from "../shape/layout.js";
 import { checkOneOf, checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import type { CreateOptions } from "../tensor/create.js";
 import type { Rng } from "../tensor/random.js";
@@ -74,8 +74,16 @@ export interface Mlp<S extends readonly number[], L extends Layout = "columns"> 
   /** The dense layers, first to last. */
   readonly layers: readonly AnyDense[];
   init(g: Rng, opts?: CreateOptions): MlpParams<S, L>;
-  apply<M extends Dim>(params: MlpParams<S, L>, X: Tensor<Batch<L, S[0], M>>, ctx?: RunContext): Tensor<Batch<L, LastSize<S>, M>>;
-  forward<M extends Dim>(params: MlpParams<S, L>, X: Tensor<Batch<L, S[0], M>>, ctx?: RunContext): [Tensor<Batch<L, LastSize<S>, M>>, readonly DenseCache<number, number, L, M>[]];
+  apply<const XS extends Shape>(
+    params: MlpParams<S, L>,
+    X: Check<WidthBatch<"mlp.apply", "X", L, S[0], XS>, Tensor<XS>>,
+    ctx?: RunContext,
+  ): Tensor<Batch<L, LastSize<S>, BatchDim<WidthBatch<"mlp.apply", "X", L, S[0], XS>>>>;
+  forward<const XS extends Shape>(
+    params: MlpParams<S, L>,
+    X: Check<WidthBatch<"mlp.forward", "X", L, S[0], XS>, Tensor<XS>>,
+    ctx?: RunContext,
+  ): [Tensor<Batch<L, LastSize<S>, BatchDim<WidthBatch<"mlp.forward", "X", L, S[0], XS>>>>, readonly DenseCache<number, number, L, BatchDim<WidthBatch<"mlp.forward", "X", L, S[0], XS>>>[]];
   backward<M extends Dim>(
     params: MlpParams<S, L>,
     dA: Tensor<Batch<L, LastSize<S>, M>>,

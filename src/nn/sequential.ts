@@ -24,9 +24,9 @@
  */
 
 import type { BatchNormState } from "../ops/batchNorm.js";
-import type { Dim, Shape, ShowShape } from "../shape/dims.js";
+import type { Check, Dim, Shape, ShowShape } from "../shape/dims.js";
 import { showShape } from "../shape/dims.js";
-import type { Batch, Layout } from "../shape/layout.js";
+import type { Batch, BatchDim, LayerBatch, Layout } from "../shape/layout.js";
 import type { CreateOptions } from "../tensor/create.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -34,7 +34,7 @@ import { isTensor } from "../tensor/tensor.js";
 import type { ActivationName, RunContext } from "./activations.js";
 import type { LayerArchitecture, SequentialArchitecture } from "./architecture.js";
 import type { AnyImageLayer, LayerCache } from "./conv.js";
-import { type AnyDense, type DenseCache, type DenseLayer, type DenseParams, gradsAsParams } from "./dense.js";
+import { type AnyDense, type DenseCache, type DenseParams, gradsAsParams } from "./dense.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -50,6 +50,26 @@ type Norm<T> = T extends readonly unknown[] ? [...T] : T;
 export type BatchOf<L extends Layout, S, M extends Dim> = S extends number ? Batch<L, S, M> : S extends readonly Dim[] ? [M, ...S] : never;
 /** Any layer a sequential chains: dense, or an image layer. @category model */
 export type AnyLayer = AnyDense | AnyImageLayer;
+/**
+ * What `sequential` asks of each element's type: a layer's sizes, layout and description, and its
+ * blocks present. Checked member by member, it stays cheap for long chains (the blocks' checked
+ * signatures are not compared with `AnyLayer`'s); the chain check `CheckChain` does the rest, and
+ * `sequential` checks at run time that each element is a layer.
+ *
+ * @category model
+ */
+export interface ChainLayer {
+  readonly kind: AnyLayer["kind"];
+  readonly nIn: number | Shape;
+  readonly nOut: number | Shape;
+  readonly layout: Layout;
+  readonly architecture: LayerArchitecture;
+  readonly init: unknown;
+  readonly apply: unknown;
+  readonly applyWithState?: unknown;
+  readonly forward: unknown;
+  readonly backward: unknown;
+}
 /** A layer's layout. @category model */
 export type LayoutOf<T> = T extends { readonly layout: infer L extends Layout } ? L : never;
 /** The last element of a tuple. @category model */
@@ -94,14 +114,26 @@ export type CheckChain<Ls extends readonly unknown[]> = {
   [K in keyof Ls]: K extends "0" ? Ls[K] : Link<Ls[K], PrevOut<Ls>[K & keyof PrevOut<Ls>], K & string, PrevKey<Ls>[K & keyof PrevKey<Ls>], LayoutOf<Ls[0]>, RowsOnly<Ls[0]>>;
 };
 
+/**
+ * A dense layer's sizes, layout and activation, read from its properties: inferring them through
+ * `DenseLayer<…>` would measure that interface's variance, which its checked methods make costly.
+ */
+type DenseOf<I extends number, O extends number, L extends Layout, A extends ActivationName> = {
+  readonly kind: "dense";
+  readonly nIn: I;
+  readonly nOut: O;
+  readonly layout: L;
+  readonly activation: A;
+};
+
 /** The parameters of a chain: one record per layer. @category model */
 export type ParamsOf<Ls extends readonly unknown[]> = {
-  -readonly [K in keyof Ls]: Ls[K] extends DenseLayer<infer I, infer O, infer L, infer A> ? DenseParams<I, O, L, A> : Ls[K] extends { init(g: Rng, opts?: CreateOptions): infer P } ? P : never;
+  -readonly [K in keyof Ls]: Ls[K] extends DenseOf<infer I, infer O, infer L, infer A> ? DenseParams<I, O, L, A> : Ls[K] extends { init(g: Rng, opts?: CreateOptions): infer P } ? P : never;
 };
 
 /** The caches of a chain's forward pass, one per layer. @category model */
 export type CachesOf<Ls extends readonly unknown[], M extends Dim> = {
-  -readonly [K in keyof Ls]: Ls[K] extends DenseLayer<infer I, infer O, infer L, ActivationName> ? DenseCache<I, O, L, M> : LayerCache;
+  -readonly [K in keyof Ls]: Ls[K] extends DenseOf<infer I, infer O, infer L, ActivationName> ? DenseCache<I, O, L, M> : LayerCache;
 };
 
 /**
@@ -118,7 +150,7 @@ export type LayerStates = readonly (BatchNormState | Readonly<Record<string, nev
  *
  * @category model
  */
-export interface Sequential<Ls extends readonly AnyLayer[]> {
+export interface Sequential<Ls extends readonly ChainLayer[]> {
   readonly layers: Ls;
   readonly nIn: InOf<Ls[0]>;
   readonly nOut: OutOf<Last<Ls>>;
@@ -128,20 +160,35 @@ export interface Sequential<Ls extends readonly AnyLayer[]> {
   /** Fresh parameters, one record per layer, each layer from its own fork of `g`. */
   init(g: Rng, opts?: CreateOptions): ParamsOf<Ls>;
   /** The network's output (under `grad` too). */
-  apply<M extends Dim>(params: ParamsOf<Ls>, X: Tensor<BatchOf<LayoutOf<Ls[0]>, InOf<Ls[0]>, M>>, ctx?: RunContext): Tensor<BatchOf<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, M>>;
+  apply<const S extends Shape>(
+    params: ParamsOf<Ls>,
+    X: Check<LayerBatch<"sequential.apply", "X", LayoutOf<Ls[0]>, InOf<Ls[0]>, S>, Tensor<S>>,
+    ctx?: RunContext,
+  ): Tensor<BatchOf<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, BatchDim<LayerBatch<"sequential.apply", "X", LayoutOf<Ls[0]>, InOf<Ls[0]>, S>>>>;
   /**
    * `apply` (under `grad` too) that also gives every layer's new state: in training
    * (`ctx.training`), batch norm's new running statistics; `{}` elsewhere. `fit` trains with it
    * and puts the state into the new parameters with `withState`.
    */
-  applyWithState<M extends Dim>(params: ParamsOf<Ls>, X: Tensor<BatchOf<LayoutOf<Ls[0]>, InOf<Ls[0]>, M>>, ctx?: RunContext): [Tensor<BatchOf<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, M>>, LayerStates];
+  applyWithState<const S extends Shape>(
+    params: ParamsOf<Ls>,
+    X: Check<LayerBatch<"sequential.applyWithState", "X", LayoutOf<Ls[0]>, InOf<Ls[0]>, S>, Tensor<S>>,
+    ctx?: RunContext,
+  ): [Tensor<BatchOf<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, BatchDim<LayerBatch<"sequential.applyWithState", "X", LayoutOf<Ls[0]>, InOf<Ls[0]>, S>>>>, LayerStates];
   /**
    * The parameters with each layer's state replaced by `states[k]` (from `applyWithState`): batch
    * norm's running statistics; other parameters are the same tensors. Pure: nothing is mutated.
    */
   withState(params: ParamsOf<Ls>, states: LayerStates): ParamsOf<Ls>;
   /** The forward blocks in turn: the output and every cache. */
-  forward<M extends Dim>(params: ParamsOf<Ls>, X: Tensor<BatchOf<LayoutOf<Ls[0]>, InOf<Ls[0]>, M>>, ctx?: RunContext): [Tensor<BatchOf<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, M>>, CachesOf<Ls, M>];
+  forward<const S extends Shape>(
+    params: ParamsOf<Ls>,
+    X: Check<LayerBatch<"sequential.forward", "X", LayoutOf<Ls[0]>, InOf<Ls[0]>, S>, Tensor<S>>,
+    ctx?: RunContext,
+  ): [
+    Tensor<BatchOf<LayoutOf<Ls[0]>, OutOf<Last<Ls>>, BatchDim<LayerBatch<"sequential.forward", "X", LayoutOf<Ls[0]>, InOf<Ls[0]>, S>>>>,
+    CachesOf<Ls, BatchDim<LayerBatch<"sequential.forward", "X", LayoutOf<Ls[0]>, InOf<Ls[0]>, S>>>,
+  ];
   /** The backward blocks, last layer first: `dX` and the gradients in the parameters' structure. */
   backward<M extends Dim>(
     params: ParamsOf<Ls>,
@@ -197,7 +244,7 @@ const layoutHint = (l: Untyped, first: Untyped): string =>
  * net.apply(params, zeros([784, 32])) // Tensor<[10, 32]>
  * @category constructors
  */
-export const sequential = <const Ls extends readonly AnyLayer[]>(layers: CheckChain<Ls>): Sequential<Ls> => {
+export const sequential = <const Ls extends readonly ChainLayer[]>(layers: CheckChain<Ls>): Sequential<Ls> => {
   const ls = layers as unknown as readonly Untyped[];
   if (!Array.isArray(ls) || ls.length === 0) throw new TypeError("sequential: argument 'layers' must be a non-empty array of layers");
   ls.forEach((l, k) => {

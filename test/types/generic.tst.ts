@@ -218,7 +218,7 @@ describe("typegrad's layers and losses: sizes come from the layer, so no NoInfer
     expect(l.apply(p, X)).type.toBe<Tensor<[128, "m"]>>();
     l.apply(
       p,
-      // @ts-expect-error Argument of type 'Tensor<[748, "m"]>' is not assignable to parameter of type 'Tensor<[784, "m"]>'
+      // @ts-expect-error dense.apply: A_prev must be [784, m], got [748, 'm']
       zeros([748, 3]) as unknown as Tensor<[748, "m"]>,
     );
   });

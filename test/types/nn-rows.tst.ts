@@ -22,7 +22,7 @@ describe("batch norm on a dense layer's output", () => {
     expect(net.nOut).type.toBe<10>();
     const [, caches] = net.forward(p, X, { training: true });
     expect(net.updateState(p, caches)[1].variance).type.toBe<Tensor<[128]>>();
-    // @ts-expect-error Argument of type 'Tensor<["m", 100]>' is not assignable to parameter of type 'Tensor<["m", 784]>'.
+    // @ts-expect-error sequential.apply: X must be [m, 784], got ['m', 100]
     net.apply(p, null as unknown as Tensor<["m", 100]>);
   });
   test("batch norm first, last, or twice in a row", () => {

@@ -43,7 +43,7 @@ describe("dense", () => {
     const l = dense(784, 128);
     const p = l.init(rng(0));
     expect(l.apply(p, X)).type.toBe<Tensor<[128, "m"]>>();
-    // @ts-expect-error Argument of type 'Tensor<[10, "m"]>' is not assignable to parameter of type 'Tensor<[784, "m"]>'.
+    // @ts-expect-error dense.apply: A_prev must be [784, m], got [10, 'm']
     l.apply(p, Y);
   });
 });
