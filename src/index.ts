@@ -197,6 +197,7 @@ export {
   type CachesOf,
   type ChainLayer,
   type CheckChain,
+  type DenseOf,
   type InOf,
   type Last,
   type LayerStates,

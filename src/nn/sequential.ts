@@ -115,10 +115,13 @@ export type CheckChain<Ls extends readonly unknown[]> = {
 };
 
 /**
- * A dense layer's sizes, layout and activation, read from its properties: inferring them through
- * `DenseLayer<…>` would measure that interface's variance, which its checked methods make costly.
+ * A dense layer's sizes, layout and activation, as properties: `T extends DenseOf<infer I, …>`
+ * reads them without inferring through `DenseLayer<…>` (which would measure that interface's
+ * variance, costly with its checked methods).
+ *
+ * @category model
  */
-type DenseOf<I extends number, O extends number, L extends Layout, A extends ActivationName> = {
+export type DenseOf<I extends number, O extends number, L extends Layout, A extends ActivationName> = {
   readonly kind: "dense";
   readonly nIn: I;
   readonly nOut: O;

@@ -36,12 +36,12 @@ type ShowExpected<L extends Layout, N> = ShowShape<BatchIn<L, N, "m">> extends `
 type Other<L extends Layout> = L extends "rows" ? "columns" : "rows";
 
 /** A rank-2 input in the other layout: what to do about it. */
-type LayoutHint<L extends Layout, N, S> = N extends number
+type LayoutHint<L extends Layout, N, S, Arg extends string> = N extends number
   ? S extends readonly [Dim, Dim]
     ? AllAgree<S, BatchIn<Other<L>, N, BatchAt<Other<L>, S>>> extends true
       ? L extends "rows"
-        ? " (this layer's examples are rows: transpose X, or build the layer with { layout: 'columns' })"
-        : " (this layer's examples are columns: transpose X, or build the layer with { layout: 'rows' })"
+        ? ` (this layer's examples are rows: transpose ${Arg}, or build the layer with { layout: 'columns' })`
+        : ` (this layer's examples are columns: transpose ${Arg}, or build the layer with { layout: 'rows' })`
       : ""
     : ""
   : "";
@@ -52,8 +52,8 @@ type BatchAt<L extends Layout, S> = L extends "rows" ? (S extends readonly [infe
 /**
  * The rule of a layer's input `S` against a layer `Name` taking `N` per example (a width or a
  * shape) in layout `L`: the batch dim of `S` when it fits (in a 1-tuple, so that a generic batch
- * dim `M` still resolves `Check`), else a message naming the layer, the
- * argument `Arg`, the shape the layer takes and the shape it got. An input of unknown rank is
+ * dim `M` still resolves `Check`), else a message naming the layer, the argument `Arg`, the shape
+ * the layer takes (`m` for any batch) and the shape it got. An input of unknown rank is
  * checked at run time (`[number]`). A generic `S` equal to the layer's batch (`[M, I]` against a
  * layer taking `I`) fits without being resolved.
  *
@@ -69,7 +69,7 @@ export type LayerBatch<Name extends string, Arg extends string, L extends Layout
       ? [M]
       : AllAgree<S, BatchIn<L, N, BatchAt<L, S>>> extends true
         ? [BatchAt<L, S>]
-        : Mismatch<`${Name}: ${Arg} must be ${ShowExpected<L, N>}, got ${ShowShape<S>}${LayoutHint<L, N, S>}`>;
+        : Mismatch<`${Name}: ${Arg} must be ${ShowExpected<L, N>}, got ${ShowShape<S>}${LayoutHint<L, N, S, Arg>}`>;
 
 /**
  * `LayerBatch` for a layer taking a width `I` (dense, mlp): a generic input `[M, I]` against a

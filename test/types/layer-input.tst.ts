@@ -5,6 +5,9 @@
  */
 import { describe, expect, test } from "tstyche";
 import {
+  type AnyDense,
+  type AnyImageLayer,
+  type AnyLayer,
   avgPool2dLayer,
   batchNormLayer,
   conv2dLayer,
@@ -76,6 +79,12 @@ describe("layer inputs: programs that compile", () => {
     expect(sequential).type.not.toBeCallableWith([lstm(28, 10)]);
     expect(sequential).type.not.toBeCallableWith([{ kind: "dense", nIn: 3, nOut: 2, layout: "rows" }]);
   });
+  test("a typed layer is still an AnyDense / AnyImageLayer / AnyLayer", () => {
+    expect(dense(784, 10, { layout: "rows", activation: "relu" })).type.toBeAssignableTo<AnyDense>();
+    expect(dense(784, 10)).type.toBeAssignableTo<AnyLayer>();
+    expect(conv2dLayer([8, 8, 1], 4, 3)).type.toBeAssignableTo<AnyImageLayer>();
+    expect(batchNormLayer([32])).type.toBeAssignableTo<AnyLayer>();
+  });
   test("dropout is a function of any shape: nothing to check", () => {
     expect(dropout(img, 0.5)).type.toBe<Tensor<[2, 8, 8, 1]>>();
   });
@@ -94,10 +103,10 @@ describe("layer inputs: programs that must not compile, at the input, naming the
   });
   test("dense in the other layout says how to fix it", () => {
     const l = dense(784, 10);
-    // @ts-expect-error dense.apply: A_prev must be [784, m], got ['m', 784] (this layer's examples are columns: transpose X, or build the layer with { layout: 'rows' })
+    // @ts-expect-error dense.apply: A_prev must be [784, m], got ['m', 784] (this layer's examples are columns: transpose A_prev, or build the layer with { layout: 'rows' })
     l.apply(l.init(rng(0)), rows);
     const r = dense(784, 10, { layout: "rows" });
-    // @ts-expect-error dense.apply: A_prev must be [m, 784], got [784, 'm'] (this layer's examples are rows: transpose X, or build the layer with { layout: 'columns' })
+    // @ts-expect-error dense.apply: A_prev must be [m, 784], got [784, 'm'] (this layer's examples are rows: transpose A_prev, or build the layer with { layout: 'columns' })
     r.apply(r.init(rng(0)), cols);
   });
   test("a named feature dim is not a size", () => {
