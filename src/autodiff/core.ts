@@ -166,8 +166,16 @@ export const giveBack = (storages: Iterable<Storage>, why: Release = "library"):
 
 /** Give back the memory of the tensors in `dead` that share none with those in `keep`. @internal */
 export const giveBackExcept = (dead: readonly Tensor[], keep: readonly Tensor[], why: Release = "library"): void => {
-  const kept = new Set(keep.map(storageBelow));
-  giveBack(new Set(dead.map(storageBelow).filter((s) => !kept.has(s))), why);
+  // one set, no intermediate arrays (this runs a few times per training step): a storage given
+  // back joins the kept ones, so a storage under several dead tensors goes back once
+  const seen = new Set<Storage>();
+  for (const t of keep) seen.add(storageBelow(t));
+  for (const t of dead) {
+    const s = storageBelow(t);
+    if (seen.has(s)) continue;
+    seen.add(s);
+    if (markReleased(s, why)) s.backend.release?.(s);
+  }
 };
 
 // -------------------------------------------------------------------------------------

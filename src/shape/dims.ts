@@ -168,4 +168,8 @@ export const normAxis = (op: string, axis: number, rank: number, shape: Sizes): 
  * sizeOf([128, 784]) // 100352
  * @category shapes
  */
-export const sizeOf = (s: Sizes): number => s.reduce((a, b) => a * b, 1);
+export const sizeOf = (s: Sizes): number => {
+  let n = 1;
+  for (const d of s) n *= d;
+  return n;
+};

@@ -84,7 +84,8 @@ export class Tensor<S extends Shape = Shape> {
     readonly dtype: DType,
     impl: Impl,
   ) {
-    this.shape = Object.freeze([...shape]) as unknown as SizesOf<S>;
+    // an op's output mostly has an input's shape: a frozen array is kept, not copied again
+    this.shape = (Array.isArray(shape) && Object.isFrozen(shape) ? shape : Object.freeze([...shape])) as unknown as SizesOf<S>;
     this.impl = impl;
     Object.freeze(this);
   }

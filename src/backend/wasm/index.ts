@@ -79,6 +79,9 @@ interface Pending {
   next: number;
 }
 
+/** The batch index map of an unbatched matrix product: its one product. */
+const FIRST: readonly number[] = [0];
+
 /** The storages with rows to copy, oldest first. */
 const pendings: Pending[] = [];
 
@@ -355,10 +358,11 @@ class Wasm implements Backend {
     const M = out[r - 2] as number;
     const N = out[r - 1] as number;
     const K = (transA ? aShape[aShape.length - 2] : aShape[aShape.length - 1]) as number;
-    const batch = out.slice(0, -2);
-    const nb = size(batch);
-    const ia = batchIndex(aShape.slice(0, -2), batch);
-    const ib = batchIndex(bShape.slice(0, -2), batch);
+    // no batch axes (a dense layer's products): one product at offset 0, no index maps to build
+    const batch = r === 2 ? undefined : out.slice(0, -2);
+    const nb = batch === undefined ? 1 : size(batch);
+    const ia = batch === undefined ? FIRST : batchIndex(aShape.slice(0, -2), batch);
+    const ib = batch === undefined ? FIRST : batchIndex(bShape.slice(0, -2), batch);
     const sz = bytesOf(x.dtype);
     const dt = dtCode(x.dtype);
     return this.run([x, y], this.make(x.dtype, nb * M * N), (rt, [pa, pb], o) => {

@@ -15,51 +15,70 @@ export const size = (s: Sizes): number => {
 };
 
 /** `[outer, n, inner]`: the sizes before `axis`, of `axis`, and after it. */
-export const around = (shape: Sizes, axis: number): [number, number, number] => [size(shape.slice(0, axis)), shape[axis] as number, size(shape.slice(axis + 1))];
+export const around = (shape: Sizes, axis: number): [number, number, number] => {
+  let outer = 1;
+  for (let k = 0; k < axis; k++) outer *= shape[k] as number;
+  let inner = 1;
+  for (let k = axis + 1; k < shape.length; k++) inner *= shape[k] as number;
+  return [outer, shape[axis] as number, inner];
+};
+
+/** Whether `s`, aligned to the right of a shape of rank `r`, has axis `k` of that shape's size `d` (not broadcast there). */
+const has = (s: Sizes, r: number, k: number, d: number): boolean => {
+  const j = k - (r - s.length);
+  return j >= 0 && s[j] === d;
+};
 
 /**
  * Collapse a broadcast: drop axes of size 1 in `out`, merge neighbours that every input either
  * has or broadcasts alike, and give each input its element strides (0 where broadcast).
+ * Plain loops over flat flag arrays: this runs once per elementwise kernel call.
  */
 export const collapse = (out: Sizes, inputs: readonly Sizes[]): { dims: number[]; strides: number[][] } => {
+  const m = inputs.length;
   // fast path: every input has out's size (same shape up to leading 1s) or is a single element
   const n = size(out);
   let plain = true;
-  for (const s of inputs) {
-    const m = size(s);
-    if (m !== n && m !== 1) {
-      plain = false;
-      break;
-    }
+  for (let i = 0; i < m && plain; i++) {
+    const c = size(inputs[i] as Sizes);
+    plain = c === n || c === 1;
   }
-  if (plain) return { dims: [n], strides: inputs.map((s) => [size(s) === n && n !== 1 ? 1 : 0]) };
+  const strides: number[][] = new Array<number[]>(m);
+  if (plain) {
+    for (let i = 0; i < m; i++) strides[i] = [size(inputs[i] as Sizes) === n && n !== 1 ? 1 : 0];
+    return { dims: [n], strides };
+  }
   const r = out.length;
-  const present = inputs.map((s) => out.map((d, k) => k >= r - s.length && (s[k - (r - s.length)] as number) === d));
   const dims: number[] = [];
-  const flags: boolean[][] = [];
+  // flags[t * m + i]: whether input i has kept axis t
+  const flags: boolean[] = [];
   for (let k = 0; k < r; k++) {
     const d = out[k] as number;
     if (d === 1) continue;
-    const f = present.map((p) => p[k] as boolean);
-    const last = flags[flags.length - 1];
-    if (last !== undefined && f.every((x, i) => x === last[i])) dims[dims.length - 1] = (dims[dims.length - 1] as number) * d;
+    const t = dims.length - 1;
+    let same = t >= 0;
+    for (let i = 0; i < m && same; i++) same = flags[t * m + i] === has(inputs[i] as Sizes, r, k, d);
+    if (same) dims[t] = (dims[t] as number) * d;
     else {
       dims.push(d);
-      flags.push(f);
+      for (let i = 0; i < m; i++) flags.push(has(inputs[i] as Sizes, r, k, d));
     }
   }
-  if (dims.length === 0) return { dims: [1], strides: inputs.map(() => [0]) };
-  const strides = inputs.map((_, i) => {
+  if (dims.length === 0) {
+    for (let i = 0; i < m; i++) strides[i] = [0];
+    return { dims: [1], strides };
+  }
+  for (let i = 0; i < m; i++) {
     const st = new Array<number>(dims.length).fill(0);
     let acc = 1;
-    for (let k = dims.length - 1; k >= 0; k--) {
-      if ((flags[k] as boolean[])[i]) {
-        st[k] = acc;
-        acc *= dims[k] as number;
+    for (let t = dims.length - 1; t >= 0; t--) {
+      if (flags[t * m + i] as boolean) {
+        st[t] = acc;
+        acc *= dims[t] as number;
       }
     }
-    return st;
-  });
+    strides[i] = st;
+  }
   return { dims, strides };
 };
 
