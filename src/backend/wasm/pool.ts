@@ -263,7 +263,10 @@ export class Pool {
    * Run a job of `chunks` chunks of kind `kind` with arguments `args` (see `runChunk`), with
    * the main thread and workers `1 … parts - 1`; returns when every chunk is done. With
    * `mainFirst`, chunk 0 is the main thread's (no worker can claim it): a split that made it
-   * smaller than the others, for the main thread's idle work, must not hand it to a worker.
+   * smaller than the others, for the main thread's idle work, must not hand it to a worker. The
+   * main thread then does its idle work before it claims any chunk a worker has not: that work
+   * is the main thread's anyway, so doing it first costs nothing, and a worker that wakes late
+   * (descheduled on a loaded host) gets the time to claim its chunk while the main thread copies.
    */
   run(k: Kernels, scratch: number, kind: number, args: readonly number[], chunks: number, parts: number, mainFirst = false): void {
     const c = this.control;
@@ -277,12 +280,13 @@ export class Pool {
     Atomics.store(c, TICKET, ((seq & 0xfffff) << 11) | (mainFirst ? 1 : 0));
     Atomics.store(c, SEQ, seq);
     Atomics.notify(c, SEQ);
+    const idle = this.idle;
     if (mainFirst) {
       runChunk(k, kind, args, 0, scratch);
       Atomics.add(c, DONE, 1);
+      if (idle !== undefined) while (Atomics.load(c, DONE) !== chunks && idle()) {}
     }
     work(c, seq, k, scratch, runChunk);
-    const idle = this.idle;
     if (idle !== undefined) while (Atomics.load(c, DONE) !== chunks && idle()) {}
     for (let spin = 0; spin < 100000; spin++) if (Atomics.load(c, DONE) === chunks) return;
     for (;;) {
