@@ -105,15 +105,11 @@ const finishPending = (s: WasmStorage, drop = false): void => {
   pendings.splice(pendings.indexOf(job), 1);
 };
 
-/**
- * One turn of idle work for the pool's main thread: a few rows of the oldest pending storage;
- * whether any are left. `waiting`: while workers compute (counted in `gatheredWhileWaiting`), not
- * while the main thread copies before it claims a chunk no worker has taken (`Pool.run`).
- */
-const idleRows = (waiting = true): boolean => {
+/** One turn of idle work for the pool's main thread: a few rows of the oldest pending storage; whether any are left. */
+const idleRows = (): boolean => {
   const job = pendings[0];
   if (job === undefined) return false;
-  copyPending(job, Math.min(job.rows.length, job.next + Math.max(1, Math.floor(IDLE_ELEMENTS / job.width))), waiting);
+  copyPending(job, Math.min(job.rows.length, job.next + Math.max(1, Math.floor(IDLE_ELEMENTS / job.width))), true);
   if (job.next === job.rows.length) finishPending(job.s);
   return pendings.length > 0;
 };

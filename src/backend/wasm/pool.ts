@@ -210,10 +210,8 @@ export class Pool {
   /**
    * Work for the main thread while it waits for the workers to finish a job's last chunks: one
    * short turn per call, true while more is left (the WASM backend's batches copied in ahead).
-   * `waiting` false: a turn taken while some chunk is still unclaimed (see `run`'s `mainFirst`),
-   * so not known to overlap a worker's.
    */
-  idle: ((waiting?: boolean) => boolean) | undefined = undefined;
+  idle: (() => boolean) | undefined = undefined;
   /** Elements of idle work left (0 when none), for a split that leaves the main thread time for it. */
   idleLeft: (() => number) | undefined = undefined;
 
@@ -286,7 +284,7 @@ export class Pool {
     if (mainFirst) {
       runChunk(k, kind, args, 0, scratch);
       Atomics.add(c, DONE, 1);
-      if (idle !== undefined) while (Atomics.load(c, DONE) !== chunks && idle((Atomics.load(c, TICKET) & 0x7ff) >= chunks)) {}
+      if (idle !== undefined) while (Atomics.load(c, DONE) !== chunks && idle()) {}
     }
     work(c, seq, k, scratch, runChunk);
     if (idle !== undefined) while (Atomics.load(c, DONE) !== chunks && idle()) {}
