@@ -264,9 +264,10 @@ export class Pool {
    * the main thread and workers `1 … parts - 1`; returns when every chunk is done. With
    * `mainFirst`, chunk 0 is the main thread's (no worker can claim it): a split that made it
    * smaller than the others, for the main thread's idle work, must not hand it to a worker. The
-   * main thread then does its idle work before it claims any chunk a worker has not: that work
-   * is the main thread's anyway, so doing it first costs nothing, and a worker that wakes late
-   * (descheduled on a loaded host) gets the time to claim its chunk while the main thread copies.
+   * main thread then claims what no worker has (a worker that is late or descheduled) before it
+   * turns to its idle work, as without `mainFirst`: so with no worker to help, the main thread
+   * does the even split's work in the same order (copying first measured no better on the
+   * loaded 2-core host).
    */
   run(k: Kernels, scratch: number, kind: number, args: readonly number[], chunks: number, parts: number, mainFirst = false): void {
     const c = this.control;
@@ -280,13 +281,12 @@ export class Pool {
     Atomics.store(c, TICKET, ((seq & 0xfffff) << 11) | (mainFirst ? 1 : 0));
     Atomics.store(c, SEQ, seq);
     Atomics.notify(c, SEQ);
-    const idle = this.idle;
     if (mainFirst) {
       runChunk(k, kind, args, 0, scratch);
       Atomics.add(c, DONE, 1);
-      if (idle !== undefined) while (Atomics.load(c, DONE) !== chunks && idle()) {}
     }
     work(c, seq, k, scratch, runChunk);
+    const idle = this.idle;
     if (idle !== undefined) while (Atomics.load(c, DONE) !== chunks && idle()) {}
     for (let spin = 0; spin < 100000; spin++) if (Atomics.load(c, DONE) === chunks) return;
     for (;;) {
