@@ -6,12 +6,12 @@
  */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import type { DType } from "../../src/backend/backend.js";
 import { reference } from "../../src/backend/reference.js";
 import { BINARY } from "../../src/backend/wasm/codes.generated.js";
 import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
-import { REDUCE_PIECE } from "../../src/backend/wasm/parallel.js";
+import { REDUCE_PIECE, splitRows } from "../../src/backend/wasm/parallel.js";
 import { load, META_WORDS, writeMeta } from "../../src/backend/wasm/runtime.js";
 import { conv2d, gd, mlp, randn, rng, softmaxCrossEntropy, type Tensor, toFlat, trainStep, vjp, withBackend } from "../../src/index.js";
 import { onThreads } from "./threads.js";
@@ -61,6 +61,71 @@ describe("wasm thread pool", () => {
         );
         sameOnEvery(`${M}x${K}x${N} ${ta}/${tb} ${dtype}`, () => wasm.read(wasm.matmul(a, ta ? [K, M] : [M, K], b, tb ? [N, K] : [K, N], ta, tb, [M, N])));
       }
+  });
+
+  it("splitRows: even with no copy pending; with one, a smaller main chunk, every cut at a multiple of 4 rows, every row in one chunk", () => {
+    for (const M of [16, 17, 128, 131, 784])
+      for (const p of [2, 3, 4])
+        for (const left of [0, 1, 4096, 100352, 1e7]) {
+          const { first, rows } = splitRows(M, 128, 784, p, left);
+          const even = Math.ceil(M / p / 4) * 4;
+          const what = `M ${M}, ${p} threads, ${left} left: first ${first}, rows ${rows}`;
+          expect(first % 4, what).toBe(0);
+          expect(rows % 4, what).toBe(0);
+          expect(first, what).toBeGreaterThanOrEqual(4);
+          expect(first, what).toBeLessThanOrEqual(even);
+          if (left === 0) expect([first, rows], what).toEqual([even, even]);
+          // the other chunks cover the rest in at most p − 1 chunks (B is packed once per chunk: no more often than even)
+          const others = Math.max(0, Math.ceil((M - first) / rows));
+          expect(others, what).toBeLessThanOrEqual(p - 1);
+          expect(first + others * rows, what).toBeGreaterThanOrEqual(M);
+        }
+    // a batch of 128 × 784 pending before the first layer's product 128×784×128: 4 rows fewer for the main thread
+    expect(splitRows(128, 128, 784, 2, 128 * 784)).toEqual({ first: 60, rows: 68 });
+  });
+
+  it("a product split unevenly around a pending batch copy gives the bytes of 1 thread, and the batch is whole when read or used", () => {
+    const [M, K, N] = [150, 300, 260];
+    const width = 784;
+    const src = Float32Array.from({ length: 256 * width }, (_, i) => Math.sin(i * 0.37));
+    const rows = Array.from({ length: 128 }, (_, k) => (k * 37) % 256);
+    const a = wasm.fromArray(
+      "float32",
+      Array.from({ length: M * K }, (_, i) => Math.sin(i)),
+    );
+    const b = wasm.fromArray(
+      "float32",
+      Array.from({ length: K * N }, (_, i) => Math.cos(i)),
+    );
+    const w = wasm.fromArray(
+      "float32",
+      Array.from({ length: width * 16 }, (_, i) => Math.cos(i * 0.11)),
+    );
+    const gather = wasm.gatherRows as NonNullable<typeof wasm.gatherRows>;
+    const pool = load().pool;
+    if (pool === undefined) throw new Error("no pool");
+    const spy = vi.spyOn(pool, "run");
+    onTestFinished(() => spy.mockRestore());
+    const run = () => {
+      const batch = gather.call(wasm, "float32", src, width, rows, false);
+      // the product runs while the batch's copy is pending; then the batch is read and used
+      const product = wasm.read(wasm.matmul(a, [M, K], b, [K, N], false, false, [M, N]));
+      const used = wasm.read(wasm.matmul(batch, [128, width], w, [width, 16], false, false, [128, 16]));
+      const read = wasm.read(batch);
+      return Float32Array.from([...product, ...used, ...read]);
+    };
+    const want = bytes(onThreads(1, run));
+    const unevenBefore = () => spy.mock.calls.filter((c) => c[6] === true && (c[3][14] as number) < (c[3][12] as number)).length;
+    for (const t of [2, 4]) {
+      const before = unevenBefore();
+      const have = bytes(onThreads(t, run));
+      if (have !== want) expect.fail(`${t} threads with a pending copy gave other bytes than 1 thread`);
+      // the split did leave the main thread room for the copy
+      expect(unevenBefore(), `${t} threads`).toBeGreaterThan(before);
+    }
+    // and the batch read equals the gather by hand
+    const batch = onThreads(2, () => wasm.read(gather.call(wasm, "float32", src, width, rows, false)));
+    expect(Array.from(batch.subarray(0, width * 3))).toEqual(Array.from(rows.slice(0, 3).flatMap((r) => Array.from(src.subarray(r * width, (r + 1) * width)))));
   });
 
   it("split elementwise kernels give the same bytes on 1, 2 and 4 threads", () => {

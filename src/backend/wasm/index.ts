@@ -117,6 +117,13 @@ const idleRows = (): boolean => {
   return pendings.length > 0;
 };
 
+/** Elements still to copy in over every pending storage (for `Pool.idleLeft`: the products' split). */
+const idleLeft = (): number => {
+  let n = 0;
+  for (const job of pendings) n += (job.rows.length - job.next) * job.width;
+  return n;
+};
+
 // -------------------------------------------------------------------------------------
 // instances
 // -------------------------------------------------------------------------------------
@@ -298,6 +305,7 @@ class Wasm implements Backend {
       out.complete = () => finishPending(out);
       pendings.push(job);
       rt.pool.idle ??= idleRows;
+      rt.pool.idleLeft ??= idleLeft;
     });
   }
 

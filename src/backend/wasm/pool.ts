@@ -52,8 +52,10 @@ const SPIN_MS = 0.5;
  * Run chunk `i` of a job: the one definition of what a chunk is, used by the main thread and,
  * through its source text, by the workers (so it refers to nothing outside itself).
  *
- * - GEMM_ROWS `[dt, ta, tb, M, N, K, A, lda, B, ldb, C, ldc, rows, sz]`: rows `i·rows …`;
- * - GEMM_COLS the same with `cols` for `rows`: columns `i·cols …`;
+ * - GEMM_ROWS `[dt, ta, tb, M, N, K, A, lda, B, ldb, C, ldc, rows, sz, first]`: chunk 0 rows
+ *   `0 … first - 1`, chunk `i ≥ 1` rows `first + (i − 1)·rows …` (`first` = `rows` for an even
+ *   split; a smaller one leaves the main thread time for `Pool.idle`: see `parallel.ts`);
+ * - GEMM_COLS `[dt, ta, tb, M, N, K, A, lda, B, ldb, C, ldc, cols, sz]`: columns `i·cols …`;
  * - UNARY `[dt, op, x, o, n, len, sz]`: elements `i·len …`;
  * - BINARY `[dt, op, a, b, o, rank, metaFull, metaLast, then, d0, len, aStep, bStep, oStep]`:
  *   outer indices `i·len …` (`metaLast` describes a shorter last chunk; steps in bytes);
@@ -84,9 +86,15 @@ export const runChunk = (k: Kernels, kind: number, a: readonly number[], i: numb
     const ldc = (a[11] as number) >>> 0;
     const len = (a[12] as number) >>> 0;
     const sz = (a[13] as number) >>> 0;
+    if (kind === 0) {
+      const first = (a[14] as number) >>> 0;
+      const s = i === 0 ? 0 : first + (i - 1) * len;
+      const rows = Math.min(i === 0 ? first : len, M - s);
+      k.gemm(a[0] as number, ta, tb, rows, N, a[5] as number, ta === 1 ? A + s * sz : A + s * lda * sz, lda, B, ldb, C + s * ldc * sz, ldc, scratch);
+      return;
+    }
     const s = i * len;
-    if (kind === 0) k.gemm(a[0] as number, ta, tb, Math.min(len, M - s), N, a[5] as number, ta === 1 ? A + s * sz : A + s * lda * sz, lda, B, ldb, C + s * ldc * sz, ldc, scratch);
-    else k.gemm(a[0] as number, ta, tb, M, Math.min(len, N - s), a[5] as number, A, lda, tb === 1 ? B + s * ldb * sz : B + s * sz, ldb, C + s * sz, ldc, scratch);
+    k.gemm(a[0] as number, ta, tb, M, Math.min(len, N - s), a[5] as number, A, lda, tb === 1 ? B + s * ldb * sz : B + s * sz, ldb, C + s * sz, ldc, scratch);
   } else if (kind === 2) {
     const len = (a[5] as number) >>> 0;
     const sz = (a[6] as number) >>> 0;
@@ -204,6 +212,8 @@ export class Pool {
    * short turn per call, true while more is left (the WASM backend's batches copied in ahead).
    */
   idle: (() => boolean) | undefined = undefined;
+  /** Elements of idle work left (0 when none), for a split that leaves the main thread time for it. */
+  idleLeft: (() => number) | undefined = undefined;
 
   /**
    * A pool with room for `capacity` participants (no worker started yet: see `ensure`);
@@ -251,9 +261,15 @@ export class Pool {
 
   /**
    * Run a job of `chunks` chunks of kind `kind` with arguments `args` (see `runChunk`), with
-   * the main thread and workers `1 … parts - 1`; returns when every chunk is done.
+   * the main thread and workers `1 … parts - 1`; returns when every chunk is done. With
+   * `mainFirst`, chunk 0 is the main thread's (no worker can claim it): a split that made it
+   * smaller than the others, for the main thread's idle work, must not hand it to a worker. The
+   * main thread then claims what no worker has (a worker that is late or descheduled) before it
+   * turns to its idle work, as without `mainFirst`: so with no worker to help, the main thread
+   * does the even split's work in the same order (copying first measured no better on the
+   * loaded 2-core host).
    */
-  run(k: Kernels, scratch: number, kind: number, args: readonly number[], chunks: number, parts: number): void {
+  run(k: Kernels, scratch: number, kind: number, args: readonly number[], chunks: number, parts: number, mainFirst = false): void {
     const c = this.control;
     const seq = ++this.seq;
     Atomics.store(c, TICKET, CLOSED);
@@ -262,9 +278,13 @@ export class Pool {
     Atomics.store(c, PARTS, parts);
     for (let j = 0; j < args.length; j++) Atomics.store(c, ARGS + j, args[j] as number);
     Atomics.store(c, DONE, 0);
-    Atomics.store(c, TICKET, (seq & 0xfffff) << 11);
+    Atomics.store(c, TICKET, ((seq & 0xfffff) << 11) | (mainFirst ? 1 : 0));
     Atomics.store(c, SEQ, seq);
     Atomics.notify(c, SEQ);
+    if (mainFirst) {
+      runChunk(k, kind, args, 0, scratch);
+      Atomics.add(c, DONE, 1);
+    }
     work(c, seq, k, scratch, runChunk);
     const idle = this.idle;
     if (idle !== undefined) while (Atomics.load(c, DONE) !== chunks && idle()) {}

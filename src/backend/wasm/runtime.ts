@@ -453,7 +453,7 @@ export const warmPool = (rt: Runtime, rounds: number): number => {
   const rows = Math.ceil(M / parts / 4) * 4;
   const len = Math.ceil((M * N) / (4 * parts) / 16) * 16;
   for (let r = 0; r < rounds; r++) {
-    rt.pool.run(rt.k, rt.scratch(0), GEMM_ROWS, [0, 0, 0, M, N, K, a, K, b, N, c, N, rows, 4], Math.ceil(M / rows), parts);
+    rt.pool.run(rt.k, rt.scratch(0), GEMM_ROWS, [0, 0, 0, M, N, K, a, K, b, N, c, N, rows, 4, rows], Math.ceil(M / rows), parts);
     rt.pool.run(rt.k, rt.scratch(0), UNARY_JOB, [0, UNARY.sigmoid, c, o, M * N, len, 4], Math.ceil((M * N) / len), parts);
   }
   return performance.now() - t0;
