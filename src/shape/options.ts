@@ -44,6 +44,17 @@ export const checkOptionKeys = (fn: string, opts: unknown, known: Readonly<Recor
 };
 
 /**
+ * Throws a `TypeError` naming `fn` when its argument `opts` is not a record (`configureWasm:
+ * argument 'opts' must be a record such as { threads: 2 }, got undefined`), before its keys are
+ * read.
+ *
+ * @internal
+ */
+export const checkOptionsRecord = (fn: string, opts: unknown, example: string): void => {
+  if (opts === null || typeof opts !== "object") throw new TypeError(`${fn}: argument 'opts' must be a record such as ${example}, got ${typeof opts === "function" ? "a function" : String(opts)}`);
+};
+
+/**
  * `opts` without the given keys, for a function that takes its own options and hands the rest to
  * another that checks its keys (`readNpy`'s `maxBytes`, then `parseNpy`'s). Anything that is not
  * an object is returned as it is, for the callee's own checks.

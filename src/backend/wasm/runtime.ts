@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkOptionKeys, type OptionKeys } from "../../shape/options.js";
+import { checkOptionKeys, checkOptionsRecord, type OptionKeys } from "../../shape/options.js";
 import { BINARY, UNARY } from "./codes.generated.js";
 import { Arena, type MemoryStats, touchPages } from "./memory.js";
 import { canReadSync, canStartWorkers, envVar, fetchBuild, hostThreads, readBuildSync, type WasmBuild } from "./platform.js";
@@ -240,8 +240,7 @@ const wasmKeys: OptionKeys<WasmOptions> = { threads: true, ringBytes: true, spli
  * @category constructors
  */
 export const configureWasm = (opts: WasmOptions): Required<WasmOptions> => {
-  if (opts === null || typeof opts !== "object")
-    throw new TypeError(`configureWasm: argument 'opts' must be a record such as { threads: 2 }, got ${typeof opts === "function" ? "a function" : String(opts)}`);
+  checkOptionsRecord("configureWasm", opts, "{ threads: 2 }");
   checkOptionKeys("configureWasm", opts, wasmKeys);
   const prev = { threads: threadCount(), ringBytes, splitElementwise, relaxedSimd };
   if (opts.splitElementwise !== undefined && typeof opts.splitElementwise !== "boolean" && opts.splitElementwise !== "costly")

@@ -20,7 +20,7 @@
  */
 import type { PatchGeometry } from "../../shape/conv.js";
 import type { Sizes } from "../../shape/dims.js";
-import { checkOptionKeys, type OptionKeys } from "../../shape/options.js";
+import { checkOptionKeys, checkOptionsRecord, type OptionKeys } from "../../shape/options.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
 import { packDtype } from "../batches.js";
 import { convByWindows, isPointwise } from "../windows.js";
@@ -874,7 +874,7 @@ class WebGPU implements Backend {
     if (n === 0) {
       // an empty axis: sum 0, max -Infinity, argmax 0 (as the reference backend)
       const value = op === "max" ? -Infinity : 0;
-      if (!whole) this.dispatch(this.pipeline("fill", fillShader, fn), [outer * inner, new Uint32Array(new Float32Array([value]).buffer)[0] as number], [out.slot.buffer], ...this.grid(outer * inner));
+      if (!whole) this.dispatch(this.pipeline("fill", fillShader, fn), [outer * inner, f32Bits(value)], [out.slot.buffer], ...this.grid(outer * inner));
       return out;
     }
     if (n <= SHORT_AXIS) {
@@ -978,8 +978,7 @@ class WebGPU implements Backend {
   // ---- patches (convolution) ---------------------------------------------------------
 
   private patchParams(total: number, shape: Sizes, g: PatchGeometry, padValue: number): number[] {
-    const bits = new Uint32Array(new Float32Array([padValue]).buffer)[0] as number;
-    return [total, ...(shape as number[]), g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.padTop, g.padLeft, g.outH, g.outW, bits];
+    return [total, ...(shape as number[]), g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.padTop, g.padLeft, g.outH, g.outW, f32Bits(padValue)];
   }
 
   im2col(x: Storage, shape: Sizes, g: PatchGeometry, padValue: number): Storage {
@@ -1208,8 +1207,7 @@ const tileKeys: OptionKeys<MatmulTile> = { bm: true, bn: true, bk: true, tm: tru
  * @category constructors
  */
 export const configureWebGPU = (opts: WebGPUOptions): Required<WebGPUOptions> => {
-  if (opts === null || typeof opts !== "object")
-    throw new TypeError(`configureWebGPU: argument 'opts' must be a record such as { conv: "auto" }, got ${typeof opts === "function" ? "a function" : String(opts)}`);
+  checkOptionsRecord("configureWebGPU", opts, '{ conv: "auto" }');
   checkOptionKeys("configureWebGPU", opts, webgpuKeys);
   if (opts.tile !== undefined) checkOptionKeys("configureWebGPU", opts.tile, tileKeys, "option 'tile'");
   const prev = { tile: instance.tile, conv: instance.conv, convWindowBytes: instance.convWindowBytes };
