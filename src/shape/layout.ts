@@ -12,6 +12,9 @@ import type { Dim, DimsAgree, IsTuple, Mismatch, Shape, ShowShape } from "./dims
 /** Which axis holds the examples: `"columns"` (`[n, "m"]`, the course's default) or `"rows"` (`["m", n]`). @category model */
 export type Layout = "columns" | "rows";
 
+/** Every {@link Layout}, for the checks of a `layout` option. @internal */
+export const LAYOUTS: readonly Layout[] = ["columns", "rows"];
+
 /** The shape of a batch of `M` examples of width `N` in layout `L`. @category model */
 export type Batch<L extends Layout, N extends string | number, M extends string | number> = L extends "rows" ? [M, N] : [N, M];
 

@@ -45,13 +45,14 @@ import { reshapeSizes } from "../ops/reshapePrim.js";
 import { sumPrim } from "../ops/sum.js";
 import type { Optimizer, OptState } from "../optim/optimizers.js";
 import { ShapeError, showShape } from "../shape/dims.js";
+import { LAYOUTS } from "../shape/layout.js";
 import { checkOneOf, checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { toFlat, toFlatAsync } from "../tensor/create.js";
 import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
 import { fromStorage, type Release, storageOf, type Tensor } from "../tensor/tensor.js";
-import { labelHits, labelsOf, type OutputKind } from "./metrics.js";
+import { labelHits, labelsOf, OUTPUT_KINDS, type OutputKind } from "./metrics.js";
 import { type ProgressOptions, type ProgressReporter, progressReporter } from "./progress.js";
 import type { TrainState } from "./state.js";
 
@@ -367,9 +368,9 @@ function* evaluation<P extends Params>(
   opts: EvaluateOptions,
 ): Loop<{ readonly loss: number; readonly accuracy: number | undefined }> {
   checkOptionKeys(fn, opts, evaluateKeys);
-  checkOneOf(fn, "task", opts.task, ["classification", "regression"]);
-  checkOneOf(fn, "outputs", opts.outputs, ["logits", "probabilities"]);
-  checkOneOf(fn, "layout", opts.layout, ["columns", "rows"]);
+  checkOneOf(fn, "task", opts.task, TASKS);
+  checkOneOf(fn, "outputs", opts.outputs, OUTPUT_KINDS);
+  checkOneOf(fn, "layout", opts.layout, LAYOUTS);
   const task = opts.task ?? "classification";
   checkExamples(fn, "data", data, task);
   if (data.m === 0) throw new TypeError(`${fn}: argument 'data' has no examples`);
@@ -705,6 +706,9 @@ const checkInt = (fn: string, arg: string, v: unknown, min: number): number => {
   return v;
 };
 
+/** The values of `fit`'s and `evaluate`'s option `task`. */
+const TASKS: readonly NonNullable<FitOptions<Params, number, number>["task"]>[] = ["classification", "regression"];
+
 const earlyStoppingKeys: OptionKeys<EarlyStopping> = { monitor: true, patience: true, minDelta: true, restoreBest: true };
 const divergenceKeys: OptionKeys<DivergenceOptions> = { lossFactor: true };
 
@@ -738,10 +742,10 @@ const checkLoopOptions = <P extends Params, F extends number, T extends number>(
     throw new TypeError(`${fn}: option 'earlyStopping.minDelta' must be a finite number ≥ 0, got ${describeValue(es.minDelta)}`);
   if (es?.restoreBest !== undefined && typeof es.restoreBest !== "boolean") throw new TypeError(`${fn}: option 'earlyStopping.restoreBest' must be a boolean, got ${describeValue(es.restoreBest)}`);
   checkRecord(fn, "divergence", o.divergence, divergenceKeys, "{ lossFactor: 1e4 }");
-  checkOneOf(fn, "task", o.task, ["classification", "regression"]);
-  checkOneOf(fn, "outputs", o.outputs, ["logits", "probabilities"]);
+  checkOneOf(fn, "task", o.task, TASKS);
+  checkOneOf(fn, "outputs", o.outputs, OUTPUT_KINDS);
   checkOneOf(fn, "trainMetrics", o.trainMetrics, ["running", "full"]);
-  checkOneOf(fn, "layout", o.layout, ["columns", "rows"]);
+  checkOneOf(fn, "layout", o.layout, LAYOUTS);
   if (o.shuffle !== undefined && typeof o.shuffle !== "boolean") throw new TypeError(`${fn}: option 'shuffle' must be a boolean, got ${describeValue(o.shuffle)}`);
   for (const name of ["onBatch", "onEpoch", "augment", "regularizer"] as const) {
     const f: unknown = o[name];

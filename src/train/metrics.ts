@@ -17,6 +17,9 @@ import { storageOf, type Tensor } from "../tensor/tensor.js";
 /** What a network outputs: logits (before the sigmoid / softmax) or probabilities. @category model */
 export type OutputKind = "logits" | "probabilities";
 
+/** Every {@link OutputKind}, for the checks of an `outputs` option. @internal */
+export const OUTPUT_KINDS: readonly OutputKind[] = ["logits", "probabilities"];
+
 /** Options of {@link predictLabels} and {@link predictLabelsAsync}. @category model */
 export interface LabelOptions {
   /** Which axis holds the examples (default `"columns"`). */

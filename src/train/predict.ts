@@ -9,11 +9,12 @@
 import type { Params } from "../autodiff/tree.js";
 import type { DType } from "../backend/backend.js";
 import { type Examples, type Layout, toTensors } from "../data/examples.js";
+import { LAYOUTS } from "../shape/layout.js";
 import { checkOneOf, checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { isTensor, storageOf, type Tensor } from "../tensor/tensor.js";
 import type { Model } from "./fit.js";
-import { type OutputKind, predictLabels, predictLabelsAsync } from "./metrics.js";
+import { OUTPUT_KINDS, type OutputKind, predictLabels, predictLabelsAsync } from "./metrics.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -43,8 +44,8 @@ const predictClassesKeys: OptionKeys<PredictClassesOptions> = { ...predictKeys, 
 /** The input tensor of `fn` (option keys checked against `keys`). */
 const inputOf = (fn: string, X: Tensor | Examples, opts: PredictOptions, keys: Readonly<Record<string, true>> = predictKeys): Tensor => {
   checkOptionKeys(fn, opts, keys);
-  checkOneOf(fn, "layout", opts.layout, ["columns", "rows"]);
-  checkOneOf(fn, "outputs", (opts as PredictClassesOptions).outputs, ["logits", "probabilities"]);
+  checkOneOf(fn, "layout", opts.layout, LAYOUTS);
+  checkOneOf(fn, "outputs", (opts as PredictClassesOptions).outputs, OUTPUT_KINDS);
   if (isTensor(X)) return X;
   if (X !== null && typeof X === "object" && X.x instanceof Float32Array && typeof X.m === "number")
     return toTensors(X, opts.layout ?? "columns", { dtype: dtypeOption("predict", opts.dtype) }).X as Tensor;
