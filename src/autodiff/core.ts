@@ -108,14 +108,11 @@ export const isOf = (trace: TraceTag, x: Tensor): x is Tensor & { readonly impl:
 /** `x`'s value one level below `trace` (`x` itself when it is not of that trace). @internal */
 export const below = (trace: TraceTag, x: Tensor): Tensor => (isOf(trace, x) ? x.impl.primal : x);
 
-/** A value of `trace` whose value one level down is `primal`, computed as `node` says (a leaf: none). */
-const tracedValue = (trace: TraceTag, primal: Tensor, node: Node | undefined): Tensor => new Tensor(primal.shape as RuntimeShape, primal.dtype, { kind: "traced", trace, primal, node });
-
-/** A traced value of `trace` whose value one level down is `primal`, recording its node. @internal */
-export const traced = (trace: TraceTag, primal: Tensor, node: Node): Tensor => tracedValue(trace, primal, node);
+/** A traced value of `trace` whose value one level down is `primal`, recording its node (a leaf: none). @internal */
+export const traced = (trace: TraceTag, primal: Tensor, node: Node | undefined): Tensor => new Tensor(primal.shape as RuntimeShape, primal.dtype, { kind: "traced", trace, primal, node });
 
 /** A leaf of trace `t`: an input of the function being differentiated. @internal */
-export const leaf = (t: Trace, x: Tensor): Tensor => tracedValue(t, live(x), undefined);
+export const leaf = (t: Trace, x: Tensor): Tensor => traced(t, live(x), undefined);
 
 // -------------------------------------------------------------------------------------
 // memory
