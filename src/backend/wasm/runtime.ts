@@ -298,9 +298,8 @@ export const countGathered = (elements: number, waiting: boolean): void => {
  * the main thread waited for the workers (`gatheredWhileWaiting`), where it costs no time.
  * `splitChunks` counts the chunks of every split kernel so far and `splitChunksOnMain` those the
  * main thread ran itself because no worker had claimed them yet: with two threads and workers
- * that keep up, about half; more means the workers
- * were asleep, late or descheduled (a loaded host), and the split kernels ran nearer one-thread
- * speed.
+ * that keep up, about half; more means the workers were asleep, late or descheduled (a loaded
+ * host), and the split kernels ran nearer one-thread speed.
  *
  * @example
  * import { wasmStats } from "typegrad"
