@@ -1021,9 +1021,15 @@ export interface FitAsyncOptions<P extends Params, F extends number, T extends n
   readonly yieldEvery?: number;
 }
 
-/** A macrotask turn: `MessageChannel` where there is one (no 4 ms clamp in browsers), else `setTimeout(0)`. */
+/**
+ * A macrotask turn: `setImmediate` where there is one (Node: its check phase comes after the
+ * timers and I/O; a `MessageChannel` turn there starved timers, so a timeout's abort waited for
+ * the run's end), else `MessageChannel` (browsers: no 4 ms clamp), else `setTimeout(0)`.
+ */
 const macrotasks = (): { readonly next: () => Promise<void>; readonly close: () => void } => {
   type Port = { onmessage: ((e: unknown) => void) | null; postMessage(m: unknown): void; close(): void };
+  const immediate = (globalThis as unknown as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+  if (typeof immediate === "function") return { next: () => new Promise<void>((resolve) => void immediate(resolve)), close: () => {} };
   const MC = (globalThis as unknown as { MessageChannel?: new () => { port1: Port; port2: Port } }).MessageChannel;
   if (MC === undefined) return { next: () => new Promise((resolve) => globalThis.setTimeout(resolve, 0)), close: () => {} };
   const ch = new MC();

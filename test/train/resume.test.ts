@@ -141,6 +141,19 @@ describe("fitAsync", () => {
     expect(ticks).toBeGreaterThan(0);
   });
 
+  test("a timer due later fires while it trains (on Node, MessageChannel turns had starved timers to the end of the run)", async () => {
+    const ctl = new AbortController();
+    let armed = false;
+    // a timer armed while the run is already turning the event loop, as a user's timeout would be
+    const onBatch = () => {
+      if (!armed) setTimeout(() => ctl.abort(), 5);
+      armed = true;
+    };
+    const r = await fitAsync({ ...options, epochs: 300, signal: ctl.signal, onBatch });
+    expect(r.stop.reason).toBe("aborted");
+    expect(r.history.length).toBeLessThan(100);
+  });
+
   test("an abort from another task stops it; bad options reject naming fitAsync", async () => {
     const ctl = new AbortController();
     setTimeout(() => ctl.abort(), 0);
