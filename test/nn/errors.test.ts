@@ -187,6 +187,28 @@ describe("initializer and batchNormState", () => {
     expect(() => batchNormState(1.5)).toThrow("batchNormState: argument 'channels' must be an integer ≥ 1, got 1.5");
     expect(toArray(batchNormState(1).variance)).toEqual([1]);
   });
+  it("a name that Object.prototype has is not an initialiser", () => {
+    // before: "constructor" made W the generator itself, "toString" the string "[object Undefined]"
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"])
+      expect(() => dense(2, 3, { init: bad(name) })).toThrow(
+        new TypeError(`dense: option 'init' must be one of zeros, small, xavierUniform, xavierNormal, he, heUniform or a function, got ${JSON.stringify(name)}`),
+      );
+    expect(() => mlp([2, 3], { init: bad("constructor") })).toThrow(/^dense: option 'init' must be one of/);
+  });
+  it("the initialisers check their fans (NaN or negative fans had drawn NaN weights)", () => {
+    for (const name of ["xavierUniform", "xavierNormal", "he", "heUniform"] as const) {
+      const init = initializers[name];
+      for (const fanIn of [Number.NaN, -1, 1.5, "3"])
+        expect(() => init(rng(0), [3, 2], bad({ fanIn, fanOut: 3 }))).toThrow(
+          new RangeError(`${name}: argument 'fans' must be { fanIn, fanOut } (integers ≥ 1), got fanIn = ${String(fanIn)}, fanOut = 3`),
+        );
+      expect(() => init(rng(0), [3, 2], bad({ fanIn: 2, fanOut: 0 }))).toThrow(`${name}: argument 'fans' must be { fanIn, fanOut } (integers ≥ 1), got fanIn = 2, fanOut = 0`);
+      expect(() => init(rng(0), [3, 2], bad(undefined))).toThrow(`${name}: argument 'fans' must be { fanIn, fanOut } (integers ≥ 1), got undefined`);
+      expect((toArray(init(rng(0), [3, 2], { fanIn: 2, fanOut: 3 })) as number[][]).flat().every(Number.isFinite)).toBe(true);
+    }
+    // a layer with no elements needs no fans
+    expect(initializers.he(rng(0), [3, 0], { fanIn: 0, fanOut: 3 }).shape).toEqual([3, 0]);
+  });
 });
 
 describe("image layers", () => {
