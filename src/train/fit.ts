@@ -51,7 +51,7 @@ import { toFlat, toFlatAsync } from "../tensor/create.js";
 import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
-import { fromStorage, type Release, storageOf, type Tensor } from "../tensor/tensor.js";
+import { fromStorage, isTensor, type Release, storageOf, type Tensor } from "../tensor/tensor.js";
 import { labelHits, labelsOf, OUTPUT_KINDS, type OutputKind } from "./metrics.js";
 import { type ProgressOptions, type ProgressReporter, progressReporter } from "./progress.js";
 import type { TrainState } from "./state.js";
@@ -326,12 +326,37 @@ const shapesMisfit = (expected: readonly (readonly [string, readonly number[]])[
   return bad.length === 0 ? undefined : bad.slice(0, 5).join("; ");
 };
 
+/** What the differentiation says of a cost that is not a scalar tensor (`vjp.ts`). */
+const NOT_SCALAR = "valueAndGradAux: f must return";
+
+/**
+ * A first batch's error when the regularizer (run again on the parameters) or the loss did not
+ * return a scalar tensor: the option named, instead of the differentiation's `f`.
+ */
+const costError = <P extends Params, F extends number, T extends number>(fn: string, o: FitOptions<P, F, T>, e: unknown): TypeError | undefined => {
+  const what = (v: unknown): string | undefined => (!isTensor(v) ? (v === null ? "null" : typeof v) : v.shape.length === 0 ? undefined : `shape ${showShape(v.shape as readonly number[])}`);
+  if (typeof o.regularizer === "function") {
+    let got: string | undefined;
+    try {
+      got = what(o.regularizer(o.params));
+    } catch {
+      got = undefined;
+    }
+    if (got !== undefined) return new TypeError(`${fn}: option 'regularizer' must return a scalar Tensor<[]>, got ${got}`, { cause: e });
+  }
+  if (e instanceof TypeError && e.message.startsWith(NOT_SCALAR))
+    return new TypeError(`${fn}: option 'loss' must return a scalar Tensor<[]>, got ${e.message.slice(e.message.lastIndexOf("got ") + 4)}`, { cause: e });
+  return undefined;
+};
+
 /**
  * What a first batch's `ShapeError` is about, looked at only once it failed (nothing is added to
  * a run that works): parameters that do not fit the model's architecture, an optimizer state
  * whose slots do not fit the parameters, or else the data (`dataShapeError`).
  */
 const firstBatchError = <P extends Params, F extends number, T extends number>(fn: string, o: FitOptions<P, F, T>, data: Examples, e: unknown): unknown => {
+  const cost = costError(fn, o, e);
+  if (cost !== undefined) return cost;
   if (!(e instanceof ShapeError)) return e;
   const architecture = (o.model as { readonly architecture?: unknown }).architecture;
   let layout: ParamLayout | undefined;
