@@ -43,7 +43,7 @@ import { concatPrim } from "../ops/concat.js";
 import { castPrim } from "../ops/define.js";
 import { reshapeSizes } from "../ops/reshapePrim.js";
 import { sumPrim } from "../ops/sum.js";
-import type { Optimizer, OptState } from "../optim/optimizers.js";
+import { builtinSlots, type Optimizer, type OptState } from "../optim/optimizers.js";
 import { ShapeError, showShape } from "../shape/dims.js";
 import { LAYOUTS } from "../shape/layout.js";
 import { checkOneOf, checkOptionKeys, type OptionKeys } from "../shape/options.js";
@@ -804,6 +804,12 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
     checkInt(fn, "resume.epoch", resume.epoch, 0);
     checkInt(fn, "resume.step", resume.step, 0);
   }
+  const given0 = resume?.optState ?? o.optState;
+  const keeps = typeof o.optimizer?.name === "string" ? builtinSlots(o.optimizer.name) : undefined;
+  if (keeps !== undefined && given0 !== null && typeof given0 === "object" && Array.isArray(given0.slots) && given0.slots.length !== keeps)
+    throw new TypeError(
+      `${fn}: option '${resume === undefined ? "optState" : "resume"}' holds ${given0.slots.length} optimizer slots, but option 'optimizer' (${o.optimizer.name}) keeps ${keeps}: resume with the optimizer that made the state`,
+    );
   const signal = o.signal;
   if (signal !== undefined && (signal === null || typeof signal.aborted !== "boolean")) throw new TypeError(`${fn}: option 'signal' must be an AbortSignal`);
   const lossFactor = o.divergence?.lossFactor ?? 1e4;
