@@ -157,4 +157,13 @@ describe("fit", () => {
       [0, 1],
     ]);
   });
+
+  test("confusionMatrix: k bounded, labels integers (k = 1e6 had run the process out of memory)", () => {
+    for (const k of [1e6, 4097, 0, 1.5, Number.NaN, -1])
+      expect(() => confusionMatrix([0], [0], k)).toThrow(new RangeError(`confusionMatrix: argument 'k' must be an integer from 1 to 4096 (the matrix holds k² counts), got ${k}`));
+    // before: 1.5 and NaN were written as properties of a row, and counted nowhere
+    expect(() => confusionMatrix([1.5], [0], 2)).toThrow(new RangeError("confusionMatrix: label out of range at example 0 (actual 0, predicted 1.5, k = 2)"));
+    expect(() => confusionMatrix([0], [Number.NaN], 2)).toThrow(new RangeError("confusionMatrix: label out of range at example 0 (actual NaN, predicted 0, k = 2)"));
+    expect(confusionMatrix([3], [3], 4096)[3]?.[3]).toBe(1);
+  });
 });
