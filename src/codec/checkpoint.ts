@@ -33,7 +33,7 @@ import * as t from "io-ts";
 import { namedLeaves, type Params } from "../autodiff/tree.js";
 import type { DType } from "../backend/backend.js";
 import { type Architecture, buildModel, type Describable, type DescribedModel, type ParamsOfModel, paramLayout } from "../nn/architecture.js";
-import { builtinSlots, type OptState } from "../optim/optimizers.js";
+import { builtinKind, builtinSlots, type OptState } from "../optim/optimizers.js";
 import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { fromArray, toFlat } from "../tensor/create.js";
 import type { RngState } from "../tensor/random.js";
@@ -483,11 +483,18 @@ const trainingOf = (
     throw new TypeError(`${fn}: argument 'state' is not a valid TrainState: ${draw(errs, 5).replace(/\n/g, "; ")}`);
   }
   if (opt.slots.length > 16) throw new TypeError(`${fn}: argument 'state' has ${opt.slots.length} optimizer slots, at most 16 are stored`);
-  const name = typeof optimizer === "string" ? optimizer : optimizer?.name;
-  if (name !== undefined && typeof name !== "string") throw new TypeError(`${fn}: argument 'optimizer' must be an optimizer or its name, got ${describeValue(optimizer)}`);
-  const keeps = name === undefined ? undefined : builtinSlots(name);
+  const given = typeof optimizer === "string" ? optimizer : optimizer?.name;
+  if (given !== undefined && typeof given !== "string") throw new TypeError(`${fn}: argument 'optimizer' must be an optimizer or its name, got ${describeValue(optimizer)}`);
+  const kind: unknown = opt.kind;
+  if (kind !== undefined && typeof kind !== "string")
+    throw new TypeError(`${fn}: argument 'state': optState.kind must be the name of the optimizer that made it (a string), got ${describeValue(kind)}`);
+  const keeps = given === undefined ? undefined : builtinSlots(given);
   if (keeps !== undefined && keeps !== opt.slots.length)
-    throw new TypeError(`${fn}: argument 'optimizer' is ${JSON.stringify(name)}, which keeps ${slotCount(keeps)}, but argument 'state' holds ${opt.slots.length} optimizer slots`);
+    throw new TypeError(`${fn}: argument 'optimizer' is ${JSON.stringify(given)}, which keeps ${slotCount(keeps)}, but argument 'state' holds ${opt.slots.length} optimizer slots`);
+  const givenKind = given === undefined ? undefined : builtinKind(given);
+  if (givenKind !== undefined && kind !== undefined && kind !== givenKind) throw new TypeError(`${fn}: argument 'optimizer' is ${JSON.stringify(given)}, but argument 'state' was made by ${kind}`);
+  // the state's tag names its optimizer when the caller names none; decodeModel tags the state from the name
+  const name = given ?? kind;
   const slots: (readonly [string, Tensor])[] = [];
   opt.slots.forEach((slot, k) => {
     const byName = byNameOf(namedLeaves(fn, slot));
@@ -705,6 +712,9 @@ export function decodeModel(bytes: Uint8Array, expected?: DescribedModel, opts?:
   const slotErrs = nonEmpty(tensorErrors(expectedSlots, storedSlots, (n) => stored[n.replace(/^opt\.\d+\./, "")]?.dtype, "a slot tensor"));
   if (slotErrs !== undefined) return E.left([key("training", slotErrs)]);
   const slots = Array.from({ length: tr.slots }, (_, k) => layout.build(Object.fromEntries(layout.specs.map(([n]) => [n, storedSlots[slotName(k, n)] as Tensor]))));
-  const state: TrainState<Params> = { optState: { step: tr.optStep, slots }, epoch: tr.epoch, step: tr.step, rng: tr.rng };
+  // the tag from the stored name (a file keeps no tag of its own): a custom optimizer's name leaves the state untagged
+  const kind = tr.optimizer === undefined ? undefined : builtinKind(tr.optimizer);
+  const optState = { step: tr.optStep, slots, ...(kind === undefined ? {} : { kind }) };
+  const state: TrainState<Params> = { optState, epoch: tr.epoch, step: tr.step, rng: tr.rng };
   return E.right({ model, params, meta, state, ...(tr.optimizer === undefined ? {} : { optimizer: tr.optimizer }) });
 }

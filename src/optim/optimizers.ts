@@ -33,14 +33,22 @@ import { type LearningRate, rateAt } from "./schedules.js";
 // -------------------------------------------------------------------------------------
 
 /**
- * An optimizer's state for params of type `P`: the number of steps taken and its slots (the
- * velocities, moments…), each with the structure of `P`.
+ * An optimizer's state for params of type `P`: the number of steps taken, its slots (the
+ * velocities, moments…), each with the structure of `P`, and which optimizer made it.
  *
  * @category model
  */
 export interface OptState<P extends Params> {
   readonly step: number;
   readonly slots: readonly P[];
+  /**
+   * The name of the optimizer whose `init` made the state (`"momentum"`; a clipped optimizer's
+   * state is its inner optimizer's). A built-in optimizer's `step` refuses a state made by another
+   * one, naming both (momentum, nesterov and rmsprop each keep one slot, so the slots alone cannot
+   * tell). Absent on a state built by hand or read from a checkpoint that names no built-in
+   * optimizer: such a state is checked by its number of slots alone.
+   */
+  readonly kind?: string;
 }
 
 /**
@@ -91,6 +99,17 @@ const learningRate = (fn: string, lr: LearningRate): LearningRate => {
 const builtinSlotCounts: Readonly<Record<string, number>> = { gd: 0, momentum: 1, nesterov: 1, rmsprop: 1, adam: 2 };
 
 /**
+ * The built-in optimizer an optimizer's name is made from (`"adam+clip(5)"` → `"adam"`), the
+ * `kind` its states carry, or `undefined` for any other name.
+ *
+ * @internal
+ */
+export const builtinKind = (name: string): string | undefined => {
+  const base = /^([a-z]+)(\+clip\([^)]*\))*$/.exec(name)?.[1];
+  return base !== undefined && Object.hasOwn(builtinSlotCounts, base) ? base : undefined;
+};
+
+/**
  * How many slots the built-in optimizer of this name keeps (`withGradientClipping`'s
  * `"adam+clip(5)"` is adam's), or `undefined` for any other name: checkpoints check a stored
  * state against its optimizer's name with it.
@@ -98,8 +117,8 @@ const builtinSlotCounts: Readonly<Record<string, number>> = { gd: 0, momentum: 1
  * @internal
  */
 export const builtinSlots = (name: string): number | undefined => {
-  const base = /^([a-z]+)(\+clip\([^)]*\))*$/.exec(name)?.[1];
-  return base !== undefined && Object.hasOwn(builtinSlotCounts, base) ? builtinSlotCounts[base] : undefined;
+  const base = builtinKind(name);
+  return base === undefined ? undefined : builtinSlotCounts[base];
 };
 
 /** An optimizer from a per-tensor rule with `nSlots` zero-initialised slots. */
@@ -111,7 +130,7 @@ const leafwise = (name: string, lr: LearningRate, nSlots: number, rule: Rule): O
       const { leaves, rebuild } = flattenTree(`${name}.init`, params);
       // no zeros for a rule without slots (gd): they were made, never read, and left to the ring
       const zero = nSlots === 0 ? undefined : (rebuild(leaves.map((w) => zerosLike(w))) as P);
-      return { step: 0, slots: Array.from({ length: nSlots }, () => zero as P) };
+      return { step: 0, slots: Array.from({ length: nSlots }, () => zero as P), kind: name };
     },
     step: <P extends Params>(params: P, grads: P, state: OptState<P>): [P, OptState<P>] => {
       const fn = `${name}.step`;
@@ -120,6 +139,9 @@ const leafwise = (name: string, lr: LearningRate, nSlots: number, rule: Rule): O
       if (gs.length !== ws.length) throw new TypeError(`${fn}: argument 'grads' has ${gs.length} tensors, 'params' has ${ws.length}`);
       if (state === null || typeof state !== "object" || !Array.isArray(state.slots) || state.slots.length !== nSlots)
         throw new TypeError(`${fn}: argument 'state' must come from ${name}.init (${nSlots} slots)`);
+      // one compare a step: a state from another optimizer with as many slots would be read as this one's
+      if (state.kind !== name && state.kind !== undefined)
+        throw new TypeError(`${fn}: argument 'state' was made by ${typeof state.kind === "string" ? state.kind : describeValue(state.kind)}, not ${name}: step with the optimizer that made the state`);
       const slots = state.slots.map((s) => flattenTree(fn, s).leaves);
       const lrNow = rateAt(fn, lr, state.step);
       const t = state.step + 1;
@@ -146,7 +168,7 @@ const leafwise = (name: string, lr: LearningRate, nSlots: number, rule: Rule): O
         });
         return w2;
       });
-      return [rebuild(newWs) as P, { step: t, slots: newSlots.map((s) => rebuild(s) as P) }];
+      return [rebuild(newWs) as P, { step: t, slots: newSlots.map((s) => rebuild(s) as P), kind: name }];
     },
   };
 };

@@ -43,7 +43,7 @@ import { concatPrim } from "../ops/concat.js";
 import { castPrim } from "../ops/define.js";
 import { reshapeSizes } from "../ops/reshapePrim.js";
 import { sumPrim } from "../ops/sum.js";
-import { builtinSlots, type Optimizer, type OptState } from "../optim/optimizers.js";
+import { builtinKind, builtinSlots, type Optimizer, type OptState } from "../optim/optimizers.js";
 import { ShapeError, showShape } from "../shape/dims.js";
 import { LAYOUTS } from "../shape/layout.js";
 import { checkOneOf, checkOptionKeys, type OptionKeys } from "../shape/options.js";
@@ -809,6 +809,12 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
   if (keeps !== undefined && given0 !== null && typeof given0 === "object" && Array.isArray(given0.slots) && given0.slots.length !== keeps)
     throw new TypeError(
       `${fn}: option '${resume === undefined ? "optState" : "resume"}' holds ${given0.slots.length} optimizer slots, but option 'optimizer' (${o.optimizer.name}) keeps ${keeps}: resume with the optimizer that made the state`,
+    );
+  const kind = typeof o.optimizer?.name === "string" ? builtinKind(o.optimizer.name) : undefined;
+  const made = given0 !== null && typeof given0 === "object" ? given0.kind : undefined;
+  if (kind !== undefined && made !== undefined && made !== kind)
+    throw new TypeError(
+      `${fn}: option '${resume === undefined ? "optState" : "resume"}' was made by ${typeof made === "string" ? made : describeValue(made)}, but option 'optimizer' is ${o.optimizer.name}: resume with the optimizer that made the state`,
     );
   const signal = o.signal;
   if (signal !== undefined && (signal === null || typeof signal.aborted !== "boolean")) throw new TypeError(`${fn}: option 'signal' must be an AbortSignal`);

@@ -23,6 +23,7 @@ import {
   mlp,
   momentum,
   type Params,
+  rmsprop,
   rng,
   sequential,
   type Tensor,
@@ -145,7 +146,9 @@ describe("encodeModel / decodeModel", () => {
   it("checks the optimizer's slots against the parameters", () => {
     const model = mlp([4, 3, 2]);
     const params = model.init(rng(0));
-    const bytes = encodeModel({ model, params, state: stateFor(params) });
+    // untagged, so that no optimizer name is stored and the slot tensors are what is checked
+    const { kind: _, ...optState } = stateFor(params).optState;
+    const bytes = encodeModel({ model, params, state: { ...stateFor(params), optState } });
     // the same length, so the data stays where it was
     const renamed = rewrite(bytes, (m) => m.replace('"name":"opt.1.b2"', '"name":"opt.1.bX"'));
     expect(text(decodeModel(renamed, model))).toBe("training: opt.1.b2: missing: expected a slot tensor of shape [2, 1]\ntraining: opt.1.bX: unexpected slot tensor: the model has no such parameter");
@@ -199,10 +202,37 @@ describe("the optimizer's name and its state agree", () => {
     for (const [state, optimizer] of [
       [adamState, "adam"],
       [adamState, withGradientClipping(adam(1e-3), 1)],
-      [momentumState, "nesterov"],
+      [momentumState, "momentum"],
       [momentumState, "my-optimizer"],
     ] as const)
       expect(text(decodeModel(encodeModel({ model, params, state, optimizer }), model))).toBe("ok");
+  });
+
+  it("a state says which optimizer made it: encodeModel refuses another optimizer's name with as many slots, and the file gives the tag back", () => {
+    const rmspropState = stateFor(params, rmsprop(1e-2));
+    // before: saved as "nesterov" (both keep one slot), then resumed with nesterov, silently
+    expect(() => encodeModel({ model, params, state: momentumState, optimizer: "nesterov" })).toThrow(
+      new TypeError("encodeModel: argument 'optimizer' is \"nesterov\", but argument 'state' was made by momentum"),
+    );
+    expect(() => encodeModel({ model, params, state: rmspropState, optimizer: withGradientClipping(momentum(0.1), 5) })).toThrow(
+      /^encodeModel: argument 'optimizer' is "momentum\+clip\(5\)", but argument 'state' was made by rmsprop$/,
+    );
+    expect(() => encodeModel({ model, params, state: { ...rmspropState, optState: { ...rmspropState.optState, kind: 1 as never } } })).toThrow(
+      /^encodeModel: argument 'state': optState\.kind must be the name of the optimizer that made it \(a string\), got 1$/,
+    );
+    // the tag is stored as the optimizer's name when none is given, and read back into the state
+    const r = decodeModel(encodeModel({ model, params, state: rmspropState }), model);
+    if (E.isLeft(r)) throw new Error(draw(r.left));
+    expect(r.right.optimizer).toBe("rmsprop");
+    expect(r.right.state?.optState.kind).toBe("rmsprop");
+    const clipped = decodeModel(encodeModel({ model, params, state: rmspropState, optimizer: withGradientClipping(rmsprop(1e-2), 1) }), model);
+    expect(E.isRight(clipped) && clipped.right.state?.optState.kind).toBe("rmsprop");
+    // the file keeps no tag of its own (files from before the tag read the same): the state is tagged from the stored name
+    const o = decodeModel(encodeModel({ model, params, state: momentumState, optimizer: "momentum" }), model);
+    expect(E.isRight(o) && o.right.state?.optState.kind).toBe("momentum");
+    // a custom optimizer's name leaves the state untagged (its own init decides its tag)
+    const custom = decodeModel(encodeModel({ model, params, state: momentumState, optimizer: "my-optimizer" }), model);
+    expect(E.isRight(custom) && custom.right.state?.optState).not.toHaveProperty("kind");
   });
 
   it("encodeModel refuses an optimizer without a state (its name would be lost)", () => {

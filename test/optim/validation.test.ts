@@ -7,7 +7,22 @@
 import { describe, expect, test } from "vitest";
 import { withBackend } from "../../src/backend/current.js";
 import { wasm } from "../../src/backend/wasm/index.js";
-import { adam, addL2Grads, constant, cosineDecay, exponentialDecay, gd, inverseTimeDecay, l2Penalty, momentum, nesterov, rateAt, rmsprop, warmup } from "../../src/optim/index.js";
+import {
+  adam,
+  addL2Grads,
+  constant,
+  cosineDecay,
+  exponentialDecay,
+  gd,
+  inverseTimeDecay,
+  l2Penalty,
+  momentum,
+  nesterov,
+  rateAt,
+  rmsprop,
+  warmup,
+  withGradientClipping,
+} from "../../src/optim/index.js";
 import { item, tensor, toFlat } from "../../src/tensor/create.js";
 
 const f64 = { dtype: "float64" } as const;
@@ -73,6 +88,29 @@ describe("optimizers refuse bad arguments, naming them", () => {
     expect(() => opt.step(p, p, 5 as never)).toThrow("adam.step: argument 'state' must come from adam.init (2 slots)");
     const v = { w: tensor([1, 2], f64) };
     expect(() => gd(0.1).step(v, { w: tensor([[1], [2]], f64) } as never, gd(0.1).init(v))).toThrow("gd.step: gradient 0 has shape [2, 1], its parameter has [2]");
+  });
+
+  test("a state says which optimizer made it: another optimizer with as many slots refuses it, naming both", () => {
+    const p = { w: tensor([1, -2], f64) };
+    const g = { w: tensor([0.5, 0.5], f64) };
+    // momentum, nesterov and rmsprop each keep one slot: the slot count alone cannot tell them apart
+    const [, ms] = momentum(0.1).step(p, g, momentum(0.1).init(p));
+    expect(ms.kind).toBe("momentum");
+    expect(rmsprop(0.1).init(p).kind).toBe("rmsprop");
+    expect(adam(0.1).init(p).kind).toBe("adam");
+    expect(gd(0.1).init(p).kind).toBe("gd");
+    expect(() => rmsprop(0.1).step(p, g, ms)).toThrow(new TypeError("rmsprop.step: argument 'state' was made by momentum, not rmsprop: step with the optimizer that made the state"));
+    expect(() => nesterov(0.1).step(p, g, momentum(0.1).init(p))).toThrow("nesterov.step: argument 'state' was made by momentum, not nesterov");
+    expect(() => momentum(0.1).step(p, g, { ...ms, kind: 7 } as never)).toThrow("momentum.step: argument 'state' was made by 7, not momentum");
+    // the clipped optimizer's state is its inner optimizer's
+    const clipped = withGradientClipping(momentum(0.1), 5);
+    expect(clipped.init(p).kind).toBe("momentum");
+    expect(() => withGradientClipping(rmsprop(0.1), 5).step(p, g, ms)).toThrow("rmsprop.step: argument 'state' was made by momentum, not rmsprop");
+    // a state without a tag (built by hand, or read from a file that named no optimizer) is taken by the slot count
+    expect(toFlat(momentum(0.1).step(p, g, { step: 1, slots: ms.slots })[0].w).length).toBe(2);
+    const [w2, s2] = rmsprop(0.1).step(p, g, { step: 0, slots: rmsprop(0.1).init(p).slots });
+    expect(s2.kind).toBe("rmsprop");
+    expect(toFlat(w2.w).length).toBe(2);
   });
 
   test("on the WASM backend, the new weights and slots outlive the step's memory scope", () => {

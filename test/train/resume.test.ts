@@ -12,7 +12,7 @@ import { draw } from "../../src/codec/errors.js";
 import { type Examples, fromFlat, oneHot, shiftImages } from "../../src/data/index.js";
 import { mlp, softmaxCrossEntropy } from "../../src/nn/index.js";
 import { loadModel, saveModel } from "../../src/node/checkpoint.js";
-import { adam, gd, momentum } from "../../src/optim/index.js";
+import { adam, gd, momentum, nesterov, rmsprop, withGradientClipping } from "../../src/optim/index.js";
 import { toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
@@ -137,6 +137,19 @@ describe("resuming with another optimizer", () => {
       new TypeError("fit: option 'optState' holds 2 optimizer slots, but option 'optimizer' (momentum) keeps 1: resume with the optimizer that made the state"),
     );
     expect(train({ ...options, params: first.params, resume: first.state, epochs: 2 }).stop.reason).toBe("epochs");
+  });
+
+  test("a state made by another optimizer with as many slots (momentum, nesterov, rmsprop keep one) is refused at the start, naming both", () => {
+    const first = train({ ...options, optimizer: momentum(0.05), epochs: 1 });
+    expect(first.optState.kind).toBe("momentum");
+    // before: it trained on, reading momentum's velocity as rmsprop's mean square
+    expect(() => train({ ...options, params: first.params, resume: first.state, epochs: 2, optimizer: rmsprop(0.01) })).toThrow(
+      new TypeError("fit: option 'resume' was made by momentum, but option 'optimizer' is rmsprop: resume with the optimizer that made the state"),
+    );
+    expect(() => train({ ...options, optState: first.optState, epochs: 1, optimizer: withGradientClipping(nesterov(0.05), 5) })).toThrow(
+      new TypeError("fit: option 'optState' was made by momentum, but option 'optimizer' is nesterov+clip(5): resume with the optimizer that made the state"),
+    );
+    expect(train({ ...options, params: first.params, resume: first.state, epochs: 2, optimizer: withGradientClipping(momentum(0.05), 5) }).stop.reason).toBe("epochs");
   });
 });
 
