@@ -186,12 +186,12 @@ export interface FitOptions<P extends Params, F extends number, T extends number
   /** Training metrics: averaged over the epoch's batches as they were seen (`"running"`, default) or recomputed on the whole set after the epoch (`"full"`). */
   readonly trainMetrics?: "running" | "full";
   readonly earlyStopping?: EarlyStopping;
-  /** After each update; return `"stop"` to stop (returning nothing continues). */
+  /** After each update; return `"stop"` to stop (returning nothing continues; another string is an error). */
   // biome-ignore lint/suspicious/noConfusingVoidType: void, not undefined, so that a callback with a block body or an expression body such as `(i) => console.log(i)` type-checks
   readonly onBatch?: (info: BatchInfo) => void | "stop";
   /**
    * After each epoch, with the parameters and the run's state at that point (save both to resume
-   * later); return `"stop"` to stop (returning nothing continues).
+   * later); return `"stop"` to stop (returning nothing continues; another string is an error).
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: as onBatch
   readonly onEpoch?: (record: EpochRecord, params: P, state: TrainState<P>) => void | "stop";
@@ -723,6 +723,8 @@ const callback = (fn: string, name: string, r: unknown): unknown => {
     throw new TypeError(
       `${fn}: option '${name}' returned a promise; callbacks are synchronous and their result is read at once (return "stop" or nothing): start async work without returning it, or stop the run with an AbortSignal`,
     );
+  // a typo'd stop signal ("STOP") must not train on; other values (push's number) continue, as void allows
+  if (typeof r === "string" && r !== "stop") throw new TypeError(`${fn}: option '${name}' returned ${JSON.stringify(r)}; return "stop" to stop the run, or nothing to continue`);
   return r;
 };
 

@@ -109,6 +109,20 @@ describe("fit", () => {
     expect(() => train({ ...base, optimizer: gd(0.1), epochs: 2, onBatch: () => thenable })).toThrow(/^fit: option 'onBatch' returned a promise; /);
   });
 
+  test('a callback that returns a string other than "stop" (a typo\'d stop signal) is an error, not a run that trains on', async () => {
+    const returning = (v: string): (() => "stop") => (() => v) as unknown as () => "stop";
+    expect(() => train({ ...base, optimizer: gd(0.1), epochs: 2, onBatch: returning("STOP") })).toThrow(
+      new TypeError('fit: option \'onBatch\' returned "STOP"; return "stop" to stop the run, or nothing to continue'),
+    );
+    expect(() => train({ ...base, optimizer: gd(0.1), epochs: 2, onEpoch: returning("stopp") })).toThrow(/^fit: option 'onEpoch' returned "stopp"; return "stop"/);
+    await expect(fitAsync({ ...base, optimizer: gd(0.1), epochs: 2, onBatch: returning("") })).rejects.toThrow(/^fitAsync: option 'onBatch' returned ""; return "stop"/);
+    // what a JavaScript expression body returns (a number from push, a boolean) continues
+    const seen: number[] = [];
+    const r = train({ ...base, optimizer: gd(0.1), epochs: 2, onBatch: ((i: { loss: number }) => seen.push(i.loss)) as never, onEpoch: () => false as unknown as undefined });
+    expect(r.stop.reason).toBe("epochs");
+    expect(seen.length).toBeGreaterThan(1);
+  });
+
   test("callbacks and early stopping stop the run", () => {
     const byCallback = train({ ...base, optimizer: gd(0.1), epochs: 10, onEpoch: (rec) => (rec.epoch === 2 ? "stop" : undefined) });
     expect(byCallback.stop.reason).toBe("callback");
