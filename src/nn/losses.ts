@@ -78,7 +78,14 @@ const examplesOf = (fn: string, a: unknown, y: unknown, opts: LossOptions | unde
   if (layout !== "columns" && layout !== "rows") throw new TypeError(`${fn}: option 'layout' must be "columns" or "rows", got ${JSON.stringify(layout)}`);
   const exAxis = layout === "rows" ? 0 : sa.length - 1;
   const unitAxis = layout === "rows" ? sa.length - 1 : 0;
-  return [sa[exAxis] as number, exAxis, unitAxis];
+  const m = sa[exAxis] as number;
+  // the mean over no examples is 0 · 1/0: NaN, which would reach fit as a diverged run
+  if (m === 0)
+    throw new ShapeError(
+      fn,
+      `predictions and targets ${showShape(sa)} hold no examples (m = 0 on axis ${exAxis}, the examples' axis with layout ${JSON.stringify(layout)}): a cost is a mean over at least one example`,
+    );
+  return [m, exAxis, unitAxis];
 };
 
 const epsOf = (fn: string, opts: ClipOptions | undefined): number => {

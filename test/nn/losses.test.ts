@@ -12,7 +12,8 @@ import { sigmoid } from "../../src/ops/sigmoid.js";
 import { softmax } from "../../src/ops/softmax.js";
 import { softplus } from "../../src/ops/softplus.js";
 import { sub } from "../../src/ops/sub.js";
-import { fromArray, item, tensor, toFlat } from "../../src/tensor/create.js";
+import { ShapeError } from "../../src/shape/dims.js";
+import { fromArray, item, tensor, toFlat, zeros } from "../../src/tensor/create.js";
 import { randn, rng } from "../../src/tensor/random.js";
 
 const f64 = { dtype: "float64" } as const;
@@ -108,6 +109,25 @@ describe("losses", () => {
       ),
     ).toBeCloseTo(30 / 2, 12);
     expect(() => mse(tensor([[1, 2]]), tensor([[1], [2]]) as never)).toThrow(/mse: predictions \[1, 2\] and targets \[2, 1\]/);
+  });
+
+  test("an empty batch (m = 0) is refused naming the loss and the examples' axis, not a NaN cost", () => {
+    const losses = [
+      ["logLoss", logLoss],
+      ["logLossFromLogits", logLossFromLogits],
+      ["mse", mse],
+      ["crossEntropy", crossEntropy],
+      ["softmaxCrossEntropy", softmaxCrossEntropy],
+    ] as const;
+    for (const [fn, loss] of losses) {
+      // before: NaN (0 · 1/0)
+      expect(() => loss(zeros([3, 0]), zeros([3, 0]))).toThrow(
+        new ShapeError(fn, 'predictions and targets [3, 0] hold no examples (m = 0 on axis 1, the examples\' axis with layout "columns"): a cost is a mean over at least one example'),
+      );
+      expect(() => loss(zeros([0, 3]), zeros([0, 3]), { layout: "rows" })).toThrow(/hold no examples \(m = 0 on axis 0, the examples' axis with layout "rows"\)/);
+      // no units but some examples is a sum over nothing: 0, as before
+      expect(Math.abs(item(loss(zeros([0, 2]), zeros([0, 2]))))).toBe(0);
+    }
   });
 });
 
