@@ -7,6 +7,7 @@
 import type { Check, Ok, Shape } from "../shape/dims.js";
 import { ShapeError, showShape } from "../shape/dims.js";
 import { transpose as rule, type Transpose } from "../shape/transpose.js";
+import { describeValue } from "../tensor/describe.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { expectTensor, one } from "./define.js";
 import { indices } from "./naive.js";
@@ -25,9 +26,23 @@ import { domains, exact, type OpDef } from "./spec.js";
  * transpose(zeros([4, 3])) // Tensor<[3, 4]>
  * @category operations
  */
-export const transpose = <const S extends Shape>(x: Check<Transpose<S>, Tensor<S>>): Tensor<Ok<Transpose<S>>> => transposeImpl(x as Tensor) as never;
+export const transpose = ((x: Tensor, a1?: unknown, a2?: unknown): Tensor => transposeImpl(x, a1, a2)) as <const S extends Shape>(x: Check<Transpose<S>, Tensor<S>>) => Tensor<Ok<Transpose<S>>>;
 
-const transposeImpl = (x: Tensor): Tensor => {
+/**
+ * A second argument, from JavaScript: NumPy's `transpose(x, axes)` or PyTorch's `transpose(x, 0, 1)`
+ * would be ignored, so it is refused; what `Array.prototype.map` hands a callback (a number, then
+ * the array) is not axes.
+ */
+const noAxes = (a1: unknown, a2: unknown): void => {
+  if (a1 === undefined || (typeof a1 === "number" && (a2 === undefined || Array.isArray(a2)))) return;
+  const what = "transpose: takes one argument, the 2-D tensor x;";
+  if (typeof a1 === "number" && typeof a2 === "number") throw new TypeError(`${what} got the axes ${a1}, ${a2} (for axes, use permute)`);
+  const shown = Array.isArray(a1) && a1.length <= 32 && a1.every((v) => typeof v === "number") ? `[${a1.join(", ")}]` : undefined;
+  throw new TypeError(`${what} got a second argument, ${shown ?? describeValue(a1)} (for axes, use permute${shown === undefined ? "" : `(x, ${shown})`})`);
+};
+
+const transposeImpl = (x: Tensor, a1?: unknown, a2?: unknown): Tensor => {
+  noAxes(a1, a2);
   expectTensor("transpose", "x", x);
   if (x.rank !== 2) throw new ShapeError("transpose", `expects a 2-D tensor, got ${showShape(x.shape as readonly number[])} (use permute for other ranks)`);
   return permute(x, [1, 0]);

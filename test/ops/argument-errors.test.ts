@@ -132,6 +132,27 @@ describe("shapes an op does not take", () => {
     expect(() => transpose(bad(zeros([3])))).toThrow(new ShapeError("transpose", "expects a 2-D tensor, got [3] (use permute for other ranks)"));
   });
 
+  it("transpose takes no axes: a perm, as NumPy's transpose(x, axes) or PyTorch's transpose(x, 0, 1), is refused pointing to permute", () => {
+    const call = transpose as unknown as (...a: unknown[]) => unknown;
+    const x3 = zeros([2, 3, 4]);
+    // before: the perm was ignored ([0, 1] transposed anyway)
+    expect(() => call(x, [0, 1])).toThrow(new TypeError("transpose: takes one argument, the 2-D tensor x; got a second argument, [0, 1] (for axes, use permute(x, [0, 1]))"));
+    expect(() => call(x3, [0, 2, 1])).toThrow(new TypeError("transpose: takes one argument, the 2-D tensor x; got a second argument, [0, 2, 1] (for axes, use permute(x, [0, 2, 1]))"));
+    expect(() => call(x, 0, 1)).toThrow(/^transpose: takes one argument, the 2-D tensor x; got the axes 0, 1 \(for axes, use permute\)$/);
+    expect(() => call(x, { perm: [1, 0] })).toThrow(/^transpose: takes one argument, the 2-D tensor x; got a second argument, an object/);
+    // what Array.prototype.map hands a callback (the index and the array) is not read as axes
+    expect([x, x].map(transpose as never).map((t) => toArray(t as never))).toEqual([
+      [
+        [1, 3],
+        [2, 4],
+      ],
+      [
+        [1, 3],
+        [2, 4],
+      ],
+    ]);
+  });
+
   it("softmax, logSumExp and argmax name themselves for an axis out of range", () => {
     expect(() => softmax(x, bad(2))).toThrow(new ShapeError("softmax", "axis 2 is out of range for [2, 2] (rank 2)"));
     expect(() => logSumExp(x, bad(3))).toThrow(new ShapeError("logSumExp", "axis 3 is out of range for [2, 2] (rank 2)"));
