@@ -12,12 +12,13 @@
 
 import { copyRows } from "../backend/batches.js";
 import { getBackend } from "../backend/current.js";
+import { showShape } from "../shape/dims.js";
 import type { Batch, Layout } from "../shape/layout.js";
 import { fromArray } from "../tensor/create.js";
 import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { permutation, type Rng } from "../tensor/random.js";
-import { fromStorage, type Tensor } from "../tensor/tensor.js";
+import { fromStorage, isTensor, type Tensor } from "../tensor/tensor.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -177,6 +178,32 @@ export const checkExamples = <E extends Examples>(fn: string, arg: string, d: E,
   return d;
 };
 
+/**
+ * `d` for an operation on examples: a tensor is named as such with `hint`; the counts and the
+ * arrays' types and lengths are checked (O(1); the values are not scanned: `take` and `split` may
+ * carry NaNs that the caller will fill before `fit` refuses them).
+ */
+const examplesArg = (fn: string, d: unknown, hint: string): void => {
+  if (isTensor(d))
+    throw new TypeError(`${fn}: argument 'd' must be Examples ({ m, features, targets, x, y }: from examples or fromFlat), got a Tensor ${showShape(d.shape as readonly number[])} (${hint})`);
+  if (d === null || typeof d !== "object") throw new TypeError(`${fn}: 'd' must be Examples ({ m, features, targets, x, y }), got ${describeValue(d)}`);
+  const { m, features, targets, x, y } = d as Record<string, unknown>;
+  for (const [name, v, min] of [
+    ["m", m, 0],
+    ["features", features, 1],
+    ["targets", targets, 1],
+  ] as const)
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) throw new TypeError(`${fn}: 'd.${name}' must be an integer ≥ ${min}, got ${String(v)}`);
+  for (const [name, a, width] of [
+    ["x", x, features],
+    ["y", y, targets],
+  ] as const)
+    if (!(a instanceof Float32Array) || a.length !== (m as number) * (width as number))
+      throw new TypeError(
+        `${fn}: 'd.${name}' must be a Float32Array of m × ${name === "x" ? "features" : "targets"} = ${(m as number) * (width as number)} values, got ${describeValue(a)}${a instanceof Float32Array ? ` of ${a.length}` : ""}`,
+      );
+};
+
 /** The sets `checkExamples` passed, with what it saw (a replaced array or count is checked anew). */
 const checked = new WeakMap<object, { readonly x: unknown; readonly y: unknown; readonly m: unknown; readonly classification: boolean }>();
 
@@ -194,6 +221,11 @@ const checked = new WeakMap<object, { readonly x: unknown; readonly y: unknown; 
  * @category operations
  */
 export const take = <F extends number, T extends number>(d: Examples<F, T>, idx: readonly number[]): Examples<F, T> => {
+  examplesArg("take", d, "for a tensor's rows, use slice");
+  if (!Array.isArray(idx) && !(ArrayBuffer.isView(idx) && !(idx instanceof DataView)))
+    throw new TypeError(
+      `take: argument 'idx' must be an array of example indices, got ${isTensor(idx) ? `a Tensor ${showShape(idx.shape as readonly number[])} (toArray gives its values)` : describeValue(idx)}`,
+    );
   const { features: nf, targets: nt } = d;
   const x = new Float32Array(idx.length * nf);
   const y = new Float32Array(idx.length * nt);
@@ -232,6 +264,7 @@ export const split = <F extends number, T extends number>(d: Examples<F, T>, g: 
  * @category operations
  */
 export const oneHot = <F extends number, K extends number>(d: Examples<F, 1>, k: K): Examples<F, K> => {
+  examplesArg("oneHot", d, "make examples of the labels first: fromFlat(features, 1, x, labels)");
   checkCount("oneHot", "k", k, 2);
   if (d.m * k > 2 ** 32) throw new RangeError(`oneHot: argument 'k' = ${k} classes for ${d.m} examples is ${d.m * k} values, more than a typed array holds (2^32)`);
   if (d.targets !== 1) throw new TypeError(`oneHot: expected examples with one integer label each, got ${d.targets} targets`);

@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 import { batcher } from "../../src/data/examples.js";
 import { circles, examples, gaussianClusters, labels, makeBlobs, moons, oneHot, parity, shiftImages, spiral, split, standardize, take, toTensors, xor } from "../../src/data/index.js";
 import { loadIris, loadMnist } from "../../src/datasets/index.js";
-import { toArray, toFlat } from "../../src/tensor/create.js";
+import { tensor, toArray, toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
 
 describe("toy sets", () => {
@@ -121,6 +121,29 @@ describe("examples", () => {
     expect(() => oneHot(d, 2)).toThrow("oneHot: label 2 of example 1 is not an integer in [0, 2)");
     // before: JavaScript's "Invalid typed array length: 9000000000"
     expect(() => oneHot(d, 3e9)).toThrow(new RangeError(`oneHot: argument 'k' = 3000000000 classes for ${d.m} examples is ${d.m * 3e9} values, more than a typed array holds (2^32)`));
+  });
+
+  test("take and oneHot name a tensor or another value given instead of their examples and indices", () => {
+    const js = (u: unknown): never => u as never;
+    // before: "Cannot read properties of undefined (reading 'subarray')", "idx.forEach is not a function",
+    // "oneHot: expected examples with one integer label each, got undefined targets"
+    expect(() => take(js(tensor([[1, 2]])), [0])).toThrow(
+      new TypeError("take: argument 'd' must be Examples ({ m, features, targets, x, y }: from examples or fromFlat), got a Tensor [1, 2] (for a tensor's rows, use slice)"),
+    );
+    expect(() => oneHot(js(tensor([0, 1, 2])), 3)).toThrow(
+      new TypeError(
+        "oneHot: argument 'd' must be Examples ({ m, features, targets, x, y }: from examples or fromFlat), got a Tensor [3] (make examples of the labels first: fromFlat(features, 1, x, labels))",
+      ),
+    );
+    expect(() => oneHot(js(null), 3)).toThrow(new TypeError("oneHot: 'd' must be Examples ({ m, features, targets, x, y }), got null"));
+    expect(() => take(js({ m: 2 }), [0])).toThrow(new TypeError("take: 'd.features' must be an integer ≥ 1, got undefined"));
+    expect(() => take(d, js(tensor([0, 1])))).toThrow(new TypeError("take: argument 'idx' must be an array of example indices, got a Tensor [2] (toArray gives its values)"));
+    expect(() => take(d, js("01"))).toThrow(new TypeError("take: argument 'idx' must be an array of example indices, got \"01\""));
+    expect(() => take(js({ ...d, x: d.x.subarray(1) }), [0])).toThrow(new TypeError("take: 'd.x' must be a Float32Array of m × features = 6 values, got a Float32Array of 5"));
+    // values are not scanned: a NaN (a missing value, filled later) goes through, as examples() lets it in
+    expect(take(examples([[Number.NaN, 1]], [[0]]), [0, 0]).m).toBe(2);
+    // typed arrays of indices are arrays of numbers
+    expect(Array.from(take(d, js(new Int32Array([1]))).x)).toEqual([3, 4]);
   });
   test("split is a seeded partition", () => {
     const big = makeBlobs(rng(0), { m: 50 });
