@@ -158,9 +158,17 @@ const activationOption = (fn: string, a: unknown): ActivationName => {
   return activation as ActivationName;
 };
 
-const checkParams = (fn: string, p: unknown, names: readonly string[]): Record<string, Tensor> => {
-  if (p === null || typeof p !== "object" || names.some((n) => !isTensor((p as Record<string, unknown>)[n])))
-    throw new TypeError(`${fn}: argument 'params' must be a record { ${names.join(", ")} } from init`);
+/** A layer's parameters by name, with the shape each must have. */
+type ParamSpecs = readonly (readonly [string, readonly number[]])[];
+
+/** The params are there and of the layer's shapes (as dense's: params of another layer are named here, not in the op they reach). */
+const checkParams = (fn: string, p: unknown, specs: ParamSpecs, which: string): Record<string, Tensor> => {
+  if (p === null || typeof p !== "object" || specs.some(([n]) => !isTensor((p as Record<string, unknown>)[n])))
+    throw new TypeError(`${fn}: argument 'params' must be a record { ${specs.map(([n]) => n).join(", ")} } from init`);
+  for (const [n, want] of specs) {
+    const s = (p as Record<string, Tensor>)[n]?.shape as readonly number[];
+    if (s.length !== want.length || s.some((d, i) => d !== want[i])) throw new ShapeError(fn, `argument 'params': ${n} has shape ${showShape(s)}, expected ${showShape(want)} (${which})`);
+  }
   return p as Record<string, Tensor>;
 };
 
@@ -171,16 +179,19 @@ const checkParams = (fn: string, p: unknown, names: readonly string[]): Record<s
 const blocks = (
   fn: string,
   nIn: readonly number[],
-  names: readonly string[],
+  nOut: readonly number[],
+  specs: ParamSpecs,
   f: (p: Record<string, Tensor>, A_prev: Tensor, ctx: RunContext) => { readonly A: Tensor; readonly state?: BatchNormState },
 ) => {
-  const apply = (p: Record<string, Tensor>, A_prev: Tensor, ctx: RunContext = {}): Tensor => f(checkParams(`${fn}.apply`, p, names), checkInput(`${fn}.apply`, nIn, A_prev), ctx).A;
+  const names = specs.map(([n]) => n);
+  const which = `a ${showShape(nIn)} → ${showShape(nOut)} layer`;
+  const apply = (p: Record<string, Tensor>, A_prev: Tensor, ctx: RunContext = {}): Tensor => f(checkParams(`${fn}.apply`, p, specs, which), checkInput(`${fn}.apply`, nIn, A_prev), ctx).A;
   const applyWithState = (p: Record<string, Tensor>, A_prev: Tensor, ctx: RunContext = {}): [Tensor, BatchNormState | undefined] => {
-    const r = f(checkParams(`${fn}.applyWithState`, p, names), checkInput(`${fn}.applyWithState`, nIn, A_prev), ctx);
+    const r = f(checkParams(`${fn}.applyWithState`, p, specs, which), checkInput(`${fn}.applyWithState`, nIn, A_prev), ctx);
     return [r.A, r.state];
   };
   const forward = (p: Record<string, Tensor>, A_prev: Tensor, ctx: RunContext = {}): [Tensor, LayerCache] => {
-    checkParams(`${fn}.forward`, p, names);
+    checkParams(`${fn}.forward`, p, specs, which);
     checkInput(`${fn}.forward`, nIn, A_prev);
     let state: BatchNormState | undefined;
     const [A, back] = vjp(
@@ -195,7 +206,7 @@ const blocks = (
     return [A, state === undefined ? { A_prev, A, pullback } : { A_prev, A, pullback, state }];
   };
   const backward = (p: Record<string, Tensor>, dA: Tensor, cache: LayerCache): Record<string, Tensor> => {
-    checkParams(`${fn}.backward`, p, names);
+    checkParams(`${fn}.backward`, p, specs, which);
     if (cache === null || typeof cache !== "object" || typeof cache.pullback !== "function" || !isTensor(cache.A))
       throw new TypeError(`${fn}.backward: argument 'cache' must be the cache from forward`);
     if (!isTensor(dA)) throw new TypeError(`${fn}.backward: argument 'dA' must be a Tensor, got ${describeValue(dA)}`);
@@ -269,11 +280,20 @@ export const conv2dLayer = <const In extends ImageShape, const F extends number,
   const fansIn = (k[0] as number) * (k[1] as number) * (s[2] / groups);
   const fansOut = ((k[0] as number) * (k[1] as number) * filters) / groups;
   const fusable = activation === "relu" || activation === "sigmoid" || activation === "tanh";
-  const { apply, applyWithState, forward, backward } = blocks(fn, s, ["W", "b"], (p, A_prev, ctx) => {
-    const Y = conv2dAny(A_prev, p.W as Tensor, convOpts);
-    const A = fusable ? addAct(Y, p.b as Tensor, activation as FusedActivation) : activate(activation, add(Y, p.b as Tensor), 3, ctx, {}, undefined).A;
-    return { A: drop > 0 ? dropout(A, drop, ctx) : A };
-  });
+  const { apply, applyWithState, forward, backward } = blocks(
+    fn,
+    s,
+    out,
+    [
+      ["W", wShape],
+      ["b", [filters]],
+    ],
+    (p, A_prev, ctx) => {
+      const Y = conv2dAny(A_prev, p.W as Tensor, convOpts);
+      const A = fusable ? addAct(Y, p.b as Tensor, activation as FusedActivation) : activate(activation, add(Y, p.b as Tensor), 3, ctx, {}, undefined).A;
+      return { A: drop > 0 ? dropout(A, drop, ctx) : A };
+    },
+  );
   const architecture: LayerArchitecture = {
     kind: "conv2d",
     inShape: s,
@@ -313,7 +333,7 @@ const poolLayer = (fn: string, kind: "maxPool2d" | "avgPool2d", inShape: unknown
   if (g.padTop >= k[0] || g.padLeft >= k[1]) throw new RangeError(`${fn}: explicit padding must be smaller than the window (${k[0]}×${k[1]}), got ${JSON.stringify(o.padding)}`);
   const out = [g.outH, g.outW, s[2]];
   const pool = (kind === "maxPool2d" ? maxPool2d : avgPool2d) as unknown as (x: Tensor, k: readonly [number, number], o: object) => Tensor;
-  const { apply, applyWithState, forward, backward } = blocks(fn, s, [], (_p, A_prev) => ({ A: pool(A_prev, k, o) }));
+  const { apply, applyWithState, forward, backward } = blocks(fn, s, out, [], (_p, A_prev) => ({ A: pool(A_prev, k, o) }));
   return {
     kind,
     nIn: inShape,
@@ -377,7 +397,7 @@ export const globalAvgPool2dLayer = <const In extends ImageShape>(inShape: In): 
   const fn = "globalAvgPool2dLayer";
   const s = imageShape(fn, inShape);
   const gap = globalAvgPool2d as unknown as (x: Tensor) => Tensor;
-  const { apply, applyWithState, forward, backward } = blocks(fn, s, [], (_p, A_prev) => ({ A: gap(A_prev) }));
+  const { apply, applyWithState, forward, backward } = blocks(fn, s, [s[2]], [], (_p, A_prev) => ({ A: gap(A_prev) }));
   return {
     kind: "globalAvgPool2d",
     nIn: inShape,
@@ -460,11 +480,22 @@ export const batchNormLayer = <const In extends readonly number[]>(inShape: In, 
     throw new RangeError(`${fn}: option 'epsilon' must be a finite number > 0, got ${String(epsilon)}`);
   const bnOpts = { ...(opts.momentum === undefined ? {} : { momentum: opts.momentum }), ...(opts.epsilon === undefined ? {} : { epsilon: opts.epsilon }) };
   const bn = batchNorm as unknown as (x: Tensor, g: Tensor, b: Tensor, s: BatchNormState, o: object) => { y: Tensor; state: BatchNormState };
-  const { apply, applyWithState, forward, backward } = blocks(fn, inShape, ["gamma", "beta", "mean", "variance"], (p, A_prev, ctx) => {
-    const r = bn(A_prev, p.gamma as Tensor, p.beta as Tensor, { mean: p.mean as Tensor<[number]>, variance: p.variance as Tensor<[number]> }, { ...bnOpts, training: ctx.training === true });
-    const A = activate(activation, r.y, inShape.length, ctx, {}, undefined).A;
-    return ctx.training === true ? { A, state: r.state } : { A };
-  });
+  const { apply, applyWithState, forward, backward } = blocks(
+    fn,
+    inShape,
+    inShape,
+    [
+      ["gamma", [C]],
+      ["beta", [C]],
+      ["mean", [C]],
+      ["variance", [C]],
+    ],
+    (p, A_prev, ctx) => {
+      const r = bn(A_prev, p.gamma as Tensor, p.beta as Tensor, { mean: p.mean as Tensor<[number]>, variance: p.variance as Tensor<[number]> }, { ...bnOpts, training: ctx.training === true });
+      const A = activate(activation, r.y, inShape.length, ctx, {}, undefined).A;
+      return ctx.training === true ? { A, state: r.state } : { A };
+    },
+  );
   return {
     kind: "batchNorm",
     nIn: inShape,
@@ -510,7 +541,7 @@ export const reshapeLayer = <const Out extends readonly number[]>(shape: Out): I
 const reshaping = (fn: string, kind: "flatten" | "reshape", nIn: readonly number[], nOut: readonly number[]) => {
   for (const s of [nIn, nOut])
     if (!Array.isArray(s) || s.length < 1 || !s.every((d) => Number.isInteger(d) && d >= 1)) throw new TypeError(`${fn}: the shape must be a non-empty array of sizes, got ${JSON.stringify(s)}`);
-  const { apply, applyWithState, forward, backward } = blocks(fn, nIn, [], (_p, A_prev) => ({ A: reshapeTo(A_prev, [A_prev.shape[0] as number, ...nOut]) }));
+  const { apply, applyWithState, forward, backward } = blocks(fn, nIn, nOut, [], (_p, A_prev) => ({ A: reshapeTo(A_prev, [A_prev.shape[0] as number, ...nOut]) }));
   const flat = (s: readonly number[]): number | readonly number[] => (s.length === 1 ? (s[0] as number) : s);
   return {
     kind,

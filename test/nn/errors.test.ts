@@ -442,6 +442,26 @@ describe("a layer's backward names the layer and what it expected", () => {
     expect(() => r.apply(bad({ W: q.W, b: q.b }), ones([2, 4]))).toThrow(new TypeError("dense.apply: argument 'params' must be a record { W, b, alpha } from init"));
   });
 
+  it("image layers: params of another layer are named by the layer, as dense's are", () => {
+    const c = conv2dLayer([6, 6, 1], 2, 3);
+    const p = c.init(rng(0));
+    const X = zeros([2, 6, 6, 1]);
+    const other = conv2dLayer([6, 6, 1], 2, 5).init(rng(0));
+    // before: a 5×5 kernel ran, giving [2, 2, 2, 2] instead of the layer's [2, 4, 4, 2]; a wrong b was add's message
+    for (const fn of ["apply", "forward", "applyWithState"] as const)
+      expect(() => c[fn](bad(other), X)).toThrow(new ShapeError(`conv2dLayer.${fn}`, "argument 'params': W has shape [5, 5, 1, 2], expected [3, 3, 1, 2] (a [6, 6, 1] → [4, 4, 2] layer)"));
+    const [A, cache] = c.forward(p, X);
+    expect(() => c.backward(bad({ W: p.W, b: zeros([3]) }), A, cache)).toThrow("conv2dLayer.backward: argument 'params': b has shape [3], expected [2] (a [6, 6, 1] → [4, 4, 2] layer)");
+    const bn = batchNormLayer([4, 4, 3]);
+    const q = bn.init(rng(0));
+    const Y = zeros([2, 4, 4, 3]);
+    // before: the batchNorm op's message ("batchNorm: 'gamma' must be [3] for the input …"), naming no layer
+    expect(() => bn.apply(bad({ ...q, gamma: ones([4]) }), Y)).toThrow(new ShapeError("batchNormLayer.apply", "argument 'params': gamma has shape [4], expected [3] (a [4, 4, 3] → [4, 4, 3] layer)"));
+    expect(() => bn.forward(bad({ ...q, beta: zeros([1, 3]) }), Y)).toThrow("batchNormLayer.forward: argument 'params': beta has shape [1, 3], expected [3]");
+    expect(() => bn.apply(bad({ ...q, variance: ones([2]) }), Y, { training: true })).toThrow("batchNormLayer.apply: argument 'params': variance has shape [2], expected [3]");
+    expect(() => bn.apply(bad({ ...q, mean: zeros([3]) }), Y)).not.toThrow();
+  });
+
   it("image layers: a dA that is not a Tensor", () => {
     for (const [name, l, s] of [
       ["maxPool2dLayer", maxPool2dLayer([4, 4, 1], 2), [1, 4, 4, 1]],
