@@ -109,6 +109,33 @@ for (const f of outputs) {
   }
 }
 
+// typegrad/laws on Node: its optional peer fast-check, missing, is named with what to install.
+// A static import of a missing package fails while Node links the module graph, before any of
+// typegrad's code runs, with "Cannot find package 'fast-check'"; so Node's ESM entry
+// (`exports["./laws"].import.node`) imports the bundle dynamically, and re-exports its names,
+// read from esbuild's metafile (the same module instance as dist/laws/index.js). The CommonJS
+// face (src/cjs/laws.cts) catches the same error from require.
+const lawsOut = Object.entries(result.metafile.outputs).find(([f]) => f === "dist/laws/index.js")?.[1];
+if (lawsOut === undefined) fail("no dist/laws/index.js in the bundle");
+const lawsNames = (lawsOut as { exports: string[] }).exports;
+if (lawsNames.length < 10 || lawsNames.includes("default")) fail(`dist/laws/index.js exports ${lawsNames.length} names${lawsNames.includes("default") ? ", a default among them" : ""}`);
+writeFileSync(
+  join(dist, "laws", "node.js"),
+  `// Node's ESM entry of typegrad/laws, written by scripts/bundle.ts: dist/laws/index.js, imported
+// dynamically so that a missing fast-check (an optional peer) is named with what to install.
+// (src/cjs/laws.cts does the same for require; test/package checks both messages)
+let m;
+try {
+  m = await import("./index.js");
+} catch (e) {
+  if ((e?.code === "ERR_MODULE_NOT_FOUND" || e?.code === "MODULE_NOT_FOUND") && /'fast-check'/.test(String(e?.message)))
+    throw new Error("typegrad/laws: needs the optional peer dependency 'fast-check', which is not installed: npm install --save-dev fast-check", { cause: e });
+  throw e;
+}
+export const { ${lawsNames.join(", ")} } = m;
+`,
+);
+
 // the maps name src/ and laws/ (shipped in the package); the bundled fp-ts and io-ts sources are
 // embedded, since where npm installs those packages is not known here
 for (const f of Object.keys(result.metafile.outputs).filter((o) => o.endsWith(".js.map"))) {

@@ -103,9 +103,21 @@ await check("install the tarball into a fresh project", () => {
   };
   walk(tree.dependencies);
   expect([...names].sort().join(" ") === "fp-ts io-ts typegrad", `the production tree is ${[...names].sort().join(" ")}`);
+  return "production tree: typegrad + fp-ts + io-ts";
+});
+
+await check("typegrad/laws without its optional peer fast-check names it and what to install (ESM and CommonJS)", () => {
+  const want = "typegrad/laws: needs the optional peer dependency 'fast-check', which is not installed: npm install --save-dev fast-check";
+  const esm = (JSON.parse(sh(process.execPath, ["laws-peer.mjs"], app).trim().split("\n").pop() as string) as { esm: string }).esm;
+  const cjs = (JSON.parse(sh(process.execPath, ["laws-peer.cjs"], app).trim().split("\n").pop() as string) as { cjs: string }).cjs;
+  expect(esm === want && cjs === want, JSON.stringify({ esm, cjs }));
+  return esm;
+});
+
+await check("install the law kit's peer (fast-check) and Node's types, as its user does", () => {
   // typegrad/laws needs its optional peer, as a user of the law kit installs it; a Node app has Node's types
   sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", "--save-dev", "fast-check@4", "@types/node@20"], app);
-  return "production tree: typegrad + fp-ts + io-ts";
+  return "";
 });
 
 // -------------------------------------------------------------------------------------
