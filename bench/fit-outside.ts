@@ -1,12 +1,12 @@
 /**
- * `npx tsx bench/fit-outside.ts [--tarball path] [--runs N] [--epochs E] [--m M]`: `fit` against
+ * `npx tsx bench/fit-outside.ts [--tarball path] [--runs N] [--rounds R] [--epochs E] [--m M]`: `fit` against
  * a hand loop of `trainStep`, checked the way an outside reviewer would: from the packed package
  * (`npm pack`, installed into a fresh temporary project), in plain `node` processes, with the
  * library's defaults (the WASM backend on every core, `fit` shuffling). Not part of `npm test`.
  *
  * Each run is a fresh process: MNIST-sized synthetic data (M = 60,000 examples of 784 features, 10
- * classes), the MLP 784-128-64-10 with relu, SGD, batch 128. Per round, each form once, the order
- * reversed every other round, after a warm-up round:
+ * classes), the MLP 784-128-64-10 with relu, SGD, batch 128. R rounds (default 3), each form
+ * once per round, the order reversed every other round, after a warm-up round of one epoch each:
  *
  * - `fit`: `fit({ …, batchSize: 128, epochs: E })` as a user writes it (shuffled), timed whole and
  *   divided by its batches (setup, shuffling and the epochs' first batches included);
@@ -29,6 +29,7 @@ const arg = (name: string, fallback: string): string => {
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 };
 const runs = Number(arg("--runs", "3"));
+const rounds = Number(arg("--rounds", "3"));
 const epochs = Number(arg("--epochs", "2"));
 const m = Number(arg("--m", "60000"));
 const root = join(import.meta.dirname, "..");
@@ -56,7 +57,7 @@ writeFileSync(
   join(app, "check.mjs"),
   `import { fit, fromArray, fromFlat, gd, mlp, ready, rng, softmaxCrossEntropy, trainStep } from "typegrad";
 await ready();
-const [m, epochs, rounds] = [${m}, ${epochs}, 5];
+const [m, epochs, rounds] = [${m}, ${epochs}, ${rounds}];
 const F = 784, C = 10, bs = 128;
 // MNIST-sized synthetic data: pixels in [0, 1), one-hot labels
 let s = 12345;
