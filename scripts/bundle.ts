@@ -109,32 +109,42 @@ for (const f of outputs) {
   }
 }
 
-// typegrad/laws on Node: its optional peer fast-check, missing, is named with what to install.
-// A static import of a missing package fails while Node links the module graph, before any of
-// typegrad's code runs, with "Cannot find package 'fast-check'"; so Node's ESM entry
-// (`exports["./laws"].import.node`) imports the bundle dynamically, and re-exports its names,
-// read from esbuild's metafile (the same module instance as dist/laws/index.js). The CommonJS
-// face (src/cjs/laws.cts) catches the same error from require.
-const lawsOut = Object.entries(result.metafile.outputs).find(([f]) => f === "dist/laws/index.js")?.[1];
-if (lawsOut === undefined) fail("no dist/laws/index.js in the bundle");
-const lawsNames = (lawsOut as { exports: string[] }).exports;
-if (lawsNames.length < 10 || lawsNames.includes("default")) fail(`dist/laws/index.js exports ${lawsNames.length} names${lawsNames.includes("default") ? ", a default among them" : ""}`);
-writeFileSync(
-  join(dist, "laws", "node.js"),
-  `// Node's ESM entry of typegrad/laws, written by scripts/bundle.ts: dist/laws/index.js, imported
-// dynamically so that a missing fast-check (an optional peer) is named with what to install.
-// (src/cjs/laws.cts does the same for require; test/package checks both messages)
+// the entries with an optional peer, on Node: a missing peer is named with what to install. A
+// static import of a missing package fails while Node links the module graph, before any of
+// typegrad's code runs, with "Cannot find package 'fast-check' imported from …"; so Node's ESM
+// entry (`exports[sub].import.node`) imports the bundle dynamically and re-exports its names,
+// read from esbuild's metafile (the same module instance as the bundle's entry). The CommonJS
+// faces (src/cjs/laws.cts, onnx.cts) catch the same error from require; both word it with
+// src/cjs/peer.cts.
+const peerEntries = [
+  { sub: "typegrad/laws", out: "dist/laws", peer: "fast-check", install: "--save-dev fast-check" },
+  { sub: "typegrad/onnx", out: "dist/src/onnx", peer: "onnx-proto", install: "onnx-proto" },
+] as const;
+for (const { sub, out, peer, install } of peerEntries) {
+  const built = result.metafile.outputs[`${out}/index.js`];
+  if (built === undefined) fail(`no ${out}/index.js in the bundle`);
+  const names = (built as { exports: string[] }).exports;
+  if (names.length < 1 || names.includes("default")) fail(`${out}/index.js exports ${names.length} names${names.includes("default") ? ", a default among them" : ""}`);
+  const helper = relative(join(root, out), join(dist, "src", "cjs", "peer.cjs"))
+    .split(sep)
+    .join("/");
+  if (!existsSync(join(dist, "src", "cjs", "peer.cjs"))) fail("dist/src/cjs/peer.cjs is missing: tsc -p tsconfig.build.json writes it");
+  writeFileSync(
+    join(root, out, "node.js"),
+    `// Node's ESM entry of ${sub}, written by scripts/bundle.ts: ./index.js, imported dynamically so
+// that a missing ${peer} (an optional peer) is named with what to install.
+import peer from "${helper}";
 let m;
 try {
   m = await import("./index.js");
 } catch (e) {
-  if ((e?.code === "ERR_MODULE_NOT_FOUND" || e?.code === "MODULE_NOT_FOUND") && /'fast-check'/.test(String(e?.message)))
-    throw new Error("typegrad/laws: needs the optional peer dependency 'fast-check', which is not installed: npm install --save-dev fast-check", { cause: e });
+  if (peer.peerMissing(e, ${JSON.stringify(peer)})) throw new Error(peer.peerMessage(${JSON.stringify(sub)}, ${JSON.stringify(peer)}, ${JSON.stringify(install)}), { cause: e });
   throw e;
 }
-export const { ${lawsNames.join(", ")} } = m;
+export const { ${names.join(", ")} } = m;
 `,
-);
+  );
+}
 
 // the maps name src/ and laws/ (shipped in the package); the bundled fp-ts and io-ts sources are
 // embedded, since where npm installs those packages is not known here

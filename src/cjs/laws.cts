@@ -7,16 +7,8 @@
  */
 import type * as entry from "../../laws/index.js" with { "resolution-mode": "import" };
 
-/** The bundle, or, when its optional peer fast-check is not installed, an error naming it and what to install (as Node's ESM entry, dist/laws/node.js, says). */
-const load = (): typeof entry => {
-  try {
-    return require("../../laws/index.js");
-  } catch (e) {
-    const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
-    if ((code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && /'fast-check'/.test(String(message)))
-      throw new Error("typegrad/laws: needs the optional peer dependency 'fast-check', which is not installed: npm install --save-dev fast-check", { cause: e });
-    throw e;
-  }
-};
-const m: typeof entry = load();
+import peer = require("./peer.cjs");
+
+// without its optional peer fast-check, an error naming it and what to install (as Node's ESM entry, dist/laws/node.js, says)
+const m: typeof entry = peer.loadEntry("typegrad/laws", "fast-check", "--save-dev fast-check", () => require("../../laws/index.js"));
 export = m;

@@ -7,5 +7,8 @@
  */
 import type * as entry from "../onnx/index.js" with { "resolution-mode": "import" };
 
-const m: typeof entry = require("../onnx/index.js");
+import peer = require("./peer.cjs");
+
+// without its optional peer onnx-proto, an error naming it and what to install (as Node's ESM entry, dist/src/onnx/node.js, says)
+const m: typeof entry = peer.loadEntry("typegrad/onnx", "onnx-proto", "onnx-proto", () => require("../onnx/index.js"));
 export = m;

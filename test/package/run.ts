@@ -106,12 +106,14 @@ await check("install the tarball into a fresh project", () => {
   return "production tree: typegrad + fp-ts + io-ts";
 });
 
-await check("typegrad/laws without its optional peer fast-check names it and what to install (ESM and CommonJS)", () => {
-  const want = "typegrad/laws: needs the optional peer dependency 'fast-check', which is not installed: npm install --save-dev fast-check";
-  const esm = (JSON.parse(sh(process.execPath, ["laws-peer.mjs"], app).trim().split("\n").pop() as string) as { esm: string }).esm;
-  const cjs = (JSON.parse(sh(process.execPath, ["laws-peer.cjs"], app).trim().split("\n").pop() as string) as { cjs: string }).cjs;
-  expect(esm === want && cjs === want, JSON.stringify({ esm, cjs }));
-  return esm;
+await check("typegrad/laws and typegrad/onnx without their optional peers name them and what to install (ESM and CommonJS)", () => {
+  const laws = "typegrad/laws: needs the optional peer dependency 'fast-check', which is not installed: npm install --save-dev fast-check";
+  const onnx = "typegrad/onnx: needs the optional peer dependency 'onnx-proto', which is not installed: npm install onnx-proto";
+  for (const file of ["entry-peers.mjs", "entry-peers.cjs"]) {
+    const r = JSON.parse(sh(process.execPath, [file], app).trim().split("\n").pop() as string) as { laws: string; onnx: string };
+    expect(r.laws === laws && r.onnx === onnx, `${file}: ${JSON.stringify(r)}`);
+  }
+  return laws;
 });
 
 await check("install the law kit's peer (fast-check) and Node's types, as its user does", () => {
