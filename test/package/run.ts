@@ -63,7 +63,7 @@ const expect = (cond: boolean, message: string): void => {
 let tarball = "";
 await check("npm pack (prepack builds dist/ and the WASM binaries)", () => {
   const out = sh("npm", ["pack", "--json", "--pack-destination", work], root, process.env, true);
-  const info = JSON.parse(out.slice(out.lastIndexOf("\n[\n") + 1))[0] as { filename: string; size: number; unpackedSize: number; files: { path: string }[] };
+  const info = JSON.parse(out.slice(out.lastIndexOf("\n[\n") + 1))[0] as { filename: string; size: number; unpackedSize: number; files: { path: string; size: number }[] };
   tarball = join(work, info.filename);
   const paths = info.files.map((f) => f.path);
   for (const must of [
@@ -83,6 +83,17 @@ await check("npm pack (prepack builds dist/ and the WASM binaries)", () => {
   expect(js.length < 30 && js.some((p) => p.startsWith("dist/src/chunks/")), `the tarball holds ${js.length} .js files (not the bundle?): ${js.slice(0, 5).join(", ")}`);
   const stray = paths.filter((p) => /^(test|bench|examples|\.ci)\/|\.test\.ts$|\/assembly\//.test(p));
   expect(stray.length === 0, `the tarball ships ${stray.slice(0, 5).join(", ")}`);
+  // the README's figures (the pack line at the top and the paragraph under the app) stay within 5% of what is shipped
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const near = (stated: number, actual: number): boolean => Math.abs(stated - actual) <= 0.05 * actual;
+  const wasm = info.files.filter((f) => f.path.startsWith("dist/src/chunks/bin/")).reduce((s, f) => s + f.size, 0);
+  const claimed = /writes typegrad-[\d.]+\.tgz \((\d+) KiB\)[\s\S]*The tarball \((\d+) KiB; ([\d.]+) MiB unpacked[\s\S]*?four WASM builds \((\d+) KiB\)/.exec(readme);
+  expect(claimed !== null, "README.md no longer states the tarball's size, unpacked size and WASM size where this check reads them");
+  const [packed1, packed2, unpacked, wasmKiB] = (claimed as RegExpExecArray).slice(1).map(Number) as [number, number, number, number];
+  expect(
+    near(packed1, info.size / 1024) && near(packed2, info.size / 1024) && near(unpacked, info.unpackedSize / 2 ** 20) && near(wasmKiB, wasm / 1024),
+    `README.md states ${packed1}/${packed2} KiB packed, ${unpacked} MiB unpacked, WASM ${wasmKiB} KiB; the tarball is ${(info.size / 1024).toFixed(0)} KiB, ${(info.unpackedSize / 2 ** 20).toFixed(1)} MiB unpacked, WASM ${(wasm / 1024).toFixed(0)} KiB`,
+  );
   facts.push(`tarball ${(info.size / 1024).toFixed(0)} KiB packed, ${(info.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${paths.length} files`);
   return facts[facts.length - 1] as string;
 });
