@@ -6,9 +6,11 @@
  * - plain `node app.mjs` trains a small MLP with `fit` on the default (WASM) backend, and CommonJS
  *   `require("typegrad")` works (no top-level await); `typegrad/onnx` exports and imports a model
  *   once its optional peer `onnx-proto` is installed;
- * - strict TypeScript consumers (`nodenext`, `bundler`, and a browser one with `lib: DOM` and no
- *   Node types; `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess`, `skipLibCheck: false`)
- *   compile, read only `.d.ts` files of typegrad, and get the op's message for a shape mistake;
+ * - strict TypeScript consumers (`nodenext` with an ESM and a CommonJS file, `bundler`, and a
+ *   browser one with `lib: DOM` and no Node types; `exactOptionalPropertyTypes`,
+ *   `noUncheckedIndexedAccess`, `skipLibCheck: false`) compile, read only `.d.ts` files of
+ *   typegrad, and get the op's message for a shape mistake; also with the oldest TypeScript the
+ *   README names (5.4) and the newest on npm when this was written (7.0);
  * - `attw` and `publint` report nothing; the production dependency tree is typegrad + fp-ts + io-ts;
  * - a Vite bundle and an esbuild bundle (with the README's one-line setup) of a page that imports
  *   `typegrad` run training steps on the WASM backend in headless Chromium (Debian's `chromium`
@@ -192,7 +194,7 @@ await check("the six entries, ESM and CommonJS, share one module instance (tenso
 
 const strict = { strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false, noEmit: true, target: "ES2022" };
 const tsconfigs = {
-  nodenext: { compilerOptions: { ...strict, module: "nodenext", moduleResolution: "nodenext", lib: ["ES2022"], types: ["node"] }, files: ["good.ts", "readme-app.ts"] },
+  nodenext: { compilerOptions: { ...strict, module: "nodenext", moduleResolution: "nodenext", lib: ["ES2022"], types: ["node"] }, files: ["good.ts", "readme-app.ts", "cjs.cts"] },
   bundler: { compilerOptions: { ...strict, module: "esnext", moduleResolution: "bundler", lib: ["ES2022"], types: [] }, files: ["good.ts"] },
   browser: { compilerOptions: { ...strict, module: "esnext", moduleResolution: "bundler", lib: ["ES2022", "DOM"], types: [] }, files: ["browser.ts"] },
   bad: { compilerOptions: { ...strict, module: "nodenext", moduleResolution: "nodenext", lib: ["ES2022"], types: [] }, files: ["bad.ts"] },
@@ -227,6 +229,30 @@ for (const project of ["nodenext", "bundler", "browser"] as const) {
     return detail;
   });
 }
+// the oldest TypeScript the package supports (5.4: its .d.ts use NoInfer) and the newest on npm when this was written
+const typescripts = { "5.4.5": "ts-oldest", "7.0.2": "ts-newest" } as const;
+await check(`TypeScript ${Object.keys(typescripts).join(" and ")} compile the consumers (strict, skipLibCheck false; ESM and CommonJS) and report the shape mistake`, () => {
+  const dir = join(work, "typescripts");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true }));
+  sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...Object.entries(typescripts).map(([v, alias]) => `${alias}@npm:typescript@${v}`)], dir);
+  const lines: string[] = [];
+  for (const [version, alias] of Object.entries(typescripts)) {
+    const tscOf = (project: string) => spawnSync(process.execPath, [join(dir, "node_modules", alias, "bin", "tsc"), "-p", `tsconfig.${project}.json`], { cwd: app, encoding: "utf8" });
+    // the oldest: the nodenext project (ESM and CommonJS consumers); the newest (TypeScript 7, native) is fast enough for all three
+    for (const project of version === "5.4.5" ? ["nodenext"] : ["nodenext", "bundler", "browser"]) {
+      const r = tscOf(project);
+      expect(r.status === 0, `TypeScript ${version}, ${project}: ${`${r.stdout}${r.stderr}`.slice(0, 1500)}`);
+    }
+    const bad = tscOf("bad");
+    expect(
+      bad.status !== 0 && bad.stdout.includes("bad.ts(5,28)") && bad.stdout.includes("matmul: inner dimensions 784 and 748 differ ([128, 784] @ [748, 32])"),
+      `TypeScript ${version}, bad.ts: ${bad.stdout.slice(0, 1500)}`,
+    );
+    lines.push(version);
+  }
+  return `${lines.join(", ")}: clean, and bad.ts(5,28) gives the matmul message`;
+});
 await check("a shape mistake in the consumer's code is reported with the op's message", () => {
   const { status, out } = tsc("bad");
   expect(status !== 0, "tsc accepted a matmul of [128, 784] and [748, 32]");
