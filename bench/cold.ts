@@ -8,15 +8,23 @@
  *    which resolves to this package's built `dist/` through `exports`, then `ready()`; tfjs:
  *    `setBackend` + `ready`; jax-js: `init`), and report the wall and CPU time of that window;
  *    the medians are `import_ready_ms` and `import_ready_cpu_ms`;
- * 2. in this process (tsx; typegrad from `src/`): import, make ready (`import_ready_tsx_ms`),
- *    build the MLP step, time the first 20 steps, warm up for 1.5 s and time 20 more.
+ * 2. `K` (`--step-runs K`, default 5) fresh processes (tsx; typegrad from `src/`), one after the
+ *    other, each of which imports, makes ready (`import_ready_tsx_ms`), builds the MLP step, times
+ *    the first 20 steps, warms up for 1.5 s and times 20 more (`--steps-only` runs one such
+ *    process and prints its line). One process says little: on the 2-core host the steady
+ *    20 steps alone varied 0.9–1.35 ms a step between fresh processes, so the ratio is given per
+ *    process (`ratios`), with its median and maximum.
  * Prints one JSON line: `{ impl, import_ready_ms, import_ready_cpu_ms, import_ready_runs,
- * import_ready_tsx_ms, first20_ms, steady20_ms, first20_cpu_ms, steady20_cpu_ms,
- * first20_process_cpu_ms, steady20_process_cpu_ms, first20_faults, steady20_faults,
- * first5_cpu_ms, first5_faults, loadavg }` (the `_cpu_` figures: this thread's CPU time from
- * Linux's schedstat, which advances at scheduler ticks and switches, so per step it is rough and
- * over 20 steps fair; `_process_cpu_` every thread's; `_faults` the process's minor page faults;
- * the `first5_` lists per step, to see what the first steps pay).
+ * step_runs, ratios, ratio_median, ratio_max, import_ready_tsx_ms, first20_ms, steady20_ms,
+ * first20_cpu_ms, steady20_cpu_ms, first20_process_cpu_ms, steady20_process_cpu_ms,
+ * first20_faults, steady20_faults, first5_ms, first5_cpu_ms, first5_faults,
+ * first20_main_share, steady20_main_share, loadavg }` (the figures after `ratio_max`: medians
+ * over the `K` processes; the `_cpu_` figures: this thread's CPU time from Linux's schedstat,
+ * which advances at scheduler ticks and switches, so per step it is rough and over 20 steps fair;
+ * `_process_cpu_` every thread's; `_faults` the process's minor page faults; the `first5_` lists
+ * per step, to see what the first steps pay; `_main_share` (typegrad) the share of the split
+ * kernels' chunks that the main thread ran itself, from `wasmStats()`: 0.5 when the one worker
+ * of a 2-core host keeps up, more when it was asleep or descheduled).
  *
  * `tsx bench/cold.ts --import-only [--runs N]`: step 1 alone for every implementation,
  * interleaved (one process of each in turn, so load drifts alike), printed as a table of
@@ -43,9 +51,14 @@ const READY: Record<Impl, string> = {
 };
 
 const args = process.argv.slice(2);
-const runsAt = args.indexOf("--runs");
-const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 11;
-if (!Number.isInteger(runs) || runs < 1) throw new Error(`bench/cold.ts: --runs wants a positive integer, got '${args[runsAt + 1]}'`);
+const count = (flag: string, fallback: number): number => {
+  const at = args.indexOf(flag);
+  const n = at >= 0 ? Number(args[at + 1]) : fallback;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`bench/cold.ts: ${flag} wants a positive integer, got '${args[at + 1]}'`);
+  return n;
+};
+const runs = count("--runs", 11);
+const stepRuns = count("--step-runs", 5);
 const isImpl = (s: string): s is Impl => (IMPLS as readonly string[]).includes(s);
 
 // -------------------------------------------------------------------------------------
@@ -116,12 +129,79 @@ if (args.includes("--import-only")) {
 // one implementation: import + ready (installed, fresh processes), then the first steps here
 // -------------------------------------------------------------------------------------
 
-const impl = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs") ?? "typegrad wasm";
+const impl = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs" && args[i - 1] !== "--step-runs") ?? "typegrad wasm";
 if (!isImpl(impl)) throw new Error(`bench/cold.ts: unknown implementation '${impl}' (one of ${IMPLS.join(", ")})`);
-if (impl === "typegrad wasm") ensureBuilt();
-const loadBefore = load();
-const installed = Array.from({ length: runs }, () => importReady(impl));
 
+/** What one fresh process of the step part prints (`--steps-only`). */
+interface Steps {
+  readonly import_ready_tsx_ms: number;
+  readonly first20_ms: number;
+  readonly steady20_ms: number;
+  readonly first20_cpu_ms: number;
+  readonly steady20_cpu_ms: number;
+  readonly first20_process_cpu_ms: number;
+  readonly steady20_process_cpu_ms: number;
+  readonly first20_faults: number;
+  readonly steady20_faults: number;
+  readonly first5_ms: readonly number[];
+  readonly first5_cpu_ms: readonly number[];
+  readonly first5_faults: readonly number[];
+  readonly first20_main_share: number | null;
+  readonly steady20_main_share: number | null;
+}
+
+if (!args.includes("--steps-only")) {
+  if (impl === "typegrad wasm") ensureBuilt();
+  const loadBefore = load();
+  const installed = Array.from({ length: runs }, () => importReady(impl));
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const all: Steps[] = [];
+  for (let r = 0; r < stepRuns; r++) {
+    const c = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "cold.ts"), impl, "--steps-only"], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
+    if (c.status !== 0) throw new Error(`bench/cold.ts: the steps of ${impl} exited ${c.status}: ${(c.stderr ?? "").slice(-800)}`);
+    all.push(JSON.parse(c.stdout.trim().split("\n").pop() as string) as Steps);
+  }
+  const med = (f: (s: Steps) => number): number => median(all.map(f));
+  const medEach = (f: (s: Steps) => readonly number[]): number[] => (all[0] === undefined ? [] : f(all[0]).map((_, i) => Math.round(med((s) => f(s)[i] as number) * 100) / 100));
+  const share = (f: (s: Steps) => number | null): number | null => (all.every((s) => f(s) !== null) ? Math.round(med((s) => f(s) as number) * 1000) / 1000 : null);
+  const ratios = all.map((s) => s.first20_ms / s.steady20_ms);
+  console.log(
+    JSON.stringify({
+      impl,
+      import_ready_ms: median(installed.map((s) => s.wall)),
+      import_ready_cpu_ms: median(installed.map((s) => s.cpu)),
+      import_ready_runs: runs,
+      step_runs: stepRuns,
+      ratios: ratios.map((x) => Math.round(x * 100) / 100),
+      ratio_median: median(ratios),
+      ratio_max: Math.max(...ratios),
+      import_ready_tsx_ms: med((s) => s.import_ready_tsx_ms),
+      first20_ms: med((s) => s.first20_ms),
+      steady20_ms: med((s) => s.steady20_ms),
+      first20_cpu_ms: med((s) => s.first20_cpu_ms),
+      steady20_cpu_ms: med((s) => s.steady20_cpu_ms),
+      first20_process_cpu_ms: med((s) => s.first20_process_cpu_ms),
+      steady20_process_cpu_ms: med((s) => s.steady20_process_cpu_ms),
+      first20_faults: med((s) => s.first20_faults),
+      steady20_faults: med((s) => s.steady20_faults),
+      first5_ms: medEach((s) => s.first5_ms),
+      first5_cpu_ms: medEach((s) => s.first5_cpu_ms),
+      first5_faults: medEach((s) => s.first5_faults),
+      first20_main_share: share((s) => s.first20_main_share),
+      steady20_main_share: share((s) => s.steady20_main_share),
+      loadavg: `${loadBefore} / ${load()}`,
+    }),
+  );
+  process.exit(0);
+}
+
+// -------------------------------------------------------------------------------------
+// --steps-only: one fresh process of the step part
+// -------------------------------------------------------------------------------------
+
+/** The share of split chunks the main thread ran since the last call (typegrad only; null elsewhere). */
+let chunkShare: () => number | null = () => null;
 const t0 = performance.now();
 let step: () => void | Promise<void>;
 if (impl === "typegrad wasm") {
@@ -130,6 +210,13 @@ if (impl === "typegrad wasm") {
   const { typegradMlpStep } = await import("./typegrad.js");
   const s = tg.withBackend(tg.wasm, () => typegradMlpStep(MLP));
   step = () => tg.withBackend(tg.wasm, s);
+  let [chunks, onMain] = [tg.wasmStats().splitChunks, tg.wasmStats().splitChunksOnMain];
+  chunkShare = () => {
+    const st = tg.wasmStats();
+    const share = (st.splitChunksOnMain - onMain) / Math.max(1, st.splitChunks - chunks);
+    [chunks, onMain] = [st.splitChunks, st.splitChunksOnMain];
+    return share;
+  };
 } else if (impl === "tfjs wasm" || impl === "tfjs cpu") {
   const { tfjsMlpStep, useTfjs } = await import("./tfjs.js");
   await useTfjs(impl === "tfjs wasm" ? "wasm" : "cpu");
@@ -155,28 +242,29 @@ const processCpu = (): number => {
 };
 /** The process's minor page faults so far: the first write to a fresh page of memory takes one (about 2 µs here). */
 const faults = (): number => process.resourceUsage().minorPageFault;
-const twenty = async (): Promise<{ wall: number; cpu: number; processCpu: number; faults: number; each: number[]; eachFaults: number[] }> => {
+const twenty = async (): Promise<{ wall: number; cpu: number; processCpu: number; faults: number; each: number[]; eachWall: number[]; eachFaults: number[]; mainShare: number | null }> => {
+  chunkShare();
   const [s, c, pc, f] = [performance.now(), threadCpu(), processCpu(), faults()];
   const each: number[] = [];
+  const eachWall: number[] = [];
   const eachFaults: number[] = [];
   for (let i = 0; i < 20; i++) {
-    const [ci, fi] = [threadCpu(), faults()];
+    const [wi, ci, fi] = [performance.now(), threadCpu(), faults()];
     await step();
+    eachWall.push(performance.now() - wi);
     each.push(threadCpu() - ci);
     eachFaults.push(faults() - fi);
   }
-  return { wall: performance.now() - s, cpu: threadCpu() - c, processCpu: processCpu() - pc, faults: faults() - f, each, eachFaults };
+  const wall = performance.now() - s;
+  return { wall, cpu: threadCpu() - c, processCpu: processCpu() - pc, faults: faults() - f, each, eachWall, eachFaults, mainShare: chunkShare() };
 };
 const first = await twenty();
 const w0 = performance.now();
 while (performance.now() - w0 < 1500) await step();
 const steady = await twenty();
+const round2 = (x: number): number => Math.round(x * 100) / 100;
 console.log(
   JSON.stringify({
-    impl,
-    import_ready_ms: median(installed.map((s) => s.wall)),
-    import_ready_cpu_ms: median(installed.map((s) => s.cpu)),
-    import_ready_runs: runs,
     import_ready_tsx_ms: t1 - t0,
     first20_ms: first.wall,
     steady20_ms: steady.wall,
@@ -186,9 +274,11 @@ console.log(
     steady20_process_cpu_ms: steady.processCpu,
     first20_faults: first.faults,
     steady20_faults: steady.faults,
-    first5_cpu_ms: first.each.slice(0, 5).map((x) => Math.round(x * 100) / 100),
+    first5_ms: first.eachWall.slice(0, 5).map(round2),
+    first5_cpu_ms: first.each.slice(0, 5).map(round2),
     first5_faults: first.eachFaults.slice(0, 5),
-    loadavg: `${loadBefore} / ${load()}`,
-  }),
+    first20_main_share: first.mainShare,
+    steady20_main_share: steady.mainShare,
+  } satisfies Steps),
 );
 process.exit(0);

@@ -104,6 +104,17 @@ describe("seeded random generation", () => {
     expect(toArray(bernoulli(g, [3], 1))).toEqual([1, 1, 1]);
     expect(toArray(bernoulli(g, [3], 0))).toEqual([0, 0, 0]);
   });
+  it("permutation and Rng.int refuse counts that are not ones, naming the argument", () => {
+    // before: permutation(g, -1) and (g, NaN) gave [], (g, 1.5) [0, undefined], (g, 2^40) JavaScript's "Invalid array length"; int(0) gave 0
+    for (const n of [-1, Number.NaN, 1.5, "3", 2 ** 32])
+      expect(() => permutation(rng(0), n as number)).toThrow(new RangeError(`permutation: argument 'n' must be an integer from 0 to 4294967295, got ${typeof n === "string" ? `"${n}"` : String(n)}`));
+    expect(permutation(rng(0), 0)).toEqual([]);
+    expect(permutation(rng(0), 1)).toEqual([0]);
+    for (const n of [0, -2, 0.5, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => rng(0).int(n)).toThrow(new RangeError(`Rng.int: argument 'n' must be an integer from 1 to 4294967296, got ${n}`));
+    const g = rng(3);
+    const h = rng(3);
+    expect(Array.from({ length: 50 }, () => g.int(7))).toEqual(Array.from({ length: 50 }, () => Math.floor(h.uniform() * 7)));
+  });
   it("forks independent streams deterministically", () => {
     const a = rng(9);
     const b = rng(9);

@@ -111,7 +111,7 @@ describe("unknown option keys", () => {
     // a misspelt `state` dropped the training state from the file without a word
     expect(() => saveModel("out/test/options.ckpt", loose({ model: net, params: p, stat: {} }))).toThrow("saveModel: unknown option 'stat' (did you mean 'state'?)");
     expect(() => encodeModel(loose({ model: net, params: p, optimiser: "adam" }))).toThrow("encodeModel: unknown option 'optimiser' (did you mean 'optimizer'?)");
-    const ckpt = encodeModel({ model: net, params: p, meta: {}, optimizer: "adam" });
+    const ckpt = encodeModel({ model: net, params: p, meta: {} });
     expect(() => decodeModel(ckpt, net, js({ dtyp: "float32" }))).toThrow("decodeModel: unknown option 'dtyp' (did you mean 'dtype'?)");
     expect(() => loadModel("out/test/no-such.ckpt", net, js({ dtyp: "float32" }))).toThrow("loadModel: unknown option 'dtyp' (did you mean 'dtype'?)");
   });

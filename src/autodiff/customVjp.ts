@@ -13,8 +13,9 @@
  *
  * @module
  */
-import type { Shape } from "../shape/dims.js";
-import { closeScope, live, openScope, type Tensor } from "../tensor/tensor.js";
+import { type Shape, showShape } from "../shape/dims.js";
+import { describeValue } from "../tensor/describe.js";
+import { closeScope, isTensor, live, openScope, type Tensor } from "../tensor/tensor.js";
 import { below, type Differentiable, innermost, traced } from "./core.js";
 
 /**
@@ -23,6 +24,9 @@ import { below, type Differentiable, innermost, traced } from "./core.js";
  * @category model
  */
 export type Cotangents<A extends readonly Tensor[]> = { readonly [K in keyof A]: A[K] | undefined };
+
+/** A value for a message: a tensor by its shape. */
+const what = (v: unknown): string => (isTensor(v) ? `a Tensor of shape ${showShape(v.shape as readonly number[])}` : describeValue(v));
 
 /**
  * `f` with the pullback `bwd`: `fwd(...xs)` returns `[f(...xs), residuals]`, and
@@ -54,7 +58,17 @@ export const customVjp = <const A extends readonly Tensor[], S extends Shape, R>
     forward: () => {
       throw new Error(`${name}: a customVjp node is never re-run`);
     },
-    pullback: (ct, _primals, _out, residuals, wants) => bwd(residuals, ct as Tensor<S>, wants),
+    pullback: (ct, primals, _out, residuals, wants) => {
+      const cts: unknown = bwd(residuals, ct as Tensor<S>, wants);
+      const n = primals.length;
+      if (!Array.isArray(cts) || cts.length !== n)
+        throw new TypeError(`${name}: bwd must return an array of ${n} cotangent${n === 1 ? "" : "s"} (a Tensor, or undefined for a constant input), got ${what(cts)}`);
+      for (let i = 0; i < n; i++) {
+        const c: unknown = cts[i];
+        if (c !== undefined && !isTensor(c)) throw new TypeError(`${name}: bwd's cotangent ${i} must be a Tensor or undefined, got ${what(c)}`);
+      }
+      return cts as Cotangents<A>;
+    },
   };
   return (...xs: A): Tensor<S> => {
     const inputs = xs.map(live);
@@ -72,6 +86,7 @@ export const customVjp = <const A extends readonly Tensor[], S extends Shape, R>
     } finally {
       if (tape !== undefined) for (const s of closeScope()) tape.add(s);
     }
+    if (!Array.isArray(out) || out.length !== 2 || !isTensor(out[0])) throw new TypeError(`${name}: fwd must return a pair [output, residuals] (the output a Tensor), got ${what(out)}`);
     const [y, residuals] = out;
     return traced(trace, live(y), { prim: prim as Differentiable<unknown>, params: residuals, inputs, primals }) as Tensor<S>;
   };

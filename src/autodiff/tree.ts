@@ -36,8 +36,8 @@ export type DifferentiableIn<P, F> = IsParamTree<P> extends true ? F : { readonl
  * record field holding `undefined` (an optional parameter left out) is no leaf and is left out of
  * the rebuilt tree. Anything else that is not a tensor, an array or a plain record is an error
  * naming `op`, unless `others` is "skip" (`tidy`'s returned value: a number, a string, a class
- * instance are no leaves and are rebuilt as they are; an array or record met twice, as in a
- * cycle, is walked once).
+ * instance are no leaves and are rebuilt as they are, though the tensors inside a Map, a Set or
+ * a class instance are leaves; an array or record met twice, as in a cycle, is walked once).
  */
 export const flattenTree = (op: string, p: Params, what = "parameters", others: "refuse" | "skip" = "refuse"): { leaves: Tensor[]; rebuild: (ls: readonly Tensor[]) => Params } => {
   const leaves: Tensor[] = [];
@@ -81,7 +81,19 @@ export const flattenTree = (op: string, p: Params, what = "parameters", others: 
         return o;
       };
     }
-    if (seen !== undefined) return () => q as Params;
+    if (seen !== undefined) {
+      // tidy's returned value: the tensors inside a Map, a Set or a class instance are kept too
+      // (walked for their leaves only; the container is returned as it is)
+      if (q !== null && typeof q === "object" && !ArrayBuffer.isView(q) && !(q instanceof ArrayBuffer)) {
+        const inner = q instanceof Map ? [...q.keys(), ...q.values()] : q instanceof Set ? [...q] : Object.values(q);
+        for (let k = 0; k < inner.length; k++) {
+          keys.push(k);
+          build(inner[k]);
+          keys.pop();
+        }
+      }
+      return () => q as Params;
+    }
     throw new TypeError(`${op}: ${what} must be tensors, arrays or records of tensors; ${keys.length === 0 ? "the argument" : `'${path()}'`} is ${describe(q)}`);
   };
   const rebuild = build(p);

@@ -206,7 +206,9 @@ export const showBytes = (bytes: number): string => {
  * @internal
  */
 export const tooLarge = (backend: Backend, n: number, dtype: DType): string | undefined => {
-  if (n <= 1 << 24) return undefined;
+  if (n <= 1 << 24 && n >= 0) return undefined;
+  // a shape rule's dim that is not a size (NaN, undefined, negative): refused before any memory is taken
+  if (!(Number.isSafeInteger(n) && n >= 0) && !(n > MAX_ELEMENTS)) return `${n} elements: a dim is not a non-negative integer`;
   const bytes = n * (dtype === "float64" ? 8 : 4);
   const what = `${n} elements (${showBytes(bytes)} as ${dtype})`;
   if (n > MAX_ELEMENTS) return `${what}, more than a JavaScript typed array can hold (2^32 elements)`;

@@ -33,7 +33,7 @@ import * as t from "io-ts";
 import { namedLeaves, type Params } from "../autodiff/tree.js";
 import type { DType } from "../backend/backend.js";
 import { type Architecture, buildModel, type Describable, type DescribedModel, type ParamsOfModel, paramLayout } from "../nn/architecture.js";
-import type { OptState } from "../optim/optimizers.js";
+import { builtinSlots, type OptState } from "../optim/optimizers.js";
 import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { fromArray, toFlat } from "../tensor/create.js";
 import type { RngState } from "../tensor/random.js";
@@ -368,7 +368,9 @@ export const encodeCheckpoint = (params: Params, meta?: Readonly<Record<string, 
 
 /**
  * What `encodeModel` stores: the model (its architecture), its parameters, and optionally JSON
- * metadata, the training state `fit` returns and the optimizer (or its name).
+ * metadata, the training state `fit` returns and the optimizer (or its name) that state belongs to:
+ * `optimizer` only with `state`, and a built-in optimizer's name must match the state's number of
+ * slots (adam keeps 2, momentum/nesterov/rmsprop 1, gd none).
  *
  * @example
  * const input: ModelCheckpoint<Mlp<[784, 128, 10]>> = { model, params, meta: { epoch: 3 }, state, optimizer: adam(1e-3) }
@@ -448,10 +450,16 @@ export const encodeModel = <M extends Describable>(input: ModelCheckpoint<M>): U
   if (bad !== undefined) throw new TypeError(`${fn}: argument 'params' does not fit the model: ${draw(bad, 5).replace(/\n/g, "; ")}`);
   const ordered = layout.specs.map(([n]) => [n, byName[n] as Tensor] as const);
   const meta = checkMeta(fn, input.meta);
-  if (input.state === undefined) return encodeBlob(fn, ordered, { meta, architecture });
+  if (input.state === undefined) {
+    if (input.optimizer !== undefined)
+      throw new TypeError(`${fn}: argument 'optimizer' is given without argument 'state': the optimizer's name is stored with its state (pass fit's result.state too, or leave 'optimizer' out)`);
+    return encodeBlob(fn, ordered, { meta, architecture });
+  }
   const { training, slots } = trainingOf(fn, input.state as TrainState<Params>, input.optimizer, layout.specs, byName);
   return encodeBlob(fn, ordered, { meta, architecture, training, slots });
 };
+
+const slotCount = (n: number): string => `${n} slot${n === 1 ? "" : "s"}`;
 
 /** The training section and the slot tensors of a state, checked against the parameters. */
 const trainingOf = (
@@ -477,6 +485,9 @@ const trainingOf = (
   if (opt.slots.length > 16) throw new TypeError(`${fn}: argument 'state' has ${opt.slots.length} optimizer slots, at most 16 are stored`);
   const name = typeof optimizer === "string" ? optimizer : optimizer?.name;
   if (name !== undefined && typeof name !== "string") throw new TypeError(`${fn}: argument 'optimizer' must be an optimizer or its name, got ${describeValue(optimizer)}`);
+  const keeps = name === undefined ? undefined : builtinSlots(name);
+  if (keeps !== undefined && keeps !== opt.slots.length)
+    throw new TypeError(`${fn}: argument 'optimizer' is ${JSON.stringify(name)}, which keeps ${slotCount(keeps)}, but argument 'state' holds ${opt.slots.length} optimizer slots`);
   const slots: (readonly [string, Tensor])[] = [];
   opt.slots.forEach((slot, k) => {
     const byName = byNameOf(namedLeaves(fn, slot));
@@ -534,7 +545,11 @@ export const decodeManifest = (bytes: Uint8Array): E.Either<DecodeErrors, { mani
   if (E.isLeft(m)) return E.left([key("manifest", nonEmpty(fromValidationErrors(m.left)) ?? [leaf(json, "invalid")])]);
   const manifest = m.right;
   if (manifest.version < 2 && (manifest.architecture !== undefined || manifest.training !== undefined)) return fail("corrupted: a version-1 manifest with an architecture or training state");
-  const entries = [...manifest.params, ...(manifest.training?.tensors ?? [])];
+  const tr = manifest.training;
+  const keeps = tr?.optimizer === undefined ? undefined : builtinSlots(tr.optimizer);
+  if (tr !== undefined && keeps !== undefined && keeps !== tr.slots)
+    return E.left([key("manifest", [key("training", [key("optimizer", [leaf(tr.optimizer, `${JSON.stringify(tr.optimizer)} keeps ${slotCount(keeps)}, the file holds ${tr.slots}`)])])])]);
+  const entries = [...manifest.params, ...(tr?.tensors ?? [])];
   if (entries.length > MANIFEST_LIMITS.tensors) return E.left([key("manifest", [leaf(entries.length, `has ${entries.length} tensors, at most ${MANIFEST_LIMITS.tensors} are accepted`)])]);
   const names = new Set<string>();
   let need = 0;

@@ -233,6 +233,7 @@ export const split = <F extends number, T extends number>(d: Examples<F, T>, g: 
  */
 export const oneHot = <F extends number, K extends number>(d: Examples<F, 1>, k: K): Examples<F, K> => {
   checkCount("oneHot", "k", k, 2);
+  if (d.m * k > 2 ** 32) throw new RangeError(`oneHot: argument 'k' = ${k} classes for ${d.m} examples is ${d.m * k} values, more than a typed array holds (2^32)`);
   if (d.targets !== 1) throw new TypeError(`oneHot: expected examples with one integer label each, got ${d.targets} targets`);
   const y = new Float32Array(d.m * k);
   d.y.forEach((c, i) => {

@@ -34,6 +34,7 @@ import { type Check, type Dim, type Mismatch, type Ok, type Shape, ShapeError, s
 import type { BatchDim, LayerBatch } from "../shape/layout.js";
 import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { type CreateOptions, fill, zeros } from "../tensor/create.js";
+import { describeValue } from "../tensor/describe.js";
 import type { Rng } from "../tensor/random.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { type ActivationName, activate, activationNames, type RunContext } from "./activations.js";
@@ -195,10 +196,16 @@ const blocks = (
   };
   const backward = (p: Record<string, Tensor>, dA: Tensor, cache: LayerCache): Record<string, Tensor> => {
     checkParams(`${fn}.backward`, p, names);
-    if (cache === null || typeof cache !== "object" || typeof cache.pullback !== "function") throw new TypeError(`${fn}.backward: argument 'cache' must be the cache from forward`);
+    if (cache === null || typeof cache !== "object" || typeof cache.pullback !== "function" || !isTensor(cache.A))
+      throw new TypeError(`${fn}.backward: argument 'cache' must be the cache from forward`);
+    if (!isTensor(dA)) throw new TypeError(`${fn}.backward: argument 'dA' must be a Tensor, got ${describeValue(dA)}`);
     const as = cache.A.shape as readonly number[];
-    const ds = (isTensor(dA) ? dA.shape : []) as readonly number[];
-    if (ds.length !== as.length || ds.some((d, i) => d !== as[i])) throw new ShapeError(`${fn}.backward`, `dA has shape ${showShape(ds)}, the cached A has ${showShape(as)}`);
+    const ds = dA.shape as readonly number[];
+    if (ds.length !== as.length || ds.some((d, i) => d !== as[i]))
+      throw new ShapeError(
+        `${fn}.backward`,
+        `dA has shape ${showShape(ds)}, expected ${showShape(as)} (the output of this ${showShape(nIn)} → ${showShape(as.slice(1))} layer in the cache from forward, rows are examples)`,
+      );
     const g = cache.pullback(dA);
     const m = as[0] as number;
     const out: Record<string, Tensor> = { dA_prev: g.A_prev as Tensor };

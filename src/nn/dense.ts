@@ -31,6 +31,7 @@ import { ShapeError, showShape } from "../shape/dims.js";
 import type { Batch, BatchDim, Layout, WidthBatch } from "../shape/layout.js";
 import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { type CreateOptions, fill, zeros } from "../tensor/create.js";
+import { describeValue } from "../tensor/describe.js";
 import { bernoulli, type Rng } from "../tensor/random.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { type ActivationName, type ActivationSettings, activate, activationBackward, activationNames, type RunContext } from "./activations.js";
@@ -174,12 +175,25 @@ export const dense = <const I extends number, const O extends number, const L ex
   const settings: ActivationSettings = { ...(opts.alpha === undefined ? {} : { alpha: opts.alpha }), ...(opts.rreluRange === undefined ? {} : { rreluRange: opts.rreluRange }) };
 
   type P = { readonly W: Tensor; readonly b: Tensor; readonly alpha?: Tensor };
+  const which = `a ${nIn} → ${nOut} layer, ${layout} are examples`;
+  const prelu = activation === "prelu";
+  const wShape = rows ? [nIn, nOut] : [nOut, nIn];
+  const bShape = rows ? [1, nOut] : [nOut, 1];
+  /** A parameter's shape against the layer's: two comparisons, off every kernel. */
+  const checkParam = (fn: string, name: string, x: Tensor, want: readonly number[]): void => {
+    const s = x.shape as readonly number[];
+    if (s.length !== 2 || s[0] !== want[0] || s[1] !== want[1]) throw new ShapeError(`dense.${fn}`, `argument 'params': ${name} has shape ${showShape(s)}, expected ${showShape(want)} (${which})`);
+  };
   const checkInput = (fn: string, p: P, a: Tensor): void => {
-    if (p === null || typeof p !== "object" || !isTensor(p.W) || !isTensor(p.b)) throw new TypeError(`dense.${fn}: argument 'params' must be a record { W, b } from init`);
+    if (p === null || typeof p !== "object" || !isTensor(p.W) || !isTensor(p.b) || (prelu && !isTensor(p.alpha)))
+      throw new TypeError(`dense.${fn}: argument 'params' must be a record { W, b${prelu ? ", alpha" : ""} } from init`);
+    checkParam(fn, "W", p.W, wShape);
+    checkParam(fn, "b", p.b, bShape);
+    if (prelu) checkParam(fn, "alpha", p.alpha as Tensor, bShape);
     if (!isTensor(a)) throw new TypeError(`dense.${fn}: argument 'A_prev' must be a Tensor`);
     const s = a.shape as readonly number[];
     if (s.length !== 2 || s[unitAxis] !== nIn) {
-      throw new ShapeError(`dense.${fn}`, `A_prev has shape ${showShape(s)}, expected ${rows ? `[m, ${nIn}]` : `[${nIn}, m]`} (a ${nIn} → ${nOut} layer, ${layout} are examples)`);
+      throw new ShapeError(`dense.${fn}`, `A_prev has shape ${showShape(s)}, expected ${rows ? `[m, ${nIn}]` : `[${nIn}, m]`} (${which})`);
     }
   };
 
@@ -199,11 +213,16 @@ export const dense = <const I extends number, const O extends number, const L ex
   };
 
   const backward = (p: P, dA: Tensor, cache: DenseCache<number, number, Layout, Dim>): Record<string, Tensor> => {
+    const c: unknown = cache;
+    if (c === null || typeof c !== "object" || !isTensor(cache.A_prev) || !isTensor(cache.Z) || !isTensor(cache.A))
+      throw new TypeError(`dense.backward: argument 'cache' must be the cache from forward ({ A_prev, Z, A }), got ${describeValue(c)}`);
     checkInput("backward", p, cache.A_prev as Tensor);
+    if (!isTensor(dA)) throw new TypeError(`dense.backward: argument 'dA' must be a Tensor, got ${describeValue(dA)}`);
     const { A_prev, Z, A, mask, slope } = cache as { [K in keyof typeof cache]: Tensor };
     const zs = Z.shape as readonly number[];
-    const ds = (dA as Tensor).shape as readonly number[];
-    if (ds.length !== zs.length || ds.some((d, i) => d !== zs[i])) throw new ShapeError("dense.backward", `dA has shape ${showShape(ds)}, the cached Z has ${showShape(zs)}`);
+    const ds = dA.shape as readonly number[];
+    if (ds.length !== zs.length || ds.some((d, i) => d !== zs[i]))
+      throw new ShapeError("dense.backward", `dA has shape ${showShape(ds)}, expected ${showShape(zs)} (the output of this ${nIn} → ${nOut} layer in the cache from forward, ${layout} are examples)`);
     const m = zs[exAxis] as number;
     const dG = mask === undefined ? dA : mul(dA, mask);
     const { dZ, dAlpha } = activationBackward(activation, dG, Z, A, unitAxis, settings, p.alpha, slope);

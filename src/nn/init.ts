@@ -14,6 +14,7 @@
  */
 import { mul } from "../ops/mul.js";
 import { type CreateOptions, zeros } from "../tensor/create.js";
+import { describeValue } from "../tensor/describe.js";
 import { type Rng, randn, uniform } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 
@@ -29,6 +30,19 @@ export type Initializer = <const S extends number[]>(g: Rng, shape: readonly [..
 /** The initialisers by name. @category model */
 export type InitName = "zeros" | "small" | "xavierUniform" | "xavierNormal" | "he" | "heUniform";
 
+const isCount = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1;
+
+/** The fans of a non-empty weight tensor, checked (an empty one draws nothing and needs none). */
+const fansOf = (fn: string, shape: readonly number[], fans: Fans): Fans => {
+  if (shape.includes(0)) return { fanIn: 1, fanOut: 1 };
+  const f: unknown = fans;
+  if (f === null || typeof f !== "object" || !isCount(fans.fanIn) || !isCount(fans.fanOut))
+    throw new RangeError(
+      `${fn}: argument 'fans' must be { fanIn, fanOut } (integers ≥ 1), got ${f === null || typeof f !== "object" ? describeValue(f) : `fanIn = ${String(fans.fanIn)}, fanOut = ${String(fans.fanOut)}`}`,
+    );
+  return fans;
+};
+
 /**
  * The initialisers by name.
  *
@@ -40,14 +54,18 @@ export type InitName = "zeros" | "small" | "xavierUniform" | "xavierNormal" | "h
 export const initializers: { readonly [K in InitName]: Initializer } = {
   zeros: (_g, shape, _f, opts) => zeros(shape, opts),
   small: (g, shape, _f, opts) => mul(randn(g, shape, opts), 0.01),
-  xavierUniform: (g, shape, { fanIn, fanOut }, opts) => {
+  xavierUniform: (g, shape, fans, opts) => {
+    const { fanIn, fanOut } = fansOf("xavierUniform", shape, fans);
     const r = Math.sqrt(6 / (fanIn + fanOut));
     return uniform(g, shape, -r, r, opts);
   },
-  xavierNormal: (g, shape, { fanIn, fanOut }, opts) => mul(randn(g, shape, opts), Math.sqrt(2 / (fanIn + fanOut))),
-  he: (g, shape, { fanIn }, opts) => mul(randn(g, shape, opts), Math.sqrt(2 / fanIn)),
-  heUniform: (g, shape, { fanIn }, opts) => {
-    const r = Math.sqrt(6 / fanIn);
+  xavierNormal: (g, shape, fans, opts) => {
+    const { fanIn, fanOut } = fansOf("xavierNormal", shape, fans);
+    return mul(randn(g, shape, opts), Math.sqrt(2 / (fanIn + fanOut)));
+  },
+  he: (g, shape, fans, opts) => mul(randn(g, shape, opts), Math.sqrt(2 / fansOf("he", shape, fans).fanIn)),
+  heUniform: (g, shape, fans, opts) => {
+    const r = Math.sqrt(6 / fansOf("heUniform", shape, fans).fanIn);
     return uniform(g, shape, -r, r, opts);
   },
 };
@@ -63,7 +81,7 @@ export const initializers: { readonly [K in InitName]: Initializer } = {
  */
 export const initializer = (fn: string, init: InitName | Initializer): Initializer => {
   if (typeof init === "function") return init;
-  const f = initializers[init];
+  const f = typeof init === "string" && Object.hasOwn(initializers, init) ? initializers[init] : undefined;
   if (f === undefined) throw new TypeError(`${fn}: option 'init' must be one of ${Object.keys(initializers).join(", ")} or a function, got ${JSON.stringify(init)}`);
   return f;
 };

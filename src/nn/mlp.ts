@@ -18,7 +18,7 @@ import { type ActivationName, type ActivationSettings, activationNames, type Run
 import type { MlpArchitecture } from "./architecture.js";
 import { type AnyDense, type BiasShape, type DenseCache, dense, type WeightShape } from "./dense.js";
 import type { Initializer, InitName } from "./init.js";
-import { sequential } from "./sequential.js";
+import { backwardThrough, sequential } from "./sequential.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -172,7 +172,7 @@ export const mlp = <const S extends readonly number[], const L extends Layout = 
     apply: (p: unknown, X: Tensor, ctx?: RunContext) => net.apply(fromRecord("apply", p), X, ctx),
     forward: (p: unknown, X: Tensor, ctx?: RunContext) => net.forward(fromRecord("forward", p), X, ctx),
     backward: (p: unknown, dA: Tensor, caches: unknown) => {
-      const { dX, grads } = net.backward(fromRecord("backward", p), dA, caches);
+      const { dX, grads } = backwardThrough("mlp.backward", layers, fromRecord("backward", p), dA, caches, (k) => `layer ${k + 1} (W${k + 1}, b${k + 1})`);
       return { dX, grads: toRecord(grads) };
     },
   };

@@ -25,7 +25,7 @@
 
 import type { BatchNormState } from "../ops/batchNorm.js";
 import type { Check, Dim, Shape, ShowShape } from "../shape/dims.js";
-import { showShape } from "../shape/dims.js";
+import { ShapeError, showShape } from "../shape/dims.js";
 import type { Batch, BatchDim, LayerBatch, Layout } from "../shape/layout.js";
 import type { CreateOptions } from "../tensor/create.js";
 import type { Rng } from "../tensor/random.js";
@@ -236,6 +236,39 @@ const layoutHint = (l: Untyped, first: Untyped): string =>
   l.kind !== "dense" || first.kind !== "dense" ? " (every layer must share one layout: image and batch-norm layers take rows, so give the dense layers { layout: 'rows' })" : "";
 
 /**
+ * The backward blocks of `layers`, last first: `dX` and each layer's gradients in its parameters'
+ * structure. A layer's refusal is rethrown under `fn` and the layer's name (`layer 2: dense.backward:
+ * dA has shape …`), so that a message says which of several alike layers failed. `mlp` shares it.
+ *
+ * @internal
+ */
+export const backwardThrough = (
+  fn: string,
+  layers: readonly unknown[],
+  p: readonly Record<string, Tensor>[],
+  dA: Tensor,
+  caches: unknown,
+  layerName: (k: number) => string,
+): { dX: Tensor; grads: Record<string, Tensor>[] } => {
+  if (!Array.isArray(caches) || caches.length !== layers.length) throw new TypeError(`${fn}: argument 'caches' must be the ${layers.length} caches from forward`);
+  const grads: Record<string, Tensor>[] = new Array(layers.length);
+  let d = dA;
+  for (let k = layers.length - 1; k >= 0; k--) {
+    let g: Record<string, Tensor>;
+    try {
+      g = (layers[k] as Untyped).backward(p[k] as Record<string, Tensor>, d, caches[k]);
+    } catch (e) {
+      if (e instanceof ShapeError) throw new ShapeError(fn, `${layerName(k)}: ${e.message}`, { cause: e });
+      if (e instanceof TypeError) throw new TypeError(`${fn}: ${layerName(k)}: ${e.message}`, { cause: e });
+      throw e;
+    }
+    grads[k] = gradsAsParams(g);
+    d = g.dA_prev as Tensor;
+  }
+  return { dX: d, grads };
+};
+
+/**
  * A network from a non-empty tuple of layers, checked at compile time (and at run time, for
  * untyped callers).
  *
@@ -299,18 +332,7 @@ export const sequential = <const Ls extends readonly ChainLayer[]>(layers: Check
       return ls.reduce((A, l, k) => l.apply(p[k] as Record<string, Tensor>, A, ctx), X);
     },
     forward,
-    backward: (ps: unknown, dA: Tensor, caches: unknown) => {
-      const p = checkParams("backward", ps);
-      if (!Array.isArray(caches) || caches.length !== ls.length) throw new TypeError(`sequential.backward: argument 'caches' must be the ${ls.length} caches from forward`);
-      const grads: Record<string, Tensor>[] = new Array(ls.length);
-      let d = dA;
-      for (let k = ls.length - 1; k >= 0; k--) {
-        const g = (ls[k] as Untyped).backward(p[k] as Record<string, Tensor>, d, caches[k]);
-        grads[k] = gradsAsParams(g);
-        d = g.dA_prev as Tensor;
-      }
-      return { dX: d, grads };
-    },
+    backward: (ps: unknown, dA: Tensor, caches: unknown) => backwardThrough("sequential.backward", ls, checkParams("backward", ps), dA, caches, (k) => `layer ${k}`),
     applyWithState: (ps: unknown, X: Tensor, ctx?: RunContext) => {
       const p = checkParams("applyWithState", ps);
       const states: (BatchNormState | Record<string, never>)[] = [];

@@ -55,6 +55,29 @@ type NodeP = NonNullable<Graph["node"]>[number];
 // checking
 // -------------------------------------------------------------------------------------
 
+/** The oldest opset whose ops mean what typegrad writes (Softmax's `axis` took its meaning in 13). */
+const OLDEST_OPSET = 13;
+
+/** ONNX's default operator domain, spelt `""` or `"ai.onnx"`. */
+const isDefaultDomain = (domain: string | null | undefined): boolean => domain === undefined || domain === null || domain === "" || domain === "ai.onnx";
+
+/**
+ * The default domain's opset must be imported once and lie in 13..`ONNX_OPSET`: a newer opset may
+ * give an op typegrad reads another meaning (the file is refused rather than misread).
+ */
+const checkOpset = (imports: readonly { readonly domain?: string | null; readonly version?: unknown }[]): DecodeError | undefined => {
+  const range = `expected ${OLDEST_OPSET} to ${ONNX_OPSET} (typegrad writes ${ONNX_OPSET})`;
+  const own = imports.filter((o) => isDefaultDomain(o.domain));
+  if (own.length === 0) return leaf(undefined, `missing (no opset_import for the default domain 'ai.onnx'), ${range}`);
+  if (own.length > 1) return leaf(own.length, `the default domain is imported twice (${own.map((o) => `'${o.domain ?? ""}' ${String(o.version)}`).join(", ")})`);
+  // compared as a double: a version past 2^53 is still newer
+  const raw = String(own[0]?.version);
+  const v = Number(raw);
+  if (v > ONNX_OPSET) return leaf(raw, `${raw} is newer than typegrad reads: ${range}`);
+  if (!(v >= OLDEST_OPSET)) return leaf(raw, `${raw} is older than typegrad reads: ${range}`);
+  return undefined;
+};
+
 /** An attribute's value as text: float attributes rounded to float32, ints, int64 tensors by dims and values. */
 const attrValue = (a: {
   readonly type?: number | null;
@@ -88,7 +111,7 @@ const wantValue = (w: Attribute): string =>
 /** How node `got` differs from the expected `want`, as messages. */
 const nodeDiff = (got: NodeP, want: NodeSpec): string[] => {
   const out: string[] = [];
-  if (got.opType !== want.opType || (got.domain ?? "") !== "") return [`is ${got.domain ? `${got.domain}.` : ""}${got.opType ?? "?"}, expected ${want.opType} (${want.name})`];
+  if (got.opType !== want.opType || !isDefaultDomain(got.domain)) return [`is ${got.domain ? `${got.domain}.` : ""}${got.opType ?? "?"}, expected ${want.opType} (${want.name})`];
   const list = (xs: readonly string[]): string => `[${xs.map((x) => `'${x}'`).join(", ")}]`;
   const ins = got.input ?? [];
   if (list(ins) !== list(want.inputs)) out.push(`${want.opType} reads ${list(ins)}, expected ${list(want.inputs)}`);
@@ -182,7 +205,9 @@ const foundOf = (t: TensorP): FoundTensor | DecodeErrors => {
 /**
  * The parameters of `model` from an ONNX file's bytes, typed by the model; or every reason the
  * file is not that model (`graph: node 1: is Tanh, expected Relu (layer1/Relu)`,
- * `W1: shape [8, 5], expected [8, 4]`), or not an ONNX model at all.
+ * `W1: shape [8, 5], expected [8, 4]`), or not an ONNX model at all. The file's default-domain
+ * opset (`""` or `"ai.onnx"`) must be 13 to `ONNX_OPSET` (17): a newer opset may give an op
+ * another meaning, so such a file is refused (`opset: 18 is newer than typegrad reads: …`).
  *
  * @example
  * import { draw, mlp, rng } from "typegrad"
@@ -220,9 +245,8 @@ export const importOnnx = <const M extends Describable>(bytes: Uint8Array, model
   const graph = proto.graph;
   if (graph === undefined || graph === null) return E.left([leaf(undefined, "not an ONNX model: it has no graph")]);
   const errors: DecodeError[] = [];
-  const opset = (proto.opsetImport ?? []).find((o) => (o.domain ?? "") === "");
-  if (opset === undefined || !(int64(opset.version) >= 13))
-    errors.push(leaf(opset?.version, `opset ${opset === undefined ? "missing" : String(opset.version)}, expected 13 or later (typegrad writes ${ONNX_OPSET})`));
+  const opsetError = checkOpset(proto.opsetImport ?? []);
+  if (opsetError !== undefined) errors.push(key("opset", [opsetError]));
   const graphErrors = checkGraph(graph, model, dtype === "float64" ? DataType.DOUBLE : DataType.FLOAT);
   if (graphErrors.length > 0) errors.push(key("graph", graphErrors as unknown as DecodeErrors));
   const found = new Map<string, FoundTensor>();

@@ -13,9 +13,10 @@
 import { bind } from "../autodiff/core.js";
 import type { PatchGeometry } from "../shape/conv.js";
 import { patchesShape } from "../shape/conv.js";
+import { describeValue } from "../tensor/describe.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { expectTensor, one } from "./define.js";
-import { type Col2imParams, col2imPrim, sampleGeometry } from "./im2col.js";
+import { type Col2imParams, checkGeometry, col2imPrim, sampleGeometry } from "./im2col.js";
 import { indices } from "./naive.js";
 import { domains, type OpDef, oneRounding } from "./spec.js";
 
@@ -29,7 +30,13 @@ import { domains, type OpDef, oneRounding } from "./spec.js";
  * Array.from(toFlat(col2im(ones([1, 1, 2, 2, 2, 1]), g, 2, 3))) // [1, 2, 1, 1, 2, 1]
  * @category operations
  */
-export const col2im = (cols: Tensor, geometry: PatchGeometry, height: number, width: number): Tensor => bind(col2imPrim, [expectTensor("col2im", "cols", cols)], { geometry, height, width });
+export const col2im = (cols: Tensor, geometry: PatchGeometry, height: number, width: number): Tensor => {
+  const t = expectTensor("col2im", "cols", cols);
+  const g = checkGeometry("col2im", geometry);
+  if (!(Number.isSafeInteger(height) && height >= 1 && Number.isSafeInteger(width) && width >= 1))
+    throw new TypeError(`col2im: arguments 'height' and 'width' must be integers ≥ 1, got ${describeValue(height)} and ${describeValue(width)}`);
+  return bind(col2imPrim, [t], { geometry: g, height, width });
+};
 
 /** Registry entry. */
 export const col2imDef: OpDef<Col2imParams> = {

@@ -18,6 +18,7 @@ import { where } from "./where.js";
 const eluImpl = (x: Tensor, alpha = 1): Tensor => {
   expectTensor("elu", "x", x);
   if (typeof alpha !== "number") throw new TypeError(`elu: argument 'alpha' must be a number, got ${typeof alpha}`);
+  if (!Number.isFinite(alpha)) throw new RangeError(`elu: argument 'alpha' must be a finite number, got ${alpha}`);
   const pos = gt(x, 0);
   // eˣ - 1 of min(x, 0), the minimum written with `where` so that the derivative at 0 is the
   // x ≤ 0 branch's, α·e⁰ = α (maximum/minimum split a tie in half, which would give α/2)

@@ -15,6 +15,7 @@
 import { bind, type Primitive } from "../autodiff/core.js";
 import { type PatchGeometry, patchesShape } from "../shape/conv.js";
 import { ShapeError, showShape } from "../shape/dims.js";
+import { describeValue } from "../tensor/describe.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { expectTensor, one } from "./define.js";
 import { indices } from "./naive.js";
@@ -35,6 +36,26 @@ export interface Col2imParams {
 
 const checkImage = (op: string, s: readonly number[]): void => {
   if (s.length !== 4) throw new ShapeError(op, `the image must be NHWC [m, height, width, channels], got ${showShape(s)}`);
+};
+
+const AT_LEAST_ONE = ["kh", "kw", "sh", "sw", "dh", "dw"] as const;
+const AT_LEAST_ZERO = ["padTop", "padLeft", "outH", "outW"] as const;
+
+/** A public caller's window geometry: every field an integer in its range (a bad one made shapes of `undefined`). */
+export const checkGeometry = (op: string, g: unknown): PatchGeometry => {
+  if (g === null || typeof g !== "object" || Array.isArray(g))
+    throw new TypeError(`${op}: argument 'geometry' must be a window geometry { kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW } (from shapes.windowGeometry), got ${describeValue(g)}`);
+  const r = g as Record<string, unknown>;
+  for (const [names, min] of [
+    [AT_LEAST_ONE, 1],
+    [AT_LEAST_ZERO, 0],
+  ] as const) {
+    for (const n of names) {
+      const v = r[n];
+      if (!(Number.isSafeInteger(v) && (v as number) >= min)) throw new TypeError(`${op}: argument 'geometry': ${n} must be an integer ≥ ${min}, got ${describeValue(v)}`);
+    }
+  }
+  return g as PatchGeometry;
 };
 
 const colsShape = (op: string, s: readonly number[], g: PatchGeometry): void => {
@@ -85,7 +106,11 @@ export const col2imPrim: Primitive<Col2imParams> = {
  * Array.from(toFlat(im2col(x, g))) // [1, 2, 4, 5, 2, 3, 5, 6]
  * @category operations
  */
-export const im2col = (x: Tensor, geometry: PatchGeometry, padValue = 0): Tensor => bind(im2colPrim, [expectTensor("im2col", "x", x)], { geometry, padValue });
+export const im2col = (x: Tensor, geometry: PatchGeometry, padValue = 0): Tensor => {
+  const t = expectTensor("im2col", "x", x);
+  if (typeof padValue !== "number") throw new TypeError(`im2col: argument 'padValue' must be a number, got ${describeValue(padValue)}`);
+  return bind(im2colPrim, [t], { geometry: checkGeometry("im2col", geometry), padValue });
+};
 
 // -------------------------------------------------------------------------------------
 // law specs

@@ -16,6 +16,7 @@ import { where } from "./where.js";
 const leakyReluImpl = (x: Tensor, alpha = 0.01): Tensor => {
   expectTensor("leakyRelu", "x", x);
   if (typeof alpha !== "number") throw new TypeError(`leakyRelu: argument 'alpha' must be a number, got ${typeof alpha}`);
+  if (!Number.isFinite(alpha)) throw new RangeError(`leakyRelu: argument 'alpha' must be a finite number, got ${alpha}`);
   return where(gt(x, 0), x, mul(x, alpha));
 };
 

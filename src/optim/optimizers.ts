@@ -87,6 +87,21 @@ const learningRate = (fn: string, lr: LearningRate): LearningRate => {
   return lr;
 };
 
+/** The slots each built-in optimizer keeps, by name. */
+const builtinSlotCounts: Readonly<Record<string, number>> = { gd: 0, momentum: 1, nesterov: 1, rmsprop: 1, adam: 2 };
+
+/**
+ * How many slots the built-in optimizer of this name keeps (`withGradientClipping`'s
+ * `"adam+clip(5)"` is adam's), or `undefined` for any other name: checkpoints check a stored
+ * state against its optimizer's name with it.
+ *
+ * @internal
+ */
+export const builtinSlots = (name: string): number | undefined => {
+  const base = /^([a-z]+)(\+clip\([^)]*\))*$/.exec(name)?.[1];
+  return base !== undefined && Object.hasOwn(builtinSlotCounts, base) ? builtinSlotCounts[base] : undefined;
+};
+
 /** An optimizer from a per-tensor rule with `nSlots` zero-initialised slots. */
 const leafwise = (name: string, lr: LearningRate, nSlots: number, rule: Rule): Optimizer => {
   learningRate(name, lr);

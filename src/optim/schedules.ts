@@ -5,6 +5,7 @@
  * @module
  */
 import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
+import { describeValue } from "../tensor/describe.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -57,7 +58,8 @@ export const constant =
 
 /**
  * `lr · rate^(step / every)`; with `staircase`, the exponent is rounded down, so the rate changes
- * once every `every` steps (per epoch when `every` is the number of batches per epoch).
+ * once every `every` steps (per epoch when `every` is the number of batches per epoch). `rate` is
+ * in (0, 1]: a decay.
  *
  * @example
  * import { exponentialDecay } from "typegrad"
@@ -73,11 +75,12 @@ export const exponentialDecay = (lr: number, rate: number, every: number, opts: 
   positive("exponentialDecay", "lr", lr);
   positive("exponentialDecay", "rate", rate);
   positive("exponentialDecay", "every", every);
+  if (!(rate <= 1)) throw new RangeError(`exponentialDecay: argument 'rate' must be in (0, 1] (the factor per 'every' steps), got ${rate}`);
   return (step) => lr * rate ** (opts.staircase === true ? Math.floor(step / every) : step / every);
 };
 
 /**
- * `lr / (1 + k · step)`, the `α = α₀ / (1 + decay · epoch)` of the course outline.
+ * `lr / (1 + k · step)` (`k` finite, ≥ 0), the `α = α₀ / (1 + decay · epoch)` of the course outline.
  *
  * @example
  * import { inverseTimeDecay } from "typegrad"
@@ -86,12 +89,12 @@ export const exponentialDecay = (lr: number, rate: number, every: number, opts: 
  */
 export const inverseTimeDecay = (lr: number, k: number): Schedule => {
   positive("inverseTimeDecay", "lr", lr);
-  if (!(k >= 0)) throw new RangeError(`inverseTimeDecay: argument 'k' must be ≥ 0, got ${k}`);
+  if (!(Number.isFinite(k) && k >= 0)) throw new RangeError(`inverseTimeDecay: argument 'k' must be a finite number ≥ 0, got ${k}`);
   return (step) => lr / (1 + k * step);
 };
 
 /**
- * Cosine annealing from `lr` down to `min` over `total` steps, then `min`.
+ * Cosine annealing from `lr` down to `min` (in [0, lr], default 0) over `total` steps, then `min`.
  *
  * @example
  * import { cosineDecay } from "typegrad"
@@ -102,6 +105,7 @@ export const inverseTimeDecay = (lr: number, k: number): Schedule => {
 export const cosineDecay = (lr: number, total: number, min = 0): Schedule => {
   positive("cosineDecay", "lr", lr);
   positive("cosineDecay", "total", total);
+  if (!(typeof min === "number" && min >= 0 && min <= lr)) throw new RangeError(`cosineDecay: argument 'min' must be a finite number from 0 to lr (${lr}), got ${String(min)}`);
   return (step) => min + ((lr - min) * (1 + Math.cos((Math.PI * Math.min(step, total)) / total))) / 2;
 };
 
@@ -114,6 +118,7 @@ export const cosineDecay = (lr: number, total: number, min = 0): Schedule => {
  * @category constructors
  */
 export const warmup = (s: Schedule, steps: number): Schedule => {
+  if (typeof s !== "function") throw new TypeError(`warmup: argument 's' must be a schedule (a function of the step), got ${describeValue(s)}`);
   positive("warmup", "steps", steps);
   return (step) => (step < steps ? (s(step) * (step + 1)) / steps : s(step));
 };

@@ -155,6 +155,8 @@ export class ShapeError extends Error {
 export const normAxis = (op: string, axis: number, rank: number, shape: Sizes): number => {
   const a = axis < 0 ? axis + rank : axis;
   if (!Number.isInteger(axis) || a < 0 || a >= rank) {
+    // a string from JSON ("1") read as "axis 1 is out of range": say what it is
+    if (typeof axis !== "number") throw new TypeError(`${op}: argument 'axis' must be an integer, got ${JSON.stringify(axis) ?? String(axis)}`);
     throw new ShapeError(op, `axis ${axis} is out of range for ${showShape(shape)} (rank ${rank})`);
   }
   return a;

@@ -85,8 +85,9 @@ export class Rng {
     return r * Math.cos(2 * Math.PI * v);
   }
 
-  /** An integer in [0, n). */
+  /** An integer in [0, n), for an integer `n` from 1 to 2^32. */
   int(n: number): number {
+    if (!(Number.isInteger(n) && n >= 1 && n <= 2 ** 32)) throw new RangeError(`Rng.int: argument 'n' must be an integer from 1 to 4294967296, got ${describeValue(n)}`);
     return Math.floor(this.uniform() * n);
   }
 
@@ -232,9 +233,11 @@ export const bernoulli = <const S extends number[]>(g: Rng, shape: readonly [...
  * @category constructors
  */
 export const permutation = (g: Rng, n: number): number[] => {
+  if (!(Number.isInteger(n) && n >= 0 && n < 2 ** 32)) throw new RangeError(`permutation: argument 'n' must be an integer from 0 to 4294967295, got ${describeValue(n)}`);
   const p = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
-    const j = g.int(i + 1);
+    // g.int(i + 1), without its check per element
+    const j = Math.floor(g.uniform() * (i + 1));
     [p[i], p[j]] = [p[j] as number, p[i] as number];
   }
   return p;

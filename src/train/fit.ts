@@ -43,7 +43,7 @@ import { concatPrim } from "../ops/concat.js";
 import { castPrim } from "../ops/define.js";
 import { reshapeSizes } from "../ops/reshapePrim.js";
 import { sumPrim } from "../ops/sum.js";
-import type { Optimizer, OptState } from "../optim/optimizers.js";
+import { builtinSlots, type Optimizer, type OptState } from "../optim/optimizers.js";
 import { ShapeError, showShape } from "../shape/dims.js";
 import { LAYOUTS } from "../shape/layout.js";
 import { checkOneOf, checkOptionKeys, type OptionKeys } from "../shape/options.js";
@@ -51,7 +51,7 @@ import { toFlat, toFlatAsync } from "../tensor/create.js";
 import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
-import { fromStorage, type Release, storageOf, type Tensor } from "../tensor/tensor.js";
+import { fromStorage, isTensor, type Release, storageOf, type Tensor } from "../tensor/tensor.js";
 import { labelHits, labelsOf, OUTPUT_KINDS, type OutputKind } from "./metrics.js";
 import { type ProgressOptions, type ProgressReporter, progressReporter } from "./progress.js";
 import type { TrainState } from "./state.js";
@@ -326,12 +326,37 @@ const shapesMisfit = (expected: readonly (readonly [string, readonly number[]])[
   return bad.length === 0 ? undefined : bad.slice(0, 5).join("; ");
 };
 
+/** What the differentiation says of a cost that is not a scalar tensor (`vjp.ts`). */
+const NOT_SCALAR = "valueAndGradAux: f must return";
+
+/**
+ * A first batch's error when the regularizer (run again on the parameters) or the loss did not
+ * return a scalar tensor: the option named, instead of the differentiation's `f`.
+ */
+const costError = <P extends Params, F extends number, T extends number>(fn: string, o: FitOptions<P, F, T>, e: unknown): TypeError | undefined => {
+  const what = (v: unknown): string | undefined => (!isTensor(v) ? (v === null ? "null" : typeof v) : v.shape.length === 0 ? undefined : `shape ${showShape(v.shape as readonly number[])}`);
+  if (typeof o.regularizer === "function") {
+    let got: string | undefined;
+    try {
+      got = what(o.regularizer(o.params));
+    } catch {
+      got = undefined;
+    }
+    if (got !== undefined) return new TypeError(`${fn}: option 'regularizer' must return a scalar Tensor<[]>, got ${got}`, { cause: e });
+  }
+  if (e instanceof TypeError && e.message.startsWith(NOT_SCALAR))
+    return new TypeError(`${fn}: option 'loss' must return a scalar Tensor<[]>, got ${e.message.slice(e.message.lastIndexOf("got ") + 4)}`, { cause: e });
+  return undefined;
+};
+
 /**
  * What a first batch's `ShapeError` is about, looked at only once it failed (nothing is added to
  * a run that works): parameters that do not fit the model's architecture, an optimizer state
  * whose slots do not fit the parameters, or else the data (`dataShapeError`).
  */
 const firstBatchError = <P extends Params, F extends number, T extends number>(fn: string, o: FitOptions<P, F, T>, data: Examples, e: unknown): unknown => {
+  const cost = costError(fn, o, e);
+  if (cost !== undefined) return cost;
   if (!(e instanceof ShapeError)) return e;
   const architecture = (o.model as { readonly architecture?: unknown }).architecture;
   let layout: ParamLayout | undefined;
@@ -779,6 +804,12 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
     checkInt(fn, "resume.epoch", resume.epoch, 0);
     checkInt(fn, "resume.step", resume.step, 0);
   }
+  const given0 = resume?.optState ?? o.optState;
+  const keeps = typeof o.optimizer?.name === "string" ? builtinSlots(o.optimizer.name) : undefined;
+  if (keeps !== undefined && given0 !== null && typeof given0 === "object" && Array.isArray(given0.slots) && given0.slots.length !== keeps)
+    throw new TypeError(
+      `${fn}: option '${resume === undefined ? "optState" : "resume"}' holds ${given0.slots.length} optimizer slots, but option 'optimizer' (${o.optimizer.name}) keeps ${keeps}: resume with the optimizer that made the state`,
+    );
   const signal = o.signal;
   if (signal !== undefined && (signal === null || typeof signal.aborted !== "boolean")) throw new TypeError(`${fn}: option 'signal' must be an AbortSignal`);
   const lossFactor = o.divergence?.lossFactor ?? 1e4;
@@ -1021,9 +1052,15 @@ export interface FitAsyncOptions<P extends Params, F extends number, T extends n
   readonly yieldEvery?: number;
 }
 
-/** A macrotask turn: `MessageChannel` where there is one (no 4 ms clamp in browsers), else `setTimeout(0)`. */
+/**
+ * A macrotask turn: `setImmediate` where there is one (Node: its check phase comes after the
+ * timers and I/O; a `MessageChannel` turn there starved timers, so a timeout's abort waited for
+ * the run's end), else `MessageChannel` (browsers: no 4 ms clamp), else `setTimeout(0)`.
+ */
 const macrotasks = (): { readonly next: () => Promise<void>; readonly close: () => void } => {
   type Port = { onmessage: ((e: unknown) => void) | null; postMessage(m: unknown): void; close(): void };
+  const immediate = (globalThis as unknown as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+  if (typeof immediate === "function") return { next: () => new Promise<void>((resolve) => void immediate(resolve)), close: () => {} };
   const MC = (globalThis as unknown as { MessageChannel?: new () => { port1: Port; port2: Port } }).MessageChannel;
   if (MC === undefined) return { next: () => new Promise((resolve) => globalThis.setTimeout(resolve, 0)), close: () => {} };
   const ch = new MC();

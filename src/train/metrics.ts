@@ -140,8 +140,11 @@ export const accuracy = (predicted: readonly number[], actual: readonly number[]
   return ok / predicted.length;
 };
 
+/** The most classes `confusionMatrix` counts (16.8 million counts). */
+const MAX_CONFUSION_CLASSES = 4096;
+
 /**
- * `k × k` counts: row = actual class, column = predicted class.
+ * `k × k` counts (`k` from 1 to 4096): row = actual class, column = predicted class; labels are integers in [0, k).
  *
  * @example
  * import { confusionMatrix } from "typegrad"
@@ -150,11 +153,13 @@ export const accuracy = (predicted: readonly number[], actual: readonly number[]
  */
 export const confusionMatrix = (predicted: readonly number[], actual: readonly number[], k: number): number[][] => {
   if (predicted.length !== actual.length) throw new TypeError(`confusionMatrix: 'predicted' has ${predicted.length} labels, 'actual' has ${actual.length}`);
+  if (!(Number.isInteger(k) && k >= 1 && k <= MAX_CONFUSION_CLASSES))
+    throw new RangeError(`confusionMatrix: argument 'k' must be an integer from 1 to ${MAX_CONFUSION_CLASSES} (the matrix holds k² counts), got ${k}`);
   const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   predicted.forEach((p, i) => {
     const a = actual[i] as number;
-    const row = m[a];
-    if (row === undefined || p < 0 || p >= k) throw new RangeError(`confusionMatrix: label out of range at example ${i} (actual ${a}, predicted ${p}, k = ${k})`);
+    const row = Number.isInteger(a) ? m[a] : undefined;
+    if (row === undefined || !Number.isInteger(p) || p < 0 || p >= k) throw new RangeError(`confusionMatrix: label out of range at example ${i} (actual ${a}, predicted ${p}, k = ${k})`);
     row[p] = (row[p] as number) + 1;
   });
   return m;

@@ -146,6 +146,38 @@ describe("customVjp", () => {
     expect(failing.map((o) => o.law)).toContain("vjp dot product");
   });
 
+  it("fwd and bwd results that are not what they must be are named (a bare tensor from bwd had given a zero gradient)", () => {
+    const x = fromArray([2], [1, 3]);
+    const g = (bwd: (r: Tensor, ct: Tensor) => unknown) =>
+      grad((a: Tensor) =>
+        sum(
+          customVjp(
+            function square(a: Tensor) {
+              return mul(a, a);
+            },
+            (a: Tensor) => [mul(a, a), a] as const,
+            bwd as never,
+          )(a),
+        ),
+      )(x);
+    expect(() => g((_r, ct) => ct)).toThrow(new TypeError("square: bwd must return an array of 1 cotangent (a Tensor, or undefined for a constant input), got a Tensor of shape [2]"));
+    expect(() => g((_r, ct) => [ct, ct])).toThrow(new TypeError("square: bwd must return an array of 1 cotangent (a Tensor, or undefined for a constant input), got an array of 2"));
+    expect(() => g(() => [3])).toThrow(new TypeError("square: bwd's cotangent 0 must be a Tensor or undefined, got 3"));
+    expect(Array.from(toFlat(g((r, ct) => [mul(mul(ct, r), 2)])))).toEqual([2, 6]);
+    const h = (fwd: (a: Tensor) => unknown) =>
+      grad((a: Tensor) =>
+        sum(
+          customVjp(
+            (a: Tensor) => mul(a, a),
+            fwd as never,
+            (_r: unknown, ct: Tensor) => [ct] as const,
+          )(a),
+        ),
+      )(x);
+    expect(() => h((a) => mul(a, a))).toThrow(new TypeError("customVjp: fwd must return a pair [output, residuals] (the output a Tensor), got a Tensor of shape [2]"));
+    expect(() => h((a) => [3, a])).toThrow(new TypeError("customVjp: fwd must return a pair [output, residuals] (the output a Tensor), got an array of 2"));
+  });
+
   it("rejects arguments that are not functions", () => {
     expect(() =>
       customVjp(

@@ -186,6 +186,32 @@ describe.each(backends.map((b) => [b.name, b] as const))("tidy on %s", (_name, b
       expect(thrown(() => tidy(3 as unknown as () => number))).toBe("tidy: argument 'f' must be a function, got number");
     }));
 
+  it("tensors returned inside a Map, a Set or a class instance survive too (they had been released: a later read said 'return it from the tidy function')", () =>
+    on(() => {
+      class Box {
+        readonly inner: Tensor;
+        constructor(readonly t: Tensor) {
+          this.inner = t;
+        }
+      }
+      const out = tidy(() => {
+        const y = tensor([1, 2]);
+        return { map: new Map([["y", add(y, 1)]]), set: new Set([mul(y, 2)]), box: new Box(mul(y, 3)), keyed: new Map([[add(y, 4), "k"]]) };
+      });
+      expect(toArray(out.map.get("y") as Tensor)).toEqual([2, 3]);
+      expect(toArray([...out.set][0] as Tensor)).toEqual([2, 4]);
+      expect(toArray(out.box.t)).toEqual([3, 6]);
+      expect(toArray([...out.keyed.keys()][0] as Tensor)).toEqual([5, 6]);
+      const cyclic = tidy(() => {
+        const m = new Map<string, unknown>([["t", tensor([7])]]);
+        m.set("self", m);
+        return m;
+      });
+      expect(toArray(cyclic.get("t") as Tensor)).toEqual([7]);
+      // a typed array is data, not a container to walk
+      expect(tidy(() => toFlat(tensor([1, 2]))).length).toBe(2);
+    }));
+
   it("a returned value that refers to itself is walked once", () =>
     on(() => {
       const out = tidy(() => {

@@ -63,6 +63,29 @@ describe("wasm thread pool", () => {
       }
   });
 
+  it("wasmStats counts the chunks of split kernels and those the main thread ran; none on one thread", () => {
+    const a = wasm.fromArray(
+      "float32",
+      Array.from({ length: 256 * 256 }, (_, i) => Math.sin(i)),
+    );
+    const product = () => wasm.matmul(a, [256, 256], a, [256, 256], false, false, [256, 256]);
+    const count = (threads: number): { chunks: number; onMain: number } =>
+      onThreads(threads, () => {
+        const s0 = wasmStats();
+        wasm.release?.(product());
+        const s1 = wasmStats();
+        return { chunks: s1.splitChunks - s0.splitChunks, onMain: s1.splitChunksOnMain - s0.splitChunksOnMain };
+      });
+    expect(count(1)).toEqual({ chunks: 0, onMain: 0 });
+    // 256 rows over 4 threads: 4 chunks of 64 rows, whoever claims them (spinning workers may take all)
+    const four = count(4);
+    expect(four.chunks).toBe(4);
+    expect(four.onMain).toBeGreaterThanOrEqual(0);
+    expect(four.onMain).toBeLessThanOrEqual(4);
+    expect(Number.isInteger(four.onMain)).toBe(true);
+    wasm.release?.(a);
+  });
+
   it("splitRows: even with no copy pending; with one, a smaller main chunk, every cut at a multiple of 4 rows, every row in one chunk", () => {
     for (const M of [16, 17, 128, 131, 784])
       for (const p of [2, 3, 4])

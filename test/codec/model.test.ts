@@ -18,6 +18,7 @@ import {
   draw,
   encodeCheckpoint,
   encodeModel,
+  gd,
   MANIFEST_LIMITS,
   mlp,
   momentum,
@@ -26,6 +27,7 @@ import {
   sequential,
   type Tensor,
   toFlat,
+  withGradientClipping,
 } from "../../src/index.js";
 import type { TrainState } from "../../src/train/state.js";
 
@@ -174,6 +176,47 @@ describe("encodeModel / decodeModel", () => {
     const nan = decodeModel(encodeModel({ model, params: p, meta: { loss: Number.NaN } }), model);
     expect(E.isRight(nan) && nan.right.meta).toEqual({ loss: null });
     expect(() => decodeModel(new Uint8Array(0), { W: p.W1 } as never)).toThrow(/^decodeModel: argument 'expected' must be a model such as mlp/);
+  });
+});
+
+describe("the optimizer's name and its state agree", () => {
+  const model = mlp([4, 3, 2]);
+  const params = model.init(rng(0));
+  const adamState = stateFor(params, adam(1e-2));
+  const momentumState = stateFor(params, momentum(0.1));
+
+  it("encodeModel refuses a built-in optimizer's name on another optimizer's state, naming both arguments", () => {
+    expect(() => encodeModel({ model, params, state: adamState, optimizer: "gd" })).toThrow(
+      "encodeModel: argument 'optimizer' is \"gd\", which keeps 0 slots, but argument 'state' holds 2 optimizer slots",
+    );
+    expect(() => encodeModel({ model, params, state: adamState, optimizer: gd(0.1) })).toThrow(/^encodeModel: argument 'optimizer' is "gd", which keeps 0 slots, but argument 'state' holds 2/);
+    expect(() => encodeModel({ model, params, state: momentumState, optimizer: "adam" })).toThrow(/^encodeModel: argument 'optimizer' is "adam", which keeps 2 slots, but argument 'state' holds 1/);
+    expect(() => encodeModel({ model, params, state: adamState, optimizer: "rmsprop" })).toThrow(/^encodeModel: argument 'optimizer' is "rmsprop", which keeps 1 slot, but argument 'state' holds 2/);
+    expect(() => encodeModel({ model, params, state: adamState, optimizer: withGradientClipping(momentum(0.1), 5) })).toThrow(
+      /^encodeModel: argument 'optimizer' is "momentum\+clip\(5\)", which keeps 1 slot, but argument 'state' holds 2/,
+    );
+    // the right names pass, and a custom optimizer's name is the caller's to choose
+    for (const [state, optimizer] of [
+      [adamState, "adam"],
+      [adamState, withGradientClipping(adam(1e-3), 1)],
+      [momentumState, "nesterov"],
+      [momentumState, "my-optimizer"],
+    ] as const)
+      expect(text(decodeModel(encodeModel({ model, params, state, optimizer }), model))).toBe("ok");
+  });
+
+  it("encodeModel refuses an optimizer without a state (its name would be lost)", () => {
+    expect(() => encodeModel({ model, params, optimizer: adam(1e-3) })).toThrow(
+      "encodeModel: argument 'optimizer' is given without argument 'state': the optimizer's name is stored with its state (pass fit's result.state too, or leave 'optimizer' out)",
+    );
+  });
+
+  it("a file whose built-in optimizer name does not match its slots is a Left, with a path", () => {
+    const bytes = encodeModel({ model, params, state: adamState, optimizer: "adam" });
+    const relabel = (name: string) => rewrite(bytes, (m) => m.replace('"optimizer":"adam"', `"optimizer":"${name}"`));
+    expect(text(decodeCheckpoint(relabel("gd")))).toBe('manifest: training: optimizer: "gd" keeps 0 slots, the file holds 2');
+    expect(text(decodeModel(relabel("momentum"), model))).toBe('manifest: training: optimizer: "momentum" keeps 1 slot, the file holds 2');
+    expect(text(decodeModel(relabel("custom"), model))).toBe("ok");
   });
 });
 

@@ -119,6 +119,8 @@ describe("examples", () => {
     expect(labels(h)).toEqual([0, 2, 1]);
     expect(Array.from(take(d, [2, 0]).x)).toEqual([5, 6, 1, 2]);
     expect(() => oneHot(d, 2)).toThrow("oneHot: label 2 of example 1 is not an integer in [0, 2)");
+    // before: JavaScript's "Invalid typed array length: 9000000000"
+    expect(() => oneHot(d, 3e9)).toThrow(new RangeError(`oneHot: argument 'k' = 3000000000 classes for ${d.m} examples is ${d.m * 3e9} values, more than a typed array holds (2^32)`));
   });
   test("split is a seeded partition", () => {
     const big = makeBlobs(rng(0), { m: 50 });

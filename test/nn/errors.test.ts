@@ -78,8 +78,10 @@ describe("dense", () => {
     const d = dense(2, 3, { dropout: 0.5 });
     expect(() => d.forward(d.init(rng(0)), X, { training: true })).toThrow(new TypeError("dense.forward: dropout in training needs a generator, pass { training: true, rng }"));
     const [A, cache] = l.forward(p, X);
-    expect(() => l.backward(p, bad(ones([3, 5])), cache)).toThrow("dense.backward: dA has shape [3, 5], the cached Z has [3, 4]");
-    expect(() => l.backward(p, bad(ones([3, 4, 1])), cache)).toThrow("dense.backward: dA has shape [3, 4, 1], the cached Z has [3, 4]");
+    expect(() => l.backward(p, bad(ones([3, 5])), cache)).toThrow(
+      "dense.backward: dA has shape [3, 5], expected [3, 4] (the output of this 2 → 3 layer in the cache from forward, columns are examples)",
+    );
+    expect(() => l.backward(p, bad(ones([3, 4, 1])), cache)).toThrow("dense.backward: dA has shape [3, 4, 1], expected [3, 4]");
     expect(l.backward(p, A, cache).dA_prev.shape).toEqual([2, 4]);
   });
 });
@@ -92,7 +94,7 @@ describe("more edges of the layers", () => {
     expect(() => l.forward(bad(Object.assign(() => 0, { W: p.W, b: p.b })), X)).toThrow(new TypeError("dense.forward: argument 'params' must be a record { W, b } from init"));
     const [A, cache] = l.forward(p, X);
     expect(() => l.backward(bad(null), A, cache)).toThrow(new TypeError("dense.backward: argument 'params' must be a record { W, b } from init"));
-    expect(() => l.backward(p, bad(ones([3])), cache)).toThrow("dense.backward: dA has shape [3], the cached Z has [3, 4]");
+    expect(() => l.backward(p, bad(ones([3])), cache)).toThrow("dense.backward: dA has shape [3], expected [3, 4]");
   });
   it("dense: apply's fused path gives forward's values, bit for bit", () => {
     for (const activation of ["relu", "sigmoid", "tanh", "linear"] as const) {
@@ -185,6 +187,28 @@ describe("initializer and batchNormState", () => {
     expect(() => batchNormState(1.5)).toThrow("batchNormState: argument 'channels' must be an integer ≥ 1, got 1.5");
     expect(toArray(batchNormState(1).variance)).toEqual([1]);
   });
+  it("a name that Object.prototype has is not an initialiser", () => {
+    // before: "constructor" made W the generator itself, "toString" the string "[object Undefined]"
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"])
+      expect(() => dense(2, 3, { init: bad(name) })).toThrow(
+        new TypeError(`dense: option 'init' must be one of zeros, small, xavierUniform, xavierNormal, he, heUniform or a function, got ${JSON.stringify(name)}`),
+      );
+    expect(() => mlp([2, 3], { init: bad("constructor") })).toThrow(/^dense: option 'init' must be one of/);
+  });
+  it("the initialisers check their fans (NaN or negative fans had drawn NaN weights)", () => {
+    for (const name of ["xavierUniform", "xavierNormal", "he", "heUniform"] as const) {
+      const init = initializers[name];
+      for (const fanIn of [Number.NaN, -1, 1.5, "3"])
+        expect(() => init(rng(0), [3, 2], bad({ fanIn, fanOut: 3 }))).toThrow(
+          new RangeError(`${name}: argument 'fans' must be { fanIn, fanOut } (integers ≥ 1), got fanIn = ${String(fanIn)}, fanOut = 3`),
+        );
+      expect(() => init(rng(0), [3, 2], bad({ fanIn: 2, fanOut: 0 }))).toThrow(`${name}: argument 'fans' must be { fanIn, fanOut } (integers ≥ 1), got fanIn = 2, fanOut = 0`);
+      expect(() => init(rng(0), [3, 2], bad(undefined))).toThrow(`${name}: argument 'fans' must be { fanIn, fanOut } (integers ≥ 1), got undefined`);
+      expect((toArray(init(rng(0), [3, 2], { fanIn: 2, fanOut: 3 })) as number[][]).flat().every(Number.isFinite)).toBe(true);
+    }
+    // a layer with no elements needs no fans
+    expect(initializers.he(rng(0), [3, 0], { fanIn: 0, fanOut: 3 }).shape).toEqual([3, 0]);
+  });
 });
 
 describe("image layers", () => {
@@ -221,9 +245,11 @@ describe("image layers", () => {
     expect(() => c.backward(bad({}), A, cache)).toThrow("conv2dLayer.backward: argument 'params' must be a record { W, b } from init");
     expect(() => c.backward(p, A, bad(null))).toThrow(new TypeError("conv2dLayer.backward: argument 'cache' must be the cache from forward"));
     expect(() => c.backward(p, A, bad({ A }))).toThrow("conv2dLayer.backward: argument 'cache' must be the cache from forward");
-    expect(() => c.backward(p, bad(zeros([2, 4, 4, 3])), cache)).toThrow("conv2dLayer.backward: dA has shape [2, 4, 4, 3], the cached A has [2, 4, 4, 2]");
-    expect(() => c.backward(p, bad(zeros([2, 4, 4])), cache)).toThrow("conv2dLayer.backward: dA has shape [2, 4, 4], the cached A has [2, 4, 4, 2]");
-    expect(() => c.backward(p, bad(3), cache)).toThrow("conv2dLayer.backward: dA has shape [], the cached A has [2, 4, 4, 2]");
+    expect(() => c.backward(p, bad(zeros([2, 4, 4, 3])), cache)).toThrow(
+      "conv2dLayer.backward: dA has shape [2, 4, 4, 3], expected [2, 4, 4, 2] (the output of this [6, 6, 1] → [4, 4, 2] layer in the cache from forward, rows are examples)",
+    );
+    expect(() => c.backward(p, bad(zeros([2, 4, 4])), cache)).toThrow("conv2dLayer.backward: dA has shape [2, 4, 4], expected [2, 4, 4, 2]");
+    expect(() => c.backward(p, bad(3), cache)).toThrow(new TypeError("conv2dLayer.backward: argument 'dA' must be a Tensor, got 3"));
     const g = c.backward(p, A, cache);
     expect(Object.keys(g).sort()).toEqual(["dA_prev", "dW", "db"]);
     expect(() => maxPool2dLayer(bad([4, 4]), bad(2))).toThrow("maxPool2dLayer: argument 'inShape' must be [height, width, channels] (integers ≥ 1), got [4,4]");
@@ -394,5 +420,58 @@ describe("architectures", () => {
     const W1: Tensor = zeros([1, 2]);
     expect(() => layout.build({ W1 })).toThrow(new TypeError("paramLayout: no tensor named 'b1'"));
     expect(Object.keys(layout.build({ W1, b1: zeros([1, 1]) }) as object)).toEqual(["W1", "b1"]);
+  });
+});
+
+describe("a layer's backward names the layer and what it expected", () => {
+  it("dense: dA or a cache that is not one, params of another layer", () => {
+    const l = dense(4, 3);
+    const p = l.init(rng(0));
+    const [A, cache] = l.forward(p, ones([4, 2]));
+    expect(() => l.backward(p, bad([1, 2]), cache)).toThrow(new TypeError("dense.backward: argument 'dA' must be a Tensor, got an array of 2"));
+    expect(() => l.backward(p, A, bad(null))).toThrow(new TypeError("dense.backward: argument 'cache' must be the cache from forward ({ A_prev, Z, A }), got null"));
+    expect(() => l.backward(p, A, bad({ A_prev: ones([4, 2]) }))).toThrow(new TypeError("dense.backward: argument 'cache' must be the cache from forward ({ A_prev, Z, A }), got an object"));
+    const other = dense(3, 2).init(rng(0));
+    for (const fn of ["apply", "forward"] as const)
+      expect(() => l[fn](bad(other), ones([4, 2]))).toThrow(new ShapeError(`dense.${fn}`, "argument 'params': W has shape [2, 3], expected [3, 4] (a 4 → 3 layer, columns are examples)"));
+    expect(() => l.backward(bad(other), A, cache)).toThrow("dense.backward: argument 'params': W has shape [2, 3], expected [3, 4]");
+    expect(() => l.backward(bad({ W: p.W, b: ones([1, 3]) }), A, cache)).toThrow("dense.backward: argument 'params': b has shape [1, 3], expected [3, 1] (a 4 → 3 layer, columns are examples)");
+    const r = dense(4, 3, { layout: "rows", activation: "prelu" });
+    const q = r.init(rng(0));
+    expect(() => r.apply(bad({ ...q, alpha: ones([3, 1]) }), ones([2, 4]))).toThrow("dense.apply: argument 'params': alpha has shape [3, 1], expected [1, 3] (a 4 → 3 layer, rows are examples)");
+    expect(() => r.apply(bad({ W: q.W, b: q.b }), ones([2, 4]))).toThrow(new TypeError("dense.apply: argument 'params' must be a record { W, b, alpha } from init"));
+  });
+
+  it("image layers: a dA that is not a Tensor", () => {
+    for (const [name, l, s] of [
+      ["maxPool2dLayer", maxPool2dLayer([4, 4, 1], 2), [1, 4, 4, 1]],
+      ["batchNormLayer", batchNormLayer([4, 4, 1]), [2, 4, 4, 1]],
+      ["flattenLayer", flattenLayer([4, 4, 1]), [1, 4, 4, 1]],
+    ] as const) {
+      const u = l as unknown as { init(g: unknown): unknown; forward(p: unknown, x: unknown): [Tensor, unknown]; backward(p: unknown, d: unknown, c: unknown): unknown };
+      const p = u.init(rng(0));
+      const [, cache] = u.forward(p, ones([...s] as number[]));
+      expect(() => u.backward(p, "dA", cache)).toThrow(new TypeError(`${name}.backward: argument 'dA' must be a Tensor, got "dA"`));
+    }
+  });
+
+  it("sequential and mlp: the layer whose backward failed", () => {
+    const net = sequential([dense(4, 3), dense(3, 3), dense(3, 2)]);
+    const p = net.init(rng(0));
+    const [A, caches] = net.forward(p, ones([4, 2]));
+    expect(() => net.backward(p, bad(zeros([3, 2])), caches)).toThrow(
+      new ShapeError("sequential.backward", "layer 2: dense.backward: dA has shape [3, 2], expected [2, 2] (the output of this 3 → 2 layer in the cache from forward, columns are examples)"),
+    );
+    expect(() => net.backward(p, A, bad([caches[0], caches[2], caches[1]]))).toThrow(/^sequential\.backward: layer 2: dense\.backward: dA has shape \[2, 2\], expected \[3, 2\]/);
+    expect(() => net.backward(p, A, bad([caches[0], caches[1], null]))).toThrow(
+      new TypeError("sequential.backward: layer 2: dense.backward: argument 'cache' must be the cache from forward ({ A_prev, Z, A }), got null"),
+    );
+    const m = mlp([4, 3, 2]);
+    const mp = m.init(rng(0));
+    const [mA, mc] = m.forward(mp, ones([4, 2]));
+    expect(() => m.backward(mp, bad(zeros([3, 2])), mc)).toThrow(/^mlp\.backward: layer 2 \(W2, b2\): dense\.backward: dA has shape \[3, 2\], expected \[2, 2\]/);
+    expect(() => m.backward(mp, bad(5), mc)).toThrow(new TypeError("mlp.backward: layer 2 (W2, b2): dense.backward: argument 'dA' must be a Tensor, got 5"));
+    expect(() => m.backward(mp, mA, bad(null))).toThrow(new TypeError("mlp.backward: argument 'caches' must be the 2 caches from forward"));
+    expect(Object.keys(m.backward(mp, mA, mc).grads)).toEqual(["W1", "b1", "W2", "b2"]);
   });
 });

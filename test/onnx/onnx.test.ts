@@ -319,7 +319,49 @@ describe("importOnnx: a file that is not the model is a Left naming each differe
           model,
         ),
       ),
-    ).toBe("opset 9, expected 13 or later (typegrad writes 17)");
+    ).toBe("opset: 9 is older than typegrad reads: expected 13 to 17 (typegrad writes 17)");
+  });
+
+  it("a future opset, a missing or doubled default domain are Lefts that name the opset and the range; 'ai.onnx' is the default domain", () => {
+    const opsets = (list: readonly (readonly [string, number])[]) =>
+      text(
+        importOnnx(
+          edited((m) => {
+            m.opsetImport = list.map(([domain, version]) => onnx.OperatorSetIdProto.create({ domain, version }));
+          }),
+          model,
+        ),
+      );
+    expect(opsets([["", 18]])).toBe("opset: 18 is newer than typegrad reads: expected 13 to 17 (typegrad writes 17)");
+    expect(opsets([["", 1e9]])).toBe("opset: 1000000000 is newer than typegrad reads: expected 13 to 17 (typegrad writes 17)");
+    expect(opsets([["", 2 ** 62]])).toBe("opset: 4611686018427387904 is newer than typegrad reads: expected 13 to 17 (typegrad writes 17)");
+    expect(opsets([["", -1]])).toBe("opset: -1 is older than typegrad reads: expected 13 to 17 (typegrad writes 17)");
+    expect(opsets([])).toBe("opset: missing (no opset_import for the default domain 'ai.onnx'), expected 13 to 17 (typegrad writes 17)");
+    expect(opsets([["com.microsoft", 1]])).toBe("opset: missing (no opset_import for the default domain 'ai.onnx'), expected 13 to 17 (typegrad writes 17)");
+    expect(
+      opsets([
+        ["", 17],
+        ["ai.onnx", 13],
+      ]),
+    ).toBe("opset: the default domain is imported twice ('' 17, 'ai.onnx' 13)");
+    // 'ai.onnx' is how some tools spell the default domain, in the imports and on nodes
+    expect(opsets([["ai.onnx", 17]])).toBe("(a Right)");
+    expect(
+      opsets([
+        ["ai.onnx", 15],
+        ["ai.onnx.ml", 3],
+      ]),
+    ).toBe("(a Right)");
+    expect(
+      text(
+        importOnnx(
+          edited((m) => {
+            for (const n of graphOf(m).node) n.domain = "ai.onnx";
+          }),
+          model,
+        ),
+      ),
+    ).toBe("(a Right)");
   });
 
   it("corrupt and hostile bytes never throw (property), and say what they are", () => {

@@ -140,6 +140,21 @@ describe("shapes an op does not take", () => {
     expect(argmaxDef.shape([[2, 3]], -1)).toEqual([2]);
   });
 
+  it("an axis that is not a number says so (a string '1' from JSON was 'axis 1 is out of range for [2, 2]')", () => {
+    expect(() => softmax(x, bad("1"))).toThrow(new TypeError("softmax: argument 'axis' must be an integer, got \"1\""));
+    expect(() => concat([x, x], bad("0"))).toThrow(new TypeError("concat: argument 'axis' must be an integer, got \"0\""));
+    expect(() => argmaxDef.shape([[2, 2]], bad(null))).toThrow(new TypeError("argmax: argument 'axis' must be an integer, got null"));
+    // numbers keep their message
+    expect(() => softmax(x, bad(1.5))).toThrow(new ShapeError("softmax", "axis 1.5 is out of range for [2, 2] (rank 2)"));
+  });
+
+  it("leakyRelu's and elu's alpha must be finite (NaN had made every negative input NaN)", () => {
+    const z = tensor([-1, 2]);
+    expect(() => leakyRelu(z, Number.NaN)).toThrow(new RangeError("leakyRelu: argument 'alpha' must be a finite number, got NaN"));
+    expect(() => elu(z, Number.POSITIVE_INFINITY)).toThrow(new RangeError("elu: argument 'alpha' must be a finite number, got Infinity"));
+    expect(toArray(leakyRelu(z, 0.5))).toEqual([-0.5, 2]);
+  });
+
   it("the reductions' keepDims must be a boolean (an options object was truthy and kept the axis)", () => {
     // before: mean(x, 0, { keepdims: true }) returned [1, 2], sum(x, 0, "no") too
     expect(() => mean(x, 0, bad({ keepdims: true }))).toThrow(new TypeError("mean: argument 'keepDims' must be a boolean, got an object"));

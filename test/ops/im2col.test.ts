@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { seededGen } from "../../laws/gen.js";
+import { bind, type Primitive } from "../../src/autodiff/core.js";
+import { withBackend } from "../../src/backend/current.js";
+import { reference } from "../../src/backend/reference.js";
+import { wasm } from "../../src/backend/wasm/index.js";
 import { col2im, im2col, ones, ShapeError, shapes, tensor, toFlat } from "../../src/index.js";
+import { add } from "../../src/ops/add.js";
 import { col2imDef } from "../../src/ops/col2im.js";
 import { type Col2imParams, sampleGeometry } from "../../src/ops/im2col.js";
 import { type Case, domains, errorTolerance } from "../../src/ops/spec.js";
@@ -20,6 +25,33 @@ describe("im2col and col2im refuse bad arguments, naming themselves", () => {
     expect(() => im2col(bad("x"), g)).toThrow(new TypeError("im2col: argument 'x' must be a Tensor, got string x"));
     expect(() => im2col(tensor([[[1], [2], [3]]]), g)).toThrow(new ShapeError("im2col", "the image must be NHWC [m, height, width, channels], got [1, 3, 1]"));
     expect(() => im2col(ones([1, 1, 2, 3, 1]), g)).toThrow(new ShapeError("im2col", "the image must be NHWC [m, height, width, channels], got [1, 1, 2, 3, 1]"));
+  });
+
+  it("a geometry that is not one is refused, and leaves the backend working", () => {
+    // before: im2col(x, [2, 2]) made a tensor of shape [1, undefined, …], after which every
+    // WASM kernel failed with Node's 'The value of "size" is out of range … Received NaN'
+    const x = ones([1, 2, 3, 1]);
+    expect(() => im2col(x, bad([2, 2]))).toThrow(
+      new TypeError("im2col: argument 'geometry' must be a window geometry { kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW } (from shapes.windowGeometry), got an array of 2"),
+    );
+    expect(() => im2col(x, bad({ ...g, sh: 0 }))).toThrow(new TypeError("im2col: argument 'geometry': sh must be an integer ≥ 1, got 0"));
+    expect(() => im2col(x, bad({ ...g, padTop: -1 }))).toThrow(new TypeError("im2col: argument 'geometry': padTop must be an integer ≥ 0, got -1"));
+    expect(() => im2col(x, bad({ ...g, outW: Number.NaN }))).toThrow(new TypeError("im2col: argument 'geometry': outW must be an integer ≥ 0, got NaN"));
+    expect(() => im2col(x, g, bad("0"))).toThrow(new TypeError("im2col: argument 'padValue' must be a number, got \"0\""));
+    expect(() => col2im(ones([1, 1, 2, 2, 2, 1]), bad({ ...g, kh: undefined }), 2, 3)).toThrow(new TypeError("col2im: argument 'geometry': kh must be an integer ≥ 1, got undefined"));
+    expect(() => col2im(ones([1, 1, 2, 2, 2, 1]), g, 0, 3)).toThrow(new TypeError("col2im: arguments 'height' and 'width' must be integers ≥ 1, got 0 and 3"));
+    expect(() => col2im(ones([1, 1, 2, 2, 2, 1]), g, 2, bad("3"))).toThrow(new TypeError("col2im: arguments 'height' and 'width' must be integers ≥ 1, got 2 and \"3\""));
+    expect(Array.from(toFlat(im2col(x, g)))).toEqual(Array(8).fill(1));
+  });
+
+  it("a shape rule that gives a dim that is not a size is refused before any memory is taken (WASM and reference)", () => {
+    const broken: Primitive<undefined> = { name: "broken", shape: () => [1, Number.NaN], forward: (xs) => xs[0] as never, pullback: () => [] };
+    for (const b of [wasm, reference]) {
+      withBackend(b, () => {
+        expect(() => bind(broken, [ones([2])], undefined)).toThrow(new RangeError("broken: the result [1, NaN] would have NaN elements: a dim is not a non-negative integer"));
+        expect(Array.from(toFlat(add(ones([3]), ones([3]))))).toEqual([2, 2, 2]);
+      });
+    }
   });
 
   it("col2im: a tensor of windows [m, outH, outW, kh, kw, C] matching the geometry", () => {

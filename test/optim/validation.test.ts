@@ -114,7 +114,21 @@ describe("schedules", () => {
 
   test("inverseTimeDecay: k ≥ 0 (0 is a constant rate)", () => {
     expect(inverseTimeDecay(0.1, 0)(100)).toBe(0.1);
-    expect(() => inverseTimeDecay(0.1, -1)).toThrow("inverseTimeDecay: argument 'k' must be ≥ 0, got -1");
+    expect(() => inverseTimeDecay(0.1, -1)).toThrow("inverseTimeDecay: argument 'k' must be a finite number ≥ 0, got -1");
+  });
+
+  test("the schedules' other arguments are checked when the schedule is made, not mid-run", () => {
+    // before: k = ∞ gave NaN at step 0, min < 0 or NaN a negative or NaN rate at the end of the
+    // run, a rate > 1 a step size that grew to ∞, and warmup(0.1, …) "s is not a function"
+    for (const k of [Number.POSITIVE_INFINITY, Number.NaN]) expect(() => inverseTimeDecay(0.1, k)).toThrow(`inverseTimeDecay: argument 'k' must be a finite number ≥ 0, got ${k}`);
+    for (const min of [-1, Number.NaN, 0.2, Number.POSITIVE_INFINITY])
+      expect(() => cosineDecay(0.1, 10, min)).toThrow(new RangeError(`cosineDecay: argument 'min' must be a finite number from 0 to lr (0.1), got ${min}`));
+    expect(cosineDecay(0.1, 10, 0.1)(5)).toBeCloseTo(0.1, 15);
+    expect(cosineDecay(0.1, 10, 0)(10)).toBe(0);
+    for (const rate of [1.0001, 2, 1e9])
+      expect(() => exponentialDecay(0.1, rate, 10)).toThrow(new RangeError(`exponentialDecay: argument 'rate' must be in (0, 1] (the factor per 'every' steps), got ${rate}`));
+    expect(exponentialDecay(0.1, 1, 10)(1000)).toBe(0.1);
+    for (const s of [0.1, null, "cosine"]) expect(() => warmup(s as never, 4)).toThrow(new TypeError(`warmup: argument 's' must be a schedule (a function of the step), got ${JSON.stringify(s)}`));
   });
 
   test("cosineDecay from lr to min over total steps, min afterwards", () => {

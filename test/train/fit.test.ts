@@ -6,12 +6,25 @@
 import { describe, expect, test } from "vitest";
 import { examples, oneHot, toTensors, xor } from "../../src/data/index.js";
 import { dense, logLossFromLogits, mlp, mse, softmaxCrossEntropy } from "../../src/nn/index.js";
+import { sum } from "../../src/ops/sum.js";
 import { adam, gd } from "../../src/optim/index.js";
 import { toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
+import type { Tensor } from "../../src/tensor/tensor.js";
 import { accuracy, confusionMatrix, evaluate, fitAsync, predictLabels, fit as train } from "../../src/train/index.js";
 
 const data = xor(rng(0), { m: 64 });
+
+describe("fit: a loss or regularizer that does not return a scalar tensor is named", () => {
+  const net = mlp([2, 8, 1], { hidden: "tanh" });
+  const base = { model: net, params: net.init(rng(1)), loss: logLossFromLogits, optimizer: gd(0.1), train: data, epochs: 1 } as const;
+  test("fit and fitAsync name the option (it was 'valueAndGradAux: f must return …')", async () => {
+    expect(() => train({ ...base, regularizer: (p) => sum(p.W1, 0) as never })).toThrow(new TypeError("fit: option 'regularizer' must return a scalar Tensor<[]>, got shape [2]"));
+    expect(() => train({ ...base, loss: (() => 1) as never })).toThrow(new TypeError("fit: option 'loss' must return a scalar Tensor<[]>, got number"));
+    expect(() => train({ ...base, loss: ((A: Tensor) => A) as never })).toThrow(new TypeError("fit: option 'loss' must return a scalar Tensor<[]>, got shape [1, 32]"));
+    await expect(fitAsync({ ...base, regularizer: () => undefined as never })).rejects.toThrow(new TypeError("fitAsync: option 'regularizer' must return a scalar Tensor<[]>, got undefined"));
+  });
+});
 
 describe("fit", () => {
   const net = mlp([2, 8, 1], { hidden: "tanh" });
@@ -143,5 +156,14 @@ describe("fit", () => {
       [1, 1],
       [0, 1],
     ]);
+  });
+
+  test("confusionMatrix: k bounded, labels integers (k = 1e6 had run the process out of memory)", () => {
+    for (const k of [1e6, 4097, 0, 1.5, Number.NaN, -1])
+      expect(() => confusionMatrix([0], [0], k)).toThrow(new RangeError(`confusionMatrix: argument 'k' must be an integer from 1 to 4096 (the matrix holds k² counts), got ${k}`));
+    // before: 1.5 and NaN were written as properties of a row, and counted nowhere
+    expect(() => confusionMatrix([1.5], [0], 2)).toThrow(new RangeError("confusionMatrix: label out of range at example 0 (actual 0, predicted 1.5, k = 2)"));
+    expect(() => confusionMatrix([0], [Number.NaN], 2)).toThrow(new RangeError("confusionMatrix: label out of range at example 0 (actual NaN, predicted 0, k = 2)"));
+    expect(confusionMatrix([3], [3], 4096)[3]?.[3]).toBe(1);
   });
 });

@@ -12,7 +12,7 @@ import { draw } from "../../src/codec/errors.js";
 import { type Examples, fromFlat, oneHot, shiftImages } from "../../src/data/index.js";
 import { mlp, softmaxCrossEntropy } from "../../src/nn/index.js";
 import { loadModel, saveModel } from "../../src/node/checkpoint.js";
-import { adam } from "../../src/optim/index.js";
+import { adam, gd, momentum } from "../../src/optim/index.js";
 import { toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
@@ -126,6 +126,20 @@ describe("signal", () => {
   });
 });
 
+describe("resuming with another optimizer", () => {
+  test("a state with another number of slots than a built-in optimizer keeps is named as fit's option, not as optimizer.step's argument", () => {
+    const first = train({ ...options, epochs: 1 });
+    // before: "gd.step: argument 'state' must come from gd.init (0 slots)"
+    expect(() => train({ ...options, params: first.params, resume: first.state, epochs: 2, optimizer: gd(0.1) })).toThrow(
+      new TypeError("fit: option 'resume' holds 2 optimizer slots, but option 'optimizer' (gd) keeps 0: resume with the optimizer that made the state"),
+    );
+    expect(() => train({ ...options, optState: first.optState, epochs: 1, optimizer: momentum(0.1) })).toThrow(
+      new TypeError("fit: option 'optState' holds 2 optimizer slots, but option 'optimizer' (momentum) keeps 1: resume with the optimizer that made the state"),
+    );
+    expect(train({ ...options, params: first.params, resume: first.state, epochs: 2 }).stop.reason).toBe("epochs");
+  });
+});
+
 describe("fitAsync", () => {
   test("the same result as fit, bit for bit, and the event loop runs between batches", async () => {
     const sync = train({ ...options, epochs: 3 });
@@ -139,6 +153,19 @@ describe("fitAsync", () => {
     expect(r.state).toEqual(sync.state);
     expect(turns).toBe(15);
     expect(ticks).toBeGreaterThan(0);
+  });
+
+  test("a timer due later fires while it trains (on Node, MessageChannel turns had starved timers to the end of the run)", async () => {
+    const ctl = new AbortController();
+    let armed = false;
+    // a timer armed while the run is already turning the event loop, as a user's timeout would be
+    const onBatch = () => {
+      if (!armed) setTimeout(() => ctl.abort(), 5);
+      armed = true;
+    };
+    const r = await fitAsync({ ...options, epochs: 300, signal: ctl.signal, onBatch });
+    expect(r.stop.reason).toBe("aborted");
+    expect(r.history.length).toBeLessThan(100);
   });
 
   test("an abort from another task stops it; bad options reject naming fitAsync", async () => {

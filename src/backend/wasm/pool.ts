@@ -164,9 +164,11 @@ export const runChunk = (k: Kernels, kind: number, a: readonly number[], i: numb
 /**
  * Claim and run chunks of job `seq` until none is left; the words of the job are read before the
  * claim, and a claim succeeds only while the ticket still names this job, so a thread that read
- * a half-written job never runs any of it. Shared by the main thread and the workers (as text).
+ * a half-written job never runs any of it. Returns the chunks this thread ran. Shared by the main
+ * thread and the workers (as text).
  */
-const work = (c: Int32Array, seq: number, k: Kernels, scratch: number, run: typeof runChunk): void => {
+const work = (c: Int32Array, seq: number, k: Kernels, scratch: number, run: typeof runChunk): number => {
+  let ran = 0;
   const tag = (seq & 0xfffff) << 11;
   const kind = Atomics.load(c, 3);
   const n = Atomics.load(c, 4);
@@ -174,9 +176,10 @@ const work = (c: Int32Array, seq: number, k: Kernels, scratch: number, run: type
   for (let j = 0; j < 16; j++) a.push(Atomics.load(c, 8 + j));
   for (;;) {
     const t = Atomics.load(c, 1);
-    if (t === -1 || (t & ~0x7ff) !== tag || (t & 0x7ff) >= n) return;
+    if (t === -1 || (t & ~0x7ff) !== tag || (t & 0x7ff) >= n) return ran;
     if (Atomics.compareExchange(c, 1, t, t + 1) !== t) continue;
     run(k, kind, a, t & 0x7ff, scratch);
+    ran++;
     if (Atomics.add(c, 2, 1) + 1 === n) Atomics.notify(c, 2);
   }
 };
@@ -214,6 +217,9 @@ export class Pool {
   idle: (() => boolean) | undefined = undefined;
   /** Elements of idle work left (0 when none), for a split that leaves the main thread time for it. */
   idleLeft: (() => number) | undefined = undefined;
+  /** Chunks of every job run so far, and those of them the main thread ran (no worker had claimed them first). */
+  chunks = 0;
+  chunksOnMain = 0;
 
   /**
    * A pool with room for `capacity` participants (no worker started yet: see `ensure`);
@@ -285,7 +291,8 @@ export class Pool {
       runChunk(k, kind, args, 0, scratch);
       Atomics.add(c, DONE, 1);
     }
-    work(c, seq, k, scratch, runChunk);
+    this.chunks += chunks;
+    this.chunksOnMain += work(c, seq, k, scratch, runChunk) + (mainFirst ? 1 : 0);
     const idle = this.idle;
     if (idle !== undefined) while (Atomics.load(c, DONE) !== chunks && idle()) {}
     for (let spin = 0; spin < 100000; spin++) if (Atomics.load(c, DONE) === chunks) return;

@@ -296,6 +296,10 @@ export const countGathered = (elements: number, waiting: boolean): void => {
  * Memory counters of the WASM backend (loads it if needed), with the threads a split kernel
  * uses now, and how many of the elements of `fit`'s batches (`gathered`) were copied in while
  * the main thread waited for the workers (`gatheredWhileWaiting`), where it costs no time.
+ * `splitChunks` counts the chunks of every split kernel so far and `splitChunksOnMain` those the
+ * main thread ran itself because no worker had claimed them yet: with two threads and workers
+ * that keep up, about half; more means the workers were asleep, late or descheduled (a loaded
+ * host), and the split kernels ran nearer one-thread speed.
  *
  * @example
  * import { wasmStats } from "typegrad"
@@ -308,9 +312,20 @@ export const wasmStats = (): MemoryStats & {
   readonly relaxedSimd: boolean;
   readonly gathered: number;
   readonly gatheredWhileWaiting: number;
+  readonly splitChunks: number;
+  readonly splitChunksOnMain: number;
 } => {
   const rt = load();
-  return { ...rt.arena.stats(), threads: participants(rt), elementwiseSplits, relaxedSimd: rt.k.RELAXED_SIMD.value === 1, gathered, gatheredWhileWaiting };
+  return {
+    ...rt.arena.stats(),
+    threads: participants(rt),
+    elementwiseSplits,
+    relaxedSimd: rt.k.RELAXED_SIMD.value === 1,
+    gathered,
+    gatheredWhileWaiting,
+    splitChunks: rt.pool?.chunks ?? 0,
+    splitChunksOnMain: rt.pool?.chunksOnMain ?? 0,
+  };
 };
 
 /**
