@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
-import { configureWasm, reference, wasm, withBackend } from "../src/index.js";
+import { configureWasm, reference, wasm, wasmStats, withBackend } from "../src/index.js";
 import { jaxMlpStep, runJax, useJax } from "./jax.js";
 import { runLstm } from "./lstm.js";
 import { runMnistEpoch } from "./mnist.js";
@@ -19,7 +19,7 @@ import { GROUPS, only, runs } from "./select.js";
 import { runTfjs, tfjsMlpStep, useTfjs } from "./tfjs.js";
 import { measure, measureAsync, type Timing } from "./timing.js";
 import { typecheckCost } from "./typecheck.js";
-import { coreBlockMs, fitBatchMs, fitStepMs, fitVsCoreCpu, memorySteps, type Row, runTypegrad, runWasm, typegradMlpStep, wasmReady } from "./typegrad.js";
+import { fitAgainstCore, fitVsCoreCpu, memorySteps, type Row, runTypegrad, runWasm, spread, typegradMlpStep, wasmReady } from "./typegrad.js";
 import { COLD, dropped, flops, isDropped, MLP } from "./workloads.js";
 
 const quick = process.argv.includes("--quick");
@@ -113,8 +113,6 @@ if (partial) notes.push(`a partial run: \`--only ${[...only].join(",")}\``);
 // minutes: the block measurements above put minutes between the implementations. So the
 // step is also measured interleaved, in rounds, each implementation once per round.
 log("bench: MLP step, interleaved rounds…");
-/** Per round: the share of `fit`'s batch elements copied in while the main thread waited for the workers. */
-const fitWaiting: number[] = [];
 const interleaved = await (async () => {
   const out = new Map<string, number[]>();
   if (!runs("step")) return out;
@@ -135,29 +133,6 @@ const interleaved = await (async () => {
       ["typegrad wasm 1T", () => measure(onWasm(1), 300, 10, 3)],
       [MANY, () => measure(onWasm(many), 300, 10, 3)],
       [`${MANY} kept`, () => measure(onWasm(many, kept), 300, 10, 3)],
-      [
-        `${MANY} block`,
-        () => {
-          configureWasm({ threads: many });
-          return { median_ms: coreBlockMs(MLP, 3), reps: 3 };
-        },
-      ],
-      [
-        `${MANY} fit`,
-        () => {
-          configureWasm({ threads: many });
-          return { median_ms: fitStepMs(MLP, 3), reps: 3 };
-        },
-      ],
-      [
-        `${MANY} fit batch`,
-        () => {
-          configureWasm({ threads: many });
-          const r = fitBatchMs(MLP, 2);
-          fitWaiting.push(r.waiting);
-          return { median_ms: r.median_ms, reps: 78 };
-        },
-      ],
       ["tfjs wasm", () => measure(tfjsStep.step, 300, 10, 3)],
       ["jax-js wasm", () => measureAsync(jaxStep.step, 300, 10, 3)],
     ];
@@ -169,8 +144,19 @@ const interleaved = await (async () => {
   return out;
 })();
 
+// `fit` against the core-API step: its own interleaved rounds, every form once per round, the order
+// reversed every other round; then in CPU time on one thread
+if (runs("step")) log("bench: fit against the core-API step, interleaved rounds…");
+const fitRounds = (() => {
+  if (!runs("step")) return undefined;
+  configureWasm({ threads: many });
+  const s0 = wasmStats();
+  const r = fitAgainstCore(MLP, quick ? 4 : 24);
+  const s1 = wasmStats();
+  return { rounds: r, waiting: (s1.gatheredWhileWaiting - s0.gatheredWhileWaiting) / Math.max(1, s1.gathered - s0.gathered) };
+})();
 if (runs("step")) log("bench: fit against the core-API step, CPU time…");
-const fitCpu = runs("step") ? fitVsCoreCpu(undefined, quick ? 3 : 7) : undefined;
+const fitCpu = runs("step") ? fitVsCoreCpu(undefined, quick ? 5 : 25) : undefined;
 
 const steps = quick ? 1000 : 10_000;
 if (runs("memory")) log("bench: memory over training steps…");
@@ -259,9 +245,27 @@ if (interleaved.size > 0) {
     `| ${names.map((n) => `${(m.get(n) as number).toFixed(3)} ms`).join(" | ")} | ${numpyStep === undefined ? "–" : `${numpyStep.toFixed(3)} ms`} |`,
     `| ${names.map((n) => (n.startsWith("typegrad") ? "" : `${((m.get(n) as number) / best).toFixed(2)}×`)).join(" | ")} | ${numpyStep === undefined ? "–" : `${(numpyStep / best).toFixed(2)}×`} |`,
     "",
-    `\`fit\` per batch (one epoch of 40 batches of the same data, SGD, no shuffle: batching the examples into tensors and its bookkeeping included) against the core-API step on ${many} threads, both timed in blocks of 40 (\`block\`: 40 core steps timed whole; the mean per step, as an epoch's): **${((m.get(`${MANY} fit`) as number) / (m.get(`${MANY} block`) as number)).toFixed(2)}×** its time (${((m.get(`${MANY} fit`) as number) / (m.get(MANY) as number)).toFixed(2)}× the core step's median over single steps). Timed as the core step is (\`fit batch\`: the median over single batches, from one \`onBatch\` to the next): **${((m.get(`${MANY} fit batch`) as number) / (m.get(MANY) as number)).toFixed(2)}×**. The core step reuses one batch; \`fit\` gathers a new one from the set each step, made a batch ahead so the backend copies it in while its main thread waits for the workers (${fitWaiting.length === 0 ? "–" : `${((fitWaiting.reduce((a, b) => a + b, 0) / fitWaiting.length) * 100).toFixed(0)}%`} of the elements copied that way in this run).${fitCpu === undefined ? "" : ` In CPU time on one thread (interleaved rounds, medians; immune to how a loaded host schedules the workers): fit ${fitCpu.fit_ms.toFixed(3)} ms, core step ${fitCpu.core_ms.toFixed(3)} ms, **${(fitCpu.fit_ms / fitCpu.core_ms).toFixed(2)}×**.`}`,
     "",
     `Round medians (ms): ${names.map((n) => `${n} ${(interleaved.get(n) as number[]).map((v) => v.toFixed(2)).join(", ")}`).join("; ")}.`,
+  );
+}
+if (fitRounds !== undefined && fitRounds.rounds.length > 0) {
+  const rs = fitRounds.rounds;
+  const col = (k: keyof (typeof rs)[number]) => spread(rs.map((r) => r[k]));
+  const ratio = (a: keyof (typeof rs)[number], b: keyof (typeof rs)[number]) => spread(rs.map((r) => r[a] / r[b]));
+  const show = (x: { median: number; q1: number; q3: number }, unit: string) => `${x.median.toFixed(unit === "×" ? 3 : 3)}${unit} (${x.q1.toFixed(3)}–${x.q3.toFixed(3)})`;
+  lines.push(
+    "",
+    `\`fit\` against the core-API step on ${many} threads (MLP 784-128-64-10, batch 128, SGD; a set of 40 batches, no shuffle): ${rs.length} interleaved rounds, each form once per round, the order reversed every other round; medians and quartiles (q1–q3) of the per-round figures. \`core\`: the issue's core-API step, on one resident batch (40 steps timed whole: \`block\`; and one by one: \`step\`). \`fresh\`: a hand loop of \`trainStep\` that slices a new batch from the set each step (\`fromArray\` of a \`subarray\`). \`fit epoch\`: one \`fit\` call of 40 batches timed whole (its setup and first batch included); \`fit batch\`: the median over single batches (\`onBatch\` to \`onBatch\`). ${(fitRounds.waiting * 100).toFixed(0)}% of \`fit\`'s batch elements were copied in while the main thread waited for the workers.`,
+    "",
+    "| form | ms per step (q1–q3) | against the core step (q1–q3) |",
+    "|---|---|---|",
+    `| core block | ${show(col("block"), " ms")} | |`,
+    `| core step (median of single steps) | ${show(col("step"), " ms")} | |`,
+    `| fresh batch (hand loop) | ${show(col("fresh"), " ms")} | ${show(ratio("fresh", "block"), "×")} of block |`,
+    `| fit epoch | ${show(col("epoch"), " ms")} | **${show(ratio("epoch", "block"), "×")}** of block; ${show(ratio("epoch", "fresh"), "×")} of fresh |`,
+    `| fit batch | ${show(col("batch"), " ms")} | **${show(ratio("batch", "step"), "×")}** of step |`,
+    ...(fitCpu === undefined ? [] : [`| fit epoch, CPU time, 1 thread | ${fitCpu.fit_ms.toFixed(3)} ms (core ${fitCpu.core_ms.toFixed(3)} ms) | **${show(fitCpu.ratio, "×")}** |`]),
   );
 }
 if (cold.size > 0) {
@@ -300,7 +304,20 @@ const results = [
   ...rows.map((r) => ({ ...r, gflops: flops(r.workload) === undefined ? undefined : (flops(r.workload) as number) / r.median_ms / 1e6 })),
   ...(fitCpu === undefined
     ? []
-    : [{ workload: "fit vs core-API step, CPU time, 1 thread", impl: "typegrad wasm 1T", median_ms: fitCpu.fit_ms, core_ms: fitCpu.core_ms, ratio: fitCpu.fit_ms / fitCpu.core_ms }]),
+    : [
+        {
+          workload: "fit vs core-API step, CPU time, 1 thread",
+          impl: "typegrad wasm 1T",
+          median_ms: fitCpu.fit_ms,
+          core_ms: fitCpu.core_ms,
+          ratio: fitCpu.ratio.median,
+          ratio_q1: fitCpu.ratio.q1,
+          ratio_q3: fitCpu.ratio.q3,
+        },
+      ]),
+  ...(fitRounds === undefined
+    ? []
+    : [{ workload: "fit vs core-API step, interleaved rounds", impl: MANY, median_ms: spread(fitRounds.rounds.map((r) => r.epoch)).median, waiting: fitRounds.waiting, rounds: fitRounds.rounds }]),
   ...(mem?.samples ?? []).map((s) => ({ workload: `memory after ${s.step} steps`, impl: "typegrad wasm", median_ms: mem?.ms_per_step, rss_mb: s.rss_mb, heap_mb: s.heap_mb, wasm_mb: s.wasm_mb })),
   ...typecheck.rows.map((r) => ({ workload: `typecheck ${r.model} ${r.layers} layers`, impl: r.compiler, median_ms: r.check_s * 1000, total_s: r.total_s, instantiations: r.instantiations })),
 ];

@@ -201,7 +201,7 @@ export const memorySteps = (steps: number): { samples: MemoryRow[]; ms_per_step:
     return { samples, ms_per_step: (performance.now() - t0) / steps, stats: wasmStats() };
   });
 
-/** Batches per `fit` run in {@link fitStepMs}. */
+/** Batches per `fit` epoch in {@link fitAgainstCore} and {@link fitVsCoreCpu}. */
 const FIT_BATCHES = 40;
 
 /**
@@ -219,89 +219,101 @@ const fitSet = (c: MlpCase): ReturnType<typeof fromFlat> => {
   return s;
 };
 
-/**
- * The library's `fit` on the same MLP step (SGD, rows, no shuffle, no metrics beyond its own),
- * per batch: one epoch of {@link FIT_BATCHES} batches of the benchmark's data, timed whole and
- * divided; the median of `runs` epochs after one warm-up epoch. Against `typegradMlpStep` it
- * shows what `fit` adds to a step (batching the examples into tensors, its bookkeeping).
- */
-export const fitStepMs = (c: MlpCase = MLP, runs = 5): number =>
-  withBackend(wasm, () => {
-    const train = fitSet(c);
-    let params = initParams(c);
-    const once = (): number => {
-      const t0 = performance.now();
-      params = fit({ model: netOf(c) as never, params, loss: softmaxCrossEntropy, optimizer: sgd, train, layout: "rows", batchSize: c.batch, epochs: 1, shuffle: false }).params as Params;
-      return (performance.now() - t0) / FIT_BATCHES;
-    };
-    once();
-    const ts = Array.from({ length: runs }, once).sort((a, b) => a - b);
-    return ts[Math.floor(runs / 2)] as number;
-  });
+/** The median of `xs`, and its quartiles. */
+export const spread = (xs: readonly number[]): { readonly median: number; readonly q1: number; readonly q3: number } => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.round(p * (s.length - 1))] as number;
+  return { median: at(0.5), q1: at(0.25), q3: at(0.75) };
+};
+
+/** Per round of {@link fitAgainstCore}: each form's figure (ms per step or batch) and the ratios. */
+export interface FitRound {
+  /** 40 core steps on one resident batch, timed whole: the mean per step. */
+  readonly block: number;
+  /** The same 40 steps' median (each step timed alone). */
+  readonly step: number;
+  /** 40 core steps, each on a new batch sliced by hand from the set (`fromArray` of a `subarray`), timed whole. */
+  readonly fresh: number;
+  /** One `fit` call of 40 batches (nothing passed but the run's options), timed whole: the mean per batch. */
+  readonly epoch: number;
+  /** One more `fit` call: the median over its single batches, from one `onBatch` call to the next. */
+  readonly batch: number;
+}
 
 /**
- * `fit` per batch timed as the core step is (`measure` takes the median over single steps): the
- * median over single batches, from one `onBatch` call to the next (a batch's gather, step, read
- * and bookkeeping; not the first batch of an epoch, which also holds `fit`'s setup), over `runs`
- * epochs after one warm-up epoch. With it, the share of the batches' elements the WASM backend
- * copied in while its main thread waited for the workers (`wasmStats().gatheredWhileWaiting`).
+ * `fit` against the core-API step in rounds, every form once per round and the order reversed
+ * every other round (a host's drift or a collection falls on each side alike): the core step on
+ * one resident batch (the issue's "core-API step"), timed as a block of {@link FIT_BATCHES} and
+ * step by step; a hand loop that slices a new batch from the set each step (what a user writing the
+ * loop pays for the batch); `fit` timed as an epoch and batch by batch. After `warmup` rounds.
  */
-export const fitBatchMs = (c: MlpCase = MLP, runs = 3): { readonly median_ms: number; readonly waiting: number } =>
+export const fitAgainstCore = (c: MlpCase = MLP, rounds = 24, warmup = 3): FitRound[] =>
   withBackend(wasm, () => {
     const train = fitSet(c);
-    let params = initParams(c);
-    const ts: number[] = [];
-    const s0 = wasmStats();
-    for (let r = 0; r <= runs; r++) {
-      let last = -1;
-      params = fit({
-        model: netOf(c) as never,
-        params,
-        loss: softmaxCrossEntropy,
-        optimizer: sgd,
-        train,
-        layout: "rows",
-        batchSize: c.batch,
-        epochs: 1,
-        shuffle: false,
-        onBatch: () => {
+    const net = netOf(c) as never;
+    const [features] = c.sizes;
+    const coreStep = typegradMlpStep(c);
+    let pFresh = initParams(c);
+    let pFit = initParams(c);
+    const options = { model: net, loss: softmaxCrossEntropy, optimizer: sgd, train, layout: "rows", batchSize: c.batch, epochs: 1, shuffle: false } as const;
+    const forms: (() => Partial<FitRound>)[] = [
+      () => {
+        const ts: number[] = [];
+        const t0 = performance.now();
+        for (let i = 0; i < FIT_BATCHES; i++) {
           const t = performance.now();
-          if (last >= 0 && r > 0) ts.push(t - last);
+          coreStep();
+          ts.push(performance.now() - t);
+        }
+        return { block: (performance.now() - t0) / FIT_BATCHES, step: spread(ts).median };
+      },
+      () => {
+        const t0 = performance.now();
+        for (let i = 0; i < FIT_BATCHES; i++) {
+          const X = fromArray([c.batch, features], train.x.subarray(i * c.batch * features, (i + 1) * c.batch * features));
+          const Y = fromArray([c.batch, 10], train.y.subarray(i * c.batch * 10, (i + 1) * c.batch * 10));
+          pFresh = step(net, softmaxCrossEntropy, sgd, pFresh, sgdState as never, X, Y, { layout: "rows", donate: true }).params as Params;
+        }
+        return { fresh: (performance.now() - t0) / FIT_BATCHES };
+      },
+      () => {
+        const t0 = performance.now();
+        pFit = fit({ ...options, params: pFit }).params as Params;
+        return { epoch: (performance.now() - t0) / FIT_BATCHES };
+      },
+      () => {
+        const ts: number[] = [];
+        let last = -1;
+        const onBatch = () => {
+          const t = performance.now();
+          if (last >= 0) ts.push(t - last);
           last = t;
-        },
-      }).params as Params;
+        };
+        pFit = fit({ ...options, params: pFit, onBatch }).params as Params;
+        return { batch: spread(ts).median };
+      },
+    ];
+    const out: FitRound[] = [];
+    for (let r = -warmup; r < rounds; r++) {
+      const order = r % 2 === 0 ? forms : [...forms].reverse();
+      let round: Partial<FitRound> = {};
+      for (const f of order) round = { ...round, ...f() };
+      if (r >= 0) out.push(round as FitRound);
     }
-    const s1 = wasmStats();
-    ts.sort((a, b) => a - b);
-    return { median_ms: ts[Math.floor(ts.length / 2)] as number, waiting: (s1.gatheredWhileWaiting - s0.gatheredWhileWaiting) / Math.max(1, s1.gathered - s0.gathered) };
-  });
-
-/**
- * The core-API step timed as {@link fitStepMs} times `fit`: {@link FIT_BATCHES} steps on the
- * benchmark's batch as one block, divided; the median of `runs` blocks after one warm-up block.
- * A block's mean carries the occasional slow step (a collection, the ring coming round) that a
- * median over single steps leaves out, so `fit`'s epoch mean is compared with this, like for like.
- */
-export const coreBlockMs = (c: MlpCase = MLP, runs = 5): number =>
-  withBackend(wasm, () => {
-    const step = typegradMlpStep(c);
-    const once = (): number => {
-      const t0 = performance.now();
-      for (let i = 0; i < FIT_BATCHES; i++) step();
-      return (performance.now() - t0) / FIT_BATCHES;
-    };
-    once();
-    const ts = Array.from({ length: runs }, once).sort((a, b) => a - b);
-    return ts[Math.floor(runs / 2)] as number;
+    return out;
   });
 
 /**
  * `fit` per batch against the core-API step in CPU time, on one thread (so the figure does not
- * depend on how a loaded host schedules the pool's workers): rounds alternate {@link FIT_BATCHES}
- * core steps and one `fit` epoch of {@link FIT_BATCHES} batches, each timed with
- * `process.cpuUsage`; the medians over `rounds`, after one round of warm-up.
+ * depend on how a loaded host schedules the pool's workers): rounds of {@link FIT_BATCHES} core
+ * steps and one `fit` epoch of {@link FIT_BATCHES} batches, each timed with `process.cpuUsage`,
+ * the order reversed every other round; the medians over `rounds` after one round of warm-up,
+ * and the per-round ratios' median and quartiles.
  */
-export const fitVsCoreCpu = (c: MlpCase = MLP, rounds = 7): { readonly core_ms: number; readonly fit_ms: number } =>
+export const fitVsCoreCpu = (
+  c: MlpCase = MLP,
+  rounds = 7,
+): { readonly core_ms: number; readonly fit_ms: number; readonly ratio: { readonly median: number; readonly q1: number; readonly q3: number } } =>
   withBackend(wasm, () => {
     const prev = configureWasm({ threads: 1 });
     try {
@@ -322,16 +334,17 @@ export const fitVsCoreCpu = (c: MlpCase = MLP, rounds = 7): { readonly core_ms: 
       };
       const cores: number[] = [];
       const fits: number[] = [];
-      for (let r = 0; r <= rounds; r++) {
-        const a = cpu(core);
+      for (let r = -1; r < rounds; r++) {
+        const first = r % 2 === 0;
+        const a = first ? cpu(core) : 0;
         const b = cpu(epoch);
-        if (r > 0) {
-          cores.push(a);
+        const a2 = first ? a : cpu(core);
+        if (r >= 0) {
+          cores.push(a2);
           fits.push(b);
         }
       }
-      const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
-      return { core_ms: med(cores), fit_ms: med(fits) };
+      return { core_ms: spread(cores).median, fit_ms: spread(fits).median, ratio: spread(fits.map((f, i) => f / (cores[i] as number))) };
     } finally {
       configureWasm(prev);
     }

@@ -80,6 +80,15 @@ describe("seeded random generation", () => {
     expect(permutation(rng(1), 10)).toEqual(permutation(rng(1), 10));
     expect([...permutation(rng(1), 10)].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
+  it("permutation is Fisher–Yates from the top with g.int(i + 1): a seed keeps its shuffles", () => {
+    const g = rng(7);
+    const want = Array.from({ length: 500 }, (_, i) => i);
+    for (let i = want.length - 1; i > 0; i--) {
+      const j = g.int(i + 1);
+      [want[i], want[j]] = [want[j] as number, want[i] as number];
+    }
+    expect(permutation(rng(7), 500)).toEqual(want);
+  });
   it("draws standard normals", () => {
     const data = Array.from(toFlat(randn(rng(3), [20000], { dtype: "float64" })));
     const m = data.reduce((s, v) => s + v, 0) / data.length;

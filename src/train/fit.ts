@@ -33,7 +33,7 @@
 import { bind, giveBackExcept, tidy } from "../autodiff/core.js";
 import { namedLeaves, type Params, treeLeaves } from "../autodiff/tree.js";
 import { valueAndGradAux } from "../autodiff/vjp.js";
-import type { DType, TypedArray } from "../backend/backend.js";
+import type { Backend, DType, Storage, TypedArray } from "../backend/backend.js";
 import { batcher, checkExamples, type Examples, type Layout, labelsOnce, take, toTensors } from "../data/examples.js";
 import type { RunContext } from "../nn/activations.js";
 import { type Architecture, type ParamLayout, paramLayout } from "../nn/architecture.js";
@@ -52,7 +52,7 @@ import { describeValue } from "../tensor/describe.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { permutation, type Rng, rng, rngFromState } from "../tensor/random.js";
 import { fromStorage, isTensor, type Release, storageOf, type Tensor } from "../tensor/tensor.js";
-import { labelHits, labelsOf, OUTPUT_KINDS, type OutputKind } from "./metrics.js";
+import { hitsOf, labelHits, OUTPUT_KINDS, type OutputKind } from "./metrics.js";
 import { type ProgressOptions, type ProgressReporter, progressReporter } from "./progress.js";
 import type { TrainState } from "./state.js";
 
@@ -469,22 +469,33 @@ function* readPacked(
   const counted = truth !== undefined && (!onDevice || be.pack !== undefined);
   if (counted && (s.length !== 2 || truth.length !== m)) labelHits(out, truth, { layout, outputs }); // its errors, where the shapes are wrong
   // the backend's `pack`: the cost, the probes and (counted here) the output in one call, one read
-  const parts = counted ? [J, ...probed, out] : [J, ...probed];
-  if (be.pack !== undefined && parts.length > 1 && (truth === undefined || counted) && parts.every((t) => t.dtype === J.dtype && storageOf(t).backend === be)) {
-    const packed = fromStorage(
-      be.pack(
-        parts.map((t) => storageOf(t, "fit", "a tensor")),
-        parts.map((_, i) => i > 0 && i <= probed.length),
-      ),
-      [1 + probed.length + (counted ? out.size : 0)],
-    );
+  const np = probed.length;
+  const packable = be.pack !== undefined && (np > 0 || counted) && (truth === undefined || counted) && storageOf(J).backend === be && samePlace(J, be, probed) && (!counted || samePlace(J, be, [out]));
+  if (packable) {
+    // the storages to pack, and which of them are probed: made in one pass (once per batch)
+    const n = 1 + np + (counted ? 1 : 0);
+    const storages = new Array<Storage>(n);
+    const flags = new Array<boolean>(n);
+    storages[0] = storageOf(J, "fit", "a tensor");
+    flags[0] = false;
+    for (let i = 0; i < np; i++) {
+      storages[i + 1] = storageOf(probed[i] as Tensor, "fit", "a tensor");
+      flags[i + 1] = true;
+    }
+    if (counted) {
+      storages[n - 1] = storageOf(out, "fit", "a tensor");
+      flags[n - 1] = false;
+    }
+    const packed = fromStorage((be.pack as NonNullable<typeof be.pack>)(storages, flags), [1 + np + (counted ? out.size : 0)]);
     const got = yield* read(packed);
     giveBackExcept([packed], keep);
-    if (!counted) return Array.from(got);
-    const predicted = labelsOf(got.subarray(1 + probed.length), m, k, rows, outputs);
-    let hits = 0;
-    for (let i = 0; i < m; i++) if (predicted[i] === truth[i]) hits++;
-    return [got[0] as number, hits, ...got.subarray(1, 1 + probed.length)];
+    // [cost, hits?, probes…]
+    const res = new Array<number>(counted ? np + 2 : np + 1);
+    res[0] = got[0] as number;
+    let at = 1;
+    if (counted) res[at++] = hitsOf(got, 1 + np, m, k, rows, outputs, truth);
+    for (let i = 0; i < np; i++) res[at++] = got[1 + i] as number;
+    return res;
   }
   const packed = tidy(
     () => {
@@ -505,11 +516,18 @@ function* readPacked(
   const got = Array.from(yield* read(packed));
   giveBackExcept([packed], keep);
   if (!counted) return got;
-  const predicted = labelsOf(yield* read(out), m, k, rows, outputs);
-  let hits = 0;
-  for (let i = 0; i < m; i++) if (predicted[i] === truth[i]) hits++;
+  const hits = hitsOf(yield* read(out), 0, m, k, rows, outputs, truth);
   return [got[0] as number, hits, ...got.slice(1)];
 }
+
+/** Whether every tensor of `ts` has `J`'s dtype and lives on `be` (what `pack` joins). */
+const samePlace = (J: Tensor, be: Backend, ts: readonly Tensor[]): boolean => {
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i] as Tensor;
+    if (t.dtype !== J.dtype || storageOf(t).backend !== be) return false;
+  }
+  return true;
+};
 
 /** `toFlat`, or an error naming `instead` where the tensor lives on a backend that reads back only asynchronously (WebGPU). */
 const readNow = (fn: string, instead: string, t: Tensor): TypedArray => {
@@ -707,11 +725,19 @@ function* firstNonFinite(what: "gradient" | "parameter", tree: Params): Loop<Div
   return undefined;
 }
 
+/** `[0, 1, …, n - 1]`. */
+const identity = (n: number): number[] => {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+};
+
 /** Give back the memory of the tensors in the trees `dead` that share none with those in `live`. */
 const giveBackTrees = (dead: readonly Params[], live: readonly Params[], why?: Release): void => {
+  // a tree listed twice (fit's current, best and epoch parameters are often one record) is walked once
   const leaves = (ts: readonly Params[]) => {
     const out: Tensor[] = [];
-    for (const t of ts) treeLeaves(t, out);
+    for (let i = 0; i < ts.length; i++) if (ts.indexOf(ts[i] as Params) === i) treeLeaves(ts[i], out);
     return out;
   };
   giveBackExcept(leaves(dead), leaves(live), why);
@@ -833,6 +859,8 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
     augmenter = rngFromState(resume.rng.augment);
   }
   const shuffle = (o.shuffle ?? true) && bs < data.m;
+  /** The examples in order (every epoch without shuffling), made once per call. */
+  const inOrder = shuffle ? undefined : identity(data.m);
   const truth = labelsOnce(data);
   const batches = Math.ceil(data.m / bs);
   const firstEpoch = (resume?.epoch ?? 0) + 1;
@@ -885,10 +913,22 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
       [params, lastGood, bestParams, o.params, epochParams, ...state.slots, ...epochState.optState.slots, ...(given?.slots ?? [])],
     );
 
+  /** The step's options, the same for every batch. */
+  const stepOpts: StepOptions<P> = { layout, ctx: { training: true, rng: noise }, ...(o.regularizer === undefined ? {} : { regularizer: o.regularizer }) };
+  /** The labels of the batch `idx`, in one array reused from batch to batch (read within its step only). */
+  const batchTruth = task === "classification" ? { labels: [] as number[], outputs } : undefined;
+  const truthOf = (idx: readonly number[]): typeof batchTruth => {
+    if (batchTruth === undefined) return undefined;
+    const labels = batchTruth.labels;
+    labels.length = idx.length;
+    for (let i = 0; i < idx.length; i++) labels[i] = truth[idx[i] as number] as number;
+    return batchTruth;
+  };
+
   // the first batch is where data of the wrong width fails: name the option (no cost per batch)
   try {
     for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
-      const order = shuffle ? permutation(shuffler, data.m) : Array.from({ length: data.m }, (_, i) => i);
+      const order = inOrder ?? permutation(shuffler, data.m);
       let lossSum = 0;
       let hits = 0;
       const batch = (b: number) => {
@@ -900,18 +940,7 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
         const { idx, X, Y } = ahead ?? batch(b);
         // (not with `augment`: its calls keep their order among the callbacks)
         ahead = fullBatch === undefined && augment === undefined && b + 1 < batches ? batch(b + 1) : undefined;
-        const r = yield* update(
-          o.model,
-          o.loss,
-          o.optimizer,
-          params,
-          state,
-          X as Tensor,
-          Y as Tensor,
-          { layout, ctx: { training: true, rng: noise }, ...(o.regularizer === undefined ? {} : { regularizer: o.regularizer }) },
-          true,
-          task === "classification" ? { labels: idx.map((i) => truth[i] as number), outputs } : undefined,
-        );
+        const r = yield* update(o.model, o.loss, o.optimizer, params, state, X as Tensor, Y as Tensor, stepOpts, true, truthOf(idx));
         if (firstLoss === undefined) firstLoss = r.loss;
         const first = firstLoss;
         const exploded = r.bad === undefined && r.loss > lossFactor * Math.max(Math.abs(first), 1);

@@ -68,6 +68,36 @@ export const labelsOf = (data: ArrayLike<number>, m: number, k: number, rows: bo
   return out;
 };
 
+/**
+ * How many of the `m` examples {@link labelsOf} labels as `truth` does, read from `data` at
+ * element `from` on: the same rule, with no array of labels made (it runs once per `fit` batch). @internal
+ */
+export const hitsOf = (data: ArrayLike<number>, from: number, m: number, k: number, rows: boolean, outputs: OutputKind | undefined, truth: readonly number[]): number => {
+  let hits = 0;
+  if (k === 1) {
+    const threshold = outputs === "probabilities" ? 0.5 : 0;
+    for (let i = 0; i < m; i++) if (((data[from + i] as number) > threshold ? 1 : 0) === truth[i]) hits++;
+    return hits;
+  }
+  // element (i, c) at `from + i·di + c·dc`
+  const di = rows ? k : 1;
+  const dc = rows ? 1 : m;
+  for (let i = 0; i < m; i++) {
+    const at = from + i * di;
+    let best = 0;
+    let top = data[at] as number;
+    for (let c = 1; c < k; c++) {
+      const v = data[at + c * dc] as number;
+      if (v > top) {
+        best = c;
+        top = v;
+      }
+    }
+    if (best === truth[i]) hits++;
+  }
+  return hits;
+};
+
 /** `[m, k]`: the examples and outputs of a 2-D network output. */
 const examplesAndOutputs = (fn: string, output: Tensor, rows: boolean): [number, number] => {
   const s = output.shape as readonly number[];

@@ -10,7 +10,7 @@ import { adam } from "../../src/optim/index.js";
 import { fromArray, item, tensor, toFlat } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
 import { predict, predictClasses, predictClassesAsync, predictLabels, predictLabelsAsync, fit as train, trainStep, trainStepAsync } from "../../src/train/index.js";
-import { labelHits, labelsOf } from "../../src/train/metrics.js";
+import { hitsOf, labelHits, labelsOf } from "../../src/train/metrics.js";
 
 describe("predict", () => {
   const net = mlp([2, 16, 3], { dropout: 0.5 });
@@ -102,7 +102,7 @@ describe("predict", () => {
   });
 });
 
-describe("the labels fit counts on a CPU backend (labelsOf) and on a device (labelHits)", () => {
+describe("the labels fit counts on a CPU backend (hitsOf, labelsOf) and on a device (labelHits)", () => {
   test("agree on ties, one output unit, logits and probabilities, both layouts", () => {
     const g = rng(11);
     for (const k of [1, 2, 5])
@@ -115,6 +115,19 @@ describe("the labels fit counts on a CPU backend (labelsOf) and on a device (lab
           const truth = Array.from({ length: m }, (_, i) => (k === 1 ? i % 2 : i % k));
           const mine = labelsOf(vals, m, k, layout === "rows", outputs).filter((p, i) => p === truth[i]).length;
           expect(mine, `k=${k} ${layout} ${outputs}`).toBe(item(labelHits(out, truth, { layout, outputs })));
+          // fit's count with no labels array, read after 3 leading elements (the cost and probes before a packed output)
+          const packed = [Number.NaN, 7, -7, ...vals];
+          expect(hitsOf(packed, 3, m, k, layout === "rows", outputs, truth), `hitsOf k=${k} ${layout} ${outputs}`).toBe(mine);
         }
+  });
+  test("hitsOf takes the first of equal maxima and never a NaN, as labelsOf does", () => {
+    const vals = [Number.NaN, 1, 1, 2, 2, Number.NaN, 0, Number.NaN, 3];
+    for (const rows of [true, false]) {
+      const labels = labelsOf(vals, 3, 3, rows, "logits");
+      for (let c = 0; c < 3; c++) {
+        const truth = [c, c, c];
+        expect(hitsOf(vals, 0, 3, 3, rows, "logits", truth)).toBe(labels.filter((l) => l === c).length);
+      }
+    }
   });
 });
