@@ -6,9 +6,11 @@
  * - plain `node app.mjs` trains a small MLP with `fit` on the default (WASM) backend, and CommonJS
  *   `require("typegrad")` works (no top-level await); `typegrad/onnx` exports and imports a model
  *   once its optional peer `onnx-proto` is installed;
- * - strict TypeScript consumers (`nodenext`, `bundler`, and a browser one with `lib: DOM` and no
- *   Node types; `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess`, `skipLibCheck: false`)
- *   compile, read only `.d.ts` files of typegrad, and get the op's message for a shape mistake;
+ * - strict TypeScript consumers (`nodenext` with an ESM and a CommonJS file, `bundler`, and a
+ *   browser one with `lib: DOM` and no Node types; `exactOptionalPropertyTypes`,
+ *   `noUncheckedIndexedAccess`, `skipLibCheck: false`) compile, read only `.d.ts` files of
+ *   typegrad, and get the op's message for a shape mistake; also with the oldest TypeScript the
+ *   README names (5.4) and the newest on npm when this was written (7.0);
  * - `attw` and `publint` report nothing; the production dependency tree is typegrad + fp-ts + io-ts;
  * - a Vite bundle and an esbuild bundle (with the README's one-line setup) of a page that imports
  *   `typegrad` run training steps on the WASM backend in headless Chromium (Debian's `chromium`
@@ -63,7 +65,7 @@ const expect = (cond: boolean, message: string): void => {
 let tarball = "";
 await check("npm pack (prepack builds dist/ and the WASM binaries)", () => {
   const out = sh("npm", ["pack", "--json", "--pack-destination", work], root, process.env, true);
-  const info = JSON.parse(out.slice(out.lastIndexOf("\n[\n") + 1))[0] as { filename: string; size: number; unpackedSize: number; files: { path: string }[] };
+  const info = JSON.parse(out.slice(out.lastIndexOf("\n[\n") + 1))[0] as { filename: string; size: number; unpackedSize: number; files: { path: string; size: number }[] };
   tarball = join(work, info.filename);
   const paths = info.files.map((f) => f.path);
   for (const must of [
@@ -83,6 +85,17 @@ await check("npm pack (prepack builds dist/ and the WASM binaries)", () => {
   expect(js.length < 30 && js.some((p) => p.startsWith("dist/src/chunks/")), `the tarball holds ${js.length} .js files (not the bundle?): ${js.slice(0, 5).join(", ")}`);
   const stray = paths.filter((p) => /^(test|bench|examples|\.ci)\/|\.test\.ts$|\/assembly\//.test(p));
   expect(stray.length === 0, `the tarball ships ${stray.slice(0, 5).join(", ")}`);
+  // the README's figures (the pack line at the top and the paragraph under the app) stay within 5% of what is shipped
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const near = (stated: number, actual: number): boolean => Math.abs(stated - actual) <= 0.05 * actual;
+  const wasm = info.files.filter((f) => f.path.startsWith("dist/src/chunks/bin/")).reduce((s, f) => s + f.size, 0);
+  const claimed = /writes typegrad-[\d.]+\.tgz \((\d+) KiB\)[\s\S]*The tarball \((\d+) KiB; ([\d.]+) MiB unpacked[\s\S]*?four WASM builds \((\d+) KiB\)/.exec(readme);
+  expect(claimed !== null, "README.md no longer states the tarball's size, unpacked size and WASM size where this check reads them");
+  const [packed1, packed2, unpacked, wasmKiB] = (claimed as RegExpExecArray).slice(1).map(Number) as [number, number, number, number];
+  expect(
+    near(packed1, info.size / 1024) && near(packed2, info.size / 1024) && near(unpacked, info.unpackedSize / 2 ** 20) && near(wasmKiB, wasm / 1024),
+    `README.md states ${packed1}/${packed2} KiB packed, ${unpacked} MiB unpacked, WASM ${wasmKiB} KiB; the tarball is ${(info.size / 1024).toFixed(0)} KiB, ${(info.unpackedSize / 2 ** 20).toFixed(1)} MiB unpacked, WASM ${(wasm / 1024).toFixed(0)} KiB`,
+  );
   facts.push(`tarball ${(info.size / 1024).toFixed(0)} KiB packed, ${(info.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${paths.length} files`);
   return facts[facts.length - 1] as string;
 });
@@ -195,7 +208,7 @@ await check("the six entries, ESM and CommonJS, share one module instance (tenso
 
 const strict = { strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false, noEmit: true, target: "ES2022" };
 const tsconfigs = {
-  nodenext: { compilerOptions: { ...strict, module: "nodenext", moduleResolution: "nodenext", lib: ["ES2022"], types: ["node"] }, files: ["good.ts", "readme-app.ts"] },
+  nodenext: { compilerOptions: { ...strict, module: "nodenext", moduleResolution: "nodenext", lib: ["ES2022"], types: ["node"] }, files: ["good.ts", "readme-app.ts", "cjs.cts"] },
   bundler: { compilerOptions: { ...strict, module: "esnext", moduleResolution: "bundler", lib: ["ES2022"], types: [] }, files: ["good.ts"] },
   browser: { compilerOptions: { ...strict, module: "esnext", moduleResolution: "bundler", lib: ["ES2022", "DOM"], types: [] }, files: ["browser.ts"] },
   bad: { compilerOptions: { ...strict, module: "nodenext", moduleResolution: "nodenext", lib: ["ES2022"], types: [] }, files: ["bad.ts"] },
@@ -220,16 +233,40 @@ for (const project of ["nodenext", "bundler", "browser"] as const) {
         .join("\n")}`,
     );
     const ours = out.split("\n").filter((l) => l.includes("/node_modules/typegrad/"));
-    const sources = ours.filter((l) => !l.trim().endsWith(".d.ts"));
+    const sources = ours.filter((l) => !/\.d\.c?ts$/.test(l.trim()));
     expect(sources.length === 0, `tsc read sources: ${sources.slice(0, 3).join(", ")}`);
     const files = /^Files:\s+(\d+)/m.exec(out)?.[1];
     const total = /^Total time:\s+(\S+)/m.exec(out)?.[1];
     const check = /^Check time:\s+(\S+)/m.exec(out)?.[1];
-    const detail = `${files} files (${ours.length} of typegrad, all .d.ts), check ${check}, total ${total}`;
+    const detail = `${files} files (${ours.length} of typegrad, all .d.ts or .d.cts), check ${check}, total ${total}`;
     facts.push(`tsc ${project}: ${detail}`);
     return detail;
   });
 }
+// the oldest TypeScript the package supports (5.4: its .d.ts use NoInfer) and the newest on npm when this was written
+const typescripts = { "5.4.5": "ts-oldest", "7.0.2": "ts-newest" } as const;
+await check(`TypeScript ${Object.keys(typescripts).join(" and ")} compile the consumers (strict, skipLibCheck false; ESM and CommonJS) and report the shape mistake`, () => {
+  const dir = join(work, "typescripts");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true }));
+  sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...Object.entries(typescripts).map(([v, alias]) => `${alias}@npm:typescript@${v}`)], dir);
+  const lines: string[] = [];
+  for (const [version, alias] of Object.entries(typescripts)) {
+    const tscOf = (project: string) => spawnSync(process.execPath, [join(dir, "node_modules", alias, "bin", "tsc"), "-p", `tsconfig.${project}.json`], { cwd: app, encoding: "utf8" });
+    // the oldest: the nodenext project (ESM and CommonJS consumers); the newest (TypeScript 7, native) is fast enough for all three
+    for (const project of version === "5.4.5" ? ["nodenext"] : ["nodenext", "bundler", "browser"]) {
+      const r = tscOf(project);
+      expect(r.status === 0, `TypeScript ${version}, ${project}: ${`${r.stdout}${r.stderr}`.slice(0, 1500)}`);
+    }
+    const bad = tscOf("bad");
+    expect(
+      bad.status !== 0 && bad.stdout.includes("bad.ts(5,28)") && bad.stdout.includes("matmul: inner dimensions 784 and 748 differ ([128, 784] @ [748, 32])"),
+      `TypeScript ${version}, bad.ts: ${bad.stdout.slice(0, 1500)}`,
+    );
+    lines.push(version);
+  }
+  return `${lines.join(", ")}: clean, and bad.ts(5,28) gives the matmul message`;
+});
 await check("a shape mistake in the consumer's code is reported with the op's message", () => {
   const { status, out } = tsc("bad");
   expect(status !== 0, "tsc accepted a matmul of [128, 784] and [748, 32]");

@@ -167,5 +167,13 @@ export const fetchBuild = async (build: WasmBuild): Promise<Uint8Array> => {
     throw new Error(
       `wasm backend: fetching ${url.href} answered ${res.status}; a bundler that does not copy 'new URL(…, import.meta.url)' assets (esbuild) needs typegrad's wasm files copied next to the bundle (see the README)`,
     );
-  return new Uint8Array(await res.arrayBuffer());
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  // a dev server's HTML fallback for a file it does not have (Vite 7 serving a pre-bundled typegrad)
+  if (bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
+    const start = JSON.stringify(new TextDecoder().decode(bytes.subarray(0, 15))).slice(1, -1);
+    throw new Error(
+      `wasm backend: ${url.href} answered ${res.status} with something that is not a WebAssembly module (it starts with '${start}'): the bundler moved typegrad without its wasm files. Vite's dev server before Vite 8: set optimizeDeps: { exclude: ["typegrad"] }; esbuild: copy the files next to the bundle (see the README)`,
+    );
+  }
+  return bytes;
 };

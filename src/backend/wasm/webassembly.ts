@@ -74,7 +74,7 @@ export const sharedMemoryAvailable = (): boolean => {
 
 /** A module with one function using `f32x4.relaxed_madd`: valid only where relaxed SIMD is. */
 // biome-ignore format: one module section per line
-export const RELAXED_PROBE = new Uint8Array([
+export const RELAXED_PROBE: Uint8Array = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, // magic, version
   1, 8, 1, 0x60, 3, 0x7b, 0x7b, 0x7b, 1, 0x7b, // type: (v128, v128, v128) -> v128
   3, 2, 1, 0, // one function of that type

@@ -99,7 +99,7 @@ const nodeGpu = async (): Promise<{ gpu: Gpu | undefined; why: string }> => {
   // a computed specifier: bundlers and the root entry's import graph never see the optional package
   const spec = ["web", "gpu"].join("");
   try {
-    const m = (await import(spec)) as { create: (options: readonly string[]) => Gpu };
+    const m = (await import(/* @vite-ignore */ /* webpackIgnore: true */ spec)) as { create: (options: readonly string[]) => Gpu };
     return { gpu: m.create([]), why: "" };
   } catch (e) {
     return { gpu: undefined, why: `Node has no navigator.gpu and the optional package 'webgpu' could not be loaded (npm install webgpu): ${e instanceof Error ? e.message : String(e)}` };

@@ -123,8 +123,8 @@ function block2<T>(rows: usize, live: i32, x0: usize, step: usize, np: i32, pane
   const z = v128.splat<T>(<T>0);
   let c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
   const s1 = np > 1 ? step : 0;
-  const s2 = np > 2 ? 2 * step : 0;
-  const s3 = np > 3 ? 3 * step : 0;
+  const s2 = np > 2 ? <usize>2 * step : 0;
+  const s3 = np > 3 ? <usize>3 * step : 0;
   const runs = gRuns ? 1 : gkw;
   const len = <usize>(gRuns ? gkw * gci : gci) * 32;
   for (let a = 0; a < gkh; a++) {
@@ -180,8 +180,8 @@ function block1<T>(rows: usize, live: i32, x0: usize, step: usize, np: i32, pane
   const z = v128.splat<T>(<T>0);
   let c0 = z, c1 = z, c2 = z, c3 = z;
   const s1 = np > 1 ? step : 0;
-  const s2 = np > 2 ? 2 * step : 0;
-  const s3 = np > 3 ? 3 * step : 0;
+  const s2 = np > 2 ? <usize>2 * step : 0;
+  const s3 = np > 3 ? <usize>3 * step : 0;
   const runs = gRuns ? 1 : gkw;
   const len = <usize>(gRuns ? gkw * gci : gci) * 16;
   for (let a = 0; a < gkh; a++) {
