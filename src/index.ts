@@ -11,6 +11,7 @@
  */
 
 export { type Cotangents, customVjp } from "./autodiff/customVjp.js";
+export { mapParams } from "./autodiff/map.js";
 export { type ScanOptions, scan } from "./autodiff/scan.js";
 export { tidy } from "./autodiff/tidy.js";
 // autodiff
@@ -228,7 +229,7 @@ export type { Where, WhereBy } from "./ops/where.js";
 // optimizers
 export { clipByGlobalNorm, globalNorm, withGradientClipping } from "./optim/clip.js";
 export { addL2Grads, l2Penalty, type WeightFilter } from "./optim/l2.js";
-export { adam, gd, momentum, nesterov, type Optimizer, type OptState, rmsprop } from "./optim/optimizers.js";
+export { adam, gd, type LeafRule, type LeafwiseOptions, leafwiseOptimizer, momentum, nesterov, type Optimizer, type OptState, rmsprop, type SlotTensors } from "./optim/optimizers.js";
 export { constant, cosineDecay, exponentialDecay, inverseTimeDecay, type LearningRate, rateAt, type Schedule, warmup } from "./optim/schedules.js";
 // shapes: type-level rules with runtime twins, named dims, errors
 export type { Add, DivMod, Mul, Product, Sub } from "./shape/arith.js";

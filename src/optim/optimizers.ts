@@ -24,7 +24,7 @@ import { sqrt } from "../ops/sqrt.js";
 import { showShape } from "../shape/dims.js";
 import { zerosLike } from "../tensor/create.js";
 import { describeValue } from "../tensor/describe.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { descend } from "./descend.js";
 import { type LearningRate, rateAt } from "./schedules.js";
 
@@ -172,6 +172,95 @@ const leafwise = (name: string, lr: LearningRate, nSlots: number, rule: Rule): O
     },
   };
 };
+
+/**
+ * `N` tensors, one per slot (an array of tensors when `N` is no literal, or over 16).
+ *
+ * @category model
+ */
+export type SlotTensors<N extends number, A extends Tensor[] = []> = number extends N ? Tensor[] : A["length"] extends N ? A : A["length"] extends 16 ? Tensor[] : SlotTensors<N, [...A, Tensor]>;
+
+/**
+ * The update of one parameter tensor in a {@link leafwiseOptimizer} keeping `N` slots: from the
+ * parameter `w`, its gradient `g`, its slots (in order, each of `w`'s shape, zeros before the
+ * first step), the learning rate now and the step number `t` (from 1), the new parameter and the
+ * new slots.
+ *
+ * @category model
+ */
+export type LeafRule<N extends number = number> = (w: Tensor, g: Tensor, slots: Readonly<SlotTensors<N>>, lr: number, t: number) => readonly [Tensor, Readonly<SlotTensors<N>>];
+
+/**
+ * What {@link leafwiseOptimizer} is made from.
+ *
+ * @category model
+ */
+export interface LeafwiseOptions<N extends number = number> {
+  /** The optimizer's name and its states' `kind` (not a built-in's: `"gd"`, `"momentum"`, `"nesterov"`, `"rmsprop"`, `"adam"`). */
+  readonly name: string;
+  /** The learning rate: a finite number ≥ 0 or a schedule. */
+  readonly lr: LearningRate;
+  /** How many slots each parameter keeps (0 to 16): a velocity, the moments… */
+  readonly slots: N;
+  /** The update of one parameter tensor. */
+  readonly update: LeafRule<N>;
+}
+
+/** Built-in names and a state's slots beyond this are refused by `leafwiseOptimizer`. */
+const MAX_SLOTS = 16;
+
+/**
+ * An optimizer from a rule for one parameter tensor, as the built-in ones are made: `init` gives
+ * `slots` zero trees of the params' structure, `step` applies `update` to each parameter with its
+ * gradient and slots (their temporaries give their memory back at once) and checks its arguments
+ * as the built-in optimizers' `step` does, and the states carry `kind: name`. It plugs into `fit`,
+ * `trainStep`, `withGradientClipping` and checkpoints like a built-in one. Throws a `TypeError`
+ * naming `leafwiseOptimizer` and the option for a bad option, and one naming `name.step` when
+ * `update` returns something other than a tensor of the parameter's shape and `slots` such tensors.
+ *
+ * @example
+ * import { add, item, leafwiseOptimizer, mul, sub, tensor } from "typegrad"
+ * // momentum by hand: v ← β v + (1 − β) g, w ← w − α v
+ * const heavyBall = leafwiseOptimizer({
+ *   name: "heavyBall",
+ *   lr: 0.1,
+ *   slots: 1,
+ *   update: (w, g, [v], lr) => {
+ *     const v2 = add(mul(v, 0.9), mul(g, 0.1))
+ *     return [sub(w, mul(v2, lr)), [v2]]
+ *   },
+ * })
+ * const params = { w: tensor([1]) }
+ * const [p1, s1] = heavyBall.step(params, { w: tensor([1]) }, heavyBall.init(params))
+ * item(p1.w) // 0.99
+ * s1.kind // "heavyBall"
+ * @category constructors
+ * @since 0.1.0
+ */
+export const leafwiseOptimizer = <const N extends number>(options: LeafwiseOptions<N>): Optimizer => {
+  const fn = "leafwiseOptimizer";
+  if (options === null || typeof options !== "object") throw new TypeError(`${fn}: argument 'options' must be { name, lr, slots, update }, got ${describeValue(options)}`);
+  const { name, lr, slots, update } = options;
+  if (typeof name !== "string" || name === "") throw new TypeError(`${fn}: option 'name' must be a non-empty string, got ${describeValue(name)}`);
+  if (builtinKind(name) !== undefined) throw new TypeError(`${fn}: option 'name' must not be a built-in optimizer's name, got "${name}" (its states would pass for ${builtinKind(name)}'s)`);
+  if (typeof slots !== "number" || !Number.isInteger(slots) || slots < 0 || slots > MAX_SLOTS)
+    throw new TypeError(`${fn}: option 'slots' must be an integer from 0 to ${MAX_SLOTS}, got ${describeValue(slots)}`);
+  if (typeof update !== "function") throw new TypeError(`${fn}: option 'update' must be a function (w, g, slots, lr, t) => [w, slots], got ${describeValue(update)}`);
+  learningRate(fn, lr);
+  const checked: Rule = (w, g, s, a, t) => {
+    const out: unknown = (update as unknown as LeafRule)(w, g, s, a, t);
+    const shape = w.shape as readonly number[];
+    const ok = (u: unknown): u is Tensor => isTensor(u) && sameSizes(u.shape as readonly number[], shape);
+    if (!Array.isArray(out) || out.length !== 2 || !ok(out[0]) || !Array.isArray(out[1]) || out[1].length !== slots || !out[1].every(ok))
+      throw new TypeError(
+        `${name}.step: option 'update' of leafwiseOptimizer must return [w, slots]: a tensor of the parameter's shape ${showShape(shape)} and an array of ${slots} such tensors, got ${describeValue(out)}`,
+      );
+    return [out[0], [...(out[1] as Tensor[])]];
+  };
+  return leafwise(name, lr, slots, checked);
+};
+
+const sameSizes = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, k) => d === b[k]);
 
 // -------------------------------------------------------------------------------------
 // constructors
