@@ -10,9 +10,6 @@ import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { tidy } from "./core.js";
 import { flattenTree, type Params } from "./tree.js";
 
-/** Tensors, one per tree after the first: the rest of the leaf function's arguments. */
-type Leaves<R extends readonly unknown[]> = { -readonly [K in keyof R]: Tensor };
-
 /**
  * Apply `f` leaf by leaf to one parameter tree, or to several of the same structure (the params,
  * their gradients, an optimizer's slots): `f` gets the tensors at the same place in each tree,
@@ -31,11 +28,11 @@ type Leaves<R extends readonly unknown[]> = { -readonly [K in keyof R]: Tensor }
  * const grads = { w: tensor([10, 20]), layers: [{ b: tensor([30]) }] }
  * const next = mapParams((w, g) => sub(w, mul(g, 0.1)), params, grads)
  * toArray(next.w) // [0, 0]
- * toArray(next.layers[0].b) // [0]
+ * next.layers.map((l) => toArray(l.b)) // [[0]]
  * @category params
- * @since 0.1.0
+ * @since 0.3.0
  */
-export const mapParams = <P extends Params, const R extends readonly NoInfer<P>[]>(f: (w: Tensor, ...rest: Leaves<R>) => Tensor, tree: P, ...others: R): P => {
+export const mapParams = <P extends Params, const R extends readonly NoInfer<P>[]>(f: (w: Tensor, ...rest: { -readonly [K in keyof R]: Tensor }) => Tensor, tree: P, ...others: R): P => {
   if (typeof f !== "function") throw new TypeError(`mapParams: argument 'f' must be a function of tensors, got ${describeValue(f)}`);
   const { leaves, rebuild } = flattenTree("mapParams", tree, "argument 'tree'");
   const names = ["tree", ...others.map((_, i) => `others[${i}]`)];

@@ -177,6 +177,7 @@ const leafwise = (name: string, lr: LearningRate, nSlots: number, rule: Rule): O
  * `N` tensors, one per slot (an array of tensors when `N` is no literal, or over 16).
  *
  * @category model
+ * @since 0.3.0
  */
 export type SlotTensors<N extends number, A extends Tensor[] = []> = number extends N ? Tensor[] : A["length"] extends N ? A : A["length"] extends 16 ? Tensor[] : SlotTensors<N, [...A, Tensor]>;
 
@@ -187,6 +188,7 @@ export type SlotTensors<N extends number, A extends Tensor[] = []> = number exte
  * new slots.
  *
  * @category model
+ * @since 0.3.0
  */
 export type LeafRule<N extends number = number> = (w: Tensor, g: Tensor, slots: Readonly<SlotTensors<N>>, lr: number, t: number) => readonly [Tensor, Readonly<SlotTensors<N>>];
 
@@ -194,6 +196,7 @@ export type LeafRule<N extends number = number> = (w: Tensor, g: Tensor, slots: 
  * What {@link leafwiseOptimizer} is made from.
  *
  * @category model
+ * @since 0.3.0
  */
 export interface LeafwiseOptions<N extends number = number> {
   /** The optimizer's name and its states' `kind` (not a built-in's: `"gd"`, `"momentum"`, `"nesterov"`, `"rmsprop"`, `"adam"`). */
@@ -206,7 +209,7 @@ export interface LeafwiseOptions<N extends number = number> {
   readonly update: LeafRule<N>;
 }
 
-/** Built-in names and a state's slots beyond this are refused by `leafwiseOptimizer`. */
+/** The most slots `leafwiseOptimizer` accepts. */
 const MAX_SLOTS = 16;
 
 /**
@@ -235,7 +238,7 @@ const MAX_SLOTS = 16;
  * item(p1.w) // 0.99
  * s1.kind // "heavyBall"
  * @category constructors
- * @since 0.1.0
+ * @since 0.3.0
  */
 export const leafwiseOptimizer = <const N extends number>(options: LeafwiseOptions<N>): Optimizer => {
   const fn = "leafwiseOptimizer";
