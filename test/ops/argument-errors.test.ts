@@ -139,7 +139,25 @@ describe("shapes an op does not take", () => {
     expect(() => call(x, [0, 1])).toThrow(new TypeError("transpose: takes one argument, the 2-D tensor x; got a second argument, [0, 1] (for axes, use permute(x, [0, 1]))"));
     expect(() => call(x3, [0, 2, 1])).toThrow(new TypeError("transpose: takes one argument, the 2-D tensor x; got a second argument, [0, 2, 1] (for axes, use permute(x, [0, 2, 1]))"));
     expect(() => call(x, 0, 1)).toThrow(/^transpose: takes one argument, the 2-D tensor x; got the axes 0, 1 \(for axes, use permute\)$/);
-    expect(() => call(x, { perm: [1, 0] })).toThrow(/^transpose: takes one argument, the 2-D tensor x; got a second argument, an object/);
+    expect(() => call(x, { perm: [1, 0] })).toThrow(new TypeError("transpose: takes one argument, the 2-D tensor x; got a second argument, an object (for axes, use permute)"));
+    // a number with something other than an array after it is a second argument, not axes
+    expect(() => call(x, 0, "1")).toThrow(new TypeError("transpose: takes one argument, the 2-D tensor x; got a second argument, 0 (for axes, use permute)"));
+    expect(() => call(x, [0, 1], 2)).toThrow(new TypeError("transpose: takes one argument, the 2-D tensor x; got a second argument, [0, 1] (for axes, use permute(x, [0, 1]))"));
+    // a perm is quoted when it is a short array of numbers only; a string is shown as one
+    const perm32 = new Array<number>(32).fill(0);
+    expect(() => call(x, perm32)).toThrow(
+      new TypeError(`transpose: takes one argument, the 2-D tensor x; got a second argument, [${perm32.join(", ")}] (for axes, use permute(x, [${perm32.join(", ")}]))`),
+    );
+    expect(() => call(x, new Array<number>(33).fill(0))).toThrow(new TypeError("transpose: takes one argument, the 2-D tensor x; got a second argument, an array of 33 (for axes, use permute)"));
+    expect(() => call(x, [0, "1"])).toThrow(new TypeError("transpose: takes one argument, the 2-D tensor x; got a second argument, an array of 2 (for axes, use permute)"));
+    expect(() => call(x, "01")).toThrow(new TypeError('transpose: takes one argument, the 2-D tensor x; got a second argument, "01" (for axes, use permute)'));
+    // what Array.from hands its map function (the value and the index) is not read as axes either
+    expect(Array.from([x], transpose as never).map((t) => toArray(t as never))).toEqual([
+      [
+        [1, 3],
+        [2, 4],
+      ],
+    ]);
     // what Array.prototype.map hands a callback (the index and the array) is not read as axes
     expect([x, x].map(transpose as never).map((t) => toArray(t as never))).toEqual([
       [

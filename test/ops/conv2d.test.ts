@@ -68,6 +68,7 @@ describe("conv2d refusals", () => {
   it("names the op and the argument that is no tensor", () => {
     expect(() => anyConv(bad([1]), zeros([1, 1, 1, 1]))).toThrow(new TypeError("conv2d: argument 'x' must be a Tensor, got an array"));
     expect(() => anyConv(zeros([1, 2, 2, 1]), bad(3))).toThrow(new TypeError("conv2d: argument 'kernel' must be a Tensor, got number 3"));
+    expect(() => anyConv(zeros([1, 4, 4, 1]), zeros([2, 2, 1, 1]), { strides: 2 })).toThrow(new TypeError("conv2d: unknown option 'strides' (did you mean 'stride'?)"));
   });
 });
 
@@ -151,6 +152,22 @@ describe("the input's cotangent", () => {
     expect([calls.conv2d, calls.im2col]).toEqual([[], []]);
     expect(calls.result.shape).toEqual([7, 257, 257, 8]);
     expect(isCotangent((v) => anyConv(v, W, { stride: 2 }), ct, calls.result, t64([7, 257, 257, 8], 34))).toBe(true);
+  });
+
+  it("grouped, the bound counts every group's windows; a batch the slices divide exactly gets no empty slice", () => {
+    // stride 2, 2 groups of 8 channels: 128·128 windows of 3·3·16 per example, over half the bound
+    const x = t64([2, 257, 257, 16], 35);
+    const W = t64([3, 3, 8, 2], 36);
+    const perExample = 128 * 128 * 3 * 3 * 16;
+    expect([perExample <= PATCH_LIMIT, 2 * perExample > PATCH_LIMIT]).toEqual([true, true]);
+    const [y, back] = vjp((z: Tensor) => anyConv(z, W, { stride: 2, groups: 2 }), x);
+    const ct = t64(y.shape as number[], 37);
+    const calls = windowCalls(() => back(ct as never) as Tensor);
+    expect(calls.col2im).toEqual([
+      [1, 257, 257, 16],
+      [1, 257, 257, 16],
+    ]);
+    expect(isCotangent((v) => anyConv(v, W, { stride: 2, groups: 2 }), ct, calls.result, t64([2, 257, 257, 16], 38))).toBe(true);
   });
 
   it("is not computed when the image is a constant, nor the kernel's when the kernel is", () => {

@@ -41,6 +41,16 @@ describe("im2col and col2im refuse bad arguments, naming themselves", () => {
     expect(() => col2im(ones([1, 1, 2, 2, 2, 1]), bad({ ...g, kh: undefined }), 2, 3)).toThrow(new TypeError("col2im: argument 'geometry': kh must be an integer ≥ 1, got undefined"));
     expect(() => col2im(ones([1, 1, 2, 2, 2, 1]), g, 0, 3)).toThrow(new TypeError("col2im: arguments 'height' and 'width' must be integers ≥ 1, got 0 and 3"));
     expect(() => col2im(ones([1, 1, 2, 2, 2, 1]), g, 2, bad("3"))).toThrow(new TypeError("col2im: arguments 'height' and 'width' must be integers ≥ 1, got 2 and \"3\""));
+    expect(() => col2im(ones([1, 1, 2, 2, 2, 1]), g, 2, 0)).toThrow(new TypeError("col2im: arguments 'height' and 'width' must be integers ≥ 1, got 2 and 0"));
+    // null and plain values are no geometry (null is an object to typeof; a number has no fields to read)
+    for (const [v, shown] of [
+      [null, "null"],
+      [3, "3"],
+      ["g", '"g"'],
+    ] as const)
+      expect(() => im2col(x, bad(v))).toThrow(
+        new TypeError(`im2col: argument 'geometry' must be a window geometry { kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW } (from shapes.windowGeometry), got ${shown}`),
+      );
     expect(Array.from(toFlat(im2col(x, g)))).toEqual(Array(8).fill(1));
   });
 
