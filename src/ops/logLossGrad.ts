@@ -62,13 +62,11 @@ export const logLossGradPrim: Primitive<LogLossGradParams> = {
   },
   pullback: (ct, xs, _out, { m }, wants) => {
     const [z, y, g] = three(xs);
-    const s = wants[0] || wants[2] ? sigmoid(z) : undefined;
+    // σ(z) once, and only for the cotangents that need it (z's and g's)
+    let s: Tensor | undefined;
+    const sz = (): Tensor => (s ??= sigmoid(z));
     const c = div(g, m);
-    return [
-      s !== undefined && wants[0] ? mul(mul(ct, mul(s, sub(1, s))), c) : undefined,
-      wants[1] ? neg(mul(ct, c)) : undefined,
-      s !== undefined && wants[2] ? div(sum(mul(ct, sub(s, y))), m) : undefined,
-    ];
+    return [wants[0] ? mul(mul(ct, mul(sz(), sub(1, sz()))), c) : undefined, wants[1] ? neg(mul(ct, c)) : undefined, wants[2] ? div(sum(mul(ct, sub(sz(), y))), m) : undefined];
   },
 };
 
@@ -76,7 +74,7 @@ const impl = (z: Tensor, Y: Tensor, g: Tensor, m: number): Tensor => {
   expectTensor("logLossGrad", "z", z);
   expectTensor("logLossGrad", "Y", Y);
   expectTensor("logLossGrad", "g", g);
-  if (!(typeof m === "number" && m > 0 && Number.isFinite(m))) throw new RangeError(`logLossGrad: argument 'm' must be a positive number of examples, got ${String(m)}`);
+  if (!(Number.isFinite(m) && m > 0)) throw new RangeError(`logLossGrad: argument 'm' must be a positive number of examples, got ${String(m)}`);
   // mixed dtypes meet in the wider one, as the ops it fuses promote
   const [z1, y1] = promote(z, Y);
   const [z2, g2] = promote(z1, g);

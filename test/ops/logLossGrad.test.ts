@@ -4,11 +4,16 @@
  * five-kernel composition it replaced (any targets), the composition a backend without the
  * kernel runs, extreme logits, and its argument checks.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Backend } from "../../src/backend/backend.js";
 import { reference } from "../../src/backend/reference.js";
 import { wasm } from "../../src/backend/wasm/index.js";
-import { astype, div, fromArray, grad, logLossFromLogits, logLossGrad, mul, ShapeError, sigmoid, sub, type Tensor, tensor, toFlat, wasmStats, withBackend } from "../../src/index.js";
+import { astype, div, fromArray, grad, logLossFromLogits, logLossGrad, mul, ShapeError, sigmoid, sub, type Tensor, tensor, toFlat, vjp, wasmStats, withBackend } from "../../src/index.js";
+import { negPrim } from "../../src/ops/neg.js";
+import { sigmoidPrim } from "../../src/ops/sigmoid.js";
+import { subPrim } from "../../src/ops/sub.js";
+import { storageOf } from "../../src/tensor/tensor.js";
+import { withoutFused } from "./fused-grad-backend.js";
 
 const wave = (n: number, k: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(i * k + 0.3) * 6);
 const shapes: readonly (readonly number[])[] = [[1, 37], [3, 13], [7], [1, 40000], []];
@@ -25,6 +30,10 @@ const composed = (be: Backend, shape: readonly number[], z: readonly number[], y
     const Y = fromArray(shape as number[], y as number[], { dtype });
     return Array.from(toFlat(mul(sub(sigmoid(Z), Y), div(tensor(g, { dtype }), m))));
   });
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe("logLossGrad", () => {
   it.each(shapes)("agrees with the reference backend on %j, both dtypes, any targets", (...shape) => {
@@ -79,6 +88,70 @@ describe("logLossGrad", () => {
     }
   });
 
+  it("runs the backend's fused kernel where it has one: one call, no sigmoid kernel", () => {
+    const z = fromArray([3, 13], wave(39, 0.71));
+    const Y = fromArray(
+      [3, 13],
+      wave(39, 1.3).map((v) => Math.abs(v) / 6),
+    );
+    const fusedCalls = vi.spyOn(reference, "logLossGrad");
+    const unary = vi.spyOn(reference, "unary");
+    withBackend(reference, () => logLossGrad(z, Y, tensor(1.5), 7));
+    expect([fusedCalls.mock.calls.length, unary.mock.calls.length]).toEqual([1, 0]);
+  });
+
+  it("without the kernel, the composition hands every kernel shapes that describe its operands and gives back its intermediates, never a shared scalar nor the result", () => {
+    const w = withoutFused("logLossGrad");
+    const [out, want] = [w.backend, reference].map(
+      (be): Tensor =>
+        withBackend(be, () =>
+          logLossGrad(
+            fromArray([3, 13], wave(39, 0.71), { dtype: "float64" }),
+            fromArray(
+              [3, 13],
+              wave(39, 1.3).map((v) => Math.abs(v) / 6),
+              { dtype: "float64" },
+            ),
+            tensor(1.5, { dtype: "float64" }),
+            7,
+          ),
+        ),
+    ) as unknown as [Tensor, Tensor];
+    expect(w.badShapes).toEqual([]);
+    // σ(z), σ(z) − Y and g/m; the fill of m is a shared scalar
+    expect(w.released.length).toBe(3);
+    expect(new Set(w.released).size).toBe(3);
+    expect(w.released.filter((s) => w.shared.has(s))).toEqual([]);
+    expect(w.released).not.toContain(storageOf(out));
+    const got = Array.from(toFlat(out));
+    for (const [i, v] of Array.from(toFlat(want)).entries()) expect(Math.abs((got[i] as number) - v)).toBeLessThanOrEqual(1e-15);
+  });
+
+  it("computes only the cotangents asked for, and σ(z) once for z's and g's", () => {
+    const z: Tensor = fromArray([2, 3], [0.5, -1, 2, 0, 1, -2]);
+    const Y: Tensor = fromArray([2, 3], [1, 0, 0.5, 0, 1, 1]);
+    const g = tensor(1.5);
+    const ct = fromArray([2, 3], [1, -2, 0.5, 3, -1, 2]);
+    /** [sigmoid, sub, neg] kernels run by the pullback. */
+    const kernels = (back: (ct: Tensor) => unknown): number[] => {
+      const spies = [sigmoidPrim, subPrim, negPrim].map((p) => vi.spyOn(p as { forward: (...a: unknown[]) => unknown }, "forward"));
+      back(ct);
+      const n = spies.map((s) => s.mock.calls.length);
+      vi.restoreAllMocks();
+      return n;
+    };
+    const pullbackOf = (f: (v: Tensor) => Tensor, at: Tensor) => vjp(f, at)[1] as unknown as (ct: Tensor) => unknown;
+    // z's: σ(z) once, 1 − σ(z)
+    expect(kernels(pullbackOf((v) => logLossGrad(v, Y, g, 7), z))).toEqual([1, 1, 0]);
+    // Y's: −ct·g/m, no σ
+    expect(kernels(pullbackOf((v) => logLossGrad(z, v, g, 7), Y))).toEqual([0, 0, 1]);
+    // g's: σ(z) − Y
+    expect(kernels(pullbackOf((v) => logLossGrad(z, Y, v as Tensor<[]>, 7), g))).toEqual([1, 1, 0]);
+    // all three: σ(z) still once
+    const [, all] = vjp((p: { z: Tensor; Y: Tensor; g: Tensor }) => logLossGrad(p.z, p.Y, p.g as Tensor<[]>, 7), { z, Y, g });
+    expect(kernels(all as unknown as (ct: Tensor) => unknown)).toEqual([1, 2, 1]);
+  });
+
   it("is what grad(logLossFromLogits) gives, (σ(z) − y)/m: the old composition's bits on WASM, within a few roundings on the reference (which rounds once, the composition four times)", () => {
     for (const be of [wasm, reference]) {
       const [got, want] = withBackend(be, () => {
@@ -128,5 +201,11 @@ describe("logLossGrad", () => {
     expect(() => logLossGrad(z, Y, tensor(1), 0)).toThrow(/logLossGrad: argument 'm' must be a positive number of examples, got 0/);
     expect(() => logLossGrad(z, Y, tensor(1), Number.NaN)).toThrow(/logLossGrad: argument 'm'/);
     expect(() => logLossGrad(z, "Y" as never, tensor(1), 2)).toThrow(/logLossGrad: argument 'Y'/);
+    expect(() => logLossGrad("z" as never, Y, tensor(1), 2)).toThrow(new TypeError(`logLossGrad: argument 'z' must be a Tensor, got string z`));
+    expect(() => logLossGrad(z, Y, 1 as never, 2)).toThrow(new TypeError("logLossGrad: argument 'g' must be a Tensor, got number 1"));
+    // a target of another rank with the same leading sizes
+    expect(() => logLossGrad(z, fromArray([2, 3, 1], [1, 0, 0, 0, 1, 0]) as never, tensor(1), 2)).toThrow(new ShapeError("logLossGrad", "'z' [2, 3] and 'Y' [2, 3, 1] must have one shape"));
+    expect(() => logLossGrad(z, Y, tensor(1), Number.POSITIVE_INFINITY)).toThrow(new RangeError("logLossGrad: argument 'm' must be a positive number of examples, got Infinity"));
+    expect(() => logLossGrad(z, Y, tensor(1), "2" as never)).toThrow(new RangeError("logLossGrad: argument 'm' must be a positive number of examples, got 2"));
   });
 });

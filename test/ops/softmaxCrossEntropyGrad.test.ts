@@ -27,6 +27,8 @@ import {
   wasmStats,
   withBackend,
 } from "../../src/index.js";
+import { storageOf } from "../../src/tensor/tensor.js";
+import { withoutFused } from "./fused-grad-backend.js";
 
 const wave = (n: number, k: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(i * k + 0.3) * 3);
 const oneHot = (shape: readonly number[], axis: number): number[] => {
@@ -105,6 +107,27 @@ describe("softmaxCrossEntropyGrad", () => {
     }
   });
 
+  it("without the kernel, the composition hands every kernel shapes that describe its operands and gives back its intermediates, never a shared scalar nor the result", () => {
+    for (const [, shape, axis] of cases) {
+      const w = withoutFused("softmaxCrossEntropyGrad");
+      const size = shape.reduce((a, b) => a * b, 1);
+      const y = wave(size, 1.3).map((v) => Math.abs(v) / 3);
+      const out = withBackend(w.backend, () => {
+        const ls = logSoftmax(fromArray(shape as number[], wave(size, 0.71), { dtype: "float64" }), axis);
+        w.released.length = 0;
+        return softmaxCrossEntropyGrad(ls, fromArray(shape as number[], y, { dtype: "float64" }), tensor(1.5, { dtype: "float64" }), axis, 7);
+      });
+      expect(w.badShapes).toEqual([]);
+      // e^ls, Σ_axis Y, their product, the difference and g/m; the fill of m is a shared scalar
+      expect(w.released.length).toBe(5);
+      expect(new Set(w.released).size).toBe(5);
+      expect(w.released.filter((x) => w.shared.has(x))).toEqual([]);
+      expect(w.released).not.toContain(storageOf(out));
+      const want = fused(reference, shape, axis, y, "float64");
+      for (const [i, v] of Array.from(toFlat(out)).entries()) expect(Math.abs(v - (want[i] as number))).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(want[i] as number)));
+    }
+  });
+
   it("promotes mixed dtypes to the wider one, as softmaxCrossEntropy's ops did", () => {
     const z = fromArray([2, 3], [0.5, -1, 2, 0, 1, -2]);
     const Y = fromArray([2, 3], [1, 0, 0, 0, 0, 1], { dtype: "float64" });
@@ -128,6 +151,12 @@ describe("softmaxCrossEntropyGrad", () => {
     expect(() => softmaxCrossEntropyGrad(ls, Y, fromArray([1], [1]) as unknown as Tensor<[]>, 1, 2)).toThrow(/softmaxCrossEntropyGrad: 'g' must be a scalar \(shape \[\]\), got \[1\]/);
     expect(() => softmaxCrossEntropyGrad(ls, Y, tensor(1), 1, 0)).toThrow(/softmaxCrossEntropyGrad: argument 'm' must be a positive number of examples, got 0/);
     expect(() => softmaxCrossEntropyGrad(ls, Y, tensor(1), 2, 2)).toThrow(/softmaxCrossEntropyGrad: axis 2 is out of range/);
+    expect(() => softmaxCrossEntropyGrad(ls, Y, tensor(1), 0.5, 2)).toThrow(new TypeError("softmaxCrossEntropyGrad: argument 'axis' must be an integer, got 0.5"));
+    expect(() => softmaxCrossEntropyGrad(ls, Y, tensor(1), "1" as never, 2)).toThrow(new TypeError("softmaxCrossEntropyGrad: argument 'axis' must be an integer, got 1"));
+    expect(() => softmaxCrossEntropyGrad(ls, Y, tensor(1), 1, Number.POSITIVE_INFINITY)).toThrow(
+      new RangeError("softmaxCrossEntropyGrad: argument 'm' must be a positive number of examples, got Infinity"),
+    );
+    expect(() => softmaxCrossEntropyGrad(ls, Y, tensor(1), 1, "2" as never)).toThrow(new RangeError("softmaxCrossEntropyGrad: argument 'm' must be a positive number of examples, got 2"));
     expect(() => softmaxCrossEntropyGrad(ls, "Y" as never, tensor(1), 1, 2)).toThrow(/softmaxCrossEntropyGrad: argument 'Y'/);
   });
 });
