@@ -37,6 +37,7 @@ import { gtDef } from "../../src/ops/gt.js";
 import { ltDef } from "../../src/ops/lt.js";
 import { maximumDef } from "../../src/ops/maximum.js";
 import { minimumDef } from "../../src/ops/minimum.js";
+import { reluGradDef } from "../../src/ops/reluGrad.js";
 import { softmaxReference } from "../../src/ops/softmax.js";
 import type { OpDef } from "../../src/ops/spec.js";
 
@@ -121,6 +122,18 @@ describe("reluGrad", () => {
       const row = tensor([x], { dtype });
       expect(bits(flat(reluGrad(col, row)))).toEqual(bits(flat(where(gt(row, 0), col, 0))));
     }
+  });
+
+  it("its reference (the laws' oracle) gives 0 at x = ±0 too, as the kernel", () => {
+    const want = reluGradDef.spec.reference(
+      [
+        { shape: [11], data: ct },
+        { shape: [11], data: x },
+      ],
+      undefined,
+    );
+    expect(bits(want.data as number[])).toEqual(bits(ct.map((v, i) => ((x[i] as number) > 0 ? v : 0))));
+    expect(bits(want.data as number[])).toEqual(bits(flat(reluGrad(tensor(ct, f64), tensor(x, f64)))));
   });
 });
 
