@@ -215,7 +215,7 @@ const blocks = (
     if (ds.length !== as.length || ds.some((d, i) => d !== as[i]))
       throw new ShapeError(
         `${fn}.backward`,
-        `dA has shape ${showShape(ds)}, expected ${showShape(as)} (the output of this ${showShape(nIn)} → ${showShape(as.slice(1))} layer in the cache from forward, rows are examples)`,
+        `dA has shape ${showShape(ds)}, expected ${showShape(as)} (the output of this ${showShape(nIn)} → ${showShape(nOut)} layer in the cache from forward, rows are examples)`,
       );
     const g = cache.pullback(dA);
     const m = as[0] as number;
@@ -476,8 +476,7 @@ export const batchNormLayer = <const In extends readonly number[]>(inShape: In, 
   const { momentum, epsilon } = opts as { momentum?: unknown; epsilon?: unknown };
   if (momentum !== undefined && !(typeof momentum === "number" && momentum >= 0 && momentum <= 1))
     throw new RangeError(`${fn}: option 'momentum' must be a number in [0, 1], got ${typeof momentum === "string" ? JSON.stringify(momentum) : String(momentum)}`);
-  if (epsilon !== undefined && !(typeof epsilon === "number" && epsilon > 0 && Number.isFinite(epsilon)))
-    throw new RangeError(`${fn}: option 'epsilon' must be a finite number > 0, got ${String(epsilon)}`);
+  if (epsilon !== undefined && !(Number.isFinite(epsilon) && (epsilon as number) > 0)) throw new RangeError(`${fn}: option 'epsilon' must be a finite number > 0, got ${String(epsilon)}`);
   const bnOpts = { ...(opts.momentum === undefined ? {} : { momentum: opts.momentum }), ...(opts.epsilon === undefined ? {} : { epsilon: opts.epsilon }) };
   const bn = batchNorm as unknown as (x: Tensor, g: Tensor, b: Tensor, s: BatchNormState, o: object) => { y: Tensor; state: BatchNormState };
   const { apply, applyWithState, forward, backward } = blocks(

@@ -6,7 +6,7 @@
  * and parameters, bit for bit).
  */
 import * as E from "fp-ts/lib/Either.js";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { describeMismatch, firstMismatch } from "../../laws/approx.js";
 import { flattenTree } from "../../src/autodiff/tree.js";
 import {
@@ -24,13 +24,17 @@ import {
   mul,
   type Params,
   randn,
+  relu,
   reshapeLayer,
   rng,
   sequential,
+  sigmoid,
   sub,
   type Tensor,
+  tanh,
   toFlat,
 } from "../../src/index.js";
+import { addActPrim } from "../../src/ops/addAct.js";
 
 const f64 = { dtype: "float64" } as const;
 
@@ -116,5 +120,21 @@ describe("a CNN sequential", () => {
     expect(E.isRight(rebuilt) && JSON.stringify(rebuilt.right.architecture)).toBe(JSON.stringify(net.architecture));
     const wrong = modelFromArchitecture({ kind: "sequential", layers: [{ kind: "conv2d", inShape: [8, 8], filters: 3, kernel: [3, 3], groups: 1, activation: "relu", dropout: 0 }] });
     expect(E.isLeft(wrong)).toBe(true);
+  });
+
+  test("with relu, sigmoid or tanh the bias add and the activation are one op (addAct), the values of the two-op form", () => {
+    const X = randn(rng(3), [2, 6, 6, 2], f64);
+    for (const activation of ["relu", "sigmoid", "tanh", "elu", "linear"] as const) {
+      const layer = conv2dLayer([6, 6, 2], 3, 3, { activation });
+      const p = layer.init(rng(4), f64);
+      const fused = vi.spyOn(addActPrim as { forward: (...a: unknown[]) => unknown }, "forward");
+      const A = layer.apply(p, X);
+      expect([activation, fused.mock.calls.length]).toEqual([activation, activation === "elu" || activation === "linear" ? 0 : 1]);
+      vi.restoreAllMocks();
+      // the two-op form: the layer with an activation the fused op does not take, then it by hand
+      const linear = conv2dLayer([6, 6, 2], 3, 3).apply(p, X);
+      const byHand = { relu, sigmoid, tanh, linear: (t: Tensor) => t, elu: undefined }[activation];
+      if (byHand !== undefined) expect(mismatch({ A } as Params, { A: byHand(linear) } as Params, 0)).toBeUndefined();
+    }
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { activate, activationBackward, prelu, rrelu } from "../../src/nn/activations.js";
 import { architectureLayers, paramLayout } from "../../src/nn/architecture.js";
 import { batchNormState } from "../../src/nn/batchNorm.js";
-import { avgPool2dLayer, batchNormLayer, conv2dLayer, flattenLayer, maxPool2dLayer, reshapeLayer } from "../../src/nn/conv.js";
+import { avgPool2dLayer, batchNormLayer, conv2dLayer, flattenLayer, globalAvgPool2dLayer, maxPool2dLayer, reshapeLayer } from "../../src/nn/conv.js";
 import { dense, gradsAsParams } from "../../src/nn/dense.js";
 import { dropout } from "../../src/nn/dropout.js";
 import { initializer, initializers } from "../../src/nn/init.js";
@@ -262,6 +262,10 @@ describe("image layers", () => {
     // padding as large as the window (a window of padding only): before, a layer whose first apply failed in the op
     expect(() => maxPool2dLayer([8, 8, 1], 2, { padding: 5 })).toThrow(new RangeError("maxPool2dLayer: explicit padding must be smaller than the window (2×2), got 5"));
     expect(() => avgPool2dLayer([8, 8, 1], [3, 2], { padding: [1, 2] })).toThrow("avgPool2dLayer: explicit padding must be smaller than the window (3×2), got [1,2]");
+    // as large as the window on one axis only (top, then left), and one less
+    expect(() => maxPool2dLayer([8, 8, 1], 2, { padding: [2, 0] })).toThrow(new RangeError("maxPool2dLayer: explicit padding must be smaller than the window (2×2), got [2,0]"));
+    expect(() => avgPool2dLayer([8, 8, 1], [3, 2], { padding: [0, 2] })).toThrow(new RangeError("avgPool2dLayer: explicit padding must be smaller than the window (3×2), got [0,2]"));
+    expect(maxPool2dLayer([8, 8, 1], [3, 2], { padding: [2, 1] }).nOut).toEqual([4, 5, 1]);
     expect(maxPool2dLayer([8, 8, 1], 2, { padding: 1 }).nOut).toEqual([5, 5, 1]);
   });
   it("batchNormLayer, flattenLayer and reshapeLayer shapes", () => {
@@ -275,7 +279,23 @@ describe("image layers", () => {
       );
     for (const epsilon of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
       expect(() => batchNormLayer([4], { epsilon })).toThrow(new RangeError(`batchNormLayer: option 'epsilon' must be a finite number > 0, got ${epsilon}`));
+    // a string is no epsilon, even one that reads as a number
+    expect(() => batchNormLayer([4], { epsilon: bad("0.001") })).toThrow(new RangeError("batchNormLayer: option 'epsilon' must be a finite number > 0, got 0.001"));
     expect(batchNormLayer([4], { momentum: 0, epsilon: 1e-9 }).nOut).toEqual([4]);
+    // momentum 1 is in range: the running statistics keep their old values
+    const frozen = batchNormLayer([2], { momentum: 1 });
+    const [, fc] = frozen.forward(
+      frozen.init(rng(0)),
+      tensor([
+        [1, 2],
+        [3, 5],
+      ]),
+      { training: true },
+    );
+    expect([toArray(fc.state?.mean as Tensor), toArray(fc.state?.variance as Tensor)]).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
     expect(batchNormLayer([3]).nOut).toEqual([3]);
     expect(() => flattenLayer(bad([2, 0]))).toThrow(new TypeError("flattenLayer: the shape must be a non-empty array of sizes, got [2,0]"));
     expect(() => reshapeLayer(bad([]))).toThrow("reshapeLayer: the shape must be a non-empty array of sizes, got []");
@@ -430,6 +450,7 @@ describe("a layer's backward names the layer and what it expected", () => {
     const [A, cache] = l.forward(p, ones([4, 2]));
     expect(() => l.backward(p, bad([1, 2]), cache)).toThrow(new TypeError("dense.backward: argument 'dA' must be a Tensor, got an array of 2"));
     expect(() => l.backward(p, A, bad(null))).toThrow(new TypeError("dense.backward: argument 'cache' must be the cache from forward ({ A_prev, Z, A }), got null"));
+    expect(() => l.backward(p, A, bad(undefined))).toThrow(new TypeError("dense.backward: argument 'cache' must be the cache from forward ({ A_prev, Z, A }), got undefined"));
     expect(() => l.backward(p, A, bad({ A_prev: ones([4, 2]) }))).toThrow(new TypeError("dense.backward: argument 'cache' must be the cache from forward ({ A_prev, Z, A }), got an object"));
     const other = dense(3, 2).init(rng(0));
     for (const fn of ["apply", "forward"] as const)
@@ -450,6 +471,10 @@ describe("a layer's backward names the layer and what it expected", () => {
     // before: a 5×5 kernel ran, giving [2, 2, 2, 2] instead of the layer's [2, 4, 4, 2]; a wrong b was add's message
     for (const fn of ["apply", "forward", "applyWithState"] as const)
       expect(() => c[fn](bad(other), X)).toThrow(new ShapeError(`conv2dLayer.${fn}`, "argument 'params': W has shape [5, 5, 1, 2], expected [3, 3, 1, 2] (a [6, 6, 1] → [4, 4, 2] layer)"));
+    // a kernel of lower rank whose sizes match as far as they go
+    expect(() => c.apply(bad({ W: zeros([3, 3, 1]), b: p.b }), X)).toThrow(
+      new ShapeError("conv2dLayer.apply", "argument 'params': W has shape [3, 3, 1], expected [3, 3, 1, 2] (a [6, 6, 1] → [4, 4, 2] layer)"),
+    );
     const [A, cache] = c.forward(p, X);
     expect(() => c.backward(bad({ W: p.W, b: zeros([3]) }), A, cache)).toThrow("conv2dLayer.backward: argument 'params': b has shape [3], expected [2] (a [6, 6, 1] → [4, 4, 2] layer)");
     const bn = batchNormLayer([4, 4, 3]);
@@ -460,6 +485,19 @@ describe("a layer's backward names the layer and what it expected", () => {
     expect(() => bn.forward(bad({ ...q, beta: zeros([1, 3]) }), Y)).toThrow("batchNormLayer.forward: argument 'params': beta has shape [1, 3], expected [3]");
     expect(() => bn.apply(bad({ ...q, variance: ones([2]) }), Y, { training: true })).toThrow("batchNormLayer.apply: argument 'params': variance has shape [2], expected [3]");
     expect(() => bn.apply(bad({ ...q, mean: zeros([3]) }), Y)).not.toThrow();
+  });
+
+  it("image layers: a dA of another shape names the layer's input and output per example", () => {
+    const gap = globalAvgPool2dLayer([4, 4, 3]);
+    const [, gc] = gap.forward({}, ones([2, 4, 4, 3]));
+    expect(() => gap.backward({}, bad(ones([2, 4])), gc)).toThrow(
+      new ShapeError("globalAvgPool2dLayer.backward", "dA has shape [2, 4], expected [2, 3] (the output of this [4, 4, 3] → [3] layer in the cache from forward, rows are examples)"),
+    );
+    const r = reshapeLayer([2, 2, 1]);
+    const [, rc] = r.forward({}, ones([3, 4]));
+    expect(() => r.backward({}, bad(ones([3, 4])), rc)).toThrow(
+      new ShapeError("reshapeLayer.backward", "dA has shape [3, 4], expected [3, 2, 2, 1] (the output of this [4] → [2, 2, 1] layer in the cache from forward, rows are examples)"),
+    );
   });
 
   it("image layers: a dA that is not a Tensor", () => {
@@ -486,6 +524,46 @@ describe("a layer's backward names the layer and what it expected", () => {
     expect(() => net.backward(p, A, bad([caches[0], caches[1], null]))).toThrow(
       new TypeError("sequential.backward: layer 2: dense.backward: argument 'cache' must be the cache from forward ({ A_prev, Z, A }), got null"),
     );
+    // the layer's own error is kept as the cause
+    const causeOf = (f: () => unknown): unknown => {
+      try {
+        f();
+      } catch (e) {
+        return (e as Error).cause;
+      }
+      return undefined;
+    };
+    const shapeCause = causeOf(() => net.backward(p, bad(zeros([3, 2])), caches));
+    expect(shapeCause).toBeInstanceOf(ShapeError);
+    expect((shapeCause as Error).message).toBe("dense.backward: dA has shape [3, 2], expected [2, 2] (the output of this 3 → 2 layer in the cache from forward, columns are examples)");
+    const typeCause = causeOf(() => net.backward(p, A, bad([caches[0], caches[1], null])));
+    expect(typeCause).toBeInstanceOf(TypeError);
+    expect((typeCause as Error).message).toBe("dense.backward: argument 'cache' must be the cache from forward ({ A_prev, Z, A }), got null");
+    // any other error of a layer's backward goes on as it is
+    const boom = new RangeError("custom.backward: out of range");
+    const custom = {
+      kind: "custom",
+      nIn: 2,
+      nOut: 2,
+      layout: "columns",
+      architecture: {},
+      init: () => ({}),
+      apply: (_p: unknown, a: Tensor) => a,
+      forward: (_p: unknown, a: Tensor) => [a, {}],
+      backward: () => {
+        throw boom;
+      },
+    };
+    const withCustom = sequential(bad([dense(4, 2), custom]));
+    const cp = withCustom.init(rng(0));
+    const [cA, cc] = withCustom.forward(cp, ones([4, 2]) as never);
+    let thrown: unknown;
+    try {
+      withCustom.backward(cp, cA as never, cc);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBe(boom);
     const m = mlp([4, 3, 2]);
     const mp = m.init(rng(0));
     const [mA, mc] = m.forward(mp, ones([4, 2]));
