@@ -80,7 +80,7 @@ const impl = (ls: Tensor, Y: Tensor, g: Tensor, axis: number, m: number): Tensor
   expectTensor("softmaxCrossEntropyGrad", "Y", Y);
   expectTensor("softmaxCrossEntropyGrad", "g", g);
   if (!(Number.isFinite(m) && m > 0)) throw new RangeError(`softmaxCrossEntropyGrad: argument 'm' must be a positive number of examples, got ${String(m)}`);
-  if (typeof axis !== "number" || !Number.isInteger(axis)) throw new TypeError(`softmaxCrossEntropyGrad: argument 'axis' must be an integer, got ${String(axis)}`);
+  if (!Number.isInteger(axis)) throw new TypeError(`softmaxCrossEntropyGrad: argument 'axis' must be an integer, got ${String(axis)}`);
   const a = normAxis("softmaxCrossEntropyGrad", axis, ls.rank, ls.shape as readonly number[]);
   // mixed dtypes meet in the wider one, as the ops it fuses promote
   const [l1, y1] = promote(ls, Y);

@@ -137,4 +137,21 @@ describe("a CNN sequential", () => {
       if (byHand !== undefined) expect(mismatch({ A } as Params, { A: byHand(linear) } as Params, 0)).toBeUndefined();
     }
   });
+
+  test("dense's apply fuses the bias add and relu/sigmoid/tanh into addAct, except when it drops units in training", () => {
+    const X = randn(rng(5), [4, 3], f64);
+    for (const activation of ["relu", "sigmoid", "tanh", "elu"] as const) {
+      const fusedCalls = (dropout: number, ctx: object): number => {
+        const layer = dense(4, 3, { activation, dropout });
+        const p = layer.init(rng(6), f64);
+        const spy = vi.spyOn(addActPrim as { forward: (...a: unknown[]) => unknown }, "forward");
+        layer.apply(p, X, ctx as never);
+        const n = spy.mock.calls.length;
+        vi.restoreAllMocks();
+        return n;
+      };
+      const fuses = activation === "elu" ? 0 : 1;
+      expect([activation, fusedCalls(0, {}), fusedCalls(0, { training: true }), fusedCalls(0.5, {}), fusedCalls(0.5, { training: true, rng: rng(7) })]).toEqual([activation, fuses, fuses, fuses, 0]);
+    }
+  });
 });

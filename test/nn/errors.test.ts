@@ -452,6 +452,12 @@ describe("a layer's backward names the layer and what it expected", () => {
     expect(() => l.backward(p, A, bad(null))).toThrow(new TypeError("dense.backward: argument 'cache' must be the cache from forward ({ A_prev, Z, A }), got null"));
     expect(() => l.backward(p, A, bad(undefined))).toThrow(new TypeError("dense.backward: argument 'cache' must be the cache from forward ({ A_prev, Z, A }), got undefined"));
     expect(() => l.backward(p, A, bad({ A_prev: ones([4, 2]) }))).toThrow(new TypeError("dense.backward: argument 'cache' must be the cache from forward ({ A_prev, Z, A }), got an object"));
+    // W wrong in one size only, or of another rank with the right sizes first
+    for (const W of [zeros([2, 4]), zeros([3, 2]), zeros([3, 4, 1])])
+      expect(() => l.apply(bad({ W, b: p.b }), ones([4, 2]))).toThrow(
+        new ShapeError("dense.apply", `argument 'params': W has shape [${W.shape.join(", ")}], expected [3, 4] (a 4 → 3 layer, columns are examples)`),
+      );
+    expect(() => dense(4, 3, bad({ activaton: "relu" }))).toThrow(new TypeError("dense: unknown option 'activaton' (did you mean 'activation'?)"));
     const other = dense(3, 2).init(rng(0));
     for (const fn of ["apply", "forward"] as const)
       expect(() => l[fn](bad(other), ones([4, 2]))).toThrow(new ShapeError(`dense.${fn}`, "argument 'params': W has shape [2, 3], expected [3, 4] (a 4 → 3 layer, columns are examples)"));

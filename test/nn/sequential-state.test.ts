@@ -15,11 +15,15 @@ import { rng } from "../../src/tensor/random.js";
 const bad = (x: unknown): never => x as never;
 
 describe("sequential: layer state", () => {
-  const net = sequential([batchNormLayer([2, 2, 1]), flattenLayer([2, 2, 1]), dense(4, 1, { layout: "rows" })]);
-  const p = net.init(rng(0));
-  const X = fill([3, 2, 2, 1], 1);
+  // made inside each test: a layer's methods are made with it, and Stryker credits what runs at
+  // describe level to no test
+  const setup = () => {
+    const net = sequential([batchNormLayer([2, 2, 1]), flattenLayer([2, 2, 1]), dense(4, 1, { layout: "rows" })]);
+    return { net, p: net.init(rng(0)), X: fill([3, 2, 2, 1], 1) };
+  };
 
   it("withState puts each layer's new statistics in, and keeps the rest", () => {
+    const { net, p } = setup();
     const next = net.withState(p, [{ mean: fill([1], 5), variance: fill([1], 2) }, {}, {}]);
     expect(toArray(next[0].mean)).toEqual([5]);
     expect(toArray(next[0].variance)).toEqual([2]);
@@ -30,6 +34,7 @@ describe("sequential: layer state", () => {
   });
 
   it("withState refuses what is not one state per layer, naming the layer", () => {
+    const { net, p } = setup();
     expect(() => net.withState(p, bad([{}, {}]))).toThrow(new TypeError("sequential.withState: argument 'states' must hold one state per layer (3), from applyWithState"));
     expect(() => net.withState(p, bad([null, {}, {}]))).toThrow(new TypeError("sequential.withState: the state of layer 0 must be a record ({} for none)"));
     expect(() => net.withState(p, bad([{}, 7, {}]))).toThrow(new TypeError("sequential.withState: the state of layer 1 must be a record ({} for none)"));
@@ -50,6 +55,7 @@ describe("sequential: layer state", () => {
   });
 
   it("updateState takes the states from forward's caches, with its own name in errors", () => {
+    const { net, p, X } = setup();
     const [, caches] = net.forward(p, X, { training: true });
     const next = net.updateState(p, caches);
     expect(toArray(next[0].mean)).toEqual([Math.fround(0.1)]); // 0.9·0 + 0.1·1
@@ -62,6 +68,7 @@ describe("sequential: layer state", () => {
   });
 
   it("applyWithState names itself", () => {
+    const { net, p, X } = setup();
     expect(() => net.applyWithState(bad([]), X)).toThrow(new TypeError("sequential.applyWithState: argument 'params' must be an array of 3 layer records (from init)"));
     const [A, states] = net.applyWithState(p, X, { training: true });
     expect(A.shape).toEqual([3, 1]);

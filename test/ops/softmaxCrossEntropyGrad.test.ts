@@ -4,7 +4,7 @@
  * dtypes), the same bits as the six-kernel composition it replaced for one-hot targets, the
  * composition a backend without the kernel runs, and its argument checks.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Backend } from "../../src/backend/backend.js";
 import { reference } from "../../src/backend/reference.js";
 import { wasm } from "../../src/backend/wasm/index.js";
@@ -56,7 +56,20 @@ const fused = (be: Backend, shape: readonly number[], axis: number, y: readonly 
     return toFlat(softmaxCrossEntropyGrad(ls, fromArray(shape as number[], y, { dtype }), tensor(g, { dtype }), axis, m));
   });
 
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
 describe("softmaxCrossEntropyGrad", () => {
+  it("runs the backend's fused kernel where it has one: one call, no exp kernel", () => {
+    const ls = logSoftmax(fromArray([3, 13], wave(39, 0.71)), 1);
+    const Y = fromArray([3, 13], oneHot([3, 13], 1));
+    const fusedCalls = vi.spyOn(reference, "softmaxCrossEntropyGrad");
+    const unary = vi.spyOn(reference, "unary");
+    withBackend(reference, () => softmaxCrossEntropyGrad(ls, Y, tensor(1.5), 1, 7));
+    expect([fusedCalls.mock.calls.length, unary.mock.calls.length]).toEqual([1, 0]);
+  });
+
   it.each(cases)("agrees with the reference backend on %s, both dtypes, any targets", (_name, shape, axis) => {
     const size = shape.reduce((a, b) => a * b, 1);
     const y = wave(size, 1.3).map((v) => Math.abs(v) / 3);
@@ -158,5 +171,14 @@ describe("softmaxCrossEntropyGrad", () => {
     );
     expect(() => softmaxCrossEntropyGrad(ls, Y, tensor(1), 1, "2" as never)).toThrow(new RangeError("softmaxCrossEntropyGrad: argument 'm' must be a positive number of examples, got 2"));
     expect(() => softmaxCrossEntropyGrad(ls, "Y" as never, tensor(1), 1, 2)).toThrow(/softmaxCrossEntropyGrad: argument 'Y'/);
+    expect(() => softmaxCrossEntropyGrad("ls" as never, Y, tensor(1), 1, 2)).toThrow(new TypeError("softmaxCrossEntropyGrad: argument 'ls' must be a Tensor, got string ls"));
+    expect(() => softmaxCrossEntropyGrad(ls, Y, 1 as never, 1, 2)).toThrow(new TypeError("softmaxCrossEntropyGrad: argument 'g' must be a Tensor, got number 1"));
+    // targets of another rank with the same leading sizes, or one size off
+    expect(() => softmaxCrossEntropyGrad(ls, fromArray([2, 3, 1], [1, 0, 0, 0, 1, 0]) as never, tensor(1), 1, 2)).toThrow(
+      new ShapeError("softmaxCrossEntropyGrad", "'ls' [2, 3] and 'Y' [2, 3, 1] must have one shape"),
+    );
+    expect(() => softmaxCrossEntropyGrad(ls, fromArray([2, 4], [1, 0, 0, 0, 0, 1, 0, 0]) as never, tensor(1), 1, 2)).toThrow(
+      new ShapeError("softmaxCrossEntropyGrad", "'ls' [2, 3] and 'Y' [2, 4] must have one shape"),
+    );
   });
 });
