@@ -37,6 +37,8 @@ const GPOSTED = ARGS + NARGS;
 const MAIL = 25;
 /** Training sets the gathering worker holds (it writes this word). */
 const HELD = 26;
+/** The gathering worker claims only blocks below this index of a job (tests set it to make it take all, none or half). */
+const LIMIT = 27;
 /** Gather job slots: job `g` in slot `g % GSLOTS`, its words from `GBASE + slot · GSTRIDE` (see `gatherJobs`). */
 const GBASE = 32;
 const GSTRIDE = 16;
@@ -279,7 +281,7 @@ const gatherJobs = (c: Int32Array, seen: number, st: GatherState, receive: () =>
       for (;;) {
         if (Atomics.load(c, 0) !== seen) return;
         t = Atomics.load(c, base);
-        if (t === -1 || (t & ~0x7ff) !== tag || (t & 0x7ff) >= blocks) break;
+        if (t === -1 || (t & ~0x7ff) !== tag || (t & 0x7ff) >= blocks || (t & 0x7ff) >= Atomics.load(c, 27)) break;
         if (Atomics.compareExchange(c, base, t, t + 1) !== t) continue;
         copy(st.out, dst, src, width, idx, at, count, t & 0x7ff, transposed);
         Atomics.add(c, base + 1, 1);
@@ -372,6 +374,7 @@ export class Pool {
     this.control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
     this.control[TICKET] = CLOSED;
     for (let i = 0; i < GSLOTS; i++) this.control[GBASE + i * GSTRIDE] = CLOSED;
+    this.control[LIMIT] = MAX_CHUNKS;
   }
 
   /** Start workers until `participants - 1` exist (they become ready asynchronously). */
@@ -474,6 +477,21 @@ export class Pool {
   /** Whether gather jobs can go to a worker: worker 1 is up and its host lets it take messages while it runs (Node). */
   get gathers(): boolean {
     return this.workers[0]?.mail !== undefined && this.ready >= 1;
+  }
+
+  /**
+   * The gathering worker claims only the blocks below `n` of each job it reaches from now on
+   * (`MAX_CHUNKS`: all, the default; 0: none): for tests that make it take all, none or half.
+   *
+   * @internal
+   */
+  set gatherLimit(n: number) {
+    Atomics.store(this.control, LIMIT, n);
+  }
+
+  /** Blocks of `job` written so far (by either thread; for tests). @internal */
+  gatherDone(job: GatherJob): number {
+    return this.slots[job.g % GSLOTS] === job ? Atomics.load(this.control, GBASE + (job.g % GSLOTS) * GSTRIDE + 1) : job.blocks;
   }
 
   /** Send the gathering worker a message and wake it. */
