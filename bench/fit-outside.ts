@@ -129,11 +129,28 @@ const forms = {
 const byWorker = [];
 const names = Object.keys(forms);
 for (const k of names) forms[k](1);
+// the main thread's CPU time (Linux: /proc, in clock ticks of 10 ms), which a loaded host does not
+// inflate by descheduling it: what the step costs the thread that runs it
+const { readFileSync } = process.getBuiltinModule("node:fs");
+const mainCpu = () => {
+  try {
+    const f = readFileSync("/proc/self/task/" + process.pid + "/stat", "utf8").split(") ")[1].split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return NaN;
+  }
+};
 const ts = Object.fromEntries(names.map((k) => [k, []]));
-for (let r = 0; r < rounds; r++) for (const k of r % 2 === 0 ? names : [...names].reverse()) ts[k].push(forms[k](epochs));
+const cpu = Object.fromEntries(names.map((k) => [k, []]));
+for (let r = 0; r < rounds; r++)
+  for (const k of r % 2 === 0 ? names : [...names].reverse()) {
+    const c0 = mainCpu();
+    ts[k].push(forms[k](epochs));
+    cpu[k].push((mainCpu() - c0) / (epochs * batches));
+  }
 const med = (a) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
 const ratios = (k) => ts[k].map((v, i) => v / ts.core[i]);
-console.log(JSON.stringify({ ms: Object.fromEntries(names.map((k) => [k, med(ts[k])])), fitOverCore: med(ratios("fit")), inOrderOverCore: med(ratios("fit in order")), slicedOverCore: med(ratios("sliced")), byWorker: med(byWorker), fitOverSliced: med(ts.fit.map((v, i) => v / ts.sliced[i])), perRound: ratios("fit") }));
+console.log(JSON.stringify({ cpuMs: Object.fromEntries(names.map((k) => [k, med(cpu[k])])), cpuFitOverCore: med(cpu.fit.map((v, i) => v / cpu.core[i])), ms: Object.fromEntries(names.map((k) => [k, med(ts[k])])), fitOverCore: med(ratios("fit")), inOrderOverCore: med(ratios("fit in order")), slicedOverCore: med(ratios("sliced")), byWorker: med(byWorker), fitOverSliced: med(ts.fit.map((v, i) => v / ts.sliced[i])), perRound: ratios("fit") }));
 process.exit(0);
 `,
 );
@@ -141,14 +158,28 @@ process.exit(0);
 const all: { fit: number; inOrder: number; sliced: number }[] = [];
 for (let r = 0; r < runs; r++) {
   const out = sh(process.execPath, ["check.mjs"], app).trim().split("\n").pop() as string;
-  const res = JSON.parse(out) as { ms: Record<string, number>; fitOverCore: number; inOrderOverCore: number; slicedOverCore: number; fitOverSliced: number; byWorker: number; perRound: number[] };
+  const res = JSON.parse(out) as {
+    cpuMs: Record<string, number>;
+    cpuFitOverCore: number;
+    ms: Record<string, number>;
+    fitOverCore: number;
+    inOrderOverCore: number;
+    slicedOverCore: number;
+    fitOverSliced: number;
+    byWorker: number;
+    perRound: number[];
+  };
   all.push({ fit: res.fitOverCore, inOrder: res.inOrderOverCore, sliced: res.slicedOverCore });
   console.log(
     `run ${r + 1}: ms per step ${Object.entries(res.ms)
       .map(([k, v]) => `${k} ${v.toFixed(3)}`)
       .join(
         ", ",
-      )}; fit / core ${res.fitOverCore.toFixed(3)}× (rounds ${res.perRound.map((v) => v.toFixed(2)).join(", ")}), fit in order / core ${res.inOrderOverCore.toFixed(3)}×, sliced / core ${res.slicedOverCore.toFixed(3)}×, fit / sliced ${res.fitOverSliced.toFixed(3)}×; fit's batch elements copied by the worker ${(100 * res.byWorker).toFixed(1)}%`,
+      )}; fit / core ${res.fitOverCore.toFixed(3)}× (rounds ${res.perRound.map((v) => v.toFixed(2)).join(", ")}), fit in order / core ${res.inOrderOverCore.toFixed(3)}×, sliced / core ${res.slicedOverCore.toFixed(3)}×, fit / sliced ${res.fitOverSliced.toFixed(3)}×; fit's batch elements copied by the worker ${(100 * res.byWorker).toFixed(1)}%; main thread's CPU ms per step ${Object.entries(
+      res.cpuMs,
+    )
+      .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+      .join(", ")}, fit / core ${res.cpuFitOverCore.toFixed(3)}×`,
   );
 }
 const fmt = (k: "fit" | "inOrder" | "sliced") => all.map((a) => `${a[k].toFixed(3)}×`).join(", ");

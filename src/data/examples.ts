@@ -88,7 +88,10 @@ const checkCount = (fn: string, arg: string, n: unknown, min = 1): number => {
 };
 
 /**
- * Examples from nested arrays: `xs[i]` the features and `ys[i]` the targets of example i.
+ * Examples from nested arrays: `xs[i]` the features and `ys[i]` the targets of example i. The
+ * arrays are allocated in shared memory where the host has it (Node; a cross-origin isolated
+ * page), as every constructor here that allocates a set does: the WASM backend's worker then
+ * gathers `fit`'s batches while the main thread computes.
  *
  * @example
  * import { examples } from "typegrad"
@@ -125,7 +128,10 @@ const row = (arg: string, i: number, r: unknown): readonly number[] => {
 
 /**
  * Examples from flat example-major arrays: `Float32Array`s are taken as they are (not copied),
- * a `Float64Array` or a plain array is rounded to float32 in a copy.
+ * a `Float64Array` or a plain array is rounded to float32 in a copy (in shared memory where the
+ * host has it). Put a large `Float32Array` on a `SharedArrayBuffer`
+ * (`new Float32Array(new SharedArrayBuffer(4 * n))`), or copy it with `take`/`split`, to let the
+ * WASM backend's worker gather `fit`'s batches from it; from a plain one the main thread gathers.
  *
  * @example
  * import { fromFlat } from "typegrad"

@@ -196,7 +196,7 @@ describe("the pool's worker gathers batches from shared memory", () => {
     const g = rng(8);
     const xs = Array.from({ length: m }, () => Array.from({ length: 20 }, () => g.normal()));
     const ys = Array.from({ length: m }, (_, i) => [i % 3]);
-    const sharedSet = oneHot(examples(xs, ys), 3);
+    const sharedSet = oneHot(examples<20, 1>(xs, ys), 3);
     expect(sharedSet.x.buffer).toBeInstanceOf(SharedArrayBuffer);
     const plainSet = fromFlat(20, 3, Float32Array.from(sharedSet.x), Float32Array.from(sharedSet.y));
     const before = wasmStats();
@@ -230,7 +230,7 @@ describe("the pool's worker gathers batches from shared memory", () => {
 
 describe("training sets in shared memory", () => {
   it("examples, take, split, oneHot, examplesFrom and the toy sets allocate on a SharedArrayBuffer; fromFlat keeps the user's arrays", () => {
-    const d = examples(
+    const d = examples<2, 1>(
       [
         [0, 1],
         [2, 3],
