@@ -34,7 +34,7 @@ import { bind, giveBackExcept, tidy } from "../autodiff/core.js";
 import { namedLeaves, type Params, treeLeaves } from "../autodiff/tree.js";
 import { valueAndGradAux } from "../autodiff/vjp.js";
 import type { Backend, DType, Storage, TypedArray } from "../backend/backend.js";
-import { batcher, checkExamples, type Examples, forgetBatches, type Layout, labelsOnce, take, toTensors } from "../data/examples.js";
+import { batcher, checkExamples, type Examples, forgetBatches, type Layout, labelsOnce, takeInto, toTensors } from "../data/examples.js";
 import type { RunContext } from "../nn/activations.js";
 import { type Architecture, type ParamLayout, paramLayout } from "../nn/architecture.js";
 import type { LossOptions } from "../nn/losses.js";
@@ -382,6 +382,9 @@ const firstBatchError = <P extends Params, F extends number, T extends number>(f
   }
   return dataShapeError(fn, "option 'train'", data, "batch", e);
 };
+
+/** An ordinary float32 array (a batch to augment: see `takeInto`). */
+const plainFloats = (n: number): Float32Array => new Float32Array(n);
 
 function* evaluation<P extends Params>(
   fn: string,
@@ -879,7 +882,7 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
   const fullBatch = bs >= data.m && o.augment === undefined ? toTensors(data, layout, { dtype }) : undefined;
   const gathered = batcher(data, layout, bs, { dtype });
   const augment = o.augment;
-  const batchOf = (idx: readonly number[]) => (augment === undefined ? gathered(idx) : toTensors(augment(take(data, idx), augmenter), layout, { dtype }));
+  const batchOf = (idx: readonly number[]) => (augment === undefined ? gathered(idx) : toTensors(augment(takeInto(data, idx, plainFloats), augmenter), layout, { dtype }));
   const progress: ProgressReporter | undefined = o.progress === undefined || o.progress === false ? undefined : progressReporter(fn, o.progress, { epochs, firstEpoch, batches });
 
   const es = o.earlyStopping;
