@@ -169,6 +169,40 @@ describe("the pool's worker gathers batches from shared memory", () => {
     }
   });
 
+  it("does not wait for a block the worker is still copying: the main thread copies it too, and the storage's block is reused only once the worker is done", () => {
+    const width = 100;
+    const src = shared(400 * width, 11);
+    const rows = shuffled(60, 400, 12);
+    const want = byHand(src, width, rows, false);
+    pool().gatherLimit = 0;
+    try {
+      const before = wasmStats();
+      const s = gather(src, width, rows, false);
+      const job = jobOf(s) as GatherJob;
+      // play a worker descheduled in the middle of block 0: claimed, not done
+      const { control, base } = pool().gatherWords(job);
+      const t = Atomics.load(control, base);
+      expect(Atomics.compareExchange(control, base, t, t + 1)).toBe(t);
+      // the read does not wait for it (it would hang here), and has every byte
+      expect(Array.from(wasm.read(s))).toEqual(want);
+      expect(job.draining).toBe(true);
+      expect(pool().gatherDrained(job)).toBe(false);
+      const sum = wasm.read(wasm.reduce("sum", s, [rows.length * width], 0))[0] as number;
+      expect(sum).toBeCloseTo(
+        want.reduce((a, b) => a + b, 0),
+        1,
+      );
+      expect(wasmStats().gatheredByWorker - before.gatheredByWorker).toBe(0);
+      // the worker writes its block: now the storage can be given back
+      Atomics.add(control, base + 1, 1);
+      expect(pool().gatherDrained(job)).toBe(true);
+      wasm.release?.(s);
+      expect(Array.from(wasm.read(gather(src, width, rows, true)))).toEqual(byHand(src, width, rows, true));
+    } finally {
+      pool().gatherLimit = MAX_CHUNKS;
+    }
+  });
+
   it("takes plain arrays, float64 batches and one thread on the main thread's path", () => {
     const width = 20;
     const src = shared(100 * width, 5);

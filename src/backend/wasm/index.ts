@@ -104,23 +104,36 @@ const copyPending = (job: Pending, to: number, waiting = false): void => {
 /**
  * Copy the rest of `s`'s rows (when it has any left to copy), or with `drop` forget them (`s` was
  * given back: a worker's job is cancelled, and this returns once the worker has written the
- * blocks it claimed, so the block can be reused).
+ * blocks it claimed, so the block can be reused). A worker's job that the main thread finished
+ * while the worker was still copying its last block (the main thread copied it too: the same
+ * bytes) stays pending until that block is written: `wait` (eviction, a job slot needed again)
+ * waits for it; without `wait` (a kernel or a read about to use `s`: the bytes are all there) it
+ * is only checked.
  */
-const finishPending = (s: WasmStorage, drop = false): void => {
+const finishPending = (s: WasmStorage, drop = false, wait = true): void => {
   const job = s.pending;
   if (job === undefined) return;
-  s.pending = undefined;
-  s.complete = undefined;
-  if (job.job !== undefined) {
+  const gj = job.job;
+  if (gj !== undefined) {
     const pool = load().pool as Pool;
-    if (drop) pool.cancelGather(job.job);
-    else {
-      const mine = pool.finishGather(job.job, load().arena.f32);
-      countGathered(job.rows.length * job.width, false);
-      countGathered(0, false, job.rows.length * job.width - mine);
+    if (!gj.draining) {
+      if (drop) pool.cancelGather(gj);
+      else {
+        const n = job.rows.length * job.width;
+        const { mine } = pool.finishGather(gj, load().arena.f32);
+        countGathered(n, false, n - mine);
+      }
     }
+    if (gj.draining) {
+      if (wait || drop) pool.drainGather(gj);
+      else if (!pool.gatherDrained(gj)) return;
+    }
+    s.pending = undefined;
+    s.complete = undefined;
     return;
   }
+  s.pending = undefined;
+  s.complete = undefined;
   if (!drop) copyPending(job, job.rows.length);
   pendings.splice(pendings.indexOf(job), 1);
 };
@@ -181,7 +194,7 @@ class Wasm implements Backend {
   private run(inputs: readonly WasmStorage[], out: WasmStorage, kernel: (rt: Runtime, ptrs: readonly number[], o: number) => void): WasmStorage {
     const rt = load();
     const arena = rt.arena;
-    for (const s of inputs) if (s.pending !== undefined) finishPending(s);
+    for (const s of inputs) if (s.pending !== undefined) finishPending(s, false, false);
     arena.begin();
     for (const s of inputs) s.pin = -1;
     const ptrs: number[] = [];
@@ -202,7 +215,7 @@ class Wasm implements Backend {
 
   read(s: Storage): TypedArray {
     const x = this.own(s, "read", "s");
-    finishPending(x);
+    finishPending(x, false, false);
     if (x.ptr >= 0) return load().arena.copyOut(x);
     return load().arena.host(x).slice();
   }

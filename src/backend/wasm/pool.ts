@@ -342,6 +342,8 @@ export interface GatherJob {
   readonly transposed: number;
   readonly blocks: number;
   readonly at: number;
+  /** Finished by the main thread while the worker may still write its last block (see `Pool.finishGather`). */
+  draining: boolean;
 }
 
 /** Worker threads over one shared memory; the main thread is participant 0. */
@@ -535,7 +537,7 @@ export class Pool {
     const idx = this.idx as Int32Array;
     const at = slot * this.idxRows;
     for (let k = 0; k < count; k++) idx[at + k] = rows[k] as number;
-    const job: GatherJob = { owner, g, src, dst, width, count, transposed: transposed ? 1 : 0, blocks: Math.ceil(count / GATHER_BLOCK), at };
+    const job: GatherJob = { owner, g, src, dst, width, count, transposed: transposed ? 1 : 0, blocks: Math.ceil(count / GATHER_BLOCK), at, draining: false };
     const base = GBASE + slot * GSTRIDE;
     Atomics.store(c, base, CLOSED);
     Atomics.store(c, base + 1, 0);
@@ -569,29 +571,76 @@ export class Pool {
 
   /**
    * Finish `job` into `out` (the memory's float32 view): claim and copy the blocks the worker has
-   * not reached, then wait for those it is copying. Returns the elements the main thread copied.
+   * not reached, and copy too the one it may still be copying (the same bytes: a worker descheduled
+   * in the middle of a block must not hold the step up; at a load of 5 on 2 cores such waits took
+   * up to 35 ms). Returns the elements the main thread copied, and whether the job is *draining*:
+   * the worker may still write that block (the same bytes), so the storage's block must not be
+   * reused, nor the job's slot, before {@link drainGather} (or {@link gatherDrained} is true).
    */
-  finishGather(job: GatherJob, out: Float32Array): number {
+  finishGather(job: GatherJob, out: Float32Array): { readonly mine: number; readonly draining: boolean } {
     const c = this.control;
     const slot = job.g % GSLOTS;
-    if (this.slots[slot] !== job) return 0;
+    if (this.slots[slot] !== job || job.draining) return { mine: 0, draining: job.draining };
     const base = GBASE + slot * GSTRIDE;
     const tag = (job.g & 0xfffff) << 11;
     const idx = this.idx as Int32Array;
+    const rows = (b: number) => (Math.min(job.count, (b + 1) * GATHER_BLOCK) - b * GATHER_BLOCK) * job.width;
     let mine = 0;
+    let mineBlocks = 0;
+    let claimed: Uint8Array | undefined;
     for (;;) {
       const t = Atomics.load(c, base);
       if (t === CLOSED || (t & ~0x7ff) !== tag || (t & 0x7ff) >= job.blocks) break;
       if (Atomics.compareExchange(c, base, t, t + 1) !== t) continue;
       const b = t & 0x7ff;
       gatherBlock(out, job.dst, job.src, job.width, idx, job.at, job.count, b, job.transposed);
-      mine += (Math.min(job.count, (b + 1) * GATHER_BLOCK) - b * GATHER_BLOCK) * job.width;
+      mine += rows(b);
+      mineBlocks++;
+      claimed ??= new Uint8Array(job.blocks);
+      claimed[b] = 1;
       Atomics.add(c, base + 1, 1);
     }
-    this.awaitBlocks(base, job.blocks);
-    Atomics.store(c, base, CLOSED);
+    const done = Atomics.load(c, base + 1);
+    if (done >= job.blocks) {
+      this.closeSlot(job);
+      return { mine, draining: false };
+    }
+    // the worker claims and finishes its blocks one at a time, in increasing order: those it has
+    // finished are the first `done - mineBlocks` of the blocks this thread did not claim
+    let finished = done - mineBlocks;
+    for (let b = 0; b < job.blocks; b++) {
+      if (claimed?.[b] === 1) continue;
+      if (finished > 0) finished--;
+      else {
+        gatherBlock(out, job.dst, job.src, job.width, idx, job.at, job.count, b, job.transposed);
+        mine += rows(b);
+      }
+    }
+    job.draining = true;
+    return { mine, draining: true };
+  }
+
+  /** Whether a draining job's worker has written its last block (its slot is then free: see {@link finishGather}). */
+  gatherDrained(job: GatherJob): boolean {
+    const slot = job.g % GSLOTS;
+    if (this.slots[slot] !== job) return true;
+    if (Atomics.load(this.control, GBASE + slot * GSTRIDE + 1) < job.blocks) return false;
+    this.closeSlot(job);
+    return true;
+  }
+
+  /** Wait until a draining job's worker has written its last block, and free its slot. */
+  drainGather(job: GatherJob): void {
+    const slot = job.g % GSLOTS;
+    if (this.slots[slot] !== job) return;
+    this.awaitBlocks(GBASE + slot * GSTRIDE, job.blocks);
+    this.closeSlot(job);
+  }
+
+  private closeSlot(job: GatherJob): void {
+    const slot = job.g % GSLOTS;
+    Atomics.store(this.control, GBASE + slot * GSTRIDE, CLOSED);
     this.slots[slot] = undefined;
-    return mine;
   }
 
   /**
@@ -602,11 +651,20 @@ export class Pool {
     const c = this.control;
     const slot = job.g % GSLOTS;
     if (this.slots[slot] !== job) return;
+    if (job.draining) {
+      this.drainGather(job);
+      return;
+    }
     const base = GBASE + slot * GSTRIDE;
     const t = Atomics.exchange(c, base, CLOSED);
     const claimed = t === CLOSED || (t & ~0x7ff) !== (job.g & 0xfffff) << 11 ? 0 : t & 0x7ff;
     this.awaitBlocks(base, claimed);
     this.slots[slot] = undefined;
+  }
+
+  /** The index of a job's first control word (tests play the worker with it). @internal */
+  gatherWords(job: GatherJob): { readonly control: Int32Array; readonly base: number } {
+    return { control: this.control, base: GBASE + (job.g % GSLOTS) * GSTRIDE };
   }
 
   /** Tell the gathering worker to drop its reference to `src` (no job of `src` is left to it after this). */
