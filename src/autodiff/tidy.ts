@@ -67,7 +67,7 @@ export const tidy = <A>(
       }
       return out;
     },
-    (out) => flattenTree("tidy", out as Params, "the returned value", "skip").leaves,
+    (out) => flattenTree("tidy", out as Params, "the returned values", "skip").leaves,
     "tidy",
   );
 };

@@ -73,6 +73,9 @@ describe("optimizers refuse bad arguments, naming them", () => {
   ] as const)("%s: 'eps' must be a finite number ≥ 0", (fn, make) => {
     expect(() => make(-1e-8)).toThrow(new RangeError(`${fn}: argument 'eps' must be a finite number ≥ 0, got -1e-8`));
     expect(() => make(Number.NaN)).toThrow(new RangeError(`${fn}: argument 'eps' must be a finite number ≥ 0, got NaN`));
+    expect(() => make("1e-8" as unknown as number)).toThrow(
+      new TypeError(`${fn}: argument 'eps' must be a finite number ≥ 0, got "1e-8" (${fn}'s arguments are positional: ${fn === "adam" ? "adam(lr, beta1, beta2, eps)" : "rmsprop(lr, beta, eps)"})`),
+    );
     expect(make(0).name).toBe(fn);
   });
 
