@@ -173,5 +173,27 @@ describe("leafwiseOptimizer", () => {
     expect(() => wrong.step(p, p, wrong.init(p))).toThrow(
       /^o\.step: option 'update' of leafwiseOptimizer must return \[w, slots\]: a tensor of the parameter's shape \[2\] and an array of 1 such tensors/,
     );
+    // every part of [w, slots] is checked: the pair itself, w, each slot, their shapes
+    const returning = (slots: number, out: (w: Tensor) => unknown, W: Tensor = tensor([[1, 2, 3]])) => {
+      const o = leafwiseOptimizer({ name: "o", lr, slots, update: bad(out) });
+      const q = { W };
+      return () => o.step(q, q, o.init(q));
+    };
+    const refused = (shape: string, slots: number) =>
+      new RegExp(
+        `^o\\.step: option 'update' of leafwiseOptimizer must return \\[w, slots\\]: a tensor of the parameter's shape \\${shape.slice(0, -1)}\\] and an array of ${slots} such tensors, got `,
+      );
+    expect(returning(0, (w) => ({ 0: w, 1: [], length: 2 }))).toThrow(refused("[1, 3]", 0));
+    expect(returning(0, (w) => [w, [], w])).toThrow(refused("[1, 3]", 0));
+    expect(returning(0, () => [3, []])).toThrow(refused("[1, 3]", 0));
+    expect(returning(0, (w) => [w, w])).toThrow(refused("[1, 3]", 0));
+    expect(returning(2, (w) => [w, [w, 3]])).toThrow(refused("[1, 3]", 2));
+    expect(returning(0, () => [tensor([[1, 2]]), []])).toThrow(refused("[1, 3]", 0));
+    expect(returning(0, () => [tensor([1, 2, 3]), []])).toThrow(refused("[1, 3]", 0));
+    expect(returning(0, () => [tensor([[1], [2], [3]]), []])).toThrow(refused("[1, 3]", 0));
+    expect(returning(0, () => [tensor([1]), []], tensor([[1]]))).toThrow(refused("[1, 1]", 0));
+    // and what is right passes
+    const [next] = returning(1, (w) => [w, [w]])() as [{ W: Tensor }];
+    expect(toArray(next.W)).toEqual([[1, 2, 3]]);
   });
 });

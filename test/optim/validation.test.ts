@@ -105,6 +105,7 @@ describe("optimizers refuse bad arguments, naming them", () => {
     expect(() => rmsprop(0.1).step(p, g, ms)).toThrow(new TypeError("rmsprop.step: argument 'state' was made by momentum, not rmsprop: step with the optimizer that made the state"));
     expect(() => nesterov(0.1).step(p, g, momentum(0.1).init(p))).toThrow("nesterov.step: argument 'state' was made by momentum, not nesterov");
     expect(() => momentum(0.1).step(p, g, { ...ms, kind: 7 } as never)).toThrow("momentum.step: argument 'state' was made by 7, not momentum");
+    expect(() => momentum(0.1).step(p, g, { ...ms, kind: { name: "momentum" } } as never)).toThrow("momentum.step: argument 'state' was made by an object, not momentum");
     // the clipped optimizer's state is its inner optimizer's
     const clipped = withGradientClipping(momentum(0.1), 5);
     expect(clipped.init(p).kind).toBe("momentum");
@@ -164,6 +165,9 @@ describe("schedules", () => {
     for (const k of [Number.POSITIVE_INFINITY, Number.NaN]) expect(() => inverseTimeDecay(0.1, k)).toThrow(`inverseTimeDecay: argument 'k' must be a finite number ≥ 0, got ${k}`);
     for (const min of [-1, Number.NaN, 0.2, Number.POSITIVE_INFINITY])
       expect(() => cosineDecay(0.1, 10, min)).toThrow(new RangeError(`cosineDecay: argument 'min' must be a finite number from 0 to lr (0.1), got ${min}`));
+    // a numeric string compares as a number: refused all the same
+    expect(() => cosineDecay(0.1, 10, "0.01" as unknown as number)).toThrow(new RangeError("cosineDecay: argument 'min' must be a finite number from 0 to lr (0.1), got 0.01"));
+    expect(() => exponentialDecay(0.1, 0.5, 10, { stairCase: true } as never)).toThrow(new TypeError("exponentialDecay: unknown option 'stairCase' (did you mean 'staircase'?)"));
     expect(cosineDecay(0.1, 10, 0.1)(5)).toBeCloseTo(0.1, 15);
     expect(cosineDecay(0.1, 10, 0)(10)).toBe(0);
     for (const rate of [1.0001, 2, 1e9])
