@@ -165,6 +165,12 @@ describe("leafwiseOptimizer", () => {
     expect(() => leafwiseOptimizer(bad(null))).toThrow(new TypeError("leafwiseOptimizer: argument 'options' must be { name, lr, slots, update }, got null"));
     expect(() => leafwiseOptimizer({ name: "adam", lr, slots: 0, update })).toThrow(/^leafwiseOptimizer: option 'name' must not be a built-in optimizer's name, got "adam"/);
     expect(() => leafwiseOptimizer({ name: "", lr, slots: 0, update })).toThrow("leafwiseOptimizer: option 'name' must be a non-empty string");
+    expect(() => leafwiseOptimizer({ name: bad(5), lr, slots: 0, update })).toThrow(new TypeError("leafwiseOptimizer: option 'name' must be a non-empty string, got 5"));
+    // a name that only contains a built-in one is free
+    for (const name of ["my-adam", "adam2"]) expect(leafwiseOptimizer({ name, lr, slots: 0, update }).init({ W: tensor([1]) }).kind).toBe(name);
+    for (const slots of [-1, 17])
+      expect(() => leafwiseOptimizer({ name: "o", lr, slots, update })).toThrow(new TypeError(`leafwiseOptimizer: option 'slots' must be an integer from 0 to 16, got ${slots}`));
+    expect(leafwiseOptimizer({ name: "o", lr, slots: 16, update: bad(update) }).init({ W: tensor([1]) }).slots.length).toBe(16);
     expect(() => leafwiseOptimizer({ name: "o", lr, slots: bad(1.5), update })).toThrow("leafwiseOptimizer: option 'slots' must be an integer from 0 to 16, got 1.5");
     expect(() => leafwiseOptimizer({ name: "o", lr, slots: 0, update: bad(null) })).toThrow(/^leafwiseOptimizer: option 'update' must be a function/);
     expect(() => leafwiseOptimizer({ name: "o", lr: -1, slots: 0, update })).toThrow(/^leafwiseOptimizer: argument 'lr' must be a finite number/);
@@ -193,7 +199,7 @@ describe("leafwiseOptimizer", () => {
     expect(returning(0, () => [tensor([[1], [2], [3]]), []])).toThrow(refused("[1, 3]", 0));
     expect(returning(0, () => [tensor([1]), []], tensor([[1]]))).toThrow(refused("[1, 1]", 0));
     // and what is right passes
-    const [next] = returning(1, (w) => [w, [w]])() as [{ W: Tensor }];
+    const [next] = returning(1, (w) => [w, [w]])() as [{ W: Tensor }, unknown];
     expect(toArray(next.W)).toEqual([[1, 2, 3]]);
   });
 });

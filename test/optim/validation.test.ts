@@ -23,6 +23,7 @@ import {
   warmup,
   withGradientClipping,
 } from "../../src/optim/index.js";
+import { builtinKind, builtinSlots } from "../../src/optim/optimizers.js";
 import { item, tensor, toFlat } from "../../src/tensor/create.js";
 
 const f64 = { dtype: "float64" } as const;
@@ -58,6 +59,17 @@ describe("optimizers refuse bad arguments, naming them", () => {
     expect(make(() => 0.1).name).toBe(fn);
   });
 
+  test("the built-in optimizer a name is made from: the whole name, any number of clips with any bound", () => {
+    expect(builtinKind("adam")).toBe("adam");
+    expect(builtinSlots("adam+clip(10)")).toBe(2);
+    expect(builtinKind("momentum+clip(0.5)+clip(12.25)")).toBe("momentum");
+    expect(builtinSlots("gd+clip(1)")).toBe(0);
+    for (const other of ["my-adam", "adam2", "Adam", "adam+clip", "handAdam", ""]) {
+      expect(builtinKind(other), other).toBe(undefined);
+      expect(builtinSlots(other), other).toBe(undefined);
+    }
+  });
+
   test("options passed as an object, Keras-style, are named as such", () => {
     expect(() => adam(1e-3, { beta1: 0.5 } as unknown as number)).toThrow(
       new TypeError("adam: argument 'beta1' must be in [0, 1), got an object (adam's arguments are positional: adam(lr, beta1, beta2, eps))"),
@@ -89,6 +101,7 @@ describe("optimizers refuse bad arguments, naming them", () => {
     expect(() => opt.step(p, { W: tensor([1, 2], f64), b: tensor([0], f64) } as never, opt.init(p))).toThrow("adam.step: gradient 0 has shape [2], its parameter has [1, 2]");
     expect(() => momentum(0.1).init("W" as never)).toThrow(/momentum\.init/);
     expect(() => opt.step(p, p, 5 as never)).toThrow("adam.step: argument 'state' must come from adam.init (2 slots)");
+    expect(() => opt.step(p, p, undefined as never)).toThrow(new TypeError("adam.step: argument 'state' must come from adam.init (2 slots)"));
     const v = { w: tensor([1, 2], f64) };
     expect(() => gd(0.1).step(v, { w: tensor([[1], [2]], f64) } as never, gd(0.1).init(v))).toThrow("gd.step: gradient 0 has shape [2, 1], its parameter has [2]");
   });
