@@ -168,6 +168,14 @@ describe("descend(w, u, α)", () => {
     // one rank and dtype, another size: broadcast
     const rows = fromArray([2, 2], [1, 2, 3, 4]);
     expect(Array.from(toFlat(descend(rows, fromArray([1, 2], [2, 4]), 0.5)))).toEqual([0, 0, 2, 2]);
+    // one dtype, the update of a higher rank whose trailing sizes match: broadcast
+    const wide = descend(fromArray([2], [1, 2]), rows, 0.5);
+    expect(wide.shape).toEqual([2, 2]);
+    expect(Array.from(toFlat(wide))).toEqual([0.5, 1, -0.5, 0]);
+    // one shape, another dtype: promoted
+    const promoted = descend(fromArray([2], [1, 2]), fromArray([2], [0.1, 0.2], { dtype: "float64" }), 1);
+    expect(promoted.dtype).toBe("float64");
+    expect(Array.from(toFlat(promoted))).toEqual([1 - 0.1, 2 - 0.2]);
     const w = fromArray([2, 2], [1, 2, 3, 4]);
     const u = fromArray([2], [1, 2], { dtype: "float64" });
     const got = descend(w, u, 0.5);
