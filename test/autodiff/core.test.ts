@@ -39,6 +39,18 @@ describe("bind", () => {
     expect(toArray(add(a, b))).toEqual([11, 22, 33]);
     expect(toArray(add(b, a))).toEqual([11, 22, 33]);
   });
+  it("a value of a differentiation that has returned is a plain value: ops on it record nothing", () => {
+    let inside: Tensor | undefined;
+    vjp((x: Tensor<[2]>) => {
+      inside = mul(x, x);
+      return sum(inside);
+    }, tensor([1, 2]));
+    expect(nodeOf(inside as Tensor)).toBeDefined();
+    const after = mul(inside as Tensor, 2);
+    expect(after.impl.kind).toBe("concrete");
+    expect(nodeOf(after)).toBeUndefined();
+    expect(toArray(after)).toEqual([2, 8]);
+  });
   it("copies only the inputs held elsewhere, once each, and computes on the copies", () => {
     const copied: number[] = [];
     const counting = Object.assign(Object.create(reference) as Backend, {
