@@ -101,6 +101,9 @@ describe("mapParams", () => {
     expect(() => mapParams(() => bad(0), p)).toThrow("mapParams: argument 'f' must return a tensor of its first argument's shape [2]; at 'W' it returned 0");
     // another rank, or another size past the first axis
     expect(() => mapParams(() => tensor([[1], [2]]), p)).toThrow("mapParams: argument 'f' must return a tensor of its first argument's shape [2]; at 'W' it returned a tensor of shape [2, 1]");
+    expect(() => mapParams(() => tensor([1, 2]), { W: tensor([[1], [2]]) })).toThrow(
+      "mapParams: argument 'f' must return a tensor of its first argument's shape [2, 1]; at 'W' it returned a tensor of shape [2]",
+    );
     const m = { W: tensor([[1, 2, 3]]) };
     expect(() => mapParams(() => tensor([[1, 2]]), m)).toThrow("mapParams: argument 'f' must return a tensor of its first argument's shape [1, 3]; at 'W' it returned a tensor of shape [1, 2]");
     // a lone tensor: the root
@@ -121,6 +124,13 @@ describe("mapParams", () => {
       new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at the root it has a tensor of shape [3], 'tree' has [2]"),
     );
     expect(() => mapParams(f, { W: tensor([[1, 2, 3]]) }, bad({ W: tensor([[1, 2, 3, 4]]) }))).toThrow("at 'W' it has a tensor of shape [1, 4], 'tree' has [1, 3]");
+    expect(() => mapParams(f, { W: tensor([1, 2]) }, bad({ W: tensor([[1], [2]]) }))).toThrow("at 'W' it has a tensor of shape [2, 1], 'tree' has [2]");
+    expect(() => mapParams(f, { W: [tensor([1])] }, bad({ W: { x: tensor([1]) } }))).toThrow(
+      new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at 'W' it has a record, 'tree' has an array"),
+    );
+    expect(() => mapParams(f, { W: { x: tensor([1]) } }, bad({ W: [tensor([1])] }))).toThrow(
+      new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at 'W' it has an array, 'tree' has a record"),
+    );
     expect(() => mapParams(f, { W: { x: tensor([1]) } }, bad({ W: tensor([1]) }))).toThrow(
       new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at 'W' it has a tensor, 'tree' has a record"),
     );
