@@ -175,6 +175,12 @@ export interface Backend {
    */
   gatherRows?(dtype: DType, src: Float32Array, width: number, rows: readonly number[], transposed: boolean): Storage;
   /**
+   * Optional: `gatherRows` will not be given `src` again for now (`fit` and `evaluate` call it as
+   * they end), so a backend that handed `src` to other threads (the WASM backend's worker, for a
+   * training set in shared memory) lets them drop it. Batches already made stay right.
+   */
+  forgetRows?(src: Float32Array): void;
+  /**
    * Optional: the library will never read `s` again (it held an intermediate of `grad` or of a
    * pullback), so its memory may be reused without saving its elements. Backends whose memory
    * the garbage collector owns leave this out.

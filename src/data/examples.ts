@@ -52,13 +52,46 @@ export interface TensorPair<F extends number, T extends number, L extends Layout
 // constructors
 // -------------------------------------------------------------------------------------
 
+/**
+ * A zeroed `Float32Array` of `n` elements for a training set's `x` or `y`, on a
+ * `SharedArrayBuffer` where the host has one (Node; a cross-origin isolated page), else on an
+ * ordinary buffer: the same bytes and API, no extra memory, and the WASM backend's worker can copy
+ * `fit`'s batches from it while the main thread runs the step (see `Backend.gatherRows`).
+ *
+ * @internal
+ */
+export const sharedFloats = (n: number): Float32Array =>
+  typeof SharedArrayBuffer === "function" && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n);
+
+/** A copy of `a` as float32, in {@link sharedFloats}. @internal */
+export const sharedCopy = (a: ArrayLike<number>): Float32Array => {
+  const out = sharedFloats(a.length);
+  out.set(a);
+  return out;
+};
+
+/**
+ * Let the backend drop `d`'s arrays, which `gatherRows` may have handed to other threads
+ * (`Backend.forgetRows`): `fit` and `evaluate` call it as they end.
+ *
+ * @internal
+ */
+export const forgetBatches = (d: Examples): void => {
+  const be = getBackend();
+  be.forgetRows?.(d.x);
+  be.forgetRows?.(d.y);
+};
+
 const checkCount = (fn: string, arg: string, n: unknown, min = 1): number => {
   if (typeof n !== "number" || !Number.isInteger(n) || n < min) throw new TypeError(`${fn}: argument '${arg}' must be an integer ≥ ${min}, got ${String(n)}`);
   return n;
 };
 
 /**
- * Examples from nested arrays: `xs[i]` the features and `ys[i]` the targets of example i.
+ * Examples from nested arrays: `xs[i]` the features and `ys[i]` the targets of example i. The
+ * arrays are allocated in shared memory where the host has it (Node; a cross-origin isolated
+ * page), as every constructor here that allocates a set does: the WASM backend's worker then
+ * gathers `fit`'s batches while the main thread computes.
  *
  * @example
  * import { examples } from "typegrad"
@@ -72,8 +105,8 @@ export const examples = <F extends number = number, T extends number = number>(x
   const m = xs.length;
   const features = (xs[0]?.length ?? 0) as F;
   const targets = (ys[0]?.length ?? 0) as T;
-  const x = new Float32Array(m * features);
-  const y = new Float32Array(m * targets);
+  const x = sharedFloats(m * features);
+  const y = sharedFloats(m * targets);
   for (let i = 0; i < m; i++) {
     const xi = row("xs", i, xs[i]);
     const yi = row("ys", i, ys[i]);
@@ -95,7 +128,10 @@ const row = (arg: string, i: number, r: unknown): readonly number[] => {
 
 /**
  * Examples from flat example-major arrays: `Float32Array`s are taken as they are (not copied),
- * a `Float64Array` or a plain array is rounded to float32 in a copy.
+ * a `Float64Array` or a plain array is rounded to float32 in a copy (in shared memory where the
+ * host has it). Put a large `Float32Array` on a `SharedArrayBuffer`
+ * (`new Float32Array(new SharedArrayBuffer(4 * n))`), or copy it with `take`/`split`, to let the
+ * WASM backend's worker gather `fit`'s batches from it; from a plain one the main thread gathers.
  *
  * @example
  * import { fromFlat } from "typegrad"
@@ -114,7 +150,7 @@ export const fromFlat = <F extends number, T extends number>(
   checkCount("fromFlat", "targets", targets);
   const values = (name: string, a: unknown): Float32Array => {
     if (a instanceof Float32Array) return a;
-    if (a instanceof Float64Array || Array.isArray(a)) return Float32Array.from(a as ArrayLike<number>);
+    if (a instanceof Float64Array || Array.isArray(a)) return sharedCopy(a as ArrayLike<number>);
     throw new TypeError(`fromFlat: argument '${name}' must be a Float32Array, a Float64Array or an array of numbers, got ${a === null ? "null" : typeof a}`);
   };
   const xs = values("x", x);
@@ -212,7 +248,8 @@ const checked = new WeakMap<object, { readonly x: unknown; readonly y: unknown; 
 // -------------------------------------------------------------------------------------
 
 /**
- * The examples at `idx`, in that order (a gather; indices may repeat).
+ * The examples at `idx`, in that order (a gather; indices may repeat), in shared memory where the
+ * host has it (a training set made by `take` or `split` is gathered by the WASM backend's worker).
  *
  * @example
  * import { examples, take } from "typegrad"
@@ -220,15 +257,24 @@ const checked = new WeakMap<object, { readonly x: unknown; readonly y: unknown; 
  * take(d, [3, 0]).x // [3, 0]
  * @category operations
  */
-export const take = <F extends number, T extends number>(d: Examples<F, T>, idx: readonly number[]): Examples<F, T> => {
+export const take = <F extends number, T extends number>(d: Examples<F, T>, idx: readonly number[]): Examples<F, T> => takeInto(d, idx, sharedFloats);
+
+/**
+ * {@link take} into arrays from `alloc`: `fit`'s batches to augment take ordinary arrays (a
+ * `SharedArrayBuffer` of a batch's size costs about twice an ordinary buffer to allocate, ~30 µs
+ * more for 128 × 784 here, and no thread gathers from it).
+ *
+ * @internal
+ */
+export const takeInto = <F extends number, T extends number>(d: Examples<F, T>, idx: readonly number[], alloc: (n: number) => Float32Array): Examples<F, T> => {
   examplesArg("take", d, "for a tensor's rows, use slice");
   if (!Array.isArray(idx) && !(ArrayBuffer.isView(idx) && !(idx instanceof DataView)))
     throw new TypeError(
       `take: argument 'idx' must be an array of example indices, got ${isTensor(idx) ? `a Tensor ${showShape(idx.shape as readonly number[])} (toArray gives its values)` : describeValue(idx)}`,
     );
   const { features: nf, targets: nt } = d;
-  const x = new Float32Array(idx.length * nf);
-  const y = new Float32Array(idx.length * nt);
+  const x = alloc(idx.length * nf);
+  const y = alloc(idx.length * nt);
   idx.forEach((i, k) => {
     if (!Number.isInteger(i) || i < 0 || i >= d.m) throw new RangeError(`take: index ${i} (position ${k}) is out of range for ${d.m} examples`);
     x.set(d.x.subarray(i * nf, (i + 1) * nf), k * nf);
@@ -268,7 +314,7 @@ export const oneHot = <F extends number, K extends number>(d: Examples<F, 1>, k:
   checkCount("oneHot", "k", k, 2);
   if (d.m * k > 2 ** 32) throw new RangeError(`oneHot: argument 'k' = ${k} classes for ${d.m} examples is ${d.m * k} values, more than a typed array holds (2^32)`);
   if (d.targets !== 1) throw new TypeError(`oneHot: expected examples with one integer label each, got ${d.targets} targets`);
-  const y = new Float32Array(d.m * k);
+  const y = sharedFloats(d.m * k);
   d.y.forEach((c, i) => {
     if (!Number.isInteger(c) || c < 0 || c >= k) throw new RangeError(`oneHot: label ${c} of example ${i} is not an integer in [0, ${k})`);
     y[i * k + c] = 1;

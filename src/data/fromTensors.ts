@@ -10,7 +10,7 @@
 import type { Dim } from "../shape/dims.js";
 import { toFlat } from "../tensor/create.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
-import { type Examples, type Layout, oneHot } from "./examples.js";
+import { type Examples, type Layout, oneHot, sharedCopy, sharedFloats } from "./examples.js";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -77,8 +77,8 @@ export function examplesFrom(dataset: { readonly X: Tensor; readonly Y: Tensor }
   /** Example-major copy of a tensor of `n` values per example. */
   const major = (t: Tensor, n: number): Float32Array => {
     const src = toFlat(t);
-    if (rows) return Float32Array.from(src);
-    const out = new Float32Array(m * n);
+    if (rows) return sharedCopy(src);
+    const out = sharedFloats(m * n);
     for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) out[i * n + j] = src[j * m + i] as number;
     return out;
   };

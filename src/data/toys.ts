@@ -8,7 +8,7 @@
  */
 import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import type { Rng } from "../tensor/random.js";
-import { type Examples, fromFlat } from "./examples.js";
+import { type Examples, fromFlat, sharedFloats } from "./examples.js";
 
 // -------------------------------------------------------------------------------------
 // helpers
@@ -36,8 +36,8 @@ const nonNegative = (fn: string, arg: string, v: unknown): number => {
 /** Build 2-D examples from a per-example generator of `[x1, x2, label]`. */
 const points = (fn: string, m: number, f: (i: number) => readonly [number, number, number]): Examples<2, 1> => {
   sized(fn, m, 2);
-  const x = new Float32Array(m * 2);
-  const y = new Float32Array(m);
+  const x = sharedFloats(m * 2);
+  const y = sharedFloats(m);
   for (let i = 0; i < m; i++) {
     const [a, b, c] = f(i);
     x[2 * i] = a;
@@ -87,8 +87,8 @@ export const makeBlobs = <const F extends number = 2>(g: Rng, opts: BlobsOptions
   const std = nonNegative("makeBlobs", "std", opts.std ?? 1);
   const [lo, hi] = opts.box ?? [-10, 10];
   const centres = Array.from({ length: k }, () => Array.from({ length: nf }, () => lo + (hi - lo) * g.uniform()));
-  const x = new Float32Array(m * nf);
-  const y = new Float32Array(m);
+  const x = sharedFloats(m * nf);
+  const y = sharedFloats(m);
   for (let i = 0; i < m; i++) {
     const c = i % k;
     y[i] = c;
@@ -232,8 +232,8 @@ export const parity = <const N extends number>(n: N): Examples<N, 1> => {
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) throw new TypeError(`parity: argument 'n' must be an integer ≥ 1, got ${String(n)}`);
   if (n > 20) throw new RangeError(`parity: argument 'n' must be at most 20 (2^n examples), got ${n}`);
   const m = 2 ** n;
-  const x = new Float32Array(m * n);
-  const y = new Float32Array(m);
+  const x = sharedFloats(m * n);
+  const y = sharedFloats(m);
   for (let i = 0; i < m; i++) {
     let ones = 0;
     for (let j = 0; j < n; j++) {

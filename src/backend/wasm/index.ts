@@ -29,6 +29,7 @@ import { BINARY, COSTLY, UNARY } from "./codes.generated.js";
 import { col2im, conv, direct, im2col } from "./conv.js";
 import type { Block, Placed } from "./memory.js";
 import { binary, gemm, logLossGrad, reduce, SPLIT_ELEMENTWISE, SPLIT_UNARY_COSTLY, softmax, unary } from "./parallel.js";
+import type { GatherJob, Pool } from "./pool.js";
 import { countGathered, load, participants, type Runtime, writeMeta } from "./runtime.js";
 import { around, batchIndex, collapse, permuteDims, size } from "./shapes.js";
 
@@ -68,7 +69,8 @@ class WasmStorage implements Storage, Placed {
  * A storage of `gatherRows` whose rows are not all copied in yet: rows `next …` of `rows` of
  * `src` still to go. The main thread copies them a few at a time while it waits for the pool's
  * workers (`Pool.idle`), and the rest at once when the storage is first used, given back or
- * evicted.
+ * evicted. With `job`, the pool's worker copies them instead (a training set in shared memory):
+ * the main thread copies what the worker has not reached when the storage is first used.
  */
 interface Pending {
   readonly s: WasmStorage;
@@ -77,6 +79,7 @@ interface Pending {
   readonly rows: readonly number[];
   readonly transposed: boolean;
   next: number;
+  readonly job?: GatherJob | undefined;
 }
 
 /** The batch index map of an unbatched matrix product: its one product. */
@@ -98,15 +101,45 @@ const copyPending = (job: Pending, to: number, waiting = false): void => {
   job.next = to;
 };
 
-/** Copy the rest of `s`'s rows (when it has any left to copy), or with `drop` forget them (`s` was given back). */
-const finishPending = (s: WasmStorage, drop = false): void => {
+/**
+ * Copy the rest of `s`'s rows (when it has any left to copy), or with `drop` forget them (`s` was
+ * given back: a worker's job is cancelled, and this returns once the worker has written the
+ * blocks it claimed, so the block can be reused). A worker's job that the main thread finished
+ * while the worker was still copying its last block (the main thread copied it too: the same
+ * bytes) stays pending until that block is written: `wait` (eviction, a job slot needed again)
+ * waits for it; without `wait` (a kernel or a read about to use `s`: the bytes are all there) it
+ * is only checked.
+ */
+const finishPending = (s: WasmStorage, drop = false, wait = true): void => {
   const job = s.pending;
   if (job === undefined) return;
-  if (!drop) copyPending(job, job.rows.length);
+  const gj = job.job;
+  if (gj !== undefined) {
+    const pool = load().pool as Pool;
+    if (!gj.draining) {
+      if (drop) pool.cancelGather(gj);
+      else {
+        const n = job.rows.length * job.width;
+        const { mine } = pool.finishGather(gj, load().arena.f32);
+        countGathered(n, false, n - mine);
+      }
+    }
+    if (gj.draining) {
+      if (wait || drop) pool.drainGather(gj);
+      else if (!pool.gatherDrained(gj)) return;
+    }
+    s.pending = undefined;
+    s.complete = undefined;
+    return;
+  }
   s.pending = undefined;
   s.complete = undefined;
+  if (!drop) copyPending(job, job.rows.length);
   pendings.splice(pendings.indexOf(job), 1);
 };
+
+/** Finish the storage a gather job fills (the pool needs the job's slot). */
+const finishJob = (job: GatherJob): void => finishPending(job.owner as WasmStorage);
 
 /** One turn of idle work for the pool's main thread: a few rows of the oldest pending storage; whether any are left. */
 const idleRows = (): boolean => {
@@ -161,7 +194,7 @@ class Wasm implements Backend {
   private run(inputs: readonly WasmStorage[], out: WasmStorage, kernel: (rt: Runtime, ptrs: readonly number[], o: number) => void): WasmStorage {
     const rt = load();
     const arena = rt.arena;
-    for (const s of inputs) if (s.pending !== undefined) finishPending(s);
+    for (const s of inputs) if (s.pending !== undefined) finishPending(s, false, false);
     arena.begin();
     for (const s of inputs) s.pin = -1;
     const ptrs: number[] = [];
@@ -182,9 +215,14 @@ class Wasm implements Backend {
 
   read(s: Storage): TypedArray {
     const x = this.own(s, "read", "s");
-    finishPending(x);
+    finishPending(x, false, false);
     if (x.ptr >= 0) return load().arena.copyOut(x);
     return load().arena.host(x).slice();
+  }
+
+  /** The pool's worker drops `src` (a training set it was given by `gatherRows`; `fit` and `evaluate` call this as they end). */
+  forgetRows(src: Float32Array): void {
+    load().pool?.forgetSet(src);
   }
 
   release(s: Storage): void {
@@ -287,10 +325,15 @@ class Wasm implements Backend {
   }
 
   /**
-   * The rows, copied in later: a few at a time while the main thread waits for the pool's workers
-   * in the kernels that follow (so a batch made ahead of a training step arrives during it), the
-   * rest when the storage is first used, given back or evicted. At once where there is no pool,
-   * or where the block lies outside the ring (a large batch, in the side region for one call).
+   * The rows, copied in later. Where `src` lies on a `SharedArrayBuffer` (the training sets of
+   * `examples`, `take`, `split`, `loadMnist`, … in Node) and the batch is float32, the pool's
+   * worker copies them between its split jobs, while the main thread runs the step's JavaScript
+   * and small kernels alone (Node: a browser's workers cannot take the set while they run). Else
+   * the main thread copies a few rows at a time while it waits for the pool's workers in the
+   * kernels that follow. Either way a batch made ahead of a training step arrives during it, and
+   * the rest is copied when the storage is first used, given back or evicted. At once where there
+   * is no pool, or where the block lies outside the ring (a large batch, in the side region for
+   * one call).
    */
   gatherRows(dtype: DType, src: Float32Array, width: number, rows: readonly number[], transposed: boolean): Storage {
     const out = this.make(dtype, rows.length * width);
@@ -298,6 +341,12 @@ class Wasm implements Backend {
       if (out.ptr !== o || rt.pool === undefined || participants(rt) === 1) {
         countGathered(out.length, false);
         copyRows(dtype === "float64" ? rt.arena.f64 : rt.arena.f32, o / bytesOf(dtype), src, width, rows, 0, rows.length, transposed);
+        return;
+      }
+      const posted = dtype === "float32" ? rt.pool.gather(out, src, width, rows, transposed, o / 4, finishJob) : undefined;
+      if (posted !== undefined) {
+        out.pending = { s: out, src, width, rows, transposed, next: 0, job: posted };
+        out.complete = () => finishPending(out);
         return;
       }
       const job: Pending = { s: out, src, width, rows, transposed, next: 0 };

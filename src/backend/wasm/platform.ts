@@ -89,14 +89,21 @@ export const canStartWorkers = (): boolean => isNode() || (g.Worker !== undefine
 /** A started worker thread. */
 export interface HostWorker {
   terminate(): void;
+  /**
+   * Send the worker a message it takes synchronously, inside its loop (the `receive` its body is
+   * called with): Node only (a `MessagePort` and `receiveMessageOnPort`); undefined in browsers,
+   * whose workers take messages only from their event loop.
+   */
+  readonly mail?: ((m: unknown) => void) | undefined;
 }
 
 /**
- * Start a worker running `body`, the source text of a function of one argument, called with
+ * Start a worker running `body`, the source text of a function of two arguments, called with
  * `data` (structured-cloned: a WebAssembly module, a shared memory and shared buffers pass as
- * they are). Node: a `worker_threads` worker evaluated from text, unreferenced so that it never
- * keeps the process alive. Browsers: a module-less Web Worker from a Blob URL. Undefined where
- * the host has no workers.
+ * they are) and `receive`, which returns the next message sent by `mail` or undefined. Node: a
+ * `worker_threads` worker evaluated from text, unreferenced so that it never keeps the process
+ * alive, with a `MessagePort` for `mail`. Browsers: a module-less Web Worker from a Blob URL, with
+ * no `receive` (undefined). Undefined where the host has no workers.
  */
 export const startWorker = (body: string, data: unknown): HostWorker | undefined => {
   const wt = nodeModule<typeof import("node:worker_threads")>("node:worker_threads");
@@ -105,11 +112,23 @@ export const startWorker = (body: string, data: unknown): HostWorker | undefined
     // rejects engine and process-wide flags such as `--max-old-space-size` or `--expose-gc`); the
     // text reads its data through `process.getBuiltinModule`, so it runs as CommonJS and as a module
     // (an inherited `--input-type=module`: a `node -e` script)
-    const worker = new wt.Worker(`(${body})(process.getBuiltinModule("node:worker_threads").workerData);`, { eval: true, workerData: data });
+    const { port1, port2 } = new wt.MessageChannel();
+    const worker = new wt.Worker(`const wt = process.getBuiltinModule("node:worker_threads"); (${body})(wt.workerData.data, () => wt.receiveMessageOnPort(wt.workerData.port)?.message);`, {
+      eval: true,
+      workerData: { data, port: port2 },
+      transferList: [port2],
+    });
     // a worker that fails to start must not take the process down: jobs run on the workers that are up
     worker.on("error", () => undefined);
     worker.unref();
-    return { terminate: () => void worker.terminate() };
+    port1.unref();
+    return {
+      terminate: () => {
+        port1.close();
+        void worker.terminate();
+      },
+      mail: (m) => port1.postMessage(m),
+    };
   }
   if (!canStartWorkers() || g.Worker === undefined || g.Blob === undefined || g.URL.createObjectURL === undefined) return undefined;
   const url = g.URL.createObjectURL(new g.Blob([`onmessage = (e) => { onmessage = null; (${body})(e.data); };`], { type: "text/javascript" }));

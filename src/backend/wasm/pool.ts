@@ -26,9 +26,28 @@ const CHUNKS = 4;
 /** Threads (main included) that take part in the current job: worker `id` joins when `id < PARTS`. */
 const PARTS = 5;
 const READY = 6;
+/** Bumped (and notified) for every split job, gather job, mail and stop: what a sleeping worker waits on. */
+const WAKE = 7;
 const ARGS = 8;
 const NARGS = 16;
 const CLOSED = -1;
+/** The last gather job posted (its sequence number). */
+const GPOSTED = ARGS + NARGS;
+/** Bumped after each message to the gathering worker (it takes its messages when it changes). */
+const MAIL = 25;
+/** Training sets the gathering worker holds (it writes this word). */
+const HELD = 26;
+/** The gathering worker claims only blocks below this index of a job (tests set it to make it take all, none or half). */
+const LIMIT = 27;
+/** Gather job slots: job `g` in slot `g % GSLOTS`, its words from `GBASE + slot · GSTRIDE` (see `gatherJobs`). */
+const GBASE = 32;
+const GSTRIDE = 16;
+const GSLOTS = 4;
+const CONTROL_WORDS = GBASE + GSLOTS * GSTRIDE;
+/** Rows per block of a gather job (the unit a thread claims). */
+export const GATHER_BLOCK = 8;
+/** Training sets the gathering worker holds at most (registering another drops the oldest). */
+const MAX_SETS = 4;
 /** At most this many chunks per job (11 bits of the ticket). */
 export const MAX_CHUNKS = 2047;
 
@@ -184,25 +203,148 @@ const work = (c: Int32Array, seq: number, k: Kernels, scratch: number, run: type
   }
 };
 
-/** The worker, as the text of a function of its start data. */
-const workerBody = `function (d) {
+/**
+ * Copy block `b` of a gather job into `out` from element `dst`: rows `b · GATHER_BLOCK …` of a
+ * batch of `count` rows, row `k` being row `idx[at + k]` of the row-major `src` (rows of `width`),
+ * or with `transposed` (1) the same rows as columns of its `width` × `count` transpose. One `set`
+ * per row (the fastest a single thread copies scattered rows, measured). Shared by the main thread
+ * and the gathering worker (as text), so both write the same bytes.
+ */
+export const gatherBlock = (out: Float32Array, dst: number, src: Float32Array, width: number, idx: Int32Array, at: number, count: number, b: number, transposed: number): void => {
+  const end = Math.min(count, (b + 1) * 8);
+  if (transposed === 1) {
+    for (let k = b * 8; k < end; k++) {
+      const base = (idx[at + k] as number) * width;
+      for (let j = 0; j < width; j++) out[dst + j * count + k] = src[base + j] as number;
+    }
+    return;
+  }
+  for (let k = b * 8; k < end; k++) {
+    const r = (idx[at + k] as number) * width;
+    out.set(src.subarray(r, r + width), dst + k * width);
+  }
+};
+
+/** What the gathering worker knows: its training sets by id, the row indices' buffer and its generation, its view of the memory, its next job and the mail it has read. */
+interface GatherState {
+  readonly sets: Map<number, Float32Array>;
+  idx: Int32Array | undefined;
+  gen: number;
+  out: Float32Array;
+  readonly memory: { readonly buffer: ArrayBufferLike };
+  next: number;
+  mail: number;
+}
+
+/**
+ * The gathering worker's turn: take its messages (training sets given or dropped, a new buffer of
+ * row indices), then claim and copy blocks of the gather jobs posted since its last turn, oldest
+ * first, until none is left or a split job is posted (`SEQ` no longer `seen`: split jobs come
+ * first; the worker comes back to the gather after it). A job's slot words (from `GBASE + 16 ·
+ * (g % 4)`): `[ticket, done, set, dst, width, count, transposed, at, blocks, gen]`, the ticket
+ * `(g & 0xfffff) << 11 | next block` (CLOSED while the words are written or once cancelled), so a
+ * claim succeeds only while the slot still holds job `g`. A job whose set or index buffer the
+ * worker does not have (its message not taken yet, or dropped) is left to the main thread.
+ * Runs in the worker only (as text: it refers to nothing outside itself).
+ */
+const gatherJobs = (c: Int32Array, seen: number, st: GatherState, receive: () => unknown, copy: typeof gatherBlock): void => {
+  const posted = Atomics.load(c, 24);
+  const mail = Atomics.load(c, 25);
+  if (mail !== st.mail) {
+    st.mail = mail;
+    for (let m = receive() as { set?: number; data?: Float32Array; idx?: Int32Array; gen?: number } | undefined; m !== undefined; m = receive() as typeof m) {
+      if (m.set !== undefined) {
+        if (m.data === undefined) st.sets.delete(m.set);
+        else st.sets.set(m.set, m.data);
+      }
+      if (m.idx !== undefined) {
+        st.idx = m.idx;
+        st.gen = m.gen as number;
+      }
+    }
+    Atomics.store(c, 26, st.sets.size);
+  }
+  for (let g = Math.max(st.next, posted - 3); g <= posted; g++) {
+    const base = 32 + (g & 3) * 16;
+    const tag = (g & 0xfffff) << 11;
+    let t = Atomics.load(c, base);
+    const src = st.sets.get(Atomics.load(c, base + 2));
+    const dst = Atomics.load(c, base + 3);
+    const width = Atomics.load(c, base + 4);
+    const count = Atomics.load(c, base + 5);
+    const transposed = Atomics.load(c, base + 6);
+    const at = Atomics.load(c, base + 7);
+    const blocks = Atomics.load(c, base + 8);
+    const idx = st.idx;
+    if (t !== -1 && (t & ~0x7ff) === tag && src !== undefined && idx !== undefined && Atomics.load(c, base + 9) === st.gen) {
+      if (st.out.length < dst + count * width) st.out = new Float32Array(st.memory.buffer);
+      for (;;) {
+        if (Atomics.load(c, 0) !== seen) return;
+        t = Atomics.load(c, base);
+        if (t === -1 || (t & ~0x7ff) !== tag || (t & 0x7ff) >= blocks || (t & 0x7ff) >= Atomics.load(c, 27)) break;
+        if (Atomics.compareExchange(c, base, t, t + 1) !== t) continue;
+        copy(st.out, dst, src, width, idx, at, count, t & 0x7ff, transposed);
+        Atomics.add(c, base + 1, 1);
+        Atomics.notify(c, base + 1);
+      }
+    }
+    st.next = g + 1;
+  }
+};
+
+/**
+ * The worker, as the text of a function of its start data and of `receive` (the host's way to
+ * take a message synchronously: Node's `receiveMessageOnPort`; undefined in browsers, where the
+ * worker takes no gather jobs and the main thread copies every batch). It sleeps on `WAKE`, runs
+ * its share of each new split job, and between split jobs (worker 1 only) copies batches.
+ */
+const workerBody = `function (d, receive) {
   const run = ${runChunk.toString()};
   const work = ${work.toString()};
+  const copy = ${gatherBlock.toString()};
+  const gatherJobs = ${gatherJobs.toString()};
   const k = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
   const c = new Int32Array(d.control);
+  const gathers = d.id === 1 && typeof receive === "function";
+  const st = { sets: new Map(), idx: undefined, gen: -1, out: new Float32Array(d.memory.buffer), memory: d.memory, next: 1, mail: 0 };
   Atomics.add(c, ${READY}, 1);
   let seen = 0;
   for (;;) {
+    const wake = Atomics.load(c, ${WAKE});
+    const seq = Atomics.load(c, ${SEQ});
+    if (seq < 0) break;
+    if (seq !== seen) {
+      seen = seq;
+      if (d.id < Atomics.load(c, ${PARTS})) work(c, seen, k, d.scratch, run);
+      continue;
+    }
+    if (gathers) {
+      gatherJobs(c, seen, st, receive, copy);
+      if (Atomics.load(c, ${SEQ}) !== seen) continue;
+    }
     // spin for up to SPIN_MS before sleeping: a training step posts several jobs a millisecond
     // or so apart, and waking from Atomics.wait costs tens of microseconds
     const until = performance.now() + ${SPIN_MS};
-    for (let spin = 1; Atomics.load(c, ${SEQ}) === seen; spin++) if ((spin & 1023) === 0 && performance.now() > until) break;
-    Atomics.wait(c, ${SEQ}, seen);
-    seen = Atomics.load(c, ${SEQ});
-    if (seen < 0) break;
-    if (d.id < Atomics.load(c, ${PARTS})) work(c, seen, k, d.scratch, run);
+    for (let spin = 1; Atomics.load(c, ${WAKE}) === wake; spin++) if ((spin & 1023) === 0 && performance.now() > until) break;
+    Atomics.wait(c, ${WAKE}, wake);
   }
 }`;
+
+/** A gather job posted to the pool (see {@link Pool.gather}). */
+export interface GatherJob {
+  /** What the job fills (the backend's storage), for `finish`. */
+  readonly owner: object;
+  readonly g: number;
+  readonly src: Float32Array;
+  readonly dst: number;
+  readonly width: number;
+  readonly count: number;
+  readonly transposed: number;
+  readonly blocks: number;
+  readonly at: number;
+  /** Finished by the main thread while the worker may still write its last block (see `Pool.finishGather`). */
+  draining: boolean;
+}
 
 /** Worker threads over one shared memory; the main thread is participant 0. */
 export class Pool {
@@ -231,8 +373,10 @@ export class Pool {
     private readonly capacity: number,
     private readonly scratch: (p: number) => number,
   ) {
-    this.control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + NARGS)));
+    this.control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
     this.control[TICKET] = CLOSED;
+    for (let i = 0; i < GSLOTS; i++) this.control[GBASE + i * GSTRIDE] = CLOSED;
+    this.control[LIMIT] = MAX_CHUNKS;
   }
 
   /** Start workers until `participants - 1` exist (they become ready asynchronously). */
@@ -286,7 +430,8 @@ export class Pool {
     Atomics.store(c, DONE, 0);
     Atomics.store(c, TICKET, ((seq & 0xfffff) << 11) | (mainFirst ? 1 : 0));
     Atomics.store(c, SEQ, seq);
-    Atomics.notify(c, SEQ);
+    Atomics.add(c, WAKE, 1);
+    Atomics.notify(c, WAKE);
     if (mainFirst) {
       runChunk(k, kind, args, 0, scratch);
       Atomics.add(c, DONE, 1);
@@ -306,7 +451,227 @@ export class Pool {
   /** Stop the workers. */
   stop(): void {
     Atomics.store(this.control, SEQ, -1);
-    Atomics.notify(this.control, SEQ);
+    Atomics.add(this.control, WAKE, 1);
+    Atomics.notify(this.control, WAKE);
     for (const w of this.workers) w.terminate();
+  }
+
+  // -----------------------------------------------------------------------------------
+  // gather jobs: the worker copies the next batch while the main thread runs alone
+  // -----------------------------------------------------------------------------------
+
+  /** Training sets handed to the gathering worker, by array, oldest first. */
+  private readonly sets = new Map<Float32Array, number>();
+  private setIds = 0;
+  /** The row indices of the jobs in flight: `GSLOTS` regions of `idxRows` rows; `idxGen` counts the buffers. */
+  private idx: Int32Array | undefined = undefined;
+  private idxRows = 0;
+  private idxGen = 0;
+  /** The job in each slot until it is finished or cancelled. */
+  private readonly slots: (GatherJob | undefined)[] = new Array<GatherJob | undefined>(GSLOTS).fill(undefined);
+  private gseq = 0;
+
+  /** Training sets the gathering worker holds now (it updates the count when it takes its mail). */
+  get workerSets(): number {
+    return Atomics.load(this.control, HELD);
+  }
+
+  /** Whether gather jobs can go to a worker: worker 1 is up and its host lets it take messages while it runs (Node). */
+  get gathers(): boolean {
+    return this.workers[0]?.mail !== undefined && this.ready >= 1;
+  }
+
+  /**
+   * The gathering worker claims only the blocks below `n` of each job it reaches from now on
+   * (`MAX_CHUNKS`: all, the default; 0: none): for tests that make it take all, none or half.
+   *
+   * @internal
+   */
+  set gatherLimit(n: number) {
+    Atomics.store(this.control, LIMIT, n);
+  }
+
+  /** Blocks of `job` written so far (by either thread; for tests). @internal */
+  gatherDone(job: GatherJob): number {
+    return this.slots[job.g % GSLOTS] === job ? Atomics.load(this.control, GBASE + (job.g % GSLOTS) * GSTRIDE + 1) : job.blocks;
+  }
+
+  /** Send the gathering worker a message and wake it. */
+  private mail(m: unknown): void {
+    (this.workers[0] as HostWorker).mail?.(m);
+    Atomics.add(this.control, MAIL, 1);
+    Atomics.add(this.control, WAKE, 1);
+    Atomics.notify(this.control, WAKE);
+  }
+
+  /**
+   * Post a job copying rows `rows` of the shared `src` (rows of `width`) into the float32 view of
+   * the memory from element `dst` (with `transposed`, as columns of the transpose): the worker
+   * copies its blocks while no split job is pending, and {@link finishGather} copies the rest.
+   * Undefined where it cannot be posted: no gathering worker, `src` not on a SharedArrayBuffer,
+   * no rows or more than a job holds. A job still in the slot the new one takes is finished
+   * first (by `finish`, which completes its owner).
+   */
+  gather(owner: object, src: Float32Array, width: number, rows: readonly number[], transposed: boolean, dst: number, finish: (job: GatherJob) => void): GatherJob | undefined {
+    const count = rows.length;
+    if (!this.gathers || count === 0 || count > MAX_CHUNKS * GATHER_BLOCK || typeof SharedArrayBuffer === "undefined" || !(src.buffer instanceof SharedArrayBuffer)) return undefined;
+    const c = this.control;
+    let id = this.sets.get(src);
+    if (id === undefined) {
+      if (this.sets.size >= MAX_SETS) this.forgetSet(this.sets.keys().next().value as Float32Array);
+      id = ++this.setIds;
+      this.sets.set(src, id);
+      this.mail({ set: id, data: src });
+    }
+    const g = this.gseq + 1;
+    const slot = g % GSLOTS;
+    const old = this.slots[slot];
+    if (old !== undefined) finish(old);
+    if (count > this.idxRows) {
+      // a new buffer: every job still reading the old one is finished first
+      for (const j of this.slots) if (j !== undefined) finish(j);
+      this.idxRows = Math.max(count, 2 * this.idxRows, 256);
+      this.idx = new Int32Array(new SharedArrayBuffer(4 * GSLOTS * this.idxRows));
+      this.mail({ idx: this.idx, gen: ++this.idxGen });
+    }
+    const idx = this.idx as Int32Array;
+    const at = slot * this.idxRows;
+    for (let k = 0; k < count; k++) idx[at + k] = rows[k] as number;
+    const job: GatherJob = { owner, g, src, dst, width, count, transposed: transposed ? 1 : 0, blocks: Math.ceil(count / GATHER_BLOCK), at, draining: false };
+    const base = GBASE + slot * GSTRIDE;
+    Atomics.store(c, base, CLOSED);
+    Atomics.store(c, base + 1, 0);
+    Atomics.store(c, base + 2, id);
+    Atomics.store(c, base + 3, dst);
+    Atomics.store(c, base + 4, width);
+    Atomics.store(c, base + 5, count);
+    Atomics.store(c, base + 6, job.transposed);
+    Atomics.store(c, base + 7, at);
+    Atomics.store(c, base + 8, job.blocks);
+    Atomics.store(c, base + 9, this.idxGen);
+    Atomics.store(c, base, (g & 0xfffff) << 11);
+    this.gseq = g;
+    this.slots[slot] = job;
+    Atomics.store(c, GPOSTED, g);
+    Atomics.add(c, WAKE, 1);
+    Atomics.notify(c, WAKE);
+    return job;
+  }
+
+  /** Wait until `blocks` blocks of the job in slot `base` are done (a worker copying its last claimed block). */
+  private awaitBlocks(base: number, blocks: number): void {
+    const c = this.control;
+    for (let spin = 0; spin < 100000; spin++) if (Atomics.load(c, base + 1) >= blocks) return;
+    for (;;) {
+      const done = Atomics.load(c, base + 1);
+      if (done >= blocks) return;
+      if (this.blocking) Atomics.wait(c, base + 1, done, 1);
+    }
+  }
+
+  /**
+   * Finish `job` into `out` (the memory's float32 view): claim and copy the blocks the worker has
+   * not reached, and copy too the one it may still be copying (the same bytes: a worker descheduled
+   * in the middle of a block must not hold the step up; at a load of 5 on 2 cores such waits took
+   * up to 35 ms). Returns the elements the main thread copied, and whether the job is *draining*:
+   * the worker may still write that block (the same bytes), so the storage's block must not be
+   * reused, nor the job's slot, before {@link drainGather} (or {@link gatherDrained} is true).
+   */
+  finishGather(job: GatherJob, out: Float32Array): { readonly mine: number; readonly draining: boolean } {
+    const c = this.control;
+    const slot = job.g % GSLOTS;
+    if (this.slots[slot] !== job || job.draining) return { mine: 0, draining: job.draining };
+    const base = GBASE + slot * GSTRIDE;
+    const tag = (job.g & 0xfffff) << 11;
+    const idx = this.idx as Int32Array;
+    const rows = (b: number) => (Math.min(job.count, (b + 1) * GATHER_BLOCK) - b * GATHER_BLOCK) * job.width;
+    let mine = 0;
+    let mineBlocks = 0;
+    let claimed: Uint8Array | undefined;
+    for (;;) {
+      const t = Atomics.load(c, base);
+      if (t === CLOSED || (t & ~0x7ff) !== tag || (t & 0x7ff) >= job.blocks) break;
+      if (Atomics.compareExchange(c, base, t, t + 1) !== t) continue;
+      const b = t & 0x7ff;
+      gatherBlock(out, job.dst, job.src, job.width, idx, job.at, job.count, b, job.transposed);
+      mine += rows(b);
+      mineBlocks++;
+      claimed ??= new Uint8Array(job.blocks);
+      claimed[b] = 1;
+      Atomics.add(c, base + 1, 1);
+    }
+    const done = Atomics.load(c, base + 1);
+    if (done >= job.blocks) {
+      this.closeSlot(job);
+      return { mine, draining: false };
+    }
+    // the worker claims and finishes its blocks one at a time, in increasing order: those it has
+    // finished are the first `done - mineBlocks` of the blocks this thread did not claim
+    let finished = done - mineBlocks;
+    for (let b = 0; b < job.blocks; b++) {
+      if (claimed?.[b] === 1) continue;
+      if (finished > 0) finished--;
+      else {
+        gatherBlock(out, job.dst, job.src, job.width, idx, job.at, job.count, b, job.transposed);
+        mine += rows(b);
+      }
+    }
+    job.draining = true;
+    return { mine, draining: true };
+  }
+
+  /** Whether a draining job's worker has written its last block (its slot is then free: see {@link finishGather}). */
+  gatherDrained(job: GatherJob): boolean {
+    const slot = job.g % GSLOTS;
+    if (this.slots[slot] !== job) return true;
+    if (Atomics.load(this.control, GBASE + slot * GSTRIDE + 1) < job.blocks) return false;
+    this.closeSlot(job);
+    return true;
+  }
+
+  /** Wait until a draining job's worker has written its last block, and free its slot. */
+  drainGather(job: GatherJob): void {
+    const slot = job.g % GSLOTS;
+    if (this.slots[slot] !== job) return;
+    this.awaitBlocks(GBASE + slot * GSTRIDE, job.blocks);
+    this.closeSlot(job);
+  }
+
+  private closeSlot(job: GatherJob): void {
+    const slot = job.g % GSLOTS;
+    Atomics.store(this.control, GBASE + slot * GSTRIDE, CLOSED);
+    this.slots[slot] = undefined;
+  }
+
+  /**
+   * Cancel `job` (its storage was given back before it was used): no block is claimed after this,
+   * and it returns once the blocks already claimed are written, so the memory can be reused.
+   */
+  cancelGather(job: GatherJob): void {
+    const c = this.control;
+    const slot = job.g % GSLOTS;
+    if (this.slots[slot] !== job) return;
+    if (job.draining) {
+      this.drainGather(job);
+      return;
+    }
+    const base = GBASE + slot * GSTRIDE;
+    const t = Atomics.exchange(c, base, CLOSED);
+    const claimed = t === CLOSED || (t & ~0x7ff) !== (job.g & 0xfffff) << 11 ? 0 : t & 0x7ff;
+    this.awaitBlocks(base, claimed);
+    this.slots[slot] = undefined;
+  }
+
+  /** The index of a job's first control word (tests play the worker with it). @internal */
+  gatherWords(job: GatherJob): { readonly control: Int32Array; readonly base: number } {
+    return { control: this.control, base: GBASE + (job.g % GSLOTS) * GSTRIDE };
+  }
+
+  /** Tell the gathering worker to drop its reference to `src` (no job of `src` is left to it after this). */
+  forgetSet(src: Float32Array): void {
+    const id = this.sets.get(src);
+    if (id === undefined) return;
+    this.sets.delete(src);
+    this.mail({ set: id });
   }
 }

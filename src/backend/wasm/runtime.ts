@@ -284,18 +284,27 @@ export const countElementwiseSplit = (): void => {
   elementwiseSplits++;
 };
 
-/** Elements the backend's `gatherRows` copied in (`fit`'s batches), and those of them copied while the main thread waited for the workers. */
+/**
+ * Elements the backend's `gatherRows` copied in (`fit`'s batches), those of them copied while the
+ * main thread waited for the workers, and those the pool's worker copied.
+ */
 let gathered = 0;
 let gatheredWhileWaiting = 0;
-export const countGathered = (elements: number, waiting: boolean): void => {
+let gatheredByWorker = 0;
+export const countGathered = (elements: number, waiting: boolean, byWorker = 0): void => {
   gathered += elements;
   if (waiting) gatheredWhileWaiting += elements;
+  gatheredByWorker += byWorker;
 };
 
 /**
  * Memory counters of the WASM backend (loads it if needed), with the threads a split kernel
  * uses now, and how many of the elements of `fit`'s batches (`gathered`) were copied in while
- * the main thread waited for the workers (`gatheredWhileWaiting`), where it costs no time.
+ * the main thread waited for the workers (`gatheredWhileWaiting`), where it costs no time, or by
+ * the pool's worker while the main thread ran the step alone (`gatheredByWorker`: a training set
+ * on a `SharedArrayBuffer`, as `examples`, `take`, `split` and the loaders make it in Node; the
+ * rest of such a batch the main thread copied when the step needed it). `workerSets` counts the
+ * training sets the worker holds (`fit` and `evaluate` let go of theirs as they end: 0 after).
  * `splitChunks` counts the chunks of every split kernel so far and `splitChunksOnMain` those the
  * main thread ran itself because no worker had claimed them yet: with two threads and workers
  * that keep up, about half; more means the workers were asleep, late or descheduled (a loaded
@@ -312,6 +321,8 @@ export const wasmStats = (): MemoryStats & {
   readonly relaxedSimd: boolean;
   readonly gathered: number;
   readonly gatheredWhileWaiting: number;
+  readonly gatheredByWorker: number;
+  readonly workerSets: number;
   readonly splitChunks: number;
   readonly splitChunksOnMain: number;
 } => {
@@ -323,6 +334,8 @@ export const wasmStats = (): MemoryStats & {
     relaxedSimd: rt.k.RELAXED_SIMD.value === 1,
     gathered,
     gatheredWhileWaiting,
+    gatheredByWorker,
+    workerSets: rt.pool?.workerSets ?? 0,
     splitChunks: rt.pool?.chunks ?? 0,
     splitChunksOnMain: rt.pool?.chunksOnMain ?? 0,
   };

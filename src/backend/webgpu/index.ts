@@ -157,6 +157,9 @@ const f32Bits = (x: number): number => new Uint32Array(new Float32Array([x]).buf
 /** Storages one `pack` dispatch takes at most (fewer where the GPU binds fewer storage buffers). */
 const PACK_MAX = 16;
 
+/** Whether `a` views a SharedArrayBuffer (a host without one has no such views). */
+const isShared = (a: Float32Array): boolean => typeof SharedArrayBuffer !== "undefined" && a.buffer instanceof SharedArrayBuffer;
+
 const sameSizes = (a: Sizes, b: Sizes): boolean => a.length === b.length && a.every((d, k) => d === b[k]);
 
 /**
@@ -584,7 +587,9 @@ class WebGPU implements Backend {
       // the pooled buffer may still be read by recorded commands: submit them first, so this
       // write (queued now) lands after them
       this.flush();
-      const a = data instanceof Float32Array ? data : Float32Array.from(data);
+      // a view of shared memory (a training set of `examples`, `split`, … in Node) is copied
+      // first: Node's Dawn crashes the process on one (SIGSEGV inside writeBuffer)
+      const a = data instanceof Float32Array && !isShared(data) ? data : Float32Array.from(data);
       this.device.queue.writeBuffer(out.slot.buffer, 0, a);
     }
     return out;
