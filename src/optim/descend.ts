@@ -47,6 +47,6 @@ const descendPrim: Primitive<number> = {
 export const descend = (w: Tensor, u: Tensor, rate: number): Tensor => {
   const a = w.shape as readonly number[];
   const b = u.shape as readonly number[];
-  if (w.dtype !== u.dtype || a.length !== b.length || a.some((d, i) => d !== b[i])) return sub(w, rate === 1 ? u : mul(u, rate));
+  if (w.dtype !== u.dtype || a.length !== b.length || a.some((d, i) => d !== b[i])) return sub(w, mul(u, rate));
   return bind(descendPrim, [w, u], rate);
 };
