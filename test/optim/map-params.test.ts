@@ -173,6 +173,7 @@ describe("leafwiseOptimizer", () => {
   test("refuses bad options and a rule that returns the wrong thing", () => {
     const update = (w: Tensor): readonly [Tensor, readonly []] => [w, []];
     expect(() => leafwiseOptimizer(bad(null))).toThrow(new TypeError("leafwiseOptimizer: argument 'options' must be { name, lr, slots, update }, got null"));
+    expect(() => leafwiseOptimizer(bad(undefined))).toThrow(new TypeError("leafwiseOptimizer: argument 'options' must be { name, lr, slots, update }, got undefined"));
     expect(() => leafwiseOptimizer({ name: "adam", lr, slots: 0, update })).toThrow(/^leafwiseOptimizer: option 'name' must not be a built-in optimizer's name, got "adam"/);
     expect(() => leafwiseOptimizer({ name: "", lr, slots: 0, update })).toThrow("leafwiseOptimizer: option 'name' must be a non-empty string");
     expect(() => leafwiseOptimizer({ name: bad(5), lr, slots: 0, update })).toThrow(new TypeError("leafwiseOptimizer: option 'name' must be a non-empty string, got 5"));
