@@ -41,10 +41,13 @@ describe("bind", () => {
   });
   it("a value of a differentiation that has returned is a plain value: ops on it record nothing", () => {
     let inside: Tensor | undefined;
-    vjp((x: Tensor<[2]>) => {
-      inside = mul(x, x);
-      return sum(inside);
-    }, tensor([1, 2]));
+    vjp(
+      (x: Tensor<[2]>) => {
+        inside = mul(x, x);
+        return sum(inside);
+      },
+      tensor([1, 2]),
+    );
     expect(nodeOf(inside as Tensor)).toBeDefined();
     const after = mul(inside as Tensor, 2);
     expect(after.impl.kind).toBe("concrete");
