@@ -85,7 +85,7 @@ const typegradConv = (c: ConvCase): (() => void) =>
     const w = fromArray([c.k, c.k, c.cin, c.cout], data(c.k * c.k * c.cin * c.cout, 2));
     const f = conv2d as unknown as (a: Tensor, b: Tensor, o: object) => Tensor;
     // the output's memory goes back at once, as tfjs's step disposes its output
-    return () => withBackend(wasm, () => giveBack([storageOf(f(x, w, { padding: c.padding }))]));
+    return () => withBackend(wasm, () => giveBack([storageOf(f(x, w, { padding: c.padding }))], "library"));
   });
 
 // -------------------------------------------------------------------------------------

@@ -157,7 +157,7 @@ export const tidy = <A>(f: () => A, keep: (a: A) => readonly Tensor[], why: Rele
  * naming the function, on every backend). A storage already given back or shared is skipped, so
  * no storage is released twice. @internal
  */
-export const giveBack = (storages: Iterable<Storage>, why: Release = "library"): void => {
+export const giveBack = (storages: Iterable<Storage>, why: Release): void => {
   for (const s of storages) if (markReleased(s, why)) s.backend.release?.(s);
 };
 
@@ -231,7 +231,8 @@ const run = <P>(prim: Primitive<P>, xs: readonly Tensor[], params: P): Tensor =>
   const storages: Storage[] = [];
   for (let i = 0; i < xs.length; i++) storages.push(storageOf(xs[i] as Tensor, prim.name, i));
   const backend = backendFor(prim.name, storages);
-  const why = tooLarge(backend, sizeOf(out), storages[0]?.dtype ?? "float32");
+  // (every primitive has an input: backendFor has read the first one's backend)
+  const why = tooLarge(backend, sizeOf(out), (storages[0] as Storage).dtype);
   if (why !== undefined) throw new RangeError(`${prim.name}: the result ${showShape(out)} would have ${why}`);
   let local: readonly Storage[] = storages;
   for (const s of storages)

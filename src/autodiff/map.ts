@@ -35,10 +35,9 @@ import { flattenTree, type Params } from "./tree.js";
 export const mapParams = <P extends Params, const R extends readonly NoInfer<P>[]>(f: (w: Tensor, ...rest: { -readonly [K in keyof R]: Tensor }) => Tensor, tree: P, ...others: R): P => {
   if (typeof f !== "function") throw new TypeError(`mapParams: argument 'f' must be a function of tensors, got ${describeValue(f)}`);
   const { leaves, rebuild } = flattenTree("mapParams", tree, "argument 'tree'");
-  const names = ["tree", ...others.map((_, i) => `others[${i}]`)];
   const columns: Tensor[][] = [leaves];
   others.forEach((o, i) => {
-    const name = names[i + 1] as string;
+    const name = `others[${i}]`;
     const ls = flattenTree("mapParams", o, `argument '${name}'`).leaves;
     // the leaves alone cannot tell {a, b} from {b, c}: compare the structures, path by path
     const where = difference(tree, o, "");
@@ -76,10 +75,12 @@ const difference = (a: unknown, b: unknown, path: string): string | undefined =>
     const sb = b.shape as readonly number[];
     return sameShape(sa, sb) ? undefined : `at ${show(path)} it has a tensor of shape ${showShape(sb)}, 'tree' has ${showShape(sa)}`;
   }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return `at ${show(path)} it has ${b.length} items, 'tree' has ${a.length}`;
-    for (let k = 0; k < a.length; k++) {
-      const d = difference(a[k], b[k], `${path}[${k}]`);
+  // (past the test above, both are arrays or neither is)
+  if (Array.isArray(b)) {
+    const as = a as readonly unknown[];
+    if (as.length !== b.length) return `at ${show(path)} it has ${b.length} items, 'tree' has ${as.length}`;
+    for (let k = 0; k < as.length; k++) {
+      const d = difference(as[k], b[k], `${path}[${k}]`);
       if (d !== undefined) return d;
     }
     return undefined;
@@ -97,17 +98,27 @@ const difference = (a: unknown, b: unknown, path: string): string | undefined =>
   return extra === undefined ? undefined : `it has a field ${show(field(path, extra))} that 'tree' has not`;
 };
 
-/** The path of leaf `i` (depth first, as `flattenTree` orders them): spelt out only for an error. */
+/**
+ * The path of leaf `i` (depth first, as `flattenTree` orders them) of a tree `flattenTree` has
+ * walked (so every value in it is a tensor, an array, a record or an undefined field): spelt out
+ * only for an error.
+ */
 const leafPath = (tree: unknown, i: number): string => {
   let n = 0;
   let found: string | undefined;
   const go = (q: unknown, path: string): void => {
-    if (found !== undefined) return;
     if (isTensor(q)) {
       if (n++ === i) found = path;
-    } else if (Array.isArray(q)) for (let k = 0; k < q.length; k++) go(q[k], `${path}[${k}]`);
-    else if (q !== null && typeof q === "object") for (const k of Object.keys(q)) if ((q as Record<string, unknown>)[k] !== undefined) go((q as Record<string, unknown>)[k], field(path, k));
+    } else if (Array.isArray(q))
+      q.forEach((x, k) => {
+        go(x, `${path}[${k}]`);
+      });
+    else
+      for (const [k, v] of Object.entries(q as Record<string, unknown>)) {
+        if (v !== undefined) go(v, field(path, k));
+      }
   };
   go(tree, "");
-  return show(found ?? "");
+  // (i is below the leaf count: found is set)
+  return show(found as string);
 };

@@ -6,7 +6,7 @@
  * @module
  */
 import { tidy as scope } from "./core.js";
-import { flattenTree, type Params } from "./tree.js";
+import { tensorsIn } from "./tree.js";
 
 /**
  * Run `f`, then give back to its backend the memory of every tensor made inside it, except the
@@ -15,10 +15,11 @@ import { flattenTree, type Params } from "./tree.js";
  * without `tidy` a dropped result stays in the ring until its eviction copies it to the JS heap,
  * since JavaScript cannot tell that it is dead.
  *
- * - **Kept:** the tensors reachable from the returned value through arrays and plain records
- *   (`[a, { b }]`); numbers, strings and other objects may be returned too (tensors inside a
- *   `Map` or a class instance are not looked for, and are released). What is kept belongs to
- *   the enclosing `tidy`, if any.
+ * - **Kept:** the tensors reachable from the returned value through arrays, records, the keys
+ *   and values of a `Map`, the items of a `Set` and the fields of a class instance (`[a, { b }]`);
+ *   numbers, strings, typed arrays and functions may be returned too, and are not looked into (a
+ *   tensor hung on a returned function is released). What is kept belongs to the enclosing
+ *   `tidy`, if any.
  * - **Released:** every tensor made inside `f` and not kept: computed by ops, and made by
  *   creation functions (`tensor`, `fromArray`, `zeros`, `randn`, decoders…): made inside by
  *   your code, so yours to keep or drop. Tensors made before `tidy`, the parameters passed in,
@@ -67,7 +68,7 @@ export const tidy = <A>(
       }
       return out;
     },
-    (out) => flattenTree("tidy", out as Params, "the returned value", "skip").leaves,
+    (out) => tensorsIn("tidy", out, "the returned values"),
     "tidy",
   );
 };

@@ -31,30 +31,28 @@ export type IsParamTree<P> = P extends Tensor ? true : P extends object ? (false
  */
 export type DifferentiableIn<P, F> = IsParamTree<P> extends true ? F : { readonly "parameters must be tensors, arrays or records of tensors": P };
 
+/** A path as the errors spell it: `layers[0].W`. */
+const pathOf = (keys: readonly (string | number)[]): string => keys.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
+
 /**
  * The leaves of a tree (depth first, record keys in insertion order) and how to rebuild it. A
  * record field holding `undefined` (an optional parameter left out) is no leaf and is left out of
  * the rebuilt tree. Anything else that is not a tensor, an array or a plain record is an error
- * naming `op`, unless `others` is "skip" (`tidy`'s returned value: a number, a string, a class
- * instance are no leaves and are rebuilt as they are, though the tensors inside a Map, a Set or
- * a class instance are leaves; an array or record met twice, as in a cycle, is walked once).
+ * naming `op`, and so is nesting deeper than 256 levels (a cycle).
  */
-export const flattenTree = (op: string, p: Params, what = "parameters", others: "refuse" | "skip" = "refuse"): { leaves: Tensor[]; rebuild: (ls: readonly Tensor[]) => Params } => {
+export const flattenTree = (op: string, p: Params, what = "parameters"): { leaves: Tensor[]; rebuild: (ls: readonly Tensor[]) => Params } => {
   const leaves: Tensor[] = [];
-  const seen = others === "skip" ? new Set<unknown>() : undefined;
   // the keys from the root to the value being walked: its path is spelt out only for an error
   // (this runs several times per training step)
   const keys: (string | number)[] = [];
-  const path = (): string => keys.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
   const build = (q: unknown): ((ls: readonly Tensor[]) => Params) => {
     if (isTensor(q)) {
       const i = leaves.push(q) - 1;
       return (ls) => ls[i] as Tensor;
     }
-    if (seen?.has(q)) return () => q as Params;
-    seen?.add(q);
     // a cycle (p.self = p) or a hostile depth: an error, not a stack overflow
-    if (keys.length > MAX_PARAMS_DEPTH && q !== null && typeof q === "object") throw new TypeError(`${op}: ${what} are nested more than ${MAX_PARAMS_DEPTH} levels deep at '${path()}' (a cycle?)`);
+    if (keys.length > MAX_PARAMS_DEPTH && q !== null && typeof q === "object")
+      throw new TypeError(`${op}: ${what} are nested more than ${MAX_PARAMS_DEPTH} levels deep at '${pathOf(keys)}' (a cycle?)`);
     if (Array.isArray(q)) {
       const parts: ((ls: readonly Tensor[]) => Params)[] = [];
       for (let k = 0; k < q.length; k++) {
@@ -81,23 +79,43 @@ export const flattenTree = (op: string, p: Params, what = "parameters", others: 
         return o;
       };
     }
-    if (seen !== undefined) {
-      // tidy's returned value: the tensors inside a Map, a Set or a class instance are kept too
-      // (walked for their leaves only; the container is returned as it is)
-      if (q !== null && typeof q === "object" && !ArrayBuffer.isView(q) && !(q instanceof ArrayBuffer)) {
-        const inner = q instanceof Map ? [...q.keys(), ...q.values()] : q instanceof Set ? [...q] : Object.values(q);
-        for (let k = 0; k < inner.length; k++) {
-          keys.push(k);
-          build(inner[k]);
-          keys.pop();
-        }
-      }
-      return () => q as Params;
-    }
-    throw new TypeError(`${op}: ${what} must be tensors, arrays or records of tensors; ${keys.length === 0 ? "the argument" : `'${path()}'`} is ${describe(q)}`);
+    throw new TypeError(`${op}: ${what} must be tensors, arrays or records of tensors; ${keys.length === 0 ? "the argument" : `'${pathOf(keys)}'`} is ${describe(q)}`);
   };
   const rebuild = build(p);
   return { leaves, rebuild };
+};
+
+/**
+ * The tensors in any value (`tidy`'s returned value), depth first: through arrays and records,
+ * and the keys and values of a Map, the items of a Set and the fields of a class instance; numbers,
+ * strings, functions and typed arrays are not looked into. An array or object met twice (as
+ * in a cycle) is walked once; nesting deeper than 256 levels is an error naming `op`.
+ *
+ * @internal
+ */
+export const tensorsIn = (op: string, value: unknown, what: string): Tensor[] => {
+  const leaves: Tensor[] = [];
+  const seen = new Set<unknown>();
+  const keys: (string | number)[] = [];
+  const walk = (q: unknown): void => {
+    if (isTensor(q)) {
+      leaves.push(q);
+      return;
+    }
+    // (a typed array's entries are numbers: not walked, for speed)
+    if (q === null || typeof q !== "object" || seen.has(q) || ArrayBuffer.isView(q)) return;
+    seen.add(q);
+    if (keys.length > MAX_PARAMS_DEPTH) throw new TypeError(`${op}: ${what} are nested more than ${MAX_PARAMS_DEPTH} levels deep at '${pathOf(keys)}'`);
+    const inner: [string | number, unknown][] =
+      q instanceof Map ? [...q.keys(), ...q.values()].map((x, k) => [k, x]) : q instanceof Set ? [...q].map((x, k) => [k, x]) : Array.isArray(q) ? q.map((x, k) => [k, x]) : Object.entries(q);
+    for (const [k, x] of inner) {
+      keys.push(k);
+      walk(x);
+      keys.pop();
+    }
+  };
+  walk(value);
+  return leaves;
 };
 
 /** A record's prototype as `flattenTree` accepts it: a plain object's, or none. */

@@ -20,14 +20,10 @@ import { mul } from "../ops/mul.js";
 import { sub } from "../ops/sub.js";
 import type { Tensor } from "../tensor/tensor.js";
 
-/** The primitive; its parameter is the rate `α`. */
+/** The primitive; its parameter is the rate `α`. Bound only by `descend`, with `w` and `u` of one shape and dtype. */
 const descendPrim: Primitive<number> = {
   name: "descend",
-  shape: (ss) => {
-    const [a, b] = two(ss);
-    if (a.length !== b.length || a.some((d, i) => d !== b[i])) throw new TypeError(`descend: the update has shape [${b.join(", ")}], the parameter [${a.join(", ")}]`);
-    return [...a];
-  },
+  shape: (ss) => [...two(ss)[0]],
   forward: (xs, _ss, rate, out) => {
     const [w, u] = two(xs);
     const be = w.backend;
@@ -51,6 +47,6 @@ const descendPrim: Primitive<number> = {
 export const descend = (w: Tensor, u: Tensor, rate: number): Tensor => {
   const a = w.shape as readonly number[];
   const b = u.shape as readonly number[];
-  if (w.dtype !== u.dtype || a.length !== b.length || a.some((d, i) => d !== b[i])) return sub(w, rate === 1 ? u : mul(u, rate));
+  if (w.dtype !== u.dtype || a.length !== b.length || a.some((d, i) => d !== b[i])) return sub(w, mul(u, rate));
   return bind(descendPrim, [w, u], rate);
 };

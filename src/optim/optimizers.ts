@@ -246,8 +246,7 @@ export const leafwiseOptimizer = <const N extends number>(options: LeafwiseOptio
   const { name, lr, slots, update } = options;
   if (typeof name !== "string" || name === "") throw new TypeError(`${fn}: option 'name' must be a non-empty string, got ${describeValue(name)}`);
   if (builtinKind(name) !== undefined) throw new TypeError(`${fn}: option 'name' must not be a built-in optimizer's name, got "${name}" (its states would pass for ${builtinKind(name)}'s)`);
-  if (typeof slots !== "number" || !Number.isInteger(slots) || slots < 0 || slots > MAX_SLOTS)
-    throw new TypeError(`${fn}: option 'slots' must be an integer from 0 to ${MAX_SLOTS}, got ${describeValue(slots)}`);
+  if (!Number.isInteger(slots) || slots < 0 || slots > MAX_SLOTS) throw new TypeError(`${fn}: option 'slots' must be an integer from 0 to ${MAX_SLOTS}, got ${describeValue(slots)}`);
   if (typeof update !== "function") throw new TypeError(`${fn}: option 'update' must be a function (w, g, slots, lr, t) => [w, slots], got ${describeValue(update)}`);
   learningRate(fn, lr);
   const checked: Rule = (w, g, s, a, t) => {

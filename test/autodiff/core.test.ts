@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { nodeOf } from "../../src/autodiff/core.js";
 import type { Backend } from "../../src/backend/backend.js";
-import { add, argmax, grad, gt, mul, reference, sum, type Tensor, tensor, toArray, vjp, wasm, withBackend } from "../../src/index.js";
+import { add, argmax, grad, gt, mul, reference, reshape, sum, type Tensor, tensor, toArray, vjp, wasm, withBackend } from "../../src/index.js";
 import { storageOf } from "../../src/tensor/tensor.js";
 
 /** A stand-in for a device backend (WebGPU): the reference backend with an asynchronous read. */
@@ -38,6 +38,41 @@ describe("bind", () => {
     const b = withBackend(reference, () => tensor([10, 20, 30]));
     expect(toArray(add(a, b))).toEqual([11, 22, 33]);
     expect(toArray(add(b, a))).toEqual([11, 22, 33]);
+  });
+  it("a value of a differentiation that has returned is a plain value: ops on it record nothing", () => {
+    let inside: Tensor | undefined;
+    vjp(
+      (x: Tensor<[2]>) => {
+        inside = mul(x, x);
+        return sum(inside);
+      },
+      tensor([1, 2]),
+    );
+    expect(nodeOf(inside as Tensor)).toBeDefined();
+    const after = mul(inside as Tensor, 2);
+    expect(after.impl.kind).toBe("concrete");
+    expect(nodeOf(after)).toBeUndefined();
+    expect(toArray(after)).toEqual([2, 8]);
+  });
+  it("copies only the inputs held elsewhere, once each, and computes on the copies", () => {
+    const copied: number[] = [];
+    const counting = Object.assign(Object.create(reference) as Backend, {
+      name: "counting",
+      fromArray(this: Backend, dtype: Parameters<Backend["fromArray"]>[0], data: Parameters<Backend["fromArray"]>[1]) {
+        copied.push(data.length);
+        return reference.fromArray.call(this, dtype, data);
+      },
+    });
+    const here = withBackend(counting, () => tensor([1, 2, 3]));
+    const there = withBackend(wasm, () => tensor([10, 20, 30, 40, 50, 60]));
+    copied.length = 0;
+    const out = mul(here, reshape(there, [2, 3]));
+    expect(storageOf(out).backend).toBe(counting);
+    expect(copied).toEqual([6]);
+    expect(toArray(out)).toEqual([
+      [10, 40, 90],
+      [40, 100, 180],
+    ]);
   });
   it("runs on the device backend when an input lives there, wherever it is; two device backends are an error naming the op", () => {
     const gpu = device("gpu");

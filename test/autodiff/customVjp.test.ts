@@ -176,6 +176,17 @@ describe("customVjp", () => {
       )(x);
     expect(() => h((a) => mul(a, a))).toThrow(new TypeError("customVjp: fwd must return a pair [output, residuals] (the output a Tensor), got a Tensor of shape [2]"));
     expect(() => h((a) => [3, a])).toThrow(new TypeError("customVjp: fwd must return a pair [output, residuals] (the output a Tensor), got an array of 2"));
+    // two inputs: the count and its plural
+    const product = customVjp(
+      function product(a: Tensor, b: Tensor) {
+        return mul(a, b);
+      },
+      (a: Tensor, b: Tensor) => [mul(a, b), [a, b]] as const,
+      ((_r: unknown, ct: Tensor) => [ct]) as never,
+    );
+    expect(() => grad((a: Tensor) => sum(product(a, a)))(x)).toThrow(
+      new TypeError("product: bwd must return an array of 2 cotangents (a Tensor, or undefined for a constant input), got an array of 1"),
+    );
   });
 
   it("rejects arguments that are not functions", () => {

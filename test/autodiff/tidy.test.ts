@@ -184,6 +184,19 @@ describe.each(backends.map((b) => [b.name, b] as const))("tidy on %s", (_name, b
     on(() => {
       expect(thrown(() => tidy((async () => tensor([1])) as () => never))).toMatch(/^tidy: f returned a promise; tidy takes a synchronous function/);
       expect(thrown(() => tidy(3 as unknown as () => number))).toBe("tidy: argument 'f' must be a function, got number");
+      // a thenable is an object or a function with a 'then' method; null and undefined are plain values
+      // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose
+      const thenableFunction = Object.assign(() => 0, { then: () => undefined });
+      expect(thrown(() => tidy(() => thenableFunction as never))).toMatch(/^tidy: f returned a promise; tidy takes a synchronous function/);
+      expect(tidy(() => null)).toBe(null);
+      // a function is not looked into: a tensor hung on it is released
+      const hung = tidy(() => Object.assign(() => 0, { t: add(tensor([1]), 1) }));
+      expect(thrown(() => toArray(hung.t))).toMatch(released("toArray", "argument 't'", [1]));
+      expect(tidy(() => undefined)).toBe(undefined);
+      // a value nested past 256 levels is refused (its walk is bounded), naming tidy and where
+      let deep: unknown = tensor([1]);
+      for (let i = 0; i < 300; i++) deep = [deep];
+      expect(thrown(() => tidy(() => deep as never))).toBe(`tidy: the returned values are nested more than 256 levels deep at '${"[0]".repeat(257)}'`);
     }));
 
   it("tensors returned inside a Map, a Set or a class instance survive too (they had been released: a later read said 'return it from the tidy function')", () =>

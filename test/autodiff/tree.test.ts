@@ -29,6 +29,18 @@ describe("flattenTree", () => {
     expect(Array.isArray(again.layers)).toBe(true);
     expect(flattenTree("grad", a).rebuild([b])).toBe(b);
   });
+  it("rebuilds a field named __proto__ as an own, ordinary field (as Object.fromEntries does), not as the prototype", () => {
+    // (as JSON.parse gives it)
+    const tree: Record<string, unknown> = {};
+    Object.defineProperty(tree, "__proto__", { value: a, enumerable: true, writable: true, configurable: true });
+    tree.W = b;
+    const { leaves, rebuild } = flattenTree("grad", tree as Params);
+    expect(leaves).toEqual([a, b]);
+    const again = rebuild([c, a]) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(again)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(again, "__proto__")).toEqual({ value: c, enumerable: true, writable: true, configurable: true });
+    expect(Object.keys(again)).toEqual(["__proto__", "W"]);
+  });
   it("accepts records without a prototype and refuses class instances", () => {
     const bare = Object.assign(Object.create(null) as Record<string, Tensor>, { w: a });
     expect(flattenTree("grad", bare).leaves).toEqual([a]);
@@ -59,6 +71,15 @@ describe("flattenTree: cycles and deep trees (grad, the optimizers' init, fit)",
     let ok: unknown = tensor([1]);
     for (let i = 0; i < 256; i++) ok = [ok];
     expect(flattenTree("grad", ok as Params).leaves).toHaveLength(1);
+    // past 256 levels, a value that is no array or record is named as itself, as at any depth
+    for (const [bad, shown] of [
+      [null, "null"],
+      [3, "number 3"],
+    ] as const) {
+      let under: unknown = bad;
+      for (let i = 0; i < 257; i++) under = [under];
+      expect(() => flattenTree("grad", under as Params)).toThrow(new TypeError(`grad: parameters must be tensors, arrays or records of tensors; '${"[0]".repeat(257)}' is ${shown}`));
+    }
   });
 
   it("the optimizers and grad refuse a cyclic tree through it", () => {

@@ -204,6 +204,9 @@ describe("initializer and batchNormState", () => {
         );
       expect(() => init(rng(0), [3, 2], bad({ fanIn: 2, fanOut: 0 }))).toThrow(`${name}: argument 'fans' must be { fanIn, fanOut } (integers ≥ 1), got fanIn = 2, fanOut = 0`);
       expect(() => init(rng(0), [3, 2], bad(undefined))).toThrow(`${name}: argument 'fans' must be { fanIn, fanOut } (integers ≥ 1), got undefined`);
+      expect(() => init(rng(0), [3, 2], bad(null))).toThrow(new RangeError(`${name}: argument 'fans' must be { fanIn, fanOut } (integers ≥ 1), got null`));
+      // a tensor with no elements draws nothing: any fans do (the uniform ones' range stays finite)
+      expect(init(rng(0), [0, 4], bad({ fanIn: 0, fanOut: Number.NaN })).shape).toEqual([0, 4]);
       expect((toArray(init(rng(0), [3, 2], { fanIn: 2, fanOut: 3 })) as number[][]).flat().every(Number.isFinite)).toBe(true);
     }
     // a layer with no elements needs no fans

@@ -8,7 +8,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { vjp } from "../../src/autodiff/vjp.js";
-import type { Backend, DType } from "../../src/backend/backend.js";
+import type { Backend, DType, Storage } from "../../src/backend/backend.js";
 import { withBackend } from "../../src/backend/current.js";
 import { reference } from "../../src/backend/reference.js";
 import { configureWasm, wasm } from "../../src/backend/wasm/index.js";
@@ -51,6 +51,38 @@ describe("descend(w, u, α)", () => {
             }
           }
         }));
+
+  for (const [name, be] of BACKENDS)
+    test(`${name} without sgdUpdate (as WebGPU): the bytes of sub(w, mul(u, α)) from the two kernels, the scaled temporary given back`, () => {
+      // (the reference backend has no release: its memory is garbage-collected)
+      const released: unknown[] = [];
+      const release = be.release?.bind(be);
+      const withoutSgd = Object.create(be, {
+        sgdUpdate: { value: undefined },
+        release: {
+          value:
+            release === undefined
+              ? undefined
+              : (s: Storage) => {
+                  released.push(s);
+                  release(s);
+                },
+        },
+      }) as Backend;
+      withBackend(withoutSgd, () => {
+        for (const dtype of ["float32", "float64"] as DType[])
+          for (const n of [0, 1, 17, 129]) {
+            const w = fromArray([n], values(n, 13), { dtype });
+            const u = fromArray([n], values(n, 14), { dtype });
+            for (const a of RATES) {
+              released.length = 0;
+              const got = descend(w, u, a);
+              expect(released.length, `one temporary for α=${a}`).toBe(a === 1 || release === undefined ? 0 : 1);
+              if (bytes(toFlat(got)) !== bytes(toFlat(sub(w, mul(u, a))))) expect.fail(`${name} without sgdUpdate ${dtype} n=${n} α=${a}: descend differs from sub(w, mul(u, α))`);
+            }
+          }
+      });
+    });
 
   for (const [name, be] of BACKENDS)
     test(`${name}: α = 1 is sub(w, u) bit for bit, with the backend's sgdUpdate and without it (then one kernel)`, () => {
@@ -133,6 +165,17 @@ describe("descend(w, u, α)", () => {
   });
 
   test("a mismatch of shape or dtype falls back to the two ops (broadcasting, promotion)", () => {
+    // one rank and dtype, another size: broadcast
+    const rows = fromArray([2, 2], [1, 2, 3, 4]);
+    expect(Array.from(toFlat(descend(rows, fromArray([1, 2], [2, 4]), 0.5)))).toEqual([0, 0, 2, 2]);
+    // one dtype, the update of a higher rank whose trailing sizes match: broadcast
+    const wide = descend(fromArray([2], [1, 2]), rows, 0.5);
+    expect(wide.shape).toEqual([2, 2]);
+    expect(Array.from(toFlat(wide))).toEqual([0.5, 1, -0.5, 0]);
+    // one shape, another dtype: promoted
+    const promoted = descend(fromArray([2], [1, 2]), fromArray([2], [0.1, 0.2], { dtype: "float64" }), 1);
+    expect(promoted.dtype).toBe("float64");
+    expect(Array.from(toFlat(promoted))).toEqual([1 - 0.1, 2 - 0.2]);
     const w = fromArray([2, 2], [1, 2, 3, 4]);
     const u = fromArray([2], [1, 2], { dtype: "float64" });
     const got = descend(w, u, 0.5);

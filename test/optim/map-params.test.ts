@@ -99,6 +99,44 @@ describe("mapParams", () => {
       "mapParams: argument 'f' must return a tensor of its first argument's shape [1]; at 'layers[0].b' it returned a tensor of shape [2]",
     );
     expect(() => mapParams(() => bad(0), p)).toThrow("mapParams: argument 'f' must return a tensor of its first argument's shape [2]; at 'W' it returned 0");
+    // another rank, or another size past the first axis
+    expect(() => mapParams(() => tensor([[1], [2]]), p)).toThrow("mapParams: argument 'f' must return a tensor of its first argument's shape [2]; at 'W' it returned a tensor of shape [2, 1]");
+    expect(() => mapParams(() => tensor([1, 2]), { W: tensor([[1], [2]]) })).toThrow(
+      "mapParams: argument 'f' must return a tensor of its first argument's shape [2, 1]; at 'W' it returned a tensor of shape [2]",
+    );
+    const m = { W: tensor([[1, 2, 3]]) };
+    expect(() => mapParams(() => tensor([[1, 2]]), m)).toThrow("mapParams: argument 'f' must return a tensor of its first argument's shape [1, 3]; at 'W' it returned a tensor of shape [1, 2]");
+    // a lone tensor: the root
+    expect(() => mapParams(() => tensor([1]), tensor([1, 2]))).toThrow("mapParams: argument 'f' must return a tensor of its first argument's shape [2]; at the root it returned a tensor of shape [1]");
+    // an undefined field is no leaf: the path counts past it
+    const q = bad({ a: undefined, W: tensor([1, 2]), b: tensor([1]) }) as { W: Tensor; b: Tensor };
+    expect(() => mapParams((w) => (w.shape[0] === 1 ? tensor([1, 2]) : w), q)).toThrow(
+      "mapParams: argument 'f' must return a tensor of its first argument's shape [1]; at 'b' it returned a tensor of shape [2]",
+    );
+  });
+  test("names the first differing place past the first item, at the root, and between a record and a tensor", () => {
+    const f = (w: Tensor, g: Tensor) => add(w, g);
+    const two = { layers: [{ b: tensor([1]) }, { b: tensor([2]) }] };
+    expect(() => mapParams(f, two, bad({ layers: [{ b: tensor([1]) }, { c: tensor([2]) }] }))).toThrow(
+      new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; it has no field 'layers[1].b'"),
+    );
+    expect(() => mapParams(f, tensor([1, 2]), bad(tensor([1, 2, 3])))).toThrow(
+      new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at the root it has a tensor of shape [3], 'tree' has [2]"),
+    );
+    expect(() => mapParams(f, { W: tensor([[1, 2, 3]]) }, bad({ W: tensor([[1, 2, 3, 4]]) }))).toThrow("at 'W' it has a tensor of shape [1, 4], 'tree' has [1, 3]");
+    expect(() => mapParams(f, { W: tensor([1, 2]) }, bad({ W: tensor([[1], [2]]) }))).toThrow("at 'W' it has a tensor of shape [2, 1], 'tree' has [2]");
+    expect(() => mapParams(f, { W: [tensor([1])] }, bad({ W: { x: tensor([1]) } }))).toThrow(
+      new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at 'W' it has a record, 'tree' has an array"),
+    );
+    expect(() => mapParams(f, { W: { x: tensor([1]) } }, bad({ W: [tensor([1])] }))).toThrow(
+      new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at 'W' it has an array, 'tree' has a record"),
+    );
+    expect(() => mapParams(f, { W: { x: tensor([1]) } }, bad({ W: tensor([1]) }))).toThrow(
+      new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at 'W' it has a tensor, 'tree' has a record"),
+    );
+    expect(() => mapParams(f, { W: tensor([1]) }, bad({ W: { x: tensor([1]) } }))).toThrow(
+      new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at 'W' it has a record, 'tree' has a tensor"),
+    );
   });
 });
 
@@ -134,8 +172,16 @@ describe("leafwiseOptimizer", () => {
   });
   test("refuses bad options and a rule that returns the wrong thing", () => {
     const update = (w: Tensor): readonly [Tensor, readonly []] => [w, []];
+    expect(() => leafwiseOptimizer(bad(null))).toThrow(new TypeError("leafwiseOptimizer: argument 'options' must be { name, lr, slots, update }, got null"));
+    expect(() => leafwiseOptimizer(bad(undefined))).toThrow(new TypeError("leafwiseOptimizer: argument 'options' must be { name, lr, slots, update }, got undefined"));
     expect(() => leafwiseOptimizer({ name: "adam", lr, slots: 0, update })).toThrow(/^leafwiseOptimizer: option 'name' must not be a built-in optimizer's name, got "adam"/);
     expect(() => leafwiseOptimizer({ name: "", lr, slots: 0, update })).toThrow("leafwiseOptimizer: option 'name' must be a non-empty string");
+    expect(() => leafwiseOptimizer({ name: bad(5), lr, slots: 0, update })).toThrow(new TypeError("leafwiseOptimizer: option 'name' must be a non-empty string, got 5"));
+    // a name that only contains a built-in one is free
+    for (const name of ["my-adam", "adam2"]) expect(leafwiseOptimizer({ name, lr, slots: 0, update }).init({ W: tensor([1]) }).kind).toBe(name);
+    for (const slots of [-1, 17])
+      expect(() => leafwiseOptimizer({ name: "o", lr, slots, update })).toThrow(new TypeError(`leafwiseOptimizer: option 'slots' must be an integer from 0 to 16, got ${slots}`));
+    expect(leafwiseOptimizer({ name: "o", lr, slots: 16, update: bad(update) }).init({ W: tensor([1]) }).slots.length).toBe(16);
     expect(() => leafwiseOptimizer({ name: "o", lr, slots: bad(1.5), update })).toThrow("leafwiseOptimizer: option 'slots' must be an integer from 0 to 16, got 1.5");
     expect(() => leafwiseOptimizer({ name: "o", lr, slots: 0, update: bad(null) })).toThrow(/^leafwiseOptimizer: option 'update' must be a function/);
     expect(() => leafwiseOptimizer({ name: "o", lr: -1, slots: 0, update })).toThrow(/^leafwiseOptimizer: argument 'lr' must be a finite number/);
@@ -144,5 +190,27 @@ describe("leafwiseOptimizer", () => {
     expect(() => wrong.step(p, p, wrong.init(p))).toThrow(
       /^o\.step: option 'update' of leafwiseOptimizer must return \[w, slots\]: a tensor of the parameter's shape \[2\] and an array of 1 such tensors/,
     );
+    // every part of [w, slots] is checked: the pair itself, w, each slot, their shapes
+    const returning = (slots: number, out: (w: Tensor) => unknown, W: Tensor = tensor([[1, 2, 3]])) => {
+      const o = leafwiseOptimizer({ name: "o", lr, slots, update: bad(out) });
+      const q = { W };
+      return () => o.step(q, q, o.init(q));
+    };
+    const refused = (shape: string, slots: number) =>
+      new RegExp(
+        `^o\\.step: option 'update' of leafwiseOptimizer must return \\[w, slots\\]: a tensor of the parameter's shape \\${shape.slice(0, -1)}\\] and an array of ${slots} such tensors, got `,
+      );
+    expect(returning(0, (w) => ({ 0: w, 1: [], length: 2 }))).toThrow(refused("[1, 3]", 0));
+    expect(returning(0, (w) => [w, [], w])).toThrow(refused("[1, 3]", 0));
+    expect(returning(0, () => [3, []])).toThrow(refused("[1, 3]", 0));
+    expect(returning(0, (w) => [w, w])).toThrow(refused("[1, 3]", 0));
+    expect(returning(2, (w) => [w, [w, 3]])).toThrow(refused("[1, 3]", 2));
+    expect(returning(0, () => [tensor([[1, 2]]), []])).toThrow(refused("[1, 3]", 0));
+    expect(returning(0, () => [tensor([1, 2, 3]), []])).toThrow(refused("[1, 3]", 0));
+    expect(returning(0, () => [tensor([[1], [2], [3]]), []])).toThrow(refused("[1, 3]", 0));
+    expect(returning(0, () => [tensor([1]), []], tensor([[1]]))).toThrow(refused("[1, 1]", 0));
+    // and what is right passes
+    const [next] = returning(1, (w) => [w, [w]])() as [{ W: Tensor }, unknown];
+    expect(toArray(next.W)).toEqual([[1, 2, 3]]);
   });
 });

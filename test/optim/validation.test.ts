@@ -23,6 +23,7 @@ import {
   warmup,
   withGradientClipping,
 } from "../../src/optim/index.js";
+import { builtinKind, builtinSlots } from "../../src/optim/optimizers.js";
 import { item, tensor, toFlat } from "../../src/tensor/create.js";
 
 const f64 = { dtype: "float64" } as const;
@@ -58,6 +59,17 @@ describe("optimizers refuse bad arguments, naming them", () => {
     expect(make(() => 0.1).name).toBe(fn);
   });
 
+  test("the built-in optimizer a name is made from: the whole name, any number of clips with any bound", () => {
+    expect(builtinKind("adam")).toBe("adam");
+    expect(builtinSlots("adam+clip(10)")).toBe(2);
+    expect(builtinKind("momentum+clip(0.5)+clip(12.25)")).toBe("momentum");
+    expect(builtinSlots("gd+clip(1)")).toBe(0);
+    for (const other of ["my-adam", "adam2", "Adam", "adam+clip", "handAdam", ""]) {
+      expect(builtinKind(other), other).toBe(undefined);
+      expect(builtinSlots(other), other).toBe(undefined);
+    }
+  });
+
   test("options passed as an object, Keras-style, are named as such", () => {
     expect(() => adam(1e-3, { beta1: 0.5 } as unknown as number)).toThrow(
       new TypeError("adam: argument 'beta1' must be in [0, 1), got an object (adam's arguments are positional: adam(lr, beta1, beta2, eps))"),
@@ -73,6 +85,9 @@ describe("optimizers refuse bad arguments, naming them", () => {
   ] as const)("%s: 'eps' must be a finite number ≥ 0", (fn, make) => {
     expect(() => make(-1e-8)).toThrow(new RangeError(`${fn}: argument 'eps' must be a finite number ≥ 0, got -1e-8`));
     expect(() => make(Number.NaN)).toThrow(new RangeError(`${fn}: argument 'eps' must be a finite number ≥ 0, got NaN`));
+    expect(() => make("1e-8" as unknown as number)).toThrow(
+      new TypeError(`${fn}: argument 'eps' must be a finite number ≥ 0, got "1e-8" (${fn}'s arguments are positional: ${fn === "adam" ? "adam(lr, beta1, beta2, eps)" : "rmsprop(lr, beta, eps)"})`),
+    );
     expect(make(0).name).toBe(fn);
   });
 
@@ -86,6 +101,7 @@ describe("optimizers refuse bad arguments, naming them", () => {
     expect(() => opt.step(p, { W: tensor([1, 2], f64), b: tensor([0], f64) } as never, opt.init(p))).toThrow("adam.step: gradient 0 has shape [2], its parameter has [1, 2]");
     expect(() => momentum(0.1).init("W" as never)).toThrow(/momentum\.init/);
     expect(() => opt.step(p, p, 5 as never)).toThrow("adam.step: argument 'state' must come from adam.init (2 slots)");
+    expect(() => opt.step(p, p, undefined as never)).toThrow(new TypeError("adam.step: argument 'state' must come from adam.init (2 slots)"));
     const v = { w: tensor([1, 2], f64) };
     expect(() => gd(0.1).step(v, { w: tensor([[1], [2]], f64) } as never, gd(0.1).init(v))).toThrow("gd.step: gradient 0 has shape [2, 1], its parameter has [2]");
   });
@@ -102,6 +118,7 @@ describe("optimizers refuse bad arguments, naming them", () => {
     expect(() => rmsprop(0.1).step(p, g, ms)).toThrow(new TypeError("rmsprop.step: argument 'state' was made by momentum, not rmsprop: step with the optimizer that made the state"));
     expect(() => nesterov(0.1).step(p, g, momentum(0.1).init(p))).toThrow("nesterov.step: argument 'state' was made by momentum, not nesterov");
     expect(() => momentum(0.1).step(p, g, { ...ms, kind: 7 } as never)).toThrow("momentum.step: argument 'state' was made by 7, not momentum");
+    expect(() => momentum(0.1).step(p, g, { ...ms, kind: { name: "momentum" } } as never)).toThrow("momentum.step: argument 'state' was made by an object, not momentum");
     // the clipped optimizer's state is its inner optimizer's
     const clipped = withGradientClipping(momentum(0.1), 5);
     expect(clipped.init(p).kind).toBe("momentum");
@@ -161,6 +178,9 @@ describe("schedules", () => {
     for (const k of [Number.POSITIVE_INFINITY, Number.NaN]) expect(() => inverseTimeDecay(0.1, k)).toThrow(`inverseTimeDecay: argument 'k' must be a finite number ≥ 0, got ${k}`);
     for (const min of [-1, Number.NaN, 0.2, Number.POSITIVE_INFINITY])
       expect(() => cosineDecay(0.1, 10, min)).toThrow(new RangeError(`cosineDecay: argument 'min' must be a finite number from 0 to lr (0.1), got ${min}`));
+    // a numeric string compares as a number: refused all the same
+    expect(() => cosineDecay(0.1, 10, "0.01" as unknown as number)).toThrow(new RangeError("cosineDecay: argument 'min' must be a finite number from 0 to lr (0.1), got 0.01"));
+    expect(() => exponentialDecay(0.1, 0.5, 10, { stairCase: true } as never)).toThrow(new TypeError("exponentialDecay: unknown option 'stairCase' (did you mean 'staircase'?)"));
     expect(cosineDecay(0.1, 10, 0.1)(5)).toBeCloseTo(0.1, 15);
     expect(cosineDecay(0.1, 10, 0)(10)).toBe(0);
     for (const rate of [1.0001, 2, 1e9])
