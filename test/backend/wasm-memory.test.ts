@@ -225,10 +225,14 @@ describe("wasm backend memory (1 MiB ring)", () => {
     // one for the cost (read into \`loss\`, so nobody sees its tensor)
     expect(after.released - before.released - (s1.released - s0.released)).toBe(300 * (4 + 1));
     for (const k of ["W1", "b1", "W2", "b2"] as const) expect(close(toFlat(w.params[k]), toFlat(r.params[k]), 1e-4)).toBe(true);
-    // the ring still wraps (parameters, slots and output are new every step), but the
-    // gradients' blocks are reused too: measured 479 copies (3,513 with nothing released)
-    expect(after.evictions - before.evictions).toBeGreaterThan(300);
+    // the step written out by hand releases nothing: its 300 steps lap the 1 MiB ring and copy
+    // thousands of blocks out (measured 2,882 evictions in a fresh ring, 3,073 after this file's
+    // earlier tests); trainStep's gradient blocks are reused, so it copies at most a quarter of
+    // that (measured 0 copies in a fresh ring, 466 where earlier tests left the ring's head
+    // mid-lap: whether its own steps wrap depends on that state, so it is not asserted)
+    expect(s1.evictions - s0.evictions).toBeGreaterThan(1000);
     expect(after.copiedOut - before.copiedOut).toBeLessThanOrEqual(300 * 2);
+    expect(after.copiedOut - before.copiedOut).toBeLessThanOrEqual((s1.copiedOut - s0.copiedOut) / 4);
   });
 
   it("fit gives back the parameters and optimizer state it replaced, never the caller's or a callback's", () => {
