@@ -6,7 +6,7 @@
  * as safetensors (`out/mnist.safetensors`), and both files load back typed, bit for bit.
  *
  * When there is no checkpoint yet, a shorter run of the main job's model (784-128-64-10 ReLU,
- * Adam) trains one first and saves it where `npm start` would.
+ * Adam) trains one first and saves it as `out/mnist-short.ckpt` (never over `npm start`'s file).
  *
  * Run: `npx tsx examples/onnx-export.ts`   (TYPEGRAD_QUICK=1: fewer digits)
  */
@@ -55,7 +55,9 @@ const trainShort = (): { model: DescribedModel; params: Params } => {
   console.log(`no usable ${ckpt}: training the main job's model briefly (npm start trains the full one)`);
   const model = mlp([784, 128, 64, 10], { hidden: "relu", init: "he" });
   const { params } = fit({ model, params: model.init(rng(1)), loss: softmaxCrossEntropy, optimizer: adam(0.003), train, batchSize: 64, epochs: quick ? 1 : 3, seed: 2 });
-  saveModel(ckpt, { model, params, meta: { trainedBy: "examples/onnx-export.ts" } });
+  // under a name of its own: never over the main job's checkpoint (the example runner runs
+  // examples/mnist.ts beside this one, and it reads back the file it has just saved)
+  saveModel(outPath("mnist-short.ckpt"), { model, params, meta: { trainedBy: "examples/onnx-export.ts" } });
   return { model, params };
 };
 
