@@ -120,8 +120,7 @@ const finishPending = (s: WasmStorage, drop = false, wait = true): void => {
       if (drop) pool.cancelGather(gj);
       else {
         const n = job.rows.length * job.width;
-        const { mine } = pool.finishGather(gj, load().arena.f32);
-        countGathered(n, false, n - mine);
+        countGathered(n, false, n - pool.finishGather(gj, load().arena.f32));
       }
     }
     if (gj.draining) {

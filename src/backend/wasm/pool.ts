@@ -573,14 +573,14 @@ export class Pool {
    * Finish `job` into `out` (the memory's float32 view): claim and copy the blocks the worker has
    * not reached, and copy too the one it may still be copying (the same bytes: a worker descheduled
    * in the middle of a block must not hold the step up; at a load of 5 on 2 cores such waits took
-   * up to 35 ms). Returns the elements the main thread copied, and whether the job is *draining*:
-   * the worker may still write that block (the same bytes), so the storage's block must not be
-   * reused, nor the job's slot, before {@link drainGather} (or {@link gatherDrained} is true).
+   * up to 35 ms). Returns the elements the main thread copied. Where the worker may still write that
+   * block (the same bytes), it sets `job.draining`: the storage's block must not be reused, nor the
+   * job's slot, before {@link drainGather} (or {@link gatherDrained} is true).
    */
-  finishGather(job: GatherJob, out: Float32Array): { readonly mine: number; readonly draining: boolean } {
+  finishGather(job: GatherJob, out: Float32Array): number {
     const c = this.control;
     const slot = job.g % GSLOTS;
-    if (this.slots[slot] !== job || job.draining) return { mine: 0, draining: job.draining };
+    if (this.slots[slot] !== job || job.draining) return 0;
     const base = GBASE + slot * GSTRIDE;
     const tag = (job.g & 0xfffff) << 11;
     const idx = this.idx as Int32Array;
@@ -603,7 +603,7 @@ export class Pool {
     const done = Atomics.load(c, base + 1);
     if (done >= job.blocks) {
       this.closeSlot(job);
-      return { mine, draining: false };
+      return mine;
     }
     // the worker claims and finishes its blocks one at a time, in increasing order: those it has
     // finished are the first `done - mineBlocks` of the blocks this thread did not claim
@@ -617,7 +617,7 @@ export class Pool {
       }
     }
     job.draining = true;
-    return { mine, draining: true };
+    return mine;
   }
 
   /** Whether a draining job's worker has written its last block (its slot is then free: see {@link finishGather}). */
