@@ -7,6 +7,9 @@
 
 import type { DType, Storage, TypedArray } from "./backend.js";
 
+/** Whether `a` views a SharedArrayBuffer (a host without one has no such views): a training set of `examples`, `split`, … in Node. */
+export const isShared = (a: Float32Array): boolean => typeof SharedArrayBuffer !== "undefined" && a.buffer instanceof SharedArrayBuffer;
+
 /** The dtype of `xs`, or an error naming the backend, the method and the argument. @internal */
 export const packDtype = (backend: string, xs: readonly Storage[], probed: readonly boolean[]): DType => {
   const first = xs[0];

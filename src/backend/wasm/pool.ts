@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { isShared } from "../batches.js";
 import { canBlock, type HostWorker, startWorker } from "./platform.js";
 import type { Kernels, WasmMemory, WasmModule } from "./webassembly.js";
 
@@ -514,7 +515,7 @@ export class Pool {
    */
   gather(owner: object, src: Float32Array, width: number, rows: readonly number[], transposed: boolean, dst: number, finish: (job: GatherJob) => void): GatherJob | undefined {
     const count = rows.length;
-    if (!this.gathers || count === 0 || count > MAX_CHUNKS * GATHER_BLOCK || typeof SharedArrayBuffer === "undefined" || !(src.buffer instanceof SharedArrayBuffer)) return undefined;
+    if (!this.gathers || count === 0 || count > MAX_CHUNKS * GATHER_BLOCK || !isShared(src)) return undefined;
     const c = this.control;
     let id = this.sets.get(src);
     if (id === undefined) {

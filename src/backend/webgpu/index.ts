@@ -22,7 +22,7 @@ import type { PatchGeometry } from "../../shape/conv.js";
 import type { Sizes } from "../../shape/dims.js";
 import { checkOptionKeys, checkOptionsRecord, type OptionKeys } from "../../shape/options.js";
 import type { Backend, BinaryKernel, DType, ReduceKernel, Storage, TypedArray, UnaryKernel } from "../backend.js";
-import { packDtype } from "../batches.js";
+import { isShared, packDtype } from "../batches.js";
 import { convByWindows, isPointwise } from "../windows.js";
 import { BufferUsage, type GpuAdapterInfo, type GpuBuffer, type GpuContext, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, requestGpuDevice } from "./gpu.js";
 import {
@@ -156,9 +156,6 @@ const f32Bits = (x: number): number => new Uint32Array(new Float32Array([x]).buf
 
 /** Storages one `pack` dispatch takes at most (fewer where the GPU binds fewer storage buffers). */
 const PACK_MAX = 16;
-
-/** Whether `a` views a SharedArrayBuffer (a host without one has no such views). */
-const isShared = (a: Float32Array): boolean => typeof SharedArrayBuffer !== "undefined" && a.buffer instanceof SharedArrayBuffer;
 
 const sameSizes = (a: Sizes, b: Sizes): boolean => a.length === b.length && a.every((d, k) => d === b[k]);
 
