@@ -10,10 +10,11 @@
  *    the medians are `import_ready_ms` and `import_ready_cpu_ms`;
  * 2. `K` (`--step-runs K`, default 5) fresh processes (tsx; typegrad from `src/`), one after the
  *    other, each of which imports, makes ready (`import_ready_tsx_ms`), builds the MLP step, times
- *    the first 20 steps, warms up for 1.5 s and times 20 more (`--steps-only` runs one such
- *    process and prints its line). One process says little: on the 2-core host the steady
- *    20 steps alone varied 0.9–1.35 ms a step between fresh processes, so the ratio is given per
- *    process (`ratios`), with its median and maximum.
+ *    the first 20 steps, warms up for 1.5 s and times 5 windows of 20 more, the median window
+ *    being the steady figure (`--steps-only` runs one such process and prints its line). One
+ *    process says little: on the 2-core host one steady window of 20 steps varied 0.9–1.35 ms a
+ *    step between fresh processes (and caught the engine's late compiles: hence the median of
+ *    five), so the ratio is given per process (`ratios`), with its median and maximum.
  * Prints one JSON line: `{ impl, import_ready_ms, import_ready_cpu_ms, import_ready_runs,
  * step_runs, ratios, ratio_median, ratio_max, import_ready_tsx_ms, first20_ms, steady20_ms,
  * first20_cpu_ms, steady20_cpu_ms, first20_process_cpu_ms, steady20_process_cpu_ms,
@@ -137,6 +138,8 @@ interface Steps {
   readonly import_ready_tsx_ms: number;
   readonly first20_ms: number;
   readonly steady20_ms: number;
+  /** The wall time of each steady window, in order (`steady20_ms` is their median). */
+  readonly steady20_windows_ms: readonly number[];
   readonly first20_cpu_ms: number;
   readonly steady20_cpu_ms: number;
   readonly first20_process_cpu_ms: number;
@@ -242,6 +245,8 @@ const processCpu = (): number => {
 };
 /** The process's minor page faults so far: the first write to a fresh page of memory takes one (about 2 µs here). */
 const faults = (): number => process.resourceUsage().minorPageFault;
+/** Windows of twenty steady steps (odd): the steady figure is their median. */
+const STEADY_WINDOWS = 5;
 const twenty = async (): Promise<{ wall: number; cpu: number; processCpu: number; faults: number; each: number[]; eachWall: number[]; eachFaults: number[]; mainShare: number | null }> => {
   chunkShare();
   const [s, c, pc, f] = [performance.now(), threadCpu(), processCpu(), faults()];
@@ -261,13 +266,19 @@ const twenty = async (): Promise<{ wall: number; cpu: number; processCpu: number
 const first = await twenty();
 const w0 = performance.now();
 while (performance.now() - w0 < 1500) await step();
-const steady = await twenty();
+// the steady figure: the median of STEADY_WINDOWS windows of twenty (by wall time). One window
+// alone caught the engine's late optimising compiles or a collection often enough to vary
+// 24–50 ms between fresh processes of the same build (2-core host): that flattered the ratio.
+const windows: Awaited<ReturnType<typeof twenty>>[] = [];
+for (let i = 0; i < STEADY_WINDOWS; i++) windows.push(await twenty());
+const steady = [...windows].sort((a, b) => a.wall - b.wall)[(STEADY_WINDOWS - 1) / 2] as (typeof windows)[number];
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 console.log(
   JSON.stringify({
     import_ready_tsx_ms: t1 - t0,
     first20_ms: first.wall,
     steady20_ms: steady.wall,
+    steady20_windows_ms: windows.map((w) => round2(w.wall)),
     first20_cpu_ms: first.cpu,
     steady20_cpu_ms: steady.cpu,
     first20_process_cpu_ms: first.processCpu,
