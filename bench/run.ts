@@ -153,7 +153,8 @@ const fitRounds = (() => {
   const s0 = wasmStats();
   const r = fitAgainstCore(MLP, quick ? 4 : 24);
   const s1 = wasmStats();
-  return { rounds: r, waiting: (s1.gatheredWhileWaiting - s0.gatheredWhileWaiting) / Math.max(1, s1.gathered - s0.gathered) };
+  const gathered = Math.max(1, s1.gathered - s0.gathered);
+  return { rounds: r, waiting: (s1.gatheredWhileWaiting - s0.gatheredWhileWaiting) / gathered, byWorker: (s1.gatheredByWorker - s0.gatheredByWorker) / gathered };
 })();
 if (runs("step")) log("bench: fit against the core-API step, CPU time…");
 const fitCpu = runs("step") ? fitVsCoreCpu(undefined, quick ? 5 : 25) : undefined;
@@ -256,7 +257,7 @@ if (fitRounds !== undefined && fitRounds.rounds.length > 0) {
   const show = (x: { median: number; q1: number; q3: number }, unit: string) => `${x.median.toFixed(unit === "×" ? 3 : 3)}${unit} (${x.q1.toFixed(3)}–${x.q3.toFixed(3)})`;
   lines.push(
     "",
-    `\`fit\` against the core-API step on ${many} threads (MLP 784-128-64-10, batch 128, SGD; a set of 40 batches, no shuffle): ${rs.length} interleaved rounds, each form once per round, the order reversed every other round; medians and quartiles (q1–q3) of the per-round figures. \`core\`: the issue's core-API step, on one resident batch (40 steps timed whole: \`block\`; and one by one: \`step\`). \`fresh\`: a hand loop of \`trainStep\` that slices a new batch from the set each step (\`fromArray\` of a \`subarray\`). \`fit epoch\`: one \`fit\` call of 40 batches timed whole (its setup and first batch included); \`fit batch\`: the median over single batches (\`onBatch\` to \`onBatch\`). ${(fitRounds.waiting * 100).toFixed(0)}% of \`fit\`'s batch elements were copied in while the main thread waited for the workers.`,
+    `\`fit\` against the core-API step on ${many} threads (MLP 784-128-64-10, batch 128, SGD; a set of 40 batches on shared memory, as \`loadMnist\`, \`examples\`, \`take\` and \`split\` make it in Node; no shuffle): ${rs.length} interleaved rounds, each form once per round, the order reversed every other round; medians and quartiles (q1–q3) of the per-round figures. \`core\`: the issue's core-API step, on one resident batch (40 steps timed whole: \`block\`; and one by one: \`step\`). \`fresh\`: a hand loop of \`trainStep\` that slices a new batch from the set each step (\`fromArray\` of a \`subarray\`). \`fit epoch\`: one \`fit\` call of 40 batches timed whole (its setup and first batch included), on the shared set and on the same values in the user's own plain \`Float32Array\`s (\`fromFlat\`; the main thread gathers those); \`fit batch\`: the median over single batches (\`onBatch\` to \`onBatch\`). Of \`fit\`'s batch elements (both sets), ${(fitRounds.byWorker * 100).toFixed(0)}% were copied by the pool's worker and ${(fitRounds.waiting * 100).toFixed(0)}% by the main thread while it waited for the workers.`,
     "",
     "| form | ms per step (q1–q3) | against the core step (q1–q3) |",
     "|---|---|---|",
@@ -264,6 +265,7 @@ if (fitRounds !== undefined && fitRounds.rounds.length > 0) {
     `| core step (median of single steps) | ${show(col("step"), " ms")} | |`,
     `| fresh batch (hand loop) | ${show(col("fresh"), " ms")} | ${show(ratio("fresh", "block"), "×")} of block |`,
     `| fit epoch | ${show(col("epoch"), " ms")} | **${show(ratio("epoch", "block"), "×")}** of block; ${show(ratio("epoch", "fresh"), "×")} of fresh |`,
+    `| fit epoch, the user's plain arrays | ${show(col("epochPlain"), " ms")} | ${show(ratio("epochPlain", "block"), "×")} of block |`,
     `| fit batch | ${show(col("batch"), " ms")} | **${show(ratio("batch", "step"), "×")}** of step |`,
     ...(fitCpu === undefined ? [] : [`| fit epoch, CPU time, 1 thread | ${fitCpu.fit_ms.toFixed(3)} ms (core ${fitCpu.core_ms.toFixed(3)} ms) | **${show(fitCpu.ratio, "×")}** |`]),
   );
@@ -271,7 +273,7 @@ if (fitRounds !== undefined && fitRounds.rounds.length > 0) {
 if (cold.size > 0) {
   lines.push(
     "",
-    "Time to peak (bench/cold.ts): import and make ready in fresh plain-Node processes (median), then, in each of several fresh processes, the first 20 MLP steps (784-128-64-10 b128) against 20 steps after a 1.5 s warm-up (times: medians over the processes; first / steady: the median of the per-process ratios, their maximum, and each):",
+    "Time to peak (bench/cold.ts): import and make ready in fresh plain-Node processes (median), then, in each of several fresh processes, the first 20 MLP steps (784-128-64-10 b128) against 20 steady steps (after a 1.5 s warm-up, the median of five windows of 20; times: medians over the processes; first / steady: the median of the per-process ratios, their maximum, and each):",
     "",
     "| implementation | import + ready ms | first 20 steps ms | steady 20 steps ms | first / steady (median) | max | per process |",
     "|---|---|---|---|---|---|---|",
@@ -317,7 +319,16 @@ const results = [
       ]),
   ...(fitRounds === undefined
     ? []
-    : [{ workload: "fit vs core-API step, interleaved rounds", impl: MANY, median_ms: spread(fitRounds.rounds.map((r) => r.epoch)).median, waiting: fitRounds.waiting, rounds: fitRounds.rounds }]),
+    : [
+        {
+          workload: "fit vs core-API step, interleaved rounds",
+          impl: MANY,
+          median_ms: spread(fitRounds.rounds.map((r) => r.epoch)).median,
+          waiting: fitRounds.waiting,
+          by_worker: fitRounds.byWorker,
+          rounds: fitRounds.rounds,
+        },
+      ]),
   ...(mem?.samples ?? []).map((s) => ({ workload: `memory after ${s.step} steps`, impl: "typegrad wasm", median_ms: mem?.ms_per_step, rss_mb: s.rss_mb, heap_mb: s.heap_mb, wasm_mb: s.wasm_mb })),
   ...typecheck.rows.map((r) => ({ workload: `typecheck ${r.model} ${r.layers} layers`, impl: r.compiler, median_ms: r.check_s * 1000, total_s: r.total_s, instantiations: r.instantiations })),
 ];

@@ -204,16 +204,27 @@ export const memorySteps = (steps: number): { samples: MemoryRow[]; ms_per_step:
 /** Batches per `fit` epoch in {@link fitAgainstCore} and {@link fitVsCoreCpu}. */
 const FIT_BATCHES = 40;
 
+type FitSet = ReturnType<typeof fromFlat>;
+/** `a` copied onto a `SharedArrayBuffer`, as `fromFlat`'s doc tells a user to share a large set. */
+const onShared = (a: Float32Array): Float32Array => {
+  const s = new Float32Array(new SharedArrayBuffer(a.byteLength));
+  s.set(a);
+  return s;
+};
 /**
- * The examples `fit` is timed on, made once per case: the core step reuses its batch too, and a
- * fresh 16 MB set per round left its garbage to be collected inside the next timed epochs.
+ * The examples `fit` is timed on, made once per case (the core step reuses its batch too, and a
+ * fresh 16 MB set per round left its garbage to be collected inside the next timed epochs), in
+ * two forms of the same values: `shared`, on a `SharedArrayBuffer` as `loadMnist`, `examples`,
+ * `take` and `split` make a set in Node (the pool's worker gathers `fit`'s batches from it), and
+ * `plain`, `fromFlat` of the user's own plain `Float32Array`s (the main thread gathers them).
  */
-const fitSets = new Map<MlpCase, ReturnType<typeof fromFlat>>();
-const fitSet = (c: MlpCase): ReturnType<typeof fromFlat> => {
+const fitSets = new Map<MlpCase, { readonly shared: FitSet; readonly plain: FitSet }>();
+const fitSet = (c: MlpCase): { readonly shared: FitSet; readonly plain: FitSet } => {
   let s = fitSets.get(c);
   if (s === undefined) {
     const m = c.batch * FIT_BATCHES;
-    s = fromFlat(c.sizes[0], 10, data(m * c.sizes[0], 7), oneHot(m, 10, 8));
+    const plain = fromFlat(c.sizes[0], 10, data(m * c.sizes[0], 7), oneHot(m, 10, 8));
+    s = { plain, shared: fromFlat(c.sizes[0], 10, onShared(plain.x), onShared(plain.y)) };
     fitSets.set(c, s);
   }
   return s;
@@ -236,6 +247,8 @@ export interface FitRound {
   readonly fresh: number;
   /** One `fit` call of 40 batches (nothing passed but the run's options), timed whole: the mean per batch. */
   readonly epoch: number;
+  /** The same on the set in the user's own plain arrays (the main thread gathers its batches). */
+  readonly epochPlain: number;
   /** One more `fit` call: the median over its single batches, from one `onBatch` call to the next. */
   readonly batch: number;
 }
@@ -249,7 +262,7 @@ export interface FitRound {
  */
 export const fitAgainstCore = (c: MlpCase = MLP, rounds = 24, warmup = 3): FitRound[] =>
   withBackend(wasm, () => {
-    const train = fitSet(c);
+    const { shared: train, plain } = fitSet(c);
     const net = netOf(c) as never;
     const [features] = c.sizes;
     const coreStep = typegradMlpStep(c);
@@ -280,6 +293,11 @@ export const fitAgainstCore = (c: MlpCase = MLP, rounds = 24, warmup = 3): FitRo
         const t0 = performance.now();
         pFit = fit({ ...options, params: pFit }).params as Params;
         return { epoch: (performance.now() - t0) / FIT_BATCHES };
+      },
+      () => {
+        const t0 = performance.now();
+        pFit = fit({ ...options, train: plain, params: pFit }).params as Params;
+        return { epochPlain: (performance.now() - t0) / FIT_BATCHES };
       },
       () => {
         const ts: number[] = [];
@@ -317,7 +335,7 @@ export const fitVsCoreCpu = (
   withBackend(wasm, () => {
     const prev = configureWasm({ threads: 1 });
     try {
-      const train = fitSet(c);
+      const train = fitSet(c).shared;
       const step = typegradMlpStep(c);
       let params = initParams(c);
       const cpu = (f: () => void): number => {
