@@ -306,6 +306,8 @@ export {
   type StopReason,
   trainStep,
   trainStepAsync,
+  type Widths,
+  type WidthsOf,
 } from "./train/fit.js";
 export { accuracy, confusionMatrix, type LabelOptions, type OutputKind, predictLabels, predictLabelsAsync } from "./train/metrics.js";
 export { type PredictClassesOptions, type PredictOptions, predict, predictClasses, predictClassesAsync } from "./train/predict.js";

@@ -74,6 +74,21 @@ export interface Model<P extends Params> {
   withState?(params: P, state: unknown): P;
 }
 
+/**
+ * What a model's widths must be for data of `F` features and `T` targets, where a set's type knows
+ * them (`number`: it does not, and anything goes): an `mlp`'s `sizes`, input first, output last.
+ * A model without `sizes` states nothing and is checked at run time only.
+ *
+ * @category model
+ */
+export interface Widths<F extends number, T extends number> {
+  /** The input width first, the output width last (each any number where the set's type does not know it). */
+  readonly sizes?: readonly [number extends F ? number : F, ...number[], number extends T ? number : T];
+}
+
+/** {@link Widths} where model `M` states its sizes as a tuple (an `mlp` of literal sizes); else no constraint. @category model */
+export type WidthsOf<M, F extends number, T extends number> = M extends { readonly sizes: infer S extends readonly number[] } ? (number extends S["length"] ? unknown : Widths<F, T>) : unknown;
+
 /** A cost of outputs and targets (`softmaxCrossEntropy`, `logLoss`, `mse`…). @category model */
 export type Cost = (output: Tensor, Y: Tensor, opts?: LossOptions) => Tensor<[]>;
 
@@ -149,8 +164,13 @@ export interface AbortSignalLike {
 }
 
 /** Options of {@link fit}. @category model */
-export interface FitOptions<P extends Params, F extends number, T extends number> {
-  readonly model: Model<P>;
+export interface FitOptions<P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>> {
+  /**
+   * The model. Where it states its widths (an `mlp`'s `sizes`) and the sets' types know theirs,
+   * they must agree at compile time: `mlp([100, 10])` with `train: Examples<784, 10>` does not
+   * compile (a set of `Examples<number, number>`, decoded at run time, is checked at run time).
+   */
+  readonly model: M & NoInfer<WidthsOf<M, F, T>>;
   /** Initial parameters. */
   readonly params: P;
   readonly loss: Cost;
@@ -1055,7 +1075,7 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
  * stop.reason // "epochs"
  * @category operations
  */
-export const fit = <P extends Params, F extends number, T extends number>(o: FitOptions<P, F, T>): FitResult<P> => {
+export const fit = <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>>(o: FitOptions<P, F, T, M>): FitResult<P> => {
   checkOptionKeys("fit", o, fitKeys);
   return driveSync("fit", "'await fitAsync(…)' with the same options", steps("fit", o));
 };
@@ -1090,7 +1110,7 @@ const fitKeys: OptionKeys<FitOptions<Params, number, number>> = {
 const fitAsyncKeys: OptionKeys<FitAsyncOptions<Params, number, number>> = { ...fitKeys, yieldEvery: true };
 
 /** Options of {@link fitAsync}: those of {@link fit}, and how often to let the event loop run. @category model */
-export interface FitAsyncOptions<P extends Params, F extends number, T extends number> extends FitOptions<P, F, T> {
+export interface FitAsyncOptions<P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>> extends FitOptions<P, F, T, M> {
   /**
    * Let the event loop run (a page redraw, input, an abort) once at least this many milliseconds
    * of training have passed since the last time; checked after each batch. Default 0: after
@@ -1142,7 +1162,7 @@ const macrotasks = (): { readonly next: () => Promise<void>; readonly close: () 
  * stop.reason // "epochs" (or "aborted" once stopButton.abort() was called)
  * @category operations
  */
-export const fitAsync = async <P extends Params, F extends number, T extends number>(o: FitAsyncOptions<P, F, T>): Promise<FitResult<P>> => {
+export const fitAsync = async <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>>(o: FitAsyncOptions<P, F, T, M>): Promise<FitResult<P>> => {
   checkOptionKeys("fitAsync", o, fitAsyncKeys);
   const every = o?.yieldEvery ?? 0;
   if (typeof every !== "number" || !(every >= 0)) throw new TypeError(`fitAsync: option 'yieldEvery' must be a number of milliseconds ≥ 0, got ${String(every)}`);

@@ -8,6 +8,7 @@ import { describe, expect, test } from "tstyche";
 import {
   adam,
   type CsvDataset,
+  dense,
   type Examples,
   examplesFrom,
   type FitResult,
@@ -18,6 +19,8 @@ import {
   predict,
   predictClasses,
   rng,
+  sequential,
+  softmaxCrossEntropy,
   type Tensor,
   type TrainState,
   fit as train,
@@ -29,6 +32,9 @@ declare const rows: { X: Tensor<["m", 784]>; Y: Tensor<["m", 10]> };
 declare const labels: { X: Tensor<[4, "m"]>; Y: Tensor<[1, "m"]> };
 declare const csv: CsvDataset;
 declare const X: Tensor<[2, "m"]>;
+declare const mnist: Examples<784, 10>;
+declare const decoded: Examples<number, number>;
+declare const features: Examples<784, number>;
 
 const net = mlp([2, 4, 1]);
 const base = { model: net, params: net.init(rng(0)), loss: logLossFromLogits, optimizer: adam(0.01), train: xor(rng(0)), epochs: 2 };
@@ -76,6 +82,32 @@ describe("examplesFrom", () => {
   test("and into fit", () => {
     const m = mlp([4, 8, 3]);
     train({ model: m, params: m.init(rng(0)), loss: logLossFromLogits, optimizer: adam(0.01), train: examplesFrom(json), epochs: 1 });
+  });
+});
+
+describe("fit checks the sets' widths against an mlp's sizes where the types know them", () => {
+  const good = mlp([784, 32, 10], { layout: "rows" });
+  const small = mlp([100, 32, 10], { layout: "rows" });
+  const fewer = mlp([784, 32, 5], { layout: "rows" });
+  const o = { loss: softmaxCrossEntropy, optimizer: adam(0.01), epochs: 1, layout: "rows" } as const;
+  test("widths that agree, or that a set's type does not know, compile", () => {
+    expect(train({ ...o, model: good, params: good.init(rng(0)), train: mnist, validation: mnist })).type.toBe<FitResult<MlpParams<readonly [784, 32, 10], "rows">>>();
+    // decoded at run time: checked at run time
+    train({ ...o, model: small, params: small.init(rng(0)), train: decoded });
+    train({ ...o, model: fewer, params: fewer.init(rng(0)), train: features });
+    // sizes known only at run time (a config's), and a model that states no sizes: run time only
+    const sized = mlp([784, 32, 10] as number[], { layout: "rows" });
+    train({ ...o, model: sized, params: sized.init(rng(0)), train: mnist });
+    const seq = sequential([dense(100, 10, { layout: "rows" })]);
+    train({ ...o, model: seq, params: seq.init(rng(0)), train: mnist });
+  });
+  test("a feature or target count that differs does not compile, at the model, naming both", () => {
+    // @ts-expect-error Type 'Mlp<readonly [100, 32, 10], "rows">' is not assignable to type 'Mlp<readonly [100, 32, 10], "rows"> & NoInfer<Widths<784, 10>>'
+    train({ ...o, model: small, params: small.init(rng(0)), train: mnist });
+    // @ts-expect-error Type 'Mlp<readonly [784, 32, 5], "rows">' is not assignable to type 'Mlp<readonly [784, 32, 5], "rows"> & NoInfer<Widths<784, 10>>'
+    void fitAsync({ ...o, model: fewer, params: fewer.init(rng(0)), train: mnist });
+    // @ts-expect-error Type 'Mlp<readonly [100, 32, 10], "rows">' is not assignable to type 'Mlp<readonly [100, 32, 10], "rows"> & NoInfer<Widths<784, number>>'
+    train({ ...o, model: small, params: small.init(rng(0)), train: features });
   });
 });
 
