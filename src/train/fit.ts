@@ -75,19 +75,26 @@ export interface Model<P extends Params> {
 }
 
 /**
- * What a model's widths must be for data of `F` features and `T` targets, where a set's type knows
- * them (`number`: it does not, and anything goes): an `mlp`'s `sizes`, input first, output last.
- * A model without `sizes` states nothing and is checked at run time only.
+ * What `fit` requires of a model's stated widths for data of `F` features and `T` targets: an
+ * `mlp`'s `sizes`, input first, output last (see {@link WidthsOf}).
  *
  * @category model
  */
 export interface Widths<F extends number, T extends number> {
-  /** The input width first, the output width last (each any number where the set's type does not know it). */
-  readonly sizes?: readonly [number extends F ? number : F, ...number[], number extends T ? number : T];
+  readonly sizes?: readonly [F, ...number[], T];
 }
 
-/** {@link Widths} where model `M` states its sizes as a tuple (an `mlp` of literal sizes); else no constraint. @category model */
-export type WidthsOf<M, F extends number, T extends number> = M extends { readonly sizes: infer S extends readonly number[] } ? (number extends S["length"] ? unknown : Widths<F, T>) : unknown;
+/**
+ * {@link Widths} for model `M` and data of `F` features and `T` targets: where `M` states its
+ * first and last sizes as literals (an `mlp` of literal sizes) and the sets' types know theirs,
+ * they must agree; any side that is only a `number` (sizes from a config, a set decoded at run
+ * time) is checked at the first batch instead, as is a model without `sizes`.
+ *
+ * @category model
+ */
+export type WidthsOf<M, F extends number, T extends number> = M extends { readonly sizes: readonly [infer A extends number, ...number[], infer B extends number] }
+  ? Widths<number extends A ? number : number extends F ? number : F, number extends B ? number : number extends T ? number : T>
+  : unknown;
 
 /** A cost of outputs and targets (`softmaxCrossEntropy`, `logLoss`, `mse`…). @category model */
 export type Cost = (output: Tensor, Y: Tensor, opts?: LossOptions) => Tensor<[]>;

@@ -98,6 +98,8 @@ describe("fit checks the sets' widths against an mlp's sizes where the types kno
     // sizes known only at run time (a config's), and a model that states no sizes: run time only
     const sized = mlp([784, 32, 10] as number[], { layout: "rows" });
     train({ ...o, model: sized, params: sized.init(rng(0)), train: mnist });
+    const ends = mlp([784, 32, 10] as [number, 32, number], { layout: "rows" });
+    train({ ...o, model: ends, params: ends.init(rng(0)), train: mnist });
     const seq = sequential([dense(100, 10, { layout: "rows" })]);
     train({ ...o, model: seq, params: seq.init(rng(0)), train: mnist });
   });
