@@ -289,6 +289,8 @@ const evaluateKeys: OptionKeys<EvaluateOptions> = { layout: true, chunk: true, t
  * `chunk` examples (default 1000) without dropout. The regulariser is not included. Each chunk
  * costs one read of two numbers (its cost and its correct predictions, counted where the output
  * lives). On the WebGPU backend, which reads back only asynchronously, use {@link evaluateAsync}.
+ * An `mlp`'s first and last sizes are checked against `data`'s widths at compile time where both
+ * types know them, as in `fit` (see {@link WidthsOf}).
  *
  * @example
  * import { evaluate, examples, mlp, rng, softmaxCrossEntropy } from "typegrad"
@@ -299,7 +301,13 @@ const evaluateKeys: OptionKeys<EvaluateOptions> = { layout: true, chunk: true, t
  * accuracy !== undefined && accuracy >= 0 && accuracy <= 1 // true
  * @category operations
  */
-export const evaluate = <P extends Params>(model: Model<P>, params: P, data: Examples, loss: Cost, opts: EvaluateOptions = {}): { readonly loss: number; readonly accuracy: number | undefined } =>
+export const evaluate = <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>>(
+  model: M & NoInfer<WidthsOf<M, F, T>>,
+  params: P,
+  data: Examples<F, T>,
+  loss: Cost,
+  opts: EvaluateOptions = {},
+): { readonly loss: number; readonly accuracy: number | undefined } =>
   driveSync("evaluate", "'await evaluateAsync(…)' with the same arguments", evaluation("evaluate", "argument 'data'", model, params, data, loss, opts));
 
 /**
@@ -315,10 +323,10 @@ export const evaluate = <P extends Params>(model: Model<P>, params: P, data: Exa
  * accuracy !== undefined && accuracy >= 0 && accuracy <= 1 // true
  * @category operations
  */
-export const evaluateAsync = <P extends Params>(
-  model: Model<P>,
+export const evaluateAsync = <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>>(
+  model: M & NoInfer<WidthsOf<M, F, T>>,
   params: P,
-  data: Examples,
+  data: Examples<F, T>,
   loss: Cost,
   opts: EvaluateOptions = {},
 ): Promise<{ readonly loss: number; readonly accuracy: number | undefined }> => driveAsync(evaluation("evaluateAsync", "argument 'data'", model, params, data, loss, opts));

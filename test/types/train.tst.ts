@@ -10,6 +10,8 @@ import {
   type CsvDataset,
   dense,
   type Examples,
+  evaluate,
+  evaluateAsync,
   examplesFrom,
   type FitResult,
   fitAsync,
@@ -85,7 +87,7 @@ describe("examplesFrom", () => {
   });
 });
 
-describe("fit checks the sets' widths against an mlp's sizes where the types know them", () => {
+describe("fit and evaluate check the sets' widths against an mlp's sizes where the types know them", () => {
   const good = mlp([784, 32, 10], { layout: "rows" });
   const small = mlp([100, 32, 10], { layout: "rows" });
   const fewer = mlp([784, 32, 5], { layout: "rows" });
@@ -110,6 +112,14 @@ describe("fit checks the sets' widths against an mlp's sizes where the types kno
     void fitAsync({ ...o, model: fewer, params: fewer.init(rng(0)), train: mnist });
     // @ts-expect-error Type 'Mlp<readonly [100, 32, 10], "rows">' is not assignable to type 'Mlp<readonly [100, 32, 10], "rows"> & NoInfer<Widths<784, number>>'
     train({ ...o, model: small, params: small.init(rng(0)), train: features });
+  });
+  test("evaluate and evaluateAsync check the same", () => {
+    expect(evaluate(good, good.init(rng(0)), mnist, softmaxCrossEntropy, { layout: "rows" }).loss).type.toBe<number>();
+    evaluate(small, small.init(rng(0)), decoded, softmaxCrossEntropy, { layout: "rows" });
+    // @ts-expect-error Argument of type 'Mlp<readonly [100, 32, 10], "rows">' is not assignable to parameter of type 'Mlp<readonly [100, 32, 10], "rows"> & NoInfer<Widths<784, 10>>'
+    evaluate(small, small.init(rng(0)), mnist, softmaxCrossEntropy, { layout: "rows" });
+    // @ts-expect-error Argument of type 'Mlp<readonly [784, 32, 5], "rows">' is not assignable to parameter of type 'Mlp<readonly [784, 32, 5], "rows"> & NoInfer<Widths<784, 10>>'
+    void evaluateAsync(fewer, fewer.init(rng(0)), mnist, softmaxCrossEntropy, { layout: "rows" });
   });
 });
 
