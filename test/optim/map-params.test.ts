@@ -126,6 +126,11 @@ describe("mapParams", () => {
     expect(() => mapParams(() => tensor([[1, 2]]), m)).toThrow("mapParams: argument 'f' must return a tensor of its first argument's shape [1, 3]; at 'W' it returned a tensor of shape [1, 2]");
     // a lone tensor: the root
     expect(() => mapParams(() => tensor([1]), tensor([1, 2]))).toThrow("mapParams: argument 'f' must return a tensor of its first argument's shape [2]; at the root it returned a tensor of shape [1]");
+    // a leaf after a nested record and array: the path counts past them
+    const late = { layers: [{ b: tensor([1]) }, [tensor([1])]], W: tensor([1, 2]) };
+    expect(() => mapParams((w) => (w.shape[0] === 2 ? tensor([1]) : w), late)).toThrow(
+      new TypeError("mapParams: argument 'f' must return a tensor of its first argument's shape [2]; at 'W' it returned a tensor of shape [1]"),
+    );
     // an undefined field is no leaf: the path counts past it
     const q = bad({ a: undefined, W: tensor([1, 2]), b: tensor([1]) }) as { W: Tensor; b: Tensor };
     expect(() => mapParams((w) => (w.shape[0] === 1 ? tensor([1, 2]) : w), q)).toThrow(
@@ -154,6 +159,13 @@ describe("mapParams", () => {
     );
     expect(() => mapParams(f, { W: tensor([1]) }, bad({ W: { x: tensor([1]) } }))).toThrow(
       new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at 'W' it has a record, 'tree' has a tensor"),
+    );
+    // at the root: a record against a tensor and an array
+    expect(() => mapParams(f, { W: tensor([1]) }, bad(tensor([1])))).toThrow(
+      new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at the root it has a tensor, 'tree' has a record"),
+    );
+    expect(() => mapParams(f, [tensor([1])], bad({ W: tensor([1]) }))).toThrow(
+      new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at the root it has a record, 'tree' has an array"),
     );
   });
 });
