@@ -8,7 +8,7 @@ import { showShape } from "../shape/dims.js";
 import { describeValue } from "../tensor/describe.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 import { tidy } from "./core.js";
-import { flattenTree, type Params } from "./tree.js";
+import { flattenTree, type Params, type Spine } from "./tree.js";
 
 /**
  * Apply `f` leaf by leaf to one parameter tree, or to several of the same structure (the params,
@@ -19,8 +19,9 @@ import { flattenTree, type Params } from "./tree.js";
  * Throws a `TypeError` naming `mapParams`, the argument and the first place where a tree differs
  * from the first one (a missing or extra field, another length, a leaf of another shape), or where
  * `f` returns something other than a tensor of its first argument's shape. A record field holding
- * `undefined` (an optional parameter left out) is no leaf. The temporaries `f` makes for one leaf
- * give their memory back as soon as that leaf is done (as the built-in optimizers' do).
+ * `undefined` (an optional parameter left out) is no leaf, and a record's fields may come in
+ * another order than the first tree's: they are matched by name. The temporaries `f` makes for one
+ * leaf give their memory back as soon as that leaf is done (as the built-in optimizers' do).
  *
  * @example
  * import { mapParams, mul, sub, tensor, toArray } from "typegrad"
@@ -34,15 +35,22 @@ import { flattenTree, type Params } from "./tree.js";
  */
 export const mapParams = <P extends Params, const R extends readonly NoInfer<P>[]>(f: (w: Tensor, ...rest: { -readonly [K in keyof R]: Tensor }) => Tensor, tree: P, ...others: R): P => {
   if (typeof f !== "function") throw new TypeError(`mapParams: argument 'f' must be a function of tensors, got ${describeValue(f)}`);
-  const { leaves, rebuild } = flattenTree("mapParams", tree, "argument 'tree'");
+  // the leaves alone cannot tell {a, b} from {b, c}: with other trees, each walk also gives the
+  // tree's spine, to compare (a path in an error is spelt from a spine made then)
+  const spine: Spine | undefined = others.length === 0 ? undefined : [];
+  const { leaves, rebuild } = flattenTree("mapParams", tree, "argument 'tree'", spine);
   const columns: Tensor[][] = [leaves];
   others.forEach((o, i) => {
     const name = `others[${i}]`;
-    const ls = flattenTree("mapParams", o, `argument '${name}'`).leaves;
-    // the leaves alone cannot tell {a, b} from {b, c}: compare the structures, path by path
-    const where = difference(tree, o, "");
-    if (where !== undefined) throw new TypeError(`mapParams: argument '${name}' must have the structure of 'tree'; ${where}`);
-    columns.push(ls);
+    const theirs: Spine = [];
+    const ls = flattenTree("mapParams", o, `argument '${name}'`, theirs).leaves;
+    if (sameSpine(spine as Spine, theirs)) columns.push(ls);
+    else {
+      // not entry for entry: a difference, or only records whose fields come in another order
+      const matched = match(spine as Spine, theirs);
+      if (typeof matched === "string") throw new TypeError(`mapParams: argument '${name}' must have the structure of 'tree'; ${matched}`);
+      columns.push(matched);
+    }
   });
   const out = leaves.map((w, i) => {
     const args = columns.map((c) => c[i] as Tensor);
@@ -50,10 +58,9 @@ export const mapParams = <P extends Params, const R extends readonly NoInfer<P>[
       () => (f as (...ts: Tensor[]) => Tensor)(...args),
       (t) => (isTensor(t) ? [t] : []),
     );
-    if (!isTensor(r) || !sameShape(r.shape, w.shape)) {
-      const at = leafPath(tree, i);
+    if (!isTensor(r) || !sameItems(r.shape, w.shape)) {
       throw new TypeError(
-        `mapParams: argument 'f' must return a tensor of its first argument's shape ${showShape(w.shape as readonly number[])}; at ${at} it returned ${isTensor(r) ? `a tensor of shape ${showShape(r.shape as readonly number[])}` : describeValue(r)}`,
+        `mapParams: argument 'f' must return a tensor of its first argument's shape ${showShape(w.shape as readonly number[])}; at ${leafPath(spineOf(tree), i)} it returned ${isTensor(r) ? `a tensor of shape ${showShape(r.shape as readonly number[])}` : describeValue(r)}`,
       );
     }
     return r;
@@ -61,64 +68,103 @@ export const mapParams = <P extends Params, const R extends readonly NoInfer<P>[
   return rebuild(out) as P;
 };
 
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, k) => d === b[k]);
+/** Two shapes, or two records' field names, item for item. */
+const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((d, k) => d === b[k]);
+
+/**
+ * Whether two spines agree entry for entry: then the trees have one structure, leaves in one order.
+ * (Their lengths need no compare: a spine ends where its entries say, so one that agrees with
+ * another up to its own end is as long.)
+ */
+const sameSpine = (a: Spine, b: Spine): boolean => {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as Spine[number];
+    const y = b[i] as Spine[number];
+    if (isTensor(x)) {
+      if (!isTensor(y) || !sameItems(x.shape, y.shape)) return false;
+    } else if (typeof x === "number") {
+      if (x !== y) return false;
+    } else if (isTensor(y) || typeof y === "number" || !sameItems(x, y)) return false;
+  }
+  return true;
+};
 
 const show = (path: string): string => (path === "" ? "the root" : `'${path}'`);
 const field = (path: string, k: string): string => (path === "" ? k : `${path}.${k}`);
-const kind = (q: unknown): string => (isTensor(q) ? "a tensor" : Array.isArray(q) ? "an array" : "a record");
+const kind = (entry: Spine[number]): string => (isTensor(entry) ? "a tensor" : typeof entry === "number" ? "an array" : "a record");
 
-/** Where `b` first differs from `a` (both already walked by `flattenTree`, so both are trees), or `undefined`. */
-const difference = (a: unknown, b: unknown, path: string): string | undefined => {
-  if (isTensor(a) || isTensor(b) || Array.isArray(a) !== Array.isArray(b)) {
-    if (!isTensor(a) || !isTensor(b)) return `at ${show(path)} it has ${kind(b)}, 'tree' has ${kind(a)}`;
-    const sa = a.shape as readonly number[];
-    const sb = b.shape as readonly number[];
-    return sameShape(sa, sb) ? undefined : `at ${show(path)} it has a tensor of shape ${showShape(sb)}, 'tree' has ${showShape(sa)}`;
-  }
-  // (past the test above, both are arrays or neither is)
-  if (Array.isArray(b)) {
-    const as = a as readonly unknown[];
-    if (as.length !== b.length) return `at ${show(path)} it has ${b.length} items, 'tree' has ${as.length}`;
-    for (let k = 0; k < as.length; k++) {
-      const d = difference(as[k], b[k], `${path}[${k}]`);
-      if (d !== undefined) return d;
-    }
-    return undefined;
-  }
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  const ka = Object.keys(ra).filter((k) => ra[k] !== undefined);
-  const kb = new Set(Object.keys(rb).filter((k) => rb[k] !== undefined));
-  for (const k of ka) {
-    if (!kb.has(k)) return `it has no field ${show(field(path, k))}`;
-    const d = difference(ra[k], rb[k], field(path, k));
-    if (d !== undefined) return d;
-  }
-  const extra = [...kb].find((k) => !ka.includes(k));
-  return extra === undefined ? undefined : `it has a field ${show(field(path, extra))} that 'tree' has not`;
+/** How many places hang from a spine entry: none from a leaf, an array's items, a record's fields. */
+const width = (x: Spine[number]): number => (isTensor(x) ? 0 : typeof x === "number" ? x : x.length);
+
+/** Where the subtree whose entry is `s[i]` ends in its spine. */
+const end = (s: Spine, i: number): number => {
+  let j = i + 1;
+  for (let k = width(s[i] as Spine[number]); k > 0; k--) j = end(s, j);
+  return j;
 };
 
 /**
- * The path of leaf `i` (depth first, as `flattenTree` orders them) of a tree `flattenTree` has
- * walked (so every value in it is a tensor, an array, a record or an undefined field): spelt out
- * only for an error.
+ * The trees of spines `a` and `b` compared place by place, records field by field by name: where
+ * `b`'s first differs from `a`'s, or, when they have one structure, `b`'s leaves in the order of
+ * `a`'s places.
  */
-const leafPath = (tree: unknown, i: number): string => {
-  let n = 0;
-  let found: string | undefined;
-  const go = (q: unknown, path: string): void => {
-    if (isTensor(q)) {
-      if (n++ === i) found = path;
-    } else if (Array.isArray(q))
-      q.forEach((x, k) => {
-        go(x, `${path}[${k}]`);
-      });
-    else
-      for (const [k, v] of Object.entries(q as Record<string, unknown>)) {
-        if (v !== undefined) go(v, field(path, k));
+const match = (a: Spine, b: Spine): string | Tensor[] => {
+  const leaves: Tensor[] = [];
+  const go = (i: number, j: number, path: string): string | undefined => {
+    const x = a[i] as Spine[number];
+    const y = b[j] as Spine[number];
+    if (isTensor(x) || isTensor(y) || (typeof x === "number") !== (typeof y === "number")) {
+      if (!isTensor(x) || !isTensor(y)) return `at ${show(path)} it has ${kind(y)}, 'tree' has ${kind(x)}`;
+      if (!sameItems(x.shape, y.shape)) return `at ${show(path)} it has a tensor of shape ${showShape(y.shape)}, 'tree' has ${showShape(x.shape)}`;
+      leaves.push(y);
+      return undefined;
+    }
+    // (past the test above, both are arrays or both are records)
+    if (typeof x === "number") {
+      if (x !== y) return `at ${show(path)} it has ${y} items, 'tree' has ${x}`;
+      for (let k = 0, ia = i + 1, jb = j + 1; k < x; k++, ia = end(a, ia), jb = end(b, jb)) {
+        const d = go(ia, jb, `${path}[${k}]`);
+        if (d !== undefined) return d;
       }
+      return undefined;
+    }
+    const ka = x;
+    const kb = y as readonly string[];
+    const starts = new Map<string, number>();
+    for (let k = 0, jb = j + 1; k < kb.length; k++, jb = end(b, jb)) starts.set(kb[k] as string, jb);
+    for (let k = 0, ia = i + 1; k < ka.length; k++, ia = end(a, ia)) {
+      const key = ka[k] as string;
+      const jb = starts.get(key);
+      if (jb === undefined) return `it has no field ${show(field(path, key))}`;
+      const d = go(ia, jb, field(path, key));
+      if (d !== undefined) return d;
+    }
+    const extra = kb.find((k) => !ka.includes(k));
+    return extra === undefined ? undefined : `it has a field ${show(field(path, extra))} that 'tree' has not`;
   };
-  go(tree, "");
-  // (i is below the leaf count: found is set)
-  return show(found as string);
+  return go(0, 0, "") ?? leaves;
+};
+
+/** The spine of `tree`, made again: only for an error. */
+const spineOf = (tree: Params): Spine => {
+  const spine: Spine = [];
+  flattenTree("mapParams", tree, "argument 'tree'", spine);
+  return spine;
+};
+
+/** The path of leaf `i` (depth first, as `flattenTree` orders them) of the tree of `spine`: spelt out only for an error. */
+const leafPath = (spine: Spine, i: number): string => {
+  let n = 0;
+  let at = 0;
+  const go = (path: string): string | undefined => {
+    const x = spine[at++] as Spine[number];
+    if (isTensor(x)) return n++ === i ? path : undefined;
+    for (let k = 0; k < width(x); k++) {
+      const found = go(typeof x === "number" ? `${path}[${k}]` : field(path, x[k] as string));
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  // (i is below the leaf count: a path is found)
+  return show(go("") as string);
 };

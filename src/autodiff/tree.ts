@@ -35,18 +35,28 @@ export type DifferentiableIn<P, F> = IsParamTree<P> extends true ? F : { readonl
 const pathOf = (keys: readonly (string | number)[]): string => keys.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
 
 /**
+ * A tree's structure as {@link flattenTree} walks it: one entry per place, depth first, each
+ * before what it holds: a leaf's tensor, an array's length, or a record's field names (in order,
+ * a field holding `undefined` left out). Two trees whose spines agree entry for entry (their
+ * leaves of the same shapes) have one structure, and their leaves pair up in order.
+ */
+export type Spine = (Tensor | number | readonly string[])[];
+
+/**
  * The leaves of a tree (depth first, record keys in insertion order) and how to rebuild it. A
  * record field holding `undefined` (an optional parameter left out) is no leaf and is left out of
  * the rebuilt tree. Anything else that is not a tensor, an array or a plain record is an error
- * naming `op`, and so is nesting deeper than 256 levels (a cycle).
+ * naming `op`, and so is nesting deeper than 256 levels (a cycle). Given a `spine`, the same walk
+ * appends the tree's {@link Spine} to it.
  */
-export const flattenTree = (op: string, p: Params, what = "parameters"): { leaves: Tensor[]; rebuild: (ls: readonly Tensor[]) => Params } => {
+export const flattenTree = (op: string, p: Params, what = "parameters", spine?: Spine): { leaves: Tensor[]; rebuild: (ls: readonly Tensor[]) => Params } => {
   const leaves: Tensor[] = [];
   // the keys from the root to the value being walked: its path is spelt out only for an error
   // (this runs several times per training step)
   const keys: (string | number)[] = [];
   const build = (q: unknown): ((ls: readonly Tensor[]) => Params) => {
     if (isTensor(q)) {
+      spine?.push(q);
       const i = leaves.push(q) - 1;
       return (ls) => ls[i] as Tensor;
     }
@@ -54,6 +64,7 @@ export const flattenTree = (op: string, p: Params, what = "parameters"): { leave
     if (keys.length > MAX_PARAMS_DEPTH && q !== null && typeof q === "object")
       throw new TypeError(`${op}: ${what} are nested more than ${MAX_PARAMS_DEPTH} levels deep at '${pathOf(keys)}' (a cycle?)`);
     if (Array.isArray(q)) {
+      spine?.push(q.length);
       const parts: ((ls: readonly Tensor[]) => Params)[] = [];
       for (let k = 0; k < q.length; k++) {
         keys.push(k);
@@ -64,6 +75,8 @@ export const flattenTree = (op: string, p: Params, what = "parameters"): { leave
     }
     if (q !== null && typeof q === "object" && isPlain(Object.getPrototypeOf(q))) {
       const names: string[] = [];
+      // (the names are filled in below, before the walk returns)
+      spine?.push(names);
       const parts: ((ls: readonly Tensor[]) => Params)[] = [];
       for (const k of Object.keys(q)) {
         const v = (q as Record<string, unknown>)[k];

@@ -33,7 +33,7 @@ import * as t from "io-ts";
 import { namedLeaves, type Params } from "../autodiff/tree.js";
 import type { DType } from "../backend/backend.js";
 import { type Architecture, buildModel, type Describable, type DescribedModel, type ParamsOfModel, paramLayout } from "../nn/architecture.js";
-import { builtinKind, builtinSlots, type OptState } from "../optim/optimizers.js";
+import { builtinKind, builtinState, type OptState, stateMismatch } from "../optim/optimizers.js";
 import { checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { fromArray, toFlat } from "../tensor/create.js";
 import type { RngState } from "../tensor/random.js";
@@ -488,11 +488,10 @@ const trainingOf = (
   const kind: unknown = opt.kind;
   if (kind !== undefined && typeof kind !== "string")
     throw new TypeError(`${fn}: argument 'state': optState.kind must be the name of the optimizer that made it (a string), got ${describeValue(kind)}`);
-  const keeps = given === undefined ? undefined : builtinSlots(given);
-  if (keeps !== undefined && keeps !== opt.slots.length)
-    throw new TypeError(`${fn}: argument 'optimizer' is ${JSON.stringify(given)}, which keeps ${slotCount(keeps)}, but argument 'state' holds ${opt.slots.length} optimizer slots`);
-  const givenKind = given === undefined ? undefined : builtinKind(given);
-  if (givenKind !== undefined && kind !== undefined && kind !== givenKind) throw new TypeError(`${fn}: argument 'optimizer' is ${JSON.stringify(given)}, but argument 'state' was made by ${kind}`);
+  const mismatch = stateMismatch(given === undefined ? undefined : builtinState(given), opt.slots.length, kind);
+  if (mismatch?.mismatch === "slots")
+    throw new TypeError(`${fn}: argument 'optimizer' is ${JSON.stringify(given)}, which keeps ${slotCount(mismatch.keeps)}, but argument 'state' holds ${mismatch.holds} optimizer slots`);
+  if (mismatch !== undefined) throw new TypeError(`${fn}: argument 'optimizer' is ${JSON.stringify(given)}, but argument 'state' was made by ${kind}`);
   // the state's tag names its optimizer when the caller names none; decodeModel tags the state from the name
   const name = given ?? kind;
   const slots: (readonly [string, Tensor])[] = [];
@@ -553,9 +552,14 @@ export const decodeManifest = (bytes: Uint8Array): E.Either<DecodeErrors, { mani
   const manifest = m.right;
   if (manifest.version < 2 && (manifest.architecture !== undefined || manifest.training !== undefined)) return fail("corrupted: a version-1 manifest with an architecture or training state");
   const tr = manifest.training;
-  const keeps = tr?.optimizer === undefined ? undefined : builtinSlots(tr.optimizer);
-  if (tr !== undefined && keeps !== undefined && keeps !== tr.slots)
-    return E.left([key("manifest", [key("training", [key("optimizer", [leaf(tr.optimizer, `${JSON.stringify(tr.optimizer)} keeps ${slotCount(keeps)}, the file holds ${tr.slots}`)])])])]);
+  if (tr?.optimizer !== undefined) {
+    // a file keeps no tag of its own: its slots alone are checked against the stored name
+    const mismatch = stateMismatch(builtinState(tr.optimizer), tr.slots, undefined);
+    if (mismatch?.mismatch === "slots")
+      return E.left([
+        key("manifest", [key("training", [key("optimizer", [leaf(tr.optimizer, `${JSON.stringify(tr.optimizer)} keeps ${slotCount(mismatch.keeps)}, the file holds ${mismatch.holds}`)])])]),
+      ]);
+  }
   const entries = [...manifest.params, ...(tr?.tensors ?? [])];
   if (entries.length > MANIFEST_LIMITS.tensors) return E.left([key("manifest", [leaf(entries.length, `has ${entries.length} tensors, at most ${MANIFEST_LIMITS.tensors} are accepted`)])]);
   const names = new Set<string>();

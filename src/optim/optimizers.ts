@@ -110,20 +110,61 @@ export const builtinKind = (name: string): string | undefined => {
 };
 
 /**
- * How many slots the built-in optimizer of this name keeps (`withGradientClipping`'s
- * `"adam+clip(5)"` is adam's), or `undefined` for any other name: checkpoints check a stored
- * state against its optimizer's name with it.
+ * What an optimizer's states hold: how many slots, and the `kind` its `init` tags them with.
  *
  * @internal
  */
-export const builtinSlots = (name: string): number | undefined => {
-  const base = builtinKind(name);
-  return base === undefined ? undefined : builtinSlotCounts[base];
+export interface StateSpec {
+  readonly slots: number;
+  readonly kind: string;
+}
+
+/**
+ * The states the built-in optimizer of this name makes (`withGradientClipping`'s `"adam+clip(5)"`
+ * makes adam's), or `undefined` for any other name: `fit` and checkpoints check a given state
+ * against its optimizer's name with it (a user's optimizer is free to make what it wants).
+ *
+ * @internal
+ */
+export const builtinState = (name: string): StateSpec | undefined => {
+  const kind = builtinKind(name);
+  return kind === undefined ? undefined : { slots: builtinSlotCounts[kind] as number, kind };
+};
+
+/**
+ * Why a state is not one of `spec`'s, as data: each caller names its own arguments in the message.
+ *
+ * @internal
+ */
+export type StateMismatch =
+  /** it holds another number of slots than the optimizer keeps */
+  | { readonly mismatch: "slots"; readonly keeps: number; readonly holds: number }
+  /** another optimizer made it: `made` is its `kind` (not checked to be a string) */
+  | { readonly mismatch: "maker"; readonly made: unknown };
+
+/**
+ * How a state holding `holds` slots and tagged `made` (its `kind`) misfits the optimizer whose
+ * states are `spec`: the slot count first, then the maker. `undefined` when it fits, and for what
+ * cannot be told: no `spec` (an optimizer that is not a built-in one), no `holds` (slots that are
+ * no array, left to the caller's own check), no `made` (a state built by hand, or read from a
+ * file that named no built-in optimizer, is taken by its slot count). The one check of a state
+ * against its optimizer: in `fit`'s options, `encodeModel`'s arguments, a checkpoint's manifest and
+ * the built-in `step`.
+ *
+ * @internal
+ */
+export const stateMismatch = (spec: StateSpec | undefined, holds: number | undefined, made: unknown): StateMismatch | undefined => {
+  if (spec === undefined) return undefined;
+  if (holds !== undefined && holds !== spec.slots) return { mismatch: "slots", keeps: spec.slots, holds };
+  return made === undefined || made === spec.kind ? undefined : { mismatch: "maker", made };
 };
 
 /** An optimizer from a per-tensor rule with `nSlots` zero-initialised slots. */
 const leafwise = (name: string, lr: LearningRate, nSlots: number, rule: Rule): Optimizer => {
   learningRate(name, lr);
+  // what this optimizer's states hold, and the message for a state that is none of them
+  const spec: StateSpec = { slots: nSlots, kind: name };
+  const notOurs = `${name}.step: argument 'state' must come from ${name}.init (${nSlots} slots)`;
   return {
     name,
     init: <P extends Params>(params: P): OptState<P> => {
@@ -137,11 +178,14 @@ const leafwise = (name: string, lr: LearningRate, nSlots: number, rule: Rule): O
       const { leaves: ws, rebuild } = flattenTree(fn, params);
       const gs = flattenTree(fn, grads).leaves;
       if (gs.length !== ws.length) throw new TypeError(`${fn}: argument 'grads' has ${gs.length} tensors, 'params' has ${ws.length}`);
-      if (state === null || typeof state !== "object" || !Array.isArray(state.slots) || state.slots.length !== nSlots)
-        throw new TypeError(`${fn}: argument 'state' must come from ${name}.init (${nSlots} slots)`);
-      // one compare a step: a state from another optimizer with as many slots would be read as this one's
-      if (state.kind !== name && state.kind !== undefined)
-        throw new TypeError(`${fn}: argument 'state' was made by ${typeof state.kind === "string" ? state.kind : describeValue(state.kind)}, not ${name}: step with the optimizer that made the state`);
+      if (state === null || typeof state !== "object" || !Array.isArray(state.slots)) throw new TypeError(notOurs);
+      // the maker too: a state from another optimizer with as many slots would be read as this one's
+      const mismatch = stateMismatch(spec, state.slots.length, state.kind);
+      if (mismatch?.mismatch === "slots") throw new TypeError(notOurs);
+      if (mismatch !== undefined)
+        throw new TypeError(
+          `${fn}: argument 'state' was made by ${typeof mismatch.made === "string" ? mismatch.made : describeValue(mismatch.made)}, not ${name}: step with the optimizer that made the state`,
+        );
       const slots = state.slots.map((s) => flattenTree(fn, s).leaves);
       const lrNow = rateAt(fn, lr, state.step);
       const t = state.step + 1;

@@ -43,7 +43,7 @@ import { concatPrim } from "../ops/concat.js";
 import { castPrim } from "../ops/define.js";
 import { reshapeSizes } from "../ops/reshapePrim.js";
 import { sumPrim } from "../ops/sum.js";
-import { builtinKind, builtinSlots, type Optimizer, type OptState } from "../optim/optimizers.js";
+import { builtinState, type Optimizer, type OptState, stateMismatch } from "../optim/optimizers.js";
 import { ShapeError, showShape } from "../shape/dims.js";
 import { LAYOUTS } from "../shape/layout.js";
 import { checkOneOf, checkOptionKeys, type OptionKeys } from "../shape/options.js";
@@ -875,16 +875,18 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
     checkInt(fn, "resume.step", resume.step, 0);
   }
   const given0 = resume?.optState ?? o.optState;
-  const keeps = typeof o.optimizer?.name === "string" ? builtinSlots(o.optimizer.name) : undefined;
-  if (keeps !== undefined && given0 !== null && typeof given0 === "object" && Array.isArray(given0.slots) && given0.slots.length !== keeps)
+  // (a state that is no object, or whose slots are no array, is left to the optimizer's step, which says what it expects)
+  const state0 = given0 !== null && typeof given0 === "object" ? given0 : undefined;
+  const spec = typeof o.optimizer.name === "string" ? builtinState(o.optimizer.name) : undefined;
+  const mismatch = stateMismatch(spec, Array.isArray(state0?.slots) ? state0.slots.length : undefined, state0?.kind);
+  const stateOption = resume === undefined ? "optState" : "resume";
+  if (mismatch?.mismatch === "slots")
     throw new TypeError(
-      `${fn}: option '${resume === undefined ? "optState" : "resume"}' holds ${given0.slots.length} optimizer slots, but option 'optimizer' (${o.optimizer.name}) keeps ${keeps}: resume with the optimizer that made the state`,
+      `${fn}: option '${stateOption}' holds ${mismatch.holds} optimizer slots, but option 'optimizer' (${o.optimizer.name}) keeps ${mismatch.keeps}: resume with the optimizer that made the state`,
     );
-  const kind = typeof o.optimizer?.name === "string" ? builtinKind(o.optimizer.name) : undefined;
-  const made = given0 !== null && typeof given0 === "object" ? given0.kind : undefined;
-  if (kind !== undefined && made !== undefined && made !== kind)
+  if (mismatch !== undefined)
     throw new TypeError(
-      `${fn}: option '${resume === undefined ? "optState" : "resume"}' was made by ${typeof made === "string" ? made : describeValue(made)}, but option 'optimizer' is ${o.optimizer.name}: resume with the optimizer that made the state`,
+      `${fn}: option '${stateOption}' was made by ${typeof mismatch.made === "string" ? mismatch.made : describeValue(mismatch.made)}, but option 'optimizer' is ${o.optimizer.name}: resume with the optimizer that made the state`,
     );
   const signal = o.signal;
   if (signal !== undefined && (signal === null || typeof signal.aborted !== "boolean")) throw new TypeError(`${fn}: option 'signal' must be an AbortSignal`);

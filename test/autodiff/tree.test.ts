@@ -5,7 +5,7 @@
  * function, the argument and the path to the bad value.
  */
 import { describe, expect, it } from "vitest";
-import { flattenTree, namedLeaves, type Params } from "../../src/autodiff/tree.js";
+import { flattenTree, namedLeaves, type Params, type Spine } from "../../src/autodiff/tree.js";
 import { adam, grad, sum } from "../../src/index.js";
 import { tensor } from "../../src/tensor/create.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
@@ -28,6 +28,18 @@ describe("flattenTree", () => {
     expect(again.layers[1][0]).toBe(b);
     expect(Array.isArray(again.layers)).toBe(true);
     expect(flattenTree("grad", a).rebuild([b])).toBe(b);
+  });
+  it("gives the tree's spine on request: one entry per place, depth first, each before what it holds", () => {
+    const tree = { W: a, layers: [{ b, skip: undefined }, [c]], none: [] } as unknown as Params;
+    const spine: Spine = [];
+    const { leaves } = flattenTree("mapParams", tree, "argument 'tree'", spine);
+    expect(leaves).toEqual([a, b, c]);
+    // a record's field names (an undefined field left out), an array's length, a leaf's tensor
+    expect(spine).toEqual([["W", "layers", "none"], a, 2, ["b"], b, 1, c, 0]);
+    expect(spine[1]).toBe(a);
+    const lone: Spine = [];
+    flattenTree("mapParams", a, "argument 'tree'", lone);
+    expect(lone).toEqual([a]);
   });
   it("rebuilds a field named __proto__ as an own, ordinary field (as Object.fromEntries does), not as the prototype", () => {
     // (as JSON.parse gives it)

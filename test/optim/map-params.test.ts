@@ -75,6 +75,24 @@ describe("mapParams", () => {
     expect(toArray(r.s)).toEqual([[10]]);
     expect(toArray(mapParams((w) => mul(w, 3), tensor([1])))).toEqual([3]);
   });
+  test("pairs a record's fields by name when another tree gives them in another order", () => {
+    // before: the leaves were paired in each tree's own order, so W met the other tree's b
+    const p = { W: tensor([1, 2]), b: tensor([10, 20]), layers: [{ U: tensor([1]), c: tensor([2]) }] };
+    const g = { layers: [{ c: tensor([200]), U: tensor([100]) }], b: tensor([1000, 2000]), W: tensor([10000, 20000]) };
+    const r = mapParams((w, h) => add(w, h), p, g);
+    expect(Object.keys(r)).toEqual(["W", "b", "layers"]);
+    expect([toArray(r.W), toArray(r.b), toArray(r.layers[0]?.U as Tensor), toArray(r.layers[0]?.c as Tensor)]).toEqual([[10001, 20002], [1010, 2020], [101], [202]]);
+    // three trees, the third in yet another order: each argument is matched by name
+    const third = { b: tensor([1, 1]), layers: [{ U: tensor([1]), c: tensor([1]) }], W: tensor([1, 1]) };
+    expect(toArray(mapParams((w, h, k) => add(w, add(h, k)), p, g, third).W)).toEqual([10002, 20003]);
+    // a difference inside such a record is still named at its place
+    expect(() => mapParams((w, h) => add(w, h), p, bad({ b: tensor([1, 2]), W: tensor([1, 2, 3]), layers: [{ c: tensor([2]), U: tensor([1]) }] }))).toThrow(
+      new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at 'W' it has a tensor of shape [3], 'tree' has [2]"),
+    );
+    expect(() => mapParams((w, h) => add(w, h), p, bad({ b: tensor([1, 2]), W: tensor([1, 2]), layers: [{ c: tensor([2]), V: tensor([1]) }] }))).toThrow(
+      new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; it has no field 'layers[0].U'"),
+    );
+  });
   test("refuses a tree of another structure, naming the argument and the first differing place", () => {
     const p = { W: tensor([1, 2]), layers: [{ b: tensor([1]) }] };
     const f = (w: Tensor, g: Tensor) => add(w, g);
@@ -108,6 +126,11 @@ describe("mapParams", () => {
     expect(() => mapParams(() => tensor([[1, 2]]), m)).toThrow("mapParams: argument 'f' must return a tensor of its first argument's shape [1, 3]; at 'W' it returned a tensor of shape [1, 2]");
     // a lone tensor: the root
     expect(() => mapParams(() => tensor([1]), tensor([1, 2]))).toThrow("mapParams: argument 'f' must return a tensor of its first argument's shape [2]; at the root it returned a tensor of shape [1]");
+    // a leaf after a nested record and array: the path counts past them
+    const late = { layers: [{ b: tensor([1]) }, [tensor([1])]], W: tensor([1, 2]) };
+    expect(() => mapParams((w) => (w.shape[0] === 2 ? tensor([1]) : w), late)).toThrow(
+      new TypeError("mapParams: argument 'f' must return a tensor of its first argument's shape [2]; at 'W' it returned a tensor of shape [1]"),
+    );
     // an undefined field is no leaf: the path counts past it
     const q = bad({ a: undefined, W: tensor([1, 2]), b: tensor([1]) }) as { W: Tensor; b: Tensor };
     expect(() => mapParams((w) => (w.shape[0] === 1 ? tensor([1, 2]) : w), q)).toThrow(
@@ -136,6 +159,13 @@ describe("mapParams", () => {
     );
     expect(() => mapParams(f, { W: tensor([1]) }, bad({ W: { x: tensor([1]) } }))).toThrow(
       new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at 'W' it has a record, 'tree' has a tensor"),
+    );
+    // at the root: a record against a tensor and an array
+    expect(() => mapParams(f, { W: tensor([1]) }, bad(tensor([1])))).toThrow(
+      new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at the root it has a tensor, 'tree' has a record"),
+    );
+    expect(() => mapParams(f, [tensor([1])], bad({ W: tensor([1]) }))).toThrow(
+      new TypeError("mapParams: argument 'others[0]' must have the structure of 'tree'; at the root it has a record, 'tree' has an array"),
     );
   });
 });

@@ -23,7 +23,7 @@ import {
   warmup,
   withGradientClipping,
 } from "../../src/optim/index.js";
-import { builtinKind, builtinSlots } from "../../src/optim/optimizers.js";
+import { builtinKind, builtinState, stateMismatch } from "../../src/optim/optimizers.js";
 import { item, tensor, toFlat } from "../../src/tensor/create.js";
 
 const f64 = { dtype: "float64" } as const;
@@ -61,13 +61,44 @@ describe("optimizers refuse bad arguments, naming them", () => {
 
   test("the built-in optimizer a name is made from: the whole name, any number of clips with any bound", () => {
     expect(builtinKind("adam")).toBe("adam");
-    expect(builtinSlots("adam+clip(10)")).toBe(2);
+    expect(builtinState("adam+clip(10)")).toEqual({ slots: 2, kind: "adam" });
     expect(builtinKind("momentum+clip(0.5)+clip(12.25)")).toBe("momentum");
-    expect(builtinSlots("gd+clip(1)")).toBe(0);
+    expect(builtinState("gd+clip(1)")).toEqual({ slots: 0, kind: "gd" });
+    expect([builtinState("momentum"), builtinState("nesterov"), builtinState("rmsprop")]).toEqual([
+      { slots: 1, kind: "momentum" },
+      { slots: 1, kind: "nesterov" },
+      { slots: 1, kind: "rmsprop" },
+    ]);
     for (const other of ["my-adam", "adam2", "Adam", "adam+clip", "handAdam", ""]) {
       expect(builtinKind(other), other).toBe(undefined);
-      expect(builtinSlots(other), other).toBe(undefined);
+      expect(builtinState(other), other).toBe(undefined);
     }
+  });
+
+  test("the one check of a state against its optimizer gives the mismatch as data: the slot count first, then the maker", () => {
+    const momentumStates = builtinState("momentum+clip(5)");
+    // fits: as many slots, made by it or untagged
+    expect(stateMismatch(momentumStates, 1, "momentum")).toBe(undefined);
+    expect(stateMismatch(momentumStates, 1, undefined)).toBe(undefined);
+    // another slot count, whoever made it (the count is told first)
+    expect(stateMismatch(momentumStates, 2, "adam")).toEqual({ mismatch: "slots", keeps: 1, holds: 2 });
+    expect(stateMismatch(builtinState("gd"), 2, undefined)).toEqual({ mismatch: "slots", keeps: 0, holds: 2 });
+    expect(stateMismatch(builtinState("adam"), 0, "adam")).toEqual({ mismatch: "slots", keeps: 2, holds: 0 });
+    // as many slots, another maker: the tag as given, a string or not
+    expect(stateMismatch(momentumStates, 1, "rmsprop")).toEqual({ mismatch: "maker", made: "rmsprop" });
+    expect(stateMismatch(momentumStates, 1, 7)).toEqual({ mismatch: "maker", made: 7 });
+    expect(stateMismatch(momentumStates, 1, null)).toEqual({ mismatch: "maker", made: null });
+    // slots that are no array (no count): the maker alone
+    expect(stateMismatch(momentumStates, undefined, "nesterov")).toEqual({ mismatch: "maker", made: "nesterov" });
+    expect(stateMismatch(momentumStates, undefined, "momentum")).toBe(undefined);
+    // a user's optimizer (no built-in name): nothing is known of its states, so nothing misfits
+    expect(stateMismatch(builtinState("my-optimizer"), 5, "adam")).toBe(undefined);
+    // a user's leafwise optimizer checks its own states: its slots and its name as the tag
+    const mine = { slots: 2, kind: "handAdam" };
+    expect(stateMismatch(mine, 2, "handAdam")).toBe(undefined);
+    expect(stateMismatch(mine, 2, undefined)).toBe(undefined);
+    expect(stateMismatch(mine, 1, "handAdam")).toEqual({ mismatch: "slots", keeps: 2, holds: 1 });
+    expect(stateMismatch(mine, 2, "adam")).toEqual({ mismatch: "maker", made: "adam" });
   });
 
   test("options passed as an object, Keras-style, are named as such", () => {
