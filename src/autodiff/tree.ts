@@ -5,6 +5,7 @@
  * @module
  */
 import { describe } from "../ops/define.js";
+import { showShape } from "../shape/dims.js";
 import { describeValue } from "../tensor/describe.js";
 import { isTensor, type Tensor } from "../tensor/tensor.js";
 
@@ -214,4 +215,103 @@ export const namedLeaves = (fn: string, p: Params): [string, Tensor][] => {
   };
   go(p, "", 0);
   return out;
+};
+
+// -------------------------------------------------------------------------------------
+// comparing trees by their spines
+// -------------------------------------------------------------------------------------
+
+/** Two shapes, or two records' field names, item for item. */
+export const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((d, k) => d === b[k]);
+
+/**
+ * Whether two spines agree entry for entry (with `shapes`, their leaves' shapes too): then the
+ * trees have one structure, leaves in one order. (Their lengths need no compare: a spine ends
+ * where its entries say, so one that agrees with another up to its own end is as long.)
+ */
+export const sameSpine = (a: Spine, b: Spine, shapes = true): boolean => {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as Spine[number];
+    const y = b[i] as Spine[number];
+    if (isTensor(x)) {
+      if (!isTensor(y) || (shapes && !sameItems(x.shape, y.shape))) return false;
+    } else if (typeof x === "number") {
+      if (x !== y) return false;
+    } else if (isTensor(y) || typeof y === "number" || !sameItems(x, y)) return false;
+  }
+  return true;
+};
+
+const show = (path: string): string => (path === "" ? "the root" : `'${path}'`);
+const field = (path: string, k: string): string => (path === "" ? k : `${path}.${k}`);
+const kind = (entry: Spine[number]): string => (isTensor(entry) ? "a tensor" : typeof entry === "number" ? "an array" : "a record");
+
+/** How many places hang from a spine entry: none from a leaf, an array's items, a record's fields. */
+const width = (x: Spine[number]): number => (isTensor(x) ? 0 : typeof x === "number" ? x : x.length);
+
+/** Where the subtree whose entry is `s[i]` ends in its spine. */
+const end = (s: Spine, i: number): number => {
+  let j = i + 1;
+  for (let k = width(s[i] as Spine[number]); k > 0; k--) j = end(s, j);
+  return j;
+};
+
+/**
+ * The trees of spines `a` (the argument named `first` in messages) and `b` compared place by
+ * place, records field by field by name (with `shapes`, leaves by shape too): where `b`'s first
+ * differs from `a`'s, or, when they have one structure, `b`'s leaves in the order of `a`'s places.
+ * Used by `mapParams` and the built-in optimizers' `step` (for the gradients).
+ */
+export const alignLeaves = (a: Spine, b: Spine, first = "tree", shapes = true): string | Tensor[] => {
+  const leaves: Tensor[] = [];
+  const go = (i: number, j: number, path: string): string | undefined => {
+    const x = a[i] as Spine[number];
+    const y = b[j] as Spine[number];
+    if (isTensor(x) || isTensor(y) || (typeof x === "number") !== (typeof y === "number")) {
+      if (!isTensor(x) || !isTensor(y)) return `at ${show(path)} it has ${kind(y)}, '${first}' has ${kind(x)}`;
+      if (shapes && !sameItems(x.shape, y.shape)) return `at ${show(path)} it has a tensor of shape ${showShape(y.shape)}, '${first}' has ${showShape(x.shape)}`;
+      leaves.push(y);
+      return undefined;
+    }
+    // (past the test above, both are arrays or both are records)
+    if (typeof x === "number") {
+      if (x !== y) return `at ${show(path)} it has ${y} items, '${first}' has ${x}`;
+      for (let k = 0, ia = i + 1, jb = j + 1; k < x; k++, ia = end(a, ia), jb = end(b, jb)) {
+        const d = go(ia, jb, `${path}[${k}]`);
+        if (d !== undefined) return d;
+      }
+      return undefined;
+    }
+    const ka = x;
+    const kb = y as readonly string[];
+    const starts = new Map<string, number>();
+    for (let k = 0, jb = j + 1; k < kb.length; k++, jb = end(b, jb)) starts.set(kb[k] as string, jb);
+    for (let k = 0, ia = i + 1; k < ka.length; k++, ia = end(a, ia)) {
+      const key = ka[k] as string;
+      const jb = starts.get(key);
+      if (jb === undefined) return `it has no field ${show(field(path, key))}`;
+      const d = go(ia, jb, field(path, key));
+      if (d !== undefined) return d;
+    }
+    const extra = kb.find((k) => !ka.includes(k));
+    return extra === undefined ? undefined : `it has a field ${show(field(path, extra))} that '${first}' has not`;
+  };
+  return go(0, 0, "") ?? leaves;
+};
+
+/** The path of leaf `i` (depth first, as `flattenTree` orders them) of the tree of `spine`: spelt out only for an error. */
+export const leafPath = (spine: Spine, i: number): string => {
+  let n = 0;
+  let at = 0;
+  const go = (path: string): string | undefined => {
+    const x = spine[at++] as Spine[number];
+    if (isTensor(x)) return n++ === i ? path : undefined;
+    for (let k = 0; k < width(x); k++) {
+      const found = go(typeof x === "number" ? `${path}[${k}]` : field(path, x[k] as string));
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  // (i is below the leaf count: a path is found)
+  return show(go("") as string);
 };

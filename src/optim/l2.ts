@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { flattenTree, type Params } from "../autodiff/tree.js";
+import { alignLeaves, flattenTree, type Params, type Spine, sameSpine } from "../autodiff/tree.js";
 import { add } from "../ops/add.js";
 import { mul } from "../ops/mul.js";
 import { sum } from "../ops/sum.js";
@@ -25,7 +25,8 @@ const defaultFilter: WeightFilter = (path) => /(^|\.)W[^.]*$/.test(path);
 /** Leaves of a tree with their paths (`W1`, `layers.0.W`); an array's entries are its indices in order. */
 const withPaths = (p: Params, path = ""): [string, Tensor][] => {
   if (isTensor(p)) return [[path, p]];
-  return Object.entries(p as { readonly [k: string]: Params }).flatMap(([k, q]) => withPaths(q, path === "" ? k : `${path}.${k}`));
+  // (a field holding undefined, an optional parameter left out, is no leaf: as in flattenTree)
+  return Object.entries(p as { readonly [k: string]: Params | undefined }).flatMap(([k, q]) => (q === undefined ? [] : withPaths(q, path === "" ? k : `${path}.${k}`)));
 };
 
 const checkArgs = (fn: string, lambda: number, m: number): void => {
@@ -64,9 +65,18 @@ export const l2Penalty = (params: Params, lambda: number, m: number, isWeight: W
  */
 export const addL2Grads = <P extends Params>(params: P, grads: P, lambda: number, m: number, isWeight: WeightFilter = defaultFilter): P => {
   checkArgs("addL2Grads", lambda, m);
+  const mine: Spine = [];
+  const { rebuild } = flattenTree("addL2Grads", params, "parameters", mine);
   const ws = withPaths(params);
-  const { leaves, rebuild } = flattenTree("addL2Grads", grads);
+  const theirs: Spine = [];
+  let leaves = flattenTree("addL2Grads", grads, "parameters", theirs).leaves;
   if (leaves.length !== ws.length) throw new TypeError(`addL2Grads: argument 'grads' has ${leaves.length} tensors, 'params' has ${ws.length}`);
+  // a gradient goes with the parameter at its place, a record's fields by name (as in the optimizers' step)
+  if (!sameSpine(mine, theirs, false)) {
+    const aligned = alignLeaves(mine, theirs, "params", false);
+    if (typeof aligned === "string") throw new TypeError(`addL2Grads: argument 'grads' must have the structure of 'params'; ${aligned}`);
+    leaves = aligned;
+  }
   return rebuild(
     leaves.map((g, i) => {
       const [path, w] = ws[i] as [string, Tensor];

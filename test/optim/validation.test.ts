@@ -255,3 +255,41 @@ describe("L2", () => {
     expect([g.W1, g.b1, g.layers[0]?.W, g.layers[0]?.b, g.W.b, g.Wout[0]].map((x) => item(x as never))).toEqual([2, 0, 4, 0, 0, 0]);
   });
 });
+
+describe("gradients pair with parameters by place, a record's fields by name", () => {
+  const p = { W: tensor([[1, 2]], f64), b: tensor([3], f64) };
+  const g = { W: tensor([[0.5, -1]], f64), b: tensor([2], f64) };
+  // the same gradients, the record's fields in the other order (as a hand-built record may hold them)
+  const swapped = { b: g.b, W: g.W };
+  const flat = (t: Record<string, unknown>): Record<string, number[]> => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Array.from(toFlat(v as never))]));
+
+  test("step with the fields in another order gives the same update, for every built-in", () => {
+    for (const opt of [gd(0.1), momentum(0.1), nesterov(0.1), rmsprop(0.1), adam(0.1)]) {
+      const [a] = opt.step(p, g, opt.init(p));
+      const [b] = opt.step(p, swapped as typeof g, opt.init(p));
+      expect(flat(b)).toEqual(flat(a));
+      // W moved by W's gradient, not b's
+      expect(flat(a).W).not.toEqual(flat(p).W);
+    }
+    expect(flat(gd(1).step(p, swapped as typeof g, gd(1).init(p))[0])).toEqual({ W: [0.5, 3], b: [1] });
+  });
+
+  test("gradients under other names, or of another nesting, are refused naming the first difference", () => {
+    const opt = gd(0.1);
+    expect(() => opt.step(p, { V: g.W, b: g.b } as never, opt.init(p))).toThrow(new TypeError("gd.step: argument 'grads' must have the structure of 'params'; it has no field 'W'"));
+    expect(() => opt.step({ layers: [p] }, { layers: { 0: p } } as never, opt.init({ layers: [p] }))).toThrow(
+      new TypeError("gd.step: argument 'grads' must have the structure of 'params'; at 'layers' it has a record, 'params' has an array"),
+    );
+    // a shape that differs at the same place keeps its own message
+    expect(() => opt.step(p, { b: g.b, W: tensor([[1, 2, 3]], f64) } as never, opt.init(p))).toThrow("gd.step: gradient 0 has shape [1, 3], its parameter has [1, 2]");
+  });
+
+  test("addL2Grads adds each weight's term to its own gradient, whatever the order", () => {
+    const a = addL2Grads(p, g, 0.5, 1);
+    expect(flat(addL2Grads(p, swapped as typeof g, 0.5, 1))).toEqual(flat(a));
+    expect(flat(a)).toEqual({ W: [1, 0], b: [2] });
+    expect(() => addL2Grads(p, { V: g.W, b: g.b } as never, 0.5, 1)).toThrow(new TypeError("addL2Grads: argument 'grads' must have the structure of 'params'; it has no field 'W'"));
+    // an optional parameter left out (a field holding undefined) is no leaf, as everywhere
+    expect(flat(addL2Grads({ ...p, extra: undefined } as never, g, 0.5, 1))).toEqual({ W: [1, 0], b: [2] });
+  });
+});
