@@ -71,9 +71,10 @@ export const addL2Grads = <P extends Params>(params: P, grads: P, lambda: number
   const theirs: Spine = [];
   let leaves = flattenTree("addL2Grads", grads, "parameters", theirs).leaves;
   if (leaves.length !== ws.length) throw new TypeError(`addL2Grads: argument 'grads' has ${leaves.length} tensors, 'params' has ${ws.length}`);
-  // a gradient goes with the parameter at its place, a record's fields by name (as in the optimizers' step)
-  if (!sameSpine(mine, theirs, false)) {
-    const aligned = alignLeaves(mine, theirs, "params", false);
+  // a gradient goes with the parameter at its place, a record's fields by name (as in the
+  // optimizers' step), and has its shape (a broadcast one would give the sum another shape)
+  if (!sameSpine(mine, theirs)) {
+    const aligned = alignLeaves(mine, theirs, "params");
     if (typeof aligned === "string") throw new TypeError(`addL2Grads: argument 'grads' must have the structure of 'params'; ${aligned}`);
     leaves = aligned;
   }

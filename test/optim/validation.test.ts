@@ -291,5 +291,20 @@ describe("gradients pair with parameters by place, a record's fields by name", (
     expect(() => addL2Grads(p, { V: g.W, b: g.b } as never, 0.5, 1)).toThrow(new TypeError("addL2Grads: argument 'grads' must have the structure of 'params'; it has no field 'W'"));
     // an optional parameter left out (a field holding undefined) is no leaf, as everywhere
     expect(flat(addL2Grads({ ...p, extra: undefined } as never, g, 0.5, 1))).toEqual({ W: [1, 0], b: [2] });
+    // another nesting, and a gradient of another shape (it broadcast before), are refused
+    expect(() => addL2Grads({ layers: [p] }, { layers: { 0: p } } as never, 0.5, 1)).toThrow(
+      new TypeError("addL2Grads: argument 'grads' must have the structure of 'params'; at 'layers' it has a record, 'params' has an array"),
+    );
+    expect(() => addL2Grads(p, { W: tensor([[1]], f64), b: g.b } as never, 0.5, 1)).toThrow(
+      new TypeError("addL2Grads: argument 'grads' must have the structure of 'params'; at 'W' it has a tensor of shape [1, 1], 'params' has [1, 2]"),
+    );
+  });
+
+  test("what is not a tree is refused naming the function and the argument's place", () => {
+    const bad = { W: "W", b: g.b };
+    expect(() => gd(0.1).step(p, bad as never, gd(0.1).init(p))).toThrow(new TypeError("gd.step: parameters must be tensors, arrays or records of tensors; 'W' is string W"));
+    expect(() => gd(0.1).step(bad as never, g, gd(0.1).init(p))).toThrow(new TypeError("gd.step: parameters must be tensors, arrays or records of tensors; 'W' is string W"));
+    expect(() => addL2Grads(p, bad as never, 0.5, 1)).toThrow(new TypeError("addL2Grads: parameters must be tensors, arrays or records of tensors; 'W' is string W"));
+    expect(() => addL2Grads(bad as never, g, 0.5, 1)).toThrow(new TypeError("addL2Grads: parameters must be tensors, arrays or records of tensors; 'W' is string W"));
   });
 });
