@@ -5,11 +5,25 @@
  * memory, as `split` makes it) and without (the same set in plain arrays: the main thread copies).
  * MNIST-sized synthetic data as `bench/fit-outside.ts` (M examples of 784 features, 10 classes;
  * the MLP 784-128-64-10 with relu, SGD, batch 128). Rounds alternate the order of the forms.
- * Posts `{ result }` or `{ error }` to the page.
+ * Before and after each timed form it posts `{ mark }` and waits for the page's go, so that the
+ * driver can read this thread's CPU time (and the pool's worker's). Posts `{ result }` or
+ * `{ error }` to the page.
  */
 import { configureWasm, fit, fromArray, fromFlat, gd, mlp, ready, rng, softmaxCrossEntropy, split, trainStep, wasmStats } from "../src/index.js";
 
-const scope = globalThis as unknown as { postMessage(m: unknown): void; crossOriginIsolated?: boolean; navigator: { hardwareConcurrency: number }; location: { search: string } };
+const scope = globalThis as unknown as {
+  postMessage(m: unknown): void;
+  onmessage: ((e: unknown) => void) | null;
+  crossOriginIsolated?: boolean;
+  navigator: { hardwareConcurrency: number };
+  location: { search: string };
+};
+/** Tell the driver that form `label` starts or ends (it reads the threads' CPU times) and wait for its go. */
+const mark = (label: string): Promise<void> =>
+  new Promise((resolve) => {
+    scope.onmessage = () => resolve();
+    scope.postMessage({ mark: label });
+  });
 const params = new URLSearchParams(scope.location.search);
 const m = Number(params.get("m") ?? "60000");
 const epochs = Number(params.get("epochs") ?? "1");
@@ -63,7 +77,12 @@ const run = async () => {
   const names = Object.keys(forms);
   for (const k of names) forms[k]?.(1);
   const ts: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
-  for (let r = 0; r < rounds; r++) for (const k of r % 2 === 0 ? names : [...names].reverse()) ts[k]?.push((forms[k] as (n: number) => number)(epochs));
+  for (let r = 0; r < rounds; r++)
+    for (const k of r % 2 === 0 ? names : [...names].reverse()) {
+      await mark(`start ${k}`);
+      ts[k]?.push((forms[k] as (n: number) => number)(epochs));
+      await mark(`end ${k}`);
+    }
   return {
     crossOriginIsolated: scope.crossOriginIsolated === true,
     hardwareConcurrency: scope.navigator.hardwareConcurrency,
@@ -71,6 +90,7 @@ const run = async () => {
     relaxedSimd: wasmStats().relaxedSimd,
     m,
     epochs,
+    batches: epochs * batches,
     ms: ts,
     byWorker,
   };

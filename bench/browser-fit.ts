@@ -5,7 +5,11 @@
  * pool's worker gathering the shuffled batches (a training set in shared memory) and without (the
  * same set in plain arrays). The worker is `bench/browser-fit-worker.ts`, bundled here from the
  * sources with esbuild; each run is a fresh page. Prints per run the median ms per batch of each
- * form, the ratios to the core step, and the share of the batches' elements the worker copied.
+ * form, the ratios to the core step, and the share of the batches' elements the worker copied;
+ * and (Linux) the CPU time per batch of the thread that runs typegrad (the page's module worker)
+ * and of the pool's worker, read from `/proc` (Chromium's renderer threads named
+ * `DedicatedWorker`, the first started being the page's) between forms: a loaded host does not
+ * inflate it by descheduling them.
  * Not part of `npm test`.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -42,7 +46,8 @@ const bin = join(root, "src", "backend", "wasm", "bin");
 for (const f of readdirSync(bin)) if (f.endsWith(".wasm")) copyFileSync(join(bin, f), join(out, "bin", f));
 const page = `<!doctype html><meta charset="utf-8"><pre id="out">running</pre><script type="module">
 const w = new Worker("./worker.js" + location.search, { type: "module" });
-w.onmessage = (e) => { document.getElementById("out").textContent = e.data.error ? "ERROR " + e.data.error : "DONE " + JSON.stringify(e.data.result); };
+window.w = w;
+w.onmessage = (e) => { if (e.data.mark !== undefined) { console.log("MARK " + e.data.mark); return; } document.getElementById("out").textContent = e.data.error ? "ERROR " + e.data.error : "DONE " + JSON.stringify(e.data.result); };
 w.onerror = (e) => { document.getElementById("out").textContent = "ERROR " + e.message; };
 </script>`;
 const types: Record<string, string> = { ".js": "text/javascript", ".html": "text/html", ".wasm": "application/wasm" };
@@ -65,11 +70,49 @@ const address = server.address();
 const url = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}/${query}`;
 const { chromium: pw } = await import("playwright-core");
 const browser = await pw.launch({ executablePath: chromium, args: ["--no-sandbox", "--disable-gpu"] });
+/** CPU ms (user + system) of the `DedicatedWorker` threads of Chromium's renderers, in start order. */
+const workerCpu = (): number[] => {
+  const out: [number, number][] = [];
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    let cmd = "";
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      continue;
+    }
+    if (!cmd.includes("--type=renderer")) continue;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        if (readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim() !== "DedicatedWorker") continue;
+        const f = (readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8").split(") ")[1] ?? "").split(" ");
+        out.push([Number(tid), (Number(f[11]) + Number(f[12])) * 10]);
+      } catch {}
+    }
+  }
+  return out.sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+};
 const med = (a: readonly number[]): number => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)] as number;
 try {
   console.log(`headless Chromium ${browser.version()}, ${new Date().toISOString()}`);
   for (let run = 1; run <= runs; run++) {
     const tab = await browser.newPage();
+    const cpu: Record<string, { main: number[]; pool: number[] }> = {};
+    let at: number[] = [];
+    tab.on("console", (msg) => {
+      const text = msg.text();
+      if (!text.startsWith("MARK ")) return;
+      const [, phase, ...rest] = text.split(" ");
+      const form = rest.join(" ");
+      const now = workerCpu();
+      if (phase === "end") {
+        cpu[form] ??= { main: [], pool: [] };
+        const c = cpu[form];
+        c.main.push((now[0] ?? Number.NaN) - (at[0] ?? Number.NaN));
+        c.pool.push((now[1] ?? Number.NaN) - (at[1] ?? Number.NaN));
+      }
+      at = now;
+      void tab.evaluate("window.w.postMessage('go')");
+    });
     await tab.goto(url);
     await tab.waitForFunction('!/^running/.test(document.getElementById("out")?.textContent ?? "")', undefined, { timeout: 600_000 });
     const text = (await tab.textContent("#out")) ?? "";
@@ -81,6 +124,7 @@ try {
       relaxedSimd: boolean;
       m: number;
       epochs: number;
+      batches: number;
       ms: Record<string, number[]>;
       byWorker: Record<string, number[]>;
     };
@@ -90,8 +134,13 @@ try {
       return `${k} ${med(v).toFixed(3)} ms${ratios}`;
     });
     const share = Object.entries(r.byWorker).map(([k, v]) => `${k} ${(100 * med(v)).toFixed(1)}%`);
+    const coreCpu = cpu.core?.main ?? [];
+    const cpuParts = Object.entries(cpu).map(([k, c]) => {
+      const ratio = k === "core" ? "" : `, ${(med(c.main) / med(coreCpu)).toFixed(3)}× core`;
+      return `${k} ${(med(c.main) / r.batches).toFixed(3)} ms${ratio} (pool's worker ${(med(c.pool) / r.batches).toFixed(3)} ms)`;
+    });
     console.log(
-      `run ${run} (${r.crossOriginIsolated ? "" : "NOT "}isolated, ${r.threads} threads, ${r.relaxedSimd ? "relaxed" : "plain"} build, m ${r.m}, ${r.epochs} epoch(s) a round): ${parts.join("; ")}; copied by the worker: ${share.join(", ")}`,
+      `run ${run} (${r.crossOriginIsolated ? "" : "NOT "}isolated, ${r.threads} threads, ${r.relaxedSimd ? "relaxed" : "plain"} build, m ${r.m}, ${r.epochs} epoch(s) a round): ${parts.join("; ")}; copied by the worker: ${share.join(", ")}; CPU per batch of the thread running typegrad: ${cpuParts.join("; ")}`,
     );
   }
 } finally {
