@@ -13,8 +13,10 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Storage } from "../../src/backend/backend.js";
 import { wasm, wasmStats } from "../../src/backend/wasm/index.js";
-import { GATHER_BLOCK, type GatherJob, MAX_CHUNKS, type Pool } from "../../src/backend/wasm/pool.js";
+import { readBuildSync } from "../../src/backend/wasm/platform.js";
+import { GATHER_BLOCK, type GatherJob, MAX_CHUNKS, Pool } from "../../src/backend/wasm/pool.js";
 import { load } from "../../src/backend/wasm/runtime.js";
+import { type WasmApi, wasmApi } from "../../src/backend/wasm/webassembly.js";
 import { evaluate, examples, fromFlat, gd, mlp, oneHot, rng, softmaxCrossEntropy, type Tensor, toFlat, fit as train, withBackend } from "../../src/index.js";
 import { onThreads } from "./threads.js";
 
@@ -238,6 +240,26 @@ export const gatherSuite = (host: string): void => {
       }
       expect(wasmStats().gathered).toBeGreaterThan(before.gathered);
       await until(() => wasmStats().workerSets === 0, "the worker to drop the training set");
+    });
+
+    it("takes a set mailed before it started (a pool whose other worker came up first): counted from its first message", async () => {
+      // a pool of its own over a memory of its own, so that the set is mailed before its worker runs
+      const api = wasmApi as WasmApi;
+      const module = new api.Module(readBuildSync("typegrad-shared.wasm") as Uint8Array);
+      const memory = new api.Memory({ initial: 64, maximum: 1024, shared: true });
+      const own = new Pool(module, memory, 2, () => 0);
+      try {
+        own.ensure(2);
+        const mail = (m: unknown) => (own as unknown as { mail(m: unknown): void }).mail(m);
+        expect(own.ready).toBe(0);
+        mail({ set: 7, data: shared(8, 3) });
+        await until(() => own.ready === 1, "the pool's worker");
+        await until(() => own.workerSets === 1, "the worker to hold the set mailed before it started");
+        mail({ set: 7 });
+        await until(() => own.workerSets === 0, "the worker to drop it");
+      } finally {
+        own.stop();
+      }
     });
 
     it("drops sets it is no longer given beyond four, and after forgetRows", async () => {

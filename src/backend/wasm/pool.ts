@@ -306,7 +306,9 @@ const gatherJobs = (c: Int32Array, seen: number, st: GatherState, copy: typeof g
  * nothing from it (the main thread claims every chunk no worker claims) and its gather jobs are
  * the main thread's (`finishGather`); a job naming a set whose message it has not taken yet is
  * left to the main thread as in Node. `MAIL` is bumped after the message is posted, so the message
- * may come before the bump shows: the worker leaves only while `MAIL` is ahead of it.
+ * may come before the bump shows: the worker leaves only while `MAIL` is ahead of it. Both count
+ * from 0, the pool's start: a message sent before the worker's body ran (`Pool.gathers` asks for
+ * any worker ready, not this one) waits in its queue, and is counted the same.
  */
 const workerBody = `function (d, receive) {
   const run = ${runChunk.toString()};
@@ -317,7 +319,7 @@ const workerBody = `function (d, receive) {
   const k = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
   const c = new Int32Array(d.control);
   const gathers = d.id === 1;
-  const st = { sets: new Map(), idx: undefined, gen: -1, out: new Float32Array(d.memory.buffer), memory: d.memory, next: 1, mail: Atomics.load(c, ${MAIL}) };
+  const st = { sets: new Map(), idx: undefined, gen: -1, out: new Float32Array(d.memory.buffer), memory: d.memory, next: 1, mail: 0 };
   Atomics.add(c, ${READY}, 1);
   let seen = 0;
   // returns when the worker stops, or (no receive) when mail waits for it in its event loop
