@@ -2,7 +2,9 @@
  * The browser side of `bench/browser-fit.ts`, bundled there and run in a module Web Worker of a
  * cross-origin isolated page: `fit` per batch against the core-API step, on the WASM backend with
  * 2 threads, with the pool's worker gathering the shuffled batches (a training set in shared
- * memory, as `split` makes it) and without (the same set in plain arrays: the main thread copies).
+ * memory, as `split` makes it) and without (the same set in plain arrays: the main thread copies),
+ * and in order (`shuffle: false`, the plain set: what `fit` costs beyond the step without the
+ * shuffled gather's scattered reads).
  * MNIST-sized synthetic data as `bench/fit-outside.ts` (M examples of 784 features, 10 classes;
  * the MLP 784-128-64-10 with relu, SGD, batch 128). Rounds alternate the order of the forms.
  * Before and after each timed form it posts `{ mark }` and waits for the page's go, so that the
@@ -54,18 +56,21 @@ const run = async () => {
   const X1 = fromArray([bs, F], shared.x.subarray(0, bs * F));
   const Y1 = fromArray([bs, C], shared.y.subarray(0, bs * C));
   const byWorker: Record<string, number[]> = { shared: [], plain: [] };
-  const fitOn = (name: "shared" | "plain", data: typeof shared) => (n: number) => {
-    const before = wasmStats();
-    const t0 = performance.now();
-    fit({ model: net, params: net.init(rng(1)), loss: softmaxCrossEntropy, optimizer: opt, train: data, layout: "rows", batchSize: bs, epochs: n });
-    const t = (performance.now() - t0) / (n * batches);
-    const after = wasmStats();
-    byWorker[name]?.push((after.gatheredByWorker - before.gatheredByWorker) / (after.gathered - before.gathered));
-    return t;
-  };
+  const fitOn =
+    (name: "shared" | "plain" | "in order", data: typeof shared, shuffle = true) =>
+    (n: number) => {
+      const before = wasmStats();
+      const t0 = performance.now();
+      fit({ model: net, params: net.init(rng(1)), loss: softmaxCrossEntropy, optimizer: opt, train: data, layout: "rows", batchSize: bs, epochs: n, shuffle });
+      const t = (performance.now() - t0) / (n * batches);
+      const after = wasmStats();
+      byWorker[name]?.push((after.gatheredByWorker - before.gatheredByWorker) / (after.gathered - before.gathered));
+      return t;
+    };
   const forms: Record<string, (n: number) => number> = {
     "fit, shared set (the worker gathers)": fitOn("shared", shared),
     "fit, plain set (the main thread copies)": fitOn("plain", plain),
+    "fit in order, plain set": fitOn("in order", plain, false),
     core: (n) => {
       let p = net.init(rng(1));
       let st = opt.init(p);
