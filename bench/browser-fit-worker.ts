@@ -56,6 +56,8 @@ const run = async () => {
   const X1 = fromArray([bs, F], shared.x.subarray(0, bs * F));
   const Y1 = fromArray([bs, C], shared.y.subarray(0, bs * C));
   const byWorker: Record<string, number[]> = { shared: [], plain: [] };
+  /** The share of the split kernels' chunks the main thread ran (no worker had claimed them). */
+  const onMain: Record<string, number[]> = { shared: [], plain: [], "in order": [] };
   const fitOn =
     (name: "shared" | "plain" | "in order", data: typeof shared, shuffle = true) =>
     (n: number) => {
@@ -65,6 +67,7 @@ const run = async () => {
       const t = (performance.now() - t0) / (n * batches);
       const after = wasmStats();
       byWorker[name]?.push((after.gatheredByWorker - before.gatheredByWorker) / (after.gathered - before.gathered));
+      onMain[name]?.push((after.splitChunksOnMain - before.splitChunksOnMain) / (after.splitChunks - before.splitChunks));
       return t;
     };
   const forms: Record<string, (n: number) => number> = {
@@ -98,6 +101,7 @@ const run = async () => {
     batches: epochs * batches,
     ms: ts,
     byWorker,
+    onMain,
   };
 };
 

@@ -127,6 +127,7 @@ try {
       batches: number;
       ms: Record<string, number[]>;
       byWorker: Record<string, number[]>;
+      onMain: Record<string, number[]>;
     };
     const core = r.ms.core as number[];
     const parts = Object.entries(r.ms).map(([k, v]) => {
@@ -134,13 +135,14 @@ try {
       return `${k} ${med(v).toFixed(3)} ms${ratios}`;
     });
     const share = Object.entries(r.byWorker).map(([k, v]) => `${k} ${(100 * med(v)).toFixed(1)}%`);
+    const mainChunks = Object.entries(r.onMain).map(([k, v]) => `${k} ${(100 * med(v)).toFixed(1)}%`);
     const coreCpu = cpu.core?.main ?? [];
     const cpuParts = Object.entries(cpu).map(([k, c]) => {
       const ratio = k === "core" ? "" : `, ${(med(c.main) / med(coreCpu)).toFixed(3)}× core`;
       return `${k} ${(med(c.main) / r.batches).toFixed(3)} ms${ratio} (pool's worker ${(med(c.pool) / r.batches).toFixed(3)} ms)`;
     });
     console.log(
-      `run ${run} (${r.crossOriginIsolated ? "" : "NOT "}isolated, ${r.threads} threads, ${r.relaxedSimd ? "relaxed" : "plain"} build, m ${r.m}, ${r.epochs} epoch(s) a round): ${parts.join("; ")}; copied by the worker: ${share.join(", ")}; CPU per batch of the thread running typegrad: ${cpuParts.join("; ")}`,
+      `run ${run} (${r.crossOriginIsolated ? "" : "NOT "}isolated, ${r.threads} threads, ${r.relaxedSimd ? "relaxed" : "plain"} build, m ${r.m}, ${r.epochs} epoch(s) a round): ${parts.join("; ")}; copied by the worker: ${share.join(", ")}; split chunks run by the main thread: ${mainChunks.join(", ")}; CPU per batch of the thread running typegrad: ${cpuParts.join("; ")}`,
     );
   }
 } finally {
