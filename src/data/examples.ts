@@ -129,9 +129,11 @@ const row = (arg: string, i: number, r: unknown): readonly number[] => {
 /**
  * Examples from flat example-major arrays: `Float32Array`s are taken as they are (not copied),
  * a `Float64Array` or a plain array is rounded to float32 in a copy (in shared memory where the
- * host has it). Put a large `Float32Array` on a `SharedArrayBuffer`
- * (`new Float32Array(new SharedArrayBuffer(4 * n))`), or copy it with `take`/`split`, to let the
- * WASM backend's worker gather `fit`'s batches from it; from a plain one the main thread gathers.
+ * host has it: Node, and a cross-origin isolated page). Put a large `Float32Array` on a
+ * `SharedArrayBuffer` (`new Float32Array(new SharedArrayBuffer(4 * n))`), or copy it with
+ * `take`/`split`, to let the WASM backend's worker gather `fit`'s batches from it (in Node, and in
+ * a browser where typegrad runs in a Web Worker of a cross-origin isolated page); from a plain one
+ * the main thread gathers.
  *
  * @example
  * import { fromFlat } from "typegrad"

@@ -14,7 +14,9 @@
  * - `attw` and `publint` report nothing; the production dependency tree is typegrad + fp-ts + io-ts;
  * - a Vite bundle and an esbuild bundle (with the README's one-line setup) of a page that imports
  *   `typegrad` run training steps on the WASM backend in headless Chromium (Debian's `chromium`
- *   through `playwright-core`; skipped, loudly, where it is not installed).
+ *   through `playwright-core`; skipped, loudly, where it is not installed); and `fit` in a module
+ *   Web Worker of a cross-origin isolated page (esbuild): on 2 threads the pool's worker copies the
+ *   next shuffled batch, and the parameters are those of 1 thread, bit for bit.
  *
  * Prints one line per check and `package: N passed, N failed` (exit 1 on any failure).
  * `TYPEGRAD_PACKAGE_KEEP=1` keeps the temporary folder and prints its path.
@@ -297,16 +299,18 @@ await check("publint on the installed package", () => {
 // -------------------------------------------------------------------------------------
 
 const chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
-const serve = (dir: string): Promise<{ server: Server; url: string }> =>
+/** Serve `dir`; with `isolated`, with the headers that make a page cross-origin isolated (COOP/COEP: shared memory). */
+const serve = (dir: string, isolated = false): Promise<{ server: Server; url: string }> =>
   new Promise((resolve) => {
     const types: Record<string, string> = { ".js": "text/javascript", ".html": "text/html", ".wasm": "application/wasm" };
+    const isolation = isolated ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" } : {};
     const server = createServer((req, res) => {
       const file = join(dir, decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/"));
       if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
         res.writeHead(404).end();
         return;
       }
-      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", ...isolation }).end(readFileSync(file));
     });
     server.listen(0, "127.0.0.1", () => {
       const a = server.address();
@@ -343,7 +347,7 @@ const runPages = async (dir: string, queries: readonly string[]): Promise<string
 };
 
 if (chromium === undefined) {
-  console.log("\n!!! SKIPPED: browser checks (Vite and esbuild bundles in Chromium): no Chromium at /usr/bin/chromium (apt-get install chromium) !!!\n");
+  console.log("\n!!! SKIPPED: browser checks (Vite and esbuild bundles in Chromium, fit in a Web Worker): no Chromium at /usr/bin/chromium (apt-get install chromium) !!!\n");
 } else {
   await check("Vite bundle of a page importing typegrad trains on WASM in Chromium (relaxed and plain builds)", async () => {
     const web = join(app, "web");
@@ -367,6 +371,45 @@ if (chromium === undefined) {
     facts.push(`esbuild browser bundle ${(statSync(join(out, "main.js")).size / 1024).toFixed(0)} KiB`);
     return runPages(out, ["", "?plain"]);
   });
+  await check(
+    "fit in a module Web Worker of a cross-origin isolated page in Chromium (esbuild bundle): the pool's worker copies the shuffled batches on 2 threads, the parameters are 1 thread's bit for bit",
+    async () => {
+      const out = join(work, "esbuild-fit-out");
+      sh(bin("esbuild"), [join(app, "web", "fit-worker.js"), "--bundle", "--format=esm", "--platform=browser", `--outdir=${out}`, "--log-level=warning"], app);
+      cpSync(join(app, "node_modules", "typegrad", "dist", "src", "chunks", "bin"), join(out, "bin"), { recursive: true });
+      cpSync(join(app, "web", "fit.html"), join(out, "fit.html"));
+      if (chromium === undefined) throw new Error("unreachable");
+      const { chromium: pw } = await import("playwright-core");
+      const browser = await pw.launch({ executablePath: chromium, args: ["--no-sandbox", "--disable-gpu"] });
+      const { server, url } = await serve(out, true);
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${url}/fit.html`);
+        await page.waitForFunction('!/^running/.test(document.getElementById("out")?.textContent ?? "")', undefined, { timeout: 120_000 });
+        const text = (await page.textContent("#out")) ?? "";
+        expect(text.startsWith("DONE "), `fit.html: ${text.slice(0, 2000)}`);
+        const r = JSON.parse(text.slice(5)) as {
+          crossOriginIsolated: boolean;
+          shared: boolean;
+          threads: number[];
+          gathered: number;
+          byWorker: number;
+          heldAfter: number;
+          same: boolean;
+          loss: number[];
+        };
+        expect(r.crossOriginIsolated && r.shared, `cross-origin isolated ${r.crossOriginIsolated}, training set on a SharedArrayBuffer ${r.shared}`);
+        expect(r.threads.join() === "2,1", `fit ran on ${r.threads.join(" then ")} threads (2 then 1 asked)`);
+        expect(r.byWorker > 0, `the pool's worker copied none of the ${r.gathered} batch elements of fit on 2 threads`);
+        expect(r.heldAfter === 0, `the pool's worker still holds ${r.heldAfter} training set(s) after fit`);
+        expect(r.same, `fit's parameters on 2 threads differ from 1 thread's (losses ${r.loss.join(", ")})`);
+        return `the worker copied ${((100 * r.byWorker) / r.gathered).toFixed(1)}% of ${r.gathered} batch elements; parameters identical on 2 and 1 threads (loss ${r.loss[0]})`;
+      } finally {
+        server.close();
+        await browser.close();
+      }
+    },
+  );
 }
 
 // -------------------------------------------------------------------------------------
@@ -375,5 +418,5 @@ const failed = results.filter((r) => !r.ok).length;
 if (process.env.TYPEGRAD_PACKAGE_KEEP === "1") console.log(`kept ${work}`);
 else rmSync(work, { recursive: true, force: true });
 console.log(`\n${facts.join("\n")}`);
-console.log(`package: ${results.length - failed} passed, ${failed} failed${chromium === undefined ? ", 2 skipped (no Chromium)" : ""}`);
+console.log(`package: ${results.length - failed} passed, ${failed} failed${chromium === undefined ? ", 3 skipped (no Chromium)" : ""}`);
 process.exit(failed === 0 ? 0 : 1);

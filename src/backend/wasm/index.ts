@@ -325,9 +325,10 @@ class Wasm implements Backend {
 
   /**
    * The rows, copied in later. Where `src` lies on a `SharedArrayBuffer` (the training sets of
-   * `examples`, `take`, `split`, `loadMnist`, … in Node) and the batch is float32, the pool's
-   * worker copies them between its split jobs, while the main thread runs the step's JavaScript
-   * and small kernels alone (Node: a browser's workers cannot take the set while they run). Else
+   * `examples`, `take`, `split`, `loadMnist`, … in Node and in a cross-origin isolated page) and
+   * the batch is float32, the pool's worker copies them between its split jobs, while the main
+   * thread runs the step's JavaScript and small kernels alone (a browser's worker leaves its loop
+   * for a moment to take a new set from its event loop: the main thread copies meanwhile). Else
    * the main thread copies a few rows at a time while it waits for the pool's workers in the
    * kernels that follow. Either way a batch made ahead of a training step arrives during it, and
    * the rest is copied when the storage is first used, given back or evicted. At once where there

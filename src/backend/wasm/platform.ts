@@ -90,20 +90,51 @@ export const canStartWorkers = (): boolean => isNode() || (g.Worker !== undefine
 export interface HostWorker {
   terminate(): void;
   /**
-   * Send the worker a message it takes synchronously, inside its loop (the `receive` its body is
-   * called with): Node only (a `MessagePort` and `receiveMessageOnPort`); undefined in browsers,
-   * whose workers take messages only from their event loop.
+   * Send the worker a message. Node: it takes it synchronously, inside its loop (the `receive`
+   * its body is called with: a `MessagePort` and `receiveMessageOnPort`). Browsers (and Node's
+   * `"events"` host): it takes it from its event loop, once its body has returned to it and been
+   * called again (see {@link startWorker}). Undefined where the host cannot send one.
    */
   readonly mail?: ((m: unknown) => void) | undefined;
 }
 
 /**
+ * How a worker takes the messages `mail` sends: `"port"`, synchronously inside its loop (Node's
+ * `receiveMessageOnPort`); `"events"`, from its event loop, as a Web Worker does (the only way
+ * in browsers).
+ */
+export type WorkerHost = "port" | "events";
+
+let nodeHost: WorkerHost = "port";
+
+/**
+ * Make the worker threads started from now on in Node take their messages from their event loop,
+ * as Web Workers do (`"events"`), or by `receiveMessageOnPort` (`"port"`, the default): so that
+ * Node's tests run the browsers' path. Browsers always use `"events"`.
+ *
+ * @internal
+ */
+export const setNodeWorkerHost = (host: WorkerHost): void => {
+  nodeHost = host;
+};
+
+/**
+ * The text of a worker that takes its messages from its event loop: the first message is the
+ * start data, given to `body` with no `receive`; `body` returns (when it wants its mail) a
+ * function that takes each later message (and may run its loop again until it wants more).
+ */
+const onMessages = (body: string): string => `let take; const on = (m) => { if (take === undefined) take = (${body})(m, undefined) ?? (() => undefined); else take(m); };`;
+
+/**
  * Start a worker running `body`, the source text of a function of two arguments, called with
  * `data` (structured-cloned: a WebAssembly module, a shared memory and shared buffers pass as
- * they are) and `receive`, which returns the next message sent by `mail` or undefined. Node: a
- * `worker_threads` worker evaluated from text, unreferenced so that it never keeps the process
- * alive, with a `MessagePort` for `mail`. Browsers: a module-less Web Worker from a Blob URL, with
- * no `receive` (undefined). Undefined where the host has no workers.
+ * they are) and `receive`. Node (`"port"` host, the default): a `worker_threads` worker evaluated
+ * from text, unreferenced so that it never keeps the process alive, with a `MessagePort` for
+ * `mail`; `receive` returns the next message sent by `mail`, or undefined. Browsers: a module-less
+ * Web Worker from a Blob URL (Node's `"events"` host: a `worker_threads` worker that does the
+ * same), whose `receive` is undefined: `body` takes no message while it runs, and returns to its
+ * event loop a function that is called with each message `mail` sends. Undefined where the host
+ * has no workers.
  */
 export const startWorker = (body: string, data: unknown): HostWorker | undefined => {
   const wt = nodeModule<typeof import("node:worker_threads")>("node:worker_threads");
@@ -112,8 +143,16 @@ export const startWorker = (body: string, data: unknown): HostWorker | undefined
     // rejects engine and process-wide flags such as `--max-old-space-size` or `--expose-gc`); the
     // text reads its data through `process.getBuiltinModule`, so it runs as CommonJS and as a module
     // (an inherited `--input-type=module`: a `node -e` script)
+    const head = `const wt = process.getBuiltinModule("node:worker_threads");`;
+    if (nodeHost === "events") {
+      const worker = new wt.Worker(`${head} ${onMessages(body)} wt.parentPort.on("message", on);`, { eval: true });
+      worker.on("error", () => undefined);
+      worker.unref();
+      worker.postMessage(data);
+      return { terminate: () => void worker.terminate(), mail: (m) => worker.postMessage(m) };
+    }
     const { port1, port2 } = new wt.MessageChannel();
-    const worker = new wt.Worker(`const wt = process.getBuiltinModule("node:worker_threads"); (${body})(wt.workerData.data, () => wt.receiveMessageOnPort(wt.workerData.port)?.message);`, {
+    const worker = new wt.Worker(`${head} (${body})(wt.workerData.data, () => wt.receiveMessageOnPort(wt.workerData.port)?.message);`, {
       eval: true,
       workerData: { data, port: port2 },
       transferList: [port2],
@@ -131,10 +170,10 @@ export const startWorker = (body: string, data: unknown): HostWorker | undefined
     };
   }
   if (!canStartWorkers() || g.Worker === undefined || g.Blob === undefined || g.URL.createObjectURL === undefined) return undefined;
-  const url = g.URL.createObjectURL(new g.Blob([`onmessage = (e) => { onmessage = null; (${body})(e.data); };`], { type: "text/javascript" }));
+  const url = g.URL.createObjectURL(new g.Blob([`${onMessages(body)} onmessage = (e) => on(e.data);`], { type: "text/javascript" }));
   const worker = new g.Worker(url);
   worker.postMessage(data);
-  return worker;
+  return { terminate: () => worker.terminate(), mail: (m) => worker.postMessage(m) };
 };
 
 // -------------------------------------------------------------------------------------

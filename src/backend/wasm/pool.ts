@@ -238,9 +238,24 @@ interface GatherState {
 }
 
 /**
- * The gathering worker's turn: take its messages (training sets given or dropped, a new buffer of
- * row indices), then claim and copy blocks of the gather jobs posted since its last turn, oldest
- * first, until none is left or a split job is posted (`SEQ` no longer `seen`: split jobs come
+ * Take one message of the gathering worker's mail: a training set given (`set` and `data`) or
+ * dropped (`set` alone), or a new buffer of row indices (`idx` and its generation `gen`). Runs in
+ * the worker only (as text: it refers to nothing outside itself).
+ */
+const takeMail = (st: GatherState, m: { set?: number; data?: Float32Array; idx?: Int32Array; gen?: number }): void => {
+  if (m.set !== undefined) {
+    if (m.data === undefined) st.sets.delete(m.set);
+    else st.sets.set(m.set, m.data);
+  }
+  if (m.idx !== undefined) {
+    st.idx = m.idx;
+    st.gen = m.gen as number;
+  }
+};
+
+/**
+ * The gathering worker's turn: claim and copy blocks of the gather jobs posted since its last
+ * turn, oldest first, until none is left or a split job is posted (`SEQ` no longer `seen`: split jobs come
  * first; the worker comes back to the gather after it). A job's slot words (from `GBASE + 16 ·
  * (g % 4)`): `[ticket, done, set, dst, width, count, transposed, at, blocks, gen]`, the ticket
  * `(g & 0xfffff) << 11 | next block` (CLOSED while the words are written or once cancelled), so a
@@ -248,23 +263,8 @@ interface GatherState {
  * worker does not have (its message not taken yet, or dropped) is left to the main thread.
  * Runs in the worker only (as text: it refers to nothing outside itself).
  */
-const gatherJobs = (c: Int32Array, seen: number, st: GatherState, receive: () => unknown, copy: typeof gatherBlock): void => {
+const gatherJobs = (c: Int32Array, seen: number, st: GatherState, copy: typeof gatherBlock): void => {
   const posted = Atomics.load(c, 24);
-  const mail = Atomics.load(c, 25);
-  if (mail !== st.mail) {
-    st.mail = mail;
-    for (let m = receive() as { set?: number; data?: Float32Array; idx?: Int32Array; gen?: number } | undefined; m !== undefined; m = receive() as typeof m) {
-      if (m.set !== undefined) {
-        if (m.data === undefined) st.sets.delete(m.set);
-        else st.sets.set(m.set, m.data);
-      }
-      if (m.idx !== undefined) {
-        st.idx = m.idx;
-        st.gen = m.gen as number;
-      }
-    }
-    Atomics.store(c, 26, st.sets.size);
-  }
   for (let g = Math.max(st.next, posted - 3); g <= posted; g++) {
     const base = 32 + (g & 3) * 16;
     const tag = (g & 0xfffff) << 11;
@@ -294,41 +294,74 @@ const gatherJobs = (c: Int32Array, seen: number, st: GatherState, receive: () =>
 };
 
 /**
- * The worker, as the text of a function of its start data and of `receive` (the host's way to
- * take a message synchronously: Node's `receiveMessageOnPort`; undefined in browsers, where the
- * worker takes no gather jobs and the main thread copies every batch). It sleeps on `WAKE`, runs
- * its share of each new split job, and between split jobs (worker 1 only) copies batches.
+ * The worker, as the text of a function of its start data and of `receive`, the host's way to
+ * take a message synchronously (Node's `receiveMessageOnPort`), or undefined where the worker
+ * takes messages only from its event loop (browsers' Web Workers). It sleeps on `WAKE`, runs its
+ * share of each new split job, and between split jobs (worker 1 only) takes its mail (`MAIL` moved)
+ * and copies batches.
+ *
+ * Without `receive`, the worker leaves its loop when mail is waiting (`MAIL` ahead of the messages
+ * it took) and returns to its event loop the function that takes each message; once it has taken
+ * as many as `MAIL` counts, that function runs the loop again. While it is out, split jobs need
+ * nothing from it (the main thread claims every chunk no worker claims) and its gather jobs are
+ * the main thread's (`finishGather`); a job naming a set whose message it has not taken yet is
+ * left to the main thread as in Node. `MAIL` is bumped after the message is posted, so the message
+ * may come before the bump shows: the worker leaves only while `MAIL` is ahead of it. Both count
+ * from 0, the pool's start: a message sent before the worker's body ran (`Pool.gathers` asks for
+ * any worker ready, not this one) waits in its queue, and is counted the same.
  */
 const workerBody = `function (d, receive) {
   const run = ${runChunk.toString()};
   const work = ${work.toString()};
   const copy = ${gatherBlock.toString()};
+  const takeMail = ${takeMail.toString()};
   const gatherJobs = ${gatherJobs.toString()};
   const k = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
   const c = new Int32Array(d.control);
-  const gathers = d.id === 1 && typeof receive === "function";
+  const gathers = d.id === 1;
   const st = { sets: new Map(), idx: undefined, gen: -1, out: new Float32Array(d.memory.buffer), memory: d.memory, next: 1, mail: 0 };
   Atomics.add(c, ${READY}, 1);
   let seen = 0;
-  for (;;) {
-    const wake = Atomics.load(c, ${WAKE});
-    const seq = Atomics.load(c, ${SEQ});
-    if (seq < 0) break;
-    if (seq !== seen) {
-      seen = seq;
-      if (d.id < Atomics.load(c, ${PARTS})) work(c, seen, k, d.scratch, run);
-      continue;
+  // returns when the worker stops, or (no receive) when mail waits for it in its event loop
+  const loop = () => {
+    for (;;) {
+      const wake = Atomics.load(c, ${WAKE});
+      const seq = Atomics.load(c, ${SEQ});
+      if (seq < 0) return;
+      if (seq !== seen) {
+        seen = seq;
+        if (d.id < Atomics.load(c, ${PARTS})) work(c, seen, k, d.scratch, run);
+        continue;
+      }
+      if (gathers) {
+        const mail = Atomics.load(c, ${MAIL});
+        if (mail !== st.mail) {
+          if (receive === undefined) {
+            if (((mail - st.mail) | 0) > 0) return;
+          } else {
+            st.mail = mail;
+            for (let m = receive(); m !== undefined; m = receive()) takeMail(st, m);
+            Atomics.store(c, ${HELD}, st.sets.size);
+          }
+        }
+        gatherJobs(c, seen, st, copy);
+        if (Atomics.load(c, ${SEQ}) !== seen) continue;
+      }
+      // spin for up to SPIN_MS before sleeping: a training step posts several jobs a millisecond
+      // or so apart, and waking from Atomics.wait costs tens of microseconds
+      const until = performance.now() + ${SPIN_MS};
+      for (let spin = 1; Atomics.load(c, ${WAKE}) === wake; spin++) if ((spin & 1023) === 0 && performance.now() > until) break;
+      Atomics.wait(c, ${WAKE}, wake);
     }
-    if (gathers) {
-      gatherJobs(c, seen, st, receive, copy);
-      if (Atomics.load(c, ${SEQ}) !== seen) continue;
-    }
-    // spin for up to SPIN_MS before sleeping: a training step posts several jobs a millisecond
-    // or so apart, and waking from Atomics.wait costs tens of microseconds
-    const until = performance.now() + ${SPIN_MS};
-    for (let spin = 1; Atomics.load(c, ${WAKE}) === wake; spin++) if ((spin & 1023) === 0 && performance.now() > until) break;
-    Atomics.wait(c, ${WAKE}, wake);
-  }
+  };
+  loop();
+  if (receive !== undefined) return undefined;
+  return (m) => {
+    takeMail(st, m);
+    st.mail = (st.mail + 1) | 0;
+    Atomics.store(c, ${HELD}, st.sets.size);
+    if (((Atomics.load(c, ${MAIL}) - st.mail) | 0) <= 0) loop();
+  };
 }`;
 
 /** A gather job posted to the pool (see {@link Pool.gather}). */
@@ -477,7 +510,7 @@ export class Pool {
     return Atomics.load(this.control, HELD);
   }
 
-  /** Whether gather jobs can go to a worker: worker 1 is up and its host lets it take messages while it runs (Node). */
+  /** Whether gather jobs can go to a worker: worker 1 is up and can be sent messages (Node's and browsers' workers). */
   get gathers(): boolean {
     return this.workers[0]?.mail !== undefined && this.ready >= 1;
   }

@@ -302,8 +302,9 @@ export const countGathered = (elements: number, waiting: boolean, byWorker = 0):
  * uses now, and how many of the elements of `fit`'s batches (`gathered`) were copied in while
  * the main thread waited for the workers (`gatheredWhileWaiting`), where it costs no time, or by
  * the pool's worker while the main thread ran the step alone (`gatheredByWorker`: a training set
- * on a `SharedArrayBuffer`, as `examples`, `take`, `split` and the loaders make it in Node; the
- * rest of such a batch the main thread copied when the step needed it). `workerSets` counts the
+ * on a `SharedArrayBuffer`, as `examples`, `take`, `split` and the loaders make it in Node and in
+ * a cross-origin isolated page, where typegrad runs in a Web Worker; the rest of such a batch the
+ * main thread copied when the step needed it). `workerSets` counts the
  * training sets the worker holds (`fit` and `evaluate` let go of theirs as they end: 0 after).
  * `splitChunks` counts the chunks of every split kernel so far and `splitChunksOnMain` those the
  * main thread ran itself because no worker had claimed them yet: with two threads and workers
