@@ -311,7 +311,20 @@ export function unary(dt: i32, op: i32, x: usize, o: usize, n: i32): void {
 @inline function binaryLoop<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, o: usize, n: i32): void {
   const L = <i32>(16 / sizeof<T>());
   let i = 0;
+  // two vectors per iteration, as the unary loop: a short body (add, mul, max) pays the loop's own
+  // instructions half as often (bias add over 128 × 4096 took about twice relu's time a value)
   if (sa != 0 && sb != 0) {
+    for (; i + 4 * L <= n; i += 4 * L) {
+      const off = <usize>i * sizeof<T>();
+      const x = vbinary<T>(op, v128.load(a + off), v128.load(b + off));
+      const y = vbinary<T>(op, v128.load(a + off, 16), v128.load(b + off, 16));
+      const z = vbinary<T>(op, v128.load(a + off, 32), v128.load(b + off, 32));
+      const w = vbinary<T>(op, v128.load(a + off, 48), v128.load(b + off, 48));
+      v128.store(o + off, x);
+      v128.store(o + off, y, 16);
+      v128.store(o + off, z, 32);
+      v128.store(o + off, w, 48);
+    }
     for (; i + L <= n; i += L) {
       const off = <usize>i * sizeof<T>();
       v128.store(o + off, vbinary<T>(op, v128.load(a + off), v128.load(b + off)));
@@ -323,6 +336,13 @@ export function unary(dt: i32, op: i32, x: usize, o: usize, n: i32): void {
   } else if (sa != 0) {
     const bs = load<T>(b);
     const bv = v128.splat<T>(bs);
+    for (; i + 2 * L <= n; i += 2 * L) {
+      const off = <usize>i * sizeof<T>();
+      const x = vbinary<T>(op, v128.load(a + off), bv);
+      const y = vbinary<T>(op, v128.load(a + off, 16), bv);
+      v128.store(o + off, x);
+      v128.store(o + off, y, 16);
+    }
     for (; i + L <= n; i += L) {
       const off = <usize>i * sizeof<T>();
       v128.store(o + off, vbinary<T>(op, v128.load(a + off), bv));
@@ -334,6 +354,13 @@ export function unary(dt: i32, op: i32, x: usize, o: usize, n: i32): void {
   } else if (sb != 0) {
     const as = load<T>(a);
     const av = v128.splat<T>(as);
+    for (; i + 2 * L <= n; i += 2 * L) {
+      const off = <usize>i * sizeof<T>();
+      const x = vbinary<T>(op, av, v128.load(b + off));
+      const y = vbinary<T>(op, av, v128.load(b + off, 16));
+      v128.store(o + off, x);
+      v128.store(o + off, y, 16);
+    }
     for (; i + L <= n; i += L) {
       const off = <usize>i * sizeof<T>();
       v128.store(o + off, vbinary<T>(op, av, v128.load(b + off)));
