@@ -12,11 +12,10 @@
  * inflate it by descheduling them.
  * Not part of `npm test`.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { createServer } from "node:http";
-import { createRequire } from "node:module";
-import { extname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { serveIsolated } from "./isolated-page.js";
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(name);
@@ -31,43 +30,14 @@ if (chromium === undefined) {
   console.log("browser-fit skipped: no Chromium at /usr/bin/chromium (apt-get install chromium)");
   process.exit(0);
 }
-mkdirSync(join(out, "bin"), { recursive: true });
-const esbuild = createRequire(import.meta.url)("esbuild") as { buildSync(o: object): unknown };
-esbuild.buildSync({
-  entryPoints: [join(root, "bench", "browser-fit-worker.ts")],
-  bundle: true,
-  format: "esm",
-  platform: "browser",
-  target: "es2022",
-  outfile: join(out, "worker.js"),
-  logLevel: "error",
-});
-const bin = join(root, "src", "backend", "wasm", "bin");
-for (const f of readdirSync(bin)) if (f.endsWith(".wasm")) copyFileSync(join(bin, f), join(out, "bin", f));
 const page = `<!doctype html><meta charset="utf-8"><pre id="out">running</pre><script type="module">
 const w = new Worker("./worker.js" + location.search, { type: "module" });
 window.w = w;
 w.onmessage = (e) => { if (e.data.mark !== undefined) { console.log("MARK " + e.data.mark); return; } document.getElementById("out").textContent = e.data.error ? "ERROR " + e.data.error : "DONE " + JSON.stringify(e.data.result); };
 w.onerror = (e) => { document.getElementById("out").textContent = "ERROR " + e.message; };
 </script>`;
-const types: Record<string, string> = { ".js": "text/javascript", ".html": "text/html", ".wasm": "application/wasm" };
-const server = createServer((req, res) => {
-  const isolation = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
-  const path = decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/");
-  if (path === "/" || path === "/index.html") {
-    res.writeHead(200, { "content-type": "text/html", ...isolation }).end(page);
-    return;
-  }
-  const file = join(out, path);
-  if (!file.startsWith(out) || !existsSync(file) || !statSync(file).isFile()) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", ...isolation }).end(readFileSync(file));
-});
-await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-const address = server.address();
-const url = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}/${query}`;
+const server = await serveIsolated("browser-fit-worker.ts", out, page);
+const url = `${server.url}${query}`;
 const { chromium: pw } = await import("playwright-core");
 const browser = await pw.launch({ executablePath: chromium, args: ["--no-sandbox", "--disable-gpu"] });
 /** CPU ms (user + system) of the `DedicatedWorker` threads of Chromium's renderers, in start order. */

@@ -7,11 +7,10 @@
  * wasm builds are served next to it. Prints a markdown table. The thread count of both is the
  * host's (`TYPEGRAD_THREADS` sets Node's).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { createServer } from "node:http";
-import { createRequire } from "node:module";
-import { extname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { serveIsolated } from "./isolated-page.js";
 import { threadRows } from "./threads.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -22,36 +21,14 @@ if (chromium === undefined) {
   process.exit(0);
 }
 
-// the worker bundle, with the builds where its `new URL("./bin/….wasm", import.meta.url)` finds them
-mkdirSync(join(out, "bin"), { recursive: true });
-const esbuild = createRequire(import.meta.url)("esbuild") as { buildSync(o: object): unknown };
-esbuild.buildSync({ entryPoints: [join(root, "bench", "browser-worker.ts")], bundle: true, format: "esm", platform: "browser", target: "es2022", outfile: join(out, "worker.js"), logLevel: "error" });
-const bin = join(root, "src", "backend", "wasm", "bin");
-for (const f of readdirSync(bin)) if (f.endsWith(".wasm")) copyFileSync(join(bin, f), join(out, "bin", f));
 const page = `<!doctype html><meta charset="utf-8"><pre id="out">running</pre><script type="module">
 const w = new Worker("./worker.js", { type: "module" });
 w.onmessage = (e) => { document.getElementById("out").textContent = e.data.error ? "ERROR " + e.data.error : "DONE " + JSON.stringify(e.data.result); };
 w.onerror = (e) => { document.getElementById("out").textContent = "ERROR " + e.message; };
 </script>`;
 
-const types: Record<string, string> = { ".js": "text/javascript", ".html": "text/html", ".wasm": "application/wasm" };
-const server = createServer((req, res) => {
-  const isolation = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
-  const path = decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/");
-  if (path === "/" || path === "/index.html") {
-    res.writeHead(200, { "content-type": "text/html", ...isolation }).end(page);
-    return;
-  }
-  const file = join(out, path);
-  if (!file.startsWith(out) || !existsSync(file) || !statSync(file).isFile()) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", ...isolation }).end(readFileSync(file));
-});
-await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-const address = server.address();
-const url = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}/`;
+const server = await serveIsolated("browser-worker.ts", out, page);
+const url = server.url;
 
 // Node first, before Chromium starts (its processes would share the cores)
 const node = await threadRows();
