@@ -299,6 +299,25 @@ export const alignLeaves = (a: Spine, b: Spine, first = "tree", shapes = true): 
   return go(0, 0, "") ?? leaves;
 };
 
+/**
+ * The leaves of `params` (as `flattenTree` gives them, with its `rebuild`) and, in their order, the
+ * leaves of `grads` that go with them: by place, a record's fields by name (gradients built by hand
+ * may hold them in another order than the parameters; `grad`'s keep theirs), with `shapes` also
+ * shape for shape. Throws a `TypeError` naming `fn` where the counts or the structures differ. The
+ * built-in optimizers' `step` and `addL2Grads` pair their arguments with it.
+ */
+export const pairedLeaves = (fn: string, params: Params, grads: Params, shapes: boolean): { leaves: Tensor[]; rebuild: (ls: readonly Tensor[]) => Params; paired: Tensor[] } => {
+  const mine: Spine = [];
+  const { leaves, rebuild } = flattenTree(fn, params, "parameters", mine);
+  const theirs: Spine = [];
+  const gs = flattenTree(fn, grads, "parameters", theirs).leaves;
+  if (gs.length !== leaves.length) throw new TypeError(`${fn}: argument 'grads' has ${gs.length} tensors, 'params' has ${leaves.length}`);
+  if (sameSpine(mine, theirs, shapes)) return { leaves, rebuild, paired: gs };
+  const aligned = alignLeaves(mine, theirs, "params", shapes);
+  if (typeof aligned === "string") throw new TypeError(`${fn}: argument 'grads' must have the structure of 'params'; ${aligned}`);
+  return { leaves, rebuild, paired: aligned };
+};
+
 /** The path of leaf `i` (depth first, as `flattenTree` orders them) of the tree of `spine`: spelt out only for an error. */
 export const leafPath = (spine: Spine, i: number): string => {
   let n = 0;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { alignLeaves, flattenTree, type Params, type Spine, sameSpine } from "../autodiff/tree.js";
+import { type Params, pairedLeaves } from "../autodiff/tree.js";
 import { add } from "../ops/add.js";
 import { mul } from "../ops/mul.js";
 import { sum } from "../ops/sum.js";
@@ -65,21 +65,12 @@ export const l2Penalty = (params: Params, lambda: number, m: number, isWeight: W
  */
 export const addL2Grads = <P extends Params>(params: P, grads: P, lambda: number, m: number, isWeight: WeightFilter = defaultFilter): P => {
   checkArgs("addL2Grads", lambda, m);
-  const mine: Spine = [];
-  const { rebuild } = flattenTree("addL2Grads", params, "parameters", mine);
-  const ws = withPaths(params);
-  const theirs: Spine = [];
-  let leaves = flattenTree("addL2Grads", grads, "parameters", theirs).leaves;
-  if (leaves.length !== ws.length) throw new TypeError(`addL2Grads: argument 'grads' has ${leaves.length} tensors, 'params' has ${ws.length}`);
   // a gradient goes with the parameter at its place, a record's fields by name (as in the
   // optimizers' step), and has its shape (a broadcast one would give the sum another shape)
-  if (!sameSpine(mine, theirs)) {
-    const aligned = alignLeaves(mine, theirs, "params");
-    if (typeof aligned === "string") throw new TypeError(`addL2Grads: argument 'grads' must have the structure of 'params'; ${aligned}`);
-    leaves = aligned;
-  }
+  const { rebuild, paired } = pairedLeaves("addL2Grads", params, grads, true);
+  const ws = withPaths(params);
   return rebuild(
-    leaves.map((g, i) => {
+    paired.map((g, i) => {
       const [path, w] = ws[i] as [string, Tensor];
       return isWeight(path) ? add(g, mul(w, lambda / m)) : g;
     }),

@@ -16,7 +16,7 @@
  */
 
 import { tidy } from "../autodiff/core.js";
-import { alignLeaves, flattenTree, type Params, type Spine, sameSpine } from "../autodiff/tree.js";
+import { flattenTree, type Params, pairedLeaves } from "../autodiff/tree.js";
 import { add } from "../ops/add.js";
 import { div } from "../ops/div.js";
 import { mul } from "../ops/mul.js";
@@ -175,18 +175,8 @@ const leafwise = (name: string, lr: LearningRate, nSlots: number, rule: Rule): O
     },
     step: <P extends Params>(params: P, grads: P, state: OptState<P>): [P, OptState<P>] => {
       const fn = `${name}.step`;
-      const mine: Spine = [];
-      const { leaves: ws, rebuild } = flattenTree(fn, params, "parameters", mine);
-      const theirs: Spine = [];
-      let gs = flattenTree(fn, grads, "parameters", theirs).leaves;
-      if (gs.length !== ws.length) throw new TypeError(`${fn}: argument 'grads' has ${gs.length} tensors, 'params' has ${ws.length}`);
-      // gradients pair with parameters by place, a record's fields by name: gradients built by hand
-      // may hold them in another order (grad's keep the parameters'), or under other names
-      if (!sameSpine(mine, theirs, false)) {
-        const aligned = alignLeaves(mine, theirs, "params", false);
-        if (typeof aligned === "string") throw new TypeError(`${fn}: argument 'grads' must have the structure of 'params'; ${aligned}`);
-        gs = aligned;
-      }
+      // (each gradient's shape is checked below, with the step's own message)
+      const { leaves: ws, rebuild, paired: gs } = pairedLeaves(fn, params, grads, false);
       if (state === null || typeof state !== "object" || !Array.isArray(state.slots)) throw new TypeError(notOurs);
       // the maker too: a state from another optimizer with as many slots would be read as this one's
       const mismatch = stateMismatch(spec, state.slots.length, state.kind);
