@@ -7,7 +7,8 @@
 #
 # On the GPU machine, from the repository root, carrying .gpu:
 #   bash .gpu/run.sh            # full run, stops itself after 270 s; or: bash .gpu/run.sh --smoke
-# It writes $OUT/bench-gpu.txt (the tables), $OUT/bench-gpu.json (the numbers),
+# It writes $OUT/cores.txt and $OUT/cores.json (the CPU's thread scaling, bench/cores.ts, run first),
+# $OUT/bench-gpu.txt (the tables), $OUT/bench-gpu.json (the numbers),
 # $OUT/nvidia-smi.txt and $OUT/agree.txt (npm test's WebGPU agreement checks, run on the GPU after
 # the benchmark; TYPEGRAD_GPU_AGREE=0 skips them) ($OUT defaults to .gpu/out).
 #
@@ -29,6 +30,11 @@ cp src/backend/wasm/bin/*.wasm .gpu/bin/
 npx esbuild bench/gpu.ts --bundle --platform=node --format=esm --external:webgpu --alias:typegrad=./src/index.ts \
   --banner:js="import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);" \
   --outfile=.gpu/bench.mjs --log-level=error
+# the CPU's thread scaling (bench/cores.ts: the GPU machine has 16 cores), run before the GPU bench
+npx esbuild bench/cores.ts --bundle --platform=node --format=esm --alias:typegrad=./src/index.ts \
+  --banner:js="import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);" \
+  --outfile=.gpu/cores.mjs --log-level=error
+cp bench/numpy_bench.py .gpu/
 # the agreement checks of npm test, run on the GPU after the benchmark (test/backend/webgpu/device.ts)
 npx esbuild test/backend/webgpu/device.ts --bundle --platform=node --format=esm --external:webgpu --alias:typegrad=./src/index.ts \
   --banner:js="import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);" \
@@ -53,6 +59,11 @@ node=$(command -v node || true)
 if [ -z "$node" ]; then xz -dc .gpu/node.xz > /tmp/typegrad-node && chmod +x /tmp/typegrad-node; node=/tmp/typegrad-node; fi
 [ -f .gpu/node_modules/webgpu/dist/linux-x64/dawn.node ] || xz -dc .gpu/dawn.node.xz > .gpu/node_modules/webgpu/dist/linux-x64/dawn.node
 (nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,power.limit --format=csv; nproc) > "$out/nvidia-smi.txt" 2>&1 || true
+# the WASM backend on 1, 2, 4, 8, 16 threads (numpy beside it where python3 has it); --smoke: small sizes
+cores_args=()
+for a in "$@"; do [ "$a" = --smoke ] && cores_args+=(--smoke); done
+timeout 100 "$node" .gpu/cores.mjs --out "$out/cores.json" ${cores_args[@]+"${cores_args[@]}"} > "$out/cores.txt" 2>&1
+echo "cores (status $?): $(grep -c '^| ' "$out/cores.txt") table lines, $(grep -c 'target:' "$out/cores.txt") targets judged"
 timeout 300 "$node" .gpu/bench.mjs --out "$out/bench-gpu.json" "$@" 2>&1 | tee "$out/bench-gpu.txt"
 status=${PIPESTATUS[0]}
 # every kernel against the reference backend on this GPU (TYPEGRAD_GPU_AGREE=0 skips it); its status is its own line

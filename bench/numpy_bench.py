@@ -119,6 +119,19 @@ def main():
             a_, b_ = (a.T if ta else a), (b.T if tb else b)
             out.append({"workload": product_name(m, k, n, ta, tb), "median_ms": median_ms(lambda: a_ @ b_, min_reps=50, budget_s=0.5, warmup=20)})
 
+    # bench/cores.ts's workloads, only when asked for by name, at the thread count the caller set
+    # (OPENBLAS_NUM_THREADS…): matmul f32 n² (`--n`, default 2048) and the MLP steps (`--smoke`: small sizes)
+    if "cores" in only:
+        n = int(next((a for i, a in enumerate(sys.argv) if i > 0 and sys.argv[i - 1] == "--n"), "2048"))
+        smoke = "--smoke" in sys.argv
+        a = rng.standard_normal((n, n), dtype=np.float32)
+        b = rng.standard_normal((n, n), dtype=np.float32)
+        budget = 0.05 if smoke else 2.0
+        out.append({"workload": f"matmul f32 {n}", "median_ms": median_ms(lambda: a @ b, min_reps=3 if smoke else 10, budget_s=budget)})
+        big = ([784, 64, 64, 10], 32) if smoke else ([784, 1024, 1024, 10], 256)
+        for sizes, batch in [big, ([784, 128, 64, 10], 128)]:
+            out.append({"workload": f"MLP train step {'-'.join(map(str, sizes))} b{batch}", "median_ms": median_ms(mlp_step(rng, sizes, batch), min_reps=3 if smoke else 10, budget_s=budget)})
+
     # MLP train steps (softmax cross-entropy, SGD; backward written by hand): the small one and the big one
     if runs("mlp"):
         for sizes, batch in [([784, 128, 64, 10], 128), ([784, 1024, 1024, 10], 256)]:
