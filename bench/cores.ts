@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/cores.ts [--threads 1,2,4,8,16] [--smoke] [--out file.json]`: how the WASM
+ * `npm run bench:cores -- [--threads 1,2,4,8,16] [--smoke] [--out file.json]`: how the WASM
  * backend scales with threads (issue 15, "every core"), the figures a many-core machine gives:
  *
  * - matmul f32 2048² and the MLP 784-1024-1024-10 step (batch 256, the bench's `MLP_BIG`), and
