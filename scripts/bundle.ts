@@ -14,7 +14,7 @@
  * - fp-ts and io-ts bundled in from their ES module builds (`es6/`), the parts typegrad uses:
  *   both ship only CommonJS to Node, and Node's ESM loader lexes every CommonJS file an ES
  *   module imports to find its names, which cost more than all of typegrad's own code (import
- *   + `ready()` 145 ms of CPU with them external, 58 ms bundled; see the README). Both are
+ *   + `ready()` 145 ms of CPU with them external, 58 ms bundled; see bench/NOTES.md). Both are
  *   pinned to exact versions in `dependencies`, so the bundled code is the version installed
  *   beside it (which the `.d.ts` files name). Their values are plain objects and structural
  *   codecs: a user's own fp-ts and io-ts work with typegrad's `Either`s and codecs (tested in

@@ -7,7 +7,7 @@
  * import.meta.url)` looks), and a fresh `node` runs it with the arguments.
  *
  * Why not `tsx examples/<name>.ts`: tsx's loader runs in a thread of its own with its own V8
- * heap, and costs the main job ~36 MB of peak RSS (see the README's memory notes); the
+ * heap, and costs the main job ~36 MB of peak RSS (see bench/NOTES.md's memory notes); the
  * compiled job runs with nothing but Node.
  *
  * The example keeps its paths: `build/examples/` is as deep as `examples/`, so

@@ -210,9 +210,9 @@ export interface WasmOptions {
    * Which large elementwise kernels are split over the threads (by ranges; the bytes of a result
    * are the same for every thread count): `"costly"` (the default) the transcendental unary ones
    * (exp, sigmoid, tanh, log, …: compute-bound), `true` also the memory-bound ones (relu, add,
-   * …), `false` none. Measured on 2 cores (README, "Elementwise"): splitting sigmoid over 1e6
-   * values nearly halves its time, while a memory-bound kernel gains little and loses when the
-   * host is loaded.
+   * …), `false` none. Measured on 2 cores (bench/NOTES.md, "Elementwise"): splitting sigmoid
+   * over 1e6 values nearly halves its time, while a memory-bound kernel gains little and loses
+   * when the host is loaded.
    */
   readonly splitElementwise?: boolean | "costly";
   /**
