@@ -76,25 +76,68 @@ export interface Model<P extends Params> {
 
 /**
  * What `fit` requires of a model's stated widths for data of `F` features and `T` targets: an
- * `mlp`'s `sizes`, input first, output last (see {@link WidthsOf}).
+ * `mlp`'s `sizes`, input first, output last; the `nIn` and `nOut` of a model that takes the sets'
+ * rows as they come, each a width `n` or a shape `[n]` (see {@link WidthsOf}). A side that is only
+ * a `number` asks nothing.
  *
  * @category model
  */
 export interface Widths<F extends number, T extends number> {
   readonly sizes?: readonly [F, ...number[], T];
+  readonly nIn?: number extends F ? unknown : F | ArrayLike<F>;
+  readonly nOut?: number extends T ? unknown : T | ArrayLike<T>;
 }
 
 /**
  * {@link Widths} for model `M` and data of `F` features and `T` targets: where `M` states its
- * first and last sizes as literals (an `mlp` of literal sizes) and the sets' types know theirs,
- * they must agree; any side that is only a `number` (sizes from a config, a set decoded at run
- * time) is checked at the first batch instead, as is a model without `sizes`.
+ * input and output widths as literals and the sets' types know theirs, they must agree; any side
+ * that is only a `number` (sizes from a config, a set decoded at run time) is checked at the
+ * first batch instead. `M` states them as
+ *
+ * - an `mlp`'s first and last `sizes`;
+ * - the `nIn` and `nOut` of a model that takes a batch of rows as `fit` makes it (`[n, m]`, or
+ *   `[m, n]` in layout "rows"): a layer with the course's blocks that `sequential` chains
+ *   (`dense`, or an image-family layer such as `reshapeLayer` or `batchNormLayer([n])`) or a
+ *   `sequential`, where its `nIn` is a width `n` or a shape `[n]`; its `nOut` is checked where
+ *   it is one too.
+ *
+ * Any other model is checked at the first batch only: one whose `nIn` is an image's shape (a
+ * `conv2dLayer` first takes `[m, H, W, C]`, not rows), a recurrent one (`lstm`, `recurrentNet`:
+ * time-major sequences `[T, m, F]`, whose `nIn` is the features per step), one without widths.
  *
  * @category model
  */
 export type WidthsOf<M, F extends number, T extends number> = M extends { readonly sizes: readonly [infer A extends number, ...number[], infer B extends number] }
-  ? Widths<number extends A ? number : number extends F ? number : F, number extends B ? number : number extends T ? number : T>
-  : unknown;
+  ? Widths<Checked<A, F>, Checked<B, T>>
+  : M extends { readonly layers: readonly [RowLayer & { readonly nIn: infer I }, ...unknown[]] }
+    ? Widths<Checked<WidthIn<I>, F>, Checked<RowsOut<I, M extends { readonly layers: readonly [...unknown[], { readonly nOut: infer O }] } ? O : number>, T>>
+    : M extends RowLayer & { readonly nIn: infer I; readonly nOut: infer O }
+      ? Widths<Checked<WidthIn<I>, F>, Checked<RowsOut<I, O>, T>>
+      : unknown;
+
+/**
+ * The output width of a model whose first layer takes `I` and whose last gives `O` per example:
+ * `number` (not asked) where `I` is not a width `n` or a shape `[n]` (an image's shape), as the
+ * data's rows do not feed such a model as they come.
+ */
+type RowsOut<I, O> = [I] extends [number | readonly [number]] ? WidthIn<O> : number;
+
+/**
+ * What `WidthsOf` asks of a layer (or of a sequential's first) whose `nIn` rows feed: a layer
+ * with the course's blocks, as `sequential` chains (the recurrent layers have none: they take
+ * sequences). Its `nIn` is not read here, so that a layer of generic widths matches too.
+ */
+type RowLayer = { readonly kind: string; readonly layout: Layout; readonly forward: unknown; readonly backward: unknown };
+
+/**
+ * The set's width `D` where the model's `S` and `D` are both literals, else `number` (checked at
+ * the first batch). Not distributive and without `infer`, so that a generic `S` or `D` (a model
+ * and a set of one width `N`) gives a type the model's own width is assignable to.
+ */
+type Checked<S, D extends number> = [number] extends [S] ? number : [number] extends [D] ? number : D;
+
+/** A width `n`, or a shape `[n]`, as its width; `number` for any other shape. */
+type WidthIn<S> = [S] extends [number] ? S : [S] extends [readonly [number]] ? S[0] : number;
 
 /** A cost of outputs and targets (`softmaxCrossEntropy`, `logLoss`, `mse`…). @category model */
 export type Cost = (output: Tensor, Y: Tensor, opts?: LossOptions) => Tensor<[]>;
