@@ -83,8 +83,11 @@ export interface Model<P extends Params> {
  * @category model
  */
 export interface Widths<F extends number, T extends number> {
+  /** An `mlp`'s sizes: `F` first, `T` last. */
   readonly sizes?: readonly [F, ...number[], T];
+  /** A row-fed model's input per example: `F`, or the shape `[F]`; anything where `F` is only `number`. */
   readonly nIn?: number extends F ? unknown : F | ArrayLike<F>;
+  /** A row-fed model's output per example: `T`, or the shape `[T]`; anything where `T` is only `number`. */
   readonly nOut?: number extends T ? unknown : T | ArrayLike<T>;
 }
 
@@ -108,11 +111,11 @@ export interface Widths<F extends number, T extends number> {
  * @category model
  */
 export type WidthsOf<M, F extends number, T extends number> = M extends { readonly sizes: readonly [infer A extends number, ...number[], infer B extends number] }
-  ? Widths<Checked<A, F>, Checked<B, T>>
+  ? Widths<Asked<A, F>, Asked<B, T>>
   : M extends { readonly layers: readonly [RowLayer & { readonly nIn: infer I }, ...unknown[]] }
-    ? Widths<Checked<WidthIn<I>, F>, Checked<RowsOut<I, M extends { readonly layers: readonly [...unknown[], { readonly nOut: infer O }] } ? O : number>, T>>
+    ? Widths<Asked<WidthIn<I>, F>, Asked<RowsOut<I, M extends { readonly layers: readonly [...unknown[], { readonly nOut: infer O }] } ? O : number>, T>>
     : M extends RowLayer & { readonly nIn: infer I; readonly nOut: infer O }
-      ? Widths<Checked<WidthIn<I>, F>, Checked<RowsOut<I, O>, T>>
+      ? Widths<Asked<WidthIn<I>, F>, Asked<RowsOut<I, O>, T>>
       : unknown;
 
 /**
@@ -131,10 +134,12 @@ type RowLayer = { readonly kind: string; readonly layout: Layout; readonly forwa
 
 /**
  * The set's width `D` where the model's `S` and `D` are both literals, else `number` (checked at
- * the first batch). Not distributive and without `infer`, so that a generic `S` or `D` (a model
- * and a set of one width `N`) gives a type the model's own width is assignable to.
+ * the first batch). Not distributive and without `infer`, so that where `S` and `D` are one
+ * generic `N` (a helper generic in its widths) the model's width is assignable to it. A generic
+ * width against a literal one stays a compile error, as it was for an `mlp`: TypeScript cannot
+ * tell there whether `N` is 784.
  */
-type Checked<S, D extends number> = [number] extends [S] ? number : [number] extends [D] ? number : D;
+type Asked<S, D extends number> = [number] extends [S] ? number : [number] extends [D] ? number : D;
 
 /** A width `n`, or a shape `[n]`, as its width; `number` for any other shape. */
 type WidthIn<S> = [S] extends [number] ? S : [S] extends [readonly [number]] ? S[0] : number;
@@ -216,9 +221,11 @@ export interface AbortSignalLike {
 /** Options of {@link fit}. @category model */
 export interface FitOptions<P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>> {
   /**
-   * The model. Where it states its widths (an `mlp`'s `sizes`) and the sets' types know theirs,
-   * they must agree at compile time: `mlp([100, 10])` with `train: Examples<784, 10>` does not
-   * compile (a set of `Examples<number, number>`, decoded at run time, is checked at run time).
+   * The model. Where it states its widths (an `mlp`'s `sizes`; the `nIn` and `nOut` of a `dense`
+   * layer or of a `sequential` whose first layer takes rows) and the sets' types know theirs, they
+   * must agree at compile time: `mlp([100, 10])` or `sequential([dense(100, 10)])` with
+   * `train: Examples<784, 10>` does not compile (a set of `Examples<number, number>`, decoded at
+   * run time, is checked at run time; see {@link WidthsOf}).
    */
   readonly model: M & NoInfer<WidthsOf<M, F, T>>;
   /** Initial parameters. */
@@ -332,8 +339,9 @@ const evaluateKeys: OptionKeys<EvaluateOptions> = { layout: true, chunk: true, t
  * `chunk` examples (default 1000) without dropout. The regulariser is not included. Each chunk
  * costs one read of two numbers (its cost and its correct predictions, counted where the output
  * lives). On the WebGPU backend, which reads back only asynchronously, use {@link evaluateAsync}.
- * An `mlp`'s first and last sizes are checked against `data`'s widths at compile time where both
- * types know them, as in `fit` (see {@link WidthsOf}).
+ * A model's stated widths (an `mlp`'s first and last sizes, a `dense` layer's or a `sequential`'s
+ * `nIn` and `nOut`) are checked against `data`'s widths at compile time where both types know
+ * them, as in `fit` (see {@link WidthsOf}).
  *
  * @example
  * import { evaluate, examples, mlp, rng, softmaxCrossEntropy } from "typegrad"
