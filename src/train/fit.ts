@@ -77,18 +77,19 @@ export interface Model<P extends Params> {
 /**
  * What `fit` requires of a model's stated widths for data of `F` features and `T` targets: an
  * `mlp`'s `sizes`, input first, output last; the `nIn` and `nOut` of a model that takes the sets'
- * rows as they come, each a width `n` or a shape `[n]` (see {@link WidthsOf}). A side that is only
- * a `number` asks nothing.
+ * rows as they come (see {@link WidthsOf}), each a width (`Widths<784, 10>`) or, where the model
+ * states a shape `[n]` (a `batchNormLayer([n])` first or last), that shape (`Widths<[784], 10>`).
+ * A side that is only `number` (or `[number]`, or `unknown`) asks nothing.
  *
  * @category model
  */
-export interface Widths<F extends number, T extends number> {
+export interface Widths<F, T> {
   /** An `mlp`'s sizes: `F` first, `T` last. */
   readonly sizes?: readonly [F, ...number[], T];
-  /** A row-fed model's input per example: `F`, or the shape `[F]`; anything where `F` is only `number`. */
-  readonly nIn?: number extends F ? unknown : F | ArrayLike<F>;
-  /** A row-fed model's output per example: `T`, or the shape `[T]`; anything where `T` is only `number`. */
-  readonly nOut?: number extends T ? unknown : T | ArrayLike<T>;
+  /** A row-fed model's input per example: the width `F` (or the shape `[F]`), or, where `F` is a shape, that shape. */
+  readonly nIn?: [F] extends [number] ? F | readonly [F] : F;
+  /** A row-fed model's output per example: the width `T` (or the shape `[T]`), or, where `T` is a shape, that shape. */
+  readonly nOut?: [T] extends [number] ? T | readonly [T] : T;
 }
 
 /**
@@ -112,25 +113,44 @@ export interface Widths<F extends number, T extends number> {
  */
 export type WidthsOf<M, F extends number, T extends number> = M extends { readonly sizes: readonly [infer A extends number, ...number[], infer B extends number] }
   ? Widths<Asked<A, F>, Asked<B, T>>
-  : M extends { readonly layers: readonly [RowLayer & { readonly nIn: infer I }, ...unknown[]] }
-    ? Widths<Asked<WidthIn<I>, F>, Asked<RowsOut<I, M extends { readonly layers: readonly [...unknown[], { readonly nOut: infer O }] } ? O : number>, T>>
-    : M extends RowLayer & { readonly nIn: infer I; readonly nOut: infer O }
-      ? Widths<Asked<WidthIn<I>, F>, Asked<RowsOut<I, O>, T>>
+  : M extends { readonly layers: readonly [infer L0 extends RowLayer & { readonly nIn: unknown }, ...unknown[]] }
+    ? M extends { readonly layers: readonly [...unknown[], infer Ln extends { readonly nOut: unknown }] }
+      ? Widths<As<L0, L0["nIn"], F, true>, RowsFed<L0, As<Ln, Ln["nOut"], T, true>>>
+      : unknown
+    : M extends RowLayer & { readonly nIn: unknown; readonly nOut: unknown }
+      ? Widths<As<M, M["nIn"], F, false>, RowsFed<M, As<M, M["nOut"], T, false>>>
       : unknown;
 
 /**
- * The output width of a model whose first layer takes `I` and whose last gives `O` per example:
- * `number` (not asked) where `I` is not a width `n` or a shape `[n]` (an image's shape), as the
- * data's rows do not feed such a model as they come.
- */
-type RowsOut<I, O> = [I] extends [number | readonly [number]] ? WidthIn<O> : number;
-
-/**
- * What `WidthsOf` asks of a layer (or of a sequential's first) whose `nIn` rows feed: a layer
- * with the course's blocks, as `sequential` chains (the recurrent layers have none: they take
- * sequences). Its `nIn` is not read here, so that a layer of generic widths matches too.
+ * What `WidthsOf` asks of a layer (or of a sequential's first and last) that the rows may feed:
+ * a layer with the course's blocks, as `sequential` chains (the recurrent layers have none: they
+ * take sequences). Its `nIn` is not read here, so that a layer of generic widths matches too.
  */
 type RowLayer = { readonly kind: string; readonly layout: Layout; readonly forward: unknown; readonly backward: unknown };
+
+/**
+ * What is asked of the side `S` (a layer's `nIn` or `nOut`) of layer `L` for data of width `D`:
+ * `Asked<S, D>` for a width (a `dense` layer's always: decided by its kind, so that a generic
+ * width still matches); for a shape `[n]`, that shape of `Asked<n, D>` in the form the model
+ * states it (a sequential's own `nIn` and `nOut` are mutable tuples, `Seq`), so that the model's
+ * property and the requirement are one type where they agree: a tuple compared with another type
+ * is compared member by member, its array methods included, at a cost (a mapped type makes the
+ * one tuple type; a tuple written here would be a deferred reference, another type); `unknown`
+ * (nothing asked) for any other shape. The shape is looked at first, so that a layer of a
+ * generic shape `[N]` is not taken for a width.
+ */
+type As<L, S, D extends number, Seq extends boolean> = L extends { readonly kind: "dense" }
+  ? Asked<S, D>
+  : [S] extends [readonly [number]]
+    ? [Seq] extends [true]
+      ? { -readonly [K in keyof S]: Asked<S[0 & keyof S], D> }
+      : { [K in keyof S]: Asked<S[0 & keyof S], D> }
+    : [S] extends [number]
+      ? Asked<S, D>
+      : unknown;
+
+/** The output side `O` of a model whose first layer is `L0`, where the rows feed `L0` as they come; else `unknown` (nothing asked: an image's shape first). */
+type RowsFed<L0 extends { readonly nIn: unknown }, O> = L0 extends { readonly kind: "dense" } ? O : [L0["nIn"]] extends [number | readonly [number]] ? O : unknown;
 
 /**
  * The set's width `D` where the model's `S` and `D` are both literals, else `number` (checked at
@@ -140,9 +160,6 @@ type RowLayer = { readonly kind: string; readonly layout: Layout; readonly forwa
  * tell there whether `N` is 784.
  */
 type Asked<S, D extends number> = [number] extends [S] ? number : [number] extends [D] ? number : D;
-
-/** A width `n`, or a shape `[n]`, as its width; `number` for any other shape. */
-type WidthIn<S> = [S] extends [number] ? S : [S] extends [readonly [number]] ? S[0] : number;
 
 /** A cost of outputs and targets (`softmaxCrossEntropy`, `logLoss`, `mse`…). @category model */
 export type Cost = (output: Tensor, Y: Tensor, opts?: LossOptions) => Tensor<[]>;

@@ -23,6 +23,7 @@ import {
   type MlpParams,
   maxPool2dLayer,
   mlp,
+  mse,
   predict,
   predictClasses,
   recurrentNet,
@@ -199,6 +200,9 @@ describe("fit and evaluate check a sequential's and a single layer's nIn and nOu
       evaluate(net, net.init(rng(0)), data, softmaxCrossEntropy, { layout: "rows" });
       const one = dense(n, k, { layout: "rows" });
       train({ ...o, model: one, params: one.init(rng(0)), train: data });
+      const normed = batchNormLayer([n]);
+      const square = data as unknown as Examples<N, N>;
+      train({ ...o, loss: mse, model: normed, params: normed.init(rng(0)), train: square });
       return train({ ...o, model: net, params: net.init(rng(0)), train: data });
     };
     void helper;
