@@ -109,6 +109,14 @@ export interface Widths<F, T> {
  * `conv2dLayer` first takes `[m, H, W, C]`, not rows), a recurrent one (`lstm`, `recurrentNet`:
  * time-major sequences `[T, m, F]`, whose `nIn` is the features per step), one without widths.
  *
+ * What the rule takes as given, as the `mlp` rule did: the output side assumes a cost of outputs
+ * and targets of one shape (every built-in loss; a hand-written cost of `k` outputs against one
+ * class index per example is refused at compile time); a model is taken at its stated widths (a
+ * `{ ...net, apply }` that feeds `net` otherwise keeps `net`'s); `fit`'s `layout` is not compared
+ * with the model's (a mismatch is left to the run time); and a generic width against a literal
+ * one does not compile (TypeScript cannot tell whether `N` is 784), while one generic width on
+ * both sides does.
+ *
  * @category model
  */
 export type WidthsOf<M, F extends number, T extends number> = M extends { readonly sizes: readonly [infer A extends number, ...number[], infer B extends number] }
