@@ -76,25 +76,98 @@ export interface Model<P extends Params> {
 
 /**
  * What `fit` requires of a model's stated widths for data of `F` features and `T` targets: an
- * `mlp`'s `sizes`, input first, output last (see {@link WidthsOf}).
+ * `mlp`'s `sizes`, input first, output last; the `nIn` and `nOut` of a model that takes the sets'
+ * rows as they come (see {@link WidthsOf}), each a width (`Widths<784, 10>`) or, where the model
+ * states a shape `[n]` (a `batchNormLayer([n])` first or last), that shape (`Widths<[784], 10>`).
+ * A side that is only `number` (or `[number]`, or `unknown`) asks nothing.
  *
  * @category model
  */
-export interface Widths<F extends number, T extends number> {
+export interface Widths<F, T> {
+  /** An `mlp`'s sizes: `F` first, `T` last. */
   readonly sizes?: readonly [F, ...number[], T];
+  /** A row-fed model's input per example: the width `F` (or the shape `[F]`), or, where `F` is a shape, that shape. */
+  readonly nIn?: [F] extends [number] ? F | readonly [F] : F;
+  /** A row-fed model's output per example: the width `T` (or the shape `[T]`), or, where `T` is a shape, that shape. */
+  readonly nOut?: [T] extends [number] ? T | readonly [T] : T;
 }
 
 /**
  * {@link Widths} for model `M` and data of `F` features and `T` targets: where `M` states its
- * first and last sizes as literals (an `mlp` of literal sizes) and the sets' types know theirs,
- * they must agree; any side that is only a `number` (sizes from a config, a set decoded at run
- * time) is checked at the first batch instead, as is a model without `sizes`.
+ * input and output widths as literals and the sets' types know theirs, they must agree; any side
+ * that is only a `number` (sizes from a config, a set decoded at run time) is checked at the
+ * first batch instead. `M` states them as
+ *
+ * - an `mlp`'s first and last `sizes`;
+ * - the `nIn` and `nOut` of a model that takes a batch of rows as `fit` makes it (`[n, m]`, or
+ *   `[m, n]` in layout "rows"): a layer with the course's blocks that `sequential` chains
+ *   (`dense`, or an image-family layer such as `reshapeLayer` or `batchNormLayer([n])`) or a
+ *   `sequential`, where its `nIn` is a width `n` or a shape `[n]`; its `nOut` is checked where
+ *   it is one too.
+ *
+ * Any other model is checked at the first batch only: one whose `nIn` is an image's shape (a
+ * `conv2dLayer` first takes `[m, H, W, C]`, not rows), a recurrent one (`lstm`, `recurrentNet`:
+ * time-major sequences `[T, m, F]`, whose `nIn` is the features per step), one without widths.
+ *
+ * What the rule takes as given, as the `mlp` rule did: the output side assumes a cost of outputs
+ * and targets of one shape (every built-in loss; a hand-written cost of `k` outputs against one
+ * class index per example is refused at compile time); a model is taken at its stated widths (a
+ * `{ ...net, apply }` that feeds `net` otherwise keeps `net`'s); `fit`'s `layout` is not compared
+ * with the model's (a mismatch is left to the run time); and a generic width against a literal
+ * one does not compile (TypeScript cannot tell whether `N` is 784), while one generic width on
+ * both sides does.
  *
  * @category model
  */
 export type WidthsOf<M, F extends number, T extends number> = M extends { readonly sizes: readonly [infer A extends number, ...number[], infer B extends number] }
-  ? Widths<number extends A ? number : number extends F ? number : F, number extends B ? number : number extends T ? number : T>
-  : unknown;
+  ? Widths<Asked<A, F>, Asked<B, T>>
+  : M extends { readonly layers: readonly [infer L0 extends RowLayer & { readonly nIn: unknown }, ...unknown[]] }
+    ? M extends { readonly layers: readonly [...unknown[], infer Ln extends { readonly nOut: unknown }] }
+      ? Widths<As<L0, L0["nIn"], F, true>, RowsFed<L0, As<Ln, Ln["nOut"], T, true>>>
+      : unknown
+    : M extends RowLayer & { readonly nIn: unknown; readonly nOut: unknown }
+      ? Widths<As<M, M["nIn"], F, false>, RowsFed<M, As<M, M["nOut"], T, false>>>
+      : unknown;
+
+/**
+ * What `WidthsOf` asks of a layer (or of a sequential's first and last) that the rows may feed:
+ * a layer with the course's blocks, as `sequential` chains (the recurrent layers have none: they
+ * take sequences). Its `nIn` is not read here, so that a layer of generic widths matches too.
+ */
+type RowLayer = { readonly kind: string; readonly layout: Layout; readonly forward: unknown; readonly backward: unknown };
+
+/**
+ * What is asked of the side `S` (a layer's `nIn` or `nOut`) of layer `L` for data of width `D`:
+ * `Asked<S, D>` for a width (a `dense` layer's always: decided by its kind, so that a generic
+ * width still matches); for a shape `[n]`, that shape of `Asked<n, D>` in the form the model
+ * states it (a sequential's own `nIn` and `nOut` are mutable tuples, `Seq`), so that the model's
+ * property and the requirement are one type where they agree: a tuple compared with another type
+ * is compared member by member, its array methods included, at a cost (a mapped type makes the
+ * one tuple type; a tuple written here would be a deferred reference, another type); `unknown`
+ * (nothing asked) for any other shape. The shape is looked at first, so that a layer of a
+ * generic shape `[N]` is not taken for a width.
+ */
+type As<L, S, D extends number, Seq extends boolean> = L extends { readonly kind: "dense" }
+  ? Asked<S, D>
+  : [S] extends [readonly [number]]
+    ? [Seq] extends [true]
+      ? { -readonly [K in keyof S]: Asked<S[0 & keyof S], D> }
+      : { [K in keyof S]: Asked<S[0 & keyof S], D> }
+    : [S] extends [number]
+      ? Asked<S, D>
+      : unknown;
+
+/** The output side `O` of a model whose first layer is `L0`, where the rows feed `L0` as they come; else `unknown` (nothing asked: an image's shape first). */
+type RowsFed<L0 extends { readonly nIn: unknown }, O> = L0 extends { readonly kind: "dense" } ? O : [L0["nIn"]] extends [number | readonly [number]] ? O : unknown;
+
+/**
+ * The set's width `D` where the model's `S` and `D` are both literals, else `number` (checked at
+ * the first batch). Not distributive and without `infer`, so that where `S` and `D` are one
+ * generic `N` (a helper generic in its widths) the model's width is assignable to it. A generic
+ * width against a literal one stays a compile error, as it was for an `mlp`: TypeScript cannot
+ * tell there whether `N` is 784.
+ */
+type Asked<S, D extends number> = [number] extends [S] ? number : [number] extends [D] ? number : D;
 
 /** A cost of outputs and targets (`softmaxCrossEntropy`, `logLoss`, `mse`…). @category model */
 export type Cost = (output: Tensor, Y: Tensor, opts?: LossOptions) => Tensor<[]>;
@@ -173,9 +246,11 @@ export interface AbortSignalLike {
 /** Options of {@link fit}. @category model */
 export interface FitOptions<P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>> {
   /**
-   * The model. Where it states its widths (an `mlp`'s `sizes`) and the sets' types know theirs,
-   * they must agree at compile time: `mlp([100, 10])` with `train: Examples<784, 10>` does not
-   * compile (a set of `Examples<number, number>`, decoded at run time, is checked at run time).
+   * The model. Where it states its widths (an `mlp`'s `sizes`; the `nIn` and `nOut` of a `dense`
+   * layer or of a `sequential` whose first layer takes rows) and the sets' types know theirs, they
+   * must agree at compile time: `mlp([100, 10])` or `sequential([dense(100, 10)])` with
+   * `train: Examples<784, 10>` does not compile (a set of `Examples<number, number>`, decoded at
+   * run time, is checked at run time; see {@link WidthsOf}).
    */
   readonly model: M & NoInfer<WidthsOf<M, F, T>>;
   /** Initial parameters. */
@@ -289,8 +364,9 @@ const evaluateKeys: OptionKeys<EvaluateOptions> = { layout: true, chunk: true, t
  * `chunk` examples (default 1000) without dropout. The regulariser is not included. Each chunk
  * costs one read of two numbers (its cost and its correct predictions, counted where the output
  * lives). On the WebGPU backend, which reads back only asynchronously, use {@link evaluateAsync}.
- * An `mlp`'s first and last sizes are checked against `data`'s widths at compile time where both
- * types know them, as in `fit` (see {@link WidthsOf}).
+ * A model's stated widths (an `mlp`'s first and last sizes, a `dense` layer's or a `sequential`'s
+ * `nIn` and `nOut`) are checked against `data`'s widths at compile time where both types know
+ * them, as in `fit` (see {@link WidthsOf}).
  *
  * @example
  * import { evaluate, examples, mlp, rng, softmaxCrossEntropy } from "typegrad"

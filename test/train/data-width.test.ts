@@ -7,8 +7,9 @@
  */
 import { describe, expect, test } from "vitest";
 import type { Params } from "../../src/autodiff/tree.js";
-import { xor } from "../../src/data/index.js";
-import { mlp, softmaxCrossEntropy } from "../../src/nn/index.js";
+import { examples, xor } from "../../src/data/index.js";
+import { batchNormLayer, conv2dLayer, flattenLayer, reshapeLayer } from "../../src/nn/conv.js";
+import { dense, logLossFromLogits, mlp, mse, sequential, softmaxCrossEntropy } from "../../src/nn/index.js";
 import { adam } from "../../src/optim/index.js";
 import { ShapeError } from "../../src/shape/dims.js";
 import { type Rng, rng } from "../../src/tensor/random.js";
@@ -84,5 +85,61 @@ describe("data that does not fit the model", () => {
       },
     };
     expect(() => train({ ...run(net), model: broken })).toThrow(new RangeError("broken"));
+  });
+});
+
+/**
+ * The compile-time rule (`WidthsOf`) against the run time, case by case: a model it refuses
+ * fails at the first batch with the data's message (so the compile error is not a false one), a
+ * model it accepts trains, and a model it leaves alone because the rows do not feed it as they
+ * come (a `conv2dLayer` first) fails at run time whatever the widths.
+ */
+describe("the compile-time width rule agrees with the first batch", () => {
+  const rows = { loss: logLossFromLogits, optimizer: adam(1e-2), train: data, epochs: 1, batchSize: 8, layout: "rows", task: "regression" } as const;
+  test("a dense-first sequential, a single dense layer, a batch-norm [n] or a reshape first: agreeing widths train", () => {
+    const seq = sequential([dense(2, 4, { layout: "rows", activation: "relu" }), dense(4, 1, { layout: "rows" })]);
+    expect(() => train({ ...rows, model: seq, params: seq.init(rng(0)) })).not.toThrow();
+    const one = dense(2, 1, { layout: "rows" });
+    expect(() => train({ ...rows, model: one, params: one.init(rng(0)) })).not.toThrow();
+    const normed = sequential([batchNormLayer([2]), dense(2, 1, { layout: "rows" })]);
+    expect(() => train({ ...rows, model: normed, params: normed.init(rng(0)) })).not.toThrow();
+    const image = sequential([reshapeLayer([1, 2, 1]), flattenLayer([1, 2, 1]), dense(2, 1, { layout: "rows" })]);
+    expect(() => train({ ...rows, model: image, params: image.init(rng(0)) })).not.toThrow();
+    const alone = batchNormLayer([2]);
+    const pairs = examples<2, 2>(
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      [
+        [0, 1],
+        [1, 0],
+      ],
+    );
+    expect(() => train({ ...rows, loss: mse, train: pairs, model: alone, params: alone.init(rng(0)) })).not.toThrow();
+  });
+
+  test("widths the rule refuses fail at the first batch, naming the data", () => {
+    const wide = sequential([dense(3, 1, { layout: "rows" })]);
+    // @ts-expect-error Type 'Sequential<readonly [DenseLayer<3, 1, "rows", "linear">]>' is not assignable to type 'Sequential<readonly [DenseLayer<3, 1, "rows", "linear">]> & NoInfer<Widths<2, 1>>'
+    expect(() => train({ ...rows, model: wide, params: wide.init(rng(0)) })).toThrow(
+      "fit: option 'train' (2 features, 1 target per example) does not fit the model: its first batch fails with dense.apply: A_prev has shape [8, 2], expected [m, 3]",
+    );
+    const two = dense(2, 2, { layout: "rows" });
+    // @ts-expect-error Type 'DenseLayer<2, 2, "rows", "linear">' is not assignable to type 'DenseLayer<2, 2, "rows", "linear"> & NoInfer<Widths<2, 1>>'
+    expect(() => train({ ...rows, model: two, params: two.init(rng(0)) })).toThrow("fit: option 'train' (2 features, 1 target per example) does not fit the model");
+    const normed = sequential([batchNormLayer([3]), dense(3, 1, { layout: "rows" })]);
+    // @ts-expect-error Type 'Sequential<readonly [ImageLayer<"batchNorm", readonly [3], readonly [3], BatchNormParams<3>>, DenseLayer<3, 1, "rows", "linear">]>' is not assignable to type
+    expect(() => train({ ...rows, model: normed, params: normed.init(rng(0)) })).toThrow("fit: option 'train' (2 features, 1 target per example) does not fit the model");
+    const image = sequential([reshapeLayer([1, 3, 1]), flattenLayer([1, 3, 1]), dense(3, 1, { layout: "rows" })]);
+    // @ts-expect-error Type 'Sequential<readonly [ImageLayer<"reshape", 3, readonly [1, 3, 1], Record<string, never>>, ImageLayer<"flatten", readonly [1, 3, 1], 3, Record<string, never>>, DenseLayer<...>]>' is not assignable to type
+    expect(() => train({ ...rows, model: image, params: image.init(rng(0)) })).toThrow("fit: option 'train' (2 features, 1 target per example) does not fit the model");
+  });
+
+  test("a conv2dLayer first is left to the run time: rows do not feed it, even where its input's size is the width", () => {
+    const conv = sequential([conv2dLayer([1, 2, 1], 1, 1), flattenLayer([1, 2, 1]), dense(2, 1, { layout: "rows" })]);
+    expect(() => train({ ...rows, model: conv, params: conv.init(rng(0)) })).toThrow("fit: option 'train' (2 features, 1 target per example) does not fit the model: its first batch fails with");
+    const wrong = sequential([conv2dLayer([1, 3, 1], 1, 1), flattenLayer([1, 3, 1]), dense(3, 5, { layout: "rows" })]);
+    expect(() => train({ ...rows, model: wrong, params: wrong.init(rng(0)) })).toThrow("fit: option 'train' (2 features, 1 target per example) does not fit the model: its first batch fails with");
   });
 });

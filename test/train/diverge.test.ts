@@ -123,6 +123,8 @@ describe("Examples are checked before training", () => {
         [1.5, 0],
       ],
     );
+    // (2 targets against dense(2, 1)'s 1 output is also a compile-time error: the labels' check, before any batch, is what is tested here)
+    // @ts-expect-error Type '1' is not assignable to type '2 | readonly [2]'
     expect(() => train({ ...base, train: soft })).toThrow("one-hot (or soft) labels must lie in [0, 1]");
     const other = examples<3, 1>([[0, 0, 0]], [[0]]);
     expect(() => train({ ...base, train: data, validation: other as unknown as typeof data })).toThrow("fit: option 'validation' has 3 features and 1 targets, 'train' has 2 and 1");
