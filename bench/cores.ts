@@ -24,7 +24,7 @@ import { availableParallelism } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { configureWasm, fromArray, matmul, type Tensor, tidy, toFlat, wasm, wasmStats, withBackend } from "../src/index.js";
 import { measure } from "./timing.js";
-import { initParams, trainStep, typegradMlpStep } from "./typegrad.js";
+import { initParams, trainStep, typegradMlpStep, wasmReady } from "./typegrad.js";
 import { data, MLP, MLP_BIG, type MlpCase } from "./workloads.js";
 
 export interface CoreRow {
@@ -87,7 +87,7 @@ export const coreRun = async (threadCounts: readonly number[], smoke: boolean, w
   const [budget, reps] = smoke ? [50, 3] : [1000, 5];
   const most = Math.max(...threadCounts);
   configureWasm({ threads: most });
-  for (let i = 0; i < 1000 && wasmStats().threads < most; i++) await new Promise((r) => setTimeout(r, 10));
+  await wasmReady(most, 10_000);
   const a = withBackend(wasm, () => fromArray([n, n], data(n * n, 1))) as Tensor<[number, number]>;
   const b = withBackend(wasm, () => fromArray([n, n], data(n * n, 2))) as Tensor<[number, number]>;
   const product = (): string => withBackend(wasm, () => tidy(() => bytesOf(Float32Array.from(toFlat(matmul(a, b))))));

@@ -5,7 +5,7 @@
  */
 import { configureWasm, fromArray, matmul, ready, type Tensor, wasm, wasmStats, withBackend } from "../src/index.js";
 import { measure } from "./timing.js";
-import { typegradMlpStep } from "./typegrad.js";
+import { typegradMlpStep, wasmReady } from "./typegrad.js";
 import { data, MLP, MLP_BIG } from "./workloads.js";
 
 export interface ThreadRow {
@@ -19,7 +19,7 @@ export const threadRows = async (): Promise<{ readyMs: number; relaxedSimd: bool
   await ready();
   const readyMs = performance.now() - t0;
   const many = configureWasm({}).threads;
-  for (let i = 0; i < 500 && wasmStats().threads < many; i++) await new Promise((r) => setTimeout(r, 10));
+  await wasmReady(many, 5000);
   const rows: ThreadRow[] = [];
   const a = withBackend(wasm, () => fromArray([1024, 1024], data(1024 * 1024, 1))) as Tensor<[1024, 1024]>;
   const steps = withBackend(wasm, () => [MLP, MLP_BIG].map((w) => [w.name, typegradMlpStep(w)] as const));

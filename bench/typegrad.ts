@@ -169,10 +169,10 @@ export const runWasm = (threads: number, quick: boolean): Row[] => {
   }
 };
 
-/** Wait for the helper thread to come up (it starts asynchronously). */
-export const wasmReady = async (): Promise<number> => {
-  wasmStats();
-  for (let i = 0; i < 300 && wasmStats().threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+/** Wait (at most `limitMs`) for the pool's `n` threads to come up (they start asynchronously); the count it runs. */
+export const wasmReady = async (n = 2, limitMs = 3000): Promise<number> => {
+  const end = Date.now() + limitMs;
+  while (wasmStats().threads < n && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
   return wasmStats().threads;
 };
 

@@ -13,7 +13,7 @@ import type { Backend, DType, Storage } from "../../src/backend/backend.js";
 import { reference } from "../../src/backend/reference.js";
 import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
 import { fromFlat, gd, mlp, rng, softmaxCrossEntropy, type Tensor, take, toFlat, fit as train, withBackend } from "../../src/index.js";
-import { onThreads } from "./threads.js";
+import { onThreads, untilThreads } from "./threads.js";
 
 const MiB = 1 << 20;
 configureWasm({ threads: 2, ringBytes: 8 * MiB });
@@ -39,8 +39,7 @@ const ROWS = [5, 6, 7, 8, 0, 0, 63, 1, 2, 40, 41, 9];
 
 describe("Backend.gatherRows", () => {
   beforeAll(async () => {
-    wasmStats();
-    for (let i = 0; i < 500 && wasmStats().threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await untilThreads(2);
   });
 
   for (const [name, be] of [

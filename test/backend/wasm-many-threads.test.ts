@@ -7,15 +7,14 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
-import { onThreads } from "./threads.js";
+import { onThreads, untilThreads } from "./threads.js";
 import { sameBytesSuite } from "./threads-suite.js";
 
 configureWasm({ threads: 16 });
 
 describe("wasm thread pool, 16 threads", () => {
   beforeAll(async () => {
-    wasmStats();
-    for (let i = 0; i < 1000 && wasmStats().threads < 16; i++) await new Promise((r) => setTimeout(r, 10));
+    await untilThreads(16);
   });
 
   it("has sixteen threads when asked for sixteen", () => {

@@ -11,6 +11,7 @@ import type { DType } from "../../src/backend/backend.js";
 import { reference } from "../../src/backend/reference.js";
 import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
 import { approximationSweeps } from "./approx-sweeps.js";
+import { untilThreads } from "./threads.js";
 
 configureWasm({ relaxedSimd: false, threads: 2 });
 
@@ -33,8 +34,7 @@ const check = (dtype: DType, M: number, K: number, N: number, transA: boolean, t
 
 describe("wasm backend, plain-SIMD build", () => {
   beforeAll(async () => {
-    wasmStats();
-    for (let i = 0; i < 200 && wasmStats().threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await untilThreads(2);
   });
   it("is the build that was loaded, with its helper thread", () => {
     expect(wasmStats().relaxedSimd).toBe(false);

@@ -12,7 +12,7 @@ import { BINARY } from "../../src/backend/wasm/codes.generated.js";
 import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
 import { splitRows } from "../../src/backend/wasm/parallel.js";
 import { load, META_WORDS, writeMeta } from "../../src/backend/wasm/runtime.js";
-import { onThreads } from "./threads.js";
+import { onThreads, untilThreads } from "./threads.js";
 import { bytes, sameBytesSuite, sameOnEach } from "./threads-suite.js";
 
 configureWasm({ threads: 4 });
@@ -22,8 +22,7 @@ const sameOnEvery = sameOnEach(THREADS);
 
 describe("wasm thread pool", () => {
   beforeAll(async () => {
-    wasmStats();
-    for (let i = 0; i < 500 && wasmStats().threads < 4; i++) await new Promise((r) => setTimeout(r, 10));
+    await untilThreads(4);
   });
 
   sameBytesSuite(THREADS);

@@ -18,6 +18,7 @@ import { reference } from "../../src/backend/reference.js";
 import { configureWasm, wasm, wasmFile, wasmStats } from "../../src/backend/wasm/index.js";
 import { registeredOps } from "../../src/ops/registry.js";
 import { approximationSweeps, ulps } from "./approx-sweeps.js";
+import { untilThreads } from "./threads.js";
 
 // this file tests the relaxed-SIMD build, opted into (on Node 20 it sets V8's flag for this
 // worker); test/backend/wasm-plain.test.ts tests the plain one, which Node 20 loads by default
@@ -441,8 +442,7 @@ approximationSweeps();
 
 describe("two-thread matrix product", () => {
   beforeAll(async () => {
-    wasmStats();
-    for (let i = 0; i < 200 && wasmStats().threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await untilThreads(2);
   });
 
   it("splits by rows and by columns and gives the single-thread result bit for bit", () => {
@@ -475,7 +475,7 @@ describe("two-thread matrix product", () => {
 describe("two-thread elementwise kernels", () => {
   beforeAll(async () => {
     configureWasm({ threads: 2 });
-    for (let i = 0; i < 500 && wasmStats().threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await untilThreads(2);
   });
 
   it("split unary and binary kernels (broadcast included) give the single-thread result bit for bit", () => {
