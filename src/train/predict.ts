@@ -13,7 +13,7 @@ import { LAYOUTS } from "../shape/layout.js";
 import { checkOneOf, checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { isTensor, storageOf, type Tensor } from "../tensor/tensor.js";
-import type { Model } from "./fit.js";
+import type { Model, WidthsOf } from "./fit.js";
 import { OUTPUT_KINDS, type OutputKind, predictLabels, predictLabelsAsync } from "./metrics.js";
 
 // -------------------------------------------------------------------------------------
@@ -60,6 +60,9 @@ const checkModel = (fn: string, model: unknown): void => {
  * The model's output on `X` (a tensor in the model's layout, or `Examples`) in inference mode.
  * It reads nothing back, so it has no async form: on the WebGPU backend the output stays on the
  * GPU, for more ops or for `await toArrayAsync(…)` (or `predictClassesAsync` for the classes).
+ * Where the model states its input width (an `mlp`'s first size, a `dense` layer's or a
+ * `sequential`'s `nIn`) and `X` is `Examples` whose type knows its feature count, they must agree
+ * at compile time, as in `fit` (see {@link WidthsOf}); a tensor is checked at run time.
  *
  * @example
  * import { dense, predict, rng, tensor } from "typegrad"
@@ -67,7 +70,12 @@ const checkModel = (fn: string, model: unknown): void => {
  * predict(layer, layer.init(rng(0)), tensor([[1, 2, 3, 4], [5, 6, 7, 8]])) // Tensor<[3, 4]> (3 outputs of 4 examples)
  * @category operations
  */
-export const predict = <P extends Params>(model: Model<P>, params: P, X: Tensor | Examples, opts: PredictOptions = {}): Tensor => {
+export const predict = <P extends Params, F extends number = number, M extends Model<P> = Model<P>>(
+  model: M & NoInfer<WidthsOf<M, F, number>>,
+  params: P,
+  X: Tensor | Examples<F>,
+  opts: PredictOptions = {},
+): Tensor => {
   checkModel("predict", model);
   return model.apply(params, inputOf("predict", X, opts), { training: false });
 };
@@ -84,7 +92,12 @@ export const predict = <P extends Params>(model: Model<P>, params: P, X: Tensor 
  * classes.length // 2 (one class index per example)
  * @category operations
  */
-export const predictClasses = <P extends Params>(model: Model<P>, params: P, X: Tensor | Examples, opts: PredictClassesOptions = {}): number[] => {
+export const predictClasses = <P extends Params, F extends number = number, M extends Model<P> = Model<P>>(
+  model: M & NoInfer<WidthsOf<M, F, number>>,
+  params: P,
+  X: Tensor | Examples<F>,
+  opts: PredictClassesOptions = {},
+): number[] => {
   checkModel("predictClasses", model);
   const out = model.apply(params, inputOf("predictClasses", X, opts, predictClassesKeys), { training: false });
   const b = storageOf(out).backend;
@@ -105,7 +118,12 @@ export const predictClasses = <P extends Params>(model: Model<P>, params: P, X: 
  * classes.length // 2 (one class index per example)
  * @category operations
  */
-export const predictClassesAsync = async <P extends Params>(model: Model<P>, params: P, X: Tensor | Examples, opts: PredictClassesOptions = {}): Promise<number[]> => {
+export const predictClassesAsync = async <P extends Params, F extends number = number, M extends Model<P> = Model<P>>(
+  model: M & NoInfer<WidthsOf<M, F, number>>,
+  params: P,
+  X: Tensor | Examples<F>,
+  opts: PredictClassesOptions = {},
+): Promise<number[]> => {
   checkModel("predictClassesAsync", model);
   const out = model.apply(params, inputOf("predictClassesAsync", X, opts, predictClassesKeys), { training: false });
   return predictLabelsAsync(out, { layout: opts.layout ?? "columns", outputs: opts.outputs ?? "logits" });

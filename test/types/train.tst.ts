@@ -26,6 +26,7 @@ import {
   mse,
   predict,
   predictClasses,
+  predictClassesAsync,
   recurrentNet,
   reshapeLayer,
   rng,
@@ -213,5 +214,26 @@ describe("predict", () => {
   test("a tensor or Examples in; the output tensor or class indices out", () => {
     expect(predict(net, base.params, X)).type.toBe<Tensor>();
     expect(predictClasses(net, base.params, base.train, { outputs: "probabilities" })).type.toBe<number[]>();
+  });
+  test("a model's input width is checked against Examples' features where both types know them, as in fit", () => {
+    const good = mlp([784, 32, 10], { layout: "rows" });
+    const small = mlp([100, 32, 10], { layout: "rows" });
+    const seq = sequential([dense(100, 10, { layout: "rows" })]);
+    const o = { layout: "rows" } as const;
+    expect(predict(good, good.init(rng(0)), mnist, o)).type.toBe<Tensor>();
+    // the targets are not read: a set of other targets, or of unknown ones, compiles
+    expect(predictClasses(good, good.init(rng(0)), features, o)).type.toBe<number[]>();
+    expect(predictClasses(mlp([784, 5], { layout: "rows" }), mlp([784, 5], { layout: "rows" }).init(rng(0)), mnist, o)).type.toBe<number[]>();
+    // a tensor, a set decoded at run time, sizes known at run time: checked at run time
+    expect(predict(small, small.init(rng(0)), rows.X)).type.toBe<Tensor>();
+    expect(predict(small, small.init(rng(0)), decoded, o)).type.toBe<Tensor>();
+    const sized = mlp([100, 32, 10] as number[], { layout: "rows" });
+    expect(predict(sized, sized.init(rng(0)), mnist, o)).type.toBe<Tensor>();
+    // @ts-expect-error Argument of type 'Mlp<readonly [100, 32, 10], "rows">' is not assignable to parameter of type 'Mlp<readonly [100, 32, 10], "rows"> & NoInfer<Widths<784, number>>'
+    predict(small, small.init(rng(0)), mnist, o);
+    // @ts-expect-error Argument of type 'Sequential<readonly [DenseLayer<100, 10, "rows", "linear">]>' is not assignable to parameter of type 'Sequential<readonly [DenseLayer<100, 10, "rows", "linear">]> & NoInfer<Widths<784, number>>'
+    predictClasses(seq, seq.init(rng(0)), mnist, o);
+    // @ts-expect-error Argument of type 'Mlp<readonly [100, 32, 10], "rows">' is not assignable to parameter of type 'Mlp<readonly [100, 32, 10], "rows"> & NoInfer<Widths<784, number>>'
+    void predictClassesAsync(small, small.init(rng(0)), features, o);
   });
 });
