@@ -301,6 +301,8 @@ export {
   type FitResult,
   fit,
   fitAsync,
+  type InLayout,
+  type LayoutAsked,
   type Model,
   type StepOptions,
   type StopReason,

@@ -112,8 +112,7 @@ export interface Widths<F, T> {
  * What the rule takes as given, as the `mlp` rule did: the output side assumes a cost of outputs
  * and targets of one shape (every built-in loss; a hand-written cost of `k` outputs against one
  * class index per example is refused at compile time); a model is taken at its stated widths (a
- * `{ ...net, apply }` that feeds `net` otherwise keeps `net`'s); `fit`'s `layout` is not compared
- * with the model's (a mismatch is left to the run time); and a generic width against a literal
+ * `{ ...net, apply }` that feeds `net` otherwise keeps `net`'s); and a generic width against a literal
  * one does not compile (TypeScript cannot tell whether `N` is 784), while one generic width on
  * both sides does.
  *
@@ -168,6 +167,36 @@ type RowsFed<L0 extends { readonly nIn: unknown }, O> = L0 extends { readonly ki
  * tell there whether `N` is 784.
  */
 type Asked<S, D extends number> = [number] extends [S] ? number : [number] extends [D] ? number : D;
+
+/**
+ * What `fit`, `evaluate` and `predictClasses` ask of a model that states its layout (an `mlp`, a
+ * layer, a `sequential`: its `layout` property) where their `layout` option (default `"columns"`)
+ * differs: that layout. Assigning the model to it fails at the model, naming the layout asked.
+ *
+ * @category model
+ */
+export interface InLayout<L extends Layout> {
+  readonly layout: L;
+}
+
+/**
+ * {@link InLayout} for model `M` and the options' layout `L` where both are literals and differ,
+ * else `unknown` (nothing asked): a model in layout "rows" passed with the default layout
+ * ("columns") would fail at its first batch, or, in `predictClasses`, read each example's class
+ * along the wrong axis. A layout known only at run time (`Layout`), a model without one (a plain
+ * `{ apply }`), and a model and option of one generic layout (a helper over layouts) ask nothing.
+ *
+ * @category model
+ */
+export type LayoutAsked<M, L extends Layout> = M extends { readonly layout: infer ML }
+  ? [ML] extends [L]
+    ? unknown
+    : [Layout] extends [L]
+      ? unknown
+      : [Layout] extends [ML]
+        ? unknown
+        : InLayout<L>
+  : unknown;
 
 /** A cost of outputs and targets (`softmaxCrossEntropy`, `logLoss`, `mse`…). @category model */
 export type Cost = (output: Tensor, Y: Tensor, opts?: LossOptions) => Tensor<[]>;
@@ -244,15 +273,16 @@ export interface AbortSignalLike {
 }
 
 /** Options of {@link fit}. @category model */
-export interface FitOptions<P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>> {
+export interface FitOptions<P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = Layout> {
   /**
    * The model. Where it states its widths (an `mlp`'s `sizes`; the `nIn` and `nOut` of a `dense`
    * layer or of a `sequential` whose first layer takes rows) and the sets' types know theirs, they
    * must agree at compile time: `mlp([100, 10])` or `sequential([dense(100, 10)])` with
    * `train: Examples<784, 10>` does not compile (a set of `Examples<number, number>`, decoded at
-   * run time, is checked at run time; see {@link WidthsOf}).
+   * run time, is checked at run time; see {@link WidthsOf}). Where it states its layout, that must
+   * be `layout`'s (see {@link LayoutAsked}).
    */
-  readonly model: M & NoInfer<WidthsOf<M, F, T>>;
+  readonly model: M & NoInfer<WidthsOf<M, F, T> & LayoutAsked<M, L>>;
   /** Initial parameters. */
   readonly params: P;
   readonly loss: Cost;
@@ -269,8 +299,8 @@ export interface FitOptions<P extends Params, F extends number, T extends number
   readonly resume?: TrainState<P>;
   readonly train: Examples<F, T>;
   readonly validation?: Examples<F, T>;
-  /** Which axis holds the examples (default `"columns"`); must match the model. */
-  readonly layout?: Layout;
+  /** Which axis holds the examples (default `"columns"`); must match the model (at compile time where the model states a literal one). */
+  readonly layout?: L;
   /** 1 = online, n = mini-batch, `"full"` = full batch (default 32). */
   readonly batchSize?: number | "full";
   /** The total number of epochs (when resuming, including those already done). */
@@ -344,9 +374,9 @@ export interface FitResult<P extends Params> {
 // -------------------------------------------------------------------------------------
 
 /** Options of {@link evaluate} and {@link evaluateAsync}. @category model */
-export interface EvaluateOptions {
-  /** Which axis holds the examples (default `"columns"`); must match the model. */
-  readonly layout?: Layout;
+export interface EvaluateOptions<L extends Layout = Layout> {
+  /** Which axis holds the examples (default `"columns"`); must match the model (at compile time where the model states a literal one). */
+  readonly layout?: L;
   /** Examples per forward pass (default 1000). */
   readonly chunk?: number;
   /** `"classification"` (default) adds the accuracy; `"regression"` does not. */
@@ -377,12 +407,12 @@ const evaluateKeys: OptionKeys<EvaluateOptions> = { layout: true, chunk: true, t
  * accuracy !== undefined && accuracy >= 0 && accuracy <= 1 // true
  * @category operations
  */
-export const evaluate = <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>>(
-  model: M & NoInfer<WidthsOf<M, F, T>>,
+export const evaluate = <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = "columns">(
+  model: M & NoInfer<WidthsOf<M, F, T> & LayoutAsked<M, L>>,
   params: P,
   data: Examples<F, T>,
   loss: Cost,
-  opts: EvaluateOptions = {},
+  opts: EvaluateOptions<L> = {},
 ): { readonly loss: number; readonly accuracy: number | undefined } =>
   driveSync("evaluate", "'await evaluateAsync(…)' with the same arguments", evaluation("evaluate", "argument 'data'", model, params, data, loss, opts));
 
@@ -399,12 +429,12 @@ export const evaluate = <P extends Params, F extends number, T extends number, M
  * accuracy !== undefined && accuracy >= 0 && accuracy <= 1 // true
  * @category operations
  */
-export const evaluateAsync = <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>>(
-  model: M & NoInfer<WidthsOf<M, F, T>>,
+export const evaluateAsync = <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = "columns">(
+  model: M & NoInfer<WidthsOf<M, F, T> & LayoutAsked<M, L>>,
   params: P,
   data: Examples<F, T>,
   loss: Cost,
-  opts: EvaluateOptions = {},
+  opts: EvaluateOptions<L> = {},
 ): Promise<{ readonly loss: number; readonly accuracy: number | undefined }> => driveAsync(evaluation("evaluateAsync", "argument 'data'", model, params, data, loss, opts));
 
 /**
@@ -444,7 +474,25 @@ const NOT_SCALAR = "valueAndGradAux: f must return";
  * A first batch's error when the regularizer (run again on the parameters) or the loss did not
  * return a scalar tensor: the option named, instead of the differentiation's `f`.
  */
-const costError = <P extends Params, F extends number, T extends number>(fn: string, o: FitOptions<P, F, T>, e: unknown): TypeError | undefined => {
+/**
+ * At run time, what {@link LayoutAsked} checks at compile time: a model that states its layout
+ * (its `layout` property, "rows" or "columns") must be given data in it. Without this a model in
+ * rows fed columns failed at its first batch with a shape error, or (`predictClasses`) read each
+ * example's class along the wrong axis. @internal
+ */
+export const checkModelLayout = (fn: string, model: unknown, layout: Layout | undefined): void => {
+  const stated = (model as { readonly layout?: unknown } | null)?.layout;
+  const given = layout ?? "columns";
+  if ((stated === "rows" || stated === "columns") && stated !== given)
+    throw new TypeError(
+      `${fn}: the model takes examples in layout '${stated}' but option 'layout' is '${given}'${layout === undefined ? " (the default)" : ""}: pass { layout: '${stated}' }, so that the batches hold the examples where the model reads them`,
+    );
+};
+
+/** The options as the loop reads them: the model only as a `Model` (its widths and layout were checked at the call, at compile time). */
+type LoopOptions<P extends Params, F extends number, T extends number> = Omit<FitOptions<P, F, T>, "model"> & { readonly model: Model<P> };
+
+const costError = <P extends Params, F extends number, T extends number>(fn: string, o: LoopOptions<P, F, T>, e: unknown): TypeError | undefined => {
   const what = (v: unknown): string | undefined => (!isTensor(v) ? (v === null ? "null" : typeof v) : v.shape.length === 0 ? undefined : `shape ${showShape(v.shape as readonly number[])}`);
   if (typeof o.regularizer === "function") {
     let got: string | undefined;
@@ -465,7 +513,7 @@ const costError = <P extends Params, F extends number, T extends number>(fn: str
  * a run that works): parameters that do not fit the model's architecture, an optimizer state
  * whose slots do not fit the parameters, or else the data (`dataShapeError`).
  */
-const firstBatchError = <P extends Params, F extends number, T extends number>(fn: string, o: FitOptions<P, F, T>, data: Examples, e: unknown): unknown => {
+const firstBatchError = <P extends Params, F extends number, T extends number>(fn: string, o: LoopOptions<P, F, T>, data: Examples, e: unknown): unknown => {
   const cost = costError(fn, o, e);
   if (cost !== undefined) return cost;
   if (!(e instanceof ShapeError)) return e;
@@ -510,6 +558,7 @@ function* evaluation<P extends Params>(
   checkOneOf(fn, "task", opts.task, TASKS);
   checkOneOf(fn, "outputs", opts.outputs, OUTPUT_KINDS);
   checkOneOf(fn, "layout", opts.layout, LAYOUTS);
+  checkModelLayout(fn, model, opts.layout);
   const task = opts.task ?? "classification";
   checkExamples(fn, "data", data, task);
   if (data.m === 0) throw new TypeError(`${fn}: argument 'data' has no examples`);
@@ -904,7 +953,7 @@ const checkStepArgs = (fn: string, model: unknown, loss: unknown, optimizer: unk
  * stopping record at the first epoch's end) or not at all (a misspelt key of a nested record, an
  * enumerated value it compares against one of its values): checked before any work.
  */
-const checkLoopOptions = <P extends Params, F extends number, T extends number>(fn: string, o: FitOptions<P, F, T>): void => {
+const checkLoopOptions = <P extends Params, F extends number, T extends number>(fn: string, o: LoopOptions<P, F, T>): void => {
   checkRecord(fn, "earlyStopping", o.earlyStopping, earlyStoppingKeys, "{ patience: 5 }");
   const es = o.earlyStopping as Record<string, unknown> | undefined;
   if (es?.patience !== undefined && !(typeof es.patience === "number" && Number.isInteger(es.patience) && es.patience >= 0))
@@ -917,6 +966,7 @@ const checkLoopOptions = <P extends Params, F extends number, T extends number>(
   checkOneOf(fn, "outputs", o.outputs, OUTPUT_KINDS);
   checkOneOf(fn, "trainMetrics", o.trainMetrics, ["running", "full"]);
   checkOneOf(fn, "layout", o.layout, LAYOUTS);
+  checkModelLayout(fn, o.model, o.layout);
   if (o.shuffle !== undefined && typeof o.shuffle !== "boolean") throw new TypeError(`${fn}: option 'shuffle' must be a boolean, got ${describeValue(o.shuffle)}`);
   for (const name of ["onBatch", "onEpoch", "augment", "regularizer"] as const) {
     const f: unknown = o[name];
@@ -929,7 +979,7 @@ const checkLoopOptions = <P extends Params, F extends number, T extends number>(
  * `fit` drives it to the end at once, `fitAsync` lets the event loop run between batches; both
  * run exactly this code, so they give the same result bit for bit.
  */
-function* steps<P extends Params, F extends number, T extends number>(fn: string, o: FitOptions<P, F, T>): Loop<FitResult<P>> {
+function* steps<P extends Params, F extends number, T extends number>(fn: string, o: LoopOptions<P, F, T>): Loop<FitResult<P>> {
   if (o === null || typeof o !== "object") throw new TypeError(`${fn}: expected an options record`);
   if (typeof o.model?.apply !== "function") throw new TypeError(`${fn}: option 'model' must have an apply(params, X, ctx) method`);
   if (typeof o.loss !== "function") throw new TypeError(`${fn}: option 'loss' must be a cost function such as softmaxCrossEntropy`);
@@ -1168,7 +1218,7 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
  * stop.reason // "epochs"
  * @category operations
  */
-export const fit = <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>>(o: FitOptions<P, F, T, M>): FitResult<P> => {
+export const fit = <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = "columns">(o: FitOptions<P, F, T, M, L>): FitResult<P> => {
   checkOptionKeys("fit", o, fitKeys);
   return driveSync("fit", "'await fitAsync(…)' with the same options", steps("fit", o));
 };
@@ -1203,7 +1253,7 @@ const fitKeys: OptionKeys<FitOptions<Params, number, number>> = {
 const fitAsyncKeys: OptionKeys<FitAsyncOptions<Params, number, number>> = { ...fitKeys, yieldEvery: true };
 
 /** Options of {@link fitAsync}: those of {@link fit}, and how often to let the event loop run. @category model */
-export interface FitAsyncOptions<P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>> extends FitOptions<P, F, T, M> {
+export interface FitAsyncOptions<P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = Layout> extends FitOptions<P, F, T, M, L> {
   /**
    * Let the event loop run (a page redraw, input, an abort) once at least this many milliseconds
    * of training have passed since the last time; checked after each batch. Default 0: after
@@ -1255,7 +1305,9 @@ const macrotasks = (): { readonly next: () => Promise<void>; readonly close: () 
  * stop.reason // "epochs" (or "aborted" once stopButton.abort() was called)
  * @category operations
  */
-export const fitAsync = async <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>>(o: FitAsyncOptions<P, F, T, M>): Promise<FitResult<P>> => {
+export const fitAsync = async <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = "columns">(
+  o: FitAsyncOptions<P, F, T, M, L>,
+): Promise<FitResult<P>> => {
   checkOptionKeys("fitAsync", o, fitAsyncKeys);
   const every = o?.yieldEvery ?? 0;
   if (typeof every !== "number" || !(every >= 0)) throw new TypeError(`fitAsync: option 'yieldEvery' must be a number of milliseconds ≥ 0, got ${String(every)}`);

@@ -13,7 +13,7 @@ import { LAYOUTS } from "../shape/layout.js";
 import { checkOneOf, checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { isTensor, storageOf, type Tensor } from "../tensor/tensor.js";
-import type { Model, WidthsOf } from "./fit.js";
+import { checkModelLayout, type LayoutAsked, type Model, type WidthsOf } from "./fit.js";
 import { OUTPUT_KINDS, type OutputKind, predictLabels, predictLabelsAsync } from "./metrics.js";
 
 // -------------------------------------------------------------------------------------
@@ -29,7 +29,13 @@ export interface PredictOptions {
 }
 
 /** Options of {@link predictClasses}. @category model */
-export interface PredictClassesOptions extends PredictOptions {
+export interface PredictClassesOptions<L extends Layout = Layout> extends PredictOptions {
+  /**
+   * Which axis holds the examples, and so the classes of each example's output (default
+   * `"columns"`); must match the model (at compile time where the model states a literal one,
+   * a tensor's input too: see {@link LayoutAsked}).
+   */
+  readonly layout?: L;
   /** Whether the model outputs logits (default) or probabilities; matters with one output unit. */
   readonly outputs?: OutputKind;
 }
@@ -41,11 +47,13 @@ export interface PredictClassesOptions extends PredictOptions {
 const predictKeys: OptionKeys<PredictOptions> = { layout: true, dtype: true };
 const predictClassesKeys: OptionKeys<PredictClassesOptions> = { ...predictKeys, outputs: true };
 
-/** The input tensor of `fn` (option keys checked against `keys`). */
-const inputOf = (fn: string, X: Tensor | Examples, opts: PredictOptions, keys: Readonly<Record<string, true>> = predictKeys): Tensor => {
-  checkOptionKeys(fn, opts, keys);
+/** The input tensor of `fn` (`classes`: predictClasses or its async form, whose option keys and layout check differ). */
+const inputOf = (fn: string, model: unknown, X: Tensor | Examples, opts: PredictOptions, classes: boolean): Tensor => {
+  checkOptionKeys(fn, opts, classes ? predictClassesKeys : predictKeys);
   checkOneOf(fn, "layout", opts.layout, LAYOUTS);
   checkOneOf(fn, "outputs", (opts as PredictClassesOptions).outputs, OUTPUT_KINDS);
+  // the layout says how Examples become a batch and where predictClasses reads the classes; a tensor goes to predict as it is
+  if (!isTensor(X) || classes) checkModelLayout(fn, model, opts.layout);
   if (isTensor(X)) return X;
   if (X !== null && typeof X === "object" && X.x instanceof Float32Array && typeof X.m === "number")
     return toTensors(X, opts.layout ?? "columns", { dtype: dtypeOption("predict", opts.dtype) }).X as Tensor;
@@ -77,7 +85,7 @@ export const predict = <P extends Params, F extends number = number, M extends M
   opts: PredictOptions = {},
 ): Tensor => {
   checkModel("predict", model);
-  return model.apply(params, inputOf("predict", X, opts), { training: false });
+  return model.apply(params, inputOf("predict", model, X, opts, false), { training: false });
 };
 
 /**
@@ -92,14 +100,14 @@ export const predict = <P extends Params, F extends number = number, M extends M
  * classes.length // 2 (one class index per example)
  * @category operations
  */
-export const predictClasses = <P extends Params, F extends number = number, M extends Model<P> = Model<P>>(
-  model: M & NoInfer<WidthsOf<M, F, number>>,
+export const predictClasses = <P extends Params, F extends number = number, M extends Model<P> = Model<P>, L extends Layout = "columns">(
+  model: M & NoInfer<WidthsOf<M, F, number> & LayoutAsked<M, L>>,
   params: P,
   X: Tensor | Examples<F>,
-  opts: PredictClassesOptions = {},
+  opts: PredictClassesOptions<L> = {},
 ): number[] => {
   checkModel("predictClasses", model);
-  const out = model.apply(params, inputOf("predictClasses", X, opts, predictClassesKeys), { training: false });
+  const out = model.apply(params, inputOf("predictClasses", model, X, opts, true), { training: false });
   const b = storageOf(out).backend;
   if (b.readAsync !== undefined)
     throw new Error(`predictClasses: the output lives on the '${b.name}' backend, which reads back only asynchronously; use 'await predictClassesAsync(…)' with the same arguments`);
@@ -118,13 +126,13 @@ export const predictClasses = <P extends Params, F extends number = number, M ex
  * classes.length // 2 (one class index per example)
  * @category operations
  */
-export const predictClassesAsync = async <P extends Params, F extends number = number, M extends Model<P> = Model<P>>(
-  model: M & NoInfer<WidthsOf<M, F, number>>,
+export const predictClassesAsync = async <P extends Params, F extends number = number, M extends Model<P> = Model<P>, L extends Layout = "columns">(
+  model: M & NoInfer<WidthsOf<M, F, number> & LayoutAsked<M, L>>,
   params: P,
   X: Tensor | Examples<F>,
-  opts: PredictClassesOptions = {},
+  opts: PredictClassesOptions<L> = {},
 ): Promise<number[]> => {
   checkModel("predictClassesAsync", model);
-  const out = model.apply(params, inputOf("predictClassesAsync", X, opts, predictClassesKeys), { training: false });
+  const out = model.apply(params, inputOf("predictClassesAsync", model, X, opts, true), { training: false });
   return predictLabelsAsync(out, { layout: opts.layout ?? "columns", outputs: opts.outputs ?? "logits" });
 };

@@ -18,6 +18,7 @@ import {
   type FitResult,
   fitAsync,
   flattenLayer,
+  type Layout,
   logLossFromLogits,
   lstm,
   type MlpParams,
@@ -235,5 +236,65 @@ describe("predict", () => {
     predictClasses(seq, seq.init(rng(0)), mnist, o);
     // @ts-expect-error Argument of type 'Mlp<readonly [100, 32, 10], "rows">' is not assignable to parameter of type 'Mlp<readonly [100, 32, 10], "rows"> & NoInfer<Widths<784, number>>'
     void predictClassesAsync(small, small.init(rng(0)), features, o);
+  });
+});
+
+describe("fit, evaluate and predictClasses check the layout option against a model's where both are known", () => {
+  const byRows = mlp([784, 32, 10], { layout: "rows" });
+  const byColumns = mlp([784, 32, 10]);
+  const seq = sequential([dense(784, 10, { layout: "rows" })]);
+  const o = { loss: softmaxCrossEntropy, optimizer: adam(0.01), epochs: 1 } as const;
+  test("a layout that agrees compiles: given, or the default 'columns' for a model in columns", () => {
+    train({ ...o, model: byRows, params: byRows.init(rng(0)), train: mnist, layout: "rows" });
+    train({ ...o, model: byColumns, params: byColumns.init(rng(0)), train: mnist });
+    train({ ...o, model: byColumns, params: byColumns.init(rng(0)), train: mnist, layout: "columns" });
+    void fitAsync({ ...o, model: seq, params: seq.init(rng(0)), train: mnist, layout: "rows" });
+    evaluate(byColumns, byColumns.init(rng(0)), mnist, softmaxCrossEntropy);
+    void evaluateAsync(byRows, byRows.init(rng(0)), mnist, softmaxCrossEntropy, { layout: "rows", chunk: 100 });
+    expect(predictClasses(byRows, byRows.init(rng(0)), rows.X, { layout: "rows" })).type.toBe<number[]>();
+    void predictClassesAsync(byColumns, byColumns.init(rng(0)), mnist);
+  });
+  test("a layout known only at run time, or a model that states none, is left to the run time", () => {
+    const chosen = "rows" as Layout;
+    train({ ...o, model: byColumns, params: byColumns.init(rng(0)), train: mnist, layout: chosen });
+    const either = mlp([784, 32, 10], { layout: chosen });
+    train({ ...o, model: either, params: either.init(rng(0)), train: mnist });
+    const model = { apply: byRows.apply };
+    train({ ...o, model, params: byRows.init(rng(0)), train: mnist });
+    evaluate(byRows, byRows.init(rng(0)), mnist, softmaxCrossEntropy, { layout: chosen });
+    // predict reads a tensor as it is: its layout option shapes only Examples, whose widths say the rest
+    expect(predict(byRows, byRows.init(rng(0)), rows.X)).type.toBe<Tensor>();
+  });
+  test("a model and a layout of one generic type compile (a helper over layouts)", () => {
+    const helper = <L extends Layout>(layout: L, data: Examples<784, 10>) => {
+      const net = mlp([784, 32, 10], { layout });
+      evaluate(net, net.init(rng(0)), data, softmaxCrossEntropy, { layout });
+      return train({ ...o, model: net, params: net.init(rng(0)), train: data, layout });
+    };
+    void helper;
+  });
+  test("a layout that differs does not compile, at the model, naming the layout asked", () => {
+    // @ts-expect-error Type 'Mlp<readonly [784, 32, 10], "rows">' is not assignable to type 'never'.
+    //   The intersection 'Mlp<readonly [784, 32, 10], "rows"> & NoInfer<Widths<784, 10> & InLayout<"columns">>' was reduced to 'never' because property 'layout' has conflicting types in some constituents.
+    train({ ...o, model: byRows, params: byRows.init(rng(0)), train: mnist });
+    // @ts-expect-error Type 'Mlp<readonly [784, 32, 10], "columns">' is not assignable to type 'never'.
+    //   The intersection 'Mlp<readonly [784, 32, 10], "columns"> & NoInfer<Widths<784, 10> & InLayout<"rows">>' was reduced to 'never' because property 'layout' has conflicting types in some constituents.
+    void fitAsync({ ...o, model: byColumns, params: byColumns.init(rng(0)), train: mnist, layout: "rows" });
+    // @ts-expect-error Type 'Sequential<readonly [DenseLayer<784, 10, "rows", "linear">]>' is not assignable to type 'never'.
+    //   The intersection 'Sequential<readonly [DenseLayer<784, 10, "rows", "linear">]> & NoInfer<Widths<784, 10> & InLayout<"columns">>' was reduced to 'never' because property 'layout' has conflicting types in some constituents.
+    train({ ...o, model: seq, params: seq.init(rng(0)), train: mnist });
+    // @ts-expect-error Argument of type 'Mlp<readonly [784, 32, 10], "rows">' is not assignable to parameter of type 'never'.
+    //   The intersection 'Mlp<readonly [784, 32, 10], "rows"> & NoInfer<Widths<784, 10> & InLayout<"columns">>' was reduced to 'never' because property 'layout' has conflicting types in some constituents.
+    evaluate(byRows, byRows.init(rng(0)), mnist, softmaxCrossEntropy);
+    // @ts-expect-error Argument of type 'Mlp<readonly [784, 32, 10], "columns">' is not assignable to parameter of type 'never'.
+    //   The intersection 'Mlp<readonly [784, 32, 10], "columns"> & NoInfer<Widths<784, 10> & InLayout<"rows">>' was reduced to 'never' because property 'layout' has conflicting types in some constituents.
+    void evaluateAsync(byColumns, byColumns.init(rng(0)), mnist, softmaxCrossEntropy, { layout: "rows" });
+    // the classes are read along the layout's class axis, a tensor's too
+    // @ts-expect-error Argument of type 'Mlp<readonly [784, 32, 10], "rows">' is not assignable to parameter of type 'never'.
+    //   The intersection 'Mlp<readonly [784, 32, 10], "rows"> & NoInfer<Widths<number, number> & InLayout<"columns">>' was reduced to 'never' because property 'layout' has conflicting types in some constituents.
+    predictClasses(byRows, byRows.init(rng(0)), rows.X);
+    // @ts-expect-error Argument of type 'Mlp<readonly [784, 32, 10], "rows">' is not assignable to parameter of type 'never'.
+    //   The intersection 'Mlp<readonly [784, 32, 10], "rows"> & NoInfer<Widths<784, number> & InLayout<"columns">>' was reduced to 'never' because property 'layout' has conflicting types in some constituents.
+    void predictClassesAsync(byRows, byRows.init(rng(0)), mnist);
   });
 });
