@@ -306,6 +306,7 @@ export {
   type Model,
   type StepOptions,
   type StopReason,
+  type TargetsAsked,
   trainStep,
   trainStepAsync,
   type Widths,

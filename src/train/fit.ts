@@ -109,9 +109,8 @@ export interface Widths<F, T> {
  * `conv2dLayer` first takes `[m, H, W, C]`, not rows), a recurrent one (`lstm`, `recurrentNet`:
  * time-major sequences `[T, m, F]`, whose `nIn` is the features per step), one without widths.
  *
- * What the rule takes as given, as the `mlp` rule did: the output side assumes a cost of outputs
- * and targets of one shape (every built-in loss; a hand-written cost of `k` outputs against one
- * class index per example is refused at compile time); a model is taken at its stated widths (a
+ * What the rule takes as given, as the `mlp` rule did: the output side is asked only with a cost
+ * of outputs and targets of one shape (see {@link TargetsAsked}); a model is taken at its stated widths (a
  * `{ ...net, apply }` that feeds `net` otherwise keeps `net`'s); and a generic width against a literal
  * one does not compile (TypeScript cannot tell whether `N` is 784), while one generic width on
  * both sides does.
@@ -201,6 +200,23 @@ export type LayoutAsked<M, L extends Layout> = M extends { readonly layout: infe
 /** A cost of outputs and targets (`softmaxCrossEntropy`, `logLoss`, `mse`…). @category model */
 export type Cost = (output: Tensor, Y: Tensor, opts?: LossOptions) => Tensor<[]>;
 
+/**
+ * The target count that `fit` and `evaluate` ask of a model's output width for a cost of type
+ * `C` and data of `T` targets: `T` where `C`'s type refuses targets of another shape than the
+ * outputs (every built-in cost: `softmaxCrossEntropy`, `mse`, `logLoss`…), else `number`, nothing
+ * asked: a hand-written cost of `k` outputs against one class index per example (outputs
+ * `[m, k]`, targets `[m, 1]`), typed as a `Cost` takes both, and leaves the output width to the
+ * first batch. Told apart by whether `C` takes outputs `[2, 3]` with targets `[2, 1]` or `[3, 2]`
+ * with `[1, 2]`.
+ *
+ * @category model
+ */
+export type TargetsAsked<C, T extends number> = [C] extends [(output: Tensor<[2, 3]>, Y: Tensor<[2, 1]>) => unknown]
+  ? number
+  : [C] extends [(output: Tensor<[3, 2]>, Y: Tensor<[1, 2]>) => unknown]
+    ? number
+    : T;
+
 /** Early stopping: stop when `monitor` has not improved by `minDelta` for `patience` epochs. @category model */
 export interface EarlyStopping {
   /** Default: `"valLoss"` when there is a validation set, else `"loss"`. */
@@ -273,19 +289,20 @@ export interface AbortSignalLike {
 }
 
 /** Options of {@link fit}. @category model */
-export interface FitOptions<P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = Layout> {
+export interface FitOptions<P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = Layout, C extends Cost = Cost> {
   /**
    * The model. Where it states its widths (an `mlp`'s `sizes`; the `nIn` and `nOut` of a `dense`
    * layer or of a `sequential` whose first layer takes rows) and the sets' types know theirs, they
    * must agree at compile time: `mlp([100, 10])` or `sequential([dense(100, 10)])` with
    * `train: Examples<784, 10>` does not compile (a set of `Examples<number, number>`, decoded at
    * run time, is checked at run time; see {@link WidthsOf}). Where it states its layout, that must
-   * be `layout`'s (see {@link LayoutAsked}).
+   * be `layout`'s (see {@link LayoutAsked}). The output width is asked only with a cost of outputs
+   * and targets of one shape (see {@link TargetsAsked}).
    */
-  readonly model: M & NoInfer<WidthsOf<M, F, T> & LayoutAsked<M, L>>;
+  readonly model: M & NoInfer<WidthsOf<M, F, TargetsAsked<C, T>> & LayoutAsked<M, L>>;
   /** Initial parameters. */
   readonly params: P;
-  readonly loss: Cost;
+  readonly loss: C;
   readonly optimizer: Optimizer;
   /** Continue from this optimizer state (default: `optimizer.init(params)`). Not with `resume`. */
   readonly optState?: OptState<P>;
@@ -407,11 +424,11 @@ const evaluateKeys: OptionKeys<EvaluateOptions> = { layout: true, chunk: true, t
  * accuracy !== undefined && accuracy >= 0 && accuracy <= 1 // true
  * @category operations
  */
-export const evaluate = <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = "columns">(
-  model: M & NoInfer<WidthsOf<M, F, T> & LayoutAsked<M, L>>,
+export const evaluate = <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = "columns", C extends Cost = Cost>(
+  model: M & NoInfer<WidthsOf<M, F, TargetsAsked<C, T>> & LayoutAsked<M, L>>,
   params: P,
   data: Examples<F, T>,
-  loss: Cost,
+  loss: C,
   opts: EvaluateOptions<L> = {},
 ): { readonly loss: number; readonly accuracy: number | undefined } =>
   driveSync("evaluate", "'await evaluateAsync(…)' with the same arguments", evaluation("evaluate", "argument 'data'", model, params, data, loss, opts));
@@ -429,11 +446,11 @@ export const evaluate = <P extends Params, F extends number, T extends number, M
  * accuracy !== undefined && accuracy >= 0 && accuracy <= 1 // true
  * @category operations
  */
-export const evaluateAsync = <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = "columns">(
-  model: M & NoInfer<WidthsOf<M, F, T> & LayoutAsked<M, L>>,
+export const evaluateAsync = <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = "columns", C extends Cost = Cost>(
+  model: M & NoInfer<WidthsOf<M, F, TargetsAsked<C, T>> & LayoutAsked<M, L>>,
   params: P,
   data: Examples<F, T>,
-  loss: Cost,
+  loss: C,
   opts: EvaluateOptions<L> = {},
 ): Promise<{ readonly loss: number; readonly accuracy: number | undefined }> => driveAsync(evaluation("evaluateAsync", "argument 'data'", model, params, data, loss, opts));
 
@@ -1218,7 +1235,9 @@ function* steps<P extends Params, F extends number, T extends number>(fn: string
  * stop.reason // "epochs"
  * @category operations
  */
-export const fit = <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = "columns">(o: FitOptions<P, F, T, M, L>): FitResult<P> => {
+export const fit = <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = "columns", C extends Cost = Cost>(
+  o: FitOptions<P, F, T, M, L, C>,
+): FitResult<P> => {
   checkOptionKeys("fit", o, fitKeys);
   return driveSync("fit", "'await fitAsync(…)' with the same options", steps("fit", o));
 };
@@ -1253,7 +1272,8 @@ const fitKeys: OptionKeys<FitOptions<Params, number, number>> = {
 const fitAsyncKeys: OptionKeys<FitAsyncOptions<Params, number, number>> = { ...fitKeys, yieldEvery: true };
 
 /** Options of {@link fitAsync}: those of {@link fit}, and how often to let the event loop run. @category model */
-export interface FitAsyncOptions<P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = Layout> extends FitOptions<P, F, T, M, L> {
+export interface FitAsyncOptions<P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = Layout, C extends Cost = Cost>
+  extends FitOptions<P, F, T, M, L, C> {
   /**
    * Let the event loop run (a page redraw, input, an abort) once at least this many milliseconds
    * of training have passed since the last time; checked after each batch. Default 0: after
@@ -1305,8 +1325,8 @@ const macrotasks = (): { readonly next: () => Promise<void>; readonly close: () 
  * stop.reason // "epochs" (or "aborted" once stopButton.abort() was called)
  * @category operations
  */
-export const fitAsync = async <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = "columns">(
-  o: FitAsyncOptions<P, F, T, M, L>,
+export const fitAsync = async <P extends Params, F extends number, T extends number, M extends Model<P> = Model<P>, L extends Layout = "columns", C extends Cost = Cost>(
+  o: FitAsyncOptions<P, F, T, M, L, C>,
 ): Promise<FitResult<P>> => {
   checkOptionKeys("fitAsync", o, fitAsyncKeys);
   const every = o?.yieldEvery ?? 0;

@@ -8,6 +8,7 @@ import { describe, expect, test } from "tstyche";
 import {
   adam,
   batchNormLayer,
+  type Cost,
   type CsvDataset,
   conv2dLayer,
   dense,
@@ -296,5 +297,36 @@ describe("fit, evaluate and predictClasses check the layout option against a mod
     // @ts-expect-error Argument of type 'Mlp<readonly [784, 32, 10], "rows">' is not assignable to parameter of type 'never'.
     //   The intersection 'Mlp<readonly [784, 32, 10], "rows"> & NoInfer<Widths<784, number> & InLayout<"columns">>' was reduced to 'never' because property 'layout' has conflicting types in some constituents.
     void predictClassesAsync(byRows, byRows.init(rng(0)), mnist);
+  });
+});
+
+declare const indices: Examples<784, 1>;
+/** A hand-written cost of `k` outputs against one class index per example, as a function and as a `Cost`. */
+declare const sparse: (output: Tensor, Y: Tensor) => Tensor<[]>;
+declare const sparseCost: Cost;
+
+describe("a cost whose type takes targets of another shape than the outputs asks no target count of the model", () => {
+  const net = mlp([784, 32, 10], { layout: "rows" });
+  const o = { optimizer: adam(0.01), epochs: 1, layout: "rows" } as const;
+  test("k outputs against one class index compile, in fit, fitAsync, evaluate and evaluateAsync", () => {
+    train({ ...o, loss: sparse, model: net, params: net.init(rng(0)), train: indices });
+    void fitAsync({ ...o, loss: sparseCost, model: net, params: net.init(rng(0)), train: indices, validation: indices });
+    evaluate(net, net.init(rng(0)), indices, sparse, { layout: "rows" });
+    void evaluateAsync(net, net.init(rng(0)), indices, sparseCost, { layout: "rows" });
+    const seq = sequential([dense(784, 10, { layout: "rows" })]);
+    train({ ...o, loss: sparse, model: seq, params: seq.init(rng(0)), train: indices });
+  });
+  test("the input width is still asked", () => {
+    const small = mlp([100, 32, 10], { layout: "rows" });
+    // @ts-expect-error Type 'Mlp<readonly [100, 32, 10], "rows">' is not assignable to type 'Mlp<readonly [100, 32, 10], "rows"> & NoInfer<Widths<784, number>>'
+    train({ ...o, loss: sparse, model: small, params: small.init(rng(0)), train: indices });
+    // @ts-expect-error Argument of type 'Mlp<readonly [100, 32, 10], "rows">' is not assignable to parameter of type 'Mlp<readonly [100, 32, 10], "rows"> & NoInfer<Widths<784, number>>'
+    evaluate(small, small.init(rng(0)), indices, sparseCost, { layout: "rows" });
+  });
+  test("a cost of outputs and targets of one shape (every built-in one) still asks the target count", () => {
+    // @ts-expect-error Type 'Mlp<readonly [784, 32, 10], "rows">' is not assignable to type 'Mlp<readonly [784, 32, 10], "rows"> & NoInfer<Widths<784, 1>>'
+    train({ ...o, loss: softmaxCrossEntropy, model: net, params: net.init(rng(0)), train: indices });
+    // @ts-expect-error Argument of type 'Mlp<readonly [784, 32, 10], "rows">' is not assignable to parameter of type 'Mlp<readonly [784, 32, 10], "rows"> & NoInfer<Widths<784, 1>>'
+    evaluate(net, net.init(rng(0)), indices, mse, { layout: "rows" });
   });
 });
