@@ -1,5 +1,5 @@
 /**
- * `npm run bench:cores -- [--threads 1,2,4,8,16] [--smoke] [--out file.json]`: how the WASM
+ * `npm run bench:cores -- [--threads 1,2,4,8,16] [--smoke] [--cold N] [--out file.json]`: how the WASM
  * backend scales with threads (issue 15, "every core"), the figures a many-core machine gives:
  *
  * - matmul f32 2048² and the MLP 784-1024-1024-10 step (batch 256, the bench's `MLP_BIG`), and
@@ -15,16 +15,25 @@
  * - on a host of at least 8 cores, the targets: at 8 threads matmul ≥ 5× and the big MLP step
  *   ≥ 3× one thread.
  *
+ * With `--cold N`, also the cold ratio of issue 15's "time to peak" at 1, 2, 8 and the host's
+ * threads (up to its cores): `N` fresh processes at each count, interleaved, each of which makes
+ * the package ready as a user's app does (no engine flag: the plain SIMD build), times the bench's
+ * MLP step's first 20 steps and, after 1.5 s of steps, five windows of 20 (the median is the
+ * steady figure), as `bench/cold.ts` does on this host's two threads. On a host with spare cores
+ * it tells what the ratio is where V8's compiler threads do not take the pool's cores.
+ *
  * `--smoke` (`test/bench/cores.test.ts` runs it on 1, 2 and 4 threads, without numpy): 256² and a
  * 64-wide MLP, few repetitions. Prints a Markdown table
  * and, with `--out`, writes the rows as JSON. `bench/gpu-prepare.sh` bundles it for the GPU
  * machine (16 cores), whose `run.sh` runs it before the GPU bench.
  */
+import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
-import { configureWasm, fromArray, matmul, type Tensor, tidy, toFlat, wasm, wasmStats, withBackend } from "../src/index.js";
+import { configureWasm, fromArray, matmul, ready, type Tensor, tidy, toFlat, wasm, wasmStats, withBackend } from "../src/index.js";
 import { measure } from "./timing.js";
-import { initParams, trainStep, typegradMlpStep, wasmReady } from "./typegrad.js";
+import { initParams, spread, trainStep, typegradMlpStep, wasmReady } from "./typegrad.js";
 import { data, MLP, MLP_BIG, type MlpCase } from "./workloads.js";
 
 export interface CoreRow {
@@ -133,8 +142,81 @@ export const coreRun = async (threadCounts: readonly number[], smoke: boolean, w
   return { host_cores: cores, relaxed_simd: wasmStats().relaxedSimd, rows, numpy, targets };
 };
 
+/** The cold ratio at one thread count: each fresh process's first 20 steps against its 20 steady ones. */
+export interface ColdRow {
+  readonly threads: number;
+  /** Per process: first 20 steps' time over the steady 20's. */
+  readonly ratios: number[];
+  readonly ratio_median: number;
+  /** Medians over the processes, ms. */
+  readonly first20_ms: number;
+  readonly steady20_ms: number;
+}
+
+/** What one `--cold-child` process prints. */
+interface ColdChild {
+  readonly threads: number;
+  readonly first20_ms: number;
+  readonly steady20_ms: number;
+}
+
+/** The thread counts of the cold ratio: 1, 2, 8 and the host's, up to its cores. */
+export const coldThreads = (cores: number): number[] => [...new Set([1, 2, 8, cores].filter((t) => t <= cores))].sort((a, b) => a - b);
+
+/**
+ * The cold ratio in `runs` fresh processes at each of `threadCounts` (interleaved, so that load
+ * drifts alike), each spending `warmMs` of steps before its steady windows. The children run this
+ * file (through tsx where it is TypeScript, as in `npm run bench:cores` and the tests; as it is
+ * where it was bundled, as on the GPU machine).
+ */
+export const coldRun = (threadCounts: readonly number[], runs: number, warmMs = 1500): ColdRow[] => {
+  const self = fileURLToPath(import.meta.url);
+  const argv = [...(self.endsWith(".ts") ? ["--import", "tsx"] : []), self, "--cold-child", String(warmMs)];
+  const got = new Map<number, ColdChild[]>(threadCounts.map((t) => [t, []]));
+  for (let i = 0; i < runs; i++)
+    for (const threads of threadCounts) {
+      const env: NodeJS.ProcessEnv = { ...process.env, TYPEGRAD_THREADS: String(threads), TYPEGRAD_RELAXED_SIMD: "0" };
+      const c = spawnSync(process.execPath, argv, { env, encoding: "utf8", timeout: 60_000 });
+      const line = c.stdout.trim().split("\n").at(-1) ?? "";
+      if (c.status !== 0 || !line.startsWith("{")) throw new Error(`bench/cores: a cold process on ${threads} threads failed (status ${c.status}): ${c.stderr.slice(-500)}`);
+      const child = JSON.parse(line) as ColdChild;
+      if (child.threads !== threads) throw new Error(`bench/cores: a cold process asked for ${threads} threads ran ${child.threads}`);
+      (got.get(threads) as ColdChild[]).push(child);
+    }
+  return threadCounts.map((threads) => {
+    const all = got.get(threads) as ColdChild[];
+    const ratios = all.map((c) => c.first20_ms / c.steady20_ms);
+    return {
+      threads,
+      ratios,
+      ratio_median: spread(ratios).median,
+      first20_ms: spread(all.map((c) => c.first20_ms)).median,
+      steady20_ms: spread(all.map((c) => c.steady20_ms)).median,
+    };
+  });
+};
+
+/** `--cold-child`: this fresh process's first 20 steps after `ready()`, and the median of five windows of 20 after `warmMs` of steps. */
+const coldChild = async (warmMs: number): Promise<ColdChild> => {
+  await ready();
+  const step = withBackend(wasm, () => typegradMlpStep(MLP));
+  const twenty = (): number => {
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) withBackend(wasm, step);
+    return performance.now() - t0;
+  };
+  const first20_ms = twenty();
+  const w0 = performance.now();
+  while (performance.now() - w0 < warmMs) withBackend(wasm, step);
+  const windows = [twenty(), twenty(), twenty(), twenty(), twenty()];
+  return { threads: wasmStats().threads, first20_ms, steady20_ms: spread(windows).median };
+};
+
 const main = import.meta.url === `file://${process.argv[1]}`;
-if (main) {
+if (main && process.argv[2] === "--cold-child") {
+  console.log(JSON.stringify(await coldChild(Number(process.argv[3]))));
+  process.exit(0);
+} else if (main) {
   const args = process.argv.slice(2);
   const opt = (flag: string): string | undefined => {
     const at = args.indexOf(flag);
@@ -148,6 +230,8 @@ if (main) {
   if (threads.length === 0 || threads.some((t) => !Number.isInteger(t) || t < 1 || t > 64)) throw new Error(`bench/cores: --threads wants integers from 1 to 64, got '${listed}'`);
   if (!threads.includes(1)) threads.push(1);
   threads.sort((x, y) => x - y);
+  const coldRuns = opt("--cold") === undefined ? 0 : Number(opt("--cold"));
+  if (!Number.isInteger(coldRuns) || coldRuns < 0) throw new Error(`bench/cores: --cold wants a count of processes, got '${opt("--cold")}'`);
   const run = await coreRun(threads, smoke);
   console.log(`WASM backend by thread count: ${run.host_cores} cores here (Node ${process.versions.node}, ${run.relaxed_simd ? "relaxed" : "plain"} SIMD build)${smoke ? ", smoke sizes" : ""}\n`);
   console.log("| workload | threads | median ms | × one thread | same bytes as one thread | numpy ms |");
@@ -160,7 +244,14 @@ if (main) {
   if (over.length > 0) console.log(`\n${over.join(", ")} threads share this host's ${run.host_cores} cores: those rows check the bytes, not the speed`);
   for (const t of run.targets) console.log(`target: ${t.what} ≥ ${t.want}×: ${t.ratio.toFixed(2)}× ${t.met ? "met" : "NOT met"}`);
   if (run.targets.length === 0 && !smoke) console.log(`targets: judged on a host of at least 8 cores (this one has ${run.host_cores})`);
+  const cold = coldRuns > 0 ? coldRun(coldThreads(run.host_cores), coldRuns) : [];
+  if (cold.length > 0) {
+    console.log(`\nCold: the first 20 MLP steps after ready() against 20 steady ones, ${coldRuns} fresh processes per thread count (issue 15 asks at most 2×)\n`);
+    console.log("| threads | ratio (median) | ratios | first 20 steps ms | 20 steady steps ms |");
+    console.log("|---|---|---|---|---|");
+    for (const c of cold) console.log(`| ${c.threads} | ${c.ratio_median.toFixed(2)} | ${c.ratios.map((r) => r.toFixed(2)).join(", ")} | ${c.first20_ms.toFixed(1)} | ${c.steady20_ms.toFixed(1)} |`);
+  }
   const out = opt("--out");
-  if (out !== undefined) (await import("node:fs")).writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), node: process.versions.node, ...run }, null, 1)}\n`);
+  if (out !== undefined) (await import("node:fs")).writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), node: process.versions.node, ...run, cold }, null, 1)}\n`);
   process.exit(run.rows.every((r) => r.same) ? 0 : 1);
 }

@@ -7,7 +7,8 @@
 #
 # On the GPU machine, from the repository root, carrying .gpu:
 #   bash .gpu/run.sh            # full run, stops itself after 270 s; or: bash .gpu/run.sh --smoke
-# It writes $OUT/cores.txt and $OUT/cores.json (the CPU's thread scaling, bench/cores.ts, run first),
+# It writes $OUT/cores.txt and $OUT/cores.json (the CPU's thread scaling and the cold ratio at
+# 1, 2, 8 and 16 threads, bench/cores.ts --cold, run first),
 # $OUT/bench-gpu.txt (the tables), $OUT/bench-gpu.json (the numbers),
 # $OUT/nvidia-smi.txt and $OUT/agree.txt (npm test's WebGPU agreement checks, run on the GPU after
 # the benchmark; TYPEGRAD_GPU_AGREE=0 skips them) ($OUT defaults to .gpu/out).
@@ -59,10 +60,11 @@ node=$(command -v node || true)
 if [ -z "$node" ]; then xz -dc .gpu/node.xz > /tmp/typegrad-node && chmod +x /tmp/typegrad-node; node=/tmp/typegrad-node; fi
 [ -f .gpu/node_modules/webgpu/dist/linux-x64/dawn.node ] || xz -dc .gpu/dawn.node.xz > .gpu/node_modules/webgpu/dist/linux-x64/dawn.node
 (nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,power.limit --format=csv; nproc) > "$out/nvidia-smi.txt" 2>&1 || true
-# the WASM backend on 1, 2, 4, 8, 16 threads (numpy beside it where python3 has it); --smoke: small sizes
-cores_args=()
-for a in "$@"; do [ "$a" = --smoke ] && cores_args+=(--smoke); done
-timeout 100 "$node" .gpu/cores.mjs --out "$out/cores.json" ${cores_args[@]+"${cores_args[@]}"} > "$out/cores.txt" 2>&1
+# the WASM backend on 1, 2, 4, 8, 16 threads (numpy beside it where python3 has it), then the cold
+# ratio in 3 fresh processes per thread count; --smoke: small sizes, one process per count
+cores_args=(--cold 3)
+for a in "$@"; do [ "$a" = --smoke ] && cores_args=(--smoke --cold 1); done
+timeout 150 "$node" .gpu/cores.mjs --out "$out/cores.json" "${cores_args[@]}" > "$out/cores.txt" 2>&1
 echo "cores (status $?): $(grep -c '^| ' "$out/cores.txt") table lines, $(grep -c 'target:' "$out/cores.txt") targets judged"
 timeout 300 "$node" .gpu/bench.mjs --out "$out/bench-gpu.json" "$@" 2>&1 | tee "$out/bench-gpu.txt"
 status=${PIPESTATUS[0]}

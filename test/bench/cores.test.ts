@@ -1,6 +1,6 @@
 /** `npx tsx bench/cores.ts`: the thread-scaling rows a many-core machine gives, run at smoke sizes on 1, 2 and 4 threads (more threads than this host's cores share them: the bytes are checked, not the speed). */
 import { describe, expect, it } from "vitest";
-import { coreRun, defaultThreads } from "../../bench/cores.js";
+import { coldRun, coldThreads, coreRun, defaultThreads } from "../../bench/cores.js";
 
 describe("bench/cores (smoke)", () => {
   it("times each workload at each thread count, and each gives one thread's bytes", async () => {
@@ -22,5 +22,20 @@ describe("bench/cores (smoke)", () => {
     expect(defaultThreads(6)).toEqual([1, 2, 4, 6]);
     expect(defaultThreads(16)).toEqual([1, 2, 4, 8, 16]);
     expect(defaultThreads(96)).toEqual([1, 2, 4, 8, 16, 64]);
+  });
+
+  it("the cold ratio: fresh processes at each thread count, each ready as a user's app is, first 20 steps against steady ones", () => {
+    const rows = coldRun([1, 2], 1, 200);
+    expect(rows.map((r) => r.threads)).toEqual([1, 2]);
+    for (const r of rows) {
+      expect(r.ratios).toHaveLength(1);
+      expect(r.ratio_median).toBe(r.ratios[0]);
+      expect(r.first20_ms, `first 20 steps on ${r.threads} threads`).toBeGreaterThan(0);
+      expect(r.steady20_ms, `20 steady steps on ${r.threads} threads`).toBeGreaterThan(0);
+      expect(r.ratio_median).toBeCloseTo(r.first20_ms / r.steady20_ms, 10);
+    }
+    expect(coldThreads(2)).toEqual([1, 2]);
+    expect(coldThreads(4)).toEqual([1, 2, 4]);
+    expect(coldThreads(16)).toEqual([1, 2, 8, 16]);
   });
 });
