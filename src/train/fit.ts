@@ -110,10 +110,10 @@ export interface Widths<F, T> {
  * time-major sequences `[T, m, F]`, whose `nIn` is the features per step), one without widths.
  *
  * What the rule takes as given, as the `mlp` rule did: the output side is asked only with a cost
- * of outputs and targets of one shape (see {@link TargetsAsked}); a model is taken at its stated widths (a
- * `{ ...net, apply }` that feeds `net` otherwise keeps `net`'s); and a generic width against a literal
- * one does not compile (TypeScript cannot tell whether `N` is 784), while one generic width on
- * both sides does.
+ * of outputs and targets of one shape (see {@link TargetsAsked}); a model is taken at its stated
+ * widths (a `{ ...net, apply }` that feeds `net` otherwise keeps `net`'s); and a generic width
+ * against a literal one does not compile (TypeScript cannot tell whether `N` is 784), while one
+ * generic width on both sides does.
  *
  * @category model
  */
@@ -488,10 +488,6 @@ const shapesMisfit = (expected: readonly (readonly [string, readonly number[]])[
 const NOT_SCALAR = "valueAndGradAux: f must return";
 
 /**
- * A first batch's error when the regularizer (run again on the parameters) or the loss did not
- * return a scalar tensor: the option named, instead of the differentiation's `f`.
- */
-/**
  * At run time, what {@link LayoutAsked} checks at compile time: a model that states its layout
  * (its `layout` property, "rows" or "columns") must be given data in it. Without this a model in
  * rows fed columns failed at its first batch with a shape error, or (`predictClasses`) read each
@@ -506,9 +502,13 @@ export const checkModelLayout = (fn: string, model: unknown, layout: Layout | un
     );
 };
 
-/** The options as the loop reads them: the model only as a `Model` (its widths and layout were checked at the call, at compile time). */
+/** The options as the loop reads them: the model only as a `Model` (what the call's types asked of it, widths and layout, the loop checks again at run time). */
 type LoopOptions<P extends Params, F extends number, T extends number> = Omit<FitOptions<P, F, T>, "model"> & { readonly model: Model<P> };
 
+/**
+ * A first batch's error when the regularizer (run again on the parameters) or the loss did not
+ * return a scalar tensor: the option named, instead of the differentiation's `f`.
+ */
 const costError = <P extends Params, F extends number, T extends number>(fn: string, o: LoopOptions<P, F, T>, e: unknown): TypeError | undefined => {
   const what = (v: unknown): string | undefined => (!isTensor(v) ? (v === null ? "null" : typeof v) : v.shape.length === 0 ? undefined : `shape ${showShape(v.shape as readonly number[])}`);
   if (typeof o.regularizer === "function") {
