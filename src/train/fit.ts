@@ -760,18 +760,18 @@ const driveAsync = async <R>(loop: Loop<R>, turn?: () => Promise<void>): Promise
  * p1.W1 // Tensor<[3, 2]>
  * @category operations
  */
-export const trainStep = <P extends Params>(
-  model: Model<P>,
+export const trainStep = <P extends Params, M extends Model<P> = Model<P>, L extends Layout = "columns">(
+  model: M & NoInfer<LayoutAsked<M, L>>,
   loss: Cost,
   optimizer: Optimizer,
   params: P,
   state: OptState<P>,
   X: Tensor,
   Y: Tensor,
-  opts: StepOptions<P> = {},
+  opts: StepOptions<P, L> = {},
 ): { readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor } => {
   checkOptionKeys("trainStep", opts, stepKeys);
-  checkStepArgs("trainStep", model, loss, optimizer, state);
+  checkStepArgs("trainStep", model, loss, optimizer, state, opts.layout);
   const donate = donateOption("trainStep", opts);
   return stepResult(driveSync("trainStep", "'await trainStepAsync(…)' with the same arguments", update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate)), X, Y);
 };
@@ -794,18 +794,18 @@ export const trainStep = <P extends Params>(
  * p1.W1 // Tensor<[3, 2]>
  * @category operations
  */
-export const trainStepAsync = async <P extends Params>(
-  model: Model<P>,
+export const trainStepAsync = async <P extends Params, M extends Model<P> = Model<P>, L extends Layout = "columns">(
+  model: M & NoInfer<LayoutAsked<M, L>>,
   loss: Cost,
   optimizer: Optimizer,
   params: P,
   state: OptState<P>,
   X: Tensor,
   Y: Tensor,
-  opts: StepOptions<P> = {},
+  opts: StepOptions<P, L> = {},
 ): Promise<{ readonly params: P; readonly state: OptState<P>; readonly loss: number; readonly output: Tensor }> => {
   checkOptionKeys("trainStepAsync", opts, stepKeys);
-  checkStepArgs("trainStepAsync", model, loss, optimizer, state);
+  checkStepArgs("trainStepAsync", model, loss, optimizer, state, opts.layout);
   const donate = donateOption("trainStepAsync", opts);
   return stepResult(await driveAsync(update(model, loss, optimizer, params, state, X, Y, opts, false, undefined, donate)), X, Y);
 };
@@ -824,8 +824,9 @@ const stepResult = <P extends Params>(
 };
 
 /** Options of {@link trainStep} and {@link trainStepAsync}: the layout, the run context (training mode, generator), a regulariser, donation. @category model */
-export interface StepOptions<P extends Params> {
-  readonly layout?: Layout;
+export interface StepOptions<P extends Params, L extends Layout = Layout> {
+  /** Which axis of `X`, `Y` and the output holds the examples (default `"columns"`); must match the model (at compile time where the model states a literal one). */
+  readonly layout?: L;
   readonly ctx?: RunContext;
   readonly regularizer?: (params: P) => Tensor<[]>;
   /**
@@ -957,12 +958,14 @@ const checkRecord = (fn: string, name: string, v: unknown, known: Readonly<Recor
 };
 
 /** `trainStep`'s arguments that the step would otherwise meet as the engine's `TypeError` (`loss is not a function`). */
-const checkStepArgs = (fn: string, model: unknown, loss: unknown, optimizer: unknown, state: unknown): void => {
+const checkStepArgs = (fn: string, model: unknown, loss: unknown, optimizer: unknown, state: unknown, layout: Layout | undefined): void => {
   if (typeof (model as { apply?: unknown } | null)?.apply !== "function") throw new TypeError(`${fn}: argument 'model' must have an apply(params, X, ctx) method`);
   if (typeof loss !== "function") throw new TypeError(`${fn}: argument 'loss' must be a cost function such as softmaxCrossEntropy`);
   if (typeof (optimizer as { step?: unknown } | null)?.step !== "function") throw new TypeError(`${fn}: argument 'optimizer' must be an optimizer such as adam(1e-3)`);
   if (state === null || typeof state !== "object" || !Array.isArray((state as { slots?: unknown }).slots))
     throw new TypeError(`${fn}: argument 'state' must be an optimizer state (optimizer.init(params))`);
+  checkOneOf(fn, "layout", layout, LAYOUTS);
+  checkModelLayout(fn, model, layout);
 };
 
 /**

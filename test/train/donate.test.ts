@@ -112,6 +112,6 @@ describe("trainStep's donate", () => {
     const opt = gd(0.1);
     const p0 = net.init(rng(1));
     expect(() => trainStep(net, softmaxCrossEntropy, opt, p0, opt.init(p0), X, Y, { layout: "rows", donate: "yes" as never })).toThrow("trainStep: option 'donate' must be a boolean, got \"yes\"");
-    await expect(trainStepAsync(net, softmaxCrossEntropy, opt, p0, opt.init(p0), X, Y, { donate: 1 as never })).rejects.toThrow("trainStepAsync: option 'donate' must be a boolean");
+    await expect(trainStepAsync(net, softmaxCrossEntropy, opt, p0, opt.init(p0), X, Y, { layout: "rows", donate: 1 as never })).rejects.toThrow("trainStepAsync: option 'donate' must be a boolean");
   });
 });

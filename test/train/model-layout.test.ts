@@ -1,11 +1,12 @@
 /**
  * A model that states its layout (an `mlp`, a layer, a `sequential`: its `layout` property) given
  * data in the other one: `fit`, `fitAsync`, `evaluate`, `evaluateAsync`, `predictClasses` and
- * `predict` of `Examples` say so before the first batch, naming the function, both layouts and
+ * `predict` of `Examples`, `trainStep` and `trainStepAsync` say so before the first batch, naming the function, both layouts and
  * the fix. The types refuse the same calls where both layouts are literals
  * (`test/types/train.tst.ts`); these are the calls from JavaScript or with a layout known at run
  * time. Before, `fit` failed at its first batch with a shape error that did not name the layout,
- * and `predictClasses` of a tensor read each example's class along the wrong axis.
+ * `predictClasses` of a tensor read each example's class along the wrong axis, and `trainStep`
+ * of a model in rows, in the default layout, trained silently on a softmax taken across the batch.
  */
 import { describe, expect, test } from "vitest";
 import { examples } from "../../src/data/index.js";
@@ -14,7 +15,7 @@ import { adam } from "../../src/optim/index.js";
 import type { Layout } from "../../src/shape/layout.js";
 import { fromArray } from "../../src/tensor/create.js";
 import { rng } from "../../src/tensor/random.js";
-import { evaluate, evaluateAsync, fitAsync, predict, predictClasses, predictClassesAsync, fit as train } from "../../src/train/index.js";
+import { evaluate, evaluateAsync, fitAsync, predict, predictClasses, predictClassesAsync, fit as train, trainStep, trainStepAsync } from "../../src/train/index.js";
 
 const data = examples<4, 2>(
   [
@@ -72,5 +73,14 @@ describe("a model's layout against the data's", () => {
     expect(predict(byRows, params, X).shape).toEqual([3, 2]);
     expect(() => predict(byRows as never, params, data)).toThrow(`predict: ${defaultMessage}`);
     expect(predict(byRows, params, data, { layout: "rows" }).shape).toEqual([3, 2]);
+  });
+  test("trainStep and trainStepAsync: before the step, which took the loss along the wrong axis without a word", async () => {
+    const X = fromArray([3, 4], data.x);
+    const Y = fromArray([3, 2], data.y);
+    const opt = adam(1e-2);
+    expect(() => trainStep(byRows as never, softmaxCrossEntropy, opt, params, opt.init(params), X, Y)).toThrow(`trainStep: ${defaultMessage}`);
+    await expect(trainStepAsync(byRows as never, softmaxCrossEntropy, opt, params, opt.init(params), X, Y)).rejects.toThrow(`trainStepAsync: ${defaultMessage}`);
+    expect(() => trainStep(byRows, softmaxCrossEntropy, opt, params, opt.init(params), X, Y, { layout: "row" as never })).toThrow("trainStep: option 'layout' must be");
+    expect(Number.isFinite(trainStep(byRows, softmaxCrossEntropy, opt, params, opt.init(params), X, Y, { layout: "rows" }).loss)).toBe(true);
   });
 });

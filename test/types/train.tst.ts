@@ -37,6 +37,8 @@ import {
   type Tensor,
   type TrainState,
   fit as train,
+  trainStep,
+  trainStepAsync,
   xor,
 } from "../../src/index.js";
 
@@ -273,6 +275,17 @@ describe("fit, evaluate and predictClasses check the layout option against a mod
       return train({ ...o, model: net, params: net.init(rng(0)), train: data, layout });
     };
     void helper;
+  });
+  test("trainStep and trainStepAsync check it too: a model in rows stepped in columns would take the loss along the wrong axis", () => {
+    const opt = adam(0.01);
+    const p = byRows.init(rng(0));
+    expect(trainStep(byRows, softmaxCrossEntropy, opt, p, opt.init(p), rows.X, rows.Y, { layout: "rows" }).params).type.toBe<typeof p>();
+    trainStep(byColumns, softmaxCrossEntropy, opt, byColumns.init(rng(0)), opt.init(byColumns.init(rng(0))), json.X, json.Y);
+    trainStep({ apply: byRows.apply }, softmaxCrossEntropy, opt, p, opt.init(p), rows.X, rows.Y);
+    // @ts-expect-error Argument of type 'Mlp<readonly [784, 32, 10], "rows">' is not assignable to parameter of type 'never'.
+    trainStep(byRows, softmaxCrossEntropy, opt, p, opt.init(p), rows.X, rows.Y);
+    // @ts-expect-error Argument of type 'Mlp<readonly [784, 32, 10], "columns">' is not assignable to parameter of type 'never'.
+    void trainStepAsync(byColumns, softmaxCrossEntropy, opt, byColumns.init(rng(0)), opt.init(byColumns.init(rng(0))), rows.X, rows.Y, { layout: "rows" });
   });
   test("a layout that differs does not compile, at the model, naming the layout asked", () => {
     // @ts-expect-error Type 'Mlp<readonly [784, 32, 10], "rows">' is not assignable to type 'never'.
