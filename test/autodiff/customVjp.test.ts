@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { arbTensor } from "../../laws/arbitraries.js";
 import { checkFunction, runFunctionLaws } from "../../laws/checkFunction.js";
 import { customVjp } from "../../src/autodiff/customVjp.js";
+import { tidy } from "../../src/autodiff/tidy.js";
 import { grad, valueAndGrad, vjp } from "../../src/autodiff/vjp.js";
 import { logLossFromLogits, softmaxCrossEntropy } from "../../src/nn/losses.js";
 import { add } from "../../src/ops/add.js";
@@ -82,6 +83,23 @@ describe("customVjp", () => {
     close(flat(pullback(ones([]))), [Math.exp(0.5), Math.exp(-1)]);
     close(flat(y), [Math.exp(0.5) + Math.exp(-1)]);
     for (const t of made) expect(flat(t).length).toBe(2);
+  });
+
+  it("under vjp (no tape) it leaves the memory scopes as they were: a tidy around it gives back what it made", () => {
+    const square = customVjp(
+      (a: Tensor) => mul(a, a),
+      (a: Tensor) => [mul(a, a), a] as const,
+      (a, ct) => [mul(mul(ct, a), 2)] as const,
+    );
+    const x = fromArray([2], [1, 3], f64);
+    let made: Tensor | undefined;
+    const g = tidy(() => {
+      made = mul(x, 3);
+      const [y, pullback] = vjp(([p]: [Tensor]) => square(p), [x]);
+      return pullback(ones(y.shape as number[], f64))[0];
+    });
+    expect(flat(g)).toEqual([2, 6]);
+    expect(() => toFlat(made as Tensor)).toThrow(/released at the end of a tidy\(\) scope/);
   });
 
   it("composes with vjp (several inputs, an undefined cotangent is zero)", () => {
@@ -176,6 +194,8 @@ describe("customVjp", () => {
       )(x);
     expect(() => h((a) => mul(a, a))).toThrow(new TypeError("customVjp: fwd must return a pair [output, residuals] (the output a Tensor), got a Tensor of shape [2]"));
     expect(() => h((a) => [3, a])).toThrow(new TypeError("customVjp: fwd must return a pair [output, residuals] (the output a Tensor), got an array of 2"));
+    // a pair, not a longer array whose first entry is a tensor
+    expect(() => h((a) => [mul(a, a), a, a])).toThrow(new TypeError("customVjp: fwd must return a pair [output, residuals] (the output a Tensor), got an array of 3"));
     // two inputs: the count and its plural
     const product = customVjp(
       function product(a: Tensor, b: Tensor) {

@@ -5,7 +5,7 @@
  * function, the argument and the path to the bad value.
  */
 import { describe, expect, it } from "vitest";
-import { flattenTree, namedLeaves, type Params, type Spine } from "../../src/autodiff/tree.js";
+import { flattenTree, namedLeaves, type Params, type Spine, treeLeaves } from "../../src/autodiff/tree.js";
 import { adam, grad, sum } from "../../src/index.js";
 import { tensor } from "../../src/tensor/create.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
@@ -150,5 +150,19 @@ describe("namedLeaves", () => {
     expect(namedLeaves("f", nestRecords(257) as Params)).toHaveLength(1);
     expect(() => namedLeaves("f", nestRecords(258) as Params)).toThrow(/^f: argument 'params' is nested more than 256 levels deep at 'a(\.a){256}'$/);
     expect(() => namedLeaves("f", nest(258) as Params)).toThrow(/^f: argument 'params' is nested more than 256 levels deep at '(\[0\]){257}'$/);
+  });
+});
+
+describe("treeLeaves (the training loop's walk of trees flattenTree accepted: optimizer states, new parameters)", () => {
+  it("gives the tensors in flattenTree's order and skips anything but a tensor, an array or a record", () => {
+    const tree = { name: "adam", W: a, t: 3, on: true, none: null, gone: undefined, layers: [b, "x", { c, tag: "bn" }] };
+    expect(treeLeaves(tree)).toEqual([a, b, c]);
+    expect(treeLeaves([a, [b, [c]]])).toEqual([a, b, c]);
+    expect(treeLeaves("alone")).toEqual([]);
+    // a record's own fields only: an inherited one is not part of the tree
+    expect(treeLeaves(Object.create({ W: a }))).toEqual([]);
+    const into = [c];
+    expect(treeLeaves({ W: a }, into)).toBe(into);
+    expect(into).toEqual([c, a]);
   });
 });

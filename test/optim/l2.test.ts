@@ -56,6 +56,12 @@ describe("L2's weight filter gets the leaf's full path", () => {
     expect(lone.seen).toEqual([""]);
   });
 
+  test("a field holding undefined (an optional parameter left out) is no leaf, not even for a filter that takes every path", () => {
+    const all = recorder(() => true);
+    expect(item(l2Penalty({ W: t(3), b: undefined, layers: [{ W: t(2), alpha: undefined }] } as never, 2, 1, all.filter))).toBe(9 + 4);
+    expect(all.seen).toEqual(["W", "layers.0.W"]);
+  });
+
   test("the default filter: the last name starts with W", () => {
     expect(item(l2Penalty([{ W: t(3), b: t(1) }, { Wx: t(5), aW: t(2) }, { W: { b: t(9) } }] as never, 2, 1))).toBe(9 + 25);
     expect(item(l2Penalty(t(2) as never, 2, 1))).toBe(0);
