@@ -182,19 +182,22 @@ export interface InLayout<L extends Layout> {
  * {@link InLayout} for model `M` and the options' layout `L` where both are literals and differ,
  * else `unknown` (nothing asked): a model in layout "rows" passed with the default layout
  * ("columns") would fail at its first batch, or, in `predictClasses`, read each example's class
- * along the wrong axis. A layout known only at run time (`Layout`), a model without one (a plain
- * `{ apply }`), and a model and option of one generic layout (a helper over layouts) ask nothing.
+ * along the wrong axis. A layout known only at run time (`Layout`, or `never`: a value cast away),
+ * a model without one (a plain `{ apply }`), and a model and option of one generic layout (a
+ * helper over layouts) ask nothing.
  *
  * @category model
  */
 export type LayoutAsked<M, L extends Layout> = M extends { readonly layout: infer ML }
   ? [ML] extends [L]
     ? unknown
-    : [Layout] extends [L]
+    : [L] extends [never]
       ? unknown
-      : [Layout] extends [ML]
+      : [Layout] extends [L]
         ? unknown
-        : InLayout<L>
+        : [Layout] extends [ML]
+          ? unknown
+          : InLayout<L>
   : unknown;
 
 /** A cost of outputs and targets (`softmaxCrossEntropy`, `logLoss`, `mse`…). @category model */
