@@ -1,12 +1,13 @@
 /**
  * A model that states its layout (an `mlp`, a layer, a `sequential`: its `layout` property) given
- * data in the other one: `fit`, `fitAsync`, `evaluate`, `evaluateAsync`, `predictClasses` and
- * `predict` of `Examples`, `trainStep` and `trainStepAsync` say so before the first batch, naming the function, both layouts and
- * the fix. The types refuse the same calls where both layouts are literals
- * (`test/types/train.tst.ts`); these are the calls from JavaScript or with a layout known at run
- * time. Before, `fit` failed at its first batch with a shape error that did not name the layout,
- * `predictClasses` of a tensor read each example's class along the wrong axis, and `trainStep`
- * of a model in rows, in the default layout, trained silently on a softmax taken across the batch.
+ * data in the other one: `fit`, `fitAsync`, `evaluate`, `evaluateAsync`, `predictClasses`,
+ * `predict` of `Examples`, `trainStep` and `trainStepAsync` say so before the first batch, naming
+ * the function, both layouts and the fix. The types refuse the same calls where both layouts are
+ * literals (`test/types/train.tst.ts`); these are the calls from JavaScript or with a layout known
+ * at run time. Before, `fit` failed at its first batch with a shape error that did not name the
+ * layout, `predictClasses` of a tensor read each example's class along the wrong axis, and
+ * `trainStep` of a model in rows, in the default layout, trained silently on a softmax taken
+ * across the batch.
  */
 import { describe, expect, test } from "vitest";
 import { examples } from "../../src/data/index.js";
