@@ -491,12 +491,15 @@ const shapesMisfit = (expected: readonly (readonly [string, readonly number[]])[
 const NOT_SCALAR = "valueAndGradAux: f must return";
 
 /**
- * At run time, what {@link LayoutAsked} checks at compile time: a model that states its layout
- * (its `layout` property, "rows" or "columns") must be given data in it. Without this a model in
- * rows fed columns failed at its first batch with a shape error, or (`predictClasses`) read each
- * example's class along the wrong axis. @internal
+ * The `layout` option of `fn`: one of "rows" and "columns" if given, and, at run time, what
+ * {@link LayoutAsked} checks at compile time: a model that states its layout (its `layout`
+ * property) must be given data in it (`model` undefined: nothing to compare). Without this a model
+ * in rows fed columns failed at its first batch with a shape error, `trainStep` took the loss
+ * across the batch, and `predictClasses` read each example's class along the wrong axis.
+ * @internal
  */
-export const checkModelLayout = (fn: string, model: unknown, layout: Layout | undefined): void => {
+export const checkLayout = (fn: string, model: unknown, layout: Layout | undefined): void => {
+  checkOneOf(fn, "layout", layout, LAYOUTS);
   const stated = (model as { readonly layout?: unknown } | null)?.layout;
   const given = layout ?? "columns";
   if ((stated === "rows" || stated === "columns") && stated !== given)
@@ -577,8 +580,7 @@ function* evaluation<P extends Params>(
   checkOptionKeys(fn, opts, evaluateKeys);
   checkOneOf(fn, "task", opts.task, TASKS);
   checkOneOf(fn, "outputs", opts.outputs, OUTPUT_KINDS);
-  checkOneOf(fn, "layout", opts.layout, LAYOUTS);
-  checkModelLayout(fn, model, opts.layout);
+  checkLayout(fn, model, opts.layout);
   const task = opts.task ?? "classification";
   checkExamples(fn, "data", data, task);
   if (data.m === 0) throw new TypeError(`${fn}: argument 'data' has no examples`);
@@ -967,8 +969,7 @@ const checkStepArgs = (fn: string, model: unknown, loss: unknown, optimizer: unk
   if (typeof (optimizer as { step?: unknown } | null)?.step !== "function") throw new TypeError(`${fn}: argument 'optimizer' must be an optimizer such as adam(1e-3)`);
   if (state === null || typeof state !== "object" || !Array.isArray((state as { slots?: unknown }).slots))
     throw new TypeError(`${fn}: argument 'state' must be an optimizer state (optimizer.init(params))`);
-  checkOneOf(fn, "layout", layout, LAYOUTS);
-  checkModelLayout(fn, model, layout);
+  checkLayout(fn, model, layout);
 };
 
 /**
@@ -988,8 +989,7 @@ const checkLoopOptions = <P extends Params, F extends number, T extends number>(
   checkOneOf(fn, "task", o.task, TASKS);
   checkOneOf(fn, "outputs", o.outputs, OUTPUT_KINDS);
   checkOneOf(fn, "trainMetrics", o.trainMetrics, ["running", "full"]);
-  checkOneOf(fn, "layout", o.layout, LAYOUTS);
-  checkModelLayout(fn, o.model, o.layout);
+  checkLayout(fn, o.model, o.layout);
   if (o.shuffle !== undefined && typeof o.shuffle !== "boolean") throw new TypeError(`${fn}: option 'shuffle' must be a boolean, got ${describeValue(o.shuffle)}`);
   for (const name of ["onBatch", "onEpoch", "augment", "regularizer"] as const) {
     const f: unknown = o[name];

@@ -9,11 +9,10 @@
 import type { Params } from "../autodiff/tree.js";
 import type { DType } from "../backend/backend.js";
 import { type Examples, type Layout, toTensors } from "../data/examples.js";
-import { LAYOUTS } from "../shape/layout.js";
 import { checkOneOf, checkOptionKeys, type OptionKeys } from "../shape/options.js";
 import { dtypeOption } from "../tensor/dtype.js";
 import { isTensor, storageOf, type Tensor } from "../tensor/tensor.js";
-import { checkModelLayout, type LayoutAsked, type Model, type WidthsOf } from "./fit.js";
+import { checkLayout, type LayoutAsked, type Model, type WidthsOf } from "./fit.js";
 import { OUTPUT_KINDS, type OutputKind, predictLabels, predictLabelsAsync } from "./metrics.js";
 
 // -------------------------------------------------------------------------------------
@@ -50,10 +49,10 @@ const predictClassesKeys: OptionKeys<PredictClassesOptions> = { ...predictKeys, 
 /** The input tensor of `fn` (`classes`: predictClasses or its async form, whose option keys and layout check differ). */
 const inputOf = (fn: string, model: unknown, X: Tensor | Examples, opts: PredictOptions, classes: boolean): Tensor => {
   checkOptionKeys(fn, opts, classes ? predictClassesKeys : predictKeys);
-  checkOneOf(fn, "layout", opts.layout, LAYOUTS);
+  // the layout says how Examples become a batch and where predictClasses reads the classes; a
+  // tensor goes to predict as it is, so there the model's layout is not compared
+  checkLayout(fn, isTensor(X) && !classes ? undefined : model, opts.layout);
   checkOneOf(fn, "outputs", (opts as PredictClassesOptions).outputs, OUTPUT_KINDS);
-  // the layout says how Examples become a batch and where predictClasses reads the classes; a tensor goes to predict as it is
-  if (!isTensor(X) || classes) checkModelLayout(fn, model, opts.layout);
   if (isTensor(X)) return X;
   if (X !== null && typeof X === "object" && X.x instanceof Float32Array && typeof X.m === "number")
     return toTensors(X, opts.layout ?? "columns", { dtype: dtypeOption("predict", opts.dtype) }).X as Tensor;
