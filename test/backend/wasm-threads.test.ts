@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { BINARY } from "../../src/backend/wasm/codes.generated.js";
 import { configureWasm, wasm, wasmStats } from "../../src/backend/wasm/index.js";
 import { splitRows } from "../../src/backend/wasm/parallel.js";
-import { load, META_WORDS, writeMeta } from "../../src/backend/wasm/runtime.js";
+import { load, META_WORDS, warmPool, writeMeta } from "../../src/backend/wasm/runtime.js";
 import { onThreads, untilThreads } from "./threads.js";
 import { bytes, sameBytesSuite, sameOnEach } from "./threads-suite.js";
 
@@ -31,6 +31,28 @@ describe("wasm thread pool", () => {
     expect(wasmStats().threads).toBe(4);
     expect(onThreads(2, () => wasmStats().threads)).toBe(2);
     expect(onThreads(1, () => wasmStats().threads)).toBe(1);
+  });
+
+  it("with no polling (Pool.spins 0: the main thread sleeps at once for a job's last chunk) a split product gives the bytes of 1 thread; the pool warm-up leaves spins as it found them", () => {
+    const pool = load().pool;
+    if (pool === undefined) throw new Error("no pool");
+    const a = wasm.fromArray(
+      "float32",
+      Array.from({ length: 200 * 150 }, (_, i) => Math.cos(i)),
+    );
+    const product = () => wasm.read(wasm.matmul(a, [200, 150], a, [200, 150], false, true, [200, 200])) as Float32Array;
+    const one = bytes(onThreads(1, product));
+    const before = pool.spins;
+    try {
+      pool.spins = 0;
+      for (const t of [2, 4]) expect(bytes(onThreads(t, product))).toBe(one);
+    } finally {
+      pool.spins = before;
+    }
+    expect(before).toBeGreaterThan(0);
+    expect(warmPool(load(), 3)).toBeGreaterThanOrEqual(0);
+    expect(pool.spins).toBe(before);
+    wasm.release?.(a);
   });
 
   it("wasmStats counts the chunks of split kernels and those the main thread ran; none on one thread", () => {

@@ -67,6 +67,14 @@ export const LOGLOSS_GRAD = 10;
 
 /** How long an idle worker polls for the next job before it sleeps (ms). */
 const SPIN_MS = 0.5;
+/**
+ * How long a new worker polls before it first sleeps (ms): long enough for the engine to compile
+ * the poll (`spinWhile`) on-stack while `ready()` runs, not during the first training steps,
+ * where a compile on a background thread takes a core from them.
+ */
+const FIRST_SPIN_MS = 3;
+/** Short-lived 8 KiB arrays a new worker makes before it reports ready (4 MiB: see `workerBody`). */
+const START_GARBAGE_ARRAYS = 512;
 
 /**
  * Run chunk `i` of a job: the one definition of what a chunk is, used by the main thread and,
@@ -205,6 +213,18 @@ const work = (c: Int32Array, seq: number, k: Kernels, scratch: number, run: type
 };
 
 /**
+ * An idle worker's poll: spin until the control word `wake` moves from `seen` or `ms` have
+ * passed. A function of its own (run in the worker only, as text), so that the engine compiles
+ * this small loop on-stack (about 2 ms) while a new worker waits in it, not the worker's whole
+ * loop with the chunk runner inlined (10–21 ms, then again each time a job took a path its first
+ * compile had not seen: three times in the first training steps of a fresh process).
+ */
+const spinWhile = (c: Int32Array, wake: number, seen: number, ms: number): void => {
+  const until = performance.now() + ms;
+  for (let spin = 1; Atomics.load(c, wake) === seen; spin++) if ((spin & 1023) === 0 && performance.now() > until) return;
+};
+
+/**
  * Copy block `b` of a gather job into `out` from element `dst`: rows `b · GATHER_BLOCK …` of a
  * batch of `count` rows, row `k` being row `idx[at + k]` of the row-major `src` (rows of `width`),
  * or with `transposed` (1) the same rows as columns of its `width` × `count` transpose. One `set`
@@ -315,13 +335,18 @@ const workerBody = `function (d, receive) {
   const work = ${work.toString()};
   const copy = ${gatherBlock.toString()};
   const takeMail = ${takeMail.toString()};
+  const spinWhile = ${spinWhile.toString()};
   const gatherJobs = ${gatherJobs.toString()};
   const k = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
   const c = new Int32Array(d.control);
   const gathers = d.id === 1;
   const st = { sets: new Map(), idx: undefined, gen: -1, out: new Float32Array(d.memory.buffer), memory: d.memory, next: 1, mail: 0 };
+  // a fresh worker's first young-generation collections copy what its start left (1.5–2.7 ms
+  // each): made here, with short-lived arrays, they no longer hold up a chunk of the first steps
+  for (let i = 0, junk; i < ${START_GARBAGE_ARRAYS}; i++) junk = new Array(1024);
   Atomics.add(c, ${READY}, 1);
   let seen = 0;
+  let spinMs = ${FIRST_SPIN_MS};
   // returns when the worker stops, or (no receive) when mail waits for it in its event loop
   const loop = () => {
     for (;;) {
@@ -348,9 +373,10 @@ const workerBody = `function (d, receive) {
         if (Atomics.load(c, ${SEQ}) !== seen) continue;
       }
       // spin for up to SPIN_MS before sleeping: a training step posts several jobs a millisecond
-      // or so apart, and waking from Atomics.wait costs tens of microseconds
-      const until = performance.now() + ${SPIN_MS};
-      for (let spin = 1; Atomics.load(c, ${WAKE}) === wake; spin++) if ((spin & 1023) === 0 && performance.now() > until) break;
+      // or so apart, and waking from Atomics.wait costs tens of microseconds (the first spin is
+      // longer: see FIRST_SPIN_MS)
+      spinWhile(c, ${WAKE}, wake, spinMs);
+      spinMs = ${SPIN_MS};
       Atomics.wait(c, ${WAKE}, wake);
     }
   };
@@ -474,7 +500,21 @@ export class Pool {
     this.chunksOnMain += work(c, seq, k, scratch, runChunk) + (mainFirst ? 1 : 0);
     const idle = this.idle;
     if (idle !== undefined) while (Atomics.load(c, DONE) !== chunks && idle()) {}
-    for (let spin = 0; spin < 100000; spin++) if (Atomics.load(c, DONE) === chunks) return;
+    for (let spin = 0; spin < this.spins; spin++) if (Atomics.load(c, DONE) === chunks) return;
+    this.sleepUntilDone(chunks);
+  }
+
+  /**
+   * How many times the main thread polls for a job's last chunk before it turns to
+   * `sleepUntilDone`. `ready()`'s pool warm-up sets 0 for its last job, so that the engine has
+   * seen `run` call it: the first time a step waited for a late worker had undone `run`'s
+   * optimised code (a call it had no feedback for) and had it compiled again. @internal
+   */
+  spins = 100000;
+
+  /** Sleep (where this thread may block) until the current job's `chunks` chunks are done. */
+  private sleepUntilDone(chunks: number): void {
+    const c = this.control;
     for (;;) {
       const done = Atomics.load(c, DONE);
       if (done === chunks) return;
