@@ -8,22 +8,25 @@
  *    which resolves to this package's built `dist/` through `exports`, then `ready()`; tfjs:
  *    `setBackend` + `ready`; jax-js: `init`), and report the wall and CPU time of that window;
  *    the medians are `import_ready_ms` and `import_ready_cpu_ms`;
- * 2. `K` (`--step-runs K`, default 5) fresh processes (tsx; typegrad from `src/`), one after the
- *    other, each of which imports, makes ready (`import_ready_tsx_ms`), builds the MLP step, times
- *    the first 20 steps, warms up for 1.5 s and times 5 windows of 20 more, the median window
- *    being the steady figure (`--steps-only` runs one such process and prints its line). One
- *    process says little: on the 2-core host one steady window of 20 steps varied 0.9–1.35 ms a
- *    step between fresh processes (and caught the engine's late compiles: hence the median of
- *    five), so the ratio is given per process (`ratios`), with its median and maximum.
+ * 2. `K` (`--step-runs K`, default 5) fresh plain `node` processes (this file bundled, every
+ *    library the installed package: typegrad's built `dist/`, as in 1 and as an app runs it), one
+ *    after the other, each of which imports, makes ready (`import_ready_child_ms`), builds the MLP
+ *    step, times the first 20 steps, warms up for 1.5 s and times 5 windows of 20 more, the
+ *    median window being the steady figure (`--steps-only` runs one such process and prints its
+ *    line). One process says little: on the 2-core host one steady window of 20 steps varied
+ *    0.9–1.35 ms a step between fresh processes (and caught the engine's late compiles: hence
+ *    the median of five), so the ratio is given per process (`ratios`), with its median and
+ *    maximum.
  * Prints one JSON line: `{ impl, import_ready_ms, import_ready_cpu_ms, import_ready_runs,
- * step_runs, ratios, ratio_median, ratio_max, import_ready_tsx_ms, first20_ms, steady20_ms,
+ * step_runs, ratios, ratio_median, ratio_max, import_ready_child_ms, first20_ms, steady20_ms,
  * first20_cpu_ms, steady20_cpu_ms, first20_process_cpu_ms, steady20_process_cpu_ms,
- * first20_faults, steady20_faults, first5_ms, first5_cpu_ms, first5_faults,
- * first20_main_share, steady20_main_share, loadavg }` (the figures after `ratio_max`: medians
- * over the `K` processes; the `_cpu_` figures: this thread's CPU time from Linux's schedstat,
- * which advances at scheduler ticks and switches, so per step it is rough and over 20 steps fair;
- * `_process_cpu_` every thread's; `_faults` the process's minor page faults; the `first5_` lists
- * per step, to see what the first steps pay; `_main_share` (typegrad) the share of the split
+ * first20_faults, steady20_faults, first5_ms, first20_main_share, steady20_main_share,
+ * loadavg }` (the figures after `ratio_max`: medians over the `K` processes; the `_cpu_` figures:
+ * this thread's CPU time from Linux's schedstat, which advances at scheduler ticks and switches,
+ * rough per step and fair over 20 steps; `_process_cpu_` every thread's; `_faults` the process's
+ * minor page faults; these are read once a window, around its 20 steps, so that reading them does
+ * not slow the first steps; `first5_ms` the first five steps' wall times, to see what the first
+ * steps pay; `_main_share` (typegrad) the share of the split
  * kernels' chunks that the main thread ran itself, from `wasmStats()`: 0.5 when the one worker
  * of a 2-core host keeps up, more when it was asleep or descheduled).
  *
@@ -37,6 +40,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
+import { mlpLoopWith } from "./mlp-step.js";
 import { MLP } from "./workloads.js";
 
 const root = join(import.meta.dirname, "..");
@@ -79,6 +83,19 @@ const ensureBuilt = (): void => {
   console.error("bench/cold.ts: building typegrad (npm run build)");
   const r = spawnSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   if (r.status !== 0) throw new Error(`bench/cold.ts: npm run build exited ${r.status}`);
+};
+
+/**
+ * This file bundled for plain Node, every package left to be imported as installed
+ * (`build/bench/cold.mjs`, inside this package so that `import("typegrad")` is its built
+ * `dist/`): the step processes run it, not this file through tsx, whose module loader thread and
+ * compiler service shared the host's two cores with the first steps timed.
+ */
+const stepsScript = async (): Promise<string> => {
+  const outfile = join(root, "build", "bench", "cold.mjs");
+  const { buildSync } = await import("esbuild");
+  buildSync({ entryPoints: [join(import.meta.dirname, "cold.ts")], bundle: true, platform: "node", format: "esm", packages: "external", outfile, logLevel: "warning" });
+  return outfile;
 };
 
 interface Sample {
@@ -135,7 +152,7 @@ if (!isImpl(impl)) throw new Error(`bench/cold.ts: unknown implementation '${imp
 
 /** What one fresh process of the step part prints (`--steps-only`). */
 interface Steps {
-  readonly import_ready_tsx_ms: number;
+  readonly import_ready_child_ms: number;
   readonly first20_ms: number;
   readonly steady20_ms: number;
   /** The wall time of each steady window, in order (`steady20_ms` is their median). */
@@ -147,8 +164,6 @@ interface Steps {
   readonly first20_faults: number;
   readonly steady20_faults: number;
   readonly first5_ms: readonly number[];
-  readonly first5_cpu_ms: readonly number[];
-  readonly first5_faults: readonly number[];
   readonly first20_main_share: number | null;
   readonly steady20_main_share: number | null;
 }
@@ -160,8 +175,9 @@ if (!args.includes("--steps-only")) {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   const all: Steps[] = [];
+  const child = await stepsScript();
   for (let r = 0; r < stepRuns; r++) {
-    const c = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "cold.ts"), impl, "--steps-only"], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
+    const c = spawnSync(process.execPath, [child, impl, "--steps-only"], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
     if (c.status !== 0) throw new Error(`bench/cold.ts: the steps of ${impl} exited ${c.status}: ${(c.stderr ?? "").slice(-800)}`);
     all.push(JSON.parse(c.stdout.trim().split("\n").pop() as string) as Steps);
   }
@@ -179,7 +195,7 @@ if (!args.includes("--steps-only")) {
       ratios: ratios.map((x) => Math.round(x * 100) / 100),
       ratio_median: median(ratios),
       ratio_max: Math.max(...ratios),
-      import_ready_tsx_ms: med((s) => s.import_ready_tsx_ms),
+      import_ready_child_ms: med((s) => s.import_ready_child_ms),
       first20_ms: med((s) => s.first20_ms),
       steady20_ms: med((s) => s.steady20_ms),
       first20_cpu_ms: med((s) => s.first20_cpu_ms),
@@ -189,8 +205,6 @@ if (!args.includes("--steps-only")) {
       first20_faults: med((s) => s.first20_faults),
       steady20_faults: med((s) => s.steady20_faults),
       first5_ms: medEach((s) => s.first5_ms),
-      first5_cpu_ms: medEach((s) => s.first5_cpu_ms),
-      first5_faults: medEach((s) => s.first5_faults),
       first20_main_share: share((s) => s.first20_main_share),
       steady20_main_share: share((s) => s.steady20_main_share),
       loadavg: `${loadBefore} / ${load()}`,
@@ -208,10 +222,12 @@ let chunkShare: () => number | null = () => null;
 const t0 = performance.now();
 let step: () => void | Promise<void>;
 if (impl === "typegrad wasm") {
-  const tg = await import("../src/index.js");
+  // the installed package, as an app imports it (this package's built `dist/`, through
+  // `exports`): the code a user's first steps run, not this checkout's sources through tsx
+  const installed: string = "typegrad";
+  const tg = (await import(installed)) as typeof import("../src/index.js");
   await tg.ready();
-  const { typegradMlpStep } = await import("./typegrad.js");
-  const s = tg.withBackend(tg.wasm, () => typegradMlpStep(MLP));
+  const s = tg.withBackend(tg.wasm, () => mlpLoopWith(tg, MLP));
   step = () => tg.withBackend(tg.wasm, s);
   let [chunks, onMain] = [tg.wasmStats().splitChunks, tg.wasmStats().splitChunksOnMain];
   chunkShare = () => {
@@ -247,21 +263,21 @@ const processCpu = (): number => {
 const faults = (): number => process.resourceUsage().minorPageFault;
 /** Windows of twenty steady steps (odd): the steady figure is their median. */
 const STEADY_WINDOWS = 5;
-const twenty = async (): Promise<{ wall: number; cpu: number; processCpu: number; faults: number; each: number[]; eachWall: number[]; eachFaults: number[]; mainShare: number | null }> => {
+// only the wall clock per step (reading the thread's CPU time or the page faults is a file read or
+// a system call, whose own JavaScript runs in the interpreter in the first steps): CPU time and
+// faults are taken over the whole window
+const twenty = async (): Promise<{ wall: number; cpu: number; processCpu: number; faults: number; eachWall: number[]; mainShare: number | null }> => {
   chunkShare();
-  const [s, c, pc, f] = [performance.now(), threadCpu(), processCpu(), faults()];
-  const each: number[] = [];
   const eachWall: number[] = [];
-  const eachFaults: number[] = [];
+  const [s, c, pc, f] = [performance.now(), threadCpu(), processCpu(), faults()];
   for (let i = 0; i < 20; i++) {
-    const [wi, ci, fi] = [performance.now(), threadCpu(), faults()];
-    await step();
+    const wi = performance.now();
+    const r = step();
+    if (r !== undefined) await r;
     eachWall.push(performance.now() - wi);
-    each.push(threadCpu() - ci);
-    eachFaults.push(faults() - fi);
   }
   const wall = performance.now() - s;
-  return { wall, cpu: threadCpu() - c, processCpu: processCpu() - pc, faults: faults() - f, each, eachWall, eachFaults, mainShare: chunkShare() };
+  return { wall, cpu: threadCpu() - c, processCpu: processCpu() - pc, faults: faults() - f, eachWall, mainShare: chunkShare() };
 };
 const first = await twenty();
 const w0 = performance.now();
@@ -275,7 +291,7 @@ const steady = [...windows].sort((a, b) => a.wall - b.wall)[(STEADY_WINDOWS - 1)
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 console.log(
   JSON.stringify({
-    import_ready_tsx_ms: t1 - t0,
+    import_ready_child_ms: t1 - t0,
     first20_ms: first.wall,
     steady20_ms: steady.wall,
     steady20_windows_ms: windows.map((w) => round2(w.wall)),
@@ -286,8 +302,6 @@ console.log(
     first20_faults: first.faults,
     steady20_faults: steady.faults,
     first5_ms: first.eachWall.slice(0, 5).map(round2),
-    first5_cpu_ms: first.each.slice(0, 5).map(round2),
-    first5_faults: first.eachFaults.slice(0, 5),
     first20_main_share: first.mainShare,
     steady20_main_share: steady.mainShare,
   } satisfies Steps),

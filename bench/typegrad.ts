@@ -26,6 +26,7 @@ import {
   wasmStats,
   withBackend,
 } from "../src/index.js";
+import { batchWith, initParamsWith, mlpLoopWith, mlpStepWith, type Params, type StepApi } from "./mlp-step.js";
 import { runs } from "./select.js";
 import { measure, type Timing } from "./timing.js";
 import { BIAS, data, dropped, MATMULS, MLP, MLP_BIG, type MlpCase, oneHot, REDUCE, SIGMOID, UNARIES, type UnaryName } from "./workloads.js";
@@ -37,41 +38,35 @@ export interface Row {
   readonly note?: string;
 }
 
-type Params = { W1: Tensor; b1: Tensor; W2: Tensor; b2: Tensor; W3: Tensor; b3: Tensor };
-
-/** The library's MLP (examples in rows, as in the peers' code): relu hidden layers, linear output. */
+/** The library's MLP (examples in rows, as in the peers' code) for `fit`'s rows: relu hidden layers, linear output. */
 const nets = new Map<MlpCase, ReturnType<typeof mlp>>();
 const netOf = (w: MlpCase) => {
   const n = nets.get(w) ?? mlp(w.sizes, { hidden: "relu", layout: "rows" });
   nets.set(w, n);
   return n;
 };
-
-/** Initial parameters (He-scaled uniform, deterministic, the same as the peers'). */
-export const initParams = (c: MlpCase = MLP): Params => {
-  const [d0, d1, d2, d3] = c.sizes;
-  const w = (i: number, o: number, seed: number) =>
-    fromArray(
-      [i, o],
-      data(i * o, seed).map((v) => v * Math.sqrt(6 / i)),
-    );
-  const b = (o: number) => fromArray([1, o], new Float32Array(o));
-  return { W1: w(d0, d1, 1), b1: b(d1), W2: w(d1, d2, 2), b2: b(d2), W3: w(d2, d3, 3), b3: b(d3) };
-};
-
 const sgd = gd(MLP.lr);
 /** Plain SGD keeps no state: one (empty) state serves every parameter record. */
 const sgdState = sgd.init({});
 
-/**
- * One SGD step with the library's loop step and optimizer (tfjs's side uses `tf.train.sgd`). With
- * `donate` (the benchmark's step) the old parameters go back to the backend, as every peer's do:
- * tfjs and numpy update in place, and jax-js's `step(p, …)` consumes `p`.
- */
-export const trainStep = (p: Params, X: Tensor, Y: Tensor, c: MlpCase = MLP, donate = false): Params =>
-  step(netOf(c) as never, softmaxCrossEntropy, sgd, p, sgdState as never, X, Y, { layout: "rows", donate }).params as Params;
+/** This checkout's sources, as the bench's MLP step uses them (`bench/mlp-step.ts`). */
+const SOURCES: StepApi = { fromArray, gd, mlp, softmaxCrossEntropy, trainStep: step };
 
-export const batch = (c: MlpCase = MLP): { X: Tensor; Y: Tensor } => ({ X: fromArray([c.batch, c.sizes[0]], data(c.batch * c.sizes[0], 7)), Y: fromArray([c.batch, 10], oneHot(c.batch, 10, 8)) });
+/** Initial parameters (He-scaled uniform, deterministic, the same as the peers'). */
+export const initParams = (c: MlpCase = MLP): Params => initParamsWith(SOURCES, c);
+
+const steps = new Map<MlpCase, ReturnType<typeof mlpStepWith>>();
+/**
+ * One SGD step with the library's loop step and optimizer (see `mlpStepWith`); `donate` gives the
+ * old parameters back to the backend.
+ */
+export const trainStep = (p: Params, X: Tensor, Y: Tensor, c: MlpCase = MLP, donate = false): Params => {
+  const s = steps.get(c) ?? mlpStepWith(SOURCES, c);
+  steps.set(c, s);
+  return s(p, X, Y, donate);
+};
+
+export const batch = (c: MlpCase = MLP): { X: Tensor; Y: Tensor } => batchWith(SOURCES, c);
 
 /** `f()` in a scope that gives its result's memory back at once (as the peers' `dispose` does). */
 const scoped = (f: () => Tensor): void => {
@@ -151,13 +146,7 @@ export const runTypegrad = (impl: string, be: Backend, quick: boolean): Row[] =>
  * The MLP train step on the current backend, from fresh parameters: the loop `p = trainStep(…)`,
  * the old parameters donated (`donate: false` keeps them readable, copied out of WASM memory).
  */
-export const typegradMlpStep = (c: MlpCase = MLP, donate = true): (() => void) => {
-  let p = initParams(c);
-  const { X, Y } = batch(c);
-  return () => {
-    p = trainStep(p, X, Y, c, donate);
-  };
-};
+export const typegradMlpStep = (c: MlpCase = MLP, donate = true): (() => void) => mlpLoopWith(SOURCES, c, donate);
 
 /** The WASM backend with `threads` threads. */
 export const runWasm = (threads: number, quick: boolean): Row[] => {
