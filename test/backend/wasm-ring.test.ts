@@ -30,6 +30,17 @@ describe("the WASM ring, grown on demand", () => {
     expect(s.memoryBytes).toBeLessThan(8 * MiB);
   });
 
+  it("more live blocks than its queue first holds (4,096): the queue doubles twice, every value intact", () => {
+    const values10k = withBackend(wasm, () => {
+      const xs = Array.from({ length: 10_000 }, (_, i) => fromArray([2], [i, -i]));
+      return xs.map((x) => toFlat(x));
+    });
+    expect(values10k).toHaveLength(10_000);
+    values10k.forEach((v, i) => {
+      if (v[0] !== i || v[1] !== -i) expect.fail(`tensor ${i} reads ${Array.from(v)}`);
+    });
+  });
+
   it("a working set larger than the ring makes it grow, up to the capacity, with every value intact", () => {
     const n = 128 * 1024; // 512 KiB each: six are 3 MiB, more than the 2 MiB ring
     const before = wasmStats();

@@ -184,8 +184,13 @@ export class Arena {
   /** Whether the head has ever come back to the ring's start (until then, no block lies past it). */
   private wrapped = false;
   private side: number;
-  /** The eviction queue of blocks, oldest first: a circular array. */
-  private qs: (Block | null)[] = new Array<Block | null>(1024).fill(null);
+  /**
+   * The eviction queue of blocks, oldest first: a circular array, doubled when full. It starts
+   * with room for 4,096 blocks (32 KiB): with 1,024 it first filled during a fresh process's first
+   * training steps (the warm-up's blocks and the steps'), and its first growth undid the placing
+   * code's optimised version there, a call the engine had not seen (`place`, `growQueue`).
+   */
+  private qs: (Block | null)[] = new Array<Block | null>(4096).fill(null);
   private qh = 0;
   private qn = 0;
   /** Released blocks still in the ring, by size: reused (hot in cache) before the head moves on. */
