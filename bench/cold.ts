@@ -8,7 +8,7 @@
  *    which resolves to this package's built `dist/` through `exports`, then `ready()`; tfjs:
  *    `setBackend` + `ready`; jax-js: `init`), and report the wall and CPU time of that window;
  *    the medians are `import_ready_ms` and `import_ready_cpu_ms`;
- * 2. `K` (`--step-runs K`, default 5) fresh plain `node` processes (this file bundled, every
+ * 2. `K` (`--step-runs K`, default 9) fresh plain `node` processes (this file bundled, every
  *    library the installed package: typegrad's built `dist/`, as in 1 and as an app runs it), one
  *    after the other, each of which imports, makes ready (`import_ready_child_ms`), builds the MLP
  *    step, times the first 20 steps, warms up for 1.5 s and times 5 windows of 20 more, the
@@ -63,7 +63,9 @@ const count = (flag: string, fallback: number): number => {
   return n;
 };
 const runs = count("--runs", 11);
-const stepRuns = count("--step-runs", 5);
+// nine: on the 2-core host a process's ratio ranges over 1.5–2.5 for one build, so the median of
+// five moved by ±0.2 between runs
+const stepRuns = count("--step-runs", 9);
 const isImpl = (s: string): s is Impl => (IMPLS as readonly string[]).includes(s);
 
 // -------------------------------------------------------------------------------------
