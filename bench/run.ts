@@ -273,7 +273,7 @@ if (fitRounds !== undefined && fitRounds.rounds.length > 0) {
 if (cold.size > 0) {
   lines.push(
     "",
-    "Time to peak (bench/cold.ts): import and make ready in fresh plain-Node processes (median), then, in each of several fresh processes, the first 20 MLP steps (784-128-64-10 b128) against 20 steady steps (after a 1.5 s warm-up, the median of five windows of 20; times: medians over the processes; first / steady: the median of the per-process ratios, their maximum, and each):",
+    "Time to peak (bench/cold.ts): import and make ready in fresh plain-Node processes (median), then, in each of nine fresh plain-Node processes of the installed packages (typegrad: its built `dist/`), the first 20 MLP steps (784-128-64-10 b128) against 20 steady steps (after a 1.5 s warm-up, the median of five windows of 20; times: medians over the processes; first / steady: the median of the per-process ratios, their maximum, and each):",
     "",
     "| implementation | import + ready ms | first 20 steps ms | steady 20 steps ms | first / steady (median) | max | per process |",
     "|---|---|---|---|---|---|---|",
