@@ -508,7 +508,7 @@ export class Pool {
 
   /**
    * How many times the main thread polls for a job's last chunk before it turns to
-   * `sleepUntilDone`. `ready()`'s pool warm-up sets 0 for its last job, so that the engine has
+   * `sleepUntilDone`. `ready()`'s pool warm-up sets 0 for its last round, so that the engine has
    * seen `run` call it: the first time a step waited for a late worker had undone `run`'s
    * optimised code (a call it had no feedback for) and had it compiled again. @internal
    */

@@ -462,9 +462,10 @@ const POOL_ROUNDS = 16;
  * with every participant that is up. Without this a fresh process's first training step was the
  * first to run the pool's path (this thread's job posting and claiming, each worker's loop and
  * chunk runner, in the engine's interpreter at first) and the first to write the workers'
- * scratch areas, while the warm-up's small kernels all run on this thread alone. The last job
- * takes the main thread's sleeping wait for its last chunk (see `Pool.spins`). Uses the side
- * region of the arena, which every kernel call resets; returns the milliseconds spent.
+ * scratch areas, while the warm-up's small kernels all run on this thread alone. The last
+ * round's jobs take the main thread's sleeping wait for their last chunk (see `Pool.spins`).
+ * Uses the side region of the arena, which every kernel call resets; returns the milliseconds
+ * spent.
  */
 export const warmPool = (rt: Runtime, rounds: number): number => {
   const t0 = performance.now();
@@ -484,7 +485,7 @@ export const warmPool = (rt: Runtime, rounds: number): number => {
   const spins = rt.pool.spins;
   try {
     for (let r = 0; r < rounds; r++) {
-      // the last job goes to the main thread's sleeping wait at once (see Pool.spins)
+      // the last round's jobs go to the main thread's sleeping wait at once (see Pool.spins)
       if (r === rounds - 1) rt.pool.spins = 0;
       rt.pool.run(rt.k, rt.scratch(0), GEMM_ROWS, [0, 0, 0, M, N, K, a, K, b, N, c, N, rows, 4, rows], Math.ceil(M / rows), parts);
       rt.pool.run(rt.k, rt.scratch(0), UNARY_JOB, [0, UNARY.sigmoid, c, o, M * N, len, 4], Math.ceil((M * N) / len), parts);
