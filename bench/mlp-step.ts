@@ -31,14 +31,17 @@ export const batchWith = (tg: StepApi, c: MlpCase): { X: Tensor; Y: Tensor } => 
   Y: tg.fromArray([c.batch, 10], oneHot(c.batch, 10, 8)),
 });
 
+/** The library's MLP of case `c` (examples in rows, as in the peers' code): relu hidden layers, linear output. */
+export const mlpNetWith = (tg: StepApi, c: MlpCase) => tg.mlp(c.sizes, { hidden: "relu", layout: "rows" });
+
 /**
- * One SGD step of the library's MLP (relu hidden layers, linear output, examples in rows) with its
- * loop step and optimizer (tfjs's side uses `tf.train.sgd`): `step(p, X, Y, donate)`. With
- * `donate` (the benchmark's step) the old parameters go back to the backend, as every peer's do:
- * tfjs and numpy update in place, and jax-js's `step(p, …)` consumes `p`.
+ * One SGD step of the library's MLP (`mlpNetWith`) with its loop step and optimizer (tfjs's side
+ * uses `tf.train.sgd`): `step(p, X, Y, donate)`. With `donate` (the benchmark's step) the old
+ * parameters go back to the backend, as every peer's do: tfjs and numpy update in place, and
+ * jax-js's `step(p, …)` consumes `p`.
  */
 export const mlpStepWith = (tg: StepApi, c: MlpCase): ((p: Params, X: Tensor, Y: Tensor, donate: boolean) => Params) => {
-  const net = tg.mlp(c.sizes, { hidden: "relu", layout: "rows" });
+  const net = mlpNetWith(tg, c);
   const sgd = tg.gd(c.lr);
   // plain SGD keeps no state: one (empty) state serves every parameter record
   const state = sgd.init({});

@@ -26,7 +26,7 @@ import {
   wasmStats,
   withBackend,
 } from "../src/index.js";
-import { batchWith, initParamsWith, mlpLoopWith, mlpStepWith, type Params, type StepApi } from "./mlp-step.js";
+import { batchWith, initParamsWith, mlpLoopWith, mlpNetWith, mlpStepWith, type Params, type StepApi } from "./mlp-step.js";
 import { runs } from "./select.js";
 import { measure, type Timing } from "./timing.js";
 import { BIAS, data, dropped, MATMULS, MLP, MLP_BIG, type MlpCase, oneHot, REDUCE, SIGMOID, UNARIES, type UnaryName } from "./workloads.js";
@@ -38,19 +38,19 @@ export interface Row {
   readonly note?: string;
 }
 
-/** The library's MLP (examples in rows, as in the peers' code) for `fit`'s rows: relu hidden layers, linear output. */
-const nets = new Map<MlpCase, ReturnType<typeof mlp>>();
+/** This checkout's sources, as the bench's MLP step uses them (`bench/mlp-step.ts`). */
+const SOURCES: StepApi = { fromArray, gd, mlp, softmaxCrossEntropy, trainStep: step };
+
+/** The library's MLP of each case, for `fit`'s rows (the core step's is `mlpStepWith`'s). */
+const nets = new Map<MlpCase, ReturnType<typeof mlpNetWith>>();
 const netOf = (w: MlpCase) => {
-  const n = nets.get(w) ?? mlp(w.sizes, { hidden: "relu", layout: "rows" });
+  const n = nets.get(w) ?? mlpNetWith(SOURCES, w);
   nets.set(w, n);
   return n;
 };
 const sgd = gd(MLP.lr);
 /** Plain SGD keeps no state: one (empty) state serves every parameter record. */
 const sgdState = sgd.init({});
-
-/** This checkout's sources, as the bench's MLP step uses them (`bench/mlp-step.ts`). */
-const SOURCES: StepApi = { fromArray, gd, mlp, softmaxCrossEntropy, trainStep: step };
 
 /** Initial parameters (He-scaled uniform, deterministic, the same as the peers'). */
 export const initParams = (c: MlpCase = MLP): Params => initParamsWith(SOURCES, c);
